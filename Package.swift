@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ReportNet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "reportnet", targets: ["reportnet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure logic: units, levels, the tree, periods, aggregation and progress.
+        .target(name: "Hierarchy"),
+        // Pure logic: forms, questions, answers, reports and their workflow states.
+        .target(name: "Reporting", dependencies: ["Hierarchy"]),
+        // Accounts, roles, delegation rules, passwords, activation codes, node identities.
+        .target(name: "Auth", dependencies: [
+            "Hierarchy",
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Node-to-node protocol: messages, signatures, outbox/inbox rules, retries, mTLS client, PKI.
+        .target(name: "Federation", dependencies: [
+            "Hierarchy", "Reporting", "Auth",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The server a person runs: storage, API, commands.
+        .target(name: "Node", dependencies: [
+            "Hierarchy", "Reporting", "Auth", "Federation",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "reportnet", dependencies: ["Node"]),
+        .testTarget(name: "HierarchyTests", dependencies: ["Hierarchy"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "FederationTests", dependencies: ["Federation"]),
+        .testTarget(name: "NodeTests", dependencies: [
+            "Node",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], resources: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,99 @@
+import Auth
+import Foundation
+import Hierarchy
+import Reporting
+
+/// Body of `assignment.created`: the form travels with the assignment, so a child never holds an
+/// assignment whose form it lacks.
+public struct AssignmentNotice: Codable, Sendable, Hashable {
+    public let id: String
+    public let form: Form
+    public let period: Period
+    /// The unit that assigned the form; approved reports travel up to it.
+    public let assignedBy: String
+    public let deadline: CalendarDate
+    /// Every unit that must report.
+    public let units: [String]
+
+    public init(id: String, form: Form, period: Period, assignedBy: String, deadline: CalendarDate, units: [String]) {
+        self.id = id
+        self.form = form
+        self.period = period
+        self.assignedBy = assignedBy
+        self.deadline = deadline
+        self.units = units
+    }
+}
+
+/// Body of `account.provisioned`: an account created from above, activated where it is hosted
+/// with a one-time code whose bcrypt hash travels (never the code itself).
+public struct ProvisionedAccount: Codable, Sendable, Hashable {
+    public let username: String
+    public let citizenId: String?
+    public let fullName: String
+    public let unit: String
+    public let role: Role
+    public let permissions: [Permission]
+    public let activationHash: String
+    public let createdBy: String
+
+    public init(username: String, citizenId: String?, fullName: String, unit: String, role: Role, permissions: [Permission], activationHash: String, createdBy: String) {
+        self.username = username
+        self.citizenId = citizenId
+        self.fullName = fullName
+        self.unit = unit
+        self.role = role
+        self.permissions = permissions
+        self.activationHash = activationHash
+        self.createdBy = createdBy
+    }
+}
+
+/// The signed content of `report.approved`: what the unit leader approved, as approved.
+/// Relaying nodes pass the signed bytes on unchanged.
+public struct ApprovedReport: Codable, Sendable, Hashable {
+    public let reportId: String
+    public let assignmentId: String
+    public let formCode: String
+    public let formVersion: Int
+    public let period: Period
+    public let unit: String
+    public let answers: Answers
+    public let approvedBy: String
+    public let approvedAt: Date
+    public let message: String?
+    /// 1 for the first approval; grows when a returned report is approved again.
+    public let approvalCount: Int
+
+    public init(reportId: String, assignmentId: String, formCode: String, formVersion: Int, period: Period, unit: String, answers: Answers, approvedBy: String, approvedAt: Date, message: String?, approvalCount: Int) {
+        self.reportId = reportId
+        self.assignmentId = assignmentId
+        self.formCode = formCode
+        self.formVersion = formVersion
+        self.period = period
+        self.unit = unit
+        self.answers = answers
+        self.approvedBy = approvedBy
+        self.approvedAt = approvedAt
+        self.message = message
+        self.approvalCount = approvalCount
+    }
+}
+
+extension JSONEncoder {
+    /// Stable output (sorted keys, ISO dates), for bodies that are stored, signed and compared.
+    public static var federation: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    public static var federation: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

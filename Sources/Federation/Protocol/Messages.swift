@@ -1,0 +1,147 @@
+import Foundation
+
+/// The wire protocol version. A receiver accepts every version in `accepted` and says so in
+/// each answer; a sender refuses nothing newer than itself without telling the operator.
+public enum ProtocolVersion {
+    public static let current = 1
+    public static let accepted: ClosedRange<Int> = 1...1
+}
+
+/// What a message carries; the receiver dispatches on it.
+public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Upward: a report approved by the unit leader, signed by the approving node.
+    public static let reportApproved = MessageKind(rawValue: "report.approved")
+    /// Downward: a form definition (one version).
+    public static let formPublished = MessageKind(rawValue: "form.published")
+    /// Downward: a form assigned to units for a period.
+    public static let assignmentCreated = MessageKind(rawValue: "assignment.created")
+    /// Downward: an account created from above for a unit hosted below, to be activated there.
+    public static let accountProvisioned = MessageKind(rawValue: "account.provisioned")
+
+    public var description: String { rawValue }
+}
+
+/// One message between nodes. `(origin, id)` names it forever: a receiver applies it at most once.
+public struct Envelope: Codable, Sendable, Hashable {
+    public let protocolVersion: Int
+    /// Unique per origin; a UUID.
+    public let id: String
+    /// Unit code of the node that created the message (for pushes, the caller itself).
+    public let origin: String
+    public let kind: MessageKind
+    /// The unit the data belongs to; authorisation checks that the sender may speak for it.
+    public let unit: String
+    /// The kind-specific body, JSON.
+    public let body: Data
+
+    public init(protocolVersion: Int = ProtocolVersion.current, id: String = UUID().uuidString, origin: String, kind: MessageKind, unit: String, body: Data) {
+        self.protocolVersion = protocolVersion
+        self.id = id
+        self.origin = origin
+        self.kind = kind
+        self.unit = unit
+        self.body = body
+    }
+}
+
+/// A batch pushed up to the parent.
+public struct PushRequest: Codable, Sendable {
+    public let protocolVersion: Int
+    public let messages: [Envelope]
+
+    public init(protocolVersion: Int = ProtocolVersion.current, messages: [Envelope]) {
+        self.protocolVersion = protocolVersion
+        self.messages = messages
+    }
+
+    public static let maximumBatch = 200
+}
+
+/// The receiver's verdict on one message.
+public struct MessageResult: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable {
+        /// Applied now, or earlier (then `replayed` is true and nothing changed).
+        case applied
+        /// Refused for a reason that retrying will not fix; kept aside and reported.
+        case parked
+    }
+
+    public let id: String
+    public let status: Status
+    /// Why a message was parked, or what applying it did.
+    public let detail: String
+    /// True when this message had been received before and this is its original result.
+    public var replayed: Bool
+
+    public init(id: String, status: Status, detail: String, replayed: Bool = false) {
+        self.id = id
+        self.status = status
+        self.detail = detail
+        self.replayed = replayed
+    }
+}
+
+/// The answer to a push: one result per message, in order. The sender forgets a message only
+/// once it has its result.
+public struct PushResponse: Codable, Sendable {
+    public let protocolVersion: Int
+    public let accepted: ClosedRange<Int>
+    public let results: [MessageResult]
+
+    public init(results: [MessageResult]) {
+        self.protocolVersion = ProtocolVersion.current
+        self.accepted = ProtocolVersion.accepted
+        self.results = results
+    }
+}
+
+/// One entry of a parent's downward feed for one child.
+public struct FeedEntry: Codable, Sendable, Hashable {
+    /// Position in the parent's feed; strictly increasing, the child's cursor.
+    public let seq: Int64
+    public let envelope: Envelope
+
+    public init(seq: Int64, envelope: Envelope) {
+        self.seq = seq
+        self.envelope = envelope
+    }
+}
+
+/// A page of the downward feed after a cursor.
+public struct FeedPage: Codable, Sendable {
+    public let protocolVersion: Int
+    public let accepted: ClosedRange<Int>
+    public let entries: [FeedEntry]
+    /// The cursor to ask from next time.
+    public let cursor: Int64
+    /// True when more entries wait beyond this page.
+    public let more: Bool
+
+    public init(entries: [FeedEntry], cursor: Int64, more: Bool) {
+        self.protocolVersion = ProtocolVersion.current
+        self.accepted = ProtocolVersion.accepted
+        self.entries = entries
+        self.cursor = cursor
+        self.more = more
+    }
+
+    public static let maximumPage = 500
+}
+
+/// The JSON error body every federation refusal carries.
+public struct ProtocolError: Codable, Sendable, Error, CustomStringConvertible {
+    public let error: String
+    public let message: String
+    public let accepted: ClosedRange<Int>
+
+    public init(error: String, message: String) {
+        self.error = error
+        self.message = message
+        self.accepted = ProtocolVersion.accepted
+    }
+
+    public var description: String { "\(error): \(message)" }
+}

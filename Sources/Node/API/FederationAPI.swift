@@ -1,0 +1,53 @@
+import Federation
+import Foundation
+import Hummingbird
+
+/// The endpoints other nodes call on the federation listener (mutual TLS, HTTP/2). The caller is
+/// whoever its certificate names; what it may do is decided by the topology.
+struct FederationAPI {
+    let local: LocalNode
+
+    var authorisation: PushAuthorisation { PushAuthorisation(deployment: local.deployment, receiver: local.node) }
+
+    func addRoutes(to router: Router<NodeRequestContext>) {
+        router.add(middleware: PeerIdentity())
+        router.get("/healthz") { _, _ in local.health(listener: "federation") }
+        router.post("/federation/v1/messages") { request, context -> PushResponse in
+            let caller = context.peer!
+            let push: PushRequest
+            do {
+                push = try await request.decode(as: PushRequest.self, context: context)
+            } catch {
+                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "bad_request", message: "malformed push batch: \(error)"))
+            }
+            if let refusal = authorisation.check(push, from: caller) {
+                local.logger.warning("refused push", metadata: ["peer": "\(caller)", "reason": "\(refusal.error.message)"])
+                throw FederationRefusal(status: .init(code: refusal.status), error: refusal.error)
+            }
+            let results = try await local.receive(push.messages, direction: .fromChild)
+            await local.touchPeer(caller)
+            local.logger.info("push received", metadata: ["peer": "\(caller)", "messages": "\(push.messages.count)",
+                                                          "parked": "\(results.filter { $0.status == .parked }.count)"])
+            return PushResponse(results: results)
+        }
+        router.get("/federation/v1/feed") { request, context -> FeedPage in
+            let caller = context.peer!
+            guard authorisation.mayReadFeed(caller: caller) else {
+                throw FederationRefusal(status: .forbidden, error: ProtocolError(error: "forbidden", message: "node '\(caller)' is not a direct child of this node and has no feed here"))
+            }
+            let query = request.uri.queryParameters
+            guard let after = Int64(query["after"].map(String.init) ?? "0"), after >= 0 else {
+                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "bad_request", message: "'after' must be a non-negative integer"))
+            }
+            let limit = query["limit"].flatMap { Int(String($0)) } ?? FeedPage.maximumPage
+            let wait = min(max(query["wait"].flatMap { Int(String($0)) } ?? 0, 0), 30)
+            await local.touchPeer(caller)
+            return try await local.feedPage(for: caller, after: after, limit: limit, wait: .seconds(wait))
+        }
+    }
+}
+
+
+extension PushResponse: ResponseEncodable {}
+
+extension FeedPage: ResponseEncodable {}

@@ -1,0 +1,196 @@
+import Auth
+import Federation
+import Foundation
+import GRDB
+import Hierarchy
+import Hummingbird
+import Reporting
+
+/// The JSON API for people (and their programs), served on the web listener.
+struct WebAPI {
+    let local: LocalNode
+
+    func addRoutes(to router: Router<NodeRequestContext>) {
+        router.get("/healthz") { _, _ in local.health(listener: "web") }
+        let api = router.group("/api/v1").add(middleware: SessionAuthentication(local: local))
+        api.post("/session") { request, context -> SessionGrant in
+            let login = try await request.decodeJSON(as: LoginRequest.self, context: context)
+            return try await local.login(username: login.username, password: login.password)
+        }
+        api.delete("/session") { request, _ -> Response in
+            guard let token = request.bearerToken else { throw APIError.unauthenticated }
+            try await local.logout(token: token)
+            return Response(status: .noContent)
+        }
+        api.post("/activate") { request, context -> AccountView in
+            let activation = try await request.decodeJSON(as: ActivationRequest.self, context: context)
+            return try await local.activate(username: activation.username, code: activation.code, password: activation.password)
+        }
+        api.get("/me") { _, context -> AccountView in
+            _ = try context.actor()
+            return AccountView(context.account!)
+        }
+        api.get("/units") { _, context -> Items<Hierarchy.Unit> in
+            let actor = try context.actor()
+            return Items(items: local.tree.subtree(of: actor.unit))
+        }
+        api.get("/forms") { _, context -> Items<Form> in
+            _ = try context.actor()
+            return Items(items: try await local.forms())
+        }
+        api.post("/forms") { request, context -> EditedResponse<Form> in
+            let actor = try context.actor()
+            let form = try await request.decodeJSON(as: Form.self, context: context)
+            return EditedResponse(status: .created, response: try await local.defineForm(form, by: actor))
+        }
+        api.get("/forms/{code}") { _, context -> Form in
+            _ = try context.actor()
+            let code = try context.parameters.require("code")
+            guard let form = try await local.database.pool.read({ try local.form(code: code, $0) }) else { throw APIError.notFound("biểu mẫu", "Form") }
+            return form
+        }
+        api.get("/assignments") { _, context -> Items<AssignmentView> in
+            Items(items: try await local.assignments(visibleTo: try context.actor()))
+        }
+        api.post("/assignments") { request, context -> EditedResponse<AssignmentView> in
+            let actor = try context.actor()
+            let assignment = try await request.decodeJSON(as: NewAssignment.self, context: context)
+            return EditedResponse(status: .created, response: try await local.assign(assignment, by: actor))
+        }
+        api.get("/assignments/{id}/oversight") { request, context -> OversightView in
+            let actor = try context.actor()
+            return try await local.oversight(assignment: try context.parameters.require("id"), unit: request.uri.queryParameters["unit"].map(String.init), for: actor)
+        }
+        api.get("/reports") { request, context -> Items<ReportView> in
+            let actor = try context.actor()
+            let query = request.uri.queryParameters
+            var state: ReportState?
+            if let text = query["state"] {
+                guard let parsed = ReportState(rawValue: String(text)) else {
+                    throw APIError.badRequest("Trạng thái “\(text)” không hợp lệ", "Unknown state")
+                }
+                state = parsed
+            }
+            return Items(items: try await local.reports(visibleTo: actor, assignment: query["assignment"].map(String.init), state: state))
+        }
+        api.post("/reports") { request, context -> EditedResponse<ReportView> in
+            let actor = try context.actor()
+            let new = try await request.decodeJSON(as: NewReport.self, context: context)
+            return EditedResponse(status: .created, response: try await local.createReport(new, by: actor))
+        }
+        api.get("/reports/{id}") { _, context -> ReportView in
+            try await local.report(try context.parameters.require("id"), for: try context.actor())
+        }
+        api.put("/reports/{id}") { request, context -> ReportView in
+            let actor = try context.actor()
+            let update = try await request.decodeJSON(as: ReportUpdate.self, context: context)
+            return try await local.updateReport(try context.parameters.require("id"), update, by: actor)
+        }
+        api.post("/reports/{id}/submit") { request, context -> ReportView in
+            let actor = try context.actor()
+            let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
+            return try await local.submitReport(try context.parameters.require("id"), transition, by: actor)
+        }
+        api.post("/reports/{id}/approve") { request, context -> ReportView in
+            let actor = try context.actor()
+            let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
+            return try await local.approveReport(try context.parameters.require("id"), transition, by: actor)
+        }
+        api.get("/accounts") { _, context -> Items<AccountView> in
+            Items(items: try await local.accounts(visibleTo: try context.actor()))
+        }
+        api.post("/accounts") { request, context -> EditedResponse<CreatedAccount> in
+            let actor = try context.actor()
+            let new = try await request.decodeJSON(as: NewAccount.self, context: context)
+            return EditedResponse(status: .created, response: try await local.createAccount(new, by: actor))
+        }
+        api.get("/sync") { _, context -> SyncStatus in
+            let actor = try context.actor()
+            guard actor.holds(.manageUsers) || actor.holds(.viewReports) else { throw APIError.forbidden() }
+            return try await local.syncStatus()
+        }
+    }
+}
+
+struct LoginRequest: Codable {
+    var username: String
+    var password: String
+}
+
+struct ActivationRequest: Codable {
+    var username: String
+    var code: String
+    var password: String
+}
+
+/// A list answer; an object at the top so that fields can be added later.
+struct Items<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    let items: [Item]
+}
+
+/// What `/healthz` says on either listener.
+struct Health: ResponseEncodable, Sendable {
+    let status: String
+    let listener: String
+    let node: String
+    let unit: String
+    let unitName: String
+    let level: Level
+    let protocolVersion: Int
+    let accepted: ClosedRange<Int>
+}
+
+/// The state of this node's links: what waits to go up, what was parked, when peers were last seen.
+struct SyncStatus: ResponseEncodable, Sendable {
+    struct Parked: Codable, Sendable {
+        let message: String
+        let kind: String
+        let unit: String
+        let reason: String
+    }
+
+    struct Peer: Codable, Sendable {
+        let unit: String
+        let relation: String
+        let cursor: Int64
+        let lastContact: Date?
+        let lastError: String?
+    }
+
+    let node: String
+    let parent: String?
+    let outboxPending: Int
+    let parked: [Parked]
+    let peers: [Peer]
+}
+
+extension LocalNode {
+    func health(listener: String) -> Health {
+        Health(status: "ok", listener: listener, node: node.name, unit: unit, unitName: tree[unit]?.name ?? unit,
+               level: tree[unit]?.level ?? .commune, protocolVersion: ProtocolVersion.current, accepted: ProtocolVersion.accepted)
+    }
+
+    func syncStatus() async throws -> SyncStatus {
+        try await database.pool.read { db in
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
+            let parked = try Row.fetchAll(db, sql: "SELECT message_id, kind, unit, reason FROM outbox WHERE state = 'parked' ORDER BY seq").map {
+                SyncStatus.Parked(message: $0["message_id"], kind: $0["kind"], unit: $0["unit"], reason: $0["reason"] ?? "")
+            }
+            let peers = try PeerRecord.order(Column("unit")).fetchAll(db).map {
+                SyncStatus.Peer(unit: $0.unit, relation: deployment.relation(of: $0.unit, to: node).rawValue, cursor: $0.cursor, lastContact: $0.lastContact, lastError: $0.lastError)
+            }
+            return SyncStatus(node: node.name, parent: parent?.name, outboxPending: pending, parked: parked, peers: peers)
+        }
+    }
+}
+
+extension AccountView: ResponseEncodable {}
+extension SessionGrant: ResponseEncodable {}
+extension CreatedAccount: ResponseEncodable {}
+extension AssignmentView: ResponseEncodable {}
+extension ReportView: ResponseEncodable {}
+extension OversightView: ResponseEncodable {}
+
+extension Form: ResponseEncodable {}
+
+extension Hierarchy.Unit: ResponseEncodable {}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Logging
+
+/// The `reportnet` command: run a node, run the demo federation, make certificates.
+public struct ReportNetCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "reportnet",
+        abstract: "Mạng báo cáo Nghị quyết 57 — reporting network node (mutual-TLS HTTP/2 federation, SQLite).",
+        subcommands: [DemoCommand.self, ServeCommand.self, CertsCommand.self, BootstrapAdminCommand.self]
+    )
+
+    public init() {}
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Federation
+import Auth
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import Yams
+
+/// A node's configuration file, as a province runs it in production.
+struct NodeConfiguration: Codable {
+    var node: String
+    var topology: String
+    var database: String
+    var certificate: String
+    var key: String
+    var trustRoot: String
+    var web: String?
+    var federation: String?
+    var parentURL: String?
+    var passwordCost: UInt8?
+    var pollWait: Int?
+    var logLevel: String?
+
+    enum CodingKeys: String, CodingKey {
+        case node, topology, database, certificate, key, web, federation
+        case trustRoot = "trust_root"
+        case parentURL = "parent_url"
+        case passwordCost = "password_cost"
+        case pollWait = "poll_wait"
+        case logLevel = "log_level"
+    }
+
+    /// Reads the file; relative paths in it are relative to the file's folder.
+    static func load(_ path: String) throws -> NodeConfiguration {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw ConfigurationError("cannot read \(path): \(error.localizedDescription)") }
+        var configuration: NodeConfiguration
+        do { configuration = try YAMLDecoder().decode(NodeConfiguration.self, from: text) } catch { throw ConfigurationError("\(path): \(error)") }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ value: String) -> String { value.hasPrefix("/") ? value : base.appendingPathComponent(value).path }
+        configuration.topology = resolve(configuration.topology)
+        configuration.database = resolve(configuration.database)
+        configuration.certificate = resolve(configuration.certificate)
+        configuration.key = resolve(configuration.key)
+        configuration.trustRoot = resolve(configuration.trustRoot)
+        return configuration
+    }
+
+    /// Opens the database and credentials of the configured node.
+    func open() throws -> (LocalNode, NodeCredentials) {
+        let deployment = try TopologyFile.load(path: topology)
+        guard let description = deployment.node(named: node) else { throw ConfigurationError("node '\(node)' is not in \(topology)") }
+        var logger = Logger(label: "reportnet.\(node)")
+        logger.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let credentials = try NodeCredentials.load(certificate: certificate, key: key, trustRoot: trustRoot)
+        let local = try LocalNode(node: description, deployment: deployment, database: try NodeDatabase.open(path: database),
+                                  credentials: credentials, passwordCost: passwordCost ?? 12, logger: logger)
+        return (local, credentials)
+    }
+}
+
+/// `reportnet serve`: one node from its configuration file.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run one node from a configuration file (YAML).")
+
+    @Option(help: "Node configuration file.")
+    var config: String
+
+    func run() async throws {
+        let configuration = try NodeConfiguration.load(config)
+        let (local, credentials) = try configuration.open()
+        let web = try Self.address(configuration.web ?? local.node.web, "web")
+        let federation = try Self.address(configuration.federation ?? local.node.federation, "federation")
+        let parentURL = configuration.parentURL ?? local.parent.map { "https://\($0.federation)" }
+        let server = try NodeServer(local: local, credentials: credentials, web: web, federation: federation,
+                                    parentURL: parentURL.map { url in { @Sendable in url } }, pollWait: configuration.pollWait ?? 20)
+        local.logger.notice("node starting", metadata: ["unit": "\(local.unit)", "web": "\(web)", "federation": "\(federation)", "parent": "\(parentURL ?? "-")"])
+        let group = ServiceGroup(configuration: .init(services: server.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigint, .sigterm], logger: local.logger))
+        try await group.run()
+    }
+
+    static func address(_ text: String, _ name: String) throws -> ListenAddress {
+        guard let address = ListenAddress(text) else { throw ConfigurationError("\(name) address '\(text)' must be host:port") }
+        return address
+    }
+}
+
+/// `reportnet bootstrap-admin`: the first admin of a node's unit, before anyone can log in.
+struct BootstrapAdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bootstrap-admin", abstract: "Create the first admin account of a node's own unit; prints its password once.")
+
+    @Option(help: "Node configuration file.")
+    var config: String
+
+    @Option(help: "Username of the admin.")
+    var username: String
+
+    @Option(help: "Full name.")
+    var fullName: String = "Quản trị hệ thống"
+
+    func run() async throws {
+        let (local, _) = try NodeConfiguration.load(config).open()
+        let password = "Init-" + Auth.Secret.token().prefix(14)
+        try await local.seedAccount(username: username.lowercased(), fullName: fullName, unit: local.unit, role: .admin, password: String(password))
+        print("Tài khoản quản trị / admin account: \(username.lowercased())  mật khẩu / password: \(password)")
+    }
+}

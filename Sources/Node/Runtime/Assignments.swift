@@ -1,0 +1,119 @@
+import Auth
+import Federation
+import Foundation
+import GRDB
+import Hierarchy
+import Reporting
+
+/// What a user sends to assign a form: explicit units, or every unit of a level below.
+struct NewAssignment: Codable, Sendable {
+    var form: String
+    var version: Int?
+    var period: String
+    var units: [String]?
+    var level: Level?
+}
+
+/// An assignment as the API shows it.
+struct AssignmentView: Codable, Sendable {
+    let id: String
+    let form: String
+    let formVersion: Int
+    let title: String
+    let period: String
+    let assignedBy: String
+    let deadline: String
+    /// The units assigned that this node knows of (its own subtree).
+    let units: [String]
+}
+
+extension LocalNode {
+    /// Stores a new form version authored by a unit (defines it; assigning is separate).
+    func defineForm(_ form: Form, by actor: Actor) async throws -> Form {
+        guard actor.holds(.manageForms) else { throw APIError.forbidden() }
+        let problems = form.problems()
+        guard problems.isEmpty else {
+            throw APIError.invalid("Biểu mẫu chưa hợp lệ: \(problems.joined(separator: "; "))", "The form is not valid", details: Dictionary(uniqueKeysWithValues: problems.enumerated().map { ("\($0.offset)", $0.element) }))
+        }
+        try await database.pool.write { db in
+            if let owner = try String.fetchOne(db, sql: "SELECT owner_unit FROM forms WHERE code = ? LIMIT 1", arguments: [form.code]), owner != actor.unit {
+                throw APIError.conflict("Mã biểu mẫu “\(form.code)” đã thuộc về đơn vị khác", "Form code belongs to another unit")
+            }
+            if try FormRecord.fetchOne(db, key: ["code": form.code, "version": form.version]) != nil {
+                throw APIError.conflict("Biểu mẫu “\(form.code)” phiên bản \(form.version) đã tồn tại; hãy tăng số phiên bản", "This form version exists; raise the version")
+            }
+            try FormRecord(code: form.code, version: form.version, definition: form, ownerUnit: actor.unit, createdAt: Date()).insert(db)
+            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "form.define", target: "\(form.code)@\(form.version)")
+        }
+        return form
+    }
+
+    func forms() async throws -> [Form] {
+        try await database.pool.read { db in
+            try FormRecord.order(Column("code"), Column("version")).fetchAll(db).map(\.definition)
+        }
+    }
+
+    func form(code: String, version: Int? = nil, _ db: Database) throws -> Form? {
+        if let version { return try FormRecord.fetchOne(db, key: ["code": code, "version": version])?.definition }
+        return try FormRecord.filter(Column("code") == code).order(Column("version").desc).fetchOne(db)?.definition
+    }
+
+    /// Assigns a form for a period to units below the actor's unit; it travels down to each node.
+    func assign(_ request: NewAssignment, by actor: Actor) async throws -> AssignmentView {
+        guard actor.holds(.manageForms) else { throw APIError.forbidden() }
+        guard let period = Period(request.period) else {
+            throw APIError.invalid("Kỳ báo cáo “\(request.period)” không hợp lệ (ví dụ 2026-11, 2026-Q4, 2026)", "Invalid period", details: ["period": "invalid"])
+        }
+        let targets: [String]
+        if let units = request.units, !units.isEmpty {
+            targets = Array(Set(units)).sorted()
+        } else if let level = request.level {
+            targets = tree.descendants(of: actor.unit, at: level).map(\.code).sorted()
+        } else {
+            throw APIError.invalid("Hãy chọn đơn vị hoặc cấp được giao", "Give units or a level", details: ["units": "required"])
+        }
+        if let outside = targets.first(where: { !tree.isBelow($0, actor.unit) }) {
+            throw APIError.forbidden("Chỉ giao biểu mẫu cho đơn vị cấp dưới của mình (“\(outside)” không phải)", "Assign only to units below your own")
+        }
+        guard !targets.isEmpty else { throw APIError.invalid("Không có đơn vị nào để giao", "No units to assign", details: ["units": "empty"]) }
+        let view = try await database.pool.write { db -> AssignmentView in
+            guard let form = try form(code: request.form, version: request.version, db) else {
+                throw APIError.invalid("Không tìm thấy biểu mẫu “\(request.form)”", "Unknown form", details: ["form": "unknown"])
+            }
+            guard form.frequency == period.frequency else {
+                throw APIError.invalid("Kỳ \(period) không khớp tần suất \(form.frequency.rawValue) của biểu mẫu", "Period does not match the form's frequency", details: ["period": "frequency"])
+            }
+            if let existing = try String.fetchOne(db, sql: "SELECT id FROM assignments WHERE form_code = ? AND period = ? AND assigned_by = ?", arguments: [form.code, period.description, actor.unit]) {
+                throw APIError.conflict("Biểu mẫu này đã được giao cho kỳ \(period.vietnameseLabel)", "Already assigned for this period", details: ["assignment": existing])
+            }
+            let notice = AssignmentNotice(id: UUID().uuidString, form: form, period: period, assignedBy: actor.unit, deadline: period.deadline(day: form.deadlineDay), units: targets)
+            _ = try distribute(notice, db)
+            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "assignment.create", target: notice.id, detail: "\(form.code) \(period) units=\(targets.count)")
+            return AssignmentView(id: notice.id, form: form.code, formVersion: form.version, title: form.title, period: period.description,
+                                  assignedBy: actor.unit, deadline: notice.deadline.description, units: targets)
+        }
+        feedSignal.notify()
+        return view
+    }
+
+    /// Assignments that concern the actor's unit: made by it, or covering it or units below it.
+    func assignments(visibleTo actor: Actor) async throws -> [AssignmentView] {
+        try await database.pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT a.*, f.definition FROM assignments a JOIN forms f ON f.code = a.form_code AND f.version = a.form_version
+                ORDER BY a.period DESC, a.form_code
+                """)
+            return try rows.compactMap { row -> AssignmentView? in
+                let id: String = row["id"]
+                let units = try String.fetchAll(db, sql: "SELECT unit FROM assignment_units WHERE assignment_id = ? ORDER BY unit", arguments: [id])
+                    .filter { tree.isInSubtree($0, of: actor.unit) }
+                let assignedBy: String = row["assigned_by"]
+                guard !units.isEmpty || assignedBy == actor.unit else { return nil }
+                let form = try JSONDecoder().decode(Form.self, from: Data((row["definition"] as String).utf8))
+                return AssignmentView(id: id, form: row["form_code"], formVersion: row["form_version"], title: form.title, period: row["period"],
+                                      assignedBy: assignedBy, deadline: row["deadline"], units: units)
+            }
+        }
+    }
+}

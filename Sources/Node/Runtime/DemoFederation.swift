@@ -1,0 +1,151 @@
+import Auth
+import Federation
+import Foundation
+import Hierarchy
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// A demo account, as written to `demo.json`.
+public struct DemoAccount: Codable, Sendable {
+    public let username: String
+    public let password: String
+    public let unit: String
+    public let role: Role
+    public let node: String
+}
+
+/// What `demo.json` holds: where everything is, and how to log in.
+public struct DemoManifest: Codable, Sendable {
+    public struct Node: Codable, Sendable {
+        public let name: String
+        public let unit: String
+        public let webURL: String
+        public let federationURL: String
+        public let cert: String
+        public let key: String
+        public let database: String
+
+        enum CodingKeys: String, CodingKey {
+            case name, unit, cert, key, database
+            case webURL = "web_url"
+            case federationURL = "federation_url"
+        }
+    }
+
+    public let ca: String
+    public let nodes: [Node]
+    public let accounts: [DemoAccount]
+}
+
+/// Runs every node of a topology in one process — each with its own database, certificate and
+/// ports, real mutual-TLS HTTP/2 between them — and seeds demo accounts for every unit.
+public struct DemoFederation: Sendable {
+    public struct Options: Sendable {
+        public var directory: String
+        /// Listen on the topology's ports; otherwise on free ports chosen by the system.
+        public var topologyPorts = true
+        public var pollWait = 20
+        public var passwordCost: UInt8 = 10
+        public var logLevel: Logger.Level = .warning
+
+        public init(directory: String) {
+            self.directory = directory
+        }
+    }
+
+    public let deployment: Deployment
+    public let options: Options
+    public let servers: [NodeServer]
+    public let accounts: [DemoAccount]
+    public let addresses = AddressBook()
+
+    public var certificateFolder: String { "\(options.directory)/certs" }
+
+    public static func databasePath(in directory: String, node: String) -> String { "\(directory)/nodes/\(node).sqlite" }
+
+    /// Issues certificates, opens every database and seeds the demo accounts (once per folder).
+    public init(deployment: Deployment, options: Options) async throws {
+        self.deployment = deployment
+        self.options = options
+        let directory = options.directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try NodeCertificates.issue(for: deployment, into: "\(directory)/certs")
+        let previous = try? JSONDecoder().decode(DemoManifest.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory)/demo.json")))
+        let known = Dictionary((previous?.accounts ?? []).map { ($0.username, $0) }, uniquingKeysWith: { first, _ in first })
+        let addresses = self.addresses
+        var servers: [NodeServer] = []
+        var accounts: [DemoAccount] = []
+        for node in deployment.nodes {
+            var logger = Logger(label: "reportnet.\(node.name)")
+            logger.logLevel = options.logLevel
+            logger[metadataKey: "node"] = "\(node.name)"
+            let files = NodeCertificates.paths(in: "\(directory)/certs", node: node.name)
+            let credentials = try NodeCredentials.load(certificate: files.certificate, key: files.key, trustRoot: NodeCertificates.caPaths(in: "\(directory)/certs").certificate)
+            let database = try NodeDatabase.open(path: Self.databasePath(in: directory, node: node.name))
+            let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials, passwordCost: options.passwordCost, logger: logger)
+            for unit in node.hosts {
+                for role in [Role.admin, .approver, .dataEntry] {
+                    let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
+                    let account = known[username] ?? DemoAccount(username: username, password: "Demo-\(Secret.token().prefix(10))", unit: unit, role: role, node: node.name)
+                    if try await database.pool.read({ try AccountRecord.fetchOne($0, key: username) }) == nil {
+                        let name = "\(role.vietnameseName) \(deployment.tree[unit]?.name ?? unit)"
+                        try await local.seedAccount(username: username, fullName: name, unit: unit, role: role, password: account.password)
+                    }
+                    accounts.append(account)
+                }
+            }
+            let web = ListenAddress(node.web)!
+            let federation = ListenAddress(node.federation)!
+            let parent = deployment.parent(of: node)
+            let topologyPorts = options.topologyPorts
+            let parentURL: (@Sendable () async throws -> String)? = parent.map { parent in
+                { @Sendable in
+                    let address = ListenAddress(parent.federation)!
+                    let port = topologyPorts ? address.port : await addresses.port(node: parent.name, listener: "federation")
+                    return "https://\(address.description.replacingOccurrences(of: ":\(address.port)", with: ":\(port)"))"
+                }
+            }
+            let name = node.name
+            servers.append(try NodeServer(
+                local: local, credentials: credentials,
+                web: options.topologyPorts ? web : ListenAddress(host: web.host, port: 0),
+                federation: options.topologyPorts ? federation : ListenAddress(host: federation.host, port: 0),
+                parentURL: parentURL, pollWait: options.pollWait,
+                onListening: { listener, port in await addresses.record(node: name, listener: listener, port: port) }
+            ))
+        }
+        self.servers = servers
+        self.accounts = accounts
+    }
+
+    /// A service group running every node; run it, and trigger its graceful shutdown to stop.
+    public func serviceGroup(signals: [UnixSignal] = []) -> ServiceGroup {
+        var logger = Logger(label: "reportnet.demo")
+        logger.logLevel = options.logLevel
+        return ServiceGroup(configuration: .init(services: servers.flatMap(\.services).map { .init(service: $0) }, gracefulShutdownSignals: signals, logger: logger))
+    }
+
+    /// Waits until every listener is bound, then describes the running federation.
+    public func manifest() async -> DemoManifest {
+        var nodes: [DemoManifest.Node] = []
+        for node in deployment.nodes {
+            let web = await addresses.port(node: node.name, listener: "web")
+            let federation = await addresses.port(node: node.name, listener: "federation")
+            let files = NodeCertificates.paths(in: certificateFolder, node: node.name)
+            nodes.append(.init(name: node.name, unit: node.unit, webURL: "https://\(ListenAddress(node.web)!.host):\(web)",
+                               federationURL: "https://\(ListenAddress(node.federation)!.host):\(federation)",
+                               cert: files.certificate, key: files.key, database: Self.databasePath(in: options.directory, node: node.name)))
+        }
+        return DemoManifest(ca: NodeCertificates.caPaths(in: certificateFolder).certificate, nodes: nodes, accounts: accounts)
+    }
+
+    public func writeManifest(_ manifest: DemoManifest) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let path = "\(options.directory)/demo.json"
+        try encoder.encode(manifest).write(to: URL(fileURLWithPath: path))
+        // It holds passwords: readable by the owner only.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+}

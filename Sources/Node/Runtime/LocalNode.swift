@@ -1,0 +1,59 @@
+import Auth
+import Federation
+import Foundation
+import GRDB
+import Hierarchy
+import Logging
+import NIOPosix
+
+/// Everything a running node knows about itself, shared by its two listeners and its sync loop.
+public struct LocalNode: Sendable {
+    public let node: NodeDescription
+    public let deployment: Deployment
+    public let database: NodeDatabase
+    let signer: PayloadSigner
+    let verifier: PayloadVerifier
+    let hasher: PasswordHasher
+    /// Notified when a feed entry for a child is committed (wakes long-polling children).
+    let feedSignal = ChangeSignal()
+    /// Notified when an upward message is committed (wakes the push loop).
+    let outboxSignal = ChangeSignal()
+    let logger: Logger
+
+    public init(node: NodeDescription, deployment: Deployment, database: NodeDatabase, credentials: NodeCredentials, passwordCost: UInt8 = 12, logger: Logger) throws {
+        self.node = node
+        self.deployment = deployment
+        self.database = database
+        self.signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
+        self.verifier = try PayloadVerifier(trustedRootPEM: credentials.trustRootPEM)
+        guard signer.identity.unitCode == node.unit else {
+            throw ConfigurationError("certificate names unit '\(signer.identity.unitCode)' but node '\(node.name)' is unit '\(node.unit)'")
+        }
+        self.hasher = PasswordHasher(cost: passwordCost)
+        self.logger = logger
+    }
+
+    var unit: String { node.unit }
+    var tree: UnitTree { deployment.tree }
+    var parent: NodeDescription? { deployment.parent(of: node) }
+
+    /// True when `unit`'s users and data live on this node.
+    func hosts(_ unit: String) -> Bool { node.hosts.contains(unit) }
+
+    /// Runs bcrypt off the cooperative pool: it is deliberately slow.
+    func hashSecret(_ secret: String) async throws -> String {
+        let hasher = self.hasher
+        return try await NIOThreadPool.singleton.runIfActive { hasher.hash(secret) }
+    }
+
+    func verifySecret(_ secret: String, hash: String) async throws -> Bool {
+        let hasher = self.hasher
+        return try await NIOThreadPool.singleton.runIfActive { hasher.verify(secret, hash: hash) }
+    }
+}
+
+/// A configuration that cannot run, with the reason.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+
+/// A node's own SQLite database: WAL (one writer, concurrent readers), versioned migrations.
+/// Nodes never share a file.
+public struct NodeDatabase: Sendable {
+    public let pool: DatabasePool
+    public let path: String
+
+    public static func open(path: String) throws -> NodeDatabase {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+        return NodeDatabase(pool: pool, path: path)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core") { db in
+            try db.execute(sql: Schema.v1)
+        }
+        return migrator
+    }
+}
+
+enum Schema {
+    static let v1 = """
+    CREATE TABLE accounts (
+        username TEXT PRIMARY KEY,
+        citizen_id TEXT,
+        full_name TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        role TEXT NOT NULL,
+        permissions TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'disabled', 'delegated')),
+        password_hash TEXT,
+        activation_hash TEXT,
+        hosted_here INTEGER NOT NULL,
+        created_by TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX accounts_citizen ON accounts(citizen_id) WHERE citizen_id IS NOT NULL AND status != 'disabled';
+    CREATE INDEX accounts_unit ON accounts(unit);
+
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES accounts(username) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE forms (
+        code TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        definition TEXT NOT NULL,
+        owner_unit TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (code, version)
+    ) STRICT;
+
+    CREATE TABLE assignments (
+        id TEXT PRIMARY KEY,
+        form_code TEXT NOT NULL,
+        form_version INTEGER NOT NULL,
+        period TEXT NOT NULL,
+        assigned_by TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        FOREIGN KEY (form_code, form_version) REFERENCES forms(code, version)
+    ) STRICT;
+    CREATE UNIQUE INDEX assignments_form_period ON assignments(form_code, period, assigned_by);
+
+    CREATE TABLE assignment_units (
+        assignment_id TEXT NOT NULL REFERENCES assignments(id),
+        unit TEXT NOT NULL,
+        PRIMARY KEY (assignment_id, unit)
+    ) STRICT;
+
+    CREATE TABLE reports (
+        id TEXT PRIMARY KEY,
+        assignment_id TEXT NOT NULL,
+        form_code TEXT NOT NULL,
+        form_version INTEGER NOT NULL,
+        period TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'approved', 'returned')),
+        answers TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        hosted_here INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        submitted_at TEXT,
+        approved_at TEXT,
+        approved_by TEXT,
+        approval_count INTEGER NOT NULL DEFAULT 0,
+        signed TEXT,
+        UNIQUE (unit, form_code, period)
+    ) STRICT;
+    CREATE INDEX reports_assignment ON reports(assignment_id, state);
+
+    CREATE TABLE report_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        report_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT,
+        message TEXT,
+        at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX report_events_report ON report_events(report_id);
+
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        envelope BLOB NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'parked')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX outbox_pending ON outbox(state, seq);
+
+    CREATE TABLE inbox (
+        origin TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('applied', 'parked')),
+        detail TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (origin, message_id)
+    ) STRICT;
+
+    CREATE TABLE feed (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        audience TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        envelope BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX feed_audience ON feed(audience, seq);
+
+    CREATE TABLE peers (
+        unit TEXT PRIMARY KEY,
+        cursor INTEGER NOT NULL DEFAULT 0,
+        last_contact TEXT,
+        last_error TEXT
+    ) STRICT;
+
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    """
+}

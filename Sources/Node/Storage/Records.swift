@@ -1,0 +1,123 @@
+import Auth
+import Foundation
+import GRDB
+import Reporting
+
+/// Rows map to columns in snake_case.
+protocol SnakeCaseRecord: Codable, FetchableRecord, PersistableRecord {}
+
+extension SnakeCaseRecord {
+    static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+}
+
+/// Where an account stands on this node.
+enum AccountStatus: String, Codable, Sendable {
+    /// Delivered, waiting for its owner to activate it with the one-time code.
+    case pending
+    case active
+    case disabled
+    /// Created here for a unit hosted on a node below; kept as the record of the delegation.
+    case delegated
+}
+
+struct AccountRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "accounts"
+    var username: String
+    var citizenId: String?
+    var fullName: String
+    var unit: String
+    var role: Role
+    var permissions: [Permission]
+    var status: AccountStatus
+    var passwordHash: String?
+    var activationHash: String?
+    var hostedHere: Bool
+    var createdBy: String?
+    var createdAt: Date
+    var updatedAt: Date
+
+    var actor: Actor { Actor(username: username, unit: unit, role: role, permissions: Set(permissions)) }
+}
+
+struct SessionRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "sessions"
+    var tokenHash: String
+    var username: String
+    var createdAt: Date
+    var expiresAt: Date
+}
+
+struct FormRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "forms"
+    var code: String
+    var version: Int
+    var definition: Form
+    var ownerUnit: String
+    var createdAt: Date
+}
+
+struct AssignmentRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "assignments"
+    var id: String
+    var formCode: String
+    var formVersion: Int
+    var period: String
+    var assignedBy: String
+    var deadline: String
+    var createdAt: Date
+}
+
+struct ReportRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "reports"
+    var id: String
+    var assignmentId: String
+    var formCode: String
+    var formVersion: Int
+    var period: String
+    var unit: String
+    var state: ReportState
+    var answers: Answers
+    var version: Int
+    var hostedHere: Bool
+    var createdBy: String
+    var createdAt: Date
+    var updatedAt: Date
+    var submittedAt: Date?
+    var approvedAt: Date?
+    var approvedBy: String?
+    var approvalCount: Int
+    var signed: String?
+}
+
+struct ReportEventRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "report_events"
+    var id: Int64?
+    var reportId: String
+    var action: String
+    var actor: String
+    var fromState: String?
+    var toState: String?
+    var message: String?
+    var at: Date
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct PeerRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "peers"
+    var unit: String
+    var cursor: Int64
+    var lastContact: Date?
+    var lastError: String?
+}
+
+/// Appends to the audit trail inside the caller's transaction, so a change and its record land together.
+enum AuditTrail {
+    static func record(_ db: Database, actor: String, unit: String, action: String, target: String, detail: String = "") throws {
+        try db.execute(
+            sql: "INSERT INTO audit (at, actor, unit, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [Date(), actor, unit, action, target, detail]
+        )
+    }
+}

@@ -1,0 +1,186 @@
+import Federation
+import Foundation
+import GRDB
+import Hierarchy
+import Reporting
+
+/// Applies messages from peers exactly once, keyed by (origin, message id) forever: a replay
+/// returns the original result and changes nothing. A message that cannot be applied is parked
+/// with its reason and does not hold back the ones behind it.
+extension LocalNode {
+    /// Which way a message travels, so that a parent cannot push reports nor a child assignments.
+    enum Direction {
+        case fromChild
+        case fromParent
+    }
+
+    /// Applies a batch in one transaction, one savepoint per message. Transient database failures
+    /// abort the whole batch (nothing applied, the sender retries); refusals park one message.
+    func receive(_ messages: [Envelope], direction: Direction, cursor: (peer: String, position: Int64)? = nil) async throws -> [MessageResult] {
+        // Signatures are checked before the write transaction so the writer is never held by crypto.
+        var verified: [String: Result<NodeIdentity, any Error>] = [:]
+        for message in messages where message.kind == .reportApproved {
+            do {
+                let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
+                verified[message.id] = .success(try await verifier.verify(signed))
+            } catch {
+                verified[message.id] = .failure(error)
+            }
+        }
+        let verifiedSigners = verified
+        let outcome = try await database.pool.write { db -> (results: [MessageResult], feed: Bool, outbox: Bool) in
+            var results: [MessageResult] = []
+            var feedChanged = false
+            var outboxChanged = false
+            for message in messages {
+                if let row = try Row.fetchOne(db, sql: "SELECT status, detail FROM inbox WHERE origin = ? AND message_id = ?", arguments: [message.origin, message.id]) {
+                    let status = MessageResult.Status(rawValue: row["status"]) ?? .parked
+                    results.append(MessageResult(id: message.id, status: status, detail: row["detail"], replayed: true))
+                    continue
+                }
+                var result: MessageResult
+                do {
+                    var effect = Effect()
+                    try db.inSavepoint {
+                        effect = try apply(message, direction: direction, signer: verifiedSigners[message.id], db)
+                        return .commit
+                    }
+                    feedChanged = feedChanged || effect.feed
+                    outboxChanged = outboxChanged || effect.outbox
+                    result = MessageResult(id: message.id, status: .applied, detail: effect.detail)
+                } catch let error as DatabaseError where !error.isConstraintViolation {
+                    throw error
+                } catch {
+                    result = MessageResult(id: message.id, status: .parked, detail: Self.reason(error))
+                    logger.warning("parked message", metadata: ["peer": "\(message.origin)", "message": "\(message.id)", "kind": "\(message.kind)", "reason": "\(result.detail)"])
+                }
+                try db.execute(sql: "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [message.origin, message.id, message.kind.rawValue, result.status.rawValue, result.detail, Date()])
+                results.append(result)
+            }
+            if let cursor {
+                try db.execute(sql: """
+                    INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
+                    ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
+                    """, arguments: [cursor.peer, cursor.position, Date()])
+            }
+            return (results, feedChanged, outboxChanged)
+        }
+        if outcome.feed { feedSignal.notify() }
+        if outcome.outbox { outboxSignal.notify() }
+        for result in outcome.results where result.status == .applied && !result.replayed {
+            logger.debug("applied message", metadata: ["message": "\(result.id)", "detail": "\(result.detail)"])
+        }
+        return outcome.results
+    }
+
+    /// What applying one message did.
+    struct Effect {
+        var detail = ""
+        var feed = false
+        var outbox = false
+    }
+
+    private func apply(_ message: Envelope, direction: Direction, signer: Result<NodeIdentity, any Error>?, _ db: Database) throws -> Effect {
+        if direction == .fromParent, message.origin != parent?.unit {
+            throw Refusal("feed entry names origin \(message.origin), not this node's parent")
+        }
+        switch (message.kind, direction) {
+        case (.reportApproved, .fromChild):
+            guard let signer else { throw Refusal("missing signature") }
+            return try receiveApprovedReport(message, signer: try signer.get(), db)
+        case (.assignmentCreated, .fromParent):
+            let notice = try JSONDecoder.federation.decode(AssignmentNotice.self, from: message.body)
+            return try distribute(notice, db)
+        case (.accountProvisioned, .fromParent):
+            let account = try JSONDecoder.federation.decode(ProvisionedAccount.self, from: message.body)
+            let detail = try receive(account, db)
+            return Effect(detail: detail, feed: !hosts(account.unit))
+        default:
+            throw Refusal("message kind '\(message.kind)' is not accepted \(direction == .fromChild ? "from a child" : "from a parent") (protocol \(ProtocolVersion.current))")
+        }
+    }
+
+    /// Keeps an approved report from below, after checking that the node hosting its unit signed
+    /// it, and relays it further up unless this node hosts the unit that assigned the form.
+    private func receiveApprovedReport(_ message: Envelope, signer: NodeIdentity, _ db: Database) throws -> Effect {
+        let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
+        let report = try JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload)
+        guard report.unit == message.unit else { throw Refusal("the signed report is for unit \(report.unit), the message says \(message.unit)") }
+        guard let host = deployment.hostingNode(of: report.unit), host.unit == signer.unitCode else {
+            throw Refusal("report of \(report.unit) is signed by \(signer.unitCode), which does not host that unit")
+        }
+        if let existing = try ReportRecord.fetchOne(db, key: report.reportId) {
+            guard existing.unit == report.unit, existing.formCode == report.formCode, existing.period == report.period.description else {
+                throw Refusal("report \(report.reportId) already exists for another unit, form or period")
+            }
+            if existing.approvalCount >= report.approvalCount {
+                return Effect(detail: "report \(report.reportId) approval \(report.approvalCount) already held")
+            }
+        } else if let clash = try ReportRecord.filter(sql: "unit = ? AND form_code = ? AND period = ?", arguments: [report.unit, report.formCode, report.period.description]).fetchOne(db) {
+            throw Refusal("unit \(report.unit) already has report \(clash.id) for \(report.formCode) \(report.period)")
+        }
+        let now = Date()
+        let signedText = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
+        try ReportRecord(id: report.reportId, assignmentId: report.assignmentId, formCode: report.formCode, formVersion: report.formVersion,
+                         period: report.period.description, unit: report.unit, state: .approved, answers: report.answers, version: report.approvalCount,
+                         hostedHere: false, createdBy: report.approvedBy, createdAt: now, updatedAt: now, submittedAt: report.approvedAt,
+                         approvedAt: report.approvedAt, approvedBy: report.approvedBy, approvalCount: report.approvalCount, signed: signedText).save(db)
+        try ReportEventRecord(id: nil, reportId: report.reportId, action: "received", actor: "node:\(message.origin)", fromState: nil,
+                              toState: ReportState.approved.rawValue, message: report.message, at: now).insert(db)
+        let assigner = try String.fetchOne(db, sql: "SELECT assigned_by FROM assignments WHERE id = ?", arguments: [report.assignmentId])
+        // Relay toward the assigning unit: keep the report here when this node hosts it (or it is not
+        // above us); pass it up when it is above, or when the assignment is not known here.
+        if let assigner, hosts(assigner) || !tree.isBelow(unit, assigner) {
+            return Effect(detail: "report \(report.reportId) of \(report.unit) kept here")
+        }
+        try enqueueUp(db, kind: .reportApproved, unit: report.unit, body: signed)
+        return Effect(detail: "report \(report.reportId) of \(report.unit) kept and relayed up", outbox: parent != nil)
+    }
+
+    /// Stores an assignment (and its form) and passes each child node the part that concerns it.
+    /// Used both where an assignment is made and where it arrives from above.
+    func distribute(_ notice: AssignmentNotice, _ db: Database) throws -> Effect {
+        let now = Date()
+        if let existing = try FormRecord.fetchOne(db, key: ["code": notice.form.code, "version": notice.form.version]) {
+            guard existing.definition == notice.form else { throw Refusal("form \(notice.form.code) v\(notice.form.version) differs from the one held") }
+        } else {
+            try FormRecord(code: notice.form.code, version: notice.form.version, definition: notice.form, ownerUnit: notice.assignedBy, createdAt: now).insert(db)
+        }
+        try AssignmentRecord(id: notice.id, formCode: notice.form.code, formVersion: notice.form.version, period: notice.period.description,
+                             assignedBy: notice.assignedBy, deadline: notice.deadline.description, createdAt: now).insert(db, onConflict: .ignore)
+        let mine = notice.units.filter { deployment.node(node, speaksFor: $0) }
+        for target in mine {
+            try db.execute(sql: "INSERT OR IGNORE INTO assignment_units (assignment_id, unit) VALUES (?, ?)", arguments: [notice.id, target])
+        }
+        var forwarded = 0
+        for child in deployment.children(of: node) {
+            let theirs = mine.filter { deployment.node(child, speaksFor: $0) }
+            guard !theirs.isEmpty else { continue }
+            let part = AssignmentNotice(id: notice.id, form: notice.form, period: notice.period, assignedBy: notice.assignedBy, deadline: notice.deadline, units: theirs)
+            try appendToFeed(db, audience: child.unit, kind: .assignmentCreated, unit: notice.assignedBy, body: part)
+            forwarded += 1
+        }
+        return Effect(detail: "assignment \(notice.id) for \(mine.count) units, passed to \(forwarded) child nodes", feed: forwarded > 0)
+    }
+
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let refusal as Refusal: refusal.reason
+        case let api as APIError: api.messageEN
+        case is DecodingError: "malformed body: \(error)"
+        default: "\(error)"
+        }
+    }
+}
+
+/// A message that will never apply as sent; it is parked with this reason.
+struct Refusal: Error, CustomStringConvertible {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+    var description: String { reason }
+}
+
+extension DatabaseError {
+    var isConstraintViolation: Bool { resultCode == .SQLITE_CONSTRAINT }
+}

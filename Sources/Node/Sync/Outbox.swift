@@ -1,0 +1,52 @@
+import Federation
+import Foundation
+import GRDB
+
+/// What a node sends up, written in the same transaction as the change that causes it; forgotten
+/// only once the parent has answered for it.
+extension LocalNode {
+    /// Queues a message for the parent inside the caller's transaction; no-op at the centre.
+    /// Call `outboxSignal.notify()` after the transaction commits.
+    func enqueueUp(_ db: Database, kind: MessageKind, unit: String, body: some Encodable) throws {
+        guard parent != nil else { return }
+        let envelope = Envelope(origin: self.unit, kind: kind, unit: unit, body: try JSONEncoder.federation.encode(body))
+        try db.execute(
+            sql: "INSERT INTO outbox (message_id, kind, unit, envelope, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [envelope.id, kind.rawValue, unit, try JSONEncoder.federation.encode(envelope), Date()]
+        )
+    }
+
+    /// The oldest pending messages, in the order they were written.
+    func pendingOutbox(limit: Int) async throws -> [Envelope] {
+        try await database.pool.read { db in
+            try Data.fetchAll(db, sql: "SELECT envelope FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", arguments: [limit])
+                .map { try JSONDecoder.federation.decode(Envelope.self, from: $0) }
+        }
+    }
+
+    /// Applies the parent's answer: applied messages leave the outbox, parked ones stay with the
+    /// reason (and no longer block the ones behind them).
+    func acknowledge(_ results: [MessageResult]) async throws {
+        try await database.pool.write { db in
+            for result in results {
+                switch result.status {
+                case .applied:
+                    try db.execute(sql: "DELETE FROM outbox WHERE message_id = ?", arguments: [result.id])
+                case .parked:
+                    try db.execute(sql: "UPDATE outbox SET state = 'parked', reason = ? WHERE message_id = ?", arguments: [result.detail, result.id])
+                }
+            }
+        }
+        for result in results where result.status == .parked {
+            logger.error("parent parked a message", metadata: ["message": "\(result.id)", "reason": "\(result.detail)"])
+        }
+    }
+
+    func recordAttempt(_ messages: [Envelope]) async throws {
+        try await database.pool.write { db in
+            for message in messages {
+                try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE message_id = ?", arguments: [message.id])
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Federation
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps a node in step with its parent: pulls its downward feed (long polling, so a commune
+/// behind NAT needs no inbound port) and pushes its outbox, retrying with backoff.
+struct SyncLoop: Service {
+    let local: LocalNode
+    /// The parent's federation URL; awaited, because in tests the parent picks its port at start.
+    let parentURL: @Sendable () async throws -> String
+    let credentials: NodeCredentials
+    /// Seconds the parent may hold a feed request open.
+    let pollWait: Int
+    let batchSize = 100
+    private let link = PeerLink()
+
+    init(local: LocalNode, parentURL: @escaping @Sendable () async throws -> String, credentials: NodeCredentials, pollWait: Int) {
+        self.local = local
+        self.parentURL = parentURL
+        self.credentials = credentials
+        self.pollWait = pollWait
+    }
+
+    func run() async throws {
+        guard let parent = local.parent else { return }
+        let client = try FederationClient(parentURL: try await parentURL(), credentials: credentials)
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await pull(from: parent.unit, client) }
+                group.addTask { await push(to: parent.unit, client) }
+            }
+        }
+        try await client.shutdown()
+    }
+
+    private func pull(from parent: String, _ client: FederationClient) async {
+        var logger = local.logger
+        logger[metadataKey: "peer"] = "\(parent)"
+        while !Task.isCancelled {
+            do {
+                let cursor = try await local.cursor(of: parent)
+                let page = try await client.feed(after: cursor, wait: pollWait)
+                if page.entries.isEmpty {
+                    await local.touchPeer(parent)
+                } else {
+                    let results = try await local.receive(page.entries.map(\.envelope), direction: .fromParent, cursor: (parent, page.cursor))
+                    for (entry, result) in zip(page.entries, results) {
+                        logger.info("feed entry", metadata: ["message": "\(entry.envelope.id)", "kind": "\(entry.envelope.kind)", "seq": "\(entry.seq)",
+                                                             "status": "\(result.status.rawValue)", "detail": "\(result.detail)"])
+                    }
+                }
+                link.succeeded()
+            } catch {
+                if Task.isCancelled { break }
+                await failed(error, peer: parent, logger: logger, what: "feed pull")
+            }
+        }
+    }
+
+    private func push(to parent: String, _ client: FederationClient) async {
+        var logger = local.logger
+        logger[metadataKey: "peer"] = "\(parent)"
+        while !Task.isCancelled {
+            let generation = local.outboxSignal.generation
+            do {
+                let batch = try await local.pendingOutbox(limit: batchSize)
+                if batch.isEmpty {
+                    await local.outboxSignal.wait(since: generation, timeout: .seconds(30))
+                    continue
+                }
+                let response: PushResponse
+                do {
+                    response = try await client.push(PushRequest(messages: batch))
+                } catch {
+                    try? await local.recordAttempt(batch)
+                    throw error
+                }
+                guard response.results.map(\.id) == batch.map(\.id) else {
+                    throw ConfigurationError("parent answered for other messages than those pushed")
+                }
+                try await local.acknowledge(response.results)
+                for result in response.results {
+                    logger.info("pushed", metadata: ["message": "\(result.id)", "status": "\(result.status.rawValue)", "replayed": "\(result.replayed)"])
+                }
+                link.succeeded()
+            } catch {
+                if Task.isCancelled { break }
+                await failed(error, peer: parent, logger: logger, what: "push")
+            }
+        }
+    }
+
+    private func failed(_ error: any Error, peer: String, logger: Logger, what: String) async {
+        let delay = link.failed()
+        logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+        await local.touchPeer(peer, error: "\(what): \(error)")
+        await link.pause(delay)
+    }
+}
+
+/// The state of one link to a peer, shared by the pull and push loops: one backoff, reset by any
+/// successful contact, which also wakes a loop that is waiting to retry.
+final class PeerLink: Sendable {
+    private let backoff = Mutex(Backoff())
+    private let contact = ChangeSignal()
+
+    func succeeded() {
+        let wasFailing = backoff.withLock { backoff in
+            defer { backoff.succeed() }
+            return backoff.failures > 0
+        }
+        if wasFailing { contact.notify() }
+    }
+
+    func failed() -> Duration {
+        backoff.withLock { $0.fail() }
+    }
+
+    func pause(_ delay: Duration) async {
+        await contact.wait(since: contact.generation, timeout: delay)
+    }
+}

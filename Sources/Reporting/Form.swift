@@ -1,0 +1,68 @@
+import Foundation
+import Hierarchy
+
+/// A report form (biểu mẫu): criteria groups of questions, versioned so that a report keeps
+/// the version it was filled on.
+public struct Form: Codable, Sendable, Hashable {
+    public let code: String
+    public let version: Int
+    public let title: String
+    public let frequency: Frequency
+    /// Day of the period's last month by which reports are due (default 25).
+    public let deadlineDay: Int
+    public let groups: [CriteriaGroup]
+
+    public init(code: String, version: Int = 1, title: String, frequency: Frequency, deadlineDay: Int = 25, groups: [CriteriaGroup]) {
+        self.code = code
+        self.version = version
+        self.title = title
+        self.frequency = frequency
+        self.deadlineDay = deadlineDay
+        self.groups = groups
+    }
+
+    enum CodingKeys: String, CodingKey { case code, version, title, frequency, deadlineDay, groups }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decode(String.self, forKey: .code)
+        version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        title = try container.decode(String.self, forKey: .title)
+        frequency = try container.decode(Frequency.self, forKey: .frequency)
+        deadlineDay = try container.decodeIfPresent(Int.self, forKey: .deadlineDay) ?? 25
+        groups = try container.decode([CriteriaGroup].self, forKey: .groups)
+    }
+
+    public var questions: [Question] { groups.flatMap(\.questions) }
+
+    public func question(_ id: String) -> Question? { questions.first { $0.id == id } }
+
+    /// Structural problems that make the form unusable; empty when the form is sound.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if !Unit.isValidCode(code) { problems.append("form code '\(code)' must be letters, digits, '-', '_' or '.'") }
+        if version < 1 { problems.append("version must be 1 or more") }
+        if title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("title is empty") }
+        if !(1...28).contains(deadlineDay) { problems.append("deadlineDay must be between 1 and 28") }
+        if questions.isEmpty { problems.append("the form has no questions") }
+        var seen = Set<String>()
+        for question in questions {
+            if !seen.insert(question.id).inserted { problems.append("question id '\(question.id)' appears twice") }
+            problems.append(contentsOf: question.problems())
+        }
+        return problems
+    }
+}
+
+/// A criteria group (nhóm tiêu chí): a titled section of a form.
+public struct CriteriaGroup: Codable, Sendable, Hashable {
+    public let id: String
+    public let title: String
+    public let questions: [Question]
+
+    public init(id: String, title: String, questions: [Question]) {
+        self.id = id
+        self.title = title
+        self.questions = questions
+    }
+}

@@ -1,0 +1,111 @@
+import Testing
+@testable import Hierarchy
+
+/// The demo shape: centre, two provinces, four communes.
+let demoUnits: [Unit] = [
+    Unit(code: "TW", name: "Trung ương", level: .central, parent: nil),
+    Unit(code: "P1", name: "Tỉnh 1", level: .province, parent: "TW"),
+    Unit(code: "P2", name: "Tỉnh 2", level: .province, parent: "TW"),
+    Unit(code: "C11", name: "Xã 11", level: .commune, parent: "P1"),
+    Unit(code: "C12", name: "Xã 12", level: .commune, parent: "P1"),
+    Unit(code: "C13", name: "Xã 13", level: .commune, parent: "P1"),
+    Unit(code: "C21", name: "Xã 21", level: .commune, parent: "P2"),
+]
+
+@Suite struct UnitTreeTests {
+    @Test func navigatesTheTree() throws {
+        let tree = try UnitTree(units: demoUnits)
+        #expect(tree.root.code == "TW")
+        #expect(tree.children(of: "P1").map(\.code).sorted() == ["C11", "C12", "C13"])
+        #expect(tree.ancestors(of: "C21").map(\.code) == ["P2", "TW"])
+        #expect(tree.isInSubtree("C11", of: "P1"))
+        #expect(!tree.isInSubtree("C21", of: "P1"))
+        #expect(tree.isInSubtree("P1", of: "P1"))
+        #expect(!tree.isBelow("P1", "P1"))
+        #expect(tree.descendants(of: "TW", at: .commune).count == 4)
+        #expect(tree.subtree(of: "P2").map(\.code) == ["P2", "C21"])
+        #expect(!tree.isInSubtree("nope", of: "TW"))
+    }
+
+    @Test func refusesMalformedTrees() {
+        #expect(throws: TreeError.rootCount(2)) {
+            try UnitTree(units: demoUnits + [Unit(code: "TW2", name: "x", level: .central, parent: nil)])
+        }
+        #expect(throws: TreeError.unknownParent("C9", "P9")) {
+            try UnitTree(units: demoUnits + [Unit(code: "C9", name: "x", level: .commune, parent: "P9")])
+        }
+        #expect(throws: TreeError.wrongLevel("C9")) {
+            try UnitTree(units: demoUnits + [Unit(code: "C9", name: "x", level: .commune, parent: "TW")])
+        }
+        #expect(throws: TreeError.duplicateCode("P1")) {
+            try UnitTree(units: demoUnits + [Unit(code: "P1", name: "x", level: .province, parent: "TW")])
+        }
+        #expect(throws: TreeError.invalidCode("a b")) {
+            try UnitTree(units: demoUnits + [Unit(code: "a b", name: "x", level: .province, parent: "TW")])
+        }
+    }
+}
+
+@Suite struct PeriodTests {
+    @Test func parsesAndPrints() {
+        #expect(Period("2026-11") == .month(2026, 11))
+        #expect(Period("2026-Q4") == .quarter(2026, 4))
+        #expect(Period("2026") == .year(2026))
+        #expect(Period("2026-11")?.description == "2026-11")
+        #expect(Period("2026-03")?.description == "2026-03")
+        for bad in ["2026-13", "2026-00", "2026-Q5", "26-11", "2026-1", "abc", "", "2026-11-01"] {
+            #expect(Period(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func deadlinesAndMonths() {
+        #expect(Period.month(2026, 11).deadline().description == "2026-11-25")
+        #expect(Period.quarter(2026, 2).deadline().description == "2026-06-25")
+        #expect(Period.quarter(2026, 2).months == [.month(2026, 4), .month(2026, 5), .month(2026, 6)])
+        #expect(Period.year(2026).months.count == 12)
+        #expect(Period.month(2026, 2).deadline().vietnameseLabel == "25/02/2026")
+    }
+}
+
+@Suite struct ProgressTests {
+    @Test func countsPerLevelAndChild() throws {
+        let tree = try UnitTree(units: demoUnits)
+        let communes = Set(["C11", "C12", "C13", "C21"])
+        let status = ["C11": UnitStatus(submitted: true, approved: true), "C12": UnitStatus(submitted: true, approved: false)]
+        let national = SubtreeProgress(tree: tree, unit: "TW", assigned: communes, status: status)
+        #expect(national.total.assigned == 4)
+        #expect(national.total.approved == 1)
+        #expect(national.total.approvedPercent == 25)
+        #expect(national.total.submittedPercent == 50)
+        #expect(national.levels.map(\.level) == [.commune])
+        #expect(national.children.map(\.unit) == ["P1", "P2"])
+        #expect(national.children[0].counts.approvedPercent == 33.3)
+        #expect(national.children[1].counts.approvedPercent == 0)
+
+        let province = SubtreeProgress(tree: tree, unit: "P1", assigned: communes, status: status)
+        #expect(province.total.assigned == 3)
+        #expect(province.children.map(\.counts.approved) == [1, 0, 0])
+    }
+
+    @Test func neverExceedsHundredPercent() throws {
+        let tree = try UnitTree(units: demoUnits)
+        let status = ["C11": UnitStatus(submitted: true, approved: true), "C21": UnitStatus(submitted: true, approved: true)]
+        let progress = SubtreeProgress(tree: tree, unit: "TW", assigned: ["C11"], status: status)
+        #expect(progress.total.approvedPercent == 100)
+        #expect(progress.total.assigned == 1)
+        #expect(SubtreeProgress(tree: tree, unit: "TW", assigned: [], status: status).total.approvedPercent == 0)
+    }
+}
+
+@Suite struct AggregationTests {
+    @Test func combines() {
+        let values: [Double] = [3, 1, 2]
+        #expect(Aggregation.sum.combine(values) == 6)
+        #expect(Aggregation.average.combine(values) == 2)
+        #expect(Aggregation.min.combine(values) == 1)
+        #expect(Aggregation.max.combine(values) == 3)
+        #expect(Aggregation.last.combine(values) == 2)
+        #expect(Aggregation.none.combine(values) == nil)
+        #expect(Aggregation.sum.combine([]) == nil)
+    }
+}
