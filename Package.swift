@@ -67,9 +67,15 @@ let package = Package(
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
         .testTarget(name: "NodeTests", dependencies: [
-            "Node",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ], resources: []),
+            "Node", "Federation", "Hierarchy", "Reporting", "Auth",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,31 +3,32 @@ import Hierarchy
 /// The delegated-administration rules: an admin manages accounts of its own unit only, creates
 /// admins only for the units directly below, and never grants what it does not hold.
 public enum Delegation {
-    /// Whether `actor` may create an account with `role` (and `permissions`, default the role's) in `unit`.
-    public static func mayCreate(
+    /// Why `actor` may not create an account with `role` (and `permissions`, default the role's)
+    /// in `unit`; nil when it may.
+    public static func refusalToCreate(
         by actor: Actor, unit: String, role: Role, permissions: Set<Permission>? = nil, in tree: UnitTree
-    ) -> Result<Void, DelegationError> {
-        guard actor.holds(.manageUsers) else { return .failure(.notAnAdmin) }
-        guard tree.contains(unit) else { return .failure(.unknownUnit(unit)) }
+    ) -> DelegationError? {
+        guard actor.holds(.manageUsers) else { return .notAnAdmin }
+        guard tree.contains(unit) else { return .unknownUnit(unit) }
         let granted = permissions ?? role.permissions
-        guard granted.isSubset(of: role.permissions) else { return .failure(.beyondRole) }
+        guard granted.isSubset(of: role.permissions) else { return .beyondRole }
         guard granted.isSubset(of: actor.permissions) else {
-            return .failure(.notHeld(granted.subtracting(actor.permissions).sorted()))
+            return .notHeld(granted.subtracting(actor.permissions).sorted())
         }
-        if unit == actor.unit { return .success(()) }
+        if unit == actor.unit { return nil }
         if tree[unit]?.parent == actor.unit {
-            return role == .admin ? .success(()) : .failure(.onlyAdminsBelow)
+            return role == .admin ? nil : .onlyAdminsBelow
         }
-        return .failure(.outsideScope)
+        return .outsideScope
     }
 
-    /// Whether `actor` may disable or reset an account of `role` in `unit`: its own unit's
-    /// accounts, and the admins it appointed directly below; never anything above.
-    public static func mayManage(by actor: Actor, unit: String, role: Role, in tree: UnitTree) -> Result<Void, DelegationError> {
-        guard actor.holds(.manageUsers) else { return .failure(.notAnAdmin) }
-        if unit == actor.unit { return .success(()) }
-        if tree[unit]?.parent == actor.unit && role == .admin { return .success(()) }
-        return .failure(.outsideScope)
+    /// Why `actor` may not disable or reset an account of `role` in `unit` (nil when it may): it
+    /// manages its own unit's accounts and the admins it appointed directly below; nothing above.
+    public static func refusalToManage(by actor: Actor, unit: String, role: Role, in tree: UnitTree) -> DelegationError? {
+        guard actor.holds(.manageUsers) else { return .notAnAdmin }
+        if unit == actor.unit { return nil }
+        if tree[unit]?.parent == actor.unit && role == .admin { return nil }
+        return .outsideScope
     }
 }
 

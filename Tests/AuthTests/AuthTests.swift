@@ -17,36 +17,36 @@ let tree = try! UnitTree(units: [
 
     @Test func adminCreatesAnyRoleInOwnUnit() {
         for role in Role.allCases {
-            #expect((try? Delegation.mayCreate(by: provinceAdmin, unit: "P1", role: role, in: tree).get()) != nil)
+            #expect((Delegation.refusalToCreate(by: provinceAdmin, unit: "P1", role: role, in: tree)) == nil)
         }
     }
 
     @Test func adminCreatesOnlyAdminsDirectlyBelow() {
-        #expect((try? Delegation.mayCreate(by: centralAdmin, unit: "P1", role: .admin, in: tree).get()) != nil)
-        #expect(Delegation.mayCreate(by: centralAdmin, unit: "P1", role: .dataEntry, in: tree) == .failure(.onlyAdminsBelow))
-        #expect(Delegation.mayCreate(by: centralAdmin, unit: "C11", role: .admin, in: tree) == .failure(.outsideScope))
-        #expect(Delegation.mayCreate(by: provinceAdmin, unit: "C21", role: .admin, in: tree) == .failure(.outsideScope))
-        #expect(Delegation.mayCreate(by: provinceAdmin, unit: "TW", role: .admin, in: tree) == .failure(.outsideScope))
-        #expect(Delegation.mayCreate(by: provinceAdmin, unit: "P2", role: .admin, in: tree) == .failure(.outsideScope))
-        #expect(Delegation.mayCreate(by: provinceAdmin, unit: "ZZ", role: .admin, in: tree) == .failure(.unknownUnit("ZZ")))
+        #expect((Delegation.refusalToCreate(by: centralAdmin, unit: "P1", role: .admin, in: tree)) == nil)
+        #expect(Delegation.refusalToCreate(by: centralAdmin, unit: "P1", role: .dataEntry, in: tree) == .onlyAdminsBelow)
+        #expect(Delegation.refusalToCreate(by: centralAdmin, unit: "C11", role: .admin, in: tree) == .outsideScope)
+        #expect(Delegation.refusalToCreate(by: provinceAdmin, unit: "C21", role: .admin, in: tree) == .outsideScope)
+        #expect(Delegation.refusalToCreate(by: provinceAdmin, unit: "TW", role: .admin, in: tree) == .outsideScope)
+        #expect(Delegation.refusalToCreate(by: provinceAdmin, unit: "P2", role: .admin, in: tree) == .outsideScope)
+        #expect(Delegation.refusalToCreate(by: provinceAdmin, unit: "ZZ", role: .admin, in: tree) == .unknownUnit("ZZ"))
     }
 
     @Test func nobodyGrantsWhatTheyDoNotHold() {
         let limited = Actor(username: "x", unit: "P1", role: .admin, permissions: [.manageUsers, .viewReports])
-        #expect(Delegation.mayCreate(by: limited, unit: "P1", role: .approver, in: tree) == .failure(.notHeld([.approveReports])))
-        #expect((try? Delegation.mayCreate(by: limited, unit: "P1", role: .viewer, in: tree).get()) != nil)
-        #expect(Delegation.mayCreate(by: provinceAdmin, unit: "P1", role: .viewer, permissions: [.approveReports], in: tree) == .failure(.beyondRole))
+        #expect(Delegation.refusalToCreate(by: limited, unit: "P1", role: .approver, in: tree) == .notHeld([.approveReports]))
+        #expect((Delegation.refusalToCreate(by: limited, unit: "P1", role: .viewer, in: tree)) == nil)
+        #expect(Delegation.refusalToCreate(by: provinceAdmin, unit: "P1", role: .viewer, permissions: [.approveReports], in: tree) == .beyondRole)
     }
 
     @Test func nonAdminsCreateNothing() {
         let approver = Actor(username: "a", unit: "P1", role: .approver)
-        #expect(Delegation.mayCreate(by: approver, unit: "P1", role: .viewer, in: tree) == .failure(.notAnAdmin))
+        #expect(Delegation.refusalToCreate(by: approver, unit: "P1", role: .viewer, in: tree) == .notAnAdmin)
     }
 
     @Test func managingStopsAtOwnUnitAndAppointedAdmins() {
-        #expect((try? Delegation.mayManage(by: provinceAdmin, unit: "C11", role: .admin, in: tree).get()) != nil)
-        #expect(Delegation.mayManage(by: provinceAdmin, unit: "C11", role: .dataEntry, in: tree) == .failure(.outsideScope))
-        #expect(Delegation.mayManage(by: provinceAdmin, unit: "TW", role: .admin, in: tree) == .failure(.outsideScope))
+        #expect((Delegation.refusalToManage(by: provinceAdmin, unit: "C11", role: .admin, in: tree)) == nil)
+        #expect(Delegation.refusalToManage(by: provinceAdmin, unit: "C11", role: .dataEntry, in: tree) == .outsideScope)
+        #expect(Delegation.refusalToManage(by: provinceAdmin, unit: "TW", role: .admin, in: tree) == .outsideScope)
     }
 }
 

@@ -69,7 +69,7 @@ let sampleForm = Form(code: "NQ57-M", title: "Báo cáo tháng", frequency: .mon
 }
 
 @Suite struct WorkflowTests {
-    @Test func followsTheSeedStates() {
+    @Test func followsTheSeedStates() throws {
         #expect(try ReportWorkflow.next(after: .submit, from: .draft).get() == .submitted)
         #expect(try ReportWorkflow.next(after: .submit, from: .returned).get() == .submitted)
         #expect(try ReportWorkflow.next(after: .approve, from: .submitted).get() == .approved)

@@ -26,5 +26,6 @@ nodes:
   - { name: yen-phong, unit: BNI-YP, hosts: [BNI-YP],         web: "127.0.0.1:8444", federation: "127.0.0.1:9444" }
   - { name: lao-cai,   unit: LCA,    hosts: [LCA],            web: "127.0.0.1:8445", federation: "127.0.0.1:9445" }
   - { name: sa-pa,     unit: LCA-SP, hosts: [LCA-SP],         web: "127.0.0.1:8446", federation: "127.0.0.1:9446" }
+
 """#
 }

@@ -70,7 +70,7 @@ extension LocalNode {
             throw APIError.invalid("Số định danh cá nhân phải gồm 12 chữ số hợp lệ", "Citizen ID must be 12 valid digits", details: ["citizenId": "invalid"])
         }
         let permissions = Set(request.permissions ?? Array(request.role.permissions))
-        if case .failure(let refusal) = Delegation.mayCreate(by: actor, unit: request.unit, role: request.role, permissions: permissions, in: tree) {
+        if let refusal = Delegation.refusalToCreate(by: actor, unit: request.unit, role: request.role, permissions: permissions, in: tree) {
             throw refusal == .unknownUnit(request.unit)
                 ? APIError.invalid(refusal.description, "Unknown unit", details: ["unit": "unknown"])
                 : APIError.forbidden(refusal.description, "Delegation rules refuse this account")

@@ -1,0 +1,63 @@
+import Federation
+import Foundation
+import GRDB
+import Hierarchy
+import Reporting
+import Testing
+@testable import Node
+
+/// The receiving side of the protocol on a real database: exactly once, and a bad message never
+/// blocks the ones behind it.
+@Suite struct InboxTests {
+    func approvedReport(unit: String, signedBy node: String, in nodes: LocalNodes, answers: Answers = Answers(["staff": .number(3)])) throws -> Data {
+        let report = ApprovedReport(reportId: UUID().uuidString, assignmentId: "A1", formCode: "F", formVersion: 1, period: .month(2026, 11),
+                                    unit: unit, answers: answers, approvedBy: "\(unit.lowercased()).approver", approvedAt: Date(), message: nil, approvalCount: 1)
+        let credentials = try nodes.credentials(node)
+        let signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
+        return try JSONEncoder.federation.encode(try signer.sign(try JSONEncoder.federation.encode(report)))
+    }
+
+    @Test func parksABadMessageAndAppliesTheNextOnce() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let province = try nodes.open("bac-ninh")
+        let forged = try approvedReport(unit: "BNI-KB", signedBy: "yen-phong", in: nodes)
+        let good = try approvedReport(unit: "BNI-KB", signedBy: "kinh-bac", in: nodes)
+        let batch = [
+            Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: forged),
+            Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: Data("not json".utf8)),
+            Envelope(origin: "BNI-KB", kind: .assignmentCreated, unit: "BNI-KB", body: Data("{}".utf8)),
+            Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: good),
+        ]
+        let results = try await province.receive(batch, direction: .fromChild)
+        #expect(results.map(\.status) == [.parked, .parked, .parked, .applied])
+        #expect(results[0].detail.contains("does not host"), "\(results[0].detail)")
+        #expect(results[2].detail.contains("not accepted from a child"), "\(results[2].detail)")
+
+        let replay = try await province.receive(batch, direction: .fromChild)
+        #expect(replay.allSatisfy { $0.replayed })
+        #expect(replay.map(\.detail) == results.map(\.detail), "a replay returns the original results")
+        let (reports, relayed) = try await province.database.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox")!)
+        }
+        #expect(reports == 1)
+        #expect(relayed == 1, "relayed up once (the assignment is unknown here, so toward the centre)")
+    }
+
+    @Test func feedEntriesOnlyFromTheParent() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let commune = try nodes.open("kinh-bac")
+        let form = Form(code: "F", title: "T", frequency: .monthly, groups: [CriteriaGroup(id: "g", title: "G", questions: [Question(id: "q", text: "Q", kind: .integer)])])
+        let notice = AssignmentNotice(id: "A1", form: form, period: .month(2026, 11), assignedBy: "TW", deadline: Period.month(2026, 11).deadline(), units: ["BNI-KB"])
+        let body = try JSONEncoder.federation.encode(notice)
+        let results = try await commune.receive([
+            Envelope(origin: "TW", kind: .assignmentCreated, unit: "TW", body: body),
+            Envelope(origin: "BNI", kind: .assignmentCreated, unit: "TW", body: body),
+        ], direction: .fromParent, cursor: ("BNI", 7))
+        #expect(results.map(\.status) == [.parked, .applied], "an entry must come from the parent itself")
+        #expect(try await commune.cursor(of: "BNI") == 7, "the cursor moves in the same transaction")
+        let units = try await commune.database.pool.read { db in try String.fetchAll(db, sql: "SELECT unit FROM assignment_units") }
+        #expect(units == ["BNI-KB"])
+    }
+}

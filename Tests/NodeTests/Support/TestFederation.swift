@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Federation
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+import ServiceLifecycle
+@testable import Node
+
+/// A demo federation on free loopback ports in a temporary folder, run for the length of a test.
+struct TestFederation {
+    let federation: DemoFederation
+    let manifest: DemoManifest
+    let directory: String
+
+    /// Starts every node, runs `body`, then shuts the nodes down gracefully.
+    static func run(_ body: (TestFederation) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = DemoFederation.Options(directory: directory)
+        options.topologyPorts = false
+        options.pollWait = 5
+        options.passwordCost = 4
+        options.logLevel = .error
+        let federation = try await DemoFederation(deployment: try TopologyFile.demo, options: options)
+        let group = federation.serviceGroup()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let manifest = await federation.manifest()
+            do {
+                try await body(TestFederation(federation: federation, manifest: manifest, directory: directory))
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    func node(_ name: String) -> DemoManifest.Node { manifest.nodes.first { $0.name == name }! }
+    func local(_ name: String) -> LocalNode { federation.servers.first { $0.local.node.name == name }!.local }
+    func password(_ username: String) -> String { manifest.accounts.first { $0.username == username }!.password }
+
+    /// Logs in on `node` and returns a client speaking as that account.
+    func login(_ username: String, at node: String, password: String? = nil) async throws -> APIClient {
+        let client = APIClient(baseURL: self.node(node).webURL, caPath: manifest.ca)
+        let grant = try await client.call(.POST, "/api/v1/session", body: ["username": username, "password": password ?? self.password(username)])
+        guard grant.status == 200, let token = grant.json["token"] as? String else { throw TestFailure("login \(username) at \(node): \(grant.status) \(grant.text)") }
+        return client.with(token: token)
+    }
+
+    /// A federation client presenting `node`'s certificate (or another), for impostor tests.
+    func federationClient(as node: String, to target: String, certificate: String? = nil, key: String? = nil) throws -> FederationClient {
+        let own = self.node(node)
+        let credentials = try NodeCredentials.load(certificate: certificate ?? own.cert, key: key ?? own.key, trustRoot: manifest.ca)
+        return try FederationClient(parentURL: self.node(target).federationURL, credentials: credentials)
+    }
+
+    /// Polls `condition` until it holds (sync is asynchronous), failing after `seconds`.
+    func eventually(_ what: String, seconds: Double = 20, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("timed out waiting for: \(what)")
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A small HTTPS JSON client for the web API, trusting only the demo CA.
+struct APIClient: Sendable {
+    struct Reply {
+        let status: Int
+        let text: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
+        var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+    }
+
+    let baseURL: String
+    let caPath: String
+    var token: String?
+
+    init(baseURL: String, caPath: String, token: String? = nil) {
+        self.baseURL = baseURL
+        self.caPath = caPath
+        self.token = token
+    }
+
+    func with(token: String) -> APIClient { APIClient(baseURL: baseURL, caPath: caPath, token: token) }
+
+    func call(_ method: HTTPMethod, _ path: String, body: Any? = nil) async throws -> Reply {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caPath))
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(tlsConfiguration: tls))
+        do {
+            var request = HTTPClientRequest(url: baseURL + path)
+            request.method = method
+            if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            if let body {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                let data = try (body as? String).map { Data($0.utf8) } ?? JSONSerialization.data(withJSONObject: body)
+                request.body = .bytes(ByteBuffer(data: data))
+            }
+            let response = try await http.execute(request, timeout: .seconds(30))
+            let bytes = try await response.body.collect(upTo: 8 * 1024 * 1024)
+            try await http.shutdown()
+            return Reply(status: Int(response.status.code), text: String(buffer: bytes))
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+}
