@@ -10,15 +10,19 @@ public enum Aggregation: String, Codable, Sendable, CaseIterable {
     case none
 
     /// Combines values given in order (period order for `last`); nil when there is nothing to combine.
+    /// Non-finite inputs are skipped and a non-finite result is nil, so a total is always a number.
     public func combine(_ values: [Double]) -> Double? {
+        let values = values.filter(\.isFinite)
         guard !values.isEmpty else { return nil }
+        let result: Double?
         switch self {
-        case .sum: return values.reduce(0, +)
-        case .average: return values.reduce(0, +) / Double(values.count)
-        case .min: return values.min()
-        case .max: return values.max()
-        case .last: return values.last
-        case .none: return nil
+        case .sum: result = values.reduce(0, +)
+        case .average: result = values.reduce(0, +) / Double(values.count)
+        case .min: result = values.min()
+        case .max: result = values.max()
+        case .last: result = values.last
+        case .none: result = nil
         }
+        return result.flatMap { $0.isFinite ? $0 : nil }
     }
 }

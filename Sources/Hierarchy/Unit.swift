@@ -16,9 +16,16 @@ public struct Unit: Codable, Sendable, Hashable, Identifiable {
         self.parent = parent
     }
 
-    /// Unit codes are short ASCII identifiers: they appear in URIs, file names and SQL keys.
+    /// Unit codes are valid DNS labels (letters, digits, inner '-'): they name the node in its
+    /// certificate (`<code>.unit.reportnet`), URIs, file names and SQL keys.
     public static func isValidCode(_ code: String) -> Bool {
-        !code.isEmpty && code.count <= 64
-            && code.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == ".") }
+        (1...63).contains(code.count) && !code.hasPrefix("-") && !code.hasSuffix("-")
+            && code.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// Identifiers of forms, groups and questions: letters, digits, '-', '_' and '.', up to 64.
+    public static func isValidIdentifier(_ value: String) -> Bool {
+        (1...64).contains(value.count)
+            && value.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == "." }
     }
 }

@@ -9,9 +9,11 @@ public struct UnitTree: Sendable {
 
     public init(units: [Unit]) throws(TreeError) {
         var byCode: [String: Unit] = [:]
+        var lowered = Set<String>()
         for unit in units {
             guard Unit.isValidCode(unit.code) else { throw .invalidCode(unit.code) }
-            guard byCode.updateValue(unit, forKey: unit.code) == nil else { throw .duplicateCode(unit.code) }
+            // Codes become DNS names, where case does not count.
+            guard lowered.insert(unit.code.lowercased()).inserted, byCode.updateValue(unit, forKey: unit.code) == nil else { throw .duplicateCode(unit.code) }
         }
         let roots = units.filter { $0.parent == nil }
         guard roots.count == 1, let root = roots.first else { throw .rootCount(roots.count) }
@@ -95,8 +97,8 @@ public enum TreeError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidCode(let code): "invalid unit code '\(code)' (letters, digits, '-', '_', '.')"
-        case .duplicateCode(let code): "unit code '\(code)' appears twice"
+        case .invalidCode(let code): "invalid unit code '\(code)' (letters, digits and inner '-', at most 63)"
+        case .duplicateCode(let code): "unit code '\(code)' appears twice (codes are compared ignoring case)"
         case .rootCount(let count): "the tree needs exactly one central unit without a parent, found \(count)"
         case .unknownParent(let code, let parent): "unit '\(code)' names unknown parent '\(parent)'"
         case .wrongLevel(let code): "unit '\(code)' is not exactly one level below its parent"

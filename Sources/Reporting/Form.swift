@@ -40,7 +40,7 @@ public struct Form: Codable, Sendable, Hashable {
     /// Structural problems that make the form unusable; empty when the form is sound.
     public func problems() -> [String] {
         var problems: [String] = []
-        if !Unit.isValidCode(code) { problems.append("form code '\(code)' must be letters, digits, '-', '_' or '.'") }
+        if !Unit.isValidIdentifier(code) { problems.append("form code '\(code)' must be letters, digits, '-', '_' or '.'") }
         if version < 1 { problems.append("version must be 1 or more") }
         if title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("title is empty") }
         if !(1...28).contains(deadlineDay) { problems.append("deadlineDay must be between 1 and 28") }

@@ -51,7 +51,7 @@ public struct Question: Codable, Sendable, Hashable {
 
     func problems() -> [String] {
         var problems: [String] = []
-        if !Unit.isValidCode(id) { problems.append("question id '\(id)' must be letters, digits, '-', '_' or '.'") }
+        if !Unit.isValidIdentifier(id) { problems.append("question id '\(id)' must be letters, digits, '-', '_' or '.'") }
         if text.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("question '\(id)' has no text") }
         if kind.isChoice {
             if options.isEmpty { problems.append("question '\(id)' needs options") }
@@ -84,8 +84,11 @@ public struct Question: Codable, Sendable, Hashable {
         }
     }
 
+    /// Larger magnitudes are refused so that sums up the whole tree stay finite and exact enough.
+    public static let largestMagnitude = 1e15
+
     private func checkBounds(_ value: Double) -> String? {
-        guard value.isFinite else { return "“\(text)”: giá trị không hợp lệ" }
+        guard value.isFinite, abs(value) <= Self.largestMagnitude else { return "“\(text)”: giá trị không hợp lệ (tối đa 10^15)" }
         if let minimum, value < minimum { return "“\(text)”: giá trị nhỏ nhất là \(minimum.formatted)" }
         if let maximum, value > maximum { return "“\(text)”: giá trị lớn nhất là \(maximum.formatted)" }
         return nil

@@ -192,7 +192,9 @@ private let p01Request = NodeCertificateRequest(
 
     @Test func nodeIdentityURIParsing() {
         #expect(NodeIdentity(uri: "reportnet://unit/P01")?.unitCode == "P01")
-        #expect(NodeIdentity(uri: "reportnet://unit/a.b_c-9")?.unitCode == "a.b_c-9")
+        #expect(NodeIdentity(uri: "reportnet://unit/BNI-KB9")?.unitCode == "BNI-KB9")
+        #expect(NodeIdentity(uri: "reportnet://unit/a.b_c-9") == nil, "unit codes are DNS labels")
+        #expect(NodeIdentity(unitCode: "BNI-KB").dnsName == "bni-kb.unit.reportnet")
         #expect(NodeIdentity(unitCode: "P01").uri == "reportnet://unit/P01")
         for bad in [
             "reportnet://unit/", "reportnet://unit", "reportnet://unit/P 01", "reportnet://unit/P01/x",

@@ -40,8 +40,13 @@ let demoUnits: [Unit] = [
         #expect(throws: TreeError.duplicateCode("P1")) {
             try UnitTree(units: demoUnits + [Unit(code: "P1", name: "x", level: .province, parent: "TW")])
         }
-        #expect(throws: TreeError.invalidCode("a b")) {
-            try UnitTree(units: demoUnits + [Unit(code: "a b", name: "x", level: .province, parent: "TW")])
+        for bad in ["a b", "a_b", "-ab", "ab-", "a.b", "", String(repeating: "a", count: 64)] {
+            #expect(throws: TreeError.invalidCode(bad)) {
+                try UnitTree(units: demoUnits + [Unit(code: bad, name: "x", level: .province, parent: "TW")])
+            }
+        }
+        #expect(throws: TreeError.duplicateCode("p1")) {
+            try UnitTree(units: demoUnits + [Unit(code: "p1", name: "x", level: .province, parent: "TW")])
         }
     }
 }
@@ -107,5 +112,7 @@ let demoUnits: [Unit] = [
         #expect(Aggregation.last.combine(values) == 2)
         #expect(Aggregation.none.combine(values) == nil)
         #expect(Aggregation.sum.combine([]) == nil)
+        #expect(Aggregation.sum.combine([.greatestFiniteMagnitude, .greatestFiniteMagnitude]) == nil, "never infinite")
+        #expect(Aggregation.average.combine([.nan, 4]) == 4)
     }
 }

@@ -143,7 +143,7 @@ import Testing
 
         // Tampered: the answers changed after signing. Parked with a reason; nothing changes.
         let original = try JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload)
-        let report = ApprovedReport(reportId: original.reportId, assignmentId: original.assignmentId, formCode: original.formCode, formVersion: original.formVersion,
+        let report = ApprovedReport(reportId: original.reportId, assignmentId: original.assignmentId, formOwner: original.formOwner, formCode: original.formCode, formVersion: original.formVersion,
                                     period: original.period, unit: original.unit, answers: .init(["staff": .number(400)]), approvedBy: original.approvedBy,
                                     approvedAt: original.approvedAt, message: original.message, approvalCount: original.approvalCount + 1)
         let forged = SignedPayload(payload: try JSONEncoder.federation.encode(report), signature: signed.signature, signerCertificate: signed.signerCertificate)
@@ -185,6 +185,31 @@ import Testing
             // Refused in the TLS handshake, as required.
         }
         #expect(try await counts().inbox == after.inbox + 1, "only the tampered message reached the inbox")
+
+        // A child dials its parent by the parent unit's certificate name: another node answering
+        // at that address (here a sibling commune) fails the handshake, whatever it would serve.
+        let wrongParent = try f.federationClient(as: "kinh-bac", to: "bac-ninh", address: f.node("yen-phong").federationURL)
+        defer { Task { try? await wrongParent.shutdown() } }
+        do {
+            _ = try await wrongParent.feed(after: 0)
+            Issue.record("a node that is not the parent was accepted as the parent")
+        } catch let error as FederationCallError {
+            Issue.record("the handshake should fail, got an HTTP answer \(error)")
+        } catch let error as PeerIdentityMismatch {
+            #expect(error.presented?.unitCode == "BNI-YP", "the connection was closed because it named another unit")
+        } catch {
+            Issue.record("expected a peer identity mismatch, got \(error)")
+        }
+        // A misconfigured node retries forever: the refusal must hold (and never crash) every time.
+        for attempt in 0..<4 {
+            do {
+                if attempt.isMultiple(of: 2) { _ = try await wrongParent.feed(after: 0) } else { _ = try await wrongParent.push(PushRequest(messages: [message])) }
+                Issue.record("attempt \(attempt) reached a node that is not the parent")
+            } catch is PeerIdentityMismatch {
+            } catch {
+                Issue.record("attempt \(attempt): expected a peer identity mismatch, got \(error)")
+            }
+        }
 
         // An independent HTTP/2 client: curl with and without a client certificate.
         let node = f.node("bac-ninh")

@@ -9,8 +9,9 @@ import Testing
 /// The receiving side of the protocol on a real database: exactly once, and a bad message never
 /// blocks the ones behind it.
 @Suite struct InboxTests {
-    func approvedReport(unit: String, signedBy node: String, in nodes: LocalNodes, answers: Answers = Answers(["staff": .number(3)])) throws -> Data {
-        let report = ApprovedReport(reportId: UUID().uuidString, assignmentId: "A1", formCode: "F", formVersion: 1, period: .month(2026, 11),
+    func approvedReport(unit: String, signedBy node: String, in nodes: LocalNodes, assignment: String = "A1", period: Period = .month(2026, 11),
+                        answers: Answers = Answers(["q": .number(3)])) throws -> Data {
+        let report = ApprovedReport(reportId: UUID().uuidString, assignmentId: assignment, formOwner: "TW", formCode: "F", formVersion: 1, period: period,
                                     unit: unit, answers: answers, approvedBy: "\(unit.lowercased()).approver", approvedAt: Date(), message: nil, approvalCount: 1)
         let credentials = try nodes.credentials(node)
         let signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
@@ -59,5 +60,25 @@ import Testing
         #expect(try await commune.cursor(of: "BNI") == 7, "the cursor moves in the same transaction")
         let units = try await commune.database.pool.read { db in try String.fetchAll(db, sql: "SELECT unit FROM assignment_units") }
         #expect(units == ["BNI-KB"])
+    }
+
+    @Test func receivedReportsMustFitTheirAssignment() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let province = try nodes.open("bac-ninh")
+        let form = Form(code: "F", title: "T", frequency: .monthly, groups: [CriteriaGroup(id: "g", title: "G", questions: [Question(id: "q", text: "Q", kind: .integer)])])
+        let notice = AssignmentNotice(id: "A1", form: form, period: .month(2026, 11), assignedBy: "TW", deadline: Period.month(2026, 11).deadline(), units: ["BNI-KB"])
+        _ = try await province.receive([Envelope(origin: "TW", kind: .assignmentCreated, unit: "TW", body: try JSONEncoder.federation.encode(notice))], direction: .fromParent)
+
+        let results = try await province.receive([
+            Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-YP", body: try approvedReport(unit: "BNI-YP", signedBy: "yen-phong", in: nodes)),
+            Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: try approvedReport(unit: "BNI-KB", signedBy: "kinh-bac", in: nodes, answers: Answers(["q": .text("many")]))),
+            Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: try approvedReport(unit: "BNI-KB", signedBy: "kinh-bac", in: nodes, period: .month(2026, 10))),
+            Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: try approvedReport(unit: "BNI-KB", signedBy: "kinh-bac", in: nodes)),
+        ], direction: .fromChild)
+        #expect(results.map(\.status) == [.parked, .parked, .parked, .applied], "\(results.map(\.detail))")
+        #expect(results[0].detail.contains("not assigned"))
+        #expect(results[1].detail.contains("do not fit"))
+        #expect(results[2].detail.contains("does not match"))
     }
 }

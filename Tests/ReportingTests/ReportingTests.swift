@@ -65,6 +65,7 @@ let sampleForm = Form(code: "NQ57-M", title: "Báo cáo tháng", frequency: .mon
     @Test func boundsAreEnforced() {
         #expect(sampleForm.question("staff")!.check(.number(-1)) != nil)
         #expect(sampleForm.question("staff")!.check(.number(0)) == nil)
+        #expect(sampleForm.question("staff")!.check(.number(1e300)) != nil, "huge values are refused")
     }
 }
 

@@ -3,20 +3,57 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
+import Synchronization
 
 /// The node's side of calls to its parent: pushes batches up and pulls its feed down over one
 /// long-lived mutual-TLS HTTP/2 connection.
+///
+/// It dials the parent by its unit's certificate name (`<unit>.unit.reportnet`) while connecting
+/// to the configured address, so the TLS handshake proves the answer comes from the parent itself
+/// and not from any other node of the federation.
 public final class FederationClient: Sendable {
-    public let parentURL: String
+    /// The unit whose node this client expects to reach.
+    public let peer: NodeIdentity
+    private let baseURL: String
     private let http: HTTPClient
+    /// What the last wrong peer presented, if a connection was refused for its identity.
+    private let mismatch: MismatchRecord
     private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()
 
-    public init(parentURL: String, credentials: NodeCredentials) throws {
+    /// - Parameters:
+    ///   - address: where the peer listens, `host:port` or `https://host:port`.
+    ///   - peer: the unit whose certificate the peer must present.
+    public init(address: String, peer: NodeIdentity, credentials: NodeCredentials) throws {
+        var text = address
+        if text.hasPrefix("https://") { text.removeFirst("https://".count) }
+        while text.hasSuffix("/") { text.removeLast() }
+        guard let target = ListenAddress(text) else { throw FederationCallError(status: 0, message: "peer address '\(address)' must be host:port") }
         var configuration = HTTPClient.Configuration(tlsConfiguration: try credentials.clientTLS())
         configuration.httpVersion = .automatic
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(40))
-        self.parentURL = parentURL.hasSuffix("/") ? String(parentURL.dropLast()) : parentURL
+        configuration.dnsOverride = [peer.dnsName: target.host]
+        // Hostname checks alone are not enough: NIOSSL also accepts a certificate whose IP SAN
+        // matches the address dialled, and several nodes may share one. So every new connection
+        // must present a certificate naming exactly the expected unit, or it is closed at once,
+        // on its event loop, before any request can be written to it. (The hook reports success
+        // even then: failing it trips an assertion in AsyncHTTPClient 1.37's HTTP/2 pool.)
+        let mismatch = MismatchRecord()
+        let check: @Sendable (any Channel) -> EventLoopFuture<Void> = { channel in
+            channel.nioSSL_peerCertificate().map { certificate in
+                let presented = certificate.flatMap { try? NodeIdentity.from(derEncoded: $0.toDERBytes()) }
+                if presented != peer {
+                    mismatch.presented.withLock { $0 = .some(presented) }
+                    channel.close(promise: nil)
+                }
+            }
+        }
+        configuration.http1_1ConnectionDebugInitializer = check
+        configuration.http2ConnectionDebugInitializer = check
+        self.mismatch = mismatch
+        self.peer = peer
+        self.baseURL = "https://\(peer.dnsName):\(target.port)"
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
@@ -31,14 +68,20 @@ public final class FederationClient: Sendable {
     }
 
     private func call<Answer: Decodable>(method: HTTPMethod, path: String, body: Data?, timeout: TimeAmount) async throws -> Answer {
-        var request = HTTPClientRequest(url: parentURL + path)
+        var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: body))
         }
-        let response = try await http.execute(request, timeout: timeout)
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: timeout)
+        } catch {
+            if let presented = mismatch.presented.withLock({ $0 }) { throw PeerIdentityMismatch(expected: peer, presented: presented) }
+            throw error
+        }
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         guard response.status == .ok else {
             let error = try? decoder.decode(ProtocolError.self, from: bytes)
@@ -49,6 +92,21 @@ public final class FederationClient: Sendable {
 
     public func shutdown() async throws {
         try await http.shutdown()
+    }
+}
+
+/// What a refused peer presented, shared between the connection hook and the requests.
+private final class MismatchRecord: Sendable {
+    let presented = Mutex<NodeIdentity??>(nil)
+}
+
+/// The node that answered is not the one this client must reach.
+public struct PeerIdentityMismatch: Error, CustomStringConvertible, Sendable {
+    public let expected: NodeIdentity
+    public let presented: NodeIdentity?
+
+    public var description: String {
+        "expected the node of unit \(expected.unitCode), but the peer's certificate names \(presented?.unitCode ?? "no unit")"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Hierarchy
 import SwiftASN1
 import X509
 
@@ -12,7 +13,7 @@ public struct NodeIdentity: Sendable, Hashable {
         self.unitCode = unitCode
     }
 
-    /// Parses `reportnet://unit/<code>` where code is non-empty and made of `[A-Za-z0-9._-]`.
+    /// Parses `reportnet://unit/<code>` where code is a valid unit code (a DNS label).
     public init?(uri: String) {
         guard uri.hasPrefix(Self.uriPrefix) else { return nil }
         let code = String(uri.dropFirst(Self.uriPrefix.count))
@@ -60,17 +61,16 @@ public struct NodeIdentity: Sendable, Hashable {
             )
         }
         guard let identity = NodeIdentity(uri: only) else {
-            throw PKIError.identity("the certificate's URI '\(only)' has an empty or invalid unit code (allowed: A-Z a-z 0-9 . _ -)")
+            throw PKIError.identity("the certificate's URI '\(only)' has an empty or invalid unit code (allowed: A-Z a-z 0-9 and inner -)")
         }
         return identity
     }
 
     static func isValidUnitCode(_ code: String) -> Bool {
-        !code.isEmpty && code.unicodeScalars.allSatisfy { scalar in
-            switch scalar {
-            case "A"..."Z", "a"..."z", "0"..."9", ".", "_", "-": true
-            default: false
-            }
-        }
+        Unit.isValidCode(code)
     }
+
+    /// The DNS name a node's certificate carries for its unit. A child dials its parent by this
+    /// name (connecting to the configured address), so TLS itself proves it reached its parent.
+    public var dnsName: String { "\(unitCode.lowercased()).unit.reportnet" }
 }

@@ -54,6 +54,8 @@ public struct ProvisionedAccount: Codable, Sendable, Hashable {
 public struct ApprovedReport: Codable, Sendable, Hashable {
     public let reportId: String
     public let assignmentId: String
+    /// The unit that owns (and assigned) the form.
+    public let formOwner: String
     public let formCode: String
     public let formVersion: Int
     public let period: Period
@@ -65,9 +67,10 @@ public struct ApprovedReport: Codable, Sendable, Hashable {
     /// 1 for the first approval; grows when a returned report is approved again.
     public let approvalCount: Int
 
-    public init(reportId: String, assignmentId: String, formCode: String, formVersion: Int, period: Period, unit: String, answers: Answers, approvedBy: String, approvedAt: Date, message: String?, approvalCount: Int) {
+    public init(reportId: String, assignmentId: String, formOwner: String, formCode: String, formVersion: Int, period: Period, unit: String, answers: Answers, approvedBy: String, approvedAt: Date, message: String?, approvalCount: Int) {
         self.reportId = reportId
         self.assignmentId = assignmentId
+        self.formOwner = formOwner
         self.formCode = formCode
         self.formVersion = formVersion
         self.period = period

@@ -58,6 +58,10 @@ public struct PushRequest: Codable, Sendable {
     }
 
     public static let maximumBatch = 200
+    /// A sender keeps a batch under this many bytes of envelopes; a receiver accepts bodies up to
+    /// `maximumBody`, so one large message still fits alone.
+    public static let targetBytes = 4 * 1024 * 1024
+    public static let maximumBody = 16 * 1024 * 1024
 }
 
 /// The receiver's verdict on one message.

@@ -18,7 +18,7 @@ public struct Deployment: Sendable {
         var hostByUnit: [String: String] = [:]
         var names = Set<String>()
         for node in topology.nodes {
-            guard Unit.isValidCode(node.name), names.insert(node.name).inserted else { throw .node(node.name, "name must be unique letters, digits, '-', '_'") }
+            guard Unit.isValidCode(node.name), names.insert(node.name).inserted else { throw .node(node.name, "name must be unique letters, digits and inner '-'") }
             guard tree.contains(node.unit) else { throw .node(node.name, "unknown unit '\(node.unit)'") }
             guard nodeByUnit.updateValue(node, forKey: node.unit) == nil else { throw .node(node.name, "unit '\(node.unit)' already has a node") }
             guard ListenAddress(node.web) != nil, ListenAddress(node.federation) != nil else { throw .node(node.name, "listen addresses must be host:port") }

@@ -1,6 +1,8 @@
 import Federation
 import Foundation
 import Hummingbird
+import NIOCore
+import NIOFoundationCompat
 
 /// The endpoints other nodes call on the federation listener (mutual TLS, HTTP/2). The caller is
 /// whoever its certificate names; what it may do is decided by the topology.
@@ -16,7 +18,10 @@ struct FederationAPI {
             let caller = context.peer!
             let push: PushRequest
             do {
-                push = try await request.decode(as: PushRequest.self, context: context)
+                let body = try await request.body.collect(upTo: PushRequest.maximumBody)
+                push = try JSONDecoder.federation.decode(PushRequest.self, from: body)
+            } catch let error as NIOTooManyBytesError {
+                throw FederationRefusal(status: .contentTooLarge, error: ProtocolError(error: "too_large", message: "a push body may not exceed \(PushRequest.maximumBody) bytes (\(error))"))
             } catch {
                 throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "bad_request", message: "malformed push batch: \(error)"))
             }

@@ -2,6 +2,7 @@ import Auth
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOFoundationCompat
 
 /// Per-request state: the connection (for the peer certificate), and who is calling once known.
 struct NodeRequestContext: RequestContext {
@@ -11,6 +12,8 @@ struct NodeRequestContext: RequestContext {
     var account: AccountRecord?
     /// The calling node's unit, read from its certificate (federation listener).
     var peer: String?
+    /// A bearer token was sent but its session is over (expired, logged out or revoked).
+    var sessionExpired = false
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -34,20 +37,28 @@ struct NodeRequestContext: RequestContext {
 
     /// The acting account, or 401.
     func actor() throws -> Actor {
-        guard let account else { throw APIError.unauthenticated }
+        guard let account else {
+            throw sessionExpired
+                ? APIError(status: .unauthorized, code: "session_expired", message: "Phiên đăng nhập đã hết hạn, hãy đăng nhập lại", messageEN: "Session expired; log in again")
+                : APIError.unauthenticated
+        }
         return account.actor
     }
 }
 
 extension Request {
-    /// Decodes a JSON body, turning a malformed one into a 400 a person can read.
+    /// Decodes a JSON body, turning a malformed one into a 400 that names the faulty field.
     func decodeJSON<Value: Decodable>(as type: Value.Type, context: NodeRequestContext) async throws -> Value {
+        let body: ByteBuffer
         do {
-            return try await decode(as: type, context: context)
+            body = try await self.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw APIError(status: .contentTooLarge, code: "too_large", message: "Dữ liệu gửi lên quá lớn", messageEN: "Request body too large")
+        }
+        do {
+            return try context.requestDecoder.decode(type, from: body)
         } catch let error as DecodingError {
             throw APIError.badRequest("Dữ liệu gửi lên không đúng định dạng: \(Self.explain(error))", "Malformed request body: \(Self.explain(error))")
-        } catch let error as HTTPError {
-            throw APIError(status: error.status, code: "bad_request", message: "Dữ liệu gửi lên không hợp lệ", messageEN: error.body ?? "Invalid request body")
         }
     }
 
@@ -71,8 +82,9 @@ struct SessionAuthentication: RouterMiddleware {
     func handle(_ request: Request, context: NodeRequestContext, next: (Request, NodeRequestContext) async throws -> Response) async throws -> Response {
         var context = context
         if let token = request.bearerToken {
+            // A stale token does not block routes that need none (logging in again, activation).
             context.account = try await local.account(forToken: token)
-            if context.account == nil { throw APIError(status: .unauthorized, code: "session_expired", message: "Phiên đăng nhập đã hết hạn, hãy đăng nhập lại", messageEN: "Session expired; log in again") }
+            context.sessionExpired = context.account == nil
         }
         return try await next(request, context)
     }

@@ -34,20 +34,23 @@ struct WebAPI {
             let actor = try context.actor()
             return Items(items: local.tree.subtree(of: actor.unit))
         }
-        api.get("/forms") { _, context -> Items<Form> in
-            _ = try context.actor()
-            return Items(items: try await local.forms())
+        api.get("/forms") { _, context -> Items<FormView> in
+            Items(items: try await local.forms(visibleTo: try context.actor()))
         }
         api.post("/forms") { request, context -> EditedResponse<Form> in
             let actor = try context.actor()
             let form = try await request.decodeJSON(as: Form.self, context: context)
             return EditedResponse(status: .created, response: try await local.defineForm(form, by: actor))
         }
-        api.get("/forms/{code}") { _, context -> Form in
-            _ = try context.actor()
+        api.get("/forms/{code}") { request, context -> FormView in
+            let actor = try context.actor()
             let code = try context.parameters.require("code")
-            guard let form = try await local.database.pool.read({ try local.form(code: code, $0) }) else { throw APIError.notFound("biểu mẫu", "Form") }
-            return form
+            let owner = request.uri.queryParameters["owner"].map(String.init) ?? actor.unit
+            guard owner == actor.unit || local.tree.isBelow(actor.unit, owner),
+                  let form = try await local.database.pool.read({ try local.form(owner: owner, code: code, $0) }) else {
+                throw APIError.notFound("biểu mẫu", "Form")
+            }
+            return FormView(owner: owner, form: form)
         }
         api.get("/assignments") { _, context -> Items<AssignmentView> in
             Items(items: try await local.assignments(visibleTo: try context.actor()))
@@ -105,8 +108,9 @@ struct WebAPI {
             return EditedResponse(status: .created, response: try await local.createAccount(new, by: actor))
         }
         api.get("/sync") { _, context -> SyncStatus in
+            // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
             let actor = try context.actor()
-            guard actor.holds(.manageUsers) || actor.holds(.viewReports) else { throw APIError.forbidden() }
+            guard actor.holds(.manageUsers), actor.unit == local.unit else { throw APIError.forbidden() }
             return try await local.syncStatus()
         }
     }
@@ -188,6 +192,7 @@ extension AccountView: ResponseEncodable {}
 extension SessionGrant: ResponseEncodable {}
 extension CreatedAccount: ResponseEncodable {}
 extension AssignmentView: ResponseEncodable {}
+extension FormView: ResponseEncodable {}
 extension ReportView: ResponseEncodable {}
 extension OversightView: ResponseEncodable {}
 

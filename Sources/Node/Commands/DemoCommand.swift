@@ -25,11 +25,18 @@ struct DemoCommand: AsyncParsableCommand {
         options.logLevel = logLevel
         let federation = try await DemoFederation(deployment: deployment, options: options)
         let group = federation.serviceGroup(signals: [.sigint, .sigterm])
-        async let running: Void = group.run()
-        let manifest = await federation.manifest()
-        try federation.writeManifest(manifest)
-        print(Self.table(manifest, directory: dir))
-        try await running
+        let directory = dir
+        // If a listener cannot start (a port in use), the group fails and the manifest stops waiting.
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                let manifest = try await federation.manifest()
+                try federation.writeManifest(manifest)
+                // Written straight to the file descriptor: visible at once even when stdout is a pipe.
+                FileHandle.standardOutput.write(Data((Self.table(manifest, directory: directory) + "\n").utf8))
+            }
+            try await tasks.waitForAll()
+        }
         print("Đã dừng mọi nút. / All nodes stopped.")
     }
 

@@ -14,6 +14,12 @@ struct NewAssignment: Codable, Sendable {
     var level: Level?
 }
 
+/// A form with the unit that owns it.
+struct FormView: Codable, Sendable {
+    let owner: String
+    let form: Form
+}
+
 /// An assignment as the API shows it.
 struct AssignmentView: Codable, Sendable {
     let id: String
@@ -36,27 +42,28 @@ extension LocalNode {
             throw APIError.invalid("Biểu mẫu chưa hợp lệ: \(problems.joined(separator: "; "))", "The form is not valid", details: Dictionary(uniqueKeysWithValues: problems.enumerated().map { ("\($0.offset)", $0.element) }))
         }
         try await database.pool.write { db in
-            if let owner = try String.fetchOne(db, sql: "SELECT owner_unit FROM forms WHERE code = ? LIMIT 1", arguments: [form.code]), owner != actor.unit {
-                throw APIError.conflict("Mã biểu mẫu “\(form.code)” đã thuộc về đơn vị khác", "Form code belongs to another unit")
-            }
-            if try FormRecord.fetchOne(db, key: ["code": form.code, "version": form.version]) != nil {
+            if try FormRecord.fetchOne(db, key: ["owner_unit": actor.unit, "code": form.code, "version": form.version]) != nil {
                 throw APIError.conflict("Biểu mẫu “\(form.code)” phiên bản \(form.version) đã tồn tại; hãy tăng số phiên bản", "This form version exists; raise the version")
             }
-            try FormRecord(code: form.code, version: form.version, definition: form, ownerUnit: actor.unit, createdAt: Date()).insert(db)
+            try FormRecord(ownerUnit: actor.unit, code: form.code, version: form.version, definition: form, createdAt: Date()).insert(db)
             try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "form.define", target: "\(form.code)@\(form.version)")
         }
         return form
     }
 
-    func forms() async throws -> [Form] {
-        try await database.pool.read { db in
-            try FormRecord.order(Column("code"), Column("version")).fetchAll(db).map(\.definition)
+    /// Forms owned by the actor's unit or by a unit above it (those it may be assigned).
+    func forms(visibleTo actor: Actor) async throws -> [FormView] {
+        let owners = [actor.unit] + tree.ancestors(of: actor.unit).map(\.code)
+        return try await database.pool.read { db in
+            try FormRecord.filter(owners.contains(Column("owner_unit"))).order(Column("owner_unit"), Column("code"), Column("version")).fetchAll(db)
+                .map { FormView(owner: $0.ownerUnit, form: $0.definition) }
         }
     }
 
-    func form(code: String, version: Int? = nil, _ db: Database) throws -> Form? {
-        if let version { return try FormRecord.fetchOne(db, key: ["code": code, "version": version])?.definition }
-        return try FormRecord.filter(Column("code") == code).order(Column("version").desc).fetchOne(db)?.definition
+    /// A form of `owner`; the latest version when `version` is nil.
+    func form(owner: String, code: String, version: Int? = nil, _ db: Database) throws -> Form? {
+        if let version { return try FormRecord.fetchOne(db, key: ["owner_unit": owner, "code": code, "version": version])?.definition }
+        return try FormRecord.filter(Column("owner_unit") == owner && Column("code") == code).order(Column("version").desc).fetchOne(db)?.definition
     }
 
     /// Assigns a form for a period to units below the actor's unit; it travels down to each node.
@@ -78,8 +85,9 @@ extension LocalNode {
         }
         guard !targets.isEmpty else { throw APIError.invalid("Không có đơn vị nào để giao", "No units to assign", details: ["units": "empty"]) }
         let view = try await database.pool.write { db -> AssignmentView in
-            guard let form = try form(code: request.form, version: request.version, db) else {
-                throw APIError.invalid("Không tìm thấy biểu mẫu “\(request.form)”", "Unknown form", details: ["form": "unknown"])
+            // A unit assigns only its own forms.
+            guard let form = try form(owner: actor.unit, code: request.form, version: request.version, db) else {
+                throw APIError.invalid("Đơn vị của bạn không có biểu mẫu “\(request.form)”", "Your unit has no such form", details: ["form": "unknown"])
             }
             guard form.frequency == period.frequency else {
                 throw APIError.invalid("Kỳ \(period) không khớp tần suất \(form.frequency.rawValue) của biểu mẫu", "Period does not match the form's frequency", details: ["period": "frequency"])
@@ -101,7 +109,8 @@ extension LocalNode {
     func assignments(visibleTo actor: Actor) async throws -> [AssignmentView] {
         try await database.pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT a.*, f.definition FROM assignments a JOIN forms f ON f.code = a.form_code AND f.version = a.form_version
+                SELECT a.*, f.definition FROM assignments a
+                JOIN forms f ON f.owner_unit = a.assigned_by AND f.code = a.form_code AND f.version = a.form_version
                 ORDER BY a.period DESC, a.form_code
                 """)
             return try rows.compactMap { row -> AssignmentView? in

@@ -102,7 +102,7 @@ public struct DemoFederation: Sendable {
             let parentURL: (@Sendable () async throws -> String)? = parent.map { parent in
                 { @Sendable in
                     let address = ListenAddress(parent.federation)!
-                    let port = topologyPorts ? address.port : await addresses.port(node: parent.name, listener: "federation")
+                    let port = topologyPorts ? address.port : try await addresses.port(node: parent.name, listener: "federation")
                     return "https://\(address.description.replacingOccurrences(of: ":\(address.port)", with: ":\(port)"))"
                 }
             }
@@ -127,11 +127,11 @@ public struct DemoFederation: Sendable {
     }
 
     /// Waits until every listener is bound, then describes the running federation.
-    public func manifest() async -> DemoManifest {
+    public func manifest() async throws -> DemoManifest {
         var nodes: [DemoManifest.Node] = []
         for node in deployment.nodes {
-            let web = await addresses.port(node: node.name, listener: "web")
-            let federation = await addresses.port(node: node.name, listener: "federation")
+            let web = try await addresses.port(node: node.name, listener: "web")
+            let federation = try await addresses.port(node: node.name, listener: "federation")
             let files = NodeCertificates.paths(in: certificateFolder, node: node.name)
             nodes.append(.init(name: node.name, unit: node.unit, webURL: "https://\(ListenAddress(node.web)!.host):\(web)",
                                federationURL: "https://\(ListenAddress(node.federation)!.host):\(federation)",
@@ -144,8 +144,10 @@ public struct DemoFederation: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let path = "\(options.directory)/demo.json"
-        try encoder.encode(manifest).write(to: URL(fileURLWithPath: path))
-        // It holds passwords: readable by the owner only.
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        // It holds passwords: created readable by the owner only, never briefly wider.
+        try? FileManager.default.removeItem(atPath: path)
+        guard FileManager.default.createFile(atPath: path, contents: try encoder.encode(manifest), attributes: [.posixPermissions: 0o600]) else {
+            throw ConfigurationError("cannot write \(path)")
+        }
     }
 }

@@ -24,7 +24,7 @@ extension LocalNode {
         guard tree.isInSubtree(unit, of: actor.unit) else { throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below") }
         return try await database.pool.read { db in
             guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
-                  let form = try form(code: assignment.formCode, version: assignment.formVersion, db) else {
+                  let form = try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db) else {
                 throw APIError.notFound("đợt giao báo cáo", "Assignment")
             }
             let assigned = Set(try String.fetchAll(db, sql: "SELECT unit FROM assignment_units WHERE assignment_id = ?", arguments: [id]))

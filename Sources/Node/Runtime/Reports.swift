@@ -71,17 +71,17 @@ extension LocalNode {
     /// Opens the one report of the actor's unit for an assignment (a draft).
     func createReport(_ request: NewReport, by actor: Actor) async throws -> ReportView {
         guard actor.holds(.enterData) else { throw APIError.forbidden() }
-        guard hosts(actor.unit) else { throw APIError.forbidden() }
         return try await database.pool.write { db in
             guard let assignment = try AssignmentRecord.fetchOne(db, key: request.assignment),
                   try Bool.fetchOne(db, sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?", arguments: [assignment.id, actor.unit]) == true else {
                 throw APIError.invalid("Đơn vị của bạn không được giao báo cáo này", "Your unit has no such assignment", details: ["assignment": "unknown"])
             }
-            if let existing = try ReportRecord.filter(sql: "unit = ? AND form_code = ? AND period = ?", arguments: [actor.unit, assignment.formCode, assignment.period]).fetchOne(db) {
+            if let existing = try ReportRecord.filter(sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
+                                                      arguments: [actor.unit, assignment.assignedBy, assignment.formCode, assignment.period]).fetchOne(db) {
                 throw APIError.conflict("Đơn vị của bạn đã tạo loại báo cáo này", "Your unit already created this report", details: ["report": existing.id])
             }
             let now = Date()
-            let record = ReportRecord(id: UUID().uuidString, assignmentId: assignment.id, formCode: assignment.formCode, formVersion: assignment.formVersion,
+            let record = ReportRecord(id: UUID().uuidString, assignmentId: assignment.id, formOwner: assignment.assignedBy, formCode: assignment.formCode, formVersion: assignment.formVersion,
                                       period: assignment.period, unit: actor.unit, state: .draft, answers: Answers(), version: 1, hostedHere: true,
                                       createdBy: actor.username, createdAt: now, updatedAt: now, submittedAt: nil, approvedAt: nil, approvedBy: nil,
                                       approvalCount: 0, signed: nil)
@@ -123,7 +123,7 @@ extension LocalNode {
                 throw APIError.conflict("Báo cáo đã được người khác cập nhật; hãy tải lại trước khi lưu", "The report changed since you opened it; reload first",
                                         details: ["version": "\(record.version)"])
             }
-            guard let form = try form(code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
+            guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
             switch update.answers.validated(against: form) {
             case .success(let answers): record.answers = answers
             case .failure(let problems):
@@ -143,7 +143,7 @@ extension LocalNode {
         return try await database.pool.write { db in
             var record = try ownUnitReport(id, actor, db)
             let next = try transition(.submit, record)
-            guard let form = try form(code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
+            guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
             let missing = record.answers.missingRequired(in: form)
             guard missing.isEmpty else {
                 throw APIError.invalid("Chưa trả lời các câu hỏi bắt buộc: \(missing.map(\.text).joined(separator: "; "))", "Required questions are unanswered",
@@ -169,7 +169,7 @@ extension LocalNode {
             let next = try transition(.approve, record)
             guard let period = Period(record.period) else { throw Refusal("stored period \(record.period) is unreadable") }
             let now = Date()
-            let approved = ApprovedReport(reportId: record.id, assignmentId: record.assignmentId, formCode: record.formCode, formVersion: record.formVersion,
+            let approved = ApprovedReport(reportId: record.id, assignmentId: record.assignmentId, formOwner: record.formOwner, formCode: record.formCode, formVersion: record.formVersion,
                                           period: period, unit: record.unit, answers: record.answers, approvedBy: actor.username, approvedAt: now,
                                           message: request.message, approvalCount: record.approvalCount + 1)
             let signed = try signer.sign(try JSONEncoder.federation.encode(approved))
@@ -183,8 +183,8 @@ extension LocalNode {
             record.signed = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
             try record.update(db)
             try event(db, id, "approve", actor, from: from, to: next, message: request.message)
-            let assigner = try String.fetchOne(db, sql: "SELECT assigned_by FROM assignments WHERE id = ?", arguments: [record.assignmentId])
-            if let assigner, !hosts(assigner) {
+            // Up toward the unit that assigned (and owns) the form, unless it is hosted here.
+            if !hosts(record.formOwner) {
                 try enqueueUp(db, kind: .reportApproved, unit: record.unit, body: signed)
             }
             return ReportView(record)

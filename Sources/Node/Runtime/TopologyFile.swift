@@ -57,7 +57,8 @@ public enum NodeCertificates {
             let addresses = [node.web, node.federation].compactMap(ListenAddress.init)
             var ips = Set(addresses.filter(\.isIPAddress).map(\.host))
             var names = Set(addresses.filter { !$0.isIPAddress }.map(\.host)).union(node.dnsNames)
-            names.insert("\(node.name).reportnet.local")
+            // The unit's name is the one peers verify; localhost and 127.0.0.1 serve people on this machine.
+            names.insert(NodeIdentity(unitCode: node.unit).dnsName)
             names.insert("localhost")
             if ips.contains("0.0.0.0") { ips.remove("0.0.0.0") }
             ips.insert("127.0.0.1")

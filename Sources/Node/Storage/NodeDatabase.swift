@@ -12,7 +12,8 @@ public struct NodeDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // FULL: a commit acknowledged to a peer survives a power cut (NORMAL may lose the last ones in WAL mode).
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try migrator.migrate(pool)
@@ -55,13 +56,14 @@ enum Schema {
         expires_at TEXT NOT NULL
     ) STRICT;
 
+    -- A form is named by the unit that owns it, its code and its version: units may reuse codes.
     CREATE TABLE forms (
+        owner_unit TEXT NOT NULL,
         code TEXT NOT NULL,
         version INTEGER NOT NULL,
         definition TEXT NOT NULL,
-        owner_unit TEXT NOT NULL,
         created_at TEXT NOT NULL,
-        PRIMARY KEY (code, version)
+        PRIMARY KEY (owner_unit, code, version)
     ) STRICT;
 
     CREATE TABLE assignments (
@@ -72,7 +74,8 @@ enum Schema {
         assigned_by TEXT NOT NULL,
         deadline TEXT NOT NULL,
         created_at TEXT NOT NULL,
-        FOREIGN KEY (form_code, form_version) REFERENCES forms(code, version)
+        -- Only the owner of a form assigns it.
+        FOREIGN KEY (assigned_by, form_code, form_version) REFERENCES forms(owner_unit, code, version)
     ) STRICT;
     CREATE UNIQUE INDEX assignments_form_period ON assignments(form_code, period, assigned_by);
 
@@ -85,6 +88,7 @@ enum Schema {
     CREATE TABLE reports (
         id TEXT PRIMARY KEY,
         assignment_id TEXT NOT NULL,
+        form_owner TEXT NOT NULL,
         form_code TEXT NOT NULL,
         form_version INTEGER NOT NULL,
         period TEXT NOT NULL,
@@ -101,7 +105,7 @@ enum Schema {
         approved_by TEXT,
         approval_count INTEGER NOT NULL DEFAULT 0,
         signed TEXT,
-        UNIQUE (unit, form_code, period)
+        UNIQUE (unit, form_owner, form_code, period)
     ) STRICT;
     CREATE INDEX reports_assignment ON reports(assignment_id, state);
 

@@ -50,10 +50,10 @@ struct SessionRecord: SnakeCaseRecord, Sendable {
 
 struct FormRecord: SnakeCaseRecord, Sendable {
     static let databaseTableName = "forms"
+    var ownerUnit: String
     var code: String
     var version: Int
     var definition: Form
-    var ownerUnit: String
     var createdAt: Date
 }
 
@@ -72,6 +72,7 @@ struct ReportRecord: SnakeCaseRecord, Sendable {
     static let databaseTableName = "reports"
     var id: String
     var assignmentId: String
+    var formOwner: String
     var formCode: String
     var formVersion: Int
     var period: String

@@ -17,9 +17,15 @@ extension LocalNode {
     /// Applies a batch in one transaction, one savepoint per message. Transient database failures
     /// abort the whole batch (nothing applied, the sender retries); refusals park one message.
     func receive(_ messages: [Envelope], direction: Direction, cursor: (peer: String, position: Int64)? = nil) async throws -> [MessageResult] {
-        // Signatures are checked before the write transaction so the writer is never held by crypto.
+        // Signatures are checked before the write transaction so the writer is never held by crypto;
+        // messages already received are answered from the inbox and need no check.
+        let seen = try await database.pool.read { db in
+            try Set(messages.filter { message in
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox WHERE origin = ? AND message_id = ?", arguments: [message.origin, message.id]) == true
+            }.map(\.id))
+        }
         var verified: [String: Result<NodeIdentity, any Error>] = [:]
-        for message in messages where message.kind == .reportApproved {
+        for message in messages where message.kind == .reportApproved && !seen.contains(message.id) {
             do {
                 let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
                 verified[message.id] = .success(try await verifier.verify(signed))
@@ -102,7 +108,8 @@ extension LocalNode {
     }
 
     /// Keeps an approved report from below, after checking that the node hosting its unit signed
-    /// it, and relays it further up unless this node hosts the unit that assigned the form.
+    /// it and that it fits its assignment, and relays it further up unless this node hosts the
+    /// unit that assigned the form.
     private func receiveApprovedReport(_ message: Envelope, signer: NodeIdentity, _ db: Database) throws -> Effect {
         let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
         let report = try JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload)
@@ -110,42 +117,66 @@ extension LocalNode {
         guard let host = deployment.hostingNode(of: report.unit), host.unit == signer.unitCode else {
             throw Refusal("report of \(report.unit) is signed by \(signer.unitCode), which does not host that unit")
         }
+        let keepHere = hosts(report.formOwner)
+        guard keepHere || tree.isBelow(unit, report.formOwner) else {
+            throw Refusal("form owner \(report.formOwner) is neither hosted here nor above this node")
+        }
+        try check(report, db, assignmentRequired: keepHere)
         if let existing = try ReportRecord.fetchOne(db, key: report.reportId) {
-            guard existing.unit == report.unit, existing.formCode == report.formCode, existing.period == report.period.description else {
+            guard existing.unit == report.unit, existing.formOwner == report.formOwner, existing.formCode == report.formCode, existing.period == report.period.description else {
                 throw Refusal("report \(report.reportId) already exists for another unit, form or period")
             }
             if existing.approvalCount >= report.approvalCount {
                 return Effect(detail: "report \(report.reportId) approval \(report.approvalCount) already held")
             }
-        } else if let clash = try ReportRecord.filter(sql: "unit = ? AND form_code = ? AND period = ?", arguments: [report.unit, report.formCode, report.period.description]).fetchOne(db) {
+        } else if let clash = try ReportRecord.filter(sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
+                                                       arguments: [report.unit, report.formOwner, report.formCode, report.period.description]).fetchOne(db) {
             throw Refusal("unit \(report.unit) already has report \(clash.id) for \(report.formCode) \(report.period)")
         }
         let now = Date()
         let signedText = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
-        try ReportRecord(id: report.reportId, assignmentId: report.assignmentId, formCode: report.formCode, formVersion: report.formVersion,
+        try ReportRecord(id: report.reportId, assignmentId: report.assignmentId, formOwner: report.formOwner, formCode: report.formCode, formVersion: report.formVersion,
                          period: report.period.description, unit: report.unit, state: .approved, answers: report.answers, version: report.approvalCount,
                          hostedHere: false, createdBy: report.approvedBy, createdAt: now, updatedAt: now, submittedAt: report.approvedAt,
                          approvedAt: report.approvedAt, approvedBy: report.approvedBy, approvalCount: report.approvalCount, signed: signedText).save(db)
         try ReportEventRecord(id: nil, reportId: report.reportId, action: "received", actor: "node:\(message.origin)", fromState: nil,
                               toState: ReportState.approved.rawValue, message: report.message, at: now).insert(db)
-        let assigner = try String.fetchOne(db, sql: "SELECT assigned_by FROM assignments WHERE id = ?", arguments: [report.assignmentId])
-        // Relay toward the assigning unit: keep the report here when this node hosts it (or it is not
-        // above us); pass it up when it is above, or when the assignment is not known here.
-        if let assigner, hosts(assigner) || !tree.isBelow(unit, assigner) {
+        if keepHere {
             return Effect(detail: "report \(report.reportId) of \(report.unit) kept here")
         }
         try enqueueUp(db, kind: .reportApproved, unit: report.unit, body: signed)
         return Effect(detail: "report \(report.reportId) of \(report.unit) kept and relayed up", outbox: parent != nil)
     }
 
+    /// A received report must match the assignment this node passed down: same form and period,
+    /// an assigned unit, answers that fit the form. Where the form's owner is hosted here the
+    /// assignment must be known; on a relay it may be missing (then only the signature vouches).
+    private func check(_ report: ApprovedReport, _ db: Database, assignmentRequired: Bool) throws {
+        guard let assignment = try AssignmentRecord.fetchOne(db, key: report.assignmentId) else {
+            if assignmentRequired { throw Refusal("assignment \(report.assignmentId) is unknown here") }
+            return
+        }
+        guard assignment.assignedBy == report.formOwner, assignment.formCode == report.formCode,
+              assignment.formVersion == report.formVersion, assignment.period == report.period.description else {
+            throw Refusal("report \(report.reportId) does not match assignment \(assignment.id) (form or period)")
+        }
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?", arguments: [assignment.id, report.unit]) == true else {
+            throw Refusal("unit \(report.unit) is not assigned \(assignment.id)")
+        }
+        if let form = try form(owner: report.formOwner, code: report.formCode, version: report.formVersion, db),
+           case .failure(let problems) = report.answers.validated(against: form) {
+            throw Refusal("answers do not fit the form: \(problems.byQuestion.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
     /// Stores an assignment (and its form) and passes each child node the part that concerns it.
     /// Used both where an assignment is made and where it arrives from above.
     func distribute(_ notice: AssignmentNotice, _ db: Database) throws -> Effect {
         let now = Date()
-        if let existing = try FormRecord.fetchOne(db, key: ["code": notice.form.code, "version": notice.form.version]) {
-            guard existing.definition == notice.form else { throw Refusal("form \(notice.form.code) v\(notice.form.version) differs from the one held") }
+        if let existing = try form(owner: notice.assignedBy, code: notice.form.code, version: notice.form.version, db) {
+            guard existing == notice.form else { throw Refusal("form \(notice.assignedBy)/\(notice.form.code) v\(notice.form.version) differs from the one held") }
         } else {
-            try FormRecord(code: notice.form.code, version: notice.form.version, definition: notice.form, ownerUnit: notice.assignedBy, createdAt: now).insert(db)
+            try FormRecord(ownerUnit: notice.assignedBy, code: notice.form.code, version: notice.form.version, definition: notice.form, createdAt: now).insert(db)
         }
         try AssignmentRecord(id: notice.id, formCode: notice.form.code, formVersion: notice.form.version, period: notice.period.description,
                              assignedBy: notice.assignedBy, deadline: notice.deadline.description, createdAt: now).insert(db, onConflict: .ignore)

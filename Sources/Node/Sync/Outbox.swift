@@ -16,12 +16,29 @@ extension LocalNode {
         )
     }
 
-    /// The oldest pending messages, in the order they were written.
-    func pendingOutbox(limit: Int) async throws -> [Envelope] {
+    /// The oldest pending messages, in the order they were written: at most `limit` of them and,
+    /// beyond the first, no more than `maxBytes` of envelopes.
+    func pendingOutbox(limit: Int, maxBytes: Int = PushRequest.targetBytes) async throws -> [Envelope] {
         try await database.pool.read { db in
-            try Data.fetchAll(db, sql: "SELECT envelope FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", arguments: [limit])
-                .map { try JSONDecoder.federation.decode(Envelope.self, from: $0) }
+            var batch: [Envelope] = []
+            var bytes = 0
+            let rows = try Row.fetchCursor(db, sql: "SELECT envelope FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", arguments: [limit])
+            while let row = try rows.next() {
+                let data: Data = row["envelope"]
+                if !batch.isEmpty && bytes + data.count > maxBytes { break }
+                bytes += data.count
+                batch.append(try JSONDecoder.federation.decode(Envelope.self, from: data))
+            }
+            return batch
         }
+    }
+
+    /// Sets a message aside here, with the reason, when the parent can never take it as it is.
+    func parkLocally(_ message: Envelope, reason: String) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'parked', reason = ? WHERE message_id = ?", arguments: [reason, message.id])
+        }
+        logger.error("message parked before sending", metadata: ["message": "\(message.id)", "reason": "\(reason)"])
     }
 
     /// Applies the parent's answer: applied messages leave the outbox, parked ones stay with the

@@ -20,12 +20,13 @@ struct SyncLoop: Service {
         self.local = local
         self.parentURL = parentURL
         self.credentials = credentials
-        self.pollWait = pollWait
+        // At least a second: with no wait at all the pull loop would spin against the parent.
+        self.pollWait = min(max(pollWait, 1), 30)
     }
 
     func run() async throws {
         guard let parent = local.parent else { return }
-        let client = try FederationClient(parentURL: try await parentURL(), credentials: credentials)
+        let client = try FederationClient(address: try await parentURL(), peer: NodeIdentity(unitCode: parent.unit), credentials: credentials)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await pull(from: parent.unit, client) }
@@ -73,6 +74,10 @@ struct SyncLoop: Service {
                 let response: PushResponse
                 do {
                     response = try await client.push(PushRequest(messages: batch))
+                } catch let error as FederationCallError where error.status == 413 && batch.count == 1 {
+                    // Alone and still too large: it will never pass; it must not block the rest.
+                    try await local.parkLocally(batch[0], reason: "larger than the parent accepts (\(error.message))")
+                    continue
                 } catch {
                     try? await local.recordAttempt(batch)
                     throw error
@@ -93,10 +98,10 @@ struct SyncLoop: Service {
     }
 
     private func failed(_ error: any Error, peer: String, logger: Logger, what: String) async {
-        let delay = link.failed()
+        let (delay, generation) = link.failed()
         logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
         await local.touchPeer(peer, error: "\(what): \(error)")
-        await link.pause(delay)
+        await link.pause(delay, since: generation)
     }
 }
 
@@ -114,11 +119,14 @@ final class PeerLink: Sendable {
         if wasFailing { contact.notify() }
     }
 
-    func failed() -> Duration {
-        backoff.withLock { $0.fail() }
+    /// Records a failure: how long to wait, and the contact generation to wait from (taken now,
+    /// so that a success of the other loop while this one logs still wakes it).
+    func failed() -> (delay: Duration, generation: UInt64) {
+        let generation = contact.generation
+        return (backoff.withLock { $0.fail() }, generation)
     }
 
-    func pause(_ delay: Duration) async {
-        await contact.wait(since: contact.generation, timeout: delay)
+    func pause(_ delay: Duration, since generation: UInt64) async {
+        await contact.wait(since: generation, timeout: delay)
     }
 }

@@ -27,7 +27,7 @@ struct TestFederation {
         let group = federation.serviceGroup()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            let manifest = await federation.manifest()
+            let manifest = try await federation.manifest()
             do {
                 try await body(TestFederation(federation: federation, manifest: manifest, directory: directory))
             } catch {
@@ -51,11 +51,12 @@ struct TestFederation {
         return client.with(token: token)
     }
 
-    /// A federation client presenting `node`'s certificate (or another), for impostor tests.
-    func federationClient(as node: String, to target: String, certificate: String? = nil, key: String? = nil) throws -> FederationClient {
+    /// A federation client presenting `node`'s certificate (or another) and expecting `target`'s
+    /// (or, with `address`, dialling another node's listener while expecting `target`).
+    func federationClient(as node: String, to target: String, address: String? = nil, certificate: String? = nil, key: String? = nil) throws -> FederationClient {
         let own = self.node(node)
         let credentials = try NodeCredentials.load(certificate: certificate ?? own.cert, key: key ?? own.key, trustRoot: manifest.ca)
-        return try FederationClient(parentURL: self.node(target).federationURL, credentials: credentials)
+        return try FederationClient(address: address ?? self.node(target).federationURL, peer: NodeIdentity(unitCode: self.node(target).unit), credentials: credentials)
     }
 
     /// Polls `condition` until it holds (sync is asynchronous), failing after `seconds`.
