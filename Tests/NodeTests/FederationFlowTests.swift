@@ -151,6 +151,9 @@ import Testing
         #expect(tampered.results[0].status == .parked, "\(tampered.results[0].detail)")
         let staff = try await provinceDB.read { db in try String.fetchOne(db, sql: "SELECT answers FROM reports WHERE id = ?", arguments: [report.reportId]) }
         #expect(staff?.contains("400") == false)
+        let status = try await f.login("bni.admin", at: "bac-ninh").call(.GET, "/api/v1/sync")
+        let refused = status.json["parkedReceived"] as? [[String: Any]] ?? []
+        #expect(refused.count == 1 && refused[0]["origin"] as? String == "BNI-KB", "the province admin sees what was parked: \(status.text)")
 
         // A commune pushing for its sibling commune.
         let sibling = Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-YP", body: try JSONEncoder.federation.encode(signed))
