@@ -9,6 +9,11 @@ import Testing
 /// The receiving side of the protocol on a real database: exactly once, and a bad message never
 /// blocks the ones behind it.
 @Suite struct InboxTests {
+    /// The centre's assignment of form F (one integer question) to Kinh Bắc for November 2026.
+    static let notice = AssignmentNotice(
+        id: "A1", form: Form(code: "F", title: "T", frequency: .monthly, groups: [CriteriaGroup(id: "g", title: "G", questions: [Question(id: "q", text: "Q", kind: .integer)])]),
+        period: .month(2026, 11), assignedBy: "TW", deadline: Period.month(2026, 11).deadline(), units: ["BNI-KB"])
+
     func approvedReport(unit: String, signedBy node: String, in nodes: LocalNodes, assignment: String = "A1", period: Period = .month(2026, 11),
                         answers: Answers = Answers(["q": .number(3)])) throws -> Data {
         let report = ApprovedReport(reportId: UUID().uuidString, assignmentId: assignment, formOwner: "TW", formCode: "F", formVersion: 1, period: period,
@@ -49,8 +54,7 @@ import Testing
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let commune = try nodes.open("kinh-bac")
-        let form = Form(code: "F", title: "T", frequency: .monthly, groups: [CriteriaGroup(id: "g", title: "G", questions: [Question(id: "q", text: "Q", kind: .integer)])])
-        let notice = AssignmentNotice(id: "A1", form: form, period: .month(2026, 11), assignedBy: "TW", deadline: Period.month(2026, 11).deadline(), units: ["BNI-KB"])
+        let notice = Self.notice
         let body = try JSONEncoder.federation.encode(notice)
         let results = try await commune.receive([
             Envelope(origin: "TW", kind: .assignmentCreated, unit: "TW", body: body),
@@ -66,8 +70,7 @@ import Testing
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
-        let form = Form(code: "F", title: "T", frequency: .monthly, groups: [CriteriaGroup(id: "g", title: "G", questions: [Question(id: "q", text: "Q", kind: .integer)])])
-        let notice = AssignmentNotice(id: "A1", form: form, period: .month(2026, 11), assignedBy: "TW", deadline: Period.month(2026, 11).deadline(), units: ["BNI-KB"])
+        let notice = Self.notice
         _ = try await province.receive([Envelope(origin: "TW", kind: .assignmentCreated, unit: "TW", body: try JSONEncoder.federation.encode(notice))], direction: .fromParent)
 
         let results = try await province.receive([
