@@ -12,6 +12,8 @@ public struct AggregatedAnswers: Sendable, Hashable, Codable {
         public let value: Double?
         /// Counts per option, for choice questions.
         public let counts: [String: Int]?
+        /// Combined cells (row id → column id → value), for table questions.
+        public var cells: [String: [String: Double]]? = nil
     }
 
     public let reports: Int
@@ -33,10 +35,24 @@ public struct AggregatedAnswers: Sendable, Hashable, Codable {
                     switch answer {
                     case .choice(let option), .text(let option): counts[option, default: 0] += 1
                     case .choices(let options): for option in options { counts[option, default: 0] += 1 }
-                    case .number: break
+                    case .number, .table: break
                     }
                 }
                 return Item(question: question.id, aggregation: .none, answered: given.count, value: nil, counts: counts)
+            }
+            if let layout = question.table {
+                let tables = given.compactMap { answer -> [String: [String: Double]]? in
+                    if case .table(let cells) = answer { return cells }
+                    return nil
+                }
+                var cells: [String: [String: Double]] = [:]
+                for (row, _) in layout.flatRows {
+                    for column in layout.columns {
+                        let values = tables.compactMap { $0[row.id]?[column.id] }
+                        if let value = column.aggregation.combine(values) { cells[row.id, default: [:]][column.id] = value }
+                    }
+                }
+                return Item(question: question.id, aggregation: .none, answered: tables.count, value: nil, counts: nil, cells: cells)
             }
             return nil
         }

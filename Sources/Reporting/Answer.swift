@@ -1,11 +1,13 @@
 import Foundation
-/// One answer to one question. JSON: a number, a string (single choice or paragraph — which one
-/// the question decides), or an array of strings (multiple choice).
+/// One answer to one question. JSON: a number, a string (single choice, paragraph or date — which
+/// one the question decides), an array of strings (multiple choice), or an object of rows of
+/// numbers (table: row id → column id → value).
 public enum Answer: Sendable, Hashable, Codable {
     case number(Double)
     case text(String)
     case choice(String)
     case choices([String])
+    case table([String: [String: Double]])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -15,8 +17,10 @@ public enum Answer: Sendable, Hashable, Codable {
             self = .text(text)
         } else if let list = try? container.decode([String].self) {
             self = .choices(list)
+        } else if let cells = try? container.decode([String: [String: Double]].self) {
+            self = .table(cells)
         } else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "an answer is a number, a string or a list of strings"))
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "an answer is a number, a string, a list of strings or a table of numbers"))
         }
     }
 
@@ -26,6 +30,7 @@ public enum Answer: Sendable, Hashable, Codable {
         case .number(let value): try container.encode(value)
         case .text(let value), .choice(let value): try container.encode(value)
         case .choices(let values): try container.encode(values)
+        case .table(let cells): try container.encode(cells)
         }
     }
 
@@ -40,6 +45,7 @@ public enum Answer: Sendable, Hashable, Codable {
         case .number: false
         case .text(let value), .choice(let value): value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         case .choices(let values): values.isEmpty
+        case .table(let cells): cells.values.allSatisfy(\.isEmpty)
         }
     }
 

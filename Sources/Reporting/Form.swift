@@ -11,8 +11,12 @@ public struct Form: Codable, Sendable, Hashable {
     /// Day of the period's last month by which reports are due (default 25).
     public let deadlineDay: Int
     public let groups: [CriteriaGroup]
+    /// For a quarterly or yearly form: the code of the monthly form (same owner) whose reports
+    /// compute it (Regulation 02 Art. 9); questions with the same id are rolled up.
+    public let rollupOf: String?
 
-    public init(code: String, version: Int = 1, title: String, frequency: Frequency, deadlineDay: Int = 25, groups: [CriteriaGroup]) {
+    public init(code: String, version: Int = 1, title: String, frequency: Frequency, deadlineDay: Int = 25, groups: [CriteriaGroup], rollupOf: String? = nil) {
+        self.rollupOf = rollupOf
         self.code = code
         self.version = version
         self.title = title
@@ -21,7 +25,7 @@ public struct Form: Codable, Sendable, Hashable {
         self.groups = groups
     }
 
-    enum CodingKeys: String, CodingKey { case code, version, title, frequency, deadlineDay, groups }
+    enum CodingKeys: String, CodingKey { case code, version, title, frequency, deadlineDay, groups, rollupOf }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -31,6 +35,7 @@ public struct Form: Codable, Sendable, Hashable {
         frequency = try container.decode(Frequency.self, forKey: .frequency)
         deadlineDay = try container.decodeIfPresent(Int.self, forKey: .deadlineDay) ?? 25
         groups = try container.decode([CriteriaGroup].self, forKey: .groups)
+        rollupOf = try container.decodeIfPresent(String.self, forKey: .rollupOf)
     }
 
     public var questions: [Question] { groups.flatMap(\.questions) }
@@ -45,6 +50,10 @@ public struct Form: Codable, Sendable, Hashable {
         if title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("title is empty") }
         if !(1...28).contains(deadlineDay) { problems.append("deadlineDay must be between 1 and 28") }
         if questions.isEmpty { problems.append("the form has no questions") }
+        if let rollupOf {
+            if frequency != .quarterly && frequency != .yearly { problems.append("only quarterly and yearly forms roll up monthly reports") }
+            if rollupOf == code || !Unit.isValidIdentifier(rollupOf) { problems.append("rollupOf must name another form's code") }
+        }
         var seen = Set<String>()
         for question in questions {
             if !seen.insert(question.id).inserted { problems.append("question id '\(question.id)' appears twice") }

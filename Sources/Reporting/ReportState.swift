@@ -25,6 +25,8 @@ public enum ReportState: String, Codable, Sendable, CaseIterable {
 public enum ReportAction: String, Codable, Sendable, CaseIterable {
     case create
     case save
+    /// The unit leader corrects submitted data before approving it.
+    case correct
     case submit
     case approve
     case `return`
@@ -37,7 +39,7 @@ public enum ReportWorkflow {
     /// The state after `action`, or a refusal a person can read.
     public static func next(after action: ReportAction, from state: ReportState) -> Result<ReportState?, WorkflowError> {
         switch (action, state) {
-        case (.save, .draft), (.save, .returned):
+        case (.save, .draft), (.save, .returned), (.correct, .submitted):
             return .success(state)
         case (.submit, .draft), (.submit, .returned):
             return .success(.submitted)
@@ -62,6 +64,7 @@ public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible 
         switch action {
         case .save, .submit: "Chỉ sửa và gửi được báo cáo ở trạng thái Lưu nháp hoặc Yêu cầu chỉnh sửa (hiện tại: \(state.vietnameseName))"
         case .approve: "Chỉ phê duyệt được báo cáo ở trạng thái Chờ phê duyệt (hiện tại: \(state.vietnameseName))"
+        case .correct: "Lãnh đạo đơn vị chỉ sửa được báo cáo ở trạng thái Chờ phê duyệt (hiện tại: \(state.vietnameseName))"
         case .return: "Không thể trả lại báo cáo ở trạng thái \(state.vietnameseName)"
         case .delete: "Chỉ xoá được báo cáo ở trạng thái Lưu nháp (hiện tại: \(state.vietnameseName))"
         case .create: "Không thể tạo báo cáo"

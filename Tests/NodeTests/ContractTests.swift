@@ -21,7 +21,7 @@ import Yams
         let paths = try #require(document["paths"] as? [String: Any])
         var documented = Set<String>()
         for (path, item) in paths {
-            for method in ((item as? [String: Any]) ?? [:]).keys where ["get", "post", "put", "delete", "patch"].contains(method) {
+            for method in ((item as? [String: Any]) ?? [:]).keys where ["get", "post", "put", "delete", "patch", "head"].contains(method) {
                 documented.insert("\(method.uppercased()) \(path)")
             }
         }

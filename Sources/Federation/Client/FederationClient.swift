@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOFileSystem
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
@@ -67,6 +68,34 @@ public final class FederationClient: Sendable {
         try await call(method: .GET, path: "/federation/v1/feed?after=\(cursor)&limit=\(limit)&wait=\(wait)", body: nil, timeout: .seconds(Int64(wait) + 15))
     }
 
+    /// Whether the parent already holds the evidence file with this content hash.
+    public func hasEvidence(_ sha256: String) async throws -> Bool {
+        var request = HTTPClientRequest(url: baseURL + "/federation/v1/evidence/\(sha256)")
+        request.method = .HEAD
+        let response = try await send(request, timeout: .seconds(30))
+        switch response.status {
+        case .ok: return true
+        case .notFound: return false
+        default: throw FederationCallError(status: Int(response.status.code), message: response.status.reasonPhrase)
+        }
+    }
+
+    /// Streams an evidence file to the parent, which checks it against `sha256` as it arrives.
+    public func sendEvidence(_ sha256: String, from path: String, size: Int64) async throws {
+        try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
+            var request = HTTPClientRequest(url: baseURL + "/federation/v1/evidence/\(sha256)")
+            request.method = .PUT
+            request.headers.add(name: "Content-Type", value: "application/octet-stream")
+            request.body = .stream(handle.readChunks(chunkLength: .kibibytes(256)), length: .known(size))
+            let response = try await send(request, timeout: .minutes(10))
+            let bytes = try await response.body.collect(upTo: 1024 * 1024)
+            guard response.status == .ok || response.status == .created else {
+                let error = try? decoder.decode(ProtocolError.self, from: bytes)
+                throw FederationCallError(status: Int(response.status.code), message: error?.message ?? response.status.reasonPhrase)
+            }
+        }
+    }
+
     private func call<Answer: Decodable>(method: HTTPMethod, path: String, body: Data?, timeout: TimeAmount) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
@@ -75,19 +104,22 @@ public final class FederationClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: body))
         }
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, timeout: timeout)
-        } catch {
-            if let presented = mismatch.presented.withLock({ $0 }) { throw PeerIdentityMismatch(expected: peer, presented: presented) }
-            throw error
-        }
+        let response = try await send(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         guard response.status == .ok else {
             let error = try? decoder.decode(ProtocolError.self, from: bytes)
             throw FederationCallError(status: Int(response.status.code), message: error?.message ?? response.status.reasonPhrase)
         }
         return try decoder.decode(Answer.self, from: bytes)
+    }
+
+    private func send(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
+        do {
+            return try await http.execute(request, timeout: timeout)
+        } catch {
+            if let presented = mismatch.presented.withLock({ $0 }) { throw PeerIdentityMismatch(expected: peer, presented: presented) }
+            throw error
+        }
     }
 
     public func shutdown() async throws {

@@ -25,6 +25,25 @@ public struct AssignmentNotice: Codable, Sendable, Hashable {
     }
 }
 
+/// Body of `report.returned`: an upper level (the form's owner or the unit's direct parent)
+/// sends an approved report back for revision. It applies only to the approval it names, so a
+/// late or replayed decision never moves a report backwards.
+public struct ReviewDecision: Codable, Sendable, Hashable {
+    public let reportId: String
+    public let unit: String
+    /// The approval this decision reviews.
+    public let approvalCount: Int
+    /// The history entry recording the decision (its id keeps it unique at every level).
+    public let entry: HistoryEntry
+
+    public init(reportId: String, unit: String, approvalCount: Int, entry: HistoryEntry) {
+        self.reportId = reportId
+        self.unit = unit
+        self.approvalCount = approvalCount
+        self.entry = entry
+    }
+}
+
 /// Body of `account.provisioned`: an account created from above, activated where it is hosted
 /// with a one-time code whose bcrypt hash travels (never the code itself).
 public struct ProvisionedAccount: Codable, Sendable, Hashable {
@@ -66,8 +85,15 @@ public struct ApprovedReport: Codable, Sendable, Hashable {
     public let message: String?
     /// 1 for the first approval; grows when a returned report is approved again.
     public let approvalCount: Int
+    /// Everything that happened to the report at its unit's node, in order.
+    public let history: [HistoryEntry]
+    /// The evidence files, whose content travels separately and is checked against these hashes.
+    public let evidence: [Evidence]
 
-    public init(reportId: String, assignmentId: String, formOwner: String, formCode: String, formVersion: Int, period: Period, unit: String, answers: Answers, approvedBy: String, approvedAt: Date, message: String?, approvalCount: Int) {
+    public init(reportId: String, assignmentId: String, formOwner: String, formCode: String, formVersion: Int, period: Period, unit: String, answers: Answers,
+                approvedBy: String, approvedAt: Date, message: String?, approvalCount: Int, history: [HistoryEntry] = [], evidence: [Evidence] = []) {
+        self.history = history
+        self.evidence = evidence
         self.reportId = reportId
         self.assignmentId = assignmentId
         self.formOwner = formOwner

@@ -14,8 +14,9 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
 
     /// Upward: a report approved by the unit leader, signed by the approving node.
     public static let reportApproved = MessageKind(rawValue: "report.approved")
-    /// Downward: a form definition (one version).
-    public static let formPublished = MessageKind(rawValue: "form.published")
+    /// Both ways: an approved report returned for revision by an upper level; it travels down to
+    /// the reporting unit's node and up to the form's owner.
+    public static let reportReturned = MessageKind(rawValue: "report.returned")
     /// Downward: a form assigned to units for a period.
     public static let assignmentCreated = MessageKind(rawValue: "assignment.created")
     /// Downward: an account created from above for a unit hosted below, to be activated there.

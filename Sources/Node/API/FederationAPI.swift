@@ -11,6 +11,18 @@ struct FederationAPI {
 
     var authorisation: PushAuthorisation { PushAuthorisation(deployment: local.deployment, receiver: local.node) }
 
+    /// The digest in the path, for a caller allowed to send evidence up: a direct child.
+    private func evidenceDigest(_ context: NodeRequestContext) throws -> String {
+        guard authorisation.mayReadFeed(caller: context.peer!) else {
+            throw FederationRefusal(status: .forbidden, error: ProtocolError(error: "forbidden", message: "only a direct child sends evidence here"))
+        }
+        let digest = try context.parameters.require("sha256")
+        guard EvidenceStore.isDigest(digest) else {
+            throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "bad_request", message: "'\(digest)' is not a lower-case hex SHA-256"))
+        }
+        return digest
+    }
+
     func addRoutes(to router: Router<NodeRequestContext>) {
         router.add(middleware: PeerIdentity())
         router.get("/healthz") { _, _ in local.health(listener: "federation") }
@@ -29,11 +41,36 @@ struct FederationAPI {
                 local.logger.warning("refused push", metadata: ["peer": "\(caller)", "reason": "\(refusal.error.message)"])
                 throw FederationRefusal(status: .init(code: refusal.status), error: refusal.error)
             }
-            let results = try await local.receive(push.messages, direction: .fromChild)
+            let results: [MessageResult]
+            do {
+                results = try await local.receive(push.messages, direction: .fromChild)
+            } catch let error as EvidenceMissing {
+                throw FederationRefusal(status: .serviceUnavailable, error: ProtocolError(error: "retry_later", message: "\(error); send it, then push again"))
+            }
             await local.touchPeer(caller)
             local.logger.info("push received", metadata: ["peer": "\(caller)", "messages": "\(push.messages.count)",
                                                           "parked": "\(results.filter { $0.status == .parked }.count)"])
             return PushResponse(results: results)
+        }
+        // Evidence files travel before the reports that name them; content is checked against its hash.
+        router.head("/federation/v1/evidence/{sha256}") { _, context -> Response in
+            let digest = try evidenceDigest(context)
+            return Response(status: local.evidence.contains(digest) ? .ok : .notFound)
+        }
+        router.put("/federation/v1/evidence/{sha256}") { request, context -> Response in
+            let digest = try evidenceDigest(context)
+            if local.evidence.contains(digest) { return Response(status: .ok) }
+            let stored: (sha256: String, size: Int64)
+            do {
+                stored = try await local.evidence.store(request.body, limit: local.evidencePolicy.maximumBytes)
+            } catch is EvidenceTooLarge {
+                throw FederationRefusal(status: .contentTooLarge, error: ProtocolError(error: "too_large", message: "evidence files are limited to \(local.evidencePolicy.maximumBytes) bytes"))
+            }
+            guard stored.sha256 == digest else {
+                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "hash_mismatch", message: "content hashes to \(stored.sha256), not \(digest)"))
+            }
+            local.logger.info("evidence received", metadata: ["peer": "\(context.peer!)", "sha256": "\(digest)", "bytes": "\(stored.size)"])
+            return Response(status: .created)
         }
         router.get("/federation/v1/feed") { request, context -> FeedPage in
             let caller = context.peer!

@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import GRDB
 import Hierarchy
+import HTTPTypes
 import Hummingbird
 import Reporting
 
@@ -39,10 +40,19 @@ struct WebAPI {
         }
         api.post("/forms") { request, context -> EditedResponse<Form> in
             let actor = try context.actor()
-            let form = try await request.decodeJSON(as: Form.self, context: context)
+            let form: Form
+            if request.headers[.contentType]?.contains("yaml") == true {
+                // A form file as authored (YAML); JSON bodies take the usual path.
+                let body = try await request.body.collect(upTo: context.maxUploadSize)
+                do { form = try FormFile.parse(String(buffer: body), source: "the uploaded form") } catch let error as ConfigurationError {
+                    throw APIError.invalid("Tệp biểu mẫu không hợp lệ: \(error.description)", "Invalid form file: \(error.description)")
+                }
+            } else {
+                form = try await request.decodeJSON(as: Form.self, context: context)
+            }
             return EditedResponse(status: .created, response: try await local.defineForm(form, by: actor))
         }
-        api.get("/forms/{code}") { request, context -> FormView in
+        api.get("/forms/{code}") { request, context -> Response in
             let actor = try context.actor()
             let code = try context.parameters.require("code")
             let owner = request.uri.queryParameters["owner"].map(String.init) ?? actor.unit
@@ -50,7 +60,15 @@ struct WebAPI {
                   let form = try await local.database.pool.read({ try local.form(owner: owner, code: code, $0) }) else {
                 throw APIError.notFound("biểu mẫu", "Form")
             }
-            return FormView(owner: owner, form: form)
+            switch request.uri.queryParameters["format"] {
+            case nil, "json":
+                return try FormView(owner: owner, form: form).response(from: request, context: context)
+            case "yaml":
+                return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: try FormFile.export(form, json: false))))
+            default:
+                throw APIError.badRequest("Định dạng phải là json hoặc yaml", "format must be json or yaml")
+            }
         }
         api.get("/assignments") { _, context -> Items<AssignmentView> in
             Items(items: try await local.assignments(visibleTo: try context.actor()))
@@ -67,14 +85,20 @@ struct WebAPI {
         api.get("/reports") { request, context -> Items<ReportView> in
             let actor = try context.actor()
             let query = request.uri.queryParameters
-            var state: ReportState?
-            if let text = query["state"] {
-                guard let parsed = ReportState(rawValue: String(text)) else {
-                    throw APIError.badRequest("Trạng thái “\(text)” không hợp lệ", "Unknown state")
-                }
-                state = parsed
+            var filter = ReportFilter()
+            filter.assignment = query["assignment"].map(String.init)
+            filter.owner = query["owner"].map(String.init)
+            filter.form = query["form"].map(String.init)
+            filter.unit = query["unit"].map(String.init)
+            if let text = query["period"] {
+                guard let period = Period(String(text)) else { throw APIError.badRequest("Kỳ báo cáo “\(text)” không hợp lệ", "Invalid period") }
+                filter.period = period.description
             }
-            return Items(items: try await local.reports(visibleTo: actor, assignment: query["assignment"].map(String.init), state: state))
+            if let text = query["state"] {
+                guard let state = ReportState(rawValue: String(text)) else { throw APIError.badRequest("Trạng thái “\(text)” không hợp lệ", "Unknown state") }
+                filter.state = state
+            }
+            return Items(items: try await local.reports(visibleTo: actor, filter: filter))
         }
         api.post("/reports") { request, context -> EditedResponse<ReportView> in
             let actor = try context.actor()
@@ -98,6 +122,53 @@ struct WebAPI {
             let actor = try context.actor()
             let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
             return try await local.approveReport(try context.parameters.require("id"), transition, by: actor)
+        }
+        api.post("/reports/{id}/return") { request, context -> ReportView in
+            let actor = try context.actor()
+            let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
+            return try await local.returnReport(try context.parameters.require("id"), transition, by: actor)
+        }
+        api.post("/reports/{id}/evidence") { request, context -> EditedResponse<Evidence> in
+            let actor = try context.actor()
+            guard let name = request.uri.queryParameters["name"].map(String.init) else {
+                throw APIError.badRequest("Thiếu tên tệp (tham số name)", "The file name (query parameter name) is required")
+            }
+            let evidence = try await local.attachEvidence(to: try context.parameters.require("id"), fileName: name, body: request.body, by: actor)
+            return EditedResponse(status: .created, response: evidence)
+        }
+        api.get("/reports/{id}/evidence/{evidence}") { _, context -> Response in
+            let actor = try context.actor()
+            let file = try await local.evidenceFile(try context.parameters.require("evidence"), of: try context.parameters.require("id"), for: actor)
+            let body = try await FileIO().loadFile(path: file.path, context: context)
+            let encoded = file.evidence.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
+            return Response(status: .ok, headers: [
+                .contentType: file.evidence.contentType,
+                .contentLength: String(file.evidence.size),
+                .contentDisposition: "attachment; filename*=UTF-8''\(encoded)",
+                .contentSHA256: file.evidence.sha256,
+            ], body: body)
+        }
+        api.delete("/reports/{id}/evidence/{evidence}") { _, context -> Response in
+            try await local.removeEvidence(try context.parameters.require("evidence"), of: try context.parameters.require("id"), by: try context.actor())
+            return Response(status: .noContent)
+        }
+        api.get("/reports/{id}/rollup") { _, context -> RollupView in
+            try await local.rollup(of: try context.parameters.require("id"), for: try context.actor())
+        }
+        api.get("/reports/{id}/export") { request, context -> Response in
+            let actor = try context.actor()
+            let format = try ExportFormat(query: request.uri.queryParameters["format"])
+            return try await local.exportReport(try context.parameters.require("id"), format: format, for: actor).response
+        }
+        api.get("/assignments/{id}/summary") { request, context -> Response in
+            let actor = try context.actor()
+            let query = request.uri.queryParameters
+            let format = try ExportFormat(query: query["format"])
+            return try await local.exportSummary(assignment: try context.parameters.require("id"), unit: query["unit"].map(String.init), format: format, for: actor).response
+        }
+        api.delete("/reports/{id}") { _, context -> Response in
+            try await local.deleteReport(try context.parameters.require("id"), by: try context.actor())
+            return Response(status: .noContent)
         }
         api.get("/accounts") { _, context -> Items<AccountView> in
             Items(items: try await local.accounts(visibleTo: try context.actor()))
@@ -207,9 +278,24 @@ extension SessionGrant: ResponseEncodable {}
 extension CreatedAccount: ResponseEncodable {}
 extension AssignmentView: ResponseEncodable {}
 extension FormView: ResponseEncodable {}
+extension Evidence: ResponseEncodable {}
+extension RollupView: ResponseEncodable {}
 extension ReportView: ResponseEncodable {}
 extension OversightView: ResponseEncodable {}
 
 extension Form: ResponseEncodable {}
 
 extension Hierarchy.Unit: ResponseEncodable {}
+
+extension Download {
+    var response: Response {
+        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_"))) ?? "download"
+        return Response(status: .ok, headers: [.contentType: contentType, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension HTTPField.Name {
+    /// The SHA-256 of a served evidence file, so a downloader can check what it received.
+    static let contentSHA256 = Self("X-Content-SHA256")!
+}

@@ -14,13 +14,19 @@ public struct LocalNode: Sendable {
     let signer: PayloadSigner
     let verifier: PayloadVerifier
     let hasher: PasswordHasher
+    /// Evidence files, next to the database.
+    let evidence: EvidenceStore
+    let evidencePolicy: EvidencePolicy
     /// Notified when a feed entry for a child is committed (wakes long-polling children).
     let feedSignal = ChangeSignal()
     /// Notified when an upward message is committed (wakes the push loop).
     let outboxSignal = ChangeSignal()
     let logger: Logger
 
-    public init(node: NodeDescription, deployment: Deployment, database: NodeDatabase, credentials: NodeCredentials, passwordCost: UInt8 = 12, logger: Logger) throws {
+    public init(node: NodeDescription, deployment: Deployment, database: NodeDatabase, credentials: NodeCredentials, passwordCost: UInt8 = 12,
+                evidencePolicy: EvidencePolicy = EvidencePolicy(), logger: Logger) throws {
+        self.evidence = EvidenceStore(root: database.path + ".evidence")
+        self.evidencePolicy = evidencePolicy
         self.node = node
         self.deployment = deployment
         self.database = database

@@ -9,6 +9,7 @@ import Reporting
 struct ReportView: Codable, Sendable {
     let id: String
     let assignment: String
+    let formOwner: String
     let form: String
     let formVersion: Int
     let period: String
@@ -17,16 +18,20 @@ struct ReportView: Codable, Sendable {
     let stateName: String
     let answers: Answers
     let version: Int
+    let approvalCount: Int
     let updatedAt: Date
     let approvedBy: String?
     let approvedAt: Date?
     /// True when the report came from a node below (signed by the approving node).
     let received: Bool
-    var history: [ReportEventView]?
+    var history: [HistoryEntry]?
+    var corrections: [CorrectionView]?
+    var evidence: [Evidence]?
 
-    init(_ record: ReportRecord, history: [ReportEventView]? = nil) {
+    init(_ record: ReportRecord) {
         id = record.id
         assignment = record.assignmentId
+        formOwner = record.formOwner
         form = record.formCode
         formVersion = record.formVersion
         period = record.period
@@ -35,22 +40,46 @@ struct ReportView: Codable, Sendable {
         stateName = record.state.vietnameseName
         answers = record.answers
         version = record.version
+        approvalCount = record.approvalCount
         updatedAt = record.updatedAt
         approvedBy = record.approvedBy
         approvedAt = record.approvedAt
         received = !record.hostedHere
-        self.history = history
     }
 }
 
-/// One step of a report's history.
-struct ReportEventView: Codable, Sendable {
-    let action: String
+/// A quarterly or yearly report's values computed from the unit's approved monthly reports.
+struct RollupView: Codable, Sendable {
+    struct Month: Codable, Sendable {
+        let period: String
+        let report: String
+    }
+
+    let period: String
+    let monthlyForm: String
+    let months: [Month]
+    /// Months without an approved monthly report (their values are missing from the totals).
+    let missing: [String]
+    let answers: Answers
+}
+
+/// A change the unit leader made to submitted data before approving it.
+struct CorrectionView: Codable, Sendable {
+    let question: String
+    let old: String?
+    let new: String?
     let actor: String
-    let from: String?
-    let to: String?
-    let message: String?
     let at: Date
+}
+
+/// Filters of the report lists.
+struct ReportFilter: Sendable {
+    var assignment: String?
+    var owner: String?
+    var form: String?
+    var period: String?
+    var state: ReportState?
+    var unit: String?
 }
 
 struct NewReport: Codable, Sendable {
@@ -81,59 +110,102 @@ extension LocalNode {
                 throw APIError.conflict("Đơn vị của bạn đã tạo loại báo cáo này", "Your unit already created this report", details: ["report": existing.id])
             }
             let now = Date()
-            let record = ReportRecord(id: UUID().uuidString, assignmentId: assignment.id, formOwner: assignment.assignedBy, formCode: assignment.formCode, formVersion: assignment.formVersion,
-                                      period: assignment.period, unit: actor.unit, state: .draft, answers: Answers(), version: 1, hostedHere: true,
-                                      createdBy: actor.username, createdAt: now, updatedAt: now, submittedAt: nil, approvedAt: nil, approvedBy: nil,
-                                      approvalCount: 0, signed: nil)
+            // A quarterly or yearly report starts from its unit's monthly reports, to be checked before sending.
+            let prefill = try rollup(unit: actor.unit, owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion,
+                                     period: assignment.period, db)?.answers ?? Answers()
+            let record = ReportRecord(id: UUID().uuidString, assignmentId: assignment.id, formOwner: assignment.assignedBy, formCode: assignment.formCode,
+                                      formVersion: assignment.formVersion, period: assignment.period, unit: actor.unit, state: .draft, answers: prefill,
+                                      version: 1, hostedHere: true, createdBy: actor.username, createdAt: now, updatedAt: now, submittedAt: nil,
+                                      approvedAt: nil, approvedBy: nil, approvalCount: 0, signed: nil)
             try record.insert(db)
             try event(db, record.id, "create", actor, from: nil, to: .draft, message: nil)
             return ReportView(record)
         }
     }
 
-    /// A report the actor may read: of its unit or a unit below.
+    /// A report the actor may read (of its unit or a unit below), with its history, corrections and evidence.
     func report(_ id: String, for actor: Actor) async throws -> ReportView {
         try await database.pool.write { db in
             let record = try readable(id, actor, db)
-            let history = try Row.fetchAll(db, sql: "SELECT * FROM report_events WHERE report_id = ? ORDER BY id", arguments: [id]).map {
-                ReportEventView(action: $0["action"], actor: $0["actor"], from: $0["from_state"], to: $0["to_state"], message: $0["message"], at: $0["at"])
+            var view = ReportView(record)
+            view.history = try history(of: id, db)
+            view.corrections = try CorrectionRecord.filter(Column("report_id") == id).order(Column("id")).fetchAll(db).map {
+                CorrectionView(question: $0.question, old: $0.oldValue, new: $0.newValue, actor: $0.actor, at: $0.at)
             }
+            view.evidence = try evidence(of: id, db)
             try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.read", target: id)
-            return ReportView(record, history: history)
+            return view
         }
     }
 
-    func reports(visibleTo actor: Actor, assignment: String?, state: ReportState?) async throws -> [ReportView] {
-        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+    func reports(visibleTo actor: Actor, filter: ReportFilter) async throws -> [ReportView] {
+        guard actor.holds(.viewReports) || actor.holds(.enterData) else { throw APIError.forbidden() }
+        if let unit = filter.unit, !tree.isInSubtree(unit, of: actor.unit) {
+            throw APIError.forbidden("Bạn chỉ xem được báo cáo của đơn vị mình và cấp dưới", "Only your unit and the units below")
+        }
+        let scope = filter.unit ?? actor.unit
         return try await database.pool.read { db in
-            var request = ReportRecord.order(Column("period").desc, Column("unit"))
-            if let assignment { request = request.filter(Column("assignment_id") == assignment) }
-            if let state { request = request.filter(Column("state") == state.rawValue) }
-            return try request.fetchAll(db).filter { tree.isInSubtree($0.unit, of: actor.unit) }.map { ReportView($0) }
+            var request = ReportRecord.order(Column("period").desc, Column("form_code"), Column("unit"))
+            if let assignment = filter.assignment { request = request.filter(Column("assignment_id") == assignment) }
+            if let owner = filter.owner { request = request.filter(Column("form_owner") == owner) }
+            if let form = filter.form { request = request.filter(Column("form_code") == form) }
+            if let period = filter.period { request = request.filter(Column("period") == period) }
+            if let state = filter.state { request = request.filter(Column("state") == state.rawValue) }
+            return try request.fetchAll(db).filter { tree.isInSubtree($0.unit, of: scope) }.map { ReportView($0) }
         }
     }
 
-    /// Saves answers on a draft or returned report, refusing a stale version.
+    /// Saves answers: data entry on a draft or returned report; the unit leader on a submitted
+    /// one, each changed answer recorded as a correction (who, when, old → new). A stale version
+    /// is refused.
     func updateReport(_ id: String, _ update: ReportUpdate, by actor: Actor) async throws -> ReportView {
-        guard actor.holds(.enterData) else { throw APIError.forbidden() }
-        return try await database.pool.write { db in
+        try await database.pool.write { db in
             var record = try ownUnitReport(id, actor, db)
-            try transition(.save, record)
+            let correcting = record.state == .submitted
+            guard actor.holds(correcting ? .approveReports : .enterData) else { throw APIError.forbidden() }
+            try transition(correcting ? .correct : .save, record)
             guard update.version == record.version else {
                 throw APIError.conflict("Báo cáo đã được người khác cập nhật; hãy tải lại trước khi lưu", "The report changed since you opened it; reload first",
                                         details: ["version": "\(record.version)"])
             }
             guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
+            let answers: Answers
             switch update.answers.validated(against: form) {
-            case .success(let answers): record.answers = answers
-            case .failure(let problems):
-                throw APIError.invalid("Dữ liệu chưa hợp lệ", "Some answers are not valid", details: problems.byQuestion)
+            case .success(let valid): answers = valid
+            case .failure(let problems): throw APIError.invalid("Dữ liệu chưa hợp lệ", "Some answers are not valid", details: problems.byQuestion)
             }
+            if correcting {
+                let changed = Set(answers.values.keys).union(record.answers.values.keys).filter { answers[$0] != record.answers[$0] }.sorted()
+                guard !changed.isEmpty else { return ReportView(record) }
+                let now = Date()
+                for question in changed {
+                    var correction = CorrectionRecord(id: nil, reportId: id, question: question, oldValue: try Self.text(record.answers[question]),
+                                                      newValue: try Self.text(answers[question]), actor: actor.username, at: now)
+                    try correction.insert(db)
+                }
+                try event(db, id, "correct", actor, from: record.state, to: record.state, message: "Sửa: \(changed.joined(separator: ", "))")
+            } else {
+                try event(db, id, "save", actor, from: record.state, to: record.state, message: nil)
+            }
+            record.answers = answers
             record.version += 1
             record.updatedAt = Date()
             try record.update(db)
-            try event(db, id, "save", actor, from: record.state, to: record.state, message: nil)
             return ReportView(record)
+        }
+    }
+
+    /// Deletes a draft (nothing else is ever deleted).
+    func deleteReport(_ id: String, by actor: Actor) async throws {
+        guard actor.holds(.enterData) else { throw APIError.forbidden() }
+        try await database.pool.write { db in
+            let record = try ownUnitReport(id, actor, db)
+            try transition(.delete, record)
+            for table in ["report_events", "report_corrections", "attachments"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [id])
+            }
+            _ = try record.delete(db)
+            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.delete", target: id)
         }
     }
 
@@ -160,8 +232,8 @@ extension LocalNode {
         }
     }
 
-    /// The unit leader approves: the report is signed by this node and, in the same transaction,
-    /// queued to travel up toward the unit that assigned it.
+    /// The unit leader approves: the report, its history and its evidence list are signed by this
+    /// node and, in the same transaction, queued to travel up toward the unit that assigned it.
     func approveReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
         guard actor.holds(.approveReports) else { throw APIError.forbidden() }
         let view = try await database.pool.write { db -> ReportView in
@@ -169,10 +241,6 @@ extension LocalNode {
             let next = try transition(.approve, record)
             guard let period = Period(record.period) else { throw Refusal("stored period \(record.period) is unreadable") }
             let now = Date()
-            let approved = ApprovedReport(reportId: record.id, assignmentId: record.assignmentId, formOwner: record.formOwner, formCode: record.formCode, formVersion: record.formVersion,
-                                          period: period, unit: record.unit, answers: record.answers, approvedBy: actor.username, approvedAt: now,
-                                          message: request.message, approvalCount: record.approvalCount + 1)
-            let signed = try signer.sign(try JSONEncoder.federation.encode(approved))
             let from = record.state
             record.state = next
             record.approvedAt = now
@@ -180,9 +248,14 @@ extension LocalNode {
             record.approvalCount += 1
             record.updatedAt = now
             record.version += 1
+            try event(db, id, "approve", actor, from: from, to: next, message: request.message)
+            let approved = ApprovedReport(reportId: record.id, assignmentId: record.assignmentId, formOwner: record.formOwner, formCode: record.formCode,
+                                          formVersion: record.formVersion, period: period, unit: record.unit, answers: record.answers, approvedBy: actor.username,
+                                          approvedAt: now, message: request.message, approvalCount: record.approvalCount,
+                                          history: try history(of: id, db), evidence: try evidence(of: id, db))
+            let signed = try signer.sign(try JSONEncoder.federation.encode(approved))
             record.signed = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
             try record.update(db)
-            try event(db, id, "approve", actor, from: from, to: next, message: request.message)
             // Up toward the unit that assigned (and owns) the form, unless it is hosted here.
             if !hosts(record.formOwner) {
                 try enqueueUp(db, kind: .reportApproved, unit: record.unit, body: signed)
@@ -193,6 +266,105 @@ extension LocalNode {
         return view
     }
 
+    /// Returns a report for revision, with a reason: the unit leader returns a submitted report of
+    /// its unit; the form's owner or the unit's direct parent returns an approved one, and that
+    /// decision travels down to the reporting unit's node and up to the form's owner.
+    func returnReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
+        guard actor.holds(.approveReports) else { throw APIError.forbidden() }
+        guard let reason = request.message?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+            throw APIError.invalid("Hãy nhập lý do trả lại báo cáo", "A reason is required", details: ["message": "required"])
+        }
+        let view = try await database.pool.write { db -> ReportView in
+            var record = try readable(id, actor, db)
+            let next = try transition(.return, record)
+            if record.state == .submitted {
+                guard record.hostedHere, record.unit == actor.unit else { throw APIError.forbidden("Chỉ lãnh đạo đơn vị lập báo cáo trả lại báo cáo chờ phê duyệt", "Only the unit leader returns a submitted report") }
+                record.state = next
+                record.version += 1
+                record.updatedAt = Date()
+                try record.update(db)
+                try event(db, id, "return", actor, from: .submitted, to: next, message: reason)
+                return ReportView(record)
+            }
+            guard actor.unit != record.unit, actor.unit == record.formOwner || actor.unit == tree[record.unit]?.parent else {
+                throw APIError.forbidden("Chỉ đơn vị giao biểu mẫu hoặc cấp trên trực tiếp được trả lại báo cáo đã phê duyệt",
+                                         "Only the assigning unit or the direct parent returns an approved report")
+            }
+            let entry = HistoryEntry(action: "return", actor: actor.username, unit: actor.unit, from: .approved, to: .returned, message: reason, at: Date())
+            let decision = ReviewDecision(reportId: id, unit: record.unit, approvalCount: record.approvalCount, entry: entry)
+            _ = try apply(decision, arrivedFrom: nil, db)
+            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.return", target: id, detail: reason)
+            return ReportView(try ReportRecord.fetchOne(db, key: id) ?? record)
+        }
+        feedSignal.notify()
+        outboxSignal.notify()
+        return view
+    }
+
+    /// Applies a return decision to this node's copy and passes it on: down toward the reporting
+    /// unit's node and up toward the form's owner, never back where it came from. A decision
+    /// about an earlier approval changes nothing.
+    func apply(_ decision: ReviewDecision, arrivedFrom direction: Direction?, _ db: Database) throws -> Effect {
+        guard var record = try ReportRecord.fetchOne(db, key: decision.reportId), record.unit == decision.unit else {
+            throw Refusal("report \(decision.reportId) of \(decision.unit) is not held here")
+        }
+        let returner = decision.entry.unit
+        guard returner != record.unit, returner == record.formOwner || returner == tree[record.unit]?.parent else {
+            throw Refusal("unit \(returner) may not return reports of \(record.unit)")
+        }
+        try ReportEventRecord.keep(decision.entry, of: record.id, db)
+        guard decision.approvalCount == record.approvalCount, record.state == .approved else {
+            return Effect(detail: "return of approval \(decision.approvalCount) of report \(record.id) superseded (now approval \(record.approvalCount), \(record.state.rawValue))")
+        }
+        record.state = .returned
+        record.version += 1
+        record.updatedAt = Date()
+        try record.update(db)
+        var effect = Effect(detail: "report \(record.id) returned by \(returner)")
+        if direction != .fromChild, !hosts(record.unit), let child = deployment.childNode(of: node, toward: record.unit) {
+            try appendToFeed(db, audience: child.unit, kind: .reportReturned, unit: record.unit, body: decision)
+            effect.feed = true
+        }
+        if direction != .fromParent, !hosts(record.formOwner), tree.isBelow(unit, record.formOwner) {
+            try enqueueUp(db, kind: .reportReturned, unit: record.unit, body: decision)
+            effect.outbox = true
+        }
+        return effect
+    }
+
+    /// What a report's period rolls up from the unit's approved monthly reports, or nil when its
+    /// form does not roll up.
+    func rollup(of id: String, for actor: Actor) async throws -> RollupView {
+        try await database.pool.read { db in
+            let record = try readable(id, actor, db)
+            guard let view = try rollup(unit: record.unit, owner: record.formOwner, code: record.formCode, version: record.formVersion, period: record.period, db) else {
+                throw APIError.conflict("Biểu mẫu này không tổng hợp từ báo cáo tháng", "This form does not roll up monthly reports")
+            }
+            return view
+        }
+    }
+
+    func rollup(unit: String, owner: String, code: String, version: Int, period text: String, _ db: Database) throws -> RollupView? {
+        guard let form = try form(owner: owner, code: code, version: version, db), let monthly = form.rollupOf, let period = Period(text) else { return nil }
+        let months = period.months.map(\.description)
+        let reports = try ReportRecord.filter(Column("unit") == unit && Column("form_owner") == owner && Column("form_code") == monthly
+                                              && months.contains(Column("period")) && Column("state") == ReportState.approved.rawValue)
+            .order(Column("period")).fetchAll(db)
+        let used = Set(reports.map(\.period))
+        return RollupView(period: period.description, monthlyForm: monthly,
+                          months: reports.map { RollupView.Month(period: $0.period, report: $0.id) },
+                          missing: months.filter { !used.contains($0) },
+                          answers: Rollup.answers(for: form, from: reports.map(\.answers)))
+    }
+
+    func history(of id: String, _ db: Database) throws -> [HistoryEntry] {
+        try ReportEventRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(\.entry)
+    }
+
+    func evidence(of id: String, _ db: Database) throws -> [Evidence] {
+        try EvidenceRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(\.evidence)
+    }
+
     @discardableResult
     private func transition(_ action: ReportAction, _ record: ReportRecord) throws -> ReportState {
         switch ReportWorkflow.next(after: action, from: record.state) {
@@ -201,13 +373,13 @@ extension LocalNode {
         }
     }
 
-    private func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
+    func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
         guard actor.holds(.viewReports) || actor.holds(.enterData), let record = try ReportRecord.fetchOne(db, key: id),
               tree.isInSubtree(record.unit, of: actor.unit) else { throw APIError.notFound("báo cáo", "Report") }
         return record
     }
 
-    private func ownUnitReport(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
+    func ownUnitReport(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
         let record = try readable(id, actor, db)
         guard record.unit == actor.unit, record.hostedHere else {
             throw APIError.forbidden("Chỉ đơn vị lập báo cáo mới được thao tác trên báo cáo này", "Only the reporting unit may do this")
@@ -216,8 +388,12 @@ extension LocalNode {
     }
 
     private func event(_ db: Database, _ id: String, _ action: String, _ actor: Actor, from: ReportState?, to: ReportState?, message: String?) throws {
-        try ReportEventRecord(id: nil, reportId: id, action: action, actor: actor.username, fromState: from?.rawValue, toState: to?.rawValue,
-                              message: message, at: Date()).insert(db)
+        try ReportEventRecord.keep(HistoryEntry(action: action, actor: actor.username, unit: actor.unit, from: from, to: to, message: message, at: Date()), of: id, db)
         try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.\(action)", target: id)
+    }
+
+    /// An answer as JSON text, for the corrections log.
+    private static func text(_ answer: Answer?) throws -> String? {
+        try answer.map { String(decoding: try JSONEncoder.federation.encode($0), as: UTF8.self) }
     }
 }

@@ -25,6 +25,9 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v1-core") { db in
             try db.execute(sql: Schema.v1)
         }
+        migrator.registerMigration("v2-workflow") { db in
+            try db.execute(sql: Schema.v2)
+        }
         return migrator
     }
 }
@@ -169,5 +172,37 @@ enum Schema {
         target TEXT NOT NULL,
         detail TEXT NOT NULL DEFAULT ''
     ) STRICT;
+    """
+
+    /// Returns, corrections and evidence: events get a federation-wide id (so each level keeps the
+    /// whole history once) and the acting unit.
+    static let v2 = """
+    ALTER TABLE report_events ADD COLUMN event_id TEXT;
+    ALTER TABLE report_events ADD COLUMN unit TEXT;
+    CREATE UNIQUE INDEX report_events_event ON report_events(event_id);
+
+    CREATE TABLE report_corrections (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        report_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX report_corrections_report ON report_corrections(report_id);
+
+    CREATE TABLE attachments (
+        id TEXT PRIMARY KEY,
+        report_id TEXT NOT NULL,
+        stage TEXT NOT NULL CHECK (stage IN ('submit', 'approve')),
+        file_name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        uploaded_by TEXT NOT NULL,
+        at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX attachments_report ON attachments(report_id);
     """
 }

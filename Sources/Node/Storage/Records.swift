@@ -101,8 +101,59 @@ struct ReportEventRecord: SnakeCaseRecord, Sendable {
     var toState: String?
     var message: String?
     var at: Date
+    var eventId: String?
+    var unit: String?
+
+    init(reportId: String, _ entry: HistoryEntry) {
+        self.reportId = reportId
+        action = entry.action
+        actor = entry.actor
+        fromState = entry.from?.rawValue
+        toState = entry.to?.rawValue
+        message = entry.message
+        at = entry.at
+        eventId = entry.id
+        unit = entry.unit
+    }
+
+    var entry: HistoryEntry {
+        HistoryEntry(id: eventId ?? "local-\(id ?? 0)", action: action, actor: actor, unit: unit ?? "", from: fromState.flatMap(ReportState.init),
+                     to: toState.flatMap(ReportState.init), message: message, at: at)
+    }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Keeps an entry once, whichever way it arrived.
+    static func keep(_ entry: HistoryEntry, of report: String, _ db: Database) throws {
+        var record = ReportEventRecord(reportId: report, entry)
+        try record.insert(db, onConflict: .ignore)
+    }
+}
+
+struct CorrectionRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "report_corrections"
+    var id: Int64?
+    var reportId: String
+    var question: String
+    var oldValue: String?
+    var newValue: String?
+    var actor: String
+    var at: Date
+}
+
+struct EvidenceRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "attachments"
+    var id: String
+    var reportId: String
+    var stage: Evidence.Stage
+    var fileName: String
+    var contentType: String
+    var size: Int64
+    var sha256: String
+    var uploadedBy: String
+    var at: Date
+
+    var evidence: Evidence { Evidence(id: id, stage: stage, fileName: fileName, contentType: contentType, size: size, sha256: sha256) }
 }
 
 struct PeerRecord: SnakeCaseRecord, Sendable {

@@ -56,6 +56,8 @@ extension LocalNode {
                     result = MessageResult(id: message.id, status: .applied, detail: effect.detail)
                 } catch let error as DatabaseError where !error.isConstraintViolation {
                     throw error
+                } catch let error as EvidenceMissing {
+                    throw error
                 } catch {
                     result = MessageResult(id: message.id, status: .parked, detail: Self.reason(error))
                     logger.warning("parked message", metadata: ["peer": "\(message.origin)", "message": "\(message.id)", "kind": "\(message.kind)", "reason": "\(result.detail)"])
@@ -98,6 +100,20 @@ extension LocalNode {
         case (.assignmentCreated, .fromParent):
             let notice = try JSONDecoder.federation.decode(AssignmentNotice.self, from: message.body)
             return try distribute(notice, db)
+        case (.reportReturned, _):
+            let decision = try JSONDecoder.federation.decode(ReviewDecision.self, from: message.body)
+            guard decision.unit == message.unit else { throw Refusal("the decision is about unit \(decision.unit), the message says \(message.unit)") }
+            // A child speaks only for its own subtree; a parent's decisions come from above this node.
+            let returner = decision.entry.unit
+            switch direction {
+            case .fromChild:
+                guard let sender = deployment.node(forUnit: message.origin), deployment.node(sender, speaksFor: returner) else {
+                    throw Refusal("node \(message.origin) may not speak for unit \(returner)")
+                }
+            case .fromParent:
+                guard !deployment.node(node, speaksFor: returner) else { throw Refusal("a parent may not speak for unit \(returner), which is hosted here or below") }
+            }
+            return try apply(decision, arrivedFrom: direction, db)
         case (.accountProvisioned, .fromParent):
             let account = try JSONDecoder.federation.decode(ProvisionedAccount.self, from: message.body)
             let detail = try receive(account, db)
@@ -122,6 +138,7 @@ extension LocalNode {
             throw Refusal("form owner \(report.formOwner) is neither hosted here nor above this node")
         }
         try check(report, db, assignmentRequired: keepHere)
+        try requireEvidence(of: report)
         if let existing = try ReportRecord.fetchOne(db, key: report.reportId) {
             guard existing.unit == report.unit, existing.formOwner == report.formOwner, existing.formCode == report.formCode, existing.period == report.period.description else {
                 throw Refusal("report \(report.reportId) already exists for another unit, form or period")
@@ -139,8 +156,14 @@ extension LocalNode {
                          period: report.period.description, unit: report.unit, state: .approved, answers: report.answers, version: report.approvalCount,
                          hostedHere: false, createdBy: report.approvedBy, createdAt: now, updatedAt: now, submittedAt: report.approvedAt,
                          approvedAt: report.approvedAt, approvedBy: report.approvedBy, approvalCount: report.approvalCount, signed: signedText).save(db)
-        try ReportEventRecord(id: nil, reportId: report.reportId, action: "received", actor: "node:\(message.origin)", fromState: nil,
-                              toState: ReportState.approved.rawValue, message: report.message, at: now).insert(db)
+        // The whole history travels with the report; each level keeps every entry once.
+        for entry in report.history { try ReportEventRecord.keep(entry, of: report.reportId, db) }
+        try ReportEventRecord.keep(HistoryEntry(action: "received", actor: "node:\(message.origin)", unit: unit, from: nil, to: .approved, message: nil, at: now),
+                                   of: report.reportId, db)
+        for evidence in report.evidence {
+            try EvidenceRecord(id: evidence.id, reportId: report.reportId, stage: evidence.stage, fileName: evidence.fileName, contentType: evidence.contentType,
+                               size: evidence.size, sha256: evidence.sha256, uploadedBy: report.approvedBy, at: report.approvedAt).insert(db, onConflict: .replace)
+        }
         if keepHere {
             return Effect(detail: "report \(report.reportId) of \(report.unit) kept here")
         }

@@ -66,11 +66,13 @@ struct SyncLoop: Service {
         while !Task.isCancelled {
             let generation = local.outboxSignal.generation
             do {
-                let batch = try await local.pendingOutbox(limit: batchSize)
-                if batch.isEmpty {
+                let pending = try await local.pendingOutbox(limit: batchSize)
+                if pending.isEmpty {
                     await local.outboxSignal.wait(since: generation, timeout: .seconds(30))
                     continue
                 }
+                let batch = try await local.sendEvidence(for: pending, using: client)
+                if batch.isEmpty { continue }
                 let response: PushResponse
                 do {
                     response = try await client.push(PushRequest(messages: batch))

@@ -79,7 +79,9 @@ struct TestFailure: Error, CustomStringConvertible {
 struct APIClient: Sendable {
     struct Reply {
         let status: Int
-        let text: String
+        let data: Data
+        let headers: [String: String]
+        var text: String { String(decoding: data, as: UTF8.self) }
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
         var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
     }
@@ -96,7 +98,8 @@ struct APIClient: Sendable {
 
     func with(token: String) -> APIClient { APIClient(baseURL: baseURL, caPath: caPath, token: token) }
 
-    func call(_ method: HTTPMethod, _ path: String, body: Any? = nil) async throws -> Reply {
+    /// Sends `body` as JSON (or as is when it is `Data` or a `String`).
+    func call(_ method: HTTPMethod, _ path: String, body: Any? = nil, contentType: String = "application/json") async throws -> Reply {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caPath))
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(tlsConfiguration: tls))
@@ -105,14 +108,15 @@ struct APIClient: Sendable {
             request.method = method
             if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
             if let body {
-                request.headers.add(name: "Content-Type", value: "application/json")
-                let data = try (body as? String).map { Data($0.utf8) } ?? JSONSerialization.data(withJSONObject: body)
+                request.headers.add(name: "Content-Type", value: contentType)
+                let data = try (body as? Data) ?? (body as? String).map { Data($0.utf8) } ?? JSONSerialization.data(withJSONObject: body)
                 request.body = .bytes(ByteBuffer(data: data))
             }
             let response = try await http.execute(request, timeout: .seconds(30))
-            let bytes = try await response.body.collect(upTo: 8 * 1024 * 1024)
+            let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
             try await http.shutdown()
-            return Reply(status: Int(response.status.code), text: String(buffer: bytes))
+            let headers = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+            return Reply(status: Int(response.status.code), data: Data(buffer: bytes), headers: headers)
         } catch {
             try? await http.shutdown()
             throw error

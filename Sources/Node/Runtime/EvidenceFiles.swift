@@ -1,0 +1,98 @@
+import Auth
+import Foundation
+import GRDB
+import NIOCore
+import Reporting
+
+/// Which evidence files a node accepts: a size limit and the allowed file types.
+public struct EvidencePolicy: Sendable {
+    public var maximumBytes: Int64
+    /// Allowed extensions (lower case) and the content type each is served with.
+    public var allowedTypes: [String: String]
+
+    public init(maximumBytes: Int64 = 20 * 1024 * 1024, allowedTypes: [String: String] = EvidencePolicy.officeDocuments) {
+        self.maximumBytes = maximumBytes
+        self.allowedTypes = allowedTypes
+    }
+
+    public static let officeDocuments: [String: String] = [
+        "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+        "doc": "application/msword", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls": "application/vnd.ms-excel", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "odt": "application/vnd.oasis.opendocument.text", "ods": "application/vnd.oasis.opendocument.spreadsheet",
+        "txt": "text/plain", "zip": "application/zip",
+    ]
+
+    /// The content type for an acceptable file name, or nil.
+    func contentType(of fileName: String) -> String? {
+        guard let dot = fileName.lastIndex(of: ".") else { return nil }
+        return allowedTypes[fileName[fileName.index(after: dot)...].lowercased()]
+    }
+}
+
+extension LocalNode {
+    /// Attaches an evidence file, streamed into the store: data entry while the report can be
+    /// edited (stage "submit"), the unit leader while it waits for approval (stage "approve").
+    func attachEvidence<Body: AsyncSequence>(to id: String, fileName rawName: String, body: Body, by actor: Actor) async throws -> Evidence where Body.Element == ByteBuffer {
+        let fileName = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"), !fileName.hasPrefix(".") else {
+            throw APIError.invalid("Tên tệp minh chứng không hợp lệ", "Invalid file name", details: ["name": "invalid"])
+        }
+        guard let contentType = evidencePolicy.contentType(of: fileName) else {
+            let allowed = evidencePolicy.allowedTypes.keys.sorted().joined(separator: ", ")
+            throw APIError.invalid("Loại tệp không được phép; chỉ nhận: \(allowed)", "File type not allowed (\(allowed))", details: ["name": "type"])
+        }
+        // Refuse before reading a byte when the report does not take evidence now.
+        _ = try await database.pool.read { db in try evidenceStage(of: id, for: actor, db) }
+        let stored: (sha256: String, size: Int64)
+        do {
+            stored = try await evidence.store(body, limit: evidencePolicy.maximumBytes)
+        } catch let error as EvidenceTooLarge {
+            throw APIError(status: .contentTooLarge, code: "too_large", message: "Tệp minh chứng vượt quá \(error.limit / 1_048_576) MB",
+                           messageEN: "Evidence files are limited to \(error.limit) bytes")
+        }
+        guard stored.size > 0 else { throw APIError.invalid("Tệp minh chứng rỗng", "The file is empty", details: ["body": "empty"]) }
+        return try await database.pool.write { db in
+            let stage = try evidenceStage(of: id, for: actor, db)
+            let record = EvidenceRecord(id: UUID().uuidString, reportId: id, stage: stage, fileName: fileName, contentType: contentType,
+                                        size: stored.size, sha256: stored.sha256, uploadedBy: actor.username, at: Date())
+            try record.insert(db)
+            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "evidence.attach", target: id, detail: "\(fileName) sha256=\(stored.sha256)")
+            return record.evidence
+        }
+    }
+
+    /// An evidence file the actor may read, and where its content is.
+    func evidenceFile(_ evidenceID: String, of id: String, for actor: Actor) async throws -> (evidence: Evidence, path: String) {
+        let record = try await database.pool.write { db -> EvidenceRecord in
+            _ = try readable(id, actor, db)
+            guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else { throw APIError.notFound("tệp minh chứng", "Evidence file") }
+            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "evidence.read", target: id, detail: record.fileName)
+            return record
+        }
+        guard evidence.size(record.sha256) == record.size else { throw APIError.notFound("nội dung tệp minh chứng", "Evidence content") }
+        return (record.evidence, evidence.path(record.sha256))
+    }
+
+    /// Removes an evidence file while its stage is still open (the content stays in the store).
+    func removeEvidence(_ evidenceID: String, of id: String, by actor: Actor) async throws {
+        try await database.pool.write { db in
+            let stage = try evidenceStage(of: id, for: actor, db)
+            guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else { throw APIError.notFound("tệp minh chứng", "Evidence file") }
+            guard record.stage == stage else {
+                throw APIError.conflict("Tệp này thuộc bước \(record.stage == .submit ? "trình" : "phê duyệt") đã qua", "That stage is over")
+            }
+            _ = try record.delete(db)
+            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "evidence.remove", target: id, detail: record.fileName)
+        }
+    }
+
+    /// The stage at which `actor` may change the evidence of report `id` now, or a refusal.
+    private func evidenceStage(of id: String, for actor: Actor, _ db: Database) throws -> Evidence.Stage {
+        let record = try ownUnitReport(id, actor, db)
+        if record.state.isEditable && actor.holds(.enterData) { return .submit }
+        if record.state == .submitted && actor.holds(.approveReports) { return .approve }
+        throw APIError.conflict("Không thể thay đổi minh chứng ở trạng thái \(record.state.vietnameseName)", "Evidence cannot change in this state",
+                                details: ["state": record.state.rawValue])
+    }
+}

@@ -1,0 +1,55 @@
+import Federation
+import Foundation
+import Reporting
+
+/// A report named evidence this node does not hold yet: the batch is refused as a whole and the
+/// sender, which uploads evidence before reports, tries again.
+struct EvidenceMissing: Error, CustomStringConvertible {
+    let fileName: String
+    let sha256: String
+
+    var description: String { "evidence file \(fileName) (\(sha256)) has not arrived yet" }
+}
+
+extension LocalNode {
+    /// Sends the parent the evidence files that the batch's reports name and it lacks. A report
+    /// whose evidence is missing here is parked with that reason and left out of the batch.
+    func sendEvidence(for batch: [Envelope], using client: FederationClient) async throws -> [Envelope] {
+        var ready: [Envelope] = []
+        var present = Set<String>()
+        for message in batch {
+            guard message.kind == .reportApproved,
+                  let signed = try? JSONDecoder.federation.decode(SignedPayload.self, from: message.body),
+                  let report = try? JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload) else {
+                ready.append(message)
+                continue
+            }
+            var lost: Evidence?
+            for item in report.evidence where !present.contains(item.sha256) {
+                guard evidence.size(item.sha256) == item.size else {
+                    lost = item
+                    break
+                }
+                if try await !client.hasEvidence(item.sha256) {
+                    try await client.sendEvidence(item.sha256, from: evidence.path(item.sha256), size: item.size)
+                    logger.info("evidence sent", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)"])
+                }
+                present.insert(item.sha256)
+            }
+            if let lost {
+                try await parkLocally(message, reason: "evidence file \(lost.fileName) (\(lost.sha256)) is missing on this node")
+            } else {
+                ready.append(message)
+            }
+        }
+        return ready
+    }
+
+    /// Every evidence file a received report names must be here, with its declared size (its
+    /// content was checked against the hash as it arrived).
+    func requireEvidence(of report: ApprovedReport) throws {
+        for item in report.evidence where evidence.size(item.sha256) != item.size {
+            throw EvidenceMissing(fileName: item.fileName, sha256: item.sha256)
+        }
+    }
+}

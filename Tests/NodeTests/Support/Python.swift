@@ -1,0 +1,34 @@
+import Foundation
+
+/// Runs python3 (an independent reader of what the product writes) and returns its output.
+enum Python {
+    static func run(_ script: String, arguments: [String] = []) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestFailure("python3 failed (is openpyxl installed? pip install openpyxl): \(problems)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Every sheet of an .xlsx file, as openpyxl reads it: name → rows of values.
+    static func workbook(_ data: Data) throws -> [String: [[String]]] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).xlsx")
+        try data.write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let json = try run("""
+            import json, sys, openpyxl
+            book = openpyxl.load_workbook(sys.argv[1])
+            print(json.dumps({s.title: [["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
+                                        for row in s.iter_rows(values_only=True)] for s in book.worksheets}, ensure_ascii=False))
+            """, arguments: [path.path])
+        return try JSONDecoder().decode([String: [[String]]].self, from: Data(json.utf8))
+    }
+}
