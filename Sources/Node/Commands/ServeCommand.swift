@@ -21,6 +21,10 @@ struct NodeConfiguration: Codable {
     var passwordCost: UInt8?
     var pollWait: Int?
     var logLevel: String?
+    /// Largest evidence file, in megabytes (default 20).
+    var evidenceMaxMB: Int?
+    /// Allowed evidence file extensions (default: office documents, PDF, images, text, zip).
+    var evidenceTypes: [String]?
 
     enum CodingKeys: String, CodingKey {
         case node, topology, database, certificate, key, web, federation
@@ -29,6 +33,8 @@ struct NodeConfiguration: Codable {
         case passwordCost = "password_cost"
         case pollWait = "poll_wait"
         case logLevel = "log_level"
+        case evidenceMaxMB = "evidence_max_mb"
+        case evidenceTypes = "evidence_types"
     }
 
     /// Reads the file; relative paths in it are relative to the file's folder.
@@ -55,8 +61,28 @@ struct NodeConfiguration: Codable {
         logger.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info
         let credentials = try NodeCredentials.load(certificate: certificate, key: key, trustRoot: trustRoot)
         let local = try LocalNode(node: description, deployment: deployment, database: try NodeDatabase.open(path: database),
-                                  credentials: credentials, passwordCost: passwordCost ?? 12, logger: logger)
+                                  credentials: credentials, passwordCost: passwordCost ?? 12, evidencePolicy: try evidencePolicy(), logger: logger)
         return (local, credentials)
+    }
+}
+
+extension NodeConfiguration {
+    /// The evidence limits of this node: the defaults, narrowed or widened by the file.
+    func evidencePolicy() throws -> EvidencePolicy {
+        var policy = EvidencePolicy()
+        if let megabytes = evidenceMaxMB {
+            guard (1...2048).contains(megabytes) else { throw ConfigurationError("evidence_max_mb must be between 1 and 2048") }
+            policy.maximumBytes = Int64(megabytes) * 1_048_576
+        }
+        if let types = evidenceTypes {
+            var allowed: [String: String] = [:]
+            for type in types.map({ $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ". ")) }) {
+                allowed[type] = EvidencePolicy.officeDocuments[type] ?? "application/octet-stream"
+            }
+            guard !allowed.isEmpty else { throw ConfigurationError("evidence_types must list at least one extension") }
+            policy.allowedTypes = allowed
+        }
+        return policy
     }
 }
 
