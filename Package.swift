@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "Spreadsheet", dependencies: [
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        // QR codes (for MFA enrolment), drawn as SVG.
+        .target(name: "QRCode"),
         // Accounts, roles, delegation rules, passwords, activation codes, node identities.
         .target(name: "Auth", dependencies: [
             "Hierarchy",
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"]),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
         .testTarget(name: "NodeTests", dependencies: [
             "Node", "Federation", "Hierarchy", "Reporting", "Auth",

@@ -91,6 +91,14 @@ public struct Answers: Sendable, Hashable, Codable {
         return problems.isEmpty ? .success(Answers(shaped)) : .failure(AnswerProblems(byQuestion: problems))
     }
 
+    /// The answers that fit the form, the others dropped (for values computed rather than typed).
+    public func fitting(_ form: Form) -> Answers {
+        Answers(values.filter { id, answer in
+            guard let question = form.question(id) else { return false }
+            return question.check(answer.shaped(for: question.kind)) == nil
+        })
+    }
+
     /// Required questions without an answer, in form order.
     public func missingRequired(in form: Form) -> [Question] {
         form.questions.filter { $0.required && (values[$0.id].map(\.isEmpty) ?? true) }

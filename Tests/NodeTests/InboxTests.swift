@@ -84,4 +84,30 @@ import Testing
         #expect(results[1].detail.contains("do not fit"))
         #expect(results[2].detail.contains("does not match"))
     }
+
+    @Test func aChildVouchesOnlyForItsOwnSubtree() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let province = try nodes.open("bac-ninh")
+        _ = try await province.receive([Envelope(origin: "TW", kind: .assignmentCreated, unit: "TW", body: try JSONEncoder.federation.encode(Self.notice))], direction: .fromParent)
+        let history = [
+            HistoryEntry(action: "approve", actor: "bni-kb.approver", unit: "BNI-KB", from: .submitted, to: .approved, message: nil, at: Date()),
+            HistoryEntry(action: "approve", actor: "tw.approver", unit: "TW", from: .submitted, to: .approved, message: "forged", at: Date()),
+        ]
+        let credentials = try nodes.credentials("kinh-bac")
+        let signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
+        let report = ApprovedReport(reportId: "R1", assignmentId: "A1", formOwner: "TW", formCode: "F", formVersion: 1, period: .month(2026, 11), unit: "BNI-KB",
+                                    answers: Answers(["q": .number(1)]), approvedBy: "bni-kb.approver", approvedAt: Date(), message: nil, approvalCount: 1, history: history)
+        let body = try JSONEncoder.federation.encode(try signer.sign(try JSONEncoder.federation.encode(report)))
+        let results = try await province.receive([Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: body)], direction: .fromChild)
+        #expect(results[0].status == .applied, "\(results[0].detail)")
+        let kept = try await province.database.pool.read { db in try String.fetchAll(db, sql: "SELECT unit FROM report_events WHERE report_id = 'R1' ORDER BY id") }
+        #expect(kept == ["BNI-KB", "BNI"], "the forged centre entry is dropped; the province adds its own 'received'")
+    }
+
+    @Test func reportsFromOlderNodesStillRead() throws {
+        let old = #"{"reportId":"R","assignmentId":"A","formOwner":"TW","formCode":"F","formVersion":1,"period":"2026-11","unit":"BNI-KB","answers":{"q":1},"approvedBy":"x","approvedAt":"2026-11-20T10:00:00Z","approvalCount":1}"#
+        let report = try JSONDecoder.federation.decode(ApprovedReport.self, from: Data(old.utf8))
+        #expect(report.history.isEmpty && report.evidence.isEmpty)
+    }
 }

@@ -68,9 +68,9 @@ public final class FederationClient: Sendable {
         try await call(method: .GET, path: "/federation/v1/feed?after=\(cursor)&limit=\(limit)&wait=\(wait)", body: nil, timeout: .seconds(Int64(wait) + 15))
     }
 
-    /// Whether the parent already holds the evidence file with this content hash.
-    public func hasEvidence(_ sha256: String) async throws -> Bool {
-        var request = HTTPClientRequest(url: baseURL + "/federation/v1/evidence/\(sha256)")
+    /// Whether the parent already holds the evidence file with this content hash, complete.
+    public func hasEvidence(_ sha256: String, size: Int64) async throws -> Bool {
+        var request = HTTPClientRequest(url: baseURL + "/federation/v1/evidence/\(sha256)?size=\(size)")
         request.method = .HEAD
         let response = try await send(request, timeout: .seconds(30))
         switch response.status {

@@ -25,6 +25,34 @@ public struct AssignmentNotice: Codable, Sendable, Hashable {
     }
 }
 
+extension ApprovedReport {
+    enum CodingKeys: String, CodingKey {
+        case reportId, assignmentId, formOwner, formCode, formVersion, period, unit, answers, approvedBy, approvedAt, message, approvalCount, history, evidence
+    }
+
+    /// Fields added after the first release are optional on the wire, so a report signed by an
+    /// older node still reads (the compatibility rule in ARCHITECTURE.md).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            reportId: try container.decode(String.self, forKey: .reportId),
+            assignmentId: try container.decode(String.self, forKey: .assignmentId),
+            formOwner: try container.decode(String.self, forKey: .formOwner),
+            formCode: try container.decode(String.self, forKey: .formCode),
+            formVersion: try container.decode(Int.self, forKey: .formVersion),
+            period: try container.decode(Period.self, forKey: .period),
+            unit: try container.decode(String.self, forKey: .unit),
+            answers: try container.decode(Answers.self, forKey: .answers),
+            approvedBy: try container.decode(String.self, forKey: .approvedBy),
+            approvedAt: try container.decode(Date.self, forKey: .approvedAt),
+            message: try container.decodeIfPresent(String.self, forKey: .message),
+            approvalCount: try container.decode(Int.self, forKey: .approvalCount),
+            history: try container.decodeIfPresent([HistoryEntry].self, forKey: .history) ?? [],
+            evidence: try container.decodeIfPresent([Evidence].self, forKey: .evidence) ?? []
+        )
+    }
+}
+
 /// Body of `report.returned`: an upper level (the form's owner or the unit's direct parent)
 /// sends an approved report back for revision. It applies only to the approval it names, so a
 /// late or replayed decision never moves a report backwards.

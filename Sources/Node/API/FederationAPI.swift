@@ -53,21 +53,22 @@ struct FederationAPI {
             return PushResponse(results: results)
         }
         // Evidence files travel before the reports that name them; content is checked against its hash.
-        router.head("/federation/v1/evidence/{sha256}") { _, context -> Response in
+        // "Held" means complete: the size the sender declares (`?size=`) must match.
+        router.head("/federation/v1/evidence/{sha256}") { request, context -> Response in
             let digest = try evidenceDigest(context)
-            return Response(status: local.evidence.contains(digest) ? .ok : .notFound)
+            let size = request.uri.queryParameters["size"].flatMap { Int64(String($0)) }
+            let held = size.map { local.evidence.contains(digest, size: $0) } ?? (local.evidence.size(digest) != nil)
+            return Response(status: held ? .ok : .notFound)
         }
         router.put("/federation/v1/evidence/{sha256}") { request, context -> Response in
             let digest = try evidenceDigest(context)
-            if local.evidence.contains(digest) { return Response(status: .ok) }
             let stored: (sha256: String, size: Int64)
             do {
-                stored = try await local.evidence.store(request.body, limit: local.evidencePolicy.maximumBytes)
-            } catch is EvidenceTooLarge {
-                throw FederationRefusal(status: .contentTooLarge, error: ProtocolError(error: "too_large", message: "evidence files are limited to \(local.evidencePolicy.maximumBytes) bytes"))
-            }
-            guard stored.sha256 == digest else {
-                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "hash_mismatch", message: "content hashes to \(stored.sha256), not \(digest)"))
+                stored = try await local.evidence.store(request.body, limit: local.evidencePolicy.maximumBytes, expected: digest)
+            } catch EvidenceRefused.tooLarge(let limit) {
+                throw FederationRefusal(status: .contentTooLarge, error: ProtocolError(error: "too_large", message: "evidence files are limited to \(limit) bytes"))
+            } catch EvidenceRefused.hashMismatch(let actual) {
+                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "hash_mismatch", message: "content hashes to \(actual), not \(digest)"))
             }
             local.logger.info("evidence received", metadata: ["peer": "\(context.peer!)", "sha256": "\(digest)", "bytes": "\(stored.size)"])
             return Response(status: .created)

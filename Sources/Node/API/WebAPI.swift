@@ -5,6 +5,7 @@ import GRDB
 import Hierarchy
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Reporting
 
 /// The JSON API for people (and their programs), served on the web listener.
@@ -40,10 +41,14 @@ struct WebAPI {
         }
         api.post("/forms") { request, context -> EditedResponse<Form> in
             let actor = try context.actor()
+            guard actor.holds(.manageForms) else { throw APIError.forbidden() }
             let form: Form
             if request.headers[.contentType]?.contains("yaml") == true {
                 // A form file as authored (YAML); JSON bodies take the usual path.
-                let body = try await request.body.collect(upTo: context.maxUploadSize)
+                let body: ByteBuffer
+                do { body = try await request.body.collect(upTo: 1_048_576) } catch is NIOTooManyBytesError {
+                    throw APIError(status: .contentTooLarge, code: "too_large", message: "Tệp biểu mẫu quá lớn (tối đa 1 MB)", messageEN: "Form files are limited to 1 MB")
+                }
                 do { form = try FormFile.parse(String(buffer: body), source: "the uploaded form") } catch let error as ConfigurationError {
                     throw APIError.invalid("Tệp biểu mẫu không hợp lệ: \(error.description)", "Invalid form file: \(error.description)")
                 }
@@ -140,12 +145,12 @@ struct WebAPI {
             let actor = try context.actor()
             let file = try await local.evidenceFile(try context.parameters.require("evidence"), of: try context.parameters.require("id"), for: actor)
             let body = try await FileIO().loadFile(path: file.path, context: context)
-            let encoded = file.evidence.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
             return Response(status: .ok, headers: [
                 .contentType: file.evidence.contentType,
                 .contentLength: String(file.evidence.size),
-                .contentDisposition: "attachment; filename*=UTF-8''\(encoded)",
+                .contentDisposition: Download.disposition(file.evidence.fileName),
                 .contentSHA256: file.evidence.sha256,
+                .xContentTypeOptions: "nosniff",
             ], body: body)
         }
         api.delete("/reports/{id}/evidence/{evidence}") { _, context -> Response in
@@ -289,10 +294,22 @@ extension Hierarchy.Unit: ResponseEncodable {}
 
 extension Download {
     var response: Response {
-        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_"))) ?? "download"
-        return Response(status: .ok, headers: [.contentType: contentType, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(status: .ok, headers: [.contentType: contentType, .contentDisposition: Self.disposition(fileName), .xContentTypeOptions: "nosniff"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    /// `attachment` with the name twice (RFC 6266/8187): ASCII for old clients, UTF-8 percent-encoded
+    /// (ASCII unreserved characters only) for the rest, so "Báo cáo.xlsx" arrives intact.
+    static func disposition(_ fileName: String) -> String {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "download"
+        let fallback = String(fileName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
+        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+    }
+}
+
+extension HTTPField.Name {
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
 }
 
 extension HTTPField.Name {

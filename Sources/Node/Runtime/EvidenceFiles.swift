@@ -31,6 +31,16 @@ public struct EvidencePolicy: Sendable {
 }
 
 extension LocalNode {
+    static let evidencePerReport = 20
+
+    /// Deletes evidence content no attachment names any more (and abandoned uploads).
+    func sweepEvidence() async throws -> Int {
+        let referenced = try await database.pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM attachments")) }
+        let removed = evidence.sweep(keeping: referenced)
+        if removed > 0 { logger.notice("evidence swept", metadata: ["files": "\(removed)"]) }
+        return removed
+    }
+
     /// Attaches an evidence file, streamed into the store: data entry while the report can be
     /// edited (stage "submit"), the unit leader while it waits for approval (stage "approve").
     func attachEvidence<Body: AsyncSequence>(to id: String, fileName rawName: String, body: Body, by actor: Actor) async throws -> Evidence where Body.Element == ByteBuffer {
@@ -47,13 +57,16 @@ extension LocalNode {
         let stored: (sha256: String, size: Int64)
         do {
             stored = try await evidence.store(body, limit: evidencePolicy.maximumBytes)
-        } catch let error as EvidenceTooLarge {
-            throw APIError(status: .contentTooLarge, code: "too_large", message: "Tệp minh chứng vượt quá \(error.limit / 1_048_576) MB",
-                           messageEN: "Evidence files are limited to \(error.limit) bytes")
+        } catch EvidenceRefused.tooLarge(let limit) {
+            throw APIError(status: .contentTooLarge, code: "too_large", message: "Tệp minh chứng vượt quá \(limit / 1_048_576) MB",
+                           messageEN: "Evidence files are limited to \(limit) bytes")
         }
         guard stored.size > 0 else { throw APIError.invalid("Tệp minh chứng rỗng", "The file is empty", details: ["body": "empty"]) }
         return try await database.pool.write { db in
             let stage = try evidenceStage(of: id, for: actor, db)
+            guard try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) < Self.evidencePerReport else {
+                throw APIError.conflict("Mỗi báo cáo có tối đa \(Self.evidencePerReport) tệp minh chứng", "At most \(Self.evidencePerReport) evidence files per report")
+            }
             let record = EvidenceRecord(id: UUID().uuidString, reportId: id, stage: stage, fileName: fileName, contentType: contentType,
                                         size: stored.size, sha256: stored.sha256, uploadedBy: actor.username, at: Date())
             try record.insert(db)

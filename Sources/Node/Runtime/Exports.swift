@@ -59,19 +59,15 @@ extension LocalNode {
     /// The subordinate summary table: one row per child unit with its progress and the combined
     /// approved values of its subtree, and a total row.
     func exportSummary(assignment id: String, unit requested: String?, format: ExportFormat, for actor: Actor) async throws -> Download {
-        let oversight = try await oversight(assignment: id, unit: requested, for: actor)
-        let (form, perChild) = try await database.pool.write { db -> (Form, [String: AggregatedAnswers]) in
-            guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
-                  let definition = try self.form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db) else {
-                throw APIError.notFound("đợt giao báo cáo", "Assignment")
-            }
-            let approved = try ReportRecord.filter(Column("assignment_id") == id && Column("state") == ReportState.approved.rawValue).fetchAll(db)
+        let unit = try oversightUnit(requested, for: actor)
+        let (oversight, form, perChild) = try await database.pool.write { db -> (OversightView, Form, [String: AggregatedAnswers]) in
+            let data = try oversightData(assignment: id, unit: unit, db)
             var perChild: [String: AggregatedAnswers] = [:]
-            for child in oversight.progress.children {
-                perChild[child.unit] = AggregatedAnswers(form: definition, answers: approved.filter { tree.isInSubtree($0.unit, of: child.unit) }.map(\.answers))
+            for child in data.view.progress.children {
+                perChild[child.unit] = AggregatedAnswers(form: data.form, answers: data.approved.filter { tree.isInSubtree($0.unit, of: child.unit) }.map(\.answers))
             }
             try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "summary.export", target: id, detail: format.rawValue)
-            return (definition, perChild)
+            return (data.view, data.form, perChild)
         }
         let columns = SummaryColumns(form: form)
         var rows: [[Cell]] = [

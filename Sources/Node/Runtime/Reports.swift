@@ -94,6 +94,17 @@ struct ReportUpdate: Codable, Sendable {
 
 struct ReportTransition: Codable, Sendable {
     var message: String?
+
+    static let longestMessage = 2_000
+
+    /// The message, trimmed; refused when too long (it travels in the signed report).
+    func checkedMessage() throws -> String? {
+        guard let text = message?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard text.count <= Self.longestMessage else {
+            throw APIError.invalid("Nội dung tối đa \(Self.longestMessage) ký tự", "Messages are limited to \(Self.longestMessage) characters", details: ["message": "too_long"])
+        }
+        return text
+    }
 }
 
 extension LocalNode {
@@ -111,8 +122,9 @@ extension LocalNode {
             }
             let now = Date()
             // A quarterly or yearly report starts from its unit's monthly reports, to be checked before sending.
-            let prefill = try rollup(unit: actor.unit, owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion,
-                                     period: assignment.period, db)?.answers ?? Answers()
+            let rolled = try rollup(unit: actor.unit, owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion,
+                                    period: assignment.period, db)?.answers ?? Answers()
+            let prefill = try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db).map { rolled.fitting($0) } ?? Answers()
             let record = ReportRecord(id: UUID().uuidString, assignmentId: assignment.id, formOwner: assignment.assignedBy, formCode: assignment.formCode,
                                       formVersion: assignment.formVersion, period: assignment.period, unit: actor.unit, state: .draft, answers: prefill,
                                       version: 1, hostedHere: true, createdBy: actor.username, createdAt: now, updatedAt: now, submittedAt: nil,
@@ -184,6 +196,10 @@ extension LocalNode {
                     try correction.insert(db)
                 }
                 try event(db, id, "correct", actor, from: record.state, to: record.state, message: "Sửa: \(changed.joined(separator: ", "))")
+            } else if let last = try ReportEventRecord.filter(Column("report_id") == id).order(Column("id").desc).fetchOne(db), last.action == "save", last.actor == actor.username {
+                // Saving again and again is one step of the history (the audit trail keeps each save).
+                try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [Date(), last.id])
+                try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.save", target: id)
             } else {
                 try event(db, id, "save", actor, from: record.state, to: record.state, message: nil)
             }
@@ -216,6 +232,10 @@ extension LocalNode {
             var record = try ownUnitReport(id, actor, db)
             let next = try transition(.submit, record)
             guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
+            // Answers are checked again: the form's rules hold whatever path the answers took.
+            if case .failure(let problems) = record.answers.validated(against: form) {
+                throw APIError.invalid("Dữ liệu chưa hợp lệ", "Some answers are not valid", details: problems.byQuestion)
+            }
             let missing = record.answers.missingRequired(in: form)
             guard missing.isEmpty else {
                 throw APIError.invalid("Chưa trả lời các câu hỏi bắt buộc: \(missing.map(\.text).joined(separator: "; "))", "Required questions are unanswered",
@@ -227,7 +247,7 @@ extension LocalNode {
             record.updatedAt = Date()
             record.version += 1
             try record.update(db)
-            try event(db, id, "submit", actor, from: from, to: next, message: request.message)
+            try event(db, id, "submit", actor, from: from, to: next, message: try request.checkedMessage())
             return ReportView(record)
         }
     }
@@ -248,10 +268,11 @@ extension LocalNode {
             record.approvalCount += 1
             record.updatedAt = now
             record.version += 1
-            try event(db, id, "approve", actor, from: from, to: next, message: request.message)
+            let message = try request.checkedMessage()
+            try event(db, id, "approve", actor, from: from, to: next, message: message)
             let approved = ApprovedReport(reportId: record.id, assignmentId: record.assignmentId, formOwner: record.formOwner, formCode: record.formCode,
                                           formVersion: record.formVersion, period: period, unit: record.unit, answers: record.answers, approvedBy: actor.username,
-                                          approvedAt: now, message: request.message, approvalCount: record.approvalCount,
+                                          approvedAt: now, message: message, approvalCount: record.approvalCount,
                                           history: try history(of: id, db), evidence: try evidence(of: id, db))
             let signed = try signer.sign(try JSONEncoder.federation.encode(approved))
             record.signed = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
@@ -271,7 +292,7 @@ extension LocalNode {
     /// decision travels down to the reporting unit's node and up to the form's owner.
     func returnReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
         guard actor.holds(.approveReports) else { throw APIError.forbidden() }
-        guard let reason = request.message?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+        guard let reason = try request.checkedMessage() else {
             throw APIError.invalid("Hãy nhập lý do trả lại báo cáo", "A reason is required", details: ["message": "required"])
         }
         let view = try await database.pool.write { db -> ReportView in
@@ -312,10 +333,14 @@ extension LocalNode {
         guard returner != record.unit, returner == record.formOwner || returner == tree[record.unit]?.parent else {
             throw Refusal("unit \(returner) may not return reports of \(record.unit)")
         }
-        try ReportEventRecord.keep(decision.entry, of: record.id, db)
         guard decision.approvalCount == record.approvalCount, record.state == .approved else {
+            // Kept for the record (a second reason is still read), but marked as changing nothing.
+            let entry = decision.entry
+            try ReportEventRecord.keep(HistoryEntry(id: entry.id, action: "return-superseded", actor: entry.actor, unit: entry.unit, from: nil, to: nil,
+                                                    message: entry.message, at: entry.at), of: record.id, db)
             return Effect(detail: "return of approval \(decision.approvalCount) of report \(record.id) superseded (now approval \(record.approvalCount), \(record.state.rawValue))")
         }
+        try ReportEventRecord.keep(decision.entry, of: record.id, db)
         record.state = .returned
         record.version += 1
         record.updatedAt = Date()

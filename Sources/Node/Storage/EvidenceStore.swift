@@ -2,6 +2,9 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOFileSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Evidence files, kept outside the database under their SHA-256, written and read as streams
 /// (never whole in memory). The same content is stored once, whatever its names.
@@ -10,7 +13,8 @@ struct EvidenceStore: Sendable {
 
     func path(_ sha256: String) -> String { "\(root)/\(sha256.prefix(2))/\(sha256)" }
 
-    func contains(_ sha256: String) -> Bool { size(sha256) != nil }
+    /// True when the content is held, complete (its size as declared).
+    func contains(_ sha256: String, size expected: Int64) -> Bool { size(sha256) == expected }
 
     func size(_ sha256: String) -> Int64? {
         guard Self.isDigest(sha256), let attributes = try? FileManager.default.attributesOfItem(atPath: path(sha256)) else { return nil }
@@ -21,9 +25,10 @@ struct EvidenceStore: Sendable {
         text.count == 64 && text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
     }
 
-    /// Streams `body` into the store, hashing as it goes; refuses more than `limit` bytes (and
-    /// keeps nothing of a refused or broken upload). Returns the content's digest and size.
-    func store<Body: AsyncSequence>(_ body: Body, limit: Int64) async throws -> (sha256: String, size: Int64) where Body.Element == ByteBuffer {
+    /// Streams `body` into the store, hashing as it goes; refuses more than `limit` bytes and, when
+    /// `expected` is given, content with another hash. Nothing of a refused or broken upload is
+    /// kept; what is kept is on disk (synced) before this returns.
+    func store<Body: AsyncSequence>(_ body: Body, limit: Int64, expected: String? = nil) async throws -> (sha256: String, size: Int64) where Body.Element == ByteBuffer {
         try FileManager.default.createDirectory(atPath: "\(root)/incoming", withIntermediateDirectories: true)
         let temporary = "\(root)/incoming/\(UUID().uuidString)"
         var hasher = SHA256()
@@ -33,34 +38,65 @@ struct EvidenceStore: Sendable {
                 try await handle.withBufferedWriter { writer in
                     for try await buffer in body {
                         size += Int64(buffer.readableBytes)
-                        guard size <= limit else { throw EvidenceTooLarge(limit: limit) }
+                        guard size <= limit else { throw EvidenceRefused.tooLarge(limit: limit) }
                         buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                         _ = try await writer.write(contentsOf: buffer)
                     }
                 }
+                try await handle.synchronize()
             }
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
-        }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let final = path(digest)
-        do {
-            try FileManager.default.createDirectory(atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if FileManager.default.fileExists(atPath: final) {
+            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            if let expected, expected != digest { throw EvidenceRefused.hashMismatch(actual: digest) }
+            let final = path(digest)
+            let folder = (final as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if self.size(digest) == size {
                 try FileManager.default.removeItem(atPath: temporary)
             } else {
-                try FileManager.default.moveItem(atPath: temporary, toPath: final)
+                // Replaces a damaged copy too (one whose size does not match); rename is atomic.
+                if rename(temporary, final) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final]) }
+                Self.synchronizeFolder(folder)
             }
+            return (digest, size)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         }
-        return (digest, size)
+    }
+
+    /// Deletes content no longer named by any attachment (older than a day, so that a file sent
+    /// ahead of its report is not swept), and uploads abandoned midway.
+    func sweep(keeping referenced: Set<String>, now: Date = Date()) -> Int {
+        var removed = 0
+        let manager = FileManager.default
+        let dayAgo = now.addingTimeInterval(-86_400)
+        let hourAgo = now.addingTimeInterval(-3_600)
+        for folder in (try? manager.contentsOfDirectory(atPath: root)) ?? [] {
+            let folderPath = "\(root)/\(folder)"
+            for name in (try? manager.contentsOfDirectory(atPath: folderPath)) ?? [] {
+                let file = "\(folderPath)/\(name)"
+                let modified = (try? manager.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? now
+                let abandoned = folder == "incoming" && modified < hourAgo
+                let orphan = folder != "incoming" && Self.isDigest(name) && !referenced.contains(name) && modified < dayAgo
+                if abandoned || orphan, (try? manager.removeItem(atPath: file)) != nil { removed += 1 }
+            }
+        }
+        return removed
+    }
+
+    private static func synchronizeFolder(_ folder: String) {
+        #if canImport(Glibc)
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY)
+        if descriptor >= 0 {
+            fsync(descriptor)
+            close(descriptor)
+        }
+        #endif
     }
 }
 
-/// An upload beyond the configured size.
-struct EvidenceTooLarge: Error {
-    let limit: Int64
+/// Why an upload was not kept.
+enum EvidenceRefused: Error {
+    case tooLarge(limit: Int64)
+    case hashMismatch(actual: String)
 }

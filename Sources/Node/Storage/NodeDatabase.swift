@@ -179,6 +179,7 @@ enum Schema {
     static let v2 = """
     ALTER TABLE report_events ADD COLUMN event_id TEXT;
     ALTER TABLE report_events ADD COLUMN unit TEXT;
+    UPDATE report_events SET event_id = lower(hex(randomblob(16))) WHERE event_id IS NULL;
     CREATE UNIQUE INDEX report_events_event ON report_events(event_id);
 
     CREATE TABLE report_corrections (

@@ -24,20 +24,27 @@ extension LocalNode {
                 ready.append(message)
                 continue
             }
-            var lost: Evidence?
+            var refusal: String?
             for item in report.evidence where !present.contains(item.sha256) {
-                guard evidence.size(item.sha256) == item.size else {
-                    lost = item
+                guard evidence.contains(item.sha256, size: item.size) else {
+                    refusal = "evidence file \(item.fileName) (\(item.sha256)) is missing on this node"
                     break
                 }
-                if try await !client.hasEvidence(item.sha256) {
-                    try await client.sendEvidence(item.sha256, from: evidence.path(item.sha256), size: item.size)
-                    logger.info("evidence sent", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)"])
+                do {
+                    if try await !client.hasEvidence(item.sha256, size: item.size) {
+                        try await client.sendEvidence(item.sha256, from: evidence.path(item.sha256), size: item.size)
+                        logger.info("evidence sent", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)"])
+                    }
+                } catch let error as FederationCallError where (400..<500).contains(error.status) {
+                    // The parent will never take this file (too large for it, refused): park the
+                    // report that needs it rather than hold every message behind it.
+                    refusal = "the parent refused evidence file \(item.fileName): \(error)"
+                    break
                 }
                 present.insert(item.sha256)
             }
-            if let lost {
-                try await parkLocally(message, reason: "evidence file \(lost.fileName) (\(lost.sha256)) is missing on this node")
+            if let refusal {
+                try await parkLocally(message, reason: refusal)
             } else {
                 ready.append(message)
             }
@@ -48,7 +55,7 @@ extension LocalNode {
     /// Every evidence file a received report names must be here, with its declared size (its
     /// content was checked against the hash as it arrived).
     func requireEvidence(of report: ApprovedReport) throws {
-        for item in report.evidence where evidence.size(item.sha256) != item.size {
+        for item in report.evidence where !evidence.contains(item.sha256, size: item.size) {
             throw EvidenceMissing(fileName: item.fileName, sha256: item.sha256)
         }
     }

@@ -156,13 +156,27 @@ extension LocalNode {
                          period: report.period.description, unit: report.unit, state: .approved, answers: report.answers, version: report.approvalCount,
                          hostedHere: false, createdBy: report.approvedBy, createdAt: now, updatedAt: now, submittedAt: report.approvedAt,
                          approvedAt: report.approvedAt, approvedBy: report.approvedBy, approvalCount: report.approvalCount, signed: signedText).save(db)
-        // The whole history travels with the report; each level keeps every entry once.
-        for entry in report.history { try ReportEventRecord.keep(entry, of: report.reportId, db) }
+        // The whole history travels with the report; each level keeps every entry once. The
+        // signing node vouches only for what happened in its own subtree: entries it claims for
+        // units above are kept only when this level already holds them.
+        let held = Set(try String.fetchAll(db, sql: "SELECT event_id FROM report_events WHERE report_id = ? AND event_id IS NOT NULL", arguments: [report.reportId]))
+        for entry in report.history where deployment.node(host, speaksFor: entry.unit) || held.contains(entry.id) {
+            try ReportEventRecord.keep(entry, of: report.reportId, db)
+        }
         try ReportEventRecord.keep(HistoryEntry(action: "received", actor: "node:\(message.origin)", unit: unit, from: nil, to: .approved, message: nil, at: now),
                                    of: report.reportId, db)
+        // The evidence list is the one approved now (a revision may have removed files). Types are
+        // this node's own reading of the file name, never what the sender claims.
+        let listed = report.evidence.map(\.id)
+        try db.execute(sql: "DELETE FROM attachments WHERE report_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
+                       arguments: [report.reportId, String(decoding: try JSONEncoder().encode(listed), as: UTF8.self)])
         for evidence in report.evidence {
-            try EvidenceRecord(id: evidence.id, reportId: report.reportId, stage: evidence.stage, fileName: evidence.fileName, contentType: evidence.contentType,
-                               size: evidence.size, sha256: evidence.sha256, uploadedBy: report.approvedBy, at: report.approvedAt).insert(db, onConflict: .replace)
+            if let owner = try String.fetchOne(db, sql: "SELECT report_id FROM attachments WHERE id = ?", arguments: [evidence.id]), owner != report.reportId {
+                throw Refusal("evidence id \(evidence.id) already belongs to another report")
+            }
+            try EvidenceRecord(id: evidence.id, reportId: report.reportId, stage: evidence.stage, fileName: evidence.fileName,
+                               contentType: evidencePolicy.contentType(of: evidence.fileName) ?? "application/octet-stream",
+                               size: evidence.size, sha256: evidence.sha256, uploadedBy: report.approvedBy, at: report.approvedAt).save(db)
         }
         if keepHere {
             return Effect(detail: "report \(report.reportId) of \(report.unit) kept here")

@@ -1,0 +1,20 @@
+import ServiceLifecycle
+
+/// Clears evidence content that no report names any more, and abandoned uploads, every few hours.
+struct EvidenceSweeper: Service {
+    let local: LocalNode
+    var interval: Duration = .seconds(6 * 3600)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    _ = try await local.sweepEvidence()
+                } catch {
+                    local.logger.warning("evidence sweep failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import NIOCore
+import Testing
+@testable import Node
+
+/// The evidence store keeps only complete, verified content, and sweeps what nothing names.
+@Suite struct EvidenceStoreTests {
+    func chunks(_ data: Data) -> AsyncStream<ByteBuffer> {
+        AsyncStream { continuation in
+            var offset = 0
+            while offset < data.count {
+                continuation.yield(ByteBuffer(bytes: data[offset..<min(offset + 1000, data.count)]))
+                offset += 1000
+            }
+            continuation.finish()
+        }
+    }
+
+    func files(in root: String) -> [String] {
+        (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { !$0.hasSuffix("incoming") && $0.count > 3 }
+    }
+
+    @Test func keepsVerifiedContentOnly() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = EvidenceStore(root: root)
+        let content = Data((0..<5000).map { UInt8($0 % 251) })
+        let stored = try await store.store(chunks(content), limit: 10_000)
+        #expect(store.contains(stored.sha256, size: 5000))
+        #expect(!store.contains(stored.sha256, size: 4999), "a truncated copy is not held")
+        #expect(FileManager.default.contents(atPath: store.path(stored.sha256)) == content)
+
+        let other = String(repeating: "0", count: 64)
+        await #expect(throws: EvidenceRefused.self) { _ = try await store.store(chunks(Data("x".utf8)), limit: 10, expected: other) }
+        await #expect(throws: EvidenceRefused.self) { _ = try await store.store(chunks(content), limit: 4000) }
+        #expect(files(in: root).count == 1, "refused uploads leave nothing: \(files(in: root))")
+
+        #expect(store.sweep(keeping: [stored.sha256], now: Date().addingTimeInterval(2 * 86_400)) == 0)
+        #expect(store.sweep(keeping: [], now: Date()) == 0, "fresh content is not swept")
+        #expect(store.sweep(keeping: [], now: Date().addingTimeInterval(2 * 86_400)) == 1)
+        #expect(!store.contains(stored.sha256, size: 5000))
+    }
+
+    @Test func downloadNamesSurviveEveryClient() {
+        let header = Download.disposition("Báo cáo \"tháng\".xlsx")
+        #expect(header == "attachment; filename=\"B_o c_o _th_ng_.xlsx\"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20%22th%C3%A1ng%22.xlsx")
+    }
+
+    @Test func formFilesCannotExplode() {
+        // "Billion laughs": each level multiplies the one before by ten.
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...6 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        let bomb = lines.joined(separator: "\n") + "\ncode: F\ntitle: t\nfrequency: monthly\ngroups: [{id: g, title: t, questions: [{id: q, text: t, kind: integer}]}]\n"
+        #expect(throws: ConfigurationError.self) { try FormFile.parse(bomb, source: "bomb") }
+    }
+}
