@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "Auth", dependencies: [
             "Hierarchy",
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Node-to-node protocol: messages, signatures, outbox/inbox rules, retries, mTLS client, PKI.
@@ -57,7 +58,7 @@ let package = Package(
         ]),
         // The server a person runs: storage, API, commands.
         .target(name: "Node", dependencies: [
-            "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet",
+            "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

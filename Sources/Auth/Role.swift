@@ -47,12 +47,15 @@ public struct Actor: Sendable, Hashable {
     public let unit: String
     public let role: Role
     public let permissions: Set<Permission>
+    /// Where the actor acts from (the client's address), for the audit trail.
+    public var address: String?
 
-    public init(username: String, unit: String, role: Role, permissions: Set<Permission>? = nil) {
+    public init(username: String, unit: String, role: Role, permissions: Set<Permission>? = nil, address: String? = nil) {
         self.username = username
         self.unit = unit
         self.role = role
         self.permissions = permissions ?? role.permissions
+        self.address = address
     }
 
     public func holds(_ permission: Permission) -> Bool { permissions.contains(permission) }

@@ -83,3 +83,33 @@ let tree = try! UnitTree(units: [
         #expect(!Username.isValid("P1 Admin"))
     }
 }
+
+@Suite struct SecondFactorTests {
+    @Test func matchesRFC6238() throws {
+        // RFC 6238 appendix B, SHA-1 key "12345678901234567890" (base32 below), 8-digit codes end in these 6.
+        let factor = try #require(SecondFactor(secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"))
+        #expect(factor.code(at: Date(timeIntervalSince1970: 59)) == "287082")
+        #expect(factor.code(at: Date(timeIntervalSince1970: 1_111_111_109)) == "081804")
+        #expect(factor.code(at: Date(timeIntervalSince1970: 1_234_567_890)) == "005924")
+    }
+
+    @Test func codesWorkOnceAndWithinDrift() throws {
+        let factor = SecondFactor.generate()
+        #expect(SecondFactor(secret: factor.secret) == factor)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let step = try #require(factor.acceptedStep(for: factor.code(at: now), at: now, after: nil))
+        #expect(factor.acceptedStep(for: factor.code(at: now), at: now, after: step) == nil, "replayed")
+        #expect(factor.acceptedStep(for: factor.code(at: now.addingTimeInterval(-30)), at: now, after: nil) != nil, "one step of drift")
+        #expect(factor.acceptedStep(for: factor.code(at: now.addingTimeInterval(-120)), at: now, after: nil) == nil)
+        #expect(factor.acceptedStep(for: "12a", at: now, after: nil) == nil)
+        #expect(factor.uri(account: "bni.admin", issuer: "ReportNet").hasPrefix("otpauth://totp/ReportNet:bni.admin?secret=\(factor.secret)"))
+        #expect(SecondFactor(secret: "not base32!") == nil)
+    }
+
+    @Test func recoveryCodes() {
+        let codes = RecoveryCodes.generate()
+        #expect(codes.count == 10 && Set(codes).count == 10)
+        #expect(codes.allSatisfy { $0.count == 9 && $0.dropFirst(4).first == "-" })
+        #expect(RecoveryCodes.normalised(codes[0].lowercased().replacingOccurrences(of: "-", with: "")) == codes[0])
+    }
+}

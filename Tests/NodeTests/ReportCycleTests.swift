@@ -134,12 +134,12 @@ import Testing
             #expect(try await entry.call(.GET, "/api/v1/assignments/\(assignment)/summary?format=pdf").status == 400)
 
             // A late copy of the first return (about approval 1) changes nothing now.
-            let decision = try await f.local("bac-ninh").database.pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT event_id, at FROM report_events WHERE report_id = ? AND action = 'return'", arguments: [id])
+            let decision = try await f.local("bac-ninh").database.pool.read { db -> (id: String, at: Date)? in
+                try Row.fetchOne(db, sql: "SELECT event_id, at FROM report_events WHERE report_id = ? AND action = 'return'", arguments: [id]).map { ($0["event_id"], $0["at"]) }
             }
             let late = ReviewDecision(reportId: id, unit: "BNI-KB", approvalCount: 1, entry: .init(
-                id: try #require(decision?["event_id"] as String?), action: "return", actor: "bni.approver", unit: "BNI", from: .approved, to: .returned,
-                message: "Số liệu hồ sơ chưa khớp", at: try #require(decision?["at"] as Date?)))
+                id: try #require(decision?.id), action: "return", actor: "bni.approver", unit: "BNI", from: .approved, to: .returned,
+                message: "Số liệu hồ sơ chưa khớp", at: try #require(decision?.at)))
             let provinceLink = try f.federationClient(as: "bac-ninh", to: "centre")
             defer { Task { try? await provinceLink.shutdown() } }
             let answer = try await provinceLink.push(PushRequest(messages: [Envelope(origin: "BNI", kind: .reportReturned, unit: "BNI-KB", body: try JSONEncoder.federation.encode(late))]))

@@ -88,7 +88,7 @@ enum ZXingDecoder {
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
         let cases = matrices.map { ["rows": $0, "quiet": quietZone, "scale": scale] as [String: Any] }
         try JSONSerialization.data(withJSONObject: cases).write(to: inputURL)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -72,6 +72,31 @@ public struct ReviewDecision: Codable, Sendable, Hashable {
     }
 }
 
+/// Body of `account.changed`: an admin above disabled an account, or reset it (a new one-time
+/// code, whose bcrypt hash travels, then a new password and a new second factor).
+public struct AccountChange: Codable, Sendable, Hashable {
+    public enum Change: String, Codable, Sendable {
+        case disable
+        case reset
+        /// End every session of the account (a suspected compromise).
+        case signOut = "sign_out"
+    }
+
+    public let username: String
+    public let unit: String
+    public let change: Change
+    public let activationHash: String?
+    public let by: String
+
+    public init(username: String, unit: String, change: Change, activationHash: String?, by: String) {
+        self.username = username
+        self.unit = unit
+        self.change = change
+        self.activationHash = activationHash
+        self.by = by
+    }
+}
+
 /// Body of `account.provisioned`: an account created from above, activated where it is hosted
 /// with a one-time code whose bcrypt hash travels (never the code itself).
 public struct ProvisionedAccount: Codable, Sendable, Hashable {

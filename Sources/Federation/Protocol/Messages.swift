@@ -21,6 +21,8 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let assignmentCreated = MessageKind(rawValue: "assignment.created")
     /// Downward: an account created from above for a unit hosted below, to be activated there.
     public static let accountProvisioned = MessageKind(rawValue: "account.provisioned")
+    /// Downward: an account disabled or reset from above; its node ends its sessions.
+    public static let accountChanged = MessageKind(rawValue: "account.changed")
 
     public var description: String { rawValue }
 }

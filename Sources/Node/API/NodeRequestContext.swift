@@ -1,18 +1,20 @@
 import Auth
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOFoundationCompat
 
-/// Per-request state: the connection (for the peer certificate), and who is calling once known.
+/// Per-request state: the connection (for the peer certificate and the client's address), and
+/// who is calling once known.
 struct NodeRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let channel: any Channel
-    /// The logged-in person (web listener).
-    var account: AccountRecord?
+    /// The logged-in session (web listener).
+    var session: ActiveSession?
     /// The calling node's unit, read from its certificate (federation listener).
     var peer: String?
-    /// A bearer token was sent but its session is over (expired, logged out or revoked).
+    /// A token was sent but its session is over (expired, logged out or revoked).
     var sessionExpired = false
 
     init(source: ApplicationRequestContextSource) {
@@ -35,14 +37,44 @@ struct NodeRequestContext: RequestContext {
         return decoder
     }
 
-    /// The acting account, or 401.
+    /// The client's address (under HTTP/2, the connection's), for the audit trail.
+    var clientAddress: String {
+        ((channel.parent ?? channel).remoteAddress?.ipAddress) ?? ""
+    }
+
+    /// The acting account with a complete session, or 401/403 saying what is missing.
     func actor() throws -> Actor {
-        guard let account else {
+        try pendingActor(allowing: []).1
+    }
+
+    /// The logged-in account while one of the `allowing` steps is pending (e.g. changing the
+    /// password); any other pending step is refused as `actor()` refuses it. A session still
+    /// waiting for its second factor reaches nothing but that step.
+    func pendingActor(allowing: Set<String>) throws -> (ActiveSession, Actor) {
+        let (session, actor) = try anySessionActor()
+        guard let pending = session.pending, !allowing.contains(pending) else { return (session, actor) }
+        switch pending {
+        case "mfa_code":
+            throw APIError(status: .unauthorized, code: "mfa_required", message: "Hãy nhập mã xác thực hai lớp", messageEN: "Enter your authentication code")
+        case "password_change":
+            throw APIError(status: .forbidden, code: "password_change_required", message: "Bạn cần đổi mật khẩu trước khi tiếp tục", messageEN: "Change your password first")
+        default:
+            throw APIError(status: .forbidden, code: "mfa_enrolment_required", message: "Tài khoản quản trị và phê duyệt phải bật xác thực hai lớp",
+                           messageEN: "Admins and approvers must enrol a second factor first")
+        }
+    }
+
+    /// The logged-in account whatever step is pending (for reading one's own profile, giving the
+    /// second factor, logging out).
+    func anySessionActor() throws -> (ActiveSession, Actor) {
+        guard let session else {
             throw sessionExpired
                 ? APIError(status: .unauthorized, code: "session_expired", message: "Phiên đăng nhập đã hết hạn, hãy đăng nhập lại", messageEN: "Session expired; log in again")
                 : APIError.unauthenticated
         }
-        return account.actor
+        var actor = session.account.actor
+        actor.address = clientAddress
+        return (session, actor)
     }
 }
 
@@ -75,25 +107,48 @@ extension Request {
     }
 }
 
-/// Reads a bearer token (API clients) and loads the account behind it.
+/// Finds the session of a request: a bearer token (API clients) or the session cookie (browsers,
+/// which must also send the CSRF token with every state-changing request).
 struct SessionAuthentication: RouterMiddleware {
     let local: LocalNode
 
     func handle(_ request: Request, context: NodeRequestContext, next: (Request, NodeRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = request.bearerToken {
+        let bearer = request.bearerToken
+        if let token = bearer ?? request.sessionCookie {
             // A stale token does not block routes that need none (logging in again, activation).
-            context.account = try await local.account(forToken: token)
-            context.sessionExpired = context.account == nil
+            context.session = try await local.session(forToken: token)
+            context.sessionExpired = context.session == nil
+            if let session = context.session, bearer == nil, request.method.changesState {
+                guard session.record.kind == .cookie, let expected = session.record.csrfToken,
+                      request.headers[.csrfToken] == expected else {
+                    throw APIError(status: .forbidden, code: "csrf_failed", message: "Yêu cầu không hợp lệ (thiếu mã chống giả mạo), hãy tải lại trang",
+                                   messageEN: "Missing or wrong CSRF token")
+                }
+            }
         }
         return try await next(request, context)
     }
 }
 
 extension Request {
+    static let sessionCookie = "rn_session"
+
+    var sessionCookie: String? {
+        cookies[Self.sessionCookie]?.value
+    }
+
     var bearerToken: String? {
         guard let header = headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
         let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
         return token.isEmpty ? nil : token
     }
+}
+
+extension HTTPRequest.Method {
+    var changesState: Bool { ![.get, .head, .options].contains(self) }
+}
+
+extension HTTPField.Name {
+    static let csrfToken = Self("X-CSRF-Token")!
 }

@@ -15,23 +15,8 @@ struct WebAPI {
     func addRoutes(to router: Router<NodeRequestContext>) {
         router.get("/healthz") { _, _ in local.health(listener: "web") }
         let api = router.group("/api/v1").add(middleware: SessionAuthentication(local: local))
-        api.post("/session") { request, context -> SessionGrant in
-            let login = try await request.decodeJSON(as: LoginRequest.self, context: context)
-            return try await local.login(username: login.username, password: login.password)
-        }
-        api.delete("/session") { request, _ -> Response in
-            guard let token = request.bearerToken else { throw APIError.unauthenticated }
-            try await local.logout(token: token)
-            return Response(status: .noContent)
-        }
-        api.post("/activate") { request, context -> AccountView in
-            let activation = try await request.decodeJSON(as: ActivationRequest.self, context: context)
-            return try await local.activate(username: activation.username, code: activation.code, password: activation.password)
-        }
-        api.get("/me") { _, context -> AccountView in
-            _ = try context.actor()
-            return AccountView(context.account!)
-        }
+        SessionRoutes(local: local).addRoutes(to: api)
+        AccountRoutes(local: local).addRoutes(to: api)
         api.get("/units") { _, context -> Items<Hierarchy.Unit> in
             let actor = try context.actor()
             return Items(items: local.tree.subtree(of: actor.unit))
@@ -175,14 +160,6 @@ struct WebAPI {
             try await local.deleteReport(try context.parameters.require("id"), by: try context.actor())
             return Response(status: .noContent)
         }
-        api.get("/accounts") { _, context -> Items<AccountView> in
-            Items(items: try await local.accounts(visibleTo: try context.actor()))
-        }
-        api.post("/accounts") { request, context -> EditedResponse<CreatedAccount> in
-            let actor = try context.actor()
-            let new = try await request.decodeJSON(as: NewAccount.self, context: context)
-            return EditedResponse(status: .created, response: try await local.createAccount(new, by: actor))
-        }
         api.get("/sync") { _, context -> SyncStatus in
             // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
             let actor = try context.actor()
@@ -190,17 +167,6 @@ struct WebAPI {
             return try await local.syncStatus()
         }
     }
-}
-
-struct LoginRequest: Codable {
-    var username: String
-    var password: String
-}
-
-struct ActivationRequest: Codable {
-    var username: String
-    var code: String
-    var password: String
 }
 
 /// A list answer; an object at the top so that fields can be added later.
@@ -279,7 +245,6 @@ extension LocalNode {
 }
 
 extension AccountView: ResponseEncodable {}
-extension SessionGrant: ResponseEncodable {}
 extension CreatedAccount: ResponseEncodable {}
 extension AssignmentView: ResponseEncodable {}
 extension FormView: ResponseEncodable {}

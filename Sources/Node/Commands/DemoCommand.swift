@@ -48,10 +48,11 @@ struct DemoCommand: AsyncParsableCommand {
                          + node.webURL.padding(toLength: 26, withPad: " ", startingAt: 0) + node.federationURL)
         }
         lines.append("")
-        lines.append("USERNAME              PASSWORD          ROLE        NODE")
+        lines.append("USERNAME              PASSWORD          ROLE        NODE        TOTP SECRET (MFA)")
         for account in manifest.accounts {
             lines.append(account.username.padding(toLength: 22, withPad: " ", startingAt: 0) + account.password.padding(toLength: 18, withPad: " ", startingAt: 0)
-                         + account.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + account.node)
+                         + account.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + account.node.padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + account.totpSecret)
         }
         lines.append("")
         lines.append("CA: \(manifest.ca)   ·   \(directory)/demo.json")

@@ -128,7 +128,7 @@ struct BootstrapAdminCommand: AsyncParsableCommand {
     func run() async throws {
         let (local, _) = try NodeConfiguration.load(config).open()
         let password = "Init-" + Auth.Secret.token().prefix(14)
-        try await local.seedAccount(username: username.lowercased(), fullName: fullName, unit: local.unit, role: .admin, password: String(password))
+        try await local.seedAccount(username: username.lowercased(), fullName: fullName, unit: local.unit, role: .admin, password: String(password), mustChange: true)
         print("Tài khoản quản trị / admin account: \(username.lowercased())  mật khẩu / password: \(password)")
     }
 }

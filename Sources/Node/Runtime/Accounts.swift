@@ -33,8 +33,12 @@ struct AccountView: Codable, Sendable {
     let role: Role
     let permissions: [Permission]
     let status: String
+    let mfaEnabled: Bool
+    let lockedUntil: Date?
+    /// For one's own account: what must happen before anything else, if anything.
+    var pending: String?
 
-    init(_ record: AccountRecord) {
+    init(_ record: AccountRecord, pending: String? = nil) {
         username = record.username
         fullName = record.fullName
         citizenId = record.citizenId
@@ -42,19 +46,14 @@ struct AccountView: Codable, Sendable {
         role = record.role
         permissions = record.permissions.sorted()
         status = record.status.rawValue
+        mfaEnabled = record.mfaEnabled
+        lockedUntil = record.lockedUntil
+        self.pending = pending
     }
 }
 
-/// A logged-in session.
-struct SessionGrant: Codable, Sendable {
-    let token: String
-    let expiresAt: Date
-    let account: AccountView
-}
 
 extension LocalNode {
-    static let sessionLifetime: TimeInterval = 8 * 3600
-
     /// Creates an account under the delegation rules. In a unit hosted here it waits for
     /// activation here; in a unit hosted below it travels down the feed to its node.
     func createAccount(_ request: NewAccount, by actor: Actor) async throws -> CreatedAccount {
@@ -95,7 +94,7 @@ extension LocalNode {
                                               role: request.role, permissions: permissions.sorted(), activationHash: activationHash, createdBy: actor.username)
                 try appendToFeed(db, audience: destination.unit, kind: .accountProvisioned, unit: request.unit, body: body)
             }
-            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "account.create", target: username,
+            try AuditTrail.record(db, actor, action: "account.create", target: username,
                                   detail: "unit=\(request.unit) role=\(request.role.rawValue)")
         }
         if destination != nil { feedSignal.notify() }
@@ -158,60 +157,132 @@ extension LocalNode {
         return AccountView(updated)
     }
 
-    /// Password login; returns a bearer token whose hash only is stored.
-    func login(username: String, password: String) async throws -> SessionGrant {
-        let username = username.lowercased()
-        let refusal = APIError(status: .unauthorized, code: "login_failed", message: "Tên đăng nhập hoặc mật khẩu không đúng", messageEN: "Wrong username or password")
-        let account = try await database.pool.read { try AccountRecord.fetchOne($0, key: username) }
-        guard let account, account.status == .active, account.hostedHere, let hash = account.passwordHash,
-              try await verifySecret(password, hash: hash) else {
-            try await database.pool.write { db in
-                try AuditTrail.record(db, actor: username, unit: account?.unit ?? "", action: "login.failed", target: username)
-            }
-            throw refusal
-        }
-        let token = Secret.token()
-        let now = Date()
-        let session = SessionRecord(tokenHash: Secret.digest(token), username: username, createdAt: now, expiresAt: now.addingTimeInterval(Self.sessionLifetime))
-        try await database.pool.write { db in
-            try session.insert(db)
-            try AuditTrail.record(db, actor: username, unit: account.unit, action: "login", target: username)
-        }
-        return SessionGrant(token: token, expiresAt: session.expiresAt, account: AccountView(account))
-    }
-
-    /// The active account behind a bearer token, if the session is alive.
-    func account(forToken token: String) async throws -> AccountRecord? {
-        try await database.pool.read { db in
-            guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)), session.expiresAt > Date(),
-                  let account = try AccountRecord.fetchOne(db, key: session.username), account.status == .active else { return nil }
-            return account
-        }
-    }
-
-    func logout(token: String) async throws {
-        _ = try await database.pool.write { db in
-            try SessionRecord.deleteOne(db, key: Secret.digest(token))
-        }
-    }
-
     /// Accounts of the actor's unit and of the units directly below (the admins it appointed).
     func accounts(visibleTo actor: Actor) async throws -> [AccountView] {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
         let units = [actor.unit] + tree.children(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
-            try AccountRecord.filter(units.contains(Column("unit"))).order(Column("unit"), Column("username")).fetchAll(db).map(AccountView.init)
+            try AccountRecord.filter(units.contains(Column("unit"))).order(Column("unit"), Column("username")).fetchAll(db).map { AccountView($0) }
         }
     }
 
-    /// Creates an active account directly (demo seeding and the bootstrap command).
-    func seedAccount(username: String, fullName: String, unit: String, role: Role, password: String) async throws {
+    /// Disables an account of the actor's unit, or an admin it appointed below: here at once
+    /// (sessions end), and at the node that hosts it through the feed.
+    func disableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
+        try await change(username, by: actor) { account, db in
+            account.status = .disabled
+            try AuditTrail.record(db, actor, action: "account.disable", target: username)
+            return AccountChange(username: username, unit: account.unit, change: .disable, activationHash: nil, by: actor.username)
+        }.view
+    }
+
+    /// Resets an account: a new one-time code (shown once to the admin), then the owner chooses a
+    /// new password and enrols a new second factor. Its sessions end.
+    func resetAccount(_ username: String, by actor: Actor) async throws -> CreatedAccount {
+        let code = Secret.activationCode()
+        let hash = try await hashSecret(code)
+        let (view, destination) = try await change(username, by: actor) { account, db in
+            if account.hostedHere {
+                account.status = .pending
+                account.activationHash = hash
+                Self.clearCredentials(&account)
+            }
+            try AuditTrail.record(db, actor, action: "account.reset", target: username)
+            return AccountChange(username: username, unit: account.unit, change: .reset, activationHash: hash, by: actor.username)
+        }
+        return CreatedAccount(username: username, unit: view.unit, role: view.role, status: view.status, activationCode: code, deliveredTo: destination ?? node.name)
+    }
+
+    /// Ends every session of an account the actor manages.
+    func endSessions(of username: String, by actor: Actor) async throws {
+        _ = try await change(username, by: actor) { account, db in
+            try AuditTrail.record(db, actor, action: "sessions.revoke", target: username)
+            return AccountChange(username: username, unit: account.unit, change: .signOut, activationHash: nil, by: actor.username)
+        }
+    }
+
+    /// Loads an account the actor may manage, applies `body`, ends its sessions, and sends the
+    /// change toward the node that hosts it. Returns the account and where the change went.
+    private func change(_ username: String, by actor: Actor,
+                        _ body: @escaping @Sendable (inout AccountRecord, Database) throws -> AccountChange?) async throws -> (view: AccountView, destination: String?) {
+        let username = username.lowercased()
+        let result = try await database.pool.write { db -> (AccountView, String?) in
+            guard var account = try AccountRecord.fetchOne(db, key: username) else { throw APIError.notFound("tài khoản", "Account") }
+            if let refusal = Delegation.refusalToManage(by: actor, unit: account.unit, role: account.role, in: tree) {
+                throw APIError.forbidden(refusal.description, "Delegation rules refuse this")
+            }
+            guard account.username != actor.username else { throw APIError.forbidden("Không thể thực hiện thao tác này với chính tài khoản của bạn", "Not on your own account") }
+            let message = try body(&account, db)
+            account.updatedAt = Date()
+            try account.update(db)
+            try Self.endSessions(of: username, db)
+            var destination: String?
+            if let message, !account.hostedHere, let child = deployment.childNode(of: node, toward: account.unit) {
+                try appendToFeed(db, audience: child.unit, kind: .accountChanged, unit: account.unit, body: message)
+                destination = child.name
+            }
+            return (AccountView(account), destination)
+        }
+        if result.1 != nil { feedSignal.notify() }
+        return result
+    }
+
+    private static func clearCredentials(_ account: inout AccountRecord) {
+        account.passwordHash = nil
+        account.mustChangePassword = false
+        account.failedLogins = 0
+        account.lockedUntil = nil
+        account.totpSecret = nil
+        account.mfaEnabled = false
+        account.totpLastStep = nil
+        account.recoveryCodes = nil
+    }
+
+    /// Applies a change from above: at the hosting node, to the account and its sessions; on the
+    /// way, passed further down.
+    func receive(_ change: AccountChange, _ db: Database) throws -> Effect {
+        guard hosts(change.unit) else {
+            guard let child = deployment.childNode(of: node, toward: change.unit) else { throw Refusal("unit \(change.unit) is not below this node") }
+            if var record = try AccountRecord.fetchOne(db, key: change.username), record.unit == change.unit, change.change == .disable {
+                record.status = .disabled
+                try record.update(db)
+            }
+            try appendToFeed(db, audience: child.unit, kind: .accountChanged, unit: change.unit, body: change)
+            return Effect(detail: "account \(change.username) \(change.change.rawValue) passed down to \(child.name)", feed: true)
+        }
+        guard var account = try AccountRecord.fetchOne(db, key: change.username), account.unit == change.unit else {
+            throw Refusal("account \(change.username) of \(change.unit) is not held here")
+        }
+        // Only an admin above may change an account from above; the parent relays it.
+        guard account.role == .admin || change.change == .disable else { throw Refusal("only admins are reset from above") }
+        switch change.change {
+        case .disable:
+            account.status = .disabled
+        case .signOut:
+            break
+        case .reset:
+            guard let hash = change.activationHash else { throw Refusal("a reset carries an activation hash") }
+            account.status = .pending
+            account.activationHash = hash
+            Self.clearCredentials(&account)
+        }
+        account.updatedAt = Date()
+        try account.update(db)
+        try Self.endSessions(of: account.username, db)
+        try AuditTrail.record(db, actor: change.by, unit: tree[change.unit]?.parent ?? "", action: "account.\(change.change.rawValue)", target: change.username,
+                              detail: "from above")
+        return Effect(detail: "account \(change.username) \(change.change.rawValue)")
+    }
+
+    /// Creates an active account directly (demo seeding and the bootstrap command, which issues the
+    /// password: then it must be changed at first login).
+    func seedAccount(username: String, fullName: String, unit: String, role: Role, password: String, mustChange: Bool = false) async throws {
         let hash = try await hashSecret(password)
         let now = Date()
         try await database.pool.write { db in
             try AccountRecord(username: username, citizenId: nil, fullName: fullName, unit: unit, role: role, permissions: role.permissions.sorted(),
                               status: .active, passwordHash: hash, activationHash: nil, hostedHere: true, createdBy: "bootstrap",
-                              createdAt: now, updatedAt: now).upsert(db)
+                              createdAt: now, updatedAt: now, mustChangePassword: mustChange).upsert(db)
             try AuditTrail.record(db, actor: "bootstrap", unit: unit, action: "account.seed", target: username)
         }
     }

@@ -13,6 +13,14 @@ public struct DemoAccount: Codable, Sendable {
     public let unit: String
     public let role: Role
     public let node: String
+    /// The account's TOTP secret (base32, as authenticator apps take it): the demo turns MFA on
+    /// for every account, and this keeps it drivable.
+    public let totpSecret: String
+
+    enum CodingKeys: String, CodingKey {
+        case username, password, unit, role, node
+        case totpSecret = "totp_secret"
+    }
 }
 
 /// What `demo.json` holds: where everything is, and how to log in.
@@ -48,6 +56,7 @@ public struct DemoFederation: Sendable {
         public var pollWait = 20
         public var passwordCost: UInt8 = 10
         public var logLevel: Logger.Level = .warning
+        public var loginDelay: Duration = .milliseconds(250)
 
         public init(directory: String) {
             self.directory = directory
@@ -83,14 +92,17 @@ public struct DemoFederation: Sendable {
             let files = NodeCertificates.paths(in: "\(directory)/certs", node: node.name)
             let credentials = try NodeCredentials.load(certificate: files.certificate, key: files.key, trustRoot: NodeCertificates.caPaths(in: "\(directory)/certs").certificate)
             let database = try NodeDatabase.open(path: Self.databasePath(in: directory, node: node.name))
-            let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials, passwordCost: options.passwordCost, logger: logger)
+            let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials, passwordCost: options.passwordCost,
+                                      loginDelay: options.loginDelay, logger: logger)
             for unit in node.hosts {
                 for role in [Role.admin, .approver, .dataEntry] {
                     let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
-                    let account = known[username] ?? DemoAccount(username: username, password: "Demo-\(Secret.token().prefix(10))", unit: unit, role: role, node: node.name)
+                    let account = known[username] ?? DemoAccount(username: username, password: "Demo-\(Secret.token().prefix(10))", unit: unit, role: role,
+                                                                 node: node.name, totpSecret: SecondFactor.generate().secret)
                     if try await database.pool.read({ try AccountRecord.fetchOne($0, key: username) }) == nil {
                         let name = "\(role.vietnameseName) \(deployment.tree[unit]?.name ?? unit)"
                         try await local.seedAccount(username: username, fullName: name, unit: unit, role: role, password: account.password)
+                        try await local.seedSecondFactor(username: username, factor: SecondFactor(secret: account.totpSecret)!)
                     }
                     accounts.append(account)
                 }

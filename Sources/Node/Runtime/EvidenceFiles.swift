@@ -70,7 +70,7 @@ extension LocalNode {
             let record = EvidenceRecord(id: UUID().uuidString, reportId: id, stage: stage, fileName: fileName, contentType: contentType,
                                         size: stored.size, sha256: stored.sha256, uploadedBy: actor.username, at: Date())
             try record.insert(db)
-            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "evidence.attach", target: id, detail: "\(fileName) sha256=\(stored.sha256)")
+            try AuditTrail.record(db, actor, action: "evidence.attach", target: id, detail: "\(fileName) sha256=\(stored.sha256)")
             return record.evidence
         }
     }
@@ -80,7 +80,7 @@ extension LocalNode {
         let record = try await database.pool.write { db -> EvidenceRecord in
             _ = try readable(id, actor, db)
             guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else { throw APIError.notFound("tệp minh chứng", "Evidence file") }
-            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "evidence.read", target: id, detail: record.fileName)
+            try AuditTrail.record(db, actor, action: "evidence.read", target: id, detail: record.fileName)
             return record
         }
         guard evidence.size(record.sha256) == record.size else { throw APIError.notFound("nội dung tệp minh chứng", "Evidence content") }
@@ -96,7 +96,7 @@ extension LocalNode {
                 throw APIError.conflict("Tệp này thuộc bước \(record.stage == .submit ? "trình" : "phê duyệt") đã qua", "That stage is over")
             }
             _ = try record.delete(db)
-            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "evidence.remove", target: id, detail: record.fileName)
+            try AuditTrail.record(db, actor, action: "evidence.remove", target: id, detail: record.fileName)
         }
     }
 

@@ -17,6 +17,10 @@ public struct LocalNode: Sendable {
     /// Evidence files, next to the database.
     let evidence: EvidenceStore
     let evidencePolicy: EvidencePolicy
+    /// Seals secrets at rest.
+    let key: NodeKey
+    /// The pause after a first failed login; it doubles with each failure in a row (up to 16×).
+    let loginDelay: Duration
     /// Notified when a feed entry for a child is committed (wakes long-polling children).
     let feedSignal = ChangeSignal()
     /// Notified when an upward message is committed (wakes the push loop).
@@ -24,9 +28,14 @@ public struct LocalNode: Sendable {
     let logger: Logger
 
     public init(node: NodeDescription, deployment: Deployment, database: NodeDatabase, credentials: NodeCredentials, passwordCost: UInt8 = 12,
-                evidencePolicy: EvidencePolicy = EvidencePolicy(), logger: Logger) throws {
+                evidencePolicy: EvidencePolicy = EvidencePolicy(), loginDelay: Duration = .milliseconds(250), logger: Logger) throws {
+        self.loginDelay = loginDelay
         self.evidence = EvidenceStore(root: database.path + ".evidence")
         self.evidencePolicy = evidencePolicy
+        self.key = try NodeKey.loadOrCreate(path: database.path + ".key")
+        try database.pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES ('node', ?)", arguments: [node.name])
+        }
         self.node = node
         self.deployment = deployment
         self.database = database

@@ -145,7 +145,7 @@ extension LocalNode {
                 CorrectionView(question: $0.question, old: $0.oldValue, new: $0.newValue, actor: $0.actor, at: $0.at)
             }
             view.evidence = try evidence(of: id, db)
-            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.read", target: id)
+            try AuditTrail.record(db, actor, action: "report.read", target: id)
             return view
         }
     }
@@ -191,7 +191,7 @@ extension LocalNode {
                 guard !changed.isEmpty else { return ReportView(record) }
                 let now = Date()
                 for question in changed {
-                    var correction = CorrectionRecord(id: nil, reportId: id, question: question, oldValue: try Self.text(record.answers[question]),
+                    let correction = CorrectionRecord(id: nil, reportId: id, question: question, oldValue: try Self.text(record.answers[question]),
                                                       newValue: try Self.text(answers[question]), actor: actor.username, at: now)
                     try correction.insert(db)
                 }
@@ -199,7 +199,7 @@ extension LocalNode {
             } else if let last = try ReportEventRecord.filter(Column("report_id") == id).order(Column("id").desc).fetchOne(db), last.action == "save", last.actor == actor.username {
                 // Saving again and again is one step of the history (the audit trail keeps each save).
                 try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [Date(), last.id])
-                try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.save", target: id)
+                try AuditTrail.record(db, actor, action: "report.save", target: id)
             } else {
                 try event(db, id, "save", actor, from: record.state, to: record.state, message: nil)
             }
@@ -221,7 +221,7 @@ extension LocalNode {
                 try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [id])
             }
             _ = try record.delete(db)
-            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.delete", target: id)
+            try AuditTrail.record(db, actor, action: "report.delete", target: id)
         }
     }
 
@@ -314,7 +314,7 @@ extension LocalNode {
             let entry = HistoryEntry(action: "return", actor: actor.username, unit: actor.unit, from: .approved, to: .returned, message: reason, at: Date())
             let decision = ReviewDecision(reportId: id, unit: record.unit, approvalCount: record.approvalCount, entry: entry)
             _ = try apply(decision, arrivedFrom: nil, db)
-            try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.return", target: id, detail: reason)
+            try AuditTrail.record(db, actor, action: "report.return", target: id, detail: reason)
             return ReportView(try ReportRecord.fetchOne(db, key: id) ?? record)
         }
         feedSignal.notify()
@@ -414,7 +414,7 @@ extension LocalNode {
 
     private func event(_ db: Database, _ id: String, _ action: String, _ actor: Actor, from: ReportState?, to: ReportState?, message: String?) throws {
         try ReportEventRecord.keep(HistoryEntry(action: action, actor: actor.username, unit: actor.unit, from: from, to: to, message: message, at: Date()), of: id, db)
-        try AuditTrail.record(db, actor: actor.username, unit: actor.unit, action: "report.\(action)", target: id)
+        try AuditTrail.record(db, actor, action: "report.\(action)", target: id)
     }
 
     /// An answer as JSON text, for the corrections log.

@@ -28,6 +28,11 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v2-workflow") { db in
             try db.execute(sql: Schema.v2)
         }
+        migrator.registerMigration("v3-security") { db in
+            try db.execute(sql: Schema.v3)
+            try AuditTrail.chainExisting(db)
+            try db.execute(sql: Schema.v3Triggers)
+        }
         return migrator
     }
 }
@@ -205,5 +210,33 @@ enum Schema {
         at TEXT NOT NULL
     ) STRICT;
     CREATE INDEX attachments_report ON attachments(report_id);
+    """
+
+    /// Login hardening, MFA, browser sessions, and a tamper-evident audit trail.
+    static let v3 = """
+    CREATE TABLE node_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE accounts ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE accounts ADD COLUMN locked_until TEXT;
+    ALTER TABLE accounts ADD COLUMN totp_secret BLOB;
+    ALTER TABLE accounts ADD COLUMN mfa_enabled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE accounts ADD COLUMN recovery_codes TEXT;
+    ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER;
+    ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'bearer';
+    ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'full';
+    ALTER TABLE sessions ADD COLUMN csrf_token TEXT;
+    ALTER TABLE sessions ADD COLUMN source TEXT;
+    CREATE INDEX sessions_username ON sessions(username);
+    ALTER TABLE audit ADD COLUMN node TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit ADD COLUMN previous_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+    CREATE INDEX audit_at ON audit(at);
+    """
+
+    /// The product never changes or removes an audit entry; the chain shows it if anything else does.
+    static let v3Triggers = """
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries are never changed'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries are never deleted'); END;
     """
 }

@@ -36,8 +36,22 @@ struct AccountRecord: SnakeCaseRecord, Sendable {
     var createdBy: String?
     var createdAt: Date
     var updatedAt: Date
+    /// Set for an issued password (bootstrap, admin reset): changed at the next login.
+    var mustChangePassword = false
+    var failedLogins = 0
+    var lockedUntil: Date?
+    /// The TOTP seed, sealed with the node key (AES-GCM).
+    var totpSecret: Data?
+    var mfaEnabled = false
+    /// The last TOTP time step accepted: a code works once.
+    var totpLastStep: Int64?
+    /// bcrypt hashes of the unused recovery codes.
+    var recoveryCodes: [String]?
 
     var actor: Actor { Actor(username: username, unit: unit, role: role, permissions: Set(permissions)) }
+
+    /// Admins and approvers must use a second factor (Regulation 02 Art. 21).
+    var needsMFA: Bool { role == .admin || role == .approver }
 }
 
 struct SessionRecord: SnakeCaseRecord, Sendable {
@@ -46,6 +60,15 @@ struct SessionRecord: SnakeCaseRecord, Sendable {
     var username: String
     var createdAt: Date
     var expiresAt: Date
+    /// "bearer" for API clients, "cookie" for browsers (which must also send the CSRF token).
+    var kind = Kind.bearer
+    /// "mfa" until the second factor is given, then "full".
+    var stage = Stage.full
+    var csrfToken: String?
+    var source: String?
+
+    enum Kind: String, Codable, Sendable { case bearer, cookie }
+    enum Stage: String, Codable, Sendable { case mfa, full }
 }
 
 struct FormRecord: SnakeCaseRecord, Sendable {
@@ -125,8 +148,7 @@ struct ReportEventRecord: SnakeCaseRecord, Sendable {
 
     /// Keeps an entry once, whichever way it arrived.
     static func keep(_ entry: HistoryEntry, of report: String, _ db: Database) throws {
-        var record = ReportEventRecord(reportId: report, entry)
-        try record.insert(db, onConflict: .ignore)
+        try ReportEventRecord(reportId: report, entry).insert(db, onConflict: .ignore)
     }
 }
 
@@ -162,14 +184,4 @@ struct PeerRecord: SnakeCaseRecord, Sendable {
     var cursor: Int64
     var lastContact: Date?
     var lastError: String?
-}
-
-/// Appends to the audit trail inside the caller's transaction, so a change and its record land together.
-enum AuditTrail {
-    static func record(_ db: Database, actor: String, unit: String, action: String, target: String, detail: String = "") throws {
-        try db.execute(
-            sql: "INSERT INTO audit (at, actor, unit, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [Date(), actor, unit, action, target, detail]
-        )
-    }
 }

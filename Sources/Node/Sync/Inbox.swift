@@ -114,6 +114,8 @@ extension LocalNode {
                 guard !deployment.node(node, speaksFor: returner) else { throw Refusal("a parent may not speak for unit \(returner), which is hosted here or below") }
             }
             return try apply(decision, arrivedFrom: direction, db)
+        case (.accountChanged, .fromParent):
+            return try receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
         case (.accountProvisioned, .fromParent):
             let account = try JSONDecoder.federation.decode(ProvisionedAccount.self, from: message.body)
             let detail = try receive(account, db)

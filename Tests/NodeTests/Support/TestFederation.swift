@@ -5,6 +5,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
+import Auth
 import ServiceLifecycle
 @testable import Node
 
@@ -13,6 +14,8 @@ struct TestFederation {
     let federation: DemoFederation
     let manifest: DemoManifest
     let directory: String
+    /// One session per account and node: a TOTP code works once, so logins are not repeated.
+    let sessions = SessionCache()
 
     /// Starts every node, runs `body`, then shuts the nodes down gracefully.
     static func run(_ body: (TestFederation) async throws -> Void) async throws {
@@ -23,6 +26,7 @@ struct TestFederation {
         options.pollWait = 5
         options.passwordCost = 4
         options.logLevel = .error
+        options.loginDelay = .milliseconds(5)
         let federation = try await DemoFederation(deployment: try TopologyFile.demo, options: options)
         let group = federation.serviceGroup()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -42,13 +46,25 @@ struct TestFederation {
     func node(_ name: String) -> DemoManifest.Node { manifest.nodes.first { $0.name == name }! }
     func local(_ name: String) -> LocalNode { federation.servers.first { $0.local.node.name == name }!.local }
     func password(_ username: String) -> String { manifest.accounts.first { $0.username == username }!.password }
+    func secondFactor(_ username: String) -> SecondFactor? { manifest.accounts.first { $0.username == username }.flatMap { SecondFactor(secret: $0.totpSecret) } }
 
-    /// Logs in on `node` and returns a client speaking as that account.
-    func login(_ username: String, at node: String, password: String? = nil) async throws -> APIClient {
+    /// Logs in on `node` (with the TOTP code when the account has MFA) and returns a client
+    /// speaking as that account; the same client for the same account and node.
+    func login(_ username: String, at node: String, password: String? = nil, factor: SecondFactor? = nil) async throws -> APIClient {
+        if let cached = await sessions.client(username, node) { return cached }
         let client = APIClient(baseURL: self.node(node).webURL, caPath: manifest.ca)
         let grant = try await client.call(.POST, "/api/v1/session", body: ["username": username, "password": password ?? self.password(username)])
         guard grant.status == 200, let token = grant.json["token"] as? String else { throw TestFailure("login \(username) at \(node): \(grant.status) \(grant.text)") }
-        return client.with(token: token)
+        let session = client.with(token: token)
+        if grant.json["next"] as? String == "mfa_enrolment" {
+            _ = try await Self.enrolMFA(session)
+        } else if grant.json["next"] as? String == "mfa_code" {
+            guard let factor = factor ?? secondFactor(username) else { throw TestFailure("\(username) needs a second factor") }
+            let step = try await session.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code()])
+            guard step.status == 200 else { throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)") }
+        }
+        await sessions.keep(session, username, node)
+        return session
     }
 
     /// A federation client presenting `node`'s certificate (or another) and expecting `target`'s
@@ -70,6 +86,26 @@ struct TestFederation {
     }
 }
 
+extension TestFederation {
+    /// Enrols an authenticator for the session's account, as its owner would; returns the factor
+    /// and the recovery codes.
+    static func enrolMFA(_ session: APIClient) async throws -> (factor: SecondFactor, recovery: [String]) {
+        let enrolment = try await session.call(.POST, "/api/v1/me/mfa")
+        guard let secret = enrolment.json["secret"] as? String, let factor = SecondFactor(secret: secret) else { throw TestFailure("MFA enrolment: \(enrolment.text)") }
+        let confirmed = try await session.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": factor.code()])
+        guard let codes = confirmed.json["codes"] as? [String] else { throw TestFailure("MFA confirmation: \(confirmed.text)") }
+        return (factor, codes)
+    }
+}
+
+/// Logged-in clients by account and node.
+actor SessionCache {
+    private var clients: [String: APIClient] = [:]
+
+    func client(_ username: String, _ node: String) -> APIClient? { clients["\(username)@\(node)"] }
+    func keep(_ client: APIClient, _ username: String, _ node: String) { clients["\(username)@\(node)"] = client }
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
@@ -89,14 +125,18 @@ struct APIClient: Sendable {
     let baseURL: String
     let caPath: String
     var token: String?
+    /// Sent as is, for browser-like calls (a session cookie, a CSRF token).
+    var headers: [String: String] = [:]
 
-    init(baseURL: String, caPath: String, token: String? = nil) {
+    init(baseURL: String, caPath: String, token: String? = nil, headers: [String: String] = [:]) {
         self.baseURL = baseURL
         self.caPath = caPath
         self.token = token
+        self.headers = headers
     }
 
     func with(token: String) -> APIClient { APIClient(baseURL: baseURL, caPath: caPath, token: token) }
+    func with(headers: [String: String]) -> APIClient { APIClient(baseURL: baseURL, caPath: caPath, token: token, headers: headers) }
 
     /// Sends `body` as JSON (or as is when it is `Data` or a `String`).
     func call(_ method: HTTPMethod, _ path: String, body: Any? = nil, contentType: String = "application/json") async throws -> Reply {
@@ -107,6 +147,7 @@ struct APIClient: Sendable {
             var request = HTTPClientRequest(url: baseURL + path)
             request.method = method
             if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
             if let body {
                 request.headers.add(name: "Content-Type", value: contentType)
                 let data = try (body as? Data) ?? (body as? String).map { Data($0.utf8) } ?? JSONSerialization.data(withJSONObject: body)

@@ -1,0 +1,29 @@
+import Auth
+import Foundation
+import Hummingbird
+
+/// Accounts under delegated administration: list, create, disable, reset, end sessions.
+struct AccountRoutes {
+    let local: LocalNode
+
+    func addRoutes(to api: RouterGroup<NodeRequestContext>) {
+        api.get("/accounts") { _, context -> Items<AccountView> in
+            Items(items: try await local.accounts(visibleTo: try context.actor()))
+        }
+        api.post("/accounts") { request, context -> EditedResponse<CreatedAccount> in
+            let actor = try context.actor()
+            let new = try await request.decodeJSON(as: NewAccount.self, context: context)
+            return EditedResponse(status: .created, response: try await local.createAccount(new, by: actor))
+        }
+        api.post("/accounts/{username}/disable") { _, context -> AccountView in
+            try await local.disableAccount(try context.parameters.require("username"), by: try context.actor())
+        }
+        api.post("/accounts/{username}/reset") { _, context -> CreatedAccount in
+            try await local.resetAccount(try context.parameters.require("username"), by: try context.actor())
+        }
+        api.delete("/accounts/{username}/sessions") { _, context -> Response in
+            try await local.endSessions(of: try context.parameters.require("username"), by: try context.actor())
+            return Response(status: .noContent)
+        }
+    }
+}

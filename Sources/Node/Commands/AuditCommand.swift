@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import GRDB
+
+/// `reportnet audit verify`: walks a node's audit chain and names the first broken entry.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check a node's tamper-evident audit trail.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Verify the hash chain of a node's audit trail (exit 1 when broken).")
+
+        @Option(help: "Node configuration file.")
+        var config: String?
+
+        @Option(help: "Or the node's database file directly.")
+        var database: String?
+
+        func run() async throws {
+            guard let path = try database ?? config.map({ try NodeConfiguration.load($0).database }) else {
+                throw ValidationError("give --config or --database")
+            }
+            guard FileManager.default.fileExists(atPath: path) else { throw ConfigurationError("no database at \(path)") }
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let (entries, broken) = try await queue.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0, try AuditTrail.verify(db))
+            }
+            if let broken {
+                print("HỎNG / BROKEN: \(broken.description)")
+                throw ExitCode.failure
+            }
+            print("Nhật ký toàn vẹn / audit trail intact: \(entries) entries")
+        }
+    }
+}

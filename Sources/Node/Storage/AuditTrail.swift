@@ -1,0 +1,102 @@
+import Auth
+import Crypto
+import Foundation
+import GRDB
+
+/// The append-only, tamper-evident audit trail: every login, read, change, approval, return,
+/// export and admin action, with who, unit, node, when, what and from where. Each entry carries
+/// the hash of the one before, so a changed, removed or inserted entry breaks the chain.
+enum AuditTrail {
+    /// Appends an entry inside the caller's transaction, so a change and its record land together.
+    static func record(_ db: Database, _ actor: Actor, action: String, target: String, detail: String = "") throws {
+        try record(db, actor: actor.username, unit: actor.unit, action: action, target: target, detail: detail, source: actor.address ?? "")
+    }
+
+    static func record(_ db: Database, actor: String, unit: String, action: String, target: String, detail: String = "", source: String = "") throws {
+        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1") ?? ""
+        let node = try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'node'") ?? ""
+        let at = Date()
+        let seq = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit") ?? 0) + 1
+        let entry = Entry(seq: seq, at: at, actor: actor, unit: unit, node: node, action: action, target: target, detail: detail, source: source, previousHash: previous)
+        try db.execute(
+            sql: "INSERT INTO audit (seq, at, actor, unit, node, action, target, detail, source, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [seq, at, actor, unit, node, action, target, detail, source, previous, entry.hash]
+        )
+    }
+
+    /// One entry, as hashed.
+    struct Entry {
+        let seq: Int64
+        let at: Date
+        let actor: String
+        let unit: String
+        let node: String
+        let action: String
+        let target: String
+        let detail: String
+        let source: String
+        let previousHash: String
+
+        init(seq: Int64, at: Date, actor: String, unit: String, node: String, action: String, target: String, detail: String, source: String, previousHash: String) {
+            self.seq = seq
+            self.at = at
+            self.actor = actor
+            self.unit = unit
+            self.node = node
+            self.action = action
+            self.target = target
+            self.detail = detail
+            self.source = source
+            self.previousHash = previousHash
+        }
+
+        init(_ row: Row) {
+            self.init(seq: row["seq"], at: row["at"], actor: row["actor"], unit: row["unit"], node: row["node"], action: row["action"], target: row["target"],
+                      detail: row["detail"], source: row["source"], previousHash: row["previous_hash"])
+        }
+
+        /// SHA-256 over the previous hash and every field, length-prefixed so fields cannot run together.
+        var hash: String {
+            let millis = Int64((at.timeIntervalSince1970 * 1000).rounded())
+            let fields = [previousHash, String(seq), String(millis), actor, unit, node, action, target, detail, source]
+            let text = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+            return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    /// Walks the chain; returns nil when it is whole, or the first entry that breaks it.
+    static func verify(_ db: Database) throws -> Break? {
+        var previous = ""
+        var expectedSeq: Int64?
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
+        while let row = try rows.next() {
+            let entry = Entry(row)
+            let stored: String = row["hash"]
+            if let expected = expectedSeq, entry.seq != expected { return Break(seq: entry.seq, reason: "entry \(expected) is missing") }
+            if entry.previousHash != previous { return Break(seq: entry.seq, reason: "it does not follow the entry before it") }
+            if entry.hash != stored { return Break(seq: entry.seq, reason: "its content does not match its hash") }
+            previous = stored
+            expectedSeq = entry.seq + 1
+        }
+        return nil
+    }
+
+    /// Where the chain breaks, and why.
+    struct Break: Equatable, CustomStringConvertible {
+        let seq: Int64
+        let reason: String
+        var description: String { "audit entry \(seq) is broken: \(reason)" }
+    }
+
+    /// Gives the entries written before the chain existed their hashes (migration v3).
+    static func chainExisting(_ db: Database) throws {
+        var previous = ""
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") {
+            var entry = Entry(row)
+            entry = Entry(seq: entry.seq, at: entry.at, actor: entry.actor, unit: entry.unit, node: entry.node, action: entry.action, target: entry.target,
+                          detail: entry.detail, source: entry.source, previousHash: previous)
+            try db.execute(sql: "UPDATE audit SET previous_hash = ?, hash = ? WHERE seq = ?", arguments: [previous, entry.hash, entry.seq])
+            previous = entry.hash
+        }
+    }
+}
