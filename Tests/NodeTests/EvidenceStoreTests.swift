@@ -29,6 +29,8 @@ import Testing
         #expect(store.contains(stored.sha256, size: 5000))
         #expect(!store.contains(stored.sha256, size: 4999), "a truncated copy is not held")
         #expect(FileManager.default.contents(atPath: store.path(stored.sha256)) == content)
+        let mode = try FileManager.default.attributesOfItem(atPath: store.path(stored.sha256))[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600, "evidence at rest is the node's alone")
 
         let other = String(repeating: "0", count: 64)
         await #expect(throws: EvidenceRefused.self) { _ = try await store.store(chunks(Data("x".utf8)), limit: 10, expected: other) }

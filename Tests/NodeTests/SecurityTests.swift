@@ -149,6 +149,31 @@ import Testing
         }
     }
 
+    @Test func usagePerUserGroup() async throws {
+        try await TestFederation.run { f in
+            let web = APIClient(baseURL: f.node("centre").webURL, caPath: f.manifest.ca)
+            #expect(try await web.call(.POST, "/api/v1/session", body: ["username": "tw.entry", "password": "wrong password 1"]).status == 401)
+            let admin = try await f.login("tw.admin", at: "centre")
+            let approver = try await f.login("tw.approver", at: "centre")
+            _ = try await f.login("tw.entry", at: "centre")
+            _ = try await approver.call(.GET, "/api/v1/reports")
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+            let now = calendar.dateComponents([.year, .month], from: Date())
+            let period = String(format: "%04d-%02d", now.year!, now.month!)
+            let report = try await admin.call(.GET, "/api/v1/usage?period=\(period)").json
+            let groups = Dictionary(uniqueKeysWithValues: (report["groups"] as? [[String: Any]] ?? []).map { ($0["role"] as! String, $0) })
+            #expect(groups["admin"]?["logins"] as? Int == 1 && groups["approver"]?["logins"] as? Int == 1)
+            #expect(groups["data_entry"]?["failedLogins"] as? Int == 1 && groups["data_entry"]?["activeUsers"] as? Int == 1)
+            #expect(groups["viewer"]?["accounts"] as? Int == 0)
+            #expect((groups["approver"]?["actions"] as? Int ?? 0) >= 1, "the approver's read is an action")
+            let book = try Python.workbook(try await admin.call(.GET, "/api/v1/usage?period=\(period)&format=xlsx").data)
+            #expect(book["Sử dụng"]?.contains { $0.starts(with: ["Quản trị", "1", "1", "1", "0"]) } == true, "\(book)")
+            #expect(try await approver.call(.GET, "/api/v1/usage?period=\(period)").status == 403)
+            #expect(try await admin.call(.GET, "/api/v1/usage?period=soon").status == 400)
+        }
+    }
+
     @Test func theAuditTrailShowsTampering() async throws {
         let nodes = try LocalNodes()
         defer { nodes.remove() }

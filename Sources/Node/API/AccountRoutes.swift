@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 import Hummingbird
+import Spreadsheet
 
 /// Accounts under delegated administration: list, create, disable, reset, end sessions.
 struct AccountRoutes {
@@ -21,9 +22,22 @@ struct AccountRoutes {
         api.post("/accounts/{username}/reset") { _, context -> CreatedAccount in
             try await local.resetAccount(try context.parameters.require("username"), by: try context.actor())
         }
+        api.get("/usage") { request, context -> Response in
+            let actor = try context.actor()
+            let query = request.uri.queryParameters
+            let report = try await local.usage(period: String(query["period"] ?? ""), for: actor)
+            switch query["format"] {
+            case nil, "json": return try report.response(from: request, context: context)
+            default:
+                let format = try ExportFormat(query: query["format"])
+                return try format.download(Workbook(sheets: [report.sheet]), named: "su-dung-\(report.unit)-\(report.period)").response
+            }
+        }
         api.delete("/accounts/{username}/sessions") { _, context -> Response in
             try await local.endSessions(of: try context.parameters.require("username"), by: try context.actor())
             return Response(status: .noContent)
         }
     }
 }
+
+extension UsageReport: ResponseEncodable {}

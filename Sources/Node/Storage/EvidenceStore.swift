@@ -29,7 +29,8 @@ struct EvidenceStore: Sendable {
     /// `expected` is given, content with another hash. Nothing of a refused or broken upload is
     /// kept; what is kept is on disk (synced) before this returns.
     func store<Body: AsyncSequence>(_ body: Body, limit: Int64, expected: String? = nil) async throws -> (sha256: String, size: Int64) where Body.Element == ByteBuffer {
-        try FileManager.default.createDirectory(atPath: "\(root)/incoming", withIntermediateDirectories: true)
+        // Evidence is readable by the node's own user only.
+        try FileManager.default.createDirectory(atPath: "\(root)/incoming", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = "\(root)/incoming/\(UUID().uuidString)"
         var hasher = SHA256()
         var size: Int64 = 0
@@ -49,7 +50,8 @@ struct EvidenceStore: Sendable {
             if let expected, expected != digest { throw EvidenceRefused.hashMismatch(actual: digest) }
             let final = path(digest)
             let folder = (final as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary)
             if self.size(digest) == size {
                 try FileManager.default.removeItem(atPath: temporary)
             } else {

@@ -1,0 +1,91 @@
+import Auth
+import Foundation
+import GRDB
+import Hierarchy
+import Spreadsheet
+
+/// How the product was used in a period, per user group (Regulation 02 Art. 20.4).
+struct UsageReport: Codable, Sendable {
+    struct Group: Codable, Sendable {
+        let role: Role
+        let name: String
+        /// Accounts of the group at the end of the period (active or not).
+        let accounts: Int
+        /// Accounts that did anything in the period.
+        let activeUsers: Int
+        let logins: Int
+        let failedLogins: Int
+        /// Everything else they did: reads, changes, approvals, returns, exports, admin actions.
+        let actions: Int
+    }
+
+    let period: String
+    let unit: String
+    let node: String
+    let from: Date
+    let to: Date
+    let groups: [Group]
+}
+
+extension LocalNode {
+    /// The usage of the accounts of the actor's unit and the units below it hosted on this node.
+    func usage(period text: String, for actor: Actor) async throws -> UsageReport {
+        guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
+        guard let period = Period(text), period.frequency != .once else {
+            throw APIError.badRequest("Kỳ “\(text)” không hợp lệ (ví dụ 2026-11, 2026-Q4, 2026)", "Invalid period")
+        }
+        let (from, to) = Self.bounds(of: period)
+        return try await database.pool.write { db in
+            let accounts = try AccountRecord.filter(Column("hosted_here") == true).fetchAll(db).filter { tree.isInSubtree($0.unit, of: actor.unit) }
+            let roleOf = Dictionary(uniqueKeysWithValues: accounts.map { ($0.username, $0.role) })
+            let rows = try Row.fetchAll(db, sql: "SELECT actor, action, COUNT(*) AS n FROM audit WHERE at >= ? AND at < ? GROUP BY actor, action", arguments: [from, to])
+            var logins: [Role: Int] = [:]
+            var failures: [Role: Int] = [:]
+            var actions: [Role: Int] = [:]
+            var active: [Role: Set<String>] = [:]
+            for row in rows {
+                let name: String = row["actor"]
+                guard let role = roleOf[name] else { continue }
+                let action: String = row["action"]
+                let count: Int = row["n"]
+                switch action {
+                case "login": logins[role, default: 0] += count
+                case "login.failed", "login.mfa_failed": failures[role, default: 0] += count
+                default: actions[role, default: 0] += count
+                }
+                if action != "login.failed" && action != "login.mfa_failed" { active[role, default: []].insert(name) }
+            }
+            let groups = Role.allCases.map { role in
+                UsageReport.Group(role: role, name: role.vietnameseName, accounts: accounts.filter { $0.role == role }.count, activeUsers: active[role]?.count ?? 0,
+                                  logins: logins[role] ?? 0, failedLogins: failures[role] ?? 0, actions: actions[role] ?? 0)
+            }
+            try AuditTrail.record(db, actor, action: "usage.report", target: period.description)
+            return UsageReport(period: period.description, unit: actor.unit, node: node.name, from: from, to: to, groups: groups)
+        }
+    }
+
+    /// A period's first instant and the next period's, in Vietnam's time zone.
+    static func bounds(of period: Period) -> (Date, Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let months = period.months
+        let first = months.first.map(\.index) ?? 1
+        let start = calendar.date(from: DateComponents(year: period.year, month: first, day: 1))!
+        let end = calendar.date(byAdding: .month, value: max(months.count, 1), to: start)!
+        return (start, end)
+    }
+}
+
+extension UsageReport {
+    /// The report as a table: one row per user group, and a total.
+    var sheet: Sheet {
+        let header: [Cell] = ["Nhóm người dùng", "Số tài khoản", "Người dùng hoạt động", "Lượt đăng nhập", "Đăng nhập thất bại", "Thao tác"].map(Cell.text)
+        var rows: [[Cell]] = [[.text("Báo cáo tình hình sử dụng — kỳ \(period), đơn vị \(unit), nút \(node)")], header]
+        for group in groups {
+            rows.append([.text(group.name)] + [group.accounts, group.activeUsers, group.logins, group.failedLogins, group.actions].map { .number(Double($0)) })
+        }
+        let totals = [\Group.accounts, \.activeUsers, \.logins, \.failedLogins, \.actions].map { path in Cell.number(Double(groups.map { $0[keyPath: path] }.reduce(0, +))) }
+        rows.append([.text("Tổng cộng")] + totals)
+        return Sheet(name: "Sử dụng", rows: rows, headerRows: 2, columnWidths: [24, 14, 20, 16, 18, 12])
+    }
+}
