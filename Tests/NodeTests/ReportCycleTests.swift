@@ -48,7 +48,7 @@ import Testing
             #expect(attached.json["sha256"] as? String == Self.sha256(minutes))
             #expect(attached.json["fileName"] as? String == "Biên bản họp.pdf")
             #expect(try await entry.call(.POST, "/api/v1/reports/\(id)/submit", body: ["message": "Kính trình"]).json["state"] as? String == "submitted")
-            #expect(try await entry.call(.POST, "/api/v1/reports/\(id)/evidence?name=late.pdf", body: Data("late".utf8)).status == 409, "no evidence change once submitted")
+            #expect(try await entry.call(.POST, "/api/v1/reports/\(id)/evidence?name=late.pdf", body: Data("late".utf8)).status == 403, "once submitted, evidence is the leader's")
 
             // The leader corrects a value (recorded), adds approval evidence and approves.
             let leader = try await f.login("bni-kb.approver", at: "kinh-bac")

@@ -20,10 +20,13 @@ struct SessionRoutes {
             let step = try await request.decodeJSON(as: CodeRequest.self, context: context)
             return try await local.completeLogin(session, code: step.code, source: context.clientAddress)
         }
-        api.delete("/session") { request, _ -> Response in
+        api.delete("/session") { request, context -> Response in
             guard let token = request.bearerToken ?? request.sessionCookie else { throw APIError.unauthenticated }
-            try await local.logout(token: token)
-            var response = Response(status: .noContent)
+            let ended = try await local.logout(token: token)
+            var response = ended ? Response(status: .noContent)
+                : try APIError(status: .unauthorized, code: "session_expired", message: "Phiên đăng nhập đã hết hạn", messageEN: "No such session")
+                    .response(from: request, context: context)
+            // A browser's cookie is cleared either way.
             if request.bearerToken == nil { response.headers[.setCookie] = Self.cookie("", maxAge: 0) }
             return response
         }

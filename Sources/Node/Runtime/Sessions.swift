@@ -130,12 +130,13 @@ extension LocalNode {
         }
     }
 
-    func logout(token: String) async throws {
+    /// Ends one session; false when there was none (already over, or not a token of this node).
+    func logout(token: String) async throws -> Bool {
         try await database.pool.write { db in
-            if let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)) {
-                _ = try session.delete(db)
-                try AuditTrail.record(db, actor: session.username, unit: "", action: "logout", target: session.username)
-            }
+            guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)) else { return false }
+            _ = try session.delete(db)
+            try AuditTrail.record(db, actor: session.username, unit: "", action: "logout", target: session.username)
+            return true
         }
     }
 
