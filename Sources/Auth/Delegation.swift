@@ -22,10 +22,14 @@ public enum Delegation {
         return .outsideScope
     }
 
-    /// Why `actor` may not disable or reset an account of `role` in `unit` (nil when it may): it
-    /// manages its own unit's accounts and the admins it appointed directly below; nothing above.
-    public static func refusalToManage(by actor: Actor, unit: String, role: Role, in tree: UnitTree) -> DelegationError? {
+    /// Why `actor` may not disable or reset an account of `role` (holding `permissions`, default the
+    /// role's) in `unit` (nil when it may): it manages its own unit's accounts and the admins of the
+    /// units directly below; nothing above, and no account holding a right it does not hold (else
+    /// resetting that account would hand it those rights).
+    public static func refusalToManage(by actor: Actor, unit: String, role: Role, permissions: Set<Permission>? = nil, in tree: UnitTree) -> DelegationError? {
         guard actor.holds(.manageUsers) else { return .notAnAdmin }
+        let held = permissions ?? role.permissions
+        guard held.isSubset(of: actor.permissions) else { return .notHeld(held.subtracting(actor.permissions).sorted()) }
         if unit == actor.unit { return nil }
         if tree[unit]?.parent == actor.unit && role == .admin { return nil }
         return .outsideScope

@@ -17,11 +17,12 @@ public struct SecondFactor: Sendable, Hashable {
         guard Array(self.totp.secret.utf8) == key else { return nil }
     }
 
-    /// A fresh random factor: 160 bits, as RFC 4226 recommends (printable bytes so they survive as text).
+    /// A fresh random factor of 160 bits, as RFC 4226 recommends: 32 printable key bytes of 5 bits
+    /// each (printable so they survive as text in HummingbirdOTP).
     public static func generate() -> SecondFactor {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
         var generator = SystemRandomNumberGenerator()
-        let key = (0..<20).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }
+        let key = (0..<32).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }
         return SecondFactor(secret: Base32.encode(key))!
     }
 
@@ -56,6 +57,11 @@ public struct SecondFactor: Sendable, Hashable {
 public enum RecoveryCodes {
     public static func generate(count: Int = 10) -> [String] {
         (0..<count).map { _ in String(Secret.activationCode().prefix(9)) }
+    }
+
+    /// True for the shape of a recovery code, XXXX-XXXX.
+    public static func isWellFormed(_ code: String) -> Bool {
+        code.count == 9 && code.dropFirst(4).first == "-" && code.filter { $0.isLetter || $0.isNumber }.count == 8
     }
 
     /// What a person typed, in the stored form.

@@ -47,6 +47,10 @@ let tree = try! UnitTree(units: [
         #expect((Delegation.refusalToManage(by: provinceAdmin, unit: "C11", role: .admin, in: tree)) == nil)
         #expect(Delegation.refusalToManage(by: provinceAdmin, unit: "C11", role: .dataEntry, in: tree) == .outsideScope)
         #expect(Delegation.refusalToManage(by: provinceAdmin, unit: "TW", role: .admin, in: tree) == .outsideScope)
+        let limited = Actor(username: "b", unit: "P1", role: .admin, permissions: [.manageUsers])
+        #expect(Delegation.refusalToManage(by: limited, unit: "P1", role: .admin, in: tree) == .notHeld([.manageForms, .approveReports, .enterData, .viewReports].sorted()),
+                "a lesser admin cannot reset a greater one and inherit its rights")
+        #expect(Delegation.refusalToManage(by: limited, unit: "P1", role: .viewer, permissions: [], in: tree) == nil)
     }
 }
 

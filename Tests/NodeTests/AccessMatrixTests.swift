@@ -645,7 +645,9 @@ extension AccessMatrixTests {
             let session = client.with(token: token)
             if complete, grant.json["next"] as? String == "mfa_code" {
                 let step = try await session.call(.POST, "/api/v1/session/mfa", body: ["code": try await nextCode(username)])
-                guard step.status == 200 else { throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)") }
+                guard step.status == 200, let completed = step.json["token"] as? String else { throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)") }
+                // The token from before the code is replaced by a new one.
+                return client.with(token: completed)
             }
             return session
         }

@@ -32,6 +32,25 @@ import Testing
         }
     }
 
+    @Test func parallelGuessesCannotOutrunTheLock() async throws {
+        try await TestFederation.run { f in
+            let anonymous = APIClient(baseURL: f.node("kinh-bac").webURL, caPath: f.manifest.ca)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for attempt in 0..<12 {
+                    group.addTask { try await anonymous.call(.POST, "/api/v1/session", body: ["username": "bni-kb.approver", "password": "guess \(attempt)"]).status }
+                }
+                group.addTask { try await anonymous.call(.POST, "/api/v1/session", body: ["username": "bni-kb.approver", "password": f.password("bni-kb.approver")]).status }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 423 }.count >= 7, "once five attempts are counted the rest are refused unchecked: \(statuses)")
+            #expect(try await anonymous.call(.POST, "/api/v1/session", body: ["username": "bni-kb.approver", "password": f.password("bni-kb.approver")]).status == 423)
+            let unknown = try await anonymous.call(.POST, "/api/v1/session", body: ["username": "nobody.here", "password": "anything at all"])
+            #expect(unknown.status == 401 && unknown.json["error"] as? String == "login_failed", "unknown and wrong look the same")
+            let form = try await anonymous.call(.POST, "/api/v1/session", body: "{\"username\":\"x\",\"password\":\"y\"}", contentType: "text/plain")
+            #expect(form.status == 415, "a cross-site form cannot log anyone in")
+        }
+    }
+
     @Test func issuedPasswordsAreChangedAtFirstLogin() async throws {
         try await TestFederation.run { f in
             let node = f.local("lao-cai")
@@ -66,8 +85,11 @@ import Testing
             #expect(try await half.call(.POST, "/api/v1/session/mfa", body: ["code": "000000"]).status == 401)
             let factor = try #require(f.secondFactor("tw.admin"))
             let code = factor.code()
-            #expect(try await half.call(.POST, "/api/v1/session/mfa", body: ["code": code]).status == 200)
-            #expect(try await half.call(.GET, "/api/v1/reports").status == 200)
+            let completed = try await half.call(.POST, "/api/v1/session/mfa", body: ["code": code])
+            #expect(completed.status == 200)
+            let full = web.with(token: try #require(completed.json["token"] as? String))
+            #expect(try await full.call(.GET, "/api/v1/reports").status == 200)
+            #expect(try await half.call(.GET, "/api/v1/reports").status == 401, "the token from before the code is replaced")
             let again = try await web.call(.POST, "/api/v1/session", body: ["username": "tw.admin", "password": f.password("tw.admin")])
             let other = web.with(token: try #require(again.json["token"] as? String))
             #expect(try await other.call(.POST, "/api/v1/session/mfa", body: ["code": code]).status == 401, "a code works once")
@@ -109,10 +131,15 @@ import Testing
             let factor = try #require(f.secondFactor("lca-sp.entry"))
             #expect(try await browser.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code()]).status == 403, "state-changing requests need the CSRF token")
             let withToken = browser.with(headers: ["Cookie": session, "X-CSRF-Token": csrf])
-            #expect(try await withToken.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code()]).status == 200)
-            #expect(try await browser.call(.GET, "/api/v1/reports").status == 200, "reads need no CSRF token")
-            #expect(try await withToken.call(.DELETE, "/api/v1/session").headers["set-cookie"]?.contains("Max-Age=0") == true)
-            #expect(try await browser.call(.GET, "/api/v1/reports").status == 401)
+            let completed = try await withToken.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code()])
+            #expect(completed.status == 200)
+            let renewed = String(try #require(completed.headers["set-cookie"]?.split(separator: ";").first))
+            #expect(renewed != session, "a new session cookie once the code is given")
+            let signedIn = web.with(headers: ["Cookie": renewed])
+            #expect(try await signedIn.call(.GET, "/api/v1/reports").status == 200, "reads need no CSRF token")
+            #expect(try await browser.call(.GET, "/api/v1/reports").status == 401, "the cookie from before the code is over")
+            #expect(try await signedIn.with(headers: ["Cookie": renewed, "X-CSRF-Token": csrf]).call(.DELETE, "/api/v1/session").headers["set-cookie"]?.contains("Max-Age=0") == true)
+            #expect(try await signedIn.call(.GET, "/api/v1/reports").status == 401)
         }
     }
 

@@ -87,13 +87,16 @@ public struct AccountChange: Codable, Sendable, Hashable {
     public let change: Change
     public let activationHash: String?
     public let by: String
+    /// The unit of the admin who decided it: the hosting node checks it is the account's parent unit.
+    public let byUnit: String
 
-    public init(username: String, unit: String, change: Change, activationHash: String?, by: String) {
+    public init(username: String, unit: String, change: Change, activationHash: String?, by: String, byUnit: String) {
         self.username = username
         self.unit = unit
         self.change = change
         self.activationHash = activationHash
         self.by = by
+        self.byUnit = byUnit
     }
 }
 

@@ -81,6 +81,11 @@ struct NodeRequestContext: RequestContext {
 extension Request {
     /// Decodes a JSON body, turning a malformed one into a 400 that names the faulty field.
     func decodeJSON<Value: Decodable>(as type: Value.Type, context: NodeRequestContext) async throws -> Value {
+        // JSON only: a cross-site form (text/plain, form-encoded) cannot post to the API (login CSRF).
+        guard headers[.contentType]?.lowercased().contains("json") == true else {
+            throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "Dữ liệu phải ở dạng JSON (Content-Type: application/json)",
+                           messageEN: "Send JSON with Content-Type: application/json")
+        }
         let body: ByteBuffer
         do {
             body = try await self.body.collect(upTo: context.maxUploadSize)

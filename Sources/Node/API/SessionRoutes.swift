@@ -15,14 +15,18 @@ struct SessionRoutes {
             if login.browser == true { response.headers[.setCookie] = Self.cookie(token, maxAge: Int(LocalNode.sessionLifetime)) }
             return response
         }
-        api.post("/session/mfa") { request, context -> SessionGrant in
+        api.post("/session/mfa") { request, context -> Response in
             let (session, _) = try context.anySessionActor()
             let step = try await request.decodeJSON(as: CodeRequest.self, context: context)
-            return try await local.completeLogin(session, code: step.code, source: context.clientAddress)
+            let (grant, token) = try await local.completeLogin(session, code: step.code, source: context.clientAddress)
+            var response = try grant.response(from: request, context: context)
+            // A new token once the second factor is given (no session fixation across the step).
+            if session.record.kind == .cookie { response.headers[.setCookie] = Self.cookie(token, maxAge: Int(LocalNode.sessionLifetime)) }
+            return response
         }
         api.delete("/session") { request, context -> Response in
             guard let token = request.bearerToken ?? request.sessionCookie else { throw APIError.unauthenticated }
-            let ended = try await local.logout(token: token)
+            let ended = try await local.logout(token: token, source: context.clientAddress)
             var response = ended ? Response(status: .noContent)
                 : try APIError(status: .unauthorized, code: "session_expired", message: "Phiên đăng nhập đã hết hạn", messageEN: "No such session")
                     .response(from: request, context: context)

@@ -172,7 +172,7 @@ extension LocalNode {
         try await change(username, by: actor) { account, db in
             account.status = .disabled
             try AuditTrail.record(db, actor, action: "account.disable", target: username)
-            return AccountChange(username: username, unit: account.unit, change: .disable, activationHash: nil, by: actor.username)
+            return AccountChange(username: username, unit: account.unit, change: .disable, activationHash: nil, by: actor.username, byUnit: actor.unit)
         }.view
     }
 
@@ -188,7 +188,7 @@ extension LocalNode {
                 Self.clearCredentials(&account)
             }
             try AuditTrail.record(db, actor, action: "account.reset", target: username)
-            return AccountChange(username: username, unit: account.unit, change: .reset, activationHash: hash, by: actor.username)
+            return AccountChange(username: username, unit: account.unit, change: .reset, activationHash: hash, by: actor.username, byUnit: actor.unit)
         }
         return CreatedAccount(username: username, unit: view.unit, role: view.role, status: view.status, activationCode: code, deliveredTo: destination ?? node.name)
     }
@@ -197,7 +197,7 @@ extension LocalNode {
     func endSessions(of username: String, by actor: Actor) async throws {
         _ = try await change(username, by: actor) { account, db in
             try AuditTrail.record(db, actor, action: "sessions.revoke", target: username)
-            return AccountChange(username: username, unit: account.unit, change: .signOut, activationHash: nil, by: actor.username)
+            return AccountChange(username: username, unit: account.unit, change: .signOut, activationHash: nil, by: actor.username, byUnit: actor.unit)
         }
     }
 
@@ -208,7 +208,7 @@ extension LocalNode {
         let username = username.lowercased()
         let result = try await database.pool.write { db -> (AccountView, String?) in
             guard var account = try AccountRecord.fetchOne(db, key: username) else { throw APIError.notFound("tài khoản", "Account") }
-            if let refusal = Delegation.refusalToManage(by: actor, unit: account.unit, role: account.role, in: tree) {
+            if let refusal = Delegation.refusalToManage(by: actor, unit: account.unit, role: account.role, permissions: Set(account.permissions), in: tree) {
                 throw APIError.forbidden(refusal.description, "Delegation rules refuse this")
             }
             guard account.username != actor.username else { throw APIError.forbidden("Không thể thực hiện thao tác này với chính tài khoản của bạn", "Not on your own account") }
@@ -253,8 +253,11 @@ extension LocalNode {
         guard var account = try AccountRecord.fetchOne(db, key: change.username), account.unit == change.unit else {
             throw Refusal("account \(change.username) of \(change.unit) is not held here")
         }
-        // Only an admin above may change an account from above; the parent relays it.
-        guard account.role == .admin || change.change == .disable else { throw Refusal("only admins are reset from above") }
+        // From above, only the admin of a unit is managed, and only by its parent unit, which must
+        // lie above this node (a unit hosted here is managed here).
+        guard account.role == .admin, let parentUnit = tree[account.unit]?.parent, change.byUnit == parentUnit, !hosts(parentUnit) else {
+            throw Refusal("\(change.byUnit) may not \(change.change.rawValue) \(change.username) of \(change.unit) from above")
+        }
         switch change.change {
         case .disable:
             account.status = .disabled
@@ -269,7 +272,7 @@ extension LocalNode {
         account.updatedAt = Date()
         try account.update(db)
         try Self.endSessions(of: account.username, db)
-        try AuditTrail.record(db, actor: change.by, unit: tree[change.unit]?.parent ?? "", action: "account.\(change.change.rawValue)", target: change.username,
+        try AuditTrail.record(db, actor: change.by, unit: change.byUnit, action: "account.\(change.change.rawValue)", target: change.username,
                               detail: "from above")
         return Effect(detail: "account \(change.username) \(change.change.rawValue)")
     }

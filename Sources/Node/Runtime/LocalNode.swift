@@ -21,6 +21,8 @@ public struct LocalNode: Sendable {
     let key: NodeKey
     /// The pause after a first failed login; it doubles with each failure in a row (up to 16×).
     let loginDelay: Duration
+    /// Checked against for unknown accounts, so that their refusal takes as long as a real one.
+    let dummyHash: String
     /// Notified when a feed entry for a child is committed (wakes long-polling children).
     let feedSignal = ChangeSignal()
     /// Notified when an upward message is committed (wakes the push loop).
@@ -45,6 +47,7 @@ public struct LocalNode: Sendable {
             throw ConfigurationError("certificate names unit '\(signer.identity.unitCode)' but node '\(node.name)' is unit '\(node.unit)'")
         }
         self.hasher = PasswordHasher(cost: passwordCost)
+        self.dummyHash = hasher.hash(Secret.token())
         self.logger = logger
     }
 

@@ -71,7 +71,9 @@ extension LocalNode {
                 return true
             }
         }
+        // Recovery codes are XXXX-XXXX: anything else (a six-digit code) never costs their bcrypt checks.
         let typed = RecoveryCodes.normalised(code)
+        guard RecoveryCodes.isWellFormed(typed) else { return false }
         for hash in account.recoveryCodes ?? [] where try await verifySecret(typed, hash: hash) {
             return try await database.pool.write { db in
                 guard var current = try AccountRecord.fetchOne(db, key: account.username), let left = current.recoveryCodes, left.contains(hash) else { return false }

@@ -33,42 +33,41 @@ extension LocalNode {
     static let failuresBeforeLock = 5
     static let lockDuration: TimeInterval = 15 * 60
 
-    /// Password login, by username or citizen ID. Failures slow the answer down and then lock the
-    /// account for a while; the lock and its end are in the audit trail.
+    /// Password login, by username or citizen ID. Every attempt is counted before the password is
+    /// checked (so parallel guesses cannot outrun the lock); failures slow the answer down and the
+    /// fifth in a row locks the account for a while; the lock and its end are in the audit trail.
+    /// Unknown accounts cost the same time as known ones.
     func login(identifier: String, password: String, browser: Bool, source: String) async throws -> (grant: SessionGrant, token: String) {
         let identifier = identifier.trimmingCharacters(in: .whitespaces).lowercased()
         let refusal = APIError(status: .unauthorized, code: "login_failed", message: "Tên đăng nhập hoặc mật khẩu không đúng", messageEN: "Wrong username or password")
-        let account = try await database.pool.read { db in
-            CitizenID.isValid(identifier)
+        let attempt = try await database.pool.write { db -> (account: AccountRecord, failures: Int)? in
+            let found = CitizenID.isValid(identifier)
                 ? try AccountRecord.filter(sql: "citizen_id = ? AND status = 'active'", arguments: [identifier]).fetchOne(db)
                 : try AccountRecord.fetchOne(db, key: identifier)
-        }
-        guard let account, account.status == .active, account.hostedHere, let hash = account.passwordHash else {
-            try await database.pool.write { db in try AuditTrail.record(db, actor: identifier, unit: "", action: "login.failed", target: identifier, source: source) }
-            throw refusal
-        }
-        if let until = account.lockedUntil, until > Date() { throw Self.locked(until: until) }
-        guard try await verifySecret(password, hash: hash) else {
-            let (failures, lockedUntil) = try await database.pool.write { db -> (Int, Date?) in
-                var current = try AccountRecord.fetchOne(db, key: account.username) ?? account
-                current.failedLogins += 1
-                var until: Date?
-                if current.failedLogins >= Self.failuresBeforeLock {
-                    until = Date().addingTimeInterval(Self.lockDuration)
-                    current.lockedUntil = until
-                    current.failedLogins = 0
-                    try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "account.locked", target: account.username,
-                                          detail: "until \(ISO8601DateFormatter().string(from: until!))", source: source)
-                }
-                try current.update(db)
-                try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "login.failed", target: account.username, source: source)
-                return (current.failedLogins, until)
+            guard var account = found, account.status == .active, account.hostedHere, account.passwordHash != nil else {
+                try AuditTrail.record(db, actor: Self.auditName(identifier), unit: "", action: "login.failed", target: Self.auditName(identifier), source: source)
+                return nil
             }
+            if let until = account.lockedUntil, until > Date() {
+                try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "login.refused_locked", target: account.username, source: source)
+                throw Self.locked(until: until)
+            }
+            try registerFailure(&account, source: source, db)
+            return (account, account.failedLogins)
+        }
+        guard let attempt, let hash = attempt.account.passwordHash, try await verifySecret(password, hash: hash) else {
+            if attempt == nil { _ = try await verifySecret(password, hash: dummyHash) }
             // Each failure in a row answers more slowly (doubling, up to 16 times the first pause), to blunt guessing.
-            try await Task.sleep(for: loginDelay * (1 << min(max(failures - 1, 0), 4)))
-            if let lockedUntil { throw Self.locked(until: lockedUntil) }
+            try await Task.sleep(for: loginDelay * (1 << min(max((attempt?.failures ?? 1) - 1, 0), 4)))
+            if let attempt {
+                try await database.pool.write { db in
+                    try AuditTrail.record(db, actor: attempt.account.username, unit: attempt.account.unit, action: "login.failed", target: attempt.account.username, source: source)
+                }
+            }
+            if let until = attempt?.account.lockedUntil, until > Date() { throw Self.locked(until: until) }
             throw refusal
         }
+        let account = attempt.account
         let token = Secret.token()
         let now = Date()
         let session = SessionRecord(tokenHash: Secret.digest(token), username: account.username, createdAt: now, expiresAt: now.addingTimeInterval(Self.sessionLifetime),
@@ -76,11 +75,15 @@ extension LocalNode {
                                     csrfToken: browser ? Secret.token() : nil, source: source)
         let updated = try await database.pool.write { db -> AccountRecord in
             var updated = try AccountRecord.fetchOne(db, key: account.username) ?? account
+            // A lock set by guesses racing this one holds, even for the right password.
+            if let until = updated.lockedUntil, until > Date() { throw Self.locked(until: until) }
             if let until = updated.lockedUntil {
                 try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "account.unlocked", target: account.username,
                                       detail: "lock ended \(ISO8601DateFormatter().string(from: until))", source: source)
             }
-            updated.failedLogins = 0
+            // The attempt counted before the check was a success: give it back. Wrong codes (counted
+            // at the second step) keep adding up until a code succeeds.
+            updated.failedLogins = account.mfaEnabled ? max(updated.failedLogins - 1, 0) : 0
             updated.lockedUntil = nil
             try updated.update(db)
             try session.insert(db)
@@ -100,25 +103,60 @@ extension LocalNode {
                         details: ["until": ISO8601DateFormatter().string(from: until)])
     }
 
-    /// The second step of a login: a TOTP code, or one of the recovery codes (used once).
-    func completeLogin(_ session: ActiveSession, code: String, source: String) async throws -> SessionGrant {
+    /// The second step of a login: a TOTP code, or one of the recovery codes (used once). Wrong
+    /// codes count toward the lock like wrong passwords, and end the waiting session at the lock.
+    /// A new token replaces the one that was issued before the code.
+    func completeLogin(_ session: ActiveSession, code: String, source: String) async throws -> (grant: SessionGrant, token: String) {
         guard session.record.stage == .mfa else { throw APIError.conflict("Phiên đăng nhập đã xác thực", "This session needs no code") }
         guard try await checkSecondFactor(session.account, code: code) else {
-            try await database.pool.write { db in
-                try AuditTrail.record(db, actor: session.account.username, unit: session.account.unit, action: "login.mfa_failed", target: session.account.username, source: source)
+            let locked = try await database.pool.write { db -> Date? in
+                guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else { return nil }
+                try registerFailure(&account, source: source, db)
+                try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "login.mfa_failed", target: account.username, source: source)
+                if let until = account.lockedUntil { try Self.endSessions(of: account.username, db); return until }
+                return nil
             }
+            if let locked { throw Self.locked(until: locked) }
             throw APIError(status: .unauthorized, code: "mfa_failed", message: "Mã xác thực không đúng", messageEN: "Wrong authentication code")
         }
+        let token = Secret.token()
         var completed = session.record
+        completed.tokenHash = Secret.digest(token)
         completed.stage = .full
         let record = completed
         let account = try await database.pool.write { db -> AccountRecord in
-            try record.update(db)
-            try AuditTrail.record(db, actor: session.account.username, unit: session.account.unit, action: "login", target: session.account.username, source: source)
-            return try AccountRecord.fetchOne(db, key: session.account.username) ?? session.account
+            // Logged out, disabled or reset meanwhile: the code no longer opens anything.
+            guard try SessionRecord.deleteOne(db, key: session.record.tokenHash), var account = try AccountRecord.fetchOne(db, key: session.account.username),
+                  account.status == .active else { throw APIError.unauthenticated }
+            try record.insert(db)
+            account.failedLogins = 0
+            try account.update(db)
+            try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "login", target: account.username, source: source)
+            return account
         }
         let active = ActiveSession(record: record, account: account)
-        return SessionGrant(token: nil, csrfToken: record.csrfToken, expiresAt: record.expiresAt, account: AccountView(account), next: active.pending)
+        return (SessionGrant(token: record.kind == .bearer ? token : nil, csrfToken: record.csrfToken, expiresAt: record.expiresAt,
+                             account: AccountView(account), next: active.pending), token)
+    }
+
+    /// Counts a failed attempt (or one about to be checked); the fifth in a row locks the account.
+    func registerFailure(_ account: inout AccountRecord, source: String, _ db: Database) throws {
+        account.failedLogins += 1
+        if account.failedLogins >= Self.failuresBeforeLock {
+            let until = Date().addingTimeInterval(Self.lockDuration)
+            account.lockedUntil = until
+            account.failedLogins = 0
+            try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "account.locked", target: account.username,
+                                  detail: "until \(ISO8601DateFormatter().string(from: until))", source: source)
+        }
+        try account.update(db)
+    }
+
+    /// What the audit keeps of a typed login name: the name when it could be one, else a digest
+    /// (people type passwords into the wrong field; the trail is append-only).
+    static func auditName(_ typed: String) -> String {
+        if Username.isValid(typed) || CitizenID.isValid(typed) { return typed }
+        return "invalid:" + Secret.digest(typed).prefix(16)
     }
 
     /// The session behind a token, if it is alive and its account active.
@@ -131,11 +169,12 @@ extension LocalNode {
     }
 
     /// Ends one session; false when there was none (already over, or not a token of this node).
-    func logout(token: String) async throws -> Bool {
+    func logout(token: String, source: String) async throws -> Bool {
         try await database.pool.write { db in
             guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)) else { return false }
             _ = try session.delete(db)
-            try AuditTrail.record(db, actor: session.username, unit: "", action: "logout", target: session.username)
+            let unit = try String.fetchOne(db, sql: "SELECT unit FROM accounts WHERE username = ?", arguments: [session.username]) ?? ""
+            try AuditTrail.record(db, actor: session.username, unit: unit, action: "logout", target: session.username, source: source)
             return true
         }
     }

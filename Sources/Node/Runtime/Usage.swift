@@ -48,6 +48,8 @@ extension LocalNode {
                 guard let role = roleOf[name] else { continue }
                 let action: String = row["action"]
                 let count: Int = row["n"]
+                // Things done to an account by others or by the system are not its user's activity.
+                if ["account.locked", "account.unlocked", "login.refused_locked"].contains(action) { continue }
                 switch action {
                 case "login": logins[role, default: 0] += count
                 case "login.failed", "login.mfa_failed": failures[role, default: 0] += count

@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The node's key for secrets at rest (TOTP seeds): 256 random bits in a file beside the
 /// database, mode 0600, made on first start. Sealed values use AES-GCM.
@@ -13,9 +16,12 @@ struct NodeKey: Sendable {
             return NodeKey(bytes: data)
         }
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        guard FileManager.default.createFile(atPath: path, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigurationError("cannot write node key \(path)")
-        }
+        // Created 0600 from the start, and only if absent (never briefly readable, never overwritten).
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw ConfigurationError("cannot create node key \(path)") }
+        defer { Glibc.close(descriptor) }
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else { throw ConfigurationError("cannot write node key \(path)") }
         return NodeKey(bytes: bytes)
     }
 

@@ -55,13 +55,15 @@ struct TestFederation {
         let client = APIClient(baseURL: self.node(node).webURL, caPath: manifest.ca)
         let grant = try await client.call(.POST, "/api/v1/session", body: ["username": username, "password": password ?? self.password(username)])
         guard grant.status == 200, let token = grant.json["token"] as? String else { throw TestFailure("login \(username) at \(node): \(grant.status) \(grant.text)") }
-        let session = client.with(token: token)
+        var session = client.with(token: token)
         if grant.json["next"] as? String == "mfa_enrolment" {
             _ = try await Self.enrolMFA(session)
         } else if grant.json["next"] as? String == "mfa_code" {
             guard let factor = factor ?? secondFactor(username) else { throw TestFailure("\(username) needs a second factor") }
             let step = try await session.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code()])
-            guard step.status == 200 else { throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)") }
+            guard step.status == 200, let completed = step.json["token"] as? String else { throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)") }
+            // The token issued before the code is replaced once the code is given.
+            session = client.with(token: completed)
         }
         await sessions.keep(session, username, node)
         return session
