@@ -23,6 +23,14 @@ struct ReportRoutes {
                 guard let period = Period(String(text)) else { throw APIError.badRequest("Kỳ báo cáo “\(text)” không hợp lệ", "Invalid period") }
                 filter.period = period.description
             }
+            if let text = query["limit"] {
+                guard let limit = Int(String(text)), (1...1000).contains(limit) else { throw APIError.badRequest("limit phải từ 1 đến 1000", "limit must be 1–1000") }
+                filter.limit = limit
+            }
+            if let text = query["offset"] {
+                guard let offset = Int(String(text)), offset >= 0 else { throw APIError.badRequest("offset phải là số không âm", "offset must be 0 or more") }
+                filter.offset = offset
+            }
             if let text = query["state"] {
                 guard let state = ReportState(rawValue: String(text)) else { throw APIError.badRequest("Trạng thái “\(text)” không hợp lệ", "Unknown state") }
                 filter.state = state

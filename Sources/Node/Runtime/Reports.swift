@@ -80,6 +80,9 @@ struct ReportFilter: Sendable {
     var period: String?
     var state: ReportState?
     var unit: String?
+    /// A page: at most `limit` reports (1–1000) after skipping `offset`.
+    var limit = 200
+    var offset = 0
 }
 
 struct NewReport: Codable, Sendable {
@@ -156,14 +159,17 @@ extension LocalNode {
             throw APIError.forbidden("Bạn chỉ xem được báo cáo của đơn vị mình và cấp dưới", "Only your unit and the units below")
         }
         let scope = filter.unit ?? actor.unit
+        // The subtree is filtered in SQL (nothing to filter at the root), then a page is read.
+        let units = scope == tree.root.code ? nil : tree.subtree(of: scope).map(\.code)
         return try await database.pool.read { db in
-            var request = ReportRecord.order(Column("period").desc, Column("form_code"), Column("unit"))
+            var request = ReportRecord.order(Column("period").desc, Column("form_code"), Column("unit"), Column("id"))
+            if let units { request = request.filter(units.contains(Column("unit"))) }
             if let assignment = filter.assignment { request = request.filter(Column("assignment_id") == assignment) }
             if let owner = filter.owner { request = request.filter(Column("form_owner") == owner) }
             if let form = filter.form { request = request.filter(Column("form_code") == form) }
             if let period = filter.period { request = request.filter(Column("period") == period) }
             if let state = filter.state { request = request.filter(Column("state") == state.rawValue) }
-            return try request.fetchAll(db).filter { tree.isInSubtree($0.unit, of: scope) }.map { ReportView($0) }
+            return try request.limit(filter.limit, offset: filter.offset).fetchAll(db).map { ReportView($0) }
         }
     }
 
