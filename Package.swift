@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "Spreadsheet", dependencies: [
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        // The monthly score of ministries and provinces (Decision 4587) and their ranking: pure logic.
+        .target(name: "Scoring"),
         // QR codes (for MFA enrolment), drawn as SVG.
         .target(name: "QRCode"),
         // Accounts, roles, delegation rules, passwords, activation codes, node identities.
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
         .testTarget(name: "NodeTests", dependencies: [
             "Node", "Federation", "Hierarchy", "Reporting", "Auth",
