@@ -30,7 +30,7 @@ public final class FederationClient: Sendable {
         var text = address
         if text.hasPrefix("https://") { text.removeFirst("https://".count) }
         while text.hasSuffix("/") { text.removeLast() }
-        guard let target = ListenAddress(text) else { throw FederationCallError(status: 0, message: "peer address '\(address)' must be host:port") }
+        guard let target = ListenAddress(text) else { throw InvalidPeerAddress(address: address) }
         var configuration = HTTPClient.Configuration(tlsConfiguration: try credentials.clientTLS())
         configuration.httpVersion = .automatic
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(40))
@@ -130,6 +130,12 @@ public final class FederationClient: Sendable {
 /// What a refused peer presented, shared between the connection hook and the requests.
 private final class MismatchRecord: Sendable {
     let presented = Mutex<NodeIdentity??>(nil)
+}
+
+/// A peer address that is not `host:port` (or `https://host:port`).
+public struct InvalidPeerAddress: Error, CustomStringConvertible, Sendable {
+    public let address: String
+    public var description: String { "peer address '\(address)' must be host:port" }
 }
 
 /// The node that answered is not the one this client must reach.

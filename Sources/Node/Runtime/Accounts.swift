@@ -87,7 +87,7 @@ extension LocalNode {
             permissions: permissions.sorted(), status: hostedHere ? .pending : .delegated, passwordHash: nil,
             activationHash: hostedHere ? activationHash : nil, hostedHere: hostedHere, createdBy: actor.username, createdAt: now, updatedAt: now)
         try await database.pool.write { db in
-            try Self.refuseDuplicate(db, username: username, citizenId: request.citizenId, fullName: fullName)
+            try Self.refuseDuplicate(db, username: username, citizenId: request.citizenId)
             try record.insert(db)
             if let destination {
                 let body = ProvisionedAccount(username: username, citizenId: request.citizenId, fullName: fullName, unit: request.unit,
@@ -102,7 +102,7 @@ extension LocalNode {
                               activationCode: code, deliveredTo: destination?.name ?? node.name)
     }
 
-    static func refuseDuplicate(_ db: Database, username: String, citizenId: String?, fullName: String) throws {
+    static func refuseDuplicate(_ db: Database, username: String, citizenId: String?) throws {
         if try AccountRecord.fetchOne(db, key: username) != nil {
             throw APIError.conflict("Tên đăng nhập “\(username)” đã được sử dụng", "Username already taken", details: ["username": "taken"])
         }
@@ -115,7 +115,7 @@ extension LocalNode {
     /// Applies an account delivered from above: pending here if hosted here, passed further down otherwise.
     func receive(_ account: ProvisionedAccount, _ db: Database) throws -> String {
         if hosts(account.unit) {
-            try Self.refuseDuplicate(db, username: account.username, citizenId: account.citizenId, fullName: account.fullName)
+            try Self.refuseDuplicate(db, username: account.username, citizenId: account.citizenId)
             let now = Date()
             try AccountRecord(username: account.username, citizenId: account.citizenId, fullName: account.fullName, unit: account.unit,
                               role: account.role, permissions: account.permissions, status: .pending, passwordHash: nil,

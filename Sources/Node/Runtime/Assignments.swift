@@ -113,10 +113,15 @@ extension LocalNode {
                 JOIN forms f ON f.owner_unit = a.assigned_by AND f.code = a.form_code AND f.version = a.form_version
                 ORDER BY a.period DESC, a.form_code
                 """)
+            // All target units in one read, not one query per assignment.
+            var unitsByAssignment: [String: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT assignment_id, unit FROM assignment_units ORDER BY unit") {
+                let unit: String = row["unit"]
+                if tree.isInSubtree(unit, of: actor.unit) { unitsByAssignment[row["assignment_id"], default: []].append(unit) }
+            }
             return try rows.compactMap { row -> AssignmentView? in
                 let id: String = row["id"]
-                let units = try String.fetchAll(db, sql: "SELECT unit FROM assignment_units WHERE assignment_id = ? ORDER BY unit", arguments: [id])
-                    .filter { tree.isInSubtree($0, of: actor.unit) }
+                let units = unitsByAssignment[id] ?? []
                 let assignedBy: String = row["assigned_by"]
                 guard !units.isEmpty || assignedBy == actor.unit else { return nil }
                 let form = try JSONDecoder().decode(Form.self, from: Data((row["definition"] as String).utf8))

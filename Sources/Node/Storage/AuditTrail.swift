@@ -13,10 +13,11 @@ enum AuditTrail {
     }
 
     static func record(_ db: Database, actor: String, unit: String, action: String, target: String, detail: String = "", source: String = "") throws {
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1") ?? ""
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let previous: String = last?["hash"] ?? ""
+        let seq = (last?["seq"] as Int64? ?? 0) + 1
         let node = try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'node'") ?? ""
         let at = Date()
-        let seq = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit") ?? 0) + 1
         let entry = Entry(seq: seq, at: at, actor: actor, unit: unit, node: node, action: action, target: target, detail: detail, source: source, previousHash: previous)
         try db.execute(
             sql: "INSERT INTO audit (seq, at, actor, unit, node, action, target, detail, source, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

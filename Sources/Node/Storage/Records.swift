@@ -144,8 +144,6 @@ struct ReportEventRecord: SnakeCaseRecord, Sendable {
                      to: toState.flatMap(ReportState.init), message: message, at: at)
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-
     /// Keeps an entry once, whichever way it arrived.
     static func keep(_ entry: HistoryEntry, of report: String, _ db: Database) throws {
         try ReportEventRecord(reportId: report, entry).insert(db, onConflict: .ignore)
