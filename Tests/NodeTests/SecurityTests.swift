@@ -143,6 +143,25 @@ import Testing
         }
     }
 
+    /// A commune node's first admin is made there (`bootstrap-admin`, the demo's seeding), not from
+    /// above; it is told up, so the province that appoints the commune's admins manages it too.
+    @Test func aCommunesOwnFirstAdminIsKnownAndManagedAbove() async throws {
+        try await TestFederation.run { f in
+            let commune = try await f.login("bni-kb.admin", at: "kinh-bac")
+            let province = try await f.login("bni.admin", at: "bac-ninh")
+            try await f.eventually("the province learns the commune's admin") {
+                try await province.call(.GET, "/api/v1/accounts").items.contains { $0["username"] as? String == "bni-kb.admin" && $0["status"] as? String == "delegated" }
+            }
+            let centre = try await f.login("tw.admin", at: "centre")
+            #expect(try await centre.call(.GET, "/api/v1/accounts").items.contains { $0["username"] as? String == "bni-kb.admin" } == false,
+                    "two levels up is not the commune admin's manager")
+            #expect(try await province.call(.POST, "/api/v1/accounts/bni-kb.admin/disable").json["status"] as? String == "disabled")
+            try await f.eventually("the disable reaches the commune") { try await commune.call(.GET, "/api/v1/me").status == 401 }
+            let again = APIClient(baseURL: f.node("kinh-bac").webURL, caPath: f.manifest.ca)
+            #expect(try await again.call(.POST, "/api/v1/session", body: ["username": "bni-kb.admin", "password": f.password("bni-kb.admin")]).status == 401)
+        }
+    }
+
     @Test func disablingAndResettingReachTheAccountsNode() async throws {
         try await TestFederation.run { f in
             let province = try await f.login("bni.admin", at: "bac-ninh")
@@ -228,5 +247,33 @@ import Testing
         }
         let broken = try await pool.read { try AuditTrail.verify($0) }
         #expect(broken?.seq == 5 && broken?.reason == "entry 4 is missing", "\(String(describing: broken))")
+    }
+
+    @Test func aRecomputedChainFailsItsSeals() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let node = try nodes.open("bac-ninh")
+        for index in 1...4 {
+            try await node.seedAccount(username: "bni.user\(index)", fullName: "U\(index)", unit: "BNI", role: .viewer, password: "Mật khẩu dài \(index)00")
+        }
+        let pool = node.database.pool
+        #expect(try await pool.read { try AuditTrail.verify($0, seal: node.auditSeal) } == nil)
+        // Someone with the database file but not the key file edits entry 2 and recomputes the
+        // whole chain from there: the hashes agree again, the seals do not.
+        try await pool.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_no_update")
+            try db.execute(sql: "UPDATE audit SET actor = 'someone-else' WHERE seq = 2")
+            var previous = try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = 1") ?? ""
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE seq >= 2 ORDER BY seq") {
+                let old = AuditTrail.Entry(row)
+                let entry = AuditTrail.Entry(seq: old.seq, at: old.at, actor: old.actor, unit: old.unit, node: old.node, action: old.action,
+                                             target: old.target, detail: old.detail, source: old.source, previousHash: previous)
+                try db.execute(sql: "UPDATE audit SET previous_hash = ?, hash = ? WHERE seq = ?", arguments: [previous, entry.hash, entry.seq])
+                previous = entry.hash
+            }
+        }
+        #expect(try await pool.read { try AuditTrail.verify($0) } == nil, "the bare chain is whole again")
+        let broken = try await pool.read { try AuditTrail.verify($0, seal: node.auditSeal) }
+        #expect(broken?.seq == 2 && broken?.reason == "its seal does not match the node key", "\(String(describing: broken))")
     }
 }

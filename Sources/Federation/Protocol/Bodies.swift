@@ -124,6 +124,25 @@ public struct ProvisionedAccount: Codable, Sendable, Hashable {
     }
 }
 
+/// Body of `account.registered`: an admin account made on the node that hosts its unit without
+/// the level above (the node's first admin, from `bootstrap-admin`), told to the unit's parent,
+/// which appoints and manages the admins of the units directly below it.
+public struct RegisteredAdmin: Codable, Sendable, Hashable {
+    public let username: String
+    public let fullName: String
+    public let unit: String
+    public let permissions: [Permission]
+    public let registeredBy: String
+
+    public init(username: String, fullName: String, unit: String, permissions: [Permission], registeredBy: String) {
+        self.username = username
+        self.fullName = fullName
+        self.unit = unit
+        self.permissions = permissions
+        self.registeredBy = registeredBy
+    }
+}
+
 /// The signed content of `report.approved`: what the unit leader approved, as approved.
 /// Relaying nodes pass the signed bytes on unchanged.
 public struct ApprovedReport: Codable, Sendable, Hashable {

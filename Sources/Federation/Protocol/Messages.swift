@@ -23,6 +23,9 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let accountProvisioned = MessageKind(rawValue: "account.provisioned")
     /// Downward: an account disabled or reset from above; its node ends its sessions.
     public static let accountChanged = MessageKind(rawValue: "account.changed")
+    /// Upward: an admin made where its unit is hosted (a node's first admin), told to the parent
+    /// unit so that it can manage it like the admins it appointed.
+    public static let accountRegistered = MessageKind(rawValue: "account.registered")
 
     public var description: String { rawValue }
 }

@@ -7,7 +7,8 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check a node's tamper-evident audit trail.", subcommands: [Verify.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify the hash chain of a node's audit trail (exit 1 when broken).")
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the hash chain of a node's audit trail, and its seals when the node key is beside the database (exit 1 when broken).")
 
         @Option(help: "Node configuration file.")
         var config: String?
@@ -23,14 +24,16 @@ struct AuditCommand: AsyncParsableCommand {
             var configuration = Configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let seal = try NodeKey.load(path: path + ".key").map(AuditSeal.init)
             let (entries, broken) = try await queue.read { db in
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0, try AuditTrail.verify(db))
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0, try AuditTrail.verify(db, seal: seal))
             }
             if let broken {
                 print("HỎNG / BROKEN: \(broken.description)")
                 throw ExitCode.failure
             }
-            print("Nhật ký toàn vẹn / audit trail intact: \(entries) entries")
+            print("Nhật ký toàn vẹn / audit trail intact: \(entries) entries"
+                  + (seal == nil ? " (không có khoá nút, chưa kiểm tra niêm phong / no node key beside the database: seals not checked)" : ", seals checked"))
         }
     }
 }

@@ -278,15 +278,48 @@ extension LocalNode {
     }
 
     /// Creates an active account directly (demo seeding and the bootstrap command, which issues the
-    /// password: then it must be changed at first login).
+    /// password: then it must be changed at first login). An admin whose parent unit lives above
+    /// this node is told to that unit (`account.registered`), which manages the admins below it.
     func seedAccount(username: String, fullName: String, unit: String, role: Role, password: String, mustChange: Bool = false) async throws {
         let hash = try await hashSecret(password)
         let now = Date()
+        let parentUnit = tree[unit]?.parent
+        let tellParent = role == .admin && parentUnit.map { !hosts($0) } == true && parent != nil
         try await database.pool.write { db in
             try AccountRecord(username: username, citizenId: nil, fullName: fullName, unit: unit, role: role, permissions: role.permissions.sorted(),
                               status: .active, passwordHash: hash, activationHash: nil, hostedHere: true, createdBy: "bootstrap",
                               createdAt: now, updatedAt: now, mustChangePassword: mustChange).upsert(db)
             try AuditTrail.record(db, actor: "bootstrap", unit: unit, action: "account.seed", target: username)
+            if tellParent {
+                try enqueueUp(db, kind: .accountRegistered, unit: unit,
+                              body: RegisteredAdmin(username: username, fullName: fullName, unit: unit, permissions: role.permissions.sorted(), registeredBy: "bootstrap"))
+            }
         }
+        if tellParent { outboxSignal.notify() }
+    }
+
+    /// Records an admin registered below as one this node's unit appointed (so that its admins can
+    /// disable, reset or sign it out from here); passes it further up when the unit that manages
+    /// it lives above this node. A replay changes nothing; a clash of usernames is refused.
+    func receive(_ admin: RegisteredAdmin, unit: String, _ db: Database) throws -> Effect {
+        guard admin.unit == unit, let parentUnit = tree[unit]?.parent else { throw Refusal("the account is for unit \(admin.unit), the message says \(unit)") }
+        guard hosts(parentUnit) else {
+            try enqueueUp(db, kind: .accountRegistered, unit: unit, body: admin)
+            return Effect(detail: "admin \(admin.username) of \(unit) passed up", outbox: true)
+        }
+        if let existing = try AccountRecord.fetchOne(db, key: admin.username) {
+            guard existing.unit == admin.unit, existing.role == .admin, !existing.hostedHere else {
+                throw Refusal("username \(admin.username) is already used here by another account")
+            }
+            return Effect(detail: "admin \(admin.username) of \(unit) already known")
+        }
+        let now = Date()
+        // Never more than an admin holds, whatever the message claims.
+        let permissions = Set(admin.permissions).intersection(Role.admin.permissions).sorted()
+        try AccountRecord(username: admin.username, citizenId: nil, fullName: admin.fullName, unit: unit, role: .admin, permissions: permissions,
+                          status: .delegated, passwordHash: nil, activationHash: nil, hostedHere: false, createdBy: admin.registeredBy,
+                          createdAt: now, updatedAt: now).insert(db)
+        try AuditTrail.record(db, actor: admin.registeredBy, unit: unit, action: "account.registered", target: admin.username, detail: "from below")
+        return Effect(detail: "admin \(admin.username) of \(unit) registered")
     }
 }

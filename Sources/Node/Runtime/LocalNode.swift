@@ -19,6 +19,8 @@ public struct LocalNode: Sendable {
     let evidencePolicy: EvidencePolicy
     /// Seals secrets at rest.
     let key: NodeKey
+    /// Checks the seals of the audit trail.
+    var auditSeal: AuditSeal { AuditSeal(key: key) }
     /// The pause after a first failed login; it doubles with each failure in a row (up to 16×).
     let loginDelay: Duration
     /// Checked against for unknown accounts, so that their refusal takes as long as a real one.

@@ -5,7 +5,9 @@ import GRDB
 
 /// The append-only, tamper-evident audit trail: every login, read, change, approval, return,
 /// export and admin action, with who, unit, node, when, what and from where. Each entry carries
-/// the hash of the one before, so a changed, removed or inserted entry breaks the chain.
+/// the hash of the one before, so a changed, removed or inserted entry breaks the chain, and a seal
+/// (an HMAC of that hash under the node key, see `AuditSeal`), so that the chain cannot be
+/// recomputed by someone who holds the database file without the key file.
 enum AuditTrail {
     /// Appends an entry inside the caller's transaction, so a change and its record land together.
     static func record(_ db: Database, _ actor: Actor, action: String, target: String, detail: String = "") throws {
@@ -20,8 +22,8 @@ enum AuditTrail {
         let at = Date()
         let entry = Entry(seq: seq, at: at, actor: actor, unit: unit, node: node, action: action, target: target, detail: detail, source: source, previousHash: previous)
         try db.execute(
-            sql: "INSERT INTO audit (seq, at, actor, unit, node, action, target, detail, source, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            arguments: [seq, at, actor, unit, node, action, target, detail, source, previous, entry.hash]
+            sql: "INSERT INTO audit (seq, at, actor, unit, node, action, target, detail, source, previous_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, audit_seal(?))",
+            arguments: [seq, at, actor, unit, node, action, target, detail, source, previous, entry.hash, entry.hash]
         )
     }
 
@@ -65,8 +67,9 @@ enum AuditTrail {
         }
     }
 
-    /// Walks the chain; returns nil when it is whole, or the first entry that breaks it.
-    static func verify(_ db: Database) throws -> Break? {
+    /// Walks the chain; returns nil when it is whole, or the first entry that breaks it. With the
+    /// node's `seal`, each entry's seal is checked too.
+    static func verify(_ db: Database, seal: AuditSeal? = nil) throws -> Break? {
         var previous = ""
         var expectedSeq: Int64?
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
@@ -76,6 +79,9 @@ enum AuditTrail {
             if let expected = expectedSeq, entry.seq != expected { return Break(seq: entry.seq, reason: "entry \(expected) is missing") }
             if entry.previousHash != previous { return Break(seq: entry.seq, reason: "it does not follow the entry before it") }
             if entry.hash != stored { return Break(seq: entry.seq, reason: "its content does not match its hash") }
+            if let seal, seal.seal(stored) != row["seal"] as String? {
+                return Break(seq: entry.seq, reason: "its seal does not match the node key")
+            }
             previous = stored
             expectedSeq = entry.seq + 1
         }
@@ -87,6 +93,18 @@ enum AuditTrail {
         let seq: Int64
         let reason: String
         var description: String { "audit entry \(seq) is broken: \(reason)" }
+    }
+
+    /// Seals the entries written before seals existed (migration v8), with the guards lifted for
+    /// the length of the migration's transaction only.
+    static func sealExisting(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER audit_no_update;
+            DROP TRIGGER audit_no_delete;
+            ALTER TABLE audit ADD COLUMN seal TEXT NOT NULL DEFAULT '';
+            UPDATE audit SET seal = audit_seal(hash);
+            """)
+        try db.execute(sql: Schema.v3Triggers)
     }
 
     /// Gives the entries written before the chain existed their hashes (migration v3).

@@ -9,11 +9,14 @@ public struct NodeDatabase: Sendable {
 
     public static func open(path: String) throws -> NodeDatabase {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // The node key seals audit entries (`audit_seal`), so it is there before any connection opens.
+        let seal = AuditSeal(key: try NodeKey.loadOrCreate(path: path + ".key"))
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // FULL: a commit acknowledged to a peer survives a power cut (NORMAL may lose the last ones in WAL mode).
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            db.add(function: seal.sqlFunction)
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try migrator.migrate(pool)
@@ -32,6 +35,9 @@ public struct NodeDatabase: Sendable {
             try db.execute(sql: Schema.v3)
             try AuditTrail.chainExisting(db)
             try db.execute(sql: Schema.v3Triggers)
+        }
+        migrator.registerMigration("v8-audit-seal") { db in
+            try AuditTrail.sealExisting(db)
         }
         return migrator
     }

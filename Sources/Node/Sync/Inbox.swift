@@ -116,6 +116,8 @@ extension LocalNode {
             return try apply(decision, arrivedFrom: direction, db)
         case (.accountChanged, .fromParent):
             return try receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
+        case (.accountRegistered, .fromChild):
+            return try receive(try JSONDecoder.federation.decode(RegisteredAdmin.self, from: message.body), unit: message.unit, db)
         case (.accountProvisioned, .fromParent):
             let account = try JSONDecoder.federation.decode(ProvisionedAccount.self, from: message.body)
             let detail = try receive(account, db)
