@@ -23,6 +23,9 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let accountProvisioned = MessageKind(rawValue: "account.provisioned")
     /// Downward: an account disabled or reset from above; its node ends its sessions.
     public static let accountChanged = MessageKind(rawValue: "account.changed")
+    /// Both ways: a node certificate revoked by an ancestor of its unit (a signed `Revocation`);
+    /// it travels up to the centre and down to every node.
+    public static let pkiRevoked = MessageKind(rawValue: "pki.revoked")
 
     public var description: String { rawValue }
 }

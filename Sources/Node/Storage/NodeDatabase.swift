@@ -33,6 +33,7 @@ public struct NodeDatabase: Sendable {
             try AuditTrail.chainExisting(db)
             try db.execute(sql: Schema.v3Triggers)
         }
+        migrator.registerMigration("v7-pki") { db in try db.execute(sql: PKISchema.v7) }
         return migrator
     }
 }
