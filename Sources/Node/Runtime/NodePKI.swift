@@ -188,6 +188,8 @@ extension LocalNode {
             return Effect(detail: "certificate \(revocation.fingerprint.prefix(16))… already revoked here")
         }
         let relayed = try relay(signed, unit: revocation.unit, arrivedFrom: (message.origin, direction), db)
+        try AuditTrail.record(db, actor: "node:\(revocation.revokedBy)", unit: revocation.revokedBy, action: "pki.revoked", target: revocation.fingerprint,
+                              detail: "unit \(revocation.unit), received from \(message.origin): \(revocation.reason)")
         return Effect(detail: "certificate of \(revocation.unit) revoked by \(revocation.revokedBy)", feed: relayed.feed, outbox: relayed.outbox)
     }
 
