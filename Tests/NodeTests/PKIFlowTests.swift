@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 import X509
+import Auth
 @testable import Node
 
 /// Issue C, node identity: enrolment across three levels, renewal without downtime, revocation
@@ -275,5 +276,50 @@ import X509
         #expect(results.first?.status == .parked)
         #expect(results.first?.detail.contains("not an ancestor") == true, "\(results.first?.detail ?? "")")
         #expect(!laoCai.revocations.contains(saPaFingerprint))
+    }
+
+    /// A province enrolling with the centre makes two keys, its node's and its intermediate CA's,
+    /// and gets both certified by the root; the intermediate then certifies its own communes only.
+    @Test func aProvinceEnrolsWithTheCentreAndGetsItsIntermediate() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        func open(_ name: String) throws -> LocalNode {
+            var logger = Logger(label: "test.\(name)")
+            logger.logLevel = .critical
+            let description = try #require(nodes.deployment.node(named: name))
+            return try LocalNode(node: description, deployment: nodes.deployment, database: try NodeDatabase.open(path: "\(nodes.directory)/\(name).sqlite"),
+                                 credentials: try nodes.credentials(name), passwordCost: 4,
+                                 issuer: try NodeCertificates.issuer(for: description, in: nodes.deployment, folder: nodes.directory + "/certs"), logger: logger)
+        }
+        let centre = try open("centre")
+        let token = try await centre.createEnrolmentToken(for: "LCA", by: Actor(username: "tw.admin", unit: "TW", role: .admin)).token
+        let node = try KeyRequest.make(unitCode: "LCA", nodeName: "lao-cai")
+        let ca = try KeyRequest.make(unitCode: "LCA", nodeName: "lao-cai CA")
+        let answer = try await centre.enrol(EnrolmentRequest(token: token, csr: node.csrPEM, caCsr: ca.csrPEM), from: "127.0.0.1")
+        let intermediate = try CertificateAuthority(certificatePEM: try #require(answer.intermediate), privateKeyPEM: ca.privateKeyPEM)
+        #expect(intermediate.unitCode == "LCA")
+        #expect(intermediate.certificate.issuer == centre.root.subject)
+        await #expect(throws: APIError.self, "a token works once") {
+            _ = try await centre.enrol(EnrolmentRequest(token: token, csr: node.csrPEM), from: "127.0.0.1")
+        }
+
+        let trust = ChainTrust(root: centre.root, tree: nodes.deployment.tree, isRevoked: { _ in false })
+        let saPa = try parseCertificateChain(pem: try intermediate.issueNodeCertificate(NodeCertificateRequest(unitCode: "LCA-SP", nodeName: "sa-pa", dnsNames: ["lca-sp.unit.reportnet"])).certificatePEM)
+        #expect(try await trust.verify(leaf: saPa[0], intermediates: Array(saPa.dropFirst())).unitCode == "LCA-SP")
+        let kinhBac = try parseCertificateChain(pem: try intermediate.issueNodeCertificate(NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac")).certificatePEM)
+        await #expect(throws: PKIError.self, "Lào Cai's new intermediate cannot certify Bắc Ninh's commune") {
+            _ = try await trust.verify(leaf: kinhBac[0], intermediates: Array(kinhBac.dropFirst()))
+        }
+
+        // A province's intermediate issues no CA: a commune cannot get one.
+        let bacNinh = try open("bac-ninh")
+        let communeToken = try await bacNinh.createEnrolmentToken(for: "BNI-KB", by: Actor(username: "bni.admin", unit: "BNI", role: .admin)).token
+        let commune = try KeyRequest.make(unitCode: "BNI-KB", nodeName: "kinh-bac")
+        do {
+            _ = try await bacNinh.enrol(EnrolmentRequest(token: communeToken, csr: commune.csrPEM, caCsr: commune.csrPEM), from: "127.0.0.1")
+            Issue.record("a province issued a CA")
+        } catch let error as APIError {
+            #expect(error.status == .forbidden)
+        }
     }
 }

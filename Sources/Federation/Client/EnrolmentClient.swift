@@ -15,8 +15,11 @@ public enum NodeEnrolment {
     /// - Returns: the issued chain, PEM.
     @discardableResult
     public static func enrol(parentURL: String, token: String, unit: String, nodeName: String, trustRootPEM: String,
-                             certificatePath: String, keyPath: String, dnsNames: [String] = [], ipAddresses: [String] = []) async throws -> String {
+                             certificatePath: String, keyPath: String, dnsNames: [String] = [], ipAddresses: [String] = [],
+                             intermediatePaths: (certificate: String, key: String)? = nil) async throws -> String {
         let request = try KeyRequest.make(unitCode: unit, nodeName: nodeName)
+        // A province also makes its intermediate CA's key here and asks the centre to certify it.
+        let caRequest = try intermediatePaths.map { _ in try KeyRequest.make(unitCode: unit, nodeName: nodeName + " CA") }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(trustRootPEM.utf8)))
         tls.minimumTLSVersion = .tlsv12
@@ -26,7 +29,7 @@ public enum NodeEnrolment {
             var call = HTTPClientRequest(url: parentURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/api/v1/enrol")
             call.method = .POST
             call.headers.add(name: "Content-Type", value: "application/json")
-            call.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(EnrolmentRequest(token: token, csr: request.csrPEM, dnsNames: dnsNames, ipAddresses: ipAddresses))))
+            call.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(EnrolmentRequest(token: token, csr: request.csrPEM, dnsNames: dnsNames, ipAddresses: ipAddresses, caCsr: caRequest?.csrPEM))))
             let response = try await http.execute(call, timeout: .seconds(30))
             let body = Data(buffer: try await response.body.collect(upTo: 1024 * 1024))
             guard response.status == .created else {
@@ -46,6 +49,16 @@ public enum NodeEnrolment {
         let root = try Certificate(pemEncoded: trustRootPEM)
         let identity = try await ChainTrust(root: root, tree: nil, isRevoked: { _ in false }).verify(leaf: chain[0], intermediates: Array(chain.dropFirst()))
         guard identity.unitCode == unit else { throw EnrolmentFailed("the certificate names unit \(identity.unitCode), not \(unit)") }
+        if let caRequest, let intermediatePaths {
+            guard let pem = answer.intermediate, let intermediate = try? Certificate(pemEncoded: pem),
+                  intermediate.publicKey == (try Certificate.PrivateKey(pemEncoded: caRequest.privateKeyPEM)).publicKey,
+                  CertificateAuthority.unit(ofCA: intermediate.subject) == unit else {
+                throw EnrolmentFailed("the parent did not certify this node's intermediate CA")
+            }
+            // Loads as a CA (checks it is one and the key matches) before anything is written.
+            _ = try CertificateAuthority(certificatePEM: pem, privateKeyPEM: caRequest.privateKeyPEM)
+            try CredentialFiles.write(certificatePEM: pem, privateKeyPEM: caRequest.privateKeyPEM, certificatePath: intermediatePaths.certificate, keyPath: intermediatePaths.key)
+        }
         try CredentialFiles.write(certificatePEM: answer.certificate, privateKeyPEM: request.privateKeyPEM, certificatePath: certificatePath, keyPath: keyPath)
         return answer.certificate
     }

@@ -97,16 +97,34 @@ public struct CertificateAuthority: Sendable {
     /// nodes may use (`permittedDNSNames`), enforced by BoringSSL and swift-certificates. The
     /// topology check (`SubtreePolicy`) is the authoritative rule; the constraints are a second fence.
     public func issueIntermediate(unitCode: String, nodeName: String, permittedDNSNames: [String], validityDays: Int = 1825) throws -> CertificateAuthority {
+        let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let certificate = try intermediateCertificate(publicKey: key.publicKey, unitCode: unitCode, nodeName: nodeName,
+                                                      permittedDNSNames: permittedDNSNames, validityDays: validityDays)
+        return try CertificateAuthority(certificate: certificate, privateKey: key)
+    }
+
+    /// Issues a province's intermediate CA for the key in its CSR (made at the province: the CA
+    /// key never leaves it). Returns the intermediate's certificate.
+    public func issueIntermediate(csr: CertificateSigningRequest, unitCode: String, nodeName: String, permittedDNSNames: [String],
+                                  validityDays: Int = 1825) throws -> Certificate {
+        guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
+            throw PKIError.invalidCertificate("the CA's certificate signing request is not signed by its own key")
+        }
+        guard P256.Signing.PublicKey(csr.publicKey) != nil else { throw PKIError.invalidKey("the CA's CSR must hold a P-256 key") }
+        return try intermediateCertificate(publicKey: csr.publicKey, unitCode: unitCode, nodeName: nodeName, permittedDNSNames: permittedDNSNames,
+                                           validityDays: validityDays)
+    }
+
+    private func intermediateCertificate(publicKey: Certificate.PublicKey, unitCode: String, nodeName: String, permittedDNSNames: [String],
+                                         validityDays: Int) throws -> Certificate {
         guard NodeIdentity.isValidUnitCode(unitCode) else {
             throw PKIError.identity("unit code '\(unitCode)' must be non-empty and use only A-Z a-z 0-9 . _ -")
         }
-        let key = P256.Signing.PrivateKey()
-        let privateKey = Certificate.PrivateKey(key)
         let now = Date()
-        let certificate = try Certificate(
+        return try Certificate(
             version: .v3,
             serialNumber: randomSerialNumber(),
-            publicKey: privateKey.publicKey,
+            publicKey: publicKey,
             notValidBefore: now.addingTimeInterval(-3600),
             notValidAfter: now.addingTimeInterval(Double(validityDays) * 86_400),
             issuer: self.certificate.subject,
@@ -123,12 +141,11 @@ public struct CertificateAuthority: Sendable {
                     Critical(NameConstraints(permittedDNSDomains: permittedDNSNames))
                 }
                 SubjectAlternativeNames([.uniformResourceIdentifier(NodeIdentity(unitCode: unitCode).uri)])
-                SubjectKeyIdentifier(hash: privateKey.publicKey)
+                SubjectKeyIdentifier(hash: publicKey)
                 AuthorityKeyIdentifier(keyIdentifier: issuerKeyID)
             },
             issuerPrivateKey: self.privateKey
         )
-        return try CertificateAuthority(certificate: certificate, privateKey: privateKey)
     }
 
     /// An intermediate's subject names its unit as `OU=reportnet-unit:<code>`; the root has none.

@@ -41,12 +41,16 @@ public struct EnrolmentRequest: Codable, Sendable {
     /// Extra names the node is reached by (its unit's own `<unit>.unit.reportnet` is always added).
     public let dnsNames: [String]?
     public let ipAddresses: [String]?
+    /// A province node enrolling with the centre: the CSR of its intermediate CA's key (made at
+    /// the province too), answered with the intermediate certificate.
+    public let caCsr: String?
 
-    public init(token: String, csr: String, dnsNames: [String]? = nil, ipAddresses: [String]? = nil) {
+    public init(token: String, csr: String, dnsNames: [String]? = nil, ipAddresses: [String]? = nil, caCsr: String? = nil) {
         self.token = token
         self.csr = csr
         self.dnsNames = dnsNames
         self.ipAddresses = ipAddresses
+        self.caCsr = caCsr
     }
 }
 
@@ -55,11 +59,14 @@ public struct EnrolmentAnswer: Codable, Sendable {
     public let unit: String
     public let certificate: String
     public let trustRoot: String
+    /// The province's intermediate CA certificate, when one was asked for (`caCsr`).
+    public let intermediate: String?
 
-    public init(unit: String, certificate: String, trustRoot: String) {
+    public init(unit: String, certificate: String, trustRoot: String, intermediate: String? = nil) {
         self.unit = unit
         self.certificate = certificate
         self.trustRoot = trustRoot
+        self.intermediate = intermediate
     }
 }
 

@@ -37,10 +37,20 @@ struct EnrolCommand: AsyncParsableCommand {
     @Option(help: "IP address this node is reached by (repeatable).")
     var ip: [String] = []
 
+    @Option(help: "A province enrolling with the centre: where to write its intermediate CA certificate (its key is made here too).")
+    var caCertificate: String?
+
+    @Option(help: "Where to write the intermediate CA's key (mode 0600).")
+    var caKey: String?
+
     func run() async throws {
         let root = try String(contentsOfFile: trustRoot, encoding: .utf8)
+        guard (caCertificate == nil) == (caKey == nil) else { throw ValidationError("--ca-certificate and --ca-key go together") }
+        let intermediate = caCertificate.flatMap { certificate in caKey.map { (certificate: certificate, key: $0) } }
         try await NodeEnrolment.enrol(parentURL: parent, token: token, unit: unit, nodeName: node, trustRootPEM: root,
-                                      certificatePath: certificate, keyPath: key, dnsNames: dns, ipAddresses: ip)
+                                      certificatePath: certificate, keyPath: key, dnsNames: dns, ipAddresses: ip,
+                                      intermediatePaths: intermediate)
         print("Đã cấp chứng thư / certificate issued: \(certificate) (key: \(key))")
+        if let intermediate { print("Khóa cấp chứng thư trung gian / intermediate CA: \(intermediate.certificate) (key: \(intermediate.key))") }
     }
 }

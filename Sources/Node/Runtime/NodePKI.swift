@@ -44,16 +44,40 @@ extension LocalNode {
             try String.fetchOne(db, sql: "SELECT unit FROM enrolment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", arguments: [digest, Date()])
         }) else { throw refused }
         let issued = try issueChildCertificate(csrPEM: request.csr, unit: childUnit, dnsNames: request.dnsNames ?? [], ipAddresses: request.ipAddresses ?? [])
+        let intermediate = try request.caCsr.map { try issueIntermediate(csrPEM: $0, unit: childUnit) }
         try await database.pool.write { db in
             // Used once: the token is spent in the transaction that records the certificate.
             try db.execute(sql: "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", arguments: [Date(), digest, Date()])
             guard db.changesCount == 1 else { throw refused }
             try record(issued.certificate, unit: childUnit, via: "enrolment", db)
+            if let intermediate { try record(intermediate, unit: childUnit, via: "enrolment", db) }
             try AuditTrail.record(db, actor: "node:\(childUnit)", unit: childUnit, action: "pki.enrolled", target: issued.certificate.fingerprint,
                                   detail: "serial \(issued.certificate.serialNumber)", source: address)
         }
         logger.notice("node enrolled", metadata: ["unit": "\(childUnit)", "fingerprint": "\(issued.certificate.fingerprint)"])
-        return EnrolmentAnswer(unit: childUnit, certificate: issued.chainPEM, trustRoot: identity.credentials.trustRootPEM)
+        return EnrolmentAnswer(unit: childUnit, certificate: issued.chainPEM, trustRoot: identity.credentials.trustRootPEM,
+                               intermediate: try intermediate?.serializeAsPEM().pemString)
+    }
+
+    /// A province enrolling with the centre also gets its intermediate CA, for the key it made.
+    /// Only the root issues CAs, and only to a node that has nodes below it.
+    private func issueIntermediate(csrPEM: String, unit childUnit: String) throws -> X509.Certificate {
+        guard let issuer, issuer.unitCode == nil else {
+            throw APIError.forbidden("Chỉ trung ương cấp khóa cấp chứng thư trung gian", "Only the root (the centre) issues intermediate CAs")
+        }
+        guard let child = deployment.children(of: node).first(where: { $0.unit == childUnit }), NodeCertificates.holdsIntermediate(child, in: deployment) else {
+            throw APIError.invalid("Nút của đơn vị “\(childUnit)” không có nút cấp dưới nên không cần khóa cấp chứng thư", "Unit \(childUnit)'s node has no nodes below it")
+        }
+        let csr: CertificateSigningRequest
+        do { csr = try KeyRequest.parseCSR(pem: csrPEM) } catch {
+            throw APIError.badRequest("Yêu cầu cấp chứng thư trung gian (CSR) không đọc được", "The CA's certificate signing request is not a PEM CSR")
+        }
+        do {
+            return try issuer.issueIntermediate(csr: csr, unitCode: childUnit, nodeName: child.name,
+                                                permittedDNSNames: NodeCertificates.permittedNames(below: child, in: deployment))
+        } catch let error as PKIError {
+            throw APIError.badRequest("Không cấp được chứng thư trung gian: yêu cầu không hợp lệ", error.description)
+        }
     }
 
     /// `POST /federation/v1/renew`: a direct child with a valid certificate asks for a new one.

@@ -59,6 +59,16 @@ public enum NodeCertificates {
         return (names.map { $0.lowercased() }.sorted(), ips.sorted())
     }
 
+    /// The DNS names a province's intermediate may certify (its name constraints): the unit names
+    /// of its subtree and the names of the nodes in it.
+    static func permittedNames(below node: NodeDescription, in deployment: Deployment) -> [String] {
+        var permitted = Set(deployment.tree.subtree(of: node.unit).map { NodeIdentity(unitCode: $0.code).dnsName })
+        for member in deployment.nodes where deployment.tree.isInSubtree(member.unit, of: node.unit) {
+            permitted.formUnion(names(for: member).dnsNames)
+        }
+        return permitted.sorted()
+    }
+
     /// Nodes that get an intermediate CA: those with nodes below them, other than the centre.
     static func holdsIntermediate(_ node: NodeDescription, in deployment: Deployment) -> Bool {
         deployment.parent(of: node) != nil && !deployment.children(of: node).isEmpty
@@ -94,10 +104,7 @@ public enum NodeCertificates {
                 intermediates[node.name] = existing
                 continue
             }
-            let subtree = deployment.nodes.filter { deployment.tree.isInSubtree($0.unit, of: node.unit) }
-            var permitted = Set(deployment.tree.subtree(of: node.unit).map { NodeIdentity(unitCode: $0.code).dnsName })
-            for member in subtree { permitted.formUnion(names(for: member).dnsNames) }
-            let intermediate = try root.issueIntermediate(unitCode: node.unit, nodeName: node.name, permittedDNSNames: permitted.sorted())
+            let intermediate = try root.issueIntermediate(unitCode: node.unit, nodeName: node.name, permittedDNSNames: permittedNames(below: node, in: deployment))
             let files = intermediatePaths(in: folder, node: node.name)
             try CredentialFiles.write(certificatePEM: intermediate.certificatePEM, privateKeyPEM: intermediate.privateKeyPEM, certificatePath: files.certificate, keyPath: files.key)
             intermediates[node.name] = intermediate
