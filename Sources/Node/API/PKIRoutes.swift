@@ -28,10 +28,12 @@ struct PKIRoutes {
         }
     }
 
+    /// The child unit whose node will enrol.
     struct TokenRequest: Decodable {
         let unit: String
     }
 
+    /// Why the certificate is revoked (kept in the signed revocation and the audit trail).
     struct RevocationRequest: Decodable {
         let reason: String
         /// The certificate (PEM), when this node has not seen it.
