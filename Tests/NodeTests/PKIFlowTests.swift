@@ -322,4 +322,38 @@ import Auth
             #expect(error.status == .forbidden)
         }
     }
+
+    /// The rule for revoked keys at the inbox: what arrived before the revocation stays; a report
+    /// signed by the revoked key that arrives after it is parked, whatever date it claims.
+    @Test func aReportSignedByARevokedKeyIsParkedAfterTheRevocation() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let province = try nodes.open("bac-ninh")
+        let centre = try nodes.open("centre")
+        let kinhBacLeaf = try parseCertificateChain(pem: try nodes.credentials("kinh-bac").certificatePEM)[0]
+        let before = try InboxTests().approvedReport(unit: "BNI-KB", signedBy: "kinh-bac", in: nodes)
+        let first = try await province.receive([Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: before)], direction: .fromChild)
+        #expect(first.map(\.status) == [.applied], "\(first.map(\.detail))")
+        let kept = try await province.database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT unit FROM signer_certificates WHERE fingerprint = ?", arguments: [kinhBacLeaf.fingerprint])
+        }
+        #expect(kept == "BNI-KB", "the signer's certificate is kept by fingerprint")
+
+        let revocation = Revocation(fingerprint: kinhBacLeaf.fingerprint, unit: "BNI-KB", revokedBy: "TW", revokedAt: Date(), reason: "khóa bị lộ")
+        let signed = try centre.signer.sign(try JSONEncoder.federation.encode(revocation))
+        let applied = try await province.receive([Envelope(origin: "TW", kind: .pkiRevoked, unit: "BNI-KB", body: try JSONEncoder.federation.encode(signed))],
+                                                 direction: .fromParent)
+        #expect(applied.map(\.status) == [.applied], "\(applied.map(\.detail))")
+        let relayedDown = try await province.database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feed WHERE CAST(envelope AS TEXT) LIKE '%pki.revoked%'")
+        }
+        #expect(relayedDown == 2, "relayed to both commune nodes below")
+
+        let after = try InboxTests().approvedReport(unit: "BNI-KB", signedBy: "kinh-bac", in: nodes, period: .month(2026, 12))
+        let second = try await province.receive([Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: after)], direction: .fromChild)
+        #expect(second.map(\.status) == [.parked])
+        #expect(second.first?.detail.contains("revoked") == true, "\(second.first?.detail ?? "")")
+        let reports = try await province.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports") }
+        #expect(reports == 1, "the report received before the revocation stays")
+    }
 }
