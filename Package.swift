@@ -76,6 +76,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "X509", package: "swift-certificates"),
         ]),
         .executableTarget(name: "reportnet", dependencies: ["Node"]),
         .testTarget(name: "HierarchyTests", dependencies: ["Hierarchy"]),
@@ -95,6 +96,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
         ]),
     ],
     swiftLanguageModes: [.v6]

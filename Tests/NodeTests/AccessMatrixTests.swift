@@ -210,6 +210,23 @@ import Testing
               }),
         Entry("GET /api/v1/sync",
               Case("the node's links", expect: Rule.administersTheNodesUnit) { m, a in try await m.web(a).call(.GET, "/api/v1/sync") }),
+        // Node identity: tokens, enrolment, issued certificates, revocation.
+        Entry("POST /api/v1/enrolment-tokens",
+              Case("hands a child node an enrolment token", expect: Rule.administersTheNodesUnit) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/enrolment-tokens", body: ["unit": "BNI-KB"])
+              }),
+        Entry("POST /api/v1/enrol", public: true,
+              Case("enrols with a token nobody issued", expect: Rule.enrolsOnlyWithAToken) { m, a in
+                  try await m.anonymous.call(.POST, "/api/v1/enrol", body: ["token": "not-a-token", "csr": "-----BEGIN CERTIFICATE REQUEST-----"])
+              }),
+        Entry("GET /api/v1/node-certificates",
+              Case("the certificates the node issued", expect: Rule.administersTheNodesUnit) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/node-certificates")
+              }),
+        Entry("POST /api/v1/node-certificates/{fingerprint}/revoke",
+              Case("revokes a certificate unknown here", expect: Rule.revokesForTheNode) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/node-certificates/\(String(repeating: "0", count: 64))/revoke", body: ["reason": "thử nghiệm"])
+              }),
 
         // One's own account; ending all of one's sessions comes last.
         Entry("POST /api/v1/me/password",
@@ -309,6 +326,14 @@ import Testing
 
         /// The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
         static func administersTheNodesUnit(_ a: Caller) -> Outcome { a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers) ? .ok : .denied }
+
+        /// Enrolment is public: the one-time token is the authority, and an unknown one enrols nothing.
+        static func enrolsOnlyWithAToken(_ a: Caller) -> Outcome { .passes(401, "an unknown enrolment token is refused") }
+
+        /// Revocation is for the admin of the node's unit; a certificate it does not know is not found.
+        static func revokesForTheNode(_ a: Caller) -> Outcome {
+            a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers) ? .passes(404, "no such certificate here") : .denied
+        }
 
         /// Giving the second step of a login: the demo turns MFA on for admins, approvers and data
         /// entry; a viewer (seeded without) has nothing pending.

@@ -6,6 +6,7 @@ import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
 import Synchronization
+import X509
 
 /// The node's side of calls to its parent: pushes batches up and pulls its feed down over one
 /// long-lived mutual-TLS HTTP/2 connection.
@@ -26,7 +27,9 @@ public final class FederationClient: Sendable {
     /// - Parameters:
     ///   - address: where the peer listens, `host:port` or `https://host:port`.
     ///   - peer: the unit whose certificate the peer must present.
-    public init(address: String, peer: NodeIdentity, credentials: NodeCredentials) throws {
+    ///   - trust: when given, the peer's certificate must also pass it (not revoked, issued within
+    ///     its CA's subtree); BoringSSL has already checked the chain to the root.
+    public init(address: String, peer: NodeIdentity, credentials: NodeCredentials, trust: ChainTrust? = nil) throws {
         var text = address
         if text.hasPrefix("https://") { text.removeFirst("https://".count) }
         while text.hasSuffix("/") { text.removeLast() }
@@ -43,9 +46,13 @@ public final class FederationClient: Sendable {
         let mismatch = MismatchRecord()
         let check: @Sendable (any Channel) -> EventLoopFuture<Void> = { channel in
             channel.nioSSL_peerCertificate().map { certificate in
-                let presented = certificate.flatMap { try? NodeIdentity.from(derEncoded: $0.toDERBytes()) }
+                let leaf = certificate.flatMap { try? Certificate(derEncoded: $0.toDERBytes()) }
+                let presented = leaf.flatMap { try? NodeIdentity.from(certificate: $0) }
                 if presented != peer {
                     mismatch.presented.withLock { $0 = .some(presented) }
+                    channel.close(promise: nil)
+                } else if let trust, let leaf, let refusal = trust.refusal(peerLeaf: leaf) {
+                    mismatch.refusal.withLock { $0 = refusal }
                     channel.close(promise: nil)
                 }
             }
@@ -66,6 +73,11 @@ public final class FederationClient: Sendable {
     /// Reads the feed after `cursor`; the parent holds the call up to `wait` seconds when nothing is new.
     public func feed(after cursor: Int64, limit: Int = FeedPage.maximumPage, wait: Int = 0) async throws -> FeedPage {
         try await call(method: .GET, path: "/federation/v1/feed?after=\(cursor)&limit=\(limit)&wait=\(wait)", body: nil, timeout: .seconds(Int64(wait) + 15))
+    }
+
+    /// Asks the parent for a new certificate for this node's new key (renewal before expiry).
+    public func renew(_ request: RenewalRequest) async throws -> RenewalAnswer {
+        try await call(method: .POST, path: "/federation/v1/renew", body: try encoder.encode(request), timeout: .seconds(30))
     }
 
     /// Whether the parent already holds the evidence file with this content hash, complete.
@@ -118,6 +130,7 @@ public final class FederationClient: Sendable {
             return try await http.execute(request, timeout: timeout)
         } catch {
             if let presented = mismatch.presented.withLock({ $0 }) { throw PeerIdentityMismatch(expected: peer, presented: presented) }
+            if let refusal = mismatch.refusal.withLock({ $0 }) { throw PeerCertificateRefused(peer: peer, reason: refusal) }
             throw error
         }
     }
@@ -130,6 +143,15 @@ public final class FederationClient: Sendable {
 /// What a refused peer presented, shared between the connection hook and the requests.
 private final class MismatchRecord: Sendable {
     let presented = Mutex<NodeIdentity??>(nil)
+    let refusal = Mutex<String?>(nil)
+}
+
+/// The parent named the right unit, but its certificate is revoked or came from a CA outside its subtree.
+public struct PeerCertificateRefused: Error, CustomStringConvertible, Sendable {
+    public let peer: NodeIdentity
+    public let reason: String
+
+    public var description: String { "refused the certificate of unit \(peer.unitCode)'s node: \(reason)" }
 }
 
 /// A peer address that is not `host:port` (or `https://host:port`).

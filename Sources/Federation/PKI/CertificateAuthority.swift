@@ -66,8 +66,113 @@ public struct CertificateAuthority: Sendable {
         self.privateKeyPEM = try privateKey.serializeAsPEM().pemString
     }
 
+    /// The unit this CA may issue for (an intermediate names it in its certificate); nil for the root.
+    public var unitCode: String? { Self.unit(ofCA: certificate.subject) }
+
     /// Issues a leaf for a node: fresh P-256 key, identity URI SAN plus DNS/IP SANs, usable as TLS server and client.
+    /// (For the demo and tests; a real node makes its own key and sends a CSR: `issue(csr:for:)`.)
     public func issueNodeCertificate(_ request: NodeCertificateRequest, validityDays: Int = 825) throws -> IssuedCredential {
+        let key = P256.Signing.PrivateKey()
+        let leaf = try issueLeaf(publicKey: Certificate.PublicKey(key.publicKey), request, validityDays: validityDays)
+        return IssuedCredential(certificatePEM: try chainPEM(leaf), privateKeyPEM: key.pemRepresentation)
+    }
+
+    /// Issues a node certificate for the key in a certificate signing request: the key never left
+    /// the node. The CSR must be signed by its key (proof of possession) and hold a P-256 key; what
+    /// the certificate says (unit, names) comes from `request`, never from the CSR.
+    /// Returns the chain PEM: the leaf, then this CA's certificate when it is an intermediate.
+    public func issue(csr: CertificateSigningRequest, for request: NodeCertificateRequest, validityDays: Int = 825) throws -> (certificate: Certificate, chainPEM: String) {
+        guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
+            throw PKIError.invalidCertificate("the certificate signing request is not signed by its own key")
+        }
+        guard P256.Signing.PublicKey(csr.publicKey) != nil else {
+            throw PKIError.invalidKey("the certificate signing request must hold a P-256 key")
+        }
+        let leaf = try issueLeaf(publicKey: csr.publicKey, request, validityDays: validityDays)
+        return (leaf, try chainPEM(leaf))
+    }
+
+    /// Issues an intermediate CA for a unit (a province): it may sign node certificates, not other
+    /// CAs (path length 0), and carries X.509 name constraints listing the DNS names its subtree's
+    /// nodes may use (`permittedDNSNames`), enforced by BoringSSL and swift-certificates. The
+    /// topology check (`SubtreePolicy`) is the authoritative rule; the constraints are a second fence.
+    public func issueIntermediate(unitCode: String, nodeName: String, permittedDNSNames: [String], validityDays: Int = 1825) throws -> CertificateAuthority {
+        let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let certificate = try intermediateCertificate(publicKey: key.publicKey, unitCode: unitCode, nodeName: nodeName,
+                                                      permittedDNSNames: permittedDNSNames, validityDays: validityDays)
+        return try CertificateAuthority(certificate: certificate, privateKey: key)
+    }
+
+    /// Issues a province's intermediate CA for the key in its CSR (made at the province: the CA
+    /// key never leaves it). Returns the intermediate's certificate.
+    public func issueIntermediate(csr: CertificateSigningRequest, unitCode: String, nodeName: String, permittedDNSNames: [String],
+                                  validityDays: Int = 1825) throws -> Certificate {
+        guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
+            throw PKIError.invalidCertificate("the CA's certificate signing request is not signed by its own key")
+        }
+        guard P256.Signing.PublicKey(csr.publicKey) != nil else { throw PKIError.invalidKey("the CA's CSR must hold a P-256 key") }
+        return try intermediateCertificate(publicKey: csr.publicKey, unitCode: unitCode, nodeName: nodeName, permittedDNSNames: permittedDNSNames,
+                                           validityDays: validityDays)
+    }
+
+    private func intermediateCertificate(publicKey: Certificate.PublicKey, unitCode: String, nodeName: String, permittedDNSNames: [String],
+                                         validityDays: Int) throws -> Certificate {
+        guard NodeIdentity.isValidUnitCode(unitCode) else {
+            throw PKIError.identity("unit code '\(unitCode)' must be non-empty and use only A-Z a-z 0-9 . _ -")
+        }
+        let now = Date()
+        return try Certificate(
+            version: .v3,
+            serialNumber: randomSerialNumber(),
+            publicKey: publicKey,
+            notValidBefore: now.addingTimeInterval(-3600),
+            notValidAfter: now.addingTimeInterval(Double(validityDays) * 86_400),
+            issuer: self.certificate.subject,
+            subject: try DistinguishedName {
+                CommonName("ReportNet \(nodeName) CA")
+                OrganizationName("ReportNet")
+                OrganizationalUnitName(Self.unitAttributePrefix + unitCode)
+            },
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                if !permittedDNSNames.isEmpty {
+                    Critical(NameConstraints(permittedDNSDomains: permittedDNSNames))
+                }
+                SubjectAlternativeNames([.uniformResourceIdentifier(NodeIdentity(unitCode: unitCode).uri)])
+                SubjectKeyIdentifier(hash: publicKey)
+                AuthorityKeyIdentifier(keyIdentifier: issuerKeyID)
+            },
+            issuerPrivateKey: self.privateKey
+        )
+    }
+
+    /// An intermediate's subject names its unit as `OU=reportnet-unit:<code>`; the root has none.
+    public static let unitAttributePrefix = "reportnet-unit:"
+
+    /// The unit a CA's subject names, if any (nil: the root).
+    public static func unit(ofCA subject: DistinguishedName) -> String? {
+        for rdn in subject {
+            for attribute in rdn where attribute.type == .RDNAttributeType.organizationalUnitName {
+                let text = String(describing: attribute.value)
+                if text.hasPrefix(unitAttributePrefix) { return String(text.dropFirst(unitAttributePrefix.count)) }
+            }
+        }
+        return nil
+    }
+
+    private var issuerKeyID: ArraySlice<UInt8> {
+        (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier ?? SubjectKeyIdentifier(hash: certificate.publicKey).keyIdentifier
+    }
+
+    private func chainPEM(_ leaf: Certificate) throws -> String {
+        var pem = try leaf.serializeAsPEM().pemString + "\n"
+        if certificate.subject != certificate.issuer { pem += certificatePEM + "\n" }
+        return pem
+    }
+
+    private func issueLeaf(publicKey: Certificate.PublicKey, _ request: NodeCertificateRequest, validityDays: Int) throws -> Certificate {
         let identity = NodeIdentity(unitCode: request.unitCode)
         guard NodeIdentity.isValidUnitCode(request.unitCode) else {
             throw PKIError.identity("unit code '\(request.unitCode)' must be non-empty and use only A-Z a-z 0-9 . _ -")
@@ -75,14 +180,8 @@ public struct CertificateAuthority: Sendable {
         var names: [GeneralName] = [.uniformResourceIdentifier(identity.uri)]
         names += request.dnsNames.map { .dnsName($0) }
         names += try request.ipAddresses.map { .ipAddress(ASN1OctetString(contentBytes: try ipAddressBytes($0)[...])) }
-
-        let key = P256.Signing.PrivateKey()
-        let publicKey = Certificate.PublicKey(key.publicKey)
-        let issuerKeyID =
-            (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier
-            ?? SubjectKeyIdentifier(hash: certificate.publicKey).keyIdentifier
         let now = Date()
-        let leaf = try Certificate(
+        return try Certificate(
             version: .v3,
             serialNumber: randomSerialNumber(),
             publicKey: publicKey,
@@ -104,7 +203,6 @@ public struct CertificateAuthority: Sendable {
             },
             issuerPrivateKey: privateKey
         )
-        return IssuedCredential(certificatePEM: try leaf.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation)
     }
 }
 

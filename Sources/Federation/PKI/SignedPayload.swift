@@ -1,5 +1,6 @@
 @preconcurrency import Crypto
 import Foundation
+import Hierarchy
 import SwiftASN1
 import X509
 
@@ -10,11 +11,15 @@ public struct SignedPayload: Codable, Sendable, Hashable {
     public let signature: Data
     /// The signer's certificate, DER-encoded.
     public let signerCertificate: Data
+    /// The CAs between the signer and the root (a province's intermediate), DER-encoded; absent
+    /// when the root issued the signer (and in messages signed before intermediates existed).
+    public let intermediates: [Data]?
 
-    public init(payload: Data, signature: Data, signerCertificate: Data) {
+    public init(payload: Data, signature: Data, signerCertificate: Data, intermediates: [Data]? = nil) {
         self.payload = payload
         self.signature = signature
         self.signerCertificate = signerCertificate
+        self.intermediates = intermediates
     }
 }
 
@@ -23,9 +28,12 @@ public struct PayloadSigner: Sendable {
     public let identity: NodeIdentity
     private let key: P256.Signing.PrivateKey
     private let certificateDER: Data
+    private let intermediatesDER: [Data]
 
+    /// - Parameter certificatePEM: the node's certificate, followed by its issuing CAs if any.
     public init(certificatePEM: String, privateKeyPEM: String) throws {
-        let certificate = try parseCertificate(pem: certificatePEM)
+        let chain = try parseCertificateChain(pem: certificatePEM)
+        let certificate = chain[0]
         let key = try parseP256Key(pem: privateKeyPEM)
         guard Certificate.PublicKey(key.publicKey) == certificate.publicKey else {
             throw PKIError.invalidKey("the private key does not belong to the signer certificate")
@@ -35,40 +43,51 @@ public struct PayloadSigner: Sendable {
         var serializer = DER.Serializer()
         try serializer.serialize(certificate)
         self.certificateDER = Data(serializer.serializedBytes)
+        self.intermediatesDER = chain.dropFirst().map { Data($0.derBytes) }
     }
 
     public func sign(_ payload: Data) throws -> SignedPayload {
         let signature = try key.signature(for: payload)
-        return SignedPayload(payload: payload, signature: signature.derRepresentation, signerCertificate: certificateDER)
+        return SignedPayload(payload: payload, signature: signature.derRepresentation, signerCertificate: certificateDER,
+                             intermediates: intermediatesDER.isEmpty ? nil : intermediatesDER)
     }
 }
 
-/// Checks, at every level of the tree, that a payload was signed by a node certified by our root.
+/// Checks, at every level of the tree, that a payload was signed by a node certified by our root,
+/// through CAs that stayed in their subtree, with a certificate that is not revoked.
 public struct PayloadVerifier: Sendable {
-    private let root: Certificate
+    private let trust: ChainTrust
 
-    public init(trustedRootPEM: String) throws {
-        self.root = try parseCertificate(pem: trustedRootPEM)
+    public init(trust: ChainTrust) {
+        self.trust = trust
     }
 
-    /// Returns the signer's identity if its certificate chains to the root and the signature matches the payload.
-    public func verify(_ signed: SignedPayload) async throws -> NodeIdentity {
-        let leaf: Certificate
+    /// A verifier with no revocations and no subtree policy beyond the root (tools and tests).
+    public init(trustedRootPEM: String, tree: UnitTree? = nil) throws {
+        let root = try parseCertificate(pem: trustedRootPEM)
+        self.trust = ChainTrust(root: root, tree: tree, isRevoked: { _ in false })
+    }
+
+    /// The signer's certificate, as carried in the payload.
+    public static func signerCertificate(of signed: SignedPayload) throws -> Certificate {
         do {
-            leaf = try Certificate(derEncoded: [UInt8](signed.signerCertificate))
+            return try Certificate(derEncoded: [UInt8](signed.signerCertificate))
         } catch {
             throw PKIError.untrustedSigner("the signer certificate is not a valid DER-encoded X.509 certificate")
         }
+    }
 
-        var verifier = Verifier(rootCertificates: CertificateStore([root])) { RFC5280Policy() }
-        let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore())
-        if case .couldNotValidate(let failures) = result {
-            let reasons = failures.map { "\($0.policyFailureReason)" }
-            let detail = reasons.isEmpty ? "no chain leads to the trusted root" : reasons.joined(separator: "; ")
-            throw PKIError.untrustedSigner("certificate '\(leaf.subject)' is not trusted: \(detail)")
+    /// Returns the signer's identity if its certificate chains to the root (as of `time`: a
+    /// certificate seen valid earlier is checked as of then, so a rotated or expired key still
+    /// verifies what it signed) and the signature matches the payload.
+    public func verify(_ signed: SignedPayload, at time: Date? = nil) async throws -> NodeIdentity {
+        let leaf = try Self.signerCertificate(of: signed)
+        let intermediates = try (signed.intermediates ?? []).map { der in
+            do { return try Certificate(derEncoded: [UInt8](der)) } catch {
+                throw PKIError.untrustedSigner("an intermediate certificate is not valid DER-encoded X.509")
+            }
         }
-
-        let identity = try NodeIdentity.from(certificate: leaf)
+        let identity = try await trust.verify(leaf: leaf, intermediates: intermediates, at: time)
         guard let publicKey = P256.Signing.PublicKey(leaf.publicKey) else {
             throw PKIError.untrustedSigner("the signer certificate of \(identity.unitCode) does not hold a P-256 key")
         }
@@ -90,6 +109,8 @@ public enum PKIError: Error, CustomStringConvertible, Equatable {
     case untrustedSigner(String)
     case badSignature
     case fileWrite(path: String, reason: String)
+    case revoked(String)
+    case outsideSubtree(String)
 
     public var description: String {
         switch self {
@@ -100,6 +121,8 @@ public enum PKIError: Error, CustomStringConvertible, Equatable {
         case .untrustedSigner(let message): "Untrusted signer: \(message)"
         case .badSignature: "Bad signature: the payload does not match its signature (it was altered or signed by another key)"
         case .fileWrite(let path, let reason): "Could not write '\(path)': \(reason)"
+        case .revoked(let message): "Revoked: \(message)"
+        case .outsideSubtree(let message): "Certificate outside its issuer's subtree: \(message)"
         }
     }
 }

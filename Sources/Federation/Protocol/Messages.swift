@@ -26,6 +26,9 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     /// Upward: an admin made where its unit is hosted (a node's first admin), told to the parent
     /// unit so that it can manage it like the admins it appointed.
     public static let accountRegistered = MessageKind(rawValue: "account.registered")
+    /// Both ways: a node certificate revoked by an ancestor of its unit (a signed `Revocation`);
+    /// it travels up to the centre and down to every node.
+    public static let pkiRevoked = MessageKind(rawValue: "pki.revoked")
 
     public var description: String { rawValue }
 }

@@ -24,7 +24,7 @@ struct FederationAPI {
     }
 
     func addRoutes(to router: Router<NodeRequestContext>) {
-        router.add(middleware: PeerIdentity())
+        router.add(middleware: PeerIdentity(revocations: local.revocations))
         router.get("/healthz") { _, _ in local.health(listener: "federation") }
         router.post("/federation/v1/messages") { request, context -> PushResponse in
             let caller = context.peer!
@@ -73,6 +73,24 @@ struct FederationAPI {
             local.logger.info("evidence received", metadata: ["peer": "\(context.peer!)", "sha256": "\(digest)", "bytes": "\(stored.size)"])
             return Response(status: .created)
         }
+        // Renewal before expiry: a direct child, known by its current (valid, unrevoked) certificate, sends a CSR.
+        router.post("/federation/v1/renew") { request, context -> RenewalAnswer in
+            let caller = context.peer!
+            guard authorisation.mayReadFeed(caller: caller) else {
+                throw FederationRefusal(status: .forbidden, error: ProtocolError(error: "forbidden", message: "only a direct child renews its certificate here"))
+            }
+            let renewal: RenewalRequest
+            do {
+                renewal = try JSONDecoder.federation.decode(RenewalRequest.self, from: try await request.body.collect(upTo: 64 * 1024))
+            } catch {
+                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "bad_request", message: "malformed renewal request: \(error)"))
+            }
+            do {
+                return try await local.renew(renewal, for: caller)
+            } catch let error as APIError {
+                throw FederationRefusal(status: error.status, error: ProtocolError(error: error.code, message: error.messageEN))
+            }
+        }
         router.get("/federation/v1/feed") { request, context -> FeedPage in
             let caller = context.peer!
             guard authorisation.mayReadFeed(caller: caller) else {
@@ -94,3 +112,5 @@ struct FederationAPI {
 extension PushResponse: ResponseEncodable {}
 
 extension FeedPage: ResponseEncodable {}
+
+extension EnrolmentAnswer: ResponseEncodable {}

@@ -15,6 +15,10 @@ struct NodeConfiguration: Codable {
     var certificate: String
     var key: String
     var trustRoot: String
+    /// The CA this node issues its children's certificates with (the root at the centre, the
+    /// province's intermediate at a province); optional.
+    var issuerCertificate: String?
+    var issuerKey: String?
     var web: String?
     var federation: String?
     var parentURL: String?
@@ -29,6 +33,8 @@ struct NodeConfiguration: Codable {
     enum CodingKeys: String, CodingKey {
         case node, topology, database, certificate, key, web, federation
         case trustRoot = "trust_root"
+        case issuerCertificate = "issuer_certificate"
+        case issuerKey = "issuer_key"
         case parentURL = "parent_url"
         case passwordCost = "password_cost"
         case pollWait = "poll_wait"
@@ -50,6 +56,8 @@ struct NodeConfiguration: Codable {
         configuration.certificate = resolve(configuration.certificate)
         configuration.key = resolve(configuration.key)
         configuration.trustRoot = resolve(configuration.trustRoot)
+        configuration.issuerCertificate = configuration.issuerCertificate.map(resolve)
+        configuration.issuerKey = configuration.issuerKey.map(resolve)
         return configuration
     }
 
@@ -60,8 +68,14 @@ struct NodeConfiguration: Codable {
         var logger = Logger(label: "reportnet.\(node)")
         logger.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info
         let credentials = try NodeCredentials.load(certificate: certificate, key: key, trustRoot: trustRoot)
+        var issuer: CertificateAuthority?
+        if let issuerCertificate, let issuerKey {
+            issuer = try CertificateAuthority(certificatePEM: try String(contentsOfFile: issuerCertificate, encoding: .utf8),
+                                              privateKeyPEM: try String(contentsOfFile: issuerKey, encoding: .utf8))
+        }
         let local = try LocalNode(node: description, deployment: deployment, database: try NodeDatabase.open(path: database),
-                                  credentials: credentials, passwordCost: passwordCost ?? 12, evidencePolicy: try evidencePolicy(), logger: logger)
+                                  credentials: credentials, passwordCost: passwordCost ?? 12, evidencePolicy: try evidencePolicy(),
+                                  credentialFiles: (certificate, key), issuer: issuer, logger: logger)
         return (local, credentials)
     }
 }

@@ -57,6 +57,8 @@ public struct DemoFederation: Sendable {
         public var passwordCost: UInt8 = 10
         public var logLevel: Logger.Level = .warning
         public var loginDelay: Duration = .milliseconds(250)
+        /// Nodes not to run (tests enrol and start one themselves).
+        public var skipNodes: Set<String> = []
 
         public init(directory: String) {
             self.directory = directory
@@ -85,7 +87,7 @@ public struct DemoFederation: Sendable {
         let addresses = self.addresses
         var servers: [NodeServer] = []
         var accounts: [DemoAccount] = []
-        for node in deployment.nodes {
+        for node in deployment.nodes where !options.skipNodes.contains(node.name) {
             var logger = Logger(label: "reportnet.\(node.name)")
             logger.logLevel = options.logLevel
             logger[metadataKey: "node"] = "\(node.name)"
@@ -93,7 +95,8 @@ public struct DemoFederation: Sendable {
             let credentials = try NodeCredentials.load(certificate: files.certificate, key: files.key, trustRoot: NodeCertificates.caPaths(in: "\(directory)/certs").certificate)
             let database = try NodeDatabase.open(path: Self.databasePath(in: directory, node: node.name))
             let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials, passwordCost: options.passwordCost,
-                                      loginDelay: options.loginDelay, logger: logger)
+                                      loginDelay: options.loginDelay, credentialFiles: files,
+                                      issuer: try NodeCertificates.issuer(for: node, in: deployment, folder: "\(directory)/certs"), logger: logger)
             for unit in node.hosts {
                 for role in [Role.admin, .approver, .dataEntry] {
                     let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
@@ -141,7 +144,7 @@ public struct DemoFederation: Sendable {
     /// Waits until every listener is bound, then describes the running federation.
     public func manifest() async throws -> DemoManifest {
         var nodes: [DemoManifest.Node] = []
-        for node in deployment.nodes {
+        for node in deployment.nodes where !options.skipNodes.contains(node.name) {
             let web = try await addresses.port(node: node.name, listener: "web")
             let federation = try await addresses.port(node: node.name, listener: "federation")
             let files = NodeCertificates.paths(in: certificateFolder, node: node.name)

@@ -5,14 +5,24 @@ import GRDB
 import Hierarchy
 import Logging
 import NIOPosix
+import X509
 
 /// Everything a running node knows about itself, shared by its two listeners and its sync loop.
 public struct LocalNode: Sendable {
     public let node: NodeDescription
     public let deployment: Deployment
     public let database: NodeDatabase
-    let signer: PayloadSigner
-    let verifier: PayloadVerifier
+    /// The node's certificate and key, swapped in place on renewal.
+    let identity: NodeTLSIdentity
+    /// Revoked certificates, checked on every handshake, request and signature.
+    let revocations = RevocationList()
+    /// The CA this node issues its children's certificates with: the root at the centre, the
+    /// province's intermediate at a province; nil where the node issues none.
+    let issuer: CertificateAuthority?
+    /// The federation's root certificate.
+    let root: X509.Certificate
+    /// Wakes the sync loop's renewal task (renew now rather than when the certificate ages).
+    let renewalSignal = ChangeSignal()
     let hasher: PasswordHasher
     /// Evidence files, next to the database.
     let evidence: EvidenceStore
@@ -32,7 +42,8 @@ public struct LocalNode: Sendable {
     let logger: Logger
 
     public init(node: NodeDescription, deployment: Deployment, database: NodeDatabase, credentials: NodeCredentials, passwordCost: UInt8 = 12,
-                evidencePolicy: EvidencePolicy = EvidencePolicy(), loginDelay: Duration = .milliseconds(250), logger: Logger) throws {
+                evidencePolicy: EvidencePolicy = EvidencePolicy(), loginDelay: Duration = .milliseconds(250),
+                credentialFiles: (certificate: String, key: String)? = nil, issuer: CertificateAuthority? = nil, logger: Logger) throws {
         self.loginDelay = loginDelay
         self.evidence = EvidenceStore(root: database.path + ".evidence")
         self.evidencePolicy = evidencePolicy
@@ -43,8 +54,12 @@ public struct LocalNode: Sendable {
         self.node = node
         self.deployment = deployment
         self.database = database
-        self.signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
-        self.verifier = try PayloadVerifier(trustedRootPEM: credentials.trustRootPEM)
+        self.identity = try NodeTLSIdentity(credentials, files: credentialFiles)
+        self.issuer = issuer
+        self.root = try X509.Certificate(pemEncoded: credentials.trustRootPEM)
+        let revoked = try database.pool.read { db in try String.fetchAll(db, sql: "SELECT fingerprint FROM revoked_certificates") }
+        revocations.add(revoked)
+        let signer = identity.current.signer
         guard signer.identity.unitCode == node.unit else {
             throw ConfigurationError("certificate names unit '\(signer.identity.unitCode)' but node '\(node.name)' is unit '\(node.unit)'")
         }
@@ -54,6 +69,14 @@ public struct LocalNode: Sendable {
     }
 
     var unit: String { node.unit }
+    /// Signs with the current certificate's key.
+    var signer: PayloadSigner { identity.current.signer }
+    /// How this node judges any certificate chain it meets.
+    var trust: ChainTrust {
+        let revocations = self.revocations
+        return ChainTrust(root: root, tree: tree, isRevoked: { revocations.contains($0) })
+    }
+    var verifier: PayloadVerifier { PayloadVerifier(trust: trust) }
     var tree: UnitTree { deployment.tree }
     var parent: NodeDescription? { deployment.parent(of: node) }
 

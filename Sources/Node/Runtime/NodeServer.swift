@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdHTTP2
 import Logging
 import NIOCore
+import NIOSSL
+import X509
 import ServiceLifecycle
 
 /// One running node: the web listener for people, the federation listener for nodes (both TLS,
@@ -25,23 +27,47 @@ public struct NodeServer: Sendable {
         http2.maxAgeTimeout = nil
         let webApp = Application(
             router: Self.webRouter(local),
-            server: try .http2Upgrade(tlsConfiguration: credentials.webServerTLS(), configuration: http2),
+            server: try .http2Upgrade(tlsConfiguration: Self.current(credentials.webServerTLS(), local), configuration: http2),
             configuration: .init(address: .hostname(web.host, port: web.port), serverName: nil),
             onServerRunning: { channel in await onListening("web", channel.localAddress?.port ?? web.port) },
             logger: local.logger
         )
         let federationApp = Application(
             router: Self.federationRouter(local),
-            server: try .http2Upgrade(tlsConfiguration: credentials.federationServerTLS(), configuration: http2),
+            server: try .http2Upgrade(tlsChannelConfiguration: Self.federationTLS(credentials, local), configuration: http2),
             configuration: .init(address: .hostname(federation.host, port: federation.port), serverName: nil),
             onServerRunning: { channel in await onListening("federation", channel.localAddress?.port ?? federation.port) },
             logger: local.logger
         )
         var services: [any Service] = [webApp, federationApp, EvidenceSweeper(local: local)]
         if let parentURL, local.parent != nil {
-            services.append(SyncLoop(local: local, parentURL: parentURL, credentials: credentials, pollWait: pollWait))
+            services.append(SyncLoop(local: local, parentURL: parentURL, pollWait: pollWait))
         }
         self.services = services
+    }
+
+    /// Every new handshake presents the node's current certificate (renewal needs no restart:
+    /// NIOSSL's context is fixed per listener, but its certificate callback runs per handshake).
+    static func current(_ tls: TLSConfiguration, _ local: LocalNode) -> TLSConfiguration {
+        var tls = tls
+        tls.sslContextCallback = local.identity.contextCallback
+        return tls
+    }
+
+    /// The federation listener verifies a caller's chain itself (BoringSSL's check replaced by
+    /// `ChainTrust`): to the root, every CA within its subtree, nothing revoked.
+    static func federationTLS(_ credentials: NodeCredentials, _ local: LocalNode) throws -> TLSChannelConfiguration {
+        TLSChannelConfiguration(tlsConfiguration: current(try credentials.federationServerTLS(), local)) { presented in
+            do {
+                let chain = try presented.map { try X509.Certificate(derEncoded: try $0.toDERBytes()) }
+                guard let leaf = chain.first else { return .failed }
+                _ = try await local.trust.verify(leaf: leaf, intermediates: Array(chain.dropFirst()))
+                return .certificateVerified
+            } catch {
+                local.logger.warning("refused a caller's certificate", metadata: ["reason": "\(error)"])
+                return .failed
+            }
+        }
     }
 
     static func webRouter(_ local: LocalNode) -> Router<NodeRequestContext> {

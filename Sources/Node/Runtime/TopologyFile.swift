@@ -27,9 +27,12 @@ public enum TopologyFile {
     }
 }
 
-/// Makes the private root CA and one certificate per node of a topology.
+/// Makes the federation's certificates for a topology, following the tree: the root CA (held by
+/// the centre) certifies the centre's and each province's node, and an intermediate CA for each
+/// province node; a province's intermediate certifies the nodes below it (communes), and only
+/// those (its name constraints list their names; every node checks the subtree rule).
 public enum NodeCertificates {
-    /// Where a node's files live under a certificate folder.
+    /// Where a node's files live under a certificate folder (the certificate file holds the chain).
     public static func paths(in folder: String, node: String) -> (certificate: String, key: String) {
         ("\(folder)/\(node).pem", "\(folder)/\(node).key.pem")
     }
@@ -38,31 +41,81 @@ public enum NodeCertificates {
         ("\(folder)/ca.pem", "\(folder)/ca.key.pem")
     }
 
-    /// Issues what is missing: the CA if absent (else reuses it), and each node's certificate.
+    /// A province node's intermediate CA.
+    public static func intermediatePaths(in folder: String, node: String) -> (certificate: String, key: String) {
+        ("\(folder)/\(node).ca.pem", "\(folder)/\(node).ca.key.pem")
+    }
+
+    /// The names a node's certificate carries: its unit's `<unit>.unit.reportnet` (the one peers
+    /// verify), its listen host names and `localhost`; IP addresses, with 127.0.0.1 for people on this machine.
+    public static func names(for node: NodeDescription) -> (dnsNames: [String], ipAddresses: [String]) {
+        let addresses = [node.web, node.federation].compactMap(ListenAddress.init)
+        var ips = Set(addresses.filter(\.isIPAddress).map(\.host))
+        var names = Set(addresses.filter { !$0.isIPAddress }.map(\.host)).union(node.dnsNames)
+        names.insert(NodeIdentity(unitCode: node.unit).dnsName)
+        names.insert("localhost")
+        ips.remove("0.0.0.0")
+        ips.insert("127.0.0.1")
+        return (names.map { $0.lowercased() }.sorted(), ips.sorted())
+    }
+
+    /// The DNS names a province's intermediate may certify (its name constraints): the unit names
+    /// of its subtree and the names of the nodes in it.
+    static func permittedNames(below node: NodeDescription, in deployment: Deployment) -> [String] {
+        var permitted = Set(deployment.tree.subtree(of: node.unit).map { NodeIdentity(unitCode: $0.code).dnsName })
+        for member in deployment.nodes where deployment.tree.isInSubtree(member.unit, of: node.unit) {
+            permitted.formUnion(names(for: member).dnsNames)
+        }
+        return permitted.sorted()
+    }
+
+    /// Nodes that get an intermediate CA: those with nodes below them, other than the centre.
+    static func holdsIntermediate(_ node: NodeDescription, in deployment: Deployment) -> Bool {
+        deployment.parent(of: node) != nil && !deployment.children(of: node).isEmpty
+    }
+
+    /// The CA `node` issues its children's certificates with, from the folder: the root at the
+    /// centre, the intermediate at a province; nil when the folder holds none for it.
+    public static func issuer(for node: NodeDescription, in deployment: Deployment, folder: String) throws -> CertificateAuthority? {
+        let files = deployment.parent(of: node) == nil ? caPaths(in: folder) : intermediatePaths(in: folder, node: node.name)
+        guard FileManager.default.fileExists(atPath: files.certificate), FileManager.default.fileExists(atPath: files.key) else { return nil }
+        return try CertificateAuthority(certificatePEM: try String(contentsOfFile: files.certificate, encoding: .utf8),
+                                        privateKeyPEM: try String(contentsOfFile: files.key, encoding: .utf8))
+    }
+
+    /// Issues what is missing: the root if absent (else reuses it), each province's intermediate,
+    /// and each node's certificate (from its parent's CA: the root for the centre and the
+    /// provinces, the province's intermediate below). `reissue` replaces node certificates.
     @discardableResult
     public static func issue(for deployment: Deployment, into folder: String, reissue: Bool = false) throws -> [String] {
         let ca = caPaths(in: folder)
-        let authority: CertificateAuthority
+        let root: CertificateAuthority
         if FileManager.default.fileExists(atPath: ca.certificate), FileManager.default.fileExists(atPath: ca.key) {
-            authority = try CertificateAuthority(certificatePEM: try String(contentsOfFile: ca.certificate, encoding: .utf8),
-                                                 privateKeyPEM: try String(contentsOfFile: ca.key, encoding: .utf8))
+            root = try CertificateAuthority(certificatePEM: try String(contentsOfFile: ca.certificate, encoding: .utf8),
+                                            privateKeyPEM: try String(contentsOfFile: ca.key, encoding: .utf8))
         } else {
-            authority = try CertificateAuthority.makeRoot(commonName: "ReportNet \(deployment.name) root CA")
-            try CredentialFiles.write(certificatePEM: authority.certificatePEM, privateKeyPEM: authority.privateKeyPEM, certificatePath: ca.certificate, keyPath: ca.key)
+            root = try CertificateAuthority.makeRoot(commonName: "ReportNet \(deployment.name) root CA")
+            try CredentialFiles.write(certificatePEM: root.certificatePEM, privateKeyPEM: root.privateKeyPEM, certificatePath: ca.certificate, keyPath: ca.key)
         }
         var written: [String] = []
+        var intermediates: [String: CertificateAuthority] = [:]
+        for node in deployment.nodes where holdsIntermediate(node, in: deployment) {
+            if let existing = try issuer(for: node, in: deployment, folder: folder) {
+                intermediates[node.name] = existing
+                continue
+            }
+            let intermediate = try root.issueIntermediate(unitCode: node.unit, nodeName: node.name, permittedDNSNames: permittedNames(below: node, in: deployment))
+            let files = intermediatePaths(in: folder, node: node.name)
+            try CredentialFiles.write(certificatePEM: intermediate.certificatePEM, privateKeyPEM: intermediate.privateKeyPEM, certificatePath: files.certificate, keyPath: files.key)
+            intermediates[node.name] = intermediate
+            written.append(files.certificate)
+        }
         for node in deployment.nodes {
             let files = paths(in: folder, node: node.name)
             if !reissue && FileManager.default.fileExists(atPath: files.certificate) && FileManager.default.fileExists(atPath: files.key) { continue }
-            let addresses = [node.web, node.federation].compactMap(ListenAddress.init)
-            var ips = Set(addresses.filter(\.isIPAddress).map(\.host))
-            var names = Set(addresses.filter { !$0.isIPAddress }.map(\.host)).union(node.dnsNames)
-            // The unit's name is the one peers verify; localhost and 127.0.0.1 serve people on this machine.
-            names.insert(NodeIdentity(unitCode: node.unit).dnsName)
-            names.insert("localhost")
-            if ips.contains("0.0.0.0") { ips.remove("0.0.0.0") }
-            ips.insert("127.0.0.1")
-            let credential = try authority.issueNodeCertificate(NodeCertificateRequest(unitCode: node.unit, nodeName: node.name, dnsNames: names.sorted(), ipAddresses: ips.sorted()))
+            let authority = deployment.parent(of: node).flatMap { intermediates[$0.name] } ?? root
+            let (dnsNames, ipAddresses) = names(for: node)
+            let credential = try authority.issueNodeCertificate(NodeCertificateRequest(unitCode: node.unit, nodeName: node.name, dnsNames: dnsNames, ipAddresses: ipAddresses))
             try CredentialFiles.write(certificatePEM: credential.certificatePEM, privateKeyPEM: credential.privateKeyPEM, certificatePath: files.certificate, keyPath: files.key)
             written.append(files.certificate)
         }

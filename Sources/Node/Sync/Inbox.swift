@@ -25,10 +25,10 @@ extension LocalNode {
             }.map(\.id))
         }
         var verified: [String: Result<NodeIdentity, any Error>] = [:]
-        for message in messages where message.kind == .reportApproved && !seen.contains(message.id) {
+        for message in messages where [.reportApproved, .pkiRevoked].contains(message.kind) && !seen.contains(message.id) {
             do {
                 let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
-                verified[message.id] = .success(try await verifier.verify(signed))
+                verified[message.id] = .success(try await verifySignature(signed))
             } catch {
                 verified[message.id] = .failure(error)
             }
@@ -114,6 +114,9 @@ extension LocalNode {
                 guard !deployment.node(node, speaksFor: returner) else { throw Refusal("a parent may not speak for unit \(returner), which is hosted here or below") }
             }
             return try apply(decision, arrivedFrom: direction, db)
+        case (.pkiRevoked, _):
+            guard let signer else { throw Refusal("missing signature") }
+            return try receiveRevocation(message, signer: try signer.get(), direction: direction, db)
         case (.accountChanged, .fromParent):
             return try receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
         case (.accountRegistered, .fromChild):
@@ -142,6 +145,7 @@ extension LocalNode {
             throw Refusal("form owner \(report.formOwner) is neither hosted here nor above this node")
         }
         try check(report, db, assignmentRequired: keepHere)
+        try rememberSigner(signed.signerCertificate, unit: signer.unitCode, db)
         try requireEvidence(of: report)
         if let existing = try ReportRecord.fetchOne(db, key: report.reportId) {
             guard existing.unit == report.unit, existing.formOwner == report.formOwner, existing.formCode == report.formCode, existing.period == report.period.description else {

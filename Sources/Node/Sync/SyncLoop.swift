@@ -10,37 +10,68 @@ struct SyncLoop: Service {
     let local: LocalNode
     /// The parent's federation URL; awaited, because in tests the parent picks its port at start.
     let parentURL: @Sendable () async throws -> String
-    let credentials: NodeCredentials
     /// Seconds the parent may hold a feed request open.
     let pollWait: Int
     let batchSize = 100
     private let link = PeerLink()
 
-    init(local: LocalNode, parentURL: @escaping @Sendable () async throws -> String, credentials: NodeCredentials, pollWait: Int) {
+    init(local: LocalNode, parentURL: @escaping @Sendable () async throws -> String, pollWait: Int) {
         self.local = local
         self.parentURL = parentURL
-        self.credentials = credentials
         // At least a second: with no wait at all the pull loop would spin against the parent.
         self.pollWait = min(max(pollWait, 1), 30)
     }
 
     func run() async throws {
         guard let parent = local.parent else { return }
-        let client = try FederationClient(address: try await parentURL(), peer: NodeIdentity(unitCode: parent.unit), credentials: credentials)
+        let clients = ParentClients(local: local, address: try await parentURL(), parent: NodeIdentity(unitCode: parent.unit))
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await pull(from: parent.unit, client) }
-                group.addTask { await push(to: parent.unit, client) }
+                group.addTask { await pull(from: parent.unit, clients) }
+                group.addTask { await push(to: parent.unit, clients) }
+                group.addTask { await renew(with: clients) }
             }
         }
-        try await client.shutdown()
+        await clients.shutdown()
     }
 
-    private func pull(from parent: String, _ client: FederationClient) async {
+    /// Renews the node's certificate when two thirds of its life have passed (or when asked),
+    /// retrying every minute while the parent cannot be reached.
+    private func renew(with clients: ParentClients) async {
+        while !Task.isCancelled {
+            let generation = local.renewalSignal.generation
+            var wait = Duration.seconds(3600)
+            if let leaf = try? parseCertificateChain(pem: local.identity.credentials.certificatePEM).first {
+                let lifetime = leaf.notValidAfter.timeIntervalSince(leaf.notValidBefore)
+                let due = leaf.notValidAfter.addingTimeInterval(-lifetime / 3).timeIntervalSinceNow
+                if due <= 0 {
+                    do {
+                        try await local.renewOwnCertificate(using: try clients.current())
+                        continue
+                    } catch {
+                        if Task.isCancelled { break }
+                        local.logger.warning("certificate renewal failed; retrying", metadata: ["error": "\(error)"])
+                        wait = .seconds(60)
+                    }
+                } else {
+                    wait = .seconds(min(due, 3600))
+                }
+            }
+            await local.renewalSignal.wait(since: generation, timeout: wait)
+            if local.renewalSignal.generation != generation {
+                do { try await local.renewOwnCertificate(using: try clients.current()) } catch {
+                    local.logger.warning("certificate renewal failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    private func pull(from parent: String, _ clients: ParentClients) async {
         var logger = local.logger
         logger[metadataKey: "peer"] = "\(parent)"
         while !Task.isCancelled {
             do {
+                let client = try clients.current()
                 let cursor = try await local.cursor(of: parent)
                 let page = try await client.feed(after: cursor, wait: pollWait)
                 if page.entries.isEmpty {
@@ -60,12 +91,13 @@ struct SyncLoop: Service {
         }
     }
 
-    private func push(to parent: String, _ client: FederationClient) async {
+    private func push(to parent: String, _ clients: ParentClients) async {
         var logger = local.logger
         logger[metadataKey: "peer"] = "\(parent)"
         while !Task.isCancelled {
             let generation = local.outboxSignal.generation
             do {
+                let client = try clients.current()
                 let pending = try await local.pendingOutbox(limit: batchSize)
                 if pending.isEmpty {
                     await local.outboxSignal.wait(since: generation, timeout: .seconds(30))
@@ -104,6 +136,60 @@ struct SyncLoop: Service {
         logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
         await local.touchPeer(peer, error: "\(what): \(error)")
         await link.pause(delay, since: generation)
+    }
+}
+
+/// The client toward the parent, rebuilt when the node's certificate is renewed or a revocation
+/// arrives: new calls then open new connections, which present the new certificate and check the
+/// parent's against the new list. A call already running finishes on the old client; old clients
+/// are shut down a while later (after the longest call) or when the loop stops.
+final class ParentClients: Sendable {
+    private struct State {
+        var client: FederationClient?
+        var identityGeneration: UInt64 = 0
+        var revocationGeneration: UInt64 = 0
+        var retired: [(client: FederationClient, at: ContinuousClock.Instant)] = []
+    }
+
+    private let local: LocalNode
+    private let address: String
+    private let parent: NodeIdentity
+    private let state = Mutex(State())
+    static let retirement = Duration.seconds(120)
+
+    init(local: LocalNode, address: String, parent: NodeIdentity) {
+        self.local = local
+        self.address = address
+        self.parent = parent
+    }
+
+    func current() throws -> FederationClient {
+        let identity = local.identity.current
+        let revocations = local.revocations.generation
+        let (client, expired) = try state.withLock { state -> (FederationClient, [FederationClient]) in
+            if let client = state.client, state.identityGeneration == identity.generation, state.revocationGeneration == revocations {
+                return (client, [])
+            }
+            let new = try FederationClient(address: address, peer: parent, credentials: identity.credentials, trust: local.trust)
+            let now = ContinuousClock.now
+            if let old = state.client { state.retired.append((old, now)) }
+            let expired = state.retired.filter { now - $0.at > Self.retirement }.map(\.client)
+            state.retired.removeAll { now - $0.at > Self.retirement }
+            state.client = new
+            state.identityGeneration = identity.generation
+            state.revocationGeneration = revocations
+            return (new, expired)
+        }
+        for old in expired { Task { try? await old.shutdown() } }
+        return client
+    }
+
+    func shutdown() async {
+        let all = state.withLock { state -> [FederationClient] in
+            defer { state.client = nil; state.retired = [] }
+            return (state.client.map { [$0] } ?? []) + state.retired.map(\.client)
+        }
+        for client in all { try? await client.shutdown() }
     }
 }
 

@@ -18,7 +18,8 @@ struct TestFederation {
     let sessions = SessionCache()
 
     /// Starts every node, runs `body`, then shuts the nodes down gracefully.
-    static func run(_ body: (TestFederation) async throws -> Void) async throws {
+    /// - Parameter skip: nodes not to start (a test enrols and starts one itself).
+    static func run(skip: Set<String> = [], _ body: (TestFederation) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var options = DemoFederation.Options(directory: directory)
@@ -27,6 +28,7 @@ struct TestFederation {
         options.passwordCost = 4
         options.logLevel = .error
         options.loginDelay = .milliseconds(5)
+        options.skipNodes = skip
         let federation = try await DemoFederation(deployment: try TopologyFile.demo, options: options)
         let group = federation.serviceGroup()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
