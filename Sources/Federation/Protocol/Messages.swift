@@ -23,6 +23,12 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let accountProvisioned = MessageKind(rawValue: "account.provisioned")
     /// Downward: an account disabled or reset from above; its node ends its sessions.
     public static let accountChanged = MessageKind(rawValue: "account.changed")
+    /// Downward: a unit added to or withdrawn from an assignment's expected units.
+    public static let assignmentAmended = MessageKind(rawValue: "assignment.amended")
+    /// Upward: a unit's congress date, relayed to the centre; the higher per-unit sequence wins.
+    public static let congressScheduled = MessageKind(rawValue: "congress.scheduled")
+    /// Upward: figures a unit reports about itself, for the unit directly above it that scores it.
+    public static let indicatorsReported = MessageKind(rawValue: "indicators.reported")
 
     public var description: String { rawValue }
 }
