@@ -158,6 +158,10 @@ import Testing
               Case("the scores of the units it scores", expect: Rule.everyone, check: Check.scoredUnits) { m, a in
                   try await m.web(a).call(.GET, "/api/v1/scores?month=2026-10")
               }),
+        Entry("GET /api/v1/scores/export",
+              Case("downloads the scores of the units it scores", expect: Rule.everyone) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/scores/export?month=2026-10&format=csv")
+              }),
         Entry("POST /api/v1/scores/{month}/publish",
               Case("publishes its unit's ranking", expect: Rule.publishesRanking) { m, a in
                   try await m.web(a).call(.POST, "/api/v1/scores/2026-10/publish")

@@ -69,6 +69,9 @@ import Testing
             #expect(bni["change"] as? Int == 1, "second in September, first in October")
             let lca = Self.row(table.json, "LCA")
             #expect(lca["change"] as? Int == -1 && (lca["missing"] as? [String])?.contains("meetingsHeld") == true)
+            let exported = try await approver.call(.GET, "/api/v1/scores/export?month=2026-10&format=csv")
+            #expect(exported.status == 200 && exported.text.contains("Tỉnh Bắc Ninh") && exported.text.contains("13.5"), "\(exported.text)")
+            #expect(try await approver.call(.GET, "/api/v1/scores/export?month=2026-10&format=pdf").status == 400)
             let values = try await approver.call(.GET, "/api/v1/indicators?month=2026-10")
             #expect(values.items.count == 20 && values.items.allSatisfy { ["BNI", "LCA"].contains($0["unit"] as? String) })
             let audited = try await f.local("centre").database.pool.read { db in

@@ -57,6 +57,11 @@ struct ScoringRoutes {
         api.get("/scores") { request, context -> ScoreTable in
             try await local.scoreTable(month: try Self.month(request), for: try context.actor())
         }
+        api.get("/scores/export") { request, context -> Response in
+            let actor = try context.actor()
+            let format = try ExportFormat(query: request.uri.queryParameters["format"])
+            return try await local.exportScores(month: try Self.month(request), format: format, for: actor).response
+        }
         api.post("/scores/{month}/publish") { _, context -> EditedResponse<PublicRanking> in
             let actor = try context.actor()
             guard let month = ScoreMonth(try context.parameters.require("month")) else { throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month") }

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Hierarchy
 import Scoring
+import Spreadsheet
 
 /// Where A1–A3's task figures come from. Until the tasks module is plugged in
 /// (`LocalNode.taskFigures`), they are the imported indicator values `tasksDue`,
@@ -200,6 +201,28 @@ extension LocalNode {
     private func scoreBoardIfAny(units: [String], month: ScoreMonth, _ db: Database) throws -> ScoreBoard? {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM indicator_values WHERE month = ? LIMIT 1", arguments: [month.description]) == true else { return nil }
         return try scoreBoard(units: units, month: month, db)
+    }
+
+    /// The month's scores as a spreadsheet: rank, change, total, class and every component's
+    /// points (audited as an export).
+    func exportScores(month: ScoreMonth, format: ExportFormat, for actor: Actor) async throws -> Download {
+        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        let table = try await database.pool.write { db in
+            let table = try scoreTable(scorer: actor.unit, month: month, db)
+            try AuditTrail.record(db, actor, action: "scores.export", target: "\(actor.unit)/\(month)", detail: format.rawValue)
+            return table
+        }
+        let codes = table.rows.first?.components.map(\.code) ?? []
+        var rows: [[Cell]] = [
+            [.text("Kết quả chấm điểm tháng \(month.month)/\(month.year) — \(tree[actor.unit]?.name ?? actor.unit)")],
+            [.text("Hạng"), .text("Thay đổi"), .text("Đơn vị"), .text("Mã"), .text("Tổng điểm"), .text("Xếp loại")] + codes.map(Cell.text),
+        ]
+        for row in table.rows {
+            rows.append([.number(Double(row.rank)), row.change.map { Cell.number(Double($0)) } ?? Cell.empty, .text(row.name), .text(row.unit),
+                         .number(Double(row.total)), .text(row.gradeName)] + row.components.map { Cell.number(($0.points * 100).rounded() / 100) })
+        }
+        let sheet = Sheet(name: "Xếp hạng", rows: rows, headerRows: 2, columnWidths: [8, 10, 28, 10, 10, 20] + codes.map { _ in 8 })
+        return try format.download(Workbook(sheets: [sheet]), named: "xep-hang-\(actor.unit)-\(month)")
     }
 
     /// Publishes the month's ranking of the actor's unit: from now on the public endpoint shows
