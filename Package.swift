@@ -60,7 +60,7 @@ let package = Package(
         ]),
         // The server a person runs: storage, API, commands.
         .target(name: "Node", dependencies: [
-            "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode",
+            "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode", "Scoring",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -25,6 +25,9 @@ import Testing
     /// The unit that owns the forms the subjects fill.
     static let formOwner = "TW"
 
+    /// The demo tree, for rules that depend on a caller's place in it.
+    static let tree = (try! TopologyFile.demo).tree
+
     static let commune = Subject(unit: "BNI-TD", parent: "BNI", sibling: "BNI-YP", child: nil)
     static let province = Subject(unit: "BNI", parent: "TW", sibling: "LCA", child: "BNI-TD")
 
@@ -114,6 +117,70 @@ import Testing
         Entry("GET /api/v1/assignments/{id}/summary",
               Case("the subject's summary table", expect: Rule.seesSubject) { m, a in
                   try await m.web(a).call(.GET, "/api/v1/assignments/\(m.viewAssignment)/summary?unit=\(m.subject.unit)&format=csv")
+              }),
+
+        // Oversight figures (issue E).
+        Entry("GET /api/v1/assignments/{id}/figures",
+              Case("the subject's figures", expect: Rule.seesSubject) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/assignments/\(m.viewAssignment)/figures?unit=\(m.subject.unit)")
+              }),
+        Entry("GET /api/v1/assignments/{id}/compare",
+              Case("the subject compared", expect: Rule.seesSubject) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/assignments/\(m.viewAssignment)/compare?units=\(m.subject.unit)")
+              }),
+        Entry("GET /api/v1/figures/trend",
+              Case("the subject's trend over the monthly form", expect: Rule.seesSubject) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/figures/trend?form=AM-THANG&owner=\(formOwner)&unit=\(m.subject.unit)")
+              }),
+        Entry("POST /api/v1/assignments/{id}/amendments",
+              Case("withdraws the subject from the centre's assignment", expect: Rule.amendsCentreAssignment) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/assignments/\(m.viewAssignment)/amendments", body: ["withdraw": [m.subject.unit], "reason": "Thử quyền"])
+              }),
+
+        // Scoring (Decision 4587) and the congress schedule.
+        Entry("GET /api/v1/indicators",
+              Case("the figures of the units it scores", expect: Rule.everyone, check: Check.scoredUnits) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/indicators?month=2026-10")
+              }),
+        Entry("PUT /api/v1/indicators/{unit}/{month}",
+              Case("enters a figure of the subject", expect: Rule.scoresSubject) { m, a in
+                  try await m.web(a).call(.PUT, "/api/v1/indicators/\(m.subject.unit)/2026-10", body: ["values": ["bonus": Double(m.next() % 6)]])
+              },
+              Case("sets a figure the subject reports itself", expect: Rule.reportsOrScoresSubject) { m, a in
+                  try await m.web(a).call(.PUT, "/api/v1/indicators/\(m.subject.unit)/2026-10", body: ["values": ["recordsDigitised": Double(m.next())]])
+              }),
+        Entry("POST /api/v1/indicators/import",
+              Case("imports a figure of the subject", expect: Rule.scoresSubject) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/indicators/import", body: "unit,month,indicator,value\n\(m.subject.unit),2026-10,meetingsHeld,\(m.next())\n",
+                                          contentType: "text/csv")
+              }),
+        Entry("GET /api/v1/scores",
+              Case("the scores of the units it scores", expect: Rule.everyone, check: Check.scoredUnits) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/scores?month=2026-10")
+              }),
+        Entry("GET /api/v1/scores/export",
+              Case("downloads the scores of the units it scores", expect: Rule.everyone) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/scores/export?month=2026-10&format=csv")
+              }),
+        Entry("POST /api/v1/scores/{month}/publish",
+              Case("publishes its unit's ranking", expect: Rule.publishesRanking) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/scores/2026-10/publish")
+              }),
+        Entry("GET /api/v1/public/ranking", public: true,
+              Case("the node's published ranking, without login", expect: Rule.everyone) { m, a in
+                  try await m.anonymous.call(.GET, "/api/v1/public/ranking?month=2026-10")
+              }),
+        Entry("PUT /api/v1/congress",
+              Case("sets its own unit's congress date", expect: Rule.leadsOwnUnit) { m, a in
+                  try await m.web(a).call(.PUT, "/api/v1/congress", body: ["date": "2026-0\(m.next() % 9 + 1)-15"])
+              }),
+        Entry("GET /api/v1/congress",
+              Case("the subject's congress schedule", expect: Rule.seesSubject) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/congress?area=\(m.subject.unit)")
+              }),
+        Entry("GET /api/v1/congress/export",
+              Case("downloads the subject's congress schedule", expect: Rule.seesSubject) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/congress/export?area=\(m.subject.unit)&format=csv")
               }),
 
         // Reports.
@@ -228,6 +295,12 @@ import Testing
                   try await m.web(a).call(.POST, "/api/v1/node-certificates/\(String(repeating: "0", count: 64))/revoke", body: ["reason": "thử nghiệm"])
               }),
 
+        // Closing the subject comes late: it withdraws the subject from its parent's open assignments.
+        Entry("POST /api/v1/units/{code}/closure",
+              Case("records the subject's closure", expect: Rule.closesSubject) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/units/\(m.subject.unit)/closure", body: ["closedOn": "2099-01-01", "reason": "Thử quyền"])
+              }),
+
         // One's own account; ending all of one's sessions comes last.
         Entry("POST /api/v1/me/password",
               Case("changes its own password", expect: Rule.everyone) { m, a in
@@ -335,6 +408,29 @@ import Testing
             a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers) ? .passes(404, "no such certificate here") : .denied
         }
 
+        /// Only the unit that made an assignment amends it (here the centre, whose users log in elsewhere).
+        static func amendsCentreAssignment(_ a: Caller) -> Outcome { a.unit == AccessMatrixTests.formOwner && a.holds(.manageForms) ? .ok : .denied }
+
+        /// A unit's scoring figures are set by the approvers and admin of the unit directly above it.
+        static func scoresSubject(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.approveReports) ? .ok : .denied }
+
+        /// The figures a unit reports about itself: its own approvers and admin, or those of the unit that scores it.
+        static func reportsOrScoresSubject(_ a: Caller) -> Outcome {
+            (a.relation == .unit || a.relation == .parent) && a.holds(.approveReports) ? .ok : .denied
+        }
+
+        /// Approvers publish their unit's ranking of the units below; a commune has none to rank.
+        static func publishesRanking(_ a: Caller) -> Outcome {
+            guard a.holds(.approveReports) else { return .denied }
+            return AccessMatrixTests.tree.children(of: a.unit).isEmpty ? .passes(422, "a commune ranks no units") : .ok
+        }
+
+        /// A unit's leader (approver) or admin sets its own congress date.
+        static func leadsOwnUnit(_ a: Caller) -> Outcome { a.holds(.approveReports) ? .ok : .denied }
+
+        /// A unit's closure is recorded by an admin above it.
+        static func closesSubject(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.manageUsers) ? .ok : .denied }
+
         /// Giving the second step of a login: the demo turns MFA on for admins, approvers and data
         /// entry; a viewer (seeded without) has nothing pending.
         static func givesSecondFactor(_ a: Caller) -> Outcome {
@@ -382,6 +478,14 @@ import Testing
             let allowed = Set([a.unit] + m.tree.children(of: a.unit).map(\.code))
             let outside = Set(reply.items.compactMap { $0["unit"] as? String }).subtracting(allowed)
             return outside.isEmpty ? nil : "shows accounts of \(outside.sorted())"
+        }
+
+        /// Scoring lists show only the units directly below the caller's unit.
+        static func scoredUnits(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
+            let rows = reply.json["rows"] as? [[String: Any]] ?? reply.items
+            let allowed = Set(m.tree.children(of: a.unit).map(\.code))
+            let outside = Set(rows.compactMap { $0["unit"] as? String }).subtracting(allowed)
+            return outside.isEmpty ? nil : "shows scoring figures of \(outside.sorted())"
         }
 
         static func usage(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {

@@ -29,6 +29,12 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     /// Both ways: a node certificate revoked by an ancestor of its unit (a signed `Revocation`);
     /// it travels up to the centre and down to every node.
     public static let pkiRevoked = MessageKind(rawValue: "pki.revoked")
+    /// Downward: a unit added to or withdrawn from an assignment's expected units.
+    public static let assignmentAmended = MessageKind(rawValue: "assignment.amended")
+    /// Upward: a unit's congress date, relayed to the centre; the higher per-unit sequence wins.
+    public static let congressScheduled = MessageKind(rawValue: "congress.scheduled")
+    /// Upward: figures a unit reports about itself, for the unit directly above it that scores it.
+    public static let indicatorsReported = MessageKind(rawValue: "indicators.reported")
 
     public var description: String { rawValue }
 }

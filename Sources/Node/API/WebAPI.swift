@@ -20,6 +20,9 @@ struct WebAPI {
         FormRoutes(local: local).addRoutes(to: api)
         ReportRoutes(local: local).addRoutes(to: api)
         PKIRoutes(local: local).addRoutes(to: api)
+        FiguresRoutes(local: local).addRoutes(to: api)
+        ScoringRoutes(local: local).addRoutes(to: api)
+        CongressRoutes(local: local).addRoutes(to: api)
         api.get("/sync") { _, context -> SyncStatus in
             // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
             let actor = try context.actor()

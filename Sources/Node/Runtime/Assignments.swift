@@ -85,6 +85,7 @@ extension LocalNode {
         }
         guard !targets.isEmpty else { throw APIError.invalid("Không có đơn vị nào để giao", "No units to assign", details: ["units": "empty"]) }
         let view = try await database.pool.write { db -> AssignmentView in
+            let targets = try openUnits(targets, explicit: request.units?.isEmpty == false, db)
             // A unit assigns only its own forms.
             guard let form = try form(owner: actor.unit, code: request.form, version: request.version, db) else {
                 throw APIError.invalid("Đơn vị của bạn không có biểu mẫu “\(request.form)”", "Your unit has no such form", details: ["form": "unknown"])

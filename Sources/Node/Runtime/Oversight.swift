@@ -43,7 +43,8 @@ extension LocalNode {
               let form = try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db) else {
             throw APIError.notFound("đợt giao báo cáo", "Assignment")
         }
-        let assigned = Set(try String.fetchAll(db, sql: "SELECT unit FROM assignment_units WHERE assignment_id = ?", arguments: [id]))
+        // The units expected now, after the assignment's recorded amendments.
+        let assigned = Set(try expectation(of: id, db).expected.map(\.code))
         let reports = try ReportRecord.filter(Column("assignment_id") == id).fetchAll(db).filter { tree.isInSubtree($0.unit, of: unit) }
         var status: [String: UnitStatus] = [:]
         for report in reports {

@@ -36,6 +36,7 @@ public struct NodeDatabase: Sendable {
             try AuditTrail.chainExisting(db)
             try db.execute(sql: Schema.v3Triggers)
         }
+        migrator.registerMigration("v5-figures") { db in try db.execute(sql: FiguresSchema.v5) }
         migrator.registerMigration("v7-pki") { db in try db.execute(sql: PKISchema.v7) }
         migrator.registerMigration("v8-audit-seal") { db in
             try AuditTrail.sealExisting(db)

@@ -125,6 +125,12 @@ extension LocalNode {
             let account = try JSONDecoder.federation.decode(ProvisionedAccount.self, from: message.body)
             let detail = try receive(account, db)
             return Effect(detail: detail, feed: !hosts(account.unit))
+        case (.assignmentAmended, .fromParent):
+            return try receive(try JSONDecoder.federation.decode(AssignmentAmendment.self, from: message.body), db)
+        case (.indicatorsReported, .fromChild):
+            return try receive(try JSONDecoder.federation.decode(IndicatorReport.self, from: message.body), from: message, db)
+        case (.congressScheduled, .fromChild):
+            return try receive(try JSONDecoder.federation.decode(CongressNotice.self, from: message.body), from: message, db)
         default:
             throw Refusal("message kind '\(message.kind)' is not accepted \(direction == .fromChild ? "from a child" : "from a parent") (protocol \(ProtocolVersion.current))")
         }
@@ -227,7 +233,8 @@ extension LocalNode {
                              assignedBy: notice.assignedBy, deadline: notice.deadline.description, createdAt: now).insert(db, onConflict: .ignore)
         let mine = notice.units.filter { deployment.node(node, speaksFor: $0) }
         for target in mine {
-            try db.execute(sql: "INSERT OR IGNORE INTO assignment_units (assignment_id, unit) VALUES (?, ?)", arguments: [notice.id, target])
+            try db.execute(sql: "INSERT OR IGNORE INTO assignment_units (assignment_id, unit, level, ancestors) VALUES (?, ?, ?, ?)",
+                           arguments: [notice.id, target, tree[target]?.level.rawValue, ExpectedUnit(code: target, in: tree).map(\.ancestorsJSON)])
         }
         var forwarded = 0
         for child in deployment.children(of: node) {

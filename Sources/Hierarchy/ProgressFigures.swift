@@ -1,0 +1,117 @@
+/// Where one expected unit's report stands, as far as this node knows, with the day (Vietnam
+/// time) it was approved.
+public struct UnitReportStatus: Sendable, Hashable {
+    public let submitted: Bool
+    public let approved: Bool
+    public let approvedOn: CalendarDate?
+
+    public init(submitted: Bool, approved: Bool, approvedOn: CalendarDate? = nil) {
+        self.submitted = submitted || approved
+        self.approved = approved
+        self.approvedOn = approved ? approvedOn : nil
+    }
+}
+
+/// Expected units and how far they got, approved on time included. Only expected units are
+/// counted, so no percentage can pass 100.
+public struct ProgressFigures: Sendable, Hashable, Codable {
+    public private(set) var expected = 0
+    public private(set) var submitted = 0
+    public private(set) var approved = 0
+    /// Approved on or before the assignment's deadline.
+    public private(set) var approvedOnTime = 0
+
+    public init() {}
+
+    /// Counts `units` (the expected ones) against `reports`, by `deadline`.
+    public init(units: some Sequence<ExpectedUnit>, reports: [String: UnitReportStatus], deadline: CalendarDate) {
+        for unit in units { add(reports[unit.code], deadline: deadline) }
+    }
+
+    mutating func add(_ status: UnitReportStatus?, deadline: CalendarDate) {
+        expected += 1
+        guard let status else { return }
+        if status.submitted { submitted += 1 }
+        if status.approved {
+            approved += 1
+            if let day = status.approvedOn, day <= deadline { approvedOnTime += 1 }
+        }
+    }
+
+    mutating func add(_ other: ProgressFigures) {
+        expected += other.expected
+        submitted += other.submitted
+        approved += other.approved
+        approvedOnTime += other.approvedOnTime
+    }
+
+    public var submittedPercent: Double { ProgressCount.percent(submitted, of: expected) }
+    public var approvedPercent: Double { ProgressCount.percent(approved, of: expected) }
+    public var approvedOnTimePercent: Double { ProgressCount.percent(approvedOnTime, of: expected) }
+
+    enum CodingKeys: String, CodingKey {
+        case expected, submitted, approved, approvedOnTime, submittedPercent, approvedPercent, approvedOnTimePercent
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(expected, forKey: .expected)
+        try container.encode(submitted, forKey: .submitted)
+        try container.encode(approved, forKey: .approved)
+        try container.encode(approvedOnTime, forKey: .approvedOnTime)
+        try container.encode(submittedPercent, forKey: .submittedPercent)
+        try container.encode(approvedPercent, forKey: .approvedPercent)
+        try container.encode(approvedOnTimePercent, forKey: .approvedOnTimePercent)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        expected = try container.decode(Int.self, forKey: .expected)
+        submitted = try container.decode(Int.self, forKey: .submitted)
+        approved = try container.decode(Int.self, forKey: .approved)
+        approvedOnTime = try container.decode(Int.self, forKey: .approvedOnTime)
+    }
+}
+
+/// Progress of a unit's subtree for one assignment, in total, per level below it and per child,
+/// computed from the units the assignment expected (placed where they stood then) — never from
+/// today's tree alone — and the reports held now.
+public struct SubtreeFigures: Sendable, Hashable, Codable {
+    public struct LevelRow: Sendable, Hashable, Codable {
+        public let level: Level
+        public let figures: ProgressFigures
+    }
+
+    public struct ChildRow: Sendable, Hashable, Codable {
+        public let unit: String
+        public let name: String
+        public let figures: ProgressFigures
+    }
+
+    public let unit: String
+    public let deadline: CalendarDate
+    public let total: ProgressFigures
+    public let levels: [LevelRow]
+    public let children: [ChildRow]
+
+    /// Counts every expected unit strictly below `unit`. Children are today's children of `unit`
+    /// plus any child an expected unit was placed under then (a unit since merged away).
+    public init(tree: UnitTree, unit: String, expectation: Expectation, reports: [String: UnitReportStatus], deadline: CalendarDate) {
+        var perLevel: [Level: ProgressFigures] = [:]
+        var perChild: [String: ProgressFigures] = [:]
+        for child in tree.children(of: unit) { perChild[child.code] = ProgressFigures() }
+        var total = ProgressFigures()
+        for expected in expectation.expected {
+            guard let child = expected.child(below: unit) else { continue }
+            let status = reports[expected.code]
+            perChild[child, default: ProgressFigures()].add(status, deadline: deadline)
+            perLevel[expected.level, default: ProgressFigures()].add(status, deadline: deadline)
+            total.add(status, deadline: deadline)
+        }
+        self.unit = unit
+        self.deadline = deadline
+        self.total = total
+        self.levels = perLevel.keys.sorted().map { LevelRow(level: $0, figures: perLevel[$0]!) }
+        self.children = perChild.keys.sorted().map { ChildRow(unit: $0, name: tree[$0]?.name ?? $0, figures: perChild[$0]!) }
+    }
+}

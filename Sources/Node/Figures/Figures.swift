@@ -1,0 +1,180 @@
+import Auth
+import Foundation
+import GRDB
+import Hierarchy
+import Reporting
+
+/// When a child's data last reached this node: live when the child is hosted here, else the
+/// last contact with the child node that speaks for it.
+struct SyncMark: Codable, Sendable {
+    let hostedHere: Bool
+    let node: String?
+    let lastContact: Date?
+}
+
+/// One child of the unit viewed: its progress, the combined answers of its subtree, and when its
+/// data last arrived (drill down by asking for the child's own figures).
+struct ChildFigures: Codable, Sendable {
+    let unit: String
+    let name: String
+    let figures: ProgressFigures
+    let aggregate: AggregatedAnswers
+    let sync: SyncMark
+}
+
+/// The oversight figures of one assignment for a unit's subtree: progress per level and per
+/// child (with approvals on time, by the assignment's deadline), combined answers in total and
+/// per child, and the assignment's amendments. Computed from what the node holds now.
+struct AssignmentFigures: Codable, Sendable {
+    let assignment: String
+    let form: String
+    let title: String
+    let period: String
+    let deadline: String
+    let assignedBy: String
+    let unit: String
+    let computedAt: Date
+    let total: ProgressFigures
+    let levels: [SubtreeFigures.LevelRow]
+    let children: [ChildFigures]
+    let aggregate: AggregatedAnswers
+    let amendments: [AmendmentView]
+}
+
+/// Units side by side for one assignment: each one's progress and combined answers (the unit and below).
+struct UnitComparison: Codable, Sendable {
+    struct Row: Codable, Sendable {
+        let unit: String
+        let name: String
+        let figures: ProgressFigures
+        let aggregate: AggregatedAnswers
+    }
+
+    let assignment: String
+    let period: String
+    let rows: [Row]
+}
+
+/// A form's figures across the periods it was assigned for, for a unit and below.
+struct FormTrend: Codable, Sendable {
+    struct PeriodRow: Codable, Sendable {
+        let period: String
+        let assignment: String
+        let deadline: String
+        let figures: ProgressFigures
+    }
+
+    let owner: String
+    let form: String
+    let unit: String
+    let periods: [PeriodRow]
+    let trend: Trend
+}
+
+/// What figures are computed from, read in one transaction.
+struct FiguresSource {
+    let assignment: AssignmentRecord
+    let form: Form
+    let expectation: Expectation
+    let statuses: [String: UnitReportStatus]
+    /// Approved reports of expected units, by unit.
+    let approved: [String: Answers]
+    let deadline: CalendarDate
+
+    func aggregate(_ include: (ExpectedUnit) -> Bool) -> AggregatedAnswers {
+        AggregatedAnswers(form: form, answers: expectation.expected.filter(include).compactMap { approved[$0.code] })
+    }
+}
+
+extension LocalNode {
+    /// The day an instant falls on in Vietnam, where deadlines are set.
+    static func vietnamDay(_ date: Date) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)
+    }
+
+    func figuresSource(assignment id: String, _ db: Database) throws -> FiguresSource {
+        guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
+              let form = try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db),
+              let deadline = CalendarDate(assignment.deadline) else {
+            throw APIError.notFound("đợt giao báo cáo", "Assignment")
+        }
+        let expectation = try expectation(of: id, db)
+        var statuses: [String: UnitReportStatus] = [:]
+        var approved: [String: Answers] = [:]
+        for report in try ReportRecord.filter(Column("assignment_id") == id).fetchAll(db) where expectation.contains(report.unit) {
+            let isApproved = report.state == .approved
+            statuses[report.unit] = UnitReportStatus(submitted: report.state == .submitted || isApproved, approved: isApproved,
+                                                     approvedOn: report.approvedAt.map(Self.vietnamDay))
+            if isApproved { approved[report.unit] = report.answers }
+        }
+        return FiguresSource(assignment: assignment, form: form, expectation: expectation, statuses: statuses, approved: approved, deadline: deadline)
+    }
+
+    func syncMark(of child: String, contacts: [String: Date]) -> SyncMark {
+        if let peer = deployment.childNode(of: node, toward: child) {
+            return SyncMark(hostedHere: false, node: peer.name, lastContact: contacts[peer.unit])
+        }
+        return SyncMark(hostedHere: true, node: node.name, lastContact: nil)
+    }
+
+    func figures(assignment id: String, unit requested: String?, for actor: Actor) async throws -> AssignmentFigures {
+        let unit = try oversightUnit(requested, for: actor)
+        return try await database.pool.read { db in
+            let source = try figuresSource(assignment: id, db)
+            let subtree = SubtreeFigures(tree: tree, unit: unit, expectation: source.expectation, reports: source.statuses, deadline: source.deadline)
+            let contacts = try PeerRecord.fetchAll(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
+            let children = subtree.children.map { row in
+                ChildFigures(unit: row.unit, name: row.name, figures: row.figures,
+                             aggregate: source.aggregate { $0.isInSubtree(of: row.unit) }, sync: syncMark(of: row.unit, contacts: contacts))
+            }
+            return AssignmentFigures(assignment: id, form: source.form.code, title: source.form.title, period: source.assignment.period,
+                                     deadline: source.assignment.deadline, assignedBy: source.assignment.assignedBy, unit: unit, computedAt: Date(),
+                                     total: subtree.total, levels: subtree.levels, children: children,
+                                     aggregate: source.aggregate { $0.child(below: unit) != nil }, amendments: try amendments(of: id, db))
+        }
+    }
+
+    func compare(assignment id: String, units: [String], for actor: Actor) async throws -> UnitComparison {
+        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        let units = units.filter { !$0.isEmpty }
+        guard !units.isEmpty, units.count <= 100 else {
+            throw APIError.badRequest("Hãy chọn từ 1 đến 100 đơn vị (tham số units, cách nhau bởi dấu phẩy)", "Give 1 to 100 units (units=A,B)")
+        }
+        for unit in units where !tree.isInSubtree(unit, of: actor.unit) {
+            throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới (“\(unit)” không phải)", "Only your unit and below")
+        }
+        return try await database.pool.read { db in
+            let source = try figuresSource(assignment: id, db)
+            let rows = units.map { unit in
+                UnitComparison.Row(unit: unit, name: tree[unit]?.name ?? unit,
+                                   figures: ProgressFigures(units: source.expectation.expected.filter { $0.isInSubtree(of: unit) }, reports: source.statuses, deadline: source.deadline),
+                                   aggregate: source.aggregate { $0.isInSubtree(of: unit) })
+            }
+            return UnitComparison(assignment: id, period: source.assignment.period, rows: rows)
+        }
+    }
+
+    func trend(owner: String, form code: String, unit requested: String?, for actor: Actor) async throws -> FormTrend {
+        let unit = try oversightUnit(requested, for: actor)
+        return try await database.pool.read { db in
+            let assignments = try AssignmentRecord.filter(Column("assigned_by") == owner && Column("form_code") == code).fetchAll(db)
+            guard let latest = try form(owner: owner, code: code, db), !assignments.isEmpty else { throw APIError.notFound("biểu mẫu đã giao", "Assigned form") }
+            var rows: [FormTrend.PeriodRow] = []
+            var aggregates: [(period: Period, aggregate: AggregatedAnswers)] = []
+            for assignment in assignments {
+                guard let period = Period(assignment.period) else { continue }
+                let source = try figuresSource(assignment: assignment.id, db)
+                let inArea = source.expectation.expected.filter { $0.isInSubtree(of: unit) }
+                rows.append(FormTrend.PeriodRow(period: assignment.period, assignment: assignment.id, deadline: assignment.deadline,
+                                                figures: ProgressFigures(units: inArea, reports: source.statuses, deadline: source.deadline)))
+                aggregates.append((period, source.aggregate { $0.isInSubtree(of: unit) }))
+            }
+            // Only parsable periods were kept above.
+            rows.sort { Period($0.period)! < Period($1.period)! }
+            return FormTrend(owner: owner, form: code, unit: unit, periods: rows, trend: Trend(form: latest, aggregates: aggregates))
+        }
+    }
+}

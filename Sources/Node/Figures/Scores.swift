@@ -1,0 +1,281 @@
+import Auth
+import Foundation
+import GRDB
+import Hierarchy
+import Scoring
+import Spreadsheet
+
+/// Where A1–A3's task figures come from. Until the tasks module is plugged in
+/// (`LocalNode.taskFigures`), they are the imported indicator values `tasksDue`,
+/// `completedOnTime`, `completedLate` and `tasksAssigned`.
+protocol TaskFiguresSource: Sendable {
+    /// The task figures of `units` for `month`; a unit left out counts as having none supplied.
+    func figures(units: [String], month: ScoreMonth, _ db: Database) throws -> [String: TaskFigures]
+}
+
+/// Task figures taken from imported or entered indicator values.
+struct ImportedTaskFigures: TaskFiguresSource {
+    func figures(units: [String], month: ScoreMonth, _ db: Database) throws -> [String: TaskFigures] {
+        let taskIndicators = Indicator.allCases.filter { $0.source == .tasks }.map(\.rawValue)
+        var values: [String: [Indicator: Double]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT unit, indicator, value FROM indicator_values WHERE month = ? AND indicator IN (SELECT value FROM json_each(?))",
+                                    arguments: [month.description, String(decoding: try JSONEncoder().encode(taskIndicators), as: UTF8.self)]) {
+            let unit: String = row["unit"]
+            guard let indicator = Indicator(rawValue: row["indicator"]) else { continue }
+            values[unit, default: [:]][indicator] = row["value"]
+        }
+        return values.filter { units.contains($0.key) }.mapValues(TaskFigures.init(values:))
+    }
+}
+
+extension LocalNode {
+    /// The seam for A1–A3: the tasks module replaces this with its own source.
+    var taskFigures: any TaskFiguresSource { ImportedTaskFigures() }
+}
+
+/// A figure as held, with where it came from.
+struct IndicatorValueView: Codable, Sendable {
+    let unit: String
+    let month: String
+    let indicator: Indicator
+    let component: String
+    let name: String
+    let value: Double
+    let source: String
+    let enteredBy: String
+    let enteredAt: Date
+}
+
+/// The figures a responsible user enters for one unit and month.
+struct IndicatorEntry: Codable, Sendable {
+    var values: [String: Double]
+}
+
+/// An import sent as JSON rather than CSV.
+struct IndicatorImport: Codable, Sendable {
+    var rows: [IndicatorRow]
+}
+
+/// What an import changed.
+struct ImportResult: Codable, Sendable {
+    let rows: Int
+    let changed: Int
+}
+
+/// One unit's monthly score, with its rank and all its working.
+struct ScoreRow: Codable, Sendable {
+    let unit: String
+    let name: String
+    let rank: Int
+    let change: Int?
+    let total: Int
+    let exact: Double
+    let grade: MonthlyScore.Grade
+    let gradeName: String
+    let components: [ScoreComponent]
+    let inputs: ScoreInputs
+    let missing: [Indicator]
+}
+
+/// The scores of the units a scorer ranks, for one month.
+struct ScoreTable: Codable, Sendable {
+    let scorer: String
+    let month: String
+    let publishedAt: Date?
+    let rows: [ScoreRow]
+}
+
+/// What the public sees: the published ranking and the published component points (no raw inputs).
+struct PublicRanking: Codable, Sendable {
+    struct Row: Codable, Sendable {
+        let unit: String
+        let name: String
+        let rank: Int
+        let change: Int?
+        let total: Int
+        let grade: MonthlyScore.Grade
+        /// Points per component (A1…E3, bonus).
+        let components: [String: Double]
+    }
+
+    let scorer: String
+    let scorerName: String
+    let month: String
+    let publishedAt: Date
+    let rows: [Row]
+}
+
+extension LocalNode {
+    /// The units the actor's unit scores: those directly below it.
+    func scoredUnits(by scorer: String) -> [String] { tree.children(of: scorer).map(\.code).sorted() }
+
+    /// Who may set a figure of `unit`: the approvers and the admin of the unit that scores it
+    /// (its parent) — for every figure, those the unit reports included, which they check.
+    func mayEnterFigures(of unit: String, _ actor: Actor) -> Bool {
+        actor.holds(.approveReports) && tree.parent(of: unit)?.code == actor.unit
+    }
+
+    func indicatorValues(month: ScoreMonth, for actor: Actor) async throws -> [IndicatorValueView] {
+        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        let units = scoredUnits(by: actor.unit)
+        return try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM indicator_values WHERE month = ? ORDER BY unit, indicator", arguments: [month.description]).compactMap { row in
+                let unit: String = row["unit"]
+                guard let indicator = Indicator(rawValue: row["indicator"]), units.contains(unit) else { return nil }
+                return IndicatorValueView(unit: unit, month: row["month"], indicator: indicator, component: indicator.component, name: indicator.vietnameseName,
+                                          value: row["value"], source: row["source"], enteredBy: row["entered_by"], enteredAt: row["entered_at"])
+            }
+        }
+    }
+
+    /// Sets figures, all or nothing; every change is audited with its old and new value.
+    func setIndicators(_ rows: [IndicatorRow], source: String, by actor: Actor) async throws -> ImportResult {
+        guard !rows.isEmpty, rows.count <= 10_000 else { throw APIError.invalid("Cần từ 1 đến 10000 dòng số liệu", "Give 1 to 10,000 figures") }
+        var problems: [String: String] = [:]
+        for (index, row) in rows.enumerated() {
+            if let problem = row.indicator.problem(with: row.value) { problems["\(index + 1)"] = problem }
+        }
+        guard problems.isEmpty else { throw APIError.invalid("Số liệu chưa hợp lệ", "Some figures are not valid", details: problems) }
+        let outside = Set(rows.map(\.unit)).filter { !mayEnterFigures(of: $0, actor) }.sorted()
+        guard outside.isEmpty else {
+            throw APIError.forbidden("Chỉ lãnh đạo (phê duyệt) hoặc quản trị của đơn vị cấp trên trực tiếp được cập nhật số liệu chấm điểm của: \(outside.joined(separator: ", "))",
+                                     "Only the approvers or admin of the unit directly above may set these units' figures")
+        }
+        return try await database.pool.write { db in
+            var changed = 0
+            for row in rows {
+                let held = try Row.fetchOne(db, sql: "SELECT value, source FROM indicator_values WHERE unit = ? AND month = ? AND indicator = ?",
+                                            arguments: [row.unit, row.month.description, row.indicator.rawValue])
+                let old: Double? = held?["value"]
+                // The same figure already set by the scorer changes nothing; a reported one becomes the scorer's.
+                if old == row.value, held?["source"] as String? != "reported" { continue }
+                try db.execute(sql: """
+                    INSERT INTO indicator_values (unit, month, indicator, value, source, sequence, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+                    ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = excluded.source, sequence = 0,
+                        entered_by = excluded.entered_by, entered_at = excluded.entered_at
+                    """, arguments: [row.unit, row.month.description, row.indicator.rawValue, row.value, source, actor.username, Date()])
+                try AuditTrail.record(db, actor, action: "indicator.set", target: "\(row.unit)/\(row.month)/\(row.indicator.rawValue)",
+                                      detail: "\(old.map { MonthlyScoreText.number($0) } ?? "∅") → \(MonthlyScoreText.number(row.value)) (\(source))")
+                changed += 1
+            }
+            return ImportResult(rows: rows.count, changed: changed)
+        }
+    }
+
+    /// The month's scores of the units the actor's unit scores, ranked, with the change from the
+    /// month before (computed the same way from that month's figures, when it has any).
+    func scoreTable(month: ScoreMonth, for actor: Actor) async throws -> ScoreTable {
+        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        return try await database.pool.read { db in try scoreTable(scorer: actor.unit, month: month, db) }
+    }
+
+    func scoreTable(scorer: String, month: ScoreMonth, _ db: Database) throws -> ScoreTable {
+        let units = scoredUnits(by: scorer)
+        let board = try scoreBoard(units: units, month: month, db)
+        var previous: [String: Int] = [:]
+        if let last = try scoreBoardIfAny(units: units, month: month.previous, db) {
+            previous = Dictionary(uniqueKeysWithValues: last.ranking().rows.map { ($0.unit, $0.rank) })
+        }
+        let ranking = board.ranking(previous: previous)
+        let entries = Dictionary(uniqueKeysWithValues: board.entries.map { ($0.unit, $0) })
+        let rows = ranking.rows.map { row in
+            let entry = entries[row.unit]!
+            return ScoreRow(unit: row.unit, name: tree[row.unit]?.name ?? row.unit, rank: row.rank, change: row.change, total: row.total, exact: entry.score.exact,
+                            grade: row.grade, gradeName: row.grade.vietnameseName, components: entry.score.components, inputs: entry.inputs, missing: entry.missing)
+        }
+        let published = try Date.fetchOne(db, sql: "SELECT published_at FROM score_publications WHERE scorer = ? AND month = ?", arguments: [scorer, month.description])
+        return ScoreTable(scorer: scorer, month: month.description, publishedAt: published, rows: rows)
+    }
+
+    private func scoreBoard(units: [String], month: ScoreMonth, _ db: Database) throws -> ScoreBoard {
+        var values: [String: [Indicator: Double]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT unit, indicator, value FROM indicator_values WHERE month = ?", arguments: [month.description]) {
+            let unit: String = row["unit"]
+            guard let indicator = Indicator(rawValue: row["indicator"]), indicator.source != .tasks else { continue }
+            values[unit, default: [:]][indicator] = row["value"]
+        }
+        return ScoreBoard(month: month, units: units, values: values.filter { units.contains($0.key) },
+                          tasks: try taskFigures.figures(units: units, month: month, db))
+    }
+
+    private func scoreBoardIfAny(units: [String], month: ScoreMonth, _ db: Database) throws -> ScoreBoard? {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM indicator_values WHERE month = ? LIMIT 1", arguments: [month.description]) == true else { return nil }
+        return try scoreBoard(units: units, month: month, db)
+    }
+
+    /// The month's scores as a spreadsheet: rank, change, total, class and every component's
+    /// points (audited as an export).
+    func exportScores(month: ScoreMonth, format: ExportFormat, for actor: Actor) async throws -> Download {
+        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        let table = try await database.pool.write { db in
+            let table = try scoreTable(scorer: actor.unit, month: month, db)
+            try AuditTrail.record(db, actor, action: "scores.export", target: "\(actor.unit)/\(month)", detail: format.rawValue)
+            return table
+        }
+        let codes = table.rows.first?.components.map(\.code) ?? []
+        var rows: [[Cell]] = [
+            [.text("Kết quả chấm điểm tháng \(month.month)/\(month.year) — \(tree[actor.unit]?.name ?? actor.unit)")],
+            [.text("Hạng"), .text("Thay đổi"), .text("Đơn vị"), .text("Mã"), .text("Tổng điểm"), .text("Xếp loại")] + codes.map(Cell.text),
+        ]
+        for row in table.rows {
+            rows.append([.number(Double(row.rank)), row.change.map { Cell.number(Double($0)) } ?? Cell.empty, .text(row.name), .text(row.unit),
+                         .number(Double(row.total)), .text(row.gradeName)] + row.components.map { Cell.number(($0.points * 100).rounded() / 100) })
+        }
+        let sheet = Sheet(name: "Xếp hạng", rows: rows, headerRows: 2, columnWidths: [8, 10, 28, 10, 10, 20] + codes.map { _ in 8 })
+        return try format.download(Workbook(sheets: [sheet]), named: "xep-hang-\(actor.unit)-\(month)")
+    }
+
+    /// Publishes the month's ranking of the actor's unit: from now on the public endpoint shows
+    /// it (a later publication of the same month replaces it, audited).
+    func publishScores(month: ScoreMonth, by actor: Actor) async throws -> PublicRanking {
+        guard actor.holds(.approveReports) else { throw APIError.forbidden() }
+        guard !scoredUnits(by: actor.unit).isEmpty else {
+            throw APIError.invalid("Đơn vị của bạn không có đơn vị cấp dưới để xếp hạng", "Your unit has no units below it to rank")
+        }
+        return try await database.pool.write { db in
+            let table = try scoreTable(scorer: actor.unit, month: month, db)
+            let now = Date()
+            let ranking = PublicRanking(scorer: actor.unit, scorerName: tree[actor.unit]?.name ?? actor.unit, month: month.description, publishedAt: now, rows: table.rows.map { row in
+                PublicRanking.Row(unit: row.unit, name: row.name, rank: row.rank, change: row.change, total: row.total, grade: row.grade,
+                                  components: Dictionary(uniqueKeysWithValues: row.components.map { ($0.code, ($0.points * 100).rounded() / 100) }))
+            })
+            let body = String(decoding: try Self.publicEncoder.encode(ranking), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO score_publications (scorer, month, body, published_by, published_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (scorer, month) DO UPDATE SET body = excluded.body, published_by = excluded.published_by, published_at = excluded.published_at
+                """, arguments: [actor.unit, month.description, body, actor.username, now])
+            try AuditTrail.record(db, actor, action: "scores.publish", target: "\(actor.unit)/\(month)", detail: table.rows.map { "\($0.unit)=\($0.total)" }.joined(separator: " "))
+            return ranking
+        }
+    }
+
+    /// The published ranking of this node's unit (the latest when no month is given), as stored:
+    /// one row read, nothing computed.
+    func publishedRanking(month: ScoreMonth?) async throws -> Data {
+        let body = try await database.pool.read { db in
+            if let month {
+                return try String.fetchOne(db, sql: "SELECT body FROM score_publications WHERE scorer = ? AND month = ?", arguments: [unit, month.description])
+            }
+            return try String.fetchOne(db, sql: "SELECT body FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 1", arguments: [unit])
+        }
+        guard let body else {
+            throw APIError(status: .notFound, code: "not_found", message: "Chưa công bố kết quả xếp hạng\(month.map { " tháng \($0.month)/\($0.year)" } ?? "")",
+                           messageEN: "No ranking published\(month.map { " for \($0)" } ?? "")")
+        }
+        return Data(body.utf8)
+    }
+
+    static var publicEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
+/// Numbers in audit details: no trailing ".0".
+enum MonthlyScoreText {
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
