@@ -210,7 +210,7 @@ import Testing
               }),
         Entry("GET /api/v1/sync",
               Case("the node's links", expect: Rule.administersTheNodesUnit) { m, a in try await m.web(a).call(.GET, "/api/v1/sync") }),
-
+    ] + pageEntries() + [
         // One's own account; ending all of one's sessions comes last.
         Entry("POST /api/v1/me/password",
               Case("changes its own password", expect: Rule.everyone) { m, a in
@@ -231,6 +231,7 @@ import Testing
                   m.enrolled(a.username, factor)
                   return try await session.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": try await m.nextCode(a.username)])
               }),
+    ] + pageOwnAccountEntries() + [
         Entry("DELETE /api/v1/me/sessions",
               Case("ends all its sessions", expect: Rule.everyone) { m, a in
                   let reply = try await m.web(a).call(.DELETE, "/api/v1/me/sessions")
@@ -387,7 +388,9 @@ import Testing
                     var row: [String] = []
                     for caller in m.callers {
                         cells += 1
-                        let expected = entry.isPublic || !caller.foreign ? item.expect(caller) : .unauthenticated
+                        // A page sends a caller without a session here to the login page instead of answering 401.
+                        let expected = entry.isPublic || !caller.foreign ? item.expect(caller)
+                            : entry.isPage ? .deniedAs(303, "to the login page") : .unauthenticated
                         let reply: APIClient.Reply
                         var problem: String?
                         m.touched = nil
@@ -524,6 +527,9 @@ extension AccessMatrixTests {
         let isPublic: Bool
         let cases: [Case]
 
+        /// An HTML page rather than API (`WebPages.isPage`).
+        var isPage: Bool { WebPages.isPage(String(route.split(separator: " ", maxSplits: 1).last ?? "")) }
+
         init(_ route: String, public isPublic: Bool = false, _ cases: Case...) {
             self.init(route, public: isPublic, cases: cases)
         }
@@ -550,7 +556,7 @@ extension AccessMatrixTests {
 
         static let viewerPassword = "Chỉ xem báo cáo thôi 2026"
         /// Monthly assignments made for fixtures: the first is viewed, the second opened by callers, the rest used up.
-        static let assignmentCount = 30
+        static let assignmentCount = 45
 
         let f: TestFederation
         let subject: Subject
