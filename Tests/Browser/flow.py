@@ -50,6 +50,7 @@ for binary in ["/usr/bin/chromium", "/usr/bin/chromium-browser"]:
 driver_path = next(p for p in ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"] if os.path.exists(p))
 driver = webdriver.Chrome(service=Service(driver_path), options=options)
 driver.set_page_load_timeout(30)
+driver.implicitly_wait(5)
 
 
 def check_console(where):
@@ -75,9 +76,25 @@ def find(css):
 
 
 def expect_text(text, where="main"):
-    body = find(where).text
-    if text not in body:
-        fail("%r not on %s:\n%s" % (text, driver.current_url, body[:2000]))
+    deadline = time.time() + 10
+    while True:
+        try:
+            body = driver.find_element(By.CSS_SELECTOR, where).text
+        except Exception:
+            body = ""
+        if text in body:
+            return
+        if time.time() > deadline:
+            fail("%r not on %s:\n%s" % (text, driver.current_url, body[:3000]))
+        time.sleep(0.2)
+
+
+def wait_url(fragment, present=True):
+    deadline = time.time() + 10
+    while (fragment in driver.current_url) != present:
+        if time.time() > deadline:
+            fail("expected %s %r in the address, at %s:\n%s" % ("" if present else "no", fragment, driver.current_url, find("main").text[:2000]))
+        time.sleep(0.2)
 
 
 def login(username):
@@ -88,20 +105,17 @@ def login(username):
     find("#username").send_keys(username)
     find("#password").send_keys(account["password"])
     find("form[action='/app/login'] button[type=submit]").click()
-    if "/app/login/mfa" not in driver.current_url:
-        fail("no MFA step after the password: " + driver.current_url)
+    wait_url("/app/login/mfa")
     screen("ma-xac-thuc-" + username)
     find("#code").send_keys(totp(username))
     find("form[action='/app/login/mfa'] button[type=submit]").click()
-    if "/app/login" in driver.current_url:
-        fail("login of %s did not complete: %s" % (username, find("main").text))
+    wait_url("/app/login", present=False)
     return base
 
 
 def logout():
     find("form[action='/app/logout'] button").click()
-    if "/app/login" not in driver.current_url:
-        fail("logout did not lead to the login page")
+    wait_url("/app/login")
 
 
 def set_value(css, value):
@@ -121,8 +135,7 @@ try:
     screen("cap-nhat-du-lieu")
     expect_text("Báo cáo tháng về chuyển đổi số cấp xã")
     find("form[action='/app/entry/%s'] button" % config["assignment"]).click()
-    if "/edit" not in driver.current_url:
-        fail("creating the report did not open the form: " + driver.current_url)
+    wait_url("/edit")
     screen("nhap-bieu-mau")
     # Explanations can be hidden and shown again.
     toggle = find("#toggle-explanations")

@@ -74,7 +74,8 @@ import Testing
             try JSONSerialization.data(withJSONObject: config).write(to: configPath)
             defer { try? FileManager.default.removeItem(at: configPath) }
             let (status, output) = try await Self.runFlow(config: configPath.path)
-            #expect(status == 0, "the browser flow failed:\n\(output)")
+            try? output.write(to: screens.appendingPathComponent("flow.log"), atomically: true, encoding: .utf8)
+            try #require(status == 0, "the browser flow failed:\n\(output)")
 
             // What the browser did is what the nodes hold: resubmitted at the commune, with the corrections and the evidence.
             let report = try #require(try await f.local("kinh-bac").reports(visibleTo: Actor(username: "test", unit: "BNI-KB", role: .viewer), filter: ReportFilter())

@@ -135,7 +135,10 @@ import Testing
 
     /// Inputs, selects and text areas (not hidden) that no `<label for>` names and that carry no `aria-label`.
     static func unlabelledInputs(_ html: String) -> [String] {
-        let labels = Set(html.components(separatedBy: "<label for=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) })
+        let labels = Set(html.components(separatedBy: "<label ").dropFirst().compactMap { piece -> String? in
+            let tag = piece.prefix { $0 != ">" }
+            return tag.range(of: "for=\"").map { String(tag[$0.upperBound...].prefix { $0 != "\"" }) }
+        })
         var missing: [String] = []
         for tag in ["<input ", "<select ", "<textarea "] {
             for piece in html.components(separatedBy: tag).dropFirst() {

@@ -32,7 +32,7 @@ enum AdminTemplates {
     {{#has_children}}
     <h2>{{#t}}Đơn vị cấp dưới|Units below{{/t}}</h2>
     <div class="tiles-wrap">{{{tiles}}}</div>
-    <p class="legend">{{#t}}Màu ô theo tỷ lệ đã nộp: đỏ (dưới 25 %), cam, vàng, xanh nhạt, xanh (100 %). Bấm vào ô để xem chi tiết.|Tile colour by share submitted: red (below 25 %), orange, yellow, light green, green (100 %). Click a tile to drill down.{{/t}}</p>
+    <p class="legend">{{#t}}Màu ô theo tỷ lệ đã nộp: đỏ (dưới 25 %), cam, vàng, xanh nhạt, xanh (100 %); xám: không được giao. Bấm vào ô để xem chi tiết.|Tile colour by share submitted: red (below 25 %), orange, yellow, light green, green (100 %); grey: not assigned. Click a tile to drill down.{{/t}}</p>
     <table class="list" id="children"><thead><tr><th scope="col">{{#t}}Đơn vị|Unit{{/t}}</th><th scope="col">{{#t}}Được giao|Assigned{{/t}}</th><th scope="col">{{#t}}Đã nộp (%)|Submitted (%){{/t}}</th><th scope="col">{{#t}}Đã duyệt (%)|Approved (%){{/t}}</th><th scope="col">{{#t}}Quá hạn|Overdue{{/t}}</th></tr></thead>
     <tbody>{{#children}}<tr><td><a href="{{href}}">{{name}}</a></td><td>{{assigned}}</td><td>{{submitted}} ({{submitted_pct}} %)</td><td>{{approved}} ({{approved_pct}} %)</td><td>{{overdue}}</td></tr>{{/children}}</tbody></table>
     <div class="chart">{{{bars}}}</div>

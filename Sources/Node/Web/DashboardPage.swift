@@ -61,7 +61,8 @@ struct DashboardPage {
                 ["name": visitor.pick(state.vietnameseName, state.rawValue), "key": state.rawValue, "count": reports.filter { $0.state == state }.count]
             }
             values["tiles"] = ProgressCharts.tiles(progress.children, link: link,
-                                                   label: visitor.pick("Tỷ lệ đơn vị cấp dưới đã nộp báo cáo", "Share of units below that submitted"))
+                                                   label: visitor.pick("Tỷ lệ đơn vị cấp dưới đã nộp báo cáo", "Share of units below that submitted"),
+                                                   unassigned: visitor.pick("Không được giao", "Not assigned"))
             values["bars"] = ProgressCharts.bars(progress.children, submitted: visitor.pick("Đã nộp %", "Submitted %"), approved: visitor.pick("Đã duyệt %", "Approved %"),
                                                  label: visitor.pick("Tiến độ theo đơn vị", "Progress per unit"))
             values["summary_href"] = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"

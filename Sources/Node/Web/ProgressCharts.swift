@@ -16,17 +16,19 @@ enum ProgressCharts {
         }
     }
 
-    static func tiles(_ children: [SubtreeProgress.ChildRow], link: (String) -> String, label: String) -> String {
+    static func tiles(_ children: [SubtreeProgress.ChildRow], link: (String) -> String, label: String, unassigned: String) -> String {
         let columns = 4, width = 180, height = 70, gap = 8
         let rows = max(1, (children.count + columns - 1) / columns)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tiles\" viewBox=\"0 0 \(columns * (width + gap)) \(rows * (height + gap))\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
         for (index, child) in children.enumerated() {
             let x = (index % columns) * (width + gap), y = (index / columns) * (height + gap)
             let percent = child.counts.submittedPercent
+            // A unit with nothing assigned is grey and says so, rather than looking late.
+            let assigned = child.counts.assigned > 0
             let name = child.name.count > 22 ? String(child.name.prefix(21)) + "…" : child.name
-            svg += "<a href=\"\(HTML.escape(link(child.unit)))\"><rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" rx=\"6\" fill=\"\(colour(percent))\" stroke=\"#555\"/>"
+            svg += "<a href=\"\(HTML.escape(link(child.unit)))\"><rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" rx=\"6\" fill=\"\(assigned ? colour(percent) : "#e4e4e4")\" stroke=\"#555\"/>"
             svg += "<text x=\"\(x + 10)\" y=\"\(y + 26)\" font-size=\"15\" fill=\"#111\">\(HTML.escape(name))</text>"
-            svg += "<text x=\"\(x + 10)\" y=\"\(y + 52)\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(format(percent)) %</text></a>"
+            svg += "<text x=\"\(x + 10)\" y=\"\(y + 52)\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(assigned ? format(percent) + " %" : HTML.escape(unassigned))</text></a>"
         }
         return svg + "</svg>"
     }
