@@ -111,6 +111,8 @@ extension AccessMatrixTests {
               }),
         Entry("POST /app/users/{username}/disable", cases: pageAccountCases("disable", success: 303)),
         Entry("POST /app/users/{username}/reset", cases: pageAccountCases("reset", success: 200)),
+        Entry("GET /app/audit",
+              Case("the audit trail of its unit and below", expect: Rule.administers) { m, a in try await m.web(a).call(.GET, "/app/audit") }),
         Entry("GET /app/usage", Case("usage of its unit and below", expect: Rule.administers) { m, a in try await m.web(a).call(.GET, "/app/usage?period=2026") }),
     ] }
 

@@ -110,6 +110,7 @@ import Testing
 
             // Pages check the API's permissions: data entry manages no accounts, approves nothing.
             #expect(try await entry.get("/app/users").status == 403)
+            #expect(try await entry.get("/app/audit").status == 403)
             let approve = try await entry.post("/app/reports/\(id)/approve", [("message", "Đồng ý")])
             #expect(approve.status == 403 && approve.text.contains("không có quyền"))
 
@@ -126,6 +127,12 @@ import Testing
             #expect(dashboard.status == 200 && dashboard.text.contains("<svg") && dashboard.text.contains("unit=BNI-KB"))
             // Not the commune's report list of another province.
             #expect(try await province.get("/app/reports?unit=LCA-SP").status == 403)
+
+            // The province admin reads the audit trail of its subtree, the chain whole; it holds the commune's page logins.
+            let admin = try await Self.browser(f, "bni.admin", at: "bac-ninh")
+            let audit = try await admin.get("/app/audit")
+            #expect(audit.status == 200 && audit.text.contains("Chuỗi nhật ký toàn vẹn") && audit.text.contains("bni.approver"))
+            #expect(!audit.text.contains("lca."), "no entry of another province")
         }
     }
 

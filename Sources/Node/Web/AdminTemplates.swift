@@ -1,6 +1,19 @@
 /// Templates of the dashboard and administration pages (see `PageTemplates` for the conventions).
 enum AdminTemplates {
-    static let all: [String: String] = ["dashboard": dashboard, "users": users, "units": units, "unit_node": unitNode, "usage": usage]
+    static let all: [String: String] = ["dashboard": dashboard, "users": users, "units": units, "unit_node": unitNode, "usage": usage, "audit": audit]
+
+    static let audit = """
+    <h1>{{#t}}Nhật ký hệ thống|Audit trail{{/t}}</h1>
+    {{#whole}}<p class="success" role="status">{{#t}}Chuỗi nhật ký toàn vẹn (không bị sửa, không bị xoá).|The chain is whole (nothing changed or removed).{{/t}}</p>{{/whole}}
+    {{#broken}}<p class="error" role="alert">{{#t}}Chuỗi nhật ký bị phá vỡ|The chain is broken{{/t}}: {{broken}}</p>{{/broken}}
+    <form method="get" action="/app/audit" class="filters">
+      <p><label for="a-actor">{{#t}}Tài khoản|Account{{/t}}</label><input id="a-actor" name="actor" value="{{account}}"></p>
+      <p><button type="submit">{{#t}}Lọc|Filter{{/t}}</button></p>
+    </form>
+    <p class="meta">{{#t}}200 mục gần nhất của đơn vị và cấp dưới.|The latest 200 entries of your unit and below.{{/t}}</p>
+    <table class="list" id="audit"><thead><tr><th scope="col">{{#t}}Thời gian|When{{/t}}</th><th scope="col">{{#t}}Tài khoản|Account{{/t}}</th><th scope="col">{{#t}}Đơn vị|Unit{{/t}}</th><th scope="col">{{#t}}Thao tác|Action{{/t}}</th><th scope="col">{{#t}}Đối tượng|Target{{/t}}</th><th scope="col">{{#t}}Chi tiết|Detail{{/t}}</th></tr></thead>
+    <tbody>{{#entries}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{unit}}</td><td>{{action}}</td><td>{{target}}</td><td>{{detail}}</td></tr>{{/entries}}</tbody></table>
+    """
 
     static let dashboard = """
     <h1>{{#t}}Tổng quan|Dashboard{{/t}}: {{unit_name}}</h1>

@@ -19,6 +19,7 @@ enum Navigation {
         NavigationEntry(path: "/app/units", vietnamese: "Đơn vị", english: "Units") { _ in true },
         NavigationEntry(path: "/app/users", vietnamese: "Người dùng", english: "Users") { $0.holds(.manageUsers) },
         NavigationEntry(path: "/app/usage", vietnamese: "Thống kê sử dụng", english: "Usage") { $0.holds(.manageUsers) },
+        NavigationEntry(path: "/app/audit", vietnamese: "Nhật ký", english: "Audit trail") { $0.holds(.manageUsers) },
     ]
 
     /// The menu for one person, the current page marked.
