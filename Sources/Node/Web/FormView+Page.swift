@@ -46,12 +46,17 @@ struct FormPageModel {
         case .integer, .decimal, .percentage:
             let stored = answer?.number.map(AnswerFields.text) ?? ""
             values["value"] = typed[name] ?? stored
-            values["display"] = stored.isEmpty ? "" : stored + (question.kind == .percentage ? " %" : "")
+            values["display"] = stored.isEmpty ? "" : shown(stored) + (question.kind == .percentage ? " %" : "")
             values["step"] = question.kind == .integer ? "1" : "any"
         case .table:
             values["table"] = table(question, answer)
         }
         return values
+    }
+
+    /// A number as read in the page's language: a decimal comma in Vietnamese.
+    func shown(_ number: String) -> String {
+        language == .vi ? number.replacingOccurrences(of: ".", with: ",") : number
     }
 
     func table(_ question: Question, _ answer: Answer?) -> [String: Any] {
@@ -75,7 +80,7 @@ struct FormPageModel {
                 "cells": layout.columns.map { column -> [String: Any] in
                     let field = "t:\(question.id):\(row.id):\(column.id)"
                     let stored = cells[row.id]?[column.id].map(AnswerFields.text) ?? ""
-                    return ["field": field, "value": typed[field] ?? stored, "display": stored, "label": "\(row.label) — \(column.label)", "input_id": "f-\(field)"]
+                    return ["field": field, "value": typed[field] ?? stored, "display": shown(stored), "label": "\(row.label) — \(column.label)", "input_id": "f-\(field)"]
                 },
             ]
         }

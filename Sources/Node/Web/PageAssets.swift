@@ -48,6 +48,7 @@ enum PageAssets {
     details.group{border:1px solid var(--line);border-radius:6px;margin:10px 0;padding:4px 12px}
     details.group>summary{font-weight:bold;cursor:pointer;padding:6px 0}
     .question{margin:12px 0}
+    .q-text{font-weight:600;margin:0}.answer{margin:2px 0 0}.empty{color:var(--muted)}
     fieldset{border:none;padding:0;margin:0}legend{font-weight:600;padding:0}
     details.dialog{display:inline-block;vertical-align:top;margin:6px 6px 6px 0}
     details.dialog[open]{display:block;border:2px solid var(--accent);border-radius:6px;padding:10px;background:var(--soft)}
