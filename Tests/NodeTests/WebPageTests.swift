@@ -133,6 +133,17 @@ import Testing
             let audit = try await admin.get("/app/audit")
             #expect(audit.status == 200 && audit.text.contains("Chuỗi nhật ký toàn vẹn") && audit.text.contains("bni.approver"))
             #expect(!audit.text.contains("lca."), "no entry of another province")
+
+            // An account with chosen function permissions, under the delegation rules; a duplicate keeps what was typed.
+            let users = try await admin.get("/app/users")
+            #expect(users.status == 200 && Self.unlabelledInputs(users.text).isEmpty)
+            let fields = [("username", "bni.nhap.lieu"), ("fullName", "Nguyễn Văn A"), ("citizenId", ""), ("unit", "BNI"), ("role", "data_entry"), ("permission", "reports.enter")]
+            let created = try await admin.post("/app/users", fields)
+            #expect(created.status == 200 && created.text.contains("Mã kích hoạt"), "\(created.text.prefix(300))")
+            let account = try await f.local("bac-ninh").accounts(visibleTo: Actor(username: "bni.admin", unit: "BNI", role: .admin)).first { $0.username == "bni.nhap.lieu" }
+            #expect(account?.permissions == [.enterData])
+            let again = try await admin.post("/app/users", fields)
+            #expect(again.status == 409 && again.text.contains("value=\"Nguyễn Văn A\"") && again.text.contains("value=\"reports.enter\" checked"))
         }
     }
 

@@ -21,14 +21,16 @@ struct AdminPages {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
                 let typed = ["username": form["username"] ?? "", "fullName": form["fullName"] ?? "", "citizenId": form["citizenId"] ?? "",
-                             "unit": form["unit"] ?? "", "role": form["role"] ?? ""]
+                             "unit": form["unit"] ?? "", "role": form["role"] ?? "", "permissions": form.all("permission").joined(separator: ",")]
                 guard let role = Role(rawValue: typed["role"]!) else {
                     return try await usersPage(visitor, search: "", typed: typed, error: ("role", visitor.pick("Hãy chọn vai trò", "Choose a role")), created: nil, status: .unprocessableContent)
                 }
                 let citizen = typed["citizenId"]!.trimmingCharacters(in: .whitespaces)
+                // Function permissions ticked by the admin; none ticked means the role's own.
+                let permissions = form.all("permission").compactMap(Permission.init(rawValue:))
                 do {
                     let created = try await local.createAccount(NewAccount(username: typed["username"]!, fullName: typed["fullName"]!, citizenId: citizen.isEmpty ? nil : citizen,
-                                                                           unit: typed["unit"]!, role: role, permissions: nil), by: visitor.actor)
+                                                                           unit: typed["unit"]!, role: role, permissions: permissions.isEmpty ? nil : permissions), by: visitor.actor)
                     return try await usersPage(visitor, search: "", typed: [:], error: nil, created: created)
                 } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
                     let field = error.details.keys.sorted().first ?? "_form"
@@ -89,11 +91,27 @@ struct AdminPages {
         var values: [String: Any] = [
             "accounts": rows, "search": search, "typed": typed,
             "units": units.map { ["code": $0, "name": kit.unitName($0), "selected": $0 == typed["unit"]] },
+            "permissions": Permission.allCases.map { permission -> [String: Any] in
+                ["value": permission.rawValue, "name": Self.permissionName(permission, visitor.language), "input_id": "u-p-\(permission.rawValue)",
+                 "checked": (typed["permissions"] ?? "").split(separator: ",").contains { $0 == permission.rawValue }]
+            },
             "roles": Role.allCases.map { ["value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue), "selected": $0.rawValue == typed["role"]] },
         ]
         if let error { values["error_\(error.field)"] = error.message; values["error"] = error.message }
         if let created { values["created"] = ["username": created.username, "code": created.activationCode, "delivered": created.deliveredTo] }
         return kit.page("users", values, title: visitor.pick("Người dùng", "Users"), visitor: visitor, language: visitor.language, current: "\(WebPages.prefix)/users", status: status)
+    }
+
+    /// The function permissions as an admin reads them (seed 004: "quyền chức năng").
+    static func permissionName(_ permission: Permission, _ language: Language) -> String {
+        switch permission.rawValue {
+        case "users.manage": language.pick("Quản lý người dùng", "Manage users")
+        case "forms.manage": language.pick("Quản lý biểu mẫu và giao báo cáo", "Manage and assign forms")
+        case "reports.enter": language.pick("Cập nhật dữ liệu báo cáo", "Enter report data")
+        case "reports.approve": language.pick("Phê duyệt báo cáo", "Approve reports")
+        case "reports.view": language.pick("Xem báo cáo và tiến độ", "View reports and progress")
+        default: permission.rawValue
+        }
     }
 
     func unitTree(_ code: String, _ language: Language) -> [String: Any] {

@@ -75,6 +75,10 @@ enum AdminTemplates {
       <p><label for="u-citizen">{{#t}}Số CCCD (12 số)|Citizen ID (12 digits){{/t}}</label><input id="u-citizen" name="citizenId" value="{{typed.citizenId}}" inputmode="numeric">{{#error_citizenId}}<span class="field-error">{{error_citizenId}}</span>{{/error_citizenId}}</p>
       <p><label for="u-unit">{{#t}}Đơn vị|Unit{{/t}}</label><select id="u-unit" name="unit">{{#units}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/units}}</select>{{#error_unit}}<span class="field-error">{{error_unit}}</span>{{/error_unit}}</p>
       <p><label for="u-role">{{#t}}Vai trò|Role{{/t}}</label><select id="u-role" name="role">{{#roles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/roles}}</select>{{#error_role}}<span class="field-error">{{error_role}}</span>{{/error_role}}</p>
+      <fieldset><legend>{{#t}}Quyền chức năng (để trống: theo vai trò)|Function permissions (none ticked: the role's){{/t}}</legend>
+      {{#permissions}}<label class="choice" for="{{input_id}}"><input type="checkbox" id="{{input_id}}" name="permission" value="{{value}}"{{#checked}} checked{{/checked}}> {{name}}</label>{{/permissions}}
+      {{#error_permissions}}<span class="field-error">{{error_permissions}}</span>{{/error_permissions}}
+      </fieldset>
       <p><button type="submit" class="primary">{{#t}}Thêm mới|Add{{/t}}</button></p>
     </form>
     """
