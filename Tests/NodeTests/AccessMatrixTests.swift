@@ -295,6 +295,8 @@ import Testing
                   try await m.web(a).call(.POST, "/api/v1/node-certificates/\(String(repeating: "0", count: 64))/revoke", body: ["reason": "thử nghiệm"])
               }),
 
+    ] + pageEntries() + [
+
         // Closing the subject comes late: it withdraws the subject from its parent's open assignments.
         Entry("POST /api/v1/units/{code}/closure",
               Case("records the subject's closure", expect: Rule.closesSubject) { m, a in
@@ -321,6 +323,7 @@ import Testing
                   m.enrolled(a.username, factor)
                   return try await session.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": try await m.nextCode(a.username)])
               }),
+    ] + pageOwnAccountEntries() + [
         Entry("DELETE /api/v1/me/sessions",
               Case("ends all its sessions", expect: Rule.everyone) { m, a in
                   let reply = try await m.web(a).call(.DELETE, "/api/v1/me/sessions")
@@ -516,7 +519,9 @@ import Testing
                     var row: [String] = []
                     for caller in m.callers {
                         cells += 1
-                        let expected = entry.isPublic || !caller.foreign ? item.expect(caller) : .unauthenticated
+                        // A page sends a caller without a session here to the login page instead of answering 401.
+                        let expected = entry.isPublic || !caller.foreign ? item.expect(caller)
+                            : entry.isPage ? .deniedAs(303, "to the login page") : .unauthenticated
                         let reply: APIClient.Reply
                         var problem: String?
                         m.touched = nil
@@ -653,6 +658,9 @@ extension AccessMatrixTests {
         let isPublic: Bool
         let cases: [Case]
 
+        /// An HTML page rather than API (`WebPages.isPage`).
+        var isPage: Bool { WebPages.isPage(String(route.split(separator: " ", maxSplits: 1).last ?? "")) }
+
         init(_ route: String, public isPublic: Bool = false, _ cases: Case...) {
             self.init(route, public: isPublic, cases: cases)
         }
@@ -679,7 +687,7 @@ extension AccessMatrixTests {
 
         static let viewerPassword = "Chỉ xem báo cáo thôi 2026"
         /// Monthly assignments made for fixtures: the first is viewed, the second opened by callers, the rest used up.
-        static let assignmentCount = 30
+        static let assignmentCount = 45
 
         let f: TestFederation
         let subject: Subject

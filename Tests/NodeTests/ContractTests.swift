@@ -5,7 +5,8 @@ import Yams
 @testable import Node
 
 /// Keeps the repository's descriptions honest: the OpenAPI document lists exactly the routes
-/// the listeners register, and the embedded demo topology is `topology/demo.yaml`.
+/// the listeners register, and the embedded demo topology is `topology/demo.yaml`. HTML pages
+/// (`/` and everything under `/app`, see `WebPages.isPage`) are not API and are not in it.
 @Suite struct ContractTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -13,7 +14,9 @@ import Yams
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let local = try nodes.open("bac-ninh")
-        let registered = Set((NodeServer.webRouter(local).routes + NodeServer.federationRouter(local).routes).map { "\($0.method.rawValue) \($0.path)" })
+        let routes = NodeServer.webRouter(local).routes + NodeServer.federationRouter(local).routes
+        let registered = Set(routes.filter { !WebPages.isPage("\($0.path)") }.map { "\($0.method.rawValue) \($0.path)" })
+        #expect(routes.contains { WebPages.isPage("\($0.path)") }, "the web listener serves pages")
 
         let text = try String(contentsOf: Self.root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
         let document = try #require(try Yams.load(yaml: text) as? [String: Any])

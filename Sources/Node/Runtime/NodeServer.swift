@@ -73,6 +73,7 @@ public struct NodeServer: Sendable {
     static func webRouter(_ local: LocalNode) -> Router<NodeRequestContext> {
         let router = Router(context: NodeRequestContext.self)
         WebAPI(local: local).addRoutes(to: router)
+        WebPages(local: local).addRoutes(to: router)
         return router
     }
 

@@ -146,7 +146,7 @@ struct APIClient: Sendable {
     func call(_ method: HTTPMethod, _ path: String, body: Any? = nil, contentType: String = "application/json") async throws -> Reply {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caPath))
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(tlsConfiguration: tls))
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow))
         do {
             var request = HTTPClientRequest(url: baseURL + path)
             request.method = method

@@ -1,0 +1,85 @@
+import Auth
+import Foundation
+import Hierarchy
+import Hummingbird
+import Reporting
+
+/// The dashboard of the visitor's unit (or a unit below, by drilling down): for one assignment,
+/// progress per level and per child unit, counts by state, a chart and a tile grid of children.
+struct DashboardPage {
+    let kit: PageKit
+    var local: LocalNode { kit.local }
+
+    func addRoutes(to pages: RouterGroup<NodeRequestContext>) {
+        pages.get("") { request, context in
+            try await kit.run(request, context) {
+                let visitor = try kit.visitor(request, context)
+                guard visitor.actor.holds(.viewReports) else { throw PageRedirect(location: PageKit.home(for: visitor.actor)) }
+                return try await dashboard(request, visitor)
+            }
+        }
+    }
+
+    func dashboard(_ request: Request, _ visitor: PageVisitor) async throws -> Response {
+        let query = request.uri.queryParameters
+        let unit = try local.oversightUnit(query["unit"].map(String.init), for: visitor.actor)
+        let assignments = try await local.assignments(visibleTo: visitor.actor).filter { assignment in
+            assignment.assignedBy == unit || assignment.units.contains { local.tree.isInSubtree($0, of: unit) }
+        }
+        let chosen = query["assignment"].map(String.init).flatMap { id in assignments.first { $0.id == id } } ?? assignments.first
+        var values: [String: Any] = [
+            "unit_name": kit.unitName(unit), "unit": unit,
+            "assignments": assignments.map { ["id": $0.id, "title": $0.title, "period": $0.period, "selected": $0.id == chosen?.id] },
+            "none": chosen == nil,
+            "trail": local.tree.ancestors(of: unit).reversed().filter { local.tree.isInSubtree($0.code, of: visitor.actor.unit) }.map { ["code": $0.code, "name": $0.name] },
+        ]
+        if let chosen {
+            let view = try await local.oversight(assignment: chosen.id, unit: unit, for: visitor.actor)
+            var filter = ReportFilter()
+            filter.assignment = chosen.id
+            filter.unit = unit
+            filter.limit = 1000
+            let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
+            let late = Self.isPast(chosen.deadline)
+            let progress = view.progress
+            func link(_ child: String) -> String { "/app?assignment=\(chosen.id)&unit=\(child)" }
+            values["assignment"] = ["id": chosen.id, "title": chosen.title, "period": chosen.period, "deadline": PageDate.isoDay(chosen.deadline)]
+            values["total"] = counts(progress.total, late: late)
+            values["levels"] = progress.levels.map { row -> [String: Any] in
+                var cells = counts(row.counts, late: late)
+                cells["level"] = visitor.pick(row.level.vietnameseName, "\(row.level)")
+                return cells
+            }
+            values["children"] = progress.children.map { child -> [String: Any] in
+                var cells = counts(child.counts, late: late)
+                cells["name"] = child.name
+                cells["href"] = link(child.unit)
+                return cells
+            }
+            values["has_children"] = !progress.children.isEmpty
+            values["states"] = ReportState.allCases.map { state in
+                ["name": visitor.pick(state.vietnameseName, state.rawValue), "key": state.rawValue, "count": reports.filter { $0.state == state }.count]
+            }
+            values["tiles"] = ProgressCharts.tiles(progress.children, link: link,
+                                                   label: visitor.pick("Tỷ lệ đơn vị cấp dưới đã nộp báo cáo", "Share of units below that submitted"),
+                                                   unassigned: visitor.pick("Không được giao", "Not assigned"))
+            values["bars"] = ProgressCharts.bars(progress.children, submitted: visitor.pick("Đã nộp %", "Submitted %"), approved: visitor.pick("Đã duyệt %", "Approved %"),
+                                                 label: visitor.pick("Tiến độ theo đơn vị", "Progress per unit"))
+            values["summary_href"] = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"
+        }
+        return kit.page("dashboard", values, title: visitor.pick("Tổng quan", "Dashboard"), visitor: visitor, language: visitor.language, current: WebPages.prefix)
+    }
+
+    func counts(_ counts: ProgressCount, late: Bool) -> [String: Any] {
+        ["assigned": counts.assigned, "submitted": counts.submitted, "approved": counts.approved,
+         "submitted_pct": ProgressCharts.format(counts.submittedPercent), "approved_pct": ProgressCharts.format(counts.approvedPercent),
+         "overdue": late ? counts.assigned - counts.submitted : 0]
+    }
+
+    /// Whether the deadline day (yyyy-MM-dd, Vietnam time) is over.
+    static func isPast(_ deadline: String) -> Bool {
+        let today = PageDate.day(Date()).split(separator: "/")
+        guard today.count == 3 else { return false }
+        return "\(today[2])-\(today[1])-\(today[0])" > String(deadline.prefix(10))
+    }
+}

@@ -1,0 +1,268 @@
+#!/usr/bin/python3
+"""Drives headless Chromium through a report's life in ReportNet's web pages (issue D).
+
+Run by Tests/NodeTests/BrowserFlowTests.swift with a JSON file: node URLs, the demo CA, accounts
+with their TOTP secrets, the assignment, and where to save screenshots. Exits non-zero, saying
+why, on the first thing that is not as it should be, or when any page logs a console error.
+"""
+import base64, hashlib, hmac, json, os, struct, sys, tempfile, time
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+config = json.load(open(sys.argv[1]))
+screens = config["screens"]
+last_step = {}
+shot = [0]
+
+
+def fail(message):
+    raise SystemExit("FAIL: " + message)
+
+
+def totp(username):
+    """A code the node has not seen yet (each works once; the next step is accepted)."""
+    secret = config["accounts"][username]["totp_secret"]
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    while True:
+        now = int(time.time() // 30)
+        step = max(last_step.get(username, now - 1) + 1, now)
+        if step <= now + 1:
+            last_step[username] = step
+            digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+            offset = digest[-1] & 0x0F
+            value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+            return "%06d" % (value % 1000000)
+        time.sleep(1)
+
+
+options = Options()
+for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=vi"]:
+    options.add_argument(argument)
+options.accept_insecure_certs = True  # the demo CA's certificates, on loopback only
+options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+for binary in ["/usr/bin/chromium", "/usr/bin/chromium-browser"]:
+    if os.path.exists(binary):
+        options.binary_location = binary
+driver_path = next(p for p in ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"] if os.path.exists(p))
+driver = webdriver.Chrome(service=Service(driver_path), options=options)
+driver.set_page_load_timeout(30)
+driver.implicitly_wait(5)
+
+
+def check_console(where):
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    if errors:
+        fail("console errors on %s: %s" % (where, errors))
+
+
+def screen(name):
+    shot[0] += 1
+    driver.save_screenshot(os.path.join(screens, "%02d-%s.png" % (shot[0], name)))
+    check_console(name)
+    size = len(driver.page_source.encode("utf-8"))
+    if size > 200 * 1024:
+        fail("%s is %d bytes, over 200 KB" % (name, size))
+
+
+def find(css):
+    try:
+        return driver.find_element(By.CSS_SELECTOR, css)
+    except NoSuchElementException:
+        fail("no %s on %s:\n%s" % (css, driver.current_url, driver.find_element(By.TAG_NAME, "main").text[:2000]))
+
+
+def expect_text(text, where="main"):
+    deadline = time.time() + 10
+    while True:
+        try:
+            body = driver.find_element(By.CSS_SELECTOR, where).text
+        except Exception:
+            body = ""
+        if text in body:
+            return
+        if time.time() > deadline:
+            fail("%r not on %s:\n%s" % (text, driver.current_url, body[:3000]))
+        time.sleep(0.2)
+
+
+def wait_url(fragment, present=True):
+    deadline = time.time() + 10
+    while (fragment in driver.current_url) != present:
+        if time.time() > deadline:
+            fail("expected %s %r in the address, at %s:\n%s" % ("" if present else "no", fragment, driver.current_url, find("main").text[:2000]))
+        time.sleep(0.2)
+
+
+def login(username):
+    account = config["accounts"][username]
+    base = config["nodes"][account["node"]]
+    driver.get(base + "/app/login")
+    screen("dang-nhap-" + username)
+    find("#username").send_keys(username)
+    find("#password").send_keys(account["password"])
+    find("form[action='/app/login'] button[type=submit]").click()
+    wait_url("/app/login/mfa")
+    screen("ma-xac-thuc-" + username)
+    find("#code").send_keys(totp(username))
+    find("form[action='/app/login/mfa'] button[type=submit]").click()
+    wait_url("/app/login", present=False)
+    return base
+
+
+def logout():
+    find("form[action='/app/logout'] button").click()
+    wait_url("/app/login")
+
+
+def set_value(css, value):
+    element = find(css)
+    element.clear()
+    element.send_keys(value)
+
+
+def report_id():
+    return driver.current_url.split("/app/reports/")[1].split("/")[0].split("?")[0]
+
+
+try:
+    # 1. The commune's data-entry user fills the form with every question kind, saves, submits with a file.
+    base = login("bni-kb.entry")
+    driver.get(base + "/app/entry")
+    screen("cap-nhat-du-lieu")
+    expect_text("Báo cáo tháng về chuyển đổi số cấp xã")
+    find("form[action='/app/entry/%s'] button" % config["assignment"]).click()
+    wait_url("/edit")
+    screen("nhap-bieu-mau")
+    # Explanations can be hidden and shown again.
+    toggle = find("#toggle-explanations")
+    if toggle.text != "Ẩn giải thích tiêu chí":
+        fail("explanation toggle says %r" % toggle.text)
+    toggle.click()
+    if toggle.text != "Giải thích tiêu chí" or find("#q-muc-do .explanation").is_displayed():
+        fail("explanations were not hidden")
+    toggle.click()
+    # The second criteria group is collapsed at first.
+    driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")
+    find("#f-muc-do-1").click()
+    find("#f-linh-vuc-0").click()
+    find("#f-linh-vuc-2").click()
+    set_value("#f-ghi-chu", "<script>alert(1)</script> Thiếu máy tính")
+    driver.execute_script("arguments[0].value = '2026-11-10'", find("#f-ngay-hop"))
+    set_value("#f-can-bo", "25")
+    set_value("#f-kinh-phi", "12,5")
+    set_value("#f-ty-le", "80")
+    set_value("input[name='t:bang:ho-so:tong']", "120")
+    set_value("input[name='t:bang:ho-so:dung-han']", "110")
+    set_value("input[name='t:bang:ho-so:qua-han']", "10")
+    set_value("input[name='t:bang:truc-tuyen:tong']", "90")
+    # Sub-rows fold under their row.
+    find("button.toggle").click()
+    if find("tr[data-row='bang-truc-tuyen']").is_displayed():
+        fail("the sub-row did not fold")
+    find("button.toggle").click()
+    screen("nhap-bieu-mau-da-dien")
+    find("#save").click()
+    expect_text("Đã lưu lại.")
+    screen("da-luu")
+    if find("#f-ghi-chu").get_attribute("value") != "<script>alert(1)</script> Thiếu máy tính":
+        fail("the paragraph did not come back as typed")
+    if find("#f-kinh-phi").get_attribute("value") != "12.5":
+        fail("the decimal was not kept: %r" % find("#f-kinh-phi").get_attribute("value"))
+    report = report_id()
+    find("a[href='/app/reports/%s']" % report).click()
+    screen("chi-tiet-bao-cao")
+    expect_text("<script>alert(1)</script> Thiếu máy tính")  # shown as text, not run
+    find("#submit-dialog summary").click()
+    set_value("#submit-message", "Kính trình lãnh đạo xem xét")
+    evidence = os.path.join(tempfile.mkdtemp(), "minh-chung.txt")
+    with open(evidence, "w", encoding="utf-8") as handle:
+        handle.write("Biên bản họp ban chỉ đạo tháng 11")
+    find("#submit-evidence").send_keys(evidence)
+    screen("hop-thoai-trinh")
+    find("#submit-confirm").click()
+    expect_text("Chờ phê duyệt")
+    expect_text("minh-chung.txt")
+    screen("da-trinh")
+    logout()
+
+    # 2. The commune leader corrects a value and approves.
+    base = login("bni-kb.approver")
+    driver.get(base + "/app/reports?state=submitted")
+    screen("danh-sach-cho-duyet")
+    find("a[href='/app/reports/%s']" % report).click()
+    find("a[href='/app/reports/%s/edit']" % report).click()
+    screen("sua-so-lieu")
+    driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")
+    set_value("#f-can-bo", "26")
+    find("#save").click()
+    expect_text("Đã lưu lại.")
+    driver.get(base + "/app/reports/" + report)
+    expect_text("Số cán bộ được tập huấn")
+    find("#approve-dialog summary").click()
+    set_value("#approve-message", "Đồng ý")
+    screen("hop-thoai-duyet")
+    find("#approve-confirm").click()
+    expect_text("Đã phê duyệt")
+    screen("da-duyet")
+    logout()
+
+    # 3. The province sees the progress on its dashboard, then returns the report.
+    base = login("bni.approver")
+    deadline = time.time() + 40
+    while True:
+        driver.get(base + "/app?assignment=" + config["assignment"])
+        if find("#total-approved").text.startswith("50"):
+            break
+        if time.time() > deadline:
+            fail("the province dashboard never showed the approval: " + find("#totals").text)
+        time.sleep(1)
+    screen("tong-quan-tinh")
+    # Drill down into the commune through its tile, then to its reports.
+    find("svg.tiles a[href*='unit=BNI-KB']")
+    driver.get(base + "/app?assignment=%s&unit=BNI-KB" % config["assignment"])
+    screen("tong-quan-xa")
+    driver.get(base + "/app/reports?unit=BNI-KB")
+    screen("bao-cao-cap-duoi")
+    find("a[href='/app/reports/%s']" % report).click()
+    find("#return-dialog summary").click()
+    set_value("#return-message", "Số liệu hồ sơ trực tuyến chưa khớp, đề nghị rà soát")
+    screen("hop-thoai-tra-lai")
+    find("#return-confirm").click()
+    expect_text("Yêu cầu chỉnh sửa")
+    screen("da-tra-lai")
+    logout()
+
+    # 4. Back at the commune: the return arrives; the report is revised and submitted again.
+    base = login("bni-kb.entry")
+    deadline = time.time() + 40
+    while True:
+        driver.get(base + "/app/reports/" + report)
+        if "Yêu cầu chỉnh sửa" in find(".meta").text:
+            break
+        if time.time() > deadline:
+            fail("the return never reached the commune")
+        time.sleep(1)
+    screen("bao-cao-bi-tra-lai")
+    find("a[href='/app/reports/%s/edit']" % report).click()
+    driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")
+    set_value("input[name='t:bang:truc-tuyen:tong']", "95")
+    find("#save").click()
+    expect_text("Đã lưu lại.")
+    driver.get(base + "/app/reports/" + report)
+    find("#submit-dialog summary").click()
+    set_value("#submit-message", "Đã rà soát lại số liệu")
+    find("#submit-confirm").click()
+    expect_text("Chờ phê duyệt")
+    screen("trinh-lai")
+    # The English pages, by choice.
+    driver.get(base + "/app/language?to=en&back=/app/entry")
+    expect_text("Data entry")
+    screen("tieng-anh")
+    driver.get(base + "/app/language?to=vi&back=/app/entry")
+    print("browser flow passed: %d pages" % shot[0])
+finally:
+    driver.quit()
