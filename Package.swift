@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure logic: units, levels, the tree, periods, aggregation and progress.
@@ -58,6 +59,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // A fault-injecting TCP proxy (delay, drop, reset, cut, black hole) for tests and benchmarks.
+        .target(name: "FaultProxy", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // The server a person runs: storage, API, commands.
         .target(name: "Node", dependencies: [
             "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode",
@@ -76,6 +82,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "reportnet", dependencies: ["Node"]),
         .testTarget(name: "HierarchyTests", dependencies: ["Hierarchy"]),
@@ -86,7 +93,7 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
         .testTarget(name: "NodeTests", dependencies: [
-            "Node", "Federation", "Hierarchy", "Reporting", "Auth",
+            "Node", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),

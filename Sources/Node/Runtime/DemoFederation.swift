@@ -57,6 +57,9 @@ public struct DemoFederation: Sendable {
         public var passwordCost: UInt8 = 10
         public var logLevel: Logger.Level = .warning
         public var loginDelay: Duration = .milliseconds(250)
+        /// Given a child node's name and its parent's federation address (`host:port`), the
+        /// address the child dials instead (e.g. a fault-injecting proxy in front of the parent).
+        public var parentLink: (@Sendable (_ child: String, _ parentAddress: String) async throws -> String)?
 
         public init(directory: String) {
             self.directory = directory
@@ -111,14 +114,16 @@ public struct DemoFederation: Sendable {
             let federation = ListenAddress(node.federation)!
             let parent = deployment.parent(of: node)
             let topologyPorts = options.topologyPorts
+            let name = node.name
+            let parentLink = options.parentLink
             let parentURL: (@Sendable () async throws -> String)? = parent.map { parent in
                 { @Sendable in
                     let address = ListenAddress(parent.federation)!
                     let port = topologyPorts ? address.port : try await addresses.port(node: parent.name, listener: "federation")
-                    return "https://\(address.description.replacingOccurrences(of: ":\(address.port)", with: ":\(port)"))"
+                    let direct = address.description.replacingOccurrences(of: ":\(address.port)", with: ":\(port)")
+                    return "https://\(try await parentLink?(name, direct) ?? direct)"
                 }
             }
-            let name = node.name
             servers.append(try NodeServer(
                 local: local, credentials: credentials,
                 web: options.topologyPorts ? web : ListenAddress(host: web.host, port: 0),

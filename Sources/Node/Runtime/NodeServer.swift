@@ -46,12 +46,14 @@ public struct NodeServer: Sendable {
 
     static func webRouter(_ local: LocalNode) -> Router<NodeRequestContext> {
         let router = Router(context: NodeRequestContext.self)
+        router.add(middleware: RequestLatency(metrics: local.metrics, listener: "web"))
         WebAPI(local: local).addRoutes(to: router)
         return router
     }
 
     static func federationRouter(_ local: LocalNode) -> Router<NodeRequestContext> {
         let router = Router(context: NodeRequestContext.self)
+        router.add(middleware: RequestLatency(metrics: local.metrics, listener: "federation"))
         FederationAPI(local: local).addRoutes(to: router)
         return router
     }

@@ -33,6 +33,7 @@ public struct NodeDatabase: Sendable {
             try AuditTrail.chainExisting(db)
             try db.execute(sql: Schema.v3Triggers)
         }
+        migrator.registerMigration("v6-sync") { db in try db.execute(sql: Schema.v6Sync) }
         return migrator
     }
 }
