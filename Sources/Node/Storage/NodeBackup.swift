@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A consistent copy of a node: its database (SQLite's online backup, taken while the node keeps
 /// serving), its key for secrets at rest, and its evidence files. Restoring one gives the database
@@ -68,7 +71,7 @@ public struct NodeBackup: Sendable {
         try target.close()
         try source.close()
         for suffix in ["-wal", "-shm"] { try? files.removeItem(atPath: database + suffix) }
-        _ = try files.replaceItemAt(URL(fileURLWithPath: database), withItemAt: URL(fileURLWithPath: incoming))
+        guard rename(incoming, database) == 0 else { throw ConfigurationError("cannot put the restored database in place at \(database) (errno \(errno))") }
         if files.fileExists(atPath: "\(copy).key") {
             try? files.removeItem(atPath: database + ".key")
             try files.copyItem(atPath: "\(copy).key", toPath: database + ".key")
