@@ -160,7 +160,17 @@ final class StateBox: Sendable {
         default:
             break
         }
-        _ = downstream.setOption(.autoRead, value: false)
+        // The relay is in place before the first byte can arrive; it holds bytes until the
+        // upstream connection is open.
+        let budget = Budget(fault: fault)
+        let relay = Relay(box: self, fault: fault, partner: nil, budget: budget)
+        do {
+            try downstream.pipeline.syncOperations.addHandler(relay)
+        } catch {
+            FaultProxy.end(downstream, reset: true)
+            return
+        }
+        let bound = NIOLoopBound((relay, budget), eventLoop: downstream.eventLoop)
         let box = self
         ClientBootstrap(group: downstream.eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -171,12 +181,10 @@ final class StateBox: Sendable {
                     FaultProxy.end(downstream, reset: true)
                 case .success(let up):
                     box.track(up)
-                    let budget = Budget(fault: fault)
+                    let (relay, budget) = bound.value
                     do {
-                        try downstream.pipeline.syncOperations.addHandler(Relay(box: box, fault: fault, partner: up, budget: budget))
                         try up.pipeline.syncOperations.addHandler(Relay(box: box, fault: fault, partner: downstream, budget: budget))
-                        _ = downstream.setOption(.autoRead, value: true)
-                        downstream.read()
+                        relay.attach(up)
                     } catch {
                         FaultProxy.end(downstream, reset: true)
                         FaultProxy.end(up, reset: true)
@@ -208,14 +216,18 @@ final class Budget {
 }
 
 /// Forwards what one side reads to the other, applying the connection's fault. Both sides of a
-/// connection run on the same event loop, so `Budget` needs no lock.
+/// connection run on the same event loop, so `Budget` and the pending bytes need no lock.
 final class Relay: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     let box: StateBox
     let fault: Fault?
-    let partner: (any Channel)?
+    private(set) var partner: (any Channel)?
     let budget: Budget?
+    private var own: (any Channel)?
+    /// Bytes read before the upstream connection was open.
+    private var pending: [ByteBuffer] = []
+    private var ownClosed = false
 
     init(box: StateBox, fault: Fault?, partner: (any Channel)?, budget: Budget? = nil) {
         self.box = box
@@ -224,12 +236,33 @@ final class Relay: ChannelInboundHandler {
         self.budget = budget
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        own = context.channel
+    }
+
+    /// The upstream connection is open: what waited goes first.
+    func attach(_ partner: any Channel) {
+        self.partner = partner
+        let waiting = pending
+        pending = []
+        for buffer in waiting { relay(buffer) }
+        if ownClosed { partner.close(promise: nil) }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
+        relay(unwrapInboundIn(data))
+    }
+
+    private func relay(_ incoming: ByteBuffer) {
+        var buffer = incoming
         let swallow = fault == .blackHole || box.state.withLock { $0.blackHoled }
-        guard !swallow, let partner else {
+        if swallow {
             let count = buffer.readableBytes
             box.state.withLock { $0.counters.bytesSwallowed += count }
+            return
+        }
+        guard let partner, let own else {
+            pending.append(buffer)
             return
         }
         var endAfter = false
@@ -245,7 +278,6 @@ final class Relay: ChannelInboundHandler {
         let count = buffer.readableBytes
         box.state.withLock { $0.counters.bytesForwarded += count }
         let reset: Bool = if case .reset = fault { true } else { false }
-        let own = context.channel
         let out = buffer
         let forward = {
             if count > 0 { partner.writeAndFlush(out, promise: nil) }
@@ -255,13 +287,14 @@ final class Relay: ChannelInboundHandler {
             }
         }
         if case .delay(let milliseconds) = fault {
-            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(milliseconds))) { forward() }
+            own.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(milliseconds))) { forward() }
         } else {
             forward()
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        ownClosed = true
         if let partner {
             // Let delayed bytes go first, then close the other side too.
             if case .delay(let milliseconds) = fault {

@@ -9,7 +9,7 @@ import Testing
 /// its parent through a fault-injecting proxy (real TLS passes through it untouched).
 ///
 /// The campaign is seeded: `REPORTNET_CAMPAIGN_SEED` replays a run (its seed is printed), and
-/// `REPORTNET_CAMPAIGN_CYCLES` makes it longer (default 6 cycles, about a minute).
+/// `REPORTNET_CAMPAIGN_CYCLES` makes it longer (default 10 cycles, about a minute and a half).
 @Suite(.serialized) struct FaultCampaignTests {
     static let communes = [("BNI-KB", "kinh-bac"), ("BNI-YP", "yen-phong"), ("LCA-SP", "sa-pa"), ("BNI-TD", "bac-ninh")]
     static let children = ["bac-ninh", "lao-cai", "kinh-bac", "yen-phong", "sa-pa"]
@@ -21,7 +21,7 @@ import Testing
     @Test func randomisedCampaignConverges() async throws {
         let environment = ProcessInfo.processInfo.environment
         let seed = environment["REPORTNET_CAMPAIGN_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        let cycles = environment["REPORTNET_CAMPAIGN_CYCLES"].flatMap(Int.init) ?? 6
+        let cycles = environment["REPORTNET_CAMPAIGN_CYCLES"].flatMap(Int.init) ?? 10
         print("fault campaign: seed \(seed) (replay with REPORTNET_CAMPAIGN_SEED=\(seed)), \(cycles) cycles")
         var random = SeededGenerator(seed: seed)
         let directory = TestFederation.scratchFolder("campaign")
