@@ -107,6 +107,23 @@ import Testing
         for node in Self.nodes {
             #expect(try nodes.count(node, "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") == 0, "\(node) parked nothing")
         }
+
+        // `reportnet backup` copies the centre while it serves; `reportnet restore` puts it back
+        // (node stopped); its child sees the new epoch and nothing is lost or doubled.
+        let backup = nodes.directory + "/backup-centre"
+        let made = try NodeProcesses.run(["backup", "--config", nodes.configuration("centre"), "--to", backup])
+        #expect(made.status == 0, "\(made.output)")
+        #expect(FileManager.default.fileExists(atPath: backup + "/backup.json"))
+        nodes.stop("centre")
+        let restored = try NodeProcesses.run(["restore", "--config", nodes.configuration("centre"), "--from", backup])
+        #expect(restored.status == 0, "\(restored.output)")
+        try await nodes.start("centre")
+        _ = try await ClockSkewTests.waitFor("the province notices the centre's restore") {
+            try nodes.count("bac-ninh", "SELECT COUNT(*) FROM audit WHERE action = 'sync.parent-restored'") == 1 ? true : nil
+        }
+        #expect(try nodes.count("centre", "SELECT COUNT(*) FROM reports") == approved.count)
+        #expect(try nodes.count("centre", "SELECT COUNT(*) FROM (SELECT report_id FROM report_events WHERE action = 'received' GROUP BY report_id HAVING COUNT(*) > 1)") == 0)
+        #expect(try nodes.count("centre", "SELECT COUNT(*) FROM audit WHERE action = 'node.restore'") == 1)
         nodes.stopAll()
         for node in Self.nodes { #expect(try nodes.integrity(node) == "ok") }
     }

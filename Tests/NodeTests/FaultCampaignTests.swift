@@ -100,6 +100,26 @@ import Testing
                 actions += 2
                 try await Task.sleep(for: .seconds(2))
             }
+            // Last, every link goes down while every commune still works, so healing has a
+            // backlog to move on every link.
+            for (index, child) in Self.children.enumerated() {
+                proxies[child]!.heal()
+                proxies[child]!.outage(index % 2 == 0 ? .blackHole : .refuse)
+            }
+            for commune in Self.communes {
+                if let index = todo.lastIndex(where: { $0.unit == commune.0 }),
+                   let id = try await f.approveReport(unit: commune.0, node: commune.1, assignment: todo[index].assignment, staff: 3) {
+                    todo.remove(at: index)
+                    approved.append((commune.0, commune.1, id))
+                    actions += 1
+                }
+            }
+            let province = try await f.login("bni.admin", at: "bac-ninh")
+            let created = try await province.call(.POST, "/api/v1/accounts", body: ["username": "qt.bni-yp.last", "fullName": "Quản trị cuối", "unit": "BNI-YP", "role": "admin"])
+            #expect(created.status == 201, "\(created.text)")
+            accounts["qt.bni-yp.last"] = "yen-phong"
+            let backlog = try await f.convergenceProblems(accounts: accounts).count
+            #expect(backlog > 0, "the links are down with work waiting")
             let campaign = ContinuousClock.now - started
             for proxy in proxies.values { proxy.heal() }
             let healed = ContinuousClock.now
@@ -107,7 +127,7 @@ import Testing
             let faults = proxies.values.map(\.counters.totalFaults).reduce(0, +)
             var messages = 0
             for server in f.federation.servers { messages += try await f.count(server.local.node.name, "SELECT COUNT(*) FROM inbox") }
-            print("fault campaign: seed \(seed), \(cycles) cycles in \(campaign), \(actions) user actions, \(faults) faults injected, \(messages) messages received, converged \(converged) after healing")
+            print("fault campaign: seed \(seed), \(cycles) cycles in \(campaign), \(actions) user actions, \(faults) faults injected, \(messages) messages received; \(backlog) things out of step at healing, converged \(converged) after healing")
             for (child, proxy) in proxies.sorted(by: { $0.key < $1.key }) { print("  link \(child): \(proxy.counters)") }
             #expect(faults >= cycles, "faults were injected")
             // Every node's database is intact.

@@ -120,6 +120,20 @@ final class NodeProcesses: @unchecked Sendable {
         throw TestFailure("\(node) did not start: \((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(2_000) ?? "")")
     }
 
+    /// Runs one `reportnet` command to its end; its exit status and what it printed.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     /// SIGKILL: no shutdown, no flush, nothing.
     func kill9(_ node: String) {
         guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
