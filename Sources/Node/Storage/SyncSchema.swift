@@ -14,5 +14,6 @@ extension Schema {
         created_at TEXT NOT NULL,
         delivered_at TEXT NOT NULL
     ) STRICT;
+    CREATE INDEX delivered_at ON delivered(delivered_at);
     """
 }
