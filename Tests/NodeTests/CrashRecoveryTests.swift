@@ -114,6 +114,8 @@ import Testing
         let made = try NodeProcesses.run(["backup", "--config", nodes.configuration("centre"), "--to", backup])
         #expect(made.status == 0, "\(made.output)")
         #expect(FileManager.default.fileExists(atPath: backup + "/backup.json"))
+        let refused = try NodeProcesses.run(["restore", "--config", nodes.configuration("centre"), "--from", backup])
+        #expect(refused.status != 0 && refused.output.contains("stop the node"), "no restore under a running node: \(refused.output)")
         nodes.stop("centre")
         let restored = try NodeProcesses.run(["restore", "--config", nodes.configuration("centre"), "--from", backup])
         #expect(restored.status == 0, "\(restored.output)")

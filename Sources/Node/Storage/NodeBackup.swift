@@ -62,6 +62,7 @@ public struct NodeBackup: Sendable {
         let integrity = try DatabaseQueue(path: copy, configuration: readOnly).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
         guard integrity == "ok" else { throw ConfigurationError("the backup in \(folder) is damaged: \(integrity ?? "?")") }
         try files.createDirectory(atPath: (database as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try refuseIfInUse(database)
         // Into a temporary file first, then renamed over the database: never a half-written node.
         let incoming = database + ".restoring"
         try? files.removeItem(atPath: incoming)
@@ -90,6 +91,21 @@ public struct NodeBackup: Sendable {
         }
         try opened.pool.close()
         return epoch
+    }
+
+    /// A running node keeps its database open; restoring under it would lose both. In WAL mode an
+    /// exclusive-locking connection cannot start while another process has the file open.
+    static func refuseIfInUse(_ database: String) throws {
+        guard FileManager.default.fileExists(atPath: database) else { return }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE") }
+        do {
+            let probe = try DatabaseQueue(path: database, configuration: configuration)
+            try probe.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE; COMMIT") }
+            try probe.close()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw ConfigurationError("\(database) is in use: stop the node before restoring it")
+        }
     }
 
     private static var readOnly: Configuration {
