@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure logic: units, levels, the tree, periods, aggregation and progress.
@@ -60,6 +61,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // A fault-injecting TCP proxy (delay, drop, reset, cut, black hole) for tests and benchmarks.
+        .target(name: "FaultProxy", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // The server a person runs: storage, API, commands.
         .target(name: "Node", dependencies: [
             "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode", "Scoring",
@@ -81,6 +87,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "reportnet", dependencies: ["Node"]),
         .testTarget(name: "HierarchyTests", dependencies: ["Hierarchy"]),
@@ -91,7 +98,7 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
         .testTarget(name: "NodeTests", dependencies: [
-            "Node", "Federation", "Hierarchy", "Reporting", "Auth",
+            "Node", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),

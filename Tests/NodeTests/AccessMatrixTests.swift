@@ -63,6 +63,10 @@ import Testing
         // Public, and sessions.
         Entry("GET /healthz", public: true,
               Case("the listener's health", expect: Rule.everyone) { m, a in try await m.web(a).call(.GET, "/healthz") }),
+        // Who may scrape depends on where the call comes from (loopback here) or a scrape token,
+        // never on a session: MetricsTests covers the refusals.
+        Entry("GET /metrics", public: true,
+              Case("the node's metrics, from its own machine", expect: Rule.everyone) { m, a in try await m.web(a).call(.GET, "/metrics") }),
         Entry("POST /api/v1/session", public: true,
               Case("logs in here with its own password", expect: Rule.accountLivesHere) { m, a in
                   try await m.anonymous.call(.POST, "/api/v1/session", body: ["username": a.username, "password": m.password(a.username)])

@@ -18,7 +18,11 @@ public struct CertificateAuthority: Sendable {
     public let privateKeyPEM: String
     private let privateKey: Certificate.PrivateKey
 
-    /// Creates a self-signed P-256 root, valid from an hour ago (clock skew) for `validityDays`.
+    /// How far back certificates are valid from: a node whose clock runs hours behind the issuer's
+    /// must still accept them (clock skew between nodes changes nothing).
+    public static let clockSkewMargin: TimeInterval = 2 * 86_400
+
+    /// Creates a self-signed P-256 root, valid from two days ago (clock skew) for `validityDays`.
     public static func makeRoot(commonName: String, validityDays: Int = 3650) throws -> CertificateAuthority {
         let key = P256.Signing.PrivateKey()
         let privateKey = Certificate.PrivateKey(key)
@@ -31,7 +35,7 @@ public struct CertificateAuthority: Sendable {
             version: .v3,
             serialNumber: randomSerialNumber(),
             publicKey: privateKey.publicKey,
-            notValidBefore: now.addingTimeInterval(-3600),
+            notValidBefore: now.addingTimeInterval(-Self.clockSkewMargin),
             notValidAfter: now.addingTimeInterval(Double(validityDays) * 86_400),
             issuer: name,
             subject: name,
@@ -125,7 +129,7 @@ public struct CertificateAuthority: Sendable {
             version: .v3,
             serialNumber: randomSerialNumber(),
             publicKey: publicKey,
-            notValidBefore: now.addingTimeInterval(-3600),
+            notValidBefore: now.addingTimeInterval(-Self.clockSkewMargin),
             notValidAfter: now.addingTimeInterval(Double(validityDays) * 86_400),
             issuer: self.certificate.subject,
             subject: try DistinguishedName {
@@ -185,7 +189,7 @@ public struct CertificateAuthority: Sendable {
             version: .v3,
             serialNumber: randomSerialNumber(),
             publicKey: publicKey,
-            notValidBefore: now.addingTimeInterval(-3600),
+            notValidBefore: now.addingTimeInterval(-Self.clockSkewMargin),
             notValidAfter: now.addingTimeInterval(Double(validityDays) * 86_400),
             issuer: certificate.subject,
             subject: try DistinguishedName {

@@ -2,9 +2,13 @@ import Foundation
 
 /// The wire protocol version. A receiver accepts every version in `accepted` and says so in
 /// each answer; a sender refuses nothing newer than itself without telling the operator.
+///
+/// Compatibility rule: a new version only adds optional fields (which an older reader ignores
+/// and a newer reader finds missing from an older peer) and new message kinds; a node accepts
+/// its own version and the one before it. Version 2 added `epoch` to feed pages and push answers.
 public enum ProtocolVersion {
-    public static let current = 1
-    public static let accepted: ClosedRange<Int> = 1...1
+    public static let current = 2
+    public static let accepted: ClosedRange<Int> = 1...2
 }
 
 /// What a message carries; the receiver dispatches on it.
@@ -109,11 +113,15 @@ public struct PushResponse: Codable, Sendable {
     public let protocolVersion: Int
     public let accepted: ClosedRange<Int>
     public let results: [MessageResult]
+    /// The receiver's database epoch (protocol 2): it changes when the receiver was restored
+    /// from a backup, and then the sender sends again what it had delivered.
+    public let epoch: String?
 
-    public init(results: [MessageResult]) {
+    public init(results: [MessageResult], epoch: String? = nil) {
         self.protocolVersion = ProtocolVersion.current
         self.accepted = ProtocolVersion.accepted
         self.results = results
+        self.epoch = epoch
     }
 }
 
@@ -138,13 +146,17 @@ public struct FeedPage: Codable, Sendable {
     public let cursor: Int64
     /// True when more entries wait beyond this page.
     public let more: Bool
+    /// The parent's database epoch (protocol 2): when it changes, the parent was restored from a
+    /// backup and its positions are no longer the ones the child's cursor counts in.
+    public let epoch: String?
 
-    public init(entries: [FeedEntry], cursor: Int64, more: Bool) {
+    public init(entries: [FeedEntry], cursor: Int64, more: Bool, epoch: String? = nil) {
         self.protocolVersion = ProtocolVersion.current
         self.accepted = ProtocolVersion.accepted
         self.entries = entries
         self.cursor = cursor
         self.more = more
+        self.epoch = epoch
     }
 
     public static let maximumPage = 500

@@ -50,7 +50,7 @@ struct FederationAPI {
             await local.touchPeer(caller)
             local.logger.info("push received", metadata: ["peer": "\(caller)", "messages": "\(push.messages.count)",
                                                           "parked": "\(results.filter { $0.status == .parked }.count)"])
-            return PushResponse(results: results)
+            return PushResponse(results: results, epoch: try await local.databaseEpoch())
         }
         // Evidence files travel before the reports that name them; content is checked against its hash.
         // "Held" means complete: the size the sender declares (`?size=`) must match.
@@ -102,7 +102,7 @@ struct FederationAPI {
             }
             let limit = query["limit"].flatMap { Int(String($0)) } ?? FeedPage.maximumPage
             let wait = min(max(query["wait"].flatMap { Int(String($0)) } ?? 0, 0), 30)
-            await local.touchPeer(caller)
+            await local.touchPeer(caller, confirmed: after)
             return try await local.feedPage(for: caller, after: after, limit: limit, wait: .seconds(wait))
         }
     }

@@ -14,6 +14,7 @@ struct WebAPI {
 
     func addRoutes(to router: Router<NodeRequestContext>) {
         router.get("/healthz") { _, _ in local.health(listener: "web") }
+        MetricsRoutes(local: local).addRoutes(to: router)
         let api = router.group("/api/v1").add(middleware: SessionAuthentication(local: local))
         SessionRoutes(local: local).addRoutes(to: api)
         AccountRoutes(local: local).addRoutes(to: api)

@@ -29,6 +29,8 @@ struct NodeConfiguration: Codable {
     var evidenceMaxMB: Int?
     /// Allowed evidence file extensions (default: office documents, PDF, images, text, zip).
     var evidenceTypes: [String]?
+    /// Bearer token a Prometheus scraper presents for `/metrics`; without it only loopback may scrape.
+    var metricsToken: String?
 
     enum CodingKeys: String, CodingKey {
         case node, topology, database, certificate, key, web, federation
@@ -41,6 +43,7 @@ struct NodeConfiguration: Codable {
         case logLevel = "log_level"
         case evidenceMaxMB = "evidence_max_mb"
         case evidenceTypes = "evidence_types"
+        case metricsToken = "metrics_token"
     }
 
     /// Reads the file; relative paths in it are relative to the file's folder.
@@ -76,6 +79,7 @@ struct NodeConfiguration: Codable {
         let local = try LocalNode(node: description, deployment: deployment, database: try NodeDatabase.open(path: database),
                                   credentials: credentials, passwordCost: passwordCost ?? 12, evidencePolicy: try evidencePolicy(),
                                   credentialFiles: (certificate, key), issuer: issuer, logger: logger)
+        local.metrics.setScrapeToken(metricsToken)
         return (local, credentials)
     }
 }

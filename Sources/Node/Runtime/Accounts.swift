@@ -115,6 +115,10 @@ extension LocalNode {
     /// Applies an account delivered from above: pending here if hosted here, passed further down otherwise.
     func receive(_ account: ProvisionedAccount, _ db: Database) throws -> String {
         if hosts(account.unit) {
+            // Delivered again (a parent restored from a backup re-reads its own feed): already held.
+            if let held = try AccountRecord.fetchOne(db, key: account.username), held.unit == account.unit, held.role == account.role, held.createdBy == account.createdBy {
+                return "account \(account.username) already delivered"
+            }
             try Self.refuseDuplicate(db, username: account.username, citizenId: account.citizenId)
             let now = Date()
             try AccountRecord(username: account.username, citizenId: account.citizenId, fullName: account.fullName, unit: account.unit,

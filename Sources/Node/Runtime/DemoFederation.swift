@@ -59,6 +59,9 @@ public struct DemoFederation: Sendable {
         public var loginDelay: Duration = .milliseconds(250)
         /// Nodes not to run (tests enrol and start one themselves).
         public var skipNodes: Set<String> = []
+        /// Given a child node's name and its parent's federation address (`host:port`), the
+        /// address the child dials instead (e.g. a fault-injecting proxy in front of the parent).
+        public var parentLink: (@Sendable (_ child: String, _ parentAddress: String) async throws -> String)?
 
         public init(directory: String) {
             self.directory = directory
@@ -114,14 +117,16 @@ public struct DemoFederation: Sendable {
             let federation = ListenAddress(node.federation)!
             let parent = deployment.parent(of: node)
             let topologyPorts = options.topologyPorts
+            let name = node.name
+            let parentLink = options.parentLink
             let parentURL: (@Sendable () async throws -> String)? = parent.map { parent in
                 { @Sendable in
                     let address = ListenAddress(parent.federation)!
                     let port = topologyPorts ? address.port : try await addresses.port(node: parent.name, listener: "federation")
-                    return "https://\(address.description.replacingOccurrences(of: ":\(address.port)", with: ":\(port)"))"
+                    let direct = address.description.replacingOccurrences(of: ":\(address.port)", with: ":\(port)")
+                    return "https://\(try await parentLink?(name, direct) ?? direct)"
                 }
             }
-            let name = node.name
             servers.append(try NodeServer(
                 local: local, credentials: credentials,
                 web: options.topologyPorts ? web : ListenAddress(host: web.host, port: 0),

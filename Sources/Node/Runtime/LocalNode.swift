@@ -39,6 +39,8 @@ public struct LocalNode: Sendable {
     let feedSignal = ChangeSignal()
     /// Notified when an upward message is committed (wakes the push loop).
     let outboxSignal = ChangeSignal()
+    /// What `/metrics` shows.
+    public let metrics = NodeMetrics()
     let logger: Logger
 
     public init(node: NodeDescription, deployment: Deployment, database: NodeDatabase, credentials: NodeCredentials, passwordCost: UInt8 = 12,

@@ -72,6 +72,7 @@ public struct NodeServer: Sendable {
 
     static func webRouter(_ local: LocalNode) -> Router<NodeRequestContext> {
         let router = Router(context: NodeRequestContext.self)
+        router.add(middleware: RequestLatency(metrics: local.metrics, listener: "web"))
         WebAPI(local: local).addRoutes(to: router)
         WebPages(local: local).addRoutes(to: router)
         return router
@@ -79,6 +80,7 @@ public struct NodeServer: Sendable {
 
     static func federationRouter(_ local: LocalNode) -> Router<NodeRequestContext> {
         let router = Router(context: NodeRequestContext.self)
+        router.add(middleware: RequestLatency(metrics: local.metrics, listener: "federation"))
         FederationAPI(local: local).addRoutes(to: router)
         return router
     }

@@ -37,6 +37,7 @@ public struct NodeDatabase: Sendable {
             try db.execute(sql: Schema.v3Triggers)
         }
         migrator.registerMigration("v5-figures") { db in try db.execute(sql: FiguresSchema.v5) }
+        migrator.registerMigration("v6-sync") { db in try db.execute(sql: Schema.v6Sync) }
         migrator.registerMigration("v7-pki") { db in try db.execute(sql: PKISchema.v7) }
         migrator.registerMigration("v8-audit-seal") { db in
             try AuditTrail.sealExisting(db)

@@ -40,12 +40,15 @@ extension LocalNode {
             let entries = try rows.prefix(limit).map { row in
                 FeedEntry(seq: row["seq"], envelope: try JSONDecoder.federation.decode(Envelope.self, from: row["envelope"] as Data))
             }
-            return FeedPage(entries: entries, cursor: entries.last?.seq ?? cursor, more: rows.count > limit)
+            return FeedPage(entries: entries, cursor: entries.last?.seq ?? cursor, more: rows.count > limit, epoch: try Self.epoch(db))
         }
     }
 
     /// Records when a peer last answered or called (or, with `error`, why the last try failed).
-    func touchPeer(_ peer: String, error: String? = nil) async {
+    /// A child's feed request also records the position it asked from (what it has applied),
+    /// which the sync-lag metric counts from.
+    func touchPeer(_ peer: String, error: String? = nil, confirmed cursor: Int64? = nil) async {
+        if error == nil { metrics.contact(peer: peer) }
         do {
             try await database.pool.write { db in
                 if let error {
@@ -53,6 +56,11 @@ extension LocalNode {
                         INSERT INTO peers (unit, cursor, last_error) VALUES (?, 0, ?)
                         ON CONFLICT (unit) DO UPDATE SET last_error = excluded.last_error
                         """, arguments: [peer, error])
+                } else if let cursor {
+                    try db.execute(sql: """
+                        INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
+                        ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
+                        """, arguments: [peer, cursor, Date()])
                 } else {
                     try db.execute(sql: """
                         INSERT INTO peers (unit, cursor, last_contact) VALUES (?, 0, ?)

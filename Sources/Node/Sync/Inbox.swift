@@ -76,8 +76,9 @@ extension LocalNode {
         }
         if outcome.feed { feedSignal.notify() }
         if outcome.outbox { outboxSignal.notify() }
-        for result in outcome.results where result.status == .applied && !result.replayed {
-            logger.debug("applied message", metadata: ["message": "\(result.id)", "detail": "\(result.detail)"])
+        for (message, result) in zip(messages, outcome.results) where result.status == .applied {
+            logger.debug(result.replayed ? "replayed message" : "applied message",
+                         metadata: ["peer": "\(message.origin)", "message": "\(result.id)", "kind": "\(message.kind)", "detail": "\(result.detail)"])
         }
         return outcome.results
     }

@@ -38,16 +38,22 @@ extension LocalNode {
         try await database.pool.write { db in
             try db.execute(sql: "UPDATE outbox SET state = 'parked', reason = ? WHERE message_id = ?", arguments: [reason, message.id])
         }
-        logger.error("message parked before sending", metadata: ["message": "\(message.id)", "reason": "\(reason)"])
+        logger.error("message parked before sending", metadata: ["peer": "\(parent?.unit ?? "-")", "message": "\(message.id)", "reason": "\(reason)"])
     }
 
     /// Applies the parent's answer: applied messages leave the outbox, parked ones stay with the
     /// reason (and no longer block the ones behind them).
     func acknowledge(_ results: [MessageResult]) async throws {
         try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM delivered WHERE delivered_at < ?", arguments: [Date().addingTimeInterval(-Self.deliveredRetention)])
             for result in results {
                 switch result.status {
                 case .applied:
+                    // Kept as delivered: a parent restored from an older backup gets it again.
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO delivered (seq, message_id, kind, unit, envelope, created_at, delivered_at)
+                        SELECT seq, message_id, kind, unit, envelope, created_at, ? FROM outbox WHERE message_id = ?
+                        """, arguments: [Date(), result.id])
                     try db.execute(sql: "DELETE FROM outbox WHERE message_id = ?", arguments: [result.id])
                 case .parked:
                     try db.execute(sql: "UPDATE outbox SET state = 'parked', reason = ? WHERE message_id = ?", arguments: [result.detail, result.id])
@@ -55,7 +61,7 @@ extension LocalNode {
             }
         }
         for result in results where result.status == .parked {
-            logger.error("parent parked a message", metadata: ["message": "\(result.id)", "reason": "\(result.detail)"])
+            logger.error("parent parked a message", metadata: ["peer": "\(parent?.unit ?? "-")", "message": "\(result.id)", "reason": "\(result.detail)"])
         }
     }
 

@@ -72,12 +72,20 @@ struct SyncLoop: Service {
         while !Task.isCancelled {
             do {
                 let client = try clients.current()
-                let cursor = try await local.cursor(of: parent)
+                let (cursor, known) = try await local.cursorAndEpoch(of: parent)
                 let page = try await client.feed(after: cursor, wait: pollWait)
+                local.metrics.contact(peer: parent)
+                let changed = try await local.noteParentEpoch(page.epoch, of: parent)
+                if changed || (known != nil && page.epoch != nil && page.epoch != known) {
+                    // This page counts from a cursor of the parent's former life: read again from 0.
+                    link.succeeded()
+                    continue
+                }
                 if page.entries.isEmpty {
                     await local.touchPeer(parent)
                 } else {
                     let results = try await local.receive(page.entries.map(\.envelope), direction: .fromParent, cursor: (parent, page.cursor))
+                    try await local.dropCursorUnless(epoch: page.epoch, of: parent)
                     for (entry, result) in zip(page.entries, results) {
                         logger.info("feed entry", metadata: ["message": "\(entry.envelope.id)", "kind": "\(entry.envelope.kind)", "seq": "\(entry.seq)",
                                                              "status": "\(result.status.rawValue)", "detail": "\(result.detail)"])
@@ -119,7 +127,9 @@ struct SyncLoop: Service {
                 guard response.results.map(\.id) == batch.map(\.id) else {
                     throw ConfigurationError("parent answered for other messages than those pushed")
                 }
+                local.metrics.contact(peer: parent)
                 try await local.acknowledge(response.results)
+                _ = try await local.noteParentEpoch(response.epoch, of: parent)
                 for result in response.results {
                     logger.info("pushed", metadata: ["message": "\(result.id)", "status": "\(result.status.rawValue)", "replayed": "\(result.replayed)"])
                 }

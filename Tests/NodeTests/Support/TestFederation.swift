@@ -15,7 +15,7 @@ struct TestFederation {
     let manifest: DemoManifest
     let directory: String
     /// One session per account and node: a TOTP code works once, so logins are not repeated.
-    let sessions = SessionCache()
+    var sessions = SessionCache()
 
     /// Starts every node, runs `body`, then shuts the nodes down gracefully.
     /// - Parameter skip: nodes not to start (a test enrols and starts one itself).

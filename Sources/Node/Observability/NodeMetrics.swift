@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import Prometheus
+import Synchronization
+
+/// A node's metrics in the Prometheus text format: request latency measured as requests pass,
+/// sync figures (lag per peer, outbox depth, parked messages, last contact) read from the
+/// database at each scrape. One registry per node, so nodes sharing a process stay apart.
+public final class NodeMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    /// When set, a scrape must present it as a bearer token; when not, only loopback may scrape.
+    private let scrapeToken = Mutex<String?>(nil)
+    /// Last successful exchange with each peer in this process's life (the database keeps the rest).
+    private let contacts = Mutex<[String: Date]>([:])
+
+    static let latencyBuckets: [Duration] = [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                                            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30)]
+
+    public init() {}
+
+    public func setScrapeToken(_ token: String?) {
+        scrapeToken.withLock { $0 = token.flatMap { $0.isEmpty ? nil : $0 } }
+    }
+
+    var token: String? { scrapeToken.withLock { $0 } }
+
+    func contact(peer: String, at date: Date = Date()) {
+        contacts.withLock { $0[peer] = date }
+    }
+
+    func lastContact(_ peer: String) -> Date? { contacts.withLock { $0[peer] } }
+
+    /// Records how long one request took on a listener.
+    func observe(listener: String, method: String, status: Int, duration: Duration) {
+        registry.makeDurationHistogram(descriptor: .init(namespace: "reportnet", metricName: "http_request_duration", unitName: "seconds",
+                                                         helpText: "Time to answer a request, by listener, method and status."),
+                                       labels: [("listener", listener), ("method", method), ("status", "\(status)")],
+                                       buckets: Self.latencyBuckets).record(duration)
+    }
+
+    func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
+        registry.makeGauge(descriptor: .init(namespace: "reportnet", metricName: name, unitName: "", helpText: help), labels: labels)
+    }
+}
+
+/// One peer's row for the sync gauges.
+struct PeerLag {
+    let peer: String
+    let relation: String
+    let messages: Int
+    let seconds: Double
+    let lastContact: Date?
+}
+
+extension LocalNode {
+    /// Refreshes the sync gauges from the database and renders every metric.
+    func metricsText(now: Date = Date()) async throws -> String {
+        let parent = self.parent?.unit
+        let children = deployment.children(of: node).map(\.unit)
+        let (pending, parked, parkedReceived, lags) = try await database.pool.read { db -> (Int, Int, Int, [PeerLag]) in
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
+            let parked = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'parked'") ?? 0
+            let parkedReceived = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") ?? 0
+            var lags: [PeerLag] = []
+            func contact(_ peer: String) throws -> Date? {
+                try Date.fetchOne(db, sql: "SELECT last_contact FROM peers WHERE unit = ?", arguments: [peer])
+            }
+            if let parent {
+                // Upward: what waits in the outbox, and for how long the oldest has waited.
+                let oldest = try Date.fetchOne(db, sql: "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
+                lags.append(PeerLag(peer: parent, relation: "parent", messages: pending, seconds: oldest.map { max(now.timeIntervalSince($0), 0) } ?? 0,
+                                    lastContact: try contact(parent)))
+            }
+            for child in children {
+                // Downward: feed entries beyond the position the child last asked from.
+                let cursor = try Int64.fetchOne(db, sql: "SELECT cursor FROM peers WHERE unit = ?", arguments: [child]) ?? 0
+                let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM feed WHERE audience = ? AND seq > ?", arguments: [child, cursor])
+                let oldest: Date? = row?["oldest"]
+                lags.append(PeerLag(peer: child, relation: "child", messages: row?["n"] ?? 0, seconds: oldest.map { max(now.timeIntervalSince($0), 0) } ?? 0,
+                                    lastContact: try contact(child)))
+            }
+            return (pending, parked, parkedReceived, lags)
+        }
+        metrics.gauge("outbox_depth", "Upward messages waiting to be sent to the parent.").set(Double(pending))
+        metrics.gauge("outbox_parked", "Upward messages set aside with a reason (never sent, or refused by the parent).").set(Double(parked))
+        metrics.gauge("inbox_parked", "Messages received from peers and parked with a reason.").set(Double(parkedReceived))
+        for lag in lags {
+            let labels = [("peer", lag.peer), ("relation", lag.relation)]
+            metrics.gauge("sync_lag_messages", "Messages not yet taken by the peer: the outbox for the parent, the unread feed for a child.", labels).set(Double(lag.messages))
+            metrics.gauge("sync_lag_seconds", "Age of the oldest message not yet taken by the peer (0 when none).", labels).set(lag.seconds)
+            let latest = [lag.lastContact, metrics.lastContact(lag.peer)].compactMap { $0 }.max()
+            metrics.gauge("peer_last_contact_timestamp_seconds", "Unix time of the last successful exchange with the peer (0 when never).", labels)
+                .set(latest?.timeIntervalSince1970 ?? 0)
+        }
+        return metrics.registry.emitToString()
+    }
+}

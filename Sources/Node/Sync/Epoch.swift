@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+/// A database's epoch: a random id made with the database and made anew by `reportnet restore`.
+/// Peers see it in every feed page and push answer; when a parent's epoch changes, the parent has
+/// gone back in time, so the child reads its feed again from the start and sends again every
+/// upward message it had delivered. Both are safe: the inbox applies each message once.
+extension LocalNode {
+    /// How long delivered upward messages are kept for a parent restored from a backup.
+    static let deliveredRetention: TimeInterval = 400 * 86_400
+
+    /// This database's epoch.
+    func databaseEpoch() async throws -> String {
+        try await database.pool.read { db in try Self.epoch(db) }
+    }
+
+    static func epoch(_ db: Database) throws -> String {
+        try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'epoch'") ?? ""
+    }
+
+    /// The parent's epoch as last seen, with the feed cursor: the pull loop reads both before a
+    /// request, so that a page counted in a former epoch is never applied.
+    func cursorAndEpoch(of parent: String) async throws -> (cursor: Int64, epoch: String?) {
+        try await database.pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT cursor, epoch FROM peers WHERE unit = ?", arguments: [parent])
+            return (row?["cursor"] ?? 0, row?["epoch"])
+        }
+    }
+
+    /// After a page was applied: if the parent's epoch changed meanwhile (the push loop saw it
+    /// first), the cursor just written counts in the former epoch; start again from 0.
+    func dropCursorUnless(epoch: String?, of parent: String) async throws {
+        guard let epoch else { return }
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE peers SET cursor = 0 WHERE unit = ? AND epoch IS NOT NULL AND epoch <> ?", arguments: [parent, epoch])
+        }
+    }
+
+    /// Records the epoch `parent` showed (on a feed page or a push answer). Returns true when it
+    /// differs from the one seen before: then, in one transaction, the feed cursor goes back to 0
+    /// and every delivered message is pending again, at its original outbox position (same ids,
+    /// same order).
+    func noteParentEpoch(_ epoch: String?, of parent: String) async throws -> Bool {
+        guard let epoch else { return false }  // a protocol-1 parent has no epoch
+        let unit = self.unit
+        let (changed, requeued) = try await database.pool.write { db -> (Bool, Int) in
+            let known = try String.fetchOne(db, sql: "SELECT epoch FROM peers WHERE unit = ?", arguments: [parent])
+            guard known != epoch else { return (false, 0) }
+            try db.execute(sql: """
+                INSERT INTO peers (unit, cursor, epoch) VALUES (?, 0, ?)
+                ON CONFLICT (unit) DO UPDATE SET epoch = excluded.epoch
+                """, arguments: [parent, epoch])
+            // The first epoch ever seen (a new node, or one just upgraded) changes nothing.
+            guard let known else { return (false, 0) }
+            try db.execute(sql: "UPDATE peers SET cursor = 0 WHERE unit = ?", arguments: [parent])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO outbox (seq, message_id, kind, unit, envelope, created_at)
+                SELECT seq, message_id, kind, unit, envelope, created_at FROM delivered ORDER BY seq
+                """)
+            let requeued = db.changesCount
+            try db.execute(sql: "DELETE FROM delivered")
+            try AuditTrail.record(db, actor: "node:\(parent)", unit: unit, action: "sync.parent-restored", target: parent,
+                                  detail: "parent epoch \(known) → \(epoch): its feed is read again from the start, \(requeued) delivered messages sent again")
+            return (true, requeued)
+        }
+        if changed {
+            logger.notice("parent restored from a backup: re-reading its feed and sending again what it had received",
+                          metadata: ["peer": "\(parent)", "epoch": "\(epoch)", "requeued": "\(requeued)"])
+            outboxSignal.notify()
+        }
+        return changed
+    }
+}

@@ -1,0 +1,276 @@
+import Auth
+import Federation
+import Foundation
+import GRDB
+import Logging
+import NIOHTTP1
+@testable import Node
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Nodes of the demo topology run as real `reportnet serve --config …` processes, each on its own
+/// SQLite file, so a test can kill one with SIGKILL and start it again on the same file.
+final class NodeProcesses: @unchecked Sendable {
+    struct Ports {
+        let web: Int
+        let federation: Int
+    }
+
+    let directory: String
+    let deployment: Deployment
+    let ports: [String: Ports]
+    let sessions = SessionCache()
+    /// Clock offsets (seconds) for nodes run under the skewed-clock shim.
+    let clockOffsets: [String: Int]
+    private var running: [String: Process] = [:]
+    private let lock = NSLock()
+    private var secrets: [String: (password: String, factor: SecondFactor)] = [:]
+
+    /// The `reportnet` executable `swift build` / `swift test` put beside the test bundle.
+    static var executable: String {
+        get throws {
+            var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+            candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+            // …/Tests/NodeTests/Support/NodeProcesses.swift → package root → .build/debug
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            candidates.append(root.appendingPathComponent(".build/debug"))
+            for folder in candidates {
+                for path in [folder.appendingPathComponent("reportnet").path, folder.deletingLastPathComponent().appendingPathComponent("reportnet").path]
+                where FileManager.default.isExecutableFile(atPath: path) {
+                    return path
+                }
+            }
+            throw TestFailure("no reportnet executable next to the tests (looked in \(candidates.map(\.path))); run `swift build` first")
+        }
+    }
+
+    /// Issues certificates, writes one configuration per node and seeds the accounts of `units`
+    /// (entry, approver, admin; MFA on), without starting anything.
+    init(nodes: [String], units: [String], clockOffsets: [String: Int] = [:]) async throws {
+        directory = TestFederation.scratchFolder("processes")
+        deployment = try TopologyFile.demo
+        self.clockOffsets = clockOffsets
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try DemoTopology.yaml.write(toFile: "\(directory)/topology.yaml", atomically: true, encoding: .utf8)
+        try NodeCertificates.issue(for: deployment, into: "\(directory)/certs")
+        var ports: [String: Ports] = [:]
+        for node in deployment.nodes { ports[node.name] = Ports(web: try Self.freePort(), federation: try Self.freePort()) }
+        self.ports = ports
+        for name in nodes {
+            let node = deployment.node(named: name)!
+            let files = NodeCertificates.paths(in: "\(directory)/certs", node: name)
+            var lines = [
+                "node: \(name)", "topology: topology.yaml", "database: nodes/\(name).sqlite",
+                "certificate: \(files.certificate)", "key: \(files.key)", "trust_root: \(NodeCertificates.caPaths(in: "\(directory)/certs").certificate)",
+                "web: 127.0.0.1:\(ports[name]!.web)", "federation: 127.0.0.1:\(ports[name]!.federation)",
+                "password_cost: 4", "poll_wait: 2", "log_level: notice",
+            ]
+            if let parent = deployment.parent(of: node) { lines.append("parent_url: https://127.0.0.1:\(ports[parent.name]!.federation)") }
+            try lines.joined(separator: "\n").write(toFile: configuration(name), atomically: true, encoding: .utf8)
+            // Accounts are seeded through the node's own code, then the database is closed.
+            var logger = Logger(label: "seed")
+            logger.logLevel = .critical
+            let credentials = try NodeCredentials.load(certificate: files.certificate, key: files.key, trustRoot: NodeCertificates.caPaths(in: "\(directory)/certs").certificate)
+            let database = try NodeDatabase.open(path: databasePath(name))
+            let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials, passwordCost: 4, logger: logger)
+            for unit in units where node.hosts.contains(unit) {
+                for role in [Role.admin, .approver, .dataEntry] {
+                    let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
+                    let password = "Demo-\(Secret.token().prefix(10))"
+                    let factor = SecondFactor.generate()
+                    try await local.seedAccount(username: username, fullName: "\(role.vietnameseName) \(unit)", unit: unit, role: role, password: password)
+                    try await local.seedSecondFactor(username: username, factor: factor)
+                    secrets[username] = (password, factor)
+                }
+            }
+            try database.pool.close()
+        }
+    }
+
+    func configuration(_ node: String) -> String { "\(directory)/\(node).yaml" }
+    func databasePath(_ node: String) -> String { "\(directory)/nodes/\(node).sqlite" }
+    var caPath: String { NodeCertificates.caPaths(in: "\(directory)/certs").certificate }
+
+    /// Starts `node` and waits until its web listener answers.
+    func start(_ node: String) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.executable)
+        process.arguments = ["serve", "--config", configuration(node)]
+        var environment = ProcessInfo.processInfo.environment
+        if let offset = clockOffsets[node] {
+            environment["LD_PRELOAD"] = try SkewedClock.library()
+            environment["REPORTNET_CLOCK_OFFSET"] = "\(offset)"
+        }
+        process.environment = environment
+        let log = "\(directory)/\(node).log"
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        lock.withLock { running[node] = process }
+        let client = APIClient(baseURL: webURL(node), caPath: caPath)
+        for _ in 0..<150 {
+            if (try? await client.call(.GET, "/healthz"))?.status == 200 { return }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("\(node) did not start: \((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(2_000) ?? "")")
+    }
+
+    /// Runs one `reportnet` command to its end; its exit status and what it printed.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// SIGKILL: no shutdown, no flush, nothing.
+    func kill9(_ node: String) {
+        guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, and waits for the graceful exit.
+    func stop(_ node: String) {
+        guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    func stopAll() {
+        for node in lock.withLock({ Array(running.keys) }) { stop(node) }
+    }
+
+    func remove() {
+        stopAll()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func webURL(_ node: String) -> String { "https://127.0.0.1:\(ports[node]!.web)" }
+
+    /// Logs in on `node` with the TOTP code for the node's own clock; one session per account.
+    func login(_ username: String, at node: String) async throws -> APIClient {
+        if let cached = await sessions.client(username, node) { return cached }
+        guard let secret = secrets[username] else { throw TestFailure("no seeded account \(username)") }
+        let client = APIClient(baseURL: webURL(node), caPath: caPath)
+        let grant = try await client.call(.POST, "/api/v1/session", body: ["username": username, "password": secret.password])
+        guard grant.status == 200, let token = grant.json["token"] as? String else { throw TestFailure("login \(username): \(grant.status) \(grant.text)") }
+        let now = Date().addingTimeInterval(TimeInterval(clockOffsets[node] ?? 0))
+        let step = try await client.with(token: token).call(.POST, "/api/v1/session/mfa", body: ["code": secret.factor.code(at: now)])
+        guard step.status == 200, let completed = step.json["token"] as? String else { throw TestFailure("MFA \(username): \(step.status) \(step.text)") }
+        let session = client.with(token: completed)
+        await sessions.keep(session, username, node)
+        return session
+    }
+
+    /// A web call that waits for a node being restarted.
+    func call(_ username: String, at node: String, _ method: HTTPMethod, _ path: String, body: Any? = nil) async throws -> APIClient.Reply {
+        var lastError: (any Error)?
+        for _ in 0..<150 {
+            do {
+                return try await login(username, at: node).call(method, path, body: body)
+            } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        throw TestFailure("\(method) \(path) at \(node): \(lastError.map { "\($0)" } ?? "?")")
+    }
+
+    /// Reads one figure from a node's database file (whether or not the node runs).
+    func count(_ node: String, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+        let queue = try DatabaseQueue(path: databasePath(node), configuration: Self.busyTolerant)
+        defer { try? queue.close() }
+        return try queue.read { try Int.fetchOne($0, sql: sql, arguments: arguments) ?? 0 }
+    }
+
+    /// `PRAGMA integrity_check` on a node's file.
+    func integrity(_ node: String) throws -> String {
+        let queue = try DatabaseQueue(path: databasePath(node), configuration: Self.busyTolerant)
+        defer { try? queue.close() }
+        return try queue.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    static var busyTolerant: Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        return configuration
+    }
+
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestFailure("socket") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0 else { throw TestFailure("bind") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A node process whose wall clock is off by `REPORTNET_CLOCK_OFFSET` seconds: a tiny shared
+/// library, built with the system's C compiler, put in front of libc with LD_PRELOAD. Monotonic
+/// clocks are left alone; only the time of day moves.
+enum SkewedClock {
+    static let source = """
+    #define _GNU_SOURCE
+    #include <dlfcn.h>
+    #include <stdlib.h>
+    #include <time.h>
+    #include <sys/time.h>
+    static long offset(void) { const char *v = getenv("REPORTNET_CLOCK_OFFSET"); return v ? atol(v) : 0; }
+    int clock_gettime(clockid_t id, struct timespec *ts) {
+        static int (*real)(clockid_t, struct timespec *) = 0;
+        if (!real) real = dlsym(RTLD_NEXT, "clock_gettime");
+        int r = real(id, ts);
+        if (r == 0 && (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE)) ts->tv_sec += offset();
+        return r;
+    }
+    int gettimeofday(struct timeval *tv, void *tz) {
+        static int (*real)(struct timeval *, void *) = 0;
+        if (!real) real = dlsym(RTLD_NEXT, "gettimeofday");
+        int r = real(tv, tz);
+        if (r == 0 && tv) tv->tv_sec += offset();
+        return r;
+    }
+    time_t time(time_t *t) {
+        struct timespec ts; clock_gettime(CLOCK_REALTIME, &ts);
+        if (t) *t = ts.tv_sec;
+        return ts.tv_sec;
+    }
+    """
+
+    static func library() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-skewed-clock").path
+        let path = "\(folder)/libskewedclock.so"
+        if FileManager.default.fileExists(atPath: path) { return path }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = "\(folder)/skewed-clock-\(UUID().uuidString).c"
+        try source.write(toFile: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let built = "\(folder)/\(UUID().uuidString).so"
+        process.arguments = ["cc", "-shared", "-fPIC", "-O2", "-o", built, file, "-ldl"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestFailure("cannot build the skewed-clock library (is a C compiler installed?)") }
+        _ = try? FileManager.default.moveItem(atPath: built, toPath: path)
+        return path
+    }
+}
