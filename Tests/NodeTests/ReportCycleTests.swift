@@ -14,6 +14,7 @@ import Testing
         "groups": [["id": "g1", "title": "Chuyển đổi số", "questions": [
             ["id": "staff", "text": "Số cán bộ", "kind": "integer", "required": true],
             ["id": "held", "text": "Ngày họp", "kind": "date"],
+            ["id": "level", "text": "Mức độ", "kind": "single_choice", "options": ["Cao", "Thấp"]],
             ["id": "t", "text": "Bảng kết quả", "kind": "table", "table": [
                 "rows": [["id": "records", "label": "Hồ sơ", "rows": [["id": "online", "label": "Trong đó: trực tuyến"]]]],
                 "columns": [["id": "total", "label": "Tổng số"], ["id": "late", "label": "Quá hạn", "group": "Trong đó"]],
@@ -36,7 +37,7 @@ import Testing
             // A draft can be deleted; the next one is the report.
             #expect(try await entry.call(.DELETE, "/api/v1/reports/\(report)").status == 204)
             let id = try #require(try await entry.call(.POST, "/api/v1/reports", body: ["assignment": assignment]).json["id"] as? String)
-            let answers: [String: Any] = ["staff": 4, "held": "2026-11-10", "t": ["records": ["total": 120, "late": 3], "online": ["total": 90]]]
+            let answers: [String: Any] = ["staff": 4, "held": "2026-11-10", "level": "Cao", "t": ["records": ["total": 120, "late": 3], "online": ["total": 90]]]
             #expect(try await entry.call(.PUT, "/api/v1/reports/\(id)", body: ["answers": answers, "version": 1]).status == 200)
 
             // Evidence: refused types and sizes, then a real file, streamed and hashed.
@@ -63,6 +64,7 @@ import Testing
             #expect(try await leader.call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"]).json["approvalCount"] as? Int == 1)
             let atCommune = try await leader.call(.GET, "/api/v1/reports/\(id)").json
             let corrections = try #require(atCommune["corrections"] as? [[String: Any]])
+            // Only the changed answer is a correction (not the unchanged choice, stored as text).
             #expect(corrections.count == 1 && corrections[0]["question"] as? String == "staff" && corrections[0]["old"] as? String == "4" && corrections[0]["new"] as? String == "5")
 
             // Province and centre hold the report, its whole history and its evidence, byte for byte.

@@ -193,7 +193,9 @@ extension LocalNode {
             case .failure(let problems): throw APIError.invalid("Dữ liệu chưa hợp lệ", "Some answers are not valid", details: problems.byQuestion)
             }
             if correcting {
-                let changed = Set(answers.values.keys).union(record.answers.values.keys).filter { answers[$0] != record.answers[$0] }.sorted()
+                // Stored answers come back unshaped (a choice reads as text): compare them shaped.
+                let before = (try? record.answers.validated(against: form).get()) ?? record.answers
+                let changed = Set(answers.values.keys).union(before.values.keys).filter { answers[$0] != before[$0] }.sorted()
                 guard !changed.isEmpty else { return ReportView(record) }
                 let now = Date()
                 for question in changed {
