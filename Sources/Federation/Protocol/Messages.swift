@@ -23,6 +23,12 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let accountProvisioned = MessageKind(rawValue: "account.provisioned")
     /// Downward: an account disabled or reset from above; its node ends its sessions.
     public static let accountChanged = MessageKind(rawValue: "account.changed")
+    /// Downward: a task assigned to units below, relayed toward each assignee's node.
+    public static let taskAssigned = MessageKind(rawValue: "task.assigned")
+    /// Upward: an assignee's progress or completion, relayed up to the assigning unit's node.
+    public static let taskProgress = MessageKind(rawValue: "task.progress")
+    /// Downward: the assigning unit confirms or returns a completion.
+    public static let taskReviewed = MessageKind(rawValue: "task.reviewed")
 
     public var description: String { rawValue }
 }

@@ -19,6 +19,8 @@ struct WebAPI {
         AccountRoutes(local: local).addRoutes(to: api)
         FormRoutes(local: local).addRoutes(to: api)
         ReportRoutes(local: local).addRoutes(to: api)
+        TaskRoutes(local: local).addRoutes(to: api)
+        AlertRoutes(local: local).addRoutes(to: api)
         api.get("/sync") { _, context -> SyncStatus in
             // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
             let actor = try context.actor()

@@ -290,6 +290,7 @@ extension LocalNode {
             return ReportView(record)
         }
         outboxSignal.notify()
+        await refreshAlertsQuietly()
         return view
     }
 

@@ -33,6 +33,7 @@ public struct NodeDatabase: Sendable {
             try AuditTrail.chainExisting(db)
             try db.execute(sql: Schema.v3Triggers)
         }
+        migrator.registerMigration("v4-tasks") { db in try db.execute(sql: Schema.v4Tasks) }
         return migrator
     }
 }

@@ -76,6 +76,7 @@ extension LocalNode {
         }
         if outcome.feed { feedSignal.notify() }
         if outcome.outbox { outboxSignal.notify() }
+        await refreshAlerts(after: messages, results: outcome.results)
         for result in outcome.results where result.status == .applied && !result.replayed {
             logger.debug("applied message", metadata: ["message": "\(result.id)", "detail": "\(result.detail)"])
         }
@@ -116,6 +117,12 @@ extension LocalNode {
             return try apply(decision, arrivedFrom: direction, db)
         case (.accountChanged, .fromParent):
             return try receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
+        case (.taskAssigned, .fromParent):
+            return try receiveTask(message, db)
+        case (.taskProgress, .fromChild):
+            return try receiveTaskUpdate(message, db)
+        case (.taskReviewed, .fromParent):
+            return try receiveTaskReview(message, db)
         case (.accountProvisioned, .fromParent):
             let account = try JSONDecoder.federation.decode(ProvisionedAccount.self, from: message.body)
             let detail = try receive(account, db)
