@@ -203,7 +203,7 @@ extension LocalNode {
         let rules = try String.fetchAll(db, sql: "SELECT body FROM alert_rules WHERE removed_at IS NULL")
             .map { try JSONDecoder.federation.decode(AlertRule.self, from: Data($0.utf8)) }
         let findings = rules.isEmpty ? [] : AlertEvaluation(tree: tree, today: today)
-            .findings(rules: rules, obligations: try obligations(for: rules, db), observations: try observations(for: rules, db))
+            .findings(rules: rules, obligations: try obligations(for: rules, today: today, db), observations: try observations(for: rules, db))
         let now = Date()
         var raised = 0
         var cleared = 0
@@ -232,9 +232,8 @@ extension LocalNode {
 
     /// What units owe: every task's assignees (with their derived status) and, for rules on a
     /// form, each assigned unit's report (done once approved).
-    private func obligations(for rules: [AlertRule], _ db: Database) throws -> [Obligation] {
+    private func obligations(for rules: [AlertRule], today: CalendarDate, _ db: Database) throws -> [Obligation] {
         var obligations: [Obligation] = []
-        let today = self.today
         let records = Dictionary(uniqueKeysWithValues: try TaskRecord.fetchAll(db).map { ($0.id, $0) })
         for row in try Row.fetchAll(db, sql: "SELECT task_id, unit FROM task_units ORDER BY task_id, unit") {
             guard let record = records[row["task_id"]] else { continue }
