@@ -38,6 +38,10 @@ let package = Package(
         ]),
         // The monthly score of ministries and provinces (Decision 4587) and their ranking: pure logic.
         .target(name: "Scoring"),
+        // Tasks assigned down the tree: their facts (updates, reviews) and derived states. Pure logic.
+        .target(name: "Tasks", dependencies: ["Hierarchy"]),
+        // Alert rules (due soon, overdue, low completion, abnormal values) and their findings. Pure logic.
+        .target(name: "Alerts", dependencies: ["Hierarchy", "Tasks"]),
         // QR codes (for MFA enrolment), drawn as SVG.
         .target(name: "QRCode"),
         // Accounts, roles, delegation rules, passwords, activation codes, node identities.
@@ -68,7 +72,7 @@ let package = Package(
         ]),
         // The server a person runs: storage, API, commands.
         .target(name: "Node", dependencies: [
-            "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode", "Scoring",
+            "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode", "Scoring", "Tasks", "Alerts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -96,9 +100,11 @@ let package = Package(
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Hierarchy"]),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Tasks", "Hierarchy"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
         .testTarget(name: "NodeTests", dependencies: [
-            "Node", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy",
+            "Node", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy", "Tasks", "Alerts",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),

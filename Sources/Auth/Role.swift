@@ -10,6 +10,8 @@ public enum Permission: String, Codable, Sendable, CaseIterable, Comparable {
     case approveReports = "reports.approve"
     /// Read reports, progress and aggregates of the own unit and the units below.
     case viewReports = "reports.view"
+    /// Assign tasks to the units below and confirm or return their completion (the unit leader).
+    case assignTasks = "tasks.assign"
 
     public static func < (lhs: Permission, rhs: Permission) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -25,7 +27,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .approver: [.approveReports, .viewReports]
+        case .approver: [.approveReports, .viewReports, .assignTasks]
         case .dataEntry: [.enterData, .viewReports]
         case .viewer: [.viewReports]
         }

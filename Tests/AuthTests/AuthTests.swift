@@ -33,7 +33,7 @@ let tree = try! UnitTree(units: [
 
     @Test func nobodyGrantsWhatTheyDoNotHold() {
         let limited = Actor(username: "x", unit: "P1", role: .admin, permissions: [.manageUsers, .viewReports])
-        #expect(Delegation.refusalToCreate(by: limited, unit: "P1", role: .approver, in: tree) == .notHeld([.approveReports]))
+        #expect(Delegation.refusalToCreate(by: limited, unit: "P1", role: .approver, in: tree) == .notHeld([.approveReports, .assignTasks].sorted()))
         #expect((Delegation.refusalToCreate(by: limited, unit: "P1", role: .viewer, in: tree)) == nil)
         #expect(Delegation.refusalToCreate(by: provinceAdmin, unit: "P1", role: .viewer, permissions: [.approveReports], in: tree) == .beyondRole)
     }
@@ -48,7 +48,7 @@ let tree = try! UnitTree(units: [
         #expect(Delegation.refusalToManage(by: provinceAdmin, unit: "C11", role: .dataEntry, in: tree) == .outsideScope)
         #expect(Delegation.refusalToManage(by: provinceAdmin, unit: "TW", role: .admin, in: tree) == .outsideScope)
         let limited = Actor(username: "b", unit: "P1", role: .admin, permissions: [.manageUsers])
-        #expect(Delegation.refusalToManage(by: limited, unit: "P1", role: .admin, in: tree) == .notHeld([.manageForms, .approveReports, .enterData, .viewReports].sorted()),
+        #expect(Delegation.refusalToManage(by: limited, unit: "P1", role: .admin, in: tree) == .notHeld([.manageForms, .approveReports, .enterData, .viewReports, .assignTasks].sorted()),
                 "a lesser admin cannot reset a greater one and inherit its rights")
         #expect(Delegation.refusalToManage(by: limited, unit: "P1", role: .viewer, permissions: [], in: tree) == nil)
     }

@@ -260,6 +260,56 @@ import Testing
                   return try await m.web(a).call(.DELETE, "/api/v1/reports/\(report.id)")
               }),
 
+        // Tasks and alerts (issue E).
+        Entry("GET /api/v1/tasks",
+              Case("tasks of its unit and below", expect: Rule.everyone, check: Check.tasks) { m, a in try await m.web(a).call(.GET, "/api/v1/tasks") }),
+        Entry("POST /api/v1/tasks",
+              Case("assigns a task to the subject", expect: Rule.assignsTaskToSubject) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/tasks", body: ["title": "Nhiệm vụ \(m.next())", "deadline": m.taskDeadline, "units": [m.subject.unit]])
+              }),
+        Entry("GET /api/v1/tasks/{id}",
+              Case("the subject's task", expect: Rule.seesSubject) { m, a in try await m.web(a).call(.GET, "/api/v1/tasks/\(m.tasks.view)") }),
+        Entry("POST /api/v1/tasks/{id}/evidence",
+              Case("uploads evidence for the subject's task", expect: Rule.reportsForSubject) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.openTask())/evidence?name=tien-do.txt", body: Data("Tiến độ".utf8))
+              }),
+        Entry("GET /api/v1/tasks/{id}/evidence/{evidence}",
+              Case("an evidence file of the subject's task", expect: Rule.seesSubject) { m, a in
+                  try await m.web(a).call(.GET, "/api/v1/tasks/\(m.tasks.view)/evidence/\(m.tasks.evidence)")
+              }),
+        Entry("POST /api/v1/tasks/{id}/progress",
+              Case("reports progress on the subject's task", expect: Rule.reportsForSubject) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.openTask())/progress", body: ["percent": m.next() % 100])
+              }),
+        Entry("POST /api/v1/tasks/{id}/complete",
+              Case("completes the subject's task", expect: Rule.reportsForSubject) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.openTask())/complete", body: ["note": "Xong"])
+              }),
+        Entry("POST /api/v1/tasks/{id}/confirm",
+              Case("confirms the subject's completion", expect: Rule.reviewsSubjectTask) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.completedTask())/confirm", body: ["unit": m.subject.unit])
+              }),
+        Entry("POST /api/v1/tasks/{id}/return",
+              Case("returns the subject's completion", expect: Rule.reviewsSubjectTask) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.completedTask())/return", body: ["unit": m.subject.unit, "reason": "Thiếu minh chứng"])
+              }),
+        Entry("GET /api/v1/alerts",
+              Case("alerts of its unit and below", expect: Rule.everyone, check: Check.alerts) { m, a in try await m.web(a).call(.GET, "/api/v1/alerts") }),
+        Entry("POST /api/v1/alerts/{id}/acknowledge",
+              Case("acknowledges a strategic alert about the subject", expect: Rule.leadsOverSubject) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/alerts/\(m.tasks.alert)/acknowledge")
+              }),
+        Entry("GET /api/v1/alerts/rules",
+              Case("rules of its unit and below", expect: Rule.setsRules, check: Check.alertRules) { m, a in try await m.web(a).call(.GET, "/api/v1/alerts/rules") }),
+        Entry("POST /api/v1/alerts/rules",
+              Case("sets a rule for its unit's subtree", expect: Rule.setsRules) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/alerts/rules", body: ["kind": "due_soon", "days": 1 + m.next() % 30])
+              }),
+        Entry("DELETE /api/v1/alerts/rules/{id}",
+              Case("removes a rule the subject set", expect: Rule.removesSubjectRule) { m, a in
+                  try await m.web(a).call(.DELETE, "/api/v1/alerts/rules/\(try await m.subjectRule())")
+              }),
+
         // Accounts and the node.
         Entry("GET /api/v1/accounts",
               Case("the accounts it administers", expect: Rule.administers, check: Check.accounts) { m, a in
@@ -404,6 +454,26 @@ import Testing
 
         static func managesSiblingAdmins(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.manageUsers) ? .ok : .denied }
 
+        /// Tasks are assigned by a unit's leaders to the units below it.
+        static func assignsTaskToSubject(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.assignTasks) ? .ok : .denied }
+
+        /// An assignee's data entry or leader reports progress, completion and evidence, for its own unit only.
+        static func reportsForSubject(_ a: Caller) -> Outcome {
+            a.relation == .unit && (a.holds(.enterData) || a.holds(.approveReports)) ? .ok : .denied
+        }
+
+        /// The assigning unit's leaders confirm or return a completion.
+        static func reviewsSubjectTask(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.assignTasks) ? .ok : .denied }
+
+        /// Strategic alerts are for the leaders (and view accounts) of the unit concerned and above.
+        static func leadsOverSubject(_ a: Caller) -> Outcome { a.seesSubject && (a.holds(.approveReports) || a.role == .viewer) ? .ok : .denied }
+
+        /// Admins and approvers set alert rules for their subtree…
+        static func setsRules(_ a: Caller) -> Outcome { a.holds(.approveReports) ? .ok : .denied }
+
+        /// …and only the unit that set a rule removes it.
+        static func removesSubjectRule(_ a: Caller) -> Outcome { a.relation == .unit && a.holds(.approveReports) ? .ok : .denied }
+
         /// The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
         static func administersTheNodesUnit(_ a: Caller) -> Outcome { a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers) ? .ok : .denied }
 
@@ -493,6 +563,19 @@ import Testing
             let allowed = Set(m.tree.children(of: a.unit).map(\.code))
             let outside = Set(rows.compactMap { $0["unit"] as? String }).subtracting(allowed)
             return outside.isEmpty ? nil : "shows scoring figures of \(outside.sorted())"
+        }
+
+        static func tasks(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
+            let units = reply.items.flatMap { ($0["assignees"] as? [[String: Any]] ?? []).compactMap { $0["unit"] as? String } }
+            return m.inReach(units, of: a) ?? m.subjectShown(reply.items.contains { $0["id"] as? String == m.tasks.view }, to: a)
+        }
+
+        static func alerts(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
+            m.inReach(reply.items.compactMap { $0["unit"] as? String }, of: a)
+        }
+
+        static func alertRules(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
+            m.inReach(reply.items.compactMap { ($0["rule"] as? [String: Any])?["unit"] as? String }, of: a)
         }
 
         static func usage(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
@@ -714,6 +797,8 @@ extension AccessMatrixTests {
         private var reports: [Stage: String] = [:]
         private var evidenceOnDraft: (report: String, evidence: String)?
         private var targets: [Target: String] = [:]
+        /// Task and alert fixtures (TaskMatrixFixtures.swift).
+        var tasks = TaskFixtures()
         /// The fixture report (and evidence file) the current call acts on, as it was just before:
         /// a denied call must leave it as it was.
         var touched: (report: String, version: Int, evidence: Int)?
@@ -880,6 +965,7 @@ extension AccessMatrixTests {
             try await must(entry.call(.POST, "/api/v1/reports/\(viewReport)/submit", body: ["message": "Kính trình"]), 200, "submit it")
             try await must(subjectClient(.approver).call(.POST, "/api/v1/reports/\(viewReport)/approve", body: ["message": "Đồng ý"]), 200, "approve it")
             rollupReport = try #require(try await must(entry.call(.POST, "/api/v1/reports", body: ["assignment": quarter]), 201, "open the quarterly report")["id"] as? String)
+            try await prepareTasks()
         }
 
         private func read(_ id: String) async throws -> [String: Any]? {

@@ -39,6 +39,12 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let congressScheduled = MessageKind(rawValue: "congress.scheduled")
     /// Upward: figures a unit reports about itself, for the unit directly above it that scores it.
     public static let indicatorsReported = MessageKind(rawValue: "indicators.reported")
+    /// Downward: a task assigned to units below, relayed toward each assignee's node.
+    public static let taskAssigned = MessageKind(rawValue: "task.assigned")
+    /// Upward: an assignee's progress or completion, relayed up to the assigning unit's node.
+    public static let taskProgress = MessageKind(rawValue: "task.progress")
+    /// Downward: the assigning unit confirms or returns a completion.
+    public static let taskReviewed = MessageKind(rawValue: "task.reviewed")
 
     public var description: String { rawValue }
 }

@@ -24,6 +24,8 @@ struct WebAPI {
         FiguresRoutes(local: local).addRoutes(to: api)
         ScoringRoutes(local: local).addRoutes(to: api)
         CongressRoutes(local: local).addRoutes(to: api)
+        TaskRoutes(local: local).addRoutes(to: api)
+        AlertRoutes(local: local).addRoutes(to: api)
         api.get("/sync") { _, context -> SyncStatus in
             // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
             let actor = try context.actor()

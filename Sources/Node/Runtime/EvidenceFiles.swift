@@ -35,7 +35,7 @@ extension LocalNode {
 
     /// Deletes evidence content no attachment names any more (and abandoned uploads).
     func sweepEvidence() async throws -> Int {
-        let referenced = try await database.pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM attachments")) }
+        let referenced = try await database.pool.read { db in Set(try String.fetchAll(db, sql: "SELECT sha256 FROM attachments UNION SELECT sha256 FROM task_evidence")) }
         let removed = evidence.sweep(keeping: referenced)
         if removed > 0 { logger.notice("evidence swept", metadata: ["files": "\(removed)"]) }
         return removed

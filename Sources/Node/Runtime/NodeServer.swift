@@ -39,7 +39,7 @@ public struct NodeServer: Sendable {
             onServerRunning: { channel in await onListening("federation", channel.localAddress?.port ?? federation.port) },
             logger: local.logger
         )
-        var services: [any Service] = [webApp, federationApp, EvidenceSweeper(local: local)]
+        var services: [any Service] = [webApp, federationApp, EvidenceSweeper(local: local), AlertWatch(local: local)]
         if let parentURL, local.parent != nil {
             services.append(SyncLoop(local: local, parentURL: parentURL, pollWait: pollWait))
         }

@@ -292,6 +292,7 @@ extension LocalNode {
             return ReportView(record)
         }
         outboxSignal.notify()
+        await refreshAlertsQuietly()
         return view
     }
 

@@ -36,6 +36,7 @@ public struct NodeDatabase: Sendable {
             try AuditTrail.chainExisting(db)
             try db.execute(sql: Schema.v3Triggers)
         }
+        migrator.registerMigration("v4-tasks") { db in try db.execute(sql: Schema.v4Tasks) }
         migrator.registerMigration("v5-figures") { db in try db.execute(sql: FiguresSchema.v5) }
         migrator.registerMigration("v6-sync") { db in try db.execute(sql: Schema.v6Sync) }
         migrator.registerMigration("v7-pki") { db in try db.execute(sql: PKISchema.v7) }

@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import Reporting
+import Tasks
 
 /// A report named evidence this node does not hold yet: the batch is refused as a whole and the
 /// sender, which uploads evidence before reports, tries again.
@@ -18,14 +19,12 @@ extension LocalNode {
         var ready: [Envelope] = []
         var present = Set<String>()
         for message in batch {
-            guard message.kind == .reportApproved,
-                  let signed = try? JSONDecoder.federation.decode(SignedPayload.self, from: message.body),
-                  let report = try? JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload) else {
+            guard let files = Self.evidenceFiles(named: message) else {
                 ready.append(message)
                 continue
             }
             var refusal: String?
-            for item in report.evidence where !present.contains(item.sha256) {
+            for item in files where !present.contains(item.sha256) {
                 guard evidence.contains(item.sha256, size: item.size) else {
                     refusal = "evidence file \(item.fileName) (\(item.sha256)) is missing on this node"
                     break
@@ -50,6 +49,21 @@ extension LocalNode {
             }
         }
         return ready
+    }
+
+    /// The evidence files a message names (an approved report's, a task update's); nil for others.
+    static func evidenceFiles(named message: Envelope) -> [(fileName: String, sha256: String, size: Int64)]? {
+        switch message.kind {
+        case .reportApproved:
+            guard let signed = try? JSONDecoder.federation.decode(SignedPayload.self, from: message.body),
+                  let report = try? JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload) else { return nil }
+            return report.evidence.map { ($0.fileName, $0.sha256, $0.size) }
+        case .taskProgress:
+            guard let update = try? JSONDecoder.federation.decode(TaskUpdate.self, from: message.body) else { return nil }
+            return update.evidence.map { ($0.fileName, $0.sha256, $0.size) }
+        default:
+            return nil
+        }
     }
 
     /// Every evidence file a received report names must be here, with its declared size (its

@@ -76,6 +76,7 @@ extension LocalNode {
         }
         if outcome.feed { feedSignal.notify() }
         if outcome.outbox { outboxSignal.notify() }
+        await refreshAlerts(after: messages, results: outcome.results)
         for (message, result) in zip(messages, outcome.results) where result.status == .applied {
             logger.debug(result.replayed ? "replayed message" : "applied message",
                          metadata: ["peer": "\(message.origin)", "message": "\(result.id)", "kind": "\(message.kind)", "detail": "\(result.detail)"])
@@ -122,6 +123,12 @@ extension LocalNode {
             return try receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
         case (.accountRegistered, .fromChild):
             return try receive(try JSONDecoder.federation.decode(RegisteredAdmin.self, from: message.body), unit: message.unit, db)
+        case (.taskAssigned, .fromParent):
+            return try receiveTask(message, db)
+        case (.taskProgress, .fromChild):
+            return try receiveTaskUpdate(message, db)
+        case (.taskReviewed, .fromParent):
+            return try receiveTaskReview(message, db)
         case (.accountProvisioned, .fromParent):
             let account = try JSONDecoder.federation.decode(ProvisionedAccount.self, from: message.body)
             let detail = try receive(account, db)

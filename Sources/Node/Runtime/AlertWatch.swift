@@ -1,0 +1,23 @@
+import ServiceLifecycle
+
+/// Evaluates the alert rules periodically, for what only the date changes: a task becomes due
+/// soon or overdue, a low-completion rule's day arrives. Data-driven alerts are raised as the
+/// data arrives; this catches the calendar.
+struct AlertWatch: Service {
+    let local: LocalNode
+    var interval: Duration = .seconds(600)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let (raised, cleared) = try await local.refreshAlerts()
+                    local.logger.debug("alerts evaluated", metadata: ["standing": "\(raised)", "cleared": "\(cleared)"])
+                } catch {
+                    local.logger.warning("alert evaluation failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,370 @@
+import Auth
+import Federation
+import Foundation
+import GRDB
+import Hierarchy
+import Tasks
+
+/// A task as the API takes it from the assigning unit.
+struct NewTask: Codable, Sendable {
+    var title: String
+    var description: String?
+    var deadline: String
+    var expectedResult: String?
+    var indicator: IndicatorLink?
+    var units: [String]
+}
+
+/// Progress or completion as the assignee sends it; `evidence` names files uploaded before.
+struct TaskReportRequest: Codable, Sendable {
+    var percent: Int?
+    var note: String?
+    var evidence: [String]?
+}
+
+/// The assigning unit's decision on an assignee's completion.
+struct TaskDecisionRequest: Codable, Sendable {
+    var unit: String
+    var reason: String?
+}
+
+/// Which tasks a list shows.
+struct TaskFilter: Sendable {
+    /// Only tasks with this assignee (the actor's unit or one below it).
+    var unit: String?
+    /// Only tasks assigned by this unit.
+    var assignedBy: String?
+    /// Only assignees in this state.
+    var state: TaskState?
+}
+
+/// One assignee of a task, with its derived state.
+struct AssigneeView: Codable, Sendable {
+    let unit: String
+    let unitName: String
+    let state: TaskState
+    let stateName: String
+    let percent: Int
+    let review: ReviewStatus?
+    let reviewName: String?
+    let completedOn: String?
+    let returnReason: String?
+    /// The number of the assignee's current update (0 when none).
+    let seq: Int
+}
+
+/// One fact in a task's history: an update or a review.
+struct TaskEventView: Codable, Sendable {
+    let unit: String
+    /// progress, completed, confirmed or returned.
+    let kind: String
+    /// The update's number (for a review: the completion it reviews).
+    let seq: Int
+    let percent: Int?
+    let note: String?
+    let by: String
+    let at: Date
+    let evidence: [TaskEvidence]
+}
+
+/// A task as the API shows it; `history` only in the detail.
+struct TaskView: Codable, Sendable {
+    let id: String
+    let assignedBy: String
+    let title: String
+    let description: String
+    let deadline: String
+    let expectedResult: String
+    let indicator: IndicatorLink?
+    let assignees: [AssigneeView]
+    var history: [TaskEventView]?
+}
+
+/// A stored task.
+struct TaskRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "tasks"
+    var id: String
+    var assignedBy: String
+    var title: String
+    var description: String
+    var deadline: String
+    var expectedResult: String
+    var indicator: IndicatorLink?
+    var createdBy: String
+    var createdAt: Date
+
+    var deadlineDate: CalendarDate { CalendarDate(deadline) ?? CalendarDate(year: 1970, month: 1, day: 1) }
+
+    func notice(units: [String]) -> TaskNotice {
+        TaskNotice(id: id, assignedBy: assignedBy, title: title, description: description, deadline: deadlineDate,
+                   expectedResult: expectedResult, indicator: indicator, units: units)
+    }
+}
+
+extension LocalNode {
+    /// Today in Vietnam: deadlines are Vietnamese days.
+    var today: CalendarDate { CalendarDate(Date()) }
+
+    // MARK: - Assigning
+
+    /// Assigns a task to units below the actor's unit; it travels down to each assignee's node.
+    func createTask(_ request: NewTask, by actor: Actor) async throws -> TaskView {
+        guard actor.holds(.assignTasks) else { throw APIError.forbidden("Chỉ lãnh đạo đơn vị được giao nhiệm vụ", "Only the unit's leaders assign tasks") }
+        guard let deadline = CalendarDate(request.deadline) else {
+            throw APIError.invalid("Hạn hoàn thành “\(request.deadline)” không hợp lệ (định dạng yyyy-mm-dd)", "Invalid deadline (yyyy-mm-dd)", details: ["deadline": "invalid"])
+        }
+        let units = Array(Set(request.units)).sorted()
+        if let unknown = units.first(where: { !tree.contains($0) }) {
+            throw APIError.invalid("Không có đơn vị “\(unknown)”", "Unknown unit", details: ["units": unknown])
+        }
+        if let outside = units.first(where: { !tree.isBelow($0, actor.unit) }) {
+            throw APIError.forbidden("Chỉ giao nhiệm vụ cho đơn vị cấp dưới của mình (“\(outside)” không phải)", "Assign tasks only to units below your own")
+        }
+        let notice = TaskNotice(id: UUID().uuidString, assignedBy: actor.unit, title: request.title.trimmingCharacters(in: .whitespacesAndNewlines),
+                                description: request.description ?? "", deadline: deadline, expectedResult: request.expectedResult ?? "",
+                                indicator: request.indicator, units: units)
+        let problems = notice.problems(today: today)
+        guard problems.isEmpty else {
+            throw APIError.invalid("Nhiệm vụ chưa hợp lệ: \(problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "))", "The task is not valid", details: problems)
+        }
+        let view = try await database.pool.write { db -> TaskView in
+            _ = try distribute(notice, createdBy: actor.username, db)
+            try AuditTrail.record(db, actor, action: "task.create", target: notice.id, detail: "\(notice.title) due \(deadline) units=\(units.joined(separator: ","))")
+            return try taskView(notice.id, for: actor, history: false, db)
+        }
+        feedSignal.notify()
+        await refreshAlertsQuietly()
+        return view
+    }
+
+    /// Stores a task (where it is made or as it arrives) with the assignees this node speaks for,
+    /// and passes each child node the part that concerns it.
+    func distribute(_ notice: TaskNotice, createdBy: String, _ db: Database) throws -> Effect {
+        if let existing = try TaskRecord.fetchOne(db, key: notice.id) {
+            guard existing.assignedBy == notice.assignedBy, existing.deadline == notice.deadline.description, existing.title == notice.title else {
+                throw Refusal("task \(notice.id) is held here with other content")
+            }
+        } else {
+            try TaskRecord(id: notice.id, assignedBy: notice.assignedBy, title: notice.title, description: notice.description, deadline: notice.deadline.description,
+                           expectedResult: notice.expectedResult, indicator: notice.indicator, createdBy: createdBy, createdAt: Date()).insert(db)
+        }
+        let mine = notice.units.filter { deployment.node(node, speaksFor: $0) }
+        for unit in mine {
+            try db.execute(sql: "INSERT OR IGNORE INTO task_units (task_id, unit) VALUES (?, ?)", arguments: [notice.id, unit])
+        }
+        var forwarded = 0
+        for child in deployment.children(of: node) {
+            let theirs = mine.filter { deployment.node(child, speaksFor: $0) }
+            guard !theirs.isEmpty else { continue }
+            try appendToFeed(db, audience: child.unit, kind: .taskAssigned, unit: notice.assignedBy, body: notice.narrowed(to: theirs))
+            forwarded += 1
+        }
+        return Effect(detail: "task \(notice.id) for \(mine.count) units, passed to \(forwarded) child nodes", feed: forwarded > 0)
+    }
+
+    // MARK: - Reading
+
+    func tasks(visibleTo actor: Actor, filter: TaskFilter) async throws -> [TaskView] {
+        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        if let unit = filter.unit, !tree.isInSubtree(unit, of: actor.unit) {
+            throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below")
+        }
+        return try await database.pool.read { db in
+            let records = try TaskRecord.order(Column("deadline"), Column("id")).fetchAll(db)
+            var views: [TaskView] = []
+            for record in records {
+                if let by = filter.assignedBy, record.assignedBy != by { continue }
+                var view = try taskView(record, for: actor, history: false, db)
+                if let unit = filter.unit { view = view.keeping { $0.unit == unit } }
+                if let state = filter.state { view = view.keeping { $0.state == state } }
+                let assigner = tree.isInSubtree(record.assignedBy, of: actor.unit)
+                guard !view.assignees.isEmpty || (assigner && filter.unit == nil && filter.state == nil) else { continue }
+                views.append(view)
+            }
+            return views
+        }
+    }
+
+    func task(_ id: String, for actor: Actor) async throws -> TaskView {
+        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        return try await database.pool.read { db in try taskView(id, for: actor, history: true, db) }
+    }
+
+    func taskView(_ id: String, for actor: Actor, history: Bool, _ db: Database) throws -> TaskView {
+        guard let record = try TaskRecord.fetchOne(db, key: id) else { throw APIError.notFound("nhiệm vụ", "Task") }
+        let view = try taskView(record, for: actor, history: history, db)
+        guard !view.assignees.isEmpty || tree.isInSubtree(record.assignedBy, of: actor.unit) else { throw APIError.notFound("nhiệm vụ", "Task") }
+        return view
+    }
+
+    /// The task with the assignees the actor may see: those in its subtree.
+    private func taskView(_ record: TaskRecord, for actor: Actor, history: Bool, _ db: Database) throws -> TaskView {
+        let units = try String.fetchAll(db, sql: "SELECT unit FROM task_units WHERE task_id = ? ORDER BY unit", arguments: [record.id])
+            .filter { tree.isInSubtree($0, of: actor.unit) }
+        let today = self.today
+        var assignees: [AssigneeView] = []
+        var events: [TaskEventView] = []
+        for unit in units {
+            let facts = try self.facts(record, unit: unit, db)
+            let status = facts.status(today: today)
+            assignees.append(AssigneeView(unit: unit, unitName: tree[unit]?.name ?? unit, state: status.state, stateName: status.state.vietnameseName,
+                                          percent: status.percent, review: status.review, reviewName: status.review?.vietnameseName,
+                                          completedOn: status.completedOn?.description, returnReason: status.returnReason, seq: status.seq))
+            guard history else { continue }
+            for update in facts.updates {
+                events.append(TaskEventView(unit: unit, kind: update.kind.rawValue, seq: update.seq, percent: update.percent, note: update.note,
+                                            by: update.by, at: update.at, evidence: update.evidence))
+                for review in facts.reviews where review.completionSeq == update.seq {
+                    events.append(TaskEventView(unit: unit, kind: review.decision.rawValue, seq: review.completionSeq, percent: nil, note: review.reason,
+                                                by: review.by, at: review.at, evidence: []))
+                }
+            }
+        }
+        return TaskView(id: record.id, assignedBy: record.assignedBy, title: record.title, description: record.description, deadline: record.deadline,
+                        expectedResult: record.expectedResult, indicator: record.indicator, assignees: assignees, history: history ? events : nil)
+    }
+
+    func facts(_ record: TaskRecord, unit: String, _ db: Database) throws -> AssigneeFacts {
+        let updates = try String.fetchAll(db, sql: "SELECT body FROM task_updates WHERE task_id = ? AND unit = ? ORDER BY seq", arguments: [record.id, unit])
+            .map { try JSONDecoder.federation.decode(TaskUpdate.self, from: Data($0.utf8)) }
+        let reviews = try String.fetchAll(db, sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? ORDER BY completion_seq", arguments: [record.id, unit])
+            .map { try JSONDecoder.federation.decode(TaskReview.self, from: Data($0.utf8)) }
+        return AssigneeFacts(deadline: record.deadlineDate, updates: updates, reviews: reviews)
+    }
+
+    // MARK: - Reporting progress
+
+    /// The assignee reports progress or completion; numbered here (this node hosts the unit) and
+    /// sent up toward the assigning unit in the same transaction.
+    func reportOnTask(_ id: String, kind: TaskUpdate.Kind, _ request: TaskReportRequest, by actor: Actor) async throws -> TaskView {
+        guard actor.holds(.enterData) || actor.holds(.approveReports) else {
+            throw APIError.forbidden("Chỉ người cập nhật hoặc lãnh đạo của đơn vị được giao báo cáo tiến độ", "Only data entry or the leader of the assignee unit reports progress")
+        }
+        let percent: Int
+        switch kind {
+        case .completed: percent = 100
+        case .progress:
+            guard let given = request.percent else { throw APIError.invalid("Hãy nhập tiến độ (%)", "Give the progress in percent", details: ["percent": "required"]) }
+            percent = given
+        }
+        let note = request.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (note?.count ?? 0) <= 2000 else { throw APIError.invalid("Ghi chú tối đa 2.000 ký tự", "The note is limited to 2,000 characters", details: ["note": "too_long"]) }
+        let view = try await database.pool.write { db -> TaskView in
+            let record = try assignedTask(id, to: actor, db)
+            let facts = try self.facts(record, unit: actor.unit, db)
+            if let refusal = facts.checkReport(kind: kind, percent: percent) { throw Self.apiError(refusal) }
+            var evidence: [TaskEvidence] = []
+            for evidenceID in Array(Set(request.evidence ?? [])).sorted() {
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM task_evidence WHERE id = ? AND task_id = ? AND unit = ? AND update_seq IS NULL",
+                                                 arguments: [evidenceID, id, actor.unit]) else {
+                    throw APIError.invalid("Không tìm thấy tệp minh chứng “\(evidenceID)” chưa gắn với báo cáo tiến độ nào", "Unknown or already used evidence file",
+                                           details: ["evidence": evidenceID])
+                }
+                evidence.append(TaskEvidence(id: row["id"], fileName: row["file_name"], size: row["size"], sha256: row["sha256"]))
+            }
+            let now = Date()
+            let update = TaskUpdate(taskId: id, assignedBy: record.assignedBy, unit: actor.unit, seq: (facts.current?.seq ?? 0) + 1, kind: kind, percent: percent,
+                                    note: note?.isEmpty == true ? nil : note, evidence: evidence, by: actor.username, at: now, day: CalendarDate(now))
+            try store(update, db)
+            if !hosts(record.assignedBy) {
+                try enqueueUp(db, kind: .taskProgress, unit: actor.unit, body: update)
+            }
+            try AuditTrail.record(db, actor, action: kind == .completed ? "task.complete" : "task.progress", target: id,
+                                  detail: "unit=\(actor.unit) seq=\(update.seq) percent=\(percent) evidence=\(evidence.count)")
+            return try taskView(id, for: actor, history: true, db)
+        }
+        outboxSignal.notify()
+        await refreshAlertsQuietly()
+        return view
+    }
+
+    /// The task, when the actor's unit is one of its assignees hosted here.
+    private func assignedTask(_ id: String, to actor: Actor, _ db: Database) throws -> TaskRecord {
+        guard let record = try TaskRecord.fetchOne(db, key: id),
+              try Bool.fetchOne(db, sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?", arguments: [id, actor.unit]) == true else {
+            if let record = try TaskRecord.fetchOne(db, key: id), (try? taskView(record, for: actor, history: false, db))?.assignees.isEmpty == false
+                || tree.isInSubtree(record.assignedBy, of: actor.unit) {
+                throw APIError.forbidden("Chỉ đơn vị được giao báo cáo tiến độ nhiệm vụ này", "Only an assignee unit reports on this task")
+            }
+            throw APIError.notFound("nhiệm vụ", "Task")
+        }
+        guard hosts(actor.unit) else { throw APIError.forbidden() }
+        return record
+    }
+
+    /// Keeps an update (its number and content once) and the evidence it names.
+    func store(_ update: TaskUpdate, _ db: Database) throws {
+        let body = String(decoding: try JSONEncoder.federation.encode(update), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO task_updates (task_id, unit, seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [update.taskId, update.unit, update.seq, body, Date()])
+        for item in update.evidence {
+            try db.execute(sql: """
+                INSERT INTO task_evidence (id, task_id, unit, update_seq, file_name, content_type, size, sha256, uploaded_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET update_seq = excluded.update_seq WHERE task_evidence.task_id = excluded.task_id AND task_evidence.unit = excluded.unit
+                """, arguments: [item.id, update.taskId, update.unit, update.seq, item.fileName, evidencePolicy.contentType(of: item.fileName) ?? "application/octet-stream",
+                                 item.size, item.sha256, update.by, update.at])
+        }
+    }
+
+    // MARK: - Reviewing
+
+    /// The assigning unit confirms or returns an assignee's completion; the decision travels down
+    /// to the assignee's node.
+    func reviewTask(_ id: String, decision: TaskReview.Decision, _ request: TaskDecisionRequest, by actor: Actor) async throws -> TaskView {
+        guard actor.holds(.assignTasks) else {
+            throw APIError.forbidden("Chỉ lãnh đạo đơn vị giao nhiệm vụ được xác nhận hoặc trả lại", "Only the assigning unit's leaders review completions")
+        }
+        let reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (reason?.count ?? 0) <= 2000 else { throw APIError.invalid("Lý do tối đa 2.000 ký tự", "The reason is limited to 2,000 characters", details: ["reason": "too_long"]) }
+        let view = try await database.pool.write { db -> TaskView in
+            guard let record = try TaskRecord.fetchOne(db, key: id) else { throw APIError.notFound("nhiệm vụ", "Task") }
+            guard record.assignedBy == actor.unit else {
+                if tree.isInSubtree(record.assignedBy, of: actor.unit) || (try? taskView(record, for: actor, history: false, db))?.assignees.isEmpty == false {
+                    throw APIError.forbidden("Chỉ đơn vị đã giao nhiệm vụ được xác nhận hoặc trả lại", "Only the assigning unit reviews completions")
+                }
+                throw APIError.notFound("nhiệm vụ", "Task")
+            }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?", arguments: [id, request.unit]) == true else {
+                throw APIError.invalid("Đơn vị “\(request.unit)” không được giao nhiệm vụ này", "That unit is not an assignee", details: ["unit": request.unit])
+            }
+            let facts = try self.facts(record, unit: request.unit, db)
+            let completion: TaskUpdate
+            switch facts.reviewable(decision: decision, reason: reason) {
+            case .success(let update): completion = update
+            case .failure(let refusal): throw Self.apiError(refusal)
+            }
+            let review = TaskReview(taskId: id, assignedBy: actor.unit, unit: request.unit, completionSeq: completion.seq, decision: decision,
+                                    reason: reason?.isEmpty == true ? nil : reason, by: actor.username, at: Date())
+            _ = try store(review, db)
+            try AuditTrail.record(db, actor, action: decision == .confirmed ? "task.confirm" : "task.return", target: id,
+                                  detail: "unit=\(request.unit) completion=\(completion.seq)\(reason.map { " reason=\($0)" } ?? "")")
+            return try taskView(id, for: actor, history: true, db)
+        }
+        feedSignal.notify()
+        await refreshAlertsQuietly()
+        return view
+    }
+
+    /// Keeps a review once and passes it toward the assignee's node. True when it went to a child.
+    func store(_ review: TaskReview, _ db: Database) throws -> Bool {
+        let body = String(decoding: try JSONEncoder.federation.encode(review), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO task_reviews (task_id, unit, completion_seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [review.taskId, review.unit, review.completionSeq, body, Date()])
+        guard !hosts(review.unit), let child = deployment.childNode(of: node, toward: review.unit) else { return false }
+        try appendToFeed(db, audience: child.unit, kind: .taskReviewed, unit: review.assignedBy, body: review)
+        return true
+    }
+
+    static func apiError(_ refusal: TaskRefusal) -> APIError {
+        refusal.isInvalidInput
+            ? APIError.invalid(refusal.message, refusal.messageEN, details: ["task": "\(refusal)"])
+            : APIError.conflict(refusal.message, refusal.messageEN, details: ["task": "\(refusal)"])
+    }
+}
+
+extension TaskView {
+    func keeping(_ include: (AssigneeView) -> Bool) -> TaskView {
+        TaskView(id: id, assignedBy: assignedBy, title: title, description: description, deadline: deadline, expectedResult: expectedResult,
+                 indicator: indicator, assignees: assignees.filter(include), history: history)
+    }
+}
