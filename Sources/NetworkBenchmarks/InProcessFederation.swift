@@ -60,8 +60,7 @@ public final class InProcessFederation: Sendable {
                         var logger = Logger(label: "bench.\(node.name)")
                         logger.logLevel = options.logLevel
                         logger[metadataKey: "node"] = "\(node.name)"
-                        // A node without children reads little at once; one reader keeps its file descriptors to five.
-                        let database = try NodeDatabase.open(path: "\(options.directory)/\(node.name)/node.sqlite", readers: withChildren.contains(node.unit) ? 5 : 1)
+                        let database = try NodeDatabase.open(path: "\(options.directory)/\(node.name)/node.sqlite")
                         let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials,
                                                   passwordCost: 4, logger: logger)
                         let parentURL: (@Sendable () async throws -> String)? = deployment.parent(of: node).map { parent in

@@ -7,15 +7,12 @@ public struct NodeDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
 
-    /// - Parameter readers: most concurrent reader connections (each holds two file descriptors);
-    ///   a process running thousands of small nodes (the benchmarks) keeps it low.
-    public static func open(path: String, readers: Int = 5) throws -> NodeDatabase {
+    public static func open(path: String) throws -> NodeDatabase {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         // The node key seals audit entries (`audit_seal`), so it is there before any connection opens.
         let seal = AuditSeal(key: try NodeKey.loadOrCreate(path: path + ".key"))
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.maximumReaderCount = max(1, readers)
         configuration.prepareDatabase { db in
             // FULL: a commit acknowledged to a peer survives a power cut (NORMAL may lose the last ones in WAL mode).
             try db.execute(sql: "PRAGMA synchronous = FULL")
