@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "reportnet", targets: ["reportnet"]),
+        .executable(name: "reportnet-bench", targets: ["reportnet-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -94,6 +95,17 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "reportnet", dependencies: ["Node"]),
+        // The benchmarks (issue F): ingest, the national simulation, the progress query, memory.
+        .target(name: "NetworkBenchmarks", dependencies: [
+            "Node", "Federation", "Hierarchy", "Reporting", "Auth",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "reportnet-bench", dependencies: [
+            "NetworkBenchmarks",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "HierarchyTests", dependencies: ["Hierarchy"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
@@ -103,6 +115,7 @@ let package = Package(
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Hierarchy"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Tasks", "Hierarchy"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
+        .testTarget(name: "BenchmarkTests", dependencies: ["NetworkBenchmarks", "Node"]),
         .testTarget(name: "NodeTests", dependencies: [
             "Node", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy", "Tasks", "Alerts",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -15,31 +15,39 @@ public struct NodeServer: Sendable {
     public let services: [any Service]
 
     /// - Parameters:
+    ///   - web: where people connect; nil runs no web listener (a benchmark's commune, driven in-process).
+    ///   - federation: where child nodes connect; nil runs no federation listener (a node without children).
     ///   - parentURL: where the parent's federation listener is; nil at the centre.
     ///   - onListening: told each listener's bound port (useful with port 0).
     public init(
-        local: LocalNode, credentials: NodeCredentials, web: ListenAddress, federation: ListenAddress,
+        local: LocalNode, credentials: NodeCredentials, web: ListenAddress?, federation: ListenAddress?,
         parentURL: (@Sendable () async throws -> String)?, pollWait: Int = 20,
         onListening: @escaping @Sendable (_ listener: String, _ port: Int) async -> Void = { _, _ in }
     ) throws {
         self.local = local
         var http2 = HTTP2ChannelConfiguration(idleTimeout: .seconds(300), gracefulCloseTimeout: .seconds(2))
         http2.maxAgeTimeout = nil
-        let webApp = Application(
-            router: Self.webRouter(local),
-            server: try .http2Upgrade(tlsConfiguration: Self.current(credentials.webServerTLS(), local), configuration: http2),
-            configuration: .init(address: .hostname(web.host, port: web.port), serverName: nil),
-            onServerRunning: { channel in await onListening("web", channel.localAddress?.port ?? web.port) },
-            logger: local.logger
-        )
-        let federationApp = Application(
-            router: Self.federationRouter(local),
-            server: try .http2Upgrade(tlsChannelConfiguration: Self.federationTLS(credentials, local), configuration: http2),
-            configuration: .init(address: .hostname(federation.host, port: federation.port), serverName: nil),
-            onServerRunning: { channel in await onListening("federation", channel.localAddress?.port ?? federation.port) },
-            logger: local.logger
-        )
-        var services: [any Service] = [webApp, federationApp, EvidenceSweeper(local: local), AlertWatch(local: local)]
+        var services: [any Service] = []
+        if let web {
+            services.append(Application(
+                router: Self.webRouter(local),
+                server: try .http2Upgrade(tlsConfiguration: Self.current(credentials.webServerTLS(), local), configuration: http2),
+                configuration: .init(address: .hostname(web.host, port: web.port), serverName: nil),
+                onServerRunning: { channel in await onListening("web", channel.localAddress?.port ?? web.port) },
+                logger: local.logger
+            ))
+        }
+        if let federation {
+            services.append(Application(
+                router: Self.federationRouter(local),
+                server: try .http2Upgrade(tlsChannelConfiguration: Self.federationTLS(credentials, local), configuration: http2),
+                configuration: .init(address: .hostname(federation.host, port: federation.port), serverName: nil),
+                onServerRunning: { channel in await onListening("federation", channel.localAddress?.port ?? federation.port) },
+                logger: local.logger
+            ))
+        }
+        services.append(EvidenceSweeper(local: local))
+        services.append(AlertWatch(local: local))
         if let parentURL, local.parent != nil {
             services.append(SyncLoop(local: local, parentURL: parentURL, pollWait: pollWait))
         }

@@ -18,10 +18,16 @@ struct OversightView: Codable, Sendable {
 
 /// What oversight is computed from, read in one transaction so that its parts agree.
 struct OversightData {
+    /// The answers of one approved report, and its unit.
+    struct Approved {
+        let unit: String
+        let answers: Answers
+    }
+
     let view: OversightView
     let form: Form
     /// Approved reports of assigned units in the subtree.
-    let approved: [ReportRecord]
+    let approved: [Approved]
 }
 
 extension LocalNode {
@@ -45,12 +51,21 @@ extension LocalNode {
         }
         // The units expected now, after the assignment's recorded amendments.
         let assigned = Set(try expectation(of: id, db).expected.map(\.code))
-        let reports = try ReportRecord.filter(Column("assignment_id") == id).fetchAll(db).filter { tree.isInSubtree($0.unit, of: unit) }
+        // Only the three columns progress and aggregates need: at the centre an assignment holds
+        // a report per commune, and decoding whole records (with their signed copies) costs far more.
         var status: [String: UnitStatus] = [:]
-        for report in reports {
-            status[report.unit] = UnitStatus(submitted: report.state == .submitted || report.state == .approved, approved: report.state == .approved)
+        var approved: [OversightData.Approved] = []
+        let decoder = JSONDecoder()
+        let rows = try Row.fetchCursor(db, sql: "SELECT unit, state, answers FROM reports WHERE assignment_id = ?", arguments: [id])
+        while let row = try rows.next() {
+            let reportUnit: String = row[0]
+            guard tree.isInSubtree(reportUnit, of: unit) else { continue }
+            let state = ReportState(rawValue: row[1])
+            status[reportUnit] = UnitStatus(submitted: state == .submitted || state == .approved, approved: state == .approved)
+            if state == .approved && assigned.contains(reportUnit) {
+                approved.append(.init(unit: reportUnit, answers: try decoder.decode(Answers.self, from: Data((row[2] as String).utf8))))
+            }
         }
-        let approved = reports.filter { $0.state == .approved && assigned.contains($0.unit) }
         let contacts = try PeerRecord.fetchAll(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
         let view = OversightView(assignment: id, form: form.code, period: assignment.period, unit: unit,
                                  progress: SubtreeProgress(tree: tree, unit: unit, assigned: assigned, status: status),

@@ -1,0 +1,173 @@
+import Federation
+import Foundation
+import GRDB
+import Hierarchy
+import Node
+import Reporting
+
+/// Upward ingest at a parent: commune nodes push batches of signed, approved reports to their
+/// province over mutual-TLS HTTP/2, through the real federation listener, which verifies every
+/// signature (chain to the root, signer hosts the unit), checks each report against the
+/// assignment and form, and stores it with its history in its inbox's transaction. Side by side:
+/// the same rows written straight into a fresh node database with GRDB, in batches of the same
+/// size, in the same run — the ceiling the federation path is measured against.
+public struct IngestBenchmark: Sendable {
+    public struct Figures: Sendable {
+        public var reports = 0
+        /// Reports per second through the federation listener, per run.
+        public var federation = Sample()
+        /// Rows' worth of reports per second through plain batched GRDB inserts, per run.
+        public var raw = Sample()
+        /// federation / raw, per run.
+        public var ratio = Sample()
+    }
+
+    public let directory: String
+    public var communes = 20
+    /// Reports each commune pushes (one per monthly period assigned by the province).
+    public var reportsPerCommune = 25
+    public var batchSize = 100
+    public var runs = 3
+    public var log: @Sendable (String) -> Void = { print($0) }
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public func run() async throws -> Figures {
+        var figures = Figures()
+        for index in 1...runs {
+            let (count, federationRate, rawRate) = try await once(in: "\(directory)/run-\(index)")
+            figures.reports = count
+            figures.federation.add(federationRate)
+            figures.raw.add(rawRate)
+            figures.ratio.add(federationRate / rawRate)
+            log("  run \(index): \(count) reports, federation \(format(federationRate, 0))/s, raw GRDB \(format(rawRate, 0))/s, ratio \(format(federationRate / rawRate, 3))")
+        }
+        return figures
+    }
+
+    private func once(in folder: String) async throws -> (Int, Double, Double) {
+        let topology = NationalTopology(provinces: 1, communes: communes)
+        let deployment = try topology.deployment()
+        let province = NationalTopology.provinceCode(1)
+        let communeNodes = deployment.nodes.filter { deployment.tree[$0.unit]?.level == .commune }
+        var options = InProcessFederation.Options(directory: folder)
+        options.pollWait = 5
+        // The communes run here only as pushers holding their own certificates.
+        let federation = try await InProcessFederation(deployment: deployment, options: options, absent: Set(communeNodes.map(\.unit)))
+        let periods = (0..<reportsPerCommune).map { Period.month(2020 + $0 / 12, 1 + $0 % 12) }
+        let form = SampleForm.monthly()
+        let benchmark = self
+        return try await federation.run { federation in
+            // The province owns the form and assigns it for every period to all its communes.
+            let seam = federation.seam(province)
+            let admin = InProcessFederation.admin(province)
+            try await seam.defineForm(form, by: admin)
+            var assignments: [(id: String, period: Period)] = []
+            for period in periods {
+                assignments.append((try await seam.assign(form: form.code, period: period.description, level: .commune, by: admin), period))
+            }
+            // Each commune signs its approved reports with its own key (its node's work, not timed).
+            var pushers: [(client: FederationClient, batches: [[Envelope]])] = []
+            var rows: [ReportRow] = []
+            let port = try await federation.federationPort(province)
+            for (index, node) in communeNodes.enumerated() {
+                let credentials = try InProcessFederation.credentials(for: node, from: federation.authority)
+                let signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
+                var envelopes: [Envelope] = []
+                for assignment in assignments {
+                    let report = ReportRow.approved(unit: node.unit, owner: province, form: form, assignment: assignment.id, period: assignment.period, index: index)
+                    let signed = try signer.sign(try JSONEncoder.federation.encode(report))
+                    envelopes.append(Envelope(origin: node.unit, kind: .reportApproved, unit: node.unit, body: try JSONEncoder.federation.encode(signed)))
+                    rows.append(try ReportRow(report: report, signed: signed, origin: node.unit, message: envelopes.last!.id))
+                }
+                let client = try FederationClient(address: "127.0.0.1:\(port)", peer: NodeIdentity(unitCode: province), credentials: credentials)
+                pushers.append((client, stride(from: 0, to: envelopes.count, by: benchmark.batchSize).map { Array(envelopes[$0..<min($0 + benchmark.batchSize, envelopes.count)]) }))
+            }
+            // Connections and TLS handshakes are made before the clock starts.
+            for pusher in pushers { _ = try await pusher.client.feed(after: 0, limit: 1, wait: 0) }
+            let clock = Stopwatch()
+            let applied = try await withThrowingTaskGroup(of: Int.self) { group in
+                for pusher in pushers {
+                    group.addTask {
+                        var applied = 0
+                        for batch in pusher.batches {
+                            let response = try await pusher.client.push(PushRequest(messages: batch))
+                            applied += response.results.filter { $0.status == .applied && !$0.replayed }.count
+                        }
+                        return applied
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let federationSeconds = clock.seconds
+            for pusher in pushers { try await pusher.client.shutdown() }
+            guard applied == rows.count else { throw SimulationStalled("the province applied \(applied) of \(rows.count) reports") }
+            let rawSeconds = try ReportRow.insertRaw(rows, batchSize: benchmark.batchSize, into: "\(folder)/raw/node.sqlite")
+            return (rows.count, Double(rows.count) / federationSeconds, Double(rows.count) / rawSeconds)
+        }
+    }
+}
+
+/// The rows a parent writes for one received report: the report, its history, its inbox entry.
+struct ReportRow: Sendable {
+    let report: ApprovedReport
+    let signedText: String
+    let origin: String
+    let messageId: String
+
+    init(report: ApprovedReport, signed: SignedPayload, origin: String, message: String) throws {
+        self.report = report
+        self.signedText = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
+        self.origin = origin
+        self.messageId = message
+    }
+
+    /// A report as a commune approves it, with the history its node records on the way.
+    static func approved(unit: String, owner: String, form: Form, assignment: String, period: Period, index: Int) -> ApprovedReport {
+        let start = Date().addingTimeInterval(-3600)
+        let entry = "\(unit.lowercased()).entry", approver = "\(unit.lowercased()).approver"
+        let history = [
+            HistoryEntry(action: "create", actor: entry, unit: unit, from: nil, to: .draft, message: nil, at: start),
+            HistoryEntry(action: "save", actor: entry, unit: unit, from: .draft, to: .draft, message: nil, at: start.addingTimeInterval(600)),
+            HistoryEntry(action: "submit", actor: entry, unit: unit, from: .draft, to: .submitted, message: nil, at: start.addingTimeInterval(1200)),
+            HistoryEntry(action: "approve", actor: approver, unit: unit, from: .submitted, to: .approved, message: "Đồng ý", at: start.addingTimeInterval(1800)),
+        ]
+        return ApprovedReport(reportId: UUID().uuidString, assignmentId: assignment, formOwner: owner, formCode: form.code, formVersion: form.version,
+                              period: period, unit: unit, answers: SampleForm.answers(index), approvedBy: approver, approvedAt: start.addingTimeInterval(1800),
+                              message: "Đồng ý", approvalCount: 1, history: history)
+    }
+
+    /// Writes the rows into a fresh node database (same schema and settings as a node's), one
+    /// transaction per batch, with prepared statements; returns the seconds it took.
+    static func insertRaw(_ rows: [ReportRow], batchSize: Int, into path: String) throws -> Double {
+        let database = try NodeDatabase.open(path: path)
+        let answers = try rows.map { String(decoding: try JSONEncoder().encode($0.report.answers), as: UTF8.self) }
+        let clock = Stopwatch()
+        for start in stride(from: 0, to: rows.count, by: batchSize) {
+            try database.pool.write { db in
+                let report = try db.cachedStatement(sql: """
+                    INSERT INTO reports (id, assignment_id, form_owner, form_code, form_version, period, unit, state, answers, version, hosted_here,
+                        created_by, created_at, updated_at, submitted_at, approved_at, approved_by, approval_count, signed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'approved', ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let event = try db.cachedStatement(sql: """
+                    INSERT INTO report_events (report_id, action, actor, from_state, to_state, message, at, event_id, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let inbox = try db.cachedStatement(sql: "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, 'report.approved', 'applied', ?, ?)")
+                let now = Date()
+                for index in start..<min(start + batchSize, rows.count) {
+                    let row = rows[index], r = row.report
+                    try report.execute(arguments: [r.reportId, r.assignmentId, r.formOwner, r.formCode, r.formVersion, r.period.description, r.unit, answers[index],
+                                                   r.approvalCount, r.approvedBy, now, now, r.approvedAt, r.approvedAt, r.approvedBy, r.approvalCount, row.signedText])
+                    for entry in r.history + [HistoryEntry(action: "received", actor: "node:\(row.origin)", unit: r.formOwner, from: nil, to: .approved, message: nil, at: now)] {
+                        try event.execute(arguments: [r.reportId, entry.action, entry.actor, entry.from?.rawValue, entry.to?.rawValue, entry.message, entry.at, entry.id, entry.unit])
+                    }
+                    try inbox.execute(arguments: [row.origin, row.messageId, "report \(r.reportId) of \(r.unit) kept here", now])
+                }
+            }
+        }
+        return clock.seconds
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Hierarchy
+import Node
+
+/// The month of a whole country: the centre assigns one monthly form to every commune; it
+/// travels down through the provinces; every commune fills, submits and approves its report;
+/// the signed reports travel up through the provinces to the centre. Measures how long each
+/// leg takes, and above all the time from the last commune approval until the centre's progress
+/// shows 100 %.
+public struct NationalSimulation: Sendable {
+    public struct Figures: Sendable {
+        public var nodes = 0
+        public var startSeconds = 0.0
+        /// From the centre's assignment until every commune node holds it.
+        public var downSeconds = 0.0
+        /// From the first to the last commune approval.
+        public var approvalSeconds = 0.0
+        /// From the last commune approval until the centre shows 100 % approved.
+        public var lastApprovalToFullSeconds = 0.0
+        /// From the assignment until the centre shows 100 %.
+        public var totalSeconds = 0.0
+        public var approvedAtCentre = 0
+        public var assigned = 0
+        public var peakResident = 0
+        public var peakOpenFiles = 0
+        public var threads = 0
+    }
+
+    public let topology: NationalTopology
+    public let directory: String
+    public var period = "2026-11"
+    /// Commune reports approved at once.
+    public var approvers = 32
+    public var pollWait = 20
+    /// Gives up (and says so) when the centre is not at 100 % this long after the last approval.
+    public var patience: Duration = .seconds(600)
+    public var log: @Sendable (String) -> Void = { print($0) }
+
+    public init(topology: NationalTopology, directory: String) {
+        self.topology = topology
+        self.directory = directory
+    }
+
+    public func run() async throws -> Figures {
+        var figures = Figures()
+        let started = Stopwatch()
+        let deployment = try topology.deployment()
+        var options = InProcessFederation.Options(directory: directory)
+        options.pollWait = pollWait
+        let federation = try await InProcessFederation(deployment: deployment, options: options)
+        figures.nodes = federation.nodes.count
+        let monitor = ResourceMonitor()
+        monitor.start()
+        defer { monitor.stop() }
+        let simulation = self
+        let communes = deployment.tree.units.filter { $0.level == .commune }.map(\.code).sorted()
+        let prepared = figures
+        figures = try await federation.run { federation in
+            var figures = prepared
+            figures.startSeconds = started.seconds
+            log("  \(federation.nodes.count) nodes running after \(format(figures.startSeconds)) s; \(monitor.line())")
+            let centre = federation.seam(NationalTopology.centre)
+            let admin = InProcessFederation.admin(NationalTopology.centre)
+            try await centre.defineForm(SampleForm.monthly(), by: admin)
+            let clock = Stopwatch()
+            let assignment = try await centre.assign(form: SampleForm.monthly().code, period: simulation.period, level: .commune, by: admin)
+            // Down: every commune node holds the assignment.
+            var waiting = communes
+            while !waiting.isEmpty {
+                var still: [String] = []
+                for unit in waiting where try await !federation.seam(unit).holdsAssignment(assignment) { still.append(unit) }
+                waiting = still
+                if !waiting.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+                if clock.seconds > simulation.patience.seconds { throw SimulationStalled("\(waiting.count) communes never received the assignment") }
+            }
+            figures.downSeconds = clock.seconds
+            log("  assignment at all \(communes.count) communes after \(format(figures.downSeconds)) s; \(monitor.line())")
+            // Every commune fills, submits and approves; the reports travel up meanwhile.
+            let approvalsStarted = clock.seconds
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var next = 0
+                while next < communes.count {
+                    if next >= simulation.approvers { try await group.next() }
+                    let index = next
+                    let unit = communes[index]
+                    group.addTask {
+                        _ = try await federation.seam(unit).fileApprovedReport(assignment: assignment, answers: SampleForm.answers(index),
+                                                                              entry: InProcessFederation.entry(unit), approver: InProcessFederation.approver(unit))
+                    }
+                    next += 1
+                }
+                try await group.waitForAll()
+            }
+            let lastApproval = clock.seconds
+            figures.approvalSeconds = lastApproval - approvalsStarted
+            log("  \(communes.count) reports approved in \(format(figures.approvalSeconds)) s; \(monitor.line())")
+            // Up: the centre's own progress query, until it shows every commune approved.
+            while true {
+                let progress = try await centre.progress(assignment: assignment, for: admin)
+                figures.approvedAtCentre = progress.total.approved
+                figures.assigned = progress.total.assigned
+                if progress.total.approved >= progress.total.assigned { break }
+                if clock.seconds - lastApproval > simulation.patience.seconds {
+                    throw SimulationStalled("the centre shows \(progress.total.approved) of \(progress.total.assigned) approved \(format(simulation.patience.seconds, 0)) s after the last approval")
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            figures.totalSeconds = clock.seconds
+            figures.lastApprovalToFullSeconds = figures.totalSeconds - lastApproval
+            log("  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())")
+            return figures
+        }
+        figures.peakResident = monitor.peakResident
+        figures.peakOpenFiles = monitor.peakOpenFiles
+        figures.threads = monitor.peakThreads
+        return figures
+    }
+}
+
+/// The simulation did not converge in time.
+public struct SimulationStalled: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// What the kernel says about a process: its memory high-water mark, resident size and open
+/// file descriptors (read from `/proc`, so Linux only), and the file-descriptor limit.
+public struct ProcessStatus: Sendable {
+    /// Peak resident set size (VmHWM), bytes.
+    public let peakResident: Int
+    /// Current resident set size (VmRSS), bytes.
+    public let resident: Int
+    /// Threads of the process.
+    public let threads: Int
+    /// Open file descriptors.
+    public let openFiles: Int
+
+    /// The status of `pid` (this process when nil); nil when `/proc` cannot be read.
+    public static func read(pid: Int32? = nil) -> ProcessStatus? {
+        let base = pid.map { "/proc/\($0)" } ?? "/proc/self"
+        guard let text = try? String(contentsOfFile: "\(base)/status", encoding: .utf8) else { return nil }
+        func field(_ name: String) -> Int {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            let value = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            return parts.last == "kB" ? value * 1024 : value
+        }
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: "\(base)/fd").count) ?? 0
+        return ProcessStatus(peakResident: field("VmHWM"), resident: field("VmRSS"), threads: field("Threads"), openFiles: files)
+    }
+
+    /// Raises this process's soft limit on open files to `wanted` (or to the hard limit, raising
+    /// that too when privileged); returns the soft limit in force afterwards.
+    @discardableResult
+    public static func raiseOpenFileLimit(to wanted: Int) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return -1 }
+        let target = rlim_t(wanted)
+        if limit.rlim_cur >= target { return Int(limit.rlim_cur) }
+        var raised = limit
+        raised.rlim_cur = target
+        raised.rlim_max = max(limit.rlim_max, target)
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) != 0 {
+            // Not privileged: as far as the hard limit allows.
+            raised.rlim_max = limit.rlim_max
+            raised.rlim_cur = min(target, limit.rlim_max)
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised)
+        }
+        _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        return Int(limit.rlim_cur)
+    }
+}
+
+/// Byte counts as people read them.
+func megabytes(_ bytes: Int) -> String {
+    String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+}

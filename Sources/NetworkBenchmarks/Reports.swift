@@ -1,0 +1,57 @@
+import Foundation
+
+/// The machine the figures come from.
+public enum MachineDescription {
+    public static func current(openFileLimit: Int) -> String {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let memory = ProcessInfo.processInfo.physicalMemory
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        let model = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "?"
+        return "machine: \(cores) cores (\(model)), \(megabytes(Int(memory))) RAM, load average \(load), open-file limit \(openFileLimit)"
+    }
+}
+
+extension IngestBenchmark.Figures {
+    public func table(_ benchmark: IngestBenchmark) -> ResultTable {
+        var table = ResultTable("Upward ingest: \(benchmark.communes) communes → 1 province, \(reports) reports per run, batches of \(benchmark.batchSize), \(federation.values.count) runs")
+        table.add("federation (mTLS HTTP/2, verified), median", "\(format(federation.median, 0)) reports/s  (min \(format(federation.minimum, 0)), max \(format(federation.maximum, 0)))")
+        table.add("raw batched GRDB inserts, median", "\(format(raw.median, 0)) reports/s  (min \(format(raw.minimum, 0)), max \(format(raw.maximum, 0)))")
+        table.add("ratio federation / raw, median", format(ratio.median, 3))
+        return table
+    }
+}
+
+extension NationalSimulation.Figures {
+    public func table(_ simulation: NationalSimulation) -> ResultTable {
+        var table = ResultTable("National simulation: \(nodes) nodes in one process (1 + \(simulation.topology.provinces) + \(simulation.topology.communes))")
+        table.add("start (certificates, databases, listeners)", "\(format(startSeconds)) s")
+        table.add("assignment: centre → every commune", "\(format(downSeconds, 2)) s")
+        table.add("approvals (\(simulation.approvers) at once)", "\(format(approvalSeconds, 2)) s")
+        table.add("last approval → centre shows 100 %", "\(format(lastApprovalToFullSeconds, 2)) s")
+        table.add("whole month: assignment → centre 100 %", "\(format(totalSeconds, 2)) s")
+        table.add("approved at the centre", "\(approvedAtCentre) of \(assigned)")
+        table.add("process peak memory (VmHWM)", "\(megabytes(peakResident)) (\(megabytes(peakResident / max(nodes, 1))) per node)")
+        table.add("peak open files / threads", "\(peakOpenFiles) / \(threads)")
+        return table
+    }
+}
+
+extension ProgressQueryBenchmark.Figures {
+    public func table(_ benchmark: ProgressQueryBenchmark) -> ResultTable {
+        var table = ResultTable("Progress query at the centre: \(units) units × \(benchmark.forms) forms × \(benchmark.months) periods (\(reports) reports, \(megabytes(databaseBytes)))")
+        table.add("whole country, p50 / p99", "\(format(national.median, 1)) ms / \(format(national.p99, 1)) ms  (\(national.values.count) queries)")
+        table.add("one province, p50 / p99", "\(format(province.median, 1)) ms / \(format(province.p99, 1)) ms")
+        return table
+    }
+}
+
+extension NodeMemoryBenchmark.Figures {
+    public var table: ResultTable {
+        var table = ResultTable("Node memory (VmHWM of a `reportnet serve` process)")
+        table.add("idle commune node, peak / resident", "\(megabytes(communeIdlePeak)) / \(megabytes(communeIdleResident))")
+        table.add("province node under sync (\(communes) communes), peak / resident", "\(megabytes(provincePeak)) / \(megabytes(provinceResident))")
+        table.add("province sync: assignment → centre 100 %", "\(format(provinceSyncSeconds)) s")
+        return table
+    }
+}

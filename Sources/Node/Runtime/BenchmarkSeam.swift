@@ -1,0 +1,53 @@
+import Auth
+import Foundation
+import GRDB
+import Hierarchy
+import Reporting
+
+/// The few use cases the benchmarks (`reportnet-bench`) drive directly on a node, without the web
+/// API and its logins, so that thousands of in-process nodes can be exercised at once. Each call
+/// is the same use case a route runs (same checks, same transaction, same audit entry); only the
+/// HTTP and session layers are skipped. Not used by the product itself.
+public struct BenchmarkSeam: Sendable {
+    public let local: LocalNode
+
+    public init(_ local: LocalNode) {
+        self.local = local
+    }
+
+    /// Defines a form owned by the actor's unit.
+    public func defineForm(_ form: Form, by actor: Actor) async throws {
+        _ = try await local.defineForm(form, by: actor)
+    }
+
+    /// Assigns a form for a period to every unit of `level` below the actor's unit (or to `units`);
+    /// returns the assignment's id.
+    public func assign(form: String, period: String, level: Level? = nil, units: [String]? = nil, by actor: Actor) async throws -> String {
+        try await local.assign(NewAssignment(form: form, version: nil, period: period, units: units, level: level), by: actor).id
+    }
+
+    /// True when this node holds the assignment (made here, or arrived down its parent's feed).
+    public func holdsAssignment(_ id: String) async throws -> Bool {
+        try await local.database.pool.read { db in try AssignmentRecord.fetchOne(db, key: id) != nil }
+    }
+
+    /// Opens, fills, submits and approves the report of the unit both actors belong to, as its
+    /// data-entry officer and its leader would; returns the report's id.
+    public func fileApprovedReport(assignment: String, answers: Answers, entry: Actor, approver: Actor) async throws -> String {
+        let draft = try await local.createReport(NewReport(assignment: assignment), by: entry)
+        let saved = try await local.updateReport(draft.id, ReportUpdate(answers: answers, version: draft.version), by: entry)
+        _ = try await local.submitReport(saved.id, ReportTransition(message: nil), by: entry)
+        return try await local.approveReport(saved.id, ReportTransition(message: "Đồng ý"), by: approver).id
+    }
+
+    /// The progress of the actor's unit (or `unit` below it) for an assignment: what
+    /// `GET /api/v1/assignments/{id}/oversight` computes.
+    public func progress(assignment: String, unit: String? = nil, for actor: Actor) async throws -> SubtreeProgress {
+        try await local.oversight(assignment: assignment, unit: unit, for: actor).progress
+    }
+
+    /// Messages waiting to go up.
+    public func outboxDepth() async throws -> Int {
+        try await local.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state = 'pending'") ?? 0 }
+    }
+}
