@@ -234,7 +234,19 @@ try:
     find("#return-confirm").click()
     expect_text("Yêu cầu chỉnh sửa")
     screen("da-tra-lai")
+    # The congress schedule and the scoring page; publishing makes the ranking public.
+    driver.get(base + "/app/congress")
+    expect_text("Lịch đại hội của các đơn vị cấp dưới")
+    screen("lich-dai-hoi")
+    driver.get(base + "/app/scores?month=2026-10")
+    expect_text("Chấm điểm chuyển đổi số")
+    find("form[action='/app/scores/2026-10/publish'] button").click()
+    expect_text("Đã công bố kết quả xếp hạng.")
+    screen("cham-diem")
     logout()
+    driver.get(base + "/app/public/ranking")
+    expect_text("Xếp hạng tháng 10/2026")
+    screen("xep-hang-cong-khai")
 
     # 4. Back at the commune: the return arrives; the report is revised and submitted again.
     base = login("bni-kb.entry")

@@ -8,7 +8,8 @@ import Testing
 /// driven over WebDriver by `Tests/Browser/flow.py` (Debian's python3-selenium), goes through a
 /// report's life in the pages: the commune fills, saves and submits it with a file, its leader
 /// corrects a value and approves, the province sees progress on its dashboard and returns it,
-/// the commune revises and resubmits. Each page is saved as a screenshot under
+/// opens its congress schedule and scoring pages and publishes the ranking (then read on the
+/// public page without login), the commune revises and resubmits. Each page is saved as a screenshot under
 /// `test-artifacts/screens/`; a console error on any page fails the test.
 @Suite(.serialized) struct BrowserFlowTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -34,20 +34,21 @@ enum AdminTemplates {
       <li><span class="big">{{assigned}}</span> {{#t}}đơn vị được giao|units assigned{{/t}}</li>
       <li><span class="big" id="total-submitted">{{submitted_pct}} %</span> {{#t}}đã nộp|submitted{{/t}} ({{submitted}})</li>
       <li><span class="big" id="total-approved">{{approved_pct}} %</span> {{#t}}đã duyệt|approved{{/t}} ({{approved}})</li>
+      <li><span class="big" id="total-on-time">{{on_time_pct}} %</span> {{#t}}duyệt đúng hạn|approved on time{{/t}} ({{on_time}})</li>
       <li><span class="big">{{overdue}}</span> {{#t}}chưa nộp, quá hạn|not in, overdue{{/t}}</li>
     </ul>
     {{/total}}
     <h2>{{#t}}Số báo cáo theo trạng thái|Reports by state{{/t}}</h2>
     <ul class="cards">{{#states}}<li><span class="big">{{count}}</span> <span class="state {{key}}">{{name}}</span></li>{{/states}}</ul>
     <h2>{{#t}}Tiến độ theo cấp|Progress per level{{/t}}</h2>
-    <table class="list"><thead><tr><th scope="col">{{#t}}Cấp|Level{{/t}}</th><th scope="col">{{#t}}Được giao|Assigned{{/t}}</th><th scope="col">{{#t}}Đã nộp (%)|Submitted (%){{/t}}</th><th scope="col">{{#t}}Đã duyệt (%)|Approved (%){{/t}}</th><th scope="col">{{#t}}Quá hạn|Overdue{{/t}}</th></tr></thead>
-    <tbody>{{#levels}}<tr><td>{{level}}</td><td>{{assigned}}</td><td>{{submitted}} ({{submitted_pct}} %)</td><td>{{approved}} ({{approved_pct}} %)</td><td>{{overdue}}</td></tr>{{/levels}}</tbody></table>
+    <table class="list"><thead><tr><th scope="col">{{#t}}Cấp|Level{{/t}}</th><th scope="col">{{#t}}Được giao|Assigned{{/t}}</th><th scope="col">{{#t}}Đã nộp (%)|Submitted (%){{/t}}</th><th scope="col">{{#t}}Đã duyệt (%)|Approved (%){{/t}}</th><th scope="col">{{#t}}Duyệt đúng hạn (%)|Approved on time (%){{/t}}</th><th scope="col">{{#t}}Chưa nộp, quá hạn|Not in, overdue{{/t}}</th></tr></thead>
+    <tbody>{{#levels}}<tr><td>{{level}}</td><td>{{assigned}}</td><td>{{submitted}} ({{submitted_pct}} %)</td><td>{{approved}} ({{approved_pct}} %)</td><td>{{on_time}} ({{on_time_pct}} %)</td><td>{{overdue}}</td></tr>{{/levels}}</tbody></table>
     {{#has_children}}
     <h2>{{#t}}Đơn vị cấp dưới|Units below{{/t}}</h2>
     <div class="tiles-wrap">{{{tiles}}}</div>
     <p class="legend">{{#t}}Màu ô theo tỷ lệ đã nộp: đỏ (dưới 25 %), cam, vàng, xanh nhạt, xanh (100 %); xám: không được giao. Bấm vào ô để xem chi tiết.|Tile colour by share submitted: red (below 25 %), orange, yellow, light green, green (100 %); grey: not assigned. Click a tile to drill down.{{/t}}</p>
-    <table class="list" id="children"><thead><tr><th scope="col">{{#t}}Đơn vị|Unit{{/t}}</th><th scope="col">{{#t}}Được giao|Assigned{{/t}}</th><th scope="col">{{#t}}Đã nộp (%)|Submitted (%){{/t}}</th><th scope="col">{{#t}}Đã duyệt (%)|Approved (%){{/t}}</th><th scope="col">{{#t}}Quá hạn|Overdue{{/t}}</th></tr></thead>
-    <tbody>{{#children}}<tr><td><a href="{{href}}">{{name}}</a></td><td>{{assigned}}</td><td>{{submitted}} ({{submitted_pct}} %)</td><td>{{approved}} ({{approved_pct}} %)</td><td>{{overdue}}</td></tr>{{/children}}</tbody></table>
+    <table class="list" id="children"><thead><tr><th scope="col">{{#t}}Đơn vị|Unit{{/t}}</th><th scope="col">{{#t}}Được giao|Assigned{{/t}}</th><th scope="col">{{#t}}Đã nộp (%)|Submitted (%){{/t}}</th><th scope="col">{{#t}}Đã duyệt (%)|Approved (%){{/t}}</th><th scope="col">{{#t}}Duyệt đúng hạn (%)|Approved on time (%){{/t}}</th><th scope="col">{{#t}}Chưa nộp, quá hạn|Not in, overdue{{/t}}</th><th scope="col">{{#t}}Đồng bộ lần cuối|Last synced{{/t}}</th></tr></thead>
+    <tbody>{{#children}}<tr><td><a href="{{href}}">{{name}}</a></td><td>{{assigned}}</td><td>{{submitted}} ({{submitted_pct}} %)</td><td>{{approved}} ({{approved_pct}} %)</td><td>{{on_time}} ({{on_time_pct}} %)</td><td>{{overdue}}</td><td>{{synced}}</td></tr>{{/children}}</tbody></table>
     <div class="chart">{{{bars}}}</div>
     {{/has_children}}
     {{/none}}

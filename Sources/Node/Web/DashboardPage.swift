@@ -44,16 +44,19 @@ struct DashboardPage {
             let progress = view.progress
             func link(_ child: String) -> String { "/app?assignment=\(chosen.id)&unit=\(child)" }
             values["assignment"] = ["id": chosen.id, "title": chosen.title, "period": chosen.period, "deadline": PageDate.isoDay(chosen.deadline)]
-            values["total"] = counts(progress.total, late: late)
-            values["levels"] = progress.levels.map { row -> [String: Any] in
-                var cells = counts(row.counts, late: late)
+            // Progress from the figures API: approved on time per level and per child, and when each child's data last arrived.
+            let figures = try await local.figures(assignment: chosen.id, unit: unit, for: visitor.actor)
+            values["total"] = counts(figures.total, late: late)
+            values["levels"] = figures.levels.map { row -> [String: Any] in
+                var cells = counts(row.figures, late: late)
                 cells["level"] = visitor.pick(row.level.vietnameseName, "\(row.level)")
                 return cells
             }
-            values["children"] = progress.children.map { child -> [String: Any] in
-                var cells = counts(child.counts, late: late)
+            values["children"] = figures.children.map { child -> [String: Any] in
+                var cells = counts(child.figures, late: late)
                 cells["name"] = child.name
                 cells["href"] = link(child.unit)
+                cells["synced"] = Self.synced(child.sync, visitor.language)
                 return cells
             }
             values["has_children"] = !progress.children.isEmpty
@@ -70,10 +73,18 @@ struct DashboardPage {
         return kit.page("dashboard", values, title: visitor.pick("Tổng quan", "Dashboard"), visitor: visitor, language: visitor.language, current: WebPages.prefix)
     }
 
-    func counts(_ counts: ProgressCount, late: Bool) -> [String: Any] {
-        ["assigned": counts.assigned, "submitted": counts.submitted, "approved": counts.approved,
-         "submitted_pct": ProgressCharts.format(counts.submittedPercent), "approved_pct": ProgressCharts.format(counts.approvedPercent),
-         "overdue": late ? counts.assigned - counts.submitted : 0]
+    func counts(_ figures: ProgressFigures, late: Bool) -> [String: Any] {
+        ["assigned": figures.expected, "submitted": figures.submitted, "approved": figures.approved, "on_time": figures.approvedOnTime,
+         "submitted_pct": ProgressCharts.format(figures.submittedPercent), "approved_pct": ProgressCharts.format(figures.approvedPercent),
+         "on_time_pct": ProgressCharts.format(figures.approvedOnTimePercent),
+         "overdue": late ? figures.expected - figures.submitted : 0]
+    }
+
+    /// When a child's data last arrived: live when hosted here, else the last contact with its node.
+    static func synced(_ mark: SyncMark, _ language: Language) -> String {
+        if mark.hostedHere { return language.pick("Trực tiếp (cùng máy chủ)", "Live (hosted here)") }
+        guard let contact = mark.lastContact else { return language.pick("Chưa đồng bộ lần nào", "Never synced") }
+        return PageDate.minute(contact)
     }
 
     /// Whether the deadline day (yyyy-MM-dd, Vietnam time) is over.

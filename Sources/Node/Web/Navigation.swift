@@ -1,7 +1,6 @@
 import Auth
 
-/// One entry of the page menu. Later pages (tasks "Nhiệm vụ", alerts "Cảnh báo", scoring "Chấm
-/// điểm", congress schedule "Lịch đại hội") add an entry to `Navigation.entries` when their page
+/// One entry of the page menu. Later pages (tasks "Nhiệm vụ", alerts "Cảnh báo") add an entry to `Navigation.entries` when their page
 /// exists; an entry shows only to those who may open it, so no dead link is ever shown.
 struct NavigationEntry: Sendable {
     let path: String
@@ -16,6 +15,8 @@ enum Navigation {
         NavigationEntry(path: "/app", vietnamese: "Tổng quan", english: "Dashboard") { $0.holds(.viewReports) },
         NavigationEntry(path: "/app/entry", vietnamese: "Cập nhật dữ liệu", english: "Data entry") { $0.holds(.enterData) || $0.holds(.approveReports) },
         NavigationEntry(path: "/app/reports", vietnamese: "Báo cáo", english: "Reports") { $0.holds(.viewReports) || $0.holds(.enterData) },
+        NavigationEntry(path: "/app/scores", vietnamese: "Chấm điểm", english: "Scoring") { $0.holds(.viewReports) },
+        NavigationEntry(path: "/app/congress", vietnamese: "Lịch đại hội", english: "Congress") { $0.holds(.viewReports) },
         NavigationEntry(path: "/app/units", vietnamese: "Đơn vị", english: "Units") { _ in true },
         NavigationEntry(path: "/app/users", vietnamese: "Người dùng", english: "Users") { $0.holds(.manageUsers) },
         NavigationEntry(path: "/app/usage", vietnamese: "Thống kê sử dụng", english: "Usage") { $0.holds(.manageUsers) },

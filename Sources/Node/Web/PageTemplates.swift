@@ -9,6 +9,7 @@ enum PageTemplates {
         ]
         all.merge(ReportTemplates.all) { first, _ in first }
         all.merge(AdminTemplates.all) { first, _ in first }
+        all.merge(OversightTemplates.all) { first, _ in first }
         return all
     }
 
@@ -66,6 +67,7 @@ enum PageTemplates {
       <input id="password" name="password" type="password" autocomplete="current-password" required></p>
       <p><button type="submit" class="primary">{{#t}}Đăng nhập|Log in{{/t}}</button></p>
     </form>
+    <p><a href="/app/public/ranking">{{#t}}Xem bảng xếp hạng chuyển đổi số công khai (không cần đăng nhập)|See the public digital transformation ranking (no login){{/t}}</a></p>
     </section>
     """
 

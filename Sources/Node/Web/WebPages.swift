@@ -35,6 +35,9 @@ struct WebPages {
         ReportPages(kit: kit).addRoutes(to: pages)
         AdminPages(kit: kit).addRoutes(to: pages)
         AuditPage(kit: kit).addRoutes(to: pages)
+        ScoringPage(kit: kit).addRoutes(to: pages)
+        PublicRankingPage(kit: kit).addRoutes(to: pages)
+        CongressPage(kit: kit).addRoutes(to: pages)
     }
 }
 
