@@ -4,10 +4,11 @@ import GRDB
 import Hierarchy
 import Scoring
 import Spreadsheet
+import Tasks
 
-/// Where A1–A3's task figures come from. Until the tasks module is plugged in
-/// (`LocalNode.taskFigures`), they are the imported indicator values `tasksDue`,
-/// `completedOnTime`, `completedLate` and `tasksAssigned`.
+/// Where A1–A3's task figures come from (`LocalNode.taskFigures`): the tasks this node holds
+/// (`RecordedTaskFigures`), or, for a unit with no task recorded here, the imported indicator
+/// values `tasksDue`, `completedOnTime`, `completedLate` and `tasksAssigned`.
 protocol TaskFiguresSource: Sendable {
     /// The task figures of `units` for `month`; a unit left out counts as having none supplied.
     func figures(units: [String], month: ScoreMonth, _ db: Database) throws -> [String: TaskFigures]
@@ -28,9 +29,31 @@ struct ImportedTaskFigures: TaskFiguresSource {
     }
 }
 
+/// Task figures counted from the tasks recorded on this node (`Tasks.MonthlyTally`): the tasks
+/// of each unit, as they stood at the end of the month. A completion counts unless it was
+/// returned. A unit with no task due in the month falls back to imported figures, for tasks
+/// followed outside the system.
+struct RecordedTaskFigures: TaskFiguresSource {
+    func figures(units: [String], month: ScoreMonth, _ db: Database) throws -> [String: TaskFigures] {
+        let first = CalendarDate(year: month.year, month: month.month, day: 1)
+        let next = first.adding(days: 31)
+        let last = next.adding(days: -next.day)
+        var result = try ImportedTaskFigures().figures(units: units, month: month, db)
+        for unit in units {
+            let records = try TaskRecord.fetchAll(db, sql: "SELECT tasks.* FROM tasks JOIN task_units ON task_units.task_id = tasks.id WHERE task_units.unit = ? AND tasks.deadline <= ?",
+                                                  arguments: [unit, last.description])
+            let entries = try records.map { MonthlyTally.entry(try LocalNode.facts($0, unit: unit, db), last: last) }
+            let tally = MonthlyTally(entries, first: first, last: last)
+            guard tally.due > 0 else { continue }
+            result[unit] = TaskFigures(due: tally.due, completedOnTime: tally.completedOnTime, completedLate: tally.completedLate, assigned: tally.due)
+        }
+        return result
+    }
+}
+
 extension LocalNode {
-    /// The seam for A1–A3: the tasks module replaces this with its own source.
-    var taskFigures: any TaskFiguresSource { ImportedTaskFigures() }
+    /// The seam for A1–A3.
+    var taskFigures: any TaskFiguresSource { RecordedTaskFigures() }
 }
 
 /// A figure as held, with where it came from.

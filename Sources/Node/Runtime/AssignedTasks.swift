@@ -225,6 +225,10 @@ extension LocalNode {
     }
 
     func facts(_ record: TaskRecord, unit: String, _ db: Database) throws -> AssigneeFacts {
+        try Self.facts(record, unit: unit, db)
+    }
+
+    static func facts(_ record: TaskRecord, unit: String, _ db: Database) throws -> AssigneeFacts {
         let updates = try String.fetchAll(db, sql: "SELECT body FROM task_updates WHERE task_id = ? AND unit = ? ORDER BY seq", arguments: [record.id, unit])
             .map { try JSONDecoder.federation.decode(TaskUpdate.self, from: Data($0.utf8)) }
         let reviews = try String.fetchAll(db, sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? ORDER BY completion_seq", arguments: [record.id, unit])

@@ -88,5 +88,10 @@ extension Schema {
         cleared_at TEXT
     ) STRICT;
     CREATE INDEX alerts_unit ON alerts(unit, cleared_at);
+
+    -- Admins and approvers made before tasks existed get the role's new permission.
+    UPDATE accounts SET permissions = json_insert(permissions, '$[#]', 'tasks.assign')
+    WHERE role IN ('admin', 'approver')
+      AND NOT EXISTS (SELECT 1 FROM json_each(accounts.permissions) WHERE value = 'tasks.assign');
     """
 }
