@@ -22,7 +22,7 @@ enum TaskTemplates {
       <p><label for="t-deadline">{{#t}}Hạn hoàn thành (dd/MM/yyyy)|Deadline (dd/MM/yyyy){{/t}} <abbr class="req">*</abbr></label><input id="t-deadline" name="deadline" value="{{typed.deadline}}" placeholder="31/12/2026" required>{{#error_deadline}}<span class="field-error" role="alert">{{error_deadline}}</span>{{/error_deadline}}</p>
       <p><label for="t-expected">{{#t}}Kết quả cần đạt|Expected result{{/t}}</label><textarea id="t-expected" name="expected_result" rows="2">{{typed.expected_result}}</textarea>{{#error_expected}}<span class="field-error" role="alert">{{error_expected}}</span>{{/error_expected}}</p>
       <fieldset><legend>{{#t}}Đơn vị thực hiện|Assignee units{{/t}} <abbr class="req">*</abbr></legend>
-      {{#units}}<label><input type="checkbox" name="units" value="{{code}}"{{#checked}} checked{{/checked}}> {{name}} ({{code}})</label> {{/units}}
+      {{#units}}<input type="checkbox" id="t-unit-{{code}}" name="units" value="{{code}}"{{#checked}} checked{{/checked}}> <label for="t-unit-{{code}}">{{name}} ({{code}})</label> {{/units}}
       {{#error_units}}<span class="field-error" role="alert">{{error_units}}</span>{{/error_units}}</fieldset>
       <p><button type="submit" class="primary">{{#t}}Giao nhiệm vụ|Assign{{/t}}</button></p>
     </form>
