@@ -349,7 +349,7 @@ import Testing
                   try await m.web(a).call(.POST, "/api/v1/node-certificates/\(String(repeating: "0", count: 64))/revoke", body: ["reason": "thử nghiệm"])
               }),
 
-    ] + pageEntries() + oversightPageEntries() + [
+    ] + pageEntries() + oversightPageEntries() + taskPageEntries() + [
 
         // Closing the subject comes late: it withdraws the subject from its parent's open assignments.
         Entry("POST /api/v1/units/{code}/closure",

@@ -1,7 +1,6 @@
 import Auth
 
-/// One entry of the page menu. Later pages (tasks "Nhiệm vụ", alerts "Cảnh báo") add an entry to `Navigation.entries` when their page
-/// exists; an entry shows only to those who may open it, so no dead link is ever shown.
+/// One entry of the page menu. Each page adds an entry to `Navigation.entries`; an entry shows only to those who may open it, so no dead link is ever shown.
 struct NavigationEntry: Sendable {
     let path: String
     let vietnamese: String
@@ -17,6 +16,8 @@ enum Navigation {
         NavigationEntry(path: "/app/reports", vietnamese: "Báo cáo", english: "Reports") { $0.holds(.viewReports) || $0.holds(.enterData) },
         NavigationEntry(path: "/app/scores", vietnamese: "Chấm điểm", english: "Scoring") { $0.holds(.viewReports) },
         NavigationEntry(path: "/app/congress", vietnamese: "Lịch đại hội", english: "Congress") { $0.holds(.viewReports) },
+        NavigationEntry(path: "/app/tasks", vietnamese: "Nhiệm vụ", english: "Tasks") { $0.holds(.viewReports) },
+        NavigationEntry(path: "/app/alerts", vietnamese: "Cảnh báo", english: "Alerts") { _ in true },
         NavigationEntry(path: "/app/units", vietnamese: "Đơn vị", english: "Units") { _ in true },
         NavigationEntry(path: "/app/users", vietnamese: "Người dùng", english: "Users") { $0.holds(.manageUsers) },
         NavigationEntry(path: "/app/usage", vietnamese: "Thống kê sử dụng", english: "Usage") { $0.holds(.manageUsers) },

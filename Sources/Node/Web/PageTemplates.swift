@@ -10,6 +10,7 @@ enum PageTemplates {
         all.merge(ReportTemplates.all) { first, _ in first }
         all.merge(AdminTemplates.all) { first, _ in first }
         all.merge(OversightTemplates.all) { first, _ in first }
+        all.merge(TaskTemplates.all) { first, _ in first }
         return all
     }
 

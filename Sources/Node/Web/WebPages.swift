@@ -38,6 +38,8 @@ struct WebPages {
         ScoringPage(kit: kit).addRoutes(to: pages)
         PublicRankingPage(kit: kit).addRoutes(to: pages)
         CongressPage(kit: kit).addRoutes(to: pages)
+        TaskPages(kit: kit).addRoutes(to: pages)
+        AlertPages(kit: kit).addRoutes(to: pages)
     }
 }
 
