@@ -31,6 +31,8 @@ struct NodeConfiguration: Codable {
     var evidenceTypes: [String]?
     /// Bearer token a Prometheus scraper presents for `/metrics`; without it only loopback may scrape.
     var metricsToken: String?
+    /// Where alerts are e-mailed (an SMTP relay and the recipients per audience); none by default.
+    var alertMail: AlertMail?
 
     enum CodingKeys: String, CodingKey {
         case node, topology, database, certificate, key, web, federation
@@ -44,6 +46,7 @@ struct NodeConfiguration: Codable {
         case evidenceMaxMB = "evidence_max_mb"
         case evidenceTypes = "evidence_types"
         case metricsToken = "metrics_token"
+        case alertMail = "alert_mail"
     }
 
     /// Reads the file; relative paths in it are relative to the file's folder.
@@ -118,7 +121,8 @@ struct ServeCommand: AsyncParsableCommand {
         let federation = try Self.address(configuration.federation ?? local.node.federation, "federation")
         let parentURL = configuration.parentURL ?? local.parent.map { "https://\($0.federation)" }
         let server = try NodeServer(local: local, credentials: credentials, web: web, federation: federation,
-                                    parentURL: parentURL.map { url in { @Sendable in url } }, pollWait: configuration.pollWait ?? 20)
+                                    parentURL: parentURL.map { url in { @Sendable in url } }, pollWait: configuration.pollWait ?? 20,
+                                    alertMail: configuration.alertMail)
         local.logger.notice("node starting", metadata: ["unit": "\(local.unit)", "web": "\(web)", "federation": "\(federation)", "parent": "\(parentURL ?? "-")"])
         let group = ServiceGroup(configuration: .init(services: server.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigint, .sigterm], logger: local.logger))
         try await group.run()

@@ -213,7 +213,7 @@ extension LocalNode {
             if let row = try Row.fetchOne(db, sql: "SELECT id, cleared_at FROM alerts WHERE key = ?", arguments: [finding.key]) {
                 guard (row["cleared_at"] as Date?) != nil else { continue }
                 // The cause came back: the same alert stands again, unacknowledged.
-                try db.execute(sql: "UPDATE alerts SET cleared_at = NULL, acknowledged_by = NULL, acknowledged_at = NULL, raised_at = ?, message = ?, message_en = ? WHERE key = ?",
+                try db.execute(sql: "UPDATE alerts SET cleared_at = NULL, acknowledged_by = NULL, acknowledged_at = NULL, mailed_at = NULL, raised_at = ?, message = ?, message_en = ? WHERE key = ?",
                                arguments: [now, finding.message, finding.messageEN, finding.key])
             } else {
                 try db.execute(sql: """

@@ -18,10 +18,11 @@ public struct NodeServer: Sendable {
     ///   - web: where people connect; nil runs no web listener (a benchmark's commune, driven in-process).
     ///   - federation: where child nodes connect; nil runs no federation listener (a node without children).
     ///   - parentURL: where the parent's federation listener is; nil at the centre.
+    ///   - alertMail: where alerts are e-mailed; nil sends none.
     ///   - onListening: told each listener's bound port (useful with port 0).
     public init(
         local: LocalNode, credentials: NodeCredentials, web: ListenAddress?, federation: ListenAddress?,
-        parentURL: (@Sendable () async throws -> String)?, pollWait: Int = 20,
+        parentURL: (@Sendable () async throws -> String)?, pollWait: Int = 20, alertMail: AlertMail? = nil,
         onListening: @escaping @Sendable (_ listener: String, _ port: Int) async -> Void = { _, _ in }
     ) throws {
         self.local = local
@@ -48,6 +49,7 @@ public struct NodeServer: Sendable {
         }
         services.append(EvidenceSweeper(local: local))
         services.append(AlertWatch(local: local))
+        if let alertMail { services.append(AlertMailer(local: local, mail: alertMail)) }
         if let parentURL, local.parent != nil {
             services.append(SyncLoop(local: local, parentURL: parentURL, pollWait: pollWait))
         }

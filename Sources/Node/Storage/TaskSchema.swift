@@ -85,7 +85,9 @@ extension Schema {
         raised_at TEXT NOT NULL,
         acknowledged_by TEXT,
         acknowledged_at TEXT,
-        cleared_at TEXT
+        cleared_at TEXT,
+        -- When it was e-mailed (nodes configured with alert_mail); raised anew, it is mailed anew.
+        mailed_at TEXT
     ) STRICT;
     CREATE INDEX alerts_unit ON alerts(unit, cleared_at);
 
