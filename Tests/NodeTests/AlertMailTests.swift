@@ -26,7 +26,7 @@ import Yams
                     async def handle_DATA(self, server, session, envelope):
                         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
                         with open(sys.argv[1], 'a') as out:
-                            out.write(json.dumps({"from": envelope.mail_from, "to": envelope.rcpt_tos, "subject": str(message["subject"]),
+                            out.write(json.dumps({"from": envelope.mail_from, "to": envelope.rcpt_tos, "subject": str(message["subject"]), "date": str(message["date"].datetime) if message["date"] else None,
                                                   "body": message.get_content()}, ensure_ascii=False) + "\\n")
                         return '250 OK'
                 async def main():
@@ -83,6 +83,7 @@ import Yams
         let message = try #require(messages.first)
         #expect(message["to"] as? [String] == ["lanhdao@tw.gov.vn", "vanphong@tw.gov.vn"], "strategic: the leaders")
         #expect(message["from"] as? String == "reportnet@tw.gov.vn")
+        #expect((message["date"] as? String)?.hasPrefix("20") == true, "an RFC 5322 date Python can read: \(message)")
         #expect(message["subject"] as? String == "[ReportNet] Quá hạn: BNI")
         #expect((message["body"] as? String)?.contains("Nhiệm vụ “Số hoá hồ sơ đất đai” của đơn vị BNI đã quá hạn 3 ngày") == true, "\(message)")
 

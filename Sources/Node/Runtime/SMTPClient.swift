@@ -45,7 +45,12 @@ struct SMTPClient: Sendable {
     static func message(from sender: String, to recipients: [String], subject: String, body: String) -> String {
         let encodedSubject = "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
         let lines = Data(body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-        let date = Date().formatted(.iso8601)
+        // RFC 5322's date: "Sun, 22 Nov 2026 12:54:20 +0000".
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 0)
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        let date = formatter.string(from: Date())
         return [
             "From: \(sender)", "To: \(recipients.joined(separator: ", "))", "Subject: \(encodedSubject)", "Date: \(date)",
             "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", lines, ".", "",
@@ -70,15 +75,23 @@ struct SMTPClient: Sendable {
             var found: UnsafeMutablePointer<addrinfo>?
             guard getaddrinfo(host, String(port), &hints, &found) == 0, let address = found else { throw Failure(description: "cannot resolve \(host)") }
             defer { freeaddrinfo(found) }
-            socket = Glibc.socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
-            guard socket >= 0 else { throw Failure(description: "cannot open a socket") }
             var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            guard connect(socket, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 else {
-                Glibc.close(socket)
-                throw Failure(description: "cannot connect to the SMTP server \(host):\(port)")
+            // Every address the name resolves to, in order (e.g. "localhost" as ::1, then 127.0.0.1).
+            var candidate: UnsafeMutablePointer<addrinfo>? = address
+            while let current = candidate {
+                let descriptor = Glibc.socket(current.pointee.ai_family, current.pointee.ai_socktype, current.pointee.ai_protocol)
+                if descriptor >= 0 {
+                    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                    setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                    if connect(descriptor, current.pointee.ai_addr, current.pointee.ai_addrlen) == 0 {
+                        socket = descriptor
+                        return
+                    }
+                    Glibc.close(descriptor)
+                }
+                candidate = current.pointee.ai_next
             }
+            throw Failure(description: "cannot connect to the SMTP server \(host):\(port)")
         }
 
         func close() { Glibc.close(socket) }

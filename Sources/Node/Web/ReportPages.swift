@@ -68,29 +68,19 @@ struct ReportPages {
                 throw PageRedirect(location: "\(WebPages.prefix)/reports/\(id)/edit?saved=1")
             }
         }
-        pages.post("/reports/{id}/submit") { request, context in
-            try await kit.run(request, context) {
-                let post = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: post)
-                let id = try context.parameters.require("id")
-                return try await transition(id, visitor) {
-                    for file in post.files where file.field == "evidence" {
-                        _ = try await local.attachEvidence(to: id, fileName: file.fileName, body: [file.data].asyncSequence, by: visitor.actor)
+        // Submit and approve take the dialog's evidence files first, then move the report on.
+        for (action, move) in [("submit", LocalNode.submitReport), ("approve", LocalNode.approveReport)] {
+            pages.post("/reports/{id}/\(action)") { request, context in
+                try await kit.run(request, context) {
+                    let post = try await PageForm.read(request, context: context)
+                    let visitor = try kit.visitor(request, context, form: post)
+                    let id = try context.parameters.require("id")
+                    return try await transition(id, visitor) {
+                        for file in post.files where file.field == "evidence" {
+                            _ = try await local.attachEvidence(to: id, fileName: file.fileName, body: [file.data].asyncSequence, by: visitor.actor)
+                        }
+                        _ = try await move(local)(id, ReportTransition(message: post["message"]), visitor.actor)
                     }
-                    _ = try await local.submitReport(id, ReportTransition(message: post["message"]), by: visitor.actor)
-                }
-            }
-        }
-        pages.post("/reports/{id}/approve") { request, context in
-            try await kit.run(request, context) {
-                let post = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: post)
-                let id = try context.parameters.require("id")
-                return try await transition(id, visitor) {
-                    for file in post.files where file.field == "evidence" {
-                        _ = try await local.attachEvidence(to: id, fileName: file.fileName, body: [file.data].asyncSequence, by: visitor.actor)
-                    }
-                    _ = try await local.approveReport(id, ReportTransition(message: post["message"]), by: visitor.actor)
                 }
             }
         }
