@@ -80,6 +80,10 @@ public struct AccountChange: Codable, Sendable, Hashable {
         case reset
         /// End every session of the account (a suspected compromise).
         case signOut = "sign_out"
+        /// A disabled account may log in again.
+        case enable
+        /// New full name, citizen ID or function permissions (the fields below that are set).
+        case update
     }
 
     public let username: String
@@ -89,6 +93,10 @@ public struct AccountChange: Codable, Sendable, Hashable {
     public let by: String
     /// The unit of the admin who decided it: the hosting node checks it is the account's parent unit.
     public let byUnit: String
+    /// For `update`: the new values; a field left nil keeps its value.
+    public var fullName: String?
+    public var citizenId: String?
+    public var permissions: [Permission]?
 
     public init(username: String, unit: String, change: Change, activationHash: String?, by: String, byUnit: String) {
         self.username = username
