@@ -63,12 +63,16 @@ public struct ReviewDecision: Codable, Sendable, Hashable {
     public let approvalCount: Int
     /// The history entry recording the decision (its id keeps it unique at every level).
     public let entry: HistoryEntry
+    /// Files sent with the decision (stage `return`); each node on the way fetches the content
+    /// from the node it got the decision from before it applies it. Absent from protocol-1 nodes.
+    public var evidence: [Evidence]?
 
-    public init(reportId: String, unit: String, approvalCount: Int, entry: HistoryEntry) {
+    public init(reportId: String, unit: String, approvalCount: Int, entry: HistoryEntry, evidence: [Evidence]? = nil) {
         self.reportId = reportId
         self.unit = unit
         self.approvalCount = approvalCount
         self.entry = entry
+        self.evidence = evidence
     }
 }
 
