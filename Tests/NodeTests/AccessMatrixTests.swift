@@ -556,9 +556,12 @@ import Testing
         }
 
         static func accounts(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
-            let allowed = Set([a.unit] + m.tree.children(of: a.unit).map(\.code))
-            let outside = Set(reply.items.compactMap { $0["unit"] as? String }).subtracting(allowed)
-            return outside.isEmpty ? nil : "shows accounts of \(outside.sorted())"
+            let below = Set(m.tree.children(of: a.unit).map(\.code))
+            let outside = reply.items.filter { item in
+                let unit = item["unit"] as? String ?? ""
+                return unit != a.unit && !(below.contains(unit) && item["role"] as? String == "admin")
+            }.compactMap { $0["username"] as? String }
+            return outside.isEmpty ? nil : "shows accounts it does not administer: \(outside.sorted())"
         }
 
         /// Scoring lists show only the units directly below the caller's unit.

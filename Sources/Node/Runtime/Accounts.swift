@@ -156,12 +156,14 @@ extension LocalNode {
         return AccountView(updated)
     }
 
-    /// Accounts of the actor's unit and of the units directly below (the admins it appointed).
+    /// The accounts the actor administers: those of its unit, and the admins of the units
+    /// directly below (never their other accounts, even when they live on this node).
     func accounts(visibleTo actor: Actor) async throws -> [AccountView] {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
-        let units = [actor.unit] + tree.children(of: actor.unit).map(\.code)
+        let below = tree.children(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
-            try AccountRecord.filter(units.contains(Column("unit"))).order(Column("unit"), Column("username")).fetchAll(db).map { AccountView($0) }
+            try AccountRecord.filter(Column("unit") == actor.unit || (below.contains(Column("unit")) && Column("role") == Role.admin.rawValue))
+                .order(Column("unit"), Column("username")).fetchAll(db).map { AccountView($0) }
         }
     }
 
