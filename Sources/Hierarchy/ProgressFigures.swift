@@ -45,9 +45,15 @@ public struct ProgressFigures: Sendable, Hashable, Codable {
         approvedOnTime += other.approvedOnTime
     }
 
-    public var submittedPercent: Double { ProgressCount.percent(submitted, of: expected) }
-    public var approvedPercent: Double { ProgressCount.percent(approved, of: expected) }
-    public var approvedOnTimePercent: Double { ProgressCount.percent(approvedOnTime, of: expected) }
+    /// Percentage with one decimal, 0 when nothing is expected.
+    public var submittedPercent: Double { Self.percent(submitted, of: expected) }
+    public var approvedPercent: Double { Self.percent(approved, of: expected) }
+    public var approvedOnTimePercent: Double { Self.percent(approvedOnTime, of: expected) }
+
+    static func percent(_ part: Int, of whole: Int) -> Double {
+        guard whole > 0 else { return 0 }
+        return (Double(min(part, whole)) * 1000 / Double(whole)).rounded() / 10
+    }
 
     enum CodingKeys: String, CodingKey {
         case expected, submitted, approved, approvedOnTime, submittedPercent, approvedPercent, approvedOnTimePercent

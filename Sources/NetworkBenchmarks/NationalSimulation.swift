@@ -98,10 +98,10 @@ public struct NationalSimulation: Sendable {
             while true {
                 let progress = try await centre.progress(assignment: assignment, for: admin)
                 figures.approvedAtCentre = progress.total.approved
-                figures.assigned = progress.total.assigned
-                if progress.total.approved >= progress.total.assigned { break }
+                figures.assigned = progress.total.expected
+                if progress.total.approved >= progress.total.expected { break }
                 if clock.seconds - lastApproval > simulation.patience.seconds {
-                    throw SimulationStalled("the centre shows \(progress.total.approved) of \(progress.total.assigned) approved \(format(simulation.patience.seconds, 0)) s after the last approval")
+                    throw SimulationStalled("the centre shows \(progress.total.approved) of \(progress.total.expected) approved \(format(simulation.patience.seconds, 0)) s after the last approval")
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }

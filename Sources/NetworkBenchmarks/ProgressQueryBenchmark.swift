@@ -66,8 +66,8 @@ public struct ProgressQueryBenchmark: Sendable {
             let national = Stopwatch()
             let progress = try await seam.progress(assignment: assignment, for: admin)
             figures.national.add(national.seconds * 1000)
-            guard progress.total.assigned == communes.count, progress.total.approved == built.approved[assignment] else {
-                throw SimulationStalled("progress shows \(progress.total.approved) of \(progress.total.assigned) approved; the database holds \(built.approved[assignment] ?? 0) of \(communes.count)")
+            guard progress.total.expected == communes.count, progress.total.approved == built.approved[assignment] else {
+                throw SimulationStalled("progress shows \(progress.total.approved) of \(progress.total.expected) approved; the database holds \(built.approved[assignment] ?? 0) of \(communes.count)")
             }
             let local = Stopwatch()
             _ = try await seam.progress(assignment: assignment, unit: province, for: admin)

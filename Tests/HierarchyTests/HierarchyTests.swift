@@ -73,32 +73,18 @@ let demoUnits: [Unit] = [
 }
 
 @Suite struct ProgressTests {
-    @Test func countsPerLevelAndChild() throws {
-        let tree = try UnitTree(units: demoUnits)
-        let communes = Set(["C11", "C12", "C13", "C21"])
-        let status = ["C11": UnitStatus(submitted: true, approved: true), "C12": UnitStatus(submitted: true, approved: false)]
-        let national = SubtreeProgress(tree: tree, unit: "TW", assigned: communes, status: status)
-        #expect(national.total.assigned == 4)
-        #expect(national.total.approved == 1)
-        #expect(national.total.approvedPercent == 25)
-        #expect(national.total.submittedPercent == 50)
-        #expect(national.levels.map(\.level) == [.commune])
-        #expect(national.children.map(\.unit) == ["P1", "P2"])
-        #expect(national.children[0].counts.approvedPercent == 33.3)
-        #expect(national.children[1].counts.approvedPercent == 0)
-
-        let province = SubtreeProgress(tree: tree, unit: "P1", assigned: communes, status: status)
-        #expect(province.total.assigned == 3)
-        #expect(province.children.map(\.counts.approved) == [1, 0, 0])
-    }
-
+    /// Reports of units the assignment did not expect never count, so nothing passes 100 %.
     @Test func neverExceedsHundredPercent() throws {
         let tree = try UnitTree(units: demoUnits)
-        let status = ["C11": UnitStatus(submitted: true, approved: true), "C21": UnitStatus(submitted: true, approved: true)]
-        let progress = SubtreeProgress(tree: tree, unit: "TW", assigned: ["C11"], status: status)
+        let deadline = CalendarDate(year: 2026, month: 3, day: 25)
+        let reports = ["C11": UnitReportStatus(submitted: true, approved: true, approvedOn: deadline),
+                       "C21": UnitReportStatus(submitted: true, approved: true, approvedOn: deadline)]
+        let one = Expectation(initial: [ExpectedUnit(code: "C11", in: tree)!], changes: [])
+        let progress = SubtreeFigures(tree: tree, unit: "TW", expectation: one, reports: reports, deadline: deadline)
         #expect(progress.total.approvedPercent == 100)
-        #expect(progress.total.assigned == 1)
-        #expect(SubtreeProgress(tree: tree, unit: "TW", assigned: [], status: status).total.approvedPercent == 0)
+        #expect(progress.total.expected == 1)
+        let none = SubtreeFigures(tree: tree, unit: "TW", expectation: Expectation(initial: [], changes: []), reports: reports, deadline: deadline)
+        #expect(none.total.approvedPercent == 0 && none.total.expected == 0)
     }
 }
 

@@ -85,7 +85,7 @@ import Testing
             #expect(Self.total(atCentre)["approvedPercent"] as? Double == 25, "1 of 4 communes approved → 25% nationally")
             #expect(Self.aggregate(atCentre, "staff") as? Double == 4)
             let atProvince = try await Self.progress(province, assignment)
-            #expect(Self.total(atProvince)["assigned"] as? Int == 3)
+            #expect(Self.total(atProvince)["expected"] as? Int == 3)
             #expect(Self.total(atProvince)["approvedPercent"] as? Double == 33.3)
 
             // The commune without a node reports through its province's node.
@@ -101,7 +101,7 @@ import Testing
             let levels = try #require((atCentre["progress"] as? [String: Any])?["levels"] as? [[String: Any]])
             #expect(levels.count == 1 && levels[0]["level"] as? String == "commune")
             let children = try #require((atCentre["progress"] as? [String: Any])?["children"] as? [[String: Any]])
-            #expect(children.map { ($0["counts"] as? [String: Any])?["approvedPercent"] as? Double } == [66.7, 0], "per province: Bắc Ninh 2/3, Lào Cai 0/1")
+            #expect(children.map { ($0["figures"] as? [String: Any])?["approvedPercent"] as? Double } == [66.7, 0], "per province: Bắc Ninh 2/3, Lào Cai 0/1")
 
             // The centre can check who approved the commune's report, though the province relayed it.
             let signedText = try await f.local("centre").database.pool.read { db in

@@ -42,7 +42,7 @@ public struct BenchmarkSeam: Sendable {
 
     /// The progress of the actor's unit (or `unit` below it) for an assignment: what
     /// `GET /api/v1/assignments/{id}/oversight` computes.
-    public func progress(assignment: String, unit: String? = nil, for actor: Actor) async throws -> SubtreeProgress {
+    public func progress(assignment: String, unit: String? = nil, for actor: Actor) async throws -> SubtreeFigures {
         try await local.oversight(assignment: assignment, unit: unit, for: actor).progress
     }
 

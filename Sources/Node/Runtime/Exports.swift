@@ -75,7 +75,7 @@ extension LocalNode {
             [.text("Đơn vị"), .text("Mã"), .text("Được giao"), .text("Đã gửi"), .text("Đã phê duyệt"), .text("Tỷ lệ phê duyệt (%)")] + columns.headers.map(Cell.text),
         ]
         for child in oversight.progress.children {
-            rows.append(Self.progressCells(name: child.name, unit: child.unit, child.counts) + columns.values(perChild[child.unit]))
+            rows.append(Self.progressCells(name: child.name, unit: child.unit, child.figures) + columns.values(perChild[child.unit]))
         }
         rows.append(Self.progressCells(name: "Tổng cộng", unit: oversight.unit, oversight.progress.total) + columns.values(oversight.aggregate))
         let sheet = Sheet(name: "Tổng hợp", rows: rows, headerRows: 2, columnWidths: [28, 10, 10, 10, 12, 14] + columns.headers.map { _ in 18 })
@@ -84,8 +84,8 @@ extension LocalNode {
 }
 
 extension LocalNode {
-    static func progressCells(name: String, unit: String, _ counts: ProgressCount) -> [Cell] {
-        let numbers: [Double] = [Double(counts.assigned), Double(counts.submitted), Double(counts.approved), counts.approvedPercent]
+    static func progressCells(name: String, unit: String, _ figures: ProgressFigures) -> [Cell] {
+        let numbers: [Double] = [Double(figures.expected), Double(figures.submitted), Double(figures.approved), figures.approvedPercent]
         return [.text(name), .text(unit)] + numbers.map(Cell.number)
     }
 }

@@ -10,7 +10,7 @@ struct OversightView: Codable, Sendable {
     let form: String
     let period: String
     let unit: String
-    let progress: SubtreeProgress
+    let progress: SubtreeFigures
     let aggregate: AggregatedAnswers
     /// When each child node last reached this node (or this node its parent).
     let lastContact: [String: Date]
@@ -26,7 +26,7 @@ struct OversightData {
 
     let view: OversightView
     let form: Form
-    /// Approved reports of assigned units in the subtree.
+    /// Approved reports of expected units in the subtree.
     let approved: [Approved]
 }
 
@@ -44,32 +44,16 @@ extension LocalNode {
         return unit
     }
 
+    /// The same figures as `figures(assignment:)` (the units the assignment expected, placed
+    /// where they stood then), with the approved answers of the unit's subtree.
     func oversightData(assignment id: String, unit: String, _ db: Database) throws -> OversightData {
-        guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
-              let form = try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db) else {
-            throw APIError.notFound("đợt giao báo cáo", "Assignment")
-        }
-        // The units expected now, after the assignment's recorded amendments.
-        let assigned = Set(try expectation(of: id, db).expected.map(\.code))
-        // Only the three columns progress and aggregates need: at the centre an assignment holds
-        // a report per commune, and decoding whole records (with their signed copies) costs far more.
-        var status: [String: UnitStatus] = [:]
-        var approved: [OversightData.Approved] = []
-        let decoder = JSONDecoder()
-        let rows = try Row.fetchCursor(db, sql: "SELECT unit, state, answers FROM reports WHERE assignment_id = ?", arguments: [id])
-        while let row = try rows.next() {
-            let reportUnit: String = row[0]
-            guard tree.isInSubtree(reportUnit, of: unit) else { continue }
-            let state = ReportState(rawValue: row[1])
-            status[reportUnit] = UnitStatus(submitted: state == .submitted || state == .approved, approved: state == .approved)
-            if state == .approved && assigned.contains(reportUnit) {
-                approved.append(.init(unit: reportUnit, answers: try decoder.decode(Answers.self, from: Data((row[2] as String).utf8))))
-            }
-        }
+        let source = try figuresSource(assignment: id, db)
+        let placed = source.expectation.expected.filter { $0.isInSubtree(of: unit) }
+        let approved = placed.compactMap { expected in source.approved[expected.code].map { OversightData.Approved(unit: expected.code, answers: $0) } }
         let contacts = try PeerRecord.fetchAll(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
-        let view = OversightView(assignment: id, form: form.code, period: assignment.period, unit: unit,
-                                 progress: SubtreeProgress(tree: tree, unit: unit, assigned: assigned, status: status),
-                                 aggregate: AggregatedAnswers(form: form, answers: approved.map(\.answers)), lastContact: contacts)
-        return OversightData(view: view, form: form, approved: approved)
+        let view = OversightView(assignment: id, form: source.form.code, period: source.assignment.period, unit: unit,
+                                 progress: SubtreeFigures(tree: tree, unit: unit, expectation: source.expectation, reports: source.statuses, deadline: source.deadline),
+                                 aggregate: AggregatedAnswers(form: source.form, answers: approved.map(\.answers)), lastContact: contacts)
+        return OversightData(view: view, form: source.form, approved: approved)
     }
 }

@@ -34,14 +34,12 @@ struct DashboardPage {
             "trail": local.tree.ancestors(of: unit).reversed().filter { local.tree.isInSubtree($0.code, of: visitor.actor.unit) }.map { ["code": $0.code, "name": $0.name] },
         ]
         if let chosen {
-            let view = try await local.oversight(assignment: chosen.id, unit: unit, for: visitor.actor)
             var filter = ReportFilter()
             filter.assignment = chosen.id
             filter.unit = unit
             filter.limit = 1000
             let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
             let late = Self.isPast(chosen.deadline)
-            let progress = view.progress
             func link(_ child: String) -> String { "/app?assignment=\(chosen.id)&unit=\(child)" }
             values["assignment"] = ["id": chosen.id, "title": chosen.title, "period": chosen.period, "deadline": PageDate.isoDay(chosen.deadline)]
             // Progress from the figures API: approved on time per level and per child, and when each child's data last arrived.
@@ -59,14 +57,14 @@ struct DashboardPage {
                 cells["synced"] = Self.synced(child.sync, visitor.language)
                 return cells
             }
-            values["has_children"] = !progress.children.isEmpty
+            values["has_children"] = !figures.children.isEmpty
             values["states"] = ReportState.allCases.map { state in
                 ["name": visitor.pick(state.vietnameseName, state.rawValue), "key": state.rawValue, "count": reports.filter { $0.state == state }.count]
             }
-            values["tiles"] = ProgressCharts.tiles(progress.children, link: link,
+            values["tiles"] = ProgressCharts.tiles(figures.children, link: link,
                                                    label: visitor.pick("Tỷ lệ đơn vị cấp dưới đã nộp báo cáo", "Share of units below that submitted"),
                                                    unassigned: visitor.pick("Không được giao", "Not assigned"))
-            values["bars"] = ProgressCharts.bars(progress.children, submitted: visitor.pick("Đã nộp %", "Submitted %"), approved: visitor.pick("Đã duyệt %", "Approved %"),
+            values["bars"] = ProgressCharts.bars(figures.children, submitted: visitor.pick("Đã nộp %", "Submitted %"), approved: visitor.pick("Đã duyệt %", "Approved %"),
                                                  label: visitor.pick("Tiến độ theo đơn vị", "Progress per unit"))
             values["summary_href"] = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"
         }
