@@ -12,6 +12,7 @@ from selenium.common.exceptions import NoSuchElementException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 config = json.load(open(sys.argv[1]))
 screens = config["screens"]
@@ -277,6 +278,34 @@ try:
     find("#submit-confirm").click()
     expect_text("Chờ phê duyệt")
     screen("trinh-lai")
+    logout()
+
+    # 5. The province's admin edits an account, reads the unit tree, and assigns a task linked to
+    # an indicator of the centre's form.
+    base = login("bni.admin")
+    driver.get(base + "/app/users")
+    screen("nguoi-dung")
+    find("a[href='/app/users/bni.entry']").click()
+    expect_text("Sửa tài khoản")
+    set_value("#e-name", "Nguyễn Thị Nhập Liệu")
+    screen("sua-tai-khoan")
+    find("form[action='/app/users/bni.entry'] button[type=submit]").click()
+    expect_text("Nguyễn Thị Nhập Liệu")
+    driver.get(base + "/app/units")
+    expect_text("Xã Tiên Du")
+    screen("don-vi")
+    driver.get(base + "/app/tasks")
+    set_value("#t-title", "Nâng tỷ lệ hồ sơ trực tuyến")
+    set_value("#t-deadline", time.strftime("%d/%m/%Y", time.localtime(time.time() + 20 * 86400)))
+    choices = Select(find("#t-indicator"))
+    if len(choices.options) < 2:
+        fail("no indicator offered on the task form")
+    choices.select_by_index(1)
+    find("#t-unit-BNI-KB").click()
+    screen("giao-nhiem-vu")
+    find("#assign-task button[type=submit]").click()
+    expect_text("Chỉ số liên kết")
+    screen("nhiem-vu")
     # The English pages, by choice.
     driver.get(base + "/app/language?to=en&back=/app/entry")
     expect_text("Data entry")

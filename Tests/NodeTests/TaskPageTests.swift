@@ -117,6 +117,7 @@ import Testing
             let form = try await f.local("bac-ninh").database.pool.read { db in try f.local("bac-ninh").form(owner: parts[0], code: parts[1], db) }
             let question = try #require(form?.question(parts[2]))
             #expect(detail.text.contains("Chỉ số liên kết") && detail.text.contains(question.text.replacingOccurrences(of: "&", with: "&amp;")))
+            #expect(!detail.text.contains("Mô tả</dt>") && !detail.text.contains("Lý do trả lại"), "empty fields are not shown")
             let api = try await leader.get("/api/v1/tasks/\(id)").json
             #expect((api["indicator"] as? [String: String])?["question"] == parts[2])
         }

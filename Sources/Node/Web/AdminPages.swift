@@ -84,7 +84,7 @@ struct AdminPages {
         let shown = accounts.filter { needle.isEmpty || $0.username.contains(needle) || $0.fullName.lowercased().contains(needle) || ($0.citizenId ?? "").contains(needle) }
         let rows: [[String: Any]] = shown.map {
             ["username": $0.username, "name": $0.fullName, "unit": kit.unitName($0.unit), "role": visitor.pick($0.role.vietnameseName, $0.role.rawValue),
-             "status": $0.status, "active": $0.status == "active", "disabled": $0.status == "disabled", "self": $0.username == visitor.actor.username]
+             "status": Self.statusName($0.status, visitor.language), "can_disable": $0.status != "disabled", "disabled": $0.status == "disabled", "self": $0.username == visitor.actor.username]
         }
         // Under the delegation rules: one's own unit, and the units directly below (for their admins).
         let units = [visitor.actor.unit] + local.tree.children(of: visitor.actor.unit).map(\.code)
@@ -110,7 +110,19 @@ struct AdminPages {
         case "reports.enter": language.pick("Cập nhật dữ liệu báo cáo", "Enter report data")
         case "reports.approve": language.pick("Phê duyệt báo cáo", "Approve reports")
         case "reports.view": language.pick("Xem báo cáo và tiến độ", "View reports and progress")
+        case "tasks.assign": language.pick("Giao nhiệm vụ cho cấp dưới", "Assign tasks to units below")
         default: permission.rawValue
+        }
+    }
+
+    /// An account's status as an admin reads it.
+    static func statusName(_ status: String, _ language: Language) -> String {
+        switch status {
+        case "active": language.pick("Đang hoạt động", "Active")
+        case "pending": language.pick("Chờ kích hoạt", "Awaiting activation")
+        case "disabled": language.pick("Đã khoá", "Disabled")
+        case "delegated": language.pick("Đã cấp cho đơn vị cấp dưới", "Issued to the unit below")
+        default: status
         }
     }
 

@@ -66,7 +66,7 @@ enum AdminTemplates {
     <tbody>{{#accounts}}<tr><td>{{username}}</td><td>{{name}}</td><td>{{unit}}</td><td>{{role}}</td><td>{{status}}</td><td>{{^self}}
       <a href="/app/users/{{username}}">{{#t}}Sửa|Edit{{/t}}</a>
       {{#disabled}}<form method="post" action="/app/users/{{username}}/enable" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{#t}}Mở khoá|Enable{{/t}}</button></form>{{/disabled}}
-      {{#active}}<form method="post" action="/app/users/{{username}}/disable" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{#t}}Khoá|Disable{{/t}}</button></form>{{/active}}
+      {{#can_disable}}<form method="post" action="/app/users/{{username}}/disable" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{#t}}Khoá|Disable{{/t}}</button></form>{{/can_disable}}
       <form method="post" action="/app/users/{{username}}/reset" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{#t}}Cấp lại|Reset{{/t}}</button></form>
     {{/self}}</td></tr>{{/accounts}}</tbody></table>
     <h2>{{#t}}Thêm người dùng|Add a user{{/t}}</h2>

@@ -38,13 +38,30 @@ struct PageRenderer: Sendable {
 
     /// One template rendered with the words of `language`.
     func render(_ template: String, _ values: [String: Any], language: Language) -> String {
-        var values = values
+        var values = Self.withoutEmptyText(values)
         values["t"] = MustacheLambda { (text: String) -> Any? in
             let parts = text.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
             return String(language == .en && parts.count == 2 ? parts[1] : parts[0])
         }
         values["lang"] = language.rawValue
         return library.render(values, withTemplate: template) ?? ""
+    }
+
+    /// Drops empty strings from the values (at any depth), so that `{{#x}}…{{/x}}` hides and
+    /// `{{^x}}…{{/x}}` shows for an empty text, as Mustache readers expect; swift-mustache
+    /// would take any string as true.
+    static func withoutEmptyText(_ values: [String: Any]) -> [String: Any] {
+        var kept: [String: Any] = [:]
+        kept.reserveCapacity(values.count)
+        for (key, value) in values {
+            switch value {
+            case let text as String where text.isEmpty: continue
+            case let nested as [String: Any]: kept[key] = withoutEmptyText(nested)
+            case let rows as [[String: Any]]: kept[key] = rows.map(withoutEmptyText)
+            default: kept[key] = value
+            }
+        }
+        return kept
     }
 }
 

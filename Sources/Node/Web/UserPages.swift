@@ -86,7 +86,7 @@ struct UserPages {
         // An admin appointed below keeps the admin role; an account of one's own unit may change role.
         let roleFixed = account.unit != visitor.actor.unit
         var values: [String: Any] = [
-            "username": account.username, "unit": kit.unitName(account.unit), "status": account.status,
+            "username": account.username, "unit": kit.unitName(account.unit), "status": AdminPages.statusName(account.status, visitor.language),
             "typed": ["fullName": typed.fullName, "citizenId": typed.citizenId],
             "role_fixed": roleFixed, "role_name": visitor.pick(account.role.vietnameseName, account.role.rawValue),
             "roles": Role.allCases.map { ["value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue), "selected": $0.rawValue == typed.role] },
