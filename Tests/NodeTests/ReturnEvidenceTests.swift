@@ -23,12 +23,12 @@ import Testing
         return (body, "multipart/form-data; boundary=\(boundary)")
     }
 
-    /// An approved monthly report of Kinh Bắc on a form the centre assigned; its id and a
-    /// submit-stage file's digest.
-    static func approvedReport(_ f: TestFederation) async throws -> (id: String, submitFile: String) {
+    /// A submitted monthly report of Kinh Bắc on a form the centre assigned (with a submit-stage
+    /// file); its id and that file's digest.
+    static func submittedReport(_ f: TestFederation, form code: String) async throws -> (id: String, submitFile: String) {
         let centre = try await f.login("tw.admin", at: "centre")
-        #expect(try await centre.call(.POST, "/api/v1/forms", body: AccessMatrixTests.Matrix.form("TRA-LAI")).status == 201)
-        let assignment = try #require(try await centre.call(.POST, "/api/v1/assignments", body: ["form": "TRA-LAI", "period": "2026-11", "units": ["BNI-KB"]]).json["id"] as? String)
+        #expect(try await centre.call(.POST, "/api/v1/forms", body: AccessMatrixTests.Matrix.form(code)).status == 201)
+        let assignment = try #require(try await centre.call(.POST, "/api/v1/assignments", body: ["form": code, "period": "2026-11", "units": ["BNI-KB"]]).json["id"] as? String)
         let entry = try await f.login("bni-kb.entry", at: "kinh-bac")
         try await f.eventually("the assignment reaches the commune") { !(try await entry.call(.GET, "/api/v1/assignments").items.isEmpty) }
         let id = try #require(try await entry.call(.POST, "/api/v1/reports", body: ["assignment": assignment]).json["id"] as? String)
@@ -36,8 +36,6 @@ import Testing
         let attached = try await entry.call(.POST, "/api/v1/reports/\(id)/evidence?name=bang-ke.txt", body: Data("Bảng kê".utf8))
         let submitFile = try #require(attached.json["sha256"] as? String)
         #expect(try await entry.call(.POST, "/api/v1/reports/\(id)/submit", body: ["message": "Kính trình"]).status == 200)
-        let leader = try await f.login("bni-kb.approver", at: "kinh-bac")
-        #expect(try await leader.call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"]).status == 200)
         return (id, submitFile)
     }
 
@@ -47,7 +45,8 @@ import Testing
 
     @Test func filesGoWithTheProvincesReturnDownAndUp() async throws {
         try await TestFederation.run { f in
-            let (id, submitFile) = try await Self.approvedReport(f)
+            let (id, submitFile) = try await Self.submittedReport(f, form: "TRA-LAI")
+            #expect(try await f.login("bni-kb.approver", at: "kinh-bac").call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"]).status == 200)
             let province = try await f.login("bni.approver", at: "bac-ninh")
             try await f.eventually("the province holds the approved report") { try await province.call(.GET, "/api/v1/reports/\(id)").json["state"] as? String == "approved" }
 
@@ -104,15 +103,8 @@ import Testing
 
     @Test func theLeadersReturnDialogTakesFiles() async throws {
         try await TestFederation.run { f in
-            let centre = try await f.login("tw.admin", at: "centre")
-            #expect(try await centre.call(.POST, "/api/v1/forms", body: AccessMatrixTests.Matrix.form("TRA-LAI-2")).status == 201)
-            let assignment = try #require(try await centre.call(.POST, "/api/v1/assignments", body: ["form": "TRA-LAI-2", "period": "2026-11", "units": ["BNI-KB"]]).json["id"] as? String)
+            let (id, _) = try await Self.submittedReport(f, form: "TRA-LAI-2")
             let entry = try await f.login("bni-kb.entry", at: "kinh-bac")
-            try await f.eventually("the assignment reaches the commune") { !(try await entry.call(.GET, "/api/v1/assignments").items.isEmpty) }
-            let id = try #require(try await entry.call(.POST, "/api/v1/reports", body: ["assignment": assignment]).json["id"] as? String)
-            #expect(try await entry.call(.PUT, "/api/v1/reports/\(id)", body: ["answers": ["staff": 3], "version": 1]).status == 200)
-            #expect(try await entry.call(.POST, "/api/v1/reports/\(id)/submit", body: ["message": "Kính trình"]).status == 200)
-
             let leader = try await WebPageTests.browser(f, "bni-kb.approver", at: "kinh-bac")
             let page = try await leader.get("/app/reports/\(id)")
             #expect(page.text.contains("id=\"return-evidence\"") && page.text.contains("action=\"/app/reports/\(id)/return\" enctype=\"multipart/form-data\""))
