@@ -248,6 +248,19 @@ try:
     expect_text("Xếp hạng tháng 10/2026")
     screen("xep-hang-cong-khai")
 
+    # The province's admin adds a commune that works in the province's node, then renames it.
+    base = login("bni.admin")
+    driver.get(base + "/app/units")
+    set_value("#n-code", "BNI-QV")
+    set_value("#n-name", "Xã Quế Võ")
+    find("#add-unit button[type=submit]").click()
+    expect_text("Đã thêm đơn vị Xã Quế Võ (BNI-QV)")
+    set_value("#r-BNI-QV", "Phường Quế Võ")
+    find("form[action='/app/units/BNI-QV/rename'] button[type=submit]").click()
+    expect_text("Đã đổi tên đơn vị BNI-QV thành “Phường Quế Võ”")
+    screen("don-vi")
+    logout()
+
     # 4. Back at the commune: the return arrives; the report is revised and submitted again.
     base = login("bni-kb.entry")
     deadline = time.time() + 40
