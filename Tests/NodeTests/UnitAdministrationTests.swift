@@ -247,7 +247,8 @@ import Testing
             }
             let belowCommune = UnitChange(kind: .added, code: "BNI-YP-X", name: "Thôn", level: .commune, parent: "BNI-YP", decidedBy: "bni-yp.admin", decidedAt: Date())
             let sideways = UnitChange(kind: .renamed, code: "BNI-TD", name: "Chiếm quyền", level: .commune, parent: "BNI", decidedBy: "bni-yp.admin", decidedAt: Date())
-            let pushed = try await yenPhong.push(PushRequest(messages: [try message(belowCommune, unit: "BNI-YP"), try message(sideways, unit: "BNI-YP")]))
+            let belowCommuneMessage = try message(belowCommune, unit: "BNI-YP")
+            let pushed = try await yenPhong.push(PushRequest(messages: [belowCommuneMessage, try message(sideways, unit: "BNI-YP")]))
             #expect(pushed.results.map(\.status) == [.parked, .parked], "\(pushed.results)")
             #expect(pushed.results[0].detail.contains("lowest level"), "\(pushed.results[0].detail)")
             #expect(pushed.results[1].detail.contains("says BNI-YP"), "\(pushed.results[1].detail)")
@@ -259,6 +260,23 @@ import Testing
             }
             #expect(f.local("bac-ninh").tree["BNI-TD"]?.name != "Chiếm quyền")
             #expect(!f.local("bac-ninh").tree.contains("BNI-YP-X"))
+            let replayed = try await yenPhong.push(PushRequest(messages: [belowCommuneMessage]))
+            #expect(replayed.results.first?.replayed == true && replayed.results.first?.status == .parked)
+
+            // Idempotent: by message (a replay changes nothing) and by change (another envelope for a held change).
+            let bacNinh = try f.federationClient(as: "bac-ninh", to: "centre")
+            defer { Task { try? await bacNinh.shutdown() } }
+            let direct = UnitChange(kind: .added, code: "BNI-XY", name: "Xã Thử", level: .commune, parent: "BNI", decidedBy: "bni.admin", decidedAt: Date())
+            let envelope = Envelope(origin: "BNI", kind: .unitChanged, unit: "BNI", body: try JSONEncoder.federation.encode(direct))
+            let first = try await bacNinh.push(PushRequest(messages: [envelope]))
+            #expect(first.results.first?.status == .applied, "\(first.results)")
+            let second = try await bacNinh.push(PushRequest(messages: [envelope]))
+            #expect(second.results.first?.replayed == true)
+            let third = try await bacNinh.push(PushRequest(messages: [Envelope(origin: "BNI", kind: .unitChanged, unit: "BNI", body: envelope.body)]))
+            #expect(third.results.first?.detail.contains("already held") == true, "\(third.results)")
+            let kept = try await f.local("centre").database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM unit_changes WHERE code = 'BNI-XY'")! }
+            #expect(kept == 1)
+            #expect(f.local("centre").tree["BNI-XY"]?.name == "Xã Thử")
         }
     }
 }
