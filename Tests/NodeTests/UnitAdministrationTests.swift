@@ -238,6 +238,12 @@ import Testing
                 try await commune.call(.GET, "/api/v1/units").items.contains { $0["code"] as? String == "BNI-KB" && $0["name"] as? String == "Phường Kinh Bắc Mới" }
             }
             #expect(f.local("yen-phong").tree["BNI-KB"]?.name == "Phường Kinh Bắc", "a sibling's node is not told")
+            // The centre renames a province: its node and the commune nodes below it learn it (two hops down).
+            #expect(try await centre.call(.PATCH, "/api/v1/units/BNI", body: ["name": "Tỉnh Bắc Ninh Mới"]).status == 200)
+            try await f.eventually("every node below Bắc Ninh shows its new name") {
+                ["bac-ninh", "kinh-bac", "yen-phong"].allSatisfy { f.local($0).tree["BNI"]?.name == "Tỉnh Bắc Ninh Mới" }
+            }
+            #expect(f.local("lao-cai").tree["BNI"]?.name != "Tỉnh Bắc Ninh Mới", "another province's node is not told")
 
             // A node may change only the units below those it speaks for; a bad change parks.
             let yenPhong = try f.federationClient(as: "yen-phong", to: "bac-ninh")
