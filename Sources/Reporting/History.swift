@@ -26,10 +26,12 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
 
 /// An evidence file (minh chứng) attached to a report, named by its content hash.
 public struct Evidence: Codable, Sendable, Hashable {
-    /// Attached when submitting (data entry) or when approving (the unit leader).
+    /// Attached when submitting (data entry), when approving (the unit leader), or with a
+    /// return decision (whoever returns the report, to show what must change).
     public enum Stage: String, Codable, Sendable {
         case submit
         case approve
+        case `return`
     }
 
     public let id: String

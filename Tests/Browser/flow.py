@@ -230,9 +230,14 @@ try:
     find("a[href='/app/reports/%s']" % report).click()
     find("#return-dialog summary").click()
     set_value("#return-message", "Số liệu hồ sơ trực tuyến chưa khớp, đề nghị rà soát")
+    guide = os.path.join(tempfile.mkdtemp(), "huong-dan-ra-soat.txt")
+    with open(guide, "w", encoding="utf-8") as handle:
+        handle.write("Hướng dẫn rà soát số liệu hồ sơ trực tuyến")
+    find("#return-evidence").send_keys(guide)
     screen("hop-thoai-tra-lai")
     find("#return-confirm").click()
     expect_text("Yêu cầu chỉnh sửa")
+    expect_text("huong-dan-ra-soat.txt")
     screen("da-tra-lai")
     # The congress schedule and the scoring page; publishing makes the ranking public.
     driver.get(base + "/app/congress")
@@ -271,6 +276,8 @@ try:
         if time.time() > deadline:
             fail("the return never reached the commune")
         time.sleep(1)
+    expect_text("huong-dan-ra-soat.txt")  # the province's file came down with the return
+    expect_text("Khi trả lại")
     screen("bao-cao-bi-tra-lai")
     find("a[href='/app/reports/%s/edit']" % report).click()
     driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")

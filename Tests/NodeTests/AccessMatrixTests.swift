@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import Hierarchy
 import Hummingbird
+import NIOHTTP1
 import Testing
 @testable import Node
 
@@ -324,6 +325,8 @@ import Testing
               }),
         Entry("POST /api/v1/accounts/{username}/disable", cases: accountCases("disable")),
         Entry("POST /api/v1/accounts/{username}/reset", cases: accountCases("reset")),
+        Entry("POST /api/v1/accounts/{username}/enable", cases: accountCases("enable")),
+        Entry("PATCH /api/v1/accounts/{username}", cases: accountCases(nil, method: .PATCH, body: ["fullName": "Nguyễn Thị Đã Sửa"])),
         Entry("DELETE /api/v1/accounts/{username}/sessions", cases: accountCases("sessions", delete: true)),
         Entry("GET /api/v1/usage",
               Case("usage of its unit and below", expect: Rule.administers, check: Check.usage) { m, a in
@@ -413,7 +416,7 @@ import Testing
 
     /// Disabling, resetting and signing out an account: of the subject's admins, of its other
     /// accounts, and of an admin of its sibling (a fresh target after each success).
-    static func accountCases(_ action: String, delete: Bool = false) -> [Case] {
+    static func accountCases(_ action: String?, delete: Bool = false, method: HTTPMethod? = nil, body: [String: Any]? = nil) -> [Case] {
         let targets: [(Matrix.Target, String, (Caller) -> Outcome)] = [
             (.subjectAdmin, "an admin of the subject", Rule.managesSubjectAdmins),
             (.subjectEntry, "a data-entry account of the subject", Rule.managesSubjectAccounts),
@@ -422,7 +425,8 @@ import Testing
         return targets.map { target, name, rule in
             Case(name, expect: rule) { m, a in
                 let username = try await m.target(target)
-                let reply = try await m.web(a).call(delete ? .DELETE : .POST, "/api/v1/accounts/\(username)/\(action)")
+                let path = "/api/v1/accounts/\(username)" + (action.map { "/\($0)" } ?? "")
+                let reply = try await m.web(a).call(method ?? (delete ? .DELETE : .POST), path, body: body)
                 if reply.isSuccess { m.used(target) }
                 return reply
             }
@@ -583,9 +587,12 @@ import Testing
         }
 
         static func accounts(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
-            let allowed = Set([a.unit] + m.tree.children(of: a.unit).map(\.code))
-            let outside = Set(reply.items.compactMap { $0["unit"] as? String }).subtracting(allowed)
-            return outside.isEmpty ? nil : "shows accounts of \(outside.sorted())"
+            let below = Set(m.tree.children(of: a.unit).map(\.code))
+            let outside = reply.items.filter { item in
+                let unit = item["unit"] as? String ?? ""
+                return unit != a.unit && !(below.contains(unit) && item["role"] as? String == "admin")
+            }.compactMap { $0["username"] as? String }
+            return outside.isEmpty ? nil : "shows accounts it does not administer: \(outside.sorted())"
         }
 
         /// Scoring lists show only the units directly below the caller's unit.

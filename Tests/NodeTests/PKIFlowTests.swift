@@ -356,4 +356,28 @@ import Auth
         let reports = try await province.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports") }
         #expect(reports == 1, "the report received before the revocation stays")
     }
+
+    /// A child gets a few renewals a day, never a stream of certificates (a stolen key cannot mint
+    /// fresh ones at will); the refusal is 429 and records nothing.
+    @Test func renewalsAreLimitedPerDay() async throws {
+        try await TestFederation.run { f in
+            let client = try f.federationClient(as: "kinh-bac", to: "bac-ninh")
+            for _ in 0..<LocalNode.renewalsPerDay {
+                let request = try KeyRequest.make(unitCode: "BNI-KB", nodeName: "kinh-bac")
+                _ = try await client.renew(RenewalRequest(csr: request.csrPEM, dnsNames: nil))
+            }
+            let request = try KeyRequest.make(unitCode: "BNI-KB", nodeName: "kinh-bac")
+            do {
+                _ = try await client.renew(RenewalRequest(csr: request.csrPEM, dnsNames: nil))
+                Issue.record("a renewal beyond the day's limit was granted")
+            } catch let error as FederationCallError {
+                #expect(error.status == 429, "\(error)")
+            }
+            try await client.shutdown()
+            let issued = try await f.local("bac-ninh").database.pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issued_certificates WHERE unit = 'BNI-KB' AND via = 'renewal'") ?? 0
+            }
+            #expect(issued == LocalNode.renewalsPerDay)
+        }
+    }
 }

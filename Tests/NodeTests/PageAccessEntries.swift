@@ -111,6 +111,9 @@ extension AccessMatrixTests {
               }),
         Entry("POST /app/users/{username}/disable", cases: pageAccountCases("disable", success: 303)),
         Entry("POST /app/users/{username}/reset", cases: pageAccountCases("reset", success: 200)),
+        Entry("POST /app/users/{username}/enable", cases: pageAccountCases("enable", success: 303)),
+        Entry("POST /app/users/{username}", cases: pageAccountCases(nil, success: 303, fields: ["fullName": "Nguyễn Thị Đã Sửa"])),
+        Entry("GET /app/users/{username}", cases: pageAccountCases(nil, success: 200, get: true)),
         Entry("GET /app/audit",
               Case("the audit trail of its unit and below", expect: Rule.administers) { m, a in try await m.web(a).call(.GET, "/app/audit") }),
         Entry("GET /app/usage", Case("usage of its unit and below", expect: Rule.administers) { m, a in try await m.web(a).call(.GET, "/app/usage?period=2026") }),
@@ -145,7 +148,7 @@ extension AccessMatrixTests {
         }
     }
 
-    static func pageAccountCases(_ action: String, success: Int) -> [Case] {
+    static func pageAccountCases(_ action: String?, success: Int, fields: [String: String] = [:], get: Bool = false) -> [Case] {
         let targets: [(Matrix.Target, String, (Caller) -> Outcome)] = [
             (.subjectAdmin, "an admin of the subject", Rule.managesSubjectAdmins),
             (.subjectEntry, "a data-entry account of the subject", Rule.managesSubjectAccounts),
@@ -157,8 +160,9 @@ extension AccessMatrixTests {
                 return rule(caller)
             }) { m, a in
                 let username = try await m.target(target)
-                let reply = try await post(m, a, "/app/users/\(username)/\(action)")
-                if reply.status == success { m.used(target) }
+                let path = "/app/users/\(username)" + (action.map { "/\($0)" } ?? "")
+                let reply = get ? try await m.web(a).call(.GET, path) : try await post(m, a, path, fields)
+                if reply.status == success && !get { m.used(target) }
                 return reply
             }
         }

@@ -88,6 +88,40 @@ import Testing
         }
     }
 
+    /// The assigning form offers the numeric questions of the forms the unit may be assigned;
+    /// one that is not among them is refused next to the field, and the task shows its indicator.
+    @Test func aTaskLinkedToAnIndicator() async throws {
+        try await TestFederation.run { f in
+            let deadline = PageDate.isoDay(CalendarDate(Date()).adding(days: 20).description)
+            let admin = try await f.login("bni.admin", at: "bac-ninh")
+            let posted = try await admin.call(.POST, "/api/v1/forms", body: AccessMatrixTests.Matrix.form("CDS-XA"))
+            #expect(posted.status == 201, "\(posted.text)")
+            let leader = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh")
+            let page = try await leader.get("/app/tasks")
+            let select = try #require(page.text.range(of: "<select id=\"t-indicator\"").map { String(page.text[$0.lowerBound...].prefix(4000)) })
+            let options = select.components(separatedBy: "</select>")[0].components(separatedBy: "<option value=\"").dropFirst()
+                .map { String($0.prefix { $0 != "\"" }) }.filter { !$0.isEmpty }
+            let chosen = "BNI|CDS-XA|staff"
+            #expect(options.contains(chosen), "the form's numeric question is offered: \(options)")
+            #expect(WebPageTests.unlabelledInputs(page.text).isEmpty)
+            let parts = chosen.split(separator: "|").map(String.init)
+
+            let forged = try await leader.post("/app/tasks", [("title", "Nâng tỷ lệ"), ("deadline", deadline), ("units", "BNI-KB"), ("indicator", "TW|khong-co|q1")])
+            #expect(forged.status == 422 && forged.text.contains("Chỉ số liên kết") && forged.text.contains("field-error"))
+            #expect(try await Self.taskCount(f) == 0)
+            let created = try await leader.post("/app/tasks", [("title", "Nâng tỷ lệ"), ("deadline", deadline), ("units", "BNI-KB"), ("indicator", chosen)])
+            #expect(created.status == 303, "\(created.status) \(created.text.prefix(300))")
+            let location = try #require(created.headers["location"])
+            let id = String(try #require(location.split(separator: "?").first).dropFirst("/app/tasks/".count))
+            let detail = try await leader.get("/app/tasks/\(id)")
+            let form = try await f.local("bac-ninh").database.pool.read { db in try f.local("bac-ninh").form(owner: parts[0], code: parts[1], db) }
+            let question = try #require(form?.question(parts[2]))
+            #expect(detail.text.contains("Chỉ số liên kết") && detail.text.contains(question.text.replacingOccurrences(of: "&", with: "&amp;")))
+            let api = try await leader.get("/api/v1/tasks/\(id)").json
+            #expect((api["indicator"] as? [String: String])?["question"] == parts[2])
+        }
+    }
+
     @Test func alertRulesAndAcknowledging() async throws {
         try await TestFederation.run { f in
             let leader = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh")

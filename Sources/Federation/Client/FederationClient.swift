@@ -92,6 +92,19 @@ public final class FederationClient: Sendable {
         }
     }
 
+    /// Streams an evidence file from the parent (one a return decision sent down names).
+    public func evidence(_ sha256: String) async throws -> HTTPClientResponse.Body {
+        var request = HTTPClientRequest(url: baseURL + "/federation/v1/evidence/\(sha256)")
+        request.method = .GET
+        let response = try await send(request, timeout: .minutes(10))
+        guard response.status == .ok else {
+            let bytes = try await response.body.collect(upTo: 1024 * 1024)
+            let error = try? decoder.decode(ProtocolError.self, from: bytes)
+            throw FederationCallError(status: Int(response.status.code), message: error?.message ?? response.status.reasonPhrase)
+        }
+        return response.body
+    }
+
     /// Streams an evidence file to the parent, which checks it against `sha256` as it arrives.
     public func sendEvidence(_ sha256: String, from path: String, size: Int64) async throws {
         try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in

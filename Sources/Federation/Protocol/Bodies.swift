@@ -63,12 +63,16 @@ public struct ReviewDecision: Codable, Sendable, Hashable {
     public let approvalCount: Int
     /// The history entry recording the decision (its id keeps it unique at every level).
     public let entry: HistoryEntry
+    /// Files sent with the decision (stage `return`); each node on the way fetches the content
+    /// from the node it got the decision from before it applies it. Absent from protocol-1 nodes.
+    public var evidence: [Evidence]?
 
-    public init(reportId: String, unit: String, approvalCount: Int, entry: HistoryEntry) {
+    public init(reportId: String, unit: String, approvalCount: Int, entry: HistoryEntry, evidence: [Evidence]? = nil) {
         self.reportId = reportId
         self.unit = unit
         self.approvalCount = approvalCount
         self.entry = entry
+        self.evidence = evidence
     }
 }
 
@@ -80,6 +84,10 @@ public struct AccountChange: Codable, Sendable, Hashable {
         case reset
         /// End every session of the account (a suspected compromise).
         case signOut = "sign_out"
+        /// A disabled account may log in again.
+        case enable
+        /// New full name, citizen ID or function permissions (the fields below that are set).
+        case update
     }
 
     public let username: String
@@ -89,6 +97,10 @@ public struct AccountChange: Codable, Sendable, Hashable {
     public let by: String
     /// The unit of the admin who decided it: the hosting node checks it is the account's parent unit.
     public let byUnit: String
+    /// For `update`: the new values; a field left nil keeps its value.
+    public var fullName: String?
+    public var citizenId: String?
+    public var permissions: [Permission]?
 
     public init(username: String, unit: String, change: Change, activationHash: String?, by: String, byUnit: String) {
         self.username = username

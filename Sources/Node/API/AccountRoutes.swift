@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import Spreadsheet
 
-/// Accounts under delegated administration: list, create, disable, reset, end sessions.
+/// Accounts under delegated administration: list, create, edit, disable, enable, reset, end sessions.
 struct AccountRoutes {
     let local: LocalNode
 
@@ -18,6 +18,14 @@ struct AccountRoutes {
         }
         api.post("/accounts/{username}/disable") { _, context -> AccountView in
             try await local.disableAccount(try context.parameters.require("username"), by: try context.actor())
+        }
+        api.patch("/accounts/{username}") { request, context -> AccountView in
+            let actor = try context.actor()
+            let edit = try await request.decodeJSON(as: AccountEdit.self, context: context)
+            return try await local.editAccount(try context.parameters.require("username"), edit, by: actor)
+        }
+        api.post("/accounts/{username}/enable") { _, context -> AccountView in
+            try await local.enableAccount(try context.parameters.require("username"), by: try context.actor())
         }
         api.post("/accounts/{username}/reset") { _, context -> CreatedAccount in
             try await local.resetAccount(try context.parameters.require("username"), by: try context.actor())

@@ -14,7 +14,7 @@ struct FederationAPI {
     /// The digest in the path, for a caller allowed to send evidence up: a direct child.
     private func evidenceDigest(_ context: NodeRequestContext) throws -> String {
         guard authorisation.mayReadFeed(caller: context.peer!) else {
-            throw FederationRefusal(status: .forbidden, error: ProtocolError(error: "forbidden", message: "only a direct child sends evidence here"))
+            throw FederationRefusal(status: .forbidden, error: ProtocolError(error: "forbidden", message: "only a direct child exchanges evidence here"))
         }
         let digest = try context.parameters.require("sha256")
         guard EvidenceStore.isDigest(digest) else {
@@ -59,6 +59,22 @@ struct FederationAPI {
             let size = request.uri.queryParameters["size"].flatMap { Int64(String($0)) }
             let held = size.map { local.evidence.contains(digest, size: $0) } ?? (local.evidence.size(digest) != nil)
             return Response(status: held ? .ok : .notFound)
+        }
+        // Down: a child fetches the files of a return decision about a report of its subtree.
+        router.get("/federation/v1/evidence/{sha256}") { _, context -> Response in
+            let digest = try evidenceDigest(context)
+            let caller = context.peer!
+            let units = try await local.database.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT DISTINCT r.unit FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.sha256 = ? AND a.stage = 'return'",
+                                    arguments: [digest])
+            }
+            guard let child = local.deployment.node(forUnit: caller), units.contains(where: { local.deployment.node(child, speaksFor: $0) }),
+                  let size = local.evidence.size(digest) else {
+                throw FederationRefusal(status: .notFound, error: ProtocolError(error: "not_found", message: "no evidence file \(digest) of a return decision for your subtree"))
+            }
+            let body = try await FileIO().loadFile(path: local.evidence.path(digest), context: context)
+            local.logger.info("evidence served", metadata: ["peer": "\(caller)", "sha256": "\(digest)", "bytes": "\(size)"])
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentLength: String(size)], body: body)
         }
         router.put("/federation/v1/evidence/{sha256}") { request, context -> Response in
             let digest = try evidenceDigest(context)

@@ -60,10 +60,17 @@ struct ReportRoutes {
             let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
             return try await local.approveReport(try context.parameters.require("id"), transition, by: actor)
         }
+        // JSON with the reason, or multipart/form-data with `message` and `evidence` files.
         api.post("/reports/{id}/return") { request, context -> ReportView in
             let actor = try context.actor()
+            let id = try context.parameters.require("id")
+            if request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
+                let form = try await PageForm.read(request, context: context)
+                let files = form.files.filter { $0.field == "evidence" && $0.data.readableBytes > 0 }.map { ($0.fileName, $0.data) }
+                return try await local.returnReport(id, ReportTransition(message: form["message"]), files: files, by: actor)
+            }
             let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
-            return try await local.returnReport(try context.parameters.require("id"), transition, by: actor)
+            return try await local.returnReport(id, transition, by: actor)
         }
         api.post("/reports/{id}/evidence") { request, context -> EditedResponse<Evidence> in
             let actor = try context.actor()

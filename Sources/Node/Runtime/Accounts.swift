@@ -61,13 +61,8 @@ extension LocalNode {
         guard Username.isValid(username) else {
             throw APIError.invalid("Tên đăng nhập chỉ gồm chữ thường, số, '.', '_', '-' (3–64 ký tự)", "Username: 3–64 of a-z, 0-9, '.', '_', '-'", details: ["username": "invalid"])
         }
-        let fullName = request.fullName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !fullName.isEmpty, fullName.count <= 200 else {
-            throw APIError.invalid("Họ và tên không được để trống", "Full name is required", details: ["fullName": "required"])
-        }
-        if let citizenId = request.citizenId, !CitizenID.isValid(citizenId) {
-            throw APIError.invalid("Số định danh cá nhân phải gồm 12 chữ số hợp lệ", "Citizen ID must be 12 valid digits", details: ["citizenId": "invalid"])
-        }
+        let fullName = try Self.checkedFullName(request.fullName)
+        if let citizenId = request.citizenId { try Self.checkCitizenId(citizenId) }
         let permissions = Set(request.permissions ?? Array(request.role.permissions))
         if let refusal = Delegation.refusalToCreate(by: actor, unit: request.unit, role: request.role, permissions: permissions, in: tree) {
             throw refusal == .unknownUnit(request.unit)
@@ -161,12 +156,14 @@ extension LocalNode {
         return AccountView(updated)
     }
 
-    /// Accounts of the actor's unit and of the units directly below (the admins it appointed).
+    /// The accounts the actor administers: those of its unit, and the admins of the units
+    /// directly below (never their other accounts, even when they live on this node).
     func accounts(visibleTo actor: Actor) async throws -> [AccountView] {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
-        let units = [actor.unit] + tree.children(of: actor.unit).map(\.code)
+        let below = tree.children(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
-            try AccountRecord.filter(units.contains(Column("unit"))).order(Column("unit"), Column("username")).fetchAll(db).map { AccountView($0) }
+            try AccountRecord.filter(Column("unit") == actor.unit || (below.contains(Column("unit")) && Column("role") == Role.admin.rawValue))
+                .order(Column("unit"), Column("username")).fetchAll(db).map { AccountView($0) }
         }
     }
 
@@ -205,10 +202,11 @@ extension LocalNode {
         }
     }
 
-    /// Loads an account the actor may manage, applies `body`, ends its sessions, and sends the
-    /// change toward the node that hosts it. Returns the account and where the change went.
-    private func change(_ username: String, by actor: Actor,
-                        _ body: @escaping @Sendable (inout AccountRecord, Database) throws -> AccountChange?) async throws -> (view: AccountView, destination: String?) {
+    /// Loads an account the actor may manage, applies `body`, ends its sessions (unless told not
+    /// to), and sends the change toward the node that hosts it. Returns the account and where the
+    /// change went.
+    func change(_ username: String, by actor: Actor, endingSessions: Bool = true,
+                _ body: @escaping @Sendable (inout AccountRecord, Database) throws -> AccountChange?) async throws -> (view: AccountView, destination: String?) {
         let username = username.lowercased()
         let result = try await database.pool.write { db -> (AccountView, String?) in
             guard var account = try AccountRecord.fetchOne(db, key: username) else { throw APIError.notFound("tài khoản", "Account") }
@@ -219,7 +217,7 @@ extension LocalNode {
             let message = try body(&account, db)
             account.updatedAt = Date()
             try account.update(db)
-            try Self.endSessions(of: username, db)
+            if endingSessions { try Self.endSessions(of: username, db) }
             var destination: String?
             if let message, !account.hostedHere, let child = deployment.childNode(of: node, toward: account.unit) {
                 try appendToFeed(db, audience: child.unit, kind: .accountChanged, unit: account.unit, body: message)
@@ -247,8 +245,13 @@ extension LocalNode {
     func receive(_ change: AccountChange, _ db: Database) throws -> Effect {
         guard hosts(change.unit) else {
             guard let child = deployment.childNode(of: node, toward: change.unit) else { throw Refusal("unit \(change.unit) is not below this node") }
-            if var record = try AccountRecord.fetchOne(db, key: change.username), record.unit == change.unit, change.change == .disable {
-                record.status = .disabled
+            if var record = try AccountRecord.fetchOne(db, key: change.username), record.unit == change.unit {
+                switch change.change {
+                case .disable: record.status = .disabled
+                case .enable where record.status == .disabled: record.status = .delegated
+                case .update: Self.apply(change, to: &record)
+                default: break
+                }
                 try record.update(db)
             }
             try appendToFeed(db, audience: child.unit, kind: .accountChanged, unit: change.unit, body: change)
@@ -272,10 +275,18 @@ extension LocalNode {
             account.status = .pending
             account.activationHash = hash
             Self.clearCredentials(&account)
+        case .enable:
+            if account.status == .disabled { account.status = Self.enabledStatus(of: account) }
+        case .update:
+            if let citizenId = change.citizenId, citizenId != account.citizenId,
+               try AccountRecord.filter(sql: "citizen_id = ? AND status != 'disabled' AND username != ?", arguments: [citizenId, account.username]).fetchOne(db) != nil {
+                throw Refusal("citizen ID of \(change.username) is already used by another active account here")
+            }
+            Self.apply(change, to: &account)
         }
         account.updatedAt = Date()
         try account.update(db)
-        try Self.endSessions(of: account.username, db)
+        if change.change != .update && change.change != .enable { try Self.endSessions(of: account.username, db) }
         try AuditTrail.record(db, actor: change.by, unit: change.byUnit, action: "account.\(change.change.rawValue)", target: change.username,
                               detail: "from above")
         return Effect(detail: "account \(change.username) \(change.change.rawValue)")

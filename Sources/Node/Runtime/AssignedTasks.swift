@@ -120,6 +120,9 @@ extension LocalNode {
         if let outside = units.first(where: { !tree.isBelow($0, actor.unit) }) {
             throw APIError.forbidden("Chỉ giao nhiệm vụ cho đơn vị cấp dưới của mình (“\(outside)” không phải)", "Assign tasks only to units below your own")
         }
+        if let link = request.indicator, !link.formCode.isEmpty, !link.question.isEmpty {
+            try await checkIndicator(link, for: actor)
+        }
         let notice = TaskNotice(id: UUID().uuidString, assignedBy: actor.unit, title: request.title.trimmingCharacters(in: .whitespacesAndNewlines),
                                 description: request.description ?? "", deadline: deadline, expectedResult: request.expectedResult ?? "",
                                 indicator: request.indicator, units: units)

@@ -44,24 +44,10 @@ extension LocalNode {
     /// Attaches an evidence file, streamed into the store: data entry while the report can be
     /// edited (stage "submit"), the unit leader while it waits for approval (stage "approve").
     func attachEvidence<Body: AsyncSequence>(to id: String, fileName rawName: String, body: Body, by actor: Actor) async throws -> Evidence where Body.Element == ByteBuffer {
-        let fileName = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"), !fileName.hasPrefix(".") else {
-            throw APIError.invalid("Tên tệp minh chứng không hợp lệ", "Invalid file name", details: ["name": "invalid"])
-        }
-        guard let contentType = evidencePolicy.contentType(of: fileName) else {
-            let allowed = evidencePolicy.allowedTypes.keys.sorted().joined(separator: ", ")
-            throw APIError.invalid("Loại tệp không được phép; chỉ nhận: \(allowed)", "File type not allowed (\(allowed))", details: ["name": "type"])
-        }
+        let (fileName, contentType) = try checkedEvidenceName(rawName)
         // Refuse before reading a byte when the report does not take evidence now.
         _ = try await database.pool.read { db in try evidenceStage(of: id, for: actor, db) }
-        let stored: (sha256: String, size: Int64)
-        do {
-            stored = try await evidence.store(body, limit: evidencePolicy.maximumBytes)
-        } catch EvidenceRefused.tooLarge(let limit) {
-            throw APIError(status: .contentTooLarge, code: "too_large", message: "Tệp minh chứng vượt quá \(limit / 1_048_576) MB",
-                           messageEN: "Evidence files are limited to \(limit) bytes")
-        }
-        guard stored.size > 0 else { throw APIError.invalid("Tệp minh chứng rỗng", "The file is empty", details: ["body": "empty"]) }
+        let stored = try await storeEvidence(body)
         return try await database.pool.write { db in
             let stage = try evidenceStage(of: id, for: actor, db)
             guard try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) < Self.evidencePerReport else {
@@ -73,6 +59,33 @@ extension LocalNode {
             try AuditTrail.record(db, actor, action: "evidence.attach", target: id, detail: "\(fileName) sha256=\(stored.sha256)")
             return record.evidence
         }
+    }
+
+    /// A file name people can read back, and the type this node gives it; refused when the
+    /// name is unsafe or its type is not allowed.
+    func checkedEvidenceName(_ rawName: String) throws -> (fileName: String, contentType: String) {
+        let fileName = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"), !fileName.hasPrefix(".") else {
+            throw APIError.invalid("Tên tệp minh chứng không hợp lệ", "Invalid file name", details: ["name": "invalid"])
+        }
+        guard let contentType = evidencePolicy.contentType(of: fileName) else {
+            let allowed = evidencePolicy.allowedTypes.keys.sorted().joined(separator: ", ")
+            throw APIError.invalid("Loại tệp không được phép; chỉ nhận: \(allowed)", "File type not allowed (\(allowed))", details: ["name": "type"])
+        }
+        return (fileName, contentType)
+    }
+
+    /// Streams content into the store under the size limit; an empty file is refused.
+    func storeEvidence<Body: AsyncSequence>(_ body: Body) async throws -> (sha256: String, size: Int64) where Body.Element == ByteBuffer {
+        let stored: (sha256: String, size: Int64)
+        do {
+            stored = try await evidence.store(body, limit: evidencePolicy.maximumBytes)
+        } catch EvidenceRefused.tooLarge(let limit) {
+            throw APIError(status: .contentTooLarge, code: "too_large", message: "Tệp minh chứng vượt quá \(limit / 1_048_576) MB",
+                           messageEN: "Evidence files are limited to \(limit) bytes")
+        }
+        guard stored.size > 0 else { throw APIError.invalid("Tệp minh chứng rỗng", "The file is empty", details: ["body": "empty"]) }
+        return stored
     }
 
     /// An evidence file the actor may read, and where its content is.
@@ -93,7 +106,8 @@ extension LocalNode {
             let stage = try evidenceStage(of: id, for: actor, db)
             guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else { throw APIError.notFound("tệp minh chứng", "Evidence file") }
             guard record.stage == stage else {
-                throw APIError.conflict("Tệp này thuộc bước \(record.stage == .submit ? "trình" : "phê duyệt") đã qua", "That stage is over")
+                let step = switch record.stage { case .submit: "trình"; case .approve: "phê duyệt"; case .return: "trả lại" }
+                throw APIError.conflict("Tệp này thuộc bước \(step) đã qua", "That stage is over")
             }
             _ = try record.delete(db)
             try AuditTrail.record(db, actor, action: "evidence.remove", target: id, detail: record.fileName)

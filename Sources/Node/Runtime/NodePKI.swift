@@ -11,6 +11,8 @@ import X509
 extension LocalNode {
     static let enrolmentTokenLifetime: TimeInterval = 24 * 3600
     static let certificateValidityDays = 365
+    /// Renewals one child node may get in 24 hours.
+    static let renewalsPerDay = 3
 
     /// `POST /enrolment-tokens`: a one-time token for the node of a unit directly below this node.
     /// Only the admin of this node's own unit hands them out; only the token's hash is stored.
@@ -84,6 +86,14 @@ extension LocalNode {
     func renew(_ request: RenewalRequest, for caller: String) async throws -> RenewalAnswer {
         let issued = try issueChildCertificate(csrPEM: request.csr, unit: caller, dnsNames: request.dnsNames ?? [], ipAddresses: request.ipAddresses ?? [])
         try await database.pool.write { db in
+            // A node renews at two thirds of a year-long life; a few more a day allow for retries
+            // and key rollovers, never a stream of certificates from a stolen key.
+            let recent = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issued_certificates WHERE unit = ? AND via = 'renewal' AND issued_at > ?",
+                                          arguments: [caller, Date().addingTimeInterval(-86_400)]) ?? 0
+            guard recent < Self.renewalsPerDay else {
+                throw APIError(status: .tooManyRequests, code: "too_many_renewals",
+                               message: "Nút “\(caller)” đã gia hạn chứng thư \(recent) lần trong 24 giờ qua", messageEN: "At most \(Self.renewalsPerDay) renewals per node in 24 hours")
+            }
             try record(issued.certificate, unit: caller, via: "renewal", db)
             try AuditTrail.record(db, actor: "node:\(caller)", unit: caller, action: "pki.renewed", target: issued.certificate.fingerprint,
                                   detail: "serial \(issued.certificate.serialNumber)")

@@ -2,6 +2,7 @@ import Auth
 import Federation
 import Foundation
 import GRDB
+import NIOCore
 import Hierarchy
 import Reporting
 
@@ -299,29 +300,41 @@ extension LocalNode {
     /// Returns a report for revision, with a reason: the unit leader returns a submitted report of
     /// its unit; the form's owner or the unit's direct parent returns an approved one, and that
     /// decision travels down to the reporting unit's node and up to the form's owner.
-    func returnReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
+    /// Files sent with the decision (the return dialog's) are checked and stored first and named
+    /// by it; a refused decision leaves only unreferenced content, which the evidence sweep removes.
+    func returnReport(_ id: String, _ request: ReportTransition, files: [(name: String, data: ByteBuffer)] = [], by actor: Actor) async throws -> ReportView {
         guard actor.holds(.approveReports) else { throw APIError.forbidden() }
         guard let reason = try request.checkedMessage() else {
             throw APIError.invalid("Hãy nhập lý do trả lại báo cáo", "A reason is required", details: ["message": "required"])
         }
-        let view = try await database.pool.write { db -> ReportView in
+        var attached: [Evidence] = []
+        if !files.isEmpty {
+            // Refuse before storing a byte when the report cannot be returned by this actor.
+            try await database.pool.read { db in try self.mayReturn(try self.readable(id, actor, db), actor) }
+            for file in files {
+                let (fileName, contentType) = try checkedEvidenceName(file.name)
+                let stored = try await storeEvidence([file.data].asyncSequence)
+                attached.append(Evidence(id: UUID().uuidString, stage: .return, fileName: fileName, contentType: contentType, size: stored.size, sha256: stored.sha256))
+            }
+        }
+        let view = try await database.pool.write { [attached] db -> ReportView in
             var record = try readable(id, actor, db)
             let next = try transition(.return, record)
+            try mayReturn(record, actor)
+            guard try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) + attached.count <= Self.evidencePerReport else {
+                throw APIError.conflict("Mỗi báo cáo có tối đa \(Self.evidencePerReport) tệp minh chứng", "At most \(Self.evidencePerReport) evidence files per report")
+            }
             if record.state == .submitted {
-                guard record.hostedHere, record.unit == actor.unit else { throw APIError.forbidden("Chỉ lãnh đạo đơn vị lập báo cáo trả lại báo cáo chờ phê duyệt", "Only the unit leader returns a submitted report") }
                 record.state = next
                 record.version += 1
                 record.updatedAt = Date()
                 try record.update(db)
                 try event(db, id, "return", actor, from: .submitted, to: next, message: reason)
+                try keepReturnEvidence(attached, of: id, by: actor.username, at: record.updatedAt, db)
                 return ReportView(record)
             }
-            guard actor.unit != record.unit, actor.unit == record.formOwner || actor.unit == tree[record.unit]?.parent else {
-                throw APIError.forbidden("Chỉ đơn vị giao biểu mẫu hoặc cấp trên trực tiếp được trả lại báo cáo đã phê duyệt",
-                                         "Only the assigning unit or the direct parent returns an approved report")
-            }
             let entry = HistoryEntry(action: "return", actor: actor.username, unit: actor.unit, from: .approved, to: .returned, message: reason, at: Date())
-            let decision = ReviewDecision(reportId: id, unit: record.unit, approvalCount: record.approvalCount, entry: entry)
+            let decision = ReviewDecision(reportId: id, unit: record.unit, approvalCount: record.approvalCount, entry: entry, evidence: attached.isEmpty ? nil : attached)
             _ = try apply(decision, arrivedFrom: nil, db)
             try AuditTrail.record(db, actor, action: "report.return", target: id, detail: reason)
             return ReportView(try ReportRecord.fetchOne(db, key: id) ?? record)
@@ -329,6 +342,29 @@ extension LocalNode {
         feedSignal.notify()
         outboxSignal.notify()
         return view
+    }
+
+    /// Who may return a report in its state: its unit's leader while it waits for approval; the
+    /// form's owner or the unit's direct parent once it is approved.
+    private func mayReturn(_ record: ReportRecord, _ actor: Actor) throws {
+        if record.state == .submitted {
+            guard record.hostedHere, record.unit == actor.unit else { throw APIError.forbidden("Chỉ lãnh đạo đơn vị lập báo cáo trả lại báo cáo chờ phê duyệt", "Only the unit leader returns a submitted report") }
+        } else if record.state == .approved {
+            guard actor.unit != record.unit, actor.unit == record.formOwner || actor.unit == tree[record.unit]?.parent else {
+                throw APIError.forbidden("Chỉ đơn vị giao biểu mẫu hoặc cấp trên trực tiếp được trả lại báo cáo đã phê duyệt",
+                                         "Only the assigning unit or the direct parent returns an approved report")
+            }
+        }
+    }
+
+    /// Records the files of a return decision on the report, once; their content must be here.
+    func keepReturnEvidence(_ items: [Evidence], of id: String, by actor: String, at: Date, _ db: Database) throws {
+        for item in items where try EvidenceRecord.fetchOne(db, key: item.id) == nil {
+            guard evidence.contains(item.sha256, size: item.size) else { throw EvidenceMissing(fileName: item.fileName, sha256: item.sha256) }
+            try EvidenceRecord(id: item.id, reportId: id, stage: .return, fileName: item.fileName,
+                               contentType: evidencePolicy.contentType(of: item.fileName) ?? "application/octet-stream",
+                               size: item.size, sha256: item.sha256, uploadedBy: actor, at: at).insert(db)
+        }
     }
 
     /// Applies a return decision to this node's copy and passes it on: down toward the reporting
@@ -350,6 +386,7 @@ extension LocalNode {
             return Effect(detail: "return of approval \(decision.approvalCount) of report \(record.id) superseded (now approval \(record.approvalCount), \(record.state.rawValue))")
         }
         try ReportEventRecord.keep(decision.entry, of: record.id, db)
+        try keepReturnEvidence(decision.evidence ?? [], of: record.id, by: decision.entry.actor, at: decision.entry.at, db)
         record.state = .returned
         record.version += 1
         record.updatedAt = Date()

@@ -44,6 +44,7 @@ public struct NodeDatabase: Sendable {
             try AuditTrail.sealExisting(db)
         }
         migrator.registerMigration("v9-units") { db in try db.execute(sql: UnitSchema.v9) }
+        migrator.registerMigration("v10-return-evidence") { db in try db.execute(sql: EvidenceSchema.v10) }
         return migrator
     }
 }

@@ -61,8 +61,29 @@ extension LocalNode {
         case .taskProgress:
             guard let update = try? JSONDecoder.federation.decode(TaskUpdate.self, from: message.body) else { return nil }
             return update.evidence.map { ($0.fileName, $0.sha256, $0.size) }
+        case .reportReturned:
+            guard let decision = try? JSONDecoder.federation.decode(ReviewDecision.self, from: message.body), let files = decision.evidence else { return nil }
+            return files.map { ($0.fileName, $0.sha256, $0.size) }
         default:
             return nil
+        }
+    }
+
+    /// Fetches from the parent the evidence files that pulled feed entries name (a return
+    /// decision's) and this node lacks, before the entries are applied. A file the parent cannot
+    /// give fails the pull, which is tried again; nothing is applied without its files.
+    func fetchEvidence(for entries: [Envelope], using client: FederationClient) async throws {
+        for message in entries {
+            for item in Self.evidenceFiles(named: message) ?? [] where !evidence.contains(item.sha256, size: item.size) {
+                let body = try await client.evidence(item.sha256)
+                do {
+                    _ = try await evidence.store(body, limit: evidencePolicy.maximumBytes, expected: item.sha256)
+                } catch is EvidenceRefused {
+                    // Too large for this node, or not the content named: not applied, tried again.
+                    throw EvidenceMissing(fileName: item.fileName, sha256: item.sha256)
+                }
+                logger.info("evidence fetched", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)"])
+            }
         }
     }
 

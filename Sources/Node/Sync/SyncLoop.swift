@@ -84,6 +84,7 @@ struct SyncLoop: Service {
                 if page.entries.isEmpty {
                     await local.touchPeer(parent)
                 } else {
+                    try await local.fetchEvidence(for: page.entries.map(\.envelope), using: client)
                     let results = try await local.receive(page.entries.map(\.envelope), direction: .fromParent, cursor: (parent, page.cursor))
                     try await local.dropCursorUnless(epoch: page.epoch, of: parent)
                     for (entry, result) in zip(page.entries, results) {

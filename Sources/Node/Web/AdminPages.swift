@@ -77,7 +77,7 @@ struct AdminPages {
         let shown = accounts.filter { needle.isEmpty || $0.username.contains(needle) || $0.fullName.lowercased().contains(needle) || ($0.citizenId ?? "").contains(needle) }
         let rows: [[String: Any]] = shown.map {
             ["username": $0.username, "name": $0.fullName, "unit": kit.unitName($0.unit), "role": visitor.pick($0.role.vietnameseName, $0.role.rawValue),
-             "status": $0.status, "active": $0.status == "active", "self": $0.username == visitor.actor.username]
+             "status": $0.status, "active": $0.status == "active", "disabled": $0.status == "disabled", "self": $0.username == visitor.actor.username]
         }
         // Under the delegation rules: one's own unit, and the units directly below (for their admins).
         let units = [visitor.actor.unit] + local.tree.children(of: visitor.actor.unit).map(\.code)

@@ -64,6 +64,8 @@ enum AdminTemplates {
     </form>
     <table class="list" id="accounts"><thead><tr><th scope="col">{{#t}}Tên đăng nhập|Username{{/t}}</th><th scope="col">{{#t}}Họ và tên|Full name{{/t}}</th><th scope="col">{{#t}}Đơn vị|Unit{{/t}}</th><th scope="col">{{#t}}Vai trò|Role{{/t}}</th><th scope="col">{{#t}}Trạng thái|Status{{/t}}</th><th scope="col">{{#t}}Thao tác|Actions{{/t}}</th></tr></thead>
     <tbody>{{#accounts}}<tr><td>{{username}}</td><td>{{name}}</td><td>{{unit}}</td><td>{{role}}</td><td>{{status}}</td><td>{{^self}}
+      <a href="/app/users/{{username}}">{{#t}}Sửa|Edit{{/t}}</a>
+      {{#disabled}}<form method="post" action="/app/users/{{username}}/enable" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{#t}}Mở khoá|Enable{{/t}}</button></form>{{/disabled}}
       {{#active}}<form method="post" action="/app/users/{{username}}/disable" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{#t}}Khoá|Disable{{/t}}</button></form>{{/active}}
       <form method="post" action="/app/users/{{username}}/reset" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{#t}}Cấp lại|Reset{{/t}}</button></form>
     {{/self}}</td></tr>{{/accounts}}</tbody></table>

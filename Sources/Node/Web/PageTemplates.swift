@@ -12,6 +12,7 @@ enum PageTemplates {
         all.merge(OversightTemplates.all) { first, _ in first }
         all.merge(TaskTemplates.all) { first, _ in first }
         all.merge(UnitTemplates.all) { first, _ in first }
+        all.merge(UserTemplates.all) { first, _ in first }
         return all
     }
 

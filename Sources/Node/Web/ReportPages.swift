@@ -89,8 +89,9 @@ struct ReportPages {
                 let post = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: post)
                 let id = try context.parameters.require("id")
+                let files = post.files.filter { $0.field == "evidence" && !$0.fileName.isEmpty && $0.data.readableBytes > 0 }.map { ($0.fileName, $0.data) }
                 return try await transition(id, visitor) {
-                    _ = try await local.returnReport(id, ReportTransition(message: post["message"]), by: visitor.actor)
+                    _ = try await local.returnReport(id, ReportTransition(message: post["message"]), files: files, by: visitor.actor)
                 }
             }
         }
@@ -104,6 +105,14 @@ struct ReportPages {
             return try await detail(id, visitor, dialogError: visitor.pick(error.message, error.messageEN), status: error.status)
         }
         throw PageRedirect(location: "\(WebPages.prefix)/reports/\(id)")
+    }
+
+    static func stageName(_ stage: Evidence.Stage, _ visitor: PageVisitor) -> String {
+        switch stage {
+        case .submit: visitor.pick("Khi trình", "On submit")
+        case .approve: visitor.pick("Khi duyệt", "On approval")
+        case .return: visitor.pick("Khi trả lại", "On return")
+        }
     }
 
     func form(of report: ReportView) async throws -> Form {
@@ -164,7 +173,7 @@ struct ReportPages {
         }
         let evidence: [[String: Any]] = (report.evidence ?? []).map {
             ["name": $0.fileName, "size": Self.size($0.size),
-             "href": "/api/v1/reports/\(id)/evidence/\($0.id)", "stage": $0.stage == .submit ? visitor.pick("Khi trình", "On submit") : visitor.pick("Khi duyệt", "On approval")]
+             "href": "/api/v1/reports/\(id)/evidence/\($0.id)", "stage": Self.stageName($0.stage, visitor)]
         }
         let corrections: [[String: Any]] = (report.corrections ?? []).map {
             ["question": form.question($0.question)?.text ?? $0.question, "old": $0.old ?? "—", "new": $0.new ?? "—", "actor": $0.actor, "at": PageDate.minute($0.at)]

@@ -172,10 +172,12 @@ enum ReportTemplates {
     {{#can_return}}
     <details class="dialog" id="return-dialog">
       <summary class="button">{{#t}}Trả lại|Return{{/t}}</summary>
-      <form method="post" action="/app/reports/{{report.id}}/return">
+      <form method="post" action="/app/reports/{{report.id}}/return" enctype="multipart/form-data">
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <p><label for="return-message">{{#t}}Lý do trả lại (bắt buộc)|Reason (required){{/t}}</label>
         <textarea id="return-message" name="message" rows="3" required></textarea></p>
+        <p><label for="return-evidence">{{#t}}Tệp đính kèm (không bắt buộc)|Attached files (optional){{/t}}</label>
+        <input type="file" id="return-evidence" name="evidence" multiple></p>
         <p><button type="submit" class="primary" id="return-confirm">{{#t}}Xác nhận|Confirm{{/t}}</button> <a class="button" href="/app/reports/{{report.id}}">{{#t}}Huỷ|Cancel{{/t}}</a></p>
       </form>
     </details>

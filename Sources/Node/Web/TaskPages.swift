@@ -20,6 +20,7 @@ struct TaskPages {
         var description = ""
         var deadline = ""
         var expectedResult = ""
+        var indicator = ""
         var units: [String] = []
         var error: (field: String, message: String)?
     }
@@ -44,14 +45,21 @@ struct TaskPages {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
                 var typed = TypedTask(title: form["title"] ?? "", description: form["description"] ?? "", deadline: form["deadline"] ?? "",
-                                      expectedResult: form["expected_result"] ?? "", units: form.all("units"))
+                                      expectedResult: form["expected_result"] ?? "", indicator: form["indicator"] ?? "", units: form.all("units"))
                 do {
+                    var indicator: IndicatorLink?
+                    if !typed.indicator.isEmpty {
+                        guard let link = IndicatorChoice.link(from: typed.indicator) else {
+                            throw APIError.invalid("Hãy chọn chỉ số liên kết trong danh sách", "Choose a linked indicator from the list", details: ["indicator": "invalid"])
+                        }
+                        indicator = link
+                    }
                     let new = NewTask(title: typed.title, description: typed.description, deadline: Self.isoDay(typed.deadline),
-                                      expectedResult: typed.expectedResult, indicator: nil, units: typed.units)
+                                      expectedResult: typed.expectedResult, indicator: indicator, units: typed.units)
                     let view = try await local.createTask(new, by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)/\(view.id)?done=created")
                 } catch let error as APIError where error.status == .unprocessableContent {
-                    let field = ["title", "deadline", "units", "description", "expectedResult"].first { error.details[$0] != nil } ?? "title"
+                    let field = ["title", "deadline", "units", "description", "expectedResult", "indicator"].first { error.details[$0] != nil } ?? "title"
                     typed.error = (field, visitor.pick(error.message, error.messageEN))
                     return try await list(visitor, typed: typed, created: false, status: error.status)
                 }
@@ -142,6 +150,9 @@ struct TaskPages {
             values["may_assign"] = true
             let below = local.tree.subtree(of: actor.unit).filter { $0.code != actor.unit }
             values["units"] = below.map { ["code": $0.code, "name": $0.name, "checked": typed.units.contains($0.code)] }
+            values["indicators"] = try await local.indicatorChoices(for: actor).map {
+                ["value": $0.value, "name": "\($0.formTitle) — \($0.questionText)", "selected": $0.value == typed.indicator]
+            }
             values["typed"] = ["title": typed.title, "description": typed.description, "deadline": typed.deadline, "expected_result": typed.expectedResult]
             if let error = typed.error { values["error_\(error.field == "expectedResult" ? "expected" : error.field)"] = error.message }
         }
@@ -158,6 +169,9 @@ struct TaskPages {
             "expected_result": task.expectedResult, "assigned_by": kit.unitName(task.assignedBy),
             "action_report": "\(Self.path)/\(task.id)/report", "action_review": "\(Self.path)/\(task.id)/review",
         ]
+        if let link = task.indicator {
+            values["indicator"] = try await local.indicatorLabel(link) ?? "\(link.formCode) / \(link.question)"
+        }
         values["assignees"] = task.assignees.map { assignee -> [String: Any] in
             var row = assigneeValues(assignee, visitor)
             row["reviewable"] = assigner && assignee.review == .pending

@@ -21,6 +21,7 @@ enum TaskTemplates {
       <p><label for="t-description">{{#t}}Mô tả|Description{{/t}}</label><textarea id="t-description" name="description" rows="3">{{typed.description}}</textarea>{{#error_description}}<span class="field-error" role="alert">{{error_description}}</span>{{/error_description}}</p>
       <p><label for="t-deadline">{{#t}}Hạn hoàn thành (dd/MM/yyyy)|Deadline (dd/MM/yyyy){{/t}} <abbr class="req">*</abbr></label><input id="t-deadline" name="deadline" value="{{typed.deadline}}" placeholder="31/12/2026" required>{{#error_deadline}}<span class="field-error" role="alert">{{error_deadline}}</span>{{/error_deadline}}</p>
       <p><label for="t-expected">{{#t}}Kết quả cần đạt|Expected result{{/t}}</label><textarea id="t-expected" name="expected_result" rows="2">{{typed.expected_result}}</textarea>{{#error_expected}}<span class="field-error" role="alert">{{error_expected}}</span>{{/error_expected}}</p>
+      <p><label for="t-indicator">{{#t}}Chỉ số liên kết (không bắt buộc)|Linked indicator (optional){{/t}}</label><select id="t-indicator" name="indicator"><option value="">{{#t}}— Không liên kết —|— None —{{/t}}</option>{{#indicators}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/indicators}}</select>{{#error_indicator}}<span class="field-error" role="alert">{{error_indicator}}</span>{{/error_indicator}}</p>
       <fieldset><legend>{{#t}}Đơn vị thực hiện|Assignee units{{/t}} <abbr class="req">*</abbr></legend>
       {{#units}}<input type="checkbox" id="t-unit-{{code}}" name="units" value="{{code}}"{{#checked}} checked{{/checked}}> <label for="t-unit-{{code}}">{{name}} ({{code}})</label> {{/units}}
       {{#error_units}}<span class="field-error" role="alert">{{error_units}}</span>{{/error_units}}</fieldset>
@@ -37,6 +38,7 @@ enum TaskTemplates {
       <dt>{{#t}}Hạn hoàn thành|Deadline{{/t}}</dt><dd>{{deadline}}</dd>
       {{#description}}<dt>{{#t}}Mô tả|Description{{/t}}</dt><dd>{{description}}</dd>{{/description}}
       {{#expected_result}}<dt>{{#t}}Kết quả cần đạt|Expected result{{/t}}</dt><dd>{{expected_result}}</dd>{{/expected_result}}
+      {{#indicator}}<dt>{{#t}}Chỉ số liên kết|Linked indicator{{/t}}</dt><dd>{{indicator}}</dd>{{/indicator}}
     </dl>
     <h2>{{#t}}Đơn vị thực hiện|Assignees{{/t}}</h2>
     <table class="list" id="assignees"><thead><tr><th scope="col">{{#t}}Đơn vị|Unit{{/t}}</th><th scope="col">{{#t}}Trạng thái|State{{/t}}</th><th scope="col">{{#t}}Tiến độ|Progress{{/t}}</th><th scope="col">{{#t}}Xác nhận|Review{{/t}}</th>{{#may_review}}<th scope="col">{{#t}}Quyết định|Decision{{/t}}</th>{{/may_review}}</tr></thead>

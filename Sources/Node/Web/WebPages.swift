@@ -34,6 +34,7 @@ struct WebPages {
         DashboardPage(kit: kit).addRoutes(to: pages)
         ReportPages(kit: kit).addRoutes(to: pages)
         AdminPages(kit: kit).addRoutes(to: pages)
+        UserPages(kit: kit).addRoutes(to: pages)
         AuditPage(kit: kit).addRoutes(to: pages)
         ScoringPage(kit: kit).addRoutes(to: pages)
         PublicRankingPage(kit: kit).addRoutes(to: pages)

@@ -1,0 +1,109 @@
+import Auth
+import Federation
+import Foundation
+import GRDB
+import Hierarchy
+
+/// What an admin changes on an account: only the fields that are set. An empty citizen ID
+/// removes it.
+struct AccountEdit: Codable, Sendable {
+    var fullName: String?
+    var citizenId: String?
+    var role: Role?
+    var permissions: [Permission]?
+}
+
+extension LocalNode {
+    /// Changes an account the actor manages, under the same rules as creating it: no one grants
+    /// what they do not hold, and an admin appointed below stays an admin. Sessions continue
+    /// (every request reads the account afresh, so fewer permissions bite at once). An account
+    /// hosted below hears of it through the feed.
+    func editAccount(_ username: String, _ edit: AccountEdit, by actor: Actor) async throws -> AccountView {
+        let fullName = try edit.fullName.map(Self.checkedFullName)
+        let citizenId = edit.citizenId.map { $0.trimmingCharacters(in: .whitespaces) }
+        if let citizenId, !citizenId.isEmpty { try Self.checkCitizenId(citizenId) }
+        let tree = self.tree
+        return try await change(username, by: actor, endingSessions: false) { account, db in
+            let role = edit.role ?? account.role
+            if role != account.role, !account.hostedHere || account.unit != actor.unit {
+                throw APIError.invalid("Tài khoản quản trị của đơn vị cấp dưới giữ vai trò quản trị", "An admin appointed below stays an admin", details: ["role": "fixed"])
+            }
+            let permissions = Set(edit.permissions ?? (role == account.role ? account.permissions : Array(role.permissions)))
+            if let refusal = Delegation.refusalToCreate(by: actor, unit: account.unit, role: role, permissions: permissions, in: tree) {
+                throw APIError.forbidden(refusal.description, "Delegation rules refuse this account")
+            }
+            var changed: [String] = []
+            var message = AccountChange(username: account.username, unit: account.unit, change: .update, activationHash: nil, by: actor.username, byUnit: actor.unit)
+            if let fullName, fullName != account.fullName {
+                account.fullName = fullName
+                message.fullName = fullName
+                changed.append("fullName")
+            }
+            if let citizenId, citizenId != (account.citizenId ?? "") {
+                if !citizenId.isEmpty, let other = try AccountRecord.filter(sql: "citizen_id = ? AND status != 'disabled' AND username != ?",
+                                                                           arguments: [citizenId, account.username]).fetchOne(db) {
+                    throw APIError.conflict("Công dân \(other.fullName) đã được tạo tài khoản đang hoạt động trong hệ thống",
+                                            "Citizen \(other.fullName) already has an active account", details: ["citizenId": "taken"])
+                }
+                account.citizenId = citizenId.isEmpty ? nil : citizenId
+                message.citizenId = citizenId
+                changed.append("citizenId")
+            }
+            if role != account.role {
+                changed.append("role=\(role.rawValue)")
+                account.role = role
+            }
+            if permissions != Set(account.permissions) {
+                account.permissions = permissions.sorted()
+                message.permissions = account.permissions
+                changed.append("permissions=\(account.permissions.map(\.rawValue).joined(separator: ","))")
+            }
+            guard !changed.isEmpty else { return nil }
+            try AuditTrail.record(db, actor, action: "account.update", target: account.username, detail: changed.joined(separator: " "))
+            return message
+        }.view
+    }
+
+    /// Lets a disabled account log in again: with its password if it has one, else with its
+    /// activation code. Enabling an account that is not disabled changes nothing.
+    func enableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
+        try await change(username, by: actor, endingSessions: false) { account, db in
+            guard account.status == .disabled else { return nil }
+            account.status = account.hostedHere ? Self.enabledStatus(of: account) : .delegated
+            try AuditTrail.record(db, actor, action: "account.enable", target: account.username)
+            return AccountChange(username: account.username, unit: account.unit, change: .enable, activationHash: nil, by: actor.username, byUnit: actor.unit)
+        }.view
+    }
+
+    /// What a disabled account hosted here becomes when enabled.
+    static func enabledStatus(of account: AccountRecord) -> AccountStatus {
+        account.passwordHash != nil ? .active : .pending
+    }
+
+    /// Applies an `update` from above, never beyond what the account's role allows.
+    static func apply(_ change: AccountChange, to account: inout AccountRecord) {
+        if let fullName = change.fullName, let checked = try? checkedFullName(fullName) { account.fullName = checked }
+        if let citizenId = change.citizenId {
+            if citizenId.isEmpty {
+                account.citizenId = nil
+            } else if CitizenID.isValid(citizenId) {
+                account.citizenId = citizenId
+            }
+        }
+        if let permissions = change.permissions { account.permissions = Set(permissions).intersection(account.role.permissions).sorted() }
+    }
+
+    static func checkedFullName(_ raw: String) throws -> String {
+        let fullName = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !fullName.isEmpty, fullName.count <= 200 else {
+            throw APIError.invalid("Họ và tên không được để trống", "Full name is required", details: ["fullName": "required"])
+        }
+        return fullName
+    }
+
+    static func checkCitizenId(_ citizenId: String) throws {
+        guard CitizenID.isValid(citizenId) else {
+            throw APIError.invalid("Số định danh cá nhân phải gồm 12 chữ số hợp lệ", "Citizen ID must be 12 valid digits", details: ["citizenId": "invalid"])
+        }
+    }
+}
