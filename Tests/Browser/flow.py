@@ -264,6 +264,15 @@ try:
     find("form[action='/app/units/BNI-QV/rename'] button[type=submit]").click()
     expect_text("Đã đổi tên đơn vị BNI-QV thành “Phường Quế Võ”")
     screen("don-vi")
+    find("#unit-BNI-QV details summary").click()
+    set_value("#c-date-BNI-QV", "01/12/2026")
+    find("#c-merged-BNI-QV option[value='BNI-TD']").click()
+    set_value("#c-reason-BNI-QV", "Sáp nhập theo nghị quyết của tỉnh")
+    screen("hop-thoai-giai-the")
+    find("form[action='/app/units/BNI-QV/closure'] button[type=submit]").click()
+    expect_text("Đã ghi nhận giải thể, sáp nhập đơn vị Phường Quế Võ")
+    expect_text("Đã sáp nhập vào")
+    screen("don-vi-da-sap-nhap")
     logout()
 
     # 4. Back at the commune: the return arrives; the report is revised and submitted again.
