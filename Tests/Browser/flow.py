@@ -254,6 +254,28 @@ try:
     expect_text("Xếp hạng tháng 10/2026")
     screen("xep-hang-cong-khai")
 
+    # The province's admin adds a commune that works in the province's node, then renames it.
+    base = login("bni.admin")
+    driver.get(base + "/app/units")
+    set_value("#n-code", "BNI-QV")
+    set_value("#n-name", "Xã Quế Võ")
+    find("#add-unit button[type=submit]").click()
+    expect_text("Đã thêm đơn vị Xã Quế Võ (BNI-QV)")
+    set_value("#r-BNI-QV", "Phường Quế Võ")
+    find("form[action='/app/units/BNI-QV/rename'] button[type=submit]").click()
+    expect_text("Đã đổi tên đơn vị BNI-QV thành “Phường Quế Võ”")
+    screen("don-vi")
+    find("#unit-BNI-QV details summary").click()
+    set_value("#c-date-BNI-QV", "01/12/2026")
+    find("#c-merged-BNI-QV option[value='BNI-TD']").click()
+    set_value("#c-reason-BNI-QV", "Sáp nhập theo nghị quyết của tỉnh")
+    screen("hop-thoai-giai-the")
+    find("form[action='/app/units/BNI-QV/closure'] button[type=submit]").click()
+    expect_text("Đã ghi nhận giải thể, sáp nhập đơn vị Phường Quế Võ")
+    expect_text("Đã sáp nhập vào")
+    screen("don-vi-da-sap-nhap")
+    logout()
+
     # 4. Back at the commune: the return arrives; the report is revised and submitted again.
     base = login("bni-kb.entry")
     deadline = time.time() + 40
@@ -280,8 +302,8 @@ try:
     screen("trinh-lai")
     logout()
 
-    # 5. The province's admin edits an account, reads the unit tree, and assigns a task linked to
-    # an indicator of the centre's form.
+    # 5. The province's admin edits an account and assigns a task linked to an indicator of the
+    # centre's form.
     base = login("bni.admin")
     driver.get(base + "/app/users")
     screen("nguoi-dung")
@@ -291,9 +313,6 @@ try:
     screen("sua-tai-khoan")
     find("form[action='/app/users/bni.entry'] button[type=submit]").click()
     expect_text("Nguyễn Thị Nhập Liệu")
-    driver.get(base + "/app/units")
-    expect_text("Xã Tiên Du")
-    screen("don-vi")
     driver.get(base + "/app/tasks")
     set_value("#t-title", "Nâng tỷ lệ hồ sơ trực tuyến")
     set_value("#t-deadline", time.strftime("%d/%m/%Y", time.localtime(time.time() + 20 * 86400)))

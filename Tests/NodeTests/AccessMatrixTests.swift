@@ -359,6 +359,31 @@ import Testing
               Case("records the subject's closure", expect: Rule.closesSubject) { m, a in
                   try await m.web(a).call(.POST, "/api/v1/units/\(m.subject.unit)/closure", body: ["closedOn": "2099-01-01", "reason": "Thử quyền"])
               }),
+        // Unit administration: renaming the subject, adding below one's own unit (pages post the
+        // same use cases; the subject's closure is already recorded by the entry above).
+        Entry("PATCH /api/v1/units/{code}",
+              Case("renames the subject", expect: Rule.closesSubject) { m, a in
+                  try await m.web(a).call(.PATCH, "/api/v1/units/\(m.subject.unit)", body: ["name": "Đơn vị thử \(m.next())"])
+              }),
+        Entry("POST /app/units/{code}/rename",
+              Case("renames the subject", expect: { Rule.closesSubject($0).allows ? .passes(303, "back to the units page") : .denied }) { m, a in
+                  try await post(m, a, "/app/units/\(m.subject.unit)/rename", ["name": "Đơn vị thử \(m.next())"])
+              }),
+        Entry("POST /api/v1/units",
+              Case("adds a unit below its own unit", expect: Rule.addsUnitBelowOwn) { m, a in
+                  try await m.web(a).call(.POST, "/api/v1/units", body: ["code": "\(a.unit)-AM\(m.next())", "name": "Đơn vị mới"])
+              }),
+        Entry("POST /app/units",
+              Case("adds a unit below its own unit", expect: { a in
+                  guard case .ok = Rule.addsUnitBelowOwn(a) else { return Rule.addsUnitBelowOwn(a) }
+                  return .passes(303, "back to the units page")
+              }) { m, a in
+                  try await post(m, a, "/app/units", ["code": "\(a.unit)-AP\(m.next())", "name": "Đơn vị mới"])
+              }),
+        Entry("POST /app/units/{code}/closure",
+              Case("records the subject's closure again", expect: { Rule.closesSubject($0).allows ? .passes(409, "recorded by the API entry above") : .denied }) { m, a in
+                  try await post(m, a, "/app/units/\(m.subject.unit)/closure", ["closedOn": "01/01/2099", "reason": "Thử quyền"])
+              }),
 
         // One's own account; ending all of one's sessions comes last.
         Entry("POST /api/v1/me/password",
@@ -511,6 +536,12 @@ import Testing
 
         /// A unit's closure is recorded by an admin above it.
         static func closesSubject(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.manageUsers) ? .ok : .denied }
+
+        /// An admin adds units directly below its own unit; a commune has no level below.
+        static func addsUnitBelowOwn(_ a: Caller) -> Outcome {
+            guard a.holds(.manageUsers) else { return .denied }
+            return AccessMatrixTests.tree[a.unit]?.level.below == nil ? .passes(422, "a commune has no units below") : .ok
+        }
 
         /// Giving the second step of a login: the demo turns MFA on for admins, approvers and data
         /// entry; a viewer (seeded without) has nothing pending.

@@ -87,6 +87,8 @@ import Testing
             #expect(detail.evidence?.contains { $0.fileName == "minh-chung.txt" } == true)
             #expect(report.answers["can-bo"] == .number(26))
             #expect(report.answers["ghi-chu"] == .text("<script>alert(1)</script> Thiếu máy tính"))
+            // The commune added in the units page reaches the centre's tree, with its new name.
+            try await f.eventually("the centre knows Phường Quế Võ") { f.local("centre").tree["BNI-QV"]?.name == "Phường Quế Võ" }
         }
     }
 

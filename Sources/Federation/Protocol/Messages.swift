@@ -45,6 +45,9 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let taskProgress = MessageKind(rawValue: "task.progress")
     /// Downward: the assigning unit confirms or returns a completion.
     public static let taskReviewed = MessageKind(rawValue: "task.reviewed")
+    /// Both ways: a unit added below, or renamed, by an admin of its parent (a `UnitChange`). It
+    /// travels up to every ancestor's node and down to the nodes inside a renamed unit's subtree.
+    public static let unitChanged = MessageKind(rawValue: "unit.changed")
 
     public var description: String { rawValue }
 }

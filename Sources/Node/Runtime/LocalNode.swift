@@ -9,8 +9,11 @@ import X509
 
 /// Everything a running node knows about itself, shared by its two listeners and its sync loop.
 public struct LocalNode: Sendable {
-    public let node: NodeDescription
-    public let deployment: Deployment
+    /// This node as the deployment now describes it (its hosted units grow as units are added).
+    public var node: NodeDescription { units.node }
+    /// The topology with the units added or renamed since (see `LiveDeployment`).
+    public var deployment: Deployment { units.deployment }
+    let units: LiveDeployment
     public let database: NodeDatabase
     /// The node's certificate and key, swapped in place on renewal.
     let identity: NodeTLSIdentity
@@ -53,8 +56,7 @@ public struct LocalNode: Sendable {
         try database.pool.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES ('node', ?)", arguments: [node.name])
         }
-        self.node = node
-        self.deployment = deployment
+        self.units = LiveDeployment(topology: deployment, node: node)
         self.database = database
         self.identity = try NodeTLSIdentity(credentials, files: credentialFiles)
         self.issuer = issuer
@@ -68,6 +70,7 @@ public struct LocalNode: Sendable {
         self.hasher = PasswordHasher(cost: passwordCost)
         self.dummyHash = hasher.hash(Secret.token())
         self.logger = logger
+        try reloadUnits()
     }
 
     var unit: String { node.unit }

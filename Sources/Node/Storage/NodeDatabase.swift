@@ -43,6 +43,7 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v8-audit-seal") { db in
             try AuditTrail.sealExisting(db)
         }
+        migrator.registerMigration("v9-units") { db in try db.execute(sql: UnitSchema.v9) }
         migrator.registerMigration("v10-return-evidence") { db in try db.execute(sql: EvidenceSchema.v10) }
         return migrator
     }

@@ -34,7 +34,9 @@ extension LocalNode {
             }
         }
         let verifiedSigners = verified
-        let outcome = try await database.pool.write { db -> (results: [MessageResult], feed: Bool, outbox: Bool) in
+        // A unit change swaps the live deployment inside the transaction (later messages of the
+        // batch may concern the new unit); a failed batch rebuilds it from what was committed.
+        let outcome = try await keepingUnitsInStep { try await database.pool.write { db -> (results: [MessageResult], feed: Bool, outbox: Bool) in
             var results: [MessageResult] = []
             var feedChanged = false
             var outboxChanged = false
@@ -73,7 +75,7 @@ extension LocalNode {
                     """, arguments: [cursor.peer, cursor.position, Date()])
             }
             return (results, feedChanged, outboxChanged)
-        }
+        } }
         if outcome.feed { feedSignal.notify() }
         if outcome.outbox { outboxSignal.notify() }
         await refreshAlerts(after: messages, results: outcome.results)
@@ -139,6 +141,8 @@ extension LocalNode {
             return try receive(try JSONDecoder.federation.decode(IndicatorReport.self, from: message.body), from: message, db)
         case (.congressScheduled, .fromChild):
             return try receive(try JSONDecoder.federation.decode(CongressNotice.self, from: message.body), from: message, db)
+        case (.unitChanged, _):
+            return try receive(try JSONDecoder.federation.decode(UnitChange.self, from: message.body), from: message, direction: direction, db)
         default:
             throw Refusal("message kind '\(message.kind)' is not accepted \(direction == .fromChild ? "from a child" : "from a parent") (protocol \(ProtocolVersion.current))")
         }

@@ -3,8 +3,8 @@ import Foundation
 import Hierarchy
 import Hummingbird
 
-/// Administration: accounts (list, search, create under the delegation rules, disable, reset),
-/// the units tree, and the usage report per user group.
+/// Administration: accounts (list, search, create under the delegation rules, disable, reset)
+/// and the usage report per user group (the units tree is `UnitPages`).
 struct AdminPages {
     let kit: PageKit
     var local: LocalNode { kit.local }
@@ -52,13 +52,6 @@ struct AdminPages {
                 let visitor = try kit.visitor(request, context, form: form)
                 let created = try await local.resetAccount(try context.parameters.require("username"), by: visitor.actor)
                 return try await usersPage(visitor, search: "", typed: [:], error: nil, created: created)
-            }
-        }
-        pages.get("/units") { request, context in
-            try await kit.run(request, context) {
-                let visitor = try kit.visitor(request, context)
-                let tree = unitTree(visitor.actor.unit, visitor.language)
-                return kit.page("units", ["tree": tree], title: visitor.pick("Đơn vị", "Units"), visitor: visitor, language: visitor.language, current: "\(WebPages.prefix)/units")
             }
         }
         pages.get("/usage") { request, context in
@@ -124,11 +117,5 @@ struct AdminPages {
         case "delegated": language.pick("Đã cấp cho đơn vị cấp dưới", "Issued to the unit below")
         default: status
         }
-    }
-
-    func unitTree(_ code: String, _ language: Language) -> [String: Any] {
-        let unit = local.tree[code]
-        return ["code": code, "name": unit?.name ?? code, "level": unit.map { language.pick($0.level.vietnameseName, "\($0.level)") } ?? "",
-                "has_children": !local.tree.children(of: code).isEmpty, "children": local.tree.children(of: code).sorted { $0.code < $1.code }.map { unitTree($0.code, language) }]
     }
 }

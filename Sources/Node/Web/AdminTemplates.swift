@@ -1,6 +1,6 @@
 /// Templates of the dashboard and administration pages (see `PageTemplates` for the conventions).
 enum AdminTemplates {
-    static let all: [String: String] = ["dashboard": dashboard, "users": users, "units": units, "unit_node": unitNode, "usage": usage, "audit": audit]
+    static let all: [String: String] = ["dashboard": dashboard, "users": users, "usage": usage, "audit": audit]
 
     static let audit = """
     <h1>{{#t}}Nhật ký hệ thống|Audit trail{{/t}}</h1>
@@ -84,15 +84,6 @@ enum AdminTemplates {
       </fieldset>
       <p><button type="submit" class="primary">{{#t}}Thêm mới|Add{{/t}}</button></p>
     </form>
-    """
-
-    static let unitNode = """
-    <li><span class="unit-name">{{name}}</span> <span class="level">({{level}}, {{code}})</span>{{#has_children}}<ul>{{#children}}{{> unit_node}}{{/children}}</ul>{{/has_children}}</li>
-    """
-
-    static let units = """
-    <h1>{{#t}}Đơn vị|Units{{/t}}</h1>
-    <ul class="tree">{{#tree}}{{> unit_node}}{{/tree}}</ul>
     """
 
     static let usage = """

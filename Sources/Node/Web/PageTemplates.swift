@@ -11,6 +11,7 @@ enum PageTemplates {
         all.merge(AdminTemplates.all) { first, _ in first }
         all.merge(OversightTemplates.all) { first, _ in first }
         all.merge(TaskTemplates.all) { first, _ in first }
+        all.merge(UnitTemplates.all) { first, _ in first }
         all.merge(UserTemplates.all) { first, _ in first }
         return all
     }

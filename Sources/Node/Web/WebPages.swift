@@ -41,6 +41,7 @@ struct WebPages {
         CongressPage(kit: kit).addRoutes(to: pages)
         TaskPages(kit: kit).addRoutes(to: pages)
         AlertPages(kit: kit).addRoutes(to: pages)
+        UnitPages(kit: kit).addRoutes(to: pages)
     }
 }
 

@@ -1,0 +1,117 @@
+import Foundation
+import Hierarchy
+
+/// A unit added below another, or renamed, after the topology file was written. An admin of the
+/// parent unit makes it; every node that learns of it keeps it and replays it over the topology
+/// at start-up. It is also the body of a `unit.changed` message and keeps its id as it travels.
+public struct UnitChange: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable {
+        case added
+        case renamed
+    }
+
+    /// Unique forever (a UUID): a node keeps a change once, whichever way it arrived.
+    public let id: String
+    public let kind: Kind
+    public let code: String
+    /// The unit's (new) name.
+    public let name: String
+    public let level: Level
+    /// The unit directly above: whoever speaks for it decides the change.
+    public let parent: String
+    public let decidedBy: String
+    public let decidedAt: Date
+
+    public init(id: String = UUID().uuidString, kind: Kind, code: String, name: String, level: Level, parent: String, decidedBy: String, decidedAt: Date) {
+        self.id = id
+        self.kind = kind
+        self.code = code
+        self.name = name
+        self.level = level
+        self.parent = parent
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+    }
+
+    /// The longest unit name accepted.
+    public static let maximumNameLength = 200
+
+    /// A name as kept: trimmed, with inner runs of white space made one space.
+    public static func normalisedName(_ name: String) -> String {
+        name.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+/// Why a unit change does not fit the deployment it is applied to.
+public enum UnitChangeProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    case emptyName
+    case nameTooLong
+    case invalidCode(String)
+    /// The code does not start with the parent's code and '-'.
+    case codeOutsideParent(code: String, parent: String)
+    /// Another unit already has this code (ignoring case).
+    case codeInUse(String)
+    case unknownParent(String)
+    /// The parent's level has no level below it.
+    case noLevelBelow(String)
+    /// The change names a level other than the one below its parent.
+    case wrongLevel(String)
+    case unknownUnit(String)
+    /// A rename names another parent than the unit's.
+    case notTheParent(unit: String, parent: String)
+    case topology(String)
+
+    public var description: String {
+        switch self {
+        case .emptyName: "the unit's name is empty"
+        case .nameTooLong: "the unit's name is longer than \(UnitChange.maximumNameLength) characters"
+        case .invalidCode(let code): "invalid unit code '\(code)' (letters, digits and inner '-', at most 63)"
+        case .codeOutsideParent(let code, let parent): "unit code '\(code)' does not start with its parent's code '\(parent)-'"
+        case .codeInUse(let code): "unit code '\(code)' is already used (codes are compared ignoring case)"
+        case .unknownParent(let parent): "unknown parent unit '\(parent)'"
+        case .noLevelBelow(let parent): "unit '\(parent)' is at the lowest level and can have no units below it"
+        case .wrongLevel(let code): "unit '\(code)' is not exactly one level below its parent"
+        case .unknownUnit(let code): "unknown unit '\(code)'"
+        case .notTheParent(let unit, let parent): "unit '\(unit)' does not lie directly below '\(parent)'"
+        case .topology(let reason): reason
+        }
+    }
+}
+
+extension Deployment {
+    /// The topology as it stands, units parents first, to rebuild the deployment from.
+    public var topology: Topology {
+        Topology(name: name, units: tree.subtree(of: tree.root.code), nodes: nodes)
+    }
+
+    /// This deployment with `change` applied, validated as the topology is. A new unit is hosted
+    /// by the node hosting its parent (its users and data live where its parent's admin works).
+    public func applying(_ change: UnitChange) throws(UnitChangeProblem) -> Deployment {
+        let name = UnitChange.normalisedName(change.name)
+        guard !name.isEmpty else { throw .emptyName }
+        guard name.count <= UnitChange.maximumNameLength else { throw .nameTooLong }
+        guard let parent = tree[change.parent] else { throw .unknownParent(change.parent) }
+        var topology = self.topology
+        switch change.kind {
+        case .added:
+            guard Unit.isValidCode(change.code) else { throw .invalidCode(change.code) }
+            guard change.code.hasPrefix(parent.code + "-"), change.code.count > parent.code.count + 1 else {
+                throw .codeOutsideParent(code: change.code, parent: parent.code)
+            }
+            guard !tree.units.contains(where: { $0.code.lowercased() == change.code.lowercased() }) else { throw .codeInUse(change.code) }
+            guard let below = parent.level.below else { throw .noLevelBelow(parent.code) }
+            guard change.level == below else { throw .wrongLevel(change.code) }
+            guard let host = hostingNode(of: parent.code), let index = topology.nodes.firstIndex(where: { $0.name == host.name }) else {
+                throw .topology("unit '\(parent.code)' is hosted by no node")
+            }
+            topology.units.append(Unit(code: change.code, name: name, level: below, parent: parent.code))
+            topology.nodes[index].hosts.append(change.code)
+        case .renamed:
+            guard let index = topology.units.firstIndex(where: { $0.code == change.code }) else { throw .unknownUnit(change.code) }
+            guard topology.units[index].parent == parent.code else { throw .notTheParent(unit: change.code, parent: parent.code) }
+            guard topology.units[index].level == change.level else { throw .wrongLevel(change.code) }
+            topology.units[index].name = name
+        }
+        do { return try Deployment(topology) } catch { throw .topology(error.description) }
+    }
+}

@@ -1,0 +1,238 @@
+import Auth
+import Federation
+import Foundation
+import GRDB
+import Hierarchy
+
+/// What an admin sends to add a unit directly below its own unit.
+struct NewUnit: Codable, Sendable {
+    var code: String
+    var name: String
+    /// Optional: when given, it must be the admin's own unit.
+    var parent: String?
+    /// Optional: when given, it must be the level directly below the admin's unit.
+    var level: Level?
+}
+
+/// What an admin sends to rename a unit directly below its own unit (codes never change).
+struct UnitRename: Codable, Sendable {
+    var name: String
+}
+
+/// A unit as the units API and page show it, with where it is hosted and whether it closed.
+struct UnitView: Codable, Sendable {
+    let code: String
+    let name: String
+    let level: Level
+    let parent: String?
+    /// The node where its users and data live.
+    let hostedBy: String?
+    let closedOn: String?
+    let mergedInto: String?
+}
+
+/// A stored unit change (table `unit_changes`).
+struct UnitChangeRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "unit_changes"
+    var id: String
+    var kind: UnitChange.Kind
+    var code: String
+    var name: String
+    var level: Level
+    var parent: String
+    var decidedBy: String
+    var decidedAt: Date
+    var receivedFrom: String?
+    var recordedAt: Date
+
+    init(_ change: UnitChange, receivedFrom: String?) {
+        id = change.id
+        kind = change.kind
+        code = change.code
+        name = change.name
+        level = change.level
+        parent = change.parent
+        decidedBy = change.decidedBy
+        decidedAt = change.decidedAt
+        self.receivedFrom = receivedFrom
+        recordedAt = Date()
+    }
+
+    var change: UnitChange {
+        UnitChange(id: id, kind: kind, code: code, name: name, level: level, parent: parent, decidedBy: decidedBy, decidedAt: decidedAt)
+    }
+}
+
+extension UnitChange.Kind: DatabaseValueConvertible {}
+
+/// A unit's recorded closure, as the tree shows it.
+struct UnitClosure: Sendable {
+    let closedOn: String
+    let mergedInto: String?
+}
+
+extension LocalNode {
+    /// Rebuilds the live deployment from the topology and the changes kept here, in order.
+    func reloadUnits() throws {
+        let changes = try database.pool.read { db in try UnitChangeRecord.order(Column("seq")).fetchAll(db).map(\.change) }
+        for skipped in units.replay(changes) {
+            logger.warning("unit change left out", metadata: ["change": "\(skipped.change.id)", "unit": "\(skipped.change.code)", "reason": "\(skipped.problem)"])
+        }
+    }
+
+    /// Runs a write that may swap the live deployment; if it fails, the deployment is rebuilt from
+    /// what the database holds, so memory never keeps a change that was not committed.
+    func keepingUnitsInStep<T>(_ write: () async throws -> T) async throws -> T {
+        do {
+            return try await write()
+        } catch {
+            try? reloadUnits()
+            throw error
+        }
+    }
+
+    func closures(_ db: Database) throws -> [String: UnitClosure] {
+        var result: [String: UnitClosure] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT unit, closed_on, merged_into FROM unit_closures") {
+            result[row["unit"]] = UnitClosure(closedOn: row["closed_on"], mergedInto: row["merged_into"])
+        }
+        return result
+    }
+
+    func unitView(_ code: String, closure: UnitClosure?) -> UnitView? {
+        guard let unit = tree[code] else { return nil }
+        return UnitView(code: unit.code, name: unit.name, level: unit.level, parent: unit.parent, hostedBy: deployment.hostingNode(of: code)?.name,
+                        closedOn: closure?.closedOn, mergedInto: closure?.mergedInto)
+    }
+
+    /// Adds a unit directly below the admin's unit, hosted by this node. Its code starts with the
+    /// parent's code and '-', so that codes made in different subtrees never collide; it must be
+    /// unused nationwide as far as this node knows (the centre refuses a clash when it arrives).
+    func addUnit(_ request: NewUnit, by actor: Actor) async throws -> UnitView {
+        guard actor.holds(.manageUsers), hosts(actor.unit) else { throw APIError.forbidden() }
+        let parentCode = actor.unit
+        if let parent = request.parent, parent != parentCode {
+            throw APIError.forbidden("Chỉ thêm được đơn vị trực thuộc đơn vị của mình", "Add units only directly below your own unit")
+        }
+        guard let parent = tree[parentCode] else { throw APIError.notFound("đơn vị", "Unit") }
+        guard let below = parent.level.below else {
+            throw APIError.invalid("Đơn vị \(parent.level.vietnameseName) không có đơn vị cấp dưới", "A \(parent.level.rawValue) has no units below it",
+                                   details: ["level": "none_below"])
+        }
+        if let level = request.level, level != below {
+            throw APIError.invalid("Chỉ thêm được đơn vị cấp \(below.vietnameseName) trực thuộc \(parent.name)", "Only a \(below.rawValue) can be added below \(parent.code)",
+                                   details: ["level": "wrong"])
+        }
+        let code = request.code.trimmingCharacters(in: .whitespaces)
+        let change = UnitChange(kind: .added, code: code, name: UnitChange.normalisedName(request.name), level: below, parent: parentCode,
+                                decidedBy: actor.username, decidedAt: Date())
+        let view = try await keepingUnitsInStep {
+            try await database.pool.write { db -> UnitView in
+                let next = try validated(change)
+                try UnitChangeRecord(change, receivedFrom: nil).insert(db)
+                try AuditTrail.record(db, actor, action: "unit.add", target: change.code, detail: "\(change.name) (\(below.rawValue), \(parentCode))")
+                try enqueueUp(db, kind: .unitChanged, unit: parentCode, body: change)
+                units.set(next)
+                return unitView(change.code, closure: nil)!
+            }
+        }
+        outboxSignal.notify()
+        return view
+    }
+
+    /// Renames a unit directly below the admin's unit; its code stays.
+    func renameUnit(_ code: String, _ request: UnitRename, by actor: Actor) async throws -> UnitView {
+        guard actor.holds(.manageUsers), hosts(actor.unit) else { throw APIError.forbidden() }
+        guard let unit = tree[code], tree.isInSubtree(code, of: actor.unit) else { throw APIError.notFound("đơn vị", "Unit") }
+        guard unit.parent == actor.unit else {
+            throw APIError.forbidden("Chỉ đổi tên được đơn vị trực thuộc đơn vị của mình", "Rename only units directly below your own unit")
+        }
+        let change = UnitChange(kind: .renamed, code: code, name: UnitChange.normalisedName(request.name), level: unit.level, parent: actor.unit,
+                                decidedBy: actor.username, decidedAt: Date())
+        if change.name == unit.name {
+            return try await database.pool.read { db in unitView(code, closure: try closures(db)[code])! }
+        }
+        let view = try await keepingUnitsInStep {
+            try await database.pool.write { db -> UnitView in
+                let next = try validated(change)
+                try UnitChangeRecord(change, receivedFrom: nil).insert(db)
+                try AuditTrail.record(db, actor, action: "unit.rename", target: code, detail: "\(unit.name) → \(change.name)")
+                try enqueueUp(db, kind: .unitChanged, unit: actor.unit, body: change)
+                try passDown(change, except: nil, db)
+                units.set(next)
+                return unitView(code, closure: try closures(db)[code])!
+            }
+        }
+        outboxSignal.notify()
+        feedSignal.notify()
+        return view
+    }
+
+    /// The deployment with `change` applied, or a refusal a person understands.
+    private func validated(_ change: UnitChange) throws -> Deployment {
+        do {
+            return try deployment.applying(change)
+        } catch {
+            switch error {
+            case .emptyName: throw APIError.invalid("Hãy nhập tên đơn vị", "Give the unit's name", details: ["name": "required"])
+            case .nameTooLong:
+                throw APIError.invalid("Tên đơn vị tối đa \(UnitChange.maximumNameLength) ký tự", "The name is at most \(UnitChange.maximumNameLength) characters",
+                                       details: ["name": "too_long"])
+            case .invalidCode, .codeOutsideParent:
+                throw APIError.invalid("Mã đơn vị phải bắt đầu bằng “\(change.parent)-”, chỉ gồm chữ cái không dấu, chữ số và dấu “-” (tối đa 63 ký tự), ví dụ \(change.parent)-XA1",
+                                       "The code must start with \(change.parent)- and hold only letters, digits and inner '-' (at most 63)", details: ["code": "invalid"])
+            case .codeInUse:
+                throw APIError.conflict("Mã đơn vị “\(change.code)” đã được dùng", "Unit code \(change.code) is already used", details: ["code": "taken"])
+            default:
+                throw APIError.invalid("Không thể thay đổi đơn vị: \(error.description)", "Cannot change the unit: \(error.description)")
+            }
+        }
+    }
+
+    /// A rename goes down to the child nodes inside the renamed unit's subtree (they show the name).
+    @discardableResult
+    private func passDown(_ change: UnitChange, except sender: String?, _ db: Database) throws -> Int {
+        var passed = 0
+        for child in deployment.children(of: node) where child.unit != sender && tree.isInSubtree(child.unit, of: change.code) {
+            try appendToFeed(db, audience: child.unit, kind: .unitChanged, unit: change.parent, body: change)
+            passed += 1
+        }
+        return passed
+    }
+
+    /// A unit change from a child (to keep and relay up) or from the parent (to keep and pass
+    /// down). From a child, the sending node must speak for the changed unit's parent; from the
+    /// parent, the change must concern a unit above or at this node's own, which it governs.
+    func receive(_ change: UnitChange, from message: Envelope, direction: Direction, _ db: Database) throws -> Effect {
+        guard change.parent == message.unit else { throw Refusal("the change is about a unit below \(change.parent), the message says \(message.unit)") }
+        switch direction {
+        case .fromChild:
+            guard let sender = deployment.node(forUnit: message.origin), deployment.node(sender, speaksFor: change.parent) else {
+                throw Refusal("node \(message.origin) may not speak for unit \(change.parent)")
+            }
+        case .fromParent:
+            guard !deployment.node(node, speaksFor: change.parent) else {
+                throw Refusal("a parent may not change units below \(change.parent), which is hosted here or below")
+            }
+            guard tree.isInSubtree(node.unit, of: change.code) else { throw Refusal("unit \(change.code) does not concern this node") }
+        }
+        if try UnitChangeRecord.filter(Column("id") == change.id).fetchOne(db) != nil {
+            return Effect(detail: "unit change \(change.id) already held")
+        }
+        let next: Deployment
+        do { next = try deployment.applying(change) } catch { throw Refusal("unit change \(change.id): \(error.description)") }
+        let previous = tree[change.code]?.name
+        try UnitChangeRecord(change, receivedFrom: message.origin).insert(db)
+        try AuditTrail.record(db, actor: "node:\(message.origin)", unit: change.parent, action: change.kind == .added ? "unit.add" : "unit.rename", target: change.code,
+                              detail: "\(previous.map { "\($0) → " } ?? "")\(change.name) (\(change.decidedBy))")
+        var effect = Effect(detail: "unit \(change.code) \(change.kind.rawValue) below \(change.parent)")
+        if direction == .fromChild, parent != nil {
+            try enqueueUp(db, kind: .unitChanged, unit: change.parent, body: change)
+            effect.outbox = true
+        }
+        effect.feed = try passDown(change, except: direction == .fromChild ? message.origin : nil, db) > 0
+        // Last, once nothing more can fail in this message's savepoint.
+        units.set(next)
+        return effect
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Hierarchy
+import Testing
+@testable import Federation
+
+/// Units added or renamed over the topology: the same validation as the topology file, plus the
+/// rule that keeps codes from colliding between subtrees (a new code starts with its parent's).
+@Suite struct UnitChangeTests {
+    let deployment = try! Deployment(demoTopology)
+
+    func change(_ code: String, kind: UnitChange.Kind = .added, name: String = "Xã mới", level: Level = .commune, parent: String = "BNI") -> UnitChange {
+        UnitChange(kind: kind, code: code, name: name, level: level, parent: parent, decidedBy: "bni.admin", decidedAt: Date(timeIntervalSince1970: 0))
+    }
+
+    @Test func anAddedUnitIsHostedByItsParentsNode() throws {
+        let next = try deployment.applying(change("BNI-QV", name: "  Xã  Quế Võ "))
+        #expect(next.tree["BNI-QV"] == Unit(code: "BNI-QV", name: "Xã Quế Võ", level: .commune, parent: "BNI"))
+        #expect(next.hostingNode(of: "BNI-QV")?.name == "bac-ninh")
+        #expect(next.node(named: "bac-ninh")?.hosts == ["BNI", "BNI-TD", "BNI-QV"])
+        #expect(next.node(next.node(named: "bac-ninh")!, speaksFor: "BNI-QV"))
+        #expect(next.relation(of: "BNI-QV", to: next.node(named: "bac-ninh")!) == .stranger, "no node of its own")
+        #expect(deployment.tree["BNI-QV"] == nil, "the original is untouched")
+        // A province added at the centre is hosted by the centre's node.
+        #expect(try deployment.applying(change("TW-HN", level: .province, parent: "TW")).hostingNode(of: "TW-HN")?.name == "centre")
+    }
+
+    @Test func aRenameKeepsTheCodeAndTheShape() throws {
+        let next = try deployment.applying(change("BNI-KB", kind: .renamed, name: "Phường Kinh Bắc"))
+        #expect(next.tree["BNI-KB"]?.name == "Phường Kinh Bắc")
+        #expect(next.node(forUnit: "BNI-KB")?.name == "kinh-bac")
+        #expect(next.tree.count == deployment.tree.count)
+    }
+
+    @Test func badChangesAreRefusedWithTheirReason() {
+        let cases: [(UnitChange, UnitChangeProblem)] = [
+            (change("QV"), .codeOutsideParent(code: "QV", parent: "BNI")),
+            (change("BNI-"), .invalidCode("BNI-")),
+            (change("BNI-Q V"), .invalidCode("BNI-Q V")),
+            (change("LCA-QV"), .codeOutsideParent(code: "LCA-QV", parent: "BNI")),
+            (change("BNI-kb"), .codeInUse("BNI-kb")),
+            (change("BNI-QV", name: " \n "), .emptyName),
+            (change("BNI-QV", name: String(repeating: "x", count: 201)), .nameTooLong),
+            (change("BNI-QV", level: .province), .wrongLevel("BNI-QV")),
+            (change("BNI-KB-X", parent: "BNI-KB"), .noLevelBelow("BNI-KB")),
+            (change("HN-X", parent: "HN"), .unknownParent("HN")),
+            (change("BNI-QV", kind: .renamed), .unknownUnit("BNI-QV")),
+            (change("LCA-SP", kind: .renamed), .notTheParent(unit: "LCA-SP", parent: "BNI")),
+        ]
+        for (change, problem) in cases {
+            #expect(throws: problem, "\(change.code)") { try deployment.applying(change) }
+        }
+    }
+
+    @Test func changesTravelAsJSON() throws {
+        let original = change("BNI-QV")
+        let decoded = try JSONDecoder().decode(UnitChange.self, from: try JSONEncoder().encode(original))
+        #expect(decoded == original)
+    }
+}
