@@ -207,7 +207,7 @@ import Testing
             #expect(national.status == 201, "\(national.text)")
             let nationalID = try #require(national.json["id"] as? String)
             let nationalProgress = try await FederationFlowTests.progress(centre, nationalID)
-            #expect(FederationFlowTests.total(nationalProgress)["assigned"] as? Int == 5, "\(nationalProgress)")
+            #expect(FederationFlowTests.total(nationalProgress)["expected"] as? Int == 5, "\(nationalProgress)")
             try await f.eventually("bac-ninh holds the centre's assignment for BNI-QV") {
                 try await f.local("bac-ninh").database.pool.read { db in
                     try Bool.fetchOne(db, sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = 'BNI-QV'", arguments: [nationalID]) == true
@@ -221,7 +221,7 @@ import Testing
             let own = try await province.call(.POST, "/api/v1/assignments", body: ["form": "BNI-THANG", "period": "2026-11", "level": "commune"])
             #expect(own.status == 201, "\(own.text)")
             let ownProgress = try await FederationFlowTests.progress(province, try #require(own.json["id"] as? String))
-            #expect(FederationFlowTests.total(ownProgress)["assigned"] as? Int == 4, "\(ownProgress)")
+            #expect(FederationFlowTests.total(ownProgress)["expected"] as? Int == 4, "\(ownProgress)")
             let rows = ((ownProgress["progress"] as? [String: Any])?["children"] as? [[String: Any]]) ?? []
             #expect(rows.contains { $0["unit"] as? String == "BNI-QV" }, "\(ownProgress)")
 
