@@ -51,6 +51,44 @@ import Testing
         ((aggregate as? [String: Any])?["items"] as? [[String: Any]])?.first { $0["question"] as? String == "staff" }?["value"] as? Double
     }
 
+    /// A province closes a commune that runs its own node: the centre and the commune's node hear
+    /// of it, and the centre's own assignment stops expecting the commune too (as does the
+    /// province's); a node outside the subtree is not told; the closure is kept once.
+    @Test func aClosureTravelsToEveryNodeThatCountsTheUnit() async throws {
+        try await TestFederation.run { f in
+            let centre = try await f.login("tw.admin", at: "centre")
+            #expect(try await centre.call(.POST, "/api/v1/forms", body: Self.form).status == 201)
+            let national = try #require(try await centre.call(.POST, "/api/v1/assignments", body: ["form": "TD-THANG", "period": Self.future, "level": "commune"]).json["id"] as? String)
+            let province = try await f.login("bni.admin", at: "bac-ninh")
+            #expect(try await province.call(.POST, "/api/v1/forms", body: AccessMatrixTests.Matrix.form("BNI-THANG")).status == 201)
+            let own = try #require(try await province.call(.POST, "/api/v1/assignments", body: ["form": "BNI-THANG", "period": Self.future, "level": "commune"]).json["id"] as? String)
+            try await f.eventually("the centre's assignment reaches Bắc Ninh") {
+                try await f.local("bac-ninh").database.pool.read { db in try AssignmentRecord.fetchOne(db, key: national) } != nil
+            }
+
+            let closed = try await province.call(.POST, "/api/v1/units/BNI-YP/closure", body: ["closedOn": "2099-11-01", "mergedInto": "BNI-KB", "reason": "Sáp nhập xã"])
+            #expect(closed.status == 201, "\(closed.text)")
+            #expect(closed.json["withdrawnFrom"] as? [String] == [own], "here, the province's own assignment")
+
+            let viewer = try await f.login("tw.approver", at: "centre")
+            try await f.eventually("the centre stops expecting Yên Phong") {
+                Self.total(try await Self.figures(viewer, national))["expected"] as? Int == 3
+            }
+            let amendments = try await Self.figures(viewer, national)["amendments"] as? [[String: Any]] ?? []
+            #expect(amendments.contains { $0["unit"] as? String == "BNI-YP" && $0["change"] as? String == "withdrawn" && $0["decidedBy"] as? String == "bni.admin" })
+            let closures = { (node: String) in try await f.local(node).database.pool.read { db in try String.fetchAll(db, sql: "SELECT unit FROM unit_closures") } }
+            try await f.eventually("Yên Phong's node knows it is closed") { try await closures("yen-phong") == ["BNI-YP"] }
+            #expect(try await closures("centre") == ["BNI-YP"])
+            let (laoCai, kinhBac) = (try await closures("lao-cai"), try await closures("kinh-bac"))
+            #expect(laoCai.isEmpty && kinhBac.isEmpty, "nodes that do not count Yên Phong are not told")
+            #expect(try await centre.call(.POST, "/api/v1/units/BNI-YP/closure", body: ["closedOn": "2099-10-01", "reason": "lần nữa"]).status == 409,
+                    "the closure is already recorded at the centre")
+            try await f.eventually("Yên Phong's node stops expecting itself in the centre's assignment") {
+                try await f.local("yen-phong").database.pool.read { db in try f.local("yen-phong").expectation(of: national, db).contains("BNI-YP") } == false
+            }
+        }
+    }
+
     @Test func theCentresFiguresEndExact() async throws {
         try await TestFederation.run { f in
             let centre = try await f.login("tw.admin", at: "centre")

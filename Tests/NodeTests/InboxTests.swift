@@ -50,6 +50,35 @@ import Testing
         #expect(relayed == 1, "relayed up once (the assignment is unknown here, so toward the centre)")
     }
 
+    /// A closure is carried out only as decided by a unit above the closed one, for which the
+    /// sender speaks (from a child) or which lies above this node (from the parent); kept once.
+    @Test func closuresComeOnlyFromThoseWhoDecideThem() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let centre = try nodes.open("centre")
+        func notice(_ unit: String, by decider: String) throws -> Data {
+            try JSONEncoder.federation.encode(UnitClosureNotice(unit: unit, closedOn: "2099-11-01", mergedInto: nil, reason: "Sáp nhập",
+                                                                decidedBy: "\(decider.lowercased()).admin", decidedByUnit: decider, decidedAt: Date()))
+        }
+        let results = try await centre.receive([
+            Envelope(origin: "LCA", kind: .unitClosed, unit: "LCA", body: try notice("BNI-KB", by: "BNI")),
+            Envelope(origin: "BNI", kind: .unitClosed, unit: "BNI", body: try notice("BNI", by: "BNI")),
+            Envelope(origin: "BNI", kind: .unitClosed, unit: "BNI", body: try notice("BNI-KB", by: "BNI")),
+            Envelope(origin: "BNI", kind: .unitClosed, unit: "BNI", body: try notice("BNI-KB", by: "BNI")),
+        ], direction: .fromChild)
+        #expect(results.map(\.status) == [.parked, .parked, .applied, .applied])
+        #expect(results[0].detail.contains("may not speak for unit BNI"), "\(results[0].detail)")
+        #expect(results[1].detail.contains("not below it"), "\(results[1].detail)")
+        #expect(results[3].detail.contains("already held"), "\(results[3].detail)")
+
+        let commune = try nodes.open("kinh-bac")
+        let down = try await commune.receive([
+            Envelope(origin: "BNI", kind: .unitClosed, unit: "BNI-YP", body: try notice("BNI-YP", by: "BNI")),
+            Envelope(origin: "BNI", kind: .unitClosed, unit: "BNI-KB", body: try notice("BNI-KB", by: "BNI")),
+        ], direction: .fromParent)
+        #expect(down.map(\.status) == [.parked, .applied], "a closure comes down only to the closed unit's node: \(down.map(\.detail))")
+    }
+
     @Test func feedEntriesOnlyFromTheParent() async throws {
         let nodes = try LocalNodes()
         defer { nodes.remove() }

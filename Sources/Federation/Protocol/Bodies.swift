@@ -213,3 +213,27 @@ extension JSONDecoder {
         return decoder
     }
 }
+
+/// Body of `unit.closed`: a unit dissolved or merged into another from a day, as the admin of
+/// `decidedByUnit` (a unit above it) recorded it. Every node that counts the unit keeps the first
+/// closure it hears of, once.
+public struct UnitClosureNotice: Codable, Sendable, Hashable {
+    public let unit: String
+    /// `yyyy-mm-dd`, a Vietnamese calendar day.
+    public let closedOn: String
+    public let mergedInto: String?
+    public let reason: String
+    public let decidedBy: String
+    public let decidedByUnit: String
+    public let decidedAt: Date
+
+    public init(unit: String, closedOn: String, mergedInto: String?, reason: String, decidedBy: String, decidedByUnit: String, decidedAt: Date) {
+        self.unit = unit
+        self.closedOn = closedOn
+        self.mergedInto = mergedInto
+        self.reason = reason
+        self.decidedBy = decidedBy
+        self.decidedByUnit = decidedByUnit
+        self.decidedAt = decidedAt
+    }
+}

@@ -48,6 +48,10 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     /// Both ways: a unit added below, or renamed, by an admin of its parent (a `UnitChange`). It
     /// travels up to every ancestor's node and down to the nodes inside a renamed unit's subtree.
     public static let unitChanged = MessageKind(rawValue: "unit.changed")
+    /// Both ways: a unit below closed (dissolved or merged) on a day, decided by an admin of a unit
+    /// above it (a `UnitClosureNotice`). Up to every ancestor's node and down to the unit's own,
+    /// each withdrawing it from its own assignments due after that day.
+    public static let unitClosed = MessageKind(rawValue: "unit.closed")
 
     public var description: String { rawValue }
 }

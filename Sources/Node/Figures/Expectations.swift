@@ -153,7 +153,7 @@ extension LocalNode {
     }
 
     /// Records one change (audited) and passes it toward the unit's node.
-    private func appendAmendment(to assignment: AssignmentRecord, _ kind: ExpectationChange.Kind, _ unit: ExpectedUnit, reason: String, by actor: Actor,
+    func appendAmendment(to assignment: AssignmentRecord, _ kind: ExpectationChange.Kind, _ unit: ExpectedUnit, reason: String, by actor: Actor,
                                  _ db: Database) throws -> AmendmentRecord {
         let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM assignment_amendments WHERE assignment_id = ?", arguments: [assignment.id]) ?? 0) + 1
         let record = AmendmentRecord(id: UUID().uuidString, assignmentId: assignment.id, seq: seq, unit: unit.code, change: kind, level: unit.level,
@@ -186,7 +186,9 @@ extension LocalNode {
     }
 
     /// Records that a unit below closed on a day. Every assignment of the actor's unit due on or
-    /// after that day stops expecting it, unless it reported; earlier periods keep it.
+    /// after that day stops expecting it, unless it reported; earlier periods keep it. The closure
+    /// travels (`unit.closed`) to the other nodes that count the unit, which do the same for the
+    /// assignments of their units.
     func closeUnit(_ code: String, _ request: ClosureRequest, by actor: Actor) async throws -> ClosureView {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
         guard tree.isBelow(code, actor.unit) else { throw APIError.forbidden("Chỉ ghi nhận giải thể, sáp nhập đơn vị cấp dưới của mình", "Only units below your own") }
@@ -202,27 +204,17 @@ extension LocalNode {
         guard !reason.isEmpty, reason.count <= 500 else {
             throw APIError.invalid("Hãy ghi lý do (tối đa 500 ký tự)", "Give a reason (at most 500 characters)", details: ["reason": "required"])
         }
+        let notice = UnitClosureNotice(unit: code, closedOn: closedOn.description, mergedInto: request.mergedInto, reason: reason,
+                                       decidedBy: actor.username, decidedByUnit: actor.unit, decidedAt: Date())
         let view = try await database.pool.write { db -> ClosureView in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM unit_closures WHERE unit = ?", arguments: [code]) == true {
                 throw APIError.conflict("Đơn vị “\(code)” đã được ghi nhận giải thể/sáp nhập", "This unit's closure is already recorded")
             }
-            try db.execute(sql: "INSERT INTO unit_closures (unit, closed_on, merged_into, reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [code, closedOn.description, request.mergedInto, reason, actor.username, Date()])
-            try AuditTrail.record(db, actor, action: "unit.close", target: code, detail: "\(closedOn)\(request.mergedInto.map { " → \($0)" } ?? ""): \(reason)")
-            var withdrawn: [String] = []
-            for assignment in try AssignmentRecord.filter(Column("assigned_by") == actor.unit).order(Column("period")).fetchAll(db) {
-                guard let deadline = CalendarDate(assignment.deadline) else { continue }
-                let current = try expectation(of: assignment.id, db)
-                guard let placed = current.expected.first(where: { $0.code == code }) else { continue }
-                let reported = try Bool.fetchOne(db, sql: "SELECT 1 FROM reports WHERE assignment_id = ? AND unit = ? AND state IN ('submitted', 'approved')",
-                                                  arguments: [assignment.id, code]) == true
-                guard Expectation.closureWithdraws(closedOn: closedOn, deadline: deadline, hasReported: reported) else { continue }
-                let why = "Đơn vị \(request.mergedInto.map { "sáp nhập vào \($0)" } ?? "giải thể") từ ngày \(closedOn.vietnameseLabel): \(reason)"
-                _ = try appendAmendment(to: assignment, .withdrawn, placed, reason: why, by: actor, db)
-                withdrawn.append(assignment.id)
-            }
+            let withdrawn = try keep(notice, by: actor, db)
+            try tellAboutClosure(notice, except: nil, db)
             return ClosureView(unit: code, closedOn: closedOn.description, mergedInto: request.mergedInto, reason: reason, withdrawnFrom: withdrawn)
         }
+        outboxSignal.notify()
         feedSignal.notify()
         return view
     }

@@ -143,6 +143,8 @@ extension LocalNode {
             return try receive(try JSONDecoder.federation.decode(CongressNotice.self, from: message.body), from: message, db)
         case (.unitChanged, _):
             return try receive(try JSONDecoder.federation.decode(UnitChange.self, from: message.body), from: message, direction: direction, db)
+        case (.unitClosed, _):
+            return try receive(try JSONDecoder.federation.decode(UnitClosureNotice.self, from: message.body), from: message, direction: direction, db)
         default:
             throw Refusal("message kind '\(message.kind)' is not accepted \(direction == .fromChild ? "from a child" : "from a parent") (protocol \(ProtocolVersion.current))")
         }
