@@ -55,7 +55,8 @@ public struct IngestBenchmark: Sendable {
         var options = InProcessFederation.Options(directory: folder)
         options.pollWait = 5
         // The communes run here only as pushers holding their own certificates.
-        let federation = try await InProcessFederation(deployment: deployment, options: options, absent: Set(communeNodes.map(\.unit)))
+        let authority = try CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA")
+        let federation = try await InProcessFederation(deployment: deployment, options: options, authority: authority, absent: Set(communeNodes.map(\.unit)))
         let periods = (0..<reportsPerCommune).map { Period.month(2020 + $0 / 12, 1 + $0 % 12) }
         let form = SampleForm.monthly()
         let benchmark = self
@@ -73,7 +74,7 @@ public struct IngestBenchmark: Sendable {
             var rows: [ReportRow] = []
             let port = try await federation.federationPort(province)
             for (index, node) in communeNodes.enumerated() {
-                let credentials = try InProcessFederation.credentials(for: node, from: federation.authority)
+                let credentials = try InProcessFederation.credentials(for: node, from: authority)
                 let signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
                 var envelopes: [Envelope] = []
                 for assignment in assignments {

@@ -24,15 +24,22 @@ extension IngestBenchmark.Figures {
 
 extension NationalSimulation.Figures {
     public func table(_ simulation: NationalSimulation) -> ResultTable {
-        var table = ResultTable("National simulation: \(nodes) nodes in one process (1 + \(simulation.topology.provinces) + \(simulation.topology.communes))")
+        let processes = workers.isEmpty ? "one process" : "1 + \(workers.count) worker processes"
+        var table = ResultTable("National simulation: \(nodes) nodes in \(processes) (1 + \(simulation.topology.provinces) + \(simulation.topology.communes))")
         table.add("start (certificates, databases, listeners)", "\(format(startSeconds)) s")
         table.add("assignment: centre → every commune", "\(format(downSeconds, 2)) s")
-        table.add("approvals (\(simulation.approvers) at once)", "\(format(approvalSeconds, 2)) s")
+        table.add("approvals (\(simulation.approvers) at once\(workers.isEmpty ? "" : " in each worker"))", "\(format(approvalSeconds, 2)) s")
         table.add("last approval → centre shows 100 %", "\(format(lastApprovalToFullSeconds, 2)) s")
         table.add("whole month: assignment → centre 100 %", "\(format(totalSeconds, 2)) s")
         table.add("approved at the centre", "\(approvedAtCentre) of \(assigned)")
-        table.add("process peak memory (VmHWM)", "\(megabytes(peakResident)) (\(megabytes(peakResident / max(nodes, 1))) per node)")
-        table.add("peak open files / threads", "\(peakOpenFiles) / \(threads)")
+        let here = nodes - workers.map(\.nodes).reduce(0, +)
+        let main = workers.isEmpty ? "process" : "main process (\(here) nodes)"
+        table.add("\(main) peak memory (VmHWM)", "\(megabytes(peakResident)) (\(megabytes(peakResident / max(here, 1))) per node)")
+        table.add("\(main) peak open files / threads", "\(peakOpenFiles) / \(threads)")
+        for (index, worker) in workers.enumerated() {
+            table.add("worker \(index) (\(worker.nodes) communes) peak memory / open files / threads",
+                      "\(megabytes(worker.peakResident)) / \(worker.peakOpenFiles) / \(worker.threads)")
+        }
         return table
     }
 }
