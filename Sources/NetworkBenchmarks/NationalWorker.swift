@@ -24,6 +24,9 @@ public struct NationalWorker: Sendable {
     }
 
     public func run() async throws {
+        guard (0..<plan.workers).contains(index) else {
+            throw SimulationStalled("shard \(index) does not exist: the plan has \(plan.workers) workers (0 to \(plan.workers - 1))")
+        }
         let commands = Self.watchMainProcess()
         do {
             try await serve(commands)
