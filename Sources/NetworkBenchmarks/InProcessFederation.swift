@@ -20,6 +20,9 @@ public final class InProcessFederation: Sendable {
         public var logLevel: Logger.Level = .error
         /// Databases opened (and migrated) at once while starting.
         public var openers = 8
+        /// When set, every node's certificate, key and trusted root are read from this folder
+        /// (as `NationalCertificates.write` left them) instead of issued here.
+        public var credentialFolder: String?
 
         public init(directory: String) {
             self.directory = directory
@@ -32,7 +35,8 @@ public final class InProcessFederation: Sendable {
     public let nodes: [String: NodeServer]
     /// The nodes not running here, by unit code (their parents still listen for them).
     public let absent: Set<String>
-    public let authority: CertificateAuthority
+    /// The root CA the nodes' certificates were issued from; nil when they were read from a folder.
+    public let authority: CertificateAuthority?
     private let ports = PortBook()
 
     /// Issues certificates and opens every node's database, except the units in `absent` (run
@@ -43,7 +47,8 @@ public final class InProcessFederation: Sendable {
         self.deployment = deployment
         self.options = options
         self.absent = absent
-        let authority = try authority ?? CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA")
+        let folder = options.credentialFolder
+        let authority = try folder == nil ? authority ?? CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA") : nil
         self.authority = authority
         try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
         let ports = self.ports
@@ -56,7 +61,8 @@ public final class InProcessFederation: Sendable {
             for node in deployment.nodes where !absent.contains(node.unit) {
                 group.addTask {
                     try await pool.runIfActive {
-                        let credentials = try Self.credentials(for: node, from: authority)
+                        let credentials = try authority.map { try Self.credentials(for: node, from: $0) }
+                            ?? NationalCertificates.read(for: node, in: folder ?? "")
                         var logger = Logger(label: "bench.\(node.name)")
                         logger.logLevel = options.logLevel
                         logger[metadataKey: "node"] = "\(node.name)"
@@ -99,7 +105,10 @@ public final class InProcessFederation: Sendable {
     public func run<Result: Sendable>(_ body: @Sendable (InProcessFederation) async throws -> Result) async throws -> Result {
         var logger = Logger(label: "bench.federation")
         logger.logLevel = options.logLevel
-        let services = nodes.values.flatMap(\.services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        // Named explicitly: the default name is `"\(service)"`, a reflection of everything it holds.
+        let services = nodes.flatMap { unit, server in
+            server.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, serviceName: "\(type(of: $0)) of \(unit)") }
+        }
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         let listening = nodes.keys.filter { unit in deployment.nodes.contains { deployment.parent(of: $0)?.unit == unit } }
         return try await withThrowingTaskGroup(of: Result?.self) { tasks in

@@ -20,6 +20,11 @@ public struct IngestBenchmark: Sendable {
         public var raw = Sample()
         /// federation / raw, per run.
         public var ratio = Sample()
+        /// Microseconds per report to verify its signer's chain and its signature alone, as the
+        /// province does on arrival (`PayloadVerifier`), one report after another, per run.
+        public var verification = Sample()
+        /// Of which the chain alone (`ChainTrust.verify`, certificate parsing included).
+        public var chain = Sample()
     }
 
     public let directory: String
@@ -37,7 +42,9 @@ public struct IngestBenchmark: Sendable {
     public func run() async throws -> Figures {
         var figures = Figures()
         for index in 1...runs {
-            let (count, federationRate, rawRate) = try await once(in: "\(directory)/run-\(index)")
+            let (count, federationRate, rawRate, verification, chain) = try await once(in: "\(directory)/run-\(index)")
+            figures.verification.add(verification)
+            figures.chain.add(chain)
             figures.reports = count
             figures.federation.add(federationRate)
             figures.raw.add(rawRate)
@@ -47,7 +54,7 @@ public struct IngestBenchmark: Sendable {
         return figures
     }
 
-    private func once(in folder: String) async throws -> (Int, Double, Double) {
+    private func once(in folder: String) async throws -> (Int, Double, Double, Double, Double) {
         let topology = NationalTopology(provinces: 1, communes: communes)
         let deployment = try topology.deployment()
         let province = NationalTopology.provinceCode(1)
@@ -55,7 +62,8 @@ public struct IngestBenchmark: Sendable {
         var options = InProcessFederation.Options(directory: folder)
         options.pollWait = 5
         // The communes run here only as pushers holding their own certificates.
-        let federation = try await InProcessFederation(deployment: deployment, options: options, absent: Set(communeNodes.map(\.unit)))
+        let authority = try CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA")
+        let federation = try await InProcessFederation(deployment: deployment, options: options, authority: authority, absent: Set(communeNodes.map(\.unit)))
         let periods = (0..<reportsPerCommune).map { Period.month(2020 + $0 / 12, 1 + $0 % 12) }
         let form = SampleForm.monthly()
         let benchmark = self
@@ -71,14 +79,16 @@ public struct IngestBenchmark: Sendable {
             // Each commune signs its approved reports with its own key (its node's work, not timed).
             var pushers: [(client: FederationClient, batches: [[Envelope]])] = []
             var rows: [ReportRow] = []
+            var signedPayloads: [SignedPayload] = []
             let port = try await federation.federationPort(province)
             for (index, node) in communeNodes.enumerated() {
-                let credentials = try InProcessFederation.credentials(for: node, from: federation.authority)
+                let credentials = try InProcessFederation.credentials(for: node, from: authority)
                 let signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
                 var envelopes: [Envelope] = []
                 for assignment in assignments {
                     let report = ReportRow.approved(unit: node.unit, owner: province, form: form, assignment: assignment.id, period: assignment.period, index: index)
                     let signed = try signer.sign(try JSONEncoder.federation.encode(report))
+                    signedPayloads.append(signed)
                     envelopes.append(Envelope(origin: node.unit, kind: .reportApproved, unit: node.unit, body: try JSONEncoder.federation.encode(signed)))
                     rows.append(try ReportRow(report: report, signed: signed, origin: node.unit, message: envelopes.last!.id))
                 }
@@ -105,8 +115,28 @@ public struct IngestBenchmark: Sendable {
             for pusher in pushers { try await pusher.client.shutdown() }
             guard applied == rows.count else { throw SimulationStalled("the province applied \(applied) of \(rows.count) reports") }
             let rawSeconds = try ReportRow.insertRaw(rows, batchSize: benchmark.batchSize, into: "\(folder)/raw/node.sqlite")
-            return (rows.count, Double(rows.count) / federationSeconds, Double(rows.count) / rawSeconds)
+            let (verification, chain) = try await Self.timeVerification(signedPayloads, rootPEM: authority.certificatePEM, tree: deployment.tree)
+            return (rows.count, Double(rows.count) / federationSeconds, Double(rows.count) / rawSeconds, verification, chain)
         }
+    }
+}
+
+extension IngestBenchmark {
+    /// Microseconds per payload: the whole check (chain and signature), then the chain alone.
+    static func timeVerification(_ payloads: [SignedPayload], rootPEM: String, tree: UnitTree) async throws -> (Double, Double) {
+        let trust = try ChainTrust(rootPEM: rootPEM, tree: tree, isRevoked: { _ in false })
+        let verifier = PayloadVerifier(trust: trust)
+        let whole = Stopwatch()
+        for payload in payloads { _ = try await verifier.verify(payload) }
+        let wholeSeconds = whole.seconds
+        let chain = Stopwatch()
+        for payload in payloads {
+            let leaf = try PayloadVerifier.signerCertificate(of: payload)
+            _ = try await trust.verify(leaf: leaf, intermediates: [])  // the benchmark's root certifies every node directly
+        }
+        let chainSeconds = chain.seconds
+        let count = Double(max(payloads.count, 1))
+        return (wholeSeconds / count * 1e6, chainSeconds / count * 1e6)
     }
 }
 

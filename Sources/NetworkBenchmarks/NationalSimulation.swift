@@ -24,6 +24,16 @@ public struct NationalSimulation: Sendable {
         public var peakResident = 0
         public var peakOpenFiles = 0
         public var threads = 0
+        /// The worker processes' peaks, when the communes ran in workers.
+        public var workers: [WorkerFigures] = []
+    }
+
+    /// One worker process's share and peaks.
+    public struct WorkerFigures: Sendable {
+        public var nodes = 0
+        public var peakResident = 0
+        public var peakOpenFiles = 0
+        public var threads = 0
     }
 
     public let topology: NationalTopology
@@ -35,6 +45,11 @@ public struct NationalSimulation: Sendable {
     /// Gives up (and says so) when the centre is not at 100 % this long after the last approval.
     public var patience: Duration = .seconds(600)
     public var log: @Sendable (String) -> Void = { print($0) }
+    /// Worker processes running the communes (0: every node in this process). The centre and the
+    /// provinces always run here.
+    public var workers = 0
+    /// The `reportnet-bench` executable the workers run (`national-worker`).
+    public var workerExecutable = ""
 
     public init(topology: NationalTopology, directory: String) {
         self.topology = topology
@@ -42,6 +57,7 @@ public struct NationalSimulation: Sendable {
     }
 
     public func run() async throws -> Figures {
+        if workers > 0 { return try await runSharded() }
         var figures = Figures()
         let started = Stopwatch()
         let deployment = try topology.deployment()

@@ -18,21 +18,31 @@ extension IngestBenchmark.Figures {
         table.add("federation (mTLS HTTP/2, verified), median", "\(format(federation.median, 0)) reports/s  (min \(format(federation.minimum, 0)), max \(format(federation.maximum, 0)))")
         table.add("raw batched GRDB inserts, median", "\(format(raw.median, 0)) reports/s  (min \(format(raw.minimum, 0)), max \(format(raw.maximum, 0)))")
         table.add("ratio federation / raw, median", format(ratio.median, 3))
+        let perReport = 1e6 / max(federation.median, 1)
+        table.add("chain + signature check alone, median", "\(format(verification.median, 0)) µs per report (\(format(100 * verification.median / perReport, 0)) % of the federation path's \(format(perReport, 0)) µs)")
+        table.add("of which the chain (parse + validate), median", "\(format(chain.median, 0)) µs per report")
         return table
     }
 }
 
 extension NationalSimulation.Figures {
     public func table(_ simulation: NationalSimulation) -> ResultTable {
-        var table = ResultTable("National simulation: \(nodes) nodes in one process (1 + \(simulation.topology.provinces) + \(simulation.topology.communes))")
+        let processes = workers.isEmpty ? "one process" : "1 + \(workers.count) worker processes"
+        var table = ResultTable("National simulation: \(nodes) nodes in \(processes) (1 + \(simulation.topology.provinces) + \(simulation.topology.communes))")
         table.add("start (certificates, databases, listeners)", "\(format(startSeconds)) s")
         table.add("assignment: centre → every commune", "\(format(downSeconds, 2)) s")
-        table.add("approvals (\(simulation.approvers) at once)", "\(format(approvalSeconds, 2)) s")
+        table.add("approvals (\(simulation.approvers) at once\(workers.isEmpty ? "" : " in each worker"))", "\(format(approvalSeconds, 2)) s")
         table.add("last approval → centre shows 100 %", "\(format(lastApprovalToFullSeconds, 2)) s")
         table.add("whole month: assignment → centre 100 %", "\(format(totalSeconds, 2)) s")
         table.add("approved at the centre", "\(approvedAtCentre) of \(assigned)")
-        table.add("process peak memory (VmHWM)", "\(megabytes(peakResident)) (\(megabytes(peakResident / max(nodes, 1))) per node)")
-        table.add("peak open files / threads", "\(peakOpenFiles) / \(threads)")
+        let here = nodes - workers.map(\.nodes).reduce(0, +)
+        let main = workers.isEmpty ? "process" : "main process (\(here) nodes)"
+        table.add("\(main) peak memory (VmHWM)", "\(megabytes(peakResident)) (\(megabytes(peakResident / max(here, 1))) per node)")
+        table.add("\(main) peak open files / threads", "\(peakOpenFiles) / \(threads)")
+        for (index, worker) in workers.enumerated() {
+            table.add("worker \(index) (\(worker.nodes) communes) peak memory / open files / threads",
+                      "\(megabytes(worker.peakResident)) / \(worker.peakOpenFiles) / \(worker.threads)")
+        }
         return table
     }
 }

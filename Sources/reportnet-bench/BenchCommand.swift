@@ -13,6 +13,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
         case ingest, national, progress, memory, all
+        /// One worker process of a sharded national simulation, started by `national` itself.
+        case nationalWorker = "national-worker"
     }
 
     @Argument(help: "What to measure: \(Part.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -51,11 +53,27 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The reportnet executable for the memory benchmark (default: next to this one).")
     var reportnet: String?
 
-    @Option(help: "Commune reports approved at once in the national simulation.")
+    @Option(help: "Commune reports approved at once in the national simulation (in each worker process when there are workers).")
     var approvers = 32
+
+    @Option(help: "Worker processes running the communes of the national simulation (default: one per 700 communes, none up to 700).")
+    var workers: Int?
+
+    @Option(help: "national-worker: the plan file the main process wrote.")
+    var plan: String?
+
+    @Option(help: "national-worker: which shard this worker runs, as i/N (0-based).")
+    var shard: String?
 
     func run() async throws {
         let limit = ProcessStatus.raiseOpenFileLimit(to: 1 << 20)
+        if part == .nationalWorker {
+            guard let plan, let shard, let index = shard.split(separator: "/").first.flatMap({ Int($0) }) else {
+                throw ValidationError("national-worker needs --plan and --shard i/N")
+            }
+            try await NationalWorker(plan: try NationalPlan.read(plan), index: index).run()
+            return
+        }
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         print("# ReportNet benchmarks — \(ISO8601DateFormatter().string(from: Date()))")
@@ -74,6 +92,8 @@ struct BenchCommand: AsyncParsableCommand {
                 print("\n# National simulation: 1 centre + \(provinces) provinces + \(communes) communes")
                 var simulation = NationalSimulation(topology: NationalTopology(provinces: provinces, communes: communes), directory: "\(dir)/national")
                 simulation.approvers = approvers
+                simulation.workers = workers ?? (communes > 700 ? (communes + 699) / 700 : 0)
+                simulation.workerExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
                 print(try await simulation.run().table(simulation))
             case .progress:
                 print("\n# National progress query at the centre")
@@ -88,7 +108,7 @@ struct BenchCommand: AsyncParsableCommand {
                 var benchmark = NodeMemoryBenchmark(directory: "\(dir)/memory", executable: executable)
                 benchmark.communes = memoryCommunes
                 print(try await benchmark.run().table)
-            case .all:
+            case .all, .nationalWorker:
                 break
             }
         }

@@ -38,6 +38,70 @@ struct BenchmarkSmokeTests {
         #expect(figures.peakOpenFiles > 0)
     }
 
+    @Test("a small country converges with its communes in two worker processes")
+    func shardedSimulationConverges() async throws {
+        let directory = folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var simulation = NationalSimulation(topology: NationalTopology(provinces: 2, communes: 6), directory: directory)
+        simulation.pollWait = 2
+        simulation.patience = .seconds(40)
+        simulation.workers = 2
+        simulation.workerExecutable = try Self.benchExecutable()
+        simulation.log = { _ in }
+        let figures = try await simulation.run()
+        #expect(figures.nodes == 9)
+        #expect(figures.workers.map(\.nodes) == [3, 3])
+        #expect(figures.assigned == 6)
+        #expect(figures.approvedAtCentre == 6)
+        #expect(figures.workers.allSatisfy { $0.peakResident > 0 && $0.peakOpenFiles > 0 && $0.threads > 0 })
+        #expect(figures.lastApprovalToFullSeconds >= 0)
+        // No worker outlives the run: every worker was reaped.
+        #expect(!Self.runningChildren().contains { $0.contains("national-worker") })
+    }
+
+    @Test("the worker protocol's lines read back as written")
+    func workerLines() {
+        let messages: [WorkerMessage] = [.ready(nodes: 700, seconds: 61.5), .holding(at: 1_795_000_000.25),
+                                         .approved(count: 664, first: 1_795_000_001.5, last: 1_795_000_009.75),
+                                         .stats(peakResident: 1 << 30, openFiles: 7_000, threads: 260), .failed("không mở được cơ sở dữ liệu")]
+        for message in messages { #expect(WorkerMessage(line: message.line) == message) }
+        #expect(WorkerMessage(line: "an ordinary log line") == nil)
+        for command in [WorkerCommand.assignment("a-1"), .approve, .stop] { #expect(WorkerCommand(line: command.line) == command) }
+        let communes = (1...10).map { "C\($0)" }
+        let shards = (0..<3).map { NationalPlan.shard($0, of: 3, communes: communes) }
+        #expect(shards.map(\.count) == [3, 3, 4])
+        #expect(Set(shards.joined()) == Set(communes))
+    }
+
+    /// The `reportnet-bench` executable `swift build` / `swift test` put beside the test bundle.
+    static func benchExecutable() throws -> String {
+        var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
+        // …/Tests/BenchmarkTests/BenchmarkSmokeTests.swift → package root → .build/debug
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug"))
+        for folder in candidates {
+            for path in [folder.appendingPathComponent("reportnet-bench").path, folder.deletingLastPathComponent().appendingPathComponent("reportnet-bench").path]
+            where FileManager.default.isExecutableFile(atPath: path) {
+                return path
+            }
+        }
+        throw BenchExecutableMissing(description: "no reportnet-bench executable next to the tests (looked in \(candidates.map(\.path))); run `swift build` first")
+    }
+
+    /// The command lines of this process's living children.
+    static func runningChildren() -> [String] {
+        let me = ProcessInfo.processInfo.processIdentifier
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> String? in
+            guard Int32(entry) != nil, let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8) else { return nil }
+            // pid (comm) state ppid …: the fields after the last ')'.
+            let fields = stat[(stat.lastIndex(of: ")") ?? stat.startIndex)...].split(separator: " ")
+            guard fields.count > 3, Int32(fields[2]) == me, fields[1] != "Z" else { return nil }
+            let command = (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)) ?? ""
+            return command.replacingOccurrences(of: "\0", with: " ")
+        }
+    }
+
     @Test("every pushed report is verified and applied at the province, and the same rows insert raw")
     func ingestAppliesEverything() async throws {
         let directory = folder()
@@ -83,4 +147,8 @@ struct BenchmarkSmokeTests {
         #expect(status.openFiles > 0)
         #expect(try NodeMemoryBenchmark.freePort() > 0)
     }
+}
+
+struct BenchExecutableMissing: Error, CustomStringConvertible {
+    let description: String
 }

@@ -1,0 +1,108 @@
+import Federation
+import Foundation
+import Hierarchy
+import Node
+
+/// The national simulation with the communes split over worker processes, for sizes one process
+/// cannot hold (descriptors, Dispatch threads): this process issues every certificate from one
+/// root CA into a folder, runs the centre and the provinces, spawns `workers` processes that run
+/// a shard of the communes each against the provinces' listeners, and measures. The last
+/// approval's time comes from the workers (wall clock, same machine); the moment the centre
+/// shows 100 % is seen here.
+extension NationalSimulation {
+    func runSharded() async throws -> Figures {
+        var figures = Figures()
+        let started = Stopwatch()
+        let deployment = try topology.deployment()
+        let communes = deployment.tree.units.filter { $0.level == .commune }.map(\.code)
+        let provinces = deployment.tree.units.filter { $0.level == .province }.map(\.code)
+        let certificates = "\(directory)/certificates"
+        try await NationalCertificates.write(for: deployment, from: try CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA"),
+                                             into: certificates)
+        log("  \(deployment.nodes.count) certificates issued after \(format(started.seconds)) s")
+        var options = InProcessFederation.Options(directory: directory)
+        options.pollWait = pollWait
+        options.credentialFolder = certificates
+        let federation = try await InProcessFederation(deployment: deployment, options: options, absent: Set(communes))
+        let monitor = ResourceMonitor()
+        monitor.start()
+        defer { monitor.stop() }
+        let simulation = self
+        let prepared = figures
+        figures = try await federation.run { federation in
+            var figures = prepared
+            var ports: [String: Int] = [:]
+            for province in provinces { ports[province] = try await federation.federationPort(province) }
+            let plan = NationalPlan(provinces: simulation.topology.provinces, communes: simulation.topology.communes, workers: simulation.workers,
+                                    directory: simulation.directory, certificates: certificates, provincePorts: ports,
+                                    pollWait: simulation.pollWait, approvers: simulation.approvers)
+            let planFile = "\(simulation.directory)/plan.json"
+            try plan.write(planFile)
+            let workers = try NationalWorkers(executable: simulation.workerExecutable, plan: planFile, count: simulation.workers, log: simulation.log)
+            defer { workers.kill() }
+            log("  \(federation.nodes.count) nodes running here, \(workers.count) workers started (pids \(workers.processIdentifiers.map(String.init).joined(separator: " "))); \(monitor.line())")
+            let ready = try await workers.collect("ready", within: 3 * simulation.patience.seconds) { message -> Int? in
+                if case .ready(let nodes, _) = message { nodes } else { nil }
+            }
+            figures.nodes = federation.nodes.count + ready.reduce(0, +)
+            figures.startSeconds = started.seconds
+            log("  \(figures.nodes) nodes running after \(format(figures.startSeconds)) s (workers: \(ready.map(String.init).joined(separator: ", "))); \(monitor.line())")
+
+            let centre = federation.seam(NationalTopology.centre)
+            let admin = InProcessFederation.admin(NationalTopology.centre)
+            try await centre.defineForm(SampleForm.monthly(), by: admin)
+            let clock = Stopwatch()
+            let assignment = try await centre.assign(form: SampleForm.monthly().code, period: simulation.period, level: .commune, by: admin)
+            try workers.send(.assignment(assignment))
+            _ = try await workers.collect("holding", within: simulation.patience.seconds) { message -> Double? in
+                if case .holding(let at) = message { at } else { nil }
+            }
+            figures.downSeconds = clock.seconds
+            log("  assignment at all \(communes.count) communes after \(format(figures.downSeconds, 2)) s; \(monitor.line())")
+
+            let approvalsSent = wallClock()
+            let approvalsStarted = clock.seconds
+            try workers.send(.approve)
+            let approvals = try await workers.collect("approved", within: simulation.patience.seconds) { message -> (count: Int, last: Double)? in
+                if case .approved(let count, _, let last) = message { (count, last) } else { nil }
+            }
+            let lastApproval = approvals.map(\.last).max() ?? approvalsSent
+            figures.approvalSeconds = lastApproval - approvalsSent
+            log("  \(approvals.map(\.count).reduce(0, +)) reports approved in \(format(figures.approvalSeconds, 2)) s; \(monitor.line())")
+
+            // Up: the centre's own progress query, until it shows every commune approved.
+            while true {
+                let progress = try await centre.progress(assignment: assignment, for: admin)
+                figures.approvedAtCentre = progress.total.approved
+                figures.assigned = progress.total.expected
+                if progress.total.approved >= progress.total.expected { break }
+                if wallClock() - lastApproval > simulation.patience.seconds {
+                    throw SimulationStalled("the centre shows \(progress.total.approved) of \(progress.total.expected) approved \(format(simulation.patience.seconds, 0)) s after the last approval")
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let full = wallClock()
+            figures.lastApprovalToFullSeconds = full - lastApproval
+            figures.totalSeconds = approvalsStarted + (full - approvalsSent)
+            log("  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())")
+
+            try workers.send(.stop)
+            let stats = try await workers.collect("stats", within: 60) { message -> WorkerFigures? in
+                if case .stats(let resident, let files, let threads) = message {
+                    WorkerFigures(peakResident: resident, peakOpenFiles: files, threads: threads)
+                } else { nil }
+            }
+            figures.workers = zip(stats, ready).map { stats, nodes in
+                var stats = stats
+                stats.nodes = nodes
+                return stats
+            }
+            await workers.finish(grace: 10)
+            return figures
+        }
+        figures.peakResident = monitor.peakResident
+        figures.peakOpenFiles = monitor.peakOpenFiles
+        figures.threads = monitor.peakThreads
+        return figures
+    }
+}
