@@ -122,7 +122,10 @@ final class NationalWorkers: Sendable {
         for process in processes where process.isRunning {
             _ = Glibc.kill(process.processIdentifier, SIGKILL)
         }
-        for process in processes { process.waitUntilExit() }
+        // Polled rather than `waitUntilExit()`, which spins a run loop and can hang when called
+        // from a task; a killed process is reaped within moments.
+        let deadline = Date().addingTimeInterval(10)
+        while processes.contains(where: \.isRunning) && Date() < deadline { usleep(20_000) }
         ticker.withLock { $0?.cancel() }
         continuation.finish()
     }

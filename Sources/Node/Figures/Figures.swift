@@ -95,13 +95,17 @@ extension LocalNode {
         return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)
     }
 
-    func figuresSource(assignment id: String, _ db: Database) throws -> FiguresSource {
+    /// What the figures of an assignment are computed from; with `unit`, only the expected units
+    /// in its subtree (placed where they stood) are read — a province's view decodes no answers of
+    /// the other provinces.
+    func figuresSource(assignment id: String, within unit: String? = nil, _ db: Database) throws -> FiguresSource {
         guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
               let form = try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db),
               let deadline = CalendarDate(assignment.deadline) else {
             throw APIError.notFound("đợt giao báo cáo", "Assignment")
         }
         let expectation = try expectation(of: id, db)
+        let placed = Dictionary(expectation.expected.map { ($0.code, $0) }) { first, _ in first }
         var statuses: [String: UnitReportStatus] = [:]
         var approved: [String: Answers] = [:]
         // Only the four columns figures need: at the centre an assignment holds a report per
@@ -110,13 +114,13 @@ extension LocalNode {
         let decoder = JSONDecoder()
         let rows = try Row.fetchCursor(db, sql: "SELECT unit, state, answers, approved_at FROM reports WHERE assignment_id = ?", arguments: [id])
         while let row = try rows.next() {
-            let unit: String = row[0]
-            guard expectation.contains(unit) else { continue }
+            let code: String = row[0]
+            guard let expected = placed[code], unit.map(expected.isInSubtree) ?? true else { continue }
             let state = ReportState(rawValue: row[1])
             let isApproved = state == .approved
             let approvedAt: Date? = row[3]
-            statuses[unit] = UnitReportStatus(submitted: state == .submitted || isApproved, approved: isApproved, approvedOn: approvedAt.map(Self.vietnamDay))
-            if isApproved { approved[unit] = try decoder.decode(Answers.self, from: Data((row[2] as String).utf8)) }
+            statuses[code] = UnitReportStatus(submitted: state == .submitted || isApproved, approved: isApproved, approvedOn: approvedAt.map(Self.vietnamDay))
+            if isApproved { approved[code] = try decoder.decode(Answers.self, from: Data((row[2] as String).utf8)) }
         }
         return FiguresSource(assignment: assignment, form: form, expectation: expectation, statuses: statuses, approved: approved, deadline: deadline)
     }
@@ -131,7 +135,7 @@ extension LocalNode {
     func figures(assignment id: String, unit requested: String?, for actor: Actor) async throws -> AssignmentFigures {
         let unit = try oversightUnit(requested, for: actor)
         return try await database.pool.read { db in
-            let source = try figuresSource(assignment: id, db)
+            let source = try figuresSource(assignment: id, within: unit, db)
             let subtree = SubtreeFigures(tree: tree, unit: unit, expectation: source.expectation, reports: source.statuses, deadline: source.deadline)
             let contacts = try PeerRecord.fetchAll(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
             let children = subtree.children.map { row in
@@ -174,7 +178,7 @@ extension LocalNode {
             var aggregates: [(period: Period, aggregate: AggregatedAnswers)] = []
             for assignment in assignments {
                 guard let period = Period(assignment.period) else { continue }
-                let source = try figuresSource(assignment: assignment.id, db)
+                let source = try figuresSource(assignment: assignment.id, within: unit, db)
                 let inArea = source.expectation.expected.filter { $0.isInSubtree(of: unit) }
                 rows.append(FormTrend.PeriodRow(period: assignment.period, assignment: assignment.id, deadline: assignment.deadline,
                                                 figures: ProgressFigures(units: inArea, reports: source.statuses, deadline: source.deadline)))

@@ -47,7 +47,7 @@ extension LocalNode {
     /// The same figures as `figures(assignment:)` (the units the assignment expected, placed
     /// where they stood then), with the approved answers of the unit's subtree.
     func oversightData(assignment id: String, unit: String, _ db: Database) throws -> OversightData {
-        let source = try figuresSource(assignment: id, db)
+        let source = try figuresSource(assignment: id, within: unit, db)
         let placed = source.expectation.expected.filter { $0.isInSubtree(of: unit) }
         let approved = placed.compactMap { expected in source.approved[expected.code].map { OversightData.Approved(unit: expected.code, answers: $0) } }
         let contacts = try PeerRecord.fetchAll(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
