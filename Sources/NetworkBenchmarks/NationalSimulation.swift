@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import Hierarchy
 import Node
@@ -111,16 +112,7 @@ public struct NationalSimulation: Sendable {
             figures.approvalSeconds = lastApproval - approvalsStarted
             log("  \(communes.count) reports approved in \(format(figures.approvalSeconds)) s; \(monitor.line())")
             // Up: the centre's own progress query, until it shows every commune approved.
-            while true {
-                let progress = try await centre.progress(assignment: assignment, for: admin)
-                figures.approvedAtCentre = progress.total.approved
-                figures.assigned = progress.total.expected
-                if progress.total.approved >= progress.total.expected { break }
-                if clock.seconds - lastApproval > simulation.patience.seconds {
-                    throw SimulationStalled("the centre shows \(progress.total.approved) of \(progress.total.expected) approved \(format(simulation.patience.seconds, 0)) s after the last approval")
-                }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await simulation.waitUntilCentreShowsAll(centre, assignment: assignment, as: admin, figures: &figures, lastApproval: lastApproval) { clock.seconds }
             figures.totalSeconds = clock.seconds
             figures.lastApprovalToFullSeconds = figures.totalSeconds - lastApproval
             log("  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())")
@@ -134,6 +126,24 @@ public struct NationalSimulation: Sendable {
 }
 
 /// The simulation did not converge in time.
+extension NationalSimulation {
+    /// Polls the centre's own progress query until it shows every expected commune approved;
+    /// fails once `patience` has passed since `lastApproval` (both read on `now`'s clock).
+    func waitUntilCentreShowsAll(_ centre: BenchmarkSeam, assignment: String, as admin: Auth.Actor, figures: inout Figures, lastApproval: Double,
+                                 now: () -> Double) async throws {
+        while true {
+            let progress = try await centre.progress(assignment: assignment, for: admin)
+            figures.approvedAtCentre = progress.total.approved
+            figures.assigned = progress.total.expected
+            if progress.total.approved >= progress.total.expected { return }
+            if now() - lastApproval > patience.seconds {
+                throw SimulationStalled("the centre shows \(progress.total.approved) of \(progress.total.expected) approved \(format(patience.seconds, 0)) s after the last approval")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
+
 public struct SimulationStalled: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }

@@ -71,16 +71,7 @@ extension NationalSimulation {
             log("  \(approvals.map(\.count).reduce(0, +)) reports approved in \(format(figures.approvalSeconds, 2)) s; \(monitor.line())")
 
             // Up: the centre's own progress query, until it shows every commune approved.
-            while true {
-                let progress = try await centre.progress(assignment: assignment, for: admin)
-                figures.approvedAtCentre = progress.total.approved
-                figures.assigned = progress.total.expected
-                if progress.total.approved >= progress.total.expected { break }
-                if wallClock() - lastApproval > simulation.patience.seconds {
-                    throw SimulationStalled("the centre shows \(progress.total.approved) of \(progress.total.expected) approved \(format(simulation.patience.seconds, 0)) s after the last approval")
-                }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await simulation.waitUntilCentreShowsAll(centre, assignment: assignment, as: admin, figures: &figures, lastApproval: lastApproval) { wallClock() }
             let full = wallClock()
             figures.lastApprovalToFullSeconds = full - lastApproval
             figures.totalSeconds = approvalsStarted + (full - approvalsSent)
