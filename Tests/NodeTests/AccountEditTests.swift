@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import Testing
 @testable import Node
@@ -73,6 +74,9 @@ import Testing
 
             #expect(try await province.call(.POST, "\(path)/disable").json["status"] as? String == "disabled")
             try await f.eventually("the disable reaches the commune") { try await commune.call(.GET, "/api/v1/me").status == 401 }
+            // A fellow admin of the commune does not undo the province's lock.
+            let fellow = Actor(username: "kb.quantri2", unit: "BNI-KB", role: .admin)
+            await #expect(throws: APIError.self) { _ = try await f.local("kinh-bac").enableAccount("bni-kb.admin", by: fellow) }
             let enabled = try await province.call(.POST, "\(path)/enable")
             #expect(enabled.json["status"] as? String == "delegated")
             try await f.eventually("the enable reaches the commune: the admin logs in again with its password") {

@@ -1,5 +1,6 @@
 import Federation
 import Foundation
+import Reporting
 import Testing
 @testable import Node
 
@@ -25,15 +26,18 @@ import Testing
 
     /// A submitted monthly report of Kinh Bắc on a form the centre assigned (with a submit-stage
     /// file); its id and that file's digest.
-    static func submittedReport(_ f: TestFederation, form code: String) async throws -> (id: String, submitFile: String) {
+    static func submittedReport(_ f: TestFederation, form code: String, unit: String = "BNI-KB", node: String = "kinh-bac",
+                                file: Data = Data("Bảng kê".utf8)) async throws -> (id: String, submitFile: String) {
         let centre = try await f.login("tw.admin", at: "centre")
         #expect(try await centre.call(.POST, "/api/v1/forms", body: AccessMatrixTests.Matrix.form(code)).status == 201)
-        let assignment = try #require(try await centre.call(.POST, "/api/v1/assignments", body: ["form": code, "period": "2026-11", "units": ["BNI-KB"]]).json["id"] as? String)
-        let entry = try await f.login("bni-kb.entry", at: "kinh-bac")
-        try await f.eventually("the assignment reaches the commune") { !(try await entry.call(.GET, "/api/v1/assignments").items.isEmpty) }
+        let assignment = try #require(try await centre.call(.POST, "/api/v1/assignments", body: ["form": code, "period": "2026-11", "units": [unit]]).json["id"] as? String)
+        let entry = try await f.login("\(unit.lowercased()).entry", at: node)
+        try await f.eventually("the assignment reaches the commune") {
+            try await entry.call(.GET, "/api/v1/assignments").items.contains { $0["id"] as? String == assignment }
+        }
         let id = try #require(try await entry.call(.POST, "/api/v1/reports", body: ["assignment": assignment]).json["id"] as? String)
         #expect(try await entry.call(.PUT, "/api/v1/reports/\(id)", body: ["answers": ["staff": 3], "version": 1]).status == 200)
-        let attached = try await entry.call(.POST, "/api/v1/reports/\(id)/evidence?name=bang-ke.txt", body: Data("Bảng kê".utf8))
+        let attached = try await entry.call(.POST, "/api/v1/reports/\(id)/evidence?name=bang-ke.txt", body: file)
         let submitFile = try #require(attached.json["sha256"] as? String)
         #expect(try await entry.call(.POST, "/api/v1/reports/\(id)/submit", body: ["message": "Kính trình"]).status == 200)
         return (id, submitFile)
@@ -117,6 +121,41 @@ import Testing
             let file = try #require(Self.returnFiles(report).first)
             #expect(try await entry.call(.GET, "/api/v1/reports/\(id)/evidence/\(file["id"] as! String)").data == note)
             #expect(try await leader.get("/app/reports/\(id)").text.contains("Khi trả lại"), "the report page names the file's stage")
+        }
+    }
+
+    /// A province may not name, in a return decision it sends up, content that a report outside
+    /// its subtree holds: the centre parks the decision, and never serves that file down to it.
+    @Test func aChildCannotAttachContentOthersHold() async throws {
+        try await TestFederation.run { f in
+            let (ownID, _) = try await Self.submittedReport(f, form: "TRA-LAI-3")
+            let secret = Data("Biên bản mật của Sa Pa".utf8)
+            let (otherID, secretSHA) = try await Self.submittedReport(f, form: "TRA-LAI-4", unit: "LCA-SP", node: "sa-pa", file: secret)
+            for (unit, node, id) in [("bni-kb", "kinh-bac", ownID), ("lca-sp", "sa-pa", otherID)] {
+                #expect(try await f.login("\(unit).approver", at: node).call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"]).status == 200)
+            }
+            let centre = try await f.login("tw.approver", at: "centre")
+            try await f.eventually("the centre holds both approved reports") {
+                let own = try await centre.call(.GET, "/api/v1/reports/\(ownID)").json["state"] as? String
+                let other = try await centre.call(.GET, "/api/v1/reports/\(otherID)").json["state"] as? String
+                return own == "approved" && other == "approved"
+            }
+            let entry = HistoryEntry(action: "return", actor: "bni.approver", unit: "BNI", from: .approved, to: .returned, message: "Xem tệp", at: Date())
+            let decision = ReviewDecision(reportId: ownID, unit: "BNI-KB", approvalCount: 1, entry: entry,
+                                          evidence: [Evidence(id: UUID().uuidString, stage: .return, fileName: "lay-ve.txt", contentType: "text/plain",
+                                                              size: Int64(secret.count), sha256: secretSHA)])
+            let province = try f.federationClient(as: "bac-ninh", to: "centre")
+            let pushed = try await province.push(PushRequest(messages: [Envelope(origin: "BNI", kind: .reportReturned, unit: "BNI-KB",
+                                                                                 body: try JSONEncoder.federation.encode(decision))]))
+            #expect(pushed.results.first?.status == .parked && pushed.results.first?.detail.contains("may not attach it") == true, "\(pushed.results)")
+            #expect(try await centre.call(.GET, "/api/v1/reports/\(ownID)").json["state"] as? String == "approved", "nothing applied")
+            do {
+                _ = try await province.evidence(secretSHA)
+                Issue.record("the centre served Sa Pa's file to Bắc Ninh")
+            } catch let error as FederationCallError {
+                #expect(error.status == 404)
+            }
+            try await province.shutdown()
         }
     }
 }

@@ -1,5 +1,6 @@
 import Federation
 import Foundation
+import GRDB
 import Hummingbird
 import NIOCore
 import NIOFoundationCompat
@@ -64,11 +65,15 @@ struct FederationAPI {
         router.get("/federation/v1/evidence/{sha256}") { _, context -> Response in
             let digest = try evidenceDigest(context)
             let caller = context.peer!
-            let units = try await local.database.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT DISTINCT r.unit FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.sha256 = ? AND a.stage = 'return'",
-                                    arguments: [digest])
+            let uses = try await local.database.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT DISTINCT r.unit, a.stage FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.sha256 = ?", arguments: [digest])
+                    .map { (unit: $0[0] as String, isReturn: ($0[1] as String) == "return") }
             }
-            guard let child = local.deployment.node(forUnit: caller), units.contains(where: { local.deployment.node(child, speaksFor: $0) }),
+            // Served when a return decision attached it to a report of the caller's subtree, and no
+            // report outside that subtree holds the same content as its own evidence.
+            guard let child = local.deployment.node(forUnit: caller),
+                  uses.contains(where: { $0.isReturn && local.deployment.node(child, speaksFor: $0.unit) }),
+                  !uses.contains(where: { !$0.isReturn && !local.deployment.node(child, speaksFor: $0.unit) }),
                   let size = local.evidence.size(digest) else {
                 throw FederationRefusal(status: .notFound, error: ProtocolError(error: "not_found", message: "no evidence file \(digest) of a return decision for your subtree"))
             }

@@ -67,8 +67,14 @@ extension LocalNode {
     /// Lets a disabled account log in again: with its password if it has one, else with its
     /// activation code. Enabling an account that is not disabled changes nothing.
     func enableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
-        try await change(username, by: actor, endingSessions: false) { account, db in
+        let tree = self.tree
+        let managedAbove: @Sendable (String) -> Bool = { [self] unit in tree[unit]?.parent.map { !self.hosts($0) } ?? false }
+        return try await change(username, by: actor, endingSessions: false) { account, db in
             guard account.status == .disabled else { return nil }
+            // A unit's admins are its parent's to manage: a fellow admin does not undo the parent's lock.
+            if account.role == .admin, account.unit == actor.unit, managedAbove(account.unit) {
+                throw APIError.forbidden("Tài khoản quản trị của đơn vị do cấp trên mở khoá", "An admin of your unit is unlocked by the unit above")
+            }
             account.status = account.hostedHere ? Self.enabledStatus(of: account) : .delegated
             try AuditTrail.record(db, actor, action: "account.enable", target: account.username)
             return AccountChange(username: account.username, unit: account.unit, change: .enable, activationHash: nil, by: actor.username, byUnit: actor.unit)

@@ -70,19 +70,26 @@ extension LocalNode {
     }
 
     /// Fetches from the parent the evidence files that pulled feed entries name (a return
-    /// decision's) and this node lacks, before the entries are applied. A file the parent cannot
-    /// give fails the pull, which is tried again; nothing is applied without its files.
+    /// decision's) and this node lacks, before the entries are applied. A failed connection fails
+    /// the pull, which is tried again. A file the parent refuses, or one too large here or not as
+    /// declared, is left out: its entry is then parked with that reason when applied, and the
+    /// entries behind it go on — nothing is applied without its files.
     func fetchEvidence(for entries: [Envelope], using client: FederationClient) async throws {
         for message in entries {
             for item in Self.evidenceFiles(named: message) ?? [] where !evidence.contains(item.sha256, size: item.size) {
-                let body = try await client.evidence(item.sha256)
                 do {
-                    _ = try await evidence.store(body, limit: evidencePolicy.maximumBytes, expected: item.sha256)
-                } catch is EvidenceRefused {
-                    // Too large for this node, or not the content named: not applied, tried again.
-                    throw EvidenceMissing(fileName: item.fileName, sha256: item.sha256)
+                    let stored = try await evidence.store(try await client.evidence(item.sha256), limit: evidencePolicy.maximumBytes, expected: item.sha256)
+                    guard stored.size == item.size else {
+                        logger.warning("evidence not as declared", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)",
+                                                                             "declared": "\(item.size)", "bytes": "\(stored.size)"])
+                        continue
+                    }
+                    logger.info("evidence fetched", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)"])
+                } catch let error as FederationCallError where (400..<500).contains(error.status) {
+                    logger.warning("evidence refused by the parent", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "error": "\(error)"])
+                } catch let refused as EvidenceRefused {
+                    logger.warning("evidence not kept", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "reason": "\(refused)"])
                 }
-                logger.info("evidence fetched", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)"])
             }
         }
     }
