@@ -62,7 +62,23 @@ public enum Secret {
 
     /// Hex SHA-256, for storing tokens that are looked up by value.
     public static func digest(_ value: String) -> String {
-        SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(value.utf8)))
+    }
+}
+
+/// Lower-case hex of bytes (digests, fingerprints, seals), without formatting each byte as a
+/// string of its own: fingerprints are taken for every report a node receives.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

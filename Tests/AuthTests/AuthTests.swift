@@ -55,6 +55,14 @@ let tree = try! UnitTree(units: [
 }
 
 @Suite struct CredentialTests {
+    @Test func hexIsLowerCaseTwoDigitsPerByte() {
+        #expect(Hex.encode([0x00, 0x0F, 0xAB, 0xFF] as [UInt8]) == "000fabff")
+        #expect(Hex.encode([UInt8]()) == "")
+        let bytes = (0...255).map(UInt8.init)
+        #expect(Hex.encode(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
+        #expect(Secret.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA-256 of abc")
+    }
+
     @Test func passwordPolicy() {
         #expect(PasswordPolicy.problem(password: "short", username: "u") != nil)
         #expect(PasswordPolicy.problem(password: "nguyenvana-2026", username: "nguyenvana") != nil)

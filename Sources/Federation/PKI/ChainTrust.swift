@@ -1,3 +1,4 @@
+import Auth
 @preconcurrency import Crypto
 import Foundation
 import Hierarchy
@@ -93,7 +94,7 @@ extension Certificate {
     public var fingerprint: String {
         var serializer = DER.Serializer()
         guard (try? serializer.serialize(self)) != nil else { return "" }
-        return SHA256.hash(data: serializer.serializedBytes).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: serializer.serializedBytes))
     }
 
     /// The DER encoding.

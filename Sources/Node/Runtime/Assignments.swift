@@ -62,7 +62,12 @@ extension LocalNode {
 
     /// A form of `owner`; the latest version when `version` is nil.
     func form(owner: String, code: String, version: Int? = nil, _ db: Database) throws -> Form? {
-        if let version { return try FormRecord.fetchOne(db, key: ["owner_unit": owner, "code": code, "version": version])?.definition }
+        if let version {
+            if let kept = formCache.form(owner: owner, code: code, version: version) { return kept }
+            let form = try FormRecord.fetchOne(db, key: ["owner_unit": owner, "code": code, "version": version])?.definition
+            if let form { formCache.keep(form, owner: owner) }
+            return form
+        }
         return try FormRecord.filter(Column("owner_unit") == owner && Column("code") == code).order(Column("version").desc).fetchOne(db)?.definition
     }
 

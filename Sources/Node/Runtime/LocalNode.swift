@@ -19,6 +19,8 @@ public struct LocalNode: Sendable {
     let identity: NodeTLSIdentity
     /// Revoked certificates, checked on every handshake, request and signature.
     let revocations = RevocationList()
+    /// Stored forms, decoded once per version.
+    let formCache = FormCache()
     /// The CA this node issues its children's certificates with: the root at the centre, the
     /// province's intermediate at a province; nil where the node issues none.
     let issuer: CertificateAuthority?

@@ -1,3 +1,4 @@
+import Auth
 import Crypto
 import Foundation
 import GRDB
@@ -15,7 +16,7 @@ struct AuditSeal: Sendable {
 
     func seal(_ hash: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(hash.utf8), using: SymmetricKey(data: key))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(code)
     }
 
     /// `audit_seal(hash)`, registered on every connection of the node's database.

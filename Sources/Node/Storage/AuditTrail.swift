@@ -63,7 +63,7 @@ enum AuditTrail {
             let millis = Int64((at.timeIntervalSince1970 * 1000).rounded())
             let fields = [previousHash, String(seq), String(millis), actor, unit, node, action, target, detail, source]
             let text = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-            return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+            return Hex.encode(SHA256.hash(data: Data(text.utf8)))
         }
     }
 

@@ -1,3 +1,4 @@
+import Auth
 import Crypto
 import Foundation
 import NIOCore
@@ -46,7 +47,7 @@ struct EvidenceStore: Sendable {
                 }
                 try await handle.synchronize()
             }
-            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = Hex.encode(hasher.finalize())
             if let expected, expected != digest { throw EvidenceRefused.hashMismatch(actual: digest) }
             let final = path(digest)
             let folder = (final as NSString).deletingLastPathComponent
