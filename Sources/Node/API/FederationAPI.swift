@@ -1,6 +1,5 @@
 import Federation
 import Foundation
-import GRDB
 import Hummingbird
 import NIOCore
 import NIOFoundationCompat
@@ -65,16 +64,8 @@ struct FederationAPI {
         router.get("/federation/v1/evidence/{sha256}") { _, context -> Response in
             let digest = try evidenceDigest(context)
             let caller = context.peer!
-            let uses = try await local.database.pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT DISTINCT r.unit, a.stage FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.sha256 = ?", arguments: [digest])
-                    .map { (unit: $0[0] as String, isReturn: ($0[1] as String) == "return") }
-            }
-            // Served when a return decision attached it to a report of the caller's subtree, and no
-            // report outside that subtree holds the same content as its own evidence.
-            guard let child = local.deployment.node(forUnit: caller),
-                  uses.contains(where: { $0.isReturn && local.deployment.node(child, speaksFor: $0.unit) }),
-                  !uses.contains(where: { !$0.isReturn && !local.deployment.node(child, speaksFor: $0.unit) }),
-                  let size = local.evidence.size(digest) else {
+            let allowed = try await local.database.pool.read { db in try local.mayFetchReturnEvidence(digest, caller: caller, db) }
+            guard allowed, let size = local.evidence.size(digest) else {
                 throw FederationRefusal(status: .notFound, error: ProtocolError(error: "not_found", message: "no evidence file \(digest) of a return decision for your subtree"))
             }
             let body = try await FileIO().loadFile(path: local.evidence.path(digest), context: context)

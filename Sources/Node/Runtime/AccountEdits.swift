@@ -40,11 +40,7 @@ extension LocalNode {
                 changed.append("fullName")
             }
             if let citizenId, citizenId != (account.citizenId ?? "") {
-                if !citizenId.isEmpty, let other = try AccountRecord.filter(sql: "citizen_id = ? AND status != 'disabled' AND username != ?",
-                                                                           arguments: [citizenId, account.username]).fetchOne(db) {
-                    throw APIError.conflict("Công dân \(other.fullName) đã được tạo tài khoản đang hoạt động trong hệ thống",
-                                            "Citizen \(other.fullName) already has an active account", details: ["citizenId": "taken"])
-                }
+                if !citizenId.isEmpty { try Self.refuseTakenCitizenId(citizenId, except: account.username, db) }
                 account.citizenId = citizenId.isEmpty ? nil : citizenId
                 message.citizenId = citizenId
                 changed.append("citizenId")
@@ -67,12 +63,10 @@ extension LocalNode {
     /// Lets a disabled account log in again: with its password if it has one, else with its
     /// activation code. Enabling an account that is not disabled changes nothing.
     func enableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
-        let tree = self.tree
-        let managedAbove: @Sendable (String) -> Bool = { [self] unit in tree[unit]?.parent.map { !self.hosts($0) } ?? false }
-        return try await change(username, by: actor, endingSessions: false) { account, db in
+        try await change(username, by: actor, endingSessions: false) { [self] account, db in
             guard account.status == .disabled else { return nil }
             // A unit's admins are its parent's to manage: a fellow admin does not undo the parent's lock.
-            if account.role == .admin, account.unit == actor.unit, managedAbove(account.unit) {
+            if account.role == .admin, account.unit == actor.unit, let parent = tree[account.unit]?.parent, !hosts(parent) {
                 throw APIError.forbidden("Tài khoản quản trị của đơn vị do cấp trên mở khoá", "An admin of your unit is unlocked by the unit above")
             }
             account.status = account.hostedHere ? Self.enabledStatus(of: account) : .delegated

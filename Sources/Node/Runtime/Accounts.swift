@@ -101,7 +101,16 @@ extension LocalNode {
         if try AccountRecord.fetchOne(db, key: username) != nil {
             throw APIError.conflict("Tên đăng nhập “\(username)” đã được sử dụng", "Username already taken", details: ["username": "taken"])
         }
-        if let citizenId, let existing = try AccountRecord.filter(sql: "citizen_id = ? AND status != 'disabled'", arguments: [citizenId]).fetchOne(db) {
+        if let citizenId { try refuseTakenCitizenId(citizenId, except: nil, db) }
+    }
+
+    /// The account (not disabled) that holds a citizen ID here, other than `username`'s.
+    static func holder(ofCitizenId citizenId: String, except username: String?, _ db: Database) throws -> AccountRecord? {
+        try AccountRecord.filter(sql: "citizen_id = ? AND status != 'disabled' AND username != ?", arguments: [citizenId, username ?? ""]).fetchOne(db)
+    }
+
+    static func refuseTakenCitizenId(_ citizenId: String, except username: String?, _ db: Database) throws {
+        if let existing = try holder(ofCitizenId: citizenId, except: username, db) {
             throw APIError.conflict("Công dân \(existing.fullName) đã được tạo tài khoản đang hoạt động trong hệ thống",
                                     "Citizen \(existing.fullName) already has an active account", details: ["citizenId": "taken"])
         }
@@ -278,8 +287,8 @@ extension LocalNode {
         case .enable:
             if account.status == .disabled { account.status = Self.enabledStatus(of: account) }
         case .update:
-            if let citizenId = change.citizenId, citizenId != account.citizenId,
-               try AccountRecord.filter(sql: "citizen_id = ? AND status != 'disabled' AND username != ?", arguments: [citizenId, account.username]).fetchOne(db) != nil {
+            if let citizenId = change.citizenId, !citizenId.isEmpty, citizenId != account.citizenId,
+               try Self.holder(ofCitizenId: citizenId, except: account.username, db) != nil {
                 throw Refusal("citizen ID of \(change.username) is already used by another active account here")
             }
             Self.apply(change, to: &account)

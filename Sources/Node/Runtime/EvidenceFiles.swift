@@ -61,6 +61,21 @@ extension LocalNode {
         }
     }
 
+    /// The units whose reports name this content, and at which stage.
+    func evidenceUses(_ sha256: String, _ db: Database) throws -> [(unit: String, stage: Evidence.Stage)] {
+        try Row.fetchAll(db, sql: "SELECT DISTINCT r.unit, a.stage FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.sha256 = ?", arguments: [sha256])
+            .compactMap { row in Evidence.Stage(rawValue: row[1]).map { (unit: row[0], stage: $0) } }
+    }
+
+    /// Whether a child node may fetch this content: a return decision attached it to a report of
+    /// the child's subtree, and no report outside that subtree holds it as its own evidence.
+    func mayFetchReturnEvidence(_ sha256: String, caller: String, _ db: Database) throws -> Bool {
+        guard let child = deployment.node(forUnit: caller) else { return false }
+        let uses = try evidenceUses(sha256, db)
+        return uses.contains { $0.stage == .return && deployment.node(child, speaksFor: $0.unit) }
+            && !uses.contains { $0.stage != .return && !deployment.node(child, speaksFor: $0.unit) }
+    }
+
     /// A file name people can read back, and the type this node gives it; refused when the
     /// name is unsafe or its type is not allowed.
     func checkedEvidenceName(_ rawName: String) throws -> (fileName: String, contentType: String) {

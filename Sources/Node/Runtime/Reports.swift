@@ -371,9 +371,7 @@ extension LocalNode {
                 continue
             }
             if direction == .fromChild, let sender, let senderNode = deployment.node(forUnit: sender) {
-                let owners = try String.fetchAll(db, sql: "SELECT DISTINCT r.unit FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.sha256 = ?",
-                                                 arguments: [item.sha256])
-                if let foreign = owners.first(where: { !deployment.node(senderNode, speaksFor: $0) }) {
+                if let foreign = try evidenceUses(item.sha256, db).map(\.unit).first(where: { !deployment.node(senderNode, speaksFor: $0) }) {
                     throw Refusal("evidence file \(item.fileName) is content a report of \(foreign) holds; node \(sender) may not attach it")
                 }
             }
