@@ -35,14 +35,14 @@ public struct SecondFactor: Sendable, Hashable {
     }
 
     /// The code at `date`, six digits.
-    public func code(at date: Date = Date()) -> String {
+    public func code(at date: Date) -> String {
         let value = totp.compute(date: date)
         return String(repeating: "0", count: max(0, 6 - String(value).count)) + String(value)
     }
 
     /// The time step a typed code belongs to (the current one or a neighbour, for clock drift),
     /// refusing any step not after `lastUsed` so that a code works only once.
-    public func acceptedStep(for typed: String, at date: Date = Date(), after lastUsed: Int64?) -> Int64? {
+    public func acceptedStep(for typed: String, at date: Date, after lastUsed: Int64?) -> Int64? {
         let code = typed.filter(\.isNumber)
         guard code.count == 6 else { return nil }
         let current = Int64(date.timeIntervalSince1970 / 30)

@@ -29,7 +29,7 @@ def totp(username):
     secret = config["accounts"][username]["totp_secret"]
     key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
     while True:
-        now = int(time.time() // 30)
+        now = int((time.time() + config.get("clock_offset", 0)) // 30)
         step = max(last_step.get(username, now - 1) + 1, now)
         if step <= now + 1:
             last_step[username] = step
@@ -315,7 +315,7 @@ try:
     expect_text("Nguyễn Thị Nhập Liệu")
     driver.get(base + "/app/tasks")
     set_value("#t-title", "Nâng tỷ lệ hồ sơ trực tuyến")
-    set_value("#t-deadline", time.strftime("%d/%m/%Y", time.localtime(time.time() + 20 * 86400)))
+    set_value("#t-deadline", time.strftime("%d/%m/%Y", time.gmtime(time.time() + config.get("clock_offset", 0) + 7 * 3600 + 20 * 86400)))
     choices = Select(find("#t-indicator"))
     if len(choices.options) < 2:
         fail("no indicator offered on the task form")

@@ -925,7 +925,7 @@ extension AccessMatrixTests {
         func nextCode(_ username: String) async throws -> String {
             guard let factor = factors[username] else { throw TestFailure("\(username) has no second factor") }
             while true {
-                let now = Int64(Date().timeIntervalSince1970 / 30)
+                let now = Int64(f.clock.now().timeIntervalSince1970 / 30)
                 let step = max((lastStep[username] ?? now - 1) + 1, now)
                 if step <= now + 1 {
                     lastStep[username] = step

@@ -72,7 +72,7 @@ import Yams
         defer { nodes.remove() }
         let centre = try nodes.open("centre")
         let leader = Actor(username: "tw.approver", unit: "TW", role: .approver)
-        _ = try await centre.createTask(NewTask(title: "Số hoá hồ sơ đất đai", deadline: CalendarDate(Date()).adding(days: -3).description, units: ["BNI"]), by: leader)
+        _ = try await centre.createTask(NewTask(title: "Số hoá hồ sơ đất đai", deadline: nodes.clock.today().adding(days: -3).description, units: ["BNI"]), by: leader)
         _ = try await centre.createAlertRule(NewAlertRule(kind: .overdue), by: leader)
         let mail = AlertMail(host: "127.0.0.1", port: server.port, from: "reportnet@tw.gov.vn", strategic: ["lanhdao@tw.gov.vn", "vanphong@tw.gov.vn"], operational: ["chuyenvien@tw.gov.vn"])
         let mailer = AlertMailer(local: centre, mail: mail)
@@ -91,7 +91,7 @@ import Yams
         #expect(SMTPClient.isPlainAddress("a@b.vn"))
         #expect(!SMTPClient.isPlainAddress("a@b.vn>\r\nRCPT TO:<x@y.vn"))
         _ = try await centre.createAlertRule(NewAlertRule(kind: .dueSoon, days: 5), by: leader)
-        _ = try await centre.createTask(NewTask(title: "Kế hoạch năm", deadline: CalendarDate(Date()).adding(days: 2).description, units: ["LCA"]), by: leader)
+        _ = try await centre.createTask(NewTask(title: "Kế hoạch năm", deadline: nodes.clock.today().adding(days: 2).description, units: ["LCA"]), by: leader)
         let down = AlertMailer(local: centre, mail: AlertMail(host: "127.0.0.1", port: 1, from: mail.from, strategic: mail.strategic, operational: mail.operational))
         await #expect(throws: (any Error).self) { try await down.deliverPending() }
         #expect(try await mailer.deliverPending() == 1)

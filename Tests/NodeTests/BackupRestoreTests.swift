@@ -1,5 +1,6 @@
 import Federation
 import Foundation
+import Hierarchy
 import GRDB
 import Testing
 @testable import Node
@@ -15,7 +16,8 @@ import Testing
         var later: (assignment: String, yenPhong: String, kinhBac: String, account: String) = ("", "", "", "")
         var epochBefore = ""
         var approverToken = ""
-        try await TestFederation.run(in: directory) { f in
+        let clock = AnchoredClock(startingAt: TestDay.start)
+        try await TestFederation.run(in: directory, clock: clock) { f in
             let first = try await f.assignToCommunes(period: "2026-10", createForm: true)
             let kinhBac = try #require(try await Self.retry { try await f.approveReport(unit: "BNI-KB", node: "kinh-bac", assignment: first, staff: 3) })
             // Sessions used after the restore are opened before the backup, so the copy knows them.
@@ -25,7 +27,7 @@ import Testing
             }
             epochBefore = try await f.local("bac-ninh").databaseEpoch()
             // A consistent copy while the province serves.
-            let manifest = try NodeBackup.make(database: provinceDatabase, into: backup)
+            let manifest = try NodeBackup.make(database: provinceDatabase, into: backup, clock: SystemClock())
             #expect(manifest.node == "bac-ninh" && manifest.epoch == epochBefore)
 
             // Work goes on: Yên Phong approves, the centre assigns again, Kinh Bắc approves that,
@@ -41,7 +43,7 @@ import Testing
         }
 
         // The province goes back to its backup.
-        let epochAfter = try NodeBackup.restore(from: backup, to: provinceDatabase)
+        let epochAfter = try NodeBackup.restore(from: backup, to: provinceDatabase, clock: SystemClock())
         #expect(epochAfter != epochBefore)
         let restored = try DatabaseQueue(path: provinceDatabase)
         let sentSince = [later.yenPhong, later.kinhBac]
@@ -56,7 +58,7 @@ import Testing
         let assignment = later.assignment
         let kinhBac = later.kinhBac
         let token = approverToken
-        try await TestFederation.run(in: directory) { f in
+        try await TestFederation.run(in: directory, clock: clock) { f in
             let took = try await f.converge()
             print("restored province converged \(took) after its restart")
             let province = f.local("bac-ninh")

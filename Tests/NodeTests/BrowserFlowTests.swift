@@ -68,6 +68,8 @@ import Testing
             try FileManager.default.createDirectory(at: screens, withIntermediateDirectories: true)
             let config: [String: Any] = [
                 "ca": f.manifest.ca, "screens": screens.path, "assignment": assignment,
+                // The nodes run on the test's pinned clock: one-time codes are computed at their time.
+                "clock_offset": f.clock.now().timeIntervalSince(Date()),
                 "nodes": Dictionary(uniqueKeysWithValues: f.manifest.nodes.map { ($0.name, $0.webURL) }),
                 "accounts": Dictionary(uniqueKeysWithValues: f.manifest.accounts.map { ($0.username, ["password": $0.password, "totp_secret": $0.totpSecret, "node": $0.node]) }),
             ]

@@ -59,8 +59,8 @@ import Testing
     }
 
     static func waitFor<T>(_ what: String, seconds: Double = 30, _ body: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
             if let value = try await body() { return value }
             try await Task.sleep(for: .milliseconds(200))
         }

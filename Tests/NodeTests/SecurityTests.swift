@@ -23,7 +23,7 @@ import Testing
             // When the lock ends, the right password works again and the end is in the audit trail.
             let database = f.local("kinh-bac").database.pool
             try await database.write { db in
-                try db.execute(sql: "UPDATE accounts SET locked_until = ? WHERE username = 'bni-kb.entry'", arguments: [Date().addingTimeInterval(-1)])
+                try db.execute(sql: "UPDATE accounts SET locked_until = ? WHERE username = 'bni-kb.entry'", arguments: [f.clock.now().addingTimeInterval(-1)])
             }
             _ = try await f.login("bni-kb.entry", at: "kinh-bac")
             let actions = try await database.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit WHERE target = 'bni-kb.entry' ORDER BY seq") }
@@ -84,7 +84,7 @@ import Testing
             #expect(try await half.call(.GET, "/api/v1/me").json["pending"] as? String == "mfa_code")
             #expect(try await half.call(.POST, "/api/v1/session/mfa", body: ["code": "000000"]).status == 401)
             let factor = try #require(f.secondFactor("tw.admin"))
-            let code = factor.code()
+            let code = factor.code(at: f.clock.now())
             let completed = try await half.call(.POST, "/api/v1/session/mfa", body: ["code": code])
             #expect(completed.status == 200)
             let full = web.with(token: try #require(completed.json["token"] as? String))
@@ -105,7 +105,7 @@ import Testing
             #expect((enrolment.json["qrCode"] as? String)?.hasPrefix("<svg") == true)
             let secretText = try #require(enrolment.json["secret"] as? String)
             let secret = try #require(SecondFactor(secret: secretText))
-            let recovery = try await approver.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": secret.code()]).json["codes"] as? [String] ?? []
+            let recovery = try await approver.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": secret.code(at: f.clock.now())]).json["codes"] as? [String] ?? []
             #expect(recovery.count == 10)
             #expect(try await approver.call(.GET, "/api/v1/reports").status == 200)
             let stored = try await f.local("centre").database.pool.read { db in try Data.fetchOne(db, sql: "SELECT totp_secret FROM accounts WHERE username = 'tw.pheduyet'") }
@@ -129,9 +129,9 @@ import Testing
             let session = String(try #require(cookie.split(separator: ";").first))
             let browser = web.with(headers: ["Cookie": session])
             let factor = try #require(f.secondFactor("lca-sp.entry"))
-            #expect(try await browser.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code()]).status == 403, "state-changing requests need the CSRF token")
+            #expect(try await browser.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code(at: f.clock.now())]).status == 403, "state-changing requests need the CSRF token")
             let withToken = browser.with(headers: ["Cookie": session, "X-CSRF-Token": csrf])
-            let completed = try await withToken.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code()])
+            let completed = try await withToken.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code(at: f.clock.now())])
             #expect(completed.status == 200)
             let renewed = String(try #require(completed.headers["set-cookie"]?.split(separator: ";").first))
             #expect(renewed != session, "a new session cookie once the code is given")
@@ -203,10 +203,7 @@ import Testing
             let approver = try await f.login("tw.approver", at: "centre")
             _ = try await f.login("tw.entry", at: "centre")
             _ = try await approver.call(.GET, "/api/v1/reports")
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-            let now = calendar.dateComponents([.year, .month], from: Date())
-            let period = String(format: "%04d-%02d", now.year!, now.month!)
+            let period = String(f.clock.today().description.prefix(7))
             let report = try await admin.call(.GET, "/api/v1/usage?period=\(period)").json
             let groups = Dictionary(uniqueKeysWithValues: (report["groups"] as? [[String: Any]] ?? []).map { ($0["role"] as! String, $0) })
             #expect(groups["admin"]?["logins"] as? Int == 1 && groups["approver"]?["logins"] as? Int == 1)

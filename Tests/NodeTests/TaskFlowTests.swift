@@ -21,7 +21,7 @@ import Testing
 
     @Test func aTaskTravelsThreeLevelsAndBack() async throws {
         try await TestFederation.run { f in
-            let today = CalendarDate(Date())
+            let today = f.clock.today()
             let centre = try await f.login("tw.approver", at: "centre")
             let centreEntry = try await f.login("tw.entry", at: "centre")
             let commune = try await f.login("bni-kb.entry", at: "kinh-bac")
@@ -88,7 +88,7 @@ import Testing
             let yenPhong = try f.federationClient(as: "yen-phong", to: "bac-ninh")
             func update(_ seq: Int, _ kind: TaskUpdate.Kind, _ percent: Int) throws -> Envelope {
                 let body = TaskUpdate(taskId: lateID, assignedBy: "TW", unit: "BNI-YP", seq: seq, kind: kind, percent: percent, note: nil, evidence: [],
-                                      by: "bni-yp.entry", at: Date(), day: today)
+                                      by: "bni-yp.entry", at: f.clock.now(), day: today)
                 return Envelope(origin: "BNI-YP", kind: .taskProgress, unit: "BNI-YP", body: try JSONEncoder.federation.encode(body))
             }
             let first = try await yenPhong.push(PushRequest(messages: [try update(2, .completed, 100)]))

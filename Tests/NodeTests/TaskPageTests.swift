@@ -27,7 +27,7 @@ import Testing
 
     @Test func aTaskFromTheProvinceToACommuneAndBack() async throws {
         try await TestFederation.run { f in
-            let deadline = CalendarDate(Date()).adding(days: 20)
+            let deadline = f.clock.today().adding(days: 20)
             let typedDeadline = PageDate.isoDay(deadline.description)
             let leader = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh")
             let page = try await leader.get("/app/tasks")
@@ -92,7 +92,7 @@ import Testing
     /// one that is not among them is refused next to the field, and the task shows its indicator.
     @Test func aTaskLinkedToAnIndicator() async throws {
         try await TestFederation.run { f in
-            let deadline = PageDate.isoDay(CalendarDate(Date()).adding(days: 20).description)
+            let deadline = PageDate.isoDay(f.clock.today().adding(days: 20).description)
             let admin = try await f.login("bni.admin", at: "bac-ninh")
             let posted = try await admin.call(.POST, "/api/v1/forms", body: AccessMatrixTests.Matrix.form("CDS-XA"))
             #expect(posted.status == 201, "\(posted.text)")
@@ -141,7 +141,7 @@ import Testing
             #expect(rules.count == 1 && rules.first?.rule.days == 30)
 
             // A task due within 30 days raises an operational alert for the province's data entry.
-            let deadline = PageDate.isoDay(CalendarDate(Date()).adding(days: 10).description)
+            let deadline = PageDate.isoDay(f.clock.today().adding(days: 10).description)
             #expect(try await leader.post("/app/tasks", [("title", "Báo cáo quý"), ("deadline", deadline), ("units", "BNI-TD")]).status == 303)
             try await f.local("bac-ninh").refreshAlerts()
             let clerk = try await WebPageTests.browser(f, "bni.entry", at: "bac-ninh")

@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct TaskScoringTests {
     @Test func recordedTasksScoreA() async throws {
         try await TestFederation.run { f in
-            let today = CalendarDate(Date())
+            let today = f.clock.today()
             let month = String(today.description.prefix(7))
             let centre = try await f.login("tw.approver", at: "centre")
             let due = try await centre.call(.POST, "/api/v1/tasks", body: ["title": "Báo cáo số hoá tháng", "deadline": today.description, "units": ["BNI"]])

@@ -40,7 +40,7 @@ import Testing
         let pending = anonymous.with(headers: ["Cookie": "rn_session=\(first)"])
         let step = try await pending.call(.GET, "/app/login/mfa")
         let csrf = try #require(Self.hiddenCSRF(step.text))
-        let code = try #require(f.secondFactor(username)).code(at: Date().addingTimeInterval(codeOffset))
+        let code = try #require(f.secondFactor(username)).code(at: f.clock.now().addingTimeInterval(codeOffset))
         let done = try await pending.call(.POST, "/app/login/mfa", body: "_csrf=\(csrf)&code=\(code)", contentType: "application/x-www-form-urlencoded")
         #expect(done.status == 303, "\(done.text)")
         let session = try #require(Self.cookie("rn_session", in: done))

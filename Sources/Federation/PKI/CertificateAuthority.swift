@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hierarchy
 import SwiftASN1
 import X509
 
@@ -17,20 +18,23 @@ public struct CertificateAuthority: Sendable {
     public let certificatePEM: String
     public let privateKeyPEM: String
     private let privateKey: Certificate.PrivateKey
+    /// The time certificates are issued at. TLS stacks judge validity by the operating system's
+    /// clock, so this is the system clock unless a tool or test says otherwise.
+    public var clock: any WallClock = SystemClock()
 
     /// How far back certificates are valid from: a node whose clock runs hours behind the issuer's
     /// must still accept them (clock skew between nodes changes nothing).
     public static let clockSkewMargin: TimeInterval = 2 * 86_400
 
     /// Creates a self-signed P-256 root, valid from two days ago (clock skew) for `validityDays`.
-    public static func makeRoot(commonName: String, validityDays: Int = 3650) throws -> CertificateAuthority {
+    public static func makeRoot(commonName: String, validityDays: Int = 3650, clock: any WallClock = SystemClock()) throws -> CertificateAuthority {
         let key = P256.Signing.PrivateKey()
         let privateKey = Certificate.PrivateKey(key)
         let name = try DistinguishedName {
             CommonName(commonName)
             OrganizationName("ReportNet")
         }
-        let now = Date()
+        let now = clock.now()
         let certificate = try Certificate(
             version: .v3,
             serialNumber: randomSerialNumber(),
@@ -47,7 +51,9 @@ public struct CertificateAuthority: Sendable {
             },
             issuerPrivateKey: privateKey
         )
-        return try CertificateAuthority(certificate: certificate, privateKey: privateKey)
+        var authority = try CertificateAuthority(certificate: certificate, privateKey: privateKey)
+        authority.clock = clock
+        return authority
     }
 
     /// Loads a CA saved earlier; the key must be P-256 and match the certificate.
@@ -104,7 +110,9 @@ public struct CertificateAuthority: Sendable {
         let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let certificate = try intermediateCertificate(publicKey: key.publicKey, unitCode: unitCode, nodeName: nodeName,
                                                       permittedDNSNames: permittedDNSNames, validityDays: validityDays)
-        return try CertificateAuthority(certificate: certificate, privateKey: key)
+        var authority = try CertificateAuthority(certificate: certificate, privateKey: key)
+        authority.clock = clock
+        return authority
     }
 
     /// Issues a province's intermediate CA for the key in its CSR (made at the province: the CA
@@ -124,7 +132,7 @@ public struct CertificateAuthority: Sendable {
         guard NodeIdentity.isValidUnitCode(unitCode) else {
             throw PKIError.identity("unit code '\(unitCode)' must be non-empty and use only A-Z a-z 0-9 . _ -")
         }
-        let now = Date()
+        let now = clock.now()
         return try Certificate(
             version: .v3,
             serialNumber: randomSerialNumber(),
@@ -184,7 +192,7 @@ public struct CertificateAuthority: Sendable {
         var names: [GeneralName] = [.uniformResourceIdentifier(identity.uri)]
         names += request.dnsNames.map { .dnsName($0) }
         names += try request.ipAddresses.map { .ipAddress(ASN1OctetString(contentBytes: try ipAddressBytes($0)[...])) }
-        let now = Date()
+        let now = clock.now()
         return try Certificate(
             version: .v3,
             serialNumber: randomSerialNumber(),

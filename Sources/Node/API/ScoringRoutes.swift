@@ -96,11 +96,13 @@ actor PublicRateLimit {
     private let perMinute: Int
     private var minute = 0
     private var counts: [String: Int] = [:]
+    /// Minutes are counted on the monotonic clock: a limit needs elapsed time, not the date.
+    private let origin = ContinuousClock.now
 
     init(perMinute: Int) { self.perMinute = perMinute }
 
-    func admit(_ address: String, now: Date = Date()) -> Bool {
-        let current = Int(now.timeIntervalSince1970 / 60)
+    func admit(_ address: String, at instant: ContinuousClock.Instant = .now) -> Bool {
+        let current = Int(origin.duration(to: instant).components.seconds / 60) + 1
         if current != minute {
             minute = current
             counts.removeAll(keepingCapacity: true)

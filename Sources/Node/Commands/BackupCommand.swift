@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hierarchy
 
 /// `reportnet backup`: a consistent copy of a running node, taken without stopping it.
 struct BackupCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try NodeConfiguration.load(config)
-        let manifest = try NodeBackup.make(database: configuration.database, into: to)
+        let manifest = try NodeBackup.make(database: configuration.database, into: to, clock: SystemClock())
         print("Đã sao lưu / backed up: node \(manifest.node), epoch \(manifest.epoch), \(manifest.evidenceFiles) evidence files → \(to)")
     }
 }
@@ -30,7 +31,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try NodeConfiguration.load(config)
-        let epoch = try NodeBackup.restore(from: from, to: configuration.database)
+        let epoch = try NodeBackup.restore(from: from, to: configuration.database, clock: SystemClock())
         print("Đã khôi phục / restored \(configuration.node) from \(from); new epoch \(epoch). Start the node: its children and parent resend what it lost.")
     }
 }

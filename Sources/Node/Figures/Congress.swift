@@ -27,11 +27,11 @@ extension LocalNode {
         let row = try await database.pool.write { db -> CongressSchedule.Row in
             let held = try congressDate(of: unit, db)
             let new = CongressDate(unit: unit, date: date, sequence: (held?.sequence ?? 0) + 1, note: note?.isEmpty == true ? nil : note)
-            let notice = CongressNotice(date: new, decidedBy: actor.username, decidedAt: Date())
+            let notice = CongressNotice(date: new, decidedBy: actor.username, decidedAt: clock.now())
             try keep(notice, db)
-            try AuditTrail.record(db, actor, action: "congress.schedule", target: unit, detail: "\(held.map { "\($0.date)" } ?? "∅") → \(date) (#\(new.sequence))")
+            try audit.record(db, actor, action: "congress.schedule", target: unit, detail: "\(held.map { "\($0.date)" } ?? "∅") → \(date) (#\(new.sequence))")
             try enqueueUp(db, kind: .congressScheduled, unit: unit, body: notice)
-            return CongressSchedule(tree: tree, dates: [unit: new], filter: CongressFilter(area: unit, level: tree[unit]?.level), today: Self.vietnamDay(Date())).rows[0]
+            return CongressSchedule(tree: tree, dates: [unit: new], filter: CongressFilter(area: unit, level: tree[unit]?.level), today: clock.today()).rows[0]
         }
         outboxSignal.notify()
         return row
@@ -48,7 +48,7 @@ extension LocalNode {
             INSERT INTO congress_dates (unit, date, sequence, note, decided_by, decided_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (unit) DO UPDATE SET date = excluded.date, sequence = excluded.sequence, note = excluded.note,
                 decided_by = excluded.decided_by, decided_at = excluded.decided_at, received_at = excluded.received_at
-            """, arguments: [notice.date.unit, notice.date.date.description, notice.date.sequence, notice.date.note, notice.decidedBy, notice.decidedAt, Date()])
+            """, arguments: [notice.date.unit, notice.date.date.description, notice.date.sequence, notice.date.note, notice.decidedBy, notice.decidedAt, clock.now()])
     }
 
     /// A congress date from below: kept and relayed up only when it is newer (by the unit's own
@@ -82,7 +82,7 @@ extension LocalNode {
                 guard let date = CalendarDate(row["date"] as String) else { continue }
                 dates[unit] = CongressDate(unit: unit, date: date, sequence: row["sequence"], note: row["note"])
             }
-            return CongressSchedule(tree: tree, dates: dates, filter: filter, today: Self.vietnamDay(Date()))
+            return CongressSchedule(tree: tree, dates: dates, filter: filter, today: clock.today())
         }
     }
 
@@ -90,7 +90,7 @@ extension LocalNode {
     func exportCongressSchedule(_ filter: CongressFilter, format: ExportFormat, for actor: Actor) async throws -> Download {
         let schedule = try await congressSchedule(filter, for: actor)
         try await database.pool.write { db in
-            try AuditTrail.record(db, actor, action: "congress.export", target: filter.area, detail: format.rawValue)
+            try audit.record(db, actor, action: "congress.export", target: filter.area, detail: format.rawValue)
         }
         var rows: [[Cell]] = [
             [.text("Lịch đại hội — \(tree[filter.area]?.name ?? filter.area) (đến ngày \(schedule.today.vietnameseLabel))")],

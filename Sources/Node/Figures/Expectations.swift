@@ -157,11 +157,11 @@ extension LocalNode {
                                  _ db: Database) throws -> AmendmentRecord {
         let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM assignment_amendments WHERE assignment_id = ?", arguments: [assignment.id]) ?? 0) + 1
         let record = AmendmentRecord(id: UUID().uuidString, assignmentId: assignment.id, seq: seq, unit: unit.code, change: kind, level: unit.level,
-                                     ancestors: unit.ancestorsJSON, reason: reason, decidedBy: actor.username, decidedAt: Date())
+                                     ancestors: unit.ancestorsJSON, reason: reason, decidedBy: actor.username, decidedAt: clock.now())
         try record.insert(db)
         try forward(AssignmentAmendment(id: record.id, assignment: assignment.id, assignedBy: assignment.assignedBy, change: record.expectationChange,
                                         decidedBy: record.decidedBy, decidedAt: record.decidedAt), db)
-        try AuditTrail.record(db, actor, action: "assignment.amend", target: assignment.id, detail: "\(kind.rawValue) \(unit.code): \(reason)")
+        try audit.record(db, actor, action: "assignment.amend", target: assignment.id, detail: "\(kind.rawValue) \(unit.code): \(reason)")
         return record
     }
 
@@ -205,7 +205,7 @@ extension LocalNode {
             throw APIError.invalid("Hãy ghi lý do (tối đa 500 ký tự)", "Give a reason (at most 500 characters)", details: ["reason": "required"])
         }
         let notice = UnitClosureNotice(unit: code, closedOn: closedOn.description, mergedInto: request.mergedInto, reason: reason,
-                                       decidedBy: actor.username, decidedByUnit: actor.unit, decidedAt: Date())
+                                       decidedBy: actor.username, decidedByUnit: actor.unit, decidedAt: clock.now())
         let view = try await database.pool.write { db -> ClosureView in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM unit_closures WHERE unit = ?", arguments: [code]) == true {
                 throw APIError.conflict("Đơn vị “\(code)” đã được ghi nhận giải thể/sáp nhập", "This unit's closure is already recorded")

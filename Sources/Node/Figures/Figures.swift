@@ -87,14 +87,6 @@ struct FiguresSource {
 }
 
 extension LocalNode {
-    /// The day an instant falls on in Vietnam, where deadlines are set.
-    static func vietnamDay(_ date: Date) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)
-    }
-
     /// What the figures of an assignment are computed from; with `unit`, only the expected units
     /// in its subtree (placed where they stood) are read — a province's view decodes no answers of
     /// the other provinces.
@@ -119,7 +111,7 @@ extension LocalNode {
             let state = ReportState(rawValue: row[1])
             let isApproved = state == .approved
             let approvedAt: Date? = row[3]
-            statuses[code] = UnitReportStatus(submitted: state == .submitted || isApproved, approved: isApproved, approvedOn: approvedAt.map(Self.vietnamDay))
+            statuses[code] = UnitReportStatus(submitted: state == .submitted || isApproved, approved: isApproved, approvedOn: approvedAt.map { CalendarDate($0) })
             if isApproved { approved[code] = try decoder.decode(Answers.self, from: Data((row[2] as String).utf8)) }
         }
         return FiguresSource(assignment: assignment, form: form, expectation: expectation, statuses: statuses, approved: approved, deadline: deadline)
@@ -143,7 +135,7 @@ extension LocalNode {
                              aggregate: source.aggregate { $0.isInSubtree(of: row.unit) }, sync: syncMark(of: row.unit, contacts: contacts))
             }
             return AssignmentFigures(assignment: id, form: source.form.code, title: source.form.title, period: source.assignment.period,
-                                     deadline: source.assignment.deadline, assignedBy: source.assignment.assignedBy, unit: unit, computedAt: Date(),
+                                     deadline: source.assignment.deadline, assignedBy: source.assignment.assignedBy, unit: unit, computedAt: clock.now(),
                                      total: subtree.total, levels: subtree.levels, children: children,
                                      aggregate: source.aggregate { $0.child(below: unit) != nil }, amendments: try amendments(of: id, db))
         }

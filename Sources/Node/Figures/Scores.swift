@@ -176,8 +176,8 @@ extension LocalNode {
                     INSERT INTO indicator_values (unit, month, indicator, value, source, sequence, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
                     ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = excluded.source, sequence = 0,
                         entered_by = excluded.entered_by, entered_at = excluded.entered_at
-                    """, arguments: [row.unit, row.month.description, row.indicator.rawValue, row.value, source, actor.username, Date()])
-                try AuditTrail.record(db, actor, action: "indicator.set", target: "\(row.unit)/\(row.month)/\(row.indicator.rawValue)",
+                    """, arguments: [row.unit, row.month.description, row.indicator.rawValue, row.value, source, actor.username, clock.now()])
+                try audit.record(db, actor, action: "indicator.set", target: "\(row.unit)/\(row.month)/\(row.indicator.rawValue)",
                                       detail: "\(old.map { MonthlyScoreText.number($0) } ?? "∅") → \(MonthlyScoreText.number(row.value)) (\(source))")
                 changed += 1
             }
@@ -232,7 +232,7 @@ extension LocalNode {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         let table = try await database.pool.write { db in
             let table = try scoreTable(scorer: actor.unit, month: month, db)
-            try AuditTrail.record(db, actor, action: "scores.export", target: "\(actor.unit)/\(month)", detail: format.rawValue)
+            try audit.record(db, actor, action: "scores.export", target: "\(actor.unit)/\(month)", detail: format.rawValue)
             return table
         }
         let codes = table.rows.first?.components.map(\.code) ?? []
@@ -257,7 +257,7 @@ extension LocalNode {
         }
         return try await database.pool.write { db in
             let table = try scoreTable(scorer: actor.unit, month: month, db)
-            let now = Date()
+            let now = clock.now()
             let ranking = PublicRanking(scorer: actor.unit, scorerName: tree[actor.unit]?.name ?? actor.unit, month: month.description, publishedAt: now, rows: table.rows.map { row in
                 PublicRanking.Row(unit: row.unit, name: row.name, rank: row.rank, change: row.change, total: row.total, grade: row.grade,
                                   components: Dictionary(uniqueKeysWithValues: row.components.map { ($0.code, ($0.points * 100).rounded() / 100) }))
@@ -267,7 +267,7 @@ extension LocalNode {
                 INSERT INTO score_publications (scorer, month, body, published_by, published_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (scorer, month) DO UPDATE SET body = excluded.body, published_by = excluded.published_by, published_at = excluded.published_at
                 """, arguments: [actor.unit, month.description, body, actor.username, now])
-            try AuditTrail.record(db, actor, action: "scores.publish", target: "\(actor.unit)/\(month)", detail: table.rows.map { "\($0.unit)=\($0.total)" }.joined(separator: " "))
+            try audit.record(db, actor, action: "scores.publish", target: "\(actor.unit)/\(month)", detail: table.rows.map { "\($0.unit)=\($0.total)" }.joined(separator: " "))
             return ranking
         }
     }

@@ -27,9 +27,9 @@ extension LocalNode {
         let result = try await database.pool.write { db -> ImportResult in
             let sequence = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM indicator_values WHERE unit = ? AND source = 'reported'", arguments: [actor.unit]) ?? 0) + 1
             let report = IndicatorReport(unit: actor.unit, month: first.month.description, values: Dictionary(uniqueKeysWithValues: rows.map { ($0.indicator.rawValue, $0.value) }),
-                                         sequence: sequence, reportedBy: actor.username, reportedAt: Date())
+                                         sequence: sequence, reportedBy: actor.username, reportedAt: clock.now())
             let changed = try keepReported(report, db)
-            try AuditTrail.record(db, actor, action: "indicator.report", target: "\(actor.unit)/\(first.month)",
+            try audit.record(db, actor, action: "indicator.report", target: "\(actor.unit)/\(first.month)",
                                   detail: rows.map { "\($0.indicator.rawValue)=\(MonthlyScoreText.number($0.value))" }.joined(separator: " ") + " (#\(sequence))")
             if !scorerHere { try enqueueUp(db, kind: .indicatorsReported, unit: actor.unit, body: report) }
             return ImportResult(rows: rows.count, changed: changed)
@@ -69,7 +69,7 @@ extension LocalNode {
             if let problem = indicator.problem(with: value) { throw Refusal(problem) }
         }
         let changed = try keepReported(report, db)
-        try AuditTrail.record(db, actor: "node:\(message.origin)", unit: report.unit, action: "indicator.report", target: "\(report.unit)/\(report.month)",
+        try audit.record(db, actor: "node:\(message.origin)", unit: report.unit, action: "indicator.report", target: "\(report.unit)/\(report.month)",
                               detail: "#\(report.sequence) by \(report.reportedBy): \(changed) of \(report.values.count) kept")
         return Effect(detail: "figures #\(report.sequence) of \(report.unit) for \(report.month): \(changed) kept")
     }

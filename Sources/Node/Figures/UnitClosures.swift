@@ -14,8 +14,8 @@ extension LocalNode {
     func keep(_ notice: UnitClosureNotice, by actor: Actor, _ db: Database) throws -> [String] {
         guard let closedOn = CalendarDate(notice.closedOn) else { throw Refusal("closing day \(notice.closedOn) is not a day") }
         try db.execute(sql: "INSERT INTO unit_closures (unit, closed_on, merged_into, reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [notice.unit, closedOn.description, notice.mergedInto, notice.reason, actor.username, Date()])
-        try AuditTrail.record(db, actor, action: "unit.close", target: notice.unit,
+                       arguments: [notice.unit, closedOn.description, notice.mergedInto, notice.reason, actor.username, clock.now()])
+        try audit.record(db, actor, action: "unit.close", target: notice.unit,
                               detail: "\(closedOn)\(notice.mergedInto.map { " → \($0)" } ?? ""): \(notice.reason)")
         let why = "Đơn vị \(notice.mergedInto.map { "sáp nhập vào \($0)" } ?? "giải thể") từ ngày \(closedOn.vietnameseLabel): \(notice.reason)"
         var withdrawn: [String] = []

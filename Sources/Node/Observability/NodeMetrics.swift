@@ -24,7 +24,7 @@ public final class NodeMetrics: Sendable {
 
     var token: String? { scrapeToken.withLock { $0 } }
 
-    func contact(peer: String, at date: Date = Date()) {
+    func contact(peer: String, at date: Date) {
         contacts.withLock { $0[peer] = date }
     }
 
@@ -54,7 +54,8 @@ struct PeerLag {
 
 extension LocalNode {
     /// Refreshes the sync gauges from the database and renders every metric.
-    func metricsText(now: Date = Date()) async throws -> String {
+    func metricsText() async throws -> String {
+        let now = clock.now()
         let parent = self.parent?.unit
         let children = deployment.children(of: node).map(\.unit)
         let (pending, parked, parkedReceived, lags) = try await database.pool.read { db -> (Int, Int, Int, [PeerLag]) in

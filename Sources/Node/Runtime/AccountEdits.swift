@@ -55,7 +55,7 @@ extension LocalNode {
                 changed.append("permissions=\(account.permissions.map(\.rawValue).joined(separator: ","))")
             }
             guard !changed.isEmpty else { return nil }
-            try AuditTrail.record(db, actor, action: "account.update", target: account.username, detail: changed.joined(separator: " "))
+            try audit.record(db, actor, action: "account.update", target: account.username, detail: changed.joined(separator: " "))
             return message
         }.view
     }
@@ -70,7 +70,7 @@ extension LocalNode {
                 throw APIError.forbidden("Tài khoản quản trị của đơn vị do cấp trên mở khoá", "An admin of your unit is unlocked by the unit above")
             }
             account.status = account.hostedHere ? Self.enabledStatus(of: account) : .delegated
-            try AuditTrail.record(db, actor, action: "account.enable", target: account.username)
+            try audit.record(db, actor, action: "account.enable", target: account.username)
             return AccountChange(username: account.username, unit: account.unit, change: .enable, activationHash: nil, by: actor.username, byUnit: actor.unit)
         }.view
     }

@@ -76,7 +76,7 @@ extension LocalNode {
         if !hostedHere && destination == nil {
             throw APIError.forbidden("Đơn vị này không thuộc phạm vi của máy chủ này", "This unit is not served from this node")
         }
-        let now = Date()
+        let now = clock.now()
         let record = AccountRecord(
             username: username, citizenId: request.citizenId, fullName: fullName, unit: request.unit, role: request.role,
             permissions: permissions.sorted(), status: hostedHere ? .pending : .delegated, passwordHash: nil,
@@ -89,7 +89,7 @@ extension LocalNode {
                                               role: request.role, permissions: permissions.sorted(), activationHash: activationHash, createdBy: actor.username)
                 try appendToFeed(db, audience: destination.unit, kind: .accountProvisioned, unit: request.unit, body: body)
             }
-            try AuditTrail.record(db, actor, action: "account.create", target: username,
+            try audit.record(db, actor, action: "account.create", target: username,
                                   detail: "unit=\(request.unit) role=\(request.role.rawValue)")
         }
         if destination != nil { feedSignal.notify() }
@@ -124,11 +124,11 @@ extension LocalNode {
                 return "account \(account.username) already delivered"
             }
             try Self.refuseDuplicate(db, username: account.username, citizenId: account.citizenId)
-            let now = Date()
+            let now = clock.now()
             try AccountRecord(username: account.username, citizenId: account.citizenId, fullName: account.fullName, unit: account.unit,
                               role: account.role, permissions: account.permissions, status: .pending, passwordHash: nil,
                               activationHash: account.activationHash, hostedHere: true, createdBy: account.createdBy, createdAt: now, updatedAt: now).insert(db)
-            try AuditTrail.record(db, actor: account.createdBy, unit: tree[account.unit]?.parent ?? "", action: "account.delivered", target: account.username)
+            try audit.record(db, actor: account.createdBy, unit: tree[account.unit]?.parent ?? "", action: "account.delivered", target: account.username)
             return "account \(account.username) waits for activation"
         }
         guard let child = deployment.childNode(of: node, toward: account.unit) else {
@@ -156,9 +156,9 @@ extension LocalNode {
             current.status = .active
             current.passwordHash = passwordHash
             current.activationHash = nil
-            current.updatedAt = Date()
+            current.updatedAt = clock.now()
             try current.update(db)
-            try AuditTrail.record(db, actor: username, unit: current.unit, action: "account.activate", target: username)
+            try audit.record(db, actor: username, unit: current.unit, action: "account.activate", target: username)
             return current
         }
         guard let updated else { throw refusal }
@@ -181,7 +181,7 @@ extension LocalNode {
     func disableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
         try await change(username, by: actor) { account, db in
             account.status = .disabled
-            try AuditTrail.record(db, actor, action: "account.disable", target: username)
+            try audit.record(db, actor, action: "account.disable", target: username)
             return AccountChange(username: username, unit: account.unit, change: .disable, activationHash: nil, by: actor.username, byUnit: actor.unit)
         }.view
     }
@@ -197,7 +197,7 @@ extension LocalNode {
                 account.activationHash = hash
                 Self.clearCredentials(&account)
             }
-            try AuditTrail.record(db, actor, action: "account.reset", target: username)
+            try audit.record(db, actor, action: "account.reset", target: username)
             return AccountChange(username: username, unit: account.unit, change: .reset, activationHash: hash, by: actor.username, byUnit: actor.unit)
         }
         return CreatedAccount(username: username, unit: view.unit, role: view.role, status: view.status, activationCode: code, deliveredTo: destination ?? node.name)
@@ -206,7 +206,7 @@ extension LocalNode {
     /// Ends every session of an account the actor manages.
     func endSessions(of username: String, by actor: Actor) async throws {
         _ = try await change(username, by: actor) { account, db in
-            try AuditTrail.record(db, actor, action: "sessions.revoke", target: username)
+            try audit.record(db, actor, action: "sessions.revoke", target: username)
             return AccountChange(username: username, unit: account.unit, change: .signOut, activationHash: nil, by: actor.username, byUnit: actor.unit)
         }
     }
@@ -224,7 +224,7 @@ extension LocalNode {
             }
             guard account.username != actor.username else { throw APIError.forbidden("Không thể thực hiện thao tác này với chính tài khoản của bạn", "Not on your own account") }
             let message = try body(&account, db)
-            account.updatedAt = Date()
+            account.updatedAt = clock.now()
             try account.update(db)
             if endingSessions { try Self.endSessions(of: username, db) }
             var destination: String?
@@ -293,10 +293,10 @@ extension LocalNode {
             }
             Self.apply(change, to: &account)
         }
-        account.updatedAt = Date()
+        account.updatedAt = clock.now()
         try account.update(db)
         if change.change != .update && change.change != .enable { try Self.endSessions(of: account.username, db) }
-        try AuditTrail.record(db, actor: change.by, unit: change.byUnit, action: "account.\(change.change.rawValue)", target: change.username,
+        try audit.record(db, actor: change.by, unit: change.byUnit, action: "account.\(change.change.rawValue)", target: change.username,
                               detail: "from above")
         return Effect(detail: "account \(change.username) \(change.change.rawValue)")
     }
@@ -306,14 +306,14 @@ extension LocalNode {
     /// this node is told to that unit (`account.registered`), which manages the admins below it.
     func seedAccount(username: String, fullName: String, unit: String, role: Role, password: String, mustChange: Bool = false) async throws {
         let hash = try await hashSecret(password)
-        let now = Date()
+        let now = clock.now()
         let parentUnit = tree[unit]?.parent
         let tellParent = role == .admin && parentUnit.map { !hosts($0) } == true && parent != nil
         try await database.pool.write { db in
             try AccountRecord(username: username, citizenId: nil, fullName: fullName, unit: unit, role: role, permissions: role.permissions.sorted(),
                               status: .active, passwordHash: hash, activationHash: nil, hostedHere: true, createdBy: "bootstrap",
                               createdAt: now, updatedAt: now, mustChangePassword: mustChange).upsert(db)
-            try AuditTrail.record(db, actor: "bootstrap", unit: unit, action: "account.seed", target: username)
+            try audit.record(db, actor: "bootstrap", unit: unit, action: "account.seed", target: username)
             if tellParent {
                 try enqueueUp(db, kind: .accountRegistered, unit: unit,
                               body: RegisteredAdmin(username: username, fullName: fullName, unit: unit, permissions: role.permissions.sorted(), registeredBy: "bootstrap"))
@@ -337,13 +337,13 @@ extension LocalNode {
             }
             return Effect(detail: "admin \(admin.username) of \(unit) already known")
         }
-        let now = Date()
+        let now = clock.now()
         // Never more than an admin holds, whatever the message claims.
         let permissions = Set(admin.permissions).intersection(Role.admin.permissions).sorted()
         try AccountRecord(username: admin.username, citizenId: nil, fullName: admin.fullName, unit: unit, role: .admin, permissions: permissions,
                           status: .delegated, passwordHash: nil, activationHash: nil, hostedHere: false, createdBy: admin.registeredBy,
                           createdAt: now, updatedAt: now).insert(db)
-        try AuditTrail.record(db, actor: admin.registeredBy, unit: unit, action: "account.registered", target: admin.username, detail: "from below")
+        try audit.record(db, actor: admin.registeredBy, unit: unit, action: "account.registered", target: admin.username, detail: "from below")
         return Effect(detail: "admin \(admin.username) of \(unit) registered")
     }
 }

@@ -64,11 +64,12 @@ struct AlertMailer: Service {
             let recipients = mail.recipients(alert.audience)
             if !recipients.isEmpty {
                 try await client.send(from: mail.from, to: recipients, subject: "[ReportNet] \(alert.kindName): \(alert.unit)",
-                                      body: "\(alert.message)\n\n\(alert.messageEN)\n\nNode: \(local.node.name) · alert \(alert.id)")
+                                      body: "\(alert.message)\n\n\(alert.messageEN)\n\nNode: \(local.node.name) · alert \(alert.id)",
+                                      at: local.clock.now())
                 sent += 1
             }
             try await local.database.pool.write { db in
-                try db.execute(sql: "UPDATE alerts SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL", arguments: [Date(), alert.id])
+                try db.execute(sql: "UPDATE alerts SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL", arguments: [local.clock.now(), alert.id])
             }
         }
         return sent

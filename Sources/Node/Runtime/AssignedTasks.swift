@@ -103,7 +103,7 @@ struct TaskRecord: SnakeCaseRecord, Sendable {
 
 extension LocalNode {
     /// Today in Vietnam: deadlines are Vietnamese days.
-    var today: CalendarDate { CalendarDate(Date()) }
+    var today: CalendarDate { clock.today() }
 
     // MARK: - Assigning
 
@@ -132,7 +132,7 @@ extension LocalNode {
         }
         let view = try await database.pool.write { db -> TaskView in
             _ = try distribute(notice, createdBy: actor.username, db)
-            try AuditTrail.record(db, actor, action: "task.create", target: notice.id, detail: "\(notice.title) due \(deadline) units=\(units.joined(separator: ","))")
+            try audit.record(db, actor, action: "task.create", target: notice.id, detail: "\(notice.title) due \(deadline) units=\(units.joined(separator: ","))")
             return try taskView(notice.id, for: actor, history: false, db)
         }
         feedSignal.notify()
@@ -149,7 +149,7 @@ extension LocalNode {
             }
         } else {
             try TaskRecord(id: notice.id, assignedBy: notice.assignedBy, title: notice.title, description: notice.description, deadline: notice.deadline.description,
-                           expectedResult: notice.expectedResult, indicator: notice.indicator, createdBy: createdBy, createdAt: Date()).insert(db)
+                           expectedResult: notice.expectedResult, indicator: notice.indicator, createdBy: createdBy, createdAt: clock.now()).insert(db)
         }
         let mine = notice.units.filter { deployment.node(node, speaksFor: $0) }
         for unit in mine {
@@ -269,14 +269,14 @@ extension LocalNode {
                 }
                 evidence.append(TaskEvidence(id: row["id"], fileName: row["file_name"], size: row["size"], sha256: row["sha256"]))
             }
-            let now = Date()
+            let now = clock.now()
             let update = TaskUpdate(taskId: id, assignedBy: record.assignedBy, unit: actor.unit, seq: (facts.current?.seq ?? 0) + 1, kind: kind, percent: percent,
                                     note: note?.isEmpty == true ? nil : note, evidence: evidence, by: actor.username, at: now, day: CalendarDate(now))
             try store(update, db)
             if !hosts(record.assignedBy) {
                 try enqueueUp(db, kind: .taskProgress, unit: actor.unit, body: update)
             }
-            try AuditTrail.record(db, actor, action: kind == .completed ? "task.complete" : "task.progress", target: id,
+            try audit.record(db, actor, action: kind == .completed ? "task.complete" : "task.progress", target: id,
                                   detail: "unit=\(actor.unit) seq=\(update.seq) percent=\(percent) evidence=\(evidence.count)")
             return try taskView(id, for: actor, history: true, db)
         }
@@ -303,7 +303,7 @@ extension LocalNode {
     func store(_ update: TaskUpdate, _ db: Database) throws {
         let body = String(decoding: try JSONEncoder.federation.encode(update), as: UTF8.self)
         try db.execute(sql: "INSERT INTO task_updates (task_id, unit, seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [update.taskId, update.unit, update.seq, body, Date()])
+                       arguments: [update.taskId, update.unit, update.seq, body, clock.now()])
         for item in update.evidence {
             try db.execute(sql: """
                 INSERT INTO task_evidence (id, task_id, unit, update_seq, file_name, content_type, size, sha256, uploaded_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -341,9 +341,9 @@ extension LocalNode {
             case .failure(let refusal): throw Self.apiError(refusal)
             }
             let review = TaskReview(taskId: id, assignedBy: actor.unit, unit: request.unit, completionSeq: completion.seq, decision: decision,
-                                    reason: reason?.isEmpty == true ? nil : reason, by: actor.username, at: Date())
+                                    reason: reason?.isEmpty == true ? nil : reason, by: actor.username, at: clock.now())
             _ = try store(review, db)
-            try AuditTrail.record(db, actor, action: decision == .confirmed ? "task.confirm" : "task.return", target: id,
+            try audit.record(db, actor, action: decision == .confirmed ? "task.confirm" : "task.return", target: id,
                                   detail: "unit=\(request.unit) completion=\(completion.seq)\(reason.map { " reason=\($0)" } ?? "")")
             return try taskView(id, for: actor, history: true, db)
         }
@@ -356,7 +356,7 @@ extension LocalNode {
     func store(_ review: TaskReview, _ db: Database) throws -> Bool {
         let body = String(decoding: try JSONEncoder.federation.encode(review), as: UTF8.self)
         try db.execute(sql: "INSERT INTO task_reviews (task_id, unit, completion_seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [review.taskId, review.unit, review.completionSeq, body, Date()])
+                       arguments: [review.taskId, review.unit, review.completionSeq, body, clock.now()])
         guard !hosts(review.unit), let child = deployment.childNode(of: node, toward: review.unit) else { return false }
         try appendToFeed(db, audience: child.unit, kind: .taskReviewed, unit: review.assignedBy, body: review)
         return true

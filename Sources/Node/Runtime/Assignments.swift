@@ -45,8 +45,8 @@ extension LocalNode {
             if try FormRecord.fetchOne(db, key: ["owner_unit": actor.unit, "code": form.code, "version": form.version]) != nil {
                 throw APIError.conflict("Biểu mẫu “\(form.code)” phiên bản \(form.version) đã tồn tại; hãy tăng số phiên bản", "This form version exists; raise the version")
             }
-            try FormRecord(ownerUnit: actor.unit, code: form.code, version: form.version, definition: form, createdAt: Date()).insert(db)
-            try AuditTrail.record(db, actor, action: "form.define", target: "\(form.code)@\(form.version)")
+            try FormRecord(ownerUnit: actor.unit, code: form.code, version: form.version, definition: form, createdAt: clock.now()).insert(db)
+            try audit.record(db, actor, action: "form.define", target: "\(form.code)@\(form.version)")
         }
         return form
     }
@@ -103,7 +103,7 @@ extension LocalNode {
             }
             let notice = AssignmentNotice(id: UUID().uuidString, form: form, period: period, assignedBy: actor.unit, deadline: period.deadline(day: form.deadlineDay), units: targets)
             _ = try distribute(notice, db)
-            try AuditTrail.record(db, actor, action: "assignment.create", target: notice.id, detail: "\(form.code) \(period) units=\(targets.count)")
+            try audit.record(db, actor, action: "assignment.create", target: notice.id, detail: "\(form.code) \(period) units=\(targets.count)")
             return AssignmentView(id: notice.id, form: form.code, formVersion: form.version, title: form.title, period: period.description,
                                   assignedBy: actor.unit, deadline: notice.deadline.description, units: targets)
         }

@@ -62,6 +62,8 @@ public struct DemoFederation: Sendable {
         /// Given a child node's name and its parent's federation address (`host:port`), the
         /// address the child dials instead (e.g. a fault-injecting proxy in front of the parent).
         public var parentLink: (@Sendable (_ child: String, _ parentAddress: String) async throws -> String)?
+        /// The time of day every node reads (tests pin the date with an `AnchoredClock`).
+        public var clock: any WallClock = SystemClock()
 
         public init(directory: String) {
             self.directory = directory
@@ -99,7 +101,8 @@ public struct DemoFederation: Sendable {
             let database = try NodeDatabase.open(path: Self.databasePath(in: directory, node: node.name))
             let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials, passwordCost: options.passwordCost,
                                       loginDelay: options.loginDelay, credentialFiles: files,
-                                      issuer: try NodeCertificates.issuer(for: node, in: deployment, folder: "\(directory)/certs"), logger: logger)
+                                      issuer: try NodeCertificates.issuer(for: node, in: deployment, folder: "\(directory)/certs"),
+                                      clock: options.clock, logger: logger)
             for unit in node.hosts {
                 for role in [Role.admin, .approver, .dataEntry] {
                     let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"

@@ -36,7 +36,7 @@ extension LocalNode {
     /// Deletes evidence content no attachment names any more (and abandoned uploads).
     func sweepEvidence() async throws -> Int {
         let referenced = try await database.pool.read { db in Set(try String.fetchAll(db, sql: "SELECT sha256 FROM attachments UNION SELECT sha256 FROM task_evidence")) }
-        let removed = evidence.sweep(keeping: referenced)
+        let removed = evidence.sweep(keeping: referenced, now: clock.now())
         if removed > 0 { logger.notice("evidence swept", metadata: ["files": "\(removed)"]) }
         return removed
     }
@@ -54,9 +54,9 @@ extension LocalNode {
                 throw APIError.conflict("Mỗi báo cáo có tối đa \(Self.evidencePerReport) tệp minh chứng", "At most \(Self.evidencePerReport) evidence files per report")
             }
             let record = EvidenceRecord(id: UUID().uuidString, reportId: id, stage: stage, fileName: fileName, contentType: contentType,
-                                        size: stored.size, sha256: stored.sha256, uploadedBy: actor.username, at: Date())
+                                        size: stored.size, sha256: stored.sha256, uploadedBy: actor.username, at: clock.now())
             try record.insert(db)
-            try AuditTrail.record(db, actor, action: "evidence.attach", target: id, detail: "\(fileName) sha256=\(stored.sha256)")
+            try audit.record(db, actor, action: "evidence.attach", target: id, detail: "\(fileName) sha256=\(stored.sha256)")
             return record.evidence
         }
     }
@@ -108,7 +108,7 @@ extension LocalNode {
         let record = try await database.pool.write { db -> EvidenceRecord in
             _ = try readable(id, actor, db)
             guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else { throw APIError.notFound("tệp minh chứng", "Evidence file") }
-            try AuditTrail.record(db, actor, action: "evidence.read", target: id, detail: record.fileName)
+            try audit.record(db, actor, action: "evidence.read", target: id, detail: record.fileName)
             return record
         }
         guard evidence.size(record.sha256) == record.size else { throw APIError.notFound("nội dung tệp minh chứng", "Evidence content") }
@@ -125,7 +125,7 @@ extension LocalNode {
                 throw APIError.conflict("Tệp này thuộc bước \(step) đã qua", "That stage is over")
             }
             _ = try record.delete(db)
-            try AuditTrail.record(db, actor, action: "evidence.remove", target: id, detail: record.fileName)
+            try audit.record(db, actor, action: "evidence.remove", target: id, detail: record.fileName)
         }
     }
 

@@ -45,7 +45,7 @@ extension LocalNode {
         let (record, form) = try await database.pool.write { db -> (ReportRecord, Form) in
             let record = try readable(id, actor, db)
             guard let definition = try self.form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
-            try AuditTrail.record(db, actor, action: "report.export", target: id, detail: format.rawValue)
+            try audit.record(db, actor, action: "report.export", target: id, detail: format.rawValue)
             return (record, definition)
         }
         let sheets = ReportSheets(form: form, answers: record.answers, heading: [
@@ -66,7 +66,7 @@ extension LocalNode {
             for child in data.view.progress.children {
                 perChild[child.unit] = AggregatedAnswers(form: data.form, answers: data.approved.filter { tree.isInSubtree($0.unit, of: child.unit) }.map(\.answers))
             }
-            try AuditTrail.record(db, actor, action: "summary.export", target: id, detail: format.rawValue)
+            try audit.record(db, actor, action: "summary.export", target: id, detail: format.rawValue)
             return (data.view, data.form, perChild)
         }
         let columns = SummaryColumns(form: form)

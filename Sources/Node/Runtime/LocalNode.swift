@@ -47,10 +47,21 @@ public struct LocalNode: Sendable {
     /// What `/metrics` shows.
     public let metrics = NodeMetrics()
     let logger: Logger
+    /// The time of day for everything the node decides: deadlines, sessions, audit entries.
+    let clock: any WallClock
+    /// The time certificates are issued, renewed and judged by. TLS libraries check a peer's
+    /// certificate against the operating system's clock, so the node's own PKI reads that clock
+    /// too (the system clock in production, like `clock`; a test may pin `clock` alone).
+    let certificateClock: any WallClock
+    /// Records every change, in the same transaction, at `clock`'s time.
+    var audit: AuditTrail { AuditTrail(clock: clock) }
 
     public init(node: NodeDescription, deployment: Deployment, database: NodeDatabase, credentials: NodeCredentials, passwordCost: UInt8 = 12,
                 evidencePolicy: EvidencePolicy = EvidencePolicy(), loginDelay: Duration = .milliseconds(250),
-                credentialFiles: (certificate: String, key: String)? = nil, issuer: CertificateAuthority? = nil, logger: Logger) throws {
+                credentialFiles: (certificate: String, key: String)? = nil, issuer: CertificateAuthority? = nil,
+                clock: any WallClock = SystemClock(), certificateClock: any WallClock = SystemClock(), logger: Logger) throws {
+        self.clock = clock
+        self.certificateClock = certificateClock
         self.loginDelay = loginDelay
         self.evidence = EvidenceStore(root: database.path + ".evidence")
         self.evidencePolicy = evidencePolicy

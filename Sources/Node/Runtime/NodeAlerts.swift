@@ -89,7 +89,7 @@ extension LocalNode {
         guard problems.isEmpty else {
             throw APIError.invalid("Quy tắc cảnh báo chưa hợp lệ: \(problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "))", "The alert rule is not valid", details: problems)
         }
-        let now = Date()
+        let now = clock.now()
         try await database.pool.write { db in
             if let taskId = rule.taskId {
                 // The task must concern the rule's subtree (assigned by it or to units in it).
@@ -107,7 +107,7 @@ extension LocalNode {
             }
             try db.execute(sql: "INSERT INTO alert_rules (id, unit, body, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [rule.id, rule.unit, String(decoding: try JSONEncoder.federation.encode(rule), as: UTF8.self), actor.username, now])
-            try AuditTrail.record(db, actor, action: "alert.rule.create", target: rule.id, detail: "\(rule.kind.rawValue) unit=\(rule.unit)")
+            try audit.record(db, actor, action: "alert.rule.create", target: rule.id, detail: "\(rule.kind.rawValue) unit=\(rule.unit)")
         }
         await refreshAlertsQuietly()
         return AlertRuleView(rule: rule, kindName: rule.kind.vietnameseName, createdBy: actor.username, createdAt: now)
@@ -132,10 +132,10 @@ extension LocalNode {
             guard let unit = try String.fetchOne(db, sql: "SELECT unit FROM alert_rules WHERE id = ? AND removed_at IS NULL", arguments: [id]),
                   tree.isInSubtree(unit, of: actor.unit) else { throw APIError.notFound("quy tắc cảnh báo", "Alert rule") }
             guard unit == actor.unit else { throw APIError.forbidden("Chỉ đơn vị đặt quy tắc được gỡ bỏ", "Only the unit that set a rule removes it") }
-            let now = Date()
+            let now = clock.now()
             try db.execute(sql: "UPDATE alert_rules SET removed_at = ? WHERE id = ?", arguments: [now, id])
             try db.execute(sql: "UPDATE alerts SET cleared_at = ? WHERE rule_id = ? AND cleared_at IS NULL", arguments: [now, id])
-            try AuditTrail.record(db, actor, action: "alert.rule.remove", target: id)
+            try audit.record(db, actor, action: "alert.rule.remove", target: id)
         }
     }
 
@@ -165,8 +165,8 @@ extension LocalNode {
                 throw APIError.notFound("cảnh báo", "Alert")
             }
             if (row["acknowledged_at"] as Date?) == nil {
-                try db.execute(sql: "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?", arguments: [actor.username, Date(), id])
-                try AuditTrail.record(db, actor, action: "alert.acknowledge", target: id)
+                try db.execute(sql: "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?", arguments: [actor.username, clock.now(), id])
+                try audit.record(db, actor, action: "alert.acknowledge", target: id)
             }
             return AlertView(try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id])!)
         }
@@ -204,7 +204,7 @@ extension LocalNode {
             .map { try JSONDecoder.federation.decode(AlertRule.self, from: Data($0.utf8)) }
         let findings = rules.isEmpty ? [] : AlertEvaluation(tree: tree, today: today)
             .findings(rules: rules, obligations: try obligations(for: rules, today: today, db), observations: try observations(for: rules, db))
-        let now = Date()
+        let now = clock.now()
         var raised = 0
         var cleared = 0
         var standing = Set<String>()

@@ -27,12 +27,12 @@ extension LocalNode {
             throw APIError.conflict("Nút này không giữ khóa cấp chứng thư", "This node holds no CA key to issue certificates with")
         }
         let token = Secret.token()
-        let now = Date()
+        let now = clock.now()
         let expires = now.addingTimeInterval(Self.enrolmentTokenLifetime)
         try await database.pool.write { db in
             try db.execute(sql: "INSERT INTO enrolment_tokens (token_hash, unit, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [Secret.digest(token), childUnit, actor.username, now, expires])
-            try AuditTrail.record(db, actor, action: "pki.token.created", target: childUnit, detail: "expires \(ISO8601DateFormatter().string(from: expires))")
+            try audit.record(db, actor, action: "pki.token.created", target: childUnit, detail: "expires \(ISO8601DateFormatter().string(from: expires))")
         }
         return EnrolmentToken(token: token, unit: childUnit, expiresAt: expires)
     }
@@ -43,17 +43,17 @@ extension LocalNode {
         let refused = APIError(status: .unauthorized, code: "enrolment_refused", message: "Mã đăng ký nút không hợp lệ, đã dùng hoặc đã hết hạn",
                                messageEN: "The enrolment token is unknown, used or expired")
         guard let childUnit = try await database.pool.read({ db in
-            try String.fetchOne(db, sql: "SELECT unit FROM enrolment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", arguments: [digest, Date()])
+            try String.fetchOne(db, sql: "SELECT unit FROM enrolment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", arguments: [digest, clock.now()])
         }) else { throw refused }
         let issued = try issueChildCertificate(csrPEM: request.csr, unit: childUnit, dnsNames: request.dnsNames ?? [], ipAddresses: request.ipAddresses ?? [])
         let intermediate = try request.caCsr.map { try issueIntermediate(csrPEM: $0, unit: childUnit) }
         try await database.pool.write { db in
             // Used once: the token is spent in the transaction that records the certificate.
-            try db.execute(sql: "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", arguments: [Date(), digest, Date()])
+            try db.execute(sql: "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", arguments: [clock.now(), digest, clock.now()])
             guard db.changesCount == 1 else { throw refused }
             try record(issued.certificate, unit: childUnit, via: "enrolment", db)
             if let intermediate { try record(intermediate, unit: childUnit, via: "enrolment", db) }
-            try AuditTrail.record(db, actor: "node:\(childUnit)", unit: childUnit, action: "pki.enrolled", target: issued.certificate.fingerprint,
+            try audit.record(db, actor: "node:\(childUnit)", unit: childUnit, action: "pki.enrolled", target: issued.certificate.fingerprint,
                                   detail: "serial \(issued.certificate.serialNumber)", source: address)
         }
         logger.notice("node enrolled", metadata: ["unit": "\(childUnit)", "fingerprint": "\(issued.certificate.fingerprint)"])
@@ -89,13 +89,13 @@ extension LocalNode {
             // A node renews at two thirds of a year-long life; a few more a day allow for retries
             // and key rollovers, never a stream of certificates from a stolen key.
             let recent = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issued_certificates WHERE unit = ? AND via = 'renewal' AND issued_at > ?",
-                                          arguments: [caller, Date().addingTimeInterval(-86_400)]) ?? 0
+                                          arguments: [caller, clock.now().addingTimeInterval(-86_400)]) ?? 0
             guard recent < Self.renewalsPerDay else {
                 throw APIError(status: .tooManyRequests, code: "too_many_renewals",
                                message: "Nút “\(caller)” đã gia hạn chứng thư \(recent) lần trong 24 giờ qua", messageEN: "At most \(Self.renewalsPerDay) renewals per node in 24 hours")
             }
             try record(issued.certificate, unit: caller, via: "renewal", db)
-            try AuditTrail.record(db, actor: "node:\(caller)", unit: caller, action: "pki.renewed", target: issued.certificate.fingerprint,
+            try audit.record(db, actor: "node:\(caller)", unit: caller, action: "pki.renewed", target: issued.certificate.fingerprint,
                                   detail: "serial \(issued.certificate.serialNumber)")
         }
         logger.notice("node certificate renewed", metadata: ["unit": "\(caller)", "fingerprint": "\(issued.certificate.fingerprint)"])
@@ -139,7 +139,7 @@ extension LocalNode {
 
     private func record(_ certificate: X509.Certificate, unit childUnit: String, via: String, _ db: Database) throws {
         try db.execute(sql: "INSERT INTO issued_certificates (fingerprint, unit, serial, not_after, issued_at, via, der) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [certificate.fingerprint, childUnit, "\(certificate.serialNumber)", certificate.notValidAfter, Date(), via, Data(certificate.derBytes)])
+                       arguments: [certificate.fingerprint, childUnit, "\(certificate.serialNumber)", certificate.notValidAfter, clock.now(), via, Data(certificate.derBytes)])
     }
 
     /// `GET /node-certificates`: what this node issued and every revocation it knows.
@@ -187,12 +187,12 @@ extension LocalNode {
         guard tree.isBelow(subject, unit) else {
             throw APIError.forbidden("Chỉ đơn vị cấp trên mới thu hồi được chứng thư của đơn vị “\(subject)”", "Only an ancestor of unit \(subject) may revoke its certificate")
         }
-        let revocation = Revocation(fingerprint: fingerprint, unit: subject, revokedBy: unit, revokedAt: Date(), reason: trimmed)
+        let revocation = Revocation(fingerprint: fingerprint, unit: subject, revokedBy: unit, revokedAt: clock.now(), reason: trimmed)
         let signed = try signer.sign(try JSONEncoder.federation.encode(revocation))
         let applied = try await database.pool.write { db -> Bool in
             guard try store(revocation, signed: signed, db) else { return false }
             try relay(signed, unit: subject, arrivedFrom: nil, db)
-            try AuditTrail.record(db, actor, action: "pki.revoked", target: fingerprint, detail: "unit \(subject): \(trimmed)")
+            try audit.record(db, actor, action: "pki.revoked", target: fingerprint, detail: "unit \(subject): \(trimmed)")
             return true
         }
         guard applied else { throw APIError.conflict("Chứng thư này đã bị thu hồi", "This certificate is already revoked") }
@@ -222,7 +222,7 @@ extension LocalNode {
             return Effect(detail: "certificate \(revocation.fingerprint.prefix(16))… already revoked here")
         }
         let relayed = try relay(signed, unit: revocation.unit, arrivedFrom: (message.origin, direction), db)
-        try AuditTrail.record(db, actor: "node:\(revocation.revokedBy)", unit: revocation.revokedBy, action: "pki.revoked", target: revocation.fingerprint,
+        try audit.record(db, actor: "node:\(revocation.revokedBy)", unit: revocation.revokedBy, action: "pki.revoked", target: revocation.fingerprint,
                               detail: "unit \(revocation.unit), received from \(message.origin): \(revocation.reason)")
         return Effect(detail: "certificate of \(revocation.unit) revoked by \(revocation.revokedBy)", feed: relayed.feed, outbox: relayed.outbox)
     }
@@ -232,7 +232,7 @@ extension LocalNode {
         try db.execute(sql: """
             INSERT OR IGNORE INTO revoked_certificates (fingerprint, unit, revoked_by, revoked_at, reason, signed, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [revocation.fingerprint, revocation.unit, revocation.revokedBy, revocation.revokedAt, revocation.reason,
-                             String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self), Date()])
+                             String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self), clock.now()])
         guard db.changesCount == 1 else { return false }
         revocations.add([revocation.fingerprint])
         return true
@@ -261,11 +261,12 @@ extension LocalNode {
         }
     }
 
-    /// Keeps a verified signer certificate (once, by fingerprint).
+    /// Keeps a verified signer certificate (once, by fingerprint). When it was first seen is a
+    /// certificate time (it is checked as of then), so it is read from `certificateClock`.
     func rememberSigner(_ certificateDER: Data, unit signerUnit: String, _ db: Database) throws {
         guard let certificate = try? X509.Certificate(derEncoded: [UInt8](certificateDER)) else { return }
         try db.execute(sql: "INSERT OR IGNORE INTO signer_certificates (fingerprint, unit, der, first_seen) VALUES (?, ?, ?, ?)",
-                       arguments: [certificate.fingerprint, signerUnit, certificateDER, Date()])
+                       arguments: [certificate.fingerprint, signerUnit, certificateDER, certificateClock.now()])
     }
 
     /// Renews this node's own certificate with its parent: a new key made here, a CSR sent over
@@ -285,7 +286,7 @@ extension LocalNode {
         try identity.replace(certificatePEM: answer.certificate, privateKeyPEM: request.privateKeyPEM)
         try await database.pool.write { db in
             try rememberSigner(Data(current.derBytes), unit: unit, db)
-            try AuditTrail.record(db, actor: "node:\(unit)", unit: unit, action: "pki.renewed.own", target: chain[0].fingerprint,
+            try audit.record(db, actor: "node:\(unit)", unit: unit, action: "pki.renewed.own", target: chain[0].fingerprint,
                                   detail: "replaces \(current.fingerprint)")
         }
         logger.notice("own certificate renewed", metadata: ["fingerprint": "\(chain[0].fingerprint)", "not_after": "\(chain[0].notValidAfter)"])

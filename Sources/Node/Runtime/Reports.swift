@@ -124,7 +124,7 @@ extension LocalNode {
                                                       arguments: [actor.unit, assignment.assignedBy, assignment.formCode, assignment.period]).fetchOne(db) {
                 throw APIError.conflict("Đơn vị của bạn đã tạo loại báo cáo này", "Your unit already created this report", details: ["report": existing.id])
             }
-            let now = Date()
+            let now = clock.now()
             // A quarterly or yearly report starts from its unit's monthly reports, to be checked before sending.
             let rolled = try rollup(unit: actor.unit, owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion,
                                     period: assignment.period, db)?.answers ?? Answers()
@@ -149,7 +149,7 @@ extension LocalNode {
                 CorrectionView(question: $0.question, old: $0.oldValue, new: $0.newValue, actor: $0.actor, at: $0.at)
             }
             view.evidence = try evidence(of: id, db)
-            try AuditTrail.record(db, actor, action: "report.read", target: id)
+            try audit.record(db, actor, action: "report.read", target: id)
             return view
         }
     }
@@ -198,7 +198,7 @@ extension LocalNode {
                 let before = (try? record.answers.validated(against: form).get()) ?? record.answers
                 let changed = Set(answers.values.keys).union(before.values.keys).filter { answers[$0] != before[$0] }.sorted()
                 guard !changed.isEmpty else { return ReportView(record) }
-                let now = Date()
+                let now = clock.now()
                 for question in changed {
                     let correction = CorrectionRecord(id: nil, reportId: id, question: question, oldValue: try Self.text(record.answers[question]),
                                                       newValue: try Self.text(answers[question]), actor: actor.username, at: now)
@@ -207,14 +207,14 @@ extension LocalNode {
                 try event(db, id, "correct", actor, from: record.state, to: record.state, message: "Sửa: \(changed.joined(separator: ", "))")
             } else if let last = try ReportEventRecord.filter(Column("report_id") == id).order(Column("id").desc).fetchOne(db), last.action == "save", last.actor == actor.username {
                 // Saving again and again is one step of the history (the audit trail keeps each save).
-                try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [Date(), last.id])
-                try AuditTrail.record(db, actor, action: "report.save", target: id)
+                try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [clock.now(), last.id])
+                try audit.record(db, actor, action: "report.save", target: id)
             } else {
                 try event(db, id, "save", actor, from: record.state, to: record.state, message: nil)
             }
             record.answers = answers
             record.version += 1
-            record.updatedAt = Date()
+            record.updatedAt = clock.now()
             try record.update(db)
             return ReportView(record)
         }
@@ -230,7 +230,7 @@ extension LocalNode {
                 try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [id])
             }
             _ = try record.delete(db)
-            try AuditTrail.record(db, actor, action: "report.delete", target: id)
+            try audit.record(db, actor, action: "report.delete", target: id)
         }
     }
 
@@ -252,8 +252,8 @@ extension LocalNode {
             }
             let from = record.state
             record.state = next
-            record.submittedAt = Date()
-            record.updatedAt = Date()
+            record.submittedAt = clock.now()
+            record.updatedAt = clock.now()
             record.version += 1
             try record.update(db)
             try event(db, id, "submit", actor, from: from, to: next, message: try request.checkedMessage())
@@ -269,7 +269,7 @@ extension LocalNode {
             var record = try ownUnitReport(id, actor, db)
             let next = try transition(.approve, record)
             guard let period = Period(record.period) else { throw Refusal("stored period \(record.period) is unreadable") }
-            let now = Date()
+            let now = clock.now()
             let from = record.state
             record.state = next
             record.approvedAt = now
@@ -327,16 +327,16 @@ extension LocalNode {
             if record.state == .submitted {
                 record.state = next
                 record.version += 1
-                record.updatedAt = Date()
+                record.updatedAt = clock.now()
                 try record.update(db)
                 try event(db, id, "return", actor, from: .submitted, to: next, message: reason)
                 try keepReturnEvidence(attached, of: id, by: actor.username, at: record.updatedAt, db)
                 return ReportView(record)
             }
-            let entry = HistoryEntry(action: "return", actor: actor.username, unit: actor.unit, from: .approved, to: .returned, message: reason, at: Date())
+            let entry = HistoryEntry(action: "return", actor: actor.username, unit: actor.unit, from: .approved, to: .returned, message: reason, at: clock.now())
             let decision = ReviewDecision(reportId: id, unit: record.unit, approvalCount: record.approvalCount, entry: entry, evidence: attached.isEmpty ? nil : attached)
             _ = try apply(decision, arrivedFrom: nil, db)
-            try AuditTrail.record(db, actor, action: "report.return", target: id, detail: reason)
+            try audit.record(db, actor, action: "report.return", target: id, detail: reason)
             return ReportView(try ReportRecord.fetchOne(db, key: id) ?? record)
         }
         feedSignal.notify()
@@ -407,7 +407,7 @@ extension LocalNode {
         try keepReturnEvidence(decision.evidence ?? [], of: record.id, by: decision.entry.actor, at: decision.entry.at, arrivedFrom: direction, sender: origin, db)
         record.state = .returned
         record.version += 1
-        record.updatedAt = Date()
+        record.updatedAt = clock.now()
         try record.update(db)
         var effect = Effect(detail: "report \(record.id) returned by \(returner)")
         if direction != .fromChild, !hosts(record.unit), let child = deployment.childNode(of: node, toward: record.unit) {
@@ -477,8 +477,8 @@ extension LocalNode {
     }
 
     private func event(_ db: Database, _ id: String, _ action: String, _ actor: Actor, from: ReportState?, to: ReportState?, message: String?) throws {
-        try ReportEventRecord.keep(HistoryEntry(action: action, actor: actor.username, unit: actor.unit, from: from, to: to, message: message, at: Date()), of: id, db)
-        try AuditTrail.record(db, actor, action: "report.\(action)", target: id)
+        try ReportEventRecord.keep(HistoryEntry(action: action, actor: actor.username, unit: actor.unit, from: from, to: to, message: message, at: clock.now()), of: id, db)
+        try audit.record(db, actor, action: "report.\(action)", target: id)
     }
 
     /// An answer as JSON text, for the corrections log.

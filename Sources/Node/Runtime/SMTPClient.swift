@@ -18,17 +18,17 @@ struct SMTPClient: Sendable {
         let description: String
     }
 
-    func send(from sender: String, to recipients: [String], subject: String, body: String) async throws {
+    func send(from sender: String, to recipients: [String], subject: String, body: String, at date: Date) async throws {
         for address in [sender] + recipients where !Self.isPlainAddress(address) {
             throw Failure(description: "not a plain e-mail address: \(address)")
         }
         let client = self
         try await NIOThreadPool.singleton.runIfActive {
-            try client.converse(from: sender, to: recipients, subject: subject, body: body)
+            try client.converse(from: sender, to: recipients, subject: subject, body: body, at: date)
         }
     }
 
-    private func converse(from sender: String, to recipients: [String], subject: String, body: String) throws {
+    private func converse(from sender: String, to recipients: [String], subject: String, body: String, at date: Date) throws {
         let connection = try Connection(host: host, port: port, timeoutSeconds: timeoutSeconds)
         defer { connection.close() }
         try connection.expect(220, after: "connect")
@@ -36,13 +36,13 @@ struct SMTPClient: Sendable {
         try connection.command("MAIL FROM:<\(sender)>", expect: 250)
         for recipient in recipients { try connection.command("RCPT TO:<\(recipient)>", expect: 250) }
         try connection.command("DATA", expect: 354)
-        try connection.write(Self.message(from: sender, to: recipients, subject: subject, body: body))
+        try connection.write(Self.message(from: sender, to: recipients, subject: subject, body: body, at: date))
         try connection.expect(250, after: "message")
         try connection.command("QUIT", expect: 221)
     }
 
     /// Headers and a base64 body (lines of 76), ending with the lone dot.
-    static func message(from sender: String, to recipients: [String], subject: String, body: String) -> String {
+    static func message(from sender: String, to recipients: [String], subject: String, body: String, at instant: Date) -> String {
         let encodedSubject = "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
         let lines = Data(body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         // RFC 5322's date: "Sun, 22 Nov 2026 12:54:20 +0000".
@@ -50,7 +50,7 @@ struct SMTPClient: Sendable {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(secondsFromGMT: 0)
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        let date = formatter.string(from: Date())
+        let date = formatter.string(from: instant)
         return [
             "From: \(sender)", "To: \(recipients.joined(separator: ", "))", "Subject: \(encodedSubject)", "Date: \(date)",
             "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", lines, ".", "",

@@ -31,7 +31,7 @@ extension LocalNode {
             account.totpSecret = sealed
             account.totpLastStep = nil
             try account.update(db)
-            try AuditTrail.record(db, session.account.actor, action: "mfa.begin", target: account.username)
+            try audit.record(db, session.account.actor, action: "mfa.begin", target: account.username)
         }
         let uri = factor.uri(account: session.account.username, issuer: Self.issuer)
         let svg = try QRCode.encode(uri).svg(label: "Mã QR xác thực hai lớp / MFA QR code")
@@ -41,7 +41,7 @@ extension LocalNode {
     /// Confirms enrolment with a first code; MFA is on from now, and recovery codes are issued.
     func confirmMFA(_ session: ActiveSession, code: String) async throws -> RecoveryCodesView {
         guard !session.account.mfaEnabled else { throw APIError.conflict("Xác thực hai lớp đã được bật", "MFA is already on") }
-        guard let factor = try factor(of: session.account), let step = factor.acceptedStep(for: code, after: session.account.totpLastStep) else {
+        guard let factor = try factor(of: session.account), let step = factor.acceptedStep(for: code, at: clock.now(), after: session.account.totpLastStep) else {
             throw APIError.invalid("Mã xác thực không đúng", "Wrong authentication code", details: ["code": "wrong"])
         }
         let codes = RecoveryCodes.generate()
@@ -53,16 +53,16 @@ extension LocalNode {
             account.mfaEnabled = true
             account.totpLastStep = step
             account.recoveryCodes = stored
-            account.updatedAt = Date()
+            account.updatedAt = clock.now()
             try account.update(db)
-            try AuditTrail.record(db, session.account.actor, action: "mfa.enable", target: account.username)
+            try audit.record(db, session.account.actor, action: "mfa.enable", target: account.username)
         }
         return RecoveryCodesView(codes: codes)
     }
 
     /// Checks a TOTP code (once per time step) or a recovery code (consumed).
     func checkSecondFactor(_ account: AccountRecord, code: String) async throws -> Bool {
-        if let factor = try factor(of: account), let step = factor.acceptedStep(for: code, after: account.totpLastStep) {
+        if let factor = try factor(of: account), let step = factor.acceptedStep(for: code, at: clock.now(), after: account.totpLastStep) {
             return try await database.pool.write { db in
                 // Re-read: two logins racing with the same code must not both pass.
                 guard var current = try AccountRecord.fetchOne(db, key: account.username), step > (current.totpLastStep ?? Int64.min) else { return false }
@@ -79,7 +79,7 @@ extension LocalNode {
                 guard var current = try AccountRecord.fetchOne(db, key: account.username), let left = current.recoveryCodes, left.contains(hash) else { return false }
                 current.recoveryCodes = left.filter { $0 != hash }
                 try current.update(db)
-                try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "mfa.recovery_code_used", target: account.username,
+                try audit.record(db, actor: account.username, unit: account.unit, action: "mfa.recovery_code_used", target: account.username,
                                       detail: "\(left.count - 1) left")
                 return true
             }

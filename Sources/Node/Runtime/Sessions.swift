@@ -45,11 +45,11 @@ extension LocalNode {
                 ? try AccountRecord.filter(sql: "citizen_id = ? AND status = 'active'", arguments: [identifier]).fetchOne(db)
                 : try AccountRecord.fetchOne(db, key: identifier)
             guard var account = found, account.status == .active, account.hostedHere, account.passwordHash != nil else {
-                try AuditTrail.record(db, actor: Self.auditName(identifier), unit: "", action: "login.failed", target: Self.auditName(identifier), source: source)
+                try audit.record(db, actor: Self.auditName(identifier), unit: "", action: "login.failed", target: Self.auditName(identifier), source: source)
                 return nil
             }
-            if let until = account.lockedUntil, until > Date() {
-                try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "login.refused_locked", target: account.username, source: source)
+            if let until = account.lockedUntil, until > clock.now() {
+                try audit.record(db, actor: account.username, unit: account.unit, action: "login.refused_locked", target: account.username, source: source)
                 throw Self.locked(until: until)
             }
             try registerFailure(&account, source: source, db)
@@ -61,24 +61,24 @@ extension LocalNode {
             try await Task.sleep(for: loginDelay * (1 << min(max((attempt?.failures ?? 1) - 1, 0), 4)))
             if let attempt {
                 try await database.pool.write { db in
-                    try AuditTrail.record(db, actor: attempt.account.username, unit: attempt.account.unit, action: "login.failed", target: attempt.account.username, source: source)
+                    try audit.record(db, actor: attempt.account.username, unit: attempt.account.unit, action: "login.failed", target: attempt.account.username, source: source)
                 }
             }
-            if let until = attempt?.account.lockedUntil, until > Date() { throw Self.locked(until: until) }
+            if let until = attempt?.account.lockedUntil, until > clock.now() { throw Self.locked(until: until) }
             throw refusal
         }
         let account = attempt.account
         let token = Secret.token()
-        let now = Date()
+        let now = clock.now()
         let session = SessionRecord(tokenHash: Secret.digest(token), username: account.username, createdAt: now, expiresAt: now.addingTimeInterval(Self.sessionLifetime),
                                     kind: browser ? .cookie : .bearer, stage: account.mfaEnabled ? .mfa : .full,
                                     csrfToken: browser ? Secret.token() : nil, source: source)
         let updated = try await database.pool.write { db -> AccountRecord in
             var updated = try AccountRecord.fetchOne(db, key: account.username) ?? account
             // A lock set by guesses racing this one holds, even for the right password.
-            if let until = updated.lockedUntil, until > Date() { throw Self.locked(until: until) }
+            if let until = updated.lockedUntil, until > clock.now() { throw Self.locked(until: until) }
             if let until = updated.lockedUntil {
-                try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "account.unlocked", target: account.username,
+                try audit.record(db, actor: account.username, unit: account.unit, action: "account.unlocked", target: account.username,
                                       detail: "lock ended \(ISO8601DateFormatter().string(from: until))", source: source)
             }
             // The attempt counted before the check was a success: give it back. Wrong codes (counted
@@ -87,7 +87,7 @@ extension LocalNode {
             updated.lockedUntil = nil
             try updated.update(db)
             try session.insert(db)
-            try AuditTrail.record(db, actor: account.username, unit: account.unit, action: session.stage == .mfa ? "login.password" : "login", target: account.username, source: source)
+            try audit.record(db, actor: account.username, unit: account.unit, action: session.stage == .mfa ? "login.password" : "login", target: account.username, source: source)
             return updated
         }
         let active = ActiveSession(record: session, account: updated)
@@ -112,7 +112,7 @@ extension LocalNode {
             let locked = try await database.pool.write { db -> Date? in
                 guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else { return nil }
                 try registerFailure(&account, source: source, db)
-                try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "login.mfa_failed", target: account.username, source: source)
+                try audit.record(db, actor: account.username, unit: account.unit, action: "login.mfa_failed", target: account.username, source: source)
                 if let until = account.lockedUntil { try Self.endSessions(of: account.username, db); return until }
                 return nil
             }
@@ -131,7 +131,7 @@ extension LocalNode {
             try record.insert(db)
             account.failedLogins = 0
             try account.update(db)
-            try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "login", target: account.username, source: source)
+            try audit.record(db, actor: account.username, unit: account.unit, action: "login", target: account.username, source: source)
             return account
         }
         let active = ActiveSession(record: record, account: account)
@@ -143,10 +143,10 @@ extension LocalNode {
     func registerFailure(_ account: inout AccountRecord, source: String, _ db: Database) throws {
         account.failedLogins += 1
         if account.failedLogins >= Self.failuresBeforeLock {
-            let until = Date().addingTimeInterval(Self.lockDuration)
+            let until = clock.now().addingTimeInterval(Self.lockDuration)
             account.lockedUntil = until
             account.failedLogins = 0
-            try AuditTrail.record(db, actor: account.username, unit: account.unit, action: "account.locked", target: account.username,
+            try audit.record(db, actor: account.username, unit: account.unit, action: "account.locked", target: account.username,
                                   detail: "until \(ISO8601DateFormatter().string(from: until))", source: source)
         }
         try account.update(db)
@@ -162,7 +162,7 @@ extension LocalNode {
     /// The session behind a token, if it is alive and its account active.
     func session(forToken token: String) async throws -> ActiveSession? {
         try await database.pool.read { db in
-            guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)), session.expiresAt > Date(),
+            guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)), session.expiresAt > clock.now(),
                   let account = try AccountRecord.fetchOne(db, key: session.username), account.status == .active else { return nil }
             return ActiveSession(record: session, account: account)
         }
@@ -174,7 +174,7 @@ extension LocalNode {
             guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)) else { return false }
             _ = try session.delete(db)
             let unit = try String.fetchOne(db, sql: "SELECT unit FROM accounts WHERE username = ?", arguments: [session.username]) ?? ""
-            try AuditTrail.record(db, actor: session.username, unit: unit, action: "logout", target: session.username, source: source)
+            try audit.record(db, actor: session.username, unit: unit, action: "logout", target: session.username, source: source)
             return true
         }
     }
@@ -199,10 +199,10 @@ extension LocalNode {
             guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else { throw APIError.unauthenticated }
             account.passwordHash = newHash
             account.mustChangePassword = false
-            account.updatedAt = Date()
+            account.updatedAt = clock.now()
             try account.update(db)
             try db.execute(sql: "DELETE FROM sessions WHERE username = ? AND token_hash != ?", arguments: [account.username, session.record.tokenHash])
-            try AuditTrail.record(db, actor, action: "account.password_change", target: account.username)
+            try audit.record(db, actor, action: "account.password_change", target: account.username)
         }
     }
 
@@ -210,7 +210,7 @@ extension LocalNode {
     func revokeOwnSessions(_ actor: Actor) async throws {
         try await database.pool.write { db in
             try Self.endSessions(of: actor.username, db)
-            try AuditTrail.record(db, actor, action: "sessions.revoke", target: actor.username)
+            try audit.record(db, actor, action: "sessions.revoke", target: actor.username)
         }
     }
 }

@@ -38,8 +38,8 @@ extension LocalNode {
             let item = TaskEvidence(id: UUID().uuidString, fileName: fileName, size: stored.size, sha256: stored.sha256)
             try db.execute(sql: """
                 INSERT INTO task_evidence (id, task_id, unit, update_seq, file_name, content_type, size, sha256, uploaded_by, at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)
-                """, arguments: [item.id, id, actor.unit, fileName, contentType, stored.size, stored.sha256, actor.username, Date()])
-            try AuditTrail.record(db, actor, action: "task.evidence.attach", target: id, detail: "\(fileName) sha256=\(stored.sha256)")
+                """, arguments: [item.id, id, actor.unit, fileName, contentType, stored.size, stored.sha256, actor.username, clock.now()])
+            try audit.record(db, actor, action: "task.evidence.attach", target: id, detail: "\(fileName) sha256=\(stored.sha256)")
             return item
         }
     }
@@ -64,7 +64,7 @@ extension LocalNode {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM task_evidence WHERE id = ? AND task_id = ?", arguments: [evidenceID, id]),
                   view.assignees.contains(where: { $0.unit == row["unit"] as String }) else { throw APIError.notFound("tệp minh chứng", "Evidence file") }
             let item = TaskEvidence(id: row["id"], fileName: row["file_name"], size: row["size"], sha256: row["sha256"])
-            try AuditTrail.record(db, actor, action: "task.evidence.read", target: id, detail: item.fileName)
+            try audit.record(db, actor, action: "task.evidence.read", target: id, detail: item.fileName)
             return (item, row["content_type"])
         }
         guard evidence.size(found.0.sha256) == found.0.size else { throw APIError.notFound("nội dung tệp minh chứng", "Evidence content") }

@@ -45,7 +45,7 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
     var receivedFrom: String?
     var recordedAt: Date
 
-    init(_ change: UnitChange, receivedFrom: String?) {
+    init(_ change: UnitChange, receivedFrom: String?, at recordedAt: Date) {
         id = change.id
         kind = change.kind
         code = change.code
@@ -55,7 +55,7 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
         decidedBy = change.decidedBy
         decidedAt = change.decidedAt
         self.receivedFrom = receivedFrom
-        recordedAt = Date()
+        self.recordedAt = recordedAt
     }
 
     var change: UnitChange {
@@ -125,12 +125,12 @@ extension LocalNode {
         }
         let code = request.code.trimmingCharacters(in: .whitespaces)
         let change = UnitChange(kind: .added, code: code, name: UnitChange.normalisedName(request.name), level: below, parent: parentCode,
-                                decidedBy: actor.username, decidedAt: Date())
+                                decidedBy: actor.username, decidedAt: clock.now())
         let view = try await keepingUnitsInStep {
             try await database.pool.write { db -> UnitView in
                 let next = try validated(change)
-                try UnitChangeRecord(change, receivedFrom: nil).insert(db)
-                try AuditTrail.record(db, actor, action: "unit.add", target: change.code, detail: "\(change.name) (\(below.rawValue), \(parentCode))")
+                try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
+                try audit.record(db, actor, action: "unit.add", target: change.code, detail: "\(change.name) (\(below.rawValue), \(parentCode))")
                 try enqueueUp(db, kind: .unitChanged, unit: parentCode, body: change)
                 units.set(next)
                 return unitView(change.code, closure: nil)!
@@ -148,15 +148,15 @@ extension LocalNode {
             throw APIError.forbidden("Chỉ đổi tên được đơn vị trực thuộc đơn vị của mình", "Rename only units directly below your own unit")
         }
         let change = UnitChange(kind: .renamed, code: code, name: UnitChange.normalisedName(request.name), level: unit.level, parent: actor.unit,
-                                decidedBy: actor.username, decidedAt: Date())
+                                decidedBy: actor.username, decidedAt: clock.now())
         if change.name == unit.name {
             return try await database.pool.read { db in unitView(code, closure: try closures(db)[code])! }
         }
         let view = try await keepingUnitsInStep {
             try await database.pool.write { db -> UnitView in
                 let next = try validated(change)
-                try UnitChangeRecord(change, receivedFrom: nil).insert(db)
-                try AuditTrail.record(db, actor, action: "unit.rename", target: code, detail: "\(unit.name) → \(change.name)")
+                try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
+                try audit.record(db, actor, action: "unit.rename", target: code, detail: "\(unit.name) → \(change.name)")
                 try enqueueUp(db, kind: .unitChanged, unit: actor.unit, body: change)
                 try passDown(change, except: nil, db)
                 units.set(next)
@@ -222,8 +222,8 @@ extension LocalNode {
         let next: Deployment
         do { next = try deployment.applying(change) } catch { throw Refusal("unit change \(change.id): \(error.description)") }
         let previous = tree[change.code]?.name
-        try UnitChangeRecord(change, receivedFrom: message.origin).insert(db)
-        try AuditTrail.record(db, actor: "node:\(message.origin)", unit: change.parent, action: change.kind == .added ? "unit.add" : "unit.rename", target: change.code,
+        try UnitChangeRecord(change, receivedFrom: message.origin, at: clock.now()).insert(db)
+        try audit.record(db, actor: "node:\(message.origin)", unit: change.parent, action: change.kind == .added ? "unit.add" : "unit.rename", target: change.code,
                               detail: "\(previous.map { "\($0) → " } ?? "")\(change.name) (\(change.decidedBy))")
         var effect = Effect(detail: "unit \(change.code) \(change.kind.rawValue) below \(change.parent)")
         if direction == .fromChild, parent != nil {

@@ -61,7 +61,7 @@ extension LocalNode {
                 UsageReport.Group(role: role, name: role.vietnameseName, accounts: accounts.filter { $0.role == role }.count, activeUsers: active[role]?.count ?? 0,
                                   logins: logins[role] ?? 0, failedLogins: failures[role] ?? 0, actions: actions[role] ?? 0)
             }
-            try AuditTrail.record(db, actor, action: "usage.report", target: period.description)
+            try audit.record(db, actor, action: "usage.report", target: period.description)
             return UsageReport(period: period.description, unit: actor.unit, node: node.name, from: from, to: to, groups: groups)
         }
     }

@@ -2,24 +2,28 @@ import Auth
 import Crypto
 import Foundation
 import GRDB
+import Hierarchy
 
 /// The append-only, tamper-evident audit trail: every login, read, change, approval, return,
 /// export and admin action, with who, unit, node, when, what and from where. Each entry carries
 /// the hash of the one before, so a changed, removed or inserted entry breaks the chain, and a seal
 /// (an HMAC of that hash under the node key, see `AuditSeal`), so that the chain cannot be
 /// recomputed by someone who holds the database file without the key file.
-enum AuditTrail {
+struct AuditTrail {
+    /// When entries happen.
+    let clock: any WallClock
+
     /// Appends an entry inside the caller's transaction, so a change and its record land together.
-    static func record(_ db: Database, _ actor: Actor, action: String, target: String, detail: String = "") throws {
+    func record(_ db: Database, _ actor: Actor, action: String, target: String, detail: String = "") throws {
         try record(db, actor: actor.username, unit: actor.unit, action: action, target: target, detail: detail, source: actor.address ?? "")
     }
 
-    static func record(_ db: Database, actor: String, unit: String, action: String, target: String, detail: String = "", source: String = "") throws {
+    func record(_ db: Database, actor: String, unit: String, action: String, target: String, detail: String = "", source: String = "") throws {
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         let previous: String = last?["hash"] ?? ""
         let seq = (last?["seq"] as Int64? ?? 0) + 1
         let node = try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'node'") ?? ""
-        let at = Date()
+        let at = clock.now()
         let entry = Entry(seq: seq, at: at, actor: actor, unit: unit, node: node, action: action, target: target, detail: detail, source: source, previousHash: previous)
         try db.execute(
             sql: "INSERT INTO audit (seq, at, actor, unit, node, action, target, detail, source, previous_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, audit_seal(?))",

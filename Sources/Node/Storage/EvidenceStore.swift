@@ -69,7 +69,7 @@ struct EvidenceStore: Sendable {
 
     /// Deletes content no longer named by any attachment (older than a day, so that a file sent
     /// ahead of its report is not swept), and uploads abandoned midway.
-    func sweep(keeping referenced: Set<String>, now: Date = Date()) -> Int {
+    func sweep(keeping referenced: Set<String>, now: Date) -> Int {
         var removed = 0
         let manager = FileManager.default
         let dayAgo = now.addingTimeInterval(-86_400)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hierarchy
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,7 @@ public struct NodeBackup: Sendable {
 
     /// Copies the live database at `database` (and its key and evidence) into the new folder `folder`.
     @discardableResult
-    public static func make(database: String, into folder: String) throws -> Manifest {
+    public static func make(database: String, into folder: String, clock: some WallClock) throws -> Manifest {
         let files = FileManager.default
         guard files.fileExists(atPath: database) else { throw ConfigurationError("no database at \(database)") }
         guard !files.fileExists(atPath: folder) else { throw ConfigurationError("\(folder) already exists; a backup goes into a new folder") }
@@ -43,7 +44,7 @@ public struct NodeBackup: Sendable {
         // Evidence files are named by their content and never change: any the snapshot names are
         // already complete (a report is written only after its files), so copying them now is safe.
         let copied = try copyEvidence(from: database + ".evidence", to: "\(folder)/\(databaseName).evidence")
-        let manifest = Manifest(node: node, epoch: epoch, takenAt: Date(), evidenceFiles: copied)
+        let manifest = Manifest(node: node, epoch: epoch, takenAt: clock.now(), evidenceFiles: copied)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -55,7 +56,7 @@ public struct NodeBackup: Sendable {
     /// with a new epoch. Evidence files present now are kept; the backup's are added.
     /// Returns the new epoch.
     @discardableResult
-    public static func restore(from folder: String, to database: String, by operatorName: String = "operator") throws -> String {
+    public static func restore(from folder: String, to database: String, by operatorName: String = "operator", clock: some WallClock) throws -> String {
         let files = FileManager.default
         let copy = "\(folder)/\(databaseName)"
         guard files.fileExists(atPath: copy) else { throw ConfigurationError("\(folder) holds no backup (\(databaseName) is missing)") }
@@ -85,7 +86,7 @@ public struct NodeBackup: Sendable {
             let previous = try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'epoch'") ?? "-"
             try db.execute(sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES ('epoch', ?)", arguments: [epoch])
             let unit = try String.fetchOne(db, sql: "SELECT unit FROM accounts WHERE hosted_here = 1 LIMIT 1") ?? ""
-            try AuditTrail.record(db, actor: operatorName, unit: unit, action: "node.restore", target: folder,
+            try AuditTrail(clock: clock).record(db, actor: operatorName, unit: unit, action: "node.restore", target: folder,
                                   detail: "restored from backup with epoch \(previous); new epoch \(epoch)")
             return epoch
         }

@@ -59,7 +59,7 @@ extension LocalNode {
                 """)
             let requeued = db.changesCount
             try db.execute(sql: "DELETE FROM delivered")
-            try AuditTrail.record(db, actor: "node:\(parent)", unit: unit, action: "sync.parent-restored", target: parent,
+            try audit.record(db, actor: "node:\(parent)", unit: unit, action: "sync.parent-restored", target: parent,
                                   detail: "parent epoch \(known) → \(epoch): its feed is read again from the start, \(requeued) delivered messages sent again")
             return (true, requeued)
         }

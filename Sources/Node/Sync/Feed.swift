@@ -11,7 +11,7 @@ extension LocalNode {
         let envelope = Envelope(origin: self.unit, kind: kind, unit: unit, body: try JSONEncoder.federation.encode(body))
         try db.execute(
             sql: "INSERT INTO feed (audience, message_id, envelope, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [audience, envelope.id, try JSONEncoder.federation.encode(envelope), Date()]
+            arguments: [audience, envelope.id, try JSONEncoder.federation.encode(envelope), clock.now()]
         )
     }
 
@@ -48,7 +48,7 @@ extension LocalNode {
     /// A child's feed request also records the position it asked from (what it has applied),
     /// which the sync-lag metric counts from.
     func touchPeer(_ peer: String, error: String? = nil, confirmed cursor: Int64? = nil) async {
-        if error == nil { metrics.contact(peer: peer) }
+        if error == nil { metrics.contact(peer: peer, at: clock.now()) }
         do {
             try await database.pool.write { db in
                 if let error {
@@ -60,12 +60,12 @@ extension LocalNode {
                     try db.execute(sql: """
                         INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
                         ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
-                        """, arguments: [peer, cursor, Date()])
+                        """, arguments: [peer, cursor, clock.now()])
                 } else {
                     try db.execute(sql: """
                         INSERT INTO peers (unit, cursor, last_contact) VALUES (?, 0, ?)
                         ON CONFLICT (unit) DO UPDATE SET last_contact = excluded.last_contact, last_error = NULL
-                        """, arguments: [peer, Date()])
+                        """, arguments: [peer, clock.now()])
                 }
             }
         } catch {

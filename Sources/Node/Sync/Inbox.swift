@@ -65,14 +65,14 @@ extension LocalNode {
                     logger.warning("parked message", metadata: ["peer": "\(message.origin)", "message": "\(message.id)", "kind": "\(message.kind)", "reason": "\(result.detail)"])
                 }
                 try db.execute(sql: "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [message.origin, message.id, message.kind.rawValue, result.status.rawValue, result.detail, Date()])
+                               arguments: [message.origin, message.id, message.kind.rawValue, result.status.rawValue, result.detail, clock.now()])
                 results.append(result)
             }
             if let cursor {
                 try db.execute(sql: """
                     INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
                     ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
-                    """, arguments: [cursor.peer, cursor.position, Date()])
+                    """, arguments: [cursor.peer, cursor.position, clock.now()])
             }
             return (results, feedChanged, outboxChanged)
         } }
@@ -178,7 +178,7 @@ extension LocalNode {
                                                        arguments: [report.unit, report.formOwner, report.formCode, report.period.description]).fetchOne(db) {
             throw Refusal("unit \(report.unit) already has report \(clash.id) for \(report.formCode) \(report.period)")
         }
-        let now = Date()
+        let now = clock.now()
         let signedText = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
         try ReportRecord(id: report.reportId, assignmentId: report.assignmentId, formOwner: report.formOwner, formCode: report.formCode, formVersion: report.formVersion,
                          period: report.period.description, unit: report.unit, state: .approved, answers: report.answers, version: report.approvalCount,
@@ -237,7 +237,7 @@ extension LocalNode {
     /// Stores an assignment (and its form) and passes each child node the part that concerns it.
     /// Used both where an assignment is made and where it arrives from above.
     func distribute(_ notice: AssignmentNotice, _ db: Database) throws -> Effect {
-        let now = Date()
+        let now = clock.now()
         if let existing = try form(owner: notice.assignedBy, code: notice.form.code, version: notice.form.version, db) {
             guard existing == notice.form else { throw Refusal("form \(notice.assignedBy)/\(notice.form.code) v\(notice.form.version) differs from the one held") }
         } else {

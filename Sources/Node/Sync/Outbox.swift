@@ -12,7 +12,7 @@ extension LocalNode {
         let envelope = Envelope(origin: self.unit, kind: kind, unit: unit, body: try JSONEncoder.federation.encode(body))
         try db.execute(
             sql: "INSERT INTO outbox (message_id, kind, unit, envelope, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [envelope.id, kind.rawValue, unit, try JSONEncoder.federation.encode(envelope), Date()]
+            arguments: [envelope.id, kind.rawValue, unit, try JSONEncoder.federation.encode(envelope), clock.now()]
         )
     }
 
@@ -45,7 +45,7 @@ extension LocalNode {
     /// reason (and no longer block the ones behind them).
     func acknowledge(_ results: [MessageResult]) async throws {
         try await database.pool.write { db in
-            try db.execute(sql: "DELETE FROM delivered WHERE delivered_at < ?", arguments: [Date().addingTimeInterval(-Self.deliveredRetention)])
+            try db.execute(sql: "DELETE FROM delivered WHERE delivered_at < ?", arguments: [clock.now().addingTimeInterval(-Self.deliveredRetention)])
             for result in results {
                 switch result.status {
                 case .applied:
@@ -53,7 +53,7 @@ extension LocalNode {
                     try db.execute(sql: """
                         INSERT OR REPLACE INTO delivered (seq, message_id, kind, unit, envelope, created_at, delivered_at)
                         SELECT seq, message_id, kind, unit, envelope, created_at, ? FROM outbox WHERE message_id = ?
-                        """, arguments: [Date(), result.id])
+                        """, arguments: [clock.now(), result.id])
                     try db.execute(sql: "DELETE FROM outbox WHERE message_id = ?", arguments: [result.id])
                 case .parked:
                     try db.execute(sql: "UPDATE outbox SET state = 'parked', reason = ? WHERE message_id = ?", arguments: [result.detail, result.id])

@@ -43,7 +43,7 @@ struct SyncLoop: Service {
             var wait = Duration.seconds(3600)
             if let leaf = try? parseCertificateChain(pem: local.identity.credentials.certificatePEM).first {
                 let lifetime = leaf.notValidAfter.timeIntervalSince(leaf.notValidBefore)
-                let due = leaf.notValidAfter.addingTimeInterval(-lifetime / 3).timeIntervalSinceNow
+                let due = leaf.notValidAfter.addingTimeInterval(-lifetime / 3).timeIntervalSince(local.certificateClock.now())
                 if due <= 0 {
                     do {
                         try await local.renewOwnCertificate(using: try clients.current())
@@ -74,7 +74,7 @@ struct SyncLoop: Service {
                 let client = try clients.current()
                 let (cursor, known) = try await local.cursorAndEpoch(of: parent)
                 let page = try await client.feed(after: cursor, wait: pollWait)
-                local.metrics.contact(peer: parent)
+                local.metrics.contact(peer: parent, at: local.clock.now())
                 let changed = try await local.noteParentEpoch(page.epoch, of: parent)
                 if changed || (known != nil && page.epoch != nil && page.epoch != known) {
                     // This page counts from a cursor of the parent's former life: read again from 0.
@@ -128,7 +128,7 @@ struct SyncLoop: Service {
                 guard response.results.map(\.id) == batch.map(\.id) else {
                     throw ConfigurationError("parent answered for other messages than those pushed")
                 }
-                local.metrics.contact(peer: parent)
+                local.metrics.contact(peer: parent, at: local.clock.now())
                 try await local.acknowledge(response.results)
                 _ = try await local.noteParentEpoch(response.epoch, of: parent)
                 for result in response.results {

@@ -57,7 +57,7 @@ struct AdminPages {
         pages.get("/usage") { request, context in
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
-                let period = request.uri.queryParameters["period"].map(String.init) ?? String(Calendar(identifier: .gregorian).component(.year, from: Date()))
+                let period = request.uri.queryParameters["period"].map(String.init) ?? String(local.clock.today().year)
                 let report = try await local.usage(period: period, for: visitor.actor)
                 let groups = report.groups.map { group -> [String: Any] in
                     ["name": visitor.pick(group.role.vietnameseName, group.role.rawValue), "accounts": group.accounts, "active": group.activeUsers,

@@ -60,7 +60,7 @@ extension LocalNode {
                 AuditTrailView.Entry(at: $0["at"], actor: $0["actor"], unit: $0["unit"], action: $0["action"], target: $0["target"], detail: $0["detail"])
             }
             let broken = try AuditTrail.verify(db).map(\.description)
-            try AuditTrail.record(db, actor, action: "audit.read", target: actor.unit)
+            try audit.record(db, actor, action: "audit.read", target: actor.unit)
             return AuditTrailView(entries: entries, broken: broken)
         }
     }

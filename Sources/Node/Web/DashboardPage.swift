@@ -39,7 +39,7 @@ struct DashboardPage {
             filter.unit = unit
             filter.limit = 1000
             let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
-            let late = Self.isPast(chosen.deadline)
+            let late = Self.isPast(chosen.deadline, today: local.clock.today())
             func link(_ child: String) -> String { "/app?assignment=\(chosen.id)&unit=\(child)" }
             values["assignment"] = ["id": chosen.id, "title": chosen.title, "period": chosen.period, "deadline": PageDate.isoDay(chosen.deadline)]
             // Progress from the figures API: approved on time per level and per child, and when each child's data last arrived.
@@ -86,9 +86,7 @@ struct DashboardPage {
     }
 
     /// Whether the deadline day (yyyy-MM-dd, Vietnam time) is over.
-    static func isPast(_ deadline: String) -> Bool {
-        let today = PageDate.day(Date()).split(separator: "/")
-        guard today.count == 3 else { return false }
-        return "\(today[2])-\(today[1])-\(today[0])" > String(deadline.prefix(10))
+    static func isPast(_ deadline: String, today: CalendarDate) -> Bool {
+        CalendarDate(String(deadline.prefix(10))).map { today > $0 } ?? false
     }
 }

@@ -26,10 +26,10 @@ struct ScoringPage {
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
                 let query = request.uri.queryParameters
-                let monthText = query["month"].map(String.init) ?? Self.currentMonth.description
+                let monthText = query["month"].map(String.init) ?? currentMonth.description
                 guard let month = ScoreMonth(monthText) else {
                     let error = visitor.pick("Tháng “\(monthText)” không hợp lệ (ví dụ 2026-11)", "Invalid month (e.g. 2026-11)")
-                    return try await page(visitor, month: Self.currentMonth, monthText: monthText, monthError: error, typed: Typed(), status: .badRequest)
+                    return try await page(visitor, month: currentMonth, monthText: monthText, monthError: error, typed: Typed(), status: .badRequest)
                 }
                 let typed = Typed(unit: query["unit"].map(String.init) ?? "")
                 return try await page(visitor, month: month, saved: query["saved"].flatMap { Int(String($0)) }, published: query["published"] != nil, typed: typed)
@@ -73,7 +73,7 @@ struct ScoringPage {
             try await kit.run(request, context) {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
-                let month = ScoreMonth(form["month"] ?? "") ?? Self.currentMonth
+                let month = ScoreMonth(form["month"] ?? "") ?? currentMonth
                 guard let file = form.files.first(where: { $0.field == "file" }), file.data.readableBytes > 0 else {
                     return try await page(visitor, month: month, importError: visitor.pick("Hãy chọn tệp CSV số liệu", "Choose a CSV file"), status: .unprocessableContent)
                 }
@@ -156,8 +156,8 @@ struct ScoringPage {
         return language.pick("giữ nguyên", "unchanged")
     }
 
-    static var currentMonth: ScoreMonth {
-        let day = LocalNode.vietnamDay(Date())
+    var currentMonth: ScoreMonth {
+        let day = local.clock.today()
         return ScoreMonth("\(day.year)-\(day.month < 10 ? "0" : "")\(day.month)")!
     }
 

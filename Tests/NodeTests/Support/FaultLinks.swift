@@ -1,5 +1,6 @@
 import FaultProxy
 import Foundation
+import Hierarchy
 import GRDB
 @testable import Node
 
@@ -41,9 +42,11 @@ actor FaultLinks {
 extension TestFederation {
     /// Like `run`, in a folder the caller owns (kept afterwards, so a second run resumes the same
     /// nodes) and with every child dialling its parent through `links` when given.
+    /// Runs that resume the same nodes share `clock`, so that their time goes on.
     static func run(in directory: String, links: FaultLinks? = nil, sessions: SessionCache = SessionCache(), pollWait: Int = 2,
-                    _ body: (TestFederation) async throws -> Void) async throws {
+                    clock: AnchoredClock = AnchoredClock(startingAt: TestDay.start), _ body: (TestFederation) async throws -> Void) async throws {
         var options = DemoFederation.Options(directory: directory)
+        options.clock = clock
         options.topologyPorts = false
         options.pollWait = pollWait
         options.passwordCost = 4
@@ -59,7 +62,7 @@ extension TestFederation {
             let manifest = try await federation.manifest()
             try federation.writeManifest(manifest)
             do {
-                try await body(TestFederation(federation: federation, manifest: manifest, directory: directory, sessions: sessions))
+                try await body(TestFederation(federation: federation, manifest: manifest, directory: directory, clock: clock, sessions: sessions))
             } catch {
                 await group.triggerGracefulShutdown()
                 await links?.stopAll()

@@ -1,5 +1,6 @@
 import Federation
 import Foundation
+import Hierarchy
 import Logging
 @testable import Node
 
@@ -8,6 +9,8 @@ import Logging
 struct LocalNodes {
     let directory: String
     let deployment: Deployment
+    /// The nodes' time of day, pinned like the test federation's.
+    let clock = AnchoredClock(startingAt: TestDay.start)
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-local-\(UUID().uuidString)").path
@@ -25,7 +28,7 @@ struct LocalNodes {
         logger.logLevel = .critical
         return try LocalNode(node: deployment.node(named: name)!, deployment: deployment,
                              database: try NodeDatabase.open(path: "\(directory)/\(name).sqlite"),
-                             credentials: try credentials(name), passwordCost: 4, logger: logger)
+                             credentials: try credentials(name), passwordCost: 4, clock: clock, logger: logger)
     }
 
     func remove() {

@@ -22,10 +22,10 @@ extension AccessMatrixTests {
 }
 
 extension AccessMatrixTests.Matrix {
-    var taskDeadline: String { CalendarDate(Date()).adding(days: 30).description }
+    var taskDeadline: String { TestDay.today.adding(days: 30).description }
 
     /// Assigns a task from the subject's parent to the subject; returns once bac-ninh holds it.
-    func assignTaskToSubject(deadline: CalendarDate = CalendarDate(Date()).adding(days: 30)) async throws -> String {
+    func assignTaskToSubject(deadline: CalendarDate = TestDay.today.adding(days: 30)) async throws -> String {
         let leader = try await client(subject.parent, .approver)
         let made = try must(await leader.call(.POST, "/api/v1/tasks", body: ["title": "Nhiệm vụ thử \(next())", "deadline": deadline.description, "units": [subject.unit]]),
                             201, "assign a task to the subject")
@@ -50,7 +50,7 @@ extension AccessMatrixTests.Matrix {
         try must(await entry.call(.POST, "/api/v1/tasks/\(tasks.view)/progress", body: ["percent": 20, "evidence": [tasks.evidence]]), 200, "task progress")
 
         // An overdue task and the province's rule: a strategic alert about the subject at bac-ninh.
-        let overdue = try await assignTaskToSubject(deadline: CalendarDate(Date()).adding(days: -2))
+        let overdue = try await assignTaskToSubject(deadline: TestDay.today.adding(days: -2))
         let leader = try await client(AccessMatrixTests.nodeUnit, .admin)
         try must(await leader.call(.POST, "/api/v1/alerts/rules", body: ["kind": "overdue", "taskId": overdue]), 201, "an overdue rule")
         let alerts = try await leader.call(.GET, "/api/v1/alerts").items

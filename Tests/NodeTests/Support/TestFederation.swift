@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Federation
 import Foundation
+import Hierarchy
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -14,6 +15,8 @@ struct TestFederation {
     let federation: DemoFederation
     let manifest: DemoManifest
     let directory: String
+    /// The nodes' time of day, pinned to `TestDay.start` so that no test depends on today's date.
+    let clock: AnchoredClock
     /// One session per account and node: a TOTP code works once, so logins are not repeated.
     var sessions = SessionCache()
 
@@ -29,13 +32,15 @@ struct TestFederation {
         options.logLevel = .error
         options.loginDelay = .milliseconds(5)
         options.skipNodes = skip
+        let clock = AnchoredClock(startingAt: TestDay.start)
+        options.clock = clock
         let federation = try await DemoFederation(deployment: try TopologyFile.demo, options: options)
         let group = federation.serviceGroup()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let manifest = try await federation.manifest()
             do {
-                try await body(TestFederation(federation: federation, manifest: manifest, directory: directory))
+                try await body(TestFederation(federation: federation, manifest: manifest, directory: directory, clock: clock))
             } catch {
                 await group.triggerGracefulShutdown()
                 throw error
@@ -59,10 +64,10 @@ struct TestFederation {
         guard grant.status == 200, let token = grant.json["token"] as? String else { throw TestFailure("login \(username) at \(node): \(grant.status) \(grant.text)") }
         var session = client.with(token: token)
         if grant.json["next"] as? String == "mfa_enrolment" {
-            _ = try await Self.enrolMFA(session)
+            _ = try await Self.enrolMFA(session, clock: clock)
         } else if grant.json["next"] as? String == "mfa_code" {
             guard let factor = factor ?? secondFactor(username) else { throw TestFailure("\(username) needs a second factor") }
-            let step = try await session.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code()])
+            let step = try await session.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code(at: clock.now())])
             guard step.status == 200, let completed = step.json["token"] as? String else { throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)") }
             // The token issued before the code is replaced once the code is given.
             session = client.with(token: completed)
@@ -81,8 +86,8 @@ struct TestFederation {
 
     /// Polls `condition` until it holds (sync is asynchronous), failing after `seconds`.
     func eventually(_ what: String, seconds: Double = 20, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -93,13 +98,20 @@ struct TestFederation {
 extension TestFederation {
     /// Enrols an authenticator for the session's account, as its owner would; returns the factor
     /// and the recovery codes.
-    static func enrolMFA(_ session: APIClient) async throws -> (factor: SecondFactor, recovery: [String]) {
+    static func enrolMFA(_ session: APIClient, clock: some WallClock) async throws -> (factor: SecondFactor, recovery: [String]) {
         let enrolment = try await session.call(.POST, "/api/v1/me/mfa")
         guard let secret = enrolment.json["secret"] as? String, let factor = SecondFactor(secret: secret) else { throw TestFailure("MFA enrolment: \(enrolment.text)") }
-        let confirmed = try await session.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": factor.code()])
+        let confirmed = try await session.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": factor.code(at: clock.now())])
         guard let codes = confirmed.json["codes"] as? [String] else { throw TestFailure("MFA confirmation: \(confirmed.text)") }
         return (factor, codes)
     }
+}
+
+/// The day tests run on, whatever the machine's date: 20 November 2026, 09:00 in Vietnam. Tests
+/// that need another day move the federation's clock (`AnchoredClock.advance(by:)`).
+enum TestDay {
+    static let start = Date(timeIntervalSince1970: 1_795_140_000)
+    static var today: CalendarDate { CalendarDate(start) }
 }
 
 /// Logged-in clients by account and node.

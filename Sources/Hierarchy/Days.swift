@@ -1,5 +1,4 @@
 import Foundation
-import Hierarchy
 
 /// Day arithmetic on calendar dates (deadlines, "due in N days"), without a calendar library:
 /// days are counted from 1970-01-01 on the proleptic Gregorian calendar.
