@@ -95,4 +95,26 @@ import Testing
         #expect(vi.readWhole("2.5") == .failure(.decimalMark))
         #expect(en.readWhole("1,000") == .success(1000))
     }
+
+    /// The alert rule form reads its factor and days the page language's way.
+    @Test func alertRuleNumbers() throws {
+        let rule = try AlertPages.rule(["kind": "abnormal_value", "factor": "2,5", "days": "1.000"], vi)
+        #expect(rule.factor == 2.5 && rule.days == 1000)
+        #expect(try AlertPages.rule(["kind": "abnormal_value", "factor": "2.5"], en).factor == 2.5)
+        do {
+            _ = try AlertPages.rule(["kind": "abnormal_value", "factor": "2.5"], vi)
+            Issue.record("“2.5” is not guessed in Vietnamese")
+        } catch let error as APIError {
+            #expect(error.details == ["factor": "invalid"] && error.message.contains("Dùng dấu phẩy cho phần thập phân"))
+        }
+        #expect(throws: APIError.self) { try AlertPages.rule(["kind": "due_soon", "days": "2,5"], vi) }
+    }
+
+    /// The pages that show numbers use the rules: progress percentages and file sizes.
+    @Test func pagesShowTheLanguagesWay() {
+        #expect(ProgressCharts.format(200.0 / 3, vi) == "66,7" && ProgressCharts.format(200.0 / 3, en) == "66.7")
+        #expect(ProgressCharts.format(100, vi) == "100")
+        #expect(ReportPages.size(1536, .vi) == "1,5 KB" && ReportPages.size(1536, .en) == "1.5 KB")
+        #expect(ReportPages.size(1234, .vi) == "1,2 KB" && ReportPages.size(999, .vi) == "999 B")
+    }
 }
