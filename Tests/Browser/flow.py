@@ -171,7 +171,7 @@ try:
     screen("da-luu")
     if find("#f-ghi-chu").get_attribute("value") != "<script>alert(1)</script> Thiếu máy tính":
         fail("the paragraph did not come back as typed")
-    if find("#f-kinh-phi").get_attribute("value") != "12.5":
+    if find("#f-kinh-phi").get_attribute("value") != "12,5":
         fail("the decimal was not kept: %r" % find("#f-kinh-phi").get_attribute("value"))
     report = report_id()
     find("a[href='/app/reports/%s']" % report).click()

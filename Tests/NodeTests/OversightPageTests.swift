@@ -46,6 +46,9 @@ import Testing
             #expect(word.status == 422 && word.text.contains("không phải là một số") && word.text.contains("value=\"tám mươi\"") && word.text.contains("value=\"3\""))
             let range = try await leader.post("/app/scores/entry", [("unit", "BNI-KB"), ("month", "2026-10"), ("v:publicServiceIndex", "150"), ("v:bonus", "3")])
             #expect(range.status == 422 && range.text.contains("0–100") && range.text.contains("value=\"150\""), "\(range.status)")
+            // A point that does not group thousands is not guessed (Vietnamese decimals take a comma).
+            let ambiguous = try await leader.post("/app/scores/entry", [("unit", "BNI-KB"), ("month", "2026-10"), ("v:publicServiceIndex", "80.5"), ("v:bonus", "3")])
+            #expect(ambiguous.status == 422 && ambiguous.text.contains("Dùng dấu phẩy cho phần thập phân") && ambiguous.text.contains("value=\"80.5\""), "\(ambiguous.status)")
             #expect(try await Self.values(f, "BNI-KB").isEmpty)
 
             let saved = try await leader.post("/app/scores/entry", [("unit", "BNI-KB"), ("month", "2026-10"), ("v:publicServiceIndex", "80"), ("v:bonus", "2")])

@@ -147,6 +147,78 @@ import Testing
         }
     }
 
+    /// Issue L: numbers typed the Vietnamese way ("1.234,5") are stored exactly and shown back the
+    /// same way in the field and the report view; "1.5" is not guessed; English pages use "1,234.5".
+    @Test func numbersTheVietnameseWay() async throws {
+        try await TestFederation.run { f in
+            let centre = try await f.login("tw.admin", at: "centre")
+            #expect(try await centre.call(.POST, "/api/v1/forms", body: BrowserFlowTests.form).status == 201)
+            let assignment = try #require(try await centre.call(.POST, "/api/v1/assignments", body: ["form": "WEB-DU-KIEN", "period": "2026-11", "units": ["BNI-KB"]]).json["id"] as? String)
+            // The API session first: each TOTP code works once, so the page's login uses the next one.
+            let api = try await f.login("bni-kb.entry", at: "kinh-bac")
+            try await f.eventually("the assignment reaches kinh-bac") { !(try await api.call(.GET, "/api/v1/assignments").items.isEmpty) }
+            let entry = try await Self.browser(f, "bni-kb.entry", at: "kinh-bac", codeOffset: 30)
+            let opened = try await entry.post("/app/entry/\(assignment)", [])
+            let edit = try #require(opened.headers["location"])
+            let id = String(edit.dropFirst("/app/reports/".count).dropLast("/edit".count))
+            func version() async throws -> String {
+                let page = try await entry.get(edit)
+                return try #require(page.text.range(of: "name=\"version\" value=\"").map { String(page.text[$0.upperBound...].prefix { $0 != "\"" }) })
+            }
+            func stored() async throws -> [String: Any] {
+                let reply = try await api.call(.GET, "/api/v1/reports/\(id)")
+                #expect(reply.status == 200, "\(reply.text)")
+                return reply.json["answers"] as? [String: Any] ?? [:]
+            }
+
+            // The fields are text with a decimal keypad: a browser's number field would refuse "1.234,5".
+            let empty = try await entry.get(edit)
+            #expect(empty.text.contains("<input type=\"text\" inputmode=\"decimal\" id=\"f-kinh-phi\""))
+            #expect(!empty.text.contains("type=\"number\""))
+
+            // Thousands with a point, decimals with a comma: stored as the number meant, shown back as typed.
+            let saved = try await entry.post(edit, [("version", try await version()), ("q:muc-do", "Đang triển khai"), ("q:can-bo", "1.234"), ("q:kinh-phi", "1.234,5"),
+                                                    ("q:ty-le", "85,5"), ("t:bang:ho-so:tong", "12.000"), ("t:bang:ho-so:dung-han", "11.999")])
+            #expect(saved.status == 303, "\(saved.status) \(Self.fieldErrors(saved.text))")
+            let answers = try await stored()
+            #expect(answers["can-bo"] as? Double == 1234 && answers["kinh-phi"] as? Double == 1234.5 && answers["ty-le"] as? Double == 85.5, "\(answers)")
+            let table = answers["bang"] as? [String: [String: Double]]
+            #expect(table?["ho-so"]?["tong"] == 12000 && table?["ho-so"]?["dung-han"] == 11999, "\(answers)")
+            let form = try await entry.get(edit)
+            #expect(form.text.contains("id=\"f-kinh-phi\" name=\"q:kinh-phi\" value=\"1.234,5\""), "the field shows what was typed")
+            #expect(form.text.contains("value=\"1.234\"") && form.text.contains("value=\"85,5\"") && form.text.contains("value=\"11.999\""))
+            let view = try await entry.get("/app/reports/\(id)")
+            #expect(view.text.contains("<p class=\"answer\">1.234,5</p>") && view.text.contains("<p class=\"answer\">85,5 %</p>"), "the report view")
+            #expect(view.text.contains("<td class=\"number\">12.000</td>") && view.text.contains("<td class=\"number\">11.999</td>"))
+            #expect(!view.text.contains("1234,5") && !view.text.contains("85.5"))
+
+            // A point that does not group thousands is not guessed: refused, with the way to write it, what was typed kept.
+            let ambiguous = try await entry.post(edit, [("version", try await version()), ("q:muc-do", "Đang triển khai"), ("q:can-bo", "1.234"), ("q:kinh-phi", "1.5")])
+            #expect(ambiguous.status == 422 && ambiguous.text.contains("Dùng dấu phẩy cho phần thập phân, ví dụ 1,5") && ambiguous.text.contains("value=\"1.5\""),
+                    "\(ambiguous.status) \(Self.fieldErrors(ambiguous.text))")
+            #expect(try await stored()["kinh-phi"] as? Double == 1234.5, "nothing saved")
+            let cell = try await entry.post(edit, [("version", try await version()), ("q:muc-do", "Đang triển khai"), ("q:can-bo", "1.234"), ("t:bang:ho-so:tong", "12.5")])
+            #expect(cell.status == 422 && cell.text.contains("Dùng dấu phẩy") && cell.text.contains("value=\"12.5\""))
+
+            // In English the other way round.
+            let english = Browser(client: entry.client.with(headers: ["Cookie": "rn_session=\(Self.sessionCookie(entry)); rn_lang=en"]), csrf: entry.csrf)
+            #expect(try await english.get(edit).text.contains("id=\"f-kinh-phi\" name=\"q:kinh-phi\" value=\"1,234.5\""))
+            #expect(try await english.get("/app/reports/\(id)").text.contains("<p class=\"answer\">85.5 %</p>"))
+            let typedEnglish = try await english.post(edit, [("version", try await version()), ("q:muc-do", "Đang triển khai"), ("q:can-bo", "1,234"), ("q:kinh-phi", "2,345.75")])
+            #expect(typedEnglish.status == 303, "\(typedEnglish.status) \(Self.fieldErrors(typedEnglish.text))")
+            #expect(try await stored()["kinh-phi"] as? Double == 2345.75)
+            let comma = try await english.post(edit, [("version", try await version()), ("q:muc-do", "Đang triển khai"), ("q:can-bo", "1,234"), ("q:kinh-phi", "1,5")])
+            #expect(comma.status == 422 && comma.text.contains("Use a point for decimals") && comma.text.contains("value=\"1,5\""))
+        }
+    }
+
+    /// The problems a page shows next to its fields.
+    static func fieldErrors(_ html: String) -> [String] {
+        html.components(separatedBy: "class=\"field-error\"").dropFirst().map { piece in
+            String(piece.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" })
+        }
+    }
+
     static func sessionCookie(_ browser: Browser) -> String {
         browser.client.headers["Cookie"].map { String($0.dropFirst("rn_session=".count)) } ?? ""
     }

@@ -41,7 +41,7 @@ struct AlertPages {
                 let names = ["kind", "task_id", "form_owner", "form_code", "question", "days", "percent", "date", "factor", "basis"]
                 var typed = TypedRule(fields: Dictionary(uniqueKeysWithValues: names.map { ($0, (form[$0] ?? "").trimmingCharacters(in: .whitespaces)) }))
                 do {
-                    let rule = try Self.rule(typed.fields)
+                    let rule = try Self.rule(typed.fields, NumberFormat(visitor.language))
                     _ = try await local.createAlertRule(rule, by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)?done=rule")
                 } catch let error as APIError where error.status == .unprocessableContent {
@@ -62,22 +62,35 @@ struct AlertPages {
         }
     }
 
-    /// The typed fields as the API's rule; a number that is not one is refused next to its field.
-    static func rule(_ fields: [String: String]) throws -> NewAlertRule {
+    /// The typed fields as the API's rule, numbers read the page language's way; a number that is
+    /// not one (or not a whole one for days and percent) is refused next to its field.
+    static func rule(_ fields: [String: String], _ numbers: NumberFormat) throws -> NewAlertRule {
         func text(_ name: String) -> String? { fields[name].flatMap { $0.isEmpty ? nil : $0 } }
-        func number<Value: LosslessStringConvertible>(_ name: String, _ type: Value.Type) throws -> Value? {
+        func refusal(_ given: String, _ name: String, _ problem: NumberFormat.Problem) -> APIError {
+            problem == .notANumber
+                ? APIError.invalid("“\(given)” không phải là số", "“\(given)” is not a number", details: [name: "invalid"])
+                : APIError.invalid("“\(given)”: \(NumberFormat(.vi).message(problem))", "“\(given)”: \(NumberFormat(.en).message(problem))", details: [name: "invalid"])
+        }
+        func whole(_ name: String) throws -> Int? {
             guard let given = text(name) else { return nil }
-            guard let value = Value(given.replacingOccurrences(of: ",", with: ".")) else {
-                throw APIError.invalid("“\(given)” không phải là số", "“\(given)” is not a number", details: [name: "invalid"])
+            switch numbers.readWhole(given) {
+            case .success(let value): return value
+            case .failure(let problem): throw refusal(given, name, problem)
             }
-            return value
+        }
+        func decimal(_ name: String) throws -> Double? {
+            guard let given = text(name) else { return nil }
+            switch numbers.read(given) {
+            case .success(let value): return value
+            case .failure(let problem): throw refusal(given, name, problem)
+            }
         }
         guard let kind = text("kind").flatMap(AlertKind.init(rawValue:)) else {
             throw APIError.invalid("Hãy chọn loại cảnh báo", "Choose the kind of alert", details: ["kind": "required"])
         }
         return NewAlertRule(kind: kind, audience: nil, taskId: text("task_id"), formOwner: text("form_owner"), formCode: text("form_code"),
-                            question: text("question"), days: try number("days", Int.self), percent: try number("percent", Int.self),
-                            date: text("date").map(TaskPages.isoDay), factor: try number("factor", Double.self),
+                            question: text("question"), days: try whole("days"), percent: try whole("percent"),
+                            date: text("date").map(TaskPages.isoDay), factor: try decimal("factor"),
                             basis: text("basis").flatMap(Basis.init(rawValue:)))
     }
 
@@ -105,7 +118,7 @@ struct AlertPages {
                 if let days = rule.days { parameters.append(visitor.pick("\(days) ngày", "\(days) days")) }
                 if let percent = rule.percent { parameters.append("< \(percent) %") }
                 if let date = rule.date { parameters.append(visitor.pick("từ", "from") + " \(PageDate.isoDay(date.description))") }
-                if let factor = rule.factor { parameters.append("× \(factor)") }
+                if let factor = rule.factor { parameters.append("× \(NumberFormat(visitor.language).text(factor))") }
                 if let basis = rule.basis { parameters.append(basis == .history ? visitor.pick("so với các kỳ trước", "against earlier periods") : visitor.pick("so với đơn vị cùng cấp", "against peers")) }
                 return ["id": rule.id, "kind": visitor.pick(view.kindName, rule.kind.rawValue), "unit": kit.unitName(rule.unit),
                         "scope": scope.isEmpty ? visitor.pick("mọi nhiệm vụ", "every task") : scope.joined(separator: ", "),

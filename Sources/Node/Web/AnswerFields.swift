@@ -3,8 +3,9 @@ import Reporting
 
 /// Turns a form post into `Answers` and `Answers` into the values shown in the fields. Field
 /// names: `q:<question>` (a value; several for checkboxes) and `t:<question>:<row>:<column>`
-/// (a table cell). What a person typed that is not even a number stays in `typed`, with a problem
-/// for its question, so the page can show it again next to the field.
+/// (a table cell). Numbers are read the page language's way (`NumberFormat`: "1.234,5" in
+/// Vietnamese). What a person typed that is not a number, or not an unambiguous one, stays in
+/// `typed`, with a problem for its question, so the page can show it again next to the field.
 struct AnswerFields {
     var answers: [String: Answer] = [:]
     /// Raw text per field name, as typed.
@@ -13,6 +14,7 @@ struct AnswerFields {
     var problems: [String: String] = [:]
 
     init(form: Form, post: PageForm, language: Language) {
+        let numbers = NumberFormat(language)
         for question in form.questions {
             let name = "q:\(question.id)"
             switch question.kind {
@@ -29,10 +31,9 @@ struct AnswerFields {
                 let value = post[name] ?? ""
                 typed[name] = value
                 guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-                if let number = Self.number(value) {
-                    answers[question.id] = .number(number)
-                } else {
-                    problems[question.id] = language.pick("“\(question.text)”: phải là một số", "“\(question.text)”: must be a number")
+                switch numbers.read(value) {
+                case .success(let number): answers[question.id] = .number(number)
+                case .failure(let problem): problems[question.id] = "“\(question.text)”: \(numbers.message(problem))"
                 }
             case .table:
                 guard let layout = question.table else { continue }
@@ -43,29 +44,16 @@ struct AnswerFields {
                         let value = post[field] ?? ""
                         typed[field] = value
                         guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-                        if let number = Self.number(value) {
-                            cells[row.id, default: [:]][column.id] = number
-                        } else {
-                            problems[question.id] = language.pick("“\(question.text)”: ô \(row.label) × \(column.label) phải là một số",
-                                                                  "“\(question.text)”: cell \(row.label) × \(column.label) must be a number")
+                        switch numbers.read(value) {
+                        case .success(let number): cells[row.id, default: [:]][column.id] = number
+                        case .failure(let problem):
+                            problems[question.id] = language.pick("“\(question.text)”: ô \(row.label) × \(column.label) ", "“\(question.text)”: cell \(row.label) × \(column.label) ")
+                                + numbers.message(problem)
                         }
                     }
                 }
                 if !cells.isEmpty { answers[question.id] = .table(cells) }
             }
         }
-    }
-
-    /// A number as people type it here: "1234", "12.5", "12,5" (a decimal comma), "1 234".
-    static func number(_ text: String) -> Double? {
-        var cleaned = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "")
-        if cleaned.contains(","), !cleaned.contains(".") { cleaned = cleaned.replacingOccurrences(of: ",", with: ".") }
-        guard let value = Double(cleaned), value.isFinite else { return nil }
-        return value
-    }
-
-    /// A stored number as a person reads it: no ".0" on whole numbers.
-    static func text(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

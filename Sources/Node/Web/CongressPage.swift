@@ -79,7 +79,7 @@ struct CongressPage {
                 }
                 values["has_rows"] = !rows.isEmpty
                 values["counts"] = CongressStatus.allCases.map { status in
-                    ["name": visitor.pick(status.vietnameseName, status.rawValue), "count": rows.filter { $0.status == status }.count]
+                    ["name": visitor.pick(status.vietnameseName, status.rawValue), "count": NumberFormat(visitor.language).text(rows.filter { $0.status == status }.count)]
                 }
                 let search = query.sorted { $0.key < $1.key }.map { "\($0.key)=\(ScoringPage.query($0.value))" }.joined(separator: "&")
                 values["xlsx"] = "/api/v1/congress/export?\(search.isEmpty ? "" : search + "&")format=xlsx"

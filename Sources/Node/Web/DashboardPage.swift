@@ -34,6 +34,7 @@ struct DashboardPage {
             "trail": local.tree.ancestors(of: unit).reversed().filter { local.tree.isInSubtree($0.code, of: visitor.actor.unit) }.map { ["code": $0.code, "name": $0.name] },
         ]
         if let chosen {
+            let numbers = NumberFormat(visitor.language)
             var filter = ReportFilter()
             filter.assignment = chosen.id
             filter.unit = unit
@@ -44,14 +45,14 @@ struct DashboardPage {
             values["assignment"] = ["id": chosen.id, "title": chosen.title, "period": chosen.period, "deadline": PageDate.isoDay(chosen.deadline)]
             // Progress from the figures API: approved on time per level and per child, and when each child's data last arrived.
             let figures = try await local.figures(assignment: chosen.id, unit: unit, for: visitor.actor)
-            values["total"] = counts(figures.total, late: late)
+            values["total"] = counts(figures.total, late: late, numbers)
             values["levels"] = figures.levels.map { row -> [String: Any] in
-                var cells = counts(row.figures, late: late)
+                var cells = counts(row.figures, late: late, numbers)
                 cells["level"] = visitor.pick(row.level.vietnameseName, "\(row.level)")
                 return cells
             }
             values["children"] = figures.children.map { child -> [String: Any] in
-                var cells = counts(child.figures, late: late)
+                var cells = counts(child.figures, late: late, numbers)
                 cells["name"] = child.name
                 cells["href"] = link(child.unit)
                 cells["synced"] = Self.synced(child.sync, visitor.language)
@@ -59,23 +60,24 @@ struct DashboardPage {
             }
             values["has_children"] = !figures.children.isEmpty
             values["states"] = ReportState.allCases.map { state in
-                ["name": visitor.pick(state.vietnameseName, state.rawValue), "key": state.rawValue, "count": reports.filter { $0.state == state }.count]
+                ["name": visitor.pick(state.vietnameseName, state.rawValue), "key": state.rawValue, "count": numbers.text(reports.filter { $0.state == state }.count)]
             }
             values["tiles"] = ProgressCharts.tiles(figures.children, link: link,
                                                    label: visitor.pick("Tỷ lệ đơn vị cấp dưới đã nộp báo cáo", "Share of units below that submitted"),
-                                                   unassigned: visitor.pick("Không được giao", "Not assigned"))
+                                                   unassigned: visitor.pick("Không được giao", "Not assigned"), numbers: numbers)
             values["bars"] = ProgressCharts.bars(figures.children, submitted: visitor.pick("Đã nộp %", "Submitted %"), approved: visitor.pick("Đã duyệt %", "Approved %"),
-                                                 label: visitor.pick("Tiến độ theo đơn vị", "Progress per unit"))
+                                                 label: visitor.pick("Tiến độ theo đơn vị", "Progress per unit"), numbers: numbers)
             values["summary_href"] = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"
         }
         return kit.page("dashboard", values, title: visitor.pick("Tổng quan", "Dashboard"), visitor: visitor, language: visitor.language, current: WebPages.prefix)
     }
 
-    func counts(_ figures: ProgressFigures, late: Bool) -> [String: Any] {
-        ["assigned": figures.expected, "submitted": figures.submitted, "approved": figures.approved, "on_time": figures.approvedOnTime,
-         "submitted_pct": ProgressCharts.format(figures.submittedPercent), "approved_pct": ProgressCharts.format(figures.approvedPercent),
-         "on_time_pct": ProgressCharts.format(figures.approvedOnTimePercent),
-         "overdue": late ? figures.expected - figures.submitted : 0]
+    func counts(_ figures: ProgressFigures, late: Bool, _ numbers: NumberFormat) -> [String: Any] {
+        ["assigned": numbers.text(figures.expected), "submitted": numbers.text(figures.submitted), "approved": numbers.text(figures.approved),
+         "on_time": numbers.text(figures.approvedOnTime),
+         "submitted_pct": ProgressCharts.format(figures.submittedPercent, numbers), "approved_pct": ProgressCharts.format(figures.approvedPercent, numbers),
+         "on_time_pct": ProgressCharts.format(figures.approvedOnTimePercent, numbers),
+         "overdue": numbers.text(late ? figures.expected - figures.submitted : 0)]
     }
 
     /// When a child's data last arrived: live when hosted here, else the last contact with its node.

@@ -10,6 +10,8 @@ struct FormPageModel {
     let problems: [String: String]
     let language: Language
 
+    var numbers: NumberFormat { NumberFormat(language) }
+
     var groups: [[String: Any]] {
         form.groups.enumerated().map { index, group in
             let questions = group.questions.map(question)
@@ -44,19 +46,13 @@ struct FormPageModel {
             values["value"] = typed[name] ?? text
             values["display"] = question.kind == .date ? PageDate.isoDay(text) : text
         case .integer, .decimal, .percentage:
-            let stored = answer?.number.map(AnswerFields.text) ?? ""
+            let stored = answer?.number.map(numbers.text) ?? ""
             values["value"] = typed[name] ?? stored
-            values["display"] = stored.isEmpty ? "" : shown(stored) + (question.kind == .percentage ? " %" : "")
-            values["step"] = question.kind == .integer ? "1" : "any"
+            values["display"] = stored.isEmpty ? "" : stored + (question.kind == .percentage ? " %" : "")
         case .table:
             values["table"] = table(question, answer)
         }
         return values
-    }
-
-    /// A number as read in the page's language: a decimal comma in Vietnamese.
-    func shown(_ number: String) -> String {
-        language == .vi ? number.replacingOccurrences(of: ".", with: ",") : number
     }
 
     func table(_ question: Question, _ answer: Answer?) -> [String: Any] {
@@ -79,8 +75,8 @@ struct FormPageModel {
                 "children_keys": row.rows.map { "\(question.id)-\($0.id)" }.joined(separator: " "),
                 "cells": layout.columns.map { column -> [String: Any] in
                     let field = "t:\(question.id):\(row.id):\(column.id)"
-                    let stored = cells[row.id]?[column.id].map(AnswerFields.text) ?? ""
-                    return ["field": field, "value": typed[field] ?? stored, "display": shown(stored), "label": "\(row.label) — \(column.label)", "input_id": "f-\(field)"]
+                    let stored = cells[row.id]?[column.id].map(numbers.text) ?? ""
+                    return ["field": field, "value": typed[field] ?? stored, "display": stored, "label": "\(row.label) — \(column.label)", "input_id": "f-\(field)"]
                 },
             ]
         }

@@ -16,7 +16,7 @@ enum ProgressCharts {
         }
     }
 
-    static func tiles(_ children: [ChildFigures], link: (String) -> String, label: String, unassigned: String) -> String {
+    static func tiles(_ children: [ChildFigures], link: (String) -> String, label: String, unassigned: String, numbers: NumberFormat) -> String {
         let columns = 4, width = 180, height = 70, gap = 8
         let rows = max(1, (children.count + columns - 1) / columns)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tiles\" viewBox=\"0 0 \(columns * (width + gap)) \(rows * (height + gap))\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
@@ -28,12 +28,12 @@ enum ProgressCharts {
             let name = child.name.count > 22 ? String(child.name.prefix(21)) + "…" : child.name
             svg += "<a href=\"\(HTML.escape(link(child.unit)))\"><rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" rx=\"6\" fill=\"\(assigned ? colour(percent) : "#e4e4e4")\" stroke=\"#555\"/>"
             svg += "<text x=\"\(x + 10)\" y=\"\(y + 26)\" font-size=\"15\" fill=\"#111\">\(HTML.escape(name))</text>"
-            svg += "<text x=\"\(x + 10)\" y=\"\(y + 52)\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(assigned ? format(percent) + " %" : HTML.escape(unassigned))</text></a>"
+            svg += "<text x=\"\(x + 10)\" y=\"\(y + 52)\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(assigned ? format(percent, numbers) + " %" : HTML.escape(unassigned))</text></a>"
         }
         return svg + "</svg>"
     }
 
-    static func bars(_ children: [ChildFigures], submitted: String, approved: String, label: String) -> String {
+    static func bars(_ children: [ChildFigures], submitted: String, approved: String, label: String, numbers: NumberFormat) -> String {
         let rowHeight = 34, labelWidth = 200, barWidth = 300
         let height = max(1, children.count) * rowHeight + 30
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bars\" viewBox=\"0 0 \(labelWidth + barWidth + 70) \(height)\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
@@ -46,12 +46,13 @@ enum ProgressCharts {
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(barWidth)\" height=\"24\" fill=\"#eee\"/>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(s)\" height=\"11\" fill=\"#2b6cb0\"/>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 17)\" width=\"\(a)\" height=\"11\" fill=\"#276749\"/>"
-            svg += "<text x=\"\(labelWidth + barWidth + 6)\" y=\"\(y + 20)\" font-size=\"13\" fill=\"#111\">\(format(child.figures.submittedPercent))/\(format(child.figures.approvedPercent))</text>"
+            svg += "<text x=\"\(labelWidth + barWidth + 6)\" y=\"\(y + 20)\" font-size=\"13\" fill=\"#111\">\(format(child.figures.submittedPercent, numbers))/\(format(child.figures.approvedPercent, numbers))</text>"
         }
         return svg + "</svg>"
     }
 
-    static func format(_ percent: Double) -> String {
-        percent == percent.rounded() ? String(Int(percent)) : String(format: "%.1f", percent)
+    /// A percentage with at most one decimal, the page language's way: "66,7" in Vietnamese.
+    static func format(_ percent: Double, _ numbers: NumberFormat) -> String {
+        numbers.text(percent, fractionDigits: 1)
     }
 }

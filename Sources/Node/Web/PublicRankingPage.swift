@@ -59,6 +59,7 @@ struct PublicRankingPage {
 
     static func values(_ ranking: PublicRanking, _ language: Language) -> [String: Any] {
         let present = components.filter { component in ranking.rows.contains { $0.components[component.code] != nil } }
+        let numbers = NumberFormat(language)
         return [
             "ranking": true, "month": ranking.month, "month_label": monthLabel(ranking.month), "scorer": ranking.scorerName,
             "published_at": PageDate.minute(ranking.publishedAt),
@@ -66,7 +67,7 @@ struct PublicRankingPage {
             "rows": ranking.rows.sorted { $0.rank < $1.rank }.map { row -> [String: Any] in
                 ["rank": row.rank, "change": ScoringPage.change(row.change, language), "name": row.name, "total": row.total,
                  "grade": row.grade.rawValue, "grade_name": language.pick(row.grade.vietnameseName, "Class \(row.grade.rawValue)"),
-                 "points": present.map { MonthlyScoreText.number(row.components[$0.code] ?? 0) }]
+                 "points": present.map { numbers.text(row.components[$0.code] ?? 0) }]
             },
         ]
     }

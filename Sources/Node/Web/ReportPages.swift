@@ -172,11 +172,17 @@ struct ReportPages {
              "to": $0.to.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? "", "message": $0.message ?? ""]
         }
         let evidence: [[String: Any]] = (report.evidence ?? []).map {
-            ["name": $0.fileName, "size": Self.size($0.size),
+            ["name": $0.fileName, "size": Self.size($0.size, visitor.language),
              "href": "/api/v1/reports/\(id)/evidence/\($0.id)", "stage": Self.stageName($0.stage, visitor)]
         }
+        let numbers = NumberFormat(visitor.language)
+        // A corrected value is kept as its JSON; a number in it shows the page language's way.
+        func corrected(_ value: String?) -> String {
+            guard let value else { return "—" }
+            return Double(value).flatMap { $0.isFinite ? numbers.text($0) : nil } ?? value
+        }
         let corrections: [[String: Any]] = (report.corrections ?? []).map {
-            ["question": form.question($0.question)?.text ?? $0.question, "old": $0.old ?? "—", "new": $0.new ?? "—", "actor": $0.actor, "at": PageDate.minute($0.at)]
+            ["question": form.question($0.question)?.text ?? $0.question, "old": corrected($0.old), "new": corrected($0.new), "actor": $0.actor, "at": PageDate.minute($0.at)]
         }
         let canReturnApproved = report.state == .approved && !own && actor.holds(.approveReports)
             && (actor.unit == report.formOwner || actor.unit == local.tree[report.unit]?.parent)
@@ -231,12 +237,13 @@ struct ReportPages {
          "approved_by": report.approvedBy ?? "", "approved_at": report.approvedAt.map(PageDate.minute) ?? ""]
     }
 
-    /// A file size as people read it (1 decimal under 10).
-    static func size(_ bytes: Int64) -> String {
+    /// A file size as people read it (1 decimal under 10): "1,5 MB" in Vietnamese.
+    static func size(_ bytes: Int64, _ language: Language) -> String {
         let units = ["B", "KB", "MB", "GB"]
         var value = Double(bytes), unit = 0
         while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
-        return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f" : "%.0f", value) + " " + units[unit]
+        let numbers = NumberFormat(language)
+        return unit == 0 ? "\(numbers.text(Int(bytes))) B" : numbers.text(value, fractionDigits: value < 10 ? 1 : 0) + " " + units[unit]
     }
 
     static func actionName(_ action: String, _ language: Language) -> String {

@@ -42,15 +42,19 @@ struct ScoringPage {
                 guard let month = ScoreMonth(form["month"] ?? "") else { throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month") }
                 var typed = Typed(unit: form["unit"] ?? "")
                 var rows: [IndicatorRow] = []
+                let numbers = NumberFormat(visitor.language)
                 for indicator in Indicator.allCases {
                     let text = (form["v:\(indicator.rawValue)"] ?? "").trimmingCharacters(in: .whitespaces)
                     typed.values[indicator.rawValue] = text
                     guard !text.isEmpty else { continue }
-                    guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), value.isFinite else {
+                    switch numbers.read(text) {
+                    case .success(let value):
+                        rows.append(IndicatorRow(unit: typed.unit, month: month, indicator: indicator, value: value))
+                    case .failure(.notANumber):
                         typed.error = (indicator.rawValue, visitor.pick("“\(text)” không phải là một số", "“\(text)” is not a number"))
-                        continue
+                    case .failure(let problem):
+                        typed.error = (indicator.rawValue, "“\(text)”: \(numbers.message(problem))")
                     }
-                    rows.append(IndicatorRow(unit: typed.unit, month: month, indicator: indicator, value: value))
                 }
                 if typed.error != nil { return try await page(visitor, month: month, typed: typed, status: .unprocessableContent) }
                 guard !rows.isEmpty else {
@@ -125,10 +129,11 @@ struct ScoringPage {
             let unit = scored.contains(typed.unit) ? typed.unit : scored[0]
             var held: [String: Double] = [:]
             for value in try await local.indicatorValues(month: month, for: visitor.actor) where value.unit == unit { held[value.indicator.rawValue] = value.value }
+            let numbers = NumberFormat(visitor.language)
             values["units"] = scored.map { ["code": $0, "name": kit.unitName($0), "selected": $0 == unit] }
             values["indicators"] = Indicator.allCases.map { indicator -> [String: Any] in
                 var field: [String: Any] = ["key": indicator.rawValue, "name": indicator.vietnameseName, "component": indicator.component, "input_id": "i-\(indicator.rawValue)",
-                                            "value": typed.values[indicator.rawValue] ?? held[indicator.rawValue].map(MonthlyScoreText.number) ?? ""]
+                                            "value": typed.values[indicator.rawValue] ?? held[indicator.rawValue].map(numbers.text) ?? ""]
                 if typed.error?.field == indicator.rawValue { field["error"] = typed.error?.message }
                 return field
             }
@@ -138,11 +143,12 @@ struct ScoringPage {
     }
 
     func row(_ visitor: PageVisitor, _ row: ScoreRow) -> [String: Any] {
-        [
+        let numbers = NumberFormat(visitor.language)
+        return [
             "rank": row.rank, "change": Self.change(row.change, visitor.language), "unit": row.unit, "name": row.name, "total": row.total,
-            "exact": MonthlyScoreText.number((row.exact * 100).rounded() / 100), "grade": row.grade.rawValue, "grade_name": visitor.pick(row.gradeName, "Class \(row.grade.rawValue)"),
+            "exact": numbers.text(row.exact, fractionDigits: 2), "grade": row.grade.rawValue, "grade_name": visitor.pick(row.gradeName, "Class \(row.grade.rawValue)"),
             "components": row.components.map {
-                ["code": $0.code, "points": MonthlyScoreText.number(($0.points * 100).rounded() / 100), "maximum": MonthlyScoreText.number($0.maximum), "working": $0.working]
+                ["code": $0.code, "points": numbers.text($0.points, fractionDigits: 2), "maximum": numbers.text($0.maximum), "working": $0.working]
             },
             "missing": row.missing.map(\.vietnameseName), "has_missing": !row.missing.isEmpty,
         ]

@@ -82,7 +82,7 @@ struct TaskPages {
                 do {
                     var percent: Int?
                     if !complete {
-                        guard let given = Int(typed.percent.trimmingCharacters(in: .whitespaces)) else {
+                        guard case .success(let given) = NumberFormat(visitor.language).readWhole(typed.percent) else {
                             throw APIError.invalid("Hãy nhập tiến độ là một số từ 0 đến 100", "Give the progress as a number from 0 to 100", details: ["percent": "invalid"])
                         }
                         percent = given

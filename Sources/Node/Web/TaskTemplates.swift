@@ -52,7 +52,7 @@ enum TaskTemplates {
     <h2>{{#t}}Báo cáo tiến độ|Report progress{{/t}}</h2>
     <form method="post" action="{{action_report}}" enctype="multipart/form-data" class="stack" id="report-progress">
       <input type="hidden" name="_csrf" value="{{csrf}}">
-      <p><label for="p-percent">{{#t}}Tiến độ (%)|Progress (%){{/t}}</label><input id="p-percent" name="percent" type="number" min="0" max="100" value="{{own_percent}}">{{#error_percent}}<span class="field-error" role="alert">{{error_percent}}</span>{{/error_percent}}</p>
+      <p><label for="p-percent">{{#t}}Tiến độ (%)|Progress (%){{/t}}</label><input id="p-percent" name="percent" type="text" inputmode="numeric" value="{{own_percent}}">{{#error_percent}}<span class="field-error" role="alert">{{error_percent}}</span>{{/error_percent}}</p>
       <p><label for="p-note">{{#t}}Ghi chú|Note{{/t}}</label><textarea id="p-note" name="note" rows="2">{{own_note}}</textarea>{{#error_note}}<span class="field-error" role="alert">{{error_note}}</span>{{/error_note}}</p>
       <p><label for="p-evidence">{{#t}}Tệp minh chứng|Evidence file{{/t}}</label><input id="p-evidence" name="evidence" type="file"></p>
       <p><button type="submit" name="kind" value="progress" class="primary">{{#t}}Cập nhật tiến độ|Update progress{{/t}}</button> <button type="submit" name="kind" value="completed">{{#t}}Hoàn thành|Complete{{/t}}</button></p>
