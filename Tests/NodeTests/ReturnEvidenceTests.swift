@@ -1,5 +1,7 @@
 import Federation
 import Foundation
+import GRDB
+import NIOFoundationCompat
 import Reporting
 import Testing
 @testable import Node
@@ -124,9 +126,61 @@ import Testing
         }
     }
 
-    /// A province may not name, in a return decision it sends up, content that a report outside
-    /// its subtree holds: the centre parks the decision, and never serves that file down to it.
-    @Test func aChildCannotAttachContentOthersHold() async throws {
+    /// One official letter attached in two provinces is normal. The letter is a submit file of
+    /// Kinh Bắc's report, which the centre holds. The centre returns Sa Pa's report with that
+    /// letter: Lào Cai, which lacks it, fetches bytes that Kinh Bắc's report holds too. Bắc Ninh
+    /// then returns Kinh Bắc's report with it: the centre holds those bytes under Sa Pa's report.
+    /// Both returns reach every level, the letter with them, and nothing is parked.
+    @Test func theSameLetterGoesWithReturnsInTwoProvinces() async throws {
+        try await TestFederation.run { f in
+            let letter = Data("Công văn số 12/TW-VP: hướng dẫn số liệu tháng 11".utf8)
+            let (ownID, digest) = try await Self.submittedReport(f, form: "TRA-LAI-5", file: letter)
+            let (otherID, _) = try await Self.submittedReport(f, form: "TRA-LAI-6", unit: "LCA-SP", node: "sa-pa", file: Data("Bảng kê Sa Pa".utf8))
+            for (unit, node, id) in [("bni-kb", "kinh-bac", ownID), ("lca-sp", "sa-pa", otherID)] {
+                #expect(try await f.login("\(unit).approver", at: node).call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"]).status == 200)
+            }
+            let centre = try await f.login("tw.approver", at: "centre")
+            try await f.eventually("the centre holds both approved reports") {
+                let own = try await centre.call(.GET, "/api/v1/reports/\(ownID)").json["state"] as? String
+                let other = try await centre.call(.GET, "/api/v1/reports/\(otherID)").json["state"] as? String
+                return own == "approved" && other == "approved"
+            }
+
+            let form = Self.multipart([("message", "Xem công văn")], files: [("cong-van.pdf", letter)])
+            let down = try await centre.call(.POST, "/api/v1/reports/\(otherID)/return", body: form.body, contentType: form.type)
+            #expect(down.status == 200 && down.json["state"] as? String == "returned", "\(down.text)")
+            let province = try await f.login("bni.approver", at: "bac-ninh")
+            let up = try await province.call(.POST, "/api/v1/reports/\(ownID)/return", body: form.body, contentType: form.type)
+            #expect(up.status == 200 && up.json["state"] as? String == "returned", "\(up.text)")
+
+            let laoCai = try await f.login("lca.approver", at: "lao-cai")
+            let saPa = try await f.login("lca-sp.entry", at: "sa-pa")
+            let kinhBac = try await f.login("bni-kb.entry", at: "kinh-bac")
+            for (client, name, id) in [(laoCai, "the centre's return, at Lào Cai", otherID), (saPa, "the centre's return, at Sa Pa", otherID),
+                                       (centre, "Bắc Ninh's return, at the centre", ownID), (kinhBac, "Bắc Ninh's return, at Kinh Bắc", ownID)] {
+                try await f.eventually("\(name): returned, with the letter") {
+                    let report = try await client.call(.GET, "/api/v1/reports/\(id)").json
+                    return report["state"] as? String == "returned" && Self.returnFiles(report).count == 1
+                }
+                let file = try #require(Self.returnFiles(try await client.call(.GET, "/api/v1/reports/\(id)").json).first)
+                #expect(file["sha256"] as? String == digest && file["fileName"] as? String == "cong-van.pdf")
+                #expect(try await client.call(.GET, "/api/v1/reports/\(id)/evidence/\(file["id"] as! String)").data == letter, "\(name): the same bytes")
+            }
+            for node in ["centre", "bac-ninh", "lao-cai", "kinh-bac", "sa-pa"] {
+                let parked = try await f.local(node).database.pool.read { db in
+                    try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM inbox WHERE status = 'parked') + (SELECT count(*) FROM outbox WHERE state = 'parked')")
+                }
+                #expect(parked == 0, "nothing parked at \(node)")
+            }
+        }
+    }
+
+    /// Naming content is no right to it. A province names, in a return decision it sends up
+    /// without ever holding the bytes, a file that only Sa Pa's report holds: the centre holds
+    /// that content, so it applies the decision and records the file on Kinh Bắc's report like
+    /// any shared file, but it never serves those bytes down to the province — it sent Bắc Ninh
+    /// no decision naming them.
+    @Test func aChildCannotFetchContentByNamingIt() async throws {
         try await TestFederation.run { f in
             let (ownID, _) = try await Self.submittedReport(f, form: "TRA-LAI-3")
             let secret = Data("Biên bản mật của Sa Pa".utf8)
@@ -147,11 +201,30 @@ import Testing
             let province = try f.federationClient(as: "bac-ninh", to: "centre")
             let pushed = try await province.push(PushRequest(messages: [Envelope(origin: "BNI", kind: .reportReturned, unit: "BNI-KB",
                                                                                  body: try JSONEncoder.federation.encode(decision))]))
-            #expect(pushed.results.first?.status == .parked && pushed.results.first?.detail.contains("may not attach it") == true, "\(pushed.results)")
-            #expect(try await centre.call(.GET, "/api/v1/reports/\(ownID)").json["state"] as? String == "approved", "nothing applied")
+            #expect(pushed.results.first?.status == .applied, "\(pushed.results)")
+            let held = try await centre.call(.GET, "/api/v1/reports/\(ownID)").json
+            #expect(held["state"] as? String == "returned" && Self.returnFiles(held).first?["sha256"] as? String == secretSHA,
+                    "the centre records the named file on Kinh Bắc's report")
             do {
                 _ = try await province.evidence(secretSHA)
                 Issue.record("the centre served Sa Pa's file to Bắc Ninh")
+            } catch let error as FederationCallError {
+                #expect(error.status == 404)
+            }
+
+            // What the centre did send Bắc Ninh — a return of another Kinh Bắc report, with a note —
+            // is served; the named file still is not.
+            let (noteID, _) = try await Self.submittedReport(f, form: "TRA-LAI-7")
+            #expect(try await f.login("bni-kb.approver", at: "kinh-bac").call(.POST, "/api/v1/reports/\(noteID)/approve", body: ["message": "Đồng ý"]).status == 200)
+            try await f.eventually("the centre holds the other report") { try await centre.call(.GET, "/api/v1/reports/\(noteID)").json["state"] as? String == "approved" }
+            let note = Data("Ghi chú của Trung ương".utf8)
+            let form = Self.multipart([("message", "Bổ sung")], files: [("ghi-chu.txt", note)])
+            #expect(try await centre.call(.POST, "/api/v1/reports/\(noteID)/return", body: form.body, contentType: form.type).status == 200)
+            let served = try await province.evidence(ReportCycleTests.sha256(note)).collect(upTo: 1 << 20)
+            #expect(Data(buffer: served) == note, "a file the centre sent Bắc Ninh is served")
+            do {
+                _ = try await province.evidence(secretSHA)
+                Issue.record("the centre served Sa Pa's file to Bắc Ninh once it had sent Bắc Ninh a return about Kinh Bắc")
             } catch let error as FederationCallError {
                 #expect(error.status == 404)
             }

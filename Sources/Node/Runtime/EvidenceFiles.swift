@@ -1,4 +1,5 @@
 import Auth
+import Federation
 import Foundation
 import GRDB
 import NIOCore
@@ -67,13 +68,34 @@ extension LocalNode {
             .compactMap { row in Evidence.Stage(rawValue: row[1]).map { (unit: row[0], stage: $0) } }
     }
 
-    /// Whether a child node may fetch this content: a return decision attached it to a report of
-    /// the child's subtree, and no report outside that subtree holds it as its own evidence.
+    /// Whether a child node may fetch this content: only when this node has itself sent that
+    /// child, down its feed, a return decision naming it (about a unit of the child's subtree
+    /// whose report holds it as a return file).
+    ///
+    /// Content is named by its hash, and a hash is no secret. Serving whatever a report of the
+    /// child's subtree names would let a child name content it saw nowhere — in a decision it
+    /// sends up, or in an approved report's list of files — and fetch bytes it has no right to.
+    /// So naming content gives a child nothing here. The right comes from above instead: only
+    /// this node writes a child's feed — decisions made here, by someone who uploaded the file,
+    /// or received from the parent, which served them under this same rule — and a decision never
+    /// travels back to the child it came from (a child that sent a file up holds it and never
+    /// needs it back). Where else the same bytes are used does not matter: one letter attached
+    /// in two provinces is sent to each by a decision of its own, and a child's decision naming
+    /// content held here for another report is applied, not parked.
     func mayFetchReturnEvidence(_ sha256: String, caller: String, _ db: Database) throws -> Bool {
         guard let child = deployment.node(forUnit: caller) else { return false }
-        let uses = try evidenceUses(sha256, db)
-        return uses.contains { $0.stage == .return && deployment.node(child, speaksFor: $0.unit) }
-            && !uses.contains { $0.stage != .return && !deployment.node(child, speaksFor: $0.unit) }
+        let units = Set(try evidenceUses(sha256, db).filter { $0.stage == .return && deployment.node(child, speaksFor: $0.unit) }.map(\.unit))
+        guard !units.isEmpty else { return false }
+        let sent = try Data.fetchCursor(db, sql: """
+            SELECT envelope FROM feed WHERE audience = ? AND json_extract(CAST(envelope AS TEXT), '$.kind') = ?
+                AND json_extract(CAST(envelope AS TEXT), '$.unit') IN (SELECT value FROM json_each(?))
+            """, arguments: [child.unit, MessageKind.reportReturned.rawValue, String(decoding: try JSONEncoder().encode(units.sorted()), as: UTF8.self)])
+        while let envelope = try sent.next() {
+            guard let message = try? JSONDecoder.federation.decode(Envelope.self, from: envelope),
+                  let decision = try? JSONDecoder.federation.decode(ReviewDecision.self, from: message.body) else { continue }
+            if decision.evidence?.contains(where: { $0.sha256 == sha256 }) == true { return true }
+        }
+        return false
     }
 
     /// A file name people can read back, and the type this node gives it; refused when the

@@ -359,21 +359,15 @@ extension LocalNode {
 
     /// Records the files of a return decision on the report, once; their content must be here.
     ///
-    /// From a child, a file must not be content that reports outside the child's subtree already
-    /// name (a child may not attach, and so fetch back, what others hold); from the parent, a
-    /// file that could not be fetched parks the decision with that reason instead of holding up
-    /// everything behind it.
-    func keepReturnEvidence(_ items: [Evidence], of id: String, by actor: String, at: Date, arrivedFrom direction: Direction? = nil,
-                            sender: String? = nil, _ db: Database) throws {
+    /// Content already held for other reports, anywhere, is recorded for this one too (one letter
+    /// attached in two provinces is normal): a child naming content gains no right to fetch it
+    /// (`mayFetchReturnEvidence`). From the parent, a file that could not be fetched parks the
+    /// decision with that reason instead of holding up everything behind it.
+    func keepReturnEvidence(_ items: [Evidence], of id: String, by actor: String, at: Date, arrivedFrom direction: Direction? = nil, _ db: Database) throws {
         for item in items {
             if let held = try EvidenceRecord.fetchOne(db, key: item.id) {
                 guard held.reportId == id, held.sha256 == item.sha256 else { throw Refusal("evidence id \(item.id) already names another file or report") }
                 continue
-            }
-            if direction == .fromChild, let sender, let senderNode = deployment.node(forUnit: sender) {
-                if let foreign = try evidenceUses(item.sha256, db).map(\.unit).first(where: { !deployment.node(senderNode, speaksFor: $0) }) {
-                    throw Refusal("evidence file \(item.fileName) is content a report of \(foreign) holds; node \(sender) may not attach it")
-                }
             }
             guard evidence.contains(item.sha256, size: item.size) else {
                 if direction == .fromParent { throw Refusal("evidence file \(item.fileName) (\(item.sha256)) could not be fetched from the parent") }
@@ -388,7 +382,7 @@ extension LocalNode {
     /// Applies a return decision to this node's copy and passes it on: down toward the reporting
     /// unit's node and up toward the form's owner, never back where it came from. A decision
     /// about an earlier approval changes nothing.
-    func apply(_ decision: ReviewDecision, arrivedFrom direction: Direction?, origin: String? = nil, _ db: Database) throws -> Effect {
+    func apply(_ decision: ReviewDecision, arrivedFrom direction: Direction?, _ db: Database) throws -> Effect {
         guard var record = try ReportRecord.fetchOne(db, key: decision.reportId), record.unit == decision.unit else {
             throw Refusal("report \(decision.reportId) of \(decision.unit) is not held here")
         }
@@ -404,7 +398,7 @@ extension LocalNode {
             return Effect(detail: "return of approval \(decision.approvalCount) of report \(record.id) superseded (now approval \(record.approvalCount), \(record.state.rawValue))")
         }
         try ReportEventRecord.keep(decision.entry, of: record.id, db)
-        try keepReturnEvidence(decision.evidence ?? [], of: record.id, by: decision.entry.actor, at: decision.entry.at, arrivedFrom: direction, sender: origin, db)
+        try keepReturnEvidence(decision.evidence ?? [], of: record.id, by: decision.entry.actor, at: decision.entry.at, arrivedFrom: direction, db)
         record.state = .returned
         record.version += 1
         record.updatedAt = clock.now()

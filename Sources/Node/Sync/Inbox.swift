@@ -117,7 +117,7 @@ extension LocalNode {
             case .fromParent:
                 guard !deployment.node(node, speaksFor: returner) else { throw Refusal("a parent may not speak for unit \(returner), which is hosted here or below") }
             }
-            return try apply(decision, arrivedFrom: direction, origin: message.origin, db)
+            return try apply(decision, arrivedFrom: direction, db)
         case (.pkiRevoked, _):
             guard let signer else { throw Refusal("missing signature") }
             return try receiveRevocation(message, signer: try signer.get(), direction: direction, db)
