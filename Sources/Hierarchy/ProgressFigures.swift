@@ -120,4 +120,29 @@ public struct SubtreeFigures: Sendable, Hashable, Codable {
         self.levels = perLevel.keys.sorted().map { LevelRow(level: $0, figures: perLevel[$0]!) }
         self.children = perChild.keys.sorted().map { ChildRow(unit: $0, name: tree[$0]?.name ?? $0, figures: perChild[$0]!) }
     }
+
+    enum CodingKeys: String, CodingKey { case unit, deadline, total, levels, children }
+
+    /// The deadline as `2026-11-25`, like every other date-only value of the API.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(deadline.description, forKey: .deadline)
+        try container.encode(total, forKey: .total)
+        try container.encode(levels, forKey: .levels)
+        try container.encode(children, forKey: .children)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let day = try container.decode(String.self, forKey: .deadline)
+        guard let deadline = CalendarDate(day) else {
+            throw DecodingError.dataCorruptedError(forKey: .deadline, in: container, debugDescription: "not a date like 2026-11-25")
+        }
+        unit = try container.decode(String.self, forKey: .unit)
+        self.deadline = deadline
+        total = try container.decode(ProgressFigures.self, forKey: .total)
+        levels = try container.decode([LevelRow].self, forKey: .levels)
+        children = try container.decode([ChildRow].self, forKey: .children)
+    }
 }

@@ -1,3 +1,6 @@
+import class Foundation.JSONDecoder
+import class Foundation.JSONEncoder
+import class Foundation.JSONSerialization
 import Testing
 @testable import Hierarchy
 
@@ -85,6 +88,16 @@ let demoUnits: [Unit] = [
         #expect(progress.total.expected == 1)
         let none = SubtreeFigures(tree: tree, unit: "TW", expectation: Expectation(initial: [], changes: []), reports: reports, deadline: deadline)
         #expect(none.total.approvedPercent == 0 && none.total.expected == 0)
+    }
+
+    /// The deadline travels as the API's date string `2026-03-25`, and reads back.
+    @Test func deadlineIsADateString() throws {
+        let tree = try UnitTree(units: demoUnits)
+        let deadline = CalendarDate(year: 2026, month: 3, day: 25)
+        let progress = SubtreeFigures(tree: tree, unit: "P1", expectation: Expectation(initial: [], changes: []), reports: [:], deadline: deadline)
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(progress)) as? [String: Any])
+        #expect(json["deadline"] as? String == "2026-03-25")
+        #expect(try JSONDecoder().decode(SubtreeFigures.self, from: JSONEncoder().encode(progress)) == progress)
     }
 }
 

@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import Hummingbird
 import Testing
@@ -31,6 +32,17 @@ import Yams
         #expect(registered.subtracting(documented).isEmpty, "routes missing from openapi.yaml: \(registered.subtracting(documented).sorted())")
         #expect(documented.subtracting(registered).isEmpty, "openapi.yaml documents routes that do not exist: \(documented.subtracting(registered).sorted())")
         #expect(registered.count >= 20)
+    }
+
+    /// The enums the API answers with are the ones the document lists.
+    @Test func openAPIEnumsMatchTheServer() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let permissions = try #require((schemas["Permission"] as? [String: Any])?["enum"] as? [String])
+        #expect(Set(permissions) == Set(Permission.allCases.map(\.rawValue)))
+        let roles = try #require((schemas["Role"] as? [String: Any])?["enum"] as? [String])
+        #expect(Set(roles) == Set(Role.allCases.map(\.rawValue)))
     }
 
     @Test func embeddedDemoTopologyIsTheRepositoryFile() throws {
