@@ -68,8 +68,21 @@ public struct AlertRule: Codable, Sendable, Hashable {
     public let factor: Double?
     public let basis: Basis?
 
-    public init(id: String, unit: String, kind: AlertKind, audience: Audience? = nil, taskId: String? = nil, formOwner: String? = nil, formCode: String? = nil,
-                question: String? = nil, days: Int? = nil, percent: Int? = nil, date: CalendarDate? = nil, factor: Double? = nil, basis: Basis? = nil) {
+    public init(
+        id: String,
+        unit: String,
+        kind: AlertKind,
+        audience: Audience? = nil,
+        taskId: String? = nil,
+        formOwner: String? = nil,
+        formCode: String? = nil,
+        question: String? = nil,
+        days: Int? = nil,
+        percent: Int? = nil,
+        date: CalendarDate? = nil,
+        factor: Double? = nil,
+        basis: Basis? = nil
+    ) {
         self.id = id
         self.unit = unit
         self.kind = kind
@@ -95,17 +108,29 @@ public struct AlertRule: Codable, Sendable, Hashable {
         if question != nil && formCode == nil { problems["question"] = "Chỉ số cần mã biểu mẫu" }
         switch kind {
         case .dueSoon:
-            if days.map({ !(1...365).contains($0) }) ?? true { problems["days"] = "Số ngày báo trước phải từ 1 đến 365" }
+            if days.map({ !(1...365).contains($0) }) ?? true {
+                problems["days"] = "Số ngày báo trước phải từ 1 đến 365"
+            }
         case .overdue:
             break
         case .lowCompletion:
-            if percent.map({ !(1...100).contains($0) }) ?? true { problems["percent"] = "Ngưỡng tiến độ phải từ 1 đến 100%" }
+            if percent.map({ !(1...100).contains($0) }) ?? true {
+                problems["percent"] = "Ngưỡng tiến độ phải từ 1 đến 100%"
+            }
             if date == nil { problems["date"] = "Cần ngày bắt đầu xét tiến độ (yyyy-mm-dd)" }
-            if formCode != nil && question == nil { problems["formCode"] = "Tiến độ (%) chỉ có ở nhiệm vụ, không ở biểu mẫu" }
+            if formCode != nil && question == nil {
+                problems["formCode"] = "Tiến độ (%) chỉ có ở nhiệm vụ, không ở biểu mẫu"
+            }
         case .abnormalValue:
-            if question == nil { problems["question"] = "Số liệu bất thường cần một chỉ số: biểu mẫu và câu hỏi dạng số" }
-            if factor.map({ !($0 > 1 && $0 <= 1000) }) ?? true { problems["factor"] = "Hệ số phải lớn hơn 1 (ví dụ 3 = gấp ba lần)" }
-            if basis == nil { problems["basis"] = "Cần chọn so với lịch sử của đơn vị (history) hay đơn vị cùng cấp (peers)" }
+            if question == nil {
+                problems["question"] = "Số liệu bất thường cần một chỉ số: biểu mẫu và câu hỏi dạng số"
+            }
+            if factor.map({ !($0 > 1 && $0 <= 1000) }) ?? true {
+                problems["factor"] = "Hệ số phải lớn hơn 1 (ví dụ 3 = gấp ba lần)"
+            }
+            if basis == nil {
+                problems["basis"] = "Cần chọn so với lịch sử của đơn vị (history) hay đơn vị cùng cấp (peers)"
+            }
         }
         return problems
     }

@@ -22,8 +22,18 @@ public struct Obligation: Sendable, Hashable {
     public let formOwner: String?
     public let formCode: String?
 
-    public init(source: Source, ref: String, title: String, unit: String, deadline: CalendarDate, done: Bool, percent: Int?,
-                indicator: IndicatorLink? = nil, formOwner: String? = nil, formCode: String? = nil) {
+    public init(
+        source: Source,
+        ref: String,
+        title: String,
+        unit: String,
+        deadline: CalendarDate,
+        done: Bool,
+        percent: Int?,
+        indicator: IndicatorLink? = nil,
+        formOwner: String? = nil,
+        formCode: String? = nil
+    ) {
         self.source = source
         self.ref = ref
         self.title = title
@@ -38,8 +48,16 @@ public struct Obligation: Sendable, Hashable {
 
     /// A task's assignee, with its derived status.
     public init(task: TaskNotice, unit: String, status: AssigneeStatus) {
-        self.init(source: .task, ref: task.id, title: task.title, unit: unit, deadline: task.deadline, done: status.state.isDone,
-                  percent: status.percent, indicator: task.indicator)
+        self.init(
+            source: .task,
+            ref: task.id,
+            title: task.title,
+            unit: unit,
+            deadline: task.deadline,
+            done: status.state.isDone,
+            percent: status.percent,
+            indicator: task.indicator
+        )
     }
 }
 
@@ -54,7 +72,15 @@ public struct Observation: Sendable, Hashable {
     /// The report it comes from.
     public let ref: String
 
-    public init(unit: String, period: Period, formOwner: String, formCode: String, question: String, value: Double, ref: String) {
+    public init(
+        unit: String,
+        period: Period,
+        formOwner: String,
+        formCode: String,
+        question: String,
+        value: Double,
+        ref: String
+    ) {
         self.unit = unit
         self.period = period
         self.formOwner = formOwner
@@ -112,7 +138,8 @@ public struct AlertEvaluation: Sendable {
         if let taskId = rule.taskId { return obligation.source == .task && obligation.ref == taskId }
         guard let owner = rule.formOwner, let code = rule.formCode else { return obligation.source == .task }
         if let question = rule.question {
-            return obligation.source == .task && obligation.indicator == IndicatorLink(formOwner: owner, formCode: code, question: question)
+            return obligation.source == .task
+                && obligation.indicator == IndicatorLink(formOwner: owner, formCode: code, question: question)
         }
         return obligation.source == .form && obligation.formOwner == owner && obligation.formCode == code
     }
@@ -126,44 +153,86 @@ public struct AlertEvaluation: Sendable {
         case .dueSoon:
             guard let days = rule.days, left >= 0, left <= days else { return nil }
             let when = left == 0 ? "đến hạn hôm nay" : "còn \(left) ngày đến hạn"
-            return Finding(rule: rule.id, kind: .dueSoon, audience: rule.audience, unit: o.unit, ref: o.ref, period: o.deadline.description,
-                           message: "\(what) của đơn vị \(o.unit) \(when) (\(o.deadline.vietnameseLabel))",
-                           messageEN: "\(whatEN) of \(o.unit) is due in \(left) days (\(o.deadline))")
+            return Finding(
+                rule: rule.id,
+                kind: .dueSoon,
+                audience: rule.audience,
+                unit: o.unit,
+                ref: o.ref,
+                period: o.deadline.description,
+                message: "\(what) của đơn vị \(o.unit) \(when) (\(o.deadline.vietnameseLabel))",
+                messageEN: "\(whatEN) of \(o.unit) is due in \(left) days (\(o.deadline))"
+            )
         case .overdue:
             guard left < 0 else { return nil }
-            return Finding(rule: rule.id, kind: .overdue, audience: rule.audience, unit: o.unit, ref: o.ref, period: o.deadline.description,
-                           message: "\(what) của đơn vị \(o.unit) đã quá hạn \(-left) ngày (hạn \(o.deadline.vietnameseLabel))",
-                           messageEN: "\(whatEN) of \(o.unit) is \(-left) days overdue (due \(o.deadline))")
+            return Finding(
+                rule: rule.id,
+                kind: .overdue,
+                audience: rule.audience,
+                unit: o.unit,
+                ref: o.ref,
+                period: o.deadline.description,
+                message: "\(what) của đơn vị \(o.unit) đã quá hạn \(-left) ngày (hạn \(o.deadline.vietnameseLabel))",
+                messageEN: "\(whatEN) of \(o.unit) is \(-left) days overdue (due \(o.deadline))"
+            )
         case .lowCompletion:
-            guard let threshold = rule.percent, let from = rule.date, let percent = o.percent, today >= from, percent < threshold else { return nil }
-            return Finding(rule: rule.id, kind: .lowCompletion, audience: rule.audience, unit: o.unit, ref: o.ref, period: from.description,
-                           message: "\(what) của đơn vị \(o.unit) mới đạt \(percent)%, dưới ngưỡng \(threshold)% tính từ \(from.vietnameseLabel)",
-                           messageEN: "\(whatEN) of \(o.unit) is at \(percent) %, below \(threshold) % since \(from)")
+            guard let threshold = rule.percent, let from = rule.date, let percent = o.percent, today >= from,
+                percent < threshold
+            else { return nil }
+            return Finding(
+                rule: rule.id,
+                kind: .lowCompletion,
+                audience: rule.audience,
+                unit: o.unit,
+                ref: o.ref,
+                period: from.description,
+                message:
+                    "\(what) của đơn vị \(o.unit) mới đạt \(percent)%, dưới ngưỡng \(threshold)% tính từ \(from.vietnameseLabel)",
+                messageEN: "\(whatEN) of \(o.unit) is at \(percent) %, below \(threshold) % since \(from)"
+            )
         case .abnormalValue:
             return nil
         }
     }
 
     func abnormal(_ rule: AlertRule, _ observations: [Observation]) -> [Finding] {
-        guard let owner = rule.formOwner, let code = rule.formCode, let question = rule.question, let factor = rule.factor, let basis = rule.basis else { return [] }
+        guard let owner = rule.formOwner, let code = rule.formCode, let question = rule.question,
+            let factor = rule.factor, let basis = rule.basis
+        else { return [] }
         let relevant = observations.filter { $0.formOwner == owner && $0.formCode == code && $0.question == question }
         return relevant.filter { tree.isInSubtree($0.unit, of: rule.unit) }.compactMap { observation -> Finding? in
             let references: [Double]
             switch basis {
             case .history:
                 // The same kind of period (months with months), up to the last twelve before this one.
-                references = relevant.filter { $0.unit == observation.unit && $0.period.frequency == observation.period.frequency && $0.period < observation.period }
-                    .sorted { $0.period < $1.period }.suffix(12).map(\.value)
+                references = relevant.filter {
+                    $0.unit == observation.unit && $0.period.frequency == observation.period.frequency
+                        && $0.period < observation.period
+                }
+                .sorted { $0.period < $1.period }.suffix(12).map(\.value)
             case .peers:
                 let parent = tree[observation.unit]?.parent
-                references = relevant.filter { $0.unit != observation.unit && $0.period == observation.period && tree[$0.unit]?.parent == parent }.map(\.value)
+                references = relevant.filter {
+                    $0.unit != observation.unit && $0.period == observation.period && tree[$0.unit]?.parent == parent
+                }.map(\.value)
             }
-            guard let reference = Self.reference(references), Self.isAbnormal(observation.value, reference: reference, factor: factor) else { return nil }
+            guard let reference = Self.reference(references),
+                Self.isAbnormal(observation.value, reference: reference, factor: factor)
+            else { return nil }
             let against = basis == .history ? "mức thường thấy của chính đơn vị" : "các đơn vị cùng cấp"
             let againstEN = basis == .history ? "the unit's own history" : "its peers"
-            return Finding(rule: rule.id, kind: .abnormalValue, audience: rule.audience, unit: observation.unit, ref: observation.ref, period: observation.period.description,
-                           message: "Số liệu “\(question)” kỳ \(observation.period.vietnameseLabel) của đơn vị \(observation.unit) là \(Self.format(observation.value)), chênh hơn \(Self.format(factor)) lần so với \(against) (\(Self.format(reference)))",
-                           messageEN: "Value of \(question) for \(observation.period) of \(observation.unit) is \(Self.format(observation.value)), beyond \(Self.format(factor))× \(againstEN) (\(Self.format(reference)))")
+            return Finding(
+                rule: rule.id,
+                kind: .abnormalValue,
+                audience: rule.audience,
+                unit: observation.unit,
+                ref: observation.ref,
+                period: observation.period.description,
+                message:
+                    "Số liệu “\(question)” kỳ \(observation.period.vietnameseLabel) của đơn vị \(observation.unit) là \(Self.format(observation.value)), chênh hơn \(Self.format(factor)) lần so với \(against) (\(Self.format(reference)))",
+                messageEN:
+                    "Value of \(question) for \(observation.period) of \(observation.unit) is \(Self.format(observation.value)), beyond \(Self.format(factor))× \(againstEN) (\(Self.format(reference)))"
+            )
         }
     }
 

@@ -16,7 +16,9 @@ public enum PasswordPolicy {
         if password.count < minimumLength { return "Mật khẩu phải có ít nhất \(minimumLength) ký tự" }
         if password.count > 128 { return "Mật khẩu quá dài (tối đa 128 ký tự)" }
         let lowered = password.lowercased()
-        if !username.isEmpty && lowered.contains(username.lowercased()) { return "Mật khẩu không được chứa tên đăng nhập" }
+        if !username.isEmpty && lowered.contains(username.lowercased()) {
+            return "Mật khẩu không được chứa tên đăng nhập"
+        }
         if common.contains(lowered) { return "Mật khẩu quá phổ biến, hãy chọn mật khẩu khác" }
         return nil
     }
@@ -41,7 +43,10 @@ public enum Secret {
     public static func token() -> String {
         let key = SymmetricKey(size: .bits256)
         return key.withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=",
+                with: ""
+            )
     }
 
     /// A one-time activation code a person can read out: 12 Crockford base32 characters (60 bits), as XXXX-XXXX-XXXX.
@@ -86,7 +91,8 @@ public enum Hex {
 public enum CitizenID {
     public static func isValid(_ value: String) -> Bool {
         guard value.count == 12, value.allSatisfy(\.isASCII), value.allSatisfy(\.isNumber),
-              let province = Int(value.prefix(3)) else { return false }
+            let province = Int(value.prefix(3))
+        else { return false }
         return (1...96).contains(province)
     }
 }
@@ -95,6 +101,8 @@ public enum CitizenID {
 public enum Username {
     public static func isValid(_ value: String) -> Bool {
         (3...64).contains(value.count)
-            && value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-" }
+            && value.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-"
+            }
     }
 }

@@ -6,7 +6,11 @@ public enum Delegation {
     /// Why `actor` may not create an account with `role` (and `permissions`, default the role's)
     /// in `unit`; nil when it may.
     public static func refusalToCreate(
-        by actor: Actor, unit: String, role: Role, permissions: Set<Permission>? = nil, in tree: UnitTree
+        by actor: Actor,
+        unit: String,
+        role: Role,
+        permissions: Set<Permission>? = nil,
+        in tree: UnitTree
     ) -> DelegationError? {
         guard actor.holds(.manageUsers) else { return .notAnAdmin }
         guard tree.contains(unit) else { return .unknownUnit(unit) }
@@ -26,10 +30,18 @@ public enum Delegation {
     /// role's) in `unit` (nil when it may): it manages its own unit's accounts and the admins of the
     /// units directly below; nothing above, and no account holding a right it does not hold (else
     /// resetting that account would hand it those rights).
-    public static func refusalToManage(by actor: Actor, unit: String, role: Role, permissions: Set<Permission>? = nil, in tree: UnitTree) -> DelegationError? {
+    public static func refusalToManage(
+        by actor: Actor,
+        unit: String,
+        role: Role,
+        permissions: Set<Permission>? = nil,
+        in tree: UnitTree
+    ) -> DelegationError? {
         guard actor.holds(.manageUsers) else { return .notAnAdmin }
         let held = permissions ?? role.permissions
-        guard held.isSubset(of: actor.permissions) else { return .notHeld(held.subtracting(actor.permissions).sorted()) }
+        guard held.isSubset(of: actor.permissions) else {
+            return .notHeld(held.subtracting(actor.permissions).sorted())
+        }
         if unit == actor.unit { return nil }
         if tree[unit]?.parent == actor.unit && role == .admin { return nil }
         return .outsideScope
@@ -52,7 +64,8 @@ public enum DelegationError: Error, Sendable, Hashable, CustomStringConvertible 
         case .outsideScope: "Bạn chỉ quản lý tài khoản của đơn vị mình và quản trị viên của đơn vị cấp dưới trực tiếp"
         case .onlyAdminsBelow: "Với đơn vị cấp dưới trực tiếp, bạn chỉ được tạo tài khoản quản trị"
         case .beyondRole: "Quyền được cấp vượt quá vai trò đã chọn"
-        case .notHeld(let permissions): "Bạn không thể cấp quyền mà bạn không có: \(permissions.map(\.rawValue).joined(separator: ", "))"
+        case .notHeld(let permissions):
+            "Bạn không thể cấp quyền mà bạn không có: \(permissions.map(\.rawValue).joined(separator: ", "))"
         }
     }
 }

@@ -52,7 +52,8 @@ public struct Actor: Sendable, Hashable {
     /// Where the actor acts from (the client's address), for the audit trail.
     public var address: String?
 
-    public init(username: String, unit: String, role: Role, permissions: Set<Permission>? = nil, address: String? = nil) {
+    public init(username: String, unit: String, role: Role, permissions: Set<Permission>? = nil, address: String? = nil)
+    {
         self.username = username
         self.unit = unit
         self.role = role

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import NIOPosix
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A TCP proxy on loopback that stands between a child node and its parent's federation listener
 /// and injects faults: delays, refused connections, resets and cuts mid-stream, black holes. It
@@ -43,9 +44,17 @@ public final class FaultProxy: Sendable {
     private let box: StateBox
 
     /// Starts listening on `host` (a free port) and forwarding to `upstream`.
-    public static func start(upstreamHost: String = "127.0.0.1", upstreamPort: Int, host: String = "127.0.0.1", seed: UInt64,
-                             mode: FaultPlan.Mode = .healthy, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> FaultProxy {
-        let box = StateBox(state: State(plan: FaultPlan(mode: mode, seed: seed), upstream: (upstreamHost, upstreamPort)))
+    public static func start(
+        upstreamHost: String = "127.0.0.1",
+        upstreamPort: Int,
+        host: String = "127.0.0.1",
+        seed: UInt64,
+        mode: FaultPlan.Mode = .healthy,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> FaultProxy {
+        let box = StateBox(
+            state: State(plan: FaultPlan(mode: mode, seed: seed), upstream: (upstreamHost, upstreamPort))
+        )
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -64,7 +73,6 @@ public final class FaultProxy: Sendable {
         self.server = server
         self.box = box
     }
-
 
     /// `host:port` to dial instead of the upstream.
     public var address: String { "\(host):\(port)" }
@@ -183,7 +191,9 @@ final class StateBox: Sendable {
                     box.track(up)
                     let (relay, budget) = bound.value
                     do {
-                        try up.pipeline.syncOperations.addHandler(Relay(box: box, fault: fault, partner: downstream, budget: budget))
+                        try up.pipeline.syncOperations.addHandler(
+                            Relay(box: box, fault: fault, partner: downstream, budget: budget)
+                        )
                         relay.attach(up)
                     } catch {
                         FaultProxy.end(downstream, reset: true)
@@ -298,7 +308,9 @@ final class Relay: ChannelInboundHandler {
         if let partner {
             // Let delayed bytes go first, then close the other side too.
             if case .delay(let milliseconds) = fault {
-                context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds) + 1)) { partner.close(promise: nil) }
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds) + 1)) {
+                    partner.close(promise: nil)
+                }
             } else {
                 partner.close(promise: nil)
             }

@@ -40,7 +40,10 @@ public enum CongressStatus: String, Sendable, Codable, CaseIterable {
     }
 
     public init(date: CalendarDate?, today: CalendarDate) {
-        guard let date else { self = .unscheduled; return }
+        guard let date else {
+            self = .unscheduled
+            return
+        }
         self = date <= today ? .held : .scheduled
     }
 }
@@ -60,7 +63,13 @@ public struct CongressFilter: Sendable, Hashable {
     public var from: CalendarDate?
     public var to: CalendarDate?
 
-    public init(area: String, level: Level? = nil, held: Held? = nil, from: CalendarDate? = nil, to: CalendarDate? = nil) {
+    public init(
+        area: String,
+        level: Level? = nil,
+        held: Held? = nil,
+        from: CalendarDate? = nil,
+        to: CalendarDate? = nil
+    ) {
         self.area = area
         self.level = level
         self.held = held
@@ -119,8 +128,18 @@ public struct CongressSchedule: Sendable, Hashable, Encodable {
                 if let from = filter.from, date < from { continue }
                 if let to = filter.to, date > to { continue }
             }
-            rows.append(Row(unit: unit.code, name: unit.name, level: unit.level, parent: unit.parent, date: held?.date, sequence: held?.sequence,
-                            note: held?.note, status: status))
+            rows.append(
+                Row(
+                    unit: unit.code,
+                    name: unit.name,
+                    level: unit.level,
+                    parent: unit.parent,
+                    date: held?.date,
+                    sequence: held?.sequence,
+                    note: held?.note,
+                    status: status
+                )
+            )
         }
         self.area = filter.area
         self.today = today

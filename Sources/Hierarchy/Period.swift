@@ -14,8 +14,12 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
     /// Month 1–12 or quarter 1–4; 0 for yearly and one-off.
     public let index: Int
 
-    public static func month(_ year: Int, _ month: Int) -> Period { Period(frequency: .monthly, year: year, index: month) }
-    public static func quarter(_ year: Int, _ quarter: Int) -> Period { Period(frequency: .quarterly, year: year, index: quarter) }
+    public static func month(_ year: Int, _ month: Int) -> Period {
+        Period(frequency: .monthly, year: year, index: month)
+    }
+    public static func quarter(_ year: Int, _ quarter: Int) -> Period {
+        Period(frequency: .quarterly, year: year, index: quarter)
+    }
     public static func year(_ year: Int) -> Period { Period(frequency: .yearly, year: year, index: 0) }
 
     private init(frequency: Frequency, year: Int, index: Int) {
@@ -27,14 +31,18 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
     /// Parses the text form; nil for anything else (e.g. month 13).
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard let first = parts.first, first.count == 4, let year = Int(first), year >= 2000, year <= 2200 else { return nil }
+        guard let first = parts.first, first.count == 4, let year = Int(first), year >= 2000, year <= 2200 else {
+            return nil
+        }
         switch parts.count {
         case 1:
             self.init(frequency: .yearly, year: year, index: 0)
         case 2 where parts[1] == "once":
             self.init(frequency: .once, year: year, index: 0)
         case 2 where parts[1].first == "Q":
-            guard parts[1].count == 2, let quarter = Int(parts[1].dropFirst()), (1...4).contains(quarter) else { return nil }
+            guard parts[1].count == 2, let quarter = Int(parts[1].dropFirst()), (1...4).contains(quarter) else {
+                return nil
+            }
             self.init(frequency: .quarterly, year: year, index: quarter)
         case 2:
             guard parts[1].count == 2, let month = Int(parts[1]), (1...12).contains(month) else { return nil }
@@ -94,7 +102,12 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let period = Period(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid period '\(text)' (expected 2026-11, 2026-Q4, 2026 or 2026-once)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "invalid period '\(text)' (expected 2026-11, 2026-Q4, 2026 or 2026-once)"
+                )
+            )
         }
         self = period
     }
@@ -121,8 +134,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), day >= 1, day <= CalendarDate.days(inMonth: month, year: year) else { return nil }
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), day >= 1, day <= CalendarDate.days(inMonth: month, year: year)
+        else { return nil }
         self.init(year: year, month: month, day: day)
     }
 

@@ -102,7 +102,13 @@ public struct SubtreeFigures: Sendable, Hashable, Codable {
 
     /// Counts every expected unit strictly below `unit`. Children are today's children of `unit`
     /// plus any child an expected unit was placed under then (a unit since merged away).
-    public init(tree: UnitTree, unit: String, expectation: Expectation, reports: [String: UnitReportStatus], deadline: CalendarDate) {
+    public init(
+        tree: UnitTree,
+        unit: String,
+        expectation: Expectation,
+        reports: [String: UnitReportStatus],
+        deadline: CalendarDate
+    ) {
         var perLevel: [Level: ProgressFigures] = [:]
         var perChild: [String: ProgressFigures] = [:]
         for child in tree.children(of: unit) { perChild[child.code] = ProgressFigures() }
@@ -118,7 +124,9 @@ public struct SubtreeFigures: Sendable, Hashable, Codable {
         self.deadline = deadline
         self.total = total
         self.levels = perLevel.keys.sorted().map { LevelRow(level: $0, figures: perLevel[$0]!) }
-        self.children = perChild.keys.sorted().map { ChildRow(unit: $0, name: tree[$0]?.name ?? $0, figures: perChild[$0]!) }
+        self.children = perChild.keys.sorted().map {
+            ChildRow(unit: $0, name: tree[$0]?.name ?? $0, figures: perChild[$0]!)
+        }
     }
 
     enum CodingKeys: String, CodingKey { case unit, deadline, total, levels, children }
@@ -137,7 +145,11 @@ public struct SubtreeFigures: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let day = try container.decode(String.self, forKey: .deadline)
         guard let deadline = CalendarDate(day) else {
-            throw DecodingError.dataCorruptedError(forKey: .deadline, in: container, debugDescription: "not a date like 2026-11-25")
+            throw DecodingError.dataCorruptedError(
+                forKey: .deadline,
+                in: container,
+                debugDescription: "not a date like 2026-11-25"
+            )
         }
         unit = try container.decode(String.self, forKey: .unit)
         self.deadline = deadline

@@ -20,12 +20,17 @@ public struct Unit: Codable, Sendable, Hashable, Identifiable {
     /// certificate (`<code>.unit.reportnet`), URIs, file names and SQL keys.
     public static func isValidCode(_ code: String) -> Bool {
         (1...63).contains(code.count) && !code.hasPrefix("-") && !code.hasSuffix("-")
-            && code.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+            && code.unicodeScalars.allSatisfy {
+                ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+            }
     }
 
     /// Identifiers of forms, groups and questions: letters, digits, '-', '_' and '.', up to 64.
     public static func isValidIdentifier(_ value: String) -> Bool {
         (1...64).contains(value.count)
-            && value.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == "." }
+            && value.unicodeScalars.allSatisfy {
+                ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                    || $0 == "_" || $0 == "."
+            }
     }
 }

@@ -13,7 +13,8 @@ public struct UnitTree: Sendable {
         for unit in units {
             guard Unit.isValidCode(unit.code) else { throw .invalidCode(unit.code) }
             // Codes become DNS names, where case does not count.
-            guard lowered.insert(unit.code.lowercased()).inserted, byCode.updateValue(unit, forKey: unit.code) == nil else { throw .duplicateCode(unit.code) }
+            guard lowered.insert(unit.code.lowercased()).inserted, byCode.updateValue(unit, forKey: unit.code) == nil
+            else { throw .duplicateCode(unit.code) }
         }
         let roots = units.filter { $0.parent == nil }
         guard roots.count == 1, let root = roots.first else { throw .rootCount(roots.count) }

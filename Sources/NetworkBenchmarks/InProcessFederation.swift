@@ -42,13 +42,20 @@ public final class InProcessFederation: Sendable {
     /// Issues certificates and opens every node's database, except the units in `absent` (run
     /// elsewhere, e.g. as a separate `reportnet serve` process). `parentURLs` overrides where a
     /// node finds its parent (by node unit), for parents running elsewhere.
-    public init(deployment: Deployment, options: Options, authority: CertificateAuthority? = nil, absent: Set<String> = [],
-                parentURLs: [String: String] = [:]) async throws {
+    public init(
+        deployment: Deployment,
+        options: Options,
+        authority: CertificateAuthority? = nil,
+        absent: Set<String> = [],
+        parentURLs: [String: String] = [:]
+    ) async throws {
         self.deployment = deployment
         self.options = options
         self.absent = absent
         let folder = options.credentialFolder
-        let authority = try folder == nil ? authority ?? CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA") : nil
+        let authority =
+            try folder == nil
+            ? authority ?? CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA") : nil
         self.authority = authority
         try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
         let ports = self.ports
@@ -61,23 +68,38 @@ public final class InProcessFederation: Sendable {
             for node in deployment.nodes where !absent.contains(node.unit) {
                 group.addTask {
                     try await pool.runIfActive {
-                        let credentials = try authority.map { try Self.credentials(for: node, from: $0) }
+                        let credentials =
+                            try authority.map { try Self.credentials(for: node, from: $0) }
                             ?? NationalCertificates.read(for: node, in: folder ?? "")
                         var logger = Logger(label: "bench.\(node.name)")
                         logger.logLevel = options.logLevel
                         logger[metadataKey: "node"] = "\(node.name)"
                         let database = try NodeDatabase.open(path: "\(options.directory)/\(node.name)/node.sqlite")
-                        let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials,
-                                                  passwordCost: 4, logger: logger)
-                        let parentURL: (@Sendable () async throws -> String)? = deployment.parent(of: node).map { parent in
+                        let local = try LocalNode(
+                            node: node,
+                            deployment: deployment,
+                            database: database,
+                            credentials: credentials,
+                            passwordCost: 4,
+                            logger: logger
+                        )
+                        let parentURL: (@Sendable () async throws -> String)? = deployment.parent(of: node).map {
+                            parent in
                             if let fixed = parentURLs[node.unit] { return { @Sendable in fixed } }
                             return { @Sendable in "https://127.0.0.1:\(try await ports.port(parent.unit))" }
                         }
                         let unit = node.unit
-                        let server = try NodeServer(local: local, credentials: credentials, web: nil,
-                                                    federation: withChildren.contains(node.unit) ? ListenAddress(node.federation) : nil,
-                                                    parentURL: parentURL, pollWait: options.pollWait,
-                                                    onListening: { listener, port in if listener == "federation" { await ports.record(unit, port) } })
+                        let server = try NodeServer(
+                            local: local,
+                            credentials: credentials,
+                            web: nil,
+                            federation: withChildren.contains(node.unit) ? ListenAddress(node.federation) : nil,
+                            parentURL: parentURL,
+                            pollWait: options.pollWait,
+                            onListening: { listener, port in
+                                if listener == "federation" { await ports.record(unit, port) }
+                            }
+                        )
                         return (node.unit, server)
                     }
                 }
@@ -90,10 +112,23 @@ public final class InProcessFederation: Sendable {
     }
 
     /// A node's certificate and key, issued by `authority`, and the root it trusts.
-    public static func credentials(for node: NodeDescription, from authority: CertificateAuthority) throws -> NodeCredentials {
-        let issued = try authority.issueNodeCertificate(NodeCertificateRequest(
-            unitCode: node.unit, nodeName: node.name, dnsNames: [NodeIdentity(unitCode: node.unit).dnsName, "localhost"], ipAddresses: ["127.0.0.1"]))
-        return NodeCredentials(certificatePEM: issued.certificatePEM, privateKeyPEM: issued.privateKeyPEM, trustRootPEM: authority.certificatePEM)
+    public static func credentials(
+        for node: NodeDescription,
+        from authority: CertificateAuthority
+    ) throws -> NodeCredentials {
+        let issued = try authority.issueNodeCertificate(
+            NodeCertificateRequest(
+                unitCode: node.unit,
+                nodeName: node.name,
+                dnsNames: [NodeIdentity(unitCode: node.unit).dnsName, "localhost"],
+                ipAddresses: ["127.0.0.1"]
+            )
+        )
+        return NodeCredentials(
+            certificatePEM: issued.certificatePEM,
+            privateKeyPEM: issued.privateKeyPEM,
+            trustRootPEM: authority.certificatePEM
+        )
     }
 
     public func seam(_ unit: String) -> BenchmarkSeam { BenchmarkSeam(nodes[unit]!.local) }
@@ -102,17 +137,26 @@ public final class InProcessFederation: Sendable {
     public func federationPort(_ unit: String) async throws -> Int { try await ports.port(unit) }
 
     /// Runs every node, calls `body` once every listener is bound, then stops them gracefully.
-    public func run<Result: Sendable>(_ body: @Sendable (InProcessFederation) async throws -> Result) async throws -> Result {
+    public func run<Result: Sendable>(
+        _ body: @Sendable (InProcessFederation) async throws -> Result
+    ) async throws -> Result {
         var logger = Logger(label: "bench.federation")
         logger.logLevel = options.logLevel
         // Named explicitly: the default name is `"\(service)"`, a reflection of everything it holds.
         let services = nodes.flatMap { unit, server in
-            server.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, serviceName: "\(type(of: $0)) of \(unit)") }
+            server.services.map {
+                ServiceGroupConfiguration.ServiceConfiguration(service: $0, serviceName: "\(type(of: $0)) of \(unit)")
+            }
         }
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
-        let listening = nodes.keys.filter { unit in deployment.nodes.contains { deployment.parent(of: $0)?.unit == unit } }
+        let listening = nodes.keys.filter { unit in
+            deployment.nodes.contains { deployment.parent(of: $0)?.unit == unit }
+        }
         return try await withThrowingTaskGroup(of: Result?.self) { tasks in
-            tasks.addTask { try await group.run(); return nil }
+            tasks.addTask {
+                try await group.run()
+                return nil
+            }
             let outcome: Swift.Result<Result, any Error>
             do {
                 for unit in listening { _ = try await ports.port(unit) }
@@ -127,9 +171,15 @@ public final class InProcessFederation: Sendable {
     }
 
     /// Who acts at a unit, as the use cases see them (the benchmarks skip logins).
-    public static func admin(_ unit: String) -> Actor { Actor(username: "\(unit.lowercased()).admin", unit: unit, role: .admin) }
-    public static func entry(_ unit: String) -> Actor { Actor(username: "\(unit.lowercased()).entry", unit: unit, role: .dataEntry) }
-    public static func approver(_ unit: String) -> Actor { Actor(username: "\(unit.lowercased()).approver", unit: unit, role: .approver) }
+    public static func admin(_ unit: String) -> Actor {
+        Actor(username: "\(unit.lowercased()).admin", unit: unit, role: .admin)
+    }
+    public static func entry(_ unit: String) -> Actor {
+        Actor(username: "\(unit.lowercased()).entry", unit: unit, role: .dataEntry)
+    }
+    public static func approver(_ unit: String) -> Actor {
+        Actor(username: "\(unit.lowercased()).approver", unit: unit, role: .approver)
+    }
 }
 
 /// Bound federation ports by unit; children wait for their parent's.

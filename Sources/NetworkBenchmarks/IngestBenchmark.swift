@@ -49,7 +49,9 @@ public struct IngestBenchmark: Sendable {
             figures.federation.add(federationRate)
             figures.raw.add(rawRate)
             figures.ratio.add(federationRate / rawRate)
-            log("  run \(index): \(count) reports, federation \(format(federationRate, 0))/s, raw GRDB \(format(rawRate, 0))/s, ratio \(format(federationRate / rawRate, 3))")
+            log(
+                "  run \(index): \(count) reports, federation \(format(federationRate, 0))/s, raw GRDB \(format(rawRate, 0))/s, ratio \(format(federationRate / rawRate, 3))"
+            )
         }
         return figures
     }
@@ -63,7 +65,12 @@ public struct IngestBenchmark: Sendable {
         options.pollWait = 5
         // The communes run here only as pushers holding their own certificates.
         let authority = try CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA")
-        let federation = try await InProcessFederation(deployment: deployment, options: options, authority: authority, absent: Set(communeNodes.map(\.unit)))
+        let federation = try await InProcessFederation(
+            deployment: deployment,
+            options: options,
+            authority: authority,
+            absent: Set(communeNodes.map(\.unit))
+        )
         let periods = (0..<reportsPerCommune).map { Period.month(2020 + $0 / 12, 1 + $0 % 12) }
         let form = SampleForm.monthly()
         let benchmark = self
@@ -74,7 +81,12 @@ public struct IngestBenchmark: Sendable {
             try await seam.defineForm(form, by: admin)
             var assignments: [(id: String, period: Period)] = []
             for period in periods {
-                assignments.append((try await seam.assign(form: form.code, period: period.description, level: .commune, by: admin), period))
+                assignments.append(
+                    (
+                        try await seam.assign(form: form.code, period: period.description, level: .commune, by: admin),
+                        period
+                    )
+                )
             }
             // Each commune signs its approved reports with its own key (its node's work, not timed).
             var pushers: [(client: FederationClient, batches: [[Envelope]])] = []
@@ -83,17 +95,47 @@ public struct IngestBenchmark: Sendable {
             let port = try await federation.federationPort(province)
             for (index, node) in communeNodes.enumerated() {
                 let credentials = try InProcessFederation.credentials(for: node, from: authority)
-                let signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
+                let signer = try PayloadSigner(
+                    certificatePEM: credentials.certificatePEM,
+                    privateKeyPEM: credentials.privateKeyPEM
+                )
                 var envelopes: [Envelope] = []
                 for assignment in assignments {
-                    let report = ReportRow.approved(unit: node.unit, owner: province, form: form, assignment: assignment.id, period: assignment.period, index: index)
+                    let report = ReportRow.approved(
+                        unit: node.unit,
+                        owner: province,
+                        form: form,
+                        assignment: assignment.id,
+                        period: assignment.period,
+                        index: index
+                    )
                     let signed = try signer.sign(try JSONEncoder.federation.encode(report))
                     signedPayloads.append(signed)
-                    envelopes.append(Envelope(origin: node.unit, kind: .reportApproved, unit: node.unit, body: try JSONEncoder.federation.encode(signed)))
-                    rows.append(try ReportRow(report: report, signed: signed, origin: node.unit, message: envelopes.last!.id))
+                    envelopes.append(
+                        Envelope(
+                            origin: node.unit,
+                            kind: .reportApproved,
+                            unit: node.unit,
+                            body: try JSONEncoder.federation.encode(signed)
+                        )
+                    )
+                    rows.append(
+                        try ReportRow(report: report, signed: signed, origin: node.unit, message: envelopes.last!.id)
+                    )
                 }
-                let client = try FederationClient(address: "127.0.0.1:\(port)", peer: NodeIdentity(unitCode: province), credentials: credentials)
-                pushers.append((client, stride(from: 0, to: envelopes.count, by: benchmark.batchSize).map { Array(envelopes[$0..<min($0 + benchmark.batchSize, envelopes.count)]) }))
+                let client = try FederationClient(
+                    address: "127.0.0.1:\(port)",
+                    peer: NodeIdentity(unitCode: province),
+                    credentials: credentials
+                )
+                pushers.append(
+                    (
+                        client,
+                        stride(from: 0, to: envelopes.count, by: benchmark.batchSize).map {
+                            Array(envelopes[$0..<min($0 + benchmark.batchSize, envelopes.count)])
+                        }
+                    )
+                )
             }
             // Connections and TLS handshakes are made before the clock starts.
             for pusher in pushers { _ = try await pusher.client.feed(after: 0, limit: 1, wait: 0) }
@@ -113,17 +155,33 @@ public struct IngestBenchmark: Sendable {
             }
             let federationSeconds = clock.seconds
             for pusher in pushers { try await pusher.client.shutdown() }
-            guard applied == rows.count else { throw SimulationStalled("the province applied \(applied) of \(rows.count) reports") }
-            let rawSeconds = try ReportRow.insertRaw(rows, batchSize: benchmark.batchSize, into: "\(folder)/raw/node.sqlite")
-            let (verification, chain) = try await Self.timeVerification(signedPayloads, rootPEM: authority.certificatePEM, tree: deployment.tree)
-            return (rows.count, Double(rows.count) / federationSeconds, Double(rows.count) / rawSeconds, verification, chain)
+            guard applied == rows.count else {
+                throw SimulationStalled("the province applied \(applied) of \(rows.count) reports")
+            }
+            let rawSeconds = try ReportRow.insertRaw(
+                rows,
+                batchSize: benchmark.batchSize,
+                into: "\(folder)/raw/node.sqlite"
+            )
+            let (verification, chain) = try await Self.timeVerification(
+                signedPayloads,
+                rootPEM: authority.certificatePEM,
+                tree: deployment.tree
+            )
+            return (
+                rows.count, Double(rows.count) / federationSeconds, Double(rows.count) / rawSeconds, verification, chain
+            )
         }
     }
 }
 
 extension IngestBenchmark {
     /// Microseconds per payload: the whole check (chain and signature), then the chain alone.
-    static func timeVerification(_ payloads: [SignedPayload], rootPEM: String, tree: UnitTree) async throws -> (Double, Double) {
+    static func timeVerification(
+        _ payloads: [SignedPayload],
+        rootPEM: String,
+        tree: UnitTree
+    ) async throws -> (Double, Double) {
         let trust = try ChainTrust(rootPEM: rootPEM, tree: tree, isRevoked: { _ in false })
         let verifier = PayloadVerifier(trust: trust)
         let whole = Stopwatch()
@@ -132,7 +190,8 @@ extension IngestBenchmark {
         let chain = Stopwatch()
         for payload in payloads {
             let leaf = try PayloadVerifier.signerCertificate(of: payload)
-            _ = try await trust.verify(leaf: leaf, intermediates: [])  // the benchmark's root certifies every node directly
+            // The benchmark's root certifies every node directly.
+            _ = try await trust.verify(leaf: leaf, intermediates: [])
         }
         let chainSeconds = chain.seconds
         let count = Double(max(payloads.count, 1))
@@ -155,18 +214,62 @@ struct ReportRow: Sendable {
     }
 
     /// A report as a commune approves it, with the history its node records on the way.
-    static func approved(unit: String, owner: String, form: Form, assignment: String, period: Period, index: Int) -> ApprovedReport {
+    static func approved(
+        unit: String,
+        owner: String,
+        form: Form,
+        assignment: String,
+        period: Period,
+        index: Int
+    ) -> ApprovedReport {
         let start = Date().addingTimeInterval(-3600)
-        let entry = "\(unit.lowercased()).entry", approver = "\(unit.lowercased()).approver"
+        let entry = "\(unit.lowercased()).entry"
+        let approver = "\(unit.lowercased()).approver"
         let history = [
             HistoryEntry(action: "create", actor: entry, unit: unit, from: nil, to: .draft, message: nil, at: start),
-            HistoryEntry(action: "save", actor: entry, unit: unit, from: .draft, to: .draft, message: nil, at: start.addingTimeInterval(600)),
-            HistoryEntry(action: "submit", actor: entry, unit: unit, from: .draft, to: .submitted, message: nil, at: start.addingTimeInterval(1200)),
-            HistoryEntry(action: "approve", actor: approver, unit: unit, from: .submitted, to: .approved, message: "Đồng ý", at: start.addingTimeInterval(1800)),
+            HistoryEntry(
+                action: "save",
+                actor: entry,
+                unit: unit,
+                from: .draft,
+                to: .draft,
+                message: nil,
+                at: start.addingTimeInterval(600)
+            ),
+            HistoryEntry(
+                action: "submit",
+                actor: entry,
+                unit: unit,
+                from: .draft,
+                to: .submitted,
+                message: nil,
+                at: start.addingTimeInterval(1200)
+            ),
+            HistoryEntry(
+                action: "approve",
+                actor: approver,
+                unit: unit,
+                from: .submitted,
+                to: .approved,
+                message: "Đồng ý",
+                at: start.addingTimeInterval(1800)
+            ),
         ]
-        return ApprovedReport(reportId: UUID().uuidString, assignmentId: assignment, formOwner: owner, formCode: form.code, formVersion: form.version,
-                              period: period, unit: unit, answers: SampleForm.answers(index), approvedBy: approver, approvedAt: start.addingTimeInterval(1800),
-                              message: "Đồng ý", approvalCount: 1, history: history)
+        return ApprovedReport(
+            reportId: UUID().uuidString,
+            assignmentId: assignment,
+            formOwner: owner,
+            formCode: form.code,
+            formVersion: form.version,
+            period: period,
+            unit: unit,
+            answers: SampleForm.answers(index),
+            approvedBy: approver,
+            approvedAt: start.addingTimeInterval(1800),
+            message: "Đồng ý",
+            approvalCount: 1,
+            history: history
+        )
     }
 
     /// Writes the rows into a fresh node database (same schema and settings as a node's), one
@@ -177,24 +280,51 @@ struct ReportRow: Sendable {
         let clock = Stopwatch()
         for start in stride(from: 0, to: rows.count, by: batchSize) {
             try database.pool.write { db in
-                let report = try db.cachedStatement(sql: """
-                    INSERT INTO reports (id, assignment_id, form_owner, form_code, form_version, period, unit, state, answers, version, hosted_here,
-                        created_by, created_at, updated_at, submitted_at, approved_at, approved_by, approval_count, signed)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'approved', ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let event = try db.cachedStatement(sql: """
-                    INSERT INTO report_events (report_id, action, actor, from_state, to_state, message, at, event_id, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let inbox = try db.cachedStatement(sql: "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, 'report.approved', 'applied', ?, ?)")
+                let report = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO reports (id, assignment_id, form_owner, form_code, form_version, period, unit, state, answers, version, hosted_here,
+                            created_by, created_at, updated_at, submitted_at, approved_at, approved_by, approval_count, signed)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 'approved', ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                )
+                let event = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO report_events (report_id, action, actor, from_state, to_state, message, at, event_id, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                )
+                let inbox = try db.cachedStatement(
+                    sql:
+                        "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, 'report.approved', 'applied', ?, ?)"
+                )
                 let now = Date()
                 for index in start..<min(start + batchSize, rows.count) {
-                    let row = rows[index], r = row.report
-                    try report.execute(arguments: [r.reportId, r.assignmentId, r.formOwner, r.formCode, r.formVersion, r.period.description, r.unit, answers[index],
-                                                   r.approvalCount, r.approvedBy, now, now, r.approvedAt, r.approvedAt, r.approvedBy, r.approvalCount, row.signedText])
-                    for entry in r.history + [HistoryEntry(action: "received", actor: "node:\(row.origin)", unit: r.formOwner, from: nil, to: .approved, message: nil, at: now)] {
-                        try event.execute(arguments: [r.reportId, entry.action, entry.actor, entry.from?.rawValue, entry.to?.rawValue, entry.message, entry.at, entry.id, entry.unit])
+                    let row = rows[index]
+                    let r = row.report
+                    try report.execute(arguments: [
+                        r.reportId, r.assignmentId, r.formOwner, r.formCode, r.formVersion, r.period.description,
+                        r.unit, answers[index],
+                        r.approvalCount, r.approvedBy, now, now, r.approvedAt, r.approvedAt, r.approvedBy,
+                        r.approvalCount, row.signedText,
+                    ])
+                    for entry in r.history + [
+                        HistoryEntry(
+                            action: "received",
+                            actor: "node:\(row.origin)",
+                            unit: r.formOwner,
+                            from: nil,
+                            to: .approved,
+                            message: nil,
+                            at: now
+                        )
+                    ] {
+                        try event.execute(arguments: [
+                            r.reportId, entry.action, entry.actor, entry.from?.rawValue, entry.to?.rawValue,
+                            entry.message, entry.at, entry.id, entry.unit,
+                        ])
                     }
-                    try inbox.execute(arguments: [row.origin, row.messageId, "report \(r.reportId) of \(r.unit) kept here", now])
+                    try inbox.execute(arguments: [
+                        row.origin, row.messageId, "report \(r.reportId) of \(r.unit) kept here", now,
+                    ])
                 }
             }
         }

@@ -21,7 +21,7 @@ public struct NationalPlan: Codable, Sendable, Equatable {
     /// sorted commune codes, sizes differing by at most one.
     public static func shard(_ index: Int, of count: Int, communes: [String]) -> [String] {
         let sorted = communes.sorted()
-        return Array(sorted[index * sorted.count / count ..< (index + 1) * sorted.count / count])
+        return Array(sorted[index * sorted.count / count..<(index + 1) * sorted.count / count])
     }
 
     public static func read(_ path: String) throws -> NationalPlan {
@@ -73,10 +73,14 @@ public enum WorkerMessage: Sendable, Equatable {
             guard let at = Double(fields[0]) else { return nil }
             self = .holding(at: at)
         case ("approved", 3):
-            guard let count = Int(fields[0]), let first = Double(fields[1]), let last = Double(fields[2]) else { return nil }
+            guard let count = Int(fields[0]), let first = Double(fields[1]), let last = Double(fields[2]) else {
+                return nil
+            }
             self = .approved(count: count, first: first, last: last)
         case ("stats", 3):
-            guard let resident = Int(fields[0]), let files = Int(fields[1]), let threads = Int(fields[2]) else { return nil }
+            guard let resident = Int(fields[0]), let files = Int(fields[1]), let threads = Int(fields[2]) else {
+                return nil
+            }
             self = .stats(peakResident: resident, openFiles: files, threads: threads)
         case ("failed", _):
             self = .failed(rest)

@@ -80,18 +80,29 @@ public struct NationalSimulation: Sendable {
             let admin = InProcessFederation.admin(NationalTopology.centre)
             try await centre.defineForm(SampleForm.monthly(), by: admin)
             let clock = Stopwatch()
-            let assignment = try await centre.assign(form: SampleForm.monthly().code, period: simulation.period, level: .commune, by: admin)
+            let assignment = try await centre.assign(
+                form: SampleForm.monthly().code,
+                period: simulation.period,
+                level: .commune,
+                by: admin
+            )
             // Down: every commune node holds the assignment.
             var waiting = communes
             while !waiting.isEmpty {
                 var still: [String] = []
-                for unit in waiting where try await !federation.seam(unit).holdsAssignment(assignment) { still.append(unit) }
+                for unit in waiting where try await !federation.seam(unit).holdsAssignment(assignment) {
+                    still.append(unit)
+                }
                 waiting = still
                 if !waiting.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
-                if clock.seconds > simulation.patience.seconds { throw SimulationStalled("\(waiting.count) communes never received the assignment") }
+                if clock.seconds > simulation.patience.seconds {
+                    throw SimulationStalled("\(waiting.count) communes never received the assignment")
+                }
             }
             figures.downSeconds = clock.seconds
-            log("  assignment at all \(communes.count) communes after \(format(figures.downSeconds)) s; \(monitor.line())")
+            log(
+                "  assignment at all \(communes.count) communes after \(format(figures.downSeconds)) s; \(monitor.line())"
+            )
             // Every commune fills, submits and approves; the reports travel up meanwhile.
             let approvalsStarted = clock.seconds
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -101,8 +112,12 @@ public struct NationalSimulation: Sendable {
                     let index = next
                     let unit = communes[index]
                     group.addTask {
-                        _ = try await federation.seam(unit).fileApprovedReport(assignment: assignment, answers: SampleForm.answers(index),
-                                                                              entry: InProcessFederation.entry(unit), approver: InProcessFederation.approver(unit))
+                        _ = try await federation.seam(unit).fileApprovedReport(
+                            assignment: assignment,
+                            answers: SampleForm.answers(index),
+                            entry: InProcessFederation.entry(unit),
+                            approver: InProcessFederation.approver(unit)
+                        )
                     }
                     next += 1
                 }
@@ -112,10 +127,18 @@ public struct NationalSimulation: Sendable {
             figures.approvalSeconds = lastApproval - approvalsStarted
             log("  \(communes.count) reports approved in \(format(figures.approvalSeconds)) s; \(monitor.line())")
             // Up: the centre's own progress query, until it shows every commune approved.
-            try await simulation.waitUntilCentreShowsAll(centre, assignment: assignment, as: admin, figures: &figures, lastApproval: lastApproval) { clock.seconds }
+            try await simulation.waitUntilCentreShowsAll(
+                centre,
+                assignment: assignment,
+                as: admin,
+                figures: &figures,
+                lastApproval: lastApproval
+            ) { clock.seconds }
             figures.totalSeconds = clock.seconds
             figures.lastApprovalToFullSeconds = figures.totalSeconds - lastApproval
-            log("  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())")
+            log(
+                "  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())"
+            )
             return figures
         }
         figures.peakResident = monitor.peakResident
@@ -129,15 +152,23 @@ public struct NationalSimulation: Sendable {
 extension NationalSimulation {
     /// Polls the centre's own progress query until it shows every expected commune approved;
     /// fails once `patience` has passed since `lastApproval` (both read on `now`'s clock).
-    func waitUntilCentreShowsAll(_ centre: BenchmarkSeam, assignment: String, as admin: Auth.Actor, figures: inout Figures, lastApproval: Double,
-                                 now: () -> Double) async throws {
+    func waitUntilCentreShowsAll(
+        _ centre: BenchmarkSeam,
+        assignment: String,
+        as admin: Auth.Actor,
+        figures: inout Figures,
+        lastApproval: Double,
+        now: () -> Double
+    ) async throws {
         while true {
             let progress = try await centre.progress(assignment: assignment, for: admin)
             figures.approvedAtCentre = progress.total.approved
             figures.assigned = progress.total.expected
             if progress.total.approved >= progress.total.expected { return }
             if now() - lastApproval > patience.seconds {
-                throw SimulationStalled("the centre shows \(progress.total.approved) of \(progress.total.expected) approved \(format(patience.seconds, 0)) s after the last approval")
+                throw SimulationStalled(
+                    "the centre shows \(progress.total.approved) of \(progress.total.expected) approved \(format(patience.seconds, 0)) s after the last approval"
+                )
             }
             try await Task.sleep(for: .milliseconds(100))
         }

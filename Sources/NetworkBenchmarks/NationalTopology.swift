@@ -35,7 +35,9 @@ public struct NationalTopology: Sendable {
             nodes.append(node(name: code.lowercased(), unit: code, ports: ports))
             for commune in 1...communes(ofProvince: province) {
                 let communeCode = Self.communeCode(province: province, commune)
-                units.append(Unit(code: communeCode, name: "Xã \(commune) tỉnh \(province)", level: .commune, parent: code))
+                units.append(
+                    Unit(code: communeCode, name: "Xã \(commune) tỉnh \(province)", level: .commune, parent: code)
+                )
                 nodes.append(node(name: communeCode.lowercased(), unit: communeCode, ports: ports))
             }
         }
@@ -44,7 +46,13 @@ public struct NationalTopology: Sendable {
 
     private func node(name: String, unit: String, ports: [String: (web: Int, federation: Int)]) -> NodeDescription {
         let port = ports[name] ?? (0, 0)
-        return NodeDescription(name: name, unit: unit, hosts: [unit], web: "127.0.0.1:\(port.web)", federation: "127.0.0.1:\(port.federation)")
+        return NodeDescription(
+            name: name,
+            unit: unit,
+            hosts: [unit],
+            web: "127.0.0.1:\(port.web)",
+            federation: "127.0.0.1:\(port.federation)"
+        )
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

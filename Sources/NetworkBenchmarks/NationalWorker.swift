@@ -25,7 +25,9 @@ public struct NationalWorker: Sendable {
 
     public func run() async throws {
         guard (0..<plan.workers).contains(index) else {
-            throw SimulationStalled("shard \(index) does not exist: the plan has \(plan.workers) workers (0 to \(plan.workers - 1))")
+            throw SimulationStalled(
+                "shard \(index) does not exist: the plan has \(plan.workers) workers (0 to \(plan.workers - 1))"
+            )
         }
         let commands = Self.watchMainProcess()
         do {
@@ -53,7 +55,12 @@ public struct NationalWorker: Sendable {
         options.credentialFolder = plan.certificates
         let running = Set(shard)
         let absent = Set(deployment.nodes.map(\.unit)).subtracting(running)
-        let federation = try await InProcessFederation(deployment: deployment, options: options, absent: absent, parentURLs: parentURLs)
+        let federation = try await InProcessFederation(
+            deployment: deployment,
+            options: options,
+            absent: absent,
+            parentURLs: parentURLs
+        )
         let monitor = ResourceMonitor()
         monitor.start()
         defer { monitor.stop() }
@@ -70,24 +77,41 @@ public struct NationalWorker: Sendable {
                     Self.send(.holding(at: wallClock()))
                 case .approve:
                     guard let assignment else { throw SimulationStalled("told to approve before any assignment") }
-                    let (first, last) = try await Self.approve(assignment, shard: shard, at: plan.approvers, in: federation)
+                    let (first, last) = try await Self.approve(
+                        assignment,
+                        shard: shard,
+                        at: plan.approvers,
+                        in: federation
+                    )
                     Self.send(.approved(count: shard.count, first: first, last: last))
                 case .stop:
                     monitor.stop()
                     // Then the main process closes standard input, which ends this process: it
                     // has measured what it needed, and stopping 700 nodes gracefully (long polls
                     // held open) would only delay it.
-                    Self.send(.stats(peakResident: monitor.peakResident, openFiles: monitor.peakOpenFiles, threads: monitor.peakThreads))
+                    Self.send(
+                        .stats(
+                            peakResident: monitor.peakResident,
+                            openFiles: monitor.peakOpenFiles,
+                            threads: monitor.peakThreads
+                        )
+                    )
                 }
             }
         }
     }
 
-    private static func waitUntilHeld(_ assignment: String, by shard: [String], in federation: InProcessFederation) async throws {
+    private static func waitUntilHeld(
+        _ assignment: String,
+        by shard: [String],
+        in federation: InProcessFederation
+    ) async throws {
         var waiting = shard
         while !waiting.isEmpty {
             var still: [String] = []
-            for unit in waiting where try await !federation.seam(unit).holdsAssignment(assignment) { still.append(unit) }
+            for unit in waiting where try await !federation.seam(unit).holdsAssignment(assignment) {
+                still.append(unit)
+            }
             waiting = still
             if !waiting.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
         }
@@ -95,19 +119,34 @@ public struct NationalWorker: Sendable {
 
     /// Files, submits and approves every commune's report, `parallel` at once; the wall-clock
     /// times of the first and the last approval.
-    private static func approve(_ assignment: String, shard: [String], at parallel: Int, in federation: InProcessFederation) async throws -> (Double, Double) {
+    private static func approve(
+        _ assignment: String,
+        shard: [String],
+        at parallel: Int,
+        in federation: InProcessFederation
+    ) async throws -> (Double, Double) {
         try await withThrowingTaskGroup(of: Double.self) { group in
             var first = Double.infinity
             var last = 0.0
             for (index, unit) in shard.enumerated() {
-                if index >= parallel, let done = try await group.next() { first = min(first, done); last = max(last, done) }
+                if index >= parallel, let done = try await group.next() {
+                    first = min(first, done)
+                    last = max(last, done)
+                }
                 group.addTask {
-                    _ = try await federation.seam(unit).fileApprovedReport(assignment: assignment, answers: SampleForm.answers(index),
-                                                                          entry: InProcessFederation.entry(unit), approver: InProcessFederation.approver(unit))
+                    _ = try await federation.seam(unit).fileApprovedReport(
+                        assignment: assignment,
+                        answers: SampleForm.answers(index),
+                        entry: InProcessFederation.entry(unit),
+                        approver: InProcessFederation.approver(unit)
+                    )
                     return wallClock()
                 }
             }
-            for try await done in group { first = min(first, done); last = max(last, done) }
+            for try await done in group {
+                first = min(first, done)
+                last = max(last, done)
+            }
             return (first, last)
         }
     }

@@ -1,7 +1,6 @@
 import Foundation
-import Synchronization
-
 import Glibc
+import Synchronization
 
 /// The worker processes of a sharded national simulation, seen from the main process: spawns
 /// them (`<executable> national-worker --plan <file> --shard i/N`), turns their output lines into
@@ -65,12 +64,14 @@ final class NationalWorkers: Sendable {
         }
         self.processes = processes
         self.inputs = inputs
-        ticker = Mutex(Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(500))
-                continuation.yield(.tick)
+        ticker = Mutex(
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(500))
+                    continuation.yield(.tick)
+                }
             }
-        })
+        )
     }
 
     var count: Int { processes.count }
@@ -83,7 +84,11 @@ final class NationalWorkers: Sendable {
 
     /// Waits until every worker has sent a message `pick` accepts, for at most `seconds`; fails
     /// at once when a worker reports a failure or exits.
-    func collect<Value: Sendable>(_ what: String, within seconds: Double, _ pick: (WorkerMessage) -> Value?) async throws -> [Value] {
+    func collect<Value: Sendable>(
+        _ what: String,
+        within seconds: Double,
+        _ pick: (WorkerMessage) -> Value?
+    ) async throws -> [Value] {
         let deadline = ContinuousClock.now + .seconds(seconds)
         var values: [Int: Value] = [:]
         for await event in events {
@@ -99,7 +104,9 @@ final class NationalWorkers: Sendable {
             }
             if values.count == processes.count { return (0..<processes.count).map { values[$0]! } }
             if ContinuousClock.now > deadline {
-                throw WorkerFailed("\(processes.count - values.count) of \(processes.count) workers did not send “\(what)” within \(format(seconds, 0)) s")
+                throw WorkerFailed(
+                    "\(processes.count - values.count) of \(processes.count) workers did not send “\(what)” within \(format(seconds, 0)) s"
+                )
             }
         }
         throw WorkerFailed("the workers' events ended while waiting for “\(what)”")

@@ -38,33 +38,59 @@ public struct NodeMemoryBenchmark: Sendable {
         var figures = Figures()
         figures.communes = communes
         let topology = NationalTopology(provinces: 1, communes: communes)
-        let province = NationalTopology.provinceCode(1), commune = NationalTopology.communeCode(province: 1, 1)
+        let province = NationalTopology.provinceCode(1)
+        let commune = NationalTopology.communeCode(province: 1, 1)
         var chosen: [String: (web: Int, federation: Int)] = [:]
-        for name in ["centre", province.lowercased(), commune.lowercased()] { chosen[name] = (try Self.freePort(), try Self.freePort()) }
+        for name in ["centre", province.lowercased(), commune.lowercased()] {
+            chosen[name] = (try Self.freePort(), try Self.freePort())
+        }
         let ports = chosen
         let deployment = try topology.deployment(ports: ports)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let topologyPath = "\(directory)/topology.json"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted]
-        try encoder.encode(Topology(name: deployment.name, units: deployment.tree.units.sorted { $0.code < $1.code }, nodes: deployment.nodes)).write(to: URL(fileURLWithPath: topologyPath))
+        try encoder.encode(
+            Topology(
+                name: deployment.name,
+                units: deployment.tree.units.sorted { $0.code < $1.code },
+                nodes: deployment.nodes
+            )
+        ).write(to: URL(fileURLWithPath: topologyPath))
         let certificates = "\(directory)/certs"
         try NodeCertificates.issue(for: deployment, into: certificates)
         let ca = NodeCertificates.caPaths(in: certificates)
-        let authority = try CertificateAuthority(certificatePEM: String(contentsOfFile: ca.certificate, encoding: .utf8), privateKeyPEM: String(contentsOfFile: ca.key, encoding: .utf8))
+        let authority = try CertificateAuthority(
+            certificatePEM: String(contentsOfFile: ca.certificate, encoding: .utf8),
+            privateKeyPEM: String(contentsOfFile: ca.key, encoding: .utf8)
+        )
         let communeUnits = Set(deployment.nodes.map(\.unit).filter { deployment.tree[$0]?.level == .commune })
 
         // An idle commune: its province and the centre run here.
         do {
             var options = InProcessFederation.Options(directory: "\(directory)/idle")
             options.pollWait = 20
-            let federation = try await InProcessFederation(deployment: deployment, options: options, authority: authority, absent: communeUnits)
+            let federation = try await InProcessFederation(
+                deployment: deployment,
+                options: options,
+                authority: authority,
+                absent: communeUnits
+            )
             let (peak, resident) = try await federation.run { _ in
-                let process = try launch(node: commune.lowercased(), topology: topologyPath, certificates: certificates, ca: ca.certificate,
-                                         parentURL: "https://127.0.0.1:\(ports[province.lowercased()]!.federation)")
+                let process = try launch(
+                    node: commune.lowercased(),
+                    topology: topologyPath,
+                    certificates: certificates,
+                    ca: ca.certificate,
+                    parentURL: "https://127.0.0.1:\(ports[province.lowercased()]!.federation)"
+                )
                 defer { Self.stop(process) }
                 try await Task.sleep(for: .seconds(idleSeconds))
-                guard process.isRunning, let status = ProcessStatus.read(pid: process.processIdentifier) else { throw SimulationStalled("the commune node exited early; see \(directory)/\(commune.lowercased()).log") }
+                guard process.isRunning, let status = ProcessStatus.read(pid: process.processIdentifier) else {
+                    throw SimulationStalled(
+                        "the commune node exited early; see \(directory)/\(commune.lowercased()).log"
+                    )
+                }
                 return (status.peakResident, status.resident)
             }
             figures.communeIdlePeak = peak
@@ -77,10 +103,20 @@ public struct NodeMemoryBenchmark: Sendable {
             var options = InProcessFederation.Options(directory: "\(directory)/sync")
             options.pollWait = 20
             let provinceURL = "https://127.0.0.1:\(ports[province.lowercased()]!.federation)"
-            let federation = try await InProcessFederation(deployment: deployment, options: options, authority: authority, absent: [province],
-                                                           parentURLs: Dictionary(uniqueKeysWithValues: communeUnits.map { ($0, provinceURL) }))
-            let process = try launch(node: province.lowercased(), topology: topologyPath, certificates: certificates, ca: ca.certificate,
-                                     parentURL: "https://127.0.0.1:\(ports["centre"]!.federation)")
+            let federation = try await InProcessFederation(
+                deployment: deployment,
+                options: options,
+                authority: authority,
+                absent: [province],
+                parentURLs: Dictionary(uniqueKeysWithValues: communeUnits.map { ($0, provinceURL) })
+            )
+            let process = try launch(
+                node: province.lowercased(),
+                topology: topologyPath,
+                certificates: certificates,
+                ca: ca.certificate,
+                parentURL: "https://127.0.0.1:\(ports["centre"]!.federation)"
+            )
             defer { Self.stop(process) }
             let communeList = communeUnits.sorted()
             let seconds = try await federation.run { federation in
@@ -88,34 +124,57 @@ public struct NodeMemoryBenchmark: Sendable {
                 let centre = federation.seam(NationalTopology.centre)
                 let admin = InProcessFederation.admin(NationalTopology.centre)
                 try await centre.defineForm(SampleForm.monthly(), by: admin)
-                let assignment = try await centre.assign(form: SampleForm.monthly().code, period: "2026-11", level: .commune, by: admin)
+                let assignment = try await centre.assign(
+                    form: SampleForm.monthly().code,
+                    period: "2026-11",
+                    level: .commune,
+                    by: admin
+                )
                 for unit in communeList {
                     while try await !federation.seam(unit).holdsAssignment(assignment) {
-                        guard process.isRunning, clock.seconds < 600 else { throw SimulationStalled("the assignment did not reach \(unit) through the province process") }
+                        guard process.isRunning, clock.seconds < 600 else {
+                            throw SimulationStalled("the assignment did not reach \(unit) through the province process")
+                        }
                         try await Task.sleep(for: .milliseconds(200))
                     }
                 }
                 for (index, unit) in communeList.enumerated() {
-                    _ = try await federation.seam(unit).fileApprovedReport(assignment: assignment, answers: SampleForm.answers(index),
-                                                                          entry: InProcessFederation.entry(unit), approver: InProcessFederation.approver(unit))
+                    _ = try await federation.seam(unit).fileApprovedReport(
+                        assignment: assignment,
+                        answers: SampleForm.answers(index),
+                        entry: InProcessFederation.entry(unit),
+                        approver: InProcessFederation.approver(unit)
+                    )
                 }
                 while try await centre.progress(assignment: assignment, for: admin).total.approved < communeList.count {
-                    guard process.isRunning, clock.seconds < 600 else { throw SimulationStalled("the reports did not reach the centre through the province process") }
+                    guard process.isRunning, clock.seconds < 600 else {
+                        throw SimulationStalled("the reports did not reach the centre through the province process")
+                    }
                     try await Task.sleep(for: .milliseconds(200))
                 }
                 return clock.seconds
             }
-            guard let status = ProcessStatus.read(pid: process.processIdentifier) else { throw SimulationStalled("the province node exited early") }
+            guard let status = ProcessStatus.read(pid: process.processIdentifier) else {
+                throw SimulationStalled("the province node exited early")
+            }
             figures.provincePeak = status.peakResident
             figures.provinceResident = status.resident
             figures.provinceSyncSeconds = seconds
-            log("  province node under sync (\(communes) communes, \(format(seconds)) s to 100 % at the centre): peak \(megabytes(status.peakResident)), resident \(megabytes(status.resident))")
+            log(
+                "  province node under sync (\(communes) communes, \(format(seconds)) s to 100 % at the centre): peak \(megabytes(status.peakResident)), resident \(megabytes(status.resident))"
+            )
         }
         return figures
     }
 
     /// Starts `reportnet serve` for one node, with its configuration file written next to its database.
-    private func launch(node: String, topology: String, certificates: String, ca: String, parentURL: String) throws -> Process {
+    private func launch(
+        node: String,
+        topology: String,
+        certificates: String,
+        ca: String,
+        parentURL: String
+    ) throws -> Process {
         let files = NodeCertificates.paths(in: certificates, node: node)
         let configuration = """
             node: \(node)
@@ -133,7 +192,9 @@ public struct NodeMemoryBenchmark: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["serve", "--config", path]
-        guard FileManager.default.createFile(atPath: "\(directory)/\(node).log", contents: nil) else { throw SimulationStalled("cannot write \(directory)/\(node).log") }
+        guard FileManager.default.createFile(atPath: "\(directory)/\(node).log", contents: nil) else {
+            throw SimulationStalled("cannot write \(directory)/\(node).log")
+        }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(directory)/\(node).log"))
         process.standardOutput = output
         process.standardError = output
@@ -158,7 +219,9 @@ public struct NodeMemoryBenchmark: Sendable {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw SimulationStalled("bind() failed") }
         return Int(UInt16(bigEndian: address.sin_port))

@@ -29,7 +29,12 @@ public struct ProcessStatus: Sendable {
             return parts.last == "kB" ? value * 1024 : value
         }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: "\(base)/fd").count) ?? 0
-        return ProcessStatus(peakResident: field("VmHWM"), resident: field("VmRSS"), threads: field("Threads"), openFiles: files)
+        return ProcessStatus(
+            peakResident: field("VmHWM"),
+            resident: field("VmRSS"),
+            threads: field("Threads"),
+            openFiles: files
+        )
     }
 
     /// Raises this process's soft limit on open files to `wanted` (or to the hard limit, raising

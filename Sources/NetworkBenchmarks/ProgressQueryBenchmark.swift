@@ -53,10 +53,21 @@ public struct ProgressQueryBenchmark: Sendable {
         figures.assignments = built.assignments.count
         figures.reports = built.reports
         figures.databaseBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        log("  centre database: \(built.reports) reports, \(built.assignments.count) assignments, \(megabytes(figures.databaseBytes)), built in \(format(figures.buildSeconds)) s")
+        log(
+            "  centre database: \(built.reports) reports, \(built.assignments.count) assignments, \(megabytes(figures.databaseBytes)), built in \(format(figures.buildSeconds)) s"
+        )
         var logger = Logger(label: "bench.centre")
         logger.logLevel = .error
-        let seam = BenchmarkSeam(try LocalNode(node: centreNode, deployment: deployment, database: database, credentials: credentials, passwordCost: 4, logger: logger))
+        let seam = BenchmarkSeam(
+            try LocalNode(
+                node: centreNode,
+                deployment: deployment,
+                database: database,
+                credentials: credentials,
+                passwordCost: 4,
+                logger: logger
+            )
+        )
         let admin = InProcessFederation.admin(NationalTopology.centre)
         let province = NationalTopology.provinceCode(1)
         var generator = SystemRandomNumberGenerator()
@@ -66,8 +77,11 @@ public struct ProgressQueryBenchmark: Sendable {
             let national = Stopwatch()
             let progress = try await seam.progress(assignment: assignment, for: admin)
             figures.national.add(national.seconds * 1000)
-            guard progress.total.expected == communes.count, progress.total.approved == built.approved[assignment] else {
-                throw SimulationStalled("progress shows \(progress.total.approved) of \(progress.total.expected) approved; the database holds \(built.approved[assignment] ?? 0) of \(communes.count)")
+            guard progress.total.expected == communes.count, progress.total.approved == built.approved[assignment]
+            else {
+                throw SimulationStalled(
+                    "progress shows \(progress.total.approved) of \(progress.total.expected) approved; the database holds \(built.approved[assignment] ?? 0) of \(communes.count)"
+                )
             }
             let local = Stopwatch()
             _ = try await seam.progress(assignment: assignment, unit: province, for: admin)
@@ -77,11 +91,19 @@ public struct ProgressQueryBenchmark: Sendable {
     }
 
     /// Writes the year into the centre's database; returns the assignment ids and the report count.
-    private func build(_ database: NodeDatabase, communes: [String], deployment: Deployment, authority: CertificateAuthority) throws -> (assignments: [String], reports: Int, approved: [String: Int]) {
+    private func build(
+        _ database: NodeDatabase,
+        communes: [String],
+        deployment: Deployment,
+        authority: CertificateAuthority
+    ) throws -> (assignments: [String], reports: Int, approved: [String: Int]) {
         // One real signature, as a commune signs it, gives every row its true size.
         let commune = deployment.node(forUnit: communes[0])!
         let credentials = try InProcessFederation.credentials(for: commune, from: authority)
-        let signer = try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM)
+        let signer = try PayloadSigner(
+            certificatePEM: credentials.certificatePEM,
+            privateKeyPEM: credentials.privateKeyPEM
+        )
         var assignments: [String] = []
         var reports = 0
         var approved: [String: Int] = [:]
@@ -89,33 +111,66 @@ public struct ProgressQueryBenchmark: Sendable {
         for formIndex in 1...forms {
             let form = SampleForm.monthly(code: String(format: "F%02d", formIndex))
             try database.pool.write { db in
-                try db.execute(sql: "INSERT INTO forms (owner_unit, code, version, definition, created_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [NationalTopology.centre, form.code, form.version, String(decoding: try JSONEncoder().encode(form), as: UTF8.self), now])
+                try db.execute(
+                    sql: "INSERT INTO forms (owner_unit, code, version, definition, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [
+                        NationalTopology.centre, form.code, form.version,
+                        String(decoding: try JSONEncoder().encode(form), as: UTF8.self), now,
+                    ]
+                )
             }
             for month in 1...months {
                 let period = Period.month(2026, month)
                 let id = UUID().uuidString
                 assignments.append(id)
-                let sample = ReportRow.approved(unit: communes[0], owner: NationalTopology.centre, form: form, assignment: id, period: period, index: month)
-                let signed = String(decoding: try JSONEncoder.federation.encode(try signer.sign(try JSONEncoder.federation.encode(sample))), as: UTF8.self)
+                let sample = ReportRow.approved(
+                    unit: communes[0],
+                    owner: NationalTopology.centre,
+                    form: form,
+                    assignment: id,
+                    period: period,
+                    index: month
+                )
+                let signed = String(
+                    decoding: try JSONEncoder.federation.encode(
+                        try signer.sign(try JSONEncoder.federation.encode(sample))
+                    ),
+                    as: UTF8.self
+                )
                 let written = try database.pool.write { db -> Int in
-                    try db.execute(sql: "INSERT INTO assignments (id, form_code, form_version, period, assigned_by, deadline, created_at) VALUES (?, ?, 1, ?, ?, ?, ?)",
-                                   arguments: [id, form.code, period.description, NationalTopology.centre, period.deadline().description, now])
-                    let unit = try db.cachedStatement(sql: "INSERT INTO assignment_units (assignment_id, unit) VALUES (?, ?)")
-                    let report = try db.cachedStatement(sql: """
-                        INSERT INTO reports (id, assignment_id, form_owner, form_code, form_version, period, unit, state, answers, version, hosted_here,
-                            created_by, created_at, updated_at, submitted_at, approved_at, approved_by, approval_count, signed)
-                        VALUES (?, ?, ?, ?, 1, ?, ?, 'approved', ?, 1, 0, ?, ?, ?, ?, ?, ?, 1, ?)
-                        """)
+                    try db.execute(
+                        sql:
+                            "INSERT INTO assignments (id, form_code, form_version, period, assigned_by, deadline, created_at) VALUES (?, ?, 1, ?, ?, ?, ?)",
+                        arguments: [
+                            id, form.code, period.description, NationalTopology.centre, period.deadline().description,
+                            now,
+                        ]
+                    )
+                    let unit = try db.cachedStatement(
+                        sql: "INSERT INTO assignment_units (assignment_id, unit) VALUES (?, ?)"
+                    )
+                    let report = try db.cachedStatement(
+                        sql: """
+                            INSERT INTO reports (id, assignment_id, form_owner, form_code, form_version, period, unit, state, answers, version, hosted_here,
+                                created_by, created_at, updated_at, submitted_at, approved_at, approved_by, approval_count, signed)
+                            VALUES (?, ?, ?, ?, 1, ?, ?, 'approved', ?, 1, 0, ?, ?, ?, ?, ?, ?, 1, ?)
+                            """
+                    )
                     var written = 0
                     for (index, code) in communes.enumerated() {
                         try unit.execute(arguments: [id, code])
                         // One commune in twenty has not reported yet this month.
                         guard (index * 7 + month + formIndex) % 20 != 0 else { continue }
-                        let answers = String(decoding: try JSONEncoder().encode(SampleForm.answers(index + month)), as: UTF8.self)
+                        let answers = String(
+                            decoding: try JSONEncoder().encode(SampleForm.answers(index + month)),
+                            as: UTF8.self
+                        )
                         let approver = "\(code.lowercased()).approver"
-                        try report.execute(arguments: [UUID().uuidString, id, NationalTopology.centre, form.code, period.description, code, answers,
-                                                       approver, now, now, now, now, approver, signed])
+                        try report.execute(arguments: [
+                            UUID().uuidString, id, NationalTopology.centre, form.code, period.description, code,
+                            answers,
+                            approver, now, now, now, now, approver, signed,
+                        ])
                         written += 1
                     }
                     return written

@@ -5,21 +5,38 @@ public enum MachineDescription {
     public static func current(openFileLimit: Int) -> String {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let memory = ProcessInfo.processInfo.physicalMemory
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
-        let model = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
-            .first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "?"
-        return "machine: \(cores) cores (\(model)), \(megabytes(Int(memory))) RAM, load average \(load), open-file limit \(openFileLimit)"
+        let load =
+            (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(
+                separator: " "
+            ) ?? "?"
+        let model =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces)
+            ?? "?"
+        return
+            "machine: \(cores) cores (\(model)), \(megabytes(Int(memory))) RAM, load average \(load), open-file limit \(openFileLimit)"
     }
 }
 
 extension IngestBenchmark.Figures {
     public func table(_ benchmark: IngestBenchmark) -> ResultTable {
-        var table = ResultTable("Upward ingest: \(benchmark.communes) communes → 1 province, \(reports) reports per run, batches of \(benchmark.batchSize), \(federation.values.count) runs")
-        table.add("federation (mTLS HTTP/2, verified), median", "\(format(federation.median, 0)) reports/s  (min \(format(federation.minimum, 0)), max \(format(federation.maximum, 0)))")
-        table.add("raw batched GRDB inserts, median", "\(format(raw.median, 0)) reports/s  (min \(format(raw.minimum, 0)), max \(format(raw.maximum, 0)))")
+        var table = ResultTable(
+            "Upward ingest: \(benchmark.communes) communes → 1 province, \(reports) reports per run, batches of \(benchmark.batchSize), \(federation.values.count) runs"
+        )
+        table.add(
+            "federation (mTLS HTTP/2, verified), median",
+            "\(format(federation.median, 0)) reports/s  (min \(format(federation.minimum, 0)), max \(format(federation.maximum, 0)))"
+        )
+        table.add(
+            "raw batched GRDB inserts, median",
+            "\(format(raw.median, 0)) reports/s  (min \(format(raw.minimum, 0)), max \(format(raw.maximum, 0)))"
+        )
         table.add("ratio federation / raw, median", format(ratio.median, 3))
         let perReport = 1e6 / max(federation.median, 1)
-        table.add("chain + signature check alone, median", "\(format(verification.median, 0)) µs per report (\(format(100 * verification.median / perReport, 0)) % of the federation path's \(format(perReport, 0)) µs)")
+        table.add(
+            "chain + signature check alone, median",
+            "\(format(verification.median, 0)) µs per report (\(format(100 * verification.median / perReport, 0)) % of the federation path's \(format(perReport, 0)) µs)"
+        )
         table.add("of which the chain (parse + validate), median", "\(format(chain.median, 0)) µs per report")
         return table
     }
@@ -28,20 +45,30 @@ extension IngestBenchmark.Figures {
 extension NationalSimulation.Figures {
     public func table(_ simulation: NationalSimulation) -> ResultTable {
         let processes = workers.isEmpty ? "one process" : "1 + \(workers.count) worker processes"
-        var table = ResultTable("National simulation: \(nodes) nodes in \(processes) (1 + \(simulation.topology.provinces) + \(simulation.topology.communes))")
+        var table = ResultTable(
+            "National simulation: \(nodes) nodes in \(processes) (1 + \(simulation.topology.provinces) + \(simulation.topology.communes))"
+        )
         table.add("start (certificates, databases, listeners)", "\(format(startSeconds)) s")
         table.add("assignment: centre → every commune", "\(format(downSeconds, 2)) s")
-        table.add("approvals (\(simulation.approvers) at once\(workers.isEmpty ? "" : " in each worker"))", "\(format(approvalSeconds, 2)) s")
+        table.add(
+            "approvals (\(simulation.approvers) at once\(workers.isEmpty ? "" : " in each worker"))",
+            "\(format(approvalSeconds, 2)) s"
+        )
         table.add("last approval → centre shows 100 %", "\(format(lastApprovalToFullSeconds, 2)) s")
         table.add("whole month: assignment → centre 100 %", "\(format(totalSeconds, 2)) s")
         table.add("approved at the centre", "\(approvedAtCentre) of \(assigned)")
         let here = nodes - workers.map(\.nodes).reduce(0, +)
         let main = workers.isEmpty ? "process" : "main process (\(here) nodes)"
-        table.add("\(main) peak memory (VmHWM)", "\(megabytes(peakResident)) (\(megabytes(peakResident / max(here, 1))) per node)")
+        table.add(
+            "\(main) peak memory (VmHWM)",
+            "\(megabytes(peakResident)) (\(megabytes(peakResident / max(here, 1))) per node)"
+        )
         table.add("\(main) peak open files / threads", "\(peakOpenFiles) / \(threads)")
         for (index, worker) in workers.enumerated() {
-            table.add("worker \(index) (\(worker.nodes) communes) peak memory / open files / threads",
-                      "\(megabytes(worker.peakResident)) / \(worker.peakOpenFiles) / \(worker.threads)")
+            table.add(
+                "worker \(index) (\(worker.nodes) communes) peak memory / open files / threads",
+                "\(megabytes(worker.peakResident)) / \(worker.peakOpenFiles) / \(worker.threads)"
+            )
         }
         return table
     }
@@ -49,8 +76,13 @@ extension NationalSimulation.Figures {
 
 extension ProgressQueryBenchmark.Figures {
     public func table(_ benchmark: ProgressQueryBenchmark) -> ResultTable {
-        var table = ResultTable("Progress query at the centre: \(units) units × \(benchmark.forms) forms × \(benchmark.months) periods (\(reports) reports, \(megabytes(databaseBytes)))")
-        table.add("whole country, p50 / p99", "\(format(national.median, 1)) ms / \(format(national.p99, 1)) ms  (\(national.values.count) queries)")
+        var table = ResultTable(
+            "Progress query at the centre: \(units) units × \(benchmark.forms) forms × \(benchmark.months) periods (\(reports) reports, \(megabytes(databaseBytes)))"
+        )
+        table.add(
+            "whole country, p50 / p99",
+            "\(format(national.median, 1)) ms / \(format(national.p99, 1)) ms  (\(national.values.count) queries)"
+        )
         table.add("one province, p50 / p99", "\(format(province.median, 1)) ms / \(format(province.p99, 1)) ms")
         return table
     }
@@ -59,8 +91,14 @@ extension ProgressQueryBenchmark.Figures {
 extension NodeMemoryBenchmark.Figures {
     public var table: ResultTable {
         var table = ResultTable("Node memory (VmHWM of a `reportnet serve` process)")
-        table.add("idle commune node, peak / resident", "\(megabytes(communeIdlePeak)) / \(megabytes(communeIdleResident))")
-        table.add("province node under sync (\(communes) communes), peak / resident", "\(megabytes(provincePeak)) / \(megabytes(provinceResident))")
+        table.add(
+            "idle commune node, peak / resident",
+            "\(megabytes(communeIdlePeak)) / \(megabytes(communeIdleResident))"
+        )
+        table.add(
+            "province node under sync (\(communes) communes), peak / resident",
+            "\(megabytes(provincePeak)) / \(megabytes(provinceResident))"
+        )
         table.add("province sync: assignment → centre 100 %", "\(format(provinceSyncSeconds)) s")
         return table
     }

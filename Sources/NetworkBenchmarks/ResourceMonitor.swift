@@ -44,6 +44,7 @@ final class ResourceMonitor: Sendable {
     func line() -> String {
         sample()
         guard let status = ProcessStatus.read() else { return "" }
-        return "RSS \(megabytes(status.resident)), peak \(megabytes(status.peakResident)), \(status.openFiles) files open, \(status.threads) threads"
+        return
+            "RSS \(megabytes(status.resident)), peak \(megabytes(status.peakResident)), \(status.openFiles) files open, \(status.threads) threads"
     }
 }

@@ -17,8 +17,11 @@ extension NationalSimulation {
         let communes = deployment.tree.units.filter { $0.level == .commune }.map(\.code)
         let provinces = deployment.tree.units.filter { $0.level == .province }.map(\.code)
         let certificates = "\(directory)/certificates"
-        try await NationalCertificates.write(for: deployment, from: try CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA"),
-                                             into: certificates)
+        try await NationalCertificates.write(
+            for: deployment,
+            from: try CertificateAuthority.makeRoot(commonName: "ReportNet benchmark root CA"),
+            into: certificates
+        )
         log("  \(deployment.nodes.count) certificates issued after \(format(started.seconds)) s")
         var options = InProcessFederation.Options(directory: directory)
         options.pollWait = pollWait
@@ -33,55 +36,91 @@ extension NationalSimulation {
             var figures = prepared
             var ports: [String: Int] = [:]
             for province in provinces { ports[province] = try await federation.federationPort(province) }
-            let plan = NationalPlan(provinces: simulation.topology.provinces, communes: simulation.topology.communes, workers: simulation.workers,
-                                    directory: simulation.directory, certificates: certificates, provincePorts: ports,
-                                    pollWait: simulation.pollWait, approvers: simulation.approvers)
+            let plan = NationalPlan(
+                provinces: simulation.topology.provinces,
+                communes: simulation.topology.communes,
+                workers: simulation.workers,
+                directory: simulation.directory,
+                certificates: certificates,
+                provincePorts: ports,
+                pollWait: simulation.pollWait,
+                approvers: simulation.approvers
+            )
             let planFile = "\(simulation.directory)/plan.json"
             try plan.write(planFile)
-            let workers = try NationalWorkers(executable: simulation.workerExecutable, plan: planFile, count: simulation.workers, log: simulation.log)
+            let workers = try NationalWorkers(
+                executable: simulation.workerExecutable,
+                plan: planFile,
+                count: simulation.workers,
+                log: simulation.log
+            )
             defer { workers.kill() }
-            log("  \(federation.nodes.count) nodes running here, \(workers.count) workers started (pids \(workers.processIdentifiers.map(String.init).joined(separator: " "))); \(monitor.line())")
+            log(
+                "  \(federation.nodes.count) nodes running here, \(workers.count) workers started (pids \(workers.processIdentifiers.map(String.init).joined(separator: " "))); \(monitor.line())"
+            )
             let ready = try await workers.collect("ready", within: 3 * simulation.patience.seconds) { message -> Int? in
                 if case .ready(let nodes, _) = message { nodes } else { nil }
             }
             figures.nodes = federation.nodes.count + ready.reduce(0, +)
             figures.startSeconds = started.seconds
-            log("  \(figures.nodes) nodes running after \(format(figures.startSeconds)) s (workers: \(ready.map(String.init).joined(separator: ", "))); \(monitor.line())")
+            log(
+                "  \(figures.nodes) nodes running after \(format(figures.startSeconds)) s (workers: \(ready.map(String.init).joined(separator: ", "))); \(monitor.line())"
+            )
 
             let centre = federation.seam(NationalTopology.centre)
             let admin = InProcessFederation.admin(NationalTopology.centre)
             try await centre.defineForm(SampleForm.monthly(), by: admin)
             let clock = Stopwatch()
-            let assignment = try await centre.assign(form: SampleForm.monthly().code, period: simulation.period, level: .commune, by: admin)
+            let assignment = try await centre.assign(
+                form: SampleForm.monthly().code,
+                period: simulation.period,
+                level: .commune,
+                by: admin
+            )
             try workers.send(.assignment(assignment))
             _ = try await workers.collect("holding", within: simulation.patience.seconds) { message -> Double? in
                 if case .holding(let at) = message { at } else { nil }
             }
             figures.downSeconds = clock.seconds
-            log("  assignment at all \(communes.count) communes after \(format(figures.downSeconds, 2)) s; \(monitor.line())")
+            log(
+                "  assignment at all \(communes.count) communes after \(format(figures.downSeconds, 2)) s; \(monitor.line())"
+            )
 
             let approvalsSent = wallClock()
             let approvalsStarted = clock.seconds
             try workers.send(.approve)
-            let approvals = try await workers.collect("approved", within: simulation.patience.seconds) { message -> (count: Int, last: Double)? in
+            let approvals = try await workers.collect("approved", within: simulation.patience.seconds) {
+                message -> (count: Int, last: Double)? in
                 if case .approved(let count, _, let last) = message { (count, last) } else { nil }
             }
             let lastApproval = approvals.map(\.last).max() ?? approvalsSent
             figures.approvalSeconds = lastApproval - approvalsSent
-            log("  \(approvals.map(\.count).reduce(0, +)) reports approved in \(format(figures.approvalSeconds, 2)) s; \(monitor.line())")
+            log(
+                "  \(approvals.map(\.count).reduce(0, +)) reports approved in \(format(figures.approvalSeconds, 2)) s; \(monitor.line())"
+            )
 
             // Up: the centre's own progress query, until it shows every commune approved.
-            try await simulation.waitUntilCentreShowsAll(centre, assignment: assignment, as: admin, figures: &figures, lastApproval: lastApproval) { wallClock() }
+            try await simulation.waitUntilCentreShowsAll(
+                centre,
+                assignment: assignment,
+                as: admin,
+                figures: &figures,
+                lastApproval: lastApproval
+            ) { wallClock() }
             let full = wallClock()
             figures.lastApprovalToFullSeconds = full - lastApproval
             figures.totalSeconds = approvalsStarted + (full - approvalsSent)
-            log("  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())")
+            log(
+                "  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())"
+            )
 
             try workers.send(.stop)
             let stats = try await workers.collect("stats", within: 60) { message -> WorkerFigures? in
                 if case .stats(let resident, let files, let threads) = message {
                     WorkerFigures(peakResident: resident, peakOpenFiles: files, threads: threads)
-                } else { nil }
+                } else {
+                    nil
+                }
             }
             figures.workers = zip(stats, ready).map { stats, nodes in
                 var stats = stats

@@ -4,7 +4,7 @@ enum GF256 {
     static let exp: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 510)
         var value = 1
-        for i in 0 ..< 255 {
+        for i in 0..<255 {
             table[i] = UInt8(value)
             table[i + 255] = UInt8(value)
             value <<= 1
@@ -16,7 +16,7 @@ enum GF256 {
     /// `log[a]` for a ≠ 0, with `exp[log[a]] == a`; `log[0]` is unused.
     static let log: [Int] = {
         var table = [Int](repeating: 0, count: 256)
-        for i in 0 ..< 255 { table[Int(exp[i])] = i }
+        for i in 0..<255 { table[Int(exp[i])] = i }
         return table
     }()
 
@@ -42,7 +42,7 @@ enum ReedSolomon {
     static func generator(degree: Int) -> [UInt8] {
         precondition(degree >= 1 && degree <= 254)
         var poly: [UInt8] = [1]
-        for i in 0 ..< degree {
+        for i in 0..<degree {
             // poly × (x + αⁱ)   (subtraction is addition in characteristic 2)
             let root = GF256.power(i)
             var next = [UInt8](repeating: 0, count: poly.count + 1)
@@ -64,7 +64,7 @@ enum ReedSolomon {
             remainder.removeFirst()
             remainder.append(0)
             if factor != 0 {
-                for i in 0 ..< degree {
+                for i in 0..<degree {
                     remainder[i] ^= GF256.multiply(generator[i + 1], factor)
                 }
             }

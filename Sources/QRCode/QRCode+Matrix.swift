@@ -28,7 +28,7 @@ extension QRCode {
         precondition((0...7).contains(mask))
         let data = correction.formatBits << 3 | mask
         var remainder = data
-        for _ in 0 ..< 10 {
+        for _ in 0..<10 {
             remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537)
         }
         return (data << 10 | remainder) ^ 0x5412
@@ -38,7 +38,7 @@ extension QRCode {
     static func versionBits(version: Int) -> Int {
         precondition((7...40).contains(version))
         var remainder = version
-        for _ in 0 ..< 12 {
+        for _ in 0..<12 {
             remainder = (remainder << 1) ^ ((remainder >> 11) * 0x1F25)
         }
         return version << 12 | remainder
@@ -65,7 +65,7 @@ extension QRCode {
         var grid = functionPatterns(version: version)
         placeCodewords(codewords, in: &grid)
         var best: (mask: Int, penalty: Int, modules: [Bool]) = (0, Int.max, [])
-        for mask in forcedMask.map({ [$0] }) ?? Array(0 ..< 8) {
+        for mask in forcedMask.map({ [$0] }) ?? Array(0..<8) {
             var candidate = grid
             applyMask(mask, to: &candidate)
             drawFormatBits(formatBits(correction: correction, mask: mask), in: &candidate)
@@ -83,16 +83,17 @@ extension QRCode {
         var grid = ModuleGrid(size: size)
 
         // Timing patterns (row 6 and column 6), alternating and starting dark.
-        for i in 0 ..< size {
+        for i in 0..<size {
             grid.setFunction(row: 6, column: i, dark: i % 2 == 0)
             grid.setFunction(row: i, column: 6, dark: i % 2 == 0)
         }
 
         // Finder patterns with their light separators: 9×9 around each centre, clipped at the edge.
         for (centreRow, centreColumn) in [(3, 3), (3, size - 4), (size - 4, 3)] {
-            for dr in -4 ... 4 {
-                for dc in -4 ... 4 {
-                    let r = centreRow + dr, c = centreColumn + dc
+            for dr in -4...4 {
+                for dc in -4...4 {
+                    let r = centreRow + dr
+                    let c = centreColumn + dc
                     guard r >= 0, r < size, c >= 0, c < size else { continue }
                     let ring = max(abs(dr), abs(dc))
                     grid.setFunction(row: r, column: c, dark: ring != 2 && ring != 4)
@@ -106,8 +107,8 @@ extension QRCode {
         for (a, row) in positions.enumerated() {
             for (b, column) in positions.enumerated() {
                 if (a == 0 && b == 0) || (a == 0 && b == last) || (a == last && b == 0) { continue }
-                for dr in -2 ... 2 {
-                    for dc in -2 ... 2 {
+                for dr in -2...2 {
+                    for dc in -2...2 {
                         grid.setFunction(row: row + dr, column: column + dc, dark: max(abs(dr), abs(dc)) != 1)
                     }
                 }
@@ -120,9 +121,10 @@ extension QRCode {
         // Version information: 6×3 blocks near the top-right and bottom-left finders.
         if version >= 7 {
             let bits = versionBits(version: version)
-            for i in 0 ..< 18 {
+            for i in 0..<18 {
                 let bit = (bits >> i) & 1 == 1
-                let near = i / 3, far = size - 11 + i % 3
+                let near = i / 3
+                let far = size - 11 + i % 3
                 grid.setFunction(row: near, column: far, dark: bit)  // top-right, 6 rows × 3 columns
                 grid.setFunction(row: far, column: near, dark: bit)  // bottom-left, 3 rows × 6 columns
             }
@@ -136,14 +138,14 @@ extension QRCode {
         func bit(_ i: Int) -> Bool { (bits >> i) & 1 == 1 }
         // Copy 1, around the top-left finder: bits 0–7 down column 8 (skipping the timing row 6),
         // bits 8–14 leftwards along row 8 (skipping the timing column 6).
-        for i in 0 ... 5 { grid.setFunction(row: i, column: 8, dark: bit(i)) }
+        for i in 0...5 { grid.setFunction(row: i, column: 8, dark: bit(i)) }
         grid.setFunction(row: 7, column: 8, dark: bit(6))
         grid.setFunction(row: 8, column: 8, dark: bit(7))
         grid.setFunction(row: 8, column: 7, dark: bit(8))
-        for i in 9 ..< 15 { grid.setFunction(row: 8, column: 14 - i, dark: bit(i)) }
+        for i in 9..<15 { grid.setFunction(row: 8, column: 14 - i, dark: bit(i)) }
         // Copy 2: bits 0–7 along row 8 from the right edge, bits 8–14 down column 8 at the bottom.
-        for i in 0 ..< 8 { grid.setFunction(row: 8, column: size - 1 - i, dark: bit(i)) }
-        for i in 8 ..< 15 { grid.setFunction(row: size - 15 + i, column: 8, dark: bit(i)) }
+        for i in 0..<8 { grid.setFunction(row: 8, column: size - 1 - i, dark: bit(i)) }
+        for i in 8..<15 { grid.setFunction(row: size - 15 + i, column: 8, dark: bit(i)) }
         // The dark module, always dark.
         grid.setFunction(row: size - 8, column: 8, dark: true)
     }
@@ -158,7 +160,7 @@ extension QRCode {
         while right >= 1 {
             if right == 6 { right = 5 }  // column 6 is the vertical timing pattern
             let upward = ((size - 1 - right) / 2) % 2 == 0
-            for step in 0 ..< size {
+            for step in 0..<size {
                 let row = upward ? size - 1 - step : step
                 for column in [right, right - 1] where !grid.isFunction[row * size + column] {
                     if index < totalBits {
@@ -174,8 +176,8 @@ extension QRCode {
 
     static func applyMask(_ mask: Int, to grid: inout ModuleGrid) {
         let size = grid.size
-        for row in 0 ..< size {
-            for column in 0 ..< size where !grid.isFunction[row * size + column] {
+        for row in 0..<size {
+            for column in 0..<size where !grid.isFunction[row * size + column] {
                 if maskInverts(mask, row: row, column: column) {
                     grid.dark[row * size + column].toggle()
                 }
@@ -193,21 +195,22 @@ extension QRCode {
         // on one side), along rows and columns. Outside the symbol counts as light (quiet zone).
         var line = [Bool](repeating: false, count: size + 8)
         for horizontal in [true, false] {
-            for a in 0 ..< size {
-                for b in 0 ..< size {
+            for a in 0..<size {
+                for b in 0..<size {
                     line[b + 4] = horizontal ? dark[a * size + b] : dark[b * size + a]
                 }
-                score += runPenalty(line[4 ..< 4 + size])
+                score += runPenalty(line[4..<4 + size])
                 score += finderLikePenalty(line)
             }
         }
 
         // N2: each 2×2 block of one colour.
-        for row in 0 ..< size - 1 {
-            for column in 0 ..< size - 1 {
+        for row in 0..<size - 1 {
+            for column in 0..<size - 1 {
                 let c = dark[row * size + column]
                 if c == dark[row * size + column + 1], c == dark[(row + 1) * size + column],
-                   c == dark[(row + 1) * size + column + 1] {
+                    c == dark[(row + 1) * size + column + 1]
+                {
                     score += 3
                 }
             }
@@ -244,15 +247,15 @@ extension QRCode {
         let pattern: [Bool] = [true, false, true, true, true, false, true]
         var score = 0
         guard line.count >= 11 else { return 0 }
-        for start in 0 ... line.count - 7 {
+        for start in 0...line.count - 7 {
             var matches = true
-            for k in 0 ..< 7 where line[start + k] != pattern[k] {
+            for k in 0..<7 where line[start + k] != pattern[k] {
                 matches = false
                 break
             }
             guard matches else { continue }
-            if start >= 4, !line[start - 4 ..< start].contains(true) { score += 40 }
-            if start + 11 <= line.count, !line[start + 7 ..< start + 11].contains(true) { score += 40 }
+            if start >= 4, !line[start - 4..<start].contains(true) { score += 40 }
+            if start + 11 <= line.count, !line[start + 7..<start + 11].contains(true) { score += 40 }
         }
         return score
     }

@@ -13,7 +13,7 @@ extension QRCode {
         let pixels = extent * moduleSize
         let name = QRCode.escapeXML(label)
         var path = ""
-        for row in 0 ..< size {
+        for row in 0..<size {
             var column = 0
             while column < size {
                 guard isDark(row: row, column: column) else {

@@ -109,7 +109,7 @@ public struct QRCode: Sendable, Hashable {
         var ecBlocks: [[UInt8]] = []
         var offset = 0
         for length in structure.dataCodewordsPerBlock {
-            let block = Array(data[offset ..< offset + length])
+            let block = Array(data[offset..<offset + length])
             offset += length
             dataBlocks.append(block)
             ecBlocks.append(ReedSolomon.remainder(of: block, generator: generator))
@@ -117,10 +117,10 @@ public struct QRCode: Sendable, Hashable {
         var result: [UInt8] = []
         result.reserveCapacity(structure.totalCodewords)
         let longest = structure.dataCodewordsPerBlock.max() ?? 0
-        for i in 0 ..< longest {
+        for i in 0..<longest {
             for block in dataBlocks where i < block.count { result.append(block[i]) }
         }
-        for i in 0 ..< structure.ecCodewordsPerBlock {
+        for i in 0..<structure.ecCodewordsPerBlock {
             for block in ecBlocks { result.append(block[i]) }
         }
         precondition(result.count == structure.totalCodewords)

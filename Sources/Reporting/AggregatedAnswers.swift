@@ -26,8 +26,13 @@ public struct AggregatedAnswers: Sendable, Hashable, Codable {
             let given = answers.compactMap { $0[question.id] }
             if question.kind.isNumeric {
                 let numbers = given.compactMap(\.number)
-                return Item(question: question.id, aggregation: question.aggregation, answered: numbers.count,
-                            value: question.aggregation.combine(numbers), counts: nil)
+                return Item(
+                    question: question.id,
+                    aggregation: question.aggregation,
+                    answered: numbers.count,
+                    value: question.aggregation.combine(numbers),
+                    counts: nil
+                )
             }
             if question.kind.isChoice {
                 var counts = Dictionary(uniqueKeysWithValues: question.options.map { ($0, 0) })
@@ -38,7 +43,13 @@ public struct AggregatedAnswers: Sendable, Hashable, Codable {
                     case .number, .table: break
                     }
                 }
-                return Item(question: question.id, aggregation: .none, answered: given.count, value: nil, counts: counts)
+                return Item(
+                    question: question.id,
+                    aggregation: .none,
+                    answered: given.count,
+                    value: nil,
+                    counts: counts
+                )
             }
             if let layout = question.table {
                 let tables = given.compactMap { answer -> [String: [String: Double]]? in
@@ -49,10 +60,19 @@ public struct AggregatedAnswers: Sendable, Hashable, Codable {
                 for (row, _) in layout.flatRows {
                     for column in layout.columns {
                         let values = tables.compactMap { $0[row.id]?[column.id] }
-                        if let value = column.aggregation.combine(values) { cells[row.id, default: [:]][column.id] = value }
+                        if let value = column.aggregation.combine(values) {
+                            cells[row.id, default: [:]][column.id] = value
+                        }
                     }
                 }
-                return Item(question: question.id, aggregation: .none, answered: tables.count, value: nil, counts: nil, cells: cells)
+                return Item(
+                    question: question.id,
+                    aggregation: .none,
+                    answered: tables.count,
+                    value: nil,
+                    counts: nil,
+                    cells: cells
+                )
             }
             return nil
         }

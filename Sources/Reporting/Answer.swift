@@ -1,4 +1,5 @@
 import Foundation
+
 /// One answer to one question. JSON: a number, a string (single choice, paragraph or date — which
 /// one the question decides), an array of strings (multiple choice), or an object of rows of
 /// numbers (table: row id → column id → value).
@@ -20,7 +21,12 @@ public enum Answer: Sendable, Hashable, Codable {
         } else if let cells = try? container.decode([String: [String: Double]].self) {
             self = .table(cells)
         } else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "an answer is a number, a string, a list of strings or a table of numbers"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "an answer is a number, a string, a list of strings or a table of numbers"
+                )
+            )
         }
     }
 
@@ -93,10 +99,12 @@ public struct Answers: Sendable, Hashable, Codable {
 
     /// The answers that fit the form, the others dropped (for values computed rather than typed).
     public func fitting(_ form: Form) -> Answers {
-        Answers(values.filter { id, answer in
-            guard let question = form.question(id) else { return false }
-            return question.check(answer.shaped(for: question.kind)) == nil
-        })
+        Answers(
+            values.filter { id, answer in
+                guard let question = form.question(id) else { return false }
+                return question.check(answer.shaped(for: question.kind)) == nil
+            }
+        )
     }
 
     /// Required questions without an answer, in form order.

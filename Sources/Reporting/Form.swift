@@ -15,7 +15,15 @@ public struct Form: Codable, Sendable, Hashable {
     /// compute it (Regulation 02 Art. 9); questions with the same id are rolled up.
     public let rollupOf: String?
 
-    public init(code: String, version: Int = 1, title: String, frequency: Frequency, deadlineDay: Int = 25, groups: [CriteriaGroup], rollupOf: String? = nil) {
+    public init(
+        code: String,
+        version: Int = 1,
+        title: String,
+        frequency: Frequency,
+        deadlineDay: Int = 25,
+        groups: [CriteriaGroup],
+        rollupOf: String? = nil
+    ) {
         self.rollupOf = rollupOf
         self.code = code
         self.version = version
@@ -45,14 +53,20 @@ public struct Form: Codable, Sendable, Hashable {
     /// Structural problems that make the form unusable; empty when the form is sound.
     public func problems() -> [String] {
         var problems: [String] = []
-        if !Unit.isValidIdentifier(code) { problems.append("form code '\(code)' must be letters, digits, '-', '_' or '.'") }
+        if !Unit.isValidIdentifier(code) {
+            problems.append("form code '\(code)' must be letters, digits, '-', '_' or '.'")
+        }
         if version < 1 { problems.append("version must be 1 or more") }
         if title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("title is empty") }
         if !(1...28).contains(deadlineDay) { problems.append("deadlineDay must be between 1 and 28") }
         if questions.isEmpty { problems.append("the form has no questions") }
         if let rollupOf {
-            if frequency != .quarterly && frequency != .yearly { problems.append("only quarterly and yearly forms roll up monthly reports") }
-            if rollupOf == code || !Unit.isValidIdentifier(rollupOf) { problems.append("rollupOf must name another form's code") }
+            if frequency != .quarterly && frequency != .yearly {
+                problems.append("only quarterly and yearly forms roll up monthly reports")
+            }
+            if rollupOf == code || !Unit.isValidIdentifier(rollupOf) {
+                problems.append("rollupOf must name another form's code")
+            }
         }
         var seen = Set<String>()
         for question in questions {

@@ -12,7 +12,16 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
     public let message: String?
     public let at: Date
 
-    public init(id: String = UUID().uuidString, action: String, actor: String, unit: String, from: ReportState?, to: ReportState?, message: String?, at: Date) {
+    public init(
+        id: String = UUID().uuidString,
+        action: String,
+        actor: String,
+        unit: String,
+        from: ReportState?,
+        to: ReportState?,
+        message: String?,
+        at: Date
+    ) {
         self.id = id
         self.action = action
         self.actor = actor

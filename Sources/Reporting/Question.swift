@@ -20,8 +20,16 @@ public struct Question: Codable, Sendable, Hashable {
     public let table: TableLayout?
 
     public init(
-        id: String, text: String, explanation: String? = nil, required: Bool = false, kind: QuestionKind,
-        options: [String] = [], minimum: Double? = nil, maximum: Double? = nil, aggregation: Aggregation? = nil, table: TableLayout? = nil
+        id: String,
+        text: String,
+        explanation: String? = nil,
+        required: Bool = false,
+        kind: QuestionKind,
+        options: [String] = [],
+        minimum: Double? = nil,
+        maximum: Double? = nil,
+        aggregation: Aggregation? = nil,
+        table: TableLayout? = nil
     ) {
         self.id = id
         self.text = text
@@ -35,7 +43,9 @@ public struct Question: Codable, Sendable, Hashable {
         self.table = table
     }
 
-    enum CodingKeys: String, CodingKey { case id, text, explanation, required, kind, options, minimum, maximum, aggregation, table }
+    enum CodingKeys: String, CodingKey {
+        case id, text, explanation, required, kind, options, minimum, maximum, aggregation, table
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -55,7 +65,9 @@ public struct Question: Codable, Sendable, Hashable {
 
     func problems() -> [String] {
         var problems: [String] = []
-        if !Unit.isValidIdentifier(id) { problems.append("question id '\(id)' must be letters, digits, '-', '_' or '.'") }
+        if !Unit.isValidIdentifier(id) {
+            problems.append("question id '\(id)' must be letters, digits, '-', '_' or '.'")
+        }
         if text.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("question '\(id)' has no text") }
         if kind.isChoice {
             if options.isEmpty { problems.append("question '\(id)' needs options") }

@@ -37,7 +37,8 @@ public enum ReportAction: String, Codable, Sendable, CaseIterable {
 /// state, and where it leads. Who may act is decided by permissions, not here.
 public enum ReportWorkflow {
     /// The state after `action`, or a refusal a person can read.
-    public static func next(after action: ReportAction, from state: ReportState) -> Result<ReportState?, WorkflowError> {
+    public static func next(after action: ReportAction, from state: ReportState) -> Result<ReportState?, WorkflowError>
+    {
         switch (action, state) {
         case (.save, .draft), (.save, .returned), (.correct, .submitted):
             return .success(state)
@@ -62,9 +63,11 @@ public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String {
         switch action {
-        case .save, .submit: "Chỉ sửa và gửi được báo cáo ở trạng thái Lưu nháp hoặc Yêu cầu chỉnh sửa (hiện tại: \(state.vietnameseName))"
+        case .save, .submit:
+            "Chỉ sửa và gửi được báo cáo ở trạng thái Lưu nháp hoặc Yêu cầu chỉnh sửa (hiện tại: \(state.vietnameseName))"
         case .approve: "Chỉ phê duyệt được báo cáo ở trạng thái Chờ phê duyệt (hiện tại: \(state.vietnameseName))"
-        case .correct: "Lãnh đạo đơn vị chỉ sửa được báo cáo ở trạng thái Chờ phê duyệt (hiện tại: \(state.vietnameseName))"
+        case .correct:
+            "Lãnh đạo đơn vị chỉ sửa được báo cáo ở trạng thái Chờ phê duyệt (hiện tại: \(state.vietnameseName))"
         case .return: "Không thể trả lại báo cáo ở trạng thái \(state.vietnameseName)"
         case .delete: "Chỉ xoá được báo cáo ở trạng thái Lưu nháp (hiện tại: \(state.vietnameseName))"
         case .create: "Không thể tạo báo cáo"

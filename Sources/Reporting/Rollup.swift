@@ -13,7 +13,9 @@ public enum Rollup {
             let given = months.compactMap { $0[question.id] }
             guard !given.isEmpty else { continue }
             if question.kind.isNumeric {
-                if let value = question.aggregation.combine(given.compactMap(\.number)) { result[question.id] = .number(value) }
+                if let value = question.aggregation.combine(given.compactMap(\.number)) {
+                    result[question.id] = .number(value)
+                }
             } else if let layout = question.table {
                 let tables = given.compactMap { answer -> [String: [String: Double]]? in
                     if case .table(let cells) = answer { return cells }
@@ -22,7 +24,9 @@ public enum Rollup {
                 var cells: [String: [String: Double]] = [:]
                 for (row, _) in layout.flatRows {
                     for column in layout.columns {
-                        if let value = column.aggregation.combine(tables.compactMap { $0[row.id]?[column.id] }) { cells[row.id, default: [:]][column.id] = value }
+                        if let value = column.aggregation.combine(tables.compactMap { $0[row.id]?[column.id] }) {
+                            cells[row.id, default: [:]][column.id] = value
+                        }
                     }
                 }
                 if !cells.isEmpty { result[question.id] = .table(cells) }

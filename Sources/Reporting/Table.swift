@@ -28,12 +28,16 @@ public struct TableLayout: Codable, Sendable, Hashable {
         if columns.isEmpty { problems.append("table question '\(question)' has no columns") }
         let rowIDs = flatRows.map(\.row.id)
         if Set(rowIDs).count != rowIDs.count { problems.append("table question '\(question)' repeats a row id") }
-        if Set(columns.map(\.id)).count != columns.count { problems.append("table question '\(question)' repeats a column id") }
+        if Set(columns.map(\.id)).count != columns.count {
+            problems.append("table question '\(question)' repeats a column id")
+        }
         for id in rowIDs + columns.map(\.id) where !Unit.isValidIdentifier(id) {
             problems.append("table question '\(question)': id '\(id)' must be letters, digits, '-', '_' or '.'")
         }
         for column in columns where !column.kind.isNumeric {
-            problems.append("table question '\(question)': column '\(column.id)' must be integer, decimal or percentage")
+            problems.append(
+                "table question '\(question)': column '\(column.id)' must be integer, decimal or percentage"
+            )
         }
         return problems
     }
@@ -45,7 +49,9 @@ public struct TableLayout: Codable, Sendable, Hashable {
             guard rowIDs.contains(row) else { return "dòng “\(row)” không có trong bảng" }
             for (columnID, value) in values.sorted(by: { $0.key < $1.key }) {
                 guard let column = column(columnID) else { return "cột “\(columnID)” không có trong bảng" }
-                if let problem = NumericRule(kind: column.kind, minimum: column.minimum, maximum: column.maximum).check(value) {
+                if let problem = NumericRule(kind: column.kind, minimum: column.minimum, maximum: column.maximum).check(
+                    value
+                ) {
                     return "ô \(row) × \(column.label): \(problem)"
                 }
             }
@@ -87,7 +93,15 @@ public struct TableColumn: Codable, Sendable, Hashable {
     public let maximum: Double?
     public let aggregation: Aggregation
 
-    public init(id: String, label: String, group: String? = nil, kind: QuestionKind = .integer, minimum: Double? = nil, maximum: Double? = nil, aggregation: Aggregation? = nil) {
+    public init(
+        id: String,
+        label: String,
+        group: String? = nil,
+        kind: QuestionKind = .integer,
+        minimum: Double? = nil,
+        maximum: Double? = nil,
+        aggregation: Aggregation? = nil
+    ) {
         self.id = id
         self.label = label
         self.group = group

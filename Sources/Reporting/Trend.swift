@@ -40,7 +40,15 @@ public struct Trend: Sendable, Hashable, Codable {
                     change = value - previous
                     if previous != 0 { percent = ((value - previous) / abs(previous) * 1000).rounded() / 10 }
                 }
-                points.append(Point(period: period.description, reports: aggregate.reports, value: value, change: change, changePercent: percent))
+                points.append(
+                    Point(
+                        period: period.description,
+                        reports: aggregate.reports,
+                        value: value,
+                        change: change,
+                        changePercent: percent
+                    )
+                )
                 if let value { previous = value }
             }
             return Series(question: question.id, text: question.text, aggregation: question.aggregation, points: points)

@@ -27,7 +27,9 @@ public enum Indicator: String, Sendable, Hashable, Codable, CaseIterable, Compar
         switch self {
         case .tasksDue, .completedOnTime, .completedLate, .tasksAssigned: .tasks
         case .recordsDigitised, .sharingTransactions, .scienceTasksAccepted, .scienceTasks, .disbursementPercent: .unit
-        case .publicServiceIndex, .meetingsAttended, .meetingsHeld, .contributions, .thematicReports, .reportingOnTime, .bonus: .scorer
+        case .publicServiceIndex, .meetingsAttended, .meetingsHeld, .contributions, .thematicReports, .reportingOnTime,
+            .bonus:
+            .scorer
         }
     }
 
@@ -92,7 +94,8 @@ public enum Indicator: String, Sendable, Hashable, Codable, CaseIterable, Compar
     /// Why `value` is not acceptable for this figure (Vietnamese), nil when it is.
     public func problem(with value: Double) -> String? {
         guard value.isFinite, range.contains(value) else {
-            return "“\(rawValue)” phải trong khoảng \(MonthlyScore.number(range.lowerBound))–\(MonthlyScore.number(range.upperBound))"
+            return
+                "“\(rawValue)” phải trong khoảng \(MonthlyScore.number(range.lowerBound))–\(MonthlyScore.number(range.upperBound))"
         }
         if isWhole, value != value.rounded() { return "“\(rawValue)” phải là số nguyên" }
         return nil
@@ -123,8 +126,12 @@ public struct TaskFigures: Sendable, Hashable, Codable {
 
     /// The task figures held among imported values.
     public init(values: [Indicator: Double]) {
-        self.init(due: Int(values[.tasksDue] ?? 0), completedOnTime: Int(values[.completedOnTime] ?? 0),
-                  completedLate: Int(values[.completedLate] ?? 0), assigned: Int(values[.tasksAssigned] ?? 0))
+        self.init(
+            due: Int(values[.tasksDue] ?? 0),
+            completedOnTime: Int(values[.completedOnTime] ?? 0),
+            completedLate: Int(values[.completedLate] ?? 0),
+            assigned: Int(values[.tasksAssigned] ?? 0)
+        )
     }
 }
 
@@ -135,8 +142,10 @@ public struct ScoreMonth: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-              (2000...2200).contains(year), (1...12).contains(month) else { return nil }
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+            let month = Int(parts[1]),
+            (2000...2200).contains(year), (1...12).contains(month)
+        else { return nil }
         self.year = year
         self.month = month
     }
@@ -146,7 +155,9 @@ public struct ScoreMonth: Sendable, Hashable, Comparable, CustomStringConvertibl
         self.month = month
     }
 
-    public var previous: ScoreMonth { month == 1 ? ScoreMonth(year: year - 1, month: 12) : ScoreMonth(year: year, month: month - 1) }
+    public var previous: ScoreMonth {
+        month == 1 ? ScoreMonth(year: year - 1, month: 12) : ScoreMonth(year: year, month: month - 1)
+    }
     public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
 
     public static func < (lhs: ScoreMonth, rhs: ScoreMonth) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
@@ -154,7 +165,9 @@ public struct ScoreMonth: Sendable, Hashable, Comparable, CustomStringConvertibl
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let month = ScoreMonth(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid month '\(text)' (expected 2026-11)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "invalid month '\(text)' (expected 2026-11)")
+            )
         }
         self = month
     }

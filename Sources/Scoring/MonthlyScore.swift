@@ -34,10 +34,27 @@ public struct ScoreInputs: Sendable, Hashable, Codable {
     /// Breakthrough initiatives: 0–5 points decided by the steering committee.
     public var bonus: Int
 
-    public init(tasksDue: Int = 0, completedOnTime: Int = 0, completedLate: Int = 0, tasksAssigned: Int = 0, mostTasksAssigned: Int = 0,
-                publicServiceIndex: Double = 0, recordsDigitised: Int = 0, mostRecordsDigitised: Int = 0, sharingTransactions: Int = 0,
-                mostSharingTransactions: Int = 0, scienceTasksAccepted: Int = 0, scienceTasks: Int = 0, disbursementPercent: Double = 0,
-                meetingsAttended: Int = 0, meetingsHeld: Int = 0, contributions: Int = 0, thematicReports: Int = 0, reportingOnTime: Double = 0, bonus: Int = 0) {
+    public init(
+        tasksDue: Int = 0,
+        completedOnTime: Int = 0,
+        completedLate: Int = 0,
+        tasksAssigned: Int = 0,
+        mostTasksAssigned: Int = 0,
+        publicServiceIndex: Double = 0,
+        recordsDigitised: Int = 0,
+        mostRecordsDigitised: Int = 0,
+        sharingTransactions: Int = 0,
+        mostSharingTransactions: Int = 0,
+        scienceTasksAccepted: Int = 0,
+        scienceTasks: Int = 0,
+        disbursementPercent: Double = 0,
+        meetingsAttended: Int = 0,
+        meetingsHeld: Int = 0,
+        contributions: Int = 0,
+        thematicReports: Int = 0,
+        reportingOnTime: Double = 0,
+        bonus: Int = 0
+    ) {
         self.tasksDue = tasksDue
         self.completedOnTime = completedOnTime
         self.completedLate = completedLate
@@ -106,15 +123,34 @@ public struct MonthlyScore: Sendable, Hashable, Codable {
     /// the best unit and no unit did anything, it is 0 for all.
     public init(_ inputs: ScoreInputs) {
         func share(_ part: Int, of whole: Int, points: Double, code: String, factor: Double = 1) -> ScoreComponent {
-            guard whole > 0 else { return ScoreComponent(code: code, points: points * factor, maximum: points, working: "không có gì phải thực hiện → tối đa") }
+            guard whole > 0 else {
+                return ScoreComponent(
+                    code: code,
+                    points: points * factor,
+                    maximum: points,
+                    working: "không có gì phải thực hiện → tối đa"
+                )
+            }
             let value = min(Double(max(part, 0)) / Double(whole), 1) * points * factor
             let factorText = factor == 1 ? "" : " × \(Self.number(factor * 100))%"
-            return ScoreComponent(code: code, points: value, maximum: points * (factor == 1 ? 1 : factor), working: "\(part) / \(whole)\(factorText) × \(Self.number(points))")
+            return ScoreComponent(
+                code: code,
+                points: value,
+                maximum: points * (factor == 1 ? 1 : factor),
+                working: "\(part) / \(whole)\(factorText) × \(Self.number(points))"
+            )
         }
         func versusBest(_ own: Int, best: Int, points: Double, code: String) -> ScoreComponent {
             let top = max(best, own)
-            guard top > 0 else { return ScoreComponent(code: code, points: 0, maximum: points, working: "chưa đơn vị nào thực hiện → 0") }
-            return ScoreComponent(code: code, points: Double(max(own, 0)) / Double(top) * points, maximum: points, working: "\(own) / \(top) (cao nhất) × \(Self.number(points))")
+            guard top > 0 else {
+                return ScoreComponent(code: code, points: 0, maximum: points, working: "chưa đơn vị nào thực hiện → 0")
+            }
+            return ScoreComponent(
+                code: code,
+                points: Double(max(own, 0)) / Double(top) * points,
+                maximum: points,
+                working: "\(own) / \(top) (cao nhất) × \(Self.number(points))"
+            )
         }
         let index = min(max(inputs.publicServiceIndex, 0), 100)
         let disbursed = min(max(inputs.disbursementPercent, 0), 100)
@@ -123,18 +159,39 @@ public struct MonthlyScore: Sendable, Hashable, Codable {
         let bonus = min(max(inputs.bonus, 0), 5)
         let components = [
             share(inputs.completedOnTime, of: inputs.tasksDue, points: 18, code: "A1"),
-            inputs.tasksDue > 0 ? share(inputs.completedLate, of: inputs.tasksDue, points: 18, code: "A2", factor: 0.5)
+            inputs.tasksDue > 0
+                ? share(inputs.completedLate, of: inputs.tasksDue, points: 18, code: "A2", factor: 0.5)
                 : ScoreComponent(code: "A2", points: 0, maximum: 9, working: "không có nhiệm vụ quá hạn → 0"),
             versusBest(inputs.tasksAssigned, best: inputs.mostTasksAssigned, points: 2, code: "A3"),
-            ScoreComponent(code: "B", points: index / 100 * 20, maximum: 20, working: "\(Self.number(index)) / 100 × 20"),
+            ScoreComponent(
+                code: "B",
+                points: index / 100 * 20,
+                maximum: 20,
+                working: "\(Self.number(index)) / 100 × 20"
+            ),
             versusBest(inputs.recordsDigitised, best: inputs.mostRecordsDigitised, points: 10, code: "C1"),
             versusBest(inputs.sharingTransactions, best: inputs.mostSharingTransactions, points: 10, code: "C2"),
             share(inputs.scienceTasksAccepted, of: inputs.scienceTasks, points: 10, code: "D1"),
-            ScoreComponent(code: "D2", points: disbursed / 100 * 10, maximum: 10, working: "\(Self.number(disbursed))% × 10"),
+            ScoreComponent(
+                code: "D2",
+                points: disbursed / 100 * 10,
+                maximum: 10,
+                working: "\(Self.number(disbursed))% × 10"
+            ),
             share(inputs.meetingsAttended, of: inputs.meetingsHeld, points: 5, code: "E1"),
-            ScoreComponent(code: "E2", points: Double(speeches), maximum: 5,
-                           working: inputs.thematicReports > 0 ? "có báo cáo chuyên đề → 5" : "\(inputs.contributions) lần phát biểu × 1 (tối đa 5)"),
-            ScoreComponent(code: "E3", points: onTime * 5, maximum: 5, working: "\(Self.number(onTime * 100))% báo cáo đúng hạn × 5"),
+            ScoreComponent(
+                code: "E2",
+                points: Double(speeches),
+                maximum: 5,
+                working: inputs.thematicReports > 0
+                    ? "có báo cáo chuyên đề → 5" : "\(inputs.contributions) lần phát biểu × 1 (tối đa 5)"
+            ),
+            ScoreComponent(
+                code: "E3",
+                points: onTime * 5,
+                maximum: 5,
+                working: "\(Self.number(onTime * 100))% báo cáo đúng hạn × 5"
+            ),
             ScoreComponent(code: "bonus", points: Double(bonus), maximum: 5, working: "điểm khuyến khích \(bonus)"),
         ]
         let exact = components.map(\.points).reduce(0, +)
@@ -173,7 +230,15 @@ public struct Ranking: Sendable, Hashable, Codable {
         var rows: [Row] = []
         for (position, entry) in ordered.enumerated() {
             let rank = rows.last.flatMap { $0.total == entry.value.total ? $0.rank : nil } ?? position + 1
-            rows.append(Row(unit: entry.key, total: entry.value.total, grade: entry.value.grade, rank: rank, change: previous[entry.key].map { $0 - rank }))
+            rows.append(
+                Row(
+                    unit: entry.key,
+                    total: entry.value.total,
+                    grade: entry.value.grade,
+                    rank: rank,
+                    change: previous[entry.key].map { $0 - rank }
+                )
+            )
         }
         self.rows = rows
     }

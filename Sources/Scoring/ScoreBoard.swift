@@ -19,7 +19,12 @@ public struct ScoreBoard: Sendable, Hashable, Codable {
     /// `values` holds the imported or entered figures per unit; `tasks` the task figures per unit
     /// (which take the place of the imported A figures when given). Every unit of `units` is
     /// scored, with or without figures.
-    public init(month: ScoreMonth, units: [String], values: [String: [Indicator: Double]], tasks: [String: TaskFigures] = [:]) {
+    public init(
+        month: ScoreMonth,
+        units: [String],
+        values: [String: [Indicator: Double]],
+        tasks: [String: TaskFigures] = [:]
+    ) {
         func figures(_ unit: String) -> (TaskFigures, [Indicator: Double]) {
             let own = values[unit] ?? [:]
             return (tasks[unit] ?? TaskFigures(values: own), own)
@@ -32,15 +37,35 @@ public struct ScoreBoard: Sendable, Hashable, Codable {
             let (task, own) = figures(unit)
             func count(_ indicator: Indicator) -> Int { Int(own[indicator] ?? 0) }
             let inputs = ScoreInputs(
-                tasksDue: task.due, completedOnTime: task.completedOnTime, completedLate: task.completedLate, tasksAssigned: task.assigned, mostTasksAssigned: mostTasks,
-                publicServiceIndex: own[.publicServiceIndex] ?? 0, recordsDigitised: count(.recordsDigitised), mostRecordsDigitised: mostRecords,
-                sharingTransactions: count(.sharingTransactions), mostSharingTransactions: mostSharing,
-                scienceTasksAccepted: count(.scienceTasksAccepted), scienceTasks: count(.scienceTasks), disbursementPercent: own[.disbursementPercent] ?? 0,
-                meetingsAttended: count(.meetingsAttended), meetingsHeld: count(.meetingsHeld), contributions: count(.contributions),
-                thematicReports: count(.thematicReports), reportingOnTime: own[.reportingOnTime] ?? 0, bonus: count(.bonus))
-            let fromTasks: [Indicator] = tasks[unit] != nil ? [.tasksDue, .completedOnTime, .completedLate, .tasksAssigned] : []
+                tasksDue: task.due,
+                completedOnTime: task.completedOnTime,
+                completedLate: task.completedLate,
+                tasksAssigned: task.assigned,
+                mostTasksAssigned: mostTasks,
+                publicServiceIndex: own[.publicServiceIndex] ?? 0,
+                recordsDigitised: count(.recordsDigitised),
+                mostRecordsDigitised: mostRecords,
+                sharingTransactions: count(.sharingTransactions),
+                mostSharingTransactions: mostSharing,
+                scienceTasksAccepted: count(.scienceTasksAccepted),
+                scienceTasks: count(.scienceTasks),
+                disbursementPercent: own[.disbursementPercent] ?? 0,
+                meetingsAttended: count(.meetingsAttended),
+                meetingsHeld: count(.meetingsHeld),
+                contributions: count(.contributions),
+                thematicReports: count(.thematicReports),
+                reportingOnTime: own[.reportingOnTime] ?? 0,
+                bonus: count(.bonus)
+            )
+            let fromTasks: [Indicator] =
+                tasks[unit] != nil ? [.tasksDue, .completedOnTime, .completedLate, .tasksAssigned] : []
             let supplied = Set(own.keys).union(fromTasks)
-            return Entry(unit: unit, inputs: inputs, score: MonthlyScore(inputs), missing: Indicator.allCases.filter { !supplied.contains($0) })
+            return Entry(
+                unit: unit,
+                inputs: inputs,
+                score: MonthlyScore(inputs),
+                missing: Indicator.allCases.filter { !supplied.contains($0) }
+            )
         }
         self.month = month
     }
@@ -82,9 +107,15 @@ public enum IndicatorCSV {
 
     public static func parse(_ text: String) -> Result<[IndicatorRow], Problems> {
         let lines = records(text)
-        guard let header = lines.first?.fields.map({ $0.replacingOccurrences(of: "\u{FEFF}", with: "").trimmingCharacters(in: .whitespaces).lowercased() }),
-              header.count >= 4, Array(header.prefix(4)) == ["unit", "month", "indicator", "value"] else {
-            return .failure(Problems(lines: [Problem(line: 1, message: "Dòng đầu phải là: unit,month,indicator,value")]))
+        guard
+            let header = lines.first?.fields.map({
+                $0.replacingOccurrences(of: "\u{FEFF}", with: "").trimmingCharacters(in: .whitespaces).lowercased()
+            }),
+            header.count >= 4, Array(header.prefix(4)) == ["unit", "month", "indicator", "value"]
+        else {
+            return .failure(
+                Problems(lines: [Problem(line: 1, message: "Dòng đầu phải là: unit,month,indicator,value")])
+            )
         }
         var rows: [IndicatorRow] = []
         var problems: [Problem] = []
@@ -92,15 +123,31 @@ public enum IndicatorCSV {
         for (line, fields) in lines.dropFirst() {
             let cells = fields.map { $0.trimmingCharacters(in: .whitespaces) }
             if cells.allSatisfy(\.isEmpty) { continue }
-            guard cells.count >= 4 else { problems.append(Problem(line: line, message: "Thiếu cột (cần 4 cột)")); continue }
-            guard let month = ScoreMonth(cells[1]) else { problems.append(Problem(line: line, message: "Tháng “\(cells[1])” không hợp lệ (ví dụ 2026-11)")); continue }
-            guard let indicator = Indicator(rawValue: cells[2]) else { problems.append(Problem(line: line, message: "Không có chỉ số “\(cells[2])”")); continue }
-            guard let value = Double(cells[3].replacingOccurrences(of: ",", with: ".")) else {
-                problems.append(Problem(line: line, message: "Giá trị “\(cells[3])” không phải là số")); continue
+            guard cells.count >= 4 else {
+                problems.append(Problem(line: line, message: "Thiếu cột (cần 4 cột)"))
+                continue
             }
-            if let problem = indicator.problem(with: value) { problems.append(Problem(line: line, message: problem)); continue }
+            guard let month = ScoreMonth(cells[1]) else {
+                problems.append(Problem(line: line, message: "Tháng “\(cells[1])” không hợp lệ (ví dụ 2026-11)"))
+                continue
+            }
+            guard let indicator = Indicator(rawValue: cells[2]) else {
+                problems.append(Problem(line: line, message: "Không có chỉ số “\(cells[2])”"))
+                continue
+            }
+            guard let value = Double(cells[3].replacingOccurrences(of: ",", with: ".")) else {
+                problems.append(Problem(line: line, message: "Giá trị “\(cells[3])” không phải là số"))
+                continue
+            }
+            if let problem = indicator.problem(with: value) {
+                problems.append(Problem(line: line, message: problem))
+                continue
+            }
             let key = "\(cells[0])|\(month)|\(indicator.rawValue)"
-            if let first = seen[key] { problems.append(Problem(line: line, message: "Trùng với dòng \(first)")); continue }
+            if let first = seen[key] {
+                problems.append(Problem(line: line, message: "Trùng với dòng \(first)"))
+                continue
+            }
             seen[key] = line
             rows.append(IndicatorRow(unit: cells[0], month: month, indicator: indicator, value: value))
         }
@@ -110,7 +157,9 @@ public enum IndicatorCSV {
     /// Records with their starting line numbers; quoted fields may hold separators, quotes ("")
     /// and line breaks.
     static func records(_ text: String) -> [(line: Int, fields: [String])] {
-        let separator: Character = (text.split(separator: "\n").first?.contains(";") ?? false) && !(text.split(separator: "\n").first?.contains(",") ?? false) ? ";" : ","
+        let separator: Character =
+            (text.split(separator: "\n").first?.contains(";") ?? false)
+                && !(text.split(separator: "\n").first?.contains(",") ?? false) ? ";" : ","
         var result: [(Int, [String])] = []
         var fields: [String] = []
         var field = ""
@@ -120,14 +169,22 @@ public enum IndicatorCSV {
         var iterator = Array(text).makeIterator()
         var pending: Character? = nil
         func next() -> Character? {
-            if let character = pending { pending = nil; return character }
+            if let character = pending {
+                pending = nil
+                return character
+            }
             return iterator.next()
         }
         while let character = next() {
             if quoted {
                 if character == "\"" {
                     let following = next()
-                    if following == "\"" { field.append("\"") } else { quoted = false; pending = following }
+                    if following == "\"" {
+                        field.append("\"")
+                    } else {
+                        quoted = false
+                        pending = following
+                    }
                 } else {
                     if character == "\n" { line += 1 }
                     field.append(character)

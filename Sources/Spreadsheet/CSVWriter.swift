@@ -45,7 +45,8 @@ extension Double {
         let negative = shortest.hasPrefix("-")
         let parts = shortest.dropFirst(negative ? 1 : 0).split(separator: "e")
         let mantissa = parts[0].split(separator: ".", omittingEmptySubsequences: false)
-        let integer = mantissa[0], fraction = mantissa.count > 1 ? mantissa[1] : ""
+        let integer = mantissa[0]
+        let fraction = mantissa.count > 1 ? mantissa[1] : ""
         var digits = String(integer + fraction)
         let point = integer.count + (parts.count > 1 ? Int(parts[1]) ?? 0 : 0)  // integer digits
         guard (-5...21).contains(point) else { return shortest }

@@ -19,8 +19,11 @@ public struct Sheet: Sendable {
     public var merges: [CellRange]
 
     public init(
-        name: String, rows: [[Cell]] = [], headerRows: Int = 0,
-        columnWidths: [Double] = [], merges: [CellRange] = []
+        name: String,
+        rows: [[Cell]] = [],
+        headerRows: Int = 0,
+        columnWidths: [Double] = [],
+        merges: [CellRange] = []
     ) {
         self.name = name
         self.rows = rows

@@ -20,7 +20,10 @@ public enum XLSXWriter {
         for (path, xml) in parts {
             let bytes = Data(xml.utf8)
             try archive.addEntry(
-                with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate
+                with: path,
+                type: .file,
+                uncompressedSize: Int64(bytes.count),
+                compressionMethod: .deflate
             ) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
             }
@@ -53,7 +56,8 @@ public enum XLSXWriter {
             + sheets.joined() + "</Types>"
     }
 
-    static let rootRelationships = xmlHeader
+    static let rootRelationships =
+        xmlHeader
         + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
         + #"<Relationship Id="rId1" Type="\#(relationshipTypes)/officeDocument" Target="xl/workbook.xml"/>"#
         + "</Relationships>"
@@ -78,7 +82,8 @@ public enum XLSXWriter {
 
     /// Style 0 is the default font; style 1, for header rows, is bold, centred and wrapped.
     /// Times New Roman is the font of Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP).
-    static let styles = xmlHeader + #"<styleSheet xmlns="\#(mainNamespace)">"#
+    static let styles =
+        xmlHeader + #"<styleSheet xmlns="\#(mainNamespace)">"#
         + #"<fonts count="2"><font><sz val="12"/><name val="Times New Roman"/><family val="1"/></font>"#
         + #"<font><b/><sz val="12"/><name val="Times New Roman"/><family val="1"/></font></fonts>"#
         + #"<fills count="2"><fill><patternFill patternType="none"/></fill>"#
@@ -112,7 +117,8 @@ public enum XLSXWriter {
                 switch cell {
                 case .text(let text):
                     let value = escape(excelLiteral(truncated(text, toUTF16: maxTextLength)))
-                    cells += #"<c r="\#(reference)"\#(style) t="inlineStr"><is><t xml:space="preserve">\#(value)</t></is></c>"#
+                    cells +=
+                        #"<c r="\#(reference)"\#(style) t="inlineStr"><is><t xml:space="preserve">\#(value)</t></is></c>"#
                 case .number(let number):
                     guard let value = number.spreadsheetText else { continue }  // NaN and infinities: left empty.
                     cells += #"<c r="\#(reference)"\#(style)><v>\#(value)</v></c>"#
@@ -138,8 +144,8 @@ public enum XLSXWriter {
     static func validateMerges(_ sheet: Sheet) throws {
         for (index, merge) in sheet.merges.enumerated() {
             guard merge.rows.lowerBound >= 0, merge.columns.lowerBound >= 0,
-                  merge.rows.upperBound < maxRows, merge.columns.upperBound < maxColumns,
-                  merge.rows.count > 1 || merge.columns.count > 1
+                merge.rows.upperBound < maxRows, merge.columns.upperBound < maxColumns,
+                merge.rows.count > 1 || merge.columns.count > 1
             else { throw SpreadsheetError.invalidMerge(sheet: sheet.name, merge) }
             for other in sheet.merges[..<index]
             where other.rows.overlaps(merge.rows) && other.columns.overlaps(merge.columns) {
@@ -152,7 +158,8 @@ public enum XLSXWriter {
 
     /// The column's letters, counting from 1: 1 → A, 26 → Z, 27 → AA, 703 → AAA.
     static func columnName(_ number: Int) -> String {
-        var remaining = number, name = ""
+        var remaining = number
+        var name = ""
         while remaining > 0 {
             remaining -= 1
             name.insert(Character(Unicode.Scalar(UInt8(65 + remaining % 26))), at: name.startIndex)
@@ -202,7 +209,8 @@ public enum XLSXWriter {
             let trim = CharacterSet(charactersIn: "' ")
             var base = truncated(String(scalars), toUTF16: 31).trimmingCharacters(in: trim)
             if base.isEmpty || base.lowercased() == "history" { base = "Sheet\(index + 1)" }
-            var name = base, copy = 1
+            var name = base
+            var copy = 1
             while used.contains(name.lowercased()) {
                 copy += 1
                 let suffix = " (\(copy))"
@@ -216,7 +224,8 @@ public enum XLSXWriter {
     /// The longest prefix of whole characters that fits in `limit` UTF-16 units, the unit Excel counts.
     static func truncated(_ text: String, toUTF16 limit: Int) -> String {
         guard text.utf16.count > limit else { return text }
-        var result = "", length = 0
+        var result = ""
+        var length = 0
         for character in text {
             length += character.utf16.count
             if length > limit { break }

@@ -37,7 +37,11 @@ public struct MonthlyTally: Sendable, Hashable {
 
     /// What stood at the end of the month: the facts made on or before `last`, read then.
     public static func entry(_ facts: AssigneeFacts, last: CalendarDate) -> Entry {
-        let asOfThen = AssigneeFacts(deadline: facts.deadline, updates: facts.updates.filter { $0.day <= last }, reviews: facts.reviews)
+        let asOfThen = AssigneeFacts(
+            deadline: facts.deadline,
+            updates: facts.updates.filter { $0.day <= last },
+            reviews: facts.reviews
+        )
         return Entry(deadline: facts.deadline, completedOn: asOfThen.status(today: last).completedOn)
     }
 }

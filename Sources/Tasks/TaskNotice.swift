@@ -15,8 +15,16 @@ public struct TaskNotice: Codable, Sendable, Hashable {
     /// The units that must carry it out (any depth below `assignedBy`).
     public let units: [String]
 
-    public init(id: String, assignedBy: String, title: String, description: String, deadline: CalendarDate, expectedResult: String,
-                indicator: IndicatorLink?, units: [String]) {
+    public init(
+        id: String,
+        assignedBy: String,
+        title: String,
+        description: String,
+        deadline: CalendarDate,
+        expectedResult: String,
+        indicator: IndicatorLink?,
+        units: [String]
+    ) {
         self.id = id
         self.assignedBy = assignedBy
         self.title = title
@@ -29,8 +37,16 @@ public struct TaskNotice: Codable, Sendable, Hashable {
 
     /// The same task for a subset of its assignees (what one child node receives).
     public func narrowed(to units: [String]) -> TaskNotice {
-        TaskNotice(id: id, assignedBy: assignedBy, title: title, description: description, deadline: deadline,
-                   expectedResult: expectedResult, indicator: indicator, units: units)
+        TaskNotice(
+            id: id,
+            assignedBy: assignedBy,
+            title: title,
+            description: description,
+            deadline: deadline,
+            expectedResult: expectedResult,
+            indicator: indicator,
+            units: units
+        )
     }
 
     /// What is wrong with a new task as written, in Vietnamese, by field; empty when it is fine.

@@ -76,23 +76,51 @@ public struct AssigneeFacts: Sendable {
     public func status(today: CalendarDate) -> AssigneeStatus {
         let pastDeadline = today > deadline
         guard let current else {
-            return AssigneeStatus(state: pastDeadline ? .overdue : .notStarted, percent: 0, review: nil, completedOn: nil, seq: 0, returnReason: nil)
+            return AssigneeStatus(
+                state: pastDeadline ? .overdue : .notStarted,
+                percent: 0,
+                review: nil,
+                completedOn: nil,
+                seq: 0,
+                returnReason: nil
+            )
         }
         if current.kind == .completed, let review = currentReview, review.decision == .returned {
             let percent = updates.last { $0.kind == .progress }?.percent ?? 0
-            return AssigneeStatus(state: pastDeadline ? .overdue : .inProgress, percent: percent, review: .returned, completedOn: nil,
-                                  seq: current.seq, returnReason: review.reason)
+            return AssigneeStatus(
+                state: pastDeadline ? .overdue : .inProgress,
+                percent: percent,
+                review: .returned,
+                completedOn: nil,
+                seq: current.seq,
+                returnReason: review.reason
+            )
         }
         if current.kind == .completed {
-            return AssigneeStatus(state: current.day <= deadline ? .doneOnTime : .doneLate, percent: 100,
-                                  review: currentReview?.decision == .confirmed ? .confirmed : .pending, completedOn: current.day, seq: current.seq, returnReason: nil)
+            return AssigneeStatus(
+                state: current.day <= deadline ? .doneOnTime : .doneLate,
+                percent: 100,
+                review: currentReview?.decision == .confirmed ? .confirmed : .pending,
+                completedOn: current.day,
+                seq: current.seq,
+                returnReason: nil
+            )
         }
         // Progress after a return keeps the return visible until the next completion.
         let lastCompletion = updates.last { $0.kind == .completed }
-        let returned = lastCompletion.flatMap { completion in reviews.first { $0.completionSeq == completion.seq && $0.decision == .returned } }
-        let state: TaskState = pastDeadline ? .overdue : (current.percent == 0 && returned == nil ? .notStarted : .inProgress)
-        return AssigneeStatus(state: state, percent: current.percent, review: returned == nil ? nil : .returned, completedOn: nil,
-                              seq: current.seq, returnReason: returned?.reason)
+        let returned = lastCompletion.flatMap { completion in
+            reviews.first { $0.completionSeq == completion.seq && $0.decision == .returned }
+        }
+        let state: TaskState =
+            pastDeadline ? .overdue : (current.percent == 0 && returned == nil ? .notStarted : .inProgress)
+        return AssigneeStatus(
+            state: state,
+            percent: current.percent,
+            review: returned == nil ? nil : .returned,
+            completedOn: nil,
+            seq: current.seq,
+            returnReason: returned?.reason
+        )
     }
 
     /// Why the assignee may not report now (progress or completion), or nil.

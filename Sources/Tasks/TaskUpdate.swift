@@ -28,8 +28,19 @@ public struct TaskUpdate: Codable, Sendable, Hashable {
     /// The Vietnamese calendar day it was made: a completion on or before the deadline is on time.
     public let day: CalendarDate
 
-    public init(taskId: String, assignedBy: String, unit: String, seq: Int, kind: Kind, percent: Int, note: String?, evidence: [TaskEvidence],
-                by: String, at: Date, day: CalendarDate) {
+    public init(
+        taskId: String,
+        assignedBy: String,
+        unit: String,
+        seq: Int,
+        kind: Kind,
+        percent: Int,
+        note: String?,
+        evidence: [TaskEvidence],
+        by: String,
+        at: Date,
+        day: CalendarDate
+    ) {
         self.taskId = taskId
         self.assignedBy = assignedBy
         self.unit = unit
@@ -87,7 +98,16 @@ public struct TaskReview: Codable, Sendable, Hashable {
     public let by: String
     public let at: Date
 
-    public init(taskId: String, assignedBy: String, unit: String, completionSeq: Int, decision: Decision, reason: String?, by: String, at: Date) {
+    public init(
+        taskId: String,
+        assignedBy: String,
+        unit: String,
+        completionSeq: Int,
+        decision: Decision,
+        reason: String?,
+        by: String,
+        at: Date
+    ) {
         self.taskId = taskId
         self.assignedBy = assignedBy
         self.unit = unit

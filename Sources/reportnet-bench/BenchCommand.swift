@@ -7,7 +7,8 @@ import NetworkBenchmarks
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reportnet-bench",
-        abstract: "Measure ReportNet: upward ingest, the national simulation, the national progress query, node memory.",
+        abstract:
+            "Measure ReportNet: upward ingest, the national simulation, the national progress query, node memory.",
         discussion: "Run in release mode: swift run -c release reportnet-bench all"
     )
 
@@ -53,10 +54,16 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The reportnet executable for the memory benchmark (default: next to this one).")
     var reportnet: String?
 
-    @Option(help: "Commune reports approved at once in the national simulation (in each worker process when there are workers).")
+    @Option(
+        help:
+            "Commune reports approved at once in the national simulation (in each worker process when there are workers)."
+    )
     var approvers = 32
 
-    @Option(help: "Worker processes running the communes of the national simulation (default: one per 700 communes, none up to 700).")
+    @Option(
+        help:
+            "Worker processes running the communes of the national simulation (default: one per 700 communes, none up to 700)."
+    )
     var workers: Int?
 
     @Option(help: "national-worker: the plan file the main process wrote.")
@@ -90,21 +97,32 @@ struct BenchCommand: AsyncParsableCommand {
                 print(try await benchmark.run().table(benchmark))
             case .national:
                 print("\n# National simulation: 1 centre + \(provinces) provinces + \(communes) communes")
-                var simulation = NationalSimulation(topology: NationalTopology(provinces: provinces, communes: communes), directory: "\(dir)/national")
+                var simulation = NationalSimulation(
+                    topology: NationalTopology(provinces: provinces, communes: communes),
+                    directory: "\(dir)/national"
+                )
                 simulation.approvers = approvers
                 simulation.workers = workers ?? (communes > 700 ? (communes + 699) / 700 : 0)
-                simulation.workerExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+                simulation.workerExecutable =
+                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                    ?? CommandLine.arguments[0]
                 print(try await simulation.run().table(simulation))
             case .progress:
                 print("\n# National progress query at the centre")
-                var benchmark = ProgressQueryBenchmark(topology: NationalTopology(provinces: provinces, communes: communes), directory: "\(dir)/progress")
+                var benchmark = ProgressQueryBenchmark(
+                    topology: NationalTopology(provinces: provinces, communes: communes),
+                    directory: "\(dir)/progress"
+                )
                 benchmark.forms = forms
                 benchmark.months = months
                 benchmark.queries = queries
                 print(try await benchmark.run().table(benchmark))
             case .memory:
                 print("\n# Peak memory of a node (separate `reportnet serve` process)")
-                let executable = reportnet ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("reportnet").path
+                let executable =
+                    reportnet
+                    ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+                    .deletingLastPathComponent().appendingPathComponent("reportnet").path
                 var benchmark = NodeMemoryBenchmark(directory: "\(dir)/memory", executable: executable)
                 benchmark.communes = memoryCommunes
                 print(try await benchmark.run().table)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Hierarchy
+import Testing
+
 @testable import Auth
 
 let tree = try! UnitTree(units: [
@@ -23,7 +24,9 @@ let tree = try! UnitTree(units: [
 
     @Test func adminCreatesOnlyAdminsDirectlyBelow() {
         #expect((Delegation.refusalToCreate(by: centralAdmin, unit: "P1", role: .admin, in: tree)) == nil)
-        #expect(Delegation.refusalToCreate(by: centralAdmin, unit: "P1", role: .dataEntry, in: tree) == .onlyAdminsBelow)
+        #expect(
+            Delegation.refusalToCreate(by: centralAdmin, unit: "P1", role: .dataEntry, in: tree) == .onlyAdminsBelow
+        )
         #expect(Delegation.refusalToCreate(by: centralAdmin, unit: "C11", role: .admin, in: tree) == .outsideScope)
         #expect(Delegation.refusalToCreate(by: provinceAdmin, unit: "C21", role: .admin, in: tree) == .outsideScope)
         #expect(Delegation.refusalToCreate(by: provinceAdmin, unit: "TW", role: .admin, in: tree) == .outsideScope)
@@ -33,9 +36,20 @@ let tree = try! UnitTree(units: [
 
     @Test func nobodyGrantsWhatTheyDoNotHold() {
         let limited = Actor(username: "x", unit: "P1", role: .admin, permissions: [.manageUsers, .viewReports])
-        #expect(Delegation.refusalToCreate(by: limited, unit: "P1", role: .approver, in: tree) == .notHeld([.approveReports, .assignTasks].sorted()))
+        #expect(
+            Delegation.refusalToCreate(by: limited, unit: "P1", role: .approver, in: tree)
+                == .notHeld([.approveReports, .assignTasks].sorted())
+        )
         #expect((Delegation.refusalToCreate(by: limited, unit: "P1", role: .viewer, in: tree)) == nil)
-        #expect(Delegation.refusalToCreate(by: provinceAdmin, unit: "P1", role: .viewer, permissions: [.approveReports], in: tree) == .beyondRole)
+        #expect(
+            Delegation.refusalToCreate(
+                by: provinceAdmin,
+                unit: "P1",
+                role: .viewer,
+                permissions: [.approveReports],
+                in: tree
+            ) == .beyondRole
+        )
     }
 
     @Test func nonAdminsCreateNothing() {
@@ -48,8 +62,11 @@ let tree = try! UnitTree(units: [
         #expect(Delegation.refusalToManage(by: provinceAdmin, unit: "C11", role: .dataEntry, in: tree) == .outsideScope)
         #expect(Delegation.refusalToManage(by: provinceAdmin, unit: "TW", role: .admin, in: tree) == .outsideScope)
         let limited = Actor(username: "b", unit: "P1", role: .admin, permissions: [.manageUsers])
-        #expect(Delegation.refusalToManage(by: limited, unit: "P1", role: .admin, in: tree) == .notHeld([.manageForms, .approveReports, .enterData, .viewReports, .assignTasks].sorted()),
-                "a lesser admin cannot reset a greater one and inherit its rights")
+        #expect(
+            Delegation.refusalToManage(by: limited, unit: "P1", role: .admin, in: tree)
+                == .notHeld([.manageForms, .approveReports, .enterData, .viewReports, .assignTasks].sorted()),
+            "a lesser admin cannot reset a greater one and inherit its rights"
+        )
         #expect(Delegation.refusalToManage(by: limited, unit: "P1", role: .viewer, permissions: [], in: tree) == nil)
     }
 }
@@ -60,7 +77,10 @@ let tree = try! UnitTree(units: [
         #expect(Hex.encode([UInt8]()) == "")
         let bytes = (0...255).map(UInt8.init)
         #expect(Hex.encode(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
-        #expect(Secret.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA-256 of abc")
+        #expect(
+            Secret.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            "SHA-256 of abc"
+        )
     }
 
     @Test func passwordPolicy() {
@@ -111,10 +131,17 @@ let tree = try! UnitTree(units: [
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let step = try #require(factor.acceptedStep(for: factor.code(at: now), at: now, after: nil))
         #expect(factor.acceptedStep(for: factor.code(at: now), at: now, after: step) == nil, "replayed")
-        #expect(factor.acceptedStep(for: factor.code(at: now.addingTimeInterval(-30)), at: now, after: nil) != nil, "one step of drift")
+        #expect(
+            factor.acceptedStep(for: factor.code(at: now.addingTimeInterval(-30)), at: now, after: nil) != nil,
+            "one step of drift"
+        )
         #expect(factor.acceptedStep(for: factor.code(at: now.addingTimeInterval(-120)), at: now, after: nil) == nil)
         #expect(factor.acceptedStep(for: "12a", at: now, after: nil) == nil)
-        #expect(factor.uri(account: "bni.admin", issuer: "ReportNet").hasPrefix("otpauth://totp/ReportNet:bni.admin?secret=\(factor.secret)"))
+        #expect(
+            factor.uri(account: "bni.admin", issuer: "ReportNet").hasPrefix(
+                "otpauth://totp/ReportNet:bni.admin?secret=\(factor.secret)"
+            )
+        )
         #expect(SecondFactor(secret: "not base32!") == nil)
     }
 

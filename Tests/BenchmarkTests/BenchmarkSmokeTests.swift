@@ -1,6 +1,7 @@
 import Foundation
 import Node
 import Testing
+
 @testable import NetworkBenchmarks
 
 /// The benchmark code run at a tiny size, so that it cannot rot between measurements. These
@@ -20,7 +21,9 @@ struct BenchmarkSmokeTests {
         #expect((1...34).map(topology.communes(ofProvince:)).reduce(0, +) == 3_321)
         let centre = deployment.node(forUnit: NationalTopology.centre)!
         #expect(deployment.children(of: centre).count == 34)
-        #expect(deployment.tree.children(of: NationalTopology.provinceCode(34)).count == topology.communes(ofProvince: 34))
+        #expect(
+            deployment.tree.children(of: NationalTopology.provinceCode(34)).count == topology.communes(ofProvince: 34)
+        )
     }
 
     @Test("a small country converges: the centre shows 100 % once every commune approved")
@@ -61,12 +64,16 @@ struct BenchmarkSmokeTests {
 
     @Test("the worker protocol's lines read back as written")
     func workerLines() {
-        let messages: [WorkerMessage] = [.ready(nodes: 700, seconds: 61.5), .holding(at: 1_795_000_000.25),
-                                         .approved(count: 664, first: 1_795_000_001.5, last: 1_795_000_009.75),
-                                         .stats(peakResident: 1 << 30, openFiles: 7_000, threads: 260), .failed("không mở được cơ sở dữ liệu")]
+        let messages: [WorkerMessage] = [
+            .ready(nodes: 700, seconds: 61.5), .holding(at: 1_795_000_000.25),
+            .approved(count: 664, first: 1_795_000_001.5, last: 1_795_000_009.75),
+            .stats(peakResident: 1 << 30, openFiles: 7_000, threads: 260), .failed("không mở được cơ sở dữ liệu"),
+        ]
         for message in messages { #expect(WorkerMessage(line: message.line) == message) }
         #expect(WorkerMessage(line: "an ordinary log line") == nil)
-        for command in [WorkerCommand.assignment("a-1"), .approve, .stop] { #expect(WorkerCommand(line: command.line) == command) }
+        for command in [WorkerCommand.assignment("a-1"), .approve, .stop] {
+            #expect(WorkerCommand(line: command.line) == command)
+        }
         let communes = (1...10).map { "C\($0)" }
         let shards = (0..<3).map { NationalPlan.shard($0, of: 3, communes: communes) }
         #expect(shards.map(\.count) == [3, 3, 4])
@@ -75,17 +82,27 @@ struct BenchmarkSmokeTests {
 
     /// The `reportnet-bench` executable `swift build` / `swift test` put beside the test bundle.
     static func benchExecutable() throws -> String {
-        var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
+        var candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+        ]
         // …/Tests/BenchmarkTests/BenchmarkSmokeTests.swift → package root → .build/debug
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         candidates.append(root.appendingPathComponent(".build/debug"))
         for folder in candidates {
-            for path in [folder.appendingPathComponent("reportnet-bench").path, folder.deletingLastPathComponent().appendingPathComponent("reportnet-bench").path]
+            for path in [
+                folder.appendingPathComponent("reportnet-bench").path,
+                folder.deletingLastPathComponent().appendingPathComponent("reportnet-bench").path,
+            ]
             where FileManager.default.isExecutableFile(atPath: path) {
                 return path
             }
         }
-        throw BenchExecutableMissing(description: "no reportnet-bench executable next to the tests (looked in \(candidates.map(\.path))); run `swift build` first")
+        throw BenchExecutableMissing(
+            description:
+                "no reportnet-bench executable next to the tests (looked in \(candidates.map(\.path))); run `swift build` first"
+        )
     }
 
     /// The command lines of this process's living children.
@@ -93,7 +110,8 @@ struct BenchmarkSmokeTests {
         let me = ProcessInfo.processInfo.processIdentifier
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry -> String? in
-            guard Int32(entry) != nil, let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8) else { return nil }
+            guard Int32(entry) != nil, let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)
+            else { return nil }
             // pid (comm) state ppid …: the fields after the last ')'.
             let fields = stat[(stat.lastIndex(of: ")") ?? stat.startIndex)...].split(separator: " ")
             guard fields.count > 3, Int32(fields[2]) == me, fields[1] != "Z" else { return nil }
@@ -122,7 +140,10 @@ struct BenchmarkSmokeTests {
     func progressQueryCounts() async throws {
         let directory = folder()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var benchmark = ProgressQueryBenchmark(topology: NationalTopology(provinces: 2, communes: 6), directory: directory)
+        var benchmark = ProgressQueryBenchmark(
+            topology: NationalTopology(provinces: 2, communes: 6),
+            directory: directory
+        )
         benchmark.forms = 2
         benchmark.months = 3
         benchmark.queries = 4

@@ -29,14 +29,20 @@ private func permissions(_ path: String) throws -> Int {
 }
 
 private let p01Request = NodeCertificateRequest(
-    unitCode: "P01", nodeName: "Province 01", dnsNames: ["p01.reportnet.local"], ipAddresses: ["127.0.0.1"])
+    unitCode: "P01",
+    nodeName: "Province 01",
+    dnsNames: ["p01.reportnet.local"],
+    ipAddresses: ["127.0.0.1"]
+)
 
 @Suite struct PKITests {
     @Test func issuedNodeCertificateCarriesIdentityAndVerifiesWithOpenSSL() throws {
         let ca = try CertificateAuthority.makeRoot(commonName: "ReportNet Test Root")
         let credential = try ca.issueNodeCertificate(p01Request)
-        #expect(try PayloadSigner(certificatePEM: credential.certificatePEM, privateKeyPEM: credential.privateKeyPEM)
-            .identity == NodeIdentity(unitCode: "P01"))
+        #expect(
+            try PayloadSigner(certificatePEM: credential.certificatePEM, privateKeyPEM: credential.privateKeyPEM)
+                .identity == NodeIdentity(unitCode: "P01")
+        )
         #expect(throws: PKIError.self) { try NodeIdentity.from(certificate: ca.certificate) }
 
         let folder = try makeTemporaryFolder()
@@ -46,8 +52,11 @@ private let p01Request = NodeCertificateRequest(
         let keyPath = folder.appendingPathComponent("nested/private/node.key").path
         try CredentialFiles.writeCertificate(pem: ca.certificatePEM, path: caPath)
         try CredentialFiles.write(
-            certificatePEM: credential.certificatePEM, privateKeyPEM: credential.privateKeyPEM,
-            certificatePath: certPath, keyPath: keyPath)
+            certificatePEM: credential.certificatePEM,
+            privateKeyPEM: credential.privateKeyPEM,
+            certificatePath: certPath,
+            keyPath: keyPath
+        )
         #expect(try permissions(keyPath) == 0o600)
         #expect(try permissions(certPath) == 0o644)
         #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == credential.privateKeyPEM)
@@ -61,7 +70,10 @@ private let p01Request = NodeCertificateRequest(
         #expect(text.contains("TLS Web Server Authentication"))
         #expect(text.contains("TLS Web Client Authentication"))
         #expect(text.contains("CA:FALSE"))
-        #expect(text.contains("Subject: CN=Province 01, O=ReportNet") || text.contains("Subject: CN = Province 01, O = ReportNet"))
+        #expect(
+            text.contains("Subject: CN=Province 01, O=ReportNet")
+                || text.contains("Subject: CN = Province 01, O = ReportNet")
+        )
 
         let verified = try run("/usr/bin/openssl", ["verify", "-CAfile", caPath, certPath])
         #expect(verified.status == 0)
@@ -80,11 +92,19 @@ private let p01Request = NodeCertificateRequest(
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let keyPath = folder.appendingPathComponent("node.key").path
-        #expect(FileManager.default.createFile(
-            atPath: keyPath, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: keyPath,
+                contents: Data("old".utf8),
+                attributes: [.posixPermissions: 0o644]
+            )
+        )
         try CredentialFiles.write(
-            certificatePEM: "cert", privateKeyPEM: "new key",
-            certificatePath: folder.appendingPathComponent("node.pem").path, keyPath: keyPath)
+            certificatePEM: "cert",
+            privateKeyPEM: "new key",
+            certificatePath: folder.appendingPathComponent("node.pem").path,
+            keyPath: keyPath
+        )
         #expect(try permissions(keyPath) == 0o600)
         #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == "new key")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["node.key", "node.pem"])
@@ -128,7 +148,10 @@ private let p01Request = NodeCertificateRequest(
     @Test func signAndVerifyRoundTrip() async throws {
         let ca = try CertificateAuthority.makeRoot(commonName: "Root")
         let credential = try ca.issueNodeCertificate(p01Request)
-        let signer = try PayloadSigner(certificatePEM: credential.certificatePEM, privateKeyPEM: credential.privateKeyPEM)
+        let signer = try PayloadSigner(
+            certificatePEM: credential.certificatePEM,
+            privateKeyPEM: credential.privateKeyPEM
+        )
         let verifier = try PayloadVerifier(trustedRootPEM: ca.certificatePEM)
 
         let signed = try signer.sign(Data(#"{"report":42}"#.utf8))
@@ -144,16 +167,27 @@ private let p01Request = NodeCertificateRequest(
     @Test func tamperedPayloadIsRejected() async throws {
         let ca = try CertificateAuthority.makeRoot(commonName: "Root")
         let credential = try ca.issueNodeCertificate(p01Request)
-        let signer = try PayloadSigner(certificatePEM: credential.certificatePEM, privateKeyPEM: credential.privateKeyPEM)
+        let signer = try PayloadSigner(
+            certificatePEM: credential.certificatePEM,
+            privateKeyPEM: credential.privateKeyPEM
+        )
         let verifier = try PayloadVerifier(trustedRootPEM: ca.certificatePEM)
         let signed = try signer.sign(Data("total=100".utf8))
 
         var bytes = [UInt8](signed.payload)
         bytes[6] ^= 0x01
-        let tampered = SignedPayload(payload: Data(bytes), signature: signed.signature, signerCertificate: signed.signerCertificate)
+        let tampered = SignedPayload(
+            payload: Data(bytes),
+            signature: signed.signature,
+            signerCertificate: signed.signerCertificate
+        )
         await #expect(throws: PKIError.badSignature) { try await verifier.verify(tampered) }
 
-        let garbage = SignedPayload(payload: signed.payload, signature: Data([1, 2, 3]), signerCertificate: signed.signerCertificate)
+        let garbage = SignedPayload(
+            payload: signed.payload,
+            signature: Data([1, 2, 3]),
+            signerCertificate: signed.signerCertificate
+        )
         await #expect(throws: PKIError.badSignature) { try await verifier.verify(garbage) }
     }
 
@@ -161,7 +195,10 @@ private let p01Request = NodeCertificateRequest(
         let trusted = try CertificateAuthority.makeRoot(commonName: "Root")
         let rogue = try CertificateAuthority.makeRoot(commonName: "Root")  // same name, different key
         let credential = try rogue.issueNodeCertificate(p01Request)
-        let signer = try PayloadSigner(certificatePEM: credential.certificatePEM, privateKeyPEM: credential.privateKeyPEM)
+        let signer = try PayloadSigner(
+            certificatePEM: credential.certificatePEM,
+            privateKeyPEM: credential.privateKeyPEM
+        )
         let verifier = try PayloadVerifier(trustedRootPEM: trusted.certificatePEM)
         let signed = try signer.sign(Data("hello".utf8))
         await #expect {
@@ -175,11 +212,17 @@ private let p01Request = NodeCertificateRequest(
         let honest = try trusted.issueNodeCertificate(p01Request)
         let honestSigner = try PayloadSigner(certificatePEM: honest.certificatePEM, privateKeyPEM: honest.privateKeyPEM)
         let forged = SignedPayload(
-            payload: signed.payload, signature: signed.signature,
-            signerCertificate: try honestSigner.sign(Data()).signerCertificate)
+            payload: signed.payload,
+            signature: signed.signature,
+            signerCertificate: try honestSigner.sign(Data()).signerCertificate
+        )
         await #expect(throws: PKIError.badSignature) { try await verifier.verify(forged) }
 
-        let junk = SignedPayload(payload: signed.payload, signature: signed.signature, signerCertificate: Data([0x30, 0x00]))
+        let junk = SignedPayload(
+            payload: signed.payload,
+            signature: signed.signature,
+            signerCertificate: Data([0x30, 0x00])
+        )
         await #expect(throws: PKIError.self) { try await verifier.verify(junk) }
     }
 
@@ -187,7 +230,9 @@ private let p01Request = NodeCertificateRequest(
         let ca = try CertificateAuthority.makeRoot(commonName: "Root")
         let a = try ca.issueNodeCertificate(p01Request)
         let b = try ca.issueNodeCertificate(p01Request)
-        #expect(throws: PKIError.self) { try PayloadSigner(certificatePEM: a.certificatePEM, privateKeyPEM: b.privateKeyPEM) }
+        #expect(throws: PKIError.self) {
+            try PayloadSigner(certificatePEM: a.certificatePEM, privateKeyPEM: b.privateKeyPEM)
+        }
     }
 
     @Test func nodeIdentityURIParsing() {
@@ -209,7 +254,9 @@ private let p01Request = NodeCertificateRequest(
         #expect(try NodeIdentity.from(uriNames: ["https://example.org", "reportnet://unit/X"]).unitCode == "X")
         #expect(throws: PKIError.self) { try NodeIdentity.from(uriNames: []) }
         #expect(throws: PKIError.self) { try NodeIdentity.from(uriNames: ["https://example.org"]) }
-        #expect(throws: PKIError.self) { try NodeIdentity.from(uriNames: ["reportnet://unit/A", "reportnet://unit/B"]) }
+        #expect(throws: PKIError.self) {
+            try NodeIdentity.from(uriNames: ["reportnet://unit/A", "reportnet://unit/B"])
+        }
         #expect(throws: PKIError.self) { try NodeIdentity.from(uriNames: ["reportnet://unit/"]) }
         #expect(throws: PKIError.self) { try NodeIdentity.from(derEncoded: [0x30, 0x03, 0x02, 0x01, 0x00]) }
     }

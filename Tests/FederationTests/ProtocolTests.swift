@@ -1,25 +1,54 @@
 import Foundation
 import Hierarchy
 import Testing
+
 @testable import Federation
 
 /// The demo shape, built in code: centre, two provinces, four communes, one hosted by its province.
-let demoTopology = Topology(name: "test", units: [
-    Unit(code: "TW", name: "Trung ương", level: .central, parent: nil),
-    Unit(code: "BNI", name: "Bắc Ninh", level: .province, parent: "TW"),
-    Unit(code: "BNI-KB", name: "Kinh Bắc", level: .commune, parent: "BNI"),
-    Unit(code: "BNI-YP", name: "Yên Phong", level: .commune, parent: "BNI"),
-    Unit(code: "BNI-TD", name: "Tiên Du", level: .commune, parent: "BNI"),
-    Unit(code: "LCA", name: "Lào Cai", level: .province, parent: "TW"),
-    Unit(code: "LCA-SP", name: "Sa Pa", level: .commune, parent: "LCA"),
-], nodes: [
-    NodeDescription(name: "centre", unit: "TW", hosts: ["TW"], web: "127.0.0.1:1", federation: "127.0.0.1:2"),
-    NodeDescription(name: "bac-ninh", unit: "BNI", hosts: ["BNI", "BNI-TD"], web: "127.0.0.1:3", federation: "127.0.0.1:4"),
-    NodeDescription(name: "kinh-bac", unit: "BNI-KB", hosts: ["BNI-KB"], web: "127.0.0.1:5", federation: "127.0.0.1:6"),
-    NodeDescription(name: "yen-phong", unit: "BNI-YP", hosts: ["BNI-YP"], web: "127.0.0.1:7", federation: "127.0.0.1:8"),
-    NodeDescription(name: "lao-cai", unit: "LCA", hosts: ["LCA"], web: "127.0.0.1:9", federation: "127.0.0.1:10"),
-    NodeDescription(name: "sa-pa", unit: "LCA-SP", hosts: ["LCA-SP"], web: "127.0.0.1:11", federation: "127.0.0.1:12"),
-])
+let demoTopology = Topology(
+    name: "test",
+    units: [
+        Unit(code: "TW", name: "Trung ương", level: .central, parent: nil),
+        Unit(code: "BNI", name: "Bắc Ninh", level: .province, parent: "TW"),
+        Unit(code: "BNI-KB", name: "Kinh Bắc", level: .commune, parent: "BNI"),
+        Unit(code: "BNI-YP", name: "Yên Phong", level: .commune, parent: "BNI"),
+        Unit(code: "BNI-TD", name: "Tiên Du", level: .commune, parent: "BNI"),
+        Unit(code: "LCA", name: "Lào Cai", level: .province, parent: "TW"),
+        Unit(code: "LCA-SP", name: "Sa Pa", level: .commune, parent: "LCA"),
+    ],
+    nodes: [
+        NodeDescription(name: "centre", unit: "TW", hosts: ["TW"], web: "127.0.0.1:1", federation: "127.0.0.1:2"),
+        NodeDescription(
+            name: "bac-ninh",
+            unit: "BNI",
+            hosts: ["BNI", "BNI-TD"],
+            web: "127.0.0.1:3",
+            federation: "127.0.0.1:4"
+        ),
+        NodeDescription(
+            name: "kinh-bac",
+            unit: "BNI-KB",
+            hosts: ["BNI-KB"],
+            web: "127.0.0.1:5",
+            federation: "127.0.0.1:6"
+        ),
+        NodeDescription(
+            name: "yen-phong",
+            unit: "BNI-YP",
+            hosts: ["BNI-YP"],
+            web: "127.0.0.1:7",
+            federation: "127.0.0.1:8"
+        ),
+        NodeDescription(name: "lao-cai", unit: "LCA", hosts: ["LCA"], web: "127.0.0.1:9", federation: "127.0.0.1:10"),
+        NodeDescription(
+            name: "sa-pa",
+            unit: "LCA-SP",
+            hosts: ["LCA-SP"],
+            web: "127.0.0.1:11",
+            federation: "127.0.0.1:12"
+        ),
+    ]
+)
 
 @Suite struct DeploymentTests {
     let deployment = try! Deployment(demoTopology)
@@ -33,7 +62,10 @@ let demoTopology = Topology(name: "test", units: [
         #expect(deployment.relation(of: "LCA-SP", to: province) == .stranger)
         #expect(deployment.relation(of: "LCA", to: province) == .stranger)
         #expect(deployment.relation(of: "BNI-TD", to: province) == .stranger, "a hosted commune has no node of its own")
-        #expect(deployment.relation(of: "BNI-KB", to: deployment.node(named: "centre")!) == .stranger, "no skipping a level")
+        #expect(
+            deployment.relation(of: "BNI-KB", to: deployment.node(named: "centre")!) == .stranger,
+            "no skipping a level"
+        )
     }
 
     @Test func knowsWhoHostsAndSpeaksForWhat() {
@@ -76,22 +108,49 @@ let demoTopology = Topology(name: "test", units: [
 
 @Suite struct PushAuthorisationTests {
     let deployment = try! Deployment(demoTopology)
-    var atProvince: PushAuthorisation { PushAuthorisation(deployment: deployment, receiver: deployment.node(named: "bac-ninh")!) }
+    var atProvince: PushAuthorisation {
+        PushAuthorisation(deployment: deployment, receiver: deployment.node(named: "bac-ninh")!)
+    }
 
-    func message(origin: String, unit: String, id: String = UUID().uuidString, version: Int = ProtocolVersion.current) -> Envelope {
-        Envelope(protocolVersion: version, id: id, origin: origin, kind: .reportApproved, unit: unit, body: Data("{}".utf8))
+    func message(
+        origin: String,
+        unit: String,
+        id: String = UUID().uuidString,
+        version: Int = ProtocolVersion.current
+    ) -> Envelope {
+        Envelope(
+            protocolVersion: version,
+            id: id,
+            origin: origin,
+            kind: .reportApproved,
+            unit: unit,
+            body: Data("{}".utf8)
+        )
     }
 
     @Test func acceptsAChildSpeakingForItself() {
-        #expect(atProvince.check(PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-KB")]), from: "BNI-KB") == nil)
+        #expect(
+            atProvince.check(PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-KB")]), from: "BNI-KB") == nil
+        )
         #expect(atProvince.mayReadFeed(caller: "BNI-KB"))
     }
 
     @Test func refusesImpostorsAndStrangers() {
-        #expect(atProvince.check(PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-YP")]), from: "BNI-KB") == .foreignUnit("BNI-YP"))
-        #expect(atProvince.check(PushRequest(messages: [message(origin: "BNI-YP", unit: "BNI-YP", id: "m1")]), from: "BNI-KB") == .wrongOrigin("m1"))
+        #expect(
+            atProvince.check(PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-YP")]), from: "BNI-KB")
+                == .foreignUnit("BNI-YP")
+        )
+        #expect(
+            atProvince.check(
+                PushRequest(messages: [message(origin: "BNI-YP", unit: "BNI-YP", id: "m1")]),
+                from: "BNI-KB"
+            ) == .wrongOrigin("m1")
+        )
         #expect(atProvince.check(PushRequest(messages: []), from: "LCA-SP") == .notAChild("LCA-SP"))
-        #expect(atProvince.check(PushRequest(messages: []), from: "TW") == .notAChild("TW"), "a parent pushes nothing; it serves a feed")
+        #expect(
+            atProvince.check(PushRequest(messages: []), from: "TW") == .notAChild("TW"),
+            "a parent pushes nothing; it serves a feed"
+        )
         #expect(atProvince.check(PushRequest(messages: []), from: "NOBODY") == .notAChild("NOBODY"))
         #expect(!atProvince.mayReadFeed(caller: "LCA-SP"))
         #expect(!atProvince.mayReadFeed(caller: "TW"))
@@ -101,15 +160,33 @@ let demoTopology = Topology(name: "test", units: [
 
     @Test func provinceMaySpeakForCommunesBelowIt() {
         let atCentre = PushAuthorisation(deployment: deployment, receiver: deployment.node(named: "centre")!)
-        #expect(atCentre.check(PushRequest(messages: [message(origin: "BNI", unit: "BNI-KB"), message(origin: "BNI", unit: "BNI-TD")]), from: "BNI") == nil)
-        #expect(atCentre.check(PushRequest(messages: [message(origin: "BNI", unit: "LCA-SP")]), from: "BNI") == .foreignUnit("LCA-SP"))
+        #expect(
+            atCentre.check(
+                PushRequest(messages: [message(origin: "BNI", unit: "BNI-KB"), message(origin: "BNI", unit: "BNI-TD")]),
+                from: "BNI"
+            ) == nil
+        )
+        #expect(
+            atCentre.check(PushRequest(messages: [message(origin: "BNI", unit: "LCA-SP")]), from: "BNI")
+                == .foreignUnit("LCA-SP")
+        )
     }
 
     @Test func refusesBadBatches() {
         let duplicate = message(origin: "BNI-KB", unit: "BNI-KB", id: "same")
-        #expect(atProvince.check(PushRequest(messages: [duplicate, duplicate]), from: "BNI-KB") == .badBatch("message same appears twice in the batch"))
-        #expect(atProvince.check(PushRequest(protocolVersion: 99, messages: []), from: "BNI-KB") == .unsupportedVersion(99))
-        #expect(atProvince.check(PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-KB", version: 0)]), from: "BNI-KB") == .unsupportedVersion(0))
+        #expect(
+            atProvince.check(PushRequest(messages: [duplicate, duplicate]), from: "BNI-KB")
+                == .badBatch("message same appears twice in the batch")
+        )
+        #expect(
+            atProvince.check(PushRequest(protocolVersion: 99, messages: []), from: "BNI-KB") == .unsupportedVersion(99)
+        )
+        #expect(
+            atProvince.check(
+                PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-KB", version: 0)]),
+                from: "BNI-KB"
+            ) == .unsupportedVersion(0)
+        )
         let tooMany = (0...PushRequest.maximumBatch).map { _ in message(origin: "BNI-KB", unit: "BNI-KB") }
         #expect(atProvince.check(PushRequest(messages: tooMany), from: "BNI-KB")?.status == 400)
     }
@@ -123,7 +200,12 @@ let demoTopology = Topology(name: "test", units: [
             ceilings.append(backoff.ceiling)
             _ = backoff.fail()
         }
-        #expect(ceilings == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        #expect(
+            ceilings == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
+                .seconds(1),
+            ]
+        )
     }
 
     @Test func jitterStaysWithinTheCeilingAndSpreads() {
@@ -153,7 +235,10 @@ let demoTopology = Topology(name: "test", units: [
 @Suite struct MessageCodingTests {
     @Test func envelopeRoundTrips() throws {
         let envelope = Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: Data(#"{"a":1}"#.utf8))
-        let decoded = try JSONDecoder.federation.decode(Envelope.self, from: try JSONEncoder.federation.encode(envelope))
+        let decoded = try JSONDecoder.federation.decode(
+            Envelope.self,
+            from: try JSONEncoder.federation.encode(envelope)
+        )
         #expect(decoded == envelope)
         #expect(decoded.protocolVersion == ProtocolVersion.current)
     }

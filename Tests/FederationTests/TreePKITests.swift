@@ -27,9 +27,18 @@ import X509
 
         init() throws {
             root = try CertificateAuthority.makeRoot(commonName: "Test root")
-            bacNinh = try root.issueIntermediate(unitCode: "BNI", nodeName: "bac-ninh",
-                                                 permittedDNSNames: ["bni.unit.reportnet", "bni-kb.unit.reportnet", "bni-yp.unit.reportnet", "localhost"])
-            bacNinhUnconstrained = try root.issueIntermediate(unitCode: "BNI", nodeName: "bac-ninh", permittedDNSNames: [])
+            bacNinh = try root.issueIntermediate(
+                unitCode: "BNI",
+                nodeName: "bac-ninh",
+                permittedDNSNames: [
+                    "bni.unit.reportnet", "bni-kb.unit.reportnet", "bni-yp.unit.reportnet", "localhost",
+                ]
+            )
+            bacNinhUnconstrained = try root.issueIntermediate(
+                unitCode: "BNI",
+                nodeName: "bac-ninh",
+                permittedDNSNames: []
+            )
         }
 
         func trust(revoked: Set<String> = []) -> ChainTrust {
@@ -47,7 +56,10 @@ import X509
         #expect(policy.refusal(subject: "BNI-KB", issuerUnits: ["BNI"]) == nil)
         #expect(policy.refusal(subject: "BNI", issuerUnits: ["BNI"]) == nil, "a CA may certify its own unit's node")
         #expect(policy.refusal(subject: "LCA-SP", issuerUnits: [nil]) == nil, "the root certifies anyone")
-        #expect(policy.refusal(subject: "LCA-SP", issuerUnits: ["BNI"]) != nil, "a province never certifies another province's commune")
+        #expect(
+            policy.refusal(subject: "LCA-SP", issuerUnits: ["BNI"]) != nil,
+            "a province never certifies another province's commune"
+        )
         #expect(policy.refusal(subject: "LCA", issuerUnits: ["BNI"]) != nil)
         #expect(policy.refusal(subject: "TW", issuerUnits: ["BNI"]) != nil, "nor a unit above it")
         #expect(policy.refusal(subject: "XX-99", issuerUnits: [nil]) != nil, "units outside the topology are refused")
@@ -57,7 +69,10 @@ import X509
         let f = try Fixture()
         #expect(f.bacNinh.unitCode == "BNI")
         #expect(f.root.unitCode == nil)
-        #expect(try f.bacNinh.certificate.extensions.nameConstraints?.permittedDNSDomains.contains("bni-kb.unit.reportnet") == true)
+        #expect(
+            try f.bacNinh.certificate.extensions.nameConstraints?.permittedDNSDomains.contains("bni-kb.unit.reportnet")
+                == true
+        )
         guard case .isCertificateAuthority(let length) = try f.bacNinh.certificate.extensions.basicConstraints else {
             Issue.record("not a CA")
             return
@@ -67,7 +82,14 @@ import X509
 
     @Test func aCommuneCertifiedByItsProvinceIsTrusted() async throws {
         let f = try Fixture()
-        let credential = try f.bacNinh.issueNodeCertificate(NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac", dnsNames: ["bni-kb.unit.reportnet", "localhost"], ipAddresses: ["127.0.0.1"]))
+        let credential = try f.bacNinh.issueNodeCertificate(
+            NodeCertificateRequest(
+                unitCode: "BNI-KB",
+                nodeName: "kinh-bac",
+                dnsNames: ["bni-kb.unit.reportnet", "localhost"],
+                ipAddresses: ["127.0.0.1"]
+            )
+        )
         let (leaf, intermediates) = try Self.leaf(credential)
         #expect(intermediates.count == 1, "the node's file holds its chain")
         #expect(try await f.trust().verify(leaf: leaf, intermediates: intermediates).unitCode == "BNI-KB")
@@ -82,16 +104,24 @@ import X509
         let f = try Fixture()
         for ca in [f.bacNinhUnconstrained, f.bacNinh] {
             // Only the identity URI (and an IP), so that name constraints on DNS names do not apply.
-            let forged = try ca.issueNodeCertificate(NodeCertificateRequest(unitCode: "LCA-SP", nodeName: "sa-pa", ipAddresses: ["127.0.0.1"]))
+            let forged = try ca.issueNodeCertificate(
+                NodeCertificateRequest(unitCode: "LCA-SP", nodeName: "sa-pa", ipAddresses: ["127.0.0.1"])
+            )
             let (leaf, intermediates) = try Self.leaf(forged)
             do {
                 _ = try await f.trust().verify(leaf: leaf, intermediates: intermediates)
                 Issue.record("a forged chain was trusted")
             } catch let error as PKIError {
-                guard case .outsideSubtree(let message) = error else { Issue.record("wrong refusal: \(error)"); continue }
+                guard case .outsideSubtree(let message) = error else {
+                    Issue.record("wrong refusal: \(error)")
+                    continue
+                }
                 #expect(message.contains("BNI") && message.contains("LCA-SP"))
             }
-            #expect(f.trust().refusal(peerLeaf: leaf)?.contains("subtree") == true, "a child dialling its parent refuses it too")
+            #expect(
+                f.trust().refusal(peerLeaf: leaf)?.contains("subtree") == true,
+                "a child dialling its parent refuses it too"
+            )
 
             let signer = try PayloadSigner(certificatePEM: forged.certificatePEM, privateKeyPEM: forged.privateKeyPEM)
             let signed = try signer.sign(Data("{\"unit\":\"LCA-SP\"}".utf8))
@@ -99,18 +129,26 @@ import X509
             await #expect(throws: PKIError.self) { try await PayloadVerifier(trust: f.trust()).verify(signed) }
         }
         // With a DNS name of Sa Pa, the name constraints alone refuse it as well.
-        let named = try f.bacNinh.issueNodeCertificate(NodeCertificateRequest(unitCode: "LCA-SP", nodeName: "sa-pa", dnsNames: ["lca-sp.unit.reportnet"]))
+        let named = try f.bacNinh.issueNodeCertificate(
+            NodeCertificateRequest(unitCode: "LCA-SP", nodeName: "sa-pa", dnsNames: ["lca-sp.unit.reportnet"])
+        )
         let (leaf, intermediates) = try Self.leaf(named)
         let unconstrainedTrust = ChainTrust(root: f.root.certificate, tree: nil, isRevoked: { _ in false })
-        await #expect(throws: PKIError.self) { try await unconstrainedTrust.verify(leaf: leaf, intermediates: intermediates) }
+        await #expect(throws: PKIError.self) {
+            try await unconstrainedTrust.verify(leaf: leaf, intermediates: intermediates)
+        }
     }
 
     @Test func revokedLeafOrIntermediateIsRefused() async throws {
         let f = try Fixture()
-        let credential = try f.bacNinh.issueNodeCertificate(NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac"))
+        let credential = try f.bacNinh.issueNodeCertificate(
+            NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac")
+        )
         let (leaf, intermediates) = try Self.leaf(credential)
         for revoked in [leaf.fingerprint, f.bacNinh.certificate.fingerprint] {
-            await #expect(throws: PKIError.self) { try await f.trust(revoked: [revoked]).verify(leaf: leaf, intermediates: intermediates) }
+            await #expect(throws: PKIError.self) {
+                try await f.trust(revoked: [revoked]).verify(leaf: leaf, intermediates: intermediates)
+            }
         }
         #expect(f.trust(revoked: [leaf.fingerprint]).refusal(peerLeaf: leaf) != nil)
     }
@@ -120,23 +158,41 @@ import X509
         let f = try Fixture()
         let request = try KeyRequest.make(unitCode: "LCA-SP", nodeName: "sa-pa")
         let csr = try KeyRequest.parseCSR(pem: request.csrPEM)
-        let issued = try f.bacNinh.issue(csr: csr, for: NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac"))
+        let issued = try f.bacNinh.issue(
+            csr: csr,
+            for: NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac")
+        )
         #expect(try NodeIdentity.from(certificate: issued.certificate).unitCode == "BNI-KB")
-        #expect(issued.certificate.publicKey == (try Certificate.PrivateKey(pemEncoded: request.privateKeyPEM)).publicKey)
+        #expect(
+            issued.certificate.publicKey == (try Certificate.PrivateKey(pemEncoded: request.privateKeyPEM)).publicKey
+        )
         #expect(!issued.chainPEM.contains("PRIVATE KEY"))
         // A CSR whose signature does not match its key is refused (no proof of possession).
         let other = try KeyRequest.make(unitCode: "BNI-KB", nodeName: "kinh-bac")
-        let forgedCSR = try CertificateSigningRequest(version: .v1, subject: csr.subject, publicKey: csr.publicKey, attributes: csr.attributes,
-                                                      signatureAlgorithm: csr.signatureAlgorithm, signature: try KeyRequest.parseCSR(pem: other.csrPEM).signature)
-        #expect(throws: PKIError.self) { try f.bacNinh.issue(csr: forgedCSR, for: NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac")) }
+        let forgedCSR = try CertificateSigningRequest(
+            version: .v1,
+            subject: csr.subject,
+            publicKey: csr.publicKey,
+            attributes: csr.attributes,
+            signatureAlgorithm: csr.signatureAlgorithm,
+            signature: try KeyRequest.parseCSR(pem: other.csrPEM).signature
+        )
+        #expect(throws: PKIError.self) {
+            try f.bacNinh.issue(csr: forgedCSR, for: NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac"))
+        }
     }
 
     /// Report signatures after a rotation: an expired certificate verifies as of when it was
     /// first seen, not now.
     @Test func aRotatedExpiredKeyStillVerifiesAsOfWhenItWasSeen() async throws {
         let f = try Fixture()
-        let old = try f.bacNinh.issueNodeCertificate(NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac"), validityDays: 0)
-        let signed = try PayloadSigner(certificatePEM: old.certificatePEM, privateKeyPEM: old.privateKeyPEM).sign(Data("báo cáo".utf8))
+        let old = try f.bacNinh.issueNodeCertificate(
+            NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac"),
+            validityDays: 0
+        )
+        let signed = try PayloadSigner(certificatePEM: old.certificatePEM, privateKeyPEM: old.privateKeyPEM).sign(
+            Data("báo cáo".utf8)
+        )
         let verifier = PayloadVerifier(trust: f.trust())
         // validityDays 0: valid from an hour ago until now.
         try await Task.sleep(for: .milliseconds(1100))

@@ -1,6 +1,7 @@
 import Foundation
 import Hierarchy
 import Testing
+
 @testable import Federation
 
 /// Units added or renamed over the topology: the same validation as the topology file, plus the
@@ -8,8 +9,22 @@ import Testing
 @Suite struct UnitChangeTests {
     let deployment = try! Deployment(demoTopology)
 
-    func change(_ code: String, kind: UnitChange.Kind = .added, name: String = "Xã mới", level: Level = .commune, parent: String = "BNI") -> UnitChange {
-        UnitChange(kind: kind, code: code, name: name, level: level, parent: parent, decidedBy: "bni.admin", decidedAt: Date(timeIntervalSince1970: 0))
+    func change(
+        _ code: String,
+        kind: UnitChange.Kind = .added,
+        name: String = "Xã mới",
+        level: Level = .commune,
+        parent: String = "BNI"
+    ) -> UnitChange {
+        UnitChange(
+            kind: kind,
+            code: code,
+            name: name,
+            level: level,
+            parent: parent,
+            decidedBy: "bni.admin",
+            decidedAt: Date(timeIntervalSince1970: 0)
+        )
     }
 
     @Test func anAddedUnitIsHostedByItsParentsNode() throws {
@@ -21,7 +36,10 @@ import Testing
         #expect(next.relation(of: "BNI-QV", to: next.node(named: "bac-ninh")!) == .stranger, "no node of its own")
         #expect(deployment.tree["BNI-QV"] == nil, "the original is untouched")
         // A province added at the centre is hosted by the centre's node.
-        #expect(try deployment.applying(change("TW-HN", level: .province, parent: "TW")).hostingNode(of: "TW-HN")?.name == "centre")
+        #expect(
+            try deployment.applying(change("TW-HN", level: .province, parent: "TW")).hostingNode(of: "TW-HN")?.name
+                == "centre"
+        )
     }
 
     @Test func aRenameKeepsTheCodeAndTheShape() throws {

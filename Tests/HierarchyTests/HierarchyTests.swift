@@ -1,7 +1,9 @@
+import Testing
+
 import class Foundation.JSONDecoder
 import class Foundation.JSONEncoder
 import class Foundation.JSONSerialization
-import Testing
+
 @testable import Hierarchy
 
 /// The demo shape: centre, two provinces, four communes.
@@ -80,13 +82,21 @@ let demoUnits: [Unit] = [
     @Test func neverExceedsHundredPercent() throws {
         let tree = try UnitTree(units: demoUnits)
         let deadline = CalendarDate(year: 2026, month: 3, day: 25)
-        let reports = ["C11": UnitReportStatus(submitted: true, approved: true, approvedOn: deadline),
-                       "C21": UnitReportStatus(submitted: true, approved: true, approvedOn: deadline)]
+        let reports = [
+            "C11": UnitReportStatus(submitted: true, approved: true, approvedOn: deadline),
+            "C21": UnitReportStatus(submitted: true, approved: true, approvedOn: deadline),
+        ]
         let one = Expectation(initial: [ExpectedUnit(code: "C11", in: tree)!], changes: [])
         let progress = SubtreeFigures(tree: tree, unit: "TW", expectation: one, reports: reports, deadline: deadline)
         #expect(progress.total.approvedPercent == 100)
         #expect(progress.total.expected == 1)
-        let none = SubtreeFigures(tree: tree, unit: "TW", expectation: Expectation(initial: [], changes: []), reports: reports, deadline: deadline)
+        let none = SubtreeFigures(
+            tree: tree,
+            unit: "TW",
+            expectation: Expectation(initial: [], changes: []),
+            reports: reports,
+            deadline: deadline
+        )
         #expect(none.total.approvedPercent == 0 && none.total.expected == 0)
     }
 
@@ -94,8 +104,16 @@ let demoUnits: [Unit] = [
     @Test func deadlineIsADateString() throws {
         let tree = try UnitTree(units: demoUnits)
         let deadline = CalendarDate(year: 2026, month: 3, day: 25)
-        let progress = SubtreeFigures(tree: tree, unit: "P1", expectation: Expectation(initial: [], changes: []), reports: [:], deadline: deadline)
-        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(progress)) as? [String: Any])
+        let progress = SubtreeFigures(
+            tree: tree,
+            unit: "P1",
+            expectation: Expectation(initial: [], changes: []),
+            reports: [:],
+            deadline: deadline
+        )
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(progress)) as? [String: Any]
+        )
         #expect(json["deadline"] as? String == "2026-03-25")
         #expect(try JSONDecoder().decode(SubtreeFigures.self, from: JSONEncoder().encode(progress)) == progress)
     }

@@ -5,6 +5,7 @@ import Hierarchy
 import Hummingbird
 import NIOHTTP1
 import Testing
+
 @testable import Node
 
 /// Issue C: a unit's users see and change only their unit and, where their role allows, the units
@@ -60,363 +61,714 @@ import Testing
 
     /// Run in this order: fixtures are kept valid (or recreated) before each call; the routes that
     /// end sessions come last.
-    static func entries() -> [Entry] { [
-        // Public, and sessions.
-        Entry("GET /healthz", public: true,
-              Case("the listener's health", expect: Rule.everyone) { m, a in try await m.web(a).call(.GET, "/healthz") }),
-        // Who may scrape depends on where the call comes from (loopback here) or a scrape token,
-        // never on a session: MetricsTests covers the refusals.
-        Entry("GET /metrics", public: true,
-              Case("the node's metrics, from its own machine", expect: Rule.everyone) { m, a in try await m.web(a).call(.GET, "/metrics") }),
-        Entry("POST /api/v1/session", public: true,
-              Case("logs in here with its own password", expect: Rule.accountLivesHere) { m, a in
-                  try await m.anonymous.call(.POST, "/api/v1/session", body: ["username": a.username, "password": m.password(a.username)])
-              }),
-        Entry("POST /api/v1/session/mfa",
-              Case("gives the code of a new login", expect: Rule.givesSecondFactor) { m, a in
-                  let session = try await m.passwordOnlySession(a)
-                  var code = "000000"
-                  if !a.foreign && m.hasFactor(a.username) { code = try await m.nextCode(a.username) }
-                  return try await session.call(.POST, "/api/v1/session/mfa", body: ["code": code])
-              }),
-        Entry("DELETE /api/v1/session",
-              Case("logs out a session it just opened", expect: Rule.everyone) { m, a in
-                  try await m.passwordOnlySession(a).call(.DELETE, "/api/v1/session")
-              }),
-        Entry("POST /api/v1/activate", public: true,
-              Case("activates, here, a new account of its unit and role", expect: Rule.accountLivesHere) { m, a in
-                  let account = try await m.newAccount(unit: a.unit, role: a.role, by: m.client(a.unit, .admin))
-                  return try await m.anonymous.call(.POST, "/api/v1/activate", body: ["username": account.username, "code": account.code, "password": "Mật khẩu kích hoạt 2026"])
-              }),
-        Entry("GET /api/v1/me",
-              Case("its own account", expect: Rule.everyone, check: Check.ownAccount) { m, a in try await m.web(a).call(.GET, "/api/v1/me") }),
+    static func entries() -> [Entry] {
+        [
+            // Public, and sessions.
+            Entry(
+                "GET /healthz",
+                public: true,
+                Case("the listener's health", expect: Rule.everyone) { m, a in try await m.web(a).call(.GET, "/healthz")
+                }
+            ),
+            // Who may scrape depends on where the call comes from (loopback here) or a scrape token,
+            // never on a session: MetricsTests covers the refusals.
+            Entry(
+                "GET /metrics",
+                public: true,
+                Case("the node's metrics, from its own machine", expect: Rule.everyone) { m, a in
+                    try await m.web(a).call(.GET, "/metrics")
+                }
+            ),
+            Entry(
+                "POST /api/v1/session",
+                public: true,
+                Case("logs in here with its own password", expect: Rule.accountLivesHere) { m, a in
+                    try await m.anonymous.call(
+                        .POST,
+                        "/api/v1/session",
+                        body: ["username": a.username, "password": m.password(a.username)]
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/session/mfa",
+                Case("gives the code of a new login", expect: Rule.givesSecondFactor) { m, a in
+                    let session = try await m.passwordOnlySession(a)
+                    var code = "000000"
+                    if !a.foreign && m.hasFactor(a.username) { code = try await m.nextCode(a.username) }
+                    return try await session.call(.POST, "/api/v1/session/mfa", body: ["code": code])
+                }
+            ),
+            Entry(
+                "DELETE /api/v1/session",
+                Case("logs out a session it just opened", expect: Rule.everyone) { m, a in
+                    try await m.passwordOnlySession(a).call(.DELETE, "/api/v1/session")
+                }
+            ),
+            Entry(
+                "POST /api/v1/activate",
+                public: true,
+                Case("activates, here, a new account of its unit and role", expect: Rule.accountLivesHere) { m, a in
+                    let account = try await m.newAccount(unit: a.unit, role: a.role, by: m.client(a.unit, .admin))
+                    return try await m.anonymous.call(
+                        .POST,
+                        "/api/v1/activate",
+                        body: [
+                            "username": account.username, "code": account.code, "password": "Mật khẩu kích hoạt 2026",
+                        ]
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/me",
+                Case("its own account", expect: Rule.everyone, check: Check.ownAccount) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/me")
+                }
+            ),
 
-        // Units, forms, assignments.
-        Entry("GET /api/v1/units",
-              Case("the units it sees", expect: Rule.everyone, check: Check.units) { m, a in try await m.web(a).call(.GET, "/api/v1/units") }),
-        Entry("GET /api/v1/forms",
-              Case("the forms it may be assigned", expect: Rule.everyone, check: Check.forms) { m, a in try await m.web(a).call(.GET, "/api/v1/forms") }),
-        Entry("POST /api/v1/forms",
-              Case("defines a form of its own unit", expect: Rule.definesForms) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/forms", body: Matrix.form("AM-MOI-\(m.next())"))
-              }),
-        Entry("GET /api/v1/forms/{code}",
-              Case("the form the subject fills (owned by TW, above everyone)", expect: Rule.everyone) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/forms/AM-THANG?owner=\(formOwner)")
-              },
-              Case("the subject's own form", expect: Rule.readsSubjectForm) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/forms/AM-RIENG?owner=\(m.subject.unit)")
-              }),
-        Entry("GET /api/v1/assignments",
-              Case("assignments of its unit and below", expect: Rule.everyone, check: Check.assignments) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/assignments")
-              }),
-        Entry("POST /api/v1/assignments",
-              Case("assigns a form of its own unit to the subject", expect: Rule.assignsToSubject) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/assignments", body: ["form": "AM-GIAO", "period": m.nextMonth(), "units": [m.subject.unit]])
-              }),
-        Entry("GET /api/v1/assignments/{id}/oversight",
-              Case("the subject's progress", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/assignments/\(m.viewAssignment)/oversight?unit=\(m.subject.unit)")
-              }),
-        Entry("GET /api/v1/assignments/{id}/summary",
-              Case("the subject's summary table", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/assignments/\(m.viewAssignment)/summary?unit=\(m.subject.unit)&format=csv")
-              }),
+            // Units, forms, assignments.
+            Entry(
+                "GET /api/v1/units",
+                Case("the units it sees", expect: Rule.everyone, check: Check.units) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/units")
+                }
+            ),
+            Entry(
+                "GET /api/v1/forms",
+                Case("the forms it may be assigned", expect: Rule.everyone, check: Check.forms) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/forms")
+                }
+            ),
+            Entry(
+                "POST /api/v1/forms",
+                Case("defines a form of its own unit", expect: Rule.definesForms) { m, a in
+                    try await m.web(a).call(.POST, "/api/v1/forms", body: Matrix.form("AM-MOI-\(m.next())"))
+                }
+            ),
+            Entry(
+                "GET /api/v1/forms/{code}",
+                Case("the form the subject fills (owned by TW, above everyone)", expect: Rule.everyone) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/forms/AM-THANG?owner=\(formOwner)")
+                },
+                Case("the subject's own form", expect: Rule.readsSubjectForm) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/forms/AM-RIENG?owner=\(m.subject.unit)")
+                }
+            ),
+            Entry(
+                "GET /api/v1/assignments",
+                Case("assignments of its unit and below", expect: Rule.everyone, check: Check.assignments) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/assignments")
+                }
+            ),
+            Entry(
+                "POST /api/v1/assignments",
+                Case("assigns a form of its own unit to the subject", expect: Rule.assignsToSubject) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/assignments",
+                        body: ["form": "AM-GIAO", "period": m.nextMonth(), "units": [m.subject.unit]]
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/assignments/{id}/oversight",
+                Case("the subject's progress", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(
+                        .GET,
+                        "/api/v1/assignments/\(m.viewAssignment)/oversight?unit=\(m.subject.unit)"
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/assignments/{id}/summary",
+                Case("the subject's summary table", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(
+                        .GET,
+                        "/api/v1/assignments/\(m.viewAssignment)/summary?unit=\(m.subject.unit)&format=csv"
+                    )
+                }
+            ),
 
-        // Oversight figures (issue E).
-        Entry("GET /api/v1/assignments/{id}/figures",
-              Case("the subject's figures", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/assignments/\(m.viewAssignment)/figures?unit=\(m.subject.unit)")
-              }),
-        Entry("GET /api/v1/assignments/{id}/compare",
-              Case("the subject compared", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/assignments/\(m.viewAssignment)/compare?units=\(m.subject.unit)")
-              }),
-        Entry("GET /api/v1/figures/trend",
-              Case("the subject's trend over the monthly form", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/figures/trend?form=AM-THANG&owner=\(formOwner)&unit=\(m.subject.unit)")
-              }),
-        Entry("POST /api/v1/assignments/{id}/amendments",
-              Case("withdraws the subject from the centre's assignment", expect: Rule.amendsCentreAssignment) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/assignments/\(m.viewAssignment)/amendments", body: ["withdraw": [m.subject.unit], "reason": "Thử quyền"])
-              }),
+            // Oversight figures (issue E).
+            Entry(
+                "GET /api/v1/assignments/{id}/figures",
+                Case("the subject's figures", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(
+                        .GET,
+                        "/api/v1/assignments/\(m.viewAssignment)/figures?unit=\(m.subject.unit)"
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/assignments/{id}/compare",
+                Case("the subject compared", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(
+                        .GET,
+                        "/api/v1/assignments/\(m.viewAssignment)/compare?units=\(m.subject.unit)"
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/figures/trend",
+                Case("the subject's trend over the monthly form", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(
+                        .GET,
+                        "/api/v1/figures/trend?form=AM-THANG&owner=\(formOwner)&unit=\(m.subject.unit)"
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/assignments/{id}/amendments",
+                Case("withdraws the subject from the centre's assignment", expect: Rule.amendsCentreAssignment) {
+                    m,
+                    a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/assignments/\(m.viewAssignment)/amendments",
+                        body: ["withdraw": [m.subject.unit], "reason": "Thử quyền"]
+                    )
+                }
+            ),
 
-        // Scoring (Decision 4587) and the congress schedule.
-        Entry("GET /api/v1/indicators",
-              Case("the figures of the units it scores", expect: Rule.everyone, check: Check.scoredUnits) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/indicators?month=2026-10")
-              }),
-        Entry("PUT /api/v1/indicators/{unit}/{month}",
-              Case("enters a figure of the subject", expect: Rule.scoresSubject) { m, a in
-                  try await m.web(a).call(.PUT, "/api/v1/indicators/\(m.subject.unit)/2026-10", body: ["values": ["bonus": Double(m.next() % 6)]])
-              },
-              Case("sets a figure the subject reports itself", expect: Rule.reportsOrScoresSubject) { m, a in
-                  try await m.web(a).call(.PUT, "/api/v1/indicators/\(m.subject.unit)/2026-10", body: ["values": ["recordsDigitised": Double(m.next())]])
-              }),
-        Entry("POST /api/v1/indicators/import",
-              Case("imports a figure of the subject", expect: Rule.scoresSubject) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/indicators/import", body: "unit,month,indicator,value\n\(m.subject.unit),2026-10,meetingsHeld,\(m.next())\n",
-                                          contentType: "text/csv")
-              }),
-        Entry("GET /api/v1/scores",
-              Case("the scores of the units it scores", expect: Rule.everyone, check: Check.scoredUnits) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/scores?month=2026-10")
-              }),
-        Entry("GET /api/v1/scores/export",
-              Case("downloads the scores of the units it scores", expect: Rule.everyone) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/scores/export?month=2026-10&format=csv")
-              }),
-        Entry("POST /api/v1/scores/{month}/publish",
-              Case("publishes its unit's ranking", expect: Rule.publishesRanking) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/scores/2026-10/publish")
-              }),
-        Entry("GET /api/v1/public/ranking", public: true,
-              Case("the node's published ranking, without login", expect: Rule.everyone) { m, a in
-                  try await m.anonymous.call(.GET, "/api/v1/public/ranking?month=2026-10")
-              }),
-        Entry("PUT /api/v1/congress",
-              Case("sets its own unit's congress date", expect: Rule.leadsOwnUnit) { m, a in
-                  try await m.web(a).call(.PUT, "/api/v1/congress", body: ["date": "2026-0\(m.next() % 9 + 1)-15"])
-              }),
-        Entry("GET /api/v1/congress",
-              Case("the subject's congress schedule", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/congress?area=\(m.subject.unit)")
-              }),
-        Entry("GET /api/v1/congress/export",
-              Case("downloads the subject's congress schedule", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/congress/export?area=\(m.subject.unit)&format=csv")
-              }),
+            // Scoring (Decision 4587) and the congress schedule.
+            Entry(
+                "GET /api/v1/indicators",
+                Case("the figures of the units it scores", expect: Rule.everyone, check: Check.scoredUnits) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/indicators?month=2026-10")
+                }
+            ),
+            Entry(
+                "PUT /api/v1/indicators/{unit}/{month}",
+                Case("enters a figure of the subject", expect: Rule.scoresSubject) { m, a in
+                    try await m.web(a).call(
+                        .PUT,
+                        "/api/v1/indicators/\(m.subject.unit)/2026-10",
+                        body: ["values": ["bonus": Double(m.next() % 6)]]
+                    )
+                },
+                Case("sets a figure the subject reports itself", expect: Rule.reportsOrScoresSubject) { m, a in
+                    try await m.web(a).call(
+                        .PUT,
+                        "/api/v1/indicators/\(m.subject.unit)/2026-10",
+                        body: ["values": ["recordsDigitised": Double(m.next())]]
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/indicators/import",
+                Case("imports a figure of the subject", expect: Rule.scoresSubject) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/indicators/import",
+                        body: "unit,month,indicator,value\n\(m.subject.unit),2026-10,meetingsHeld,\(m.next())\n",
+                        contentType: "text/csv"
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/scores",
+                Case("the scores of the units it scores", expect: Rule.everyone, check: Check.scoredUnits) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/scores?month=2026-10")
+                }
+            ),
+            Entry(
+                "GET /api/v1/scores/export",
+                Case("downloads the scores of the units it scores", expect: Rule.everyone) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/scores/export?month=2026-10&format=csv")
+                }
+            ),
+            Entry(
+                "POST /api/v1/scores/{month}/publish",
+                Case("publishes its unit's ranking", expect: Rule.publishesRanking) { m, a in
+                    try await m.web(a).call(.POST, "/api/v1/scores/2026-10/publish")
+                }
+            ),
+            Entry(
+                "GET /api/v1/public/ranking",
+                public: true,
+                Case("the node's published ranking, without login", expect: Rule.everyone) { m, a in
+                    try await m.anonymous.call(.GET, "/api/v1/public/ranking?month=2026-10")
+                }
+            ),
+            Entry(
+                "PUT /api/v1/congress",
+                Case("sets its own unit's congress date", expect: Rule.leadsOwnUnit) { m, a in
+                    try await m.web(a).call(.PUT, "/api/v1/congress", body: ["date": "2026-0\(m.next() % 9 + 1)-15"])
+                }
+            ),
+            Entry(
+                "GET /api/v1/congress",
+                Case("the subject's congress schedule", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/congress?area=\(m.subject.unit)")
+                }
+            ),
+            Entry(
+                "GET /api/v1/congress/export",
+                Case("downloads the subject's congress schedule", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/congress/export?area=\(m.subject.unit)&format=csv")
+                }
+            ),
 
-        // Reports.
-        Entry("GET /api/v1/reports",
-              Case("its own list", expect: Rule.everyone, check: Check.reports) { m, a in try await m.web(a).call(.GET, "/api/v1/reports") },
-              Case("the subject's reports", expect: Rule.seesSubject, check: Check.reports) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/reports?unit=\(m.subject.unit)")
-              }),
-        Entry("POST /api/v1/reports",
-              Case("opens the subject's report (an assignment of the subject only)", expect: Rule.opensSubjectReport) { m, a in
-                  let assignment = try await m.createSlot()
-                  return try await m.web(a).call(.POST, "/api/v1/reports", body: ["assignment": assignment])
-              }),
-        Entry("GET /api/v1/reports/{id}",
-              Case("the subject's report", expect: Rule.seesSubject) { m, a in try await m.web(a).call(.GET, "/api/v1/reports/\(m.viewReport)") }),
-        Entry("PUT /api/v1/reports/{id}",
-              Case("saves the subject's draft", expect: Rule.entersForSubject) { m, a in
-                  let report = try await m.report(in: .draft)
-                  return try await m.web(a).call(.PUT, "/api/v1/reports/\(report.id)", body: ["answers": ["staff": m.next()], "version": report.version])
-              },
-              Case("corrects the subject's submitted report", expect: Rule.leadsSubject) { m, a in
-                  let report = try await m.report(in: .submitted)
-                  return try await m.web(a).call(.PUT, "/api/v1/reports/\(report.id)", body: ["answers": ["staff": m.next()], "version": report.version])
-              }),
-        Entry("POST /api/v1/reports/{id}/submit",
-              Case("submits the subject's draft", expect: Rule.entersForSubject) { m, a in
-                  let report = try await m.report(in: .draft)
-                  return try await m.web(a).call(.POST, "/api/v1/reports/\(report.id)/submit", body: ["message": "Kính trình"])
-              }),
-        Entry("POST /api/v1/reports/{id}/approve",
-              Case("approves the subject's submitted report", expect: Rule.leadsSubject) { m, a in
-                  let report = try await m.report(in: .submitted)
-                  return try await m.web(a).call(.POST, "/api/v1/reports/\(report.id)/approve", body: ["message": "Đồng ý"])
-              }),
-        Entry("POST /api/v1/reports/{id}/return",
-              Case("returns the subject's submitted report", expect: Rule.leadsSubject) { m, a in
-                  let report = try await m.report(in: .submitted)
-                  return try await m.web(a).call(.POST, "/api/v1/reports/\(report.id)/return", body: ["message": "Cần bổ sung số liệu"])
-              },
-              Case("returns the subject's approved report", expect: Rule.reviewsSubject) { m, a in
-                  let report = try await m.report(in: .approved)
-                  return try await m.web(a).call(.POST, "/api/v1/reports/\(report.id)/return", body: ["message": "Số liệu chưa khớp"])
-              }),
-        Entry("POST /api/v1/reports/{id}/evidence",
-              Case("attaches evidence to the subject's draft", expect: Rule.entersForSubject) { m, a in
-                  let report = try await m.report(in: .draft)
-                  return try await m.web(a).call(.POST, "/api/v1/reports/\(report.id)/evidence?name=minh-chung.txt", body: Data("Minh chứng".utf8))
-              },
-              Case("attaches approval evidence to the subject's submitted report", expect: Rule.leadsSubject) { m, a in
-                  let report = try await m.report(in: .submitted)
-                  return try await m.web(a).call(.POST, "/api/v1/reports/\(report.id)/evidence?name=y-kien.txt", body: Data("Ý kiến".utf8))
-              }),
-        Entry("GET /api/v1/reports/{id}/evidence/{evidence}",
-              Case("an evidence file of the subject's report", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/reports/\(m.viewReport)/evidence/\(m.viewEvidence)")
-              }),
-        Entry("DELETE /api/v1/reports/{id}/evidence/{evidence}",
-              Case("removes evidence from the subject's draft", expect: Rule.entersForSubject) { m, a in
-                  let file = try await m.draftEvidence()
-                  return try await m.web(a).call(.DELETE, "/api/v1/reports/\(file.report)/evidence/\(file.evidence)")
-              }),
-        Entry("GET /api/v1/reports/{id}/rollup",
-              Case("the subject's quarterly roll-up", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/reports/\(m.rollupReport)/rollup")
-              }),
-        Entry("GET /api/v1/reports/{id}/export",
-              Case("downloads the subject's report", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/reports/\(m.viewReport)/export?format=csv")
-              }),
-        Entry("DELETE /api/v1/reports/{id}",
-              Case("deletes the subject's draft", expect: Rule.entersForSubject) { m, a in
-                  let report = try await m.report(in: .draft)
-                  return try await m.web(a).call(.DELETE, "/api/v1/reports/\(report.id)")
-              }),
+            // Reports.
+            Entry(
+                "GET /api/v1/reports",
+                Case("its own list", expect: Rule.everyone, check: Check.reports) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/reports")
+                },
+                Case("the subject's reports", expect: Rule.seesSubject, check: Check.reports) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/reports?unit=\(m.subject.unit)")
+                }
+            ),
+            Entry(
+                "POST /api/v1/reports",
+                Case("opens the subject's report (an assignment of the subject only)", expect: Rule.opensSubjectReport)
+                { m, a in
+                    let assignment = try await m.createSlot()
+                    return try await m.web(a).call(.POST, "/api/v1/reports", body: ["assignment": assignment])
+                }
+            ),
+            Entry(
+                "GET /api/v1/reports/{id}",
+                Case("the subject's report", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/reports/\(m.viewReport)")
+                }
+            ),
+            Entry(
+                "PUT /api/v1/reports/{id}",
+                Case("saves the subject's draft", expect: Rule.entersForSubject) { m, a in
+                    let report = try await m.report(in: .draft)
+                    return try await m.web(a).call(
+                        .PUT,
+                        "/api/v1/reports/\(report.id)",
+                        body: ["answers": ["staff": m.next()], "version": report.version]
+                    )
+                },
+                Case("corrects the subject's submitted report", expect: Rule.leadsSubject) { m, a in
+                    let report = try await m.report(in: .submitted)
+                    return try await m.web(a).call(
+                        .PUT,
+                        "/api/v1/reports/\(report.id)",
+                        body: ["answers": ["staff": m.next()], "version": report.version]
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/reports/{id}/submit",
+                Case("submits the subject's draft", expect: Rule.entersForSubject) { m, a in
+                    let report = try await m.report(in: .draft)
+                    return try await m.web(a).call(
+                        .POST,
+                        "/api/v1/reports/\(report.id)/submit",
+                        body: ["message": "Kính trình"]
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/reports/{id}/approve",
+                Case("approves the subject's submitted report", expect: Rule.leadsSubject) { m, a in
+                    let report = try await m.report(in: .submitted)
+                    return try await m.web(a).call(
+                        .POST,
+                        "/api/v1/reports/\(report.id)/approve",
+                        body: ["message": "Đồng ý"]
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/reports/{id}/return",
+                Case("returns the subject's submitted report", expect: Rule.leadsSubject) { m, a in
+                    let report = try await m.report(in: .submitted)
+                    return try await m.web(a).call(
+                        .POST,
+                        "/api/v1/reports/\(report.id)/return",
+                        body: ["message": "Cần bổ sung số liệu"]
+                    )
+                },
+                Case("returns the subject's approved report", expect: Rule.reviewsSubject) { m, a in
+                    let report = try await m.report(in: .approved)
+                    return try await m.web(a).call(
+                        .POST,
+                        "/api/v1/reports/\(report.id)/return",
+                        body: ["message": "Số liệu chưa khớp"]
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/reports/{id}/evidence",
+                Case("attaches evidence to the subject's draft", expect: Rule.entersForSubject) { m, a in
+                    let report = try await m.report(in: .draft)
+                    return try await m.web(a).call(
+                        .POST,
+                        "/api/v1/reports/\(report.id)/evidence?name=minh-chung.txt",
+                        body: Data("Minh chứng".utf8)
+                    )
+                },
+                Case("attaches approval evidence to the subject's submitted report", expect: Rule.leadsSubject) {
+                    m,
+                    a in
+                    let report = try await m.report(in: .submitted)
+                    return try await m.web(a).call(
+                        .POST,
+                        "/api/v1/reports/\(report.id)/evidence?name=y-kien.txt",
+                        body: Data("Ý kiến".utf8)
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/reports/{id}/evidence/{evidence}",
+                Case("an evidence file of the subject's report", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/reports/\(m.viewReport)/evidence/\(m.viewEvidence)")
+                }
+            ),
+            Entry(
+                "DELETE /api/v1/reports/{id}/evidence/{evidence}",
+                Case("removes evidence from the subject's draft", expect: Rule.entersForSubject) { m, a in
+                    let file = try await m.draftEvidence()
+                    return try await m.web(a).call(.DELETE, "/api/v1/reports/\(file.report)/evidence/\(file.evidence)")
+                }
+            ),
+            Entry(
+                "GET /api/v1/reports/{id}/rollup",
+                Case("the subject's quarterly roll-up", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/reports/\(m.rollupReport)/rollup")
+                }
+            ),
+            Entry(
+                "GET /api/v1/reports/{id}/export",
+                Case("downloads the subject's report", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/reports/\(m.viewReport)/export?format=csv")
+                }
+            ),
+            Entry(
+                "DELETE /api/v1/reports/{id}",
+                Case("deletes the subject's draft", expect: Rule.entersForSubject) { m, a in
+                    let report = try await m.report(in: .draft)
+                    return try await m.web(a).call(.DELETE, "/api/v1/reports/\(report.id)")
+                }
+            ),
 
-        // Tasks and alerts (issue E).
-        Entry("GET /api/v1/tasks",
-              Case("tasks of its unit and below", expect: Rule.everyone, check: Check.tasks) { m, a in try await m.web(a).call(.GET, "/api/v1/tasks") }),
-        Entry("POST /api/v1/tasks",
-              Case("assigns a task to the subject", expect: Rule.assignsTaskToSubject) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/tasks", body: ["title": "Nhiệm vụ \(m.next())", "deadline": m.taskDeadline, "units": [m.subject.unit]])
-              }),
-        Entry("GET /api/v1/tasks/{id}",
-              Case("the subject's task", expect: Rule.seesSubject) { m, a in try await m.web(a).call(.GET, "/api/v1/tasks/\(m.tasks.view)") }),
-        Entry("POST /api/v1/tasks/{id}/evidence",
-              Case("uploads evidence for the subject's task", expect: Rule.reportsForSubject) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.openTask())/evidence?name=tien-do.txt", body: Data("Tiến độ".utf8))
-              }),
-        Entry("GET /api/v1/tasks/{id}/evidence/{evidence}",
-              Case("an evidence file of the subject's task", expect: Rule.seesSubject) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/tasks/\(m.tasks.view)/evidence/\(m.tasks.evidence)")
-              }),
-        Entry("POST /api/v1/tasks/{id}/progress",
-              Case("reports progress on the subject's task", expect: Rule.reportsForSubject) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.openTask())/progress", body: ["percent": m.next() % 100])
-              }),
-        Entry("POST /api/v1/tasks/{id}/complete",
-              Case("completes the subject's task", expect: Rule.reportsForSubject) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.openTask())/complete", body: ["note": "Xong"])
-              }),
-        Entry("POST /api/v1/tasks/{id}/confirm",
-              Case("confirms the subject's completion", expect: Rule.reviewsSubjectTask) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.completedTask())/confirm", body: ["unit": m.subject.unit])
-              }),
-        Entry("POST /api/v1/tasks/{id}/return",
-              Case("returns the subject's completion", expect: Rule.reviewsSubjectTask) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/tasks/\(try await m.completedTask())/return", body: ["unit": m.subject.unit, "reason": "Thiếu minh chứng"])
-              }),
-        Entry("GET /api/v1/alerts",
-              Case("alerts of its unit and below", expect: Rule.everyone, check: Check.alerts) { m, a in try await m.web(a).call(.GET, "/api/v1/alerts") }),
-        Entry("POST /api/v1/alerts/{id}/acknowledge",
-              Case("acknowledges a strategic alert about the subject", expect: Rule.leadsOverSubject) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/alerts/\(m.tasks.alert)/acknowledge")
-              }),
-        Entry("GET /api/v1/alerts/rules",
-              Case("rules of its unit and below", expect: Rule.setsRules, check: Check.alertRules) { m, a in try await m.web(a).call(.GET, "/api/v1/alerts/rules") }),
-        Entry("POST /api/v1/alerts/rules",
-              Case("sets a rule for its unit's subtree", expect: Rule.setsRules) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/alerts/rules", body: ["kind": "due_soon", "days": 1 + m.next() % 30])
-              }),
-        Entry("DELETE /api/v1/alerts/rules/{id}",
-              Case("removes a rule the subject set", expect: Rule.removesSubjectRule) { m, a in
-                  try await m.web(a).call(.DELETE, "/api/v1/alerts/rules/\(try await m.subjectRule())")
-              }),
+            // Tasks and alerts (issue E).
+            Entry(
+                "GET /api/v1/tasks",
+                Case("tasks of its unit and below", expect: Rule.everyone, check: Check.tasks) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/tasks")
+                }
+            ),
+            Entry(
+                "POST /api/v1/tasks",
+                Case("assigns a task to the subject", expect: Rule.assignsTaskToSubject) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/tasks",
+                        body: ["title": "Nhiệm vụ \(m.next())", "deadline": m.taskDeadline, "units": [m.subject.unit]]
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/tasks/{id}",
+                Case("the subject's task", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/tasks/\(m.tasks.view)")
+                }
+            ),
+            Entry(
+                "POST /api/v1/tasks/{id}/evidence",
+                Case("uploads evidence for the subject's task", expect: Rule.reportsForSubject) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/tasks/\(try await m.openTask())/evidence?name=tien-do.txt",
+                        body: Data("Tiến độ".utf8)
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/tasks/{id}/evidence/{evidence}",
+                Case("an evidence file of the subject's task", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/tasks/\(m.tasks.view)/evidence/\(m.tasks.evidence)")
+                }
+            ),
+            Entry(
+                "POST /api/v1/tasks/{id}/progress",
+                Case("reports progress on the subject's task", expect: Rule.reportsForSubject) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/tasks/\(try await m.openTask())/progress",
+                        body: ["percent": m.next() % 100]
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/tasks/{id}/complete",
+                Case("completes the subject's task", expect: Rule.reportsForSubject) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/tasks/\(try await m.openTask())/complete",
+                        body: ["note": "Xong"]
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/tasks/{id}/confirm",
+                Case("confirms the subject's completion", expect: Rule.reviewsSubjectTask) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/tasks/\(try await m.completedTask())/confirm",
+                        body: ["unit": m.subject.unit]
+                    )
+                }
+            ),
+            Entry(
+                "POST /api/v1/tasks/{id}/return",
+                Case("returns the subject's completion", expect: Rule.reviewsSubjectTask) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/tasks/\(try await m.completedTask())/return",
+                        body: ["unit": m.subject.unit, "reason": "Thiếu minh chứng"]
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/alerts",
+                Case("alerts of its unit and below", expect: Rule.everyone, check: Check.alerts) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/alerts")
+                }
+            ),
+            Entry(
+                "POST /api/v1/alerts/{id}/acknowledge",
+                Case("acknowledges a strategic alert about the subject", expect: Rule.leadsOverSubject) { m, a in
+                    try await m.web(a).call(.POST, "/api/v1/alerts/\(m.tasks.alert)/acknowledge")
+                }
+            ),
+            Entry(
+                "GET /api/v1/alerts/rules",
+                Case("rules of its unit and below", expect: Rule.setsRules, check: Check.alertRules) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/alerts/rules")
+                }
+            ),
+            Entry(
+                "POST /api/v1/alerts/rules",
+                Case("sets a rule for its unit's subtree", expect: Rule.setsRules) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/alerts/rules",
+                        body: ["kind": "due_soon", "days": 1 + m.next() % 30]
+                    )
+                }
+            ),
+            Entry(
+                "DELETE /api/v1/alerts/rules/{id}",
+                Case("removes a rule the subject set", expect: Rule.removesSubjectRule) { m, a in
+                    try await m.web(a).call(.DELETE, "/api/v1/alerts/rules/\(try await m.subjectRule())")
+                }
+            ),
 
-        // Accounts and the node.
-        Entry("GET /api/v1/accounts",
-              Case("the accounts it administers", expect: Rule.administers, check: Check.accounts) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/accounts")
-              }),
-        Entry("POST /api/v1/accounts",
-              Case("creates an admin of the subject", expect: Rule.managesSubjectAdmins) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/accounts", body: m.newAccountBody(unit: m.subject.unit, role: .admin))
-              },
-              Case("creates a viewer of the subject", expect: Rule.managesSubjectAccounts) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/accounts", body: m.newAccountBody(unit: m.subject.unit, role: .viewer))
-              }),
-        Entry("POST /api/v1/accounts/{username}/disable", cases: accountCases("disable")),
-        Entry("POST /api/v1/accounts/{username}/reset", cases: accountCases("reset")),
-        Entry("POST /api/v1/accounts/{username}/enable", cases: accountCases("enable")),
-        Entry("PATCH /api/v1/accounts/{username}", cases: accountCases(nil, method: .PATCH, body: ["fullName": "Nguyễn Thị Đã Sửa"])),
-        Entry("DELETE /api/v1/accounts/{username}/sessions", cases: accountCases("sessions", delete: true)),
-        Entry("GET /api/v1/usage",
-              Case("usage of its unit and below", expect: Rule.administers, check: Check.usage) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/usage?period=2026")
-              }),
-        Entry("GET /api/v1/sync",
-              Case("the node's links", expect: Rule.administersTheNodesUnit) { m, a in try await m.web(a).call(.GET, "/api/v1/sync") }),
-        // Node identity: tokens, enrolment, issued certificates, revocation.
-        Entry("POST /api/v1/enrolment-tokens",
-              Case("hands a child node an enrolment token", expect: Rule.administersTheNodesUnit) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/enrolment-tokens", body: ["unit": "BNI-KB"])
-              }),
-        Entry("POST /api/v1/enrol", public: true,
-              Case("enrols with a token nobody issued", expect: Rule.enrolsOnlyWithAToken) { m, a in
-                  try await m.anonymous.call(.POST, "/api/v1/enrol", body: ["token": "not-a-token", "csr": "-----BEGIN CERTIFICATE REQUEST-----"])
-              }),
-        Entry("GET /api/v1/node-certificates",
-              Case("the certificates the node issued", expect: Rule.administersTheNodesUnit) { m, a in
-                  try await m.web(a).call(.GET, "/api/v1/node-certificates")
-              }),
-        Entry("POST /api/v1/node-certificates/{fingerprint}/revoke",
-              Case("revokes a certificate unknown here", expect: Rule.revokesForTheNode) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/node-certificates/\(String(repeating: "0", count: 64))/revoke", body: ["reason": "thử nghiệm"])
-              }),
+            // Accounts and the node.
+            Entry(
+                "GET /api/v1/accounts",
+                Case("the accounts it administers", expect: Rule.administers, check: Check.accounts) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/accounts")
+                }
+            ),
+            Entry(
+                "POST /api/v1/accounts",
+                Case("creates an admin of the subject", expect: Rule.managesSubjectAdmins) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/accounts",
+                        body: m.newAccountBody(unit: m.subject.unit, role: .admin)
+                    )
+                },
+                Case("creates a viewer of the subject", expect: Rule.managesSubjectAccounts) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/accounts",
+                        body: m.newAccountBody(unit: m.subject.unit, role: .viewer)
+                    )
+                }
+            ),
+            Entry("POST /api/v1/accounts/{username}/disable", cases: accountCases("disable")),
+            Entry("POST /api/v1/accounts/{username}/reset", cases: accountCases("reset")),
+            Entry("POST /api/v1/accounts/{username}/enable", cases: accountCases("enable")),
+            Entry(
+                "PATCH /api/v1/accounts/{username}",
+                cases: accountCases(nil, method: .PATCH, body: ["fullName": "Nguyễn Thị Đã Sửa"])
+            ),
+            Entry("DELETE /api/v1/accounts/{username}/sessions", cases: accountCases("sessions", delete: true)),
+            Entry(
+                "GET /api/v1/usage",
+                Case("usage of its unit and below", expect: Rule.administers, check: Check.usage) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/usage?period=2026")
+                }
+            ),
+            Entry(
+                "GET /api/v1/sync",
+                Case("the node's links", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/sync")
+                }
+            ),
+            // Node identity: tokens, enrolment, issued certificates, revocation.
+            Entry(
+                "POST /api/v1/enrolment-tokens",
+                Case("hands a child node an enrolment token", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.POST, "/api/v1/enrolment-tokens", body: ["unit": "BNI-KB"])
+                }
+            ),
+            Entry(
+                "POST /api/v1/enrol",
+                public: true,
+                Case("enrols with a token nobody issued", expect: Rule.enrolsOnlyWithAToken) { m, a in
+                    try await m.anonymous.call(
+                        .POST,
+                        "/api/v1/enrol",
+                        body: ["token": "not-a-token", "csr": "-----BEGIN CERTIFICATE REQUEST-----"]
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/node-certificates",
+                Case("the certificates the node issued", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/node-certificates")
+                }
+            ),
+            Entry(
+                "POST /api/v1/node-certificates/{fingerprint}/revoke",
+                Case("revokes a certificate unknown here", expect: Rule.revokesForTheNode) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/node-certificates/\(String(repeating: "0", count: 64))/revoke",
+                        body: ["reason": "thử nghiệm"]
+                    )
+                }
+            ),
 
-    ] + pageEntries() + oversightPageEntries() + taskPageEntries() + [
+        ] + pageEntries() + oversightPageEntries() + taskPageEntries() + [
 
-        // Closing the subject comes late: it withdraws the subject from its parent's open assignments.
-        Entry("POST /api/v1/units/{code}/closure",
-              Case("records the subject's closure", expect: Rule.closesSubject) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/units/\(m.subject.unit)/closure", body: ["closedOn": "2099-01-01", "reason": "Thử quyền"])
-              }),
-        // Unit administration: renaming the subject, adding below one's own unit (pages post the
-        // same use cases; the subject's closure is already recorded by the entry above).
-        Entry("PATCH /api/v1/units/{code}",
-              Case("renames the subject", expect: Rule.closesSubject) { m, a in
-                  try await m.web(a).call(.PATCH, "/api/v1/units/\(m.subject.unit)", body: ["name": "Đơn vị thử \(m.next())"])
-              }),
-        Entry("POST /app/units/{code}/rename",
-              Case("renames the subject", expect: { Rule.closesSubject($0).allows ? .passes(303, "back to the units page") : .denied }) { m, a in
-                  try await post(m, a, "/app/units/\(m.subject.unit)/rename", ["name": "Đơn vị thử \(m.next())"])
-              }),
-        Entry("POST /api/v1/units",
-              Case("adds a unit below its own unit", expect: Rule.addsUnitBelowOwn) { m, a in
-                  try await m.web(a).call(.POST, "/api/v1/units", body: ["code": "\(a.unit)-AM\(m.next())", "name": "Đơn vị mới"])
-              }),
-        Entry("POST /app/units",
-              Case("adds a unit below its own unit", expect: { a in
-                  guard case .ok = Rule.addsUnitBelowOwn(a) else { return Rule.addsUnitBelowOwn(a) }
-                  return .passes(303, "back to the units page")
-              }) { m, a in
-                  try await post(m, a, "/app/units", ["code": "\(a.unit)-AP\(m.next())", "name": "Đơn vị mới"])
-              }),
-        Entry("POST /app/units/{code}/closure",
-              Case("records the subject's closure again", expect: { Rule.closesSubject($0).allows ? .passes(409, "recorded by the API entry above") : .denied }) { m, a in
-                  try await post(m, a, "/app/units/\(m.subject.unit)/closure", ["closedOn": "01/01/2099", "reason": "Thử quyền"])
-              }),
+            // Closing the subject comes late: it withdraws the subject from its parent's open assignments.
+            Entry(
+                "POST /api/v1/units/{code}/closure",
+                Case("records the subject's closure", expect: Rule.closesSubject) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/units/\(m.subject.unit)/closure",
+                        body: ["closedOn": "2099-01-01", "reason": "Thử quyền"]
+                    )
+                }
+            ),
+            // Unit administration: renaming the subject, adding below one's own unit (pages post the
+            // same use cases; the subject's closure is already recorded by the entry above).
+            Entry(
+                "PATCH /api/v1/units/{code}",
+                Case("renames the subject", expect: Rule.closesSubject) { m, a in
+                    try await m.web(a).call(
+                        .PATCH,
+                        "/api/v1/units/\(m.subject.unit)",
+                        body: ["name": "Đơn vị thử \(m.next())"]
+                    )
+                }
+            ),
+            Entry(
+                "POST /app/units/{code}/rename",
+                Case(
+                    "renames the subject",
+                    expect: { Rule.closesSubject($0).allows ? .passes(303, "back to the units page") : .denied }
+                ) { m, a in
+                    try await post(m, a, "/app/units/\(m.subject.unit)/rename", ["name": "Đơn vị thử \(m.next())"])
+                }
+            ),
+            Entry(
+                "POST /api/v1/units",
+                Case("adds a unit below its own unit", expect: Rule.addsUnitBelowOwn) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/units",
+                        body: ["code": "\(a.unit)-AM\(m.next())", "name": "Đơn vị mới"]
+                    )
+                }
+            ),
+            Entry(
+                "POST /app/units",
+                Case(
+                    "adds a unit below its own unit",
+                    expect: { a in
+                        guard case .ok = Rule.addsUnitBelowOwn(a) else { return Rule.addsUnitBelowOwn(a) }
+                        return .passes(303, "back to the units page")
+                    }
+                ) { m, a in
+                    try await post(m, a, "/app/units", ["code": "\(a.unit)-AP\(m.next())", "name": "Đơn vị mới"])
+                }
+            ),
+            Entry(
+                "POST /app/units/{code}/closure",
+                Case(
+                    "records the subject's closure again",
+                    expect: {
+                        Rule.closesSubject($0).allows ? .passes(409, "recorded by the API entry above") : .denied
+                    }
+                ) { m, a in
+                    try await post(
+                        m,
+                        a,
+                        "/app/units/\(m.subject.unit)/closure",
+                        ["closedOn": "01/01/2099", "reason": "Thử quyền"]
+                    )
+                }
+            ),
 
-        // One's own account; ending all of one's sessions comes last.
-        Entry("POST /api/v1/me/password",
-              Case("changes its own password", expect: Rule.everyone) { m, a in
-                  let new = "Mật khẩu mới số \(m.next()) năm 2026"
-                  let reply = try await m.web(a).call(.POST, "/api/v1/me/password", body: ["current": m.password(a.username), "new": new])
-                  if reply.isSuccess { m.passwordChanged(a.username, to: new) }
-                  return reply
-              }),
-        Entry("POST /api/v1/me/mfa",
-              Case("starts enrolling a second factor", expect: Rule.enrolsSecondFactor) { m, a in try await m.web(a).call(.POST, "/api/v1/me/mfa") }),
-        Entry("POST /api/v1/me/mfa/confirm",
-              Case("confirms the enrolment with a first code", expect: Rule.enrolsSecondFactor) { m, a in
-                  let session = try await m.web(a)
-                  let begun = try await session.call(.POST, "/api/v1/me/mfa")
-                  guard let secret = begun.json["secret"] as? String, let factor = SecondFactor(secret: secret) else {
-                      return try await session.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": "000000"])
-                  }
-                  m.enrolled(a.username, factor)
-                  return try await session.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": try await m.nextCode(a.username)])
-              }),
-    ] + pageOwnAccountEntries() + [
-        Entry("DELETE /api/v1/me/sessions",
-              Case("ends all its sessions", expect: Rule.everyone) { m, a in
-                  let reply = try await m.web(a).call(.DELETE, "/api/v1/me/sessions")
-                  if reply.isSuccess { m.sessionsEnded(a.username) }
-                  return reply
-              }),
-    ] }
+            // One's own account; ending all of one's sessions comes last.
+            Entry(
+                "POST /api/v1/me/password",
+                Case("changes its own password", expect: Rule.everyone) { m, a in
+                    let new = "Mật khẩu mới số \(m.next()) năm 2026"
+                    let reply = try await m.web(a).call(
+                        .POST,
+                        "/api/v1/me/password",
+                        body: ["current": m.password(a.username), "new": new]
+                    )
+                    if reply.isSuccess { m.passwordChanged(a.username, to: new) }
+                    return reply
+                }
+            ),
+            Entry(
+                "POST /api/v1/me/mfa",
+                Case("starts enrolling a second factor", expect: Rule.enrolsSecondFactor) { m, a in
+                    try await m.web(a).call(.POST, "/api/v1/me/mfa")
+                }
+            ),
+            Entry(
+                "POST /api/v1/me/mfa/confirm",
+                Case("confirms the enrolment with a first code", expect: Rule.enrolsSecondFactor) { m, a in
+                    let session = try await m.web(a)
+                    let begun = try await session.call(.POST, "/api/v1/me/mfa")
+                    guard let secret = begun.json["secret"] as? String, let factor = SecondFactor(secret: secret) else {
+                        return try await session.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": "000000"])
+                    }
+                    m.enrolled(a.username, factor)
+                    return try await session.call(
+                        .POST,
+                        "/api/v1/me/mfa/confirm",
+                        body: ["code": try await m.nextCode(a.username)]
+                    )
+                }
+            ),
+        ] + pageOwnAccountEntries() + [
+            Entry(
+                "DELETE /api/v1/me/sessions",
+                Case("ends all its sessions", expect: Rule.everyone) { m, a in
+                    let reply = try await m.web(a).call(.DELETE, "/api/v1/me/sessions")
+                    if reply.isSuccess { m.sessionsEnded(a.username) }
+                    return reply
+                }
+            )
+        ]
+    }
 
     /// Disabling, resetting and signing out an account: of the subject's admins, of its other
     /// accounts, and of an admin of its sibling (a fresh target after each success).
-    static func accountCases(_ action: String?, delete: Bool = false, method: HTTPMethod? = nil, body: [String: Any]? = nil) -> [Case] {
+    static func accountCases(
+        _ action: String?,
+        delete: Bool = false,
+        method: HTTPMethod? = nil,
+        body: [String: Any]? = nil
+    ) -> [Case] {
         let targets: [(Matrix.Target, String, (Caller) -> Outcome)] = [
             (.subjectAdmin, "an admin of the subject", Rule.managesSubjectAdmins),
             (.subjectEntry, "a data-entry account of the subject", Rule.managesSubjectAccounts),
@@ -445,17 +797,22 @@ import Testing
         static func seesSubject(_ a: Caller) -> Outcome { a.seesSubject ? .ok : .denied }
 
         /// Entering, submitting and deleting drafts (and their evidence): only for one's own unit.
-        static func entersForSubject(_ a: Caller) -> Outcome { a.relation == .unit && a.holds(.enterData) ? .ok : .denied }
+        static func entersForSubject(_ a: Caller) -> Outcome {
+            a.relation == .unit && a.holds(.enterData) ? .ok : .denied
+        }
 
         /// A unit opens only its own report; the API takes no unit, so another unit's user is told
         /// that its own unit has no such assignment.
         static func opensSubjectReport(_ a: Caller) -> Outcome {
             guard a.holds(.enterData) else { return .denied }
-            return a.relation == .unit ? .ok : .deniedAs(422, "its unit is not assigned this: nobody opens another unit's report")
+            return a.relation == .unit
+                ? .ok : .deniedAs(422, "its unit is not assigned this: nobody opens another unit's report")
         }
 
         /// The unit leader corrects, adds approval evidence to, approves and returns a submitted report of its own unit.
-        static func leadsSubject(_ a: Caller) -> Outcome { a.relation == .unit && a.holds(.approveReports) ? .ok : .denied }
+        static func leadsSubject(_ a: Caller) -> Outcome {
+            a.relation == .unit && a.holds(.approveReports) ? .ok : .denied
+        }
 
         /// An approved report may be returned by the form's owner unit or the reporting unit's direct parent.
         static func reviewsSubject(_ a: Caller) -> Outcome {
@@ -466,25 +823,35 @@ import Testing
         static func definesForms(_ a: Caller) -> Outcome { a.holds(.manageForms) ? .ok : .denied }
 
         /// …and assigned to the units below.
-        static func assignsToSubject(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.manageForms) ? .ok : .denied }
+        static func assignsToSubject(_ a: Caller) -> Outcome {
+            a.relation == .parent && a.holds(.manageForms) ? .ok : .denied
+        }
 
         /// A unit's form is read by the units it may be assigned to: its own and those below.
-        static func readsSubjectForm(_ a: Caller) -> Outcome { a.relation == .unit || a.relation == .child ? .ok : .denied }
+        static func readsSubjectForm(_ a: Caller) -> Outcome {
+            a.relation == .unit || a.relation == .child ? .ok : .denied
+        }
 
         static func administers(_ a: Caller) -> Outcome { a.holds(.manageUsers) ? .ok : .denied }
 
         /// Admins manage the accounts of their own unit…
-        static func managesSubjectAccounts(_ a: Caller) -> Outcome { a.relation == .unit && a.holds(.manageUsers) ? .ok : .denied }
+        static func managesSubjectAccounts(_ a: Caller) -> Outcome {
+            a.relation == .unit && a.holds(.manageUsers) ? .ok : .denied
+        }
 
         /// …and the admins of the units directly below; never above or sideways.
         static func managesSubjectAdmins(_ a: Caller) -> Outcome {
             (a.relation == .unit || a.relation == .parent) && a.holds(.manageUsers) ? .ok : .denied
         }
 
-        static func managesSiblingAdmins(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.manageUsers) ? .ok : .denied }
+        static func managesSiblingAdmins(_ a: Caller) -> Outcome {
+            a.relation == .parent && a.holds(.manageUsers) ? .ok : .denied
+        }
 
         /// Tasks are assigned by a unit's leaders to the units below it.
-        static func assignsTaskToSubject(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.assignTasks) ? .ok : .denied }
+        static func assignsTaskToSubject(_ a: Caller) -> Outcome {
+            a.relation == .parent && a.holds(.assignTasks) ? .ok : .denied
+        }
 
         /// An assignee's data entry or leader reports progress, completion and evidence, for its own unit only.
         static func reportsForSubject(_ a: Caller) -> Outcome {
@@ -492,33 +859,48 @@ import Testing
         }
 
         /// The assigning unit's leaders confirm or return a completion.
-        static func reviewsSubjectTask(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.assignTasks) ? .ok : .denied }
+        static func reviewsSubjectTask(_ a: Caller) -> Outcome {
+            a.relation == .parent && a.holds(.assignTasks) ? .ok : .denied
+        }
 
         /// Strategic alerts are for the leaders (and view accounts) of the unit concerned and above.
-        static func leadsOverSubject(_ a: Caller) -> Outcome { a.seesSubject && (a.holds(.approveReports) || a.role == .viewer) ? .ok : .denied }
+        static func leadsOverSubject(_ a: Caller) -> Outcome {
+            a.seesSubject && (a.holds(.approveReports) || a.role == .viewer) ? .ok : .denied
+        }
 
         /// Admins and approvers set alert rules for their subtree…
         static func setsRules(_ a: Caller) -> Outcome { a.holds(.approveReports) ? .ok : .denied }
 
         /// …and only the unit that set a rule removes it.
-        static func removesSubjectRule(_ a: Caller) -> Outcome { a.relation == .unit && a.holds(.approveReports) ? .ok : .denied }
+        static func removesSubjectRule(_ a: Caller) -> Outcome {
+            a.relation == .unit && a.holds(.approveReports) ? .ok : .denied
+        }
 
         /// The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
-        static func administersTheNodesUnit(_ a: Caller) -> Outcome { a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers) ? .ok : .denied }
+        static func administersTheNodesUnit(_ a: Caller) -> Outcome {
+            a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers) ? .ok : .denied
+        }
 
         /// Enrolment is public: the one-time token is the authority, and an unknown one enrols nothing.
-        static func enrolsOnlyWithAToken(_ a: Caller) -> Outcome { .passes(401, "an unknown enrolment token is refused") }
+        static func enrolsOnlyWithAToken(_ a: Caller) -> Outcome {
+            .passes(401, "an unknown enrolment token is refused")
+        }
 
         /// Revocation is for the admin of the node's unit; a certificate it does not know is not found.
         static func revokesForTheNode(_ a: Caller) -> Outcome {
-            a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers) ? .passes(404, "no such certificate here") : .denied
+            a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers)
+                ? .passes(404, "no such certificate here") : .denied
         }
 
         /// Only the unit that made an assignment amends it (here the centre, whose users log in elsewhere).
-        static func amendsCentreAssignment(_ a: Caller) -> Outcome { a.unit == AccessMatrixTests.formOwner && a.holds(.manageForms) ? .ok : .denied }
+        static func amendsCentreAssignment(_ a: Caller) -> Outcome {
+            a.unit == AccessMatrixTests.formOwner && a.holds(.manageForms) ? .ok : .denied
+        }
 
         /// A unit's scoring figures are set by the approvers and admin of the unit directly above it.
-        static func scoresSubject(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.approveReports) ? .ok : .denied }
+        static func scoresSubject(_ a: Caller) -> Outcome {
+            a.relation == .parent && a.holds(.approveReports) ? .ok : .denied
+        }
 
         /// The figures a unit reports about itself: its own approvers and admin, or those of the unit that scores it.
         static func reportsOrScoresSubject(_ a: Caller) -> Outcome {
@@ -535,12 +917,15 @@ import Testing
         static func leadsOwnUnit(_ a: Caller) -> Outcome { a.holds(.approveReports) ? .ok : .denied }
 
         /// A unit's closure is recorded by an admin above it.
-        static func closesSubject(_ a: Caller) -> Outcome { a.relation == .parent && a.holds(.manageUsers) ? .ok : .denied }
+        static func closesSubject(_ a: Caller) -> Outcome {
+            a.relation == .parent && a.holds(.manageUsers) ? .ok : .denied
+        }
 
         /// An admin adds units directly below its own unit; a commune has no level below.
         static func addsUnitBelowOwn(_ a: Caller) -> Outcome {
             guard a.holds(.manageUsers) else { return .denied }
-            return AccessMatrixTests.tree[a.unit]?.level.below == nil ? .passes(422, "a commune has no units below") : .ok
+            return AccessMatrixTests.tree[a.unit]?.level.below == nil
+                ? .passes(422, "a commune has no units below") : .ok
         }
 
         /// Giving the second step of a login: the demo turns MFA on for admins, approvers and data
@@ -576,7 +961,9 @@ import Testing
             for item in reply.items {
                 let units = item["units"] as? [String] ?? []
                 if let problem = m.inReach(units, of: a) { return problem }
-                if units.isEmpty && item["assignedBy"] as? String != a.unit { return "shows an assignment that does not concern it: \(item["id"] ?? "")" }
+                if units.isEmpty && item["assignedBy"] as? String != a.unit {
+                    return "shows an assignment that does not concern it: \(item["id"] ?? "")"
+                }
             }
             return m.subjectShown(reply.items.contains { $0["id"] as? String == m.viewAssignment }, to: a)
         }
@@ -604,8 +991,11 @@ import Testing
         }
 
         static func tasks(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
-            let units = reply.items.flatMap { ($0["assignees"] as? [[String: Any]] ?? []).compactMap { $0["unit"] as? String } }
-            return m.inReach(units, of: a) ?? m.subjectShown(reply.items.contains { $0["id"] as? String == m.tasks.view }, to: a)
+            let units = reply.items.flatMap {
+                ($0["assignees"] as? [[String: Any]] ?? []).compactMap { $0["unit"] as? String }
+            }
+            return m.inReach(units, of: a)
+                ?? m.subjectShown(reply.items.contains { $0["id"] as? String == m.tasks.view }, to: a)
         }
 
         static func alerts(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
@@ -630,14 +1020,18 @@ import Testing
             let entries = Self.entries()
             let registered = Self.registeredRoutes(f.local(Self.node))
             let missing = registered.subtracting(entries.map(\.route)).sorted()
-            if !missing.isEmpty { Issue.record(Comment(rawValue: "web routes with no entry in the access matrix: \(missing)")) }
+            if !missing.isEmpty {
+                Issue.record(Comment(rawValue: "web routes with no entry in the access matrix: \(missing)"))
+            }
 
             var table: [(label: String, cells: [String])] = []
             var failures: [String] = []
             var cells = 0
             for entry in entries {
                 guard registered.contains(entry.route) else {
-                    Issue.record(Comment(rawValue: "access-matrix entry for a route that is not registered: \(entry.route)"))
+                    Issue.record(
+                        Comment(rawValue: "access-matrix entry for a route that is not registered: \(entry.route)")
+                    )
                     continue
                 }
                 for item in entry.cases {
@@ -645,7 +1039,9 @@ import Testing
                     for caller in m.callers {
                         cells += 1
                         // A page sends a caller without a session here to the login page instead of answering 401.
-                        let expected = entry.isPublic || !caller.foreign ? item.expect(caller)
+                        let expected =
+                            entry.isPublic || !caller.foreign
+                            ? item.expect(caller)
                             : entry.isPage ? .deniedAs(303, "to the login page") : .unauthenticated
                         let reply: APIClient.Reply
                         var problem: String?
@@ -660,7 +1056,9 @@ import Testing
                                 problem = "denied (\(reply.status)), yet \(change)"
                             }
                         } catch {
-                            failures.append("\(entry.route) — \(item.name) — \(caller): fixture or transport failure: \(error)")
+                            failures.append(
+                                "\(entry.route) — \(item.name) — \(caller): fixture or transport failure: \(error)"
+                            )
                             row.append("  err")
                             continue
                         }
@@ -675,12 +1073,24 @@ import Testing
         }
     }
 
-    static func render(_ subject: Subject, _ callers: [Caller], _ table: [(label: String, cells: [String])], routes: Int, cells: Int, failures: Int) -> String {
+    static func render(
+        _ subject: Subject,
+        _ callers: [Caller],
+        _ table: [(label: String, cells: [String])],
+        routes: Int,
+        cells: Int,
+        failures: Int
+    ) -> String {
         let width = min(table.map(\.label.count).max() ?? 0, 110)
-        func pad(_ text: String, _ n: Int) -> String { text.count >= n ? String(text.prefix(n)) : text + String(repeating: " ", count: n - text.count) }
-        var lines = ["", "Access matrix at \(node) — subject \(subject.unit) (parent \(subject.parent), sibling \(subject.sibling), child \(subject.child ?? "none"))",
-                     "\(routes) routes, \(table.count) cases × \(callers.count) callers = \(cells) calls, \(failures) not as the rules say",
-                     "cell: status, + allowed / - denied by the rules, ✗ when the answer contradicts them; columns: relation.role (u=unit p=parent s=sibling c=child)"]
+        func pad(_ text: String, _ n: Int) -> String {
+            text.count >= n ? String(text.prefix(n)) : text + String(repeating: " ", count: n - text.count)
+        }
+        var lines = [
+            "",
+            "Access matrix at \(node) — subject \(subject.unit) (parent \(subject.parent), sibling \(subject.sibling), child \(subject.child ?? "none"))",
+            "\(routes) routes, \(table.count) cases × \(callers.count) callers = \(cells) calls, \(failures) not as the rules say",
+            "cell: status, + allowed / - denied by the rules, ✗ when the answer contradicts them; columns: relation.role (u=unit p=parent s=sibling c=child)",
+        ]
         lines.append(pad("", width) + " " + callers.map { pad($0.column, 7) }.joined())
         for row in table { lines.append(pad(row.label, width) + " " + row.cells.map { pad($0, 7) }.joined()) }
         return lines.joined(separator: "\n")
@@ -719,7 +1129,9 @@ extension AccessMatrixTests {
         var seesSubject: Bool { relation == .unit || relation == .parent }
         func holds(_ permission: Permission) -> Bool { role.permissions.contains(permission) }
         var description: String { "\(relation.rawValue) \(role.rawValue) \(username)@\(home)" }
-        var column: String { "\(relation.rawValue.prefix(1)).\(role == .dataEntry ? "ent" : String(role.rawValue.prefix(3)))" }
+        var column: String {
+            "\(relation.rawValue.prefix(1)).\(role == .dataEntry ? "ent" : String(role.rawValue.prefix(3)))"
+        }
     }
 
     enum Outcome: CustomStringConvertible {
@@ -768,8 +1180,12 @@ extension AccessMatrixTests {
         let check: ((Matrix, Caller, APIClient.Reply) -> String?)?
         let run: (Matrix, Caller) async throws -> APIClient.Reply
 
-        init(_ name: String, expect: @escaping (Caller) -> Outcome, check: ((Matrix, Caller, APIClient.Reply) -> String?)? = nil,
-             run: @escaping (Matrix, Caller) async throws -> APIClient.Reply) {
+        init(
+            _ name: String,
+            expect: @escaping (Caller) -> Outcome,
+            check: ((Matrix, Caller, APIClient.Reply) -> String?)? = nil,
+            run: @escaping (Matrix, Caller) async throws -> APIClient.Reply
+        ) {
             self.name = name
             self.expect = expect
             self.check = check
@@ -846,9 +1262,13 @@ extension AccessMatrixTests {
             self.subject = subject
             let deployment = f.federation.deployment
             tree = deployment.tree
-            let units: [(Relation, String)] = [(.unit, subject.unit), (.parent, subject.parent), (.sibling, subject.sibling)] + (subject.child.map { [(.child, $0)] } ?? [])
+            let units: [(Relation, String)] =
+                [(.unit, subject.unit), (.parent, subject.parent), (.sibling, subject.sibling)]
+                + (subject.child.map { [(.child, $0)] } ?? [])
             callers = units.flatMap { relation, unit in
-                Role.allCases.map { Caller(relation: relation, unit: unit, role: $0, home: deployment.hostingNode(of: unit)!.name) }
+                Role.allCases.map {
+                    Caller(relation: relation, unit: unit, role: $0, home: deployment.hostingNode(of: unit)!.name)
+                }
             }
             for account in f.manifest.accounts {
                 passwords[account.username] = account.password
@@ -904,12 +1324,24 @@ extension AccessMatrixTests {
 
         private func login(_ username: String, at node: String, complete: Bool) async throws -> APIClient {
             let client = APIClient(baseURL: f.node(node).webURL, caPath: f.manifest.ca)
-            let grant = try await client.call(.POST, "/api/v1/session", body: ["username": username, "password": password(username)])
-            guard grant.status == 200, let token = grant.json["token"] as? String else { throw TestFailure("login \(username) at \(node): \(grant.status) \(grant.text)") }
+            let grant = try await client.call(
+                .POST,
+                "/api/v1/session",
+                body: ["username": username, "password": password(username)]
+            )
+            guard grant.status == 200, let token = grant.json["token"] as? String else {
+                throw TestFailure("login \(username) at \(node): \(grant.status) \(grant.text)")
+            }
             let session = client.with(token: token)
             if complete, grant.json["next"] as? String == "mfa_code" {
-                let step = try await session.call(.POST, "/api/v1/session/mfa", body: ["code": try await nextCode(username)])
-                guard step.status == 200, let completed = step.json["token"] as? String else { throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)") }
+                let step = try await session.call(
+                    .POST,
+                    "/api/v1/session/mfa",
+                    body: ["code": try await nextCode(username)]
+                )
+                guard step.status == 200, let completed = step.json["token"] as? String else {
+                    throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)")
+                }
                 // The token from before the code is replaced by a new one.
                 return client.with(token: completed)
             }
@@ -943,7 +1375,11 @@ extension AccessMatrixTests {
         }
 
         func subjectShown(_ shown: Bool, to caller: Caller) -> String? {
-            shown == caller.seesSubject ? nil : (shown ? "shows the subject \(subject.unit), which it must not see" : "does not show the subject \(subject.unit), below it")
+            shown == caller.seesSubject
+                ? nil
+                : (shown
+                    ? "shows the subject \(subject.unit), which it must not see"
+                    : "does not show the subject \(subject.unit), below it")
         }
 
         // Fixtures.
@@ -951,9 +1387,17 @@ extension AccessMatrixTests {
         static func form(_ code: String, frequency: String = "monthly", rollupOf: String? = nil) -> [String: Any] {
             var form: [String: Any] = [
                 "code": code, "title": "Biểu \(code)", "frequency": frequency,
-                "groups": [["id": "g1", "title": "Chuyển đổi số", "questions": [
-                    ["id": "staff", "text": "Số cán bộ chuyên trách", "kind": "integer", "required": true, "minimum": 0],
-                ]]],
+                "groups": [
+                    [
+                        "id": "g1", "title": "Chuyển đổi số",
+                        "questions": [
+                            [
+                                "id": "staff", "text": "Số cán bộ chuyên trách", "kind": "integer", "required": true,
+                                "minimum": 0,
+                            ]
+                        ],
+                    ]
+                ],
             ]
             if let rollupOf { form["rollupOf"] = rollupOf }
             return form
@@ -970,39 +1414,119 @@ extension AccessMatrixTests {
         func prepare() async throws {
             for unit in Set(callers.map(\.unit)) {
                 let username = Caller.username(unit, .viewer)
-                try await f.local(home(of: unit)).seedAccount(username: username, fullName: "Người xem \(unit)", unit: unit, role: .viewer, password: Self.viewerPassword)
+                try await f.local(home(of: unit)).seedAccount(
+                    username: username,
+                    fullName: "Người xem \(unit)",
+                    unit: unit,
+                    role: .viewer,
+                    password: Self.viewerPassword
+                )
                 passwords[username] = Self.viewerPassword
             }
             let centre = try await client(formOwner, .admin)
             try await must(centre.call(.POST, "/api/v1/forms", body: Self.form("AM-THANG")), 201, "the monthly form")
-            try await must(centre.call(.POST, "/api/v1/forms", body: Self.form("AM-QUY", frequency: "quarterly", rollupOf: "AM-THANG")), 201, "the quarterly form")
+            try await must(
+                centre.call(
+                    .POST,
+                    "/api/v1/forms",
+                    body: Self.form("AM-QUY", frequency: "quarterly", rollupOf: "AM-THANG")
+                ),
+                201,
+                "the quarterly form"
+            )
             var ids: [String] = []
             for index in 0..<Self.assignmentCount {
                 let period = "\(2027 + index / 12)-\(String(format: "%02d", index % 12 + 1))"
-                let made = try await must(centre.call(.POST, "/api/v1/assignments", body: ["form": "AM-THANG", "period": period, "units": [subject.unit]]), 201, "assign \(period)")
+                let made = try await must(
+                    centre.call(
+                        .POST,
+                        "/api/v1/assignments",
+                        body: ["form": "AM-THANG", "period": period, "units": [subject.unit]]
+                    ),
+                    201,
+                    "assign \(period)"
+                )
                 ids.append(try #require(made["id"] as? String))
             }
-            let quarter = try #require(try await must(centre.call(.POST, "/api/v1/assignments", body: ["form": "AM-QUY", "period": "2027-Q1", "units": [subject.unit]]), 201, "assign the quarter")["id"] as? String)
-            try await must(subjectClient(.admin).call(.POST, "/api/v1/forms", body: Self.form("AM-RIENG")), 201, "the subject's own form")
+            let quarter = try #require(
+                try await must(
+                    centre.call(
+                        .POST,
+                        "/api/v1/assignments",
+                        body: ["form": "AM-QUY", "period": "2027-Q1", "units": [subject.unit]]
+                    ),
+                    201,
+                    "assign the quarter"
+                )["id"] as? String
+            )
+            try await must(
+                subjectClient(.admin).call(.POST, "/api/v1/forms", body: Self.form("AM-RIENG")),
+                201,
+                "the subject's own form"
+            )
             for unit in Set(callers.filter { !$0.foreign }.map(\.unit)) {
-                try await must(client(unit, .admin).call(.POST, "/api/v1/forms", body: Self.form("AM-GIAO")), 201, "a form of \(unit) to assign")
+                try await must(
+                    client(unit, .admin).call(.POST, "/api/v1/forms", body: Self.form("AM-GIAO")),
+                    201,
+                    "a form of \(unit) to assign"
+                )
             }
 
             let entry = try await subjectClient(.dataEntry)
             let expected = Set(ids + [quarter])
             try await f.eventually("the assignments reach \(AccessMatrixTests.node)") {
-                expected.isSubset(of: try await entry.call(.GET, "/api/v1/assignments").items.compactMap { $0["id"] as? String })
+                expected.isSubset(
+                    of: try await entry.call(.GET, "/api/v1/assignments").items.compactMap { $0["id"] as? String }
+                )
             }
             viewAssignment = ids[0]
             createAssignment = ids[1]
             spare = Array(ids.dropFirst(2))
 
-            viewReport = try #require(try await must(entry.call(.POST, "/api/v1/reports", body: ["assignment": viewAssignment]), 201, "open the viewed report")["id"] as? String)
-            try await must(entry.call(.PUT, "/api/v1/reports/\(viewReport)", body: ["answers": ["staff": 4], "version": 1]), 200, "fill it")
-            viewEvidence = try #require(try await must(entry.call(.POST, "/api/v1/reports/\(viewReport)/evidence?name=bien-ban.txt", body: Data("Biên bản họp".utf8)), 201, "attach evidence")["id"] as? String)
-            try await must(entry.call(.POST, "/api/v1/reports/\(viewReport)/submit", body: ["message": "Kính trình"]), 200, "submit it")
-            try await must(subjectClient(.approver).call(.POST, "/api/v1/reports/\(viewReport)/approve", body: ["message": "Đồng ý"]), 200, "approve it")
-            rollupReport = try #require(try await must(entry.call(.POST, "/api/v1/reports", body: ["assignment": quarter]), 201, "open the quarterly report")["id"] as? String)
+            viewReport = try #require(
+                try await must(
+                    entry.call(.POST, "/api/v1/reports", body: ["assignment": viewAssignment]),
+                    201,
+                    "open the viewed report"
+                )["id"] as? String
+            )
+            try await must(
+                entry.call(.PUT, "/api/v1/reports/\(viewReport)", body: ["answers": ["staff": 4], "version": 1]),
+                200,
+                "fill it"
+            )
+            viewEvidence = try #require(
+                try await must(
+                    entry.call(
+                        .POST,
+                        "/api/v1/reports/\(viewReport)/evidence?name=bien-ban.txt",
+                        body: Data("Biên bản họp".utf8)
+                    ),
+                    201,
+                    "attach evidence"
+                )["id"] as? String
+            )
+            try await must(
+                entry.call(.POST, "/api/v1/reports/\(viewReport)/submit", body: ["message": "Kính trình"]),
+                200,
+                "submit it"
+            )
+            try await must(
+                subjectClient(.approver).call(
+                    .POST,
+                    "/api/v1/reports/\(viewReport)/approve",
+                    body: ["message": "Đồng ý"]
+                ),
+                200,
+                "approve it"
+            )
+            rollupReport = try #require(
+                try await must(
+                    entry.call(.POST, "/api/v1/reports", body: ["assignment": quarter]),
+                    201,
+                    "open the quarterly report"
+                )["id"] as? String
+            )
             try await prepareTasks()
         }
 
@@ -1013,16 +1537,40 @@ extension AccessMatrixTests {
 
         /// A report of the subject in `stage`: the one made before if it is still so, else a new one.
         func report(in stage: Stage) async throws -> (id: String, version: Int) {
-            if let id = reports[stage], let held = try await read(id), held["state"] as? String == stage.rawValue, let version = held["version"] as? Int {
+            if let id = reports[stage], let held = try await read(id), held["state"] as? String == stage.rawValue,
+                let version = held["version"] as? Int
+            {
                 touched = (id, version, Self.evidenceCount(held))
                 return (id, version)
             }
             guard !spare.isEmpty else { throw TestFailure("fixture: no assignment left for a new report") }
             let entry = try await subjectClient(.dataEntry)
-            let id = try #require(try await must(entry.call(.POST, "/api/v1/reports", body: ["assignment": spare.removeFirst()]), 201, "open a report")["id"] as? String)
-            try await must(entry.call(.PUT, "/api/v1/reports/\(id)", body: ["answers": ["staff": 5], "version": 1]), 200, "fill it")
-            if stage != .draft { try await must(entry.call(.POST, "/api/v1/reports/\(id)/submit", body: ["message": "Kính trình"]), 200, "submit it") }
-            if stage == .approved { try await must(subjectClient(.approver).call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"]), 200, "approve it") }
+            let id = try #require(
+                try await must(
+                    entry.call(.POST, "/api/v1/reports", body: ["assignment": spare.removeFirst()]),
+                    201,
+                    "open a report"
+                )["id"] as? String
+            )
+            try await must(
+                entry.call(.PUT, "/api/v1/reports/\(id)", body: ["answers": ["staff": 5], "version": 1]),
+                200,
+                "fill it"
+            )
+            if stage != .draft {
+                try await must(
+                    entry.call(.POST, "/api/v1/reports/\(id)/submit", body: ["message": "Kính trình"]),
+                    200,
+                    "submit it"
+                )
+            }
+            if stage == .approved {
+                try await must(
+                    subjectClient(.approver).call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"]),
+                    200,
+                    "approve it"
+                )
+            }
             reports[stage] = id
             let held = try #require(try await read(id))
             let version = try #require(held["version"] as? Int)
@@ -1034,22 +1582,39 @@ extension AccessMatrixTests {
         func changeToTouchedReport() async throws -> String? {
             guard let touched else { return nil }
             guard let held = try await read(touched.report) else { return "report \(touched.report) is gone" }
-            if let version = held["version"] as? Int, version != touched.version { return "report \(touched.report) changed (version \(touched.version) → \(version))" }
-            if Self.evidenceCount(held) != touched.evidence { return "report \(touched.report) has \(Self.evidenceCount(held)) evidence files, not \(touched.evidence)" }
+            if let version = held["version"] as? Int, version != touched.version {
+                return "report \(touched.report) changed (version \(touched.version) → \(version))"
+            }
+            if Self.evidenceCount(held) != touched.evidence {
+                return
+                    "report \(touched.report) has \(Self.evidenceCount(held)) evidence files, not \(touched.evidence)"
+            }
             return nil
         }
 
-        static func evidenceCount(_ report: [String: Any]) -> Int { (report["evidence"] as? [[String: Any]] ?? []).count }
+        static func evidenceCount(_ report: [String: Any]) -> Int {
+            (report["evidence"] as? [[String: Any]] ?? []).count
+        }
 
         /// An evidence file of the subject's draft, attached by its data entry.
         func draftEvidence() async throws -> (report: String, evidence: String) {
             let draft = try await report(in: .draft)
             if let known = evidenceOnDraft, known.report == draft.id,
-               let held = try await read(draft.id), (held["evidence"] as? [[String: Any]] ?? []).contains(where: { $0["id"] as? String == known.evidence }) {
+                let held = try await read(draft.id),
+                (held["evidence"] as? [[String: Any]] ?? []).contains(where: { $0["id"] as? String == known.evidence })
+            {
                 touched = (draft.id, draft.version, Self.evidenceCount(held))
                 return known
             }
-            let attached = try await must(subjectClient(.dataEntry).call(.POST, "/api/v1/reports/\(draft.id)/evidence?name=danh-sach.txt", body: Data("Danh sách".utf8)), 201, "attach evidence")
+            let attached = try await must(
+                subjectClient(.dataEntry).call(
+                    .POST,
+                    "/api/v1/reports/\(draft.id)/evidence?name=danh-sach.txt",
+                    body: Data("Danh sách".utf8)
+                ),
+                201,
+                "attach evidence"
+            )
             let file = (draft.id, try #require(attached["id"] as? String))
             evidenceOnDraft = file
             touched = (draft.id, draft.version, Self.evidenceCount(try #require(try await read(draft.id))))
@@ -1059,8 +1624,15 @@ extension AccessMatrixTests {
         /// The assignment callers open a report for, with no report of the subject yet.
         func createSlot() async throws -> String {
             let entry = try await subjectClient(.dataEntry)
-            for item in try await entry.call(.GET, "/api/v1/reports?assignment=\(createAssignment)&unit=\(subject.unit)").items {
-                try await must(entry.call(.DELETE, "/api/v1/reports/\(item["id"] as? String ?? "")"), 204, "delete the opened report")
+            for item in try await entry.call(
+                .GET,
+                "/api/v1/reports?assignment=\(createAssignment)&unit=\(subject.unit)"
+            ).items {
+                try await must(
+                    entry.call(.DELETE, "/api/v1/reports/\(item["id"] as? String ?? "")"),
+                    204,
+                    "delete the opened report"
+                )
             }
             return createAssignment
         }
@@ -1071,9 +1643,14 @@ extension AccessMatrixTests {
         }
 
         /// Creates an account (waiting for activation on the node that hosts it); its username and one-time code.
-        func newAccount(unit: String, role: Role, by admin: APIClient) async throws -> (username: String, code: String) {
+        func newAccount(unit: String, role: Role, by admin: APIClient) async throws -> (username: String, code: String)
+        {
             let body = newAccountBody(unit: unit, role: role)
-            let created = try await must(admin.call(.POST, "/api/v1/accounts", body: body), 201, "create an account of \(unit)")
+            let created = try await must(
+                admin.call(.POST, "/api/v1/accounts", body: body),
+                201,
+                "create an account of \(unit)"
+            )
             return (body["username"] as! String, try #require(created["activationCode"] as? String))
         }
 
@@ -1082,12 +1659,19 @@ extension AccessMatrixTests {
             if let username = targets[kind] { return username }
             let username: String
             switch kind {
-            case .subjectAdmin: username = try await newAccount(unit: subject.unit, role: .admin, by: subjectClient(.admin)).username
-            case .subjectEntry: username = try await newAccount(unit: subject.unit, role: .dataEntry, by: subjectClient(.admin)).username
+            case .subjectAdmin:
+                username = try await newAccount(unit: subject.unit, role: .admin, by: subjectClient(.admin)).username
+            case .subjectEntry:
+                username = try await newAccount(unit: subject.unit, role: .dataEntry, by: subjectClient(.admin))
+                    .username
             case .siblingAdmin:
                 if home(of: subject.parent) == AccessMatrixTests.node {
                     // The parent appoints the sibling's admin from here; this node keeps the account.
-                    username = try await newAccount(unit: subject.sibling, role: .admin, by: client(subject.parent, .admin)).username
+                    username = try await newAccount(
+                        unit: subject.sibling,
+                        role: .admin,
+                        by: client(subject.parent, .admin)
+                    ).username
                 } else {
                     // Appointed from another node: this node never holds it.
                     username = Caller.username(subject.sibling, .admin)

@@ -4,6 +4,7 @@ import Foundation
 import Hierarchy
 import Testing
 import Yams
+
 @testable import Node
 
 /// Alerts e-mailed through a real SMTP server (Python's aiosmtpd, from PyPI), read back with
@@ -19,7 +20,9 @@ import Yams
             file = FileManager.default.temporaryDirectory.appendingPathComponent("mail-\(UUID().uuidString).jsonl").path
             _ = FileManager.default.createFile(atPath: file, contents: nil)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", """
+            process.arguments = [
+                "python3", "-c",
+                """
                 import asyncio, email, email.policy, json, sys
                 from aiosmtpd.smtp import SMTP
                 class Keep:
@@ -34,11 +37,14 @@ import Yams
                     print(server.sockets[0].getsockname()[1], flush=True)
                     await asyncio.Event().wait()
                 asyncio.run(main())
-                """, file]
+                """, file,
+            ]
             let output = Pipe()
             process.standardOutput = output
             try process.run()
-            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines
+            )
             guard let port = Int(line) else {
                 process.terminate()
                 throw TestFailure("aiosmtpd did not start (pip install aiosmtpd): \(line)")
@@ -48,7 +54,9 @@ import Yams
 
         var messages: [[String: Any]] {
             let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-            return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            return text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
         }
 
         /// Ends the server without `waitUntilExit` (which can wait forever inside a test).
@@ -60,8 +68,13 @@ import Yams
     }
 
     @Test func theNodeConfigurationNamesTheRelay() throws {
-        let mail = try YAMLDecoder().decode(AlertMail.self, from: "host: mail.bacninh.gov.vn\nfrom: reportnet@bacninh.gov.vn\nstrategic: [lanhdao@bacninh.gov.vn]\n")
-        #expect(mail.port == 25 && mail.operational.isEmpty && mail.recipients(.strategic) == ["lanhdao@bacninh.gov.vn"])
+        let mail = try YAMLDecoder().decode(
+            AlertMail.self,
+            from: "host: mail.bacninh.gov.vn\nfrom: reportnet@bacninh.gov.vn\nstrategic: [lanhdao@bacninh.gov.vn]\n"
+        )
+        #expect(
+            mail.port == 25 && mail.operational.isEmpty && mail.recipients(.strategic) == ["lanhdao@bacninh.gov.vn"]
+        )
         #expect(throws: DecodingError.self) { try YAMLDecoder().decode(AlertMail.self, from: "port: 25\n") }
     }
 
@@ -72,9 +85,22 @@ import Yams
         defer { nodes.remove() }
         let centre = try nodes.open("centre")
         let leader = Actor(username: "tw.approver", unit: "TW", role: .approver)
-        _ = try await centre.createTask(NewTask(title: "Số hoá hồ sơ đất đai", deadline: nodes.clock.today().adding(days: -3).description, units: ["BNI"]), by: leader)
+        _ = try await centre.createTask(
+            NewTask(
+                title: "Số hoá hồ sơ đất đai",
+                deadline: nodes.clock.today().adding(days: -3).description,
+                units: ["BNI"]
+            ),
+            by: leader
+        )
         _ = try await centre.createAlertRule(NewAlertRule(kind: .overdue), by: leader)
-        let mail = AlertMail(host: "127.0.0.1", port: server.port, from: "reportnet@tw.gov.vn", strategic: ["lanhdao@tw.gov.vn", "vanphong@tw.gov.vn"], operational: ["chuyenvien@tw.gov.vn"])
+        let mail = AlertMail(
+            host: "127.0.0.1",
+            port: server.port,
+            from: "reportnet@tw.gov.vn",
+            strategic: ["lanhdao@tw.gov.vn", "vanphong@tw.gov.vn"],
+            operational: ["chuyenvien@tw.gov.vn"]
+        )
         let mailer = AlertMailer(local: centre, mail: mail)
         #expect(try await mailer.deliverPending() == 1)
         #expect(try await mailer.deliverPending() == 0, "mailed once")
@@ -85,14 +111,30 @@ import Yams
         #expect(message["from"] as? String == "reportnet@tw.gov.vn")
         #expect((message["date"] as? String)?.hasPrefix("20") == true, "an RFC 5322 date Python can read: \(message)")
         #expect(message["subject"] as? String == "[ReportNet] Quá hạn: BNI")
-        #expect((message["body"] as? String)?.contains("Nhiệm vụ “Số hoá hồ sơ đất đai” của đơn vị BNI đã quá hạn 3 ngày") == true, "\(message)")
+        #expect(
+            (message["body"] as? String)?.contains("Nhiệm vụ “Số hoá hồ sơ đất đai” của đơn vị BNI đã quá hạn 3 ngày")
+                == true,
+            "\(message)"
+        )
 
         // A server that refuses leaves the alert to be mailed on the next round.
         #expect(SMTPClient.isPlainAddress("a@b.vn"))
         #expect(!SMTPClient.isPlainAddress("a@b.vn>\r\nRCPT TO:<x@y.vn"))
         _ = try await centre.createAlertRule(NewAlertRule(kind: .dueSoon, days: 5), by: leader)
-        _ = try await centre.createTask(NewTask(title: "Kế hoạch năm", deadline: nodes.clock.today().adding(days: 2).description, units: ["LCA"]), by: leader)
-        let down = AlertMailer(local: centre, mail: AlertMail(host: "127.0.0.1", port: 1, from: mail.from, strategic: mail.strategic, operational: mail.operational))
+        _ = try await centre.createTask(
+            NewTask(title: "Kế hoạch năm", deadline: nodes.clock.today().adding(days: 2).description, units: ["LCA"]),
+            by: leader
+        )
+        let down = AlertMailer(
+            local: centre,
+            mail: AlertMail(
+                host: "127.0.0.1",
+                port: 1,
+                from: mail.from,
+                strategic: mail.strategic,
+                operational: mail.operational
+            )
+        )
         await #expect(throws: (any Error).self) { try await down.deliverPending() }
         #expect(try await mailer.deliverPending() == 1)
         #expect(server.messages.last?["to"] as? [String] == ["chuyenvien@tw.gov.vn"], "operational: the officers")

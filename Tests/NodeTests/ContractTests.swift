@@ -3,20 +3,24 @@ import Foundation
 import Hummingbird
 import Testing
 import Yams
+
 @testable import Node
 
 /// Keeps the repository's descriptions honest: the OpenAPI document lists exactly the routes
 /// the listeners register, and the embedded demo topology is `topology/demo.yaml`. HTML pages
 /// (`/` and everything under `/app`, see `WebPages.isPage`) are not API and are not in it.
 @Suite struct ContractTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test func openAPIDocumentsEveryRegisteredRoute() throws {
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let local = try nodes.open("bac-ninh")
         let routes = NodeServer.webRouter(local).routes + NodeServer.federationRouter(local).routes
-        let registered = Set(routes.filter { !WebPages.isPage("\($0.path)") }.map { "\($0.method.rawValue) \($0.path)" })
+        let registered = Set(
+            routes.filter { !WebPages.isPage("\($0.path)") }.map { "\($0.method.rawValue) \($0.path)" }
+        )
         #expect(routes.contains { WebPages.isPage("\($0.path)") }, "the web listener serves pages")
 
         let text = try String(contentsOf: Self.root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
@@ -25,12 +29,19 @@ import Yams
         let paths = try #require(document["paths"] as? [String: Any])
         var documented = Set<String>()
         for (path, item) in paths {
-            for method in ((item as? [String: Any]) ?? [:]).keys where ["get", "post", "put", "delete", "patch", "head"].contains(method) {
+            for method in ((item as? [String: Any]) ?? [:]).keys
+            where ["get", "post", "put", "delete", "patch", "head"].contains(method) {
                 documented.insert("\(method.uppercased()) \(path)")
             }
         }
-        #expect(registered.subtracting(documented).isEmpty, "routes missing from openapi.yaml: \(registered.subtracting(documented).sorted())")
-        #expect(documented.subtracting(registered).isEmpty, "openapi.yaml documents routes that do not exist: \(documented.subtracting(registered).sorted())")
+        #expect(
+            registered.subtracting(documented).isEmpty,
+            "routes missing from openapi.yaml: \(registered.subtracting(documented).sorted())"
+        )
+        #expect(
+            documented.subtracting(registered).isEmpty,
+            "openapi.yaml documents routes that do not exist: \(documented.subtracting(registered).sorted())"
+        )
         #expect(registered.count >= 20)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Testing
+
 @testable import Node
 
 /// The evidence store keeps only complete, verified content, and sweeps what nothing names.
@@ -17,7 +18,9 @@ import Testing
     }
 
     func files(in root: String) -> [String] {
-        (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { !$0.hasSuffix("incoming") && $0.count > 3 }
+        (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter {
+            !$0.hasSuffix("incoming") && $0.count > 3
+        }
     }
 
     @Test func keepsVerifiedContentOnly() async throws {
@@ -29,11 +32,14 @@ import Testing
         #expect(store.contains(stored.sha256, size: 5000))
         #expect(!store.contains(stored.sha256, size: 4999), "a truncated copy is not held")
         #expect(FileManager.default.contents(atPath: store.path(stored.sha256)) == content)
-        let mode = try FileManager.default.attributesOfItem(atPath: store.path(stored.sha256))[.posixPermissions] as? NSNumber
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: store.path(stored.sha256))[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600, "evidence at rest is the node's alone")
 
         let other = String(repeating: "0", count: 64)
-        await #expect(throws: EvidenceRefused.self) { _ = try await store.store(chunks(Data("x".utf8)), limit: 10, expected: other) }
+        await #expect(throws: EvidenceRefused.self) {
+            _ = try await store.store(chunks(Data("x".utf8)), limit: 10, expected: other)
+        }
         await #expect(throws: EvidenceRefused.self) { _ = try await store.store(chunks(content), limit: 4000) }
         #expect(files(in: root).count == 1, "refused uploads leave nothing: \(files(in: root))")
 
@@ -45,16 +51,23 @@ import Testing
 
     @Test func downloadNamesSurviveEveryClient() {
         let header = Download.disposition("Báo cáo \"tháng\".xlsx")
-        #expect(header == "attachment; filename=\"B_o c_o _th_ng_.xlsx\"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20%22th%C3%A1ng%22.xlsx")
+        #expect(
+            header
+                == "attachment; filename=\"B_o c_o _th_ng_.xlsx\"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20%22th%C3%A1ng%22.xlsx"
+        )
     }
 
     @Test func formFilesCannotExplode() {
         // "Billion laughs": each level multiplies the one before by ten.
         var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
         for level in 1...6 {
-            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+            lines.append(
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]"
+            )
         }
-        let bomb = lines.joined(separator: "\n") + "\ncode: F\ntitle: t\nfrequency: monthly\ngroups: [{id: g, title: t, questions: [{id: q, text: t, kind: integer}]}]\n"
+        let bomb =
+            lines.joined(separator: "\n")
+            + "\ncode: F\ntitle: t\nfrequency: monthly\ngroups: [{id: g, title: t, questions: [{id: q, text: t, kind: integer}]}]\n"
         #expect(throws: ConfigurationError.self) { try FormFile.parse(bomb, source: "bomb") }
     }
 }

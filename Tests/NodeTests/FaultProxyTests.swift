@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,15 +46,32 @@ import Glibc
                 address.sin_addr.s_addr = inet_addr("127.0.0.1")
                 var wait = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
                 setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-                let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-                guard connected == 0 else { outcome.reset = true; continuation.resume(returning: outcome); return }
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                }
+                guard connected == 0 else {
+                    outcome.reset = true
+                    continuation.resume(returning: outcome)
+                    return
+                }
                 let payload = [UInt8](repeating: 0x41, count: bytes)
                 _ = payload.withUnsafeBytes { send(descriptor, $0.baseAddress, bytes, Int32(MSG_NOSIGNAL)) }
                 var buffer = [UInt8](repeating: 0, count: 65_536)
                 while outcome.received < bytes {
                     let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                    if count > 0 { outcome.received += count; continue }
-                    if count == 0 { outcome.closed = true } else if errno == ECONNRESET { outcome.reset = true } else { outcome.timedOut = true }
+                    if count > 0 {
+                        outcome.received += count
+                        continue
+                    }
+                    if count == 0 {
+                        outcome.closed = true
+                    } else if errno == ECONNRESET {
+                        outcome.reset = true
+                    } else {
+                        outcome.timedOut = true
+                    }
                     break
                 }
                 continuation.resume(returning: outcome)
@@ -94,8 +112,11 @@ import Glibc
         // A link-wide outage also swallows what an open connection sends; healing resets it.
         proxy.heal()
         let counters = proxy.counters
-        #expect(counters.faults["cut"] == 1 && counters.faults["reset"] == 1 && counters.faults["refuse"] == 1
-                && counters.faults["black-hole"] == 1 && counters.faults["delay"] == 1, "\(counters)")
+        #expect(
+            counters.faults["cut"] == 1 && counters.faults["reset"] == 1 && counters.faults["refuse"] == 1
+                && counters.faults["black-hole"] == 1 && counters.faults["delay"] == 1,
+            "\(counters)"
+        )
         #expect(counters.connections == 6)
         try await proxy.stop()
         try await echo.close()

@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import GRDB
 import Testing
+
 @testable import Node
 
 /// Issue F: a commune cut off for a month catches up when its link returns, and a node one
@@ -34,31 +35,66 @@ import Testing
             let province = try await f.login("bni.admin", at: "bac-ninh")
             let commune = try await f.login("bni-kb.admin", at: "kinh-bac")
             for day in 0..<days {
-                reports.append(try #require(try await f.approveReport(unit: "BNI-KB", node: "kinh-bac", assignment: before[day], staff: day + 1)))
+                reports.append(
+                    try #require(
+                        try await f.approveReport(
+                            unit: "BNI-KB",
+                            node: "kinh-bac",
+                            assignment: before[day],
+                            staff: day + 1
+                        )
+                    )
+                )
                 _ = try await f.assignToCommunes(period: Self.period(days + day), createForm: false)
                 if day % 3 == 0 {
                     let down = "qt.kb.\(day)"
-                    #expect(try await province.call(.POST, "/api/v1/accounts", body: ["username": down, "fullName": "Quản trị \(day)", "unit": "BNI-KB", "role": "admin"]).status == 201)
+                    #expect(
+                        try await province.call(
+                            .POST,
+                            "/api/v1/accounts",
+                            body: ["username": down, "fullName": "Quản trị \(day)", "unit": "BNI-KB", "role": "admin"]
+                        ).status == 201
+                    )
                     accounts[down] = "kinh-bac"
                     let here = "nv.kb.\(day)"
-                    #expect(try await commune.call(.POST, "/api/v1/accounts", body: ["username": here, "fullName": "Nhân viên \(day)", "unit": "BNI-KB", "role": "data_entry"]).status == 201)
+                    #expect(
+                        try await commune.call(
+                            .POST,
+                            "/api/v1/accounts",
+                            body: [
+                                "username": here, "fullName": "Nhân viên \(day)", "unit": "BNI-KB",
+                                "role": "data_entry",
+                            ]
+                        ).status == 201
+                    )
                 }
             }
             let waitingUp = try await f.count("kinh-bac", "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
-            let waitingDown = try await f.count("bac-ninh", "SELECT COUNT(*) FROM feed WHERE audience = 'BNI-KB' AND seq > (SELECT cursor FROM peers WHERE unit = 'BNI-KB')")
+            let waitingDown = try await f.count(
+                "bac-ninh",
+                "SELECT COUNT(*) FROM feed WHERE audience = 'BNI-KB' AND seq > (SELECT cursor FROM peers WHERE unit = 'BNI-KB')"
+            )
             #expect(waitingUp == days, "every approval waits in the commune's outbox")
-            #expect(try await f.count("centre", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-KB'") == 0, "nothing crossed the black hole")
+            #expect(
+                try await f.count("centre", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-KB'") == 0,
+                "nothing crossed the black hole"
+            )
             // The link comes back.
             proxies["kinh-bac"]!.heal()
             let back = ContinuousClock.now
             try await f.eventually("Kinh Bắc caught up", seconds: 120) {
-                let reports = try await f.count("centre", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-KB' AND state = 'approved'")
+                let reports = try await f.count(
+                    "centre",
+                    "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-KB' AND state = 'approved'"
+                )
                 let assignments = try await f.count("kinh-bac", "SELECT COUNT(*) FROM assignments")
                 return reports == days && assignments == 2 * days
             }
             let caughtUp = ContinuousClock.now - back
             _ = try await f.converge(accounts: accounts)
-            print("long outage: \(days) simulated days offline, \(waitingUp) messages waiting up and \(waitingDown) down; caught up \(caughtUp) after the link came back (\(proxies["kinh-bac"]!.counters))")
+            print(
+                "long outage: \(days) simulated days offline, \(waitingUp) messages waiting up and \(waitingDown) down; caught up \(caughtUp) after the link came back (\(proxies["kinh-bac"]!.counters))"
+            )
         }
     }
 
@@ -82,35 +118,62 @@ import Testing
         try await TestFederation.run(in: directory, links: links) { f in
             let proxies = try await links.all(waitingFor: FaultCampaignTests.children)
             let assignment = try await f.assignToCommunes(period: "2026-11", createForm: true)
-            try await f.eventually("the assignment reaches Kinh Bắc") { try await f.count("kinh-bac", "SELECT COUNT(*) FROM assignments") == 1 }
+            try await f.eventually("the assignment reaches Kinh Bắc") {
+                try await f.count("kinh-bac", "SELECT COUNT(*) FROM assignments") == 1
+            }
             // Kinh Bắc's own loop is cut off; a protocol-1 sender speaks for it instead.
             proxies["kinh-bac"]!.outage(.refuse)
-            let report = try #require(try await f.approveReport(unit: "BNI-KB", node: "kinh-bac", assignment: assignment, staff: 9))
+            let report = try #require(
+                try await f.approveReport(unit: "BNI-KB", node: "kinh-bac", assignment: assignment, staff: 9)
+            )
             let pending = try await f.local("kinh-bac").pendingOutbox(limit: 10)
             let message = try #require(pending.first)
-            let old = Envelope(protocolVersion: 1, id: message.id, origin: message.origin, kind: message.kind, unit: message.unit, body: message.body)
+            let old = Envelope(
+                protocolVersion: 1,
+                id: message.id,
+                origin: message.origin,
+                kind: message.kind,
+                unit: message.unit,
+                body: message.body
+            )
             let client = try f.federationClient(as: "kinh-bac", to: "bac-ninh")
             defer { Task { try? await client.shutdown() } }
             let answer = try await client.push(PushRequest(protocolVersion: 1, messages: [old]))
             #expect(answer.results.map(\.status) == [.applied], "\(answer.results)")
             #expect(answer.accepted.contains(1) && answer.protocolVersion == ProtocolVersion.current)
             try await f.eventually("the report pushed in protocol 1 reaches the centre") {
-                try await f.count("centre", "SELECT COUNT(*) FROM reports WHERE id = ? AND state = 'approved'", [report]) == 1
+                try await f.count(
+                    "centre",
+                    "SELECT COUNT(*) FROM reports WHERE id = ? AND state = 'approved'",
+                    [report]
+                ) == 1
             }
             // The newer parent's feed page reads as protocol 1 (the new field is ignored)…
             let page = try await client.feed(after: 0)
             #expect(page.epoch != nil)
-            let asOld = try JSONDecoder.federation.decode(FeedPageV1.self, from: try JSONEncoder.federation.encode(page))
+            let asOld = try JSONDecoder.federation.decode(
+                FeedPageV1.self,
+                from: try JSONEncoder.federation.encode(page)
+            )
             #expect(asOld.entries.map(\.envelope.id) == page.entries.map(\.envelope.id) && asOld.cursor == page.cursor)
             // …and a protocol-1 page (no epoch) changes nothing in a newer child.
-            let fromOld = try JSONDecoder.federation.decode(FeedPage.self, from: try JSONEncoder.federation.encode(asOld))
+            let fromOld = try JSONDecoder.federation.decode(
+                FeedPage.self,
+                from: try JSONEncoder.federation.encode(asOld)
+            )
             #expect(fromOld.epoch == nil)
             #expect(try await f.local("kinh-bac").noteParentEpoch(fromOld.epoch, of: "BNI") == false)
             // When the newer loop comes back, its own push of the same message is a replay.
             proxies["kinh-bac"]!.heal()
             _ = try await f.converge()
             #expect(try await f.count("bac-ninh", "SELECT COUNT(*) FROM inbox WHERE message_id = ?", [message.id]) == 1)
-            #expect(try await f.count("centre", "SELECT COUNT(*) FROM report_events WHERE report_id = ? AND action = 'received'", [report]) == 1)
+            #expect(
+                try await f.count(
+                    "centre",
+                    "SELECT COUNT(*) FROM report_events WHERE report_id = ? AND action = 'received'",
+                    [report]
+                ) == 1
+            )
         }
     }
 }

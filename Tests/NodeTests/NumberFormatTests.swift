@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Node
 
 /// Issue L: numbers the Vietnamese way in the pages ("1.234,5"), the English way in English
@@ -48,7 +49,10 @@ import Testing
     }
 
     @Test func refusesWhatIsNotANumber() {
-        for typed in ["", " ", "mười hai", "12a", "1,2,3", "1e5", "0x10", "1,", ",5", "-", "+", "1 5", "1..234", "--1", "１２", "inf", "nan", "1,5%"] {
+        for typed in [
+            "", " ", "mười hai", "12a", "1,2,3", "1e5", "0x10", "1,", ",5", "-", "+", "1 5", "1..234", "--1", "１２",
+            "inf", "nan", "1,5%",
+        ] {
             #expect(vi.read(typed) != .success(0) && (try? vi.read(typed).get()) == nil, "\(typed)")
         }
         #expect(vi.read("mười hai") == .failure(.notANumber))
@@ -76,7 +80,9 @@ import Testing
         #expect(vi.text(-1234567.0) == "-1.234.567")
         #expect(vi.text(-0.0) == "0")
         #expect(vi.text(0.1 + 0.2) == "0,30000000000000004", "exact, not rounded")
-        #expect(vi.text(12345) == "12.345" && en.text(12345) == "12,345" && vi.text(-1000) == "-1.000" && vi.text(0) == "0")
+        #expect(
+            vi.text(12345) == "12.345" && en.text(12345) == "12,345" && vi.text(-1000) == "-1.000" && vi.text(0) == "0"
+        )
         #expect(vi.text(200.0 / 3, fractionDigits: 1) == "66,7" && en.text(200.0 / 3, fractionDigits: 1) == "66.7")
         #expect(vi.text(50.0, fractionDigits: 1) == "50" && vi.text(13.3333, fractionDigits: 2) == "13,33")
     }
@@ -105,7 +111,9 @@ import Testing
             _ = try AlertPages.rule(["kind": "abnormal_value", "factor": "2.5"], vi)
             Issue.record("“2.5” is not guessed in Vietnamese")
         } catch let error as APIError {
-            #expect(error.details == ["factor": "invalid"] && error.message.contains("Dùng dấu phẩy cho phần thập phân"))
+            #expect(
+                error.details == ["factor": "invalid"] && error.message.contains("Dùng dấu phẩy cho phần thập phân")
+            )
         }
         #expect(throws: APIError.self) { try AlertPages.rule(["kind": "due_soon", "days": "2,5"], vi) }
     }

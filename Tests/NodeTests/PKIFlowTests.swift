@@ -1,3 +1,4 @@
+import Auth
 import Federation
 import Foundation
 import GRDB
@@ -5,7 +6,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 import X509
-import Auth
+
 @testable import Node
 
 /// Issue C, node identity: enrolment across three levels, renewal without downtime, revocation
@@ -19,33 +20,61 @@ import Auth
         form["code"] = code
         let created = try await centre.call(.POST, "/api/v1/forms", body: form)
         #expect(created.status == 201, "\(created.text)")
-        let assigned = try await centre.call(.POST, "/api/v1/assignments", body: ["form": code, "period": "2026-11", "level": "commune"])
+        let assigned = try await centre.call(
+            .POST,
+            "/api/v1/assignments",
+            body: ["form": code, "period": "2026-11", "level": "commune"]
+        )
         #expect(assigned.status == 201, "\(assigned.text)")
         return try #require(assigned.json["id"] as? String)
     }
 
     static func holds(_ local: LocalNode, assignment: String, unit: String) async throws -> Bool {
         try await local.database.pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?", arguments: [assignment, unit]) == true
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?",
+                arguments: [assignment, unit]
+            ) == true
         }
     }
 
     /// Runs one more node of the demo topology with the given credentials, for the length of `body`.
-    static func runNode(_ f: TestFederation, _ name: String, credentials: NodeCredentials, folder: String,
-                        files: (certificate: String, key: String)? = nil, parent: Bool = true,
-                        _ body: (LocalNode, Int) async throws -> Void) async throws {
+    static func runNode(
+        _ f: TestFederation,
+        _ name: String,
+        credentials: NodeCredentials,
+        folder: String,
+        files: (certificate: String, key: String)? = nil,
+        parent: Bool = true,
+        _ body: (LocalNode, Int) async throws -> Void
+    ) async throws {
         let deployment = f.federation.deployment
         var logger = Logger(label: "test.\(name)")
         logger.logLevel = .critical
-        let local = try LocalNode(node: try #require(deployment.node(named: name)), deployment: deployment,
-                                  database: try NodeDatabase.open(path: "\(folder)/\(name).sqlite"), credentials: credentials, passwordCost: 4,
-                                  credentialFiles: files, logger: logger)
+        let local = try LocalNode(
+            node: try #require(deployment.node(named: name)),
+            deployment: deployment,
+            database: try NodeDatabase.open(path: "\(folder)/\(name).sqlite"),
+            credentials: credentials,
+            passwordCost: 4,
+            credentialFiles: files,
+            logger: logger
+        )
         let parentURL = parent ? deployment.parent(of: local.node).map { f.node($0.name).federationURL } : nil
         let ports = AddressBook()
-        let server = try NodeServer(local: local, credentials: credentials, web: ListenAddress(host: "127.0.0.1", port: 0),
-                                    federation: ListenAddress(host: "127.0.0.1", port: 0), parentURL: parentURL.map { url in { @Sendable in url } },
-                                    pollWait: 2, onListening: { listener, port in await ports.record(node: name, listener: listener, port: port) })
-        let group = ServiceGroup(configuration: .init(services: server.services.map { .init(service: $0) }, logger: logger))
+        let server = try NodeServer(
+            local: local,
+            credentials: credentials,
+            web: ListenAddress(host: "127.0.0.1", port: 0),
+            federation: ListenAddress(host: "127.0.0.1", port: 0),
+            parentURL: parentURL.map { url in { @Sendable in url } },
+            pollWait: 2,
+            onListening: { listener, port in await ports.record(node: name, listener: listener, port: port) }
+        )
+        let group = ServiceGroup(
+            configuration: .init(services: server.services.map { .init(service: $0) }, logger: logger)
+        )
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             do {
@@ -77,21 +106,44 @@ import Auth
     }
 
     /// The fingerprint of the certificate a listener presents to a new connection, as openssl sees it.
-    static func presentedFingerprint(port: Int, serverName: String, client: DemoManifest.Node, ca: String) throws -> String {
-        let handshake = try openssl(["s_client", "-connect", "127.0.0.1:\(port)", "-servername", serverName, "-cert", client.cert, "-key", client.key,
-                                     "-CAfile", ca, "-showcerts"])
+    static func presentedFingerprint(
+        port: Int,
+        serverName: String,
+        client: DemoManifest.Node,
+        ca: String
+    ) throws -> String {
+        let handshake = try openssl([
+            "s_client", "-connect", "127.0.0.1:\(port)", "-servername", serverName, "-cert", client.cert, "-key",
+            client.key,
+            "-CAfile", ca, "-showcerts",
+        ])
         guard let start = handshake.output.range(of: "-----BEGIN CERTIFICATE-----"),
-              let end = handshake.output.range(of: "-----END CERTIFICATE-----", range: start.upperBound..<handshake.output.endIndex) else {
+            let end = handshake.output.range(
+                of: "-----END CERTIFICATE-----",
+                range: start.upperBound..<handshake.output.endIndex
+            )
+        else {
             throw TestFailure("no certificate from s_client: \(handshake.output.prefix(400))")
         }
         let pem = String(handshake.output[start.lowerBound..<end.upperBound])
         let x509 = try openssl(["x509", "-noout", "-fingerprint", "-sha256"], input: pem).output
-        return String(x509.split(separator: "=").last ?? "").replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        return String(x509.split(separator: "=").last ?? "").replacingOccurrences(of: ":", with: "").trimmingCharacters(
+            in: .whitespacesAndNewlines
+        ).lowercased()
     }
 
-    static func write(_ credentials: NodeCredentials, to folder: String, as name: String) throws -> (certificate: String, key: String) {
+    static func write(
+        _ credentials: NodeCredentials,
+        to folder: String,
+        as name: String
+    ) throws -> (certificate: String, key: String) {
         let files = ("\(folder)/\(name).pem", "\(folder)/\(name).key.pem")
-        try CredentialFiles.write(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM, certificatePath: files.0, keyPath: files.1)
+        try CredentialFiles.write(
+            certificatePEM: credentials.certificatePEM,
+            privateKeyPEM: credentials.privateKeyPEM,
+            certificatePath: files.0,
+            keyPath: files.1
+        )
         return files
     }
 
@@ -108,18 +160,31 @@ import Auth
             let granted = try await admin.call(.POST, "/api/v1/enrolment-tokens", body: ["unit": "BNI-YP"])
             #expect(granted.status == 201, "\(granted.text)")
             let token = try #require(granted.json["token"] as? String)
-            let stored = try await f.local("bac-ninh").database.pool.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM enrolment_tokens") }
+            let stored = try await f.local("bac-ninh").database.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT token_hash FROM enrolment_tokens")
+            }
             #expect(!stored.contains(token), "only the token's hash is stored")
 
             let folder = f.directory + "/enrolled"
             let rootPEM = try String(contentsOfFile: f.manifest.ca, encoding: .utf8)
             let files = ("\(folder)/yen-phong.pem", "\(folder)/yen-phong.key.pem")
-            let chainPEM = try await NodeEnrolment.enrol(parentURL: f.node("bac-ninh").webURL, token: token, unit: "BNI-YP", nodeName: "yen-phong",
-                                                         trustRootPEM: rootPEM, certificatePath: files.0, keyPath: files.1, dnsNames: ["localhost"])
+            let chainPEM = try await NodeEnrolment.enrol(
+                parentURL: f.node("bac-ninh").webURL,
+                token: token,
+                unit: "BNI-YP",
+                nodeName: "yen-phong",
+                trustRootPEM: rootPEM,
+                certificatePath: files.0,
+                keyPath: files.1,
+                dnsNames: ["localhost"]
+            )
             let chain = try parseCertificateChain(pem: chainPEM)
             let root = try Certificate(pemEncoded: rootPEM)
             #expect(chain.count == 2)
-            #expect(CertificateAuthority.unit(ofCA: chain[0].issuer) == "BNI", "the commune is certified by its province's intermediate")
+            #expect(
+                CertificateAuthority.unit(ofCA: chain[0].issuer) == "BNI",
+                "the commune is certified by its province's intermediate"
+            )
             #expect(chain[1].issuer == root.subject, "whose certificate the centre's root issued")
             #expect(try NodeIdentity.from(certificate: chain[0]).unitCode == "BNI-YP")
             let mode = try FileManager.default.attributesOfItem(atPath: files.1)[.posixPermissions] as? NSNumber
@@ -129,14 +194,27 @@ import Auth
             #expect(verified.status == 0, "\(verified.output)")
             // The token was spent.
             await #expect(throws: EnrolmentFailed.self) {
-                try await NodeEnrolment.enrol(parentURL: f.node("bac-ninh").webURL, token: token, unit: "BNI-YP", nodeName: "yen-phong",
-                                              trustRootPEM: rootPEM, certificatePath: folder + "/again.pem", keyPath: folder + "/again.key.pem")
+                try await NodeEnrolment.enrol(
+                    parentURL: f.node("bac-ninh").webURL,
+                    token: token,
+                    unit: "BNI-YP",
+                    nodeName: "yen-phong",
+                    trustRootPEM: rootPEM,
+                    certificatePath: folder + "/again.pem",
+                    keyPath: folder + "/again.key.pem"
+                )
             }
             let issued = try await admin.call(.GET, "/api/v1/node-certificates")
-            #expect((issued.json["issued"] as? [[String: Any]])?.contains { $0["fingerprint"] as? String == chain[0].fingerprint && $0["via"] as? String == "enrolment" } == true)
+            #expect(
+                (issued.json["issued"] as? [[String: Any]])?.contains {
+                    $0["fingerprint"] as? String == chain[0].fingerprint && $0["via"] as? String == "enrolment"
+                } == true
+            )
 
             let credentials = try NodeCredentials.load(certificate: files.0, key: files.1, trustRoot: f.manifest.ca)
-            try await Self.runNode(f, "yen-phong", credentials: credentials, folder: folder, files: files) { yenPhong, _ in
+            try await Self.runNode(f, "yen-phong", credentials: credentials, folder: folder, files: files) {
+                yenPhong,
+                _ in
                 let assignment = try await Self.assignToCommunes(f, code: "NQ57-ENROL")
                 try await f.eventually("the enrolled node receives the centre's assignment through its province") {
                     try await Self.holds(yenPhong, assignment: assignment, unit: "BNI-YP")
@@ -155,11 +233,30 @@ import Auth
 
             // A forged certificate: Bắc Ninh's intermediate (its key is at the province) mints one for Sa Pa.
             let bacNinhNode = try #require(deployment.node(named: "bac-ninh"))
-            let bacNinhCA = try #require(try NodeCertificates.issuer(for: bacNinhNode, in: deployment, folder: f.directory + "/certs"))
-            let forged = try bacNinhCA.issueNodeCertificate(NodeCertificateRequest(unitCode: "LCA-SP", nodeName: "sa-pa", ipAddresses: ["127.0.0.1"]))
-            let forgedFiles = try Self.write(NodeCredentials(certificatePEM: forged.certificatePEM, privateKeyPEM: forged.privateKeyPEM, trustRootPEM: ""), to: folder, as: "forged-sa-pa")
-            let impostor = try f.federationClient(as: "sa-pa", to: "lao-cai", certificate: forgedFiles.certificate, key: forgedFiles.key)
-            await #expect(throws: (any Error).self, "lao-cai refuses Bắc Ninh's certificate for Sa Pa") { _ = try await impostor.feed(after: 0) }
+            let bacNinhCA = try #require(
+                try NodeCertificates.issuer(for: bacNinhNode, in: deployment, folder: f.directory + "/certs")
+            )
+            let forged = try bacNinhCA.issueNodeCertificate(
+                NodeCertificateRequest(unitCode: "LCA-SP", nodeName: "sa-pa", ipAddresses: ["127.0.0.1"])
+            )
+            let forgedFiles = try Self.write(
+                NodeCredentials(
+                    certificatePEM: forged.certificatePEM,
+                    privateKeyPEM: forged.privateKeyPEM,
+                    trustRootPEM: ""
+                ),
+                to: folder,
+                as: "forged-sa-pa"
+            )
+            let impostor = try f.federationClient(
+                as: "sa-pa",
+                to: "lao-cai",
+                certificate: forgedFiles.certificate,
+                key: forgedFiles.key
+            )
+            await #expect(throws: (any Error).self, "lao-cai refuses Bắc Ninh's certificate for Sa Pa") {
+                _ = try await impostor.feed(after: 0)
+            }
             try await impostor.shutdown()
             let real = try f.federationClient(as: "sa-pa", to: "lao-cai")
             _ = try await real.feed(after: 0)
@@ -179,15 +276,28 @@ import Auth
             let newBacNinhLeaf = try parseCertificateChain(pem: bacNinh.identity.credentials.certificatePEM)[0]
             #expect(newBacNinhLeaf.fingerprint != oldBacNinhLeaf.fingerprint)
             #expect(newBacNinhLeaf.issuer == root.subject, "a province's certificate comes from the centre's root")
-            #expect(try String(contentsOfFile: f.node("bac-ninh").cert, encoding: .utf8) == bacNinh.identity.credentials.certificatePEM, "the file was replaced")
+            #expect(
+                try String(contentsOfFile: f.node("bac-ninh").cert, encoding: .utf8)
+                    == bacNinh.identity.credentials.certificatePEM,
+                "the file was replaced"
+            )
             let federationPort = Int(f.node("bac-ninh").federationURL.split(separator: ":").last!)!
             let webPort = Int(f.node("bac-ninh").webURL.split(separator: ":").last!)!
             for port in [federationPort, webPort] {
-                #expect(try Self.presentedFingerprint(port: port, serverName: "bni.unit.reportnet", client: f.node("centre"), ca: f.manifest.ca) == newBacNinhLeaf.fingerprint,
-                        "a new connection is served with the new certificate, without a restart")
+                #expect(
+                    try Self.presentedFingerprint(
+                        port: port,
+                        serverName: "bni.unit.reportnet",
+                        client: f.node("centre"),
+                        ca: f.manifest.ca
+                    ) == newBacNinhLeaf.fingerprint,
+                    "a new connection is served with the new certificate, without a restart"
+                )
             }
             let first = try await Self.assignToCommunes(f, code: "NQ57-RENEW")
-            try await f.eventually("sync goes on through the renewed province") { try await Self.holds(kinhBac, assignment: first, unit: "BNI-KB") }
+            try await f.eventually("sync goes on through the renewed province") {
+                try await Self.holds(kinhBac, assignment: first, unit: "BNI-KB")
+            }
 
             // A commune's key rotates: what it signed before and after both verify at the centre.
             let oldKinhBac = kinhBac.identity.credentials
@@ -198,7 +308,10 @@ import Auth
             try await f.eventually("kinh-bac renewed its certificate") { kinhBac.identity.generation == 1 }
             let signedAfter = try kinhBac.signer.sign(Data("{\"report\":\"after\"}".utf8))
             let newKinhBacLeaf = try parseCertificateChain(pem: kinhBac.identity.credentials.certificatePEM)[0]
-            #expect(CertificateAuthority.unit(ofCA: newKinhBacLeaf.issuer) == "BNI", "renewed by its province's intermediate")
+            #expect(
+                CertificateAuthority.unit(ofCA: newKinhBacLeaf.issuer) == "BNI",
+                "renewed by its province's intermediate"
+            )
             let centre = f.local("centre")
             #expect(try await centre.verifySignature(signedBefore).unitCode == "BNI-KB")
             #expect(try await centre.verifySignature(signedAfter).unitCode == "BNI-KB")
@@ -207,36 +320,66 @@ import Auth
             let admin = try await f.login("bni.admin", at: "bac-ninh")
             let saPaPEM = try String(contentsOfFile: f.node("sa-pa").cert, encoding: .utf8)
             let saPaFingerprint = try parseCertificateChain(pem: saPaPEM)[0].fingerprint
-            let outside = try await admin.call(.POST, "/api/v1/node-certificates/\(saPaFingerprint)/revoke", body: ["reason": "thử", "certificate": saPaPEM])
+            let outside = try await admin.call(
+                .POST,
+                "/api/v1/node-certificates/\(saPaFingerprint)/revoke",
+                body: ["reason": "thử", "certificate": saPaPEM]
+            )
             #expect(outside.status == 403, "a province never revokes another province's commune: \(outside.text)")
-            let revoke = try await admin.call(.POST, "/api/v1/node-certificates/\(oldKinhBacLeaf.fingerprint)/revoke",
-                                              body: ["reason": "Khóa cũ sau khi gia hạn", "certificate": oldKinhBac.certificatePEM])
+            let revoke = try await admin.call(
+                .POST,
+                "/api/v1/node-certificates/\(oldKinhBacLeaf.fingerprint)/revoke",
+                body: ["reason": "Khóa cũ sau khi gia hạn", "certificate": oldKinhBac.certificatePEM]
+            )
             #expect(revoke.status == 200, "\(revoke.text)")
-            let twice = try await admin.call(.POST, "/api/v1/node-certificates/\(oldKinhBacLeaf.fingerprint)/revoke",
-                                             body: ["reason": "lần nữa", "certificate": oldKinhBac.certificatePEM])
+            let twice = try await admin.call(
+                .POST,
+                "/api/v1/node-certificates/\(oldKinhBacLeaf.fingerprint)/revoke",
+                body: ["reason": "lần nữa", "certificate": oldKinhBac.certificatePEM]
+            )
             #expect(twice.status == 409)
-            let oldCaller = try f.federationClient(as: "kinh-bac", to: "bac-ninh", certificate: oldKinhBacFiles.certificate, key: oldKinhBacFiles.key)
-            await #expect(throws: (any Error).self, "the revoked certificate is refused by its issuer at once") { _ = try await oldCaller.feed(after: 0) }
+            let oldCaller = try f.federationClient(
+                as: "kinh-bac",
+                to: "bac-ninh",
+                certificate: oldKinhBacFiles.certificate,
+                key: oldKinhBacFiles.key
+            )
+            await #expect(throws: (any Error).self, "the revoked certificate is refused by its issuer at once") {
+                _ = try await oldCaller.feed(after: 0)
+            }
             try await oldCaller.shutdown()
 
             // It travels up to the centre (and down from there): a signature by the revoked key that
             // arrives now is refused; the new key's still verifies.
-            try await f.eventually("the centre holds the revocation") { centre.revocations.contains(oldKinhBacLeaf.fingerprint) }
+            try await f.eventually("the centre holds the revocation") {
+                centre.revocations.contains(oldKinhBacLeaf.fingerprint)
+            }
             await #expect(throws: PKIError.self) { _ = try await centre.verifySignature(signedBefore) }
             #expect(try await centre.verifySignature(signedAfter).unitCode == "BNI-KB")
             try await f.eventually("lao-cai and sa-pa hold the revocation") {
-                f.local("lao-cai").revocations.contains(oldKinhBacLeaf.fingerprint) && f.local("sa-pa").revocations.contains(oldKinhBacLeaf.fingerprint)
+                f.local("lao-cai").revocations.contains(oldKinhBacLeaf.fingerprint)
+                    && f.local("sa-pa").revocations.contains(oldKinhBacLeaf.fingerprint)
             }
 
             // The client side: the centre revokes bac-ninh's old certificate; kinh-bac learns it
             // through bac-ninh's feed and refuses a server that still presents it.
             let tw = try await f.login("tw.admin", at: "centre")
-            let revokedProvince = try await tw.call(.POST, "/api/v1/node-certificates/\(oldBacNinhLeaf.fingerprint)/revoke",
-                                                    body: ["reason": "Khóa cũ của tỉnh", "certificate": oldBacNinh.certificatePEM])
+            let revokedProvince = try await tw.call(
+                .POST,
+                "/api/v1/node-certificates/\(oldBacNinhLeaf.fingerprint)/revoke",
+                body: ["reason": "Khóa cũ của tỉnh", "certificate": oldBacNinh.certificatePEM]
+            )
             #expect(revokedProvince.status == 200, "\(revokedProvince.text)")
-            try await f.eventually("kinh-bac holds the revocation of bac-ninh's old certificate") { kinhBac.revocations.contains(oldBacNinhLeaf.fingerprint) }
+            try await f.eventually("kinh-bac holds the revocation of bac-ninh's old certificate") {
+                kinhBac.revocations.contains(oldBacNinhLeaf.fingerprint)
+            }
             try await Self.runNode(f, "bac-ninh", credentials: oldBacNinh, folder: folder, parent: false) { _, port in
-                let dialling = try FederationClient(address: "127.0.0.1:\(port)", peer: NodeIdentity(unitCode: "BNI"), credentials: kinhBac.identity.credentials, trust: kinhBac.trust)
+                let dialling = try FederationClient(
+                    address: "127.0.0.1:\(port)",
+                    peer: NodeIdentity(unitCode: "BNI"),
+                    credentials: kinhBac.identity.credentials,
+                    trust: kinhBac.trust
+                )
                 do {
                     _ = try await dialling.feed(after: 0)
                     Issue.record("kinh-bac accepted a parent presenting a revoked certificate")
@@ -248,11 +391,21 @@ import Auth
 
             // Within one sync, as a caller: the centre revokes kinh-bac's current certificate;
             // once bac-ninh pulls it, kinh-bac's connections (open or new) are refused there.
-            let current = try await tw.call(.POST, "/api/v1/node-certificates/\(newKinhBacLeaf.fingerprint)/revoke",
-                                            body: ["reason": "Nút bị xâm nhập", "certificate": kinhBac.identity.credentials.certificatePEM])
+            let current = try await tw.call(
+                .POST,
+                "/api/v1/node-certificates/\(newKinhBacLeaf.fingerprint)/revoke",
+                body: ["reason": "Nút bị xâm nhập", "certificate": kinhBac.identity.credentials.certificatePEM]
+            )
             #expect(current.status == 200, "\(current.text)")
-            try await f.eventually("bac-ninh pulls the revocation", seconds: 10) { bacNinh.revocations.contains(newKinhBacLeaf.fingerprint) }
-            let revokedCaller = try f.federationClient(as: "kinh-bac", to: "bac-ninh", certificate: f.node("kinh-bac").cert, key: f.node("kinh-bac").key)
+            try await f.eventually("bac-ninh pulls the revocation", seconds: 10) {
+                bacNinh.revocations.contains(newKinhBacLeaf.fingerprint)
+            }
+            let revokedCaller = try f.federationClient(
+                as: "kinh-bac",
+                to: "bac-ninh",
+                certificate: f.node("kinh-bac").cert,
+                key: f.node("kinh-bac").key
+            )
             await #expect(throws: (any Error).self) { _ = try await revokedCaller.feed(after: 0) }
             try await revokedCaller.shutdown()
             try await f.eventually("kinh-bac's own sync is refused") {
@@ -268,10 +421,22 @@ import Auth
         defer { nodes.remove() }
         let bacNinh = try nodes.open("bac-ninh")
         let laoCai = try nodes.open("lao-cai")
-        let saPaFingerprint = try parseCertificateChain(pem: try nodes.credentials("sa-pa").certificatePEM)[0].fingerprint
-        let revocation = Revocation(fingerprint: saPaFingerprint, unit: "LCA-SP", revokedBy: "BNI", revokedAt: Date(), reason: "giả mạo")
+        let saPaFingerprint = try parseCertificateChain(pem: try nodes.credentials("sa-pa").certificatePEM)[0]
+            .fingerprint
+        let revocation = Revocation(
+            fingerprint: saPaFingerprint,
+            unit: "LCA-SP",
+            revokedBy: "BNI",
+            revokedAt: Date(),
+            reason: "giả mạo"
+        )
         let signed = try bacNinh.signer.sign(try JSONEncoder.federation.encode(revocation))
-        let message = Envelope(origin: "TW", kind: .pkiRevoked, unit: "LCA-SP", body: try JSONEncoder.federation.encode(signed))
+        let message = Envelope(
+            origin: "TW",
+            kind: .pkiRevoked,
+            unit: "LCA-SP",
+            body: try JSONEncoder.federation.encode(signed)
+        )
         let results = try await laoCai.receive([message], direction: .fromParent)
         #expect(results.first?.status == .parked)
         #expect(results.first?.detail.contains("not an ancestor") == true, "\(results.first?.detail ?? "")")
@@ -287,16 +452,35 @@ import Auth
             var logger = Logger(label: "test.\(name)")
             logger.logLevel = .critical
             let description = try #require(nodes.deployment.node(named: name))
-            return try LocalNode(node: description, deployment: nodes.deployment, database: try NodeDatabase.open(path: "\(nodes.directory)/\(name).sqlite"),
-                                 credentials: try nodes.credentials(name), passwordCost: 4,
-                                 issuer: try NodeCertificates.issuer(for: description, in: nodes.deployment, folder: nodes.directory + "/certs"), logger: logger)
+            return try LocalNode(
+                node: description,
+                deployment: nodes.deployment,
+                database: try NodeDatabase.open(path: "\(nodes.directory)/\(name).sqlite"),
+                credentials: try nodes.credentials(name),
+                passwordCost: 4,
+                issuer: try NodeCertificates.issuer(
+                    for: description,
+                    in: nodes.deployment,
+                    folder: nodes.directory + "/certs"
+                ),
+                logger: logger
+            )
         }
         let centre = try open("centre")
-        let token = try await centre.createEnrolmentToken(for: "LCA", by: Actor(username: "tw.admin", unit: "TW", role: .admin)).token
+        let token = try await centre.createEnrolmentToken(
+            for: "LCA",
+            by: Actor(username: "tw.admin", unit: "TW", role: .admin)
+        ).token
         let node = try KeyRequest.make(unitCode: "LCA", nodeName: "lao-cai")
         let ca = try KeyRequest.make(unitCode: "LCA", nodeName: "lao-cai CA")
-        let answer = try await centre.enrol(EnrolmentRequest(token: token, csr: node.csrPEM, caCsr: ca.csrPEM), from: "127.0.0.1")
-        let intermediate = try CertificateAuthority(certificatePEM: try #require(answer.intermediate), privateKeyPEM: ca.privateKeyPEM)
+        let answer = try await centre.enrol(
+            EnrolmentRequest(token: token, csr: node.csrPEM, caCsr: ca.csrPEM),
+            from: "127.0.0.1"
+        )
+        let intermediate = try CertificateAuthority(
+            certificatePEM: try #require(answer.intermediate),
+            privateKeyPEM: ca.privateKeyPEM
+        )
         #expect(intermediate.unitCode == "LCA")
         #expect(intermediate.certificate.issuer == centre.root.subject)
         await #expect(throws: APIError.self, "a token works once") {
@@ -304,19 +488,32 @@ import Auth
         }
 
         let trust = ChainTrust(root: centre.root, tree: nodes.deployment.tree, isRevoked: { _ in false })
-        let saPa = try parseCertificateChain(pem: try intermediate.issueNodeCertificate(NodeCertificateRequest(unitCode: "LCA-SP", nodeName: "sa-pa", dnsNames: ["lca-sp.unit.reportnet"])).certificatePEM)
+        let saPa = try parseCertificateChain(
+            pem: try intermediate.issueNodeCertificate(
+                NodeCertificateRequest(unitCode: "LCA-SP", nodeName: "sa-pa", dnsNames: ["lca-sp.unit.reportnet"])
+            ).certificatePEM
+        )
         #expect(try await trust.verify(leaf: saPa[0], intermediates: Array(saPa.dropFirst())).unitCode == "LCA-SP")
-        let kinhBac = try parseCertificateChain(pem: try intermediate.issueNodeCertificate(NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac")).certificatePEM)
+        let kinhBac = try parseCertificateChain(
+            pem: try intermediate.issueNodeCertificate(NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac"))
+                .certificatePEM
+        )
         await #expect(throws: PKIError.self, "Lào Cai's new intermediate cannot certify Bắc Ninh's commune") {
             _ = try await trust.verify(leaf: kinhBac[0], intermediates: Array(kinhBac.dropFirst()))
         }
 
         // A province's intermediate issues no CA: a commune cannot get one.
         let bacNinh = try open("bac-ninh")
-        let communeToken = try await bacNinh.createEnrolmentToken(for: "BNI-KB", by: Actor(username: "bni.admin", unit: "BNI", role: .admin)).token
+        let communeToken = try await bacNinh.createEnrolmentToken(
+            for: "BNI-KB",
+            by: Actor(username: "bni.admin", unit: "BNI", role: .admin)
+        ).token
         let commune = try KeyRequest.make(unitCode: "BNI-KB", nodeName: "kinh-bac")
         do {
-            _ = try await bacNinh.enrol(EnrolmentRequest(token: communeToken, csr: commune.csrPEM, caCsr: commune.csrPEM), from: "127.0.0.1")
+            _ = try await bacNinh.enrol(
+                EnrolmentRequest(token: communeToken, csr: commune.csrPEM, caCsr: commune.csrPEM),
+                from: "127.0.0.1"
+            )
             Issue.record("a province issued a CA")
         } catch let error as APIError {
             #expect(error.status == .forbidden)
@@ -332,28 +529,60 @@ import Auth
         let centre = try nodes.open("centre")
         let kinhBacLeaf = try parseCertificateChain(pem: try nodes.credentials("kinh-bac").certificatePEM)[0]
         let before = try InboxTests().approvedReport(unit: "BNI-KB", signedBy: "kinh-bac", in: nodes)
-        let first = try await province.receive([Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: before)], direction: .fromChild)
+        let first = try await province.receive(
+            [Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: before)],
+            direction: .fromChild
+        )
         #expect(first.map(\.status) == [.applied], "\(first.map(\.detail))")
         let kept = try await province.database.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT unit FROM signer_certificates WHERE fingerprint = ?", arguments: [kinhBacLeaf.fingerprint])
+            try String.fetchOne(
+                db,
+                sql: "SELECT unit FROM signer_certificates WHERE fingerprint = ?",
+                arguments: [kinhBacLeaf.fingerprint]
+            )
         }
         #expect(kept == "BNI-KB", "the signer's certificate is kept by fingerprint")
 
-        let revocation = Revocation(fingerprint: kinhBacLeaf.fingerprint, unit: "BNI-KB", revokedBy: "TW", revokedAt: Date(), reason: "khóa bị lộ")
+        let revocation = Revocation(
+            fingerprint: kinhBacLeaf.fingerprint,
+            unit: "BNI-KB",
+            revokedBy: "TW",
+            revokedAt: Date(),
+            reason: "khóa bị lộ"
+        )
         let signed = try centre.signer.sign(try JSONEncoder.federation.encode(revocation))
-        let applied = try await province.receive([Envelope(origin: "TW", kind: .pkiRevoked, unit: "BNI-KB", body: try JSONEncoder.federation.encode(signed))],
-                                                 direction: .fromParent)
+        let applied = try await province.receive(
+            [
+                Envelope(
+                    origin: "TW",
+                    kind: .pkiRevoked,
+                    unit: "BNI-KB",
+                    body: try JSONEncoder.federation.encode(signed)
+                )
+            ],
+            direction: .fromParent
+        )
         #expect(applied.map(\.status) == [.applied], "\(applied.map(\.detail))")
         let relayedDown = try await province.database.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feed WHERE CAST(envelope AS TEXT) LIKE '%pki.revoked%'")
         }
         #expect(relayedDown == 2, "relayed to both commune nodes below")
 
-        let after = try InboxTests().approvedReport(unit: "BNI-KB", signedBy: "kinh-bac", in: nodes, period: .month(2026, 12))
-        let second = try await province.receive([Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: after)], direction: .fromChild)
+        let after = try InboxTests().approvedReport(
+            unit: "BNI-KB",
+            signedBy: "kinh-bac",
+            in: nodes,
+            period: .month(2026, 12)
+        )
+        let second = try await province.receive(
+            [Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: after)],
+            direction: .fromChild
+        )
         #expect(second.map(\.status) == [.parked])
         #expect(second.first?.detail.contains("revoked") == true, "\(second.first?.detail ?? "")")
-        let reports = try await province.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports") }
+        let reports = try await province.database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports")
+        }
         #expect(reports == 1, "the report received before the revocation stays")
     }
 
@@ -375,7 +604,10 @@ import Auth
             }
             try await client.shutdown()
             let issued = try await f.local("bac-ninh").database.pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issued_certificates WHERE unit = 'BNI-KB' AND via = 'renewal'") ?? 0
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM issued_certificates WHERE unit = 'BNI-KB' AND via = 'renewal'"
+                ) ?? 0
             }
             #expect(issued == LocalNode.renewalsPerDay)
         }

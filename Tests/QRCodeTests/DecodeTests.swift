@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QRCode
 
 /// A named input for the round-trip tests.
@@ -11,18 +12,22 @@ struct Sample: Sendable, CustomTestStringConvertible {
     static func ascii(length: Int, seed: UInt64 = 0x5EED) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -._~:/?#[]@!$&'()*+,;=%")
         var state = seed
-        return String((0 ..< length).map { _ in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return alphabet[Int(state >> 33) % alphabet.count]
-        })
+        return String(
+            (0..<length).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return alphabet[Int(state >> 33) % alphabet.count]
+            }
+        )
     }
 
     static let all: [Sample] = [
         Sample(name: "HELLO", text: "HELLO"),
         Sample(name: "one character", text: "x"),
         Sample(name: "Vietnamese UTF-8", text: "Mạng báo cáo Nghị quyết 57"),
-        Sample(name: "otpauth URI",
-               text: "otpauth://totp/ReportNet:bni.admin?secret=JBSWY3DPEHPK3PXP&issuer=ReportNet"),
+        Sample(
+            name: "otpauth URI",
+            text: "otpauth://totp/ReportNet:bni.admin?secret=JBSWY3DPEHPK3PXP&issuer=ReportNet"
+        ),
         Sample(name: "17 bytes", text: ascii(length: 17, seed: 17)),
         Sample(name: "100 bytes", text: ascii(length: 100, seed: 100)),
         Sample(name: "250 bytes", text: ascii(length: 250, seed: 250)),
@@ -37,7 +42,9 @@ struct DecodeTests {
         let symbols = try Correction.allCases.map { try QRCode.encode(sample.text, correction: $0) }
         guard let decoded = ZXingDecoder.decodeOrRecord(symbols) else { return }
         for (symbol, results) in zip(symbols, decoded) {
-            let context = Comment(rawValue: "\(symbol.correction.letter), version \(symbol.version), mask \(symbol.mask)")
+            let context = Comment(
+                rawValue: "\(symbol.correction.letter), version \(symbol.version), mask \(symbol.mask)"
+            )
             try #require(results.count == 1, context)
             let result = results[0]
             #expect(result.text == sample.text, context)
@@ -62,7 +69,7 @@ struct DecodeTests {
     func fullCapacity(correction: Correction) throws {
         var texts: [String] = []
         var symbols: [QRCode] = []
-        for version in 1 ... 40 {
+        for version in 1...40 {
             let capacity = QRCode.byteCapacity(version: version, correction: correction)
             let text = Sample.ascii(length: capacity, seed: UInt64(version * 4 + correction.tableIndex))
             let symbol = try QRCode.encode(text, correction: correction)
@@ -90,7 +97,7 @@ struct DecodeTests {
     @Test("each of the eight masks decodes", arguments: [1, 7, 14, 27])
     func everyMask(version: Int) throws {
         let text = Sample.ascii(length: QRCode.byteCapacity(version: version, correction: .quartile), seed: 8)
-        let symbols = try (0 ..< 8).map {
+        let symbols = try (0..<8).map {
             try QRCode.encode(bytes: Array(text.utf8), correction: .quartile, forcedMask: $0)
         }
         #expect(symbols.allSatisfy { $0.version == version })
@@ -108,18 +115,20 @@ struct DecodeTests {
         let symbol = try QRCode.encode(uri, correction: .high)
         let functions = QRCode.functionPatterns(version: symbol.version)
         // Invert a 5×5 patch of data modules right of centre (about 4–8 codewords).
-        let rows = symbol.size / 2 - 2 ... symbol.size / 2 + 2
-        let columns = symbol.size - 14 ... symbol.size - 10
+        let rows = symbol.size / 2 - 2...symbol.size / 2 + 2
+        let columns = symbol.size - 14...symbol.size - 10
         var flipped = 0
-        let matrix = (0 ..< symbol.size).map { row in
-            String((0 ..< symbol.size).map { column -> Character in
-                var dark = symbol.isDark(row: row, column: column)
-                if rows.contains(row), columns.contains(column), !functions.isFunction[row * symbol.size + column] {
-                    dark.toggle()
-                    flipped += 1
+        let matrix = (0..<symbol.size).map { row in
+            String(
+                (0..<symbol.size).map { column -> Character in
+                    var dark = symbol.isDark(row: row, column: column)
+                    if rows.contains(row), columns.contains(column), !functions.isFunction[row * symbol.size + column] {
+                        dark.toggle()
+                        flipped += 1
+                    }
+                    return dark ? "1" : "0"
                 }
-                return dark ? "1" : "0"
-            })
+            )
         }
         #expect(flipped >= 20)
         guard let decoded = ZXingDecoder.decodeOrRecord(matrices: [matrix]) else { return }

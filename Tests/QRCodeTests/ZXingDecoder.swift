@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QRCode
 
 /// Decodes symbols with an independent reader (zxing-cpp via Python), so the encoder is checked
@@ -34,44 +35,48 @@ enum ZXingDecoder {
     }
 
     private static let script = #"""
-    import json, sys
-    try:
-        import numpy as np
-        from PIL import Image
-        import zxingcpp
-    except ImportError as error:
-        sys.stderr.write("%s" % error)
-        sys.exit(3)
+        import json, sys
+        try:
+            import numpy as np
+            from PIL import Image
+            import zxingcpp
+        except ImportError as error:
+            sys.stderr.write("%s" % error)
+            sys.exit(3)
 
-    with open(sys.argv[1]) as source:
-        cases = json.load(source)
-    results = []
-    for case in cases:
-        quiet, scale = case["quiet"], case["scale"]
-        dark = np.array([[c == "1" for c in row] for row in case["rows"]], dtype=bool)
-        pixels = np.where(dark, 0, 255).astype(np.uint8)
-        pixels = np.pad(pixels, quiet, mode="constant", constant_values=255)
-        pixels = pixels.repeat(scale, axis=0).repeat(scale, axis=1)
-        image = Image.fromarray(pixels)  # 2-D uint8 -> 8-bit grayscale ("L")
-        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-        results.append([{
-            "text": b.text,
-            "bytes": bytes(b.bytes).hex(),
-            "ecLevel": str(b.ec_level),
-            "version": str(b.extra.get("Version", "")) if isinstance(b.extra, dict) else "",
-            "mask": b.extra.get("DataMask") if isinstance(b.extra, dict) else None,
-        } for b in found])
-    with open(sys.argv[2], "w") as sink:
-        json.dump(results, sink)
-    """#
+        with open(sys.argv[1]) as source:
+            cases = json.load(source)
+        results = []
+        for case in cases:
+            quiet, scale = case["quiet"], case["scale"]
+            dark = np.array([[c == "1" for c in row] for row in case["rows"]], dtype=bool)
+            pixels = np.where(dark, 0, 255).astype(np.uint8)
+            pixels = np.pad(pixels, quiet, mode="constant", constant_values=255)
+            pixels = pixels.repeat(scale, axis=0).repeat(scale, axis=1)
+            image = Image.fromarray(pixels)  # 2-D uint8 -> 8-bit grayscale ("L")
+            found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+            results.append([{
+                "text": b.text,
+                "bytes": bytes(b.bytes).hex(),
+                "ecLevel": str(b.ec_level),
+                "version": str(b.extra.get("Version", "")) if isinstance(b.extra, dict) else "",
+                "mask": b.extra.get("DataMask") if isinstance(b.extra, dict) else None,
+            } for b in found])
+        with open(sys.argv[2], "w") as sink:
+            json.dump(results, sink)
+        """#
 
     /// Decodes every symbol; element `i` of the result lists what the reader found in `symbols[i]`.
     static func decode(_ symbols: [QRCode], quietZone: Int = 4, scale: Int = 4) throws -> [[Decoded]] {
-        try decode(matrices: symbols.map { symbol in
-            (0 ..< symbol.size).map { row in
-                String((0 ..< symbol.size).map { symbol.isDark(row: row, column: $0) ? "1" : "0" })
-            }
-        }, quietZone: quietZone, scale: scale)
+        try decode(
+            matrices: symbols.map { symbol in
+                (0..<symbol.size).map { row in
+                    String((0..<symbol.size).map { symbol.isDark(row: row, column: $0) ? "1" : "0" })
+                }
+            },
+            quietZone: quietZone,
+            scale: scale
+        )
     }
 
     /// Decodes row-major module strings ("1" = dark) of square matrices.
@@ -116,20 +121,25 @@ enum ZXingDecoder {
 
     /// Decodes `symbols`, or records the failure (naming the install command) and returns nil.
     static func decodeOrRecord(
-        _ symbols: [QRCode], sourceLocation: SourceLocation = #_sourceLocation
+        _ symbols: [QRCode],
+        sourceLocation: SourceLocation = #_sourceLocation
     ) -> [[Decoded]]? {
         record(sourceLocation: sourceLocation) { try decode(symbols) }
     }
 
     /// Decodes module matrices, or records the failure (naming the install command) and returns nil.
     static func decodeOrRecord(
-        matrices: [[String]], quietZone: Int = 4, scale: Int = 4, sourceLocation: SourceLocation = #_sourceLocation
+        matrices: [[String]],
+        quietZone: Int = 4,
+        scale: Int = 4,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) -> [[Decoded]]? {
         record(sourceLocation: sourceLocation) { try decode(matrices: matrices, quietZone: quietZone, scale: scale) }
     }
 
     private static func record(
-        sourceLocation: SourceLocation, _ body: () throws -> [[Decoded]]
+        sourceLocation: SourceLocation,
+        _ body: () throws -> [[Decoded]]
     ) -> [[Decoded]]? {
         do {
             return try body()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Spreadsheet
 
 // MARK: - XLSX pieces
@@ -12,8 +13,10 @@ import Testing
 }
 
 @Test func xmlEscaping() {
-    #expect(XLSXWriter.escape(#"<script>alert("x")</script> & 'y'"#)
-        == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;y&apos;")
+    #expect(
+        XLSXWriter.escape(#"<script>alert("x")</script> & 'y'"#)
+            == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;y&apos;"
+    )
     #expect(XLSXWriter.escape("Đã phê duyệt") == "Đã phê duyệt")
     #expect(XLSXWriter.escape("a\tb\r\nc") == "a&#9;b&#13;&#10;c")
     #expect(XLSXWriter.escape("nul\u{0}bell\u{7}esc\u{1B}\u{FFFE}end") == "nulbellescend")
@@ -27,11 +30,13 @@ import Testing
         "Tổng hợp", "tổng hợp", "", "History", "'quoted'", "a?b\\c\u{7}",
         String(repeating: "x", count: 40), String(repeating: "x", count: 40),
     ])
-    #expect(names == [
-        "Báo cáo_ Tổng hợp _Quý I_2025_",
-        "Tổng hợp", "tổng hợp (2)", "Sheet4", "Sheet5", "quoted", "a_b_c",
-        String(repeating: "x", count: 31), String(repeating: "x", count: 27) + " (2)",
-    ])
+    #expect(
+        names == [
+            "Báo cáo_ Tổng hợp _Quý I_2025_",
+            "Tổng hợp", "tổng hợp (2)", "Sheet4", "Sheet5", "quoted", "a_b_c",
+            String(repeating: "x", count: 31), String(repeating: "x", count: 27) + " (2)",
+        ]
+    )
     #expect(names.allSatisfy { $0.utf16.count <= 31 })
 }
 
@@ -51,9 +56,12 @@ import Testing
 }
 
 @Test func invalidMergesAreRejected() {
-    let overlapping = Sheet(name: "S", merges: [
-        CellRange(rows: 0...1, columns: 0...1), CellRange(rows: 1...2, columns: 1...3),
-    ])
+    let overlapping = Sheet(
+        name: "S",
+        merges: [
+            CellRange(rows: 0...1, columns: 0...1), CellRange(rows: 1...2, columns: 1...3),
+        ]
+    )
     #expect(throws: SpreadsheetError.self) { try XLSXWriter.data(Workbook(sheets: [overlapping])) }
     let single = Sheet(name: "S", merges: [CellRange(rows: 2...2, columns: 3...3)])
     #expect(throws: SpreadsheetError.invalidMerge(sheet: "S", CellRange(rows: 2...2, columns: 3...3))) {
@@ -73,7 +81,10 @@ let reportSheet = Sheet(
         [.empty, .empty, .text("Bí thư"), .text("Phó bí thư")],
         [.text("Xã Tiên Du"), .number(12), .number(62.5), .number(0.1)],
         [.text("Đã phê duyệt"), .number(1e12), .number(-3), .empty],
-        [.text(#"<script>alert("x")</script> & 'quotes'"#), .empty, .text("Dòng 1\r\nDòng 2\tcột"), .text("bell\u{7}")],
+        [
+            .text(#"<script>alert("x")</script> & 'quotes'"#), .empty, .text("Dòng 1\r\nDòng 2\tcột"),
+            .text("bell\u{7}"),
+        ],
         [.text("  thụt lề  "), .number(.nan), .text("=SUM(A1)"), .text("_x0041_")],
     ],
     headerRows: 2,
@@ -84,11 +95,14 @@ let reportSheet = Sheet(
     ]
 )
 
-let summarySheet = Sheet(name: "Tổng hợp", rows: [
-    [.text("Chỉ tiêu"), .text("Giá trị")],
-    [.text("Tổng số đảng viên"), .number(0.1 + 0.2)],
-    [.text("Tỷ lệ"), .number(1234567.891)],
-])
+let summarySheet = Sheet(
+    name: "Tổng hợp",
+    rows: [
+        [.text("Chỉ tiêu"), .text("Giá trị")],
+        [.text("Tổng số đảng viên"), .number(0.1 + 0.2)],
+        [.text("Tỷ lệ"), .number(1234567.891)],
+    ]
+)
 
 @Test func xlsxReadsBackInOpenpyxl() throws {
     let url = try temporaryXLSX(Workbook(sheets: [reportSheet, summarySheet]))
@@ -97,34 +111,43 @@ let summarySheet = Sheet(name: "Tổng hợp", rows: [
 
     #expect(book.badEntry == nil)
     #expect(book.warnings.isEmpty)
-    #expect(Set(book.parts) == [
-        "[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
-        "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
-    ])
+    #expect(
+        Set(book.parts) == [
+            "[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+            "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+        ]
+    )
     #expect(book.sheets.map(\.name) == ["Báo cáo_ Tổng hợp _Quý I_2025_", "Tổng hợp"])
     guard book.sheets.count == 2 else { return }
 
     let report = book.sheets[0]
-    #expect(report.rows == [
-        [["s", "Đơn vị"], ["s", "Tổng số đảng viên"], ["s", "Trong đó"], ["e", ""]],
-        [["e", ""], ["e", ""], ["s", "Bí thư"], ["s", "Phó bí thư"]],
-        [["s", "Xã Tiên Du"], ["n", "12"], ["n", "62.5"], ["n", "0.1"]],
-        [["s", "Đã phê duyệt"], ["n", "1000000000000"], ["n", "-3"], ["e", ""]],
-        [["s", #"<script>alert("x")</script> & 'quotes'"#], ["e", ""], ["s", "Dòng 1\r\nDòng 2\tcột"], ["s", "bell"]],
-        // openpyxl, unlike Excel and LibreOffice, does not decode "_x005F_" back to "_".
-        [["s", "  thụt lề  "], ["e", ""], ["s", "=SUM(A1)"], ["s", "_x005F_x0041_"]],
-    ])
+    #expect(
+        report.rows == [
+            [["s", "Đơn vị"], ["s", "Tổng số đảng viên"], ["s", "Trong đó"], ["e", ""]],
+            [["e", ""], ["e", ""], ["s", "Bí thư"], ["s", "Phó bí thư"]],
+            [["s", "Xã Tiên Du"], ["n", "12"], ["n", "62.5"], ["n", "0.1"]],
+            [["s", "Đã phê duyệt"], ["n", "1000000000000"], ["n", "-3"], ["e", ""]],
+            [
+                ["s", #"<script>alert("x")</script> & 'quotes'"#], ["e", ""], ["s", "Dòng 1\r\nDòng 2\tcột"],
+                ["s", "bell"],
+            ],
+            // openpyxl, unlike Excel and LibreOffice, does not decode "_x005F_" back to "_".
+            [["s", "  thụt lề  "], ["e", ""], ["s", "=SUM(A1)"], ["s", "_x005F_x0041_"]],
+        ]
+    )
     #expect(report.types[2] == ["str", "int", "float", "float"])
     #expect(report.bold == ["A1", "B1", "C1", "C2", "D2"])
     #expect(report.merges == ["A1:A2", "B1:B2", "C1:D1"])
     #expect(report.widths == ["A": 30, "C": 12])
 
     let summary = book.sheets[1]
-    #expect(summary.rows == [
-        [["s", "Chỉ tiêu"], ["s", "Giá trị"]],
-        [["s", "Tổng số đảng viên"], ["n", "0.30000000000000004"]],
-        [["s", "Tỷ lệ"], ["n", "1234567.891"]],
-    ])
+    #expect(
+        summary.rows == [
+            [["s", "Chỉ tiêu"], ["s", "Giá trị"]],
+            [["s", "Tổng số đảng viên"], ["n", "0.30000000000000004"]],
+            [["s", "Tỷ lệ"], ["n", "1234567.891"]],
+        ]
+    )
     #expect(summary.bold.isEmpty && summary.merges.isEmpty && summary.widths.isEmpty)
 }
 
@@ -169,43 +192,44 @@ struct ReadBack: Decodable {
 }
 
 let readBackScript = #"""
-import json, sys, warnings, zipfile, xml.dom.minidom
-try:
-    import openpyxl
-except ImportError:
-    sys.exit(3)
-path = sys.argv[1]
-with zipfile.ZipFile(path) as archive:
-    bad = archive.testzip()
-    parts = archive.namelist()
-    for part in parts:
-        xml.dom.minidom.parseString(archive.read(part))
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    book = openpyxl.load_workbook(path)
-def cell(value):
-    if value is None:
-        return ["e", ""]
-    if isinstance(value, str):
-        return ["s", value]
-    return ["n", repr(value)]
-sheets = [{
-    "name": sheet.title,
-    "rows": [[cell(v) for v in row] for row in sheet.iter_rows(values_only=True)],
-    "types": [[type(v).__name__ for v in row] for row in sheet.iter_rows(values_only=True)],
-    "bold": [c.coordinate for row in sheet.iter_rows() for c in row if c.font.b],
-    "merges": sorted(str(r) for r in sheet.merged_cells.ranges),
-    "widths": {k: d.width for k, d in sheet.column_dimensions.items() if d.customWidth},
-} for sheet in book.worksheets]
-print(json.dumps({"badEntry": bad, "parts": parts, "warnings": [str(w.message) for w in caught], "sheets": sheets}))
-"""#
+    import json, sys, warnings, zipfile, xml.dom.minidom
+    try:
+        import openpyxl
+    except ImportError:
+        sys.exit(3)
+    path = sys.argv[1]
+    with zipfile.ZipFile(path) as archive:
+        bad = archive.testzip()
+        parts = archive.namelist()
+        for part in parts:
+            xml.dom.minidom.parseString(archive.read(part))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        book = openpyxl.load_workbook(path)
+    def cell(value):
+        if value is None:
+            return ["e", ""]
+        if isinstance(value, str):
+            return ["s", value]
+        return ["n", repr(value)]
+    sheets = [{
+        "name": sheet.title,
+        "rows": [[cell(v) for v in row] for row in sheet.iter_rows(values_only=True)],
+        "types": [[type(v).__name__ for v in row] for row in sheet.iter_rows(values_only=True)],
+        "bold": [c.coordinate for row in sheet.iter_rows() for c in row if c.font.b],
+        "merges": sorted(str(r) for r in sheet.merged_cells.ranges),
+        "widths": {k: d.width for k, d in sheet.column_dimensions.items() if d.customWidth},
+    } for sheet in book.worksheets]
+    print(json.dumps({"badEntry": bad, "parts": parts, "warnings": [str(w.message) for w in caught], "sheets": sheets}))
+    """#
 
 /// Runs the read-back script; records a failure and returns nil if python3 or openpyxl is missing.
 func readBack(_ url: URL) throws -> ReadBack? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", readBackScript, url.path]
-    let output = Pipe(), errors = Pipe()
+    let output = Pipe()
+    let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
     try process.run()
@@ -218,7 +242,9 @@ func readBack(_ url: URL) throws -> ReadBack? {
     case 3:
         Issue.record("Python's openpyxl is missing; the .xlsx read-back test needs it: run `pip install openpyxl`")
     case 127:
-        Issue.record("python3 is not on PATH; the .xlsx read-back test needs python3 with openpyxl (`pip install openpyxl`)")
+        Issue.record(
+            "python3 is not on PATH; the .xlsx read-back test needs python3 with openpyxl (`pip install openpyxl`)"
+        )
     default:
         Issue.record("reading the .xlsx back failed (exit \(process.terminationStatus)):\n\(stderr)")
     }
@@ -228,16 +254,21 @@ func readBack(_ url: URL) throws -> ReadBack? {
 // MARK: - CSV
 
 @Test func csvQuotesPerRFC4180WithCRLF() {
-    let sheet = Sheet(name: "S", rows: [
-        [.text("Đơn vị"), .text("Ghi chú")],
-        [.text("Xã Tiên Du"), .text("a, b"), .text(#"nói "không""#)],
-        [.text("hai\ndòng"), .text("cr\rlf"), .empty],
-        [],
-    ])
-    #expect(CSVWriter.string(sheet) == "Đơn vị,Ghi chú,\r\n"
-        + "Xã Tiên Du,\"a, b\",\"nói \"\"không\"\"\"\r\n"
-        + "\"hai\ndòng\",\"cr\rlf\",\r\n"
-        + ",,\r\n")
+    let sheet = Sheet(
+        name: "S",
+        rows: [
+            [.text("Đơn vị"), .text("Ghi chú")],
+            [.text("Xã Tiên Du"), .text("a, b"), .text(#"nói "không""#)],
+            [.text("hai\ndòng"), .text("cr\rlf"), .empty],
+            [],
+        ]
+    )
+    #expect(
+        CSVWriter.string(sheet) == "Đơn vị,Ghi chú,\r\n"
+            + "Xã Tiên Du,\"a, b\",\"nói \"\"không\"\"\"\r\n"
+            + "\"hai\ndòng\",\"cr\rlf\",\r\n"
+            + ",,\r\n"
+    )
     #expect(CSVWriter.string(Sheet(name: "Empty")) == "")
 }
 
@@ -249,18 +280,25 @@ func readBack(_ url: URL) throws -> ReadBack? {
 }
 
 @Test func csvGuardsAgainstFormulaInjection() {
-    let texts = ["=SUM(A1:A2)", "+1", "-1", "@cmd", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"a\")", "a=b", "Đã phê duyệt"]
+    let texts = [
+        "=SUM(A1:A2)", "+1", "-1", "@cmd", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"a\")", "a=b", "Đã phê duyệt",
+    ]
     let fields = texts.map { CSVWriter.field(.text($0)) }
-    #expect(fields == [
-        "'=SUM(A1:A2)", "'+1", "'-1", "'@cmd", "'\tx", "\"'\rx\"", #""'=HYPERLINK(""http://x"",""a"")""#, "a=b",
-        "Đã phê duyệt",
-    ])
+    #expect(
+        fields == [
+            "'=SUM(A1:A2)", "'+1", "'-1", "'@cmd", "'\tx", "\"'\rx\"", #""'=HYPERLINK(""http://x"",""a"")""#, "a=b",
+            "Đã phê duyệt",
+        ]
+    )
     #expect(CSVWriter.field(.number(-3)) == "-3")
 }
 
 @Test func csvNumbers() {
-    let sheet = Sheet(name: "S", rows: [
-        [.number(12), .number(62.5), .number(0.1), .number(1e12), .number(-3), .number(.nan), .empty],
-    ])
+    let sheet = Sheet(
+        name: "S",
+        rows: [
+            [.number(12), .number(62.5), .number(0.1), .number(1e12), .number(-3), .number(.nan), .empty]
+        ]
+    )
     #expect(CSVWriter.string(sheet) == "12,62.5,0.1,1000000000000,-3,,\r\n")
 }

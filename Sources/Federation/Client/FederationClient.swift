@@ -67,17 +67,32 @@ public final class FederationClient: Sendable {
 
     /// Pushes one batch; returns the parent's verdict on each message.
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        try await call(method: .POST, path: "/federation/v1/messages", body: try encoder.encode(request), timeout: .seconds(30))
+        try await call(
+            method: .POST,
+            path: "/federation/v1/messages",
+            body: try encoder.encode(request),
+            timeout: .seconds(30)
+        )
     }
 
     /// Reads the feed after `cursor`; the parent holds the call up to `wait` seconds when nothing is new.
     public func feed(after cursor: Int64, limit: Int = FeedPage.maximumPage, wait: Int = 0) async throws -> FeedPage {
-        try await call(method: .GET, path: "/federation/v1/feed?after=\(cursor)&limit=\(limit)&wait=\(wait)", body: nil, timeout: .seconds(Int64(wait) + 15))
+        try await call(
+            method: .GET,
+            path: "/federation/v1/feed?after=\(cursor)&limit=\(limit)&wait=\(wait)",
+            body: nil,
+            timeout: .seconds(Int64(wait) + 15)
+        )
     }
 
     /// Asks the parent for a new certificate for this node's new key (renewal before expiry).
     public func renew(_ request: RenewalRequest) async throws -> RenewalAnswer {
-        try await call(method: .POST, path: "/federation/v1/renew", body: try encoder.encode(request), timeout: .seconds(30))
+        try await call(
+            method: .POST,
+            path: "/federation/v1/renew",
+            body: try encoder.encode(request),
+            timeout: .seconds(30)
+        )
     }
 
     /// Whether the parent already holds the evidence file with this content hash, complete.
@@ -100,7 +115,10 @@ public final class FederationClient: Sendable {
         guard response.status == .ok else {
             let bytes = try await response.body.collect(upTo: 1024 * 1024)
             let error = try? decoder.decode(ProtocolError.self, from: bytes)
-            throw FederationCallError(status: Int(response.status.code), message: error?.message ?? response.status.reasonPhrase)
+            throw FederationCallError(
+                status: Int(response.status.code),
+                message: error?.message ?? response.status.reasonPhrase
+            )
         }
         return response.body
     }
@@ -116,12 +134,20 @@ public final class FederationClient: Sendable {
             let bytes = try await response.body.collect(upTo: 1024 * 1024)
             guard response.status == .ok || response.status == .created else {
                 let error = try? decoder.decode(ProtocolError.self, from: bytes)
-                throw FederationCallError(status: Int(response.status.code), message: error?.message ?? response.status.reasonPhrase)
+                throw FederationCallError(
+                    status: Int(response.status.code),
+                    message: error?.message ?? response.status.reasonPhrase
+                )
             }
         }
     }
 
-    private func call<Answer: Decodable>(method: HTTPMethod, path: String, body: Data?, timeout: TimeAmount) async throws -> Answer {
+    private func call<Answer: Decodable>(
+        method: HTTPMethod,
+        path: String,
+        body: Data?,
+        timeout: TimeAmount
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
@@ -133,7 +159,10 @@ public final class FederationClient: Sendable {
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         guard response.status == .ok else {
             let error = try? decoder.decode(ProtocolError.self, from: bytes)
-            throw FederationCallError(status: Int(response.status.code), message: error?.message ?? response.status.reasonPhrase)
+            throw FederationCallError(
+                status: Int(response.status.code),
+                message: error?.message ?? response.status.reasonPhrase
+            )
         }
         return try decoder.decode(Answer.self, from: bytes)
     }
@@ -142,8 +171,12 @@ public final class FederationClient: Sendable {
         do {
             return try await http.execute(request, timeout: timeout)
         } catch {
-            if let presented = mismatch.presented.withLock({ $0 }) { throw PeerIdentityMismatch(expected: peer, presented: presented) }
-            if let refusal = mismatch.refusal.withLock({ $0 }) { throw PeerCertificateRefused(peer: peer, reason: refusal) }
+            if let presented = mismatch.presented.withLock({ $0 }) {
+                throw PeerIdentityMismatch(expected: peer, presented: presented)
+            }
+            if let refusal = mismatch.refusal.withLock({ $0 }) {
+                throw PeerCertificateRefused(peer: peer, reason: refusal)
+            }
             throw error
         }
     }

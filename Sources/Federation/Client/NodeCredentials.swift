@@ -22,8 +22,12 @@ public struct NodeCredentials: Sendable {
         )
     }
 
-    private func material() throws -> (chain: [NIOSSLCertificateSource], key: NIOSSLPrivateKeySource, roots: NIOSSLTrustRoots) {
-        let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
+    private func material() throws -> (
+        chain: [NIOSSLCertificateSource], key: NIOSSLPrivateKeySource, roots: NIOSSLTrustRoots
+    ) {
+        let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map {
+            NIOSSLCertificateSource.certificate($0)
+        }
         let key = try NIOSSLPrivateKey(bytes: Array(privateKeyPEM.utf8), format: .pem)
         let roots = try NIOSSLCertificate.fromPEMBytes(Array(trustRootPEM.utf8))
         return (chain, .privateKey(key), .certificates(roots))
@@ -43,7 +47,11 @@ public struct NodeCredentials: Sendable {
     /// The federation listener: a client certificate chaining to the root is required.
     public func federationServerTLS() throws -> TLSConfiguration {
         let material = try material()
-        var tls = TLSConfiguration.makeServerConfigurationWithMTLS(certificateChain: material.chain, privateKey: material.key, trustRoots: material.roots)
+        var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
+            certificateChain: material.chain,
+            privateKey: material.key,
+            trustRoots: material.roots
+        )
         tls.minimumTLSVersion = .tlsv12
         return tls
     }

@@ -27,7 +27,11 @@ public struct CertificateAuthority: Sendable {
     public static let clockSkewMargin: TimeInterval = 2 * 86_400
 
     /// Creates a self-signed P-256 root, valid from two days ago (clock skew) for `validityDays`.
-    public static func makeRoot(commonName: String, validityDays: Int = 3650, clock: any WallClock = SystemClock()) throws -> CertificateAuthority {
+    public static func makeRoot(
+        commonName: String,
+        validityDays: Int = 3650,
+        clock: any WallClock = SystemClock()
+    ) throws -> CertificateAuthority {
         let key = P256.Signing.PrivateKey()
         let privateKey = Certificate.PrivateKey(key)
         let name = try DistinguishedName {
@@ -81,7 +85,10 @@ public struct CertificateAuthority: Sendable {
 
     /// Issues a leaf for a node: fresh P-256 key, identity URI SAN plus DNS/IP SANs, usable as TLS server and client.
     /// (For the demo and tests; a real node makes its own key and sends a CSR: `issue(csr:for:)`.)
-    public func issueNodeCertificate(_ request: NodeCertificateRequest, validityDays: Int = 825) throws -> IssuedCredential {
+    public func issueNodeCertificate(
+        _ request: NodeCertificateRequest,
+        validityDays: Int = 825
+    ) throws -> IssuedCredential {
         let key = P256.Signing.PrivateKey()
         let leaf = try issueLeaf(publicKey: Certificate.PublicKey(key.publicKey), request, validityDays: validityDays)
         return IssuedCredential(certificatePEM: try chainPEM(leaf), privateKeyPEM: key.pemRepresentation)
@@ -91,7 +98,11 @@ public struct CertificateAuthority: Sendable {
     /// the node. The CSR must be signed by its key (proof of possession) and hold a P-256 key; what
     /// the certificate says (unit, names) comes from `request`, never from the CSR.
     /// Returns the chain PEM: the leaf, then this CA's certificate when it is an intermediate.
-    public func issue(csr: CertificateSigningRequest, for request: NodeCertificateRequest, validityDays: Int = 825) throws -> (certificate: Certificate, chainPEM: String) {
+    public func issue(
+        csr: CertificateSigningRequest,
+        for request: NodeCertificateRequest,
+        validityDays: Int = 825
+    ) throws -> (certificate: Certificate, chainPEM: String) {
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw PKIError.invalidCertificate("the certificate signing request is not signed by its own key")
         }
@@ -106,10 +117,20 @@ public struct CertificateAuthority: Sendable {
     /// CAs (path length 0), and carries X.509 name constraints listing the DNS names its subtree's
     /// nodes may use (`permittedDNSNames`), enforced by BoringSSL and swift-certificates. The
     /// topology check (`SubtreePolicy`) is the authoritative rule; the constraints are a second fence.
-    public func issueIntermediate(unitCode: String, nodeName: String, permittedDNSNames: [String], validityDays: Int = 1825) throws -> CertificateAuthority {
+    public func issueIntermediate(
+        unitCode: String,
+        nodeName: String,
+        permittedDNSNames: [String],
+        validityDays: Int = 1825
+    ) throws -> CertificateAuthority {
         let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
-        let certificate = try intermediateCertificate(publicKey: key.publicKey, unitCode: unitCode, nodeName: nodeName,
-                                                      permittedDNSNames: permittedDNSNames, validityDays: validityDays)
+        let certificate = try intermediateCertificate(
+            publicKey: key.publicKey,
+            unitCode: unitCode,
+            nodeName: nodeName,
+            permittedDNSNames: permittedDNSNames,
+            validityDays: validityDays
+        )
         var authority = try CertificateAuthority(certificate: certificate, privateKey: key)
         authority.clock = clock
         return authority
@@ -117,18 +138,35 @@ public struct CertificateAuthority: Sendable {
 
     /// Issues a province's intermediate CA for the key in its CSR (made at the province: the CA
     /// key never leaves it). Returns the intermediate's certificate.
-    public func issueIntermediate(csr: CertificateSigningRequest, unitCode: String, nodeName: String, permittedDNSNames: [String],
-                                  validityDays: Int = 1825) throws -> Certificate {
+    public func issueIntermediate(
+        csr: CertificateSigningRequest,
+        unitCode: String,
+        nodeName: String,
+        permittedDNSNames: [String],
+        validityDays: Int = 1825
+    ) throws -> Certificate {
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw PKIError.invalidCertificate("the CA's certificate signing request is not signed by its own key")
         }
-        guard P256.Signing.PublicKey(csr.publicKey) != nil else { throw PKIError.invalidKey("the CA's CSR must hold a P-256 key") }
-        return try intermediateCertificate(publicKey: csr.publicKey, unitCode: unitCode, nodeName: nodeName, permittedDNSNames: permittedDNSNames,
-                                           validityDays: validityDays)
+        guard P256.Signing.PublicKey(csr.publicKey) != nil else {
+            throw PKIError.invalidKey("the CA's CSR must hold a P-256 key")
+        }
+        return try intermediateCertificate(
+            publicKey: csr.publicKey,
+            unitCode: unitCode,
+            nodeName: nodeName,
+            permittedDNSNames: permittedDNSNames,
+            validityDays: validityDays
+        )
     }
 
-    private func intermediateCertificate(publicKey: Certificate.PublicKey, unitCode: String, nodeName: String, permittedDNSNames: [String],
-                                         validityDays: Int) throws -> Certificate {
+    private func intermediateCertificate(
+        publicKey: Certificate.PublicKey,
+        unitCode: String,
+        nodeName: String,
+        permittedDNSNames: [String],
+        validityDays: Int
+    ) throws -> Certificate {
         guard NodeIdentity.isValidUnitCode(unitCode) else {
             throw PKIError.identity("unit code '\(unitCode)' must be non-empty and use only A-Z a-z 0-9 . _ -")
         }
@@ -175,7 +213,8 @@ public struct CertificateAuthority: Sendable {
     }
 
     private var issuerKeyID: ArraySlice<UInt8> {
-        (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier ?? SubjectKeyIdentifier(hash: certificate.publicKey).keyIdentifier
+        (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier
+            ?? SubjectKeyIdentifier(hash: certificate.publicKey).keyIdentifier
     }
 
     private func chainPEM(_ leaf: Certificate) throws -> String {
@@ -184,7 +223,11 @@ public struct CertificateAuthority: Sendable {
         return pem
     }
 
-    private func issueLeaf(publicKey: Certificate.PublicKey, _ request: NodeCertificateRequest, validityDays: Int) throws -> Certificate {
+    private func issueLeaf(
+        publicKey: Certificate.PublicKey,
+        _ request: NodeCertificateRequest,
+        validityDays: Int
+    ) throws -> Certificate {
         let identity = NodeIdentity(unitCode: request.unitCode)
         guard NodeIdentity.isValidUnitCode(request.unitCode) else {
             throw PKIError.identity("unit code '\(request.unitCode)' must be non-empty and use only A-Z a-z 0-9 . _ -")

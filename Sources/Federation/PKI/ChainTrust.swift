@@ -51,7 +51,11 @@ public struct ChainTrust: Sendable {
 
     /// Verifies `leaf` with the CAs the peer sent (`intermediates`) at `time` (now by default);
     /// returns the node it names.
-    public func verify(leaf: Certificate, intermediates: [Certificate], at time: Date? = nil) async throws -> NodeIdentity {
+    public func verify(
+        leaf: Certificate,
+        intermediates: [Certificate],
+        at time: Date? = nil
+    ) async throws -> NodeIdentity {
         var verifier = Verifier(rootCertificates: CertificateStore([root])) {
             if let time { RFC5280Policy(fixedExpiryValidationTime: time) } else { RFC5280Policy() }
         }
@@ -67,11 +71,18 @@ public struct ChainTrust: Sendable {
         }
         let identity = try NodeIdentity.from(certificate: leaf)
         for certificate in chain where isRevoked(certificate.fingerprint) {
-            throw PKIError.revoked("certificate '\(certificate.subject)' (\(certificate.fingerprint.prefix(16))…) has been revoked")
+            throw PKIError.revoked(
+                "certificate '\(certificate.subject)' (\(certificate.fingerprint.prefix(16))…) has been revoked"
+            )
         }
         // chain = leaf, CAs…, root: every CA but the root must name a unit whose subtree holds the leaf's.
         let issuers = chain.dropFirst().dropLast().map { CertificateAuthority.unit(ofCA: $0.subject) ?? "" }
-        if let policy, let refusal = policy.refusal(subject: identity.unitCode, issuerUnits: issuers.map { $0.isEmpty ? "(unnamed CA)" : $0 }) {
+        if let policy,
+            let refusal = policy.refusal(
+                subject: identity.unitCode,
+                issuerUnits: issuers.map { $0.isEmpty ? "(unnamed CA)" : $0 }
+            )
+        {
             throw PKIError.outsideSubtree(refusal)
         }
         return identity
@@ -82,9 +93,13 @@ public struct ChainTrust: Sendable {
     /// signed it) is the root or a CA whose subtree holds the leaf's unit.
     public func refusal(peerLeaf leaf: Certificate) -> String? {
         if isRevoked(leaf.fingerprint) { return "the peer's certificate has been revoked" }
-        guard let identity = try? NodeIdentity.from(certificate: leaf) else { return "the peer's certificate names no node" }
+        guard let identity = try? NodeIdentity.from(certificate: leaf) else {
+            return "the peer's certificate names no node"
+        }
         if leaf.issuer == root.subject { return nil }
-        guard let issuer = CertificateAuthority.unit(ofCA: leaf.issuer) else { return "the peer's certificate comes from an unknown CA" }
+        guard let issuer = CertificateAuthority.unit(ofCA: leaf.issuer) else {
+            return "the peer's certificate comes from an unknown CA"
+        }
         return policy?.refusal(subject: identity.unitCode, issuerUnits: [issuer])
     }
 }

@@ -11,7 +11,12 @@ import Darwin
 /// Writes certificates and private keys to disk with safe permissions (keys are never readable by others, even briefly).
 public enum CredentialFiles {
     /// Writes the key (mode 0600) and the certificate (mode 0644), creating parent folders and replacing old files.
-    public static func write(certificatePEM: String, privateKeyPEM: String, certificatePath: String, keyPath: String) throws {
+    public static func write(
+        certificatePEM: String,
+        privateKeyPEM: String,
+        certificatePath: String,
+        keyPath: String
+    ) throws {
         try writeFile(Data(privateKeyPEM.utf8), to: keyPath, mode: 0o600)
         try writeCertificate(pem: certificatePEM, path: certificatePath)
     }
@@ -28,7 +33,10 @@ public enum CredentialFiles {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw PKIError.fileWrite(path: path, reason: "cannot create folder \(folder.path): \(error.localizedDescription)")
+            throw PKIError.fileWrite(
+                path: path,
+                reason: "cannot create folder \(folder.path): \(error.localizedDescription)"
+            )
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(0o600))

@@ -45,7 +45,13 @@ public struct EnrolmentRequest: Codable, Sendable {
     /// the province too), answered with the intermediate certificate.
     public let caCsr: String?
 
-    public init(token: String, csr: String, dnsNames: [String]? = nil, ipAddresses: [String]? = nil, caCsr: String? = nil) {
+    public init(
+        token: String,
+        csr: String,
+        dnsNames: [String]? = nil,
+        ipAddresses: [String]? = nil,
+        caCsr: String? = nil
+    ) {
         self.token = token
         self.csr = csr
         self.dnsNames = dnsNames

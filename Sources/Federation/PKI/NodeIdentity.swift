@@ -61,7 +61,9 @@ public struct NodeIdentity: Sendable, Hashable {
             )
         }
         guard let identity = NodeIdentity(uri: only) else {
-            throw PKIError.identity("the certificate's URI '\(only)' has an empty or invalid unit code (allowed: A-Z a-z 0-9 and inner -)")
+            throw PKIError.identity(
+                "the certificate's URI '\(only)' has an empty or invalid unit code (allowed: A-Z a-z 0-9 and inner -)"
+            )
         }
         return identity
     }

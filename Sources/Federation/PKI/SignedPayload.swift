@@ -48,8 +48,12 @@ public struct PayloadSigner: Sendable {
 
     public func sign(_ payload: Data) throws -> SignedPayload {
         let signature = try key.signature(for: payload)
-        return SignedPayload(payload: payload, signature: signature.derRepresentation, signerCertificate: certificateDER,
-                             intermediates: intermediatesDER.isEmpty ? nil : intermediatesDER)
+        return SignedPayload(
+            payload: payload,
+            signature: signature.derRepresentation,
+            signerCertificate: certificateDER,
+            intermediates: intermediatesDER.isEmpty ? nil : intermediatesDER
+        )
     }
 }
 
@@ -119,7 +123,8 @@ public enum PKIError: Error, CustomStringConvertible, Equatable {
         case .invalidKey(let message): "Invalid private key: \(message)"
         case .invalidCertificate(let message): "Invalid certificate: \(message)"
         case .untrustedSigner(let message): "Untrusted signer: \(message)"
-        case .badSignature: "Bad signature: the payload does not match its signature (it was altered or signed by another key)"
+        case .badSignature:
+            "Bad signature: the payload does not match its signature (it was altered or signed by another key)"
         case .fileWrite(let path, let reason): "Could not write '\(path)': \(reason)"
         case .revoked(let message): "Revoked: \(message)"
         case .outsideSubtree(let message): "Certificate outside its issuer's subtree: \(message)"

@@ -27,7 +27,8 @@ public struct AssignmentNotice: Codable, Sendable, Hashable {
 
 extension ApprovedReport {
     enum CodingKeys: String, CodingKey {
-        case reportId, assignmentId, formOwner, formCode, formVersion, period, unit, answers, approvedBy, approvedAt, message, approvalCount, history, evidence
+        case reportId, assignmentId, formOwner, formCode, formVersion, period, unit, answers, approvedBy, approvedAt,
+            message, approvalCount, history, evidence
     }
 
     /// Fields added after the first release are optional on the wire, so a report signed by an
@@ -124,7 +125,16 @@ public struct ProvisionedAccount: Codable, Sendable, Hashable {
     public let activationHash: String
     public let createdBy: String
 
-    public init(username: String, citizenId: String?, fullName: String, unit: String, role: Role, permissions: [Permission], activationHash: String, createdBy: String) {
+    public init(
+        username: String,
+        citizenId: String?,
+        fullName: String,
+        unit: String,
+        role: Role,
+        permissions: [Permission],
+        activationHash: String,
+        createdBy: String
+    ) {
         self.username = username
         self.citizenId = citizenId
         self.fullName = fullName
@@ -177,8 +187,22 @@ public struct ApprovedReport: Codable, Sendable, Hashable {
     /// The evidence files, whose content travels separately and is checked against these hashes.
     public let evidence: [Evidence]
 
-    public init(reportId: String, assignmentId: String, formOwner: String, formCode: String, formVersion: Int, period: Period, unit: String, answers: Answers,
-                approvedBy: String, approvedAt: Date, message: String?, approvalCount: Int, history: [HistoryEntry] = [], evidence: [Evidence] = []) {
+    public init(
+        reportId: String,
+        assignmentId: String,
+        formOwner: String,
+        formCode: String,
+        formVersion: Int,
+        period: Period,
+        unit: String,
+        answers: Answers,
+        approvedBy: String,
+        approvedAt: Date,
+        message: String?,
+        approvalCount: Int,
+        history: [HistoryEntry] = [],
+        evidence: [Evidence] = []
+    ) {
         self.history = history
         self.evidence = evidence
         self.reportId = reportId
@@ -227,7 +251,15 @@ public struct UnitClosureNotice: Codable, Sendable, Hashable {
     public let decidedByUnit: String
     public let decidedAt: Date
 
-    public init(unit: String, closedOn: String, mergedInto: String?, reason: String, decidedBy: String, decidedByUnit: String, decidedAt: Date) {
+    public init(
+        unit: String,
+        closedOn: String,
+        mergedInto: String?,
+        reason: String,
+        decidedBy: String,
+        decidedByUnit: String,
+        decidedAt: Date
+    ) {
         self.unit = unit
         self.closedOn = closedOn
         self.mergedInto = mergedInto

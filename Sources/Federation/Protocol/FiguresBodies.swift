@@ -13,7 +13,14 @@ public struct AssignmentAmendment: Codable, Sendable, Hashable {
     public let decidedBy: String
     public let decidedAt: Date
 
-    public init(id: String, assignment: String, assignedBy: String, change: ExpectationChange, decidedBy: String, decidedAt: Date) {
+    public init(
+        id: String,
+        assignment: String,
+        assignedBy: String,
+        change: ExpectationChange,
+        decidedBy: String,
+        decidedAt: Date
+    ) {
         self.id = id
         self.assignment = assignment
         self.assignedBy = assignedBy
@@ -50,7 +57,14 @@ public struct IndicatorReport: Codable, Sendable, Hashable {
     public let reportedBy: String
     public let reportedAt: Date
 
-    public init(unit: String, month: String, values: [String: Double], sequence: Int, reportedBy: String, reportedAt: Date) {
+    public init(
+        unit: String,
+        month: String,
+        values: [String: Double],
+        sequence: Int,
+        reportedBy: String,
+        reportedAt: Date
+    ) {
         self.unit = unit
         self.month = month
         self.values = values

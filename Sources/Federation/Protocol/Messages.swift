@@ -69,7 +69,14 @@ public struct Envelope: Codable, Sendable, Hashable {
     /// The kind-specific body, JSON.
     public let body: Data
 
-    public init(protocolVersion: Int = ProtocolVersion.current, id: String = UUID().uuidString, origin: String, kind: MessageKind, unit: String, body: Data) {
+    public init(
+        protocolVersion: Int = ProtocolVersion.current,
+        id: String = UUID().uuidString,
+        origin: String,
+        kind: MessageKind,
+        unit: String,
+        body: Data
+    ) {
         self.protocolVersion = protocolVersion
         self.id = id
         self.origin = origin

@@ -29,25 +29,48 @@ public struct PushAuthorisation: Sendable {
 
         public var error: ProtocolError {
             switch self {
-            case .notAChild(let caller): ProtocolError(error: "forbidden", message: "node '\(caller)' is not a direct child of this node and may not push here")
-            case .wrongOrigin(let id): ProtocolError(error: "forbidden", message: "message \(id) names another origin than the calling node's certificate")
-            case .foreignUnit(let unit): ProtocolError(error: "forbidden", message: "the calling node may not send data of unit '\(unit)'")
-            case .unsupportedVersion(let version): ProtocolError(error: "unsupported_version", message: "protocol version \(version) is not accepted (accepted: \(ProtocolVersion.accepted.lowerBound)–\(ProtocolVersion.accepted.upperBound))")
+            case .notAChild(let caller):
+                ProtocolError(
+                    error: "forbidden",
+                    message: "node '\(caller)' is not a direct child of this node and may not push here"
+                )
+            case .wrongOrigin(let id):
+                ProtocolError(
+                    error: "forbidden",
+                    message: "message \(id) names another origin than the calling node's certificate"
+                )
+            case .foreignUnit(let unit):
+                ProtocolError(error: "forbidden", message: "the calling node may not send data of unit '\(unit)'")
+            case .unsupportedVersion(let version):
+                ProtocolError(
+                    error: "unsupported_version",
+                    message:
+                        "protocol version \(version) is not accepted (accepted: \(ProtocolVersion.accepted.lowerBound)–\(ProtocolVersion.accepted.upperBound))"
+                )
             case .badBatch(let reason): ProtocolError(error: "bad_request", message: reason)
             }
         }
     }
 
     public func check(_ request: PushRequest, from caller: String) -> Refusal? {
-        guard deployment.relation(of: caller, to: receiver) == .child, let callerNode = deployment.node(forUnit: caller) else {
+        guard deployment.relation(of: caller, to: receiver) == .child, let callerNode = deployment.node(forUnit: caller)
+        else {
             return .notAChild(caller)
         }
-        guard ProtocolVersion.accepted.contains(request.protocolVersion) else { return .unsupportedVersion(request.protocolVersion) }
-        guard request.messages.count <= PushRequest.maximumBatch else { return .badBatch("at most \(PushRequest.maximumBatch) messages per batch") }
+        guard ProtocolVersion.accepted.contains(request.protocolVersion) else {
+            return .unsupportedVersion(request.protocolVersion)
+        }
+        guard request.messages.count <= PushRequest.maximumBatch else {
+            return .badBatch("at most \(PushRequest.maximumBatch) messages per batch")
+        }
         var ids = Set<String>()
         for message in request.messages {
-            guard ProtocolVersion.accepted.contains(message.protocolVersion) else { return .unsupportedVersion(message.protocolVersion) }
-            guard ids.insert(message.id).inserted else { return .badBatch("message \(message.id) appears twice in the batch") }
+            guard ProtocolVersion.accepted.contains(message.protocolVersion) else {
+                return .unsupportedVersion(message.protocolVersion)
+            }
+            guard ids.insert(message.id).inserted else {
+                return .badBatch("message \(message.id) appears twice in the batch")
+            }
             guard message.origin == caller else { return .wrongOrigin(message.id) }
             guard deployment.node(callerNode, speaksFor: message.unit) else { return .foreignUnit(message.unit) }
         }

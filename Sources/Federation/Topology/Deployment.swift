@@ -18,14 +18,26 @@ public struct Deployment: Sendable {
         var hostByUnit: [String: String] = [:]
         var names = Set<String>()
         for node in topology.nodes {
-            guard Unit.isValidCode(node.name), names.insert(node.name).inserted else { throw .node(node.name, "name must be unique letters, digits and inner '-'") }
+            guard Unit.isValidCode(node.name), names.insert(node.name).inserted else {
+                throw .node(node.name, "name must be unique letters, digits and inner '-'")
+            }
             guard tree.contains(node.unit) else { throw .node(node.name, "unknown unit '\(node.unit)'") }
-            guard nodeByUnit.updateValue(node, forKey: node.unit) == nil else { throw .node(node.name, "unit '\(node.unit)' already has a node") }
-            guard ListenAddress(node.web) != nil, ListenAddress(node.federation) != nil else { throw .node(node.name, "listen addresses must be host:port") }
-            guard node.hosts.contains(node.unit) else { throw .node(node.name, "must host its own unit '\(node.unit)'") }
+            guard nodeByUnit.updateValue(node, forKey: node.unit) == nil else {
+                throw .node(node.name, "unit '\(node.unit)' already has a node")
+            }
+            guard ListenAddress(node.web) != nil, ListenAddress(node.federation) != nil else {
+                throw .node(node.name, "listen addresses must be host:port")
+            }
+            guard node.hosts.contains(node.unit) else {
+                throw .node(node.name, "must host its own unit '\(node.unit)'")
+            }
             for hosted in node.hosts {
-                guard tree.isInSubtree(hosted, of: node.unit) else { throw .node(node.name, "hosts '\(hosted)', which is not its unit or below it") }
-                guard hostByUnit.updateValue(node.unit, forKey: hosted) == nil else { throw .node(node.name, "unit '\(hosted)' is hosted twice") }
+                guard tree.isInSubtree(hosted, of: node.unit) else {
+                    throw .node(node.name, "hosts '\(hosted)', which is not its unit or below it")
+                }
+                guard hostByUnit.updateValue(node.unit, forKey: hosted) == nil else {
+                    throw .node(node.name, "unit '\(hosted)' is hosted twice")
+                }
             }
         }
         for unit in tree.units where hostByUnit[unit.code] == nil {
@@ -34,7 +46,9 @@ public struct Deployment: Sendable {
         guard nodeByUnit[tree.root.code] != nil else { throw .unhosted(tree.root.code) }
         for node in topology.nodes where node.unit != tree.root.code {
             // A node's parent is the node hosting its unit's parent; it must exist and sit above.
-            guard let parentUnit = tree[node.unit]?.parent, hostByUnit[parentUnit] != nil else { throw .node(node.name, "has no parent node") }
+            guard let parentUnit = tree[node.unit]?.parent, hostByUnit[parentUnit] != nil else {
+                throw .node(node.name, "has no parent node")
+            }
         }
         self.name = topology.name
         self.tree = tree

@@ -38,7 +38,10 @@ public struct NodeDescription: Codable, Sendable, Hashable {
         self.dnsNames = dnsNames
     }
 
-    enum CodingKeys: String, CodingKey { case name, unit, hosts, web, federation, dnsNames = "dns_names" }
+    enum CodingKeys: String, CodingKey {
+        case name, unit, hosts, web, federation
+        case dnsNames = "dns_names"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -63,7 +66,9 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses "host:port" or "[v6]:port".
     public init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { return nil }
@@ -74,6 +79,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// True when the host is an IP literal rather than a name.
     public var isIPAddress: Bool {
-        host.contains(":") || host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        host.contains(":")
+            || host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
     }
 }

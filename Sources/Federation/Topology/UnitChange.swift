@@ -22,7 +22,16 @@ public struct UnitChange: Codable, Sendable, Hashable {
     public let decidedBy: String
     public let decidedAt: Date
 
-    public init(id: String = UUID().uuidString, kind: Kind, code: String, name: String, level: Level, parent: String, decidedBy: String, decidedAt: Date) {
+    public init(
+        id: String = UUID().uuidString,
+        kind: Kind,
+        code: String,
+        name: String,
+        level: Level,
+        parent: String,
+        decidedBy: String,
+        decidedAt: Date
+    ) {
         self.id = id
         self.kind = kind
         self.code = code
@@ -66,7 +75,8 @@ public enum UnitChangeProblem: Error, Equatable, Sendable, CustomStringConvertib
         case .emptyName: "the unit's name is empty"
         case .nameTooLong: "the unit's name is longer than \(UnitChange.maximumNameLength) characters"
         case .invalidCode(let code): "invalid unit code '\(code)' (letters, digits and inner '-', at most 63)"
-        case .codeOutsideParent(let code, let parent): "unit code '\(code)' does not start with its parent's code '\(parent)-'"
+        case .codeOutsideParent(let code, let parent):
+            "unit code '\(code)' does not start with its parent's code '\(parent)-'"
         case .codeInUse(let code): "unit code '\(code)' is already used (codes are compared ignoring case)"
         case .unknownParent(let parent): "unknown parent unit '\(parent)'"
         case .noLevelBelow(let parent): "unit '\(parent)' is at the lowest level and can have no units below it"
@@ -98,17 +108,25 @@ extension Deployment {
             guard change.code.hasPrefix(parent.code + "-"), change.code.count > parent.code.count + 1 else {
                 throw .codeOutsideParent(code: change.code, parent: parent.code)
             }
-            guard !tree.units.contains(where: { $0.code.lowercased() == change.code.lowercased() }) else { throw .codeInUse(change.code) }
+            guard !tree.units.contains(where: { $0.code.lowercased() == change.code.lowercased() }) else {
+                throw .codeInUse(change.code)
+            }
             guard let below = parent.level.below else { throw .noLevelBelow(parent.code) }
             guard change.level == below else { throw .wrongLevel(change.code) }
-            guard let host = hostingNode(of: parent.code), let index = topology.nodes.firstIndex(where: { $0.name == host.name }) else {
+            guard let host = hostingNode(of: parent.code),
+                let index = topology.nodes.firstIndex(where: { $0.name == host.name })
+            else {
                 throw .topology("unit '\(parent.code)' is hosted by no node")
             }
             topology.units.append(Unit(code: change.code, name: name, level: below, parent: parent.code))
             topology.nodes[index].hosts.append(change.code)
         case .renamed:
-            guard let index = topology.units.firstIndex(where: { $0.code == change.code }) else { throw .unknownUnit(change.code) }
-            guard topology.units[index].parent == parent.code else { throw .notTheParent(unit: change.code, parent: parent.code) }
+            guard let index = topology.units.firstIndex(where: { $0.code == change.code }) else {
+                throw .unknownUnit(change.code)
+            }
+            guard topology.units[index].parent == parent.code else {
+                throw .notTheParent(unit: change.code, parent: parent.code)
+            }
             guard topology.units[index].level == change.level else { throw .wrongLevel(change.code) }
             topology.units[index].name = name
         }

@@ -11,10 +11,16 @@ struct APIError: Error, HTTPResponseError, Sendable {
     var details: [String: String] = [:]
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: AnyCodable] = ["error": .string(code), "message": .string(message), "message_en": .string(messageEN)]
+        var body: [String: AnyCodable] = [
+            "error": .string(code), "message": .string(message), "message_en": .string(messageEN),
+        ]
         if !details.isEmpty { body["details"] = .object(details) }
         let data = try JSONEncoder().encode(body)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 
     static func badRequest(_ message: String, _ english: String, details: [String: String] = [:]) -> APIError {
@@ -25,14 +31,27 @@ struct APIError: Error, HTTPResponseError, Sendable {
         APIError(status: .unprocessableContent, code: "invalid", message: message, messageEN: english, details: details)
     }
 
-    static let unauthenticated = APIError(status: .unauthorized, code: "unauthenticated", message: "Bạn cần đăng nhập", messageEN: "Log in first")
+    static let unauthenticated = APIError(
+        status: .unauthorized,
+        code: "unauthenticated",
+        message: "Bạn cần đăng nhập",
+        messageEN: "Log in first"
+    )
 
-    static func forbidden(_ message: String = "Bạn không có quyền thực hiện thao tác này", _ english: String = "You are not allowed to do this") -> APIError {
+    static func forbidden(
+        _ message: String = "Bạn không có quyền thực hiện thao tác này",
+        _ english: String = "You are not allowed to do this"
+    ) -> APIError {
         APIError(status: .forbidden, code: "forbidden", message: message, messageEN: english)
     }
 
     static func notFound(_ what: String, _ english: String) -> APIError {
-        APIError(status: .notFound, code: "not_found", message: "Không tìm thấy \(what)", messageEN: "\(english) not found")
+        APIError(
+            status: .notFound,
+            code: "not_found",
+            message: "Không tìm thấy \(what)",
+            messageEN: "\(english) not found"
+        )
     }
 
     static func conflict(_ message: String, _ english: String, details: [String: String] = [:]) -> APIError {

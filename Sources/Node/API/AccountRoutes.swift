@@ -38,7 +38,10 @@ struct AccountRoutes {
             case nil, "json": return try report.response(from: request, context: context)
             default:
                 let format = try ExportFormat(query: query["format"])
-                return try format.download(Workbook(sheets: [report.sheet]), named: "su-dung-\(report.unit)-\(report.period)").response
+                return try format.download(
+                    Workbook(sheets: [report.sheet]),
+                    named: "su-dung-\(report.unit)-\(report.period)"
+                ).response
             }
         }
         api.delete("/accounts/{username}/sessions") { _, context -> Response in

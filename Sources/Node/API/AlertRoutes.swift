@@ -11,7 +11,9 @@ struct AlertRoutes {
         api.get("/alerts") { request, context -> Items<AlertView> in
             let actor = try context.actor()
             let state = request.uri.queryParameters["state"].map(String.init) ?? "open"
-            guard state == "open" || state == "all" else { throw APIError.badRequest("state phải là open hoặc all", "state must be open or all") }
+            guard state == "open" || state == "all" else {
+                throw APIError.badRequest("state phải là open hoặc all", "state must be open or all")
+            }
             return Items(items: try await local.alerts(for: actor, includeCleared: state == "all"))
         }
         api.post("/alerts/{id}/acknowledge") { _, context -> AlertView in

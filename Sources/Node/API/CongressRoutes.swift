@@ -11,16 +11,26 @@ struct CongressRoutes {
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.put("/congress") { request, context -> CongressSchedule.Row in
             let actor = try context.actor()
-            return try await local.scheduleCongress(try await request.decodeJSON(as: CongressUpdate.self, context: context), by: actor)
+            return try await local.scheduleCongress(
+                try await request.decodeJSON(as: CongressUpdate.self, context: context),
+                by: actor
+            )
         }
         api.get("/congress") { request, context -> CongressSchedule in
             let actor = try context.actor()
-            return try await local.congressSchedule(try CongressFilter(query: Self.query(request), defaultArea: actor.unit), for: actor)
+            return try await local.congressSchedule(
+                try CongressFilter(query: Self.query(request), defaultArea: actor.unit),
+                for: actor
+            )
         }
         api.get("/congress/export") { request, context -> Response in
             let actor = try context.actor()
             let format = try ExportFormat(query: request.uri.queryParameters["format"])
-            return try await local.exportCongressSchedule(try CongressFilter(query: Self.query(request), defaultArea: actor.unit), format: format, for: actor).response
+            return try await local.exportCongressSchedule(
+                try CongressFilter(query: Self.query(request), defaultArea: actor.unit),
+                format: format,
+                for: actor
+            ).response
         }
     }
 

@@ -14,11 +14,17 @@ struct FederationAPI {
     /// The digest in the path, for a caller allowed to send evidence up: a direct child.
     private func evidenceDigest(_ context: NodeRequestContext) throws -> String {
         guard authorisation.mayReadFeed(caller: context.peer!) else {
-            throw FederationRefusal(status: .forbidden, error: ProtocolError(error: "forbidden", message: "only a direct child exchanges evidence here"))
+            throw FederationRefusal(
+                status: .forbidden,
+                error: ProtocolError(error: "forbidden", message: "only a direct child exchanges evidence here")
+            )
         }
         let digest = try context.parameters.require("sha256")
         guard EvidenceStore.isDigest(digest) else {
-            throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "bad_request", message: "'\(digest)' is not a lower-case hex SHA-256"))
+            throw FederationRefusal(
+                status: .badRequest,
+                error: ProtocolError(error: "bad_request", message: "'\(digest)' is not a lower-case hex SHA-256")
+            )
         }
         return digest
     }
@@ -33,23 +39,43 @@ struct FederationAPI {
                 let body = try await request.body.collect(upTo: PushRequest.maximumBody)
                 push = try JSONDecoder.federation.decode(PushRequest.self, from: body)
             } catch let error as NIOTooManyBytesError {
-                throw FederationRefusal(status: .contentTooLarge, error: ProtocolError(error: "too_large", message: "a push body may not exceed \(PushRequest.maximumBody) bytes (\(error))"))
+                throw FederationRefusal(
+                    status: .contentTooLarge,
+                    error: ProtocolError(
+                        error: "too_large",
+                        message: "a push body may not exceed \(PushRequest.maximumBody) bytes (\(error))"
+                    )
+                )
             } catch {
-                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "bad_request", message: "malformed push batch: \(error)"))
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "bad_request", message: "malformed push batch: \(error)")
+                )
             }
             if let refusal = authorisation.check(push, from: caller) {
-                local.logger.warning("refused push", metadata: ["peer": "\(caller)", "reason": "\(refusal.error.message)"])
+                local.logger.warning(
+                    "refused push",
+                    metadata: ["peer": "\(caller)", "reason": "\(refusal.error.message)"]
+                )
                 throw FederationRefusal(status: .init(code: refusal.status), error: refusal.error)
             }
             let results: [MessageResult]
             do {
                 results = try await local.receive(push.messages, direction: .fromChild)
             } catch let error as EvidenceMissing {
-                throw FederationRefusal(status: .serviceUnavailable, error: ProtocolError(error: "retry_later", message: "\(error); send it, then push again"))
+                throw FederationRefusal(
+                    status: .serviceUnavailable,
+                    error: ProtocolError(error: "retry_later", message: "\(error); send it, then push again")
+                )
             }
             await local.touchPeer(caller)
-            local.logger.info("push received", metadata: ["peer": "\(caller)", "messages": "\(push.messages.count)",
-                                                          "parked": "\(results.filter { $0.status == .parked }.count)"])
+            local.logger.info(
+                "push received",
+                metadata: [
+                    "peer": "\(caller)", "messages": "\(push.messages.count)",
+                    "parked": "\(results.filter { $0.status == .parked }.count)",
+                ]
+            )
             return PushResponse(results: results, epoch: try await local.databaseEpoch())
         }
         // Evidence files travel before the reports that name them; content is checked against its hash.
@@ -64,53 +90,102 @@ struct FederationAPI {
         router.get("/federation/v1/evidence/{sha256}") { _, context -> Response in
             let digest = try evidenceDigest(context)
             let caller = context.peer!
-            let allowed = try await local.database.pool.read { db in try local.mayFetchReturnEvidence(digest, caller: caller, db) }
+            let allowed = try await local.database.pool.read { db in
+                try local.mayFetchReturnEvidence(digest, caller: caller, db)
+            }
             guard allowed, let size = local.evidence.size(digest) else {
-                throw FederationRefusal(status: .notFound, error: ProtocolError(error: "not_found", message: "no evidence file \(digest) of a return decision for your subtree"))
+                throw FederationRefusal(
+                    status: .notFound,
+                    error: ProtocolError(
+                        error: "not_found",
+                        message: "no evidence file \(digest) of a return decision for your subtree"
+                    )
+                )
             }
             let body = try await FileIO().loadFile(path: local.evidence.path(digest), context: context)
-            local.logger.info("evidence served", metadata: ["peer": "\(caller)", "sha256": "\(digest)", "bytes": "\(size)"])
-            return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentLength: String(size)], body: body)
+            local.logger.info(
+                "evidence served",
+                metadata: ["peer": "\(caller)", "sha256": "\(digest)", "bytes": "\(size)"]
+            )
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/octet-stream", .contentLength: String(size)],
+                body: body
+            )
         }
         router.put("/federation/v1/evidence/{sha256}") { request, context -> Response in
             let digest = try evidenceDigest(context)
             let stored: (sha256: String, size: Int64)
             do {
-                stored = try await local.evidence.store(request.body, limit: local.evidencePolicy.maximumBytes, expected: digest)
+                stored = try await local.evidence.store(
+                    request.body,
+                    limit: local.evidencePolicy.maximumBytes,
+                    expected: digest
+                )
             } catch EvidenceRefused.tooLarge(let limit) {
-                throw FederationRefusal(status: .contentTooLarge, error: ProtocolError(error: "too_large", message: "evidence files are limited to \(limit) bytes"))
+                throw FederationRefusal(
+                    status: .contentTooLarge,
+                    error: ProtocolError(error: "too_large", message: "evidence files are limited to \(limit) bytes")
+                )
             } catch EvidenceRefused.hashMismatch(let actual) {
-                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "hash_mismatch", message: "content hashes to \(actual), not \(digest)"))
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "hash_mismatch", message: "content hashes to \(actual), not \(digest)")
+                )
             }
-            local.logger.info("evidence received", metadata: ["peer": "\(context.peer!)", "sha256": "\(digest)", "bytes": "\(stored.size)"])
+            local.logger.info(
+                "evidence received",
+                metadata: ["peer": "\(context.peer!)", "sha256": "\(digest)", "bytes": "\(stored.size)"]
+            )
             return Response(status: .created)
         }
         // Renewal before expiry: a direct child, known by its current (valid, unrevoked) certificate, sends a CSR.
         router.post("/federation/v1/renew") { request, context -> RenewalAnswer in
             let caller = context.peer!
             guard authorisation.mayReadFeed(caller: caller) else {
-                throw FederationRefusal(status: .forbidden, error: ProtocolError(error: "forbidden", message: "only a direct child renews its certificate here"))
+                throw FederationRefusal(
+                    status: .forbidden,
+                    error: ProtocolError(error: "forbidden", message: "only a direct child renews its certificate here")
+                )
             }
             let renewal: RenewalRequest
             do {
-                renewal = try JSONDecoder.federation.decode(RenewalRequest.self, from: try await request.body.collect(upTo: 64 * 1024))
+                renewal = try JSONDecoder.federation.decode(
+                    RenewalRequest.self,
+                    from: try await request.body.collect(upTo: 64 * 1024)
+                )
             } catch {
-                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "bad_request", message: "malformed renewal request: \(error)"))
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "bad_request", message: "malformed renewal request: \(error)")
+                )
             }
             do {
                 return try await local.renew(renewal, for: caller)
             } catch let error as APIError {
-                throw FederationRefusal(status: error.status, error: ProtocolError(error: error.code, message: error.messageEN))
+                throw FederationRefusal(
+                    status: error.status,
+                    error: ProtocolError(error: error.code, message: error.messageEN)
+                )
             }
         }
         router.get("/federation/v1/feed") { request, context -> FeedPage in
             let caller = context.peer!
             guard authorisation.mayReadFeed(caller: caller) else {
-                throw FederationRefusal(status: .forbidden, error: ProtocolError(error: "forbidden", message: "node '\(caller)' is not a direct child of this node and has no feed here"))
+                throw FederationRefusal(
+                    status: .forbidden,
+                    error: ProtocolError(
+                        error: "forbidden",
+                        message: "node '\(caller)' is not a direct child of this node and has no feed here"
+                    )
+                )
             }
             let query = request.uri.queryParameters
             guard let after = Int64(query["after"].map(String.init) ?? "0"), after >= 0 else {
-                throw FederationRefusal(status: .badRequest, error: ProtocolError(error: "bad_request", message: "'after' must be a non-negative integer"))
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "bad_request", message: "'after' must be a non-negative integer")
+                )
             }
             let limit = query["limit"].flatMap { Int(String($0)) } ?? FeedPage.maximumPage
             let wait = min(max(query["wait"].flatMap { Int(String($0)) } ?? 0, 0), 30)
@@ -119,7 +194,6 @@ struct FederationAPI {
         }
     }
 }
-
 
 extension PushResponse: ResponseEncodable {}
 

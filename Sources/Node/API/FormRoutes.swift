@@ -26,10 +26,20 @@ struct FormRoutes {
                 // A form file as authored (YAML); JSON bodies take the usual path.
                 let body: ByteBuffer
                 do { body = try await request.body.collect(upTo: 1_048_576) } catch is NIOTooManyBytesError {
-                    throw APIError(status: .contentTooLarge, code: "too_large", message: "Tệp biểu mẫu quá lớn (tối đa 1 MB)", messageEN: "Form files are limited to 1 MB")
+                    throw APIError(
+                        status: .contentTooLarge,
+                        code: "too_large",
+                        message: "Tệp biểu mẫu quá lớn (tối đa 1 MB)",
+                        messageEN: "Form files are limited to 1 MB"
+                    )
                 }
-                do { form = try FormFile.parse(String(buffer: body), source: "the uploaded form") } catch let error as ConfigurationError {
-                    throw APIError.invalid("Tệp biểu mẫu không hợp lệ: \(error.description)", "Invalid form file: \(error.description)")
+                do { form = try FormFile.parse(String(buffer: body), source: "the uploaded form") } catch let error
+                    as ConfigurationError
+                {
+                    throw APIError.invalid(
+                        "Tệp biểu mẫu không hợp lệ: \(error.description)",
+                        "Invalid form file: \(error.description)"
+                    )
                 }
             } else {
                 form = try await request.decodeJSON(as: Form.self, context: context)
@@ -41,15 +51,19 @@ struct FormRoutes {
             let code = try context.parameters.require("code")
             let owner = request.uri.queryParameters["owner"].map(String.init) ?? actor.unit
             guard owner == actor.unit || local.tree.isBelow(actor.unit, owner),
-                  let form = try await local.database.pool.read({ try local.form(owner: owner, code: code, $0) }) else {
+                let form = try await local.database.pool.read({ try local.form(owner: owner, code: code, $0) })
+            else {
                 throw APIError.notFound("biểu mẫu", "Form")
             }
             switch request.uri.queryParameters["format"] {
             case nil, "json":
                 return try FormView(owner: owner, form: form).response(from: request, context: context)
             case "yaml":
-                return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: try FormFile.export(form, json: false))))
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/yaml; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: try FormFile.export(form, json: false)))
+                )
             default:
                 throw APIError.badRequest("Định dạng phải là json hoặc yaml", "format must be json or yaml")
             }
@@ -64,7 +78,11 @@ struct FormRoutes {
         }
         api.get("/assignments/{id}/oversight") { request, context -> OversightView in
             let actor = try context.actor()
-            return try await local.oversight(assignment: try context.parameters.require("id"), unit: request.uri.queryParameters["unit"].map(String.init), for: actor)
+            return try await local.oversight(
+                assignment: try context.parameters.require("id"),
+                unit: request.uri.queryParameters["unit"].map(String.init),
+                for: actor
+            )
         }
     }
 }

@@ -55,12 +55,26 @@ struct NodeRequestContext: RequestContext {
         guard let pending = session.pending, !allowing.contains(pending) else { return (session, actor) }
         switch pending {
         case "mfa_code":
-            throw APIError(status: .unauthorized, code: "mfa_required", message: "Hãy nhập mã xác thực hai lớp", messageEN: "Enter your authentication code")
+            throw APIError(
+                status: .unauthorized,
+                code: "mfa_required",
+                message: "Hãy nhập mã xác thực hai lớp",
+                messageEN: "Enter your authentication code"
+            )
         case "password_change":
-            throw APIError(status: .forbidden, code: "password_change_required", message: "Bạn cần đổi mật khẩu trước khi tiếp tục", messageEN: "Change your password first")
+            throw APIError(
+                status: .forbidden,
+                code: "password_change_required",
+                message: "Bạn cần đổi mật khẩu trước khi tiếp tục",
+                messageEN: "Change your password first"
+            )
         default:
-            throw APIError(status: .forbidden, code: "mfa_enrolment_required", message: "Tài khoản quản trị và phê duyệt phải bật xác thực hai lớp",
-                           messageEN: "Admins and approvers must enrol a second factor first")
+            throw APIError(
+                status: .forbidden,
+                code: "mfa_enrolment_required",
+                message: "Tài khoản quản trị và phê duyệt phải bật xác thực hai lớp",
+                messageEN: "Admins and approvers must enrol a second factor first"
+            )
         }
     }
 
@@ -69,7 +83,12 @@ struct NodeRequestContext: RequestContext {
     func anySessionActor() throws -> (ActiveSession, Actor) {
         guard let session else {
             throw sessionExpired
-                ? APIError(status: .unauthorized, code: "session_expired", message: "Phiên đăng nhập đã hết hạn, hãy đăng nhập lại", messageEN: "Session expired; log in again")
+                ? APIError(
+                    status: .unauthorized,
+                    code: "session_expired",
+                    message: "Phiên đăng nhập đã hết hạn, hãy đăng nhập lại",
+                    messageEN: "Session expired; log in again"
+                )
                 : APIError.unauthenticated
         }
         var actor = session.account.actor
@@ -83,19 +102,31 @@ extension Request {
     func decodeJSON<Value: Decodable>(as type: Value.Type, context: NodeRequestContext) async throws -> Value {
         // JSON only: a cross-site form (text/plain, form-encoded) cannot post to the API (login CSRF).
         guard headers[.contentType]?.lowercased().contains("json") == true else {
-            throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "Dữ liệu phải ở dạng JSON (Content-Type: application/json)",
-                           messageEN: "Send JSON with Content-Type: application/json")
+            throw APIError(
+                status: .unsupportedMediaType,
+                code: "unsupported_media_type",
+                message: "Dữ liệu phải ở dạng JSON (Content-Type: application/json)",
+                messageEN: "Send JSON with Content-Type: application/json"
+            )
         }
         let body: ByteBuffer
         do {
             body = try await self.body.collect(upTo: context.maxUploadSize)
         } catch is NIOTooManyBytesError {
-            throw APIError(status: .contentTooLarge, code: "too_large", message: "Dữ liệu gửi lên quá lớn", messageEN: "Request body too large")
+            throw APIError(
+                status: .contentTooLarge,
+                code: "too_large",
+                message: "Dữ liệu gửi lên quá lớn",
+                messageEN: "Request body too large"
+            )
         }
         do {
             return try context.requestDecoder.decode(type, from: body)
         } catch let error as DecodingError {
-            throw APIError.badRequest("Dữ liệu gửi lên không đúng định dạng: \(Self.explain(error))", "Malformed request body: \(Self.explain(error))")
+            throw APIError.badRequest(
+                "Dữ liệu gửi lên không đúng định dạng: \(Self.explain(error))",
+                "Malformed request body: \(Self.explain(error))"
+            )
         }
     }
 
@@ -104,9 +135,13 @@ extension Request {
             context.codingPath.map(\.stringValue).joined(separator: ".")
         }
         switch error {
-        case .keyNotFound(let key, let context): return "thiếu trường “\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))”"
+        case .keyNotFound(let key, let context):
+            return
+                "thiếu trường “\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))”"
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "trường “\(path(context))” sai kiểu"
-        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "không phải JSON hợp lệ" : "trường “\(path(context))”: \(context.debugDescription)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? "không phải JSON hợp lệ" : "trường “\(path(context))”: \(context.debugDescription)"
         @unknown default: return "không đọc được"
         }
     }
@@ -117,7 +152,11 @@ extension Request {
 struct SessionAuthentication: RouterMiddleware {
     let local: LocalNode
 
-    func handle(_ request: Request, context: NodeRequestContext, next: (Request, NodeRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: NodeRequestContext,
+        next: (Request, NodeRequestContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         let bearer = request.bearerToken
         if let token = bearer ?? request.sessionCookie {
@@ -126,9 +165,14 @@ struct SessionAuthentication: RouterMiddleware {
             context.sessionExpired = context.session == nil
             if let session = context.session, bearer == nil, request.method.changesState {
                 guard session.record.kind == .cookie, let expected = session.record.csrfToken,
-                      request.headers[.csrfToken] == expected else {
-                    throw APIError(status: .forbidden, code: "csrf_failed", message: "Yêu cầu không hợp lệ (thiếu mã chống giả mạo), hãy tải lại trang",
-                                   messageEN: "Missing or wrong CSRF token")
+                    request.headers[.csrfToken] == expected
+                else {
+                    throw APIError(
+                        status: .forbidden,
+                        code: "csrf_failed",
+                        message: "Yêu cầu không hợp lệ (thiếu mã chống giả mạo), hãy tải lại trang",
+                        messageEN: "Missing or wrong CSRF token"
+                    )
                 }
             }
         }

@@ -12,7 +12,10 @@ struct PKIRoutes {
         api.post("/enrolment-tokens") { request, context -> EditedResponse<EnrolmentToken> in
             let actor = try context.actor()
             let body = try await request.decodeJSON(as: TokenRequest.self, context: context)
-            return EditedResponse(status: .created, response: try await local.createEnrolmentToken(for: body.unit, by: actor))
+            return EditedResponse(
+                status: .created,
+                response: try await local.createEnrolmentToken(for: body.unit, by: actor)
+            )
         }
         api.post("/enrol") { request, context -> EditedResponse<EnrolmentAnswer> in
             let body = try await request.decodeJSON(as: EnrolmentRequest.self, context: context)
@@ -24,7 +27,12 @@ struct PKIRoutes {
         api.post("/node-certificates/{fingerprint}/revoke") { request, context -> Revocation in
             let actor = try context.actor()
             let body = try await request.decodeJSON(as: RevocationRequest.self, context: context)
-            return try await local.revokeCertificate(try context.parameters.require("fingerprint"), reason: body.reason, certificatePEM: body.certificate, by: actor)
+            return try await local.revokeCertificate(
+                try context.parameters.require("fingerprint"),
+                reason: body.reason,
+                certificatePEM: body.certificate,
+                by: actor
+            )
         }
     }
 

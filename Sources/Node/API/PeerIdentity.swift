@@ -14,12 +14,28 @@ import X509
 struct PeerIdentity: RouterMiddleware {
     let revocations: RevocationList
 
-    func handle(_ request: Request, context: NodeRequestContext, next: (Request, NodeRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: NodeRequestContext,
+        next: (Request, NodeRequestContext) async throws -> Response
+    ) async throws -> Response {
         guard let (identity, fingerprint) = await Self.identity(of: context.channel) else {
-            throw FederationRefusal(status: .unauthorized, error: ProtocolError(error: "unauthenticated", message: "a client certificate naming a node is required"))
+            throw FederationRefusal(
+                status: .unauthorized,
+                error: ProtocolError(
+                    error: "unauthenticated",
+                    message: "a client certificate naming a node is required"
+                )
+            )
         }
         guard !revocations.contains(fingerprint) else {
-            throw FederationRefusal(status: .unauthorized, error: ProtocolError(error: "revoked", message: "the client certificate of \(identity.unitCode) has been revoked"))
+            throw FederationRefusal(
+                status: .unauthorized,
+                error: ProtocolError(
+                    error: "revoked",
+                    message: "the client certificate of \(identity.unitCode) has been revoked"
+                )
+            )
         }
         var context = context
         context.peer = identity.unitCode
@@ -29,8 +45,9 @@ struct PeerIdentity: RouterMiddleware {
     static func identity(of channel: any Channel) async -> (NodeIdentity, String)? {
         for candidate in [channel, channel.parent].compactMap({ $0 }) {
             guard let certificate = try? await candidate.nioSSL_peerCertificate().get(),
-                  let parsed = try? X509.Certificate(derEncoded: certificate.toDERBytes()),
-                  let identity = try? NodeIdentity.from(certificate: parsed) else { continue }
+                let parsed = try? X509.Certificate(derEncoded: certificate.toDERBytes()),
+                let identity = try? NodeIdentity.from(certificate: parsed)
+            else { continue }
             return (identity, parsed.fingerprint)
         }
         return nil
@@ -44,6 +61,10 @@ struct FederationRefusal: Error, HTTPResponseError {
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try JSONEncoder().encode(error)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 }

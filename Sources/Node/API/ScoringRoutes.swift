@@ -23,12 +23,18 @@ struct ScoringRoutes {
         api.put("/indicators/{unit}/{month}") { request, context -> ImportResult in
             let actor = try context.actor()
             let unit = try context.parameters.require("unit")
-            guard let month = ScoreMonth(try context.parameters.require("month")) else { throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month") }
+            guard let month = ScoreMonth(try context.parameters.require("month")) else {
+                throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month")
+            }
             let entry = try await request.decodeJSON(as: IndicatorEntry.self, context: context)
             var rows: [IndicatorRow] = []
             for (name, value) in entry.values.sorted(by: { $0.key < $1.key }) {
                 guard let indicator = Indicator(rawValue: name) else {
-                    throw APIError.invalid("Không có chỉ số “\(name)”", "Unknown indicator \(name)", details: ["values.\(name)": "unknown"])
+                    throw APIError.invalid(
+                        "Không có chỉ số “\(name)”",
+                        "Unknown indicator \(name)",
+                        details: ["values.\(name)": "unknown"]
+                    )
                 }
                 rows.append(IndicatorRow(unit: unit, month: month, indicator: indicator, value: value))
             }
@@ -40,18 +46,32 @@ struct ScoringRoutes {
             let actor = try context.actor()
             let type = request.headers[.contentType]?.lowercased() ?? ""
             if type.contains("json") {
-                return try await local.setIndicators(try await request.decodeJSON(as: IndicatorImport.self, context: context).rows, source: "import", by: actor)
+                return try await local.setIndicators(
+                    try await request.decodeJSON(as: IndicatorImport.self, context: context).rows,
+                    source: "import",
+                    by: actor
+                )
             }
             guard type.hasPrefix("text/csv") else {
-                throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "Gửi tệp CSV (Content-Type: text/csv) hoặc JSON",
-                               messageEN: "Send CSV (Content-Type: text/csv) or JSON")
+                throw APIError(
+                    status: .unsupportedMediaType,
+                    code: "unsupported_media_type",
+                    message: "Gửi tệp CSV (Content-Type: text/csv) hoặc JSON",
+                    messageEN: "Send CSV (Content-Type: text/csv) or JSON"
+                )
             }
             let body = try await request.body.collect(upTo: 8 * 1024 * 1024)
             switch IndicatorCSV.parse(String(buffer: body)) {
             case .success(let rows): return try await local.setIndicators(rows, source: "import", by: actor)
             case .failure(let problems):
-                throw APIError.invalid("Tệp số liệu có \(problems.lines.count) dòng lỗi", "The file has \(problems.lines.count) faulty lines",
-                                       details: Dictionary(problems.lines.map { ("line \($0.line)", $0.message) }, uniquingKeysWith: { first, _ in first }))
+                throw APIError.invalid(
+                    "Tệp số liệu có \(problems.lines.count) dòng lỗi",
+                    "The file has \(problems.lines.count) faulty lines",
+                    details: Dictionary(
+                        problems.lines.map { ("line \($0.line)", $0.message) },
+                        uniquingKeysWith: { first, _ in first }
+                    )
+                )
             }
         }
         api.get("/scores") { request, context -> ScoreTable in
@@ -64,28 +84,44 @@ struct ScoringRoutes {
         }
         api.post("/scores/{month}/publish") { _, context -> EditedResponse<PublicRanking> in
             let actor = try context.actor()
-            guard let month = ScoreMonth(try context.parameters.require("month")) else { throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month") }
+            guard let month = ScoreMonth(try context.parameters.require("month")) else {
+                throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month")
+            }
             return EditedResponse(status: .created, response: try await local.publishScores(month: month, by: actor))
         }
         // No login: the published ranking only, stored ready to serve, and rate-limited per address.
         api.get("/public/ranking") { request, context -> Response in
             guard await limiter.admit(context.clientAddress) else {
-                throw APIError(status: .tooManyRequests, code: "rate_limited", message: "Quá nhiều yêu cầu, hãy thử lại sau ít phút", messageEN: "Too many requests; try again shortly")
+                throw APIError(
+                    status: .tooManyRequests,
+                    code: "rate_limited",
+                    message: "Quá nhiều yêu cầu, hãy thử lại sau ít phút",
+                    messageEN: "Too many requests; try again shortly"
+                )
             }
             var month: ScoreMonth?
             if let text = request.uri.queryParameters["month"] {
-                guard let parsed = ScoreMonth(String(text)) else { throw APIError.badRequest("Tháng “\(text)” không hợp lệ (ví dụ 2026-11)", "Invalid month") }
+                guard let parsed = ScoreMonth(String(text)) else {
+                    throw APIError.badRequest("Tháng “\(text)” không hợp lệ (ví dụ 2026-11)", "Invalid month")
+                }
                 month = parsed
             }
             let body = try await local.publishedRanking(month: month)
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=60"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=60"],
+                body: .init(byteBuffer: ByteBuffer(bytes: body))
+            )
         }
     }
 
     static func month(_ request: Request) throws -> ScoreMonth {
-        guard let text = request.uri.queryParameters["month"] else { throw APIError.badRequest("Thiếu tháng (tham số month, ví dụ 2026-11)", "month is required (e.g. 2026-11)") }
-        guard let month = ScoreMonth(String(text)) else { throw APIError.badRequest("Tháng “\(text)” không hợp lệ (ví dụ 2026-11)", "Invalid month") }
+        guard let text = request.uri.queryParameters["month"] else {
+            throw APIError.badRequest("Thiếu tháng (tham số month, ví dụ 2026-11)", "month is required (e.g. 2026-11)")
+        }
+        guard let month = ScoreMonth(String(text)) else {
+            throw APIError.badRequest("Tháng “\(text)” không hợp lệ (ví dụ 2026-11)", "Invalid month")
+        }
         return month
     }
 }

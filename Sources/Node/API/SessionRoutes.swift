@@ -10,9 +10,16 @@ struct SessionRoutes {
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.post("/session") { request, context -> Response in
             let login = try await request.decodeJSON(as: LoginRequest.self, context: context)
-            let (grant, token) = try await local.login(identifier: login.username, password: login.password, browser: login.browser ?? false, source: context.clientAddress)
+            let (grant, token) = try await local.login(
+                identifier: login.username,
+                password: login.password,
+                browser: login.browser ?? false,
+                source: context.clientAddress
+            )
             var response = try grant.response(from: request, context: context)
-            if login.browser == true { response.headers[.setCookie] = Self.cookie(token, maxAge: Int(LocalNode.sessionLifetime)) }
+            if login.browser == true {
+                response.headers[.setCookie] = Self.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
+            }
             return response
         }
         api.post("/session/mfa") { request, context -> Response in
@@ -21,22 +28,35 @@ struct SessionRoutes {
             let (grant, token) = try await local.completeLogin(session, code: step.code, source: context.clientAddress)
             var response = try grant.response(from: request, context: context)
             // A new token once the second factor is given (no session fixation across the step).
-            if session.record.kind == .cookie { response.headers[.setCookie] = Self.cookie(token, maxAge: Int(LocalNode.sessionLifetime)) }
+            if session.record.kind == .cookie {
+                response.headers[.setCookie] = Self.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
+            }
             return response
         }
         api.delete("/session") { request, context -> Response in
             guard let token = request.bearerToken ?? request.sessionCookie else { throw APIError.unauthenticated }
             let ended = try await local.logout(token: token, source: context.clientAddress)
-            var response = ended ? Response(status: .noContent)
-                : try APIError(status: .unauthorized, code: "session_expired", message: "Phiên đăng nhập đã hết hạn", messageEN: "No such session")
-                    .response(from: request, context: context)
+            var response =
+                ended
+                ? Response(status: .noContent)
+                : try APIError(
+                    status: .unauthorized,
+                    code: "session_expired",
+                    message: "Phiên đăng nhập đã hết hạn",
+                    messageEN: "No such session"
+                )
+                .response(from: request, context: context)
             // A browser's cookie is cleared either way.
             if request.bearerToken == nil { response.headers[.setCookie] = Self.cookie("", maxAge: 0) }
             return response
         }
         api.post("/activate") { request, context -> AccountView in
             let activation = try await request.decodeJSON(as: ActivationRequest.self, context: context)
-            return try await local.activate(username: activation.username, code: activation.code, password: activation.password)
+            return try await local.activate(
+                username: activation.username,
+                code: activation.code,
+                password: activation.password
+            )
         }
         api.get("/me") { _, context -> AccountView in
             let (session, _) = try context.anySessionActor()

@@ -2,8 +2,8 @@ import Auth
 import Federation
 import Foundation
 import GRDB
-import Hierarchy
 import HTTPTypes
+import Hierarchy
 import Hummingbird
 import NIOCore
 import Reporting
@@ -90,23 +90,62 @@ struct SyncStatus: ResponseEncodable, Sendable {
 
 extension LocalNode {
     func health(listener: String) -> Health {
-        Health(status: "ok", listener: listener, node: node.name, unit: unit, unitName: tree[unit]?.name ?? unit,
-               level: tree[unit]?.level ?? .commune, protocolVersion: ProtocolVersion.current, accepted: ProtocolVersion.accepted)
+        Health(
+            status: "ok",
+            listener: listener,
+            node: node.name,
+            unit: unit,
+            unitName: tree[unit]?.name ?? unit,
+            level: tree[unit]?.level ?? .commune,
+            protocolVersion: ProtocolVersion.current,
+            accepted: ProtocolVersion.accepted
+        )
     }
 
     func syncStatus() async throws -> SyncStatus {
         try await database.pool.read { db in
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
-            let parked = try Row.fetchAll(db, sql: "SELECT message_id, kind, unit, reason FROM outbox WHERE state = 'parked' ORDER BY seq").map {
-                SyncStatus.Parked(message: $0["message_id"], kind: $0["kind"], unit: $0["unit"], reason: $0["reason"] ?? "")
+            let parked = try Row.fetchAll(
+                db,
+                sql: "SELECT message_id, kind, unit, reason FROM outbox WHERE state = 'parked' ORDER BY seq"
+            ).map {
+                SyncStatus.Parked(
+                    message: $0["message_id"],
+                    kind: $0["kind"],
+                    unit: $0["unit"],
+                    reason: $0["reason"] ?? ""
+                )
             }
-            let refused = try Row.fetchAll(db, sql: "SELECT origin, message_id, kind, detail, received_at FROM inbox WHERE status = 'parked' ORDER BY received_at DESC LIMIT 100").map {
-                SyncStatus.Refused(origin: $0["origin"], message: $0["message_id"], kind: $0["kind"], reason: $0["detail"], receivedAt: $0["received_at"])
+            let refused = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT origin, message_id, kind, detail, received_at FROM inbox WHERE status = 'parked' ORDER BY received_at DESC LIMIT 100"
+            ).map {
+                SyncStatus.Refused(
+                    origin: $0["origin"],
+                    message: $0["message_id"],
+                    kind: $0["kind"],
+                    reason: $0["detail"],
+                    receivedAt: $0["received_at"]
+                )
             }
             let peers = try PeerRecord.order(Column("unit")).fetchAll(db).map {
-                SyncStatus.Peer(unit: $0.unit, relation: deployment.relation(of: $0.unit, to: node).rawValue, cursor: $0.cursor, lastContact: $0.lastContact, lastError: $0.lastError)
+                SyncStatus.Peer(
+                    unit: $0.unit,
+                    relation: deployment.relation(of: $0.unit, to: node).rawValue,
+                    cursor: $0.cursor,
+                    lastContact: $0.lastContact,
+                    lastError: $0.lastError
+                )
             }
-            return SyncStatus(node: node.name, parent: parent?.name, outboxPending: pending, parked: parked, parkedReceived: refused, peers: peers)
+            return SyncStatus(
+                node: node.name,
+                parent: parent?.name,
+                outboxPending: pending,
+                parked: parked,
+                parkedReceived: refused,
+                peers: peers
+            )
         }
     }
 }
@@ -126,16 +165,28 @@ extension Hierarchy.Unit: ResponseEncodable {}
 
 extension Download {
     var response: Response {
-        Response(status: .ok, headers: [.contentType: contentType, .contentDisposition: Self.disposition(fileName), .xContentTypeOptions: "nosniff"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType, .contentDisposition: Self.disposition(fileName),
+                .xContentTypeOptions: "nosniff",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 
     /// `attachment` with the name twice (RFC 6266/8187): ASCII for old clients, UTF-8 percent-encoded
     /// (ASCII unreserved characters only) for the rest, so "Báo cáo.xlsx" arrives intact.
     static func disposition(_ fileName: String) -> String {
-        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let unreserved = CharacterSet(
+            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+        )
         let encoded = fileName.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "download"
-        let fallback = String(fileName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
+        let fallback = String(
+            fileName.unicodeScalars.map {
+                $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_"
+            }
+        )
         return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
     }
 }

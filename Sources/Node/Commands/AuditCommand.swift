@@ -4,11 +4,17 @@ import GRDB
 
 /// `reportnet audit verify`: walks a node's audit chain and names the first broken entry.
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check a node's tamper-evident audit trail.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check a node's tamper-evident audit trail.",
+        subcommands: [Verify.self]
+    )
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify the hash chain of a node's audit trail, and its seals when the node key is beside the database (exit 1 when broken).")
+            abstract:
+                "Verify the hash chain of a node's audit trail, and its seals when the node key is beside the database (exit 1 when broken)."
+        )
 
         @Option(help: "Node configuration file.")
         var config: String?
@@ -20,7 +26,9 @@ struct AuditCommand: AsyncParsableCommand {
             guard let path = try database ?? config.map({ try NodeConfiguration.load($0).database }) else {
                 throw ValidationError("give --config or --database")
             }
-            guard FileManager.default.fileExists(atPath: path) else { throw ConfigurationError("no database at \(path)") }
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ConfigurationError("no database at \(path)")
+            }
             var configuration = Configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -32,8 +40,12 @@ struct AuditCommand: AsyncParsableCommand {
                 print("HỎNG / BROKEN: \(broken.description)")
                 throw ExitCode.failure
             }
-            print("Nhật ký toàn vẹn / audit trail intact: \(entries) entries"
-                  + (seal == nil ? " (không có khoá nút, chưa kiểm tra niêm phong / no node key beside the database: seals not checked)" : ", seals checked"))
+            print(
+                "Nhật ký toàn vẹn / audit trail intact: \(entries) entries"
+                    + (seal == nil
+                        ? " (không có khoá nút, chưa kiểm tra niêm phong / no node key beside the database: seals not checked)"
+                        : ", seals checked")
+            )
         }
     }
 }

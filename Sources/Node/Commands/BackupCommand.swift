@@ -4,7 +4,10 @@ import Hierarchy
 
 /// `reportnet backup`: a consistent copy of a running node, taken without stopping it.
 struct BackupCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "backup", abstract: "Copy a node's database, key and evidence files into a new folder while it serves.")
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy a node's database, key and evidence files into a new folder while it serves."
+    )
 
     @Option(help: "Node configuration file.")
     var config: String
@@ -15,13 +18,18 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try NodeConfiguration.load(config)
         let manifest = try NodeBackup.make(database: configuration.database, into: to, clock: SystemClock())
-        print("Đã sao lưu / backed up: node \(manifest.node), epoch \(manifest.epoch), \(manifest.evidenceFiles) evidence files → \(to)")
+        print(
+            "Đã sao lưu / backed up: node \(manifest.node), epoch \(manifest.epoch), \(manifest.evidenceFiles) evidence files → \(to)"
+        )
     }
 }
 
 /// `reportnet restore`: puts a backup back, with a new epoch; peers then resend what it lost.
 struct RestoreCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "restore", abstract: "Put a backup back in place of a stopped node's database (its peers then resend what it lost).")
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Put a backup back in place of a stopped node's database (its peers then resend what it lost)."
+    )
 
     @Option(help: "Node configuration file.")
     var config: String
@@ -32,6 +40,8 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try NodeConfiguration.load(config)
         let epoch = try NodeBackup.restore(from: from, to: configuration.database, clock: SystemClock())
-        print("Đã khôi phục / restored \(configuration.node) from \(from); new epoch \(epoch). Start the node: its children and parent resend what it lost.")
+        print(
+            "Đã khôi phục / restored \(configuration.node) from \(from); new epoch \(epoch). Start the node: its children and parent resend what it lost."
+        )
     }
 }

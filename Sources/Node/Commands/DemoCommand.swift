@@ -7,7 +7,8 @@ import UnixSignals
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start every node of the demo federation locally (own databases, certificates, ports; real mTLS HTTP/2)."
+        abstract:
+            "Start every node of the demo federation locally (own databases, certificates, ports; real mTLS HTTP/2)."
     )
 
     @Option(help: "Folder for databases, certificates and demo.json.")
@@ -44,15 +45,22 @@ struct DemoCommand: AsyncParsableCommand {
         var lines = ["", "ReportNet demo — \(manifest.nodes.count) nút / nodes", ""]
         lines.append("NODE        UNIT     WEB (people)              FEDERATION (mTLS HTTP/2)")
         for node in manifest.nodes {
-            lines.append(node.name.padding(toLength: 12, withPad: " ", startingAt: 0) + node.unit.padding(toLength: 9, withPad: " ", startingAt: 0)
-                         + node.webURL.padding(toLength: 26, withPad: " ", startingAt: 0) + node.federationURL)
+            lines.append(
+                node.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + node.unit.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + node.webURL.padding(toLength: 26, withPad: " ", startingAt: 0) + node.federationURL
+            )
         }
         lines.append("")
         lines.append("USERNAME              PASSWORD          ROLE        NODE        TOTP SECRET (MFA)")
         for account in manifest.accounts {
-            lines.append(account.username.padding(toLength: 22, withPad: " ", startingAt: 0) + account.password.padding(toLength: 18, withPad: " ", startingAt: 0)
-                         + account.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + account.node.padding(toLength: 12, withPad: " ", startingAt: 0)
-                         + account.totpSecret)
+            lines.append(
+                account.username.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + account.password.padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + account.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + account.node.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + account.totpSecret
+            )
         }
         lines.append("")
         lines.append("CA: \(manifest.ca)   ·   \(directory)/demo.json")

@@ -7,7 +7,8 @@ import Foundation
 struct EnrolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrol",
-        abstract: "Enrol a new node with its parent: make the key here (mode 0600), send only a CSR with the one-time token."
+        abstract:
+            "Enrol a new node with its parent: make the key here (mode 0600), send only a CSR with the one-time token."
     )
 
     @Option(help: "The parent's web URL, e.g. https://bac-ninh.example:8442.")
@@ -37,7 +38,10 @@ struct EnrolCommand: AsyncParsableCommand {
     @Option(help: "IP address this node is reached by (repeatable).")
     var ip: [String] = []
 
-    @Option(help: "A province enrolling with the centre: where to write its intermediate CA certificate (its key is made here too).")
+    @Option(
+        help:
+            "A province enrolling with the centre: where to write its intermediate CA certificate (its key is made here too)."
+    )
     var caCertificate: String?
 
     @Option(help: "Where to write the intermediate CA's key (mode 0600).")
@@ -45,12 +49,27 @@ struct EnrolCommand: AsyncParsableCommand {
 
     func run() async throws {
         let root = try String(contentsOfFile: trustRoot, encoding: .utf8)
-        guard (caCertificate == nil) == (caKey == nil) else { throw ValidationError("--ca-certificate and --ca-key go together") }
+        guard (caCertificate == nil) == (caKey == nil) else {
+            throw ValidationError("--ca-certificate and --ca-key go together")
+        }
         let intermediate = caCertificate.flatMap { certificate in caKey.map { (certificate: certificate, key: $0) } }
-        try await NodeEnrolment.enrol(parentURL: parent, token: token, unit: unit, nodeName: node, trustRootPEM: root,
-                                      certificatePath: certificate, keyPath: key, dnsNames: dns, ipAddresses: ip,
-                                      intermediatePaths: intermediate)
+        try await NodeEnrolment.enrol(
+            parentURL: parent,
+            token: token,
+            unit: unit,
+            nodeName: node,
+            trustRootPEM: root,
+            certificatePath: certificate,
+            keyPath: key,
+            dnsNames: dns,
+            ipAddresses: ip,
+            intermediatePaths: intermediate
+        )
         print("Đã cấp chứng thư / certificate issued: \(certificate) (key: \(key))")
-        if let intermediate { print("Khóa cấp chứng thư trung gian / intermediate CA: \(intermediate.certificate) (key: \(intermediate.key))") }
+        if let intermediate {
+            print(
+                "Khóa cấp chứng thư trung gian / intermediate CA: \(intermediate.certificate) (key: \(intermediate.key))"
+            )
+        }
     }
 }

@@ -22,7 +22,9 @@ struct FormsCommand: AsyncParsableCommand {
             for file in files {
                 do {
                     let form = try FormFile.load(path: file)
-                    print("OK  \(file): \(form.code) v\(form.version), \(form.groups.count) nhóm tiêu chí, \(form.questions.count) câu hỏi")
+                    print(
+                        "OK  \(file): \(form.code) v\(form.version), \(form.groups.count) nhóm tiêu chí, \(form.questions.count) câu hỏi"
+                    )
                 } catch {
                     failed = true
                     print("LỖI \(error)")
@@ -33,7 +35,9 @@ struct FormsCommand: AsyncParsableCommand {
     }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Define forms on a node, owned by the node's own unit (as its admin would).")
+        static let configuration = CommandConfiguration(
+            abstract: "Define forms on a node, owned by the node's own unit (as its admin would)."
+        )
 
         @Option(help: "Node configuration file.")
         var config: String
@@ -43,7 +47,11 @@ struct FormsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (local, _) = try NodeConfiguration.load(config).open()
-            let operator_ = Actor(username: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")", unit: local.unit, role: .admin)
+            let operator_ = Actor(
+                username: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")",
+                unit: local.unit,
+                role: .admin
+            )
             for file in files {
                 let form = try FormFile.load(path: file)
                 do {
@@ -57,7 +65,9 @@ struct FormsCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a form held by a node, as YAML (default) or JSON.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a form held by a node, as YAML (default) or JSON."
+        )
 
         @Option(help: "Node configuration file.")
         var config: String
@@ -77,7 +87,11 @@ struct FormsCommand: AsyncParsableCommand {
         func run() async throws {
             let (local, _) = try NodeConfiguration.load(config).open()
             let owner = self.owner ?? local.unit
-            guard let form = try await local.database.pool.read({ try local.form(owner: owner, code: code, version: version, $0) }) else {
+            guard
+                let form = try await local.database.pool.read({
+                    try local.form(owner: owner, code: code, version: version, $0)
+                })
+            else {
                 throw ConfigurationError("no form \(owner)/\(code)\(version.map { " v\($0)" } ?? "") on this node")
             }
             print(try FormFile.export(form, json: json))

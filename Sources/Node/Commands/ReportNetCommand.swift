@@ -6,8 +6,11 @@ public struct ReportNetCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "reportnet",
         abstract: "Mạng báo cáo Nghị quyết 57 — reporting network node (mutual-TLS HTTP/2 federation, SQLite).",
-        subcommands: [DemoCommand.self, ServeCommand.self, CertsCommand.self, EnrolCommand.self, BootstrapAdminCommand.self, FormsCommand.self, AuditCommand.self,
-                      BackupCommand.self, RestoreCommand.self]
+        subcommands: [
+            DemoCommand.self, ServeCommand.self, CertsCommand.self, EnrolCommand.self, BootstrapAdminCommand.self,
+            FormsCommand.self, AuditCommand.self,
+            BackupCommand.self, RestoreCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Federation
 import Auth
+import Federation
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -52,11 +52,17 @@ struct NodeConfiguration: Codable {
     /// Reads the file; relative paths in it are relative to the file's folder.
     static func load(_ path: String) throws -> NodeConfiguration {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw ConfigurationError("cannot read \(path): \(error.localizedDescription)") }
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ConfigurationError("cannot read \(path): \(error.localizedDescription)")
+        }
         var configuration: NodeConfiguration
-        do { configuration = try YAMLDecoder().decode(NodeConfiguration.self, from: text) } catch { throw ConfigurationError("\(path): \(error)") }
+        do { configuration = try YAMLDecoder().decode(NodeConfiguration.self, from: text) } catch {
+            throw ConfigurationError("\(path): \(error)")
+        }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
-        func resolve(_ value: String) -> String { value.hasPrefix("/") ? value : base.appendingPathComponent(value).path }
+        func resolve(_ value: String) -> String {
+            value.hasPrefix("/") ? value : base.appendingPathComponent(value).path
+        }
         configuration.topology = resolve(configuration.topology)
         configuration.database = resolve(configuration.database)
         configuration.certificate = resolve(configuration.certificate)
@@ -70,18 +76,30 @@ struct NodeConfiguration: Codable {
     /// Opens the database and credentials of the configured node.
     func open() throws -> (LocalNode, NodeCredentials) {
         let deployment = try TopologyFile.load(path: topology)
-        guard let description = deployment.node(named: node) else { throw ConfigurationError("node '\(node)' is not in \(topology)") }
+        guard let description = deployment.node(named: node) else {
+            throw ConfigurationError("node '\(node)' is not in \(topology)")
+        }
         var logger = Logger(label: "reportnet.\(node)")
         logger.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info
         let credentials = try NodeCredentials.load(certificate: certificate, key: key, trustRoot: trustRoot)
         var issuer: CertificateAuthority?
         if let issuerCertificate, let issuerKey {
-            issuer = try CertificateAuthority(certificatePEM: try String(contentsOfFile: issuerCertificate, encoding: .utf8),
-                                              privateKeyPEM: try String(contentsOfFile: issuerKey, encoding: .utf8))
+            issuer = try CertificateAuthority(
+                certificatePEM: try String(contentsOfFile: issuerCertificate, encoding: .utf8),
+                privateKeyPEM: try String(contentsOfFile: issuerKey, encoding: .utf8)
+            )
         }
-        let local = try LocalNode(node: description, deployment: deployment, database: try NodeDatabase.open(path: database),
-                                  credentials: credentials, passwordCost: passwordCost ?? 12, evidencePolicy: try evidencePolicy(),
-                                  credentialFiles: (certificate, key), issuer: issuer, logger: logger)
+        let local = try LocalNode(
+            node: description,
+            deployment: deployment,
+            database: try NodeDatabase.open(path: database),
+            credentials: credentials,
+            passwordCost: passwordCost ?? 12,
+            evidencePolicy: try evidencePolicy(),
+            credentialFiles: (certificate, key),
+            issuer: issuer,
+            logger: logger
+        )
         local.metrics.setScrapeToken(metricsToken)
         return (local, credentials)
     }
@@ -92,7 +110,9 @@ extension NodeConfiguration {
     func evidencePolicy() throws -> EvidencePolicy {
         var policy = EvidencePolicy()
         if let megabytes = evidenceMaxMB {
-            guard (1...2048).contains(megabytes) else { throw ConfigurationError("evidence_max_mb must be between 1 and 2048") }
+            guard (1...2048).contains(megabytes) else {
+                throw ConfigurationError("evidence_max_mb must be between 1 and 2048")
+            }
             policy.maximumBytes = Int64(megabytes) * 1_048_576
         }
         if let types = evidenceTypes {
@@ -109,7 +129,10 @@ extension NodeConfiguration {
 
 /// `reportnet serve`: one node from its configuration file.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run one node from a configuration file (YAML).")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run one node from a configuration file (YAML)."
+    )
 
     @Option(help: "Node configuration file.")
     var config: String
@@ -120,23 +143,46 @@ struct ServeCommand: AsyncParsableCommand {
         let web = try Self.address(configuration.web ?? local.node.web, "web")
         let federation = try Self.address(configuration.federation ?? local.node.federation, "federation")
         let parentURL = configuration.parentURL ?? local.parent.map { "https://\($0.federation)" }
-        let server = try NodeServer(local: local, credentials: credentials, web: web, federation: federation,
-                                    parentURL: parentURL.map { url in { @Sendable in url } }, pollWait: configuration.pollWait ?? 20,
-                                    alertMail: configuration.alertMail)
-        local.logger.notice("node starting", metadata: ["unit": "\(local.unit)", "web": "\(web)", "federation": "\(federation)", "parent": "\(parentURL ?? "-")"])
-        let group = ServiceGroup(configuration: .init(services: server.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigint, .sigterm], logger: local.logger))
+        let server = try NodeServer(
+            local: local,
+            credentials: credentials,
+            web: web,
+            federation: federation,
+            parentURL: parentURL.map { url in { @Sendable in url } },
+            pollWait: configuration.pollWait ?? 20,
+            alertMail: configuration.alertMail
+        )
+        local.logger.notice(
+            "node starting",
+            metadata: [
+                "unit": "\(local.unit)", "web": "\(web)", "federation": "\(federation)",
+                "parent": "\(parentURL ?? "-")",
+            ]
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: server.services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigint, .sigterm],
+                logger: local.logger
+            )
+        )
         try await group.run()
     }
 
     static func address(_ text: String, _ name: String) throws -> ListenAddress {
-        guard let address = ListenAddress(text) else { throw ConfigurationError("\(name) address '\(text)' must be host:port") }
+        guard let address = ListenAddress(text) else {
+            throw ConfigurationError("\(name) address '\(text)' must be host:port")
+        }
         return address
     }
 }
 
 /// `reportnet bootstrap-admin`: the first admin of a node's unit, before anyone can log in.
 struct BootstrapAdminCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bootstrap-admin", abstract: "Create the first admin account of a node's own unit; prints its password once.")
+    static let configuration = CommandConfiguration(
+        commandName: "bootstrap-admin",
+        abstract: "Create the first admin account of a node's own unit; prints its password once."
+    )
 
     @Option(help: "Node configuration file.")
     var config: String
@@ -150,7 +196,14 @@ struct BootstrapAdminCommand: AsyncParsableCommand {
     func run() async throws {
         let (local, _) = try NodeConfiguration.load(config).open()
         let password = "Init-" + Auth.Secret.token().prefix(14)
-        try await local.seedAccount(username: username.lowercased(), fullName: fullName, unit: local.unit, role: .admin, password: String(password), mustChange: true)
+        try await local.seedAccount(
+            username: username.lowercased(),
+            fullName: fullName,
+            unit: local.unit,
+            role: .admin,
+            password: String(password),
+            mustChange: true
+        )
         print("Tài khoản quản trị / admin account: \(username.lowercased())  mật khẩu / password: \(password)")
     }
 }

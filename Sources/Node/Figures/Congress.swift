@@ -16,68 +16,123 @@ extension LocalNode {
     /// more than the last) and sends it up toward the centre in the same transaction.
     func scheduleCongress(_ update: CongressUpdate, by actor: Actor) async throws -> CongressSchedule.Row {
         guard actor.holds(.approveReports) else {
-            throw APIError.forbidden("Chỉ lãnh đạo (phê duyệt) hoặc quản trị của đơn vị được đăng ký ngày đại hội", "Only the unit's approvers or admin set its congress date")
+            throw APIError.forbidden(
+                "Chỉ lãnh đạo (phê duyệt) hoặc quản trị của đơn vị được đăng ký ngày đại hội",
+                "Only the unit's approvers or admin set its congress date"
+            )
         }
         guard let date = CalendarDate(update.date) else {
-            throw APIError.invalid("Ngày đại hội “\(update.date)” không hợp lệ (ví dụ 2026-05-20)", "Invalid date (e.g. 2026-05-20)", details: ["date": "invalid"])
+            throw APIError.invalid(
+                "Ngày đại hội “\(update.date)” không hợp lệ (ví dụ 2026-05-20)",
+                "Invalid date (e.g. 2026-05-20)",
+                details: ["date": "invalid"]
+            )
         }
         let note = update.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (note?.count ?? 0) <= 500 else { throw APIError.invalid("Ghi chú tối đa 500 ký tự", "The note is at most 500 characters", details: ["note": "too_long"]) }
+        guard (note?.count ?? 0) <= 500 else {
+            throw APIError.invalid(
+                "Ghi chú tối đa 500 ký tự",
+                "The note is at most 500 characters",
+                details: ["note": "too_long"]
+            )
+        }
         let unit = actor.unit
         let row = try await database.pool.write { db -> CongressSchedule.Row in
             let held = try congressDate(of: unit, db)
-            let new = CongressDate(unit: unit, date: date, sequence: (held?.sequence ?? 0) + 1, note: note?.isEmpty == true ? nil : note)
+            let new = CongressDate(
+                unit: unit,
+                date: date,
+                sequence: (held?.sequence ?? 0) + 1,
+                note: note?.isEmpty == true ? nil : note
+            )
             let notice = CongressNotice(date: new, decidedBy: actor.username, decidedAt: clock.now())
             try keep(notice, db)
-            try audit.record(db, actor, action: "congress.schedule", target: unit, detail: "\(held.map { "\($0.date)" } ?? "∅") → \(date) (#\(new.sequence))")
+            try audit.record(
+                db,
+                actor,
+                action: "congress.schedule",
+                target: unit,
+                detail: "\(held.map { "\($0.date)" } ?? "∅") → \(date) (#\(new.sequence))"
+            )
             try enqueueUp(db, kind: .congressScheduled, unit: unit, body: notice)
-            return CongressSchedule(tree: tree, dates: [unit: new], filter: CongressFilter(area: unit, level: tree[unit]?.level), today: clock.today()).rows[0]
+            return CongressSchedule(
+                tree: tree,
+                dates: [unit: new],
+                filter: CongressFilter(area: unit, level: tree[unit]?.level),
+                today: clock.today()
+            ).rows[0]
         }
         outboxSignal.notify()
         return row
     }
 
     func congressDate(of unit: String, _ db: Database) throws -> CongressDate? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT date, sequence, note FROM congress_dates WHERE unit = ?", arguments: [unit]),
-              let date = CalendarDate(row["date"] as String) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT date, sequence, note FROM congress_dates WHERE unit = ?",
+                arguments: [unit]
+            ),
+            let date = CalendarDate(row["date"] as String)
+        else { return nil }
         return CongressDate(unit: unit, date: date, sequence: row["sequence"], note: row["note"])
     }
 
     private func keep(_ notice: CongressNotice, _ db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO congress_dates (unit, date, sequence, note, decided_by, decided_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (unit) DO UPDATE SET date = excluded.date, sequence = excluded.sequence, note = excluded.note,
-                decided_by = excluded.decided_by, decided_at = excluded.decided_at, received_at = excluded.received_at
-            """, arguments: [notice.date.unit, notice.date.date.description, notice.date.sequence, notice.date.note, notice.decidedBy, notice.decidedAt, clock.now()])
+        try db.execute(
+            sql: """
+                INSERT INTO congress_dates (unit, date, sequence, note, decided_by, decided_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (unit) DO UPDATE SET date = excluded.date, sequence = excluded.sequence, note = excluded.note,
+                    decided_by = excluded.decided_by, decided_at = excluded.decided_at, received_at = excluded.received_at
+                """,
+            arguments: [
+                notice.date.unit, notice.date.date.description, notice.date.sequence, notice.date.note,
+                notice.decidedBy, notice.decidedAt, clock.now(),
+            ]
+        )
     }
 
     /// A congress date from below: kept and relayed up only when it is newer (by the unit's own
     /// sequence) than the one held, so replays, reordering and late arrivals change nothing.
     func receive(_ notice: CongressNotice, from message: Envelope, _ db: Database) throws -> Effect {
         let unit = notice.date.unit
-        guard unit == message.unit else { throw Refusal("the congress date is for unit \(unit), the message says \(message.unit)") }
+        guard unit == message.unit else {
+            throw Refusal("the congress date is for unit \(unit), the message says \(message.unit)")
+        }
         guard tree.contains(unit) else { throw Refusal("unit \(unit) is unknown") }
         guard let sender = deployment.node(forUnit: message.origin), deployment.node(sender, speaksFor: unit) else {
             throw Refusal("node \(message.origin) may not speak for unit \(unit)")
         }
         let held = try congressDate(of: unit, db)
         guard notice.date.supersedes(held) else {
-            return Effect(detail: "congress date #\(notice.date.sequence) of \(unit) is not newer than #\(held?.sequence ?? 0) held")
+            return Effect(
+                detail:
+                    "congress date #\(notice.date.sequence) of \(unit) is not newer than #\(held?.sequence ?? 0) held"
+            )
         }
         try keep(notice, db)
         try enqueueUp(db, kind: .congressScheduled, unit: unit, body: notice)
-        return Effect(detail: "congress date #\(notice.date.sequence) of \(unit) kept\(parent == nil ? "" : " and relayed up")", outbox: parent != nil)
+        return Effect(
+            detail: "congress date #\(notice.date.sequence) of \(unit) kept\(parent == nil ? "" : " and relayed up")",
+            outbox: parent != nil
+        )
     }
 
     /// The schedule of an area (the actor's unit or one below it).
     func congressSchedule(_ filter: CongressFilter, for actor: Actor) async throws -> CongressSchedule {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
-        guard tree.isInSubtree(filter.area, of: actor.unit) else { throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below") }
+        guard tree.isInSubtree(filter.area, of: actor.unit) else {
+            throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below")
+        }
         let codes = tree.subtree(of: filter.area).map(\.code)
         return try await database.pool.read { db in
             var dates: [String: CongressDate] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT unit, date, sequence, note FROM congress_dates WHERE unit IN (SELECT value FROM json_each(?))",
-                                        arguments: [String(decoding: try JSONEncoder().encode(codes), as: UTF8.self)]) {
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT unit, date, sequence, note FROM congress_dates WHERE unit IN (SELECT value FROM json_each(?))",
+                arguments: [String(decoding: try JSONEncoder().encode(codes), as: UTF8.self)]
+            ) {
                 let unit: String = row["unit"]
                 guard let date = CalendarDate(row["date"] as String) else { continue }
                 dates[unit] = CongressDate(unit: unit, date: date, sequence: row["sequence"], note: row["note"])
@@ -87,18 +142,33 @@ extension LocalNode {
     }
 
     /// The schedule as a spreadsheet (audited as an export).
-    func exportCongressSchedule(_ filter: CongressFilter, format: ExportFormat, for actor: Actor) async throws -> Download {
+    func exportCongressSchedule(
+        _ filter: CongressFilter,
+        format: ExportFormat,
+        for actor: Actor
+    ) async throws -> Download {
         let schedule = try await congressSchedule(filter, for: actor)
         try await database.pool.write { db in
             try audit.record(db, actor, action: "congress.export", target: filter.area, detail: format.rawValue)
         }
         var rows: [[Cell]] = [
-            [.text("Lịch đại hội — \(tree[filter.area]?.name ?? filter.area) (đến ngày \(schedule.today.vietnameseLabel))")],
-            [.text("Đơn vị"), .text("Mã"), .text("Cấp"), .text("Đơn vị cấp trên"), .text("Ngày đại hội"), .text("Tình trạng"), .text("Ghi chú")],
+            [
+                .text(
+                    "Lịch đại hội — \(tree[filter.area]?.name ?? filter.area) (đến ngày \(schedule.today.vietnameseLabel))"
+                )
+            ],
+            [
+                .text("Đơn vị"), .text("Mã"), .text("Cấp"), .text("Đơn vị cấp trên"), .text("Ngày đại hội"),
+                .text("Tình trạng"), .text("Ghi chú"),
+            ],
         ]
         for row in schedule.rows {
-            rows.append([.text(row.name), .text(row.unit), .text(row.level.vietnameseName), .text(row.parent.flatMap { tree[$0]?.name } ?? ""),
-                         row.date.map { Cell.text($0.vietnameseLabel) } ?? Cell.empty, .text(row.status.vietnameseName), row.note.map(Cell.text) ?? .empty])
+            rows.append([
+                .text(row.name), .text(row.unit), .text(row.level.vietnameseName),
+                .text(row.parent.flatMap { tree[$0]?.name } ?? ""),
+                row.date.map { Cell.text($0.vietnameseLabel) } ?? Cell.empty, .text(row.status.vietnameseName),
+                row.note.map(Cell.text) ?? .empty,
+            ])
         }
         let sheet = Sheet(name: "Lịch đại hội", rows: rows, headerRows: 2, columnWidths: [30, 12, 18, 28, 14, 24, 40])
         return try format.download(Workbook(sheets: [sheet]), named: "lich-dai-hoi-\(filter.area)")
@@ -111,18 +181,29 @@ extension CongressFilter {
     init(query: [String: String], defaultArea: String) throws {
         self.init(area: query["area"] ?? defaultArea)
         if let text = query["level"] {
-            guard let level = Level(rawValue: text) else { throw APIError.badRequest("Cấp “\(text)” không hợp lệ (central, province, commune)", "Unknown level") }
+            guard let level = Level(rawValue: text) else {
+                throw APIError.badRequest("Cấp “\(text)” không hợp lệ (central, province, commune)", "Unknown level")
+            }
             self.level = level
         }
         if let text = query["status"] {
-            guard let held = Held(rawValue: text) else { throw APIError.badRequest("Tình trạng “\(text)” không hợp lệ (held, not_held)", "status must be held or not_held") }
+            guard let held = Held(rawValue: text) else {
+                throw APIError.badRequest(
+                    "Tình trạng “\(text)” không hợp lệ (held, not_held)",
+                    "status must be held or not_held"
+                )
+            }
             self.held = held
         }
         for key in ["from", "to"] {
             guard let text = query[key] else { continue }
-            guard let date = CalendarDate(text) else { throw APIError.badRequest("Ngày “\(text)” không hợp lệ (ví dụ 2026-05-20)", "Invalid \(key) date") }
+            guard let date = CalendarDate(text) else {
+                throw APIError.badRequest("Ngày “\(text)” không hợp lệ (ví dụ 2026-05-20)", "Invalid \(key) date")
+            }
             if key == "from" { from = date } else { to = date }
         }
-        if let from, let to, from > to { throw APIError.badRequest("Ngày bắt đầu phải trước ngày kết thúc", "from must not be after to") }
+        if let from, let to, from > to {
+            throw APIError.badRequest("Ngày bắt đầu phải trước ngày kết thúc", "from must not be after to")
+        }
     }
 }

@@ -20,11 +20,24 @@ struct AmendmentRecord: SnakeCaseRecord, Sendable {
     var decidedAt: Date
 
     var expectationChange: ExpectationChange {
-        ExpectationChange(sequence: seq, kind: change, unit: ExpectedUnit(code: unit, level: level, ancestors: ExpectedUnit.ancestors(fromJSON: ancestors) ?? []), reason: reason)
+        ExpectationChange(
+            sequence: seq,
+            kind: change,
+            unit: ExpectedUnit(code: unit, level: level, ancestors: ExpectedUnit.ancestors(fromJSON: ancestors) ?? []),
+            reason: reason
+        )
     }
 
     var view: AmendmentView {
-        AmendmentView(id: id, sequence: seq, change: change, unit: unit, reason: reason, decidedBy: decidedBy, decidedAt: decidedAt)
+        AmendmentView(
+            id: id,
+            sequence: seq,
+            change: change,
+            unit: unit,
+            reason: reason,
+            decidedBy: decidedBy,
+            decidedAt: decidedAt
+        )
     }
 }
 
@@ -64,7 +77,9 @@ struct ClosureView: Codable, Sendable {
 
 extension ExpectedUnit {
     /// The ancestors as stored: a JSON array, parent first.
-    var ancestorsJSON: String { String(decoding: (try? JSONEncoder().encode(ancestors)) ?? Data("[]".utf8), as: UTF8.self) }
+    var ancestorsJSON: String {
+        String(decoding: (try? JSONEncoder().encode(ancestors)) ?? Data("[]".utf8), as: UTF8.self)
+    }
 
     static func ancestors(fromJSON text: String?) -> [String]? {
         guard let text else { return nil }
@@ -76,15 +91,23 @@ extension LocalNode {
     /// The units an assignment expects, as this node holds it: the units it was made for (placed
     /// where they stood then) and its recorded changes.
     func expectation(of assignment: String, _ db: Database) throws -> Expectation {
-        let initial = try Row.fetchAll(db, sql: "SELECT unit, level, ancestors FROM assignment_units WHERE assignment_id = ?", arguments: [assignment]).compactMap { row -> ExpectedUnit? in
+        let initial = try Row.fetchAll(
+            db,
+            sql: "SELECT unit, level, ancestors FROM assignment_units WHERE assignment_id = ?",
+            arguments: [assignment]
+        ).compactMap { row -> ExpectedUnit? in
             let code: String = row["unit"]
-            if let level = (row["level"] as String?).flatMap(Level.init(rawValue:)), let ancestors = ExpectedUnit.ancestors(fromJSON: row["ancestors"]) {
+            if let level = (row["level"] as String?).flatMap(Level.init(rawValue:)),
+                let ancestors = ExpectedUnit.ancestors(fromJSON: row["ancestors"])
+            {
                 return ExpectedUnit(code: code, level: level, ancestors: ancestors)
             }
             // Stored before the placement was kept: placed by today's tree.
             return ExpectedUnit(code: code, in: tree)
         }
-        let changes = try AmendmentRecord.filter(Column("assignment_id") == assignment).fetchAll(db).map(\.expectationChange)
+        let changes = try AmendmentRecord.filter(Column("assignment_id") == assignment).fetchAll(db).map(
+            \.expectationChange
+        )
         return Expectation(initial: initial, changes: changes)
     }
 
@@ -102,40 +125,92 @@ extension LocalNode {
         guard actor.holds(.manageForms) else { throw APIError.forbidden() }
         let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 500 else {
-            throw APIError.invalid("Hãy ghi lý do điều chỉnh (tối đa 500 ký tự)", "Give a reason (at most 500 characters)", details: ["reason": "required"])
+            throw APIError.invalid(
+                "Hãy ghi lý do điều chỉnh (tối đa 500 ký tự)",
+                "Give a reason (at most 500 characters)",
+                details: ["reason": "required"]
+            )
         }
         let adds = Array(Set(request.add ?? [])).sorted()
         let withdrawals = Array(Set(request.withdraw ?? [])).sorted()
         guard !adds.isEmpty || !withdrawals.isEmpty else {
-            throw APIError.invalid("Hãy chọn đơn vị cần bổ sung hoặc rút khỏi đợt giao", "Give units to add or withdraw", details: ["add": "empty", "withdraw": "empty"])
+            throw APIError.invalid(
+                "Hãy chọn đơn vị cần bổ sung hoặc rút khỏi đợt giao",
+                "Give units to add or withdraw",
+                details: ["add": "empty", "withdraw": "empty"]
+            )
         }
         guard Set(adds).isDisjoint(with: withdrawals) else {
-            throw APIError.invalid("Một đơn vị không thể vừa bổ sung vừa rút", "A unit cannot be both added and withdrawn")
+            throw APIError.invalid(
+                "Một đơn vị không thể vừa bổ sung vừa rút",
+                "A unit cannot be both added and withdrawn"
+            )
         }
         let views = try await database.pool.write { db -> [AmendmentView] in
-            guard let assignment = try AssignmentRecord.fetchOne(db, key: id) else { throw APIError.notFound("đợt giao báo cáo", "Assignment") }
+            guard let assignment = try AssignmentRecord.fetchOne(db, key: id) else {
+                throw APIError.notFound("đợt giao báo cáo", "Assignment")
+            }
             guard assignment.assignedBy == actor.unit else {
-                throw APIError.forbidden("Chỉ đơn vị đã giao biểu mẫu mới điều chỉnh được danh sách đơn vị được giao", "Only the assigning unit amends an assignment")
+                throw APIError.forbidden(
+                    "Chỉ đơn vị đã giao biểu mẫu mới điều chỉnh được danh sách đơn vị được giao",
+                    "Only the assigning unit amends an assignment"
+                )
             }
             let current = try expectation(of: id, db)
             let closed = try closedUnits(db)
             for unit in adds {
                 guard tree.isBelow(unit, actor.unit) else {
-                    throw APIError.forbidden("Chỉ giao biểu mẫu cho đơn vị cấp dưới của mình (“\(unit)” không phải)", "Assign only to units below your own")
+                    throw APIError.forbidden(
+                        "Chỉ giao biểu mẫu cho đơn vị cấp dưới của mình (“\(unit)” không phải)",
+                        "Assign only to units below your own"
+                    )
                 }
-                guard !closed.contains(unit) else { throw APIError.invalid("Đơn vị “\(unit)” đã giải thể hoặc sáp nhập", "Unit \(unit) is closed", details: ["add": unit]) }
-                guard !current.contains(unit) else { throw APIError.conflict("Đơn vị “\(unit)” đã có trong đợt giao", "Unit \(unit) is already expected", details: ["add": unit]) }
+                guard !closed.contains(unit) else {
+                    throw APIError.invalid(
+                        "Đơn vị “\(unit)” đã giải thể hoặc sáp nhập",
+                        "Unit \(unit) is closed",
+                        details: ["add": unit]
+                    )
+                }
+                guard !current.contains(unit) else {
+                    throw APIError.conflict(
+                        "Đơn vị “\(unit)” đã có trong đợt giao",
+                        "Unit \(unit) is already expected",
+                        details: ["add": unit]
+                    )
+                }
             }
             for unit in withdrawals where !current.contains(unit) {
-                throw APIError.invalid("Đơn vị “\(unit)” không có trong đợt giao", "Unit \(unit) is not expected", details: ["withdraw": unit])
+                throw APIError.invalid(
+                    "Đơn vị “\(unit)” không có trong đợt giao",
+                    "Unit \(unit) is not expected",
+                    details: ["withdraw": unit]
+                )
             }
             if !adds.isEmpty {
-                guard let form = try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db),
-                      let period = Period(assignment.period), let deadline = CalendarDate(assignment.deadline) else {
+                guard
+                    let form = try form(
+                        owner: assignment.assignedBy,
+                        code: assignment.formCode,
+                        version: assignment.formVersion,
+                        db
+                    ),
+                    let period = Period(assignment.period), let deadline = CalendarDate(assignment.deadline)
+                else {
                     throw APIError.notFound("biểu mẫu của đợt giao", "The assignment's form")
                 }
                 // The added units receive the assignment as any assigned unit does, down the feed.
-                _ = try distribute(AssignmentNotice(id: id, form: form, period: period, assignedBy: assignment.assignedBy, deadline: deadline, units: adds), db)
+                _ = try distribute(
+                    AssignmentNotice(
+                        id: id,
+                        form: form,
+                        period: period,
+                        assignedBy: assignment.assignedBy,
+                        deadline: deadline,
+                        units: adds
+                    ),
+                    db
+                )
             }
             var views: [AmendmentView] = []
             for unit in adds {
@@ -144,7 +219,9 @@ extension LocalNode {
             }
             for unit in withdrawals {
                 let placed = current.expected.first { $0.code == unit }!
-                views.append(try appendAmendment(to: assignment, .withdrawn, placed, reason: reason, by: actor, db).view)
+                views.append(
+                    try appendAmendment(to: assignment, .withdrawn, placed, reason: reason, by: actor, db).view
+                )
             }
             return views
         }
@@ -153,36 +230,99 @@ extension LocalNode {
     }
 
     /// Records one change (audited) and passes it toward the unit's node.
-    func appendAmendment(to assignment: AssignmentRecord, _ kind: ExpectationChange.Kind, _ unit: ExpectedUnit, reason: String, by actor: Actor,
-                                 _ db: Database) throws -> AmendmentRecord {
-        let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM assignment_amendments WHERE assignment_id = ?", arguments: [assignment.id]) ?? 0) + 1
-        let record = AmendmentRecord(id: UUID().uuidString, assignmentId: assignment.id, seq: seq, unit: unit.code, change: kind, level: unit.level,
-                                     ancestors: unit.ancestorsJSON, reason: reason, decidedBy: actor.username, decidedAt: clock.now())
+    func appendAmendment(
+        to assignment: AssignmentRecord,
+        _ kind: ExpectationChange.Kind,
+        _ unit: ExpectedUnit,
+        reason: String,
+        by actor: Actor,
+        _ db: Database
+    ) throws -> AmendmentRecord {
+        let seq =
+            (try Int.fetchOne(
+                db,
+                sql: "SELECT MAX(seq) FROM assignment_amendments WHERE assignment_id = ?",
+                arguments: [assignment.id]
+            ) ?? 0) + 1
+        let record = AmendmentRecord(
+            id: UUID().uuidString,
+            assignmentId: assignment.id,
+            seq: seq,
+            unit: unit.code,
+            change: kind,
+            level: unit.level,
+            ancestors: unit.ancestorsJSON,
+            reason: reason,
+            decidedBy: actor.username,
+            decidedAt: clock.now()
+        )
         try record.insert(db)
-        try forward(AssignmentAmendment(id: record.id, assignment: assignment.id, assignedBy: assignment.assignedBy, change: record.expectationChange,
-                                        decidedBy: record.decidedBy, decidedAt: record.decidedAt), db)
-        try audit.record(db, actor, action: "assignment.amend", target: assignment.id, detail: "\(kind.rawValue) \(unit.code): \(reason)")
+        try forward(
+            AssignmentAmendment(
+                id: record.id,
+                assignment: assignment.id,
+                assignedBy: assignment.assignedBy,
+                change: record.expectationChange,
+                decidedBy: record.decidedBy,
+                decidedAt: record.decidedAt
+            ),
+            db
+        )
+        try audit.record(
+            db,
+            actor,
+            action: "assignment.amend",
+            target: assignment.id,
+            detail: "\(kind.rawValue) \(unit.code): \(reason)"
+        )
         return record
     }
 
     private func forward(_ amendment: AssignmentAmendment, _ db: Database) throws {
         if let child = deployment.childNode(of: node, toward: amendment.change.unit.code) {
-            try appendToFeed(db, audience: child.unit, kind: .assignmentAmended, unit: amendment.assignedBy, body: amendment)
+            try appendToFeed(
+                db,
+                audience: child.unit,
+                kind: .assignmentAmended,
+                unit: amendment.assignedBy,
+                body: amendment
+            )
         }
     }
 
     /// An amendment from above: kept once, and passed on toward the unit's node.
     func receive(_ amendment: AssignmentAmendment, _ db: Database) throws -> Effect {
-        guard let assignment = try AssignmentRecord.fetchOne(db, key: amendment.assignment) else { throw Refusal("assignment \(amendment.assignment) is unknown here") }
-        guard assignment.assignedBy == amendment.assignedBy else { throw Refusal("amendment names another assigning unit than assignment \(assignment.id)") }
-        guard deployment.node(node, speaksFor: amendment.change.unit.code) else { throw Refusal("unit \(amendment.change.unit.code) is not hosted here or below") }
-        if try AmendmentRecord.fetchOne(db, key: amendment.id) != nil { return Effect(detail: "amendment \(amendment.id) already held") }
+        guard let assignment = try AssignmentRecord.fetchOne(db, key: amendment.assignment) else {
+            throw Refusal("assignment \(amendment.assignment) is unknown here")
+        }
+        guard assignment.assignedBy == amendment.assignedBy else {
+            throw Refusal("amendment names another assigning unit than assignment \(assignment.id)")
+        }
+        guard deployment.node(node, speaksFor: amendment.change.unit.code) else {
+            throw Refusal("unit \(amendment.change.unit.code) is not hosted here or below")
+        }
+        if try AmendmentRecord.fetchOne(db, key: amendment.id) != nil {
+            return Effect(detail: "amendment \(amendment.id) already held")
+        }
         let change = amendment.change
-        try AmendmentRecord(id: amendment.id, assignmentId: assignment.id, seq: change.sequence, unit: change.unit.code, change: change.kind, level: change.unit.level,
-                            ancestors: change.unit.ancestorsJSON, reason: change.reason, decidedBy: amendment.decidedBy, decidedAt: amendment.decidedAt).insert(db)
+        try AmendmentRecord(
+            id: amendment.id,
+            assignmentId: assignment.id,
+            seq: change.sequence,
+            unit: change.unit.code,
+            change: change.kind,
+            level: change.unit.level,
+            ancestors: change.unit.ancestorsJSON,
+            reason: change.reason,
+            decidedBy: amendment.decidedBy,
+            decidedAt: amendment.decidedAt
+        ).insert(db)
         try forward(amendment, db)
         let forwarded = deployment.childNode(of: node, toward: change.unit.code) != nil
-        return Effect(detail: "amendment \(change.sequence) of \(assignment.id): \(change.kind.rawValue) \(change.unit.code)", feed: forwarded)
+        return Effect(
+            detail: "amendment \(change.sequence) of \(assignment.id): \(change.kind.rawValue) \(change.unit.code)",
+            feed: forwarded
+        )
     }
 
     /// Records that a unit below closed on a day. Every assignment of the actor's unit due on or
@@ -191,28 +331,61 @@ extension LocalNode {
     /// assignments of their units.
     func closeUnit(_ code: String, _ request: ClosureRequest, by actor: Actor) async throws -> ClosureView {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
-        guard tree.isBelow(code, actor.unit) else { throw APIError.forbidden("Chỉ ghi nhận giải thể, sáp nhập đơn vị cấp dưới của mình", "Only units below your own") }
+        guard tree.isBelow(code, actor.unit) else {
+            throw APIError.forbidden(
+                "Chỉ ghi nhận giải thể, sáp nhập đơn vị cấp dưới của mình",
+                "Only units below your own"
+            )
+        }
         guard let closedOn = CalendarDate(request.closedOn) else {
-            throw APIError.invalid("Ngày giải thể “\(request.closedOn)” không hợp lệ (ví dụ 2026-07-01)", "Invalid closing date", details: ["closedOn": "invalid"])
+            throw APIError.invalid(
+                "Ngày giải thể “\(request.closedOn)” không hợp lệ (ví dụ 2026-07-01)",
+                "Invalid closing date",
+                details: ["closedOn": "invalid"]
+            )
         }
         if let merged = request.mergedInto {
             guard merged != code, tree.isBelow(merged, actor.unit) else {
-                throw APIError.invalid("Đơn vị sáp nhập vào “\(merged)” không hợp lệ", "Invalid unit merged into", details: ["mergedInto": "invalid"])
+                throw APIError.invalid(
+                    "Đơn vị sáp nhập vào “\(merged)” không hợp lệ",
+                    "Invalid unit merged into",
+                    details: ["mergedInto": "invalid"]
+                )
             }
         }
         let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 500 else {
-            throw APIError.invalid("Hãy ghi lý do (tối đa 500 ký tự)", "Give a reason (at most 500 characters)", details: ["reason": "required"])
+            throw APIError.invalid(
+                "Hãy ghi lý do (tối đa 500 ký tự)",
+                "Give a reason (at most 500 characters)",
+                details: ["reason": "required"]
+            )
         }
-        let notice = UnitClosureNotice(unit: code, closedOn: closedOn.description, mergedInto: request.mergedInto, reason: reason,
-                                       decidedBy: actor.username, decidedByUnit: actor.unit, decidedAt: clock.now())
+        let notice = UnitClosureNotice(
+            unit: code,
+            closedOn: closedOn.description,
+            mergedInto: request.mergedInto,
+            reason: reason,
+            decidedBy: actor.username,
+            decidedByUnit: actor.unit,
+            decidedAt: clock.now()
+        )
         let view = try await database.pool.write { db -> ClosureView in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM unit_closures WHERE unit = ?", arguments: [code]) == true {
-                throw APIError.conflict("Đơn vị “\(code)” đã được ghi nhận giải thể/sáp nhập", "This unit's closure is already recorded")
+                throw APIError.conflict(
+                    "Đơn vị “\(code)” đã được ghi nhận giải thể/sáp nhập",
+                    "This unit's closure is already recorded"
+                )
             }
             let withdrawn = try keep(notice, by: actor, db)
             try tellAboutClosure(notice, except: nil, db)
-            return ClosureView(unit: code, closedOn: closedOn.description, mergedInto: request.mergedInto, reason: reason, withdrawnFrom: withdrawn)
+            return ClosureView(
+                unit: code,
+                closedOn: closedOn.description,
+                mergedInto: request.mergedInto,
+                reason: reason,
+                withdrawnFrom: withdrawn
+            )
         }
         outboxSignal.notify()
         feedSignal.notify()
@@ -226,10 +399,16 @@ extension LocalNode {
     func openUnits(_ targets: [String], explicit: Bool, _ db: Database) throws -> [String] {
         let closed = try closedUnits(db)
         if explicit, let unit = targets.first(where: closed.contains) {
-            throw APIError.invalid("Đơn vị “\(unit)” đã giải thể hoặc sáp nhập", "Unit \(unit) is closed", details: ["units": unit])
+            throw APIError.invalid(
+                "Đơn vị “\(unit)” đã giải thể hoặc sáp nhập",
+                "Unit \(unit) is closed",
+                details: ["units": unit]
+            )
         }
         let open = targets.filter { !closed.contains($0) }
-        guard !open.isEmpty else { throw APIError.invalid("Không có đơn vị nào để giao", "No units to assign", details: ["units": "empty"]) }
+        guard !open.isEmpty else {
+            throw APIError.invalid("Không có đơn vị nào để giao", "No units to assign", details: ["units": "empty"])
+        }
         return open
     }
 }

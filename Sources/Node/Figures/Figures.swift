@@ -92,8 +92,14 @@ extension LocalNode {
     /// the other provinces.
     func figuresSource(assignment id: String, within unit: String? = nil, _ db: Database) throws -> FiguresSource {
         guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
-              let form = try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db),
-              let deadline = CalendarDate(assignment.deadline) else {
+            let form = try form(
+                owner: assignment.assignedBy,
+                code: assignment.formCode,
+                version: assignment.formVersion,
+                db
+            ),
+            let deadline = CalendarDate(assignment.deadline)
+        else {
             throw APIError.notFound("đợt giao báo cáo", "Assignment")
         }
         let expectation = try expectation(of: id, db)
@@ -104,17 +110,32 @@ extension LocalNode {
         // commune, and decoding whole records (with their signed copies) costs far more. Answers
         // are decoded for approved reports only.
         let decoder = JSONDecoder()
-        let rows = try Row.fetchCursor(db, sql: "SELECT unit, state, answers, approved_at FROM reports WHERE assignment_id = ?", arguments: [id])
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT unit, state, answers, approved_at FROM reports WHERE assignment_id = ?",
+            arguments: [id]
+        )
         while let row = try rows.next() {
             let code: String = row[0]
             guard let expected = placed[code], unit.map(expected.isInSubtree) ?? true else { continue }
             let state = ReportState(rawValue: row[1])
             let isApproved = state == .approved
             let approvedAt: Date? = row[3]
-            statuses[code] = UnitReportStatus(submitted: state == .submitted || isApproved, approved: isApproved, approvedOn: approvedAt.map { CalendarDate($0) })
+            statuses[code] = UnitReportStatus(
+                submitted: state == .submitted || isApproved,
+                approved: isApproved,
+                approvedOn: approvedAt.map { CalendarDate($0) }
+            )
             if isApproved { approved[code] = try decoder.decode(Answers.self, from: Data((row[2] as String).utf8)) }
         }
-        return FiguresSource(assignment: assignment, form: form, expectation: expectation, statuses: statuses, approved: approved, deadline: deadline)
+        return FiguresSource(
+            assignment: assignment,
+            form: form,
+            expectation: expectation,
+            statuses: statuses,
+            approved: approved,
+            deadline: deadline
+        )
     }
 
     func syncMark(of child: String, contacts: [String: Date]) -> SyncMark {
@@ -128,16 +149,38 @@ extension LocalNode {
         let unit = try oversightUnit(requested, for: actor)
         return try await database.pool.read { db in
             let source = try figuresSource(assignment: id, within: unit, db)
-            let subtree = SubtreeFigures(tree: tree, unit: unit, expectation: source.expectation, reports: source.statuses, deadline: source.deadline)
+            let subtree = SubtreeFigures(
+                tree: tree,
+                unit: unit,
+                expectation: source.expectation,
+                reports: source.statuses,
+                deadline: source.deadline
+            )
             let contacts = try PeerRecord.fetchAll(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
             let children = subtree.children.map { row in
-                ChildFigures(unit: row.unit, name: row.name, figures: row.figures,
-                             aggregate: source.aggregate { $0.isInSubtree(of: row.unit) }, sync: syncMark(of: row.unit, contacts: contacts))
+                ChildFigures(
+                    unit: row.unit,
+                    name: row.name,
+                    figures: row.figures,
+                    aggregate: source.aggregate { $0.isInSubtree(of: row.unit) },
+                    sync: syncMark(of: row.unit, contacts: contacts)
+                )
             }
-            return AssignmentFigures(assignment: id, form: source.form.code, title: source.form.title, period: source.assignment.period,
-                                     deadline: source.assignment.deadline, assignedBy: source.assignment.assignedBy, unit: unit, computedAt: clock.now(),
-                                     total: subtree.total, levels: subtree.levels, children: children,
-                                     aggregate: source.aggregate { $0.child(below: unit) != nil }, amendments: try amendments(of: id, db))
+            return AssignmentFigures(
+                assignment: id,
+                form: source.form.code,
+                title: source.form.title,
+                period: source.assignment.period,
+                deadline: source.assignment.deadline,
+                assignedBy: source.assignment.assignedBy,
+                unit: unit,
+                computedAt: clock.now(),
+                total: subtree.total,
+                levels: subtree.levels,
+                children: children,
+                aggregate: source.aggregate { $0.child(below: unit) != nil },
+                amendments: try amendments(of: id, db)
+            )
         }
     }
 
@@ -145,17 +188,30 @@ extension LocalNode {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         let units = units.filter { !$0.isEmpty }
         guard !units.isEmpty, units.count <= 100 else {
-            throw APIError.badRequest("Hãy chọn từ 1 đến 100 đơn vị (tham số units, cách nhau bởi dấu phẩy)", "Give 1 to 100 units (units=A,B)")
+            throw APIError.badRequest(
+                "Hãy chọn từ 1 đến 100 đơn vị (tham số units, cách nhau bởi dấu phẩy)",
+                "Give 1 to 100 units (units=A,B)"
+            )
         }
         for unit in units where !tree.isInSubtree(unit, of: actor.unit) {
-            throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới (“\(unit)” không phải)", "Only your unit and below")
+            throw APIError.forbidden(
+                "Bạn chỉ xem được đơn vị mình và cấp dưới (“\(unit)” không phải)",
+                "Only your unit and below"
+            )
         }
         return try await database.pool.read { db in
             let source = try figuresSource(assignment: id, db)
             let rows = units.map { unit in
-                UnitComparison.Row(unit: unit, name: tree[unit]?.name ?? unit,
-                                   figures: ProgressFigures(units: source.expectation.expected.filter { $0.isInSubtree(of: unit) }, reports: source.statuses, deadline: source.deadline),
-                                   aggregate: source.aggregate { $0.isInSubtree(of: unit) })
+                UnitComparison.Row(
+                    unit: unit,
+                    name: tree[unit]?.name ?? unit,
+                    figures: ProgressFigures(
+                        units: source.expectation.expected.filter { $0.isInSubtree(of: unit) },
+                        reports: source.statuses,
+                        deadline: source.deadline
+                    ),
+                    aggregate: source.aggregate { $0.isInSubtree(of: unit) }
+                )
             }
             return UnitComparison(assignment: id, period: source.assignment.period, rows: rows)
         }
@@ -164,21 +220,36 @@ extension LocalNode {
     func trend(owner: String, form code: String, unit requested: String?, for actor: Actor) async throws -> FormTrend {
         let unit = try oversightUnit(requested, for: actor)
         return try await database.pool.read { db in
-            let assignments = try AssignmentRecord.filter(Column("assigned_by") == owner && Column("form_code") == code).fetchAll(db)
-            guard let latest = try form(owner: owner, code: code, db), !assignments.isEmpty else { throw APIError.notFound("biểu mẫu đã giao", "Assigned form") }
+            let assignments = try AssignmentRecord.filter(Column("assigned_by") == owner && Column("form_code") == code)
+                .fetchAll(db)
+            guard let latest = try form(owner: owner, code: code, db), !assignments.isEmpty else {
+                throw APIError.notFound("biểu mẫu đã giao", "Assigned form")
+            }
             var rows: [FormTrend.PeriodRow] = []
             var aggregates: [(period: Period, aggregate: AggregatedAnswers)] = []
             for assignment in assignments {
                 guard let period = Period(assignment.period) else { continue }
                 let source = try figuresSource(assignment: assignment.id, within: unit, db)
                 let inArea = source.expectation.expected.filter { $0.isInSubtree(of: unit) }
-                rows.append(FormTrend.PeriodRow(period: assignment.period, assignment: assignment.id, deadline: assignment.deadline,
-                                                figures: ProgressFigures(units: inArea, reports: source.statuses, deadline: source.deadline)))
+                rows.append(
+                    FormTrend.PeriodRow(
+                        period: assignment.period,
+                        assignment: assignment.id,
+                        deadline: assignment.deadline,
+                        figures: ProgressFigures(units: inArea, reports: source.statuses, deadline: source.deadline)
+                    )
+                )
                 aggregates.append((period, source.aggregate { $0.isInSubtree(of: unit) }))
             }
             // Only parsable periods were kept above.
             rows.sort { Period($0.period)! < Period($1.period)! }
-            return FormTrend(owner: owner, form: code, unit: unit, periods: rows, trend: Trend(form: latest, aggregates: aggregates))
+            return FormTrend(
+                owner: owner,
+                form: code,
+                unit: unit,
+                periods: rows,
+                trend: Trend(form: latest, aggregates: aggregates)
+            )
         }
     }
 }

@@ -19,8 +19,12 @@ struct ImportedTaskFigures: TaskFiguresSource {
     func figures(units: [String], month: ScoreMonth, _ db: Database) throws -> [String: TaskFigures] {
         let taskIndicators = Indicator.allCases.filter { $0.source == .tasks }.map(\.rawValue)
         var values: [String: [Indicator: Double]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT unit, indicator, value FROM indicator_values WHERE month = ? AND indicator IN (SELECT value FROM json_each(?))",
-                                    arguments: [month.description, String(decoding: try JSONEncoder().encode(taskIndicators), as: UTF8.self)]) {
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT unit, indicator, value FROM indicator_values WHERE month = ? AND indicator IN (SELECT value FROM json_each(?))",
+            arguments: [month.description, String(decoding: try JSONEncoder().encode(taskIndicators), as: UTF8.self)]
+        ) {
             let unit: String = row["unit"]
             guard let indicator = Indicator(rawValue: row["indicator"]) else { continue }
             values[unit, default: [:]][indicator] = row["value"]
@@ -40,12 +44,21 @@ struct RecordedTaskFigures: TaskFiguresSource {
         let last = next.adding(days: -next.day)
         var result = try ImportedTaskFigures().figures(units: units, month: month, db)
         for unit in units {
-            let records = try TaskRecord.fetchAll(db, sql: "SELECT tasks.* FROM tasks JOIN task_units ON task_units.task_id = tasks.id WHERE task_units.unit = ? AND tasks.deadline <= ?",
-                                                  arguments: [unit, last.description])
+            let records = try TaskRecord.fetchAll(
+                db,
+                sql:
+                    "SELECT tasks.* FROM tasks JOIN task_units ON task_units.task_id = tasks.id WHERE task_units.unit = ? AND tasks.deadline <= ?",
+                arguments: [unit, last.description]
+            )
             let entries = try records.map { MonthlyTally.entry(try LocalNode.facts($0, unit: unit, db), last: last) }
             let tally = MonthlyTally(entries, first: first, last: last)
             guard tally.due > 0 else { continue }
-            result[unit] = TaskFigures(due: tally.due, completedOnTime: tally.completedOnTime, completedLate: tally.completedLate, assigned: tally.due)
+            result[unit] = TaskFigures(
+                due: tally.due,
+                completedOnTime: tally.completedOnTime,
+                completedLate: tally.completedLate,
+                assigned: tally.due
+            )
         }
         return result
     }
@@ -142,43 +155,77 @@ extension LocalNode {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         let units = scoredUnits(by: actor.unit)
         return try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM indicator_values WHERE month = ? ORDER BY unit, indicator", arguments: [month.description]).compactMap { row in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM indicator_values WHERE month = ? ORDER BY unit, indicator",
+                arguments: [month.description]
+            ).compactMap { row in
                 let unit: String = row["unit"]
                 guard let indicator = Indicator(rawValue: row["indicator"]), units.contains(unit) else { return nil }
-                return IndicatorValueView(unit: unit, month: row["month"], indicator: indicator, component: indicator.component, name: indicator.vietnameseName,
-                                          value: row["value"], source: row["source"], enteredBy: row["entered_by"], enteredAt: row["entered_at"])
+                return IndicatorValueView(
+                    unit: unit,
+                    month: row["month"],
+                    indicator: indicator,
+                    component: indicator.component,
+                    name: indicator.vietnameseName,
+                    value: row["value"],
+                    source: row["source"],
+                    enteredBy: row["entered_by"],
+                    enteredAt: row["entered_at"]
+                )
             }
         }
     }
 
     /// Sets figures, all or nothing; every change is audited with its old and new value.
     func setIndicators(_ rows: [IndicatorRow], source: String, by actor: Actor) async throws -> ImportResult {
-        guard !rows.isEmpty, rows.count <= 10_000 else { throw APIError.invalid("Cần từ 1 đến 10000 dòng số liệu", "Give 1 to 10,000 figures") }
+        guard !rows.isEmpty, rows.count <= 10_000 else {
+            throw APIError.invalid("Cần từ 1 đến 10000 dòng số liệu", "Give 1 to 10,000 figures")
+        }
         var problems: [String: String] = [:]
         for (index, row) in rows.enumerated() {
             if let problem = row.indicator.problem(with: row.value) { problems["\(index + 1)"] = problem }
         }
-        guard problems.isEmpty else { throw APIError.invalid("Số liệu chưa hợp lệ", "Some figures are not valid", details: problems) }
+        guard problems.isEmpty else {
+            throw APIError.invalid("Số liệu chưa hợp lệ", "Some figures are not valid", details: problems)
+        }
         let outside = Set(rows.map(\.unit)).filter { !mayEnterFigures(of: $0, actor) }.sorted()
         guard outside.isEmpty else {
-            throw APIError.forbidden("Chỉ lãnh đạo (phê duyệt) hoặc quản trị của đơn vị cấp trên trực tiếp được cập nhật số liệu chấm điểm của: \(outside.joined(separator: ", "))",
-                                     "Only the approvers or admin of the unit directly above may set these units' figures")
+            throw APIError.forbidden(
+                "Chỉ lãnh đạo (phê duyệt) hoặc quản trị của đơn vị cấp trên trực tiếp được cập nhật số liệu chấm điểm của: \(outside.joined(separator: ", "))",
+                "Only the approvers or admin of the unit directly above may set these units' figures"
+            )
         }
         return try await database.pool.write { db in
             var changed = 0
             for row in rows {
-                let held = try Row.fetchOne(db, sql: "SELECT value, source FROM indicator_values WHERE unit = ? AND month = ? AND indicator = ?",
-                                            arguments: [row.unit, row.month.description, row.indicator.rawValue])
+                let held = try Row.fetchOne(
+                    db,
+                    sql: "SELECT value, source FROM indicator_values WHERE unit = ? AND month = ? AND indicator = ?",
+                    arguments: [row.unit, row.month.description, row.indicator.rawValue]
+                )
                 let old: Double? = held?["value"]
                 // The same figure already set by the scorer changes nothing; a reported one becomes the scorer's.
                 if old == row.value, held?["source"] as String? != "reported" { continue }
-                try db.execute(sql: """
-                    INSERT INTO indicator_values (unit, month, indicator, value, source, sequence, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-                    ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = excluded.source, sequence = 0,
-                        entered_by = excluded.entered_by, entered_at = excluded.entered_at
-                    """, arguments: [row.unit, row.month.description, row.indicator.rawValue, row.value, source, actor.username, clock.now()])
-                try audit.record(db, actor, action: "indicator.set", target: "\(row.unit)/\(row.month)/\(row.indicator.rawValue)",
-                                      detail: "\(old.map { MonthlyScoreText.number($0) } ?? "∅") → \(MonthlyScoreText.number(row.value)) (\(source))")
+                try db.execute(
+                    sql: """
+                        INSERT INTO indicator_values (unit, month, indicator, value, source, sequence, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+                        ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = excluded.source, sequence = 0,
+                            entered_by = excluded.entered_by, entered_at = excluded.entered_at
+                        """,
+                    arguments: [
+                        row.unit, row.month.description, row.indicator.rawValue, row.value, source, actor.username,
+                        clock.now(),
+                    ]
+                )
+                try audit.record(
+                    db,
+                    actor,
+                    action: "indicator.set",
+                    target: "\(row.unit)/\(row.month)/\(row.indicator.rawValue)",
+                    detail:
+                        "\(old.map { MonthlyScoreText.number($0) } ?? "∅") → \(MonthlyScoreText.number(row.value)) (\(source))"
+                )
                 changed += 1
             }
             return ImportResult(rows: rows.count, changed: changed)
@@ -203,26 +250,55 @@ extension LocalNode {
         let entries = Dictionary(uniqueKeysWithValues: board.entries.map { ($0.unit, $0) })
         let rows = ranking.rows.map { row in
             let entry = entries[row.unit]!
-            return ScoreRow(unit: row.unit, name: tree[row.unit]?.name ?? row.unit, rank: row.rank, change: row.change, total: row.total, exact: entry.score.exact,
-                            grade: row.grade, gradeName: row.grade.vietnameseName, components: entry.score.components, inputs: entry.inputs, missing: entry.missing)
+            return ScoreRow(
+                unit: row.unit,
+                name: tree[row.unit]?.name ?? row.unit,
+                rank: row.rank,
+                change: row.change,
+                total: row.total,
+                exact: entry.score.exact,
+                grade: row.grade,
+                gradeName: row.grade.vietnameseName,
+                components: entry.score.components,
+                inputs: entry.inputs,
+                missing: entry.missing
+            )
         }
-        let published = try Date.fetchOne(db, sql: "SELECT published_at FROM score_publications WHERE scorer = ? AND month = ?", arguments: [scorer, month.description])
+        let published = try Date.fetchOne(
+            db,
+            sql: "SELECT published_at FROM score_publications WHERE scorer = ? AND month = ?",
+            arguments: [scorer, month.description]
+        )
         return ScoreTable(scorer: scorer, month: month.description, publishedAt: published, rows: rows)
     }
 
     private func scoreBoard(units: [String], month: ScoreMonth, _ db: Database) throws -> ScoreBoard {
         var values: [String: [Indicator: Double]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT unit, indicator, value FROM indicator_values WHERE month = ?", arguments: [month.description]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT unit, indicator, value FROM indicator_values WHERE month = ?",
+            arguments: [month.description]
+        ) {
             let unit: String = row["unit"]
             guard let indicator = Indicator(rawValue: row["indicator"]), indicator.source != .tasks else { continue }
             values[unit, default: [:]][indicator] = row["value"]
         }
-        return ScoreBoard(month: month, units: units, values: values.filter { units.contains($0.key) },
-                          tasks: try taskFigures.figures(units: units, month: month, db))
+        return ScoreBoard(
+            month: month,
+            units: units,
+            values: values.filter { units.contains($0.key) },
+            tasks: try taskFigures.figures(units: units, month: month, db)
+        )
     }
 
     private func scoreBoardIfAny(units: [String], month: ScoreMonth, _ db: Database) throws -> ScoreBoard? {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM indicator_values WHERE month = ? LIMIT 1", arguments: [month.description]) == true else { return nil }
+        guard
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM indicator_values WHERE month = ? LIMIT 1",
+                arguments: [month.description]
+            ) == true
+        else { return nil }
         return try scoreBoard(units: units, month: month, db)
     }
 
@@ -232,19 +308,36 @@ extension LocalNode {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         let table = try await database.pool.write { db in
             let table = try scoreTable(scorer: actor.unit, month: month, db)
-            try audit.record(db, actor, action: "scores.export", target: "\(actor.unit)/\(month)", detail: format.rawValue)
+            try audit.record(
+                db,
+                actor,
+                action: "scores.export",
+                target: "\(actor.unit)/\(month)",
+                detail: format.rawValue
+            )
             return table
         }
         let codes = table.rows.first?.components.map(\.code) ?? []
         var rows: [[Cell]] = [
             [.text("Kết quả chấm điểm tháng \(month.month)/\(month.year) — \(tree[actor.unit]?.name ?? actor.unit)")],
-            [.text("Hạng"), .text("Thay đổi"), .text("Đơn vị"), .text("Mã"), .text("Tổng điểm"), .text("Xếp loại")] + codes.map(Cell.text),
+            [.text("Hạng"), .text("Thay đổi"), .text("Đơn vị"), .text("Mã"), .text("Tổng điểm"), .text("Xếp loại")]
+                + codes.map(Cell.text),
         ]
         for row in table.rows {
-            rows.append([.number(Double(row.rank)), row.change.map { Cell.number(Double($0)) } ?? Cell.empty, .text(row.name), .text(row.unit),
-                         .number(Double(row.total)), .text(row.gradeName)] + row.components.map { Cell.number(($0.points * 100).rounded() / 100) })
+            rows.append(
+                [
+                    .number(Double(row.rank)), row.change.map { Cell.number(Double($0)) } ?? Cell.empty,
+                    .text(row.name), .text(row.unit),
+                    .number(Double(row.total)), .text(row.gradeName),
+                ] + row.components.map { Cell.number(($0.points * 100).rounded() / 100) }
+            )
         }
-        let sheet = Sheet(name: "Xếp hạng", rows: rows, headerRows: 2, columnWidths: [8, 10, 28, 10, 10, 20] + codes.map { _ in 8 })
+        let sheet = Sheet(
+            name: "Xếp hạng",
+            rows: rows,
+            headerRows: 2,
+            columnWidths: [8, 10, 28, 10, 10, 20] + codes.map { _ in 8 }
+        )
         return try format.download(Workbook(sheets: [sheet]), named: "xep-hang-\(actor.unit)-\(month)")
     }
 
@@ -253,21 +346,48 @@ extension LocalNode {
     func publishScores(month: ScoreMonth, by actor: Actor) async throws -> PublicRanking {
         guard actor.holds(.approveReports) else { throw APIError.forbidden() }
         guard !scoredUnits(by: actor.unit).isEmpty else {
-            throw APIError.invalid("Đơn vị của bạn không có đơn vị cấp dưới để xếp hạng", "Your unit has no units below it to rank")
+            throw APIError.invalid(
+                "Đơn vị của bạn không có đơn vị cấp dưới để xếp hạng",
+                "Your unit has no units below it to rank"
+            )
         }
         return try await database.pool.write { db in
             let table = try scoreTable(scorer: actor.unit, month: month, db)
             let now = clock.now()
-            let ranking = PublicRanking(scorer: actor.unit, scorerName: tree[actor.unit]?.name ?? actor.unit, month: month.description, publishedAt: now, rows: table.rows.map { row in
-                PublicRanking.Row(unit: row.unit, name: row.name, rank: row.rank, change: row.change, total: row.total, grade: row.grade,
-                                  components: Dictionary(uniqueKeysWithValues: row.components.map { ($0.code, ($0.points * 100).rounded() / 100) }))
-            })
+            let ranking = PublicRanking(
+                scorer: actor.unit,
+                scorerName: tree[actor.unit]?.name ?? actor.unit,
+                month: month.description,
+                publishedAt: now,
+                rows: table.rows.map { row in
+                    PublicRanking.Row(
+                        unit: row.unit,
+                        name: row.name,
+                        rank: row.rank,
+                        change: row.change,
+                        total: row.total,
+                        grade: row.grade,
+                        components: Dictionary(
+                            uniqueKeysWithValues: row.components.map { ($0.code, ($0.points * 100).rounded() / 100) }
+                        )
+                    )
+                }
+            )
             let body = String(decoding: try Self.publicEncoder.encode(ranking), as: UTF8.self)
-            try db.execute(sql: """
-                INSERT INTO score_publications (scorer, month, body, published_by, published_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (scorer, month) DO UPDATE SET body = excluded.body, published_by = excluded.published_by, published_at = excluded.published_at
-                """, arguments: [actor.unit, month.description, body, actor.username, now])
-            try audit.record(db, actor, action: "scores.publish", target: "\(actor.unit)/\(month)", detail: table.rows.map { "\($0.unit)=\($0.total)" }.joined(separator: " "))
+            try db.execute(
+                sql: """
+                    INSERT INTO score_publications (scorer, month, body, published_by, published_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (scorer, month) DO UPDATE SET body = excluded.body, published_by = excluded.published_by, published_at = excluded.published_at
+                    """,
+                arguments: [actor.unit, month.description, body, actor.username, now]
+            )
+            try audit.record(
+                db,
+                actor,
+                action: "scores.publish",
+                target: "\(actor.unit)/\(month)",
+                detail: table.rows.map { "\($0.unit)=\($0.total)" }.joined(separator: " ")
+            )
             return ranking
         }
     }
@@ -277,13 +397,25 @@ extension LocalNode {
     func publishedRanking(month: ScoreMonth?) async throws -> Data {
         let body = try await database.pool.read { db in
             if let month {
-                return try String.fetchOne(db, sql: "SELECT body FROM score_publications WHERE scorer = ? AND month = ?", arguments: [unit, month.description])
+                return try String.fetchOne(
+                    db,
+                    sql: "SELECT body FROM score_publications WHERE scorer = ? AND month = ?",
+                    arguments: [unit, month.description]
+                )
             }
-            return try String.fetchOne(db, sql: "SELECT body FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 1", arguments: [unit])
+            return try String.fetchOne(
+                db,
+                sql: "SELECT body FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 1",
+                arguments: [unit]
+            )
         }
         guard let body else {
-            throw APIError(status: .notFound, code: "not_found", message: "Chưa công bố kết quả xếp hạng\(month.map { " tháng \($0.month)/\($0.year)" } ?? "")",
-                           messageEN: "No ranking published\(month.map { " for \($0)" } ?? "")")
+            throw APIError(
+                status: .notFound,
+                code: "not_found",
+                message: "Chưa công bố kết quả xếp hạng\(month.map { " tháng \($0.month)/\($0.year)" } ?? "")",
+                messageEN: "No ranking published\(month.map { " for \($0)" } ?? "")"
+            )
         }
         return Data(body.utf8)
     }

@@ -14,23 +14,52 @@ extension LocalNode {
         guard actor.holds(.approveReports) else { throw APIError.forbidden() }
         let own = Indicator.allCases.filter { $0.source == .unit }
         if let other = rows.first(where: { $0.indicator.source != .unit }) {
-            throw APIError.forbidden("Đơn vị chỉ tự báo cáo các chỉ số: \(own.map(\.rawValue).joined(separator: ", ")); “\(other.indicator.rawValue)” do đơn vị cấp trên cập nhật",
-                                     "A unit reports only its own figures; \(other.indicator.rawValue) is set by the unit above")
+            throw APIError.forbidden(
+                "Đơn vị chỉ tự báo cáo các chỉ số: \(own.map(\.rawValue).joined(separator: ", ")); “\(other.indicator.rawValue)” do đơn vị cấp trên cập nhật",
+                "A unit reports only its own figures; \(other.indicator.rawValue) is set by the unit above"
+            )
         }
         guard let first = rows.first, rows.allSatisfy({ $0.unit == actor.unit && $0.month == first.month }) else {
-            throw APIError.invalid("Cần số liệu của đơn vị mình cho một tháng", "Give figures of your own unit for one month")
+            throw APIError.invalid(
+                "Cần số liệu của đơn vị mình cho một tháng",
+                "Give figures of your own unit for one month"
+            )
         }
         var problems: [String: String] = [:]
-        for row in rows { if let problem = row.indicator.problem(with: row.value) { problems["values.\(row.indicator.rawValue)"] = problem } }
-        guard problems.isEmpty else { throw APIError.invalid("Số liệu chưa hợp lệ", "Some figures are not valid", details: problems) }
+        for row in rows {
+            if let problem = row.indicator.problem(with: row.value) {
+                problems["values.\(row.indicator.rawValue)"] = problem
+            }
+        }
+        guard problems.isEmpty else {
+            throw APIError.invalid("Số liệu chưa hợp lệ", "Some figures are not valid", details: problems)
+        }
         let scorerHere = tree.parent(of: actor.unit).map { hosts($0.code) } ?? true
         let result = try await database.pool.write { db -> ImportResult in
-            let sequence = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM indicator_values WHERE unit = ? AND source = 'reported'", arguments: [actor.unit]) ?? 0) + 1
-            let report = IndicatorReport(unit: actor.unit, month: first.month.description, values: Dictionary(uniqueKeysWithValues: rows.map { ($0.indicator.rawValue, $0.value) }),
-                                         sequence: sequence, reportedBy: actor.username, reportedAt: clock.now())
+            let sequence =
+                (try Int.fetchOne(
+                    db,
+                    sql: "SELECT MAX(sequence) FROM indicator_values WHERE unit = ? AND source = 'reported'",
+                    arguments: [actor.unit]
+                ) ?? 0) + 1
+            let report = IndicatorReport(
+                unit: actor.unit,
+                month: first.month.description,
+                values: Dictionary(uniqueKeysWithValues: rows.map { ($0.indicator.rawValue, $0.value) }),
+                sequence: sequence,
+                reportedBy: actor.username,
+                reportedAt: clock.now()
+            )
             let changed = try keepReported(report, db)
-            try audit.record(db, actor, action: "indicator.report", target: "\(actor.unit)/\(first.month)",
-                                  detail: rows.map { "\($0.indicator.rawValue)=\(MonthlyScoreText.number($0.value))" }.joined(separator: " ") + " (#\(sequence))")
+            try audit.record(
+                db,
+                actor,
+                action: "indicator.report",
+                target: "\(actor.unit)/\(first.month)",
+                detail: rows.map { "\($0.indicator.rawValue)=\(MonthlyScoreText.number($0.value))" }.joined(
+                    separator: " "
+                ) + " (#\(sequence))"
+            )
             if !scorerHere { try enqueueUp(db, kind: .indicatorsReported, unit: actor.unit, body: report) }
             return ImportResult(rows: rows.count, changed: changed)
         }
@@ -42,18 +71,27 @@ extension LocalNode {
     private func keepReported(_ report: IndicatorReport, _ db: Database) throws -> Int {
         var changed = 0
         for (name, value) in report.values.sorted(by: { $0.key < $1.key }) {
-            let held = try Row.fetchOne(db, sql: "SELECT value, source, sequence FROM indicator_values WHERE unit = ? AND month = ? AND indicator = ?",
-                                        arguments: [report.unit, report.month, name])
+            let held = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT value, source, sequence FROM indicator_values WHERE unit = ? AND month = ? AND indicator = ?",
+                arguments: [report.unit, report.month, name]
+            )
             if let held {
                 let source: String = held["source"]
                 let sequence: Int = held["sequence"]
                 if source != "reported" || sequence >= report.sequence { continue }
             }
-            try db.execute(sql: """
-                INSERT INTO indicator_values (unit, month, indicator, value, source, sequence, entered_by, entered_at) VALUES (?, ?, ?, ?, 'reported', ?, ?, ?)
-                ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = 'reported', sequence = excluded.sequence,
-                    entered_by = excluded.entered_by, entered_at = excluded.entered_at
-                """, arguments: [report.unit, report.month, name, value, report.sequence, report.reportedBy, report.reportedAt])
+            try db.execute(
+                sql: """
+                    INSERT INTO indicator_values (unit, month, indicator, value, source, sequence, entered_by, entered_at) VALUES (?, ?, ?, ?, 'reported', ?, ?, ?)
+                    ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = 'reported', sequence = excluded.sequence,
+                        entered_by = excluded.entered_by, entered_at = excluded.entered_at
+                    """,
+                arguments: [
+                    report.unit, report.month, name, value, report.sequence, report.reportedBy, report.reportedAt,
+                ]
+            )
             changed += 1
         }
         return changed
@@ -61,16 +99,28 @@ extension LocalNode {
 
     /// Figures a child unit reported about itself, kept here when this node hosts the unit that scores it.
     func receive(_ report: IndicatorReport, from message: Envelope, _ db: Database) throws -> Effect {
-        guard report.unit == message.unit else { throw Refusal("the figures are of unit \(report.unit), the message says \(message.unit)") }
-        guard let scorer = tree.parent(of: report.unit), hosts(scorer.code) else { throw Refusal("the unit that scores \(report.unit) is not hosted here") }
+        guard report.unit == message.unit else {
+            throw Refusal("the figures are of unit \(report.unit), the message says \(message.unit)")
+        }
+        guard let scorer = tree.parent(of: report.unit), hosts(scorer.code) else {
+            throw Refusal("the unit that scores \(report.unit) is not hosted here")
+        }
         guard ScoreMonth(report.month) != nil else { throw Refusal("invalid month \(report.month)") }
         for (name, value) in report.values {
-            guard let indicator = Indicator(rawValue: name), indicator.source == .unit else { throw Refusal("\(name) is not a figure a unit reports") }
+            guard let indicator = Indicator(rawValue: name), indicator.source == .unit else {
+                throw Refusal("\(name) is not a figure a unit reports")
+            }
             if let problem = indicator.problem(with: value) { throw Refusal(problem) }
         }
         let changed = try keepReported(report, db)
-        try audit.record(db, actor: "node:\(message.origin)", unit: report.unit, action: "indicator.report", target: "\(report.unit)/\(report.month)",
-                              detail: "#\(report.sequence) by \(report.reportedBy): \(changed) of \(report.values.count) kept")
+        try audit.record(
+            db,
+            actor: "node:\(message.origin)",
+            unit: report.unit,
+            action: "indicator.report",
+            target: "\(report.unit)/\(report.month)",
+            detail: "#\(report.sequence) by \(report.reportedBy): \(changed) of \(report.values.count) kept"
+        )
         return Effect(detail: "figures #\(report.sequence) of \(report.unit) for \(report.month): \(changed) kept")
     }
 }

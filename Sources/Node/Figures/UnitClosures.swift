@@ -12,21 +12,43 @@ extension LocalNode {
     /// Records the closure here and withdraws the unit from the assignments of every unit this
     /// node hosts above it. Returns the assignments it was withdrawn from.
     func keep(_ notice: UnitClosureNotice, by actor: Actor, _ db: Database) throws -> [String] {
-        guard let closedOn = CalendarDate(notice.closedOn) else { throw Refusal("closing day \(notice.closedOn) is not a day") }
-        try db.execute(sql: "INSERT INTO unit_closures (unit, closed_on, merged_into, reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [notice.unit, closedOn.description, notice.mergedInto, notice.reason, actor.username, clock.now()])
-        try audit.record(db, actor, action: "unit.close", target: notice.unit,
-                              detail: "\(closedOn)\(notice.mergedInto.map { " → \($0)" } ?? ""): \(notice.reason)")
-        let why = "Đơn vị \(notice.mergedInto.map { "sáp nhập vào \($0)" } ?? "giải thể") từ ngày \(closedOn.vietnameseLabel): \(notice.reason)"
+        guard let closedOn = CalendarDate(notice.closedOn) else {
+            throw Refusal("closing day \(notice.closedOn) is not a day")
+        }
+        try db.execute(
+            sql:
+                "INSERT INTO unit_closures (unit, closed_on, merged_into, reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                notice.unit, closedOn.description, notice.mergedInto, notice.reason, actor.username, clock.now(),
+            ]
+        )
+        try audit.record(
+            db,
+            actor,
+            action: "unit.close",
+            target: notice.unit,
+            detail: "\(closedOn)\(notice.mergedInto.map { " → \($0)" } ?? ""): \(notice.reason)"
+        )
+        let why =
+            "Đơn vị \(notice.mergedInto.map { "sáp nhập vào \($0)" } ?? "giải thể") từ ngày \(closedOn.vietnameseLabel): \(notice.reason)"
         var withdrawn: [String] = []
         for assigning in node.hosts where tree.isBelow(notice.unit, assigning) {
-            for assignment in try AssignmentRecord.filter(Column("assigned_by") == assigning).order(Column("period")).fetchAll(db) {
+            for assignment in try AssignmentRecord.filter(Column("assigned_by") == assigning).order(Column("period"))
+                .fetchAll(db)
+            {
                 guard let deadline = CalendarDate(assignment.deadline) else { continue }
                 let current = try expectation(of: assignment.id, db)
                 guard let placed = current.expected.first(where: { $0.code == notice.unit }) else { continue }
-                let reported = try Bool.fetchOne(db, sql: "SELECT 1 FROM reports WHERE assignment_id = ? AND unit = ? AND state IN ('submitted', 'approved')",
-                                                  arguments: [assignment.id, notice.unit]) == true
-                guard Expectation.closureWithdraws(closedOn: closedOn, deadline: deadline, hasReported: reported) else { continue }
+                let reported =
+                    try Bool.fetchOne(
+                        db,
+                        sql:
+                            "SELECT 1 FROM reports WHERE assignment_id = ? AND unit = ? AND state IN ('submitted', 'approved')",
+                        arguments: [assignment.id, notice.unit]
+                    ) == true
+                guard Expectation.closureWithdraws(closedOn: closedOn, deadline: deadline, hasReported: reported) else {
+                    continue
+                }
                 _ = try appendAmendment(to: assignment, .withdrawn, placed, reason: why, by: actor, db)
                 withdrawn.append(assignment.id)
             }
@@ -47,27 +69,48 @@ extension LocalNode {
 
     /// A closure from a child (decided in its subtree, above the closed unit) or from the parent
     /// (decided above this node, about a unit it speaks for). The first one kept wins.
-    func receive(_ notice: UnitClosureNotice, from message: Envelope, direction: Direction, _ db: Database) throws -> Effect {
-        guard tree.isBelow(notice.unit, notice.decidedByUnit) else { throw Refusal("unit \(notice.decidedByUnit) may not close \(notice.unit), which is not below it") }
+    func receive(
+        _ notice: UnitClosureNotice,
+        from message: Envelope,
+        direction: Direction,
+        _ db: Database
+    ) throws -> Effect {
+        guard tree.isBelow(notice.unit, notice.decidedByUnit) else {
+            throw Refusal("unit \(notice.decidedByUnit) may not close \(notice.unit), which is not below it")
+        }
         switch direction {
         case .fromChild:
-            guard let sender = deployment.node(forUnit: message.origin), deployment.node(sender, speaksFor: notice.decidedByUnit) else {
+            guard let sender = deployment.node(forUnit: message.origin),
+                deployment.node(sender, speaksFor: notice.decidedByUnit)
+            else {
                 throw Refusal("node \(message.origin) may not speak for unit \(notice.decidedByUnit)")
             }
         case .fromParent:
-            guard !deployment.node(node, speaksFor: notice.decidedByUnit), deployment.node(node, speaksFor: notice.unit) else {
-                throw Refusal("a closure of \(notice.unit) decided by \(notice.decidedByUnit) does not come down to this node")
+            guard !deployment.node(node, speaksFor: notice.decidedByUnit), deployment.node(node, speaksFor: notice.unit)
+            else {
+                throw Refusal(
+                    "a closure of \(notice.unit) decided by \(notice.decidedByUnit) does not come down to this node"
+                )
             }
         }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM unit_closures WHERE unit = ?", arguments: [notice.unit]) == true {
             return Effect(detail: "closure of \(notice.unit) already held")
         }
         // The decision is the deciding admin's, at its unit; this node only carries it out.
-        let decider = Actor(username: notice.decidedBy, unit: notice.decidedByUnit, role: .admin, address: "node:\(message.origin)")
+        let decider = Actor(
+            username: notice.decidedBy,
+            unit: notice.decidedByUnit,
+            role: .admin,
+            address: "node:\(message.origin)"
+        )
         let withdrawn = try keep(notice, by: decider, db)
         try tellAboutClosure(notice, except: direction, db)
         let down = direction != .fromChild && deployment.childNode(of: node, toward: notice.unit) != nil
-        return Effect(detail: "closure of \(notice.unit) from \(notice.closedOn) kept; withdrawn from \(withdrawn.count) assignment(s)",
-                      feed: down || !withdrawn.isEmpty, outbox: direction != .fromParent && parent != nil)
+        return Effect(
+            detail:
+                "closure of \(notice.unit) from \(notice.closedOn) kept; withdrawn from \(withdrawn.count) assignment(s)",
+            feed: down || !withdrawn.isEmpty,
+            outbox: direction != .fromParent && parent != nil
+        )
     }
 }

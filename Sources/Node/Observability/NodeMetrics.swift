@@ -13,8 +13,10 @@ public final class NodeMetrics: Sendable {
     /// Last successful exchange with each peer in this process's life (the database keeps the rest).
     private let contacts = Mutex<[String: Date]>([:])
 
-    static let latencyBuckets: [Duration] = [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                                            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30)]
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+    ]
 
     public init() {}
 
@@ -32,14 +34,23 @@ public final class NodeMetrics: Sendable {
 
     /// Records how long one request took on a listener.
     func observe(listener: String, method: String, status: Int, duration: Duration) {
-        registry.makeDurationHistogram(descriptor: .init(namespace: "reportnet", metricName: "http_request_duration", unitName: "seconds",
-                                                         helpText: "Time to answer a request, by listener, method and status."),
-                                       labels: [("listener", listener), ("method", method), ("status", "\(status)")],
-                                       buckets: Self.latencyBuckets).record(duration)
+        registry.makeDurationHistogram(
+            descriptor: .init(
+                namespace: "reportnet",
+                metricName: "http_request_duration",
+                unitName: "seconds",
+                helpText: "Time to answer a request, by listener, method and status."
+            ),
+            labels: [("listener", listener), ("method", method), ("status", "\(status)")],
+            buckets: Self.latencyBuckets
+        ).record(duration)
     }
 
     func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
-        registry.makeGauge(descriptor: .init(namespace: "reportnet", metricName: name, unitName: "", helpText: help), labels: labels)
+        registry.makeGauge(
+            descriptor: .init(namespace: "reportnet", metricName: name, unitName: "", helpText: help),
+            labels: labels
+        )
     }
 }
 
@@ -69,29 +80,65 @@ extension LocalNode {
             if let parent {
                 // Upward: what waits in the outbox, and for how long the oldest has waited.
                 let oldest = try Date.fetchOne(db, sql: "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
-                lags.append(PeerLag(peer: parent, relation: "parent", messages: pending, seconds: oldest.map { max(now.timeIntervalSince($0), 0) } ?? 0,
-                                    lastContact: try contact(parent)))
+                lags.append(
+                    PeerLag(
+                        peer: parent,
+                        relation: "parent",
+                        messages: pending,
+                        seconds: oldest.map { max(now.timeIntervalSince($0), 0) } ?? 0,
+                        lastContact: try contact(parent)
+                    )
+                )
             }
             for child in children {
                 // Downward: feed entries beyond the position the child last asked from.
-                let cursor = try Int64.fetchOne(db, sql: "SELECT cursor FROM peers WHERE unit = ?", arguments: [child]) ?? 0
-                let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM feed WHERE audience = ? AND seq > ?", arguments: [child, cursor])
+                let cursor =
+                    try Int64.fetchOne(db, sql: "SELECT cursor FROM peers WHERE unit = ?", arguments: [child]) ?? 0
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM feed WHERE audience = ? AND seq > ?",
+                    arguments: [child, cursor]
+                )
                 let oldest: Date? = row?["oldest"]
-                lags.append(PeerLag(peer: child, relation: "child", messages: row?["n"] ?? 0, seconds: oldest.map { max(now.timeIntervalSince($0), 0) } ?? 0,
-                                    lastContact: try contact(child)))
+                lags.append(
+                    PeerLag(
+                        peer: child,
+                        relation: "child",
+                        messages: row?["n"] ?? 0,
+                        seconds: oldest.map { max(now.timeIntervalSince($0), 0) } ?? 0,
+                        lastContact: try contact(child)
+                    )
+                )
             }
             return (pending, parked, parkedReceived, lags)
         }
         metrics.gauge("outbox_depth", "Upward messages waiting to be sent to the parent.").set(Double(pending))
-        metrics.gauge("outbox_parked", "Upward messages set aside with a reason (never sent, or refused by the parent).").set(Double(parked))
-        metrics.gauge("inbox_parked", "Messages received from peers and parked with a reason.").set(Double(parkedReceived))
+        metrics.gauge(
+            "outbox_parked",
+            "Upward messages set aside with a reason (never sent, or refused by the parent)."
+        ).set(Double(parked))
+        metrics.gauge("inbox_parked", "Messages received from peers and parked with a reason.").set(
+            Double(parkedReceived)
+        )
         for lag in lags {
             let labels = [("peer", lag.peer), ("relation", lag.relation)]
-            metrics.gauge("sync_lag_messages", "Messages not yet taken by the peer: the outbox for the parent, the unread feed for a child.", labels).set(Double(lag.messages))
-            metrics.gauge("sync_lag_seconds", "Age of the oldest message not yet taken by the peer (0 when none).", labels).set(lag.seconds)
+            metrics.gauge(
+                "sync_lag_messages",
+                "Messages not yet taken by the peer: the outbox for the parent, the unread feed for a child.",
+                labels
+            ).set(Double(lag.messages))
+            metrics.gauge(
+                "sync_lag_seconds",
+                "Age of the oldest message not yet taken by the peer (0 when none).",
+                labels
+            ).set(lag.seconds)
             let latest = [lag.lastContact, metrics.lastContact(lag.peer)].compactMap { $0 }.max()
-            metrics.gauge("peer_last_contact_timestamp_seconds", "Unix time of the last successful exchange with the peer (0 when never).", labels)
-                .set(latest?.timeIntervalSince1970 ?? 0)
+            metrics.gauge(
+                "peer_last_contact_timestamp_seconds",
+                "Unix time of the last successful exchange with the peer (0 when never).",
+                labels
+            )
+            .set(latest?.timeIntervalSince1970 ?? 0)
         }
         return metrics.registry.emitToString()
     }

@@ -26,14 +26,33 @@ extension LocalNode {
         return try await change(username, by: actor, endingSessions: false) { account, db in
             let role = edit.role ?? account.role
             if role != account.role, !account.hostedHere || account.unit != actor.unit {
-                throw APIError.invalid("Tài khoản quản trị của đơn vị cấp dưới giữ vai trò quản trị", "An admin appointed below stays an admin", details: ["role": "fixed"])
+                throw APIError.invalid(
+                    "Tài khoản quản trị của đơn vị cấp dưới giữ vai trò quản trị",
+                    "An admin appointed below stays an admin",
+                    details: ["role": "fixed"]
+                )
             }
-            let permissions = Set(edit.permissions ?? (role == account.role ? account.permissions : Array(role.permissions)))
-            if let refusal = Delegation.refusalToCreate(by: actor, unit: account.unit, role: role, permissions: permissions, in: tree) {
+            let permissions = Set(
+                edit.permissions ?? (role == account.role ? account.permissions : Array(role.permissions))
+            )
+            if let refusal = Delegation.refusalToCreate(
+                by: actor,
+                unit: account.unit,
+                role: role,
+                permissions: permissions,
+                in: tree
+            ) {
                 throw APIError.forbidden(refusal.description, "Delegation rules refuse this account")
             }
             var changed: [String] = []
-            var message = AccountChange(username: account.username, unit: account.unit, change: .update, activationHash: nil, by: actor.username, byUnit: actor.unit)
+            var message = AccountChange(
+                username: account.username,
+                unit: account.unit,
+                change: .update,
+                activationHash: nil,
+                by: actor.username,
+                byUnit: actor.unit
+            )
             if let fullName, fullName != account.fullName {
                 account.fullName = fullName
                 message.fullName = fullName
@@ -55,7 +74,13 @@ extension LocalNode {
                 changed.append("permissions=\(account.permissions.map(\.rawValue).joined(separator: ","))")
             }
             guard !changed.isEmpty else { return nil }
-            try audit.record(db, actor, action: "account.update", target: account.username, detail: changed.joined(separator: " "))
+            try audit.record(
+                db,
+                actor,
+                action: "account.update",
+                target: account.username,
+                detail: changed.joined(separator: " ")
+            )
             return message
         }.view
     }
@@ -66,12 +91,24 @@ extension LocalNode {
         try await change(username, by: actor, endingSessions: false) { [self] account, db in
             guard account.status == .disabled else { return nil }
             // A unit's admins are its parent's to manage: a fellow admin does not undo the parent's lock.
-            if account.role == .admin, account.unit == actor.unit, let parent = tree[account.unit]?.parent, !hosts(parent) {
-                throw APIError.forbidden("Tài khoản quản trị của đơn vị do cấp trên mở khoá", "An admin of your unit is unlocked by the unit above")
+            if account.role == .admin, account.unit == actor.unit, let parent = tree[account.unit]?.parent,
+                !hosts(parent)
+            {
+                throw APIError.forbidden(
+                    "Tài khoản quản trị của đơn vị do cấp trên mở khoá",
+                    "An admin of your unit is unlocked by the unit above"
+                )
             }
             account.status = account.hostedHere ? Self.enabledStatus(of: account) : .delegated
             try audit.record(db, actor, action: "account.enable", target: account.username)
-            return AccountChange(username: account.username, unit: account.unit, change: .enable, activationHash: nil, by: actor.username, byUnit: actor.unit)
+            return AccountChange(
+                username: account.username,
+                unit: account.unit,
+                change: .enable,
+                activationHash: nil,
+                by: actor.username,
+                byUnit: actor.unit
+            )
         }.view
     }
 
@@ -90,20 +127,30 @@ extension LocalNode {
                 account.citizenId = citizenId
             }
         }
-        if let permissions = change.permissions { account.permissions = Set(permissions).intersection(account.role.permissions).sorted() }
+        if let permissions = change.permissions {
+            account.permissions = Set(permissions).intersection(account.role.permissions).sorted()
+        }
     }
 
     static func checkedFullName(_ raw: String) throws -> String {
         let fullName = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !fullName.isEmpty, fullName.count <= 200 else {
-            throw APIError.invalid("Họ và tên không được để trống", "Full name is required", details: ["fullName": "required"])
+            throw APIError.invalid(
+                "Họ và tên không được để trống",
+                "Full name is required",
+                details: ["fullName": "required"]
+            )
         }
         return fullName
     }
 
     static func checkCitizenId(_ citizenId: String) throws {
         guard CitizenID.isValid(citizenId) else {
-            throw APIError.invalid("Số định danh cá nhân phải gồm 12 chữ số hợp lệ", "Citizen ID must be 12 valid digits", details: ["citizenId": "invalid"])
+            throw APIError.invalid(
+                "Số định danh cá nhân phải gồm 12 chữ số hợp lệ",
+                "Citizen ID must be 12 valid digits",
+                details: ["citizenId": "invalid"]
+            )
         }
     }
 }

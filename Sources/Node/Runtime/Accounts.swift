@@ -52,19 +52,28 @@ struct AccountView: Codable, Sendable {
     }
 }
 
-
 extension LocalNode {
     /// Creates an account under the delegation rules. In a unit hosted here it waits for
     /// activation here; in a unit hosted below it travels down the feed to its node.
     func createAccount(_ request: NewAccount, by actor: Actor) async throws -> CreatedAccount {
         let username = request.username.lowercased()
         guard Username.isValid(username) else {
-            throw APIError.invalid("Tên đăng nhập chỉ gồm chữ thường, số, '.', '_', '-' (3–64 ký tự)", "Username: 3–64 of a-z, 0-9, '.', '_', '-'", details: ["username": "invalid"])
+            throw APIError.invalid(
+                "Tên đăng nhập chỉ gồm chữ thường, số, '.', '_', '-' (3–64 ký tự)",
+                "Username: 3–64 of a-z, 0-9, '.', '_', '-'",
+                details: ["username": "invalid"]
+            )
         }
         let fullName = try Self.checkedFullName(request.fullName)
         if let citizenId = request.citizenId { try Self.checkCitizenId(citizenId) }
         let permissions = Set(request.permissions ?? Array(request.role.permissions))
-        if let refusal = Delegation.refusalToCreate(by: actor, unit: request.unit, role: request.role, permissions: permissions, in: tree) {
+        if let refusal = Delegation.refusalToCreate(
+            by: actor,
+            unit: request.unit,
+            role: request.role,
+            permissions: permissions,
+            in: tree
+        ) {
             throw refusal == .unknownUnit(request.unit)
                 ? APIError.invalid(refusal.description, "Unknown unit", details: ["unit": "unknown"])
                 : APIError.forbidden(refusal.description, "Delegation rules refuse this account")
@@ -74,45 +83,95 @@ extension LocalNode {
         let hostedHere = hosts(request.unit)
         let destination = hostedHere ? nil : deployment.childNode(of: node, toward: request.unit)
         if !hostedHere && destination == nil {
-            throw APIError.forbidden("Đơn vị này không thuộc phạm vi của máy chủ này", "This unit is not served from this node")
+            throw APIError.forbidden(
+                "Đơn vị này không thuộc phạm vi của máy chủ này",
+                "This unit is not served from this node"
+            )
         }
         let now = clock.now()
         let record = AccountRecord(
-            username: username, citizenId: request.citizenId, fullName: fullName, unit: request.unit, role: request.role,
-            permissions: permissions.sorted(), status: hostedHere ? .pending : .delegated, passwordHash: nil,
-            activationHash: hostedHere ? activationHash : nil, hostedHere: hostedHere, createdBy: actor.username, createdAt: now, updatedAt: now)
+            username: username,
+            citizenId: request.citizenId,
+            fullName: fullName,
+            unit: request.unit,
+            role: request.role,
+            permissions: permissions.sorted(),
+            status: hostedHere ? .pending : .delegated,
+            passwordHash: nil,
+            activationHash: hostedHere ? activationHash : nil,
+            hostedHere: hostedHere,
+            createdBy: actor.username,
+            createdAt: now,
+            updatedAt: now
+        )
         try await database.pool.write { db in
             try Self.refuseDuplicate(db, username: username, citizenId: request.citizenId)
             try record.insert(db)
             if let destination {
-                let body = ProvisionedAccount(username: username, citizenId: request.citizenId, fullName: fullName, unit: request.unit,
-                                              role: request.role, permissions: permissions.sorted(), activationHash: activationHash, createdBy: actor.username)
-                try appendToFeed(db, audience: destination.unit, kind: .accountProvisioned, unit: request.unit, body: body)
+                let body = ProvisionedAccount(
+                    username: username,
+                    citizenId: request.citizenId,
+                    fullName: fullName,
+                    unit: request.unit,
+                    role: request.role,
+                    permissions: permissions.sorted(),
+                    activationHash: activationHash,
+                    createdBy: actor.username
+                )
+                try appendToFeed(
+                    db,
+                    audience: destination.unit,
+                    kind: .accountProvisioned,
+                    unit: request.unit,
+                    body: body
+                )
             }
-            try audit.record(db, actor, action: "account.create", target: username,
-                                  detail: "unit=\(request.unit) role=\(request.role.rawValue)")
+            try audit.record(
+                db,
+                actor,
+                action: "account.create",
+                target: username,
+                detail: "unit=\(request.unit) role=\(request.role.rawValue)"
+            )
         }
         if destination != nil { feedSignal.notify() }
-        return CreatedAccount(username: username, unit: request.unit, role: request.role, status: record.status.rawValue,
-                              activationCode: code, deliveredTo: destination?.name ?? node.name)
+        return CreatedAccount(
+            username: username,
+            unit: request.unit,
+            role: request.role,
+            status: record.status.rawValue,
+            activationCode: code,
+            deliveredTo: destination?.name ?? node.name
+        )
     }
 
     static func refuseDuplicate(_ db: Database, username: String, citizenId: String?) throws {
         if try AccountRecord.fetchOne(db, key: username) != nil {
-            throw APIError.conflict("Tên đăng nhập “\(username)” đã được sử dụng", "Username already taken", details: ["username": "taken"])
+            throw APIError.conflict(
+                "Tên đăng nhập “\(username)” đã được sử dụng",
+                "Username already taken",
+                details: ["username": "taken"]
+            )
         }
         if let citizenId { try refuseTakenCitizenId(citizenId, except: nil, db) }
     }
 
     /// The account (not disabled) that holds a citizen ID here, other than `username`'s.
-    static func holder(ofCitizenId citizenId: String, except username: String?, _ db: Database) throws -> AccountRecord? {
-        try AccountRecord.filter(sql: "citizen_id = ? AND status != 'disabled' AND username != ?", arguments: [citizenId, username ?? ""]).fetchOne(db)
+    static func holder(ofCitizenId citizenId: String, except username: String?, _ db: Database) throws -> AccountRecord?
+    {
+        try AccountRecord.filter(
+            sql: "citizen_id = ? AND status != 'disabled' AND username != ?",
+            arguments: [citizenId, username ?? ""]
+        ).fetchOne(db)
     }
 
     static func refuseTakenCitizenId(_ citizenId: String, except username: String?, _ db: Database) throws {
         if let existing = try holder(ofCitizenId: citizenId, except: username, db) {
-            throw APIError.conflict("Công dân \(existing.fullName) đã được tạo tài khoản đang hoạt động trong hệ thống",
-                                    "Citizen \(existing.fullName) already has an active account", details: ["citizenId": "taken"])
+            throw APIError.conflict(
+                "Công dân \(existing.fullName) đã được tạo tài khoản đang hoạt động trong hệ thống",
+                "Citizen \(existing.fullName) already has an active account",
+                details: ["citizenId": "taken"]
+            )
         }
     }
 
@@ -120,19 +179,42 @@ extension LocalNode {
     func receive(_ account: ProvisionedAccount, _ db: Database) throws -> String {
         if hosts(account.unit) {
             // Delivered again (a parent restored from a backup re-reads its own feed): already held.
-            if let held = try AccountRecord.fetchOne(db, key: account.username), held.unit == account.unit, held.role == account.role, held.createdBy == account.createdBy {
+            if let held = try AccountRecord.fetchOne(db, key: account.username), held.unit == account.unit,
+                held.role == account.role, held.createdBy == account.createdBy
+            {
                 return "account \(account.username) already delivered"
             }
             try Self.refuseDuplicate(db, username: account.username, citizenId: account.citizenId)
             let now = clock.now()
-            try AccountRecord(username: account.username, citizenId: account.citizenId, fullName: account.fullName, unit: account.unit,
-                              role: account.role, permissions: account.permissions, status: .pending, passwordHash: nil,
-                              activationHash: account.activationHash, hostedHere: true, createdBy: account.createdBy, createdAt: now, updatedAt: now).insert(db)
-            try audit.record(db, actor: account.createdBy, unit: tree[account.unit]?.parent ?? "", action: "account.delivered", target: account.username)
+            try AccountRecord(
+                username: account.username,
+                citizenId: account.citizenId,
+                fullName: account.fullName,
+                unit: account.unit,
+                role: account.role,
+                permissions: account.permissions,
+                status: .pending,
+                passwordHash: nil,
+                activationHash: account.activationHash,
+                hostedHere: true,
+                createdBy: account.createdBy,
+                createdAt: now,
+                updatedAt: now
+            ).insert(db)
+            try audit.record(
+                db,
+                actor: account.createdBy,
+                unit: tree[account.unit]?.parent ?? "",
+                action: "account.delivered",
+                target: account.username
+            )
             return "account \(account.username) waits for activation"
         }
         guard let child = deployment.childNode(of: node, toward: account.unit) else {
-            throw APIError.forbidden("unit \(account.unit) is not below this node", "unit \(account.unit) is not below this node")
+            throw APIError.forbidden(
+                "unit \(account.unit) is not below this node",
+                "unit \(account.unit) is not below this node"
+            )
         }
         try appendToFeed(db, audience: child.unit, kind: .accountProvisioned, unit: account.unit, body: account)
         return "account \(account.username) passed down to \(child.name)"
@@ -141,10 +223,15 @@ extension LocalNode {
     /// The owner activates a delivered account with the one-time code and chooses a password.
     func activate(username: String, code: String, password: String) async throws -> AccountView {
         let username = username.lowercased()
-        let refusal = APIError(status: .unauthorized, code: "activation_failed", message: "Tên đăng nhập hoặc mã kích hoạt không đúng",
-                               messageEN: "Wrong username or activation code")
+        let refusal = APIError(
+            status: .unauthorized,
+            code: "activation_failed",
+            message: "Tên đăng nhập hoặc mã kích hoạt không đúng",
+            messageEN: "Wrong username or activation code"
+        )
         guard let account = try await database.pool.read({ try AccountRecord.fetchOne($0, key: username) }),
-              account.status == .pending, let hash = account.activationHash else { throw refusal }
+            account.status == .pending, let hash = account.activationHash
+        else { throw refusal }
         guard try await verifySecret(Secret.normalisedActivationCode(code), hash: hash) else { throw refusal }
         if let problem = PasswordPolicy.problem(password: password, username: username) {
             throw APIError.invalid(problem, "Password does not meet the policy", details: ["password": problem])
@@ -152,7 +239,9 @@ extension LocalNode {
         let passwordHash = try await hashSecret(password)
         let updated = try await database.pool.write { db -> AccountRecord? in
             // Re-read inside the write: two activations racing must not both win.
-            guard var current = try AccountRecord.fetchOne(db, key: username), current.status == .pending else { return nil }
+            guard var current = try AccountRecord.fetchOne(db, key: username), current.status == .pending else {
+                return nil
+            }
             current.status = .active
             current.passwordHash = passwordHash
             current.activationHash = nil
@@ -171,8 +260,11 @@ extension LocalNode {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
         let below = tree.children(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
-            try AccountRecord.filter(Column("unit") == actor.unit || (below.contains(Column("unit")) && Column("role") == Role.admin.rawValue))
-                .order(Column("unit"), Column("username")).fetchAll(db).map { AccountView($0) }
+            try AccountRecord.filter(
+                Column("unit") == actor.unit
+                    || (below.contains(Column("unit")) && Column("role") == Role.admin.rawValue)
+            )
+            .order(Column("unit"), Column("username")).fetchAll(db).map { AccountView($0) }
         }
     }
 
@@ -182,7 +274,14 @@ extension LocalNode {
         try await change(username, by: actor) { account, db in
             account.status = .disabled
             try audit.record(db, actor, action: "account.disable", target: username)
-            return AccountChange(username: username, unit: account.unit, change: .disable, activationHash: nil, by: actor.username, byUnit: actor.unit)
+            return AccountChange(
+                username: username,
+                unit: account.unit,
+                change: .disable,
+                activationHash: nil,
+                by: actor.username,
+                byUnit: actor.unit
+            )
         }.view
     }
 
@@ -198,31 +297,69 @@ extension LocalNode {
                 Self.clearCredentials(&account)
             }
             try audit.record(db, actor, action: "account.reset", target: username)
-            return AccountChange(username: username, unit: account.unit, change: .reset, activationHash: hash, by: actor.username, byUnit: actor.unit)
+            return AccountChange(
+                username: username,
+                unit: account.unit,
+                change: .reset,
+                activationHash: hash,
+                by: actor.username,
+                byUnit: actor.unit
+            )
         }
-        return CreatedAccount(username: username, unit: view.unit, role: view.role, status: view.status, activationCode: code, deliveredTo: destination ?? node.name)
+        return CreatedAccount(
+            username: username,
+            unit: view.unit,
+            role: view.role,
+            status: view.status,
+            activationCode: code,
+            deliveredTo: destination ?? node.name
+        )
     }
 
     /// Ends every session of an account the actor manages.
     func endSessions(of username: String, by actor: Actor) async throws {
         _ = try await change(username, by: actor) { account, db in
             try audit.record(db, actor, action: "sessions.revoke", target: username)
-            return AccountChange(username: username, unit: account.unit, change: .signOut, activationHash: nil, by: actor.username, byUnit: actor.unit)
+            return AccountChange(
+                username: username,
+                unit: account.unit,
+                change: .signOut,
+                activationHash: nil,
+                by: actor.username,
+                byUnit: actor.unit
+            )
         }
     }
 
     /// Loads an account the actor may manage, applies `body`, ends its sessions (unless told not
     /// to), and sends the change toward the node that hosts it. Returns the account and where the
     /// change went.
-    func change(_ username: String, by actor: Actor, endingSessions: Bool = true,
-                _ body: @escaping @Sendable (inout AccountRecord, Database) throws -> AccountChange?) async throws -> (view: AccountView, destination: String?) {
+    func change(
+        _ username: String,
+        by actor: Actor,
+        endingSessions: Bool = true,
+        _ body: @escaping @Sendable (inout AccountRecord, Database) throws -> AccountChange?
+    ) async throws -> (view: AccountView, destination: String?) {
         let username = username.lowercased()
         let result = try await database.pool.write { db -> (AccountView, String?) in
-            guard var account = try AccountRecord.fetchOne(db, key: username) else { throw APIError.notFound("tài khoản", "Account") }
-            if let refusal = Delegation.refusalToManage(by: actor, unit: account.unit, role: account.role, permissions: Set(account.permissions), in: tree) {
+            guard var account = try AccountRecord.fetchOne(db, key: username) else {
+                throw APIError.notFound("tài khoản", "Account")
+            }
+            if let refusal = Delegation.refusalToManage(
+                by: actor,
+                unit: account.unit,
+                role: account.role,
+                permissions: Set(account.permissions),
+                in: tree
+            ) {
                 throw APIError.forbidden(refusal.description, "Delegation rules refuse this")
             }
-            guard account.username != actor.username else { throw APIError.forbidden("Không thể thực hiện thao tác này với chính tài khoản của bạn", "Not on your own account") }
+            guard account.username != actor.username else {
+                throw APIError.forbidden(
+                    "Không thể thực hiện thao tác này với chính tài khoản của bạn",
+                    "Not on your own account"
+                )
+            }
             let message = try body(&account, db)
             account.updatedAt = clock.now()
             try account.update(db)
@@ -253,7 +390,9 @@ extension LocalNode {
     /// way, passed further down.
     func receive(_ change: AccountChange, _ db: Database) throws -> Effect {
         guard hosts(change.unit) else {
-            guard let child = deployment.childNode(of: node, toward: change.unit) else { throw Refusal("unit \(change.unit) is not below this node") }
+            guard let child = deployment.childNode(of: node, toward: change.unit) else {
+                throw Refusal("unit \(change.unit) is not below this node")
+            }
             if var record = try AccountRecord.fetchOne(db, key: change.username), record.unit == change.unit {
                 switch change.change {
                 case .disable: record.status = .disabled
@@ -264,15 +403,22 @@ extension LocalNode {
                 try record.update(db)
             }
             try appendToFeed(db, audience: child.unit, kind: .accountChanged, unit: change.unit, body: change)
-            return Effect(detail: "account \(change.username) \(change.change.rawValue) passed down to \(child.name)", feed: true)
+            return Effect(
+                detail: "account \(change.username) \(change.change.rawValue) passed down to \(child.name)",
+                feed: true
+            )
         }
         guard var account = try AccountRecord.fetchOne(db, key: change.username), account.unit == change.unit else {
             throw Refusal("account \(change.username) of \(change.unit) is not held here")
         }
         // From above, only the admin of a unit is managed, and only by its parent unit, which must
         // lie above this node (a unit hosted here is managed here).
-        guard account.role == .admin, let parentUnit = tree[account.unit]?.parent, change.byUnit == parentUnit, !hosts(parentUnit) else {
-            throw Refusal("\(change.byUnit) may not \(change.change.rawValue) \(change.username) of \(change.unit) from above")
+        guard account.role == .admin, let parentUnit = tree[account.unit]?.parent, change.byUnit == parentUnit,
+            !hosts(parentUnit)
+        else {
+            throw Refusal(
+                "\(change.byUnit) may not \(change.change.rawValue) \(change.username) of \(change.unit) from above"
+            )
         }
         switch change.change {
         case .disable:
@@ -288,7 +434,8 @@ extension LocalNode {
             if account.status == .disabled { account.status = Self.enabledStatus(of: account) }
         case .update:
             if let citizenId = change.citizenId, !citizenId.isEmpty, citizenId != account.citizenId,
-               try Self.holder(ofCitizenId: citizenId, except: account.username, db) != nil {
+                try Self.holder(ofCitizenId: citizenId, except: account.username, db) != nil
+            {
                 throw Refusal("citizen ID of \(change.username) is already used by another active account here")
             }
             Self.apply(change, to: &account)
@@ -296,27 +443,63 @@ extension LocalNode {
         account.updatedAt = clock.now()
         try account.update(db)
         if change.change != .update && change.change != .enable { try Self.endSessions(of: account.username, db) }
-        try audit.record(db, actor: change.by, unit: change.byUnit, action: "account.\(change.change.rawValue)", target: change.username,
-                              detail: "from above")
+        try audit.record(
+            db,
+            actor: change.by,
+            unit: change.byUnit,
+            action: "account.\(change.change.rawValue)",
+            target: change.username,
+            detail: "from above"
+        )
         return Effect(detail: "account \(change.username) \(change.change.rawValue)")
     }
 
     /// Creates an active account directly (demo seeding and the bootstrap command, which issues the
     /// password: then it must be changed at first login). An admin whose parent unit lives above
     /// this node is told to that unit (`account.registered`), which manages the admins below it.
-    func seedAccount(username: String, fullName: String, unit: String, role: Role, password: String, mustChange: Bool = false) async throws {
+    func seedAccount(
+        username: String,
+        fullName: String,
+        unit: String,
+        role: Role,
+        password: String,
+        mustChange: Bool = false
+    ) async throws {
         let hash = try await hashSecret(password)
         let now = clock.now()
         let parentUnit = tree[unit]?.parent
         let tellParent = role == .admin && parentUnit.map { !hosts($0) } == true && parent != nil
         try await database.pool.write { db in
-            try AccountRecord(username: username, citizenId: nil, fullName: fullName, unit: unit, role: role, permissions: role.permissions.sorted(),
-                              status: .active, passwordHash: hash, activationHash: nil, hostedHere: true, createdBy: "bootstrap",
-                              createdAt: now, updatedAt: now, mustChangePassword: mustChange).upsert(db)
+            try AccountRecord(
+                username: username,
+                citizenId: nil,
+                fullName: fullName,
+                unit: unit,
+                role: role,
+                permissions: role.permissions.sorted(),
+                status: .active,
+                passwordHash: hash,
+                activationHash: nil,
+                hostedHere: true,
+                createdBy: "bootstrap",
+                createdAt: now,
+                updatedAt: now,
+                mustChangePassword: mustChange
+            ).upsert(db)
             try audit.record(db, actor: "bootstrap", unit: unit, action: "account.seed", target: username)
             if tellParent {
-                try enqueueUp(db, kind: .accountRegistered, unit: unit,
-                              body: RegisteredAdmin(username: username, fullName: fullName, unit: unit, permissions: role.permissions.sorted(), registeredBy: "bootstrap"))
+                try enqueueUp(
+                    db,
+                    kind: .accountRegistered,
+                    unit: unit,
+                    body: RegisteredAdmin(
+                        username: username,
+                        fullName: fullName,
+                        unit: unit,
+                        permissions: role.permissions.sorted(),
+                        registeredBy: "bootstrap"
+                    )
+                )
             }
         }
         if tellParent { outboxSignal.notify() }
@@ -326,7 +509,9 @@ extension LocalNode {
     /// disable, reset or sign it out from here); passes it further up when the unit that manages
     /// it lives above this node. A replay changes nothing; a clash of usernames is refused.
     func receive(_ admin: RegisteredAdmin, unit: String, _ db: Database) throws -> Effect {
-        guard admin.unit == unit, let parentUnit = tree[unit]?.parent else { throw Refusal("the account is for unit \(admin.unit), the message says \(unit)") }
+        guard admin.unit == unit, let parentUnit = tree[unit]?.parent else {
+            throw Refusal("the account is for unit \(admin.unit), the message says \(unit)")
+        }
         guard hosts(parentUnit) else {
             try enqueueUp(db, kind: .accountRegistered, unit: unit, body: admin)
             return Effect(detail: "admin \(admin.username) of \(unit) passed up", outbox: true)
@@ -340,10 +525,29 @@ extension LocalNode {
         let now = clock.now()
         // Never more than an admin holds, whatever the message claims.
         let permissions = Set(admin.permissions).intersection(Role.admin.permissions).sorted()
-        try AccountRecord(username: admin.username, citizenId: nil, fullName: admin.fullName, unit: unit, role: .admin, permissions: permissions,
-                          status: .delegated, passwordHash: nil, activationHash: nil, hostedHere: false, createdBy: admin.registeredBy,
-                          createdAt: now, updatedAt: now).insert(db)
-        try audit.record(db, actor: admin.registeredBy, unit: unit, action: "account.registered", target: admin.username, detail: "from below")
+        try AccountRecord(
+            username: admin.username,
+            citizenId: nil,
+            fullName: admin.fullName,
+            unit: unit,
+            role: .admin,
+            permissions: permissions,
+            status: .delegated,
+            passwordHash: nil,
+            activationHash: nil,
+            hostedHere: false,
+            createdBy: admin.registeredBy,
+            createdAt: now,
+            updatedAt: now
+        ).insert(db)
+        try audit.record(
+            db,
+            actor: admin.registeredBy,
+            unit: unit,
+            action: "account.registered",
+            target: admin.username,
+            detail: "from below"
+        )
         return Effect(detail: "admin \(admin.username) of \(unit) registered")
     }
 }

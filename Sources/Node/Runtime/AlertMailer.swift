@@ -24,10 +24,13 @@ public struct AlertMail: Codable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(host: try container.decode(String.self, forKey: .host), port: try container.decodeIfPresent(Int.self, forKey: .port) ?? 25,
-                  from: try container.decode(String.self, forKey: .from),
-                  strategic: try container.decodeIfPresent([String].self, forKey: .strategic) ?? [],
-                  operational: try container.decodeIfPresent([String].self, forKey: .operational) ?? [])
+        self.init(
+            host: try container.decode(String.self, forKey: .host),
+            port: try container.decodeIfPresent(Int.self, forKey: .port) ?? 25,
+            from: try container.decode(String.self, forKey: .from),
+            strategic: try container.decodeIfPresent([String].self, forKey: .strategic) ?? [],
+            operational: try container.decodeIfPresent([String].self, forKey: .operational) ?? []
+        )
     }
 
     func recipients(_ audience: Audience) -> [String] { audience == .strategic ? strategic : operational }
@@ -56,20 +59,30 @@ struct AlertMailer: Service {
     /// Sends every standing alert not yet mailed; returns how many messages went out.
     func deliverPending() async throws -> Int {
         let pending = try await local.database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE mailed_at IS NULL AND cleared_at IS NULL ORDER BY raised_at, id").map(AlertView.init)
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM alerts WHERE mailed_at IS NULL AND cleared_at IS NULL ORDER BY raised_at, id"
+            ).map(AlertView.init)
         }
         let client = SMTPClient(host: mail.host, port: mail.port)
         var sent = 0
         for alert in pending {
             let recipients = mail.recipients(alert.audience)
             if !recipients.isEmpty {
-                try await client.send(from: mail.from, to: recipients, subject: "[ReportNet] \(alert.kindName): \(alert.unit)",
-                                      body: "\(alert.message)\n\n\(alert.messageEN)\n\nNode: \(local.node.name) · alert \(alert.id)",
-                                      at: local.clock.now())
+                try await client.send(
+                    from: mail.from,
+                    to: recipients,
+                    subject: "[ReportNet] \(alert.kindName): \(alert.unit)",
+                    body: "\(alert.message)\n\n\(alert.messageEN)\n\nNode: \(local.node.name) · alert \(alert.id)",
+                    at: local.clock.now()
+                )
                 sent += 1
             }
             try await local.database.pool.write { db in
-                try db.execute(sql: "UPDATE alerts SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL", arguments: [local.clock.now(), alert.id])
+                try db.execute(
+                    sql: "UPDATE alerts SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL",
+                    arguments: [local.clock.now(), alert.id]
+                )
             }
         }
         return sent

@@ -12,7 +12,10 @@ struct AlertWatch: Service {
             while !Task.isCancelled {
                 do {
                     let (raised, cleared) = try await local.refreshAlerts()
-                    local.logger.debug("alerts evaluated", metadata: ["standing": "\(raised)", "cleared": "\(cleared)"])
+                    local.logger.debug(
+                        "alerts evaluated",
+                        metadata: ["standing": "\(raised)", "cleared": "\(cleared)"]
+                    )
                 } catch {
                     local.logger.warning("alert evaluation failed", metadata: ["error": "\(error)"])
                 }

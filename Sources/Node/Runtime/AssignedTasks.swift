@@ -96,8 +96,16 @@ struct TaskRecord: SnakeCaseRecord, Sendable {
     var deadlineDate: CalendarDate { CalendarDate(deadline) ?? CalendarDate(year: 1970, month: 1, day: 1) }
 
     func notice(units: [String]) -> TaskNotice {
-        TaskNotice(id: id, assignedBy: assignedBy, title: title, description: description, deadline: deadlineDate,
-                   expectedResult: expectedResult, indicator: indicator, units: units)
+        TaskNotice(
+            id: id,
+            assignedBy: assignedBy,
+            title: title,
+            description: description,
+            deadline: deadlineDate,
+            expectedResult: expectedResult,
+            indicator: indicator,
+            units: units
+        )
     }
 }
 
@@ -109,30 +117,56 @@ extension LocalNode {
 
     /// Assigns a task to units below the actor's unit; it travels down to each assignee's node.
     func createTask(_ request: NewTask, by actor: Actor) async throws -> TaskView {
-        guard actor.holds(.assignTasks) else { throw APIError.forbidden("Chỉ lãnh đạo đơn vị được giao nhiệm vụ", "Only the unit's leaders assign tasks") }
+        guard actor.holds(.assignTasks) else {
+            throw APIError.forbidden("Chỉ lãnh đạo đơn vị được giao nhiệm vụ", "Only the unit's leaders assign tasks")
+        }
         guard let deadline = CalendarDate(request.deadline) else {
-            throw APIError.invalid("Hạn hoàn thành “\(request.deadline)” không hợp lệ (định dạng yyyy-mm-dd)", "Invalid deadline (yyyy-mm-dd)", details: ["deadline": "invalid"])
+            throw APIError.invalid(
+                "Hạn hoàn thành “\(request.deadline)” không hợp lệ (định dạng yyyy-mm-dd)",
+                "Invalid deadline (yyyy-mm-dd)",
+                details: ["deadline": "invalid"]
+            )
         }
         let units = Array(Set(request.units)).sorted()
         if let unknown = units.first(where: { !tree.contains($0) }) {
             throw APIError.invalid("Không có đơn vị “\(unknown)”", "Unknown unit", details: ["units": unknown])
         }
         if let outside = units.first(where: { !tree.isBelow($0, actor.unit) }) {
-            throw APIError.forbidden("Chỉ giao nhiệm vụ cho đơn vị cấp dưới của mình (“\(outside)” không phải)", "Assign tasks only to units below your own")
+            throw APIError.forbidden(
+                "Chỉ giao nhiệm vụ cho đơn vị cấp dưới của mình (“\(outside)” không phải)",
+                "Assign tasks only to units below your own"
+            )
         }
         if let link = request.indicator, !link.formCode.isEmpty, !link.question.isEmpty {
             try await checkIndicator(link, for: actor)
         }
-        let notice = TaskNotice(id: UUID().uuidString, assignedBy: actor.unit, title: request.title.trimmingCharacters(in: .whitespacesAndNewlines),
-                                description: request.description ?? "", deadline: deadline, expectedResult: request.expectedResult ?? "",
-                                indicator: request.indicator, units: units)
+        let notice = TaskNotice(
+            id: UUID().uuidString,
+            assignedBy: actor.unit,
+            title: request.title.trimmingCharacters(in: .whitespacesAndNewlines),
+            description: request.description ?? "",
+            deadline: deadline,
+            expectedResult: request.expectedResult ?? "",
+            indicator: request.indicator,
+            units: units
+        )
         let problems = notice.problems(today: today)
         guard problems.isEmpty else {
-            throw APIError.invalid("Nhiệm vụ chưa hợp lệ: \(problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "))", "The task is not valid", details: problems)
+            throw APIError.invalid(
+                "Nhiệm vụ chưa hợp lệ: \(problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "))",
+                "The task is not valid",
+                details: problems
+            )
         }
         let view = try await database.pool.write { db -> TaskView in
             _ = try distribute(notice, createdBy: actor.username, db)
-            try audit.record(db, actor, action: "task.create", target: notice.id, detail: "\(notice.title) due \(deadline) units=\(units.joined(separator: ","))")
+            try audit.record(
+                db,
+                actor,
+                action: "task.create",
+                target: notice.id,
+                detail: "\(notice.title) due \(deadline) units=\(units.joined(separator: ","))"
+            )
             return try taskView(notice.id, for: actor, history: false, db)
         }
         feedSignal.notify()
@@ -144,25 +178,48 @@ extension LocalNode {
     /// and passes each child node the part that concerns it.
     func distribute(_ notice: TaskNotice, createdBy: String, _ db: Database) throws -> Effect {
         if let existing = try TaskRecord.fetchOne(db, key: notice.id) {
-            guard existing.assignedBy == notice.assignedBy, existing.deadline == notice.deadline.description, existing.title == notice.title else {
+            guard existing.assignedBy == notice.assignedBy, existing.deadline == notice.deadline.description,
+                existing.title == notice.title
+            else {
                 throw Refusal("task \(notice.id) is held here with other content")
             }
         } else {
-            try TaskRecord(id: notice.id, assignedBy: notice.assignedBy, title: notice.title, description: notice.description, deadline: notice.deadline.description,
-                           expectedResult: notice.expectedResult, indicator: notice.indicator, createdBy: createdBy, createdAt: clock.now()).insert(db)
+            try TaskRecord(
+                id: notice.id,
+                assignedBy: notice.assignedBy,
+                title: notice.title,
+                description: notice.description,
+                deadline: notice.deadline.description,
+                expectedResult: notice.expectedResult,
+                indicator: notice.indicator,
+                createdBy: createdBy,
+                createdAt: clock.now()
+            ).insert(db)
         }
         let mine = notice.units.filter { deployment.node(node, speaksFor: $0) }
         for unit in mine {
-            try db.execute(sql: "INSERT OR IGNORE INTO task_units (task_id, unit) VALUES (?, ?)", arguments: [notice.id, unit])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO task_units (task_id, unit) VALUES (?, ?)",
+                arguments: [notice.id, unit]
+            )
         }
         var forwarded = 0
         for child in deployment.children(of: node) {
             let theirs = mine.filter { deployment.node(child, speaksFor: $0) }
             guard !theirs.isEmpty else { continue }
-            try appendToFeed(db, audience: child.unit, kind: .taskAssigned, unit: notice.assignedBy, body: notice.narrowed(to: theirs))
+            try appendToFeed(
+                db,
+                audience: child.unit,
+                kind: .taskAssigned,
+                unit: notice.assignedBy,
+                body: notice.narrowed(to: theirs)
+            )
             forwarded += 1
         }
-        return Effect(detail: "task \(notice.id) for \(mine.count) units, passed to \(forwarded) child nodes", feed: forwarded > 0)
+        return Effect(
+            detail: "task \(notice.id) for \(mine.count) units, passed to \(forwarded) child nodes",
+            feed: forwarded > 0
+        )
     }
 
     // MARK: - Reading
@@ -181,7 +238,9 @@ extension LocalNode {
                 if let unit = filter.unit { view = view.keeping { $0.unit == unit } }
                 if let state = filter.state { view = view.keeping { $0.state == state } }
                 let assigner = tree.isInSubtree(record.assignedBy, of: actor.unit)
-                guard !view.assignees.isEmpty || (assigner && filter.unit == nil && filter.state == nil) else { continue }
+                guard !view.assignees.isEmpty || (assigner && filter.unit == nil && filter.state == nil) else {
+                    continue
+                }
                 views.append(view)
             }
             return views
@@ -196,35 +255,81 @@ extension LocalNode {
     func taskView(_ id: String, for actor: Actor, history: Bool, _ db: Database) throws -> TaskView {
         guard let record = try TaskRecord.fetchOne(db, key: id) else { throw APIError.notFound("nhiệm vụ", "Task") }
         let view = try taskView(record, for: actor, history: history, db)
-        guard !view.assignees.isEmpty || tree.isInSubtree(record.assignedBy, of: actor.unit) else { throw APIError.notFound("nhiệm vụ", "Task") }
+        guard !view.assignees.isEmpty || tree.isInSubtree(record.assignedBy, of: actor.unit) else {
+            throw APIError.notFound("nhiệm vụ", "Task")
+        }
         return view
     }
 
     /// The task with the assignees the actor may see: those in its subtree.
     private func taskView(_ record: TaskRecord, for actor: Actor, history: Bool, _ db: Database) throws -> TaskView {
-        let units = try String.fetchAll(db, sql: "SELECT unit FROM task_units WHERE task_id = ? ORDER BY unit", arguments: [record.id])
-            .filter { tree.isInSubtree($0, of: actor.unit) }
+        let units = try String.fetchAll(
+            db,
+            sql: "SELECT unit FROM task_units WHERE task_id = ? ORDER BY unit",
+            arguments: [record.id]
+        )
+        .filter { tree.isInSubtree($0, of: actor.unit) }
         let today = self.today
         var assignees: [AssigneeView] = []
         var events: [TaskEventView] = []
         for unit in units {
             let facts = try self.facts(record, unit: unit, db)
             let status = facts.status(today: today)
-            assignees.append(AssigneeView(unit: unit, unitName: tree[unit]?.name ?? unit, state: status.state, stateName: status.state.vietnameseName,
-                                          percent: status.percent, review: status.review, reviewName: status.review?.vietnameseName,
-                                          completedOn: status.completedOn?.description, returnReason: status.returnReason, seq: status.seq))
+            assignees.append(
+                AssigneeView(
+                    unit: unit,
+                    unitName: tree[unit]?.name ?? unit,
+                    state: status.state,
+                    stateName: status.state.vietnameseName,
+                    percent: status.percent,
+                    review: status.review,
+                    reviewName: status.review?.vietnameseName,
+                    completedOn: status.completedOn?.description,
+                    returnReason: status.returnReason,
+                    seq: status.seq
+                )
+            )
             guard history else { continue }
             for update in facts.updates {
-                events.append(TaskEventView(unit: unit, kind: update.kind.rawValue, seq: update.seq, percent: update.percent, note: update.note,
-                                            by: update.by, at: update.at, evidence: update.evidence))
+                events.append(
+                    TaskEventView(
+                        unit: unit,
+                        kind: update.kind.rawValue,
+                        seq: update.seq,
+                        percent: update.percent,
+                        note: update.note,
+                        by: update.by,
+                        at: update.at,
+                        evidence: update.evidence
+                    )
+                )
                 for review in facts.reviews where review.completionSeq == update.seq {
-                    events.append(TaskEventView(unit: unit, kind: review.decision.rawValue, seq: review.completionSeq, percent: nil, note: review.reason,
-                                                by: review.by, at: review.at, evidence: []))
+                    events.append(
+                        TaskEventView(
+                            unit: unit,
+                            kind: review.decision.rawValue,
+                            seq: review.completionSeq,
+                            percent: nil,
+                            note: review.reason,
+                            by: review.by,
+                            at: review.at,
+                            evidence: []
+                        )
+                    )
                 }
             }
         }
-        return TaskView(id: record.id, assignedBy: record.assignedBy, title: record.title, description: record.description, deadline: record.deadline,
-                        expectedResult: record.expectedResult, indicator: record.indicator, assignees: assignees, history: history ? events : nil)
+        return TaskView(
+            id: record.id,
+            assignedBy: record.assignedBy,
+            title: record.title,
+            description: record.description,
+            deadline: record.deadline,
+            expectedResult: record.expectedResult,
+            indicator: record.indicator,
+            assignees: assignees,
+            history: history ? events : nil
+        )
     }
 
     func facts(_ record: TaskRecord, unit: String, _ db: Database) throws -> AssigneeFacts {
@@ -232,10 +337,18 @@ extension LocalNode {
     }
 
     static func facts(_ record: TaskRecord, unit: String, _ db: Database) throws -> AssigneeFacts {
-        let updates = try String.fetchAll(db, sql: "SELECT body FROM task_updates WHERE task_id = ? AND unit = ? ORDER BY seq", arguments: [record.id, unit])
-            .map { try JSONDecoder.federation.decode(TaskUpdate.self, from: Data($0.utf8)) }
-        let reviews = try String.fetchAll(db, sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? ORDER BY completion_seq", arguments: [record.id, unit])
-            .map { try JSONDecoder.federation.decode(TaskReview.self, from: Data($0.utf8)) }
+        let updates = try String.fetchAll(
+            db,
+            sql: "SELECT body FROM task_updates WHERE task_id = ? AND unit = ? ORDER BY seq",
+            arguments: [record.id, unit]
+        )
+        .map { try JSONDecoder.federation.decode(TaskUpdate.self, from: Data($0.utf8)) }
+        let reviews = try String.fetchAll(
+            db,
+            sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? ORDER BY completion_seq",
+            arguments: [record.id, unit]
+        )
+        .map { try JSONDecoder.federation.decode(TaskReview.self, from: Data($0.utf8)) }
         return AssigneeFacts(deadline: record.deadlineDate, updates: updates, reviews: reviews)
     }
 
@@ -243,41 +356,88 @@ extension LocalNode {
 
     /// The assignee reports progress or completion; numbered here (this node hosts the unit) and
     /// sent up toward the assigning unit in the same transaction.
-    func reportOnTask(_ id: String, kind: TaskUpdate.Kind, _ request: TaskReportRequest, by actor: Actor) async throws -> TaskView {
+    func reportOnTask(
+        _ id: String,
+        kind: TaskUpdate.Kind,
+        _ request: TaskReportRequest,
+        by actor: Actor
+    ) async throws -> TaskView {
         guard actor.holds(.enterData) || actor.holds(.approveReports) else {
-            throw APIError.forbidden("Chỉ người cập nhật hoặc lãnh đạo của đơn vị được giao báo cáo tiến độ", "Only data entry or the leader of the assignee unit reports progress")
+            throw APIError.forbidden(
+                "Chỉ người cập nhật hoặc lãnh đạo của đơn vị được giao báo cáo tiến độ",
+                "Only data entry or the leader of the assignee unit reports progress"
+            )
         }
         let percent: Int
         switch kind {
         case .completed: percent = 100
         case .progress:
-            guard let given = request.percent else { throw APIError.invalid("Hãy nhập tiến độ (%)", "Give the progress in percent", details: ["percent": "required"]) }
+            guard let given = request.percent else {
+                throw APIError.invalid(
+                    "Hãy nhập tiến độ (%)",
+                    "Give the progress in percent",
+                    details: ["percent": "required"]
+                )
+            }
             percent = given
         }
         let note = request.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (note?.count ?? 0) <= 2000 else { throw APIError.invalid("Ghi chú tối đa 2.000 ký tự", "The note is limited to 2,000 characters", details: ["note": "too_long"]) }
+        guard (note?.count ?? 0) <= 2000 else {
+            throw APIError.invalid(
+                "Ghi chú tối đa 2.000 ký tự",
+                "The note is limited to 2,000 characters",
+                details: ["note": "too_long"]
+            )
+        }
         let view = try await database.pool.write { db -> TaskView in
             let record = try assignedTask(id, to: actor, db)
             let facts = try self.facts(record, unit: actor.unit, db)
             if let refusal = facts.checkReport(kind: kind, percent: percent) { throw Self.apiError(refusal) }
             var evidence: [TaskEvidence] = []
             for evidenceID in Array(Set(request.evidence ?? [])).sorted() {
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM task_evidence WHERE id = ? AND task_id = ? AND unit = ? AND update_seq IS NULL",
-                                                 arguments: [evidenceID, id, actor.unit]) else {
-                    throw APIError.invalid("Không tìm thấy tệp minh chứng “\(evidenceID)” chưa gắn với báo cáo tiến độ nào", "Unknown or already used evidence file",
-                                           details: ["evidence": evidenceID])
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql:
+                            "SELECT * FROM task_evidence WHERE id = ? AND task_id = ? AND unit = ? AND update_seq IS NULL",
+                        arguments: [evidenceID, id, actor.unit]
+                    )
+                else {
+                    throw APIError.invalid(
+                        "Không tìm thấy tệp minh chứng “\(evidenceID)” chưa gắn với báo cáo tiến độ nào",
+                        "Unknown or already used evidence file",
+                        details: ["evidence": evidenceID]
+                    )
                 }
-                evidence.append(TaskEvidence(id: row["id"], fileName: row["file_name"], size: row["size"], sha256: row["sha256"]))
+                evidence.append(
+                    TaskEvidence(id: row["id"], fileName: row["file_name"], size: row["size"], sha256: row["sha256"])
+                )
             }
             let now = clock.now()
-            let update = TaskUpdate(taskId: id, assignedBy: record.assignedBy, unit: actor.unit, seq: (facts.current?.seq ?? 0) + 1, kind: kind, percent: percent,
-                                    note: note?.isEmpty == true ? nil : note, evidence: evidence, by: actor.username, at: now, day: CalendarDate(now))
+            let update = TaskUpdate(
+                taskId: id,
+                assignedBy: record.assignedBy,
+                unit: actor.unit,
+                seq: (facts.current?.seq ?? 0) + 1,
+                kind: kind,
+                percent: percent,
+                note: note?.isEmpty == true ? nil : note,
+                evidence: evidence,
+                by: actor.username,
+                at: now,
+                day: CalendarDate(now)
+            )
             try store(update, db)
             if !hosts(record.assignedBy) {
                 try enqueueUp(db, kind: .taskProgress, unit: actor.unit, body: update)
             }
-            try audit.record(db, actor, action: kind == .completed ? "task.complete" : "task.progress", target: id,
-                                  detail: "unit=\(actor.unit) seq=\(update.seq) percent=\(percent) evidence=\(evidence.count)")
+            try audit.record(
+                db,
+                actor,
+                action: kind == .completed ? "task.complete" : "task.progress",
+                target: id,
+                detail: "unit=\(actor.unit) seq=\(update.seq) percent=\(percent) evidence=\(evidence.count)"
+            )
             return try taskView(id, for: actor, history: true, db)
         }
         outboxSignal.notify()
@@ -288,10 +448,20 @@ extension LocalNode {
     /// The task, when the actor's unit is one of its assignees hosted here.
     private func assignedTask(_ id: String, to actor: Actor, _ db: Database) throws -> TaskRecord {
         guard let record = try TaskRecord.fetchOne(db, key: id),
-              try Bool.fetchOne(db, sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?", arguments: [id, actor.unit]) == true else {
-            if let record = try TaskRecord.fetchOne(db, key: id), (try? taskView(record, for: actor, history: false, db))?.assignees.isEmpty == false
-                || tree.isInSubtree(record.assignedBy, of: actor.unit) {
-                throw APIError.forbidden("Chỉ đơn vị được giao báo cáo tiến độ nhiệm vụ này", "Only an assignee unit reports on this task")
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?",
+                arguments: [id, actor.unit]
+            ) == true
+        else {
+            if let record = try TaskRecord.fetchOne(db, key: id),
+                (try? taskView(record, for: actor, history: false, db))?.assignees.isEmpty == false
+                    || tree.isInSubtree(record.assignedBy, of: actor.unit)
+            {
+                throw APIError.forbidden(
+                    "Chỉ đơn vị được giao báo cáo tiến độ nhiệm vụ này",
+                    "Only an assignee unit reports on this task"
+                )
             }
             throw APIError.notFound("nhiệm vụ", "Task")
         }
@@ -302,14 +472,22 @@ extension LocalNode {
     /// Keeps an update (its number and content once) and the evidence it names.
     func store(_ update: TaskUpdate, _ db: Database) throws {
         let body = String(decoding: try JSONEncoder.federation.encode(update), as: UTF8.self)
-        try db.execute(sql: "INSERT INTO task_updates (task_id, unit, seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [update.taskId, update.unit, update.seq, body, clock.now()])
+        try db.execute(
+            sql: "INSERT INTO task_updates (task_id, unit, seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [update.taskId, update.unit, update.seq, body, clock.now()]
+        )
         for item in update.evidence {
-            try db.execute(sql: """
-                INSERT INTO task_evidence (id, task_id, unit, update_seq, file_name, content_type, size, sha256, uploaded_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET update_seq = excluded.update_seq WHERE task_evidence.task_id = excluded.task_id AND task_evidence.unit = excluded.unit
-                """, arguments: [item.id, update.taskId, update.unit, update.seq, item.fileName, evidencePolicy.contentType(of: item.fileName) ?? "application/octet-stream",
-                                 item.size, item.sha256, update.by, update.at])
+            try db.execute(
+                sql: """
+                    INSERT INTO task_evidence (id, task_id, unit, update_seq, file_name, content_type, size, sha256, uploaded_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET update_seq = excluded.update_seq WHERE task_evidence.task_id = excluded.task_id AND task_evidence.unit = excluded.unit
+                    """,
+                arguments: [
+                    item.id, update.taskId, update.unit, update.seq, item.fileName,
+                    evidencePolicy.contentType(of: item.fileName) ?? "application/octet-stream",
+                    item.size, item.sha256, update.by, update.at,
+                ]
+            )
         }
     }
 
@@ -317,22 +495,51 @@ extension LocalNode {
 
     /// The assigning unit confirms or returns an assignee's completion; the decision travels down
     /// to the assignee's node.
-    func reviewTask(_ id: String, decision: TaskReview.Decision, _ request: TaskDecisionRequest, by actor: Actor) async throws -> TaskView {
+    func reviewTask(
+        _ id: String,
+        decision: TaskReview.Decision,
+        _ request: TaskDecisionRequest,
+        by actor: Actor
+    ) async throws -> TaskView {
         guard actor.holds(.assignTasks) else {
-            throw APIError.forbidden("Chỉ lãnh đạo đơn vị giao nhiệm vụ được xác nhận hoặc trả lại", "Only the assigning unit's leaders review completions")
+            throw APIError.forbidden(
+                "Chỉ lãnh đạo đơn vị giao nhiệm vụ được xác nhận hoặc trả lại",
+                "Only the assigning unit's leaders review completions"
+            )
         }
         let reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (reason?.count ?? 0) <= 2000 else { throw APIError.invalid("Lý do tối đa 2.000 ký tự", "The reason is limited to 2,000 characters", details: ["reason": "too_long"]) }
+        guard (reason?.count ?? 0) <= 2000 else {
+            throw APIError.invalid(
+                "Lý do tối đa 2.000 ký tự",
+                "The reason is limited to 2,000 characters",
+                details: ["reason": "too_long"]
+            )
+        }
         let view = try await database.pool.write { db -> TaskView in
             guard let record = try TaskRecord.fetchOne(db, key: id) else { throw APIError.notFound("nhiệm vụ", "Task") }
             guard record.assignedBy == actor.unit else {
-                if tree.isInSubtree(record.assignedBy, of: actor.unit) || (try? taskView(record, for: actor, history: false, db))?.assignees.isEmpty == false {
-                    throw APIError.forbidden("Chỉ đơn vị đã giao nhiệm vụ được xác nhận hoặc trả lại", "Only the assigning unit reviews completions")
+                if tree.isInSubtree(record.assignedBy, of: actor.unit)
+                    || (try? taskView(record, for: actor, history: false, db))?.assignees.isEmpty == false
+                {
+                    throw APIError.forbidden(
+                        "Chỉ đơn vị đã giao nhiệm vụ được xác nhận hoặc trả lại",
+                        "Only the assigning unit reviews completions"
+                    )
                 }
                 throw APIError.notFound("nhiệm vụ", "Task")
             }
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?", arguments: [id, request.unit]) == true else {
-                throw APIError.invalid("Đơn vị “\(request.unit)” không được giao nhiệm vụ này", "That unit is not an assignee", details: ["unit": request.unit])
+            guard
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?",
+                    arguments: [id, request.unit]
+                ) == true
+            else {
+                throw APIError.invalid(
+                    "Đơn vị “\(request.unit)” không được giao nhiệm vụ này",
+                    "That unit is not an assignee",
+                    details: ["unit": request.unit]
+                )
             }
             let facts = try self.facts(record, unit: request.unit, db)
             let completion: TaskUpdate
@@ -340,11 +547,24 @@ extension LocalNode {
             case .success(let update): completion = update
             case .failure(let refusal): throw Self.apiError(refusal)
             }
-            let review = TaskReview(taskId: id, assignedBy: actor.unit, unit: request.unit, completionSeq: completion.seq, decision: decision,
-                                    reason: reason?.isEmpty == true ? nil : reason, by: actor.username, at: clock.now())
+            let review = TaskReview(
+                taskId: id,
+                assignedBy: actor.unit,
+                unit: request.unit,
+                completionSeq: completion.seq,
+                decision: decision,
+                reason: reason?.isEmpty == true ? nil : reason,
+                by: actor.username,
+                at: clock.now()
+            )
             _ = try store(review, db)
-            try audit.record(db, actor, action: decision == .confirmed ? "task.confirm" : "task.return", target: id,
-                                  detail: "unit=\(request.unit) completion=\(completion.seq)\(reason.map { " reason=\($0)" } ?? "")")
+            try audit.record(
+                db,
+                actor,
+                action: decision == .confirmed ? "task.confirm" : "task.return",
+                target: id,
+                detail: "unit=\(request.unit) completion=\(completion.seq)\(reason.map { " reason=\($0)" } ?? "")"
+            )
             return try taskView(id, for: actor, history: true, db)
         }
         feedSignal.notify()
@@ -355,8 +575,10 @@ extension LocalNode {
     /// Keeps a review once and passes it toward the assignee's node. True when it went to a child.
     func store(_ review: TaskReview, _ db: Database) throws -> Bool {
         let body = String(decoding: try JSONEncoder.federation.encode(review), as: UTF8.self)
-        try db.execute(sql: "INSERT INTO task_reviews (task_id, unit, completion_seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [review.taskId, review.unit, review.completionSeq, body, clock.now()])
+        try db.execute(
+            sql: "INSERT INTO task_reviews (task_id, unit, completion_seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [review.taskId, review.unit, review.completionSeq, body, clock.now()]
+        )
         guard !hosts(review.unit), let child = deployment.childNode(of: node, toward: review.unit) else { return false }
         try appendToFeed(db, audience: child.unit, kind: .taskReviewed, unit: review.assignedBy, body: review)
         return true
@@ -371,7 +593,16 @@ extension LocalNode {
 
 extension TaskView {
     func keeping(_ include: (AssigneeView) -> Bool) -> TaskView {
-        TaskView(id: id, assignedBy: assignedBy, title: title, description: description, deadline: deadline, expectedResult: expectedResult,
-                 indicator: indicator, assignees: assignees.filter(include), history: history)
+        TaskView(
+            id: id,
+            assignedBy: assignedBy,
+            title: title,
+            description: description,
+            deadline: deadline,
+            expectedResult: expectedResult,
+            indicator: indicator,
+            assignees: assignees.filter(include),
+            history: history
+        )
     }
 }

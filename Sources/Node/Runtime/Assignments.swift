@@ -39,13 +39,28 @@ extension LocalNode {
         guard actor.holds(.manageForms) else { throw APIError.forbidden() }
         let problems = form.problems()
         guard problems.isEmpty else {
-            throw APIError.invalid("Biểu mẫu chưa hợp lệ: \(problems.joined(separator: "; "))", "The form is not valid", details: Dictionary(uniqueKeysWithValues: problems.enumerated().map { ("\($0.offset)", $0.element) }))
+            throw APIError.invalid(
+                "Biểu mẫu chưa hợp lệ: \(problems.joined(separator: "; "))",
+                "The form is not valid",
+                details: Dictionary(uniqueKeysWithValues: problems.enumerated().map { ("\($0.offset)", $0.element) })
+            )
         }
         try await database.pool.write { db in
-            if try FormRecord.fetchOne(db, key: ["owner_unit": actor.unit, "code": form.code, "version": form.version]) != nil {
-                throw APIError.conflict("Biểu mẫu “\(form.code)” phiên bản \(form.version) đã tồn tại; hãy tăng số phiên bản", "This form version exists; raise the version")
+            if try FormRecord.fetchOne(db, key: ["owner_unit": actor.unit, "code": form.code, "version": form.version])
+                != nil
+            {
+                throw APIError.conflict(
+                    "Biểu mẫu “\(form.code)” phiên bản \(form.version) đã tồn tại; hãy tăng số phiên bản",
+                    "This form version exists; raise the version"
+                )
             }
-            try FormRecord(ownerUnit: actor.unit, code: form.code, version: form.version, definition: form, createdAt: clock.now()).insert(db)
+            try FormRecord(
+                ownerUnit: actor.unit,
+                code: form.code,
+                version: form.version,
+                definition: form,
+                createdAt: clock.now()
+            ).insert(db)
             try audit.record(db, actor, action: "form.define", target: "\(form.code)@\(form.version)")
         }
         return form
@@ -55,7 +70,11 @@ extension LocalNode {
     func forms(visibleTo actor: Actor) async throws -> [FormView] {
         let owners = [actor.unit] + tree.ancestors(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
-            try FormRecord.filter(owners.contains(Column("owner_unit"))).order(Column("owner_unit"), Column("code"), Column("version")).fetchAll(db)
+            try FormRecord.filter(owners.contains(Column("owner_unit"))).order(
+                Column("owner_unit"),
+                Column("code"),
+                Column("version")
+            ).fetchAll(db)
                 .map { FormView(owner: $0.ownerUnit, form: $0.definition) }
         }
     }
@@ -64,18 +83,25 @@ extension LocalNode {
     func form(owner: String, code: String, version: Int? = nil, _ db: Database) throws -> Form? {
         if let version {
             if let kept = formCache.form(owner: owner, code: code, version: version) { return kept }
-            let form = try FormRecord.fetchOne(db, key: ["owner_unit": owner, "code": code, "version": version])?.definition
+            let form = try FormRecord.fetchOne(db, key: ["owner_unit": owner, "code": code, "version": version])?
+                .definition
             if let form { formCache.keep(form, owner: owner) }
             return form
         }
-        return try FormRecord.filter(Column("owner_unit") == owner && Column("code") == code).order(Column("version").desc).fetchOne(db)?.definition
+        return try FormRecord.filter(Column("owner_unit") == owner && Column("code") == code).order(
+            Column("version").desc
+        ).fetchOne(db)?.definition
     }
 
     /// Assigns a form for a period to units below the actor's unit; it travels down to each node.
     func assign(_ request: NewAssignment, by actor: Actor) async throws -> AssignmentView {
         guard actor.holds(.manageForms) else { throw APIError.forbidden() }
         guard let period = Period(request.period) else {
-            throw APIError.invalid("Kỳ báo cáo “\(request.period)” không hợp lệ (ví dụ 2026-11, 2026-Q4, 2026)", "Invalid period", details: ["period": "invalid"])
+            throw APIError.invalid(
+                "Kỳ báo cáo “\(request.period)” không hợp lệ (ví dụ 2026-11, 2026-Q4, 2026)",
+                "Invalid period",
+                details: ["period": "invalid"]
+            )
         }
         let targets: [String]
         if let units = request.units, !units.isEmpty {
@@ -83,29 +109,75 @@ extension LocalNode {
         } else if let level = request.level {
             targets = tree.descendants(of: actor.unit, at: level).map(\.code).sorted()
         } else {
-            throw APIError.invalid("Hãy chọn đơn vị hoặc cấp được giao", "Give units or a level", details: ["units": "required"])
+            throw APIError.invalid(
+                "Hãy chọn đơn vị hoặc cấp được giao",
+                "Give units or a level",
+                details: ["units": "required"]
+            )
         }
         if let outside = targets.first(where: { !tree.isBelow($0, actor.unit) }) {
-            throw APIError.forbidden("Chỉ giao biểu mẫu cho đơn vị cấp dưới của mình (“\(outside)” không phải)", "Assign only to units below your own")
+            throw APIError.forbidden(
+                "Chỉ giao biểu mẫu cho đơn vị cấp dưới của mình (“\(outside)” không phải)",
+                "Assign only to units below your own"
+            )
         }
-        guard !targets.isEmpty else { throw APIError.invalid("Không có đơn vị nào để giao", "No units to assign", details: ["units": "empty"]) }
+        guard !targets.isEmpty else {
+            throw APIError.invalid("Không có đơn vị nào để giao", "No units to assign", details: ["units": "empty"])
+        }
         let view = try await database.pool.write { db -> AssignmentView in
             let targets = try openUnits(targets, explicit: request.units?.isEmpty == false, db)
             // A unit assigns only its own forms.
             guard let form = try form(owner: actor.unit, code: request.form, version: request.version, db) else {
-                throw APIError.invalid("Đơn vị của bạn không có biểu mẫu “\(request.form)”", "Your unit has no such form", details: ["form": "unknown"])
+                throw APIError.invalid(
+                    "Đơn vị của bạn không có biểu mẫu “\(request.form)”",
+                    "Your unit has no such form",
+                    details: ["form": "unknown"]
+                )
             }
             guard form.frequency == period.frequency else {
-                throw APIError.invalid("Kỳ \(period) không khớp tần suất \(form.frequency.rawValue) của biểu mẫu", "Period does not match the form's frequency", details: ["period": "frequency"])
+                throw APIError.invalid(
+                    "Kỳ \(period) không khớp tần suất \(form.frequency.rawValue) của biểu mẫu",
+                    "Period does not match the form's frequency",
+                    details: ["period": "frequency"]
+                )
             }
-            if let existing = try String.fetchOne(db, sql: "SELECT id FROM assignments WHERE form_code = ? AND period = ? AND assigned_by = ?", arguments: [form.code, period.description, actor.unit]) {
-                throw APIError.conflict("Biểu mẫu này đã được giao cho kỳ \(period.vietnameseLabel)", "Already assigned for this period", details: ["assignment": existing])
+            if let existing = try String.fetchOne(
+                db,
+                sql: "SELECT id FROM assignments WHERE form_code = ? AND period = ? AND assigned_by = ?",
+                arguments: [form.code, period.description, actor.unit]
+            ) {
+                throw APIError.conflict(
+                    "Biểu mẫu này đã được giao cho kỳ \(period.vietnameseLabel)",
+                    "Already assigned for this period",
+                    details: ["assignment": existing]
+                )
             }
-            let notice = AssignmentNotice(id: UUID().uuidString, form: form, period: period, assignedBy: actor.unit, deadline: period.deadline(day: form.deadlineDay), units: targets)
+            let notice = AssignmentNotice(
+                id: UUID().uuidString,
+                form: form,
+                period: period,
+                assignedBy: actor.unit,
+                deadline: period.deadline(day: form.deadlineDay),
+                units: targets
+            )
             _ = try distribute(notice, db)
-            try audit.record(db, actor, action: "assignment.create", target: notice.id, detail: "\(form.code) \(period) units=\(targets.count)")
-            return AssignmentView(id: notice.id, form: form.code, formVersion: form.version, title: form.title, period: period.description,
-                                  assignedBy: actor.unit, deadline: notice.deadline.description, units: targets)
+            try audit.record(
+                db,
+                actor,
+                action: "assignment.create",
+                target: notice.id,
+                detail: "\(form.code) \(period) units=\(targets.count)"
+            )
+            return AssignmentView(
+                id: notice.id,
+                form: form.code,
+                formVersion: form.version,
+                title: form.title,
+                period: period.description,
+                assignedBy: actor.unit,
+                deadline: notice.deadline.description,
+                units: targets
+            )
         }
         feedSignal.notify()
         return view
@@ -114,16 +186,21 @@ extension LocalNode {
     /// Assignments that concern the actor's unit: made by it, or covering it or units below it.
     func assignments(visibleTo actor: Actor) async throws -> [AssignmentView] {
         try await database.pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT a.*, f.definition FROM assignments a
-                JOIN forms f ON f.owner_unit = a.assigned_by AND f.code = a.form_code AND f.version = a.form_version
-                ORDER BY a.period DESC, a.form_code
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.*, f.definition FROM assignments a
+                    JOIN forms f ON f.owner_unit = a.assigned_by AND f.code = a.form_code AND f.version = a.form_version
+                    ORDER BY a.period DESC, a.form_code
+                    """
+            )
             // All target units in one read, not one query per assignment.
             var unitsByAssignment: [String: [String]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT assignment_id, unit FROM assignment_units ORDER BY unit") {
                 let unit: String = row["unit"]
-                if tree.isInSubtree(unit, of: actor.unit) { unitsByAssignment[row["assignment_id"], default: []].append(unit) }
+                if tree.isInSubtree(unit, of: actor.unit) {
+                    unitsByAssignment[row["assignment_id"], default: []].append(unit)
+                }
             }
             return try rows.compactMap { row -> AssignmentView? in
                 let id: String = row["id"]
@@ -131,8 +208,16 @@ extension LocalNode {
                 let assignedBy: String = row["assigned_by"]
                 guard !units.isEmpty || assignedBy == actor.unit else { return nil }
                 let form = try JSONDecoder().decode(Form.self, from: Data((row["definition"] as String).utf8))
-                return AssignmentView(id: id, form: row["form_code"], formVersion: row["form_version"], title: form.title, period: row["period"],
-                                      assignedBy: assignedBy, deadline: row["deadline"], units: units)
+                return AssignmentView(
+                    id: id,
+                    form: row["form_code"],
+                    formVersion: row["form_version"],
+                    title: form.title,
+                    period: row["period"],
+                    assignedBy: assignedBy,
+                    deadline: row["deadline"],
+                    units: units
+                )
             }
         }
     }

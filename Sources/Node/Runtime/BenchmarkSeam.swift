@@ -22,8 +22,17 @@ public struct BenchmarkSeam: Sendable {
 
     /// Assigns a form for a period to every unit of `level` below the actor's unit (or to `units`);
     /// returns the assignment's id.
-    public func assign(form: String, period: String, level: Level? = nil, units: [String]? = nil, by actor: Actor) async throws -> String {
-        try await local.assign(NewAssignment(form: form, version: nil, period: period, units: units, level: level), by: actor).id
+    public func assign(
+        form: String,
+        period: String,
+        level: Level? = nil,
+        units: [String]? = nil,
+        by actor: Actor
+    ) async throws -> String {
+        try await local.assign(
+            NewAssignment(form: form, version: nil, period: period, units: units, level: level),
+            by: actor
+        ).id
     }
 
     /// True when this node holds the assignment (made here, or arrived down its parent's feed).
@@ -33,9 +42,18 @@ public struct BenchmarkSeam: Sendable {
 
     /// Opens, fills, submits and approves the report of the unit both actors belong to, as its
     /// data-entry officer and its leader would; returns the report's id.
-    public func fileApprovedReport(assignment: String, answers: Answers, entry: Actor, approver: Actor) async throws -> String {
+    public func fileApprovedReport(
+        assignment: String,
+        answers: Answers,
+        entry: Actor,
+        approver: Actor
+    ) async throws -> String {
         let draft = try await local.createReport(NewReport(assignment: assignment), by: entry)
-        let saved = try await local.updateReport(draft.id, ReportUpdate(answers: answers, version: draft.version), by: entry)
+        let saved = try await local.updateReport(
+            draft.id,
+            ReportUpdate(answers: answers, version: draft.version),
+            by: entry
+        )
         _ = try await local.submitReport(saved.id, ReportTransition(message: nil), by: entry)
         return try await local.approveReport(saved.id, ReportTransition(message: "Đồng ý"), by: approver).id
     }
@@ -48,6 +66,8 @@ public struct BenchmarkSeam: Sendable {
 
     /// Messages waiting to go up.
     public func outboxDepth() async throws -> Int {
-        try await local.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state = 'pending'") ?? 0 }
+        try await local.database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state = 'pending'") ?? 0
+        }
     }
 }

@@ -78,7 +78,9 @@ public struct DemoFederation: Sendable {
 
     public var certificateFolder: String { "\(options.directory)/certs" }
 
-    public static func databasePath(in directory: String, node: String) -> String { "\(directory)/nodes/\(node).sqlite" }
+    public static func databasePath(in directory: String, node: String) -> String {
+        "\(directory)/nodes/\(node).sqlite"
+    }
 
     /// Issues certificates, opens every database and seeds the demo accounts (once per folder).
     public init(deployment: Deployment, options: Options) async throws {
@@ -87,8 +89,14 @@ public struct DemoFederation: Sendable {
         let directory = options.directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try NodeCertificates.issue(for: deployment, into: "\(directory)/certs")
-        let previous = try? JSONDecoder().decode(DemoManifest.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory)/demo.json")))
-        let known = Dictionary((previous?.accounts ?? []).map { ($0.username, $0) }, uniquingKeysWith: { first, _ in first })
+        let previous = try? JSONDecoder().decode(
+            DemoManifest.self,
+            from: Data(contentsOf: URL(fileURLWithPath: "\(directory)/demo.json"))
+        )
+        let known = Dictionary(
+            (previous?.accounts ?? []).map { ($0.username, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
         let addresses = self.addresses
         var servers: [NodeServer] = []
         var accounts: [DemoAccount] = []
@@ -97,21 +105,50 @@ public struct DemoFederation: Sendable {
             logger.logLevel = options.logLevel
             logger[metadataKey: "node"] = "\(node.name)"
             let files = NodeCertificates.paths(in: "\(directory)/certs", node: node.name)
-            let credentials = try NodeCredentials.load(certificate: files.certificate, key: files.key, trustRoot: NodeCertificates.caPaths(in: "\(directory)/certs").certificate)
+            let credentials = try NodeCredentials.load(
+                certificate: files.certificate,
+                key: files.key,
+                trustRoot: NodeCertificates.caPaths(in: "\(directory)/certs").certificate
+            )
             let database = try NodeDatabase.open(path: Self.databasePath(in: directory, node: node.name))
-            let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials, passwordCost: options.passwordCost,
-                                      loginDelay: options.loginDelay, credentialFiles: files,
-                                      issuer: try NodeCertificates.issuer(for: node, in: deployment, folder: "\(directory)/certs"),
-                                      clock: options.clock, logger: logger)
+            let local = try LocalNode(
+                node: node,
+                deployment: deployment,
+                database: database,
+                credentials: credentials,
+                passwordCost: options.passwordCost,
+                loginDelay: options.loginDelay,
+                credentialFiles: files,
+                issuer: try NodeCertificates.issuer(for: node, in: deployment, folder: "\(directory)/certs"),
+                clock: options.clock,
+                logger: logger
+            )
             for unit in node.hosts {
                 for role in [Role.admin, .approver, .dataEntry] {
                     let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
-                    let account = known[username] ?? DemoAccount(username: username, password: "Demo-\(Secret.token().prefix(10))", unit: unit, role: role,
-                                                                 node: node.name, totpSecret: SecondFactor.generate().secret)
+                    let account =
+                        known[username]
+                        ?? DemoAccount(
+                            username: username,
+                            password: "Demo-\(Secret.token().prefix(10))",
+                            unit: unit,
+                            role: role,
+                            node: node.name,
+                            totpSecret: SecondFactor.generate().secret
+                        )
                     if try await database.pool.read({ try AccountRecord.fetchOne($0, key: username) }) == nil {
                         let name = "\(role.vietnameseName) \(deployment.tree[unit]?.name ?? unit)"
-                        try await local.seedAccount(username: username, fullName: name, unit: unit, role: role, password: account.password)
-                        try await local.seedSecondFactor(username: username, factor: SecondFactor(secret: account.totpSecret)!)
+                        try await local.seedAccount(
+                            username: username,
+                            fullName: name,
+                            unit: unit,
+                            role: role,
+                            password: account.password
+                        )
+                        try await local.seedSecondFactor(
+                            username: username,
+                            factor: SecondFactor(secret: account.totpSecret)!
+                        )
                     }
                     accounts.append(account)
                 }
@@ -125,18 +162,25 @@ public struct DemoFederation: Sendable {
             let parentURL: (@Sendable () async throws -> String)? = parent.map { parent in
                 { @Sendable in
                     let address = ListenAddress(parent.federation)!
-                    let port = topologyPorts ? address.port : try await addresses.port(node: parent.name, listener: "federation")
+                    let port =
+                        topologyPorts
+                        ? address.port : try await addresses.port(node: parent.name, listener: "federation")
                     let direct = address.description.replacingOccurrences(of: ":\(address.port)", with: ":\(port)")
                     return "https://\(try await parentLink?(name, direct) ?? direct)"
                 }
             }
-            servers.append(try NodeServer(
-                local: local, credentials: credentials,
-                web: options.topologyPorts ? web : ListenAddress(host: web.host, port: 0),
-                federation: options.topologyPorts ? federation : ListenAddress(host: federation.host, port: 0),
-                parentURL: parentURL, pollWait: options.pollWait,
-                onListening: { listener, port in await addresses.record(node: name, listener: listener, port: port) }
-            ))
+            servers.append(
+                try NodeServer(
+                    local: local,
+                    credentials: credentials,
+                    web: options.topologyPorts ? web : ListenAddress(host: web.host, port: 0),
+                    federation: options.topologyPorts ? federation : ListenAddress(host: federation.host, port: 0),
+                    parentURL: parentURL,
+                    pollWait: options.pollWait,
+                    onListening: { listener, port in await addresses.record(node: name, listener: listener, port: port)
+                    }
+                )
+            )
         }
         self.servers = servers
         self.accounts = accounts
@@ -146,7 +190,13 @@ public struct DemoFederation: Sendable {
     public func serviceGroup(signals: [UnixSignal] = []) -> ServiceGroup {
         var logger = Logger(label: "reportnet.demo")
         logger.logLevel = options.logLevel
-        return ServiceGroup(configuration: .init(services: servers.flatMap(\.services).map { .init(service: $0) }, gracefulShutdownSignals: signals, logger: logger))
+        return ServiceGroup(
+            configuration: .init(
+                services: servers.flatMap(\.services).map { .init(service: $0) },
+                gracefulShutdownSignals: signals,
+                logger: logger
+            )
+        )
     }
 
     /// Waits until every listener is bound, then describes the running federation.
@@ -156,11 +206,23 @@ public struct DemoFederation: Sendable {
             let web = try await addresses.port(node: node.name, listener: "web")
             let federation = try await addresses.port(node: node.name, listener: "federation")
             let files = NodeCertificates.paths(in: certificateFolder, node: node.name)
-            nodes.append(.init(name: node.name, unit: node.unit, webURL: "https://\(ListenAddress(node.web)!.host):\(web)",
-                               federationURL: "https://\(ListenAddress(node.federation)!.host):\(federation)",
-                               cert: files.certificate, key: files.key, database: Self.databasePath(in: options.directory, node: node.name)))
+            nodes.append(
+                .init(
+                    name: node.name,
+                    unit: node.unit,
+                    webURL: "https://\(ListenAddress(node.web)!.host):\(web)",
+                    federationURL: "https://\(ListenAddress(node.federation)!.host):\(federation)",
+                    cert: files.certificate,
+                    key: files.key,
+                    database: Self.databasePath(in: options.directory, node: node.name)
+                )
+            )
         }
-        return DemoManifest(ca: NodeCertificates.caPaths(in: certificateFolder).certificate, nodes: nodes, accounts: accounts)
+        return DemoManifest(
+            ca: NodeCertificates.caPaths(in: certificateFolder).certificate,
+            nodes: nodes,
+            accounts: accounts
+        )
     }
 
     public func writeManifest(_ manifest: DemoManifest) throws {
@@ -169,7 +231,13 @@ public struct DemoFederation: Sendable {
         let path = "\(options.directory)/demo.json"
         // It holds passwords: created readable by the owner only, never briefly wider.
         try? FileManager.default.removeItem(atPath: path)
-        guard FileManager.default.createFile(atPath: path, contents: try encoder.encode(manifest), attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: path,
+                contents: try encoder.encode(manifest),
+                attributes: [.posixPermissions: 0o600]
+            )
+        else {
             throw ConfigurationError("cannot write \(path)")
         }
     }

@@ -11,7 +11,8 @@ public struct EvidencePolicy: Sendable {
     /// Allowed extensions (lower case) and the content type each is served with.
     public var allowedTypes: [String: String]
 
-    public init(maximumBytes: Int64 = 20 * 1024 * 1024, allowedTypes: [String: String] = EvidencePolicy.officeDocuments) {
+    public init(maximumBytes: Int64 = 20 * 1024 * 1024, allowedTypes: [String: String] = EvidencePolicy.officeDocuments)
+    {
         self.maximumBytes = maximumBytes
         self.allowedTypes = allowedTypes
     }
@@ -36,7 +37,9 @@ extension LocalNode {
 
     /// Deletes evidence content no attachment names any more (and abandoned uploads).
     func sweepEvidence() async throws -> Int {
-        let referenced = try await database.pool.read { db in Set(try String.fetchAll(db, sql: "SELECT sha256 FROM attachments UNION SELECT sha256 FROM task_evidence")) }
+        let referenced = try await database.pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT sha256 FROM attachments UNION SELECT sha256 FROM task_evidence"))
+        }
         let removed = evidence.sweep(keeping: referenced, now: clock.now())
         if removed > 0 { logger.notice("evidence swept", metadata: ["files": "\(removed)"]) }
         return removed
@@ -44,7 +47,12 @@ extension LocalNode {
 
     /// Attaches an evidence file, streamed into the store: data entry while the report can be
     /// edited (stage "submit"), the unit leader while it waits for approval (stage "approve").
-    func attachEvidence<Body: AsyncSequence>(to id: String, fileName rawName: String, body: Body, by actor: Actor) async throws -> Evidence where Body.Element == ByteBuffer {
+    func attachEvidence<Body: AsyncSequence>(
+        to id: String,
+        fileName rawName: String,
+        body: Body,
+        by actor: Actor
+    ) async throws -> Evidence where Body.Element == ByteBuffer {
         let (fileName, contentType) = try checkedEvidenceName(rawName)
         // Refuse before reading a byte when the report does not take evidence now.
         _ = try await database.pool.read { db in try evidenceStage(of: id, for: actor, db) }
@@ -52,20 +60,43 @@ extension LocalNode {
         return try await database.pool.write { db in
             let stage = try evidenceStage(of: id, for: actor, db)
             guard try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) < Self.evidencePerReport else {
-                throw APIError.conflict("Mỗi báo cáo có tối đa \(Self.evidencePerReport) tệp minh chứng", "At most \(Self.evidencePerReport) evidence files per report")
+                throw APIError.conflict(
+                    "Mỗi báo cáo có tối đa \(Self.evidencePerReport) tệp minh chứng",
+                    "At most \(Self.evidencePerReport) evidence files per report"
+                )
             }
-            let record = EvidenceRecord(id: UUID().uuidString, reportId: id, stage: stage, fileName: fileName, contentType: contentType,
-                                        size: stored.size, sha256: stored.sha256, uploadedBy: actor.username, at: clock.now())
+            let record = EvidenceRecord(
+                id: UUID().uuidString,
+                reportId: id,
+                stage: stage,
+                fileName: fileName,
+                contentType: contentType,
+                size: stored.size,
+                sha256: stored.sha256,
+                uploadedBy: actor.username,
+                at: clock.now()
+            )
             try record.insert(db)
-            try audit.record(db, actor, action: "evidence.attach", target: id, detail: "\(fileName) sha256=\(stored.sha256)")
+            try audit.record(
+                db,
+                actor,
+                action: "evidence.attach",
+                target: id,
+                detail: "\(fileName) sha256=\(stored.sha256)"
+            )
             return record.evidence
         }
     }
 
     /// The units whose reports name this content, and at which stage.
     func evidenceUses(_ sha256: String, _ db: Database) throws -> [(unit: String, stage: Evidence.Stage)] {
-        try Row.fetchAll(db, sql: "SELECT DISTINCT r.unit, a.stage FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.sha256 = ?", arguments: [sha256])
-            .compactMap { row in Evidence.Stage(rawValue: row[1]).map { (unit: row[0], stage: $0) } }
+        try Row.fetchAll(
+            db,
+            sql:
+                "SELECT DISTINCT r.unit, a.stage FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.sha256 = ?",
+            arguments: [sha256]
+        )
+        .compactMap { row in Evidence.Stage(rawValue: row[1]).map { (unit: row[0], stage: $0) } }
     }
 
     /// Whether a child node may fetch this content: only when this node has itself sent that
@@ -84,15 +115,26 @@ extension LocalNode {
     /// content held here for another report is applied, not parked.
     func mayFetchReturnEvidence(_ sha256: String, caller: String, _ db: Database) throws -> Bool {
         guard let child = deployment.node(forUnit: caller) else { return false }
-        let units = Set(try evidenceUses(sha256, db).filter { $0.stage == .return && deployment.node(child, speaksFor: $0.unit) }.map(\.unit))
+        let units = Set(
+            try evidenceUses(sha256, db).filter { $0.stage == .return && deployment.node(child, speaksFor: $0.unit) }
+                .map(\.unit)
+        )
         guard !units.isEmpty else { return false }
-        let sent = try Data.fetchCursor(db, sql: """
-            SELECT envelope FROM feed WHERE audience = ? AND json_extract(CAST(envelope AS TEXT), '$.kind') = ?
-                AND json_extract(CAST(envelope AS TEXT), '$.unit') IN (SELECT value FROM json_each(?))
-            """, arguments: [child.unit, MessageKind.reportReturned.rawValue, String(decoding: try JSONEncoder().encode(units.sorted()), as: UTF8.self)])
+        let sent = try Data.fetchCursor(
+            db,
+            sql: """
+                SELECT envelope FROM feed WHERE audience = ? AND json_extract(CAST(envelope AS TEXT), '$.kind') = ?
+                    AND json_extract(CAST(envelope AS TEXT), '$.unit') IN (SELECT value FROM json_each(?))
+                """,
+            arguments: [
+                child.unit, MessageKind.reportReturned.rawValue,
+                String(decoding: try JSONEncoder().encode(units.sorted()), as: UTF8.self),
+            ]
+        )
         while let envelope = try sent.next() {
             guard let message = try? JSONDecoder.federation.decode(Envelope.self, from: envelope),
-                  let decision = try? JSONDecoder.federation.decode(ReviewDecision.self, from: message.body) else { continue }
+                let decision = try? JSONDecoder.federation.decode(ReviewDecision.self, from: message.body)
+            else { continue }
             if decision.evidence?.contains(where: { $0.sha256 == sha256 }) == true { return true }
         }
         return false
@@ -102,38 +144,59 @@ extension LocalNode {
     /// name is unsafe or its type is not allowed.
     func checkedEvidenceName(_ rawName: String) throws -> (fileName: String, contentType: String) {
         let fileName = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"), !fileName.hasPrefix(".") else {
+        guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"),
+            !fileName.hasPrefix(".")
+        else {
             throw APIError.invalid("Tên tệp minh chứng không hợp lệ", "Invalid file name", details: ["name": "invalid"])
         }
         guard let contentType = evidencePolicy.contentType(of: fileName) else {
             let allowed = evidencePolicy.allowedTypes.keys.sorted().joined(separator: ", ")
-            throw APIError.invalid("Loại tệp không được phép; chỉ nhận: \(allowed)", "File type not allowed (\(allowed))", details: ["name": "type"])
+            throw APIError.invalid(
+                "Loại tệp không được phép; chỉ nhận: \(allowed)",
+                "File type not allowed (\(allowed))",
+                details: ["name": "type"]
+            )
         }
         return (fileName, contentType)
     }
 
     /// Streams content into the store under the size limit; an empty file is refused.
-    func storeEvidence<Body: AsyncSequence>(_ body: Body) async throws -> (sha256: String, size: Int64) where Body.Element == ByteBuffer {
+    func storeEvidence<Body: AsyncSequence>(_ body: Body) async throws -> (sha256: String, size: Int64)
+    where Body.Element == ByteBuffer {
         let stored: (sha256: String, size: Int64)
         do {
             stored = try await evidence.store(body, limit: evidencePolicy.maximumBytes)
         } catch EvidenceRefused.tooLarge(let limit) {
-            throw APIError(status: .contentTooLarge, code: "too_large", message: "Tệp minh chứng vượt quá \(limit / 1_048_576) MB",
-                           messageEN: "Evidence files are limited to \(limit) bytes")
+            throw APIError(
+                status: .contentTooLarge,
+                code: "too_large",
+                message: "Tệp minh chứng vượt quá \(limit / 1_048_576) MB",
+                messageEN: "Evidence files are limited to \(limit) bytes"
+            )
         }
-        guard stored.size > 0 else { throw APIError.invalid("Tệp minh chứng rỗng", "The file is empty", details: ["body": "empty"]) }
+        guard stored.size > 0 else {
+            throw APIError.invalid("Tệp minh chứng rỗng", "The file is empty", details: ["body": "empty"])
+        }
         return stored
     }
 
     /// An evidence file the actor may read, and where its content is.
-    func evidenceFile(_ evidenceID: String, of id: String, for actor: Actor) async throws -> (evidence: Evidence, path: String) {
+    func evidenceFile(
+        _ evidenceID: String,
+        of id: String,
+        for actor: Actor
+    ) async throws -> (evidence: Evidence, path: String) {
         let record = try await database.pool.write { db -> EvidenceRecord in
             _ = try readable(id, actor, db)
-            guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else { throw APIError.notFound("tệp minh chứng", "Evidence file") }
+            guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else {
+                throw APIError.notFound("tệp minh chứng", "Evidence file")
+            }
             try audit.record(db, actor, action: "evidence.read", target: id, detail: record.fileName)
             return record
         }
-        guard evidence.size(record.sha256) == record.size else { throw APIError.notFound("nội dung tệp minh chứng", "Evidence content") }
+        guard evidence.size(record.sha256) == record.size else {
+            throw APIError.notFound("nội dung tệp minh chứng", "Evidence content")
+        }
         return (record.evidence, evidence.path(record.sha256))
     }
 
@@ -141,9 +204,16 @@ extension LocalNode {
     func removeEvidence(_ evidenceID: String, of id: String, by actor: Actor) async throws {
         try await database.pool.write { db in
             let stage = try evidenceStage(of: id, for: actor, db)
-            guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else { throw APIError.notFound("tệp minh chứng", "Evidence file") }
+            guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else {
+                throw APIError.notFound("tệp minh chứng", "Evidence file")
+            }
             guard record.stage == stage else {
-                let step = switch record.stage { case .submit: "trình"; case .approve: "phê duyệt"; case .return: "trả lại" }
+                let step =
+                    switch record.stage {
+                    case .submit: "trình"
+                    case .approve: "phê duyệt"
+                    case .return: "trả lại"
+                    }
                 throw APIError.conflict("Tệp này thuộc bước \(step) đã qua", "That stage is over")
             }
             _ = try record.delete(db)
@@ -162,12 +232,19 @@ extension LocalNode {
         case .draft, .returned: (stage, right) = (.submit, .enterData)
         case .submitted: (stage, right) = (.approve, .approveReports)
         case .approved:
-            throw APIError.conflict("Không thể thay đổi minh chứng ở trạng thái \(record.state.vietnameseName)", "Evidence cannot change in this state",
-                                    details: ["state": record.state.rawValue])
+            throw APIError.conflict(
+                "Không thể thay đổi minh chứng ở trạng thái \(record.state.vietnameseName)",
+                "Evidence cannot change in this state",
+                details: ["state": record.state.rawValue]
+            )
         }
         guard actor.holds(right) else {
-            throw APIError.forbidden(stage == .submit ? "Chỉ người cập nhật được đính kèm minh chứng khi lập báo cáo" : "Chỉ lãnh đạo đơn vị được đính kèm minh chứng khi phê duyệt",
-                                     "Your role cannot change evidence at this stage")
+            throw APIError.forbidden(
+                stage == .submit
+                    ? "Chỉ người cập nhật được đính kèm minh chứng khi lập báo cáo"
+                    : "Chỉ lãnh đạo đơn vị được đính kèm minh chứng khi phê duyệt",
+                "Your role cannot change evidence at this stage"
+            )
         }
         return stage
     }

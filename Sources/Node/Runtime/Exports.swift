@@ -44,27 +44,49 @@ extension LocalNode {
     func exportReport(_ id: String, format: ExportFormat, for actor: Actor) async throws -> Download {
         let (record, form) = try await database.pool.write { db -> (ReportRecord, Form) in
             let record = try readable(id, actor, db)
-            guard let definition = try self.form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
+            guard
+                let definition = try self.form(
+                    owner: record.formOwner,
+                    code: record.formCode,
+                    version: record.formVersion,
+                    db
+                )
+            else { throw APIError.notFound("biểu mẫu", "Form") }
             try audit.record(db, actor, action: "report.export", target: id, detail: format.rawValue)
             return (record, definition)
         }
-        let sheets = ReportSheets(form: form, answers: record.answers, heading: [
-            ("Biểu mẫu", form.title), ("Đơn vị", "\(tree[record.unit]?.name ?? record.unit) (\(record.unit))"),
-            ("Kỳ báo cáo", Period(record.period)?.vietnameseLabel ?? record.period), ("Trạng thái", record.state.vietnameseName),
-        ])
-        let workbook = format == .csv ? Workbook(sheets: [sheets.flat]) : Workbook(sheets: [sheets.answerSheet] + sheets.tables)
+        let sheets = ReportSheets(
+            form: form,
+            answers: record.answers,
+            heading: [
+                ("Biểu mẫu", form.title), ("Đơn vị", "\(tree[record.unit]?.name ?? record.unit) (\(record.unit))"),
+                ("Kỳ báo cáo", Period(record.period)?.vietnameseLabel ?? record.period),
+                ("Trạng thái", record.state.vietnameseName),
+            ]
+        )
+        let workbook =
+            format == .csv ? Workbook(sheets: [sheets.flat]) : Workbook(sheets: [sheets.answerSheet] + sheets.tables)
         return try format.download(workbook, named: "\(record.formCode)-\(record.unit)-\(record.period)")
     }
 
     /// The subordinate summary table: one row per child unit with its progress and the combined
     /// approved values of its subtree, and a total row.
-    func exportSummary(assignment id: String, unit requested: String?, format: ExportFormat, for actor: Actor) async throws -> Download {
+    func exportSummary(
+        assignment id: String,
+        unit requested: String?,
+        format: ExportFormat,
+        for actor: Actor
+    ) async throws -> Download {
         let unit = try oversightUnit(requested, for: actor)
-        let (oversight, form, perChild) = try await database.pool.write { db -> (OversightView, Form, [String: AggregatedAnswers]) in
+        let (oversight, form, perChild) = try await database.pool.write {
+            db -> (OversightView, Form, [String: AggregatedAnswers]) in
             let data = try oversightData(assignment: id, unit: unit, db)
             var perChild: [String: AggregatedAnswers] = [:]
             for child in data.view.progress.children {
-                perChild[child.unit] = AggregatedAnswers(form: data.form, answers: data.approved.filter { tree.isInSubtree($0.unit, of: child.unit) }.map(\.answers))
+                perChild[child.unit] = AggregatedAnswers(
+                    form: data.form,
+                    answers: data.approved.filter { tree.isInSubtree($0.unit, of: child.unit) }.map(\.answers)
+                )
             }
             try audit.record(db, actor, action: "summary.export", target: id, detail: format.rawValue)
             return (data.view, data.form, perChild)
@@ -72,20 +94,39 @@ extension LocalNode {
         let columns = SummaryColumns(form: form)
         var rows: [[Cell]] = [
             [.text("Bảng tổng hợp: \(form.title) — \(Period(oversight.period)?.vietnameseLabel ?? oversight.period)")],
-            [.text("Đơn vị"), .text("Mã"), .text("Được giao"), .text("Đã gửi"), .text("Đã phê duyệt"), .text("Tỷ lệ phê duyệt (%)")] + columns.headers.map(Cell.text),
+            [
+                .text("Đơn vị"), .text("Mã"), .text("Được giao"), .text("Đã gửi"), .text("Đã phê duyệt"),
+                .text("Tỷ lệ phê duyệt (%)"),
+            ] + columns.headers.map(Cell.text),
         ]
         for child in oversight.progress.children {
-            rows.append(Self.progressCells(name: child.name, unit: child.unit, child.figures) + columns.values(perChild[child.unit]))
+            rows.append(
+                Self.progressCells(name: child.name, unit: child.unit, child.figures)
+                    + columns.values(perChild[child.unit])
+            )
         }
-        rows.append(Self.progressCells(name: "Tổng cộng", unit: oversight.unit, oversight.progress.total) + columns.values(oversight.aggregate))
-        let sheet = Sheet(name: "Tổng hợp", rows: rows, headerRows: 2, columnWidths: [28, 10, 10, 10, 12, 14] + columns.headers.map { _ in 18 })
-        return try format.download(Workbook(sheets: [sheet]), named: "tong-hop-\(form.code)-\(oversight.unit)-\(oversight.period)")
+        rows.append(
+            Self.progressCells(name: "Tổng cộng", unit: oversight.unit, oversight.progress.total)
+                + columns.values(oversight.aggregate)
+        )
+        let sheet = Sheet(
+            name: "Tổng hợp",
+            rows: rows,
+            headerRows: 2,
+            columnWidths: [28, 10, 10, 10, 12, 14] + columns.headers.map { _ in 18 }
+        )
+        return try format.download(
+            Workbook(sheets: [sheet]),
+            named: "tong-hop-\(form.code)-\(oversight.unit)-\(oversight.period)"
+        )
     }
 }
 
 extension LocalNode {
     static func progressCells(name: String, unit: String, _ figures: ProgressFigures) -> [Cell] {
-        let numbers: [Double] = [Double(figures.expected), Double(figures.submitted), Double(figures.approved), figures.approvedPercent]
+        let numbers: [Double] = [
+            Double(figures.expected), Double(figures.submitted), Double(figures.approved), figures.approvedPercent,
+        ]
         return [.text(name), .text(unit)] + numbers.map(Cell.number)
     }
 }
@@ -114,7 +155,10 @@ struct SummaryColumns {
     }
 
     func values(_ aggregate: AggregatedAnswers?) -> [Cell] {
-        let items = Dictionary((aggregate?.items ?? []).map { ($0.question, $0) }, uniquingKeysWith: { first, _ in first })
+        let items = Dictionary(
+            (aggregate?.items ?? []).map { ($0.question, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
         return picks.map { pick in
             guard let item = items[pick.question] else { return .empty }
             if let option = pick.option { return .number(Double(item.counts?[option] ?? 0)) }
@@ -135,7 +179,9 @@ struct ReportSheets {
         rows.append([.text("Nhóm tiêu chí"), .text("Câu hỏi"), .text("Trả lời")])
         for group in form.groups {
             for question in group.questions {
-                rows.append([.text(group.title), .text(question.text + (question.required ? " *" : "")), answerCell(question)])
+                rows.append([
+                    .text(group.title), .text(question.text + (question.required ? " *" : "")), answerCell(question),
+                ])
             }
         }
         return Sheet(name: "Báo cáo", rows: rows, headerRows: heading.count + 1, columnWidths: [30, 60, 40])
@@ -157,7 +203,9 @@ struct ReportSheets {
                 while index < layout.columns.count {
                     let group = layout.columns[index].group
                     var end = index
-                    while end + 1 < layout.columns.count, layout.columns[end + 1].group == group, group != nil { end += 1 }
+                    while end + 1 < layout.columns.count, layout.columns[end + 1].group == group, group != nil {
+                        end += 1
+                    }
                     if group == nil {
                         merges.append(CellRange(rows: 0...1, columns: (index + 1)...(index + 1)))
                     } else if end > index {
@@ -167,11 +215,20 @@ struct ReportSheets {
                 }
             }
             for (row, depth) in layout.flatRows {
-                rows.append([.text(String(repeating: "    ", count: depth) + row.label)] + layout.columns.map { column in
-                    cells[row.id]?[column.id].map(Cell.number) ?? .empty
-                })
+                rows.append(
+                    [.text(String(repeating: "    ", count: depth) + row.label)]
+                        + layout.columns.map { column in
+                            cells[row.id]?[column.id].map(Cell.number) ?? .empty
+                        }
+                )
             }
-            return Sheet(name: question.text, rows: rows, headerRows: grouped ? 2 : 1, columnWidths: [44] + layout.columns.map { _ in 14 }, merges: merges)
+            return Sheet(
+                name: question.text,
+                rows: rows,
+                headerRows: grouped ? 2 : 1,
+                columnWidths: [44] + layout.columns.map { _ in 14 },
+                merges: merges
+            )
         }
     }
 
@@ -186,8 +243,10 @@ struct ReportSheets {
                     if case .table(let given)? = answers[question.id] { cells = given } else { cells = [:] }
                     for (row, _) in layout.flatRows {
                         for column in layout.columns {
-                            rows.append([.text(group.title), .text(question.text), .text(row.label), .text(column.label),
-                                         cells[row.id]?[column.id].map(Cell.number) ?? .empty])
+                            rows.append([
+                                .text(group.title), .text(question.text), .text(row.label), .text(column.label),
+                                cells[row.id]?[column.id].map(Cell.number) ?? .empty,
+                            ])
                         }
                     }
                 } else {

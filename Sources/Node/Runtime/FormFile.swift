@@ -27,7 +27,9 @@ public enum FormFile {
 
     private static func count(_ node: Node, budget: inout Int) throws {
         budget -= 1
-        guard budget >= 0 else { throw ConfigurationError("the form file is too large (more than \(largestForm) YAML nodes)") }
+        guard budget >= 0 else {
+            throw ConfigurationError("the form file is too large (more than \(largestForm) YAML nodes)")
+        }
         switch node {
         case .scalar: break
         case .alias: throw ConfigurationError("YAML aliases are not allowed in form files")

@@ -56,10 +56,20 @@ public struct LocalNode: Sendable {
     /// Records every change, in the same transaction, at `clock`'s time.
     var audit: AuditTrail { AuditTrail(clock: clock) }
 
-    public init(node: NodeDescription, deployment: Deployment, database: NodeDatabase, credentials: NodeCredentials, passwordCost: UInt8 = 12,
-                evidencePolicy: EvidencePolicy = EvidencePolicy(), loginDelay: Duration = .milliseconds(250),
-                credentialFiles: (certificate: String, key: String)? = nil, issuer: CertificateAuthority? = nil,
-                clock: any WallClock = SystemClock(), certificateClock: any WallClock = SystemClock(), logger: Logger) throws {
+    public init(
+        node: NodeDescription,
+        deployment: Deployment,
+        database: NodeDatabase,
+        credentials: NodeCredentials,
+        passwordCost: UInt8 = 12,
+        evidencePolicy: EvidencePolicy = EvidencePolicy(),
+        loginDelay: Duration = .milliseconds(250),
+        credentialFiles: (certificate: String, key: String)? = nil,
+        issuer: CertificateAuthority? = nil,
+        clock: any WallClock = SystemClock(),
+        certificateClock: any WallClock = SystemClock(),
+        logger: Logger
+    ) throws {
         self.clock = clock
         self.certificateClock = certificateClock
         self.loginDelay = loginDelay
@@ -67,18 +77,25 @@ public struct LocalNode: Sendable {
         self.evidencePolicy = evidencePolicy
         self.key = try NodeKey.loadOrCreate(path: database.path + ".key")
         try database.pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES ('node', ?)", arguments: [node.name])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES ('node', ?)",
+                arguments: [node.name]
+            )
         }
         self.units = LiveDeployment(topology: deployment, node: node)
         self.database = database
         self.identity = try NodeTLSIdentity(credentials, files: credentialFiles)
         self.issuer = issuer
         self.root = try X509.Certificate(pemEncoded: credentials.trustRootPEM)
-        let revoked = try database.pool.read { db in try String.fetchAll(db, sql: "SELECT fingerprint FROM revoked_certificates") }
+        let revoked = try database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT fingerprint FROM revoked_certificates")
+        }
         revocations.add(revoked)
         let signer = identity.current.signer
         guard signer.identity.unitCode == node.unit else {
-            throw ConfigurationError("certificate names unit '\(signer.identity.unitCode)' but node '\(node.name)' is unit '\(node.unit)'")
+            throw ConfigurationError(
+                "certificate names unit '\(signer.identity.unitCode)' but node '\(node.name)' is unit '\(node.unit)'"
+            )
         }
         self.hasher = PasswordHasher(cost: passwordCost)
         self.dummyHash = hasher.hash(Secret.token())

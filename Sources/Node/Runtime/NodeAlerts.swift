@@ -71,7 +71,10 @@ extension LocalNode {
     /// Admins and approvers (leaders) of a unit set rules for its subtree.
     private func requireRuleMaker(_ actor: Actor) throws {
         guard actor.holds(.approveReports) else {
-            throw APIError.forbidden("Chỉ quản trị hoặc lãnh đạo đơn vị được đặt quy tắc cảnh báo", "Only admins and approvers set alert rules")
+            throw APIError.forbidden(
+                "Chỉ quản trị hoặc lãnh đạo đơn vị được đặt quy tắc cảnh báo",
+                "Only admins and approvers set alert rules"
+            )
         }
     }
 
@@ -79,15 +82,37 @@ extension LocalNode {
         try requireRuleMaker(actor)
         var date: CalendarDate?
         if let text = request.date {
-            guard let parsed = CalendarDate(text) else { throw APIError.invalid("Ngày “\(text)” không hợp lệ (yyyy-mm-dd)", "Invalid date", details: ["date": "invalid"]) }
+            guard let parsed = CalendarDate(text) else {
+                throw APIError.invalid(
+                    "Ngày “\(text)” không hợp lệ (yyyy-mm-dd)",
+                    "Invalid date",
+                    details: ["date": "invalid"]
+                )
+            }
             date = parsed
         }
-        let rule = AlertRule(id: UUID().uuidString, unit: actor.unit, kind: request.kind, audience: request.audience, taskId: request.taskId,
-                             formOwner: request.formOwner, formCode: request.formCode, question: request.question, days: request.days,
-                             percent: request.percent, date: date, factor: request.factor, basis: request.basis)
+        let rule = AlertRule(
+            id: UUID().uuidString,
+            unit: actor.unit,
+            kind: request.kind,
+            audience: request.audience,
+            taskId: request.taskId,
+            formOwner: request.formOwner,
+            formCode: request.formCode,
+            question: request.question,
+            days: request.days,
+            percent: request.percent,
+            date: date,
+            factor: request.factor,
+            basis: request.basis
+        )
         let problems = rule.problems
         guard problems.isEmpty else {
-            throw APIError.invalid("Quy tắc cảnh báo chưa hợp lệ: \(problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "))", "The alert rule is not valid", details: problems)
+            throw APIError.invalid(
+                "Quy tắc cảnh báo chưa hợp lệ: \(problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "))",
+                "The alert rule is not valid",
+                details: problems
+            )
         }
         let now = clock.now()
         try await database.pool.write { db in
@@ -97,17 +122,38 @@ extension LocalNode {
             }
             if let owner = rule.formOwner, let code = rule.formCode {
                 guard let form = try form(owner: owner, code: code, db) else {
-                    throw APIError.invalid("Không có biểu mẫu “\(code)” của đơn vị \(owner) tại đây", "No such form here", details: ["formCode": "unknown"])
+                    throw APIError.invalid(
+                        "Không có biểu mẫu “\(code)” của đơn vị \(owner) tại đây",
+                        "No such form here",
+                        details: ["formCode": "unknown"]
+                    )
                 }
                 if let question = rule.question {
-                    guard let found = form.groups.flatMap(\.questions).first(where: { $0.id == question }), found.kind.isNumeric else {
-                        throw APIError.invalid("Biểu mẫu không có câu hỏi dạng số “\(question)”", "The form has no numeric question of that id", details: ["question": "unknown"])
+                    guard let found = form.groups.flatMap(\.questions).first(where: { $0.id == question }),
+                        found.kind.isNumeric
+                    else {
+                        throw APIError.invalid(
+                            "Biểu mẫu không có câu hỏi dạng số “\(question)”",
+                            "The form has no numeric question of that id",
+                            details: ["question": "unknown"]
+                        )
                     }
                 }
             }
-            try db.execute(sql: "INSERT INTO alert_rules (id, unit, body, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [rule.id, rule.unit, String(decoding: try JSONEncoder.federation.encode(rule), as: UTF8.self), actor.username, now])
-            try audit.record(db, actor, action: "alert.rule.create", target: rule.id, detail: "\(rule.kind.rawValue) unit=\(rule.unit)")
+            try db.execute(
+                sql: "INSERT INTO alert_rules (id, unit, body, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    rule.id, rule.unit, String(decoding: try JSONEncoder.federation.encode(rule), as: UTF8.self),
+                    actor.username, now,
+                ]
+            )
+            try audit.record(
+                db,
+                actor,
+                action: "alert.rule.create",
+                target: rule.id,
+                detail: "\(rule.kind.rawValue) unit=\(rule.unit)"
+            )
         }
         await refreshAlertsQuietly()
         return AlertRuleView(rule: rule, kindName: rule.kind.vietnameseName, createdBy: actor.username, createdAt: now)
@@ -117,11 +163,20 @@ extension LocalNode {
     func alertRules(for actor: Actor) async throws -> [AlertRuleView] {
         try requireRuleMaker(actor)
         return try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alert_rules WHERE removed_at IS NULL ORDER BY created_at, id").compactMap { row -> AlertRuleView? in
-                let rule = try JSONDecoder.federation.decode(AlertRule.self, from: Data((row["body"] as String).utf8))
-                guard tree.isInSubtree(rule.unit, of: actor.unit) else { return nil }
-                return AlertRuleView(rule: rule, kindName: rule.kind.vietnameseName, createdBy: row["created_by"], createdAt: row["created_at"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM alert_rules WHERE removed_at IS NULL ORDER BY created_at, id")
+                .compactMap { row -> AlertRuleView? in
+                    let rule = try JSONDecoder.federation.decode(
+                        AlertRule.self,
+                        from: Data((row["body"] as String).utf8)
+                    )
+                    guard tree.isInSubtree(rule.unit, of: actor.unit) else { return nil }
+                    return AlertRuleView(
+                        rule: rule,
+                        kindName: rule.kind.vietnameseName,
+                        createdBy: row["created_by"],
+                        createdAt: row["created_at"]
+                    )
+                }
         }
     }
 
@@ -129,12 +184,26 @@ extension LocalNode {
     func removeAlertRule(_ id: String, by actor: Actor) async throws {
         try requireRuleMaker(actor)
         try await database.pool.write { db in
-            guard let unit = try String.fetchOne(db, sql: "SELECT unit FROM alert_rules WHERE id = ? AND removed_at IS NULL", arguments: [id]),
-                  tree.isInSubtree(unit, of: actor.unit) else { throw APIError.notFound("quy tắc cảnh báo", "Alert rule") }
-            guard unit == actor.unit else { throw APIError.forbidden("Chỉ đơn vị đặt quy tắc được gỡ bỏ", "Only the unit that set a rule removes it") }
+            guard
+                let unit = try String.fetchOne(
+                    db,
+                    sql: "SELECT unit FROM alert_rules WHERE id = ? AND removed_at IS NULL",
+                    arguments: [id]
+                ),
+                tree.isInSubtree(unit, of: actor.unit)
+            else { throw APIError.notFound("quy tắc cảnh báo", "Alert rule") }
+            guard unit == actor.unit else {
+                throw APIError.forbidden(
+                    "Chỉ đơn vị đặt quy tắc được gỡ bỏ",
+                    "Only the unit that set a rule removes it"
+                )
+            }
             let now = clock.now()
             try db.execute(sql: "UPDATE alert_rules SET removed_at = ? WHERE id = ?", arguments: [now, id])
-            try db.execute(sql: "UPDATE alerts SET cleared_at = ? WHERE rule_id = ? AND cleared_at IS NULL", arguments: [now, id])
+            try db.execute(
+                sql: "UPDATE alerts SET cleared_at = ? WHERE rule_id = ? AND cleared_at IS NULL",
+                arguments: [now, id]
+            )
             try audit.record(db, actor, action: "alert.rule.remove", target: id)
         }
     }
@@ -154,18 +223,27 @@ extension LocalNode {
     /// The alerts for the actor: standing ones, or all (with cleared) when asked.
     func alerts(for actor: Actor, includeCleared: Bool) async throws -> [AlertView] {
         try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alerts \(includeCleared ? "" : "WHERE cleared_at IS NULL") ORDER BY raised_at DESC, id LIMIT 5000")
-                .map(AlertView.init).filter { sees($0.audience, $0.unit, actor) }
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT * FROM alerts \(includeCleared ? "" : "WHERE cleared_at IS NULL") ORDER BY raised_at DESC, id LIMIT 5000"
+            )
+            .map(AlertView.init).filter { sees($0.audience, $0.unit, actor) }
         }
     }
 
     func acknowledgeAlert(_ id: String, by actor: Actor) async throws -> AlertView {
         try await database.pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]), sees(AlertView(row).audience, row["unit"], actor) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]),
+                sees(AlertView(row).audience, row["unit"], actor)
+            else {
                 throw APIError.notFound("cảnh báo", "Alert")
             }
             if (row["acknowledged_at"] as Date?) == nil {
-                try db.execute(sql: "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?", arguments: [actor.username, clock.now(), id])
+                try db.execute(
+                    sql: "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?",
+                    arguments: [actor.username, clock.now(), id]
+                )
                 try audit.record(db, actor, action: "alert.acknowledge", target: id)
             }
             return AlertView(try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id])!)
@@ -193,7 +271,9 @@ extension LocalNode {
 
     /// After receiving messages: re-evaluates when task or report data was applied.
     func refreshAlerts(after messages: [Envelope], results: [MessageResult]) async {
-        let watched: Set<MessageKind> = [.taskAssigned, .taskProgress, .taskReviewed, .reportApproved, .reportReturned, .assignmentCreated]
+        let watched: Set<MessageKind> = [
+            .taskAssigned, .taskProgress, .taskReviewed, .reportApproved, .reportReturned, .assignmentCreated,
+        ]
         let applied = Set(results.filter { $0.status == .applied && !$0.replayed }.map(\.id))
         guard messages.contains(where: { applied.contains($0.id) && watched.contains($0.kind) }) else { return }
         await refreshAlertsQuietly()
@@ -202,28 +282,49 @@ extension LocalNode {
     func refreshAlerts(today: CalendarDate, _ db: Database) throws -> (raised: Int, cleared: Int) {
         let rules = try String.fetchAll(db, sql: "SELECT body FROM alert_rules WHERE removed_at IS NULL")
             .map { try JSONDecoder.federation.decode(AlertRule.self, from: Data($0.utf8)) }
-        let findings = rules.isEmpty ? [] : AlertEvaluation(tree: tree, today: today)
-            .findings(rules: rules, obligations: try obligations(for: rules, today: today, db), observations: try observations(for: rules, db))
+        let findings =
+            rules.isEmpty
+            ? []
+            : AlertEvaluation(tree: tree, today: today)
+                .findings(
+                    rules: rules,
+                    obligations: try obligations(for: rules, today: today, db),
+                    observations: try observations(for: rules, db)
+                )
         let now = clock.now()
         var raised = 0
         var cleared = 0
         var standing = Set<String>()
         for finding in findings {
             standing.insert(finding.key)
-            if let row = try Row.fetchOne(db, sql: "SELECT id, cleared_at FROM alerts WHERE key = ?", arguments: [finding.key]) {
+            if let row = try Row.fetchOne(
+                db,
+                sql: "SELECT id, cleared_at FROM alerts WHERE key = ?",
+                arguments: [finding.key]
+            ) {
                 guard (row["cleared_at"] as Date?) != nil else { continue }
                 // The cause came back: the same alert stands again, unacknowledged.
-                try db.execute(sql: "UPDATE alerts SET cleared_at = NULL, acknowledged_by = NULL, acknowledged_at = NULL, mailed_at = NULL, raised_at = ?, message = ?, message_en = ? WHERE key = ?",
-                               arguments: [now, finding.message, finding.messageEN, finding.key])
+                try db.execute(
+                    sql:
+                        "UPDATE alerts SET cleared_at = NULL, acknowledged_by = NULL, acknowledged_at = NULL, mailed_at = NULL, raised_at = ?, message = ?, message_en = ? WHERE key = ?",
+                    arguments: [now, finding.message, finding.messageEN, finding.key]
+                )
             } else {
-                try db.execute(sql: """
-                    INSERT INTO alerts (id, key, rule_id, kind, audience, unit, ref, period, message, message_en, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [UUID().uuidString, finding.key, finding.rule, finding.kind.rawValue, finding.audience.rawValue, finding.unit, finding.ref,
-                                     finding.period, finding.message, finding.messageEN, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO alerts (id, key, rule_id, kind, audience, unit, ref, period, message, message_en, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        UUID().uuidString, finding.key, finding.rule, finding.kind.rawValue, finding.audience.rawValue,
+                        finding.unit, finding.ref,
+                        finding.period, finding.message, finding.messageEN, now,
+                    ]
+                )
             }
             raised += 1
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL") where !standing.contains(row["key"] as String) {
+        for row in try Row.fetchAll(db, sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL")
+        where !standing.contains(row["key"] as String) {
             try db.execute(sql: "UPDATE alerts SET cleared_at = ? WHERE id = ?", arguments: [now, row["id"] as String])
             cleared += 1
         }
@@ -241,18 +342,38 @@ extension LocalNode {
             let status = try facts(record, unit: unit, db).status(today: today)
             obligations.append(Obligation(task: record.notice(units: [unit]), unit: unit, status: status))
         }
-        let forms = Set(rules.filter { $0.kind != .abnormalValue && $0.question == nil }.compactMap { rule in rule.formCode.map { "\(rule.formOwner ?? "")|\($0)" } })
+        let forms = Set(
+            rules.filter { $0.kind != .abnormalValue && $0.question == nil }.compactMap { rule in
+                rule.formCode.map { "\(rule.formOwner ?? "")|\($0)" }
+            }
+        )
         guard !forms.isEmpty else { return obligations }
-        for row in try Row.fetchAll(db, sql: """
-            SELECT a.id, a.assigned_by, a.form_code, a.deadline, u.unit, r.state FROM assignments a
-            JOIN assignment_units u ON u.assignment_id = a.id
-            LEFT JOIN reports r ON r.assignment_id = a.id AND r.unit = u.unit
-            """) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.id, a.assigned_by, a.form_code, a.deadline, u.unit, r.state FROM assignments a
+                JOIN assignment_units u ON u.assignment_id = a.id
+                LEFT JOIN reports r ON r.assignment_id = a.id AND r.unit = u.unit
+                """
+        ) {
             let owner: String = row["assigned_by"]
             let code: String = row["form_code"]
-            guard forms.contains("\(owner)|\(code)"), let deadline = CalendarDate(row["deadline"] as String) else { continue }
-            obligations.append(Obligation(source: .form, ref: row["id"], title: code, unit: row["unit"], deadline: deadline,
-                                          done: (row["state"] as String?) == ReportState.approved.rawValue, percent: nil, formOwner: owner, formCode: code))
+            guard forms.contains("\(owner)|\(code)"), let deadline = CalendarDate(row["deadline"] as String) else {
+                continue
+            }
+            obligations.append(
+                Obligation(
+                    source: .form,
+                    ref: row["id"],
+                    title: code,
+                    unit: row["unit"],
+                    deadline: deadline,
+                    done: (row["state"] as String?) == ReportState.approved.rawValue,
+                    percent: nil,
+                    formOwner: owner,
+                    formCode: code
+                )
+            )
         }
         return obligations
     }
@@ -265,11 +386,22 @@ extension LocalNode {
         guard !forms.isEmpty else { return [] }
         let questions = Set(watched.compactMap(\.question))
         for report in try ReportRecord.filter(Column("state") == ReportState.approved.rawValue).fetchAll(db) {
-            guard forms.contains("\(report.formOwner)|\(report.formCode)"), let period = Period(report.period) else { continue }
+            guard forms.contains("\(report.formOwner)|\(report.formCode)"), let period = Period(report.period) else {
+                continue
+            }
             for question in questions {
                 guard let value = report.answers[question]?.number else { continue }
-                observations.append(Observation(unit: report.unit, period: period, formOwner: report.formOwner, formCode: report.formCode,
-                                                question: question, value: value, ref: report.id))
+                observations.append(
+                    Observation(
+                        unit: report.unit,
+                        period: period,
+                        formOwner: report.formOwner,
+                        formCode: report.formCode,
+                        question: question,
+                        value: value,
+                        ref: report.id
+                    )
+                )
             }
         }
         return observations

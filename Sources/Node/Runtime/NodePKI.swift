@@ -18,21 +18,39 @@ extension LocalNode {
     /// Only the admin of this node's own unit hands them out; only the token's hash is stored.
     func createEnrolmentToken(for childUnit: String, by actor: Actor) async throws -> EnrolmentToken {
         guard actor.holds(.manageUsers), actor.unit == unit else {
-            throw APIError.forbidden("Chỉ quản trị của đơn vị quản lý nút này mới cấp được mã đăng ký nút", "Only the admin of this node's unit issues enrolment tokens")
+            throw APIError.forbidden(
+                "Chỉ quản trị của đơn vị quản lý nút này mới cấp được mã đăng ký nút",
+                "Only the admin of this node's unit issues enrolment tokens"
+            )
         }
         guard deployment.children(of: node).contains(where: { $0.unit == childUnit }) else {
-            throw APIError.invalid("Đơn vị “\(childUnit)” không có nút trực thuộc nút này", "Unit '\(childUnit)' has no node directly below this node")
+            throw APIError.invalid(
+                "Đơn vị “\(childUnit)” không có nút trực thuộc nút này",
+                "Unit '\(childUnit)' has no node directly below this node"
+            )
         }
         guard issuer != nil else {
-            throw APIError.conflict("Nút này không giữ khóa cấp chứng thư", "This node holds no CA key to issue certificates with")
+            throw APIError.conflict(
+                "Nút này không giữ khóa cấp chứng thư",
+                "This node holds no CA key to issue certificates with"
+            )
         }
         let token = Secret.token()
         let now = clock.now()
         let expires = now.addingTimeInterval(Self.enrolmentTokenLifetime)
         try await database.pool.write { db in
-            try db.execute(sql: "INSERT INTO enrolment_tokens (token_hash, unit, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [Secret.digest(token), childUnit, actor.username, now, expires])
-            try audit.record(db, actor, action: "pki.token.created", target: childUnit, detail: "expires \(ISO8601DateFormatter().string(from: expires))")
+            try db.execute(
+                sql:
+                    "INSERT INTO enrolment_tokens (token_hash, unit, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [Secret.digest(token), childUnit, actor.username, now, expires]
+            )
+            try audit.record(
+                db,
+                actor,
+                action: "pki.token.created",
+                target: childUnit,
+                detail: "expires \(ISO8601DateFormatter().string(from: expires))"
+            )
         }
         return EnrolmentToken(token: token, unit: childUnit, expiresAt: expires)
     }
@@ -40,43 +58,92 @@ extension LocalNode {
     /// `POST /enrol`: a new child node sends its CSR with the token; this node's CA signs it.
     func enrol(_ request: EnrolmentRequest, from address: String) async throws -> EnrolmentAnswer {
         let digest = Secret.digest(request.token)
-        let refused = APIError(status: .unauthorized, code: "enrolment_refused", message: "Mã đăng ký nút không hợp lệ, đã dùng hoặc đã hết hạn",
-                               messageEN: "The enrolment token is unknown, used or expired")
-        guard let childUnit = try await database.pool.read({ db in
-            try String.fetchOne(db, sql: "SELECT unit FROM enrolment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", arguments: [digest, clock.now()])
-        }) else { throw refused }
-        let issued = try issueChildCertificate(csrPEM: request.csr, unit: childUnit, dnsNames: request.dnsNames ?? [], ipAddresses: request.ipAddresses ?? [])
+        let refused = APIError(
+            status: .unauthorized,
+            code: "enrolment_refused",
+            message: "Mã đăng ký nút không hợp lệ, đã dùng hoặc đã hết hạn",
+            messageEN: "The enrolment token is unknown, used or expired"
+        )
+        guard
+            let childUnit = try await database.pool.read({ db in
+                try String.fetchOne(
+                    db,
+                    sql:
+                        "SELECT unit FROM enrolment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+                    arguments: [digest, clock.now()]
+                )
+            })
+        else { throw refused }
+        let issued = try issueChildCertificate(
+            csrPEM: request.csr,
+            unit: childUnit,
+            dnsNames: request.dnsNames ?? [],
+            ipAddresses: request.ipAddresses ?? []
+        )
         let intermediate = try request.caCsr.map { try issueIntermediate(csrPEM: $0, unit: childUnit) }
         try await database.pool.write { db in
             // Used once: the token is spent in the transaction that records the certificate.
-            try db.execute(sql: "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", arguments: [clock.now(), digest, clock.now()])
+            try db.execute(
+                sql:
+                    "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+                arguments: [clock.now(), digest, clock.now()]
+            )
             guard db.changesCount == 1 else { throw refused }
             try record(issued.certificate, unit: childUnit, via: "enrolment", db)
             if let intermediate { try record(intermediate, unit: childUnit, via: "enrolment", db) }
-            try audit.record(db, actor: "node:\(childUnit)", unit: childUnit, action: "pki.enrolled", target: issued.certificate.fingerprint,
-                                  detail: "serial \(issued.certificate.serialNumber)", source: address)
+            try audit.record(
+                db,
+                actor: "node:\(childUnit)",
+                unit: childUnit,
+                action: "pki.enrolled",
+                target: issued.certificate.fingerprint,
+                detail: "serial \(issued.certificate.serialNumber)",
+                source: address
+            )
         }
-        logger.notice("node enrolled", metadata: ["unit": "\(childUnit)", "fingerprint": "\(issued.certificate.fingerprint)"])
-        return EnrolmentAnswer(unit: childUnit, certificate: issued.chainPEM, trustRoot: identity.credentials.trustRootPEM,
-                               intermediate: try intermediate?.serializeAsPEM().pemString)
+        logger.notice(
+            "node enrolled",
+            metadata: ["unit": "\(childUnit)", "fingerprint": "\(issued.certificate.fingerprint)"]
+        )
+        return EnrolmentAnswer(
+            unit: childUnit,
+            certificate: issued.chainPEM,
+            trustRoot: identity.credentials.trustRootPEM,
+            intermediate: try intermediate?.serializeAsPEM().pemString
+        )
     }
 
     /// A province enrolling with the centre also gets its intermediate CA, for the key it made.
     /// Only the root issues CAs, and only to a node that has nodes below it.
     private func issueIntermediate(csrPEM: String, unit childUnit: String) throws -> X509.Certificate {
         guard let issuer, issuer.unitCode == nil else {
-            throw APIError.forbidden("Chỉ trung ương cấp khóa cấp chứng thư trung gian", "Only the root (the centre) issues intermediate CAs")
+            throw APIError.forbidden(
+                "Chỉ trung ương cấp khóa cấp chứng thư trung gian",
+                "Only the root (the centre) issues intermediate CAs"
+            )
         }
-        guard let child = deployment.children(of: node).first(where: { $0.unit == childUnit }), NodeCertificates.holdsIntermediate(child, in: deployment) else {
-            throw APIError.invalid("Nút của đơn vị “\(childUnit)” không có nút cấp dưới nên không cần khóa cấp chứng thư", "Unit \(childUnit)'s node has no nodes below it")
+        guard let child = deployment.children(of: node).first(where: { $0.unit == childUnit }),
+            NodeCertificates.holdsIntermediate(child, in: deployment)
+        else {
+            throw APIError.invalid(
+                "Nút của đơn vị “\(childUnit)” không có nút cấp dưới nên không cần khóa cấp chứng thư",
+                "Unit \(childUnit)'s node has no nodes below it"
+            )
         }
         let csr: CertificateSigningRequest
         do { csr = try KeyRequest.parseCSR(pem: csrPEM) } catch {
-            throw APIError.badRequest("Yêu cầu cấp chứng thư trung gian (CSR) không đọc được", "The CA's certificate signing request is not a PEM CSR")
+            throw APIError.badRequest(
+                "Yêu cầu cấp chứng thư trung gian (CSR) không đọc được",
+                "The CA's certificate signing request is not a PEM CSR"
+            )
         }
         do {
-            return try issuer.issueIntermediate(csr: csr, unitCode: childUnit, nodeName: child.name,
-                                                permittedDNSNames: NodeCertificates.permittedNames(below: child, in: deployment))
+            return try issuer.issueIntermediate(
+                csr: csr,
+                unitCode: childUnit,
+                nodeName: child.name,
+                permittedDNSNames: NodeCertificates.permittedNames(below: child, in: deployment)
+            )
         } catch let error as PKIError {
             throw APIError.badRequest("Không cấp được chứng thư trung gian: yêu cầu không hợp lệ", error.description)
         }
@@ -84,38 +151,77 @@ extension LocalNode {
 
     /// `POST /federation/v1/renew`: a direct child with a valid certificate asks for a new one.
     func renew(_ request: RenewalRequest, for caller: String) async throws -> RenewalAnswer {
-        let issued = try issueChildCertificate(csrPEM: request.csr, unit: caller, dnsNames: request.dnsNames ?? [], ipAddresses: request.ipAddresses ?? [])
+        let issued = try issueChildCertificate(
+            csrPEM: request.csr,
+            unit: caller,
+            dnsNames: request.dnsNames ?? [],
+            ipAddresses: request.ipAddresses ?? []
+        )
         try await database.pool.write { db in
             // A node renews at two thirds of a year-long life; a few more a day allow for retries
             // and key rollovers, never a stream of certificates from a stolen key.
-            let recent = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issued_certificates WHERE unit = ? AND via = 'renewal' AND issued_at > ?",
-                                          arguments: [caller, clock.now().addingTimeInterval(-86_400)]) ?? 0
+            let recent =
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT COUNT(*) FROM issued_certificates WHERE unit = ? AND via = 'renewal' AND issued_at > ?",
+                    arguments: [caller, clock.now().addingTimeInterval(-86_400)]
+                ) ?? 0
             guard recent < Self.renewalsPerDay else {
-                throw APIError(status: .tooManyRequests, code: "too_many_renewals",
-                               message: "Nút “\(caller)” đã gia hạn chứng thư \(recent) lần trong 24 giờ qua", messageEN: "At most \(Self.renewalsPerDay) renewals per node in 24 hours")
+                throw APIError(
+                    status: .tooManyRequests,
+                    code: "too_many_renewals",
+                    message: "Nút “\(caller)” đã gia hạn chứng thư \(recent) lần trong 24 giờ qua",
+                    messageEN: "At most \(Self.renewalsPerDay) renewals per node in 24 hours"
+                )
             }
             try record(issued.certificate, unit: caller, via: "renewal", db)
-            try audit.record(db, actor: "node:\(caller)", unit: caller, action: "pki.renewed", target: issued.certificate.fingerprint,
-                                  detail: "serial \(issued.certificate.serialNumber)")
+            try audit.record(
+                db,
+                actor: "node:\(caller)",
+                unit: caller,
+                action: "pki.renewed",
+                target: issued.certificate.fingerprint,
+                detail: "serial \(issued.certificate.serialNumber)"
+            )
         }
-        logger.notice("node certificate renewed", metadata: ["unit": "\(caller)", "fingerprint": "\(issued.certificate.fingerprint)"])
+        logger.notice(
+            "node certificate renewed",
+            metadata: ["unit": "\(caller)", "fingerprint": "\(issued.certificate.fingerprint)"]
+        )
         return RenewalAnswer(unit: caller, certificate: issued.chainPEM, trustRoot: identity.credentials.trustRootPEM)
     }
 
     /// Signs a child's CSR with this node's CA, for its unit only, within the CA's subtree and names.
-    private func issueChildCertificate(csrPEM: String, unit childUnit: String, dnsNames: [String], ipAddresses: [String]) throws -> (certificate: X509.Certificate, chainPEM: String) {
+    private func issueChildCertificate(
+        csrPEM: String,
+        unit childUnit: String,
+        dnsNames: [String],
+        ipAddresses: [String]
+    ) throws -> (certificate: X509.Certificate, chainPEM: String) {
         guard let issuer else {
-            throw APIError.conflict("Nút này không giữ khóa cấp chứng thư", "This node holds no CA key to issue certificates with")
+            throw APIError.conflict(
+                "Nút này không giữ khóa cấp chứng thư",
+                "This node holds no CA key to issue certificates with"
+            )
         }
         guard let child = deployment.children(of: node).first(where: { $0.unit == childUnit }) else {
-            throw APIError.forbidden("Chỉ cấp chứng thư cho nút trực thuộc", "Certificates are issued only to nodes directly below")
+            throw APIError.forbidden(
+                "Chỉ cấp chứng thư cho nút trực thuộc",
+                "Certificates are issued only to nodes directly below"
+            )
         }
-        if let issuerUnit = issuer.unitCode, let refusal = SubtreePolicy(tree: tree).refusal(subject: childUnit, issuerUnits: [issuerUnit]) {
+        if let issuerUnit = issuer.unitCode,
+            let refusal = SubtreePolicy(tree: tree).refusal(subject: childUnit, issuerUnits: [issuerUnit])
+        {
             throw APIError.forbidden("Khóa cấp chứng thư của nút này không được cấp cho đơn vị “\(childUnit)”", refusal)
         }
         let csr: CertificateSigningRequest
         do { csr = try KeyRequest.parseCSR(pem: csrPEM) } catch {
-            throw APIError.badRequest("Yêu cầu cấp chứng thư (CSR) không đọc được", "The certificate signing request is not a PEM CSR")
+            throw APIError.badRequest(
+                "Yêu cầu cấp chứng thư (CSR) không đọc được",
+                "The certificate signing request is not a PEM CSR"
+            )
         }
         let own = NodeIdentity(unitCode: childUnit).dnsName
         let defaults = NodeCertificates.names(for: child)
@@ -125,32 +231,69 @@ extension LocalNode {
         let names = Set(defaults.dnsNames).union(dnsNames.map { $0.lowercased() })
         if let permitted = try? issuer.certificate.extensions.nameConstraints?.permittedDNSDomains, !permitted.isEmpty {
             for name in names where !permitted.contains(where: { name == $0 || name.hasSuffix("." + $0) }) {
-                throw APIError.invalid("Tên “\(name)” nằm ngoài phạm vi được phép của khóa cấp chứng thư", "The name '\(name)' is outside the CA's name constraints")
+                throw APIError.invalid(
+                    "Tên “\(name)” nằm ngoài phạm vi được phép của khóa cấp chứng thư",
+                    "The name '\(name)' is outside the CA's name constraints"
+                )
             }
         }
         do {
-            return try issuer.issue(csr: csr, for: NodeCertificateRequest(unitCode: childUnit, nodeName: child.name, dnsNames: names.sorted(),
-                                                                          ipAddresses: Set(defaults.ipAddresses + ipAddresses).sorted()),
-                                    validityDays: Self.certificateValidityDays)
+            return try issuer.issue(
+                csr: csr,
+                for: NodeCertificateRequest(
+                    unitCode: childUnit,
+                    nodeName: child.name,
+                    dnsNames: names.sorted(),
+                    ipAddresses: Set(defaults.ipAddresses + ipAddresses).sorted()
+                ),
+                validityDays: Self.certificateValidityDays
+            )
         } catch let error as PKIError {
             throw APIError.badRequest("Không cấp được chứng thư: yêu cầu không hợp lệ", error.description)
         }
     }
 
     private func record(_ certificate: X509.Certificate, unit childUnit: String, via: String, _ db: Database) throws {
-        try db.execute(sql: "INSERT INTO issued_certificates (fingerprint, unit, serial, not_after, issued_at, via, der) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [certificate.fingerprint, childUnit, "\(certificate.serialNumber)", certificate.notValidAfter, clock.now(), via, Data(certificate.derBytes)])
+        try db.execute(
+            sql:
+                "INSERT INTO issued_certificates (fingerprint, unit, serial, not_after, issued_at, via, der) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                certificate.fingerprint, childUnit, "\(certificate.serialNumber)", certificate.notValidAfter,
+                clock.now(), via, Data(certificate.derBytes),
+            ]
+        )
     }
 
     /// `GET /node-certificates`: what this node issued and every revocation it knows.
     func nodeCertificates(visibleTo actor: Actor) async throws -> NodeCertificatesView {
         guard actor.holds(.manageUsers), actor.unit == unit else { throw APIError.forbidden() }
         return try await database.pool.read { db in
-            let issued = try Row.fetchAll(db, sql: "SELECT fingerprint, unit, serial, not_after, issued_at, via FROM issued_certificates ORDER BY issued_at DESC").map {
-                NodeCertificatesView.Issued(fingerprint: $0["fingerprint"], unit: $0["unit"], serial: $0["serial"], notAfter: $0["not_after"], issuedAt: $0["issued_at"], via: $0["via"])
+            let issued = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT fingerprint, unit, serial, not_after, issued_at, via FROM issued_certificates ORDER BY issued_at DESC"
+            ).map {
+                NodeCertificatesView.Issued(
+                    fingerprint: $0["fingerprint"],
+                    unit: $0["unit"],
+                    serial: $0["serial"],
+                    notAfter: $0["not_after"],
+                    issuedAt: $0["issued_at"],
+                    via: $0["via"]
+                )
             }
-            let revoked = try Row.fetchAll(db, sql: "SELECT fingerprint, unit, revoked_by, revoked_at, reason FROM revoked_certificates ORDER BY revoked_at DESC").map {
-                NodeCertificatesView.Revoked(fingerprint: $0["fingerprint"], unit: $0["unit"], revokedBy: $0["revoked_by"], revokedAt: $0["revoked_at"], reason: $0["reason"])
+            let revoked = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT fingerprint, unit, revoked_by, revoked_at, reason FROM revoked_certificates ORDER BY revoked_at DESC"
+            ).map {
+                NodeCertificatesView.Revoked(
+                    fingerprint: $0["fingerprint"],
+                    unit: $0["unit"],
+                    revokedBy: $0["revoked_by"],
+                    revokedAt: $0["revoked_at"],
+                    reason: $0["reason"]
+                )
             }
             return NodeCertificatesView(issued: issued, revoked: revoked)
         }
@@ -160,9 +303,17 @@ extension LocalNode {
     /// certificate of a node below (one this node issued, or one it has seen sign). The signed
     /// revocation goes up to the centre and down to every child, and is refused at once here.
     /// - Parameter certificatePEM: the certificate itself, for one this node has never seen.
-    func revokeCertificate(_ fingerprint: String, reason: String, certificatePEM: String? = nil, by actor: Actor) async throws -> Revocation {
+    func revokeCertificate(
+        _ fingerprint: String,
+        reason: String,
+        certificatePEM: String? = nil,
+        by actor: Actor
+    ) async throws -> Revocation {
         guard actor.holds(.manageUsers), actor.unit == unit else {
-            throw APIError.forbidden("Chỉ quản trị của đơn vị quản lý nút này mới thu hồi được chứng thư", "Only the admin of this node's unit revokes certificates")
+            throw APIError.forbidden(
+                "Chỉ quản trị của đơn vị quản lý nút này mới thu hồi được chứng thư",
+                "Only the admin of this node's unit revokes certificates"
+            )
         }
         let fingerprint = fingerprint.lowercased()
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -170,32 +321,60 @@ extension LocalNode {
             throw APIError.invalid("Hãy ghi lý do thu hồi (tối đa 500 ký tự)", "Give a reason (at most 500 characters)")
         }
         var subject = try await database.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT unit FROM issued_certificates WHERE fingerprint = ? UNION SELECT unit FROM signer_certificates WHERE fingerprint = ?",
-                                arguments: [fingerprint, fingerprint])
+            try String.fetchOne(
+                db,
+                sql:
+                    "SELECT unit FROM issued_certificates WHERE fingerprint = ? UNION SELECT unit FROM signer_certificates WHERE fingerprint = ?",
+                arguments: [fingerprint, fingerprint]
+            )
         }
         if subject == nil, let certificatePEM {
             guard let given = try? parseCertificateChain(pem: certificatePEM).first, given.fingerprint == fingerprint,
-                  let named = try? NodeIdentity.from(certificate: given) else {
-                throw APIError.invalid("Chứng thư gửi kèm không khớp với mã vân tay", "The certificate sent does not match the fingerprint")
+                let named = try? NodeIdentity.from(certificate: given)
+            else {
+                throw APIError.invalid(
+                    "Chứng thư gửi kèm không khớp với mã vân tay",
+                    "The certificate sent does not match the fingerprint"
+                )
             }
             subject = named.unitCode
         }
         guard let subject else {
-            throw APIError.notFound("Không tìm thấy chứng thư này tại nút", "No certificate with this fingerprint is known here")
+            throw APIError.notFound(
+                "Không tìm thấy chứng thư này tại nút",
+                "No certificate with this fingerprint is known here"
+            )
         }
         // Only an ancestor of the subject (the issuer is one) may revoke.
         guard tree.isBelow(subject, unit) else {
-            throw APIError.forbidden("Chỉ đơn vị cấp trên mới thu hồi được chứng thư của đơn vị “\(subject)”", "Only an ancestor of unit \(subject) may revoke its certificate")
+            throw APIError.forbidden(
+                "Chỉ đơn vị cấp trên mới thu hồi được chứng thư của đơn vị “\(subject)”",
+                "Only an ancestor of unit \(subject) may revoke its certificate"
+            )
         }
-        let revocation = Revocation(fingerprint: fingerprint, unit: subject, revokedBy: unit, revokedAt: clock.now(), reason: trimmed)
+        let revocation = Revocation(
+            fingerprint: fingerprint,
+            unit: subject,
+            revokedBy: unit,
+            revokedAt: clock.now(),
+            reason: trimmed
+        )
         let signed = try signer.sign(try JSONEncoder.federation.encode(revocation))
         let applied = try await database.pool.write { db -> Bool in
             guard try store(revocation, signed: signed, db) else { return false }
             try relay(signed, unit: subject, arrivedFrom: nil, db)
-            try audit.record(db, actor, action: "pki.revoked", target: fingerprint, detail: "unit \(subject): \(trimmed)")
+            try audit.record(
+                db,
+                actor,
+                action: "pki.revoked",
+                target: fingerprint,
+                detail: "unit \(subject): \(trimmed)"
+            )
             return true
         }
-        guard applied else { throw APIError.conflict("Chứng thư này đã bị thu hồi", "This certificate is already revoked") }
+        guard applied else {
+            throw APIError.conflict("Chứng thư này đã bị thu hồi", "This certificate is already revoked")
+        }
         feedSignal.notify()
         outboxSignal.notify()
         logger.notice("certificate revoked", metadata: ["unit": "\(subject)", "fingerprint": "\(fingerprint)"])
@@ -205,16 +384,29 @@ extension LocalNode {
     /// Applies a `pki.revoked` message: the revoking node signed it, and it is an ancestor of the
     /// subject. New revocations are relayed on (up toward the centre when they came from below,
     /// down to every child but the sender), so every node learns each one once.
-    func receiveRevocation(_ message: Envelope, signer: NodeIdentity, direction: Direction, _ db: Database) throws -> Effect {
+    func receiveRevocation(
+        _ message: Envelope,
+        signer: NodeIdentity,
+        direction: Direction,
+        _ db: Database
+    ) throws -> Effect {
         let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
         let revocation = try JSONDecoder.federation.decode(Revocation.self, from: signed.payload)
-        guard revocation.unit == message.unit else { throw Refusal("the revocation is about unit \(revocation.unit), the message says \(message.unit)") }
-        guard signer.unitCode == revocation.revokedBy else { throw Refusal("the revocation names \(revocation.revokedBy) but is signed by \(signer.unitCode)") }
+        guard revocation.unit == message.unit else {
+            throw Refusal("the revocation is about unit \(revocation.unit), the message says \(message.unit)")
+        }
+        guard signer.unitCode == revocation.revokedBy else {
+            throw Refusal("the revocation names \(revocation.revokedBy) but is signed by \(signer.unitCode)")
+        }
         guard tree.isBelow(revocation.unit, revocation.revokedBy) else {
-            throw Refusal("unit \(revocation.revokedBy) is not an ancestor of \(revocation.unit) and may not revoke its certificate")
+            throw Refusal(
+                "unit \(revocation.revokedBy) is not an ancestor of \(revocation.unit) and may not revoke its certificate"
+            )
         }
         if direction == .fromChild {
-            guard let sender = deployment.node(forUnit: message.origin), deployment.node(sender, speaksFor: revocation.revokedBy) else {
+            guard let sender = deployment.node(forUnit: message.origin),
+                deployment.node(sender, speaksFor: revocation.revokedBy)
+            else {
                 throw Refusal("node \(message.origin) may not relay a revocation made by \(revocation.revokedBy)")
             }
         }
@@ -222,24 +414,44 @@ extension LocalNode {
             return Effect(detail: "certificate \(revocation.fingerprint.prefix(16))… already revoked here")
         }
         let relayed = try relay(signed, unit: revocation.unit, arrivedFrom: (message.origin, direction), db)
-        try audit.record(db, actor: "node:\(revocation.revokedBy)", unit: revocation.revokedBy, action: "pki.revoked", target: revocation.fingerprint,
-                              detail: "unit \(revocation.unit), received from \(message.origin): \(revocation.reason)")
-        return Effect(detail: "certificate of \(revocation.unit) revoked by \(revocation.revokedBy)", feed: relayed.feed, outbox: relayed.outbox)
+        try audit.record(
+            db,
+            actor: "node:\(revocation.revokedBy)",
+            unit: revocation.revokedBy,
+            action: "pki.revoked",
+            target: revocation.fingerprint,
+            detail: "unit \(revocation.unit), received from \(message.origin): \(revocation.reason)"
+        )
+        return Effect(
+            detail: "certificate of \(revocation.unit) revoked by \(revocation.revokedBy)",
+            feed: relayed.feed,
+            outbox: relayed.outbox
+        )
     }
 
     /// Records a revocation (false if already known) and refuses the certificate from now on.
     private func store(_ revocation: Revocation, signed: SignedPayload, _ db: Database) throws -> Bool {
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO revoked_certificates (fingerprint, unit, revoked_by, revoked_at, reason, signed, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [revocation.fingerprint, revocation.unit, revocation.revokedBy, revocation.revokedAt, revocation.reason,
-                             String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self), clock.now()])
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO revoked_certificates (fingerprint, unit, revoked_by, revoked_at, reason, signed, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                revocation.fingerprint, revocation.unit, revocation.revokedBy, revocation.revokedAt, revocation.reason,
+                String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self), clock.now(),
+            ]
+        )
         guard db.changesCount == 1 else { return false }
         revocations.add([revocation.fingerprint])
         return true
     }
 
     @discardableResult
-    private func relay(_ signed: SignedPayload, unit subject: String, arrivedFrom: (origin: String, direction: Direction)?, _ db: Database) throws -> (feed: Bool, outbox: Bool) {
+    private func relay(
+        _ signed: SignedPayload,
+        unit subject: String,
+        arrivedFrom: (origin: String, direction: Direction)?,
+        _ db: Database
+    ) throws -> (feed: Bool, outbox: Bool) {
         var outbox = false
         if arrivedFrom?.direction != .fromParent, parent != nil {
             try enqueueUp(db, kind: .pkiRevoked, unit: subject, body: signed)
@@ -257,7 +469,11 @@ extension LocalNode {
     /// certificate is checked as of then, so what a rotated or expired key signed still verifies.
     func signerFirstSeen(_ fingerprint: String) async throws -> Date? {
         try await database.pool.read { db in
-            try Date.fetchOne(db, sql: "SELECT first_seen FROM signer_certificates WHERE fingerprint = ?", arguments: [fingerprint])
+            try Date.fetchOne(
+                db,
+                sql: "SELECT first_seen FROM signer_certificates WHERE fingerprint = ?",
+                arguments: [fingerprint]
+            )
         }
     }
 
@@ -265,8 +481,10 @@ extension LocalNode {
     /// certificate time (it is checked as of then), so it is read from `certificateClock`.
     func rememberSigner(_ certificateDER: Data, unit signerUnit: String, _ db: Database) throws {
         guard let certificate = try? X509.Certificate(derEncoded: [UInt8](certificateDER)) else { return }
-        try db.execute(sql: "INSERT OR IGNORE INTO signer_certificates (fingerprint, unit, der, first_seen) VALUES (?, ?, ?, ?)",
-                       arguments: [certificate.fingerprint, signerUnit, certificateDER, certificateClock.now()])
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO signer_certificates (fingerprint, unit, der, first_seen) VALUES (?, ?, ?, ?)",
+            arguments: [certificate.fingerprint, signerUnit, certificateDER, certificateClock.now()]
+        )
     }
 
     /// Renews this node's own certificate with its parent: a new key made here, a CSR sent over
@@ -275,21 +493,37 @@ extension LocalNode {
     func renewOwnCertificate(using client: FederationClient) async throws {
         let current = try parseCertificateChain(pem: identity.credentials.certificatePEM)[0]
         let names = (try? current.extensions.subjectAlternativeNames) ?? SubjectAlternativeNames()
-        let dnsNames = names.compactMap { name -> String? in if case .dnsName(let dns) = name { return dns }; return nil }
+        let dnsNames = names.compactMap { name -> String? in
+            if case .dnsName(let dns) = name { return dns }
+            return nil
+        }
         let request = try KeyRequest.make(unitCode: unit, nodeName: node.name)
         let answer = try await client.renew(RenewalRequest(csr: request.csrPEM, dnsNames: dnsNames))
         let chain = try parseCertificateChain(pem: answer.certificate)
         let key = try X509.Certificate.PrivateKey(pemEncoded: request.privateKeyPEM)
-        guard chain[0].publicKey == key.publicKey else { throw ConfigurationError("the parent returned a certificate for another key") }
+        guard chain[0].publicKey == key.publicKey else {
+            throw ConfigurationError("the parent returned a certificate for another key")
+        }
         let renewed = try await trust.verify(leaf: chain[0], intermediates: Array(chain.dropFirst()))
-        guard renewed.unitCode == unit else { throw ConfigurationError("the parent returned a certificate for unit \(renewed.unitCode)") }
+        guard renewed.unitCode == unit else {
+            throw ConfigurationError("the parent returned a certificate for unit \(renewed.unitCode)")
+        }
         try identity.replace(certificatePEM: answer.certificate, privateKeyPEM: request.privateKeyPEM)
         try await database.pool.write { db in
             try rememberSigner(Data(current.derBytes), unit: unit, db)
-            try audit.record(db, actor: "node:\(unit)", unit: unit, action: "pki.renewed.own", target: chain[0].fingerprint,
-                                  detail: "replaces \(current.fingerprint)")
+            try audit.record(
+                db,
+                actor: "node:\(unit)",
+                unit: unit,
+                action: "pki.renewed.own",
+                target: chain[0].fingerprint,
+                detail: "replaces \(current.fingerprint)"
+            )
         }
-        logger.notice("own certificate renewed", metadata: ["fingerprint": "\(chain[0].fingerprint)", "not_after": "\(chain[0].notValidAfter)"])
+        logger.notice(
+            "own certificate renewed",
+            metadata: ["fingerprint": "\(chain[0].fingerprint)", "not_after": "\(chain[0].notValidAfter)"]
+        )
     }
 }
 

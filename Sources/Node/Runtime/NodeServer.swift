@@ -5,8 +5,8 @@ import HummingbirdHTTP2
 import Logging
 import NIOCore
 import NIOSSL
-import X509
 import ServiceLifecycle
+import X509
 
 /// One running node: the web listener for people, the federation listener for nodes (both TLS,
 /// HTTP/2 with HTTP/1.1 fallback for people), and the sync loop toward the parent.
@@ -21,8 +21,13 @@ public struct NodeServer: Sendable {
     ///   - alertMail: where alerts are e-mailed; nil sends none.
     ///   - onListening: told each listener's bound port (useful with port 0).
     public init(
-        local: LocalNode, credentials: NodeCredentials, web: ListenAddress?, federation: ListenAddress?,
-        parentURL: (@Sendable () async throws -> String)?, pollWait: Int = 20, alertMail: AlertMail? = nil,
+        local: LocalNode,
+        credentials: NodeCredentials,
+        web: ListenAddress?,
+        federation: ListenAddress?,
+        parentURL: (@Sendable () async throws -> String)?,
+        pollWait: Int = 20,
+        alertMail: AlertMail? = nil,
         onListening: @escaping @Sendable (_ listener: String, _ port: Int) async -> Void = { _, _ in }
     ) throws {
         self.local = local
@@ -30,22 +35,34 @@ public struct NodeServer: Sendable {
         http2.maxAgeTimeout = nil
         var services: [any Service] = []
         if let web {
-            services.append(Application(
-                router: Self.webRouter(local),
-                server: try .http2Upgrade(tlsConfiguration: Self.current(credentials.webServerTLS(), local), configuration: http2),
-                configuration: .init(address: .hostname(web.host, port: web.port), serverName: nil),
-                onServerRunning: { channel in await onListening("web", channel.localAddress?.port ?? web.port) },
-                logger: local.logger
-            ))
+            services.append(
+                Application(
+                    router: Self.webRouter(local),
+                    server: try .http2Upgrade(
+                        tlsConfiguration: Self.current(credentials.webServerTLS(), local),
+                        configuration: http2
+                    ),
+                    configuration: .init(address: .hostname(web.host, port: web.port), serverName: nil),
+                    onServerRunning: { channel in await onListening("web", channel.localAddress?.port ?? web.port) },
+                    logger: local.logger
+                )
+            )
         }
         if let federation {
-            services.append(Application(
-                router: Self.federationRouter(local),
-                server: try .http2Upgrade(tlsChannelConfiguration: Self.federationTLS(credentials, local), configuration: http2),
-                configuration: .init(address: .hostname(federation.host, port: federation.port), serverName: nil),
-                onServerRunning: { channel in await onListening("federation", channel.localAddress?.port ?? federation.port) },
-                logger: local.logger
-            ))
+            services.append(
+                Application(
+                    router: Self.federationRouter(local),
+                    server: try .http2Upgrade(
+                        tlsChannelConfiguration: Self.federationTLS(credentials, local),
+                        configuration: http2
+                    ),
+                    configuration: .init(address: .hostname(federation.host, port: federation.port), serverName: nil),
+                    onServerRunning: { channel in
+                        await onListening("federation", channel.localAddress?.port ?? federation.port)
+                    },
+                    logger: local.logger
+                )
+            )
         }
         services.append(EvidenceSweeper(local: local))
         services.append(AlertWatch(local: local))

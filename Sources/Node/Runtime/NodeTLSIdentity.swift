@@ -30,16 +30,33 @@ public final class NodeTLSIdentity: Sendable {
     /// Swaps in a new certificate and key (after writing them to disk, key first, mode 0600).
     func replace(certificatePEM: String, privateKeyPEM: String) throws {
         let old = credentials
-        let new = NodeCredentials(certificatePEM: certificatePEM, privateKeyPEM: privateKeyPEM, trustRootPEM: old.trustRootPEM)
+        let new = NodeCredentials(
+            certificatePEM: certificatePEM,
+            privateKeyPEM: privateKeyPEM,
+            trustRootPEM: old.trustRootPEM
+        )
         let prepared = try Self.current(new, generation: 0)
-        guard prepared.signer.identity == (try PayloadSigner(certificatePEM: old.certificatePEM, privateKeyPEM: old.privateKeyPEM)).identity else {
+        guard
+            prepared.signer.identity
+                == (try PayloadSigner(certificatePEM: old.certificatePEM, privateKeyPEM: old.privateKeyPEM)).identity
+        else {
             throw ConfigurationError("the new certificate names another unit")
         }
         if let files {
-            try CredentialFiles.write(certificatePEM: certificatePEM, privateKeyPEM: privateKeyPEM, certificatePath: files.certificate, keyPath: files.key)
+            try CredentialFiles.write(
+                certificatePEM: certificatePEM,
+                privateKeyPEM: privateKeyPEM,
+                certificatePath: files.certificate,
+                keyPath: files.key
+            )
         }
         state.withLock { state in
-            state = Current(credentials: new, signer: prepared.signer, override: prepared.override, generation: state.generation + 1)
+            state = Current(
+                credentials: new,
+                signer: prepared.signer,
+                override: prepared.override,
+                generation: state.generation + 1
+            )
         }
     }
 
@@ -50,10 +67,21 @@ public final class NodeTLSIdentity: Sendable {
 
     private static func current(_ credentials: NodeCredentials, generation: UInt64) throws -> Current {
         var override = NIOSSLContextConfigurationOverride()
-        override.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8)).map { .certificate($0) }
-        override.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(credentials.privateKeyPEM.utf8), format: .pem))
-        return Current(credentials: credentials, signer: try PayloadSigner(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM),
-                       override: override, generation: generation)
+        override.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8)).map {
+            .certificate($0)
+        }
+        override.privateKey = .privateKey(
+            try NIOSSLPrivateKey(bytes: Array(credentials.privateKeyPEM.utf8), format: .pem)
+        )
+        return Current(
+            credentials: credentials,
+            signer: try PayloadSigner(
+                certificatePEM: credentials.certificatePEM,
+                privateKeyPEM: credentials.privateKeyPEM
+            ),
+            override: override,
+            generation: generation
+        )
     }
 }
 

@@ -40,7 +40,9 @@ extension LocalNode {
     func oversightUnit(_ requested: String?, for actor: Actor) throws -> String {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         let unit = requested ?? actor.unit
-        guard tree.isInSubtree(unit, of: actor.unit) else { throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below") }
+        guard tree.isInSubtree(unit, of: actor.unit) else {
+            throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below")
+        }
         return unit
     }
 
@@ -49,11 +51,25 @@ extension LocalNode {
     func oversightData(assignment id: String, unit: String, _ db: Database) throws -> OversightData {
         let source = try figuresSource(assignment: id, within: unit, db)
         let placed = source.expectation.expected.filter { $0.isInSubtree(of: unit) }
-        let approved = placed.compactMap { expected in source.approved[expected.code].map { OversightData.Approved(unit: expected.code, answers: $0) } }
+        let approved = placed.compactMap { expected in
+            source.approved[expected.code].map { OversightData.Approved(unit: expected.code, answers: $0) }
+        }
         let contacts = try PeerRecord.fetchAll(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
-        let view = OversightView(assignment: id, form: source.form.code, period: source.assignment.period, unit: unit,
-                                 progress: SubtreeFigures(tree: tree, unit: unit, expectation: source.expectation, reports: source.statuses, deadline: source.deadline),
-                                 aggregate: AggregatedAnswers(form: source.form, answers: approved.map(\.answers)), lastContact: contacts)
+        let view = OversightView(
+            assignment: id,
+            form: source.form.code,
+            period: source.assignment.period,
+            unit: unit,
+            progress: SubtreeFigures(
+                tree: tree,
+                unit: unit,
+                expectation: source.expectation,
+                reports: source.statuses,
+                deadline: source.deadline
+            ),
+            aggregate: AggregatedAnswers(form: source.form, answers: approved.map(\.answers)),
+            lastContact: contacts
+        )
         return OversightData(view: view, form: source.form, approved: approved)
     }
 }

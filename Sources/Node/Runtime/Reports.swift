@@ -2,8 +2,8 @@ import Auth
 import Federation
 import Foundation
 import GRDB
-import NIOCore
 import Hierarchy
+import NIOCore
 import Reporting
 
 /// A report as the API shows it.
@@ -105,7 +105,11 @@ struct ReportTransition: Codable, Sendable {
     func checkedMessage() throws -> String? {
         guard let text = message?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
         guard text.count <= Self.longestMessage else {
-            throw APIError.invalid("Nội dung tối đa \(Self.longestMessage) ký tự", "Messages are limited to \(Self.longestMessage) characters", details: ["message": "too_long"])
+            throw APIError.invalid(
+                "Nội dung tối đa \(Self.longestMessage) ký tự",
+                "Messages are limited to \(Self.longestMessage) characters",
+                details: ["message": "too_long"]
+            )
         }
         return text
     }
@@ -117,22 +121,63 @@ extension LocalNode {
         guard actor.holds(.enterData) else { throw APIError.forbidden() }
         return try await database.pool.write { db in
             guard let assignment = try AssignmentRecord.fetchOne(db, key: request.assignment),
-                  try Bool.fetchOne(db, sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?", arguments: [assignment.id, actor.unit]) == true else {
-                throw APIError.invalid("Đơn vị của bạn không được giao báo cáo này", "Your unit has no such assignment", details: ["assignment": "unknown"])
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?",
+                    arguments: [assignment.id, actor.unit]
+                ) == true
+            else {
+                throw APIError.invalid(
+                    "Đơn vị của bạn không được giao báo cáo này",
+                    "Your unit has no such assignment",
+                    details: ["assignment": "unknown"]
+                )
             }
-            if let existing = try ReportRecord.filter(sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
-                                                      arguments: [actor.unit, assignment.assignedBy, assignment.formCode, assignment.period]).fetchOne(db) {
-                throw APIError.conflict("Đơn vị của bạn đã tạo loại báo cáo này", "Your unit already created this report", details: ["report": existing.id])
+            if let existing = try ReportRecord.filter(
+                sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
+                arguments: [actor.unit, assignment.assignedBy, assignment.formCode, assignment.period]
+            ).fetchOne(db) {
+                throw APIError.conflict(
+                    "Đơn vị của bạn đã tạo loại báo cáo này",
+                    "Your unit already created this report",
+                    details: ["report": existing.id]
+                )
             }
             let now = clock.now()
             // A quarterly or yearly report starts from its unit's monthly reports, to be checked before sending.
-            let rolled = try rollup(unit: actor.unit, owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion,
-                                    period: assignment.period, db)?.answers ?? Answers()
-            let prefill = try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db).map { rolled.fitting($0) } ?? Answers()
-            let record = ReportRecord(id: UUID().uuidString, assignmentId: assignment.id, formOwner: assignment.assignedBy, formCode: assignment.formCode,
-                                      formVersion: assignment.formVersion, period: assignment.period, unit: actor.unit, state: .draft, answers: prefill,
-                                      version: 1, hostedHere: true, createdBy: actor.username, createdAt: now, updatedAt: now, submittedAt: nil,
-                                      approvedAt: nil, approvedBy: nil, approvalCount: 0, signed: nil)
+            let rolled =
+                try rollup(
+                    unit: actor.unit,
+                    owner: assignment.assignedBy,
+                    code: assignment.formCode,
+                    version: assignment.formVersion,
+                    period: assignment.period,
+                    db
+                )?.answers ?? Answers()
+            let prefill =
+                try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db)
+                .map { rolled.fitting($0) } ?? Answers()
+            let record = ReportRecord(
+                id: UUID().uuidString,
+                assignmentId: assignment.id,
+                formOwner: assignment.assignedBy,
+                formCode: assignment.formCode,
+                formVersion: assignment.formVersion,
+                period: assignment.period,
+                unit: actor.unit,
+                state: .draft,
+                answers: prefill,
+                version: 1,
+                hostedHere: true,
+                createdBy: actor.username,
+                createdAt: now,
+                updatedAt: now,
+                submittedAt: nil,
+                approvedAt: nil,
+                approvedBy: nil,
+                approvalCount: 0,
+                signed: nil
+            )
             try record.insert(db)
             try event(db, record.id, "create", actor, from: nil, to: .draft, message: nil)
             return ReportView(record)
@@ -145,9 +190,16 @@ extension LocalNode {
             let record = try readable(id, actor, db)
             var view = ReportView(record)
             view.history = try history(of: id, db)
-            view.corrections = try CorrectionRecord.filter(Column("report_id") == id).order(Column("id")).fetchAll(db).map {
-                CorrectionView(question: $0.question, old: $0.oldValue, new: $0.newValue, actor: $0.actor, at: $0.at)
-            }
+            view.corrections = try CorrectionRecord.filter(Column("report_id") == id).order(Column("id")).fetchAll(db)
+                .map {
+                    CorrectionView(
+                        question: $0.question,
+                        old: $0.oldValue,
+                        new: $0.newValue,
+                        actor: $0.actor,
+                        at: $0.at
+                    )
+                }
             view.evidence = try evidence(of: id, db)
             try audit.record(db, actor, action: "report.read", target: id)
             return view
@@ -157,7 +209,10 @@ extension LocalNode {
     func reports(visibleTo actor: Actor, filter: ReportFilter) async throws -> [ReportView] {
         guard actor.holds(.viewReports) || actor.holds(.enterData) else { throw APIError.forbidden() }
         if let unit = filter.unit, !tree.isInSubtree(unit, of: actor.unit) {
-            throw APIError.forbidden("Bạn chỉ xem được báo cáo của đơn vị mình và cấp dưới", "Only your unit and the units below")
+            throw APIError.forbidden(
+                "Bạn chỉ xem được báo cáo của đơn vị mình và cấp dưới",
+                "Only your unit and the units below"
+            )
         }
         let scope = filter.unit ?? actor.unit
         // The subtree is filtered in SQL (nothing to filter at the root), then a page is read.
@@ -184,28 +239,55 @@ extension LocalNode {
             guard actor.holds(correcting ? .approveReports : .enterData) else { throw APIError.forbidden() }
             try transition(correcting ? .correct : .save, record)
             guard update.version == record.version else {
-                throw APIError.conflict("Báo cáo đã được người khác cập nhật; hãy tải lại trước khi lưu", "The report changed since you opened it; reload first",
-                                        details: ["version": "\(record.version)"])
+                throw APIError.conflict(
+                    "Báo cáo đã được người khác cập nhật; hãy tải lại trước khi lưu",
+                    "The report changed since you opened it; reload first",
+                    details: ["version": "\(record.version)"]
+                )
             }
-            guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
+            guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
+            else { throw APIError.notFound("biểu mẫu", "Form") }
             let answers: Answers
             switch update.answers.validated(against: form) {
             case .success(let valid): answers = valid
-            case .failure(let problems): throw APIError.invalid("Dữ liệu chưa hợp lệ", "Some answers are not valid", details: problems.byQuestion)
+            case .failure(let problems):
+                throw APIError.invalid(
+                    "Dữ liệu chưa hợp lệ",
+                    "Some answers are not valid",
+                    details: problems.byQuestion
+                )
             }
             if correcting {
                 // Stored answers come back unshaped (a choice reads as text): compare them shaped.
                 let before = (try? record.answers.validated(against: form).get()) ?? record.answers
-                let changed = Set(answers.values.keys).union(before.values.keys).filter { answers[$0] != before[$0] }.sorted()
+                let changed = Set(answers.values.keys).union(before.values.keys).filter { answers[$0] != before[$0] }
+                    .sorted()
                 guard !changed.isEmpty else { return ReportView(record) }
                 let now = clock.now()
                 for question in changed {
-                    let correction = CorrectionRecord(id: nil, reportId: id, question: question, oldValue: try Self.text(record.answers[question]),
-                                                      newValue: try Self.text(answers[question]), actor: actor.username, at: now)
+                    let correction = CorrectionRecord(
+                        id: nil,
+                        reportId: id,
+                        question: question,
+                        oldValue: try Self.text(record.answers[question]),
+                        newValue: try Self.text(answers[question]),
+                        actor: actor.username,
+                        at: now
+                    )
                     try correction.insert(db)
                 }
-                try event(db, id, "correct", actor, from: record.state, to: record.state, message: "Sửa: \(changed.joined(separator: ", "))")
-            } else if let last = try ReportEventRecord.filter(Column("report_id") == id).order(Column("id").desc).fetchOne(db), last.action == "save", last.actor == actor.username {
+                try event(
+                    db,
+                    id,
+                    "correct",
+                    actor,
+                    from: record.state,
+                    to: record.state,
+                    message: "Sửa: \(changed.joined(separator: ", "))"
+                )
+            } else if let last = try ReportEventRecord.filter(Column("report_id") == id).order(Column("id").desc)
+                .fetchOne(db), last.action == "save", last.actor == actor.username
+            {
                 // Saving again and again is one step of the history (the audit trail keeps each save).
                 try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [clock.now(), last.id])
                 try audit.record(db, actor, action: "report.save", target: id)
@@ -240,15 +322,23 @@ extension LocalNode {
         return try await database.pool.write { db in
             var record = try ownUnitReport(id, actor, db)
             let next = try transition(.submit, record)
-            guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db) else { throw APIError.notFound("biểu mẫu", "Form") }
+            guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
+            else { throw APIError.notFound("biểu mẫu", "Form") }
             // Answers are checked again: the form's rules hold whatever path the answers took.
             if case .failure(let problems) = record.answers.validated(against: form) {
-                throw APIError.invalid("Dữ liệu chưa hợp lệ", "Some answers are not valid", details: problems.byQuestion)
+                throw APIError.invalid(
+                    "Dữ liệu chưa hợp lệ",
+                    "Some answers are not valid",
+                    details: problems.byQuestion
+                )
             }
             let missing = record.answers.missingRequired(in: form)
             guard missing.isEmpty else {
-                throw APIError.invalid("Chưa trả lời các câu hỏi bắt buộc: \(missing.map(\.text).joined(separator: "; "))", "Required questions are unanswered",
-                                       details: Dictionary(uniqueKeysWithValues: missing.map { ($0.id, "Bắt buộc") }))
+                throw APIError.invalid(
+                    "Chưa trả lời các câu hỏi bắt buộc: \(missing.map(\.text).joined(separator: "; "))",
+                    "Required questions are unanswered",
+                    details: Dictionary(uniqueKeysWithValues: missing.map { ($0.id, "Bắt buộc") })
+                )
             }
             let from = record.state
             record.state = next
@@ -268,7 +358,9 @@ extension LocalNode {
         let view = try await database.pool.write { db -> ReportView in
             var record = try ownUnitReport(id, actor, db)
             let next = try transition(.approve, record)
-            guard let period = Period(record.period) else { throw Refusal("stored period \(record.period) is unreadable") }
+            guard let period = Period(record.period) else {
+                throw Refusal("stored period \(record.period) is unreadable")
+            }
             let now = clock.now()
             let from = record.state
             record.state = next
@@ -279,10 +371,22 @@ extension LocalNode {
             record.version += 1
             let message = try request.checkedMessage()
             try event(db, id, "approve", actor, from: from, to: next, message: message)
-            let approved = ApprovedReport(reportId: record.id, assignmentId: record.assignmentId, formOwner: record.formOwner, formCode: record.formCode,
-                                          formVersion: record.formVersion, period: period, unit: record.unit, answers: record.answers, approvedBy: actor.username,
-                                          approvedAt: now, message: message, approvalCount: record.approvalCount,
-                                          history: try history(of: id, db), evidence: try evidence(of: id, db))
+            let approved = ApprovedReport(
+                reportId: record.id,
+                assignmentId: record.assignmentId,
+                formOwner: record.formOwner,
+                formCode: record.formCode,
+                formVersion: record.formVersion,
+                period: period,
+                unit: record.unit,
+                answers: record.answers,
+                approvedBy: actor.username,
+                approvedAt: now,
+                message: message,
+                approvalCount: record.approvalCount,
+                history: try history(of: id, db),
+                evidence: try evidence(of: id, db)
+            )
             let signed = try signer.sign(try JSONEncoder.federation.encode(approved))
             record.signed = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
             try record.update(db)
@@ -302,10 +406,19 @@ extension LocalNode {
     /// decision travels down to the reporting unit's node and up to the form's owner.
     /// Files sent with the decision (the return dialog's) are checked and stored first and named
     /// by it; a refused decision leaves only unreferenced content, which the evidence sweep removes.
-    func returnReport(_ id: String, _ request: ReportTransition, files: [(name: String, data: ByteBuffer)] = [], by actor: Actor) async throws -> ReportView {
+    func returnReport(
+        _ id: String,
+        _ request: ReportTransition,
+        files: [(name: String, data: ByteBuffer)] = [],
+        by actor: Actor
+    ) async throws -> ReportView {
         guard actor.holds(.approveReports) else { throw APIError.forbidden() }
         guard let reason = try request.checkedMessage() else {
-            throw APIError.invalid("Hãy nhập lý do trả lại báo cáo", "A reason is required", details: ["message": "required"])
+            throw APIError.invalid(
+                "Hãy nhập lý do trả lại báo cáo",
+                "A reason is required",
+                details: ["message": "required"]
+            )
         }
         var attached: [Evidence] = []
         if !files.isEmpty {
@@ -314,15 +427,30 @@ extension LocalNode {
             for file in files {
                 let (fileName, contentType) = try checkedEvidenceName(file.name)
                 let stored = try await storeEvidence([file.data].asyncSequence)
-                attached.append(Evidence(id: UUID().uuidString, stage: .return, fileName: fileName, contentType: contentType, size: stored.size, sha256: stored.sha256))
+                attached.append(
+                    Evidence(
+                        id: UUID().uuidString,
+                        stage: .return,
+                        fileName: fileName,
+                        contentType: contentType,
+                        size: stored.size,
+                        sha256: stored.sha256
+                    )
+                )
             }
         }
         let view = try await database.pool.write { [attached] db -> ReportView in
             var record = try readable(id, actor, db)
             let next = try transition(.return, record)
             try mayReturn(record, actor)
-            guard try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) + attached.count <= Self.evidencePerReport else {
-                throw APIError.conflict("Mỗi báo cáo có tối đa \(Self.evidencePerReport) tệp minh chứng", "At most \(Self.evidencePerReport) evidence files per report")
+            guard
+                try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) + attached.count
+                    <= Self.evidencePerReport
+            else {
+                throw APIError.conflict(
+                    "Mỗi báo cáo có tối đa \(Self.evidencePerReport) tệp minh chứng",
+                    "At most \(Self.evidencePerReport) evidence files per report"
+                )
             }
             if record.state == .submitted {
                 record.state = next
@@ -333,8 +461,22 @@ extension LocalNode {
                 try keepReturnEvidence(attached, of: id, by: actor.username, at: record.updatedAt, db)
                 return ReportView(record)
             }
-            let entry = HistoryEntry(action: "return", actor: actor.username, unit: actor.unit, from: .approved, to: .returned, message: reason, at: clock.now())
-            let decision = ReviewDecision(reportId: id, unit: record.unit, approvalCount: record.approvalCount, entry: entry, evidence: attached.isEmpty ? nil : attached)
+            let entry = HistoryEntry(
+                action: "return",
+                actor: actor.username,
+                unit: actor.unit,
+                from: .approved,
+                to: .returned,
+                message: reason,
+                at: clock.now()
+            )
+            let decision = ReviewDecision(
+                reportId: id,
+                unit: record.unit,
+                approvalCount: record.approvalCount,
+                entry: entry,
+                evidence: attached.isEmpty ? nil : attached
+            )
             _ = try apply(decision, arrivedFrom: nil, db)
             try audit.record(db, actor, action: "report.return", target: id, detail: reason)
             return ReportView(try ReportRecord.fetchOne(db, key: id) ?? record)
@@ -348,11 +490,19 @@ extension LocalNode {
     /// form's owner or the unit's direct parent once it is approved.
     private func mayReturn(_ record: ReportRecord, _ actor: Actor) throws {
         if record.state == .submitted {
-            guard record.hostedHere, record.unit == actor.unit else { throw APIError.forbidden("Chỉ lãnh đạo đơn vị lập báo cáo trả lại báo cáo chờ phê duyệt", "Only the unit leader returns a submitted report") }
+            guard record.hostedHere, record.unit == actor.unit else {
+                throw APIError.forbidden(
+                    "Chỉ lãnh đạo đơn vị lập báo cáo trả lại báo cáo chờ phê duyệt",
+                    "Only the unit leader returns a submitted report"
+                )
+            }
         } else if record.state == .approved {
-            guard actor.unit != record.unit, actor.unit == record.formOwner || actor.unit == tree[record.unit]?.parent else {
-                throw APIError.forbidden("Chỉ đơn vị giao biểu mẫu hoặc cấp trên trực tiếp được trả lại báo cáo đã phê duyệt",
-                                         "Only the assigning unit or the direct parent returns an approved report")
+            guard actor.unit != record.unit, actor.unit == record.formOwner || actor.unit == tree[record.unit]?.parent
+            else {
+                throw APIError.forbidden(
+                    "Chỉ đơn vị giao biểu mẫu hoặc cấp trên trực tiếp được trả lại báo cáo đã phê duyệt",
+                    "Only the assigning unit or the direct parent returns an approved report"
+                )
             }
         }
     }
@@ -363,19 +513,40 @@ extension LocalNode {
     /// attached in two provinces is normal): a child naming content gains no right to fetch it
     /// (`mayFetchReturnEvidence`). From the parent, a file that could not be fetched parks the
     /// decision with that reason instead of holding up everything behind it.
-    func keepReturnEvidence(_ items: [Evidence], of id: String, by actor: String, at: Date, arrivedFrom direction: Direction? = nil, _ db: Database) throws {
+    func keepReturnEvidence(
+        _ items: [Evidence],
+        of id: String,
+        by actor: String,
+        at: Date,
+        arrivedFrom direction: Direction? = nil,
+        _ db: Database
+    ) throws {
         for item in items {
             if let held = try EvidenceRecord.fetchOne(db, key: item.id) {
-                guard held.reportId == id, held.sha256 == item.sha256 else { throw Refusal("evidence id \(item.id) already names another file or report") }
+                guard held.reportId == id, held.sha256 == item.sha256 else {
+                    throw Refusal("evidence id \(item.id) already names another file or report")
+                }
                 continue
             }
             guard evidence.contains(item.sha256, size: item.size) else {
-                if direction == .fromParent { throw Refusal("evidence file \(item.fileName) (\(item.sha256)) could not be fetched from the parent") }
+                if direction == .fromParent {
+                    throw Refusal(
+                        "evidence file \(item.fileName) (\(item.sha256)) could not be fetched from the parent"
+                    )
+                }
                 throw EvidenceMissing(fileName: item.fileName, sha256: item.sha256)
             }
-            try EvidenceRecord(id: item.id, reportId: id, stage: .return, fileName: item.fileName,
-                               contentType: evidencePolicy.contentType(of: item.fileName) ?? "application/octet-stream",
-                               size: item.size, sha256: item.sha256, uploadedBy: actor, at: at).insert(db)
+            try EvidenceRecord(
+                id: item.id,
+                reportId: id,
+                stage: .return,
+                fileName: item.fileName,
+                contentType: evidencePolicy.contentType(of: item.fileName) ?? "application/octet-stream",
+                size: item.size,
+                sha256: item.sha256,
+                uploadedBy: actor,
+                at: at
+            ).insert(db)
         }
     }
 
@@ -393,18 +564,41 @@ extension LocalNode {
         guard decision.approvalCount == record.approvalCount, record.state == .approved else {
             // Kept for the record (a second reason is still read), but marked as changing nothing.
             let entry = decision.entry
-            try ReportEventRecord.keep(HistoryEntry(id: entry.id, action: "return-superseded", actor: entry.actor, unit: entry.unit, from: nil, to: nil,
-                                                    message: entry.message, at: entry.at), of: record.id, db)
-            return Effect(detail: "return of approval \(decision.approvalCount) of report \(record.id) superseded (now approval \(record.approvalCount), \(record.state.rawValue))")
+            try ReportEventRecord.keep(
+                HistoryEntry(
+                    id: entry.id,
+                    action: "return-superseded",
+                    actor: entry.actor,
+                    unit: entry.unit,
+                    from: nil,
+                    to: nil,
+                    message: entry.message,
+                    at: entry.at
+                ),
+                of: record.id,
+                db
+            )
+            return Effect(
+                detail:
+                    "return of approval \(decision.approvalCount) of report \(record.id) superseded (now approval \(record.approvalCount), \(record.state.rawValue))"
+            )
         }
         try ReportEventRecord.keep(decision.entry, of: record.id, db)
-        try keepReturnEvidence(decision.evidence ?? [], of: record.id, by: decision.entry.actor, at: decision.entry.at, arrivedFrom: direction, db)
+        try keepReturnEvidence(
+            decision.evidence ?? [],
+            of: record.id,
+            by: decision.entry.actor,
+            at: decision.entry.at,
+            arrivedFrom: direction,
+            db
+        )
         record.state = .returned
         record.version += 1
         record.updatedAt = clock.now()
         try record.update(db)
         var effect = Effect(detail: "report \(record.id) returned by \(returner)")
-        if direction != .fromChild, !hosts(record.unit), let child = deployment.childNode(of: node, toward: record.unit) {
+        if direction != .fromChild, !hosts(record.unit), let child = deployment.childNode(of: node, toward: record.unit)
+        {
             try appendToFeed(db, audience: child.unit, kind: .reportReturned, unit: record.unit, body: decision)
             effect.feed = true
         }
@@ -420,58 +614,117 @@ extension LocalNode {
     func rollup(of id: String, for actor: Actor) async throws -> RollupView {
         try await database.pool.read { db in
             let record = try readable(id, actor, db)
-            guard let view = try rollup(unit: record.unit, owner: record.formOwner, code: record.formCode, version: record.formVersion, period: record.period, db) else {
-                throw APIError.conflict("Biểu mẫu này không tổng hợp từ báo cáo tháng", "This form does not roll up monthly reports")
+            guard
+                let view = try rollup(
+                    unit: record.unit,
+                    owner: record.formOwner,
+                    code: record.formCode,
+                    version: record.formVersion,
+                    period: record.period,
+                    db
+                )
+            else {
+                throw APIError.conflict(
+                    "Biểu mẫu này không tổng hợp từ báo cáo tháng",
+                    "This form does not roll up monthly reports"
+                )
             }
             return view
         }
     }
 
-    func rollup(unit: String, owner: String, code: String, version: Int, period text: String, _ db: Database) throws -> RollupView? {
-        guard let form = try form(owner: owner, code: code, version: version, db), let monthly = form.rollupOf, let period = Period(text) else { return nil }
+    func rollup(
+        unit: String,
+        owner: String,
+        code: String,
+        version: Int,
+        period text: String,
+        _ db: Database
+    ) throws -> RollupView? {
+        guard let form = try form(owner: owner, code: code, version: version, db), let monthly = form.rollupOf,
+            let period = Period(text)
+        else { return nil }
         let months = period.months.map(\.description)
-        let reports = try ReportRecord.filter(Column("unit") == unit && Column("form_owner") == owner && Column("form_code") == monthly
-                                              && months.contains(Column("period")) && Column("state") == ReportState.approved.rawValue)
-            .order(Column("period")).fetchAll(db)
+        let reports = try ReportRecord.filter(
+            Column("unit") == unit && Column("form_owner") == owner && Column("form_code") == monthly
+                && months.contains(Column("period")) && Column("state") == ReportState.approved.rawValue
+        )
+        .order(Column("period")).fetchAll(db)
         let used = Set(reports.map(\.period))
-        return RollupView(period: period.description, monthlyForm: monthly,
-                          months: reports.map { RollupView.Month(period: $0.period, report: $0.id) },
-                          missing: months.filter { !used.contains($0) },
-                          answers: Rollup.answers(for: form, from: reports.map(\.answers)))
+        return RollupView(
+            period: period.description,
+            monthlyForm: monthly,
+            months: reports.map { RollupView.Month(period: $0.period, report: $0.id) },
+            missing: months.filter { !used.contains($0) },
+            answers: Rollup.answers(for: form, from: reports.map(\.answers))
+        )
     }
 
     func history(of id: String, _ db: Database) throws -> [HistoryEntry] {
-        try ReportEventRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(\.entry)
+        try ReportEventRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(
+            \.entry
+        )
     }
 
     func evidence(of id: String, _ db: Database) throws -> [Evidence] {
-        try EvidenceRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(\.evidence)
+        try EvidenceRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(
+            \.evidence
+        )
     }
 
     @discardableResult
     private func transition(_ action: ReportAction, _ record: ReportRecord) throws -> ReportState {
         switch ReportWorkflow.next(after: action, from: record.state) {
         case .success(let next): return next ?? record.state
-        case .failure(let error): throw APIError.conflict(error.description, "Not allowed in state \(record.state.rawValue)", details: ["state": record.state.rawValue])
+        case .failure(let error):
+            throw APIError.conflict(
+                error.description,
+                "Not allowed in state \(record.state.rawValue)",
+                details: ["state": record.state.rawValue]
+            )
         }
     }
 
     func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
         guard actor.holds(.viewReports) || actor.holds(.enterData), let record = try ReportRecord.fetchOne(db, key: id),
-              tree.isInSubtree(record.unit, of: actor.unit) else { throw APIError.notFound("báo cáo", "Report") }
+            tree.isInSubtree(record.unit, of: actor.unit)
+        else { throw APIError.notFound("báo cáo", "Report") }
         return record
     }
 
     func ownUnitReport(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
         let record = try readable(id, actor, db)
         guard record.unit == actor.unit, record.hostedHere else {
-            throw APIError.forbidden("Chỉ đơn vị lập báo cáo mới được thao tác trên báo cáo này", "Only the reporting unit may do this")
+            throw APIError.forbidden(
+                "Chỉ đơn vị lập báo cáo mới được thao tác trên báo cáo này",
+                "Only the reporting unit may do this"
+            )
         }
         return record
     }
 
-    private func event(_ db: Database, _ id: String, _ action: String, _ actor: Actor, from: ReportState?, to: ReportState?, message: String?) throws {
-        try ReportEventRecord.keep(HistoryEntry(action: action, actor: actor.username, unit: actor.unit, from: from, to: to, message: message, at: clock.now()), of: id, db)
+    private func event(
+        _ db: Database,
+        _ id: String,
+        _ action: String,
+        _ actor: Actor,
+        from: ReportState?,
+        to: ReportState?,
+        message: String?
+    ) throws {
+        try ReportEventRecord.keep(
+            HistoryEntry(
+                action: action,
+                actor: actor.username,
+                unit: actor.unit,
+                from: from,
+                to: to,
+                message: message,
+                at: clock.now()
+            ),
+            of: id,
+            db
+        )
         try audit.record(db, actor, action: "report.\(action)", target: id)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import NIOPosix
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +29,13 @@ struct SMTPClient: Sendable {
         }
     }
 
-    private func converse(from sender: String, to recipients: [String], subject: String, body: String, at date: Date) throws {
+    private func converse(
+        from sender: String,
+        to recipients: [String],
+        subject: String,
+        body: String,
+        at date: Date
+    ) throws {
         let connection = try Connection(host: host, port: port, timeoutSeconds: timeoutSeconds)
         defer { connection.close() }
         try connection.expect(220, after: "connect")
@@ -42,9 +49,17 @@ struct SMTPClient: Sendable {
     }
 
     /// Headers and a base64 body (lines of 76), ending with the lone dot.
-    static func message(from sender: String, to recipients: [String], subject: String, body: String, at instant: Date) -> String {
+    static func message(
+        from sender: String,
+        to recipients: [String],
+        subject: String,
+        body: String,
+        at instant: Date
+    ) -> String {
         let encodedSubject = "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
-        let lines = Data(body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let lines = Data(body.utf8).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+        ])
         // RFC 5322's date: "Sun, 22 Nov 2026 12:54:20 +0000".
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -52,8 +67,10 @@ struct SMTPClient: Sendable {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
         let date = formatter.string(from: instant)
         return [
-            "From: \(sender)", "To: \(recipients.joined(separator: ", "))", "Subject: \(encodedSubject)", "Date: \(date)",
-            "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", lines, ".", "",
+            "From: \(sender)", "To: \(recipients.joined(separator: ", "))", "Subject: \(encodedSubject)",
+            "Date: \(date)",
+            "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "",
+            lines, ".", "",
         ].joined(separator: "\r\n")
     }
 
@@ -61,7 +78,9 @@ struct SMTPClient: Sendable {
     static func isPlainAddress(_ address: String) -> Bool {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && address.count <= 254
-            && address.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 32 && !"<>()[]\\,;:\"".unicodeScalars.contains($0) }
+            && address.unicodeScalars.allSatisfy {
+                $0.isASCII && $0.value > 32 && !"<>()[]\\,;:\"".unicodeScalars.contains($0)
+            }
     }
 
     /// One TCP connection with line-oriented replies ("250-…" continues a reply, "250 …" ends it).
@@ -73,13 +92,19 @@ struct SMTPClient: Sendable {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
             var found: UnsafeMutablePointer<addrinfo>?
-            guard getaddrinfo(host, String(port), &hints, &found) == 0, let address = found else { throw Failure(description: "cannot resolve \(host)") }
+            guard getaddrinfo(host, String(port), &hints, &found) == 0, let address = found else {
+                throw Failure(description: "cannot resolve \(host)")
+            }
             defer { freeaddrinfo(found) }
             var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
             // Every address the name resolves to, in order (e.g. "localhost" as ::1, then 127.0.0.1).
             var candidate: UnsafeMutablePointer<addrinfo>? = address
             while let current = candidate {
-                let descriptor = Glibc.socket(current.pointee.ai_family, current.pointee.ai_socktype, current.pointee.ai_protocol)
+                let descriptor = Glibc.socket(
+                    current.pointee.ai_family,
+                    current.pointee.ai_socktype,
+                    current.pointee.ai_protocol
+                )
                 if descriptor >= 0 {
                     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                     setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -113,7 +138,9 @@ struct SMTPClient: Sendable {
         func expect(_ code: Int, after step: String) throws {
             while true {
                 let line = try nextLine()
-                guard line.count >= 3, let got = Int(line.prefix(3)) else { throw Failure(description: "unreadable SMTP reply after \(step): \(line)") }
+                guard line.count >= 3, let got = Int(line.prefix(3)) else {
+                    throw Failure(description: "unreadable SMTP reply after \(step): \(line)")
+                }
                 if line.count > 3 && line[line.index(line.startIndex, offsetBy: 3)] == "-" { continue }
                 guard got == code else { throw Failure(description: "SMTP server answered \(line) after \(step)") }
                 return
@@ -123,13 +150,20 @@ struct SMTPClient: Sendable {
         private func nextLine() throws -> String {
             while true {
                 if let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: pending[..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let line = String(decoding: pending[..<end], as: UTF8.self).trimmingCharacters(
+                        in: .whitespacesAndNewlines
+                    )
                     pending.removeSubrange(...end)
                     return line
                 }
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-                guard count > 0 else { throw Failure(description: count == 0 ? "the SMTP server closed the connection" : "the SMTP server did not answer in time") }
+                guard count > 0 else {
+                    throw Failure(
+                        description: count == 0
+                            ? "the SMTP server closed the connection" : "the SMTP server did not answer in time"
+                    )
+                }
                 pending += buffer[..<count]
             }
         }

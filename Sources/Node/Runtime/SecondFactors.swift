@@ -27,7 +27,9 @@ extension LocalNode {
         let factor = SecondFactor.generate()
         let sealed = try key.seal(Data(factor.secret.utf8))
         try await database.pool.write { db in
-            guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else { throw APIError.unauthenticated }
+            guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else {
+                throw APIError.unauthenticated
+            }
             account.totpSecret = sealed
             account.totpLastStep = nil
             try account.update(db)
@@ -40,8 +42,12 @@ extension LocalNode {
 
     /// Confirms enrolment with a first code; MFA is on from now, and recovery codes are issued.
     func confirmMFA(_ session: ActiveSession, code: String) async throws -> RecoveryCodesView {
-        guard !session.account.mfaEnabled else { throw APIError.conflict("Xác thực hai lớp đã được bật", "MFA is already on") }
-        guard let factor = try factor(of: session.account), let step = factor.acceptedStep(for: code, at: clock.now(), after: session.account.totpLastStep) else {
+        guard !session.account.mfaEnabled else {
+            throw APIError.conflict("Xác thực hai lớp đã được bật", "MFA is already on")
+        }
+        guard let factor = try factor(of: session.account),
+            let step = factor.acceptedStep(for: code, at: clock.now(), after: session.account.totpLastStep)
+        else {
             throw APIError.invalid("Mã xác thực không đúng", "Wrong authentication code", details: ["code": "wrong"])
         }
         let codes = RecoveryCodes.generate()
@@ -49,7 +55,9 @@ extension LocalNode {
         for code in codes { hashes.append(try await hashSecret(code)) }
         let stored = hashes
         try await database.pool.write { db in
-            guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else { throw APIError.unauthenticated }
+            guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else {
+                throw APIError.unauthenticated
+            }
             account.mfaEnabled = true
             account.totpLastStep = step
             account.recoveryCodes = stored
@@ -62,10 +70,14 @@ extension LocalNode {
 
     /// Checks a TOTP code (once per time step) or a recovery code (consumed).
     func checkSecondFactor(_ account: AccountRecord, code: String) async throws -> Bool {
-        if let factor = try factor(of: account), let step = factor.acceptedStep(for: code, at: clock.now(), after: account.totpLastStep) {
+        if let factor = try factor(of: account),
+            let step = factor.acceptedStep(for: code, at: clock.now(), after: account.totpLastStep)
+        {
             return try await database.pool.write { db in
                 // Re-read: two logins racing with the same code must not both pass.
-                guard var current = try AccountRecord.fetchOne(db, key: account.username), step > (current.totpLastStep ?? Int64.min) else { return false }
+                guard var current = try AccountRecord.fetchOne(db, key: account.username),
+                    step > (current.totpLastStep ?? Int64.min)
+                else { return false }
                 current.totpLastStep = step
                 try current.update(db)
                 return true
@@ -76,11 +88,19 @@ extension LocalNode {
         guard RecoveryCodes.isWellFormed(typed) else { return false }
         for hash in account.recoveryCodes ?? [] where try await verifySecret(typed, hash: hash) {
             return try await database.pool.write { db in
-                guard var current = try AccountRecord.fetchOne(db, key: account.username), let left = current.recoveryCodes, left.contains(hash) else { return false }
+                guard var current = try AccountRecord.fetchOne(db, key: account.username),
+                    let left = current.recoveryCodes, left.contains(hash)
+                else { return false }
                 current.recoveryCodes = left.filter { $0 != hash }
                 try current.update(db)
-                try audit.record(db, actor: account.username, unit: account.unit, action: "mfa.recovery_code_used", target: account.username,
-                                      detail: "\(left.count - 1) left")
+                try audit.record(
+                    db,
+                    actor: account.username,
+                    unit: account.unit,
+                    action: "mfa.recovery_code_used",
+                    target: account.username,
+                    detail: "\(left.count - 1) left"
+                )
                 return true
             }
         }

@@ -37,19 +37,45 @@ extension LocalNode {
     /// checked (so parallel guesses cannot outrun the lock); failures slow the answer down and the
     /// fifth in a row locks the account for a while; the lock and its end are in the audit trail.
     /// Unknown accounts cost the same time as known ones.
-    func login(identifier: String, password: String, browser: Bool, source: String) async throws -> (grant: SessionGrant, token: String) {
+    func login(
+        identifier: String,
+        password: String,
+        browser: Bool,
+        source: String
+    ) async throws -> (grant: SessionGrant, token: String) {
         let identifier = identifier.trimmingCharacters(in: .whitespaces).lowercased()
-        let refusal = APIError(status: .unauthorized, code: "login_failed", message: "Tên đăng nhập hoặc mật khẩu không đúng", messageEN: "Wrong username or password")
+        let refusal = APIError(
+            status: .unauthorized,
+            code: "login_failed",
+            message: "Tên đăng nhập hoặc mật khẩu không đúng",
+            messageEN: "Wrong username or password"
+        )
         let attempt = try await database.pool.write { db -> (account: AccountRecord, failures: Int)? in
-            let found = CitizenID.isValid(identifier)
-                ? try AccountRecord.filter(sql: "citizen_id = ? AND status = 'active'", arguments: [identifier]).fetchOne(db)
+            let found =
+                CitizenID.isValid(identifier)
+                ? try AccountRecord.filter(sql: "citizen_id = ? AND status = 'active'", arguments: [identifier])
+                    .fetchOne(db)
                 : try AccountRecord.fetchOne(db, key: identifier)
             guard var account = found, account.status == .active, account.hostedHere, account.passwordHash != nil else {
-                try audit.record(db, actor: Self.auditName(identifier), unit: "", action: "login.failed", target: Self.auditName(identifier), source: source)
+                try audit.record(
+                    db,
+                    actor: Self.auditName(identifier),
+                    unit: "",
+                    action: "login.failed",
+                    target: Self.auditName(identifier),
+                    source: source
+                )
                 return nil
             }
             if let until = account.lockedUntil, until > clock.now() {
-                try audit.record(db, actor: account.username, unit: account.unit, action: "login.refused_locked", target: account.username, source: source)
+                try audit.record(
+                    db,
+                    actor: account.username,
+                    unit: account.unit,
+                    action: "login.refused_locked",
+                    target: account.username,
+                    source: source
+                )
                 throw Self.locked(until: until)
             }
             try registerFailure(&account, source: source, db)
@@ -61,7 +87,14 @@ extension LocalNode {
             try await Task.sleep(for: loginDelay * (1 << min(max((attempt?.failures ?? 1) - 1, 0), 4)))
             if let attempt {
                 try await database.pool.write { db in
-                    try audit.record(db, actor: attempt.account.username, unit: attempt.account.unit, action: "login.failed", target: attempt.account.username, source: source)
+                    try audit.record(
+                        db,
+                        actor: attempt.account.username,
+                        unit: attempt.account.unit,
+                        action: "login.failed",
+                        target: attempt.account.username,
+                        source: source
+                    )
                 }
             }
             if let until = attempt?.account.lockedUntil, until > clock.now() { throw Self.locked(until: until) }
@@ -70,16 +103,30 @@ extension LocalNode {
         let account = attempt.account
         let token = Secret.token()
         let now = clock.now()
-        let session = SessionRecord(tokenHash: Secret.digest(token), username: account.username, createdAt: now, expiresAt: now.addingTimeInterval(Self.sessionLifetime),
-                                    kind: browser ? .cookie : .bearer, stage: account.mfaEnabled ? .mfa : .full,
-                                    csrfToken: browser ? Secret.token() : nil, source: source)
+        let session = SessionRecord(
+            tokenHash: Secret.digest(token),
+            username: account.username,
+            createdAt: now,
+            expiresAt: now.addingTimeInterval(Self.sessionLifetime),
+            kind: browser ? .cookie : .bearer,
+            stage: account.mfaEnabled ? .mfa : .full,
+            csrfToken: browser ? Secret.token() : nil,
+            source: source
+        )
         let updated = try await database.pool.write { db -> AccountRecord in
             var updated = try AccountRecord.fetchOne(db, key: account.username) ?? account
             // A lock set by guesses racing this one holds, even for the right password.
             if let until = updated.lockedUntil, until > clock.now() { throw Self.locked(until: until) }
             if let until = updated.lockedUntil {
-                try audit.record(db, actor: account.username, unit: account.unit, action: "account.unlocked", target: account.username,
-                                      detail: "lock ended \(ISO8601DateFormatter().string(from: until))", source: source)
+                try audit.record(
+                    db,
+                    actor: account.username,
+                    unit: account.unit,
+                    action: "account.unlocked",
+                    target: account.username,
+                    detail: "lock ended \(ISO8601DateFormatter().string(from: until))",
+                    source: source
+                )
             }
             // The attempt counted before the check was a success: give it back. Wrong codes (counted
             // at the second step) keep adding up until a code succeeds.
@@ -87,37 +134,77 @@ extension LocalNode {
             updated.lockedUntil = nil
             try updated.update(db)
             try session.insert(db)
-            try audit.record(db, actor: account.username, unit: account.unit, action: session.stage == .mfa ? "login.password" : "login", target: account.username, source: source)
+            try audit.record(
+                db,
+                actor: account.username,
+                unit: account.unit,
+                action: session.stage == .mfa ? "login.password" : "login",
+                target: account.username,
+                source: source
+            )
             return updated
         }
         let active = ActiveSession(record: session, account: updated)
-        return (SessionGrant(token: browser ? nil : token, csrfToken: session.csrfToken, expiresAt: session.expiresAt, account: AccountView(updated), next: active.pending), token)
+        return (
+            SessionGrant(
+                token: browser ? nil : token,
+                csrfToken: session.csrfToken,
+                expiresAt: session.expiresAt,
+                account: AccountView(updated),
+                next: active.pending
+            ), token
+        )
     }
 
     static func locked(until: Date) -> APIError {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm dd/MM/yyyy"
         formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
-        return APIError(status: .init(code: 423, reasonPhrase: "Locked"), code: "account_locked", message: "Tài khoản tạm khóa do đăng nhập sai nhiều lần, đến \(formatter.string(from: until))",
-                        messageEN: "Account locked after repeated failures until \(ISO8601DateFormatter().string(from: until))",
-                        details: ["until": ISO8601DateFormatter().string(from: until)])
+        return APIError(
+            status: .init(code: 423, reasonPhrase: "Locked"),
+            code: "account_locked",
+            message: "Tài khoản tạm khóa do đăng nhập sai nhiều lần, đến \(formatter.string(from: until))",
+            messageEN: "Account locked after repeated failures until \(ISO8601DateFormatter().string(from: until))",
+            details: ["until": ISO8601DateFormatter().string(from: until)]
+        )
     }
 
     /// The second step of a login: a TOTP code, or one of the recovery codes (used once). Wrong
     /// codes count toward the lock like wrong passwords, and end the waiting session at the lock.
     /// A new token replaces the one that was issued before the code.
-    func completeLogin(_ session: ActiveSession, code: String, source: String) async throws -> (grant: SessionGrant, token: String) {
-        guard session.record.stage == .mfa else { throw APIError.conflict("Phiên đăng nhập đã xác thực", "This session needs no code") }
+    func completeLogin(
+        _ session: ActiveSession,
+        code: String,
+        source: String
+    ) async throws -> (grant: SessionGrant, token: String) {
+        guard session.record.stage == .mfa else {
+            throw APIError.conflict("Phiên đăng nhập đã xác thực", "This session needs no code")
+        }
         guard try await checkSecondFactor(session.account, code: code) else {
             let locked = try await database.pool.write { db -> Date? in
                 guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else { return nil }
                 try registerFailure(&account, source: source, db)
-                try audit.record(db, actor: account.username, unit: account.unit, action: "login.mfa_failed", target: account.username, source: source)
-                if let until = account.lockedUntil { try Self.endSessions(of: account.username, db); return until }
+                try audit.record(
+                    db,
+                    actor: account.username,
+                    unit: account.unit,
+                    action: "login.mfa_failed",
+                    target: account.username,
+                    source: source
+                )
+                if let until = account.lockedUntil {
+                    try Self.endSessions(of: account.username, db)
+                    return until
+                }
                 return nil
             }
             if let locked { throw Self.locked(until: locked) }
-            throw APIError(status: .unauthorized, code: "mfa_failed", message: "Mã xác thực không đúng", messageEN: "Wrong authentication code")
+            throw APIError(
+                status: .unauthorized,
+                code: "mfa_failed",
+                message: "Mã xác thực không đúng",
+                messageEN: "Wrong authentication code"
+            )
         }
         let token = Secret.token()
         var completed = session.record
@@ -126,17 +213,33 @@ extension LocalNode {
         let record = completed
         let account = try await database.pool.write { db -> AccountRecord in
             // Logged out, disabled or reset meanwhile: the code no longer opens anything.
-            guard try SessionRecord.deleteOne(db, key: session.record.tokenHash), var account = try AccountRecord.fetchOne(db, key: session.account.username),
-                  account.status == .active else { throw APIError.unauthenticated }
+            guard try SessionRecord.deleteOne(db, key: session.record.tokenHash),
+                var account = try AccountRecord.fetchOne(db, key: session.account.username),
+                account.status == .active
+            else { throw APIError.unauthenticated }
             try record.insert(db)
             account.failedLogins = 0
             try account.update(db)
-            try audit.record(db, actor: account.username, unit: account.unit, action: "login", target: account.username, source: source)
+            try audit.record(
+                db,
+                actor: account.username,
+                unit: account.unit,
+                action: "login",
+                target: account.username,
+                source: source
+            )
             return account
         }
         let active = ActiveSession(record: record, account: account)
-        return (SessionGrant(token: record.kind == .bearer ? token : nil, csrfToken: record.csrfToken, expiresAt: record.expiresAt,
-                             account: AccountView(account), next: active.pending), token)
+        return (
+            SessionGrant(
+                token: record.kind == .bearer ? token : nil,
+                csrfToken: record.csrfToken,
+                expiresAt: record.expiresAt,
+                account: AccountView(account),
+                next: active.pending
+            ), token
+        )
     }
 
     /// Counts a failed attempt (or one about to be checked); the fifth in a row locks the account.
@@ -146,8 +249,15 @@ extension LocalNode {
             let until = clock.now().addingTimeInterval(Self.lockDuration)
             account.lockedUntil = until
             account.failedLogins = 0
-            try audit.record(db, actor: account.username, unit: account.unit, action: "account.locked", target: account.username,
-                                  detail: "until \(ISO8601DateFormatter().string(from: until))", source: source)
+            try audit.record(
+                db,
+                actor: account.username,
+                unit: account.unit,
+                action: "account.locked",
+                target: account.username,
+                detail: "until \(ISO8601DateFormatter().string(from: until))",
+                source: source
+            )
         }
         try account.update(db)
     }
@@ -162,8 +272,10 @@ extension LocalNode {
     /// The session behind a token, if it is alive and its account active.
     func session(forToken token: String) async throws -> ActiveSession? {
         try await database.pool.read { db in
-            guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)), session.expiresAt > clock.now(),
-                  let account = try AccountRecord.fetchOne(db, key: session.username), account.status == .active else { return nil }
+            guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)),
+                session.expiresAt > clock.now(),
+                let account = try AccountRecord.fetchOne(db, key: session.username), account.status == .active
+            else { return nil }
             return ActiveSession(record: session, account: account)
         }
     }
@@ -173,8 +285,20 @@ extension LocalNode {
         try await database.pool.write { db in
             guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)) else { return false }
             _ = try session.delete(db)
-            let unit = try String.fetchOne(db, sql: "SELECT unit FROM accounts WHERE username = ?", arguments: [session.username]) ?? ""
-            try audit.record(db, actor: session.username, unit: unit, action: "logout", target: session.username, source: source)
+            let unit =
+                try String.fetchOne(
+                    db,
+                    sql: "SELECT unit FROM accounts WHERE username = ?",
+                    arguments: [session.username]
+                ) ?? ""
+            try audit.record(
+                db,
+                actor: session.username,
+                unit: unit,
+                action: "logout",
+                target: session.username,
+                source: source
+            )
             return true
         }
     }
@@ -188,20 +312,35 @@ extension LocalNode {
     /// sessions of the account end.
     func changePassword(_ session: ActiveSession, current: String, new: String, by actor: Actor) async throws {
         guard let hash = session.account.passwordHash, try await verifySecret(current, hash: hash) else {
-            throw APIError.invalid("Mật khẩu hiện tại không đúng", "The current password is wrong", details: ["current": "wrong"])
+            throw APIError.invalid(
+                "Mật khẩu hiện tại không đúng",
+                "The current password is wrong",
+                details: ["current": "wrong"]
+            )
         }
         if let problem = PasswordPolicy.problem(password: new, username: session.account.username) {
             throw APIError.invalid(problem, "Password does not meet the policy", details: ["password": problem])
         }
-        guard new != current else { throw APIError.invalid("Mật khẩu mới phải khác mật khẩu cũ", "Choose a new password", details: ["password": "same"]) }
+        guard new != current else {
+            throw APIError.invalid(
+                "Mật khẩu mới phải khác mật khẩu cũ",
+                "Choose a new password",
+                details: ["password": "same"]
+            )
+        }
         let newHash = try await hashSecret(new)
         try await database.pool.write { db in
-            guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else { throw APIError.unauthenticated }
+            guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else {
+                throw APIError.unauthenticated
+            }
             account.passwordHash = newHash
             account.mustChangePassword = false
             account.updatedAt = clock.now()
             try account.update(db)
-            try db.execute(sql: "DELETE FROM sessions WHERE username = ? AND token_hash != ?", arguments: [account.username, session.record.tokenHash])
+            try db.execute(
+                sql: "DELETE FROM sessions WHERE username = ? AND token_hash != ?",
+                arguments: [account.username, session.record.tokenHash]
+            )
             try audit.record(db, actor, action: "account.password_change", target: account.username)
         }
     }

@@ -30,7 +30,11 @@ extension LocalNode {
         }
         return latest.keys.sorted().compactMap { latest[$0] }.flatMap { view in
             view.form.questions.filter(\.kind.isNumeric).map {
-                IndicatorChoice(link: IndicatorLink(formOwner: view.owner, formCode: view.form.code, question: $0.id), formTitle: view.form.title, questionText: $0.text)
+                IndicatorChoice(
+                    link: IndicatorLink(formOwner: view.owner, formCode: view.form.code, question: $0.id),
+                    formTitle: view.form.title,
+                    questionText: $0.text
+                )
             }
         }
     }
@@ -39,8 +43,11 @@ extension LocalNode {
     func checkIndicator(_ link: IndicatorLink, for actor: Actor) async throws {
         let known = try await indicatorChoices(for: actor).contains { $0.link == link }
         guard known else {
-            throw APIError.invalid("Chỉ số liên kết “\(link.formCode) / \(link.question)” không phải câu hỏi số của biểu mẫu đơn vị được giao",
-                                   "The linked indicator is not a numeric question of a form your unit may be assigned", details: ["indicator": "unknown"])
+            throw APIError.invalid(
+                "Chỉ số liên kết “\(link.formCode) / \(link.question)” không phải câu hỏi số của biểu mẫu đơn vị được giao",
+                "The linked indicator is not a numeric question of a form your unit may be assigned",
+                details: ["indicator": "unknown"]
+            )
         }
     }
 

@@ -76,26 +76,43 @@ public enum NodeCertificates {
 
     /// The CA `node` issues its children's certificates with, from the folder: the root at the
     /// centre, the intermediate at a province; nil when the folder holds none for it.
-    public static func issuer(for node: NodeDescription, in deployment: Deployment, folder: String) throws -> CertificateAuthority? {
-        let files = deployment.parent(of: node) == nil ? caPaths(in: folder) : intermediatePaths(in: folder, node: node.name)
-        guard FileManager.default.fileExists(atPath: files.certificate), FileManager.default.fileExists(atPath: files.key) else { return nil }
-        return try CertificateAuthority(certificatePEM: try String(contentsOfFile: files.certificate, encoding: .utf8),
-                                        privateKeyPEM: try String(contentsOfFile: files.key, encoding: .utf8))
+    public static func issuer(
+        for node: NodeDescription,
+        in deployment: Deployment,
+        folder: String
+    ) throws -> CertificateAuthority? {
+        let files =
+            deployment.parent(of: node) == nil ? caPaths(in: folder) : intermediatePaths(in: folder, node: node.name)
+        guard FileManager.default.fileExists(atPath: files.certificate),
+            FileManager.default.fileExists(atPath: files.key)
+        else { return nil }
+        return try CertificateAuthority(
+            certificatePEM: try String(contentsOfFile: files.certificate, encoding: .utf8),
+            privateKeyPEM: try String(contentsOfFile: files.key, encoding: .utf8)
+        )
     }
 
     /// Issues what is missing: the root if absent (else reuses it), each province's intermediate,
     /// and each node's certificate (from its parent's CA: the root for the centre and the
     /// provinces, the province's intermediate below). `reissue` replaces node certificates.
     @discardableResult
-    public static func issue(for deployment: Deployment, into folder: String, reissue: Bool = false) throws -> [String] {
+    public static func issue(for deployment: Deployment, into folder: String, reissue: Bool = false) throws -> [String]
+    {
         let ca = caPaths(in: folder)
         let root: CertificateAuthority
         if FileManager.default.fileExists(atPath: ca.certificate), FileManager.default.fileExists(atPath: ca.key) {
-            root = try CertificateAuthority(certificatePEM: try String(contentsOfFile: ca.certificate, encoding: .utf8),
-                                            privateKeyPEM: try String(contentsOfFile: ca.key, encoding: .utf8))
+            root = try CertificateAuthority(
+                certificatePEM: try String(contentsOfFile: ca.certificate, encoding: .utf8),
+                privateKeyPEM: try String(contentsOfFile: ca.key, encoding: .utf8)
+            )
         } else {
             root = try CertificateAuthority.makeRoot(commonName: "ReportNet \(deployment.name) root CA")
-            try CredentialFiles.write(certificatePEM: root.certificatePEM, privateKeyPEM: root.privateKeyPEM, certificatePath: ca.certificate, keyPath: ca.key)
+            try CredentialFiles.write(
+                certificatePEM: root.certificatePEM,
+                privateKeyPEM: root.privateKeyPEM,
+                certificatePath: ca.certificate,
+                keyPath: ca.key
+            )
         }
         var written: [String] = []
         var intermediates: [String: CertificateAuthority] = [:]
@@ -104,19 +121,44 @@ public enum NodeCertificates {
                 intermediates[node.name] = existing
                 continue
             }
-            let intermediate = try root.issueIntermediate(unitCode: node.unit, nodeName: node.name, permittedDNSNames: permittedNames(below: node, in: deployment))
+            let intermediate = try root.issueIntermediate(
+                unitCode: node.unit,
+                nodeName: node.name,
+                permittedDNSNames: permittedNames(below: node, in: deployment)
+            )
             let files = intermediatePaths(in: folder, node: node.name)
-            try CredentialFiles.write(certificatePEM: intermediate.certificatePEM, privateKeyPEM: intermediate.privateKeyPEM, certificatePath: files.certificate, keyPath: files.key)
+            try CredentialFiles.write(
+                certificatePEM: intermediate.certificatePEM,
+                privateKeyPEM: intermediate.privateKeyPEM,
+                certificatePath: files.certificate,
+                keyPath: files.key
+            )
             intermediates[node.name] = intermediate
             written.append(files.certificate)
         }
         for node in deployment.nodes {
             let files = paths(in: folder, node: node.name)
-            if !reissue && FileManager.default.fileExists(atPath: files.certificate) && FileManager.default.fileExists(atPath: files.key) { continue }
+            if !reissue && FileManager.default.fileExists(atPath: files.certificate)
+                && FileManager.default.fileExists(atPath: files.key)
+            {
+                continue
+            }
             let authority = deployment.parent(of: node).flatMap { intermediates[$0.name] } ?? root
             let (dnsNames, ipAddresses) = names(for: node)
-            let credential = try authority.issueNodeCertificate(NodeCertificateRequest(unitCode: node.unit, nodeName: node.name, dnsNames: dnsNames, ipAddresses: ipAddresses))
-            try CredentialFiles.write(certificatePEM: credential.certificatePEM, privateKeyPEM: credential.privateKeyPEM, certificatePath: files.certificate, keyPath: files.key)
+            let credential = try authority.issueNodeCertificate(
+                NodeCertificateRequest(
+                    unitCode: node.unit,
+                    nodeName: node.name,
+                    dnsNames: dnsNames,
+                    ipAddresses: ipAddresses
+                )
+            )
+            try CredentialFiles.write(
+                certificatePEM: credential.certificatePEM,
+                privateKeyPEM: credential.privateKeyPEM,
+                certificatePath: files.certificate,
+                keyPath: files.key
+            )
             written.append(files.certificate)
         }
         return written

@@ -59,7 +59,16 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
     }
 
     var change: UnitChange {
-        UnitChange(id: id, kind: kind, code: code, name: name, level: level, parent: parent, decidedBy: decidedBy, decidedAt: decidedAt)
+        UnitChange(
+            id: id,
+            kind: kind,
+            code: code,
+            name: name,
+            level: level,
+            parent: parent,
+            decidedBy: decidedBy,
+            decidedAt: decidedAt
+        )
     }
 }
 
@@ -74,9 +83,16 @@ struct UnitClosure: Sendable {
 extension LocalNode {
     /// Rebuilds the live deployment from the topology and the changes kept here, in order.
     func reloadUnits() throws {
-        let changes = try database.pool.read { db in try UnitChangeRecord.order(Column("seq")).fetchAll(db).map(\.change) }
+        let changes = try database.pool.read { db in
+            try UnitChangeRecord.order(Column("seq")).fetchAll(db).map(\.change)
+        }
         for skipped in units.replay(changes) {
-            logger.warning("unit change left out", metadata: ["change": "\(skipped.change.id)", "unit": "\(skipped.change.code)", "reason": "\(skipped.problem)"])
+            logger.warning(
+                "unit change left out",
+                metadata: [
+                    "change": "\(skipped.change.id)", "unit": "\(skipped.change.code)", "reason": "\(skipped.problem)",
+                ]
+            )
         }
     }
 
@@ -101,8 +117,15 @@ extension LocalNode {
 
     func unitView(_ code: String, closure: UnitClosure?) -> UnitView? {
         guard let unit = tree[code] else { return nil }
-        return UnitView(code: unit.code, name: unit.name, level: unit.level, parent: unit.parent, hostedBy: deployment.hostingNode(of: code)?.name,
-                        closedOn: closure?.closedOn, mergedInto: closure?.mergedInto)
+        return UnitView(
+            code: unit.code,
+            name: unit.name,
+            level: unit.level,
+            parent: unit.parent,
+            hostedBy: deployment.hostingNode(of: code)?.name,
+            closedOn: closure?.closedOn,
+            mergedInto: closure?.mergedInto
+        )
     }
 
     /// Adds a unit directly below the admin's unit, hosted by this node. Its code starts with the
@@ -112,25 +135,47 @@ extension LocalNode {
         guard actor.holds(.manageUsers), hosts(actor.unit) else { throw APIError.forbidden() }
         let parentCode = actor.unit
         if let parent = request.parent, parent != parentCode {
-            throw APIError.forbidden("Chỉ thêm được đơn vị trực thuộc đơn vị của mình", "Add units only directly below your own unit")
+            throw APIError.forbidden(
+                "Chỉ thêm được đơn vị trực thuộc đơn vị của mình",
+                "Add units only directly below your own unit"
+            )
         }
         guard let parent = tree[parentCode] else { throw APIError.notFound("đơn vị", "Unit") }
         guard let below = parent.level.below else {
-            throw APIError.invalid("Đơn vị \(parent.level.vietnameseName) không có đơn vị cấp dưới", "A \(parent.level.rawValue) has no units below it",
-                                   details: ["level": "none_below"])
+            throw APIError.invalid(
+                "Đơn vị \(parent.level.vietnameseName) không có đơn vị cấp dưới",
+                "A \(parent.level.rawValue) has no units below it",
+                details: ["level": "none_below"]
+            )
         }
         if let level = request.level, level != below {
-            throw APIError.invalid("Chỉ thêm được đơn vị cấp \(below.vietnameseName) trực thuộc \(parent.name)", "Only a \(below.rawValue) can be added below \(parent.code)",
-                                   details: ["level": "wrong"])
+            throw APIError.invalid(
+                "Chỉ thêm được đơn vị cấp \(below.vietnameseName) trực thuộc \(parent.name)",
+                "Only a \(below.rawValue) can be added below \(parent.code)",
+                details: ["level": "wrong"]
+            )
         }
         let code = request.code.trimmingCharacters(in: .whitespaces)
-        let change = UnitChange(kind: .added, code: code, name: UnitChange.normalisedName(request.name), level: below, parent: parentCode,
-                                decidedBy: actor.username, decidedAt: clock.now())
+        let change = UnitChange(
+            kind: .added,
+            code: code,
+            name: UnitChange.normalisedName(request.name),
+            level: below,
+            parent: parentCode,
+            decidedBy: actor.username,
+            decidedAt: clock.now()
+        )
         let view = try await keepingUnitsInStep {
             try await database.pool.write { db -> UnitView in
                 let next = try validated(change)
                 try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
-                try audit.record(db, actor, action: "unit.add", target: change.code, detail: "\(change.name) (\(below.rawValue), \(parentCode))")
+                try audit.record(
+                    db,
+                    actor,
+                    action: "unit.add",
+                    target: change.code,
+                    detail: "\(change.name) (\(below.rawValue), \(parentCode))"
+                )
                 try enqueueUp(db, kind: .unitChanged, unit: parentCode, body: change)
                 units.set(next)
                 return unitView(change.code, closure: nil)!
@@ -143,12 +188,24 @@ extension LocalNode {
     /// Renames a unit directly below the admin's unit; its code stays.
     func renameUnit(_ code: String, _ request: UnitRename, by actor: Actor) async throws -> UnitView {
         guard actor.holds(.manageUsers), hosts(actor.unit) else { throw APIError.forbidden() }
-        guard let unit = tree[code], tree.isInSubtree(code, of: actor.unit) else { throw APIError.notFound("đơn vị", "Unit") }
-        guard unit.parent == actor.unit else {
-            throw APIError.forbidden("Chỉ đổi tên được đơn vị trực thuộc đơn vị của mình", "Rename only units directly below your own unit")
+        guard let unit = tree[code], tree.isInSubtree(code, of: actor.unit) else {
+            throw APIError.notFound("đơn vị", "Unit")
         }
-        let change = UnitChange(kind: .renamed, code: code, name: UnitChange.normalisedName(request.name), level: unit.level, parent: actor.unit,
-                                decidedBy: actor.username, decidedAt: clock.now())
+        guard unit.parent == actor.unit else {
+            throw APIError.forbidden(
+                "Chỉ đổi tên được đơn vị trực thuộc đơn vị của mình",
+                "Rename only units directly below your own unit"
+            )
+        }
+        let change = UnitChange(
+            kind: .renamed,
+            code: code,
+            name: UnitChange.normalisedName(request.name),
+            level: unit.level,
+            parent: actor.unit,
+            decidedBy: actor.username,
+            decidedAt: clock.now()
+        )
         if change.name == unit.name {
             return try await database.pool.read { db in unitView(code, closure: try closures(db)[code])! }
         }
@@ -156,7 +213,13 @@ extension LocalNode {
             try await database.pool.write { db -> UnitView in
                 let next = try validated(change)
                 try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
-                try audit.record(db, actor, action: "unit.rename", target: code, detail: "\(unit.name) → \(change.name)")
+                try audit.record(
+                    db,
+                    actor,
+                    action: "unit.rename",
+                    target: code,
+                    detail: "\(unit.name) → \(change.name)"
+                )
                 try enqueueUp(db, kind: .unitChanged, unit: actor.unit, body: change)
                 try passDown(change, except: nil, db)
                 units.set(next)
@@ -174,17 +237,31 @@ extension LocalNode {
             return try deployment.applying(change)
         } catch {
             switch error {
-            case .emptyName: throw APIError.invalid("Hãy nhập tên đơn vị", "Give the unit's name", details: ["name": "required"])
+            case .emptyName:
+                throw APIError.invalid("Hãy nhập tên đơn vị", "Give the unit's name", details: ["name": "required"])
             case .nameTooLong:
-                throw APIError.invalid("Tên đơn vị tối đa \(UnitChange.maximumNameLength) ký tự", "The name is at most \(UnitChange.maximumNameLength) characters",
-                                       details: ["name": "too_long"])
+                throw APIError.invalid(
+                    "Tên đơn vị tối đa \(UnitChange.maximumNameLength) ký tự",
+                    "The name is at most \(UnitChange.maximumNameLength) characters",
+                    details: ["name": "too_long"]
+                )
             case .invalidCode, .codeOutsideParent:
-                throw APIError.invalid("Mã đơn vị phải bắt đầu bằng “\(change.parent)-”, chỉ gồm chữ cái không dấu, chữ số và dấu “-” (tối đa 63 ký tự), ví dụ \(change.parent)-XA1",
-                                       "The code must start with \(change.parent)- and hold only letters, digits and inner '-' (at most 63)", details: ["code": "invalid"])
+                throw APIError.invalid(
+                    "Mã đơn vị phải bắt đầu bằng “\(change.parent)-”, chỉ gồm chữ cái không dấu, chữ số và dấu “-” (tối đa 63 ký tự), ví dụ \(change.parent)-XA1",
+                    "The code must start with \(change.parent)- and hold only letters, digits and inner '-' (at most 63)",
+                    details: ["code": "invalid"]
+                )
             case .codeInUse:
-                throw APIError.conflict("Mã đơn vị “\(change.code)” đã được dùng", "Unit code \(change.code) is already used", details: ["code": "taken"])
+                throw APIError.conflict(
+                    "Mã đơn vị “\(change.code)” đã được dùng",
+                    "Unit code \(change.code) is already used",
+                    details: ["code": "taken"]
+                )
             default:
-                throw APIError.invalid("Không thể thay đổi đơn vị: \(error.description)", "Cannot change the unit: \(error.description)")
+                throw APIError.invalid(
+                    "Không thể thay đổi đơn vị: \(error.description)",
+                    "Cannot change the unit: \(error.description)"
+                )
             }
         }
     }
@@ -193,7 +270,8 @@ extension LocalNode {
     @discardableResult
     private func passDown(_ change: UnitChange, except sender: String?, _ db: Database) throws -> Int {
         var passed = 0
-        for child in deployment.children(of: node) where child.unit != sender && tree.isInSubtree(child.unit, of: change.code) {
+        for child in deployment.children(of: node)
+        where child.unit != sender && tree.isInSubtree(child.unit, of: change.code) {
             try appendToFeed(db, audience: child.unit, kind: .unitChanged, unit: change.parent, body: change)
             passed += 1
         }
@@ -204,27 +282,41 @@ extension LocalNode {
     /// down). From a child, the sending node must speak for the changed unit's parent; from the
     /// parent, the change must concern a unit above or at this node's own, which it governs.
     func receive(_ change: UnitChange, from message: Envelope, direction: Direction, _ db: Database) throws -> Effect {
-        guard change.parent == message.unit else { throw Refusal("the change is about a unit below \(change.parent), the message says \(message.unit)") }
+        guard change.parent == message.unit else {
+            throw Refusal("the change is about a unit below \(change.parent), the message says \(message.unit)")
+        }
         switch direction {
         case .fromChild:
-            guard let sender = deployment.node(forUnit: message.origin), deployment.node(sender, speaksFor: change.parent) else {
+            guard let sender = deployment.node(forUnit: message.origin),
+                deployment.node(sender, speaksFor: change.parent)
+            else {
                 throw Refusal("node \(message.origin) may not speak for unit \(change.parent)")
             }
         case .fromParent:
             guard !deployment.node(node, speaksFor: change.parent) else {
                 throw Refusal("a parent may not change units below \(change.parent), which is hosted here or below")
             }
-            guard tree.isInSubtree(node.unit, of: change.code) else { throw Refusal("unit \(change.code) does not concern this node") }
+            guard tree.isInSubtree(node.unit, of: change.code) else {
+                throw Refusal("unit \(change.code) does not concern this node")
+            }
         }
         if try UnitChangeRecord.filter(Column("id") == change.id).fetchOne(db) != nil {
             return Effect(detail: "unit change \(change.id) already held")
         }
         let next: Deployment
-        do { next = try deployment.applying(change) } catch { throw Refusal("unit change \(change.id): \(error.description)") }
+        do { next = try deployment.applying(change) } catch {
+            throw Refusal("unit change \(change.id): \(error.description)")
+        }
         let previous = tree[change.code]?.name
         try UnitChangeRecord(change, receivedFrom: message.origin, at: clock.now()).insert(db)
-        try audit.record(db, actor: "node:\(message.origin)", unit: change.parent, action: change.kind == .added ? "unit.add" : "unit.rename", target: change.code,
-                              detail: "\(previous.map { "\($0) → " } ?? "")\(change.name) (\(change.decidedBy))")
+        try audit.record(
+            db,
+            actor: "node:\(message.origin)",
+            unit: change.parent,
+            action: change.kind == .added ? "unit.add" : "unit.rename",
+            target: change.code,
+            detail: "\(previous.map { "\($0) → " } ?? "")\(change.name) (\(change.decidedBy))"
+        )
         var effect = Effect(detail: "unit \(change.code) \(change.kind.rawValue) below \(change.parent)")
         if direction == .fromChild, parent != nil {
             try enqueueUp(db, kind: .unitChanged, unit: change.parent, body: change)

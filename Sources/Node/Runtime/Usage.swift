@@ -36,9 +36,15 @@ extension LocalNode {
         }
         let (from, to) = Self.bounds(of: period)
         return try await database.pool.write { db in
-            let accounts = try AccountRecord.filter(Column("hosted_here") == true).fetchAll(db).filter { tree.isInSubtree($0.unit, of: actor.unit) }
+            let accounts = try AccountRecord.filter(Column("hosted_here") == true).fetchAll(db).filter {
+                tree.isInSubtree($0.unit, of: actor.unit)
+            }
             let roleOf = Dictionary(uniqueKeysWithValues: accounts.map { ($0.username, $0.role) })
-            let rows = try Row.fetchAll(db, sql: "SELECT actor, action, COUNT(*) AS n FROM audit WHERE at >= ? AND at < ? GROUP BY actor, action", arguments: [from, to])
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT actor, action, COUNT(*) AS n FROM audit WHERE at >= ? AND at < ? GROUP BY actor, action",
+                arguments: [from, to]
+            )
             var logins: [Role: Int] = [:]
             var failures: [Role: Int] = [:]
             var actions: [Role: Int] = [:]
@@ -58,11 +64,25 @@ extension LocalNode {
                 if action != "login.failed" && action != "login.mfa_failed" { active[role, default: []].insert(name) }
             }
             let groups = Role.allCases.map { role in
-                UsageReport.Group(role: role, name: role.vietnameseName, accounts: accounts.filter { $0.role == role }.count, activeUsers: active[role]?.count ?? 0,
-                                  logins: logins[role] ?? 0, failedLogins: failures[role] ?? 0, actions: actions[role] ?? 0)
+                UsageReport.Group(
+                    role: role,
+                    name: role.vietnameseName,
+                    accounts: accounts.filter { $0.role == role }.count,
+                    activeUsers: active[role]?.count ?? 0,
+                    logins: logins[role] ?? 0,
+                    failedLogins: failures[role] ?? 0,
+                    actions: actions[role] ?? 0
+                )
             }
             try audit.record(db, actor, action: "usage.report", target: period.description)
-            return UsageReport(period: period.description, unit: actor.unit, node: node.name, from: from, to: to, groups: groups)
+            return UsageReport(
+                period: period.description,
+                unit: actor.unit,
+                node: node.name,
+                from: from,
+                to: to,
+                groups: groups
+            )
         }
     }
 
@@ -81,12 +101,22 @@ extension LocalNode {
 extension UsageReport {
     /// The report as a table: one row per user group, and a total.
     var sheet: Sheet {
-        let header: [Cell] = ["Nhóm người dùng", "Số tài khoản", "Người dùng hoạt động", "Lượt đăng nhập", "Đăng nhập thất bại", "Thao tác"].map(Cell.text)
+        let header: [Cell] = [
+            "Nhóm người dùng", "Số tài khoản", "Người dùng hoạt động", "Lượt đăng nhập", "Đăng nhập thất bại",
+            "Thao tác",
+        ].map(Cell.text)
         var rows: [[Cell]] = [[.text("Báo cáo tình hình sử dụng — kỳ \(period), đơn vị \(unit), nút \(node)")], header]
         for group in groups {
-            rows.append([.text(group.name)] + [group.accounts, group.activeUsers, group.logins, group.failedLogins, group.actions].map { .number(Double($0)) })
+            rows.append(
+                [.text(group.name)]
+                    + [group.accounts, group.activeUsers, group.logins, group.failedLogins, group.actions].map {
+                        .number(Double($0))
+                    }
+            )
         }
-        let totals = [\Group.accounts, \.activeUsers, \.logins, \.failedLogins, \.actions].map { path in Cell.number(Double(groups.map { $0[keyPath: path] }.reduce(0, +))) }
+        let totals = [\Group.accounts, \.activeUsers, \.logins, \.failedLogins, \.actions].map { path in
+            Cell.number(Double(groups.map { $0[keyPath: path] }.reduce(0, +)))
+        }
         rows.append([.text("Tổng cộng")] + totals)
         return Sheet(name: "Sử dụng", rows: rows, headerRows: 2, columnWidths: [24, 14, 20, 16, 18, 12])
     }

@@ -15,18 +15,46 @@ struct AuditTrail {
 
     /// Appends an entry inside the caller's transaction, so a change and its record land together.
     func record(_ db: Database, _ actor: Actor, action: String, target: String, detail: String = "") throws {
-        try record(db, actor: actor.username, unit: actor.unit, action: action, target: target, detail: detail, source: actor.address ?? "")
+        try record(
+            db,
+            actor: actor.username,
+            unit: actor.unit,
+            action: action,
+            target: target,
+            detail: detail,
+            source: actor.address ?? ""
+        )
     }
 
-    func record(_ db: Database, actor: String, unit: String, action: String, target: String, detail: String = "", source: String = "") throws {
+    func record(
+        _ db: Database,
+        actor: String,
+        unit: String,
+        action: String,
+        target: String,
+        detail: String = "",
+        source: String = ""
+    ) throws {
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         let previous: String = last?["hash"] ?? ""
         let seq = (last?["seq"] as Int64? ?? 0) + 1
         let node = try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'node'") ?? ""
         let at = clock.now()
-        let entry = Entry(seq: seq, at: at, actor: actor, unit: unit, node: node, action: action, target: target, detail: detail, source: source, previousHash: previous)
+        let entry = Entry(
+            seq: seq,
+            at: at,
+            actor: actor,
+            unit: unit,
+            node: node,
+            action: action,
+            target: target,
+            detail: detail,
+            source: source,
+            previousHash: previous
+        )
         try db.execute(
-            sql: "INSERT INTO audit (seq, at, actor, unit, node, action, target, detail, source, previous_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, audit_seal(?))",
+            sql:
+                "INSERT INTO audit (seq, at, actor, unit, node, action, target, detail, source, previous_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, audit_seal(?))",
             arguments: [seq, at, actor, unit, node, action, target, detail, source, previous, entry.hash, entry.hash]
         )
     }
@@ -44,7 +72,18 @@ struct AuditTrail {
         let source: String
         let previousHash: String
 
-        init(seq: Int64, at: Date, actor: String, unit: String, node: String, action: String, target: String, detail: String, source: String, previousHash: String) {
+        init(
+            seq: Int64,
+            at: Date,
+            actor: String,
+            unit: String,
+            node: String,
+            action: String,
+            target: String,
+            detail: String,
+            source: String,
+            previousHash: String
+        ) {
             self.seq = seq
             self.at = at
             self.actor = actor
@@ -58,8 +97,18 @@ struct AuditTrail {
         }
 
         init(_ row: Row) {
-            self.init(seq: row["seq"], at: row["at"], actor: row["actor"], unit: row["unit"], node: row["node"], action: row["action"], target: row["target"],
-                      detail: row["detail"], source: row["source"], previousHash: row["previous_hash"])
+            self.init(
+                seq: row["seq"],
+                at: row["at"],
+                actor: row["actor"],
+                unit: row["unit"],
+                node: row["node"],
+                action: row["action"],
+                target: row["target"],
+                detail: row["detail"],
+                source: row["source"],
+                previousHash: row["previous_hash"]
+            )
         }
 
         /// SHA-256 over the previous hash and every field, length-prefixed so fields cannot run together.
@@ -80,8 +129,12 @@ struct AuditTrail {
         while let row = try rows.next() {
             let entry = Entry(row)
             let stored: String = row["hash"]
-            if let expected = expectedSeq, entry.seq != expected { return Break(seq: entry.seq, reason: "entry \(expected) is missing") }
-            if entry.previousHash != previous { return Break(seq: entry.seq, reason: "it does not follow the entry before it") }
+            if let expected = expectedSeq, entry.seq != expected {
+                return Break(seq: entry.seq, reason: "entry \(expected) is missing")
+            }
+            if entry.previousHash != previous {
+                return Break(seq: entry.seq, reason: "it does not follow the entry before it")
+            }
             if entry.hash != stored { return Break(seq: entry.seq, reason: "its content does not match its hash") }
             if let seal, seal.seal(stored) != row["seal"] as String? {
                 return Break(seq: entry.seq, reason: "its seal does not match the node key")
@@ -102,12 +155,14 @@ struct AuditTrail {
     /// Seals the entries written before seals existed (migration v8), with the guards lifted for
     /// the length of the migration's transaction only.
     static func sealExisting(_ db: Database) throws {
-        try db.execute(sql: """
-            DROP TRIGGER audit_no_update;
-            DROP TRIGGER audit_no_delete;
-            ALTER TABLE audit ADD COLUMN seal TEXT NOT NULL DEFAULT '';
-            UPDATE audit SET seal = audit_seal(hash);
-            """)
+        try db.execute(
+            sql: """
+                DROP TRIGGER audit_no_update;
+                DROP TRIGGER audit_no_delete;
+                ALTER TABLE audit ADD COLUMN seal TEXT NOT NULL DEFAULT '';
+                UPDATE audit SET seal = audit_seal(hash);
+                """
+        )
         try db.execute(sql: Schema.v3Triggers)
     }
 
@@ -116,9 +171,22 @@ struct AuditTrail {
         var previous = ""
         for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") {
             var entry = Entry(row)
-            entry = Entry(seq: entry.seq, at: entry.at, actor: entry.actor, unit: entry.unit, node: entry.node, action: entry.action, target: entry.target,
-                          detail: entry.detail, source: entry.source, previousHash: previous)
-            try db.execute(sql: "UPDATE audit SET previous_hash = ?, hash = ? WHERE seq = ?", arguments: [previous, entry.hash, entry.seq])
+            entry = Entry(
+                seq: entry.seq,
+                at: entry.at,
+                actor: entry.actor,
+                unit: entry.unit,
+                node: entry.node,
+                action: entry.action,
+                target: entry.target,
+                detail: entry.detail,
+                source: entry.source,
+                previousHash: previous
+            )
+            try db.execute(
+                sql: "UPDATE audit SET previous_hash = ?, hash = ? WHERE seq = ?",
+                arguments: [previous, entry.hash, entry.seq]
+            )
             previous = entry.hash
         }
     }

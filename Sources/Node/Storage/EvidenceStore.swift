@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOFileSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,8 @@ struct EvidenceStore: Sendable {
     func contains(_ sha256: String, size expected: Int64) -> Bool { size(sha256) == expected }
 
     func size(_ sha256: String) -> Int64? {
-        guard Self.isDigest(sha256), let attributes = try? FileManager.default.attributesOfItem(atPath: path(sha256)) else { return nil }
+        guard Self.isDigest(sha256), let attributes = try? FileManager.default.attributesOfItem(atPath: path(sha256))
+        else { return nil }
         return (attributes[.size] as? NSNumber)?.int64Value
     }
 
@@ -29,14 +31,25 @@ struct EvidenceStore: Sendable {
     /// Streams `body` into the store, hashing as it goes; refuses more than `limit` bytes and, when
     /// `expected` is given, content with another hash. Nothing of a refused or broken upload is
     /// kept; what is kept is on disk (synced) before this returns.
-    func store<Body: AsyncSequence>(_ body: Body, limit: Int64, expected: String? = nil) async throws -> (sha256: String, size: Int64) where Body.Element == ByteBuffer {
+    func store<Body: AsyncSequence>(
+        _ body: Body,
+        limit: Int64,
+        expected: String? = nil
+    ) async throws -> (sha256: String, size: Int64) where Body.Element == ByteBuffer {
         // Evidence is readable by the node's own user only.
-        try FileManager.default.createDirectory(atPath: "\(root)/incoming", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: "\(root)/incoming",
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let temporary = "\(root)/incoming/\(UUID().uuidString)"
         var hasher = SHA256()
         var size: Int64 = 0
         do {
-            try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)) { handle in
+            try await FileSystem.shared.withFileHandle(
+                forWritingAt: FilePath(temporary),
+                options: .newFile(replaceExisting: false)
+            ) { handle in
                 try await handle.withBufferedWriter { writer in
                     for try await buffer in body {
                         size += Int64(buffer.readableBytes)
@@ -51,13 +64,19 @@ struct EvidenceStore: Sendable {
             if let expected, expected != digest { throw EvidenceRefused.hashMismatch(actual: digest) }
             let final = path(digest)
             let folder = (final as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: folder,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary)
             if self.size(digest) == size {
                 try FileManager.default.removeItem(atPath: temporary)
             } else {
                 // Replaces a damaged copy too (one whose size does not match); rename is atomic.
-                if rename(temporary, final) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final]) }
+                if rename(temporary, final) != 0 {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
+                }
                 Self.synchronizeFolder(folder)
             }
             return (digest, size)
@@ -80,7 +99,8 @@ struct EvidenceStore: Sendable {
                 let file = "\(folderPath)/\(name)"
                 let modified = (try? manager.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? now
                 let abandoned = folder == "incoming" && modified < hourAgo
-                let orphan = folder != "incoming" && Self.isDigest(name) && !referenced.contains(name) && modified < dayAgo
+                let orphan =
+                    folder != "incoming" && Self.isDigest(name) && !referenced.contains(name) && modified < dayAgo
                 if abandoned || orphan, (try? manager.removeItem(atPath: file)) != nil { removed += 1 }
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hierarchy
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,8 +25,14 @@ public struct NodeBackup: Sendable {
     public static func make(database: String, into folder: String, clock: some WallClock) throws -> Manifest {
         let files = FileManager.default
         guard files.fileExists(atPath: database) else { throw ConfigurationError("no database at \(database)") }
-        guard !files.fileExists(atPath: folder) else { throw ConfigurationError("\(folder) already exists; a backup goes into a new folder") }
-        try files.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard !files.fileExists(atPath: folder) else {
+            throw ConfigurationError("\(folder) already exists; a backup goes into a new folder")
+        }
+        try files.createDirectory(
+            atPath: folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         // The node keeps writing meanwhile: the online backup copies one consistent snapshot.
@@ -33,8 +40,10 @@ public struct NodeBackup: Sendable {
         let target = try DatabaseQueue(path: "\(folder)/\(databaseName)")
         try source.backup(to: target)
         let (node, epoch) = try target.read { db in
-            (try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'node'") ?? "",
-             try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'epoch'") ?? "")
+            (
+                try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'node'") ?? "",
+                try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'epoch'") ?? ""
+            )
         }
         try target.close()
         try source.close()
@@ -56,13 +65,27 @@ public struct NodeBackup: Sendable {
     /// with a new epoch. Evidence files present now are kept; the backup's are added.
     /// Returns the new epoch.
     @discardableResult
-    public static func restore(from folder: String, to database: String, by operatorName: String = "operator", clock: some WallClock) throws -> String {
+    public static func restore(
+        from folder: String,
+        to database: String,
+        by operatorName: String = "operator",
+        clock: some WallClock
+    ) throws -> String {
         let files = FileManager.default
         let copy = "\(folder)/\(databaseName)"
-        guard files.fileExists(atPath: copy) else { throw ConfigurationError("\(folder) holds no backup (\(databaseName) is missing)") }
-        let integrity = try DatabaseQueue(path: copy, configuration: readOnly).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
-        guard integrity == "ok" else { throw ConfigurationError("the backup in \(folder) is damaged: \(integrity ?? "?")") }
-        try files.createDirectory(atPath: (database as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard files.fileExists(atPath: copy) else {
+            throw ConfigurationError("\(folder) holds no backup (\(databaseName) is missing)")
+        }
+        let integrity = try DatabaseQueue(path: copy, configuration: readOnly).read {
+            try String.fetchOne($0, sql: "PRAGMA integrity_check")
+        }
+        guard integrity == "ok" else {
+            throw ConfigurationError("the backup in \(folder) is damaged: \(integrity ?? "?")")
+        }
+        try files.createDirectory(
+            atPath: (database as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         try refuseIfInUse(database)
         // Into a temporary file first, then renamed over the database: never a half-written node.
         let incoming = database + ".restoring"
@@ -73,7 +96,9 @@ public struct NodeBackup: Sendable {
         try target.close()
         try source.close()
         for suffix in ["-wal", "-shm"] { try? files.removeItem(atPath: database + suffix) }
-        guard rename(incoming, database) == 0 else { throw ConfigurationError("cannot put the restored database in place at \(database) (errno \(errno))") }
+        guard rename(incoming, database) == 0 else {
+            throw ConfigurationError("cannot put the restored database in place at \(database) (errno \(errno))")
+        }
         if files.fileExists(atPath: "\(copy).key") {
             try? files.removeItem(atPath: database + ".key")
             try files.copyItem(atPath: "\(copy).key", toPath: database + ".key")
@@ -86,8 +111,14 @@ public struct NodeBackup: Sendable {
             let previous = try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'epoch'") ?? "-"
             try db.execute(sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES ('epoch', ?)", arguments: [epoch])
             let unit = try String.fetchOne(db, sql: "SELECT unit FROM accounts WHERE hosted_here = 1 LIMIT 1") ?? ""
-            try AuditTrail(clock: clock).record(db, actor: operatorName, unit: unit, action: "node.restore", target: folder,
-                                  detail: "restored from backup with epoch \(previous); new epoch \(epoch)")
+            try AuditTrail(clock: clock).record(
+                db,
+                actor: operatorName,
+                unit: unit,
+                action: "node.restore",
+                target: folder,
+                detail: "restored from backup with epoch \(previous); new epoch \(epoch)"
+            )
             return epoch
         }
         try opened.pool.close()
@@ -104,7 +135,8 @@ public struct NodeBackup: Sendable {
             let probe = try DatabaseQueue(path: database, configuration: configuration)
             try probe.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE; COMMIT") }
             try probe.close()
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+        {
             throw ConfigurationError("\(database) is in use: stop the node before restoring it")
         }
     }
@@ -123,7 +155,11 @@ public struct NodeBackup: Sendable {
         var count = 0
         for folder in folders where folder.count == 2 {
             guard let names = try? files.contentsOfDirectory(atPath: "\(source)/\(folder)") else { continue }
-            try files.createDirectory(atPath: "\(target)/\(folder)", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try files.createDirectory(
+                atPath: "\(target)/\(folder)",
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
             for name in names where EvidenceStore.isDigest(name) {
                 count += 1
                 if !files.fileExists(atPath: "\(target)/\(folder)/\(name)") {

@@ -8,7 +8,10 @@ public struct NodeDatabase: Sendable {
     public let path: String
 
     public static func open(path: String) throws -> NodeDatabase {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         // The node key seals audit entries (`audit_seal`), so it is there before any connection opens.
         let seal = AuditSeal(key: try NodeKey.loadOrCreate(path: path + ".key"))
         var configuration = Configuration()
@@ -51,204 +54,204 @@ public struct NodeDatabase: Sendable {
 
 enum Schema {
     static let v1 = """
-    CREATE TABLE accounts (
-        username TEXT PRIMARY KEY,
-        citizen_id TEXT,
-        full_name TEXT NOT NULL,
-        unit TEXT NOT NULL,
-        role TEXT NOT NULL,
-        permissions TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'disabled', 'delegated')),
-        password_hash TEXT,
-        activation_hash TEXT,
-        hosted_here INTEGER NOT NULL,
-        created_by TEXT,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    ) STRICT;
-    CREATE UNIQUE INDEX accounts_citizen ON accounts(citizen_id) WHERE citizen_id IS NOT NULL AND status != 'disabled';
-    CREATE INDEX accounts_unit ON accounts(unit);
+        CREATE TABLE accounts (
+            username TEXT PRIMARY KEY,
+            citizen_id TEXT,
+            full_name TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            role TEXT NOT NULL,
+            permissions TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'disabled', 'delegated')),
+            password_hash TEXT,
+            activation_hash TEXT,
+            hosted_here INTEGER NOT NULL,
+            created_by TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX accounts_citizen ON accounts(citizen_id) WHERE citizen_id IS NOT NULL AND status != 'disabled';
+        CREATE INDEX accounts_unit ON accounts(unit);
 
-    CREATE TABLE sessions (
-        token_hash TEXT PRIMARY KEY,
-        username TEXT NOT NULL REFERENCES accounts(username) ON DELETE CASCADE,
-        created_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL
-    ) STRICT;
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            username TEXT NOT NULL REFERENCES accounts(username) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) STRICT;
 
-    -- A form is named by the unit that owns it, its code and its version: units may reuse codes.
-    CREATE TABLE forms (
-        owner_unit TEXT NOT NULL,
-        code TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        definition TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (owner_unit, code, version)
-    ) STRICT;
+        -- A form is named by the unit that owns it, its code and its version: units may reuse codes.
+        CREATE TABLE forms (
+            owner_unit TEXT NOT NULL,
+            code TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            definition TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (owner_unit, code, version)
+        ) STRICT;
 
-    CREATE TABLE assignments (
-        id TEXT PRIMARY KEY,
-        form_code TEXT NOT NULL,
-        form_version INTEGER NOT NULL,
-        period TEXT NOT NULL,
-        assigned_by TEXT NOT NULL,
-        deadline TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        -- Only the owner of a form assigns it.
-        FOREIGN KEY (assigned_by, form_code, form_version) REFERENCES forms(owner_unit, code, version)
-    ) STRICT;
-    CREATE UNIQUE INDEX assignments_form_period ON assignments(form_code, period, assigned_by);
+        CREATE TABLE assignments (
+            id TEXT PRIMARY KEY,
+            form_code TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            period TEXT NOT NULL,
+            assigned_by TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            -- Only the owner of a form assigns it.
+            FOREIGN KEY (assigned_by, form_code, form_version) REFERENCES forms(owner_unit, code, version)
+        ) STRICT;
+        CREATE UNIQUE INDEX assignments_form_period ON assignments(form_code, period, assigned_by);
 
-    CREATE TABLE assignment_units (
-        assignment_id TEXT NOT NULL REFERENCES assignments(id),
-        unit TEXT NOT NULL,
-        PRIMARY KEY (assignment_id, unit)
-    ) STRICT;
+        CREATE TABLE assignment_units (
+            assignment_id TEXT NOT NULL REFERENCES assignments(id),
+            unit TEXT NOT NULL,
+            PRIMARY KEY (assignment_id, unit)
+        ) STRICT;
 
-    CREATE TABLE reports (
-        id TEXT PRIMARY KEY,
-        assignment_id TEXT NOT NULL,
-        form_owner TEXT NOT NULL,
-        form_code TEXT NOT NULL,
-        form_version INTEGER NOT NULL,
-        period TEXT NOT NULL,
-        unit TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'approved', 'returned')),
-        answers TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        hosted_here INTEGER NOT NULL,
-        created_by TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        submitted_at TEXT,
-        approved_at TEXT,
-        approved_by TEXT,
-        approval_count INTEGER NOT NULL DEFAULT 0,
-        signed TEXT,
-        UNIQUE (unit, form_owner, form_code, period)
-    ) STRICT;
-    CREATE INDEX reports_assignment ON reports(assignment_id, state);
+        CREATE TABLE reports (
+            id TEXT PRIMARY KEY,
+            assignment_id TEXT NOT NULL,
+            form_owner TEXT NOT NULL,
+            form_code TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            period TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'approved', 'returned')),
+            answers TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            hosted_here INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT,
+            approved_at TEXT,
+            approved_by TEXT,
+            approval_count INTEGER NOT NULL DEFAULT 0,
+            signed TEXT,
+            UNIQUE (unit, form_owner, form_code, period)
+        ) STRICT;
+        CREATE INDEX reports_assignment ON reports(assignment_id, state);
 
-    CREATE TABLE report_events (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        report_id TEXT NOT NULL,
-        action TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        from_state TEXT,
-        to_state TEXT,
-        message TEXT,
-        at TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX report_events_report ON report_events(report_id);
+        CREATE TABLE report_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            report_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT,
+            message TEXT,
+            at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX report_events_report ON report_events(report_id);
 
-    CREATE TABLE outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        message_id TEXT NOT NULL UNIQUE,
-        kind TEXT NOT NULL,
-        unit TEXT NOT NULL,
-        envelope BLOB NOT NULL,
-        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'parked')),
-        attempts INTEGER NOT NULL DEFAULT 0,
-        reason TEXT,
-        created_at TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX outbox_pending ON outbox(state, seq);
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            message_id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            envelope BLOB NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'parked')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            reason TEXT,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX outbox_pending ON outbox(state, seq);
 
-    CREATE TABLE inbox (
-        origin TEXT NOT NULL,
-        message_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('applied', 'parked')),
-        detail TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        PRIMARY KEY (origin, message_id)
-    ) STRICT;
+        CREATE TABLE inbox (
+            origin TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('applied', 'parked')),
+            detail TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (origin, message_id)
+        ) STRICT;
 
-    CREATE TABLE feed (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        audience TEXT NOT NULL,
-        message_id TEXT NOT NULL,
-        envelope BLOB NOT NULL,
-        created_at TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX feed_audience ON feed(audience, seq);
+        CREATE TABLE feed (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            audience TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            envelope BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX feed_audience ON feed(audience, seq);
 
-    CREATE TABLE peers (
-        unit TEXT PRIMARY KEY,
-        cursor INTEGER NOT NULL DEFAULT 0,
-        last_contact TEXT,
-        last_error TEXT
-    ) STRICT;
+        CREATE TABLE peers (
+            unit TEXT PRIMARY KEY,
+            cursor INTEGER NOT NULL DEFAULT 0,
+            last_contact TEXT,
+            last_error TEXT
+        ) STRICT;
 
-    CREATE TABLE audit (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        unit TEXT NOT NULL,
-        action TEXT NOT NULL,
-        target TEXT NOT NULL,
-        detail TEXT NOT NULL DEFAULT ''
-    ) STRICT;
-    """
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+        """
 
     /// Returns, corrections and evidence: events get a federation-wide id (so each level keeps the
     /// whole history once) and the acting unit.
     static let v2 = """
-    ALTER TABLE report_events ADD COLUMN event_id TEXT;
-    ALTER TABLE report_events ADD COLUMN unit TEXT;
-    UPDATE report_events SET event_id = lower(hex(randomblob(16))) WHERE event_id IS NULL;
-    CREATE UNIQUE INDEX report_events_event ON report_events(event_id);
+        ALTER TABLE report_events ADD COLUMN event_id TEXT;
+        ALTER TABLE report_events ADD COLUMN unit TEXT;
+        UPDATE report_events SET event_id = lower(hex(randomblob(16))) WHERE event_id IS NULL;
+        CREATE UNIQUE INDEX report_events_event ON report_events(event_id);
 
-    CREATE TABLE report_corrections (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        report_id TEXT NOT NULL,
-        question TEXT NOT NULL,
-        old_value TEXT,
-        new_value TEXT,
-        actor TEXT NOT NULL,
-        at TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX report_corrections_report ON report_corrections(report_id);
+        CREATE TABLE report_corrections (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            report_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX report_corrections_report ON report_corrections(report_id);
 
-    CREATE TABLE attachments (
-        id TEXT PRIMARY KEY,
-        report_id TEXT NOT NULL,
-        stage TEXT NOT NULL CHECK (stage IN ('submit', 'approve')),
-        file_name TEXT NOT NULL,
-        content_type TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        sha256 TEXT NOT NULL,
-        uploaded_by TEXT NOT NULL,
-        at TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX attachments_report ON attachments(report_id);
-    """
+        CREATE TABLE attachments (
+            id TEXT PRIMARY KEY,
+            report_id TEXT NOT NULL,
+            stage TEXT NOT NULL CHECK (stage IN ('submit', 'approve')),
+            file_name TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            uploaded_by TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX attachments_report ON attachments(report_id);
+        """
 
     /// Login hardening, MFA, browser sessions, and a tamper-evident audit trail.
     static let v3 = """
-    CREATE TABLE node_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-    ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE accounts ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE accounts ADD COLUMN locked_until TEXT;
-    ALTER TABLE accounts ADD COLUMN totp_secret BLOB;
-    ALTER TABLE accounts ADD COLUMN mfa_enabled INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE accounts ADD COLUMN recovery_codes TEXT;
-    ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER;
-    ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'bearer';
-    ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'full';
-    ALTER TABLE sessions ADD COLUMN csrf_token TEXT;
-    ALTER TABLE sessions ADD COLUMN source TEXT;
-    CREATE INDEX sessions_username ON sessions(username);
-    ALTER TABLE audit ADD COLUMN node TEXT NOT NULL DEFAULT '';
-    ALTER TABLE audit ADD COLUMN source TEXT NOT NULL DEFAULT '';
-    ALTER TABLE audit ADD COLUMN previous_hash TEXT NOT NULL DEFAULT '';
-    ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
-    CREATE INDEX audit_at ON audit(at);
-    """
+        CREATE TABLE node_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+        ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE accounts ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE accounts ADD COLUMN locked_until TEXT;
+        ALTER TABLE accounts ADD COLUMN totp_secret BLOB;
+        ALTER TABLE accounts ADD COLUMN mfa_enabled INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE accounts ADD COLUMN recovery_codes TEXT;
+        ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER;
+        ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'bearer';
+        ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'full';
+        ALTER TABLE sessions ADD COLUMN csrf_token TEXT;
+        ALTER TABLE sessions ADD COLUMN source TEXT;
+        CREATE INDEX sessions_username ON sessions(username);
+        ALTER TABLE audit ADD COLUMN node TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit ADD COLUMN source TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit ADD COLUMN previous_hash TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+        CREATE INDEX audit_at ON audit(at);
+        """
 
     /// The product never changes or removes an audit entry; the chain shows it if anything else does.
     static let v3Triggers = """
-    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries are never changed'); END;
-    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries are never deleted'); END;
-    """
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries are never changed'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries are never deleted'); END;
+        """
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,18 +26,26 @@ struct NodeKey: Sendable {
         guard descriptor >= 0 else { throw ConfigurationError("cannot create node key \(path)") }
         defer { Glibc.close(descriptor) }
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(descriptor) == 0 else { throw ConfigurationError("cannot write node key \(path)") }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
+            throw ConfigurationError("cannot write node key \(path)")
+        }
         return NodeKey(bytes: bytes)
     }
 
     /// A separate 256-bit key for one purpose (HKDF-SHA256), so the sealing key is never reused.
     func derived(purpose: String) -> Data {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: bytes), info: Data(purpose.utf8), outputByteCount: 32)
-            .withUnsafeBytes { Data($0) }
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: bytes),
+            info: Data(purpose.utf8),
+            outputByteCount: 32
+        )
+        .withUnsafeBytes { Data($0) }
     }
 
     func seal(_ plain: Data) throws -> Data {
-        guard let combined = try AES.GCM.seal(plain, using: SymmetricKey(data: bytes)).combined else { throw ConfigurationError("sealing failed") }
+        guard let combined = try AES.GCM.seal(plain, using: SymmetricKey(data: bytes)).combined else {
+            throw ConfigurationError("sealing failed")
+        }
         return combined
     }
 

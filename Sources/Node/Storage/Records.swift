@@ -140,8 +140,16 @@ struct ReportEventRecord: SnakeCaseRecord, Sendable {
     }
 
     var entry: HistoryEntry {
-        HistoryEntry(id: eventId ?? "local-\(id ?? 0)", action: action, actor: actor, unit: unit ?? "", from: fromState.flatMap(ReportState.init),
-                     to: toState.flatMap(ReportState.init), message: message, at: at)
+        HistoryEntry(
+            id: eventId ?? "local-\(id ?? 0)",
+            action: action,
+            actor: actor,
+            unit: unit ?? "",
+            from: fromState.flatMap(ReportState.init),
+            to: toState.flatMap(ReportState.init),
+            message: message,
+            at: at
+        )
     }
 
     /// Keeps an entry once, whichever way it arrived.
@@ -173,7 +181,9 @@ struct EvidenceRecord: SnakeCaseRecord, Sendable {
     var uploadedBy: String
     var at: Date
 
-    var evidence: Evidence { Evidence(id: id, stage: stage, fileName: fileName, contentType: contentType, size: size, sha256: sha256) }
+    var evidence: Evidence {
+        Evidence(id: id, stage: stage, fileName: fileName, contentType: contentType, size: size, sha256: sha256)
+    }
 }
 
 struct PeerRecord: SnakeCaseRecord, Sendable {

@@ -3,17 +3,17 @@ extension Schema {
     /// restore), the epoch the parent last showed, and upward messages kept after delivery so they
     /// can be sent again to a parent that lost them.
     static let v6Sync = """
-    INSERT OR IGNORE INTO node_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
-    ALTER TABLE peers ADD COLUMN epoch TEXT;
-    CREATE TABLE delivered (
-        seq INTEGER PRIMARY KEY,
-        message_id TEXT NOT NULL UNIQUE,
-        kind TEXT NOT NULL,
-        unit TEXT NOT NULL,
-        envelope BLOB NOT NULL,
-        created_at TEXT NOT NULL,
-        delivered_at TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX delivered_at ON delivered(delivered_at);
-    """
+        INSERT OR IGNORE INTO node_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+        ALTER TABLE peers ADD COLUMN epoch TEXT;
+        CREATE TABLE delivered (
+            seq INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            envelope BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            delivered_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX delivered_at ON delivered(delivered_at);
+        """
 }

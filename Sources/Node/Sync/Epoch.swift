@@ -32,7 +32,10 @@ extension LocalNode {
     func dropCursorUnless(epoch: String?, of parent: String) async throws {
         guard let epoch else { return }
         try await database.pool.write { db in
-            try db.execute(sql: "UPDATE peers SET cursor = 0 WHERE unit = ? AND epoch IS NOT NULL AND epoch <> ?", arguments: [parent, epoch])
+            try db.execute(
+                sql: "UPDATE peers SET cursor = 0 WHERE unit = ? AND epoch IS NOT NULL AND epoch <> ?",
+                arguments: [parent, epoch]
+            )
         }
     }
 
@@ -46,26 +49,40 @@ extension LocalNode {
         let (changed, requeued) = try await database.pool.write { db -> (Bool, Int) in
             let known = try String.fetchOne(db, sql: "SELECT epoch FROM peers WHERE unit = ?", arguments: [parent])
             guard known != epoch else { return (false, 0) }
-            try db.execute(sql: """
-                INSERT INTO peers (unit, cursor, epoch) VALUES (?, 0, ?)
-                ON CONFLICT (unit) DO UPDATE SET epoch = excluded.epoch
-                """, arguments: [parent, epoch])
+            try db.execute(
+                sql: """
+                    INSERT INTO peers (unit, cursor, epoch) VALUES (?, 0, ?)
+                    ON CONFLICT (unit) DO UPDATE SET epoch = excluded.epoch
+                    """,
+                arguments: [parent, epoch]
+            )
             // The first epoch ever seen (a new node, or one just upgraded) changes nothing.
             guard let known else { return (false, 0) }
             try db.execute(sql: "UPDATE peers SET cursor = 0 WHERE unit = ?", arguments: [parent])
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO outbox (seq, message_id, kind, unit, envelope, created_at)
-                SELECT seq, message_id, kind, unit, envelope, created_at FROM delivered ORDER BY seq
-                """)
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO outbox (seq, message_id, kind, unit, envelope, created_at)
+                    SELECT seq, message_id, kind, unit, envelope, created_at FROM delivered ORDER BY seq
+                    """
+            )
             let requeued = db.changesCount
             try db.execute(sql: "DELETE FROM delivered")
-            try audit.record(db, actor: "node:\(parent)", unit: unit, action: "sync.parent-restored", target: parent,
-                                  detail: "parent epoch \(known) → \(epoch): its feed is read again from the start, \(requeued) delivered messages sent again")
+            try audit.record(
+                db,
+                actor: "node:\(parent)",
+                unit: unit,
+                action: "sync.parent-restored",
+                target: parent,
+                detail:
+                    "parent epoch \(known) → \(epoch): its feed is read again from the start, \(requeued) delivered messages sent again"
+            )
             return (true, requeued)
         }
         if changed {
-            logger.notice("parent restored from a backup: re-reading its feed and sending again what it had received",
-                          metadata: ["peer": "\(parent)", "epoch": "\(epoch)", "requeued": "\(requeued)"])
+            logger.notice(
+                "parent restored from a backup: re-reading its feed and sending again what it had received",
+                metadata: ["peer": "\(parent)", "epoch": "\(epoch)", "requeued": "\(requeued)"]
+            )
             outboxSignal.notify()
         }
         return changed

@@ -32,7 +32,12 @@ extension LocalNode {
                 do {
                     if try await !client.hasEvidence(item.sha256, size: item.size) {
                         try await client.sendEvidence(item.sha256, from: evidence.path(item.sha256), size: item.size)
-                        logger.info("evidence sent", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)"])
+                        logger.info(
+                            "evidence sent",
+                            metadata: [
+                                "peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)",
+                            ]
+                        )
                     }
                 } catch let error as FederationCallError where (400..<500).contains(error.status) {
                     // The parent will never take this file (too large for it, refused): park the
@@ -56,13 +61,18 @@ extension LocalNode {
         switch message.kind {
         case .reportApproved:
             guard let signed = try? JSONDecoder.federation.decode(SignedPayload.self, from: message.body),
-                  let report = try? JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload) else { return nil }
+                let report = try? JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload)
+            else { return nil }
             return report.evidence.map { ($0.fileName, $0.sha256, $0.size) }
         case .taskProgress:
-            guard let update = try? JSONDecoder.federation.decode(TaskUpdate.self, from: message.body) else { return nil }
+            guard let update = try? JSONDecoder.federation.decode(TaskUpdate.self, from: message.body) else {
+                return nil
+            }
             return update.evidence.map { ($0.fileName, $0.sha256, $0.size) }
         case .reportReturned:
-            guard let decision = try? JSONDecoder.federation.decode(ReviewDecision.self, from: message.body), let files = decision.evidence else { return nil }
+            guard let decision = try? JSONDecoder.federation.decode(ReviewDecision.self, from: message.body),
+                let files = decision.evidence
+            else { return nil }
             return files.map { ($0.fileName, $0.sha256, $0.size) }
         default:
             return nil
@@ -76,19 +86,42 @@ extension LocalNode {
     /// entries behind it go on — nothing is applied without its files.
     func fetchEvidence(for entries: [Envelope], using client: FederationClient) async throws {
         for message in entries {
-            for item in Self.evidenceFiles(named: message) ?? [] where !evidence.contains(item.sha256, size: item.size) {
+            for item in Self.evidenceFiles(named: message) ?? [] where !evidence.contains(item.sha256, size: item.size)
+            {
                 do {
-                    let stored = try await evidence.store(try await client.evidence(item.sha256), limit: evidencePolicy.maximumBytes, expected: item.sha256)
+                    let stored = try await evidence.store(
+                        try await client.evidence(item.sha256),
+                        limit: evidencePolicy.maximumBytes,
+                        expected: item.sha256
+                    )
                     guard stored.size == item.size else {
-                        logger.warning("evidence not as declared", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)",
-                                                                             "declared": "\(item.size)", "bytes": "\(stored.size)"])
+                        logger.warning(
+                            "evidence not as declared",
+                            metadata: [
+                                "peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)",
+                                "declared": "\(item.size)", "bytes": "\(stored.size)",
+                            ]
+                        )
                         continue
                     }
-                    logger.info("evidence fetched", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)"])
+                    logger.info(
+                        "evidence fetched",
+                        metadata: [
+                            "peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "bytes": "\(item.size)",
+                        ]
+                    )
                 } catch let error as FederationCallError where (400..<500).contains(error.status) {
-                    logger.warning("evidence refused by the parent", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "error": "\(error)"])
+                    logger.warning(
+                        "evidence refused by the parent",
+                        metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "error": "\(error)"]
+                    )
                 } catch let refused as EvidenceRefused {
-                    logger.warning("evidence not kept", metadata: ["peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "reason": "\(refused)"])
+                    logger.warning(
+                        "evidence not kept",
+                        metadata: [
+                            "peer": "\(client.peer.unitCode)", "sha256": "\(item.sha256)", "reason": "\(refused)",
+                        ]
+                    )
                 }
             }
         }

@@ -8,7 +8,12 @@ extension LocalNode {
     /// Appends an entry for `audience` (a child node's unit) inside the caller's transaction.
     /// Call `feedSignal.notify()` after the transaction commits.
     func appendToFeed(_ db: Database, audience: String, kind: MessageKind, unit: String, body: some Encodable) throws {
-        let envelope = Envelope(origin: self.unit, kind: kind, unit: unit, body: try JSONEncoder.federation.encode(body))
+        let envelope = Envelope(
+            origin: self.unit,
+            kind: kind,
+            unit: unit,
+            body: try JSONEncoder.federation.encode(body)
+        )
         try db.execute(
             sql: "INSERT INTO feed (audience, message_id, envelope, created_at) VALUES (?, ?, ?, ?)",
             arguments: [audience, envelope.id, try JSONEncoder.federation.encode(envelope), clock.now()]
@@ -35,12 +40,23 @@ extension LocalNode {
 
     private func readFeed(for child: String, after cursor: Int64, limit: Int) async throws -> FeedPage {
         try await database.pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT seq, envelope FROM feed WHERE audience = ? AND seq > ? ORDER BY seq LIMIT ?",
-                                        arguments: [child, cursor, limit + 1])
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT seq, envelope FROM feed WHERE audience = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [child, cursor, limit + 1]
+            )
             let entries = try rows.prefix(limit).map { row in
-                FeedEntry(seq: row["seq"], envelope: try JSONDecoder.federation.decode(Envelope.self, from: row["envelope"] as Data))
+                FeedEntry(
+                    seq: row["seq"],
+                    envelope: try JSONDecoder.federation.decode(Envelope.self, from: row["envelope"] as Data)
+                )
             }
-            return FeedPage(entries: entries, cursor: entries.last?.seq ?? cursor, more: rows.count > limit, epoch: try Self.epoch(db))
+            return FeedPage(
+                entries: entries,
+                cursor: entries.last?.seq ?? cursor,
+                more: rows.count > limit,
+                epoch: try Self.epoch(db)
+            )
         }
     }
 
@@ -52,20 +68,29 @@ extension LocalNode {
         do {
             try await database.pool.write { db in
                 if let error {
-                    try db.execute(sql: """
-                        INSERT INTO peers (unit, cursor, last_error) VALUES (?, 0, ?)
-                        ON CONFLICT (unit) DO UPDATE SET last_error = excluded.last_error
-                        """, arguments: [peer, error])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO peers (unit, cursor, last_error) VALUES (?, 0, ?)
+                            ON CONFLICT (unit) DO UPDATE SET last_error = excluded.last_error
+                            """,
+                        arguments: [peer, error]
+                    )
                 } else if let cursor {
-                    try db.execute(sql: """
-                        INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
-                        ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
-                        """, arguments: [peer, cursor, clock.now()])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
+                            ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
+                            """,
+                        arguments: [peer, cursor, clock.now()]
+                    )
                 } else {
-                    try db.execute(sql: """
-                        INSERT INTO peers (unit, cursor, last_contact) VALUES (?, 0, ?)
-                        ON CONFLICT (unit) DO UPDATE SET last_contact = excluded.last_contact, last_error = NULL
-                        """, arguments: [peer, clock.now()])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO peers (unit, cursor, last_contact) VALUES (?, 0, ?)
+                            ON CONFLICT (unit) DO UPDATE SET last_contact = excluded.last_contact, last_error = NULL
+                            """,
+                        arguments: [peer, clock.now()]
+                    )
                 }
             }
         } catch {

@@ -16,16 +16,27 @@ extension LocalNode {
 
     /// Applies a batch in one transaction, one savepoint per message. Transient database failures
     /// abort the whole batch (nothing applied, the sender retries); refusals park one message.
-    func receive(_ messages: [Envelope], direction: Direction, cursor: (peer: String, position: Int64)? = nil) async throws -> [MessageResult] {
+    func receive(
+        _ messages: [Envelope],
+        direction: Direction,
+        cursor: (peer: String, position: Int64)? = nil
+    ) async throws -> [MessageResult] {
         // Signatures are checked before the write transaction so the writer is never held by crypto;
         // messages already received are answered from the inbox and need no check.
         let seen = try await database.pool.read { db in
-            try Set(messages.filter { message in
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox WHERE origin = ? AND message_id = ?", arguments: [message.origin, message.id]) == true
-            }.map(\.id))
+            try Set(
+                messages.filter { message in
+                    try Bool.fetchOne(
+                        db,
+                        sql: "SELECT 1 FROM inbox WHERE origin = ? AND message_id = ?",
+                        arguments: [message.origin, message.id]
+                    ) == true
+                }.map(\.id)
+            )
         }
         var verified: [String: Result<NodeIdentity, any Error>] = [:]
-        for message in messages where [.reportApproved, .pkiRevoked].contains(message.kind) && !seen.contains(message.id) {
+        for message in messages
+        where [.reportApproved, .pkiRevoked].contains(message.kind) && !seen.contains(message.id) {
             do {
                 let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
                 verified[message.id] = .success(try await verifySignature(signed))
@@ -36,52 +47,80 @@ extension LocalNode {
         let verifiedSigners = verified
         // A unit change swaps the live deployment inside the transaction (later messages of the
         // batch may concern the new unit); a failed batch rebuilds it from what was committed.
-        let outcome = try await keepingUnitsInStep { try await database.pool.write { db -> (results: [MessageResult], feed: Bool, outbox: Bool) in
-            var results: [MessageResult] = []
-            var feedChanged = false
-            var outboxChanged = false
-            for message in messages {
-                if let row = try Row.fetchOne(db, sql: "SELECT status, detail FROM inbox WHERE origin = ? AND message_id = ?", arguments: [message.origin, message.id]) {
-                    let status = MessageResult.Status(rawValue: row["status"]) ?? .parked
-                    results.append(MessageResult(id: message.id, status: status, detail: row["detail"], replayed: true))
-                    continue
-                }
-                var result: MessageResult
-                do {
-                    var effect = Effect()
-                    try db.inSavepoint {
-                        effect = try apply(message, direction: direction, signer: verifiedSigners[message.id], db)
-                        return .commit
+        let outcome = try await keepingUnitsInStep {
+            try await database.pool.write { db -> (results: [MessageResult], feed: Bool, outbox: Bool) in
+                var results: [MessageResult] = []
+                var feedChanged = false
+                var outboxChanged = false
+                for message in messages {
+                    if let row = try Row.fetchOne(
+                        db,
+                        sql: "SELECT status, detail FROM inbox WHERE origin = ? AND message_id = ?",
+                        arguments: [message.origin, message.id]
+                    ) {
+                        let status = MessageResult.Status(rawValue: row["status"]) ?? .parked
+                        results.append(
+                            MessageResult(id: message.id, status: status, detail: row["detail"], replayed: true)
+                        )
+                        continue
                     }
-                    feedChanged = feedChanged || effect.feed
-                    outboxChanged = outboxChanged || effect.outbox
-                    result = MessageResult(id: message.id, status: .applied, detail: effect.detail)
-                } catch let error as DatabaseError where !error.isConstraintViolation {
-                    throw error
-                } catch let error as EvidenceMissing {
-                    throw error
-                } catch {
-                    result = MessageResult(id: message.id, status: .parked, detail: Self.reason(error))
-                    logger.warning("parked message", metadata: ["peer": "\(message.origin)", "message": "\(message.id)", "kind": "\(message.kind)", "reason": "\(result.detail)"])
+                    var result: MessageResult
+                    do {
+                        var effect = Effect()
+                        try db.inSavepoint {
+                            effect = try apply(message, direction: direction, signer: verifiedSigners[message.id], db)
+                            return .commit
+                        }
+                        feedChanged = feedChanged || effect.feed
+                        outboxChanged = outboxChanged || effect.outbox
+                        result = MessageResult(id: message.id, status: .applied, detail: effect.detail)
+                    } catch let error as DatabaseError where !error.isConstraintViolation {
+                        throw error
+                    } catch let error as EvidenceMissing {
+                        throw error
+                    } catch {
+                        result = MessageResult(id: message.id, status: .parked, detail: Self.reason(error))
+                        logger.warning(
+                            "parked message",
+                            metadata: [
+                                "peer": "\(message.origin)", "message": "\(message.id)", "kind": "\(message.kind)",
+                                "reason": "\(result.detail)",
+                            ]
+                        )
+                    }
+                    try db.execute(
+                        sql:
+                            "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        arguments: [
+                            message.origin, message.id, message.kind.rawValue, result.status.rawValue, result.detail,
+                            clock.now(),
+                        ]
+                    )
+                    results.append(result)
                 }
-                try db.execute(sql: "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [message.origin, message.id, message.kind.rawValue, result.status.rawValue, result.detail, clock.now()])
-                results.append(result)
+                if let cursor {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
+                            ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
+                            """,
+                        arguments: [cursor.peer, cursor.position, clock.now()]
+                    )
+                }
+                return (results, feedChanged, outboxChanged)
             }
-            if let cursor {
-                try db.execute(sql: """
-                    INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
-                    ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
-                    """, arguments: [cursor.peer, cursor.position, clock.now()])
-            }
-            return (results, feedChanged, outboxChanged)
-        } }
+        }
         if outcome.feed { feedSignal.notify() }
         if outcome.outbox { outboxSignal.notify() }
         await refreshAlerts(after: messages, results: outcome.results)
         for (message, result) in zip(messages, outcome.results) where result.status == .applied {
-            logger.debug(result.replayed ? "replayed message" : "applied message",
-                         metadata: ["peer": "\(message.origin)", "message": "\(result.id)", "kind": "\(message.kind)", "detail": "\(result.detail)"])
+            logger.debug(
+                result.replayed ? "replayed message" : "applied message",
+                metadata: [
+                    "peer": "\(message.origin)", "message": "\(result.id)", "kind": "\(message.kind)",
+                    "detail": "\(result.detail)",
+                ]
+            )
         }
         return outcome.results
     }
@@ -93,7 +132,12 @@ extension LocalNode {
         var outbox = false
     }
 
-    private func apply(_ message: Envelope, direction: Direction, signer: Result<NodeIdentity, any Error>?, _ db: Database) throws -> Effect {
+    private func apply(
+        _ message: Envelope,
+        direction: Direction,
+        signer: Result<NodeIdentity, any Error>?,
+        _ db: Database
+    ) throws -> Effect {
         if direction == .fromParent, message.origin != parent?.unit {
             throw Refusal("feed entry names origin \(message.origin), not this node's parent")
         }
@@ -106,16 +150,22 @@ extension LocalNode {
             return try distribute(notice, db)
         case (.reportReturned, _):
             let decision = try JSONDecoder.federation.decode(ReviewDecision.self, from: message.body)
-            guard decision.unit == message.unit else { throw Refusal("the decision is about unit \(decision.unit), the message says \(message.unit)") }
+            guard decision.unit == message.unit else {
+                throw Refusal("the decision is about unit \(decision.unit), the message says \(message.unit)")
+            }
             // A child speaks only for its own subtree; a parent's decisions come from above this node.
             let returner = decision.entry.unit
             switch direction {
             case .fromChild:
-                guard let sender = deployment.node(forUnit: message.origin), deployment.node(sender, speaksFor: returner) else {
+                guard let sender = deployment.node(forUnit: message.origin),
+                    deployment.node(sender, speaksFor: returner)
+                else {
                     throw Refusal("node \(message.origin) may not speak for unit \(returner)")
                 }
             case .fromParent:
-                guard !deployment.node(node, speaksFor: returner) else { throw Refusal("a parent may not speak for unit \(returner), which is hosted here or below") }
+                guard !deployment.node(node, speaksFor: returner) else {
+                    throw Refusal("a parent may not speak for unit \(returner), which is hosted here or below")
+                }
             }
             return try apply(decision, arrivedFrom: direction, db)
         case (.pkiRevoked, _):
@@ -124,7 +174,11 @@ extension LocalNode {
         case (.accountChanged, .fromParent):
             return try receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
         case (.accountRegistered, .fromChild):
-            return try receive(try JSONDecoder.federation.decode(RegisteredAdmin.self, from: message.body), unit: message.unit, db)
+            return try receive(
+                try JSONDecoder.federation.decode(RegisteredAdmin.self, from: message.body),
+                unit: message.unit,
+                db
+            )
         case (.taskAssigned, .fromParent):
             return try receiveTask(message, db)
         case (.taskProgress, .fromChild):
@@ -138,15 +192,35 @@ extension LocalNode {
         case (.assignmentAmended, .fromParent):
             return try receive(try JSONDecoder.federation.decode(AssignmentAmendment.self, from: message.body), db)
         case (.indicatorsReported, .fromChild):
-            return try receive(try JSONDecoder.federation.decode(IndicatorReport.self, from: message.body), from: message, db)
+            return try receive(
+                try JSONDecoder.federation.decode(IndicatorReport.self, from: message.body),
+                from: message,
+                db
+            )
         case (.congressScheduled, .fromChild):
-            return try receive(try JSONDecoder.federation.decode(CongressNotice.self, from: message.body), from: message, db)
+            return try receive(
+                try JSONDecoder.federation.decode(CongressNotice.self, from: message.body),
+                from: message,
+                db
+            )
         case (.unitChanged, _):
-            return try receive(try JSONDecoder.federation.decode(UnitChange.self, from: message.body), from: message, direction: direction, db)
+            return try receive(
+                try JSONDecoder.federation.decode(UnitChange.self, from: message.body),
+                from: message,
+                direction: direction,
+                db
+            )
         case (.unitClosed, _):
-            return try receive(try JSONDecoder.federation.decode(UnitClosureNotice.self, from: message.body), from: message, direction: direction, db)
+            return try receive(
+                try JSONDecoder.federation.decode(UnitClosureNotice.self, from: message.body),
+                from: message,
+                direction: direction,
+                db
+            )
         default:
-            throw Refusal("message kind '\(message.kind)' is not accepted \(direction == .fromChild ? "from a child" : "from a parent") (protocol \(ProtocolVersion.current))")
+            throw Refusal(
+                "message kind '\(message.kind)' is not accepted \(direction == .fromChild ? "from a child" : "from a parent") (protocol \(ProtocolVersion.current))"
+            )
         }
     }
 
@@ -156,7 +230,9 @@ extension LocalNode {
     private func receiveApprovedReport(_ message: Envelope, signer: NodeIdentity, _ db: Database) throws -> Effect {
         let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
         let report = try JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload)
-        guard report.unit == message.unit else { throw Refusal("the signed report is for unit \(report.unit), the message says \(message.unit)") }
+        guard report.unit == message.unit else {
+            throw Refusal("the signed report is for unit \(report.unit), the message says \(message.unit)")
+        }
         guard let host = deployment.hostingNode(of: report.unit), host.unit == signer.unitCode else {
             throw Refusal("report of \(report.unit) is signed by \(signer.unitCode), which does not host that unit")
         }
@@ -168,43 +244,95 @@ extension LocalNode {
         try rememberSigner(signed.signerCertificate, unit: signer.unitCode, db)
         try requireEvidence(of: report)
         if let existing = try ReportRecord.fetchOne(db, key: report.reportId) {
-            guard existing.unit == report.unit, existing.formOwner == report.formOwner, existing.formCode == report.formCode, existing.period == report.period.description else {
+            guard existing.unit == report.unit, existing.formOwner == report.formOwner,
+                existing.formCode == report.formCode, existing.period == report.period.description
+            else {
                 throw Refusal("report \(report.reportId) already exists for another unit, form or period")
             }
             if existing.approvalCount >= report.approvalCount {
                 return Effect(detail: "report \(report.reportId) approval \(report.approvalCount) already held")
             }
-        } else if let clash = try ReportRecord.filter(sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
-                                                       arguments: [report.unit, report.formOwner, report.formCode, report.period.description]).fetchOne(db) {
+        } else if let clash = try ReportRecord.filter(
+            sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
+            arguments: [report.unit, report.formOwner, report.formCode, report.period.description]
+        ).fetchOne(db) {
             throw Refusal("unit \(report.unit) already has report \(clash.id) for \(report.formCode) \(report.period)")
         }
         let now = clock.now()
         let signedText = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
-        try ReportRecord(id: report.reportId, assignmentId: report.assignmentId, formOwner: report.formOwner, formCode: report.formCode, formVersion: report.formVersion,
-                         period: report.period.description, unit: report.unit, state: .approved, answers: report.answers, version: report.approvalCount,
-                         hostedHere: false, createdBy: report.approvedBy, createdAt: now, updatedAt: now, submittedAt: report.approvedAt,
-                         approvedAt: report.approvedAt, approvedBy: report.approvedBy, approvalCount: report.approvalCount, signed: signedText).save(db)
+        try ReportRecord(
+            id: report.reportId,
+            assignmentId: report.assignmentId,
+            formOwner: report.formOwner,
+            formCode: report.formCode,
+            formVersion: report.formVersion,
+            period: report.period.description,
+            unit: report.unit,
+            state: .approved,
+            answers: report.answers,
+            version: report.approvalCount,
+            hostedHere: false,
+            createdBy: report.approvedBy,
+            createdAt: now,
+            updatedAt: now,
+            submittedAt: report.approvedAt,
+            approvedAt: report.approvedAt,
+            approvedBy: report.approvedBy,
+            approvalCount: report.approvalCount,
+            signed: signedText
+        ).save(db)
         // The whole history travels with the report; each level keeps every entry once. The
         // signing node vouches only for what happened in its own subtree: entries it claims for
         // units above are kept only when this level already holds them.
-        let held = Set(try String.fetchAll(db, sql: "SELECT event_id FROM report_events WHERE report_id = ? AND event_id IS NOT NULL", arguments: [report.reportId]))
+        let held = Set(
+            try String.fetchAll(
+                db,
+                sql: "SELECT event_id FROM report_events WHERE report_id = ? AND event_id IS NOT NULL",
+                arguments: [report.reportId]
+            )
+        )
         for entry in report.history where deployment.node(host, speaksFor: entry.unit) || held.contains(entry.id) {
             try ReportEventRecord.keep(entry, of: report.reportId, db)
         }
-        try ReportEventRecord.keep(HistoryEntry(action: "received", actor: "node:\(message.origin)", unit: unit, from: nil, to: .approved, message: nil, at: now),
-                                   of: report.reportId, db)
+        try ReportEventRecord.keep(
+            HistoryEntry(
+                action: "received",
+                actor: "node:\(message.origin)",
+                unit: unit,
+                from: nil,
+                to: .approved,
+                message: nil,
+                at: now
+            ),
+            of: report.reportId,
+            db
+        )
         // The evidence list is the one approved now (a revision may have removed files). Types are
         // this node's own reading of the file name, never what the sender claims.
         let listed = report.evidence.map(\.id)
-        try db.execute(sql: "DELETE FROM attachments WHERE report_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
-                       arguments: [report.reportId, String(decoding: try JSONEncoder().encode(listed), as: UTF8.self)])
+        try db.execute(
+            sql: "DELETE FROM attachments WHERE report_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
+            arguments: [report.reportId, String(decoding: try JSONEncoder().encode(listed), as: UTF8.self)]
+        )
         for evidence in report.evidence {
-            if let owner = try String.fetchOne(db, sql: "SELECT report_id FROM attachments WHERE id = ?", arguments: [evidence.id]), owner != report.reportId {
+            if let owner = try String.fetchOne(
+                db,
+                sql: "SELECT report_id FROM attachments WHERE id = ?",
+                arguments: [evidence.id]
+            ), owner != report.reportId {
                 throw Refusal("evidence id \(evidence.id) already belongs to another report")
             }
-            try EvidenceRecord(id: evidence.id, reportId: report.reportId, stage: evidence.stage, fileName: evidence.fileName,
-                               contentType: evidencePolicy.contentType(of: evidence.fileName) ?? "application/octet-stream",
-                               size: evidence.size, sha256: evidence.sha256, uploadedBy: report.approvedBy, at: report.approvedAt).save(db)
+            try EvidenceRecord(
+                id: evidence.id,
+                reportId: report.reportId,
+                stage: evidence.stage,
+                fileName: evidence.fileName,
+                contentType: evidencePolicy.contentType(of: evidence.fileName) ?? "application/octet-stream",
+                size: evidence.size,
+                sha256: evidence.sha256,
+                uploadedBy: report.approvedBy,
+                at: report.approvedAt
+            ).save(db)
         }
         if keepHere {
             return Effect(detail: "report \(report.reportId) of \(report.unit) kept here")
@@ -222,14 +350,22 @@ extension LocalNode {
             return
         }
         guard assignment.assignedBy == report.formOwner, assignment.formCode == report.formCode,
-              assignment.formVersion == report.formVersion, assignment.period == report.period.description else {
+            assignment.formVersion == report.formVersion, assignment.period == report.period.description
+        else {
             throw Refusal("report \(report.reportId) does not match assignment \(assignment.id) (form or period)")
         }
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?", arguments: [assignment.id, report.unit]) == true else {
+        guard
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?",
+                arguments: [assignment.id, report.unit]
+            ) == true
+        else {
             throw Refusal("unit \(report.unit) is not assigned \(assignment.id)")
         }
         if let form = try form(owner: report.formOwner, code: report.formCode, version: report.formVersion, db),
-           case .failure(let problems) = report.answers.validated(against: form) {
+            case .failure(let problems) = report.answers.validated(against: form)
+        {
             throw Refusal("answers do not fit the form: \(problems.byQuestion.keys.sorted().joined(separator: ", "))")
         }
     }
@@ -239,26 +375,59 @@ extension LocalNode {
     func distribute(_ notice: AssignmentNotice, _ db: Database) throws -> Effect {
         let now = clock.now()
         if let existing = try form(owner: notice.assignedBy, code: notice.form.code, version: notice.form.version, db) {
-            guard existing == notice.form else { throw Refusal("form \(notice.assignedBy)/\(notice.form.code) v\(notice.form.version) differs from the one held") }
+            guard existing == notice.form else {
+                throw Refusal(
+                    "form \(notice.assignedBy)/\(notice.form.code) v\(notice.form.version) differs from the one held"
+                )
+            }
         } else {
-            try FormRecord(ownerUnit: notice.assignedBy, code: notice.form.code, version: notice.form.version, definition: notice.form, createdAt: now).insert(db)
+            try FormRecord(
+                ownerUnit: notice.assignedBy,
+                code: notice.form.code,
+                version: notice.form.version,
+                definition: notice.form,
+                createdAt: now
+            ).insert(db)
         }
-        try AssignmentRecord(id: notice.id, formCode: notice.form.code, formVersion: notice.form.version, period: notice.period.description,
-                             assignedBy: notice.assignedBy, deadline: notice.deadline.description, createdAt: now).insert(db, onConflict: .ignore)
+        try AssignmentRecord(
+            id: notice.id,
+            formCode: notice.form.code,
+            formVersion: notice.form.version,
+            period: notice.period.description,
+            assignedBy: notice.assignedBy,
+            deadline: notice.deadline.description,
+            createdAt: now
+        ).insert(db, onConflict: .ignore)
         let mine = notice.units.filter { deployment.node(node, speaksFor: $0) }
         for target in mine {
-            try db.execute(sql: "INSERT OR IGNORE INTO assignment_units (assignment_id, unit, level, ancestors) VALUES (?, ?, ?, ?)",
-                           arguments: [notice.id, target, tree[target]?.level.rawValue, ExpectedUnit(code: target, in: tree).map(\.ancestorsJSON)])
+            try db.execute(
+                sql:
+                    "INSERT OR IGNORE INTO assignment_units (assignment_id, unit, level, ancestors) VALUES (?, ?, ?, ?)",
+                arguments: [
+                    notice.id, target, tree[target]?.level.rawValue,
+                    ExpectedUnit(code: target, in: tree).map(\.ancestorsJSON),
+                ]
+            )
         }
         var forwarded = 0
         for child in deployment.children(of: node) {
             let theirs = mine.filter { deployment.node(child, speaksFor: $0) }
             guard !theirs.isEmpty else { continue }
-            let part = AssignmentNotice(id: notice.id, form: notice.form, period: notice.period, assignedBy: notice.assignedBy, deadline: notice.deadline, units: theirs)
+            let part = AssignmentNotice(
+                id: notice.id,
+                form: notice.form,
+                period: notice.period,
+                assignedBy: notice.assignedBy,
+                deadline: notice.deadline,
+                units: theirs
+            )
             try appendToFeed(db, audience: child.unit, kind: .assignmentCreated, unit: notice.assignedBy, body: part)
             forwarded += 1
         }
-        return Effect(detail: "assignment \(notice.id) for \(mine.count) units, passed to \(forwarded) child nodes", feed: forwarded > 0)
+        return Effect(
+            detail: "assignment \(notice.id) for \(mine.count) units, passed to \(forwarded) child nodes",
+            feed: forwarded > 0
+        )
     }
 
     static func reason(_ error: any Error) -> String {

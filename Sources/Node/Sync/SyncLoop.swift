@@ -24,7 +24,11 @@ struct SyncLoop: Service {
 
     func run() async throws {
         guard let parent = local.parent else { return }
-        let clients = ParentClients(local: local, address: try await parentURL(), parent: NodeIdentity(unitCode: parent.unit))
+        let clients = ParentClients(
+            local: local,
+            address: try await parentURL(),
+            parent: NodeIdentity(unitCode: parent.unit)
+        )
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await pull(from: parent.unit, clients) }
@@ -43,7 +47,9 @@ struct SyncLoop: Service {
             var wait = Duration.seconds(3600)
             if let leaf = try? parseCertificateChain(pem: local.identity.credentials.certificatePEM).first {
                 let lifetime = leaf.notValidAfter.timeIntervalSince(leaf.notValidBefore)
-                let due = leaf.notValidAfter.addingTimeInterval(-lifetime / 3).timeIntervalSince(local.certificateClock.now())
+                let due = leaf.notValidAfter.addingTimeInterval(-lifetime / 3).timeIntervalSince(
+                    local.certificateClock.now()
+                )
                 if due <= 0 {
                     do {
                         try await local.renewOwnCertificate(using: try clients.current())
@@ -85,11 +91,21 @@ struct SyncLoop: Service {
                     await local.touchPeer(parent)
                 } else {
                     try await local.fetchEvidence(for: page.entries.map(\.envelope), using: client)
-                    let results = try await local.receive(page.entries.map(\.envelope), direction: .fromParent, cursor: (parent, page.cursor))
+                    let results = try await local.receive(
+                        page.entries.map(\.envelope),
+                        direction: .fromParent,
+                        cursor: (parent, page.cursor)
+                    )
                     try await local.dropCursorUnless(epoch: page.epoch, of: parent)
                     for (entry, result) in zip(page.entries, results) {
-                        logger.info("feed entry", metadata: ["message": "\(entry.envelope.id)", "kind": "\(entry.envelope.kind)", "seq": "\(entry.seq)",
-                                                             "status": "\(result.status.rawValue)", "detail": "\(result.detail)"])
+                        logger.info(
+                            "feed entry",
+                            metadata: [
+                                "message": "\(entry.envelope.id)", "kind": "\(entry.envelope.kind)",
+                                "seq": "\(entry.seq)",
+                                "status": "\(result.status.rawValue)", "detail": "\(result.detail)",
+                            ]
+                        )
                     }
                 }
                 link.succeeded()
@@ -132,7 +148,13 @@ struct SyncLoop: Service {
                 try await local.acknowledge(response.results)
                 _ = try await local.noteParentEpoch(response.epoch, of: parent)
                 for result in response.results {
-                    logger.info("pushed", metadata: ["message": "\(result.id)", "status": "\(result.status.rawValue)", "replayed": "\(result.replayed)"])
+                    logger.info(
+                        "pushed",
+                        metadata: [
+                            "message": "\(result.id)", "status": "\(result.status.rawValue)",
+                            "replayed": "\(result.replayed)",
+                        ]
+                    )
                 }
                 link.succeeded()
             } catch {
@@ -178,10 +200,17 @@ final class ParentClients: Sendable {
         let identity = local.identity.current
         let revocations = local.revocations.generation
         let (client, expired) = try state.withLock { state -> (FederationClient, [FederationClient]) in
-            if let client = state.client, state.identityGeneration == identity.generation, state.revocationGeneration == revocations {
+            if let client = state.client, state.identityGeneration == identity.generation,
+                state.revocationGeneration == revocations
+            {
                 return (client, [])
             }
-            let new = try FederationClient(address: address, peer: parent, credentials: identity.credentials, trust: local.trust)
+            let new = try FederationClient(
+                address: address,
+                peer: parent,
+                credentials: identity.credentials,
+                trust: local.trust
+            )
             let now = ContinuousClock.now
             if let old = state.client { state.retired.append((old, now)) }
             let expired = state.retired.filter { now - $0.at > Self.retirement }.map(\.client)
@@ -197,7 +226,10 @@ final class ParentClients: Sendable {
 
     func shutdown() async {
         let all = state.withLock { state -> [FederationClient] in
-            defer { state.client = nil; state.retired = [] }
+            defer {
+                state.client = nil
+                state.retired = []
+            }
             return (state.client.map { [$0] } ?? []) + state.retired.map(\.client)
         }
         for client in all { try? await client.shutdown() }

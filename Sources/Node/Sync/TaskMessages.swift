@@ -9,7 +9,9 @@ import Tasks
 extension LocalNode {
     func receiveTask(_ message: Envelope, _ db: Database) throws -> Effect {
         let notice = try JSONDecoder.federation.decode(TaskNotice.self, from: message.body)
-        guard notice.assignedBy == message.unit else { throw Refusal("the task is assigned by \(notice.assignedBy), the message says \(message.unit)") }
+        guard notice.assignedBy == message.unit else {
+            throw Refusal("the task is assigned by \(notice.assignedBy), the message says \(message.unit)")
+        }
         // A parent speaks for the units above this node, never for those hosted here or below.
         guard tree.contains(notice.assignedBy), !deployment.node(node, speaksFor: notice.assignedBy) else {
             throw Refusal("a parent may not assign tasks for unit \(notice.assignedBy), which is hosted here or below")
@@ -25,26 +27,43 @@ extension LocalNode {
 
     func receiveTaskUpdate(_ message: Envelope, _ db: Database) throws -> Effect {
         let update = try JSONDecoder.federation.decode(TaskUpdate.self, from: message.body)
-        guard update.unit == message.unit else { throw Refusal("the update is about unit \(update.unit), the message says \(message.unit)") }
+        guard update.unit == message.unit else {
+            throw Refusal("the update is about unit \(update.unit), the message says \(message.unit)")
+        }
         if let problem = update.problems.first { throw Refusal("task update: \(problem)") }
-        guard tree.isBelow(update.unit, update.assignedBy) else { throw Refusal("unit \(update.unit) is not below the assigning unit \(update.assignedBy)") }
+        guard tree.isBelow(update.unit, update.assignedBy) else {
+            throw Refusal("unit \(update.unit) is not below the assigning unit \(update.assignedBy)")
+        }
         let keepHere = hosts(update.assignedBy)
         guard keepHere || tree.isBelow(unit, update.assignedBy) else {
             throw Refusal("the assigning unit \(update.assignedBy) is neither hosted here nor above this node")
         }
         if let record = try TaskRecord.fetchOne(db, key: update.taskId) {
-            guard record.assignedBy == update.assignedBy else { throw Refusal("task \(update.taskId) was assigned by \(record.assignedBy), not \(update.assignedBy)") }
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?", arguments: [update.taskId, update.unit]) == true else {
+            guard record.assignedBy == update.assignedBy else {
+                throw Refusal("task \(update.taskId) was assigned by \(record.assignedBy), not \(update.assignedBy)")
+            }
+            guard
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?",
+                    arguments: [update.taskId, update.unit]
+                ) == true
+            else {
                 throw Refusal("unit \(update.unit) is not assigned task \(update.taskId)")
             }
         } else if keepHere {
             // Tasks of a unit hosted here are made here: an update for an unknown one is not ours.
             throw Refusal("task \(update.taskId) is unknown here")
         }
-        if let held = try String.fetchOne(db, sql: "SELECT body FROM task_updates WHERE task_id = ? AND unit = ? AND seq = ?",
-                                          arguments: [update.taskId, update.unit, update.seq]) {
+        if let held = try String.fetchOne(
+            db,
+            sql: "SELECT body FROM task_updates WHERE task_id = ? AND unit = ? AND seq = ?",
+            arguments: [update.taskId, update.unit, update.seq]
+        ) {
             guard try JSONDecoder.federation.decode(TaskUpdate.self, from: Data(held.utf8)) == update else {
-                throw Refusal("update \(update.seq) of \(update.unit) on task \(update.taskId) is held here with other content")
+                throw Refusal(
+                    "update \(update.seq) of \(update.unit) on task \(update.taskId) is held here with other content"
+                )
             }
             return Effect(detail: "update \(update.seq) of \(update.unit) on task \(update.taskId) already held")
         }
@@ -57,12 +76,17 @@ extension LocalNode {
         }
         // Relayed even when the task has not reached this node yet: the update names where it goes.
         try enqueueUp(db, kind: .taskProgress, unit: update.unit, body: update)
-        return Effect(detail: "update \(update.seq) of \(update.unit) on task \(update.taskId) kept and relayed up", outbox: parent != nil)
+        return Effect(
+            detail: "update \(update.seq) of \(update.unit) on task \(update.taskId) kept and relayed up",
+            outbox: parent != nil
+        )
     }
 
     func receiveTaskReview(_ message: Envelope, _ db: Database) throws -> Effect {
         let review = try JSONDecoder.federation.decode(TaskReview.self, from: message.body)
-        guard review.assignedBy == message.unit else { throw Refusal("the review is by \(review.assignedBy), the message says \(message.unit)") }
+        guard review.assignedBy == message.unit else {
+            throw Refusal("the review is by \(review.assignedBy), the message says \(message.unit)")
+        }
         guard tree.contains(review.assignedBy), !deployment.node(node, speaksFor: review.assignedBy) else {
             throw Refusal("a parent may not review for unit \(review.assignedBy), which is hosted here or below")
         }
@@ -73,14 +97,23 @@ extension LocalNode {
         if let record = try TaskRecord.fetchOne(db, key: review.taskId), record.assignedBy != review.assignedBy {
             throw Refusal("task \(review.taskId) was assigned by \(record.assignedBy), not \(review.assignedBy)")
         }
-        if let held = try String.fetchOne(db, sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? AND completion_seq = ?",
-                                          arguments: [review.taskId, review.unit, review.completionSeq]) {
+        if let held = try String.fetchOne(
+            db,
+            sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? AND completion_seq = ?",
+            arguments: [review.taskId, review.unit, review.completionSeq]
+        ) {
             guard try JSONDecoder.federation.decode(TaskReview.self, from: Data(held.utf8)) == review else {
-                throw Refusal("completion \(review.completionSeq) of \(review.unit) on task \(review.taskId) was reviewed otherwise")
+                throw Refusal(
+                    "completion \(review.completionSeq) of \(review.unit) on task \(review.taskId) was reviewed otherwise"
+                )
             }
             return Effect(detail: "review of completion \(review.completionSeq) of \(review.unit) already held")
         }
         let passed = try store(review, db)
-        return Effect(detail: "\(review.decision.rawValue) completion \(review.completionSeq) of \(review.unit) on task \(review.taskId)", feed: passed)
+        return Effect(
+            detail:
+                "\(review.decision.rawValue) completion \(review.completionSeq) of \(review.unit) on task \(review.taskId)",
+            feed: passed
+        )
     }
 }

@@ -22,8 +22,12 @@ struct AlertPages {
         pages.get("/alerts") { request, context in
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
-                return try await page(visitor, all: request.uri.queryParameters["state"] == "all", typed: TypedRule(),
-                                      done: request.uri.queryParameters["done"].map(String.init))
+                return try await page(
+                    visitor,
+                    all: request.uri.queryParameters["state"] == "all",
+                    typed: TypedRule(),
+                    done: request.uri.queryParameters["done"].map(String.init)
+                )
             }
         }
         pages.post("/alerts/{id}/acknowledge") { request, context in
@@ -38,8 +42,15 @@ struct AlertPages {
             try await kit.run(request, context) {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
-                let names = ["kind", "task_id", "form_owner", "form_code", "question", "days", "percent", "date", "factor", "basis"]
-                var typed = TypedRule(fields: Dictionary(uniqueKeysWithValues: names.map { ($0, (form[$0] ?? "").trimmingCharacters(in: .whitespaces)) }))
+                let names = [
+                    "kind", "task_id", "form_owner", "form_code", "question", "days", "percent", "date", "factor",
+                    "basis",
+                ]
+                var typed = TypedRule(
+                    fields: Dictionary(
+                        uniqueKeysWithValues: names.map { ($0, (form[$0] ?? "").trimmingCharacters(in: .whitespaces)) }
+                    )
+                )
                 do {
                     let rule = try Self.rule(typed.fields, NumberFormat(visitor.language))
                     _ = try await local.createAlertRule(rule, by: visitor.actor)
@@ -68,8 +79,16 @@ struct AlertPages {
         func text(_ name: String) -> String? { fields[name].flatMap { $0.isEmpty ? nil : $0 } }
         func refusal(_ given: String, _ name: String, _ problem: NumberFormat.Problem) -> APIError {
             problem == .notANumber
-                ? APIError.invalid("“\(given)” không phải là số", "“\(given)” is not a number", details: [name: "invalid"])
-                : APIError.invalid("“\(given)”: \(NumberFormat(.vi).message(problem))", "“\(given)”: \(NumberFormat(.en).message(problem))", details: [name: "invalid"])
+                ? APIError.invalid(
+                    "“\(given)” không phải là số",
+                    "“\(given)” is not a number",
+                    details: [name: "invalid"]
+                )
+                : APIError.invalid(
+                    "“\(given)”: \(NumberFormat(.vi).message(problem))",
+                    "“\(given)”: \(NumberFormat(.en).message(problem))",
+                    details: [name: "invalid"]
+                )
         }
         func whole(_ name: String) throws -> Int? {
             guard let given = text(name) else { return nil }
@@ -88,21 +107,39 @@ struct AlertPages {
         guard let kind = text("kind").flatMap(AlertKind.init(rawValue:)) else {
             throw APIError.invalid("Hãy chọn loại cảnh báo", "Choose the kind of alert", details: ["kind": "required"])
         }
-        return NewAlertRule(kind: kind, audience: nil, taskId: text("task_id"), formOwner: text("form_owner"), formCode: text("form_code"),
-                            question: text("question"), days: try whole("days"), percent: try whole("percent"),
-                            date: text("date").map(TaskPages.isoDay), factor: try decimal("factor"),
-                            basis: text("basis").flatMap(Basis.init(rawValue:)))
+        return NewAlertRule(
+            kind: kind,
+            audience: nil,
+            taskId: text("task_id"),
+            formOwner: text("form_owner"),
+            formCode: text("form_code"),
+            question: text("question"),
+            days: try whole("days"),
+            percent: try whole("percent"),
+            date: text("date").map(TaskPages.isoDay),
+            factor: try decimal("factor"),
+            basis: text("basis").flatMap(Basis.init(rawValue:))
+        )
     }
 
-    func page(_ visitor: PageVisitor, all: Bool, typed: TypedRule, done: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func page(
+        _ visitor: PageVisitor,
+        all: Bool,
+        typed: TypedRule,
+        done: String?,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let actor = visitor.actor
         let alerts = try await local.alerts(for: actor, includeCleared: all)
         var values: [String: Any] = ["all": all, "unit_name": kit.unitName(actor.unit)]
         values["alerts"] = alerts.map { alert -> [String: Any] in
-            ["id": alert.id, "kind": visitor.pick(alert.kindName, alert.kind.rawValue), "unit": kit.unitName(alert.unit),
-             "message": visitor.pick(alert.message, alert.messageEN), "raised_at": PageDate.minute(alert.raisedAt),
-             "acknowledged": alert.acknowledgedAt != nil, "acknowledged_by": alert.acknowledgedBy ?? "",
-             "cleared": alert.clearedAt != nil, "action": "\(Self.path)/\(alert.id)/acknowledge"]
+            [
+                "id": alert.id, "kind": visitor.pick(alert.kindName, alert.kind.rawValue),
+                "unit": kit.unitName(alert.unit),
+                "message": visitor.pick(alert.message, alert.messageEN), "raised_at": PageDate.minute(alert.raisedAt),
+                "acknowledged": alert.acknowledgedAt != nil, "acknowledged_by": alert.acknowledgedBy ?? "",
+                "cleared": alert.clearedAt != nil, "action": "\(Self.path)/\(alert.id)/acknowledge",
+            ]
         }
         values["has_alerts"] = !alerts.isEmpty
         if actor.holds(.approveReports) {
@@ -112,31 +149,60 @@ struct AlertPages {
                 let rule = view.rule
                 var scope: [String] = []
                 if let task = rule.taskId { scope.append(visitor.pick("nhiệm vụ", "task") + " \(task)") }
-                if let owner = rule.formOwner, let code = rule.formCode { scope.append(visitor.pick("biểu mẫu", "form") + " \(owner)/\(code)") }
+                if let owner = rule.formOwner, let code = rule.formCode {
+                    scope.append(visitor.pick("biểu mẫu", "form") + " \(owner)/\(code)")
+                }
                 if let question = rule.question { scope.append(visitor.pick("câu hỏi", "question") + " \(question)") }
                 var parameters: [String] = []
                 if let days = rule.days { parameters.append(visitor.pick("\(days) ngày", "\(days) days")) }
                 if let percent = rule.percent { parameters.append("< \(percent) %") }
-                if let date = rule.date { parameters.append(visitor.pick("từ", "from") + " \(PageDate.isoDay(date.description))") }
+                if let date = rule.date {
+                    parameters.append(visitor.pick("từ", "from") + " \(PageDate.isoDay(date.description))")
+                }
                 if let factor = rule.factor { parameters.append("× \(NumberFormat(visitor.language).text(factor))") }
-                if let basis = rule.basis { parameters.append(basis == .history ? visitor.pick("so với các kỳ trước", "against earlier periods") : visitor.pick("so với đơn vị cùng cấp", "against peers")) }
-                return ["id": rule.id, "kind": visitor.pick(view.kindName, rule.kind.rawValue), "unit": kit.unitName(rule.unit),
-                        "scope": scope.isEmpty ? visitor.pick("mọi nhiệm vụ", "every task") : scope.joined(separator: ", "),
-                        "parameters": parameters.joined(separator: "; "), "removable": rule.unit == actor.unit,
-                        "action": "\(Self.path)/rules/\(rule.id)/delete"]
+                if let basis = rule.basis {
+                    parameters.append(
+                        basis == .history
+                            ? visitor.pick("so với các kỳ trước", "against earlier periods")
+                            : visitor.pick("so với đơn vị cùng cấp", "against peers")
+                    )
+                }
+                return [
+                    "id": rule.id, "kind": visitor.pick(view.kindName, rule.kind.rawValue),
+                    "unit": kit.unitName(rule.unit),
+                    "scope": scope.isEmpty ? visitor.pick("mọi nhiệm vụ", "every task") : scope.joined(separator: ", "),
+                    "parameters": parameters.joined(separator: "; "), "removable": rule.unit == actor.unit,
+                    "action": "\(Self.path)/rules/\(rule.id)/delete",
+                ]
             }
             values["has_rules"] = !rules.isEmpty
-            values["kinds"] = AlertKind.allCases.map { ["value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue), "selected": $0.rawValue == typed.fields["kind"]] }
+            values["kinds"] = AlertKind.allCases.map {
+                [
+                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue),
+                    "selected": $0.rawValue == typed.fields["kind"],
+                ]
+            }
             values["typed"] = typed.fields
             values["basis_history"] = typed.fields["basis"] == "history"
             values["basis_peers"] = typed.fields["basis"] == "peers"
             if let error = typed.error { values["error_\(error.field)"] = error.message }
         }
         if let done {
-            let words = ["acknowledged": ("Đã ghi nhận: đã biết.", "Acknowledged."), "rule": ("Đã thêm quy tắc cảnh báo.", "Alert rule added."),
-                         "removed": ("Đã gỡ bỏ quy tắc cảnh báo.", "Alert rule removed.")]
+            let words = [
+                "acknowledged": ("Đã ghi nhận: đã biết.", "Acknowledged."),
+                "rule": ("Đã thêm quy tắc cảnh báo.", "Alert rule added."),
+                "removed": ("Đã gỡ bỏ quy tắc cảnh báo.", "Alert rule removed."),
+            ]
             if let word = words[done] { values["done"] = visitor.pick(word.0, word.1) }
         }
-        return kit.page("alerts", values, title: visitor.pick("Cảnh báo", "Alerts"), visitor: visitor, language: visitor.language, current: Self.path, status: status)
+        return kit.page(
+            "alerts",
+            values,
+            title: visitor.pick("Cảnh báo", "Alerts"),
+            visitor: visitor,
+            language: visitor.language,
+            current: Self.path,
+            status: status
+        )
     }
 }

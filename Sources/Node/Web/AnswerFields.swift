@@ -26,7 +26,9 @@ struct AnswerFields {
             case .paragraph, .date:
                 let value = post[name] ?? ""
                 typed[name] = value
-                if !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { answers[question.id] = .text(value) }
+                if !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    answers[question.id] = .text(value)
+                }
             case .integer, .decimal, .percentage:
                 let value = post[name] ?? ""
                 typed[name] = value
@@ -47,7 +49,11 @@ struct AnswerFields {
                         switch numbers.read(value) {
                         case .success(let number): cells[row.id, default: [:]][column.id] = number
                         case .failure(let problem):
-                            problems[question.id] = language.pick("“\(question.text)”: ô \(row.label) × \(column.label) ", "“\(question.text)”: cell \(row.label) × \(column.label) ")
+                            problems[question.id] =
+                                language.pick(
+                                    "“\(question.text)”: ô \(row.label) × \(column.label) ",
+                                    "“\(question.text)”: cell \(row.label) × \(column.label) "
+                                )
                                 + numbers.message(problem)
                         }
                     }

@@ -13,15 +13,29 @@ struct AuditPage {
         pages.get("/audit") { request, context in
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
-                let account = request.uri.queryParameters["actor"].map(String.init)?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-                let trail = try await local.auditTrail(visibleTo: visitor.actor, account: account.isEmpty ? nil : account)
+                let account =
+                    request.uri.queryParameters["actor"].map(String.init)?.trimmingCharacters(in: .whitespaces)
+                    .lowercased() ?? ""
+                let trail = try await local.auditTrail(
+                    visibleTo: visitor.actor,
+                    account: account.isEmpty ? nil : account
+                )
                 let rows: [[String: Any]] = trail.entries.map {
-                    ["at": PageDate.minute($0.at), "actor": $0.actor, "unit": kit.unitName($0.unit), "action": $0.action, "target": $0.target, "detail": $0.detail]
+                    [
+                        "at": PageDate.minute($0.at), "actor": $0.actor, "unit": kit.unitName($0.unit),
+                        "action": $0.action, "target": $0.target, "detail": $0.detail,
+                    ]
                 }
                 var values: [String: Any] = ["entries": rows, "account": account, "whole": trail.broken == nil]
                 if let broken = trail.broken { values["broken"] = broken }
-                return kit.page("audit", values, title: visitor.pick("Nhật ký hệ thống", "Audit trail"), visitor: visitor, language: visitor.language,
-                                current: "\(WebPages.prefix)/audit")
+                return kit.page(
+                    "audit",
+                    values,
+                    title: visitor.pick("Nhật ký hệ thống", "Audit trail"),
+                    visitor: visitor,
+                    language: visitor.language,
+                    current: "\(WebPages.prefix)/audit"
+                )
             }
         }
     }
@@ -50,14 +64,22 @@ extension LocalNode {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
         let units = tree.subtree(of: actor.unit).map(\.code)
         return try await database.pool.write { db in
-            var sql = "SELECT at, actor, unit, action, target, detail FROM audit WHERE unit IN (\(units.map { _ in "?" }.joined(separator: ",")))"
+            var sql =
+                "SELECT at, actor, unit, action, target, detail FROM audit WHERE unit IN (\(units.map { _ in "?" }.joined(separator: ",")))"
             var arguments = StatementArguments(units)
             if let account {
                 sql += " AND actor = ?"
                 arguments += [account]
             }
             let entries = try Row.fetchAll(db, sql: sql + " ORDER BY seq DESC LIMIT 200", arguments: arguments).map {
-                AuditTrailView.Entry(at: $0["at"], actor: $0["actor"], unit: $0["unit"], action: $0["action"], target: $0["target"], detail: $0["detail"])
+                AuditTrailView.Entry(
+                    at: $0["at"],
+                    actor: $0["actor"],
+                    unit: $0["unit"],
+                    action: $0["action"],
+                    target: $0["target"],
+                    detail: $0["detail"]
+                )
             }
             let broken = try AuditTrail.verify(db).map(\.description)
             try audit.record(db, actor, action: "audit.read", target: actor.unit)

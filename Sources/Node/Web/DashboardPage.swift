@@ -14,7 +14,9 @@ struct DashboardPage {
         pages.get("") { request, context in
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
-                guard visitor.actor.holds(.viewReports) else { throw PageRedirect(location: PageKit.home(for: visitor.actor)) }
+                guard visitor.actor.holds(.viewReports) else {
+                    throw PageRedirect(location: PageKit.home(for: visitor.actor))
+                }
                 return try await dashboard(request, visitor)
             }
         }
@@ -26,12 +28,18 @@ struct DashboardPage {
         let assignments = try await local.assignments(visibleTo: visitor.actor).filter { assignment in
             assignment.assignedBy == unit || assignment.units.contains { local.tree.isInSubtree($0, of: unit) }
         }
-        let chosen = query["assignment"].map(String.init).flatMap { id in assignments.first { $0.id == id } } ?? assignments.first
+        let chosen =
+            query["assignment"].map(String.init).flatMap { id in assignments.first { $0.id == id } }
+            ?? assignments.first
         var values: [String: Any] = [
             "unit_name": kit.unitName(unit), "unit": unit,
-            "assignments": assignments.map { ["id": $0.id, "title": $0.title, "period": $0.period, "selected": $0.id == chosen?.id] },
+            "assignments": assignments.map {
+                ["id": $0.id, "title": $0.title, "period": $0.period, "selected": $0.id == chosen?.id]
+            },
             "none": chosen == nil,
-            "trail": local.tree.ancestors(of: unit).reversed().filter { local.tree.isInSubtree($0.code, of: visitor.actor.unit) }.map { ["code": $0.code, "name": $0.name] },
+            "trail": local.tree.ancestors(of: unit).reversed().filter {
+                local.tree.isInSubtree($0.code, of: visitor.actor.unit)
+            }.map { ["code": $0.code, "name": $0.name] },
         ]
         if let chosen {
             let numbers = NumberFormat(visitor.language)
@@ -42,7 +50,10 @@ struct DashboardPage {
             let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
             let late = Self.isPast(chosen.deadline, today: local.clock.today())
             func link(_ child: String) -> String { "/app?assignment=\(chosen.id)&unit=\(child)" }
-            values["assignment"] = ["id": chosen.id, "title": chosen.title, "period": chosen.period, "deadline": PageDate.isoDay(chosen.deadline)]
+            values["assignment"] = [
+                "id": chosen.id, "title": chosen.title, "period": chosen.period,
+                "deadline": PageDate.isoDay(chosen.deadline),
+            ]
             // Progress from the figures API: approved on time per level and per child, and when each child's data last arrived.
             let figures = try await local.figures(assignment: chosen.id, unit: unit, for: visitor.actor)
             values["total"] = counts(figures.total, late: late, numbers)
@@ -60,24 +71,47 @@ struct DashboardPage {
             }
             values["has_children"] = !figures.children.isEmpty
             values["states"] = ReportState.allCases.map { state in
-                ["name": visitor.pick(state.vietnameseName, state.rawValue), "key": state.rawValue, "count": numbers.text(reports.filter { $0.state == state }.count)]
+                [
+                    "name": visitor.pick(state.vietnameseName, state.rawValue), "key": state.rawValue,
+                    "count": numbers.text(reports.filter { $0.state == state }.count),
+                ]
             }
-            values["tiles"] = ProgressCharts.tiles(figures.children, link: link,
-                                                   label: visitor.pick("Tỷ lệ đơn vị cấp dưới đã nộp báo cáo", "Share of units below that submitted"),
-                                                   unassigned: visitor.pick("Không được giao", "Not assigned"), numbers: numbers)
-            values["bars"] = ProgressCharts.bars(figures.children, submitted: visitor.pick("Đã nộp %", "Submitted %"), approved: visitor.pick("Đã duyệt %", "Approved %"),
-                                                 label: visitor.pick("Tiến độ theo đơn vị", "Progress per unit"), numbers: numbers)
+            values["tiles"] = ProgressCharts.tiles(
+                figures.children,
+                link: link,
+                label: visitor.pick("Tỷ lệ đơn vị cấp dưới đã nộp báo cáo", "Share of units below that submitted"),
+                unassigned: visitor.pick("Không được giao", "Not assigned"),
+                numbers: numbers
+            )
+            values["bars"] = ProgressCharts.bars(
+                figures.children,
+                submitted: visitor.pick("Đã nộp %", "Submitted %"),
+                approved: visitor.pick("Đã duyệt %", "Approved %"),
+                label: visitor.pick("Tiến độ theo đơn vị", "Progress per unit"),
+                numbers: numbers
+            )
             values["summary_href"] = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"
         }
-        return kit.page("dashboard", values, title: visitor.pick("Tổng quan", "Dashboard"), visitor: visitor, language: visitor.language, current: WebPages.prefix)
+        return kit.page(
+            "dashboard",
+            values,
+            title: visitor.pick("Tổng quan", "Dashboard"),
+            visitor: visitor,
+            language: visitor.language,
+            current: WebPages.prefix
+        )
     }
 
     func counts(_ figures: ProgressFigures, late: Bool, _ numbers: NumberFormat) -> [String: Any] {
-        ["assigned": numbers.text(figures.expected), "submitted": numbers.text(figures.submitted), "approved": numbers.text(figures.approved),
-         "on_time": numbers.text(figures.approvedOnTime),
-         "submitted_pct": ProgressCharts.format(figures.submittedPercent, numbers), "approved_pct": ProgressCharts.format(figures.approvedPercent, numbers),
-         "on_time_pct": ProgressCharts.format(figures.approvedOnTimePercent, numbers),
-         "overdue": numbers.text(late ? figures.expected - figures.submitted : 0)]
+        [
+            "assigned": numbers.text(figures.expected), "submitted": numbers.text(figures.submitted),
+            "approved": numbers.text(figures.approved),
+            "on_time": numbers.text(figures.approvedOnTime),
+            "submitted_pct": ProgressCharts.format(figures.submittedPercent, numbers),
+            "approved_pct": ProgressCharts.format(figures.approvedPercent, numbers),
+            "on_time_pct": ProgressCharts.format(figures.approvedOnTimePercent, numbers),
+            "overdue": numbers.text(late ? figures.expected - figures.submitted : 0),
+        ]
     }
 
     /// When a child's data last arrived: live when hosted here, else the last contact with its node.

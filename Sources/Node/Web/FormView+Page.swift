@@ -15,8 +15,11 @@ struct FormPageModel {
     var groups: [[String: Any]] {
         form.groups.enumerated().map { index, group in
             let questions = group.questions.map(question)
-            return ["id": group.id, "title": group.title, "questions": questions, "open": index == 0 || group.questions.contains { problems[$0.id] != nil },
-                    "count": group.questions.count]
+            return [
+                "id": group.id, "title": group.title, "questions": questions,
+                "open": index == 0 || group.questions.contains { problems[$0.id] != nil },
+                "count": group.questions.count,
+            ]
         }
     }
 
@@ -25,19 +28,24 @@ struct FormPageModel {
         let answer = answers[question.id]
         var values: [String: Any] = [
             "id": question.id, "field": name, "text": question.text, "required": question.required,
-            "input_id": "f-\(question.id)", "kind_\(question.kind.rawValue)": true, "is_number": question.kind.isNumeric,
+            "input_id": "f-\(question.id)", "kind_\(question.kind.rawValue)": true,
+            "is_number": question.kind.isNumeric,
         ]
         if let explanation = question.explanation, !explanation.isEmpty { values["explanation"] = explanation }
         if let problem = problems[question.id] { values["error"] = problem }
         switch question.kind {
         case .singleChoice, .multipleChoice:
-            let chosen: Set<String> = switch answer {
-            case .choice(let value)?, .text(let value)?: [value]
-            case .choices(let list)?: Set(list)
-            default: []
-            }
+            let chosen: Set<String> =
+                switch answer {
+                case .choice(let value)?, .text(let value)?: [value]
+                case .choices(let list)?: Set(list)
+                default: []
+                }
             values["options"] = question.options.enumerated().map { index, option in
-                ["value": option, "checked": chosen.contains(option), "input_id": "f-\(question.id)-\(index)", "field": name]
+                [
+                    "value": option, "checked": chosen.contains(option), "input_id": "f-\(question.id)-\(index)",
+                    "field": name,
+                ]
             }
             values["display"] = question.options.filter(chosen.contains).joined(separator: "; ")
         case .paragraph, .date:
@@ -71,16 +79,23 @@ struct FormPageModel {
         }
         let rows: [[String: Any]] = layout.flatRows.map { row, depth in
             [
-                "id": row.id, "label": row.label, "depth": depth, "parent_rows": !row.rows.isEmpty, "row_key": "\(question.id)-\(row.id)",
+                "id": row.id, "label": row.label, "depth": depth, "parent_rows": !row.rows.isEmpty,
+                "row_key": "\(question.id)-\(row.id)",
                 "children_keys": row.rows.map { "\(question.id)-\($0.id)" }.joined(separator: " "),
                 "cells": layout.columns.map { column -> [String: Any] in
                     let field = "t:\(question.id):\(row.id):\(column.id)"
                     let stored = cells[row.id]?[column.id].map(numbers.text) ?? ""
-                    return ["field": field, "value": typed[field] ?? stored, "display": stored, "label": "\(row.label) — \(column.label)", "input_id": "f-\(field)"]
+                    return [
+                        "field": field, "value": typed[field] ?? stored, "display": stored,
+                        "label": "\(row.label) — \(column.label)", "input_id": "f-\(field)",
+                    ]
                 },
             ]
         }
-        return ["columns": layout.columns.map { ["label": $0.label] }, "groups": groups, "has_groups": layout.columns.contains { $0.group != nil },
-                "rows": rows]
+        return [
+            "columns": layout.columns.map { ["label": $0.label] }, "groups": groups,
+            "has_groups": layout.columns.contains { $0.group != nil },
+            "rows": rows,
+        ]
     }
 }

@@ -30,8 +30,10 @@ struct NumberFormat: Sendable {
         case .notANumber:
             language.pick("phải là một số", "must be a number")
         case .decimalMark:
-            language.pick("dấu chấm chỉ dùng để tách hàng nghìn (1.234). Dùng dấu phẩy cho phần thập phân, ví dụ 1,5",
-                          "a comma only separates thousands (1,234). Use a point for decimals, e.g. 1.5")
+            language.pick(
+                "dấu chấm chỉ dùng để tách hàng nghìn (1.234). Dùng dấu phẩy cho phần thập phân, ví dụ 1,5",
+                "a comma only separates thousands (1,234). Use a point for decimals, e.g. 1.5"
+            )
         }
     }
 
@@ -58,14 +60,18 @@ struct NumberFormat: Sendable {
             fraction = String(after)
         }
         let groups = whole.split(omittingEmptySubsequences: false) { $0 == grouping || Self.isSpace($0) }
-        guard groups.allSatisfy({ $0.allSatisfy(Self.isDigit) }), !(groups.count == 1 && groups[0].isEmpty) else { return .failure(.notANumber) }
+        guard groups.allSatisfy({ $0.allSatisfy(Self.isDigit) }), !(groups.count == 1 && groups[0].isEmpty) else {
+            return .failure(.notANumber)
+        }
         if groups.count > 1 {
             let grouped = (1...3).contains(groups[0].count) && groups.dropFirst().allSatisfy { $0.count == 3 }
             // "1.5", "12.34", "1234.567" in Vietnamese: a point not followed by groups of three is a decimal point in disguise.
             guard grouped else { return .failure(whole.contains(grouping) ? .decimalMark : .notANumber) }
         }
         let digits = groups.joined()
-        guard let value = Double((negative ? "-" : "") + digits + (fraction.isEmpty ? "" : "." + fraction)), value.isFinite else {
+        guard let value = Double((negative ? "-" : "") + digits + (fraction.isEmpty ? "" : "." + fraction)),
+            value.isFinite
+        else {
             return .failure(.notANumber)
         }
         return .success(value == 0 ? 0 : value)
@@ -112,7 +118,8 @@ struct NumberFormat: Sendable {
     /// the fraction (no trailing zeros), from Swift's shortest round-trip text ("1.2345e+20", "5e-324").
     static func digits(_ value: Double) -> (negative: Bool, whole: String, fraction: String) {
         let text = value.magnitude.description
-        var mantissa = Substring(text), exponent = 0
+        var mantissa = Substring(text)
+        var exponent = 0
         if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
             mantissa = text[..<e]
             exponent = Int(text[text.index(after: e)...]) ?? 0
@@ -133,5 +140,7 @@ struct NumberFormat: Sendable {
     }
 
     private static func isDigit(_ character: Character) -> Bool { character.isASCII && character.isNumber }
-    private static func isSpace(_ character: Character) -> Bool { character == " " || character == "\u{00A0}" || character == "\u{202F}" }
+    private static func isSpace(_ character: Character) -> Bool {
+        character == " " || character == "\u{00A0}" || character == "\u{202F}"
+    }
 }

@@ -36,7 +36,12 @@ struct PageForm: Sendable {
         do {
             body = try await request.body.collect(upTo: context.maxUploadSize)
         } catch is NIOTooManyBytesError {
-            throw APIError(status: .contentTooLarge, code: "too_large", message: "Dữ liệu gửi lên quá lớn (tối đa 16 MB)", messageEN: "Request body too large (16 MB at most)")
+            throw APIError(
+                status: .contentTooLarge,
+                code: "too_large",
+                message: "Dữ liệu gửi lên quá lớn (tối đa 16 MB)",
+                messageEN: "Request body too large (16 MB at most)"
+            )
         }
         if type.hasPrefix("application/x-www-form-urlencoded") {
             return PageForm(fields: urlEncoded(String(buffer: body)))
@@ -44,8 +49,12 @@ struct PageForm: Sendable {
         if type.hasPrefix("multipart/form-data"), let boundary = boundary(of: request.headers[.contentType] ?? "") {
             return try multipart(body, boundary: boundary)
         }
-        throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "Biểu mẫu gửi lên không đúng định dạng",
-                       messageEN: "Post an HTML form (urlencoded or multipart)")
+        throw APIError(
+            status: .unsupportedMediaType,
+            code: "unsupported_media_type",
+            message: "Biểu mẫu gửi lên không đúng định dạng",
+            messageEN: "Post an HTML form (urlencoded or multipart)"
+        )
     }
 
     static func urlEncoded(_ text: String) -> [String: [String]] {
@@ -64,7 +73,9 @@ struct PageForm: Sendable {
     static func boundary(of contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "boundary" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
         }
         return nil
     }
@@ -102,7 +113,9 @@ struct PageForm: Sendable {
             let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pair.count == 2, pair[0].lowercased() == key else { continue }
             var value = pair[1]
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             return value.replacingOccurrences(of: "\\\"", with: "\"")
         }
         return nil

@@ -6,7 +6,11 @@ import Hummingbird
 struct PageSessionLookup: RouterMiddleware {
     let local: LocalNode
 
-    func handle(_ request: Request, context: NodeRequestContext, next: (Request, NodeRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: NodeRequestContext,
+        next: (Request, NodeRequestContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         if let token = request.bearerToken ?? request.sessionCookie {
             context.session = try await local.session(forToken: token)

@@ -15,7 +15,8 @@ struct PublicRankingPage {
 
     /// The components in the order of Decision 4587, with the words the public reads.
     static let components: [(code: String, vietnamese: String, english: String)] = [
-        ("A1", "Nhiệm vụ hoàn thành đúng hạn", "Tasks done on time"), ("A2", "Nhiệm vụ quá hạn đã hoàn thành", "Overdue tasks done"),
+        ("A1", "Nhiệm vụ hoàn thành đúng hạn", "Tasks done on time"),
+        ("A2", "Nhiệm vụ quá hạn đã hoàn thành", "Overdue tasks done"),
         ("A3", "Số nhiệm vụ được giao", "Tasks assigned"), ("B", "Phục vụ người dân, doanh nghiệp", "Public services"),
         ("C1", "Số hoá hồ sơ", "Records digitised"), ("C2", "Chia sẻ dữ liệu", "Data sharing"),
         ("D1", "Nhiệm vụ KH&CN nghiệm thu", "S&T tasks accepted"), ("D2", "Giải ngân kinh phí", "Funding disbursed"),
@@ -27,15 +28,26 @@ struct PublicRankingPage {
         pages.get("/public/ranking") { request, context in
             let language = Language(request)
             guard await limiter.admit(context.clientAddress) else {
-                return kit.errorPage(APIError(status: .tooManyRequests, code: "rate_limited", message: "Quá nhiều yêu cầu, hãy thử lại sau ít phút",
-                                              messageEN: "Too many requests; try again shortly"), request: request, context: context)
+                return kit.errorPage(
+                    APIError(
+                        status: .tooManyRequests,
+                        code: "rate_limited",
+                        message: "Quá nhiều yêu cầu, hãy thử lại sau ít phút",
+                        messageEN: "Too many requests; try again shortly"
+                    ),
+                    request: request,
+                    context: context
+                )
             }
             let text = request.uri.queryParameters["month"].map(String.init)
             var values: [String: Any] = ["unit_name": kit.unitName(local.unit), "month": text ?? ""]
             var status = HTTPResponse.Status.ok
             let months = try await local.publishedMonths()
             if let text, ScoreMonth(text) == nil {
-                values["month_error"] = language.pick("Tháng “\(text)” không hợp lệ (ví dụ 2026-11)", "Invalid month (e.g. 2026-11)")
+                values["month_error"] = language.pick(
+                    "Tháng “\(text)” không hợp lệ (ví dụ 2026-11)",
+                    "Invalid month (e.g. 2026-11)"
+                )
                 status = .badRequest
             } else {
                 do {
@@ -52,8 +64,15 @@ struct PublicRankingPage {
             let shown = values["month"] as? String
             values["months"] = months.map { ["value": $0, "label": Self.monthLabel($0), "selected": $0 == shown] }
             values["has_months"] = !months.isEmpty
-            return kit.page("public_ranking", values, title: language.pick("Bảng xếp hạng chuyển đổi số", "Digital transformation ranking"), visitor: nil,
-                            language: language, current: Self.path, status: status)
+            return kit.page(
+                "public_ranking",
+                values,
+                title: language.pick("Bảng xếp hạng chuyển đổi số", "Digital transformation ranking"),
+                visitor: nil,
+                language: language,
+                current: Self.path,
+                status: status
+            )
         }
     }
 
@@ -61,13 +80,23 @@ struct PublicRankingPage {
         let present = components.filter { component in ranking.rows.contains { $0.components[component.code] != nil } }
         let numbers = NumberFormat(language)
         return [
-            "ranking": true, "month": ranking.month, "month_label": monthLabel(ranking.month), "scorer": ranking.scorerName,
+            "ranking": true, "month": ranking.month, "month_label": monthLabel(ranking.month),
+            "scorer": ranking.scorerName,
             "published_at": PageDate.minute(ranking.publishedAt),
-            "columns": present.map { ["code": $0.code == "bonus" ? language.pick("Thưởng", "Bonus") : $0.code, "name": language.pick($0.vietnamese, $0.english)] },
+            "columns": present.map {
+                [
+                    "code": $0.code == "bonus" ? language.pick("Thưởng", "Bonus") : $0.code,
+                    "name": language.pick($0.vietnamese, $0.english),
+                ]
+            },
             "rows": ranking.rows.sorted { $0.rank < $1.rank }.map { row -> [String: Any] in
-                ["rank": row.rank, "change": ScoringPage.change(row.change, language), "name": row.name, "total": row.total,
-                 "grade": row.grade.rawValue, "grade_name": language.pick(row.grade.vietnameseName, "Class \(row.grade.rawValue)"),
-                 "points": present.map { numbers.text(row.components[$0.code] ?? 0) }]
+                [
+                    "rank": row.rank, "change": ScoringPage.change(row.change, language), "name": row.name,
+                    "total": row.total,
+                    "grade": row.grade.rawValue,
+                    "grade_name": language.pick(row.grade.vietnameseName, "Class \(row.grade.rawValue)"),
+                    "points": present.map { numbers.text(row.components[$0.code] ?? 0) },
+                ]
             },
         ]
     }
@@ -83,7 +112,11 @@ extension LocalNode {
     /// The months this node's unit has published a ranking for, newest first.
     func publishedMonths() async throws -> [String] {
         try await database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT month FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 36", arguments: [unit])
+            try String.fetchAll(
+                db,
+                sql: "SELECT month FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 36",
+                arguments: [unit]
+            )
         }
     }
 }

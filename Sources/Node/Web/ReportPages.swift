@@ -43,7 +43,14 @@ struct ReportPages {
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
                 let report = try await local.report(try context.parameters.require("id"), for: visitor.actor)
-                return try await editPage(report, visitor, typed: [:], problems: [:], answers: report.answers, saved: request.uri.queryParameters["saved"] != nil)
+                return try await editPage(
+                    report,
+                    visitor,
+                    typed: [:],
+                    problems: [:],
+                    answers: report.answers,
+                    saved: request.uri.queryParameters["saved"] != nil
+                )
             }
         }
         pages.post("/reports/{id}/edit") { request, context in
@@ -56,14 +63,32 @@ struct ReportPages {
                 let fields = AnswerFields(form: form, post: post, language: visitor.language)
                 let typedAnswers = Answers(fields.answers)
                 guard fields.problems.isEmpty else {
-                    return try await editPage(report, visitor, typed: fields.typed, problems: fields.problems, answers: typedAnswers, status: .unprocessableContent)
+                    return try await editPage(
+                        report,
+                        visitor,
+                        typed: fields.typed,
+                        problems: fields.problems,
+                        answers: typedAnswers,
+                        status: .unprocessableContent
+                    )
                 }
                 do {
-                    _ = try await local.updateReport(id, ReportUpdate(answers: typedAnswers, version: Int(post["version"] ?? "") ?? -1), by: visitor.actor)
+                    _ = try await local.updateReport(
+                        id,
+                        ReportUpdate(answers: typedAnswers, version: Int(post["version"] ?? "") ?? -1),
+                        by: visitor.actor
+                    )
                 } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
                     var problems = error.details.filter { form.question($0.key) != nil }
                     if problems.isEmpty { problems["_form"] = visitor.pick(error.message, error.messageEN) }
-                    return try await editPage(report, visitor, typed: fields.typed, problems: problems, answers: typedAnswers, status: error.status)
+                    return try await editPage(
+                        report,
+                        visitor,
+                        typed: fields.typed,
+                        problems: problems,
+                        answers: typedAnswers,
+                        status: error.status
+                    )
                 }
                 throw PageRedirect(location: "\(WebPages.prefix)/reports/\(id)/edit?saved=1")
             }
@@ -77,7 +102,12 @@ struct ReportPages {
                     let id = try context.parameters.require("id")
                     return try await transition(id, visitor) {
                         for file in post.files where file.field == "evidence" {
-                            _ = try await local.attachEvidence(to: id, fileName: file.fileName, body: [file.data].asyncSequence, by: visitor.actor)
+                            _ = try await local.attachEvidence(
+                                to: id,
+                                fileName: file.fileName,
+                                body: [file.data].asyncSequence,
+                                by: visitor.actor
+                            )
                         }
                         _ = try await move(local)(id, ReportTransition(message: post["message"]), visitor.actor)
                     }
@@ -89,9 +119,16 @@ struct ReportPages {
                 let post = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: post)
                 let id = try context.parameters.require("id")
-                let files = post.files.filter { $0.field == "evidence" && !$0.fileName.isEmpty && $0.data.readableBytes > 0 }.map { ($0.fileName, $0.data) }
+                let files = post.files.filter {
+                    $0.field == "evidence" && !$0.fileName.isEmpty && $0.data.readableBytes > 0
+                }.map { ($0.fileName, $0.data) }
                 return try await transition(id, visitor) {
-                    _ = try await local.returnReport(id, ReportTransition(message: post["message"]), files: files, by: visitor.actor)
+                    _ = try await local.returnReport(
+                        id,
+                        ReportTransition(message: post["message"]),
+                        files: files,
+                        by: visitor.actor
+                    )
                 }
             }
         }
@@ -102,7 +139,12 @@ struct ReportPages {
         do {
             try await step()
         } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
-            return try await detail(id, visitor, dialogError: visitor.pick(error.message, error.messageEN), status: error.status)
+            return try await detail(
+                id,
+                visitor,
+                dialogError: visitor.pick(error.message, error.messageEN),
+                status: error.status
+            )
         }
         throw PageRedirect(location: "\(WebPages.prefix)/reports/\(id)")
     }
@@ -116,7 +158,11 @@ struct ReportPages {
     }
 
     func form(of report: ReportView) async throws -> Form {
-        guard let form = try await local.database.pool.read({ db in try local.form(owner: report.formOwner, code: report.form, version: report.formVersion, db) }) else {
+        guard
+            let form = try await local.database.pool.read({ db in
+                try local.form(owner: report.formOwner, code: report.form, version: report.formVersion, db)
+            })
+        else {
             throw APIError.notFound("biểu mẫu", "Form")
         }
         return form
@@ -125,55 +171,116 @@ struct ReportPages {
     // MARK: - Pages
 
     func entryList(_ visitor: PageVisitor) async throws -> Response {
-        guard visitor.actor.holds(.enterData) || visitor.actor.holds(.approveReports) else { throw APIError.forbidden() }
-        let assignments = try await local.assignments(visibleTo: visitor.actor).filter { $0.units.contains(visitor.actor.unit) }
+        guard visitor.actor.holds(.enterData) || visitor.actor.holds(.approveReports) else {
+            throw APIError.forbidden()
+        }
+        let assignments = try await local.assignments(visibleTo: visitor.actor).filter {
+            $0.units.contains(visitor.actor.unit)
+        }
         var filter = ReportFilter()
         filter.unit = visitor.actor.unit
-        let own = try await local.reports(visibleTo: visitor.actor, filter: filter).filter { $0.unit == visitor.actor.unit }
+        let own = try await local.reports(visibleTo: visitor.actor, filter: filter).filter {
+            $0.unit == visitor.actor.unit
+        }
         let rows: [[String: Any]] = assignments.map { assignment in
             let report = own.first { $0.assignment == assignment.id }
-            var row: [String: Any] = ["assignment": assignment.id, "title": assignment.title, "period": assignment.period,
-                                      "deadline": PageDate.isoDay(assignment.deadline), "can_open": visitor.actor.holds(.enterData)]
+            var row: [String: Any] = [
+                "assignment": assignment.id, "title": assignment.title, "period": assignment.period,
+                "deadline": PageDate.isoDay(assignment.deadline), "can_open": visitor.actor.holds(.enterData),
+            ]
             if let report {
-                row["report"] = ["id": report.id, "state": visitor.pick(report.state.vietnameseName, report.state.rawValue), "state_key": report.state.rawValue,
-                                 "editable": report.state.isEditable && visitor.actor.holds(.enterData)]
+                row["report"] = [
+                    "id": report.id, "state": visitor.pick(report.state.vietnameseName, report.state.rawValue),
+                    "state_key": report.state.rawValue,
+                    "editable": report.state.isEditable && visitor.actor.holds(.enterData),
+                ]
             }
             return row
         }
-        return kit.page("entry", ["assignments": rows, "none": rows.isEmpty], title: visitor.pick("Cập nhật dữ liệu", "Data entry"),
-                        visitor: visitor, language: visitor.language, current: "\(WebPages.prefix)/entry")
+        return kit.page(
+            "entry",
+            ["assignments": rows, "none": rows.isEmpty],
+            title: visitor.pick("Cập nhật dữ liệu", "Data entry"),
+            visitor: visitor,
+            language: visitor.language,
+            current: "\(WebPages.prefix)/entry"
+        )
     }
 
-    func editPage(_ report: ReportView, _ visitor: PageVisitor, typed: [String: String], problems: [String: String], answers: Answers,
-                  saved: Bool = false, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func editPage(
+        _ report: ReportView,
+        _ visitor: PageVisitor,
+        typed: [String: String],
+        problems: [String: String],
+        answers: Answers,
+        saved: Bool = false,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let correcting = report.state == .submitted
         guard report.unit == visitor.actor.unit, report.state.isEditable || correcting,
-              visitor.actor.holds(correcting ? .approveReports : .enterData) else {
-            throw APIError.forbidden(visitor.pick("Báo cáo này không thể sửa ở trạng thái hiện tại hoặc bạn không có quyền sửa", "This report cannot be edited now, or not by you"))
+            visitor.actor.holds(correcting ? .approveReports : .enterData)
+        else {
+            throw APIError.forbidden(
+                visitor.pick(
+                    "Báo cáo này không thể sửa ở trạng thái hiện tại hoặc bạn không có quyền sửa",
+                    "This report cannot be edited now, or not by you"
+                )
+            )
         }
         let form = try await form(of: report)
-        let model = FormPageModel(form: form, answers: answers, typed: typed, problems: problems, language: visitor.language)
+        let model = FormPageModel(
+            form: form,
+            answers: answers,
+            typed: typed,
+            problems: problems,
+            language: visitor.language
+        )
         var values: [String: Any] = [
-            "report": reportValues(report, visitor), "form_title": form.title, "groups": model.groups, "version": report.version,
+            "report": reportValues(report, visitor), "form_title": form.title, "groups": model.groups,
+            "version": report.version,
             "correcting": correcting, "saved": saved, "has_errors": !problems.isEmpty,
         ]
         if let general = problems["_form"] { values["form_error"] = general }
-        return kit.page("report_edit", values, title: form.title, visitor: visitor, language: visitor.language, current: "\(WebPages.prefix)/entry", status: status)
+        return kit.page(
+            "report_edit",
+            values,
+            title: form.title,
+            visitor: visitor,
+            language: visitor.language,
+            current: "\(WebPages.prefix)/entry",
+            status: status
+        )
     }
 
-    func detail(_ id: String, _ visitor: PageVisitor, dialogError: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func detail(
+        _ id: String,
+        _ visitor: PageVisitor,
+        dialogError: String?,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let report = try await local.report(id, for: visitor.actor)
         let form = try await form(of: report)
-        let model = FormPageModel(form: form, answers: report.answers, typed: [:], problems: [:], language: visitor.language)
+        let model = FormPageModel(
+            form: form,
+            answers: report.answers,
+            typed: [:],
+            problems: [:],
+            language: visitor.language
+        )
         let actor = visitor.actor
         let own = report.unit == actor.unit
         let history: [[String: Any]] = (report.history ?? []).map {
-            ["at": PageDate.minute($0.at), "actor": $0.actor, "unit": kit.unitName($0.unit), "action": Self.actionName($0.action, visitor.language),
-             "to": $0.to.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? "", "message": $0.message ?? ""]
+            [
+                "at": PageDate.minute($0.at), "actor": $0.actor, "unit": kit.unitName($0.unit),
+                "action": Self.actionName($0.action, visitor.language),
+                "to": $0.to.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? "", "message": $0.message ?? "",
+            ]
         }
         let evidence: [[String: Any]] = (report.evidence ?? []).map {
-            ["name": $0.fileName, "size": Self.size($0.size, visitor.language),
-             "href": "/api/v1/reports/\(id)/evidence/\($0.id)", "stage": Self.stageName($0.stage, visitor)]
+            [
+                "name": $0.fileName, "size": Self.size($0.size, visitor.language),
+                "href": "/api/v1/reports/\(id)/evidence/\($0.id)", "stage": Self.stageName($0.stage, visitor),
+            ]
         }
         let numbers = NumberFormat(visitor.language)
         // A corrected value is kept as its JSON; a number in it shows the page language's way.
@@ -182,12 +289,17 @@ struct ReportPages {
             return Double(value).flatMap { $0.isFinite ? numbers.text($0) : nil } ?? value
         }
         let corrections: [[String: Any]] = (report.corrections ?? []).map {
-            ["question": form.question($0.question)?.text ?? $0.question, "old": corrected($0.old), "new": corrected($0.new), "actor": $0.actor, "at": PageDate.minute($0.at)]
+            [
+                "question": form.question($0.question)?.text ?? $0.question, "old": corrected($0.old),
+                "new": corrected($0.new), "actor": $0.actor, "at": PageDate.minute($0.at),
+            ]
         }
-        let canReturnApproved = report.state == .approved && !own && actor.holds(.approveReports)
+        let canReturnApproved =
+            report.state == .approved && !own && actor.holds(.approveReports)
             && (actor.unit == report.formOwner || actor.unit == local.tree[report.unit]?.parent)
         var values: [String: Any] = [
-            "report": reportValues(report, visitor), "form_title": form.title, "groups": model.groups, "history": history, "evidence": evidence,
+            "report": reportValues(report, visitor), "form_title": form.title, "groups": model.groups,
+            "history": history, "evidence": evidence,
             "corrections": corrections, "has_corrections": !corrections.isEmpty, "has_evidence": !evidence.isEmpty,
             "can_edit": own && report.state.isEditable && actor.holds(.enterData),
             "can_submit": own && report.state.isEditable && actor.holds(.enterData),
@@ -196,7 +308,15 @@ struct ReportPages {
             "can_return": (own && report.state == .submitted && actor.holds(.approveReports)) || canReturnApproved,
         ]
         if let dialogError { values["dialog_error"] = dialogError }
-        return kit.page("report_detail", values, title: form.title, visitor: visitor, language: visitor.language, current: "\(WebPages.prefix)/reports", status: status)
+        return kit.page(
+            "report_detail",
+            values,
+            title: form.title,
+            visitor: visitor,
+            language: visitor.language,
+            current: "\(WebPages.prefix)/reports",
+            status: status
+        )
     }
 
     func reportList(_ request: Request, _ visitor: PageVisitor) async throws -> Response {
@@ -206,11 +326,15 @@ struct ReportPages {
         filter.form = text("form")
         filter.unit = text("unit")
         if let period = text("period") {
-            guard let parsed = Period(period) else { throw APIError.badRequest("Kỳ báo cáo “\(period)” không hợp lệ", "Invalid period") }
+            guard let parsed = Period(period) else {
+                throw APIError.badRequest("Kỳ báo cáo “\(period)” không hợp lệ", "Invalid period")
+            }
             filter.period = parsed.description
         }
         if let state = text("state") {
-            guard let parsed = ReportState(rawValue: state) else { throw APIError.badRequest("Trạng thái “\(state)” không hợp lệ", "Unknown state") }
+            guard let parsed = ReportState(rawValue: state) else {
+                throw APIError.badRequest("Trạng thái “\(state)” không hợp lệ", "Unknown state")
+            }
             filter.state = parsed
         }
         let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
@@ -219,31 +343,61 @@ struct ReportPages {
         let rows: [[String: Any]] = reports.map { report in
             var row = reportValues(report, visitor)
             row["title"] = titles[report.form] ?? report.form
-            row["editable"] = report.unit == visitor.actor.unit && report.state.isEditable && visitor.actor.holds(.enterData)
-            row["approvable"] = report.unit == visitor.actor.unit && report.state == .submitted && visitor.actor.holds(.approveReports)
+            row["editable"] =
+                report.unit == visitor.actor.unit && report.state.isEditable && visitor.actor.holds(.enterData)
+            row["approvable"] =
+                report.unit == visitor.actor.unit && report.state == .submitted && visitor.actor.holds(.approveReports)
             return row
         }
-        let units = local.tree.subtree(of: visitor.actor.unit).map { ["code": $0.code, "name": $0.name, "selected": $0.code == filter.unit] }
-        let states = ReportState.allCases.map { ["value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue), "selected": $0 == filter.state] }
-        let formOptions = Set(forms.map(\.form)).sorted().map { ["code": $0, "title": titles[$0] ?? $0, "selected": $0 == filter.form] }
-        return kit.page("report_list", ["reports": rows, "none": rows.isEmpty, "units": units, "states": states, "forms": formOptions, "period": filter.period ?? ""],
-                        title: visitor.pick("Báo cáo", "Reports"), visitor: visitor, language: visitor.language, current: "\(WebPages.prefix)/reports")
+        let units = local.tree.subtree(of: visitor.actor.unit).map {
+            ["code": $0.code, "name": $0.name, "selected": $0.code == filter.unit]
+        }
+        let states = ReportState.allCases.map {
+            [
+                "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue),
+                "selected": $0 == filter.state,
+            ]
+        }
+        let formOptions = Set(forms.map(\.form)).sorted().map {
+            ["code": $0, "title": titles[$0] ?? $0, "selected": $0 == filter.form]
+        }
+        return kit.page(
+            "report_list",
+            [
+                "reports": rows, "none": rows.isEmpty, "units": units, "states": states, "forms": formOptions,
+                "period": filter.period ?? "",
+            ],
+            title: visitor.pick("Báo cáo", "Reports"),
+            visitor: visitor,
+            language: visitor.language,
+            current: "\(WebPages.prefix)/reports"
+        )
     }
 
     func reportValues(_ report: ReportView, _ visitor: PageVisitor) -> [String: Any] {
-        ["id": report.id, "form": report.form, "period": report.period, "unit": report.unit, "unit_name": kit.unitName(report.unit),
-         "state": visitor.pick(report.state.vietnameseName, report.state.rawValue), "state_key": report.state.rawValue,
-         "updated": PageDate.minute(report.updatedAt), "version": report.version,
-         "approved_by": report.approvedBy ?? "", "approved_at": report.approvedAt.map(PageDate.minute) ?? ""]
+        [
+            "id": report.id, "form": report.form, "period": report.period, "unit": report.unit,
+            "unit_name": kit.unitName(report.unit),
+            "state": visitor.pick(report.state.vietnameseName, report.state.rawValue),
+            "state_key": report.state.rawValue,
+            "updated": PageDate.minute(report.updatedAt), "version": report.version,
+            "approved_by": report.approvedBy ?? "", "approved_at": report.approvedAt.map(PageDate.minute) ?? "",
+        ]
     }
 
     /// A file size as people read it (1 decimal under 10): "1,5 MB" in Vietnamese.
     static func size(_ bytes: Int64, _ language: Language) -> String {
         let units = ["B", "KB", "MB", "GB"]
-        var value = Double(bytes), unit = 0
-        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
         let numbers = NumberFormat(language)
-        return unit == 0 ? "\(numbers.text(Int(bytes))) B" : numbers.text(value, fractionDigits: value < 10 ? 1 : 0) + " " + units[unit]
+        return unit == 0
+            ? "\(numbers.text(Int(bytes))) B"
+            : numbers.text(value, fractionDigits: value < 10 ? 1 : 0) + " " + units[unit]
     }
 
     static func actionName(_ action: String, _ language: Language) -> String {

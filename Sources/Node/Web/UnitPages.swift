@@ -26,8 +26,12 @@ struct UnitPages {
     func addRoutes(to pages: RouterGroup<NodeRequestContext>) {
         pages.get("/units") { request, context in
             try await kit.run(request, context) {
-                try await page(try kit.visitor(request, context), typed: Typed(), done: request.uri.queryParameters["done"].map(String.init),
-                               unit: request.uri.queryParameters["unit"].map(String.init))
+                try await page(
+                    try kit.visitor(request, context),
+                    typed: Typed(),
+                    done: request.uri.queryParameters["done"].map(String.init),
+                    unit: request.uri.queryParameters["unit"].map(String.init)
+                )
             }
         }
         pages.post("/units") { request, context in
@@ -36,10 +40,16 @@ struct UnitPages {
                 let visitor = try kit.visitor(request, context, form: form)
                 var typed = Typed(form: .add, fields: ["code": form["code"] ?? "", "name": form["name"] ?? ""])
                 do {
-                    let unit = try await local.addUnit(NewUnit(code: typed.fields["code"]!, name: typed.fields["name"]!), by: visitor.actor)
+                    let unit = try await local.addUnit(
+                        NewUnit(code: typed.fields["code"]!, name: typed.fields["name"]!),
+                        by: visitor.actor
+                    )
                     throw PageRedirect(location: "\(Self.path)?done=added&unit=\(unit.code)")
                 } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
-                    typed.error = (["code", "name"].first { error.details[$0] != nil } ?? "_form", visitor.pick(error.message, error.messageEN))
+                    typed.error = (
+                        ["code", "name"].first { error.details[$0] != nil } ?? "_form",
+                        visitor.pick(error.message, error.messageEN)
+                    )
                     return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
                 }
             }
@@ -64,40 +74,82 @@ struct UnitPages {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
                 let code = try context.parameters.require("code")
-                var typed = Typed(form: .closure, unit: code,
-                                  fields: ["closedOn": form["closedOn"] ?? "", "mergedInto": form["mergedInto"] ?? "", "reason": form["reason"] ?? ""])
+                var typed = Typed(
+                    form: .closure,
+                    unit: code,
+                    fields: [
+                        "closedOn": form["closedOn"] ?? "", "mergedInto": form["mergedInto"] ?? "",
+                        "reason": form["reason"] ?? "",
+                    ]
+                )
                 // Who may close is decided before what was typed is judged (as the API does).
                 guard visitor.actor.holds(.manageUsers), local.tree.isBelow(code, visitor.actor.unit) else {
-                    throw APIError.forbidden("Chỉ ghi nhận giải thể, sáp nhập đơn vị cấp dưới của mình", "Only units below your own")
+                    throw APIError.forbidden(
+                        "Chỉ ghi nhận giải thể, sáp nhập đơn vị cấp dưới của mình",
+                        "Only units below your own"
+                    )
                 }
                 do {
                     let day = TaskPages.isoDay(typed.fields["closedOn"]!)
                     guard CalendarDate(day) != nil else {
-                        throw APIError.invalid("Ngày giải thể, sáp nhập không hợp lệ: hãy nhập theo dạng dd/MM/yyyy, ví dụ 01/07/2026",
-                                               "Invalid date: type it as dd/MM/yyyy, e.g. 01/07/2026", details: ["closedOn": "invalid"])
+                        throw APIError.invalid(
+                            "Ngày giải thể, sáp nhập không hợp lệ: hãy nhập theo dạng dd/MM/yyyy, ví dụ 01/07/2026",
+                            "Invalid date: type it as dd/MM/yyyy, e.g. 01/07/2026",
+                            details: ["closedOn": "invalid"]
+                        )
                     }
                     let merged = typed.fields["mergedInto"]!.trimmingCharacters(in: .whitespaces)
-                    _ = try await local.closeUnit(code, ClosureRequest(closedOn: day, mergedInto: merged.isEmpty ? nil : merged, reason: typed.fields["reason"]!),
-                                                  by: visitor.actor)
+                    _ = try await local.closeUnit(
+                        code,
+                        ClosureRequest(
+                            closedOn: day,
+                            mergedInto: merged.isEmpty ? nil : merged,
+                            reason: typed.fields["reason"]!
+                        ),
+                        by: visitor.actor
+                    )
                     throw PageRedirect(location: "\(Self.path)?done=closed&unit=\(code)")
                 } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
-                    typed.error = (["closedOn", "mergedInto", "reason"].first { error.details[$0] != nil } ?? "_form", visitor.pick(error.message, error.messageEN))
+                    typed.error = (
+                        ["closedOn", "mergedInto", "reason"].first { error.details[$0] != nil } ?? "_form",
+                        visitor.pick(error.message, error.messageEN)
+                    )
                     return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
                 }
             }
         }
     }
 
-    func page(_ visitor: PageVisitor, typed: Typed, done: String?, unit doneUnit: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func page(
+        _ visitor: PageVisitor,
+        typed: Typed,
+        done: String?,
+        unit doneUnit: String?,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let actor = visitor.actor
         let closures = try await local.database.pool.read { db in try local.closures(db) }
         let tree = local.tree
-        var values: [String: Any] = ["tree": unitTree(actor.unit, tree, closures, visitor.language), "unit_name": kit.unitName(actor.unit)]
+        var values: [String: Any] = [
+            "tree": unitTree(actor.unit, tree, closures, visitor.language), "unit_name": kit.unitName(actor.unit),
+        ]
         if let done, let doneUnit, let name = tree[doneUnit]?.name {
             switch done {
-            case "added": values["done"] = visitor.pick("Đã thêm đơn vị \(name) (\(doneUnit))", "Unit \(name) (\(doneUnit)) added")
-            case "renamed": values["done"] = visitor.pick("Đã đổi tên đơn vị \(doneUnit) thành “\(name)”", "Unit \(doneUnit) renamed to “\(name)”")
-            case "closed": values["done"] = visitor.pick("Đã ghi nhận giải thể, sáp nhập đơn vị \(name)", "Closure of \(name) recorded")
+            case "added":
+                values["done"] = visitor.pick(
+                    "Đã thêm đơn vị \(name) (\(doneUnit))",
+                    "Unit \(name) (\(doneUnit)) added"
+                )
+            case "renamed":
+                values["done"] = visitor.pick(
+                    "Đã đổi tên đơn vị \(doneUnit) thành “\(name)”",
+                    "Unit \(doneUnit) renamed to “\(name)”"
+                )
+            case "closed":
+                values["done"] = visitor.pick(
+                    "Đã ghi nhận giải thể, sáp nhập đơn vị \(name)",
+                    "Closure of \(name) recorded"
+                )
             default: break
             }
         }
@@ -110,11 +162,16 @@ struct UnitPages {
             values["code_prefix"] = "\(actor.unit)-"
             values["below"] = below.map { unit -> [String: Any] in
                 let closure = closures[unit.code]
-                var row: [String: Any] = ["code": unit.code, "name": unit.name, "typed_name": unit.name,
-                                          "host": local.deployment.hostingNode(of: unit.code)?.name ?? "",
-                                          "is_closed": closure != nil, "closed_text": closure.map { closedText($0, tree, visitor.language) } ?? "",
-                                          "is_open": closure == nil, "dialog_open": false, "closure_typed": [String: String](),
-                                          "merge_targets": open.filter { $0.code != unit.code }.map { target -> [String: Any] in ["code": target.code, "name": target.name, "selected": false] }]
+                var row: [String: Any] = [
+                    "code": unit.code, "name": unit.name, "typed_name": unit.name,
+                    "host": local.deployment.hostingNode(of: unit.code)?.name ?? "",
+                    "is_closed": closure != nil,
+                    "closed_text": closure.map { closedText($0, tree, visitor.language) } ?? "",
+                    "is_open": closure == nil, "dialog_open": false, "closure_typed": [String: String](),
+                    "merge_targets": open.filter { $0.code != unit.code }.map { target -> [String: Any] in
+                        ["code": target.code, "name": target.name, "selected": false]
+                    },
+                ]
                 if typed.unit == unit.code {
                     switch typed.form {
                     case .rename:
@@ -124,7 +181,10 @@ struct UnitPages {
                         row["dialog_open"] = true
                         row["closure_typed"] = typed.fields
                         row["merge_targets"] = open.filter { $0.code != unit.code }.map { target -> [String: Any] in
-                            ["code": target.code, "name": target.name, "selected": target.code == typed.fields["mergedInto"]]
+                            [
+                                "code": target.code, "name": target.name,
+                                "selected": target.code == typed.fields["mergedInto"],
+                            ]
                         }
                         if let error = typed.error { row["closure_error_\(error.field)"] = error.message }
                     case .add: break
@@ -138,22 +198,41 @@ struct UnitPages {
                 if let error = typed.error { values["add_error_\(error.field)"] = error.message }
             }
         }
-        return kit.page("units", values, title: visitor.pick("Đơn vị", "Units"), visitor: visitor, language: visitor.language, current: Self.path, status: status)
+        return kit.page(
+            "units",
+            values,
+            title: visitor.pick("Đơn vị", "Units"),
+            visitor: visitor,
+            language: visitor.language,
+            current: Self.path,
+            status: status
+        )
     }
 
     func closedText(_ closure: UnitClosure, _ tree: UnitTree, _ language: Language) -> String {
         let day = PageDate.isoDay(closure.closedOn)
-        guard let merged = closure.mergedInto else { return language.pick("Đã giải thể từ \(day)", "Dissolved from \(day)") }
+        guard let merged = closure.mergedInto else {
+            return language.pick("Đã giải thể từ \(day)", "Dissolved from \(day)")
+        }
         let name = tree[merged]?.name ?? merged
         return language.pick("Đã sáp nhập vào \(name) từ \(day)", "Merged into \(name) from \(day)")
     }
 
-    func unitTree(_ code: String, _ tree: UnitTree, _ closures: [String: UnitClosure], _ language: Language) -> [String: Any] {
+    func unitTree(
+        _ code: String,
+        _ tree: UnitTree,
+        _ closures: [String: UnitClosure],
+        _ language: Language
+    ) -> [String: Any] {
         let unit = tree[code]
         let children = tree.children(of: code).sorted { $0.code < $1.code }
-        return ["code": code, "name": unit?.name ?? code, "level": unit.map { language.pick($0.level.vietnameseName, "\($0.level)") } ?? "",
-                "is_closed": closures[code] != nil, "closed_text": closures[code].map { closedText($0, tree, language) } ?? "",
-                "has_children": !children.isEmpty, "children": children.map { unitTree($0.code, tree, closures, language) }]
+        return [
+            "code": code, "name": unit?.name ?? code,
+            "level": unit.map { language.pick($0.level.vietnameseName, "\($0.level)") } ?? "",
+            "is_closed": closures[code] != nil,
+            "closed_text": closures[code].map { closedText($0, tree, language) } ?? "",
+            "has_children": !children.isEmpty, "children": children.map { unitTree($0.code, tree, closures, language) },
+        ]
     }
 }
 
@@ -162,45 +241,45 @@ enum UnitTemplates {
     static let all: [String: String] = ["units": units, "unit_node": unitNode]
 
     static let unitNode = """
-    <li><span class="unit-name">{{name}}</span> <span class="level">({{level}}, {{code}})</span>{{#is_closed}} <span class="state returned">{{closed_text}}</span>{{/is_closed}}{{#has_children}}<ul>{{#children}}{{> unit_node}}{{/children}}</ul>{{/has_children}}</li>
-    """
+        <li><span class="unit-name">{{name}}</span> <span class="level">({{level}}, {{code}})</span>{{#is_closed}} <span class="state returned">{{closed_text}}</span>{{/is_closed}}{{#has_children}}<ul>{{#children}}{{> unit_node}}{{/children}}</ul>{{/has_children}}</li>
+        """
 
     static let units = """
-    <h1>{{#t}}Đơn vị|Units{{/t}}</h1>
-    {{#done}}<p class="success" role="status">{{done}}</p>{{/done}}
-    <ul class="tree">{{#tree}}{{> unit_node}}{{/tree}}</ul>
-    {{#admin}}
-    <h2>{{#t}}Đơn vị trực thuộc|Units directly below{{/t}} {{unit_name}}</h2>
-    {{#has_below}}
-    <table class="list" id="units-below"><thead><tr><th scope="col">{{#t}}Mã|Code{{/t}}</th><th scope="col">{{#t}}Tên đơn vị|Name{{/t}}</th><th scope="col">{{#t}}Nút lưu dữ liệu|Hosting node{{/t}}</th><th scope="col">{{#t}}Trạng thái|Status{{/t}}</th><th scope="col">{{#t}}Thao tác|Actions{{/t}}</th></tr></thead>
-    <tbody>{{#below}}<tr id="unit-{{code}}"><td>{{code}}</td><td>{{name}}</td><td>{{host}}</td><td>{{#is_closed}}<span class="state returned">{{closed_text}}</span>{{/is_closed}}{{^is_closed}}{{#t}}Đang hoạt động|Active{{/t}}{{/is_closed}}</td><td>
-      <form method="post" action="/app/units/{{code}}/rename" class="inline">
-        <input type="hidden" name="_csrf" value="{{csrf}}">
-        <label for="r-{{code}}">{{#t}}Tên mới|New name{{/t}}</label><input id="r-{{code}}" name="name" value="{{typed_name}}" required maxlength="200">
-        <button type="submit">{{#t}}Đổi tên|Rename{{/t}}</button>{{#rename_error}}<span class="field-error" role="alert">{{rename_error}}</span>{{/rename_error}}
-      </form>
-      {{#is_open}}<details class="dialog"{{#dialog_open}} open{{/dialog_open}}><summary class="button">{{#t}}Giải thể, sáp nhập|Close{{/t}}</summary>
-      <form method="post" action="/app/units/{{code}}/closure" class="stack">
-        <input type="hidden" name="_csrf" value="{{csrf}}">
-        {{#closure_error__form}}<p class="error" role="alert">{{closure_error__form}}</p>{{/closure_error__form}}
-        <p><label for="c-date-{{code}}">{{#t}}Từ ngày (dd/MM/yyyy)|From (dd/MM/yyyy){{/t}} <abbr class="req">*</abbr></label><input id="c-date-{{code}}" name="closedOn" value="{{closure_typed.closedOn}}" placeholder="01/07/2026" required>{{#closure_error_closedOn}}<span class="field-error" role="alert">{{closure_error_closedOn}}</span>{{/closure_error_closedOn}}</p>
-        <p><label for="c-merged-{{code}}">{{#t}}Sáp nhập vào (để trống nếu giải thể)|Merged into (empty if dissolved){{/t}}</label><select id="c-merged-{{code}}" name="mergedInto"><option value="">{{#t}}— Không sáp nhập —|— Not merged —{{/t}}</option>{{#merge_targets}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{name}} ({{code}})</option>{{/merge_targets}}</select>{{#closure_error_mergedInto}}<span class="field-error" role="alert">{{closure_error_mergedInto}}</span>{{/closure_error_mergedInto}}</p>
-        <p><label for="c-reason-{{code}}">{{#t}}Lý do, căn cứ|Reason{{/t}} <abbr class="req">*</abbr></label><textarea id="c-reason-{{code}}" name="reason" rows="2" maxlength="500" required>{{closure_typed.reason}}</textarea>{{#closure_error_reason}}<span class="field-error" role="alert">{{closure_error_reason}}</span>{{/closure_error_reason}}</p>
-        <p><button type="submit" class="primary">{{#t}}Ghi nhận|Record{{/t}}</button></p>
-      </form></details>{{/is_open}}
-    </td></tr>{{/below}}</tbody></table>
-    {{/has_below}}
-    {{#can_add}}
-    <h2>{{#t}}Thêm đơn vị|Add a unit{{/t}} ({{below_level}})</h2>
-    {{#add_error__form}}<p class="error" role="alert">{{add_error__form}}</p>{{/add_error__form}}
-    <form method="post" action="/app/units" class="stack" id="add-unit">
-      <input type="hidden" name="_csrf" value="{{csrf}}">
-      <p><label for="n-code">{{#t}}Mã đơn vị (bắt đầu bằng|Unit code (starting with{{/t}} {{code_prefix}}) <abbr class="req">*</abbr></label><input id="n-code" name="code" value="{{add_typed.code}}" placeholder="{{code_prefix}}" required maxlength="63">{{#add_error_code}}<span class="field-error" role="alert">{{add_error_code}}</span>{{/add_error_code}}</p>
-      <p><label for="n-name">{{#t}}Tên đơn vị|Unit name{{/t}} <abbr class="req">*</abbr></label><input id="n-name" name="name" value="{{add_typed.name}}" required maxlength="200">{{#add_error_name}}<span class="field-error" role="alert">{{add_error_name}}</span>{{/add_error_name}}</p>
-      <p><button type="submit" class="primary">{{#t}}Thêm mới|Add{{/t}}</button></p>
-    </form>
-    {{/can_add}}
-    {{^can_add}}<p class="meta">{{#t}}Đơn vị cấp xã không có đơn vị cấp dưới.|A commune has no units below it.{{/t}}</p>{{/can_add}}
-    {{/admin}}
-    """
+        <h1>{{#t}}Đơn vị|Units{{/t}}</h1>
+        {{#done}}<p class="success" role="status">{{done}}</p>{{/done}}
+        <ul class="tree">{{#tree}}{{> unit_node}}{{/tree}}</ul>
+        {{#admin}}
+        <h2>{{#t}}Đơn vị trực thuộc|Units directly below{{/t}} {{unit_name}}</h2>
+        {{#has_below}}
+        <table class="list" id="units-below"><thead><tr><th scope="col">{{#t}}Mã|Code{{/t}}</th><th scope="col">{{#t}}Tên đơn vị|Name{{/t}}</th><th scope="col">{{#t}}Nút lưu dữ liệu|Hosting node{{/t}}</th><th scope="col">{{#t}}Trạng thái|Status{{/t}}</th><th scope="col">{{#t}}Thao tác|Actions{{/t}}</th></tr></thead>
+        <tbody>{{#below}}<tr id="unit-{{code}}"><td>{{code}}</td><td>{{name}}</td><td>{{host}}</td><td>{{#is_closed}}<span class="state returned">{{closed_text}}</span>{{/is_closed}}{{^is_closed}}{{#t}}Đang hoạt động|Active{{/t}}{{/is_closed}}</td><td>
+          <form method="post" action="/app/units/{{code}}/rename" class="inline">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="r-{{code}}">{{#t}}Tên mới|New name{{/t}}</label><input id="r-{{code}}" name="name" value="{{typed_name}}" required maxlength="200">
+            <button type="submit">{{#t}}Đổi tên|Rename{{/t}}</button>{{#rename_error}}<span class="field-error" role="alert">{{rename_error}}</span>{{/rename_error}}
+          </form>
+          {{#is_open}}<details class="dialog"{{#dialog_open}} open{{/dialog_open}}><summary class="button">{{#t}}Giải thể, sáp nhập|Close{{/t}}</summary>
+          <form method="post" action="/app/units/{{code}}/closure" class="stack">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            {{#closure_error__form}}<p class="error" role="alert">{{closure_error__form}}</p>{{/closure_error__form}}
+            <p><label for="c-date-{{code}}">{{#t}}Từ ngày (dd/MM/yyyy)|From (dd/MM/yyyy){{/t}} <abbr class="req">*</abbr></label><input id="c-date-{{code}}" name="closedOn" value="{{closure_typed.closedOn}}" placeholder="01/07/2026" required>{{#closure_error_closedOn}}<span class="field-error" role="alert">{{closure_error_closedOn}}</span>{{/closure_error_closedOn}}</p>
+            <p><label for="c-merged-{{code}}">{{#t}}Sáp nhập vào (để trống nếu giải thể)|Merged into (empty if dissolved){{/t}}</label><select id="c-merged-{{code}}" name="mergedInto"><option value="">{{#t}}— Không sáp nhập —|— Not merged —{{/t}}</option>{{#merge_targets}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{name}} ({{code}})</option>{{/merge_targets}}</select>{{#closure_error_mergedInto}}<span class="field-error" role="alert">{{closure_error_mergedInto}}</span>{{/closure_error_mergedInto}}</p>
+            <p><label for="c-reason-{{code}}">{{#t}}Lý do, căn cứ|Reason{{/t}} <abbr class="req">*</abbr></label><textarea id="c-reason-{{code}}" name="reason" rows="2" maxlength="500" required>{{closure_typed.reason}}</textarea>{{#closure_error_reason}}<span class="field-error" role="alert">{{closure_error_reason}}</span>{{/closure_error_reason}}</p>
+            <p><button type="submit" class="primary">{{#t}}Ghi nhận|Record{{/t}}</button></p>
+          </form></details>{{/is_open}}
+        </td></tr>{{/below}}</tbody></table>
+        {{/has_below}}
+        {{#can_add}}
+        <h2>{{#t}}Thêm đơn vị|Add a unit{{/t}} ({{below_level}})</h2>
+        {{#add_error__form}}<p class="error" role="alert">{{add_error__form}}</p>{{/add_error__form}}
+        <form method="post" action="/app/units" class="stack" id="add-unit">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <p><label for="n-code">{{#t}}Mã đơn vị (bắt đầu bằng|Unit code (starting with{{/t}} {{code_prefix}}) <abbr class="req">*</abbr></label><input id="n-code" name="code" value="{{add_typed.code}}" placeholder="{{code_prefix}}" required maxlength="63">{{#add_error_code}}<span class="field-error" role="alert">{{add_error_code}}</span>{{/add_error_code}}</p>
+          <p><label for="n-name">{{#t}}Tên đơn vị|Unit name{{/t}} <abbr class="req">*</abbr></label><input id="n-name" name="name" value="{{add_typed.name}}" required maxlength="200">{{#add_error_name}}<span class="field-error" role="alert">{{add_error_name}}</span>{{/add_error_name}}</p>
+          <p><button type="submit" class="primary">{{#t}}Thêm mới|Add{{/t}}</button></p>
+        </form>
+        {{/can_add}}
+        {{^can_add}}<p class="meta">{{#t}}Đơn vị cấp xã không có đơn vị cấp dưới.|A commune has no units below it.{{/t}}</p>{{/can_add}}
+        {{/admin}}
+        """
 }

@@ -1,7 +1,8 @@
 import FaultProxy
 import Foundation
-import Hierarchy
 import GRDB
+import Hierarchy
+
 @testable import Node
 
 /// One fault-injecting proxy per child node, in front of its parent's federation listener.
@@ -14,12 +15,18 @@ actor FaultLinks {
 
     func link(child: String, parentAddress: String) async throws -> String {
         if let proxy = proxies[child] { return proxy.address }
-        guard let colon = parentAddress.lastIndex(of: ":"), let port = Int(parentAddress[parentAddress.index(after: colon)...]) else {
+        guard let colon = parentAddress.lastIndex(of: ":"),
+            let port = Int(parentAddress[parentAddress.index(after: colon)...])
+        else {
             throw TestFailure("parent address \(parentAddress)")
         }
         // Each link has its own seed, derived from the run's seed and the child's name.
         let own = child.utf8.reduce(seed) { ($0 &* 31) &+ UInt64($1) }
-        let proxy = try await FaultProxy.start(upstreamHost: String(parentAddress[..<colon]), upstreamPort: port, seed: own)
+        let proxy = try await FaultProxy.start(
+            upstreamHost: String(parentAddress[..<colon]),
+            upstreamPort: port,
+            seed: own
+        )
         proxies[child] = proxy
         return proxy.address
     }
@@ -29,7 +36,9 @@ actor FaultLinks {
         for _ in 0..<200 where !children.allSatisfy({ proxies[$0] != nil }) {
             try await Task.sleep(for: .milliseconds(50))
         }
-        guard children.allSatisfy({ proxies[$0] != nil }) else { throw TestFailure("not every child dialled its parent") }
+        guard children.allSatisfy({ proxies[$0] != nil }) else {
+            throw TestFailure("not every child dialled its parent")
+        }
         return proxies
     }
 
@@ -43,14 +52,21 @@ extension TestFederation {
     /// Like `run`, in a folder the caller owns (kept afterwards, so a second run resumes the same
     /// nodes) and with every child dialling its parent through `links` when given.
     /// Runs that resume the same nodes share `clock`, so that their time goes on.
-    static func run(in directory: String, links: FaultLinks? = nil, sessions: SessionCache = SessionCache(), pollWait: Int = 2,
-                    clock: AnchoredClock = AnchoredClock(startingAt: TestDay.start), _ body: (TestFederation) async throws -> Void) async throws {
+    static func run(
+        in directory: String,
+        links: FaultLinks? = nil,
+        sessions: SessionCache = SessionCache(),
+        pollWait: Int = 2,
+        clock: AnchoredClock = AnchoredClock(startingAt: TestDay.start),
+        _ body: (TestFederation) async throws -> Void
+    ) async throws {
         var options = DemoFederation.Options(directory: directory)
         options.clock = clock
         options.topologyPorts = false
         options.pollWait = pollWait
         options.passwordCost = 4
-        options.logLevel = ProcessInfo.processInfo.environment["REPORTNET_TEST_LOG"].flatMap { .init(rawValue: $0) } ?? .critical
+        options.logLevel =
+            ProcessInfo.processInfo.environment["REPORTNET_TEST_LOG"].flatMap { .init(rawValue: $0) } ?? .critical
         options.loginDelay = .milliseconds(5)
         if let links {
             options.parentLink = { child, parent in try await links.link(child: child, parentAddress: parent) }
@@ -62,7 +78,15 @@ extension TestFederation {
             let manifest = try await federation.manifest()
             try federation.writeManifest(manifest)
             do {
-                try await body(TestFederation(federation: federation, manifest: manifest, directory: directory, clock: clock, sessions: sessions))
+                try await body(
+                    TestFederation(
+                        federation: federation,
+                        manifest: manifest,
+                        directory: directory,
+                        clock: clock,
+                        sessions: sessions
+                    )
+                )
             } catch {
                 await group.triggerGracefulShutdown()
                 await links?.stopAll()
@@ -90,8 +114,14 @@ extension TestFederation {
             let form = try await centre.call(.POST, "/api/v1/forms", body: FederationFlowTests.form)
             guard form.status == 201 else { throw TestFailure("form: \(form.text)") }
         }
-        let assigned = try await centre.call(.POST, "/api/v1/assignments", body: ["form": "NQ57-THANG", "period": period, "level": "commune"])
-        guard assigned.status == 201, let id = assigned.json["id"] as? String else { throw TestFailure("assignment: \(assigned.text)") }
+        let assigned = try await centre.call(
+            .POST,
+            "/api/v1/assignments",
+            body: ["form": "NQ57-THANG", "period": period, "level": "commune"]
+        )
+        guard assigned.status == 201, let id = assigned.json["id"] as? String else {
+            throw TestFailure("assignment: \(assigned.text)")
+        }
         return id
     }
 
@@ -110,13 +140,19 @@ extension TestFederation {
         let entry = try await login("\(unit.lowercased()).entry", at: node)
         let current = try await entry.call(.GET, "/api/v1/reports/\(id)")
         guard let version = current.json["version"] as? Int else { throw TestFailure("report \(id): \(current.text)") }
-        let saved = try await entry.call(.PUT, "/api/v1/reports/\(id)", body: ["answers": ["staff": staff, "online": 50, "plan": "Có"], "version": version])
+        let saved = try await entry.call(
+            .PUT,
+            "/api/v1/reports/\(id)",
+            body: ["answers": ["staff": staff, "online": 50, "plan": "Có"], "version": version]
+        )
         guard saved.status == 200 else { throw TestFailure("save \(id): \(saved.text)") }
         let submitted = try await entry.call(.POST, "/api/v1/reports/\(id)/submit", body: ["message": "Kính trình"])
         guard submitted.status == 200 else { throw TestFailure("submit \(id): \(submitted.text)") }
         let approver = try await login("\(unit.lowercased()).approver", at: node)
         let approved = try await approver.call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"])
-        guard approved.json["state"] as? String == "approved" else { throw TestFailure("approve \(id): \(approved.text)") }
+        guard approved.json["state"] as? String == "approved" else {
+            throw TestFailure("approve \(id): \(approved.text)")
+        }
     }
 
     /// What must hold once sync has settled, as a list of what does not (empty: converged).
@@ -130,15 +166,28 @@ extension TestFederation {
             let node = server.local.node.name
             let pending = try await count(node, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
             if pending > 0 { problems.append("\(node): \(pending) messages still in the outbox") }
-            let unexplained = try await count(node, "SELECT COUNT(*) FROM outbox WHERE state = 'parked' AND COALESCE(reason, '') = ''")
+            let unexplained =
+                try await count(
+                    node,
+                    "SELECT COUNT(*) FROM outbox WHERE state = 'parked' AND COALESCE(reason, '') = ''"
+                )
                 + count(node, "SELECT COUNT(*) FROM inbox WHERE status = 'parked' AND detail = ''")
             if unexplained > 0 { problems.append("\(node): \(unexplained) parked messages without a reason") }
         }
         for server in federation.servers {
             let local = server.local
             let reports = try await local.database.pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, unit, state, approval_count FROM reports WHERE hosted_here = 1 AND approval_count > 0")
-                    .map { (id: $0["id"] as String, unit: $0["unit"] as String, state: $0["state"] as String, approvals: $0["approval_count"] as Int) }
+                try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT id, unit, state, approval_count FROM reports WHERE hosted_here = 1 AND approval_count > 0"
+                )
+                .map {
+                    (
+                        id: $0["id"] as String, unit: $0["unit"] as String, state: $0["state"] as String,
+                        approvals: $0["approval_count"] as Int
+                    )
+                }
             }
             for report in reports {
                 var above = federation.deployment.parent(of: local.node)
@@ -146,19 +195,31 @@ extension TestFederation {
                     let pool = self.local(node.name).database.pool
                     let id = report.id
                     let row = try await pool.read { db -> (state: String, approvals: Int, received: Int)? in
-                        try Row.fetchOne(db, sql: """
-                            SELECT state, approval_count, (SELECT COUNT(*) FROM report_events e WHERE e.report_id = r.id AND e.action = 'received') AS received
-                            FROM reports r WHERE id = ?
-                            """, arguments: [id]).map { ($0["state"], $0["approval_count"], $0["received"]) }
+                        try Row.fetchOne(
+                            db,
+                            sql: """
+                                SELECT state, approval_count, (SELECT COUNT(*) FROM report_events e WHERE e.report_id = r.id AND e.action = 'received') AS received
+                                FROM reports r WHERE id = ?
+                                """,
+                            arguments: [id]
+                        ).map { ($0["state"], $0["approval_count"], $0["received"]) }
                     }
                     if let (state, approvals, received) = row {
                         let expected = report.state == "approved" ? "approved" : "returned"
                         if approvals != report.approvals || state != expected {
-                            problems.append("\(node.name): report \(report.id) of \(report.unit) is \(state) #\(approvals), at its unit \(report.state) #\(report.approvals)")
+                            problems.append(
+                                "\(node.name): report \(report.id) of \(report.unit) is \(state) #\(approvals), at its unit \(report.state) #\(report.approvals)"
+                            )
                         }
-                        if received > approvals { problems.append("\(node.name): report \(report.id) received \(received) times for \(approvals) approvals (applied twice)") }
+                        if received > approvals {
+                            problems.append(
+                                "\(node.name): report \(report.id) received \(received) times for \(approvals) approvals (applied twice)"
+                            )
+                        }
                     } else {
-                        problems.append("\(node.name): report \(report.id) of \(report.unit) (approved #\(report.approvals)) is missing")
+                        problems.append(
+                            "\(node.name): report \(report.id) of \(report.unit) (approved #\(report.approvals)) is missing"
+                        )
                     }
                     above = federation.deployment.parent(of: node)
                 }

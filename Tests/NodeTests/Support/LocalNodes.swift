@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import Hierarchy
 import Logging
+
 @testable import Node
 
 /// Opens real nodes of the demo topology (certificates, SQLite files) in a temporary folder,
@@ -13,22 +14,33 @@ struct LocalNodes {
     let clock = AnchoredClock(startingAt: TestDay.start)
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-local-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-local-\(UUID().uuidString)").path
         deployment = try TopologyFile.demo
         try NodeCertificates.issue(for: deployment, into: directory + "/certs")
     }
 
     func credentials(_ name: String) throws -> NodeCredentials {
         let files = NodeCertificates.paths(in: directory + "/certs", node: name)
-        return try NodeCredentials.load(certificate: files.certificate, key: files.key, trustRoot: NodeCertificates.caPaths(in: directory + "/certs").certificate)
+        return try NodeCredentials.load(
+            certificate: files.certificate,
+            key: files.key,
+            trustRoot: NodeCertificates.caPaths(in: directory + "/certs").certificate
+        )
     }
 
     func open(_ name: String) throws -> LocalNode {
         var logger = Logger(label: "test.\(name)")
         logger.logLevel = .critical
-        return try LocalNode(node: deployment.node(named: name)!, deployment: deployment,
-                             database: try NodeDatabase.open(path: "\(directory)/\(name).sqlite"),
-                             credentials: try credentials(name), passwordCost: 4, clock: clock, logger: logger)
+        return try LocalNode(
+            node: deployment.node(named: name)!,
+            deployment: deployment,
+            database: try NodeDatabase.open(path: "\(directory)/\(name).sqlite"),
+            credentials: try credentials(name),
+            passwordCost: 4,
+            clock: clock,
+            logger: logger
+        )
     }
 
     func remove() {

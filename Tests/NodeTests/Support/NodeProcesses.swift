@@ -4,7 +4,9 @@ import Foundation
 import GRDB
 import Logging
 import NIOHTTP1
+
 @testable import Node
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,15 +35,21 @@ final class NodeProcesses: @unchecked Sendable {
             var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
             candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
             // …/Tests/NodeTests/Support/NodeProcesses.swift → package root → .build/debug
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent()
             candidates.append(root.appendingPathComponent(".build/debug"))
             for folder in candidates {
-                for path in [folder.appendingPathComponent("reportnet").path, folder.deletingLastPathComponent().appendingPathComponent("reportnet").path]
+                for path in [
+                    folder.appendingPathComponent("reportnet").path,
+                    folder.deletingLastPathComponent().appendingPathComponent("reportnet").path,
+                ]
                 where FileManager.default.isExecutableFile(atPath: path) {
                     return path
                 }
             }
-            throw TestFailure("no reportnet executable next to the tests (looked in \(candidates.map(\.path))); run `swift build` first")
+            throw TestFailure(
+                "no reportnet executable next to the tests (looked in \(candidates.map(\.path))); run `swift build` first"
+            )
         }
     }
 
@@ -55,31 +63,53 @@ final class NodeProcesses: @unchecked Sendable {
         try DemoTopology.yaml.write(toFile: "\(directory)/topology.yaml", atomically: true, encoding: .utf8)
         try NodeCertificates.issue(for: deployment, into: "\(directory)/certs")
         var ports: [String: Ports] = [:]
-        for node in deployment.nodes { ports[node.name] = Ports(web: try Self.freePort(), federation: try Self.freePort()) }
+        for node in deployment.nodes {
+            ports[node.name] = Ports(web: try Self.freePort(), federation: try Self.freePort())
+        }
         self.ports = ports
         for name in nodes {
             let node = deployment.node(named: name)!
             let files = NodeCertificates.paths(in: "\(directory)/certs", node: name)
             var lines = [
                 "node: \(name)", "topology: topology.yaml", "database: nodes/\(name).sqlite",
-                "certificate: \(files.certificate)", "key: \(files.key)", "trust_root: \(NodeCertificates.caPaths(in: "\(directory)/certs").certificate)",
+                "certificate: \(files.certificate)", "key: \(files.key)",
+                "trust_root: \(NodeCertificates.caPaths(in: "\(directory)/certs").certificate)",
                 "web: 127.0.0.1:\(ports[name]!.web)", "federation: 127.0.0.1:\(ports[name]!.federation)",
                 "password_cost: 4", "poll_wait: 2", "log_level: notice",
             ]
-            if let parent = deployment.parent(of: node) { lines.append("parent_url: https://127.0.0.1:\(ports[parent.name]!.federation)") }
+            if let parent = deployment.parent(of: node) {
+                lines.append("parent_url: https://127.0.0.1:\(ports[parent.name]!.federation)")
+            }
             try lines.joined(separator: "\n").write(toFile: configuration(name), atomically: true, encoding: .utf8)
             // Accounts are seeded through the node's own code, then the database is closed.
             var logger = Logger(label: "seed")
             logger.logLevel = .critical
-            let credentials = try NodeCredentials.load(certificate: files.certificate, key: files.key, trustRoot: NodeCertificates.caPaths(in: "\(directory)/certs").certificate)
+            let credentials = try NodeCredentials.load(
+                certificate: files.certificate,
+                key: files.key,
+                trustRoot: NodeCertificates.caPaths(in: "\(directory)/certs").certificate
+            )
             let database = try NodeDatabase.open(path: databasePath(name))
-            let local = try LocalNode(node: node, deployment: deployment, database: database, credentials: credentials, passwordCost: 4, logger: logger)
+            let local = try LocalNode(
+                node: node,
+                deployment: deployment,
+                database: database,
+                credentials: credentials,
+                passwordCost: 4,
+                logger: logger
+            )
             for unit in units where node.hosts.contains(unit) {
                 for role in [Role.admin, .approver, .dataEntry] {
                     let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
                     let password = "Demo-\(Secret.token().prefix(10))"
                     let factor = SecondFactor.generate()
-                    try await local.seedAccount(username: username, fullName: "\(role.vietnameseName) \(unit)", unit: unit, role: role, password: password)
+                    try await local.seedAccount(
+                        username: username,
+                        fullName: "\(role.vietnameseName) \(unit)",
+                        unit: unit,
+                        role: role,
+                        password: password
+                    )
                     try await local.seedSecondFactor(username: username, factor: factor)
                     secrets[username] = (password, factor)
                 }
@@ -103,7 +133,9 @@ final class NodeProcesses: @unchecked Sendable {
         }
         process.environment = environment
         let log = "\(directory)/\(node).log"
-        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log) {
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         handle.seekToEndOfFile()
         process.standardOutput = handle
@@ -116,7 +148,9 @@ final class NodeProcesses: @unchecked Sendable {
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw TestFailure("\(node) did not start: \((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(2_000) ?? "")")
+        throw TestFailure(
+            "\(node) did not start: \((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(2_000) ?? "")"
+        )
     }
 
     /// Runs one `reportnet` command to its end; its exit status and what it printed.
@@ -163,18 +197,36 @@ final class NodeProcesses: @unchecked Sendable {
         if let cached = await sessions.client(username, node) { return cached }
         guard let secret = secrets[username] else { throw TestFailure("no seeded account \(username)") }
         let client = APIClient(baseURL: webURL(node), caPath: caPath)
-        let grant = try await client.call(.POST, "/api/v1/session", body: ["username": username, "password": secret.password])
-        guard grant.status == 200, let token = grant.json["token"] as? String else { throw TestFailure("login \(username): \(grant.status) \(grant.text)") }
+        let grant = try await client.call(
+            .POST,
+            "/api/v1/session",
+            body: ["username": username, "password": secret.password]
+        )
+        guard grant.status == 200, let token = grant.json["token"] as? String else {
+            throw TestFailure("login \(username): \(grant.status) \(grant.text)")
+        }
         let now = Date().addingTimeInterval(TimeInterval(clockOffsets[node] ?? 0))
-        let step = try await client.with(token: token).call(.POST, "/api/v1/session/mfa", body: ["code": secret.factor.code(at: now)])
-        guard step.status == 200, let completed = step.json["token"] as? String else { throw TestFailure("MFA \(username): \(step.status) \(step.text)") }
+        let step = try await client.with(token: token).call(
+            .POST,
+            "/api/v1/session/mfa",
+            body: ["code": secret.factor.code(at: now)]
+        )
+        guard step.status == 200, let completed = step.json["token"] as? String else {
+            throw TestFailure("MFA \(username): \(step.status) \(step.text)")
+        }
         let session = client.with(token: completed)
         await sessions.keep(session, username, node)
         return session
     }
 
     /// A web call that waits for a node being restarted.
-    func call(_ username: String, at node: String, _ method: HTTPMethod, _ path: String, body: Any? = nil) async throws -> APIClient.Reply {
+    func call(
+        _ username: String,
+        at node: String,
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Any? = nil
+    ) async throws -> APIClient.Reply {
         var lastError: (any Error)?
         for _ in 0..<150 {
             do {
@@ -215,10 +267,16 @@ final class NodeProcesses: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         guard bound == 0 else { throw TestFailure("bind") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
@@ -243,14 +301,18 @@ enum SkewedClock {
         var ambient = 0
         if let current = base["FAKETIME"] {
             guard current.hasSuffix("s"), let seconds = Int(current.dropLast()) else {
-                throw TestFailure("FAKETIME=\(current): only a relative offset in seconds (+Ns) can be combined with a skew")
+                throw TestFailure(
+                    "FAKETIME=\(current): only a relative offset in seconds (+Ns) can be combined with a skew"
+                )
             }
             ambient = seconds
         }
         var environment = base
         let total = ambient + offset
         environment["FAKETIME"] = "\(total >= 0 ? "+" : "")\(total)s"
-        let preloads = (base["LD_PRELOAD"] ?? "").split(separator: ":").map(String.init).filter { !$0.contains("libfaketime") }
+        let preloads = (base["LD_PRELOAD"] ?? "").split(separator: ":").map(String.init).filter {
+            !$0.contains("libfaketime")
+        }
         environment["LD_PRELOAD"] = ([library] + preloads).joined(separator: ":")
         return environment
     }

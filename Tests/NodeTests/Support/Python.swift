@@ -14,7 +14,9 @@ enum Python {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("python3 failed (is openpyxl installed? pip install openpyxl): \(problems)") }
+        guard process.terminationStatus == 0 else {
+            throw TestFailure("python3 failed (is openpyxl installed? pip install openpyxl): \(problems)")
+        }
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -23,12 +25,15 @@ enum Python {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).xlsx")
         try data.write(to: path)
         defer { try? FileManager.default.removeItem(at: path) }
-        let json = try run("""
+        let json = try run(
+            """
             import json, sys, openpyxl
             book = openpyxl.load_workbook(sys.argv[1])
             print(json.dumps({s.title: [["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
                                         for row in s.iter_rows(values_only=True)] for s in book.worksheets}, ensure_ascii=False))
-            """, arguments: [path.path])
+            """,
+            arguments: [path.path]
+        )
         return try JSONDecoder().decode([String: [[String]]].self, from: Data(json.utf8))
     }
 }

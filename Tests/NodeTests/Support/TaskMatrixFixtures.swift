@@ -2,6 +2,7 @@ import Foundation
 import Hierarchy
 import Tasks
 import Testing
+
 @testable import Node
 
 extension AccessMatrixTests {
@@ -27,11 +28,20 @@ extension AccessMatrixTests.Matrix {
     /// Assigns a task from the subject's parent to the subject; returns once bac-ninh holds it.
     func assignTaskToSubject(deadline: CalendarDate = TestDay.today.adding(days: 30)) async throws -> String {
         let leader = try await client(subject.parent, .approver)
-        let made = try must(await leader.call(.POST, "/api/v1/tasks", body: ["title": "Nhiệm vụ thử \(next())", "deadline": deadline.description, "units": [subject.unit]]),
-                            201, "assign a task to the subject")
+        let made = try must(
+            await leader.call(
+                .POST,
+                "/api/v1/tasks",
+                body: ["title": "Nhiệm vụ thử \(next())", "deadline": deadline.description, "units": [subject.unit]]
+            ),
+            201,
+            "assign a task to the subject"
+        )
         let id = try #require(made["id"] as? String)
         let entry = try await subjectClient(.dataEntry)
-        try await f.eventually("the task reaches \(AccessMatrixTests.node)") { try await entry.call(.GET, "/api/v1/tasks/\(id)").status == 200 }
+        try await f.eventually("the task reaches \(AccessMatrixTests.node)") {
+            try await entry.call(.GET, "/api/v1/tasks/\(id)").status == 200
+        }
         return id
     }
 
@@ -45,16 +55,38 @@ extension AccessMatrixTests.Matrix {
     func prepareTasks() async throws {
         let entry = try await subjectClient(.dataEntry)
         tasks.view = try await assignTaskToSubject()
-        let uploaded = try must(await entry.call(.POST, "/api/v1/tasks/\(tasks.view)/evidence?name=bien-ban.txt", body: Data("Biên bản".utf8)), 201, "task evidence")
+        let uploaded = try must(
+            await entry.call(
+                .POST,
+                "/api/v1/tasks/\(tasks.view)/evidence?name=bien-ban.txt",
+                body: Data("Biên bản".utf8)
+            ),
+            201,
+            "task evidence"
+        )
         tasks.evidence = try #require(uploaded["id"] as? String)
-        try must(await entry.call(.POST, "/api/v1/tasks/\(tasks.view)/progress", body: ["percent": 20, "evidence": [tasks.evidence]]), 200, "task progress")
+        try must(
+            await entry.call(
+                .POST,
+                "/api/v1/tasks/\(tasks.view)/progress",
+                body: ["percent": 20, "evidence": [tasks.evidence]]
+            ),
+            200,
+            "task progress"
+        )
 
         // An overdue task and the province's rule: a strategic alert about the subject at bac-ninh.
         let overdue = try await assignTaskToSubject(deadline: TestDay.today.adding(days: -2))
         let leader = try await client(AccessMatrixTests.nodeUnit, .admin)
-        try must(await leader.call(.POST, "/api/v1/alerts/rules", body: ["kind": "overdue", "taskId": overdue]), 201, "an overdue rule")
+        try must(
+            await leader.call(.POST, "/api/v1/alerts/rules", body: ["kind": "overdue", "taskId": overdue]),
+            201,
+            "an overdue rule"
+        )
         let alerts = try await leader.call(.GET, "/api/v1/alerts").items
-        tasks.alert = try #require(alerts.first { $0["ref"] as? String == overdue && $0["unit"] as? String == subject.unit }?["id"] as? String)
+        tasks.alert = try #require(
+            alerts.first { $0["ref"] as? String == overdue && $0["unit"] as? String == subject.unit }?["id"] as? String
+        )
     }
 
     /// A task the subject may still report on.
@@ -69,7 +101,11 @@ extension AccessMatrixTests.Matrix {
     func completedTask() async throws -> String {
         if let id = tasks.completed, try await review(of: id) == "pending" { return id }
         let id = try await assignTaskToSubject()
-        try must(await subjectClient(.dataEntry).call(.POST, "/api/v1/tasks/\(id)/complete", body: ["note": "Đã xong"]), 200, "complete a task")
+        try must(
+            await subjectClient(.dataEntry).call(.POST, "/api/v1/tasks/\(id)/complete", body: ["note": "Đã xong"]),
+            200,
+            "complete a task"
+        )
         tasks.completed = id
         return id
     }
@@ -77,10 +113,18 @@ extension AccessMatrixTests.Matrix {
     /// A rule of the subject's own unit.
     func subjectRule() async throws -> String {
         let admin = try await subjectClient(.admin)
-        if let id = tasks.rule, try await admin.call(.GET, "/api/v1/alerts/rules").items.contains(where: { ($0["rule"] as? [String: Any])?["id"] as? String == id }) {
+        if let id = tasks.rule,
+            try await admin.call(.GET, "/api/v1/alerts/rules").items.contains(where: {
+                ($0["rule"] as? [String: Any])?["id"] as? String == id
+            })
+        {
             return id
         }
-        let made = try must(await admin.call(.POST, "/api/v1/alerts/rules", body: ["kind": "overdue"]), 201, "a rule of the subject")
+        let made = try must(
+            await admin.call(.POST, "/api/v1/alerts/rules", body: ["kind": "overdue"]),
+            201,
+            "a rule of the subject"
+        )
         let id = try #require((made["rule"] as? [String: Any])?["id"] as? String)
         tasks.rule = id
         return id

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Auth
 import Federation
 import Foundation
 import Hierarchy
@@ -6,8 +7,8 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
-import Auth
 import ServiceLifecycle
+
 @testable import Node
 
 /// A demo federation on free loopback ports in a temporary folder, run for the length of a test.
@@ -23,7 +24,8 @@ struct TestFederation {
     /// Starts every node, runs `body`, then shuts the nodes down gracefully.
     /// - Parameter skip: nodes not to start (a test enrols and starts one itself).
     static func run(skip: Set<String> = [], _ body: (TestFederation) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var options = DemoFederation.Options(directory: directory)
         options.topologyPorts = false
@@ -40,7 +42,9 @@ struct TestFederation {
             tasks.addTask { try await group.run() }
             let manifest = try await federation.manifest()
             do {
-                try await body(TestFederation(federation: federation, manifest: manifest, directory: directory, clock: clock))
+                try await body(
+                    TestFederation(federation: federation, manifest: manifest, directory: directory, clock: clock)
+                )
             } catch {
                 await group.triggerGracefulShutdown()
                 throw error
@@ -53,22 +57,43 @@ struct TestFederation {
     func node(_ name: String) -> DemoManifest.Node { manifest.nodes.first { $0.name == name }! }
     func local(_ name: String) -> LocalNode { federation.servers.first { $0.local.node.name == name }!.local }
     func password(_ username: String) -> String { manifest.accounts.first { $0.username == username }!.password }
-    func secondFactor(_ username: String) -> SecondFactor? { manifest.accounts.first { $0.username == username }.flatMap { SecondFactor(secret: $0.totpSecret) } }
+    func secondFactor(_ username: String) -> SecondFactor? {
+        manifest.accounts.first { $0.username == username }.flatMap { SecondFactor(secret: $0.totpSecret) }
+    }
 
     /// Logs in on `node` (with the TOTP code when the account has MFA) and returns a client
     /// speaking as that account; the same client for the same account and node.
-    func login(_ username: String, at node: String, password: String? = nil, factor: SecondFactor? = nil) async throws -> APIClient {
+    func login(
+        _ username: String,
+        at node: String,
+        password: String? = nil,
+        factor: SecondFactor? = nil
+    ) async throws -> APIClient {
         if let cached = await sessions.client(username, node) { return cached }
         let client = APIClient(baseURL: self.node(node).webURL, caPath: manifest.ca)
-        let grant = try await client.call(.POST, "/api/v1/session", body: ["username": username, "password": password ?? self.password(username)])
-        guard grant.status == 200, let token = grant.json["token"] as? String else { throw TestFailure("login \(username) at \(node): \(grant.status) \(grant.text)") }
+        let grant = try await client.call(
+            .POST,
+            "/api/v1/session",
+            body: ["username": username, "password": password ?? self.password(username)]
+        )
+        guard grant.status == 200, let token = grant.json["token"] as? String else {
+            throw TestFailure("login \(username) at \(node): \(grant.status) \(grant.text)")
+        }
         var session = client.with(token: token)
         if grant.json["next"] as? String == "mfa_enrolment" {
             _ = try await Self.enrolMFA(session, clock: clock)
         } else if grant.json["next"] as? String == "mfa_code" {
-            guard let factor = factor ?? secondFactor(username) else { throw TestFailure("\(username) needs a second factor") }
-            let step = try await session.call(.POST, "/api/v1/session/mfa", body: ["code": factor.code(at: clock.now())])
-            guard step.status == 200, let completed = step.json["token"] as? String else { throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)") }
+            guard let factor = factor ?? secondFactor(username) else {
+                throw TestFailure("\(username) needs a second factor")
+            }
+            let step = try await session.call(
+                .POST,
+                "/api/v1/session/mfa",
+                body: ["code": factor.code(at: clock.now())]
+            )
+            guard step.status == 200, let completed = step.json["token"] as? String else {
+                throw TestFailure("MFA for \(username) at \(node): \(step.status) \(step.text)")
+            }
             // The token issued before the code is replaced once the code is given.
             session = client.with(token: completed)
         }
@@ -78,10 +103,24 @@ struct TestFederation {
 
     /// A federation client presenting `node`'s certificate (or another) and expecting `target`'s
     /// (or, with `address`, dialling another node's listener while expecting `target`).
-    func federationClient(as node: String, to target: String, address: String? = nil, certificate: String? = nil, key: String? = nil) throws -> FederationClient {
+    func federationClient(
+        as node: String,
+        to target: String,
+        address: String? = nil,
+        certificate: String? = nil,
+        key: String? = nil
+    ) throws -> FederationClient {
         let own = self.node(node)
-        let credentials = try NodeCredentials.load(certificate: certificate ?? own.cert, key: key ?? own.key, trustRoot: manifest.ca)
-        return try FederationClient(address: address ?? self.node(target).federationURL, peer: NodeIdentity(unitCode: self.node(target).unit), credentials: credentials)
+        let credentials = try NodeCredentials.load(
+            certificate: certificate ?? own.cert,
+            key: key ?? own.key,
+            trustRoot: manifest.ca
+        )
+        return try FederationClient(
+            address: address ?? self.node(target).federationURL,
+            peer: NodeIdentity(unitCode: self.node(target).unit),
+            credentials: credentials
+        )
     }
 
     /// Polls `condition` until it holds (sync is asynchronous), failing after `seconds`.
@@ -98,11 +137,22 @@ struct TestFederation {
 extension TestFederation {
     /// Enrols an authenticator for the session's account, as its owner would; returns the factor
     /// and the recovery codes.
-    static func enrolMFA(_ session: APIClient, clock: some WallClock) async throws -> (factor: SecondFactor, recovery: [String]) {
+    static func enrolMFA(
+        _ session: APIClient,
+        clock: some WallClock
+    ) async throws -> (factor: SecondFactor, recovery: [String]) {
         let enrolment = try await session.call(.POST, "/api/v1/me/mfa")
-        guard let secret = enrolment.json["secret"] as? String, let factor = SecondFactor(secret: secret) else { throw TestFailure("MFA enrolment: \(enrolment.text)") }
-        let confirmed = try await session.call(.POST, "/api/v1/me/mfa/confirm", body: ["code": factor.code(at: clock.now())])
-        guard let codes = confirmed.json["codes"] as? [String] else { throw TestFailure("MFA confirmation: \(confirmed.text)") }
+        guard let secret = enrolment.json["secret"] as? String, let factor = SecondFactor(secret: secret) else {
+            throw TestFailure("MFA enrolment: \(enrolment.text)")
+        }
+        let confirmed = try await session.call(
+            .POST,
+            "/api/v1/me/mfa/confirm",
+            body: ["code": factor.code(at: clock.now())]
+        )
+        guard let codes = confirmed.json["codes"] as? [String] else {
+            throw TestFailure("MFA confirmation: \(confirmed.text)")
+        }
         return (factor, codes)
     }
 }
@@ -152,13 +202,23 @@ struct APIClient: Sendable {
     }
 
     func with(token: String) -> APIClient { APIClient(baseURL: baseURL, caPath: caPath, token: token) }
-    func with(headers: [String: String]) -> APIClient { APIClient(baseURL: baseURL, caPath: caPath, token: token, headers: headers) }
+    func with(headers: [String: String]) -> APIClient {
+        APIClient(baseURL: baseURL, caPath: caPath, token: token, headers: headers)
+    }
 
     /// Sends `body` as JSON (or as is when it is `Data` or a `String`).
-    func call(_ method: HTTPMethod, _ path: String, body: Any? = nil, contentType: String = "application/json") async throws -> Reply {
+    func call(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Any? = nil,
+        contentType: String = "application/json"
+    ) async throws -> Reply {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caPath))
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow))
+        let http = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow)
+        )
         do {
             var request = HTTPClientRequest(url: baseURL + path)
             request.method = method
@@ -166,13 +226,18 @@ struct APIClient: Sendable {
             for (name, value) in headers { request.headers.add(name: name, value: value) }
             if let body {
                 request.headers.add(name: "Content-Type", value: contentType)
-                let data = try (body as? Data) ?? (body as? String).map { Data($0.utf8) } ?? JSONSerialization.data(withJSONObject: body)
+                let data =
+                    try (body as? Data) ?? (body as? String).map { Data($0.utf8) }
+                    ?? JSONSerialization.data(withJSONObject: body)
                 request.body = .bytes(ByteBuffer(data: data))
             }
             let response = try await http.execute(request, timeout: .seconds(30))
             let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
             try await http.shutdown()
-            let headers = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+            let headers = Dictionary(
+                response.headers.map { ($0.name.lowercased(), $0.value) },
+                uniquingKeysWith: { first, _ in first }
+            )
             return Reply(status: Int(response.status.code), data: Data(buffer: bytes), headers: headers)
         } catch {
             try? await http.shutdown()
