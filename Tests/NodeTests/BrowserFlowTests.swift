@@ -123,7 +123,7 @@ import Testing
             let config: [String: Any] = [
                 "ca": f.manifest.ca, "screens": screens.path, "assignment": assignment,
                 // The nodes run on the test's pinned clock: one-time codes are computed at their time.
-                "clock_offset": f.clock.now().timeIntervalSince(Date()),
+                "node_time": f.clock.now().timeIntervalSince1970,
                 "nodes": Dictionary(uniqueKeysWithValues: f.manifest.nodes.map { ($0.name, $0.webURL) }),
                 "accounts": Dictionary(
                     uniqueKeysWithValues: f.manifest.accounts.map {

@@ -101,7 +101,7 @@ import X509
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.reap()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 

@@ -163,7 +163,7 @@ final class NodeProcesses: @unchecked Sendable {
         process.standardError = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.reap()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
@@ -171,14 +171,14 @@ final class NodeProcesses: @unchecked Sendable {
     func kill9(_ node: String) {
         guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.reap()
     }
 
     /// SIGTERM, and waits for the graceful exit.
     func stop(_ node: String) {
         guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
         process.terminate()
-        process.waitUntilExit()
+        process.reap()
     }
 
     func stopAll() {
