@@ -41,6 +41,7 @@ import Yams
             ]
             let output = Pipe()
             process.standardOutput = output
+            process.environment = Python.environment
             try process.run()
             let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(
                 in: .whitespacesAndNewlines

@@ -176,6 +176,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [root.appendingPathComponent("Tests/Browser/flow.py").path, config]
+        process.environment = Python.environment
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
