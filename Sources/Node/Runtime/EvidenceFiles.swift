@@ -225,27 +225,10 @@ extension LocalNode {
     /// The state decides the stage (data entry while editable, the leader while submitted); a
     /// role without that stage's right is refused (403), a state with no stage is a conflict (409).
     private func evidenceStage(of id: String, for actor: Actor, _ db: Database) throws -> Evidence.Stage {
-        let record = try ownUnitReport(id, actor, db)
-        let stage: Evidence.Stage
-        let right: Permission
-        switch record.state {
-        case .draft, .returned: (stage, right) = (.submit, .enterData)
-        case .submitted: (stage, right) = (.approve, .approveReports)
-        case .approved:
-            throw APIError.conflict(
-                "Không thể thay đổi minh chứng ở trạng thái \(record.state.vietnameseName)",
-                "Evidence cannot change in this state",
-                details: ["state": record.state.rawValue]
-            )
+        let record = try readable(id, actor, db)
+        switch ReportActions.evidenceStage(on: ReportFacts(record, tree: tree), by: ReportActor(actor)) {
+        case .success(let stage): return stage
+        case .failure(let refusal): throw refusal.apiError
         }
-        guard actor.holds(right) else {
-            throw APIError.forbidden(
-                stage == .submit
-                    ? "Chỉ người cập nhật được đính kèm minh chứng khi lập báo cáo"
-                    : "Chỉ lãnh đạo đơn vị được đính kèm minh chứng khi phê duyệt",
-                "Your role cannot change evidence at this stage"
-            )
-        }
-        return stage
     }
 }

@@ -118,7 +118,7 @@ struct ReportTransition: Codable, Sendable {
 extension LocalNode {
     /// Opens the one report of the actor's unit for an assignment (a draft).
     func createReport(_ request: NewReport, by actor: Actor) async throws -> ReportView {
-        guard actor.holds(.enterData) else { throw APIError.forbidden() }
+        try requireRight(for: .create, actor)
         return try await database.pool.write { db in
             guard let assignment = try AssignmentRecord.fetchOne(db, key: request.assignment),
                 try Bool.fetchOne(
@@ -234,10 +234,9 @@ extension LocalNode {
     /// is refused.
     func updateReport(_ id: String, _ update: ReportUpdate, by actor: Actor) async throws -> ReportView {
         try await database.pool.write { db in
-            var record = try ownUnitReport(id, actor, db)
+            var record = try readable(id, actor, db)
             let correcting = record.state == .submitted
-            guard actor.holds(correcting ? .approveReports : .enterData) else { throw APIError.forbidden() }
-            try transition(correcting ? .correct : .save, record)
+            try permitted(ReportActions.editAction(in: record.state), record, actor)
             guard update.version == record.version else {
                 throw APIError.conflict(
                     "Báo cáo đã được người khác cập nhật; hãy tải lại trước khi lưu",
@@ -304,10 +303,10 @@ extension LocalNode {
 
     /// Deletes a draft (nothing else is ever deleted).
     func deleteReport(_ id: String, by actor: Actor) async throws {
-        guard actor.holds(.enterData) else { throw APIError.forbidden() }
+        try requireRight(for: .delete, actor)
         try await database.pool.write { db in
-            let record = try ownUnitReport(id, actor, db)
-            try transition(.delete, record)
+            let record = try readable(id, actor, db)
+            try permitted(.delete, record, actor)
             for table in ["report_events", "report_corrections", "attachments"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [id])
             }
@@ -318,10 +317,10 @@ extension LocalNode {
 
     /// Sends the report to the unit leader; refused while required answers are missing.
     func submitReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
-        guard actor.holds(.enterData) else { throw APIError.forbidden() }
+        try requireRight(for: .submit, actor)
         return try await database.pool.write { db in
-            var record = try ownUnitReport(id, actor, db)
-            let next = try transition(.submit, record)
+            var record = try readable(id, actor, db)
+            let next = try permitted(.submit, record, actor)
             guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
             else { throw APIError.notFound("biểu mẫu", "Form") }
             // Answers are checked again: the form's rules hold whatever path the answers took.
@@ -354,10 +353,10 @@ extension LocalNode {
     /// The unit leader approves: the report, its history and its evidence list are signed by this
     /// node and, in the same transaction, queued to travel up toward the unit that assigned it.
     func approveReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
-        guard actor.holds(.approveReports) else { throw APIError.forbidden() }
+        try requireRight(for: .approve, actor)
         let view = try await database.pool.write { db -> ReportView in
-            var record = try ownUnitReport(id, actor, db)
-            let next = try transition(.approve, record)
+            var record = try readable(id, actor, db)
+            let next = try permitted(.approve, record, actor)
             guard let period = Period(record.period) else {
                 throw Refusal("stored period \(record.period) is unreadable")
             }
@@ -412,7 +411,7 @@ extension LocalNode {
         files: [(name: String, data: ByteBuffer)] = [],
         by actor: Actor
     ) async throws -> ReportView {
-        guard actor.holds(.approveReports) else { throw APIError.forbidden() }
+        try requireRight(for: .return, actor)
         guard let reason = try request.checkedMessage() else {
             throw APIError.invalid(
                 "Hãy nhập lý do trả lại báo cáo",
@@ -422,8 +421,15 @@ extension LocalNode {
         }
         var attached: [Evidence] = []
         if !files.isEmpty {
-            // Refuse before storing a byte when the report cannot be returned by this actor.
-            try await database.pool.read { db in try self.mayReturn(try self.readable(id, actor, db), actor) }
+            // Refuse before storing a byte when the report cannot be returned by this actor (a
+            // state that cannot be returned is refused by the write below, after the files' names).
+            try await database.pool.read { db in
+                let facts = ReportFacts(try self.readable(id, actor, db), tree: self.tree)
+                switch ReportActions.decide(.return, on: facts, by: ReportActor(actor)) {
+                case .success, .failure(.state): break
+                case .failure(let refusal): throw refusal.apiError
+                }
+            }
             for file in files {
                 let (fileName, contentType) = try checkedEvidenceName(file.name)
                 let stored = try await storeEvidence([file.data].asyncSequence)
@@ -441,8 +447,7 @@ extension LocalNode {
         }
         let view = try await database.pool.write { [attached] db -> ReportView in
             var record = try readable(id, actor, db)
-            let next = try transition(.return, record)
-            try mayReturn(record, actor)
+            let next = try permitted(.return, record, actor)
             guard
                 try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) + attached.count
                     <= Self.evidencePerReport
@@ -484,27 +489,6 @@ extension LocalNode {
         feedSignal.notify()
         outboxSignal.notify()
         return view
-    }
-
-    /// Who may return a report in its state: its unit's leader while it waits for approval; the
-    /// form's owner or the unit's direct parent once it is approved.
-    private func mayReturn(_ record: ReportRecord, _ actor: Actor) throws {
-        if record.state == .submitted {
-            guard record.hostedHere, record.unit == actor.unit else {
-                throw APIError.forbidden(
-                    "Chỉ lãnh đạo đơn vị lập báo cáo trả lại báo cáo chờ phê duyệt",
-                    "Only the unit leader returns a submitted report"
-                )
-            }
-        } else if record.state == .approved {
-            guard actor.unit != record.unit, actor.unit == record.formOwner || actor.unit == tree[record.unit]?.parent
-            else {
-                throw APIError.forbidden(
-                    "Chỉ đơn vị giao biểu mẫu hoặc cấp trên trực tiếp được trả lại báo cáo đã phê duyệt",
-                    "Only the assigning unit or the direct parent returns an approved report"
-                )
-            }
-        }
     }
 
     /// Records the files of a return decision on the report, once; their content must be here.
@@ -558,7 +542,7 @@ extension LocalNode {
             throw Refusal("report \(decision.reportId) of \(decision.unit) is not held here")
         }
         let returner = decision.entry.unit
-        guard returner != record.unit, returner == record.formOwner || returner == tree[record.unit]?.parent else {
+        guard ReportFacts(record, tree: tree).isReviewer(returner) else {
             throw Refusal("unit \(returner) may not return reports of \(record.unit)")
         }
         guard decision.approvalCount == record.approvalCount, record.state == .approved else {
@@ -672,34 +656,10 @@ extension LocalNode {
         )
     }
 
-    @discardableResult
-    private func transition(_ action: ReportAction, _ record: ReportRecord) throws -> ReportState {
-        switch ReportWorkflow.next(after: action, from: record.state) {
-        case .success(let next): return next ?? record.state
-        case .failure(let error):
-            throw APIError.conflict(
-                error.description,
-                "Not allowed in state \(record.state.rawValue)",
-                details: ["state": record.state.rawValue]
-            )
-        }
-    }
-
     func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
         guard actor.holds(.viewReports) || actor.holds(.enterData), let record = try ReportRecord.fetchOne(db, key: id),
             tree.isInSubtree(record.unit, of: actor.unit)
         else { throw APIError.notFound("báo cáo", "Report") }
-        return record
-    }
-
-    func ownUnitReport(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
-        let record = try readable(id, actor, db)
-        guard record.unit == actor.unit, record.hostedHere else {
-            throw APIError.forbidden(
-                "Chỉ đơn vị lập báo cáo mới được thao tác trên báo cáo này",
-                "Only the reporting unit may do this"
-            )
-        }
         return record
     }
 

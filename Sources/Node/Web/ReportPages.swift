@@ -192,7 +192,7 @@ struct ReportPages {
                 row["report"] = [
                     "id": report.id, "state": visitor.pick(report.state.vietnameseName, report.state.rawValue),
                     "state_key": report.state.rawValue,
-                    "editable": report.state.isEditable && visitor.actor.holds(.enterData),
+                    "editable": local.actions(on: report, for: visitor.actor).save,
                 ]
             }
             return row
@@ -217,9 +217,8 @@ struct ReportPages {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let correcting = report.state == .submitted
-        guard report.unit == visitor.actor.unit, report.state.isEditable || correcting,
-            visitor.actor.holds(correcting ? .approveReports : .enterData)
-        else {
+        let actions = local.actions(on: report, for: visitor.actor)
+        guard correcting ? actions.correct : actions.save else {
             throw APIError.forbidden(
                 visitor.pick(
                     "Báo cáo này không thể sửa ở trạng thái hiện tại hoặc bạn không có quyền sửa",
@@ -267,8 +266,7 @@ struct ReportPages {
             problems: [:],
             language: visitor.language
         )
-        let actor = visitor.actor
-        let own = report.unit == actor.unit
+        let actions = local.actions(on: report, for: visitor.actor)
         let history: [[String: Any]] = (report.history ?? []).map {
             [
                 "at": PageDate.minute($0.at), "actor": $0.actor, "unit": kit.unitName($0.unit),
@@ -294,18 +292,12 @@ struct ReportPages {
                 "new": corrected($0.new), "actor": $0.actor, "at": PageDate.minute($0.at),
             ]
         }
-        let canReturnApproved =
-            report.state == .approved && !own && actor.holds(.approveReports)
-            && (actor.unit == report.formOwner || actor.unit == local.tree[report.unit]?.parent)
         var values: [String: Any] = [
             "report": reportValues(report, visitor), "form_title": form.title, "groups": model.groups,
             "history": history, "evidence": evidence,
             "corrections": corrections, "has_corrections": !corrections.isEmpty, "has_evidence": !evidence.isEmpty,
-            "can_edit": own && report.state.isEditable && actor.holds(.enterData),
-            "can_submit": own && report.state.isEditable && actor.holds(.enterData),
-            "can_correct": own && report.state == .submitted && actor.holds(.approveReports),
-            "can_approve": own && report.state == .submitted && actor.holds(.approveReports),
-            "can_return": (own && report.state == .submitted && actor.holds(.approveReports)) || canReturnApproved,
+            "can_edit": actions.save, "can_submit": actions.submit, "can_correct": actions.correct,
+            "can_approve": actions.approve, "can_return": actions.return,
         ]
         if let dialogError { values["dialog_error"] = dialogError }
         return kit.page(
@@ -343,10 +335,9 @@ struct ReportPages {
         let rows: [[String: Any]] = reports.map { report in
             var row = reportValues(report, visitor)
             row["title"] = titles[report.form] ?? report.form
-            row["editable"] =
-                report.unit == visitor.actor.unit && report.state.isEditable && visitor.actor.holds(.enterData)
-            row["approvable"] =
-                report.unit == visitor.actor.unit && report.state == .submitted && visitor.actor.holds(.approveReports)
+            let actions = local.actions(on: report, for: visitor.actor)
+            row["editable"] = actions.save
+            row["approvable"] = actions.approve
             return row
         }
         let units = local.tree.subtree(of: visitor.actor.unit).map {
