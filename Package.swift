@@ -107,7 +107,9 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // The pages' Mustache templates and their stylesheet and script, read at start-up.
+            resources: [.copy("Web/Templates"), .copy("Web/Assets")]
         ),
         .executableTarget(name: "reportnet", dependencies: ["Node"]),
         // The benchmarks (issue F): ingest, the national simulation, the progress query, memory.

@@ -35,6 +35,7 @@ public struct NodeServer: Sendable {
         http2.maxAgeTimeout = nil
         var services: [any Service] = []
         if let web {
+            try PageResources.check()
             services.append(
                 Application(
                     router: Self.webRouter(local),

@@ -16,25 +16,13 @@ enum Language: String, Sendable {
     func pick(_ vietnamese: String, _ english: String) -> String { self == .vi ? vietnamese : english }
 }
 
-/// Renders the pages' Mustache templates (compiled in, see `PageTemplates`) inside the shared
+/// Renders the pages' Mustache templates (resource files, see `PageResources`) inside the shared
 /// layout. `{{x}}` escapes HTML, so anything a person typed shows as text; `{{#t}}Việt|English{{/t}}`
 /// picks the word for the page's language.
 struct PageRenderer: Sendable {
-    static let shared = PageRenderer()
+    static let shared = PageRenderer(library: PageResources.current.library)
 
     let library: MustacheLibrary
-
-    init() {
-        var library = MustacheLibrary()
-        for (name, text) in PageTemplates.all {
-            do {
-                try library.register(text, named: name)
-            } catch {
-                preconditionFailure("page template \(name) does not parse: \(error)")
-            }
-        }
-        self.library = library
-    }
 
     /// One template rendered with the words of `language`.
     func render(_ template: String, _ values: [String: Any], language: Language) -> String {

@@ -163,26 +163,3 @@ struct UserPages {
         )
     }
 }
-
-/// The account edit page.
-enum UserTemplates {
-    static let all: [String: String] = ["user_edit": edit]
-
-    static let edit = """
-        <h1>{{#t}}Sửa tài khoản|Edit account{{/t}} <code>{{username}}</code></h1>
-        <p class="meta">{{unit}} · {{#t}}Trạng thái|Status{{/t}}: {{status}}</p>
-        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-        <form method="post" action="/app/users/{{username}}" class="stack">
-          <input type="hidden" name="_csrf" value="{{csrf}}">
-          <p><label for="e-name">{{#t}}Họ và tên|Full name{{/t}} <abbr class="req">*</abbr></label><input id="e-name" name="fullName" value="{{typed.fullName}}" required>{{#error_fullName}}<span class="field-error">{{error_fullName}}</span>{{/error_fullName}}</p>
-          <p><label for="e-citizen">{{#t}}Số CCCD (12 số, để trống nếu không có)|Citizen ID (12 digits, or empty){{/t}}</label><input id="e-citizen" name="citizenId" value="{{typed.citizenId}}" inputmode="numeric">{{#error_citizenId}}<span class="field-error">{{error_citizenId}}</span>{{/error_citizenId}}</p>
-          {{#role_fixed}}<p><strong>{{#t}}Vai trò|Role{{/t}}:</strong> {{role_name}}</p>{{/role_fixed}}
-          {{^role_fixed}}<p><label for="e-role">{{#t}}Vai trò|Role{{/t}}</label><select id="e-role" name="role">{{#roles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/roles}}</select>{{#error_role}}<span class="field-error">{{error_role}}</span>{{/error_role}}</p>{{/role_fixed}}
-          <fieldset><legend>{{#t}}Quyền chức năng (để trống: theo vai trò)|Function permissions (none ticked: the role's){{/t}}</legend>
-          {{#permissions}}<label class="choice" for="{{input_id}}"><input type="checkbox" id="{{input_id}}" name="permission" value="{{value}}"{{#checked}} checked{{/checked}}> {{name}}</label>{{/permissions}}
-          {{#error_permissions}}<span class="field-error">{{error_permissions}}</span>{{/error_permissions}}
-          </fieldset>
-          <p><button type="submit" class="primary">{{#t}}Lưu lại|Save{{/t}}</button> <a href="/app/users">{{#t}}Huỷ|Cancel{{/t}}</a></p>
-        </form>
-        """
-}
