@@ -310,6 +310,8 @@ enum SkewedClock {
         var environment = base
         let total = ambient + offset
         environment["FAKETIME"] = "\(total >= 0 ? "+" : "")\(total)s"
+        // Only the time of day moves: faking monotonic time too leaves Swift processes unable to start.
+        environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
         let preloads = (base["LD_PRELOAD"] ?? "").split(separator: ":").map(String.init).filter {
             !$0.contains("libfaketime")
         }
