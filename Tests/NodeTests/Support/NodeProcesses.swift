@@ -281,41 +281,66 @@ final class NodeProcesses: @unchecked Sendable {
     }
 }
 
-/// A node process whose wall clock is off by some seconds, under Debian's libfaketime (the
-/// `faketime` package, which `.ci/run` installs). When the tests themselves run under faketime
-/// (`.ci/run` moves the whole suite's clock), the skew is added to that offset.
+/// A node process whose wall clock is off by `REPORTNET_CLOCK_OFFSET` seconds: a tiny shared
+/// library, built with the system's C compiler, put in front of libc with LD_PRELOAD. Monotonic
+/// clocks are left alone; only the time of day moves. When the suite itself runs with the clock
+/// moved (`.ci/run` under libfaketime), the library goes in front of libfaketime, so the skew is
+/// added to the moved time. (libfaketime alone cannot skew one node here: preloaded without its
+/// `faketime` wrapper, it leaves a Swift program without its command-line arguments.)
 enum SkewedClock {
-    static let library = "/usr/lib/\(architecture)-linux-gnu/faketime/libfaketime.so.1"
-
-    #if arch(arm64)
-    static let architecture = "aarch64"
-    #else
-    static let architecture = "x86_64"
-    #endif
+    static let source = """
+        #define _GNU_SOURCE
+        #include <dlfcn.h>
+        #include <stdlib.h>
+        #include <time.h>
+        #include <sys/time.h>
+        static long offset(void) { const char *v = getenv("REPORTNET_CLOCK_OFFSET"); return v ? atol(v) : 0; }
+        int clock_gettime(clockid_t id, struct timespec *ts) {
+            static int (*real)(clockid_t, struct timespec *) = 0;
+            if (!real) real = dlsym(RTLD_NEXT, "clock_gettime");
+            int r = real(id, ts);
+            if (r == 0 && (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE)) ts->tv_sec += offset();
+            return r;
+        }
+        int gettimeofday(struct timeval *tv, void *tz) {
+            static int (*real)(struct timeval *, void *) = 0;
+            if (!real) real = dlsym(RTLD_NEXT, "gettimeofday");
+            int r = real(tv, tz);
+            if (r == 0 && tv) tv->tv_sec += offset();
+            return r;
+        }
+        time_t time(time_t *t) {
+            struct timespec ts; clock_gettime(CLOCK_REALTIME, &ts);
+            if (t) *t = ts.tv_sec;
+            return ts.tv_sec;
+        }
+        """
 
     /// The environment that runs a process `offset` seconds off the clock this process sees.
     static func environment(offset: Int, base: [String: String]) throws -> [String: String] {
-        guard FileManager.default.fileExists(atPath: library) else {
-            throw TestFailure("\(library) is missing: install Debian's faketime package")
-        }
-        var ambient = 0
-        if let current = base["FAKETIME"] {
-            guard current.hasSuffix("s"), let seconds = Int(current.dropLast()) else {
-                throw TestFailure(
-                    "FAKETIME=\(current): only a relative offset in seconds (+Ns) can be combined with a skew"
-                )
-            }
-            ambient = seconds
-        }
         var environment = base
-        let total = ambient + offset
-        environment["FAKETIME"] = "\(total >= 0 ? "+" : "")\(total)s"
-        // Only the time of day moves: faking monotonic time too leaves Swift processes unable to start.
-        environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
-        let preloads = (base["LD_PRELOAD"] ?? "").split(separator: ":").map(String.init).filter {
-            !$0.contains("libfaketime")
-        }
-        environment["LD_PRELOAD"] = ([library] + preloads).joined(separator: ":")
+        environment["LD_PRELOAD"] = ([try library()] + (base["LD_PRELOAD"].map { [$0] } ?? [])).joined(separator: ":")
+        environment["REPORTNET_CLOCK_OFFSET"] = "\(offset)"
         return environment
+    }
+
+    static func library() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-skewed-clock").path
+        let path = "\(folder)/libskewedclock.so"
+        if FileManager.default.fileExists(atPath: path) { return path }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = "\(folder)/skewed-clock-\(UUID().uuidString).c"
+        try source.write(toFile: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let built = "\(folder)/\(UUID().uuidString).so"
+        process.arguments = ["cc", "-shared", "-fPIC", "-O2", "-o", built, file, "-ldl"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestFailure("cannot build the skewed-clock library (is a C compiler installed?)")
+        }
+        _ = try? FileManager.default.moveItem(atPath: built, toPath: path)
+        return path
     }
 }
