@@ -43,6 +43,7 @@ import Testing
         await #expect(throws: EvidenceRefused.self) { _ = try await store.store(chunks(content), limit: 4000) }
         #expect(files(in: root).count == 1, "refused uploads leave nothing: \(files(in: root))")
 
+        // The store judges age by the files' modification times, which the system clock writes.
         #expect(store.sweep(keeping: [stored.sha256], now: Date().addingTimeInterval(2 * 86_400)) == 0)
         #expect(store.sweep(keeping: [], now: Date()) == 0, "fresh content is not swept")
         #expect(store.sweep(keeping: [], now: Date().addingTimeInterval(2 * 86_400)) == 1)

@@ -357,7 +357,7 @@ import Testing
         let stale = CongressNotice(
             date: CongressDate(unit: "BNI-KB", date: CalendarDate("2099-06-10")!, sequence: 1),
             decidedBy: "bni-kb.approver",
-            decidedAt: Date()
+            decidedAt: TestDay.start
         )
         let results = try await f.local("centre").receive(
             [

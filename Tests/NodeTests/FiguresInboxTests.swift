@@ -29,7 +29,7 @@ import Testing
                 reason: "Điều chỉnh"
             ),
             decidedBy: "tw.admin",
-            decidedAt: Date()
+            decidedAt: TestDay.start
         )
     }
 
@@ -121,7 +121,7 @@ import Testing
             CongressNotice(
                 date: CongressDate(unit: unit, date: CalendarDate(year: 2026, month: 5, day: day), sequence: sequence),
                 decidedBy: "x",
-                decidedAt: Date()
+                decidedAt: TestDay.start
             )
         }
         let results = try await province.receive(
@@ -156,7 +156,7 @@ import Testing
                 values: values,
                 sequence: sequence,
                 reportedBy: "x",
-                reportedAt: Date()
+                reportedAt: TestDay.start
             )
         }
         let results = try await province.receive(

@@ -43,7 +43,7 @@ import Testing
             unit: unit,
             answers: answers,
             approvedBy: "\(unit.lowercased()).approver",
-            approvedAt: Date(),
+            approvedAt: TestDay.start,
             message: nil,
             approvalCount: 1
         )
@@ -100,7 +100,7 @@ import Testing
                     reason: "Sáp nhập",
                     decidedBy: "\(decider.lowercased()).admin",
                     decidedByUnit: decider,
-                    decidedAt: Date()
+                    decidedAt: TestDay.start
                 )
             )
         }
@@ -234,7 +234,7 @@ import Testing
                 from: .submitted,
                 to: .approved,
                 message: nil,
-                at: Date()
+                at: TestDay.start
             ),
             HistoryEntry(
                 action: "approve",
@@ -243,7 +243,7 @@ import Testing
                 from: .submitted,
                 to: .approved,
                 message: "forged",
-                at: Date()
+                at: TestDay.start
             ),
         ]
         let credentials = try nodes.credentials("kinh-bac")
@@ -261,7 +261,7 @@ import Testing
             unit: "BNI-KB",
             answers: Answers(["q": .number(1)]),
             approvedBy: "bni-kb.approver",
-            approvedAt: Date(),
+            approvedAt: TestDay.start,
             message: nil,
             approvalCount: 1,
             history: history

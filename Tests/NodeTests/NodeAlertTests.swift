@@ -23,7 +23,7 @@ import Testing
     )
 
     static func approved(_ unit: String, month: Int, value: Double) -> ReportRecord {
-        let now = Date()
+        let now = TestDay.start
         return ReportRecord(
             id: "\(unit)-\(month)",
             assignmentId: "A\(month)",
@@ -57,7 +57,8 @@ import Testing
         defer { nodes.remove() }
         let centre = try nodes.open("centre")
         try await centre.database.pool.write { db in
-            try FormRecord(ownerUnit: "TW", code: "F", version: 1, definition: Self.form, createdAt: Date()).insert(db)
+            try FormRecord(ownerUnit: "TW", code: "F", version: 1, definition: Self.form, createdAt: TestDay.start)
+                .insert(db)
             for (month, value) in [(8, 10.0), (9, 12), (10, 11), (11, 40)] {
                 try Self.approved("BNI-KB", month: month, value: value).insert(db)
             }
@@ -122,7 +123,7 @@ import Testing
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let centre = try nodes.open("centre")
-        let deadline = CalendarDate(Date()).adding(days: 10)
+        let deadline = nodes.clock.today().adding(days: 10)
         _ = try await centre.createTask(
             NewTask(title: "Kế hoạch số hoá", deadline: deadline.description, units: ["BNI", "LCA"]),
             by: Self.leader

@@ -427,7 +427,7 @@ import X509
             fingerprint: saPaFingerprint,
             unit: "LCA-SP",
             revokedBy: "BNI",
-            revokedAt: Date(),
+            revokedAt: TestDay.start,
             reason: "giả mạo"
         )
         let signed = try bacNinh.signer.sign(try JSONEncoder.federation.encode(revocation))
@@ -547,7 +547,7 @@ import X509
             fingerprint: kinhBacLeaf.fingerprint,
             unit: "BNI-KB",
             revokedBy: "TW",
-            revokedAt: Date(),
+            revokedAt: TestDay.start,
             reason: "khóa bị lộ"
         )
         let signed = try centre.signer.sign(try JSONEncoder.federation.encode(revocation))

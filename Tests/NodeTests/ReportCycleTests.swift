@@ -299,7 +299,7 @@ import Testing
                     from: .approved,
                     to: .returned,
                     message: "x",
-                    at: Date()
+                    at: TestDay.start
                 )
             )
             let refused = try await provinceLink.push(

@@ -340,7 +340,7 @@ import Testing
                 from: .approved,
                 to: .returned,
                 message: "Xem tệp",
-                at: Date()
+                at: TestDay.start
             )
             let decision = ReviewDecision(
                 reportId: ownID,

@@ -232,7 +232,7 @@ import Testing
                 values: ["recordsDigitised": 1],
                 sequence: 1,
                 reportedBy: "bni.approver",
-                reportedAt: Date()
+                reportedAt: TestDay.start
             )
             let replay = try await f.local("centre").receive(
                 [

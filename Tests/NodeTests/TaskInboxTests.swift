@@ -188,7 +188,7 @@ import Testing
                         decision: .returned,
                         reason: nil,
                         by: "tw.approver",
-                        at: Date()
+                        at: TestDay.start
                     ),
                     kind: .taskReviewed,
                     origin: "TW",

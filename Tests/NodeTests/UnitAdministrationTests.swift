@@ -448,7 +448,7 @@ import Testing
                 level: .commune,
                 parent: "BNI-YP",
                 decidedBy: "bni-yp.admin",
-                decidedAt: Date()
+                decidedAt: TestDay.start
             )
             let sideways = UnitChange(
                 kind: .renamed,
@@ -457,7 +457,7 @@ import Testing
                 level: .commune,
                 parent: "BNI",
                 decidedBy: "bni-yp.admin",
-                decidedAt: Date()
+                decidedAt: TestDay.start
             )
             let belowCommuneMessage = try message(belowCommune, unit: "BNI-YP")
             let pushed = try await yenPhong.push(
@@ -487,7 +487,7 @@ import Testing
                 level: .commune,
                 parent: "BNI",
                 decidedBy: "bni.admin",
-                decidedAt: Date()
+                decidedAt: TestDay.start
             )
             let envelope = Envelope(
                 origin: "BNI",

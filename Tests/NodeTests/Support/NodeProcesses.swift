@@ -205,6 +205,7 @@ final class NodeProcesses: @unchecked Sendable {
         guard grant.status == 200, let token = grant.json["token"] as? String else {
             throw TestFailure("login \(username): \(grant.status) \(grant.text)")
         }
+        // The node processes read the operating system's clock (skewed by the shim where asked).
         let now = Date().addingTimeInterval(TimeInterval(clockOffsets[node] ?? 0))
         let step = try await client.with(token: token).call(
             .POST,
