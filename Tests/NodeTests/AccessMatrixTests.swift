@@ -4,6 +4,7 @@ import Foundation
 import Hierarchy
 import Hummingbird
 import NIOHTTP1
+import TestSupport
 import Testing
 
 @testable import Node

@@ -2,6 +2,7 @@ import Alerts
 import Auth
 import Foundation
 import Hierarchy
+import TestSupport
 import Testing
 import Yams
 

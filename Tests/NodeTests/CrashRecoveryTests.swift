@@ -2,6 +2,7 @@ import FaultProxy
 import Federation
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Node

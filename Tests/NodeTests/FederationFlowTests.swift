@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Node
@@ -344,17 +345,11 @@ import Testing
     }
 
     static func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments =
+        let result = try Command.run(
+            "/usr/bin/curl",
             ["-s", "--http2", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "--max-time", "10"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.reap()
-        return (
-            process.terminationStatus, String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         )
+        return (result.status, result.output)
     }
 
     @Test func delegatedAccountsTravelDownAndActivateWithACode() async throws {

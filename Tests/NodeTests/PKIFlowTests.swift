@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Logging
 import ServiceLifecycle
+import TestSupport
 import Testing
 import X509
 
@@ -89,20 +90,8 @@ import X509
     }
 
     static func openssl(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        let output = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.reap()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Command.run("/usr/bin/openssl", arguments, input: Data(input.utf8), mergingErrors: true)
+        return (result.status, result.output)
     }
 
     /// The fingerprint of the certificate a listener presents to a new connection, as openssl sees it.

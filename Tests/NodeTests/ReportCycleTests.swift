@@ -2,6 +2,7 @@ import Crypto
 import Federation
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Node

@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Node

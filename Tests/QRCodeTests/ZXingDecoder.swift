@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import QRCode
@@ -81,40 +82,32 @@ enum ZXingDecoder {
 
     /// Decodes row-major module strings ("1" = dark) of square matrices.
     static func decode(matrices: [[String]], quietZone: Int = 4, scale: Int = 4) throws -> [[Decoded]] {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("qrcode-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try ScratchDirectory(prefix: "qrcode-tests")
+        defer { directory.remove() }
 
-        let scriptURL = directory.appendingPathComponent("decode.py")
-        let inputURL = directory.appendingPathComponent("symbols.json")
-        let outputURL = directory.appendingPathComponent("decoded.json")
-        let stderrURL = directory.appendingPathComponent("stderr.txt")
+        let scriptURL = directory.path("decode.py")
+        let inputURL = directory.path("symbols.json")
+        let outputURL = directory.path("decoded.json")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
         let cases = matrices.map { ["rows": $0, "quiet": quietZone, "scale": scale] as [String: Any] }
         try JSONSerialization.data(withJSONObject: cases).write(to: inputURL)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path, inputURL.path, outputURL.path]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        let stderrHandle = try FileHandle(forWritingTo: stderrURL)
-        process.standardError = stderrHandle
+        let result: Command.Output
         do {
-            try process.run()
+            result = try Command.run(
+                "python3",
+                [scriptURL.path, inputURL.path, outputURL.path],
+                environment: Python.environment
+            )
         } catch {
             throw Failure.missingDependencies("could not run python3: \(error)")
         }
-        process.waitUntilExit()
-        try? stderrHandle.close()
-        let stderr = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-        switch process.terminationStatus {
+        let stderr = result.errors
+        switch result.status {
         case 0: break
         case 3: throw Failure.missingDependencies(stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         case 127: throw Failure.missingDependencies("python3 not found")
-        default: throw Failure.helperFailed(process.terminationStatus, stderr)
+        default: throw Failure.helperFailed(result.status, stderr)
         }
         return try JSONDecoder().decode([[Decoded]].self, from: Data(contentsOf: outputURL))
     }

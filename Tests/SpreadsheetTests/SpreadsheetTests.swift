@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Spreadsheet
@@ -225,20 +226,10 @@ let readBackScript = #"""
 
 /// Runs the read-back script; records a failure and returns nil if python3 or openpyxl is missing.
 func readBack(_ url: URL) throws -> ReadBack? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", readBackScript, url.path]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let stdout = output.fileHandleForReading.readDataToEndOfFile()
-    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    switch process.terminationStatus {
+    let result = try Command.run("python3", ["-c", readBackScript, url.path], environment: Python.environment)
+    switch result.status {
     case 0:
-        return try JSONDecoder().decode(ReadBack.self, from: stdout)
+        return try JSONDecoder().decode(ReadBack.self, from: Data(result.output.utf8))
     case 3:
         Issue.record("Python's openpyxl is missing; the .xlsx read-back test needs it: run `pip install openpyxl`")
     case 127:
@@ -246,7 +237,7 @@ func readBack(_ url: URL) throws -> ReadBack? {
             "python3 is not on PATH; the .xlsx read-back test needs python3 with openpyxl (`pip install openpyxl`)"
         )
     default:
-        Issue.record("reading the .xlsx back failed (exit \(process.terminationStatus)):\n\(stderr)")
+        Issue.record("reading the .xlsx back failed (exit \(result.status)):\n\(result.errors)")
     }
     return nil
 }

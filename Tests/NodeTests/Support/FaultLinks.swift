@@ -2,6 +2,7 @@ import FaultProxy
 import Foundation
 import GRDB
 import Hierarchy
+import TestSupport
 
 @testable import Node
 

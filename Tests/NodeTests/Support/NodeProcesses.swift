@@ -9,6 +9,7 @@ import NIOHTTP1
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// Nodes of the demo topology run as real `reportnet serve --config …` processes, each on its own
@@ -155,16 +156,8 @@ final class NodeProcesses: @unchecked Sendable {
 
     /// Runs one `reportnet` command to its end; its exit status and what it printed.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.reap()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Command.run(try executable, arguments, mergingErrors: true)
+        return (result.status, result.output)
     }
 
     /// SIGKILL: no shutdown, no flush, nothing.
@@ -332,14 +325,14 @@ enum SkewedClock {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = "\(folder)/skewed-clock-\(UUID().uuidString).c"
         try source.write(toFile: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let built = "\(folder)/\(UUID().uuidString).so"
-        process.arguments = ["cc", "-shared", "-fPIC", "-O2", "-o", built, file, "-ldl"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("cannot build the skewed-clock library (is a C compiler installed?)")
+        let compiled = try Command.run(
+            "cc",
+            ["-shared", "-fPIC", "-O2", "-o", built, file, "-ldl"],
+            mergingErrors: true
+        )
+        guard compiled.status == 0 else {
+            throw TestFailure("cannot build the skewed-clock library (is a C compiler installed?): \(compiled.output)")
         }
         _ = try? FileManager.default.moveItem(atPath: built, toPath: path)
         return path

@@ -8,6 +8,7 @@ import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
 import ServiceLifecycle
+import TestSupport
 
 @testable import Node
 
@@ -170,11 +171,6 @@ actor SessionCache {
 
     func client(_ username: String, _ node: String) -> APIClient? { clients["\(username)@\(node)"] }
     func keep(_ client: APIClient, _ username: String, _ node: String) { clients["\(username)@\(node)"] = client }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// A small HTTPS JSON client for the web API, trusting only the demo CA.
