@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Node
@@ -78,5 +79,27 @@ import Testing
             try await database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM audit WHERE seal = ''") }
                 == 0
         )
+    }
+
+    /// An older binary must not open (and silently change) a database a newer one wrote.
+    @Test func aDatabaseWrittenByANewerVersionIsRefusedWithTheReason() async throws {
+        let scratch = try ScratchDirectory(prefix: "reportnet-newer")
+        defer { scratch.remove() }
+        let path = scratch.path("node.sqlite").path
+        do {
+            let database = try NodeDatabase.open(path: path)
+            try await database.pool.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+            }
+        }
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "the database holds accounts and reports: owner only")
+        let refusal = #expect(throws: NodeDatabase.NewerDatabase.self) { try NodeDatabase.open(path: path) }
+        #expect(refusal?.unknownMigrations == ["v99-from-the-future"])
+        #expect(refusal?.description.contains("newer version of ReportNet") == true)
+        #expect(refusal?.description.contains(NodeDatabase.schemaVersion) == true)
+        let output = try NodeProcesses.run(["--version"])
+        #expect(output.status == 0)
+        #expect(output.output.contains(NodeDatabase.schemaVersion), "\(output.output)")
     }
 }

@@ -34,7 +34,7 @@ struct NodeConfiguration: Codable {
     /// Where alerts are e-mailed (an SMTP relay and the recipients per audience); none by default.
     var alertMail: AlertMail?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case node, topology, database, certificate, key, web, federation
         case trustRoot = "trust_root"
         case issuerCertificate = "issuer_certificate"
@@ -49,14 +49,26 @@ struct NodeConfiguration: Codable {
         case alertMail = "alert_mail"
     }
 
-    /// Reads the file; relative paths in it are relative to the file's folder.
+    /// The keys a file may hold; anything else stops the node (`docs/configuration.md` lists them).
+    static let keys = ConfigurationKeys(
+        allowed: CodingKeys.allCases.map(\.rawValue),
+        sections: [CodingKeys.alertMail.rawValue: ConfigurationKeys(allowed: AlertMail.keys)]
+    )
+
+    /// Reads the file; relative paths in it are relative to the file's folder. Unknown keys, values
+    /// of the wrong kind and files that are not there are errors naming the key and the file.
     static func load(_ path: String) throws -> NodeConfiguration {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ConfigurationError("cannot read \(path): \(error.localizedDescription)")
+            throw ConfigurationError("cannot read the configuration file \(path): \(error.localizedDescription)")
         }
+        try keys.check(text, file: path)
         var configuration: NodeConfiguration
-        do { configuration = try YAMLDecoder().decode(NodeConfiguration.self, from: text) } catch {
+        do { configuration = try YAMLDecoder().decode(NodeConfiguration.self, from: text) } catch let error
+            as DecodingError
+        {
+            throw ConfigurationError(error.describe(file: path))
+        } catch {
             throw ConfigurationError("\(path): \(error)")
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -70,7 +82,35 @@ struct NodeConfiguration: Codable {
         configuration.trustRoot = resolve(configuration.trustRoot)
         configuration.issuerCertificate = configuration.issuerCertificate.map(resolve)
         configuration.issuerKey = configuration.issuerKey.map(resolve)
+        try configuration.validate(file: path)
         return configuration
+    }
+
+    /// Checks what decoding cannot: files that must exist, pairs that go together, known values.
+    func validate(file: String) throws {
+        var files: [(CodingKeys, String)] = [
+            (.topology, topology), (.certificate, certificate), (.key, key), (.trustRoot, trustRoot),
+        ]
+        if let issuerCertificate { files.append((.issuerCertificate, issuerCertificate)) }
+        if let issuerKey { files.append((.issuerKey, issuerKey)) }
+        for (key, path) in files where !FileManager.default.fileExists(atPath: path) {
+            throw ConfigurationError("\(file): '\(key.rawValue)' names \(path), which does not exist")
+        }
+        if (issuerCertificate == nil) != (issuerKey == nil) {
+            throw ConfigurationError(
+                "\(file): 'issuer_certificate' and 'issuer_key' go together: set both (a node with children) or neither"
+            )
+        }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError("\(file): 'log_level' is '\(logLevel)'; it must be one of \(levels)")
+        }
+        if let pollWait, !(1...300).contains(pollWait) {
+            throw ConfigurationError("\(file): 'poll_wait' must be between 1 and 300 seconds")
+        }
+        if let passwordCost, !(4...31).contains(passwordCost) {
+            throw ConfigurationError("\(file): 'password_cost' must be between 4 and 31")
+        }
     }
 
     /// Opens the database and credentials of the configured node.

@@ -6,7 +6,10 @@ import ServiceLifecycle
 /// Where alerts are e-mailed, when a node is configured to: an SMTP relay and the recipients of
 /// each audience (leaders for strategic alerts, officers for operational ones).
 public struct AlertMail: Codable, Sendable {
-    enum CodingKeys: String, CodingKey { case host, port, from, strategic, operational }
+    enum CodingKeys: String, CodingKey, CaseIterable { case host, port, from, strategic, operational }
+
+    /// The keys of the `alert_mail` section of a node's configuration.
+    public static let keys = CodingKeys.allCases.map(\.rawValue)
 
     public var host: String
     public var port: Int

@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A node's own SQLite database: WAL (one writer, concurrent readers), versioned migrations.
 /// Nodes never share a file.
 public struct NodeDatabase: Sendable {
@@ -21,9 +25,48 @@ public struct NodeDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             db.add(function: seal.sqlFunction)
         }
+        try restrictToOwner(path, creating: true)
         let pool = try DatabasePool(path: path, configuration: configuration)
+        let unknown = try pool.read { db in try unknownMigrations(db) }
+        guard unknown.isEmpty else { throw NewerDatabase(path: path, unknownMigrations: unknown) }
         try migrator.migrate(pool)
+        for companion in ["-wal", "-shm"] { try restrictToOwner(path + companion, creating: false) }
         return NodeDatabase(pool: pool, path: path)
+    }
+
+    /// The schema this build writes: the identifier of its last migration.
+    public static var schemaVersion: String { migrator.migrations.last ?? "" }
+
+    /// Migrations recorded in the file that this build does not know: a newer version wrote it.
+    static func unknownMigrations(_ db: Database) throws -> [String] {
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        let known = Set(migrator.migrations)
+        return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+            .filter { !known.contains($0) }
+    }
+
+    /// Database files hold accounts and reports: only the node's own user may read them (0600).
+    /// SQLite gives the -wal and -shm files the database file's mode; older files are narrowed too.
+    private static func restrictToOwner(_ path: String, creating: Bool) throws {
+        if creating, !FileManager.default.fileExists(atPath: path) {
+            let descriptor = Glibc.open(path, O_CREAT | O_WRONLY, 0o600)
+            guard descriptor >= 0 else { return }
+            close(descriptor)
+        }
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
+    /// A database written by a newer ReportNet: opening it with this one could corrupt it.
+    public struct NewerDatabase: Error, CustomStringConvertible {
+        public let path: String
+        public let unknownMigrations: [String]
+
+        public var description: String {
+            "the database \(path) was written by a newer version of ReportNet (schema \(unknownMigrations.joined(separator: ", ")); "
+                + "this version knows up to \(NodeDatabase.schemaVersion)). Run the newer version, "
+                + "or restore the backup taken before the upgrade (docs/upgrade.md)."
+        }
     }
 
     static var migrator: DatabaseMigrator {
