@@ -32,6 +32,12 @@ import Testing
                 #expect(reply.headers["content-type"] == "application/zip")
                 let folderName = "bang-chung-NQ57-THANG-BNI-KB-2026-11"
                 #expect(reply.headers["content-disposition"]?.contains("\(folderName).zip") == true)
+                if node == "centre" {
+                    // Kept for people to look at (test-artifacts/ is not committed).
+                    let artifacts = BrowserFlowTests.root.appendingPathComponent("test-artifacts/proof")
+                    try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+                    try reply.data.write(to: artifacts.appendingPathComponent("\(folderName).zip"))
+                }
                 let folder = try Self.unpack(reply.data, folderName: folderName)
                 defer { try? FileManager.default.removeItem(atPath: folder.deletingLastPathComponent().path) }
                 let readme = try String(contentsOf: folder.appendingPathComponent("README.txt"), encoding: .utf8)

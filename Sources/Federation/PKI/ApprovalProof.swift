@@ -117,10 +117,38 @@ public struct ApprovalProof: Sendable {
             } else {
                 "HỢP LỆ (chuỗi chứng thư và chữ ký) / VALID (certificate chain and signature)"
             }
-        let intermediatesLine =
-            intermediates.isEmpty
-            ? ""
-            : "  \(Self.intermediatesFile)  chứng thư CA trung gian (cấp tỉnh) / the intermediate (province) CA certificate(s)\n"
+        func file(_ name: String, _ text: String) -> String {
+            "  " + name + String(repeating: " ", count: max(1, 19 - name.count)) + text
+        }
+        var listed = [
+            file(
+                Self.signedFile,
+                "đúng các byte đã được ký: báo cáo đã duyệt (JSON, UTF-8) / exactly the bytes that were signed: the approved report (JSON, UTF-8)"
+            ),
+            file(
+                Self.signatureFile,
+                "chữ ký ECDSA P-256 / SHA-256, mã hoá DER / the ECDSA P-256 / SHA-256 signature, DER-encoded"
+            ),
+            file(Self.signerFile, "chứng thư của nút ký / the signing node's certificate"),
+        ]
+        if !intermediates.isEmpty {
+            listed.append(
+                file(
+                    Self.intermediatesFile,
+                    "chứng thư CA trung gian (cấp tỉnh) / the intermediate (province) CA certificate(s)"
+                )
+            )
+        }
+        listed.append(
+            file(Self.rootFile, "chứng thư gốc của liên mạng ReportNet / the ReportNet federation's root certificate")
+        )
+        listed.append(
+            file(
+                Self.checksumsFile,
+                "SHA-256 của các tệp trên (kiểm tra tải về đủ) / SHA-256 of the files above (download integrity)"
+            )
+        )
+        let files = listed.joined(separator: "\n")
         let message = report.message.map { "Ý kiến phê duyệt / Approval note: \($0)\n" } ?? ""
         return """
             BẰNG CHỨNG PHÊ DUYỆT BÁO CÁO — ReportNet
@@ -145,11 +173,7 @@ public struct ApprovalProof: Sendable {
               \(verdict)
 
             TỆP / FILES
-              \(Self.signedFile)        đúng các byte đã được ký: báo cáo đã duyệt (JSON, UTF-8) / exactly the bytes that were signed: the approved report (JSON, UTF-8)
-              \(Self.signatureFile)     chữ ký ECDSA P-256 / SHA-256, mã hoá DER / the ECDSA P-256 / SHA-256 signature, DER-encoded
-              \(Self.signerFile)        chứng thư của nút ký / the signing node's certificate
-            \(intermediatesLine)  \(Self.rootFile)          chứng thư gốc của liên mạng ReportNet / the ReportNet federation's root certificate
-              \(Self.checksumsFile)        SHA-256 của các tệp trên (kiểm tra tải về đủ) / SHA-256 of the files above (download integrity)
+            \(files)
 
             KIỂM TRA BẰNG OPENSSL, KHÔNG CẦN REPORTNET / VERIFY WITH OPENSSL, WITHOUT REPORTNET
             Giải nén, mở cửa sổ lệnh trong thư mục này rồi chạy lần lượt (OpenSSL 1.1.1 hoặc 3.x).
@@ -160,8 +184,8 @@ public struct ApprovalProof: Sendable {
                published root fingerprint — do not trust the root.pem in this bundle alone.
                  openssl x509 -in \(Self.rootFile) -noout -fingerprint -sha256
 
-            1. Chuỗi chứng thư: chứng thư của nút ký do gốc (qua CA trung gian) cấp.
-               The chain: the root (through the intermediate CA) issued the signer's certificate.
+            1. Chuỗi chứng thư: chứng thư của nút ký do gốc cấp (trực tiếp hoặc qua CA trung gian của tỉnh).
+               The chain: the root issued the signer's certificate (directly or through a province's CA).
                  \(commands[0])
                Kết quả đúng / expected: "\(Self.signerFile): OK"
                (Chứng thư đã hết hạn từ sau khi ký: thêm "-attime \(Int(report.approvedAt.timeIntervalSince1970))",
@@ -177,7 +201,7 @@ public struct ApprovalProof: Sendable {
             4. Chữ ký: signed.json đúng là nội dung nút đó đã ký, không sai một byte.
                The signature: signed.json is exactly what that node signed, not one byte changed.
                  \(commands[2])
-               Kết quả đúng / expected: "Verified OK" (sai: "Verification failure" / altered: "Verification failure")
+               Kết quả đúng / expected: "Verified OK"; nội dung bị sửa / altered content: "Verification failure"
 
             5. (Không bắt buộc / optional) Tệp tải về đủ / the download is complete:
                  sha256sum -c \(Self.checksumsFile)

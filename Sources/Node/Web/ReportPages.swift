@@ -306,7 +306,7 @@ struct ReportPages {
                 "node": signature.signer.nodeName, "fingerprint": signature.signer.fingerprint,
                 "at": PageDate.minute(signature.approvedAt), "approved_by": signature.approvedBy,
                 "valid": signature.check.problem == nil, "problem": signature.check.problem ?? "",
-                "checked_at": PageDate.minute(signature.check.at),
+                "checked_at": PageDate.minute(signature.check.at), "returned": report.state != .approved,
             ]
             values["signature"] = signed
         }
