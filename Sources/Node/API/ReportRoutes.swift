@@ -140,6 +140,10 @@ struct ReportRoutes {
             return try await local.exportReport(try context.parameters.require("id"), format: format, for: actor)
                 .response
         }
+        // The signed approval as a ZIP that verifies with OpenSSL alone (see ReportProofs).
+        api.get("/reports/{id}/proof") { _, context -> Response in
+            try await local.reportProof(try context.parameters.require("id"), for: try context.actor()).response
+        }
         api.get("/assignments/{id}/summary") { request, context -> Response in
             let actor = try context.actor()
             let query = request.uri.queryParameters

@@ -300,6 +300,16 @@ struct ReportPages {
             "can_approve": actions.approve, "can_return": actions.return,
         ]
         if let dialogError { values["dialog_error"] = dialogError }
+        if let signature = try await local.approvalSignature(of: id, for: visitor.actor) {
+            let signed: [String: Any] = [
+                "unit": signature.signer.unitCode, "unit_name": kit.unitName(signature.signer.unitCode),
+                "node": signature.signer.nodeName, "fingerprint": signature.signer.fingerprint,
+                "at": PageDate.minute(signature.approvedAt), "approved_by": signature.approvedBy,
+                "valid": signature.check.problem == nil, "problem": signature.check.problem ?? "",
+                "checked_at": PageDate.minute(signature.check.at), "returned": report.state != .approved,
+            ]
+            values["signature"] = signed
+        }
         return kit.page(
             "report_detail",
             values,
