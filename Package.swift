@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Hierarchy"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Tasks", "Hierarchy"]),
-        .testTarget(name: "FederationTests", dependencies: ["Federation"]),
+        .testTarget(name: "FederationTests", dependencies: ["Federation", "TestSupport"]),
         .testTarget(name: "BenchmarkTests", dependencies: ["NetworkBenchmarks", "Node"]),
         .testTarget(
             name: "NodeTests",

@@ -1,6 +1,7 @@
 import Foundation
 import Hierarchy
 import Reporting
+import TestSupport
 import Testing
 
 @testable import Federation
@@ -74,16 +75,7 @@ import Testing
     }
 
     static func shell(_ command: String, in folder: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try Command.shell(command, in: folder)
+        return (result.status, result.output)
     }
 }

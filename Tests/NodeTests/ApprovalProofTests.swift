@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Node
@@ -145,18 +146,8 @@ import Testing
         return scratch.appendingPathComponent(folderName)
     }
 
-    /// Runs `command` with /bin/sh in `folder`; returns its status and its output and errors.
     static func shell(_ command: String, in folder: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.reap()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try Command.shell(command, in: folder)
+        return (result.status, result.output)
     }
 }

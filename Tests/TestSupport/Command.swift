@@ -18,12 +18,14 @@ public enum Command {
     /// - Parameters:
     ///   - input: written to the program's standard input.
     ///   - environment: the program's environment; this process's when nil.
+    ///   - folder: the working directory; this process's when nil.
     ///   - mergingErrors: standard error goes to `output` too, interleaved as written.
     public static func run(
         _ executable: String,
         _ arguments: [String],
         input: Data = Data(),
         environment: [String: String]? = nil,
+        in folder: URL? = nil,
         mergingErrors: Bool = false
     ) throws -> Output {
         let scratch = try ScratchDirectory(prefix: "command")
@@ -45,6 +47,7 @@ public enum Command {
             process.arguments = [executable] + arguments
         }
         if let environment { process.environment = environment }
+        if let folder { process.currentDirectoryURL = folder }
         let stdin = try FileHandle(forReadingFrom: inputFile)
         let stdout = try FileHandle(forWritingTo: outputFile)
         let stderr = mergingErrors ? stdout : try FileHandle(forWritingTo: errorsFile)
@@ -61,6 +64,12 @@ public enum Command {
         let output = String(decoding: try Data(contentsOf: outputFile), as: UTF8.self)
         let errors = mergingErrors ? "" : String(decoding: try Data(contentsOf: errorsFile), as: UTF8.self)
         return Output(status: process.terminationStatus, output: output, errors: errors)
+    }
+
+    /// Runs one shell line (as a person would type it from a README) with `/bin/sh` in `folder`;
+    /// errors are merged into the output.
+    public static func shell(_ line: String, in folder: URL) throws -> Output {
+        try run("/bin/sh", ["-c", line], in: folder, mergingErrors: true)
     }
 }
 
