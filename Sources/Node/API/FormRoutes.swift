@@ -51,7 +51,7 @@ struct FormRoutes {
             let code = try context.parameters.require("code")
             let owner = request.uri.queryParameters["owner"].map(String.init) ?? actor.unit
             guard owner == actor.unit || local.tree.isBelow(actor.unit, owner),
-                let form = try await local.database.pool.read({ try local.form(owner: owner, code: code, $0) })
+                let form = try await local.form(owner: owner, code: code)
             else {
                 throw APIError.notFound("biểu mẫu", "Form")
             }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 
 /// `reportnet audit verify`: walks a node's audit chain and names the first broken entry.
 struct AuditCommand: AsyncParsableCommand {
@@ -29,20 +28,14 @@ struct AuditCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ConfigurationError("no database at \(path)")
             }
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let seal = try NodeKey.load(path: path + ".key").map(AuditSeal.init)
-            let (entries, broken) = try await queue.read { db in
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0, try AuditTrail.verify(db, seal: seal))
-            }
+            let (entries, broken, sealsChecked) = try await AuditTrail.check(databaseAt: path)
             if let broken {
                 print("HỎNG / BROKEN: \(broken.description)")
                 throw ExitCode.failure
             }
             print(
                 "Nhật ký toàn vẹn / audit trail intact: \(entries) entries"
-                    + (seal == nil
+                    + (!sealsChecked
                         ? " (không có khoá nút, chưa kiểm tra niêm phong / no node key beside the database: seals not checked)"
                         : ", seals checked")
             )

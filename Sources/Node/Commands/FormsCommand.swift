@@ -88,9 +88,7 @@ struct FormsCommand: AsyncParsableCommand {
             let (local, _) = try NodeConfiguration.load(config).open()
             let owner = self.owner ?? local.unit
             guard
-                let form = try await local.database.pool.read({
-                    try local.form(owner: owner, code: code, version: version, $0)
-                })
+                let form = try await local.form(owner: owner, code: code, version: version)
             else {
                 throw ConfigurationError("no form \(owner)/\(code)\(version.map { " v\($0)" } ?? "") on this node")
             }

@@ -434,3 +434,16 @@ enum MonthlyScoreText {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
+
+extension LocalNode {
+    /// The months this node's unit has published a ranking for, newest first.
+    func publishedMonths() async throws -> [String] {
+        try await database.pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT month FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 36",
+                arguments: [unit]
+            )
+        }
+    }
+}

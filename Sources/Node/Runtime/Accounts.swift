@@ -551,3 +551,10 @@ extension LocalNode {
         return Effect(detail: "admin \(admin.username) of \(unit) registered")
     }
 }
+
+extension LocalNode {
+    /// Whether an account of that name exists on this node.
+    func accountExists(_ username: String) async throws -> Bool {
+        try await database.pool.read { try AccountRecord.fetchOne($0, key: username) != nil }
+    }
+}

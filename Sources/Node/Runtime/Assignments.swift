@@ -79,6 +79,11 @@ extension LocalNode {
         }
     }
 
+    /// A form of `owner`; the latest version when `version` is nil. Reads on its own.
+    func form(owner: String, code: String, version: Int? = nil) async throws -> Form? {
+        try await database.pool.read { try form(owner: owner, code: code, version: version, $0) }
+    }
+
     /// A form of `owner`; the latest version when `version` is nil.
     func form(owner: String, code: String, version: Int? = nil, _ db: Database) throws -> Form? {
         if let version {

@@ -136,7 +136,7 @@ public struct DemoFederation: Sendable {
                             node: node.name,
                             totpSecret: SecondFactor.generate().secret
                         )
-                    if try await database.pool.read({ try AccountRecord.fetchOne($0, key: username) }) == nil {
+                    if try await !local.accountExists(username) {
                         let name = "\(role.vietnameseName) \(deployment.tree[unit]?.name ?? unit)"
                         try await local.seedAccount(
                             username: username,

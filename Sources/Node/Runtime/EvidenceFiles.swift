@@ -113,6 +113,10 @@ extension LocalNode {
     /// needs it back). Where else the same bytes are used does not matter: one letter attached
     /// in two provinces is sent to each by a decision of its own, and a child's decision naming
     /// content held here for another report is applied, not parked.
+    func mayFetchReturnEvidence(_ sha256: String, caller: String) async throws -> Bool {
+        try await database.pool.read { try mayFetchReturnEvidence(sha256, caller: caller, $0) }
+    }
+
     func mayFetchReturnEvidence(_ sha256: String, caller: String, _ db: Database) throws -> Bool {
         guard let child = deployment.node(forUnit: caller) else { return false }
         let units = Set(

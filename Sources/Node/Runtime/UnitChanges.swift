@@ -107,6 +107,11 @@ extension LocalNode {
         }
     }
 
+    /// The units closed or merged away, by code. Reads on its own.
+    func closures() async throws -> [String: UnitClosure] {
+        try await database.pool.read { try closures($0) }
+    }
+
     func closures(_ db: Database) throws -> [String: UnitClosure] {
         var result: [String: UnitClosure] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT unit, closed_on, merged_into FROM unit_closures") {

@@ -191,3 +191,19 @@ struct AuditTrail {
         }
     }
 }
+
+extension AuditTrail {
+    /// Checks the audit trail of a node's database file, opened read-only: how many entries it
+    /// holds, where the hash chain breaks if it does, and whether the seals could be checked
+    /// (only with the node's key beside the database).
+    static func check(databaseAt path: String) async throws -> (entries: Int, broken: Break?, sealsChecked: Bool) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let seal = try NodeKey.load(path: path + ".key").map(AuditSeal.init)
+        let (entries, broken) = try await queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0, try verify(db, seal: seal))
+        }
+        return (entries, broken, seal != nil)
+    }
+}

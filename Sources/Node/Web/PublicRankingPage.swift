@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import Scoring
 
@@ -105,18 +104,5 @@ struct PublicRankingPage {
     static func monthLabel(_ month: String) -> String {
         guard let parsed = ScoreMonth(month) else { return month }
         return "\(parsed.month)/\(parsed.year)"
-    }
-}
-
-extension LocalNode {
-    /// The months this node's unit has published a ranking for, newest first.
-    func publishedMonths() async throws -> [String] {
-        try await database.pool.read { db in
-            try String.fetchAll(
-                db,
-                sql: "SELECT month FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 36",
-                arguments: [unit]
-            )
-        }
     }
 }

@@ -159,9 +159,7 @@ struct ReportPages {
 
     func form(of report: ReportView) async throws -> Form {
         guard
-            let form = try await local.database.pool.read({ db in
-                try local.form(owner: report.formOwner, code: report.form, version: report.formVersion, db)
-            })
+            let form = try await local.form(owner: report.formOwner, code: report.form, version: report.formVersion)
         else {
             throw APIError.notFound("biểu mẫu", "Form")
         }

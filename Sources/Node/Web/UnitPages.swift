@@ -128,7 +128,7 @@ struct UnitPages {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let actor = visitor.actor
-        let closures = try await local.database.pool.read { db in try local.closures(db) }
+        let closures = try await local.closures()
         let tree = local.tree
         var values: [String: Any] = [
             "tree": unitTree(actor.unit, tree, closures, visitor.language), "unit_name": kit.unitName(actor.unit),
