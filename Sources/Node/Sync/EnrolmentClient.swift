@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Federation
 import Foundation
 import NIOCore
 import NIOFoundationCompat
