@@ -3,25 +3,25 @@ import Foundation
 import GRDB
 
 /// What the audit page shows: a page of entries and the state of the chain.
-struct AuditTrailView: Sendable {
-    struct Entry: Sendable {
-        let at: Date
-        let actor: String
-        let unit: String
-        let action: String
-        let target: String
-        let detail: String
+package struct AuditTrailView: Sendable {
+    package struct Entry: Sendable {
+        package let at: Date
+        package let actor: String
+        package let unit: String
+        package let action: String
+        package let target: String
+        package let detail: String
     }
 
-    let entries: [Entry]
+    package let entries: [Entry]
     /// Where the hash chain breaks, if it does.
-    let broken: String?
+    package let broken: String?
 }
 
 extension LocalNode {
     /// The latest 200 audit entries of the admin's unit and the units below (optionally of one
     /// account), and whether the node's chain is whole. Reading it is itself recorded.
-    func auditTrail(visibleTo actor: Actor, account: String?) async throws -> AuditTrailView {
+    package func auditTrail(visibleTo actor: Actor, account: String?) async throws -> AuditTrailView {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
         let units = tree.subtree(of: actor.unit).map(\.code)
         return try await database.pool.write { db in

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The state of this node's links: what waits to go up, what was parked, when peers were last seen.
-struct SyncStatus: Encodable, Sendable {
+package struct SyncStatus: Encodable, Sendable {
     struct Parked: Codable, Sendable {
         let message: String
         let kind: String
@@ -38,7 +38,7 @@ struct SyncStatus: Encodable, Sendable {
 
 extension LocalNode {
     /// What waits in the outbox, what was parked either way, and the peers' cursors and last contact.
-    func syncStatus() async throws -> SyncStatus {
+    package func syncStatus() async throws -> SyncStatus {
         try await database.pool.read { db in
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
             let parked = try Row.fetchAll(

@@ -4,6 +4,7 @@ import GRDB
 import Hierarchy
 
 @testable import Node
+@testable import NodeCommands
 
 /// One fault-injecting proxy per child node, in front of its parent's federation listener.
 /// Created when the child's sync loop first asks where its parent is.

@@ -10,6 +10,7 @@ import NIOSSL
 import ServiceLifecycle
 
 @testable import Node
+@testable import NodeCommands
 
 /// A demo federation on free loopback ports in a temporary folder, run for the length of a test.
 struct TestFederation {
