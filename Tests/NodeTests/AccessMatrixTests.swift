@@ -8,6 +8,8 @@ import TestSupport
 import Testing
 
 @testable import Node
+@testable import NodeCommands
+@testable import NodeHTTP
 
 /// Issue C: a unit's users see and change only their unit and, where their role allows, the units
 /// below. Every route of the web listener is driven at bac-ninh by users of every role of a unit

@@ -24,7 +24,7 @@ public final class NodeMetrics: Sendable {
         scrapeToken.withLock { $0 = token.flatMap { $0.isEmpty ? nil : $0 } }
     }
 
-    var token: String? { scrapeToken.withLock { $0 } }
+    package var token: String? { scrapeToken.withLock { $0 } }
 
     func contact(peer: String, at date: Date) {
         contacts.withLock { $0[peer] = date }
@@ -33,7 +33,7 @@ public final class NodeMetrics: Sendable {
     func lastContact(_ peer: String) -> Date? { contacts.withLock { $0[peer] } }
 
     /// Records how long one request took on a listener.
-    func observe(listener: String, method: String, status: Int, duration: Duration) {
+    package func observe(listener: String, method: String, status: Int, duration: Duration) {
         registry.makeDurationHistogram(
             descriptor: .init(
                 namespace: "reportnet",
@@ -65,7 +65,7 @@ struct PeerLag {
 
 extension LocalNode {
     /// Refreshes the sync gauges from the database and renders every metric.
-    func metricsText() async throws -> String {
+    package func metricsText() async throws -> String {
         let now = clock.now()
         let parent = self.parent?.unit
         let children = deployment.children(of: node).map(\.unit)

@@ -9,14 +9,14 @@ import Reporting
 /// with its reason and does not hold back the ones behind it.
 extension LocalNode {
     /// Which way a message travels, so that a parent cannot push reports nor a child assignments.
-    enum Direction {
+    package enum Direction {
         case fromChild
         case fromParent
     }
 
     /// Applies a batch in one transaction, one savepoint per message. Transient database failures
     /// abort the whole batch (nothing applied, the sender retries); refusals park one message.
-    func receive(
+    package func receive(
         _ messages: [Envelope],
         direction: Direction,
         cursor: (peer: String, position: Int64)? = nil

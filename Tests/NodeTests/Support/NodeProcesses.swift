@@ -6,6 +6,7 @@ import Logging
 import NIOHTTP1
 
 @testable import Node
+@testable import NodeCommands
 
 #if canImport(Glibc)
 import Glibc

@@ -11,6 +11,7 @@ import ServiceLifecycle
 import TestSupport
 
 @testable import Node
+@testable import NodeCommands
 
 /// A demo federation on free loopback ports in a temporary folder, run for the length of a test.
 struct TestFederation {
@@ -174,7 +175,12 @@ actor SessionCache {
     /// The sessions at `node` now reach it at `baseURL` (a node moved to another port keeps them).
     func move(_ node: String, to baseURL: String) {
         for (key, client) in clients where key.hasSuffix("@\(node)") {
-            clients[key] = APIClient(baseURL: baseURL, caPath: client.caPath, token: client.token, headers: client.headers)
+            clients[key] = APIClient(
+                baseURL: baseURL,
+                caPath: client.caPath,
+                token: client.token,
+                headers: client.headers
+            )
         }
     }
 }
