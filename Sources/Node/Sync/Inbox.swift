@@ -74,19 +74,12 @@ extension LocalNode {
                         feedChanged = feedChanged || effect.feed
                         outboxChanged = outboxChanged || effect.outbox
                         result = MessageResult(id: message.id, status: .applied, detail: effect.detail)
-                    } catch let error as DatabaseError where !error.isConstraintViolation {
-                        throw error
-                    } catch let error as EvidenceMissing {
+                    } catch  where !Self.parks(error) {
+                        // Not a refusal of the message itself: the whole batch fails, nothing is
+                        // applied or recorded, and the sender retries.
                         throw error
                     } catch {
                         result = MessageResult(id: message.id, status: .parked, detail: Self.reason(error))
-                        logger.warning(
-                            "parked message",
-                            metadata: [
-                                "peer": "\(message.origin)", "message": "\(message.id)", "kind": "\(message.kind)",
-                                "reason": "\(result.detail)",
-                            ]
-                        )
                     }
                     try db.execute(
                         sql:
@@ -113,6 +106,16 @@ extension LocalNode {
         if outcome.feed { feedSignal.notify() }
         if outcome.outbox { outboxSignal.notify() }
         await refreshAlerts(after: messages, results: outcome.results)
+        // Logged only once committed: "parked" in the log means parked in the inbox.
+        for (message, result) in zip(messages, outcome.results) where result.status == .parked && !result.replayed {
+            logger.warning(
+                "parked message",
+                metadata: [
+                    "peer": "\(message.origin)", "message": "\(message.id)", "kind": "\(message.kind)",
+                    "reason": "\(result.detail)",
+                ]
+            )
+        }
         for (message, result) in zip(messages, outcome.results) where result.status == .applied {
             logger.debug(
                 result.replayed ? "replayed message" : "applied message",
