@@ -18,8 +18,8 @@ struct Journey: Codable, Sendable {
         let at: Date?
     }
 
-    /// `delivered` (kept where the form's owner is hosted: counted there), `parked`, `set-aside`
-    /// or `pending`.
+    /// `delivered` (kept where the form's owner is hosted: counted there), `kept` (kept on the way
+    /// and not sent further), `parked`, `set-aside` or `pending`.
     let status: String
     /// True once the node hosting the unit that assigned the form (its owner) has kept it.
     let countedAtOwner: Bool
@@ -104,7 +104,13 @@ extension LocalNode {
                 status = receipt.fate.rawValue
                 break
             }
-            if step.unit == path.last?.unit { status = "delivered" }
+            if step.unit == path.last?.unit {
+                status = "delivered"
+            } else if receipt.fate == .kept {
+                // Kept on the way and not sent further (e.g. an approval already held there).
+                status = "kept"
+                break
+            }
         }
         let counted = status == "delivered" && ownerNode != nil
         var parts: [String] = []
@@ -129,6 +135,9 @@ extension LocalNode {
         if counted {
             parts.append("đã được tính tại đơn vị giao biểu mẫu")
             partsEN.append("counted at the unit that assigned the form")
+        } else if status == "kept" {
+            parts.append("được giữ tại đó, chưa đến đơn vị giao biểu mẫu")
+            partsEN.append("kept there, not at the unit that assigned the form")
         }
         return Journey(
             status: status,
