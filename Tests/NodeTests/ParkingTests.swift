@@ -48,4 +48,60 @@ import Testing
         #expect(resent.map(\.status) == [.applied])
         #expect(resent.allSatisfy { !$0.replayed })
     }
+
+    /// A unit renamed before the centre has heard of the unit is parked; once the unit's
+    /// registration (its addition) arrives, the rename is retried and applied, once.
+    @Test func aParkedMessageIsAppliedOnceWhenWhatItLackedArrives() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let centre = try nodes.open("centre")
+        func envelope(_ kind: UnitChange.Kind, name: String) throws -> Envelope {
+            let change = UnitChange(
+                kind: kind,
+                code: "BNI-MOI",
+                name: name,
+                level: .commune,
+                parent: "BNI",
+                decidedBy: "bni.admin",
+                decidedAt: TestDay.start
+            )
+            return Envelope(
+                origin: "BNI",
+                kind: .unitChanged,
+                unit: "BNI",
+                body: try JSONEncoder.federation.encode(change)
+            )
+        }
+        let rename = try envelope(.renamed, name: "Xã Mới Đổi Tên")
+        let early = try await centre.receive([rename], direction: .fromChild)
+        #expect(early.map(\.status) == [.parked], "\(early)")
+        let parked = try await centre.database.pool.read { db in try ParkedStore.all(db) }
+        #expect(parked.map(\.state) == ["parked"])
+
+        let added = try await centre.receive([try envelope(.added, name: "Xã Mới")], direction: .fromChild)
+        #expect(added.map(\.status) == [.applied], "\(added)")
+        #expect(centre.tree["BNI-MOI"]?.name == "Xã Mới Đổi Tên", "the parked rename applied by itself")
+        let (state, inbox, changes) = try await centre.database.pool.read { db in
+            (
+                try ParkedStore.all(db).first?.state,
+                try String.fetchOne(
+                    db,
+                    sql: "SELECT status FROM inbox WHERE message_id = ?",
+                    arguments: [rename.id]
+                ),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM unit_changes")!
+            )
+        }
+        #expect(state == "applied")
+        #expect(inbox == "applied", "the inbox answers a replay with the new result")
+        #expect(changes == 2)
+
+        // Retrying again, or the sender sending it again, applies nothing twice.
+        #expect(await centre.retryParked() == 0)
+        let replay = try await centre.receive([rename], direction: .fromChild)
+        #expect(replay.first?.replayed == true && replay.first?.status == .applied)
+        #expect(
+            try await centre.database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM unit_changes")! } == 2
+        )
+    }
 }
