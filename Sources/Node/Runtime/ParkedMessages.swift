@@ -193,6 +193,12 @@ struct ParkedRetry: Service {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled else { return }
                 await local.retryParked(due: true)
+                do {
+                    let cutoff = local.clock.now().addingTimeInterval(-LocalNode.deliveredRetention)
+                    try await local.database.pool.write { db in try ReceiptStore.prune(before: cutoff, db) }
+                } catch {
+                    local.logger.warning("could not prune receipts", metadata: ["error": "\(error)"])
+                }
             }
         }
     }

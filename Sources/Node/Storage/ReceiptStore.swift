@@ -61,6 +61,16 @@ enum ReceiptStore {
         return db.changesCount > 0
     }
 
+    /// Bounded in time as in size: receipts and settled parked messages older than `cutoff` go;
+    /// messages still parked stay, whatever their age.
+    static func prune(before cutoff: Date, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM receipts WHERE at < ? AND fate != 'parked'", arguments: [cutoff])
+        try db.execute(
+            sql: "DELETE FROM parked_messages WHERE state != 'parked' AND settled_at < ?",
+            arguments: [cutoff]
+        )
+    }
+
     /// Every receipt held about `subject` (e.g. `report:<id>`), oldest first.
     static func receipts(subject: String, _ db: Database) throws -> [Receipt] {
         try Row.fetchAll(
