@@ -222,6 +222,18 @@ import Testing
             let journey = try await Self.journey(f, report: id, at: "kinh-bac", as: "bni-kb.entry")
             #expect((journey["summary"] as? String ?? "").contains("bị gác lại tại Văn phòng Trung ương"))
             #expect((journey["summary"] as? String ?? "").contains("Đơn vị không thuộc đợt giao này"))
+            let leader = try await f.login("bni-kb.approver", at: "kinh-bac")
+            let alerts = try await leader.call(.GET, "/api/v1/alerts").items
+            #expect(
+                alerts.contains { ($0["message"] as? String ?? "").contains("bị gác lại tại Văn phòng Trung ương") },
+                "the origin's leaders are told: \(alerts)"
+            )
+            try await f.eventually("the province's outbox says it was set aside") {
+                try await f.count(
+                    "bac-ninh",
+                    "SELECT COUNT(*) FROM outbox WHERE state = 'parked' AND reason LIKE 'set aside by the parent%'"
+                ) == 1
+            }
             // Set aside is final until someone decides again: a retry applies nothing.
             let retried = try await admin.call(.POST, "/api/v1/sync/parked/\(origin)/\(message)/retry")
             #expect(retried.json["state"] as? String == "set-aside")

@@ -134,23 +134,41 @@ extension LocalNode {
         return try sendBack(receipt, to: message.origin, db)
     }
 
-    /// Raises (parked) or clears (any other fate) the alert about a message's fate at a node.
-    private func alert(about receipt: Receipt, key: String, unit alertUnit: String, _ db: Database) throws {
-        guard receipt.fate == .parked else {
+    /// Raises (parked; set aside too where the message started, since someone there must act)
+    /// or clears (any other fate) the alert about a message's fate at a node.
+    private func alert(
+        about receipt: Receipt,
+        key: String,
+        unit alertUnit: String,
+        atOrigin: Bool = false,
+        _ db: Database
+    ) throws {
+        guard receipt.fate == .parked || (atOrigin && receipt.fate == .setAside) else {
             try ParkedAlertStore.clear(key: key, at: clock.now(), db)
             return
         }
         let place = tree[receipt.node]?.name ?? receipt.node
         let what = receipt.subject.map { " (\($0))" } ?? ""
-        let reason = ParkedReason(detail: receipt.reason ?? "")
+        let message: String
+        let messageEN: String
+        if receipt.fate == .setAside {
+            message =
+                "Tin \(receipt.kind.rawValue) của đơn vị \(receipt.unit)\(what) bị gác lại tại \(place): \(receipt.reason ?? "")"
+            messageEN =
+                "Message \(receipt.kind.rawValue) of \(receipt.unit)\(what) was set aside at \(place): \(receipt.reason ?? "")"
+        } else {
+            let reason = ParkedReason(detail: receipt.reason ?? "")
+            message =
+                "Tin \(receipt.kind.rawValue) của đơn vị \(receipt.unit)\(what) bị giữ lại tại \(place): \(reason.vietnamese)"
+            messageEN =
+                "Message \(receipt.kind.rawValue) of \(receipt.unit)\(what) is parked at \(place): \(reason.english)"
+        }
         try ParkedAlertStore.raise(
             key: key,
             unit: alertUnit,
             ref: receipt.subject ?? receipt.trace,
-            message:
-                "Tin \(receipt.kind.rawValue) của đơn vị \(receipt.unit)\(what) bị giữ lại tại \(place): \(reason.vietnamese)",
-            messageEN:
-                "Message \(receipt.kind.rawValue) of \(receipt.unit)\(what) is parked at \(place): \(reason.english)",
+            message: message,
+            messageEN: messageEN,
             at: clock.now(),
             db
         )
@@ -187,6 +205,7 @@ extension LocalNode {
                 about: receipt,
                 key: "parked-above:\(receipt.trace)@\(receipt.node)",
                 unit: hosts(receipt.unit) ? receipt.unit : unit,
+                atOrigin: true,
                 db
             )
             return Effect(detail: "receipt of \(receipt.trace) at \(receipt.node) kept (the message started here)")
@@ -200,14 +219,22 @@ extension LocalNode {
     }
 
     /// The parent applied at last a message it had parked (on a retry): it leaves this node's
-    /// outbox as delivered, like any message the parent took.
+    /// outbox as delivered, like any message the parent took. One the parent set aside stays
+    /// parked here, with the admin's reason.
     private func settleOutbox(after receipt: Receipt, _ db: Database) throws {
-        guard receipt.node == parent?.unit, receipt.fate == .kept || receipt.fate == .relayed else { return }
+        guard receipt.node == parent?.unit, [.kept, .relayed, .setAside].contains(receipt.fate) else { return }
         let parked = try Row.fetchAll(db, sql: "SELECT message_id, envelope FROM outbox WHERE state = 'parked'")
         for row in parked {
             let envelope = try JSONDecoder.federation.decode(Envelope.self, from: row["envelope"] as Data)
             guard MessageTrace(kind: envelope.kind, unit: envelope.unit, body: envelope.body).key == receipt.trace
             else { continue }
+            if receipt.fate == .setAside {
+                try db.execute(
+                    sql: "UPDATE outbox SET reason = ? WHERE message_id = ?",
+                    arguments: ["set aside by the parent: \(receipt.reason ?? "")", envelope.id]
+                )
+                continue
+            }
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO delivered (seq, message_id, kind, unit, envelope, created_at, delivered_at)
