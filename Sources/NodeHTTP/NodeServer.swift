@@ -68,6 +68,7 @@ public struct NodeServer: Sendable {
         }
         services.append(EvidenceSweeper(local: local))
         services.append(AlertWatch(local: local))
+        services.append(ParkedRetry(local: local))
         if let alertMail { services.append(AlertMailer(local: local, mail: alertMail)) }
         if let parentURL, local.parent != nil {
             services.append(SyncLoop(local: local, parentURL: parentURL, pollWait: pollWait))

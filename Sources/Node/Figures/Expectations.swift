@@ -236,6 +236,8 @@ extension LocalNode {
             return views
         }
         feedSignal.notify()
+        // A unit added may be what a parked report lacked.
+        if !adds.isEmpty { await retryParked() }
         return views
     }
 

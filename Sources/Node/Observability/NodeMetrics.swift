@@ -72,7 +72,16 @@ extension LocalNode {
         let (pending, parked, parkedReceived, lags) = try await database.pool.read { db -> (Int, Int, Int, [PeerLag]) in
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
             let parked = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'parked'") ?? 0
-            let parkedReceived = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") ?? 0
+            // Parked and not settled: a message set aside by an admin is no longer waiting.
+            let parkedReceived =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM inbox i WHERE status = 'parked' AND NOT EXISTS (
+                            SELECT 1 FROM parked_messages p
+                            WHERE p.origin = i.origin AND p.message_id = i.message_id AND p.state = 'set-aside')
+                        """
+                ) ?? 0
             var lags: [PeerLag] = []
             func contact(_ peer: String) throws -> Date? {
                 try Date.fetchOne(db, sql: "SELECT last_contact FROM peers WHERE unit = ?", arguments: [peer])

@@ -349,7 +349,12 @@ extension LocalNode {
             }
             raised += 1
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL")
+        // Parked-message alerts are raised and cleared by the inbox, not by rules.
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind != ?",
+            arguments: [AlertKind.parkedMessage.rawValue]
+        )
         where !standing.contains(row["key"] as String) {
             try db.execute(sql: "UPDATE alerts SET cleared_at = ? WHERE id = ?", arguments: [now, row["id"] as String])
             cleared += 1

@@ -28,6 +28,10 @@ package struct ReportView: Codable, Sendable {
     package var history: [HistoryEntry]?
     package var corrections: [CorrectionView]?
     package var evidence: [Evidence]?
+    /// Where its latest approval went (from the receipts that came back), and where the latest
+    /// return decided here went; only on a single report's view.
+    package var journey: Journey?
+    package var returnJourney: Journey?
 
     init(_ record: ReportRecord) {
         id = record.id
@@ -230,6 +234,8 @@ extension LocalNode {
                     )
                 }
             view.evidence = try evidence(of: id, db)
+            view.journey = try approvalJourney(of: record, db)
+            view.returnJourney = try returnJourney(of: record, db)
             try audit.record(db, actor, action: "report.read", target: id)
             return view
         }

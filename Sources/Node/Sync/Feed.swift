@@ -18,6 +18,7 @@ extension LocalNode {
             sql: "INSERT INTO feed (audience, message_id, envelope, created_at) VALUES (?, ?, ?, ?)",
             arguments: [audience, envelope.id, try JSONEncoder.federation.encode(envelope), clock.now()]
         )
+        try noteSent(envelope, upward: false, db)
     }
 
     /// Entries for `child` after `cursor`. When there are none and `wait` is positive, holds the

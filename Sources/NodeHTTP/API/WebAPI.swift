@@ -26,6 +26,7 @@ struct WebAPI {
         CongressRoutes(local: local).addRoutes(to: api)
         TaskRoutes(local: local).addRoutes(to: api)
         AlertRoutes(local: local).addRoutes(to: api)
+        ParkedRoutes(local: local).addRoutes(to: api)
         UnitRoutes(local: local).addRoutes(to: api)
         api.get("/sync") { _, context -> SyncStatus in
             // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.

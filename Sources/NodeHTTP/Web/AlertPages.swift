@@ -143,6 +143,8 @@ struct AlertPages {
             ]
         }
         values["has_alerts"] = !alerts.isEmpty
+        // The node's own admins settle parked messages on their page.
+        values["parked_link"] = actor.holds(.manageUsers) && actor.unit == local.unit
         if actor.holds(.approveReports) {
             values["may_rule"] = true
             let rules = try await local.alertRules(for: actor)
@@ -177,7 +179,7 @@ struct AlertPages {
                 ]
             }
             values["has_rules"] = !rules.isEmpty
-            values["kinds"] = AlertKind.allCases.map {
+            values["kinds"] = AlertKind.allCases.filter { $0 != .parkedMessage }.map {
                 [
                     "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue),
                     "selected": $0.rawValue == typed.fields["kind"],

@@ -298,6 +298,13 @@ struct ReportPages {
             "can_edit": actions.save, "can_submit": actions.submit, "can_correct": actions.correct,
             "can_approve": actions.approve, "can_return": actions.return,
         ]
+        // Where it went, from the receipts that came back (issue H).
+        if let journey = report.journey {
+            values["journey"] = visitor.pick(journey.summary, journey.summaryEN)
+        }
+        if let back = report.returnJourney {
+            values["return_journey"] = visitor.pick(back.summary, back.summaryEN)
+        }
         if let dialogError { values["dialog_error"] = dialogError }
         if let signature = try await local.approvalSignature(of: id, for: visitor.actor) {
             let signed: [String: Any] = [

@@ -46,6 +46,7 @@ struct WebPages {
         TaskPages(kit: kit).addRoutes(to: pages)
         AlertPages(kit: kit).addRoutes(to: pages)
         UnitPages(kit: kit).addRoutes(to: pages)
+        ParkedPage(kit: kit).addRoutes(to: pages)
     }
 }
 
