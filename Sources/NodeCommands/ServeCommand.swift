@@ -84,6 +84,11 @@ struct NodeConfiguration: Codable {
         configuration.trustRoot = resolve(configuration.trustRoot)
         configuration.issuerCertificate = configuration.issuerCertificate.map(resolve)
         configuration.issuerKey = configuration.issuerKey.map(resolve)
+        if var mail = configuration.alertMail {
+            mail.passwordFile = mail.passwordFile.map(resolve)
+            mail.caFile = mail.caFile.map(resolve)
+            configuration.alertMail = mail
+        }
         try configuration.validate(file: path)
         return configuration
     }
@@ -94,6 +99,22 @@ struct NodeConfiguration: Codable {
             (.topology, topology), (.certificate, certificate), (.key, key), (.trustRoot, trustRoot),
         ]
         if let issuerCertificate { files.append((.issuerCertificate, issuerCertificate)) }
+        if let mail = alertMail {
+            for (key, path) in [("alert_mail.password_file", mail.passwordFile), ("alert_mail.ca_file", mail.caFile)]
+            where path.map({ !FileManager.default.fileExists(atPath: $0) }) == true {
+                throw ConfigurationError("\(file): '\(key)' names \(path!), which does not exist")
+            }
+            if (mail.username == nil) != (mail.passwordFile == nil) {
+                throw ConfigurationError(
+                    "\(file): 'alert_mail.username' and 'alert_mail.password_file' go together: set both or neither"
+                )
+            }
+            if mail.username != nil, mail.security == .none {
+                throw ConfigurationError(
+                    "\(file): a mail password is never sent without TLS: 'alert_mail.security' is none"
+                )
+            }
+        }
         if let issuerKey { files.append((.issuerKey, issuerKey)) }
         for (key, path) in files where !FileManager.default.fileExists(atPath: path) {
             throw ConfigurationError("\(file): '\(key.rawValue)' names \(path), which does not exist")
