@@ -32,7 +32,7 @@ extension ApprovedReport {
     }
 
     /// Fields added after the first release are optional on the wire, so a report signed by an
-    /// older node still reads (the compatibility rule in ARCHITECTURE.md).
+    /// older node still reads (the compatibility rule in docs/sync-protocol.md, "Versions").
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
