@@ -3,6 +3,7 @@ import Auth
 import Federation
 import Foundation
 import Logging
+import NIOCore
 import Node
 import NodeHTTP
 import ServiceLifecycle
@@ -35,6 +36,14 @@ struct NodeConfiguration: Codable {
     var metricsToken: String?
     /// Where alerts are e-mailed (an SMTP relay and the recipients per audience); none by default.
     var alertMail: AlertMail?
+    /// `text` (default) or `json`: one JSON object per line, for journald or a log collector.
+    var logFormat: String?
+    /// The web listener's own certificate and key (e.g. from the agency's public CA); the node's
+    /// certificate from the federation's PKI when absent. The federation listener always keeps it.
+    var webCertificate: String?
+    var webKey: String?
+    /// Reverse proxies (IP addresses) whose `X-Forwarded-For` names the client.
+    var trustedProxies: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case node, topology, database, certificate, key, web, federation
@@ -49,6 +58,10 @@ struct NodeConfiguration: Codable {
         case evidenceTypes = "evidence_types"
         case metricsToken = "metrics_token"
         case alertMail = "alert_mail"
+        case logFormat = "log_format"
+        case webCertificate = "web_certificate"
+        case webKey = "web_key"
+        case trustedProxies = "trusted_proxies"
     }
 
     /// The keys a file may hold; anything else stops the node (`docs/configuration.md` lists them).
@@ -84,6 +97,8 @@ struct NodeConfiguration: Codable {
         configuration.trustRoot = resolve(configuration.trustRoot)
         configuration.issuerCertificate = configuration.issuerCertificate.map(resolve)
         configuration.issuerKey = configuration.issuerKey.map(resolve)
+        configuration.webCertificate = configuration.webCertificate.map(resolve)
+        configuration.webKey = configuration.webKey.map(resolve)
         if var mail = configuration.alertMail {
             mail.passwordFile = mail.passwordFile.map(resolve)
             mail.caFile = mail.caFile.map(resolve)
@@ -116,6 +131,8 @@ struct NodeConfiguration: Codable {
             }
         }
         if let issuerKey { files.append((.issuerKey, issuerKey)) }
+        if let webCertificate { files.append((.webCertificate, webCertificate)) }
+        if let webKey { files.append((.webKey, webKey)) }
         for (key, path) in files where !FileManager.default.fileExists(atPath: path) {
             throw ConfigurationError("\(file): '\(key.rawValue)' names \(path), which does not exist")
         }
@@ -127,6 +144,15 @@ struct NodeConfiguration: Codable {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
             throw ConfigurationError("\(file): 'log_level' is '\(logLevel)'; it must be one of \(levels)")
+        }
+        if (webCertificate == nil) != (webKey == nil) {
+            throw ConfigurationError("\(file): 'web_certificate' and 'web_key' go together: set both or neither")
+        }
+        if let logFormat, !["text", "json"].contains(logFormat) {
+            throw ConfigurationError("\(file): 'log_format' is '\(logFormat)'; it must be text or json")
+        }
+        for proxy in trustedProxies ?? [] where (try? SocketAddress(ipAddress: proxy, port: 0)) == nil {
+            throw ConfigurationError("\(file): 'trusted_proxies' holds '\(proxy)', which is not an IP address")
         }
         if let pollWait, !(1...300).contains(pollWait) {
             throw ConfigurationError("\(file): 'poll_wait' must be between 1 and 300 seconds")
@@ -202,6 +228,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try NodeConfiguration.load(config)
+        if configuration.logFormat == "json" {
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        }
         let (local, credentials) = try configuration.open()
         let web = try Self.address(configuration.web ?? local.node.web, "web")
         let federation = try Self.address(configuration.federation ?? local.node.federation, "federation")
@@ -213,7 +242,11 @@ struct ServeCommand: AsyncParsableCommand {
             federation: federation,
             parentURL: parentURL.map { url in { @Sendable in url } },
             pollWait: configuration.pollWait ?? 20,
-            alertMail: configuration.alertMail
+            alertMail: configuration.alertMail,
+            webIdentity: configuration.webCertificate.flatMap { certificate in
+                configuration.webKey.map { WebIdentity(certificatePath: certificate, keyPath: $0) }
+            },
+            trustedProxies: Set(configuration.trustedProxies ?? [])
         )
         local.logger.notice(
             "node starting",

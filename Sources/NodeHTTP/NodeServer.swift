@@ -20,6 +20,8 @@ public struct NodeServer: Sendable {
     ///   - federation: where child nodes connect; nil runs no federation listener (a node without children).
     ///   - parentURL: where the parent's federation listener is; nil at the centre.
     ///   - alertMail: where alerts are e-mailed; nil sends none.
+    ///   - webIdentity: the web listener's own certificate; nil presents the node's.
+    ///   - trustedProxies: reverse proxies whose `X-Forwarded-For` names the client.
     ///   - onListening: told each listener's bound port (useful with port 0).
     public init(
         local: LocalNode,
@@ -29,6 +31,8 @@ public struct NodeServer: Sendable {
         parentURL: (@Sendable () async throws -> String)?,
         pollWait: Int = 20,
         alertMail: AlertMail? = nil,
+        webIdentity: WebIdentity? = nil,
+        trustedProxies: Set<String> = [],
         onListening: @escaping @Sendable (_ listener: String, _ port: Int) async -> Void = { _, _ in }
     ) throws {
         self.local = local
@@ -39,9 +43,9 @@ public struct NodeServer: Sendable {
             try PageResources.check()
             services.append(
                 Application(
-                    router: Self.webRouter(local),
+                    router: Self.webRouter(local, trustedProxies: trustedProxies),
                     server: try .http2Upgrade(
-                        tlsConfiguration: Self.current(credentials.webServerTLS(), local),
+                        tlsConfiguration: try webIdentity?.tls() ?? Self.current(credentials.webServerTLS(), local),
                         configuration: http2
                     ),
                     configuration: .init(address: .hostname(web.host, port: web.port), serverName: nil),
@@ -100,8 +104,9 @@ public struct NodeServer: Sendable {
         }
     }
 
-    static func webRouter(_ local: LocalNode) -> Router<NodeRequestContext> {
+    static func webRouter(_ local: LocalNode, trustedProxies: Set<String> = []) -> Router<NodeRequestContext> {
         let router = Router(context: NodeRequestContext.self)
+        router.add(middleware: ForwardedClient(trustedProxies: trustedProxies))
         router.add(middleware: RequestLatency(metrics: local.metrics, listener: "web"))
         WebAPI(local: local).addRoutes(to: router)
         WebPages(local: local).addRoutes(to: router)
@@ -113,5 +118,26 @@ public struct NodeServer: Sendable {
         router.add(middleware: RequestLatency(metrics: local.metrics, listener: "federation"))
         FederationAPI(local: local).addRoutes(to: router)
         return router
+    }
+}
+
+/// The web listener's own certificate and key (PEM files), e.g. from the agency's public CA, so
+/// that browsers need not trust the federation's private root. The federation listener keeps
+/// presenting the node's certificate from the private PKI.
+public struct WebIdentity: Sendable {
+    public let certificatePath: String
+    public let keyPath: String
+
+    public init(certificatePath: String, keyPath: String) {
+        self.certificatePath = certificatePath
+        self.keyPath = keyPath
+    }
+
+    func tls() throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        tls.minimumTLSVersion = .tlsv12
+        return tls
     }
 }

@@ -77,6 +77,16 @@ import Testing
         let missing = try folder.refusal(Folder.valid.replacingOccurrences(of: "node.pem", with: "nowhere.pem"))
         #expect(missing.contains("'certificate' names"), "\(missing)")
         #expect(missing.contains("nowhere.pem, which does not exist"), "\(missing)")
+        let webHalf = try folder.refusal(Folder.valid + "\nweb_certificate: ca.pem\n")
+        #expect(webHalf.contains("'web_certificate' and 'web_key' go together"), "\(webHalf)")
+        let format = try folder.refusal(Folder.valid + "\nlog_format: xml\n")
+        #expect(format.contains("'log_format' is 'xml'"), "\(format)")
+        let proxy = try folder.refusal(Folder.valid + "\ntrusted_proxies: [proxy.example]\n")
+        #expect(proxy.contains("'trusted_proxies' holds 'proxy.example'"), "\(proxy)")
+        let mail = try folder.refusal(
+            Folder.valid + "\nalert_mail:\n  host: mail.example\n  from: a@example.vn\n  username: u\n"
+        )
+        #expect(mail.contains("'alert_mail.username' and 'alert_mail.password_file' go together"), "\(mail)")
         let half = try folder.refusal(Folder.valid + "\nissuer_certificate: ca.pem\n")
         #expect(half.contains("'issuer_certificate' and 'issuer_key' go together"), "\(half)")
     }

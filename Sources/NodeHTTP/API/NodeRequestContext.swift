@@ -38,10 +38,17 @@ struct NodeRequestContext: RequestContext {
         return decoder
     }
 
-    /// The client's address (under HTTP/2, the connection's), for the audit trail.
-    var clientAddress: String {
+    /// The client a trusted reverse proxy forwarded the request for (`ForwardedClient`).
+    var forwardedClient: String?
+
+    /// The address the connection comes from (under HTTP/2, the connection's).
+    var socketAddress: String {
         ((channel.parent ?? channel).remoteAddress?.ipAddress) ?? ""
     }
+
+    /// The client's address, for the audit trail and rate limits: the socket's, or the one a
+    /// trusted proxy forwarded.
+    var clientAddress: String { forwardedClient ?? socketAddress }
 
     /// The acting account with a complete session, or 401/403 saying what is missing.
     func actor() throws -> Actor {

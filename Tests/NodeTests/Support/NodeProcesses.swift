@@ -144,8 +144,9 @@ final class NodeProcesses: @unchecked Sendable {
     func databasePath(_ node: String) -> String { relocation(node)?.database ?? "\(directory)/nodes/\(node).sqlite" }
     var caPath: String { NodeCertificates.caPaths(in: "\(directory)/certs").certificate }
 
-    /// Starts `node` and waits until its web listener answers.
-    func start(_ node: String) async throws {
+    /// Starts `node` and waits until its web listener answers (`webCA`: the root its web
+    /// certificate chains to, when it is not the federation's).
+    func start(_ node: String, webCA: String? = nil) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.executable)
         process.arguments = ["serve", "--config", configuration(node)]
@@ -164,7 +165,7 @@ final class NodeProcesses: @unchecked Sendable {
         process.standardError = handle
         try process.run()
         lock.withLock { running[node] = process }
-        let client = APIClient(baseURL: webURL(node), caPath: caPath)
+        let client = APIClient(baseURL: webURL(node), caPath: webCA ?? caPath)
         for _ in 0..<150 {
             if (try? await client.call(.GET, "/healthz"))?.status == 200 { return }
             guard process.isRunning else { break }
