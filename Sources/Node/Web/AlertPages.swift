@@ -142,6 +142,10 @@ struct AlertPages {
             ]
         }
         values["has_alerts"] = !alerts.isEmpty
+        // A report returned to the visitor's unit is an alert too, with its reason.
+        let returned = ToDoSection.returned(try await local.toDo(for: actor), visitor, kit: kit)
+        values["returned"] = returned
+        values["has_returned"] = !returned.isEmpty
         if actor.holds(.approveReports) {
             values["may_rule"] = true
             let rules = try await local.alertRules(for: actor)

@@ -182,11 +182,16 @@ struct ReportPages {
         let own = try await local.reports(visibleTo: visitor.actor, filter: filter).filter {
             $0.unit == visitor.actor.unit
         }
+        let today = local.clock.today()
         let rows: [[String: Any]] = assignments.map { assignment in
             let report = own.first { $0.assignment == assignment.id }
             var row: [String: Any] = [
-                "assignment": assignment.id, "title": assignment.title, "period": assignment.period,
+                "assignment": assignment.id, "title": assignment.title,
+                "period": PeriodWords.text(assignment.period, visitor.language),
                 "deadline": PageDate.isoDay(assignment.deadline), "can_open": visitor.actor.holds(.enterData),
+                // Past the deadline and not yet sent up: "Quá hạn", never "Chưa tạo".
+                "overdue": DashboardPage.isPast(assignment.deadline, today: today)
+                    && (report == nil || report?.state.isEditable == true),
             ]
             if let report {
                 row["report"] = [

@@ -1,0 +1,161 @@
+import Auth
+import Foundation
+import Testing
+
+@testable import Node
+
+/// Issue L: the home page says what to do now, per role, over a real demo federation with the
+/// clock pinned to `TestDay.start` (20 November 2026): forms to fill with their deadlines ("Quá
+/// hạn" once past), reports returned with their reason (also under alerts and in `/api/v1/todo`),
+/// reports waiting for the leader's approval, and the province's late units below.
+@Suite(.serialized) struct HomePageTests {
+    typealias Browser = WebPageTests.Browser
+
+    /// The web form, assigned by the centre to Kinh Bắc for October (deadline 25/10/2026, past)
+    /// and November (deadline 25/11/2026, to come); the two assignment ids.
+    static func assignTwoMonths(_ f: TestFederation) async throws -> (october: String, november: String) {
+        let centre = try await f.login("tw.admin", at: "centre")
+        #expect(try await centre.call(.POST, "/api/v1/forms", body: BrowserFlowTests.form).status == 201)
+        var ids: [String] = []
+        for period in ["2026-10", "2026-11"] {
+            let reply = try await centre.call(
+                .POST,
+                "/api/v1/assignments",
+                body: ["form": "WEB-DU-KIEN", "period": period, "units": ["BNI-KB"]]
+            )
+            ids.append(try #require(reply.json["id"] as? String, "\(reply.status) \(reply.text)"))
+        }
+        return (ids[0], ids[1])
+    }
+
+    @Test func whatToDoNowPerRole() async throws {
+        try await TestFederation.run { f in
+            let (october, november) = try await Self.assignTwoMonths(f)
+            // API sessions first: each TOTP code works once, so the pages' logins use the next one.
+            let api = try await f.login("bni-kb.entry", at: "kinh-bac")
+            try await f.eventually("both assignments reach kinh-bac") {
+                try await api.call(.GET, "/api/v1/assignments").items.count == 2
+            }
+            let entry = try await WebPageTests.browser(f, "bni-kb.entry", at: "kinh-bac", codeOffset: 30)
+
+            // Before anything is typed: both forms to fill, October past its deadline, periods in words.
+            let first = try await entry.get("/app")
+            #expect(first.status == 200 && first.text.contains("Việc cần làm"), "\(first.status)")
+            let forms = Self.section(first.text, id: "todo-forms")
+            #expect(forms.contains("Tháng 10/2026") && forms.contains("Tháng 11/2026"), "\(forms)")
+            #expect(
+                forms.contains("Quá hạn") && forms.contains("Quá hạn 26 ngày") && forms.contains("Còn 5 ngày"),
+                "\(forms)"
+            )
+            #expect(!forms.contains("2026-10") && !forms.contains("Chưa tạo"), "\(forms)")
+            // The commune's dashboard shows its own report, not "0 đơn vị được giao, 0 %".
+            #expect(first.text.contains("id=\"own-report\"") && !first.text.contains("đơn vị được giao"))
+            // The data-entry list says "Quá hạn" for October, never "Chưa tạo" past the deadline.
+            let list = try await entry.get("/app/entry")
+            let octoberRow = try #require(Self.row(list.text, containing: "Tháng 10/2026"))
+            #expect(octoberRow.contains("Quá hạn") && !octoberRow.contains("Chưa tạo"), "\(octoberRow)")
+            let novemberRow = try #require(Self.row(list.text, containing: "Tháng 11/2026"))
+            #expect(novemberRow.contains("Chưa tạo") && !novemberRow.contains("Quá hạn"), "\(novemberRow)")
+
+            // November is filled and submitted with a message for the leader.
+            let id = try #require(
+                try await api.call(.POST, "/api/v1/reports", body: ["assignment": november]).json["id"] as? String
+            )
+            let answers: [String: Any] = ["muc-do": "Đang triển khai", "can-bo": 7]
+            #expect(
+                try await api.call(.PUT, "/api/v1/reports/\(id)", body: ["answers": answers, "version": 1]).status
+                    == 200
+            )
+            #expect(
+                try await api.call(.POST, "/api/v1/reports/\(id)/submit", body: ["message": "Kính trình lãnh đạo"])
+                    .status == 200
+            )
+
+            // The leader's home: the report waiting for approval, with who submitted it and the message.
+            let leader = try await WebPageTests.browser(f, "bni-kb.approver", at: "kinh-bac")
+            let leaderHome = try await leader.get("/app")
+            let awaiting = Self.section(leaderHome.text, id: "todo-awaiting")
+            #expect(
+                awaiting.contains("Báo cáo tháng về chuyển đổi số cấp xã") && awaiting.contains("Tháng 11/2026")
+                    && awaiting.contains("Kính trình lãnh đạo") && awaiting.contains("/app/reports/\(id)")
+                    && awaiting.contains("Cập nhật Phường Kinh Bắc"),
+                "\(awaiting)"
+            )
+            #expect(leaderHome.text.contains("Báo cáo chờ phê duyệt"))
+
+            // The leader returns it with a reason.
+            let reason = "Thiếu số liệu cán bộ được tập huấn của quý III"
+            let returned = try await leader.post("/app/reports/\(id)/return", [("message", reason)])
+            #expect(returned.status == 303, "\(returned.status) \(returned.text.prefix(300))")
+            #expect(Self.section(try await leader.get("/app").text, id: "todo-awaiting").isEmpty)
+
+            // The secretary's home: the returned report with its reason, who returned it, a way to revise.
+            let home = try await entry.get("/app")
+            let back = Self.section(home.text, id: "todo-returned")
+            #expect(
+                back.contains(reason) && back.contains("Lý do trả lại") && back.contains("Phê duyệt Phường Kinh Bắc")
+                    && back.contains("/app/reports/\(id)/edit"),
+                "\(back)"
+            )
+            // October stays overdue; November is no longer a form to fill (it is under returned).
+            let stillToFill = Self.section(home.text, id: "todo-forms")
+            #expect(stillToFill.contains("Tháng 10/2026") && !stillToFill.contains("Tháng 11/2026"), "\(stillToFill)")
+            // Under alerts too, not "Không có cảnh báo nào".
+            let alerts = try await entry.get("/app/alerts")
+            #expect(
+                alerts.text.contains(reason) && !alerts.text.contains("Không có cảnh báo nào"),
+                "\(alerts.text.suffix(2000))"
+            )
+            // The same list as JSON.
+            let todo = try await api.call(.GET, "/api/v1/todo")
+            #expect(todo.status == 200, "\(todo.text)")
+            let returnedItems = todo.json["returned"] as? [[String: Any]] ?? []
+            #expect(returnedItems.first?["reason"] as? String == reason, "\(todo.text)")
+            let toFill = todo.json["toFill"] as? [[String: Any]] ?? []
+            #expect(
+                toFill.count == 1 && toFill.first?["assignment"] as? String == october
+                    && toFill.first?["overdue"] as? Bool == true && toFill.first?["daysLeft"] as? Int == -26,
+                "\(todo.text)"
+            )
+
+            // The province: Kinh Bắc is late for October, nothing approved.
+            let province = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh")
+            try await f.eventually("the assignments reach bac-ninh") {
+                Self.section(try await province.get("/app").text, id: "todo-late").contains("Phường Kinh Bắc")
+            }
+            let late = Self.section(try await province.get("/app").text, id: "todo-late")
+            #expect(
+                late.contains("Tháng 10/2026") && late.contains("Quá hạn") && !late.contains("Tháng 11/2026")
+                    && late.contains("0 / 0 / 1"),
+                "\(late)"
+            )
+            // The drill-down to the commune shows where its own report stands, not "0 %" next to a count.
+            let drill = try await province.get("/app?assignment=\(october)&unit=BNI-KB")
+            #expect(drill.status == 200)
+            let own = Self.section(drill.text, id: "own-report", tag: "p")
+            #expect(
+                own.contains("Chưa nộp") && own.contains("Quá hạn") && !drill.text.contains("id=\"total-approved\""),
+                "\(own)"
+            )
+        }
+    }
+
+    /// The element with `id` (a table, list or paragraph), or "" when the page has none.
+    static func section(_ html: String, id: String, tag: String? = nil) -> String {
+        guard let start = html.range(of: "id=\"\(id)\"") else { return "" }
+        let name =
+            tag
+            ?? (html[..<start.lowerBound].range(of: "<", options: .backwards).map {
+                String(html[$0.upperBound...].prefix { $0.isLetter })
+            } ?? "table")
+        guard let end = html.range(of: "</\(name)>", range: start.upperBound..<html.endIndex) else { return "" }
+        return String(html[start.lowerBound..<end.upperBound])
+    }
+
+    /// The table row holding `text`.
+    static func row(_ html: String, containing text: String) -> String? {
+        html.components(separatedBy: "<tr").dropFirst().map { $0.components(separatedBy: "</tr>")[0] }.first {
+            $0.contains(text)
+        }
+    }
+}
