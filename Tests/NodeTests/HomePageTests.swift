@@ -1,5 +1,7 @@
 import Auth
 import Foundation
+import Hierarchy
+import TestSupport
 import Testing
 
 @testable import Node
@@ -97,6 +99,15 @@ import Testing
                     && back.contains("/app/reports/\(id)/edit"),
                 "\(back)"
             )
+            // The history in Vietnamese, people by their full names, not usernames.
+            let history = Self.section(try await entry.get("/app/reports/\(id)").text, id: "history")
+            #expect(
+                history.contains("Trả lại") && history.contains("Trình phê duyệt")
+                    && history.contains("Phê duyệt Phường Kinh Bắc (Phường Kinh Bắc)")
+                    && history.contains("Cập nhật Phường Kinh Bắc") && !history.contains("bni-kb.approver")
+                    && !history.contains("bni-kb.entry") && history.contains(reason),
+                "\(history)"
+            )
             // October stays overdue; November is no longer a form to fill (it is under returned).
             let stillToFill = Self.section(home.text, id: "todo-forms")
             #expect(stillToFill.contains("Tháng 10/2026") && !stillToFill.contains("Tháng 11/2026"), "\(stillToFill)")
@@ -129,6 +140,10 @@ import Testing
                     && late.contains("0 / 0 / 1"),
                 "\(late)"
             )
+            // Tiles hold links, so the grid is a group (axe: no interactive content inside an image).
+            let dashboard = try await province.get("/app?assignment=\(october)")
+            #expect(dashboard.text.contains("class=\"tiles\"") && dashboard.text.contains("role=\"group\""))
+            #expect(!dashboard.text.contains("role=\"img\" aria-label=\"Tỷ lệ"), "no links inside an image")
             // The drill-down to the commune shows where its own report stands, not "0 %" next to a count.
             let drill = try await province.get("/app?assignment=\(october)&unit=BNI-KB")
             #expect(drill.status == 200)
@@ -137,6 +152,156 @@ import Testing
                 own.contains("Chưa nộp") && own.contains("Quá hạn") && !drill.text.contains("id=\"total-approved\""),
                 "\(own)"
             )
+        }
+    }
+
+    /// Issue L.7: periods in words, a choice of periods in the report filter, dates typed and
+    /// shown as dd/mm/yyyy (yyyy-mm-dd still accepted), a wrong date explained and kept.
+    @Test func datesAndPeriodsInWords() async throws {
+        #expect(Period("2026-12")?.vietnameseLabel == "Tháng 12/2026")
+        #expect(Period("2026-Q4")?.vietnameseLabel == "Quý IV/2026")
+        #expect(Period("2026")?.vietnameseLabel == "Năm 2026")
+        #expect(Period("2026-once")?.vietnameseLabel == "Đợt 2026")
+        #expect(Period("2026-Q4")?.englishLabel == "Q4 2026" && Period("2026-12")?.englishLabel == "December 2026")
+        #expect(CalendarDate(typed: "15/12/2026") == CalendarDate(year: 2026, month: 12, day: 15))
+        #expect(CalendarDate(typed: " 5/1/2026 ") == CalendarDate(year: 2026, month: 1, day: 5))
+        #expect(CalendarDate(typed: "2026-12-15") == CalendarDate(year: 2026, month: 12, day: 15))
+        #expect(CalendarDate(typed: "31/02/2026") == nil && CalendarDate(typed: "12/15/26") == nil)
+
+        try await TestFederation.run { f in
+            let (_, november) = try await Self.assignTwoMonths(f)
+            let api = try await f.login("bni-kb.entry", at: "kinh-bac")
+            try await f.eventually("both assignments reach kinh-bac") {
+                try await api.call(.GET, "/api/v1/assignments").items.count == 2
+            }
+            let entry = try await WebPageTests.browser(f, "bni-kb.entry", at: "kinh-bac", codeOffset: 30)
+            let opened = try await entry.post("/app/entry/\(november)", [])
+            let edit = try #require(opened.headers["location"])
+            let id = String(edit.dropFirst("/app/reports/".count).dropLast("/edit".count))
+            func version() async throws -> String {
+                let page = try await entry.get(edit)
+                return try #require(
+                    page.text.range(of: "name=\"version\" value=\"").map {
+                        String(page.text[$0.upperBound...].prefix { $0 != "\"" })
+                    }
+                )
+            }
+            func stored() async throws -> String? {
+                try await api.call(.GET, "/api/v1/reports/\(id)").json["answers"].flatMap {
+                    ($0 as? [String: Any])?["ngay-hop"] as? String
+                }
+            }
+            // A text field with a pattern and a hint tied to it, not the browser's mm/dd/yyyy control.
+            let empty = try await entry.get(edit)
+            #expect(
+                empty.text.contains("id=\"f-ngay-hop\" name=\"q:ngay-hop\"") && !empty.text.contains("type=\"date\"")
+                    && empty.text.contains("placeholder=\"dd/mm/yyyy\"")
+                    && empty.text.contains("aria-describedby=\"f-ngay-hop-hint\"")
+                    && empty.text.contains("id=\"f-ngay-hop-hint\""),
+                "the date field"
+            )
+            #expect(empty.text.contains("aria-required=\"true\""), "required questions say so")
+
+            // dd/mm/yyyy is stored as the day meant and shown back the same way.
+            let saved = try await entry.post(
+                edit,
+                [
+                    ("version", try await version()), ("q:muc-do", "Đang triển khai"), ("q:can-bo", "3"),
+                    ("q:ngay-hop", "15/12/2026"),
+                ]
+            )
+            #expect(saved.status == 303, "\(saved.status) \(WebPageTests.fieldErrors(saved.text))")
+            #expect(try await stored() == "2026-12-15")
+            #expect(try await entry.get(edit).text.contains("name=\"q:ngay-hop\" value=\"15/12/2026\""))
+            let view = try await entry.get("/app/reports/\(id)")
+            #expect(view.text.contains("<p class=\"answer\">15/12/2026</p>") && view.text.contains("Tháng 11/2026"))
+            // yyyy-mm-dd is still accepted.
+            let iso = try await entry.post(
+                edit,
+                [
+                    ("version", try await version()), ("q:muc-do", "Đang triển khai"), ("q:can-bo", "3"),
+                    ("q:ngay-hop", "2026-12-16"),
+                ]
+            )
+            let isoStored = try await stored()
+            #expect(iso.status == 303 && isoStored == "2026-12-16")
+            // A day the month does not have: explained next to the field, kept as typed, nothing saved.
+            let wrong = try await entry.post(
+                edit,
+                [
+                    ("version", try await version()), ("q:muc-do", "Đang triển khai"), ("q:can-bo", "3"),
+                    ("q:ngay-hop", "31/02/2026"),
+                ]
+            )
+            #expect(
+                wrong.status == 422 && wrong.text.contains("ví dụ 15/12/2026")
+                    && wrong.text.contains("value=\"31/02/2026\"")
+                    && wrong.text.contains("aria-describedby=\"f-ngay-hop-hint e-ngay-hop\"")
+                    && wrong.text.contains("id=\"e-ngay-hop\""),
+                "\(wrong.status) \(WebPageTests.fieldErrors(wrong.text))"
+            )
+            #expect(try await stored() == "2026-12-16")
+
+            // The report list: periods in words, a choice of periods instead of typing "2026-06".
+            let list = try await entry.get("/app/reports?period=2026-11")
+            #expect(list.status == 200)
+            #expect(
+                list.text.contains("<option value=\"2026-11\" selected>Tháng 11/2026</option>")
+                    && list.text.contains("<option value=\"2026-10\">Tháng 10/2026</option>"),
+                "the period choice"
+            )
+            let rows = Self.section(list.text, id: "reports")
+            #expect(rows.contains("<td>Tháng 11/2026</td>") && !rows.contains("2026-11<"), "\(rows)")
+            // English pages in English words.
+            let english = Browser(
+                client: entry.client.with(headers: [
+                    "Cookie": "rn_session=\(WebPageTests.sessionCookie(entry)); rn_lang=en"
+                ]),
+                csrf: entry.csrf
+            )
+            let englishList = try await english.get("/app/reports")
+            #expect(englishList.text.contains("November 2026") && englishList.text.contains(">Draft<"))
+            #expect(!englishList.text.contains(">draft<"), "state names, not codes")
+        }
+    }
+
+    /// Issue L.10: responses are compressed when the client accepts it (gzip, else deflate), and
+    /// decompress to exactly what an uncompressed request gets; without Accept-Encoding nothing changes.
+    @Test func compressedWhenAccepted() async throws {
+        try await TestFederation.run { f in
+            let anonymous = APIClient(baseURL: f.node("kinh-bac").webURL, caPath: f.manifest.ca)
+            let plain = try await anonymous.call(.GET, "/app/assets/site.css")
+            #expect(plain.status == 200 && plain.headers["content-encoding"] == nil && plain.data.count > 1024)
+            let scratch = try ScratchDirectory(prefix: "compression")
+            defer { scratch.remove() }
+            for (encoding, accept, unpack) in [
+                ("gzip", "gzip, deflate, br", "gzip -dc packed > unpacked"),
+                (
+                    "deflate", "deflate;q=1, gzip;q=0",
+                    "python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.decompress(open(\"packed\", \"rb\").read()))' > unpacked"
+                ),
+            ] {
+                let packed = try await anonymous.with(headers: ["Accept-Encoding": accept]).call(
+                    .GET,
+                    "/app/assets/site.css"
+                )
+                #expect(packed.status == 200 && packed.headers["content-encoding"] == encoding, "\(packed.headers)")
+                #expect(packed.headers["vary"]?.contains("Accept-Encoding") == true)
+                #expect(packed.data.count < plain.data.count / 2, "\(packed.data.count) of \(plain.data.count)")
+                try packed.data.write(to: scratch.path("packed"))
+                let run = try Command.shell(unpack, in: scratch.url)
+                #expect(run.status == 0, "\(run.errors)")
+                #expect(try Data(contentsOf: scratch.path("unpacked")) == plain.data, "\(encoding) unpacks to the same")
+            }
+            // A signed-in page and a JSON answer too.
+            let entry = try await WebPageTests.browser(f, "bni-kb.entry", at: "kinh-bac")
+            let home = try await entry.client.with(
+                headers: entry.client.headers.merging(["Accept-Encoding": "gzip"]) {
+                    _,
+                    new in new
+                }
+            ).call(.GET, "/app/reports")
+            #expect(home.status == 200 && home.headers["content-encoding"] == "gzip", "\(home.headers)")
         }
     }
 

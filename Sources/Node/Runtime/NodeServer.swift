@@ -101,6 +101,7 @@ public struct NodeServer: Sendable {
     static func webRouter(_ local: LocalNode) -> Router<NodeRequestContext> {
         let router = Router(context: NodeRequestContext.self)
         router.add(middleware: RequestLatency(metrics: local.metrics, listener: "web"))
+        router.add(middleware: ResponseCompression())
         WebAPI(local: local).addRoutes(to: router)
         WebPages(local: local).addRoutes(to: router)
         return router

@@ -134,7 +134,7 @@ struct AlertPages {
         var values: [String: Any] = ["all": all, "unit_name": kit.unitName(actor.unit)]
         values["alerts"] = alerts.map { alert -> [String: Any] in
             [
-                "id": alert.id, "kind": visitor.pick(alert.kindName, alert.kind.rawValue),
+                "id": alert.id, "kind": visitor.pick(alert.kindName, alert.kind.englishName),
                 "unit": kit.unitName(alert.unit),
                 "message": visitor.pick(alert.message, alert.messageEN), "raised_at": PageDate.minute(alert.raisedAt),
                 "acknowledged": alert.acknowledgedAt != nil, "acknowledged_by": alert.acknowledgedBy ?? "",
@@ -182,7 +182,7 @@ struct AlertPages {
             values["has_rules"] = !rules.isEmpty
             values["kinds"] = AlertKind.allCases.map {
                 [
-                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue),
+                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
                     "selected": $0.rawValue == typed.fields["kind"],
                 ]
             }

@@ -98,7 +98,10 @@ struct DashboardPage {
             values["tiles"] = ProgressCharts.tiles(
                 figures.children,
                 link: link,
-                label: visitor.pick("Tỷ lệ đơn vị cấp dưới đã nộp báo cáo", "Share of units below that submitted"),
+                label: visitor.pick(
+                    "Tỷ lệ đơn vị cấp dưới có báo cáo đã được phê duyệt",
+                    "Share of units below approved"
+                ),
                 unassigned: visitor.pick("Không được giao", "Not assigned"),
                 numbers: numbers
             )

@@ -73,23 +73,3 @@ enum ToDoSection {
         return language.pick("Còn \(numbers.text(daysLeft)) ngày", "\(numbers.text(daysLeft)) days left")
     }
 }
-
-/// Periods in words, never as codes: "Tháng 12/2026", "Quý IV/2026", "Năm 2026", "Đợt 2026".
-enum PeriodWords {
-    static func text(_ code: String, _ language: Language) -> String {
-        guard let period = Period(code) else { return code }
-        return language.pick(period.vietnameseLabel, period.englishLabel)
-    }
-}
-
-extension ReportState {
-    /// The state's name on English pages.
-    var englishName: String {
-        switch self {
-        case .draft: "Draft"
-        case .submitted: "Waiting for approval"
-        case .approved: "Approved"
-        case .returned: "Returned for revision"
-        }
-    }
-}
