@@ -108,6 +108,11 @@ import Testing
                     && !history.contains("bni-kb.entry") && history.contains(reason),
                 "\(history)"
             )
+            // The report itself says why at the top, on its page and where it is revised.
+            for page in ["/app/reports/\(id)", "/app/reports/\(id)/edit"] {
+                let top = Self.section(try await entry.get(page).text, id: "return-reason", tag: "div")
+                #expect(top.contains(reason) && top.contains("Báo cáo bị trả lại"), "\(page): \(top)")
+            }
             // October stays overdue; November is no longer a form to fill (it is under returned).
             let stillToFill = Self.section(home.text, id: "todo-forms")
             #expect(stillToFill.contains("Tháng 10/2026") && !stillToFill.contains("Tháng 11/2026"), "\(stillToFill)")

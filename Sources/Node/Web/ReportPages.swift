@@ -400,7 +400,9 @@ struct ReportPages {
     }
 
     func reportValues(_ report: ReportView, _ visitor: PageVisitor) -> [String: Any] {
-        [
+        // A returned report says why at the top, not only in the last row of its history.
+        let returned = report.state == .returned ? report.history?.last { $0.action == "return" } : nil
+        return [
             "id": report.id, "form": report.form, "period": PeriodWords.text(report.period, visitor.language),
             "unit": report.unit,
             "unit_name": kit.unitName(report.unit),
@@ -408,6 +410,9 @@ struct ReportPages {
             "state_key": report.state.rawValue,
             "updated": PageDate.minute(report.updatedAt), "version": report.version,
             "approved_by": report.approvedBy ?? "", "approved_at": report.approvedAt.map(PageDate.minute) ?? "",
+            "returned": returned != nil, "return_reason": returned?.message ?? "",
+            "returned_at": returned.map { PageDate.minute($0.at) } ?? "",
+            "returned_by_unit": returned.map { kit.unitName($0.unit) } ?? "",
         ]
     }
 
