@@ -202,9 +202,14 @@ struct ReportPages {
             }
             return row
         }
+        var values: [String: Any] = ["assignments": rows, "none": rows.isEmpty]
+        // Where this page is the person's home (no dashboard), it starts with what to do now.
+        if !visitor.actor.holds(.viewReports) {
+            values["todo"] = ToDoSection.values(try await local.toDo(for: visitor.actor), visitor, kit: kit)
+        }
         return kit.page(
             "entry",
-            ["assignments": rows, "none": rows.isEmpty],
+            values,
             title: visitor.pick("Cập nhật dữ liệu", "Data entry"),
             visitor: visitor,
             language: visitor.language,
