@@ -257,6 +257,16 @@ import Testing
             )
             let rows = Self.section(list.text, id: "reports")
             #expect(rows.contains("<td>Tháng 11/2026</td>") && !rows.contains("2026-11<"), "\(rows)")
+            // The usage report offers periods to choose, in words, none in the future.
+            let admin = try await WebPageTests.browser(f, "bni-kb.admin", at: "kinh-bac")
+            let usage = try await admin.get("/app/usage")
+            #expect(
+                usage.status == 200 && usage.text.contains("<option value=\"2026\" selected>Năm 2026</option>")
+                    && usage.text.contains("<option value=\"2026-Q4\">Quý IV/2026</option>")
+                    && usage.text.contains("<option value=\"2026-11\">Tháng 11/2026</option>")
+                    && !usage.text.contains("Tháng 12/2026") && usage.text.contains("Tháng 12/2025"),
+                "\(usage.status)"
+            )
             // English pages in English words.
             let english = Browser(
                 client: entry.client.with(headers: [

@@ -106,6 +106,7 @@ struct AdminPages {
                     "usage",
                     [
                         "period": period, "groups": groups, "unit": kit.unitName(report.unit),
+                        "periods": PeriodWords.choices(today: local.clock.today(), chosen: period, visitor.language),
                         "from": PageDate.day(report.from),
                         "to": PageDate.day(report.to.addingTimeInterval(-1)),
                         "xlsx": "/api/v1/usage?period=\(period)&format=xlsx",

@@ -10,6 +10,25 @@ enum PeriodWords {
         guard let period = Period(code) else { return code }
         return language.pick(period.vietnameseLabel, period.englishLabel)
     }
+
+    /// Periods to choose from, newest first: this year and the last, each as a year, its quarters
+    /// and its months, none after `today`; `chosen` is marked (and kept when older).
+    static func choices(today: CalendarDate, chosen: String, _ language: Language) -> [[String: Any]] {
+        var periods: [Period] = []
+        for year in [today.year, today.year - 1] {
+            periods.append(.year(year))
+            periods += (1...4).reversed().map { Period.quarter(year, $0) }.filter {
+                year < today.year || ($0.index - 1) * 3 < today.month
+            }
+            periods += (1...12).reversed().map { Period.month(year, $0) }.filter {
+                year < today.year || $0.index <= today.month
+            }
+        }
+        if let extra = Period(chosen), !periods.contains(extra) { periods.append(extra) }
+        return periods.map {
+            ["code": $0.description, "label": text($0.description, language), "selected": $0.description == chosen]
+        }
+    }
 }
 
 // Names on English pages, so that English mode shows words, not codes ("draft").
