@@ -267,6 +267,13 @@ import Testing
                     && !usage.text.contains("Tháng 12/2026") && usage.text.contains("Tháng 12/2025"),
                 "\(usage.status)"
             )
+            // The scoring page too: months to choose, in words.
+            let scores = try await entry.get("/app/scores?month=2026-10")
+            #expect(
+                scores.text.contains("<option value=\"2026-10\" selected>Tháng 10/2026</option>")
+                    && !scores.text.contains("Năm 2026</option>"),
+                "\(scores.status)"
+            )
             // English pages in English words.
             let english = Browser(
                 client: entry.client.with(headers: [

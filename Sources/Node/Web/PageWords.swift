@@ -13,7 +13,12 @@ enum PeriodWords {
 
     /// Periods to choose from, newest first: this year and the last, each as a year, its quarters
     /// and its months, none after `today`; `chosen` is marked (and kept when older).
-    static func choices(today: CalendarDate, chosen: String, _ language: Language) -> [[String: Any]] {
+    static func choices(
+        today: CalendarDate,
+        chosen: String,
+        _ language: Language,
+        monthsOnly: Bool = false
+    ) -> [[String: Any]] {
         var periods: [Period] = []
         for year in [today.year, today.year - 1] {
             periods.append(.year(year))
@@ -24,6 +29,7 @@ enum PeriodWords {
                 year < today.year || $0.index <= today.month
             }
         }
+        if monthsOnly { periods = periods.filter { $0.frequency == .monthly } }
         if let extra = Period(chosen), !periods.contains(extra) { periods.append(extra) }
         return periods.map {
             ["code": $0.description, "label": text($0.description, language), "selected": $0.description == chosen]
