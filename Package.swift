@@ -58,21 +58,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // Node-to-node protocol: messages, signatures, outbox/inbox rules, retries, mTLS client, PKI.
+        // Node-to-node protocol and PKI: messages, signatures, outbox/inbox rules, retries, topology,
+        // certificates and their chains. No networking: the mTLS client that speaks it lives in Node.
         .target(
             name: "Federation",
             dependencies: [
                 "Hierarchy", "Reporting", "Auth",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // A fault-injecting TCP proxy (delay, drop, reset, cut, black hole) for tests and benchmarks.
@@ -83,41 +78,74 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // The server a person runs: storage, API, commands.
+        // The core of the server a person runs: storage (GRDB), the node's use cases, sync with its
+        // parent and children (with the mTLS client), figures, metrics. No HTTP server, no pages:
+        // a change to the edge does not rebuild it, and only it touches the database.
         .target(
             name: "Node",
             dependencies: [
                 "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode", "Scoring", "Tasks", "Alerts",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The HTTP edge: the people's API, the federation API, the pages and /metrics on Hummingbird,
+        // and the server that listens for them. It calls the core's use cases and never the
+        // database (no GRDB here), and sees only what the core declares `package` or `public`.
+        .target(
+            name: "NodeHTTP",
+            dependencies: [
+                "Node", "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "Scoring", "Tasks", "Alerts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             // The pages' Mustache templates and their stylesheet and script, read at start-up.
             resources: [.copy("Web/Templates"), .copy("Web/Assets")]
         ),
-        .executableTarget(name: "reportnet", dependencies: ["Node"]),
+        // The command line (`serve`, `demo`, `certs`, `enrol`, `backup`, `restore`, ...) and the demo
+        // federation it starts: wires the core and the HTTP edge together.
+        .target(
+            name: "NodeCommands",
+            dependencies: [
+                "Node", "NodeHTTP", "Auth", "Federation", "Hierarchy", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "reportnet", dependencies: ["NodeCommands"]),
         // The benchmarks (issue F): ingest, the national simulation, the progress query, memory.
         .target(
             name: "NetworkBenchmarks",
             dependencies: [
-                "Node", "Federation", "Hierarchy", "Reporting", "Auth",
+                "Node", "NodeHTTP", "Federation", "Hierarchy", "Reporting", "Auth",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -144,7 +172,8 @@ let package = Package(
         .testTarget(
             name: "NodeTests",
             dependencies: [
-                "Node", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy", "Tasks", "Alerts", "TestSupport",
+                "Node", "NodeHTTP", "NodeCommands", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy",
+                "Tasks", "Alerts", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -12,12 +12,15 @@ public enum AlertKind: String, Codable, Sendable, CaseIterable {
     /// A reported number beyond `factor` × (or below 1/`factor` ×) its reference: the unit's own
     /// history or its peers' values for the same period.
     case abnormalValue = "abnormal_value"
+    /// Raised by the node itself, not by a rule: a message parked on this node, or a report of
+    /// this node's parked above it (told by a receipt). Cleared once it is applied or set aside.
+    case parkedMessage = "parked_message"
 
     /// Leaders watch schedules slipping; officers watch what they must do and what they typed.
     public var defaultAudience: Audience {
         switch self {
         case .dueSoon, .abnormalValue: .operational
-        case .overdue, .lowCompletion: .strategic
+        case .overdue, .lowCompletion, .parkedMessage: .strategic
         }
     }
 
@@ -27,6 +30,7 @@ public enum AlertKind: String, Codable, Sendable, CaseIterable {
         case .overdue: "Quá hạn"
         case .lowCompletion: "Tiến độ thấp"
         case .abnormalValue: "Số liệu bất thường"
+        case .parkedMessage: "Tin bị giữ lại"
         }
     }
 }
@@ -121,6 +125,8 @@ public struct AlertRule: Codable, Sendable, Hashable {
             if formCode != nil && question == nil {
                 problems["formCode"] = "Tiến độ (%) chỉ có ở nhiệm vụ, không ở biểu mẫu"
             }
+        case .parkedMessage:
+            problems["kind"] = "Cảnh báo tin bị giữ lại do hệ thống tự tạo, không đặt quy tắc được"
         case .abnormalValue:
             if question == nil {
                 problems["question"] = "Số liệu bất thường cần một chỉ số: biểu mẫu và câu hỏi dạng số"

@@ -128,6 +128,8 @@ public struct AlertEvaluation: Sendable {
                 obligations.filter { applies(rule, to: $0) }.compactMap { finding(rule, $0) }
             case .abnormalValue:
                 abnormal(rule, observations)
+            case .parkedMessage:
+                []
             }
         }
     }
@@ -190,7 +192,7 @@ public struct AlertEvaluation: Sendable {
                     "\(what) của đơn vị \(o.unit) mới đạt \(percent)%, dưới ngưỡng \(threshold)% tính từ \(from.vietnameseLabel)",
                 messageEN: "\(whatEN) of \(o.unit) is at \(percent) %, below \(threshold) % since \(from)"
             )
-        case .abnormalValue:
+        case .abnormalValue, .parkedMessage:
             return nil
         }
     }

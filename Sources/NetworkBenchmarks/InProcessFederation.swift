@@ -5,6 +5,7 @@ import Hierarchy
 import Logging
 import NIOPosix
 import Node
+import NodeHTTP
 import ServiceLifecycle
 
 /// Many real nodes in one process, sharing its event loops: each with its own SQLite database

@@ -1,6 +1,6 @@
-import Node
+import NodeCommands
 
-/// The executable stays thin: everything lives in the Node module.
+/// The executable stays thin: the commands live in NodeCommands.
 @main
 struct ReportNet {
     static func main() async {

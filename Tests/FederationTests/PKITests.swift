@@ -1,27 +1,16 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Federation
 
 /// Runs a tool and returns its exit status and combined stdout/stderr.
 private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try Command.run(executable, arguments, mergingErrors: true)
+    return (result.status, result.output)
 }
 
-private func makeTemporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("pki-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+private func makeTemporaryFolder() throws -> URL { try ScratchDirectory(prefix: "pki-tests").url }
 
 private func permissions(_ path: String) throws -> Int {
     let value = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]
@@ -59,7 +48,16 @@ private let p01Request = NodeCertificateRequest(
         )
         #expect(try permissions(keyPath) == 0o600)
         #expect(try permissions(certPath) == 0o644)
-        #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == credential.privateKeyPEM)
+        #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == credential.privateKeyPEM + "\n")
+
+        // What every operator does: a chain bundle by concatenation, which OpenSSL must read whole.
+        let chain = try Command.shell("cat nested/node.pem ca.pem > chain.pem", in: folder)
+        #expect(chain.status == 0)
+        let bundle = try Command.shell(
+            "openssl crl2pkcs7 -nocrl -certfile chain.pem | openssl pkcs7 -print_certs -noout",
+            in: folder
+        )
+        #expect(bundle.output.components(separatedBy: "subject=").count - 1 == 2, "\(bundle.output)")
 
         // Independent checks with the openssl CLI.
         let text = try run("/usr/bin/openssl", ["x509", "-in", certPath, "-noout", "-text"]).output
@@ -106,7 +104,7 @@ private let p01Request = NodeCertificateRequest(
             keyPath: keyPath
         )
         #expect(try permissions(keyPath) == 0o600)
-        #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == "new key")
+        #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == "new key\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["node.key", "node.pem"])
     }
 

@@ -8,6 +8,8 @@ import TestSupport
 import Testing
 
 @testable import Node
+@testable import NodeCommands
+@testable import NodeHTTP
 
 /// Issue C: a unit's users see and change only their unit and, where their role allows, the units
 /// below. Every route of the web listener is driven at bac-ninh by users of every role of a unit
@@ -612,6 +614,46 @@ import Testing
                     try await m.web(a).call(.GET, "/api/v1/sync")
                 }
             ),
+            Entry(
+                "GET /api/v1/sync/parked",
+                Case("the messages parked on the node", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/sync/parked")
+                }
+            ),
+            Entry(
+                "GET /app/sync/parked",
+                Case("the page of messages parked on the node", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.GET, "/app/sync/parked")
+                }
+            ),
+            Entry(
+                "POST /app/sync/parked/{origin}/{id}/retry",
+                Case("retries a parked message from its page", expect: Rule.settlesParkedForTheNode) { m, a in
+                    try await post(m, a, "/app/sync/parked/BNI-KB/none/retry")
+                }
+            ),
+            Entry(
+                "POST /app/sync/parked/{origin}/{id}/set-aside",
+                Case("sets a parked message aside from its page", expect: Rule.settlesParkedForTheNode) { m, a in
+                    try await post(m, a, "/app/sync/parked/BNI-KB/none/set-aside", ["reason": "Không thuộc đợt giao"])
+                }
+            ),
+            Entry(
+                "POST /api/v1/sync/parked/{origin}/{id}/retry",
+                Case("retries a parked message", expect: Rule.settlesParkedForTheNode) { m, a in
+                    try await m.web(a).call(.POST, "/api/v1/sync/parked/BNI-KB/none/retry")
+                }
+            ),
+            Entry(
+                "POST /api/v1/sync/parked/{origin}/{id}/set-aside",
+                Case("sets a parked message aside", expect: Rule.settlesParkedForTheNode) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/sync/parked/BNI-KB/none/set-aside",
+                        body: ["reason": "Không thuộc đợt giao"]
+                    )
+                }
+            ),
             // Node identity: tokens, enrolment, issued certificates, revocation.
             Entry(
                 "POST /api/v1/enrolment-tokens",
@@ -886,6 +928,12 @@ import Testing
         /// The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
         static func administersTheNodesUnit(_ a: Caller) -> Outcome {
             a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers) ? .ok : .denied
+        }
+
+        /// Parked messages are the node's: its own unit's admin settles them; one it does not hold is not found.
+        static func settlesParkedForTheNode(_ a: Caller) -> Outcome {
+            a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageUsers)
+                ? .passes(404, "no such parked message here") : .denied
         }
 
         /// Enrolment is public: the one-time token is the authority, and an unknown one enrols nothing.

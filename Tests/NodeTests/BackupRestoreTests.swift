@@ -5,6 +5,7 @@ import Hierarchy
 import Testing
 
 @testable import Node
+@testable import NodeCommands
 
 /// Issue F: a province restored from an older backup gets back, with no manual step, what its
 /// communes and the centre had sent it since (its epoch changes; they resend).

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Node
+@testable import NodeCommands
 
 /// A node's configuration file cannot silently lie: unknown keys, values of the wrong kind and
 /// files that are not there stop the node, naming the key and the file.

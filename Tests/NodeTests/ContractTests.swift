@@ -5,6 +5,8 @@ import Testing
 import Yams
 
 @testable import Node
+@testable import NodeCommands
+@testable import NodeHTTP
 
 /// Keeps the repository's descriptions honest: the OpenAPI document lists exactly the routes
 /// the listeners register, and the embedded demo topology is `topology/demo.yaml`. HTML pages

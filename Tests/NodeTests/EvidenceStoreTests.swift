@@ -3,6 +3,7 @@ import NIOCore
 import Testing
 
 @testable import Node
+@testable import NodeHTTP
 
 /// The evidence store keeps only complete, verified content, and sweeps what nothing names.
 @Suite struct EvidenceStoreTests {

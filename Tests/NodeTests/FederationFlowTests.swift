@@ -5,6 +5,7 @@ import TestSupport
 import Testing
 
 @testable import Node
+@testable import NodeHTTP
 
 /// Items 7 and 8 of the federation issue, end to end over real mutual-TLS HTTP/2 on loopback.
 @Suite(.serialized) struct FederationFlowTests {

@@ -5,6 +5,7 @@ import Hierarchy
 import Testing
 
 @testable import Node
+@testable import NodeCommands
 
 /// The receiving side of the figures messages on a real database: amendments from the parent,
 /// congress dates and self-reported figures from children — kept once, the highest number

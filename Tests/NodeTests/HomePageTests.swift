@@ -5,6 +5,7 @@ import TestSupport
 import Testing
 
 @testable import Node
+@testable import NodeHTTP
 
 /// Issue L: the home page says what to do now, per role, over a real demo federation with the
 /// clock pinned to `TestDay.start` (20 November 2026): forms to fill with their deadlines ("Quá

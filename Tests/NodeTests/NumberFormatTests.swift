@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Node
+@testable import NodeHTTP
 
 /// Issue L: numbers the Vietnamese way in the pages ("1.234,5"), the English way in English
 /// ("1,234.5"); nothing ambiguous is guessed, and what is shown reads back as what is stored.

@@ -3,6 +3,7 @@ import Foundation
 import Scoring
 
 @testable import Node
+@testable import NodeHTTP
 
 /// The access matrix's entries for the scoring, public ranking and congress schedule pages. They
 /// answer as the API's routes they stand on (`ScoringRoutes`, `CongressRoutes`), with the pages'

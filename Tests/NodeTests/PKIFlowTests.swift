@@ -9,6 +9,8 @@ import Testing
 import X509
 
 @testable import Node
+@testable import NodeCommands
+@testable import NodeHTTP
 
 /// Issue C, node identity: enrolment across three levels, renewal without downtime, revocation
 /// within one sync, a forged intermediate refused, and report signatures across a key rotation —

@@ -2,6 +2,7 @@ import Auth
 import Foundation
 
 @testable import Node
+@testable import NodeHTTP
 
 /// The access matrix's entries for the HTML pages (issue D). Pages apply the API's rules through
 /// the same use cases, and answer like the API with two differences written into the rules here:

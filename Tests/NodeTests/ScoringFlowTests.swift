@@ -4,6 +4,7 @@ import GRDB
 import Testing
 
 @testable import Node
+@testable import NodeHTTP
 
 /// Decision 4587 wired to data: figures imported (CSV) and entered at the centre, the monthly
 /// score with its working, the ranking with the change from last month, and the public ranking.

@@ -5,6 +5,7 @@ import TestSupport
 import Testing
 
 @testable import Node
+@testable import NodeHTTP
 
 /// Issue C's login rules, second factor, browser sessions, delegated account changes and the
 /// tamper-evident audit trail, on a running federation.

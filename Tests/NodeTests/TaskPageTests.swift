@@ -4,6 +4,7 @@ import Hierarchy
 import Testing
 
 @testable import Node
+@testable import NodeHTTP
 
 /// The tasks ("Nhiệm vụ") and alerts ("Cảnh báo") pages over a real demo federation without a
 /// browser: a task assigned through the province's page reaches a commune's node, whose page

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Node
+@testable import NodeHTTP
 
 /// The pages' templates, stylesheet and script are resource files of the `Node` module, read
 /// once; a node refuses to start without one of them.

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Node
+@testable import NodeHTTP
 
 /// Issue D: the pages over a real demo federation, without a browser — sessions and redirects,
 /// escaping of what people typed, CSRF and permission refusals, the language choice, labels on

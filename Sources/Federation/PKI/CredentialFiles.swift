@@ -17,14 +17,18 @@ public enum CredentialFiles {
         certificatePath: String,
         keyPath: String
     ) throws {
-        try writeFile(Data(privateKeyPEM.utf8), to: keyPath, mode: 0o600)
+        try writeFile(Data(endingWithNewline(privateKeyPEM).utf8), to: keyPath, mode: 0o600)
         try writeCertificate(pem: certificatePEM, path: certificatePath)
     }
 
     /// Writes a certificate (mode 0644), e.g. the CA certificate a node trusts.
     public static func writeCertificate(pem: String, path: String) throws {
-        try writeFile(Data(pem.utf8), to: path, mode: 0o644)
+        try writeFile(Data(endingWithNewline(pem).utf8), to: path, mode: 0o644)
     }
+
+    /// PEM text as tools expect it on disk: ending with a newline, so `cat a.pem b.pem > chain.pem`
+    /// gives a bundle OpenSSL reads.
+    static func endingWithNewline(_ pem: String) -> String { pem.hasSuffix("\n") ? pem : pem + "\n" }
 
     /// Writes to a temporary file created 0600 in the same folder, sets `mode`, then renames it over `path`.
     private static func writeFile(_ data: Data, to path: String, mode: mode_t) throws {

@@ -6,15 +6,20 @@ import Hierarchy
 import Spreadsheet
 
 /// What a unit's leader sends to pick or move its congress date.
-struct CongressUpdate: Codable, Sendable {
+package struct CongressUpdate: Codable, Sendable {
     var date: String
     var note: String?
+
+    package init(date: String, note: String? = nil) {
+        self.date = date
+        self.note = note
+    }
 }
 
 extension LocalNode {
     /// Picks or moves the actor's unit's congress date. The unit's node numbers the change (one
     /// more than the last) and sends it up toward the centre in the same transaction.
-    func scheduleCongress(_ update: CongressUpdate, by actor: Actor) async throws -> CongressSchedule.Row {
+    package func scheduleCongress(_ update: CongressUpdate, by actor: Actor) async throws -> CongressSchedule.Row {
         guard actor.holds(.approveReports) else {
             throw APIError.forbidden(
                 "Chỉ lãnh đạo (phê duyệt) hoặc quản trị của đơn vị được đăng ký ngày đại hội",
@@ -119,7 +124,7 @@ extension LocalNode {
     }
 
     /// The schedule of an area (the actor's unit or one below it).
-    func congressSchedule(_ filter: CongressFilter, for actor: Actor) async throws -> CongressSchedule {
+    package func congressSchedule(_ filter: CongressFilter, for actor: Actor) async throws -> CongressSchedule {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         guard tree.isInSubtree(filter.area, of: actor.unit) else {
             throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below")
@@ -142,7 +147,7 @@ extension LocalNode {
     }
 
     /// The schedule as a spreadsheet (audited as an export).
-    func exportCongressSchedule(
+    package func exportCongressSchedule(
         _ filter: CongressFilter,
         format: ExportFormat,
         for actor: Actor
@@ -178,7 +183,7 @@ extension LocalNode {
 extension CongressFilter {
     /// Reads `area`, `level`, `status` (held / not_held), `from` and `to` from a query, with a
     /// clear refusal for a bad value.
-    init(query: [String: String], defaultArea: String) throws {
+    package init(query: [String: String], defaultArea: String) throws {
         self.init(area: query["area"] ?? defaultArea)
         if let text = query["level"] {
             guard let level = Level(rawValue: text) else {

@@ -42,7 +42,7 @@ struct AmendmentRecord: SnakeCaseRecord, Sendable {
 }
 
 /// A change to an assignment's expected units as the API shows it.
-struct AmendmentView: Codable, Sendable {
+package struct AmendmentView: Codable, Sendable {
     let id: String
     let sequence: Int
     let change: ExpectationChange.Kind
@@ -53,21 +53,27 @@ struct AmendmentView: Codable, Sendable {
 }
 
 /// What the assigning unit sends to change who an assignment expects.
-struct AmendmentRequest: Codable, Sendable {
+package struct AmendmentRequest: Codable, Sendable {
     var add: [String]?
     var withdraw: [String]?
     var reason: String
 }
 
 /// What a parent's admin sends when a unit below closes (dissolved, or merged into another).
-struct ClosureRequest: Codable, Sendable {
+package struct ClosureRequest: Codable, Sendable {
     var closedOn: String
     var mergedInto: String?
     var reason: String
+
+    package init(closedOn: String, mergedInto: String? = nil, reason: String) {
+        self.closedOn = closedOn
+        self.mergedInto = mergedInto
+        self.reason = reason
+    }
 }
 
 /// A recorded closure and the assignments it withdrew the unit from.
-struct ClosureView: Codable, Sendable {
+package struct ClosureView: Codable, Sendable {
     let unit: String
     let closedOn: String
     let mergedInto: String?
@@ -121,7 +127,11 @@ extension LocalNode {
 
     /// Adds units to, or withdraws them from, an assignment made by the actor's unit. Past and
     /// other periods keep what they expected: each assignment is one form and one period.
-    func amend(assignment id: String, _ request: AmendmentRequest, by actor: Actor) async throws -> [AmendmentView] {
+    package func amend(
+        assignment id: String,
+        _ request: AmendmentRequest,
+        by actor: Actor
+    ) async throws -> [AmendmentView] {
         guard actor.holds(.manageForms) else { throw APIError.forbidden() }
         let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 500 else {
@@ -226,6 +236,8 @@ extension LocalNode {
             return views
         }
         feedSignal.notify()
+        // A unit added may be what a parked report lacked.
+        if !adds.isEmpty { await retryParked() }
         return views
     }
 
@@ -329,7 +341,7 @@ extension LocalNode {
     /// after that day stops expecting it, unless it reported; earlier periods keep it. The closure
     /// travels (`unit.closed`) to the other nodes that count the unit, which do the same for the
     /// assignments of their units.
-    func closeUnit(_ code: String, _ request: ClosureRequest, by actor: Actor) async throws -> ClosureView {
+    package func closeUnit(_ code: String, _ request: ClosureRequest, by actor: Actor) async throws -> ClosureView {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
         guard tree.isBelow(code, actor.unit) else {
             throw APIError.forbidden(

@@ -6,26 +6,26 @@ import Reporting
 
 /// When a child's data last reached this node: live when the child is hosted here, else the
 /// last contact with the child node that speaks for it.
-struct SyncMark: Codable, Sendable {
-    let hostedHere: Bool
+package struct SyncMark: Codable, Sendable {
+    package let hostedHere: Bool
     let node: String?
-    let lastContact: Date?
+    package let lastContact: Date?
 }
 
 /// One child of the unit viewed: its progress, the combined answers of its subtree, and when its
 /// data last arrived (drill down by asking for the child's own figures).
-struct ChildFigures: Codable, Sendable {
-    let unit: String
-    let name: String
-    let figures: ProgressFigures
+package struct ChildFigures: Codable, Sendable {
+    package let unit: String
+    package let name: String
+    package let figures: ProgressFigures
     let aggregate: AggregatedAnswers
-    let sync: SyncMark
+    package let sync: SyncMark
 }
 
 /// The oversight figures of one assignment for a unit's subtree: progress per level and per
 /// child (with approvals on time, by the assignment's deadline), combined answers in total and
 /// per child, and the assignment's amendments. Computed from what the node holds now.
-struct AssignmentFigures: Codable, Sendable {
+package struct AssignmentFigures: Codable, Sendable {
     let assignment: String
     let form: String
     let title: String
@@ -34,15 +34,15 @@ struct AssignmentFigures: Codable, Sendable {
     let assignedBy: String
     let unit: String
     let computedAt: Date
-    let total: ProgressFigures
-    let levels: [SubtreeFigures.LevelRow]
-    let children: [ChildFigures]
+    package let total: ProgressFigures
+    package let levels: [SubtreeFigures.LevelRow]
+    package let children: [ChildFigures]
     let aggregate: AggregatedAnswers
     let amendments: [AmendmentView]
 }
 
 /// Units side by side for one assignment: each one's progress and combined answers (the unit and below).
-struct UnitComparison: Codable, Sendable {
+package struct UnitComparison: Codable, Sendable {
     struct Row: Codable, Sendable {
         let unit: String
         let name: String
@@ -56,7 +56,7 @@ struct UnitComparison: Codable, Sendable {
 }
 
 /// A form's figures across the periods it was assigned for, for a unit and below.
-struct FormTrend: Codable, Sendable {
+package struct FormTrend: Codable, Sendable {
     struct PeriodRow: Codable, Sendable {
         let period: String
         let assignment: String
@@ -145,7 +145,11 @@ extension LocalNode {
         return SyncMark(hostedHere: true, node: node.name, lastContact: nil)
     }
 
-    func figures(assignment id: String, unit requested: String?, for actor: Actor) async throws -> AssignmentFigures {
+    package func figures(
+        assignment id: String,
+        unit requested: String?,
+        for actor: Actor
+    ) async throws -> AssignmentFigures {
         let unit = try oversightUnit(requested, for: actor)
         return try await database.pool.read { db in
             let source = try figuresSource(assignment: id, within: unit, db)
@@ -184,7 +188,7 @@ extension LocalNode {
         }
     }
 
-    func compare(assignment id: String, units: [String], for actor: Actor) async throws -> UnitComparison {
+    package func compare(assignment id: String, units: [String], for actor: Actor) async throws -> UnitComparison {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         let units = units.filter { !$0.isEmpty }
         guard !units.isEmpty, units.count <= 100 else {
@@ -217,7 +221,12 @@ extension LocalNode {
         }
     }
 
-    func trend(owner: String, form code: String, unit requested: String?, for actor: Actor) async throws -> FormTrend {
+    package func trend(
+        owner: String,
+        form code: String,
+        unit requested: String?,
+        for actor: Actor
+    ) async throws -> FormTrend {
         let unit = try oversightUnit(requested, for: actor)
         return try await database.pool.read { db in
             let assignments = try AssignmentRecord.filter(Column("assigned_by") == owner && Column("form_code") == code)

@@ -70,80 +70,80 @@ extension LocalNode {
 }
 
 /// A figure as held, with where it came from.
-struct IndicatorValueView: Codable, Sendable {
-    let unit: String
+package struct IndicatorValueView: Codable, Sendable {
+    package let unit: String
     let month: String
-    let indicator: Indicator
+    package let indicator: Indicator
     let component: String
     let name: String
-    let value: Double
+    package let value: Double
     let source: String
     let enteredBy: String
     let enteredAt: Date
 }
 
 /// The figures a responsible user enters for one unit and month.
-struct IndicatorEntry: Codable, Sendable {
-    var values: [String: Double]
+package struct IndicatorEntry: Codable, Sendable {
+    package var values: [String: Double]
 }
 
 /// An import sent as JSON rather than CSV.
-struct IndicatorImport: Codable, Sendable {
-    var rows: [IndicatorRow]
+package struct IndicatorImport: Codable, Sendable {
+    package var rows: [IndicatorRow]
 }
 
 /// What an import changed.
-struct ImportResult: Codable, Sendable {
+package struct ImportResult: Codable, Sendable {
     let rows: Int
-    let changed: Int
+    package let changed: Int
 }
 
 /// One unit's monthly score, with its rank and all its working.
-struct ScoreRow: Codable, Sendable {
-    let unit: String
-    let name: String
-    let rank: Int
-    let change: Int?
-    let total: Int
-    let exact: Double
-    let grade: MonthlyScore.Grade
-    let gradeName: String
-    let components: [ScoreComponent]
+package struct ScoreRow: Codable, Sendable {
+    package let unit: String
+    package let name: String
+    package let rank: Int
+    package let change: Int?
+    package let total: Int
+    package let exact: Double
+    package let grade: MonthlyScore.Grade
+    package let gradeName: String
+    package let components: [ScoreComponent]
     let inputs: ScoreInputs
-    let missing: [Indicator]
+    package let missing: [Indicator]
 }
 
 /// The scores of the units a scorer ranks, for one month.
-struct ScoreTable: Codable, Sendable {
+package struct ScoreTable: Codable, Sendable {
     let scorer: String
     let month: String
-    let publishedAt: Date?
-    let rows: [ScoreRow]
+    package let publishedAt: Date?
+    package let rows: [ScoreRow]
 }
 
 /// What the public sees: the published ranking and the published component points (no raw inputs).
-struct PublicRanking: Codable, Sendable {
-    struct Row: Codable, Sendable {
+package struct PublicRanking: Codable, Sendable {
+    package struct Row: Codable, Sendable {
         let unit: String
-        let name: String
-        let rank: Int
-        let change: Int?
-        let total: Int
-        let grade: MonthlyScore.Grade
+        package let name: String
+        package let rank: Int
+        package let change: Int?
+        package let total: Int
+        package let grade: MonthlyScore.Grade
         /// Points per component (A1…E3, bonus).
-        let components: [String: Double]
+        package let components: [String: Double]
     }
 
     let scorer: String
-    let scorerName: String
-    let month: String
-    let publishedAt: Date
-    let rows: [Row]
+    package let scorerName: String
+    package let month: String
+    package let publishedAt: Date
+    package let rows: [Row]
 }
 
 extension LocalNode {
     /// The units the actor's unit scores: those directly below it.
-    func scoredUnits(by scorer: String) -> [String] { tree.children(of: scorer).map(\.code).sorted() }
+    package func scoredUnits(by scorer: String) -> [String] { tree.children(of: scorer).map(\.code).sorted() }
 
     /// Who may set a figure of `unit`: the approvers and the admin of the unit that scores it
     /// (its parent) — for every figure, those the unit reports included, which they check.
@@ -151,7 +151,7 @@ extension LocalNode {
         actor.holds(.approveReports) && tree.parent(of: unit)?.code == actor.unit
     }
 
-    func indicatorValues(month: ScoreMonth, for actor: Actor) async throws -> [IndicatorValueView] {
+    package func indicatorValues(month: ScoreMonth, for actor: Actor) async throws -> [IndicatorValueView] {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         let units = scoredUnits(by: actor.unit)
         return try await database.pool.read { db in
@@ -178,7 +178,7 @@ extension LocalNode {
     }
 
     /// Sets figures, all or nothing; every change is audited with its old and new value.
-    func setIndicators(_ rows: [IndicatorRow], source: String, by actor: Actor) async throws -> ImportResult {
+    package func setIndicators(_ rows: [IndicatorRow], source: String, by actor: Actor) async throws -> ImportResult {
         guard !rows.isEmpty, rows.count <= 10_000 else {
             throw APIError.invalid("Cần từ 1 đến 10000 dòng số liệu", "Give 1 to 10,000 figures")
         }
@@ -234,7 +234,7 @@ extension LocalNode {
 
     /// The month's scores of the units the actor's unit scores, ranked, with the change from the
     /// month before (computed the same way from that month's figures, when it has any).
-    func scoreTable(month: ScoreMonth, for actor: Actor) async throws -> ScoreTable {
+    package func scoreTable(month: ScoreMonth, for actor: Actor) async throws -> ScoreTable {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         return try await database.pool.read { db in try scoreTable(scorer: actor.unit, month: month, db) }
     }
@@ -304,7 +304,7 @@ extension LocalNode {
 
     /// The month's scores as a spreadsheet: rank, change, total, class and every component's
     /// points (audited as an export).
-    func exportScores(month: ScoreMonth, format: ExportFormat, for actor: Actor) async throws -> Download {
+    package func exportScores(month: ScoreMonth, format: ExportFormat, for actor: Actor) async throws -> Download {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         let table = try await database.pool.write { db in
             let table = try scoreTable(scorer: actor.unit, month: month, db)
@@ -343,7 +343,7 @@ extension LocalNode {
 
     /// Publishes the month's ranking of the actor's unit: from now on the public endpoint shows
     /// it (a later publication of the same month replaces it, audited).
-    func publishScores(month: ScoreMonth, by actor: Actor) async throws -> PublicRanking {
+    package func publishScores(month: ScoreMonth, by actor: Actor) async throws -> PublicRanking {
         guard actor.holds(.approveReports) else { throw APIError.forbidden() }
         guard !scoredUnits(by: actor.unit).isEmpty else {
             throw APIError.invalid(
@@ -394,7 +394,7 @@ extension LocalNode {
 
     /// The published ranking of this node's unit (the latest when no month is given), as stored:
     /// one row read, nothing computed.
-    func publishedRanking(month: ScoreMonth?) async throws -> Data {
+    package func publishedRanking(month: ScoreMonth?) async throws -> Data {
         let body = try await database.pool.read { db in
             if let month {
                 return try String.fetchOne(
@@ -432,5 +432,18 @@ extension LocalNode {
 enum MonthlyScoreText {
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+extension LocalNode {
+    /// The months this node's unit has published a ranking for, newest first.
+    package func publishedMonths() async throws -> [String] {
+        try await database.pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT month FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 36",
+                arguments: [unit]
+            )
+        }
     }
 }

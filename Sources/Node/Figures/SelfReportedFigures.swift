@@ -10,7 +10,7 @@ extension LocalNode {
     /// sharing transactions, S&T tasks, disbursement) for the unit that scores it. Its approvers
     /// and admin do so on its own node; the figures travel up (`indicators.reported`) unless the
     /// scorer is hosted here. A figure the scorer set is never replaced by a report.
-    func reportOwnIndicators(_ rows: [IndicatorRow], by actor: Actor) async throws -> ImportResult {
+    package func reportOwnIndicators(_ rows: [IndicatorRow], by actor: Actor) async throws -> ImportResult {
         guard actor.holds(.approveReports) else { throw APIError.forbidden() }
         let own = Indicator.allCases.filter { $0.source == .unit }
         if let other = rows.first(where: { $0.indicator.source != .unit }) {

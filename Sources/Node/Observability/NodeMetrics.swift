@@ -24,7 +24,7 @@ public final class NodeMetrics: Sendable {
         scrapeToken.withLock { $0 = token.flatMap { $0.isEmpty ? nil : $0 } }
     }
 
-    var token: String? { scrapeToken.withLock { $0 } }
+    package var token: String? { scrapeToken.withLock { $0 } }
 
     func contact(peer: String, at date: Date) {
         contacts.withLock { $0[peer] = date }
@@ -33,7 +33,7 @@ public final class NodeMetrics: Sendable {
     func lastContact(_ peer: String) -> Date? { contacts.withLock { $0[peer] } }
 
     /// Records how long one request took on a listener.
-    func observe(listener: String, method: String, status: Int, duration: Duration) {
+    package func observe(listener: String, method: String, status: Int, duration: Duration) {
         registry.makeDurationHistogram(
             descriptor: .init(
                 namespace: "reportnet",
@@ -65,14 +65,23 @@ struct PeerLag {
 
 extension LocalNode {
     /// Refreshes the sync gauges from the database and renders every metric.
-    func metricsText() async throws -> String {
+    package func metricsText() async throws -> String {
         let now = clock.now()
         let parent = self.parent?.unit
         let children = deployment.children(of: node).map(\.unit)
         let (pending, parked, parkedReceived, lags) = try await database.pool.read { db -> (Int, Int, Int, [PeerLag]) in
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
             let parked = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'parked'") ?? 0
-            let parkedReceived = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") ?? 0
+            // Parked and not settled: a message set aside by an admin is no longer waiting.
+            let parkedReceived =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM inbox i WHERE status = 'parked' AND NOT EXISTS (
+                            SELECT 1 FROM parked_messages p
+                            WHERE p.origin = i.origin AND p.message_id = i.message_id AND p.state = 'set-aside')
+                        """
+                ) ?? 0
             var lags: [PeerLag] = []
             func contact(_ peer: String) throws -> Date? {
                 try Date.fetchOne(db, sql: "SELECT last_contact FROM peers WHERE unit = ?", arguments: [peer])

@@ -6,11 +6,19 @@ import Hierarchy
 
 /// What an admin changes on an account: only the fields that are set. An empty citizen ID
 /// removes it.
-struct AccountEdit: Codable, Sendable {
+package struct AccountEdit: Codable, Sendable {
     var fullName: String?
     var citizenId: String?
     var role: Role?
     var permissions: [Permission]?
+
+    package init(fullName: String? = nil, citizenId: String? = nil, role: Role? = nil, permissions: [Permission]? = nil)
+    {
+        self.fullName = fullName
+        self.citizenId = citizenId
+        self.role = role
+        self.permissions = permissions
+    }
 }
 
 extension LocalNode {
@@ -18,7 +26,7 @@ extension LocalNode {
     /// what they do not hold, and an admin appointed below stays an admin. Sessions continue
     /// (every request reads the account afresh, so fewer permissions bite at once). An account
     /// hosted below hears of it through the feed.
-    func editAccount(_ username: String, _ edit: AccountEdit, by actor: Actor) async throws -> AccountView {
+    package func editAccount(_ username: String, _ edit: AccountEdit, by actor: Actor) async throws -> AccountView {
         let fullName = try edit.fullName.map(Self.checkedFullName)
         let citizenId = edit.citizenId.map { $0.trimmingCharacters(in: .whitespaces) }
         if let citizenId, !citizenId.isEmpty { try Self.checkCitizenId(citizenId) }
@@ -87,7 +95,7 @@ extension LocalNode {
 
     /// Lets a disabled account log in again: with its password if it has one, else with its
     /// activation code. Enabling an account that is not disabled changes nothing.
-    func enableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
+    package func enableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
         try await change(username, by: actor, endingSessions: false) { [self] account, db in
             guard account.status == .disabled else { return nil }
             // A unit's admins are its parent's to manage: a fellow admin does not undo the parent's lock.

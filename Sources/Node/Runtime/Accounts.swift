@@ -5,40 +5,56 @@ import GRDB
 import Hierarchy
 
 /// What an admin sends to create an account.
-struct NewAccount: Codable, Sendable {
+package struct NewAccount: Codable, Sendable {
     var username: String
     var fullName: String
     var citizenId: String?
     var unit: String
     var role: Role
     var permissions: [Permission]?
+
+    package init(
+        username: String,
+        fullName: String,
+        citizenId: String? = nil,
+        unit: String,
+        role: Role,
+        permissions: [Permission]? = nil
+    ) {
+        self.username = username
+        self.fullName = fullName
+        self.citizenId = citizenId
+        self.unit = unit
+        self.role = role
+        self.permissions = permissions
+    }
 }
 
 /// The answer to an account creation: the one-time code is shown once, to the creating admin.
-struct CreatedAccount: Codable, Sendable {
-    let username: String
+package struct CreatedAccount: Codable, Sendable {
+    package let username: String
     let unit: String
     let role: Role
     let status: String
-    let activationCode: String
-    let deliveredTo: String
+    package let activationCode: String
+    package let deliveredTo: String
 }
 
 /// An account as the API shows it (never its secrets).
-struct AccountView: Codable, Sendable {
-    let username: String
-    let fullName: String
-    let citizenId: String?
-    let unit: String
-    let role: Role
-    let permissions: [Permission]
-    let status: String
+package struct AccountView: Codable, Sendable {
+    package let username: String
+    package let fullName: String
+    package let citizenId: String?
+    package let unit: String
+    package let role: Role
+    package let permissions: [Permission]
+    package let status: String
     let mfaEnabled: Bool
     let lockedUntil: Date?
     /// For one's own account: what must happen before anything else, if anything.
     var pending: String?
 
-    init(_ record: AccountRecord, pending: String? = nil) {
+    package init(_ record: AccountRecord, pending: String? = nil) {
         username = record.username
         fullName = record.fullName
         citizenId = record.citizenId
@@ -55,7 +71,7 @@ struct AccountView: Codable, Sendable {
 extension LocalNode {
     /// Creates an account under the delegation rules. In a unit hosted here it waits for
     /// activation here; in a unit hosted below it travels down the feed to its node.
-    func createAccount(_ request: NewAccount, by actor: Actor) async throws -> CreatedAccount {
+    package func createAccount(_ request: NewAccount, by actor: Actor) async throws -> CreatedAccount {
         let username = request.username.lowercased()
         guard Username.isValid(username) else {
             throw APIError.invalid(
@@ -221,7 +237,7 @@ extension LocalNode {
     }
 
     /// The owner activates a delivered account with the one-time code and chooses a password.
-    func activate(username: String, code: String, password: String) async throws -> AccountView {
+    package func activate(username: String, code: String, password: String) async throws -> AccountView {
         let username = username.lowercased()
         let refusal = APIError(
             status: .unauthorized,
@@ -256,7 +272,7 @@ extension LocalNode {
 
     /// The accounts the actor administers: those of its unit, and the admins of the units
     /// directly below (never their other accounts, even when they live on this node).
-    func accounts(visibleTo actor: Actor) async throws -> [AccountView] {
+    package func accounts(visibleTo actor: Actor) async throws -> [AccountView] {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
         let below = tree.children(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
@@ -270,7 +286,7 @@ extension LocalNode {
 
     /// Disables an account of the actor's unit, or an admin it appointed below: here at once
     /// (sessions end), and at the node that hosts it through the feed.
-    func disableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
+    package func disableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
         try await change(username, by: actor) { account, db in
             account.status = .disabled
             try audit.record(db, actor, action: "account.disable", target: username)
@@ -287,7 +303,7 @@ extension LocalNode {
 
     /// Resets an account: a new one-time code (shown once to the admin), then the owner chooses a
     /// new password and enrols a new second factor. Its sessions end.
-    func resetAccount(_ username: String, by actor: Actor) async throws -> CreatedAccount {
+    package func resetAccount(_ username: String, by actor: Actor) async throws -> CreatedAccount {
         let code = Secret.activationCode()
         let hash = try await hashSecret(code)
         let (view, destination) = try await change(username, by: actor) { account, db in
@@ -317,7 +333,7 @@ extension LocalNode {
     }
 
     /// Ends every session of an account the actor manages.
-    func endSessions(of username: String, by actor: Actor) async throws {
+    package func endSessions(of username: String, by actor: Actor) async throws {
         _ = try await change(username, by: actor) { account, db in
             try audit.record(db, actor, action: "sessions.revoke", target: username)
             return AccountChange(
@@ -457,7 +473,7 @@ extension LocalNode {
     /// Creates an active account directly (demo seeding and the bootstrap command, which issues the
     /// password: then it must be changed at first login). An admin whose parent unit lives above
     /// this node is told to that unit (`account.registered`), which manages the admins below it.
-    func seedAccount(
+    package func seedAccount(
         username: String,
         fullName: String,
         unit: String,
@@ -549,5 +565,12 @@ extension LocalNode {
             detail: "from below"
         )
         return Effect(detail: "admin \(admin.username) of \(unit) registered")
+    }
+}
+
+extension LocalNode {
+    /// Whether an account of that name exists on this node.
+    package func accountExists(_ username: String) async throws -> Bool {
+        try await database.pool.read { try AccountRecord.fetchOne($0, key: username) != nil }
     }
 }

@@ -8,7 +8,7 @@ public actor AddressBook {
 
     public init() {}
 
-    func record(node: String, listener: String, port: Int) {
+    package func record(node: String, listener: String, port: Int) {
         let key = "\(node)/\(listener)"
         ports[key] = port
         for waiter in (waiters.removeValue(forKey: key) ?? [:]).values { waiter.resume(returning: port) }

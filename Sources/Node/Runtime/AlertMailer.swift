@@ -41,12 +41,18 @@ public struct AlertMail: Codable, Sendable {
 
 /// E-mails each alert once when it is raised (and again if it is raised anew after clearing).
 /// A failed delivery is retried on the next round; the alert stays on screen meanwhile.
-struct AlertMailer: Service {
+package struct AlertMailer: Service {
     let local: LocalNode
     let mail: AlertMail
     var interval: Duration = .seconds(30)
 
-    func run() async throws {
+    package init(local: LocalNode, mail: AlertMail, interval: Duration = .seconds(30)) {
+        self.local = local
+        self.mail = mail
+        self.interval = interval
+    }
+
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

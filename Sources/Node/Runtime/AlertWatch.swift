@@ -3,11 +3,16 @@ import ServiceLifecycle
 /// Evaluates the alert rules periodically, for what only the date changes: a task becomes due
 /// soon or overdue, a low-completion rule's day arrives. Data-driven alerts are raised as the
 /// data arrives; this catches the calendar.
-struct AlertWatch: Service {
+package struct AlertWatch: Service {
     let local: LocalNode
     var interval: Duration = .seconds(600)
 
-    func run() async throws {
+    package init(local: LocalNode, interval: Duration = .seconds(600)) {
+        self.local = local
+        self.interval = interval
+    }
+
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

@@ -6,78 +6,111 @@ import Hierarchy
 import Tasks
 
 /// A task as the API takes it from the assigning unit.
-struct NewTask: Codable, Sendable {
+package struct NewTask: Codable, Sendable {
     var title: String
     var description: String?
     var deadline: String
     var expectedResult: String?
     var indicator: IndicatorLink?
     var units: [String]
+
+    package init(
+        title: String,
+        description: String? = nil,
+        deadline: String,
+        expectedResult: String? = nil,
+        indicator: IndicatorLink? = nil,
+        units: [String]
+    ) {
+        self.title = title
+        self.description = description
+        self.deadline = deadline
+        self.expectedResult = expectedResult
+        self.indicator = indicator
+        self.units = units
+    }
 }
 
 /// Progress or completion as the assignee sends it; `evidence` names files uploaded before.
-struct TaskReportRequest: Codable, Sendable {
+package struct TaskReportRequest: Codable, Sendable {
     var percent: Int?
     var note: String?
     var evidence: [String]?
+
+    package init(percent: Int? = nil, note: String? = nil, evidence: [String]? = nil) {
+        self.percent = percent
+        self.note = note
+        self.evidence = evidence
+    }
 }
 
 /// The assigning unit's decision on an assignee's completion.
-struct TaskDecisionRequest: Codable, Sendable {
+package struct TaskDecisionRequest: Codable, Sendable {
     var unit: String
     var reason: String?
+
+    package init(unit: String, reason: String? = nil) {
+        self.unit = unit
+        self.reason = reason
+    }
 }
 
 /// Which tasks a list shows.
-struct TaskFilter: Sendable {
+package struct TaskFilter: Sendable {
     /// Only tasks with this assignee (the actor's unit or one below it).
-    var unit: String?
+    package var unit: String?
     /// Only tasks assigned by this unit.
-    var assignedBy: String?
+    package var assignedBy: String?
     /// Only assignees in this state.
-    var state: TaskState?
+    package var state: TaskState?
+
+    package init(unit: String? = nil, assignedBy: String? = nil, state: TaskState? = nil) {
+        self.unit = unit
+        self.assignedBy = assignedBy
+        self.state = state
+    }
 }
 
 /// One assignee of a task, with its derived state.
-struct AssigneeView: Codable, Sendable {
-    let unit: String
-    let unitName: String
-    let state: TaskState
+package struct AssigneeView: Codable, Sendable {
+    package let unit: String
+    package let unitName: String
+    package let state: TaskState
     let stateName: String
-    let percent: Int
-    let review: ReviewStatus?
+    package let percent: Int
+    package let review: ReviewStatus?
     let reviewName: String?
     let completedOn: String?
-    let returnReason: String?
+    package let returnReason: String?
     /// The number of the assignee's current update (0 when none).
     let seq: Int
 }
 
 /// One fact in a task's history: an update or a review.
-struct TaskEventView: Codable, Sendable {
-    let unit: String
+package struct TaskEventView: Codable, Sendable {
+    package let unit: String
     /// progress, completed, confirmed or returned.
-    let kind: String
+    package let kind: String
     /// The update's number (for a review: the completion it reviews).
     let seq: Int
-    let percent: Int?
-    let note: String?
-    let by: String
-    let at: Date
-    let evidence: [TaskEvidence]
+    package let percent: Int?
+    package let note: String?
+    package let by: String
+    package let at: Date
+    package let evidence: [TaskEvidence]
 }
 
 /// A task as the API shows it; `history` only in the detail.
-struct TaskView: Codable, Sendable {
-    let id: String
-    let assignedBy: String
-    let title: String
-    let description: String
-    let deadline: String
-    let expectedResult: String
-    let indicator: IndicatorLink?
-    let assignees: [AssigneeView]
-    var history: [TaskEventView]?
+package struct TaskView: Codable, Sendable {
+    package let id: String
+    package let assignedBy: String
+    package let title: String
+    package let description: String
+    package let deadline: String
+    package let expectedResult: String
+    package let indicator: IndicatorLink?
+    package let assignees: [AssigneeView]
+    package var history: [TaskEventView]?
 }
 
 /// A stored task.
@@ -116,7 +149,7 @@ extension LocalNode {
     // MARK: - Assigning
 
     /// Assigns a task to units below the actor's unit; it travels down to each assignee's node.
-    func createTask(_ request: NewTask, by actor: Actor) async throws -> TaskView {
+    package func createTask(_ request: NewTask, by actor: Actor) async throws -> TaskView {
         guard actor.holds(.assignTasks) else {
             throw APIError.forbidden("Chỉ lãnh đạo đơn vị được giao nhiệm vụ", "Only the unit's leaders assign tasks")
         }
@@ -224,7 +257,7 @@ extension LocalNode {
 
     // MARK: - Reading
 
-    func tasks(visibleTo actor: Actor, filter: TaskFilter) async throws -> [TaskView] {
+    package func tasks(visibleTo actor: Actor, filter: TaskFilter) async throws -> [TaskView] {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         if let unit = filter.unit, !tree.isInSubtree(unit, of: actor.unit) {
             throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below")
@@ -247,7 +280,7 @@ extension LocalNode {
         }
     }
 
-    func task(_ id: String, for actor: Actor) async throws -> TaskView {
+    package func task(_ id: String, for actor: Actor) async throws -> TaskView {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         return try await database.pool.read { db in try taskView(id, for: actor, history: true, db) }
     }
@@ -356,7 +389,7 @@ extension LocalNode {
 
     /// The assignee reports progress or completion; numbered here (this node hosts the unit) and
     /// sent up toward the assigning unit in the same transaction.
-    func reportOnTask(
+    package func reportOnTask(
         _ id: String,
         kind: TaskUpdate.Kind,
         _ request: TaskReportRequest,
@@ -495,7 +528,7 @@ extension LocalNode {
 
     /// The assigning unit confirms or returns an assignee's completion; the decision travels down
     /// to the assignee's node.
-    func reviewTask(
+    package func reviewTask(
         _ id: String,
         decision: TaskReview.Decision,
         _ request: TaskDecisionRequest,

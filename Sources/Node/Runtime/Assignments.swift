@@ -6,7 +6,7 @@ import Hierarchy
 import Reporting
 
 /// What a user sends to assign a form: explicit units, or every unit of a level below.
-struct NewAssignment: Codable, Sendable {
+package struct NewAssignment: Codable, Sendable {
     var form: String
     var version: Int?
     var period: String
@@ -15,27 +15,32 @@ struct NewAssignment: Codable, Sendable {
 }
 
 /// A form with the unit that owns it.
-struct FormView: Codable, Sendable {
+package struct FormView: Codable, Sendable {
     let owner: String
     let form: Form
+
+    package init(owner: String, form: Form) {
+        self.owner = owner
+        self.form = form
+    }
 }
 
 /// An assignment as the API shows it.
-struct AssignmentView: Codable, Sendable {
-    let id: String
-    let form: String
+package struct AssignmentView: Codable, Sendable {
+    package let id: String
+    package let form: String
     let formVersion: Int
-    let title: String
-    let period: String
-    let assignedBy: String
-    let deadline: String
+    package let title: String
+    package let period: String
+    package let assignedBy: String
+    package let deadline: String
     /// The units assigned that this node knows of (its own subtree).
-    let units: [String]
+    package let units: [String]
 }
 
 extension LocalNode {
     /// Stores a new form version authored by a unit (defines it; assigning is separate).
-    func defineForm(_ form: Form, by actor: Actor) async throws -> Form {
+    package func defineForm(_ form: Form, by actor: Actor) async throws -> Form {
         guard actor.holds(.manageForms) else { throw APIError.forbidden() }
         let problems = form.problems()
         guard problems.isEmpty else {
@@ -67,7 +72,7 @@ extension LocalNode {
     }
 
     /// Forms owned by the actor's unit or by a unit above it (those it may be assigned).
-    func forms(visibleTo actor: Actor) async throws -> [FormView] {
+    package func forms(visibleTo actor: Actor) async throws -> [FormView] {
         let owners = [actor.unit] + tree.ancestors(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
             try FormRecord.filter(owners.contains(Column("owner_unit"))).order(
@@ -77,6 +82,11 @@ extension LocalNode {
             ).fetchAll(db)
                 .map { FormView(owner: $0.ownerUnit, form: $0.definition) }
         }
+    }
+
+    /// A form of `owner`; the latest version when `version` is nil. Reads on its own.
+    package func form(owner: String, code: String, version: Int? = nil) async throws -> Form? {
+        try await database.pool.read { try form(owner: owner, code: code, version: version, $0) }
     }
 
     /// A form of `owner`; the latest version when `version` is nil.
@@ -94,7 +104,7 @@ extension LocalNode {
     }
 
     /// Assigns a form for a period to units below the actor's unit; it travels down to each node.
-    func assign(_ request: NewAssignment, by actor: Actor) async throws -> AssignmentView {
+    package func assign(_ request: NewAssignment, by actor: Actor) async throws -> AssignmentView {
         guard actor.holds(.manageForms) else { throw APIError.forbidden() }
         guard let period = Period(request.period) else {
             throw APIError.invalid(
@@ -184,7 +194,7 @@ extension LocalNode {
     }
 
     /// Assignments that concern the actor's unit: made by it, or covering it or units below it.
-    func assignments(visibleTo actor: Actor) async throws -> [AssignmentView] {
+    package func assignments(visibleTo actor: Actor) async throws -> [AssignmentView] {
         try await database.pool.read { db in
             let rows = try Row.fetchAll(
                 db,

@@ -47,7 +47,7 @@ extension LocalNode {
 
     /// Attaches an evidence file, streamed into the store: data entry while the report can be
     /// edited (stage "submit"), the unit leader while it waits for approval (stage "approve").
-    func attachEvidence<Body: AsyncSequence>(
+    package func attachEvidence<Body: AsyncSequence>(
         to id: String,
         fileName rawName: String,
         body: Body,
@@ -113,6 +113,10 @@ extension LocalNode {
     /// needs it back). Where else the same bytes are used does not matter: one letter attached
     /// in two provinces is sent to each by a decision of its own, and a child's decision naming
     /// content held here for another report is applied, not parked.
+    package func mayFetchReturnEvidence(_ sha256: String, caller: String) async throws -> Bool {
+        try await database.pool.read { try mayFetchReturnEvidence(sha256, caller: caller, $0) }
+    }
+
     func mayFetchReturnEvidence(_ sha256: String, caller: String, _ db: Database) throws -> Bool {
         guard let child = deployment.node(forUnit: caller) else { return false }
         let units = Set(
@@ -181,7 +185,7 @@ extension LocalNode {
     }
 
     /// An evidence file the actor may read, and where its content is.
-    func evidenceFile(
+    package func evidenceFile(
         _ evidenceID: String,
         of id: String,
         for actor: Actor
@@ -201,7 +205,7 @@ extension LocalNode {
     }
 
     /// Removes an evidence file while its stage is still open (the content stays in the store).
-    func removeEvidence(_ evidenceID: String, of id: String, by actor: Actor) async throws {
+    package func removeEvidence(_ evidenceID: String, of id: String, by actor: Actor) async throws {
         try await database.pool.write { db in
             let stage = try evidenceStage(of: id, for: actor, db)
             guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else {
@@ -229,6 +233,16 @@ extension LocalNode {
         switch ReportActions.evidenceStage(on: ReportFacts(record, tree: tree), by: ReportActor(actor)) {
         case .success(let stage): return stage
         case .failure(let refusal): throw refusal.apiError
+        }
+    }
+}
+
+extension Array where Element == ByteBuffer {
+    /// The buffers as the async sequence the evidence store reads.
+    package var asyncSequence: AsyncStream<ByteBuffer> {
+        AsyncStream { continuation in
+            for buffer in self { continuation.yield(buffer) }
+            continuation.finish()
         }
     }
 }

@@ -1,11 +1,16 @@
 import ServiceLifecycle
 
 /// Clears evidence content that no report names any more, and abandoned uploads, every few hours.
-struct EvidenceSweeper: Service {
+package struct EvidenceSweeper: Service {
     let local: LocalNode
     var interval: Duration = .seconds(6 * 3600)
 
-    func run() async throws {
+    package init(local: LocalNode, interval: Duration = .seconds(6 * 3600)) {
+        self.local = local
+        self.interval = interval
+    }
+
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

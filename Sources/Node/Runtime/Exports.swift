@@ -6,18 +6,18 @@ import Reporting
 import Spreadsheet
 
 /// A file to download: its bytes, type and the name to offer.
-struct Download: Sendable {
-    let data: Data
-    let contentType: String
-    let fileName: String
+package struct Download: Sendable {
+    package let data: Data
+    package let contentType: String
+    package let fileName: String
 }
 
 /// The formats reports and summary tables download in.
-enum ExportFormat: String, Sendable {
+package enum ExportFormat: String, Sendable {
     case xlsx
     case csv
 
-    init(query: Substring?) throws {
+    package init(query: Substring?) throws {
         guard let format = ExportFormat(rawValue: String(query ?? "xlsx")) else {
             throw APIError.badRequest("Định dạng tải về phải là xlsx hoặc csv", "format must be xlsx or csv")
         }
@@ -31,7 +31,7 @@ enum ExportFormat: String, Sendable {
         }
     }
 
-    func download(_ workbook: Workbook, named name: String) throws -> Download {
+    package func download(_ workbook: Workbook, named name: String) throws -> Download {
         switch self {
         case .xlsx: Download(data: try XLSXWriter.data(workbook), contentType: contentType, fileName: "\(name).xlsx")
         case .csv: Download(data: CSVWriter.data(workbook.sheets[0]), contentType: contentType, fileName: "\(name).csv")
@@ -41,7 +41,7 @@ enum ExportFormat: String, Sendable {
 
 extension LocalNode {
     /// One report as a workbook: its answers, and a sheet per table question (CSV: one flat sheet).
-    func exportReport(_ id: String, format: ExportFormat, for actor: Actor) async throws -> Download {
+    package func exportReport(_ id: String, format: ExportFormat, for actor: Actor) async throws -> Download {
         let (record, form) = try await database.pool.write { db -> (ReportRecord, Form) in
             let record = try readable(id, actor, db)
             guard
@@ -71,7 +71,7 @@ extension LocalNode {
 
     /// The subordinate summary table: one row per child unit with its progress and the combined
     /// approved values of its subtree, and a total row.
-    func exportSummary(
+    package func exportSummary(
         assignment id: String,
         unit requested: String?,
         format: ExportFormat,

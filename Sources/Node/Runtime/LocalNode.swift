@@ -16,9 +16,9 @@ public struct LocalNode: Sendable {
     let units: LiveDeployment
     public let database: NodeDatabase
     /// The node's certificate and key, swapped in place on renewal.
-    let identity: NodeTLSIdentity
+    package let identity: NodeTLSIdentity
     /// Revoked certificates, checked on every handshake, request and signature.
-    let revocations = RevocationList()
+    package let revocations = RevocationList()
     /// Stored forms, decoded once per version.
     let formCache = FormCache()
     /// The CA this node issues its children's certificates with: the root at the centre, the
@@ -30,8 +30,8 @@ public struct LocalNode: Sendable {
     let renewalSignal = ChangeSignal()
     let hasher: PasswordHasher
     /// Evidence files, next to the database.
-    let evidence: EvidenceStore
-    let evidencePolicy: EvidencePolicy
+    package let evidence: EvidenceStore
+    package let evidencePolicy: EvidencePolicy
     /// Seals secrets at rest.
     let key: NodeKey
     /// Checks the seals of the audit trail.
@@ -46,9 +46,9 @@ public struct LocalNode: Sendable {
     let outboxSignal = ChangeSignal()
     /// What `/metrics` shows.
     public let metrics = NodeMetrics()
-    let logger: Logger
+    package let logger: Logger
     /// The time of day for everything the node decides: deadlines, sessions, audit entries.
-    let clock: any WallClock
+    package let clock: any WallClock
     /// The time certificates are issued, renewed and judged by. TLS libraries check a peer's
     /// certificate against the operating system's clock, so the node's own PKI reads that clock
     /// too (the system clock in production, like `clock`; a test may pin `clock` alone).
@@ -103,17 +103,17 @@ public struct LocalNode: Sendable {
         try reloadUnits()
     }
 
-    var unit: String { node.unit }
+    package var unit: String { node.unit }
     /// Signs with the current certificate's key.
     var signer: PayloadSigner { identity.current.signer }
     /// How this node judges any certificate chain it meets.
-    var trust: ChainTrust {
+    package var trust: ChainTrust {
         let revocations = self.revocations
         return ChainTrust(root: root, tree: tree, isRevoked: { revocations.contains($0) })
     }
     var verifier: PayloadVerifier { PayloadVerifier(trust: trust) }
-    var tree: UnitTree { deployment.tree }
-    var parent: NodeDescription? { deployment.parent(of: node) }
+    package var tree: UnitTree { deployment.tree }
+    package var parent: NodeDescription? { deployment.parent(of: node) }
 
     /// True when `unit`'s users and data live on this node.
     func hosts(_ unit: String) -> Bool { node.hosts.contains(unit) }

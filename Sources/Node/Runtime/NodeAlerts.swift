@@ -8,7 +8,7 @@ import Reporting
 import Tasks
 
 /// A rule as the API takes it; it applies to the actor's unit's subtree.
-struct NewAlertRule: Codable, Sendable {
+package struct NewAlertRule: Codable, Sendable {
     var kind: AlertKind
     var audience: Audience?
     var taskId: String?
@@ -20,32 +20,58 @@ struct NewAlertRule: Codable, Sendable {
     var date: String?
     var factor: Double?
     var basis: Basis?
+
+    package init(
+        kind: AlertKind,
+        audience: Audience? = nil,
+        taskId: String? = nil,
+        formOwner: String? = nil,
+        formCode: String? = nil,
+        question: String? = nil,
+        days: Int? = nil,
+        percent: Int? = nil,
+        date: String? = nil,
+        factor: Double? = nil,
+        basis: Basis? = nil
+    ) {
+        self.kind = kind
+        self.audience = audience
+        self.taskId = taskId
+        self.formOwner = formOwner
+        self.formCode = formCode
+        self.question = question
+        self.days = days
+        self.percent = percent
+        self.date = date
+        self.factor = factor
+        self.basis = basis
+    }
 }
 
 /// A rule as the API shows it.
-struct AlertRuleView: Codable, Sendable {
-    let rule: AlertRule
-    let kindName: String
+package struct AlertRuleView: Codable, Sendable {
+    package let rule: AlertRule
+    package let kindName: String
     let createdBy: String
     let createdAt: Date
 }
 
 /// An alert as the API shows it.
-struct AlertView: Codable, Sendable {
-    let id: String
+package struct AlertView: Codable, Sendable {
+    package let id: String
     let rule: String
-    let kind: AlertKind
-    let kindName: String
+    package let kind: AlertKind
+    package let kindName: String
     let audience: Audience
-    let unit: String
+    package let unit: String
     let ref: String
     let period: String
-    let message: String
-    let messageEN: String
-    let raisedAt: Date
-    let acknowledgedBy: String?
-    let acknowledgedAt: Date?
-    let clearedAt: Date?
+    package let message: String
+    package let messageEN: String
+    package let raisedAt: Date
+    package let acknowledgedBy: String?
+    package let acknowledgedAt: Date?
+    package let clearedAt: Date?
 
     init(_ row: Row) {
         id = row["id"]
@@ -78,7 +104,7 @@ extension LocalNode {
         }
     }
 
-    func createAlertRule(_ request: NewAlertRule, by actor: Actor) async throws -> AlertRuleView {
+    package func createAlertRule(_ request: NewAlertRule, by actor: Actor) async throws -> AlertRuleView {
         try requireRuleMaker(actor)
         var date: CalendarDate?
         if let text = request.date {
@@ -160,7 +186,7 @@ extension LocalNode {
     }
 
     /// Rules set by the actor's unit or units below it.
-    func alertRules(for actor: Actor) async throws -> [AlertRuleView] {
+    package func alertRules(for actor: Actor) async throws -> [AlertRuleView] {
         try requireRuleMaker(actor)
         return try await database.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM alert_rules WHERE removed_at IS NULL ORDER BY created_at, id")
@@ -181,7 +207,7 @@ extension LocalNode {
     }
 
     /// Removes a rule of the actor's unit; its standing alerts clear.
-    func removeAlertRule(_ id: String, by actor: Actor) async throws {
+    package func removeAlertRule(_ id: String, by actor: Actor) async throws {
         try requireRuleMaker(actor)
         try await database.pool.write { db in
             guard
@@ -221,7 +247,7 @@ extension LocalNode {
     }
 
     /// The alerts for the actor: standing ones, or all (with cleared) when asked.
-    func alerts(for actor: Actor, includeCleared: Bool) async throws -> [AlertView] {
+    package func alerts(for actor: Actor, includeCleared: Bool) async throws -> [AlertView] {
         try await database.pool.read { db in
             try Row.fetchAll(
                 db,
@@ -232,7 +258,7 @@ extension LocalNode {
         }
     }
 
-    func acknowledgeAlert(_ id: String, by actor: Actor) async throws -> AlertView {
+    package func acknowledgeAlert(_ id: String, by actor: Actor) async throws -> AlertView {
         try await database.pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]),
                 sees(AlertView(row).audience, row["unit"], actor)
@@ -323,7 +349,12 @@ extension LocalNode {
             }
             raised += 1
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL")
+        // Parked-message alerts are raised and cleared by the inbox, not by rules.
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind != ?",
+            arguments: [AlertKind.parkedMessage.rawValue]
+        )
         where !standing.contains(row["key"] as String) {
             try db.execute(sql: "UPDATE alerts SET cleared_at = ? WHERE id = ?", arguments: [now, row["id"] as String])
             cleared += 1

@@ -16,7 +16,7 @@ extension LocalNode {
 
     /// `POST /enrolment-tokens`: a one-time token for the node of a unit directly below this node.
     /// Only the admin of this node's own unit hands them out; only the token's hash is stored.
-    func createEnrolmentToken(for childUnit: String, by actor: Actor) async throws -> EnrolmentToken {
+    package func createEnrolmentToken(for childUnit: String, by actor: Actor) async throws -> EnrolmentToken {
         guard actor.holds(.manageUsers), actor.unit == unit else {
             throw APIError.forbidden(
                 "Chỉ quản trị của đơn vị quản lý nút này mới cấp được mã đăng ký nút",
@@ -56,7 +56,7 @@ extension LocalNode {
     }
 
     /// `POST /enrol`: a new child node sends its CSR with the token; this node's CA signs it.
-    func enrol(_ request: EnrolmentRequest, from address: String) async throws -> EnrolmentAnswer {
+    package func enrol(_ request: EnrolmentRequest, from address: String) async throws -> EnrolmentAnswer {
         let digest = Secret.digest(request.token)
         let refused = APIError(
             status: .unauthorized,
@@ -150,7 +150,7 @@ extension LocalNode {
     }
 
     /// `POST /federation/v1/renew`: a direct child with a valid certificate asks for a new one.
-    func renew(_ request: RenewalRequest, for caller: String) async throws -> RenewalAnswer {
+    package func renew(_ request: RenewalRequest, for caller: String) async throws -> RenewalAnswer {
         let issued = try issueChildCertificate(
             csrPEM: request.csr,
             unit: caller,
@@ -265,7 +265,7 @@ extension LocalNode {
     }
 
     /// `GET /node-certificates`: what this node issued and every revocation it knows.
-    func nodeCertificates(visibleTo actor: Actor) async throws -> NodeCertificatesView {
+    package func nodeCertificates(visibleTo actor: Actor) async throws -> NodeCertificatesView {
         guard actor.holds(.manageUsers), actor.unit == unit else { throw APIError.forbidden() }
         return try await database.pool.read { db in
             let issued = try Row.fetchAll(
@@ -303,7 +303,7 @@ extension LocalNode {
     /// certificate of a node below (one this node issued, or one it has seen sign). The signed
     /// revocation goes up to the centre and down to every child, and is refused at once here.
     /// - Parameter certificatePEM: the certificate itself, for one this node has never seen.
-    func revokeCertificate(
+    package func revokeCertificate(
         _ fingerprint: String,
         reason: String,
         certificatePEM: String? = nil,
@@ -528,14 +528,14 @@ extension LocalNode {
 }
 
 /// A one-time enrolment token, shown once to the admin who asked for it.
-struct EnrolmentToken: Codable, Sendable {
+package struct EnrolmentToken: Codable, Sendable {
     let token: String
     let unit: String
     let expiresAt: Date
 }
 
 /// The certificates a node issued and the revocations it knows.
-struct NodeCertificatesView: Codable, Sendable {
+package struct NodeCertificatesView: Codable, Sendable {
     struct Issued: Codable, Sendable {
         let fingerprint: String
         let unit: String

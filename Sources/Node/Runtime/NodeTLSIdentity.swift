@@ -61,7 +61,7 @@ public final class NodeTLSIdentity: Sendable {
     }
 
     /// For a TLS handshake that is starting: present the current certificate.
-    var contextCallback: NIOSSLContextCallback {
+    package var contextCallback: NIOSSLContextCallback {
         { [self] _, promise in promise.succeed(current.override) }
     }
 
@@ -90,7 +90,7 @@ public final class NodeTLSIdentity: Sendable {
 public final class RevocationList: Sendable {
     private let state = Mutex<(revoked: Set<String>, generation: UInt64)>(([], 0))
 
-    func contains(_ fingerprint: String) -> Bool { state.withLock { $0.revoked.contains(fingerprint) } }
+    package func contains(_ fingerprint: String) -> Bool { state.withLock { $0.revoked.contains(fingerprint) } }
     var generation: UInt64 { state.withLock { $0.generation } }
 
     func add(_ fingerprints: some Sequence<String>) {

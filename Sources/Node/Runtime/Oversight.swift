@@ -5,7 +5,7 @@ import Hierarchy
 import Reporting
 
 /// Progress and aggregated values of a unit's subtree for one assignment.
-struct OversightView: Codable, Sendable {
+package struct OversightView: Codable, Sendable {
     let assignment: String
     let form: String
     let period: String
@@ -32,12 +32,16 @@ struct OversightData {
 
 extension LocalNode {
     /// Counts and sums for the actor's unit (or a unit below it), computed from what this node holds.
-    func oversight(assignment id: String, unit requested: String?, for actor: Actor) async throws -> OversightView {
+    package func oversight(
+        assignment id: String,
+        unit requested: String?,
+        for actor: Actor
+    ) async throws -> OversightView {
         let unit = try oversightUnit(requested, for: actor)
         return try await database.pool.read { db in try oversightData(assignment: id, unit: unit, db).view }
     }
 
-    func oversightUnit(_ requested: String?, for actor: Actor) throws -> String {
+    package func oversightUnit(_ requested: String?, for actor: Actor) throws -> String {
         guard actor.holds(.viewReports) else { throw APIError.forbidden() }
         let unit = requested ?? actor.unit
         guard tree.isInSubtree(unit, of: actor.unit) else {

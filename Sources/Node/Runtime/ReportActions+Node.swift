@@ -89,7 +89,7 @@ extension ReportRefusal {
 
 extension LocalNode {
     /// What `actor` may do with a report here (the pages show their buttons from it).
-    func actions(on report: ReportView, for actor: Actor) -> ReportActions {
+    package func actions(on report: ReportView, for actor: Actor) -> ReportActions {
         ReportActions(ReportFacts(report, tree: tree), by: ReportActor(actor))
     }
 

@@ -5,12 +5,12 @@ import GRDB
 import Spreadsheet
 
 /// Who signed a report's last approval, and whether that signature verifies on this node now.
-struct ApprovalSignatureView: Sendable {
-    let signer: ProofSigner
-    let approvedBy: String
-    let approvedAt: Date
-    let approvalCount: Int
-    let check: ApprovalProof.Check
+package struct ApprovalSignatureView: Sendable {
+    package let signer: ProofSigner
+    package let approvedBy: String
+    package let approvedAt: Date
+    package let approvalCount: Int
+    package let check: ApprovalProof.Check
 }
 
 /// "Proof for anyone" (Regulation 02 Art. 7.7): every node holding a report hands out its signed
@@ -20,7 +20,7 @@ extension LocalNode {
 
     /// The report's signed approval (see `ApprovalProof`) as a ZIP; the download is audited.
     /// Not found when the caller may not read the report or it was never approved.
-    func reportProof(_ id: String, for actor: Actor) async throws -> Download {
+    package func reportProof(_ id: String, for actor: Actor) async throws -> Download {
         let signed = try await database.pool.write { db -> SignedPayload in
             let record = try readable(id, actor, db)
             let signed = try Self.signedApproval(of: record)
@@ -35,7 +35,7 @@ extension LocalNode {
 
     /// The signer of the report's last approval, checked now; nil when it was never approved.
     /// Reading it is part of reading the report (the caller audits that).
-    func approvalSignature(of id: String, for actor: Actor) async throws -> ApprovalSignatureView? {
+    package func approvalSignature(of id: String, for actor: Actor) async throws -> ApprovalSignatureView? {
         let signed = try await database.pool.read { db -> SignedPayload? in
             let record = try readable(id, actor, db)
             return record.signed == nil ? nil : try Self.signedApproval(of: record)

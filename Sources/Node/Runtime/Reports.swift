@@ -7,27 +7,31 @@ import NIOCore
 import Reporting
 
 /// A report as the API shows it.
-struct ReportView: Codable, Sendable {
-    let id: String
-    let assignment: String
-    let formOwner: String
-    let form: String
-    let formVersion: Int
-    let period: String
-    let unit: String
-    let state: ReportState
+package struct ReportView: Codable, Sendable {
+    package let id: String
+    package let assignment: String
+    package let formOwner: String
+    package let form: String
+    package let formVersion: Int
+    package let period: String
+    package let unit: String
+    package let state: ReportState
     let stateName: String
-    let answers: Answers
-    let version: Int
+    package let answers: Answers
+    package let version: Int
     let approvalCount: Int
-    let updatedAt: Date
-    let approvedBy: String?
-    let approvedAt: Date?
+    package let updatedAt: Date
+    package let approvedBy: String?
+    package let approvedAt: Date?
     /// True when the report came from a node below (signed by the approving node).
     let received: Bool
-    var history: [HistoryEntry]?
-    var corrections: [CorrectionView]?
-    var evidence: [Evidence]?
+    package var history: [HistoryEntry]?
+    package var corrections: [CorrectionView]?
+    package var evidence: [Evidence]?
+    /// Where its latest approval went (from the receipts that came back), and where the latest
+    /// return decided here went; only on a single report's view.
+    package var journey: Journey?
+    package var returnJourney: Journey?
 
     init(_ record: ReportRecord) {
         id = record.id
@@ -50,7 +54,7 @@ struct ReportView: Codable, Sendable {
 }
 
 /// A quarterly or yearly report's values computed from the unit's approved monthly reports.
-struct RollupView: Codable, Sendable {
+package struct RollupView: Codable, Sendable {
     struct Month: Codable, Sendable {
         let period: String
         let report: String
@@ -65,39 +69,68 @@ struct RollupView: Codable, Sendable {
 }
 
 /// A change the unit leader made to submitted data before approving it.
-struct CorrectionView: Codable, Sendable {
-    let question: String
-    let old: String?
-    let new: String?
-    let actor: String
-    let at: Date
+package struct CorrectionView: Codable, Sendable {
+    package let question: String
+    package let old: String?
+    package let new: String?
+    package let actor: String
+    package let at: Date
 }
 
 /// Filters of the report lists.
-struct ReportFilter: Sendable {
-    var assignment: String?
-    var owner: String?
-    var form: String?
-    var period: String?
-    var state: ReportState?
-    var unit: String?
+package struct ReportFilter: Sendable {
+    package var assignment: String?
+    package var owner: String?
+    package var form: String?
+    package var period: String?
+    package var state: ReportState?
+    package var unit: String?
+
+    package init(
+        assignment: String? = nil,
+        owner: String? = nil,
+        form: String? = nil,
+        period: String? = nil,
+        state: ReportState? = nil,
+        unit: String? = nil
+    ) {
+        self.assignment = assignment
+        self.owner = owner
+        self.form = form
+        self.period = period
+        self.state = state
+        self.unit = unit
+    }
     /// A page: at most `limit` reports (1–1000) after skipping `offset`.
-    var limit = 200
-    var offset = 0
+    package var limit = 200
+    package var offset = 0
 }
 
-struct NewReport: Codable, Sendable {
+package struct NewReport: Codable, Sendable {
     var assignment: String
+
+    package init(assignment: String) {
+        self.assignment = assignment
+    }
 }
 
-struct ReportUpdate: Codable, Sendable {
+package struct ReportUpdate: Codable, Sendable {
     var answers: Answers
     /// The version the client last read; a stale one is refused.
     var version: Int
+
+    package init(answers: Answers, version: Int) {
+        self.answers = answers
+        self.version = version
+    }
 }
 
-struct ReportTransition: Codable, Sendable {
+package struct ReportTransition: Codable, Sendable {
     var message: String?
+
+    package init(message: String? = nil) {
+        self.message = message
+    }
 
     static let longestMessage = 2_000
 
@@ -117,7 +150,7 @@ struct ReportTransition: Codable, Sendable {
 
 extension LocalNode {
     /// Opens the one report of the actor's unit for an assignment (a draft).
-    func createReport(_ request: NewReport, by actor: Actor) async throws -> ReportView {
+    package func createReport(_ request: NewReport, by actor: Actor) async throws -> ReportView {
         try requireRight(for: .create, actor)
         return try await database.pool.write { db in
             guard let assignment = try AssignmentRecord.fetchOne(db, key: request.assignment),
@@ -185,7 +218,7 @@ extension LocalNode {
     }
 
     /// A report the actor may read (of its unit or a unit below), with its history, corrections and evidence.
-    func report(_ id: String, for actor: Actor) async throws -> ReportView {
+    package func report(_ id: String, for actor: Actor) async throws -> ReportView {
         try await database.pool.write { db in
             let record = try readable(id, actor, db)
             var view = ReportView(record)
@@ -201,12 +234,14 @@ extension LocalNode {
                     )
                 }
             view.evidence = try evidence(of: id, db)
+            view.journey = try approvalJourney(of: record, db)
+            view.returnJourney = try returnJourney(of: record, db)
             try audit.record(db, actor, action: "report.read", target: id)
             return view
         }
     }
 
-    func reports(visibleTo actor: Actor, filter: ReportFilter) async throws -> [ReportView] {
+    package func reports(visibleTo actor: Actor, filter: ReportFilter) async throws -> [ReportView] {
         guard actor.holds(.viewReports) || actor.holds(.enterData) else { throw APIError.forbidden() }
         if let unit = filter.unit, !tree.isInSubtree(unit, of: actor.unit) {
             throw APIError.forbidden(
@@ -232,7 +267,7 @@ extension LocalNode {
     /// Saves answers: data entry on a draft or returned report; the unit leader on a submitted
     /// one, each changed answer recorded as a correction (who, when, old → new). A stale version
     /// is refused.
-    func updateReport(_ id: String, _ update: ReportUpdate, by actor: Actor) async throws -> ReportView {
+    package func updateReport(_ id: String, _ update: ReportUpdate, by actor: Actor) async throws -> ReportView {
         try await database.pool.write { db in
             var record = try readable(id, actor, db)
             let correcting = record.state == .submitted
@@ -302,7 +337,7 @@ extension LocalNode {
     }
 
     /// Deletes a draft (nothing else is ever deleted).
-    func deleteReport(_ id: String, by actor: Actor) async throws {
+    package func deleteReport(_ id: String, by actor: Actor) async throws {
         try requireRight(for: .delete, actor)
         try await database.pool.write { db in
             let record = try readable(id, actor, db)
@@ -316,7 +351,7 @@ extension LocalNode {
     }
 
     /// Sends the report to the unit leader; refused while required answers are missing.
-    func submitReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
+    package func submitReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
         try requireRight(for: .submit, actor)
         return try await database.pool.write { db in
             var record = try readable(id, actor, db)
@@ -352,7 +387,7 @@ extension LocalNode {
 
     /// The unit leader approves: the report, its history and its evidence list are signed by this
     /// node and, in the same transaction, queued to travel up toward the unit that assigned it.
-    func approveReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
+    package func approveReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
         try requireRight(for: .approve, actor)
         let view = try await database.pool.write { db -> ReportView in
             var record = try readable(id, actor, db)
@@ -405,7 +440,7 @@ extension LocalNode {
     /// decision travels down to the reporting unit's node and up to the form's owner.
     /// Files sent with the decision (the return dialog's) are checked and stored first and named
     /// by it; a refused decision leaves only unreferenced content, which the evidence sweep removes.
-    func returnReport(
+    package func returnReport(
         _ id: String,
         _ request: ReportTransition,
         files: [(name: String, data: ByteBuffer)] = [],
@@ -595,7 +630,7 @@ extension LocalNode {
 
     /// What a report's period rolls up from the unit's approved monthly reports, or nil when its
     /// form does not roll up.
-    func rollup(of id: String, for actor: Actor) async throws -> RollupView {
+    package func rollup(of id: String, for actor: Actor) async throws -> RollupView {
         try await database.pool.read { db in
             let record = try readable(id, actor, db)
             guard

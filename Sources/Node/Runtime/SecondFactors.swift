@@ -4,23 +4,23 @@ import GRDB
 import QRCode
 
 /// What a person needs to enrol an authenticator app: the secret, its otpauth URI and a QR code.
-struct MFAEnrolment: Codable, Sendable {
-    let secret: String
+package struct MFAEnrolment: Codable, Sendable {
+    package let secret: String
     let uri: String
     /// An SVG image of the URI as a QR code.
-    let qrCode: String
+    package let qrCode: String
 }
 
 /// Recovery codes, shown once when MFA is switched on.
-struct RecoveryCodesView: Codable, Sendable {
-    let codes: [String]
+package struct RecoveryCodesView: Codable, Sendable {
+    package let codes: [String]
 }
 
 extension LocalNode {
     static let issuer = "ReportNet"
 
     /// Starts (or restarts, before it is confirmed) enrolment: a new secret, sealed at rest.
-    func beginMFA(_ session: ActiveSession) async throws -> MFAEnrolment {
+    package func beginMFA(_ session: ActiveSession) async throws -> MFAEnrolment {
         guard !session.account.mfaEnabled else {
             throw APIError.conflict("Xác thực hai lớp đã được bật", "MFA is already on")
         }
@@ -41,7 +41,7 @@ extension LocalNode {
     }
 
     /// Confirms enrolment with a first code; MFA is on from now, and recovery codes are issued.
-    func confirmMFA(_ session: ActiveSession, code: String) async throws -> RecoveryCodesView {
+    package func confirmMFA(_ session: ActiveSession, code: String) async throws -> RecoveryCodesView {
         guard !session.account.mfaEnabled else {
             throw APIError.conflict("Xác thực hai lớp đã được bật", "MFA is already on")
         }
@@ -113,7 +113,7 @@ extension LocalNode {
     }
 
     /// Switches MFA on with a known secret (demo seeding, so the demo can still be driven).
-    func seedSecondFactor(username: String, factor: SecondFactor) async throws {
+    package func seedSecondFactor(username: String, factor: SecondFactor) async throws {
         let sealed = try key.seal(Data(factor.secret.utf8))
         try await database.pool.write { db in
             guard var account = try AccountRecord.fetchOne(db, key: username) else { return }

@@ -4,22 +4,22 @@ import GRDB
 
 /// A login answer: a session (bearer token, or a cookie for browsers with its CSRF token), and
 /// what the person must do before anything else (give the MFA code, change the password, enrol MFA).
-struct SessionGrant: Codable, Sendable {
+package struct SessionGrant: Codable, Sendable {
     let token: String?
     let csrfToken: String?
     let expiresAt: Date
-    let account: AccountView
+    package let account: AccountView
     /// "mfa_code", "password_change", "mfa_enrolment", or nil when the session is complete.
-    let next: String?
+    package let next: String?
 }
 
 /// The session behind a request, with its account.
-struct ActiveSession: Sendable {
-    let record: SessionRecord
-    let account: AccountRecord
+package struct ActiveSession: Sendable {
+    package let record: SessionRecord
+    package let account: AccountRecord
 
     /// What must happen before the account may do anything else.
-    var pending: String? {
+    package var pending: String? {
         if record.stage == .mfa { return "mfa_code" }
         if account.mustChangePassword { return "password_change" }
         if account.needsMFA && !account.mfaEnabled { return "mfa_enrolment" }
@@ -28,7 +28,7 @@ struct ActiveSession: Sendable {
 }
 
 extension LocalNode {
-    static let sessionLifetime: TimeInterval = 8 * 3600
+    package static let sessionLifetime: TimeInterval = 8 * 3600
     /// Failed logins in a row before the account is locked, and for how long.
     static let failuresBeforeLock = 5
     static let lockDuration: TimeInterval = 15 * 60
@@ -37,7 +37,7 @@ extension LocalNode {
     /// checked (so parallel guesses cannot outrun the lock); failures slow the answer down and the
     /// fifth in a row locks the account for a while; the lock and its end are in the audit trail.
     /// Unknown accounts cost the same time as known ones.
-    func login(
+    package func login(
         identifier: String,
         password: String,
         browser: Bool,
@@ -172,7 +172,7 @@ extension LocalNode {
     /// The second step of a login: a TOTP code, or one of the recovery codes (used once). Wrong
     /// codes count toward the lock like wrong passwords, and end the waiting session at the lock.
     /// A new token replaces the one that was issued before the code.
-    func completeLogin(
+    package func completeLogin(
         _ session: ActiveSession,
         code: String,
         source: String
@@ -270,7 +270,7 @@ extension LocalNode {
     }
 
     /// The session behind a token, if it is alive and its account active.
-    func session(forToken token: String) async throws -> ActiveSession? {
+    package func session(forToken token: String) async throws -> ActiveSession? {
         try await database.pool.read { db in
             guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)),
                 session.expiresAt > clock.now(),
@@ -281,7 +281,7 @@ extension LocalNode {
     }
 
     /// Ends one session; false when there was none (already over, or not a token of this node).
-    func logout(token: String, source: String) async throws -> Bool {
+    package func logout(token: String, source: String) async throws -> Bool {
         try await database.pool.write { db in
             guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)) else { return false }
             _ = try session.delete(db)
@@ -310,7 +310,7 @@ extension LocalNode {
 
     /// The owner changes their password: the current one, then a new one under the policy. Other
     /// sessions of the account end.
-    func changePassword(_ session: ActiveSession, current: String, new: String, by actor: Actor) async throws {
+    package func changePassword(_ session: ActiveSession, current: String, new: String, by actor: Actor) async throws {
         guard let hash = session.account.passwordHash, try await verifySecret(current, hash: hash) else {
             throw APIError.invalid(
                 "Mật khẩu hiện tại không đúng",
@@ -346,7 +346,7 @@ extension LocalNode {
     }
 
     /// Ends all sessions of the actor's own account (everywhere, including this one).
-    func revokeOwnSessions(_ actor: Actor) async throws {
+    package func revokeOwnSessions(_ actor: Actor) async throws {
         try await database.pool.write { db in
             try Self.endSessions(of: actor.username, db)
             try audit.record(db, actor, action: "sessions.revoke", target: actor.username)

@@ -10,7 +10,7 @@ extension LocalNode {
     static let pendingEvidencePerTask = 20
 
     /// Uploads a file for the actor's unit's next report on the task.
-    func attachTaskEvidence<Body: AsyncSequence>(
+    package func attachTaskEvidence<Body: AsyncSequence>(
         to id: String,
         fileName rawName: String,
         body: Body,
@@ -101,7 +101,7 @@ extension LocalNode {
     }
 
     /// An evidence file of a task the actor sees (of an assignee it sees), and where its content is.
-    func taskEvidenceFile(
+    package func taskEvidenceFile(
         _ evidenceID: String,
         of id: String,
         for actor: Actor

@@ -4,15 +4,15 @@ import Reporting
 import Tasks
 
 /// A numeric question a task may advance, as the assigning form offers it.
-struct IndicatorChoice: Sendable {
+package struct IndicatorChoice: Sendable {
     let link: IndicatorLink
-    let formTitle: String
-    let questionText: String
+    package let formTitle: String
+    package let questionText: String
 
     /// How the choice travels in a form field: `owner|code|question`.
-    var value: String { "\(link.formOwner)|\(link.formCode)|\(link.question)" }
+    package var value: String { "\(link.formOwner)|\(link.formCode)|\(link.question)" }
 
-    static func link(from value: String) -> IndicatorLink? {
+    package static func link(from value: String) -> IndicatorLink? {
         let parts = value.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3 else { return nil }
         return IndicatorLink(formOwner: parts[0], formCode: parts[1], question: parts[2])
@@ -22,7 +22,7 @@ struct IndicatorChoice: Sendable {
 extension LocalNode {
     /// The numeric questions of the latest version of every form the actor's unit may be
     /// assigned (its own and those from above): the units below report on them too.
-    func indicatorChoices(for actor: Actor) async throws -> [IndicatorChoice] {
+    package func indicatorChoices(for actor: Actor) async throws -> [IndicatorChoice] {
         var latest: [String: FormView] = [:]
         for view in try await forms(visibleTo: actor) {
             let key = "\(view.owner)|\(view.form.code)"
@@ -52,7 +52,7 @@ extension LocalNode {
     }
 
     /// How a task's indicator reads on its page, or nil when the form is not held here.
-    func indicatorLabel(_ link: IndicatorLink) async throws -> String? {
+    package func indicatorLabel(_ link: IndicatorLink) async throws -> String? {
         let form = try await database.pool.read { db in try self.form(owner: link.formOwner, code: link.formCode, db) }
         guard let form, let question = form.question(link.question) else { return nil }
         return "\(form.title) — \(question.text)"

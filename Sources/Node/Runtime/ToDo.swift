@@ -8,80 +8,80 @@ import Reporting
 /// fill with their deadlines, the unit's reports returned for revision with the reason, the
 /// unit's reports waiting for their approval, and, for upper levels, the units below that are
 /// late. "Today" is the node's clock, in Vietnam time.
-struct ToDoList: Codable, Sendable {
+package struct ToDoList: Codable, Sendable {
     /// A form assigned to the person's unit, not yet submitted.
-    struct FormToFill: Codable, Sendable {
-        let assignment: String
-        let form: String
-        let title: String
-        let period: String
-        let deadline: String
+    package struct FormToFill: Codable, Sendable {
+        package let assignment: String
+        package let form: String
+        package let title: String
+        package let period: String
+        package let deadline: String
         /// Days left until the deadline; negative when it is past.
-        let daysLeft: Int
-        let overdue: Bool
+        package let daysLeft: Int
+        package let overdue: Bool
         /// The unit's report when one was opened (a draft).
-        let report: String?
-        let state: ReportState?
+        package let report: String?
+        package let state: ReportState?
     }
 
     /// A report of the person's unit returned for revision, with the last return's reason.
-    struct ReturnedReport: Codable, Sendable {
-        let report: String
-        let assignment: String
-        let title: String
-        let period: String
-        let deadline: String
-        let overdue: Bool
-        let reason: String?
-        let returnedBy: String?
+    package struct ReturnedReport: Codable, Sendable {
+        package let report: String
+        package let assignment: String
+        package let title: String
+        package let period: String
+        package let deadline: String
+        package let overdue: Bool
+        package let reason: String?
+        package let returnedBy: String?
         /// The full name when this node knows the account.
-        let returnedByName: String?
-        let returnedByUnit: String?
-        let returnedAt: Date?
+        package let returnedByName: String?
+        package let returnedByUnit: String?
+        package let returnedAt: Date?
     }
 
     /// A submitted report the person may approve.
-    struct AwaitingApproval: Codable, Sendable {
-        let report: String
-        let assignment: String
-        let title: String
-        let period: String
-        let deadline: String
-        let overdue: Bool
-        let unit: String
-        let submittedBy: String?
-        let submittedByName: String?
-        let submittedAt: Date?
-        let message: String?
+    package struct AwaitingApproval: Codable, Sendable {
+        package let report: String
+        package let assignment: String
+        package let title: String
+        package let period: String
+        package let deadline: String
+        package let overdue: Bool
+        package let unit: String
+        package let submittedBy: String?
+        package let submittedByName: String?
+        package let submittedAt: Date?
+        package let message: String?
     }
 
     /// A child unit whose subtree has not all been approved although the deadline is past.
-    struct LateUnit: Codable, Sendable {
-        let assignment: String
-        let title: String
-        let period: String
-        let deadline: String
-        let daysLate: Int
-        let unit: String
-        let name: String
-        let expected: Int
-        let submitted: Int
-        let approved: Int
+    package struct LateUnit: Codable, Sendable {
+        package let assignment: String
+        package let title: String
+        package let period: String
+        package let deadline: String
+        package let daysLate: Int
+        package let unit: String
+        package let name: String
+        package let expected: Int
+        package let submitted: Int
+        package let approved: Int
     }
 
-    let unit: String
-    let today: String
-    let toFill: [FormToFill]
-    let returned: [ReturnedReport]
-    let awaitingApproval: [AwaitingApproval]
-    let lateUnits: [LateUnit]
+    package let unit: String
+    package let today: String
+    package let toFill: [FormToFill]
+    package let returned: [ReturnedReport]
+    package let awaitingApproval: [AwaitingApproval]
+    package let lateUnits: [LateUnit]
 
-    var isEmpty: Bool { toFill.isEmpty && returned.isEmpty && awaitingApproval.isEmpty && lateUnits.isEmpty }
+    package var isEmpty: Bool { toFill.isEmpty && returned.isEmpty && awaitingApproval.isEmpty && lateUnits.isEmpty }
 }
 
 extension LocalNode {
     /// The to-do list of `actor`, from what this node holds now.
-    func toDo(for actor: Actor) async throws -> ToDoList {
+    package func toDo(for actor: Actor) async throws -> ToDoList {
         let today = clock.today()
         let assignments = try await assignments(visibleTo: actor)
         let byId = Dictionary(assignments.map { ($0.id, $0) }) { first, _ in first }
@@ -249,7 +249,7 @@ extension LocalNode {
     }
 
     /// Full names of the accounts this node knows, by username (people's names on the pages).
-    func fullNames(of usernames: Set<String>) async throws -> [String: String] {
+    package func fullNames(of usernames: Set<String>) async throws -> [String: String] {
         let wanted = usernames.filter { !$0.hasPrefix("node:") }
         guard !wanted.isEmpty else { return [:] }
         return try await database.pool.read { db in

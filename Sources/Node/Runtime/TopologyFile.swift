@@ -21,10 +21,6 @@ public enum TopologyFile {
             throw ConfigurationError("\(source): \(error.description)")
         }
     }
-
-    static var demo: Deployment {
-        get throws { try parse(DemoTopology.yaml, source: "embedded demo topology") }
-    }
 }
 
 /// Makes the federation's certificates for a topology, following the tree: the root CA (held by

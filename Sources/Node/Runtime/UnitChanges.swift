@@ -5,23 +5,34 @@ import GRDB
 import Hierarchy
 
 /// What an admin sends to add a unit directly below its own unit.
-struct NewUnit: Codable, Sendable {
+package struct NewUnit: Codable, Sendable {
     var code: String
     var name: String
     /// Optional: when given, it must be the admin's own unit.
     var parent: String?
     /// Optional: when given, it must be the level directly below the admin's unit.
     var level: Level?
+
+    package init(code: String, name: String, parent: String? = nil, level: Level? = nil) {
+        self.code = code
+        self.name = name
+        self.parent = parent
+        self.level = level
+    }
 }
 
 /// What an admin sends to rename a unit directly below its own unit (codes never change).
-struct UnitRename: Codable, Sendable {
+package struct UnitRename: Codable, Sendable {
     var name: String
+
+    package init(name: String) {
+        self.name = name
+    }
 }
 
 /// A unit as the units API and page show it, with where it is hosted and whether it closed.
-struct UnitView: Codable, Sendable {
-    let code: String
+package struct UnitView: Codable, Sendable {
+    package let code: String
     let name: String
     let level: Level
     let parent: String?
@@ -75,9 +86,9 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
 extension UnitChange.Kind: DatabaseValueConvertible {}
 
 /// A unit's recorded closure, as the tree shows it.
-struct UnitClosure: Sendable {
-    let closedOn: String
-    let mergedInto: String?
+package struct UnitClosure: Sendable {
+    package let closedOn: String
+    package let mergedInto: String?
 }
 
 extension LocalNode {
@@ -107,6 +118,11 @@ extension LocalNode {
         }
     }
 
+    /// The units closed or merged away, by code. Reads on its own.
+    package func closures() async throws -> [String: UnitClosure] {
+        try await database.pool.read { try closures($0) }
+    }
+
     func closures(_ db: Database) throws -> [String: UnitClosure] {
         var result: [String: UnitClosure] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT unit, closed_on, merged_into FROM unit_closures") {
@@ -131,7 +147,7 @@ extension LocalNode {
     /// Adds a unit directly below the admin's unit, hosted by this node. Its code starts with the
     /// parent's code and '-', so that codes made in different subtrees never collide; it must be
     /// unused nationwide as far as this node knows (the centre refuses a clash when it arrives).
-    func addUnit(_ request: NewUnit, by actor: Actor) async throws -> UnitView {
+    package func addUnit(_ request: NewUnit, by actor: Actor) async throws -> UnitView {
         guard actor.holds(.manageUsers), hosts(actor.unit) else { throw APIError.forbidden() }
         let parentCode = actor.unit
         if let parent = request.parent, parent != parentCode {
@@ -186,7 +202,7 @@ extension LocalNode {
     }
 
     /// Renames a unit directly below the admin's unit; its code stays.
-    func renameUnit(_ code: String, _ request: UnitRename, by actor: Actor) async throws -> UnitView {
+    package func renameUnit(_ code: String, _ request: UnitRename, by actor: Actor) async throws -> UnitView {
         guard actor.holds(.manageUsers), hosts(actor.unit) else { throw APIError.forbidden() }
         guard let unit = tree[code], tree.isInSubtree(code, of: actor.unit) else {
             throw APIError.notFound("đơn vị", "Unit")

@@ -5,31 +5,31 @@ import Hierarchy
 import Spreadsheet
 
 /// How the product was used in a period, per user group (Regulation 02 Art. 20.4).
-struct UsageReport: Codable, Sendable {
-    struct Group: Codable, Sendable {
-        let role: Role
+package struct UsageReport: Codable, Sendable {
+    package struct Group: Codable, Sendable {
+        package let role: Role
         let name: String
         /// Accounts of the group at the end of the period (active or not).
-        let accounts: Int
+        package let accounts: Int
         /// Accounts that did anything in the period.
-        let activeUsers: Int
-        let logins: Int
-        let failedLogins: Int
+        package let activeUsers: Int
+        package let logins: Int
+        package let failedLogins: Int
         /// Everything else they did: reads, changes, approvals, returns, exports, admin actions.
-        let actions: Int
+        package let actions: Int
     }
 
-    let period: String
-    let unit: String
+    package let period: String
+    package let unit: String
     let node: String
-    let from: Date
-    let to: Date
-    let groups: [Group]
+    package let from: Date
+    package let to: Date
+    package let groups: [Group]
 }
 
 extension LocalNode {
     /// The usage of the accounts of the actor's unit and the units below it hosted on this node.
-    func usage(period text: String, for actor: Actor) async throws -> UsageReport {
+    package func usage(period text: String, for actor: Actor) async throws -> UsageReport {
         guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
         guard let period = Period(text), period.frequency != .once else {
             throw APIError.badRequest("Kỳ “\(text)” không hợp lệ (ví dụ 2026-11, 2026-Q4, 2026)", "Invalid period")
@@ -100,7 +100,7 @@ extension LocalNode {
 
 extension UsageReport {
     /// The report as a table: one row per user group, and a total.
-    var sheet: Sheet {
+    package var sheet: Sheet {
         let header: [Cell] = [
             "Nhóm người dùng", "Số tài khoản", "Người dùng hoạt động", "Lượt đăng nhập", "Đăng nhập thất bại",
             "Thao tác",

@@ -9,7 +9,7 @@ import Hierarchy
 /// the hash of the one before, so a changed, removed or inserted entry breaks the chain, and a seal
 /// (an HMAC of that hash under the node key, see `AuditSeal`), so that the chain cannot be
 /// recomputed by someone who holds the database file without the key file.
-struct AuditTrail {
+package struct AuditTrail {
     /// When entries happen.
     let clock: any WallClock
 
@@ -146,10 +146,10 @@ struct AuditTrail {
     }
 
     /// Where the chain breaks, and why.
-    struct Break: Equatable, CustomStringConvertible {
+    package struct Break: Equatable, CustomStringConvertible {
         let seq: Int64
         let reason: String
-        var description: String { "audit entry \(seq) is broken: \(reason)" }
+        package var description: String { "audit entry \(seq) is broken: \(reason)" }
     }
 
     /// Seals the entries written before seals existed (migration v8), with the guards lifted for
@@ -189,5 +189,23 @@ struct AuditTrail {
             )
             previous = entry.hash
         }
+    }
+}
+
+extension AuditTrail {
+    /// Checks the audit trail of a node's database file, opened read-only: how many entries it
+    /// holds, where the hash chain breaks if it does, and whether the seals could be checked
+    /// (only with the node's key beside the database).
+    package static func check(
+        databaseAt path: String
+    ) async throws -> (entries: Int, broken: Break?, sealsChecked: Bool) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let seal = try NodeKey.load(path: path + ".key").map(AuditSeal.init)
+        let (entries, broken) = try await queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0, try verify(db, seal: seal))
+        }
+        return (entries, broken, seal != nil)
     }
 }

@@ -10,28 +10,28 @@ import Glibc
 
 /// Evidence files, kept outside the database under their SHA-256, written and read as streams
 /// (never whole in memory). The same content is stored once, whatever its names.
-struct EvidenceStore: Sendable {
+package struct EvidenceStore: Sendable {
     let root: String
 
-    func path(_ sha256: String) -> String { "\(root)/\(sha256.prefix(2))/\(sha256)" }
+    package func path(_ sha256: String) -> String { "\(root)/\(sha256.prefix(2))/\(sha256)" }
 
     /// True when the content is held, complete (its size as declared).
-    func contains(_ sha256: String, size expected: Int64) -> Bool { size(sha256) == expected }
+    package func contains(_ sha256: String, size expected: Int64) -> Bool { size(sha256) == expected }
 
-    func size(_ sha256: String) -> Int64? {
+    package func size(_ sha256: String) -> Int64? {
         guard Self.isDigest(sha256), let attributes = try? FileManager.default.attributesOfItem(atPath: path(sha256))
         else { return nil }
         return (attributes[.size] as? NSNumber)?.int64Value
     }
 
-    static func isDigest(_ text: String) -> Bool {
+    package static func isDigest(_ text: String) -> Bool {
         text.count == 64 && text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
     }
 
     /// Streams `body` into the store, hashing as it goes; refuses more than `limit` bytes and, when
     /// `expected` is given, content with another hash. Nothing of a refused or broken upload is
     /// kept; what is kept is on disk (synced) before this returns.
-    func store<Body: AsyncSequence>(
+    package func store<Body: AsyncSequence>(
         _ body: Body,
         limit: Int64,
         expected: String? = nil
@@ -119,7 +119,7 @@ struct EvidenceStore: Sendable {
 }
 
 /// Why an upload was not kept.
-enum EvidenceRefused: Error {
+package enum EvidenceRefused: Error {
     case tooLarge(limit: Int64)
     case hashMismatch(actual: String)
 }

@@ -16,13 +16,36 @@ public struct NodeBackup: Sendable {
         public let epoch: String
         public let takenAt: Date
         public let evidenceFiles: Int
+        /// The node's own files kept beside the database (`files/<name>`): its configuration,
+        /// the topology, its certificate and key, the trust root, the issuing CA's certificate and
+        /// key. Absent in backups made before they were kept.
+        public var files: [String]?
     }
+
+    /// One of the node's own files a backup keeps, under `name` in the backup's `files` folder.
+    public struct File: Sendable {
+        public let name: String
+        public let source: String
+
+        public init(name: String, source: String) {
+            self.name = name
+            self.source = source
+        }
+    }
+
+    /// The folder of a backup holding the node's own files.
+    public static func filesFolder(_ backup: String) -> String { "\(backup)/files" }
 
     static let databaseName = "node.sqlite"
 
     /// Copies the live database at `database` (and its key and evidence) into the new folder `folder`.
     @discardableResult
-    public static func make(database: String, into folder: String, clock: some WallClock) throws -> Manifest {
+    public static func make(
+        database: String,
+        into folder: String,
+        files kept: [File] = [],
+        clock: some WallClock
+    ) throws -> Manifest {
         let files = FileManager.default
         guard files.fileExists(atPath: database) else { throw ConfigurationError("no database at \(database)") }
         guard !files.fileExists(atPath: folder) else {
@@ -53,12 +76,45 @@ public struct NodeBackup: Sendable {
         // Evidence files are named by their content and never change: any the snapshot names are
         // already complete (a report is written only after its files), so copying them now is safe.
         let copied = try copyEvidence(from: database + ".evidence", to: "\(folder)/\(databaseName).evidence")
-        let manifest = Manifest(node: node, epoch: epoch, takenAt: clock.now(), evidenceFiles: copied)
+        // The node's own files, owner-only (they include private keys and secrets).
+        if !kept.isEmpty {
+            try files.createDirectory(
+                atPath: filesFolder(folder),
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+        }
+        for file in kept {
+            let target = "\(filesFolder(folder))/\(file.name)"
+            try files.copyItem(atPath: file.source, toPath: target)
+            try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target)
+        }
+        let manifest = Manifest(
+            node: node,
+            epoch: epoch,
+            takenAt: clock.now(),
+            evidenceFiles: copied,
+            files: kept.map(\.name)
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         try encoder.encode(manifest).write(to: URL(fileURLWithPath: "\(folder)/backup.json"))
         return manifest
+    }
+
+    /// What `backup.json` in `folder` says.
+    public static func manifest(in folder: String) throws -> Manifest {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(
+                Manifest.self,
+                from: Data(contentsOf: URL(fileURLWithPath: "\(folder)/backup.json"))
+            )
+        } catch {
+            throw ConfigurationError("\(folder) holds no readable backup.json: \(error.localizedDescription)")
+        }
     }
 
     /// Puts the backup in `folder` back as the database at `database` (the node must be stopped),

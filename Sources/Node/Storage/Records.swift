@@ -4,11 +4,11 @@ import GRDB
 import Reporting
 
 /// Rows map to columns in snake_case.
-protocol SnakeCaseRecord: Codable, FetchableRecord, PersistableRecord {}
+package protocol SnakeCaseRecord: Codable, FetchableRecord, PersistableRecord {}
 
 extension SnakeCaseRecord {
-    static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
-    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+    package static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    package static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
 }
 
 /// Where an account stands on this node.
@@ -21,11 +21,11 @@ enum AccountStatus: String, Codable, Sendable {
     case delegated
 }
 
-struct AccountRecord: SnakeCaseRecord, Sendable {
-    static let databaseTableName = "accounts"
+package struct AccountRecord: SnakeCaseRecord, Sendable {
+    package static let databaseTableName = "accounts"
     var username: String
     var citizenId: String?
-    var fullName: String
+    package var fullName: String
     var unit: String
     var role: Role
     var permissions: [Permission]
@@ -42,32 +42,32 @@ struct AccountRecord: SnakeCaseRecord, Sendable {
     var lockedUntil: Date?
     /// The TOTP seed, sealed with the node key (AES-GCM).
     var totpSecret: Data?
-    var mfaEnabled = false
+    package var mfaEnabled = false
     /// The last TOTP time step accepted: a code works once.
     var totpLastStep: Int64?
     /// bcrypt hashes of the unused recovery codes.
     var recoveryCodes: [String]?
 
-    var actor: Actor { Actor(username: username, unit: unit, role: role, permissions: Set(permissions)) }
+    package var actor: Actor { Actor(username: username, unit: unit, role: role, permissions: Set(permissions)) }
 
     /// Admins and approvers must use a second factor (Regulation 02 Art. 21).
-    var needsMFA: Bool { role == .admin || role == .approver }
+    package var needsMFA: Bool { role == .admin || role == .approver }
 }
 
-struct SessionRecord: SnakeCaseRecord, Sendable {
-    static let databaseTableName = "sessions"
+package struct SessionRecord: SnakeCaseRecord, Sendable {
+    package static let databaseTableName = "sessions"
     var tokenHash: String
     var username: String
     var createdAt: Date
     var expiresAt: Date
     /// "bearer" for API clients, "cookie" for browsers (which must also send the CSRF token).
-    var kind = Kind.bearer
+    package var kind = Kind.bearer
     /// "mfa" until the second factor is given, then "full".
     var stage = Stage.full
-    var csrfToken: String?
+    package var csrfToken: String?
     var source: String?
 
-    enum Kind: String, Codable, Sendable { case bearer, cookie }
+    package enum Kind: String, Codable, Sendable { case bearer, cookie }
     enum Stage: String, Codable, Sendable { case mfa, full }
 }
 

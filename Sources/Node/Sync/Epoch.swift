@@ -10,7 +10,7 @@ extension LocalNode {
     static let deliveredRetention: TimeInterval = 400 * 86_400
 
     /// This database's epoch.
-    func databaseEpoch() async throws -> String {
+    package func databaseEpoch() async throws -> String {
         try await database.pool.read { db in try Self.epoch(db) }
     }
 

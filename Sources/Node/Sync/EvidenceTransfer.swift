@@ -5,11 +5,11 @@ import Tasks
 
 /// A report named evidence this node does not hold yet: the batch is refused as a whole and the
 /// sender, which uploads evidence before reports, tries again.
-struct EvidenceMissing: Error, CustomStringConvertible {
+package struct EvidenceMissing: Error, CustomStringConvertible {
     let fileName: String
     let sha256: String
 
-    var description: String { "evidence file \(fileName) (\(sha256)) has not arrived yet" }
+    package var description: String { "evidence file \(fileName) (\(sha256)) has not arrived yet" }
 }
 
 extension LocalNode {

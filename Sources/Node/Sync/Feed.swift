@@ -18,11 +18,12 @@ extension LocalNode {
             sql: "INSERT INTO feed (audience, message_id, envelope, created_at) VALUES (?, ?, ?, ?)",
             arguments: [audience, envelope.id, try JSONEncoder.federation.encode(envelope), clock.now()]
         )
+        try noteSent(envelope, upward: false, db)
     }
 
     /// Entries for `child` after `cursor`. When there are none and `wait` is positive, holds the
     /// call until something is appended or the wait ends (long polling: children sit behind NAT).
-    func feedPage(for child: String, after cursor: Int64, limit: Int, wait: Duration) async throws -> FeedPage {
+    package func feedPage(for child: String, after cursor: Int64, limit: Int, wait: Duration) async throws -> FeedPage {
         let limit = min(max(limit, 1), FeedPage.maximumPage)
         let generation = feedSignal.generation
         var page = try await readFeed(for: child, after: cursor, limit: limit)
@@ -63,7 +64,7 @@ extension LocalNode {
     /// Records when a peer last answered or called (or, with `error`, why the last try failed).
     /// A child's feed request also records the position it asked from (what it has applied),
     /// which the sync-lag metric counts from.
-    func touchPeer(_ peer: String, error: String? = nil, confirmed cursor: Int64? = nil) async {
+    package func touchPeer(_ peer: String, error: String? = nil, confirmed cursor: Int64? = nil) async {
         if error == nil { metrics.contact(peer: peer, at: clock.now()) }
         do {
             try await database.pool.write { db in

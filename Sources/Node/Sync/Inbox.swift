@@ -9,17 +9,18 @@ import Reporting
 /// with its reason and does not hold back the ones behind it.
 extension LocalNode {
     /// Which way a message travels, so that a parent cannot push reports nor a child assignments.
-    enum Direction {
+    package enum Direction {
         case fromChild
         case fromParent
     }
 
     /// Applies a batch in one transaction, one savepoint per message. Transient database failures
     /// abort the whole batch (nothing applied, the sender retries); refusals park one message.
-    func receive(
+    package func receive(
         _ messages: [Envelope],
         direction: Direction,
-        cursor: (peer: String, position: Int64)? = nil
+        cursor: (peer: String, position: Int64)? = nil,
+        retrying: Bool = false
     ) async throws -> [MessageResult] {
         // Signatures are checked before the write transaction so the writer is never held by crypto;
         // messages already received are answered from the inbox and need no check.
@@ -28,8 +29,9 @@ extension LocalNode {
                 messages.filter { message in
                     try Bool.fetchOne(
                         db,
-                        sql: "SELECT 1 FROM inbox WHERE origin = ? AND message_id = ?",
-                        arguments: [message.origin, message.id]
+                        sql:
+                            "SELECT 1 FROM inbox WHERE origin = ? AND message_id = ? AND (status != 'parked' OR NOT ?)",
+                        arguments: [message.origin, message.id, retrying]
                     ) == true
                 }.map(\.id)
             )
@@ -53,11 +55,17 @@ extension LocalNode {
                 var feedChanged = false
                 var outboxChanged = false
                 for message in messages {
-                    if let row = try Row.fetchOne(
+                    let held = try Row.fetchOne(
                         db,
                         sql: "SELECT status, detail FROM inbox WHERE origin = ? AND message_id = ?",
                         arguments: [message.origin, message.id]
-                    ) {
+                    )
+                    // A retry applies again only what is still parked (and not set aside).
+                    var again = false
+                    if retrying, (held?["status"] as String?) == MessageResult.Status.parked.rawValue {
+                        again = try ParkedStore.one(origin: message.origin, id: message.id, db)?.state == "parked"
+                    }
+                    if let row = held, !again {
                         let status = MessageResult.Status(rawValue: row["status"]) ?? .parked
                         results.append(
                             MessageResult(id: message.id, status: status, detail: row["detail"], replayed: true)
@@ -74,28 +82,53 @@ extension LocalNode {
                         feedChanged = feedChanged || effect.feed
                         outboxChanged = outboxChanged || effect.outbox
                         result = MessageResult(id: message.id, status: .applied, detail: effect.detail)
-                    } catch let error as DatabaseError where !error.isConstraintViolation {
-                        throw error
-                    } catch let error as EvidenceMissing {
+                    } catch let error where !Self.parks(error) {
+                        // Not a refusal of the message itself: the whole batch fails, nothing is
+                        // applied or recorded, and the sender retries.
                         throw error
                     } catch {
                         result = MessageResult(id: message.id, status: .parked, detail: Self.reason(error))
-                        logger.warning(
-                            "parked message",
-                            metadata: [
-                                "peer": "\(message.origin)", "message": "\(message.id)", "kind": "\(message.kind)",
-                                "reason": "\(result.detail)",
+                    }
+                    if again {
+                        try db.execute(
+                            sql: "UPDATE inbox SET status = ?, detail = ? WHERE origin = ? AND message_id = ?",
+                            arguments: [result.status.rawValue, result.detail, message.origin, message.id]
+                        )
+                    } else {
+                        try db.execute(
+                            sql:
+                                "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            arguments: [
+                                message.origin, message.id, message.kind.rawValue, result.status.rawValue,
+                                result.detail,
+                                clock.now(),
                             ]
                         )
                     }
-                    try db.execute(
-                        sql:
-                            "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [
-                            message.origin, message.id, message.kind.rawValue, result.status.rawValue, result.detail,
-                            clock.now(),
-                        ]
-                    )
+                    switch (result.status, again) {
+                    case (.parked, false):
+                        try ParkedStore.park(
+                            message,
+                            fromChild: direction == .fromChild,
+                            reason: result.detail,
+                            at: clock.now(),
+                            db
+                        )
+                    case (.parked, true):
+                        try ParkedStore.stillParked(
+                            origin: message.origin,
+                            id: message.id,
+                            reason: result.detail,
+                            at: clock.now(),
+                            db
+                        )
+                    case (.applied, true):
+                        try ParkedStore.applied(origin: message.origin, id: message.id, at: clock.now(), db)
+                    case (.applied, false): break
+                    }
+                    let sent = try recordFate(of: message, direction: direction, result: result, db)
+                    feedChanged = feedChanged || sent.feed
+                    outboxChanged = outboxChanged || sent.outbox
                     results.append(result)
                 }
                 if let cursor {
@@ -113,6 +146,17 @@ extension LocalNode {
         if outcome.feed { feedSignal.notify() }
         if outcome.outbox { outboxSignal.notify() }
         await refreshAlerts(after: messages, results: outcome.results)
+        // Logged only once committed: "parked" in the log means parked in the inbox.
+        for (message, result) in zip(messages, outcome.results)
+        where result.status == .parked && !result.replayed && !retrying {
+            logger.warning(
+                "parked message",
+                metadata: [
+                    "peer": "\(message.origin)", "message": "\(message.id)", "kind": "\(message.kind)",
+                    "reason": "\(result.detail)",
+                ]
+            )
+        }
         for (message, result) in zip(messages, outcome.results) where result.status == .applied {
             logger.debug(
                 result.replayed ? "replayed message" : "applied message",
@@ -121,6 +165,9 @@ extension LocalNode {
                     "detail": "\(result.detail)",
                 ]
             )
+        }
+        if !retrying, Self.mayUnpark(messages, outcome.results) {
+            await retryParked()
         }
         return outcome.results
     }
@@ -210,6 +257,8 @@ extension LocalNode {
                 direction: direction,
                 db
             )
+        case (.receipt, _):
+            return try receiveReceipt(message, direction: direction, db)
         case (.unitClosed, _):
             return try receive(
                 try JSONDecoder.federation.decode(UnitClosureNotice.self, from: message.body),

@@ -19,6 +19,7 @@ extension LocalNode {
             sql: "INSERT INTO outbox (message_id, kind, unit, envelope, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [envelope.id, kind.rawValue, unit, try JSONEncoder.federation.encode(envelope), clock.now()]
         )
+        try noteSent(envelope, upward: true, db)
     }
 
     /// The oldest pending messages, in the order they were written: at most `limit` of them and,

@@ -6,7 +6,7 @@ import Synchronization
 
 /// Keeps a node in step with its parent: pulls its downward feed (long polling, so a commune
 /// behind NAT needs no inbound port) and pushes its outbox, retrying with backoff.
-struct SyncLoop: Service {
+package struct SyncLoop: Service {
     let local: LocalNode
     /// The parent's federation URL; awaited, because in tests the parent picks its port at start.
     let parentURL: @Sendable () async throws -> String
@@ -15,14 +15,14 @@ struct SyncLoop: Service {
     let batchSize = 100
     private let link = PeerLink()
 
-    init(local: LocalNode, parentURL: @escaping @Sendable () async throws -> String, pollWait: Int) {
+    package init(local: LocalNode, parentURL: @escaping @Sendable () async throws -> String, pollWait: Int) {
         self.local = local
         self.parentURL = parentURL
         // At least a second: with no wait at all the pull loop would spin against the parent.
         self.pollWait = min(max(pollWait, 1), 30)
     }
 
-    func run() async throws {
+    package func run() async throws {
         guard let parent = local.parent else { return }
         let clients = ParentClients(
             local: local,

@@ -5,6 +5,7 @@ import Hierarchy
 import TestSupport
 
 @testable import Node
+@testable import NodeCommands
 
 /// One fault-injecting proxy per child node, in front of its parent's federation listener.
 /// Created when the child's sync loop first asks where its parent is.

@@ -4,6 +4,7 @@ import Hierarchy
 import Logging
 
 @testable import Node
+@testable import NodeCommands
 
 /// Opens real nodes of the demo topology (certificates, SQLite files) in a temporary folder,
 /// without listeners, for tests that drive a node's logic directly.

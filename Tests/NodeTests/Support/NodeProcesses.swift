@@ -6,6 +6,7 @@ import Logging
 import NIOHTTP1
 
 @testable import Node
+@testable import NodeCommands
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +23,7 @@ final class NodeProcesses: @unchecked Sendable {
 
     let directory: String
     let deployment: Deployment
-    let ports: [String: Ports]
+    private let initialPorts: [String: Ports]
     let sessions = SessionCache()
     /// Clock offsets (seconds) for nodes run with a skewed clock (`SkewedClock`).
     let clockOffsets: [String: Int]
@@ -67,7 +68,7 @@ final class NodeProcesses: @unchecked Sendable {
         for node in deployment.nodes {
             ports[node.name] = Ports(web: try Self.freePort(), federation: try Self.freePort())
         }
-        self.ports = ports
+        self.initialPorts = ports
         for name in nodes {
             let node = deployment.node(named: name)!
             let files = NodeCertificates.paths(in: "\(directory)/certs", node: name)
@@ -119,8 +120,28 @@ final class NodeProcesses: @unchecked Sendable {
         }
     }
 
-    func configuration(_ node: String) -> String { "\(directory)/\(node).yaml" }
-    func databasePath(_ node: String) -> String { "\(directory)/nodes/\(node).sqlite" }
+    /// A node brought back in another folder, with other ports (`reportnet restore --into`).
+    struct Relocation {
+        let configuration: String
+        let database: String
+        let ports: Ports
+    }
+    private var relocations: [String: Relocation] = [:]
+
+    /// From now on `node` runs from `relocation` (start it after).
+    func relocate(_ node: String, to relocation: Relocation) async {
+        lock.withLock { relocations[node] = relocation }
+        // Sessions live in the database, so the backup taken after login still knows them.
+        await sessions.move(node, to: webURL(node))
+    }
+
+    private func relocation(_ node: String) -> Relocation? { lock.withLock { relocations[node] } }
+
+    var ports: [String: Ports] {
+        initialPorts.merging(lock.withLock { relocations.mapValues(\.ports) }) { $1 }
+    }
+    func configuration(_ node: String) -> String { relocation(node)?.configuration ?? "\(directory)/\(node).yaml" }
+    func databasePath(_ node: String) -> String { relocation(node)?.database ?? "\(directory)/nodes/\(node).sqlite" }
     var caPath: String { NodeCertificates.caPaths(in: "\(directory)/certs").certificate }
 
     /// Starts `node` and waits until its web listener answers.

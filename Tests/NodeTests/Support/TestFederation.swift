@@ -11,6 +11,7 @@ import ServiceLifecycle
 import TestSupport
 
 @testable import Node
+@testable import NodeCommands
 
 /// A demo federation on free loopback ports in a temporary folder, run for the length of a test.
 struct TestFederation {
@@ -171,6 +172,17 @@ actor SessionCache {
 
     func client(_ username: String, _ node: String) -> APIClient? { clients["\(username)@\(node)"] }
     func keep(_ client: APIClient, _ username: String, _ node: String) { clients["\(username)@\(node)"] = client }
+    /// The sessions at `node` now reach it at `baseURL` (a node moved to another port keeps them).
+    func move(_ node: String, to baseURL: String) {
+        for (key, client) in clients where key.hasSuffix("@\(node)") {
+            clients[key] = APIClient(
+                baseURL: baseURL,
+                caPath: client.caPath,
+                token: client.token,
+                headers: client.headers
+            )
+        }
+    }
 }
 
 /// A small HTTPS JSON client for the web API, trusting only the demo CA.

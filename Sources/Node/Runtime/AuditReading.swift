@@ -1,0 +1,50 @@
+import Auth
+import Foundation
+import GRDB
+
+/// What the audit page shows: a page of entries and the state of the chain.
+package struct AuditTrailView: Sendable {
+    package struct Entry: Sendable {
+        package let at: Date
+        package let actor: String
+        package let unit: String
+        package let action: String
+        package let target: String
+        package let detail: String
+    }
+
+    package let entries: [Entry]
+    /// Where the hash chain breaks, if it does.
+    package let broken: String?
+}
+
+extension LocalNode {
+    /// The latest 200 audit entries of the admin's unit and the units below (optionally of one
+    /// account), and whether the node's chain is whole. Reading it is itself recorded.
+    package func auditTrail(visibleTo actor: Actor, account: String?) async throws -> AuditTrailView {
+        guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
+        let units = tree.subtree(of: actor.unit).map(\.code)
+        return try await database.pool.write { db in
+            var sql =
+                "SELECT at, actor, unit, action, target, detail FROM audit WHERE unit IN (\(units.map { _ in "?" }.joined(separator: ",")))"
+            var arguments = StatementArguments(units)
+            if let account {
+                sql += " AND actor = ?"
+                arguments += [account]
+            }
+            let entries = try Row.fetchAll(db, sql: sql + " ORDER BY seq DESC LIMIT 200", arguments: arguments).map {
+                AuditTrailView.Entry(
+                    at: $0["at"],
+                    actor: $0["actor"],
+                    unit: $0["unit"],
+                    action: $0["action"],
+                    target: $0["target"],
+                    detail: $0["detail"]
+                )
+            }
+            let broken = try AuditTrail.verify(db).map(\.description)
+            try audit.record(db, actor, action: "audit.read", target: actor.unit)
+            return AuditTrailView(entries: entries, broken: broken)
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Federation
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+import Node
+
+/// The endpoints other nodes call on the federation listener (mutual TLS, HTTP/2). The caller is
+/// whoever its certificate names; what it may do is decided by the topology.
+struct FederationAPI {
+    let local: LocalNode
+
+    var authorisation: PushAuthorisation { PushAuthorisation(deployment: local.deployment, receiver: local.node) }
+
+    /// The digest in the path, for a caller allowed to send evidence up: a direct child.
+    private func evidenceDigest(_ context: NodeRequestContext) throws -> String {
+        guard authorisation.mayReadFeed(caller: context.peer!) else {
+            throw FederationRefusal(
+                status: .forbidden,
+                error: ProtocolError(error: "forbidden", message: "only a direct child exchanges evidence here")
+            )
+        }
+        let digest = try context.parameters.require("sha256")
+        guard EvidenceStore.isDigest(digest) else {
+            throw FederationRefusal(
+                status: .badRequest,
+                error: ProtocolError(error: "bad_request", message: "'\(digest)' is not a lower-case hex SHA-256")
+            )
+        }
+        return digest
+    }
+
+    func addRoutes(to router: Router<NodeRequestContext>) {
+        router.add(middleware: PeerIdentity(revocations: local.revocations))
+        router.get("/healthz") { _, _ in local.health(listener: "federation") }
+        router.post("/federation/v1/messages") { request, context -> PushResponse in
+            let caller = context.peer!
+            let push: PushRequest
+            do {
+                let body = try await request.body.collect(upTo: PushRequest.maximumBody)
+                push = try JSONDecoder.federation.decode(PushRequest.self, from: body)
+            } catch let error as NIOTooManyBytesError {
+                throw FederationRefusal(
+                    status: .contentTooLarge,
+                    error: ProtocolError(
+                        error: "too_large",
+                        message: "a push body may not exceed \(PushRequest.maximumBody) bytes (\(error))"
+                    )
+                )
+            } catch {
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "bad_request", message: "malformed push batch: \(error)")
+                )
+            }
+            if let refusal = authorisation.check(push, from: caller) {
+                local.logger.warning(
+                    "refused push",
+                    metadata: ["peer": "\(caller)", "reason": "\(refusal.error.message)"]
+                )
+                throw FederationRefusal(status: .init(code: refusal.status), error: refusal.error)
+            }
+            let results: [MessageResult]
+            do {
+                results = try await local.receive(push.messages, direction: .fromChild)
+            } catch let error as EvidenceMissing {
+                throw FederationRefusal(
+                    status: .serviceUnavailable,
+                    error: ProtocolError(error: "retry_later", message: "\(error); send it, then push again")
+                )
+            }
+            await local.touchPeer(caller)
+            local.logger.info(
+                "push received",
+                metadata: [
+                    "peer": "\(caller)", "messages": "\(push.messages.count)",
+                    "parked": "\(results.filter { $0.status == .parked }.count)",
+                ]
+            )
+            return PushResponse(results: results, epoch: try await local.databaseEpoch())
+        }
+        // Evidence files travel before the reports that name them; content is checked against its hash.
+        // "Held" means complete: the size the sender declares (`?size=`) must match.
+        router.head("/federation/v1/evidence/{sha256}") { request, context -> Response in
+            let digest = try evidenceDigest(context)
+            let size = request.uri.queryParameters["size"].flatMap { Int64(String($0)) }
+            let held = size.map { local.evidence.contains(digest, size: $0) } ?? (local.evidence.size(digest) != nil)
+            return Response(status: held ? .ok : .notFound)
+        }
+        // Down: a child fetches the files of a return decision about a report of its subtree.
+        router.get("/federation/v1/evidence/{sha256}") { _, context -> Response in
+            let digest = try evidenceDigest(context)
+            let caller = context.peer!
+            let allowed = try await local.mayFetchReturnEvidence(digest, caller: caller)
+            guard allowed, let size = local.evidence.size(digest) else {
+                throw FederationRefusal(
+                    status: .notFound,
+                    error: ProtocolError(
+                        error: "not_found",
+                        message: "no evidence file \(digest) of a return decision for your subtree"
+                    )
+                )
+            }
+            let body = try await FileIO().loadFile(path: local.evidence.path(digest), context: context)
+            local.logger.info(
+                "evidence served",
+                metadata: ["peer": "\(caller)", "sha256": "\(digest)", "bytes": "\(size)"]
+            )
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/octet-stream", .contentLength: String(size)],
+                body: body
+            )
+        }
+        router.put("/federation/v1/evidence/{sha256}") { request, context -> Response in
+            let digest = try evidenceDigest(context)
+            let stored: (sha256: String, size: Int64)
+            do {
+                stored = try await local.evidence.store(
+                    request.body,
+                    limit: local.evidencePolicy.maximumBytes,
+                    expected: digest
+                )
+            } catch EvidenceRefused.tooLarge(let limit) {
+                throw FederationRefusal(
+                    status: .contentTooLarge,
+                    error: ProtocolError(error: "too_large", message: "evidence files are limited to \(limit) bytes")
+                )
+            } catch EvidenceRefused.hashMismatch(let actual) {
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "hash_mismatch", message: "content hashes to \(actual), not \(digest)")
+                )
+            }
+            local.logger.info(
+                "evidence received",
+                metadata: ["peer": "\(context.peer!)", "sha256": "\(digest)", "bytes": "\(stored.size)"]
+            )
+            return Response(status: .created)
+        }
+        // Renewal before expiry: a direct child, known by its current (valid, unrevoked) certificate, sends a CSR.
+        router.post("/federation/v1/renew") { request, context -> RenewalAnswer in
+            let caller = context.peer!
+            guard authorisation.mayReadFeed(caller: caller) else {
+                throw FederationRefusal(
+                    status: .forbidden,
+                    error: ProtocolError(error: "forbidden", message: "only a direct child renews its certificate here")
+                )
+            }
+            let renewal: RenewalRequest
+            do {
+                renewal = try JSONDecoder.federation.decode(
+                    RenewalRequest.self,
+                    from: try await request.body.collect(upTo: 64 * 1024)
+                )
+            } catch {
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "bad_request", message: "malformed renewal request: \(error)")
+                )
+            }
+            do {
+                return try await local.renew(renewal, for: caller)
+            } catch let error as APIError {
+                throw FederationRefusal(
+                    status: error.status,
+                    error: ProtocolError(error: error.code, message: error.messageEN)
+                )
+            }
+        }
+        router.get("/federation/v1/feed") { request, context -> FeedPage in
+            let caller = context.peer!
+            guard authorisation.mayReadFeed(caller: caller) else {
+                throw FederationRefusal(
+                    status: .forbidden,
+                    error: ProtocolError(
+                        error: "forbidden",
+                        message: "node '\(caller)' is not a direct child of this node and has no feed here"
+                    )
+                )
+            }
+            let query = request.uri.queryParameters
+            guard let after = Int64(query["after"].map(String.init) ?? "0"), after >= 0 else {
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "bad_request", message: "'after' must be a non-negative integer")
+                )
+            }
+            let limit = query["limit"].flatMap { Int(String($0)) } ?? FeedPage.maximumPage
+            let wait = min(max(query["wait"].flatMap { Int(String($0)) } ?? 0, 0), 30)
+            await local.touchPeer(caller, confirmed: after)
+            return try await local.feedPage(for: caller, after: after, limit: limit, wait: .seconds(wait))
+        }
+    }
+}
+
+extension PushResponse: ResponseEncodable {}
+
+extension FeedPage: ResponseEncodable {}
+
+extension EnrolmentAnswer: ResponseEncodable {}

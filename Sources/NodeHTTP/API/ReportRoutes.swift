@@ -1,0 +1,164 @@
+import Auth
+import Foundation
+import Hierarchy
+import Hummingbird
+import Node
+import Reporting
+import Spreadsheet
+
+/// Reports through their life (create, save, submit, correct, approve, return, delete), their
+/// evidence files, roll-ups and downloads.
+struct ReportRoutes {
+    let local: LocalNode
+
+    func addRoutes(to api: RouterGroup<NodeRequestContext>) {
+        api.get("/reports") { request, context -> Items<ReportView> in
+            let actor = try context.actor()
+            let query = request.uri.queryParameters
+            var filter = ReportFilter()
+            filter.assignment = query["assignment"].map(String.init)
+            filter.owner = query["owner"].map(String.init)
+            filter.form = query["form"].map(String.init)
+            filter.unit = query["unit"].map(String.init)
+            if let text = query["period"] {
+                guard let period = Period(String(text)) else {
+                    throw APIError.badRequest("Kỳ báo cáo “\(text)” không hợp lệ", "Invalid period")
+                }
+                filter.period = period.description
+            }
+            if let text = query["limit"] {
+                guard let limit = Int(String(text)), (1...1000).contains(limit) else {
+                    throw APIError.badRequest("limit phải từ 1 đến 1000", "limit must be 1–1000")
+                }
+                filter.limit = limit
+            }
+            if let text = query["offset"] {
+                guard let offset = Int(String(text)), offset >= 0 else {
+                    throw APIError.badRequest("offset phải là số không âm", "offset must be 0 or more")
+                }
+                filter.offset = offset
+            }
+            if let text = query["state"] {
+                guard let state = ReportState(rawValue: String(text)) else {
+                    throw APIError.badRequest("Trạng thái “\(text)” không hợp lệ", "Unknown state")
+                }
+                filter.state = state
+            }
+            return Items(items: try await local.reports(visibleTo: actor, filter: filter))
+        }
+        api.post("/reports") { request, context -> EditedResponse<ReportView> in
+            let actor = try context.actor()
+            let new = try await request.decodeJSON(as: NewReport.self, context: context)
+            return EditedResponse(status: .created, response: try await local.createReport(new, by: actor))
+        }
+        api.get("/reports/{id}") { _, context -> ReportView in
+            try await local.report(try context.parameters.require("id"), for: try context.actor())
+        }
+        api.put("/reports/{id}") { request, context -> ReportView in
+            let actor = try context.actor()
+            let update = try await request.decodeJSON(as: ReportUpdate.self, context: context)
+            return try await local.updateReport(try context.parameters.require("id"), update, by: actor)
+        }
+        api.post("/reports/{id}/submit") { request, context -> ReportView in
+            let actor = try context.actor()
+            let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
+            return try await local.submitReport(try context.parameters.require("id"), transition, by: actor)
+        }
+        api.post("/reports/{id}/approve") { request, context -> ReportView in
+            let actor = try context.actor()
+            let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
+            return try await local.approveReport(try context.parameters.require("id"), transition, by: actor)
+        }
+        // JSON with the reason, or multipart/form-data with `message` and `evidence` files.
+        api.post("/reports/{id}/return") { request, context -> ReportView in
+            let actor = try context.actor()
+            let id = try context.parameters.require("id")
+            if request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
+                let form = try await PageForm.read(request, context: context)
+                let files = form.files.filter { $0.field == "evidence" && $0.data.readableBytes > 0 }.map {
+                    ($0.fileName, $0.data)
+                }
+                return try await local.returnReport(
+                    id,
+                    ReportTransition(message: form["message"]),
+                    files: files,
+                    by: actor
+                )
+            }
+            let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
+            return try await local.returnReport(id, transition, by: actor)
+        }
+        api.post("/reports/{id}/evidence") { request, context -> EditedResponse<Evidence> in
+            let actor = try context.actor()
+            guard let name = request.uri.queryParameters["name"].map(String.init) else {
+                throw APIError.badRequest(
+                    "Thiếu tên tệp (tham số name)",
+                    "The file name (query parameter name) is required"
+                )
+            }
+            let evidence = try await local.attachEvidence(
+                to: try context.parameters.require("id"),
+                fileName: name,
+                body: request.body,
+                by: actor
+            )
+            return EditedResponse(status: .created, response: evidence)
+        }
+        api.get("/reports/{id}/evidence/{evidence}") { _, context -> Response in
+            let actor = try context.actor()
+            let file = try await local.evidenceFile(
+                try context.parameters.require("evidence"),
+                of: try context.parameters.require("id"),
+                for: actor
+            )
+            let body = try await FileIO().loadFile(path: file.path, context: context)
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: file.evidence.contentType,
+                    .contentLength: String(file.evidence.size),
+                    .contentDisposition: Download.disposition(file.evidence.fileName),
+                    .contentSHA256: file.evidence.sha256,
+                    .xContentTypeOptions: "nosniff",
+                ],
+                body: body
+            )
+        }
+        api.delete("/reports/{id}/evidence/{evidence}") { _, context -> Response in
+            try await local.removeEvidence(
+                try context.parameters.require("evidence"),
+                of: try context.parameters.require("id"),
+                by: try context.actor()
+            )
+            return Response(status: .noContent)
+        }
+        api.get("/reports/{id}/rollup") { _, context -> RollupView in
+            try await local.rollup(of: try context.parameters.require("id"), for: try context.actor())
+        }
+        api.get("/reports/{id}/export") { request, context -> Response in
+            let actor = try context.actor()
+            let format = try ExportFormat(query: request.uri.queryParameters["format"])
+            return try await local.exportReport(try context.parameters.require("id"), format: format, for: actor)
+                .response
+        }
+        // The signed approval as a ZIP that verifies with OpenSSL alone (see ReportProofs).
+        api.get("/reports/{id}/proof") { _, context -> Response in
+            try await local.reportProof(try context.parameters.require("id"), for: try context.actor()).response
+        }
+        api.get("/assignments/{id}/summary") { request, context -> Response in
+            let actor = try context.actor()
+            let query = request.uri.queryParameters
+            let format = try ExportFormat(query: query["format"])
+            return try await local.exportSummary(
+                assignment: try context.parameters.require("id"),
+                unit: query["unit"].map(String.init),
+                format: format,
+                for: actor
+            ).response
+        }
+        api.delete("/reports/{id}") { _, context -> Response in
+            try await local.deleteReport(try context.parameters.require("id"), by: try context.actor())
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Hummingbird
+import Node
+
+/// Unit administration (issue D): an admin adds a unit directly below its own unit and renames
+/// the units directly below it. Listing is `GET /units` (FormRoutes), closing is
+/// `POST /units/{code}/closure` (FiguresRoutes).
+struct UnitRoutes {
+    let local: LocalNode
+
+    func addRoutes(to api: RouterGroup<NodeRequestContext>) {
+        api.post("/units") { request, context -> EditedResponse<UnitView> in
+            let actor = try context.actor()
+            let unit = try await request.decodeJSON(as: NewUnit.self, context: context)
+            return EditedResponse(status: .created, response: try await local.addUnit(unit, by: actor))
+        }
+        api.patch("/units/{code}") { request, context -> UnitView in
+            let actor = try context.actor()
+            let rename = try await request.decodeJSON(as: UnitRename.self, context: context)
+            return try await local.renameUnit(try context.parameters.require("code"), rename, by: actor)
+        }
+    }
+}
+
+extension UnitView: ResponseEncodable {}

@@ -1,0 +1,215 @@
+import Alerts
+import Auth
+import Foundation
+import Hummingbird
+import Node
+
+/// "Cảnh báo": the alerts meant for the visitor (standing, or all with cleared ones), each
+/// acknowledged once for everyone ("Đã biết"); and for admins and approvers the rules of their
+/// unit, made and removed here. The API's use cases decide who sees and changes what.
+struct AlertPages {
+    let kit: PageKit
+    var local: LocalNode { kit.local }
+
+    static let path = "\(WebPages.prefix)/alerts"
+
+    /// What a leader typed in the rule form, and the refusal with the field it belongs to.
+    struct TypedRule {
+        var fields: [String: String] = [:]
+        var error: (field: String, message: String)?
+    }
+
+    func addRoutes(to pages: RouterGroup<NodeRequestContext>) {
+        pages.get("/alerts") { request, context in
+            try await kit.run(request, context) {
+                let visitor = try kit.visitor(request, context)
+                return try await page(
+                    visitor,
+                    all: request.uri.queryParameters["state"] == "all",
+                    typed: TypedRule(),
+                    done: request.uri.queryParameters["done"].map(String.init)
+                )
+            }
+        }
+        pages.post("/alerts/{id}/acknowledge") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form)
+                _ = try await local.acknowledgeAlert(try context.parameters.require("id"), by: visitor.actor)
+                throw PageRedirect(location: "\(Self.path)?done=acknowledged")
+            }
+        }
+        pages.post("/alerts/rules") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form)
+                let names = [
+                    "kind", "task_id", "form_owner", "form_code", "question", "days", "percent", "date", "factor",
+                    "basis",
+                ]
+                var typed = TypedRule(
+                    fields: Dictionary(
+                        uniqueKeysWithValues: names.map { ($0, (form[$0] ?? "").trimmingCharacters(in: .whitespaces)) }
+                    )
+                )
+                do {
+                    let rule = try Self.rule(typed.fields, NumberFormat(visitor.language))
+                    _ = try await local.createAlertRule(rule, by: visitor.actor)
+                    throw PageRedirect(location: "\(Self.path)?done=rule")
+                } catch let error as APIError where error.status == .unprocessableContent {
+                    let keys = ["taskId": "task_id", "formOwner": "form_code", "formCode": "form_code"]
+                    let field = error.details.keys.sorted().first.map { keys[$0] ?? $0 } ?? "kind"
+                    typed.error = (field, visitor.pick(error.message, error.messageEN))
+                    return try await page(visitor, all: false, typed: typed, done: nil, status: error.status)
+                }
+            }
+        }
+        pages.post("/alerts/rules/{id}/delete") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form)
+                try await local.removeAlertRule(try context.parameters.require("id"), by: visitor.actor)
+                throw PageRedirect(location: "\(Self.path)?done=removed")
+            }
+        }
+    }
+
+    /// The typed fields as the API's rule, numbers read the page language's way; a number that is
+    /// not one (or not a whole one for days and percent) is refused next to its field.
+    static func rule(_ fields: [String: String], _ numbers: NumberFormat) throws -> NewAlertRule {
+        func text(_ name: String) -> String? { fields[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func refusal(_ given: String, _ name: String, _ problem: NumberFormat.Problem) -> APIError {
+            problem == .notANumber
+                ? APIError.invalid(
+                    "“\(given)” không phải là số",
+                    "“\(given)” is not a number",
+                    details: [name: "invalid"]
+                )
+                : APIError.invalid(
+                    "“\(given)”: \(NumberFormat(.vi).message(problem))",
+                    "“\(given)”: \(NumberFormat(.en).message(problem))",
+                    details: [name: "invalid"]
+                )
+        }
+        func whole(_ name: String) throws -> Int? {
+            guard let given = text(name) else { return nil }
+            switch numbers.readWhole(given) {
+            case .success(let value): return value
+            case .failure(let problem): throw refusal(given, name, problem)
+            }
+        }
+        func decimal(_ name: String) throws -> Double? {
+            guard let given = text(name) else { return nil }
+            switch numbers.read(given) {
+            case .success(let value): return value
+            case .failure(let problem): throw refusal(given, name, problem)
+            }
+        }
+        guard let kind = text("kind").flatMap(AlertKind.init(rawValue:)) else {
+            throw APIError.invalid("Hãy chọn loại cảnh báo", "Choose the kind of alert", details: ["kind": "required"])
+        }
+        return NewAlertRule(
+            kind: kind,
+            audience: nil,
+            taskId: text("task_id"),
+            formOwner: text("form_owner"),
+            formCode: text("form_code"),
+            question: text("question"),
+            days: try whole("days"),
+            percent: try whole("percent"),
+            date: text("date").map(TaskPages.isoDay),
+            factor: try decimal("factor"),
+            basis: text("basis").flatMap(Basis.init(rawValue:))
+        )
+    }
+
+    func page(
+        _ visitor: PageVisitor,
+        all: Bool,
+        typed: TypedRule,
+        done: String?,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let actor = visitor.actor
+        let alerts = try await local.alerts(for: actor, includeCleared: all)
+        var values: [String: Any] = ["all": all, "unit_name": kit.unitName(actor.unit)]
+        values["alerts"] = alerts.map { alert -> [String: Any] in
+            [
+                "id": alert.id, "kind": visitor.pick(alert.kindName, alert.kind.englishName),
+                "unit": kit.unitName(alert.unit),
+                "message": visitor.pick(alert.message, alert.messageEN), "raised_at": PageDate.minute(alert.raisedAt),
+                "acknowledged": alert.acknowledgedAt != nil, "acknowledged_by": alert.acknowledgedBy ?? "",
+                "cleared": alert.clearedAt != nil, "action": "\(Self.path)/\(alert.id)/acknowledge",
+            ]
+        }
+        values["has_alerts"] = !alerts.isEmpty
+        // A report returned to the visitor's unit is an alert too, with its reason.
+        let returned = ToDoSection.returned(try await local.toDo(for: actor), visitor, kit: kit)
+        values["returned"] = returned
+        values["has_returned"] = !returned.isEmpty
+        // The node's own admins settle parked messages on their page.
+        values["parked_link"] = actor.holds(.manageUsers) && actor.unit == local.unit
+        if actor.holds(.approveReports) {
+            values["may_rule"] = true
+            let rules = try await local.alertRules(for: actor)
+            values["rules"] = rules.map { view -> [String: Any] in
+                let rule = view.rule
+                var scope: [String] = []
+                if let task = rule.taskId { scope.append(visitor.pick("nhiệm vụ", "task") + " \(task)") }
+                if let owner = rule.formOwner, let code = rule.formCode {
+                    scope.append(visitor.pick("biểu mẫu", "form") + " \(owner)/\(code)")
+                }
+                if let question = rule.question { scope.append(visitor.pick("câu hỏi", "question") + " \(question)") }
+                var parameters: [String] = []
+                if let days = rule.days { parameters.append(visitor.pick("\(days) ngày", "\(days) days")) }
+                if let percent = rule.percent { parameters.append("< \(percent) %") }
+                if let date = rule.date {
+                    parameters.append(visitor.pick("từ", "from") + " \(PageDate.isoDay(date.description))")
+                }
+                if let factor = rule.factor { parameters.append("× \(NumberFormat(visitor.language).text(factor))") }
+                if let basis = rule.basis {
+                    parameters.append(
+                        basis == .history
+                            ? visitor.pick("so với các kỳ trước", "against earlier periods")
+                            : visitor.pick("so với đơn vị cùng cấp", "against peers")
+                    )
+                }
+                return [
+                    "id": rule.id, "kind": visitor.pick(view.kindName, rule.kind.rawValue),
+                    "unit": kit.unitName(rule.unit),
+                    "scope": scope.isEmpty ? visitor.pick("mọi nhiệm vụ", "every task") : scope.joined(separator: ", "),
+                    "parameters": parameters.joined(separator: "; "), "removable": rule.unit == actor.unit,
+                    "action": "\(Self.path)/rules/\(rule.id)/delete",
+                ]
+            }
+            values["has_rules"] = !rules.isEmpty
+            values["kinds"] = AlertKind.allCases.filter { $0 != .parkedMessage }.map {
+                [
+                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
+                    "selected": $0.rawValue == typed.fields["kind"],
+                ]
+            }
+            values["typed"] = typed.fields
+            values["basis_history"] = typed.fields["basis"] == "history"
+            values["basis_peers"] = typed.fields["basis"] == "peers"
+            if let error = typed.error { values["error_\(error.field)"] = error.message }
+        }
+        if let done {
+            let words = [
+                "acknowledged": ("Đã ghi nhận: đã biết.", "Acknowledged."),
+                "rule": ("Đã thêm quy tắc cảnh báo.", "Alert rule added."),
+                "removed": ("Đã gỡ bỏ quy tắc cảnh báo.", "Alert rule removed."),
+            ]
+            if let word = words[done] { values["done"] = visitor.pick(word.0, word.1) }
+        }
+        return kit.page(
+            "alerts",
+            values,
+            title: visitor.pick("Cảnh báo", "Alerts"),
+            visitor: visitor,
+            language: visitor.language,
+            current: Self.path,
+            status: status
+        )
+    }
+}

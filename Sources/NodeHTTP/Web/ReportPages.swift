@@ -1,0 +1,462 @@
+import Auth
+import Foundation
+import Hierarchy
+import Hummingbird
+import NIOCore
+import Node
+import Reporting
+
+/// Data entry (assigned forms, the form page, saving a draft), the submit / approve / return
+/// dialogs, report lists with filters, and a report's detail with its history.
+struct ReportPages {
+    let kit: PageKit
+    var local: LocalNode { kit.local }
+
+    func addRoutes(to pages: RouterGroup<NodeRequestContext>) {
+        pages.get("/entry") { request, context in
+            try await kit.run(request, context) { try await entryList(try kit.visitor(request, context)) }
+        }
+        pages.post("/entry/{assignment}") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form)
+                let assignment = try context.parameters.require("assignment")
+                do {
+                    let report = try await local.createReport(NewReport(assignment: assignment), by: visitor.actor)
+                    throw PageRedirect(location: "\(WebPages.prefix)/reports/\(report.id)/edit")
+                } catch let error as APIError where error.status == .conflict {
+                    // "Đơn vị của bạn đã tạo loại báo cáo này": open the existing one.
+                    guard let existing = error.details["report"] else { throw error }
+                    throw PageRedirect(location: "\(WebPages.prefix)/reports/\(existing)/edit")
+                }
+            }
+        }
+        pages.get("/reports") { request, context in
+            try await kit.run(request, context) { try await reportList(request, try kit.visitor(request, context)) }
+        }
+        pages.get("/reports/{id}") { request, context in
+            try await kit.run(request, context) {
+                let visitor = try kit.visitor(request, context)
+                return try await detail(try context.parameters.require("id"), visitor, dialogError: nil)
+            }
+        }
+        pages.get("/reports/{id}/edit") { request, context in
+            try await kit.run(request, context) {
+                let visitor = try kit.visitor(request, context)
+                let report = try await local.report(try context.parameters.require("id"), for: visitor.actor)
+                return try await editPage(
+                    report,
+                    visitor,
+                    typed: [:],
+                    problems: [:],
+                    answers: report.answers,
+                    saved: request.uri.queryParameters["saved"] != nil
+                )
+            }
+        }
+        pages.post("/reports/{id}/edit") { request, context in
+            try await kit.run(request, context) {
+                let post = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: post)
+                let id = try context.parameters.require("id")
+                let report = try await local.report(id, for: visitor.actor)
+                let form = try await form(of: report)
+                let fields = AnswerFields(form: form, post: post, language: visitor.language)
+                let typedAnswers = Answers(fields.answers)
+                guard fields.problems.isEmpty else {
+                    return try await editPage(
+                        report,
+                        visitor,
+                        typed: fields.typed,
+                        problems: fields.problems,
+                        answers: typedAnswers,
+                        status: .unprocessableContent
+                    )
+                }
+                do {
+                    _ = try await local.updateReport(
+                        id,
+                        ReportUpdate(answers: typedAnswers, version: Int(post["version"] ?? "") ?? -1),
+                        by: visitor.actor
+                    )
+                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                    var problems = error.details.filter { form.question($0.key) != nil }
+                    if problems.isEmpty { problems["_form"] = visitor.pick(error.message, error.messageEN) }
+                    return try await editPage(
+                        report,
+                        visitor,
+                        typed: fields.typed,
+                        problems: problems,
+                        answers: typedAnswers,
+                        status: error.status
+                    )
+                }
+                throw PageRedirect(location: "\(WebPages.prefix)/reports/\(id)/edit?saved=1")
+            }
+        }
+        // Submit and approve take the dialog's evidence files first, then move the report on.
+        for (action, move) in [("submit", LocalNode.submitReport), ("approve", LocalNode.approveReport)] {
+            pages.post("/reports/{id}/\(action)") { request, context in
+                try await kit.run(request, context) {
+                    let post = try await PageForm.read(request, context: context)
+                    let visitor = try kit.visitor(request, context, form: post)
+                    let id = try context.parameters.require("id")
+                    return try await transition(id, visitor) {
+                        for file in post.files where file.field == "evidence" {
+                            _ = try await local.attachEvidence(
+                                to: id,
+                                fileName: file.fileName,
+                                body: [file.data].asyncSequence,
+                                by: visitor.actor
+                            )
+                        }
+                        _ = try await move(local)(id, ReportTransition(message: post["message"]), visitor.actor)
+                    }
+                }
+            }
+        }
+        pages.post("/reports/{id}/return") { request, context in
+            try await kit.run(request, context) {
+                let post = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: post)
+                let id = try context.parameters.require("id")
+                let files = post.files.filter {
+                    $0.field == "evidence" && !$0.fileName.isEmpty && $0.data.readableBytes > 0
+                }.map { ($0.fileName, $0.data) }
+                return try await transition(id, visitor) {
+                    _ = try await local.returnReport(
+                        id,
+                        ReportTransition(message: post["message"]),
+                        files: files,
+                        by: visitor.actor
+                    )
+                }
+            }
+        }
+    }
+
+    /// Runs a workflow step; a business refusal shows on the report page, next to the dialogs.
+    func transition(_ id: String, _ visitor: PageVisitor, _ step: () async throws -> Void) async throws -> Response {
+        do {
+            try await step()
+        } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+            return try await detail(
+                id,
+                visitor,
+                dialogError: visitor.pick(error.message, error.messageEN),
+                status: error.status
+            )
+        }
+        throw PageRedirect(location: "\(WebPages.prefix)/reports/\(id)")
+    }
+
+    static func stageName(_ stage: Evidence.Stage, _ visitor: PageVisitor) -> String {
+        switch stage {
+        case .submit: visitor.pick("Khi trình", "On submit")
+        case .approve: visitor.pick("Khi duyệt", "On approval")
+        case .return: visitor.pick("Khi trả lại", "On return")
+        }
+    }
+
+    func form(of report: ReportView) async throws -> Form {
+        guard
+            let form = try await local.form(owner: report.formOwner, code: report.form, version: report.formVersion)
+        else {
+            throw APIError.notFound("biểu mẫu", "Form")
+        }
+        return form
+    }
+
+    // MARK: - Pages
+
+    func entryList(_ visitor: PageVisitor) async throws -> Response {
+        guard visitor.actor.holds(.enterData) || visitor.actor.holds(.approveReports) else {
+            throw APIError.forbidden()
+        }
+        let assignments = try await local.assignments(visibleTo: visitor.actor).filter {
+            $0.units.contains(visitor.actor.unit)
+        }
+        var filter = ReportFilter()
+        filter.unit = visitor.actor.unit
+        let own = try await local.reports(visibleTo: visitor.actor, filter: filter).filter {
+            $0.unit == visitor.actor.unit
+        }
+        let today = local.clock.today()
+        let rows: [[String: Any]] = assignments.map { assignment in
+            let report = own.first { $0.assignment == assignment.id }
+            var row: [String: Any] = [
+                "assignment": assignment.id, "title": assignment.title,
+                "period": PeriodWords.text(assignment.period, visitor.language),
+                "deadline": PageDate.isoDay(assignment.deadline), "can_open": visitor.actor.holds(.enterData),
+                // Past the deadline and not yet sent up: "Quá hạn", never "Chưa tạo".
+                "overdue": DashboardPage.isPast(assignment.deadline, today: today)
+                    && (report == nil || report?.state.isEditable == true),
+            ]
+            if let report {
+                row["report"] = [
+                    "id": report.id, "state": visitor.pick(report.state.vietnameseName, report.state.englishName),
+                    "state_key": report.state.rawValue,
+                    "editable": local.actions(on: report, for: visitor.actor).save,
+                ]
+            }
+            return row
+        }
+        var values: [String: Any] = ["assignments": rows, "none": rows.isEmpty]
+        // Where this page is the person's home (no dashboard), it starts with what to do now.
+        if !visitor.actor.holds(.viewReports) {
+            values["todo"] = ToDoSection.values(try await local.toDo(for: visitor.actor), visitor, kit: kit)
+        }
+        return kit.page(
+            "entry",
+            values,
+            title: visitor.pick("Cập nhật dữ liệu", "Data entry"),
+            visitor: visitor,
+            language: visitor.language,
+            current: "\(WebPages.prefix)/entry"
+        )
+    }
+
+    func editPage(
+        _ report: ReportView,
+        _ visitor: PageVisitor,
+        typed: [String: String],
+        problems: [String: String],
+        answers: Answers,
+        saved: Bool = false,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let correcting = report.state == .submitted
+        let actions = local.actions(on: report, for: visitor.actor)
+        guard correcting ? actions.correct : actions.save else {
+            throw APIError.forbidden(
+                visitor.pick(
+                    "Báo cáo này không thể sửa ở trạng thái hiện tại hoặc bạn không có quyền sửa",
+                    "This report cannot be edited now, or not by you"
+                )
+            )
+        }
+        let form = try await form(of: report)
+        let model = FormPageModel(
+            form: form,
+            answers: answers,
+            typed: typed,
+            problems: problems,
+            language: visitor.language
+        )
+        var values: [String: Any] = [
+            "report": reportValues(report, visitor), "form_title": form.title, "groups": model.groups,
+            "version": report.version,
+            "correcting": correcting, "saved": saved, "has_errors": !problems.isEmpty,
+        ]
+        if let general = problems["_form"] { values["form_error"] = general }
+        return kit.page(
+            "report_edit",
+            values,
+            title: form.title,
+            visitor: visitor,
+            language: visitor.language,
+            current: "\(WebPages.prefix)/entry",
+            status: status
+        )
+    }
+
+    func detail(
+        _ id: String,
+        _ visitor: PageVisitor,
+        dialogError: String?,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let report = try await local.report(id, for: visitor.actor)
+        let form = try await form(of: report)
+        let model = FormPageModel(
+            form: form,
+            answers: report.answers,
+            typed: [:],
+            problems: [:],
+            language: visitor.language
+        )
+        let actions = local.actions(on: report, for: visitor.actor)
+        // People by their full names (when this node knows them), a node by its unit's name.
+        let people = Set((report.history ?? []).map(\.actor) + (report.corrections ?? []).map(\.actor))
+            .union([report.approvedBy].compactMap { $0 })
+        let names = try await local.fullNames(of: people)
+        func who(_ actor: String) -> String {
+            guard actor.hasPrefix("node:") else { return names[actor] ?? actor }
+            let unit = String(actor.dropFirst("node:".count))
+            return visitor.pick("Máy chủ của \(kit.unitName(unit))", "Server of \(kit.unitName(unit))")
+        }
+        let history: [[String: Any]] = (report.history ?? []).map {
+            let fromNode = $0.actor.hasPrefix("node:")
+            return [
+                "at": PageDate.minute($0.at), "actor": who($0.actor), "unit": fromNode ? "" : kit.unitName($0.unit),
+                "action": Self.actionName($0.action, visitor.language, at: kit.unitName($0.unit)),
+                "to": $0.to.map { visitor.pick($0.vietnameseName, $0.englishName) } ?? "", "message": $0.message ?? "",
+            ]
+        }
+        let evidence: [[String: Any]] = (report.evidence ?? []).map {
+            [
+                "name": $0.fileName, "size": Self.size($0.size, visitor.language),
+                "href": "/api/v1/reports/\(id)/evidence/\($0.id)", "stage": Self.stageName($0.stage, visitor),
+            ]
+        }
+        let numbers = NumberFormat(visitor.language)
+        // A corrected value is kept as its JSON; a number in it shows the page language's way.
+        func corrected(_ value: String?) -> String {
+            guard let value else { return "—" }
+            return Double(value).flatMap { $0.isFinite ? numbers.text($0) : nil } ?? value
+        }
+        let corrections: [[String: Any]] = (report.corrections ?? []).map {
+            [
+                "question": form.question($0.question)?.text ?? $0.question, "old": corrected($0.old),
+                "new": corrected($0.new), "actor": who($0.actor), "at": PageDate.minute($0.at),
+            ]
+        }
+        var values: [String: Any] = [
+            "report": reportValues(report, visitor), "form_title": form.title, "groups": model.groups,
+            "history": history, "evidence": evidence,
+            "corrections": corrections, "has_corrections": !corrections.isEmpty, "has_evidence": !evidence.isEmpty,
+            "can_edit": actions.save, "can_submit": actions.submit, "can_correct": actions.correct,
+            "can_approve": actions.approve, "can_return": actions.return,
+        ]
+        // Where it went, from the receipts that came back (issue H).
+        if let journey = report.journey {
+            values["journey"] = visitor.pick(journey.summary, journey.summaryEN)
+        }
+        if let back = report.returnJourney {
+            values["return_journey"] = visitor.pick(back.summary, back.summaryEN)
+        }
+        if let dialogError { values["dialog_error"] = dialogError }
+        if let signature = try await local.approvalSignature(of: id, for: visitor.actor) {
+            let signed: [String: Any] = [
+                "unit": signature.signer.unitCode, "unit_name": kit.unitName(signature.signer.unitCode),
+                "node": signature.signer.nodeName, "fingerprint": signature.signer.fingerprint,
+                "at": PageDate.minute(signature.approvedAt),
+                "approved_by": names[signature.approvedBy] ?? signature.approvedBy,
+                "valid": signature.check.problem == nil, "problem": signature.check.problem ?? "",
+                "checked_at": PageDate.minute(signature.check.at), "returned": report.state != .approved,
+            ]
+            values["signature"] = signed
+        }
+        return kit.page(
+            "report_detail",
+            values,
+            title: form.title,
+            visitor: visitor,
+            language: visitor.language,
+            current: "\(WebPages.prefix)/reports",
+            status: status
+        )
+    }
+
+    func reportList(_ request: Request, _ visitor: PageVisitor) async throws -> Response {
+        let query = request.uri.queryParameters
+        func text(_ key: String) -> String? { query[key[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        var filter = ReportFilter()
+        filter.form = text("form")
+        filter.unit = text("unit")
+        if let period = text("period") {
+            guard let parsed = Period(period) else {
+                throw APIError.badRequest("Kỳ báo cáo “\(period)” không hợp lệ", "Invalid period")
+            }
+            filter.period = parsed.description
+        }
+        if let state = text("state") {
+            guard let parsed = ReportState(rawValue: state) else {
+                throw APIError.badRequest("Trạng thái “\(state)” không hợp lệ", "Unknown state")
+            }
+            filter.state = parsed
+        }
+        let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
+        let forms = try await local.assignments(visibleTo: visitor.actor)
+        let titles = Dictionary(forms.map { ($0.form, $0.title) }, uniquingKeysWith: { first, _ in first })
+        let rows: [[String: Any]] = reports.map { report in
+            var row = reportValues(report, visitor)
+            row["title"] = titles[report.form] ?? report.form
+            let actions = local.actions(on: report, for: visitor.actor)
+            row["editable"] = actions.save
+            row["approvable"] = actions.approve
+            return row
+        }
+        let units = local.tree.subtree(of: visitor.actor.unit).map {
+            ["code": $0.code, "name": $0.name, "selected": $0.code == filter.unit]
+        }
+        let states = ReportState.allCases.map {
+            [
+                "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
+                "selected": $0 == filter.state,
+            ]
+        }
+        // The periods to choose from: those of the assignments this person sees, newest first, in words.
+        let periods = Set(forms.map(\.period) + [filter.period].compactMap { $0 }).compactMap(Period.init).sorted(by: >)
+            .map {
+                [
+                    "code": $0.description, "label": PeriodWords.text($0.description, visitor.language),
+                    "selected": $0.description == filter.period,
+                ]
+            }
+        let formOptions = Set(forms.map(\.form)).sorted().map {
+            ["code": $0, "title": titles[$0] ?? $0, "selected": $0 == filter.form]
+        }
+        return kit.page(
+            "report_list",
+            [
+                "reports": rows, "none": rows.isEmpty, "units": units, "states": states, "forms": formOptions,
+                "periods": periods,
+            ],
+            title: visitor.pick("Báo cáo", "Reports"),
+            visitor: visitor,
+            language: visitor.language,
+            current: "\(WebPages.prefix)/reports"
+        )
+    }
+
+    func reportValues(_ report: ReportView, _ visitor: PageVisitor) -> [String: Any] {
+        // A returned report says why at the top, not only in the last row of its history.
+        let returned = report.state == .returned ? report.history?.last { $0.action == "return" } : nil
+        return [
+            "id": report.id, "form": report.form, "period": PeriodWords.text(report.period, visitor.language),
+            "unit": report.unit,
+            "unit_name": kit.unitName(report.unit),
+            "state": visitor.pick(report.state.vietnameseName, report.state.englishName),
+            "state_key": report.state.rawValue,
+            "updated": PageDate.minute(report.updatedAt), "version": report.version,
+            "approved_by": report.approvedBy ?? "", "approved_at": report.approvedAt.map(PageDate.minute) ?? "",
+            "returned": returned != nil, "return_reason": returned?.message ?? "",
+            "returned_at": returned.map { PageDate.minute($0.at) } ?? "",
+            "returned_by_unit": returned.map { kit.unitName($0.unit) } ?? "",
+        ]
+    }
+
+    /// A file size as people read it (1 decimal under 10): "1,5 MB" in Vietnamese.
+    static func size(_ bytes: Int64, _ language: Language) -> String {
+        let units = ["B", "KB", "MB", "GB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        let numbers = NumberFormat(language)
+        return unit == 0
+            ? "\(numbers.text(Int(bytes))) B"
+            : numbers.text(value, fractionDigits: value < 10 ? 1 : 0) + " " + units[unit]
+    }
+
+    static func actionName(_ action: String, _ language: Language, at unit: String = "") -> String {
+        switch action {
+        case "received": language.pick("Cấp trên nhận báo cáo (\(unit))", "Received above (\(unit))")
+        case "return-superseded":
+            language.pick(
+                "Trả lại (không còn hiệu lực, đã có lần duyệt mới)",
+                "Return (superseded by a later approval)"
+            )
+        case "create": language.pick("Tạo báo cáo", "Created")
+        case "save": language.pick("Lưu nháp", "Saved")
+        case "correct": language.pick("Sửa số liệu", "Corrected")
+        case "submit": language.pick("Trình phê duyệt", "Submitted")
+        case "approve": language.pick("Duyệt báo cáo", "Approved")
+        case "return": language.pick("Trả lại", "Returned")
+        default: action
+        }
+    }
+}

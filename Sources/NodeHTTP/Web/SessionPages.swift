@@ -1,0 +1,261 @@
+import Auth
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Node
+
+/// Logging in (password, then the second factor), the first-login password change, MFA
+/// enrolment with its QR code, the profile, logging out.
+struct SessionPages {
+    let kit: PageKit
+    var local: LocalNode { kit.local }
+
+    /// A pre-session token against login CSRF: set as a SameSite=Strict cookie with the login
+    /// form and sent back in it (a cross-site post carries no such cookie).
+    static let loginCookie = "rn_login"
+
+    func addRoutes(to pages: RouterGroup<NodeRequestContext>) {
+        pages.get("/login") { request, _ in loginPage(request, username: "", error: nil, status: .ok) }
+        pages.post("/login") { request, context in
+            let form = try await PageForm.read(request, context: context)
+            let language = Language(request)
+            guard let sent = form["_csrf"], let expected = request.cookies[Self.loginCookie]?.value, !sent.isEmpty,
+                sent == expected
+            else {
+                return loginPage(
+                    request,
+                    username: form["username"] ?? "",
+                    error: language.pick(
+                        "Phiên làm việc của trang đã hết, hãy đăng nhập lại",
+                        "The page expired; log in again"
+                    ),
+                    status: .forbidden
+                )
+            }
+            do {
+                let (grant, token) = try await local.login(
+                    identifier: form["username"] ?? "",
+                    password: form["password"] ?? "",
+                    browser: true,
+                    source: context.clientAddress
+                )
+                var response = Response.redirect(to: Self.next(grant.next, home: grant.account), type: .normal)
+                response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
+                return response
+            } catch let error as APIError {
+                return loginPage(
+                    request,
+                    username: form["username"] ?? "",
+                    error: language.pick(error.message, error.messageEN),
+                    status: error.status
+                )
+            }
+        }
+        pages.get("/login/mfa") { request, context in
+            try await kit.run(request, context) {
+                let visitor = try kit.visitor(request, context, allowing: ["mfa_code"])
+                return kit.page(
+                    "login_mfa",
+                    ["csrf": visitor.csrf],
+                    title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
+                    visitor: nil,
+                    language: visitor.language
+                )
+            }
+        }
+        pages.post("/login/mfa") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_code"])
+                do {
+                    let (grant, token) = try await local.completeLogin(
+                        visitor.session,
+                        code: form["code"] ?? "",
+                        source: context.clientAddress
+                    )
+                    var response = Response.redirect(to: Self.next(grant.next, home: grant.account), type: .normal)
+                    response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
+                    return response
+                } catch let error as APIError where error.code == "mfa_failed" {
+                    return kit.page(
+                        "login_mfa",
+                        ["error": visitor.pick(error.message, error.messageEN), "csrf": visitor.csrf],
+                        title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
+                        visitor: nil,
+                        language: visitor.language,
+                        status: error.status
+                    )
+                }
+            }
+        }
+        pages.post("/logout") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                _ = try kit.visitor(
+                    request,
+                    context,
+                    form: form,
+                    allowing: ["mfa_code", "password_change", "mfa_enrolment"]
+                )
+                if let token = request.sessionCookie ?? request.bearerToken {
+                    _ = try await local.logout(token: token, source: context.clientAddress)
+                }
+                var response = Response.redirect(to: "\(WebPages.prefix)/login", type: .normal)
+                response.headers[.setCookie] = SessionRoutes.cookie("", maxAge: 0)
+                return response
+            }
+        }
+        pages.get("/password") { request, context in
+            try await kit.run(request, context) {
+                let visitor = try kit.visitor(request, context, allowing: ["password_change", "mfa_enrolment"])
+                return passwordPage(visitor, error: nil, status: .ok)
+            }
+        }
+        pages.post("/password") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(
+                    request,
+                    context,
+                    form: form,
+                    allowing: ["password_change", "mfa_enrolment"]
+                )
+                do {
+                    try await local.changePassword(
+                        visitor.session,
+                        current: form["current"] ?? "",
+                        new: form["new"] ?? "",
+                        by: visitor.actor
+                    )
+                } catch let error as APIError where error.status == .unprocessableContent {
+                    return passwordPage(
+                        visitor,
+                        error: visitor.pick(error.message, error.messageEN),
+                        status: error.status
+                    )
+                }
+                throw PageRedirect(
+                    location: visitor.session.account.needsMFA && !visitor.session.account.mfaEnabled
+                        ? "\(WebPages.prefix)/mfa" : PageKit.home(for: visitor.actor)
+                )
+            }
+        }
+        pages.get("/mfa") { request, context in
+            try await kit.run(request, context) {
+                let visitor = try kit.visitor(request, context, allowing: ["mfa_enrolment"])
+                return kit.page(
+                    "mfa",
+                    [:],
+                    title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
+                    visitor: visitor,
+                    language: visitor.language
+                )
+            }
+        }
+        pages.post("/mfa") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_enrolment"])
+                let enrolment = try await local.beginMFA(visitor.session)
+                return kit.page(
+                    "mfa",
+                    ["enrolment": ["secret": enrolment.secret, "qr": enrolment.qrCode]],
+                    title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
+                    visitor: visitor,
+                    language: visitor.language
+                )
+            }
+        }
+        pages.post("/mfa/confirm") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_enrolment"])
+                do {
+                    let codes = try await local.confirmMFA(visitor.session, code: form["code"] ?? "")
+                    return kit.page(
+                        "mfa",
+                        ["codes": ["list": codes.codes]],
+                        title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
+                        visitor: visitor,
+                        language: visitor.language
+                    )
+                } catch let error as APIError where error.status != .forbidden && error.status != .unauthorized {
+                    return kit.page(
+                        "mfa",
+                        ["error": visitor.pick(error.message, error.messageEN)],
+                        title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
+                        visitor: visitor,
+                        language: visitor.language,
+                        status: error.status
+                    )
+                }
+            }
+        }
+        pages.get("/profile") { request, context in
+            try await kit.run(request, context) {
+                let visitor = try kit.visitor(request, context)
+                let account = AccountView(visitor.session.account)
+                return kit.page(
+                    "profile",
+                    [
+                        "account": account, "unit": kit.unitName(account.unit),
+                        "role": visitor.pick(account.role.vietnameseName, account.role.englishName),
+                    ],
+                    title: visitor.pick("Thông tin tài khoản", "Account"),
+                    visitor: visitor,
+                    language: visitor.language,
+                    current: "\(WebPages.prefix)/profile"
+                )
+            }
+        }
+    }
+
+    static func next(_ pending: String?, home account: AccountView) -> String {
+        switch pending {
+        case "mfa_code": "\(WebPages.prefix)/login/mfa"
+        case "password_change": "\(WebPages.prefix)/password"
+        case "mfa_enrolment": "\(WebPages.prefix)/mfa"
+        default: Set(account.permissions).contains(.viewReports) ? WebPages.prefix : "\(WebPages.prefix)/entry"
+        }
+    }
+
+    func loginPage(_ request: Request, username: String, error: String?, status: HTTPResponse.Status) -> Response {
+        let language = Language(request)
+        let token = Secret.token()
+        var values: [String: Any] = ["username": username, "login_csrf": token]
+        if let error { values["error"] = error }
+        return kit.page(
+            "login",
+            values,
+            title: language.pick("Đăng nhập", "Log in"),
+            visitor: nil,
+            language: language,
+            status: status
+        )
+        .setting(
+            cookie: "\(Self.loginCookie)=\(token); Path=/app/login; Max-Age=3600; Secure; HttpOnly; SameSite=Strict"
+        )
+    }
+
+    func passwordPage(_ visitor: PageVisitor, error: String?, status: HTTPResponse.Status) -> Response {
+        var values: [String: Any] = ["required": visitor.session.pending == "password_change"]
+        if let error { values["error"] = error }
+        return kit.page(
+            "password",
+            values,
+            title: visitor.pick("Đổi mật khẩu", "Change password"),
+            visitor: visitor,
+            language: visitor.language,
+            current: "\(WebPages.prefix)/profile",
+            status: status
+        )
+    }
+}
+
+extension Response {
+    func setting(cookie: String) -> Response {
+        var response = self
+        response.headers.append(HTTPField(name: .setCookie, value: cookie))
+        return response
+    }
+}

@@ -1,0 +1,238 @@
+import Auth
+import Foundation
+import Hierarchy
+import Hummingbird
+import Node
+
+/// "Đơn vị": the tree of the visitor's unit and below (closed units marked), and for admins
+/// (users.manage) the units directly below with a rename form and a closure dialog each, and the
+/// form that adds a unit below. Every decision is the API's use case (`addUnit`, `renameUnit`,
+/// `closeUnit`).
+struct UnitPages {
+    let kit: PageKit
+    var local: LocalNode { kit.local }
+
+    static let path = "\(WebPages.prefix)/units"
+
+    /// What was typed in one of the page's forms, and the refusal with the field it belongs to.
+    struct Typed {
+        enum Form { case add, rename, closure }
+        var form: Form = .add
+        /// The unit a rename or closure form was for.
+        var unit = ""
+        var fields: [String: String] = [:]
+        var error: (field: String, message: String)?
+    }
+
+    func addRoutes(to pages: RouterGroup<NodeRequestContext>) {
+        pages.get("/units") { request, context in
+            try await kit.run(request, context) {
+                try await page(
+                    try kit.visitor(request, context),
+                    typed: Typed(),
+                    done: request.uri.queryParameters["done"].map(String.init),
+                    unit: request.uri.queryParameters["unit"].map(String.init)
+                )
+            }
+        }
+        pages.post("/units") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form)
+                var typed = Typed(form: .add, fields: ["code": form["code"] ?? "", "name": form["name"] ?? ""])
+                do {
+                    let unit = try await local.addUnit(
+                        NewUnit(code: typed.fields["code"]!, name: typed.fields["name"]!),
+                        by: visitor.actor
+                    )
+                    throw PageRedirect(location: "\(Self.path)?done=added&unit=\(unit.code)")
+                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                    typed.error = (
+                        ["code", "name"].first { error.details[$0] != nil } ?? "_form",
+                        visitor.pick(error.message, error.messageEN)
+                    )
+                    return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
+                }
+            }
+        }
+        pages.post("/units/{code}/rename") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form)
+                let code = try context.parameters.require("code")
+                var typed = Typed(form: .rename, unit: code, fields: ["name": form["name"] ?? ""])
+                do {
+                    _ = try await local.renameUnit(code, UnitRename(name: typed.fields["name"]!), by: visitor.actor)
+                    throw PageRedirect(location: "\(Self.path)?done=renamed&unit=\(code)")
+                } catch let error as APIError where error.status == .unprocessableContent {
+                    typed.error = ("name", visitor.pick(error.message, error.messageEN))
+                    return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
+                }
+            }
+        }
+        pages.post("/units/{code}/closure") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form)
+                let code = try context.parameters.require("code")
+                var typed = Typed(
+                    form: .closure,
+                    unit: code,
+                    fields: [
+                        "closedOn": form["closedOn"] ?? "", "mergedInto": form["mergedInto"] ?? "",
+                        "reason": form["reason"] ?? "",
+                    ]
+                )
+                // Who may close is decided before what was typed is judged (as the API does).
+                guard visitor.actor.holds(.manageUsers), local.tree.isBelow(code, visitor.actor.unit) else {
+                    throw APIError.forbidden(
+                        "Chỉ ghi nhận giải thể, sáp nhập đơn vị cấp dưới của mình",
+                        "Only units below your own"
+                    )
+                }
+                do {
+                    let day = TaskPages.isoDay(typed.fields["closedOn"]!)
+                    guard CalendarDate(day) != nil else {
+                        throw APIError.invalid(
+                            "Ngày giải thể, sáp nhập không hợp lệ: hãy nhập theo dạng dd/MM/yyyy, ví dụ 01/07/2026",
+                            "Invalid date: type it as dd/MM/yyyy, e.g. 01/07/2026",
+                            details: ["closedOn": "invalid"]
+                        )
+                    }
+                    let merged = typed.fields["mergedInto"]!.trimmingCharacters(in: .whitespaces)
+                    _ = try await local.closeUnit(
+                        code,
+                        ClosureRequest(
+                            closedOn: day,
+                            mergedInto: merged.isEmpty ? nil : merged,
+                            reason: typed.fields["reason"]!
+                        ),
+                        by: visitor.actor
+                    )
+                    throw PageRedirect(location: "\(Self.path)?done=closed&unit=\(code)")
+                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                    typed.error = (
+                        ["closedOn", "mergedInto", "reason"].first { error.details[$0] != nil } ?? "_form",
+                        visitor.pick(error.message, error.messageEN)
+                    )
+                    return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
+                }
+            }
+        }
+    }
+
+    func page(
+        _ visitor: PageVisitor,
+        typed: Typed,
+        done: String?,
+        unit doneUnit: String?,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let actor = visitor.actor
+        let closures = try await local.closures()
+        let tree = local.tree
+        var values: [String: Any] = [
+            "tree": unitTree(actor.unit, tree, closures, visitor.language), "unit_name": kit.unitName(actor.unit),
+        ]
+        if let done, let doneUnit, let name = tree[doneUnit]?.name {
+            switch done {
+            case "added":
+                values["done"] = visitor.pick(
+                    "Đã thêm đơn vị \(name) (\(doneUnit))",
+                    "Unit \(name) (\(doneUnit)) added"
+                )
+            case "renamed":
+                values["done"] = visitor.pick(
+                    "Đã đổi tên đơn vị \(doneUnit) thành “\(name)”",
+                    "Unit \(doneUnit) renamed to “\(name)”"
+                )
+            case "closed":
+                values["done"] = visitor.pick(
+                    "Đã ghi nhận giải thể, sáp nhập đơn vị \(name)",
+                    "Closure of \(name) recorded"
+                )
+            default: break
+            }
+        }
+        if actor.holds(.manageUsers), let own = tree[actor.unit] {
+            let below = tree.children(of: actor.unit).sorted { $0.code < $1.code }
+            let open = below.filter { closures[$0.code] == nil }
+            values["admin"] = true
+            values["below_level"] = own.level.below.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? ""
+            values["can_add"] = own.level.below != nil
+            values["code_prefix"] = "\(actor.unit)-"
+            values["below"] = below.map { unit -> [String: Any] in
+                let closure = closures[unit.code]
+                var row: [String: Any] = [
+                    "code": unit.code, "name": unit.name, "typed_name": unit.name,
+                    "host": local.deployment.hostingNode(of: unit.code)?.name ?? "",
+                    "is_closed": closure != nil,
+                    "closed_text": closure.map { closedText($0, tree, visitor.language) } ?? "",
+                    "is_open": closure == nil, "dialog_open": false, "closure_typed": [String: String](),
+                    "merge_targets": open.filter { $0.code != unit.code }.map { target -> [String: Any] in
+                        ["code": target.code, "name": target.name, "selected": false]
+                    },
+                ]
+                if typed.unit == unit.code {
+                    switch typed.form {
+                    case .rename:
+                        row["typed_name"] = typed.fields["name"] ?? ""
+                        if let error = typed.error { row["rename_error"] = error.message }
+                    case .closure:
+                        row["dialog_open"] = true
+                        row["closure_typed"] = typed.fields
+                        row["merge_targets"] = open.filter { $0.code != unit.code }.map { target -> [String: Any] in
+                            [
+                                "code": target.code, "name": target.name,
+                                "selected": target.code == typed.fields["mergedInto"],
+                            ]
+                        }
+                        if let error = typed.error { row["closure_error_\(error.field)"] = error.message }
+                    case .add: break
+                    }
+                }
+                return row
+            }
+            values["has_below"] = !below.isEmpty
+            if typed.form == .add {
+                values["add_typed"] = typed.fields
+                if let error = typed.error { values["add_error_\(error.field)"] = error.message }
+            }
+        }
+        return kit.page(
+            "units",
+            values,
+            title: visitor.pick("Đơn vị", "Units"),
+            visitor: visitor,
+            language: visitor.language,
+            current: Self.path,
+            status: status
+        )
+    }
+
+    func closedText(_ closure: UnitClosure, _ tree: UnitTree, _ language: Language) -> String {
+        let day = PageDate.isoDay(closure.closedOn)
+        guard let merged = closure.mergedInto else {
+            return language.pick("Đã giải thể từ \(day)", "Dissolved from \(day)")
+        }
+        let name = tree[merged]?.name ?? merged
+        return language.pick("Đã sáp nhập vào \(name) từ \(day)", "Merged into \(name) from \(day)")
+    }
+
+    func unitTree(
+        _ code: String,
+        _ tree: UnitTree,
+        _ closures: [String: UnitClosure],
+        _ language: Language
+    ) -> [String: Any] {
+        let unit = tree[code]
+        let children = tree.children(of: code).sorted { $0.code < $1.code }
+        return [
+            "code": code, "name": unit?.name ?? code,
+            "level": unit.map { language.pick($0.level.vietnameseName, "\($0.level)") } ?? "",
+            "is_closed": closures[code] != nil,
+            "closed_text": closures[code].map { closedText($0, tree, language) } ?? "",
+            "has_children": !children.isEmpty, "children": children.map { unitTree($0.code, tree, closures, language) },
+        ]
+    }
+}

@@ -1,0 +1,201 @@
+import Auth
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Node
+
+/// The web interface: server-rendered HTML pages under `/app`, for people in a browser. Pages
+/// post classic HTML forms to handlers that call the same `LocalNode` use cases as the JSON API,
+/// so every rule (permissions, scope, workflow, validation) is the API's.
+struct WebPages {
+    let local: LocalNode
+
+    static let prefix = "/app"
+
+    /// Whether a route is a page (people's HTML), not API: `/` and everything under `/app`.
+    static func isPage(_ path: String) -> Bool { path == "/" || path == prefix || path.hasPrefix(prefix + "/") }
+
+    func addRoutes(to router: Router<NodeRequestContext>) {
+        router.get("/") { _, _ in Response.redirect(to: Self.prefix, type: .found) }
+        let pages = router.group("/app").add(middleware: PageSessionLookup(local: local))
+        let kit = PageKit(local: local)
+        pages.get("/assets/site.css") { _, _ in PageAssets.response(PageAssets.css, type: "text/css; charset=utf-8") }
+        pages.get("/assets/site.js") { _, _ in
+            PageAssets.response(PageAssets.javascript, type: "text/javascript; charset=utf-8")
+        }
+        pages.get("/language") { request, _ in
+            let to = Language(rawValue: request.uri.queryParameters["to"].map(String.init) ?? "") ?? .vi
+            var back = request.uri.queryParameters["back"].map(String.init) ?? Self.prefix
+            // Only back to a page of ours (no open redirect).
+            if !back.hasPrefix(Self.prefix) || back.hasPrefix("//") || back.contains("\\") { back = Self.prefix }
+            var response = Response.redirect(to: back, type: .normal)
+            response.headers[.setCookie] =
+                "\(Language.cookie)=\(to.rawValue); Path=/; Max-Age=31536000; Secure; SameSite=Strict"
+            return response
+        }
+        SessionPages(kit: kit).addRoutes(to: pages)
+        DashboardPage(kit: kit).addRoutes(to: pages)
+        ReportPages(kit: kit).addRoutes(to: pages)
+        AdminPages(kit: kit).addRoutes(to: pages)
+        UserPages(kit: kit).addRoutes(to: pages)
+        AuditPage(kit: kit).addRoutes(to: pages)
+        ScoringPage(kit: kit).addRoutes(to: pages)
+        PublicRankingPage(kit: kit).addRoutes(to: pages)
+        CongressPage(kit: kit).addRoutes(to: pages)
+        TaskPages(kit: kit).addRoutes(to: pages)
+        AlertPages(kit: kit).addRoutes(to: pages)
+        UnitPages(kit: kit).addRoutes(to: pages)
+        ParkedPage(kit: kit).addRoutes(to: pages)
+    }
+}
+
+/// The person looking at a page: a complete session, the acting account, the page's language.
+struct PageVisitor {
+    let session: ActiveSession
+    let actor: Actor
+    let language: Language
+
+    /// The token every state-changing form carries back.
+    var csrf: String { session.record.csrfToken ?? "" }
+
+    func pick(_ vietnamese: String, _ english: String) -> String { language.pick(vietnamese, english) }
+}
+
+/// Sends the browser to another page (303 See Other after a post).
+struct PageRedirect: Error {
+    let location: String
+}
+
+/// What every page handler shares: finding the visitor, checking the form's CSRF token, drawing
+/// the layout, and turning refusals into pages a person can read.
+struct PageKit: Sendable {
+    let local: LocalNode
+
+    /// The visitor with a complete session; a post must carry the session's CSRF token (a bearer
+    /// token, which a browser never sends by itself, needs none — as in the API).
+    func visitor(
+        _ request: Request,
+        _ context: NodeRequestContext,
+        form: PageForm? = nil,
+        allowing: Set<String> = []
+    ) throws -> PageVisitor {
+        let (session, actor) = try context.pendingActor(allowing: allowing)
+        if request.method.changesState, session.record.kind == .cookie {
+            guard let expected = session.record.csrfToken, let sent = form?["_csrf"],
+                Secret.digest(sent) == Secret.digest(expected)
+            else {
+                throw APIError(
+                    status: .forbidden,
+                    code: "csrf_failed",
+                    message: "Yêu cầu không hợp lệ (thiếu mã chống giả mạo), hãy tải lại trang",
+                    messageEN: "Missing or wrong CSRF token; reload the page"
+                )
+            }
+        }
+        return PageVisitor(session: session, actor: actor, language: Language(request))
+    }
+
+    /// Runs a page handler, turning redirects and refusals into responses.
+    func run(
+        _ request: Request,
+        _ context: NodeRequestContext,
+        _ body: () async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await body()
+        } catch let redirect as PageRedirect {
+            return Response.redirect(to: redirect.location, type: .normal)
+        } catch let error as APIError {
+            switch error.code {
+            case "unauthenticated", "session_expired":
+                return Response.redirect(to: "\(WebPages.prefix)/login", type: .normal)
+            case "mfa_required": return Response.redirect(to: "\(WebPages.prefix)/login/mfa", type: .normal)
+            case "password_change_required": return Response.redirect(to: "\(WebPages.prefix)/password", type: .normal)
+            case "mfa_enrolment_required": return Response.redirect(to: "\(WebPages.prefix)/mfa", type: .normal)
+            default: return errorPage(error, request: request, context: context)
+            }
+        }
+    }
+
+    func errorPage(_ error: APIError, request: Request, context: NodeRequestContext) -> Response {
+        let language = Language(request)
+        let body = PageRenderer.shared.render(
+            "error",
+            ["message": language.pick(error.message, error.messageEN), "status": Int(error.status.code)],
+            language: language
+        )
+        let visitor = try? self.visitor(request, context)
+        return html(
+            layout(
+                title: language.pick("Không thực hiện được", "Not possible"),
+                body: body,
+                visitor: visitor,
+                language: language,
+                current: ""
+            ),
+            status: error.status
+        )
+    }
+
+    /// A page in the layout, for a visitor (or nobody, on the login pages).
+    func page(
+        _ template: String,
+        _ values: [String: Any],
+        title: String,
+        visitor: PageVisitor?,
+        language: Language,
+        current: String = "",
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let body = PageRenderer.shared.render(
+            template,
+            values.merging(["csrf": visitor?.csrf ?? ""]) { first, _ in first },
+            language: language
+        )
+        return html(
+            layout(title: title, body: body, visitor: visitor, language: language, current: current),
+            status: status
+        )
+    }
+
+    func layout(title: String, body: String, visitor: PageVisitor?, language: Language, current: String) -> String {
+        var values: [String: Any] = [
+            "title": title, "body": body, "current": current.isEmpty ? WebPages.prefix : current,
+            "other_lang": language == .vi ? "en" : "vi", "other_lang_name": language == .vi ? "English" : "Tiếng Việt",
+        ]
+        if let visitor {
+            values["user"] = [
+                "username": visitor.actor.username, "name": visitor.session.account.fullName,
+                "unit": local.tree[visitor.actor.unit]?.name ?? visitor.actor.unit, "csrf": visitor.csrf,
+            ]
+            values["menu"] = Navigation.menu(for: visitor.actor, current: current, language: language)
+        }
+        return PageRenderer.shared.render("layout", values, language: language)
+    }
+
+    func html(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: "no-store",
+            .xContentTypeOptions: "nosniff",
+            .contentSecurityPolicy:
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            .referrerPolicy: "same-origin",
+        ]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Where a person lands after logging in: the dashboard if they may see one, else data entry.
+    static func home(for actor: Actor) -> String {
+        actor.holds(.viewReports) ? WebPages.prefix : "\(WebPages.prefix)/entry"
+    }
+
+    func unitName(_ code: String) -> String { local.tree[code]?.name ?? code }
+}
+
+extension HTTPField.Name {
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}
