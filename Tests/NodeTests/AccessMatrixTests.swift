@@ -443,6 +443,13 @@ import Testing
                 }
             ),
             Entry(
+                "GET /api/v1/reports/{id}/proof",
+                Case("downloads the proof of the subject's approved report", expect: Rule.seesSubject) { m, a in
+                    let report = try await m.report(in: .approved)
+                    return try await m.web(a).call(.GET, "/api/v1/reports/\(report.id)/proof")
+                }
+            ),
+            Entry(
                 "DELETE /api/v1/reports/{id}",
                 Case("deletes the subject's draft", expect: Rule.entersForSubject) { m, a in
                     let report = try await m.report(in: .draft)

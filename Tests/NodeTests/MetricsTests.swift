@@ -52,11 +52,17 @@ import Testing
 
             proxies["kinh-bac"]!.heal()
             _ = try await f.converge()
-            // At the province: its children, each with its lag and last contact.
-            let province = try await APIClient(baseURL: f.node("bac-ninh").webURL, caPath: f.manifest.ca).call(
-                .GET,
-                "/metrics"
-            ).text
+            // At the province: its children, each with its lag and last contact. Receipts coming
+            // back from the centre may reach the province's feed just after the convergence, so
+            // the children are given a moment to read them.
+            let provinceScraper = APIClient(baseURL: f.node("bac-ninh").webURL, caPath: f.manifest.ca)
+            var province = ""
+            try await f.eventually("both children have read the province's feed") {
+                province = try await provinceScraper.call(.GET, "/metrics").text
+                return ["BNI-KB", "BNI-YP"].allSatisfy {
+                    Self.sample(province, #"reportnet_sync_lag_messages{peer="\#($0)",relation="child"}"#) == 0
+                }
+            }
             for child in ["BNI-KB", "BNI-YP"] {
                 #expect(
                     Self.sample(province, #"reportnet_sync_lag_messages{peer="\#(child)",relation="child"}"#) == 0,
