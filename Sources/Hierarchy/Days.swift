@@ -43,3 +43,22 @@ extension CalendarDate {
         self.init(dayNumber: days)
     }
 }
+
+extension CalendarDate {
+    /// A day as people type it: `15/12/2026` (dd/mm/yyyy, as Vietnamese offices write it; one-digit
+    /// day and month accepted, `-` or `.` in place of `/`) or the ISO `2026-12-15`. Nil for anything
+    /// else, or a day the month does not have.
+    public init?(typed text: String) {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if let iso = CalendarDate(text) {
+            self = iso
+            return
+        }
+        let parts = text.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "." || $0 == "-" }
+        guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+            parts[2].count == 4, let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2]),
+            (1...12).contains(month), day >= 1, day <= CalendarDate.days(inMonth: month, year: year)
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+}

@@ -61,15 +61,32 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
         }
     }
 
-    /// Vietnamese label: "Tháng 11/2026", "Quý 4/2026", "Năm 2026".
+    /// Vietnamese label, as offices write periods: "Tháng 11/2026", "Quý IV/2026", "Năm 2026",
+    /// and a one-off round "Đợt 2026".
     public var vietnameseLabel: String {
         switch frequency {
         case .monthly: "Tháng \(index)/\(year)"
-        case .quarterly: "Quý \(index)/\(year)"
+        case .quarterly: "Quý \(Self.roman[min(max(index, 1), 4)])/\(year)"
         case .yearly: "Năm \(year)"
-        case .once: "Đột xuất \(year)"
+        case .once: "Đợt \(year)"
         }
     }
+
+    /// English label: "November 2026", "Q4 2026", "Year 2026", "One-off 2026".
+    public var englishLabel: String {
+        switch frequency {
+        case .monthly: "\(Self.monthNames[min(max(index, 1), 12)]) \(year)"
+        case .quarterly: "Q\(index) \(year)"
+        case .yearly: "Year \(year)"
+        case .once: "One-off \(year)"
+        }
+    }
+
+    private static let roman = ["", "I", "II", "III", "IV"]
+    private static let monthNames = [
+        "", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ]
 
     /// The last month of the period (1–12), where deadlines fall.
     public var lastMonth: Int {

@@ -108,6 +108,7 @@ public struct NodeServer: Sendable {
         let router = Router(context: NodeRequestContext.self)
         router.add(middleware: ForwardedClient(trustedProxies: trustedProxies))
         router.add(middleware: RequestLatency(metrics: local.metrics, listener: "web"))
+        router.add(middleware: ResponseCompression())
         WebAPI(local: local).addRoutes(to: router)
         WebPages(local: local).addRoutes(to: router)
         return router

@@ -543,6 +543,12 @@ import Testing
                 }
             ),
             Entry(
+                "GET /api/v1/todo",
+                Case("what the caller has to do now", expect: Rule.everyone, check: Check.toDo) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/todo")
+                }
+            ),
+            Entry(
                 "POST /api/v1/alerts/{id}/acknowledge",
                 Case("acknowledges a strategic alert about the subject", expect: Rule.leadsOverSubject) { m, a in
                     try await m.web(a).call(.POST, "/api/v1/alerts/\(m.tasks.alert)/acknowledge")
@@ -1060,6 +1066,15 @@ import Testing
 
         static func alertRules(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
             m.inReach(reply.items.compactMap { ($0["rule"] as? [String: Any])?["unit"] as? String }, of: a)
+        }
+
+        /// The to-do list is the caller's own unit's; late units are children of it.
+        static func toDo(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
+            guard reply.json["unit"] as? String == a.unit else {
+                return "to-do of another unit: \(reply.text.prefix(200))"
+            }
+            let late = (reply.json["lateUnits"] as? [[String: Any]] ?? []).compactMap { $0["unit"] as? String }
+            return m.inReach(late, of: a)
         }
 
         static func usage(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {

@@ -28,6 +28,7 @@ struct WebAPI {
         AlertRoutes(local: local).addRoutes(to: api)
         ParkedRoutes(local: local).addRoutes(to: api)
         UnitRoutes(local: local).addRoutes(to: api)
+        api.get("/todo") { _, context -> ToDoList in try await local.toDo(for: try context.actor()) }
         api.get("/sync") { _, context -> SyncStatus in
             // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
             let actor = try context.actor()
@@ -36,6 +37,8 @@ struct WebAPI {
         }
     }
 }
+
+extension ToDoList: ResponseEncodable {}
 
 /// A list answer; an object at the top so that fields can be added later.
 struct Items<Item: Encodable & Sendable>: ResponseEncodable, Sendable {

@@ -98,7 +98,7 @@ struct AdminPages {
                 let report = try await local.usage(period: period, for: visitor.actor)
                 let groups = report.groups.map { group -> [String: Any] in
                     [
-                        "name": visitor.pick(group.role.vietnameseName, group.role.rawValue),
+                        "name": visitor.pick(group.role.vietnameseName, group.role.englishName),
                         "accounts": group.accounts, "active": group.activeUsers,
                         "logins": group.logins, "failed": group.failedLogins, "actions": group.actions,
                     ]
@@ -107,6 +107,7 @@ struct AdminPages {
                     "usage",
                     [
                         "period": period, "groups": groups, "unit": kit.unitName(report.unit),
+                        "periods": PeriodWords.choices(today: local.clock.today(), chosen: period, visitor.language),
                         "from": PageDate.day(report.from),
                         "to": PageDate.day(report.to.addingTimeInterval(-1)),
                         "xlsx": "/api/v1/usage?period=\(period)&format=xlsx",
@@ -137,7 +138,7 @@ struct AdminPages {
         let rows: [[String: Any]] = shown.map {
             [
                 "username": $0.username, "name": $0.fullName, "unit": kit.unitName($0.unit),
-                "role": visitor.pick($0.role.vietnameseName, $0.role.rawValue),
+                "role": visitor.pick($0.role.vietnameseName, $0.role.englishName),
                 "status": Self.statusName($0.status, visitor.language), "can_disable": $0.status != "disabled",
                 "disabled": $0.status == "disabled", "self": $0.username == visitor.actor.username,
             ]
@@ -158,7 +159,7 @@ struct AdminPages {
             },
             "roles": Role.allCases.map {
                 [
-                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue),
+                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
                     "selected": $0.rawValue == typed["role"],
                 ]
             },

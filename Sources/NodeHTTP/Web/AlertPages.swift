@@ -135,7 +135,7 @@ struct AlertPages {
         var values: [String: Any] = ["all": all, "unit_name": kit.unitName(actor.unit)]
         values["alerts"] = alerts.map { alert -> [String: Any] in
             [
-                "id": alert.id, "kind": visitor.pick(alert.kindName, alert.kind.rawValue),
+                "id": alert.id, "kind": visitor.pick(alert.kindName, alert.kind.englishName),
                 "unit": kit.unitName(alert.unit),
                 "message": visitor.pick(alert.message, alert.messageEN), "raised_at": PageDate.minute(alert.raisedAt),
                 "acknowledged": alert.acknowledgedAt != nil, "acknowledged_by": alert.acknowledgedBy ?? "",
@@ -143,6 +143,10 @@ struct AlertPages {
             ]
         }
         values["has_alerts"] = !alerts.isEmpty
+        // A report returned to the visitor's unit is an alert too, with its reason.
+        let returned = ToDoSection.returned(try await local.toDo(for: actor), visitor, kit: kit)
+        values["returned"] = returned
+        values["has_returned"] = !returned.isEmpty
         // The node's own admins settle parked messages on their page.
         values["parked_link"] = actor.holds(.manageUsers) && actor.unit == local.unit
         if actor.holds(.approveReports) {
@@ -181,7 +185,7 @@ struct AlertPages {
             values["has_rules"] = !rules.isEmpty
             values["kinds"] = AlertKind.allCases.filter { $0 != .parkedMessage }.map {
                 [
-                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue),
+                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
                     "selected": $0.rawValue == typed.fields["kind"],
                 ]
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Hierarchy
 import Node
 import Reporting
 
@@ -24,11 +25,24 @@ struct AnswerFields {
             case .multipleChoice:
                 let chosen = post.all(name).filter { !$0.isEmpty }
                 if !chosen.isEmpty { answers[question.id] = .choices(chosen) }
-            case .paragraph, .date:
+            case .paragraph:
                 let value = post[name] ?? ""
                 typed[name] = value
                 if !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                     answers[question.id] = .text(value)
+                }
+            case .date:
+                // Typed dd/mm/yyyy (or yyyy-mm-dd), stored as yyyy-mm-dd; a wrong day is explained, kept as typed.
+                let value = post[name] ?? ""
+                typed[name] = value
+                guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                if let day = CalendarDate(typed: value) {
+                    answers[question.id] = .text(day.description)
+                } else {
+                    problems[question.id] = language.pick(
+                        "“\(question.text)”: ngày “\(value)” không hợp lệ; hãy nhập theo dạng dd/mm/yyyy, ví dụ 15/12/2026",
+                        "“\(question.text)”: “\(value)” is not a date; type it as dd/mm/yyyy, e.g. 15/12/2026"
+                    )
                 }
             case .integer, .decimal, .percentage:
                 let value = post[name] ?? ""

@@ -38,14 +38,22 @@ struct CongressPage {
                 let visitor = try kit.visitor(request, context, form: form)
                 var typed = Typed(date: form["date"] ?? "", note: form["note"] ?? "")
                 do {
+                    // Typed dd/mm/yyyy (or yyyy-mm-dd); anything else goes as typed, refused by the API.
+                    let day = CalendarDate(typed: typed.date ?? "")?.description
                     _ = try await local.scheduleCongress(
-                        CongressUpdate(date: typed.date ?? "", note: typed.note),
+                        CongressUpdate(date: day ?? typed.date ?? "", note: typed.note),
                         by: visitor.actor
                     )
                     throw PageRedirect(location: "\(Self.path)?saved=1")
                 } catch let error as APIError where error.status == .unprocessableContent {
+                    let field = error.details.keys.sorted().first ?? "date"
                     typed.error = (
-                        error.details.keys.sorted().first ?? "date", visitor.pick(error.message, error.messageEN)
+                        field,
+                        field == "date"
+                            ? visitor.pick(
+                                "Ngày đại hội “\(typed.date ?? "")” không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 20/05/2026",
+                                "Invalid date: type it as dd/mm/yyyy, e.g. 20/05/2026"
+                            ) : visitor.pick(error.message, error.messageEN)
                     )
                     return try await page(visitor, query: [:], typed: typed, saved: false, status: error.status)
                 }
@@ -63,9 +71,13 @@ struct CongressPage {
         let actor = visitor.actor
         let unit = actor.unit
         // Empty filter fields (a GET form sends them all) mean "any".
-        let query = query.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty && $0.key != "saved" }
+        var query = query.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty && $0.key != "saved" }
+        // Filter days typed dd/mm/yyyy are read as the API's yyyy-mm-dd.
+        for key in ["from", "to"] { query[key] = query[key].map { CalendarDate(typed: $0)?.description ?? $0 } }
+        var shown = query
+        for key in ["from", "to"] { shown["\(key)_text"] = query[key].map { CalendarDate($0)?.vietnameseLabel ?? $0 } }
         var values: [String: Any] = [
-            "unit_name": kit.unitName(unit), "may_set": actor.holds(.approveReports), "saved": saved, "filter": query,
+            "unit_name": kit.unitName(unit), "may_set": actor.holds(.approveReports), "saved": saved, "filter": shown,
         ]
         let own = try await local.congressSchedule(
             CongressFilter(area: unit, level: local.tree[unit]?.level),
@@ -74,11 +86,11 @@ struct CongressPage {
         if let own {
             values["own"] = [
                 "date": own.date.map { $0.vietnameseLabel } ?? "", "has_date": own.date != nil,
-                "status": visitor.pick(own.status.vietnameseName, own.status.rawValue),
+                "status": visitor.pick(own.status.vietnameseName, own.status.englishName),
                 "note": own.note ?? "",
             ]
         }
-        values["typed_date"] = typed.date ?? own?.date?.description ?? ""
+        values["typed_date"] = typed.date ?? own?.date?.vietnameseLabel ?? ""
         values["typed_note"] = typed.note ?? own?.note ?? ""
         if let error = typed.error { values["error_\(error.field == "note" ? "note" : "date")"] = error.message }
 
@@ -115,7 +127,7 @@ struct CongressPage {
                         "level": visitor.pick(row.level.vietnameseName, "\(row.level)"),
                         "parent": row.parent.map(kit.unitName) ?? "",
                         "date": row.date.map { $0.vietnameseLabel } ?? "—",
-                        "status": visitor.pick(row.status.vietnameseName, row.status.rawValue),
+                        "status": visitor.pick(row.status.vietnameseName, row.status.englishName),
                         "status_key": row.status.rawValue,
                         "note": row.note ?? "",
                     ]
@@ -123,7 +135,7 @@ struct CongressPage {
                 values["has_rows"] = !rows.isEmpty
                 values["counts"] = CongressStatus.allCases.map { status in
                     [
-                        "name": visitor.pick(status.vietnameseName, status.rawValue),
+                        "name": visitor.pick(status.vietnameseName, status.englishName),
                         "count": NumberFormat(visitor.language).text(rows.filter { $0.status == status }.count),
                     ]
                 }

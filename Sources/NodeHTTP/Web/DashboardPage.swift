@@ -35,13 +35,20 @@ struct DashboardPage {
         var values: [String: Any] = [
             "unit_name": kit.unitName(unit), "unit": unit,
             "assignments": assignments.map {
-                ["id": $0.id, "title": $0.title, "period": $0.period, "selected": $0.id == chosen?.id]
+                [
+                    "id": $0.id, "title": $0.title, "period": PeriodWords.text($0.period, visitor.language),
+                    "selected": $0.id == chosen?.id,
+                ]
             },
             "none": chosen == nil,
             "trail": local.tree.ancestors(of: unit).reversed().filter {
                 local.tree.isInSubtree($0.code, of: visitor.actor.unit)
             }.map { ["code": $0.code, "name": $0.name] },
         ]
+        // Home: what the visitor has to do now, above the figures of their own unit.
+        if unit == visitor.actor.unit {
+            values["todo"] = ToDoSection.values(try await local.toDo(for: visitor.actor), visitor, kit: kit)
+        }
         if let chosen {
             let numbers = NumberFormat(visitor.language)
             var filter = ReportFilter()
@@ -52,12 +59,24 @@ struct DashboardPage {
             let late = Self.isPast(chosen.deadline, today: local.clock.today())
             func link(_ child: String) -> String { "/app?assignment=\(chosen.id)&unit=\(child)" }
             values["assignment"] = [
-                "id": chosen.id, "title": chosen.title, "period": chosen.period,
+                "id": chosen.id, "title": chosen.title, "period": PeriodWords.text(chosen.period, visitor.language),
                 "deadline": PageDate.isoDay(chosen.deadline),
             ]
             // Progress from the figures API: approved on time per level and per child, and when each child's data last arrived.
             let figures = try await local.figures(assignment: chosen.id, unit: unit, for: visitor.actor)
             values["total"] = counts(figures.total, late: late, numbers)
+            // Progress counts units below only: a commune (or a drill-down to one) shows its own report instead.
+            values["below"] = figures.total.expected > 0
+            if chosen.units.contains(unit) {
+                let own = reports.first { $0.unit == unit }
+                values["own"] = [
+                    "state": own.map { visitor.pick($0.state.vietnameseName, $0.state.englishName) }
+                        ?? visitor.pick("Chưa nộp", "Not sent"),
+                    "state_key": own?.state.rawValue ?? "none",
+                    "overdue": late && (own == nil || own?.state.isEditable == true),
+                    "href": own.map { "\(WebPages.prefix)/reports/\($0.id)" } ?? "\(WebPages.prefix)/entry",
+                ]
+            }
             values["levels"] = figures.levels.map { row -> [String: Any] in
                 var cells = counts(row.figures, late: late, numbers)
                 cells["level"] = visitor.pick(row.level.vietnameseName, "\(row.level)")
@@ -73,14 +92,17 @@ struct DashboardPage {
             values["has_children"] = !figures.children.isEmpty
             values["states"] = ReportState.allCases.map { state in
                 [
-                    "name": visitor.pick(state.vietnameseName, state.rawValue), "key": state.rawValue,
+                    "name": visitor.pick(state.vietnameseName, state.englishName), "key": state.rawValue,
                     "count": numbers.text(reports.filter { $0.state == state }.count),
                 ]
             }
             values["tiles"] = ProgressCharts.tiles(
                 figures.children,
                 link: link,
-                label: visitor.pick("Tỷ lệ đơn vị cấp dưới đã nộp báo cáo", "Share of units below that submitted"),
+                label: visitor.pick(
+                    "Tỷ lệ đơn vị cấp dưới có báo cáo đã được phê duyệt",
+                    "Share of units below approved"
+                ),
                 unassigned: visitor.pick("Không được giao", "Not assigned"),
                 numbers: numbers
             )

@@ -30,7 +30,9 @@ struct FormPageModel {
         var values: [String: Any] = [
             "id": question.id, "field": name, "text": question.text, "required": question.required,
             "input_id": "f-\(question.id)", "kind_\(question.kind.rawValue)": true,
-            "is_number": question.kind.isNumeric,
+            "is_number": question.kind.isNumeric, "error_id": "e-\(question.id)",
+            // "(%)" after the text, unless the text says it already (no "(%) (%)").
+            "percent_mark": question.kind == .percentage && !question.text.contains("%"),
         ]
         if let explanation = question.explanation, !explanation.isEmpty { values["explanation"] = explanation }
         if let problem = problems[question.id] { values["error"] = problem }
@@ -52,7 +54,7 @@ struct FormPageModel {
         case .paragraph, .date:
             var text = ""
             if case .text(let value)? = answer { text = value }
-            values["value"] = typed[name] ?? text
+            values["value"] = typed[name] ?? (question.kind == .date ? PageDate.isoDay(text) : text)
             values["display"] = question.kind == .date ? PageDate.isoDay(text) : text
         case .integer, .decimal, .percentage:
             let stored = answer?.number.map(numbers.text) ?? ""

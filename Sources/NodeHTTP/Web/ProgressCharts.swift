@@ -3,7 +3,7 @@ import Hierarchy
 import Node
 
 /// SVG drawn by the server for the dashboard: a tile grid of child units coloured by the share
-/// that submitted (each tile a link to drill down), and bars of submitted / approved % per child.
+/// approved (each tile a link to drill down; the grid is a group, not an image, since it holds links), and bars of submitted / approved % per child.
 /// Colours come with the number written on the tile, so colour is never the only cue.
 enum ProgressCharts {
     /// From light red (nothing in) through amber to green (everything in); text stays dark for contrast.
@@ -30,11 +30,12 @@ enum ProgressCharts {
         let gap = 8
         let rows = max(1, (children.count + columns - 1) / columns)
         var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tiles\" viewBox=\"0 0 \(columns * (width + gap)) \(rows * (height + gap))\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tiles\" viewBox=\"0 0 \(columns * (width + gap)) \(rows * (height + gap))\" role=\"group\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
         for (index, child) in children.enumerated() {
             let x = (index % columns) * (width + gap)
             let y = (index / columns) * (height + gap)
-            let percent = child.figures.submittedPercent
+            // Approved, not submitted: a commune still waiting for its own leader is not green.
+            let percent = child.figures.approvedPercent
             // A unit with nothing assigned is grey and says so, rather than looking late.
             let assigned = child.figures.expected > 0
             let name = child.name.count > 22 ? String(child.name.prefix(21)) + "…" : child.name

@@ -181,24 +181,34 @@ struct ReportPages {
         let own = try await local.reports(visibleTo: visitor.actor, filter: filter).filter {
             $0.unit == visitor.actor.unit
         }
+        let today = local.clock.today()
         let rows: [[String: Any]] = assignments.map { assignment in
             let report = own.first { $0.assignment == assignment.id }
             var row: [String: Any] = [
-                "assignment": assignment.id, "title": assignment.title, "period": assignment.period,
+                "assignment": assignment.id, "title": assignment.title,
+                "period": PeriodWords.text(assignment.period, visitor.language),
                 "deadline": PageDate.isoDay(assignment.deadline), "can_open": visitor.actor.holds(.enterData),
+                // Past the deadline and not yet sent up: "Quá hạn", never "Chưa tạo".
+                "overdue": DashboardPage.isPast(assignment.deadline, today: today)
+                    && (report == nil || report?.state.isEditable == true),
             ]
             if let report {
                 row["report"] = [
-                    "id": report.id, "state": visitor.pick(report.state.vietnameseName, report.state.rawValue),
+                    "id": report.id, "state": visitor.pick(report.state.vietnameseName, report.state.englishName),
                     "state_key": report.state.rawValue,
                     "editable": local.actions(on: report, for: visitor.actor).save,
                 ]
             }
             return row
         }
+        var values: [String: Any] = ["assignments": rows, "none": rows.isEmpty]
+        // Where this page is the person's home (no dashboard), it starts with what to do now.
+        if !visitor.actor.holds(.viewReports) {
+            values["todo"] = ToDoSection.values(try await local.toDo(for: visitor.actor), visitor, kit: kit)
+        }
         return kit.page(
             "entry",
-            ["assignments": rows, "none": rows.isEmpty],
+            values,
             title: visitor.pick("Cập nhật dữ liệu", "Data entry"),
             visitor: visitor,
             language: visitor.language,
@@ -266,11 +276,21 @@ struct ReportPages {
             language: visitor.language
         )
         let actions = local.actions(on: report, for: visitor.actor)
+        // People by their full names (when this node knows them), a node by its unit's name.
+        let people = Set((report.history ?? []).map(\.actor) + (report.corrections ?? []).map(\.actor))
+            .union([report.approvedBy].compactMap { $0 })
+        let names = try await local.fullNames(of: people)
+        func who(_ actor: String) -> String {
+            guard actor.hasPrefix("node:") else { return names[actor] ?? actor }
+            let unit = String(actor.dropFirst("node:".count))
+            return visitor.pick("Máy chủ của \(kit.unitName(unit))", "Server of \(kit.unitName(unit))")
+        }
         let history: [[String: Any]] = (report.history ?? []).map {
-            [
-                "at": PageDate.minute($0.at), "actor": $0.actor, "unit": kit.unitName($0.unit),
-                "action": Self.actionName($0.action, visitor.language),
-                "to": $0.to.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? "", "message": $0.message ?? "",
+            let fromNode = $0.actor.hasPrefix("node:")
+            return [
+                "at": PageDate.minute($0.at), "actor": who($0.actor), "unit": fromNode ? "" : kit.unitName($0.unit),
+                "action": Self.actionName($0.action, visitor.language, at: kit.unitName($0.unit)),
+                "to": $0.to.map { visitor.pick($0.vietnameseName, $0.englishName) } ?? "", "message": $0.message ?? "",
             ]
         }
         let evidence: [[String: Any]] = (report.evidence ?? []).map {
@@ -288,7 +308,7 @@ struct ReportPages {
         let corrections: [[String: Any]] = (report.corrections ?? []).map {
             [
                 "question": form.question($0.question)?.text ?? $0.question, "old": corrected($0.old),
-                "new": corrected($0.new), "actor": $0.actor, "at": PageDate.minute($0.at),
+                "new": corrected($0.new), "actor": who($0.actor), "at": PageDate.minute($0.at),
             ]
         }
         var values: [String: Any] = [
@@ -310,7 +330,8 @@ struct ReportPages {
             let signed: [String: Any] = [
                 "unit": signature.signer.unitCode, "unit_name": kit.unitName(signature.signer.unitCode),
                 "node": signature.signer.nodeName, "fingerprint": signature.signer.fingerprint,
-                "at": PageDate.minute(signature.approvedAt), "approved_by": signature.approvedBy,
+                "at": PageDate.minute(signature.approvedAt),
+                "approved_by": names[signature.approvedBy] ?? signature.approvedBy,
                 "valid": signature.check.problem == nil, "problem": signature.check.problem ?? "",
                 "checked_at": PageDate.minute(signature.check.at), "returned": report.state != .approved,
             ]
@@ -361,10 +382,18 @@ struct ReportPages {
         }
         let states = ReportState.allCases.map {
             [
-                "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue),
+                "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
                 "selected": $0 == filter.state,
             ]
         }
+        // The periods to choose from: those of the assignments this person sees, newest first, in words.
+        let periods = Set(forms.map(\.period) + [filter.period].compactMap { $0 }).compactMap(Period.init).sorted(by: >)
+            .map {
+                [
+                    "code": $0.description, "label": PeriodWords.text($0.description, visitor.language),
+                    "selected": $0.description == filter.period,
+                ]
+            }
         let formOptions = Set(forms.map(\.form)).sorted().map {
             ["code": $0, "title": titles[$0] ?? $0, "selected": $0 == filter.form]
         }
@@ -372,7 +401,7 @@ struct ReportPages {
             "report_list",
             [
                 "reports": rows, "none": rows.isEmpty, "units": units, "states": states, "forms": formOptions,
-                "period": filter.period ?? "",
+                "periods": periods,
             ],
             title: visitor.pick("Báo cáo", "Reports"),
             visitor: visitor,
@@ -382,13 +411,19 @@ struct ReportPages {
     }
 
     func reportValues(_ report: ReportView, _ visitor: PageVisitor) -> [String: Any] {
-        [
-            "id": report.id, "form": report.form, "period": report.period, "unit": report.unit,
+        // A returned report says why at the top, not only in the last row of its history.
+        let returned = report.state == .returned ? report.history?.last { $0.action == "return" } : nil
+        return [
+            "id": report.id, "form": report.form, "period": PeriodWords.text(report.period, visitor.language),
+            "unit": report.unit,
             "unit_name": kit.unitName(report.unit),
-            "state": visitor.pick(report.state.vietnameseName, report.state.rawValue),
+            "state": visitor.pick(report.state.vietnameseName, report.state.englishName),
             "state_key": report.state.rawValue,
             "updated": PageDate.minute(report.updatedAt), "version": report.version,
             "approved_by": report.approvedBy ?? "", "approved_at": report.approvedAt.map(PageDate.minute) ?? "",
+            "returned": returned != nil, "return_reason": returned?.message ?? "",
+            "returned_at": returned.map { PageDate.minute($0.at) } ?? "",
+            "returned_by_unit": returned.map { kit.unitName($0.unit) } ?? "",
         ]
     }
 
@@ -407,8 +442,14 @@ struct ReportPages {
             : numbers.text(value, fractionDigits: value < 10 ? 1 : 0) + " " + units[unit]
     }
 
-    static func actionName(_ action: String, _ language: Language) -> String {
+    static func actionName(_ action: String, _ language: Language, at unit: String = "") -> String {
         switch action {
+        case "received": language.pick("Cấp trên nhận báo cáo (\(unit))", "Received above (\(unit))")
+        case "return-superseded":
+            language.pick(
+                "Trả lại (không còn hiệu lực, đã có lần duyệt mới)",
+                "Return (superseded by a later approval)"
+            )
         case "create": language.pick("Tạo báo cáo", "Created")
         case "save": language.pick("Lưu nháp", "Saved")
         case "correct": language.pick("Sửa số liệu", "Corrected")

@@ -181,6 +181,12 @@ struct ScoringPage {
         let mayEnter = visitor.actor.holds(.approveReports) && !scored.isEmpty
         var values: [String: Any] = [
             "month": monthText ?? month.description, "month_label": "\(month.month)/\(month.year)",
+            "months": PeriodWords.choices(
+                today: local.clock.today(),
+                chosen: month.description,
+                visitor.language,
+                monthsOnly: true
+            ),
             "scorer": kit.unitName(visitor.actor.unit),
             "rows": table.rows.map { row(visitor, $0) }, "empty": table.rows.isEmpty, "may_enter": mayEnter,
             "publish_action": "\(Self.path)/\(month)/publish",

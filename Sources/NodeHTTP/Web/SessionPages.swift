@@ -199,7 +199,7 @@ struct SessionPages {
                     "profile",
                     [
                         "account": account, "unit": kit.unitName(account.unit),
-                        "role": visitor.pick(account.role.vietnameseName, account.role.rawValue),
+                        "role": visitor.pick(account.role.vietnameseName, account.role.englishName),
                     ],
                     title: visitor.pick("Thông tin tài khoản", "Account"),
                     visitor: visitor,

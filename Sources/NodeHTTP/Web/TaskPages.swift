@@ -181,9 +181,9 @@ struct TaskPages {
     func assigneeValues(_ assignee: AssigneeView, _ visitor: PageVisitor) -> [String: Any] {
         [
             "unit": assignee.unit, "name": assignee.unitName,
-            "state": visitor.pick(assignee.state.vietnameseName, assignee.state.rawValue),
+            "state": visitor.pick(assignee.state.vietnameseName, assignee.state.englishName),
             "state_key": assignee.state.rawValue, "percent": assignee.percent,
-            "review": assignee.review.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? "—",
+            "review": assignee.review.map { visitor.pick($0.vietnameseName, $0.englishName) } ?? "—",
             "return_reason": assignee.returnReason ?? "",
         ]
     }

@@ -134,10 +134,10 @@ struct UserPages {
             "username": account.username, "unit": kit.unitName(account.unit),
             "status": AdminPages.statusName(account.status, visitor.language),
             "typed": ["fullName": typed.fullName, "citizenId": typed.citizenId],
-            "role_fixed": roleFixed, "role_name": visitor.pick(account.role.vietnameseName, account.role.rawValue),
+            "role_fixed": roleFixed, "role_name": visitor.pick(account.role.vietnameseName, account.role.englishName),
             "roles": Role.allCases.map {
                 [
-                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.rawValue),
+                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
                     "selected": $0.rawValue == typed.role,
                 ]
             },

@@ -1,0 +1,263 @@
+import Auth
+import Foundation
+import GRDB
+import Hierarchy
+import Reporting
+
+/// What one person has to do now (issue L, "home = what to do now"): the forms their unit must
+/// fill with their deadlines, the unit's reports returned for revision with the reason, the
+/// unit's reports waiting for their approval, and, for upper levels, the units below that are
+/// late. "Today" is the node's clock, in Vietnam time.
+package struct ToDoList: Codable, Sendable {
+    /// A form assigned to the person's unit, not yet submitted.
+    package struct FormToFill: Codable, Sendable {
+        package let assignment: String
+        package let form: String
+        package let title: String
+        package let period: String
+        package let deadline: String
+        /// Days left until the deadline; negative when it is past.
+        package let daysLeft: Int
+        package let overdue: Bool
+        /// The unit's report when one was opened (a draft).
+        package let report: String?
+        package let state: ReportState?
+    }
+
+    /// A report of the person's unit returned for revision, with the last return's reason.
+    package struct ReturnedReport: Codable, Sendable {
+        package let report: String
+        package let assignment: String
+        package let title: String
+        package let period: String
+        package let deadline: String
+        package let overdue: Bool
+        package let reason: String?
+        package let returnedBy: String?
+        /// The full name when this node knows the account.
+        package let returnedByName: String?
+        package let returnedByUnit: String?
+        package let returnedAt: Date?
+    }
+
+    /// A submitted report the person may approve.
+    package struct AwaitingApproval: Codable, Sendable {
+        package let report: String
+        package let assignment: String
+        package let title: String
+        package let period: String
+        package let deadline: String
+        package let overdue: Bool
+        package let unit: String
+        package let submittedBy: String?
+        package let submittedByName: String?
+        package let submittedAt: Date?
+        package let message: String?
+    }
+
+    /// A child unit whose subtree has not all been approved although the deadline is past.
+    package struct LateUnit: Codable, Sendable {
+        package let assignment: String
+        package let title: String
+        package let period: String
+        package let deadline: String
+        package let daysLate: Int
+        package let unit: String
+        package let name: String
+        package let expected: Int
+        package let submitted: Int
+        package let approved: Int
+    }
+
+    package let unit: String
+    package let today: String
+    package let toFill: [FormToFill]
+    package let returned: [ReturnedReport]
+    package let awaitingApproval: [AwaitingApproval]
+    package let lateUnits: [LateUnit]
+
+    package var isEmpty: Bool { toFill.isEmpty && returned.isEmpty && awaitingApproval.isEmpty && lateUnits.isEmpty }
+}
+
+extension LocalNode {
+    /// The to-do list of `actor`, from what this node holds now.
+    package func toDo(for actor: Actor) async throws -> ToDoList {
+        let today = clock.today()
+        let assignments = try await assignments(visibleTo: actor)
+        let byId = Dictionary(assignments.map { ($0.id, $0) }) { first, _ in first }
+        func deadline(_ text: String) -> CalendarDate? { CalendarDate(String(text.prefix(10))) }
+        func overdue(_ text: String) -> Bool { deadline(text).map { today > $0 } ?? false }
+        let mayWork = actor.holds(.enterData) || actor.holds(.approveReports) || actor.holds(.viewReports)
+
+        struct Read {
+            var own: [ReportRecord] = []
+            var returns: [String: HistoryEntry] = [:]
+            var submits: [String: HistoryEntry] = [:]
+            var names: [String: String] = [:]
+        }
+        let read: Read =
+            mayWork
+            ? try await database.pool.read { db in
+                var read = Read()
+                read.own = try ReportRecord.filter(Column("unit") == actor.unit).fetchAll(db)
+                for record in read.own where record.state == .returned || record.state == .submitted {
+                    let history = try history(of: record.id, db)
+                    if record.state == .returned, let last = history.last(where: { $0.action == "return" }) {
+                        read.returns[record.id] = last
+                    }
+                    if record.state == .submitted, let last = history.last(where: { $0.action == "submit" }) {
+                        read.submits[record.id] = last
+                    }
+                }
+                let people = Set((read.returns.values.map(\.actor)) + read.submits.values.map(\.actor))
+                for username in people {
+                    if let account = try AccountRecord.fetchOne(db, key: username) {
+                        read.names[username] = account.fullName
+                    }
+                }
+                return read
+            } : Read()
+        let ownByAssignment = Dictionary(read.own.map { ($0.assignmentId, $0) }) { first, _ in first }
+
+        var toFill: [ToDoList.FormToFill] = []
+        if actor.holds(.enterData) {
+            for assignment in assignments where assignment.units.contains(actor.unit) {
+                let report = ownByAssignment[assignment.id]
+                guard report == nil || report?.state == .draft else { continue }
+                toFill.append(
+                    ToDoList.FormToFill(
+                        assignment: assignment.id,
+                        form: assignment.form,
+                        title: assignment.title,
+                        period: assignment.period,
+                        deadline: assignment.deadline,
+                        daysLeft: deadline(assignment.deadline).map { today.days(until: $0) } ?? 0,
+                        overdue: overdue(assignment.deadline),
+                        report: report?.id,
+                        state: report?.state
+                    )
+                )
+            }
+            toFill.sort { ($0.deadline, $0.title) < ($1.deadline, $1.title) }
+        }
+
+        let returned = read.own.filter { $0.state == .returned }.sorted { $0.updatedAt > $1.updatedAt }.map {
+            record -> ToDoList.ReturnedReport in
+            let assignment = byId[record.assignmentId]
+            let entry = read.returns[record.id]
+            return ToDoList.ReturnedReport(
+                report: record.id,
+                assignment: record.assignmentId,
+                title: assignment?.title ?? record.formCode,
+                period: record.period,
+                deadline: assignment?.deadline ?? "",
+                overdue: overdue(assignment?.deadline ?? ""),
+                reason: entry?.message,
+                returnedBy: entry?.actor,
+                returnedByName: entry.flatMap { read.names[$0.actor] },
+                returnedByUnit: entry?.unit,
+                returnedAt: entry?.at
+            )
+        }
+
+        let awaiting = read.own.filter {
+            $0.state == .submitted && actions(on: ReportView($0), for: actor).approve
+        }.sorted { ($0.submittedAt ?? $0.updatedAt) < ($1.submittedAt ?? $1.updatedAt) }.map {
+            record -> ToDoList.AwaitingApproval in
+            let assignment = byId[record.assignmentId]
+            let entry = read.submits[record.id]
+            return ToDoList.AwaitingApproval(
+                report: record.id,
+                assignment: record.assignmentId,
+                title: assignment?.title ?? record.formCode,
+                period: record.period,
+                deadline: assignment?.deadline ?? "",
+                overdue: overdue(assignment?.deadline ?? ""),
+                unit: record.unit,
+                submittedBy: entry?.actor,
+                submittedByName: entry.flatMap { read.names[$0.actor] },
+                submittedAt: record.submittedAt ?? entry?.at,
+                message: entry?.message
+            )
+        }
+
+        // Upper levels: children whose subtree is not all approved though the deadline is past.
+        var late: [ToDoList.LateUnit] = []
+        if actor.holds(.viewReports), !tree.children(of: actor.unit).isEmpty {
+            let past = assignments.filter { overdue($0.deadline) }
+            let progress = try await database.pool.read { db in
+                try past.map { try progressBelow(actor.unit, assignment: $0.id, db) }
+            }
+            for (assignment, children) in zip(past, progress) {
+                let days = deadline(assignment.deadline).map { $0.days(until: today) } ?? 0
+                for child in children where child.figures.expected > child.figures.approved {
+                    late.append(
+                        ToDoList.LateUnit(
+                            assignment: assignment.id,
+                            title: assignment.title,
+                            period: assignment.period,
+                            deadline: assignment.deadline,
+                            daysLate: days,
+                            unit: child.unit,
+                            name: child.name,
+                            expected: child.figures.expected,
+                            submitted: child.figures.submitted,
+                            approved: child.figures.approved
+                        )
+                    )
+                }
+            }
+        }
+
+        return ToDoList(
+            unit: actor.unit,
+            today: today.description,
+            toFill: toFill,
+            returned: returned,
+            awaitingApproval: awaiting,
+            lateUnits: late
+        )
+    }
+
+    /// Progress per child of `unit` for one assignment: counts only (no answers decoded), from the
+    /// units the assignment expected and the reports held here.
+    func progressBelow(_ unit: String, assignment id: String, _ db: Database) throws -> [SubtreeFigures.ChildRow] {
+        guard let record = try AssignmentRecord.fetchOne(db, key: id), let deadline = CalendarDate(record.deadline)
+        else { return [] }
+        var statuses: [String: UnitReportStatus] = [:]
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT unit, state, approved_at FROM reports WHERE assignment_id = ?",
+            arguments: [id]
+        )
+        while let row = try rows.next() {
+            let state = ReportState(rawValue: row[1])
+            let approvedAt: Date? = row[2]
+            statuses[row[0]] = UnitReportStatus(
+                submitted: state == .submitted || state == .approved,
+                approved: state == .approved,
+                approvedOn: approvedAt.map { CalendarDate($0) }
+            )
+        }
+        return SubtreeFigures(
+            tree: tree,
+            unit: unit,
+            expectation: try expectation(of: id, db),
+            reports: statuses,
+            deadline: deadline
+        ).children
+    }
+
+    /// Full names of the accounts this node knows, by username (people's names on the pages).
+    package func fullNames(of usernames: Set<String>) async throws -> [String: String] {
+        let wanted = usernames.filter { !$0.hasPrefix("node:") }
+        guard !wanted.isEmpty else { return [:] }
+        return try await database.pool.read { db in
+            var names: [String: String] = [:]
+            for account in try AccountRecord.filter(keys: Array(wanted)).fetchAll(db) {
+                names[account.username] = account.fullName
+            }
+            return names
+        }
+    }
+}
