@@ -81,7 +81,7 @@ public final class FederationClient: Sendable {
         let _: StatusAnswer = try await call(
             method: .POST,
             path: "/federation/v1/status",
-            body: try encoder.encode(report),
+            body: try JSONEncoder.federation.encode(report),
             timeout: .seconds(30)
         )
     }
