@@ -199,9 +199,10 @@ extension LocalNode {
 
     /// Raises an alert (kind `silent_node`) for each node below that has not been heard from for
     /// longer than the threshold, and clears it when the node is heard from again.
-    func refreshSilence(now: Date, _ db: Database) throws {
+    /// - Parameter only: the nodes to look at (those a status report just told of); all when nil.
+    func refreshSilence(now: Date, only: Set<String>? = nil, _ db: Database) throws {
         let threshold = try NodeStatusStore.threshold(db)
-        for (stored, receivedAt) in try NodeStatusStore.all(db) where stored.unit != unit {
+        for (stored, receivedAt) in try NodeStatusStore.all(units: only, db) where stored.unit != unit {
             let node = try linked(stored, receivedAt: receivedAt, threshold: threshold, now: now, db)
             let key = "silent:\(node.unit)"
             guard node.silent else {

@@ -58,8 +58,22 @@ enum NodeStatusStore {
         return true
     }
 
-    static func all(_ db: Database) throws -> [(status: NodeStatus, receivedAt: Date)] {
-        try Row.fetchAll(db, sql: "SELECT status, received_at FROM node_statuses ORDER BY unit").map {
+    /// Every status held, or those of `units`.
+    static func all(units: Set<String>? = nil, _ db: Database) throws -> [(status: NodeStatus, receivedAt: Date)] {
+        let rows: [Row]
+        if let units {
+            rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT status, received_at FROM node_statuses
+                    WHERE unit IN (SELECT value FROM json_each(?)) ORDER BY unit
+                    """,
+                arguments: [String(decoding: try JSONEncoder().encode(units.sorted()), as: UTF8.self)]
+            )
+        } else {
+            rows = try Row.fetchAll(db, sql: "SELECT status, received_at FROM node_statuses ORDER BY unit")
+        }
+        return try rows.map {
             (
                 try JSONDecoder.federation.decode(NodeStatus.self, from: Data(($0["status"] as String).utf8)),
                 $0["received_at"]

@@ -141,7 +141,8 @@ extension LocalNode {
                 }
                 if try NodeStatusStore.keep(status, from: caller, at: now, db) { kept += 1 }
             }
-            try refreshSilence(now: now, db)
+            // The nodes just heard of (the watch looks at every node each cycle).
+            try refreshSilence(now: now, only: Set(report.statuses.map(\.unit)), db)
             return kept
         }
         metrics.contact(peer: caller, at: now)
