@@ -1,3 +1,4 @@
+import Auth
 import FaultProxy
 import Federation
 import Foundation
@@ -152,5 +153,59 @@ import Testing
             let listedParked = try await Self.nodes(bacNinh)["BNI"]
             #expect(listedParked?["parked"] as? Int == 1)
         }
+    }
+
+    /// Instants in statuses are re-based hop by hop onto the receiver's clock: a province whose
+    /// clock runs 30 hours behind makes none of its communes look silent at the centre. A report
+    /// about another subtree is refused whole.
+    @Test func skewedClocksMakeNoNodeSilent() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let centre = try nodes.open("centre")
+        let behind = nodes.clock.now().addingTimeInterval(-30 * 3600)
+        func status(_ unit: String, _ node: String, at: Date, contact: Date?) -> NodeStatus {
+            NodeStatus(
+                unit: unit,
+                node: node,
+                softwareVersion: SoftwareVersion.current,
+                protocolVersion: ProtocolVersion.current,
+                reportedAt: at,
+                parked: 0,
+                certificateExpiry: nil,
+                databaseBytes: nil,
+                upPending: 0,
+                upCurrentAt: at,
+                lastContact: contact,
+                downPending: 0,
+                downCurrentAt: contact
+            )
+        }
+        let report = StatusReport(
+            statuses: [
+                status("BNI", "bac-ninh", at: behind, contact: nil),
+                status("BNI-KB", "kinh-bac", at: behind, contact: behind.addingTimeInterval(-10)),
+            ],
+            sentAt: behind
+        )
+        #expect(try await centre.receiveStatuses(report, from: "BNI") == 2)
+        let admin = Actor(username: "tw.admin", unit: "TW", role: .admin)
+        let commune = try #require(try await centre.nodesOverview(for: admin).items.first { $0.unit == "BNI-KB" })
+        #expect(commune.silent == false)
+        #expect((commune.silentSeconds ?? .infinity) < 60, "\(String(describing: commune.silentSeconds))")
+
+        // A report without its sending time is taken as it is: 30 hours is beyond the default 24.
+        let later = behind.addingTimeInterval(60)
+        let unbased = StatusReport(statuses: [
+            status("BNI-KB", "kinh-bac", at: later, contact: behind.addingTimeInterval(-10))
+        ])
+        #expect(try await centre.receiveStatuses(unbased, from: "BNI") == 1)
+        let silent = try #require(try await centre.nodesOverview(for: admin).items.first { $0.unit == "BNI-KB" })
+        #expect(silent.silent)
+        let alerts = try await centre.alerts(for: admin, includeCleared: false)
+        #expect(alerts.contains { $0.kind == .silentNode && $0.unit == "BNI-KB" })
+
+        let foreign = StatusReport(statuses: [status("LCA-SP", "sa-pa", at: later, contact: later)], sentAt: later)
+        await #expect(throws: StatusRefused.self) { try await centre.receiveStatuses(foreign, from: "BNI") }
+        #expect(try await centre.nodesOverview(for: admin).items.contains { $0.unit == "LCA-SP" } == false)
     }
 }

@@ -23,7 +23,7 @@ package struct NodeStatus: Codable, Sendable, Equatable {
     /// which its parent holds everything it sent (the oldest waiting message, or its last
     /// successful exchange with the parent when nothing waits).
     package let upPending: Int
-    package let upCurrentAt: Date?
+    package var upCurrentAt: Date?
     /// Downward link, as the node's parent sees it (filled in by the parent): its last contact
     /// with the node, the feed entries the node has not read yet, and the instant up to which it
     /// has read everything (the oldest unread entry, or its last contact when none waits).
@@ -37,7 +37,12 @@ package struct NodeStatus: Codable, Sendable, Equatable {
 /// is down, so a status report never grows the inbox or the outbox.
 package struct StatusReport: Codable, Sendable {
     package let statuses: [NodeStatus]
-    package init(statuses: [NodeStatus]) { self.statuses = statuses }
+    /// When the sender sent it, by its clock: the receiver re-bases the instants in it onto its own.
+    package let sentAt: Date?
+    package init(statuses: [NodeStatus], sentAt: Date? = nil) {
+        self.statuses = statuses
+        self.sentAt = sentAt
+    }
     /// A report is refused beyond this many statuses (a province relays its communes').
     package static let maximumStatuses = 5000
 }
@@ -97,7 +102,7 @@ extension LocalNode {
     package func statusReport() async throws -> StatusReport {
         let own = try await ownStatus()
         let relayed = try await database.pool.read { db in try NodeStatusStore.unsent(db) }
-        return StatusReport(statuses: [own] + relayed)
+        return StatusReport(statuses: [own] + relayed, sentAt: clock.now())
     }
 
     /// The parent took `report`: what it carried needs no sending again until it changes.
@@ -123,6 +128,10 @@ extension LocalNode {
             }
         }
         let now = clock.now()
+        // The instants in a status were stamped by other nodes' clocks: each hop re-bases them onto
+        // its own by the sender's offset (its `sentAt` against this node's now; transit time is
+        // small against a silence threshold), so that a skewed clock makes no node look silent.
+        let offset = report.sentAt.map { now.timeIntervalSince($0) } ?? 0
         let kept = try await database.pool.write { db -> Int in
             try db.execute(
                 sql: """
@@ -133,6 +142,11 @@ extension LocalNode {
             )
             var kept = 0
             for var status in report.statuses {
+                if abs(offset) >= 2 {
+                    status.upCurrentAt = status.upCurrentAt?.addingTimeInterval(offset)
+                    status.lastContact = status.lastContact?.addingTimeInterval(offset)
+                    status.downCurrentAt = status.downCurrentAt?.addingTimeInterval(offset)
+                }
                 if status.unit == caller {
                     let link = try downLink(to: caller, now: now, db)
                     status.lastContact = now
