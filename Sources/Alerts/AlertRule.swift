@@ -15,12 +15,15 @@ public enum AlertKind: String, Codable, Sendable, CaseIterable {
     /// Raised by the node itself, not by a rule: a message parked on this node, or a report of
     /// this node's parked above it (told by a receipt). Cleared once it is applied or set aside.
     case parkedMessage = "parked_message"
+    /// Raised by the node itself, not by a rule: a node below has not been heard from for longer
+    /// than the silence threshold its admins set. Cleared once it is heard from again.
+    case silentNode = "silent_node"
 
     /// Leaders watch schedules slipping; officers watch what they must do and what they typed.
     public var defaultAudience: Audience {
         switch self {
         case .dueSoon, .abnormalValue: .operational
-        case .overdue, .lowCompletion, .parkedMessage: .strategic
+        case .overdue, .lowCompletion, .parkedMessage, .silentNode: .strategic
         }
     }
 
@@ -31,6 +34,7 @@ public enum AlertKind: String, Codable, Sendable, CaseIterable {
         case .lowCompletion: "Tiến độ thấp"
         case .abnormalValue: "Số liệu bất thường"
         case .parkedMessage: "Tin bị giữ lại"
+        case .silentNode: "Nút im lặng"
         }
     }
 }
@@ -127,6 +131,8 @@ public struct AlertRule: Codable, Sendable, Hashable {
             }
         case .parkedMessage:
             problems["kind"] = "Cảnh báo tin bị giữ lại do hệ thống tự tạo, không đặt quy tắc được"
+        case .silentNode:
+            problems["kind"] = "Cảnh báo nút im lặng do hệ thống tự tạo; ngưỡng đặt ở trang Các nút trong mạng"
         case .abnormalValue:
             if question == nil {
                 problems["question"] = "Số liệu bất thường cần một chỉ số: biểu mẫu và câu hỏi dạng số"

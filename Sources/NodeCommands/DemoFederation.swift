@@ -56,6 +56,8 @@ public struct DemoFederation: Sendable {
         /// Listen on the topology's ports; otherwise on free ports chosen by the system.
         public var topologyPorts = true
         public var pollWait = 20
+        /// How often each node reports its status up and checks for silent nodes below.
+        public var statusEvery: Duration = .seconds(60)
         public var passwordCost: UInt8 = 10
         public var logLevel: Logger.Level = .warning
         public var loginDelay: Duration = .milliseconds(250)
@@ -179,6 +181,7 @@ public struct DemoFederation: Sendable {
                     federation: options.topologyPorts ? federation : ListenAddress(host: federation.host, port: 0),
                     parentURL: parentURL,
                     pollWait: options.pollWait,
+                    statusEvery: options.statusEvery,
                     onListening: { listener, port in await addresses.record(node: name, listener: listener, port: port)
                     }
                 )

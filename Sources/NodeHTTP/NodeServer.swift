@@ -19,6 +19,7 @@ public struct NodeServer: Sendable {
     ///   - web: where people connect; nil runs no web listener (a benchmark's commune, driven in-process).
     ///   - federation: where child nodes connect; nil runs no federation listener (a node without children).
     ///   - parentURL: where the parent's federation listener is; nil at the centre.
+    ///   - statusEvery: how often the node reports its status up and looks for silent nodes below.
     ///   - alertMail: where alerts are e-mailed; nil sends none.
     ///   - webIdentity: the web listener's own certificate; nil presents the node's.
     ///   - trustedProxies: reverse proxies whose `X-Forwarded-For` names the client.
@@ -30,6 +31,7 @@ public struct NodeServer: Sendable {
         federation: ListenAddress?,
         parentURL: (@Sendable () async throws -> String)?,
         pollWait: Int = 20,
+        statusEvery: Duration = .seconds(60),
         alertMail: AlertMail? = nil,
         webIdentity: WebIdentity? = nil,
         trustedProxies: Set<String> = [],
@@ -73,9 +75,12 @@ public struct NodeServer: Sendable {
         services.append(EvidenceSweeper(local: local))
         services.append(AlertWatch(local: local))
         services.append(ParkedRetry(local: local))
+        services.append(NodeWatch(local: local, interval: statusEvery))
         if let alertMail { services.append(AlertMailer(local: local, mail: alertMail)) }
         if let parentURL, local.parent != nil {
-            services.append(SyncLoop(local: local, parentURL: parentURL, pollWait: pollWait))
+            services.append(
+                SyncLoop(local: local, parentURL: parentURL, pollWait: pollWait, statusEvery: statusEvery)
+            )
         }
         self.services = services
     }

@@ -661,6 +661,31 @@ import Testing
                     )
                 }
             ),
+            // Issue J: the nodes of the subtree at a glance, and the silence threshold.
+            Entry(
+                "GET /api/v1/nodes",
+                Case("the nodes of the subtree", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/nodes")
+                }
+            ),
+            Entry(
+                "GET /api/v1/nodes/settings",
+                Case("the silence threshold", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/nodes/settings")
+                }
+            ),
+            Entry(
+                "PUT /api/v1/nodes/settings",
+                Case("sets the silence threshold", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.PUT, "/api/v1/nodes/settings", body: ["silenceThresholdSeconds": 86400])
+                }
+            ),
+            Entry(
+                "GET /app/nodes",
+                Case("the page of the nodes of the subtree", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.GET, "/app/nodes")
+                }
+            ),
             // Node identity: tokens, enrolment, issued certificates, revocation.
             Entry(
                 "POST /api/v1/enrolment-tokens",

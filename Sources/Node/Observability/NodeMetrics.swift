@@ -149,6 +149,64 @@ extension LocalNode {
             )
             .set(latest?.timeIntervalSince1970 ?? 0)
         }
+        // Issue J: every node below, labelled with its unit (latest status reported up).
+        for below in try await nodesBelow().nodes {
+            let labels = [("unit", below.unit), ("node", below.node)]
+            func set(_ name: String, _ help: String, _ value: Double?, _ extra: [(String, String)] = []) {
+                metrics.gauge(name, help, labels + extra).set(value ?? 0)
+            }
+            set(
+                "node_last_contact_timestamp_seconds",
+                "Unix time of the node's parent's last contact with it (0 when never).",
+                below.lastContact?.timeIntervalSince1970
+            )
+            set(
+                "node_silent",
+                "1 when the node has not been heard from for longer than the silence threshold.",
+                below.silent ? 1 : 0
+            )
+            set("node_parked", "Messages parked at the node, as it last reported.", Double(below.parked))
+            set(
+                "node_certificate_expiry_timestamp_seconds",
+                "Unix time the node's certificate expires (0 when unknown).",
+                below.certificateExpiry?.timeIntervalSince1970
+            )
+            set(
+                "node_database_bytes",
+                "Size of the node's database (with its log).",
+                below.databaseBytes.map(Double.init)
+            )
+            set(
+                "node_lag_messages",
+                "Messages not yet taken across the node's link to its parent, by direction.",
+                Double(below.upLagMessages),
+                [("direction", "up")]
+            )
+            set(
+                "node_lag_messages",
+                "Messages not yet taken across the node's link to its parent, by direction.",
+                below.downLagMessages.map(Double.init),
+                [("direction", "down")]
+            )
+            set(
+                "node_lag_seconds",
+                "Seconds since the far side of the node's link to its parent held everything, by direction.",
+                below.upLagSeconds,
+                [("direction", "up")]
+            )
+            set(
+                "node_lag_seconds",
+                "Seconds since the far side of the node's link to its parent held everything, by direction.",
+                below.downLagSeconds,
+                [("direction", "down")]
+            )
+            set(
+                "node_protocol_version",
+                "The protocol version the node speaks; its software version is the `version` label.",
+                Double(below.protocolVersion),
+                [("version", below.softwareVersion)]
+            )
+        }
         return metrics.registry.emitToString()
     }
 }

@@ -44,6 +44,8 @@ public struct LocalNode: Sendable {
     let feedSignal = ChangeSignal()
     /// Notified when an upward message is committed (wakes the push loop).
     let outboxSignal = ChangeSignal()
+    /// Notified when statuses from below changed (wakes the status report toward the parent).
+    let statusSignal = ChangeSignal()
     /// What `/metrics` shows.
     public let metrics = NodeMetrics()
     package let logger: Logger

@@ -349,11 +349,12 @@ extension LocalNode {
             }
             raised += 1
         }
-        // Parked-message alerts are raised and cleared by the inbox, not by rules.
+        // Parked-message alerts are raised and cleared by the inbox, silent-node ones by the
+        // node watch, not by rules.
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind != ?",
-            arguments: [AlertKind.parkedMessage.rawValue]
+            sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind NOT IN (?, ?)",
+            arguments: [AlertKind.parkedMessage.rawValue, AlertKind.silentNode.rawValue]
         )
         where !standing.contains(row["key"] as String) {
             try db.execute(sql: "UPDATE alerts SET cleared_at = ? WHERE id = ?", arguments: [now, row["id"] as String])

@@ -76,6 +76,16 @@ public final class FederationClient: Sendable {
         )
     }
 
+    /// Sends the parent this node's status and its subtree's (issue J). An older parent answers 404.
+    package func reportStatus(_ report: StatusReport) async throws {
+        let _: StatusAnswer = try await call(
+            method: .POST,
+            path: "/federation/v1/status",
+            body: try JSONEncoder.federation.encode(report),
+            timeout: .seconds(30)
+        )
+    }
+
     /// Reads the feed after `cursor`; the parent holds the call up to `wait` seconds when nothing is new.
     public func feed(after cursor: Int64, limit: Int = FeedPage.maximumPage, wait: Int = 0) async throws -> FeedPage {
         try await call(

@@ -13,11 +13,19 @@ package struct SyncLoop: Service {
     /// Seconds the parent may hold a feed request open.
     let pollWait: Int
     let batchSize = 100
+    /// How often this node reports its status up (and relays its subtree's), at the latest.
+    let statusEvery: Duration
     private let link = PeerLink()
 
-    package init(local: LocalNode, parentURL: @escaping @Sendable () async throws -> String, pollWait: Int) {
+    package init(
+        local: LocalNode,
+        parentURL: @escaping @Sendable () async throws -> String,
+        pollWait: Int,
+        statusEvery: Duration = .seconds(60)
+    ) {
         self.local = local
         self.parentURL = parentURL
+        self.statusEvery = statusEvery
         // At least a second: with no wait at all the pull loop would spin against the parent.
         self.pollWait = min(max(pollWait, 1), 30)
     }
@@ -34,6 +42,7 @@ package struct SyncLoop: Service {
                 group.addTask { await pull(from: parent.unit, clients) }
                 group.addTask { await push(to: parent.unit, clients) }
                 group.addTask { await renew(with: clients) }
+                group.addTask { await reportStatus(to: parent.unit, clients) }
             }
         }
         await clients.shutdown()
@@ -161,6 +170,32 @@ package struct SyncLoop: Service {
                 if Task.isCancelled { break }
                 await failed(error, peer: parent, logger: logger, what: "push")
             }
+        }
+    }
+
+    /// Sends the parent this node's status at start, then every `statusEvery`, and soon after
+    /// statuses from below change (at most every `statusEvery`, or every 10 s, whichever is
+    /// shorter). Latest only: a failed report is not queued, the next one says it all again.
+    private func reportStatus(to parent: String, _ clients: ParentClients) async {
+        let spacing = min(statusEvery, .seconds(10))
+        var logger = local.logger
+        logger[metadataKey: "peer"] = "\(parent)"
+        while !Task.isCancelled {
+            let generation = local.statusSignal.generation
+            do {
+                let report = try await local.statusReport()
+                try await clients.current().reportStatus(report)
+                try await local.statusReportSent(report)
+                await local.touchPeer(parent)
+                logger.debug("status reported", metadata: ["statuses": "\(report.statuses.count)"])
+            } catch let error as FederationCallError where error.status == 404 {
+                logger.debug("the parent does not take status reports (older version)")
+            } catch {
+                if Task.isCancelled { break }
+                logger.debug("status report failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: spacing)
+            await local.statusSignal.wait(since: generation, timeout: statusEvery - spacing)
         }
     }
 

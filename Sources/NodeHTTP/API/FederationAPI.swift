@@ -32,7 +32,7 @@ struct FederationAPI {
 
     func addRoutes(to router: Router<NodeRequestContext>) {
         router.add(middleware: PeerIdentity(revocations: local.revocations))
-        router.get("/healthz") { _, _ in local.health(listener: "federation") }
+        router.get("/healthz") { _, _ in await local.health(listener: "federation") }
         router.post("/federation/v1/messages") { request, context -> PushResponse in
             let caller = context.peer!
             let push: PushRequest
@@ -168,6 +168,46 @@ struct FederationAPI {
                 )
             }
         }
+        // Issue J: a direct child's status and its subtree's, latest only (never queued).
+        router.post("/federation/v1/status") { request, context -> StatusAnswer in
+            let caller = context.peer!
+            guard authorisation.mayReadFeed(caller: caller) else {
+                throw FederationRefusal(
+                    status: .forbidden,
+                    error: ProtocolError(error: "forbidden", message: "only a direct child reports statuses here")
+                )
+            }
+            let report: StatusReport
+            do {
+                report = try JSONDecoder.federation.decode(
+                    StatusReport.self,
+                    from: try await request.body.collect(upTo: 16 * 1024 * 1024)
+                )
+            } catch {
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "bad_request", message: "malformed status report: \(error)")
+                )
+            }
+            guard report.statuses.count <= StatusReport.maximumStatuses else {
+                throw FederationRefusal(
+                    status: .contentTooLarge,
+                    error: ProtocolError(
+                        error: "too_large",
+                        message: "a status report carries at most \(StatusReport.maximumStatuses) statuses"
+                    )
+                )
+            }
+            do {
+                return StatusAnswer(kept: try await local.receiveStatuses(report, from: caller))
+            } catch let refusal as StatusRefused {
+                local.logger.warning("refused status report", metadata: ["peer": "\(caller)", "reason": "\(refusal)"])
+                throw FederationRefusal(
+                    status: .forbidden,
+                    error: ProtocolError(error: "forbidden", message: refusal.reason)
+                )
+            }
+        }
         router.get("/federation/v1/feed") { request, context -> FeedPage in
             let caller = context.peer!
             guard authorisation.mayReadFeed(caller: caller) else {
@@ -197,5 +237,7 @@ struct FederationAPI {
 extension PushResponse: ResponseEncodable {}
 
 extension FeedPage: ResponseEncodable {}
+
+extension StatusAnswer: ResponseEncodable {}
 
 extension EnrolmentAnswer: ResponseEncodable {}

@@ -13,7 +13,7 @@ struct WebAPI {
     let local: LocalNode
 
     func addRoutes(to router: Router<NodeRequestContext>) {
-        router.get("/healthz") { _, _ in local.health(listener: "web") }
+        router.get("/healthz") { _, _ in await local.health(listener: "web") }
         MetricsRoutes(local: local).addRoutes(to: router)
         let api = router.group("/api/v1").add(middleware: SessionAuthentication(local: local))
         SessionRoutes(local: local).addRoutes(to: api)
@@ -29,6 +29,7 @@ struct WebAPI {
         ParkedRoutes(local: local).addRoutes(to: api)
         UnitRoutes(local: local).addRoutes(to: api)
         api.get("/todo") { _, context -> ToDoList in try await local.toDo(for: try context.actor()) }
+        NodeRoutes(local: local).addRoutes(to: api)
         api.get("/sync") { _, context -> SyncStatus in
             // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
             let actor = try context.actor()
@@ -47,7 +48,9 @@ struct Items<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
 
 /// What `/healthz` says on either listener.
 struct Health: ResponseEncodable, Sendable {
+    /// `ok`, or `degraded` with `reasons` (the answer stays 200: the node is up and serving).
     let status: String
+    let reasons: [HealthProblem]
     let listener: String
     let node: String
     let unit: String
@@ -58,9 +61,11 @@ struct Health: ResponseEncodable, Sendable {
 }
 
 extension LocalNode {
-    func health(listener: String) -> Health {
-        Health(
-            status: "ok",
+    func health(listener: String) async -> Health {
+        let problems = await healthProblems()
+        return Health(
+            status: problems.isEmpty ? "ok" : "degraded",
+            reasons: problems,
             listener: listener,
             node: node.name,
             unit: unit,
@@ -73,6 +78,8 @@ extension LocalNode {
 }
 
 extension SyncStatus: ResponseEncodable {}
+extension NodesOverview: ResponseEncodable {}
+extension SilenceSetting: ResponseEncodable {}
 extension AccountView: ResponseEncodable {}
 extension CreatedAccount: ResponseEncodable {}
 extension AssignmentView: ResponseEncodable {}

@@ -183,7 +183,7 @@ struct AlertPages {
                 ]
             }
             values["has_rules"] = !rules.isEmpty
-            values["kinds"] = AlertKind.allCases.filter { $0 != .parkedMessage }.map {
+            values["kinds"] = AlertKind.allCases.filter { $0 != .parkedMessage && $0 != .silentNode }.map {
                 [
                     "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
                     "selected": $0.rawValue == typed.fields["kind"],

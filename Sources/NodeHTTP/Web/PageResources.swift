@@ -19,7 +19,7 @@ enum PageResources {
         "scores", "public_ranking", "congress",
         "tasks", "task", "alerts",
         "units", "unit_node",
-        "user_edit", "parked",
+        "user_edit", "parked", "nodes",
     ]
 
     struct Loaded: Sendable {

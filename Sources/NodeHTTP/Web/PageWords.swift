@@ -100,7 +100,8 @@ extension AlertKind {
         case .overdue: "Overdue"
         case .lowCompletion: "Low completion"
         case .abnormalValue: "Abnormal value"
-        case .parkedMessage: "Message set aside"
+        case .parkedMessage: "Message held back"
+        case .silentNode: "Silent node"
         }
     }
 }

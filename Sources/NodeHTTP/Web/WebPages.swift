@@ -47,6 +47,7 @@ struct WebPages {
         AlertPages(kit: kit).addRoutes(to: pages)
         UnitPages(kit: kit).addRoutes(to: pages)
         ParkedPage(kit: kit).addRoutes(to: pages)
+        NodesPage(kit: kit).addRoutes(to: pages)
     }
 }
 

@@ -60,10 +60,12 @@ extension TestFederation {
         sessions: SessionCache = SessionCache(),
         pollWait: Int = 2,
         clock: AnchoredClock = AnchoredClock(startingAt: TestDay.start),
+        statusEvery: Duration = .seconds(60),
         _ body: (TestFederation) async throws -> Void
     ) async throws {
         var options = DemoFederation.Options(directory: directory)
         options.clock = clock
+        options.statusEvery = statusEvery
         options.topologyPorts = false
         options.pollWait = pollWait
         options.passwordCost = 4

@@ -1,0 +1,343 @@
+import Alerts
+import Auth
+import Federation
+import Foundation
+import GRDB
+import ServiceLifecycle
+
+/// One node of the subtree as an admin sees it (issue J, "the country at a glance").
+package struct NodeView: Codable, Sendable {
+    package let unit: String
+    package let unitName: String
+    package let node: String
+    /// The unit of the node's parent node (nil at the centre).
+    package let parentUnit: String?
+    /// This node itself (its figures are read now, not reported).
+    package let isSelf: Bool
+    package let softwareVersion: String
+    package let protocolVersion: Int
+    /// When the node last reported its figures (by its own clock), and when they arrived here.
+    package let reportedAt: Date
+    package let receivedAt: Date?
+    /// The node's parent's last contact with it (for a direct child, this node's own).
+    package let lastContact: Date?
+    /// Seconds since `lastContact`, and whether that is beyond the silence threshold.
+    package let silentSeconds: Double?
+    package let silent: Bool
+    /// Upward: messages waiting in the node's outbox, and seconds since the parent held all it sent.
+    package let upLagMessages: Int
+    package let upLagSeconds: Double?
+    /// Downward: feed entries the node has not read, and seconds since it had read everything.
+    package let downLagMessages: Int?
+    package let downLagSeconds: Double?
+    package let parked: Int
+    package let certificateExpiry: Date?
+    package let databaseBytes: Int64?
+}
+
+/// Every node of the caller's subtree, with the silence threshold in force.
+package struct NodesOverview: Codable, Sendable {
+    package let silenceThresholdSeconds: Int
+    package let silent: Int
+    package let items: [NodeView]
+}
+
+/// The silence threshold an admin sets.
+package struct SilenceSetting: Codable, Sendable {
+    package let silenceThresholdSeconds: Int
+    package init(silenceThresholdSeconds: Int) { self.silenceThresholdSeconds = silenceThresholdSeconds }
+    /// From a minute to thirty days.
+    package static let allowed = 60...(30 * 24 * 3600)
+}
+
+/// Why a node's health is degraded.
+package struct HealthProblem: Codable, Sendable {
+    /// `uplink_failing` or `parked_messages`.
+    package let code: String
+    package let message: String
+    package let messageEN: String
+}
+
+extension LocalNode {
+    /// The nodes page and `GET /api/v1/nodes` are for the admins of the node's own unit (the
+    /// level the node serves); what they see is limited to their unit's subtree all the same.
+    private func requireNodesAdmin(_ actor: Actor) throws {
+        guard actor.holds(.manageUsers), actor.unit == unit else {
+            throw APIError.forbidden(
+                "Chỉ quản trị viên của đơn vị quản lý nút này mới xem được các nút trong mạng",
+                "Only admins of this node's own unit see the nodes of the network"
+            )
+        }
+    }
+
+    /// This node and every node below it that reported, within the actor's subtree.
+    package func nodesOverview(for actor: Actor) async throws -> NodesOverview {
+        try requireNodesAdmin(actor)
+        let own = try await ownStatus()
+        let now = clock.now()
+        return try await database.pool.read { db in
+            let threshold = try NodeStatusStore.threshold(db)
+            var items: [NodeView] = []
+            if tree.isInSubtree(unit, of: actor.unit) {
+                items.append(view(own, receivedAt: nil, isSelf: true, threshold: threshold, now: now, db))
+            }
+            for (status, receivedAt) in try NodeStatusStore.all(db)
+            where status.unit != unit && tree.isInSubtree(status.unit, of: actor.unit) {
+                items.append(try linked(status, receivedAt: receivedAt, threshold: threshold, now: now, db))
+            }
+            return NodesOverview(
+                silenceThresholdSeconds: threshold,
+                silent: items.filter(\.silent).count,
+                items: items
+            )
+        }
+    }
+
+    /// Every node below this one that reported, for the metrics.
+    func nodesBelow() async throws -> (threshold: Int, nodes: [NodeView]) {
+        let now = clock.now()
+        return try await database.pool.read { db in
+            let threshold = try NodeStatusStore.threshold(db)
+            return (
+                threshold,
+                try NodeStatusStore.all(db).filter { $0.status.unit != unit }.map {
+                    try linked($0.status, receivedAt: $0.receivedAt, threshold: threshold, now: now, db)
+                }
+            )
+        }
+    }
+
+    /// A stored status with this node's live view of the link when the node is a direct child.
+    private func linked(
+        _ stored: NodeStatus,
+        receivedAt: Date,
+        threshold: Int,
+        now: Date,
+        _ db: Database
+    ) throws -> NodeView {
+        var status = stored
+        if deployment.children(of: node).contains(where: { $0.unit == status.unit }) {
+            let contact = try Date.fetchOne(
+                db,
+                sql: "SELECT last_contact FROM peers WHERE unit = ?",
+                arguments: [status.unit]
+            )
+            let link = try downLink(to: status.unit, now: now, db)
+            status.lastContact = [contact, status.lastContact].compactMap { $0 }.max()
+            status.downPending = link.pending
+            status.downCurrentAt = link.currentAt
+        }
+        return view(status, receivedAt: receivedAt, isSelf: false, threshold: threshold, now: now, db)
+    }
+
+    private func view(
+        _ status: NodeStatus,
+        receivedAt: Date?,
+        isSelf: Bool,
+        threshold: Int,
+        now: Date,
+        _ db: Database
+    ) -> NodeView {
+        let nodeDescription = deployment.node(forUnit: status.unit)
+        let parentUnit = nodeDescription.flatMap { deployment.parent(of: $0)?.unit }
+        let silence = isSelf ? nil : status.lastContact.map { max(now.timeIntervalSince($0), 0) }
+        let silent = !isSelf && (silence.map { $0 > Double(threshold) } ?? true)
+        return NodeView(
+            unit: status.unit,
+            unitName: tree[status.unit]?.name ?? status.unit,
+            node: status.node,
+            parentUnit: parentUnit,
+            isSelf: isSelf,
+            softwareVersion: status.softwareVersion,
+            protocolVersion: status.protocolVersion,
+            reportedAt: status.reportedAt,
+            receivedAt: receivedAt,
+            lastContact: status.lastContact,
+            silentSeconds: silence,
+            silent: silent,
+            upLagMessages: status.upPending,
+            upLagSeconds: status.upCurrentAt.map { max(now.timeIntervalSince($0), 0) },
+            downLagMessages: status.downPending,
+            downLagSeconds: status.downCurrentAt.map { max(now.timeIntervalSince($0), 0) },
+            parked: status.parked,
+            certificateExpiry: status.certificateExpiry,
+            databaseBytes: status.databaseBytes
+        )
+    }
+
+    package func silenceSetting(for actor: Actor) async throws -> SilenceSetting {
+        try requireNodesAdmin(actor)
+        return SilenceSetting(
+            silenceThresholdSeconds: try await database.pool.read { try NodeStatusStore.threshold($0) }
+        )
+    }
+
+    /// Admins of this node's own unit set the silence threshold (audited); alerts follow at once.
+    package func setSilenceThreshold(_ setting: SilenceSetting, by actor: Actor) async throws -> SilenceSetting {
+        try requireNodesAdmin(actor)
+        guard SilenceSetting.allowed.contains(setting.silenceThresholdSeconds) else {
+            throw APIError.invalid(
+                "Ngưỡng im lặng phải từ 60 giây đến 30 ngày",
+                "The silence threshold must be between 60 seconds and 30 days",
+                details: ["silenceThresholdSeconds": "60…2592000"]
+            )
+        }
+        let now = clock.now()
+        try await database.pool.write { db in
+            try NodeStatusStore.setThreshold(setting.silenceThresholdSeconds, db)
+            try audit.record(
+                db,
+                actor,
+                action: "nodes.silence-threshold",
+                target: unit,
+                detail: "\(setting.silenceThresholdSeconds)"
+            )
+            try refreshSilence(now: now, db)
+        }
+        return setting
+    }
+
+    /// Raises an alert (kind `silent_node`) for each node below that has not been heard from for
+    /// longer than the threshold, and clears it when the node is heard from again.
+    /// - Parameter only: the nodes to look at (those a status report just told of); all when nil.
+    func refreshSilence(now: Date, only: Set<String>? = nil, _ db: Database) throws {
+        let threshold = try NodeStatusStore.threshold(db)
+        for (stored, receivedAt) in try NodeStatusStore.all(units: only, db) where stored.unit != unit {
+            let node = try linked(stored, receivedAt: receivedAt, threshold: threshold, now: now, db)
+            let key = "silent:\(node.unit)"
+            guard node.silent else {
+                try db.execute(
+                    sql: "UPDATE alerts SET cleared_at = ? WHERE key = ? AND cleared_at IS NULL",
+                    arguments: [now, key]
+                )
+                continue
+            }
+            let since = node.lastContact.map { " từ \(Self.vietnameseTime($0))" } ?? ""
+            let sinceEN = node.lastContact.map { " since \(Self.englishTime($0))" } ?? ""
+            let hours = Double(threshold) / 3600
+            let limit = hours >= 1 ? "\(Self.number(hours)) giờ" : "\(threshold / 60) phút"
+            let limitEN = hours >= 1 ? "\(Self.number(hours)) h" : "\(threshold / 60) min"
+            try db.execute(
+                sql: """
+                    INSERT INTO alerts (id, key, rule_id, kind, audience, unit, ref, period, message, message_en, raised_at)
+                    VALUES (?, ?, 'silence', ?, 'strategic', ?, ?, '', ?, ?, ?)
+                    ON CONFLICT (key) DO UPDATE SET cleared_at = NULL, acknowledged_by = NULL, acknowledged_at = NULL,
+                        mailed_at = NULL, raised_at = excluded.raised_at, message = excluded.message,
+                        message_en = excluded.message_en
+                    WHERE alerts.cleared_at IS NOT NULL
+                    """,
+                arguments: [
+                    UUID().uuidString, key, AlertKind.silentNode.rawValue, node.unit, "node:\(node.unit)",
+                    "Nút \(node.node) (\(node.unitName)) im lặng\(since), quá ngưỡng \(limit)",
+                    "Node \(node.node) (\(node.unitName)) silent\(sinceEN), beyond the \(limitEN) threshold",
+                    now,
+                ]
+            )
+        }
+    }
+
+    /// Re-evaluates silence now (the watch does it every cycle).
+    package func refreshSilence() async throws {
+        let now = clock.now()
+        try await database.pool.write { db in try refreshSilence(now: now, db) }
+    }
+
+    /// Why this node is not well, if it is not: its uplink has failed for longer than the silence
+    /// threshold, or messages are parked here.
+    package func healthProblems() async -> [HealthProblem] {
+        let now = clock.now()
+        let parentUnit = parent?.unit
+        do {
+            return try await database.pool.read { db in
+                var problems: [HealthProblem] = []
+                let threshold = try NodeStatusStore.threshold(db)
+                if let parentUnit {
+                    let peer = try Row.fetchOne(
+                        db,
+                        sql: "SELECT last_contact, last_error FROM peers WHERE unit = ?",
+                        arguments: [parentUnit]
+                    )
+                    let contact: Date? = peer?["last_contact"]
+                    let error: String? = peer?["last_error"]
+                    let failing: Bool
+                    if let contact {
+                        failing = now.timeIntervalSince(contact) > Double(threshold)
+                    } else {
+                        failing = error != nil
+                    }
+                    if failing {
+                        let since = contact.map { " từ \(Self.vietnameseTime($0))" } ?? ""
+                        let sinceEN = contact.map { " since \(Self.englishTime($0))" } ?? ""
+                        problems.append(
+                            HealthProblem(
+                                code: "uplink_failing",
+                                message: "Không liên lạc được với nút cấp trên \(parentUnit)\(since)",
+                                messageEN: "The parent node \(parentUnit) has not been reached\(sinceEN)"
+                            )
+                        )
+                    }
+                }
+                let parked =
+                    (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'parked'") ?? 0)
+                    + (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parked_messages WHERE state = 'parked'") ?? 0)
+                if parked > 0 {
+                    problems.append(
+                        HealthProblem(
+                            code: "parked_messages",
+                            message: "\(parked) tin bị giữ lại tại nút này",
+                            messageEN: "\(parked) messages are parked at this node"
+                        )
+                    )
+                }
+                return problems
+            }
+        } catch {
+            return [
+                HealthProblem(
+                    code: "database",
+                    message: "Không đọc được cơ sở dữ liệu: \(error)",
+                    messageEN: "The database cannot be read: \(error)"
+                )
+            ]
+        }
+    }
+
+    static func vietnameseTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "vi_VN")
+        formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+        formatter.dateFormat = "HH:mm dd/MM/yyyy"
+        return formatter.string(from: date)
+    }
+
+    static func englishTime(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}
+
+/// Re-evaluates silence below this node every cycle (a node that stops reporting sends nothing
+/// that could raise its alert).
+package struct NodeWatch: Service {
+    let local: LocalNode
+    let interval: Duration
+
+    package init(local: LocalNode, interval: Duration = .seconds(60)) {
+        self.local = local
+        self.interval = interval
+    }
+
+    package func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await local.refreshSilence() } catch {
+                    local.logger.warning("silence evaluation failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

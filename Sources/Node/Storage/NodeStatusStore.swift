@@ -1,0 +1,110 @@
+import Federation
+import Foundation
+import GRDB
+
+/// The latest status of every node below this one (issue J), as reported up and relayed: one row
+/// per node, replaced by a newer status; `sent` says whether the parent has it already.
+enum NodeStatusStore {
+    static let v12 = """
+        CREATE TABLE node_statuses (
+            unit TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            reported_at TEXT NOT NULL,
+            from_peer TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            sent INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        """
+
+    /// The silence threshold admins set, in `node_meta`.
+    static let thresholdKey = "silence_threshold_seconds"
+    static let defaultThreshold: Int = 24 * 3600
+
+    static func encode(_ status: NodeStatus) throws -> String {
+        String(decoding: try JSONEncoder.federation.encode(status), as: UTF8.self)
+    }
+
+    /// Keeps `status` unless an equal or newer one is held. Returns whether it changed anything.
+    static func keep(_ status: NodeStatus, from peer: String, at now: Date, _ db: Database) throws -> Bool {
+        let text = try encode(status)
+        if let held = try Row.fetchOne(
+            db,
+            sql: "SELECT status, reported_at FROM node_statuses WHERE unit = ?",
+            arguments: [status.unit]
+        ) {
+            let heldStatus = try JSONDecoder.federation.decode(
+                NodeStatus.self,
+                from: Data((held["status"] as String).utf8)
+            )
+            if heldStatus == status { return false }
+            // Older news of the node changes nothing; the same report with a fresher view of its
+            // link (its parent's last contact) does.
+            if heldStatus.reportedAt > status.reportedAt { return false }
+            if heldStatus.reportedAt == status.reportedAt,
+                (heldStatus.lastContact ?? .distantPast) > (status.lastContact ?? .distantPast)
+            {
+                return false
+            }
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO node_statuses (unit, status, reported_at, from_peer, received_at, sent)
+                VALUES (?, ?, ?, ?, ?, 0)
+                ON CONFLICT (unit) DO UPDATE SET status = excluded.status, reported_at = excluded.reported_at,
+                    from_peer = excluded.from_peer, received_at = excluded.received_at, sent = 0
+                """,
+            arguments: [status.unit, text, status.reportedAt, peer, now]
+        )
+        return true
+    }
+
+    /// Every status held, or those of `units`.
+    static func all(units: Set<String>? = nil, _ db: Database) throws -> [(status: NodeStatus, receivedAt: Date)] {
+        let rows: [Row]
+        if let units {
+            rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT status, received_at FROM node_statuses
+                    WHERE unit IN (SELECT value FROM json_each(?)) ORDER BY unit
+                    """,
+                arguments: [String(decoding: try JSONEncoder().encode(units.sorted()), as: UTF8.self)]
+            )
+        } else {
+            rows = try Row.fetchAll(db, sql: "SELECT status, received_at FROM node_statuses ORDER BY unit")
+        }
+        return try rows.map {
+            (
+                try JSONDecoder.federation.decode(NodeStatus.self, from: Data(($0["status"] as String).utf8)),
+                $0["received_at"]
+            )
+        }
+    }
+
+    /// Statuses the parent does not have yet.
+    static func unsent(_ db: Database) throws -> [NodeStatus] {
+        try String.fetchAll(db, sql: "SELECT status FROM node_statuses WHERE sent = 0 ORDER BY unit").map {
+            try JSONDecoder.federation.decode(NodeStatus.self, from: Data($0.utf8))
+        }
+    }
+
+    /// The parent has `status` (unless a newer one came in meanwhile, which stays to be sent).
+    static func markSent(_ status: NodeStatus, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE node_statuses SET sent = 1 WHERE unit = ? AND status = ?",
+            arguments: [status.unit, try encode(status)]
+        )
+    }
+
+    static func threshold(_ db: Database) throws -> Int {
+        try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = ?", arguments: [thresholdKey])
+            .flatMap(Int.init) ?? defaultThreshold
+    }
+
+    static func setThreshold(_ seconds: Int, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES (?, ?)",
+            arguments: [thresholdKey, String(seconds)]
+        )
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import Hummingbird
+import Node
+
+/// The nodes of the caller's subtree at a glance (issue J), and the silence threshold.
+struct NodeRoutes {
+    let local: LocalNode
+
+    func addRoutes(to api: RouterGroup<NodeRequestContext>) {
+        api.get("/nodes") { _, context -> NodesOverview in
+            try await local.nodesOverview(for: try context.actor())
+        }
+        api.get("/nodes/settings") { _, context -> SilenceSetting in
+            try await local.silenceSetting(for: try context.actor())
+        }
+        api.put("/nodes/settings") { request, context -> SilenceSetting in
+            let actor = try context.actor()
+            let setting = try await request.decodeJSON(as: SilenceSetting.self, context: context)
+            return try await local.setSilenceThreshold(setting, by: actor)
+        }
+    }
+}

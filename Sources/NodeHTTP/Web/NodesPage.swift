@@ -1,0 +1,73 @@
+import Auth
+import Foundation
+import Hummingbird
+import Node
+
+/// "Các nút trong mạng": every node of the admin's subtree at a glance (issue J) — version,
+/// last contact, lag both ways, parked messages, certificate expiry, database size —, silent
+/// nodes first and marked. The use case decides who sees what.
+struct NodesPage {
+    let kit: PageKit
+    var local: LocalNode { kit.local }
+
+    static let path = "\(WebPages.prefix)/nodes"
+
+    func addRoutes(to pages: RouterGroup<NodeRequestContext>) {
+        pages.get("/nodes") { request, context in
+            try await kit.run(request, context) {
+                let visitor = try kit.visitor(request, context)
+                let overview = try await local.nodesOverview(for: visitor.actor)
+                var values: [String: Any] = [:]
+                let ordered = overview.items.sorted { ($0.silent ? 0 : 1, $0.unit) < ($1.silent ? 0 : 1, $1.unit) }
+                values["nodes"] = ordered.map { node -> [String: Any] in
+                    [
+                        "unit": node.unitName, "code": node.unit, "node": node.node,
+                        "parent": node.parentUnit.map(kit.unitName) ?? "—",
+                        "version": node.softwareVersion, "protocol": node.protocolVersion,
+                        "contact": node.isSelf
+                            ? visitor.pick("nút này", "this node")
+                            : node.lastContact.map(PageDate.minute) ?? visitor.pick("chưa từng", "never"),
+                        "silent": node.silent,
+                        "silence": node.silentSeconds.map { Self.duration($0, visitor) } ?? "",
+                        "up": Self.lag(node.upLagMessages, node.upLagSeconds, visitor),
+                        "down": node.downLagMessages.map { Self.lag($0, node.downLagSeconds, visitor) } ?? "—",
+                        "parked": node.parked,
+                        "certificate": node.certificateExpiry.map(PageDate.day) ?? "—",
+                        "database": node.databaseBytes.map(Self.size) ?? "—",
+                        "reported": PageDate.minute(node.reportedAt),
+                    ]
+                }
+                values["has_nodes"] = !overview.items.isEmpty
+                values["silent_count"] = overview.silent
+                values["has_silent"] = overview.silent > 0
+                values["threshold"] = Self.duration(Double(overview.silenceThresholdSeconds), visitor)
+                return kit.page(
+                    "nodes",
+                    values,
+                    title: visitor.pick("Các nút trong mạng", "Nodes of the network"),
+                    visitor: visitor,
+                    language: visitor.language,
+                    current: Self.path
+                )
+            }
+        }
+    }
+
+    static func lag(_ messages: Int, _ seconds: Double?, _ visitor: PageVisitor) -> String {
+        let count = visitor.pick("\(messages) tin", "\(messages) messages")
+        return seconds.map { "\(count), \(duration($0, visitor))" } ?? count
+    }
+
+    static func duration(_ seconds: Double, _ visitor: PageVisitor) -> String {
+        let s = Int(seconds)
+        if s < 120 { return visitor.pick("\(s) giây", "\(s) s") }
+        if s < 7200 { return visitor.pick("\(s / 60) phút", "\(s / 60) min") }
+        if s < 172_800 { return visitor.pick("\(s / 3600) giờ", "\(s / 3600) h") }
+        return visitor.pick("\(s / 86400) ngày", "\(s / 86400) days")
+    }
+
+    static func size(_ bytes: Int64) -> String {
+        let mib = Double(bytes) / 1_048_576
+        return mib >= 1 ? String(format: "%.1f MiB", mib) : "\(bytes / 1024) KiB"
+    }
+}
