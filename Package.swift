@@ -46,6 +46,9 @@ let package = Package(
         .target(name: "Tasks", dependencies: ["Hierarchy"]),
         // Alert rules (due soon, overdue, low completion, abnormal values) and their findings. Pure logic.
         .target(name: "Alerts", dependencies: ["Hierarchy", "Tasks"]),
+        // Letter 3158's indicator set: definitions, versions, formulas (parsed, checked, explained),
+        // evaluation per unit and aggregation up the tree. Pure logic, apart from the forms it reads.
+        .target(name: "Indicators", dependencies: ["Hierarchy", "Reporting"]),
         // QR codes (for MFA enrolment), drawn as SVG.
         .target(name: "QRCode"),
         // Accounts, roles, delegation rules, passwords, activation codes, node identities.
@@ -165,6 +168,7 @@ let package = Package(
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", "TestSupport"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "Hierarchy", "Reporting"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Hierarchy"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Tasks", "Hierarchy"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "TestSupport"]),
