@@ -88,6 +88,7 @@ let package = Package(
             name: "Node",
             dependencies: [
                 "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode", "Scoring", "Tasks", "Alerts",
+                "Indicators",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -112,6 +113,7 @@ let package = Package(
             name: "NodeHTTP",
             dependencies: [
                 "Node", "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "Scoring", "Tasks", "Alerts",
+                "Indicators",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -177,7 +179,7 @@ let package = Package(
             name: "NodeTests",
             dependencies: [
                 "Node", "NodeHTTP", "NodeCommands", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy",
-                "Tasks", "Alerts", "TestSupport",
+                "Tasks", "Alerts", "Indicators", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

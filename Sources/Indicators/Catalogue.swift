@@ -65,7 +65,15 @@ public struct IndicatorRefusal: Error, Sendable, Hashable, CustomStringConvertib
     public let attributes: [String]
     public let formula: [FormulaProblem]
 
+    /// Each problem, Vietnamese then English.
     public var messages: [String] { attributes + formula.map(\.description) }
+    public var vietnamese: [String] {
+        attributes.map { $0.components(separatedBy: " / ")[0] } + formula.map(\.vietnamese)
+    }
+    public var english: [String] {
+        attributes.map { $0.components(separatedBy: " / ").dropFirst().joined(separator: " / ") }
+            + formula.map(\.english)
+    }
     public var description: String { messages.joined(separator: "\n") }
 }
 

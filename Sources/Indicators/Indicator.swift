@@ -216,6 +216,37 @@ public struct IndicatorDefinition: Codable, Sendable, Hashable {
         self.targets = targets
     }
 
+    enum CodingKeys: String, CodingKey {
+        case code, version, effectiveFrom, name, concept, calculationMethod, dataSource, leadAgency
+        case implementingAgency, updatedBy, unitOfMeasure, layer, sector, direction, frequency, source
+        case aggregation, targets
+    }
+
+    /// `version` (1), `direction` (higher is better) and `targets` (none) may be left out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            code: try container.decode(String.self, forKey: .code),
+            version: try container.decodeIfPresent(Int.self, forKey: .version) ?? 1,
+            effectiveFrom: try container.decode(Period.self, forKey: .effectiveFrom),
+            name: try container.decode(BilingualText.self, forKey: .name),
+            concept: try container.decode(String.self, forKey: .concept),
+            calculationMethod: try container.decode(String.self, forKey: .calculationMethod),
+            dataSource: try container.decode(String.self, forKey: .dataSource),
+            leadAgency: try container.decode(String.self, forKey: .leadAgency),
+            implementingAgency: try container.decode(String.self, forKey: .implementingAgency),
+            updatedBy: try container.decode(String.self, forKey: .updatedBy),
+            unitOfMeasure: try container.decode(String.self, forKey: .unitOfMeasure),
+            layer: try container.decode(IndicatorLayer.self, forKey: .layer),
+            sector: try container.decode(String.self, forKey: .sector),
+            direction: try container.decodeIfPresent(IndicatorDirection.self, forKey: .direction) ?? .higherIsBetter,
+            frequency: try container.decode(Frequency.self, forKey: .frequency),
+            source: try container.decode(ValueSource.self, forKey: .source),
+            aggregation: try container.decode(IndicatorAggregation.self, forKey: .aggregation),
+            targets: try container.decodeIfPresent([IndicatorTarget].self, forKey: .targets) ?? []
+        )
+    }
+
     public func target(for period: Period) -> Double? { targets.first { $0.period == period }?.value }
 
     /// Problems with the attributes (not the formula: see `IndicatorChecker`), in Vietnamese then English.
@@ -235,9 +266,11 @@ public struct IndicatorDefinition: Codable, Sendable, Hashable {
             (updatedBy, "trách nhiệm cập nhật", "who updates it"), (unitOfMeasure, "đơn vị tính", "unit of measure"),
             (sector, "lĩnh vực", "sector"),
         ]
-        for (value, vi, en) in required where value.allSatisfy(\.isWhitespace) {
-            problems.append("Thiếu \(vi) / \(en) is missing")
+        for (value, vi, en) in required {
+            if value.allSatisfy(\.isWhitespace) { problems.append("Thiếu \(vi) / \(en) is missing") }
+            if value.count > 4000 { problems.append("Mục \(vi) quá dài (tối đa 4000 ký tự) / \(en) is too long") }
         }
+        if targets.count > 400 { problems.append("Quá nhiều chỉ tiêu (tối đa 400) / too many targets (at most 400)") }
         if case .delivered(let system) = source, system.allSatisfy(\.isWhitespace) {
             problems.append("Thiếu tên hệ thống cung cấp số liệu / the delivering system is not named")
         }

@@ -14,6 +14,10 @@ public struct FormulaProblem: Error, Sendable, Hashable, CustomStringConvertible
     public enum Kind: Sendable, Hashable {
         /// Empty expression.
         case empty
+        /// Longer than `FormulaParser.maximumLength` characters.
+        case tooLong
+        /// Parentheses, signs or functions nested deeper than `FormulaParser.maximumDepth`.
+        case tooDeep
         /// Something other than what the grammar allows here: what was found (nil: the end), what was expected.
         case unexpected(found: String?, expected: Wanted)
         /// A character no formula uses.
@@ -55,6 +59,8 @@ public struct FormulaProblem: Error, Sendable, Hashable, CustomStringConvertible
         let message: String
         switch kind {
         case .empty: message = "biểu thức trống"
+        case .tooLong: message = "biểu thức dài quá \(FormulaParser.maximumLength) ký tự"
+        case .tooDeep: message = "lồng ngoặc quá \(FormulaParser.maximumDepth) mức"
         case .unexpected(let found, let expected):
             message = "gặp \(found.map { "“\($0)”" } ?? "hết biểu thức"), cần \(expected.vietnamese)"
         case .invalidCharacter(let character): message = "ký tự “\(character)” không dùng được trong công thức"
@@ -84,6 +90,8 @@ public struct FormulaProblem: Error, Sendable, Hashable, CustomStringConvertible
         let message: String
         switch kind {
         case .empty: message = "the expression is empty"
+        case .tooLong: message = "the expression is longer than \(FormulaParser.maximumLength) characters"
+        case .tooDeep: message = "parentheses nest deeper than \(FormulaParser.maximumDepth) levels"
         case .unexpected(let found, let expected):
             message = "found \(found.map { "'\($0)'" } ?? "the end of the expression"), expected \(expected.english)"
         case .invalidCharacter(let character): message = "character '\(character)' cannot be used in a formula"
@@ -152,9 +160,15 @@ public struct FormulaParser {
     private let part: FormulaPart
     private var index = 0
     private var functionDepth = 0
+    private var depth = 0
+
+    /// Formulas are short; the limits keep a hostile one from exhausting memory or the stack.
+    public static let maximumLength = 2000
+    public static let maximumDepth = 40
 
     /// Parses `text`; the problem names `part` and the 1-based position.
     public static func parse(_ text: String, part: FormulaPart = .numerator) throws(FormulaProblem) -> Expression {
+        guard text.count <= maximumLength else { throw FormulaProblem(part: part, position: 1, kind: .tooLong) }
         var parser = FormulaParser(characters: Array(text), part: part)
         parser.skipSpaces()
         guard parser.index < parser.characters.count else {
@@ -220,6 +234,9 @@ public struct FormulaParser {
     private mutating func unary() throws(FormulaProblem) -> Expression {
         skipSpaces()
         let position = index
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { throw problem(.tooDeep) }
         switch current {
         case "-", "−":
             index += 1

@@ -87,3 +87,15 @@ import Testing
         #expect(problem.english == "Numerator, position 5: character '$' cannot be used in a formula")
     }
 }
+
+@Suite struct ParserLimitTests {
+    @Test func aHostileFormulaIsRefusedNotFollowed() {
+        let deep = String(repeating: "(", count: 500) + "1" + String(repeating: ")", count: 500)
+        #expect(ParserTests.problem(deep)?.kind == .tooDeep)
+        #expect(ParserTests.problem(String(repeating: "-", count: 500) + "1")?.kind == .tooDeep)
+        #expect(ParserTests.problem(String(repeating: "1+", count: 1500) + "1")?.kind == .tooLong)
+        #expect(throws: Never.self) {
+            try FormulaParser.parse(String(repeating: "(", count: 30) + "1" + String(repeating: ")", count: 30))
+        }
+    }
+}

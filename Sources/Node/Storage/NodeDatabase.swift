@@ -92,6 +92,7 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v9-units") { db in try db.execute(sql: UnitSchema.v9) }
         migrator.registerMigration("v10-return-evidence") { db in try db.execute(sql: EvidenceSchema.v10) }
         migrator.registerMigration("v11-receipts") { db in try db.execute(sql: ReceiptSchema.v11) }
+        migrator.registerMigration("v12-indicators") { db in try db.execute(sql: IndicatorStore.v12) }
         return migrator
     }
 }
