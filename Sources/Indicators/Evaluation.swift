@@ -67,12 +67,23 @@ public struct IndicatorEvaluator: Sendable {
     public let tree: UnitTree
     public let period: Period
     public let data: any IndicatorData
+    /// The formulas in force for the period, parsed and checked once (not once per unit).
+    private let formulas: [String: CheckedFormula]
 
     public init(catalogue: IndicatorCatalogue, tree: UnitTree, period: Period, data: any IndicatorData) {
         self.catalogue = catalogue
         self.tree = tree
         self.period = period
         self.data = data
+        let checker = IndicatorChecker(catalogue: catalogue)
+        var formulas: [String: CheckedFormula] = [:]
+        for code in catalogue.codes {
+            guard let formula = catalogue.definition(code, for: period)?.source.formula,
+                case .success(let checked) = checker.check(formula, for: code)
+            else { continue }
+            formulas[code] = checked
+        }
+        self.formulas = formulas
     }
 
     /// The indicator's value for one unit.
@@ -94,7 +105,7 @@ public struct IndicatorEvaluator: Sendable {
             )
         }
         let name = definition.name.vi
-        guard let formula = definition.source.formula else {
+        guard definition.source.formula != nil else {
             let given = data.value(indicator: code, unit: unit)
             return UnitValue(
                 indicator: code,
@@ -107,8 +118,7 @@ public struct IndicatorEvaluator: Sendable {
                     ?? "\(name): chưa có số liệu (thiếu, không tính là 0)"
             )
         }
-        guard case .success(let checked) = IndicatorChecker(catalogue: catalogue).check(formula, for: code),
-            visiting.insert(code).inserted
+        guard let checked = formulas[code], visiting.insert(code).inserted
         else {
             return UnitValue(
                 indicator: code,

@@ -35,6 +35,14 @@ import Testing
         ]
     }
 
+    /// An indicator typed by the units (no formula), for the access matrix.
+    static func entered(_ code: String) -> [String: Any] {
+        var definition = indicator(code, numerator: "1")
+        definition["source"] = ["kind": "entered"]
+        definition["aggregation"] = "sum"
+        return definition
+    }
+
     @Test func aLevelDefinesCheckedIndicatorsAndTheLevelsBelowSeeThem() async throws {
         try await TestFederation.run { f in
             let centre = try await f.login("tw.admin", at: "centre")
