@@ -46,6 +46,9 @@ let package = Package(
         .target(name: "Tasks", dependencies: ["Hierarchy"]),
         // Alert rules (due soon, overdue, low completion, abnormal values) and their findings. Pure logic.
         .target(name: "Alerts", dependencies: ["Hierarchy", "Tasks"]),
+        // Letter 3158's indicator set: definitions, versions, formulas (parsed, checked, explained),
+        // evaluation per unit and aggregation up the tree. Pure logic, apart from the forms it reads.
+        .target(name: "Indicators", dependencies: ["Hierarchy", "Reporting"]),
         // QR codes (for MFA enrolment), drawn as SVG.
         .target(name: "QRCode"),
         // Accounts, roles, delegation rules, passwords, activation codes, node identities.
@@ -85,6 +88,7 @@ let package = Package(
             name: "Node",
             dependencies: [
                 "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "QRCode", "Scoring", "Tasks", "Alerts",
+                "Indicators",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -109,6 +113,7 @@ let package = Package(
             name: "NodeHTTP",
             dependencies: [
                 "Node", "Hierarchy", "Reporting", "Auth", "Federation", "Spreadsheet", "Scoring", "Tasks", "Alerts",
+                "Indicators",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -166,6 +171,7 @@ let package = Package(
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", "TestSupport"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "Hierarchy", "Reporting"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Hierarchy"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Tasks", "Hierarchy"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "TestSupport"]),
@@ -174,7 +180,7 @@ let package = Package(
             name: "NodeTests",
             dependencies: [
                 "Node", "NodeHTTP", "NodeCommands", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy",
-                "Tasks", "Alerts", "TestSupport",
+                "Tasks", "Alerts", "Indicators", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

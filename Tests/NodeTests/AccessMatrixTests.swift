@@ -149,6 +149,22 @@ import Testing
                 }
             ),
             Entry(
+                "GET /api/v1/indicator-definitions",
+                Case("the indicators of its unit and the units above", expect: Rule.everyone) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/indicator-definitions")
+                }
+            ),
+            Entry(
+                "POST /api/v1/indicator-definitions",
+                Case("defines an indicator of its own unit", expect: Rule.definesForms) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/indicator-definitions",
+                        body: IndicatorCatalogueTests.entered("AM-CS-\(m.next())")
+                    )
+                }
+            ),
+            Entry(
                 "GET /api/v1/forms/{code}",
                 Case("the form the subject fills (owned by TW, above everyone)", expect: Rule.everyone) { m, a in
                     try await m.web(a).call(.GET, "/api/v1/forms/AM-THANG?owner=\(formOwner)")

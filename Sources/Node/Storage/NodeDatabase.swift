@@ -93,6 +93,7 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v10-return-evidence") { db in try db.execute(sql: EvidenceSchema.v10) }
         migrator.registerMigration("v11-receipts") { db in try db.execute(sql: ReceiptSchema.v11) }
         migrator.registerMigration("v12-node-status") { db in try db.execute(sql: NodeStatusStore.v12) }
+        migrator.registerMigration("v13-indicators") { db in try db.execute(sql: IndicatorStore.v13) }
         return migrator
     }
 }

@@ -19,6 +19,7 @@ struct WebAPI {
         SessionRoutes(local: local).addRoutes(to: api)
         AccountRoutes(local: local).addRoutes(to: api)
         FormRoutes(local: local).addRoutes(to: api)
+        IndicatorRoutes(local: local).addRoutes(to: api)
         ReportRoutes(local: local).addRoutes(to: api)
         PKIRoutes(local: local).addRoutes(to: api)
         FiguresRoutes(local: local).addRoutes(to: api)
@@ -84,6 +85,7 @@ extension AccountView: ResponseEncodable {}
 extension CreatedAccount: ResponseEncodable {}
 extension AssignmentView: ResponseEncodable {}
 extension FormView: ResponseEncodable {}
+extension IndicatorView: ResponseEncodable {}
 extension Evidence: ResponseEncodable {}
 extension RollupView: ResponseEncodable {}
 extension ReportView: ResponseEncodable {}

@@ -1,0 +1,105 @@
+import Auth
+import Foundation
+import GRDB
+import Indicators
+import Reporting
+
+/// An indicator version as the API shows it: its owner, the definition, and its formula in words.
+package struct IndicatorView: Codable, Sendable {
+    let owner: String
+    let definition: IndicatorDefinition
+    /// The formula in words (Vietnamese, then English); absent for entered and delivered values.
+    let explanation: String?
+    let explanationEn: String?
+    let definedBy: String
+}
+
+extension LocalNode {
+    /// The catalogue a unit sees: its own indicators and those of the units above it, with the
+    /// forms their formulas may read (the latest version of each, the nearest owner first).
+    /// Also says who owns each indicator code.
+    func indicatorCatalogue(for unit: String, _ db: Database) throws -> (IndicatorCatalogue, [String: String]) {
+        let owners = [unit] + tree.ancestors(of: unit).map(\.code)
+        var forms: [String: Form] = [:]
+        // From the centre down, latest version last: the nearest owner's latest form wins a shared code.
+        for owner in owners.reversed() {
+            for record in try FormRecord.filter(Column("owner_unit") == owner).order(Column("version")).fetchAll(db) {
+                forms[record.code] = record.definition
+            }
+        }
+        var owner: [String: String] = [:]
+        var definitions: [IndicatorDefinition] = []
+        for row in try IndicatorStore.all(owners: owners, db) {
+            if let held = owner[row.definition.code], held != row.owner { continue }
+            owner[row.definition.code] = row.owner
+            definitions.append(row.definition)
+        }
+        return (IndicatorCatalogue(forms: Array(forms.values), definitions: definitions), owner)
+    }
+
+    /// Defines an indicator, or its next version, for the actor's unit and its subtree. The
+    /// definition and its formula are checked first (unknown references, text used as a number,
+    /// division by zero, cycles): a refusal is 422 with each problem, Vietnamese then English.
+    package func defineIndicator(_ definition: IndicatorDefinition, by actor: Actor) async throws -> IndicatorView {
+        guard actor.holds(.manageForms) else { throw APIError.forbidden() }
+        let now = clock.now()
+        return try await database.pool.write { db in
+            var (catalogue, owners) = try indicatorCatalogue(for: actor.unit, db)
+            if let owner = owners[definition.code], owner != actor.unit {
+                throw APIError.conflict(
+                    "Mã chỉ số “\(definition.code)” đã thuộc đơn vị \(owner); hãy dùng mã khác",
+                    "The indicator code '\(definition.code)' belongs to \(owner); use another code"
+                )
+            }
+            do {
+                try catalogue.add(definition)
+            } catch let refusal as IndicatorRefusal {
+                throw APIError.invalid(
+                    "Chỉ số chưa hợp lệ: \(refusal.vietnamese.joined(separator: "; "))",
+                    "The indicator is not valid: \(refusal.english.joined(separator: "; "))",
+                    details: Dictionary(
+                        uniqueKeysWithValues: refusal.messages.enumerated().map { ("\($0.offset)", $0.element) }
+                    )
+                )
+            }
+            try IndicatorStore.insert(owner: actor.unit, definition, by: actor.username, at: now, db)
+            try audit.record(db, actor, action: "indicator.define", target: "\(definition.code)@\(definition.version)")
+            return Self.view(owner: actor.unit, definition, definedBy: actor.username, catalogue)
+        }
+    }
+
+    /// Every indicator version of the actor's unit and of the units above it.
+    package func indicators(visibleTo actor: Actor) async throws -> [IndicatorView] {
+        try await database.pool.read { db in
+            let (catalogue, _) = try indicatorCatalogue(for: actor.unit, db)
+            let owners = [actor.unit] + tree.ancestors(of: actor.unit).map(\.code)
+            return try IndicatorStore.all(owners: owners, db).map {
+                Self.view(owner: $0.owner, $0.definition, definedBy: $0.definedBy, catalogue)
+            }
+        }
+    }
+
+    static func view(
+        owner: String,
+        _ definition: IndicatorDefinition,
+        definedBy: String,
+        _ catalogue: IndicatorCatalogue
+    ) -> IndicatorView {
+        var explanation: String?
+        var english: String?
+        if let formula = definition.source.formula,
+            case .success(let checked) = IndicatorChecker(catalogue: catalogue).check(formula, for: definition.code)
+        {
+            let explainer = FormulaExplainer(catalogue: catalogue)
+            explanation = explainer.explain(definition, checked, in: .vi)
+            english = explainer.explain(definition, checked, in: .en)
+        }
+        return IndicatorView(
+            owner: owner,
+            definition: definition,
+            explanation: explanation,
+            explanationEn: english,
+            definedBy: definedBy
+        )
+    }
+}
