@@ -22,8 +22,18 @@ struct CertsCommand: AsyncParsableCommand {
     func run() async throws {
         let deployment = try topology.map(TopologyFile.load) ?? TopologyFile.demo
         let written = try NodeCertificates.issue(for: deployment, into: out, reissue: reissue)
-        print("CA: \(NodeCertificates.caPaths(in: out).certificate)")
-        for path in written { print("node certificate: \(path)") }
+        let root = NodeCertificates.caPaths(in: out)
+        print(
+            "root CA: \(root.certificate) — every node's trust_root; the centre's issuer_certificate (issuer_key: \(root.key))"
+        )
+        for path in written {
+            let key = path.replacingOccurrences(of: ".pem", with: ".key.pem", options: .backwards)
+            if path.hasSuffix(".ca.pem") {
+                print("province signing CA: \(path) — that node's issuer_certificate (issuer_key: \(key))")
+            } else {
+                print("node certificate: \(path) — that node's certificate (key: \(key))")
+            }
+        }
         if written.isEmpty { print("every node already has a certificate (use --reissue to replace them)") }
     }
 }
