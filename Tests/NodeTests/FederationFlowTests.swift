@@ -348,7 +348,7 @@ import Testing
     static func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let result = try Command.run(
             "/usr/bin/curl",
-            ["-s", "--http2", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "--max-time", "10"] + arguments
+            ["-s", "--http2", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "--max-time", "30"] + arguments
         )
         return (result.status, result.output)
     }

@@ -189,10 +189,15 @@ final class NodeProcesses: @unchecked Sendable {
         process.reap()
     }
 
-    /// SIGTERM, and waits for the graceful exit.
+    /// SIGTERM, and waits for the graceful exit; SIGKILL after 20 seconds, so that a node that
+    /// does not stop cannot hang the suite (under libfaketime a node ignores nothing but has
+    /// been seen not to finish its graceful shutdown).
     func stop(_ node: String) {
         guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
         process.terminate()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         process.reap()
     }
 
