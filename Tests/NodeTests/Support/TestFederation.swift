@@ -239,7 +239,7 @@ struct APIClient: Sendable {
                     ?? JSONSerialization.data(withJSONObject: body)
                 request.body = .bytes(ByteBuffer(data: data))
             }
-            let response = try await http.execute(request, timeout: .seconds(30))
+            let response = try await http.execute(request, timeout: .seconds(60))
             let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
             try await http.shutdown()
             let headers = Dictionary(
