@@ -190,8 +190,8 @@ final class NodeProcesses: @unchecked Sendable {
     }
 
     /// SIGTERM, and waits for the graceful exit; SIGKILL after 20 seconds, so that a node that
-    /// does not stop cannot hang the suite (under libfaketime a node ignores nothing but has
-    /// been seen not to finish its graceful shutdown).
+    /// does not stop cannot hang the suite (under libfaketime a node has been seen not to finish
+    /// its graceful shutdown).
     func stop(_ node: String) {
         guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
         process.terminate()
