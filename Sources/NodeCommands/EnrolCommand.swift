@@ -3,35 +3,37 @@ import Federation
 import Foundation
 import Node
 
-/// `reportnet enrol`: a new node makes its key, and gets its certificate from its parent with the
-/// one-time token the parent's admin gave (`POST /api/v1/enrolment-tokens` there).
+/// `reportnet enrol`: a new node joins its parent with the one-time token the parent's admin gave
+/// (`POST /api/v1/enrolment-tokens`, or the units page there). Its key is made here and never
+/// sent; the token pins the federation's root. It writes a folder `reportnet serve --dir` runs.
 struct EnrolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrol",
         abstract:
-            "Enrol a new node with its parent: make the key here (mode 0600), send only a CSR with the one-time token."
+            "Join the federation: make this node's key here, enrol with the parent's one-time token, write a ready folder.",
+        discussion: """
+            reportnet enrol --parent https://bac-ninh.example:8443 --token TOKEN --dir /var/lib/reportnet
+            reportnet serve --dir /var/lib/reportnet
+            """
     )
 
-    @Option(help: "The parent's web URL, e.g. https://bac-ninh.example:8442.")
+    @Option(help: "The parent's web address, e.g. https://bac-ninh.example:8443.")
     var parent: String
 
-    @Option(help: "The one-time enrolment token from the parent's admin.")
+    @Option(help: "The one-time enrolment token from the parent's admin (SECRET.SHA256 of the root).")
     var token: String
 
-    @Option(help: "This node's unit code (as in the topology).")
-    var unit: String
+    @Option(help: "The new folder to write the node's key, certificates, tree and node.yaml into.")
+    var dir: String
 
-    @Option(help: "This node's name (as in the topology).")
-    var node: String
+    @Option(help: "Where this node's web listener listens, host:port.")
+    var web: String = LocalNode.defaultWeb
 
-    @Option(help: "The federation's root certificate (given with the topology).")
-    var trustRoot: String
+    @Option(help: "Where this node's federation listener listens, host:port.")
+    var federation: String = LocalNode.defaultFederation
 
-    @Option(help: "Where to write the certificate chain.")
-    var certificate: String
-
-    @Option(help: "Where to write the private key (mode 0600).")
-    var key: String
+    @Option(help: "This node's name (default: its unit's code in lower case).")
+    var name: String?
 
     @Option(help: "Extra DNS name this node is reached by (repeatable).")
     var dns: [String] = []
@@ -39,38 +41,29 @@ struct EnrolCommand: AsyncParsableCommand {
     @Option(help: "IP address this node is reached by (repeatable).")
     var ip: [String] = []
 
-    @Option(
-        help:
-            "A province enrolling with the centre: where to write its intermediate CA certificate (its key is made here too)."
-    )
-    var caCertificate: String?
-
-    @Option(help: "Where to write the intermediate CA's key (mode 0600).")
-    var caKey: String?
-
     func run() async throws {
-        let root = try String(contentsOfFile: trustRoot, encoding: .utf8)
-        guard (caCertificate == nil) == (caKey == nil) else {
-            throw ValidationError("--ca-certificate and --ca-key go together")
-        }
-        let intermediate = caCertificate.flatMap { certificate in caKey.map { (certificate: certificate, key: $0) } }
-        try await NodeEnrolment.enrol(
-            parentURL: parent,
-            token: token,
-            unit: unit,
-            nodeName: node,
-            trustRootPEM: root,
-            certificatePath: certificate,
-            keyPath: key,
-            dnsNames: dns,
-            ipAddresses: ip,
-            intermediatePaths: intermediate
-        )
-        print("Đã cấp chứng thư / certificate issued: \(certificate) (key: \(key))")
-        if let intermediate {
-            print(
-                "Khóa cấp chứng thư trung gian / intermediate CA: \(intermediate.certificate) (key: \(intermediate.key))"
+        let joined: NodeEnrolment.Joined
+        do {
+            joined = try await NodeEnrolment.join(
+                parentURL: parent,
+                token: token,
+                directory: dir,
+                web: web,
+                federation: federation,
+                nodeName: name,
+                dnsNames: dns,
+                ipAddresses: ip
             )
+        } catch let error as EnrolmentFailed {
+            throw ValidationError("Không đăng ký được nút / enrolment failed: \(error.description)")
         }
+        print(
+            "Nút “\(joined.node)” của đơn vị \(joined.unit) đã đăng ký / node \(joined.node) of unit \(joined.unit) enrolled."
+        )
+        print("Cấu hình / configuration: \(joined.configuration) (parent \(joined.parentURL))")
+        print("Chạy nút / run it: reportnet serve --dir \(dir)")
+        print(
+            "Tài khoản quản trị đầu tiên / first admin: reportnet bootstrap-admin --config \(joined.configuration) --username ADMIN"
+        )
     }
 }

@@ -224,10 +224,19 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Node configuration file.")
-    var config: String
+    var config: String?
+
+    @Option(help: "A node's folder, as `reportnet enrol` or `restore` wrote it (runs its node.yaml).")
+    var dir: String?
+
+    func validate() throws {
+        guard (config == nil) != (dir == nil) else {
+            throw ValidationError("give either --config FILE or --dir FOLDER")
+        }
+    }
 
     func run() async throws {
-        let configuration = try NodeConfiguration.load(config)
+        let configuration = try NodeConfiguration.load(config ?? "\(dir!)/node.yaml")
         if configuration.logFormat == "json" {
             LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         }

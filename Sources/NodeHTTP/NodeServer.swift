@@ -38,6 +38,7 @@ public struct NodeServer: Sendable {
         onListening: @escaping @Sendable (_ listener: String, _ port: Int) async -> Void = { _, _ in }
     ) throws {
         self.local = local
+        if let federation, federation.port != 0 { local.listening.federationPort = federation.port }
         var http2 = HTTP2ChannelConfiguration(idleTimeout: .seconds(300), gracefulCloseTimeout: .seconds(2))
         http2.maxAgeTimeout = nil
         var services: [any Service] = []
@@ -66,7 +67,9 @@ public struct NodeServer: Sendable {
                     ),
                     configuration: .init(address: .hostname(federation.host, port: federation.port), serverName: nil),
                     onServerRunning: { channel in
-                        await onListening("federation", channel.localAddress?.port ?? federation.port)
+                        let port = channel.localAddress?.port ?? federation.port
+                        local.listening.federationPort = port
+                        await onListening("federation", port)
                     },
                     logger: local.logger
                 )

@@ -710,6 +710,14 @@ import Testing
                 }
             ),
             Entry(
+                "GET /api/v1/trust-root",
+                public: true,
+                Case("the federation's root, which a joining node checks against its token", expect: Rule.everyone) {
+                    m,
+                    a in try await m.web(a).call(.GET, "/api/v1/trust-root")
+                }
+            ),
+            Entry(
                 "POST /api/v1/enrol",
                 public: true,
                 Case("enrols with a token nobody issued", expect: Rule.enrolsOnlyWithAToken) { m, a in

@@ -493,22 +493,21 @@ import X509
             _ = try await trust.verify(leaf: kinhBac[0], intermediates: Array(kinhBac.dropFirst()))
         }
 
-        // A province's intermediate issues no CA: a commune cannot get one.
+        // A commune cannot get a CA: one asked for is not made (its unit has no level below), and
+        // what it gets is a node certificate that certifies nothing.
         let bacNinh = try open("bac-ninh")
         let communeToken = try await bacNinh.createEnrolmentToken(
             for: "BNI-KB",
             by: Actor(username: "bni.admin", unit: "BNI", role: .admin)
         ).token
         let commune = try KeyRequest.make(unitCode: "BNI-KB", nodeName: "kinh-bac")
-        do {
-            _ = try await bacNinh.enrol(
-                EnrolmentRequest(token: communeToken, csr: commune.csrPEM, caCsr: commune.csrPEM),
-                from: "127.0.0.1"
-            )
-            Issue.record("a province issued a CA")
-        } catch let error as APIError {
-            #expect(error.status == .forbidden)
-        }
+        let communeAnswer = try await bacNinh.enrol(
+            EnrolmentRequest(token: communeToken, csr: commune.csrPEM, caCsr: commune.csrPEM),
+            from: "127.0.0.1"
+        )
+        #expect(communeAnswer.intermediate == nil, "a province issued a CA")
+        let communeLeaf = try parseCertificateChain(pem: communeAnswer.certificate)[0]
+        #expect(try communeLeaf.extensions.basicConstraints == .notCertificateAuthority)
     }
 
     /// The rule for revoked keys at the inbox: what arrived before the revocation stays; a report

@@ -44,19 +44,67 @@ public struct EnrolmentRequest: Codable, Sendable {
     /// A province node enrolling with the centre: the CSR of its intermediate CA's key (made at
     /// the province too), answered with the intermediate certificate.
     public let caCsr: String?
+    /// A node joining for a unit that has none yet: its name (default: the unit's code in lower
+    /// case) and where it listens, which its ancestors record.
+    public let nodeName: String?
+    public let web: String?
+    public let federation: String?
 
     public init(
         token: String,
         csr: String,
         dnsNames: [String]? = nil,
         ipAddresses: [String]? = nil,
-        caCsr: String? = nil
+        caCsr: String? = nil,
+        nodeName: String? = nil,
+        web: String? = nil,
+        federation: String? = nil
     ) {
         self.token = token
         self.csr = csr
         self.dnsNames = dnsNames
         self.ipAddresses = ipAddresses
         self.caCsr = caCsr
+        self.nodeName = nodeName
+        self.web = web
+        self.federation = federation
+    }
+}
+
+/// An enrolment token as the parent's admin hands it over: the one-time secret, a '.', and the
+/// SHA-256 of the federation root's certificate (DER, hex). The new node fetches the root from its
+/// parent and trusts it only if it has this digest, so its first contact cannot be intercepted
+/// (as `kubeadm join` pins its cluster's CA).
+public struct PinnedToken: Sendable, Hashable, CustomStringConvertible {
+    public let secret: String
+    public let rootDigest: String?
+
+    public init(secret: String, rootDigest: String?) {
+        self.secret = secret
+        self.rootDigest = rootDigest
+    }
+
+    /// Reads `secret.digest`, or a bare secret (a token from an older node, which pins nothing).
+    public init(_ text: String) {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let dot = text.lastIndex(of: ".") {
+            secret = String(text[..<dot])
+            rootDigest = String(text[text.index(after: dot)...]).lowercased()
+        } else {
+            secret = text
+            rootDigest = nil
+        }
+    }
+
+    public var description: String { rootDigest.map { "\(secret).\($0)" } ?? secret }
+
+    /// The digest a token pins for the root certificate in `pem`.
+    public static func digest(ofRootPEM pem: String) throws -> String {
+        let root: Certificate
+        do { root = try Certificate(pemEncoded: pem) } catch {
+            throw PKIError.invalidCertificate("the trust root is not a PEM certificate: \(error)")
+        }
+        return root.fingerprint
     }
 }
 
@@ -67,12 +115,31 @@ public struct EnrolmentAnswer: Codable, Sendable {
     public let trustRoot: String
     /// The province's intermediate CA certificate, when one was asked for (`caCsr`).
     public let intermediate: String?
+    /// The enrolled node as its parent recorded it, the tree as the parent knows it (with the new
+    /// node in it: the seed of the new node's own), and the parent's name and federation port.
+    public let node: NodeDescription?
+    public let topology: Topology?
+    public let parentNode: String?
+    public let parentFederationPort: Int?
 
-    public init(unit: String, certificate: String, trustRoot: String, intermediate: String? = nil) {
+    public init(
+        unit: String,
+        certificate: String,
+        trustRoot: String,
+        intermediate: String? = nil,
+        node: NodeDescription? = nil,
+        topology: Topology? = nil,
+        parentNode: String? = nil,
+        parentFederationPort: Int? = nil
+    ) {
         self.unit = unit
         self.certificate = certificate
         self.trustRoot = trustRoot
         self.intermediate = intermediate
+        self.node = node
+        self.topology = topology
+        self.parentNode = parentNode
+        self.parentFederationPort = parentFederationPort
     }
 }
 

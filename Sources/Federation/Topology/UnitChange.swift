@@ -1,13 +1,17 @@
 import Foundation
 import Hierarchy
 
-/// A unit added below another, or renamed, after the topology file was written. An admin of the
-/// parent unit makes it; every node that learns of it keeps it and replays it over the topology
-/// at start-up. It is also the body of a `unit.changed` message and keeps its id as it travels.
+/// A unit added below another, renamed, or given a node of its own, after the topology file was
+/// written. An admin of the parent unit decides it (a node joins with the token that admin gave);
+/// every node that learns of it keeps it and replays it over the topology at start-up. It is also
+/// the body of a `unit.changed` message and keeps its id as it travels.
 public struct UnitChange: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable {
         case added
         case renamed
+        /// The unit now has a node of its own (`node`), which takes over the units of its subtree
+        /// that its parent's node hosted.
+        case hosted
     }
 
     /// Unique forever (a UUID): a node keeps a change once, whichever way it arrived.
@@ -21,6 +25,8 @@ public struct UnitChange: Codable, Sendable, Hashable {
     public let parent: String
     public let decidedBy: String
     public let decidedAt: Date
+    /// For `hosted`: the node that joined (its name and listen addresses; it hosts its own unit).
+    public let node: JoinedNode?
 
     public init(
         id: String = UUID().uuidString,
@@ -30,7 +36,8 @@ public struct UnitChange: Codable, Sendable, Hashable {
         level: Level,
         parent: String,
         decidedBy: String,
-        decidedAt: Date
+        decidedAt: Date,
+        node: JoinedNode? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -40,6 +47,7 @@ public struct UnitChange: Codable, Sendable, Hashable {
         self.parent = parent
         self.decidedBy = decidedBy
         self.decidedAt = decidedAt
+        self.node = node
     }
 
     /// The longest unit name accepted.
@@ -48,6 +56,20 @@ public struct UnitChange: Codable, Sendable, Hashable {
     /// A name as kept: trimmed, with inner runs of white space made one space.
     public static func normalisedName(_ name: String) -> String {
         name.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+/// A node that joined the federation for a unit (`UnitChange.Kind.hosted`): what its ancestors
+/// need to know of it. Its certificate, not this, proves who it is.
+public struct JoinedNode: Codable, Sendable, Hashable {
+    public let name: String
+    public let web: String
+    public let federation: String
+
+    public init(name: String, web: String, federation: String) {
+        self.name = name
+        self.web = web
+        self.federation = federation
     }
 }
 
@@ -68,6 +90,10 @@ public enum UnitChangeProblem: Error, Equatable, Sendable, CustomStringConvertib
     case unknownUnit(String)
     /// A rename names another parent than the unit's.
     case notTheParent(unit: String, parent: String)
+    /// The unit already has a node of its own.
+    case alreadyHosted(unit: String, node: String)
+    /// A `hosted` change without its node, or with a node name already taken.
+    case invalidNode(String)
     case topology(String)
 
     public var description: String {
@@ -83,6 +109,8 @@ public enum UnitChangeProblem: Error, Equatable, Sendable, CustomStringConvertib
         case .wrongLevel(let code): "unit '\(code)' is not exactly one level below its parent"
         case .unknownUnit(let code): "unknown unit '\(code)'"
         case .notTheParent(let unit, let parent): "unit '\(unit)' does not lie directly below '\(parent)'"
+        case .alreadyHosted(let unit, let node): "unit '\(unit)' already has its own node '\(node)'"
+        case .invalidNode(let reason): reason
         case .topology(let reason): reason
         }
     }
@@ -129,7 +157,37 @@ extension Deployment {
             }
             guard topology.units[index].level == change.level else { throw .wrongLevel(change.code) }
             topology.units[index].name = name
+        case .hosted:
+            topology = try hosting(change, in: topology)
         }
         do { return try Deployment(topology) } catch { throw .topology(error.description) }
+    }
+
+    /// `change.code` gets its own node, below the node that hosts its parent; the new node takes
+    /// over the units of the subtree that node hosted (a node joins for a unit hosted above it).
+    private func hosting(_ change: UnitChange, in topology: Topology) throws(UnitChangeProblem) -> Topology {
+        guard let unit = tree[change.code] else { throw .unknownUnit(change.code) }
+        guard unit.parent == change.parent else { throw .notTheParent(unit: change.code, parent: change.parent) }
+        guard let joined = change.node else { throw .invalidNode("a node that joins must be named") }
+        if let own = node(forUnit: change.code) { throw .alreadyHosted(unit: change.code, node: own.name) }
+        guard Unit.isValidCode(joined.name), node(named: joined.name) == nil else {
+            throw .invalidNode("node name '\(joined.name)' is not a free name of letters, digits and inner '-'")
+        }
+        guard let host = hostingNode(of: change.code),
+            let index = topology.nodes.firstIndex(where: { $0.name == host.name })
+        else { throw .topology("unit '\(change.code)' is hosted by no node") }
+        var topology = topology
+        let taken = topology.nodes[index].hosts.filter { tree.isInSubtree($0, of: change.code) }
+        topology.nodes[index].hosts.removeAll { taken.contains($0) }
+        topology.nodes.append(
+            NodeDescription(
+                name: joined.name,
+                unit: change.code,
+                hosts: taken,
+                web: joined.web,
+                federation: joined.federation
+            )
+        )
+        return topology
     }
 }

@@ -48,6 +48,8 @@ public struct LocalNode: Sendable {
     let statusSignal = ChangeSignal()
     /// What `/metrics` shows.
     public let metrics = NodeMetrics()
+    /// Where this process listens, as the server bound it (the topology's addresses may differ).
+    package let listening = Listening()
     package let logger: Logger
     /// The time of day for everything the node decides: deadlines, sessions, audit entries.
     package let clock: any WallClock

@@ -14,8 +14,18 @@ extension LocalNode {
     /// Renewals one child node may get in 24 hours.
     static let renewalsPerDay = 3
 
-    /// `POST /enrolment-tokens`: a one-time token for the node of a unit directly below this node.
-    /// Only the admin of this node's own unit hands them out; only the token's hash is stored.
+    /// The federation's root certificate (PEM) and its SHA-256, which enrolment tokens pin.
+    package var trustRoot: (pem: String, sha256: String) { (identity.credentials.trustRootPEM, root.fingerprint) }
+
+    /// Default listen addresses of a node that joins without saying where it listens.
+    package static let defaultWeb = "0.0.0.0:8443"
+    package static let defaultFederation = "0.0.0.0:8444"
+
+    /// `POST /enrolment-tokens`: a one-time token for the node of a unit below this node's own:
+    /// a child node named in the topology (its certificate renewed by hand), or a unit this node
+    /// hosts today (one of long standing or one just created), which gets its own node. Only the
+    /// admin of this node's own unit hands them out; only the secret's hash is stored. The token
+    /// pins the federation's root (`PinnedToken`).
     package func createEnrolmentToken(for childUnit: String, by actor: Actor) async throws -> EnrolmentToken {
         guard actor.holds(.manageUsers), actor.unit == unit else {
             throw APIError.forbidden(
@@ -23,26 +33,22 @@ extension LocalNode {
                 "Only the admin of this node's unit issues enrolment tokens"
             )
         }
-        guard deployment.children(of: node).contains(where: { $0.unit == childUnit }) else {
-            throw APIError.invalid(
-                "Đơn vị “\(childUnit)” không có nút trực thuộc nút này",
-                "Unit '\(childUnit)' has no node directly below this node"
-            )
-        }
+        _ = try joiningNode(for: childUnit, request: nil)
         guard issuer != nil else {
             throw APIError.conflict(
                 "Nút này không giữ khóa cấp chứng thư",
                 "This node holds no CA key to issue certificates with"
             )
         }
-        let token = Secret.token()
+        try await database.pool.read { db in try requireNoLocalData(for: childUnit, db) }
+        let secret = Secret.token()
         let now = clock.now()
         let expires = now.addingTimeInterval(Self.enrolmentTokenLifetime)
         try await database.pool.write { db in
             try db.execute(
                 sql:
                     "INSERT INTO enrolment_tokens (token_hash, unit, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [Secret.digest(token), childUnit, actor.username, now, expires]
+                arguments: [Secret.digest(secret), childUnit, actor.username, now, expires]
             )
             try audit.record(
                 db,
@@ -52,12 +58,70 @@ extension LocalNode {
                 detail: "expires \(ISO8601DateFormatter().string(from: expires))"
             )
         }
-        return EnrolmentToken(token: token, unit: childUnit, expiresAt: expires)
+        let pinned = PinnedToken(secret: secret, rootDigest: root.fingerprint)
+        return EnrolmentToken(token: pinned.description, unit: childUnit, expiresAt: expires)
     }
 
-    /// `POST /enrol`: a new child node sends its CSR with the token; this node's CA signs it.
+    /// The node that enrols for `childUnit`: the child node the topology names, or a new node for
+    /// a unit directly below one this node hosts and hosted here itself (with the name and
+    /// addresses of `request`, when given). Refuses anything else with a reason.
+    private func joiningNode(
+        for childUnit: String,
+        request: EnrolmentRequest?
+    ) throws -> (
+        node: NodeDescription, joins: Bool
+    ) {
+        if let child = deployment.children(of: node).first(where: { $0.unit == childUnit }) { return (child, false) }
+        guard let target = tree[childUnit], let parentUnit = target.parent, hosts(parentUnit),
+            deployment.hostingNode(of: childUnit)?.name == node.name
+        else {
+            throw APIError.invalid(
+                "Đơn vị “\(childUnit)” không trực thuộc một đơn vị do nút này quản lý",
+                "Unit '\(childUnit)' is not directly below a unit hosted by this node",
+                details: ["unit": "not_below"]
+            )
+        }
+        let name = (request?.nodeName ?? childUnit).lowercased()
+        let web = request?.web ?? Self.defaultWeb
+        let federation = request?.federation ?? Self.defaultFederation
+        guard Unit.isValidCode(name), deployment.node(named: name) == nil else {
+            throw APIError.conflict(
+                "Tên nút “\(name)” không hợp lệ hoặc đã được dùng",
+                "Node name '\(name)' is invalid or already used",
+                details: ["node_name": "taken"]
+            )
+        }
+        guard ListenAddress(web) != nil, ListenAddress(federation) != nil else {
+            throw APIError.invalid(
+                "Địa chỉ lắng nghe phải có dạng máy:cổng",
+                "Listen addresses must be host:port",
+                details: ["web": "host:port", "federation": "host:port"]
+            )
+        }
+        let taken = node.hosts.filter { tree.isInSubtree($0, of: childUnit) }
+        return (NodeDescription(name: name, unit: childUnit, hosts: taken, web: web, federation: federation), true)
+    }
+
+    /// A unit whose accounts or reports live here cannot simply get a node of its own yet: moving
+    /// them along is not built (issue I.3). Refused with what is held, so nothing is stranded.
+    private func requireNoLocalData(for childUnit: String, _ db: Database) throws {
+        guard deployment.node(forUnit: childUnit) == nil else { return }
+        let units = node.hosts.filter { tree.isInSubtree($0, of: childUnit) }
+        let held = try UnitData.held(by: units, db)
+        guard held.accounts == 0, held.reports == 0 else {
+            throw APIError.conflict(
+                "Đơn vị “\(childUnit)” đang có \(held.accounts) tài khoản và \(held.reports) báo cáo trên nút này; chưa hỗ trợ chuyển dữ liệu sang nút riêng",
+                "Unit '\(childUnit)' holds \(held.accounts) accounts and \(held.reports) reports on this node; moving them to a node of its own is not supported yet",
+                details: ["accounts": "\(held.accounts)", "reports": "\(held.reports)"]
+            )
+        }
+    }
+
+    /// `POST /enrol`: a new child node sends its CSR with the token; this node's CA signs it. A
+    /// unit that had no node gets one: the join is recorded as a unit change (`hosted`) in the same
+    /// transaction that spends the token, and travels up so that every ancestor knows the node.
     package func enrol(_ request: EnrolmentRequest, from address: String) async throws -> EnrolmentAnswer {
-        let digest = Secret.digest(request.token)
+        let digest = Secret.digest(PinnedToken(request.token).secret)
         let refused = APIError(
             status: .unauthorized,
             code: "enrolment_refused",
@@ -65,69 +129,109 @@ extension LocalNode {
             messageEN: "The enrolment token is unknown, used or expired"
         )
         guard
-            let childUnit = try await database.pool.read({ db in
-                try String.fetchOne(
+            let token = try await database.pool.read({ db in
+                try Row.fetchOne(
                     db,
                     sql:
-                        "SELECT unit FROM enrolment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+                        "SELECT unit, created_by FROM enrolment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
                     arguments: [digest, clock.now()]
                 )
             })
         else { throw refused }
+        let childUnit: String = token["unit"]
+        let createdBy: String = token["created_by"]
+        let (child, joins) = try joiningNode(for: childUnit, request: request)
         let issued = try issueChildCertificate(
             csrPEM: request.csr,
-            unit: childUnit,
+            for: child,
             dnsNames: request.dnsNames ?? [],
             ipAddresses: request.ipAddresses ?? []
         )
-        let intermediate = try request.caCsr.map { try issueIntermediate(csrPEM: $0, unit: childUnit) }
-        try await database.pool.write { db in
-            // Used once: the token is spent in the transaction that records the certificate.
-            try db.execute(
-                sql:
-                    "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-                arguments: [clock.now(), digest, clock.now()]
-            )
-            guard db.changesCount == 1 else { throw refused }
-            try record(issued.certificate, unit: childUnit, via: "enrolment", db)
-            if let intermediate { try record(intermediate, unit: childUnit, via: "enrolment", db) }
-            try audit.record(
-                db,
-                actor: "node:\(childUnit)",
-                unit: childUnit,
-                action: "pki.enrolled",
-                target: issued.certificate.fingerprint,
-                detail: "serial \(issued.certificate.serialNumber)",
-                source: address
-            )
+        let intermediate = try request.caCsr.flatMap { try issueIntermediate(csrPEM: $0, for: child) }
+        let joined = joins ? joinChange(child, decidedBy: createdBy) : nil
+        let next = try await keepingUnitsInStep {
+            try await database.pool.write { db -> Deployment in
+                // Used once: the token is spent in the transaction that records the certificate.
+                try db.execute(
+                    sql:
+                        "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+                    arguments: [clock.now(), digest, clock.now()]
+                )
+                guard db.changesCount == 1 else { throw refused }
+                try record(issued.certificate, unit: childUnit, via: "enrolment", db)
+                if let intermediate { try record(intermediate, unit: childUnit, via: "enrolment", db) }
+                try audit.record(
+                    db,
+                    actor: "node:\(childUnit)",
+                    unit: childUnit,
+                    action: "pki.enrolled",
+                    target: issued.certificate.fingerprint,
+                    detail: "serial \(issued.certificate.serialNumber)",
+                    source: address
+                )
+                guard let joined else { return deployment }
+                try requireNoLocalData(for: childUnit, db)
+                let next = try deployment.applying(joined)
+                try UnitChangeRecord(joined, receivedFrom: nil, at: clock.now()).insert(db)
+                try audit.record(
+                    db,
+                    actor: createdBy,
+                    unit: unit,
+                    action: Self.auditAction(.hosted),
+                    target: childUnit,
+                    detail: "node \(child.name) (web \(child.web), federation \(child.federation))",
+                    source: address
+                )
+                try enqueueUp(db, kind: .unitChanged, unit: joined.parent, body: joined)
+                units.set(next)
+                return next
+            }
         }
+        if joined != nil { outboxSignal.notify() }
         logger.notice(
-            "node enrolled",
-            metadata: ["unit": "\(childUnit)", "fingerprint": "\(issued.certificate.fingerprint)"]
+            joined == nil ? "node enrolled" : "node joined",
+            metadata: [
+                "unit": "\(childUnit)", "node": "\(child.name)", "fingerprint": "\(issued.certificate.fingerprint)",
+            ]
         )
         return EnrolmentAnswer(
             unit: childUnit,
             certificate: issued.chainPEM,
             trustRoot: identity.credentials.trustRootPEM,
-            intermediate: try intermediate?.serializeAsPEM().pemString
+            intermediate: try intermediate?.serializeAsPEM().pemString,
+            node: next.node(forUnit: childUnit),
+            topology: next.topology,
+            parentNode: node.name,
+            parentFederationPort: listening.federationPort ?? ListenAddress(node.federation)?.port
+        )
+    }
+
+    /// The unit change that records `child` joining for its unit.
+    private func joinChange(_ child: NodeDescription, decidedBy: String) -> UnitChange? {
+        guard let unit = tree[child.unit], let parent = unit.parent else { return nil }
+        return UnitChange(
+            kind: .hosted,
+            code: unit.code,
+            name: unit.name,
+            level: unit.level,
+            parent: parent,
+            decidedBy: decidedBy,
+            decidedAt: clock.now(),
+            node: JoinedNode(name: child.name, web: child.web, federation: child.federation)
         )
     }
 
     /// A province enrolling with the centre also gets its intermediate CA, for the key it made.
-    /// Only the root issues CAs, and only to a node that has nodes below it.
-    private func issueIntermediate(csrPEM: String, unit childUnit: String) throws -> X509.Certificate {
+    /// Only the root issues CAs, and only to a node whose unit has a level below it (a province
+    /// gets its issuing CA from the start, so that its subtree can grow without the root key). It
+    /// carries no name constraints: they could list only the names known today (docs/pki.md).
+    private func issueIntermediate(csrPEM: String, for child: NodeDescription) throws -> X509.Certificate? {
+        // A unit at the lowest level issues no certificates: no CA is made for it, asked or not.
+        guard NodeCertificates.holdsIntermediate(child, in: deployment) else { return nil }
         guard let issuer, issuer.unitCode == nil else {
             throw APIError.forbidden(
                 "Chỉ trung ương cấp khóa cấp chứng thư trung gian",
                 "Only the root (the centre) issues intermediate CAs"
-            )
-        }
-        guard let child = deployment.children(of: node).first(where: { $0.unit == childUnit }),
-            NodeCertificates.holdsIntermediate(child, in: deployment)
-        else {
-            throw APIError.invalid(
-                "Nút của đơn vị “\(childUnit)” không có nút cấp dưới nên không cần khóa cấp chứng thư",
-                "Unit \(childUnit)'s node has no nodes below it"
             )
         }
         let csr: CertificateSigningRequest
@@ -140,9 +244,9 @@ extension LocalNode {
         do {
             return try issuer.issueIntermediate(
                 csr: csr,
-                unitCode: childUnit,
+                unitCode: child.unit,
                 nodeName: child.name,
-                permittedDNSNames: NodeCertificates.permittedNames(below: child, in: deployment)
+                permittedDNSNames: []
             )
         } catch let error as PKIError {
             throw APIError.badRequest("Không cấp được chứng thư trung gian: yêu cầu không hợp lệ", error.description)
@@ -151,9 +255,15 @@ extension LocalNode {
 
     /// `POST /federation/v1/renew`: a direct child with a valid certificate asks for a new one.
     package func renew(_ request: RenewalRequest, for caller: String) async throws -> RenewalAnswer {
+        guard let child = deployment.children(of: node).first(where: { $0.unit == caller }) else {
+            throw APIError.forbidden(
+                "Chỉ cấp chứng thư cho nút trực thuộc",
+                "Certificates are issued only to nodes directly below"
+            )
+        }
         let issued = try issueChildCertificate(
             csrPEM: request.csr,
-            unit: caller,
+            for: child,
             dnsNames: request.dnsNames ?? [],
             ipAddresses: request.ipAddresses ?? []
         )
@@ -195,20 +305,15 @@ extension LocalNode {
     /// Signs a child's CSR with this node's CA, for its unit only, within the CA's subtree and names.
     private func issueChildCertificate(
         csrPEM: String,
-        unit childUnit: String,
+        for child: NodeDescription,
         dnsNames: [String],
         ipAddresses: [String]
     ) throws -> (certificate: X509.Certificate, chainPEM: String) {
+        let childUnit = child.unit
         guard let issuer else {
             throw APIError.conflict(
                 "Nút này không giữ khóa cấp chứng thư",
                 "This node holds no CA key to issue certificates with"
-            )
-        }
-        guard let child = deployment.children(of: node).first(where: { $0.unit == childUnit }) else {
-            throw APIError.forbidden(
-                "Chỉ cấp chứng thư cho nút trực thuộc",
-                "Certificates are issued only to nodes directly below"
             )
         }
         if let issuerUnit = issuer.unitCode,

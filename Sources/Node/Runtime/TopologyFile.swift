@@ -26,7 +26,7 @@ public enum TopologyFile {
 /// Makes the federation's certificates for a topology, following the tree: the root CA (held by
 /// the centre) certifies the centre's and each province's node, and an intermediate CA for each
 /// province node; a province's intermediate certifies the nodes below it (communes), and only
-/// those (its name constraints list their names; every node checks the subtree rule).
+/// those (every node checks the subtree rule against the tree as it is).
 public enum NodeCertificates {
     /// Where a node's files live under a certificate folder (the certificate file holds the chain).
     public static func paths(in folder: String, node: String) -> (certificate: String, key: String) {
@@ -55,19 +55,11 @@ public enum NodeCertificates {
         return (names.map { $0.lowercased() }.sorted(), ips.sorted())
     }
 
-    /// The DNS names a province's intermediate may certify (its name constraints): the unit names
-    /// of its subtree and the names of the nodes in it.
-    static func permittedNames(below node: NodeDescription, in deployment: Deployment) -> [String] {
-        var permitted = Set(deployment.tree.subtree(of: node.unit).map { NodeIdentity(unitCode: $0.code).dnsName })
-        for member in deployment.nodes where deployment.tree.isInSubtree(member.unit, of: node.unit) {
-            permitted.formUnion(names(for: member).dnsNames)
-        }
-        return permitted.sorted()
-    }
-
-    /// Nodes that get an intermediate CA: those with nodes below them, other than the centre.
+    /// Nodes that get an intermediate CA: every node but the centre's whose unit has a level
+    /// below it (a province), whether or not nodes run below it yet, so that communes can join
+    /// later without the root key.
     static func holdsIntermediate(_ node: NodeDescription, in deployment: Deployment) -> Bool {
-        deployment.parent(of: node) != nil && !deployment.children(of: node).isEmpty
+        deployment.parent(of: node) != nil && deployment.tree[node.unit]?.level.below != nil
     }
 
     /// The CA `node` issues its children's certificates with, from the folder: the root at the
@@ -117,10 +109,11 @@ public enum NodeCertificates {
                 intermediates[node.name] = existing
                 continue
             }
+            // No name constraints: the subtree grows after this CA is issued (docs/pki.md).
             let intermediate = try root.issueIntermediate(
                 unitCode: node.unit,
                 nodeName: node.name,
-                permittedDNSNames: permittedNames(below: node, in: deployment)
+                permittedDNSNames: []
             )
             let files = intermediatePaths(in: folder, node: node.name)
             try CredentialFiles.write(

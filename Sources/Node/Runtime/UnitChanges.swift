@@ -55,6 +55,9 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
     var decidedAt: Date
     var receivedFrom: String?
     var recordedAt: Date
+    var nodeName: String?
+    var nodeWeb: String?
+    var nodeFederation: String?
 
     init(_ change: UnitChange, receivedFrom: String?, at recordedAt: Date) {
         id = change.id
@@ -67,6 +70,9 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
         decidedAt = change.decidedAt
         self.receivedFrom = receivedFrom
         self.recordedAt = recordedAt
+        nodeName = change.node?.name
+        nodeWeb = change.node?.web
+        nodeFederation = change.node?.federation
     }
 
     var change: UnitChange {
@@ -78,7 +84,8 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
             level: level,
             parent: parent,
             decidedBy: decidedBy,
-            decidedAt: decidedAt
+            decidedAt: decidedAt,
+            node: nodeName.map { JoinedNode(name: $0, web: nodeWeb ?? "", federation: nodeFederation ?? "") }
         )
     }
 }
@@ -282,9 +289,19 @@ extension LocalNode {
         }
     }
 
+    static func auditAction(_ kind: UnitChange.Kind) -> String {
+        switch kind {
+        case .added: "unit.add"
+        case .renamed: "unit.rename"
+        case .hosted: "node.joined"
+        }
+    }
+
     /// A rename goes down to the child nodes inside the renamed unit's subtree (they show the name).
+    /// Additions and joined nodes concern only the nodes above, which they travel up to.
     @discardableResult
     private func passDown(_ change: UnitChange, except sender: String?, _ db: Database) throws -> Int {
+        guard change.kind == .renamed else { return 0 }
         var passed = 0
         for child in deployment.children(of: node)
         where child.unit != sender && tree.isInSubtree(child.unit, of: change.code) {
@@ -329,11 +346,12 @@ extension LocalNode {
             db,
             actor: "node:\(message.origin)",
             unit: change.parent,
-            action: change.kind == .added ? "unit.add" : "unit.rename",
+            action: Self.auditAction(change.kind),
             target: change.code,
             detail: "\(previous.map { "\($0) → " } ?? "")\(change.name) (\(change.decidedBy))"
         )
         var effect = Effect(detail: "unit \(change.code) \(change.kind.rawValue) below \(change.parent)")
+        if let joined = change.node { effect.detail += " by node \(joined.name)" }
         if direction == .fromChild, parent != nil {
             try enqueueUp(db, kind: .unitChanged, unit: change.parent, body: change)
             effect.outbox = true

@@ -94,6 +94,7 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v11-receipts") { db in try db.execute(sql: ReceiptSchema.v11) }
         migrator.registerMigration("v12-node-status") { db in try db.execute(sql: NodeStatusStore.v12) }
         migrator.registerMigration("v13-indicators") { db in try db.execute(sql: IndicatorStore.v13) }
+        migrator.registerMigration("v14-joined-nodes") { db in try db.execute(sql: UnitSchema.v14) }
         return migrator
     }
 }

@@ -18,6 +18,11 @@ struct PKIRoutes {
                 response: try await local.createEnrolmentToken(for: body.unit, by: actor)
             )
         }
+        // Public: a joining node fetches the root here over unverified TLS and trusts it only if
+        // its digest is the one its token pins.
+        api.get("/trust-root") { _, _ -> TrustRoot in
+            TrustRoot(trustRoot: local.trustRoot.pem, sha256: local.trustRoot.sha256)
+        }
         api.post("/enrol") { request, context -> EditedResponse<EnrolmentAnswer> in
             let body = try await request.decodeJSON(as: EnrolmentRequest.self, context: context)
             return EditedResponse(status: .created, response: try await local.enrol(body, from: context.clientAddress))
@@ -35,6 +40,12 @@ struct PKIRoutes {
                 by: actor
             )
         }
+    }
+
+    /// The federation's root certificate and its SHA-256 (what an enrolment token pins).
+    struct TrustRoot: ResponseEncodable {
+        let trustRoot: String
+        let sha256: String
     }
 
     /// The child unit whose node will enrol.

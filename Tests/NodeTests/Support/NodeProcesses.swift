@@ -82,6 +82,15 @@ final class NodeProcesses: @unchecked Sendable {
             if let parent = deployment.parent(of: node) {
                 lines.append("parent_url: https://127.0.0.1:\(ports[parent.name]!.federation)")
             }
+            // The CA it issues its children's certificates with: the root at the centre, the
+            // intermediate at a province.
+            let issuer =
+                deployment.parent(of: node) == nil
+                ? NodeCertificates.caPaths(in: "\(directory)/certs")
+                : NodeCertificates.intermediatePaths(in: "\(directory)/certs", node: name)
+            if FileManager.default.fileExists(atPath: issuer.certificate) {
+                lines += ["issuer_certificate: \(issuer.certificate)", "issuer_key: \(issuer.key)"]
+            }
             try lines.joined(separator: "\n").write(toFile: configuration(name), atomically: true, encoding: .utf8)
             // Accounts are seeded through the node's own code, then the database is closed.
             var logger = Logger(label: "seed")
@@ -100,25 +109,41 @@ final class NodeProcesses: @unchecked Sendable {
                 passwordCost: 4,
                 logger: logger
             )
-            for unit in units where node.hosts.contains(unit) {
-                for role in [Role.admin, .approver, .dataEntry] {
-                    let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
-                    let password = "Demo-\(Secret.token().prefix(10))"
-                    let factor = SecondFactor.generate()
-                    try await local.seedAccount(
-                        username: username,
-                        fullName: "\(role.vietnameseName) \(unit)",
-                        unit: unit,
-                        role: role,
-                        password: password
-                    )
-                    try await local.seedSecondFactor(username: username, factor: factor)
-                    secrets[username] = (password, factor)
-                }
-            }
+            try await seed(local, units: units.filter { node.hosts.contains($0) })
             try database.pool.close()
         }
     }
+
+    /// Seeds an entry clerk, an approver and an admin (MFA on) for each of `units` on `local`.
+    private func seed(_ local: LocalNode, units: [String]) async throws {
+        for unit in units {
+            for role in [Role.admin, .approver, .dataEntry] {
+                let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
+                let password = "Demo-\(Secret.token().prefix(10))"
+                let factor = SecondFactor.generate()
+                try await local.seedAccount(
+                    username: username,
+                    fullName: "\(role.vietnameseName) \(unit)",
+                    unit: unit,
+                    role: role,
+                    password: password
+                )
+                try await local.seedSecondFactor(username: username, factor: factor)
+                lock.withLock { secrets[username] = (password, factor) }
+            }
+        }
+    }
+
+    /// Seeds the accounts of `units` on a node that is not in the demo topology (one that joined),
+    /// through its configuration file, while it does not run.
+    func seedAccounts(configuration: String, units: [String]) async throws {
+        let (local, _) = try NodeConfiguration.load(configuration).open()
+        try await seed(local, units: units)
+        try local.database.pool.close()
+    }
+
+    /// The process id of a running node.
+    func pid(_ node: String) -> Int32? { lock.withLock { running[node]?.processIdentifier } }
 
     /// A node brought back in another folder, with other ports (`reportnet restore --into`).
     struct Relocation {
@@ -145,11 +170,12 @@ final class NodeProcesses: @unchecked Sendable {
     var caPath: String { NodeCertificates.caPaths(in: "\(directory)/certs").certificate }
 
     /// Starts `node` and waits until its web listener answers (`webCA`: the root its web
-    /// certificate chains to, when it is not the federation's).
-    func start(_ node: String, webCA: String? = nil) async throws {
+    /// certificate chains to, when it is not the federation's; `arguments`: other than
+    /// `serve --config` with its configuration).
+    func start(_ node: String, webCA: String? = nil, arguments: [String]? = nil) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.executable)
-        process.arguments = ["serve", "--config", configuration(node)]
+        process.arguments = arguments ?? ["serve", "--config", configuration(node)]
         var environment = ProcessInfo.processInfo.environment
         if let offset = clockOffsets[node] {
             environment = try SkewedClock.environment(offset: offset, base: environment)
@@ -215,7 +241,9 @@ final class NodeProcesses: @unchecked Sendable {
     /// Logs in on `node` with the TOTP code for the node's own clock; one session per account.
     func login(_ username: String, at node: String) async throws -> APIClient {
         if let cached = await sessions.client(username, node) { return cached }
-        guard let secret = secrets[username] else { throw TestFailure("no seeded account \(username)") }
+        guard let secret = lock.withLock({ secrets[username] }) else {
+            throw TestFailure("no seeded account \(username)")
+        }
         let client = APIClient(baseURL: webURL(node), caPath: caPath)
         let grant = try await client.call(
             .POST,
