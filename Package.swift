@@ -49,6 +49,10 @@ let package = Package(
         // Letter 3158's indicator set: definitions, versions, formulas (parsed, checked, explained),
         // evaluation per unit and aggregation up the tree. Pure logic, apart from the forms it reads.
         .target(name: "Indicators", dependencies: ["Hierarchy", "Reporting"]),
+        // Vietnam's national registry of units (34 provinces, 3,321 communes, official codes and
+        // names), one JSON resource written by scripts/import-registry.py: for the country demo and
+        // the national benchmark.
+        .target(name: "Registry", dependencies: ["Hierarchy"], resources: [.copy("vietnam.json")]),
         // QR codes (for MFA enrolment), drawn as SVG.
         .target(name: "QRCode"),
         // Accounts, roles, delegation rules, passwords, activation codes, node identities.
@@ -171,6 +175,7 @@ let package = Package(
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", "TestSupport"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Hierarchy"]),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "Hierarchy", "Reporting"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Hierarchy"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Tasks", "Hierarchy"]),
