@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "NodeCommands",
             dependencies: [
-                "Node", "NodeHTTP", "Auth", "Federation", "Hierarchy", "Reporting",
+                "Node", "NodeHTTP", "Auth", "Federation", "Hierarchy", "Reporting", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -153,7 +153,7 @@ let package = Package(
         .target(
             name: "NetworkBenchmarks",
             dependencies: [
-                "Node", "NodeHTTP", "Federation", "Hierarchy", "Reporting", "Auth",
+                "Node", "NodeHTTP", "Federation", "Hierarchy", "Reporting", "Auth", "Registry",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -185,7 +185,7 @@ let package = Package(
             name: "NodeTests",
             dependencies: [
                 "Node", "NodeHTTP", "NodeCommands", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy",
-                "Tasks", "Alerts", "Indicators", "TestSupport",
+                "Tasks", "Alerts", "Indicators", "Registry", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
