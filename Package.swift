@@ -49,6 +49,10 @@ let package = Package(
         // Letter 3158's indicator set: definitions, versions, formulas (parsed, checked, explained),
         // evaluation per unit and aggregation up the tree. Pure logic, apart from the forms it reads.
         .target(name: "Indicators", dependencies: ["Hierarchy", "Reporting"]),
+        // Vietnam's national registry of units (34 provinces, 3,321 communes, official codes and
+        // names), one JSON resource written by scripts/import-registry.py: for the country demo and
+        // the national benchmark.
+        .target(name: "Registry", dependencies: ["Hierarchy"], resources: [.copy("vietnam.json")]),
         // QR codes (for MFA enrolment), drawn as SVG.
         .target(name: "QRCode"),
         // Accounts, roles, delegation rules, passwords, activation codes, node identities.
@@ -135,7 +139,7 @@ let package = Package(
         .target(
             name: "NodeCommands",
             dependencies: [
-                "Node", "NodeHTTP", "Auth", "Federation", "Hierarchy", "Reporting",
+                "Node", "NodeHTTP", "Auth", "Federation", "Hierarchy", "Reporting", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -149,7 +153,7 @@ let package = Package(
         .target(
             name: "NetworkBenchmarks",
             dependencies: [
-                "Node", "NodeHTTP", "Federation", "Hierarchy", "Reporting", "Auth",
+                "Node", "NodeHTTP", "Federation", "Hierarchy", "Reporting", "Auth", "Registry",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -171,6 +175,7 @@ let package = Package(
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", "TestSupport"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Hierarchy"]),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "Hierarchy", "Reporting"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Hierarchy"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Tasks", "Hierarchy"]),
@@ -180,7 +185,7 @@ let package = Package(
             name: "NodeTests",
             dependencies: [
                 "Node", "NodeHTTP", "NodeCommands", "Federation", "Hierarchy", "Reporting", "Auth", "FaultProxy",
-                "Tasks", "Alerts", "Indicators", "TestSupport",
+                "Tasks", "Alerts", "Indicators", "Registry", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Node
+import Registry
 import UnixSignals
 
 /// `reportnet demo`: the whole demo topology in one process, until Ctrl-C.
@@ -12,19 +13,38 @@ struct DemoCommand: AsyncParsableCommand {
             "Start every node of the demo federation locally (own databases, certificates, ports; real mTLS HTTP/2)."
     )
 
-    @Option(help: "Folder for databases, certificates and demo.json.")
-    var dir = "demo-data"
+    @Option(
+        help: "Folder for databases, certificates and demo.json (default: demo-data, or demo-country with --country)."
+    )
+    var dir: String?
 
     @Option(help: "Topology file (default: the embedded demo topology, as in topology/demo.yaml).")
     var topology: String?
 
+    @Flag(
+        help:
+            "The whole country from the national registry (34 provinces, 3,321 communes): 7 nodes, the other units hosted by their parent's node."
+    )
+    var country = false
+
     @Option(help: "Log level of the nodes (trace, debug, info, notice, warning, error).")
     var logLevel: Logger.Level = .warning
 
+    func validate() throws {
+        if country && topology != nil {
+            throw ValidationError("--country and --topology cannot be used together.")
+        }
+    }
+
     func run() async throws {
-        let deployment = try topology.map(TopologyFile.load) ?? TopologyFile.demo
+        let dir = dir ?? (country ? "demo-country" : "demo-data")
+        let deployment =
+            try country
+            ? CountryTopology.deployment(NationalRegistry.vietnam)
+            : topology.map(TopologyFile.load) ?? TopologyFile.demo
         var options = DemoFederation.Options(directory: dir)
         options.logLevel = logLevel
+        options.accountsForOwnUnitOnly = country
         let federation = try await DemoFederation(deployment: deployment, options: options)
         let group = federation.serviceGroup(signals: [.sigint, .sigterm])
         let directory = dir
@@ -44,11 +64,16 @@ struct DemoCommand: AsyncParsableCommand {
 
     static func table(_ manifest: DemoManifest, directory: String) -> String {
         var lines = ["", "ReportNet demo — \(manifest.nodes.count) nút / nodes", ""]
-        lines.append("NODE        UNIT     WEB (people)              FEDERATION (mTLS HTTP/2)")
+        // The unit column is as wide as the longest unit code and a space, at least 9.
+        let unitWidth = max(9, (manifest.nodes.map(\.unit.count).max() ?? 0) + 1)
+        lines.append(
+            "NODE        " + "UNIT".padding(toLength: unitWidth, withPad: " ", startingAt: 0)
+                + "WEB (people)              FEDERATION (mTLS HTTP/2)"
+        )
         for node in manifest.nodes {
             lines.append(
                 node.name.padding(toLength: 12, withPad: " ", startingAt: 0)
-                    + node.unit.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + node.unit.padding(toLength: unitWidth, withPad: " ", startingAt: 0)
                     + node.webURL.padding(toLength: 26, withPad: " ", startingAt: 0) + node.federationURL
             )
         }

@@ -61,6 +61,9 @@ public struct DemoFederation: Sendable {
         public var passwordCost: UInt8 = 10
         public var logLevel: Logger.Level = .warning
         public var loginDelay: Duration = .milliseconds(250)
+        /// Seed demo accounts only for each node's own unit, not for every unit it hosts (the
+        /// country demo's nodes host thousands of units; three bcrypt hashes each would take long).
+        public var accountsForOwnUnitOnly = false
         /// Nodes not to run (tests enrol and start one themselves).
         public var skipNodes: Set<String> = []
         /// Given a child node's name and its parent's federation address (`host:port`), the
@@ -127,7 +130,7 @@ public struct DemoFederation: Sendable {
                 clock: options.clock,
                 logger: logger
             )
-            for unit in node.hosts {
+            for unit in options.accountsForOwnUnitOnly ? [node.unit] : node.hosts {
                 for role in [Role.admin, .approver, .dataEntry] {
                     let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
                     let account =

@@ -72,6 +72,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "national-worker: which shard this worker runs, as i/N (0-based).")
     var shard: String?
 
+    func validate() throws {
+        // The national topology is the registry's: 34 provinces at most, a commune for each.
+        guard (1...34).contains(provinces), communes >= provinces else {
+            throw ValidationError("--provinces must be 1…34 (the registry's provinces) and --communes at least as many")
+        }
+    }
+
     func run() async throws {
         let limit = ProcessStatus.raiseOpenFileLimit(to: 1 << 20)
         if part == .nationalWorker {

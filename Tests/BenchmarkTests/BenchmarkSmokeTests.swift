@@ -26,6 +26,30 @@ struct BenchmarkSmokeTests {
         )
     }
 
+    @Test("the national topology is the registry's: real codes and names, whole or shrunk")
+    func nationalNames() throws {
+        let whole = try NationalTopology().deployment()
+        #expect(whole.tree["P24"]?.name == "Tỉnh Bắc Ninh")
+        #expect(whole.tree["P24-09187"]?.name == "Phường Kinh Bắc")
+        #expect(whole.tree.children(of: "P24").count == 99)
+        #expect(whole.tree.children(of: "P11").count == 45, "Điện Biên: its own 45, not an even share")
+        // Shrunk: the first provinces by official code, an even share of their first communes.
+        let small = NationalTopology(provinces: 2, communes: 5)
+        let deployment = try small.deployment()
+        #expect(NationalTopology.provinceCode(1) == "P01" && NationalTopology.provinceCode(2) == "P04")
+        #expect([1, 2].map(small.communes(ofProvince:)) == [3, 2])
+        #expect(
+            deployment.tree.children(of: "P04").map(\.name).allSatisfy {
+                $0.hasPrefix("Xã ") || $0.hasPrefix("Phường ")
+            }
+        )
+        // Beyond the registry, invented communes after the real ones.
+        let large = try NationalTopology(provinces: 1, communes: 130).deployment()
+        #expect(large.tree.children(of: "P01").count == 130)
+        #expect(large.tree["P01-B0004"]?.name == "Xã thử nghiệm 4")
+        #expect(large.tree["P01-B0005"] == nil)
+    }
+
     @Test("a small country converges: the centre shows 100 % once every commune approved")
     func smallSimulationConverges() async throws {
         let directory = folder()

@@ -24,8 +24,15 @@ struct TestFederation {
     var sessions = SessionCache()
 
     /// Starts every node, runs `body`, then shuts the nodes down gracefully.
+    /// - Parameter deployment: the federation to run (default: the demo topology).
+    /// - Parameter accountsForOwnUnitOnly: seed accounts only for each node's own unit.
     /// - Parameter skip: nodes not to start (a test enrols and starts one itself).
-    static func run(skip: Set<String> = [], _ body: (TestFederation) async throws -> Void) async throws {
+    static func run(
+        deployment: Deployment? = nil,
+        accountsForOwnUnitOnly: Bool = false,
+        skip: Set<String> = [],
+        _ body: (TestFederation) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-\(UUID().uuidString)")
             .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -36,9 +43,13 @@ struct TestFederation {
         options.logLevel = .error
         options.loginDelay = .milliseconds(5)
         options.skipNodes = skip
+        options.accountsForOwnUnitOnly = accountsForOwnUnitOnly
         let clock = AnchoredClock(startingAt: TestDay.start)
         options.clock = clock
-        let federation = try await DemoFederation(deployment: try TopologyFile.demo, options: options)
+        let federation = try await DemoFederation(
+            deployment: try deployment ?? TopologyFile.demo,
+            options: options
+        )
         let group = federation.serviceGroup()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
