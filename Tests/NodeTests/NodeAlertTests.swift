@@ -74,7 +74,7 @@ import Testing
             ),
             by: Self.leader
         )
-        await #expect(throws: APIError.self) {
+        await #expect(throws: DomainError.self) {
             try await centre.createAlertRule(
                 NewAlertRule(
                     kind: .abnormalValue,

@@ -21,25 +21,14 @@ extension LocalNode {
     /// more than the last) and sends it up toward the centre in the same transaction.
     package func scheduleCongress(_ update: CongressUpdate, by actor: Actor) async throws -> CongressSchedule.Row {
         guard actor.holds(.approveReports) else {
-            throw APIError.forbidden(
-                "Chỉ lãnh đạo (phê duyệt) hoặc quản trị của đơn vị được đăng ký ngày đại hội",
-                "Only the unit's approvers or admin set its congress date"
-            )
+            throw DomainError(.congressOnlyLeaders)
         }
         guard let date = CalendarDate(update.date) else {
-            throw APIError.invalid(
-                "Ngày đại hội “\(update.date)” không hợp lệ (ví dụ 2026-05-20)",
-                "Invalid date (e.g. 2026-05-20)",
-                details: ["date": "invalid"]
-            )
+            throw DomainError(.congressDateInvalid(update.date), details: ["date": "invalid"])
         }
         let note = update.note?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (note?.count ?? 0) <= 500 else {
-            throw APIError.invalid(
-                "Ghi chú tối đa 500 ký tự",
-                "The note is at most 500 characters",
-                details: ["note": "too_long"]
-            )
+            throw DomainError(.congressNoteTooLong, details: ["note": "too_long"])
         }
         let unit = actor.unit
         let row = try await database.pool.write { db -> CongressSchedule.Row in
@@ -125,9 +114,9 @@ extension LocalNode {
 
     /// The schedule of an area (the actor's unit or one below it).
     package func congressSchedule(_ filter: CongressFilter, for actor: Actor) async throws -> CongressSchedule {
-        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         guard tree.isInSubtree(filter.area, of: actor.unit) else {
-            throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below")
+            throw DomainError(.outsideYourSubtree)
         }
         let codes = tree.subtree(of: filter.area).map(\.code)
         return try await database.pool.read { db in
@@ -187,28 +176,25 @@ extension CongressFilter {
         self.init(area: query["area"] ?? defaultArea)
         if let text = query["level"] {
             guard let level = Level(rawValue: text) else {
-                throw APIError.badRequest("Cấp “\(text)” không hợp lệ (central, province, commune)", "Unknown level")
+                throw DomainError(.congressLevelUnknown(text))
             }
             self.level = level
         }
         if let text = query["status"] {
             guard let held = Held(rawValue: text) else {
-                throw APIError.badRequest(
-                    "Tình trạng “\(text)” không hợp lệ (held, not_held)",
-                    "status must be held or not_held"
-                )
+                throw DomainError(.congressStatusUnknown(text))
             }
             self.held = held
         }
         for key in ["from", "to"] {
             guard let text = query[key] else { continue }
             guard let date = CalendarDate(text) else {
-                throw APIError.badRequest("Ngày “\(text)” không hợp lệ (ví dụ 2026-05-20)", "Invalid \(key) date")
+                throw DomainError(.filterDateInvalid(key: key, text: text))
             }
             if key == "from" { from = date } else { to = date }
         }
         if let from, let to, from > to {
-            throw APIError.badRequest("Ngày bắt đầu phải trước ngày kết thúc", "from must not be after to")
+            throw DomainError(.dateRangeReversed)
         }
     }
 }

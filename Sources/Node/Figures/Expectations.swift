@@ -132,70 +132,41 @@ extension LocalNode {
         _ request: AmendmentRequest,
         by actor: Actor
     ) async throws -> [AmendmentView] {
-        guard actor.holds(.manageForms) else { throw APIError.forbidden() }
+        guard actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
         let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 500 else {
-            throw APIError.invalid(
-                "Hãy ghi lý do điều chỉnh (tối đa 500 ký tự)",
-                "Give a reason (at most 500 characters)",
-                details: ["reason": "required"]
-            )
+            throw DomainError(.amendmentReasonRequired, details: ["reason": "required"])
         }
         let adds = Array(Set(request.add ?? [])).sorted()
         let withdrawals = Array(Set(request.withdraw ?? [])).sorted()
         guard !adds.isEmpty || !withdrawals.isEmpty else {
-            throw APIError.invalid(
-                "Hãy chọn đơn vị cần bổ sung hoặc rút khỏi đợt giao",
-                "Give units to add or withdraw",
-                details: ["add": "empty", "withdraw": "empty"]
-            )
+            throw DomainError(.amendmentUnitsRequired, details: ["add": "empty", "withdraw": "empty"])
         }
         guard Set(adds).isDisjoint(with: withdrawals) else {
-            throw APIError.invalid(
-                "Một đơn vị không thể vừa bổ sung vừa rút",
-                "A unit cannot be both added and withdrawn"
-            )
+            throw DomainError(.addedAndWithdrawn)
         }
         let views = try await database.pool.write { db -> [AmendmentView] in
             guard let assignment = try AssignmentRecord.fetchOne(db, key: id) else {
-                throw APIError.notFound("đợt giao báo cáo", "Assignment")
+                throw DomainError(.notFound(.assignment))
             }
             guard assignment.assignedBy == actor.unit else {
-                throw APIError.forbidden(
-                    "Chỉ đơn vị đã giao biểu mẫu mới điều chỉnh được danh sách đơn vị được giao",
-                    "Only the assigning unit amends an assignment"
-                )
+                throw DomainError(.onlyAssignerAmends)
             }
             let current = try expectation(of: id, db)
             let closed = try closedUnits(db)
             for unit in adds {
                 guard tree.isBelow(unit, actor.unit) else {
-                    throw APIError.forbidden(
-                        "Chỉ giao biểu mẫu cho đơn vị cấp dưới của mình (“\(unit)” không phải)",
-                        "Assign only to units below your own"
-                    )
+                    throw DomainError(.assignOnlyBelow(unit))
                 }
                 guard !closed.contains(unit) else {
-                    throw APIError.invalid(
-                        "Đơn vị “\(unit)” đã giải thể hoặc sáp nhập",
-                        "Unit \(unit) is closed",
-                        details: ["add": unit]
-                    )
+                    throw DomainError(.unitClosed(unit), details: ["add": unit])
                 }
                 guard !current.contains(unit) else {
-                    throw APIError.conflict(
-                        "Đơn vị “\(unit)” đã có trong đợt giao",
-                        "Unit \(unit) is already expected",
-                        details: ["add": unit]
-                    )
+                    throw DomainError(.unitAlreadyExpected(unit), details: ["add": unit])
                 }
             }
             for unit in withdrawals where !current.contains(unit) {
-                throw APIError.invalid(
-                    "Đơn vị “\(unit)” không có trong đợt giao",
-                    "Unit \(unit) is not expected",
-                    details: ["withdraw": unit]
-                )
+                throw DomainError(.unitNotExpected(unit), details: ["withdraw": unit])
             }
             if !adds.isEmpty {
                 guard
@@ -207,7 +178,7 @@ extension LocalNode {
                     ),
                     let period = Period(assignment.period), let deadline = CalendarDate(assignment.deadline)
                 else {
-                    throw APIError.notFound("biểu mẫu của đợt giao", "The assignment's form")
+                    throw DomainError(.notFound(.assignmentForm))
                 }
                 // The added units receive the assignment as any assigned unit does, down the feed.
                 _ = try distribute(
@@ -342,36 +313,21 @@ extension LocalNode {
     /// travels (`unit.closed`) to the other nodes that count the unit, which do the same for the
     /// assignments of their units.
     package func closeUnit(_ code: String, _ request: ClosureRequest, by actor: Actor) async throws -> ClosureView {
-        guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
+        guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         guard tree.isBelow(code, actor.unit) else {
-            throw APIError.forbidden(
-                "Chỉ ghi nhận giải thể, sáp nhập đơn vị cấp dưới của mình",
-                "Only units below your own"
-            )
+            throw DomainError(.closeOnlyBelow)
         }
         guard let closedOn = CalendarDate(request.closedOn) else {
-            throw APIError.invalid(
-                "Ngày giải thể “\(request.closedOn)” không hợp lệ (ví dụ 2026-07-01)",
-                "Invalid closing date",
-                details: ["closedOn": "invalid"]
-            )
+            throw DomainError(.closingDateInvalid(request.closedOn), details: ["closedOn": "invalid"])
         }
         if let merged = request.mergedInto {
             guard merged != code, tree.isBelow(merged, actor.unit) else {
-                throw APIError.invalid(
-                    "Đơn vị sáp nhập vào “\(merged)” không hợp lệ",
-                    "Invalid unit merged into",
-                    details: ["mergedInto": "invalid"]
-                )
+                throw DomainError(.mergedIntoInvalid(merged), details: ["mergedInto": "invalid"])
             }
         }
         let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 500 else {
-            throw APIError.invalid(
-                "Hãy ghi lý do (tối đa 500 ký tự)",
-                "Give a reason (at most 500 characters)",
-                details: ["reason": "required"]
-            )
+            throw DomainError(.closureReasonRequired, details: ["reason": "required"])
         }
         let notice = UnitClosureNotice(
             unit: code,
@@ -384,10 +340,7 @@ extension LocalNode {
         )
         let view = try await database.pool.write { db -> ClosureView in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM unit_closures WHERE unit = ?", arguments: [code]) == true {
-                throw APIError.conflict(
-                    "Đơn vị “\(code)” đã được ghi nhận giải thể/sáp nhập",
-                    "This unit's closure is already recorded"
-                )
+                throw DomainError(.closureAlreadyRecorded(code))
             }
             let withdrawn = try keep(notice, by: actor, db)
             try tellAboutClosure(notice, except: nil, db)
@@ -411,15 +364,11 @@ extension LocalNode {
     func openUnits(_ targets: [String], explicit: Bool, _ db: Database) throws -> [String] {
         let closed = try closedUnits(db)
         if explicit, let unit = targets.first(where: closed.contains) {
-            throw APIError.invalid(
-                "Đơn vị “\(unit)” đã giải thể hoặc sáp nhập",
-                "Unit \(unit) is closed",
-                details: ["units": unit]
-            )
+            throw DomainError(.unitClosed(unit), details: ["units": unit])
         }
         let open = targets.filter { !closed.contains($0) }
         guard !open.isEmpty else {
-            throw APIError.invalid("Không có đơn vị nào để giao", "No units to assign", details: ["units": "empty"])
+            throw DomainError(.noUnitsToAssign, details: ["units": "empty"])
         }
         return open
     }

@@ -100,7 +100,7 @@ extension LocalNode {
             ),
             let deadline = CalendarDate(assignment.deadline)
         else {
-            throw APIError.notFound("đợt giao báo cáo", "Assignment")
+            throw DomainError(.notFound(.assignment))
         }
         let expectation = try expectation(of: id, db)
         let placed = Dictionary(expectation.expected.map { ($0.code, $0) }) { first, _ in first }
@@ -189,19 +189,13 @@ extension LocalNode {
     }
 
     package func compare(assignment id: String, units: [String], for actor: Actor) async throws -> UnitComparison {
-        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         let units = units.filter { !$0.isEmpty }
         guard !units.isEmpty, units.count <= 100 else {
-            throw APIError.badRequest(
-                "Hãy chọn từ 1 đến 100 đơn vị (tham số units, cách nhau bởi dấu phẩy)",
-                "Give 1 to 100 units (units=A,B)"
-            )
+            throw DomainError(.unitCountOutOfRange)
         }
         for unit in units where !tree.isInSubtree(unit, of: actor.unit) {
-            throw APIError.forbidden(
-                "Bạn chỉ xem được đơn vị mình và cấp dưới (“\(unit)” không phải)",
-                "Only your unit and below"
-            )
+            throw DomainError(.unitOutsideYourSubtree(unit))
         }
         return try await database.pool.read { db in
             let source = try figuresSource(assignment: id, db)
@@ -232,7 +226,7 @@ extension LocalNode {
             let assignments = try AssignmentRecord.filter(Column("assigned_by") == owner && Column("form_code") == code)
                 .fetchAll(db)
             guard let latest = try form(owner: owner, code: code, db), !assignments.isEmpty else {
-                throw APIError.notFound("biểu mẫu đã giao", "Assigned form")
+                throw DomainError(.notFound(.assignedForm))
             }
             var rows: [FormTrend.PeriodRow] = []
             var aggregates: [(period: Period, aggregate: AggregatedAnswers)] = []

@@ -152,7 +152,7 @@ extension LocalNode {
     }
 
     package func indicatorValues(month: ScoreMonth, for actor: Actor) async throws -> [IndicatorValueView] {
-        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         let units = scoredUnits(by: actor.unit)
         return try await database.pool.read { db in
             try Row.fetchAll(
@@ -180,21 +180,18 @@ extension LocalNode {
     /// Sets figures, all or nothing; every change is audited with its old and new value.
     package func setIndicators(_ rows: [IndicatorRow], source: String, by actor: Actor) async throws -> ImportResult {
         guard !rows.isEmpty, rows.count <= 10_000 else {
-            throw APIError.invalid("Cần từ 1 đến 10000 dòng số liệu", "Give 1 to 10,000 figures")
+            throw DomainError(.figureCountOutOfRange)
         }
         var problems: [String: String] = [:]
         for (index, row) in rows.enumerated() {
             if let problem = row.indicator.problem(with: row.value) { problems["\(index + 1)"] = problem }
         }
         guard problems.isEmpty else {
-            throw APIError.invalid("Số liệu chưa hợp lệ", "Some figures are not valid", details: problems)
+            throw DomainError(.figuresInvalid, details: problems)
         }
         let outside = Set(rows.map(\.unit)).filter { !mayEnterFigures(of: $0, actor) }.sorted()
         guard outside.isEmpty else {
-            throw APIError.forbidden(
-                "Chỉ lãnh đạo (phê duyệt) hoặc quản trị của đơn vị cấp trên trực tiếp được cập nhật số liệu chấm điểm của: \(outside.joined(separator: ", "))",
-                "Only the approvers or admin of the unit directly above may set these units' figures"
-            )
+            throw DomainError(.figuresOnlyFromAbove(outside))
         }
         return try await database.pool.write { db in
             var changed = 0
@@ -235,7 +232,7 @@ extension LocalNode {
     /// The month's scores of the units the actor's unit scores, ranked, with the change from the
     /// month before (computed the same way from that month's figures, when it has any).
     package func scoreTable(month: ScoreMonth, for actor: Actor) async throws -> ScoreTable {
-        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         return try await database.pool.read { db in try scoreTable(scorer: actor.unit, month: month, db) }
     }
 
@@ -305,7 +302,7 @@ extension LocalNode {
     /// The month's scores as a spreadsheet: rank, change, total, class and every component's
     /// points (audited as an export).
     package func exportScores(month: ScoreMonth, format: ExportFormat, for actor: Actor) async throws -> Download {
-        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         let table = try await database.pool.write { db in
             let table = try scoreTable(scorer: actor.unit, month: month, db)
             try audit.record(
@@ -344,12 +341,9 @@ extension LocalNode {
     /// Publishes the month's ranking of the actor's unit: from now on the public endpoint shows
     /// it (a later publication of the same month replaces it, audited).
     package func publishScores(month: ScoreMonth, by actor: Actor) async throws -> PublicRanking {
-        guard actor.holds(.approveReports) else { throw APIError.forbidden() }
+        guard actor.holds(.approveReports) else { throw DomainError(.notAllowed) }
         guard !scoredUnits(by: actor.unit).isEmpty else {
-            throw APIError.invalid(
-                "Đơn vị của bạn không có đơn vị cấp dưới để xếp hạng",
-                "Your unit has no units below it to rank"
-            )
+            throw DomainError(.nothingToRank)
         }
         return try await database.pool.write { db in
             let table = try scoreTable(scorer: actor.unit, month: month, db)
@@ -410,12 +404,7 @@ extension LocalNode {
             )
         }
         guard let body else {
-            throw APIError(
-                status: .notFound,
-                code: "not_found",
-                message: "Chưa công bố kết quả xếp hạng\(month.map { " tháng \($0.month)/\($0.year)" } ?? "")",
-                messageEN: "No ranking published\(month.map { " for \($0)" } ?? "")"
-            )
+            throw DomainError(.rankingNotPublished(month))
         }
         return Data(body.utf8)
     }

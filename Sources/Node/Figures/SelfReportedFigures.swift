@@ -11,19 +11,13 @@ extension LocalNode {
     /// and admin do so on its own node; the figures travel up (`indicators.reported`) unless the
     /// scorer is hosted here. A figure the scorer set is never replaced by a report.
     package func reportOwnIndicators(_ rows: [IndicatorRow], by actor: Actor) async throws -> ImportResult {
-        guard actor.holds(.approveReports) else { throw APIError.forbidden() }
+        guard actor.holds(.approveReports) else { throw DomainError(.notAllowed) }
         let own = Indicator.allCases.filter { $0.source == .unit }
         if let other = rows.first(where: { $0.indicator.source != .unit }) {
-            throw APIError.forbidden(
-                "Đơn vị chỉ tự báo cáo các chỉ số: \(own.map(\.rawValue).joined(separator: ", ")); “\(other.indicator.rawValue)” do đơn vị cấp trên cập nhật",
-                "A unit reports only its own figures; \(other.indicator.rawValue) is set by the unit above"
-            )
+            throw DomainError(.selfReportOnlyOwnIndicators(own: own.map(\.rawValue), other: other.indicator.rawValue))
         }
         guard let first = rows.first, rows.allSatisfy({ $0.unit == actor.unit && $0.month == first.month }) else {
-            throw APIError.invalid(
-                "Cần số liệu của đơn vị mình cho một tháng",
-                "Give figures of your own unit for one month"
-            )
+            throw DomainError(.selfReportOneUnitOneMonth)
         }
         var problems: [String: String] = [:]
         for row in rows {
@@ -32,7 +26,7 @@ extension LocalNode {
             }
         }
         guard problems.isEmpty else {
-            throw APIError.invalid("Số liệu chưa hợp lệ", "Some figures are not valid", details: problems)
+            throw DomainError(.figuresInvalid, details: problems)
         }
         let scorerHere = tree.parent(of: actor.unit).map { hosts($0.code) } ?? true
         let result = try await database.pool.write { db -> ImportResult in

@@ -1,9 +1,12 @@
 import Foundation
 import HTTPTypes
 
-/// A refusal a person can understand: HTTP status, a stable code, a Vietnamese message first and
-/// an English one second, and optional details (the field problems, the existing report...).
-/// The use cases throw it; the HTTP edge (`NodeHTTP`) writes it as a JSON answer.
+/// A refusal already worded: HTTP status, a stable code, a Vietnamese message first and an
+/// English one second, and optional details (the field problems, the existing report...).
+/// The HTTP edge (`NodeHTTP`) writes it as a JSON answer, and its message catalogue produces it
+/// from a `DomainError`. Use cases throw `DomainError` instead; the ones still throwing this
+/// (node PKI, unit changes, enrolment, `defineForm`) and the pages' own refusals are left to
+/// convert.
 package struct APIError: Error, Sendable {
     package let status: HTTPResponse.Status
     package let code: String

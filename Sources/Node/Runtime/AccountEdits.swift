@@ -34,11 +34,7 @@ extension LocalNode {
         return try await change(username, by: actor, endingSessions: false) { account, db in
             let role = edit.role ?? account.role
             if role != account.role, !account.hostedHere || account.unit != actor.unit {
-                throw APIError.invalid(
-                    "Tài khoản quản trị của đơn vị cấp dưới giữ vai trò quản trị",
-                    "An admin appointed below stays an admin",
-                    details: ["role": "fixed"]
-                )
+                throw DomainError(.adminRoleFixed, details: ["role": "fixed"])
             }
             let permissions = Set(
                 edit.permissions ?? (role == account.role ? account.permissions : Array(role.permissions))
@@ -50,7 +46,7 @@ extension LocalNode {
                 permissions: permissions,
                 in: tree
             ) {
-                throw APIError.forbidden(refusal.description, "Delegation rules refuse this account")
+                throw DomainError(.delegationRefusesAccount(refusal))
             }
             var changed: [String] = []
             var message = AccountChange(
@@ -102,10 +98,7 @@ extension LocalNode {
             if account.role == .admin, account.unit == actor.unit, let parent = tree[account.unit]?.parent,
                 !hosts(parent)
             {
-                throw APIError.forbidden(
-                    "Tài khoản quản trị của đơn vị do cấp trên mở khoá",
-                    "An admin of your unit is unlocked by the unit above"
-                )
+                throw DomainError(.adminUnlockedAbove)
             }
             account.status = account.hostedHere ? Self.enabledStatus(of: account) : .delegated
             try audit.record(db, actor, action: "account.enable", target: account.username)
@@ -143,22 +136,14 @@ extension LocalNode {
     static func checkedFullName(_ raw: String) throws -> String {
         let fullName = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !fullName.isEmpty, fullName.count <= 200 else {
-            throw APIError.invalid(
-                "Họ và tên không được để trống",
-                "Full name is required",
-                details: ["fullName": "required"]
-            )
+            throw DomainError(.fullNameRequired, details: ["fullName": "required"])
         }
         return fullName
     }
 
     static func checkCitizenId(_ citizenId: String) throws {
         guard CitizenID.isValid(citizenId) else {
-            throw APIError.invalid(
-                "Số định danh cá nhân phải gồm 12 chữ số hợp lệ",
-                "Citizen ID must be 12 valid digits",
-                details: ["citizenId": "invalid"]
-            )
+            throw DomainError(.citizenIdInvalid, details: ["citizenId": "invalid"])
         }
     }
 }

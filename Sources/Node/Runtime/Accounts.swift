@@ -74,11 +74,7 @@ extension LocalNode {
     package func createAccount(_ request: NewAccount, by actor: Actor) async throws -> CreatedAccount {
         let username = request.username.lowercased()
         guard Username.isValid(username) else {
-            throw APIError.invalid(
-                "Tên đăng nhập chỉ gồm chữ thường, số, '.', '_', '-' (3–64 ký tự)",
-                "Username: 3–64 of a-z, 0-9, '.', '_', '-'",
-                details: ["username": "invalid"]
-            )
+            throw DomainError(.usernameInvalid, details: ["username": "invalid"])
         }
         let fullName = try Self.checkedFullName(request.fullName)
         if let citizenId = request.citizenId { try Self.checkCitizenId(citizenId) }
@@ -91,18 +87,15 @@ extension LocalNode {
             in: tree
         ) {
             throw refusal == .unknownUnit(request.unit)
-                ? APIError.invalid(refusal.description, "Unknown unit", details: ["unit": "unknown"])
-                : APIError.forbidden(refusal.description, "Delegation rules refuse this account")
+                ? DomainError(.delegationUnknownUnit(refusal), details: ["unit": "unknown"])
+                : DomainError(.delegationRefusesAccount(refusal))
         }
         let code = Secret.activationCode()
         let activationHash = try await hashSecret(code)
         let hostedHere = hosts(request.unit)
         let destination = hostedHere ? nil : deployment.childNode(of: node, toward: request.unit)
         if !hostedHere && destination == nil {
-            throw APIError.forbidden(
-                "Đơn vị này không thuộc phạm vi của máy chủ này",
-                "This unit is not served from this node"
-            )
+            throw DomainError(.unitNotServedHere)
         }
         let now = clock.now()
         let record = AccountRecord(
@@ -163,11 +156,7 @@ extension LocalNode {
 
     static func refuseDuplicate(_ db: Database, username: String, citizenId: String?) throws {
         if try AccountRecord.fetchOne(db, key: username) != nil {
-            throw APIError.conflict(
-                "Tên đăng nhập “\(username)” đã được sử dụng",
-                "Username already taken",
-                details: ["username": "taken"]
-            )
+            throw DomainError(.usernameTaken(username), details: ["username": "taken"])
         }
         if let citizenId { try refuseTakenCitizenId(citizenId, except: nil, db) }
     }
@@ -183,11 +172,7 @@ extension LocalNode {
 
     static func refuseTakenCitizenId(_ citizenId: String, except username: String?, _ db: Database) throws {
         if let existing = try holder(ofCitizenId: citizenId, except: username, db) {
-            throw APIError.conflict(
-                "Công dân \(existing.fullName) đã được tạo tài khoản đang hoạt động trong hệ thống",
-                "Citizen \(existing.fullName) already has an active account",
-                details: ["citizenId": "taken"]
-            )
+            throw DomainError(.citizenHasAccount(fullName: existing.fullName), details: ["citizenId": "taken"])
         }
     }
 
@@ -227,10 +212,7 @@ extension LocalNode {
             return "account \(account.username) waits for activation"
         }
         guard let child = deployment.childNode(of: node, toward: account.unit) else {
-            throw APIError.forbidden(
-                "unit \(account.unit) is not below this node",
-                "unit \(account.unit) is not below this node"
-            )
+            throw Refusal("unit \(account.unit) is not below this node")
         }
         try appendToFeed(db, audience: child.unit, kind: .accountProvisioned, unit: account.unit, body: account)
         return "account \(account.username) passed down to \(child.name)"
@@ -239,18 +221,13 @@ extension LocalNode {
     /// The owner activates a delivered account with the one-time code and chooses a password.
     package func activate(username: String, code: String, password: String) async throws -> AccountView {
         let username = username.lowercased()
-        let refusal = APIError(
-            status: .unauthorized,
-            code: "activation_failed",
-            message: "Tên đăng nhập hoặc mã kích hoạt không đúng",
-            messageEN: "Wrong username or activation code"
-        )
+        let refusal = DomainError(.activationFailed)
         guard let account = try await database.pool.read({ try AccountRecord.fetchOne($0, key: username) }),
             account.status == .pending, let hash = account.activationHash
         else { throw refusal }
         guard try await verifySecret(Secret.normalisedActivationCode(code), hash: hash) else { throw refusal }
         if let problem = PasswordPolicy.problem(password: password, username: username) {
-            throw APIError.invalid(problem, "Password does not meet the policy", details: ["password": problem])
+            throw DomainError(.passwordPolicy(problem), details: ["password": problem])
         }
         let passwordHash = try await hashSecret(password)
         let updated = try await database.pool.write { db -> AccountRecord? in
@@ -273,7 +250,7 @@ extension LocalNode {
     /// The accounts the actor administers: those of its unit, and the admins of the units
     /// directly below (never their other accounts, even when they live on this node).
     package func accounts(visibleTo actor: Actor) async throws -> [AccountView] {
-        guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
+        guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         let below = tree.children(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
             try AccountRecord.filter(
@@ -359,7 +336,7 @@ extension LocalNode {
         let username = username.lowercased()
         let result = try await database.pool.write { db -> (AccountView, String?) in
             guard var account = try AccountRecord.fetchOne(db, key: username) else {
-                throw APIError.notFound("tài khoản", "Account")
+                throw DomainError(.notFound(.account))
             }
             if let refusal = Delegation.refusalToManage(
                 by: actor,
@@ -368,13 +345,10 @@ extension LocalNode {
                 permissions: Set(account.permissions),
                 in: tree
             ) {
-                throw APIError.forbidden(refusal.description, "Delegation rules refuse this")
+                throw DomainError(.delegationRefusesChange(refusal))
             }
             guard account.username != actor.username else {
-                throw APIError.forbidden(
-                    "Không thể thực hiện thao tác này với chính tài khoản của bạn",
-                    "Not on your own account"
-                )
+                throw DomainError(.notOnYourOwnAccount)
             }
             let message = try body(&account, db)
             account.updatedAt = clock.now()

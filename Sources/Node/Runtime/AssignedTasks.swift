@@ -151,24 +151,17 @@ extension LocalNode {
     /// Assigns a task to units below the actor's unit; it travels down to each assignee's node.
     package func createTask(_ request: NewTask, by actor: Actor) async throws -> TaskView {
         guard actor.holds(.assignTasks) else {
-            throw APIError.forbidden("Chỉ lãnh đạo đơn vị được giao nhiệm vụ", "Only the unit's leaders assign tasks")
+            throw DomainError(.tasksOnlyLeadersAssign)
         }
         guard let deadline = CalendarDate(request.deadline) else {
-            throw APIError.invalid(
-                "Hạn hoàn thành “\(request.deadline)” không hợp lệ (định dạng yyyy-mm-dd)",
-                "Invalid deadline (yyyy-mm-dd)",
-                details: ["deadline": "invalid"]
-            )
+            throw DomainError(.taskDeadlineInvalid(request.deadline), details: ["deadline": "invalid"])
         }
         let units = Array(Set(request.units)).sorted()
         if let unknown = units.first(where: { !tree.contains($0) }) {
-            throw APIError.invalid("Không có đơn vị “\(unknown)”", "Unknown unit", details: ["units": unknown])
+            throw DomainError(.unknownUnit(unknown), details: ["units": unknown])
         }
         if let outside = units.first(where: { !tree.isBelow($0, actor.unit) }) {
-            throw APIError.forbidden(
-                "Chỉ giao nhiệm vụ cho đơn vị cấp dưới của mình (“\(outside)” không phải)",
-                "Assign tasks only to units below your own"
-            )
+            throw DomainError(.assignTasksOnlyBelow(outside))
         }
         if let link = request.indicator, !link.formCode.isEmpty, !link.question.isEmpty {
             try await checkIndicator(link, for: actor)
@@ -185,11 +178,7 @@ extension LocalNode {
         )
         let problems = notice.problems(today: today)
         guard problems.isEmpty else {
-            throw APIError.invalid(
-                "Nhiệm vụ chưa hợp lệ: \(problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "))",
-                "The task is not valid",
-                details: problems
-            )
+            throw DomainError(.taskInvalid(problems.keys.sorted().compactMap { problems[$0] }), details: problems)
         }
         let view = try await database.pool.write { db -> TaskView in
             _ = try distribute(notice, createdBy: actor.username, db)
@@ -258,9 +247,9 @@ extension LocalNode {
     // MARK: - Reading
 
     package func tasks(visibleTo actor: Actor, filter: TaskFilter) async throws -> [TaskView] {
-        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         if let unit = filter.unit, !tree.isInSubtree(unit, of: actor.unit) {
-            throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below")
+            throw DomainError(.outsideYourSubtree)
         }
         return try await database.pool.read { db in
             let records = try TaskRecord.order(Column("deadline"), Column("id")).fetchAll(db)
@@ -281,15 +270,15 @@ extension LocalNode {
     }
 
     package func task(_ id: String, for actor: Actor) async throws -> TaskView {
-        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         return try await database.pool.read { db in try taskView(id, for: actor, history: true, db) }
     }
 
     func taskView(_ id: String, for actor: Actor, history: Bool, _ db: Database) throws -> TaskView {
-        guard let record = try TaskRecord.fetchOne(db, key: id) else { throw APIError.notFound("nhiệm vụ", "Task") }
+        guard let record = try TaskRecord.fetchOne(db, key: id) else { throw DomainError(.notFound(.task)) }
         let view = try taskView(record, for: actor, history: history, db)
         guard !view.assignees.isEmpty || tree.isInSubtree(record.assignedBy, of: actor.unit) else {
-            throw APIError.notFound("nhiệm vụ", "Task")
+            throw DomainError(.notFound(.task))
         }
         return view
     }
@@ -396,36 +385,25 @@ extension LocalNode {
         by actor: Actor
     ) async throws -> TaskView {
         guard actor.holds(.enterData) || actor.holds(.approveReports) else {
-            throw APIError.forbidden(
-                "Chỉ người cập nhật hoặc lãnh đạo của đơn vị được giao báo cáo tiến độ",
-                "Only data entry or the leader of the assignee unit reports progress"
-            )
+            throw DomainError(.progressOnlyAssigneeStaff)
         }
         let percent: Int
         switch kind {
         case .completed: percent = 100
         case .progress:
             guard let given = request.percent else {
-                throw APIError.invalid(
-                    "Hãy nhập tiến độ (%)",
-                    "Give the progress in percent",
-                    details: ["percent": "required"]
-                )
+                throw DomainError(.progressPercentRequired, details: ["percent": "required"])
             }
             percent = given
         }
         let note = request.note?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (note?.count ?? 0) <= 2000 else {
-            throw APIError.invalid(
-                "Ghi chú tối đa 2.000 ký tự",
-                "The note is limited to 2,000 characters",
-                details: ["note": "too_long"]
-            )
+            throw DomainError(.taskNoteTooLong, details: ["note": "too_long"])
         }
         let view = try await database.pool.write { db -> TaskView in
             let record = try assignedTask(id, to: actor, db)
             let facts = try self.facts(record, unit: actor.unit, db)
-            if let refusal = facts.checkReport(kind: kind, percent: percent) { throw Self.apiError(refusal) }
+            if let refusal = facts.checkReport(kind: kind, percent: percent) { throw Self.domainError(refusal) }
             var evidence: [TaskEvidence] = []
             for evidenceID in Array(Set(request.evidence ?? [])).sorted() {
                 guard
@@ -436,11 +414,7 @@ extension LocalNode {
                         arguments: [evidenceID, id, actor.unit]
                     )
                 else {
-                    throw APIError.invalid(
-                        "Không tìm thấy tệp minh chứng “\(evidenceID)” chưa gắn với báo cáo tiến độ nào",
-                        "Unknown or already used evidence file",
-                        details: ["evidence": evidenceID]
-                    )
+                    throw DomainError(.taskEvidenceUnknown(evidenceID), details: ["evidence": evidenceID])
                 }
                 evidence.append(
                     TaskEvidence(id: row["id"], fileName: row["file_name"], size: row["size"], sha256: row["sha256"])
@@ -491,14 +465,11 @@ extension LocalNode {
                 (try? taskView(record, for: actor, history: false, db))?.assignees.isEmpty == false
                     || tree.isInSubtree(record.assignedBy, of: actor.unit)
             {
-                throw APIError.forbidden(
-                    "Chỉ đơn vị được giao báo cáo tiến độ nhiệm vụ này",
-                    "Only an assignee unit reports on this task"
-                )
+                throw DomainError(.progressOnlyAssignee)
             }
-            throw APIError.notFound("nhiệm vụ", "Task")
+            throw DomainError(.notFound(.task))
         }
-        guard hosts(actor.unit) else { throw APIError.forbidden() }
+        guard hosts(actor.unit) else { throw DomainError(.notAllowed) }
         return record
     }
 
@@ -535,31 +506,21 @@ extension LocalNode {
         by actor: Actor
     ) async throws -> TaskView {
         guard actor.holds(.assignTasks) else {
-            throw APIError.forbidden(
-                "Chỉ lãnh đạo đơn vị giao nhiệm vụ được xác nhận hoặc trả lại",
-                "Only the assigning unit's leaders review completions"
-            )
+            throw DomainError(.reviewOnlyAssignerLeaders)
         }
         let reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (reason?.count ?? 0) <= 2000 else {
-            throw APIError.invalid(
-                "Lý do tối đa 2.000 ký tự",
-                "The reason is limited to 2,000 characters",
-                details: ["reason": "too_long"]
-            )
+            throw DomainError(.reviewReasonTooLong, details: ["reason": "too_long"])
         }
         let view = try await database.pool.write { db -> TaskView in
-            guard let record = try TaskRecord.fetchOne(db, key: id) else { throw APIError.notFound("nhiệm vụ", "Task") }
+            guard let record = try TaskRecord.fetchOne(db, key: id) else { throw DomainError(.notFound(.task)) }
             guard record.assignedBy == actor.unit else {
                 if tree.isInSubtree(record.assignedBy, of: actor.unit)
                     || (try? taskView(record, for: actor, history: false, db))?.assignees.isEmpty == false
                 {
-                    throw APIError.forbidden(
-                        "Chỉ đơn vị đã giao nhiệm vụ được xác nhận hoặc trả lại",
-                        "Only the assigning unit reviews completions"
-                    )
+                    throw DomainError(.reviewOnlyAssigner)
                 }
-                throw APIError.notFound("nhiệm vụ", "Task")
+                throw DomainError(.notFound(.task))
             }
             guard
                 try Bool.fetchOne(
@@ -568,17 +529,13 @@ extension LocalNode {
                     arguments: [id, request.unit]
                 ) == true
             else {
-                throw APIError.invalid(
-                    "Đơn vị “\(request.unit)” không được giao nhiệm vụ này",
-                    "That unit is not an assignee",
-                    details: ["unit": request.unit]
-                )
+                throw DomainError(.notAnAssignee(request.unit), details: ["unit": request.unit])
             }
             let facts = try self.facts(record, unit: request.unit, db)
             let completion: TaskUpdate
             switch facts.reviewable(decision: decision, reason: reason) {
             case .success(let update): completion = update
-            case .failure(let refusal): throw Self.apiError(refusal)
+            case .failure(let refusal): throw Self.domainError(refusal)
             }
             let review = TaskReview(
                 taskId: id,
@@ -617,10 +574,8 @@ extension LocalNode {
         return true
     }
 
-    static func apiError(_ refusal: TaskRefusal) -> APIError {
-        refusal.isInvalidInput
-            ? APIError.invalid(refusal.message, refusal.messageEN, details: ["task": "\(refusal)"])
-            : APIError.conflict(refusal.message, refusal.messageEN, details: ["task": "\(refusal)"])
+    static func domainError(_ refusal: TaskRefusal) -> DomainError {
+        DomainError(.task(refusal), details: ["task": "\(refusal)"])
     }
 }
 

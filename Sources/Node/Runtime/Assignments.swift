@@ -40,6 +40,8 @@ package struct AssignmentView: Codable, Sendable {
 
 extension LocalNode {
     /// Stores a new form version authored by a unit (defines it; assigning is separate).
+    /// Still throws the legacy `APIError`: `reportnet forms import` (NodeCommands) catches it
+    /// by that type, and that file is being changed elsewhere; convert both together.
     package func defineForm(_ form: Form, by actor: Actor) async throws -> Form {
         guard actor.holds(.manageForms) else { throw APIError.forbidden() }
         let problems = form.problems()
@@ -105,13 +107,9 @@ extension LocalNode {
 
     /// Assigns a form for a period to units below the actor's unit; it travels down to each node.
     package func assign(_ request: NewAssignment, by actor: Actor) async throws -> AssignmentView {
-        guard actor.holds(.manageForms) else { throw APIError.forbidden() }
+        guard actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
         guard let period = Period(request.period) else {
-            throw APIError.invalid(
-                "Kỳ báo cáo “\(request.period)” không hợp lệ (ví dụ 2026-11, 2026-Q4, 2026)",
-                "Invalid period",
-                details: ["period": "invalid"]
-            )
+            throw DomainError(.assignmentPeriodInvalid(request.period), details: ["period": "invalid"])
         }
         let targets: [String]
         if let units = request.units, !units.isEmpty {
@@ -119,48 +117,29 @@ extension LocalNode {
         } else if let level = request.level {
             targets = tree.descendants(of: actor.unit, at: level).map(\.code).sorted()
         } else {
-            throw APIError.invalid(
-                "Hãy chọn đơn vị hoặc cấp được giao",
-                "Give units or a level",
-                details: ["units": "required"]
-            )
+            throw DomainError(.assignmentTargetsRequired, details: ["units": "required"])
         }
         if let outside = targets.first(where: { !tree.isBelow($0, actor.unit) }) {
-            throw APIError.forbidden(
-                "Chỉ giao biểu mẫu cho đơn vị cấp dưới của mình (“\(outside)” không phải)",
-                "Assign only to units below your own"
-            )
+            throw DomainError(.assignOnlyBelow(outside))
         }
         guard !targets.isEmpty else {
-            throw APIError.invalid("Không có đơn vị nào để giao", "No units to assign", details: ["units": "empty"])
+            throw DomainError(.noUnitsToAssign, details: ["units": "empty"])
         }
         let view = try await database.pool.write { db -> AssignmentView in
             let targets = try openUnits(targets, explicit: request.units?.isEmpty == false, db)
             // A unit assigns only its own forms.
             guard let form = try form(owner: actor.unit, code: request.form, version: request.version, db) else {
-                throw APIError.invalid(
-                    "Đơn vị của bạn không có biểu mẫu “\(request.form)”",
-                    "Your unit has no such form",
-                    details: ["form": "unknown"]
-                )
+                throw DomainError(.formNotYours(request.form), details: ["form": "unknown"])
             }
             guard form.frequency == period.frequency else {
-                throw APIError.invalid(
-                    "Kỳ \(period) không khớp tần suất \(form.frequency.rawValue) của biểu mẫu",
-                    "Period does not match the form's frequency",
-                    details: ["period": "frequency"]
-                )
+                throw DomainError(.periodFrequencyMismatch(period, form.frequency), details: ["period": "frequency"])
             }
             if let existing = try String.fetchOne(
                 db,
                 sql: "SELECT id FROM assignments WHERE form_code = ? AND period = ? AND assigned_by = ?",
                 arguments: [form.code, period.description, actor.unit]
             ) {
-                throw APIError.conflict(
-                    "Biểu mẫu này đã được giao cho kỳ \(period.vietnameseLabel)",
-                    "Already assigned for this period",
-                    details: ["assignment": existing]
-                )
+                throw DomainError(.alreadyAssigned(period), details: ["assignment": existing])
             }
             let notice = AssignmentNotice(
                 id: UUID().uuidString,

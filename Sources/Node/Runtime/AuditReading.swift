@@ -22,7 +22,7 @@ extension LocalNode {
     /// The latest 200 audit entries of the admin's unit and the units below (optionally of one
     /// account), and whether the node's chain is whole. Reading it is itself recorded.
     package func auditTrail(visibleTo actor: Actor, account: String?) async throws -> AuditTrailView {
-        guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
+        guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         let units = tree.subtree(of: actor.unit).map(\.code)
         return try await database.pool.write { db in
             var sql =

@@ -60,10 +60,7 @@ extension LocalNode {
         return try await database.pool.write { db in
             let stage = try evidenceStage(of: id, for: actor, db)
             guard try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) < Self.evidencePerReport else {
-                throw APIError.conflict(
-                    "Mỗi báo cáo có tối đa \(Self.evidencePerReport) tệp minh chứng",
-                    "At most \(Self.evidencePerReport) evidence files per report"
-                )
+                throw DomainError(.tooManyEvidenceFiles(limit: Self.evidencePerReport))
             }
             let record = EvidenceRecord(
                 id: UUID().uuidString,
@@ -151,15 +148,11 @@ extension LocalNode {
         guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"),
             !fileName.hasPrefix(".")
         else {
-            throw APIError.invalid("Tên tệp minh chứng không hợp lệ", "Invalid file name", details: ["name": "invalid"])
+            throw DomainError(.evidenceFileNameInvalid, details: ["name": "invalid"])
         }
         guard let contentType = evidencePolicy.contentType(of: fileName) else {
             let allowed = evidencePolicy.allowedTypes.keys.sorted().joined(separator: ", ")
-            throw APIError.invalid(
-                "Loại tệp không được phép; chỉ nhận: \(allowed)",
-                "File type not allowed (\(allowed))",
-                details: ["name": "type"]
-            )
+            throw DomainError(.evidenceTypeNotAllowed(allowed: allowed), details: ["name": "type"])
         }
         return (fileName, contentType)
     }
@@ -171,15 +164,10 @@ extension LocalNode {
         do {
             stored = try await evidence.store(body, limit: evidencePolicy.maximumBytes)
         } catch EvidenceRefused.tooLarge(let limit) {
-            throw APIError(
-                status: .contentTooLarge,
-                code: "too_large",
-                message: "Tệp minh chứng vượt quá \(limit / 1_048_576) MB",
-                messageEN: "Evidence files are limited to \(limit) bytes"
-            )
+            throw DomainError(.evidenceTooLarge(limit: limit))
         }
         guard stored.size > 0 else {
-            throw APIError.invalid("Tệp minh chứng rỗng", "The file is empty", details: ["body": "empty"])
+            throw DomainError(.evidenceEmpty, details: ["body": "empty"])
         }
         return stored
     }
@@ -193,13 +181,13 @@ extension LocalNode {
         let record = try await database.pool.write { db -> EvidenceRecord in
             _ = try readable(id, actor, db)
             guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else {
-                throw APIError.notFound("tệp minh chứng", "Evidence file")
+                throw DomainError(.notFound(.evidenceFile))
             }
             try audit.record(db, actor, action: "evidence.read", target: id, detail: record.fileName)
             return record
         }
         guard evidence.size(record.sha256) == record.size else {
-            throw APIError.notFound("nội dung tệp minh chứng", "Evidence content")
+            throw DomainError(.notFound(.evidenceContent))
         }
         return (record.evidence, evidence.path(record.sha256))
     }
@@ -209,16 +197,10 @@ extension LocalNode {
         try await database.pool.write { db in
             let stage = try evidenceStage(of: id, for: actor, db)
             guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else {
-                throw APIError.notFound("tệp minh chứng", "Evidence file")
+                throw DomainError(.notFound(.evidenceFile))
             }
             guard record.stage == stage else {
-                let step =
-                    switch record.stage {
-                    case .submit: "trình"
-                    case .approve: "phê duyệt"
-                    case .return: "trả lại"
-                    }
-                throw APIError.conflict("Tệp này thuộc bước \(step) đã qua", "That stage is over")
+                throw DomainError(.evidenceStageOver(record.stage))
             }
             _ = try record.delete(db)
             try audit.record(db, actor, action: "evidence.remove", target: id, detail: record.fileName)
@@ -232,7 +214,7 @@ extension LocalNode {
         let record = try readable(id, actor, db)
         switch ReportActions.evidenceStage(on: ReportFacts(record, tree: tree), by: ReportActor(actor)) {
         case .success(let stage): return stage
-        case .failure(let refusal): throw refusal.apiError
+        case .failure(let refusal): throw refusal.domainError
         }
     }
 }

@@ -19,7 +19,7 @@ package enum ExportFormat: String, Sendable {
 
     package init(query: Substring?) throws {
         guard let format = ExportFormat(rawValue: String(query ?? "xlsx")) else {
-            throw APIError.badRequest("Định dạng tải về phải là xlsx hoặc csv", "format must be xlsx or csv")
+            throw DomainError(.exportFormatUnknown)
         }
         self = format
     }
@@ -51,7 +51,7 @@ extension LocalNode {
                     version: record.formVersion,
                     db
                 )
-            else { throw APIError.notFound("biểu mẫu", "Form") }
+            else { throw DomainError(.notFound(.form)) }
             try audit.record(db, actor, action: "report.export", target: id, detail: format.rawValue)
             return (record, definition)
         }

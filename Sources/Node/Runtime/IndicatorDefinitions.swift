@@ -41,22 +41,18 @@ extension LocalNode {
     /// definition and its formula are checked first (unknown references, text used as a number,
     /// division by zero, cycles): a refusal is 422 with each problem, Vietnamese then English.
     package func defineIndicator(_ definition: IndicatorDefinition, by actor: Actor) async throws -> IndicatorView {
-        guard actor.holds(.manageForms) else { throw APIError.forbidden() }
+        guard actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
         let now = clock.now()
         return try await database.pool.write { db in
             var (catalogue, owners) = try indicatorCatalogue(for: actor.unit, db)
             if let owner = owners[definition.code], owner != actor.unit {
-                throw APIError.conflict(
-                    "Mã chỉ số “\(definition.code)” đã thuộc đơn vị \(owner); hãy dùng mã khác",
-                    "The indicator code '\(definition.code)' belongs to \(owner); use another code"
-                )
+                throw DomainError(.indicatorCodeTaken(code: definition.code, owner: owner))
             }
             do {
                 try catalogue.add(definition)
             } catch let refusal as IndicatorRefusal {
-                throw APIError.invalid(
-                    "Chỉ số chưa hợp lệ: \(refusal.vietnamese.joined(separator: "; "))",
-                    "The indicator is not valid: \(refusal.english.joined(separator: "; "))",
+                throw DomainError(
+                    .indicatorInvalid(refusal),
                     details: Dictionary(
                         uniqueKeysWithValues: refusal.messages.enumerated().map { ("\($0.offset)", $0.element) }
                     )

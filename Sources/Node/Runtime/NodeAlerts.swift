@@ -97,10 +97,7 @@ extension LocalNode {
     /// Admins and approvers (leaders) of a unit set rules for its subtree.
     private func requireRuleMaker(_ actor: Actor) throws {
         guard actor.holds(.approveReports) else {
-            throw APIError.forbidden(
-                "Chỉ quản trị hoặc lãnh đạo đơn vị được đặt quy tắc cảnh báo",
-                "Only admins and approvers set alert rules"
-            )
+            throw DomainError(.alertRulesOnlyLeaders)
         }
     }
 
@@ -109,11 +106,7 @@ extension LocalNode {
         var date: CalendarDate?
         if let text = request.date {
             guard let parsed = CalendarDate(text) else {
-                throw APIError.invalid(
-                    "Ngày “\(text)” không hợp lệ (yyyy-mm-dd)",
-                    "Invalid date",
-                    details: ["date": "invalid"]
-                )
+                throw DomainError(.alertDateInvalid(text), details: ["date": "invalid"])
             }
             date = parsed
         }
@@ -134,11 +127,7 @@ extension LocalNode {
         )
         let problems = rule.problems
         guard problems.isEmpty else {
-            throw APIError.invalid(
-                "Quy tắc cảnh báo chưa hợp lệ: \(problems.keys.sorted().compactMap { problems[$0] }.joined(separator: "; "))",
-                "The alert rule is not valid",
-                details: problems
-            )
+            throw DomainError(.alertRuleInvalid(problems.keys.sorted().compactMap { problems[$0] }), details: problems)
         }
         let now = clock.now()
         try await database.pool.write { db in
@@ -148,21 +137,13 @@ extension LocalNode {
             }
             if let owner = rule.formOwner, let code = rule.formCode {
                 guard let form = try form(owner: owner, code: code, db) else {
-                    throw APIError.invalid(
-                        "Không có biểu mẫu “\(code)” của đơn vị \(owner) tại đây",
-                        "No such form here",
-                        details: ["formCode": "unknown"]
-                    )
+                    throw DomainError(.alertFormUnknown(code: code, owner: owner), details: ["formCode": "unknown"])
                 }
                 if let question = rule.question {
                     guard let found = form.groups.flatMap(\.questions).first(where: { $0.id == question }),
                         found.kind.isNumeric
                     else {
-                        throw APIError.invalid(
-                            "Biểu mẫu không có câu hỏi dạng số “\(question)”",
-                            "The form has no numeric question of that id",
-                            details: ["question": "unknown"]
-                        )
+                        throw DomainError(.alertQuestionUnknown(question), details: ["question": "unknown"])
                     }
                 }
             }
@@ -217,12 +198,9 @@ extension LocalNode {
                     arguments: [id]
                 ),
                 tree.isInSubtree(unit, of: actor.unit)
-            else { throw APIError.notFound("quy tắc cảnh báo", "Alert rule") }
+            else { throw DomainError(.notFound(.alertRule)) }
             guard unit == actor.unit else {
-                throw APIError.forbidden(
-                    "Chỉ đơn vị đặt quy tắc được gỡ bỏ",
-                    "Only the unit that set a rule removes it"
-                )
+                throw DomainError(.alertRuleOnlySetterRemoves)
             }
             let now = clock.now()
             try db.execute(sql: "UPDATE alert_rules SET removed_at = ? WHERE id = ?", arguments: [now, id])
@@ -263,7 +241,7 @@ extension LocalNode {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]),
                 sees(AlertView(row).audience, row["unit"], actor)
             else {
-                throw APIError.notFound("cảnh báo", "Alert")
+                throw DomainError(.notFound(.alert))
             }
             if (row["acknowledged_at"] as Date?) == nil {
                 try db.execute(

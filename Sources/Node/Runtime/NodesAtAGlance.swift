@@ -63,10 +63,7 @@ extension LocalNode {
     /// level the node serves); what they see is limited to their unit's subtree all the same.
     private func requireNodesAdmin(_ actor: Actor) throws {
         guard actor.holds(.manageUsers), actor.unit == unit else {
-            throw APIError.forbidden(
-                "Chỉ quản trị viên của đơn vị quản lý nút này mới xem được các nút trong mạng",
-                "Only admins of this node's own unit see the nodes of the network"
-            )
+            throw DomainError(.nodesOnlyOwnAdmins)
         }
     }
 
@@ -176,11 +173,7 @@ extension LocalNode {
     package func setSilenceThreshold(_ setting: SilenceSetting, by actor: Actor) async throws -> SilenceSetting {
         try requireNodesAdmin(actor)
         guard SilenceSetting.allowed.contains(setting.silenceThresholdSeconds) else {
-            throw APIError.invalid(
-                "Ngưỡng im lặng phải từ 60 giây đến 30 ngày",
-                "The silence threshold must be between 60 seconds and 30 days",
-                details: ["silenceThresholdSeconds": "60…2592000"]
-            )
+            throw DomainError(.silenceThresholdOutOfRange, details: ["silenceThresholdSeconds": "60…2592000"])
         }
         let now = clock.now()
         try await database.pool.write { db in

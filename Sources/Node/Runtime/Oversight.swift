@@ -42,10 +42,10 @@ extension LocalNode {
     }
 
     package func oversightUnit(_ requested: String?, for actor: Actor) throws -> String {
-        guard actor.holds(.viewReports) else { throw APIError.forbidden() }
+        guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         let unit = requested ?? actor.unit
         guard tree.isInSubtree(unit, of: actor.unit) else {
-            throw APIError.forbidden("Bạn chỉ xem được đơn vị mình và cấp dưới", "Only your unit and below")
+            throw DomainError(.outsideYourSubtree)
         }
         return unit
     }

@@ -106,10 +106,7 @@ extension LocalNode {
     /// Parked messages are this node's: its own unit's admins see and settle them.
     private func requireParkingAdmin(_ actor: Actor) throws {
         guard actor.holds(.manageUsers), actor.unit == unit else {
-            throw APIError.forbidden(
-                "Chỉ quản trị viên của đơn vị quản lý nút này mới xem và xử lý tin bị giữ lại",
-                "Only admins of this node's own unit see and settle parked messages"
-            )
+            throw DomainError(.parkedOnlyOwnAdmins)
         }
     }
 
@@ -123,7 +120,7 @@ extension LocalNode {
         try requireParkingAdmin(actor)
         let parked = try await database.pool.write { db in
             guard let parked = try ParkedStore.one(origin: origin, id: id, db) else {
-                throw APIError.notFound("tin bị giữ lại", "Parked message")
+                throw DomainError(.notFound(.parkedMessage))
             }
             try audit.record(db, actor, action: "parked.retry", target: "\(origin)/\(id)", detail: parked.state)
             return parked
@@ -152,17 +149,14 @@ extension LocalNode {
         try requireParkingAdmin(actor)
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else {
-            throw APIError.badRequest("Cần ghi lý do gác lại", "A reason is required", details: ["reason": "required"])
+            throw DomainError(.setAsideReasonRequired, details: ["reason": "required"])
         }
         let (view, feed, outbox) = try await database.pool.write { db in
             guard let parked = try ParkedStore.one(origin: origin, id: id, db) else {
-                throw APIError.notFound("tin bị giữ lại", "Parked message")
+                throw DomainError(.notFound(.parkedMessage))
             }
             guard parked.state == "parked" else {
-                throw APIError.conflict(
-                    "Tin này không còn bị giữ lại (\(parked.state))",
-                    "This message is no longer parked (\(parked.state))"
-                )
+                throw DomainError(.noLongerParked(state: parked.state))
             }
             try ParkedStore.setAside(origin: origin, id: id, by: actor.username, reason: reason, at: clock.now(), db)
             let sent = try recordFate(

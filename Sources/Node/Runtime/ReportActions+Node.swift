@@ -45,44 +45,12 @@ extension ReportFacts {
 }
 
 extension ReportRefusal {
-    /// The refusal as the API answers it.
-    var apiError: APIError {
+    /// The refusal as the core throws it (the catalogue at the edge words it).
+    var domainError: DomainError {
         switch self {
-        case .lacksRight: APIError.forbidden()
-        case .notReportingUnit:
-            APIError.forbidden(
-                "Chỉ đơn vị lập báo cáo mới được thao tác trên báo cáo này",
-                "Only the reporting unit may do this"
-            )
-        case .state(let error):
-            APIError.conflict(
-                error.description,
-                "Not allowed in state \(error.state.rawValue)",
-                details: ["state": error.state.rawValue]
-            )
-        case .returnSubmittedNotOwnUnit:
-            APIError.forbidden(
-                "Chỉ lãnh đạo đơn vị lập báo cáo trả lại báo cáo chờ phê duyệt",
-                "Only the unit leader returns a submitted report"
-            )
-        case .returnApprovedNotReviewer:
-            APIError.forbidden(
-                "Chỉ đơn vị giao biểu mẫu hoặc cấp trên trực tiếp được trả lại báo cáo đã phê duyệt",
-                "Only the assigning unit or the direct parent returns an approved report"
-            )
-        case .evidenceClosed(let state):
-            APIError.conflict(
-                "Không thể thay đổi minh chứng ở trạng thái \(state.vietnameseName)",
-                "Evidence cannot change in this state",
-                details: ["state": state.rawValue]
-            )
-        case .evidenceStageRight(let stage):
-            APIError.forbidden(
-                stage == .submit
-                    ? "Chỉ người cập nhật được đính kèm minh chứng khi lập báo cáo"
-                    : "Chỉ lãnh đạo đơn vị được đính kèm minh chứng khi phê duyệt",
-                "Your role cannot change evidence at this stage"
-            )
+        case .state(let error): DomainError(.reportAction(self), details: ["state": error.state.rawValue])
+        case .evidenceClosed(let state): DomainError(.reportAction(self), details: ["state": state.rawValue])
+        default: DomainError(.reportAction(self))
         }
     }
 }
@@ -99,12 +67,12 @@ extension LocalNode {
     func permitted(_ action: ReportAction, _ record: ReportRecord, _ actor: Actor) throws -> ReportState {
         switch ReportActions.decide(action, on: ReportFacts(record, tree: tree), by: ReportActor(actor)) {
         case .success(let next): return next
-        case .failure(let refusal): throw refusal.apiError
+        case .failure(let refusal): throw refusal.domainError
         }
     }
 
     /// Refuses before any report is read when the actor lacks the right `action` always needs.
     func requireRight(for action: ReportAction, _ actor: Actor) throws {
-        guard actor.holds(ReportActions.right(for: action).permission) else { throw APIError.forbidden() }
+        guard actor.holds(ReportActions.right(for: action).permission) else { throw DomainError(.notAllowed) }
     }
 }

@@ -67,7 +67,7 @@ extension LocalNode {
 
     private static func signedApproval(of record: ReportRecord) throws -> SignedPayload {
         guard let text = record.signed else {
-            throw APIError.notFound("chữ ký phê duyệt (báo cáo chưa được duyệt)", "Signed approval (never approved)")
+            throw DomainError(.notFound(.signedApproval))
         }
         return try JSONDecoder.federation.decode(SignedPayload.self, from: Data(text.utf8))
     }

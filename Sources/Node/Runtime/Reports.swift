@@ -138,11 +138,7 @@ package struct ReportTransition: Codable, Sendable {
     func checkedMessage() throws -> String? {
         guard let text = message?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
         guard text.count <= Self.longestMessage else {
-            throw APIError.invalid(
-                "Nội dung tối đa \(Self.longestMessage) ký tự",
-                "Messages are limited to \(Self.longestMessage) characters",
-                details: ["message": "too_long"]
-            )
+            throw DomainError(.messageTooLong(limit: Self.longestMessage), details: ["message": "too_long"])
         }
         return text
     }
@@ -160,21 +156,13 @@ extension LocalNode {
                     arguments: [assignment.id, actor.unit]
                 ) == true
             else {
-                throw APIError.invalid(
-                    "Đơn vị của bạn không được giao báo cáo này",
-                    "Your unit has no such assignment",
-                    details: ["assignment": "unknown"]
-                )
+                throw DomainError(.assignmentNotForYourUnit, details: ["assignment": "unknown"])
             }
             if let existing = try ReportRecord.filter(
                 sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
                 arguments: [actor.unit, assignment.assignedBy, assignment.formCode, assignment.period]
             ).fetchOne(db) {
-                throw APIError.conflict(
-                    "Đơn vị của bạn đã tạo loại báo cáo này",
-                    "Your unit already created this report",
-                    details: ["report": existing.id]
-                )
+                throw DomainError(.reportAlreadyCreated, details: ["report": existing.id])
             }
             let now = clock.now()
             // A quarterly or yearly report starts from its unit's monthly reports, to be checked before sending.
@@ -242,12 +230,9 @@ extension LocalNode {
     }
 
     package func reports(visibleTo actor: Actor, filter: ReportFilter) async throws -> [ReportView] {
-        guard actor.holds(.viewReports) || actor.holds(.enterData) else { throw APIError.forbidden() }
+        guard actor.holds(.viewReports) || actor.holds(.enterData) else { throw DomainError(.notAllowed) }
         if let unit = filter.unit, !tree.isInSubtree(unit, of: actor.unit) {
-            throw APIError.forbidden(
-                "Bạn chỉ xem được báo cáo của đơn vị mình và cấp dưới",
-                "Only your unit and the units below"
-            )
+            throw DomainError(.reportsOutsideYourSubtree)
         }
         let scope = filter.unit ?? actor.unit
         // The subtree is filtered in SQL (nothing to filter at the root), then a page is read.
@@ -273,23 +258,15 @@ extension LocalNode {
             let correcting = record.state == .submitted
             try permitted(ReportActions.editAction(in: record.state), record, actor)
             guard update.version == record.version else {
-                throw APIError.conflict(
-                    "Báo cáo đã được người khác cập nhật; hãy tải lại trước khi lưu",
-                    "The report changed since you opened it; reload first",
-                    details: ["version": "\(record.version)"]
-                )
+                throw DomainError(.reportChanged, details: ["version": "\(record.version)"])
             }
             guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
-            else { throw APIError.notFound("biểu mẫu", "Form") }
+            else { throw DomainError(.notFound(.form)) }
             let answers: Answers
             switch update.answers.validated(against: form) {
             case .success(let valid): answers = valid
             case .failure(let problems):
-                throw APIError.invalid(
-                    "Dữ liệu chưa hợp lệ",
-                    "Some answers are not valid",
-                    details: problems.byQuestion
-                )
+                throw DomainError(.answersInvalid, details: problems.byQuestion)
             }
             if correcting {
                 // Stored answers come back unshaped (a choice reads as text): compare them shaped.
@@ -357,20 +334,15 @@ extension LocalNode {
             var record = try readable(id, actor, db)
             let next = try permitted(.submit, record, actor)
             guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
-            else { throw APIError.notFound("biểu mẫu", "Form") }
+            else { throw DomainError(.notFound(.form)) }
             // Answers are checked again: the form's rules hold whatever path the answers took.
             if case .failure(let problems) = record.answers.validated(against: form) {
-                throw APIError.invalid(
-                    "Dữ liệu chưa hợp lệ",
-                    "Some answers are not valid",
-                    details: problems.byQuestion
-                )
+                throw DomainError(.answersInvalid, details: problems.byQuestion)
             }
             let missing = record.answers.missingRequired(in: form)
             guard missing.isEmpty else {
-                throw APIError.invalid(
-                    "Chưa trả lời các câu hỏi bắt buộc: \(missing.map(\.text).joined(separator: "; "))",
-                    "Required questions are unanswered",
+                throw DomainError(
+                    .requiredUnanswered(missing.map(\.text)),
                     details: Dictionary(uniqueKeysWithValues: missing.map { ($0.id, "Bắt buộc") })
                 )
             }
@@ -448,11 +420,7 @@ extension LocalNode {
     ) async throws -> ReportView {
         try requireRight(for: .return, actor)
         guard let reason = try request.checkedMessage() else {
-            throw APIError.invalid(
-                "Hãy nhập lý do trả lại báo cáo",
-                "A reason is required",
-                details: ["message": "required"]
-            )
+            throw DomainError(.returnReasonRequired, details: ["message": "required"])
         }
         var attached: [Evidence] = []
         if !files.isEmpty {
@@ -462,7 +430,7 @@ extension LocalNode {
                 let facts = ReportFacts(try self.readable(id, actor, db), tree: self.tree)
                 switch ReportActions.decide(.return, on: facts, by: ReportActor(actor)) {
                 case .success, .failure(.state): break
-                case .failure(let refusal): throw refusal.apiError
+                case .failure(let refusal): throw refusal.domainError
                 }
             }
             for file in files {
@@ -487,10 +455,7 @@ extension LocalNode {
                 try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) + attached.count
                     <= Self.evidencePerReport
             else {
-                throw APIError.conflict(
-                    "Mỗi báo cáo có tối đa \(Self.evidencePerReport) tệp minh chứng",
-                    "At most \(Self.evidencePerReport) evidence files per report"
-                )
+                throw DomainError(.tooManyEvidenceFiles(limit: Self.evidencePerReport))
             }
             if record.state == .submitted {
                 record.state = next
@@ -643,10 +608,7 @@ extension LocalNode {
                     db
                 )
             else {
-                throw APIError.conflict(
-                    "Biểu mẫu này không tổng hợp từ báo cáo tháng",
-                    "This form does not roll up monthly reports"
-                )
+                throw DomainError(.formDoesNotRollUp)
             }
             return view
         }
@@ -694,7 +656,7 @@ extension LocalNode {
     func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
         guard actor.holds(.viewReports) || actor.holds(.enterData), let record = try ReportRecord.fetchOne(db, key: id),
             tree.isInSubtree(record.unit, of: actor.unit)
-        else { throw APIError.notFound("báo cáo", "Report") }
+        else { throw DomainError(.notFound(.report)) }
         return record
     }
 

@@ -22,13 +22,13 @@ extension LocalNode {
     /// Starts (or restarts, before it is confirmed) enrolment: a new secret, sealed at rest.
     package func beginMFA(_ session: ActiveSession) async throws -> MFAEnrolment {
         guard !session.account.mfaEnabled else {
-            throw APIError.conflict("Xác thực hai lớp đã được bật", "MFA is already on")
+            throw DomainError(.mfaAlreadyOn)
         }
         let factor = SecondFactor.generate()
         let sealed = try key.seal(Data(factor.secret.utf8))
         try await database.pool.write { db in
             guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else {
-                throw APIError.unauthenticated
+                throw DomainError(.notLoggedIn)
             }
             account.totpSecret = sealed
             account.totpLastStep = nil
@@ -43,12 +43,12 @@ extension LocalNode {
     /// Confirms enrolment with a first code; MFA is on from now, and recovery codes are issued.
     package func confirmMFA(_ session: ActiveSession, code: String) async throws -> RecoveryCodesView {
         guard !session.account.mfaEnabled else {
-            throw APIError.conflict("Xác thực hai lớp đã được bật", "MFA is already on")
+            throw DomainError(.mfaAlreadyOn)
         }
         guard let factor = try factor(of: session.account),
             let step = factor.acceptedStep(for: code, at: clock.now(), after: session.account.totpLastStep)
         else {
-            throw APIError.invalid("Mã xác thực không đúng", "Wrong authentication code", details: ["code": "wrong"])
+            throw DomainError(.mfaCodeWrong, details: ["code": "wrong"])
         }
         let codes = RecoveryCodes.generate()
         var hashes: [String] = []
@@ -56,7 +56,7 @@ extension LocalNode {
         let stored = hashes
         try await database.pool.write { db in
             guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else {
-                throw APIError.unauthenticated
+                throw DomainError(.notLoggedIn)
             }
             account.mfaEnabled = true
             account.totpLastStep = step

@@ -44,12 +44,7 @@ extension LocalNode {
         source: String
     ) async throws -> (grant: SessionGrant, token: String) {
         let identifier = identifier.trimmingCharacters(in: .whitespaces).lowercased()
-        let refusal = APIError(
-            status: .unauthorized,
-            code: "login_failed",
-            message: "Tên đăng nhập hoặc mật khẩu không đúng",
-            messageEN: "Wrong username or password"
-        )
+        let refusal = DomainError(.loginFailed)
         let attempt = try await database.pool.write { db -> (account: AccountRecord, failures: Int)? in
             let found =
                 CitizenID.isValid(identifier)
@@ -156,17 +151,8 @@ extension LocalNode {
         )
     }
 
-    static func locked(until: Date) -> APIError {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm dd/MM/yyyy"
-        formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
-        return APIError(
-            status: .init(code: 423, reasonPhrase: "Locked"),
-            code: "account_locked",
-            message: "Tài khoản tạm khóa do đăng nhập sai nhiều lần, đến \(formatter.string(from: until))",
-            messageEN: "Account locked after repeated failures until \(ISO8601DateFormatter().string(from: until))",
-            details: ["until": ISO8601DateFormatter().string(from: until)]
-        )
+    static func locked(until: Date) -> DomainError {
+        DomainError(.accountLocked(until: until), details: ["until": ISO8601DateFormatter().string(from: until)])
     }
 
     /// The second step of a login: a TOTP code, or one of the recovery codes (used once). Wrong
@@ -178,7 +164,7 @@ extension LocalNode {
         source: String
     ) async throws -> (grant: SessionGrant, token: String) {
         guard session.record.stage == .mfa else {
-            throw APIError.conflict("Phiên đăng nhập đã xác thực", "This session needs no code")
+            throw DomainError(.sessionNeedsNoCode)
         }
         guard try await checkSecondFactor(session.account, code: code) else {
             let locked = try await database.pool.write { db -> Date? in
@@ -199,12 +185,7 @@ extension LocalNode {
                 return nil
             }
             if let locked { throw Self.locked(until: locked) }
-            throw APIError(
-                status: .unauthorized,
-                code: "mfa_failed",
-                message: "Mã xác thực không đúng",
-                messageEN: "Wrong authentication code"
-            )
+            throw DomainError(.secondFactorFailed)
         }
         let token = Secret.token()
         var completed = session.record
@@ -216,7 +197,7 @@ extension LocalNode {
             guard try SessionRecord.deleteOne(db, key: session.record.tokenHash),
                 var account = try AccountRecord.fetchOne(db, key: session.account.username),
                 account.status == .active
-            else { throw APIError.unauthenticated }
+            else { throw DomainError(.notLoggedIn) }
             try record.insert(db)
             account.failedLogins = 0
             try account.update(db)
@@ -312,26 +293,18 @@ extension LocalNode {
     /// sessions of the account end.
     package func changePassword(_ session: ActiveSession, current: String, new: String, by actor: Actor) async throws {
         guard let hash = session.account.passwordHash, try await verifySecret(current, hash: hash) else {
-            throw APIError.invalid(
-                "Mật khẩu hiện tại không đúng",
-                "The current password is wrong",
-                details: ["current": "wrong"]
-            )
+            throw DomainError(.currentPasswordWrong, details: ["current": "wrong"])
         }
         if let problem = PasswordPolicy.problem(password: new, username: session.account.username) {
-            throw APIError.invalid(problem, "Password does not meet the policy", details: ["password": problem])
+            throw DomainError(.passwordPolicy(problem), details: ["password": problem])
         }
         guard new != current else {
-            throw APIError.invalid(
-                "Mật khẩu mới phải khác mật khẩu cũ",
-                "Choose a new password",
-                details: ["password": "same"]
-            )
+            throw DomainError(.passwordUnchanged, details: ["password": "same"])
         }
         let newHash = try await hashSecret(new)
         try await database.pool.write { db in
             guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else {
-                throw APIError.unauthenticated
+                throw DomainError(.notLoggedIn)
             }
             account.passwordHash = newHash
             account.mustChangePassword = false

@@ -43,9 +43,8 @@ extension LocalNode {
     func checkIndicator(_ link: IndicatorLink, for actor: Actor) async throws {
         let known = try await indicatorChoices(for: actor).contains { $0.link == link }
         guard known else {
-            throw APIError.invalid(
-                "Chỉ số liên kết “\(link.formCode) / \(link.question)” không phải câu hỏi số của biểu mẫu đơn vị được giao",
-                "The linked indicator is not a numeric question of a form your unit may be assigned",
+            throw DomainError(
+                .linkedIndicatorInvalid(formCode: link.formCode, question: link.question),
                 details: ["indicator": "unknown"]
             )
         }

@@ -30,9 +30,9 @@ package struct UsageReport: Codable, Sendable {
 extension LocalNode {
     /// The usage of the accounts of the actor's unit and the units below it hosted on this node.
     package func usage(period text: String, for actor: Actor) async throws -> UsageReport {
-        guard actor.holds(.manageUsers) else { throw APIError.forbidden() }
+        guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         guard let period = Period(text), period.frequency != .once else {
-            throw APIError.badRequest("Kỳ “\(text)” không hợp lệ (ví dụ 2026-11, 2026-Q4, 2026)", "Invalid period")
+            throw DomainError(.usagePeriodInvalid(text))
         }
         let (from, to) = Self.bounds(of: period)
         return try await database.pool.write { db in

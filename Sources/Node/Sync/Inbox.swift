@@ -483,6 +483,7 @@ extension LocalNode {
         switch error {
         case let refusal as Refusal: refusal.reason
         case let api as APIError: api.messageEN
+        case let domain as DomainError: domain.summary
         case is DecodingError: "malformed body: \(error)"
         default: "\(error)"
         }

@@ -31,3 +31,11 @@ enum AnyCodable: Encodable, Sendable {
         }
     }
 }
+
+/// A `DomainError` thrown by a use case is answered from the message catalogue, as the same JSON
+/// an `APIError` gives.
+extension DomainError: HTTPResponseError {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
+        try MessageCatalogue.answer(self).response(from: request, context: context)
+    }
+}

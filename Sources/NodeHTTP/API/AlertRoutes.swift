@@ -13,7 +13,7 @@ struct AlertRoutes {
             let actor = try context.actor()
             let state = request.uri.queryParameters["state"].map(String.init) ?? "open"
             guard state == "open" || state == "all" else {
-                throw APIError.badRequest("state phải là open hoặc all", "state must be open or all")
+                throw EdgeRefusal(.alertStateUnknown)
             }
             return Items(items: try await local.alerts(for: actor, includeCleared: state == "all"))
         }

@@ -33,7 +33,7 @@ struct FiguresRoutes {
             let actor = try context.actor()
             let query = request.uri.queryParameters
             guard let form = query["form"].map(String.init), !form.isEmpty else {
-                throw APIError.badRequest("Thiếu mã biểu mẫu (tham số form)", "The form code (form) is required")
+                throw EdgeRefusal(.formCodeRequired)
             }
             return try await local.trend(
                 owner: query["owner"].map(String.init) ?? actor.unit,

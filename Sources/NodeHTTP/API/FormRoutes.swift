@@ -21,26 +21,18 @@ struct FormRoutes {
         }
         api.post("/forms") { request, context -> EditedResponse<Form> in
             let actor = try context.actor()
-            guard actor.holds(.manageForms) else { throw APIError.forbidden() }
+            guard actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
             let form: Form
             if request.headers[.contentType]?.contains("yaml") == true {
                 // A form file as authored (YAML); JSON bodies take the usual path.
                 let body: ByteBuffer
                 do { body = try await request.body.collect(upTo: 1_048_576) } catch is NIOTooManyBytesError {
-                    throw APIError(
-                        status: .contentTooLarge,
-                        code: "too_large",
-                        message: "Tệp biểu mẫu quá lớn (tối đa 1 MB)",
-                        messageEN: "Form files are limited to 1 MB"
-                    )
+                    throw EdgeRefusal(.formFileTooLarge)
                 }
                 do { form = try FormFile.parse(String(buffer: body), source: "the uploaded form") } catch let error
                     as ConfigurationError
                 {
-                    throw APIError.invalid(
-                        "Tệp biểu mẫu không hợp lệ: \(error.description)",
-                        "Invalid form file: \(error.description)"
-                    )
+                    throw EdgeRefusal(.formFileInvalid(error.description))
                 }
             } else {
                 form = try await request.decodeJSON(as: Form.self, context: context)
@@ -54,7 +46,7 @@ struct FormRoutes {
             guard owner == actor.unit || local.tree.isBelow(actor.unit, owner),
                 let form = try await local.form(owner: owner, code: code)
             else {
-                throw APIError.notFound("biểu mẫu", "Form")
+                throw DomainError(.notFound(.form))
             }
             switch request.uri.queryParameters["format"] {
             case nil, "json":
@@ -66,7 +58,7 @@ struct FormRoutes {
                     body: .init(byteBuffer: ByteBuffer(string: try FormFile.export(form, json: false)))
                 )
             default:
-                throw APIError.badRequest("Định dạng phải là json hoặc yaml", "format must be json or yaml")
+                throw EdgeRefusal(.formFormatUnknown)
             }
         }
         api.get("/assignments") { _, context -> Items<AssignmentView> in

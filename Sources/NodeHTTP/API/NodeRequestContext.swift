@@ -63,26 +63,11 @@ struct NodeRequestContext: RequestContext {
         guard let pending = session.pending, !allowing.contains(pending) else { return (session, actor) }
         switch pending {
         case "mfa_code":
-            throw APIError(
-                status: .unauthorized,
-                code: "mfa_required",
-                message: "Hãy nhập mã xác thực hai lớp",
-                messageEN: "Enter your authentication code"
-            )
+            throw EdgeRefusal(.mfaRequired)
         case "password_change":
-            throw APIError(
-                status: .forbidden,
-                code: "password_change_required",
-                message: "Bạn cần đổi mật khẩu trước khi tiếp tục",
-                messageEN: "Change your password first"
-            )
+            throw EdgeRefusal(.passwordChangeRequired)
         default:
-            throw APIError(
-                status: .forbidden,
-                code: "mfa_enrolment_required",
-                message: "Tài khoản quản trị và phê duyệt phải bật xác thực hai lớp",
-                messageEN: "Admins and approvers must enrol a second factor first"
-            )
+            throw EdgeRefusal(.mfaEnrolmentRequired)
         }
     }
 
@@ -90,14 +75,8 @@ struct NodeRequestContext: RequestContext {
     /// second factor, logging out).
     func anySessionActor() throws -> (ActiveSession, Actor) {
         guard let session else {
-            throw sessionExpired
-                ? APIError(
-                    status: .unauthorized,
-                    code: "session_expired",
-                    message: "Phiên đăng nhập đã hết hạn, hãy đăng nhập lại",
-                    messageEN: "Session expired; log in again"
-                )
-                : APIError.unauthenticated
+            if sessionExpired { throw EdgeRefusal(.sessionExpired) }
+            throw DomainError(.notLoggedIn)
         }
         var actor = session.account.actor
         actor.address = clientAddress
@@ -110,31 +89,18 @@ extension Request {
     func decodeJSON<Value: Decodable>(as type: Value.Type, context: NodeRequestContext) async throws -> Value {
         // JSON only: a cross-site form (text/plain, form-encoded) cannot post to the API (login CSRF).
         guard headers[.contentType]?.lowercased().contains("json") == true else {
-            throw APIError(
-                status: .unsupportedMediaType,
-                code: "unsupported_media_type",
-                message: "Dữ liệu phải ở dạng JSON (Content-Type: application/json)",
-                messageEN: "Send JSON with Content-Type: application/json"
-            )
+            throw EdgeRefusal(.jsonRequired)
         }
         let body: ByteBuffer
         do {
             body = try await self.body.collect(upTo: context.maxUploadSize)
         } catch is NIOTooManyBytesError {
-            throw APIError(
-                status: .contentTooLarge,
-                code: "too_large",
-                message: "Dữ liệu gửi lên quá lớn",
-                messageEN: "Request body too large"
-            )
+            throw EdgeRefusal(.bodyTooLarge)
         }
         do {
             return try context.requestDecoder.decode(type, from: body)
         } catch let error as DecodingError {
-            throw APIError.badRequest(
-                "Dữ liệu gửi lên không đúng định dạng: \(Self.explain(error))",
-                "Malformed request body: \(Self.explain(error))"
-            )
+            throw EdgeRefusal(.malformedBody(Self.explain(error)))
         }
     }
 
@@ -175,12 +141,7 @@ struct SessionAuthentication: RouterMiddleware {
                 guard session.record.kind == .cookie, let expected = session.record.csrfToken,
                     request.headers[.csrfToken] == expected
                 else {
-                    throw APIError(
-                        status: .forbidden,
-                        code: "csrf_failed",
-                        message: "Yêu cầu không hợp lệ (thiếu mã chống giả mạo), hãy tải lại trang",
-                        messageEN: "Missing or wrong CSRF token"
-                    )
+                    throw EdgeRefusal(.csrfFailed)
                 }
             }
         }

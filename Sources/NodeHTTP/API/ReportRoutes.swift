@@ -22,25 +22,25 @@ struct ReportRoutes {
             filter.unit = query["unit"].map(String.init)
             if let text = query["period"] {
                 guard let period = Period(String(text)) else {
-                    throw APIError.badRequest("Kỳ báo cáo “\(text)” không hợp lệ", "Invalid period")
+                    throw EdgeRefusal(.reportPeriodInvalid(String(text)))
                 }
                 filter.period = period.description
             }
             if let text = query["limit"] {
                 guard let limit = Int(String(text)), (1...1000).contains(limit) else {
-                    throw APIError.badRequest("limit phải từ 1 đến 1000", "limit must be 1–1000")
+                    throw EdgeRefusal(.limitOutOfRange)
                 }
                 filter.limit = limit
             }
             if let text = query["offset"] {
                 guard let offset = Int(String(text)), offset >= 0 else {
-                    throw APIError.badRequest("offset phải là số không âm", "offset must be 0 or more")
+                    throw EdgeRefusal(.offsetNegative)
                 }
                 filter.offset = offset
             }
             if let text = query["state"] {
                 guard let state = ReportState(rawValue: String(text)) else {
-                    throw APIError.badRequest("Trạng thái “\(text)” không hợp lệ", "Unknown state")
+                    throw EdgeRefusal(.reportStateUnknown(String(text)))
                 }
                 filter.state = state
             }
@@ -91,10 +91,7 @@ struct ReportRoutes {
         api.post("/reports/{id}/evidence") { request, context -> EditedResponse<Evidence> in
             let actor = try context.actor()
             guard let name = request.uri.queryParameters["name"].map(String.init) else {
-                throw APIError.badRequest(
-                    "Thiếu tên tệp (tham số name)",
-                    "The file name (query parameter name) is required"
-                )
+                throw EdgeRefusal(.fileNameRequired)
             }
             let evidence = try await local.attachEvidence(
                 to: try context.parameters.require("id"),

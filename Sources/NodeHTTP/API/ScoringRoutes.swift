@@ -25,17 +25,13 @@ struct ScoringRoutes {
             let actor = try context.actor()
             let unit = try context.parameters.require("unit")
             guard let month = ScoreMonth(try context.parameters.require("month")) else {
-                throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month")
+                throw EdgeRefusal(.monthInvalid)
             }
             let entry = try await request.decodeJSON(as: IndicatorEntry.self, context: context)
             var rows: [IndicatorRow] = []
             for (name, value) in entry.values.sorted(by: { $0.key < $1.key }) {
                 guard let indicator = Indicator(rawValue: name) else {
-                    throw APIError.invalid(
-                        "Không có chỉ số “\(name)”",
-                        "Unknown indicator \(name)",
-                        details: ["values.\(name)": "unknown"]
-                    )
+                    throw EdgeRefusal(.unknownIndicator(name), details: ["values.\(name)": "unknown"])
                 }
                 rows.append(IndicatorRow(unit: unit, month: month, indicator: indicator, value: value))
             }
@@ -54,20 +50,14 @@ struct ScoringRoutes {
                 )
             }
             guard type.hasPrefix("text/csv") else {
-                throw APIError(
-                    status: .unsupportedMediaType,
-                    code: "unsupported_media_type",
-                    message: "Gửi tệp CSV (Content-Type: text/csv) hoặc JSON",
-                    messageEN: "Send CSV (Content-Type: text/csv) or JSON"
-                )
+                throw EdgeRefusal(.csvOrJSONRequired)
             }
             let body = try await request.body.collect(upTo: 8 * 1024 * 1024)
             switch IndicatorCSV.parse(String(buffer: body)) {
             case .success(let rows): return try await local.setIndicators(rows, source: "import", by: actor)
             case .failure(let problems):
-                throw APIError.invalid(
-                    "Tệp số liệu có \(problems.lines.count) dòng lỗi",
-                    "The file has \(problems.lines.count) faulty lines",
+                throw EdgeRefusal(
+                    .csvFaulty(lines: problems.lines.count),
                     details: Dictionary(
                         problems.lines.map { ("line \($0.line)", $0.message) },
                         uniquingKeysWith: { first, _ in first }
@@ -86,24 +76,19 @@ struct ScoringRoutes {
         api.post("/scores/{month}/publish") { _, context -> EditedResponse<PublicRanking> in
             let actor = try context.actor()
             guard let month = ScoreMonth(try context.parameters.require("month")) else {
-                throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month")
+                throw EdgeRefusal(.monthInvalid)
             }
             return EditedResponse(status: .created, response: try await local.publishScores(month: month, by: actor))
         }
         // No login: the published ranking only, stored ready to serve, and rate-limited per address.
         api.get("/public/ranking") { request, context -> Response in
             guard await limiter.admit(context.clientAddress) else {
-                throw APIError(
-                    status: .tooManyRequests,
-                    code: "rate_limited",
-                    message: "Quá nhiều yêu cầu, hãy thử lại sau ít phút",
-                    messageEN: "Too many requests; try again shortly"
-                )
+                throw EdgeRefusal(.rateLimited)
             }
             var month: ScoreMonth?
             if let text = request.uri.queryParameters["month"] {
                 guard let parsed = ScoreMonth(String(text)) else {
-                    throw APIError.badRequest("Tháng “\(text)” không hợp lệ (ví dụ 2026-11)", "Invalid month")
+                    throw EdgeRefusal(.monthTextInvalid(String(text)))
                 }
                 month = parsed
             }
@@ -118,10 +103,10 @@ struct ScoringRoutes {
 
     static func month(_ request: Request) throws -> ScoreMonth {
         guard let text = request.uri.queryParameters["month"] else {
-            throw APIError.badRequest("Thiếu tháng (tham số month, ví dụ 2026-11)", "month is required (e.g. 2026-11)")
+            throw EdgeRefusal(.monthRequired)
         }
         guard let month = ScoreMonth(String(text)) else {
-            throw APIError.badRequest("Tháng “\(text)” không hợp lệ (ví dụ 2026-11)", "Invalid month")
+            throw EdgeRefusal(.monthTextInvalid(String(text)))
         }
         return month
     }

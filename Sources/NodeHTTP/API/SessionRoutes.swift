@@ -35,18 +35,13 @@ struct SessionRoutes {
             return response
         }
         api.delete("/session") { request, context -> Response in
-            guard let token = request.bearerToken ?? request.sessionCookie else { throw APIError.unauthenticated }
+            guard let token = request.bearerToken ?? request.sessionCookie else { throw DomainError(.notLoggedIn) }
             let ended = try await local.logout(token: token, source: context.clientAddress)
             var response =
                 ended
                 ? Response(status: .noContent)
-                : try APIError(
-                    status: .unauthorized,
-                    code: "session_expired",
-                    message: "Phiên đăng nhập đã hết hạn",
-                    messageEN: "No such session"
-                )
-                .response(from: request, context: context)
+                : try EdgeRefusal(.noSuchSession)
+                    .response(from: request, context: context)
             // A browser's cookie is cleared either way.
             if request.bearerToken == nil { response.headers[.setCookie] = Self.cookie("", maxAge: 0) }
             return response

@@ -17,10 +17,7 @@ struct TaskRoutes {
             filter.assignedBy = query["assignedBy"].map(String.init)
             if let text = query["state"] {
                 guard let state = TaskState(rawValue: String(text)) else {
-                    throw APIError.badRequest(
-                        "Trạng thái “\(text)” không hợp lệ (\(TaskState.allCases.map(\.rawValue).joined(separator: ", ")))",
-                        "Unknown state"
-                    )
+                    throw EdgeRefusal(.taskStateUnknown(String(text)))
                 }
                 filter.state = state
             }
@@ -77,10 +74,7 @@ struct TaskRoutes {
         api.post("/tasks/{id}/evidence") { request, context -> EditedResponse<TaskEvidence> in
             let actor = try context.actor()
             guard let name = request.uri.queryParameters["name"].map(String.init) else {
-                throw APIError.badRequest(
-                    "Thiếu tên tệp (tham số name)",
-                    "The file name (query parameter name) is required"
-                )
+                throw EdgeRefusal(.fileNameRequired)
             }
             let evidence = try await local.attachTaskEvidence(
                 to: try context.parameters.require("id"),

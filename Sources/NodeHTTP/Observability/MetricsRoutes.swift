@@ -29,12 +29,7 @@ struct MetricsRoutes {
                 ?? ""
             // Compared as digests, so the time taken says nothing about the token.
             guard SHA256.hash(data: Data(presented.utf8)) == SHA256.hash(data: Data(token.utf8)) else {
-                throw APIError(
-                    status: .unauthorized,
-                    code: "unauthenticated",
-                    message: "Cần mã truy cập số liệu giám sát (metrics_token)",
-                    messageEN: "The metrics scrape token is required"
-                )
+                throw EdgeRefusal(.metricsTokenRequired)
             }
             return
         }
@@ -42,10 +37,7 @@ struct MetricsRoutes {
         let loopback =
             address == "127.0.0.1" || address == "::1" || address.hasPrefix("127.") || address == "::ffff:127.0.0.1"
         guard loopback, request.headers[.init("X-Forwarded-For")!] == nil else {
-            throw APIError.forbidden(
-                "Số liệu giám sát chỉ đọc được từ chính máy chủ của nút, hoặc với metrics_token",
-                "Metrics are readable only from the node's own machine, or with the metrics_token"
-            )
+            throw EdgeRefusal(.metricsLocalOnly)
         }
     }
 }

@@ -59,7 +59,7 @@ struct AdminPages {
                         by: visitor.actor
                     )
                     return try await usersPage(visitor, search: "", typed: [:], error: nil, created: created)
-                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     let field = error.details.keys.sorted().first ?? "_form"
                     return try await usersPage(
                         visitor,

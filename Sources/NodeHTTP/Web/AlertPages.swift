@@ -56,7 +56,7 @@ struct AlertPages {
                     let rule = try Self.rule(typed.fields, NumberFormat(visitor.language))
                     _ = try await local.createAlertRule(rule, by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)?done=rule")
-                } catch let error as APIError where error.status == .unprocessableContent {
+                } catch let error as Refused where error.status == .unprocessableContent {
                     let keys = ["taskId": "task_id", "formOwner": "form_code", "formCode": "form_code"]
                     let field = error.details.keys.sorted().first.map { keys[$0] ?? $0 } ?? "kind"
                     typed.error = (field, visitor.pick(error.message, error.messageEN))

@@ -45,7 +45,7 @@ struct CongressPage {
                         by: visitor.actor
                     )
                     throw PageRedirect(location: "\(Self.path)?saved=1")
-                } catch let error as APIError where error.status == .unprocessableContent {
+                } catch let error as Refused where error.status == .unprocessableContent {
                     let field = error.details.keys.sorted().first ?? "date"
                     typed.error = (
                         field,
@@ -144,7 +144,7 @@ struct CongressPage {
                 )
                 values["xlsx"] = "/api/v1/congress/export?\(search.isEmpty ? "" : search + "&")format=xlsx"
                 values["csv"] = "/api/v1/congress/export?\(search.isEmpty ? "" : search + "&")format=csv"
-            } catch let error as APIError where error.status == .badRequest {
+            } catch let error as Refused where error.status == .badRequest {
                 values["filter_error"] = visitor.pick(error.message, error.messageEN)
                 return kit.page(
                     "congress",

@@ -42,7 +42,7 @@ struct ParkedPage {
                         reason: form["reason"] ?? "",
                         by: visitor.actor
                     )
-                } catch let error as APIError where error.status == .badRequest || error.status == .conflict {
+                } catch let error as Refused where error.status == .badRequest || error.status == .conflict {
                     return try await page(
                         visitor,
                         done: nil,

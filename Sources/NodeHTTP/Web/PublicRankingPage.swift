@@ -56,7 +56,7 @@ struct PublicRankingPage {
                     decoder.dateDecodingStrategy = .iso8601
                     let ranking = try decoder.decode(PublicRanking.self, from: body)
                     values.merge(Self.values(ranking, language)) { _, new in new }
-                } catch let error as APIError where error.status == .notFound {
+                } catch let error as Refused where error.status == .notFound {
                     values["none"] = language.pick(error.message, error.messageEN)
                     status = .notFound
                 }

@@ -24,7 +24,7 @@ struct ReportPages {
                 do {
                     let report = try await local.createReport(NewReport(assignment: assignment), by: visitor.actor)
                     throw PageRedirect(location: "\(WebPages.prefix)/reports/\(report.id)/edit")
-                } catch let error as APIError where error.status == .conflict {
+                } catch let error as Refused where error.status == .conflict {
                     // "Đơn vị của bạn đã tạo loại báo cáo này": open the existing one.
                     guard let existing = error.details["report"] else { throw error }
                     throw PageRedirect(location: "\(WebPages.prefix)/reports/\(existing)/edit")
@@ -79,7 +79,7 @@ struct ReportPages {
                         ReportUpdate(answers: typedAnswers, version: Int(post["version"] ?? "") ?? -1),
                         by: visitor.actor
                     )
-                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     var problems = error.details.filter { form.question($0.key) != nil }
                     if problems.isEmpty { problems["_form"] = visitor.pick(error.message, error.messageEN) }
                     return try await editPage(
@@ -139,7 +139,7 @@ struct ReportPages {
     func transition(_ id: String, _ visitor: PageVisitor, _ step: () async throws -> Void) async throws -> Response {
         do {
             try await step()
-        } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+        } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
             return try await detail(
                 id,
                 visitor,

@@ -90,7 +90,7 @@ struct ScoringPage {
                     throw PageRedirect(
                         location: "\(Self.path)?month=\(month)&unit=\(Self.query(typed.unit))&saved=\(result.changed)"
                     )
-                } catch let error as APIError where error.status == .unprocessableContent {
+                } catch let error as Refused where error.status == .unprocessableContent {
                     // Details name the row (1-based) of the figure refused.
                     let field =
                         error.details.keys.sorted().first.flatMap { Int($0) }.flatMap {
@@ -136,7 +136,7 @@ struct ScoringPage {
                         throw PageRedirect(
                             location: "\(Self.path)?month=\(rows.first?.month ?? month)&saved=\(result.changed)"
                         )
-                    } catch let error as APIError where error.status == .unprocessableContent {
+                    } catch let error as Refused where error.status == .unprocessableContent {
                         let lines = error.details.sorted { $0.key < $1.key }.prefix(20).map {
                             visitor.pick("Dòng số liệu \($0.key)", "Figure \($0.key)") + ": \($0.value)"
                         }

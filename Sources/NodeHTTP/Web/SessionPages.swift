@@ -42,7 +42,7 @@ struct SessionPages {
                 var response = Response.redirect(to: Self.next(grant.next, home: grant.account), type: .normal)
                 response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
                 return response
-            } catch let error as APIError {
+            } catch let error as Refused {
                 return loginPage(
                     request,
                     username: form["username"] ?? "",
@@ -76,7 +76,7 @@ struct SessionPages {
                     var response = Response.redirect(to: Self.next(grant.next, home: grant.account), type: .normal)
                     response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
                     return response
-                } catch let error as APIError where error.code == "mfa_failed" {
+                } catch let error as Refused where error.code == "mfa_failed" {
                     return kit.page(
                         "login_mfa",
                         ["error": visitor.pick(error.message, error.messageEN), "csrf": visitor.csrf],
@@ -127,7 +127,7 @@ struct SessionPages {
                         new: form["new"] ?? "",
                         by: visitor.actor
                     )
-                } catch let error as APIError where error.status == .unprocessableContent {
+                } catch let error as Refused where error.status == .unprocessableContent {
                     return passwordPage(
                         visitor,
                         error: visitor.pick(error.message, error.messageEN),
@@ -179,7 +179,7 @@ struct SessionPages {
                         visitor: visitor,
                         language: visitor.language
                     )
-                } catch let error as APIError where error.status != .forbidden && error.status != .unauthorized {
+                } catch let error as Refused where error.status != .forbidden && error.status != .unauthorized {
                     return kit.page(
                         "mfa",
                         ["error": visitor.pick(error.message, error.messageEN)],

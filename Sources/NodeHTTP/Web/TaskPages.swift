@@ -79,7 +79,7 @@ struct TaskPages {
                     )
                     let view = try await local.createTask(new, by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)/\(view.id)?done=created")
-                } catch let error as APIError where error.status == .unprocessableContent {
+                } catch let error as Refused where error.status == .unprocessableContent {
                     let field =
                         ["title", "deadline", "units", "description", "expectedResult", "indicator"].first {
                             error.details[$0] != nil
@@ -135,7 +135,7 @@ struct TaskPages {
                         by: visitor.actor
                     )
                     throw PageRedirect(location: "\(Self.path)/\(id)?done=\(complete ? "completed" : "progress")")
-                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     typed.error = (
                         error.details["note"] != nil ? "note" : "percent", visitor.pick(error.message, error.messageEN)
                     )
@@ -159,7 +159,7 @@ struct TaskPages {
                         by: visitor.actor
                     )
                     throw PageRedirect(location: "\(Self.path)/\(id)?done=\(returning ? "returned" : "confirmed")")
-                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     typed.error = ("reason", visitor.pick(error.message, error.messageEN))
                     return try await detail(id, visitor, typed: typed, done: nil, status: error.status)
                 }

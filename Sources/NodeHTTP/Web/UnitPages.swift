@@ -46,7 +46,7 @@ struct UnitPages {
                         by: visitor.actor
                     )
                     throw PageRedirect(location: "\(Self.path)?done=added&unit=\(unit.code)")
-                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     typed.error = (
                         ["code", "name"].first { error.details[$0] != nil } ?? "_form",
                         visitor.pick(error.message, error.messageEN)
@@ -64,7 +64,7 @@ struct UnitPages {
                 do {
                     _ = try await local.renameUnit(code, UnitRename(name: typed.fields["name"]!), by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)?done=renamed&unit=\(code)")
-                } catch let error as APIError where error.status == .unprocessableContent {
+                } catch let error as Refused where error.status == .unprocessableContent {
                     typed.error = ("name", visitor.pick(error.message, error.messageEN))
                     return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
                 }
@@ -110,7 +110,7 @@ struct UnitPages {
                         by: visitor.actor
                     )
                     throw PageRedirect(location: "\(Self.path)?done=closed&unit=\(code)")
-                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     typed.error = (
                         ["closedOn", "mergedInto", "reason"].first { error.details[$0] != nil } ?? "_form",
                         visitor.pick(error.message, error.messageEN)

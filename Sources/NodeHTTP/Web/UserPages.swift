@@ -48,7 +48,7 @@ struct UserPages {
                 do {
                     _ = try await local.editAccount(account.username, edit, by: visitor.actor)
                     throw PageRedirect(location: "\(WebPages.prefix)/users?q=\(account.username)")
-                } catch let error as APIError where error.status == .unprocessableContent || error.status == .conflict {
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     let field = error.details.keys.sorted().first ?? "_form"
                     return editPage(
                         visitor,

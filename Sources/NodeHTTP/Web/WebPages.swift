@@ -107,7 +107,7 @@ struct PageKit: Sendable {
             return try await body()
         } catch let redirect as PageRedirect {
             return Response.redirect(to: redirect.location, type: .normal)
-        } catch let error as APIError {
+        } catch let error as Refused {
             switch error.code {
             case "unauthenticated", "session_expired":
                 return Response.redirect(to: "\(WebPages.prefix)/login", type: .normal)
@@ -119,7 +119,7 @@ struct PageKit: Sendable {
         }
     }
 
-    func errorPage(_ error: APIError, request: Request, context: NodeRequestContext) -> Response {
+    func errorPage(_ error: Refused, request: Request, context: NodeRequestContext) -> Response {
         let language = Language(request)
         let body = PageRenderer.shared.render(
             "error",
