@@ -137,6 +137,37 @@ import Testing
         all.append(.tooManyPendingTaskEvidence(limit: 3))
         all.append(.taskEvidenceOnlyAssigneeStaff)
         all.append(.taskEvidenceOnlyAssignee)
+        all.append(.addUnitsOnlyBelowOwn)
+        all.append(.noLevelBelow(.commune))
+        all.append(.onlyLevelBelow(below: .commune, parentName: "X", parentCode: "X"))
+        all.append(.renameOnlyBelowOwn)
+        all.append(.unitNameRequired)
+        all.append(.unitNameTooLong(limit: 200))
+        all.append(.unitCodeInvalid(parent: "X"))
+        all.append(.unitCodeTaken("X"))
+        all.append(.unitChangeRefused("X"))
+        all.append(.enrolmentOnlyOwnAdmins)
+        all.append(.unitCannotGetNodeHere("X"))
+        all.append(.nodeNameTaken("x"))
+        all.append(.listenAddressesInvalid)
+        all.append(.noIssuingKey)
+        all.append(.unitDataStaysHere(unit: "X", accounts: 1, reports: 2))
+        all.append(.unitCannotTakeNode(unit: "X", reason: "X"))
+        all.append(.enrolmentRefused)
+        all.append(.onlyRootIssuesCAs)
+        all.append(.signingRequestUnreadable(forCA: true))
+        all.append(.signingRequestRefused(forCA: false, reason: "X"))
+        all.append(.certificatesOnlyForChildren)
+        all.append(.tooManyRenewals(unit: "X", recent: 3, limit: 3))
+        all.append(.issuerCannotCertify(unit: "X", reason: "X"))
+        all.append(.nameOfAnotherUnit("X"))
+        all.append(.nameOutsideConstraints("X"))
+        all.append(.revokeOnlyOwnAdmins)
+        all.append(.revocationReasonRequired)
+        all.append(.certificateDoesNotMatch)
+        all.append(.certificateUnknownHere)
+        all.append(.revokeOnlyAncestors("X"))
+        all.append(.alreadyRevoked)
         return all
     }
 
@@ -256,6 +287,37 @@ import Testing
         case .tooManyPendingTaskEvidence: "tooManyPendingTaskEvidence"
         case .taskEvidenceOnlyAssigneeStaff: "taskEvidenceOnlyAssigneeStaff"
         case .taskEvidenceOnlyAssignee: "taskEvidenceOnlyAssignee"
+        case .addUnitsOnlyBelowOwn: "addUnitsOnlyBelowOwn"
+        case .noLevelBelow: "noLevelBelow"
+        case .onlyLevelBelow: "onlyLevelBelow"
+        case .renameOnlyBelowOwn: "renameOnlyBelowOwn"
+        case .unitNameRequired: "unitNameRequired"
+        case .unitNameTooLong: "unitNameTooLong"
+        case .unitCodeInvalid: "unitCodeInvalid"
+        case .unitCodeTaken: "unitCodeTaken"
+        case .unitChangeRefused: "unitChangeRefused"
+        case .enrolmentOnlyOwnAdmins: "enrolmentOnlyOwnAdmins"
+        case .unitCannotGetNodeHere: "unitCannotGetNodeHere"
+        case .nodeNameTaken: "nodeNameTaken"
+        case .listenAddressesInvalid: "listenAddressesInvalid"
+        case .noIssuingKey: "noIssuingKey"
+        case .unitDataStaysHere: "unitDataStaysHere"
+        case .unitCannotTakeNode: "unitCannotTakeNode"
+        case .enrolmentRefused: "enrolmentRefused"
+        case .onlyRootIssuesCAs: "onlyRootIssuesCAs"
+        case .signingRequestUnreadable: "signingRequestUnreadable"
+        case .signingRequestRefused: "signingRequestRefused"
+        case .certificatesOnlyForChildren: "certificatesOnlyForChildren"
+        case .tooManyRenewals: "tooManyRenewals"
+        case .issuerCannotCertify: "issuerCannotCertify"
+        case .nameOfAnotherUnit: "nameOfAnotherUnit"
+        case .nameOutsideConstraints: "nameOutsideConstraints"
+        case .revokeOnlyOwnAdmins: "revokeOnlyOwnAdmins"
+        case .revocationReasonRequired: "revocationReasonRequired"
+        case .certificateDoesNotMatch: "certificateDoesNotMatch"
+        case .certificateUnknownHere: "certificateUnknownHere"
+        case .revokeOnlyAncestors: "revokeOnlyAncestors"
+        case .alreadyRevoked: "alreadyRevoked"
         }
     }
 
@@ -373,6 +435,37 @@ import Testing
         "tooManyPendingTaskEvidence",
         "taskEvidenceOnlyAssigneeStaff",
         "taskEvidenceOnlyAssignee",
+        "addUnitsOnlyBelowOwn",
+        "noLevelBelow",
+        "onlyLevelBelow",
+        "renameOnlyBelowOwn",
+        "unitNameRequired",
+        "unitNameTooLong",
+        "unitCodeInvalid",
+        "unitCodeTaken",
+        "unitChangeRefused",
+        "enrolmentOnlyOwnAdmins",
+        "unitCannotGetNodeHere",
+        "nodeNameTaken",
+        "listenAddressesInvalid",
+        "noIssuingKey",
+        "unitDataStaysHere",
+        "unitCannotTakeNode",
+        "enrolmentRefused",
+        "onlyRootIssuesCAs",
+        "signingRequestUnreadable",
+        "signingRequestRefused",
+        "certificatesOnlyForChildren",
+        "tooManyRenewals",
+        "issuerCannotCertify",
+        "nameOfAnotherUnit",
+        "nameOutsideConstraints",
+        "revokeOnlyOwnAdmins",
+        "revocationReasonRequired",
+        "certificateDoesNotMatch",
+        "certificateUnknownHere",
+        "revokeOnlyAncestors",
+        "alreadyRevoked",
     ]
 
     @Test func everyReasonHasWordsAndAStatus() {

@@ -474,7 +474,7 @@ import X509
         )
         #expect(intermediate.unitCode == "LCA")
         #expect(intermediate.certificate.issuer == centre.root.subject)
-        await #expect(throws: APIError.self, "a token works once") {
+        await #expect(throws: DomainError.self, "a token works once") {
             _ = try await centre.enrol(EnrolmentRequest(token: token, csr: node.csrPEM), from: "127.0.0.1")
         }
 

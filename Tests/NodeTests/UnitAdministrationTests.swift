@@ -332,7 +332,7 @@ import Testing
         #expect(reopened.node.hosts.contains("BNI-QV"))
         #expect(reopened.deployment.hostingNode(of: "BNI-QV")?.name == "bac-ninh")
         // Still refused after the restart: the code is taken.
-        await #expect(throws: APIError.self) {
+        await #expect(throws: DomainError.self) {
             try await reopened.addUnit(NewUnit(code: "BNI-QV", name: "Lần nữa"), by: admin)
         }
         // The kept changes are never edited.

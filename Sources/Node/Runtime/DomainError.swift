@@ -49,6 +49,8 @@ extension DomainError {
         case tooLarge
         /// The account is locked for a while.
         case locked
+        /// Asked too often (a child node's renewals).
+        case tooManyRequests
 
         /// The machine code of a reason of this kind unless the reason has its own.
         package var code: String {
@@ -61,6 +63,7 @@ extension DomainError {
             case .conflict: "conflict"
             case .tooLarge: "too_large"
             case .locked: "locked"
+            case .tooManyRequests: "too_many_requests"
             }
         }
     }
@@ -80,6 +83,7 @@ extension DomainError {
         case parkedMessage
         case alertRule
         case alert
+        case unit
     }
 
     /// Every reason a use case of the core refuses for, grouped by room. The catalogue at the
@@ -329,6 +333,54 @@ extension DomainError {
         /// Only an assignee unit attaches evidence to the task.
         case taskEvidenceOnlyAssignee
 
+        // MARK: Units and nodes (adding, renaming, joining, certificates)
+        /// Only an admin working where the unit is hosted adds units directly below their own.
+        case addUnitsOnlyBelowOwn
+        /// A unit of this level has no level below it.
+        case noLevelBelow(Level)
+        /// Only the level directly below can be added below a unit.
+        case onlyLevelBelow(below: Level, parentName: String, parentCode: String)
+        /// Only units directly below the admin's own are renamed.
+        case renameOnlyBelowOwn
+        case unitNameRequired
+        case unitNameTooLong(limit: Int)
+        /// The code must start with the parent's code and '-'.
+        case unitCodeInvalid(parent: String)
+        case unitCodeTaken(String)
+        /// Any other reason a unit change does not fit the tree.
+        case unitChangeRefused(String)
+        /// Only the admin of the node's own unit hands out enrolment tokens.
+        case enrolmentOnlyOwnAdmins
+        /// The unit is neither a child node's nor hosted here directly below a unit hosted here.
+        case unitCannotGetNodeHere(String)
+        case nodeNameTaken(String)
+        case listenAddressesInvalid
+        /// This node holds no CA key.
+        case noIssuingKey
+        /// The unit's accounts and reports live here; moving them is not built yet.
+        case unitDataStaysHere(unit: String, accounts: Int, reports: Int)
+        /// The unit got its node a moment ago, or cannot take this one.
+        case unitCannotTakeNode(unit: String, reason: String)
+        /// The enrolment token is unknown, used or expired.
+        case enrolmentRefused
+        case onlyRootIssuesCAs
+        /// The CSR (of a node, or of a CA when `forCA`) is not PEM.
+        case signingRequestUnreadable(forCA: Bool)
+        /// The CA refused the request, with its reason.
+        case signingRequestRefused(forCA: Bool, reason: String)
+        case certificatesOnlyForChildren
+        case tooManyRenewals(unit: String, recent: Int, limit: Int)
+        /// This node's CA may not certify the unit (the subtree rule).
+        case issuerCannotCertify(unit: String, reason: String)
+        case nameOfAnotherUnit(String)
+        case nameOutsideConstraints(String)
+        case revokeOnlyOwnAdmins
+        case revocationReasonRequired
+        case certificateDoesNotMatch
+        case certificateUnknownHere
+        case revokeOnlyAncestors(String)
+        case alreadyRevoked
+
         /// The broad kind of this reason.
         package var kind: Kind {
             switch self {
@@ -381,6 +433,21 @@ extension DomainError {
                 .badRequest
             case .rankingNotPublished: .notFound
             case .task(let refusal): refusal.isInvalidInput ? .invalid : .conflict
+            case .addUnitsOnlyBelowOwn, .renameOnlyBelowOwn, .enrolmentOnlyOwnAdmins, .onlyRootIssuesCAs,
+                .certificatesOnlyForChildren, .issuerCannotCertify, .nameOfAnotherUnit, .revokeOnlyOwnAdmins,
+                .revokeOnlyAncestors:
+                .forbidden
+            case .noLevelBelow, .onlyLevelBelow, .unitNameRequired, .unitNameTooLong, .unitCodeInvalid,
+                .unitChangeRefused, .unitCannotGetNodeHere, .listenAddressesInvalid, .nameOutsideConstraints,
+                .revocationReasonRequired, .certificateDoesNotMatch:
+                .invalid
+            case .unitCodeTaken, .nodeNameTaken, .noIssuingKey, .unitDataStaysHere, .unitCannotTakeNode,
+                .alreadyRevoked:
+                .conflict
+            case .enrolmentRefused: .unauthenticated
+            case .certificateUnknownHere: .notFound
+            case .signingRequestUnreadable, .signingRequestRefused: .badRequest
+            case .tooManyRenewals: .tooManyRequests
             }
         }
 
@@ -391,6 +458,8 @@ extension DomainError {
             case .loginFailed: "login_failed"
             case .accountLocked: "account_locked"
             case .secondFactorFailed: "mfa_failed"
+            case .enrolmentRefused: "enrolment_refused"
+            case .tooManyRenewals: "too_many_renewals"
             default: kind.code
             }
         }

@@ -28,17 +28,11 @@ extension LocalNode {
     /// pins the federation's root (`PinnedToken`).
     package func createEnrolmentToken(for childUnit: String, by actor: Actor) async throws -> EnrolmentToken {
         guard actor.holds(.manageUsers), actor.unit == unit else {
-            throw APIError.forbidden(
-                "Chỉ quản trị của đơn vị quản lý nút này mới cấp được mã đăng ký nút",
-                "Only the admin of this node's unit issues enrolment tokens"
-            )
+            throw DomainError(.enrolmentOnlyOwnAdmins)
         }
         _ = try joiningNode(for: childUnit, request: nil)
         guard issuer != nil else {
-            throw APIError.conflict(
-                "Nút này không giữ khóa cấp chứng thư",
-                "This node holds no CA key to issue certificates with"
-            )
+            throw DomainError(.noIssuingKey)
         }
         try await database.pool.read { db in try requireNoLocalData(for: childUnit, db) }
         let secret = Secret.token()
@@ -75,28 +69,16 @@ extension LocalNode {
         guard let target = tree[childUnit], let parentUnit = target.parent, hosts(parentUnit),
             deployment.hostingNode(of: childUnit)?.name == node.name
         else {
-            throw APIError.invalid(
-                "Đơn vị “\(childUnit)” không trực thuộc một đơn vị do nút này quản lý",
-                "Unit '\(childUnit)' is not directly below a unit hosted by this node",
-                details: ["unit": "not_below"]
-            )
+            throw DomainError(.unitCannotGetNodeHere(childUnit), details: ["unit": "not_below"])
         }
         let name = (request?.nodeName ?? childUnit).lowercased()
         let web = request?.web ?? Self.defaultWeb
         let federation = request?.federation ?? Self.defaultFederation
         guard Unit.isValidCode(name), deployment.node(named: name) == nil else {
-            throw APIError.conflict(
-                "Tên nút “\(name)” không hợp lệ hoặc đã được dùng",
-                "Node name '\(name)' is invalid or already used",
-                details: ["node_name": "taken"]
-            )
+            throw DomainError(.nodeNameTaken(name), details: ["node_name": "taken"])
         }
         guard ListenAddress(web) != nil, ListenAddress(federation) != nil else {
-            throw APIError.invalid(
-                "Địa chỉ lắng nghe phải có dạng máy:cổng",
-                "Listen addresses must be host:port",
-                details: ["web": "host:port", "federation": "host:port"]
-            )
+            throw DomainError(.listenAddressesInvalid, details: ["web": "host:port", "federation": "host:port"])
         }
         let taken = node.hosts.filter { tree.isInSubtree($0, of: childUnit) }
         return (NodeDescription(name: name, unit: childUnit, hosts: taken, web: web, federation: federation), true)
@@ -109,9 +91,8 @@ extension LocalNode {
         let units = node.hosts.filter { tree.isInSubtree($0, of: childUnit) }
         let held = try UnitData.held(by: units, db)
         guard held.accounts == 0, held.reports == 0 else {
-            throw APIError.conflict(
-                "Đơn vị “\(childUnit)” đang có \(held.accounts) tài khoản và \(held.reports) báo cáo trên nút này; chưa hỗ trợ chuyển dữ liệu sang nút riêng",
-                "Unit '\(childUnit)' holds \(held.accounts) accounts and \(held.reports) reports on this node; moving them to a node of its own is not supported yet",
+            throw DomainError(
+                .unitDataStaysHere(unit: childUnit, accounts: held.accounts, reports: held.reports),
                 details: ["accounts": "\(held.accounts)", "reports": "\(held.reports)"]
             )
         }
@@ -122,12 +103,7 @@ extension LocalNode {
     /// transaction that spends the token, and travels up so that every ancestor knows the node.
     package func enrol(_ request: EnrolmentRequest, from address: String) async throws -> EnrolmentAnswer {
         let digest = Secret.digest(PinnedToken(request.token).secret)
-        let refused = APIError(
-            status: .unauthorized,
-            code: "enrolment_refused",
-            message: "Mã đăng ký nút không hợp lệ, đã dùng hoặc đã hết hạn",
-            messageEN: "The enrolment token is unknown, used or expired"
-        )
+        let refused = DomainError(.enrolmentRefused)
         guard
             let token = try await database.pool.read({ db in
                 try Row.fetchOne(
@@ -171,7 +147,14 @@ extension LocalNode {
                 )
                 guard let joined else { return deployment }
                 try requireNoLocalData(for: childUnit, db)
-                let next = try deployment.applying(joined)
+                let next: Deployment
+                do { next = try deployment.applying(joined) } catch {
+                    // Another token for the same unit was spent a moment ago, say.
+                    throw DomainError(
+                        .unitCannotTakeNode(unit: childUnit, reason: error.description),
+                        details: ["unit": "already_hosted"]
+                    )
+                }
                 try UnitChangeRecord(joined, receivedFrom: nil, at: clock.now()).insert(db)
                 try audit.record(
                     db,
@@ -229,17 +212,11 @@ extension LocalNode {
         // A unit at the lowest level issues no certificates: no CA is made for it, asked or not.
         guard NodeCertificates.holdsIntermediate(child, in: deployment) else { return nil }
         guard let issuer, issuer.unitCode == nil else {
-            throw APIError.forbidden(
-                "Chỉ trung ương cấp khóa cấp chứng thư trung gian",
-                "Only the root (the centre) issues intermediate CAs"
-            )
+            throw DomainError(.onlyRootIssuesCAs)
         }
         let csr: CertificateSigningRequest
         do { csr = try KeyRequest.parseCSR(pem: csrPEM) } catch {
-            throw APIError.badRequest(
-                "Yêu cầu cấp chứng thư trung gian (CSR) không đọc được",
-                "The CA's certificate signing request is not a PEM CSR"
-            )
+            throw DomainError(.signingRequestUnreadable(forCA: true))
         }
         do {
             return try issuer.issueIntermediate(
@@ -249,17 +226,14 @@ extension LocalNode {
                 permittedDNSNames: []
             )
         } catch let error as PKIError {
-            throw APIError.badRequest("Không cấp được chứng thư trung gian: yêu cầu không hợp lệ", error.description)
+            throw DomainError(.signingRequestRefused(forCA: true, reason: error.description))
         }
     }
 
     /// `POST /federation/v1/renew`: a direct child with a valid certificate asks for a new one.
     package func renew(_ request: RenewalRequest, for caller: String) async throws -> RenewalAnswer {
         guard let child = deployment.children(of: node).first(where: { $0.unit == caller }) else {
-            throw APIError.forbidden(
-                "Chỉ cấp chứng thư cho nút trực thuộc",
-                "Certificates are issued only to nodes directly below"
-            )
+            throw DomainError(.certificatesOnlyForChildren)
         }
         let issued = try issueChildCertificate(
             csrPEM: request.csr,
@@ -278,12 +252,7 @@ extension LocalNode {
                     arguments: [caller, clock.now().addingTimeInterval(-86_400)]
                 ) ?? 0
             guard recent < Self.renewalsPerDay else {
-                throw APIError(
-                    status: .tooManyRequests,
-                    code: "too_many_renewals",
-                    message: "Nút “\(caller)” đã gia hạn chứng thư \(recent) lần trong 24 giờ qua",
-                    messageEN: "At most \(Self.renewalsPerDay) renewals per node in 24 hours"
-                )
+                throw DomainError(.tooManyRenewals(unit: caller, recent: recent, limit: Self.renewalsPerDay))
             }
             try record(issued.certificate, unit: caller, via: "renewal", db)
             try audit.record(
@@ -311,35 +280,26 @@ extension LocalNode {
     ) throws -> (certificate: X509.Certificate, chainPEM: String) {
         let childUnit = child.unit
         guard let issuer else {
-            throw APIError.conflict(
-                "Nút này không giữ khóa cấp chứng thư",
-                "This node holds no CA key to issue certificates with"
-            )
+            throw DomainError(.noIssuingKey)
         }
         if let issuerUnit = issuer.unitCode,
             let refusal = SubtreePolicy(tree: tree).refusal(subject: childUnit, issuerUnits: [issuerUnit])
         {
-            throw APIError.forbidden("Khóa cấp chứng thư của nút này không được cấp cho đơn vị “\(childUnit)”", refusal)
+            throw DomainError(.issuerCannotCertify(unit: childUnit, reason: refusal))
         }
         let csr: CertificateSigningRequest
         do { csr = try KeyRequest.parseCSR(pem: csrPEM) } catch {
-            throw APIError.badRequest(
-                "Yêu cầu cấp chứng thư (CSR) không đọc được",
-                "The certificate signing request is not a PEM CSR"
-            )
+            throw DomainError(.signingRequestUnreadable(forCA: false))
         }
         let own = NodeIdentity(unitCode: childUnit).dnsName
         let defaults = NodeCertificates.names(for: child)
         for name in dnsNames where name.lowercased().hasSuffix(".unit.reportnet") && name.lowercased() != own {
-            throw APIError.forbidden("Tên “\(name)” thuộc về đơn vị khác", "The name '\(name)' belongs to another unit")
+            throw DomainError(.nameOfAnotherUnit(name))
         }
         let names = Set(defaults.dnsNames).union(dnsNames.map { $0.lowercased() })
         if let permitted = try? issuer.certificate.extensions.nameConstraints?.permittedDNSDomains, !permitted.isEmpty {
             for name in names where !permitted.contains(where: { name == $0 || name.hasSuffix("." + $0) }) {
-                throw APIError.invalid(
-                    "Tên “\(name)” nằm ngoài phạm vi được phép của khóa cấp chứng thư",
-                    "The name '\(name)' is outside the CA's name constraints"
-                )
+                throw DomainError(.nameOutsideConstraints(name))
             }
         }
         do {
@@ -354,7 +314,7 @@ extension LocalNode {
                 validityDays: Self.certificateValidityDays
             )
         } catch let error as PKIError {
-            throw APIError.badRequest("Không cấp được chứng thư: yêu cầu không hợp lệ", error.description)
+            throw DomainError(.signingRequestRefused(forCA: false, reason: error.description))
         }
     }
 
@@ -371,7 +331,7 @@ extension LocalNode {
 
     /// `GET /node-certificates`: what this node issued and every revocation it knows.
     package func nodeCertificates(visibleTo actor: Actor) async throws -> NodeCertificatesView {
-        guard actor.holds(.manageUsers), actor.unit == unit else { throw APIError.forbidden() }
+        guard actor.holds(.manageUsers), actor.unit == unit else { throw DomainError(.notAllowed) }
         return try await database.pool.read { db in
             let issued = try Row.fetchAll(
                 db,
@@ -415,15 +375,12 @@ extension LocalNode {
         by actor: Actor
     ) async throws -> Revocation {
         guard actor.holds(.manageUsers), actor.unit == unit else {
-            throw APIError.forbidden(
-                "Chỉ quản trị của đơn vị quản lý nút này mới thu hồi được chứng thư",
-                "Only the admin of this node's unit revokes certificates"
-            )
+            throw DomainError(.revokeOnlyOwnAdmins)
         }
         let fingerprint = fingerprint.lowercased()
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 500 else {
-            throw APIError.invalid("Hãy ghi lý do thu hồi (tối đa 500 ký tự)", "Give a reason (at most 500 characters)")
+            throw DomainError(.revocationReasonRequired)
         }
         var subject = try await database.pool.read { db in
             try String.fetchOne(
@@ -437,25 +394,16 @@ extension LocalNode {
             guard let given = try? parseCertificateChain(pem: certificatePEM).first, given.fingerprint == fingerprint,
                 let named = try? NodeIdentity.from(certificate: given)
             else {
-                throw APIError.invalid(
-                    "Chứng thư gửi kèm không khớp với mã vân tay",
-                    "The certificate sent does not match the fingerprint"
-                )
+                throw DomainError(.certificateDoesNotMatch)
             }
             subject = named.unitCode
         }
         guard let subject else {
-            throw APIError.notFound(
-                "Không tìm thấy chứng thư này tại nút",
-                "No certificate with this fingerprint is known here"
-            )
+            throw DomainError(.certificateUnknownHere)
         }
         // Only an ancestor of the subject (the issuer is one) may revoke.
         guard tree.isBelow(subject, unit) else {
-            throw APIError.forbidden(
-                "Chỉ đơn vị cấp trên mới thu hồi được chứng thư của đơn vị “\(subject)”",
-                "Only an ancestor of unit \(subject) may revoke its certificate"
-            )
+            throw DomainError(.revokeOnlyAncestors(subject))
         }
         let revocation = Revocation(
             fingerprint: fingerprint,
@@ -478,7 +426,7 @@ extension LocalNode {
             return true
         }
         guard applied else {
-            throw APIError.conflict("Chứng thư này đã bị thu hồi", "This certificate is already revoked")
+            throw DomainError(.alreadyRevoked)
         }
         feedSignal.notify()
         outboxSignal.notify()

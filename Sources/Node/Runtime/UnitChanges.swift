@@ -155,26 +155,18 @@ extension LocalNode {
     /// parent's code and '-', so that codes made in different subtrees never collide; it must be
     /// unused nationwide as far as this node knows (the centre refuses a clash when it arrives).
     package func addUnit(_ request: NewUnit, by actor: Actor) async throws -> UnitView {
-        guard actor.holds(.manageUsers), hosts(actor.unit) else { throw APIError.forbidden() }
+        guard actor.holds(.manageUsers), hosts(actor.unit) else { throw DomainError(.notAllowed) }
         let parentCode = actor.unit
         if let parent = request.parent, parent != parentCode {
-            throw APIError.forbidden(
-                "Chỉ thêm được đơn vị trực thuộc đơn vị của mình",
-                "Add units only directly below your own unit"
-            )
+            throw DomainError(.addUnitsOnlyBelowOwn)
         }
-        guard let parent = tree[parentCode] else { throw APIError.notFound("đơn vị", "Unit") }
+        guard let parent = tree[parentCode] else { throw DomainError(.notFound(.unit)) }
         guard let below = parent.level.below else {
-            throw APIError.invalid(
-                "Đơn vị \(parent.level.vietnameseName) không có đơn vị cấp dưới",
-                "A \(parent.level.rawValue) has no units below it",
-                details: ["level": "none_below"]
-            )
+            throw DomainError(.noLevelBelow(parent.level), details: ["level": "none_below"])
         }
         if let level = request.level, level != below {
-            throw APIError.invalid(
-                "Chỉ thêm được đơn vị cấp \(below.vietnameseName) trực thuộc \(parent.name)",
-                "Only a \(below.rawValue) can be added below \(parent.code)",
+            throw DomainError(
+                .onlyLevelBelow(below: below, parentName: parent.name, parentCode: parent.code),
                 details: ["level": "wrong"]
             )
         }
@@ -210,15 +202,12 @@ extension LocalNode {
 
     /// Renames a unit directly below the admin's unit; its code stays.
     package func renameUnit(_ code: String, _ request: UnitRename, by actor: Actor) async throws -> UnitView {
-        guard actor.holds(.manageUsers), hosts(actor.unit) else { throw APIError.forbidden() }
+        guard actor.holds(.manageUsers), hosts(actor.unit) else { throw DomainError(.notAllowed) }
         guard let unit = tree[code], tree.isInSubtree(code, of: actor.unit) else {
-            throw APIError.notFound("đơn vị", "Unit")
+            throw DomainError(.notFound(.unit))
         }
         guard unit.parent == actor.unit else {
-            throw APIError.forbidden(
-                "Chỉ đổi tên được đơn vị trực thuộc đơn vị của mình",
-                "Rename only units directly below your own unit"
-            )
+            throw DomainError(.renameOnlyBelowOwn)
         }
         let change = UnitChange(
             kind: .renamed,
@@ -261,30 +250,15 @@ extension LocalNode {
         } catch {
             switch error {
             case .emptyName:
-                throw APIError.invalid("Hãy nhập tên đơn vị", "Give the unit's name", details: ["name": "required"])
+                throw DomainError(.unitNameRequired, details: ["name": "required"])
             case .nameTooLong:
-                throw APIError.invalid(
-                    "Tên đơn vị tối đa \(UnitChange.maximumNameLength) ký tự",
-                    "The name is at most \(UnitChange.maximumNameLength) characters",
-                    details: ["name": "too_long"]
-                )
+                throw DomainError(.unitNameTooLong(limit: UnitChange.maximumNameLength), details: ["name": "too_long"])
             case .invalidCode, .codeOutsideParent:
-                throw APIError.invalid(
-                    "Mã đơn vị phải bắt đầu bằng “\(change.parent)-”, chỉ gồm chữ cái không dấu, chữ số và dấu “-” (tối đa 63 ký tự), ví dụ \(change.parent)-XA1",
-                    "The code must start with \(change.parent)- and hold only letters, digits and inner '-' (at most 63)",
-                    details: ["code": "invalid"]
-                )
+                throw DomainError(.unitCodeInvalid(parent: change.parent), details: ["code": "invalid"])
             case .codeInUse:
-                throw APIError.conflict(
-                    "Mã đơn vị “\(change.code)” đã được dùng",
-                    "Unit code \(change.code) is already used",
-                    details: ["code": "taken"]
-                )
+                throw DomainError(.unitCodeTaken(change.code), details: ["code": "taken"])
             default:
-                throw APIError.invalid(
-                    "Không thể thay đổi đơn vị: \(error.description)",
-                    "Cannot change the unit: \(error.description)"
-                )
+                throw DomainError(.unitChangeRefused(error.description))
             }
         }
     }

@@ -24,6 +24,7 @@ enum MessageCatalogue {
         case .conflict: .conflict
         case .tooLarge: .contentTooLarge
         case .locked: .init(code: 423, reasonPhrase: "Locked")
+        case .tooManyRequests: .tooManyRequests
         }
     }
 
@@ -43,6 +44,7 @@ enum MessageCatalogue {
         case .parkedMessage: ("tin bị giữ lại", "Parked message")
         case .alertRule: ("quy tắc cảnh báo", "Alert rule")
         case .alert: ("cảnh báo", "Alert")
+        case .unit: ("đơn vị", "Unit")
         }
     }
 
@@ -368,6 +370,108 @@ enum MessageCatalogue {
                 "Chỉ đơn vị được giao gửi minh chứng cho nhiệm vụ này",
                 "Only an assignee unit attaches evidence to this task"
             )
+        // MARK: Units and nodes
+        case .addUnitsOnlyBelowOwn:
+            ("Chỉ thêm được đơn vị trực thuộc đơn vị của mình", "Add units only directly below your own unit")
+        case .noLevelBelow(let level):
+            ("Đơn vị \(level.vietnameseName) không có đơn vị cấp dưới", "A \(level.rawValue) has no units below it")
+        case .onlyLevelBelow(let below, let parentName, let parentCode):
+            (
+                "Chỉ thêm được đơn vị cấp \(below.vietnameseName) trực thuộc \(parentName)",
+                "Only a \(below.rawValue) can be added below \(parentCode)"
+            )
+        case .renameOnlyBelowOwn:
+            ("Chỉ đổi tên được đơn vị trực thuộc đơn vị của mình", "Rename only units directly below your own unit")
+        case .unitNameRequired: ("Hãy nhập tên đơn vị", "Give the unit's name")
+        case .unitNameTooLong(let limit):
+            ("Tên đơn vị tối đa \(limit) ký tự", "The name is at most \(limit) characters")
+        case .unitCodeInvalid(let parent):
+            (
+                "Mã đơn vị phải bắt đầu bằng “\(parent)-”, chỉ gồm chữ cái không dấu, chữ số và dấu “-” (tối đa 63 ký tự), ví dụ \(parent)-XA1",
+                "The code must start with \(parent)- and hold only letters, digits and inner '-' (at most 63)"
+            )
+        case .unitCodeTaken(let code): ("Mã đơn vị “\(code)” đã được dùng", "Unit code \(code) is already used")
+        case .unitChangeRefused(let reason):
+            ("Không thể thay đổi đơn vị: \(reason)", "Cannot change the unit: \(reason)")
+        case .enrolmentOnlyOwnAdmins:
+            (
+                "Chỉ quản trị của đơn vị quản lý nút này mới cấp được mã đăng ký nút",
+                "Only the admin of this node's unit issues enrolment tokens"
+            )
+        case .unitCannotGetNodeHere(let unit):
+            (
+                "Đơn vị “\(unit)” không trực thuộc một đơn vị do nút này quản lý",
+                "Unit '\(unit)' is not directly below a unit hosted by this node"
+            )
+        case .nodeNameTaken(let name):
+            ("Tên nút “\(name)” không hợp lệ hoặc đã được dùng", "Node name '\(name)' is invalid or already used")
+        case .listenAddressesInvalid: ("Địa chỉ lắng nghe phải có dạng máy:cổng", "Listen addresses must be host:port")
+        case .noIssuingKey:
+            ("Nút này không giữ khóa cấp chứng thư", "This node holds no CA key to issue certificates with")
+        case .unitDataStaysHere(let unit, let accounts, let reports):
+            (
+                "Đơn vị “\(unit)” đang có \(accounts) tài khoản và \(reports) báo cáo trên nút này; chưa hỗ trợ chuyển dữ liệu sang nút riêng",
+                "Unit '\(unit)' holds \(accounts) accounts and \(reports) reports on this node; moving them to a node of its own is not supported yet"
+            )
+        case .unitCannotTakeNode(let unit, let reason):
+            (
+                "Đơn vị “\(unit)” không nhận thêm nút được: \(reason)",
+                "Unit '\(unit)' cannot take this node: \(reason)"
+            )
+        case .enrolmentRefused:
+            (
+                "Mã đăng ký nút không hợp lệ, đã dùng hoặc đã hết hạn",
+                "The enrolment token is unknown, used or expired"
+            )
+        case .onlyRootIssuesCAs:
+            ("Chỉ trung ương cấp khóa cấp chứng thư trung gian", "Only the root (the centre) issues intermediate CAs")
+        case .signingRequestUnreadable(let forCA):
+            forCA
+                ? (
+                    "Yêu cầu cấp chứng thư trung gian (CSR) không đọc được",
+                    "The CA's certificate signing request is not a PEM CSR"
+                )
+                : ("Yêu cầu cấp chứng thư (CSR) không đọc được", "The certificate signing request is not a PEM CSR")
+        case .signingRequestRefused(let forCA, let reason):
+            (
+                forCA
+                    ? "Không cấp được chứng thư trung gian: yêu cầu không hợp lệ"
+                    : "Không cấp được chứng thư: yêu cầu không hợp lệ",
+                reason
+            )
+        case .certificatesOnlyForChildren:
+            ("Chỉ cấp chứng thư cho nút trực thuộc", "Certificates are issued only to nodes directly below")
+        case .tooManyRenewals(let unit, let recent, let limit):
+            (
+                "Nút “\(unit)” đã gia hạn chứng thư \(recent) lần trong 24 giờ qua",
+                "At most \(limit) renewals per node in 24 hours"
+            )
+        case .issuerCannotCertify(let unit, let reason):
+            ("Khóa cấp chứng thư của nút này không được cấp cho đơn vị “\(unit)”", reason)
+        case .nameOfAnotherUnit(let name):
+            ("Tên “\(name)” thuộc về đơn vị khác", "The name '\(name)' belongs to another unit")
+        case .nameOutsideConstraints(let name):
+            (
+                "Tên “\(name)” nằm ngoài phạm vi được phép của khóa cấp chứng thư",
+                "The name '\(name)' is outside the CA's name constraints"
+            )
+        case .revokeOnlyOwnAdmins:
+            (
+                "Chỉ quản trị của đơn vị quản lý nút này mới thu hồi được chứng thư",
+                "Only the admin of this node's unit revokes certificates"
+            )
+        case .revocationReasonRequired:
+            ("Hãy ghi lý do thu hồi (tối đa 500 ký tự)", "Give a reason (at most 500 characters)")
+        case .certificateDoesNotMatch:
+            ("Chứng thư gửi kèm không khớp với mã vân tay", "The certificate sent does not match the fingerprint")
+        case .revokeOnlyAncestors(let unit):
+            (
+                "Chỉ đơn vị cấp trên mới thu hồi được chứng thư của đơn vị “\(unit)”",
+                "Only an ancestor of unit \(unit) may revoke its certificate"
+            )
+        case .alreadyRevoked: ("Chứng thư này đã bị thu hồi", "This certificate is already revoked")
+        case .certificateUnknownHere:
+            ("Không tìm thấy chứng thư này tại nút", "No certificate with this fingerprint is known here")
         }
     }
 
