@@ -25,6 +25,13 @@ struct PageRenderer: Sendable {
 
     let library: MustacheLibrary
 
+    /// One page model rendered into its template with the words of `language`; `csrf` is the
+    /// session's token for the page's forms.
+    func render<Model: PageModel>(_ model: Model, csrf: String = "", language: Language) -> String {
+        let root = PageRoot(model: TemplateValues(model: model), language: language, csrf: csrf)
+        return library.render(root, withTemplate: Model.template) ?? ""
+    }
+
     /// One template rendered with the words of `language`.
     func render(_ template: String, _ values: [String: Any], language: Language) -> String {
         var values = Self.withoutEmptyText(values)
