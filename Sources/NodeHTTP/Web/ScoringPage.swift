@@ -186,7 +186,7 @@ struct ScoringPage {
                 chosen: month.description,
                 visitor.language,
                 monthsOnly: true
-            ),
+            ).map { TemplateValues(model: $0) },
             "scorer": kit.unitName(visitor.actor.unit),
             "rows": table.rows.map { row(visitor, $0) }, "empty": table.rows.isEmpty, "may_enter": mayEnter,
             "publish_action": "\(Self.path)/\(month)/publish",
