@@ -138,27 +138,6 @@ struct PageKit: Sendable {
         )
     }
 
-    /// A page in the layout, for a visitor (or nobody, on the login pages).
-    func page(
-        _ template: String,
-        _ values: [String: Any],
-        title: String,
-        visitor: PageVisitor?,
-        language: Language,
-        current: String = "",
-        status: HTTPResponse.Status = .ok
-    ) -> Response {
-        let body = PageRenderer.shared.render(
-            template,
-            values.merging(["csrf": visitor?.csrf ?? ""]) { first, _ in first },
-            language: language
-        )
-        return html(
-            layout(title: title, body: body, visitor: visitor, language: language, current: current),
-            status: status
-        )
-    }
-
     /// A page model in the layout, for a visitor (or nobody, on the login pages).
     func page<Model: PageModel>(
         _ model: Model,
