@@ -96,22 +96,26 @@ struct AdminPages {
                 let visitor = try kit.visitor(request, context)
                 let period = request.uri.queryParameters["period"].map(String.init) ?? String(local.clock.today().year)
                 let report = try await local.usage(period: period, for: visitor.actor)
-                let groups = report.groups.map { group -> [String: Any] in
-                    [
-                        "name": visitor.pick(group.role.vietnameseName, group.role.englishName),
-                        "accounts": group.accounts, "active": group.activeUsers,
-                        "logins": group.logins, "failed": group.failedLogins, "actions": group.actions,
-                    ]
+                let groups = report.groups.map { group in
+                    UsagePage.Group(
+                        name: visitor.pick(group.role.vietnameseName, group.role.englishName),
+                        accounts: group.accounts,
+                        active: group.activeUsers,
+                        logins: group.logins,
+                        failed: group.failedLogins,
+                        actions: group.actions
+                    )
                 }
                 return kit.page(
-                    "usage",
-                    [
-                        "period": period, "groups": groups, "unit": kit.unitName(report.unit),
-                        "periods": PeriodWords.choices(today: local.clock.today(), chosen: period, visitor.language),
-                        "from": PageDate.day(report.from),
-                        "to": PageDate.day(report.to.addingTimeInterval(-1)),
-                        "xlsx": "/api/v1/usage?period=\(period)&format=xlsx",
-                    ],
+                    UsagePage(
+                        period: period,
+                        groups: groups,
+                        unit: kit.unitName(report.unit),
+                        periods: PeriodWords.choices(today: local.clock.today(), chosen: period, visitor.language),
+                        from: PageDate.day(report.from),
+                        to: PageDate.day(report.to.addingTimeInterval(-1)),
+                        xlsx: "/api/v1/usage?period=\(period)&format=xlsx"
+                    ),
                     title: visitor.pick("Thống kê sử dụng", "Usage"),
                     visitor: visitor,
                     language: visitor.language,
@@ -135,47 +139,57 @@ struct AdminPages {
             needle.isEmpty || $0.username.contains(needle) || $0.fullName.lowercased().contains(needle)
                 || ($0.citizenId ?? "").contains(needle)
         }
-        let rows: [[String: Any]] = shown.map {
-            [
-                "username": $0.username, "name": $0.fullName, "unit": kit.unitName($0.unit),
-                "role": visitor.pick($0.role.vietnameseName, $0.role.englishName),
-                "status": Self.statusName($0.status, visitor.language), "can_disable": $0.status != "disabled",
-                "disabled": $0.status == "disabled", "self": $0.username == visitor.actor.username,
-            ]
+        let rows = shown.map {
+            UsersPage.Account(
+                username: $0.username,
+                name: $0.fullName,
+                unit: kit.unitName($0.unit),
+                role: visitor.pick($0.role.vietnameseName, $0.role.englishName),
+                status: Self.statusName($0.status, visitor.language),
+                canDisable: $0.status != "disabled",
+                disabled: $0.status == "disabled",
+                self: $0.username == visitor.actor.username
+            )
         }
         // Under the delegation rules: one's own unit, and the units directly below (for their admins).
         let units = [visitor.actor.unit] + local.tree.children(of: visitor.actor.unit).map(\.code)
-        var values: [String: Any] = [
-            "accounts": rows, "search": search, "typed": typed,
-            "units": units.map { ["code": $0, "name": kit.unitName($0), "selected": $0 == typed["unit"]] },
-            "permissions": Permission.allCases.map { permission -> [String: Any] in
-                [
-                    "value": permission.rawValue, "name": Self.permissionName(permission, visitor.language),
-                    "input_id": "u-p-\(permission.rawValue)",
-                    "checked": (typed["permissions"] ?? "").split(separator: ",").contains {
+        var page = UsersPage(
+            accounts: rows,
+            search: search,
+            typed: UsersPage.Typed(
+                username: typed["username"],
+                fullName: typed["fullName"],
+                citizenId: typed["citizenId"]
+            ),
+            units: units.map { UsersPage.Unit(code: $0, name: kit.unitName($0), selected: $0 == typed["unit"]) },
+            permissions: Permission.allCases.map { permission in
+                PermissionChoice(
+                    value: permission.rawValue,
+                    name: Self.permissionName(permission, visitor.language),
+                    inputId: "u-p-\(permission.rawValue)",
+                    checked: (typed["permissions"] ?? "").split(separator: ",").contains {
                         $0 == permission.rawValue
-                    },
-                ]
+                    }
+                )
             },
-            "roles": Role.allCases.map {
-                [
-                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
-                    "selected": $0.rawValue == typed["role"],
-                ]
-            },
-        ]
-        if let error {
-            values["error_\(error.field)"] = error.message
-            values["error"] = error.message
-        }
+            roles: Role.allCases.map {
+                RoleChoice(
+                    value: $0.rawValue,
+                    name: visitor.pick($0.vietnameseName, $0.englishName),
+                    selected: $0.rawValue == typed["role"]
+                )
+            }
+        )
+        if let error { page.errors = AccountFieldErrors(field: error.field, message: error.message) }
         if let created {
-            values["created"] = [
-                "username": created.username, "code": created.activationCode, "delivered": created.deliveredTo,
-            ]
+            page.created = UsersPage.Created(
+                username: created.username,
+                code: created.activationCode,
+                delivered: created.deliveredTo
+            )
         }
         return kit.page(
-            "users",
-            values,
+            page,
             title: visitor.pick("Người dùng", "Users"),
             visitor: visitor,
             language: visitor.language,
@@ -207,4 +221,114 @@ struct AdminPages {
         default: status
         }
     }
+}
+
+/// A role to choose in an account form.
+struct RoleChoice: Sendable {
+    let value: String
+    let name: String
+    let selected: Bool
+}
+
+/// A function permission to tick in an account form.
+struct PermissionChoice: Sendable {
+    let value: String
+    let name: String
+    let inputId: String
+    let checked: Bool
+}
+
+/// A refusal of an account form: the message at the top (`error`) and next to its field.
+struct AccountFieldErrors: InlineValues {
+    let error: String
+    var errorUsername: String?
+    var errorFullName: String?
+    var errorCitizenId: String?
+    var errorUnit: String?
+    var errorRole: String?
+    var errorPermissions: String?
+
+    init(field: String, message: String) {
+        error = message
+        switch field {
+        case "username": errorUsername = message
+        case "fullName": errorFullName = message
+        case "citizenId": errorCitizenId = message
+        case "unit": errorUnit = message
+        case "role": errorRole = message
+        case "permissions": errorPermissions = message
+        default: break
+        }
+    }
+}
+
+/// "Người dùng": the accounts the admin manages, the search, and the form that adds one (what
+/// was typed, the refused field, or the new account's activation code).
+struct UsersPage: PageModel {
+    static let template = "users"
+
+    /// One account as a table row.
+    struct Account: Sendable {
+        let username: String
+        let name: String
+        let unit: String
+        let role: String
+        let status: String
+        let canDisable: Bool
+        let disabled: Bool
+        let `self`: Bool
+    }
+
+    /// What was typed in the form, shown again after a refusal.
+    struct Typed: Sendable {
+        let username: String?
+        let fullName: String?
+        let citizenId: String?
+    }
+
+    /// A unit the account may be made in.
+    struct Unit: Sendable {
+        let code: String
+        let name: String
+        let selected: Bool
+    }
+
+    /// The account just made (or reset) and where its activation code went.
+    struct Created: Sendable {
+        let username: String
+        let code: String
+        let delivered: String
+    }
+
+    let accounts: [Account]
+    let search: String
+    let typed: Typed
+    let units: [Unit]
+    let permissions: [PermissionChoice]
+    let roles: [RoleChoice]
+    var errors: AccountFieldErrors?
+    var created: Created?
+}
+
+/// "Thống kê sử dụng": accounts, logins and actions per role over a period.
+struct UsagePage: PageModel {
+    static let template = "usage"
+
+    /// One role's figures.
+    struct Group: Sendable {
+        let name: String
+        let accounts: Int
+        let active: Int
+        let logins: Int
+        let failed: Int
+        let actions: Int
+    }
+
+    let period: String
+    let groups: [Group]
+    let unit: String
+    let periods: [PeriodWords.Choice]
+    let from: String
+    let to: String
+    let xlsx: String
 }

@@ -132,27 +132,34 @@ struct AlertPages {
     ) async throws -> Response {
         let actor = visitor.actor
         let alerts = try await local.alerts(for: actor, includeCleared: all)
-        var values: [String: Any] = ["all": all, "unit_name": kit.unitName(actor.unit)]
-        values["alerts"] = alerts.map { alert -> [String: Any] in
-            [
-                "id": alert.id, "kind": visitor.pick(alert.kindName, alert.kind.englishName),
-                "unit": kit.unitName(alert.unit),
-                "message": visitor.pick(alert.message, alert.messageEN), "raised_at": PageDate.minute(alert.raisedAt),
-                "acknowledged": alert.acknowledgedAt != nil, "acknowledged_by": alert.acknowledgedBy ?? "",
-                "cleared": alert.clearedAt != nil, "action": "\(Self.path)/\(alert.id)/acknowledge",
-            ]
-        }
-        values["has_alerts"] = !alerts.isEmpty
         // A report returned to the visitor's unit is an alert too, with its reason.
         let returned = ToDoSection.returned(try await local.toDo(for: actor), visitor, kit: kit)
-        values["returned"] = returned
-        values["has_returned"] = !returned.isEmpty
-        // The node's own admins settle parked messages on their page.
-        values["parked_link"] = actor.holds(.manageUsers) && actor.unit == local.unit
+        var page = AlertsPage(
+            all: all,
+            unitName: kit.unitName(actor.unit),
+            alerts: alerts.map { alert in
+                AlertsPage.Alert(
+                    id: alert.id,
+                    kind: visitor.pick(alert.kindName, alert.kind.englishName),
+                    unit: kit.unitName(alert.unit),
+                    message: visitor.pick(alert.message, alert.messageEN),
+                    raisedAt: PageDate.minute(alert.raisedAt),
+                    acknowledged: alert.acknowledgedAt != nil,
+                    acknowledgedBy: alert.acknowledgedBy ?? "",
+                    cleared: alert.clearedAt != nil,
+                    action: "\(Self.path)/\(alert.id)/acknowledge"
+                )
+            },
+            hasAlerts: !alerts.isEmpty,
+            returned: returned,
+            hasReturned: !returned.isEmpty,
+            // The node's own admins settle parked messages on their page.
+            parkedLink: actor.holds(.manageUsers) && actor.unit == local.unit
+        )
         if actor.holds(.approveReports) {
-            values["may_rule"] = true
+            page.mayRule = true
             let rules = try await local.alertRules(for: actor)
-            values["rules"] = rules.map { view -> [String: Any] in
+            page.rules = rules.map { view in
                 let rule = view.rule
                 var scope: [String] = []
                 if let task = rule.taskId { scope.append(visitor.pick("nhiệm vụ", "task") + " \(task)") }
@@ -174,25 +181,38 @@ struct AlertPages {
                             : visitor.pick("so với đơn vị cùng cấp", "against peers")
                     )
                 }
-                return [
-                    "id": rule.id, "kind": visitor.pick(view.kindName, rule.kind.rawValue),
-                    "unit": kit.unitName(rule.unit),
-                    "scope": scope.isEmpty ? visitor.pick("mọi nhiệm vụ", "every task") : scope.joined(separator: ", "),
-                    "parameters": parameters.joined(separator: "; "), "removable": rule.unit == actor.unit,
-                    "action": "\(Self.path)/rules/\(rule.id)/delete",
-                ]
+                return AlertsPage.Rule(
+                    id: rule.id,
+                    kind: visitor.pick(view.kindName, rule.kind.rawValue),
+                    unit: kit.unitName(rule.unit),
+                    scope: scope.isEmpty ? visitor.pick("mọi nhiệm vụ", "every task") : scope.joined(separator: ", "),
+                    parameters: parameters.joined(separator: "; "),
+                    removable: rule.unit == actor.unit,
+                    action: "\(Self.path)/rules/\(rule.id)/delete"
+                )
             }
-            values["has_rules"] = !rules.isEmpty
-            values["kinds"] = AlertKind.allCases.filter { $0 != .parkedMessage && $0 != .silentNode }.map {
-                [
-                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
-                    "selected": $0.rawValue == typed.fields["kind"],
-                ]
+            page.hasRules = !rules.isEmpty
+            page.kinds = AlertKind.allCases.filter { $0 != .parkedMessage && $0 != .silentNode }.map {
+                AlertsPage.Kind(
+                    value: $0.rawValue,
+                    name: visitor.pick($0.vietnameseName, $0.englishName),
+                    selected: $0.rawValue == typed.fields["kind"]
+                )
             }
-            values["typed"] = typed.fields
-            values["basis_history"] = typed.fields["basis"] == "history"
-            values["basis_peers"] = typed.fields["basis"] == "peers"
-            if let error = typed.error { values["error_\(error.field)"] = error.message }
+            let fields = typed.fields
+            page.typed = AlertsPage.Typed(
+                date: fields["date"],
+                days: fields["days"],
+                factor: fields["factor"],
+                formCode: fields["form_code"],
+                formOwner: fields["form_owner"],
+                percent: fields["percent"],
+                question: fields["question"],
+                taskId: fields["task_id"]
+            )
+            page.basisHistory = fields["basis"] == "history"
+            page.basisPeers = fields["basis"] == "peers"
+            if let error = typed.error { page.setError(error.message, on: error.field) }
         }
         if let done {
             let words = [
@@ -200,16 +220,105 @@ struct AlertPages {
                 "rule": ("Đã thêm quy tắc cảnh báo.", "Alert rule added."),
                 "removed": ("Đã gỡ bỏ quy tắc cảnh báo.", "Alert rule removed."),
             ]
-            if let word = words[done] { values["done"] = visitor.pick(word.0, word.1) }
+            page.done = words[done].map { visitor.pick($0.0, $0.1) }
         }
         return kit.page(
-            "alerts",
-            values,
+            page,
             title: visitor.pick("Cảnh báo", "Alerts"),
             visitor: visitor,
             language: visitor.language,
             current: Self.path,
             status: status
         )
+    }
+}
+
+/// "Cảnh báo": the visitor's alerts, the reports returned to their unit and, for approvers, their
+/// unit's alert rules with the form that adds one (what was typed, and the refused field).
+struct AlertsPage: PageModel {
+    static let template = "alerts"
+
+    /// One alert.
+    struct Alert: Sendable {
+        let id: String
+        let kind: String
+        let unit: String
+        let message: String
+        let raisedAt: String
+        let acknowledged: Bool
+        let acknowledgedBy: String
+        let cleared: Bool
+        let action: String
+    }
+
+    /// One alert rule.
+    struct Rule: Sendable {
+        let id: String
+        let kind: String
+        let unit: String
+        let scope: String
+        let parameters: String
+        let removable: Bool
+        let action: String
+    }
+
+    /// A kind of rule to choose.
+    struct Kind: Sendable {
+        let value: String
+        let name: String
+        let selected: Bool
+    }
+
+    /// What was typed in the rule form, shown again after a refusal.
+    struct Typed: Sendable {
+        let date: String?
+        let days: String?
+        let factor: String?
+        let formCode: String?
+        let formOwner: String?
+        let percent: String?
+        let question: String?
+        let taskId: String?
+    }
+
+    let all: Bool
+    let unitName: String
+    let alerts: [Alert]
+    let hasAlerts: Bool
+    let returned: [ToDoSection.Returned]
+    let hasReturned: Bool
+    let parkedLink: Bool
+    var mayRule: Bool?
+    var rules: [Rule]?
+    var hasRules: Bool?
+    var kinds: [Kind]?
+    var typed: Typed?
+    var basisHistory: Bool?
+    var basisPeers: Bool?
+    var done: String?
+    var errorBasis: String?
+    var errorDate: String?
+    var errorDays: String?
+    var errorFactor: String?
+    var errorFormCode: String?
+    var errorKind: String?
+    var errorPercent: String?
+    var errorQuestion: String?
+    var errorTaskId: String?
+
+    /// The refusal next to the field it is about.
+    mutating func setError(_ message: String, on field: String) {
+        switch field {
+        case "basis": errorBasis = message
+        case "date": errorDate = message
+        case "days": errorDays = message
+        case "factor": errorFactor = message
+        case "form_code": errorFormCode = message
+        case "kind": errorKind = message
+        case "percent": errorPercent = message
+        case "question": errorQuestion = message
+        case "task_id": errorTaskId = message
+        default: break
+        }
     }
 }

@@ -20,17 +20,9 @@ struct AuditPage {
                     visibleTo: visitor.actor,
                     account: account.isEmpty ? nil : account
                 )
-                let rows: [[String: Any]] = trail.entries.map {
-                    [
-                        "at": PageDate.minute($0.at), "actor": $0.actor, "unit": kit.unitName($0.unit),
-                        "action": $0.action, "target": $0.target, "detail": $0.detail,
-                    ]
-                }
-                var values: [String: Any] = ["entries": rows, "account": account, "whole": trail.broken == nil]
-                if let broken = trail.broken { values["broken"] = broken }
+                let page = AuditTrailPage(trail, account: account, kit: kit)
                 return kit.page(
-                    "audit",
-                    values,
+                    page,
                     title: visitor.pick("Nhật ký hệ thống", "Audit trail"),
                     visitor: visitor,
                     language: visitor.language,
@@ -38,5 +30,41 @@ struct AuditPage {
                 )
             }
         }
+    }
+}
+
+/// The audit trail page's values: the entries shown, the account filtered on, the chain's state.
+struct AuditTrailPage: PageModel {
+    static let template = "audit"
+
+    /// One audit entry as a table row.
+    struct Entry: Sendable {
+        let at: String
+        let actor: String
+        let unit: String
+        let action: String
+        let target: String
+        let detail: String
+    }
+
+    let entries: [Entry]
+    let account: String
+    let whole: Bool
+    let broken: String?
+
+    init(_ trail: AuditTrailView, account: String, kit: PageKit) {
+        entries = trail.entries.map {
+            Entry(
+                at: PageDate.minute($0.at),
+                actor: $0.actor,
+                unit: kit.unitName($0.unit),
+                action: $0.action,
+                target: $0.target,
+                detail: $0.detail
+            )
+        }
+        self.account = account
+        whole = trail.broken == nil
+        broken = trail.broken
     }
 }

@@ -74,81 +74,87 @@ struct CongressPage {
         var query = query.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty && $0.key != "saved" }
         // Filter days typed dd/mm/yyyy are read as the API's yyyy-mm-dd.
         for key in ["from", "to"] { query[key] = query[key].map { CalendarDate(typed: $0)?.description ?? $0 } }
-        var shown = query
-        for key in ["from", "to"] { shown["\(key)_text"] = query[key].map { CalendarDate($0)?.vietnameseLabel ?? $0 } }
-        var values: [String: Any] = [
-            "unit_name": kit.unitName(unit), "may_set": actor.holds(.approveReports), "saved": saved, "filter": shown,
-        ]
+        func label(_ key: String) -> String? { query[key].map { CalendarDate($0)?.vietnameseLabel ?? $0 } }
+        var page = CongressSchedulePage(
+            unitName: kit.unitName(unit),
+            maySet: actor.holds(.approveReports),
+            saved: saved,
+            filter: CongressSchedulePage.Filter(fromText: label("from"), toText: label("to"))
+        )
         let own = try await local.congressSchedule(
             CongressFilter(area: unit, level: local.tree[unit]?.level),
             for: actor
         ).rows.first
         if let own {
-            values["own"] = [
-                "date": own.date.map { $0.vietnameseLabel } ?? "", "has_date": own.date != nil,
-                "status": visitor.pick(own.status.vietnameseName, own.status.englishName),
-                "note": own.note ?? "",
-            ]
+            page.own = CongressSchedulePage.Own(
+                date: own.date.map { $0.vietnameseLabel } ?? "",
+                hasDate: own.date != nil,
+                status: visitor.pick(own.status.vietnameseName, own.status.englishName),
+                note: own.note ?? ""
+            )
         }
-        values["typed_date"] = typed.date ?? own?.date?.vietnameseLabel ?? ""
-        values["typed_note"] = typed.note ?? own?.note ?? ""
-        if let error = typed.error { values["error_\(error.field == "note" ? "note" : "date")"] = error.message }
+        page.typedDate = typed.date ?? own?.date?.vietnameseLabel ?? ""
+        page.typedNote = typed.note ?? own?.note ?? ""
+        if let error = typed.error {
+            if error.field == "note" { page.errorNote = error.message } else { page.errorDate = error.message }
+        }
 
         // Upper levels list the units below; an area asked for is checked (and refused) as in the API.
         if !local.tree.children(of: unit).isEmpty || query["area"] != nil {
-            values["upper"] = true
+            page.upper = true
             let areas = local.tree.subtree(of: unit).filter { !local.tree.children(of: $0.code).isEmpty }
             let levels = Level.allCases.filter { level in
                 local.tree.subtree(of: unit).contains { $0.level == level && $0.code != unit }
             }
-            values["areas"] = areas.map {
-                ["code": $0.code, "name": $0.name, "selected": $0.code == (query["area"] ?? unit)]
+            page.areas = areas.map {
+                CongressSchedulePage.Option(code: $0.code, name: $0.name, selected: $0.code == (query["area"] ?? unit))
             }
-            values["levels"] = levels.map {
-                [
-                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, "\($0)"),
-                    "selected": $0.rawValue == query["level"],
-                ]
+            page.levels = levels.map {
+                CongressSchedulePage.Option(
+                    value: $0.rawValue,
+                    name: visitor.pick($0.vietnameseName, "\($0)"),
+                    selected: $0.rawValue == query["level"]
+                )
             }
-            values["statuses"] = [
+            page.statuses = [
                 ("held", visitor.pick("Đã tổ chức", "Held")),
                 ("not_held", visitor.pick("Chưa tổ chức", "Not yet held")),
             ].map {
-                ["value": $0.0, "name": $0.1, "selected": $0.0 == query["status"]]
+                CongressSchedulePage.Option(value: $0.0, name: $0.1, selected: $0.0 == query["status"])
             }
             do {
                 let filter = try CongressFilter(query: query, defaultArea: unit)
                 let schedule = try await local.congressSchedule(filter, for: actor)
                 // Below the visitor's unit only: its own date is shown above.
                 let rows = schedule.rows.filter { $0.unit != unit }
-                values["rows"] = rows.map { row -> [String: Any] in
-                    [
-                        "name": row.name, "code": row.unit,
-                        "level": visitor.pick(row.level.vietnameseName, "\(row.level)"),
-                        "parent": row.parent.map(kit.unitName) ?? "",
-                        "date": row.date.map { $0.vietnameseLabel } ?? "—",
-                        "status": visitor.pick(row.status.vietnameseName, row.status.englishName),
-                        "status_key": row.status.rawValue,
-                        "note": row.note ?? "",
-                    ]
+                page.rows = rows.map { row in
+                    CongressSchedulePage.Row(
+                        name: row.name,
+                        code: row.unit,
+                        level: visitor.pick(row.level.vietnameseName, "\(row.level)"),
+                        parent: row.parent.map(kit.unitName) ?? "",
+                        date: row.date.map { $0.vietnameseLabel } ?? "—",
+                        status: visitor.pick(row.status.vietnameseName, row.status.englishName),
+                        statusKey: row.status.rawValue,
+                        note: row.note ?? ""
+                    )
                 }
-                values["has_rows"] = !rows.isEmpty
-                values["counts"] = CongressStatus.allCases.map { status in
-                    [
-                        "name": visitor.pick(status.vietnameseName, status.englishName),
-                        "count": NumberFormat(visitor.language).text(rows.filter { $0.status == status }.count),
-                    ]
+                page.hasRows = !rows.isEmpty
+                page.counts = CongressStatus.allCases.map { status in
+                    CongressSchedulePage.Count(
+                        name: visitor.pick(status.vietnameseName, status.englishName),
+                        count: NumberFormat(visitor.language).text(rows.filter { $0.status == status }.count)
+                    )
                 }
                 let search = query.sorted { $0.key < $1.key }.map { "\($0.key)=\(ScoringPage.query($0.value))" }.joined(
                     separator: "&"
                 )
-                values["xlsx"] = "/api/v1/congress/export?\(search.isEmpty ? "" : search + "&")format=xlsx"
-                values["csv"] = "/api/v1/congress/export?\(search.isEmpty ? "" : search + "&")format=csv"
+                page.xlsx = "/api/v1/congress/export?\(search.isEmpty ? "" : search + "&")format=xlsx"
+                page.csv = "/api/v1/congress/export?\(search.isEmpty ? "" : search + "&")format=csv"
             } catch let error as Refused where error.status == .badRequest {
-                values["filter_error"] = visitor.pick(error.message, error.messageEN)
+                page.filterError = visitor.pick(error.message, error.messageEN)
                 return kit.page(
-                    "congress",
-                    values,
+                    page,
                     title: visitor.pick("Lịch đại hội", "Congress schedule"),
                     visitor: visitor,
                     language: visitor.language,
@@ -158,8 +164,7 @@ struct CongressPage {
             }
         }
         return kit.page(
-            "congress",
-            values,
+            page,
             title: visitor.pick("Lịch đại hội", "Congress schedule"),
             visitor: visitor,
             language: visitor.language,
@@ -167,4 +172,70 @@ struct CongressPage {
             status: status
         )
     }
+}
+
+/// "Lịch đại hội": the unit's own congress date with the form that sets it and, for upper
+/// levels, the schedule of the units below with the API's filters, counts and exports.
+struct CongressSchedulePage: PageModel {
+    static let template = "congress"
+
+    /// The filter days as typed back, in words.
+    struct Filter: Sendable {
+        let fromText: String?
+        let toText: String?
+    }
+
+    /// The unit's own congress.
+    struct Own: Sendable {
+        let date: String
+        let hasDate: Bool
+        let status: String
+        let note: String
+    }
+
+    /// A choice of a filter (area, level or status).
+    struct Option: Sendable {
+        var code: String?
+        var value: String?
+        let name: String
+        let selected: Bool
+    }
+
+    /// A unit below and its congress.
+    struct Row: Sendable {
+        let name: String
+        let code: String
+        let level: String
+        let parent: String
+        let date: String
+        let status: String
+        let statusKey: String
+        let note: String
+    }
+
+    /// How many units are in one state.
+    struct Count: Sendable {
+        let name: String
+        let count: String
+    }
+
+    let unitName: String
+    let maySet: Bool
+    let saved: Bool
+    let filter: Filter
+    var own: Own?
+    var typedDate = ""
+    var typedNote = ""
+    var errorDate: String?
+    var errorNote: String?
+    var upper: Bool?
+    var areas: [Option]?
+    var levels: [Option]?
+    var statuses: [Option]?
+    var rows: [Row]?
+    var hasRows: Bool?
+    var counts: [Count]?
+    var xlsx: String?
+    var csv: String?
+    var filterError: String?
 }

@@ -32,22 +32,25 @@ struct DashboardPage {
         let chosen =
             query["assignment"].map(String.init).flatMap { id in assignments.first { $0.id == id } }
             ?? assignments.first
-        var values: [String: Any] = [
-            "unit_name": kit.unitName(unit), "unit": unit,
-            "assignments": assignments.map {
-                [
-                    "id": $0.id, "title": $0.title, "period": PeriodWords.text($0.period, visitor.language),
-                    "selected": $0.id == chosen?.id,
-                ]
+        var page = DashboardFiguresPage(
+            unitName: kit.unitName(unit),
+            unit: unit,
+            assignments: assignments.map {
+                DashboardFiguresPage.Choice(
+                    id: $0.id,
+                    title: $0.title,
+                    period: PeriodWords.text($0.period, visitor.language),
+                    selected: $0.id == chosen?.id
+                )
             },
-            "none": chosen == nil,
-            "trail": local.tree.ancestors(of: unit).reversed().filter {
+            none: chosen == nil,
+            trail: local.tree.ancestors(of: unit).reversed().filter {
                 local.tree.isInSubtree($0.code, of: visitor.actor.unit)
-            }.map { ["code": $0.code, "name": $0.name] },
-        ]
+            }.map { DashboardFiguresPage.Step(code: $0.code, name: $0.name) }
+        )
         // Home: what the visitor has to do now, above the figures of their own unit.
         if unit == visitor.actor.unit {
-            values["todo"] = ToDoSection.values(try await local.toDo(for: visitor.actor), visitor, kit: kit)
+            page.todo = ToDoSection(try await local.toDo(for: visitor.actor), visitor, kit: kit)
         }
         if let chosen {
             let numbers = NumberFormat(visitor.language)
@@ -58,45 +61,48 @@ struct DashboardPage {
             let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
             let late = Self.isPast(chosen.deadline, today: local.clock.today())
             func link(_ child: String) -> String { "/app?assignment=\(chosen.id)&unit=\(child)" }
-            values["assignment"] = [
-                "id": chosen.id, "title": chosen.title, "period": PeriodWords.text(chosen.period, visitor.language),
-                "deadline": PageDate.isoDay(chosen.deadline),
-            ]
+            page.assignment = DashboardFiguresPage.Assignment(
+                id: chosen.id,
+                title: chosen.title,
+                period: PeriodWords.text(chosen.period, visitor.language),
+                deadline: PageDate.isoDay(chosen.deadline)
+            )
             // Progress from the figures API: approved on time per level and per child, and when each child's data last arrived.
             let figures = try await local.figures(assignment: chosen.id, unit: unit, for: visitor.actor)
-            values["total"] = counts(figures.total, late: late, numbers)
+            page.total = counts(figures.total, late: late, numbers)
             // Progress counts units below only: a commune (or a drill-down to one) shows its own report instead.
-            values["below"] = figures.total.expected > 0
+            page.below = figures.total.expected > 0
             if chosen.units.contains(unit) {
                 let own = reports.first { $0.unit == unit }
-                values["own"] = [
-                    "state": own.map { visitor.pick($0.state.vietnameseName, $0.state.englishName) }
+                page.own = DashboardFiguresPage.Own(
+                    state: own.map { visitor.pick($0.state.vietnameseName, $0.state.englishName) }
                         ?? visitor.pick("Chưa nộp", "Not sent"),
-                    "state_key": own?.state.rawValue ?? "none",
-                    "overdue": late && (own == nil || own?.state.isEditable == true),
-                    "href": own.map { "\(WebPages.prefix)/reports/\($0.id)" } ?? "\(WebPages.prefix)/entry",
-                ]
+                    stateKey: own?.state.rawValue ?? "none",
+                    overdue: late && (own == nil || own?.state.isEditable == true),
+                    href: own.map { "\(WebPages.prefix)/reports/\($0.id)" } ?? "\(WebPages.prefix)/entry"
+                )
             }
-            values["levels"] = figures.levels.map { row -> [String: Any] in
+            page.levels = figures.levels.map { row in
                 var cells = counts(row.figures, late: late, numbers)
-                cells["level"] = visitor.pick(row.level.vietnameseName, "\(row.level)")
+                cells.level = visitor.pick(row.level.vietnameseName, "\(row.level)")
                 return cells
             }
-            values["children"] = figures.children.map { child -> [String: Any] in
+            page.children = figures.children.map { child in
                 var cells = counts(child.figures, late: late, numbers)
-                cells["name"] = child.name
-                cells["href"] = link(child.unit)
-                cells["synced"] = Self.synced(child.sync, visitor.language)
+                cells.name = child.name
+                cells.href = link(child.unit)
+                cells.synced = Self.synced(child.sync, visitor.language)
                 return cells
             }
-            values["has_children"] = !figures.children.isEmpty
-            values["states"] = ReportState.allCases.map { state in
-                [
-                    "name": visitor.pick(state.vietnameseName, state.englishName), "key": state.rawValue,
-                    "count": numbers.text(reports.filter { $0.state == state }.count),
-                ]
+            page.hasChildren = !figures.children.isEmpty
+            page.states = ReportState.allCases.map { state in
+                DashboardFiguresPage.StateCount(
+                    name: visitor.pick(state.vietnameseName, state.englishName),
+                    key: state.rawValue,
+                    count: numbers.text(reports.filter { $0.state == state }.count)
+                )
             }
-            values["tiles"] = ProgressCharts.tiles(
+            page.tiles = ProgressCharts.tiles(
                 figures.children,
                 link: link,
                 label: visitor.pick(
@@ -106,18 +112,17 @@ struct DashboardPage {
                 unassigned: visitor.pick("Không được giao", "Not assigned"),
                 numbers: numbers
             )
-            values["bars"] = ProgressCharts.bars(
+            page.bars = ProgressCharts.bars(
                 figures.children,
                 submitted: visitor.pick("Đã nộp %", "Submitted %"),
                 approved: visitor.pick("Đã duyệt %", "Approved %"),
                 label: visitor.pick("Tiến độ theo đơn vị", "Progress per unit"),
                 numbers: numbers
             )
-            values["summary_href"] = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"
+            page.summaryHref = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"
         }
         return kit.page(
-            "dashboard",
-            values,
+            page,
             title: visitor.pick("Tổng quan", "Dashboard"),
             visitor: visitor,
             language: visitor.language,
@@ -125,16 +130,17 @@ struct DashboardPage {
         )
     }
 
-    func counts(_ figures: ProgressFigures, late: Bool, _ numbers: NumberFormat) -> [String: Any] {
-        [
-            "assigned": numbers.text(figures.expected), "submitted": numbers.text(figures.submitted),
-            "approved": numbers.text(figures.approved),
-            "on_time": numbers.text(figures.approvedOnTime),
-            "submitted_pct": ProgressCharts.format(figures.submittedPercent, numbers),
-            "approved_pct": ProgressCharts.format(figures.approvedPercent, numbers),
-            "on_time_pct": ProgressCharts.format(figures.approvedOnTimePercent, numbers),
-            "overdue": numbers.text(late ? figures.expected - figures.submitted : 0),
-        ]
+    func counts(_ figures: ProgressFigures, late: Bool, _ numbers: NumberFormat) -> DashboardFiguresPage.Progress {
+        DashboardFiguresPage.Progress(
+            assigned: numbers.text(figures.expected),
+            submitted: numbers.text(figures.submitted),
+            approved: numbers.text(figures.approved),
+            onTime: numbers.text(figures.approvedOnTime),
+            submittedPct: ProgressCharts.format(figures.submittedPercent, numbers),
+            approvedPct: ProgressCharts.format(figures.approvedPercent, numbers),
+            onTimePct: ProgressCharts.format(figures.approvedOnTimePercent, numbers),
+            overdue: numbers.text(late ? figures.expected - figures.submitted : 0)
+        )
     }
 
     /// When a child's data last arrived: live when hosted here, else the last contact with its node.
@@ -148,4 +154,82 @@ struct DashboardPage {
     static func isPast(_ deadline: String, today: CalendarDate) -> Bool {
         CalendarDate(String(deadline.prefix(10))).map { today > $0 } ?? false
     }
+}
+
+/// The dashboard's values: the unit and its path, the assignments to choose from, and for the
+/// chosen one the progress in total, per level and per child, with the charts.
+struct DashboardFiguresPage: PageModel {
+    static let template = "dashboard"
+
+    /// An assignment in the chooser.
+    struct Choice: Sendable {
+        let id: String
+        let title: String
+        let period: String
+        let selected: Bool
+    }
+
+    /// A unit on the path from the visitor's unit down to the one shown.
+    struct Step: Sendable {
+        let code: String
+        let name: String
+    }
+
+    /// The assignment shown.
+    struct Assignment: Sendable {
+        let id: String
+        let title: String
+        let period: String
+        let deadline: String
+    }
+
+    /// The unit's own report for the assignment.
+    struct Own: Sendable {
+        let state: String
+        let stateKey: String
+        let overdue: Bool
+        let href: String
+    }
+
+    /// Progress counts: the total, a level's row (with `level`) or a child's (with `name`,
+    /// `href`, `synced`).
+    struct Progress: Sendable {
+        let assigned: String
+        let submitted: String
+        let approved: String
+        let onTime: String
+        let submittedPct: String
+        let approvedPct: String
+        let onTimePct: String
+        let overdue: String
+        var level: String?
+        var name: String?
+        var href: String?
+        var synced: String?
+    }
+
+    /// How many reports are in one state.
+    struct StateCount: Sendable {
+        let name: String
+        let key: String
+        let count: String
+    }
+
+    let unitName: String
+    let unit: String
+    let assignments: [Choice]
+    let none: Bool
+    let trail: [Step]
+    var todo: ToDoSection?
+    var assignment: Assignment?
+    var total: Progress?
+    var below: Bool?
+    var own: Own?
+    var levels: [Progress]?
+    var children: [Progress]?
+    var hasChildren: Bool?
+    var states: [StateCount]?
+    var tiles: String?
+    var bars: String?
+    var summaryHref: String?
 }

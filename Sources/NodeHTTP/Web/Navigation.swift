@@ -34,9 +34,13 @@ enum Navigation {
     ]
 
     /// The menu for one person, the current page marked.
-    static func menu(for actor: Actor, current: String, language: Language) -> [[String: Any]] {
+    static func menu(for actor: Actor, current: String, language: Language) -> [LayoutPage.MenuEntry] {
         entries.filter { $0.shows(actor) }.map {
-            ["path": $0.path, "label": language.pick($0.vietnamese, $0.english), "current": $0.path == current]
+            LayoutPage.MenuEntry(
+                path: $0.path,
+                label: language.pick($0.vietnamese, $0.english),
+                current: $0.path == current
+            )
         }
     }
 }

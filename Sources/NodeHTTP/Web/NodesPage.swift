@@ -17,33 +17,36 @@ struct NodesPage {
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
                 let overview = try await local.nodesOverview(for: visitor.actor)
-                var values: [String: Any] = [:]
                 let ordered = overview.items.sorted { ($0.silent ? 0 : 1, $0.unit) < ($1.silent ? 0 : 1, $1.unit) }
-                values["nodes"] = ordered.map { node -> [String: Any] in
-                    [
-                        "unit": node.unitName, "code": node.unit, "node": node.node,
-                        "parent": node.parentUnit.map(kit.unitName) ?? "—",
-                        "version": node.softwareVersion, "protocol": node.protocolVersion,
-                        "contact": node.isSelf
-                            ? visitor.pick("nút này", "this node")
-                            : node.lastContact.map(PageDate.minute) ?? visitor.pick("chưa từng", "never"),
-                        "silent": node.silent,
-                        "silence": node.silentSeconds.map { Self.duration($0, visitor) } ?? "",
-                        "up": Self.lag(node.upLagMessages, node.upLagSeconds, visitor),
-                        "down": node.downLagMessages.map { Self.lag($0, node.downLagSeconds, visitor) } ?? "—",
-                        "parked": node.parked,
-                        "certificate": node.certificateExpiry.map(PageDate.day) ?? "—",
-                        "database": node.databaseBytes.map(Self.size) ?? "—",
-                        "reported": PageDate.minute(node.reportedAt),
-                    ]
-                }
-                values["has_nodes"] = !overview.items.isEmpty
-                values["silent_count"] = overview.silent
-                values["has_silent"] = overview.silent > 0
-                values["threshold"] = Self.duration(Double(overview.silenceThresholdSeconds), visitor)
+                let page = NodesOverviewPage(
+                    nodes: ordered.map { node in
+                        NodesOverviewPage.Row(
+                            unit: node.unitName,
+                            code: node.unit,
+                            node: node.node,
+                            parent: node.parentUnit.map(kit.unitName) ?? "—",
+                            version: node.softwareVersion,
+                            protocol: node.protocolVersion,
+                            contact: node.isSelf
+                                ? visitor.pick("nút này", "this node")
+                                : node.lastContact.map(PageDate.minute) ?? visitor.pick("chưa từng", "never"),
+                            silent: node.silent,
+                            silence: node.silentSeconds.map { Self.duration($0, visitor) } ?? "",
+                            up: Self.lag(node.upLagMessages, node.upLagSeconds, visitor),
+                            down: node.downLagMessages.map { Self.lag($0, node.downLagSeconds, visitor) } ?? "—",
+                            parked: node.parked,
+                            certificate: node.certificateExpiry.map(PageDate.day) ?? "—",
+                            database: node.databaseBytes.map(Self.size) ?? "—",
+                            reported: PageDate.minute(node.reportedAt)
+                        )
+                    },
+                    hasNodes: !overview.items.isEmpty,
+                    silentCount: overview.silent,
+                    hasSilent: overview.silent > 0,
+                    threshold: Self.duration(Double(overview.silenceThresholdSeconds), visitor)
+                )
                 return kit.page(
-                    "nodes",
-                    values,
+                    page,
                     title: visitor.pick("Các nút trong mạng", "Nodes of the network"),
                     visitor: visitor,
                     language: visitor.language,
@@ -70,4 +73,34 @@ struct NodesPage {
         let mib = Double(bytes) / 1_048_576
         return mib >= 1 ? String(format: "%.1f MiB", mib) : "\(bytes / 1024) KiB"
     }
+}
+
+/// The nodes page's values: one row per node of the subtree, silent ones first.
+struct NodesOverviewPage: PageModel {
+    static let template = "nodes"
+
+    /// One node as a table row.
+    struct Row: Sendable {
+        let unit: String
+        let code: String
+        let node: String
+        let parent: String
+        let version: String
+        let `protocol`: Int
+        let contact: String
+        let silent: Bool
+        let silence: String
+        let up: String
+        let down: String
+        let parked: Int
+        let certificate: String
+        let database: String
+        let reported: String
+    }
+
+    let nodes: [Row]
+    let hasNodes: Bool
+    let silentCount: Int
+    let hasSilent: Bool
+    let threshold: String
 }

@@ -17,40 +17,19 @@ enum Language: String, Sendable {
     func pick(_ vietnamese: String, _ english: String) -> String { self == .vi ? vietnamese : english }
 }
 
-/// Renders the pages' Mustache templates (resource files, see `PageResources`) inside the shared
-/// layout. `{{x}}` escapes HTML, so anything a person typed shows as text; `{{#t}}Việt|English{{/t}}`
-/// picks the word for the page's language.
+/// Renders the pages' Mustache templates (resource files, see `PageResources`) from typed page
+/// models (`PageModel`), inside the shared layout. `{{x}}` escapes HTML, so anything a person typed
+/// shows as text; `{{#t}}Việt|English{{/t}}` picks the word for the page's language.
 struct PageRenderer: Sendable {
     static let shared = PageRenderer(library: PageResources.current.library)
 
     let library: MustacheLibrary
 
-    /// One template rendered with the words of `language`.
-    func render(_ template: String, _ values: [String: Any], language: Language) -> String {
-        var values = Self.withoutEmptyText(values)
-        values["t"] = MustacheLambda { (text: String) -> Any? in
-            let parts = text.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
-            return String(language == .en && parts.count == 2 ? parts[1] : parts[0])
-        }
-        values["lang"] = language.rawValue
-        return library.render(values, withTemplate: template) ?? ""
-    }
-
-    /// Drops empty strings from the values (at any depth), so that `{{#x}}…{{/x}}` hides and
-    /// `{{^x}}…{{/x}}` shows for an empty text, as Mustache readers expect; swift-mustache
-    /// would take any string as true.
-    static func withoutEmptyText(_ values: [String: Any]) -> [String: Any] {
-        var kept: [String: Any] = [:]
-        kept.reserveCapacity(values.count)
-        for (key, value) in values {
-            switch value {
-            case let text as String where text.isEmpty: continue
-            case let nested as [String: Any]: kept[key] = withoutEmptyText(nested)
-            case let rows as [[String: Any]]: kept[key] = rows.map(withoutEmptyText)
-            default: kept[key] = value
-            }
-        }
-        return kept
+    /// One page model rendered into its template with the words of `language`; `csrf` is the
+    /// session's token for the page's forms.
+    func render<Model: PageModel>(_ model: Model, csrf: String = "", language: Language) -> String {
+        let root = PageRoot(model: TemplateValues(model: model), language: language, csrf: csrf)
+        return library.render(root, withTemplate: Model.template) ?? ""
     }
 }
 

@@ -18,7 +18,7 @@ enum PeriodWords {
         chosen: String,
         _ language: Language,
         monthsOnly: Bool = false
-    ) -> [[String: Any]] {
+    ) -> [Choice] {
         var periods: [Period] = []
         for year in [today.year, today.year - 1] {
             periods.append(.year(year))
@@ -32,8 +32,15 @@ enum PeriodWords {
         if monthsOnly { periods = periods.filter { $0.frequency == .monthly } }
         if let extra = Period(chosen), !periods.contains(extra) { periods.append(extra) }
         return periods.map {
-            ["code": $0.description, "label": text($0.description, language), "selected": $0.description == chosen]
+            Choice(code: $0.description, label: text($0.description, language), selected: $0.description == chosen)
         }
+    }
+
+    /// A period to choose in a page's form.
+    struct Choice: Sendable {
+        let code: String
+        let label: String
+        let selected: Bool
     }
 }
 

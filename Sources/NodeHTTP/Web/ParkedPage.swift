@@ -62,31 +62,39 @@ struct ParkedPage {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let parked = try await local.parkedMessages(for: visitor.actor)
-        var values: [String: Any] = [:]
-        values["messages"] = parked.map { message -> [String: Any] in
-            let base = "\(Self.path)/\(message.origin)/\(message.id)"
-            return [
-                "sender": kit.unitName(message.origin), "kind": message.kind, "unit": kit.unitName(message.unit),
-                "subject": message.subject ?? "", "reason": visitor.pick(message.reason, message.reasonEN),
-                "parked_at": PageDate.minute(message.parkedAt), "retries": message.retries,
-                "state": Self.stateName(message.state, visitor), "open": message.state == "parked",
-                "settled": [message.settledBy, message.settledReason].compactMap { $0 }.joined(separator: ": "),
-                "retry": "\(base)/retry", "set_aside": "\(base)/set-aside", "id": message.id,
-            ]
-        }
-        values["has_messages"] = !parked.isEmpty
-        if let error { values["error"] = error }
-        if let done {
+        let done = done.flatMap { done -> String? in
             let words = [
                 "applied": ("Đã thử lại: tin đã được áp dụng.", "Retried: the message applied."),
                 "retried": ("Đã thử lại: tin vẫn bị giữ lại (xem lý do).", "Retried: still parked (see the reason)."),
                 "set-aside": ("Đã gác lại tin; nơi gửi sẽ được báo.", "Set aside; its origin will be told."),
             ]
-            if let word = words[done] { values["done"] = visitor.pick(word.0, word.1) }
+            return words[done].map { visitor.pick($0.0, $0.1) }
         }
+        let page = ParkedMessagesPage(
+            messages: parked.map { message in
+                let base = "\(Self.path)/\(message.origin)/\(message.id)"
+                return ParkedMessagesPage.Message(
+                    sender: kit.unitName(message.origin),
+                    kind: message.kind,
+                    unit: kit.unitName(message.unit),
+                    subject: message.subject ?? "",
+                    reason: visitor.pick(message.reason, message.reasonEN),
+                    parkedAt: PageDate.minute(message.parkedAt),
+                    retries: message.retries,
+                    state: Self.stateName(message.state, visitor),
+                    open: message.state == "parked",
+                    settled: [message.settledBy, message.settledReason].compactMap { $0 }.joined(separator: ": "),
+                    retry: "\(base)/retry",
+                    setAside: "\(base)/set-aside",
+                    id: message.id
+                )
+            },
+            hasMessages: !parked.isEmpty,
+            error: error,
+            done: done
+        )
         return kit.page(
-            "parked",
-            values,
+            page,
             title: visitor.pick("Tin bị giữ lại", "Parked messages"),
             visitor: visitor,
             language: visitor.language,
@@ -102,4 +110,31 @@ struct ParkedPage {
         default: visitor.pick("Đã gác lại", "Set aside")
         }
     }
+}
+
+/// The parked messages page's values: each message with its reason and the two actions.
+struct ParkedMessagesPage: PageModel {
+    static let template = "parked"
+
+    /// One parked message as a table row.
+    struct Message: Sendable {
+        let sender: String
+        let kind: String
+        let unit: String
+        let subject: String
+        let reason: String
+        let parkedAt: String
+        let retries: Int
+        let state: String
+        let open: Bool
+        let settled: String
+        let retry: String
+        let setAside: String
+        let id: String
+    }
+
+    let messages: [Message]
+    let hasMessages: Bool
+    let error: String?
+    let done: String?
 }

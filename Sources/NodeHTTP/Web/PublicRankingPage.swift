@@ -40,11 +40,11 @@ struct PublicRankingPage {
                 )
             }
             let text = request.uri.queryParameters["month"].map(String.init)
-            var values: [String: Any] = ["unit_name": kit.unitName(local.unit), "month": text ?? ""]
+            var page = PublicRankingValues(unitName: kit.unitName(local.unit), month: text ?? "")
             var status = HTTPResponse.Status.ok
             let months = try await local.publishedMonths()
             if let text, ScoreMonth(text) == nil {
-                values["month_error"] = language.pick(
+                page.monthError = language.pick(
                     "Tháng “\(text)” không hợp lệ (ví dụ 2026-11)",
                     "Invalid month (e.g. 2026-11)"
                 )
@@ -55,18 +55,18 @@ struct PublicRankingPage {
                     let decoder = JSONDecoder()
                     decoder.dateDecodingStrategy = .iso8601
                     let ranking = try decoder.decode(PublicRanking.self, from: body)
-                    values.merge(Self.values(ranking, language)) { _, new in new }
+                    page.show(ranking, language)
                 } catch let error as Refused where error.status == .notFound {
-                    values["none"] = language.pick(error.message, error.messageEN)
+                    page.none = language.pick(error.message, error.messageEN)
                     status = .notFound
                 }
             }
-            let shown = values["month"] as? String
-            values["months"] = months.map { ["value": $0, "label": Self.monthLabel($0), "selected": $0 == shown] }
-            values["has_months"] = !months.isEmpty
+            page.months = months.map {
+                PublicRankingValues.Month(value: $0, label: Self.monthLabel($0), selected: $0 == page.month)
+            }
+            page.hasMonths = !months.isEmpty
             return kit.page(
-                "public_ranking",
-                values,
+                page,
                 title: language.pick("Bảng xếp hạng chuyển đổi số", "Digital transformation ranking"),
                 visitor: nil,
                 language: language,
@@ -76,34 +76,82 @@ struct PublicRankingPage {
         }
     }
 
-    static func values(_ ranking: PublicRanking, _ language: Language) -> [String: Any] {
-        let present = components.filter { component in ranking.rows.contains { $0.components[component.code] != nil } }
-        let numbers = NumberFormat(language)
-        return [
-            "ranking": true, "month": ranking.month, "month_label": monthLabel(ranking.month),
-            "scorer": ranking.scorerName,
-            "published_at": PageDate.minute(ranking.publishedAt),
-            "columns": present.map {
-                [
-                    "code": $0.code == "bonus" ? language.pick("Thưởng", "Bonus") : $0.code,
-                    "name": language.pick($0.vietnamese, $0.english),
-                ]
-            },
-            "rows": ranking.rows.sorted { $0.rank < $1.rank }.map { row -> [String: Any] in
-                [
-                    "rank": row.rank, "change": ScoringPage.change(row.change, language), "name": row.name,
-                    "total": row.total,
-                    "grade": row.grade.rawValue,
-                    "grade_name": language.pick(row.grade.vietnameseName, "Class \(row.grade.rawValue)"),
-                    "points": present.map { numbers.text(row.components[$0.code] ?? 0) },
-                ]
-            },
-        ]
-    }
-
     /// "2026-11" as "11/2026".
     static func monthLabel(_ month: String) -> String {
         guard let parsed = ScoreMonth(month) else { return month }
         return "\(parsed.month)/\(parsed.year)"
+    }
+}
+
+/// The public ranking page (no login): the published month's ranks, totals, classes and
+/// component points, and the published months to choose from.
+struct PublicRankingValues: PageModel {
+    static let template = "public_ranking"
+
+    /// A component column.
+    struct Column: Sendable {
+        let code: String
+        let name: String
+    }
+
+    /// One unit's rank.
+    struct Row: Sendable {
+        let rank: Int
+        let change: String
+        let name: String
+        let total: Int
+        let grade: String
+        let gradeName: String
+        let points: [String]
+    }
+
+    /// A published month to choose.
+    struct Month: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    let unitName: String
+    var month: String
+    var monthError: String?
+    var none: String?
+    var ranking: Bool?
+    var monthLabel: String?
+    var scorer: String?
+    var publishedAt: String?
+    var columns: [Column]?
+    var rows: [Row]?
+    var months: [Month] = []
+    var hasMonths = false
+
+    /// Shows a published ranking, with only the components some unit has.
+    mutating func show(_ ranking: PublicRanking, _ language: Language) {
+        let present = PublicRankingPage.components.filter { component in
+            ranking.rows.contains { $0.components[component.code] != nil }
+        }
+        let numbers = NumberFormat(language)
+        self.ranking = true
+        month = ranking.month
+        monthLabel = PublicRankingPage.monthLabel(ranking.month)
+        scorer = ranking.scorerName
+        publishedAt = PageDate.minute(ranking.publishedAt)
+        columns = present.map {
+            Column(
+                code: $0.code == "bonus" ? language.pick("Thưởng", "Bonus") : $0.code,
+                name: language.pick($0.vietnamese, $0.english)
+            )
+        }
+        rows = ranking.rows.sorted { $0.rank < $1.rank }.map { row in
+            Row(
+                rank: row.rank,
+                change: ScoringPage.change(row.change, language),
+                name: row.name,
+                total: row.total,
+                grade: row.grade.rawValue,
+                gradeName: language.pick(row.grade.vietnameseName, "Class \(row.grade.rawValue)"),
+                points: present.map { numbers.text(row.components[$0.code] ?? 0) }
+            )
+        }
     }
 }

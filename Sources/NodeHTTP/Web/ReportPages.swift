@@ -182,33 +182,36 @@ struct ReportPages {
             $0.unit == visitor.actor.unit
         }
         let today = local.clock.today()
-        let rows: [[String: Any]] = assignments.map { assignment in
-            let report = own.first { $0.assignment == assignment.id }
-            var row: [String: Any] = [
-                "assignment": assignment.id, "title": assignment.title,
-                "period": PeriodWords.text(assignment.period, visitor.language),
-                "deadline": PageDate.isoDay(assignment.deadline), "can_open": visitor.actor.holds(.enterData),
-                // Past the deadline and not yet sent up: "Quá hạn", never "Chưa tạo".
-                "overdue": DashboardPage.isPast(assignment.deadline, today: today)
-                    && (report == nil || report?.state.isEditable == true),
-            ]
-            if let report {
-                row["report"] = [
-                    "id": report.id, "state": visitor.pick(report.state.vietnameseName, report.state.englishName),
-                    "state_key": report.state.rawValue,
-                    "editable": local.actions(on: report, for: visitor.actor).save,
-                ]
-            }
-            return row
-        }
-        var values: [String: Any] = ["assignments": rows, "none": rows.isEmpty]
+        var page = EntryListPage(
+            assignments: assignments.map { assignment in
+                let report = own.first { $0.assignment == assignment.id }
+                return EntryListPage.Row(
+                    assignment: assignment.id,
+                    title: assignment.title,
+                    period: PeriodWords.text(assignment.period, visitor.language),
+                    deadline: PageDate.isoDay(assignment.deadline),
+                    canOpen: visitor.actor.holds(.enterData),
+                    // Past the deadline and not yet sent up: "Quá hạn", never "Chưa tạo".
+                    overdue: DashboardPage.isPast(assignment.deadline, today: today)
+                        && (report == nil || report?.state.isEditable == true),
+                    report: report.map {
+                        EntryListPage.Report(
+                            id: $0.id,
+                            state: visitor.pick($0.state.vietnameseName, $0.state.englishName),
+                            stateKey: $0.state.rawValue,
+                            editable: local.actions(on: $0, for: visitor.actor).save
+                        )
+                    }
+                )
+            },
+            none: assignments.isEmpty
+        )
         // Where this page is the person's home (no dashboard), it starts with what to do now.
         if !visitor.actor.holds(.viewReports) {
-            values["todo"] = ToDoSection.values(try await local.toDo(for: visitor.actor), visitor, kit: kit)
+            page.todo = ToDoSection(try await local.toDo(for: visitor.actor), visitor, kit: kit)
         }
         return kit.page(
-            "entry",
-            values,
+            page,
             title: visitor.pick("Cập nhật dữ liệu", "Data entry"),
             visitor: visitor,
             language: visitor.language,
@@ -243,15 +246,18 @@ struct ReportPages {
             problems: problems,
             language: visitor.language
         )
-        var values: [String: Any] = [
-            "report": reportValues(report, visitor), "form_title": form.title, "groups": model.groups,
-            "version": report.version,
-            "correcting": correcting, "saved": saved, "has_errors": !problems.isEmpty,
-        ]
-        if let general = problems["_form"] { values["form_error"] = general }
+        let page = ReportEditPage(
+            report: summary(report, visitor),
+            formTitle: form.title,
+            groups: model.groups,
+            version: report.version,
+            correcting: correcting,
+            saved: saved,
+            hasErrors: !problems.isEmpty,
+            formError: problems["_form"]
+        )
         return kit.page(
-            "report_edit",
-            values,
+            page,
             title: form.title,
             visitor: visitor,
             language: visitor.language,
@@ -285,19 +291,23 @@ struct ReportPages {
             let unit = String(actor.dropFirst("node:".count))
             return visitor.pick("Máy chủ của \(kit.unitName(unit))", "Server of \(kit.unitName(unit))")
         }
-        let history: [[String: Any]] = (report.history ?? []).map {
-            let fromNode = $0.actor.hasPrefix("node:")
-            return [
-                "at": PageDate.minute($0.at), "actor": who($0.actor), "unit": fromNode ? "" : kit.unitName($0.unit),
-                "action": Self.actionName($0.action, visitor.language, at: kit.unitName($0.unit)),
-                "to": $0.to.map { visitor.pick($0.vietnameseName, $0.englishName) } ?? "", "message": $0.message ?? "",
-            ]
+        let history = (report.history ?? []).map {
+            ReportDetailPage.Event(
+                at: PageDate.minute($0.at),
+                actor: who($0.actor),
+                unit: $0.actor.hasPrefix("node:") ? "" : kit.unitName($0.unit),
+                action: Self.actionName($0.action, visitor.language, at: kit.unitName($0.unit)),
+                to: $0.to.map { visitor.pick($0.vietnameseName, $0.englishName) } ?? "",
+                message: $0.message ?? ""
+            )
         }
-        let evidence: [[String: Any]] = (report.evidence ?? []).map {
-            [
-                "name": $0.fileName, "size": Self.size($0.size, visitor.language),
-                "href": "/api/v1/reports/\(id)/evidence/\($0.id)", "stage": Self.stageName($0.stage, visitor),
-            ]
+        let evidence = (report.evidence ?? []).map {
+            ReportDetailPage.File(
+                name: $0.fileName,
+                size: Self.size($0.size, visitor.language),
+                href: "/api/v1/reports/\(id)/evidence/\($0.id)",
+                stage: Self.stageName($0.stage, visitor)
+            )
         }
         let numbers = NumberFormat(visitor.language)
         // A corrected value is kept as its JSON; a number in it shows the page language's way.
@@ -305,41 +315,50 @@ struct ReportPages {
             guard let value else { return "—" }
             return Double(value).flatMap { $0.isFinite ? numbers.text($0) : nil } ?? value
         }
-        let corrections: [[String: Any]] = (report.corrections ?? []).map {
-            [
-                "question": form.question($0.question)?.text ?? $0.question, "old": corrected($0.old),
-                "new": corrected($0.new), "actor": who($0.actor), "at": PageDate.minute($0.at),
-            ]
+        let corrections = (report.corrections ?? []).map {
+            ReportDetailPage.Correction(
+                question: form.question($0.question)?.text ?? $0.question,
+                old: corrected($0.old),
+                new: corrected($0.new),
+                actor: who($0.actor),
+                at: PageDate.minute($0.at)
+            )
         }
-        var values: [String: Any] = [
-            "report": reportValues(report, visitor), "form_title": form.title, "groups": model.groups,
-            "history": history, "evidence": evidence,
-            "corrections": corrections, "has_corrections": !corrections.isEmpty, "has_evidence": !evidence.isEmpty,
-            "can_edit": actions.save, "can_submit": actions.submit, "can_correct": actions.correct,
-            "can_approve": actions.approve, "can_return": actions.return,
-        ]
-        // Where it went, from the receipts that came back (issue H).
-        if let journey = report.journey {
-            values["journey"] = visitor.pick(journey.summary, journey.summaryEN)
-        }
-        if let back = report.returnJourney {
-            values["return_journey"] = visitor.pick(back.summary, back.summaryEN)
-        }
-        if let dialogError { values["dialog_error"] = dialogError }
+        var page = ReportDetailPage(
+            report: summary(report, visitor),
+            formTitle: form.title,
+            groups: model.groups,
+            history: history,
+            evidence: evidence,
+            corrections: corrections,
+            hasCorrections: !corrections.isEmpty,
+            hasEvidence: !evidence.isEmpty,
+            canEdit: actions.save,
+            canSubmit: actions.submit,
+            canCorrect: actions.correct,
+            canApprove: actions.approve,
+            canReturn: actions.return,
+            // Where it went, from the receipts that came back (issue H).
+            journey: report.journey.map { visitor.pick($0.summary, $0.summaryEN) },
+            returnJourney: report.returnJourney.map { visitor.pick($0.summary, $0.summaryEN) },
+            dialogError: dialogError
+        )
         if let signature = try await local.approvalSignature(of: id, for: visitor.actor) {
-            let signed: [String: Any] = [
-                "unit": signature.signer.unitCode, "unit_name": kit.unitName(signature.signer.unitCode),
-                "node": signature.signer.nodeName, "fingerprint": signature.signer.fingerprint,
-                "at": PageDate.minute(signature.approvedAt),
-                "approved_by": names[signature.approvedBy] ?? signature.approvedBy,
-                "valid": signature.check.problem == nil, "problem": signature.check.problem ?? "",
-                "checked_at": PageDate.minute(signature.check.at), "returned": report.state != .approved,
-            ]
-            values["signature"] = signed
+            page.signature = ReportDetailPage.Signature(
+                unit: signature.signer.unitCode,
+                unitName: kit.unitName(signature.signer.unitCode),
+                node: signature.signer.nodeName,
+                fingerprint: signature.signer.fingerprint,
+                at: PageDate.minute(signature.approvedAt),
+                approvedBy: names[signature.approvedBy] ?? signature.approvedBy,
+                valid: signature.check.problem == nil,
+                problem: signature.check.problem ?? "",
+                checkedAt: PageDate.minute(signature.check.at),
+                returned: report.state != .approved
+            )
         }
         return kit.page(
-            "report_detail",
-            values,
+            page,
             title: form.title,
             visitor: visitor,
             language: visitor.language,
@@ -369,40 +388,45 @@ struct ReportPages {
         let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
         let forms = try await local.assignments(visibleTo: visitor.actor)
         let titles = Dictionary(forms.map { ($0.form, $0.title) }, uniquingKeysWith: { first, _ in first })
-        let rows: [[String: Any]] = reports.map { report in
-            var row = reportValues(report, visitor)
-            row["title"] = titles[report.form] ?? report.form
+        let rows = reports.map { report in
+            var row = summary(report, visitor)
+            row.title = titles[report.form] ?? report.form
             let actions = local.actions(on: report, for: visitor.actor)
-            row["editable"] = actions.save
-            row["approvable"] = actions.approve
+            row.editable = actions.save
+            row.approvable = actions.approve
             return row
         }
         let units = local.tree.subtree(of: visitor.actor.unit).map {
-            ["code": $0.code, "name": $0.name, "selected": $0.code == filter.unit]
+            ReportListPage.Option(code: $0.code, name: $0.name, selected: $0.code == filter.unit)
         }
         let states = ReportState.allCases.map {
-            [
-                "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
-                "selected": $0 == filter.state,
-            ]
+            ReportListPage.Option(
+                value: $0.rawValue,
+                name: visitor.pick($0.vietnameseName, $0.englishName),
+                selected: $0 == filter.state
+            )
         }
         // The periods to choose from: those of the assignments this person sees, newest first, in words.
         let periods = Set(forms.map(\.period) + [filter.period].compactMap { $0 }).compactMap(Period.init).sorted(by: >)
             .map {
-                [
-                    "code": $0.description, "label": PeriodWords.text($0.description, visitor.language),
-                    "selected": $0.description == filter.period,
-                ]
+                ReportListPage.Option(
+                    code: $0.description,
+                    label: PeriodWords.text($0.description, visitor.language),
+                    selected: $0.description == filter.period
+                )
             }
         let formOptions = Set(forms.map(\.form)).sorted().map {
-            ["code": $0, "title": titles[$0] ?? $0, "selected": $0 == filter.form]
+            ReportListPage.Option(code: $0, title: titles[$0] ?? $0, selected: $0 == filter.form)
         }
         return kit.page(
-            "report_list",
-            [
-                "reports": rows, "none": rows.isEmpty, "units": units, "states": states, "forms": formOptions,
-                "periods": periods,
-            ],
+            ReportListPage(
+                reports: rows,
+                none: rows.isEmpty,
+                units: units,
+                states: states,
+                forms: formOptions,
+                periods: periods
+            ),
             title: visitor.pick("Báo cáo", "Reports"),
             visitor: visitor,
             language: visitor.language,
@@ -410,21 +434,26 @@ struct ReportPages {
         )
     }
 
-    func reportValues(_ report: ReportView, _ visitor: PageVisitor) -> [String: Any] {
+    func summary(_ report: ReportView, _ visitor: PageVisitor) -> ReportSummary {
         // A returned report says why at the top, not only in the last row of its history.
         let returned = report.state == .returned ? report.history?.last { $0.action == "return" } : nil
-        return [
-            "id": report.id, "form": report.form, "period": PeriodWords.text(report.period, visitor.language),
-            "unit": report.unit,
-            "unit_name": kit.unitName(report.unit),
-            "state": visitor.pick(report.state.vietnameseName, report.state.englishName),
-            "state_key": report.state.rawValue,
-            "updated": PageDate.minute(report.updatedAt), "version": report.version,
-            "approved_by": report.approvedBy ?? "", "approved_at": report.approvedAt.map(PageDate.minute) ?? "",
-            "returned": returned != nil, "return_reason": returned?.message ?? "",
-            "returned_at": returned.map { PageDate.minute($0.at) } ?? "",
-            "returned_by_unit": returned.map { kit.unitName($0.unit) } ?? "",
-        ]
+        return ReportSummary(
+            id: report.id,
+            form: report.form,
+            period: PeriodWords.text(report.period, visitor.language),
+            unit: report.unit,
+            unitName: kit.unitName(report.unit),
+            state: visitor.pick(report.state.vietnameseName, report.state.englishName),
+            stateKey: report.state.rawValue,
+            updated: PageDate.minute(report.updatedAt),
+            version: report.version,
+            approvedBy: report.approvedBy ?? "",
+            approvedAt: report.approvedAt.map(PageDate.minute) ?? "",
+            returned: returned != nil,
+            returnReason: returned?.message ?? "",
+            returnedAt: returned.map { PageDate.minute($0.at) } ?? "",
+            returnedByUnit: returned.map { kit.unitName($0.unit) } ?? ""
+        )
     }
 
     /// A file size as people read it (1 decimal under 10): "1,5 MB" in Vietnamese.
@@ -459,4 +488,156 @@ struct ReportPages {
         default: action
         }
     }
+}
+
+/// A report as the report templates read it (`report_head`, the list's rows): who, when, its
+/// state, and why it was returned.
+struct ReportSummary: Sendable {
+    let id: String
+    let form: String
+    let period: String
+    let unit: String
+    let unitName: String
+    let state: String
+    let stateKey: String
+    let updated: String
+    let version: Int
+    let approvedBy: String
+    let approvedAt: String
+    let returned: Bool
+    let returnReason: String
+    let returnedAt: String
+    let returnedByUnit: String
+    /// In the report list: the form's title and what the visitor may do.
+    var title: String?
+    var editable: Bool?
+    var approvable: Bool?
+}
+
+/// "Cập nhật dữ liệu": the forms assigned to the visitor's unit, each with its report if any.
+struct EntryListPage: PageModel {
+    static let template = "entry"
+
+    /// The unit's report for an assignment.
+    struct Report: Sendable {
+        let id: String
+        let state: String
+        let stateKey: String
+        let editable: Bool
+    }
+
+    /// One assigned form.
+    struct Row: Sendable {
+        let assignment: String
+        let title: String
+        let period: String
+        let deadline: String
+        let canOpen: Bool
+        let overdue: Bool
+        let report: Report?
+    }
+
+    let assignments: [Row]
+    let none: Bool
+    var todo: ToDoSection?
+}
+
+/// The form page of a report being filled or corrected.
+struct ReportEditPage: PageModel {
+    static let template = "report_edit"
+    let report: ReportSummary
+    let formTitle: String
+    let groups: [FormGroupValues]
+    let version: Int
+    let correcting: Bool
+    let saved: Bool
+    let hasErrors: Bool
+    let formError: String?
+}
+
+/// A report's page: its answers, the workflow dialogs the visitor may use, the approval
+/// signature, where it went, evidence, corrections and history.
+struct ReportDetailPage: PageModel {
+    static let template = "report_detail"
+
+    /// One step of the history.
+    struct Event: Sendable {
+        let at: String
+        let actor: String
+        let unit: String
+        let action: String
+        let to: String
+        let message: String
+    }
+
+    /// An evidence file.
+    struct File: Sendable {
+        let name: String
+        let size: String
+        let href: String
+        let stage: String
+    }
+
+    /// A corrected answer.
+    struct Correction: Sendable {
+        let question: String
+        let old: String
+        let new: String
+        let actor: String
+        let at: String
+    }
+
+    /// The approval's signature and whether it checks out on this node.
+    struct Signature: Sendable {
+        let unit: String
+        let unitName: String
+        let node: String
+        let fingerprint: String
+        let at: String
+        let approvedBy: String
+        let valid: Bool
+        let problem: String
+        let checkedAt: String
+        let returned: Bool
+    }
+
+    let report: ReportSummary
+    let formTitle: String
+    let groups: [FormGroupValues]
+    let history: [Event]
+    let evidence: [File]
+    let corrections: [Correction]
+    let hasCorrections: Bool
+    let hasEvidence: Bool
+    let canEdit: Bool
+    let canSubmit: Bool
+    let canCorrect: Bool
+    let canApprove: Bool
+    let canReturn: Bool
+    let journey: String?
+    let returnJourney: String?
+    let dialogError: String?
+    var signature: Signature?
+}
+
+/// "Báo cáo": the reports the visitor sees, with the filters' choices.
+struct ReportListPage: PageModel {
+    static let template = "report_list"
+
+    /// A choice of a filter (form, period, state or unit); each uses its own names.
+    struct Option: Sendable {
+        var code: String?
+        var value: String?
+        var name: String?
+        var title: String?
+        var label: String?
+        let selected: Bool
+    }
+
+    let reports: [ReportSummary]
+    let none: Bool
+    let units: [Option]
+    let states: [Option]
+    let forms: [Option]
+    let periods: [Option]
 }

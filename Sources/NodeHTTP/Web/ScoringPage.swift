@@ -179,29 +179,30 @@ struct ScoringPage {
         let table = try await local.scoreTable(month: month, for: visitor.actor)
         let scored = local.scoredUnits(by: visitor.actor.unit)
         let mayEnter = visitor.actor.holds(.approveReports) && !scored.isEmpty
-        var values: [String: Any] = [
-            "month": monthText ?? month.description, "month_label": "\(month.month)/\(month.year)",
-            "months": PeriodWords.choices(
+        var page = ScoresPage(
+            month: monthText ?? month.description,
+            monthLabel: "\(month.month)/\(month.year)",
+            months: PeriodWords.choices(
                 today: local.clock.today(),
                 chosen: month.description,
                 visitor.language,
                 monthsOnly: true
             ),
-            "scorer": kit.unitName(visitor.actor.unit),
-            "rows": table.rows.map { row(visitor, $0) }, "empty": table.rows.isEmpty, "may_enter": mayEnter,
-            "publish_action": "\(Self.path)/\(month)/publish",
-            "xlsx": "/api/v1/scores/export?month=\(month)&format=xlsx",
-            "csv": "/api/v1/scores/export?month=\(month)&format=csv",
-            "public_href": "\(PublicRankingPage.path)?month=\(month)",
-        ]
-        if let published = table.publishedAt { values["published_at"] = PageDate.minute(published) }
-        if published { values["just_published"] = true }
-        if let saved { values["saved"] = ["count": saved] }
-        if let monthError { values["month_error"] = monthError }
-        if let importError {
-            values["import_error"] = importError
-            values["import_lines"] = importLines
-        }
+            scorer: kit.unitName(visitor.actor.unit),
+            rows: table.rows.map { row(visitor, $0) },
+            empty: table.rows.isEmpty,
+            mayEnter: mayEnter,
+            publishAction: "\(Self.path)/\(month)/publish",
+            xlsx: "/api/v1/scores/export?month=\(month)&format=xlsx",
+            csv: "/api/v1/scores/export?month=\(month)&format=csv",
+            publicHref: "\(PublicRankingPage.path)?month=\(month)",
+            publishedAt: table.publishedAt.map(PageDate.minute),
+            justPublished: published ? true : nil,
+            saved: saved.map(ScoresPage.Saved.init),
+            monthError: monthError,
+            importError: importError,
+            importLines: importError == nil ? nil : importLines
+        )
         if mayEnter {
             let unit = scored.contains(typed.unit) ? typed.unit : scored[0]
             var held: [String: Double] = [:]
@@ -209,21 +210,21 @@ struct ScoringPage {
                 held[value.indicator.rawValue] = value.value
             }
             let numbers = NumberFormat(visitor.language)
-            values["units"] = scored.map { ["code": $0, "name": kit.unitName($0), "selected": $0 == unit] }
-            values["indicators"] = Indicator.allCases.map { indicator -> [String: Any] in
-                var field: [String: Any] = [
-                    "key": indicator.rawValue, "name": indicator.vietnameseName, "component": indicator.component,
-                    "input_id": "i-\(indicator.rawValue)",
-                    "value": typed.values[indicator.rawValue] ?? held[indicator.rawValue].map(numbers.text) ?? "",
-                ]
-                if typed.error?.field == indicator.rawValue { field["error"] = typed.error?.message }
-                return field
+            page.units = scored.map { ScoresPage.Unit(code: $0, name: kit.unitName($0), selected: $0 == unit) }
+            page.indicators = Indicator.allCases.map { indicator in
+                ScoresPage.Field(
+                    key: indicator.rawValue,
+                    name: indicator.vietnameseName,
+                    component: indicator.component,
+                    inputId: "i-\(indicator.rawValue)",
+                    value: typed.values[indicator.rawValue] ?? held[indicator.rawValue].map(numbers.text) ?? "",
+                    error: typed.error?.field == indicator.rawValue ? typed.error?.message : nil
+                )
             }
-            if let error = typed.error, error.field == "_entry" { values["entry_error"] = error.message }
+            if let error = typed.error, error.field == "_entry" { page.entryError = error.message }
         }
         return kit.page(
-            "scores",
-            values,
+            page,
             title: visitor.pick("Chấm điểm", "Scoring"),
             visitor: visitor,
             language: visitor.language,
@@ -232,21 +233,28 @@ struct ScoringPage {
         )
     }
 
-    func row(_ visitor: PageVisitor, _ row: ScoreRow) -> [String: Any] {
+    func row(_ visitor: PageVisitor, _ row: ScoreRow) -> ScoresPage.Row {
         let numbers = NumberFormat(visitor.language)
-        return [
-            "rank": row.rank, "change": Self.change(row.change, visitor.language), "unit": row.unit, "name": row.name,
-            "total": row.total,
-            "exact": numbers.text(row.exact, fractionDigits: 2), "grade": row.grade.rawValue,
-            "grade_name": visitor.pick(row.gradeName, "Class \(row.grade.rawValue)"),
-            "components": row.components.map {
-                [
-                    "code": $0.code, "points": numbers.text($0.points, fractionDigits: 2),
-                    "maximum": numbers.text($0.maximum), "working": $0.working,
-                ]
+        return ScoresPage.Row(
+            rank: row.rank,
+            change: Self.change(row.change, visitor.language),
+            unit: row.unit,
+            name: row.name,
+            total: row.total,
+            exact: numbers.text(row.exact, fractionDigits: 2),
+            grade: row.grade.rawValue,
+            gradeName: visitor.pick(row.gradeName, "Class \(row.grade.rawValue)"),
+            components: row.components.map {
+                ScoresPage.Component(
+                    code: $0.code,
+                    points: numbers.text($0.points, fractionDigits: 2),
+                    maximum: numbers.text($0.maximum),
+                    working: $0.working
+                )
             },
-            "missing": row.missing.map(\.vietnameseName), "has_missing": !row.missing.isEmpty,
-        ]
+            missing: row.missing.map(\.vietnameseName),
+            hasMissing: !row.missing.isEmpty
+        )
     }
 
     /// Rank movement from last month: up (a smaller rank number) is good.
@@ -266,4 +274,76 @@ struct ScoringPage {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
             ?? ""
     }
+}
+
+/// "Chấm điểm": the month's score table with each component's working, the entry form for the
+/// indicators of a scored unit, the CSV import's refusals, and publishing.
+struct ScoresPage: PageModel {
+    static let template = "scores"
+
+    /// A component's points and how they were reached.
+    struct Component: Sendable {
+        let code: String
+        let points: String
+        let maximum: String
+        let working: String
+    }
+
+    /// One unit's score.
+    struct Row: Sendable {
+        let rank: Int
+        let change: String
+        let unit: String
+        let name: String
+        let total: Int
+        let exact: String
+        let grade: String
+        let gradeName: String
+        let components: [Component]
+        let missing: [String]
+        let hasMissing: Bool
+    }
+
+    /// How many values an import saved.
+    struct Saved: Sendable {
+        let count: Int
+    }
+
+    /// A scored unit to choose in the entry form.
+    struct Unit: Sendable {
+        let code: String
+        let name: String
+        let selected: Bool
+    }
+
+    /// One indicator's field in the entry form.
+    struct Field: Sendable {
+        let key: String
+        let name: String
+        let component: String
+        let inputId: String
+        let value: String
+        let error: String?
+    }
+
+    let month: String
+    let monthLabel: String
+    let months: [PeriodWords.Choice]
+    let scorer: String
+    let rows: [Row]
+    let empty: Bool
+    let mayEnter: Bool
+    let publishAction: String
+    let xlsx: String
+    let csv: String
+    let publicHref: String
+    let publishedAt: String?
+    let justPublished: Bool?
+    let saved: Saved?
+    let monthError: String?
+    let importError: String?
+    let importLines: [String]?
+    var units: [Unit]?
+    var indicators: [Field]?
+    var entryError: String?
 }

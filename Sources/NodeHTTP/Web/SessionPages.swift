@@ -55,8 +55,7 @@ struct SessionPages {
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context, allowing: ["mfa_code"])
                 return kit.page(
-                    "login_mfa",
-                    ["csrf": visitor.csrf],
+                    LoginMFAPage(csrf: visitor.csrf, error: nil),
                     title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                     visitor: nil,
                     language: visitor.language
@@ -78,8 +77,7 @@ struct SessionPages {
                     return response
                 } catch let error as Refused where error.code == "mfa_failed" {
                     return kit.page(
-                        "login_mfa",
-                        ["error": visitor.pick(error.message, error.messageEN), "csrf": visitor.csrf],
+                        LoginMFAPage(csrf: visitor.csrf, error: visitor.pick(error.message, error.messageEN)),
                         title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                         visitor: nil,
                         language: visitor.language,
@@ -144,8 +142,7 @@ struct SessionPages {
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context, allowing: ["mfa_enrolment"])
                 return kit.page(
-                    "mfa",
-                    [:],
+                    MFAPage(),
                     title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                     visitor: visitor,
                     language: visitor.language
@@ -158,8 +155,7 @@ struct SessionPages {
                 let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_enrolment"])
                 let enrolment = try await local.beginMFA(visitor.session)
                 return kit.page(
-                    "mfa",
-                    ["enrolment": ["secret": enrolment.secret, "qr": enrolment.qrCode]],
+                    MFAPage(enrolment: MFAPage.Enrolment(secret: enrolment.secret, qr: enrolment.qrCode)),
                     title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                     visitor: visitor,
                     language: visitor.language
@@ -173,16 +169,14 @@ struct SessionPages {
                 do {
                     let codes = try await local.confirmMFA(visitor.session, code: form["code"] ?? "")
                     return kit.page(
-                        "mfa",
-                        ["codes": ["list": codes.codes]],
+                        MFAPage(codes: MFAPage.Codes(list: codes.codes)),
                         title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                         visitor: visitor,
                         language: visitor.language
                     )
                 } catch let error as Refused where error.status != .forbidden && error.status != .unauthorized {
                     return kit.page(
-                        "mfa",
-                        ["error": visitor.pick(error.message, error.messageEN)],
+                        MFAPage(error: visitor.pick(error.message, error.messageEN)),
                         title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                         visitor: visitor,
                         language: visitor.language,
@@ -196,11 +190,16 @@ struct SessionPages {
                 let visitor = try kit.visitor(request, context)
                 let account = AccountView(visitor.session.account)
                 return kit.page(
-                    "profile",
-                    [
-                        "account": account, "unit": kit.unitName(account.unit),
-                        "role": visitor.pick(account.role.vietnameseName, account.role.englishName),
-                    ],
+                    ProfilePage(
+                        account: ProfilePage.Account(
+                            username: account.username,
+                            fullName: account.fullName,
+                            citizenId: account.citizenId,
+                            mfaEnabled: visitor.session.account.mfaEnabled
+                        ),
+                        unit: kit.unitName(account.unit),
+                        role: visitor.pick(account.role.vietnameseName, account.role.englishName)
+                    ),
                     title: visitor.pick("Thông tin tài khoản", "Account"),
                     visitor: visitor,
                     language: visitor.language,
@@ -222,11 +221,8 @@ struct SessionPages {
     func loginPage(_ request: Request, username: String, error: String?, status: HTTPResponse.Status) -> Response {
         let language = Language(request)
         let token = Secret.token()
-        var values: [String: Any] = ["username": username, "login_csrf": token]
-        if let error { values["error"] = error }
         return kit.page(
-            "login",
-            values,
+            LoginPage(username: username, loginCsrf: token, error: error),
             title: language.pick("Đăng nhập", "Log in"),
             visitor: nil,
             language: language,
@@ -238,11 +234,8 @@ struct SessionPages {
     }
 
     func passwordPage(_ visitor: PageVisitor, error: String?, status: HTTPResponse.Status) -> Response {
-        var values: [String: Any] = ["required": visitor.session.pending == "password_change"]
-        if let error { values["error"] = error }
-        return kit.page(
-            "password",
-            values,
+        kit.page(
+            PasswordPage(required: visitor.session.pending == "password_change", error: error),
             title: visitor.pick("Đổi mật khẩu", "Change password"),
             visitor: visitor,
             language: visitor.language,
@@ -258,4 +251,63 @@ extension Response {
         response.headers.append(HTTPField(name: .setCookie, value: cookie))
         return response
     }
+}
+
+/// The login form: the name typed, the pre-session token against login CSRF, the refusal.
+struct LoginPage: PageModel {
+    static let template = "login"
+    let username: String
+    let loginCsrf: String
+    let error: String?
+}
+
+/// The second step of a login: the one-time code form.
+struct LoginMFAPage: PageModel {
+    static let template = "login_mfa"
+    let csrf: String
+    let error: String?
+}
+
+/// Enrolling in two-step verification: start, the secret and its QR code, then the recovery codes.
+struct MFAPage: PageModel {
+    static let template = "mfa"
+
+    /// The new secret, as text and as a QR code (SVG drawn by the server).
+    struct Enrolment: Sendable {
+        let secret: String
+        let qr: String
+    }
+
+    /// The recovery codes, shown once.
+    struct Codes: Sendable {
+        let list: [String]
+    }
+
+    var enrolment: Enrolment?
+    var codes: Codes?
+    var error: String?
+}
+
+/// The visitor's own account.
+struct ProfilePage: PageModel {
+    static let template = "profile"
+
+    /// What the template reads of the account.
+    struct Account: Sendable {
+        let username: String
+        let fullName: String
+        let citizenId: String?
+        let mfaEnabled: Bool
+    }
+
+    let account: Account
+    let unit: String
+    let role: String
+}
+
+/// Changing one's password (`required` on the first login).
+struct PasswordPage: PageModel {
+    static let template = "password"
+    let required: Bool
+    let error: String?
 }

@@ -178,14 +178,16 @@ struct TaskPages {
         return String(format: "%04d-%02d-%02d", year, month, day)
     }
 
-    func assigneeValues(_ assignee: AssigneeView, _ visitor: PageVisitor) -> [String: Any] {
-        [
-            "unit": assignee.unit, "name": assignee.unitName,
-            "state": visitor.pick(assignee.state.vietnameseName, assignee.state.englishName),
-            "state_key": assignee.state.rawValue, "percent": assignee.percent,
-            "review": assignee.review.map { visitor.pick($0.vietnameseName, $0.englishName) } ?? "—",
-            "return_reason": assignee.returnReason ?? "",
-        ]
+    func assigneeValues(_ assignee: AssigneeView, _ visitor: PageVisitor) -> TaskAssigneeValues {
+        TaskAssigneeValues(
+            unit: assignee.unit,
+            name: assignee.unitName,
+            state: visitor.pick(assignee.state.vietnameseName, assignee.state.englishName),
+            stateKey: assignee.state.rawValue,
+            percent: assignee.percent,
+            review: assignee.review.map { visitor.pick($0.vietnameseName, $0.englishName) } ?? "—",
+            returnReason: assignee.returnReason ?? ""
+        )
     }
 
     func list(
@@ -196,38 +198,54 @@ struct TaskPages {
     ) async throws -> Response {
         let actor = visitor.actor
         let tasks = try await local.tasks(visibleTo: actor, filter: TaskFilter())
-        var values: [String: Any] = ["unit_name": kit.unitName(actor.unit), "created": created]
-        values["tasks"] = tasks.map { task -> [String: Any] in
-            [
-                "id": task.id, "title": task.title, "deadline": PageDate.isoDay(task.deadline),
-                "assigned_by": kit.unitName(task.assignedBy),
-                "mine": task.assignedBy == actor.unit, "assignees": task.assignees.map { assigneeValues($0, visitor) },
-            ]
-        }
-        values["has_tasks"] = !tasks.isEmpty
+        var page = TaskListPage(
+            unitName: kit.unitName(actor.unit),
+            created: created,
+            tasks: tasks.map { task in
+                TaskListPage.Task(
+                    id: task.id,
+                    title: task.title,
+                    deadline: PageDate.isoDay(task.deadline),
+                    assignedBy: kit.unitName(task.assignedBy),
+                    mine: task.assignedBy == actor.unit,
+                    assignees: task.assignees.map { assigneeValues($0, visitor) }
+                )
+            },
+            hasTasks: !tasks.isEmpty
+        )
         if actor.holds(.assignTasks) {
-            values["may_assign"] = true
+            page.mayAssign = true
             let below = local.tree.subtree(of: actor.unit).filter { $0.code != actor.unit }
-            values["units"] = below.map {
-                ["code": $0.code, "name": $0.name, "checked": typed.units.contains($0.code)]
+            page.units = below.map {
+                TaskListPage.Unit(code: $0.code, name: $0.name, checked: typed.units.contains($0.code))
             }
-            values["indicators"] = try await local.indicatorChoices(for: actor).map {
-                [
-                    "value": $0.value, "name": "\($0.formTitle) — \($0.questionText)",
-                    "selected": $0.value == typed.indicator,
-                ]
+            page.indicators = try await local.indicatorChoices(for: actor).map {
+                TaskListPage.Indicator(
+                    value: $0.value,
+                    name: "\($0.formTitle) — \($0.questionText)",
+                    selected: $0.value == typed.indicator
+                )
             }
-            values["typed"] = [
-                "title": typed.title, "description": typed.description, "deadline": typed.deadline,
-                "expected_result": typed.expectedResult,
-            ]
+            page.typed = TaskListPage.Typed(
+                title: typed.title,
+                description: typed.description,
+                deadline: typed.deadline,
+                expectedResult: typed.expectedResult
+            )
             if let error = typed.error {
-                values["error_\(error.field == "expectedResult" ? "expected" : error.field)"] = error.message
+                switch error.field {
+                case "title": page.errorTitle = error.message
+                case "description": page.errorDescription = error.message
+                case "deadline": page.errorDeadline = error.message
+                case "expectedResult": page.errorExpected = error.message
+                case "indicator": page.errorIndicator = error.message
+                case "units": page.errorUnits = error.message
+                default: break
+                }
             }
         }
         return kit.page(
-            "tasks",
-            values,
+            page,
             title: visitor.pick("Nhiệm vụ", "Tasks"),
             visitor: visitor,
             language: visitor.language,
@@ -247,48 +265,62 @@ struct TaskPages {
         let task = try await local.task(id, for: actor)
         let assigner = task.assignedBy == actor.unit && actor.holds(.assignTasks)
         let own = task.assignees.first { $0.unit == actor.unit }
-        var values: [String: Any] = [
-            "id": task.id, "title": task.title, "description": task.description,
-            "deadline": PageDate.isoDay(task.deadline),
-            "expected_result": task.expectedResult, "assigned_by": kit.unitName(task.assignedBy),
-            "action_report": "\(Self.path)/\(task.id)/report", "action_review": "\(Self.path)/\(task.id)/review",
-        ]
+        var page = TaskPage(
+            id: task.id,
+            title: task.title,
+            description: task.description,
+            deadline: PageDate.isoDay(task.deadline),
+            expectedResult: task.expectedResult,
+            assignedBy: kit.unitName(task.assignedBy),
+            actionReport: "\(Self.path)/\(task.id)/report",
+            actionReview: "\(Self.path)/\(task.id)/review",
+            assignees: task.assignees.map { assignee in
+                var row = assigneeValues(assignee, visitor)
+                row.reviewable = assigner && assignee.review == .pending
+                return row
+            },
+            history: (task.history ?? []).map { event in
+                let kinds = [
+                    "progress": ("Báo cáo tiến độ", "Progress"), "completed": ("Hoàn thành", "Completed"),
+                    "confirmed": ("Xác nhận", "Confirmed"), "returned": ("Trả lại", "Returned"),
+                ]
+                let kind = kinds[event.kind] ?? (event.kind, event.kind)
+                return TaskPage.Event(
+                    unit: kit.unitName(event.unit),
+                    kind: visitor.pick(kind.0, kind.1),
+                    percent: event.percent.map { "\($0) %" } ?? "",
+                    note: event.note ?? "",
+                    by: event.by,
+                    at: PageDate.minute(event.at),
+                    evidence: event.evidence.map {
+                        TaskPage.File(name: $0.fileName, href: "/api/v1/tasks/\(task.id)/evidence/\($0.id)")
+                    }
+                )
+            },
+            hasHistory: !(task.history ?? []).isEmpty
+        )
         if let link = task.indicator {
-            values["indicator"] = try await local.indicatorLabel(link) ?? "\(link.formCode) / \(link.question)"
+            page.indicator = try await local.indicatorLabel(link) ?? "\(link.formCode) / \(link.question)"
         }
-        values["assignees"] = task.assignees.map { assignee -> [String: Any] in
-            var row = assigneeValues(assignee, visitor)
-            row["reviewable"] = assigner && assignee.review == .pending
-            return row
-        }
-        values["history"] = (task.history ?? []).map { event -> [String: Any] in
-            let kinds = [
-                "progress": ("Báo cáo tiến độ", "Progress"), "completed": ("Hoàn thành", "Completed"),
-                "confirmed": ("Xác nhận", "Confirmed"), "returned": ("Trả lại", "Returned"),
-            ]
-            let kind = kinds[event.kind] ?? (event.kind, event.kind)
-            return [
-                "unit": kit.unitName(event.unit), "kind": visitor.pick(kind.0, kind.1),
-                "percent": event.percent.map { "\($0) %" } ?? "",
-                "note": event.note ?? "", "by": event.by, "at": PageDate.minute(event.at),
-                "evidence": event.evidence.map {
-                    ["name": $0.fileName, "href": "/api/v1/tasks/\(task.id)/evidence/\($0.id)"]
-                },
-            ]
-        }
-        values["has_history"] = !(task.history ?? []).isEmpty
         if let own, !(own.state.isDone && own.review != .returned),
             actor.holds(.enterData) || actor.holds(.approveReports)
         {
-            values["may_report"] = true
-            values["own_percent"] = typed.percent.isEmpty ? String(own.percent) : typed.percent
-            values["own_note"] = typed.note
+            page.mayReport = true
+            page.ownPercent = typed.percent.isEmpty ? String(own.percent) : typed.percent
+            page.ownNote = typed.note
         }
         if assigner {
-            values["may_review"] = task.assignees.contains { $0.review == .pending }
-            values["typed_reason"] = typed.reason
+            page.mayReview = task.assignees.contains { $0.review == .pending }
+            page.typedReason = typed.reason
         }
-        if let error = typed.error { values["error_\(error.field)"] = error.message }
+        if let error = typed.error {
+            switch error.field {
+            case "note": page.errorNote = error.message
+            case "percent": page.errorPercent = error.message
+            case "reason": page.errorReason = error.message
+            default: break
+            }
+        }
         if let done {
             let words = [
                 "progress": ("Đã ghi nhận tiến độ.", "Progress recorded."),
@@ -297,11 +329,10 @@ struct TaskPages {
                 "returned": ("Đã trả lại nhiệm vụ.", "Task returned."),
                 "created": ("Đã giao nhiệm vụ.", "Task assigned."),
             ]
-            if let word = words[done] { values["done"] = visitor.pick(word.0, word.1) }
+            page.done = words[done].map { visitor.pick($0.0, $0.1) }
         }
         return kit.page(
-            "task",
-            values,
+            page,
             title: visitor.pick("Nhiệm vụ", "Task"),
             visitor: visitor,
             language: visitor.language,
@@ -309,4 +340,115 @@ struct TaskPages {
             status: status
         )
     }
+}
+
+/// A unit a task is assigned to: its state, progress and review.
+struct TaskAssigneeValues: Sendable {
+    let unit: String
+    let name: String
+    let state: String
+    let stateKey: String
+    let percent: Int
+    let review: String
+    let returnReason: String
+    /// On the task's page: whether the assigner may confirm or return it now.
+    var reviewable: Bool?
+}
+
+/// "Nhiệm vụ": the tasks the visitor sees with each assignee's state and, for those who assign
+/// tasks, the assigning form (what was typed, and the refused field).
+struct TaskListPage: PageModel {
+    static let template = "tasks"
+
+    /// One task as a table row.
+    struct Task: Sendable {
+        let id: String
+        let title: String
+        let deadline: String
+        let assignedBy: String
+        let mine: Bool
+        let assignees: [TaskAssigneeValues]
+    }
+
+    /// A unit below to assign to.
+    struct Unit: Sendable {
+        let code: String
+        let name: String
+        let checked: Bool
+    }
+
+    /// A numeric question a task may be linked to.
+    struct Indicator: Sendable {
+        let value: String
+        let name: String
+        let selected: Bool
+    }
+
+    /// What was typed in the assigning form.
+    struct Typed: Sendable {
+        let title: String
+        let description: String
+        let deadline: String
+        let expectedResult: String
+    }
+
+    let unitName: String
+    let created: Bool
+    let tasks: [Task]
+    let hasTasks: Bool
+    var mayAssign: Bool?
+    var units: [Unit]?
+    var indicators: [Indicator]?
+    var typed: Typed?
+    var errorTitle: String?
+    var errorDescription: String?
+    var errorDeadline: String?
+    var errorExpected: String?
+    var errorIndicator: String?
+    var errorUnits: String?
+}
+
+/// A task's page: what is asked, its assignees, its history with evidence, the assignee's
+/// progress form and the assigner's review form.
+struct TaskPage: PageModel {
+    static let template = "task"
+
+    /// An evidence file of a history step.
+    struct File: Sendable {
+        let name: String
+        let href: String
+    }
+
+    /// One step of the history.
+    struct Event: Sendable {
+        let unit: String
+        let kind: String
+        let percent: String
+        let note: String
+        let by: String
+        let at: String
+        let evidence: [File]
+    }
+
+    let id: String
+    let title: String
+    let description: String
+    let deadline: String
+    let expectedResult: String
+    let assignedBy: String
+    let actionReport: String
+    let actionReview: String
+    let assignees: [TaskAssigneeValues]
+    let history: [Event]
+    let hasHistory: Bool
+    var indicator: String?
+    var mayReport: Bool?
+    var ownPercent: String?
+    var ownNote: String?
+    var mayReview: Bool?
+    var typedReason: String?
+    var errorNote: String?
+    var errorPercent: String?
+    var errorReason: String?
+    var done: String?
 }

@@ -5,60 +5,138 @@ import Node
 import Reporting
 
 /// The "Việc cần làm" section of the home page (and the returned reports under alerts): the
-/// core's `ToDoList` as template values, periods and deadlines in words.
-enum ToDoSection {
-    static func values(_ list: ToDoList, _ visitor: PageVisitor, kit: PageKit) -> [String: Any] {
+/// core's `ToDoList` as the `todo` partial reads it, periods and deadlines in words.
+struct ToDoSection: Sendable {
+    /// A form the unit has to fill.
+    struct ToFill: Sendable {
+        let assignment: String
+        let title: String
+        let period: String
+        let deadline: String
+        let overdue: Bool
+        let when: String
+        let report: String
+        let hasReport: Bool
+        let state: String
+    }
+
+    /// A report waiting for the visitor's approval.
+    struct Awaiting: Sendable {
+        let report: String
+        let title: String
+        let period: String
+        let unitName: String
+        let deadline: String
+        let overdue: Bool
+        let by: String
+        let at: String
+        let message: String
+    }
+
+    /// A unit below that is late.
+    struct Late: Sendable {
+        let unit: String
+        let name: String
+        let title: String
+        let period: String
+        let deadline: String
+        let days: String
+        let expected: String
+        let submitted: String
+        let approved: String
+        let href: String
+    }
+
+    /// A report returned to the visitor's unit, with why, by whom and when.
+    struct Returned: Sendable {
+        let report: String
+        let title: String
+        let period: String
+        let deadline: String
+        let overdue: Bool
+        let reason: String
+        let by: String
+        let byUnit: String
+        let at: String
+        let canEdit: Bool
+    }
+
+    let toFill: [ToFill]
+    let hasToFill: Bool
+    let returned: [Returned]
+    let hasReturned: Bool
+    let awaiting: [Awaiting]
+    let hasAwaiting: Bool
+    let late: [Late]
+    let hasLate: Bool
+    let nothing: Bool
+
+    init(_ list: ToDoList, _ visitor: PageVisitor, kit: PageKit) {
         let language = visitor.language
         let numbers = NumberFormat(language)
-        let toFill: [[String: Any]] = list.toFill.map { item in
-            [
-                "assignment": item.assignment, "title": item.title, "period": PeriodWords.text(item.period, language),
-                "deadline": PageDate.isoDay(item.deadline), "overdue": item.overdue,
-                "when": due(item.daysLeft, overdue: item.overdue, language, numbers),
-                "report": item.report ?? "", "has_report": item.report != nil,
-                "state": item.state.map { visitor.pick($0.vietnameseName, $0.englishName) } ?? "",
-            ]
+        toFill = list.toFill.map { item in
+            ToFill(
+                assignment: item.assignment,
+                title: item.title,
+                period: PeriodWords.text(item.period, language),
+                deadline: PageDate.isoDay(item.deadline),
+                overdue: item.overdue,
+                when: Self.due(item.daysLeft, overdue: item.overdue, language, numbers),
+                report: item.report ?? "",
+                hasReport: item.report != nil,
+                state: item.state.map { visitor.pick($0.vietnameseName, $0.englishName) } ?? ""
+            )
         }
-        let awaiting: [[String: Any]] = list.awaitingApproval.map { item in
-            [
-                "report": item.report, "title": item.title, "period": PeriodWords.text(item.period, language),
-                "unit_name": kit.unitName(item.unit), "deadline": PageDate.isoDay(item.deadline),
-                "overdue": item.overdue,
-                "by": item.submittedByName ?? item.submittedBy ?? "",
-                "at": item.submittedAt.map(PageDate.minute) ?? "", "message": item.message ?? "",
-            ]
+        awaiting = list.awaitingApproval.map { item in
+            Awaiting(
+                report: item.report,
+                title: item.title,
+                period: PeriodWords.text(item.period, language),
+                unitName: kit.unitName(item.unit),
+                deadline: PageDate.isoDay(item.deadline),
+                overdue: item.overdue,
+                by: item.submittedByName ?? item.submittedBy ?? "",
+                at: item.submittedAt.map(PageDate.minute) ?? "",
+                message: item.message ?? ""
+            )
         }
-        let late: [[String: Any]] = list.lateUnits.map { item in
-            [
-                "unit": item.unit, "name": item.name, "title": item.title,
-                "period": PeriodWords.text(item.period, language), "deadline": PageDate.isoDay(item.deadline),
-                "days": numbers.text(item.daysLate), "expected": numbers.text(item.expected),
-                "submitted": numbers.text(item.submitted), "approved": numbers.text(item.approved),
-                "href": "\(WebPages.prefix)?assignment=\(item.assignment)&unit=\(item.unit)",
-            ]
+        late = list.lateUnits.map { item in
+            Late(
+                unit: item.unit,
+                name: item.name,
+                title: item.title,
+                period: PeriodWords.text(item.period, language),
+                deadline: PageDate.isoDay(item.deadline),
+                days: numbers.text(item.daysLate),
+                expected: numbers.text(item.expected),
+                submitted: numbers.text(item.submitted),
+                approved: numbers.text(item.approved),
+                href: "\(WebPages.prefix)?assignment=\(item.assignment)&unit=\(item.unit)"
+            )
         }
-        let returnedRows = returned(list, visitor, kit: kit)
-        return [
-            "to_fill": toFill, "has_to_fill": !toFill.isEmpty,
-            "returned": returnedRows, "has_returned": !returnedRows.isEmpty,
-            "awaiting": awaiting, "has_awaiting": !awaiting.isEmpty,
-            "late": late, "has_late": !late.isEmpty,
-            "nothing": list.isEmpty,
-        ]
+        returned = Self.returned(list, visitor, kit: kit)
+        hasToFill = !toFill.isEmpty
+        hasReturned = !returned.isEmpty
+        hasAwaiting = !awaiting.isEmpty
+        hasLate = !late.isEmpty
+        nothing = list.isEmpty
     }
 
     /// Returned reports with their reason, who returned them and when.
-    static func returned(_ list: ToDoList, _ visitor: PageVisitor, kit: PageKit) -> [[String: Any]] {
+    static func returned(_ list: ToDoList, _ visitor: PageVisitor, kit: PageKit) -> [Returned] {
         list.returned.map { item in
-            [
-                "report": item.report, "title": item.title, "period": PeriodWords.text(item.period, visitor.language),
-                "deadline": PageDate.isoDay(item.deadline), "overdue": item.overdue,
-                "reason": item.reason ?? "",
-                "by": item.returnedByName ?? item.returnedBy ?? "",
-                "by_unit": item.returnedByUnit.map(kit.unitName) ?? "",
-                "at": item.returnedAt.map(PageDate.minute) ?? "",
-                "can_edit": visitor.actor.holds(.enterData),
-            ]
+            Returned(
+                report: item.report,
+                title: item.title,
+                period: PeriodWords.text(item.period, visitor.language),
+                deadline: PageDate.isoDay(item.deadline),
+                overdue: item.overdue,
+                reason: item.reason ?? "",
+                by: item.returnedByName ?? item.returnedBy ?? "",
+                byUnit: item.returnedByUnit.map(kit.unitName) ?? "",
+                at: item.returnedAt.map(PageDate.minute) ?? "",
+                canEdit: visitor.actor.holds(.enterData)
+            )
         }
     }
 

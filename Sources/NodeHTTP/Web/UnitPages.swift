@@ -131,23 +131,24 @@ struct UnitPages {
         let actor = visitor.actor
         let closures = try await local.closures()
         let tree = local.tree
-        var values: [String: Any] = [
-            "tree": unitTree(actor.unit, tree, closures, visitor.language), "unit_name": kit.unitName(actor.unit),
-        ]
+        var values = UnitsPage(
+            tree: unitTree(actor.unit, tree, closures, visitor.language),
+            unitName: kit.unitName(actor.unit)
+        )
         if let done, let doneUnit, let name = tree[doneUnit]?.name {
             switch done {
             case "added":
-                values["done"] = visitor.pick(
+                values.done = visitor.pick(
                     "Đã thêm đơn vị \(name) (\(doneUnit))",
                     "Unit \(name) (\(doneUnit)) added"
                 )
             case "renamed":
-                values["done"] = visitor.pick(
+                values.done = visitor.pick(
                     "Đã đổi tên đơn vị \(doneUnit) thành “\(name)”",
                     "Unit \(doneUnit) renamed to “\(name)”"
                 )
             case "closed":
-                values["done"] = visitor.pick(
+                values.done = visitor.pick(
                     "Đã ghi nhận giải thể, sáp nhập đơn vị \(name)",
                     "Closure of \(name) recorded"
                 )
@@ -157,50 +158,57 @@ struct UnitPages {
         if actor.holds(.manageUsers), let own = tree[actor.unit] {
             let below = tree.children(of: actor.unit).sorted { $0.code < $1.code }
             let open = below.filter { closures[$0.code] == nil }
-            values["admin"] = true
-            values["below_level"] = own.level.below.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? ""
-            values["can_add"] = own.level.below != nil
-            values["code_prefix"] = "\(actor.unit)-"
-            values["below"] = below.map { unit -> [String: Any] in
+            values.admin = true
+            values.belowLevel = own.level.below.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? ""
+            values.canAdd = own.level.below != nil
+            values.codePrefix = "\(actor.unit)-"
+            values.below = below.map { unit in
                 let closure = closures[unit.code]
-                var row: [String: Any] = [
-                    "code": unit.code, "name": unit.name, "typed_name": unit.name,
-                    "host": local.deployment.hostingNode(of: unit.code)?.name ?? "",
-                    "is_closed": closure != nil,
-                    "closed_text": closure.map { closedText($0, tree, visitor.language) } ?? "",
-                    "is_open": closure == nil, "dialog_open": false, "closure_typed": [String: String](),
-                    "merge_targets": open.filter { $0.code != unit.code }.map { target -> [String: Any] in
-                        ["code": target.code, "name": target.name, "selected": false]
-                    },
-                ]
+                var row = UnitsPage.Below(
+                    code: unit.code,
+                    name: unit.name,
+                    typedName: unit.name,
+                    host: local.deployment.hostingNode(of: unit.code)?.name ?? "",
+                    isClosed: closure != nil,
+                    closedText: closure.map { closedText($0, tree, visitor.language) } ?? "",
+                    isOpen: closure == nil,
+                    dialogOpen: false,
+                    closureTyped: UnitsPage.ClosureTyped(),
+                    mergeTargets: open.filter { $0.code != unit.code }.map { target in
+                        UnitsPage.Target(code: target.code, name: target.name, selected: false)
+                    }
+                )
                 if typed.unit == unit.code {
                     switch typed.form {
                     case .rename:
-                        row["typed_name"] = typed.fields["name"] ?? ""
-                        if let error = typed.error { row["rename_error"] = error.message }
+                        row.typedName = typed.fields["name"] ?? ""
+                        if let error = typed.error { row.renameError = error.message }
                     case .closure:
-                        row["dialog_open"] = true
-                        row["closure_typed"] = typed.fields
-                        row["merge_targets"] = open.filter { $0.code != unit.code }.map { target -> [String: Any] in
-                            [
-                                "code": target.code, "name": target.name,
-                                "selected": target.code == typed.fields["mergedInto"],
-                            ]
+                        row.dialogOpen = true
+                        row.closureTyped = UnitsPage.ClosureTyped(
+                            closedOn: typed.fields["closedOn"],
+                            reason: typed.fields["reason"]
+                        )
+                        row.mergeTargets = open.filter { $0.code != unit.code }.map { target in
+                            UnitsPage.Target(
+                                code: target.code,
+                                name: target.name,
+                                selected: target.code == typed.fields["mergedInto"]
+                            )
                         }
-                        if let error = typed.error { row["closure_error_\(error.field)"] = error.message }
+                        if let error = typed.error { row.closureErrors = UnitsPage.ClosureErrors(error) }
                     case .add: break
                     }
                 }
                 return row
             }
-            values["has_below"] = !below.isEmpty
+            values.hasBelow = !below.isEmpty
             if typed.form == .add {
-                values["add_typed"] = typed.fields
-                if let error = typed.error { values["add_error_\(error.field)"] = error.message }
+                values.addTyped = UnitsPage.AddTyped(code: typed.fields["code"], name: typed.fields["name"])
+                if let error = typed.error { values.addErrors = UnitsPage.AddErrors(error) }
             }
         }
         return kit.page(
-            "units",
             values,
             title: visitor.pick("Đơn vị", "Units"),
             visitor: visitor,
@@ -224,15 +232,113 @@ struct UnitPages {
         _ tree: UnitTree,
         _ closures: [String: UnitClosure],
         _ language: Language
-    ) -> [String: Any] {
+    ) -> UnitsPage.Node {
         let unit = tree[code]
         let children = tree.children(of: code).sorted { $0.code < $1.code }
-        return [
-            "code": code, "name": unit?.name ?? code,
-            "level": unit.map { language.pick($0.level.vietnameseName, "\($0.level)") } ?? "",
-            "is_closed": closures[code] != nil,
-            "closed_text": closures[code].map { closedText($0, tree, language) } ?? "",
-            "has_children": !children.isEmpty, "children": children.map { unitTree($0.code, tree, closures, language) },
-        ]
+        return UnitsPage.Node(
+            code: code,
+            name: unit?.name ?? code,
+            level: unit.map { language.pick($0.level.vietnameseName, "\($0.level)") } ?? "",
+            isClosed: closures[code] != nil,
+            closedText: closures[code].map { closedText($0, tree, language) } ?? "",
+            hasChildren: !children.isEmpty,
+            children: children.map { unitTree($0.code, tree, closures, language) }
+        )
     }
+}
+
+/// "Đơn vị": the visitor's unit tree and, for unit administrators, the units directly below with
+/// their rename and closure forms and the form that adds one (what was typed, the refused field).
+struct UnitsPage: PageModel {
+    static let template = "units"
+
+    /// A unit of the tree (`unit_node`), with its children.
+    struct Node: Sendable {
+        let code: String
+        let name: String
+        let level: String
+        let isClosed: Bool
+        let closedText: String
+        let hasChildren: Bool
+        let children: [Node]
+    }
+
+    /// A unit a closed one may be merged into.
+    struct Target: Sendable {
+        let code: String
+        let name: String
+        let selected: Bool
+    }
+
+    /// What was typed in a closure dialog.
+    struct ClosureTyped: Sendable {
+        var closedOn: String?
+        var reason: String?
+    }
+
+    /// A closure dialog's refusal next to its field.
+    struct ClosureErrors: InlineValues {
+        var closureErrorForm: String?
+        var closureErrorClosedOn: String?
+        var closureErrorMergedInto: String?
+        var closureErrorReason: String?
+
+        init(_ error: (field: String, message: String)) {
+            switch error.field {
+            case "closedOn": closureErrorClosedOn = error.message
+            case "mergedInto": closureErrorMergedInto = error.message
+            case "reason": closureErrorReason = error.message
+            default: closureErrorForm = error.message
+            }
+        }
+    }
+
+    /// A unit directly below, with its rename form and closure dialog.
+    struct Below: Sendable {
+        let code: String
+        let name: String
+        var typedName: String
+        let host: String
+        let isClosed: Bool
+        let closedText: String
+        let isOpen: Bool
+        var dialogOpen: Bool
+        var closureTyped: ClosureTyped
+        var mergeTargets: [Target]
+        var renameError: String?
+        var closureErrors: ClosureErrors?
+    }
+
+    /// What was typed in the form that adds a unit.
+    struct AddTyped: Sendable {
+        let code: String?
+        let name: String?
+    }
+
+    /// The add form's refusal next to its field.
+    struct AddErrors: InlineValues {
+        var addErrorForm: String?
+        var addErrorCode: String?
+        var addErrorName: String?
+
+        init(_ error: (field: String, message: String)) {
+            switch error.field {
+            case "code": addErrorCode = error.message
+            case "name": addErrorName = error.message
+            default: addErrorForm = error.message
+            }
+        }
+    }
+
+    let tree: Node
+    let unitName: String
+    var done: String?
+    var admin: Bool?
+    var belowLevel: String?
+    var canAdd: Bool?
+    var codePrefix: String?
+    var below: [Below]?
+    var hasBelow: Bool?
+    var addTyped: AddTyped?
+    var addErrors: AddErrors?
 }

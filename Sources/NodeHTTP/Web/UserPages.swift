@@ -130,32 +130,32 @@ struct UserPages {
     ) -> Response {
         // An admin appointed below keeps the admin role; an account of one's own unit may change role.
         let roleFixed = account.unit != visitor.actor.unit
-        var values: [String: Any] = [
-            "username": account.username, "unit": kit.unitName(account.unit),
-            "status": AdminPages.statusName(account.status, visitor.language),
-            "typed": ["fullName": typed.fullName, "citizenId": typed.citizenId],
-            "role_fixed": roleFixed, "role_name": visitor.pick(account.role.vietnameseName, account.role.englishName),
-            "roles": Role.allCases.map {
-                [
-                    "value": $0.rawValue, "name": visitor.pick($0.vietnameseName, $0.englishName),
-                    "selected": $0.rawValue == typed.role,
-                ]
+        var page = UserEditPage(
+            username: account.username,
+            unit: kit.unitName(account.unit),
+            status: AdminPages.statusName(account.status, visitor.language),
+            typed: UserEditPage.Typed(fullName: typed.fullName, citizenId: typed.citizenId),
+            roleFixed: roleFixed,
+            roleName: visitor.pick(account.role.vietnameseName, account.role.englishName),
+            roles: Role.allCases.map {
+                RoleChoice(
+                    value: $0.rawValue,
+                    name: visitor.pick($0.vietnameseName, $0.englishName),
+                    selected: $0.rawValue == typed.role
+                )
             },
-            "permissions": Permission.allCases.map { permission -> [String: Any] in
-                [
-                    "value": permission.rawValue, "name": AdminPages.permissionName(permission, visitor.language),
-                    "input_id": "e-p-\(permission.rawValue)",
-                    "checked": typed.permissions.contains(permission.rawValue),
-                ]
-            },
-        ]
-        if let error {
-            values["error_\(error.field)"] = error.message
-            values["error"] = error.message
-        }
+            permissions: Permission.allCases.map { permission in
+                PermissionChoice(
+                    value: permission.rawValue,
+                    name: AdminPages.permissionName(permission, visitor.language),
+                    inputId: "e-p-\(permission.rawValue)",
+                    checked: typed.permissions.contains(permission.rawValue)
+                )
+            }
+        )
+        if let error { page.errors = AccountFieldErrors(field: error.field, message: error.message) }
         return kit.page(
-            "user_edit",
-            values,
+            page,
             title: visitor.pick("Sửa tài khoản", "Edit account"),
             visitor: visitor,
             language: visitor.language,
@@ -163,4 +163,25 @@ struct UserPages {
             status: status
         )
     }
+}
+
+/// Editing one account: its fixed facts, the typed values, roles and permissions to choose.
+struct UserEditPage: PageModel {
+    static let template = "user_edit"
+
+    /// What the form shows: the account's values or what the admin typed.
+    struct Typed: Sendable {
+        let fullName: String
+        let citizenId: String
+    }
+
+    let username: String
+    let unit: String
+    let status: String
+    let typed: Typed
+    let roleFixed: Bool
+    let roleName: String
+    let roles: [RoleChoice]
+    let permissions: [PermissionChoice]
+    var errors: AccountFieldErrors?
 }

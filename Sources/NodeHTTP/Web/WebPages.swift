@@ -122,8 +122,7 @@ struct PageKit: Sendable {
     func errorPage(_ error: Refused, request: Request, context: NodeRequestContext) -> Response {
         let language = Language(request)
         let body = PageRenderer.shared.render(
-            "error",
-            ["message": language.pick(error.message, error.messageEN), "status": Int(error.status.code)],
+            ErrorPage(message: language.pick(error.message, error.messageEN), status: Int(error.status.code)),
             language: language
         )
         let visitor = try? self.visitor(request, context)
@@ -139,21 +138,16 @@ struct PageKit: Sendable {
         )
     }
 
-    /// A page in the layout, for a visitor (or nobody, on the login pages).
-    func page(
-        _ template: String,
-        _ values: [String: Any],
+    /// A page model in the layout, for a visitor (or nobody, on the login pages).
+    func page<Model: PageModel>(
+        _ model: Model,
         title: String,
         visitor: PageVisitor?,
         language: Language,
         current: String = "",
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        let body = PageRenderer.shared.render(
-            template,
-            values.merging(["csrf": visitor?.csrf ?? ""]) { first, _ in first },
-            language: language
-        )
+        let body = PageRenderer.shared.render(model, csrf: visitor?.csrf ?? "", language: language)
         return html(
             layout(title: title, body: body, visitor: visitor, language: language, current: current),
             status: status
@@ -161,18 +155,23 @@ struct PageKit: Sendable {
     }
 
     func layout(title: String, body: String, visitor: PageVisitor?, language: Language, current: String) -> String {
-        var values: [String: Any] = [
-            "title": title, "body": body, "current": current.isEmpty ? WebPages.prefix : current,
-            "other_lang": language == .vi ? "en" : "vi", "other_lang_name": language == .vi ? "English" : "Tiếng Việt",
-        ]
-        if let visitor {
-            values["user"] = [
-                "username": visitor.actor.username, "name": visitor.session.account.fullName,
-                "unit": local.tree[visitor.actor.unit]?.name ?? visitor.actor.unit, "csrf": visitor.csrf,
-            ]
-            values["menu"] = Navigation.menu(for: visitor.actor, current: current, language: language)
-        }
-        return PageRenderer.shared.render("layout", values, language: language)
+        let layout = LayoutPage(
+            title: title,
+            body: body,
+            current: current.isEmpty ? WebPages.prefix : current,
+            otherLang: language == .vi ? "en" : "vi",
+            otherLangName: language == .vi ? "English" : "Tiếng Việt",
+            user: visitor.map {
+                LayoutPage.User(
+                    username: $0.actor.username,
+                    name: $0.session.account.fullName,
+                    unit: local.tree[$0.actor.unit]?.name ?? $0.actor.unit,
+                    csrf: $0.csrf
+                )
+            },
+            menu: visitor.map { Navigation.menu(for: $0.actor, current: current, language: language) }
+        )
+        return PageRenderer.shared.render(layout, language: language)
     }
 
     func html(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
