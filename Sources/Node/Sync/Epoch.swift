@@ -15,15 +15,14 @@ extension LocalNode {
     }
 
     static func epoch(_ db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'epoch'") ?? ""
+        try NodeMetaStore.epoch(db)
     }
 
     /// The parent's epoch as last seen, with the feed cursor: the pull loop reads both before a
     /// request, so that a page counted in a former epoch is never applied.
     func cursorAndEpoch(of parent: String) async throws -> (cursor: Int64, epoch: String?) {
         try await database.pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT cursor, epoch FROM peers WHERE unit = ?", arguments: [parent])
-            return (row?["cursor"] ?? 0, row?["epoch"])
+            try PeerStore.cursorAndEpoch(of: parent, db)
         }
     }
 
@@ -32,10 +31,7 @@ extension LocalNode {
     func dropCursorUnless(epoch: String?, of parent: String) async throws {
         guard let epoch else { return }
         try await database.pool.write { db in
-            try db.execute(
-                sql: "UPDATE peers SET cursor = 0 WHERE unit = ? AND epoch IS NOT NULL AND epoch <> ?",
-                arguments: [parent, epoch]
-            )
+            try PeerStore.resetCursor(of: parent, unlessEpoch: epoch, db)
         }
     }
 
@@ -47,26 +43,13 @@ extension LocalNode {
         guard let epoch else { return false }  // a protocol-1 parent has no epoch
         let unit = self.unit
         let (changed, requeued) = try await database.pool.write { db -> (Bool, Int) in
-            let known = try String.fetchOne(db, sql: "SELECT epoch FROM peers WHERE unit = ?", arguments: [parent])
+            let known = try PeerStore.epoch(of: parent, db)
             guard known != epoch else { return (false, 0) }
-            try db.execute(
-                sql: """
-                    INSERT INTO peers (unit, cursor, epoch) VALUES (?, 0, ?)
-                    ON CONFLICT (unit) DO UPDATE SET epoch = excluded.epoch
-                    """,
-                arguments: [parent, epoch]
-            )
+            try PeerStore.setEpoch(epoch, of: parent, db)
             // The first epoch ever seen (a new node, or one just upgraded) changes nothing.
             guard let known else { return (false, 0) }
-            try db.execute(sql: "UPDATE peers SET cursor = 0 WHERE unit = ?", arguments: [parent])
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO outbox (seq, message_id, kind, unit, envelope, created_at)
-                    SELECT seq, message_id, kind, unit, envelope, created_at FROM delivered ORDER BY seq
-                    """
-            )
-            let requeued = db.changesCount
-            try db.execute(sql: "DELETE FROM delivered")
+            try PeerStore.resetCursor(of: parent, db)
+            let requeued = try OutboxStore.requeueDelivered(db)
             try audit.record(
                 db,
                 actor: "node:\(parent)",

@@ -14,10 +14,7 @@ extension LocalNode {
             unit: unit,
             body: try JSONEncoder.federation.encode(body)
         )
-        try db.execute(
-            sql: "INSERT INTO feed (audience, message_id, envelope, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [audience, envelope.id, try JSONEncoder.federation.encode(envelope), clock.now()]
-        )
+        try FeedStore.append(envelope, audience: audience, at: clock.now(), db)
         try noteSent(envelope, upward: false, db)
     }
 
@@ -41,21 +38,11 @@ extension LocalNode {
 
     private func readFeed(for child: String, after cursor: Int64, limit: Int) async throws -> FeedPage {
         try await database.pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT seq, envelope FROM feed WHERE audience = ? AND seq > ? ORDER BY seq LIMIT ?",
-                arguments: [child, cursor, limit + 1]
-            )
-            let entries = try rows.prefix(limit).map { row in
-                FeedEntry(
-                    seq: row["seq"],
-                    envelope: try JSONDecoder.federation.decode(Envelope.self, from: row["envelope"] as Data)
-                )
-            }
+            let (entries, more) = try FeedStore.entries(for: child, after: cursor, limit: limit, db)
             return FeedPage(
                 entries: entries,
                 cursor: entries.last?.seq ?? cursor,
-                more: rows.count > limit,
+                more: more,
                 epoch: try Self.epoch(db)
             )
         }
@@ -69,29 +56,11 @@ extension LocalNode {
         do {
             try await database.pool.write { db in
                 if let error {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO peers (unit, cursor, last_error) VALUES (?, 0, ?)
-                            ON CONFLICT (unit) DO UPDATE SET last_error = excluded.last_error
-                            """,
-                        arguments: [peer, error]
-                    )
+                    try PeerStore.noteError(peer, error: error, db)
                 } else if let cursor {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
-                            ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
-                            """,
-                        arguments: [peer, cursor, clock.now()]
-                    )
+                    try PeerStore.noteContact(peer, cursor: cursor, at: clock.now(), db)
                 } else {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO peers (unit, cursor, last_contact) VALUES (?, 0, ?)
-                            ON CONFLICT (unit) DO UPDATE SET last_contact = excluded.last_contact, last_error = NULL
-                            """,
-                        arguments: [peer, clock.now()]
-                    )
+                    try PeerStore.noteContact(peer, at: clock.now(), db)
                 }
             }
         } catch {
@@ -102,7 +71,7 @@ extension LocalNode {
     /// How far this node has read its parent's feed.
     func cursor(of peer: String) async throws -> Int64 {
         try await database.pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT cursor FROM peers WHERE unit = ?", arguments: [peer]) ?? 0
+            try PeerStore.cursor(of: peer, db) ?? 0
         }
     }
 }

@@ -27,12 +27,7 @@ extension LocalNode {
         let seen = try await database.pool.read { db in
             try Set(
                 messages.filter { message in
-                    try Bool.fetchOne(
-                        db,
-                        sql:
-                            "SELECT 1 FROM inbox WHERE origin = ? AND message_id = ? AND (status != 'parked' OR NOT ?)",
-                        arguments: [message.origin, message.id, retrying]
-                    ) == true
+                    try InboxStore.contains(origin: message.origin, id: message.id, exceptParked: retrying, db)
                 }.map(\.id)
             )
         }
@@ -55,20 +50,16 @@ extension LocalNode {
                 var feedChanged = false
                 var outboxChanged = false
                 for message in messages {
-                    let held = try Row.fetchOne(
-                        db,
-                        sql: "SELECT status, detail FROM inbox WHERE origin = ? AND message_id = ?",
-                        arguments: [message.origin, message.id]
-                    )
+                    let held = try InboxStore.held(origin: message.origin, id: message.id, db)
                     // A retry applies again only what is still parked (and not set aside).
                     var again = false
-                    if retrying, (held?["status"] as String?) == MessageResult.Status.parked.rawValue {
+                    if retrying, held?.status == MessageResult.Status.parked.rawValue {
                         again = try ParkedStore.one(origin: message.origin, id: message.id, db)?.state == "parked"
                     }
-                    if let row = held, !again {
-                        let status = MessageResult.Status(rawValue: row["status"]) ?? .parked
+                    if let held, !again {
+                        let status = MessageResult.Status(rawValue: held.status) ?? .parked
                         results.append(
-                            MessageResult(id: message.id, status: status, detail: row["detail"], replayed: true)
+                            MessageResult(id: message.id, status: status, detail: held.detail, replayed: true)
                         )
                         continue
                     }
@@ -90,19 +81,22 @@ extension LocalNode {
                         result = MessageResult(id: message.id, status: .parked, detail: Self.reason(error))
                     }
                     if again {
-                        try db.execute(
-                            sql: "UPDATE inbox SET status = ?, detail = ? WHERE origin = ? AND message_id = ?",
-                            arguments: [result.status.rawValue, result.detail, message.origin, message.id]
+                        try InboxStore.update(
+                            origin: message.origin,
+                            id: message.id,
+                            status: result.status.rawValue,
+                            detail: result.detail,
+                            db
                         )
                     } else {
-                        try db.execute(
-                            sql:
-                                "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                            arguments: [
-                                message.origin, message.id, message.kind.rawValue, result.status.rawValue,
-                                result.detail,
-                                clock.now(),
-                            ]
+                        try InboxStore.record(
+                            origin: message.origin,
+                            id: message.id,
+                            kind: message.kind.rawValue,
+                            status: result.status.rawValue,
+                            detail: result.detail,
+                            at: clock.now(),
+                            db
                         )
                     }
                     switch (result.status, again) {
@@ -132,13 +126,7 @@ extension LocalNode {
                     results.append(result)
                 }
                 if let cursor {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
-                            ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
-                            """,
-                        arguments: [cursor.peer, cursor.position, clock.now()]
-                    )
+                    try PeerStore.noteContact(cursor.peer, cursor: cursor.position, at: clock.now(), db)
                 }
                 return (results, feedChanged, outboxChanged)
             }
@@ -301,10 +289,13 @@ extension LocalNode {
             if existing.approvalCount >= report.approvalCount {
                 return Effect(detail: "report \(report.reportId) approval \(report.approvalCount) already held")
             }
-        } else if let clash = try ReportRecord.filter(
-            sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
-            arguments: [report.unit, report.formOwner, report.formCode, report.period.description]
-        ).fetchOne(db) {
+        } else if let clash = try ReportStore.report(
+            unit: report.unit,
+            formOwner: report.formOwner,
+            formCode: report.formCode,
+            period: report.period.description,
+            db
+        ) {
             throw Refusal("unit \(report.unit) already has report \(clash.id) for \(report.formCode) \(report.period)")
         }
         let now = clock.now()
@@ -333,13 +324,7 @@ extension LocalNode {
         // The whole history travels with the report; each level keeps every entry once. The
         // signing node vouches only for what happened in its own subtree: entries it claims for
         // units above are kept only when this level already holds them.
-        let held = Set(
-            try String.fetchAll(
-                db,
-                sql: "SELECT event_id FROM report_events WHERE report_id = ? AND event_id IS NOT NULL",
-                arguments: [report.reportId]
-            )
-        )
+        let held = try ReportStore.eventIDs(of: report.reportId, db)
         for entry in report.history where deployment.node(host, speaksFor: entry.unit) || held.contains(entry.id) {
             try ReportEventRecord.keep(entry, of: report.reportId, db)
         }
@@ -359,16 +344,9 @@ extension LocalNode {
         // The evidence list is the one approved now (a revision may have removed files). Types are
         // this node's own reading of the file name, never what the sender claims.
         let listed = report.evidence.map(\.id)
-        try db.execute(
-            sql: "DELETE FROM attachments WHERE report_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
-            arguments: [report.reportId, String(decoding: try JSONEncoder().encode(listed), as: UTF8.self)]
-        )
+        try ReportStore.keepOnlyEvidence(listed, of: report.reportId, db)
         for evidence in report.evidence {
-            if let owner = try String.fetchOne(
-                db,
-                sql: "SELECT report_id FROM attachments WHERE id = ?",
-                arguments: [evidence.id]
-            ), owner != report.reportId {
+            if let owner = try ReportStore.evidenceOwner(evidence.id, db), owner != report.reportId {
                 throw Refusal("evidence id \(evidence.id) already belongs to another report")
             }
             try EvidenceRecord(
@@ -403,13 +381,7 @@ extension LocalNode {
         else {
             throw Refusal("report \(report.reportId) does not match assignment \(assignment.id) (form or period)")
         }
-        guard
-            try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?",
-                arguments: [assignment.id, report.unit]
-            ) == true
-        else {
+        guard try AssignmentStore.isAssigned(report.unit, to: assignment.id, db) else {
             throw Refusal("unit \(report.unit) is not assigned \(assignment.id)")
         }
         if let form = try form(owner: report.formOwner, code: report.formCode, version: report.formVersion, db),
@@ -449,13 +421,12 @@ extension LocalNode {
         ).insert(db, onConflict: .ignore)
         let mine = notice.units.filter { deployment.node(node, speaksFor: $0) }
         for target in mine {
-            try db.execute(
-                sql:
-                    "INSERT OR IGNORE INTO assignment_units (assignment_id, unit, level, ancestors) VALUES (?, ?, ?, ?)",
-                arguments: [
-                    notice.id, target, tree[target]?.level.rawValue,
-                    ExpectedUnit(code: target, in: tree).map(\.ancestorsJSON),
-                ]
+            try AssignmentStore.addUnit(
+                target,
+                to: notice.id,
+                level: tree[target]?.level.rawValue,
+                ancestors: ExpectedUnit(code: target, in: tree).map(\.ancestorsJSON),
+                db
             )
         }
         var forwarded = 0

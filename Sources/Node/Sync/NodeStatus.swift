@@ -58,14 +58,10 @@ extension LocalNode {
     package func ownStatus() async throws -> NodeStatus {
         let parentUnit = parent?.unit
         let figures = try await database.pool.read { db -> (Int, Int, Date?, Date?) in
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
-            let parked =
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'parked'") ?? 0)
-                + (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parked_messages WHERE state = 'parked'") ?? 0)
-            let oldest = try Date.fetchOne(db, sql: "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
-            let contact = try parentUnit.flatMap {
-                try Date.fetchOne(db, sql: "SELECT last_contact FROM peers WHERE unit = ?", arguments: [$0])
-            }
+            let pending = try OutboxStore.pendingCount(db)
+            let parked = try OutboxStore.parkedCount(db) + ParkedStore.count(db)
+            let oldest = try OutboxStore.oldestPending(db)
+            let contact = try parentUnit.flatMap { try PeerStore.lastContact(of: $0, db) }
             return (pending, parked, oldest, contact)
         }
         return NodeStatus(
@@ -133,13 +129,7 @@ extension LocalNode {
         // small against a silence threshold), so that a skewed clock makes no node look silent.
         let offset = report.sentAt.map { now.timeIntervalSince($0) } ?? 0
         let kept = try await database.pool.write { db -> Int in
-            try db.execute(
-                sql: """
-                    INSERT INTO peers (unit, cursor, last_contact) VALUES (?, 0, ?)
-                    ON CONFLICT (unit) DO UPDATE SET last_contact = excluded.last_contact, last_error = NULL
-                    """,
-                arguments: [caller, now]
-            )
+            try PeerStore.noteContact(caller, at: now, db)
             var kept = 0
             for var status in report.statuses {
                 if abs(offset) >= 2 {
@@ -166,19 +156,9 @@ extension LocalNode {
 
     /// The feed toward a direct child: unread entries, and the instant up to which it read all.
     func downLink(to child: String, now: Date, _ db: Database) throws -> (pending: Int, currentAt: Date?) {
-        let peer = try Row.fetchOne(
-            db,
-            sql: "SELECT cursor, last_contact FROM peers WHERE unit = ?",
-            arguments: [child]
-        )
-        let cursor: Int64 = peer?["cursor"] ?? 0
-        let row = try Row.fetchOne(
-            db,
-            sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM feed WHERE audience = ? AND seq > ?",
-            arguments: [child, cursor]
-        )
-        let oldest: Date? = row?["oldest"]
-        return (row?["n"] ?? 0, oldest ?? peer?["last_contact"])
+        let peer = try PeerStore.link(of: child, db)
+        let unread = try FeedStore.unread(for: child, after: peer.cursor, db)
+        return (unread.count, unread.oldest ?? peer.lastContact)
     }
 }
 

@@ -15,10 +15,7 @@ extension LocalNode {
             unit: unit,
             body: try JSONEncoder.federation.encode(body)
         )
-        try db.execute(
-            sql: "INSERT INTO outbox (message_id, kind, unit, envelope, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [envelope.id, kind.rawValue, unit, try JSONEncoder.federation.encode(envelope), clock.now()]
-        )
+        try OutboxStore.enqueue(envelope, at: clock.now(), db)
         try noteSent(envelope, upward: true, db)
     }
 
@@ -26,30 +23,14 @@ extension LocalNode {
     /// beyond the first, no more than `maxBytes` of envelopes.
     func pendingOutbox(limit: Int, maxBytes: Int = PushRequest.targetBytes) async throws -> [Envelope] {
         try await database.pool.read { db in
-            var batch: [Envelope] = []
-            var bytes = 0
-            let rows = try Row.fetchCursor(
-                db,
-                sql: "SELECT envelope FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?",
-                arguments: [limit]
-            )
-            while let row = try rows.next() {
-                let data: Data = row["envelope"]
-                if !batch.isEmpty && bytes + data.count > maxBytes { break }
-                bytes += data.count
-                batch.append(try JSONDecoder.federation.decode(Envelope.self, from: data))
-            }
-            return batch
+            try OutboxStore.pending(limit: limit, maxBytes: maxBytes, db)
         }
     }
 
     /// Sets a message aside here, with the reason, when the parent can never take it as it is.
     func parkLocally(_ message: Envelope, reason: String) async throws {
         try await database.pool.write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET state = 'parked', reason = ? WHERE message_id = ?",
-                arguments: [reason, message.id]
-            )
+            try OutboxStore.park(messageID: message.id, reason: reason, db)
         }
         logger.error(
             "message parked before sending",
@@ -61,27 +42,14 @@ extension LocalNode {
     /// reason (and no longer block the ones behind them).
     func acknowledge(_ results: [MessageResult]) async throws {
         try await database.pool.write { db in
-            try db.execute(
-                sql: "DELETE FROM delivered WHERE delivered_at < ?",
-                arguments: [clock.now().addingTimeInterval(-Self.deliveredRetention)]
-            )
+            try OutboxStore.forgetDelivered(before: clock.now().addingTimeInterval(-Self.deliveredRetention), db)
             for result in results {
                 switch result.status {
                 case .applied:
                     // Kept as delivered: a parent restored from an older backup gets it again.
-                    try db.execute(
-                        sql: """
-                            INSERT OR REPLACE INTO delivered (seq, message_id, kind, unit, envelope, created_at, delivered_at)
-                            SELECT seq, message_id, kind, unit, envelope, created_at, ? FROM outbox WHERE message_id = ?
-                            """,
-                        arguments: [clock.now(), result.id]
-                    )
-                    try db.execute(sql: "DELETE FROM outbox WHERE message_id = ?", arguments: [result.id])
+                    try OutboxStore.markDelivered(messageID: result.id, at: clock.now(), db)
                 case .parked:
-                    try db.execute(
-                        sql: "UPDATE outbox SET state = 'parked', reason = ? WHERE message_id = ?",
-                        arguments: [result.detail, result.id]
-                    )
+                    try OutboxStore.park(messageID: result.id, reason: result.detail, db)
                 }
             }
         }
@@ -96,10 +64,7 @@ extension LocalNode {
     func recordAttempt(_ messages: [Envelope]) async throws {
         try await database.pool.write { db in
             for message in messages {
-                try db.execute(
-                    sql: "UPDATE outbox SET attempts = attempts + 1 WHERE message_id = ?",
-                    arguments: [message.id]
-                )
+                try OutboxStore.countAttempt(messageID: message.id, db)
             }
         }
     }

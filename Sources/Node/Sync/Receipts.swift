@@ -223,26 +223,18 @@ extension LocalNode {
     /// parked here, with the admin's reason.
     private func settleOutbox(after receipt: Receipt, _ db: Database) throws {
         guard receipt.node == parent?.unit, [.kept, .relayed, .setAside].contains(receipt.fate) else { return }
-        let parked = try Row.fetchAll(db, sql: "SELECT message_id, envelope FROM outbox WHERE state = 'parked'")
-        for row in parked {
-            let envelope = try JSONDecoder.federation.decode(Envelope.self, from: row["envelope"] as Data)
+        for envelope in try OutboxStore.parkedEnvelopes(db) {
             guard MessageTrace(kind: envelope.kind, unit: envelope.unit, body: envelope.body).key == receipt.trace
             else { continue }
             if receipt.fate == .setAside {
-                try db.execute(
-                    sql: "UPDATE outbox SET reason = ? WHERE message_id = ?",
-                    arguments: ["set aside by the parent: \(receipt.reason ?? "")", envelope.id]
+                try OutboxStore.setReason(
+                    "set aside by the parent: \(receipt.reason ?? "")",
+                    messageID: envelope.id,
+                    db
                 )
                 continue
             }
-            try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO delivered (seq, message_id, kind, unit, envelope, created_at, delivered_at)
-                    SELECT seq, message_id, kind, unit, envelope, created_at, ? FROM outbox WHERE message_id = ?
-                    """,
-                arguments: [clock.now(), envelope.id]
-            )
-            try db.execute(sql: "DELETE FROM outbox WHERE message_id = ?", arguments: [envelope.id])
+            try OutboxStore.markDelivered(messageID: envelope.id, at: clock.now(), db)
         }
     }
 

@@ -40,32 +40,20 @@ extension LocalNode {
     /// What waits in the outbox, what was parked either way, and the peers' cursors and last contact.
     package func syncStatus() async throws -> SyncStatus {
         try await database.pool.read { db in
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
-            let parked = try Row.fetchAll(
-                db,
-                sql: "SELECT message_id, kind, unit, reason FROM outbox WHERE state = 'parked' ORDER BY seq"
-            ).map {
-                SyncStatus.Parked(
-                    message: $0["message_id"],
-                    kind: $0["kind"],
-                    unit: $0["unit"],
-                    reason: $0["reason"] ?? ""
-                )
+            let pending = try OutboxStore.pendingCount(db)
+            let parked = try OutboxStore.parked(db).map {
+                SyncStatus.Parked(message: $0.messageID, kind: $0.kind, unit: $0.unit, reason: $0.reason ?? "")
             }
-            let refused = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT origin, message_id, kind, detail, received_at FROM inbox WHERE status = 'parked' ORDER BY received_at DESC LIMIT 100"
-            ).map {
+            let refused = try InboxStore.parked(limit: 100, db).map {
                 SyncStatus.Refused(
-                    origin: $0["origin"],
-                    message: $0["message_id"],
-                    kind: $0["kind"],
-                    reason: $0["detail"],
-                    receivedAt: $0["received_at"]
+                    origin: $0.origin,
+                    message: $0.messageID,
+                    kind: $0.kind,
+                    reason: $0.detail,
+                    receivedAt: $0.receivedAt
                 )
             }
-            let peers = try PeerRecord.order(Column("unit")).fetchAll(db).map {
+            let peers = try PeerStore.all(db).map {
                 SyncStatus.Peer(
                     unit: $0.unit,
                     relation: deployment.relation(of: $0.unit, to: node).rawValue,

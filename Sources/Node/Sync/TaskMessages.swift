@@ -42,24 +42,14 @@ extension LocalNode {
             guard record.assignedBy == update.assignedBy else {
                 throw Refusal("task \(update.taskId) was assigned by \(record.assignedBy), not \(update.assignedBy)")
             }
-            guard
-                try Bool.fetchOne(
-                    db,
-                    sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?",
-                    arguments: [update.taskId, update.unit]
-                ) == true
-            else {
+            guard try TaskStore.isAssigned(update.unit, task: update.taskId, db) else {
                 throw Refusal("unit \(update.unit) is not assigned task \(update.taskId)")
             }
         } else if keepHere {
             // Tasks of a unit hosted here are made here: an update for an unknown one is not ours.
             throw Refusal("task \(update.taskId) is unknown here")
         }
-        if let held = try String.fetchOne(
-            db,
-            sql: "SELECT body FROM task_updates WHERE task_id = ? AND unit = ? AND seq = ?",
-            arguments: [update.taskId, update.unit, update.seq]
-        ) {
+        if let held = try TaskStore.updateBody(task: update.taskId, unit: update.unit, seq: update.seq, db) {
             guard try JSONDecoder.federation.decode(TaskUpdate.self, from: Data(held.utf8)) == update else {
                 throw Refusal(
                     "update \(update.seq) of \(update.unit) on task \(update.taskId) is held here with other content"
@@ -97,10 +87,11 @@ extension LocalNode {
         if let record = try TaskRecord.fetchOne(db, key: review.taskId), record.assignedBy != review.assignedBy {
             throw Refusal("task \(review.taskId) was assigned by \(record.assignedBy), not \(review.assignedBy)")
         }
-        if let held = try String.fetchOne(
-            db,
-            sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? AND completion_seq = ?",
-            arguments: [review.taskId, review.unit, review.completionSeq]
+        if let held = try TaskStore.reviewBody(
+            task: review.taskId,
+            unit: review.unit,
+            completionSeq: review.completionSeq,
+            db
         ) {
             guard try JSONDecoder.federation.decode(TaskReview.self, from: Data(held.utf8)) == review else {
                 throw Refusal(

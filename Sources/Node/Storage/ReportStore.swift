@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// What the sync reads and writes of a report besides its record: the `reports` clash check,
+/// the ids of its `report_events`, and its `attachments` list. Every function runs in the
+/// caller's transaction.
+enum ReportStore {
+    /// The report already held for this unit, form and period, if any.
+    static func report(
+        unit: String,
+        formOwner: String,
+        formCode: String,
+        period: String,
+        _ db: Database
+    ) throws -> ReportRecord? {
+        try ReportRecord.filter(
+            sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
+            arguments: [unit, formOwner, formCode, period]
+        ).fetchOne(db)
+    }
+
+    /// The federation-wide ids of the history entries held for the report.
+    static func eventIDs(of reportID: String, _ db: Database) throws -> Set<String> {
+        Set(
+            try String.fetchAll(
+                db,
+                sql: "SELECT event_id FROM report_events WHERE report_id = ? AND event_id IS NOT NULL",
+                arguments: [reportID]
+            )
+        )
+    }
+
+    /// Drops the report's evidence rows whose id is not in `ids`.
+    static func keepOnlyEvidence(_ ids: [String], of reportID: String, _ db: Database) throws {
+        try db.execute(
+            sql: "DELETE FROM attachments WHERE report_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
+            arguments: [reportID, String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)]
+        )
+    }
+
+    /// The report an evidence id belongs to, if any.
+    static func evidenceOwner(_ evidenceID: String, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT report_id FROM attachments WHERE id = ?", arguments: [evidenceID])
+    }
+}

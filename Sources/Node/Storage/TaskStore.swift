@@ -1,0 +1,31 @@
+import GRDB
+
+/// What the sync reads of tasks to check a message against: `task_units`, and the bodies held in
+/// `task_updates` and `task_reviews`. Every function runs in the caller's transaction.
+enum TaskStore {
+    static func isAssigned(_ unit: String, task taskID: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?",
+            arguments: [taskID, unit]
+        ) == true
+    }
+
+    /// The update `seq` of `unit` on the task as held (its JSON body), if any.
+    static func updateBody(task taskID: String, unit: String, seq: Int, _ db: Database) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: "SELECT body FROM task_updates WHERE task_id = ? AND unit = ? AND seq = ?",
+            arguments: [taskID, unit, seq]
+        )
+    }
+
+    /// The review of completion `completionSeq` of `unit` on the task as held (its JSON body), if any.
+    static func reviewBody(task taskID: String, unit: String, completionSeq: Int, _ db: Database) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? AND completion_seq = ?",
+            arguments: [taskID, unit, completionSeq]
+        )
+    }
+}
