@@ -151,7 +151,7 @@ extension LocalNode {
                 do { next = try deployment.applying(joined) } catch {
                     // Another token for the same unit was spent a moment ago, say.
                     throw DomainError(
-                        .unitCannotTakeNode(unit: childUnit, reason: error.description),
+                        .unitCannotTakeNode(unit: childUnit, reason: "\(error)"),
                         details: ["unit": "already_hosted"]
                     )
                 }
