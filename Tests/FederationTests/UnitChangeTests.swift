@@ -42,6 +42,50 @@ import Testing
         )
     }
 
+    /// Issue I: a unit hosted by its parent's node gets a node of its own; the node is a child of
+    /// the parent's, speaks for the unit, and the parent's node no longer hosts it.
+    @Test func aJoinedNodeTakesItsUnitFromItsParentsNode() throws {
+        let joined = UnitChange(
+            kind: .hosted,
+            code: "BNI-TD",
+            name: "Xã Tiên Du",
+            level: .commune,
+            parent: "BNI",
+            decidedBy: "bni.admin",
+            decidedAt: Date(timeIntervalSince1970: 0),
+            node: JoinedNode(name: "tien-du", web: "0.0.0.0:8443", federation: "0.0.0.0:8444")
+        )
+        let next = try deployment.applying(joined)
+        let tienDu = try #require(next.node(named: "tien-du"))
+        #expect(tienDu.unit == "BNI-TD" && tienDu.hosts == ["BNI-TD"])
+        #expect(next.hostingNode(of: "BNI-TD")?.name == "tien-du")
+        #expect(next.node(named: "bac-ninh")?.hosts.contains("BNI-TD") == false)
+        #expect(next.relation(of: "BNI-TD", to: next.node(named: "bac-ninh")!) == .child)
+        #expect(next.parent(of: tienDu)?.name == "bac-ninh")
+        // Once: the unit has its node now; a node name is never taken twice; a join names its node.
+        #expect(throws: UnitChangeProblem.alreadyHosted(unit: "BNI-TD", node: "tien-du")) {
+            try next.applying(joined)
+        }
+        let sameName = UnitChange(
+            kind: .hosted,
+            code: "BNI-TD",
+            name: "Xã Tiên Du",
+            level: .commune,
+            parent: "BNI",
+            decidedBy: "x",
+            decidedAt: Date(timeIntervalSince1970: 0),
+            node: JoinedNode(name: "bac-ninh", web: "0.0.0.0:1", federation: "0.0.0.0:2")
+        )
+        #expect(
+            throws: UnitChangeProblem.invalidNode(
+                "node name 'bac-ninh' is not a free name of letters, digits and inner '-'"
+            )
+        ) { try deployment.applying(sameName) }
+        #expect(throws: UnitChangeProblem.invalidNode("a node that joins must be named")) {
+            try deployment.applying(change("BNI-TD", kind: .hosted))
+        }
+    }
+
     @Test func aRenameKeepsTheCodeAndTheShape() throws {
         let next = try deployment.applying(change("BNI-KB", kind: .renamed, name: "Phường Kinh Bắc"))
         #expect(next.tree["BNI-KB"]?.name == "Phường Kinh Bắc")

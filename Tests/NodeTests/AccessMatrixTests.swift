@@ -780,6 +780,15 @@ import Testing
                 }
             ),
             Entry(
+                "POST /app/units/{code}/enrolment-token",
+                Case(
+                    "asks for a token for the subject's own node (its accounts live here: refused on the page)",
+                    expect: { Rule.administersTheNodesUnit($0).allows ? .passes(409, "accounts live here") : .denied }
+                ) { m, a in
+                    try await post(m, a, "/app/units/\(m.subject.unit)/enrolment-token", [:])
+                }
+            ),
+            Entry(
                 "POST /api/v1/units",
                 Case("adds a unit below its own unit", expect: Rule.addsUnitBelowOwn) { m, a in
                     try await m.web(a).call(

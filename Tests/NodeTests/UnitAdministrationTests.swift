@@ -219,6 +219,36 @@ import Testing
         }
     }
 
+    /// Issue I: the units page hands a unit hosted here a token for its own node, shown once with
+    /// the command to run; a unit whose accounts live here is refused on the page, in words.
+    @Test func theUnitsPageHandsATokenForAUnitsOwnNode() async throws {
+        try await TestFederation.run { f in
+            let admin = try await WebPageTests.browser(f, "bni.admin", at: "bac-ninh")
+            let added = try await admin.post("/app/units", [("code", "BNI-MOI"), ("name", "Xã Mới")])
+            #expect(added.status == 303, "\(added.text)")
+            let page = try await admin.get("/app/units")
+            #expect(page.text.contains("action=\"/app/units/BNI-MOI/enrolment-token\""))
+            #expect(
+                !page.text.contains("action=\"/app/units/BNI-KB/enrolment-token\""),
+                "Kinh Bắc has its node already"
+            )
+            let issued = try await admin.post("/app/units/BNI-MOI/enrolment-token", [])
+            #expect(issued.status == 200, "\(issued.text)")
+            #expect(issued.text.contains("Mã đăng ký nút riêng cho Xã Mới (BNI-MOI)"))
+            #expect(issued.text.contains("reportnet enrol --parent https://"), "the command to run")
+            let root = try String(contentsOfFile: f.manifest.ca, encoding: .utf8)
+            #expect(
+                issued.text.contains(".\(try PinnedToken.digest(ofRootPEM: root)) --dir"),
+                "the token pins the root"
+            )
+
+            let seeded = try await admin.post("/app/units/BNI-TD/enrolment-token", [])
+            #expect(seeded.status == 409 && seeded.text.contains("chưa hỗ trợ chuyển dữ liệu"), "\(seeded.text)")
+            let approver = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh")
+            #expect(try await approver.post("/app/units/BNI-MOI/enrolment-token", []).status == 403)
+        }
+    }
+
     @Test func pagesAddRenameAndCloseWithFieldErrors() async throws {
         try await TestFederation.run { f in
             let admin = try await WebPageTests.browser(f, "bni.admin", at: "bac-ninh")

@@ -582,9 +582,9 @@ extension LocalNode {
 
 /// A one-time enrolment token, shown once to the admin who asked for it.
 package struct EnrolmentToken: Codable, Sendable {
-    let token: String
-    let unit: String
-    let expiresAt: Date
+    package let token: String
+    package let unit: String
+    package let expiresAt: Date
 }
 
 /// The certificates a node issued and the revocations it knows.

@@ -16,7 +16,7 @@ struct UnitPages {
 
     /// What was typed in one of the page's forms, and the refusal with the field it belongs to.
     struct Typed {
-        enum Form { case add, rename, closure }
+        enum Form { case add, rename, closure, join }
         var form: Form = .add
         /// The unit a rename or closure form was for.
         var unit = ""
@@ -66,6 +66,30 @@ struct UnitPages {
                     throw PageRedirect(location: "\(Self.path)?done=renamed&unit=\(code)")
                 } catch let error as Refused where error.status == .unprocessableContent {
                     typed.error = ("name", visitor.pick(error.message, error.messageEN))
+                    return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
+                }
+            }
+        }
+        // A token for the unit's own node, shown once with the command to run on its machine.
+        pages.post("/units/{code}/enrolment-token") { request, context in
+            try await kit.run(request, context) {
+                let form = try await PageForm.read(request, context: context)
+                let visitor = try kit.visitor(request, context, form: form)
+                let code = try context.parameters.require("code")
+                do {
+                    let token = try await local.createEnrolmentToken(for: code, by: visitor.actor)
+                    let parent = "https://\(request.head.authority ?? "HOST:PORT")"
+                    let issued = UnitsPage.Issued(
+                        unit: code,
+                        name: local.tree[code]?.name ?? code,
+                        token: token.token,
+                        expires: PageDate.minute(token.expiresAt),
+                        command: "reportnet enrol --parent \(parent) --token \(token.token) --dir /var/lib/reportnet"
+                    )
+                    return try await page(visitor, typed: Typed(), done: nil, unit: nil, issued: issued)
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
+                    var typed = Typed(form: .join, unit: code)
+                    typed.error = ("_form", visitor.pick(error.message, error.messageEN))
                     return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
                 }
             }
@@ -126,6 +150,7 @@ struct UnitPages {
         typed: Typed,
         done: String?,
         unit doneUnit: String?,
+        issued: UnitsPage.Issued? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let actor = visitor.actor
@@ -135,6 +160,7 @@ struct UnitPages {
             tree: unitTree(actor.unit, tree, closures, visitor.language),
             unitName: kit.unitName(actor.unit)
         )
+        values.issued = issued
         if let done, let doneUnit, let name = tree[doneUnit]?.name {
             switch done {
             case "added":
@@ -176,7 +202,9 @@ struct UnitPages {
                     closureTyped: UnitsPage.ClosureTyped(),
                     mergeTargets: open.filter { $0.code != unit.code }.map { target in
                         UnitsPage.Target(code: target.code, name: target.name, selected: false)
-                    }
+                    },
+                    // Hosted here, open, and this node can certify it: it may get a node of its own.
+                    canJoin: closure == nil && local.deployment.hostingNode(of: unit.code)?.name == local.node.name
                 )
                 if typed.unit == unit.code {
                     switch typed.form {
@@ -197,6 +225,8 @@ struct UnitPages {
                             )
                         }
                         if let error = typed.error { row.closureErrors = UnitsPage.ClosureErrors(error) }
+                    case .join:
+                        if let error = typed.error { row.joinError = error.message }
                     case .add: break
                     }
                 }
@@ -305,8 +335,20 @@ struct UnitsPage: PageModel {
         var dialogOpen: Bool
         var closureTyped: ClosureTyped
         var mergeTargets: [Target]
+        /// Hosted by this node: its admin may hand its own node a token.
+        let canJoin: Bool
         var renameError: String?
         var closureErrors: ClosureErrors?
+        var joinError: String?
+    }
+
+    /// A token just issued for a unit's own node, shown once, with the command for its machine.
+    struct Issued: Sendable {
+        let unit: String
+        let name: String
+        let token: String
+        let expires: String
+        let command: String
     }
 
     /// What was typed in the form that adds a unit.
@@ -341,4 +383,5 @@ struct UnitsPage: PageModel {
     var hasBelow: Bool?
     var addTyped: AddTyped?
     var addErrors: AddErrors?
+    var issued: Issued?
 }
