@@ -782,8 +782,13 @@ import Testing
             Entry(
                 "POST /app/units/{code}/enrolment-token",
                 Case(
-                    "asks for a token for the subject's own node (its accounts live here: refused on the page)",
-                    expect: { Rule.administersTheNodesUnit($0).allows ? .passes(409, "accounts live here") : .denied }
+                    "asks for a token for the subject's own node (refused on the page: its accounts live here)",
+                    expect: { a in
+                        guard Rule.administersTheNodesUnit(a).allows else { return .denied }
+                        // The commune's accounts live here; the province is the node's own unit.
+                        return a.relation == .unit
+                            ? .passes(422, "the node's own unit gets no token") : .passes(409, "accounts live here")
+                    }
                 ) { m, a in
                     try await post(m, a, "/app/units/\(m.subject.unit)/enrolment-token", [:])
                 }
