@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// Pins issue G.1's rule for the sync room: the code of `Sources/Node/Sync` calls the stores of
-/// `Sources/Node/Storage`, which own their tables' SQL; no SQL string is written in the sync code.
+/// Pins issue G.1's rule for the sync and figures rooms: the code of `Sources/Node/Sync` and
+/// `Sources/Node/Figures` calls the stores of `Sources/Node/Storage`, which own their tables' SQL;
+/// no SQL string is written in the sync or figures code.
 @Suite struct SyncStorageRuleTests {
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/Node")
@@ -28,10 +29,16 @@ import Testing
         #expect(try Self.offences(in: "Sync") == [], "SQL belongs in a store under Sources/Node/Storage")
     }
 
+    @Test func figuresCodeHoldsNoSQL() throws {
+        #expect(try Self.offences(in: "Figures") == [], "SQL belongs in a store under Sources/Node/Storage")
+    }
+
     /// The check finds SQL where SQL is: it cannot pass by reading nothing.
     @Test func theCheckSeesTheStoresSQL() throws {
         let found = try Self.offences(in: "Storage")
         #expect(found.contains { $0.hasPrefix("Storage/OutboxStore.swift:") })
         #expect(found.contains { $0.hasPrefix("Storage/PeerStore.swift:") })
+        #expect(found.contains { $0.hasPrefix("Storage/IndicatorValueStore.swift:") })
+        #expect(found.contains { $0.hasPrefix("Storage/ScoreStore.swift:") })
     }
 }

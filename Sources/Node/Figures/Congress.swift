@@ -62,27 +62,22 @@ extension LocalNode {
 
     func congressDate(of unit: String, _ db: Database) throws -> CongressDate? {
         guard
-            let row = try Row.fetchOne(
-                db,
-                sql: "SELECT date, sequence, note FROM congress_dates WHERE unit = ?",
-                arguments: [unit]
-            ),
+            let row = try CongressStore.date(of: unit, db),
             let date = CalendarDate(row["date"] as String)
         else { return nil }
         return CongressDate(unit: unit, date: date, sequence: row["sequence"], note: row["note"])
     }
 
     private func keep(_ notice: CongressNotice, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO congress_dates (unit, date, sequence, note, decided_by, decided_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (unit) DO UPDATE SET date = excluded.date, sequence = excluded.sequence, note = excluded.note,
-                    decided_by = excluded.decided_by, decided_at = excluded.decided_at, received_at = excluded.received_at
-                """,
-            arguments: [
-                notice.date.unit, notice.date.date.description, notice.date.sequence, notice.date.note,
-                notice.decidedBy, notice.decidedAt, clock.now(),
-            ]
+        try CongressStore.keep(
+            unit: notice.date.unit,
+            date: notice.date.date.description,
+            sequence: notice.date.sequence,
+            note: notice.date.note,
+            decidedBy: notice.decidedBy,
+            decidedAt: notice.decidedAt,
+            receivedAt: clock.now(),
+            db
         )
     }
 
@@ -121,12 +116,7 @@ extension LocalNode {
         let codes = tree.subtree(of: filter.area).map(\.code)
         return try await database.pool.read { db in
             var dates: [String: CongressDate] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT unit, date, sequence, note FROM congress_dates WHERE unit IN (SELECT value FROM json_each(?))",
-                arguments: [String(decoding: try JSONEncoder().encode(codes), as: UTF8.self)]
-            ) {
+            for row in try CongressStore.dates(of: codes, db) {
                 let unit: String = row["unit"]
                 guard let date = CalendarDate(row["date"] as String) else { continue }
                 dates[unit] = CongressDate(unit: unit, date: date, sequence: row["sequence"], note: row["note"])

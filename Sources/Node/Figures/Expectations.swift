@@ -97,11 +97,7 @@ extension LocalNode {
     /// The units an assignment expects, as this node holds it: the units it was made for (placed
     /// where they stood then) and its recorded changes.
     func expectation(of assignment: String, _ db: Database) throws -> Expectation {
-        let initial = try Row.fetchAll(
-            db,
-            sql: "SELECT unit, level, ancestors FROM assignment_units WHERE assignment_id = ?",
-            arguments: [assignment]
-        ).compactMap { row -> ExpectedUnit? in
+        let initial = try AssignmentStore.placements(of: assignment, db).compactMap { row -> ExpectedUnit? in
             let code: String = row["unit"]
             if let level = (row["level"] as String?).flatMap(Level.init(rawValue:)),
                 let ancestors = ExpectedUnit.ancestors(fromJSON: row["ancestors"])
@@ -122,7 +118,7 @@ extension LocalNode {
     }
 
     func closedUnits(_ db: Database) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT unit FROM unit_closures"))
+        try ClosureStore.closedUnits(db)
     }
 
     /// Adds units to, or withdraws them from, an assignment made by the actor's unit. Past and
@@ -222,11 +218,7 @@ extension LocalNode {
         _ db: Database
     ) throws -> AmendmentRecord {
         let seq =
-            (try Int.fetchOne(
-                db,
-                sql: "SELECT MAX(seq) FROM assignment_amendments WHERE assignment_id = ?",
-                arguments: [assignment.id]
-            ) ?? 0) + 1
+            (try AssignmentStore.lastAmendmentSeq(of: assignment.id, db) ?? 0) + 1
         let record = AmendmentRecord(
             id: UUID().uuidString,
             assignmentId: assignment.id,
@@ -339,7 +331,7 @@ extension LocalNode {
             decidedAt: clock.now()
         )
         let view = try await database.pool.write { db -> ClosureView in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM unit_closures WHERE unit = ?", arguments: [code]) == true {
+            if try ClosureStore.isClosed(code, db) {
                 throw DomainError(.closureAlreadyRecorded(code))
             }
             let withdrawn = try keep(notice, by: actor, db)

@@ -110,11 +110,7 @@ extension LocalNode {
         // commune, and decoding whole records (with their signed copies) costs far more. Answers
         // are decoded for approved reports only.
         let decoder = JSONDecoder()
-        let rows = try Row.fetchCursor(
-            db,
-            sql: "SELECT unit, state, answers, approved_at FROM reports WHERE assignment_id = ?",
-            arguments: [id]
-        )
+        let rows = try ReportStore.figuresColumns(of: id, db)
         while let row = try rows.next() {
             let code: String = row[0]
             guard let expected = placed[code], unit.map(expected.isInSubtree) ?? true else { continue }

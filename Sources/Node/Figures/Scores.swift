@@ -19,12 +19,7 @@ struct ImportedTaskFigures: TaskFiguresSource {
     func figures(units: [String], month: ScoreMonth, _ db: Database) throws -> [String: TaskFigures] {
         let taskIndicators = Indicator.allCases.filter { $0.source == .tasks }.map(\.rawValue)
         var values: [String: [Indicator: Double]] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql:
-                "SELECT unit, indicator, value FROM indicator_values WHERE month = ? AND indicator IN (SELECT value FROM json_each(?))",
-            arguments: [month.description, String(decoding: try JSONEncoder().encode(taskIndicators), as: UTF8.self)]
-        ) {
+        for row in try IndicatorValueStore.values(month: month.description, indicators: taskIndicators, db) {
             let unit: String = row["unit"]
             guard let indicator = Indicator(rawValue: row["indicator"]) else { continue }
             values[unit, default: [:]][indicator] = row["value"]
@@ -44,12 +39,7 @@ struct RecordedTaskFigures: TaskFiguresSource {
         let last = next.adding(days: -next.day)
         var result = try ImportedTaskFigures().figures(units: units, month: month, db)
         for unit in units {
-            let records = try TaskRecord.fetchAll(
-                db,
-                sql:
-                    "SELECT tasks.* FROM tasks JOIN task_units ON task_units.task_id = tasks.id WHERE task_units.unit = ? AND tasks.deadline <= ?",
-                arguments: [unit, last.description]
-            )
+            let records = try TaskStore.tasks(of: unit, dueBy: last.description, db)
             let entries = try records.map { MonthlyTally.entry(try LocalNode.facts($0, unit: unit, db), last: last) }
             let tally = MonthlyTally(entries, first: first, last: last)
             guard tally.due > 0 else { continue }
@@ -155,11 +145,7 @@ extension LocalNode {
         guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         let units = scoredUnits(by: actor.unit)
         return try await database.pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM indicator_values WHERE month = ? ORDER BY unit, indicator",
-                arguments: [month.description]
-            ).compactMap { row in
+            try IndicatorValueStore.rows(month: month.description, db).compactMap { row in
                 let unit: String = row["unit"]
                 guard let indicator = Indicator(rawValue: row["indicator"]), units.contains(unit) else { return nil }
                 return IndicatorValueView(
@@ -196,24 +182,24 @@ extension LocalNode {
         return try await database.pool.write { db in
             var changed = 0
             for row in rows {
-                let held = try Row.fetchOne(
-                    db,
-                    sql: "SELECT value, source FROM indicator_values WHERE unit = ? AND month = ? AND indicator = ?",
-                    arguments: [row.unit, row.month.description, row.indicator.rawValue]
+                let held = try IndicatorValueStore.held(
+                    unit: row.unit,
+                    month: row.month.description,
+                    indicator: row.indicator.rawValue,
+                    db
                 )
                 let old: Double? = held?["value"]
                 // The same figure already set by the scorer changes nothing; a reported one becomes the scorer's.
                 if old == row.value, held?["source"] as String? != "reported" { continue }
-                try db.execute(
-                    sql: """
-                        INSERT INTO indicator_values (unit, month, indicator, value, source, sequence, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-                        ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = excluded.source, sequence = 0,
-                            entered_by = excluded.entered_by, entered_at = excluded.entered_at
-                        """,
-                    arguments: [
-                        row.unit, row.month.description, row.indicator.rawValue, row.value, source, actor.username,
-                        clock.now(),
-                    ]
+                try IndicatorValueStore.set(
+                    unit: row.unit,
+                    month: row.month.description,
+                    indicator: row.indicator.rawValue,
+                    value: row.value,
+                    source: source,
+                    enteredBy: actor.username,
+                    enteredAt: clock.now(),
+                    db
                 )
                 try audit.record(
                     db,
@@ -261,21 +247,13 @@ extension LocalNode {
                 missing: entry.missing
             )
         }
-        let published = try Date.fetchOne(
-            db,
-            sql: "SELECT published_at FROM score_publications WHERE scorer = ? AND month = ?",
-            arguments: [scorer, month.description]
-        )
+        let published = try ScoreStore.publishedAt(scorer: scorer, month: month.description, db)
         return ScoreTable(scorer: scorer, month: month.description, publishedAt: published, rows: rows)
     }
 
     private func scoreBoard(units: [String], month: ScoreMonth, _ db: Database) throws -> ScoreBoard {
         var values: [String: [Indicator: Double]] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: "SELECT unit, indicator, value FROM indicator_values WHERE month = ?",
-            arguments: [month.description]
-        ) {
+        for row in try IndicatorValueStore.values(month: month.description, db) {
             let unit: String = row["unit"]
             guard let indicator = Indicator(rawValue: row["indicator"]), indicator.source != .tasks else { continue }
             values[unit, default: [:]][indicator] = row["value"]
@@ -289,13 +267,7 @@ extension LocalNode {
     }
 
     private func scoreBoardIfAny(units: [String], month: ScoreMonth, _ db: Database) throws -> ScoreBoard? {
-        guard
-            try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM indicator_values WHERE month = ? LIMIT 1",
-                arguments: [month.description]
-            ) == true
-        else { return nil }
+        guard try IndicatorValueStore.hasAny(month: month.description, db) else { return nil }
         return try scoreBoard(units: units, month: month, db)
     }
 
@@ -368,12 +340,13 @@ extension LocalNode {
                 }
             )
             let body = String(decoding: try Self.publicEncoder.encode(ranking), as: UTF8.self)
-            try db.execute(
-                sql: """
-                    INSERT INTO score_publications (scorer, month, body, published_by, published_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (scorer, month) DO UPDATE SET body = excluded.body, published_by = excluded.published_by, published_at = excluded.published_at
-                    """,
-                arguments: [actor.unit, month.description, body, actor.username, now]
+            try ScoreStore.publish(
+                scorer: actor.unit,
+                month: month.description,
+                body: body,
+                publishedBy: actor.username,
+                publishedAt: now,
+                db
             )
             try audit.record(
                 db,
@@ -391,17 +364,9 @@ extension LocalNode {
     package func publishedRanking(month: ScoreMonth?) async throws -> Data {
         let body = try await database.pool.read { db in
             if let month {
-                return try String.fetchOne(
-                    db,
-                    sql: "SELECT body FROM score_publications WHERE scorer = ? AND month = ?",
-                    arguments: [unit, month.description]
-                )
+                return try ScoreStore.body(scorer: unit, month: month.description, db)
             }
-            return try String.fetchOne(
-                db,
-                sql: "SELECT body FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 1",
-                arguments: [unit]
-            )
+            return try ScoreStore.latestBody(scorer: unit, db)
         }
         guard let body else {
             throw DomainError(.rankingNotPublished(month))
@@ -428,11 +393,7 @@ extension LocalNode {
     /// The months this node's unit has published a ranking for, newest first.
     package func publishedMonths() async throws -> [String] {
         try await database.pool.read { db in
-            try String.fetchAll(
-                db,
-                sql: "SELECT month FROM score_publications WHERE scorer = ? ORDER BY month DESC LIMIT 36",
-                arguments: [unit]
-            )
+            try ScoreStore.months(scorer: unit, db)
         }
     }
 }

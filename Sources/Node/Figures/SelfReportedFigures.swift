@@ -31,11 +31,7 @@ extension LocalNode {
         let scorerHere = tree.parent(of: actor.unit).map { hosts($0.code) } ?? true
         let result = try await database.pool.write { db -> ImportResult in
             let sequence =
-                (try Int.fetchOne(
-                    db,
-                    sql: "SELECT MAX(sequence) FROM indicator_values WHERE unit = ? AND source = 'reported'",
-                    arguments: [actor.unit]
-                ) ?? 0) + 1
+                (try IndicatorValueStore.lastReportedSequence(of: actor.unit, db) ?? 0) + 1
             let report = IndicatorReport(
                 unit: actor.unit,
                 month: first.month.description,
@@ -65,26 +61,26 @@ extension LocalNode {
     private func keepReported(_ report: IndicatorReport, _ db: Database) throws -> Int {
         var changed = 0
         for (name, value) in report.values.sorted(by: { $0.key < $1.key }) {
-            let held = try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT value, source, sequence FROM indicator_values WHERE unit = ? AND month = ? AND indicator = ?",
-                arguments: [report.unit, report.month, name]
+            let held = try IndicatorValueStore.heldWithSequence(
+                unit: report.unit,
+                month: report.month,
+                indicator: name,
+                db
             )
             if let held {
                 let source: String = held["source"]
                 let sequence: Int = held["sequence"]
                 if source != "reported" || sequence >= report.sequence { continue }
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO indicator_values (unit, month, indicator, value, source, sequence, entered_by, entered_at) VALUES (?, ?, ?, ?, 'reported', ?, ?, ?)
-                    ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = 'reported', sequence = excluded.sequence,
-                        entered_by = excluded.entered_by, entered_at = excluded.entered_at
-                    """,
-                arguments: [
-                    report.unit, report.month, name, value, report.sequence, report.reportedBy, report.reportedAt,
-                ]
+            try IndicatorValueStore.keepReported(
+                unit: report.unit,
+                month: report.month,
+                indicator: name,
+                value: value,
+                sequence: report.sequence,
+                reportedBy: report.reportedBy,
+                reportedAt: report.reportedAt,
+                db
             )
             changed += 1
         }

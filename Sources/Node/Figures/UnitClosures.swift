@@ -15,12 +15,14 @@ extension LocalNode {
         guard let closedOn = CalendarDate(notice.closedOn) else {
             throw Refusal("closing day \(notice.closedOn) is not a day")
         }
-        try db.execute(
-            sql:
-                "INSERT INTO unit_closures (unit, closed_on, merged_into, reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [
-                notice.unit, closedOn.description, notice.mergedInto, notice.reason, actor.username, clock.now(),
-            ]
+        try ClosureStore.record(
+            unit: notice.unit,
+            closedOn: closedOn.description,
+            mergedInto: notice.mergedInto,
+            reason: notice.reason,
+            recordedBy: actor.username,
+            recordedAt: clock.now(),
+            db
         )
         try audit.record(
             db,
@@ -39,13 +41,7 @@ extension LocalNode {
                 guard let deadline = CalendarDate(assignment.deadline) else { continue }
                 let current = try expectation(of: assignment.id, db)
                 guard let placed = current.expected.first(where: { $0.code == notice.unit }) else { continue }
-                let reported =
-                    try Bool.fetchOne(
-                        db,
-                        sql:
-                            "SELECT 1 FROM reports WHERE assignment_id = ? AND unit = ? AND state IN ('submitted', 'approved')",
-                        arguments: [assignment.id, notice.unit]
-                    ) == true
+                let reported = try ReportStore.hasReported(notice.unit, for: assignment.id, db)
                 guard Expectation.closureWithdraws(closedOn: closedOn, deadline: deadline, hasReported: reported) else {
                     continue
                 }
@@ -93,7 +89,7 @@ extension LocalNode {
                 )
             }
         }
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM unit_closures WHERE unit = ?", arguments: [notice.unit]) == true {
+        if try ClosureStore.isClosed(notice.unit, db) {
             return Effect(detail: "closure of \(notice.unit) already held")
         }
         // The decision is the deciding admin's, at its unit; this node only carries it out.

@@ -1,7 +1,8 @@
 import GRDB
 
-/// The `assignment_units` table as the sync uses it: which units an assignment targets, with
-/// their placement in the tree. Every function runs in the caller's transaction.
+/// The `assignment_units` table as the sync and the figures use it: which units an assignment
+/// targets, with their placement in the tree; and the numbering of its `assignment_amendments`.
+/// Every function runs in the caller's transaction.
 enum AssignmentStore {
     static func isAssigned(_ unit: String, to assignmentID: String, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
@@ -22,6 +23,24 @@ enum AssignmentStore {
         try db.execute(
             sql: "INSERT OR IGNORE INTO assignment_units (assignment_id, unit, level, ancestors) VALUES (?, ?, ?, ?)",
             arguments: [assignmentID, unit, level, ancestors]
+        )
+    }
+
+    /// The unit, level and ancestors (JSON) of each unit the assignment was made for.
+    static func placements(of assignmentID: String, _ db: Database) throws -> [Row] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT unit, level, ancestors FROM assignment_units WHERE assignment_id = ?",
+            arguments: [assignmentID]
+        )
+    }
+
+    /// The highest amendment number held for the assignment, if any.
+    static func lastAmendmentSeq(of assignmentID: String, _ db: Database) throws -> Int? {
+        try Int.fetchOne(
+            db,
+            sql: "SELECT MAX(seq) FROM assignment_amendments WHERE assignment_id = ?",
+            arguments: [assignmentID]
         )
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 
-/// What the sync reads and writes of a report besides its record: the `reports` clash check,
-/// the ids of its `report_events`, and its `attachments` list. Every function runs in the
-/// caller's transaction.
+/// What the sync and the figures read and write of a report besides its record: the `reports`
+/// clash check, the few columns figures need, the ids of its `report_events`, and its
+/// `attachments` list. Every function runs in the caller's transaction.
 enum ReportStore {
     /// The report already held for this unit, form and period, if any.
     static func report(
@@ -41,5 +41,25 @@ enum ReportStore {
     /// The report an evidence id belongs to, if any.
     static func evidenceOwner(_ evidenceID: String, _ db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT report_id FROM attachments WHERE id = ?", arguments: [evidenceID])
+    }
+
+    /// The unit, state, answers and approval time of each report for the assignment, in that
+    /// column order: only the four columns figures need, without decoding whole records.
+    static func figuresColumns(of assignmentID: String, _ db: Database) throws -> RowCursor {
+        try Row.fetchCursor(
+            db,
+            sql: "SELECT unit, state, answers, approved_at FROM reports WHERE assignment_id = ?",
+            arguments: [assignmentID]
+        )
+    }
+
+    /// Whether the unit has submitted (or had approved) its report for the assignment.
+    static func hasReported(_ unit: String, for assignmentID: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql:
+                "SELECT 1 FROM reports WHERE assignment_id = ? AND unit = ? AND state IN ('submitted', 'approved')",
+            arguments: [assignmentID, unit]
+        ) == true
     }
 }

@@ -1,7 +1,8 @@
 import GRDB
 
 /// What the sync reads of tasks to check a message against: `task_units`, and the bodies held in
-/// `task_updates` and `task_reviews`. Every function runs in the caller's transaction.
+/// `task_updates` and `task_reviews`; and the tasks the scores count. Every function runs in the
+/// caller's transaction.
 enum TaskStore {
     static func isAssigned(_ unit: String, task taskID: String, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
@@ -26,6 +27,16 @@ enum TaskStore {
             db,
             sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? AND completion_seq = ?",
             arguments: [taskID, unit, completionSeq]
+        )
+    }
+
+    /// The tasks assigned to the unit whose deadline is on or before `last` (`yyyy-mm-dd`).
+    static func tasks(of unit: String, dueBy last: String, _ db: Database) throws -> [TaskRecord] {
+        try TaskRecord.fetchAll(
+            db,
+            sql:
+                "SELECT tasks.* FROM tasks JOIN task_units ON task_units.task_id = tasks.id WHERE task_units.unit = ? AND tasks.deadline <= ?",
+            arguments: [unit, last]
         )
     }
 }
