@@ -161,7 +161,7 @@ struct FederationAPI {
             }
             do {
                 return try await local.renew(renewal, for: caller)
-            } catch let error as APIError {
+            } catch let error as Refused {
                 throw FederationRefusal(
                     status: error.status,
                     error: ProtocolError(error: error.code, message: error.messageEN)
