@@ -86,6 +86,33 @@ import Testing
         }
     }
 
+    /// A unit cannot get a node above nodes already running inside it: they would find a new
+    /// parent they do not pull from.
+    @Test func noNodeJoinsAboveRunningNodes() throws {
+        let province = try deployment.applying(change("TW-HN", level: .province, parent: "TW"))
+        let commune = try province.applying(change("TW-HN-BD", parent: "TW-HN"))
+        func join(_ code: String, _ parent: String, _ level: Level, node: String) -> UnitChange {
+            UnitChange(
+                kind: .hosted,
+                code: code,
+                name: "Mới",
+                level: level,
+                parent: parent,
+                decidedBy: "tw.admin",
+                decidedAt: Date(timeIntervalSince1970: 0),
+                node: JoinedNode(name: node, web: "0.0.0.0:1", federation: "0.0.0.0:2")
+            )
+        }
+        let joined = try commune.applying(join("TW-HN-BD", "TW-HN", .commune, node: "ba-dinh"))
+        #expect(joined.parent(of: joined.node(named: "ba-dinh")!)?.name == "centre")
+        #expect(throws: UnitChangeProblem.invalidNode("node 'ba-dinh' already runs inside unit 'TW-HN'")) {
+            try joined.applying(join("TW-HN", "TW", .province, node: "ha-noi"))
+        }
+        // Before the commune's node, the province could have joined, taking the commune along.
+        let first = try commune.applying(join("TW-HN", "TW", .province, node: "ha-noi"))
+        #expect(first.hostingNode(of: "TW-HN-BD")?.name == "ha-noi")
+    }
+
     @Test func aRenameKeepsTheCodeAndTheShape() throws {
         let next = try deployment.applying(change("BNI-KB", kind: .renamed, name: "Phường Kinh Bắc"))
         #expect(next.tree["BNI-KB"]?.name == "Phường Kinh Bắc")

@@ -36,6 +36,14 @@ import Testing
         )
         #expect(granted.status == 201, "\(granted.text)")
         let token = try #require(granted.json["token"] as? String)
+        let spare = try await nodes.call(
+            "bni.admin",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/enrolment-tokens",
+            body: ["unit": "BNI-MOI"]
+        )
+        let spareToken = try #require(spare.json["token"] as? String, "\(spare.text)")
         let pinned = PinnedToken(token)
         let rootPEM = try String(contentsOfFile: nodes.caPath, encoding: .utf8)
         #expect(pinned.rootDigest == (try PinnedToken.digest(ofRootPEM: rootPEM)), "the token pins the root")
@@ -74,6 +82,18 @@ import Testing
         #expect(keyMode as? Int == 0o600)
         let again = try NodeProcesses.run(enrol + ["--token", token])
         #expect(again.status != 0, "a token works once, and the folder is not empty: \(again.output)")
+        // The unit's other token was spent with the join: no second key for its node.
+        let second = try NodeProcesses.run(
+            ["enrol", "--parent", nodes.webURL("bac-ninh"), "--dir", folder + "-again", "--token", spareToken]
+        )
+        #expect(second.status != 0, "\(second.output)")
+        #expect(
+            try nodes.count(
+                "bac-ninh",
+                "SELECT COUNT(*) FROM enrolment_tokens WHERE unit = 'BNI-MOI' AND used_at IS NULL"
+            )
+                == 0
+        )
 
         // Command 3: serve. (The test seeds the new unit's accounts first.)
         try await nodes.seedAccounts(configuration: folder + "/node.yaml", units: ["BNI-MOI"])

@@ -161,6 +161,8 @@ import Testing
         all.append(.tooManyRenewals(unit: "X", recent: 3, limit: 3))
         all.append(.issuerCannotCertify(unit: "X", reason: "X"))
         all.append(.nameOfAnotherUnit("X"))
+        all.append(.nameOfAnotherNode(name: "x", node: "y"))
+        all.append(.nodesRunBelow(unit: "X", node: "y"))
         all.append(.nameOutsideConstraints("X"))
         all.append(.revokeOnlyOwnAdmins)
         all.append(.revocationReasonRequired)
@@ -311,6 +313,8 @@ import Testing
         case .tooManyRenewals: "tooManyRenewals"
         case .issuerCannotCertify: "issuerCannotCertify"
         case .nameOfAnotherUnit: "nameOfAnotherUnit"
+        case .nameOfAnotherNode: "nameOfAnotherNode"
+        case .nodesRunBelow: "nodesRunBelow"
         case .nameOutsideConstraints: "nameOutsideConstraints"
         case .revokeOnlyOwnAdmins: "revokeOnlyOwnAdmins"
         case .revocationReasonRequired: "revocationReasonRequired"
@@ -459,6 +463,8 @@ import Testing
         "tooManyRenewals",
         "issuerCannotCertify",
         "nameOfAnotherUnit",
+        "nameOfAnotherNode",
+        "nodesRunBelow",
         "nameOutsideConstraints",
         "revokeOnlyOwnAdmins",
         "revocationReasonRequired",

@@ -173,6 +173,9 @@ extension Deployment {
         guard Unit.isValidCode(joined.name), node(named: joined.name) == nil else {
             throw .invalidNode("node name '\(joined.name)' is not a free name of letters, digits and inner '-'")
         }
+        if let below = nodes.first(where: { tree.isInSubtree($0.unit, of: change.code) }) {
+            throw .invalidNode("node '\(below.name)' already runs inside unit '\(change.code)'")
+        }
         guard let host = hostingNode(of: change.code),
             let index = topology.nodes.firstIndex(where: { $0.name == host.name })
         else { throw .topology("unit '\(change.code)' is hosted by no node") }

@@ -373,6 +373,10 @@ extension DomainError {
         /// This node's CA may not certify the unit (the subtree rule).
         case issuerCannotCertify(unit: String, reason: String)
         case nameOfAnotherUnit(String)
+        /// A name or address another node is reached by.
+        case nameOfAnotherNode(name: String, node: String)
+        /// Nodes run inside the unit's subtree: it cannot get a node above them.
+        case nodesRunBelow(unit: String, node: String)
         case nameOutsideConstraints(String)
         case revokeOnlyOwnAdmins
         case revocationReasonRequired
@@ -434,14 +438,15 @@ extension DomainError {
             case .rankingNotPublished: .notFound
             case .task(let refusal): refusal.isInvalidInput ? .invalid : .conflict
             case .addUnitsOnlyBelowOwn, .renameOnlyBelowOwn, .enrolmentOnlyOwnAdmins, .onlyRootIssuesCAs,
-                .certificatesOnlyForChildren, .issuerCannotCertify, .nameOfAnotherUnit, .revokeOnlyOwnAdmins,
+                .certificatesOnlyForChildren, .issuerCannotCertify, .nameOfAnotherUnit, .nameOfAnotherNode,
+                .revokeOnlyOwnAdmins,
                 .revokeOnlyAncestors:
                 .forbidden
             case .noLevelBelow, .onlyLevelBelow, .unitNameRequired, .unitNameTooLong, .unitCodeInvalid,
                 .unitChangeRefused, .unitCannotGetNodeHere, .listenAddressesInvalid, .nameOutsideConstraints,
                 .revocationReasonRequired, .certificateDoesNotMatch:
                 .invalid
-            case .unitCodeTaken, .nodeNameTaken, .noIssuingKey, .unitDataStaysHere, .unitCannotTakeNode,
+            case .unitCodeTaken, .nodeNameTaken, .noIssuingKey, .unitDataStaysHere, .unitCannotTakeNode, .nodesRunBelow,
                 .alreadyRevoked:
                 .conflict
             case .enrolmentRefused: .unauthenticated

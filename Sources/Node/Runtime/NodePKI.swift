@@ -80,6 +80,10 @@ extension LocalNode {
         guard ListenAddress(web) != nil, ListenAddress(federation) != nil else {
             throw DomainError(.listenAddressesInvalid, details: ["web": "host:port", "federation": "host:port"])
         }
+        // A node below would find a new parent between it and this node: not without moving it.
+        if let below = deployment.nodes.first(where: { tree.isInSubtree($0.unit, of: childUnit) }) {
+            throw DomainError(.nodesRunBelow(unit: childUnit, node: below.name), details: ["unit": "nodes_below"])
+        }
         let taken = node.hosts.filter { tree.isInSubtree($0, of: childUnit) }
         return (NodeDescription(name: name, unit: childUnit, hosts: taken, web: web, federation: federation), true)
     }
@@ -166,6 +170,11 @@ extension LocalNode {
                     source: address
                 )
                 try enqueueUp(db, kind: .unitChanged, unit: joined.parent, body: joined)
+                // Other tokens for the unit would now certify a second key for its node: spent.
+                try db.execute(
+                    sql: "UPDATE enrolment_tokens SET used_at = ? WHERE unit = ? AND used_at IS NULL",
+                    arguments: [clock.now(), childUnit]
+                )
                 units.set(next)
                 return next
             }
@@ -297,6 +306,18 @@ extension LocalNode {
             throw DomainError(.nameOfAnotherUnit(name))
         }
         let names = Set(defaults.dnsNames).union(dnsNames.map { $0.lowercased() })
+        // A name or address another node is reached by is never certified for this one (a token
+        // holder could otherwise pass for the parent to the next node that joins). Loopback is
+        // every node's own.
+        let loopback: Set<String> = ["localhost", "127.0.0.1", "::1"]
+        let addresses = Set(defaults.ipAddresses + ipAddresses)
+        for other in deployment.nodes where other.unit != childUnit {
+            let theirs = NodeCertificates.names(for: other)
+            let clash =
+                names.intersection(theirs.dnsNames).subtracting(loopback).first
+                ?? addresses.intersection(theirs.ipAddresses).subtracting(loopback).first
+            if let clash { throw DomainError(.nameOfAnotherNode(name: clash, node: other.name)) }
+        }
         if let permitted = try? issuer.certificate.extensions.nameConstraints?.permittedDNSDomains, !permitted.isEmpty {
             for name in names where !permitted.contains(where: { name == $0 || name.hasSuffix("." + $0) }) {
                 throw DomainError(.nameOutsideConstraints(name))

@@ -105,6 +105,20 @@ public enum NodeEnrolment {
         guard let parent = URL(string: parentURL), parent.scheme == "https", let parentHost = parent.host else {
             throw EnrolmentFailed("--parent '\(parentURL)' must be https://host:port")
         }
+        // The folder must take the files before the token is spent: once the parent answers, the
+        // node exists for every ancestor, and its key lives only here.
+        let folder = URL(fileURLWithPath: directory).standardizedFileURL.path
+        do {
+            try files.createDirectory(
+                atPath: folder,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+            try Data("probe".utf8).write(to: URL(fileURLWithPath: "\(folder)/.probe"))
+            try files.removeItem(atPath: "\(folder)/.probe")
+        } catch {
+            throw EnrolmentFailed("cannot write into \(folder): \(error.localizedDescription)")
+        }
         let rootPEM = try await fetchRoot(parentURL: parentURL)
         guard try PinnedToken.digest(ofRootPEM: rootPEM) == pin else {
             throw EnrolmentFailed(
@@ -141,12 +155,6 @@ public enum NodeEnrolment {
         guard seed.node(named: node.name)?.unit == answer.unit else {
             throw EnrolmentFailed("the parent's tree does not hold node \(node.name) for unit \(answer.unit)")
         }
-        let folder = URL(fileURLWithPath: directory).standardizedFileURL.path
-        try files.createDirectory(
-            atPath: folder,
-            withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700]
-        )
         try CredentialFiles.write(
             certificatePEM: answer.certificate,
             privateKeyPEM: exchange.request.privateKeyPEM,

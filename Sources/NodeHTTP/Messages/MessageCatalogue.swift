@@ -450,6 +450,13 @@ enum MessageCatalogue {
             ("Khóa cấp chứng thư của nút này không được cấp cho đơn vị “\(unit)”", reason)
         case .nameOfAnotherUnit(let name):
             ("Tên “\(name)” thuộc về đơn vị khác", "The name '\(name)' belongs to another unit")
+        case .nameOfAnotherNode(let name, let node):
+            ("Tên, địa chỉ “\(name)” là của nút \(node)", "The name or address '\(name)' is node \(node)'s")
+        case .nodesRunBelow(let unit, let node):
+            (
+                "Đơn vị “\(unit)” đã có nút cấp dưới (\(node)): chưa hỗ trợ chèn nút lên trên",
+                "Unit '\(unit)' has nodes below it (\(node)): a node cannot be put above them yet"
+            )
         case .nameOutsideConstraints(let name):
             (
                 "Tên “\(name)” nằm ngoài phạm vi được phép của khóa cấp chứng thư",
