@@ -2,6 +2,7 @@ import ArgumentParser
 import Auth
 import Foundation
 import Node
+import NodeHTTP
 import Reporting
 
 /// `reportnet forms`: check form files, import them into a node, export a node's forms.
@@ -58,8 +59,8 @@ struct FormsCommand: AsyncParsableCommand {
                 do {
                     _ = try await local.defineForm(form, by: operator_)
                     print("Đã nhập / imported \(form.code) v\(form.version) for \(local.unit)")
-                } catch let error as APIError {
-                    throw ConfigurationError("\(file): \(error.message)")
+                } catch let error as DomainError {
+                    throw ConfigurationError("\(file): \(MessageCatalogue.text(error.reason).vi)")
                 }
             }
         }

@@ -36,6 +36,16 @@ import Testing
         .reportStateUnknown("X"),
         .metricsTokenRequired,
         .metricsLocalOnly,
+        .pageBodyTooLarge,
+        .pageFormUnsupported,
+        .pageFormUnreadable,
+        .notANumber("X"),
+        .numberMisshapen("X", .notANumber),
+        .alertKindRequired,
+        .reportNotEditable,
+        .linkedIndicatorRequired,
+        .progressPercentInvalid,
+        .closingDayInvalid,
     ]
 
     static func edgeName(_ reason: EdgeRefusal.Reason) -> String {
@@ -69,6 +79,16 @@ import Testing
         case .reportStateUnknown: "reportStateUnknown"
         case .metricsTokenRequired: "metricsTokenRequired"
         case .metricsLocalOnly: "metricsLocalOnly"
+        case .pageBodyTooLarge: "pageBodyTooLarge"
+        case .pageFormUnsupported: "pageFormUnsupported"
+        case .pageFormUnreadable: "pageFormUnreadable"
+        case .notANumber: "notANumber"
+        case .numberMisshapen: "numberMisshapen"
+        case .alertKindRequired: "alertKindRequired"
+        case .reportNotEditable: "reportNotEditable"
+        case .linkedIndicatorRequired: "linkedIndicatorRequired"
+        case .progressPercentInvalid: "progressPercentInvalid"
+        case .closingDayInvalid: "closingDayInvalid"
         }
     }
 
@@ -102,6 +122,16 @@ import Testing
         "reportStateUnknown",
         "metricsTokenRequired",
         "metricsLocalOnly",
+        "pageBodyTooLarge",
+        "pageFormUnsupported",
+        "pageFormUnreadable",
+        "notANumber",
+        "numberMisshapen",
+        "alertKindRequired",
+        "reportNotEditable",
+        "linkedIndicatorRequired",
+        "progressPercentInvalid",
+        "closingDayInvalid",
     ]
 
     @Test func everyEdgeReasonHasWordsAndAStatus() {

@@ -111,12 +111,12 @@ import Testing
         do {
             _ = try AlertPages.rule(["kind": "abnormal_value", "factor": "2.5"], vi)
             Issue.record("“2.5” is not guessed in Vietnamese")
-        } catch let error as APIError {
+        } catch let error as EdgeRefusal {
             #expect(
                 error.details == ["factor": "invalid"] && error.message.contains("Dùng dấu phẩy cho phần thập phân")
             )
         }
-        #expect(throws: APIError.self) { try AlertPages.rule(["kind": "due_soon", "days": "2,5"], vi) }
+        #expect(throws: EdgeRefusal.self) { try AlertPages.rule(["kind": "due_soon", "days": "2,5"], vi) }
     }
 
     /// The pages that show numbers use the rules: progress percentages and file sizes.

@@ -40,15 +40,12 @@ package struct AssignmentView: Codable, Sendable {
 
 extension LocalNode {
     /// Stores a new form version authored by a unit (defines it; assigning is separate).
-    /// Still throws the legacy `APIError`: `reportnet forms import` (NodeCommands) catches it
-    /// by that type, and that file is being changed elsewhere; convert both together.
     package func defineForm(_ form: Form, by actor: Actor) async throws -> Form {
-        guard actor.holds(.manageForms) else { throw APIError.forbidden() }
+        guard actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
         let problems = form.problems()
         guard problems.isEmpty else {
-            throw APIError.invalid(
-                "Biểu mẫu chưa hợp lệ: \(problems.joined(separator: "; "))",
-                "The form is not valid",
+            throw DomainError(
+                .formInvalid(problems),
                 details: Dictionary(uniqueKeysWithValues: problems.enumerated().map { ("\($0.offset)", $0.element) })
             )
         }
@@ -56,10 +53,7 @@ extension LocalNode {
             if try FormRecord.fetchOne(db, key: ["owner_unit": actor.unit, "code": form.code, "version": form.version])
                 != nil
             {
-                throw APIError.conflict(
-                    "Biểu mẫu “\(form.code)” phiên bản \(form.version) đã tồn tại; hãy tăng số phiên bản",
-                    "This form version exists; raise the version"
-                )
+                throw DomainError(.formVersionExists(code: form.code, version: form.version))
             }
             try FormRecord(
                 ownerUnit: actor.unit,

@@ -453,7 +453,6 @@ extension LocalNode {
     static func reason(_ error: any Error) -> String {
         switch error {
         case let refusal as Refusal: refusal.reason
-        case let api as APIError: api.messageEN
         case let domain as DomainError: domain.summary
         case is DecodingError: "malformed body: \(error)"
         default: "\(error)"

@@ -67,6 +67,27 @@ struct EdgeRefusal: Error, Sendable {
         case metricsTokenRequired
         /// `/metrics` from another machine.
         case metricsLocalOnly
+        // The pages' own refusals, while reading a form.
+        /// A page form over 16 MB.
+        case pageBodyTooLarge
+        /// A page post that is neither urlencoded nor multipart.
+        case pageFormUnsupported
+        /// A multipart page post that does not parse.
+        case pageFormUnreadable
+        /// A typed number that is not one (as typed).
+        case notANumber(String)
+        /// A typed number that reads but breaks a rule (not whole, too many digits...).
+        case numberMisshapen(String, NumberFormat.Problem)
+        /// The alert form without its kind.
+        case alertKindRequired
+        /// The edit page of a report that cannot be edited now, or not by the visitor.
+        case reportNotEditable
+        /// A task form whose linked indicator is not one of the list.
+        case linkedIndicatorRequired
+        /// A task progress that is not a number from 0 to 100.
+        case progressPercentInvalid
+        /// A closure day typed other than dd/MM/yyyy.
+        case closingDayInvalid
     }
 
     let reason: Reason
@@ -93,6 +114,16 @@ extension MessageCatalogue {
         case .rateLimited: (.tooManyRequests, "rate_limited")
         case .metricsTokenRequired: (.unauthorized, "unauthenticated")
         case .metricsLocalOnly: (.forbidden, "forbidden")
+        case .pageBodyTooLarge: (.contentTooLarge, "too_large")
+        case .pageFormUnsupported: (.unsupportedMediaType, "unsupported_media_type")
+        case .pageFormUnreadable: (.badRequest, "bad_request")
+        case .notANumber: (.unprocessableContent, "invalid")
+        case .numberMisshapen: (.unprocessableContent, "invalid")
+        case .alertKindRequired: (.unprocessableContent, "invalid")
+        case .reportNotEditable: (.forbidden, "forbidden")
+        case .linkedIndicatorRequired: (.unprocessableContent, "invalid")
+        case .progressPercentInvalid: (.unprocessableContent, "invalid")
+        case .closingDayInvalid: (.unprocessableContent, "invalid")
         case .malformedBody, .formFormatUnknown, .formCodeRequired, .alertStateUnknown, .monthInvalid,
             .monthTextInvalid, .monthRequired, .taskStateUnknown, .fileNameRequired, .reportPeriodInvalid,
             .limitOutOfRange, .offsetNegative, .reportStateUnknown:
@@ -157,6 +188,31 @@ extension MessageCatalogue {
                 "Số liệu giám sát chỉ đọc được từ chính máy chủ của nút, hoặc với metrics_token",
                 "Metrics are readable only from the node's own machine, or with the metrics_token"
             )
+        case .pageBodyTooLarge:
+            ("Dữ liệu gửi lên quá lớn (tối đa 16 MB)", "Request body too large (16 MB at most)")
+        case .pageFormUnsupported:
+            ("Biểu mẫu gửi lên không đúng định dạng", "Post an HTML form (urlencoded or multipart)")
+        case .pageFormUnreadable:
+            ("Biểu mẫu gửi lên không đọc được", "Unreadable multipart body")
+        case .alertKindRequired:
+            ("Hãy chọn loại cảnh báo", "Choose the kind of alert")
+        case .reportNotEditable:
+            (
+                "Báo cáo này không thể sửa ở trạng thái hiện tại hoặc bạn không có quyền sửa",
+                "This report cannot be edited now, or not by you"
+            )
+        case .linkedIndicatorRequired:
+            ("Hãy chọn chỉ số liên kết trong danh sách", "Choose a linked indicator from the list")
+        case .progressPercentInvalid:
+            ("Hãy nhập tiến độ là một số từ 0 đến 100", "Give the progress as a number from 0 to 100")
+        case .closingDayInvalid:
+            (
+                "Ngày giải thể, sáp nhập không hợp lệ: hãy nhập theo dạng dd/MM/yyyy, ví dụ 01/07/2026",
+                "Invalid date: type it as dd/MM/yyyy, e.g. 01/07/2026"
+            )
+        case .notANumber(let given): ("“\(given)” không phải là số", "“\(given)” is not a number")
+        case .numberMisshapen(let given, let problem):
+            ("“\(given)”: \(NumberFormat(.vi).message(problem))", "“\(given)”: \(NumberFormat(.en).message(problem))")
         }
     }
 

@@ -12,7 +12,7 @@ import Tasks
 /// `DomainError` gets its HTTP status, each reason its Vietnamese text (first) and English text.
 /// The JSON API and the pages both answer from here, so the core holds no words and the two
 /// edges cannot drift.
-enum MessageCatalogue {
+package enum MessageCatalogue {
     /// The status a refusal of this kind is answered with.
     static func status(_ kind: DomainError.Kind) -> HTTPResponse.Status {
         switch kind {
@@ -49,7 +49,7 @@ enum MessageCatalogue {
     }
 
     /// The Vietnamese and English text of a reason.
-    static func text(_ reason: DomainError.Reason) -> (vi: String, en: String) {
+    package static func text(_ reason: DomainError.Reason) -> (vi: String, en: String) {
         switch reason {
         // MARK: Everywhere
         case .notAllowed:

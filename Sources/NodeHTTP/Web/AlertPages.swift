@@ -78,18 +78,11 @@ struct AlertPages {
     /// not one (or not a whole one for days and percent) is refused next to its field.
     static func rule(_ fields: [String: String], _ numbers: NumberFormat) throws -> NewAlertRule {
         func text(_ name: String) -> String? { fields[name].flatMap { $0.isEmpty ? nil : $0 } }
-        func refusal(_ given: String, _ name: String, _ problem: NumberFormat.Problem) -> APIError {
-            problem == .notANumber
-                ? APIError.invalid(
-                    "“\(given)” không phải là số",
-                    "“\(given)” is not a number",
-                    details: [name: "invalid"]
-                )
-                : APIError.invalid(
-                    "“\(given)”: \(NumberFormat(.vi).message(problem))",
-                    "“\(given)”: \(NumberFormat(.en).message(problem))",
-                    details: [name: "invalid"]
-                )
+        func refusal(_ given: String, _ name: String, _ problem: NumberFormat.Problem) -> EdgeRefusal {
+            EdgeRefusal(
+                problem == .notANumber ? .notANumber(given) : .numberMisshapen(given, problem),
+                details: [name: "invalid"]
+            )
         }
         func whole(_ name: String) throws -> Int? {
             guard let given = text(name) else { return nil }
@@ -106,7 +99,7 @@ struct AlertPages {
             }
         }
         guard let kind = text("kind").flatMap(AlertKind.init(rawValue:)) else {
-            throw APIError.invalid("Hãy chọn loại cảnh báo", "Choose the kind of alert", details: ["kind": "required"])
+            throw EdgeRefusal(.alertKindRequired, details: ["kind": "required"])
         }
         return NewAlertRule(
             kind: kind,

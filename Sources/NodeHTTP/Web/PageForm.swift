@@ -37,12 +37,7 @@ struct PageForm: Sendable {
         do {
             body = try await request.body.collect(upTo: context.maxUploadSize)
         } catch is NIOTooManyBytesError {
-            throw APIError(
-                status: .contentTooLarge,
-                code: "too_large",
-                message: "Dữ liệu gửi lên quá lớn (tối đa 16 MB)",
-                messageEN: "Request body too large (16 MB at most)"
-            )
+            throw EdgeRefusal(.pageBodyTooLarge)
         }
         if type.hasPrefix("application/x-www-form-urlencoded") {
             return PageForm(fields: urlEncoded(String(buffer: body)))
@@ -50,12 +45,7 @@ struct PageForm: Sendable {
         if type.hasPrefix("multipart/form-data"), let boundary = boundary(of: request.headers[.contentType] ?? "") {
             return try multipart(body, boundary: boundary)
         }
-        throw APIError(
-            status: .unsupportedMediaType,
-            code: "unsupported_media_type",
-            message: "Biểu mẫu gửi lên không đúng định dạng",
-            messageEN: "Post an HTML form (urlencoded or multipart)"
-        )
+        throw EdgeRefusal(.pageFormUnsupported)
     }
 
     static func urlEncoded(_ text: String) -> [String: [String]] {
@@ -103,7 +93,7 @@ struct PageForm: Sendable {
         do {
             try parser.execute(body)
         } catch {
-            throw APIError.badRequest("Biểu mẫu gửi lên không đọc được", "Unreadable multipart body")
+            throw EdgeRefusal(.pageFormUnreadable)
         }
         return form
     }

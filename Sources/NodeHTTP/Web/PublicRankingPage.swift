@@ -29,12 +29,7 @@ struct PublicRankingPage {
             let language = Language(request)
             guard await limiter.admit(context.clientAddress) else {
                 return kit.errorPage(
-                    APIError(
-                        status: .tooManyRequests,
-                        code: "rate_limited",
-                        message: "Quá nhiều yêu cầu, hãy thử lại sau ít phút",
-                        messageEN: "Too many requests; try again shortly"
-                    ),
+                    EdgeRefusal(.rateLimited),
                     request: request,
                     context: context
                 )

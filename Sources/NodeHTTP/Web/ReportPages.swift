@@ -162,7 +162,7 @@ struct ReportPages {
         guard
             let form = try await local.form(owner: report.formOwner, code: report.form, version: report.formVersion)
         else {
-            throw APIError.notFound("biểu mẫu", "Form")
+            throw DomainError(.notFound(.form))
         }
         return form
     }
@@ -171,7 +171,7 @@ struct ReportPages {
 
     func entryList(_ visitor: PageVisitor) async throws -> Response {
         guard visitor.actor.holds(.enterData) || visitor.actor.holds(.approveReports) else {
-            throw APIError.forbidden()
+            throw DomainError(.notAllowed)
         }
         let assignments = try await local.assignments(visibleTo: visitor.actor).filter {
             $0.units.contains(visitor.actor.unit)
@@ -231,12 +231,7 @@ struct ReportPages {
         let correcting = report.state == .submitted
         let actions = local.actions(on: report, for: visitor.actor)
         guard correcting ? actions.correct : actions.save else {
-            throw APIError.forbidden(
-                visitor.pick(
-                    "Báo cáo này không thể sửa ở trạng thái hiện tại hoặc bạn không có quyền sửa",
-                    "This report cannot be edited now, or not by you"
-                )
-            )
+            throw EdgeRefusal(.reportNotEditable)
         }
         let form = try await form(of: report)
         let model = FormPageModel(
@@ -375,13 +370,13 @@ struct ReportPages {
         filter.unit = text("unit")
         if let period = text("period") {
             guard let parsed = Period(period) else {
-                throw APIError.badRequest("Kỳ báo cáo “\(period)” không hợp lệ", "Invalid period")
+                throw EdgeRefusal(.reportPeriodInvalid(period))
             }
             filter.period = parsed.description
         }
         if let state = text("state") {
             guard let parsed = ReportState(rawValue: state) else {
-                throw APIError.badRequest("Trạng thái “\(state)” không hợp lệ", "Unknown state")
+                throw EdgeRefusal(.reportStateUnknown(state))
             }
             filter.state = parsed
         }

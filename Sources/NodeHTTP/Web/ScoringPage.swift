@@ -57,7 +57,7 @@ struct ScoringPage {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
                 guard let month = ScoreMonth(form["month"] ?? "") else {
-                    throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month")
+                    throw EdgeRefusal(.monthInvalid)
                 }
                 var typed = Typed(unit: form["unit"] ?? "")
                 var rows: [IndicatorRow] = []
@@ -156,7 +156,7 @@ struct ScoringPage {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
                 guard let month = ScoreMonth(try context.parameters.require("month")) else {
-                    throw APIError.badRequest("Tháng không hợp lệ (ví dụ 2026-11)", "Invalid month")
+                    throw EdgeRefusal(.monthInvalid)
                 }
                 _ = try await local.publishScores(month: month, by: visitor.actor)
                 throw PageRedirect(location: "\(Self.path)?month=\(month)&published=1")

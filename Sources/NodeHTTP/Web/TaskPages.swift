@@ -61,11 +61,7 @@ struct TaskPages {
                     var indicator: IndicatorLink?
                     if !typed.indicator.isEmpty {
                         guard let link = IndicatorChoice.link(from: typed.indicator) else {
-                            throw APIError.invalid(
-                                "Hãy chọn chỉ số liên kết trong danh sách",
-                                "Choose a linked indicator from the list",
-                                details: ["indicator": "invalid"]
-                            )
+                            throw EdgeRefusal(.linkedIndicatorRequired, details: ["indicator": "invalid"])
                         }
                         indicator = link
                     }
@@ -107,11 +103,7 @@ struct TaskPages {
                     var percent: Int?
                     if !complete {
                         guard case .success(let given) = NumberFormat(visitor.language).readWhole(typed.percent) else {
-                            throw APIError.invalid(
-                                "Hãy nhập tiến độ là một số từ 0 đến 100",
-                                "Give the progress as a number from 0 to 100",
-                                details: ["percent": "invalid"]
-                            )
+                            throw EdgeRefusal(.progressPercentInvalid, details: ["percent": "invalid"])
                         }
                         percent = given
                     }

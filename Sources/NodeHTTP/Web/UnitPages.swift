@@ -109,19 +109,12 @@ struct UnitPages {
                 )
                 // Who may close is decided before what was typed is judged (as the API does).
                 guard visitor.actor.holds(.manageUsers), local.tree.isBelow(code, visitor.actor.unit) else {
-                    throw APIError.forbidden(
-                        "Chỉ ghi nhận giải thể, sáp nhập đơn vị cấp dưới của mình",
-                        "Only units below your own"
-                    )
+                    throw DomainError(.closeOnlyBelow)
                 }
                 do {
                     let day = TaskPages.isoDay(typed.fields["closedOn"]!)
                     guard CalendarDate(day) != nil else {
-                        throw APIError.invalid(
-                            "Ngày giải thể, sáp nhập không hợp lệ: hãy nhập theo dạng dd/MM/yyyy, ví dụ 01/07/2026",
-                            "Invalid date: type it as dd/MM/yyyy, e.g. 01/07/2026",
-                            details: ["closedOn": "invalid"]
-                        )
+                        throw EdgeRefusal(.closingDayInvalid, details: ["closedOn": "invalid"])
                     }
                     let merged = typed.fields["mergedInto"]!.trimmingCharacters(in: .whitespaces)
                     _ = try await local.closeUnit(

@@ -77,7 +77,7 @@ struct UserPages {
                 $0.username == username.lowercased()
             })
         else {
-            throw APIError.notFound("tài khoản", "Account")
+            throw DomainError(.notFound(.account))
         }
         if let refusal = Delegation.refusalToManage(
             by: visitor.actor,
@@ -86,13 +86,10 @@ struct UserPages {
             permissions: Set(account.permissions),
             in: local.tree
         ) {
-            throw APIError.forbidden(refusal.description, "Delegation rules refuse this")
+            throw DomainError(.delegationRefusesChange(refusal))
         }
         guard account.username != visitor.actor.username else {
-            throw APIError.forbidden(
-                "Không thể thực hiện thao tác này với chính tài khoản của bạn",
-                "Not on your own account"
-            )
+            throw DomainError(.notOnYourOwnAccount)
         }
         return account
     }

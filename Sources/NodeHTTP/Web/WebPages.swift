@@ -86,12 +86,7 @@ struct PageKit: Sendable {
             guard let expected = session.record.csrfToken, let sent = form?["_csrf"],
                 Secret.digest(sent) == Secret.digest(expected)
             else {
-                throw APIError(
-                    status: .forbidden,
-                    code: "csrf_failed",
-                    message: "Yêu cầu không hợp lệ (thiếu mã chống giả mạo), hãy tải lại trang",
-                    messageEN: "Missing or wrong CSRF token; reload the page"
-                )
+                throw EdgeRefusal(.csrfFailed)
             }
         }
         return PageVisitor(session: session, actor: actor, language: Language(request))
