@@ -169,6 +169,7 @@ let package = Package(
         ),
         // What the test targets share: running peer programs (python3, openssl, curl), scratch folders.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "HierarchyTests", dependencies: ["Hierarchy"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),

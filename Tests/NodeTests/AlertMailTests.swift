@@ -14,7 +14,7 @@ import Yams
 @Suite(.serialized) struct AlertMailTests {
     /// An SMTP server on a free loopback port, keeping each message as a JSON line in `file`.
     final class MailServer: @unchecked Sendable {
-        let process = Process()
+        let process: ChildProcess
         let file: String
         var port = 0
 
@@ -23,47 +23,55 @@ import Yams
         init(certificate: String? = nil, key: String? = nil, login: (String, String)? = nil) throws {
             file = FileManager.default.temporaryDirectory.appendingPathComponent("mail-\(UUID().uuidString).jsonl").path
             _ = FileManager.default.createFile(atPath: file, contents: nil)
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [
-                "python3", "-c",
-                """
-                import asyncio, email, email.policy, json, ssl, sys
-                from aiosmtpd.smtp import SMTP, AuthResult
-                out_file, cert, key, user, password = sys.argv[1:6]
-                class Keep:
-                    async def handle_DATA(self, server, session, envelope):
-                        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-                        with open(out_file, 'a') as out:
-                            out.write(json.dumps({"from": envelope.mail_from, "to": envelope.rcpt_tos, "subject": str(message["subject"]), "date": str(message["date"].datetime) if message["date"] else None,
-                                                  "body": message.get_content(), "tls": session.ssl is not None,
-                                                  "login": session.login_data.decode() if isinstance(session.login_data, bytes) else session.login_data}, ensure_ascii=False) + "\\n")
-                        return '250 OK'
-                def check(server, session, envelope, mechanism, auth_data):
-                    ok = auth_data.login == user.encode() and auth_data.password == password.encode()
-                    return AuthResult(success=ok, auth_data=auth_data)
-                def make():
-                    if not cert:
-                        return SMTP(Keep(), hostname='localhost')
-                    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-                    context.load_cert_chain(cert, key)
-                    return SMTP(Keep(), hostname='localhost', tls_context=context, require_starttls=True,
-                                authenticator=check if user else None, auth_required=bool(user))
-                async def main():
-                    server = await asyncio.get_running_loop().create_server(make, '127.0.0.1', 0)
-                    print(server.sockets[0].getsockname()[1], flush=True)
-                    await asyncio.Event().wait()
-                asyncio.run(main())
-                """, file, certificate ?? "", key ?? "", login?.0 ?? "", login?.1 ?? "",
-            ]
-            let output = Pipe()
-            process.standardOutput = output
-            process.environment = Python.environment
-            try process.run()
-            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(
-                in: .whitespacesAndNewlines
+            let portFile = file + ".port"
+            process = try ChildProcess(
+                "python3",
+                [
+                    "-c",
+                    """
+                    import asyncio, email, email.policy, json, ssl, sys
+                    from aiosmtpd.smtp import SMTP, AuthResult
+                    out_file, cert, key, user, password = sys.argv[1:6]
+                    class Keep:
+                        async def handle_DATA(self, server, session, envelope):
+                            message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+                            with open(out_file, 'a') as out:
+                                out.write(json.dumps({"from": envelope.mail_from, "to": envelope.rcpt_tos, "subject": str(message["subject"]), "date": str(message["date"].datetime) if message["date"] else None,
+                                                      "body": message.get_content(), "tls": session.ssl is not None,
+                                                      "login": session.login_data.decode() if isinstance(session.login_data, bytes) else session.login_data}, ensure_ascii=False) + "\\n")
+                            return '250 OK'
+                    def check(server, session, envelope, mechanism, auth_data):
+                        ok = auth_data.login == user.encode() and auth_data.password == password.encode()
+                        return AuthResult(success=ok, auth_data=auth_data)
+                    def make():
+                        if not cert:
+                            return SMTP(Keep(), hostname='localhost')
+                        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+                        context.load_cert_chain(cert, key)
+                        return SMTP(Keep(), hostname='localhost', tls_context=context, require_starttls=True,
+                                    authenticator=check if user else None, auth_required=bool(user))
+                    async def main():
+                        server = await asyncio.get_running_loop().create_server(make, '127.0.0.1', 0)
+                        print(server.sockets[0].getsockname()[1], flush=True)
+                        await asyncio.Event().wait()
+                    asyncio.run(main())
+                    """, file, certificate ?? "", key ?? "", login?.0 ?? "", login?.1 ?? "",
+                ],
+                environment: Python.environment,
+                output: portFile,
+                errors: portFile
             )
+            defer { try? FileManager.default.removeItem(atPath: portFile) }
+            var line = ""
+            for _ in 0..<200 {
+                // The port, once its line is whole.
+                let text = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
+                line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if (text.hasSuffix("\n") && Int(line) != nil) || !process.isRunning { break }
+                usleep(50_000)
+            }
             guard let port = Int(line) else {
-                process.terminate()
+                process.terminate(SIGKILL)
                 throw TestFailure("aiosmtpd did not start (pip install aiosmtpd): \(line)")
             }
             self.port = port
@@ -76,10 +84,10 @@ import Yams
             }
         }
 
-        /// Ends the server without `waitUntilExit` (which can wait forever inside a test).
+        /// Ends the server.
         func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            for _ in 0..<50 where process.isRunning { usleep(100_000) }
+            process.terminate(SIGKILL)
+            process.reap()
             try? FileManager.default.removeItem(atPath: file)
         }
     }

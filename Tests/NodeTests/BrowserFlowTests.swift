@@ -173,17 +173,15 @@ import Testing
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("browser-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root.appendingPathComponent("Tests/Browser/flow.py").path, config]
-        process.environment = Python.environment
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try ChildProcess(
+            python,
+            [root.appendingPathComponent("Tests/Browser/flow.py").path, config],
+            environment: Python.environment,
+            output: log.path,
+            errors: log.path
+        )
         // Waits without blocking a thread of the pool the nodes run on.
-        while process.isRunning { try await Task.sleep(for: .milliseconds(200)) }
-        try handle.close()
+        await process.ended()
         return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 }

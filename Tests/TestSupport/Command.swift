@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Tests check what the product writes with independent readers; this is the one way they start
 /// them. Output goes to files rather than pipes, so a peer that writes much to both streams never
-/// blocks, and the end is awaited by polling (see `Process.reap()`).
+/// blocks, and the end is awaited by polling (see `ChildProcess`).
 public enum Command {
     /// What a finished program left behind.
     public struct Output: Sendable {
@@ -38,28 +38,15 @@ public enum Command {
             _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         }
 
-        let process = Process()
-        if executable.hasPrefix("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
-        if let environment { process.environment = environment }
-        if let folder { process.currentDirectoryURL = folder }
-        let stdin = try FileHandle(forReadingFrom: inputFile)
-        let stdout = try FileHandle(forWritingTo: outputFile)
-        let stderr = mergingErrors ? stdout : try FileHandle(forWritingTo: errorsFile)
-        defer {
-            try? stdin.close()
-            try? stdout.close()
-            if !mergingErrors { try? stderr.close() }
-        }
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
+        let process = try ChildProcess(
+            executable,
+            arguments,
+            environment: environment,
+            in: folder,
+            input: inputFile.path,
+            output: outputFile.path,
+            errors: errorsFile.path
+        )
         process.reap()
         let output = String(decoding: try Data(contentsOf: outputFile), as: UTF8.self)
         let errors = mergingErrors ? "" : String(decoding: try Data(contentsOf: errorsFile), as: UTF8.self)
@@ -70,14 +57,5 @@ public enum Command {
     /// errors are merged into the output.
     public static func shell(_ line: String, in folder: URL) throws -> Output {
         try run("/bin/sh", ["-c", line], in: folder, mergingErrors: true)
-    }
-}
-
-extension Process {
-    /// Waits for the process to end by polling. Foundation's `waitUntilExit` runs a run loop whose
-    /// timeouts mix the time of day with monotonic time, and it never returns when the suite runs
-    /// with the time of day moved (`.ci/run` under faketime).
-    public func reap() {
-        while isRunning { usleep(10_000) }
     }
 }

@@ -27,7 +27,7 @@ final class NodeProcesses: @unchecked Sendable {
     let sessions = SessionCache()
     /// Clock offsets (seconds) for nodes run with a skewed clock (`SkewedClock`).
     let clockOffsets: [String: Int]
-    private var running: [String: Process] = [:]
+    private var running: [String: ChildProcess] = [:]
     private let lock = NSLock()
     private var secrets: [String: (password: String, factor: SecondFactor)] = [:]
 
@@ -173,23 +173,18 @@ final class NodeProcesses: @unchecked Sendable {
     /// certificate chains to, when it is not the federation's; `arguments`: other than
     /// `serve --config` with its configuration).
     func start(_ node: String, webCA: String? = nil, arguments: [String]? = nil) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.executable)
-        process.arguments = arguments ?? ["serve", "--config", configuration(node)]
         var environment = ProcessInfo.processInfo.environment
         if let offset = clockOffsets[node] {
             environment = try SkewedClock.environment(offset: offset, base: environment)
         }
-        process.environment = environment
         let log = "\(directory)/\(node).log"
-        if !FileManager.default.fileExists(atPath: log) {
-            _ = FileManager.default.createFile(atPath: log, contents: nil)
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try ChildProcess(
+            try Self.executable,
+            arguments ?? ["serve", "--config", configuration(node)],
+            environment: environment,
+            output: log,
+            errors: log
+        )
         lock.withLock { running[node] = process }
         let client = APIClient(baseURL: webURL(node), caPath: webCA ?? caPath)
         for _ in 0..<150 {

@@ -1,0 +1,124 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A program the tests start (a `reportnet` node, python3, openssl), spawned with `posix_spawn`.
+///
+/// Foundation's `Process.run()` in the 6.3 toolchain can crash the test process: before it
+/// spawns, it scans `/proc/self/fd` with an over-reading copy of each directory entry
+/// (swift-corelibs-foundation `findMaximumOpenFromProcSelfFD`, fixed upstream by PR #5472), which
+/// was seen to end a CI run with SIGSEGV. This type spawns directly, closes every descriptor above
+/// the three standard ones in the child (so no socket or database of the test process leaks into
+/// it), and is waited for by polling `waitpid`, which also works when the suite runs with the time
+/// of day moved (Foundation's `waitUntilExit` never returns under libfaketime).
+public final class ChildProcess: @unchecked Sendable {
+    /// The child's process id.
+    public let processIdentifier: pid_t
+    private let lock = NSLock()
+    private var status: Int32?
+
+    /// Starts `executable` (a path, or a name looked up on `PATH`) with `arguments`.
+    ///
+    /// - Parameters:
+    ///   - environment: the child's environment; this process's when nil.
+    ///   - folder: the child's working directory; this process's when nil.
+    ///   - input, output, errors: files the child's standard streams are opened on (`/dev/null`
+    ///     when nil); `output` and `errors` are appended to, and may be the same file.
+    public init(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        in folder: URL? = nil,
+        input: String? = nil,
+        output: String? = nil,
+        errors: String? = nil
+    ) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let append = O_WRONLY | O_CREAT | O_APPEND
+        posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", append, 0o600)
+        if let errors, errors == output {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, errors ?? "/dev/null", append, 0o600)
+        }
+        guard let closeFrom = Self.addCloseFrom, let changeDirectory = Self.addChangeDirectory else {
+            throw TestFailure("this C library lacks posix_spawn_file_actions_addclosefrom_np or _addchdir_np")
+        }
+        _ = closeFrom(&actions, 3)
+        if let folder { _ = changeDirectory(&actions, folder.path) }
+
+        let environment = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let result = Self.withCStrings([executable] + arguments) { argv in
+            Self.withCStrings(environment) { envp in
+                executable.contains("/")
+                    ? posix_spawn(&pid, executable, &actions, nil, argv, envp)
+                    : posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+            }
+        }
+        guard result == 0 else {
+            throw TestFailure("cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        processIdentifier = pid
+    }
+
+    /// True until the child has ended (and been reaped).
+    public var isRunning: Bool { poll() == nil }
+
+    /// The exit status, or the signal number that ended the child (as Foundation's `Process`
+    /// reports it); only meaningful once the child has ended.
+    public var terminationStatus: Int32 { poll() ?? -1 }
+
+    /// Sends `signal` (SIGTERM unless told) to a child that has not ended.
+    public func terminate(_ signal: Int32 = SIGTERM) {
+        lock.withLock { if status == nil { _ = kill(processIdentifier, signal) } }
+    }
+
+    /// Waits for the child to end, by polling.
+    public func reap() {
+        while poll() == nil { usleep(10_000) }
+    }
+
+    /// Waits for the child to end without holding a thread of the cooperative pool.
+    public func ended() async {
+        while poll() == nil { try? await Task.sleep(for: .milliseconds(50)) }
+    }
+
+    private func poll() -> Int32? {
+        lock.withLock {
+            if let status { return status }
+            var raw: Int32 = 0
+            guard waitpid(processIdentifier, &raw, WNOHANG) == processIdentifier else { return nil }
+            let signal = raw & 0x7f
+            status = signal == 0 ? (raw >> 8) & 0xff : signal
+            return status
+        }
+    }
+
+    // glibc's (2.34+) file actions that Swift's Glibc module does not export: they are declared
+    // for _GNU_SOURCE only.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private typealias AddChangeDirectory =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    private static let addCloseFrom = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+        unsafeBitCast($0, to: AddCloseFrom.self)
+    }
+    private static let addChangeDirectory = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
+        unsafeBitCast($0, to: AddChangeDirectory.self)
+    }
+
+    /// Calls `body` with a NULL-terminated array of C strings.
+    private static func withCStrings<T>(
+        _ strings: [String],
+        _ body: ([UnsafeMutablePointer<CChar>?]) -> T
+    ) -> T {
+        let pointers = strings.map { strdup($0) } + [nil]
+        defer { for pointer in pointers { free(pointer) } }
+        return body(pointers)
+    }
+}
