@@ -30,7 +30,8 @@ struct LocalNodes {
         )
     }
 
-    func open(_ name: String) throws -> LocalNode {
+    /// Opens `name`'s node (`loginDelay`: the pause after a first failed login).
+    func open(_ name: String, loginDelay: Duration = .milliseconds(250)) throws -> LocalNode {
         var logger = Logger(label: "test.\(name)")
         logger.logLevel = .critical
         return try LocalNode(
@@ -39,6 +40,7 @@ struct LocalNodes {
             database: try NodeDatabase.open(path: "\(directory)/\(name).sqlite"),
             credentials: try credentials(name),
             passwordCost: 4,
+            loginDelay: loginDelay,
             clock: clock,
             logger: logger
         )
