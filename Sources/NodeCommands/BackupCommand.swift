@@ -88,11 +88,12 @@ extension NodeConfiguration {
     func backupFiles(file: String) -> [NodeBackup.File] {
         var files = [
             NodeBackup.File(name: "node.yaml", source: file),
-            NodeBackup.File(name: "topology.yaml", source: topology),
             NodeBackup.File(name: "certificate.pem", source: certificate),
             NodeBackup.File(name: "key.pem", source: key),
             NodeBackup.File(name: "trust-root.pem", source: trustRoot),
         ]
+        // The database keeps the tree's seed; a topology file the configuration names goes too.
+        if let topology { files.insert(NodeBackup.File(name: "topology.yaml", source: topology), at: 1) }
         if let issuerCertificate, let issuerKey {
             files.append(NodeBackup.File(name: "issuer.pem", source: issuerCertificate))
             files.append(NodeBackup.File(name: "issuer.key.pem", source: issuerKey))
@@ -127,7 +128,7 @@ extension NodeConfiguration {
             let isKey = name.hasSuffix("key.pem")
             try files.setAttributes([.posixPermissions: isKey ? 0o600 : 0o644], ofItemAtPath: target)
         }
-        configuration.topology = "topology.yaml"
+        configuration.topology = kept.contains("topology.yaml") ? "topology.yaml" : nil
         configuration.database = "node.sqlite"
         configuration.certificate = "certs/certificate.pem"
         configuration.key = "certs/key.pem"

@@ -13,7 +13,9 @@ import Yams
 /// A node's configuration file, as a province runs it in production.
 struct NodeConfiguration: Codable {
     var node: String
-    var topology: String
+    /// The topology file that seeds the node's tree (optional once the database keeps one:
+    /// `SeedTopology`).
+    var topology: String?
     var database: String
     var certificate: String
     var key: String
@@ -90,7 +92,7 @@ struct NodeConfiguration: Codable {
         func resolve(_ value: String) -> String {
             value.hasPrefix("/") ? value : base.appendingPathComponent(value).path
         }
-        configuration.topology = resolve(configuration.topology)
+        configuration.topology = configuration.topology.map(resolve)
         configuration.database = resolve(configuration.database)
         configuration.certificate = resolve(configuration.certificate)
         configuration.key = resolve(configuration.key)
@@ -110,9 +112,8 @@ struct NodeConfiguration: Codable {
 
     /// Checks what decoding cannot: files that must exist, pairs that go together, known values.
     func validate(file: String) throws {
-        var files: [(CodingKeys, String)] = [
-            (.topology, topology), (.certificate, certificate), (.key, key), (.trustRoot, trustRoot),
-        ]
+        var files: [(CodingKeys, String)] = [(.certificate, certificate), (.key, key), (.trustRoot, trustRoot)]
+        if let topology { files.append((.topology, topology)) }
         if let issuerCertificate { files.append((.issuerCertificate, issuerCertificate)) }
         if let mail = alertMail {
             for (key, path) in [("alert_mail.password_file", mail.passwordFile), ("alert_mail.ca_file", mail.caFile)]
@@ -164,12 +165,16 @@ struct NodeConfiguration: Codable {
 
     /// Opens the database and credentials of the configured node.
     func open() throws -> (LocalNode, NodeCredentials) {
-        let deployment = try TopologyFile.load(path: topology)
-        guard let description = deployment.node(named: node) else {
-            throw ConfigurationError("node '\(node)' is not in \(topology)")
-        }
         var logger = Logger(label: "reportnet.\(node)")
         logger.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let database = try NodeDatabase.open(path: self.database)
+        let (deployment, source) = try SeedTopology.resolve(file: topology, database: database)
+        guard let description = deployment.node(named: node) else {
+            throw ConfigurationError("node '\(node)' is not in \(topology ?? "the tree kept in \(self.database)")")
+        }
+        if case .file(let file) = source {
+            logger.notice("tree seeded from the topology file", metadata: ["file": "\(file)"])
+        }
         let credentials = try NodeCredentials.load(certificate: certificate, key: key, trustRoot: trustRoot)
         var issuer: CertificateAuthority?
         if let issuerCertificate, let issuerKey {
@@ -181,7 +186,7 @@ struct NodeConfiguration: Codable {
         let local = try LocalNode(
             node: description,
             deployment: deployment,
-            database: try NodeDatabase.open(path: database),
+            database: database,
             credentials: credentials,
             passwordCost: passwordCost ?? 12,
             evidencePolicy: try evidencePolicy(),

@@ -67,7 +67,7 @@ import Testing
         let wrongType = try folder.refusal(Folder.valid + "\npoll_wait: soon\n")
         #expect(wrongType.contains("'poll_wait' must be a whole number"), "\(wrongType)")
         let missing = try folder.refusal("node: bac-ninh\n")
-        #expect(missing.contains("'topology' is required"), "\(missing)")
+        #expect(missing.contains("'database' is required"), "\(missing)")
         let level = try folder.refusal(Folder.valid + "\nlog_level: verbose\n")
         #expect(level.contains("'log_level' is 'verbose'"), "\(level)")
     }

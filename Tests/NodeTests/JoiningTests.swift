@@ -78,6 +78,12 @@ import Testing
         #expect(configuration.contains("node: bni-moi"))
         #expect(configuration.contains("parent_url: \"https://127.0.0.1:\(nodes.ports["bac-ninh"]!.federation)\""))
         #expect(!configuration.contains("issuer_"), "a commune's node issues no certificates")
+        // Its configuration names only itself, its files, its parent and its trust root: the tree
+        // is kept in its database, the parent's at enrolment.
+        #expect(!configuration.contains("topology"), "\(configuration)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/topology.yaml"))
+        let kept = try SeedTopology.kept(in: try NodeDatabase.open(path: folder + "/node.sqlite"))
+        #expect(kept?.node(named: "bni-moi")?.unit == "BNI-MOI" && kept?.tree["BNI-MOI"]?.parent == "BNI")
         let keyMode = try FileManager.default.attributesOfItem(atPath: folder + "/key.pem")[.posixPermissions]
         #expect(keyMode as? Int == 0o600)
         let again = try NodeProcesses.run(enrol + ["--token", token])

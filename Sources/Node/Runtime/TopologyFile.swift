@@ -23,6 +23,61 @@ public enum TopologyFile {
     }
 }
 
+/// The tree a node starts from: the units, the nodes and which node hosts which unit.
+///
+/// A topology file seeds it (the first national install, the demo); the node's database keeps the
+/// seed, so a node whose configuration names no topology (one made by `reportnet enrol`) starts
+/// from what its database holds. Units added, renamed and joined since are kept in `unit_changes`
+/// and applied on top (`LiveDeployment`), so the tree is data that flows through the federation,
+/// not a file every node must share.
+package enum SeedTopology {
+    /// Where the tree came from at this start.
+    package enum Source: Equatable, Sendable {
+        /// The database's seed (no file named, or the file says the same).
+        case database
+        /// The file's, kept in the database from now on (a first start, or an edited file).
+        case file(String)
+    }
+
+    /// The tree to start from: `file`'s when one is named (kept as the seed when it differs from
+    /// the database's), the database's otherwise.
+    package static func resolve(file: String?, database: NodeDatabase) throws -> (Deployment, Source) {
+        if let file {
+            let deployment = try TopologyFile.load(path: file)
+            return (deployment, try keep(deployment, in: database) ? .file(file) : .database)
+        }
+        guard let deployment = try kept(in: database) else {
+            throw ConfigurationError(
+                "\(database.path) holds no tree yet and the configuration names no topology: "
+                    + "name a topology file ('topology') for the node's first start, or make the node with `reportnet enrol`"
+            )
+        }
+        return (deployment, .database)
+    }
+
+    /// Keeps `deployment` as the database's seed; true when it was not the seed already.
+    @discardableResult
+    package static func keep(_ deployment: Deployment, in database: NodeDatabase) throws -> Bool {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(deployment.topology), as: UTF8.self)
+        return try database.pool.write { db in
+            guard try NodeMetaStore.seedTopology(db) != json else { return false }
+            try NodeMetaStore.keepSeedTopology(json, db)
+            return true
+        }
+    }
+
+    /// The seed the database keeps, if any.
+    package static func kept(in database: NodeDatabase) throws -> Deployment? {
+        guard let json = try database.pool.read({ try NodeMetaStore.seedTopology($0) }) else { return nil }
+        let topology = try JSONDecoder().decode(Topology.self, from: Data(json.utf8))
+        do { return try Deployment(topology) } catch {
+            throw ConfigurationError("the tree kept in \(database.path) is not usable: \(error.description)")
+        }
+    }
+}
+
 /// Makes the federation's certificates for a topology, following the tree: the root CA (held by
 /// the centre) certifies the centre's and each province's node, and an intermediate CA for each
 /// province node; a province's intermediate certifies the nodes below it (communes), and only

@@ -5,7 +5,6 @@ import NIOCore
 import NIOFoundationCompat
 import NIOSSL
 import X509
-import Yams
 
 /// The new node's side of enrolment: makes its key here, sends only the CSR with the one-time
 /// token to its parent's web listener (trusting only the federation's root), checks what comes
@@ -76,9 +75,10 @@ public enum NodeEnrolment {
 
     /// `reportnet enrol --dir`: a node joins for the unit its token names. It fetches the root
     /// from the parent and trusts it only if the token pins it, enrols (a province also gets its
-    /// issuing CA), and writes a ready folder: key (0600), certificate chain, trust root, the tree
-    /// as the parent knows it (`topology.yaml`, the seed of its own) and `node.yaml`, which names
-    /// only this node, its files, its listen addresses and its parent.
+    /// issuing CA), and writes a ready folder: key (0600), certificate chain, trust root, the
+    /// node's database holding the tree as the parent knows it (the seed of its own, see
+    /// `SeedTopology`), and `node.yaml`, which names only this node, its files, its listen
+    /// addresses and its parent.
     public static func join(
         parentURL: String,
         token: String,
@@ -165,9 +165,8 @@ public enum NodeEnrolment {
         let hostPart = parentHost.contains(":") ? "[\(parentHost)]" : parentHost
         var lines = [
             "# Written by `reportnet enrol`: this node, its files, where it listens and its parent.",
-            "# The tree in topology.yaml is the parent's at enrolment; later changes arrive through the feed.",
+            "# Its tree is kept in node.sqlite: the parent's at enrolment; later changes arrive through the feed.",
             "node: \(node.name)",
-            "topology: topology.yaml",
             "database: node.sqlite",
             "certificate: certificate.pem",
             "key: key.pem",
@@ -185,7 +184,7 @@ public enum NodeEnrolment {
             )
             lines += ["issuer_certificate: issuer.pem", "issuer_key: issuer.key.pem"]
         }
-        try YAMLEncoder().encode(topology).write(toFile: "\(folder)/topology.yaml", atomically: true, encoding: .utf8)
+        try SeedTopology.keep(seed, in: try NodeDatabase.open(path: "\(folder)/node.sqlite"))
         // Written last: a folder with node.yaml is complete.
         try (lines.joined(separator: "\n") + "\n").write(
             toFile: "\(folder)/node.yaml",
