@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Reporting
 
 /// What the sync and the figures read and write of a report besides its record: the `reports`
 /// clash check, the few columns figures need, the ids of its `report_events`, and its
@@ -61,5 +62,46 @@ enum ReportStore {
                 "SELECT 1 FROM reports WHERE assignment_id = ? AND unit = ? AND state IN ('submitted', 'approved')",
             arguments: [assignmentID, unit]
         ) == true
+    }
+
+    /// Every report in the state.
+    static func reports(in state: ReportState, _ db: Database) throws -> [ReportRecord] {
+        try ReportRecord.filter(Column("state") == state.rawValue).fetchAll(db)
+    }
+
+    /// The report's latest history entry.
+    static func lastEvent(of reportID: String, _ db: Database) throws -> ReportEventRecord? {
+        try ReportEventRecord.filter(Column("report_id") == reportID).order(Column("id").desc).fetchOne(db)
+    }
+
+    /// The history entry now happened at `at`.
+    static func moveEvent(_ eventID: Int64?, to at: Date, _ db: Database) throws {
+        try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [at, eventID])
+    }
+
+    /// Deletes the report's history, corrections and evidence rows (a draft going away).
+    static func deleteHistory(of reportID: String, _ db: Database) throws {
+        for table in ["report_events", "report_corrections", "attachments"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [reportID])
+        }
+    }
+
+    /// The unit, state and approval time of each report for the assignment.
+    static func progressColumns(
+        of assignmentID: String,
+        _ db: Database
+    ) throws
+        -> [(unit: String, state: String, approvedAt: Date?)]
+    {
+        var columns: [(unit: String, state: String, approvedAt: Date?)] = []
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT unit, state, approved_at FROM reports WHERE assignment_id = ?",
+            arguments: [assignmentID]
+        )
+        while let row = try rows.next() {
+            columns.append((row[0], row[1], row[2]))
+        }
+        return columns
     }
 }
