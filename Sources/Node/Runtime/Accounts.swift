@@ -164,10 +164,7 @@ extension LocalNode {
     /// The account (not disabled) that holds a citizen ID here, other than `username`'s.
     static func holder(ofCitizenId citizenId: String, except username: String?, _ db: Database) throws -> AccountRecord?
     {
-        try AccountRecord.filter(
-            sql: "citizen_id = ? AND status != 'disabled' AND username != ?",
-            arguments: [citizenId, username ?? ""]
-        ).fetchOne(db)
+        try AccountStore.holder(ofCitizenId: citizenId, except: username, db)
     }
 
     static func refuseTakenCitizenId(_ citizenId: String, except username: String?, _ db: Database) throws {

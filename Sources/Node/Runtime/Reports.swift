@@ -150,18 +150,17 @@ extension LocalNode {
         try requireRight(for: .create, actor)
         return try await database.pool.write { db in
             guard let assignment = try AssignmentRecord.fetchOne(db, key: request.assignment),
-                try Bool.fetchOne(
-                    db,
-                    sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?",
-                    arguments: [assignment.id, actor.unit]
-                ) == true
+                try AssignmentStore.isAssigned(actor.unit, to: assignment.id, db)
             else {
                 throw DomainError(.assignmentNotForYourUnit, details: ["assignment": "unknown"])
             }
-            if let existing = try ReportRecord.filter(
-                sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
-                arguments: [actor.unit, assignment.assignedBy, assignment.formCode, assignment.period]
-            ).fetchOne(db) {
+            if let existing = try ReportStore.report(
+                unit: actor.unit,
+                formOwner: assignment.assignedBy,
+                formCode: assignment.formCode,
+                period: assignment.period,
+                db
+            ) {
                 throw DomainError(.reportAlreadyCreated, details: ["report": existing.id])
             }
             let now = clock.now()
@@ -296,11 +295,11 @@ extension LocalNode {
                     to: record.state,
                     message: "Sửa: \(changed.joined(separator: ", "))"
                 )
-            } else if let last = try ReportEventRecord.filter(Column("report_id") == id).order(Column("id").desc)
-                .fetchOne(db), last.action == "save", last.actor == actor.username
+            } else if let last = try ReportStore.lastEvent(of: id, db), last.action == "save",
+                last.actor == actor.username
             {
                 // Saving again and again is one step of the history (the audit trail keeps each save).
-                try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [clock.now(), last.id])
+                try ReportStore.moveEvent(last.id, to: clock.now(), db)
                 try audit.record(db, actor, action: "report.save", target: id)
             } else {
                 try event(db, id, "save", actor, from: record.state, to: record.state, message: nil)
@@ -319,9 +318,7 @@ extension LocalNode {
         try await database.pool.write { db in
             let record = try readable(id, actor, db)
             try permitted(.delete, record, actor)
-            for table in ["report_events", "report_corrections", "attachments"] {
-                try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [id])
-            }
+            try ReportStore.deleteHistory(of: id, db)
             _ = try record.delete(db)
             try audit.record(db, actor, action: "report.delete", target: id)
         }

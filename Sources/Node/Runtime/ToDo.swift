@@ -225,15 +225,10 @@ extension LocalNode {
         guard let record = try AssignmentRecord.fetchOne(db, key: id), let deadline = CalendarDate(record.deadline)
         else { return [] }
         var statuses: [String: UnitReportStatus] = [:]
-        let rows = try Row.fetchCursor(
-            db,
-            sql: "SELECT unit, state, approved_at FROM reports WHERE assignment_id = ?",
-            arguments: [id]
-        )
-        while let row = try rows.next() {
-            let state = ReportState(rawValue: row[1])
-            let approvedAt: Date? = row[2]
-            statuses[row[0]] = UnitReportStatus(
+        for row in try ReportStore.progressColumns(of: id, db) {
+            let state = ReportState(rawValue: row.state)
+            let approvedAt = row.approvedAt
+            statuses[row.unit] = UnitReportStatus(
                 submitted: state == .submitted || state == .approved,
                 approved: state == .approved,
                 approvedOn: approvedAt.map { CalendarDate($0) }

@@ -131,11 +131,7 @@ extension LocalNode {
     }
 
     func closures(_ db: Database) throws -> [String: UnitClosure] {
-        var result: [String: UnitClosure] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT unit, closed_on, merged_into FROM unit_closures") {
-            result[row["unit"]] = UnitClosure(closedOn: row["closed_on"], mergedInto: row["merged_into"])
-        }
-        return result
+        try ClosureStore.all(db)
     }
 
     func unitView(_ code: String, closure: UnitClosure?) -> UnitView? {
