@@ -250,11 +250,7 @@ extension LocalNode {
         guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         let below = tree.children(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
-            try AccountRecord.filter(
-                Column("unit") == actor.unit
-                    || (below.contains(Column("unit")) && Column("role") == Role.admin.rawValue)
-            )
-            .order(Column("unit"), Column("username")).fetchAll(db).map { AccountView($0) }
+            try AccountStore.accounts(of: actor.unit, andAdminsOf: below, db).map { AccountView($0) }
         }
     }
 

@@ -71,11 +71,7 @@ extension LocalNode {
     package func forms(visibleTo actor: Actor) async throws -> [FormView] {
         let owners = [actor.unit] + tree.ancestors(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
-            try FormRecord.filter(owners.contains(Column("owner_unit"))).order(
-                Column("owner_unit"),
-                Column("code"),
-                Column("version")
-            ).fetchAll(db)
+            try FormStore.forms(ofAny: owners, db)
                 .map { FormView(owner: $0.ownerUnit, form: $0.definition) }
         }
     }
@@ -94,9 +90,7 @@ extension LocalNode {
             if let form { formCache.keep(form, owner: owner) }
             return form
         }
-        return try FormRecord.filter(Column("owner_unit") == owner && Column("code") == code).order(
-            Column("version").desc
-        ).fetchOne(db)?.definition
+        return try FormStore.latest(owner: owner, code: code, db)?.definition
     }
 
     /// Assigns a form for a period to units below the actor's unit; it travels down to each node.

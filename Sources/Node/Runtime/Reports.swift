@@ -210,7 +210,7 @@ extension LocalNode {
             let record = try readable(id, actor, db)
             var view = ReportView(record)
             view.history = try history(of: id, db)
-            view.corrections = try CorrectionRecord.filter(Column("report_id") == id).order(Column("id")).fetchAll(db)
+            view.corrections = try ReportStore.corrections(of: id, db)
                 .map {
                     CorrectionView(
                         question: $0.question,
@@ -237,14 +237,7 @@ extension LocalNode {
         // The subtree is filtered in SQL (nothing to filter at the root), then a page is read.
         let units = scope == tree.root.code ? nil : tree.subtree(of: scope).map(\.code)
         return try await database.pool.read { db in
-            var request = ReportRecord.order(Column("period").desc, Column("form_code"), Column("unit"), Column("id"))
-            if let units { request = request.filter(units.contains(Column("unit"))) }
-            if let assignment = filter.assignment { request = request.filter(Column("assignment_id") == assignment) }
-            if let owner = filter.owner { request = request.filter(Column("form_owner") == owner) }
-            if let form = filter.form { request = request.filter(Column("form_code") == form) }
-            if let period = filter.period { request = request.filter(Column("period") == period) }
-            if let state = filter.state { request = request.filter(Column("state") == state.rawValue) }
-            return try request.limit(filter.limit, offset: filter.offset).fetchAll(db).map { ReportView($0) }
+            try ReportStore.page(units: units, filter, db).map { ReportView($0) }
         }
     }
 
@@ -449,7 +442,7 @@ extension LocalNode {
             var record = try readable(id, actor, db)
             let next = try permitted(.return, record, actor)
             guard
-                try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) + attached.count
+                try AttachmentStore.count(of: id, db) + attached.count
                     <= Self.evidencePerReport
             else {
                 throw DomainError(.tooManyEvidenceFiles(limit: Self.evidencePerReport))
@@ -623,11 +616,13 @@ extension LocalNode {
             let period = Period(text)
         else { return nil }
         let months = period.months.map(\.description)
-        let reports = try ReportRecord.filter(
-            Column("unit") == unit && Column("form_owner") == owner && Column("form_code") == monthly
-                && months.contains(Column("period")) && Column("state") == ReportState.approved.rawValue
+        let reports = try ReportStore.approvedMonthlies(
+            unit: unit,
+            formOwner: owner,
+            formCode: monthly,
+            months: months,
+            db
         )
-        .order(Column("period")).fetchAll(db)
         let used = Set(reports.map(\.period))
         return RollupView(
             period: period.description,
@@ -639,15 +634,11 @@ extension LocalNode {
     }
 
     func history(of id: String, _ db: Database) throws -> [HistoryEntry] {
-        try ReportEventRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(
-            \.entry
-        )
+        try ReportStore.events(of: id, db).map(\.entry)
     }
 
     func evidence(of id: String, _ db: Database) throws -> [Evidence] {
-        try EvidenceRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(
-            \.evidence
-        )
+        try AttachmentStore.files(of: id, db).map(\.evidence)
     }
 
     func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {

@@ -99,7 +99,7 @@ extension LocalNode {
             mayWork
             ? try await database.pool.read { db in
                 var read = Read()
-                read.own = try ReportRecord.filter(Column("unit") == actor.unit).fetchAll(db)
+                read.own = try ReportStore.reports(of: actor.unit, db)
                 for record in read.own where record.state == .returned || record.state == .submitted {
                     let history = try history(of: record.id, db)
                     if record.state == .returned, let last = history.last(where: { $0.action == "return" }) {
@@ -249,7 +249,7 @@ extension LocalNode {
         guard !wanted.isEmpty else { return [:] }
         return try await database.pool.read { db in
             var names: [String: String] = [:]
-            for account in try AccountRecord.filter(keys: Array(wanted)).fetchAll(db) {
+            for account in try AccountStore.accounts(named: Array(wanted), db) {
                 names[account.username] = account.fullName
             }
             return names

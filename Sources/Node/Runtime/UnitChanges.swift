@@ -102,7 +102,7 @@ extension LocalNode {
     /// Rebuilds the live deployment from the topology and the changes kept here, in order.
     func reloadUnits() throws {
         let changes = try database.pool.read { db in
-            try UnitChangeRecord.order(Column("seq")).fetchAll(db).map(\.change)
+            try UnitChangeStore.all(db).map(\.change)
         }
         for skipped in units.replay(changes) {
             logger.warning(
@@ -303,7 +303,7 @@ extension LocalNode {
                 throw Refusal("unit \(change.code) does not concern this node")
             }
         }
-        if try UnitChangeRecord.filter(Column("id") == change.id).fetchOne(db) != nil {
+        if try UnitChangeStore.holds(change.id, db) {
             return Effect(detail: "unit change \(change.id) already held")
         }
         let next: Deployment

@@ -1,9 +1,10 @@
+import Auth
 import Foundation
 import GRDB
 
 /// The `accounts` table beyond reading and writing one record by username: who holds a citizen
-/// ID, an account's unit, the accounts hosted here. Every function runs in the caller's
-/// transaction.
+/// ID, an account's unit, the accounts hosted here, those an admin manages, those named. Every
+/// function runs in the caller's transaction.
 enum AccountStore {
     /// The active account that holds the citizen ID, if any.
     static func active(citizenId: String, _ db: Database) throws -> AccountRecord? {
@@ -37,5 +38,19 @@ enum AccountStore {
     /// The accounts whose owners log in on this node.
     static func hostedHere(_ db: Database) throws -> [AccountRecord] {
         try AccountRecord.filter(Column("hosted_here") == true).fetchAll(db)
+    }
+
+    /// The accounts of the unit and the admins of the units listed, by unit then username.
+    static func accounts(of unit: String, andAdminsOf below: [String], _ db: Database) throws -> [AccountRecord] {
+        try AccountRecord.filter(
+            Column("unit") == unit
+                || (below.contains(Column("unit")) && Column("role") == Role.admin.rawValue)
+        )
+        .order(Column("unit"), Column("username")).fetchAll(db)
+    }
+
+    /// The accounts held with these usernames.
+    static func accounts(named usernames: [String], _ db: Database) throws -> [AccountRecord] {
+        try AccountRecord.filter(keys: usernames).fetchAll(db)
     }
 }

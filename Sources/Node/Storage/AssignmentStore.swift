@@ -1,8 +1,9 @@
 import GRDB
 
-/// The `assignment_units` table as the sync and the figures use it: which units an assignment
-/// targets, with their placement in the tree; and the numbering of its `assignment_amendments`.
-/// Every function runs in the caller's transaction.
+/// The `assignments` table read beyond one record by id (a unit's assignments, each with its
+/// form, each target's report state), `assignment_units` (which units an assignment targets, with
+/// their placement in the tree) and its `assignment_amendments`. Every function runs in the
+/// caller's transaction.
 enum AssignmentStore {
     static func isAssigned(_ unit: String, to assignmentID: String, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
@@ -121,5 +122,25 @@ enum AssignmentStore {
     static func targets(_ db: Database) throws -> [(assignment: String, unit: String)] {
         try Row.fetchAll(db, sql: "SELECT assignment_id, unit FROM assignment_units ORDER BY unit")
             .map { ($0["assignment_id"], $0["unit"]) }
+    }
+
+    /// The assignments the unit made, by period.
+    static func assignments(by assigning: String, _ db: Database) throws -> [AssignmentRecord] {
+        try AssignmentRecord.filter(Column("assigned_by") == assigning).order(Column("period")).fetchAll(db)
+    }
+
+    /// The assignments of the owner's form with this code.
+    static func assignments(by owner: String, formCode: String, _ db: Database) throws -> [AssignmentRecord] {
+        try AssignmentRecord.filter(Column("assigned_by") == owner && Column("form_code") == formCode).fetchAll(db)
+    }
+
+    /// The amendments held for the assignment, as they come.
+    static func amendments(of assignmentID: String, _ db: Database) throws -> [AmendmentRecord] {
+        try AmendmentRecord.filter(Column("assignment_id") == assignmentID).fetchAll(db)
+    }
+
+    /// The amendments held for the assignment, by number.
+    static func amendmentsInOrder(of assignmentID: String, _ db: Database) throws -> [AmendmentRecord] {
+        try AmendmentRecord.filter(Column("assignment_id") == assignmentID).order(Column("seq")).fetchAll(db)
     }
 }

@@ -22,6 +22,11 @@ enum AttachmentStore {
         .compactMap { row in Evidence.Stage(rawValue: row[1]).map { (unit: row[0], stage: $0) } }
     }
 
+    /// The report's files, in the order they were attached.
+    static func files(of reportID: String, _ db: Database) throws -> [EvidenceRecord] {
+        try EvidenceRecord.filter(Column("report_id") == reportID).order(Column("at"), Column("id")).fetchAll(db)
+    }
+
     /// How many files the report holds.
     static func count(of reportID: String, _ db: Database) throws -> Int {
         try EvidenceRecord.filter(Column("report_id") == reportID).fetchCount(db)

@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import Reporting
 
-/// What the sync and the figures read and write of a report besides its record: the `reports`
-/// clash check, the few columns figures need, the ids of its `report_events`, and its
-/// `attachments` list. Every function runs in the caller's transaction.
+/// What is read and written of reports besides one record by id: the `reports` clash check,
+/// pages and selections of reports, the few columns figures and progress need, its history in
+/// `report_events`, its `report_corrections`, and its `attachments` list as the sync keeps it.
+/// Every function runs in the caller's transaction.
 enum ReportStore {
     /// The report already held for this unit, form and period, if any.
     static func report(
@@ -103,5 +104,48 @@ enum ReportStore {
             columns.append((row[0], row[1], row[2]))
         }
         return columns
+    }
+
+    /// The reports of the unit.
+    static func reports(of unit: String, _ db: Database) throws -> [ReportRecord] {
+        try ReportRecord.filter(Column("unit") == unit).fetchAll(db)
+    }
+
+    /// A page of the reports that match the filter (of the units listed, or of all when nil):
+    /// latest period first, then by form code, unit and id.
+    static func page(units: [String]?, _ filter: ReportFilter, _ db: Database) throws -> [ReportRecord] {
+        var request = ReportRecord.order(Column("period").desc, Column("form_code"), Column("unit"), Column("id"))
+        if let units { request = request.filter(units.contains(Column("unit"))) }
+        if let assignment = filter.assignment { request = request.filter(Column("assignment_id") == assignment) }
+        if let owner = filter.owner { request = request.filter(Column("form_owner") == owner) }
+        if let form = filter.form { request = request.filter(Column("form_code") == form) }
+        if let period = filter.period { request = request.filter(Column("period") == period) }
+        if let state = filter.state { request = request.filter(Column("state") == state.rawValue) }
+        return try request.limit(filter.limit, offset: filter.offset).fetchAll(db)
+    }
+
+    /// The unit's approved reports of the monthly form for these months, by period.
+    static func approvedMonthlies(
+        unit: String,
+        formOwner: String,
+        formCode: String,
+        months: [String],
+        _ db: Database
+    ) throws -> [ReportRecord] {
+        try ReportRecord.filter(
+            Column("unit") == unit && Column("form_owner") == formOwner && Column("form_code") == formCode
+                && months.contains(Column("period")) && Column("state") == ReportState.approved.rawValue
+        )
+        .order(Column("period")).fetchAll(db)
+    }
+
+    /// The report's history, in order.
+    static func events(of reportID: String, _ db: Database) throws -> [ReportEventRecord] {
+        try ReportEventRecord.filter(Column("report_id") == reportID).order(Column("at"), Column("id")).fetchAll(db)
+    }
+
+    /// The corrections made to the report, in order.
+    static func corrections(of reportID: String, _ db: Database) throws -> [CorrectionRecord] {
+        try CorrectionRecord.filter(Column("report_id") == reportID).order(Column("id")).fetchAll(db)
     }
 }
