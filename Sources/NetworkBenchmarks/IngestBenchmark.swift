@@ -280,32 +280,11 @@ struct ReportRow: Sendable {
         let clock = Stopwatch()
         for start in stride(from: 0, to: rows.count, by: batchSize) {
             try database.pool.write { db in
-                let report = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO reports (id, assignment_id, form_owner, form_code, form_version, period, unit, state, answers, version, hosted_here,
-                            created_by, created_at, updated_at, submitted_at, approved_at, approved_by, approval_count, signed)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, 'approved', ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """
-                )
-                let event = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO report_events (report_id, action, actor, from_state, to_state, message, at, event_id, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """
-                )
-                let inbox = try db.cachedStatement(
-                    sql:
-                        "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, 'report.approved', 'applied', ?, ?)"
-                )
                 let now = Date()
                 for index in start..<min(start + batchSize, rows.count) {
                     let row = rows[index]
                     let r = row.report
-                    try report.execute(arguments: [
-                        r.reportId, r.assignmentId, r.formOwner, r.formCode, r.formVersion, r.period.description,
-                        r.unit, answers[index],
-                        r.approvalCount, r.approvedBy, now, now, r.approvedAt, r.approvedAt, r.approvedBy,
-                        r.approvalCount, row.signedText,
-                    ])
+                    try BulkLoadStore.addReceivedReport(r, answers: answers[index], signed: row.signedText, at: now, db)
                     for entry in r.history + [
                         HistoryEntry(
                             action: "received",
@@ -317,14 +296,15 @@ struct ReportRow: Sendable {
                             at: now
                         )
                     ] {
-                        try event.execute(arguments: [
-                            r.reportId, entry.action, entry.actor, entry.from?.rawValue, entry.to?.rawValue,
-                            entry.message, entry.at, entry.id, entry.unit,
-                        ])
+                        try BulkLoadStore.addEvent(entry, of: r.reportId, db)
                     }
-                    try inbox.execute(arguments: [
-                        row.origin, row.messageId, "report \(r.reportId) of \(r.unit) kept here", now,
-                    ])
+                    try BulkLoadStore.addAppliedReport(
+                        origin: row.origin,
+                        messageID: row.messageId,
+                        detail: "report \(r.reportId) of \(r.unit) kept here",
+                        at: now,
+                        db
+                    )
                 }
             }
         }

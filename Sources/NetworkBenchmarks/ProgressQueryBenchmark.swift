@@ -111,12 +111,13 @@ public struct ProgressQueryBenchmark: Sendable {
         for formIndex in 1...forms {
             let form = SampleForm.monthly(code: String(format: "F%02d", formIndex))
             try database.pool.write { db in
-                try db.execute(
-                    sql: "INSERT INTO forms (owner_unit, code, version, definition, created_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [
-                        NationalTopology.centre, form.code, form.version,
-                        String(decoding: try JSONEncoder().encode(form), as: UTF8.self), now,
-                    ]
+                try BulkLoadStore.addForm(
+                    owner: NationalTopology.centre,
+                    code: form.code,
+                    version: form.version,
+                    definition: String(decoding: try JSONEncoder().encode(form), as: UTF8.self),
+                    at: now,
+                    db
                 )
             }
             for month in 1...months {
@@ -138,27 +139,18 @@ public struct ProgressQueryBenchmark: Sendable {
                     as: UTF8.self
                 )
                 let written = try database.pool.write { db -> Int in
-                    try db.execute(
-                        sql:
-                            "INSERT INTO assignments (id, form_code, form_version, period, assigned_by, deadline, created_at) VALUES (?, ?, 1, ?, ?, ?, ?)",
-                        arguments: [
-                            id, form.code, period.description, NationalTopology.centre, period.deadline().description,
-                            now,
-                        ]
-                    )
-                    let unit = try db.cachedStatement(
-                        sql: "INSERT INTO assignment_units (assignment_id, unit) VALUES (?, ?)"
-                    )
-                    let report = try db.cachedStatement(
-                        sql: """
-                            INSERT INTO reports (id, assignment_id, form_owner, form_code, form_version, period, unit, state, answers, version, hosted_here,
-                                created_by, created_at, updated_at, submitted_at, approved_at, approved_by, approval_count, signed)
-                            VALUES (?, ?, ?, ?, 1, ?, ?, 'approved', ?, 1, 0, ?, ?, ?, ?, ?, ?, 1, ?)
-                            """
+                    try BulkLoadStore.addAssignment(
+                        id: id,
+                        formCode: form.code,
+                        period: period.description,
+                        assignedBy: NationalTopology.centre,
+                        deadline: period.deadline().description,
+                        at: now,
+                        db
                     )
                     var written = 0
                     for (index, code) in communes.enumerated() {
-                        try unit.execute(arguments: [id, code])
+                        try BulkLoadStore.addAssignmentUnit(code, to: id, db)
                         // One commune in twenty has not reported yet this month.
                         guard (index * 7 + month + formIndex) % 20 != 0 else { continue }
                         let answers = String(
@@ -166,11 +158,19 @@ public struct ProgressQueryBenchmark: Sendable {
                             as: UTF8.self
                         )
                         let approver = "\(code.lowercased()).approver"
-                        try report.execute(arguments: [
-                            UUID().uuidString, id, NationalTopology.centre, form.code, period.description, code,
-                            answers,
-                            approver, now, now, now, now, approver, signed,
-                        ])
+                        try BulkLoadStore.addApprovedReport(
+                            id: UUID().uuidString,
+                            assignment: id,
+                            formOwner: NationalTopology.centre,
+                            formCode: form.code,
+                            period: period.description,
+                            unit: code,
+                            answers: answers,
+                            approver: approver,
+                            at: now,
+                            signed: signed,
+                            db
+                        )
                         written += 1
                     }
                     return written

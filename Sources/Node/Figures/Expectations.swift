@@ -107,14 +107,12 @@ extension LocalNode {
             // Stored before the placement was kept: placed by today's tree.
             return ExpectedUnit(code: code, in: tree)
         }
-        let changes = try AmendmentRecord.filter(Column("assignment_id") == assignment).fetchAll(db).map(
-            \.expectationChange
-        )
+        let changes = try AssignmentStore.amendments(of: assignment, db).map(\.expectationChange)
         return Expectation(initial: initial, changes: changes)
     }
 
     func amendments(of assignment: String, _ db: Database) throws -> [AmendmentView] {
-        try AmendmentRecord.filter(Column("assignment_id") == assignment).order(Column("seq")).fetchAll(db).map(\.view)
+        try AssignmentStore.amendmentsInOrder(of: assignment, db).map(\.view)
     }
 
     func closedUnits(_ db: Database) throws -> Set<String> {

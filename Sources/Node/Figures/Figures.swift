@@ -156,7 +156,7 @@ extension LocalNode {
                 reports: source.statuses,
                 deadline: source.deadline
             )
-            let contacts = try PeerRecord.fetchAll(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
+            let contacts = try PeerStore.all(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
             let children = subtree.children.map { row in
                 ChildFigures(
                     unit: row.unit,
@@ -219,8 +219,7 @@ extension LocalNode {
     ) async throws -> FormTrend {
         let unit = try oversightUnit(requested, for: actor)
         return try await database.pool.read { db in
-            let assignments = try AssignmentRecord.filter(Column("assigned_by") == owner && Column("form_code") == code)
-                .fetchAll(db)
+            let assignments = try AssignmentStore.assignments(by: owner, formCode: code, db)
             guard let latest = try form(owner: owner, code: code, db), !assignments.isEmpty else {
                 throw DomainError(.notFound(.assignedForm))
             }

@@ -35,9 +35,7 @@ extension LocalNode {
             "Đơn vị \(notice.mergedInto.map { "sáp nhập vào \($0)" } ?? "giải thể") từ ngày \(closedOn.vietnameseLabel): \(notice.reason)"
         var withdrawn: [String] = []
         for assigning in node.hosts where tree.isBelow(notice.unit, assigning) {
-            for assignment in try AssignmentRecord.filter(Column("assigned_by") == assigning).order(Column("period"))
-                .fetchAll(db)
-            {
+            for assignment in try AssignmentStore.assignments(by: assigning, db) {
                 guard let deadline = CalendarDate(assignment.deadline) else { continue }
                 let current = try expectation(of: assignment.id, db)
                 guard let placed = current.expected.first(where: { $0.code == notice.unit }) else { continue }

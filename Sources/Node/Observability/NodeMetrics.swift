@@ -70,25 +70,17 @@ extension LocalNode {
         let parent = self.parent?.unit
         let children = deployment.children(of: node).map(\.unit)
         let (pending, parked, parkedReceived, lags) = try await database.pool.read { db -> (Int, Int, Int, [PeerLag]) in
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
-            let parked = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'parked'") ?? 0
+            let pending = try OutboxStore.pendingCount(db)
+            let parked = try OutboxStore.parkedCount(db)
             // Parked and not settled: a message set aside by an admin is no longer waiting.
-            let parkedReceived =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM inbox i WHERE status = 'parked' AND NOT EXISTS (
-                            SELECT 1 FROM parked_messages p
-                            WHERE p.origin = i.origin AND p.message_id = i.message_id AND p.state = 'set-aside')
-                        """
-                ) ?? 0
+            let parkedReceived = try InboxStore.parkedNotSetAsideCount(db)
             var lags: [PeerLag] = []
             func contact(_ peer: String) throws -> Date? {
-                try Date.fetchOne(db, sql: "SELECT last_contact FROM peers WHERE unit = ?", arguments: [peer])
+                try PeerStore.lastContact(of: peer, db)
             }
             if let parent {
                 // Upward: what waits in the outbox, and for how long the oldest has waited.
-                let oldest = try Date.fetchOne(db, sql: "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
+                let oldest = try OutboxStore.oldestPending(db)
                 lags.append(
                     PeerLag(
                         peer: parent,
@@ -101,19 +93,13 @@ extension LocalNode {
             }
             for child in children {
                 // Downward: feed entries beyond the position the child last asked from.
-                let cursor =
-                    try Int64.fetchOne(db, sql: "SELECT cursor FROM peers WHERE unit = ?", arguments: [child]) ?? 0
-                let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM feed WHERE audience = ? AND seq > ?",
-                    arguments: [child, cursor]
-                )
-                let oldest: Date? = row?["oldest"]
+                let cursor = try PeerStore.cursor(of: child, db) ?? 0
+                let (messages, oldest) = try FeedStore.unread(for: child, after: cursor, db)
                 lags.append(
                     PeerLag(
                         peer: child,
                         relation: "child",
-                        messages: row?["n"] ?? 0,
+                        messages: messages,
                         seconds: oldest.map { max(now.timeIntervalSince($0), 0) } ?? 0,
                         lastContact: try contact(child)
                     )

@@ -164,10 +164,7 @@ extension LocalNode {
     /// The account (not disabled) that holds a citizen ID here, other than `username`'s.
     static func holder(ofCitizenId citizenId: String, except username: String?, _ db: Database) throws -> AccountRecord?
     {
-        try AccountRecord.filter(
-            sql: "citizen_id = ? AND status != 'disabled' AND username != ?",
-            arguments: [citizenId, username ?? ""]
-        ).fetchOne(db)
+        try AccountStore.holder(ofCitizenId: citizenId, except: username, db)
     }
 
     static func refuseTakenCitizenId(_ citizenId: String, except username: String?, _ db: Database) throws {
@@ -253,11 +250,7 @@ extension LocalNode {
         guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         let below = tree.children(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
-            try AccountRecord.filter(
-                Column("unit") == actor.unit
-                    || (below.contains(Column("unit")) && Column("role") == Role.admin.rawValue)
-            )
-            .order(Column("unit"), Column("username")).fetchAll(db).map { AccountView($0) }
+            try AccountStore.accounts(of: actor.unit, andAdminsOf: below, db).map { AccountView($0) }
         }
     }
 

@@ -110,10 +110,7 @@ package struct AlertMailer: Service {
     /// Sends every standing alert not yet mailed; returns how many messages went out.
     func deliverPending() async throws -> Int {
         let pending = try await local.database.pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM alerts WHERE mailed_at IS NULL AND cleared_at IS NULL ORDER BY raised_at, id"
-            ).map(AlertView.init)
+            try AlertStore.unmailed(db)
         }
         let client = try mail.client()
         var sent = 0
@@ -130,10 +127,7 @@ package struct AlertMailer: Service {
                 sent += 1
             }
             try await local.database.pool.write { db in
-                try db.execute(
-                    sql: "UPDATE alerts SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL",
-                    arguments: [local.clock.now(), alert.id]
-                )
+                try AlertStore.markMailed(alert.id, at: local.clock.now(), db)
             }
         }
         return sent

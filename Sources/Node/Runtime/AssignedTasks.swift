@@ -220,10 +220,7 @@ extension LocalNode {
         }
         let mine = notice.units.filter { deployment.node(node, speaksFor: $0) }
         for unit in mine {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO task_units (task_id, unit) VALUES (?, ?)",
-                arguments: [notice.id, unit]
-            )
+            try TaskStore.addAssignee(unit, task: notice.id, db)
         }
         var forwarded = 0
         for child in deployment.children(of: node) {
@@ -252,7 +249,7 @@ extension LocalNode {
             throw DomainError(.outsideYourSubtree)
         }
         return try await database.pool.read { db in
-            let records = try TaskRecord.order(Column("deadline"), Column("id")).fetchAll(db)
+            let records = try TaskStore.allByDeadline(db)
             var views: [TaskView] = []
             for record in records {
                 if let by = filter.assignedBy, record.assignedBy != by { continue }
@@ -285,12 +282,8 @@ extension LocalNode {
 
     /// The task with the assignees the actor may see: those in its subtree.
     private func taskView(_ record: TaskRecord, for actor: Actor, history: Bool, _ db: Database) throws -> TaskView {
-        let units = try String.fetchAll(
-            db,
-            sql: "SELECT unit FROM task_units WHERE task_id = ? ORDER BY unit",
-            arguments: [record.id]
-        )
-        .filter { tree.isInSubtree($0, of: actor.unit) }
+        let units = try TaskStore.assignees(of: record.id, db)
+            .filter { tree.isInSubtree($0, of: actor.unit) }
         let today = self.today
         var assignees: [AssigneeView] = []
         var events: [TaskEventView] = []
@@ -359,18 +352,10 @@ extension LocalNode {
     }
 
     static func facts(_ record: TaskRecord, unit: String, _ db: Database) throws -> AssigneeFacts {
-        let updates = try String.fetchAll(
-            db,
-            sql: "SELECT body FROM task_updates WHERE task_id = ? AND unit = ? ORDER BY seq",
-            arguments: [record.id, unit]
-        )
-        .map { try JSONDecoder.federation.decode(TaskUpdate.self, from: Data($0.utf8)) }
-        let reviews = try String.fetchAll(
-            db,
-            sql: "SELECT body FROM task_reviews WHERE task_id = ? AND unit = ? ORDER BY completion_seq",
-            arguments: [record.id, unit]
-        )
-        .map { try JSONDecoder.federation.decode(TaskReview.self, from: Data($0.utf8)) }
+        let updates = try TaskStore.updateBodies(task: record.id, unit: unit, db)
+            .map { try JSONDecoder.federation.decode(TaskUpdate.self, from: Data($0.utf8)) }
+        let reviews = try TaskStore.reviewBodies(task: record.id, unit: unit, db)
+            .map { try JSONDecoder.federation.decode(TaskReview.self, from: Data($0.utf8)) }
         return AssigneeFacts(deadline: record.deadlineDate, updates: updates, reviews: reviews)
     }
 
@@ -406,19 +391,10 @@ extension LocalNode {
             if let refusal = facts.checkReport(kind: kind, percent: percent) { throw Self.domainError(refusal) }
             var evidence: [TaskEvidence] = []
             for evidenceID in Array(Set(request.evidence ?? [])).sorted() {
-                guard
-                    let row = try Row.fetchOne(
-                        db,
-                        sql:
-                            "SELECT * FROM task_evidence WHERE id = ? AND task_id = ? AND unit = ? AND update_seq IS NULL",
-                        arguments: [evidenceID, id, actor.unit]
-                    )
-                else {
+                guard let item = try TaskEvidenceStore.pending(evidenceID, task: id, unit: actor.unit, db) else {
                     throw DomainError(.taskEvidenceUnknown(evidenceID), details: ["evidence": evidenceID])
                 }
-                evidence.append(
-                    TaskEvidence(id: row["id"], fileName: row["file_name"], size: row["size"], sha256: row["sha256"])
-                )
+                evidence.append(item)
             }
             let now = clock.now()
             let update = TaskUpdate(
@@ -455,11 +431,7 @@ extension LocalNode {
     /// The task, when the actor's unit is one of its assignees hosted here.
     private func assignedTask(_ id: String, to actor: Actor, _ db: Database) throws -> TaskRecord {
         guard let record = try TaskRecord.fetchOne(db, key: id),
-            try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?",
-                arguments: [id, actor.unit]
-            ) == true
+            try TaskStore.isAssigned(actor.unit, task: id, db)
         else {
             if let record = try TaskRecord.fetchOne(db, key: id),
                 (try? taskView(record, for: actor, history: false, db))?.assignees.isEmpty == false
@@ -476,21 +448,20 @@ extension LocalNode {
     /// Keeps an update (its number and content once) and the evidence it names.
     func store(_ update: TaskUpdate, _ db: Database) throws {
         let body = String(decoding: try JSONEncoder.federation.encode(update), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO task_updates (task_id, unit, seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [update.taskId, update.unit, update.seq, body, clock.now()]
+        try TaskStore.addUpdate(
+            task: update.taskId,
+            unit: update.unit,
+            seq: update.seq,
+            body: body,
+            at: clock.now(),
+            db
         )
         for item in update.evidence {
-            try db.execute(
-                sql: """
-                    INSERT INTO task_evidence (id, task_id, unit, update_seq, file_name, content_type, size, sha256, uploaded_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET update_seq = excluded.update_seq WHERE task_evidence.task_id = excluded.task_id AND task_evidence.unit = excluded.unit
-                    """,
-                arguments: [
-                    item.id, update.taskId, update.unit, update.seq, item.fileName,
-                    evidencePolicy.contentType(of: item.fileName) ?? "application/octet-stream",
-                    item.size, item.sha256, update.by, update.at,
-                ]
+            try TaskEvidenceStore.keep(
+                item,
+                of: update,
+                contentType: evidencePolicy.contentType(of: item.fileName) ?? "application/octet-stream",
+                db
             )
         }
     }
@@ -522,13 +493,7 @@ extension LocalNode {
                 }
                 throw DomainError(.notFound(.task))
             }
-            guard
-                try Bool.fetchOne(
-                    db,
-                    sql: "SELECT 1 FROM task_units WHERE task_id = ? AND unit = ?",
-                    arguments: [id, request.unit]
-                ) == true
-            else {
+            guard try TaskStore.isAssigned(request.unit, task: id, db) else {
                 throw DomainError(.notAnAssignee(request.unit), details: ["unit": request.unit])
             }
             let facts = try self.facts(record, unit: request.unit, db)
@@ -565,9 +530,13 @@ extension LocalNode {
     /// Keeps a review once and passes it toward the assignee's node. True when it went to a child.
     func store(_ review: TaskReview, _ db: Database) throws -> Bool {
         let body = String(decoding: try JSONEncoder.federation.encode(review), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO task_reviews (task_id, unit, completion_seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [review.taskId, review.unit, review.completionSeq, body, clock.now()]
+        try TaskStore.addReview(
+            task: review.taskId,
+            unit: review.unit,
+            completionSeq: review.completionSeq,
+            body: body,
+            at: clock.now(),
+            db
         )
         guard !hosts(review.unit), let child = deployment.childNode(of: node, toward: review.unit) else { return false }
         try appendToFeed(db, audience: child.unit, kind: .taskReviewed, unit: review.assignedBy, body: review)

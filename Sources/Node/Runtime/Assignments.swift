@@ -71,11 +71,7 @@ extension LocalNode {
     package func forms(visibleTo actor: Actor) async throws -> [FormView] {
         let owners = [actor.unit] + tree.ancestors(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
-            try FormRecord.filter(owners.contains(Column("owner_unit"))).order(
-                Column("owner_unit"),
-                Column("code"),
-                Column("version")
-            ).fetchAll(db)
+            try FormStore.forms(ofAny: owners, db)
                 .map { FormView(owner: $0.ownerUnit, form: $0.definition) }
         }
     }
@@ -94,9 +90,7 @@ extension LocalNode {
             if let form { formCache.keep(form, owner: owner) }
             return form
         }
-        return try FormRecord.filter(Column("owner_unit") == owner && Column("code") == code).order(
-            Column("version").desc
-        ).fetchOne(db)?.definition
+        return try FormStore.latest(owner: owner, code: code, db)?.definition
     }
 
     /// Assigns a form for a period to units below the actor's unit; it travels down to each node.
@@ -128,10 +122,11 @@ extension LocalNode {
             guard form.frequency == period.frequency else {
                 throw DomainError(.periodFrequencyMismatch(period, form.frequency), details: ["period": "frequency"])
             }
-            if let existing = try String.fetchOne(
-                db,
-                sql: "SELECT id FROM assignments WHERE form_code = ? AND period = ? AND assigned_by = ?",
-                arguments: [form.code, period.description, actor.unit]
+            if let existing = try AssignmentStore.assignment(
+                formCode: form.code,
+                period: period.description,
+                assignedBy: actor.unit,
+                db
             ) {
                 throw DomainError(.alreadyAssigned(period), details: ["assignment": existing])
             }
@@ -169,36 +164,28 @@ extension LocalNode {
     /// Assignments that concern the actor's unit: made by it, or covering it or units below it.
     package func assignments(visibleTo actor: Actor) async throws -> [AssignmentView] {
         try await database.pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.*, f.definition FROM assignments a
-                    JOIN forms f ON f.owner_unit = a.assigned_by AND f.code = a.form_code AND f.version = a.form_version
-                    ORDER BY a.period DESC, a.form_code
-                    """
-            )
+            let listed = try AssignmentStore.withForms(db)
             // All target units in one read, not one query per assignment.
             var unitsByAssignment: [String: [String]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT assignment_id, unit FROM assignment_units ORDER BY unit") {
-                let unit: String = row["unit"]
+            for (assignment, unit) in try AssignmentStore.targets(db) {
                 if tree.isInSubtree(unit, of: actor.unit) {
-                    unitsByAssignment[row["assignment_id"], default: []].append(unit)
+                    unitsByAssignment[assignment, default: []].append(unit)
                 }
             }
-            return try rows.compactMap { row -> AssignmentView? in
-                let id: String = row["id"]
+            return try listed.compactMap { held -> AssignmentView? in
+                let id = held.id
                 let units = unitsByAssignment[id] ?? []
-                let assignedBy: String = row["assigned_by"]
+                let assignedBy = held.assignedBy
                 guard !units.isEmpty || assignedBy == actor.unit else { return nil }
-                let form = try JSONDecoder().decode(Form.self, from: Data((row["definition"] as String).utf8))
+                let form = try JSONDecoder().decode(Form.self, from: Data(held.definition.utf8))
                 return AssignmentView(
                     id: id,
-                    form: row["form_code"],
-                    formVersion: row["form_version"],
+                    form: held.formCode,
+                    formVersion: held.formVersion,
                     title: form.title,
-                    period: row["period"],
+                    period: held.period,
                     assignedBy: assignedBy,
-                    deadline: row["deadline"],
+                    deadline: held.deadline,
                     units: units
                 )
             }

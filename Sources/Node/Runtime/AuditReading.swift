@@ -25,23 +25,7 @@ extension LocalNode {
         guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         let units = tree.subtree(of: actor.unit).map(\.code)
         return try await database.pool.write { db in
-            var sql =
-                "SELECT at, actor, unit, action, target, detail FROM audit WHERE unit IN (\(units.map { _ in "?" }.joined(separator: ",")))"
-            var arguments = StatementArguments(units)
-            if let account {
-                sql += " AND actor = ?"
-                arguments += [account]
-            }
-            let entries = try Row.fetchAll(db, sql: sql + " ORDER BY seq DESC LIMIT 200", arguments: arguments).map {
-                AuditTrailView.Entry(
-                    at: $0["at"],
-                    actor: $0["actor"],
-                    unit: $0["unit"],
-                    action: $0["action"],
-                    target: $0["target"],
-                    detail: $0["detail"]
-                )
-            }
+            let entries = try AuditTrail.latest(units: units, account: account, db)
             let broken = try AuditTrail.verify(db).map(\.description)
             try audit.record(db, actor, action: "audit.read", target: actor.unit)
             return AuditTrailView(entries: entries, broken: broken)

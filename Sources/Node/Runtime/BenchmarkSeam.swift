@@ -67,7 +67,7 @@ public struct BenchmarkSeam: Sendable {
     /// Messages waiting to go up.
     public func outboxDepth() async throws -> Int {
         try await local.database.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state = 'pending'") ?? 0
+            try OutboxStore.pendingCount(db)
         }
     }
 }

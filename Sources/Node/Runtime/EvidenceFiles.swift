@@ -38,7 +38,7 @@ extension LocalNode {
     /// Deletes evidence content no attachment names any more (and abandoned uploads).
     func sweepEvidence() async throws -> Int {
         let referenced = try await database.pool.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT sha256 FROM attachments UNION SELECT sha256 FROM task_evidence"))
+            try AttachmentStore.referencedContent(db)
         }
         let removed = evidence.sweep(keeping: referenced, now: clock.now())
         if removed > 0 { logger.notice("evidence swept", metadata: ["files": "\(removed)"]) }
@@ -59,7 +59,7 @@ extension LocalNode {
         let stored = try await storeEvidence(body)
         return try await database.pool.write { db in
             let stage = try evidenceStage(of: id, for: actor, db)
-            guard try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) < Self.evidencePerReport else {
+            guard try AttachmentStore.count(of: id, db) < Self.evidencePerReport else {
                 throw DomainError(.tooManyEvidenceFiles(limit: Self.evidencePerReport))
             }
             let record = EvidenceRecord(
@@ -87,13 +87,7 @@ extension LocalNode {
 
     /// The units whose reports name this content, and at which stage.
     func evidenceUses(_ sha256: String, _ db: Database) throws -> [(unit: String, stage: Evidence.Stage)] {
-        try Row.fetchAll(
-            db,
-            sql:
-                "SELECT DISTINCT r.unit, a.stage FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.sha256 = ?",
-            arguments: [sha256]
-        )
-        .compactMap { row in Evidence.Stage(rawValue: row[1]).map { (unit: row[0], stage: $0) } }
+        try AttachmentStore.uses(of: sha256, db)
     }
 
     /// Whether a child node may fetch this content: only when this node has itself sent that
@@ -121,24 +115,13 @@ extension LocalNode {
                 .map(\.unit)
         )
         guard !units.isEmpty else { return false }
-        let sent = try Data.fetchCursor(
-            db,
-            sql: """
-                SELECT envelope FROM feed WHERE audience = ? AND json_extract(CAST(envelope AS TEXT), '$.kind') = ?
-                    AND json_extract(CAST(envelope AS TEXT), '$.unit') IN (SELECT value FROM json_each(?))
-                """,
-            arguments: [
-                child.unit, MessageKind.reportReturned.rawValue,
-                String(decoding: try JSONEncoder().encode(units.sorted()), as: UTF8.self),
-            ]
-        )
-        while let envelope = try sent.next() {
+        return try FeedStore.contains(audience: child.unit, kind: .reportReturned, units: units.sorted(), db) {
+            envelope in
             guard let message = try? JSONDecoder.federation.decode(Envelope.self, from: envelope),
                 let decision = try? JSONDecoder.federation.decode(ReviewDecision.self, from: message.body)
-            else { continue }
-            if decision.evidence?.contains(where: { $0.sha256 == sha256 }) == true { return true }
+            else { return false }
+            return decision.evidence?.contains(where: { $0.sha256 == sha256 }) == true
         }
-        return false
     }
 
     /// A file name people can read back, and the type this node gives it; refused when the

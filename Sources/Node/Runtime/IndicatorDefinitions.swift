@@ -23,7 +23,7 @@ extension LocalNode {
         var forms: [String: Form] = [:]
         // From the centre down, latest version last: the nearest owner's latest form wins a shared code.
         for owner in owners.reversed() {
-            for record in try FormRecord.filter(Column("owner_unit") == owner).order(Column("version")).fetchAll(db) {
+            for record in try FormStore.forms(of: owner, db) {
                 forms[record.code] = record.definition
             }
         }

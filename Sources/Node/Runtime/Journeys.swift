@@ -47,13 +47,11 @@ extension LocalNode {
     /// Where the latest return decided here went down, to the node hosting the reporting unit.
     func returnJourney(of record: ReportRecord, _ db: Database) throws -> Journey? {
         guard
-            let trace = try String.fetchOne(
-                db,
-                sql: """
-                    SELECT trace FROM receipts WHERE subject = ? AND node = ? AND kind = ? AND fate = 'sent'
-                    ORDER BY at DESC, rowid DESC LIMIT 1
-                    """,
-                arguments: [MessageTrace.subject(report: record.id), unit, MessageKind.reportReturned.rawValue]
+            let trace = try ReceiptStore.latestSentTrace(
+                subject: MessageTrace.subject(report: record.id),
+                node: unit,
+                kind: .reportReturned,
+                db
             ),
             let host = deployment.hostingNode(of: record.unit), host.unit != unit
         else { return nil }

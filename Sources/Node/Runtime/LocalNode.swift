@@ -81,10 +81,7 @@ public struct LocalNode: Sendable {
         self.evidencePolicy = evidencePolicy
         self.key = try NodeKey.loadOrCreate(path: database.path + ".key")
         try database.pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES ('node', ?)",
-                arguments: [node.name]
-            )
+            try NodeMetaStore.setNodeName(node.name, db)
         }
         self.units = LiveDeployment(topology: deployment, node: node)
         self.database = database
@@ -92,7 +89,7 @@ public struct LocalNode: Sendable {
         self.issuer = issuer
         self.root = try X509.Certificate(pemEncoded: credentials.trustRootPEM)
         let revoked = try database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT fingerprint FROM revoked_certificates")
+            try PKIStore.revokedFingerprints(db)
         }
         revocations.add(revoked)
         let signer = identity.current.signer

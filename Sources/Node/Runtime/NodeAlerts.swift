@@ -72,23 +72,6 @@ package struct AlertView: Codable, Sendable {
     package let acknowledgedBy: String?
     package let acknowledgedAt: Date?
     package let clearedAt: Date?
-
-    init(_ row: Row) {
-        id = row["id"]
-        rule = row["rule_id"]
-        kind = AlertKind(rawValue: row["kind"]) ?? .overdue
-        kindName = kind.vietnameseName
-        audience = Audience(rawValue: row["audience"]) ?? .strategic
-        unit = row["unit"]
-        ref = row["ref"]
-        period = row["period"]
-        message = row["message"]
-        messageEN = row["message_en"]
-        raisedAt = row["raised_at"]
-        acknowledgedBy = row["acknowledged_by"]
-        acknowledgedAt = row["acknowledged_at"]
-        clearedAt = row["cleared_at"]
-    }
 }
 
 extension LocalNode {
@@ -147,12 +130,13 @@ extension LocalNode {
                     }
                 }
             }
-            try db.execute(
-                sql: "INSERT INTO alert_rules (id, unit, body, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    rule.id, rule.unit, String(decoding: try JSONEncoder.federation.encode(rule), as: UTF8.self),
-                    actor.username, now,
-                ]
+            try AlertStore.addRule(
+                id: rule.id,
+                unit: rule.unit,
+                body: String(decoding: try JSONEncoder.federation.encode(rule), as: UTF8.self),
+                createdBy: actor.username,
+                at: now,
+                db
             )
             try audit.record(
                 db,
@@ -170,18 +154,18 @@ extension LocalNode {
     package func alertRules(for actor: Actor) async throws -> [AlertRuleView] {
         try requireRuleMaker(actor)
         return try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alert_rules WHERE removed_at IS NULL ORDER BY created_at, id")
-                .compactMap { row -> AlertRuleView? in
+            try AlertStore.rules(db)
+                .compactMap { held -> AlertRuleView? in
                     let rule = try JSONDecoder.federation.decode(
                         AlertRule.self,
-                        from: Data((row["body"] as String).utf8)
+                        from: Data(held.body.utf8)
                     )
                     guard tree.isInSubtree(rule.unit, of: actor.unit) else { return nil }
                     return AlertRuleView(
                         rule: rule,
                         kindName: rule.kind.vietnameseName,
-                        createdBy: row["created_by"],
-                        createdAt: row["created_at"]
+                        createdBy: held.createdBy,
+                        createdAt: held.createdAt
                     )
                 }
         }
@@ -192,22 +176,13 @@ extension LocalNode {
         try requireRuleMaker(actor)
         try await database.pool.write { db in
             guard
-                let unit = try String.fetchOne(
-                    db,
-                    sql: "SELECT unit FROM alert_rules WHERE id = ? AND removed_at IS NULL",
-                    arguments: [id]
-                ),
+                let unit = try AlertStore.ruleUnit(id, db),
                 tree.isInSubtree(unit, of: actor.unit)
             else { throw DomainError(.notFound(.alertRule)) }
             guard unit == actor.unit else {
                 throw DomainError(.alertRuleOnlySetterRemoves)
             }
-            let now = clock.now()
-            try db.execute(sql: "UPDATE alert_rules SET removed_at = ? WHERE id = ?", arguments: [now, id])
-            try db.execute(
-                sql: "UPDATE alerts SET cleared_at = ? WHERE rule_id = ? AND cleared_at IS NULL",
-                arguments: [now, id]
-            )
+            try AlertStore.removeRule(id, at: clock.now(), db)
             try audit.record(db, actor, action: "alert.rule.remove", target: id)
         }
     }
@@ -227,30 +202,20 @@ extension LocalNode {
     /// The alerts for the actor: standing ones, or all (with cleared) when asked.
     package func alerts(for actor: Actor, includeCleared: Bool) async throws -> [AlertView] {
         try await database.pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT * FROM alerts \(includeCleared ? "" : "WHERE cleared_at IS NULL") ORDER BY raised_at DESC, id LIMIT 5000"
-            )
-            .map(AlertView.init).filter { sees($0.audience, $0.unit, actor) }
+            try AlertStore.alerts(includeCleared: includeCleared, db).filter { sees($0.audience, $0.unit, actor) }
         }
     }
 
     package func acknowledgeAlert(_ id: String, by actor: Actor) async throws -> AlertView {
         try await database.pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]),
-                sees(AlertView(row).audience, row["unit"], actor)
-            else {
+            guard let alert = try AlertStore.alert(id, db), sees(alert.audience, alert.unit, actor) else {
                 throw DomainError(.notFound(.alert))
             }
-            if (row["acknowledged_at"] as Date?) == nil {
-                try db.execute(
-                    sql: "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?",
-                    arguments: [actor.username, clock.now(), id]
-                )
+            if alert.acknowledgedAt == nil {
+                try AlertStore.acknowledge(id, by: actor.username, at: clock.now(), db)
                 try audit.record(db, actor, action: "alert.acknowledge", target: id)
             }
-            return AlertView(try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id])!)
+            return try AlertStore.alert(id, db)!
         }
     }
 
@@ -284,7 +249,7 @@ extension LocalNode {
     }
 
     func refreshAlerts(today: CalendarDate, _ db: Database) throws -> (raised: Int, cleared: Int) {
-        let rules = try String.fetchAll(db, sql: "SELECT body FROM alert_rules WHERE removed_at IS NULL")
+        let rules = try AlertStore.ruleBodies(db)
             .map { try JSONDecoder.federation.decode(AlertRule.self, from: Data($0.utf8)) }
         let findings =
             rules.isEmpty
@@ -301,41 +266,20 @@ extension LocalNode {
         var standing = Set<String>()
         for finding in findings {
             standing.insert(finding.key)
-            if let row = try Row.fetchOne(
-                db,
-                sql: "SELECT id, cleared_at FROM alerts WHERE key = ?",
-                arguments: [finding.key]
-            ) {
-                guard (row["cleared_at"] as Date?) != nil else { continue }
+            if let held = try AlertStore.alert(key: finding.key, db) {
+                guard held.clearedAt != nil else { continue }
                 // The cause came back: the same alert stands again, unacknowledged.
-                try db.execute(
-                    sql:
-                        "UPDATE alerts SET cleared_at = NULL, acknowledged_by = NULL, acknowledged_at = NULL, mailed_at = NULL, raised_at = ?, message = ?, message_en = ? WHERE key = ?",
-                    arguments: [now, finding.message, finding.messageEN, finding.key]
-                )
+                try AlertStore.raiseAgain(finding, at: now, db)
             } else {
-                try db.execute(
-                    sql: """
-                        INSERT INTO alerts (id, key, rule_id, kind, audience, unit, ref, period, message, message_en, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        UUID().uuidString, finding.key, finding.rule, finding.kind.rawValue, finding.audience.rawValue,
-                        finding.unit, finding.ref,
-                        finding.period, finding.message, finding.messageEN, now,
-                    ]
-                )
+                try AlertStore.raise(finding, id: UUID().uuidString, at: now, db)
             }
             raised += 1
         }
         // Parked-message alerts are raised and cleared by the inbox, silent-node ones by the
         // node watch, not by rules.
-        for row in try Row.fetchAll(
-            db,
-            sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind NOT IN (?, ?)",
-            arguments: [AlertKind.parkedMessage.rawValue, AlertKind.silentNode.rawValue]
-        )
-        where !standing.contains(row["key"] as String) {
-            try db.execute(sql: "UPDATE alerts SET cleared_at = ? WHERE id = ?", arguments: [now, row["id"] as String])
+        for alert in try AlertStore.standing(except: (.parkedMessage, .silentNode), db)
+        where !standing.contains(alert.key) {
+            try AlertStore.clear(alert.id, at: now, db)
             cleared += 1
         }
         return (raised, cleared)
@@ -345,10 +289,9 @@ extension LocalNode {
     /// form, each assigned unit's report (done once approved).
     private func obligations(for rules: [AlertRule], today: CalendarDate, _ db: Database) throws -> [Obligation] {
         var obligations: [Obligation] = []
-        let records = Dictionary(uniqueKeysWithValues: try TaskRecord.fetchAll(db).map { ($0.id, $0) })
-        for row in try Row.fetchAll(db, sql: "SELECT task_id, unit FROM task_units ORDER BY task_id, unit") {
-            guard let record = records[row["task_id"]] else { continue }
-            let unit: String = row["unit"]
+        let records = Dictionary(uniqueKeysWithValues: try TaskStore.all(db).map { ($0.id, $0) })
+        for (task, unit) in try TaskStore.assignees(db) {
+            guard let record = records[task] else { continue }
             let status = try facts(record, unit: unit, db).status(today: today)
             obligations.append(Obligation(task: record.notice(units: [unit]), unit: unit, status: status))
         }
@@ -358,27 +301,20 @@ extension LocalNode {
             }
         )
         guard !forms.isEmpty else { return obligations }
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT a.id, a.assigned_by, a.form_code, a.deadline, u.unit, r.state FROM assignments a
-                JOIN assignment_units u ON u.assignment_id = a.id
-                LEFT JOIN reports r ON r.assignment_id = a.id AND r.unit = u.unit
-                """
-        ) {
-            let owner: String = row["assigned_by"]
-            let code: String = row["form_code"]
-            guard forms.contains("\(owner)|\(code)"), let deadline = CalendarDate(row["deadline"] as String) else {
+        for placement in try AssignmentStore.reportStates(db) {
+            let owner = placement.assignedBy
+            let code = placement.formCode
+            guard forms.contains("\(owner)|\(code)"), let deadline = CalendarDate(placement.deadline) else {
                 continue
             }
             obligations.append(
                 Obligation(
                     source: .form,
-                    ref: row["id"],
+                    ref: placement.assignment,
                     title: code,
-                    unit: row["unit"],
+                    unit: placement.unit,
                     deadline: deadline,
-                    done: (row["state"] as String?) == ReportState.approved.rawValue,
+                    done: placement.state == ReportState.approved.rawValue,
                     percent: nil,
                     formOwner: owner,
                     formCode: code
@@ -395,7 +331,7 @@ extension LocalNode {
         let forms = Set(watched.compactMap { rule in rule.formCode.map { "\(rule.formOwner ?? "")|\($0)" } })
         guard !forms.isEmpty else { return [] }
         let questions = Set(watched.compactMap(\.question))
-        for report in try ReportRecord.filter(Column("state") == ReportState.approved.rawValue).fetchAll(db) {
+        for report in try ReportStore.reports(in: .approved, db) {
             guard forms.contains("\(report.formOwner)|\(report.formCode)"), let period = Period(report.period) else {
                 continue
             }

@@ -39,10 +39,13 @@ extension LocalNode {
         let now = clock.now()
         let expires = now.addingTimeInterval(Self.enrolmentTokenLifetime)
         try await database.pool.write { db in
-            try db.execute(
-                sql:
-                    "INSERT INTO enrolment_tokens (token_hash, unit, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [Secret.digest(secret), childUnit, actor.username, now, expires]
+            try PKIStore.addToken(
+                hash: Secret.digest(secret),
+                unit: childUnit,
+                createdBy: actor.username,
+                at: now,
+                expires: expires,
+                db
             )
             try audit.record(
                 db,
@@ -110,16 +113,11 @@ extension LocalNode {
         let refused = DomainError(.enrolmentRefused)
         guard
             let token = try await database.pool.read({ db in
-                try Row.fetchOne(
-                    db,
-                    sql:
-                        "SELECT unit, created_by FROM enrolment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-                    arguments: [digest, clock.now()]
-                )
+                try PKIStore.usableToken(hash: digest, now: clock.now(), db)
             })
         else { throw refused }
-        let childUnit: String = token["unit"]
-        let createdBy: String = token["created_by"]
+        let childUnit = token.unit
+        let createdBy = token.createdBy
         let (child, joins) = try joiningNode(for: childUnit, request: request)
         let issued = try issueChildCertificate(
             csrPEM: request.csr,
@@ -132,12 +130,9 @@ extension LocalNode {
         let next = try await keepingUnitsInStep {
             try await database.pool.write { db -> Deployment in
                 // Used once: the token is spent in the transaction that records the certificate.
-                try db.execute(
-                    sql:
-                        "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-                    arguments: [clock.now(), digest, clock.now()]
-                )
-                guard db.changesCount == 1 else { throw refused }
+                guard try PKIStore.spendToken(hash: digest, at: clock.now(), now: clock.now(), db) else {
+                    throw refused
+                }
                 try record(issued.certificate, unit: childUnit, via: "enrolment", db)
                 if let intermediate { try record(intermediate, unit: childUnit, via: "enrolment", db) }
                 try audit.record(
@@ -171,10 +166,7 @@ extension LocalNode {
                 )
                 try enqueueUp(db, kind: .unitChanged, unit: joined.parent, body: joined)
                 // Other tokens for the unit would now certify a second key for its node: spent.
-                try db.execute(
-                    sql: "UPDATE enrolment_tokens SET used_at = ? WHERE unit = ? AND used_at IS NULL",
-                    arguments: [clock.now(), childUnit]
-                )
+                try PKIStore.spendTokens(of: childUnit, at: clock.now(), db)
                 units.set(next)
                 return next
             }
@@ -253,13 +245,7 @@ extension LocalNode {
         try await database.pool.write { db in
             // A node renews at two thirds of a year-long life; a few more a day allow for retries
             // and key rollovers, never a stream of certificates from a stolen key.
-            let recent =
-                try Int.fetchOne(
-                    db,
-                    sql:
-                        "SELECT COUNT(*) FROM issued_certificates WHERE unit = ? AND via = 'renewal' AND issued_at > ?",
-                    arguments: [caller, clock.now().addingTimeInterval(-86_400)]
-                ) ?? 0
+            let recent = try PKIStore.renewals(of: caller, since: clock.now().addingTimeInterval(-86_400), db)
             guard recent < Self.renewalsPerDay else {
                 throw DomainError(.tooManyRenewals(unit: caller, recent: recent, limit: Self.renewalsPerDay))
             }
@@ -340,13 +326,15 @@ extension LocalNode {
     }
 
     private func record(_ certificate: X509.Certificate, unit childUnit: String, via: String, _ db: Database) throws {
-        try db.execute(
-            sql:
-                "INSERT INTO issued_certificates (fingerprint, unit, serial, not_after, issued_at, via, der) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [
-                certificate.fingerprint, childUnit, "\(certificate.serialNumber)", certificate.notValidAfter,
-                clock.now(), via, Data(certificate.derBytes),
-            ]
+        try PKIStore.recordIssued(
+            fingerprint: certificate.fingerprint,
+            unit: childUnit,
+            serial: "\(certificate.serialNumber)",
+            notAfter: certificate.notValidAfter,
+            issuedAt: clock.now(),
+            via: via,
+            der: Data(certificate.derBytes),
+            db
         )
     }
 
@@ -354,33 +342,8 @@ extension LocalNode {
     package func nodeCertificates(visibleTo actor: Actor) async throws -> NodeCertificatesView {
         guard actor.holds(.manageUsers), actor.unit == unit else { throw DomainError(.notAllowed) }
         return try await database.pool.read { db in
-            let issued = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT fingerprint, unit, serial, not_after, issued_at, via FROM issued_certificates ORDER BY issued_at DESC"
-            ).map {
-                NodeCertificatesView.Issued(
-                    fingerprint: $0["fingerprint"],
-                    unit: $0["unit"],
-                    serial: $0["serial"],
-                    notAfter: $0["not_after"],
-                    issuedAt: $0["issued_at"],
-                    via: $0["via"]
-                )
-            }
-            let revoked = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT fingerprint, unit, revoked_by, revoked_at, reason FROM revoked_certificates ORDER BY revoked_at DESC"
-            ).map {
-                NodeCertificatesView.Revoked(
-                    fingerprint: $0["fingerprint"],
-                    unit: $0["unit"],
-                    revokedBy: $0["revoked_by"],
-                    revokedAt: $0["revoked_at"],
-                    reason: $0["reason"]
-                )
-            }
+            let issued = try PKIStore.issued(db)
+            let revoked = try PKIStore.revoked(db)
             return NodeCertificatesView(issued: issued, revoked: revoked)
         }
     }
@@ -404,12 +367,7 @@ extension LocalNode {
             throw DomainError(.revocationReasonRequired)
         }
         var subject = try await database.pool.read { db in
-            try String.fetchOne(
-                db,
-                sql:
-                    "SELECT unit FROM issued_certificates WHERE fingerprint = ? UNION SELECT unit FROM signer_certificates WHERE fingerprint = ?",
-                arguments: [fingerprint, fingerprint]
-            )
+            try PKIStore.unit(ofCertificate: fingerprint, db)
         }
         if subject == nil, let certificatePEM {
             guard let given = try? parseCertificateChain(pem: certificatePEM).first, given.fingerprint == fingerprint,
@@ -505,16 +463,14 @@ extension LocalNode {
 
     /// Records a revocation (false if already known) and refuses the certificate from now on.
     private func store(_ revocation: Revocation, signed: SignedPayload, _ db: Database) throws -> Bool {
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO revoked_certificates (fingerprint, unit, revoked_by, revoked_at, reason, signed, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                revocation.fingerprint, revocation.unit, revocation.revokedBy, revocation.revokedAt, revocation.reason,
-                String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self), clock.now(),
-            ]
-        )
-        guard db.changesCount == 1 else { return false }
+        guard
+            try PKIStore.recordRevocation(
+                revocation,
+                signed: String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self),
+                receivedAt: clock.now(),
+                db
+            )
+        else { return false }
         revocations.add([revocation.fingerprint])
         return true
     }
@@ -543,11 +499,7 @@ extension LocalNode {
     /// certificate is checked as of then, so what a rotated or expired key signed still verifies.
     func signerFirstSeen(_ fingerprint: String) async throws -> Date? {
         try await database.pool.read { db in
-            try Date.fetchOne(
-                db,
-                sql: "SELECT first_seen FROM signer_certificates WHERE fingerprint = ?",
-                arguments: [fingerprint]
-            )
+            try PKIStore.signerFirstSeen(fingerprint, db)
         }
     }
 
@@ -555,9 +507,12 @@ extension LocalNode {
     /// certificate time (it is checked as of then), so it is read from `certificateClock`.
     func rememberSigner(_ certificateDER: Data, unit signerUnit: String, _ db: Database) throws {
         guard let certificate = try? X509.Certificate(derEncoded: [UInt8](certificateDER)) else { return }
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO signer_certificates (fingerprint, unit, der, first_seen) VALUES (?, ?, ?, ?)",
-            arguments: [certificate.fingerprint, signerUnit, certificateDER, certificateClock.now()]
+        try PKIStore.rememberSigner(
+            fingerprint: certificate.fingerprint,
+            unit: signerUnit,
+            der: certificateDER,
+            firstSeen: certificateClock.now(),
+            db
         )
     }
 

@@ -114,11 +114,7 @@ extension LocalNode {
     ) throws -> NodeView {
         var status = stored
         if deployment.children(of: node).contains(where: { $0.unit == status.unit }) {
-            let contact = try Date.fetchOne(
-                db,
-                sql: "SELECT last_contact FROM peers WHERE unit = ?",
-                arguments: [status.unit]
-            )
+            let contact = try PeerStore.lastContact(of: status.unit, db)
             let link = try downLink(to: status.unit, now: now, db)
             status.lastContact = [contact, status.lastContact].compactMap { $0 }.max()
             status.downPending = link.pending
@@ -199,10 +195,7 @@ extension LocalNode {
             let node = try linked(stored, receivedAt: receivedAt, threshold: threshold, now: now, db)
             let key = "silent:\(node.unit)"
             guard node.silent else {
-                try db.execute(
-                    sql: "UPDATE alerts SET cleared_at = ? WHERE key = ? AND cleared_at IS NULL",
-                    arguments: [now, key]
-                )
+                try AlertStore.clear(key: key, at: now, db)
                 continue
             }
             let since = node.lastContact.map { " từ \(Self.vietnameseTime($0))" } ?? ""
@@ -210,21 +203,15 @@ extension LocalNode {
             let hours = Double(threshold) / 3600
             let limit = hours >= 1 ? "\(Self.number(hours)) giờ" : "\(threshold / 60) phút"
             let limitEN = hours >= 1 ? "\(Self.number(hours)) h" : "\(threshold / 60) min"
-            try db.execute(
-                sql: """
-                    INSERT INTO alerts (id, key, rule_id, kind, audience, unit, ref, period, message, message_en, raised_at)
-                    VALUES (?, ?, 'silence', ?, 'strategic', ?, ?, '', ?, ?, ?)
-                    ON CONFLICT (key) DO UPDATE SET cleared_at = NULL, acknowledged_by = NULL, acknowledged_at = NULL,
-                        mailed_at = NULL, raised_at = excluded.raised_at, message = excluded.message,
-                        message_en = excluded.message_en
-                    WHERE alerts.cleared_at IS NOT NULL
-                    """,
-                arguments: [
-                    UUID().uuidString, key, AlertKind.silentNode.rawValue, node.unit, "node:\(node.unit)",
-                    "Nút \(node.node) (\(node.unitName)) im lặng\(since), quá ngưỡng \(limit)",
-                    "Node \(node.node) (\(node.unitName)) silent\(sinceEN), beyond the \(limitEN) threshold",
-                    now,
-                ]
+            try AlertStore.raiseSilence(
+                id: UUID().uuidString,
+                key: key,
+                unit: node.unit,
+                ref: "node:\(node.unit)",
+                message: "Nút \(node.node) (\(node.unitName)) im lặng\(since), quá ngưỡng \(limit)",
+                messageEN: "Node \(node.node) (\(node.unitName)) silent\(sinceEN), beyond the \(limitEN) threshold",
+                at: now,
+                db
             )
         }
     }
@@ -245,13 +232,7 @@ extension LocalNode {
                 var problems: [HealthProblem] = []
                 let threshold = try NodeStatusStore.threshold(db)
                 if let parentUnit {
-                    let peer = try Row.fetchOne(
-                        db,
-                        sql: "SELECT last_contact, last_error FROM peers WHERE unit = ?",
-                        arguments: [parentUnit]
-                    )
-                    let contact: Date? = peer?["last_contact"]
-                    let error: String? = peer?["last_error"]
+                    let (contact, error) = try PeerStore.contactAndError(of: parentUnit, db)
                     let failing: Bool
                     if let contact {
                         failing = now.timeIntervalSince(contact) > Double(threshold)
@@ -271,8 +252,8 @@ extension LocalNode {
                     }
                 }
                 let parked =
-                    (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'parked'") ?? 0)
-                    + (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parked_messages WHERE state = 'parked'") ?? 0)
+                    try OutboxStore.parkedCount(db)
+                    + ParkedStore.count(db)
                 if parked > 0 {
                     problems.append(
                         HealthProblem(

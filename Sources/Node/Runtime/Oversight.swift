@@ -58,7 +58,7 @@ extension LocalNode {
         let approved = placed.compactMap { expected in
             source.approved[expected.code].map { OversightData.Approved(unit: expected.code, answers: $0) }
         }
-        let contacts = try PeerRecord.fetchAll(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
+        let contacts = try PeerStore.all(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
         let view = OversightView(
             assignment: id,
             form: source.form.code,

@@ -150,18 +150,17 @@ extension LocalNode {
         try requireRight(for: .create, actor)
         return try await database.pool.write { db in
             guard let assignment = try AssignmentRecord.fetchOne(db, key: request.assignment),
-                try Bool.fetchOne(
-                    db,
-                    sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?",
-                    arguments: [assignment.id, actor.unit]
-                ) == true
+                try AssignmentStore.isAssigned(actor.unit, to: assignment.id, db)
             else {
                 throw DomainError(.assignmentNotForYourUnit, details: ["assignment": "unknown"])
             }
-            if let existing = try ReportRecord.filter(
-                sql: "unit = ? AND form_owner = ? AND form_code = ? AND period = ?",
-                arguments: [actor.unit, assignment.assignedBy, assignment.formCode, assignment.period]
-            ).fetchOne(db) {
+            if let existing = try ReportStore.report(
+                unit: actor.unit,
+                formOwner: assignment.assignedBy,
+                formCode: assignment.formCode,
+                period: assignment.period,
+                db
+            ) {
                 throw DomainError(.reportAlreadyCreated, details: ["report": existing.id])
             }
             let now = clock.now()
@@ -211,7 +210,7 @@ extension LocalNode {
             let record = try readable(id, actor, db)
             var view = ReportView(record)
             view.history = try history(of: id, db)
-            view.corrections = try CorrectionRecord.filter(Column("report_id") == id).order(Column("id")).fetchAll(db)
+            view.corrections = try ReportStore.corrections(of: id, db)
                 .map {
                     CorrectionView(
                         question: $0.question,
@@ -238,14 +237,7 @@ extension LocalNode {
         // The subtree is filtered in SQL (nothing to filter at the root), then a page is read.
         let units = scope == tree.root.code ? nil : tree.subtree(of: scope).map(\.code)
         return try await database.pool.read { db in
-            var request = ReportRecord.order(Column("period").desc, Column("form_code"), Column("unit"), Column("id"))
-            if let units { request = request.filter(units.contains(Column("unit"))) }
-            if let assignment = filter.assignment { request = request.filter(Column("assignment_id") == assignment) }
-            if let owner = filter.owner { request = request.filter(Column("form_owner") == owner) }
-            if let form = filter.form { request = request.filter(Column("form_code") == form) }
-            if let period = filter.period { request = request.filter(Column("period") == period) }
-            if let state = filter.state { request = request.filter(Column("state") == state.rawValue) }
-            return try request.limit(filter.limit, offset: filter.offset).fetchAll(db).map { ReportView($0) }
+            try ReportStore.page(units: units, filter, db).map { ReportView($0) }
         }
     }
 
@@ -296,11 +288,11 @@ extension LocalNode {
                     to: record.state,
                     message: "Sửa: \(changed.joined(separator: ", "))"
                 )
-            } else if let last = try ReportEventRecord.filter(Column("report_id") == id).order(Column("id").desc)
-                .fetchOne(db), last.action == "save", last.actor == actor.username
+            } else if let last = try ReportStore.lastEvent(of: id, db), last.action == "save",
+                last.actor == actor.username
             {
                 // Saving again and again is one step of the history (the audit trail keeps each save).
-                try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [clock.now(), last.id])
+                try ReportStore.moveEvent(last.id, to: clock.now(), db)
                 try audit.record(db, actor, action: "report.save", target: id)
             } else {
                 try event(db, id, "save", actor, from: record.state, to: record.state, message: nil)
@@ -319,9 +311,7 @@ extension LocalNode {
         try await database.pool.write { db in
             let record = try readable(id, actor, db)
             try permitted(.delete, record, actor)
-            for table in ["report_events", "report_corrections", "attachments"] {
-                try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [id])
-            }
+            try ReportStore.deleteHistory(of: id, db)
             _ = try record.delete(db)
             try audit.record(db, actor, action: "report.delete", target: id)
         }
@@ -452,7 +442,7 @@ extension LocalNode {
             var record = try readable(id, actor, db)
             let next = try permitted(.return, record, actor)
             guard
-                try EvidenceRecord.filter(Column("report_id") == id).fetchCount(db) + attached.count
+                try AttachmentStore.count(of: id, db) + attached.count
                     <= Self.evidencePerReport
             else {
                 throw DomainError(.tooManyEvidenceFiles(limit: Self.evidencePerReport))
@@ -626,11 +616,13 @@ extension LocalNode {
             let period = Period(text)
         else { return nil }
         let months = period.months.map(\.description)
-        let reports = try ReportRecord.filter(
-            Column("unit") == unit && Column("form_owner") == owner && Column("form_code") == monthly
-                && months.contains(Column("period")) && Column("state") == ReportState.approved.rawValue
+        let reports = try ReportStore.approvedMonthlies(
+            unit: unit,
+            formOwner: owner,
+            formCode: monthly,
+            months: months,
+            db
         )
-        .order(Column("period")).fetchAll(db)
         let used = Set(reports.map(\.period))
         return RollupView(
             period: period.description,
@@ -642,15 +634,11 @@ extension LocalNode {
     }
 
     func history(of id: String, _ db: Database) throws -> [HistoryEntry] {
-        try ReportEventRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(
-            \.entry
-        )
+        try ReportStore.events(of: id, db).map(\.entry)
     }
 
     func evidence(of id: String, _ db: Database) throws -> [Evidence] {
-        try EvidenceRecord.filter(Column("report_id") == id).order(Column("at"), Column("id")).fetchAll(db).map(
-            \.evidence
-        )
+        try AttachmentStore.files(of: id, db).map(\.evidence)
     }
 
     func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {

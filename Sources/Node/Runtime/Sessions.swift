@@ -48,8 +48,7 @@ extension LocalNode {
         let attempt = try await database.pool.write { db -> (account: AccountRecord, failures: Int)? in
             let found =
                 CitizenID.isValid(identifier)
-                ? try AccountRecord.filter(sql: "citizen_id = ? AND status = 'active'", arguments: [identifier])
-                    .fetchOne(db)
+                ? try AccountStore.active(citizenId: identifier, db)
                 : try AccountRecord.fetchOne(db, key: identifier)
             guard var account = found, account.status == .active, account.hostedHere, account.passwordHash != nil else {
                 try audit.record(
@@ -266,12 +265,7 @@ extension LocalNode {
         try await database.pool.write { db in
             guard let session = try SessionRecord.fetchOne(db, key: Secret.digest(token)) else { return false }
             _ = try session.delete(db)
-            let unit =
-                try String.fetchOne(
-                    db,
-                    sql: "SELECT unit FROM accounts WHERE username = ?",
-                    arguments: [session.username]
-                ) ?? ""
+            let unit = try AccountStore.unit(of: session.username, db) ?? ""
             try audit.record(
                 db,
                 actor: session.username,
@@ -286,7 +280,7 @@ extension LocalNode {
 
     /// Ends every session of an account (inside the caller's transaction).
     static func endSessions(of username: String, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM sessions WHERE username = ?", arguments: [username])
+        try SessionStore.endAll(of: username, db)
     }
 
     /// The owner changes their password: the current one, then a new one under the policy. Other
@@ -310,10 +304,7 @@ extension LocalNode {
             account.mustChangePassword = false
             account.updatedAt = clock.now()
             try account.update(db)
-            try db.execute(
-                sql: "DELETE FROM sessions WHERE username = ? AND token_hash != ?",
-                arguments: [account.username, session.record.tokenHash]
-            )
+            try SessionStore.endOthers(of: account.username, keeping: session.record.tokenHash, db)
             try audit.record(db, actor, action: "account.password_change", target: account.username)
         }
     }

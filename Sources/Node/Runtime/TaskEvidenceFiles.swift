@@ -39,24 +39,19 @@ extension LocalNode {
         }
         return try await database.pool.write { db in
             try checkMayAttach(id, actor, db)
-            let pending =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM task_evidence WHERE task_id = ? AND unit = ? AND update_seq IS NULL",
-                    arguments: [id, actor.unit]
-                ) ?? 0
+            let pending = try TaskEvidenceStore.pendingCount(task: id, unit: actor.unit, db)
             guard pending < Self.pendingEvidencePerTask else {
                 throw DomainError(.tooManyPendingTaskEvidence(limit: Self.pendingEvidencePerTask))
             }
             let item = TaskEvidence(id: UUID().uuidString, fileName: fileName, size: stored.size, sha256: stored.sha256)
-            try db.execute(
-                sql: """
-                    INSERT INTO task_evidence (id, task_id, unit, update_seq, file_name, content_type, size, sha256, uploaded_by, at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    item.id, id, actor.unit, fileName, contentType, stored.size, stored.sha256, actor.username,
-                    clock.now(),
-                ]
+            try TaskEvidenceStore.addPending(
+                item,
+                task: id,
+                unit: actor.unit,
+                contentType: contentType,
+                uploadedBy: actor.username,
+                at: clock.now(),
+                db
             )
             try audit.record(
                 db,
@@ -91,17 +86,12 @@ extension LocalNode {
         guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         let found = try await database.pool.write { db -> (TaskEvidence, String) in
             let view = try taskView(id, for: actor, history: false, db)
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT * FROM task_evidence WHERE id = ? AND task_id = ?",
-                    arguments: [evidenceID, id]
-                ),
-                view.assignees.contains(where: { $0.unit == row["unit"] as String })
+            guard let held = try TaskEvidenceStore.file(evidenceID, task: id, db),
+                view.assignees.contains(where: { $0.unit == held.unit })
             else { throw DomainError(.notFound(.evidenceFile)) }
-            let item = TaskEvidence(id: row["id"], fileName: row["file_name"], size: row["size"], sha256: row["sha256"])
+            let item = held.evidence
             try audit.record(db, actor, action: "task.evidence.read", target: id, detail: item.fileName)
-            return (item, row["content_type"])
+            return (item, held.contentType)
         }
         guard evidence.size(found.0.sha256) == found.0.size else {
             throw DomainError(.notFound(.evidenceContent))

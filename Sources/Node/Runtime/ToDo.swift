@@ -99,7 +99,7 @@ extension LocalNode {
             mayWork
             ? try await database.pool.read { db in
                 var read = Read()
-                read.own = try ReportRecord.filter(Column("unit") == actor.unit).fetchAll(db)
+                read.own = try ReportStore.reports(of: actor.unit, db)
                 for record in read.own where record.state == .returned || record.state == .submitted {
                     let history = try history(of: record.id, db)
                     if record.state == .returned, let last = history.last(where: { $0.action == "return" }) {
@@ -225,15 +225,10 @@ extension LocalNode {
         guard let record = try AssignmentRecord.fetchOne(db, key: id), let deadline = CalendarDate(record.deadline)
         else { return [] }
         var statuses: [String: UnitReportStatus] = [:]
-        let rows = try Row.fetchCursor(
-            db,
-            sql: "SELECT unit, state, approved_at FROM reports WHERE assignment_id = ?",
-            arguments: [id]
-        )
-        while let row = try rows.next() {
-            let state = ReportState(rawValue: row[1])
-            let approvedAt: Date? = row[2]
-            statuses[row[0]] = UnitReportStatus(
+        for row in try ReportStore.progressColumns(of: id, db) {
+            let state = ReportState(rawValue: row.state)
+            let approvedAt = row.approvedAt
+            statuses[row.unit] = UnitReportStatus(
                 submitted: state == .submitted || state == .approved,
                 approved: state == .approved,
                 approvedOn: approvedAt.map { CalendarDate($0) }
@@ -254,7 +249,7 @@ extension LocalNode {
         guard !wanted.isEmpty else { return [:] }
         return try await database.pool.read { db in
             var names: [String: String] = [:]
-            for account in try AccountRecord.filter(keys: Array(wanted)).fetchAll(db) {
+            for account in try AccountStore.accounts(named: Array(wanted), db) {
                 names[account.username] = account.fullName
             }
             return names

@@ -102,7 +102,7 @@ extension LocalNode {
     /// Rebuilds the live deployment from the topology and the changes kept here, in order.
     func reloadUnits() throws {
         let changes = try database.pool.read { db in
-            try UnitChangeRecord.order(Column("seq")).fetchAll(db).map(\.change)
+            try UnitChangeStore.all(db).map(\.change)
         }
         for skipped in units.replay(changes) {
             logger.warning(
@@ -131,11 +131,7 @@ extension LocalNode {
     }
 
     func closures(_ db: Database) throws -> [String: UnitClosure] {
-        var result: [String: UnitClosure] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT unit, closed_on, merged_into FROM unit_closures") {
-            result[row["unit"]] = UnitClosure(closedOn: row["closed_on"], mergedInto: row["merged_into"])
-        }
-        return result
+        try ClosureStore.all(db)
     }
 
     func unitView(_ code: String, closure: UnitClosure?) -> UnitView? {
@@ -307,7 +303,7 @@ extension LocalNode {
                 throw Refusal("unit \(change.code) does not concern this node")
             }
         }
-        if try UnitChangeRecord.filter(Column("id") == change.id).fetchOne(db) != nil {
+        if try UnitChangeStore.holds(change.id, db) {
             return Effect(detail: "unit change \(change.id) already held")
         }
         let next: Deployment

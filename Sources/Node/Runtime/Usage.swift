@@ -36,24 +36,17 @@ extension LocalNode {
         }
         let (from, to) = Self.bounds(of: period)
         return try await database.pool.write { db in
-            let accounts = try AccountRecord.filter(Column("hosted_here") == true).fetchAll(db).filter {
+            let accounts = try AccountStore.hostedHere(db).filter {
                 tree.isInSubtree($0.unit, of: actor.unit)
             }
             let roleOf = Dictionary(uniqueKeysWithValues: accounts.map { ($0.username, $0.role) })
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT actor, action, COUNT(*) AS n FROM audit WHERE at >= ? AND at < ? GROUP BY actor, action",
-                arguments: [from, to]
-            )
+            let rows = try AuditTrail.actionCounts(from: from, to: to, db)
             var logins: [Role: Int] = [:]
             var failures: [Role: Int] = [:]
             var actions: [Role: Int] = [:]
             var active: [Role: Set<String>] = [:]
-            for row in rows {
-                let name: String = row["actor"]
+            for (name, action, count) in rows {
                 guard let role = roleOf[name] else { continue }
-                let action: String = row["action"]
-                let count: Int = row["n"]
                 // Things done to an account by others or by the system are not its user's activity.
                 if ["account.locked", "account.unlocked", "login.refused_locked"].contains(action) { continue }
                 switch action {

@@ -208,4 +208,43 @@ extension AuditTrail {
         }
         return (entries, broken, seal != nil)
     }
+
+}
+
+extension AuditTrail {
+    /// How many entries each actor made of each action from `from` (inclusive) to `to`.
+    static func actionCounts(
+        from: Date,
+        to: Date,
+        _ db: Database
+    ) throws
+        -> [(actor: String, action: String, count: Int)]
+    {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT actor, action, COUNT(*) AS n FROM audit WHERE at >= ? AND at < ? GROUP BY actor, action",
+            arguments: [from, to]
+        ).map { ($0["actor"], $0["action"], $0["n"]) }
+    }
+
+    /// The latest 200 entries of the units (of one actor when `account` is given), newest first.
+    static func latest(units: [String], account: String?, _ db: Database) throws -> [AuditTrailView.Entry] {
+        var sql =
+            "SELECT at, actor, unit, action, target, detail FROM audit WHERE unit IN (\(units.map { _ in "?" }.joined(separator: ",")))"
+        var arguments = StatementArguments(units)
+        if let account {
+            sql += " AND actor = ?"
+            arguments += [account]
+        }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY seq DESC LIMIT 200", arguments: arguments).map {
+            AuditTrailView.Entry(
+                at: $0["at"],
+                actor: $0["actor"],
+                unit: $0["unit"],
+                action: $0["action"],
+                target: $0["target"],
+                detail: $0["detail"]
+            )
+        }
+    }
 }

@@ -1,12 +1,21 @@
 import Foundation
 import GRDB
 
-/// The `unit_closures` table: the units recorded as closed (dissolved or merged), so the figures
-/// code holds no SQL. Every function runs in the caller's transaction.
+/// The `unit_closures` table: the units recorded as closed (dissolved or merged), as the figures
+/// and the units page read them. Every function runs in the caller's transaction.
 enum ClosureStore {
     /// Every unit recorded as closed.
     static func closedUnits(_ db: Database) throws -> Set<String> {
         Set(try String.fetchAll(db, sql: "SELECT unit FROM unit_closures"))
+    }
+
+    /// Every closure held, by unit.
+    static func all(_ db: Database) throws -> [String: UnitClosure] {
+        var result: [String: UnitClosure] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT unit, closed_on, merged_into FROM unit_closures") {
+            result[row["unit"]] = UnitClosure(closedOn: row["closed_on"], mergedInto: row["merged_into"])
+        }
+        return result
     }
 
     /// Whether a closure of the unit is held.

@@ -43,4 +43,30 @@ enum FeedStore {
         )
         return (row?["n"] ?? 0, row?["oldest"])
     }
+
+    /// Whether an entry for `audience` of this kind, about one of `units`, has an envelope that
+    /// `matches`; reads in order and stops at the first.
+    static func contains(
+        audience: String,
+        kind: MessageKind,
+        units: [String],
+        _ db: Database,
+        where matches: (Data) throws -> Bool
+    ) throws -> Bool {
+        let sent = try Data.fetchCursor(
+            db,
+            sql: """
+                SELECT envelope FROM feed WHERE audience = ? AND json_extract(CAST(envelope AS TEXT), '$.kind') = ?
+                    AND json_extract(CAST(envelope AS TEXT), '$.unit') IN (SELECT value FROM json_each(?))
+                """,
+            arguments: [
+                audience, kind.rawValue,
+                String(decoding: try JSONEncoder().encode(units), as: UTF8.self),
+            ]
+        )
+        while let envelope = try sent.next() {
+            if try matches(envelope) { return true }
+        }
+        return false
+    }
 }

@@ -62,6 +62,18 @@ enum InboxStore {
     }
 
     /// The latest messages received and parked, newest first.
+    /// How many received messages are parked and not set aside by an admin (still waiting).
+    static func parkedNotSetAsideCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM inbox i WHERE status = 'parked' AND NOT EXISTS (
+                    SELECT 1 FROM parked_messages p
+                    WHERE p.origin = i.origin AND p.message_id = i.message_id AND p.state = 'set-aside')
+                """
+        ) ?? 0
+    }
+
     static func parked(limit: Int, _ db: Database) throws -> [Parked] {
         try Row.fetchAll(
             db,

@@ -33,9 +33,6 @@ enum ParkedAlertStore {
     }
 
     static func clear(key: String, at: Date, _ db: Database) throws {
-        try db.execute(
-            sql: "UPDATE alerts SET cleared_at = ? WHERE key = ? AND cleared_at IS NULL",
-            arguments: [at, key]
-        )
+        try AlertStore.clear(key: key, at: at, db)
     }
 }

@@ -90,4 +90,14 @@ enum PeerStore {
     static func all(_ db: Database) throws -> [PeerRecord] {
         try PeerRecord.order(Column("unit")).fetchAll(db)
     }
+
+    /// The last contact and the last error (both nil for an unknown peer).
+    static func contactAndError(of peer: String, _ db: Database) throws -> (lastContact: Date?, lastError: String?) {
+        let row = try Row.fetchOne(
+            db,
+            sql: "SELECT last_contact, last_error FROM peers WHERE unit = ?",
+            arguments: [peer]
+        )
+        return (row?["last_contact"], row?["last_error"])
+    }
 }

@@ -72,6 +72,18 @@ enum ReceiptStore {
     }
 
     /// Every receipt held about `subject` (e.g. `report:<id>`), oldest first.
+    /// The trace of the latest message of this kind about the subject that the node sent on.
+    static func latestSentTrace(subject: String, node: String, kind: MessageKind, _ db: Database) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT trace FROM receipts WHERE subject = ? AND node = ? AND kind = ? AND fate = 'sent'
+                ORDER BY at DESC, rowid DESC LIMIT 1
+                """,
+            arguments: [subject, node, kind.rawValue]
+        )
+    }
+
     static func receipts(subject: String, _ db: Database) throws -> [Receipt] {
         try Row.fetchAll(
             db,

@@ -1,9 +1,11 @@
 import Foundation
 import GRDB
+import Reporting
 
-/// What the sync and the figures read and write of a report besides its record: the `reports`
-/// clash check, the few columns figures need, the ids of its `report_events`, and its
-/// `attachments` list. Every function runs in the caller's transaction.
+/// What is read and written of reports besides one record by id: the `reports` clash check,
+/// pages and selections of reports, the few columns figures and progress need, its history in
+/// `report_events`, its `report_corrections`, and its `attachments` list as the sync keeps it.
+/// Every function runs in the caller's transaction.
 enum ReportStore {
     /// The report already held for this unit, form and period, if any.
     static func report(
@@ -61,5 +63,89 @@ enum ReportStore {
                 "SELECT 1 FROM reports WHERE assignment_id = ? AND unit = ? AND state IN ('submitted', 'approved')",
             arguments: [assignmentID, unit]
         ) == true
+    }
+
+    /// Every report in the state.
+    static func reports(in state: ReportState, _ db: Database) throws -> [ReportRecord] {
+        try ReportRecord.filter(Column("state") == state.rawValue).fetchAll(db)
+    }
+
+    /// The report's latest history entry.
+    static func lastEvent(of reportID: String, _ db: Database) throws -> ReportEventRecord? {
+        try ReportEventRecord.filter(Column("report_id") == reportID).order(Column("id").desc).fetchOne(db)
+    }
+
+    /// The history entry now happened at `at`.
+    static func moveEvent(_ eventID: Int64?, to at: Date, _ db: Database) throws {
+        try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [at, eventID])
+    }
+
+    /// Deletes the report's history, corrections and evidence rows (a draft going away).
+    static func deleteHistory(of reportID: String, _ db: Database) throws {
+        for table in ["report_events", "report_corrections", "attachments"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE report_id = ?", arguments: [reportID])
+        }
+    }
+
+    /// The unit, state and approval time of each report for the assignment.
+    static func progressColumns(
+        of assignmentID: String,
+        _ db: Database
+    ) throws
+        -> [(unit: String, state: String, approvedAt: Date?)]
+    {
+        var columns: [(unit: String, state: String, approvedAt: Date?)] = []
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT unit, state, approved_at FROM reports WHERE assignment_id = ?",
+            arguments: [assignmentID]
+        )
+        while let row = try rows.next() {
+            columns.append((row[0], row[1], row[2]))
+        }
+        return columns
+    }
+
+    /// The reports of the unit.
+    static func reports(of unit: String, _ db: Database) throws -> [ReportRecord] {
+        try ReportRecord.filter(Column("unit") == unit).fetchAll(db)
+    }
+
+    /// A page of the reports that match the filter (of the units listed, or of all when nil):
+    /// latest period first, then by form code, unit and id.
+    static func page(units: [String]?, _ filter: ReportFilter, _ db: Database) throws -> [ReportRecord] {
+        var request = ReportRecord.order(Column("period").desc, Column("form_code"), Column("unit"), Column("id"))
+        if let units { request = request.filter(units.contains(Column("unit"))) }
+        if let assignment = filter.assignment { request = request.filter(Column("assignment_id") == assignment) }
+        if let owner = filter.owner { request = request.filter(Column("form_owner") == owner) }
+        if let form = filter.form { request = request.filter(Column("form_code") == form) }
+        if let period = filter.period { request = request.filter(Column("period") == period) }
+        if let state = filter.state { request = request.filter(Column("state") == state.rawValue) }
+        return try request.limit(filter.limit, offset: filter.offset).fetchAll(db)
+    }
+
+    /// The unit's approved reports of the monthly form for these months, by period.
+    static func approvedMonthlies(
+        unit: String,
+        formOwner: String,
+        formCode: String,
+        months: [String],
+        _ db: Database
+    ) throws -> [ReportRecord] {
+        try ReportRecord.filter(
+            Column("unit") == unit && Column("form_owner") == formOwner && Column("form_code") == formCode
+                && months.contains(Column("period")) && Column("state") == ReportState.approved.rawValue
+        )
+        .order(Column("period")).fetchAll(db)
+    }
+
+    /// The report's history, in order.
+    static func events(of reportID: String, _ db: Database) throws -> [ReportEventRecord] {
+        try ReportEventRecord.filter(Column("report_id") == reportID).order(Column("at"), Column("id")).fetchAll(db)
+    }
+
+    /// The corrections made to the report, in order.
+    static func corrections(of reportID: String, _ db: Database) throws -> [CorrectionRecord] {
+        try CorrectionRecord.filter(Column("report_id") == reportID).order(Column("id")).fetchAll(db)
     }
 }
