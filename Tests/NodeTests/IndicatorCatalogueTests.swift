@@ -4,7 +4,8 @@ import Testing
 @testable import Node
 
 /// The indicator catalogue over the API (issue M): a level defines indicators for its subtree,
-/// checked when defined, explained in words; the levels below see them.
+/// checked when defined, explained in words; the catalogue travels down to every node of the
+/// subtree (`indicator.defined`).
 @Suite struct IndicatorCatalogueTests {
     static var form: [String: Any] {
         [
@@ -77,19 +78,33 @@ import Testing
             #expect((selfCycle.json["message"] as? String)?.contains("vòng lặp giữa các chỉ số: VONG → VONG") == true)
 
             let province = try await f.login("bni.admin", at: "bac-ninh")
-            // The catalogue does not travel down yet: the province's node holds only its own.
-            #expect(try await province.call(.GET, "/api/v1/indicator-definitions").items.isEmpty)
+            // The catalogue travels down: the province's node gets the centre's indicator.
+            try await f.eventually("the province holds the centre's indicator") {
+                try await province.call(.GET, "/api/v1/indicator-definitions").items.map {
+                    "\($0["owner"] as? String ?? "")/\(($0["definition"] as? [String: Any])?["code"] as? String ?? "")"
+                } == ["TW/TY_LE"]
+            }
             let taken = try await province.call(
+                .POST,
+                "/api/v1/indicator-definitions",
+                body: Self.indicator("TY_LE", numerator: "1", denominator: "2")
+            )
+            #expect(taken.status == 409, "the code is the centre's: \(taken.text)")
+            let own = try await province.call(
                 .POST,
                 "/api/v1/indicator-definitions",
                 body: Self.indicator("KHAC", numerator: "1", denominator: "2")
             )
-            #expect(taken.status == 201, "a province defines indicators for its own subtree: \(taken.text)")
-            #expect(
-                try await province.call(.GET, "/api/v1/indicator-definitions").items.map { $0["owner"] as? String } == [
-                    "BNI"
-                ]
-            )
+            #expect(own.status == 201, "a province defines indicators for its own subtree: \(own.text)")
+            // A commune with its own node gets both, through its province; the centre keeps only its own.
+            let commune = try await f.login("bni-kb.admin", at: "kinh-bac")
+            try await f.eventually("Kinh Bắc holds the centre's and the province's indicators") {
+                Set(
+                    try await commune.call(.GET, "/api/v1/indicator-definitions").items.compactMap {
+                        $0["owner"] as? String
+                    }
+                ) == ["TW", "BNI"]
+            }
             let listed = try await centre.call(.GET, "/api/v1/indicator-definitions").items
             #expect(listed.map { $0["owner"] as? String } == ["TW"])
             let entry = try await f.login("bni.entry", at: "bac-ninh")

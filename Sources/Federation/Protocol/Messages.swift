@@ -39,6 +39,9 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let congressScheduled = MessageKind(rawValue: "congress.scheduled")
     /// Upward: figures a unit reports about itself, for the unit directly above it that scores it.
     public static let indicatorsReported = MessageKind(rawValue: "indicators.reported")
+    /// Downward: an indicator version defined by a unit above, for every node of its subtree (the
+    /// catalogue of Letter 3158 flows down like forms).
+    public static let indicatorDefined = MessageKind(rawValue: "indicator.defined")
     /// Downward: a task assigned to units below, relayed toward each assignee's node.
     public static let taskAssigned = MessageKind(rawValue: "task.assigned")
     /// Upward: an assignee's progress or completion, relayed up to the assigning unit's node.

@@ -1,4 +1,5 @@
 import Auth
+import Federation
 import Foundation
 import GRDB
 import Indicators
@@ -11,6 +12,14 @@ package struct IndicatorView: Codable, Sendable {
     /// The formula in words (Vietnamese, then English); absent for entered and delivered values.
     let explanation: String?
     let explanationEn: String?
+    let definedBy: String
+}
+
+/// An indicator version as it travels down (`indicator.defined`): every node of the owner's
+/// subtree keeps it, so each level computes and shows the indicators set above it.
+struct DefinedIndicator: Codable, Sendable {
+    let owner: String
+    let definition: IndicatorDefinition
     let definedBy: String
 }
 
@@ -43,7 +52,7 @@ extension LocalNode {
     package func defineIndicator(_ definition: IndicatorDefinition, by actor: Actor) async throws -> IndicatorView {
         guard actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
         let now = clock.now()
-        return try await database.pool.write { db in
+        let view = try await database.pool.write { db in
             var (catalogue, owners) = try indicatorCatalogue(for: actor.unit, db)
             if let owner = owners[definition.code], owner != actor.unit {
                 throw DomainError(.indicatorCodeTaken(code: definition.code, owner: owner))
@@ -60,7 +69,62 @@ extension LocalNode {
             }
             try IndicatorStore.insert(owner: actor.unit, definition, by: actor.username, at: now, db)
             try audit.record(db, actor, action: "indicator.define", target: "\(definition.code)@\(definition.version)")
+            let defined = DefinedIndicator(owner: actor.unit, definition: definition, definedBy: actor.username)
+            try passDown(defined, db)
             return Self.view(owner: actor.unit, definition, definedBy: actor.username, catalogue)
+        }
+        feedSignal.notify()
+        return view
+    }
+
+    /// Sends an indicator version down to every child node (the whole subtree needs it).
+    private func passDown(_ defined: DefinedIndicator, to children: [NodeDescription]? = nil, _ db: Database) throws {
+        for child in children ?? deployment.children(of: node) {
+            try appendToFeed(db, audience: child.unit, kind: .indicatorDefined, unit: defined.owner, body: defined)
+        }
+    }
+
+    /// Keeps an indicator version defined above this node and passes it further down. Only a unit
+    /// above this node's own defines indicators for it; a version held already changes nothing.
+    func receive(_ defined: DefinedIndicator, from message: Envelope, _ db: Database) throws -> Effect {
+        guard defined.owner == message.unit, tree.isBelow(unit, defined.owner) else {
+            throw Refusal(
+                "indicator \(defined.definition.code) is owned by \(defined.owner), which is not above \(unit)"
+            )
+        }
+        let problems = defined.definition.attributeProblems()
+        guard problems.isEmpty else {
+            throw Refusal("indicator \(defined.definition.code) is not valid: \(problems.joined(separator: "; "))")
+        }
+        let definition = defined.definition
+        if try IndicatorStore.holds(owner: defined.owner, code: definition.code, version: definition.version, db) {
+            return Effect(detail: "indicator \(definition.code)@\(definition.version) already held")
+        }
+        try IndicatorStore.insert(owner: defined.owner, definition, by: defined.definedBy, at: clock.now(), db)
+        try audit.record(
+            db,
+            actor: "node:\(message.origin)",
+            unit: defined.owner,
+            action: "indicator.received",
+            target: "\(definition.code)@\(definition.version)"
+        )
+        try passDown(defined, db)
+        return Effect(
+            detail: "indicator \(definition.code)@\(definition.version) of \(defined.owner) kept",
+            feed: !deployment.children(of: node).isEmpty
+        )
+    }
+
+    /// Sends a node that just joined below the catalogue in force above it (its own unit's
+    /// ancestors' indicators, every version), in the transaction that records the join.
+    func sendCatalogue(to child: NodeDescription, _ db: Database) throws {
+        let owners = [unit] + tree.ancestors(of: unit).map(\.code)
+        for row in try IndicatorStore.all(owners: owners, db) {
+            try passDown(
+                DefinedIndicator(owner: row.owner, definition: row.definition, definedBy: row.definedBy),
+                to: [child],
+                db
+            )
         }
     }
 

@@ -165,13 +165,17 @@ extension LocalNode {
                     source: address
                 )
                 try enqueueUp(db, kind: .unitChanged, unit: joined.parent, body: joined)
+                if let joining = next.node(forUnit: childUnit) { try sendCatalogue(to: joining, db) }
                 // Other tokens for the unit would now certify a second key for its node: spent.
                 try PKIStore.spendTokens(of: childUnit, at: clock.now(), db)
                 units.set(next)
                 return next
             }
         }
-        if joined != nil { outboxSignal.notify() }
+        if joined != nil {
+            outboxSignal.notify()
+            feedSignal.notify()
+        }
         logger.notice(
             joined == nil ? "node enrolled" : "node joined",
             metadata: [

@@ -70,4 +70,13 @@ enum IndicatorStore {
             )
         }
     }
+
+    /// True when the version is held already (a replay, or the catalogue sent again to a node).
+    static func holds(owner: String, code: String, version: Int, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT 1 FROM indicators WHERE owner_unit = ? AND code = ? AND version = ?",
+            arguments: [owner, code, version]
+        ) == true
+    }
 }

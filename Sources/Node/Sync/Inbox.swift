@@ -232,6 +232,12 @@ extension LocalNode {
                 from: message,
                 db
             )
+        case (.indicatorDefined, .fromParent):
+            return try receive(
+                try JSONDecoder.federation.decode(DefinedIndicator.self, from: message.body),
+                from: message,
+                db
+            )
         case (.congressScheduled, .fromChild):
             return try receive(
                 try JSONDecoder.federation.decode(CongressNotice.self, from: message.body),

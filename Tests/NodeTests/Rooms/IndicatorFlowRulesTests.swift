@@ -1,0 +1,64 @@
+import Auth
+import Federation
+import Foundation
+import Hierarchy
+import Indicators
+import Testing
+
+@testable import Node
+
+/// The indicator catalogue as it arrives from above (`indicator.defined`), on Kinh Bắc's node over
+/// a temporary SQLite file: kept once, passed on, and refused from a unit that is not above.
+@Suite struct IndicatorFlowRulesTests {
+    static let definition = IndicatorDefinition(
+        code: "SO_HOA",
+        effectiveFrom: .month(2026, 6),
+        name: BilingualText(vi: "Số bản ghi số hoá", en: "Records digitised"),
+        concept: "Số bản ghi dữ liệu được số hoá trong tháng",
+        calculationMethod: "Cộng số bản ghi",
+        dataSource: "Biểu mẫu NQ57",
+        leadAgency: "Bộ KH&CN",
+        implementingAgency: "UBND xã",
+        updatedBy: "Văn phòng UBND xã",
+        unitOfMeasure: "bản ghi",
+        layer: .management,
+        sector: "Chuyển đổi số",
+        frequency: .monthly,
+        source: .entered,
+        aggregation: .sum
+    )
+
+    @Test func aDefinitionFromAboveIsKeptOnceAndOneFromElsewhereIsRefused() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let commune = try nodes.open("kinh-bac")
+        let fromProvince = DefinedIndicator(owner: "BNI", definition: Self.definition, definedBy: "bni.quantri")
+        let message = Envelope(
+            origin: "BNI",
+            kind: .indicatorDefined,
+            unit: "BNI",
+            body: try JSONEncoder.federation.encode(fromProvince)
+        )
+        let first = try await commune.database.pool.write { db in try commune.receive(fromProvince, from: message, db) }
+        #expect(first.detail.contains("kept"))
+        let again = try await commune.database.pool.write { db in try commune.receive(fromProvince, from: message, db) }
+        #expect(again.detail.contains("already held"))
+        let listed = try await commune.indicators(
+            visibleTo: Actor(username: "bni-kb.admin", unit: "BNI-KB", role: .admin)
+        )
+        #expect(listed.map(\.owner) == ["BNI"])
+
+        // Lào Cai is not above Kinh Bắc: its catalogue is not Kinh Bắc's.
+        let foreign = DefinedIndicator(owner: "LCA", definition: Self.definition, definedBy: "lca.quantri")
+        let foreignMessage = Envelope(
+            origin: "BNI",
+            kind: .indicatorDefined,
+            unit: "LCA",
+            body: try JSONEncoder.federation.encode(foreign)
+        )
+        await #expect(throws: Refusal.self) {
+            try await commune.database.pool.write { db in _ = try commune.receive(foreign, from: foreignMessage, db) }
+        }
+        #expect(try await commune.indicators(visibleTo: Actor(username: "a", unit: "BNI-KB", role: .admin)).count == 1)
+    }
+}
