@@ -24,6 +24,7 @@ import Testing
         .monthInvalid,
         .monthTextInvalid("X"),
         .monthRequired,
+        .periodRequired,
         .unknownIndicator("X"),
         .csvOrJSONRequired,
         .csvFaulty(lines: 3),
@@ -67,6 +68,7 @@ import Testing
         case .monthInvalid: "monthInvalid"
         case .monthTextInvalid: "monthTextInvalid"
         case .monthRequired: "monthRequired"
+        case .periodRequired: "periodRequired"
         case .unknownIndicator: "unknownIndicator"
         case .csvOrJSONRequired: "csvOrJSONRequired"
         case .csvFaulty: "csvFaulty"
@@ -110,6 +112,7 @@ import Testing
         "monthInvalid",
         "monthTextInvalid",
         "monthRequired",
+        "periodRequired",
         "unknownIndicator",
         "csvOrJSONRequired",
         "csvFaulty",

@@ -84,6 +84,7 @@ extension DomainError {
         case alertRule
         case alert
         case unit
+        case indicator
     }
 
     /// Every reason a use case of the core refuses for, grouped by room. The catalogue at the
@@ -270,6 +271,8 @@ extension DomainError {
         case indicatorInvalid(IndicatorRefusal)
         /// A task's linked indicator is not a numeric question of an assignable form.
         case linkedIndicatorInvalid(formCode: String, question: String)
+        /// The period asked for an indicator's values does not read, or is not of its frequency.
+        case indicatorPeriodInvalid(String)
 
         // MARK: Parked messages and nodes
         /// Only admins of this node's unit see and settle parked messages.
@@ -425,6 +428,7 @@ extension DomainError {
                 .amendmentUnitsRequired, .addedAndWithdrawn, .unitNotExpected, .closingDateInvalid, .mergedIntoInvalid,
                 .closureReasonRequired, .congressDateInvalid, .congressNoteTooLong, .figureCountOutOfRange,
                 .figuresInvalid, .nothingToRank, .selfReportOneUnitOneMonth, .indicatorInvalid, .linkedIndicatorInvalid,
+                .indicatorPeriodInvalid,
                 .silenceThresholdOutOfRange, .alertDateInvalid, .alertRuleInvalid, .alertFormUnknown,
                 .alertQuestionUnknown, .taskDeadlineInvalid, .taskInvalid, .progressPercentRequired, .taskNoteTooLong,
                 .taskEvidenceUnknown, .reviewReasonTooLong, .notAnAssignee:

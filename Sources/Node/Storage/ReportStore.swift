@@ -148,4 +148,18 @@ enum ReportStore {
     static func corrections(of reportID: String, _ db: Database) throws -> [CorrectionRecord] {
         try CorrectionRecord.filter(Column("report_id") == reportID).order(Column("id")).fetchAll(db)
     }
+
+    /// The approved answers of a form (owner and code) for one period, by unit.
+    static func approvedAnswers(
+        formOwner: String,
+        formCode: String,
+        period: String,
+        _ db: Database
+    ) throws -> [String: Answers] {
+        let reports = try ReportRecord.filter(
+            Column("form_owner") == formOwner && Column("form_code") == formCode && Column("period") == period
+                && Column("state") == ReportState.approved.rawValue
+        ).fetchAll(db)
+        return Dictionary(reports.map { ($0.unit, $0.answers) }) { first, _ in first }
+    }
 }

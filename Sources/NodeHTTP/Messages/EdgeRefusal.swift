@@ -43,6 +43,8 @@ struct EdgeRefusal: Error, Sendable {
         case monthTextInvalid(String)
         /// The `month` query parameter is missing.
         case monthRequired
+        /// The `period` query parameter is missing.
+        case periodRequired
         /// A scoring indicator that does not exist.
         case unknownIndicator(String)
         /// Scoring figures sent as neither CSV nor JSON.
@@ -125,7 +127,8 @@ extension MessageCatalogue {
         case .progressPercentInvalid: (.unprocessableContent, "invalid")
         case .closingDayInvalid: (.unprocessableContent, "invalid")
         case .malformedBody, .formFormatUnknown, .formCodeRequired, .alertStateUnknown, .monthInvalid,
-            .monthTextInvalid, .monthRequired, .taskStateUnknown, .fileNameRequired, .reportPeriodInvalid,
+            .monthTextInvalid, .monthRequired, .periodRequired, .taskStateUnknown, .fileNameRequired,
+            .reportPeriodInvalid,
             .limitOutOfRange, .offsetNegative, .reportStateUnknown:
             (.badRequest, "bad_request")
         }
@@ -165,6 +168,8 @@ extension MessageCatalogue {
         case .monthTextInvalid(let text): ("Tháng “\(text)” không hợp lệ (ví dụ 2026-11)", "Invalid month")
         case .monthRequired:
             ("Thiếu tháng (tham số month, ví dụ 2026-11)", "month is required (e.g. 2026-11)")
+        case .periodRequired:
+            ("Thiếu kỳ (tham số period, ví dụ 2026-11)", "period is required (e.g. 2026-11)")
         case .unknownIndicator(let name): ("Không có chỉ số “\(name)”", "Unknown indicator \(name)")
         case .csvOrJSONRequired:
             ("Gửi tệp CSV (Content-Type: text/csv) hoặc JSON", "Send CSV (Content-Type: text/csv) or JSON")

@@ -45,6 +45,7 @@ package enum MessageCatalogue {
         case .alertRule: ("quy tắc cảnh báo", "Alert rule")
         case .alert: ("cảnh báo", "Alert")
         case .unit: ("đơn vị", "Unit")
+        case .indicator: ("chỉ số", "Indicator")
         }
     }
 
@@ -272,6 +273,11 @@ package enum MessageCatalogue {
             (
                 "Chỉ số chưa hợp lệ: \(refusal.vietnamese.joined(separator: "; "))",
                 "The indicator is not valid: \(refusal.english.joined(separator: "; "))"
+            )
+        case .indicatorPeriodInvalid(let text):
+            (
+                "Kỳ “\(text)” không hợp lệ cho chỉ số này (ví dụ 2026-11 cho chỉ số hằng tháng)",
+                "The period '\(text)' is not valid for this indicator (e.g. 2026-11 for a monthly one)"
             )
         case .linkedIndicatorInvalid(let formCode, let question):
             (

@@ -1,0 +1,170 @@
+import Auth
+import Foundation
+import GRDB
+import Hierarchy
+import Indicators
+import Reporting
+
+/// One indicator for one period at a unit and for each unit directly below it, computed from the
+/// approved answers this node holds, with the target and a ranking of the units below.
+package struct IndicatorValuesView: Codable, Sendable {
+    /// A value with what it is made of, as a person reads it.
+    package struct Figure: Codable, Sendable {
+        /// `value`, `missing` (no data: never read as zero) or `undefined` (no number, e.g. ÷ 0).
+        package let status: String
+        package let value: Double?
+        package let explanation: String
+        /// The units whose data is missing, when the figure combines units.
+        package let missing: [String]?
+    }
+
+    package struct Row: Codable, Sendable {
+        package let unit: String
+        package let name: String
+        package let figure: Figure
+        /// Value minus target (in the indicator's unit), when both are known.
+        package let distanceToTarget: Double?
+        /// 1 for the best by the indicator's direction, among the units with a value.
+        package let rank: Int?
+    }
+
+    package let indicator: String
+    package let version: Int?
+    package let owner: String
+    package let name: BilingualText
+    package let unitOfMeasure: String
+    package let direction: IndicatorDirection
+    package let period: String
+    package let unit: String
+    /// The level whose units' data the figures are computed from.
+    package let level: Level
+    package let target: Double?
+    package let figure: Figure
+    package let children: [Row]
+}
+
+extension LocalNode {
+    /// The indicator `code` for `period` at `unit` (the actor's own by default) and each unit
+    /// directly below it. Values are computed per unit of the lowest level below `unit` from the
+    /// approved reports held here, and combined up by the indicator's rule; missing data stays
+    /// missing. Entered and delivered values have no store yet, so they read as missing.
+    package func indicatorValues(
+        code: String,
+        period text: String,
+        unit requested: String?,
+        for actor: Actor
+    ) async throws -> IndicatorValuesView {
+        let unit = try oversightUnit(requested, for: actor)
+        return try await database.pool.read { db in
+            let (catalogue, owners) = try indicatorCatalogue(for: unit, db)
+            guard let owner = owners[code], let latest = catalogue.latest(code) else {
+                throw DomainError(.notFound(.indicator))
+            }
+            guard let period = Period(text), period.frequency == latest.frequency else {
+                throw DomainError(.indicatorPeriodInvalid(text), details: ["period": "invalid"])
+            }
+            let level = tree.subtree(of: unit).map(\.level).max() ?? .commune
+            let data = try ApprovedAnswers(catalogue: catalogue, visibleFrom: unit, period: period, tree: tree, db)
+            let evaluator = IndicatorEvaluator(catalogue: catalogue, tree: tree, period: period, data: data)
+            let definition = catalogue.definition(code, for: period) ?? latest
+            let target = definition.target(for: period)
+
+            func figure(at code_: String) -> IndicatorValuesView.Figure {
+                if tree[code_]?.level == level {
+                    let value = evaluator.value(code, unit: code_)
+                    return Self.figure(value.outcome, value.explanation, missing: nil)
+                }
+                let combined = evaluator.aggregate(code, below: code_, at: level)
+                return Self.figure(combined.outcome, combined.explanation, missing: combined.missing)
+            }
+            let children = tree.children(of: unit).map { child in
+                (child, figure(at: child.code))
+            }
+            let ranked = children.compactMap { $0.1.value.map { value in (unit: $0.0.code, value: value) } }
+                .sorted { definition.direction == .lowerIsBetter ? $0.value < $1.value : $0.value > $1.value }
+            var ranks: [String: Int] = [:]
+            for (index, entry) in ranked.enumerated() {
+                // Equal values share the better rank.
+                let previous = index > 0 ? ranked[index - 1] : nil
+                ranks[entry.unit] = previous?.value == entry.value ? ranks[previous!.unit] : index + 1
+            }
+            return IndicatorValuesView(
+                indicator: code,
+                version: catalogue.definition(code, for: period)?.version,
+                owner: owner,
+                name: definition.name,
+                unitOfMeasure: definition.unitOfMeasure,
+                direction: definition.direction,
+                period: period.description,
+                unit: unit,
+                level: level,
+                target: target,
+                figure: figure(at: unit),
+                children: children.map { child, figure in
+                    IndicatorValuesView.Row(
+                        unit: child.code,
+                        name: child.name,
+                        figure: figure,
+                        distanceToTarget: figure.value.flatMap { value in target.map { value - $0 } },
+                        rank: ranks[child.code]
+                    )
+                }
+            )
+        }
+    }
+
+    private static func figure(
+        _ outcome: Outcome,
+        _ explanation: String,
+        missing: [String]?
+    )
+        -> IndicatorValuesView.Figure
+    {
+        switch outcome {
+        case .value(let value):
+            IndicatorValuesView.Figure(status: "value", value: value, explanation: explanation, missing: missing)
+        case .missing:
+            IndicatorValuesView.Figure(status: "missing", value: nil, explanation: explanation, missing: missing)
+        case .undefined:
+            IndicatorValuesView.Figure(status: "undefined", value: nil, explanation: explanation, missing: missing)
+        }
+    }
+}
+
+/// The approved answers an indicator evaluation reads, for one period: of each form the catalogue
+/// knows, from the nearest owner above (or at) the unit asked about, as `indicatorCatalogue`
+/// picks its forms. Read once, in the caller's transaction.
+struct ApprovedAnswers: IndicatorData {
+    private let answers: [String: [String: Answers]]
+
+    init(
+        catalogue: IndicatorCatalogue,
+        visibleFrom unit: String,
+        period: Period,
+        tree: UnitTree,
+        _ db: Database
+    )
+        throws
+    {
+        var owner: [String: String] = [:]
+        for candidate in ([unit] + tree.ancestors(of: unit).map(\.code)).reversed() {
+            for record in try FormStore.forms(of: candidate, db) { owner[record.code] = candidate }
+        }
+        var answers: [String: [String: Answers]] = [:]
+        for (code, formOwner) in owner {
+            answers[code] = try ReportStore.approvedAnswers(
+                formOwner: formOwner,
+                formCode: code,
+                period: period.description,
+                db
+            )
+        }
+        self.answers = answers
+    }
+
+    func answer(form: String, question: String, unit: String) -> Answer? {
+        answers[form]?[unit]?[question]
+    }
+
+    func value(indicator: String, unit: String) -> Double? { nil }
+}
