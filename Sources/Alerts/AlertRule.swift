@@ -18,12 +18,16 @@ public enum AlertKind: String, Codable, Sendable, CaseIterable {
     /// Raised by the node itself, not by a rule: a node below has not been heard from for longer
     /// than the silence threshold its admins set. Cleared once it is heard from again.
     case silentNode = "silent_node"
+    /// Raised by the node itself, not by a rule: a node below reported an audit head that goes
+    /// back on one this node witnessed (entries cut off the end of its trail). Stands until
+    /// acknowledged: the entries cut off do not come back.
+    case auditCut = "audit_cut"
 
     /// Leaders watch schedules slipping; officers watch what they must do and what they typed.
     public var defaultAudience: Audience {
         switch self {
         case .dueSoon, .abnormalValue: .operational
-        case .overdue, .lowCompletion, .parkedMessage, .silentNode: .strategic
+        case .overdue, .lowCompletion, .parkedMessage, .silentNode, .auditCut: .strategic
         }
     }
 
@@ -35,6 +39,7 @@ public enum AlertKind: String, Codable, Sendable, CaseIterable {
         case .abnormalValue: "Số liệu bất thường"
         case .parkedMessage: "Tin bị giữ lại"
         case .silentNode: "Nút im lặng"
+        case .auditCut: "Nhật ký kiểm toán bị cắt"
         }
     }
 }
@@ -133,6 +138,8 @@ public struct AlertRule: Codable, Sendable, Hashable {
             problems["kind"] = "Cảnh báo tin bị giữ lại do hệ thống tự tạo, không đặt quy tắc được"
         case .silentNode:
             problems["kind"] = "Cảnh báo nút im lặng do hệ thống tự tạo; ngưỡng đặt ở trang Các nút trong mạng"
+        case .auditCut:
+            problems["kind"] = "Cảnh báo nhật ký kiểm toán bị cắt do hệ thống tự tạo, không đặt quy tắc được"
         case .abnormalValue:
             if question == nil {
                 problems["question"] = "Số liệu bất thường cần một chỉ số: biểu mẫu và câu hỏi dạng số"

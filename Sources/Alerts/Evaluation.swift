@@ -128,7 +128,7 @@ public struct AlertEvaluation: Sendable {
                 obligations.filter { applies(rule, to: $0) }.compactMap { finding(rule, $0) }
             case .abnormalValue:
                 abnormal(rule, observations)
-            case .parkedMessage, .silentNode:
+            case .parkedMessage, .silentNode, .auditCut:
                 []
             }
         }
@@ -192,7 +192,7 @@ public struct AlertEvaluation: Sendable {
                     "\(what) của đơn vị \(o.unit) mới đạt \(percent)%, dưới ngưỡng \(threshold)% tính từ \(from.vietnameseLabel)",
                 messageEN: "\(whatEN) of \(o.unit) is at \(percent) %, below \(threshold) % since \(from)"
             )
-        case .abnormalValue, .parkedMessage, .silentNode:
+        case .abnormalValue, .parkedMessage, .silentNode, .auditCut:
             return nil
         }
     }

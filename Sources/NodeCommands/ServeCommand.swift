@@ -29,6 +29,8 @@ struct NodeConfiguration: Codable {
     var parentURL: String?
     var passwordCost: UInt8?
     var pollWait: Int?
+    /// Seconds between status reports to the parent and looks for silent nodes below (default 60).
+    var statusEvery: Int?
     var logLevel: String?
     /// Largest evidence file, in megabytes (default 20).
     var evidenceMaxMB: Int?
@@ -55,6 +57,7 @@ struct NodeConfiguration: Codable {
         case parentURL = "parent_url"
         case passwordCost = "password_cost"
         case pollWait = "poll_wait"
+        case statusEvery = "status_every"
         case logLevel = "log_level"
         case evidenceMaxMB = "evidence_max_mb"
         case evidenceTypes = "evidence_types"
@@ -158,6 +161,9 @@ struct NodeConfiguration: Codable {
         if let pollWait, !(1...300).contains(pollWait) {
             throw ConfigurationError("\(file): 'poll_wait' must be between 1 and 300 seconds")
         }
+        if let statusEvery, !(5...3600).contains(statusEvery) {
+            throw ConfigurationError("\(file): 'status_every' must be between 5 and 3600 seconds")
+        }
         if let passwordCost, !(4...31).contains(passwordCost) {
             throw ConfigurationError("\(file): 'password_cost' must be between 4 and 31")
         }
@@ -256,6 +262,7 @@ struct ServeCommand: AsyncParsableCommand {
             federation: federation,
             parentURL: parentURL.map { url in { @Sendable in url } },
             pollWait: configuration.pollWait ?? 20,
+            statusEvery: .seconds(configuration.statusEvery ?? 60),
             alertMail: configuration.alertMail,
             webIdentity: configuration.webCertificate.flatMap { certificate in
                 configuration.webKey.map { WebIdentity(certificatePath: certificate, keyPath: $0) }

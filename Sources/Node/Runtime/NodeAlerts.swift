@@ -276,8 +276,8 @@ extension LocalNode {
             raised += 1
         }
         // Parked-message alerts are raised and cleared by the inbox, silent-node ones by the
-        // node watch, not by rules.
-        for alert in try AlertStore.standing(except: (.parkedMessage, .silentNode), db)
+        // node watch, audit-cut ones by the audit witness (never cleared), not by rules.
+        for alert in try AlertStore.standing(except: [.parkedMessage, .silentNode, .auditCut], db)
         where !standing.contains(alert.key) {
             try AlertStore.clear(alert.id, at: now, db)
             cleared += 1

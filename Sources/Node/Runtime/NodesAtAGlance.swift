@@ -33,6 +33,10 @@ package struct NodeView: Codable, Sendable {
     package let parked: Int
     package let certificateExpiry: Date?
     package let databaseBytes: Int64?
+    /// The last entry of the node's audit trail, as reported (absent from an older node).
+    package let auditHead: AuditHead?
+    /// The latest cut this node found in that node's trail (issue J.8); absent when none.
+    package let auditCut: AuditCut?
 }
 
 /// Every node of the caller's subtree, with the silence threshold in force.
@@ -76,7 +80,7 @@ extension LocalNode {
             let threshold = try NodeStatusStore.threshold(db)
             var items: [NodeView] = []
             if tree.isInSubtree(unit, of: actor.unit) {
-                items.append(view(own, receivedAt: nil, isSelf: true, threshold: threshold, now: now, db))
+                items.append(try view(own, receivedAt: nil, isSelf: true, threshold: threshold, now: now, db))
             }
             for (status, receivedAt) in try NodeStatusStore.all(db)
             where status.unit != unit && tree.isInSubtree(status.unit, of: actor.unit) {
@@ -120,7 +124,7 @@ extension LocalNode {
             status.downPending = link.pending
             status.downCurrentAt = link.currentAt
         }
-        return view(status, receivedAt: receivedAt, isSelf: false, threshold: threshold, now: now, db)
+        return try view(status, receivedAt: receivedAt, isSelf: false, threshold: threshold, now: now, db)
     }
 
     private func view(
@@ -130,7 +134,7 @@ extension LocalNode {
         threshold: Int,
         now: Date,
         _ db: Database
-    ) -> NodeView {
+    ) throws -> NodeView {
         let nodeDescription = deployment.node(forUnit: status.unit)
         let parentUnit = nodeDescription.flatMap { deployment.parent(of: $0)?.unit }
         let silence = isSelf ? nil : status.lastContact.map { max(now.timeIntervalSince($0), 0) }
@@ -154,7 +158,9 @@ extension LocalNode {
             downLagSeconds: status.downCurrentAt.map { max(now.timeIntervalSince($0), 0) },
             parked: status.parked,
             certificateExpiry: status.certificateExpiry,
-            databaseBytes: status.databaseBytes
+            databaseBytes: status.databaseBytes,
+            auditHead: status.auditHead,
+            auditCut: isSelf ? nil : try AuditWitnessStore.cuts(of: status.unit, limit: 1, db).first
         )
     }
 

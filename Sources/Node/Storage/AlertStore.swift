@@ -123,11 +123,11 @@ enum AlertStore {
     }
 
     /// The standing alerts (id and key) of every kind but these.
-    static func standing(except kinds: (AlertKind, AlertKind), _ db: Database) throws -> [(id: String, key: String)] {
+    static func standing(except kinds: Set<AlertKind>, _ db: Database) throws -> [(id: String, key: String)] {
         try Row.fetchAll(
             db,
-            sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind NOT IN (?, ?)",
-            arguments: [kinds.0.rawValue, kinds.1.rawValue]
+            sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind NOT IN (SELECT value FROM json_each(?))",
+            arguments: [String(decoding: try JSONEncoder().encode(kinds.map(\.rawValue).sorted()), as: UTF8.self)]
         ).map { ($0["id"], $0["key"]) }
     }
 

@@ -145,6 +145,15 @@ package struct AuditTrail {
         return nil
     }
 
+    /// The last entry's sequence number and hash, which travel up in the node's status for its
+    /// parent to witness; entry 0 with an empty hash while the trail is empty (so that a trail
+    /// cut to nothing still reports a head, lower than any witnessed).
+    static func head(_ db: Database) throws -> AuditHead {
+        try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").map {
+            AuditHead(seq: $0["seq"], hash: $0["hash"])
+        } ?? AuditHead(seq: 0, hash: "")
+    }
+
     /// Where the chain breaks, and why.
     package struct Break: Equatable, CustomStringConvertible {
         let seq: Int64
@@ -246,5 +255,66 @@ extension AuditTrail {
                 detail: $0["detail"]
             )
         }
+    }
+}
+
+extension AuditTrail {
+    /// Compares the trail of a node's database file, opened read-only, with what its parent
+    /// witnessed: every head the parent kept, and the head before each cut it found, must be an
+    /// entry of this trail with the same hash. Returns where the trail ends and each disagreement,
+    /// highest entry first.
+    package static func compare(
+        _ witness: AuditWitness,
+        databaseAt path: String
+    ) async throws -> (end: Int64, disagreements: [WitnessDisagreement]) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        var witnessed: [Int64: (hash: String, at: Date)] = [:]
+        for cut in witness.cuts { witnessed[cut.witnessedSeq] = (cut.witnessedHash, cut.witnessedAt) }
+        for head in witness.heads { witnessed[head.seq] = (head.hash, head.seenAt) }
+        let checks = witnessed.sorted { $0.key > $1.key }
+        return try await queue.read { db in
+            let end = try head(db).seq
+            var disagreements: [WitnessDisagreement] = []
+            // Entry 0 is the empty trail's head: every trail agrees with it.
+            for (seq, seen) in checks where seq > 0 {
+                let here = try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = ?", arguments: [seq])
+                if here != seen.hash {
+                    disagreements.append(
+                        WitnessDisagreement(
+                            witnessedSeq: seq,
+                            witnessedHash: seen.hash,
+                            witnessedAt: seen.at,
+                            hashHere: here,
+                            trailEnd: end
+                        )
+                    )
+                }
+            }
+            return (end, disagreements)
+        }
+    }
+}
+
+/// An entry the parent witnessed that this trail no longer holds as it was.
+package struct WitnessDisagreement: Sendable, Equatable, CustomStringConvertible {
+    package let witnessedSeq: Int64
+    package let witnessedHash: String
+    package let witnessedAt: Date
+    /// The hash of this trail's entry of that number; nil when the trail has no such entry.
+    package let hashHere: String?
+    /// The last entry of this trail (0 when it is empty).
+    package let trailEnd: Int64
+
+    package var description: String {
+        let at = ISO8601DateFormatter().string(from: witnessedAt)
+        let hash = String(witnessedHash.prefix(16))
+        guard let hashHere else {
+            return
+                "trail cut: the parent witnessed entry \(witnessedSeq) (hash \(hash)…) at \(at), the trail ends at \(trailEnd)"
+        }
+        return
+            "entry \(witnessedSeq) differs from what the parent witnessed at \(at) (hash \(hash)…, here \(hashHere.prefix(16))…): the trail was cut and written again"
     }
 }

@@ -95,6 +95,7 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v12-node-status") { db in try db.execute(sql: NodeStatusStore.v12) }
         migrator.registerMigration("v13-indicators") { db in try db.execute(sql: IndicatorStore.v13) }
         migrator.registerMigration("v14-joined-nodes") { db in try db.execute(sql: UnitSchema.v14) }
+        migrator.registerMigration("v15-audit-witness") { db in try db.execute(sql: AuditWitnessStore.v15) }
         return migrator
     }
 }

@@ -86,6 +86,17 @@ public final class FederationClient: Sendable {
         )
     }
 
+    /// What the parent witnessed of this node's audit trail (issue J.8). An older parent answers 404.
+    package func auditWitness() async throws -> AuditWitness {
+        try await call(
+            method: .GET,
+            path: "/federation/v1/audit-witness",
+            body: nil,
+            timeout: .seconds(30),
+            decoder: .federation
+        )
+    }
+
     /// Reads the feed after `cursor`; the parent holds the call up to `wait` seconds when nothing is new.
     public func feed(after cursor: Int64, limit: Int = FeedPage.maximumPage, wait: Int = 0) async throws -> FeedPage {
         try await call(
@@ -157,7 +168,8 @@ public final class FederationClient: Sendable {
         method: HTTPMethod,
         path: String,
         body: Data?,
-        timeout: TimeAmount
+        timeout: TimeAmount,
+        decoder answerDecoder: JSONDecoder? = nil
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
@@ -175,7 +187,7 @@ public final class FederationClient: Sendable {
                 message: error?.message ?? response.status.reasonPhrase
             )
         }
-        return try decoder.decode(Answer.self, from: bytes)
+        return try (answerDecoder ?? decoder).decode(Answer.self, from: bytes)
     }
 
     private func send(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {

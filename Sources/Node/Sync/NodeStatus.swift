@@ -30,6 +30,9 @@ package struct NodeStatus: Codable, Sendable, Equatable {
     package var lastContact: Date?
     package var downPending: Int?
     package var downCurrentAt: Date?
+    /// The last entry of the node's audit trail (issue J.8), witnessed by every node above it.
+    /// Absent from an older node's status.
+    package var auditHead: AuditHead? = nil
 }
 
 /// What a child sends its parent on `POST /federation/v1/status`: its own status and those of
@@ -57,12 +60,12 @@ extension LocalNode {
     /// This node's own figures now.
     package func ownStatus() async throws -> NodeStatus {
         let parentUnit = parent?.unit
-        let figures = try await database.pool.read { db -> (Int, Int, Date?, Date?) in
+        let figures = try await database.pool.read { db -> (Int, Int, Date?, Date?, AuditHead?) in
             let pending = try OutboxStore.pendingCount(db)
             let parked = try OutboxStore.parkedCount(db) + ParkedStore.count(db)
             let oldest = try OutboxStore.oldestPending(db)
             let contact = try parentUnit.flatMap { try PeerStore.lastContact(of: $0, db) }
-            return (pending, parked, oldest, contact)
+            return (pending, parked, oldest, contact, try AuditTrail.head(db))
         }
         return NodeStatus(
             unit: unit,
@@ -77,7 +80,8 @@ extension LocalNode {
             upCurrentAt: figures.2 ?? figures.3,
             lastContact: nil,
             downPending: nil,
-            downCurrentAt: nil
+            downCurrentAt: nil,
+            auditHead: figures.4
         )
     }
 
@@ -143,7 +147,11 @@ extension LocalNode {
                     status.downPending = link.pending
                     status.downCurrentAt = link.currentAt
                 }
-                if try NodeStatusStore.keep(status, from: caller, at: now, db) { kept += 1 }
+                if try NodeStatusStore.keep(status, from: caller, at: now, db) {
+                    kept += 1
+                    // Only news is witnessed: an older status relayed late says nothing of the trail now.
+                    try witnessAuditHead(of: status, from: caller, at: now, db)
+                }
             }
             // The nodes just heard of (the watch looks at every node each cycle).
             try refreshSilence(now: now, only: Set(report.statuses.map(\.unit)), db)

@@ -208,6 +208,21 @@ struct FederationAPI {
                 )
             }
         }
+        // Issue J.8: a direct child reads what this node witnessed of its own audit trail, and
+        // nothing of any other node's.
+        router.get("/federation/v1/audit-witness") { _, context -> AuditWitness in
+            let caller = context.peer!
+            guard authorisation.mayReadFeed(caller: caller) else {
+                throw FederationRefusal(
+                    status: .forbidden,
+                    error: ProtocolError(
+                        error: "forbidden",
+                        message: "node '\(caller)' is not a direct child of this node and has no audit witness here"
+                    )
+                )
+            }
+            return try await local.auditWitness(for: caller)
+        }
         router.get("/federation/v1/feed") { request, context -> FeedPage in
             let caller = context.peer!
             guard authorisation.mayReadFeed(caller: caller) else {
@@ -239,5 +254,7 @@ extension PushResponse: ResponseEncodable {}
 extension FeedPage: ResponseEncodable {}
 
 extension StatusAnswer: ResponseEncodable {}
+
+extension AuditWitness: ResponseEncodable {}
 
 extension EnrolmentAnswer: ResponseEncodable {}

@@ -185,7 +185,7 @@ struct AlertPages {
                 )
             }
             page.hasRules = !rules.isEmpty
-            page.kinds = AlertKind.allCases.filter { $0 != .parkedMessage && $0 != .silentNode }.map {
+            page.kinds = AlertKind.allCases.filter { ![.parkedMessage, .silentNode, .auditCut].contains($0) }.map {
                 AlertsPage.Kind(
                     value: $0.rawValue,
                     name: visitor.pick($0.vietnameseName, $0.englishName),

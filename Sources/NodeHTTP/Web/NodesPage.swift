@@ -37,7 +37,14 @@ struct NodesPage {
                             parked: node.parked,
                             certificate: node.certificateExpiry.map(PageDate.day) ?? "—",
                             database: node.databaseBytes.map(Self.size) ?? "—",
-                            reported: PageDate.minute(node.reportedAt)
+                            reported: PageDate.minute(node.reportedAt),
+                            hasAuditCut: node.auditCut != nil,
+                            auditCut: node.auditCut.map {
+                                visitor.pick(
+                                    "Nhật ký kiểm toán bị cắt: đã thấy mục \($0.witnessedSeq), nay mục \($0.reportedSeq)",
+                                    "Audit trail cut: entry \($0.witnessedSeq) was seen, now entry \($0.reportedSeq)"
+                                )
+                            } ?? ""
                         )
                     },
                     hasNodes: !overview.items.isEmpty,
@@ -96,6 +103,9 @@ struct NodesOverviewPage: PageModel {
         let certificate: String
         let database: String
         let reported: String
+        /// The latest cut found in the node's audit trail (issue J.8), in words.
+        let hasAuditCut: Bool
+        let auditCut: String
     }
 
     let nodes: [Row]

@@ -109,6 +109,7 @@ extension AlertKind {
         case .abnormalValue: "Abnormal value"
         case .parkedMessage: "Message held back"
         case .silentNode: "Silent node"
+        case .auditCut: "Audit trail cut"
         }
     }
 }
