@@ -165,6 +165,15 @@ import Testing
                 }
             ),
             Entry(
+                "GET /api/v1/indicator-definitions/{code}/values",
+                Case("the subject's values of the province's indicator", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(
+                        .GET,
+                        "/api/v1/indicator-definitions/AM-CHI-SO/values?period=2027-01&unit=\(m.subject.unit)"
+                    )
+                }
+            ),
+            Entry(
                 "GET /api/v1/forms/{code}",
                 Case("the form the subject fills (owned by TW, above everyone)", expect: Rule.everyone) { m, a in
                     try await m.web(a).call(.GET, "/api/v1/forms/AM-THANG?owner=\(formOwner)")
@@ -1597,6 +1606,15 @@ extension AccessMatrixTests {
                 subjectClient(.admin).call(.POST, "/api/v1/forms", body: Self.form("AM-RIENG")),
                 201,
                 "the subject's own form"
+            )
+            try await must(
+                client(AccessMatrixTests.nodeUnit, .admin).call(
+                    .POST,
+                    "/api/v1/indicator-definitions",
+                    body: IndicatorCatalogueTests.entered("AM-CHI-SO")
+                ),
+                201,
+                "the province's indicator"
             )
             for unit in Set(callers.filter { !$0.foreign }.map(\.unit)) {
                 try await must(

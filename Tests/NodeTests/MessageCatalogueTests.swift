@@ -109,6 +109,7 @@ import Testing
         all.append(.indicatorCodeTaken(code: "X", owner: "X"))
         all.append(.indicatorInvalid(IndicatorRefusal(attributes: ["Tên trống / Name is empty"], formula: [])))
         all.append(.linkedIndicatorInvalid(formCode: "X", question: "X"))
+        all.append(.indicatorPeriodInvalid("X"))
         all.append(.parkedOnlyOwnAdmins)
         all.append(.setAsideReasonRequired)
         all.append(.noLongerParked(state: "X"))
@@ -261,6 +262,7 @@ import Testing
         case .indicatorCodeTaken: "indicatorCodeTaken"
         case .indicatorInvalid: "indicatorInvalid"
         case .linkedIndicatorInvalid: "linkedIndicatorInvalid"
+        case .indicatorPeriodInvalid: "indicatorPeriodInvalid"
         case .parkedOnlyOwnAdmins: "parkedOnlyOwnAdmins"
         case .setAsideReasonRequired: "setAsideReasonRequired"
         case .noLongerParked: "noLongerParked"
@@ -411,6 +413,7 @@ import Testing
         "indicatorCodeTaken",
         "indicatorInvalid",
         "linkedIndicatorInvalid",
+        "indicatorPeriodInvalid",
         "parkedOnlyOwnAdmins",
         "setAsideReasonRequired",
         "noLongerParked",

@@ -77,17 +77,14 @@ extension LocalNode {
                 let combined = evaluator.aggregate(code, below: code_, at: level)
                 return Self.figure(combined.outcome, combined.explanation, missing: combined.missing)
             }
-            let children = tree.children(of: unit).map { child in
+            let children: [(unit: Hierarchy.Unit, figure: IndicatorValuesView.Figure)] = tree.children(of: unit).map {
+                child in
                 (child, figure(at: child.code))
             }
-            let ranked = children.compactMap { $0.1.value.map { value in (unit: $0.0.code, value: value) } }
-                .sorted { definition.direction == .lowerIsBetter ? $0.value < $1.value : $0.value > $1.value }
-            var ranks: [String: Int] = [:]
-            for (index, entry) in ranked.enumerated() {
-                // Equal values share the better rank.
-                let previous = index > 0 ? ranked[index - 1] : nil
-                ranks[entry.unit] = previous?.value == entry.value ? ranks[previous!.unit] : index + 1
-            }
+            let ranks = Self.ranks(
+                children.compactMap { row in row.figure.value.map { (row.unit.code, $0) } },
+                lowerIsBetter: definition.direction == .lowerIsBetter
+            )
             return IndicatorValuesView(
                 indicator: code,
                 version: catalogue.definition(code, for: period)?.version,
@@ -100,17 +97,31 @@ extension LocalNode {
                 level: level,
                 target: target,
                 figure: figure(at: unit),
-                children: children.map { child, figure in
+                children: children.map { row in
                     IndicatorValuesView.Row(
-                        unit: child.code,
-                        name: child.name,
-                        figure: figure,
-                        distanceToTarget: figure.value.flatMap { value in target.map { value - $0 } },
-                        rank: ranks[child.code]
+                        unit: row.unit.code,
+                        name: row.unit.name,
+                        figure: row.figure,
+                        distanceToTarget: row.figure.value.flatMap { value in target.map { value - $0 } },
+                        rank: ranks[row.unit.code]
                     )
                 }
             )
         }
+    }
+
+    /// 1 for the best value by the indicator's direction; equal values share the better rank.
+    static func ranks(_ values: [(String, Double)], lowerIsBetter: Bool) -> [String: Int] {
+        let sorted = values.sorted { lowerIsBetter ? $0.1 < $1.1 : $0.1 > $1.1 }
+        var ranks: [String: Int] = [:]
+        for (index, entry) in sorted.enumerated() {
+            if index > 0, sorted[index - 1].1 == entry.1 {
+                ranks[entry.0] = ranks[sorted[index - 1].0]
+            } else {
+                ranks[entry.0] = index + 1
+            }
+        }
+        return ranks
     }
 
     private static func figure(
