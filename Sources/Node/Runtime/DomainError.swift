@@ -118,6 +118,9 @@ extension DomainError {
         case answersInvalid
         /// Required questions are unanswered (their texts).
         case requiredUnanswered([String])
+        /// Blocking rules of the form are broken (each explanation, in Vietnamese and English;
+        /// the cells in `details`).
+        case rulesBroken(vietnamese: [String], english: [String])
         /// A return needs a reason.
         case returnReasonRequired
         /// A report has at most `limit` evidence files.
@@ -390,7 +393,7 @@ extension DomainError {
             switch self {
             case .notAllowed, .reportsOutsideYourSubtree: .forbidden
             case .notFound: .notFound
-            case .messageTooLong, .assignmentNotForYourUnit, .answersInvalid, .requiredUnanswered,
+            case .messageTooLong, .assignmentNotForYourUnit, .answersInvalid, .requiredUnanswered, .rulesBroken,
                 .returnReasonRequired, .evidenceFileNameInvalid, .evidenceTypeNotAllowed, .evidenceEmpty:
                 .invalid
             case .reportAlreadyCreated, .reportChanged, .tooManyEvidenceFiles, .formDoesNotRollUp,

@@ -336,14 +336,27 @@ extension LocalNode {
             guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
             else { throw DomainError(.notFound(.form)) }
             // Answers are checked again: the form's rules hold whatever path the answers took.
-            if case .failure(let problems) = record.answers.validated(against: form) {
-                throw DomainError(.answersInvalid, details: problems.byQuestion)
+            let answers: Answers
+            switch record.answers.validated(against: form) {
+            case .success(let valid): answers = valid
+            case .failure(let problems): throw DomainError(.answersInvalid, details: problems.byQuestion)
             }
             let missing = record.answers.missingRequired(in: form)
             guard missing.isEmpty else {
                 throw DomainError(
                     .requiredUnanswered(missing.map(\.text)),
                     details: Dictionary(uniqueKeysWithValues: missing.map { ($0.id, "Bắt buộc") })
+                )
+            }
+            // Every broken blocking rule at once, keyed by the cells it marks; warnings do not block.
+            let blocking = form.violations(in: answers).filter { $0.severity == .error }
+            guard blocking.isEmpty else {
+                throw DomainError(
+                    .rulesBroken(
+                        vietnamese: blocking.map { $0.text(vietnamese: true) },
+                        english: blocking.map { $0.text(vietnamese: false) }
+                    ),
+                    details: RuleViolation.byCell(blocking)
                 )
             }
             let from = record.state
