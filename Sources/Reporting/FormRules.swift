@@ -7,6 +7,15 @@ enum RuleContext {
     case cells(question: String, layout: TableLayout)
     case column(question: String, layout: TableLayout, column: String)
     case row(question: String, layout: TableLayout, row: String)
+
+    /// The label of the column or row a table rule is evaluated in.
+    var place: String? {
+        switch self {
+        case .form, .cells: nil
+        case .column(_, let layout, let column): layout.column(column)?.label
+        case .row(_, let layout, let row): layout.flatRows.first { $0.row.id == row }?.row.label
+        }
+    }
 }
 
 /// An expression read in its context: a constant and the values it adds or subtracts.
@@ -150,7 +159,13 @@ extension Form {
             guard !rule.comparison.holds(leftValue.value, rightValue.value) else { continue }
             let marked = left.references.isEmpty ? right.references : left.references
             violations.append(
-                RuleViolation(rule: rule, cells: marked.map(\.cell), left: leftValue.value, right: rightValue.value)
+                RuleViolation(
+                    rule: rule,
+                    cells: marked.map(\.cell),
+                    left: leftValue.value,
+                    right: rightValue.value,
+                    place: context.place
+                )
             )
         }
         return violations
@@ -349,6 +364,8 @@ public struct ResolvedChecks: Codable, Sendable, Hashable {
         public let comparison: RuleComparison
         public let right: Sum
         public let marks: [String]
+        /// The column's or row's label for a table rule.
+        public let place: String?
     }
 
     public let totals: [Total]
@@ -395,7 +412,8 @@ extension Form {
                     left: sum(left),
                     comparison: rule.comparison,
                     right: sum(right),
-                    marks: marks
+                    marks: marks,
+                    place: context.place
                 )
             )
         }

@@ -131,16 +131,26 @@ public struct RuleViolation: Sendable, Hashable {
     public let cells: [CellReference]
     public let left: Decimal
     public let right: Decimal
+    /// Where a table rule was broken: the column's label (`each: column`) or the row's (`each: row`).
+    public let place: String?
+
+    public init(rule: ValidationRule, cells: [CellReference], left: Decimal, right: Decimal, place: String? = nil) {
+        self.rule = rule
+        self.cells = cells
+        self.left = left
+        self.right = right
+        self.place = place
+    }
 
     public var severity: RuleSeverity { rule.severity }
 
-    /// The explanation with both values, e.g. "… (8 > 5)"; Vietnamese numbers ("1.234,5") when
-    /// `vietnamese`.
+    /// The explanation with the place and both values, e.g. "… (Huyện: 9 > 5)"; Vietnamese
+    /// numbers ("1.234,5") when `vietnamese`.
     public func text(vietnamese: Bool) -> String {
         let relation = left < right ? "<" : left > right ? ">" : "="
         let values = "\(Self.format(left, vietnamese)) \(relation) \(Self.format(right, vietnamese))"
         let message = vietnamese ? rule.message : (rule.messageEnglish ?? rule.message)
-        return "\(message) (\(values))"
+        return "\(message) (\(place.map { "\($0): " } ?? "")\(values))"
     }
 
     static func format(_ value: Decimal, _ vietnamese: Bool) -> String {

@@ -133,8 +133,8 @@ import Testing
             #expect(refused.json["error"] as? String == "invalid")
             let message = refused.json["message"] as? String ?? ""
             #expect(message.contains("Hoàn thành không lớn hơn tổng số (8 > 5)"), "\(message)")
-            #expect(message.contains("Đã đại hội không lớn hơn tổng số tổ chức (7 > 6)"), "\(message)")
-            #expect(message.contains("Đã đại hội không lớn hơn tổng số tổ chức (10 > 9)"), "\(message)")
+            #expect(message.contains("Đã đại hội không lớn hơn tổng số tổ chức (Phường: 7 > 6)"), "\(message)")
+            #expect(message.contains("Đã đại hội không lớn hơn tổng số tổ chức (Tổng số: 10 > 9)"), "\(message)")
             #expect(!message.contains("Các loại cộng lại"), "a warning is not a refusal")
             let details = refused.json["details"] as? [String: String] ?? [:]
             #expect(

@@ -181,7 +181,7 @@ private func table(_ answers: Answers, _ id: String = "bang") -> [String: [Strin
         )
         #expect(violations[0].text(vietnamese: true) == "Hoàn thành không lớn hơn tổng số (8 > 5)")
         #expect(violations[0].text(vietnamese: false) == "Completed is at most the total (8 > 5)")
-        #expect(violations[1].text(vietnamese: true) == "Các loại cộng lại bằng số đã đại hội (13 > 5)")
+        #expect(violations[1].text(vietnamese: true) == "Các loại cộng lại bằng số đã đại hội (Tổng số: 13 > 5)")
     }
 
     @Test func anEmptyValueCountsAsZeroAndAllEmptyIsNotChecked() throws {
