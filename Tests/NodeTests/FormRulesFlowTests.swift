@@ -161,6 +161,19 @@ import Testing
             let submitted = try await entry.call(.POST, "/api/v1/reports/\(id)/submit", body: ["message": "Kính trình"])
             #expect(submitted.status == 200, "\(submitted.text)")
             #expect(submitted.json["state"] as? String == "submitted")
+
+            // The leader's correction may break a rule (it is recorded), but then cannot approve.
+            let leader = try await f.login("bni-td.approver", at: "bac-ninh")
+            var corrected = fixed
+            corrected["hoan-thanh"] = 6
+            let current = try #require(submitted.json["version"] as? Int)
+            #expect(
+                try await leader.call(.PUT, "/api/v1/reports/\(id)", body: ["answers": corrected, "version": current])
+                    .status == 200
+            )
+            let approval = try await leader.call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"])
+            #expect(approval.status == 422)
+            #expect((approval.json["details"] as? [String: String])?.keys.sorted() == ["hoan-thanh"])
         }
     }
 }

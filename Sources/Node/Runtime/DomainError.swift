@@ -483,3 +483,19 @@ extension DomainError {
             : "\(code): \(reason) \(details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))"
     }
 }
+
+extension DomainError {
+    /// Every broken blocking rule of a form at once (warnings do not block), keyed in `details`
+    /// by the cells each marks; nil when none is broken.
+    package init?(brokenRules violations: [RuleViolation]) {
+        let blocking = violations.filter { $0.severity == .error }
+        guard !blocking.isEmpty else { return nil }
+        self.init(
+            .rulesBroken(
+                vietnamese: blocking.map { $0.text(vietnamese: true) },
+                english: blocking.map { $0.text(vietnamese: false) }
+            ),
+            details: RuleViolation.byCell(blocking)
+        )
+    }
+}

@@ -348,17 +348,7 @@ extension LocalNode {
                     details: Dictionary(uniqueKeysWithValues: missing.map { ($0.id, "Bắt buộc") })
                 )
             }
-            // Every broken blocking rule at once, keyed by the cells it marks; warnings do not block.
-            let blocking = form.violations(in: answers).filter { $0.severity == .error }
-            guard blocking.isEmpty else {
-                throw DomainError(
-                    .rulesBroken(
-                        vietnamese: blocking.map { $0.text(vietnamese: true) },
-                        english: blocking.map { $0.text(vietnamese: false) }
-                    ),
-                    details: RuleViolation.byCell(blocking)
-                )
-            }
+            if let refusal = DomainError(brokenRules: form.violations(in: answers)) { throw refusal }
             let from = record.state
             record.state = next
             record.submittedAt = clock.now()
@@ -377,6 +367,13 @@ extension LocalNode {
         let view = try await database.pool.write { db -> ReportView in
             var record = try readable(id, actor, db)
             let next = try permitted(.approve, record, actor)
+            // The leader's corrections are held to the form's blocking rules too.
+            if let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db),
+                let answers = try? record.answers.validated(against: form).get(),
+                let refusal = DomainError(brokenRules: form.violations(in: answers))
+            {
+                throw refusal
+            }
             guard let period = Period(record.period) else {
                 throw Refusal("stored period \(record.period) is unreadable")
             }
