@@ -217,7 +217,10 @@ struct RuleExpression: Hashable, Sendable {
     }
 
     private static func term(_ token: String) -> Term? {
-        if token.first?.isNumber == true || token.first == "." {
+        // Only digits and one point make a number: "03-noi-dung" is a row's name.
+        if token.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), token.filter({ $0 == "." }).count <= 1,
+            token != "."
+        {
             return Decimal(string: token, locale: Locale(identifier: "en_US_POSIX")).map(Term.number)
         }
         if token.hasPrefix("sum("), token.hasSuffix(")") {

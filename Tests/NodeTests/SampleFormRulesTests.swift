@@ -44,6 +44,22 @@ import Testing
         )
     }
 
+    @Test func bieu1ReadsARowNamedWithLeadingDigitsAsARow() throws {
+        let form = try Self.load("dai-hoi-bieu-1.yaml")
+        let typed: [String: Answer] = [
+            "ket-qua-chung": .table(["noi-dung-dai-hoi": ["huyen": 2], "03-noi-dung": ["huyen": 3]])
+        ]
+        #expect(
+            try Self.broken(form, typed) == [
+                "warning ba-noi-dung-trong-so Tổng số", "warning ba-noi-dung-trong-so Huyện",
+            ]
+        )
+        let fine: [String: Answer] = [
+            "ket-qua-chung": .table(["noi-dung-dai-hoi": ["huyen": 3], "03-noi-dung": ["huyen": 2]])
+        ]
+        #expect(try Self.broken(form, fine) == [])
+    }
+
     @Test func bieu2PartsAreNeverAboveTheirTotal() throws {
         let form = try Self.load("dai-hoi-bieu-2.yaml")
         let typed: [String: Answer] = [
