@@ -80,12 +80,14 @@ public struct Answers: Sendable, Hashable, Codable {
 
     public subscript(id: String) -> Answer? { values[id] }
 
-    /// Validates against the form and returns the answers shaped by question kind, empty answers
-    /// dropped; or every problem found, in Vietnamese, keyed by question id.
+    /// Validates against the form and returns the answers shaped by question kind, computed
+    /// totals set (what was typed in them ignored), empty answers dropped; or every problem
+    /// found, in Vietnamese, keyed by question id. The form's rules are not checked here
+    /// (`Form.violations(in:)`): a draft keeps what breaks them.
     public func validated(against form: Form) -> Result<Answers, AnswerProblems> {
         var problems: [String: String] = [:]
         var shaped: [String: Answer] = [:]
-        for (id, answer) in values {
+        for (id, answer) in form.computingTotals(values) {
             guard let question = form.question(id) else {
                 problems[id] = "Câu hỏi “\(id)” không có trong biểu mẫu"
                 continue

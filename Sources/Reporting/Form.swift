@@ -14,6 +14,8 @@ public struct Form: Codable, Sendable, Hashable {
     /// For a quarterly or yearly form: the code of the monthly form (same owner) whose reports
     /// compute it (Regulation 02 Art. 9); questions with the same id are rolled up.
     public let rollupOf: String?
+    /// Rules between questions and cells of different tables (a table's own rules are on its layout).
+    public let rules: [ValidationRule]
 
     public init(
         code: String,
@@ -22,9 +24,11 @@ public struct Form: Codable, Sendable, Hashable {
         frequency: Frequency,
         deadlineDay: Int = 25,
         groups: [CriteriaGroup],
-        rollupOf: String? = nil
+        rollupOf: String? = nil,
+        rules: [ValidationRule] = []
     ) {
         self.rollupOf = rollupOf
+        self.rules = rules
         self.code = code
         self.version = version
         self.title = title
@@ -33,7 +37,7 @@ public struct Form: Codable, Sendable, Hashable {
         self.groups = groups
     }
 
-    enum CodingKeys: String, CodingKey { case code, version, title, frequency, deadlineDay, groups, rollupOf }
+    enum CodingKeys: String, CodingKey { case code, version, title, frequency, deadlineDay, groups, rollupOf, rules }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -44,6 +48,20 @@ public struct Form: Codable, Sendable, Hashable {
         deadlineDay = try container.decodeIfPresent(Int.self, forKey: .deadlineDay) ?? 25
         groups = try container.decode([CriteriaGroup].self, forKey: .groups)
         rollupOf = try container.decodeIfPresent(String.self, forKey: .rollupOf)
+        rules = try container.decodeIfPresent([ValidationRule].self, forKey: .rules) ?? []
+    }
+
+    /// A form without rules encodes as it did before rules existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(version, forKey: .version)
+        try container.encode(title, forKey: .title)
+        try container.encode(frequency, forKey: .frequency)
+        try container.encode(deadlineDay, forKey: .deadlineDay)
+        try container.encode(groups, forKey: .groups)
+        try container.encodeIfPresent(rollupOf, forKey: .rollupOf)
+        if !rules.isEmpty { try container.encode(rules, forKey: .rules) }
     }
 
     public var questions: [Question] { groups.flatMap(\.questions) }
@@ -73,7 +91,7 @@ public struct Form: Codable, Sendable, Hashable {
             if !seen.insert(question.id).inserted { problems.append("question id '\(question.id)' appears twice") }
             problems.append(contentsOf: question.problems())
         }
-        return problems
+        return problems + ruleProblems()
     }
 }
 

@@ -6,10 +6,30 @@ import Hierarchy
 public struct TableLayout: Codable, Sendable, Hashable {
     public let rows: [TableRow]
     public let columns: [TableColumn]
+    /// Rules between the table's cells, per column or per row (see `ValidationRule`).
+    public let rules: [ValidationRule]
 
-    public init(rows: [TableRow], columns: [TableColumn]) {
+    public init(rows: [TableRow], columns: [TableColumn], rules: [ValidationRule] = []) {
         self.rows = rows
         self.columns = columns
+        self.rules = rules
+    }
+
+    enum CodingKeys: String, CodingKey { case rows, columns, rules }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        rows = try container.decode([TableRow].self, forKey: .rows)
+        columns = try container.decode([TableColumn].self, forKey: .columns)
+        rules = try container.decodeIfPresent([ValidationRule].self, forKey: .rules) ?? []
+    }
+
+    /// A table without rules encodes as it did before rules existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(columns, forKey: .columns)
+        if !rules.isEmpty { try container.encode(rules, forKey: .rules) }
     }
 
     /// Every row, parents before their sub-rows, with its depth (0 for top rows).
@@ -65,20 +85,25 @@ public struct TableRow: Codable, Sendable, Hashable {
     public let id: String
     public let label: String
     public let rows: [TableRow]
+    /// A total computed in every column from other rows (e.g. `sum(first..last)` of its
+    /// sub-rows), shown but not typed.
+    public let computed: String?
 
-    public init(id: String, label: String, rows: [TableRow] = []) {
+    public init(id: String, label: String, rows: [TableRow] = [], computed: String? = nil) {
         self.id = id
         self.label = label
         self.rows = rows
+        self.computed = computed
     }
 
-    enum CodingKeys: String, CodingKey { case id, label, rows }
+    enum CodingKeys: String, CodingKey { case id, label, rows, computed }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         label = try container.decode(String.self, forKey: .label)
         rows = try container.decodeIfPresent([TableRow].self, forKey: .rows) ?? []
+        computed = try container.decodeIfPresent(String.self, forKey: .computed)
     }
 }
 
@@ -92,6 +117,9 @@ public struct TableColumn: Codable, Sendable, Hashable {
     public let minimum: Double?
     public let maximum: Double?
     public let aggregation: Aggregation
+    /// A total computed in every row from other columns (e.g. `sum(first..last)`), shown but
+    /// not typed.
+    public let computed: String?
 
     public init(
         id: String,
@@ -100,8 +128,10 @@ public struct TableColumn: Codable, Sendable, Hashable {
         kind: QuestionKind = .integer,
         minimum: Double? = nil,
         maximum: Double? = nil,
-        aggregation: Aggregation? = nil
+        aggregation: Aggregation? = nil,
+        computed: String? = nil
     ) {
+        self.computed = computed
         self.id = id
         self.label = label
         self.group = group
@@ -111,7 +141,7 @@ public struct TableColumn: Codable, Sendable, Hashable {
         self.aggregation = aggregation ?? kind.defaultAggregation
     }
 
-    enum CodingKeys: String, CodingKey { case id, label, group, kind, minimum, maximum, aggregation }
+    enum CodingKeys: String, CodingKey { case id, label, group, kind, minimum, maximum, aggregation, computed }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -122,7 +152,8 @@ public struct TableColumn: Codable, Sendable, Hashable {
             kind: try container.decodeIfPresent(QuestionKind.self, forKey: .kind) ?? .integer,
             minimum: try container.decodeIfPresent(Double.self, forKey: .minimum),
             maximum: try container.decodeIfPresent(Double.self, forKey: .maximum),
-            aggregation: try container.decodeIfPresent(Aggregation.self, forKey: .aggregation)
+            aggregation: try container.decodeIfPresent(Aggregation.self, forKey: .aggregation),
+            computed: try container.decodeIfPresent(String.self, forKey: .computed)
         )
     }
 }

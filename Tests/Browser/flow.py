@@ -165,7 +165,29 @@ try:
     set_value("input[name='t:bang:ho-so:tong']", "120")
     set_value("input[name='t:bang:ho-so:dung-han']", "110")
     set_value("input[name='t:bang:ho-so:qua-han']", "10")
+    # The form's rules are checked as one types, explained next to the cell and listed (issue L).
+    set_value("input[name='t:bang:truc-tuyen:tong']", "1.300")
+    note = find("#n-t\\:bang\\:truc-tuyen\\:tong")
+    if "Hồ sơ trực tuyến không được nhiều hơn hồ sơ tiếp nhận (Tổng số: 1.300 > 120)" not in note.text:
+        fail("the broken rule is not explained next to its cell: %r" % note.text)
+    if not find("#rule-checks").is_displayed() or "Lỗi" not in find("#rule-list").text:
+        fail("the broken rule is not listed above the form")
+    screen("nhap-bieu-mau-rang-buoc")
     set_value("input[name='t:bang:truc-tuyen:tong']", "90")
+    if note.text != "" or find("#rule-checks").is_displayed():
+        fail("the explanation stays after the value was fixed: %r" % note.text)
+    # Full screen covers the window; the table keeps its labels readable.
+    find("#toggle-fullscreen").click()
+    covered = driver.execute_script(
+        "var r = document.getElementById('form-page').getBoundingClientRect();"
+        "return r.left <= 0 && r.top <= 0 && r.width >= window.innerWidth - 1;")
+    if not covered:
+        fail("full screen does not cover the window")
+    find("#toggle-fullscreen").click()
+    driver.set_window_size(1280, 1600)  # headless Chromium resizes its window for full screen
+    label = driver.execute_script("return document.querySelector('table.grid tbody th').getBoundingClientRect().width")
+    if label < 200:
+        fail("the row labels are %d px wide" % label)
     # Sub-rows fold under their row.
     find("button.toggle").click()
     if find("tr[data-row='bang-truc-tuyen']").is_displayed():

@@ -81,6 +81,18 @@ import Testing
                                     ["id": "dung-han", "label": "Đúng hạn", "group": "Trong đó"],
                                     ["id": "qua-han", "label": "Quá hạn", "group": "Trong đó"],
                                 ],
+                                "rules": [
+                                    [
+                                        "id": "truc-tuyen-trong-tong", "each": "column", "left": "truc-tuyen",
+                                        "operator": "<=", "right": "ho-so", "severity": "error",
+                                        "message": "Hồ sơ trực tuyến không được nhiều hơn hồ sơ tiếp nhận",
+                                    ],
+                                    [
+                                        "id": "dung-han-qua-han", "each": "row", "left": "dung-han + qua-han",
+                                        "operator": "<=", "right": "tong", "severity": "warning",
+                                        "message": "Đúng hạn cộng quá hạn nhiều hơn tổng số; hãy kiểm tra lại",
+                                    ],
+                                ],
                             ],
                         ],
                     ],

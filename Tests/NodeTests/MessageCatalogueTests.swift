@@ -37,6 +37,7 @@ import Testing
         all.append(.reportChanged)
         all.append(.answersInvalid)
         all.append(.requiredUnanswered(["a", "b"]))
+        all.append(.rulesBroken(vietnamese: ["a", "b"], english: ["a", "b"]))
         all.append(.returnReasonRequired)
         all.append(.tooManyEvidenceFiles(limit: 3))
         all.append(.formDoesNotRollUp)
@@ -190,6 +191,7 @@ import Testing
         case .reportChanged: "reportChanged"
         case .answersInvalid: "answersInvalid"
         case .requiredUnanswered: "requiredUnanswered"
+        case .rulesBroken: "rulesBroken"
         case .returnReasonRequired: "returnReasonRequired"
         case .tooManyEvidenceFiles: "tooManyEvidenceFiles"
         case .formDoesNotRollUp: "formDoesNotRollUp"
@@ -341,6 +343,7 @@ import Testing
         "reportChanged",
         "answersInvalid",
         "requiredUnanswered",
+        "rulesBroken",
         "returnReasonRequired",
         "tooManyEvidenceFiles",
         "formDoesNotRollUp",

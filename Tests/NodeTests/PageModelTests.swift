@@ -16,7 +16,9 @@ import Testing
     ]
 
     /// Templates only ever included in another one (`{{> name}}`), filled by their page's model.
-    static let partials: Set<String> = ["todo", "question_input", "question_view", "report_head", "unit_node"]
+    static let partials: Set<String> = [
+        "todo", "question_input", "question_view", "report_head", "unit_node", "rule_checks",
+    ]
 
     @Test func everyPageTemplateHasOneModel() {
         let templates = Self.models.map { $0.template }

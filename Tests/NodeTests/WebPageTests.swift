@@ -313,8 +313,8 @@ import Testing
                 "the report view"
             )
             #expect(
-                view.text.contains("<td class=\"number\">12.000</td>")
-                    && view.text.contains("<td class=\"number\">11.999</td>")
+                view.text.contains("\">12.000<span class=\"cell-note\">")
+                    && view.text.contains("\">11.999<span class=\"cell-note\">")
             )
             #expect(!view.text.contains("1234,5") && !view.text.contains("85.5"))
 

@@ -119,6 +119,9 @@ extension DomainError {
         case answersInvalid
         /// Required questions are unanswered (their texts).
         case requiredUnanswered([String])
+        /// Blocking rules of the form are broken (each explanation, in Vietnamese and English;
+        /// the cells in `details`).
+        case rulesBroken(vietnamese: [String], english: [String])
         /// A return needs a reason.
         case returnReasonRequired
         /// A report has at most `limit` evidence files.
@@ -393,7 +396,7 @@ extension DomainError {
             switch self {
             case .notAllowed, .reportsOutsideYourSubtree: .forbidden
             case .notFound: .notFound
-            case .messageTooLong, .assignmentNotForYourUnit, .answersInvalid, .requiredUnanswered,
+            case .messageTooLong, .assignmentNotForYourUnit, .answersInvalid, .requiredUnanswered, .rulesBroken,
                 .returnReasonRequired, .evidenceFileNameInvalid, .evidenceTypeNotAllowed, .evidenceEmpty:
                 .invalid
             case .reportAlreadyCreated, .reportChanged, .tooManyEvidenceFiles, .formDoesNotRollUp,
@@ -482,5 +485,21 @@ extension DomainError {
         details.isEmpty
             ? "\(code): \(reason)"
             : "\(code): \(reason) \(details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))"
+    }
+}
+
+extension DomainError {
+    /// Every broken blocking rule of a form at once (warnings do not block), keyed in `details`
+    /// by the cells each marks; nil when none is broken.
+    package init?(brokenRules violations: [RuleViolation]) {
+        let blocking = violations.filter { $0.severity == .error }
+        guard !blocking.isEmpty else { return nil }
+        self.init(
+            .rulesBroken(
+                vietnamese: blocking.map { $0.text(vietnamese: true) },
+                english: blocking.map { $0.text(vietnamese: false) }
+            ),
+            details: RuleViolation.byCell(blocking)
+        )
     }
 }

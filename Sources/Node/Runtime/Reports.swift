@@ -326,8 +326,10 @@ extension LocalNode {
             guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
             else { throw DomainError(.notFound(.form)) }
             // Answers are checked again: the form's rules hold whatever path the answers took.
-            if case .failure(let problems) = record.answers.validated(against: form) {
-                throw DomainError(.answersInvalid, details: problems.byQuestion)
+            let answers: Answers
+            switch record.answers.validated(against: form) {
+            case .success(let valid): answers = valid
+            case .failure(let problems): throw DomainError(.answersInvalid, details: problems.byQuestion)
             }
             let missing = record.answers.missingRequired(in: form)
             guard missing.isEmpty else {
@@ -336,6 +338,7 @@ extension LocalNode {
                     details: Dictionary(uniqueKeysWithValues: missing.map { ($0.id, "Bắt buộc") })
                 )
             }
+            if let refusal = DomainError(brokenRules: form.violations(in: answers)) { throw refusal }
             let from = record.state
             record.state = next
             record.submittedAt = clock.now()
@@ -354,6 +357,13 @@ extension LocalNode {
         let view = try await database.pool.write { db -> ReportView in
             var record = try readable(id, actor, db)
             let next = try permitted(.approve, record, actor)
+            // The leader's corrections are held to the form's blocking rules too.
+            if let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db),
+                let answers = try? record.answers.validated(against: form).get(),
+                let refusal = DomainError(brokenRules: form.violations(in: answers))
+            {
+                throw refusal
+            }
             guard let period = Period(record.period) else {
                 throw Refusal("stored period \(record.period) is unreadable")
             }

@@ -87,6 +87,13 @@ package enum MessageCatalogue {
                 "Chưa trả lời các câu hỏi bắt buộc: \(questions.joined(separator: "; "))",
                 "Required questions are unanswered"
             )
+        case .rulesBroken(let vietnamese, let english):
+            (
+                "Chưa trình được: số liệu chưa đúng \(vietnamese.count) ràng buộc của biểu mẫu: "
+                    + vietnamese.joined(separator: "; "),
+                "Not submitted: the figures break \(english.count) of the form's rules: "
+                    + english.joined(separator: "; ")
+            )
         case .returnReasonRequired:
             ("Hãy nhập lý do trả lại báo cáo", "A reason is required")
         case .tooManyEvidenceFiles(let limit):

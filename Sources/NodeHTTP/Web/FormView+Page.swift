@@ -3,15 +3,68 @@ import Node
 import Reporting
 
 /// The values a form template needs: criteria groups, questions of every kind with their current
-/// values (as typed, or as stored), problems next to them, table grids with sub-rows.
+/// values (as typed, or as stored), problems next to them, table grids with sub-rows, computed
+/// totals, and the form's broken rules next to the cells they mark.
 struct FormPageModel {
     let form: Form
+    /// The answers with computed totals (when they fit the form).
     let answers: Answers
     let typed: [String: String]
     let problems: [String: String]
     let language: Language
+    /// The form's rules broken by the answers, in form order.
+    let violations: [RuleViolation]
+    let computed: Set<CellReference>
+
+    init(form: Form, answers: Answers, typed: [String: String], problems: [String: String], language: Language) {
+        self.form = form
+        self.answers = (try? answers.validated(against: form).get()) ?? answers
+        self.typed = typed
+        self.problems = problems
+        self.language = language
+        violations = form.violations(in: self.answers)
+        computed = form.computedCells()
+    }
 
     var numbers: NumberFormat { NumberFormat(language) }
+
+    /// The explanations of broken rules next to one cell (`CellReference.key`).
+    func notes(_ key: String) -> [RuleNote] {
+        violations.filter { $0.cells.contains { $0.key == key } }.map {
+            RuleNote(
+                text: $0.text(vietnamese: language == .vi),
+                severity: $0.severity.rawValue,
+                blocking: $0.severity == .error
+            )
+        }
+    }
+
+    /// Every broken rule, errors first, each with a link to the first cell it marks.
+    func ruleList(editLink: String?) -> [RuleNote] {
+        let ordered = violations.filter { $0.severity == .error } + violations.filter { $0.severity == .warning }
+        return ordered.map { violation in
+            let field = violation.cells.first.map(Self.field)
+            return RuleNote(
+                text: violation.text(vietnamese: language == .vi),
+                severity: violation.severity.rawValue,
+                blocking: violation.severity == .error,
+                href: field.flatMap { field in editLink.map { "\($0)#f-\(field)" } }
+            )
+        }
+    }
+
+    /// The form field of a cell key: `q:question` or `t:question:row:column`.
+    static func field(_ cell: CellReference) -> String {
+        guard let row = cell.row, let column = cell.column else { return "q:\(cell.question)" }
+        return "t:\(cell.question):\(row):\(column)"
+    }
+
+    /// The resolved totals and rules as JSON, for the page's script; nil when the form has none.
+    var checksJSON: String? {
+        let checks = form.resolvedChecks()
+        guard !checks.isEmpty, let data = try? JSONEncoder().encode(checks) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
 
     var groups: [FormGroupValues] {
         form.groups.enumerated().map { index, group in
@@ -44,7 +97,9 @@ struct FormPageModel {
             // "(%)" after the text, unless the text says it already (no "(%) (%)").
             percentMark: question.kind == .percentage && !question.text.contains("%"),
             explanation: question.explanation,
-            error: problems[question.id]
+            error: problems[question.id],
+            notes: notes(question.id),
+            noteId: "n-q:\(question.id)"
         )
         switch question.kind {
         case .singleChoice, .multipleChoice:
@@ -103,12 +158,19 @@ struct FormPageModel {
                 cells: layout.columns.map { column in
                     let field = "t:\(question.id):\(row.id):\(column.id)"
                     let stored = cells[row.id]?[column.id].map(numbers.text) ?? ""
+                    let cell = CellReference(question: question.id, row: row.id, column: column.id)
+                    let isComputed = computed.contains(cell)
                     return QuestionValues.Table.Cell(
                         field: field,
-                        value: typed[field] ?? stored,
+                        // A computed total shows its value, never what was typed.
+                        value: isComputed ? stored : typed[field] ?? stored,
                         display: stored,
                         label: "\(row.label) — \(column.label)",
-                        inputId: "f-\(field)"
+                        columnLabel: column.label,
+                        inputId: "f-\(field)",
+                        computed: isComputed,
+                        notes: notes(cell.key),
+                        noteId: "n-\(field)"
                     )
                 }
             )
@@ -161,7 +223,13 @@ struct QuestionValues: Sendable {
             let value: String
             let display: String
             let label: String
+            /// The column's header, shown before the value when a row is laid out as a card (phones).
+            let columnLabel: String
             let inputId: String
+            /// A total computed from other cells: shown, not typed.
+            let computed: Bool
+            let notes: [RuleNote]
+            let noteId: String
         }
 
         /// One row, at its depth, with the keys of its sub-rows.
@@ -196,8 +264,20 @@ struct QuestionValues: Sendable {
     let percentMark: Bool
     let explanation: String?
     let error: String?
+    /// Broken rules marking this question (numeric questions; a table's are on its cells).
+    let notes: [RuleNote]
+    let noteId: String
     var options: [Option]?
     var display: String?
     var value: String?
     var table: Table?
+}
+
+/// A broken rule's explanation as the pages show it: next to a cell, or in the list of a
+/// report's broken rules (`severity` is `error`, which blocks submission, or `warning`).
+struct RuleNote: Sendable {
+    let text: String
+    let severity: String
+    let blocking: Bool
+    var href: String?
 }

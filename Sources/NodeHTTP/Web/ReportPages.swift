@@ -249,7 +249,10 @@ struct ReportPages {
             correcting: correcting,
             saved: saved,
             hasErrors: !problems.isEmpty,
-            formError: problems["_form"]
+            formError: problems["_form"],
+            ruleNotes: model.ruleList(editLink: ""),
+            hasRules: !model.violations.isEmpty,
+            checksData: model.checksJSON
         )
         return kit.page(
             page,
@@ -336,7 +339,11 @@ struct ReportPages {
             // Where it went, from the receipts that came back (issue H).
             journey: report.journey.map { visitor.pick($0.summary, $0.summaryEN) },
             returnJourney: report.returnJourney.map { visitor.pick($0.summary, $0.summaryEN) },
-            dialogError: dialogError
+            dialogError: dialogError,
+            ruleNotes: model.ruleList(
+                editLink: actions.save || actions.correct ? "\(WebPages.prefix)/reports/\(id)/edit" : nil
+            ),
+            hasRules: !model.violations.isEmpty
         )
         if let signature = try await local.approvalSignature(of: id, for: visitor.actor) {
             page.signature = ReportDetailPage.Signature(
@@ -548,6 +555,11 @@ struct ReportEditPage: PageModel {
     let saved: Bool
     let hasErrors: Bool
     let formError: String?
+    /// The form's broken rules, errors first, each linked to its cell.
+    let ruleNotes: [RuleNote]
+    let hasRules: Bool
+    /// The form's resolved totals and rules (JSON) for the page's script to check as one types.
+    let checksData: String?
 }
 
 /// A report's page: its answers, the workflow dialogs the visitor may use, the approval
@@ -613,6 +625,9 @@ struct ReportDetailPage: PageModel {
     let returnJourney: String?
     let dialogError: String?
     var signature: Signature?
+    /// The form's broken rules, errors first (linked to their cells when the visitor may edit).
+    var ruleNotes: [RuleNote] = []
+    var hasRules = false
 }
 
 /// "Báo cáo": the reports the visitor sees, with the filters' choices.

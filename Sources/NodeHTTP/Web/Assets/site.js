@@ -8,10 +8,30 @@
       explain.textContent = hidden ? explain.dataset.show : explain.dataset.hide;
     });
   }
+  // Full screen: the form covers the viewport (a fixed overlay), and the browser's own full
+  // screen is asked for when it has one; Escape or the button leaves both.
   var full = document.getElementById('toggle-fullscreen');
   var page = document.getElementById('form-page');
   if (full && page) {
-    full.addEventListener('click', function () { page.classList.toggle('fullscreen'); });
+    var enterLabel = full.textContent;
+    var setFull = function (on) {
+      page.classList.toggle('fullscreen', on);
+      document.body.classList.toggle('has-fullscreen', on);
+      full.setAttribute('aria-pressed', on ? 'true' : 'false');
+      full.textContent = on ? full.dataset.exit : enterLabel;
+    };
+    full.addEventListener('click', function () {
+      var on = !page.classList.contains('fullscreen');
+      setFull(on);
+      if (on && page.requestFullscreen) { page.requestFullscreen().catch(function () {}); }
+      if (!on && document.fullscreenElement && document.exitFullscreen) { document.exitFullscreen(); }
+    });
+    document.addEventListener('fullscreenchange', function () {
+      if (!document.fullscreenElement && page.classList.contains('fullscreen')) { setFull(false); }
+    });
+    document.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape' && page.classList.contains('fullscreen')) { setFull(false); }
+    });
   }
   document.querySelectorAll('button.toggle').forEach(function (button) {
     button.addEventListener('click', function () {
@@ -25,6 +45,7 @@
     });
   });
   var form = document.getElementById('report-form');
+  if (form && form.dataset.checks) { checkAsTyped(form, JSON.parse(form.dataset.checks)); }
   if (form) {
     var dirty = false;
     form.addEventListener('input', function () { dirty = true; });
@@ -33,5 +54,123 @@
     window.addEventListener('beforeunload', function (event) {
       if (dirty) { event.preventDefault(); event.returnValue = form.dataset.warn; return form.dataset.warn; }
     });
+  }
+
+  // Totals and rules as the person types (the server computes and checks them again): numbers
+  // are read the page language's way ("1.234,5" in Vietnamese), totals recomputed, and each
+  // broken rule explained next to the cells it marks and listed above the form.
+  function checkAsTyped(form, plan) {
+    var vietnamese = (document.documentElement.lang || 'vi').indexOf('vi') === 0;
+    var shown = new Intl.NumberFormat(vietnamese ? 'vi-VN' : 'en-US', { maximumFractionDigits: 10 });
+    var field = function (key) {
+      var parts = key.split('/');
+      return parts.length === 1 ? 'q:' + key : 't:' + parts.join(':');
+    };
+    var element = function (key) { return document.getElementById('f-' + field(key)); };
+    var read = function (text) {
+      text = (text || '').trim().replace(/[\s\u00a0]/g, '').replace('\u2212', '-');
+      if (text === '') { return null; }
+      var group = vietnamese ? '.' : ',';
+      var decimal = vietnamese ? ',' : '.';
+      if (!/^[-+]?[0-9.,]+$/.test(text)) { return undefined; }
+      var parts = text.split(decimal);
+      if (parts.length > 2) { return undefined; }
+      var whole = parts[0].replace(/^[-+]/, '');
+      if (whole.indexOf(group) >= 0 && !/^[0-9]{1,3}([.,][0-9]{3})+$/.test(whole)) { return undefined; }
+      var number = Number(text.split(group).join('').replace(decimal, '.'));
+      return isFinite(number) ? number : undefined;
+    };
+    // Sums in millionths so that 0,1 + 0,2 is 0,3.
+    var scale = 1e6;
+    var values = {};
+    var valueOf = function (key) { return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : null; };
+    var sum = function (side) {
+      var total = Math.round(side.constant * scale);
+      var any = side.terms.length === 0;
+      side.terms.forEach(function (term) {
+        var value = valueOf(term.key);
+        if (value === null || value === undefined) { return; }
+        any = true;
+        total += (term.negative ? -1 : 1) * Math.round(value * scale);
+      });
+      return { value: total, any: any, constant: side.terms.length === 0 };
+    };
+    var holds = { '==': function (a, b) { return a === b; }, '<=': function (a, b) { return a <= b; },
+      '<': function (a, b) { return a < b; }, '>=': function (a, b) { return a >= b; }, '>': function (a, b) { return a > b; } };
+    var text = function (scaled) { return shown.format(scaled / scale); };
+    var list = document.getElementById('rule-list');
+    var section = document.getElementById('rule-checks');
+    function run() {
+      values = {};
+      form.querySelectorAll('input.number').forEach(function (input) {
+        var key = input.name.replace(/^[qt]:/, '').split(':').join('/');
+        var value = read(input.value);
+        if (value !== null && value !== undefined) { values[key] = value; }
+      });
+      // Totals in order, again until nothing changes (a total may add other totals).
+      for (var pass = 0; pass < 4; pass += 1) {
+        plan.totals.forEach(function (total) {
+          var result = sum(total.sum);
+          if (result.any && !result.constant) { values[total.key] = result.value / scale; } else { delete values[total.key]; }
+        });
+      }
+      plan.totals.forEach(function (total) {
+        var output = element(total.key);
+        if (output) { output.textContent = valueOf(total.key) === null ? '' : text(Math.round(valueOf(total.key) * scale)); }
+      });
+      var notes = {};
+      var broken = [];
+      plan.checks.forEach(function (check) {
+        var left = sum(check.left);
+        var right = sum(check.right);
+        if (!left.any && !right.any) { return; }
+        if ((left.constant && !right.any) || (right.constant && !left.any)) { return; }
+        if (holds[check.comparison](left.value, right.value)) { return; }
+        var relation = left.value < right.value ? '<' : left.value > right.value ? '>' : '=';
+        var message = (vietnamese ? check.message : check.messageEnglish) +
+          ' (' + (check.place ? check.place + ': ' : '') + text(left.value) + ' ' + relation + ' ' + text(right.value) + ')';
+        broken.push({ severity: check.severity, message: message, key: check.marks[0] });
+        check.marks.forEach(function (key) { (notes[key] = notes[key] || []).push({ severity: check.severity, message: message }); });
+      });
+      form.querySelectorAll('.cell-note').forEach(function (note) {
+        var key = note.id.replace(/^n-[qt]:/, '').split(':').join('/');
+        var mine = notes[key] || [];
+        note.textContent = '';
+        mine.forEach(function (item) {
+          var span = document.createElement('span');
+          span.className = item.severity;
+          span.textContent = item.message;
+          note.appendChild(span);
+        });
+        var input = element(key);
+        if (input && input.tagName === 'INPUT') {
+          var blocking = mine.some(function (item) { return item.severity === 'error'; });
+          if (blocking) { input.setAttribute('aria-invalid', 'true'); } else if (!input.closest('.invalid')) { input.removeAttribute('aria-invalid'); }
+          var cell = input.closest('td');
+          if (cell) { cell.classList.toggle('broken', mine.length > 0); }
+        }
+      });
+      if (list && section) {
+        list.textContent = '';
+        broken.sort(function (a, b) { return (a.severity === 'error' ? 0 : 1) - (b.severity === 'error' ? 0 : 1); });
+        broken.forEach(function (item) {
+          var li = document.createElement('li');
+          li.className = item.severity;
+          var tag = document.createElement('span');
+          tag.className = 'tag';
+          tag.textContent = item.severity === 'error' ? form.dataset.errorWord : form.dataset.warningWord;
+          var link = document.createElement('a');
+          link.href = '#f-' + field(item.key);
+          link.textContent = item.message;
+          li.appendChild(tag);
+          li.appendChild(document.createTextNode(' '));
+          li.appendChild(link);
+          list.appendChild(li);
+        });
+        section.hidden = broken.length === 0;
+      }
+    }
+    form.addEventListener('input', run);
+    run();
   }
 })();
