@@ -132,6 +132,20 @@ public struct LocalNode: Sendable {
     /// The units this node administers: added, renamed, closed, and changed from elsewhere.
     package var unitChanges: UnitChanges { UnitChanges(context: context) }
 
+    /// Tasks assigned to units below, their progress, evidence and reviews.
+    package var assignedTasks: AssignedTasks {
+        AssignedTasks(
+            context: context,
+            evidence: evidence,
+            evidencePolicy: evidencePolicy,
+            formsVisible: { [self] actor in try await forms(visibleTo: actor) },
+            storedForm: { [self] owner, code, db in try form(owner: owner, code: code, db) },
+            refreshAlerts: { [self] in await refreshAlertsQuietly() }
+        )
+    }
+    /// Today in Vietnam: deadlines are Vietnamese days.
+    var today: CalendarDate { clock.today() }
+
     /// See `NodeContext.keepingUnitsInStep`.
     func keepingUnitsInStep<T>(_ write: () async throws -> T) async throws -> T {
         try await context.keepingUnitsInStep(write)
