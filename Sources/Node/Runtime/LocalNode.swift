@@ -143,6 +143,8 @@ public struct LocalNode: Sendable {
             refreshAlerts: { [self] in await refreshAlertsQuietly() }
         )
     }
+    /// The congress dates of the units, picked here or relayed from below.
+    package var congresses: Congresses { Congresses(context: context) }
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
 

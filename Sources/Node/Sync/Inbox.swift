@@ -233,7 +233,7 @@ extension LocalNode {
                 db
             )
         case (.congressScheduled, .fromChild):
-            return try receive(
+            return try congresses.receive(
                 try JSONDecoder.federation.decode(CongressNotice.self, from: message.body),
                 from: message,
                 db
