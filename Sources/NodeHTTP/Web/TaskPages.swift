@@ -8,7 +8,7 @@ import Tasks
 /// "Nhiệm vụ": the tasks of the visitor's unit and below (assigned by it, or to it and the units
 /// below), the assigning form for leaders, and a task's page where an assignee reports progress or
 /// completion (with evidence files) and the assigning unit confirms or returns. Every decision is
-/// the API's use case (`createTask`, `reportOnTask`, `reviewTask`).
+/// the API's use case (`assignedTasks.create`, `.report`, `.review`).
 struct TaskPages {
     let kit: PageKit
     var local: LocalNode { kit.local }

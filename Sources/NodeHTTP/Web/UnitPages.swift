@@ -6,8 +6,8 @@ import Node
 
 /// "Đơn vị": the tree of the visitor's unit and below (closed units marked), and for admins
 /// (users.manage) the units directly below with a rename form and a closure dialog each, and the
-/// form that adds a unit below. Every decision is the API's use case (`unitChanges.add`, `.rename`,
-/// `closeUnit`).
+/// form that adds a unit below. Every decision is the API's use case (`unitChanges.add`,
+/// `unitChanges.rename`, `closeUnit`).
 struct UnitPages {
     let kit: PageKit
     var local: LocalNode { kit.local }
