@@ -143,16 +143,16 @@ public struct DemoFederation: Sendable {
                             node: node.name,
                             totpSecret: SecondFactor.generate().secret
                         )
-                    if try await !local.accountExists(username) {
+                    if try await !local.accounts.exists(username) {
                         let name = "\(role.vietnameseName) \(deployment.tree[unit]?.name ?? unit)"
-                        try await local.seedAccount(
+                        try await local.accounts.seed(
                             username: username,
                             fullName: name,
                             unit: unit,
                             role: role,
                             password: account.password
                         )
-                        try await local.seedSecondFactor(
+                        try await local.sessions.seedSecondFactor(
                             username: username,
                             factor: SecondFactor(secret: account.totpSecret)!
                         )

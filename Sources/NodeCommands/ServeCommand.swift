@@ -313,7 +313,7 @@ struct BootstrapAdminCommand: AsyncParsableCommand {
     func run() async throws {
         let (local, _) = try NodeConfiguration.load(config).open()
         let password = "Init-" + Auth.Secret.token().prefix(14)
-        try await local.seedAccount(
+        try await local.accounts.seed(
             username: username.lowercased(),
             fullName: fullName,
             unit: local.unit,

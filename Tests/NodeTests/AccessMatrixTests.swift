@@ -1557,7 +1557,7 @@ extension AccessMatrixTests {
         func prepare() async throws {
             for unit in Set(callers.map(\.unit)) {
                 let username = Caller.username(unit, .viewer)
-                try await f.local(home(of: unit)).seedAccount(
+                try await f.local(home(of: unit)).accounts.seed(
                     username: username,
                     fullName: "Người xem \(unit)",
                     unit: unit,

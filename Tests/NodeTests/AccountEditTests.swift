@@ -132,7 +132,7 @@ import Testing
             // A fellow admin of the commune does not undo the province's lock.
             let fellow = Actor(username: "kb.quantri2", unit: "BNI-KB", role: .admin)
             await #expect(throws: DomainError.self) {
-                _ = try await f.local("kinh-bac").enableAccount("bni-kb.admin", by: fellow)
+                _ = try await f.local("kinh-bac").accounts.enable("bni-kb.admin", by: fellow)
             }
             let enabled = try await province.call(.POST, "\(path)/enable")
             #expect(enabled.json["status"] as? String == "delegated")

@@ -110,7 +110,7 @@ import Yams
         defer { nodes.remove() }
         let centre = try nodes.open("centre")
         let leader = Actor(username: "tw.approver", unit: "TW", role: .approver)
-        _ = try await centre.createTask(
+        _ = try await centre.assignedTasks.create(
             NewTask(
                 title: "Số hoá hồ sơ đất đai",
                 deadline: nodes.clock.today().adding(days: -3).description,
@@ -147,7 +147,7 @@ import Yams
         #expect(SMTPClient.isPlainAddress("a@b.vn"))
         #expect(!SMTPClient.isPlainAddress("a@b.vn>\r\nRCPT TO:<x@y.vn"))
         _ = try await centre.createAlertRule(NewAlertRule(kind: .dueSoon, days: 5), by: leader)
-        _ = try await centre.createTask(
+        _ = try await centre.assignedTasks.create(
             NewTask(title: "Kế hoạch năm", deadline: nodes.clock.today().adding(days: 2).description, units: ["LCA"]),
             by: leader
         )

@@ -138,7 +138,7 @@ import Testing
         #expect(results[1].detail.contains("not newer"))
         let (held, relayed) = try await province.database.pool.read { db in
             (
-                try province.congressDate(of: "BNI-KB", db),
+                try province.congresses.date(of: "BNI-KB", db),
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE kind = 'congress.scheduled'")!
             )
         }

@@ -124,7 +124,7 @@ import Testing
         defer { nodes.remove() }
         let centre = try nodes.open("centre")
         let deadline = nodes.clock.today().adding(days: 10)
-        _ = try await centre.createTask(
+        _ = try await centre.assignedTasks.create(
             NewTask(title: "Kế hoạch số hoá", deadline: deadline.description, units: ["BNI", "LCA"]),
             by: Self.leader
         )

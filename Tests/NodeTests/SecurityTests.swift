@@ -107,7 +107,7 @@ import Testing
     @Test func issuedPasswordsAreChangedAtFirstLogin() async throws {
         try await TestFederation.run { f in
             let node = f.local("lao-cai")
-            try await node.seedAccount(
+            try await node.accounts.seed(
                 username: "lca.moi",
                 fullName: "Cán bộ mới",
                 unit: "LCA",
@@ -207,7 +207,7 @@ import Testing
             )
 
             // A new approver without a factor must enrol one before anything else; recovery codes work once.
-            try await f.local("centre").seedAccount(
+            try await f.local("centre").accounts.seed(
                 username: "tw.pheduyet",
                 fullName: "Lãnh đạo",
                 unit: "TW",
@@ -473,7 +473,7 @@ import Testing
         defer { nodes.remove() }
         let node = try nodes.open("bac-ninh")
         for index in 1...5 {
-            try await node.seedAccount(
+            try await node.accounts.seed(
                 username: "bni.user\(index)",
                 fullName: "U\(index)",
                 unit: "BNI",
@@ -508,7 +508,7 @@ import Testing
         defer { nodes.remove() }
         let node = try nodes.open("bac-ninh")
         for index in 1...4 {
-            try await node.seedAccount(
+            try await node.accounts.seed(
                 username: "bni.user\(index)",
                 fullName: "U\(index)",
                 unit: "BNI",

@@ -56,7 +56,9 @@ import Testing
     func status(_ local: LocalNode, _ task: String, _ unit: String) async throws -> AssigneeStatus? {
         try await local.database.pool.read { db in
             guard let record = try TaskRecord.fetchOne(db, key: task) else { return nil }
-            return try local.facts(record, unit: unit, db).status(today: CalendarDate(year: 2026, month: 11, day: 21))
+            return try local.assignedTasks.facts(record, unit: unit, db).status(
+                today: CalendarDate(year: 2026, month: 11, day: 21)
+            )
         }
     }
 

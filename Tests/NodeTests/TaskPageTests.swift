@@ -30,8 +30,8 @@ import Testing
     }
 
     static func taskCount(_ f: TestFederation) async throws -> Int {
-        try await f.local("bac-ninh").tasks(
-            visibleTo: Actor(username: "t", unit: "BNI", role: .viewer),
+        try await f.local("bac-ninh").assignedTasks.visible(
+            to: Actor(username: "t", unit: "BNI", role: .viewer),
             filter: TaskFilter()
         ).count
     }

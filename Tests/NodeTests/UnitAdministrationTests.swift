@@ -350,9 +350,9 @@ import Testing
         let admin = Actor(username: "bni.admin", unit: "BNI", role: .admin)
         do {
             let province = try nodes.open("bac-ninh")
-            _ = try await province.addUnit(NewUnit(code: "BNI-QV", name: "Xã Quế Võ"), by: admin)
-            _ = try await province.renameUnit("BNI-QV", UnitRename(name: "Phường Quế Võ"), by: admin)
-            _ = try await province.renameUnit("BNI-KB", UnitRename(name: "Phường Kinh Bắc mới"), by: admin)
+            _ = try await province.unitChanges.add(NewUnit(code: "BNI-QV", name: "Xã Quế Võ"), by: admin)
+            _ = try await province.unitChanges.rename("BNI-QV", UnitRename(name: "Phường Quế Võ"), by: admin)
+            _ = try await province.unitChanges.rename("BNI-KB", UnitRename(name: "Phường Kinh Bắc mới"), by: admin)
         }
         let reopened = try nodes.open("bac-ninh")
         #expect(reopened.tree["BNI-QV"]?.name == "Phường Quế Võ")
@@ -363,7 +363,7 @@ import Testing
         #expect(reopened.deployment.hostingNode(of: "BNI-QV")?.name == "bac-ninh")
         // Still refused after the restart: the code is taken.
         await #expect(throws: DomainError.self) {
-            try await reopened.addUnit(NewUnit(code: "BNI-QV", name: "Lần nữa"), by: admin)
+            try await reopened.unitChanges.add(NewUnit(code: "BNI-QV", name: "Lần nữa"), by: admin)
         }
         // The kept changes are never edited.
         #expect(throws: (any Error).self) {

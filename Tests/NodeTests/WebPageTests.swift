@@ -226,8 +226,8 @@ import Testing
             ]
             let created = try await admin.post("/app/users", fields)
             #expect(created.status == 200 && created.text.contains("Mã kích hoạt"), "\(created.text.prefix(300))")
-            let account = try await f.local("bac-ninh").accounts(
-                visibleTo: Actor(username: "bni.admin", unit: "BNI", role: .admin)
+            let account = try await f.local("bac-ninh").accounts.visible(
+                to: Actor(username: "bni.admin", unit: "BNI", role: .admin)
             ).first { $0.username == "bni.nhap.lieu" }
             #expect(account?.permissions == [.enterData])
             let again = try await admin.post("/app/users", fields)

@@ -16,10 +16,16 @@ package struct CongressUpdate: Codable, Sendable {
     }
 }
 
-extension LocalNode {
+/// The congress (đại hội) dates of the units: picked or moved by a unit's leaders, numbered by
+/// the unit's node and relayed up toward the centre, kept where newer, and read as a schedule of
+/// an area (on screen or as a spreadsheet). Its own service so that the congress calendar needs
+/// only the shared context. (`CongressSchedule`, in `Hierarchy`, is the schedule it shows.)
+package struct Congresses: NodeService {
+    let context: NodeContext
+
     /// Picks or moves the actor's unit's congress date. The unit's node numbers the change (one
     /// more than the last) and sends it up toward the centre in the same transaction.
-    package func scheduleCongress(_ update: CongressUpdate, by actor: Actor) async throws -> CongressSchedule.Row {
+    package func schedule(_ update: CongressUpdate, by actor: Actor) async throws -> CongressSchedule.Row {
         guard actor.holds(.approveReports) else {
             throw DomainError(.congressOnlyLeaders)
         }
@@ -32,7 +38,7 @@ extension LocalNode {
         }
         let unit = actor.unit
         let row = try await database.pool.write { db -> CongressSchedule.Row in
-            let held = try congressDate(of: unit, db)
+            let held = try self.date(of: unit, db)
             let new = CongressDate(
                 unit: unit,
                 date: date,
@@ -60,7 +66,7 @@ extension LocalNode {
         return row
     }
 
-    func congressDate(of unit: String, _ db: Database) throws -> CongressDate? {
+    func date(of unit: String, _ db: Database) throws -> CongressDate? {
         guard
             let row = try CongressStore.date(of: unit, db),
             let date = CalendarDate(row["date"] as String)
@@ -83,7 +89,7 @@ extension LocalNode {
 
     /// A congress date from below: kept and relayed up only when it is newer (by the unit's own
     /// sequence) than the one held, so replays, reordering and late arrivals change nothing.
-    func receive(_ notice: CongressNotice, from message: Envelope, _ db: Database) throws -> Effect {
+    func receive(_ notice: CongressNotice, from message: Envelope, _ db: Database) throws -> LocalNode.Effect {
         let unit = notice.date.unit
         guard unit == message.unit else {
             throw Refusal("the congress date is for unit \(unit), the message says \(message.unit)")
@@ -92,23 +98,23 @@ extension LocalNode {
         guard let sender = deployment.node(forUnit: message.origin), deployment.node(sender, speaksFor: unit) else {
             throw Refusal("node \(message.origin) may not speak for unit \(unit)")
         }
-        let held = try congressDate(of: unit, db)
+        let held = try self.date(of: unit, db)
         guard notice.date.supersedes(held) else {
-            return Effect(
+            return LocalNode.Effect(
                 detail:
                     "congress date #\(notice.date.sequence) of \(unit) is not newer than #\(held?.sequence ?? 0) held"
             )
         }
         try keep(notice, db)
         try enqueueUp(db, kind: .congressScheduled, unit: unit, body: notice)
-        return Effect(
+        return LocalNode.Effect(
             detail: "congress date #\(notice.date.sequence) of \(unit) kept\(parent == nil ? "" : " and relayed up")",
             outbox: parent != nil
         )
     }
 
     /// The schedule of an area (the actor's unit or one below it).
-    package func congressSchedule(_ filter: CongressFilter, for actor: Actor) async throws -> CongressSchedule {
+    package func overview(_ filter: CongressFilter, for actor: Actor) async throws -> CongressSchedule {
         guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         guard tree.isInSubtree(filter.area, of: actor.unit) else {
             throw DomainError(.outsideYourSubtree)
@@ -126,12 +132,12 @@ extension LocalNode {
     }
 
     /// The schedule as a spreadsheet (audited as an export).
-    package func exportCongressSchedule(
+    package func export(
         _ filter: CongressFilter,
         format: ExportFormat,
         for actor: Actor
     ) async throws -> Download {
-        let schedule = try await congressSchedule(filter, for: actor)
+        let schedule = try await overview(filter, for: actor)
         try await database.pool.write { db in
             try audit.record(db, actor, action: "congress.export", target: filter.area, detail: format.rawValue)
         }

@@ -40,7 +40,9 @@ struct RecordedTaskFigures: TaskFiguresSource {
         var result = try ImportedTaskFigures().figures(units: units, month: month, db)
         for unit in units {
             let records = try TaskStore.tasks(of: unit, dueBy: last.description, db)
-            let entries = try records.map { MonthlyTally.entry(try LocalNode.facts($0, unit: unit, db), last: last) }
+            let entries = try records.map {
+                MonthlyTally.entry(try AssignedTasks.facts($0, unit: unit, db), last: last)
+            }
             let tally = MonthlyTally(entries, first: first, last: last)
             guard tally.due > 0 else { continue }
             result[unit] = TaskFigures(

@@ -21,12 +21,12 @@ package struct AccountEdit: Codable, Sendable {
     }
 }
 
-extension LocalNode {
+extension Accounts {
     /// Changes an account the actor manages, under the same rules as creating it: no one grants
     /// what they do not hold, and an admin appointed below stays an admin. Sessions continue
     /// (every request reads the account afresh, so fewer permissions bite at once). An account
     /// hosted below hears of it through the feed.
-    package func editAccount(_ username: String, _ edit: AccountEdit, by actor: Actor) async throws -> AccountView {
+    package func edit(_ username: String, _ edit: AccountEdit, by actor: Actor) async throws -> AccountView {
         let fullName = try edit.fullName.map(Self.checkedFullName)
         let citizenId = edit.citizenId.map { $0.trimmingCharacters(in: .whitespaces) }
         if let citizenId, !citizenId.isEmpty { try Self.checkCitizenId(citizenId) }
@@ -91,7 +91,7 @@ extension LocalNode {
 
     /// Lets a disabled account log in again: with its password if it has one, else with its
     /// activation code. Enabling an account that is not disabled changes nothing.
-    package func enableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
+    package func enable(_ username: String, by actor: Actor) async throws -> AccountView {
         try await change(username, by: actor, endingSessions: false) { [self] account, db in
             guard account.status == .disabled else { return nil }
             // A unit's admins are its parent's to manage: a fellow admin does not undo the parent's lock.

@@ -68,10 +68,17 @@ package struct AccountView: Codable, Sendable {
     }
 }
 
-extension LocalNode {
+/// The accounts of this node and of the units it manages, under the delegation rules: created,
+/// activated, edited, disabled, enabled and reset here, and the changes that reach them through
+/// the federation (accounts delivered from above, changes from above, admins registered below).
+/// Its own service so that account rules need only the context and the password hasher.
+package struct Accounts: NodeService {
+    let context: NodeContext
+    let secrets: SecretHashing
+
     /// Creates an account under the delegation rules. In a unit hosted here it waits for
     /// activation here; in a unit hosted below it travels down the feed to its node.
-    package func createAccount(_ request: NewAccount, by actor: Actor) async throws -> CreatedAccount {
+    package func create(_ request: NewAccount, by actor: Actor) async throws -> CreatedAccount {
         let username = request.username.lowercased()
         guard Username.isValid(username) else {
             throw DomainError(.usernameInvalid, details: ["username": "invalid"])
@@ -91,7 +98,7 @@ extension LocalNode {
                 : DomainError(.delegationRefusesAccount(refusal))
         }
         let code = Secret.activationCode()
-        let activationHash = try await hashSecret(code)
+        let activationHash = try await secrets.hash(code)
         let hostedHere = hosts(request.unit)
         let destination = hostedHere ? nil : deployment.childNode(of: node, toward: request.unit)
         if !hostedHere && destination == nil {
@@ -222,11 +229,11 @@ extension LocalNode {
         guard let account = try await database.pool.read({ try AccountRecord.fetchOne($0, key: username) }),
             account.status == .pending, let hash = account.activationHash
         else { throw refusal }
-        guard try await verifySecret(Secret.normalisedActivationCode(code), hash: hash) else { throw refusal }
+        guard try await secrets.verify(Secret.normalisedActivationCode(code), hash: hash) else { throw refusal }
         if let problem = PasswordPolicy.problem(password: password, username: username) {
             throw DomainError(.passwordPolicy(problem), details: ["password": problem])
         }
-        let passwordHash = try await hashSecret(password)
+        let passwordHash = try await secrets.hash(password)
         let updated = try await database.pool.write { db -> AccountRecord? in
             // Re-read inside the write: two activations racing must not both win.
             guard var current = try AccountRecord.fetchOne(db, key: username), current.status == .pending else {
@@ -246,7 +253,7 @@ extension LocalNode {
 
     /// The accounts the actor administers: those of its unit, and the admins of the units
     /// directly below (never their other accounts, even when they live on this node).
-    package func accounts(visibleTo actor: Actor) async throws -> [AccountView] {
+    package func visible(to actor: Actor) async throws -> [AccountView] {
         guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         let below = tree.children(of: actor.unit).map(\.code)
         return try await database.pool.read { db in
@@ -256,7 +263,7 @@ extension LocalNode {
 
     /// Disables an account of the actor's unit, or an admin it appointed below: here at once
     /// (sessions end), and at the node that hosts it through the feed.
-    package func disableAccount(_ username: String, by actor: Actor) async throws -> AccountView {
+    package func disable(_ username: String, by actor: Actor) async throws -> AccountView {
         try await change(username, by: actor) { account, db in
             account.status = .disabled
             try audit.record(db, actor, action: "account.disable", target: username)
@@ -273,9 +280,9 @@ extension LocalNode {
 
     /// Resets an account: a new one-time code (shown once to the admin), then the owner chooses a
     /// new password and enrols a new second factor. Its sessions end.
-    package func resetAccount(_ username: String, by actor: Actor) async throws -> CreatedAccount {
+    package func reset(_ username: String, by actor: Actor) async throws -> CreatedAccount {
         let code = Secret.activationCode()
-        let hash = try await hashSecret(code)
+        let hash = try await secrets.hash(code)
         let (view, destination) = try await change(username, by: actor) { account, db in
             if account.hostedHere {
                 account.status = .pending
@@ -346,7 +353,7 @@ extension LocalNode {
             let message = try body(&account, db)
             account.updatedAt = clock.now()
             try account.update(db)
-            if endingSessions { try Self.endSessions(of: username, db) }
+            if endingSessions { try Sessions.endAll(of: username, db) }
             var destination: String?
             if let message, !account.hostedHere, let child = deployment.childNode(of: node, toward: account.unit) {
                 try appendToFeed(db, audience: child.unit, kind: .accountChanged, unit: account.unit, body: message)
@@ -371,7 +378,7 @@ extension LocalNode {
 
     /// Applies a change from above: at the hosting node, to the account and its sessions; on the
     /// way, passed further down.
-    func receive(_ change: AccountChange, _ db: Database) throws -> Effect {
+    func receive(_ change: AccountChange, _ db: Database) throws -> LocalNode.Effect {
         guard hosts(change.unit) else {
             guard let child = deployment.childNode(of: node, toward: change.unit) else {
                 throw Refusal("unit \(change.unit) is not below this node")
@@ -386,7 +393,7 @@ extension LocalNode {
                 try record.update(db)
             }
             try appendToFeed(db, audience: child.unit, kind: .accountChanged, unit: change.unit, body: change)
-            return Effect(
+            return LocalNode.Effect(
                 detail: "account \(change.username) \(change.change.rawValue) passed down to \(child.name)",
                 feed: true
             )
@@ -425,7 +432,7 @@ extension LocalNode {
         }
         account.updatedAt = clock.now()
         try account.update(db)
-        if change.change != .update && change.change != .enable { try Self.endSessions(of: account.username, db) }
+        if change.change != .update && change.change != .enable { try Sessions.endAll(of: account.username, db) }
         try audit.record(
             db,
             actor: change.by,
@@ -434,13 +441,13 @@ extension LocalNode {
             target: change.username,
             detail: "from above"
         )
-        return Effect(detail: "account \(change.username) \(change.change.rawValue)")
+        return LocalNode.Effect(detail: "account \(change.username) \(change.change.rawValue)")
     }
 
     /// Creates an active account directly (demo seeding and the bootstrap command, which issues the
     /// password: then it must be changed at first login). An admin whose parent unit lives above
     /// this node is told to that unit (`account.registered`), which manages the admins below it.
-    package func seedAccount(
+    package func seed(
         username: String,
         fullName: String,
         unit: String,
@@ -448,7 +455,7 @@ extension LocalNode {
         password: String,
         mustChange: Bool = false
     ) async throws {
-        let hash = try await hashSecret(password)
+        let hash = try await secrets.hash(password)
         let now = clock.now()
         let parentUnit = tree[unit]?.parent
         let tellParent = role == .admin && parentUnit.map { !hosts($0) } == true && parent != nil
@@ -491,19 +498,19 @@ extension LocalNode {
     /// Records an admin registered below as one this node's unit appointed (so that its admins can
     /// disable, reset or sign it out from here); passes it further up when the unit that manages
     /// it lives above this node. A replay changes nothing; a clash of usernames is refused.
-    func receive(_ admin: RegisteredAdmin, unit: String, _ db: Database) throws -> Effect {
+    func receive(_ admin: RegisteredAdmin, unit: String, _ db: Database) throws -> LocalNode.Effect {
         guard admin.unit == unit, let parentUnit = tree[unit]?.parent else {
             throw Refusal("the account is for unit \(admin.unit), the message says \(unit)")
         }
         guard hosts(parentUnit) else {
             try enqueueUp(db, kind: .accountRegistered, unit: unit, body: admin)
-            return Effect(detail: "admin \(admin.username) of \(unit) passed up", outbox: true)
+            return LocalNode.Effect(detail: "admin \(admin.username) of \(unit) passed up", outbox: true)
         }
         if let existing = try AccountRecord.fetchOne(db, key: admin.username) {
             guard existing.unit == admin.unit, existing.role == .admin, !existing.hostedHere else {
                 throw Refusal("username \(admin.username) is already used here by another account")
             }
-            return Effect(detail: "admin \(admin.username) of \(unit) already known")
+            return LocalNode.Effect(detail: "admin \(admin.username) of \(unit) already known")
         }
         let now = clock.now()
         // Never more than an admin holds, whatever the message claims.
@@ -531,13 +538,11 @@ extension LocalNode {
             target: admin.username,
             detail: "from below"
         )
-        return Effect(detail: "admin \(admin.username) of \(unit) registered")
+        return LocalNode.Effect(detail: "admin \(admin.username) of \(unit) registered")
     }
-}
 
-extension LocalNode {
     /// Whether an account of that name exists on this node.
-    package func accountExists(_ username: String) async throws -> Bool {
+    package func exists(_ username: String) async throws -> Bool {
         try await database.pool.read { try AccountRecord.fetchOne($0, key: username) != nil }
     }
 }

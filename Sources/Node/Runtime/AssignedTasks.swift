@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import GRDB
 import Hierarchy
+import Reporting
 import Tasks
 
 /// A task as the API takes it from the assigning unit.
@@ -142,14 +143,30 @@ struct TaskRecord: SnakeCaseRecord, Sendable {
     }
 }
 
-extension LocalNode {
+/// Tasks (nhiệm vụ) assigned to units below: made here or received from above, reported on by
+/// the assignees with evidence, confirmed or returned by the assigning unit, and linked to a
+/// numeric question of a form. Its own service so that the task workflow reaches only the shared
+/// context, the evidence files, and the narrow seams below (forms and alerts remain `LocalNode`
+/// extensions for now).
+package struct AssignedTasks: NodeService {
+    let context: NodeContext
+    /// Evidence files, next to the database, and what the node accepts of them.
+    let evidence: EvidenceStore
+    let evidencePolicy: EvidencePolicy
+    /// The forms the actor's unit may be assigned (`LocalNode.forms(visibleTo:)`).
+    let formsVisible: @Sendable (Actor) async throws -> [FormView]
+    /// The latest stored version of a form, by owner and code, in the caller's transaction.
+    let storedForm: @Sendable (_ owner: String, _ code: String, Database) throws -> Form?
+    /// Brings the alerts up to date after a change (`LocalNode.refreshAlertsQuietly()`).
+    let refreshAlerts: @Sendable () async -> Void
+
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
 
     // MARK: - Assigning
 
     /// Assigns a task to units below the actor's unit; it travels down to each assignee's node.
-    package func createTask(_ request: NewTask, by actor: Actor) async throws -> TaskView {
+    package func create(_ request: NewTask, by actor: Actor) async throws -> TaskView {
         guard actor.holds(.assignTasks) else {
             throw DomainError(.tasksOnlyLeadersAssign)
         }
@@ -192,13 +209,13 @@ extension LocalNode {
             return try taskView(notice.id, for: actor, history: false, db)
         }
         feedSignal.notify()
-        await refreshAlertsQuietly()
+        await refreshAlerts()
         return view
     }
 
     /// Stores a task (where it is made or as it arrives) with the assignees this node speaks for,
     /// and passes each child node the part that concerns it.
-    func distribute(_ notice: TaskNotice, createdBy: String, _ db: Database) throws -> Effect {
+    func distribute(_ notice: TaskNotice, createdBy: String, _ db: Database) throws -> LocalNode.Effect {
         if let existing = try TaskRecord.fetchOne(db, key: notice.id) {
             guard existing.assignedBy == notice.assignedBy, existing.deadline == notice.deadline.description,
                 existing.title == notice.title
@@ -235,7 +252,7 @@ extension LocalNode {
             )
             forwarded += 1
         }
-        return Effect(
+        return LocalNode.Effect(
             detail: "task \(notice.id) for \(mine.count) units, passed to \(forwarded) child nodes",
             feed: forwarded > 0
         )
@@ -243,7 +260,7 @@ extension LocalNode {
 
     // MARK: - Reading
 
-    package func tasks(visibleTo actor: Actor, filter: TaskFilter) async throws -> [TaskView] {
+    package func visible(to actor: Actor, filter: TaskFilter) async throws -> [TaskView] {
         guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         if let unit = filter.unit, !tree.isInSubtree(unit, of: actor.unit) {
             throw DomainError(.outsideYourSubtree)
@@ -363,7 +380,7 @@ extension LocalNode {
 
     /// The assignee reports progress or completion; numbered here (this node hosts the unit) and
     /// sent up toward the assigning unit in the same transaction.
-    package func reportOnTask(
+    package func report(
         _ id: String,
         kind: TaskUpdate.Kind,
         _ request: TaskReportRequest,
@@ -424,7 +441,7 @@ extension LocalNode {
             return try taskView(id, for: actor, history: true, db)
         }
         outboxSignal.notify()
-        await refreshAlertsQuietly()
+        await refreshAlerts()
         return view
     }
 
@@ -470,7 +487,7 @@ extension LocalNode {
 
     /// The assigning unit confirms or returns an assignee's completion; the decision travels down
     /// to the assignee's node.
-    package func reviewTask(
+    package func review(
         _ id: String,
         decision: TaskReview.Decision,
         _ request: TaskDecisionRequest,
@@ -523,7 +540,7 @@ extension LocalNode {
             return try taskView(id, for: actor, history: true, db)
         }
         feedSignal.notify()
-        await refreshAlertsQuietly()
+        await refreshAlerts()
         return view
     }
 

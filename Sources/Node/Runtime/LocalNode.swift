@@ -4,7 +4,6 @@ import Foundation
 import GRDB
 import Hierarchy
 import Logging
-import NIOPosix
 import X509
 
 /// Everything a running node knows about itself, shared by its two listeners and its sync loop.
@@ -13,8 +12,10 @@ public struct LocalNode: Sendable {
     public var node: NodeDescription { units.node }
     /// The topology with the units added or renamed since (see `LiveDeployment`).
     public var deployment: Deployment { units.deployment }
-    let units: LiveDeployment
-    public let database: NodeDatabase
+    var units: LiveDeployment { context.units }
+    public var database: NodeDatabase { context.database }
+    /// What every use case works with; the services below are built from it.
+    package let context: NodeContext
     /// The node's certificate and key, swapped in place on renewal.
     package let identity: NodeTLSIdentity
     /// Revoked certificates, checked on every handshake, request and signature.
@@ -29,6 +30,7 @@ public struct LocalNode: Sendable {
     /// Wakes the sync loop's renewal task (renew now rather than when the certificate ages).
     let renewalSignal = ChangeSignal()
     let hasher: PasswordHasher
+    var secrets: SecretHashing { SecretHashing(hasher: hasher) }
     /// Evidence files, next to the database.
     package let evidence: EvidenceStore
     package let evidencePolicy: EvidencePolicy
@@ -41,24 +43,24 @@ public struct LocalNode: Sendable {
     /// Checked against for unknown accounts, so that their refusal takes as long as a real one.
     let dummyHash: String
     /// Notified when a feed entry for a child is committed (wakes long-polling children).
-    let feedSignal = ChangeSignal()
+    var feedSignal: ChangeSignal { context.feedSignal }
     /// Notified when an upward message is committed (wakes the push loop).
-    let outboxSignal = ChangeSignal()
+    var outboxSignal: ChangeSignal { context.outboxSignal }
     /// Notified when statuses from below changed (wakes the status report toward the parent).
-    let statusSignal = ChangeSignal()
+    var statusSignal: ChangeSignal { context.statusSignal }
     /// What `/metrics` shows.
     public let metrics = NodeMetrics()
     /// Where this process listens, as the server bound it (the topology's addresses may differ).
     package let listening = Listening()
-    package let logger: Logger
+    package var logger: Logger { context.logger }
     /// The time of day for everything the node decides: deadlines, sessions, audit entries.
-    package let clock: any WallClock
+    package var clock: any WallClock { context.clock }
     /// The time certificates are issued, renewed and judged by. TLS libraries check a peer's
     /// certificate against the operating system's clock, so the node's own PKI reads that clock
     /// too (the system clock in production, like `clock`; a test may pin `clock` alone).
     let certificateClock: any WallClock
     /// Records every change, in the same transaction, at `clock`'s time.
-    var audit: AuditTrail { AuditTrail(clock: clock) }
+    var audit: AuditTrail { context.audit }
 
     public init(
         node: NodeDescription,
@@ -74,7 +76,12 @@ public struct LocalNode: Sendable {
         certificateClock: any WallClock = SystemClock(),
         logger: Logger
     ) throws {
-        self.clock = clock
+        self.context = NodeContext(
+            database: database,
+            clock: clock,
+            units: LiveDeployment(topology: deployment, node: node),
+            logger: logger
+        )
         self.certificateClock = certificateClock
         self.loginDelay = loginDelay
         self.evidence = EvidenceStore(root: database.path + ".evidence")
@@ -83,8 +90,6 @@ public struct LocalNode: Sendable {
         try database.pool.write { db in
             try NodeMetaStore.setNodeName(node.name, db)
         }
-        self.units = LiveDeployment(topology: deployment, node: node)
-        self.database = database
         self.identity = try NodeTLSIdentity(credentials, files: credentialFiles)
         self.issuer = issuer
         self.root = try X509.Certificate(pemEncoded: credentials.trustRootPEM)
@@ -100,8 +105,7 @@ public struct LocalNode: Sendable {
         }
         self.hasher = PasswordHasher(cost: passwordCost)
         self.dummyHash = hasher.hash(Secret.token())
-        self.logger = logger
-        try reloadUnits()
+        try context.reloadUnits()
     }
 
     package var unit: String { node.unit }
@@ -117,17 +121,36 @@ public struct LocalNode: Sendable {
     package var parent: NodeDescription? { deployment.parent(of: node) }
 
     /// True when `unit`'s users and data live on this node.
-    func hosts(_ unit: String) -> Bool { node.hosts.contains(unit) }
+    func hosts(_ unit: String) -> Bool { context.hosts(unit) }
 
-    /// Runs bcrypt off the cooperative pool: it is deliberately slow.
-    func hashSecret(_ secret: String) async throws -> String {
-        let hasher = self.hasher
-        return try await NIOThreadPool.singleton.runIfActive { hasher.hash(secret) }
+    /// Accounts: creating, activating, editing, disabling, enabling and resetting them.
+    package var accounts: Accounts { Accounts(context: context, secrets: secrets) }
+    /// Sessions: logging in and out, the second step, password changes, MFA enrolment.
+    package var sessions: Sessions {
+        Sessions(context: context, secrets: secrets, key: key, loginDelay: loginDelay, dummyHash: dummyHash)
     }
+    /// The units this node administers: added, renamed, closed, and changed from elsewhere.
+    package var unitChanges: UnitChanges { UnitChanges(context: context) }
 
-    func verifySecret(_ secret: String, hash: String) async throws -> Bool {
-        let hasher = self.hasher
-        return try await NIOThreadPool.singleton.runIfActive { hasher.verify(secret, hash: hash) }
+    /// Tasks assigned to units below, their progress, evidence and reviews.
+    package var assignedTasks: AssignedTasks {
+        AssignedTasks(
+            context: context,
+            evidence: evidence,
+            evidencePolicy: evidencePolicy,
+            formsVisible: { [self] actor in try await forms(visibleTo: actor) },
+            storedForm: { [self] owner, code, db in try form(owner: owner, code: code, db) },
+            refreshAlerts: { [self] in await refreshAlertsQuietly() }
+        )
+    }
+    /// The congress dates of the units, picked here or relayed from below.
+    package var congresses: Congresses { Congresses(context: context) }
+    /// Today in Vietnam: deadlines are Vietnamese days.
+    var today: CalendarDate { clock.today() }
+
+    /// See `NodeContext.keepingUnitsInStep`.
+    func keepingUnitsInStep<T>(_ write: () async throws -> T) async throws -> T {
+        try await context.keepingUnitsInStep(write)
     }
 }
 

@@ -116,7 +116,7 @@ extension LocalNode {
         try await database.pool.write { db in
             if let taskId = rule.taskId {
                 // The task must concern the rule's subtree (assigned by it or to units in it).
-                _ = try taskView(taskId, for: actor, history: false, db)
+                _ = try assignedTasks.taskView(taskId, for: actor, history: false, db)
             }
             if let owner = rule.formOwner, let code = rule.formCode {
                 guard let form = try form(owner: owner, code: code, db) else {
@@ -292,7 +292,7 @@ extension LocalNode {
         let records = Dictionary(uniqueKeysWithValues: try TaskStore.all(db).map { ($0.id, $0) })
         for (task, unit) in try TaskStore.assignees(db) {
             guard let record = records[task] else { continue }
-            let status = try facts(record, unit: unit, db).status(today: today)
+            let status = try AssignedTasks.facts(record, unit: unit, db).status(today: today)
             obligations.append(Obligation(task: record.notice(units: [unit]), unit: unit, status: status))
         }
         let forms = Set(

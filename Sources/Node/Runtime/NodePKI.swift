@@ -159,7 +159,7 @@ extension LocalNode {
                     db,
                     actor: createdBy,
                     unit: unit,
-                    action: Self.auditAction(.hosted),
+                    action: UnitChanges.auditAction(.hosted),
                     target: childUnit,
                     detail: "node \(child.name) (web \(child.web), federation \(child.federation))",
                     source: address

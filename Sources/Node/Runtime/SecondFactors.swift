@@ -16,7 +16,7 @@ package struct RecoveryCodesView: Codable, Sendable {
     package let codes: [String]
 }
 
-extension LocalNode {
+extension Sessions {
     static let issuer = "ReportNet"
 
     /// Starts (or restarts, before it is confirmed) enrolment: a new secret, sealed at rest.
@@ -52,7 +52,7 @@ extension LocalNode {
         }
         let codes = RecoveryCodes.generate()
         var hashes: [String] = []
-        for code in codes { hashes.append(try await hashSecret(code)) }
+        for code in codes { hashes.append(try await secrets.hash(code)) }
         let stored = hashes
         try await database.pool.write { db in
             guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else {
@@ -86,7 +86,7 @@ extension LocalNode {
         // Recovery codes are XXXX-XXXX: anything else (a six-digit code) never costs their bcrypt checks.
         let typed = RecoveryCodes.normalised(code)
         guard RecoveryCodes.isWellFormed(typed) else { return false }
-        for hash in account.recoveryCodes ?? [] where try await verifySecret(typed, hash: hash) {
+        for hash in account.recoveryCodes ?? [] where try await secrets.verify(typed, hash: hash) {
             return try await database.pool.write { db in
                 guard var current = try AccountRecord.fetchOne(db, key: account.username),
                     let left = current.recoveryCodes, left.contains(hash)

@@ -27,8 +27,20 @@ package struct ActiveSession: Sendable {
     }
 }
 
-extension LocalNode {
-    package static let sessionLifetime: TimeInterval = 8 * 3600
+/// The sessions of the accounts hosted here: password login and its second step, logout, the
+/// session behind a token, password changes and MFA enrolment (`SecondFactors.swift`). Its own
+/// service because it alone holds the login pacing and the key that seals second-factor secrets.
+package struct Sessions: NodeService {
+    let context: NodeContext
+    let secrets: SecretHashing
+    /// Seals second-factor secrets at rest.
+    let key: NodeKey
+    /// The pause after a first failed login; it doubles with each failure in a row (up to 16×).
+    let loginDelay: Duration
+    /// Checked against for unknown accounts, so that their refusal takes as long as a real one.
+    let dummyHash: String
+
+    package static let lifetime: TimeInterval = 8 * 3600
     /// Failed logins in a row before the account is locked, and for how long.
     static let failuresBeforeLock = 5
     static let lockDuration: TimeInterval = 15 * 60
@@ -75,8 +87,9 @@ extension LocalNode {
             try registerFailure(&account, source: source, db)
             return (account, account.failedLogins)
         }
-        guard let attempt, let hash = attempt.account.passwordHash, try await verifySecret(password, hash: hash) else {
-            if attempt == nil { _ = try await verifySecret(password, hash: dummyHash) }
+        guard let attempt, let hash = attempt.account.passwordHash, try await secrets.verify(password, hash: hash)
+        else {
+            if attempt == nil { _ = try await secrets.verify(password, hash: dummyHash) }
             // Each failure in a row answers more slowly (doubling, up to 16 times the first pause), to blunt guessing.
             try await Task.sleep(for: loginDelay * (1 << min(max((attempt?.failures ?? 1) - 1, 0), 4)))
             if let attempt {
@@ -101,7 +114,7 @@ extension LocalNode {
             tokenHash: Secret.digest(token),
             username: account.username,
             createdAt: now,
-            expiresAt: now.addingTimeInterval(Self.sessionLifetime),
+            expiresAt: now.addingTimeInterval(Self.lifetime),
             kind: browser ? .cookie : .bearer,
             stage: account.mfaEnabled ? .mfa : .full,
             csrfToken: browser ? Secret.token() : nil,
@@ -157,7 +170,7 @@ extension LocalNode {
     /// The second step of a login: a TOTP code, or one of the recovery codes (used once). Wrong
     /// codes count toward the lock like wrong passwords, and end the waiting session at the lock.
     /// A new token replaces the one that was issued before the code.
-    package func completeLogin(
+    package func complete(
         _ session: ActiveSession,
         code: String,
         source: String
@@ -178,7 +191,7 @@ extension LocalNode {
                     source: source
                 )
                 if let until = account.lockedUntil {
-                    try Self.endSessions(of: account.username, db)
+                    try Sessions.endAll(of: account.username, db)
                     return until
                 }
                 return nil
@@ -279,14 +292,14 @@ extension LocalNode {
     }
 
     /// Ends every session of an account (inside the caller's transaction).
-    static func endSessions(of username: String, _ db: Database) throws {
+    static func endAll(of username: String, _ db: Database) throws {
         try SessionStore.endAll(of: username, db)
     }
 
     /// The owner changes their password: the current one, then a new one under the policy. Other
     /// sessions of the account end.
     package func changePassword(_ session: ActiveSession, current: String, new: String, by actor: Actor) async throws {
-        guard let hash = session.account.passwordHash, try await verifySecret(current, hash: hash) else {
+        guard let hash = session.account.passwordHash, try await secrets.verify(current, hash: hash) else {
             throw DomainError(.currentPasswordWrong, details: ["current": "wrong"])
         }
         if let problem = PasswordPolicy.problem(password: new, username: session.account.username) {
@@ -295,7 +308,7 @@ extension LocalNode {
         guard new != current else {
             throw DomainError(.passwordUnchanged, details: ["password": "same"])
         }
-        let newHash = try await hashSecret(new)
+        let newHash = try await secrets.hash(new)
         try await database.pool.write { db in
             guard var account = try AccountRecord.fetchOne(db, key: session.account.username) else {
                 throw DomainError(.notLoggedIn)
@@ -310,9 +323,9 @@ extension LocalNode {
     }
 
     /// Ends all sessions of the actor's own account (everywhere, including this one).
-    package func revokeOwnSessions(_ actor: Actor) async throws {
+    package func revokeOwn(by actor: Actor) async throws {
         try await database.pool.write { db in
-            try Self.endSessions(of: actor.username, db)
+            try Sessions.endAll(of: actor.username, db)
             try audit.record(db, actor, action: "sessions.revoke", target: actor.username)
         }
     }

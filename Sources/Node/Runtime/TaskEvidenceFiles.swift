@@ -6,11 +6,11 @@ import Tasks
 
 /// Evidence (minh chứng) for task progress: streamed into the node's evidence store like a
 /// report's, then named by the progress or completion that uses it.
-extension LocalNode {
+extension AssignedTasks {
     static let pendingEvidencePerTask = 20
 
     /// Uploads a file for the actor's unit's next report on the task.
-    package func attachTaskEvidence<Body: AsyncSequence>(
+    package func attachEvidence<Body: AsyncSequence>(
         to id: String,
         fileName rawName: String,
         body: Body,
@@ -78,7 +78,7 @@ extension LocalNode {
     }
 
     /// An evidence file of a task the actor sees (of an assignee it sees), and where its content is.
-    package func taskEvidenceFile(
+    package func evidenceFile(
         _ evidenceID: String,
         of id: String,
         for actor: Actor

@@ -98,7 +98,7 @@ package struct UnitClosure: Sendable {
     package let mergedInto: String?
 }
 
-extension LocalNode {
+extension NodeContext {
     /// Rebuilds the live deployment from the topology and the changes kept here, in order.
     func reloadUnits() throws {
         let changes = try database.pool.read { db in
@@ -124,6 +124,14 @@ extension LocalNode {
             throw error
         }
     }
+}
+
+/// The units this node administers: adding a unit below the admin's own, renaming one, the
+/// closures kept here, and the unit changes that arrive from a child or the parent. Each change
+/// is kept in `unit_changes` and swaps the live deployment in the context. Its own service so
+/// that the rules of the unit tree need only the shared context.
+package struct UnitChanges: NodeService {
+    let context: NodeContext
 
     /// The units closed or merged away, by code. Reads on its own.
     package func closures() async throws -> [String: UnitClosure] {
@@ -150,7 +158,7 @@ extension LocalNode {
     /// Adds a unit directly below the admin's unit, hosted by this node. Its code starts with the
     /// parent's code and '-', so that codes made in different subtrees never collide; it must be
     /// unused nationwide as far as this node knows (the centre refuses a clash when it arrives).
-    package func addUnit(_ request: NewUnit, by actor: Actor) async throws -> UnitView {
+    package func add(_ request: NewUnit, by actor: Actor) async throws -> UnitView {
         guard actor.holds(.manageUsers), hosts(actor.unit) else { throw DomainError(.notAllowed) }
         let parentCode = actor.unit
         if let parent = request.parent, parent != parentCode {
@@ -176,7 +184,7 @@ extension LocalNode {
             decidedBy: actor.username,
             decidedAt: clock.now()
         )
-        let view = try await keepingUnitsInStep {
+        let view = try await context.keepingUnitsInStep {
             try await database.pool.write { db -> UnitView in
                 let next = try validated(change)
                 try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
@@ -188,7 +196,7 @@ extension LocalNode {
                     detail: "\(change.name) (\(below.rawValue), \(parentCode))"
                 )
                 try enqueueUp(db, kind: .unitChanged, unit: parentCode, body: change)
-                units.set(next)
+                context.units.set(next)
                 return unitView(change.code, closure: nil)!
             }
         }
@@ -197,7 +205,7 @@ extension LocalNode {
     }
 
     /// Renames a unit directly below the admin's unit; its code stays.
-    package func renameUnit(_ code: String, _ request: UnitRename, by actor: Actor) async throws -> UnitView {
+    package func rename(_ code: String, _ request: UnitRename, by actor: Actor) async throws -> UnitView {
         guard actor.holds(.manageUsers), hosts(actor.unit) else { throw DomainError(.notAllowed) }
         guard let unit = tree[code], tree.isInSubtree(code, of: actor.unit) else {
             throw DomainError(.notFound(.unit))
@@ -217,7 +225,7 @@ extension LocalNode {
         if change.name == unit.name {
             return try await database.pool.read { db in unitView(code, closure: try closures(db)[code])! }
         }
-        let view = try await keepingUnitsInStep {
+        let view = try await context.keepingUnitsInStep {
             try await database.pool.write { db -> UnitView in
                 let next = try validated(change)
                 try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
@@ -230,7 +238,7 @@ extension LocalNode {
                 )
                 try enqueueUp(db, kind: .unitChanged, unit: actor.unit, body: change)
                 try passDown(change, except: nil, db)
-                units.set(next)
+                context.units.set(next)
                 return unitView(code, closure: try closures(db)[code])!
             }
         }
@@ -284,7 +292,12 @@ extension LocalNode {
     /// A unit change from a child (to keep and relay up) or from the parent (to keep and pass
     /// down). From a child, the sending node must speak for the changed unit's parent; from the
     /// parent, the change must concern a unit above or at this node's own, which it governs.
-    func receive(_ change: UnitChange, from message: Envelope, direction: Direction, _ db: Database) throws -> Effect {
+    func receive(
+        _ change: UnitChange,
+        from message: Envelope,
+        direction: LocalNode.Direction,
+        _ db: Database
+    ) throws -> LocalNode.Effect {
         guard change.parent == message.unit else {
             throw Refusal("the change is about a unit below \(change.parent), the message says \(message.unit)")
         }
@@ -304,7 +317,7 @@ extension LocalNode {
             }
         }
         if try UnitChangeStore.holds(change.id, db) {
-            return Effect(detail: "unit change \(change.id) already held")
+            return LocalNode.Effect(detail: "unit change \(change.id) already held")
         }
         let next: Deployment
         do { next = try deployment.applying(change) } catch {
@@ -320,7 +333,7 @@ extension LocalNode {
             target: change.code,
             detail: "\(previous.map { "\($0) → " } ?? "")\(change.name) (\(change.decidedBy))"
         )
-        var effect = Effect(detail: "unit \(change.code) \(change.kind.rawValue) below \(change.parent)")
+        var effect = LocalNode.Effect(detail: "unit \(change.code) \(change.kind.rawValue) below \(change.parent)")
         if let joined = change.node { effect.detail += " by node \(joined.name)" }
         if direction == .fromChild, parent != nil {
             try enqueueUp(db, kind: .unitChanged, unit: change.parent, body: change)
@@ -328,7 +341,7 @@ extension LocalNode {
         }
         effect.feed = try passDown(change, except: direction == .fromChild ? message.origin : nil, db) > 0
         // Last, once nothing more can fail in this message's savepoint.
-        units.set(next)
+        context.units.set(next)
         return effect
     }
 }

@@ -8,14 +8,7 @@ extension LocalNode {
     /// Appends an entry for `audience` (a child node's unit) inside the caller's transaction.
     /// Call `feedSignal.notify()` after the transaction commits.
     func appendToFeed(_ db: Database, audience: String, kind: MessageKind, unit: String, body: some Encodable) throws {
-        let envelope = Envelope(
-            origin: self.unit,
-            kind: kind,
-            unit: unit,
-            body: try JSONEncoder.federation.encode(body)
-        )
-        try FeedStore.append(envelope, audience: audience, at: clock.now(), db)
-        try noteSent(envelope, upward: false, db)
+        try context.appendToFeed(db, audience: audience, kind: kind, unit: unit, body: body)
     }
 
     /// Entries for `child` after `cursor`. When there are none and `wait` is positive, holds the

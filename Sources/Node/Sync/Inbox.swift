@@ -207,9 +207,9 @@ extension LocalNode {
             guard let signer else { throw Refusal("missing signature") }
             return try receiveRevocation(message, signer: try signer.get(), direction: direction, db)
         case (.accountChanged, .fromParent):
-            return try receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
+            return try accounts.receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
         case (.accountRegistered, .fromChild):
-            return try receive(
+            return try accounts.receive(
                 try JSONDecoder.federation.decode(RegisteredAdmin.self, from: message.body),
                 unit: message.unit,
                 db
@@ -222,7 +222,7 @@ extension LocalNode {
             return try receiveTaskReview(message, db)
         case (.accountProvisioned, .fromParent):
             let account = try JSONDecoder.federation.decode(ProvisionedAccount.self, from: message.body)
-            let detail = try receive(account, db)
+            let detail = try accounts.receive(account, db)
             return Effect(detail: detail, feed: !hosts(account.unit))
         case (.assignmentAmended, .fromParent):
             return try receive(try JSONDecoder.federation.decode(AssignmentAmendment.self, from: message.body), db)
@@ -239,13 +239,13 @@ extension LocalNode {
                 db
             )
         case (.congressScheduled, .fromChild):
-            return try receive(
+            return try congresses.receive(
                 try JSONDecoder.federation.decode(CongressNotice.self, from: message.body),
                 from: message,
                 db
             )
         case (.unitChanged, _):
-            return try receive(
+            return try unitChanges.receive(
                 try JSONDecoder.federation.decode(UnitChange.self, from: message.body),
                 from: message,
                 direction: direction,

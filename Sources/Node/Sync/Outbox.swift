@@ -8,15 +8,7 @@ extension LocalNode {
     /// Queues a message for the parent inside the caller's transaction; no-op at the centre.
     /// Call `outboxSignal.notify()` after the transaction commits.
     func enqueueUp(_ db: Database, kind: MessageKind, unit: String, body: some Encodable) throws {
-        guard parent != nil else { return }
-        let envelope = Envelope(
-            origin: self.unit,
-            kind: kind,
-            unit: unit,
-            body: try JSONEncoder.federation.encode(body)
-        )
-        try OutboxStore.enqueue(envelope, at: clock.now(), db)
-        try noteSent(envelope, upward: true, db)
+        try context.enqueueUp(db, kind: kind, unit: unit, body: body)
     }
 
     /// The oldest pending messages, in the order they were written: at most `limit` of them and,

@@ -86,17 +86,7 @@ extension LocalNode {
     /// as a relay), so that the fate recorded when it arrived says "relayed" and receipts coming
     /// back know where to go.
     func noteSent(_ envelope: Envelope, upward: Bool, _ db: Database) throws {
-        guard MessageTrace.traced(envelope.kind, upward: upward) else { return }
-        let trace = MessageTrace(kind: envelope.kind, unit: envelope.unit, body: envelope.body)
-        try ReceiptStore.noteSent(
-            trace: trace.key,
-            kind: envelope.kind.rawValue,
-            unit: envelope.unit,
-            subject: trace.subject,
-            node: unit,
-            at: clock.now(),
-            db
-        )
+        try context.noteSent(envelope, upward: upward, db)
     }
 
     /// Records what became of a message received here and sends that receipt back the way it

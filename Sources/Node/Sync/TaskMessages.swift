@@ -22,7 +22,7 @@ extension LocalNode {
         guard notice.units.contains(where: { deployment.node(node, speaksFor: $0) }) else {
             throw Refusal("none of the task's units is hosted on or below this node")
         }
-        return try distribute(notice, createdBy: "node:\(message.origin)", db)
+        return try assignedTasks.distribute(notice, createdBy: "node:\(message.origin)", db)
     }
 
     func receiveTaskUpdate(_ message: Envelope, _ db: Database) throws -> Effect {
@@ -60,7 +60,7 @@ extension LocalNode {
         for item in update.evidence where !evidence.contains(item.sha256, size: item.size) {
             throw EvidenceMissing(fileName: item.fileName, sha256: item.sha256)
         }
-        try store(update, db)
+        try assignedTasks.store(update, db)
         if keepHere {
             return Effect(detail: "update \(update.seq) of \(update.unit) on task \(update.taskId) kept here")
         }
@@ -100,7 +100,7 @@ extension LocalNode {
             }
             return Effect(detail: "review of completion \(review.completionSeq) of \(review.unit) already held")
         }
-        let passed = try store(review, db)
+        let passed = try assignedTasks.store(review, db)
         return Effect(
             detail:
                 "\(review.decision.rawValue) completion \(review.completionSeq) of \(review.unit) on task \(review.taskId)",

@@ -10,26 +10,26 @@ struct AccountRoutes {
 
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.get("/accounts") { _, context -> Items<AccountView> in
-            Items(items: try await local.accounts(visibleTo: try context.actor()))
+            Items(items: try await local.accounts.visible(to: try context.actor()))
         }
         api.post("/accounts") { request, context -> EditedResponse<CreatedAccount> in
             let actor = try context.actor()
             let new = try await request.decodeJSON(as: NewAccount.self, context: context)
-            return EditedResponse(status: .created, response: try await local.createAccount(new, by: actor))
+            return EditedResponse(status: .created, response: try await local.accounts.create(new, by: actor))
         }
         api.post("/accounts/{username}/disable") { _, context -> AccountView in
-            try await local.disableAccount(try context.parameters.require("username"), by: try context.actor())
+            try await local.accounts.disable(try context.parameters.require("username"), by: try context.actor())
         }
         api.patch("/accounts/{username}") { request, context -> AccountView in
             let actor = try context.actor()
             let edit = try await request.decodeJSON(as: AccountEdit.self, context: context)
-            return try await local.editAccount(try context.parameters.require("username"), edit, by: actor)
+            return try await local.accounts.edit(try context.parameters.require("username"), edit, by: actor)
         }
         api.post("/accounts/{username}/enable") { _, context -> AccountView in
-            try await local.enableAccount(try context.parameters.require("username"), by: try context.actor())
+            try await local.accounts.enable(try context.parameters.require("username"), by: try context.actor())
         }
         api.post("/accounts/{username}/reset") { _, context -> CreatedAccount in
-            try await local.resetAccount(try context.parameters.require("username"), by: try context.actor())
+            try await local.accounts.reset(try context.parameters.require("username"), by: try context.actor())
         }
         api.get("/usage") { request, context -> Response in
             let actor = try context.actor()
@@ -46,7 +46,10 @@ struct AccountRoutes {
             }
         }
         api.delete("/accounts/{username}/sessions") { _, context -> Response in
-            try await local.endSessions(of: try context.parameters.require("username"), by: try context.actor())
+            try await local.accounts.endSessions(
+                of: try context.parameters.require("username"),
+                by: try context.actor()
+            )
             return Response(status: .noContent)
         }
     }

@@ -12,14 +12,14 @@ struct CongressRoutes {
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.put("/congress") { request, context -> CongressSchedule.Row in
             let actor = try context.actor()
-            return try await local.scheduleCongress(
+            return try await local.congresses.schedule(
                 try await request.decodeJSON(as: CongressUpdate.self, context: context),
                 by: actor
             )
         }
         api.get("/congress") { request, context -> CongressSchedule in
             let actor = try context.actor()
-            return try await local.congressSchedule(
+            return try await local.congresses.overview(
                 try CongressFilter(query: Self.query(request), defaultArea: actor.unit),
                 for: actor
             )
@@ -27,7 +27,7 @@ struct CongressRoutes {
         api.get("/congress/export") { request, context -> Response in
             let actor = try context.actor()
             let format = try ExportFormat(query: request.uri.queryParameters["format"])
-            return try await local.exportCongressSchedule(
+            return try await local.congresses.export(
                 try CongressFilter(query: Self.query(request), defaultArea: actor.unit),
                 format: format,
                 for: actor

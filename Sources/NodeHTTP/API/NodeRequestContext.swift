@@ -135,7 +135,7 @@ struct SessionAuthentication: RouterMiddleware {
         let bearer = request.bearerToken
         if let token = bearer ?? request.sessionCookie {
             // A stale token does not block routes that need none (logging in again, activation).
-            context.session = try await local.session(forToken: token)
+            context.session = try await local.sessions.session(forToken: token)
             context.sessionExpired = context.session == nil
             if let session = context.session, bearer == nil, request.method.changesState {
                 guard session.record.kind == .cookie, let expected = session.record.csrfToken,

@@ -11,7 +11,7 @@ struct SessionRoutes {
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.post("/session") { request, context -> Response in
             let login = try await request.decodeJSON(as: LoginRequest.self, context: context)
-            let (grant, token) = try await local.login(
+            let (grant, token) = try await local.sessions.login(
                 identifier: login.username,
                 password: login.password,
                 browser: login.browser ?? false,
@@ -19,24 +19,28 @@ struct SessionRoutes {
             )
             var response = try grant.response(from: request, context: context)
             if login.browser == true {
-                response.headers[.setCookie] = Self.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
+                response.headers[.setCookie] = Self.cookie(token, maxAge: Int(Sessions.lifetime))
             }
             return response
         }
         api.post("/session/mfa") { request, context -> Response in
             let (session, _) = try context.anySessionActor()
             let step = try await request.decodeJSON(as: CodeRequest.self, context: context)
-            let (grant, token) = try await local.completeLogin(session, code: step.code, source: context.clientAddress)
+            let (grant, token) = try await local.sessions.complete(
+                session,
+                code: step.code,
+                source: context.clientAddress
+            )
             var response = try grant.response(from: request, context: context)
             // A new token once the second factor is given (no session fixation across the step).
             if session.record.kind == .cookie {
-                response.headers[.setCookie] = Self.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
+                response.headers[.setCookie] = Self.cookie(token, maxAge: Int(Sessions.lifetime))
             }
             return response
         }
         api.delete("/session") { request, context -> Response in
             guard let token = request.bearerToken ?? request.sessionCookie else { throw DomainError(.notLoggedIn) }
-            let ended = try await local.logout(token: token, source: context.clientAddress)
+            let ended = try await local.sessions.logout(token: token, source: context.clientAddress)
             var response =
                 ended
                 ? Response(status: .noContent)
@@ -48,7 +52,7 @@ struct SessionRoutes {
         }
         api.post("/activate") { request, context -> AccountView in
             let activation = try await request.decodeJSON(as: ActivationRequest.self, context: context)
-            return try await local.activate(
+            return try await local.accounts.activate(
                 username: activation.username,
                 code: activation.code,
                 password: activation.password
@@ -61,21 +65,21 @@ struct SessionRoutes {
         api.post("/me/password") { request, context -> Response in
             let (session, actor) = try context.pendingActor(allowing: ["password_change", "mfa_enrolment"])
             let change = try await request.decodeJSON(as: PasswordChange.self, context: context)
-            try await local.changePassword(session, current: change.current, new: change.new, by: actor)
+            try await local.sessions.changePassword(session, current: change.current, new: change.new, by: actor)
             return Response(status: .noContent)
         }
         api.post("/me/mfa") { _, context -> MFAEnrolment in
             let (session, _) = try context.pendingActor(allowing: ["mfa_enrolment"])
-            return try await local.beginMFA(session)
+            return try await local.sessions.beginMFA(session)
         }
         api.post("/me/mfa/confirm") { request, context -> RecoveryCodesView in
             let (session, _) = try context.pendingActor(allowing: ["mfa_enrolment"])
             let step = try await request.decodeJSON(as: CodeRequest.self, context: context)
-            return try await local.confirmMFA(session, code: step.code)
+            return try await local.sessions.confirmMFA(session, code: step.code)
         }
         api.delete("/me/sessions") { _, context -> Response in
             let actor = try context.actor()
-            try await local.revokeOwnSessions(actor)
+            try await local.sessions.revokeOwn(by: actor)
             return Response(status: .noContent)
         }
     }

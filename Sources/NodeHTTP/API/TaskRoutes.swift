@@ -21,20 +21,20 @@ struct TaskRoutes {
                 }
                 filter.state = state
             }
-            return Items(items: try await local.tasks(visibleTo: actor, filter: filter))
+            return Items(items: try await local.assignedTasks.visible(to: actor, filter: filter))
         }
         api.post("/tasks") { request, context -> EditedResponse<TaskView> in
             let actor = try context.actor()
             let new = try await request.decodeJSON(as: NewTask.self, context: context)
-            return EditedResponse(status: .created, response: try await local.createTask(new, by: actor))
+            return EditedResponse(status: .created, response: try await local.assignedTasks.create(new, by: actor))
         }
         api.get("/tasks/{id}") { _, context -> TaskView in
-            try await local.task(try context.parameters.require("id"), for: try context.actor())
+            try await local.assignedTasks.task(try context.parameters.require("id"), for: try context.actor())
         }
         api.post("/tasks/{id}/progress") { request, context -> TaskView in
             let actor = try context.actor()
             let report = try await request.decodeJSON(as: TaskReportRequest.self, context: context)
-            return try await local.reportOnTask(
+            return try await local.assignedTasks.report(
                 try context.parameters.require("id"),
                 kind: .progress,
                 report,
@@ -44,7 +44,7 @@ struct TaskRoutes {
         api.post("/tasks/{id}/complete") { request, context -> TaskView in
             let actor = try context.actor()
             let report = try await request.decodeJSON(as: TaskReportRequest.self, context: context)
-            return try await local.reportOnTask(
+            return try await local.assignedTasks.report(
                 try context.parameters.require("id"),
                 kind: .completed,
                 report,
@@ -54,7 +54,7 @@ struct TaskRoutes {
         api.post("/tasks/{id}/confirm") { request, context -> TaskView in
             let actor = try context.actor()
             let decision = try await request.decodeJSON(as: TaskDecisionRequest.self, context: context)
-            return try await local.reviewTask(
+            return try await local.assignedTasks.review(
                 try context.parameters.require("id"),
                 decision: .confirmed,
                 decision,
@@ -64,7 +64,7 @@ struct TaskRoutes {
         api.post("/tasks/{id}/return") { request, context -> TaskView in
             let actor = try context.actor()
             let decision = try await request.decodeJSON(as: TaskDecisionRequest.self, context: context)
-            return try await local.reviewTask(
+            return try await local.assignedTasks.review(
                 try context.parameters.require("id"),
                 decision: .returned,
                 decision,
@@ -76,7 +76,7 @@ struct TaskRoutes {
             guard let name = request.uri.queryParameters["name"].map(String.init) else {
                 throw EdgeRefusal(.fileNameRequired)
             }
-            let evidence = try await local.attachTaskEvidence(
+            let evidence = try await local.assignedTasks.attachEvidence(
                 to: try context.parameters.require("id"),
                 fileName: name,
                 body: request.body,
@@ -86,7 +86,7 @@ struct TaskRoutes {
         }
         api.get("/tasks/{id}/evidence/{evidence}") { _, context -> Response in
             let actor = try context.actor()
-            let file = try await local.taskEvidenceFile(
+            let file = try await local.assignedTasks.evidenceFile(
                 try context.parameters.require("evidence"),
                 of: try context.parameters.require("id"),
                 for: actor

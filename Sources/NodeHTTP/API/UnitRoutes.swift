@@ -11,12 +11,12 @@ struct UnitRoutes {
         api.post("/units") { request, context -> EditedResponse<UnitView> in
             let actor = try context.actor()
             let unit = try await request.decodeJSON(as: NewUnit.self, context: context)
-            return EditedResponse(status: .created, response: try await local.addUnit(unit, by: actor))
+            return EditedResponse(status: .created, response: try await local.unitChanges.add(unit, by: actor))
         }
         api.patch("/units/{code}") { request, context -> UnitView in
             let actor = try context.actor()
             let rename = try await request.decodeJSON(as: UnitRename.self, context: context)
-            return try await local.renameUnit(try context.parameters.require("code"), rename, by: actor)
+            return try await local.unitChanges.rename(try context.parameters.require("code"), rename, by: actor)
         }
     }
 }

@@ -47,7 +47,7 @@ struct AdminPages {
                 // Function permissions ticked by the admin; none ticked means the role's own.
                 let permissions = form.all("permission").compactMap(Permission.init(rawValue:))
                 do {
-                    let created = try await local.createAccount(
+                    let created = try await local.accounts.create(
                         NewAccount(
                             username: typed["username"]!,
                             fullName: typed["fullName"]!,
@@ -76,7 +76,7 @@ struct AdminPages {
             try await kit.run(request, context) {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
-                _ = try await local.disableAccount(try context.parameters.require("username"), by: visitor.actor)
+                _ = try await local.accounts.disable(try context.parameters.require("username"), by: visitor.actor)
                 throw PageRedirect(location: "\(WebPages.prefix)/users")
             }
         }
@@ -84,7 +84,7 @@ struct AdminPages {
             try await kit.run(request, context) {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
-                let created = try await local.resetAccount(
+                let created = try await local.accounts.reset(
                     try context.parameters.require("username"),
                     by: visitor.actor
                 )
@@ -133,7 +133,7 @@ struct AdminPages {
         created: CreatedAccount?,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let accounts = try await local.accounts(visibleTo: visitor.actor)
+        let accounts = try await local.accounts.visible(to: visitor.actor)
         let needle = search.lowercased().trimmingCharacters(in: .whitespaces)
         let shown = accounts.filter {
             needle.isEmpty || $0.username.contains(needle) || $0.fullName.lowercased().contains(needle)

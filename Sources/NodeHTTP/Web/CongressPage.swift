@@ -40,7 +40,7 @@ struct CongressPage {
                 do {
                     // Typed dd/mm/yyyy (or yyyy-mm-dd); anything else goes as typed, refused by the API.
                     let day = CalendarDate(typed: typed.date ?? "")?.description
-                    _ = try await local.scheduleCongress(
+                    _ = try await local.congresses.schedule(
                         CongressUpdate(date: day ?? typed.date ?? "", note: typed.note),
                         by: visitor.actor
                     )
@@ -81,7 +81,7 @@ struct CongressPage {
             saved: saved,
             filter: CongressSchedulePage.Filter(fromText: label("from"), toText: label("to"))
         )
-        let own = try await local.congressSchedule(
+        let own = try await local.congresses.overview(
             CongressFilter(area: unit, level: local.tree[unit]?.level),
             for: actor
         ).rows.first
@@ -124,7 +124,7 @@ struct CongressPage {
             }
             do {
                 let filter = try CongressFilter(query: query, defaultArea: unit)
-                let schedule = try await local.congressSchedule(filter, for: actor)
+                let schedule = try await local.congresses.overview(filter, for: actor)
                 // Below the visitor's unit only: its own date is shown above.
                 let rows = schedule.rows.filter { $0.unit != unit }
                 page.rows = rows.map { row in

@@ -14,7 +14,7 @@ struct PageSessionLookup: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         if let token = request.bearerToken ?? request.sessionCookie {
-            context.session = try await local.session(forToken: token)
+            context.session = try await local.sessions.session(forToken: token)
             context.sessionExpired = context.session == nil
         }
         return try await next(request, context)

@@ -33,14 +33,14 @@ struct SessionPages {
                 )
             }
             do {
-                let (grant, token) = try await local.login(
+                let (grant, token) = try await local.sessions.login(
                     identifier: form["username"] ?? "",
                     password: form["password"] ?? "",
                     browser: true,
                     source: context.clientAddress
                 )
                 var response = Response.redirect(to: Self.next(grant.next, home: grant.account), type: .normal)
-                response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
+                response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(Sessions.lifetime))
                 return response
             } catch let error as Refused {
                 return loginPage(
@@ -67,13 +67,13 @@ struct SessionPages {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_code"])
                 do {
-                    let (grant, token) = try await local.completeLogin(
+                    let (grant, token) = try await local.sessions.complete(
                         visitor.session,
                         code: form["code"] ?? "",
                         source: context.clientAddress
                     )
                     var response = Response.redirect(to: Self.next(grant.next, home: grant.account), type: .normal)
-                    response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(LocalNode.sessionLifetime))
+                    response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(Sessions.lifetime))
                     return response
                 } catch let error as Refused where error.code == "mfa_failed" {
                     return kit.page(
@@ -96,7 +96,7 @@ struct SessionPages {
                     allowing: ["mfa_code", "password_change", "mfa_enrolment"]
                 )
                 if let token = request.sessionCookie ?? request.bearerToken {
-                    _ = try await local.logout(token: token, source: context.clientAddress)
+                    _ = try await local.sessions.logout(token: token, source: context.clientAddress)
                 }
                 var response = Response.redirect(to: "\(WebPages.prefix)/login", type: .normal)
                 response.headers[.setCookie] = SessionRoutes.cookie("", maxAge: 0)
@@ -119,7 +119,7 @@ struct SessionPages {
                     allowing: ["password_change", "mfa_enrolment"]
                 )
                 do {
-                    try await local.changePassword(
+                    try await local.sessions.changePassword(
                         visitor.session,
                         current: form["current"] ?? "",
                         new: form["new"] ?? "",
@@ -153,7 +153,7 @@ struct SessionPages {
             try await kit.run(request, context) {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_enrolment"])
-                let enrolment = try await local.beginMFA(visitor.session)
+                let enrolment = try await local.sessions.beginMFA(visitor.session)
                 return kit.page(
                     MFAPage(enrolment: MFAPage.Enrolment(secret: enrolment.secret, qr: enrolment.qrCode)),
                     title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
@@ -167,7 +167,7 @@ struct SessionPages {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_enrolment"])
                 do {
-                    let codes = try await local.confirmMFA(visitor.session, code: form["code"] ?? "")
+                    let codes = try await local.sessions.confirmMFA(visitor.session, code: form["code"] ?? "")
                     return kit.page(
                         MFAPage(codes: MFAPage.Codes(list: codes.codes)),
                         title: visitor.pick("Xác thực hai lớp", "Two-step verification"),

@@ -8,7 +8,7 @@ import Tasks
 /// "Nhiệm vụ": the tasks of the visitor's unit and below (assigned by it, or to it and the units
 /// below), the assigning form for leaders, and a task's page where an assignee reports progress or
 /// completion (with evidence files) and the assigning unit confirms or returns. Every decision is
-/// the API's use case (`createTask`, `reportOnTask`, `reviewTask`).
+/// the API's use case (`assignedTasks.create`, `.report`, `.review`).
 struct TaskPages {
     let kit: PageKit
     var local: LocalNode { kit.local }
@@ -73,7 +73,7 @@ struct TaskPages {
                         indicator: indicator,
                         units: typed.units
                     )
-                    let view = try await local.createTask(new, by: visitor.actor)
+                    let view = try await local.assignedTasks.create(new, by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)/\(view.id)?done=created")
                 } catch let error as Refused where error.status == .unprocessableContent {
                     let field =
@@ -111,7 +111,7 @@ struct TaskPages {
                     for file in form.files
                     where file.field == "evidence" && !file.fileName.isEmpty && file.data.readableBytes > 0 {
                         evidence.append(
-                            try await local.attachTaskEvidence(
+                            try await local.assignedTasks.attachEvidence(
                                 to: id,
                                 fileName: file.fileName,
                                 body: [file.data].asyncSequence,
@@ -120,7 +120,7 @@ struct TaskPages {
                         )
                     }
                     let note = typed.note.trimmingCharacters(in: .whitespacesAndNewlines)
-                    _ = try await local.reportOnTask(
+                    _ = try await local.assignedTasks.report(
                         id,
                         kind: complete ? .completed : .progress,
                         TaskReportRequest(percent: percent, note: note.isEmpty ? nil : note, evidence: evidence),
@@ -144,7 +144,7 @@ struct TaskPages {
                 var typed = TypedReport(reason: form["reason"] ?? "", unit: form["unit"] ?? "")
                 do {
                     let reason = typed.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-                    _ = try await local.reviewTask(
+                    _ = try await local.assignedTasks.review(
                         id,
                         decision: returning ? .returned : .confirmed,
                         TaskDecisionRequest(unit: typed.unit, reason: reason.isEmpty ? nil : reason),
@@ -189,7 +189,7 @@ struct TaskPages {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let actor = visitor.actor
-        let tasks = try await local.tasks(visibleTo: actor, filter: TaskFilter())
+        let tasks = try await local.assignedTasks.visible(to: actor, filter: TaskFilter())
         var page = TaskListPage(
             unitName: kit.unitName(actor.unit),
             created: created,
@@ -211,7 +211,7 @@ struct TaskPages {
             page.units = below.map {
                 TaskListPage.Unit(code: $0.code, name: $0.name, checked: typed.units.contains($0.code))
             }
-            page.indicators = try await local.indicatorChoices(for: actor).map {
+            page.indicators = try await local.assignedTasks.indicatorChoices(for: actor).map {
                 TaskListPage.Indicator(
                     value: $0.value,
                     name: "\($0.formTitle) — \($0.questionText)",
@@ -254,7 +254,7 @@ struct TaskPages {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let actor = visitor.actor
-        let task = try await local.task(id, for: actor)
+        let task = try await local.assignedTasks.task(id, for: actor)
         let assigner = task.assignedBy == actor.unit && actor.holds(.assignTasks)
         let own = task.assignees.first { $0.unit == actor.unit }
         var page = TaskPage(
@@ -292,7 +292,7 @@ struct TaskPages {
             hasHistory: !(task.history ?? []).isEmpty
         )
         if let link = task.indicator {
-            page.indicator = try await local.indicatorLabel(link) ?? "\(link.formCode) / \(link.question)"
+            page.indicator = try await local.assignedTasks.indicatorLabel(link) ?? "\(link.formCode) / \(link.question)"
         }
         if let own, !(own.state.isDone && own.review != .returned),
             actor.holds(.enterData) || actor.holds(.approveReports)

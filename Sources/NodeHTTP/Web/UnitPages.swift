@@ -6,8 +6,8 @@ import Node
 
 /// "Đơn vị": the tree of the visitor's unit and below (closed units marked), and for admins
 /// (users.manage) the units directly below with a rename form and a closure dialog each, and the
-/// form that adds a unit below. Every decision is the API's use case (`addUnit`, `renameUnit`,
-/// `closeUnit`).
+/// form that adds a unit below. Every decision is the API's use case (`unitChanges.add`,
+/// `unitChanges.rename`, `closeUnit`).
 struct UnitPages {
     let kit: PageKit
     var local: LocalNode { kit.local }
@@ -41,7 +41,7 @@ struct UnitPages {
                 let visitor = try kit.visitor(request, context, form: form)
                 var typed = Typed(form: .add, fields: ["code": form["code"] ?? "", "name": form["name"] ?? ""])
                 do {
-                    let unit = try await local.addUnit(
+                    let unit = try await local.unitChanges.add(
                         NewUnit(code: typed.fields["code"]!, name: typed.fields["name"]!),
                         by: visitor.actor
                     )
@@ -62,7 +62,11 @@ struct UnitPages {
                 let code = try context.parameters.require("code")
                 var typed = Typed(form: .rename, unit: code, fields: ["name": form["name"] ?? ""])
                 do {
-                    _ = try await local.renameUnit(code, UnitRename(name: typed.fields["name"]!), by: visitor.actor)
+                    _ = try await local.unitChanges.rename(
+                        code,
+                        UnitRename(name: typed.fields["name"]!),
+                        by: visitor.actor
+                    )
                     throw PageRedirect(location: "\(Self.path)?done=renamed&unit=\(code)")
                 } catch let error as Refused where error.status == .unprocessableContent {
                     typed.error = ("name", visitor.pick(error.message, error.messageEN))
@@ -147,7 +151,7 @@ struct UnitPages {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let actor = visitor.actor
-        let closures = try await local.closures()
+        let closures = try await local.unitChanges.closures()
         let tree = local.tree
         var values = UnitsPage(
             tree: unitTree(actor.unit, tree, closures, visitor.language),

@@ -46,7 +46,7 @@ struct UserPages {
                     permissions: permissions.isEmpty ? Array(role.permissions) : permissions
                 )
                 do {
-                    _ = try await local.editAccount(account.username, edit, by: visitor.actor)
+                    _ = try await local.accounts.edit(account.username, edit, by: visitor.actor)
                     throw PageRedirect(location: "\(WebPages.prefix)/users?q=\(account.username)")
                 } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     let field = error.details.keys.sorted().first ?? "_form"
@@ -64,7 +64,7 @@ struct UserPages {
             try await kit.run(request, context) {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
-                _ = try await local.enableAccount(try context.parameters.require("username"), by: visitor.actor)
+                _ = try await local.accounts.enable(try context.parameters.require("username"), by: visitor.actor)
                 throw PageRedirect(location: "\(WebPages.prefix)/users")
             }
         }
@@ -73,7 +73,7 @@ struct UserPages {
     /// An account the visitor administers (never its own: that is the profile page).
     func managed(_ username: String, by visitor: PageVisitor) async throws -> AccountView {
         guard
-            let account = try await local.accounts(visibleTo: visitor.actor).first(where: {
+            let account = try await local.accounts.visible(to: visitor.actor).first(where: {
                 $0.username == username.lowercased()
             })
         else {

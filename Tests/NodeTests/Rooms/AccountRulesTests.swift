@@ -37,7 +37,7 @@ import Testing
     /// nothing else.
     @Test func anAdminGrantsOnlyWithinItsDelegation() async throws {
         defer { nodes.remove() }
-        let clerk = try await province.createAccount(
+        let clerk = try await province.accounts.create(
             NewAccount(username: "bni.nhaplieu", fullName: "Nguyễn Văn An", unit: "BNI", role: .dataEntry),
             by: Self.admin
         )
@@ -45,12 +45,12 @@ import Testing
 
         // Tiên Du is hosted here: its admin waits here. Kinh Bắc has its own node: its admin
         // travels down the feed to it.
-        let tienDu = try await province.createAccount(
+        let tienDu = try await province.accounts.create(
             NewAccount(username: "td.quantri", fullName: "Trần Thị Bình", unit: "BNI-TD", role: .admin),
             by: Self.admin
         )
         #expect(tienDu.status == "pending")
-        let kinhBac = try await province.createAccount(
+        let kinhBac = try await province.accounts.create(
             NewAccount(username: "kb.quantri", fullName: "Lê Văn Cường", unit: "BNI-KB", role: .admin),
             by: Self.admin
         )
@@ -58,21 +58,21 @@ import Testing
 
         // Not a non-admin account below, not above, not a right beyond the role, not as a non-admin.
         let belowClerk = await reason {
-            _ = try await province.createAccount(
+            _ = try await province.accounts.create(
                 NewAccount(username: "td.nhaplieu", fullName: "Phạm Văn Dũng", unit: "BNI-TD", role: .dataEntry),
                 by: Self.admin
             )
         }
         #expect(belowClerk.map { "\($0)" } == "\(DomainError.Reason.delegationRefusesAccount(.onlyAdminsBelow))")
         let above = await reason {
-            _ = try await province.createAccount(
+            _ = try await province.accounts.create(
                 NewAccount(username: "tw.moi", fullName: "Hoàng Văn Em", unit: "TW", role: .admin),
                 by: Self.admin
             )
         }
         #expect(above.map { "\($0)" } == "\(DomainError.Reason.delegationRefusesAccount(.outsideScope))")
         let beyondRole = await reason {
-            _ = try await province.createAccount(
+            _ = try await province.accounts.create(
                 NewAccount(
                     username: "bni.xem",
                     fullName: "Vũ Thị Giang",
@@ -86,7 +86,7 @@ import Testing
         #expect(beyondRole.map { "\($0)" } == "\(DomainError.Reason.delegationRefusesAccount(.beyondRole))")
         let approver = Actor(username: "bni.lanhdao", unit: "BNI", role: .approver)
         let notAdmin = await reason {
-            _ = try await province.createAccount(
+            _ = try await province.accounts.create(
                 NewAccount(username: "bni.khac", fullName: "Đỗ Văn Hải", unit: "BNI", role: .viewer),
                 by: approver
             )
@@ -94,7 +94,7 @@ import Testing
         #expect(notAdmin.map { "\($0)" } == "\(DomainError.Reason.delegationRefusesAccount(.notAnAdmin))")
 
         // The refused accounts do not exist; the admin sees its unit and the admins below.
-        let visible = Set(try await province.accounts(visibleTo: Self.admin).map(\.username))
+        let visible = Set(try await province.accounts.visible(to: Self.admin).map(\.username))
         #expect(visible == ["bni.nhaplieu", "td.quantri", "kb.quantri"])
     }
 
@@ -103,22 +103,30 @@ import Testing
     /// lasts eight hours.
     @Test func activationLockAndSessionLifetimeFollowTheNodesClock() async throws {
         defer { nodes.remove() }
-        let created = try await province.createAccount(
+        let created = try await province.accounts.create(
             NewAccount(username: "bni.nhaplieu", fullName: "Nguyễn Văn An", unit: "BNI", role: .dataEntry),
             by: Self.admin
         )
         let wrongCode = await reason {
-            _ = try await province.activate(username: "bni.nhaplieu", code: "000-000-000", password: Self.password)
+            _ = try await province.accounts.activate(
+                username: "bni.nhaplieu",
+                code: "000-000-000",
+                password: Self.password
+            )
         }
         #expect(wrongCode.map { "\($0)" } == "\(DomainError.Reason.activationFailed)")
         let weak = await reason {
-            _ = try await province.activate(username: "bni.nhaplieu", code: created.activationCode, password: "ngan")
+            _ = try await province.accounts.activate(
+                username: "bni.nhaplieu",
+                code: created.activationCode,
+                password: "ngan"
+            )
         }
         guard case .passwordPolicy = weak else {
             Issue.record("expected passwordPolicy, got \(String(describing: weak))")
             return
         }
-        let active = try await province.activate(
+        let active = try await province.accounts.activate(
             username: "bni.nhaplieu",
             code: created.activationCode,
             password: Self.password
@@ -127,7 +135,7 @@ import Testing
 
         for attempt in 1...5 {
             let refused = await reason {
-                _ = try await province.login(
+                _ = try await province.sessions.login(
                     identifier: "bni.nhaplieu",
                     password: "sai-\(attempt)",
                     browser: false,
@@ -137,7 +145,7 @@ import Testing
             #expect(refused != nil)
         }
         let locked = await reason {
-            _ = try await province.login(
+            _ = try await province.sessions.login(
                 identifier: "bni.nhaplieu",
                 password: Self.password,
                 browser: false,
@@ -150,40 +158,44 @@ import Testing
         }
 
         nodes.clock.advance(by: 15 * 60 + 1)
-        let (grant, token) = try await province.login(
+        let (grant, token) = try await province.sessions.login(
             identifier: "bni.nhaplieu",
             password: Self.password,
             browser: false,
             source: "test"
         )
         #expect(grant.next == nil)
-        #expect(try await province.session(forToken: token) != nil)
+        #expect(try await province.sessions.session(forToken: token) != nil)
 
         nodes.clock.advance(by: 8 * 3_600 - 60)
-        #expect(try await province.session(forToken: token) != nil)
+        #expect(try await province.sessions.session(forToken: token) != nil)
         nodes.clock.advance(by: 120)
-        #expect(try await province.session(forToken: token) == nil, "a session ends eight hours after login")
+        #expect(try await province.sessions.session(forToken: token) == nil, "a session ends eight hours after login")
     }
 
     /// Disabling an account ends its sessions at once; a reset makes it wait for a new activation.
     @Test func disablingEndsSessionsAndAResetNeedsANewActivation() async throws {
         defer { nodes.remove() }
-        let created = try await province.createAccount(
+        let created = try await province.accounts.create(
             NewAccount(username: "bni.nhaplieu", fullName: "Nguyễn Văn An", unit: "BNI", role: .dataEntry),
             by: Self.admin
         )
-        _ = try await province.activate(username: "bni.nhaplieu", code: created.activationCode, password: Self.password)
-        let (_, token) = try await province.login(
+        _ = try await province.accounts.activate(
+            username: "bni.nhaplieu",
+            code: created.activationCode,
+            password: Self.password
+        )
+        let (_, token) = try await province.sessions.login(
             identifier: "bni.nhaplieu",
             password: Self.password,
             browser: false,
             source: "test"
         )
-        let disabled = try await province.disableAccount("bni.nhaplieu", by: Self.admin)
+        let disabled = try await province.accounts.disable("bni.nhaplieu", by: Self.admin)
         #expect(disabled.status == "disabled")
-        #expect(try await province.session(forToken: token) == nil)
+        #expect(try await province.sessions.session(forToken: token) == nil)
         let refused = await reason {
-            _ = try await province.login(
+            _ = try await province.sessions.login(
                 identifier: "bni.nhaplieu",
                 password: Self.password,
                 browser: false,
@@ -192,9 +204,9 @@ import Testing
         }
         #expect(refused.map { "\($0)" } == "\(DomainError.Reason.loginFailed)")
 
-        let reset = try await province.resetAccount("bni.nhaplieu", by: Self.admin)
+        let reset = try await province.accounts.reset("bni.nhaplieu", by: Self.admin)
         #expect(reset.status == "pending")
-        let renewed = try await province.activate(
+        let renewed = try await province.accounts.activate(
             username: "bni.nhaplieu",
             code: reset.activationCode,
             password: "Mot-mat-khau-moi-2026"
@@ -203,6 +215,6 @@ import Testing
 
         // Another unit's admin cannot touch the account.
         let outsider = Actor(username: "td.quantri", unit: "BNI-TD", role: .admin)
-        #expect(await reason { _ = try await province.disableAccount("bni.nhaplieu", by: outsider) } != nil)
+        #expect(await reason { _ = try await province.accounts.disable("bni.nhaplieu", by: outsider) } != nil)
     }
 }

@@ -68,7 +68,7 @@ import Testing
         }
         let province = try nodes.open("bac-ninh")
         try SeedTopology.keep(province.deployment, in: province.database)
-        _ = try await province.addUnit(
+        _ = try await province.unitChanges.add(
             NewUnit(code: "BNI-QV", name: "Phường Quế Võ"),
             by: Actor(username: "bni.quantri", unit: "BNI", role: .admin)
         )

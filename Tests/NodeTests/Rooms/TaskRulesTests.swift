@@ -40,7 +40,7 @@ import Testing
 
     /// A task due in ten days of the node's calendar, for Tiên Du.
     func assign() async throws -> TaskView {
-        try await province.createTask(
+        try await province.assignedTasks.create(
             NewTask(
                 title: "Số hoá hồ sơ hộ tịch",
                 deadline: TestDay.today.adding(days: 10).description,
@@ -55,7 +55,7 @@ import Testing
         let task = try await assign()
         #expect(assignee(task)?.state == .notStarted)
 
-        var view = try await province.reportOnTask(
+        var view = try await province.assignedTasks.report(
             task.id,
             kind: .progress,
             TaskReportRequest(percent: 40),
@@ -64,14 +64,14 @@ import Testing
         #expect(assignee(view)?.state == .inProgress && assignee(view)?.percent == 40)
 
         nodes.clock.advance(by: 5 * 86_400)
-        view = try await province.reportOnTask(
+        view = try await province.assignedTasks.report(
             task.id,
             kind: .completed,
             TaskReportRequest(note: "Đã số hoá 1.200 hồ sơ"),
             by: Self.clerk
         )
         #expect(assignee(view)?.percent == 100)
-        view = try await province.reviewTask(
+        view = try await province.assignedTasks.review(
             task.id,
             decision: .confirmed,
             TaskDecisionRequest(unit: "BNI-TD"),
@@ -85,10 +85,10 @@ import Testing
         defer { nodes.remove() }
         let task = try await assign()
         nodes.clock.advance(by: 11 * 86_400)
-        #expect(assignee(try await province.task(task.id, for: Self.provinceLeader))?.state == .overdue)
+        #expect(assignee(try await province.assignedTasks.task(task.id, for: Self.provinceLeader))?.state == .overdue)
 
-        _ = try await province.reportOnTask(task.id, kind: .completed, TaskReportRequest(), by: Self.clerk)
-        let returned = try await province.reviewTask(
+        _ = try await province.assignedTasks.report(task.id, kind: .completed, TaskReportRequest(), by: Self.clerk)
+        let returned = try await province.assignedTasks.review(
             task.id,
             decision: .returned,
             TaskDecisionRequest(unit: "BNI-TD", reason: "Thiếu biên bản nghiệm thu"),
@@ -97,8 +97,8 @@ import Testing
         #expect(assignee(returned)?.returnReason == "Thiếu biên bản nghiệm thu")
         #expect(assignee(returned)?.state != .doneLate && assignee(returned)?.state != .doneOnTime)
 
-        _ = try await province.reportOnTask(task.id, kind: .completed, TaskReportRequest(), by: Self.clerk)
-        let confirmed = try await province.reviewTask(
+        _ = try await province.assignedTasks.report(task.id, kind: .completed, TaskReportRequest(), by: Self.clerk)
+        let confirmed = try await province.assignedTasks.review(
             task.id,
             decision: .confirmed,
             TaskDecisionRequest(unit: "BNI-TD"),
@@ -110,7 +110,7 @@ import Testing
     @Test func onlyLeadersAssignOnlyBelowAndOnlyTheAssignerReviews() async throws {
         defer { nodes.remove() }
         let byClerk = await reason {
-            _ = try await province.createTask(
+            _ = try await province.assignedTasks.create(
                 NewTask(title: "T", deadline: TestDay.today.adding(days: 3).description, units: ["BNI-TD"]),
                 by: Actor(username: "bni.nhaplieu", unit: "BNI", role: .dataEntry)
             )
@@ -120,7 +120,7 @@ import Testing
             return
         }
         let sideways = await reason {
-            _ = try await province.createTask(
+            _ = try await province.assignedTasks.create(
                 NewTask(title: "T", deadline: TestDay.today.adding(days: 3).description, units: ["LCA-SP"]),
                 by: Self.provinceLeader
             )
@@ -130,7 +130,7 @@ import Testing
             return
         }
         let badDate = await reason {
-            _ = try await province.createTask(
+            _ = try await province.assignedTasks.create(
                 NewTask(title: "T", deadline: "31/02/2026", units: ["BNI-TD"]),
                 by: Self.provinceLeader
             )
@@ -141,10 +141,10 @@ import Testing
         }
 
         let task = try await assign()
-        _ = try await province.reportOnTask(task.id, kind: .completed, TaskReportRequest(), by: Self.clerk)
+        _ = try await province.assignedTasks.report(task.id, kind: .completed, TaskReportRequest(), by: Self.clerk)
         let tienDuLeader = Actor(username: "td.lanhdao", unit: "BNI-TD", role: .approver)
         let selfReview = await reason {
-            _ = try await province.reviewTask(
+            _ = try await province.assignedTasks.review(
                 task.id,
                 decision: .confirmed,
                 TaskDecisionRequest(unit: "BNI-TD"),
@@ -152,6 +152,6 @@ import Testing
             )
         }
         #expect(selfReview != nil, "an assignee does not confirm its own completion")
-        #expect(assignee(try await province.task(task.id, for: Self.provinceLeader))?.review == .pending)
+        #expect(assignee(try await province.assignedTasks.task(task.id, for: Self.provinceLeader))?.review == .pending)
     }
 }

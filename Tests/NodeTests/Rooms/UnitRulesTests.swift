@@ -34,7 +34,10 @@ import Testing
 
     @Test func anAddedCommuneIsHostedHereTravelsUpAndOutlivesARestart() async throws {
         defer { nodes.remove() }
-        let added = try await province.addUnit(NewUnit(code: "BNI-QV", name: "  Phường   Quế Võ "), by: Self.admin)
+        let added = try await province.unitChanges.add(
+            NewUnit(code: "BNI-QV", name: "  Phường   Quế Võ "),
+            by: Self.admin
+        )
         #expect(added.code == "BNI-QV")
         #expect(province.tree["BNI-QV"]?.name == "Phường Quế Võ")
         #expect(province.tree["BNI-QV"]?.parent == "BNI" && province.tree["BNI-QV"]?.level == .commune)
@@ -53,7 +56,7 @@ import Testing
 
     @Test func aRenameBelowGoesDownToTheNodeItConcerns() async throws {
         defer { nodes.remove() }
-        _ = try await province.renameUnit("BNI-KB", UnitRename(name: "Phường Kinh Bắc mới"), by: Self.admin)
+        _ = try await province.unitChanges.rename("BNI-KB", UnitRename(name: "Phường Kinh Bắc mới"), by: Self.admin)
         #expect(province.tree["BNI-KB"]?.name == "Phường Kinh Bắc mới")
         let down = try await province.database.pool.read { db in
             try FeedStore.entries(for: "BNI-KB", after: 0, limit: 100, db).entries
@@ -69,28 +72,31 @@ import Testing
         defer { nodes.remove() }
         let before = province.tree.subtree(of: "BNI").map(\.code)
         let takenCode = await reason {
-            _ = try await province.addUnit(NewUnit(code: "BNI-KB", name: "Trùng"), by: Self.admin)
+            _ = try await province.unitChanges.add(NewUnit(code: "BNI-KB", name: "Trùng"), by: Self.admin)
         }
         guard case .unitCodeTaken = takenCode else {
             Issue.record("expected unitCodeTaken, got \(String(describing: takenCode))")
             return
         }
         let foreignCode = await reason {
-            _ = try await province.addUnit(NewUnit(code: "LCA-XY", name: "Xã lạ"), by: Self.admin)
+            _ = try await province.unitChanges.add(NewUnit(code: "LCA-XY", name: "Xã lạ"), by: Self.admin)
         }
         guard case .unitCodeInvalid = foreignCode else {
             Issue.record("expected unitCodeInvalid, got \(String(describing: foreignCode))")
             return
         }
         let noName = await reason {
-            _ = try await province.addUnit(NewUnit(code: "BNI-X", name: "   "), by: Self.admin)
+            _ = try await province.unitChanges.add(NewUnit(code: "BNI-X", name: "   "), by: Self.admin)
         }
         guard case .unitNameRequired = noName else {
             Issue.record("expected unitNameRequired, got \(String(describing: noName))")
             return
         }
         let wrongLevel = await reason {
-            _ = try await province.addUnit(NewUnit(code: "BNI-Y", name: "Tỉnh con", level: .province), by: Self.admin)
+            _ = try await province.unitChanges.add(
+                NewUnit(code: "BNI-Y", name: "Tỉnh con", level: .province),
+                by: Self.admin
+            )
         }
         guard case .onlyLevelBelow = wrongLevel else {
             Issue.record("expected onlyLevelBelow, got \(String(describing: wrongLevel))")
@@ -98,10 +104,12 @@ import Testing
         }
         // Not the province's clerk; not Tiên Du's admin renaming its neighbour.
         let clerk = Actor(username: "bni.nhaplieu", unit: "BNI", role: .dataEntry)
-        #expect(await reason { _ = try await province.addUnit(NewUnit(code: "BNI-Z", name: "Z"), by: clerk) } != nil)
+        #expect(
+            await reason { _ = try await province.unitChanges.add(NewUnit(code: "BNI-Z", name: "Z"), by: clerk) } != nil
+        )
         let neighbour = Actor(username: "td.quantri", unit: "BNI-TD", role: .admin)
         let rename = await reason {
-            _ = try await province.renameUnit("BNI-YP", UnitRename(name: "Đổi"), by: neighbour)
+            _ = try await province.unitChanges.rename("BNI-YP", UnitRename(name: "Đổi"), by: neighbour)
         }
         #expect(rename != nil)
 

@@ -121,14 +121,14 @@ final class NodeProcesses: @unchecked Sendable {
                 let username = "\(unit.lowercased()).\(role == .dataEntry ? "entry" : role.rawValue)"
                 let password = "Demo-\(Secret.token().prefix(10))"
                 let factor = SecondFactor.generate()
-                try await local.seedAccount(
+                try await local.accounts.seed(
                     username: username,
                     fullName: "\(role.vietnameseName) \(unit)",
                     unit: unit,
                     role: role,
                     password: password
                 )
-                try await local.seedSecondFactor(username: username, factor: factor)
+                try await local.sessions.seedSecondFactor(username: username, factor: factor)
                 lock.withLock { secrets[username] = (password, factor) }
             }
         }
