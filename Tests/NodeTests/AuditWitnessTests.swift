@@ -117,7 +117,7 @@ import Testing
         defer { nodes.remove() }
         let node = try nodes.open("bac-ninh")
         for index in 1...4 {
-            try await node.seedAccount(
+            try await node.accounts.seed(
                 username: "bni.user\(index)",
                 fullName: "U\(index)",
                 unit: "BNI",
