@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "NodeCommands",
             dependencies: [
-                "Node", "NodeHTTP", "Auth", "Federation", "Hierarchy", "Reporting", "Registry",
+                "Node", "NodeHTTP", "Auth", "Federation", "Hierarchy", "Reporting", "Registry", "Indicators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -154,6 +154,46 @@ import Testing
                 && cut.description.hasSuffix("the trail ends at \(head.seq - 2)"),
             "\(cut.description)"
         )
+
+        // The trail grows back to the same length with other entries: the parent kept the cut and
+        // now sees a head of the same number; the cut still shows.
+        for index in 5...6 {
+            try await node.accounts.seed(
+                username: "bni.user\(index)",
+                fullName: "U\(index)",
+                unit: "BNI",
+                role: .viewer,
+                password: "Mật khẩu dài \(index)00"
+            )
+        }
+        let regrown = try await pool.read { try AuditTrail.head($0) }
+        #expect(regrown.seq >= head.seq && regrown.hash != head.hash)
+        let afterRegrowth = AuditWitness(
+            unit: "BNI",
+            heads: [
+                WitnessedHead(
+                    seq: head.seq,
+                    hash: try await pool.read { db in
+                        try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = ?", arguments: [head.seq])
+                            ?? ""
+                    },
+                    seenAt: nodes.clock.now()
+                )
+            ],
+            cuts: [
+                AuditCut(
+                    unit: "BNI",
+                    witnessedSeq: head.seq,
+                    witnessedHash: head.hash,
+                    witnessedAt: nodes.clock.now(),
+                    reportedSeq: head.seq - 2,
+                    reportedHash: "",
+                    foundAt: nodes.clock.now()
+                )
+            ]
+        )
+        let regrownCheck = try await AuditTrail.compare(afterRegrowth, databaseAt: path)
+        #expect(regrownCheck.disagreements.map(\.witnessedSeq) == [head.seq], "the cut entry still disagrees")
     }
 
     /// Over mutual TLS, a child reads what its parent witnessed of its own trail, which agrees

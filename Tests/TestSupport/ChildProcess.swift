@@ -49,16 +49,32 @@ public final class ChildProcess: @unchecked Sendable {
         guard let closeFrom = Self.addCloseFrom, let changeDirectory = Self.addChangeDirectory else {
             throw TestFailure("this C library lacks posix_spawn_file_actions_addclosefrom_np or _addchdir_np")
         }
-        _ = closeFrom(&actions, 3)
-        if let folder { _ = changeDirectory(&actions, folder.path) }
+        guard closeFrom(&actions, 3) == 0, folder.map({ changeDirectory(&actions, $0.path) == 0 }) ?? true else {
+            throw TestFailure("cannot prepare the start of \(executable)")
+        }
+
+        // The child starts with no signal blocked and every signal at its default, whatever the
+        // spawning thread had (threads of the test runner may block SIGTERM, which `terminate`
+        // sends), so that a node stops gracefully when asked.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let environment = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
+        // A bare name is looked up on this process's PATH (the child's environment does not change it).
         let result = Self.withCStrings([executable] + arguments) { argv in
             Self.withCStrings(environment) { envp in
                 executable.contains("/")
-                    ? posix_spawn(&pid, executable, &actions, nil, argv, envp)
-                    : posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+                    ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+                    : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
             }
         }
         guard result == 0 else {
@@ -93,7 +109,13 @@ public final class ChildProcess: @unchecked Sendable {
         lock.withLock {
             if let status { return status }
             var raw: Int32 = 0
-            guard waitpid(processIdentifier, &raw, WNOHANG) == processIdentifier else { return nil }
+            let waited = waitpid(processIdentifier, &raw, WNOHANG)
+            if waited == -1 && errno != EINTR {
+                // Reaped elsewhere or never ours: it has ended, with no status to give.
+                status = -1
+                return status
+            }
+            guard waited == processIdentifier else { return nil }
             let signal = raw & 0x7f
             status = signal == 0 ? (raw >> 8) & 0xff : signal
             return status

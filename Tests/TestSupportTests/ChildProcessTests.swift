@@ -35,6 +35,25 @@ import Glibc
         #expect(child.terminationStatus == SIGKILL)
     }
 
+    /// SIGTERM reaches the child even when the thread that started it blocks SIGTERM: a node
+    /// stops gracefully when asked.
+    @Test func aTermSignalReachesTheChildWhateverTheStartingThreadBlocks() throws {
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGTERM)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        let child = try ChildProcess("/bin/sleep", ["30"])
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        child.terminate()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while child.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
+        #expect(!child.isRunning, "SIGTERM ended the child")
+        #expect(child.terminationStatus == SIGTERM)
+        if child.isRunning { child.terminate(SIGKILL) }
+        child.reap()
+    }
+
     /// A descriptor this process holds without close-on-exec (a socket, a database) does not
     /// reach the child.
     @Test func noDescriptorLeaksIntoTheChild() throws {

@@ -5,10 +5,12 @@ import Foundation
 ///
 /// Compatibility rule: a new version only adds optional fields (which an older reader ignores
 /// and a newer reader finds missing from an older peer) and new message kinds; a node accepts
-/// its own version and the one before it. Version 2 added `epoch` to feed pages and push answers.
+/// its own version and the one before it. Version 2 added `epoch` to feed pages and push answers;
+/// version 3 added `indicator.defined`, the audit head in a node's status and the parent's audit
+/// witness (`/federation/v1/audit-witness`).
 public enum ProtocolVersion {
-    public static let current = 2
-    public static let accepted: ClosedRange<Int> = 1...2
+    public static let current = 3
+    public static let accepted: ClosedRange<Int> = 2...3
 }
 
 /// What a message carries; the receiver dispatches on it.

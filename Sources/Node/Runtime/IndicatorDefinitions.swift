@@ -36,12 +36,17 @@ extension LocalNode {
                 forms[record.code] = record.definition
             }
         }
+        // A code two levels both define (one defined it before the other's arrived) is the
+        // nearest level's: the unit's own first, then upward.
         var owner: [String: String] = [:]
         var definitions: [IndicatorDefinition] = []
-        for row in try IndicatorStore.all(owners: owners, db) {
-            if let held = owner[row.definition.code], held != row.owner { continue }
-            owner[row.definition.code] = row.owner
-            definitions.append(row.definition)
+        let rows = Dictionary(grouping: try IndicatorStore.all(owners: owners, db), by: \.owner)
+        for level in owners {
+            for row in rows[level] ?? [] {
+                if let held = owner[row.definition.code], held != row.owner { continue }
+                owner[row.definition.code] = row.owner
+                definitions.append(row.definition)
+            }
         }
         return (IndicatorCatalogue(forms: Array(forms.values), definitions: definitions), owner)
     }
@@ -77,9 +82,10 @@ extension LocalNode {
         return view
     }
 
-    /// Sends an indicator version down to every child node (the whole subtree needs it).
+    /// Sends an indicator version down to the child nodes inside its owner's subtree (a unit
+    /// hosted here defines indicators for its own units only, not for its siblings' nodes).
     private func passDown(_ defined: DefinedIndicator, to children: [NodeDescription]? = nil, _ db: Database) throws {
-        for child in children ?? deployment.children(of: node) {
+        for child in children ?? deployment.children(of: node) where tree.isBelow(child.unit, defined.owner) {
             try appendToFeed(db, audience: child.unit, kind: .indicatorDefined, unit: defined.owner, body: defined)
         }
     }
@@ -111,14 +117,14 @@ extension LocalNode {
         try passDown(defined, db)
         return Effect(
             detail: "indicator \(definition.code)@\(definition.version) of \(defined.owner) kept",
-            feed: !deployment.children(of: node).isEmpty
+            feed: deployment.children(of: node).contains { tree.isBelow($0.unit, defined.owner) }
         )
     }
 
-    /// Sends a node that just joined below the catalogue in force above it (its own unit's
-    /// ancestors' indicators, every version), in the transaction that records the join.
+    /// Sends a node that just joined below the catalogue in force above it (the indicators of
+    /// every unit above its own, every version), in the transaction that records the join.
     func sendCatalogue(to child: NodeDescription, _ db: Database) throws {
-        let owners = [unit] + tree.ancestors(of: unit).map(\.code)
+        let owners = tree.ancestors(of: child.unit).map(\.code)
         for row in try IndicatorStore.all(owners: owners, db) {
             try passDown(
                 DefinedIndicator(owner: row.owner, definition: row.definition, definedBy: row.definedBy),

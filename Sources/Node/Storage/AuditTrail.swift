@@ -270,10 +270,15 @@ extension AuditTrail {
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
-        var witnessed: [Int64: (hash: String, at: Date)] = [:]
-        for cut in witness.cuts { witnessed[cut.witnessedSeq] = (cut.witnessedHash, cut.witnessedAt) }
-        for head in witness.heads { witnessed[head.seq] = (head.hash, head.seenAt) }
-        let checks = witnessed.sorted { $0.key > $1.key }
+        // Every witnessed entry is checked, a cut's as well as a later head at the same number:
+        // a trail cut and grown again to the same length must not pass for whole.
+        var witnessed: [(seq: Int64, hash: String, at: Date)] = witness.cuts.map {
+            ($0.witnessedSeq, $0.witnessedHash, $0.witnessedAt)
+        }
+        for head in witness.heads where !witnessed.contains(where: { $0.seq == head.seq && $0.hash == head.hash }) {
+            witnessed.append((head.seq, head.hash, head.seenAt))
+        }
+        let checks = witnessed.sorted { $0.seq > $1.seq }.map { (key: $0.seq, value: (hash: $0.hash, at: $0.at)) }
         return try await queue.read { db in
             let end = try head(db).seq
             var disagreements: [WitnessDisagreement] = []

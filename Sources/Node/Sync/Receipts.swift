@@ -52,8 +52,9 @@ struct MessageTrace: Sendable, Hashable {
     init(kind: MessageKind, unit: String, body: Data) {
         switch kind {
         case .reportApproved:
+            // Only the two fields the key needs: the answers and history are not decoded again.
             if let signed = try? JSONDecoder.federation.decode(SignedPayload.self, from: body),
-                let report = try? JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload)
+                let report = try? JSONDecoder.federation.decode(ReportKey.self, from: signed.payload)
             {
                 key = "report.approved:\(report.reportId):\(report.approvalCount)"
                 subject = Self.subject(report: report.reportId)
@@ -73,6 +74,12 @@ struct MessageTrace: Sendable, Hashable {
     }
 
     static func subject(report id: String) -> String { "report:\(id)" }
+
+    /// What names an approved report's message: its id and which approval it carries.
+    private struct ReportKey: Decodable {
+        let reportId: String
+        let approvalCount: Int
+    }
 
     /// Messages whose fate is traced: everything that travels up, and returns going down.
     static func traced(_ kind: MessageKind, upward: Bool) -> Bool {

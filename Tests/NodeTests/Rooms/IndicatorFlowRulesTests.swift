@@ -61,4 +61,44 @@ import Testing
         }
         #expect(try await commune.indicators(visibleTo: Actor(username: "a", unit: "BNI-KB", role: .admin)).count == 1)
     }
+
+    /// An indicator of a unit hosted on the province's node (Tiên Du) concerns Tiên Du only: it
+    /// goes to no other commune's node; the province's own goes to every node below it.
+    @Test func aHostedUnitsIndicatorStaysInItsSubtree() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let province = try nodes.open("bac-ninh")
+        _ = try await province.defineIndicator(
+            Self.definition,
+            by: Actor(username: "td.quantri", unit: "BNI-TD", role: .admin)
+        )
+        var sent = try await province.database.pool.read { db in
+            try FeedStore.entries(for: "BNI-KB", after: 0, limit: 10, db).entries
+        }
+        #expect(sent.isEmpty, "Tiên Du's indicator is not Kinh Bắc's")
+        let own = IndicatorDefinition(
+            code: "CUA_TINH",
+            effectiveFrom: .month(2026, 6),
+            name: Self.definition.name,
+            concept: Self.definition.concept,
+            calculationMethod: Self.definition.calculationMethod,
+            dataSource: Self.definition.dataSource,
+            leadAgency: Self.definition.leadAgency,
+            implementingAgency: Self.definition.implementingAgency,
+            updatedBy: Self.definition.updatedBy,
+            unitOfMeasure: Self.definition.unitOfMeasure,
+            layer: .management,
+            sector: Self.definition.sector,
+            frequency: .monthly,
+            source: .entered,
+            aggregation: .sum
+        )
+        _ = try await province.defineIndicator(own, by: Actor(username: "bni.quantri", unit: "BNI", role: .admin))
+        for child in ["BNI-KB", "BNI-YP"] {
+            sent = try await province.database.pool.read { db in
+                try FeedStore.entries(for: child, after: 0, limit: 10, db).entries
+            }
+            #expect(sent.map(\.envelope.kind) == [.indicatorDefined], "\(child)")
+        }
+    }
 }

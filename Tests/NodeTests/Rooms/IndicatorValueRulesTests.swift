@@ -100,8 +100,14 @@ import Testing
         let province = try nodes.open("bac-ninh")
         _ = try await province.defineForm(Self.form, by: Self.admin)
         _ = try await province.defineIndicator(Self.indicator, by: Self.admin)
-        await #expect(throws: DomainError.self) {
+        do {
             _ = try await province.indicatorValues(code: "KHONG_CO", period: "2026-11", unit: nil, for: Self.viewer)
+            Issue.record("an unknown indicator is not found")
+        } catch let error as DomainError {
+            guard case .notFound(.indicator) = error.reason else {
+                Issue.record("\(error.reason)")
+                return
+            }
         }
         do {
             _ = try await province.indicatorValues(code: "TY_LE_TT", period: "2026-Q4", unit: nil, for: Self.viewer)
@@ -114,8 +120,21 @@ import Testing
         }
         // Tiên Du's staff see Tiên Du, not the province.
         _ = try await province.indicatorValues(code: "TY_LE_TT", period: "2026-11", unit: "BNI-TD", for: Self.leader)
-        await #expect(throws: DomainError.self) {
-            _ = try await province.indicatorValues(code: "TY_LE_TT", period: "2026-11", unit: "BNI", for: Self.leader)
+        for outside in ["BNI", "BNI-KB"] {
+            do {
+                _ = try await province.indicatorValues(
+                    code: "TY_LE_TT",
+                    period: "2026-11",
+                    unit: outside,
+                    for: Self.leader
+                )
+                Issue.record("\(outside) is outside Tiên Du's subtree")
+            } catch let error as DomainError {
+                guard case .outsideYourSubtree = error.reason else {
+                    Issue.record("\(error.reason)")
+                    return
+                }
+            }
         }
     }
 
