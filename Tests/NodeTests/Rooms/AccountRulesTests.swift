@@ -21,18 +21,6 @@ import Testing
         province = try nodes.open("bac-ninh", loginDelay: .milliseconds(1))
     }
 
-    func reason(_ body: () async throws -> Void) async -> DomainError.Reason? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DomainError {
-            return error.reason
-        } catch {
-            Issue.record("not a domain error: \(error)")
-            return nil
-        }
-    }
-
     /// An admin creates accounts of its own unit and admins of the units directly below, and
     /// nothing else.
     @Test func anAdminGrantsOnlyWithinItsDelegation() async throws {
@@ -57,21 +45,21 @@ import Testing
         #expect(kinhBac.status == "delegated" && kinhBac.deliveredTo == "kinh-bac")
 
         // Not a non-admin account below, not above, not a right beyond the role, not as a non-admin.
-        let belowClerk = await reason {
+        let belowClerk = await refusal {
             _ = try await province.accounts.create(
                 NewAccount(username: "td.nhaplieu", fullName: "Phạm Văn Dũng", unit: "BNI-TD", role: .dataEntry),
                 by: Self.admin
             )
         }
         #expect(belowClerk.map { "\($0)" } == "\(DomainError.Reason.delegationRefusesAccount(.onlyAdminsBelow))")
-        let above = await reason {
+        let above = await refusal {
             _ = try await province.accounts.create(
                 NewAccount(username: "tw.moi", fullName: "Hoàng Văn Em", unit: "TW", role: .admin),
                 by: Self.admin
             )
         }
         #expect(above.map { "\($0)" } == "\(DomainError.Reason.delegationRefusesAccount(.outsideScope))")
-        let beyondRole = await reason {
+        let beyondRole = await refusal {
             _ = try await province.accounts.create(
                 NewAccount(
                     username: "bni.xem",
@@ -85,7 +73,7 @@ import Testing
         }
         #expect(beyondRole.map { "\($0)" } == "\(DomainError.Reason.delegationRefusesAccount(.beyondRole))")
         let approver = Actor(username: "bni.lanhdao", unit: "BNI", role: .approver)
-        let notAdmin = await reason {
+        let notAdmin = await refusal {
             _ = try await province.accounts.create(
                 NewAccount(username: "bni.khac", fullName: "Đỗ Văn Hải", unit: "BNI", role: .viewer),
                 by: approver
@@ -107,7 +95,7 @@ import Testing
             NewAccount(username: "bni.nhaplieu", fullName: "Nguyễn Văn An", unit: "BNI", role: .dataEntry),
             by: Self.admin
         )
-        let wrongCode = await reason {
+        let wrongCode = await refusal {
             _ = try await province.accounts.activate(
                 username: "bni.nhaplieu",
                 code: "000-000-000",
@@ -115,7 +103,7 @@ import Testing
             )
         }
         #expect(wrongCode.map { "\($0)" } == "\(DomainError.Reason.activationFailed)")
-        let weak = await reason {
+        let weak = await refusal {
             _ = try await province.accounts.activate(
                 username: "bni.nhaplieu",
                 code: created.activationCode,
@@ -134,7 +122,7 @@ import Testing
         #expect(active.status == "active")
 
         for attempt in 1...5 {
-            let refused = await reason {
+            let refused = await refusal {
                 _ = try await province.sessions.login(
                     identifier: "bni.nhaplieu",
                     password: "sai-\(attempt)",
@@ -144,7 +132,7 @@ import Testing
             }
             #expect(refused != nil)
         }
-        let locked = await reason {
+        let locked = await refusal {
             _ = try await province.sessions.login(
                 identifier: "bni.nhaplieu",
                 password: Self.password,
@@ -194,7 +182,7 @@ import Testing
         let disabled = try await province.accounts.disable("bni.nhaplieu", by: Self.admin)
         #expect(disabled.status == "disabled")
         #expect(try await province.sessions.session(forToken: token) == nil)
-        let refused = await reason {
+        let refused = await refusal {
             _ = try await province.sessions.login(
                 identifier: "bni.nhaplieu",
                 password: Self.password,
@@ -215,6 +203,6 @@ import Testing
 
         // Another unit's admin cannot touch the account.
         let outsider = Actor(username: "td.quantri", unit: "BNI-TD", role: .admin)
-        #expect(await reason { _ = try await province.accounts.disable("bni.nhaplieu", by: outsider) } != nil)
+        #expect(await refusal { _ = try await province.accounts.disable("bni.nhaplieu", by: outsider) } != nil)
     }
 }

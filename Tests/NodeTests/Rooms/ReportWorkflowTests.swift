@@ -53,18 +53,6 @@ import Testing
         return try await province.createReport(NewReport(assignment: assignment.id), by: Self.clerk)
     }
 
-    func refusal(_ body: () async throws -> Void) async -> DomainError.Reason? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DomainError {
-            return error.reason
-        } catch {
-            Issue.record("not a domain error: \(error)")
-            return nil
-        }
-    }
-
     @Test func aReportGoesFromDraftToApprovedAndIsSignedByTheNode() async throws {
         defer { nodes.remove() }
         var report = try await openReport()

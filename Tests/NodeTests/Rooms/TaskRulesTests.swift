@@ -22,18 +22,6 @@ import Testing
         province = try nodes.open("bac-ninh")
     }
 
-    func reason(_ body: () async throws -> Void) async -> DomainError.Reason? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DomainError {
-            return error.reason
-        } catch {
-            Issue.record("not a domain error: \(error)")
-            return nil
-        }
-    }
-
     func assignee(_ task: TaskView, _ unit: String = "BNI-TD") -> AssigneeView? {
         task.assignees.first { $0.unit == unit }
     }
@@ -109,7 +97,7 @@ import Testing
 
     @Test func onlyLeadersAssignOnlyBelowAndOnlyTheAssignerReviews() async throws {
         defer { nodes.remove() }
-        let byClerk = await reason {
+        let byClerk = await refusal {
             _ = try await province.assignedTasks.create(
                 NewTask(title: "T", deadline: TestDay.today.adding(days: 3).description, units: ["BNI-TD"]),
                 by: Actor(username: "bni.nhaplieu", unit: "BNI", role: .dataEntry)
@@ -119,7 +107,7 @@ import Testing
             Issue.record("expected tasksOnlyLeadersAssign, got \(String(describing: byClerk))")
             return
         }
-        let sideways = await reason {
+        let sideways = await refusal {
             _ = try await province.assignedTasks.create(
                 NewTask(title: "T", deadline: TestDay.today.adding(days: 3).description, units: ["LCA-SP"]),
                 by: Self.provinceLeader
@@ -129,7 +117,7 @@ import Testing
             Issue.record("expected assignTasksOnlyBelow, got \(String(describing: sideways))")
             return
         }
-        let badDate = await reason {
+        let badDate = await refusal {
             _ = try await province.assignedTasks.create(
                 NewTask(title: "T", deadline: "31/02/2026", units: ["BNI-TD"]),
                 by: Self.provinceLeader
@@ -143,7 +131,7 @@ import Testing
         let task = try await assign()
         _ = try await province.assignedTasks.report(task.id, kind: .completed, TaskReportRequest(), by: Self.clerk)
         let tienDuLeader = Actor(username: "td.lanhdao", unit: "BNI-TD", role: .approver)
-        let selfReview = await reason {
+        let selfReview = await refusal {
             _ = try await province.assignedTasks.review(
                 task.id,
                 decision: .confirmed,

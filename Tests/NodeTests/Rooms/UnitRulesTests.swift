@@ -20,18 +20,6 @@ import Testing
         province = try nodes.open("bac-ninh")
     }
 
-    func reason(_ body: () async throws -> Void) async -> DomainError.Reason? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DomainError {
-            return error.reason
-        } catch {
-            Issue.record("not a domain error: \(error)")
-            return nil
-        }
-    }
-
     @Test func anAddedCommuneIsHostedHereTravelsUpAndOutlivesARestart() async throws {
         defer { nodes.remove() }
         let added = try await province.unitChanges.add(
@@ -71,28 +59,28 @@ import Testing
     @Test func refusedChangesLeaveTheTreeAsItWas() async throws {
         defer { nodes.remove() }
         let before = province.tree.subtree(of: "BNI").map(\.code)
-        let takenCode = await reason {
+        let takenCode = await refusal {
             _ = try await province.unitChanges.add(NewUnit(code: "BNI-KB", name: "Trùng"), by: Self.admin)
         }
         guard case .unitCodeTaken = takenCode else {
             Issue.record("expected unitCodeTaken, got \(String(describing: takenCode))")
             return
         }
-        let foreignCode = await reason {
+        let foreignCode = await refusal {
             _ = try await province.unitChanges.add(NewUnit(code: "LCA-XY", name: "Xã lạ"), by: Self.admin)
         }
         guard case .unitCodeInvalid = foreignCode else {
             Issue.record("expected unitCodeInvalid, got \(String(describing: foreignCode))")
             return
         }
-        let noName = await reason {
+        let noName = await refusal {
             _ = try await province.unitChanges.add(NewUnit(code: "BNI-X", name: "   "), by: Self.admin)
         }
         guard case .unitNameRequired = noName else {
             Issue.record("expected unitNameRequired, got \(String(describing: noName))")
             return
         }
-        let wrongLevel = await reason {
+        let wrongLevel = await refusal {
             _ = try await province.unitChanges.add(
                 NewUnit(code: "BNI-Y", name: "Tỉnh con", level: .province),
                 by: Self.admin
@@ -105,10 +93,11 @@ import Testing
         // Not the province's clerk; not Tiên Du's admin renaming its neighbour.
         let clerk = Actor(username: "bni.nhaplieu", unit: "BNI", role: .dataEntry)
         #expect(
-            await reason { _ = try await province.unitChanges.add(NewUnit(code: "BNI-Z", name: "Z"), by: clerk) } != nil
+            await refusal { _ = try await province.unitChanges.add(NewUnit(code: "BNI-Z", name: "Z"), by: clerk) }
+                != nil
         )
         let neighbour = Actor(username: "td.quantri", unit: "BNI-TD", role: .admin)
-        let rename = await reason {
+        let rename = await refusal {
             _ = try await province.unitChanges.rename("BNI-YP", UnitRename(name: "Đổi"), by: neighbour)
         }
         #expect(rename != nil)

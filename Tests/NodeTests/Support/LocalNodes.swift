@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import Hierarchy
 import Logging
+import Testing
 
 @testable import Node
 @testable import NodeCommands
@@ -48,5 +49,19 @@ struct LocalNodes {
 
     func remove() {
         try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// Why `body` was refused, or nil when it went through; records an issue when it failed with
+/// anything other than a `DomainError` (the rooms refuse only in their own terms).
+func refusal(_ body: () async throws -> Void) async -> DomainError.Reason? {
+    do {
+        try await body()
+        return nil
+    } catch let error as DomainError {
+        return error.reason
+    } catch {
+        Issue.record("not a domain error: \(error)")
+        return nil
     }
 }
