@@ -49,11 +49,7 @@ struct FormsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (local, _) = try NodeConfiguration.load(config).open()
-            let operator_ = Actor(
-                username: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")",
-                unit: local.unit,
-                role: .admin
-            )
+            let operator_ = Actor.commandLine(at: local.unit)
             for file in files {
                 let form = try FormFile.load(path: file)
                 do {
@@ -96,5 +92,13 @@ struct FormsCommand: AsyncParsableCommand {
             }
             print(try FormFile.export(form, json: json))
         }
+    }
+}
+
+extension Actor {
+    /// The operator running an import on the node's machine, acting as the admin of its unit
+    /// (audited as `cli:<user>`).
+    static func commandLine(at unit: String) -> Actor {
+        Actor(username: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")", unit: unit, role: .admin)
     }
 }

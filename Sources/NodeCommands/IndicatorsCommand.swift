@@ -49,11 +49,7 @@ struct IndicatorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (local, _) = try NodeConfiguration.load(config).open()
-            let operator_ = Actor(
-                username: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")",
-                unit: local.unit,
-                role: .admin
-            )
+            let operator_ = Actor.commandLine(at: local.unit)
             for file in files {
                 for definition in try IndicatorFile.load(path: file) {
                     do {
