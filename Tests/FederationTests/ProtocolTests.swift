@@ -80,6 +80,22 @@ let demoTopology = Topology(
         #expect(deployment.childNode(of: province, toward: "BNI-TD") == nil)
     }
 
+    /// `children(of:)` and `childNode(of:toward:)` are kept as indexes; they must answer what the
+    /// definitions say (the nodes whose parent is the node; the child that speaks for the unit)
+    /// for every node and every unit, including units unknown to the tree.
+    @Test func indexedRoutingAgreesWithTheDefinitions() {
+        for node in deployment.nodes {
+            let children = deployment.nodes.filter { deployment.parent(of: $0)?.unit == node.unit }
+            #expect(deployment.children(of: node).map(\.name) == children.map(\.name))
+            for unit in deployment.tree.units.map(\.code) + ["NOWHERE"] {
+                let speaker = children.first { deployment.node($0, speaksFor: unit) }
+                #expect(deployment.childNode(of: node, toward: unit)?.name == speaker?.name, "\(node.name) → \(unit)")
+            }
+            #expect(deployment.node(named: node.name)?.unit == node.unit)
+        }
+        #expect(deployment.node(named: "nowhere") == nil)
+    }
+
     @Test func refusesBrokenTopologies() {
         var twice = demoTopology
         twice.nodes[2].hosts.append("BNI-TD")

@@ -9,7 +9,11 @@ public struct Deployment: Sendable {
     public let tree: UnitTree
     public let nodes: [NodeDescription]
     private let nodeByUnit: [String: NodeDescription]
+    private let nodeByName: [String: NodeDescription]
     private let hostByUnit: [String: String]
+    /// The nodes that pull from each node (by the node's unit), in `nodes`' order. Routing asks
+    /// for them on every message: a scan of every node would cost a centre thousands of lookups.
+    private let childrenByUnit: [String: [NodeDescription]]
 
     public init(_ topology: Topology) throws(TopologyError) {
         let tree: UnitTree
@@ -50,17 +54,24 @@ public struct Deployment: Sendable {
                 throw .node(node.name, "has no parent node")
             }
         }
+        var childrenByUnit: [String: [NodeDescription]] = [:]
+        for node in topology.nodes {
+            guard let parentUnit = tree[node.unit]?.parent, let parentHost = hostByUnit[parentUnit] else { continue }
+            childrenByUnit[parentHost, default: []].append(node)
+        }
         self.name = topology.name
         self.tree = tree
         self.nodes = topology.nodes
         self.nodeByUnit = nodeByUnit
+        self.nodeByName = Dictionary(topology.nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.hostByUnit = hostByUnit
+        self.childrenByUnit = childrenByUnit
     }
 
     /// The node whose certificate names `unit`.
     public func node(forUnit unit: String) -> NodeDescription? { nodeByUnit[unit] }
 
-    public func node(named name: String) -> NodeDescription? { nodes.first { $0.name == name } }
+    public func node(named name: String) -> NodeDescription? { nodeByName[name] }
 
     /// The node where `unit`'s users and data live.
     public func hostingNode(of unit: String) -> NodeDescription? {
@@ -74,7 +85,7 @@ public struct Deployment: Sendable {
 
     /// The nodes that pull from `node`.
     public func children(of node: NodeDescription) -> [NodeDescription] {
-        nodes.filter { parent(of: $0)?.unit == node.unit }
+        childrenByUnit[node.unit] ?? []
     }
 
     /// How `other` relates to `node`.
@@ -92,7 +103,18 @@ public struct Deployment: Sendable {
 
     /// The child node whose subtree holds `unit`, as seen from `node`; nil when `node` hosts it.
     public func childNode(of node: NodeDescription, toward unit: String) -> NodeDescription? {
-        children(of: node).first { self.node($0, speaksFor: unit) }
+        // The child speaks for `unit` when it hosts `unit` or a unit above it: walk up from `unit`
+        // (a few levels) rather than over every child.
+        var current: String? = unit
+        while let code = current {
+            if let host = hostByUnit[code], host != node.unit, let hosting = nodeByUnit[host],
+                parent(of: hosting)?.unit == node.unit
+            {
+                return hosting
+            }
+            current = tree[code]?.parent
+        }
+        return nil
     }
 }
 
