@@ -200,7 +200,6 @@ extension LocalNode {
             }
             return views
         }
-        feedSignal.notify()
         // A unit added may be what a parked report lacked.
         if !adds.isEmpty { await retryParked() }
         return views
@@ -343,7 +342,6 @@ extension LocalNode {
             )
         }
         outboxSignal.notify()
-        feedSignal.notify()
         return view
     }
 }

@@ -150,7 +150,6 @@ package struct Accounts: NodeService {
                 detail: "unit=\(request.unit) role=\(request.role.rawValue)"
             )
         }
-        if destination != nil { feedSignal.notify() }
         return CreatedAccount(
             username: username,
             unit: request.unit,
@@ -361,7 +360,6 @@ package struct Accounts: NodeService {
             }
             return (AccountView(account), destination)
         }
-        if result.1 != nil { feedSignal.notify() }
         return result
     }
 

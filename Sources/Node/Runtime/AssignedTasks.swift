@@ -208,7 +208,6 @@ package struct AssignedTasks: NodeService {
             )
             return try taskView(notice.id, for: actor, history: false, db)
         }
-        feedSignal.notify()
         await refreshAlerts()
         return view
     }
@@ -539,7 +538,6 @@ package struct AssignedTasks: NodeService {
             )
             return try taskView(id, for: actor, history: true, db)
         }
-        feedSignal.notify()
         await refreshAlerts()
         return view
     }

@@ -157,7 +157,6 @@ extension LocalNode {
                 units: targets
             )
         }
-        feedSignal.notify()
         return view
     }
 

@@ -78,7 +78,6 @@ extension LocalNode {
             try passDown(defined, db)
             return Self.view(owner: actor.unit, definition, definedBy: actor.username, catalogue)
         }
-        feedSignal.notify()
         return view
     }
 

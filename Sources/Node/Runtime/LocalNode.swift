@@ -42,8 +42,8 @@ public struct LocalNode: Sendable {
     let loginDelay: Duration
     /// Checked against for unknown accounts, so that their refusal takes as long as a real one.
     let dummyHash: String
-    /// Notified when a feed entry for a child is committed (wakes long-polling children).
-    var feedSignal: ChangeSignal { context.feedSignal }
+    /// Wakes a long-polling child when a feed entry for it is committed.
+    var feedSignal: FeedSignal { context.feedSignal }
     /// Notified when an upward message is committed (wakes the push loop).
     var outboxSignal: ChangeSignal { context.outboxSignal }
     /// Notified when statuses from below changed (wakes the status report toward the parent).

@@ -17,8 +17,8 @@ package struct NodeContext: Sendable {
     package let clock: any WallClock
     /// The topology with the units added or renamed since (see `LiveDeployment`).
     let units: LiveDeployment
-    /// Notified when a feed entry for a child is committed (wakes long-polling children).
-    let feedSignal = ChangeSignal()
+    /// Wakes a long-polling child when a feed entry for it is committed.
+    let feedSignal = FeedSignal()
     /// Notified when an upward message is committed (wakes the push loop).
     let outboxSignal = ChangeSignal()
     /// Notified when statuses from below changed (wakes the status report toward the parent).
@@ -45,8 +45,8 @@ package struct NodeContext: Sendable {
     /// True when `unit`'s users and data live on this node.
     func hosts(_ unit: String) -> Bool { node.hosts.contains(unit) }
 
-    /// Appends an entry for `audience` (a child node's unit) inside the caller's transaction.
-    /// Call `feedSignal.notify()` after the transaction commits.
+    /// Appends an entry for `audience` (a child node's unit) inside the caller's transaction; the
+    /// child's waiting poll answers when the transaction commits.
     func appendToFeed(_ db: Database, audience: String, kind: MessageKind, unit: String, body: some Encodable) throws {
         let envelope = Envelope(
             origin: self.unit,
@@ -56,6 +56,8 @@ package struct NodeContext: Sendable {
         )
         try FeedStore.append(envelope, audience: audience, at: clock.now(), db)
         try noteSent(envelope, upward: false, db)
+        let signal = feedSignal
+        db.afterNextTransaction(onCommit: { _ in signal.notify(audience) })
     }
 
     /// Queues a message for the parent inside the caller's transaction; no-op at the centre.
@@ -106,7 +108,7 @@ extension NodeService {
     var tree: UnitTree { context.tree }
     var parent: NodeDescription? { context.parent }
     var unit: String { context.unit }
-    var feedSignal: ChangeSignal { context.feedSignal }
+    var feedSignal: FeedSignal { context.feedSignal }
     var outboxSignal: ChangeSignal { context.outboxSignal }
     var statusSignal: ChangeSignal { context.statusSignal }
 

@@ -174,7 +174,6 @@ extension LocalNode {
         }
         if joined != nil {
             outboxSignal.notify()
-            feedSignal.notify()
         }
         logger.notice(
             joined == nil ? "node enrolled" : "node joined",
@@ -411,7 +410,6 @@ extension LocalNode {
         guard applied else {
             throw DomainError(.alreadyRevoked)
         }
-        feedSignal.notify()
         outboxSignal.notify()
         logger.notice("certificate revoked", metadata: ["unit": "\(subject)", "fingerprint": "\(fingerprint)"])
         return revocation

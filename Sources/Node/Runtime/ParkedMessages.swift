@@ -151,7 +151,7 @@ extension LocalNode {
         guard !reason.isEmpty else {
             throw DomainError(.setAsideReasonRequired, details: ["reason": "required"])
         }
-        let (view, feed, outbox) = try await database.pool.write { db in
+        let (view, _, outbox) = try await database.pool.write { db in
             guard let parked = try ParkedStore.one(origin: origin, id: id, db) else {
                 throw DomainError(.notFound(.parkedMessage))
             }
@@ -169,7 +169,6 @@ extension LocalNode {
             try audit.record(db, actor, action: "parked.set-aside", target: "\(origin)/\(id)", detail: reason)
             return (ParkedMessageView(try ParkedStore.one(origin: origin, id: id, db)!), sent.feed, sent.outbox)
         }
-        if feed { feedSignal.notify() }
         if outbox { outboxSignal.notify() }
         return view
     }

@@ -486,7 +486,6 @@ extension LocalNode {
             try audit.record(db, actor, action: "report.return", target: id, detail: reason)
             return ReportView(try ReportRecord.fetchOne(db, key: id) ?? record)
         }
-        feedSignal.notify()
         outboxSignal.notify()
         return view
     }

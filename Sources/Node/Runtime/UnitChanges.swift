@@ -243,7 +243,6 @@ package struct UnitChanges: NodeService {
             }
         }
         outboxSignal.notify()
-        feedSignal.notify()
         return view
     }
 

@@ -2,28 +2,36 @@ import Federation
 import Foundation
 import GRDB
 import ServiceLifecycle
+import Synchronization
 
 /// The parent's side of the downward feed: an ordered log per child node, read with a cursor.
 extension LocalNode {
-    /// Appends an entry for `audience` (a child node's unit) inside the caller's transaction.
-    /// Call `feedSignal.notify()` after the transaction commits.
+    /// Appends an entry for `audience` (a child node's unit) inside the caller's transaction; the
+    /// child's waiting poll answers when the transaction commits.
     func appendToFeed(_ db: Database, audience: String, kind: MessageKind, unit: String, body: some Encodable) throws {
         try context.appendToFeed(db, audience: audience, kind: kind, unit: unit, body: body)
     }
 
     /// Entries for `child` after `cursor`. When there are none and `wait` is positive, holds the
-    /// call until something is appended or the wait ends (long polling: children sit behind NAT).
+    /// call until entries for `child` are committed or the wait ends (long polling: children sit
+    /// behind NAT). Only entries for `child` wake it, and a wake that finds none waits on.
     package func feedPage(for child: String, after cursor: Int64, limit: Int, wait: Duration) async throws -> FeedPage {
         let limit = min(max(limit, 1), FeedPage.maximumPage)
-        let generation = feedSignal.generation
+        let deadline = ContinuousClock.now.advanced(by: wait)
+        var generation = feedSignal.generation(of: child)
         var page = try await readFeed(for: child, after: cursor, limit: limit)
-        if page.entries.isEmpty && wait > .zero {
+        let shuttingDown = ShutdownFlag()
+        while page.entries.isEmpty, !Task.isCancelled, !shuttingDown.isSet {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero else { break }
             // A node shutting down answers waiting children at once rather than holding its exit.
             await withGracefulShutdownHandler {
-                await feedSignal.wait(since: generation, timeout: wait)
+                await feedSignal.wait(for: child, since: generation, timeout: remaining)
             } onGracefulShutdown: {
-                feedSignal.notify()
+                shuttingDown.set()
+                feedSignal.notifyAll()
             }
+            generation = feedSignal.generation(of: child)
             page = try await readFeed(for: child, after: cursor, limit: limit)
         }
         return page
@@ -67,4 +75,11 @@ extension LocalNode {
             try PeerStore.cursor(of: peer, db) ?? 0
         }
     }
+}
+
+/// Set when the node begins shutting down while a child's poll waits.
+private final class ShutdownFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }

@@ -131,7 +131,6 @@ extension LocalNode {
                 return (results, feedChanged, outboxChanged)
             }
         }
-        if outcome.feed { feedSignal.notify() }
         if outcome.outbox { outboxSignal.notify() }
         await refreshAlerts(after: messages, results: outcome.results)
         // Logged only once committed: "parked" in the log means parked in the inbox.
