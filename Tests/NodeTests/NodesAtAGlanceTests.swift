@@ -201,7 +201,7 @@ import Testing
         #expect(try await centre.receiveStatuses(unbased, from: "BNI") == 1)
         let silent = try #require(try await centre.nodesOverview(for: admin).items.first { $0.unit == "BNI-KB" })
         #expect(silent.silent)
-        let alerts = try await centre.alerts(for: admin, includeCleared: false)
+        let alerts = try await centre.alerts.visible(to: admin, includeCleared: false)
         #expect(alerts.contains { $0.kind == .silentNode && $0.unit == "BNI-KB" })
 
         let foreign = StatusReport(statuses: [status("LCA-SP", "sa-pa", at: later, contact: later)], sentAt: later)

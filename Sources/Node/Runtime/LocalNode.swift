@@ -140,7 +140,15 @@ public struct LocalNode: Sendable {
             evidencePolicy: evidencePolicy,
             formsVisible: { [self] actor in try await forms(visibleTo: actor) },
             storedForm: { [self] owner, code, db in try form(owner: owner, code: code, db) },
-            refreshAlerts: { [self] in await refreshAlertsQuietly() }
+            refreshAlerts: { [self] in await alerts.refreshQuietly() }
+        )
+    }
+    /// Alert rules and the alerts they raise, evaluated on what this node holds.
+    package var alerts: NodeAlerts {
+        NodeAlerts(
+            context: context,
+            tasks: assignedTasks,
+            storedForm: { [self] owner, code, db in try form(owner: owner, code: code, db) }
         )
     }
     /// The congress dates of the units, picked here or relayed from below.

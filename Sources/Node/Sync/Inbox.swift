@@ -133,7 +133,7 @@ extension LocalNode {
         }
         if outcome.feed { feedSignal.notify() }
         if outcome.outbox { outboxSignal.notify() }
-        await refreshAlerts(after: messages, results: outcome.results)
+        await alerts.refresh(after: messages, results: outcome.results)
         // Logged only once committed: "parked" in the log means parked in the inbox.
         for (message, result) in zip(messages, outcome.results)
         where result.status == .parked && !result.replayed && !retrying {
