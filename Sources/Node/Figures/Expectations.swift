@@ -202,7 +202,7 @@ extension LocalNode {
         }
         feedSignal.notify()
         // A unit added may be what a parked report lacked.
-        if !adds.isEmpty { await retryParked() }
+        if !adds.isEmpty { await parked.retryAll() }
         return views
     }
 

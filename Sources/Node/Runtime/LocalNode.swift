@@ -153,6 +153,18 @@ public struct LocalNode: Sendable {
     }
     /// The congress dates of the units, picked here or relayed from below.
     package var congresses: Congresses { Congresses(context: context) }
+    /// Messages parked here: retried, listed, retried or set aside by an admin.
+    package var parked: ParkedMessages {
+        ParkedMessages(
+            context: context,
+            receiveAgain: { [self] messages, direction in
+                try await receive(messages, direction: direction, retrying: true)
+            },
+            recordFate: { [self] message, direction, result, setAside, db in
+                try recordFate(of: message, direction: direction, result: result, setAside: setAside, db)
+            }
+        )
+    }
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
 

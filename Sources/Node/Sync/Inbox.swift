@@ -154,8 +154,8 @@ extension LocalNode {
                 ]
             )
         }
-        if !retrying, Self.mayUnpark(messages, outcome.results) {
-            await retryParked()
+        if !retrying, ParkedMessages.mayUnpark(messages, outcome.results) {
+            await parked.retryAll()
         }
         return outcome.results
     }
