@@ -165,6 +165,8 @@ public struct LocalNode: Sendable {
             }
         )
     }
+    /// The audit trail as admins read it.
+    package var auditReading: AuditReading { AuditReading(context: context) }
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
 
