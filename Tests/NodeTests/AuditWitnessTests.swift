@@ -73,7 +73,7 @@ import Testing
         #expect(alerts.count == 1 && alerts.first?.unit == "BNI", "\(alerts)")
         #expect(alerts.first?.message.contains("mục 12") == true, "\(alerts.first?.message ?? "")")
         #expect(alerts.first?.messageEN.contains("entry 12 was witnessed") == true)
-        let listed = try #require(try await centre.nodesOverview(for: admin).items.first { $0.unit == "BNI" })
+        let listed = try #require(try await centre.nodesAtAGlance.overview(for: admin).items.first { $0.unit == "BNI" })
         #expect(listed.auditCut?.witnessedSeq == 12 && listed.auditHead?.seq == 10)
         let audited = try await centre.database.pool.read { db in
             try String.fetchAll(db, sql: "SELECT detail FROM audit WHERE action = 'audit.witness-cut' AND unit = 'BNI'")

@@ -167,6 +167,14 @@ public struct LocalNode: Sendable {
     }
     /// The audit trail as admins read it.
     package var auditReading: AuditReading { AuditReading(context: context) }
+    /// The nodes of the subtree at a glance, their silence, and this node's health.
+    package var nodesAtAGlance: NodesAtAGlance {
+        NodesAtAGlance(
+            context: context,
+            ownStatus: { [self] in try await ownStatus() },
+            downLink: { [self] child, now, db in try downLink(to: child, now: now, db) }
+        )
+    }
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
 
