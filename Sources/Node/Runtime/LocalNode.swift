@@ -175,6 +175,18 @@ public struct LocalNode: Sendable {
             downLink: { [self] child, now, db in try downLink(to: child, now: now, db) }
         )
     }
+    /// Issuing, renewing and revoking the certificates of the nodes below.
+    package var pki: NodePKI {
+        NodePKI(
+            context: context,
+            issuer: issuer,
+            identity: identity,
+            revocations: revocations,
+            root: root,
+            listening: listening,
+            sendCatalogue: { [self] joining, db in try sendCatalogue(to: joining, db) }
+        )
+    }
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
 

@@ -205,7 +205,7 @@ extension LocalNode {
             return try apply(decision, arrivedFrom: direction, db)
         case (.pkiRevoked, _):
             guard let signer else { throw Refusal("missing signature") }
-            return try receiveRevocation(message, signer: try signer.get(), direction: direction, db)
+            return try pki.receiveRevocation(message, signer: try signer.get(), direction: direction, db)
         case (.accountChanged, .fromParent):
             return try accounts.receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
         case (.accountRegistered, .fromChild):
