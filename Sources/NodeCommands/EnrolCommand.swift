@@ -27,10 +27,10 @@ struct EnrolCommand: AsyncParsableCommand {
     var dir: String
 
     @Option(help: "Where this node's web listener listens, host:port.")
-    var web: String = LocalNode.defaultWeb
+    var web: String = NodePKI.defaultWeb
 
     @Option(help: "Where this node's federation listener listens, host:port.")
-    var federation: String = LocalNode.defaultFederation
+    var federation: String = NodePKI.defaultFederation
 
     @Option(help: "This node's name (default: its unit's code in lower case).")
     var name: String?

@@ -118,7 +118,7 @@ import Yams
             ),
             by: leader
         )
-        _ = try await centre.createAlertRule(NewAlertRule(kind: .overdue), by: leader)
+        _ = try await centre.alerts.createRule(NewAlertRule(kind: .overdue), by: leader)
         let mail = AlertMail(
             host: "127.0.0.1",
             port: server.port,
@@ -146,7 +146,7 @@ import Yams
         // A server that refuses leaves the alert to be mailed on the next round.
         #expect(SMTPClient.isPlainAddress("a@b.vn"))
         #expect(!SMTPClient.isPlainAddress("a@b.vn>\r\nRCPT TO:<x@y.vn"))
-        _ = try await centre.createAlertRule(NewAlertRule(kind: .dueSoon, days: 5), by: leader)
+        _ = try await centre.alerts.createRule(NewAlertRule(kind: .dueSoon, days: 5), by: leader)
         _ = try await centre.assignedTasks.create(
             NewTask(title: "Kế hoạch năm", deadline: nodes.clock.today().adding(days: 2).description, units: ["LCA"]),
             by: leader

@@ -48,7 +48,7 @@ import Testing
             #expect(try await centre.receiveStatuses(report, from: "BNI") == 1)
         }
         func cutAlerts() async throws -> [AlertView] {
-            try await centre.alerts(for: admin, includeCleared: false).filter { $0.kind == .auditCut }
+            try await centre.alerts.visible(to: admin, includeCleared: false).filter { $0.kind == .auditCut }
         }
 
         // An older child sends no head: its status is taken, nothing is witnessed.
@@ -73,7 +73,7 @@ import Testing
         #expect(alerts.count == 1 && alerts.first?.unit == "BNI", "\(alerts)")
         #expect(alerts.first?.message.contains("mục 12") == true, "\(alerts.first?.message ?? "")")
         #expect(alerts.first?.messageEN.contains("entry 12 was witnessed") == true)
-        let listed = try #require(try await centre.nodesOverview(for: admin).items.first { $0.unit == "BNI" })
+        let listed = try #require(try await centre.nodesAtAGlance.overview(for: admin).items.first { $0.unit == "BNI" })
         #expect(listed.auditCut?.witnessedSeq == 12 && listed.auditHead?.seq == 10)
         let audited = try await centre.database.pool.read { db in
             try String.fetchAll(db, sql: "SELECT detail FROM audit WHERE action = 'audit.witness-cut' AND unit = 'BNI'")
@@ -86,7 +86,7 @@ import Testing
         try await send(AuditHead(seq: 11, hash: Self.hash(11, "again")))
         #expect(try await centre.auditWitness(for: "BNI").cuts.count == 1)
         #expect(try await cutAlerts().count == 1)
-        _ = try await centre.refreshAlerts()
+        _ = try await centre.alerts.refresh()
         #expect(try await cutAlerts().count == 1, "rule evaluation leaves the witness's alerts alone")
 
         // A seen entry with another hash (the trail cut and written again) is a cut too.

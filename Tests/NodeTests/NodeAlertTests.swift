@@ -49,7 +49,7 @@ import Testing
 
     /// Abnormal numbers are operational: for officers.
     func open(_ local: LocalNode) async throws -> [AlertView] {
-        try await local.alerts(for: Self.officer, includeCleared: false)
+        try await local.alerts.visible(to: Self.officer, includeCleared: false)
     }
 
     @Test func anAbnormalNumberIsRaisedOnceClearedAndRaisedAgain() async throws {
@@ -63,7 +63,7 @@ import Testing
                 try Self.approved("BNI-KB", month: month, value: value).insert(db)
             }
         }
-        _ = try await centre.createAlertRule(
+        _ = try await centre.alerts.createRule(
             NewAlertRule(
                 kind: .abnormalValue,
                 formOwner: "TW",
@@ -75,7 +75,7 @@ import Testing
             by: Self.leader
         )
         await #expect(throws: DomainError.self) {
-            try await centre.createAlertRule(
+            try await centre.alerts.createRule(
                 NewAlertRule(
                     kind: .abnormalValue,
                     formOwner: "TW",
@@ -92,28 +92,28 @@ import Testing
         #expect(raised.first?.audience == .operational)
         // Not for a leader of another province, nor raised twice.
         #expect(
-            try await centre.alerts(
-                for: Actor(username: "lca.entry", unit: "LCA", role: .dataEntry),
+            try await centre.alerts.visible(
+                to: Actor(username: "lca.entry", unit: "LCA", role: .dataEntry),
                 includeCleared: true
             ).isEmpty
         )
-        #expect(try await centre.alerts(for: Self.leader, includeCleared: true).isEmpty, "not for leaders")
-        try await centre.refreshAlerts()
-        #expect(try await centre.alerts(for: Self.officer, includeCleared: true).count == 1)
-        _ = try await centre.acknowledgeAlert(raised[0].id, by: Self.officer)
+        #expect(try await centre.alerts.visible(to: Self.leader, includeCleared: true).isEmpty, "not for leaders")
+        try await centre.alerts.refresh()
+        #expect(try await centre.alerts.visible(to: Self.officer, includeCleared: true).count == 1)
+        _ = try await centre.alerts.acknowledge(raised[0].id, by: Self.officer)
 
         // The number is corrected (a revised report approved again): the alert clears…
         try await centre.database.pool.write { db in
             try db.execute(sql: "UPDATE reports SET answers = ? WHERE id = 'BNI-KB-11'", arguments: ["{\"q\":12}"])
         }
-        try await centre.refreshAlerts()
+        try await centre.alerts.refresh()
         #expect(try await open(centre).isEmpty)
-        #expect(try await centre.alerts(for: Self.officer, includeCleared: true).first?.clearedAt != nil)
+        #expect(try await centre.alerts.visible(to: Self.officer, includeCleared: true).first?.clearedAt != nil)
         // …and if it comes back, the same alert stands again, unacknowledged.
         try await centre.database.pool.write { db in
             try db.execute(sql: "UPDATE reports SET answers = ? WHERE id = 'BNI-KB-11'", arguments: ["{\"q\":40}"])
         }
-        try await centre.refreshAlerts()
+        try await centre.alerts.refresh()
         let again = try await open(centre)
         #expect(again.map(\.id) == [raised[0].id])
         #expect(again.first?.acknowledgedBy == nil)
@@ -128,31 +128,34 @@ import Testing
             NewTask(title: "Kế hoạch số hoá", deadline: deadline.description, units: ["BNI", "LCA"]),
             by: Self.leader
         )
-        _ = try await centre.createAlertRule(NewAlertRule(kind: .dueSoon, days: 3), by: Self.leader)
-        _ = try await centre.createAlertRule(NewAlertRule(kind: .overdue), by: Self.leader)
-        _ = try await centre.createAlertRule(
+        _ = try await centre.alerts.createRule(NewAlertRule(kind: .dueSoon, days: 3), by: Self.leader)
+        _ = try await centre.alerts.createRule(NewAlertRule(kind: .overdue), by: Self.leader)
+        _ = try await centre.alerts.createRule(
             NewAlertRule(kind: .lowCompletion, percent: 50, date: deadline.adding(days: -5).description),
             by: Self.leader
         )
-        #expect(try await centre.alerts(for: Self.leader, includeCleared: true).isEmpty, "ten days ahead, nothing yet")
+        #expect(
+            try await centre.alerts.visible(to: Self.leader, includeCleared: true).isEmpty,
+            "ten days ahead, nothing yet"
+        )
 
         let entry = Self.officer
-        try await centre.refreshAlerts(today: deadline.adding(days: -2))
+        try await centre.alerts.refresh(today: deadline.adding(days: -2))
         #expect(
-            try await centre.alerts(for: entry, includeCleared: false).map(\.kind) == [.dueSoon, .dueSoon],
+            try await centre.alerts.visible(to: entry, includeCleared: false).map(\.kind) == [.dueSoon, .dueSoon],
             "officers: due soon for both provinces"
         )
         #expect(
-            try await centre.alerts(for: Self.leader, includeCleared: false).map(\.kind) == [
+            try await centre.alerts.visible(to: Self.leader, includeCleared: false).map(\.kind) == [
                 .lowCompletion, .lowCompletion,
             ],
             "leaders: low completion"
         )
 
-        try await centre.refreshAlerts(today: deadline.adding(days: 1))
-        #expect(try await centre.alerts(for: entry, includeCleared: false).isEmpty, "due soon is over")
+        try await centre.alerts.refresh(today: deadline.adding(days: 1))
+        #expect(try await centre.alerts.visible(to: entry, includeCleared: false).isEmpty, "due soon is over")
         #expect(
-            Set(try await centre.alerts(for: Self.leader, includeCleared: false).map(\.kind)) == [
+            Set(try await centre.alerts.visible(to: Self.leader, includeCleared: false).map(\.kind)) == [
                 .overdue, .lowCompletion,
             ]
         )

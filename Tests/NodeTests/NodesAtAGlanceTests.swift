@@ -189,7 +189,9 @@ import Testing
         )
         #expect(try await centre.receiveStatuses(report, from: "BNI") == 2)
         let admin = Actor(username: "tw.admin", unit: "TW", role: .admin)
-        let commune = try #require(try await centre.nodesOverview(for: admin).items.first { $0.unit == "BNI-KB" })
+        let commune = try #require(
+            try await centre.nodesAtAGlance.overview(for: admin).items.first { $0.unit == "BNI-KB" }
+        )
         #expect(commune.silent == false)
         #expect((commune.silentSeconds ?? .infinity) < 60, "\(String(describing: commune.silentSeconds))")
 
@@ -199,13 +201,15 @@ import Testing
             status("BNI-KB", "kinh-bac", at: later, contact: behind.addingTimeInterval(-10))
         ])
         #expect(try await centre.receiveStatuses(unbased, from: "BNI") == 1)
-        let silent = try #require(try await centre.nodesOverview(for: admin).items.first { $0.unit == "BNI-KB" })
+        let silent = try #require(
+            try await centre.nodesAtAGlance.overview(for: admin).items.first { $0.unit == "BNI-KB" }
+        )
         #expect(silent.silent)
-        let alerts = try await centre.alerts(for: admin, includeCleared: false)
+        let alerts = try await centre.alerts.visible(to: admin, includeCleared: false)
         #expect(alerts.contains { $0.kind == .silentNode && $0.unit == "BNI-KB" })
 
         let foreign = StatusReport(statuses: [status("LCA-SP", "sa-pa", at: later, contact: later)], sentAt: later)
         await #expect(throws: StatusRefused.self) { try await centre.receiveStatuses(foreign, from: "BNI") }
-        #expect(try await centre.nodesOverview(for: admin).items.contains { $0.unit == "LCA-SP" } == false)
+        #expect(try await centre.nodesAtAGlance.overview(for: admin).items.contains { $0.unit == "LCA-SP" } == false)
     }
 }

@@ -458,13 +458,13 @@ import X509
             )
         }
         let centre = try open("centre")
-        let token = try await centre.createEnrolmentToken(
+        let token = try await centre.pki.createEnrolmentToken(
             for: "LCA",
             by: Actor(username: "tw.admin", unit: "TW", role: .admin)
         ).token
         let node = try KeyRequest.make(unitCode: "LCA", nodeName: "lao-cai")
         let ca = try KeyRequest.make(unitCode: "LCA", nodeName: "lao-cai CA")
-        let answer = try await centre.enrol(
+        let answer = try await centre.pki.enrol(
             EnrolmentRequest(token: token, csr: node.csrPEM, caCsr: ca.csrPEM),
             from: "127.0.0.1"
         )
@@ -475,7 +475,7 @@ import X509
         #expect(intermediate.unitCode == "LCA")
         #expect(intermediate.certificate.issuer == centre.root.subject)
         await #expect(throws: DomainError.self, "a token works once") {
-            _ = try await centre.enrol(EnrolmentRequest(token: token, csr: node.csrPEM), from: "127.0.0.1")
+            _ = try await centre.pki.enrol(EnrolmentRequest(token: token, csr: node.csrPEM), from: "127.0.0.1")
         }
 
         let trust = ChainTrust(root: centre.root, tree: nodes.deployment.tree, isRevoked: { _ in false })
@@ -496,12 +496,12 @@ import X509
         // A commune cannot get a CA: one asked for is not made (its unit has no level below), and
         // what it gets is a node certificate that certifies nothing.
         let bacNinh = try open("bac-ninh")
-        let communeToken = try await bacNinh.createEnrolmentToken(
+        let communeToken = try await bacNinh.pki.createEnrolmentToken(
             for: "BNI-KB",
             by: Actor(username: "bni.admin", unit: "BNI", role: .admin)
         ).token
         let commune = try KeyRequest.make(unitCode: "BNI-KB", nodeName: "kinh-bac")
-        let communeAnswer = try await bacNinh.enrol(
+        let communeAnswer = try await bacNinh.pki.enrol(
             EnrolmentRequest(token: communeToken, csr: commune.csrPEM, caCsr: commune.csrPEM),
             from: "127.0.0.1"
         )
@@ -581,7 +581,7 @@ import X509
     @Test func renewalsAreLimitedPerDay() async throws {
         try await TestFederation.run { f in
             let client = try f.federationClient(as: "kinh-bac", to: "bac-ninh")
-            for _ in 0..<LocalNode.renewalsPerDay {
+            for _ in 0..<NodePKI.renewalsPerDay {
                 let request = try KeyRequest.make(unitCode: "BNI-KB", nodeName: "kinh-bac")
                 _ = try await client.renew(RenewalRequest(csr: request.csrPEM, dnsNames: nil))
             }
@@ -599,7 +599,7 @@ import X509
                     sql: "SELECT COUNT(*) FROM issued_certificates WHERE unit = 'BNI-KB' AND via = 'renewal'"
                 ) ?? 0
             }
-            #expect(issued == LocalNode.renewalsPerDay)
+            #expect(issued == NodePKI.renewalsPerDay)
         }
     }
 }

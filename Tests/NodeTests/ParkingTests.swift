@@ -97,7 +97,7 @@ import Testing
         #expect(changes == 2)
 
         // Retrying again, or the sender sending it again, applies nothing twice.
-        #expect(await centre.retryParked() == 0)
+        #expect(await centre.parked.retryAll() == 0)
         let replay = try await centre.receive([rename], direction: .fromChild)
         #expect(replay.first?.replayed == true && replay.first?.status == .applied)
         #expect(

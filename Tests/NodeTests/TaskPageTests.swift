@@ -239,9 +239,9 @@ import Testing
                     == 403
             )
             let admin = Actor(username: "bni.approver", unit: "BNI", role: .approver)
-            #expect(try await f.local("bac-ninh").alertRules(for: admin).isEmpty)
+            #expect(try await f.local("bac-ninh").alerts.rules(for: admin).isEmpty)
             #expect(try await leader.post("/app/alerts/rules", [("kind", "due_soon"), ("days", "30")]).status == 303)
-            let rules = try await f.local("bac-ninh").alertRules(for: admin)
+            let rules = try await f.local("bac-ninh").alerts.rules(for: admin)
             #expect(rules.count == 1 && rules.first?.rule.days == 30)
 
             // A task due within 30 days raises an operational alert for the province's data entry.
@@ -252,7 +252,7 @@ import Testing
                     [("title", "Báo cáo quý"), ("deadline", deadline), ("units", "BNI-TD")]
                 ).status == 303
             )
-            try await f.local("bac-ninh").refreshAlerts()
+            try await f.local("bac-ninh").alerts.refresh()
             let clerk = try await WebPageTests.browser(f, "bni.entry", at: "bac-ninh")
             let alerts = try await clerk.get("/app/alerts")
             #expect(
@@ -260,8 +260,8 @@ import Testing
                 "a data entry account sees its alerts, not the rules"
             )
             let alertID = try #require(
-                try await f.local("bac-ninh").alerts(
-                    for: Actor(username: "bni.entry", unit: "BNI", role: .dataEntry),
+                try await f.local("bac-ninh").alerts.visible(
+                    to: Actor(username: "bni.entry", unit: "BNI", role: .dataEntry),
                     includeCleared: false
                 ).first?.id
             )
@@ -274,7 +274,7 @@ import Testing
             // Removing the rule clears its alerts.
             let ruleID = try #require(rules.first?.rule.id)
             #expect(try await leader.post("/app/alerts/rules/\(ruleID)/delete", []).status == 303)
-            #expect(try await f.local("bac-ninh").alertRules(for: admin).isEmpty)
+            #expect(try await f.local("bac-ninh").alerts.rules(for: admin).isEmpty)
             #expect(try await clerk.get("/app/alerts").text.contains("Không có cảnh báo nào"))
         }
     }

@@ -201,7 +201,7 @@ extension LocalNode {
             return views
         }
         // A unit added may be what a parked report lacked.
-        if !adds.isEmpty { await retryParked() }
+        if !adds.isEmpty { await parked.retryAll() }
         return views
     }
 

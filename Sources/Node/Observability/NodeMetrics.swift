@@ -136,7 +136,7 @@ extension LocalNode {
             .set(latest?.timeIntervalSince1970 ?? 0)
         }
         // Issue J: every node below, labelled with its unit (latest status reported up).
-        for below in try await nodesBelow().nodes {
+        for below in try await nodesAtAGlance.below().nodes {
             let labels = [("unit", below.unit), ("node", below.node)]
             func set(_ name: String, _ help: String, _ value: Double?, _ extra: [(String, String)] = []) {
                 metrics.gauge(name, help, labels + extra).set(value ?? 0)

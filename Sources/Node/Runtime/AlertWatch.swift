@@ -16,7 +16,7 @@ package struct AlertWatch: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let (raised, cleared) = try await local.refreshAlerts()
+                    let (raised, cleared) = try await local.alerts.refresh()
                     local.logger.debug(
                         "alerts evaluated",
                         metadata: ["standing": "\(raised)", "cleared": "\(cleared)"]

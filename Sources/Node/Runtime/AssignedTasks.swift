@@ -157,7 +157,7 @@ package struct AssignedTasks: NodeService {
     let formsVisible: @Sendable (Actor) async throws -> [FormView]
     /// The latest stored version of a form, by owner and code, in the caller's transaction.
     let storedForm: @Sendable (_ owner: String, _ code: String, Database) throws -> Form?
-    /// Brings the alerts up to date after a change (`LocalNode.refreshAlertsQuietly()`).
+    /// Brings the alerts up to date after a change (`NodeAlerts.refreshQuietly()`).
     let refreshAlerts: @Sendable () async -> Void
 
     /// Today in Vietnam: deadlines are Vietnamese days.

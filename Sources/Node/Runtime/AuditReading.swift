@@ -18,10 +18,16 @@ package struct AuditTrailView: Sendable {
     package let broken: String?
 }
 
-extension LocalNode {
+/// Reading the audit trail (nhật ký kiểm toán): an admin sees the latest entries of the subtree
+/// and whether the chain is whole, and the reading is itself recorded. Its own service so that it
+/// needs only the shared context; writing entries is `AuditTrail`'s, in each use case's
+/// transaction.
+package struct AuditReading: NodeService {
+    let context: NodeContext
+
     /// The latest 200 audit entries of the admin's unit and the units below (optionally of one
     /// account), and whether the node's chain is whole. Reading it is itself recorded.
-    package func auditTrail(visibleTo actor: Actor, account: String?) async throws -> AuditTrailView {
+    package func trail(visibleTo actor: Actor, account: String?) async throws -> AuditTrailView {
         guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         let units = tree.subtree(of: actor.unit).map(\.code)
         return try await database.pool.write { db in

@@ -140,11 +140,53 @@ public struct LocalNode: Sendable {
             evidencePolicy: evidencePolicy,
             formsVisible: { [self] actor in try await forms(visibleTo: actor) },
             storedForm: { [self] owner, code, db in try form(owner: owner, code: code, db) },
-            refreshAlerts: { [self] in await refreshAlertsQuietly() }
+            refreshAlerts: { [self] in await alerts.refreshQuietly() }
+        )
+    }
+    /// Alert rules and the alerts they raise, evaluated on what this node holds.
+    package var alerts: NodeAlerts {
+        NodeAlerts(
+            context: context,
+            tasks: assignedTasks,
+            storedForm: { [self] owner, code, db in try form(owner: owner, code: code, db) }
         )
     }
     /// The congress dates of the units, picked here or relayed from below.
     package var congresses: Congresses { Congresses(context: context) }
+    /// Messages parked here: retried, listed, retried or set aside by an admin.
+    package var parked: ParkedMessages {
+        ParkedMessages(
+            context: context,
+            receiveAgain: { [self] messages, direction in
+                try await receive(messages, direction: direction, retrying: true)
+            },
+            recordFate: { [self] message, direction, result, setAside, db in
+                try recordFate(of: message, direction: direction, result: result, setAside: setAside, db)
+            }
+        )
+    }
+    /// The audit trail as admins read it.
+    package var auditReading: AuditReading { AuditReading(context: context) }
+    /// The nodes of the subtree at a glance, their silence, and this node's health.
+    package var nodesAtAGlance: NodesAtAGlance {
+        NodesAtAGlance(
+            context: context,
+            ownStatus: { [self] in try await ownStatus() },
+            downLink: { [self] child, now, db in try downLink(to: child, now: now, db) }
+        )
+    }
+    /// Issuing, renewing and revoking the certificates of the nodes below.
+    package var pki: NodePKI {
+        NodePKI(
+            context: context,
+            issuer: issuer,
+            identity: identity,
+            revocations: revocations,
+            root: root,
+            listening: listening,
+            sendCatalogue: { [self] joining, db in try sendCatalogue(to: joining, db) }
+        )
+    }
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
 

@@ -74,7 +74,21 @@ package struct AlertView: Codable, Sendable {
     package let clearedAt: Date?
 }
 
-extension LocalNode {
+/// Alerts (cảnh báo) and the rules that raise them: leaders set rules for their subtree, the
+/// rules are evaluated on what this node holds (as data arrives, and by `AlertWatch` for what only
+/// the date changes), and the people concerned see and acknowledge what stands. Its own service so
+/// that alerting reaches only the shared context, the tasks it watches, and one narrow seam to
+/// forms (which remain `LocalNode` extensions for now).
+package struct NodeAlerts: NodeService {
+    let context: NodeContext
+    /// The tasks rules may name (a rule's task must concern the rule's subtree).
+    let tasks: AssignedTasks
+    /// The latest stored version of a form, by owner and code, in the caller's transaction.
+    let storedForm: @Sendable (_ owner: String, _ code: String, Database) throws -> Form?
+
+    /// Today in Vietnam: deadlines are Vietnamese days.
+    var today: CalendarDate { clock.today() }
+
     // MARK: - Rules
 
     /// Admins and approvers (leaders) of a unit set rules for its subtree.
@@ -84,7 +98,7 @@ extension LocalNode {
         }
     }
 
-    package func createAlertRule(_ request: NewAlertRule, by actor: Actor) async throws -> AlertRuleView {
+    package func createRule(_ request: NewAlertRule, by actor: Actor) async throws -> AlertRuleView {
         try requireRuleMaker(actor)
         var date: CalendarDate?
         if let text = request.date {
@@ -116,10 +130,10 @@ extension LocalNode {
         try await database.pool.write { db in
             if let taskId = rule.taskId {
                 // The task must concern the rule's subtree (assigned by it or to units in it).
-                _ = try assignedTasks.taskView(taskId, for: actor, history: false, db)
+                _ = try tasks.taskView(taskId, for: actor, history: false, db)
             }
             if let owner = rule.formOwner, let code = rule.formCode {
-                guard let form = try form(owner: owner, code: code, db) else {
+                guard let form = try storedForm(owner, code, db) else {
                     throw DomainError(.alertFormUnknown(code: code, owner: owner), details: ["formCode": "unknown"])
                 }
                 if let question = rule.question {
@@ -146,12 +160,12 @@ extension LocalNode {
                 detail: "\(rule.kind.rawValue) unit=\(rule.unit)"
             )
         }
-        await refreshAlertsQuietly()
+        await refreshQuietly()
         return AlertRuleView(rule: rule, kindName: rule.kind.vietnameseName, createdBy: actor.username, createdAt: now)
     }
 
     /// Rules set by the actor's unit or units below it.
-    package func alertRules(for actor: Actor) async throws -> [AlertRuleView] {
+    package func rules(for actor: Actor) async throws -> [AlertRuleView] {
         try requireRuleMaker(actor)
         return try await database.pool.read { db in
             try AlertStore.rules(db)
@@ -172,7 +186,7 @@ extension LocalNode {
     }
 
     /// Removes a rule of the actor's unit; its standing alerts clear.
-    package func removeAlertRule(_ id: String, by actor: Actor) async throws {
+    package func removeRule(_ id: String, by actor: Actor) async throws {
         try requireRuleMaker(actor)
         try await database.pool.write { db in
             guard
@@ -200,13 +214,13 @@ extension LocalNode {
     }
 
     /// The alerts for the actor: standing ones, or all (with cleared) when asked.
-    package func alerts(for actor: Actor, includeCleared: Bool) async throws -> [AlertView] {
+    package func visible(to actor: Actor, includeCleared: Bool) async throws -> [AlertView] {
         try await database.pool.read { db in
             try AlertStore.alerts(includeCleared: includeCleared, db).filter { sees($0.audience, $0.unit, actor) }
         }
     }
 
-    package func acknowledgeAlert(_ id: String, by actor: Actor) async throws -> AlertView {
+    package func acknowledge(_ id: String, by actor: Actor) async throws -> AlertView {
         try await database.pool.write { db in
             guard let alert = try AlertStore.alert(id, db), sees(alert.audience, alert.unit, actor) else {
                 throw DomainError(.notFound(.alert))
@@ -224,31 +238,31 @@ extension LocalNode {
     /// Re-evaluates every rule on what this node holds: new findings are raised (once per key),
     /// findings whose cause is gone are cleared. Returns (raised, cleared).
     @discardableResult
-    func refreshAlerts(today: CalendarDate? = nil) async throws -> (raised: Int, cleared: Int) {
+    func refresh(today: CalendarDate? = nil) async throws -> (raised: Int, cleared: Int) {
         let today = today ?? self.today
-        return try await database.pool.write { db in try refreshAlerts(today: today, db) }
+        return try await database.pool.write { db in try refresh(today: today, db) }
     }
 
     /// After data arrives: failures are logged, never passed to the caller (the data is in).
-    func refreshAlertsQuietly() async {
+    func refreshQuietly() async {
         do {
-            try await refreshAlerts()
+            try await refresh()
         } catch {
             logger.error("alert evaluation failed", metadata: ["error": "\(error)"])
         }
     }
 
     /// After receiving messages: re-evaluates when task or report data was applied.
-    func refreshAlerts(after messages: [Envelope], results: [MessageResult]) async {
+    func refresh(after messages: [Envelope], results: [MessageResult]) async {
         let watched: Set<MessageKind> = [
             .taskAssigned, .taskProgress, .taskReviewed, .reportApproved, .reportReturned, .assignmentCreated,
         ]
         let applied = Set(results.filter { $0.status == .applied && !$0.replayed }.map(\.id))
         guard messages.contains(where: { applied.contains($0.id) && watched.contains($0.kind) }) else { return }
-        await refreshAlertsQuietly()
+        await refreshQuietly()
     }
 
-    func refreshAlerts(today: CalendarDate, _ db: Database) throws -> (raised: Int, cleared: Int) {
+    func refresh(today: CalendarDate, _ db: Database) throws -> (raised: Int, cleared: Int) {
         let rules = try AlertStore.ruleBodies(db)
             .map { try JSONDecoder.federation.decode(AlertRule.self, from: Data($0.utf8)) }
         let findings =

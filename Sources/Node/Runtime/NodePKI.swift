@@ -8,14 +8,29 @@ import X509
 /// Node identity as a use case: a parent's admin hands a child node a one-time enrolment token,
 /// the child enrols with a CSR (its key never leaves it), renews over mutual TLS before expiry,
 /// and an ancestor of a unit revokes its node's certificate; the revocation reaches every node.
-extension LocalNode {
+/// Its own service so that issuing, renewal and revocation reach only the shared context, the
+/// node's CA, certificate and root, the revocation list, where it listens, and one narrow seam to
+/// the indicator catalogue (which remains a `LocalNode` extension).
+package struct NodePKI: NodeService {
+    let context: NodeContext
+    /// The CA this node issues its children's certificates with; nil where it issues none.
+    let issuer: CertificateAuthority?
+    /// The node's certificate and key (it signs revocations; answers carry its trust root).
+    let identity: NodeTLSIdentity
+    /// Revoked certificates, refused from the moment a revocation is stored.
+    let revocations: RevocationList
+    /// The federation's root certificate, which enrolment tokens pin.
+    let root: X509.Certificate
+    /// Where this process listens (a joining node learns its parent's federation port).
+    let listening: Listening
+    /// Sends the indicator catalogue in force to a node that joins, in the caller's transaction
+    /// (`LocalNode.sendCatalogue(to:_:)`).
+    let sendCatalogue: @Sendable (_ joining: NodeDescription, Database) throws -> Void
+
     static let enrolmentTokenLifetime: TimeInterval = 24 * 3600
     static let certificateValidityDays = 365
     /// Renewals one child node may get in 24 hours.
     static let renewalsPerDay = 3
-
-    /// The federation's root certificate (PEM) and its SHA-256, which enrolment tokens pin.
-    package var trustRoot: (pem: String, sha256: String) { (identity.credentials.trustRootPEM, root.fingerprint) }
 
     /// Default listen addresses of a node that joins without saying where it listens.
     package static let defaultWeb = "0.0.0.0:8443"
@@ -127,7 +142,7 @@ extension LocalNode {
         )
         let intermediate = try request.caCsr.flatMap { try issueIntermediate(csrPEM: $0, for: child) }
         let joined = joins ? joinChange(child, decidedBy: createdBy) : nil
-        let next = try await keepingUnitsInStep {
+        let next = try await context.keepingUnitsInStep {
             try await database.pool.write { db -> Deployment in
                 // Used once: the token is spent in the transaction that records the certificate.
                 guard try PKIStore.spendToken(hash: digest, at: clock.now(), now: clock.now(), db) else {
@@ -165,10 +180,10 @@ extension LocalNode {
                     source: address
                 )
                 try enqueueUp(db, kind: .unitChanged, unit: joined.parent, body: joined)
-                if let joining = next.node(forUnit: childUnit) { try sendCatalogue(to: joining, db) }
+                if let joining = next.node(forUnit: childUnit) { try sendCatalogue(joining, db) }
                 // Other tokens for the unit would now certify a second key for its node: spent.
                 try PKIStore.spendTokens(of: childUnit, at: clock.now(), db)
-                units.set(next)
+                context.units.set(next)
                 return next
             }
         }
@@ -342,7 +357,7 @@ extension LocalNode {
     }
 
     /// `GET /node-certificates`: what this node issued and every revocation it knows.
-    package func nodeCertificates(visibleTo actor: Actor) async throws -> NodeCertificatesView {
+    package func certificates(visibleTo actor: Actor) async throws -> NodeCertificatesView {
         guard actor.holds(.manageUsers), actor.unit == unit else { throw DomainError(.notAllowed) }
         return try await database.pool.read { db in
             let issued = try PKIStore.issued(db)
@@ -355,7 +370,7 @@ extension LocalNode {
     /// certificate of a node below (one this node issued, or one it has seen sign). The signed
     /// revocation goes up to the centre and down to every child, and is refused at once here.
     /// - Parameter certificatePEM: the certificate itself, for one this node has never seen.
-    package func revokeCertificate(
+    package func revoke(
         _ fingerprint: String,
         reason: String,
         certificatePEM: String? = nil,
@@ -394,7 +409,7 @@ extension LocalNode {
             revokedAt: clock.now(),
             reason: trimmed
         )
-        let signed = try signer.sign(try JSONEncoder.federation.encode(revocation))
+        let signed = try identity.current.signer.sign(try JSONEncoder.federation.encode(revocation))
         let applied = try await database.pool.write { db -> Bool in
             guard try store(revocation, signed: signed, db) else { return false }
             try relay(signed, unit: subject, arrivedFrom: nil, db)
@@ -421,9 +436,9 @@ extension LocalNode {
     func receiveRevocation(
         _ message: Envelope,
         signer: NodeIdentity,
-        direction: Direction,
+        direction: LocalNode.Direction,
         _ db: Database
-    ) throws -> Effect {
+    ) throws -> LocalNode.Effect {
         let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
         let revocation = try JSONDecoder.federation.decode(Revocation.self, from: signed.payload)
         guard revocation.unit == message.unit else {
@@ -445,7 +460,7 @@ extension LocalNode {
             }
         }
         guard try store(revocation, signed: signed, db) else {
-            return Effect(detail: "certificate \(revocation.fingerprint.prefix(16))… already revoked here")
+            return LocalNode.Effect(detail: "certificate \(revocation.fingerprint.prefix(16))… already revoked here")
         }
         let relayed = try relay(signed, unit: revocation.unit, arrivedFrom: (message.origin, direction), db)
         try audit.record(
@@ -456,7 +471,7 @@ extension LocalNode {
             target: revocation.fingerprint,
             detail: "unit \(revocation.unit), received from \(message.origin): \(revocation.reason)"
         )
-        return Effect(
+        return LocalNode.Effect(
             detail: "certificate of \(revocation.unit) revoked by \(revocation.revokedBy)",
             feed: relayed.feed,
             outbox: relayed.outbox
@@ -481,7 +496,7 @@ extension LocalNode {
     private func relay(
         _ signed: SignedPayload,
         unit subject: String,
-        arrivedFrom: (origin: String, direction: Direction)?,
+        arrivedFrom: (origin: String, direction: LocalNode.Direction)?,
         _ db: Database
     ) throws -> (feed: Bool, outbox: Bool) {
         var outbox = false
@@ -496,6 +511,43 @@ extension LocalNode {
         }
         return (feed, outbox)
     }
+}
+
+/// A one-time enrolment token, shown once to the admin who asked for it.
+package struct EnrolmentToken: Codable, Sendable {
+    package let token: String
+    package let unit: String
+    package let expiresAt: Date
+}
+
+/// The certificates a node issued and the revocations it knows.
+package struct NodeCertificatesView: Codable, Sendable {
+    struct Issued: Codable, Sendable {
+        let fingerprint: String
+        let unit: String
+        let serial: String
+        let notAfter: Date
+        let issuedAt: Date
+        let via: String
+    }
+
+    struct Revoked: Codable, Sendable {
+        let fingerprint: String
+        let unit: String
+        let revokedBy: String
+        let revokedAt: Date
+        let reason: String
+    }
+
+    let issued: [Issued]
+    let revoked: [Revoked]
+}
+
+/// The node's own identity, which stays with `LocalNode`: the trust root it shows, the signer
+/// certificates it remembers, the renewal of its own certificate, and verifying what arrives.
+extension LocalNode {
+    /// The federation's root certificate (PEM) and its SHA-256, which enrolment tokens pin.
+    package var trustRoot: (pem: String, sha256: String) { (identity.credentials.trustRootPEM, root.fingerprint) }
 
     /// When this node first verified the signer certificate with this fingerprint, if ever: a
     /// certificate is checked as of then, so what a rotated or expired key signed still verifies.
@@ -556,39 +608,7 @@ extension LocalNode {
             metadata: ["fingerprint": "\(chain[0].fingerprint)", "not_after": "\(chain[0].notValidAfter)"]
         )
     }
-}
 
-/// A one-time enrolment token, shown once to the admin who asked for it.
-package struct EnrolmentToken: Codable, Sendable {
-    package let token: String
-    package let unit: String
-    package let expiresAt: Date
-}
-
-/// The certificates a node issued and the revocations it knows.
-package struct NodeCertificatesView: Codable, Sendable {
-    struct Issued: Codable, Sendable {
-        let fingerprint: String
-        let unit: String
-        let serial: String
-        let notAfter: Date
-        let issuedAt: Date
-        let via: String
-    }
-
-    struct Revoked: Codable, Sendable {
-        let fingerprint: String
-        let unit: String
-        let revokedBy: String
-        let revokedAt: Date
-        let reason: String
-    }
-
-    let issued: [Issued]
-    let revoked: [Revoked]
-}
-
-extension LocalNode {
     /// Verifies a signed payload as it arrives. The rule for keys: a certificate this node has
     /// verified before is checked as of when it first did (so a rotated or expired key still
     /// verifies what it signed); a revoked certificate verifies nothing that arrives after its

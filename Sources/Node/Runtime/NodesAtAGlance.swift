@@ -62,7 +62,19 @@ package struct HealthProblem: Codable, Sendable {
     package let messageEN: String
 }
 
-extension LocalNode {
+/// The nodes of the subtree at a glance (issue J): this node's own figures and the statuses
+/// reported from below, with each direct child's link as this node sees it; the silence
+/// threshold and the alerts for silent nodes; and this node's own health. Its own service so
+/// that it needs only the shared context and two narrow seams to node status, which remains a
+/// `LocalNode` extension (Sync).
+package struct NodesAtAGlance: NodeService {
+    let context: NodeContext
+    /// This node's own figures now (`LocalNode.ownStatus()`).
+    let ownStatus: @Sendable () async throws -> NodeStatus
+    /// The feed toward a direct child: unread entries and the instant up to which it read all
+    /// (`LocalNode.downLink(to:now:_:)`), in the caller's transaction.
+    let downLink: @Sendable (_ child: String, _ now: Date, Database) throws -> (pending: Int, currentAt: Date?)
+
     /// The nodes page and `GET /api/v1/nodes` are for the admins of the node's own unit (the
     /// level the node serves); what they see is limited to their unit's subtree all the same.
     private func requireNodesAdmin(_ actor: Actor) throws {
@@ -72,7 +84,7 @@ extension LocalNode {
     }
 
     /// This node and every node below it that reported, within the actor's subtree.
-    package func nodesOverview(for actor: Actor) async throws -> NodesOverview {
+    package func overview(for actor: Actor) async throws -> NodesOverview {
         try requireNodesAdmin(actor)
         let own = try await ownStatus()
         let now = clock.now()
@@ -95,7 +107,7 @@ extension LocalNode {
     }
 
     /// Every node below this one that reported, for the metrics.
-    func nodesBelow() async throws -> (threshold: Int, nodes: [NodeView]) {
+    func below() async throws -> (threshold: Int, nodes: [NodeView]) {
         let now = clock.now()
         return try await database.pool.read { db in
             let threshold = try NodeStatusStore.threshold(db)
@@ -119,7 +131,7 @@ extension LocalNode {
         var status = stored
         if deployment.children(of: node).contains(where: { $0.unit == status.unit }) {
             let contact = try PeerStore.lastContact(of: status.unit, db)
-            let link = try downLink(to: status.unit, now: now, db)
+            let link = try downLink(status.unit, now, db)
             status.lastContact = [contact, status.lastContact].compactMap { $0 }.max()
             status.downPending = link.pending
             status.downCurrentAt = link.currentAt
@@ -313,7 +325,7 @@ package struct NodeWatch: Service {
     package func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                do { try await local.refreshSilence() } catch {
+                do { try await local.nodesAtAGlance.refreshSilence() } catch {
                     local.logger.warning("silence evaluation failed", metadata: ["error": "\(error)"])
                 }
                 try? await Task.sleep(for: interval)

@@ -50,7 +50,22 @@ package struct ParkedMessageView: Codable, Sendable {
     }
 }
 
-extension LocalNode {
+/// Messages this node could not apply (parked with their reason): applied again when what they
+/// lacked may have arrived, on a schedule (`ParkedRetry`), or by an admin, who may instead set
+/// one aside. Its own service so that parking reaches only the shared context and two narrow
+/// seams to the inbox, which remains a `LocalNode` extension (Sync).
+package struct ParkedMessages: NodeService {
+    let context: NodeContext
+    /// Applies messages again through the inbox (`LocalNode.receive(_:direction:retrying:)`,
+    /// retrying).
+    let receiveAgain: @Sendable ([Envelope], LocalNode.Direction) async throws -> [MessageResult]
+    /// Records what became of a message and sends that receipt back the way it came, in the
+    /// caller's transaction (`LocalNode.recordFate(of:direction:result:setAside:_:)`).
+    let recordFate:
+        @Sendable (_ message: Envelope, LocalNode.Direction, MessageResult, _ setAside: Bool, Database) throws -> (
+            feed: Bool, outbox: Bool
+        )
+
     /// Kinds whose arrival may supply what a parked message lacked (a unit, a registration, a
     /// certificate, a form or assignment, a report a return is about).
     static let prerequisiteKinds: Set<MessageKind> = [
@@ -68,17 +83,16 @@ extension LocalNode {
     /// back the others). `due` leaves out those retried too recently. Idempotent: the inbox still
     /// applies each message at most once. Returns how many applied now.
     @discardableResult
-    func retryParked(due: Bool = false) async -> Int {
+    func retryAll(due: Bool = false) async -> Int {
         var applied = 0
         do {
             let now = clock.now()
             let parked = try await database.pool.read { db in try ParkedStore.parked(due: due ? now : nil, db) }
             for message in parked {
                 do {
-                    let results = try await receive(
+                    let results = try await receiveAgain(
                         [message.envelope],
-                        direction: message.fromChild ? .fromChild : .fromParent,
-                        retrying: true
+                        message.fromChild ? .fromChild : .fromParent
                     )
                     if results.first?.status == .applied, results.first?.replayed == false {
                         applied += 1
@@ -110,13 +124,13 @@ extension LocalNode {
         }
     }
 
-    package func parkedMessages(for actor: Actor) async throws -> [ParkedMessageView] {
+    package func visible(to actor: Actor) async throws -> [ParkedMessageView] {
         try requireParkingAdmin(actor)
         return try await database.pool.read { db in try ParkedStore.all(db).map(ParkedMessageView.init) }
     }
 
     /// An admin retries one parked message now (audited).
-    package func retryParkedMessage(origin: String, id: String, by actor: Actor) async throws -> ParkedMessageView {
+    package func retry(origin: String, id: String, by actor: Actor) async throws -> ParkedMessageView {
         try requireParkingAdmin(actor)
         let parked = try await database.pool.write { db in
             guard let parked = try ParkedStore.one(origin: origin, id: id, db) else {
@@ -126,10 +140,9 @@ extension LocalNode {
             return parked
         }
         if parked.state == "parked" {
-            _ = try await receive(
+            _ = try await receiveAgain(
                 [parked.envelope],
-                direction: parked.fromChild ? .fromChild : .fromParent,
-                retrying: true
+                parked.fromChild ? .fromChild : .fromParent
             )
         }
         return try await database.pool.read { db in ParkedMessageView(try ParkedStore.one(origin: origin, id: id, db)!)
@@ -138,7 +151,7 @@ extension LocalNode {
 
     /// An admin sets a parked message aside with a reason (audited): it will not be applied, and
     /// the receipt tells its origin.
-    package func setAsideParkedMessage(
+    package func setAside(
         origin: String,
         id: String,
         reason: String,
@@ -160,10 +173,10 @@ extension LocalNode {
             }
             try ParkedStore.setAside(origin: origin, id: id, by: actor.username, reason: reason, at: clock.now(), db)
             let sent = try recordFate(
-                of: parked.envelope,
-                direction: parked.fromChild ? .fromChild : .fromParent,
-                result: MessageResult(id: id, status: .parked, detail: reason),
-                setAside: true,
+                parked.envelope,
+                parked.fromChild ? .fromChild : .fromParent,
+                MessageResult(id: id, status: .parked, detail: reason),
+                true,
                 db
             )
             try audit.record(db, actor, action: "parked.set-aside", target: "\(origin)/\(id)", detail: reason)
@@ -190,7 +203,7 @@ package struct ParkedRetry: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled else { return }
-                await local.retryParked(due: true)
+                await local.parked.retryAll(due: true)
                 do {
                     let cutoff = local.clock.now().addingTimeInterval(-LocalNode.deliveredRetention)
                     try await local.database.pool.write { db in try ReceiptStore.prune(before: cutoff, db) }

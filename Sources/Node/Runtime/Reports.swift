@@ -403,7 +403,7 @@ extension LocalNode {
             return ReportView(record)
         }
         outboxSignal.notify()
-        await refreshAlertsQuietly()
+        await alerts.refreshQuietly()
         return view
     }
 

@@ -62,7 +62,7 @@ extension LocalNode {
         let node = deployment.node(forUnit: status.unit)?.name ?? status.node
         let unitName = tree[status.unit]?.name ?? status.unit
         let detail =
-            "witnessed entry \(cut.witnessedSeq) (\(cut.witnessedHash.prefix(16))…) at \(Self.englishTime(cut.witnessedAt)), now entry \(cut.reportedSeq) (\(cut.reportedHash.prefix(16))…)"
+            "witnessed entry \(cut.witnessedSeq) (\(cut.witnessedHash.prefix(16))…) at \(NodesAtAGlance.englishTime(cut.witnessedAt)), now entry \(cut.reportedSeq) (\(cut.reportedHash.prefix(16))…)"
         logger.error(
             "audit trail cut below",
             metadata: ["peer": "\(caller)", "unit": "\(status.unit)", "detail": "\(detail)"]
@@ -79,9 +79,9 @@ extension LocalNode {
             key: "audit-cut:\(status.unit):\(id)",
             unit: status.unit,
             message:
-                "Nhật ký kiểm toán của nút \(node) (\(unitName)) bị cắt: nút cấp trên đã thấy mục \(cut.witnessedSeq) lúc \(Self.vietnameseTime(cut.witnessedAt)), nay nút chỉ báo đến mục \(cut.reportedSeq)",
+                "Nhật ký kiểm toán của nút \(node) (\(unitName)) bị cắt: nút cấp trên đã thấy mục \(cut.witnessedSeq) lúc \(NodesAtAGlance.vietnameseTime(cut.witnessedAt)), nay nút chỉ báo đến mục \(cut.reportedSeq)",
             messageEN:
-                "The audit trail of node \(node) (\(unitName)) was cut: entry \(cut.witnessedSeq) was witnessed at \(Self.englishTime(cut.witnessedAt)), the node now reports entry \(cut.reportedSeq)",
+                "The audit trail of node \(node) (\(unitName)) was cut: entry \(cut.witnessedSeq) was witnessed at \(NodesAtAGlance.englishTime(cut.witnessedAt)), the node now reports entry \(cut.reportedSeq)",
             at: now,
             db
         )

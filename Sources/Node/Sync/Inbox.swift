@@ -132,7 +132,7 @@ extension LocalNode {
             }
         }
         if outcome.outbox { outboxSignal.notify() }
-        await refreshAlerts(after: messages, results: outcome.results)
+        await alerts.refresh(after: messages, results: outcome.results)
         // Logged only once committed: "parked" in the log means parked in the inbox.
         for (message, result) in zip(messages, outcome.results)
         where result.status == .parked && !result.replayed && !retrying {
@@ -153,8 +153,8 @@ extension LocalNode {
                 ]
             )
         }
-        if !retrying, Self.mayUnpark(messages, outcome.results) {
-            await retryParked()
+        if !retrying, ParkedMessages.mayUnpark(messages, outcome.results) {
+            await parked.retryAll()
         }
         return outcome.results
     }
@@ -204,7 +204,7 @@ extension LocalNode {
             return try apply(decision, arrivedFrom: direction, db)
         case (.pkiRevoked, _):
             guard let signer else { throw Refusal("missing signature") }
-            return try receiveRevocation(message, signer: try signer.get(), direction: direction, db)
+            return try pki.receiveRevocation(message, signer: try signer.get(), direction: direction, db)
         case (.accountChanged, .fromParent):
             return try accounts.receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
         case (.accountRegistered, .fromChild):

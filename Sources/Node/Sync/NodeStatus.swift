@@ -154,7 +154,7 @@ extension LocalNode {
                 }
             }
             // The nodes just heard of (the watch looks at every node each cycle).
-            try refreshSilence(now: now, only: Set(report.statuses.map(\.unit)), db)
+            try nodesAtAGlance.refreshSilence(now: now, only: Set(report.statuses.map(\.unit)), db)
             return kept
         }
         metrics.contact(peer: caller, at: now)

@@ -15,21 +15,21 @@ struct AlertRoutes {
             guard state == "open" || state == "all" else {
                 throw EdgeRefusal(.alertStateUnknown)
             }
-            return Items(items: try await local.alerts(for: actor, includeCleared: state == "all"))
+            return Items(items: try await local.alerts.visible(to: actor, includeCleared: state == "all"))
         }
         api.post("/alerts/{id}/acknowledge") { _, context -> AlertView in
-            try await local.acknowledgeAlert(try context.parameters.require("id"), by: try context.actor())
+            try await local.alerts.acknowledge(try context.parameters.require("id"), by: try context.actor())
         }
         api.get("/alerts/rules") { _, context -> Items<AlertRuleView> in
-            Items(items: try await local.alertRules(for: try context.actor()))
+            Items(items: try await local.alerts.rules(for: try context.actor()))
         }
         api.post("/alerts/rules") { request, context -> EditedResponse<AlertRuleView> in
             let actor = try context.actor()
             let rule = try await request.decodeJSON(as: NewAlertRule.self, context: context)
-            return EditedResponse(status: .created, response: try await local.createAlertRule(rule, by: actor))
+            return EditedResponse(status: .created, response: try await local.alerts.createRule(rule, by: actor))
         }
         api.delete("/alerts/rules/{id}") { _, context -> Response in
-            try await local.removeAlertRule(try context.parameters.require("id"), by: try context.actor())
+            try await local.alerts.removeRule(try context.parameters.require("id"), by: try context.actor())
             return Response(status: .noContent)
         }
     }

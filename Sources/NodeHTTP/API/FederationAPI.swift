@@ -160,7 +160,7 @@ struct FederationAPI {
                 )
             }
             do {
-                return try await local.renew(renewal, for: caller)
+                return try await local.pki.renew(renewal, for: caller)
             } catch let error as Refused {
                 throw FederationRefusal(
                     status: error.status,

@@ -8,15 +8,15 @@ struct NodeRoutes {
 
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.get("/nodes") { _, context -> NodesOverview in
-            try await local.nodesOverview(for: try context.actor())
+            try await local.nodesAtAGlance.overview(for: try context.actor())
         }
         api.get("/nodes/settings") { _, context -> SilenceSetting in
-            try await local.silenceSetting(for: try context.actor())
+            try await local.nodesAtAGlance.silenceSetting(for: try context.actor())
         }
         api.put("/nodes/settings") { request, context -> SilenceSetting in
             let actor = try context.actor()
             let setting = try await request.decodeJSON(as: SilenceSetting.self, context: context)
-            return try await local.setSilenceThreshold(setting, by: actor)
+            return try await local.nodesAtAGlance.setSilenceThreshold(setting, by: actor)
         }
     }
 }

@@ -15,7 +15,7 @@ struct PKIRoutes {
             let body = try await request.decodeJSON(as: TokenRequest.self, context: context)
             return EditedResponse(
                 status: .created,
-                response: try await local.createEnrolmentToken(for: body.unit, by: actor)
+                response: try await local.pki.createEnrolmentToken(for: body.unit, by: actor)
             )
         }
         // Public: a joining node fetches the root here over unverified TLS and trusts it only if
@@ -25,15 +25,18 @@ struct PKIRoutes {
         }
         api.post("/enrol") { request, context -> EditedResponse<EnrolmentAnswer> in
             let body = try await request.decodeJSON(as: EnrolmentRequest.self, context: context)
-            return EditedResponse(status: .created, response: try await local.enrol(body, from: context.clientAddress))
+            return EditedResponse(
+                status: .created,
+                response: try await local.pki.enrol(body, from: context.clientAddress)
+            )
         }
         api.get("/node-certificates") { _, context -> NodeCertificatesView in
-            try await local.nodeCertificates(visibleTo: try context.actor())
+            try await local.pki.certificates(visibleTo: try context.actor())
         }
         api.post("/node-certificates/{fingerprint}/revoke") { request, context -> Revocation in
             let actor = try context.actor()
             let body = try await request.decodeJSON(as: RevocationRequest.self, context: context)
-            return try await local.revokeCertificate(
+            return try await local.pki.revoke(
                 try context.parameters.require("fingerprint"),
                 reason: body.reason,
                 certificatePEM: body.certificate,

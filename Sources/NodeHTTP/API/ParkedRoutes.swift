@@ -13,10 +13,10 @@ struct ParkedRoutes {
 
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.get("/sync/parked") { _, context -> Items<ParkedMessageView> in
-            Items(items: try await local.parkedMessages(for: try context.actor()))
+            Items(items: try await local.parked.visible(to: try context.actor()))
         }
         api.post("/sync/parked/{origin}/{id}/retry") { _, context -> ParkedMessageView in
-            try await local.retryParkedMessage(
+            try await local.parked.retry(
                 origin: try context.parameters.require("origin"),
                 id: try context.parameters.require("id"),
                 by: try context.actor()
@@ -25,7 +25,7 @@ struct ParkedRoutes {
         api.post("/sync/parked/{origin}/{id}/set-aside") { request, context -> ParkedMessageView in
             let actor = try context.actor()
             let body = try await request.decodeJSON(as: SetAside.self, context: context)
-            return try await local.setAsideParkedMessage(
+            return try await local.parked.setAside(
                 origin: try context.parameters.require("origin"),
                 id: try context.parameters.require("id"),
                 reason: body.reason,

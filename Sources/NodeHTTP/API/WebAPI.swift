@@ -63,7 +63,7 @@ struct Health: ResponseEncodable, Sendable {
 
 extension LocalNode {
     func health(listener: String) async -> Health {
-        let problems = await healthProblems()
+        let problems = await nodesAtAGlance.healthProblems()
         return Health(
             status: problems.isEmpty ? "ok" : "degraded",
             reasons: problems,

@@ -35,7 +35,7 @@ struct AlertPages {
             try await kit.run(request, context) {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
-                _ = try await local.acknowledgeAlert(try context.parameters.require("id"), by: visitor.actor)
+                _ = try await local.alerts.acknowledge(try context.parameters.require("id"), by: visitor.actor)
                 throw PageRedirect(location: "\(Self.path)?done=acknowledged")
             }
         }
@@ -54,7 +54,7 @@ struct AlertPages {
                 )
                 do {
                     let rule = try Self.rule(typed.fields, NumberFormat(visitor.language))
-                    _ = try await local.createAlertRule(rule, by: visitor.actor)
+                    _ = try await local.alerts.createRule(rule, by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)?done=rule")
                 } catch let error as Refused where error.status == .unprocessableContent {
                     let keys = ["taskId": "task_id", "formOwner": "form_code", "formCode": "form_code"]
@@ -68,7 +68,7 @@ struct AlertPages {
             try await kit.run(request, context) {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
-                try await local.removeAlertRule(try context.parameters.require("id"), by: visitor.actor)
+                try await local.alerts.removeRule(try context.parameters.require("id"), by: visitor.actor)
                 throw PageRedirect(location: "\(Self.path)?done=removed")
             }
         }
@@ -124,7 +124,7 @@ struct AlertPages {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let actor = visitor.actor
-        let alerts = try await local.alerts(for: actor, includeCleared: all)
+        let alerts = try await local.alerts.visible(to: actor, includeCleared: all)
         // A report returned to the visitor's unit is an alert too, with its reason.
         let returned = ToDoSection.returned(try await local.toDo(for: actor), visitor, kit: kit)
         var page = AlertsPage(
@@ -151,7 +151,7 @@ struct AlertPages {
         )
         if actor.holds(.approveReports) {
             page.mayRule = true
-            let rules = try await local.alertRules(for: actor)
+            let rules = try await local.alerts.rules(for: actor)
             page.rules = rules.map { view in
                 let rule = view.rule
                 var scope: [String] = []

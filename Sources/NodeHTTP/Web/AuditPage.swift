@@ -16,7 +16,7 @@ struct AuditPage {
                 let account =
                     request.uri.queryParameters["actor"].map(String.init)?.trimmingCharacters(in: .whitespaces)
                     .lowercased() ?? ""
-                let trail = try await local.auditTrail(
+                let trail = try await local.auditReading.trail(
                     visibleTo: visitor.actor,
                     account: account.isEmpty ? nil : account
                 )

@@ -16,7 +16,7 @@ struct NodesPage {
         pages.get("/nodes") { request, context in
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
-                let overview = try await local.nodesOverview(for: visitor.actor)
+                let overview = try await local.nodesAtAGlance.overview(for: visitor.actor)
                 let ordered = overview.items.sorted { ($0.silent ? 0 : 1, $0.unit) < ($1.silent ? 0 : 1, $1.unit) }
                 let page = NodesOverviewPage(
                     nodes: ordered.map { node in

@@ -23,7 +23,7 @@ struct ParkedPage {
             try await kit.run(request, context) {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
-                let view = try await local.retryParkedMessage(
+                let view = try await local.parked.retry(
                     origin: try context.parameters.require("origin"),
                     id: try context.parameters.require("id"),
                     by: visitor.actor
@@ -36,7 +36,7 @@ struct ParkedPage {
                 let form = try await PageForm.read(request, context: context)
                 let visitor = try kit.visitor(request, context, form: form)
                 do {
-                    _ = try await local.setAsideParkedMessage(
+                    _ = try await local.parked.setAside(
                         origin: try context.parameters.require("origin"),
                         id: try context.parameters.require("id"),
                         reason: form["reason"] ?? "",
@@ -61,7 +61,7 @@ struct ParkedPage {
         error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let parked = try await local.parkedMessages(for: visitor.actor)
+        let parked = try await local.parked.visible(to: visitor.actor)
         let done = done.flatMap { done -> String? in
             let words = [
                 "applied": ("Đã thử lại: tin đã được áp dụng.", "Retried: the message applied."),

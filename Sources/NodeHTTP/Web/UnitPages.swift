@@ -81,7 +81,7 @@ struct UnitPages {
                 let visitor = try kit.visitor(request, context, form: form)
                 let code = try context.parameters.require("code")
                 do {
-                    let token = try await local.createEnrolmentToken(for: code, by: visitor.actor)
+                    let token = try await local.pki.createEnrolmentToken(for: code, by: visitor.actor)
                     let parent = "https://\(request.head.authority ?? "HOST:PORT")"
                     let issued = UnitsPage.Issued(
                         unit: code,

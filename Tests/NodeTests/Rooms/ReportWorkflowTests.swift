@@ -225,7 +225,7 @@ import Testing
         )
         report = try await province.submitReport(report.id, ReportTransition(), by: Self.clerk)
         _ = try await province.approveReport(report.id, ReportTransition(), by: Self.leader)
-        let trail = try await province.auditTrail(visibleTo: Self.admin, account: nil)
+        let trail = try await province.auditReading.trail(visibleTo: Self.admin, account: nil)
         #expect(trail.broken == nil)
         let steps = Set(trail.entries.filter { $0.target == report.id }.map { "\($0.actor) \($0.action)" })
         #expect(
