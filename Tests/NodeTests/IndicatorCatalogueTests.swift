@@ -172,6 +172,27 @@ import Testing
             let figure = tienDu?["figure"] as? [String: Any]
             #expect(figure?["value"] as? Double == 12 && figure?["source"] as? String == "delivered", "\(values.text)")
 
+            // A person enters an entered indicator's value; mistakes are clear 4xx.
+            #expect(
+                try await admin.call(.POST, "/api/v1/indicator-definitions", body: Self.entered("HO_SO")).status == 201
+            )
+            let entered = try await admin.call(
+                .PUT,
+                "/api/v1/indicator-values/HO_SO/BNI-TD/2026-10",
+                body: ["value": 5]
+            )
+            #expect(entered.status == 200 && entered.json["source"] as? String == "entered", "\(entered.text)")
+            for (path, body, status) in [
+                ("HO_SO/BNI-TD/2026-10", ["value": "năm"] as [String: Any], 400),
+                ("KHONG_CO/BNI-TD/2026-10", ["value": 5], 404),
+                ("HO_SO/BNI-TD/2026-Q4", ["value": 5], 422),
+                ("GIAO_DICH/BNI-TD/2026-10", ["value": 5], 422),
+                ("HO_SO/LCA/2026-10", ["value": 5], 403),
+            ] {
+                let reply = try await admin.call(.PUT, "/api/v1/indicator-values/\(path)", body: body)
+                #expect(reply.status == status, "\(path): \(reply.text)")
+            }
+
             // A session is not a client token; a revoked token is refused.
             #expect(try await admin.call(.POST, "/api/v1/indicator-deliveries", body: delivery).status == 401)
             #expect(try await admin.call(.DELETE, "/api/v1/indicator-clients/\(id)").status == 200)

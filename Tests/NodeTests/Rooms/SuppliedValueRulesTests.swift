@@ -316,6 +316,20 @@ import Testing
             for: Self.viewer
         )
         #expect(province11.figure.value == 120 && province11.figure.source == "delivered")
+        // A corrected value replaces the one held, which goes to the history.
+        let corrected = try await province.deliverIndicatorValues(
+            IndicatorDelivery(
+                delivery: "ndxp-2026-11-03",
+                values: [Item(indicator: "GIAO_DICH", unit: "BNI-TD", period: "2026-11", value: 44)]
+            ),
+            token: token,
+            from: "10.0.0.9"
+        )
+        #expect(corrected.results.map(\.result) == ["accepted"])
+        let replaced = try await province.database.pool.read { db in
+            try SuppliedValueStore.history(code: "GIAO_DICH", unit: "BNI-TD", period: "2026-11", db)
+        }
+        #expect(replaced.map(\.value) == [40] && replaced.first?.source == "delivered")
 
         // Revoked, or unknown: 401, nothing written.
         let revoked = try await province.revokeIndicatorClient(client.id, by: Self.admin)
@@ -338,12 +352,12 @@ import Testing
         let held = try await province.database.pool.read { db in
             try SuppliedValueStore.held(code: "GIAO_DICH", unit: "BNI-TD", period: "2026-11", db)
         }
-        #expect(held?.value == 40 && held?.client == client.id)
+        #expect(held?.value == 44 && held?.client == client.id)
 
         let trail = try await province.auditTrail(visibleTo: Self.admin, account: nil).entries
         #expect(trail.contains { $0.action == "indicator.client.create" && $0.actor == "bni.quantri" })
         #expect(trail.contains { $0.action == "indicator.client.revoke" && $0.target == client.id })
-        #expect(trail.filter { $0.action == "indicator.value.deliver" }.count == 3)
+        #expect(trail.filter { $0.action == "indicator.value.deliver" }.count == 4)
     }
 
     @Test func grantsAreCheckedAndOnlyTheOwnersAdminsSeeAndRevokeThem() async throws {
