@@ -174,6 +174,76 @@ import Testing
                 }
             ),
             Entry(
+                "PUT /api/v1/indicator-values/{code}/{unit}/{period}",
+                Case("enters a value of the province's entered indicator for the subject", expect: Rule.entersIndicator)
+                {
+                    m,
+                    a in
+                    try await m.web(a).call(
+                        .PUT,
+                        "/api/v1/indicator-values/AM-CHI-SO/\(m.subject.unit)/2026-10",
+                        body: ["value": Double(m.next())]
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/indicator-clients",
+                Case("the machine clients of its unit", expect: Rule.administers, check: Check.indicatorClients) {
+                    m,
+                    a in
+                    try await m.web(a).call(.GET, "/api/v1/indicator-clients")
+                }
+            ),
+            Entry(
+                "POST /api/v1/indicator-clients",
+                Case("grants a machine client the subject", expect: Rule.grantsClientsForSubject) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/indicator-clients",
+                        body: [
+                            "name": "Hệ thống \(m.next())", "indicators": ["AM-GIAO-DICH"], "units": [m.subject.unit],
+                        ]
+                    )
+                }
+            ),
+            Entry(
+                "DELETE /api/v1/indicator-clients/{id}",
+                Case("revokes a machine client of the subject's unit", expect: Rule.managesSubjectAccounts) { m, a in
+                    let made = try await m.subjectClient(.admin).call(
+                        .POST,
+                        "/api/v1/indicator-clients",
+                        body: [
+                            "name": "Hệ thống \(m.next())", "indicators": ["AM-GIAO-DICH"], "units": [m.subject.unit],
+                        ]
+                    )
+                    return try await m.web(a).call(
+                        .DELETE,
+                        "/api/v1/indicator-clients/\(made.json["id"] as? String ?? "none")"
+                    )
+                }
+            ),
+            // The client's token is the authority, never a session: SuppliedValueRulesTests and
+            // IndicatorCatalogueTests deliver with a real one.
+            Entry(
+                "POST /api/v1/indicator-deliveries",
+                public: true,
+                Case("delivers with its session token", expect: Rule.deliversOnlyWithAClientToken) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/indicator-deliveries",
+                        body: [
+                            "delivery": "am-\(m.next())",
+                            "values": [
+                                [
+                                    "indicator": "AM-GIAO-DICH", "unit": m.subject.unit, "period": "2026-10",
+                                    "value": 1,
+                                ]
+                            ],
+                        ]
+                    )
+                }
+            ),
+            Entry(
                 "GET /api/v1/forms/{code}",
                 Case("the form the subject fills (owned by TW, above everyone)", expect: Rule.everyone) { m, a in
                     try await m.web(a).call(.GET, "/api/v1/forms/AM-THANG?owner=\(formOwner)")
@@ -1031,6 +1101,23 @@ import Testing
             a.unit == AccessMatrixTests.formOwner && a.holds(.manageForms) ? .ok : .denied
         }
 
+        /// An entered indicator's value: a unit's data entry and leaders for their own unit, the
+        /// leaders of a unit above for the units below it that the node hosts.
+        static func entersIndicator(_ a: Caller) -> Outcome {
+            (a.relation == .unit && (a.holds(.enterData) || a.holds(.approveReports)))
+                || (a.relation == .parent && a.holds(.approveReports)) ? .ok : .denied
+        }
+
+        /// An admin grants a machine client units of its own subtree.
+        static func grantsClientsForSubject(_ a: Caller) -> Outcome {
+            a.seesSubject && a.holds(.manageUsers) ? .ok : .denied
+        }
+
+        /// Deliveries take a machine client's token; a session's is refused as unknown.
+        static func deliversOnlyWithAClientToken(_ a: Caller) -> Outcome {
+            .passes(401, "a session token is no client's token")
+        }
+
         /// A unit's scoring figures are set by the approvers and admin of the unit directly above it.
         static func scoresSubject(_ a: Caller) -> Outcome {
             a.relation == .parent && a.holds(.approveReports) ? .ok : .denied
@@ -1122,6 +1209,13 @@ import Testing
             let allowed = Set(m.tree.children(of: a.unit).map(\.code))
             let outside = Set(rows.compactMap { $0["unit"] as? String }).subtracting(allowed)
             return outside.isEmpty ? nil : "shows scoring figures of \(outside.sorted())"
+        }
+
+        static func indicatorClients(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
+            let owners = Set(reply.items.compactMap { $0["owner"] as? String }).subtracting([a.unit])
+            let tokens = reply.items.filter { $0["token"] != nil }.count
+            if !owners.isEmpty { return "shows machine clients of \(owners.sorted())" }
+            return tokens == 0 ? nil : "shows \(tokens) client tokens"
         }
 
         static func tasks(_ m: Matrix, _ a: Caller, _ reply: APIClient.Reply) -> String? {
@@ -1615,6 +1709,15 @@ extension AccessMatrixTests {
                 ),
                 201,
                 "the province's indicator"
+            )
+            try await must(
+                client(AccessMatrixTests.nodeUnit, .admin).call(
+                    .POST,
+                    "/api/v1/indicator-definitions",
+                    body: IndicatorCatalogueTests.delivered("AM-GIAO-DICH")
+                ),
+                201,
+                "the province's delivered indicator"
             )
             for unit in Set(callers.filter { !$0.foreign }.map(\.unit)) {
                 try await must(

@@ -44,6 +44,14 @@ import Testing
         return definition
     }
 
+    /// An indicator another system delivers, for the access matrix and the delivery test.
+    static func delivered(_ code: String) -> [String: Any] {
+        var definition = indicator(code, numerator: "1")
+        definition["source"] = ["kind": "delivered", "system": "Nền tảng chia sẻ dữ liệu quốc gia"]
+        definition["aggregation"] = "sum"
+        return definition
+    }
+
     @Test func aLevelDefinesCheckedIndicatorsAndTheLevelsBelowSeeThem() async throws {
         try await TestFederation.run { f in
             let centre = try await f.login("tw.admin", at: "centre")
@@ -113,6 +121,83 @@ import Testing
                     .status
                     == 403
             )
+        }
+    }
+
+    /// Issue M.4 over the API: an admin creates a machine client (the token is answered once),
+    /// the other system delivers with `Authorization: Bearer`, a replay answers the same, the
+    /// values view shows the delivered value, and a revoked token is 401.
+    @Test func anotherSystemDeliversValuesWithItsOwnToken() async throws {
+        try await TestFederation.run { f in
+            let admin = try await f.login("bni.admin", at: "bac-ninh")
+            let defined = try await admin.call(
+                .POST,
+                "/api/v1/indicator-definitions",
+                body: Self.delivered("GIAO_DICH")
+            )
+            #expect(defined.status == 201, "\(defined.text)")
+            let created = try await admin.call(
+                .POST,
+                "/api/v1/indicator-clients",
+                body: ["name": "Nền tảng NDXP", "indicators": ["GIAO_DICH"], "units": ["BNI-TD"]]
+            )
+            #expect(created.status == 201, "\(created.text)")
+            let token = try #require(created.json["token"] as? String)
+            let id = try #require(created.json["id"] as? String)
+            let listed = try await admin.call(.GET, "/api/v1/indicator-clients").items
+            #expect(listed.map { $0["id"] as? String } == [id] && listed.allSatisfy { $0["token"] == nil })
+
+            let system = admin.with(token: token)
+            let delivery: [String: Any] = [
+                "delivery": "ndxp-1",
+                "values": [
+                    ["indicator": "GIAO_DICH", "unit": "BNI-TD", "period": "2026-10", "value": 12],
+                    ["indicator": "GIAO_DICH", "unit": "BNI", "period": "2026-10", "value": 3],
+                    ["indicator": "GIAO_DICH", "unit": "BNI-TD", "period": "2026-09", "value": "mười"],
+                ],
+            ]
+            let delivered = try await system.call(.POST, "/api/v1/indicator-deliveries", body: delivery)
+            #expect(delivered.status == 200, "\(delivered.text)")
+            let results = delivered.json["results"] as? [[String: Any]] ?? []
+            #expect(
+                results.map { $0["reason"] as? String ?? $0["result"] as? String ?? "" }
+                    == ["accepted", "outside_grant", "not_a_number"]
+            )
+            let replay = try await system.call(.POST, "/api/v1/indicator-deliveries", body: delivery)
+            #expect(replay.status == 200 && replay.json["replay"] as? Bool == true)
+            #expect((replay.json["results"] as? [[String: Any]])?.count == 3)
+
+            let values = try await admin.call(.GET, "/api/v1/indicator-definitions/GIAO_DICH/values?period=2026-10")
+            let tienDu = (values.json["children"] as? [[String: Any]] ?? []).first { $0["unit"] as? String == "BNI-TD" }
+            let figure = tienDu?["figure"] as? [String: Any]
+            #expect(figure?["value"] as? Double == 12 && figure?["source"] as? String == "delivered", "\(values.text)")
+
+            // A person enters an entered indicator's value; mistakes are clear 4xx.
+            #expect(
+                try await admin.call(.POST, "/api/v1/indicator-definitions", body: Self.entered("HO_SO")).status == 201
+            )
+            let entered = try await admin.call(
+                .PUT,
+                "/api/v1/indicator-values/HO_SO/BNI-TD/2026-10",
+                body: ["value": 5]
+            )
+            #expect(entered.status == 200 && entered.json["source"] as? String == "entered", "\(entered.text)")
+            for (path, body, status) in [
+                ("HO_SO/BNI-TD/2026-10", ["value": "năm"] as [String: Any], 400),
+                ("KHONG_CO/BNI-TD/2026-10", ["value": 5], 404),
+                ("HO_SO/BNI-TD/2026-Q4", ["value": 5], 422),
+                ("GIAO_DICH/BNI-TD/2026-10", ["value": 5], 422),
+                ("HO_SO/LCA/2026-10", ["value": 5], 403),
+            ] {
+                let reply = try await admin.call(.PUT, "/api/v1/indicator-values/\(path)", body: body)
+                #expect(reply.status == status, "\(path): \(reply.text)")
+            }
+
+            // A session is not a client token; a revoked token is refused.
+            #expect(try await admin.call(.POST, "/api/v1/indicator-deliveries", body: delivery).status == 401)
+            #expect(try await admin.call(.DELETE, "/api/v1/indicator-clients/\(id)").status == 200)
+            let refused = try await system.call(.POST, "/api/v1/indicator-deliveries", body: delivery)
+            #expect(refused.status == 401 && refused.json["error"] as? String == "client_token_refused")
         }
     }
 }

@@ -111,6 +111,11 @@ import Testing
         all.append(.indicatorInvalid(IndicatorRefusal(attributes: ["Tên trống / Name is empty"], formula: [])))
         all.append(.linkedIndicatorInvalid(formCode: "X", question: "X"))
         all.append(.indicatorPeriodInvalid("X"))
+        all.append(.indicatorNotEntered("X"))
+        all.append(.indicatorClientInvalid(["Thiếu tên / name missing"]))
+        all.append(.deliveryTokenRefused)
+        all.append(.deliveryInvalid)
+        all.append(.deliveryKeyReused("X"))
         all.append(.parkedOnlyOwnAdmins)
         all.append(.setAsideReasonRequired)
         all.append(.noLongerParked(state: "X"))
@@ -265,6 +270,11 @@ import Testing
         case .indicatorInvalid: "indicatorInvalid"
         case .linkedIndicatorInvalid: "linkedIndicatorInvalid"
         case .indicatorPeriodInvalid: "indicatorPeriodInvalid"
+        case .indicatorNotEntered: "indicatorNotEntered"
+        case .indicatorClientInvalid: "indicatorClientInvalid"
+        case .deliveryTokenRefused: "deliveryTokenRefused"
+        case .deliveryInvalid: "deliveryInvalid"
+        case .deliveryKeyReused: "deliveryKeyReused"
         case .parkedOnlyOwnAdmins: "parkedOnlyOwnAdmins"
         case .setAsideReasonRequired: "setAsideReasonRequired"
         case .noLongerParked: "noLongerParked"
@@ -417,6 +427,11 @@ import Testing
         "indicatorInvalid",
         "linkedIndicatorInvalid",
         "indicatorPeriodInvalid",
+        "indicatorNotEntered",
+        "indicatorClientInvalid",
+        "deliveryTokenRefused",
+        "deliveryInvalid",
+        "deliveryKeyReused",
         "parkedOnlyOwnAdmins",
         "setAsideReasonRequired",
         "noLongerParked",

@@ -85,6 +85,7 @@ extension DomainError {
         case alert
         case unit
         case indicator
+        case indicatorClient
     }
 
     /// Every reason a use case of the core refuses for, grouped by room. The catalogue at the
@@ -276,6 +277,16 @@ extension DomainError {
         case linkedIndicatorInvalid(formCode: String, question: String)
         /// The period asked for an indicator's values does not read, or is not of its frequency.
         case indicatorPeriodInvalid(String)
+        /// Values of this indicator are computed or delivered, not entered by a person.
+        case indicatorNotEntered(String)
+        /// A machine client's grant is refused (each problem, Vietnamese / English).
+        case indicatorClientInvalid([String])
+        /// A delivery's bearer token is no machine client's, or the client is revoked.
+        case deliveryTokenRefused
+        /// A delivery has no idempotency key, or no values, or too many (in `details`).
+        case deliveryInvalid
+        /// The idempotency key was used before for a delivery with other values.
+        case deliveryKeyReused(String)
 
         // MARK: Parked messages and nodes
         /// Only admins of this node's unit see and settle parked messages.
@@ -418,7 +429,8 @@ extension DomainError {
                 .adminUnlockedAbove:
                 .forbidden
             case .usernameTaken, .citizenHasAccount, .sessionNeedsNoCode, .mfaAlreadyOn: .conflict
-            case .activationFailed, .loginFailed, .secondFactorFailed, .notLoggedIn: .unauthenticated
+            case .activationFailed, .loginFailed, .secondFactorFailed, .notLoggedIn, .deliveryTokenRefused:
+                .unauthenticated
             case .accountLocked: .locked
             case .outsideYourSubtree, .unitOutsideYourSubtree, .assignOnlyBelow, .onlyAssignerAmends, .closeOnlyBelow,
                 .congressOnlyLeaders, .figuresOnlyFromAbove, .selfReportOnlyOwnIndicators, .parkedOnlyOwnAdmins,
@@ -431,13 +443,13 @@ extension DomainError {
                 .amendmentUnitsRequired, .addedAndWithdrawn, .unitNotExpected, .closingDateInvalid, .mergedIntoInvalid,
                 .closureReasonRequired, .congressDateInvalid, .congressNoteTooLong, .figureCountOutOfRange,
                 .figuresInvalid, .nothingToRank, .selfReportOneUnitOneMonth, .indicatorInvalid, .linkedIndicatorInvalid,
-                .indicatorPeriodInvalid,
+                .indicatorPeriodInvalid, .indicatorNotEntered, .indicatorClientInvalid, .deliveryInvalid,
                 .silenceThresholdOutOfRange, .alertDateInvalid, .alertRuleInvalid, .alertFormUnknown,
                 .alertQuestionUnknown, .taskDeadlineInvalid, .taskInvalid, .progressPercentRequired, .taskNoteTooLong,
                 .taskEvidenceUnknown, .reviewReasonTooLong, .notAnAssignee:
                 .invalid
             case .formVersionExists, .alreadyAssigned, .unitAlreadyExpected, .closureAlreadyRecorded,
-                .indicatorCodeTaken, .noLongerParked, .tooManyPendingTaskEvidence:
+                .indicatorCodeTaken, .noLongerParked, .tooManyPendingTaskEvidence, .deliveryKeyReused:
                 .conflict
             case .congressLevelUnknown, .congressStatusUnknown, .filterDateInvalid, .dateRangeReversed,
                 .unitCountOutOfRange, .setAsideReasonRequired:
@@ -472,6 +484,7 @@ extension DomainError {
             case .secondFactorFailed: "mfa_failed"
             case .enrolmentRefused: "enrolment_refused"
             case .tooManyRenewals: "too_many_renewals"
+            case .deliveryTokenRefused: "client_token_refused"
             default: kind.code
             }
         }

@@ -16,6 +16,10 @@ package struct IndicatorValuesView: Codable, Sendable {
         package let explanation: String
         /// The units whose data is missing, when the figure combines units.
         package let missing: [String]?
+        /// For a value entered or delivered for this very unit: `entered` or `delivered`.
+        package var source: String? = nil
+        /// For an entered or delivered value: it came after the period's deadline.
+        package var late: Bool? = nil
     }
 
     package struct Row: Codable, Sendable {
@@ -47,7 +51,8 @@ extension LocalNode {
     /// The indicator `code` for `period` at `unit` (the actor's own by default) and each unit
     /// directly below it. Values are computed per unit of the lowest level below `unit` from the
     /// approved reports held here, and combined up by the indicator's rule; missing data stays
-    /// missing. Entered and delivered values have no store yet, so they read as missing.
+    /// missing. Entered and delivered values are read from `SuppliedValueStore`; one supplied for a
+    /// unit above the lowest level is that unit's figure (instead of the combination below it).
     package func indicatorValues(
         code: String,
         period text: String,
@@ -70,6 +75,20 @@ extension LocalNode {
             let target = definition.target(for: period)
 
             func figure(at code_: String) -> IndicatorValuesView.Figure {
+                // A value entered or delivered for the unit itself is its figure, at any level.
+                if definition.source.formula == nil, let supplied = data.supplied(indicator: code, unit: code_) {
+                    var figure = Self.figure(
+                        .value(supplied.value),
+                        "\(definition.name.vi) = \(FormulaExplainer.format(supplied.value)) ("
+                            + (supplied.source == "entered"
+                                ? "nhập bởi \(supplied.suppliedBy)" : "do hệ thống cung cấp")
+                            + (supplied.late ? ", nộp muộn" : "") + ")",
+                        missing: nil
+                    )
+                    figure.source = supplied.source
+                    figure.late = supplied.late
+                    return figure
+                }
                 if tree[code_]?.level == level {
                     let value = evaluator.value(code, unit: code_)
                     return Self.figure(value.outcome, value.explanation, missing: nil)
@@ -144,9 +163,12 @@ extension LocalNode {
 
 /// The approved answers an indicator evaluation reads, for one period: of each form the catalogue
 /// knows, from the nearest owner above (or at) the unit asked about, as `indicatorCatalogue`
-/// picks its forms. Read once, in the caller's transaction.
+/// picks its forms; and the values entered or delivered for the period (`SuppliedValueStore`).
+/// Read once, in the caller's transaction.
 struct ApprovedAnswers: IndicatorData {
     private let answers: [String: [String: Answers]]
+    /// By indicator code, then unit.
+    private let supplied: [String: [String: SuppliedValueStore.Value]]
 
     init(
         catalogue: IndicatorCatalogue,
@@ -171,11 +193,19 @@ struct ApprovedAnswers: IndicatorData {
             )
         }
         self.answers = answers
+        var supplied: [String: [String: SuppliedValueStore.Value]] = [:]
+        for value in try SuppliedValueStore.values(period: period.description, db) {
+            supplied[value.code, default: [:]][value.unit] = value
+        }
+        self.supplied = supplied
     }
 
     func answer(form: String, question: String, unit: String) -> Answer? {
         answers[form]?[unit]?[question]
     }
 
-    func value(indicator: String, unit: String) -> Double? { nil }
+    func value(indicator: String, unit: String) -> Double? { supplied[indicator]?[unit]?.value }
+
+    /// The value entered or delivered for the unit, with its source.
+    func supplied(indicator: String, unit: String) -> SuppliedValueStore.Value? { supplied[indicator]?[unit] }
 }

@@ -96,6 +96,10 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v13-indicators") { db in try db.execute(sql: IndicatorStore.v13) }
         migrator.registerMigration("v14-joined-nodes") { db in try db.execute(sql: UnitSchema.v14) }
         migrator.registerMigration("v15-audit-witness") { db in try db.execute(sql: AuditWitnessStore.v15) }
+        migrator.registerMigration("v16-indicator-values") { db in
+            try db.execute(sql: SuppliedValueStore.v16)
+            try db.execute(sql: IndicatorClientStore.v16)
+        }
         return migrator
     }
 }

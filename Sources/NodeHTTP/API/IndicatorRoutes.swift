@@ -29,7 +29,41 @@ struct IndicatorRoutes {
                 for: try context.actor()
             )
         }
+        // Values entered by a person (issue M.4).
+        api.put("/indicator-values/{code}/{unit}/{period}") { request, context -> SuppliedValueView in
+            let actor = try context.actor()
+            let entry = try await request.decodeJSON(as: IndicatorValueEntry.self, context: context)
+            return try await local.enterIndicatorValue(
+                code: try context.parameters.require("code"),
+                unit: try context.parameters.require("unit"),
+                period: try context.parameters.require("period"),
+                value: entry.value,
+                by: actor
+            )
+        }
+        // Machine clients (another system) and their deliveries.
+        api.get("/indicator-clients") { _, context -> Items<IndicatorClientView> in
+            Items(items: try await local.indicatorClients(for: try context.actor()))
+        }
+        api.post("/indicator-clients") { request, context -> EditedResponse<IndicatorClientView> in
+            let actor = try context.actor()
+            let client = try await request.decodeJSON(as: NewIndicatorClient.self, context: context)
+            return EditedResponse(status: .created, response: try await local.createIndicatorClient(client, by: actor))
+        }
+        api.delete("/indicator-clients/{id}") { _, context -> IndicatorClientView in
+            try await local.revokeIndicatorClient(try context.parameters.require("id"), by: try context.actor())
+        }
+        // The client's token is the authority here, not a session: an unknown or revoked one is 401.
+        api.post("/indicator-deliveries") { request, context -> DeliveryReceipt in
+            let token = request.bearerToken
+            try await local.authenticateIndicatorClient(token: token)
+            let delivery = try await request.decodeJSON(as: IndicatorDelivery.self, context: context)
+            return try await local.deliverIndicatorValues(delivery, token: token, from: context.clientAddress)
+        }
     }
 }
 
 extension IndicatorValuesView: ResponseEncodable {}
+extension SuppliedValueView: ResponseEncodable {}
+extension IndicatorClientView: ResponseEncodable {}
+extension DeliveryReceipt: ResponseEncodable {}

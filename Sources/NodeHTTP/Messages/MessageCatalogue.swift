@@ -46,6 +46,7 @@ package enum MessageCatalogue {
         case .alert: ("cảnh báo", "Alert")
         case .unit: ("đơn vị", "Unit")
         case .indicator: ("chỉ số", "Indicator")
+        case .indicatorClient: ("hệ thống cung cấp số liệu", "Indicator client")
         }
     }
 
@@ -285,6 +286,31 @@ package enum MessageCatalogue {
             (
                 "Kỳ “\(text)” không hợp lệ cho chỉ số này (ví dụ 2026-11 cho chỉ số hằng tháng)",
                 "The period '\(text)' is not valid for this indicator (e.g. 2026-11 for a monthly one)"
+            )
+        case .indicatorNotEntered(let code):
+            (
+                "Giá trị chỉ số “\(code)” được tính theo công thức hoặc do hệ thống khác cung cấp, không nhập tay",
+                "The values of '\(code)' are computed or delivered by another system, not entered"
+            )
+        case .indicatorClientInvalid(let problems):
+            (
+                "Chưa cấp được quyền cung cấp số liệu: \(problems.map { $0.components(separatedBy: " / ").first ?? $0 }.joined(separator: "; "))",
+                "The client's grant is not valid: \(problems.map { $0.components(separatedBy: " / ").last ?? $0 }.joined(separator: "; "))"
+            )
+        case .deliveryTokenRefused:
+            (
+                "Mã truy cập của hệ thống không hợp lệ hoặc đã bị thu hồi",
+                "The client token is unknown or revoked"
+            )
+        case .deliveryInvalid:
+            (
+                "Lần gửi số liệu cần mã lần gửi (delivery) và từ 1 đến 1000 giá trị",
+                "A delivery needs its key (delivery) and 1 to 1000 values"
+            )
+        case .deliveryKeyReused(let key):
+            (
+                "Mã lần gửi “\(key)” đã dùng cho số liệu khác; hãy dùng mã mới",
+                "The delivery key '\(key)' was used for other values; use a new key"
             )
         case .linkedIndicatorInvalid(let formCode, let question):
             (
