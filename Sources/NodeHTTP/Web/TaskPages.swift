@@ -94,7 +94,7 @@ struct TaskPages {
         }
         pages.post("/tasks/{id}/report") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
+                let form = try await PageForm.read(request, context: context, evidence: local.evidencePolicy)
                 let visitor = try kit.visitor(request, context, form: form)
                 let id = try context.parameters.require("id")
                 let complete = form["kind"] == "completed"
