@@ -47,10 +47,14 @@ struct PageForm: Sendable {
         func tooLarge(_ partial: PageForm) -> PageFormTooLarge {
             var fields = partial
             fields.files = []
-            let refusal: Refused =
-                evidence.map { DomainError(.evidenceTooLarge(limit: $0.maximumBytes)) }
-                ?? EdgeRefusal(.pageBodyTooLarge)
-            return PageFormTooLarge(refusal: refusal, partial: fields)
+            guard let evidence else {
+                return PageFormTooLarge(refusal: EdgeRefusal(.pageBodyTooLarge), partial: fields)
+            }
+            return PageFormTooLarge(
+                refusal: DomainError(.evidenceTooLarge(limit: evidence.maximumBytes)),
+                partial: fields,
+                details: ["evidence": "too_large"]
+            )
         }
         var body = ByteBuffer()
         for try await chunk in request.body {
@@ -149,12 +153,13 @@ struct PageForm: Sendable {
 struct PageFormTooLarge: PersonFacingError, HTTPResponseError {
     let refusal: Refused
     let partial: PageForm
+    /// `evidence: too_large` when the files were over the evidence limit.
+    var details: [String: String] = [:]
 
     var status: HTTPResponse.Status { refusal.status }
     var code: String { refusal.code }
     var message: String { refusal.message }
     var messageEN: String { refusal.messageEN }
-    var details: [String: String] { ["evidence": "too_large"] }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         try APIError(status: status, code: code, message: message, messageEN: messageEN, details: details)

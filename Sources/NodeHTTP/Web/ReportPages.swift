@@ -355,9 +355,9 @@ struct ReportPages {
             } ?? false
         let refusalText = refusal.map { visitor.pick($0.error.message, $0.error.messageEN) }
         let editable = actions.save || actions.correct
+        let fields = AnswerFields(form: form, post: PageForm(), language: visitor.language)
         let missing: [ProblemLink] = form.questions.compactMap { question in
             guard let detail = refusal?.error.details[question.id] else { return nil }
-            let fields = AnswerFields(form: form, post: PageForm(), language: visitor.language)
             return ProblemLink(
                 text: detail == "Bắt buộc"
                     ? visitor.pick(
