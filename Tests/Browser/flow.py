@@ -60,19 +60,60 @@ driver.set_page_load_timeout(30)
 driver.implicitly_wait(5)
 
 
-def check_console(where):
-    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+def check_console(where, refused=None):
+    """Fails on console errors; a page that answers a refused post (`refused`, e.g. 422) logs its status, which is expected."""
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"
+              and not (refused and entry.get("source") == "network" and "status of %d" % refused in entry["message"])]
     if errors:
         fail("console errors on %s: %s" % (where, errors))
 
 
-def screen(name):
+PHONE = (390, 844)
+WIDE_ELEMENTS = """
+var out = [];
+var clipped = function (element) {
+  for (var up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+    var overflow = getComputedStyle(up).overflowX;
+    if (overflow === 'auto' || overflow === 'scroll' || overflow === 'hidden') { return true; }
+  }
+  return false;
+};
+document.querySelectorAll('body *').forEach(function (element) {
+  var box = element.getBoundingClientRect();
+  if (box.right > arguments[0] + 1 && out.length < 8 && !clipped(element)) {
+    out.push(element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') +
+      (element.className && element.className.baseVal === undefined ? '.' + element.className : '') + ' ' + Math.round(box.right));
+  }
+});
+return out.join('; ');
+"""
+
+
+def phone(name):
+    """The page at a phone's width (390 x 844, as a phone lays it out): a screenshot, and a failure
+    when anything makes it wider than the screen or the header takes too much of it (issue L.8)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
+    try:
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        driver.save_screenshot(os.path.join(screens, "%02d-%s-390.png" % (shot[0], name)))
+        if width > PHONE[0]:
+            fail("%s is %d px wide at %d px: %s" % (name, width, PHONE[0], driver.execute_script(WIDE_ELEMENTS.replace("arguments[0]", str(PHONE[0])))))
+        header = driver.execute_script("var h = document.querySelector('header.top'); return h ? h.getBoundingClientRect().height : 0")
+        if header > 130:
+            fail("%s: the header takes %d of %d px at phone width" % (name, header, PHONE[1]))
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def screen(name, refused=None):
     shot[0] += 1
     driver.save_screenshot(os.path.join(screens, "%02d-%s.png" % (shot[0], name)))
-    check_console(name)
+    check_console(name, refused)
     size = len(driver.page_source.encode("utf-8"))
     if size > 200 * 1024:
         fail("%s is %d bytes, over 200 KB" % (name, size))
+    phone(name)
 
 
 def find(css):
@@ -109,6 +150,13 @@ def login(username):
     base = config["nodes"][account["node"]]
     driver.get(base + "/app/login")
     screen("dang-nhap-" + username)
+    return login_here(username)
+
+
+def login_here(username):
+    """Logs in on the login page shown (which may lead back to another page afterwards)."""
+    account = config["accounts"][username]
+    base = config["nodes"][account["node"]]
     find("#username").send_keys(username)
     find("#password").send_keys(account["password"])
     find("form[action='/app/login'] button[type=submit]").click()
@@ -141,6 +189,11 @@ try:
     driver.get(base + "/app/entry")
     screen("cap-nhat-du-lieu")
     expect_text("Báo cáo tháng về chuyển đổi số cấp xã")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    right = driver.execute_script("return document.querySelector(\"form[action^='/app/entry/'] button\").getBoundingClientRect().right")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    if right > 390:
+        fail("the data-entry button is off-screen on a phone (right edge at %d px)" % right)
     find("form[action='/app/entry/%s'] button" % config["assignment"]).click()
     wait_url("/edit")
     screen("nhap-bieu-mau")
@@ -201,9 +254,59 @@ try:
         fail("the paragraph did not come back as typed")
     if find("#f-kinh-phi").get_attribute("value") != "12,5":
         fail("the decimal was not kept: %r" % find("#f-kinh-phi").get_attribute("value"))
+    # The session ends while typing: "Lưu lại" loses nothing. The copy kept in the browser comes
+    # back after logging in again, on the same page, with a notice; a confirmed save removes it.
+    driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")
+    set_value("#f-ghi-chu", "Gõ khi phiên đã hết")
+    set_value("#f-kinh-phi", "13,5")
+    driver.delete_cookie("rn_session")
+    find("#save").click()
+    wait_url("/app/login?next=")
+    screen("het-phien")
+    login_here("bni-kb.entry")
+    wait_url("/edit")
+    expect_text("Đã khôi phục nội dung chưa lưu")
+    if find("#f-ghi-chu").get_attribute("value") != "Gõ khi phiên đã hết" or find("#f-kinh-phi").get_attribute("value") != "13,5":
+        fail("the typed values were not restored: %r" % find("#f-ghi-chu").get_attribute("value"))
+    screen("khoi-phuc")
+    driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")
+    set_value("#f-ghi-chu", "<script>alert(1)</script> Thiếu máy tính")
+    set_value("#f-kinh-phi", "12,5")
+    find("#save").click()
+    expect_text("Đã lưu lại.")
+    kept = driver.execute_script("return Object.keys(localStorage).filter(function (k) { return k.indexOf('rn-draft:') === 0; })")
+    if kept:
+        fail("the browser still keeps a copy after the confirmed save: %r" % kept)
+    # Two bad values and a good one: all listed at once with links, the good one saved (issue L.6).
+    driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")
+    set_value("#f-ty-le", "120")
+    set_value("#f-can-bo", "abc")
+    set_value("#f-kinh-phi", "14,5")
+    find("#save").click()
+    expect_text("Đã lưu các giá trị hợp lệ")
+    links = [a.get_attribute("href").split("#")[1] for a in driver.find_elements(By.CSS_SELECTOR, "#problems li a")]
+    if links != ["f-can-bo", "f-ty-le"]:
+        fail("the problems are not listed with links to their fields: %r" % links)
+    screen("loi-nhap-lieu", refused=422)
+    driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")
+    set_value("#f-ty-le", "80")
+    set_value("#f-can-bo", "25")
+    set_value("#f-kinh-phi", "12,5")
+    find("#save").click()
+    expect_text("Đã lưu lại.")
     report = report_id()
     find("a[href='/app/reports/%s']" % report).click()
     screen("chi-tiet-bao-cao")
+    # A file over the limit is refused in the browser, before anything is sent (issue L.5).
+    find("#attach-dialog summary").click()
+    big = os.path.join(tempfile.mkdtemp(), "qua-lon.pdf")
+    with open(big, "wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    find("#attach-evidence").send_keys(big)
+    if "vượt quá 20 MB" not in find("#attach-evidence-error").text or find("#attach-evidence").get_attribute("value"):
+        fail("the browser did not refuse the large file: %r" % find("#attach-evidence-error").text)
+    screen("tep-qua-lon")
+    find("#attach-dialog summary").click()
     expect_text("<script>alert(1)</script> Thiếu máy tính")  # shown as text, not run
     find("#submit-dialog summary").click()
     set_value("#submit-message", "Kính trình lãnh đạo xem xét")

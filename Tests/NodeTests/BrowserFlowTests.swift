@@ -11,8 +11,11 @@ import Testing
 /// report's life in the pages: the commune fills, saves and submits it with a file, its leader
 /// corrects a value and approves, the province sees progress on its dashboard and returns it,
 /// opens its congress schedule and scoring pages and publishes the ranking (then read on the
-/// public page without login), the commune revises and resubmits. Each page is saved as a screenshot under
-/// `test-artifacts/screens/`; a console error on any page fails the test.
+/// public page without login), the commune revises and resubmits. On the way (issue L) the session ends
+/// while typing and "Lưu lại" loses nothing (the browser's copy comes back after logging in again),
+/// bad values are listed at once with links, and a too-large file is refused before sending. Each page
+/// is saved as a screenshot under `test-artifacts/screens/`, at 1280 px and at a phone's 390 × 844
+/// (`NN-name-390.png`); a console error on any page, or any page wider than 390 px on the phone, fails the test.
 @Suite(.serialized) struct BrowserFlowTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

@@ -206,6 +206,19 @@ extension AccessMatrixTests {
                 }
             ),
             Entry(
+                "POST /app/reports/{id}/evidence",
+                Case("attaches evidence to the subject's draft", expect: redirects(Rule.entersForSubject)) { m, a in
+                    let report = try await m.report(in: .draft)
+                    let body = ReturnEvidenceTests.multipart([], files: [("minh-chung.txt", Data("Minh chứng".utf8))])
+                    return try await m.web(a).call(
+                        .POST,
+                        "/app/reports/\(report.id)/evidence",
+                        body: body.body,
+                        contentType: body.type
+                    )
+                }
+            ),
+            Entry(
                 "POST /app/reports/{id}/return",
                 Case("returns the subject's submitted report", expect: redirects(Rule.leadsSubject)) { m, a in
                     let report = try await m.report(in: .submitted)

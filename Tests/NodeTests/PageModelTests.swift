@@ -17,7 +17,7 @@ import Testing
 
     /// Templates only ever included in another one (`{{> name}}`), filled by their page's model.
     static let partials: Set<String> = [
-        "todo", "question_input", "question_view", "report_head", "unit_node", "rule_checks",
+        "todo", "question_input", "question_view", "report_head", "unit_node", "rule_checks", "evidence_input",
     ]
 
     @Test func everyPageTemplateHasOneModel() {

@@ -105,6 +105,27 @@ import Testing
             }
             let atCommune = try await commune.get("/app/tasks/\(id)")
             #expect(atCommune.text.contains("report-progress") && WebPageTests.unlabelledInputs(atCommune.text).isEmpty)
+            // The evidence field states the node's types and limit (issue L.5); a refused file is explained next to it.
+            #expect(atCommune.text.contains("id=\"p-evidence\" name=\"evidence\" multiple accept=\".doc,"))
+            #expect(atCommune.text.contains("Tối đa 20 MB mỗi lần gửi"))
+            let wrongType = Self.multipart(
+                [("kind", "progress"), ("percent", "40"), ("note", "Đã quét 40%")],
+                fileName: "cai-dat.exe",
+                file: "MZ",
+                csrf: commune.csrf
+            )
+            let refusedFile = try await commune.client.call(
+                .POST,
+                "/app/tasks/\(id)/report",
+                body: wrongType.body,
+                contentType: wrongType.type
+            )
+            #expect(
+                refusedFile.status == 422
+                    && refusedFile.text.contains("id=\"p-evidence-error\" role=\"alert\">Loại tệp không được phép")
+                    && refusedFile.text.contains("Đã quét 40%"),
+                "\(refusedFile.status)"
+            )
             let tooMuch = try await commune.post(
                 "/app/tasks/\(id)/report",
                 [("kind", "progress"), ("percent", "150"), ("note", "Gần xong")]

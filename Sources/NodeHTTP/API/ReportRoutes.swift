@@ -74,7 +74,7 @@ struct ReportRoutes {
             let actor = try context.actor()
             let id = try context.parameters.require("id")
             if request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
-                let form = try await PageForm.read(request, context: context)
+                let form = try await PageForm.read(request, context: context, evidence: local.evidencePolicy)
                 let files = form.files.filter { $0.field == "evidence" && $0.data.readableBytes > 0 }.map {
                     ($0.fileName, $0.data)
                 }

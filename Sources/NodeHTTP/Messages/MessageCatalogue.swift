@@ -108,7 +108,7 @@ package enum MessageCatalogue {
         case .evidenceTypeNotAllowed(let allowed):
             ("Loại tệp không được phép; chỉ nhận: \(allowed)", "File type not allowed (\(allowed))")
         case .evidenceTooLarge(let limit):
-            ("Tệp minh chứng vượt quá \(limit / 1_048_576) MB", "Evidence files are limited to \(limit) bytes")
+            ("Tệp minh chứng vượt quá \(limit / 1_048_576) MB", "Evidence files are limited to \(limit / 1_048_576) MB")
         case .evidenceEmpty:
             ("Tệp minh chứng rỗng", "The file is empty")
         case .evidenceStageOver(let stage):

@@ -12,8 +12,10 @@ struct AnswerFields {
     var answers: [String: Answer] = [:]
     /// Raw text per field name, as typed.
     var typed: [String: String] = [:]
-    /// Problems per question id, in Vietnamese / English.
+    /// Problems per question id, in Vietnamese / English (a table's bad cells in one text).
     var problems: [String: String] = [:]
+    /// The table cells that did not read, per question: `(row, column)`.
+    var badCells: [String: [(row: String, column: String)]] = [:]
 
     init(form: Form, post: PageForm, language: Language) {
         let numbers = NumberFormat(language)
@@ -64,17 +66,49 @@ struct AnswerFields {
                         switch numbers.read(value) {
                         case .success(let number): cells[row.id, default: [:]][column.id] = number
                         case .failure(let problem):
-                            problems[question.id] =
+                            let cell =
                                 language.pick(
-                                    "“\(question.text)”: ô \(row.label) × \(column.label) ",
-                                    "“\(question.text)”: cell \(row.label) × \(column.label) "
+                                    "ô \(row.label) × \(column.label) ",
+                                    "cell \(row.label) × \(column.label) "
                                 )
                                 + numbers.message(problem)
+                            // Every bad cell at once, not the last one only.
+                            problems[question.id] =
+                                problems[question.id].map { "\($0); \(cell)" } ?? "“\(question.text)”: \(cell)"
+                            badCells[question.id, default: []].append((row.id, column.id))
                         }
                     }
                 }
                 if !cells.isEmpty { answers[question.id] = .table(cells) }
             }
+        }
+    }
+
+    /// What a save keeps for a question that has a problem, so that one bad field blocks nothing
+    /// else: the stored answer; for a table whose only problem is cells that did not read, the
+    /// cells typed well with the stored values of the bad ones.
+    func kept(_ question: Question, stored: Answers, cellsOnly: Bool) -> Answer? {
+        guard question.kind == .table, cellsOnly, case .table(var cells)? = answers[question.id] else {
+            return stored[question.id]
+        }
+        var before: [String: [String: Double]] = [:]
+        if case .table(let values)? = stored[question.id] { before = values }
+        for (row, column) in badCells[question.id] ?? [] {
+            cells[row, default: [:]][column] = before[row]?[column]
+        }
+        return .table(cells)
+    }
+
+    /// The field a problem's link leads to: the first bad cell of a table, the first choice, or the input.
+    func field(of question: Question) -> String {
+        switch question.kind {
+        case .singleChoice, .multipleChoice: return "f-\(question.id)-0"
+        case .table:
+            if let cell = badCells[question.id]?.first { return "f-t:\(question.id):\(cell.row):\(cell.column)" }
+            guard let layout = question.table, let row = layout.flatRows.first?.0, let column = layout.columns.first
+            else { return "q-\(question.id)" }
+            return "f-t:\(question.id):\(row.id):\(column.id)"
+        default: return "f-\(question.id)"
         }
     }
 }

@@ -31,22 +31,56 @@ struct PageForm: Sendable {
         fields.keys.filter { $0.hasPrefix(prefix) }.sorted().map { ($0, String($0.dropFirst(prefix.count))) }
     }
 
-    static func read(_ request: Request, context: NodeRequestContext) async throws -> PageForm {
+    /// Reads a post. Posts that may carry evidence files pass the node's `EvidencePolicy`: their
+    /// files together may weigh up to its limit (the one limit the API, the pages and the browser
+    /// check), with room for the typed fields; other posts stop at the context's 16 MiB. Over
+    /// the limit, reading stops and `PageFormTooLarge` carries the fields that came before the
+    /// cut, so a page can show what was typed again next to the refusal.
+    static func read(
+        _ request: Request,
+        context: NodeRequestContext,
+        evidence: EvidencePolicy? = nil
+    ) async throws -> PageForm {
         let type = request.headers[.contentType]?.lowercased() ?? ""
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch is NIOTooManyBytesError {
-            throw EdgeRefusal(.pageBodyTooLarge)
+        let boundary = type.hasPrefix("multipart/form-data") ? boundary(of: request.headers[.contentType] ?? "") : nil
+        let limit = evidence.map { Int($0.maximumBytes) + fieldAllowance } ?? context.maxUploadSize
+        func tooLarge(_ partial: PageForm) -> PageFormTooLarge {
+            var fields = partial
+            fields.files = []
+            guard let evidence else {
+                return PageFormTooLarge(refusal: EdgeRefusal(.pageBodyTooLarge), partial: fields)
+            }
+            return PageFormTooLarge(
+                refusal: DomainError(.evidenceTooLarge(limit: evidence.maximumBytes)),
+                partial: fields,
+                details: ["evidence": "too_large"]
+            )
+        }
+        var body = ByteBuffer()
+        for try await chunk in request.body {
+            guard body.readableBytes + chunk.readableBytes <= limit else {
+                // The fields sent before the files (the browser sends them in the form's order).
+                let partial = boundary.flatMap { try? multipart(body, boundary: $0) } ?? PageForm()
+                throw tooLarge(partial)
+            }
+            var chunk = chunk
+            body.writeBuffer(&chunk)
         }
         if type.hasPrefix("application/x-www-form-urlencoded") {
             return PageForm(fields: urlEncoded(String(buffer: body)))
         }
-        if type.hasPrefix("multipart/form-data"), let boundary = boundary(of: request.headers[.contentType] ?? "") {
-            return try multipart(body, boundary: boundary)
+        if let boundary {
+            let form = try multipart(body, boundary: boundary)
+            if let evidence, form.files.reduce(0, { $0 + Int64($1.data.readableBytes) }) > evidence.maximumBytes {
+                throw tooLarge(form)
+            }
+            return form
         }
         throw EdgeRefusal(.pageFormUnsupported)
     }
+
+    /// Room for a post's typed fields and multipart headers besides its files.
+    static let fieldAllowance = 1_048_576
 
     static func urlEncoded(_ text: String) -> [String: [String]] {
         var fields: [String: [String]] = [:]
@@ -110,5 +144,25 @@ struct PageForm: Sendable {
             return value.replacingOccurrences(of: "\\\"", with: "\"")
         }
         return nil
+    }
+}
+
+/// A post over its limit: the refusal, and the fields read before the cut (the files are
+/// dropped), so a page shows the refusal next to the file field with the typed message kept.
+/// Elsewhere it answers as its refusal does (413).
+struct PageFormTooLarge: PersonFacingError, HTTPResponseError {
+    let refusal: Refused
+    let partial: PageForm
+    /// `evidence: too_large` when the files were over the evidence limit.
+    var details: [String: String] = [:]
+
+    var status: HTTPResponse.Status { refusal.status }
+    var code: String { refusal.code }
+    var message: String { refusal.message }
+    var messageEN: String { refusal.messageEN }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        try APIError(status: status, code: code, message: message, messageEN: messageEN, details: details)
+            .response(from: request, context: context)
     }
 }

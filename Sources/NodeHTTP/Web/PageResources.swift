@@ -15,7 +15,7 @@ enum PageResources {
     static let templateNames = [
         "layout", "error", "login", "login_mfa", "password", "mfa", "profile",
         "entry", "report_edit", "report_detail", "report_list", "report_head", "question_input", "question_view",
-        "rule_checks",
+        "rule_checks", "evidence_input",
         "dashboard", "todo", "users", "usage", "audit",
         "scores", "public_ranking", "congress",
         "tasks", "task", "alerts",

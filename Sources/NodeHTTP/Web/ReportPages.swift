@@ -37,7 +37,7 @@ struct ReportPages {
         pages.get("/reports/{id}") { request, context in
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
-                return try await detail(try context.parameters.require("id"), visitor, dialogError: nil)
+                return try await detail(try context.parameters.require("id"), visitor)
             }
         }
         pages.get("/reports/{id}/edit") { request, context in
@@ -62,33 +62,52 @@ struct ReportPages {
                 let report = try await local.report(id, for: visitor.actor)
                 let form = try await form(of: report)
                 let fields = AnswerFields(form: form, post: post, language: visitor.language)
-                let typedAnswers = Answers(fields.answers)
-                guard fields.problems.isEmpty else {
-                    return try await editPage(
-                        report,
-                        visitor,
-                        typed: fields.typed,
-                        problems: fields.problems,
-                        answers: typedAnswers,
-                        status: .unprocessableContent
-                    )
+                // One round: every problem is found at once, and one bad field blocks nothing else:
+                // the valid values are saved, a bad one keeps what was stored (and shows as typed).
+                var problems = fields.problems
+                if case .failure(let invalid) = Answers(fields.answers).validated(against: form) {
+                    for (question, problem) in invalid.byQuestion where problems[question] == nil {
+                        problems[question] = problem
+                    }
                 }
+                var answers = fields.answers
+                for question in form.questions where problems[question.id] != nil {
+                    let cellsOnly = fields.problems[question.id] != nil && fields.badCells[question.id] != nil
+                    answers[question.id] = fields.kept(question, stored: report.answers, cellsOnly: cellsOnly)
+                }
+                if case .failure(let still) = Answers(answers).validated(against: form) {
+                    for question in still.byQuestion.keys { answers[question] = report.answers[question] }
+                }
+                let saved: ReportView
                 do {
-                    _ = try await local.updateReport(
+                    saved = try await local.updateReport(
                         id,
-                        ReportUpdate(answers: typedAnswers, version: Int(post["version"] ?? "") ?? -1),
+                        ReportUpdate(answers: Answers(answers), version: Int(post["version"] ?? "") ?? -1),
                         by: visitor.actor
                     )
                 } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
-                    var problems = error.details.filter { form.question($0.key) != nil }
+                    problems.merge(error.details.filter { form.question($0.key) != nil }) { first, _ in first }
                     if problems.isEmpty { problems["_form"] = visitor.pick(error.message, error.messageEN) }
                     return try await editPage(
                         report,
                         visitor,
                         typed: fields.typed,
                         problems: problems,
-                        answers: typedAnswers,
+                        answers: Answers(fields.answers),
+                        links: problemLinks(problems, form, fields),
                         status: error.status
+                    )
+                }
+                guard problems.isEmpty else {
+                    return try await editPage(
+                        saved,
+                        visitor,
+                        typed: fields.typed,
+                        problems: problems,
+                        answers: Answers(answers),
+                        links: problemLinks(problems, form, fields),
+                        partlySaved: true,
+                        status: .unprocessableContent
                     )
                 }
                 throw PageRedirect(location: "\(WebPages.prefix)/reports/\(id)/edit?saved=1")
@@ -98,10 +117,7 @@ struct ReportPages {
         for (action, move) in [("submit", LocalNode.submitReport), ("approve", LocalNode.approveReport)] {
             pages.post("/reports/{id}/\(action)") { request, context in
                 try await kit.run(request, context) {
-                    let post = try await PageForm.read(request, context: context)
-                    let visitor = try kit.visitor(request, context, form: post)
-                    let id = try context.parameters.require("id")
-                    return try await transition(id, visitor) {
+                    try await dialog(request, context, action) { post, visitor, id in
                         for file in post.files where file.field == "evidence" {
                             _ = try await local.attachEvidence(
                                 to: id,
@@ -117,13 +133,10 @@ struct ReportPages {
         }
         pages.post("/reports/{id}/return") { request, context in
             try await kit.run(request, context) {
-                let post = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: post)
-                let id = try context.parameters.require("id")
-                let files = post.files.filter {
-                    $0.field == "evidence" && !$0.fileName.isEmpty && $0.data.readableBytes > 0
-                }.map { ($0.fileName, $0.data) }
-                return try await transition(id, visitor) {
+                try await dialog(request, context, "return") { post, visitor, id in
+                    let files = post.files.filter {
+                        $0.field == "evidence" && !$0.fileName.isEmpty && $0.data.readableBytes > 0
+                    }.map { ($0.fileName, $0.data) }
                     _ = try await local.returnReport(
                         id,
                         ReportTransition(message: post["message"]),
@@ -133,21 +146,74 @@ struct ReportPages {
                 }
             }
         }
+        // Evidence for a draft, from the report page (not only when submitting).
+        pages.post("/reports/{id}/evidence") { request, context in
+            try await kit.run(request, context) {
+                try await dialog(request, context, "attach") { post, visitor, id in
+                    let files = post.files.filter { $0.field == "evidence" && !$0.fileName.isEmpty }
+                    guard !files.isEmpty else {
+                        // Who may not attach hears so before being asked for a file.
+                        let report = try await local.report(id, for: visitor.actor)
+                        guard local.actions(on: report, for: visitor.actor).save else { throw DomainError(.notAllowed) }
+                        throw DomainError(.evidenceEmpty, details: ["body": "empty"])
+                    }
+                    for file in files {
+                        _ = try await local.attachEvidence(
+                            to: id,
+                            fileName: file.fileName,
+                            body: [file.data].asyncSequence,
+                            by: visitor.actor
+                        )
+                    }
+                }
+            }
+        }
     }
 
-    /// Runs a workflow step; a business refusal shows on the report page, next to the dialogs.
-    func transition(_ id: String, _ visitor: PageVisitor, _ step: () async throws -> Void) async throws -> Response {
+    /// A dialog's post (its message and evidence files, read under the node's evidence limit),
+    /// then its step. A refusal — the files too large (413), of a refused type or empty (422),
+    /// or the step's own (409, 422) — shows the report again with the dialog open, the message
+    /// as typed and the refusal next to the field it is about.
+    func dialog(
+        _ request: Request,
+        _ context: NodeRequestContext,
+        _ action: String,
+        _ step: (PageForm, PageVisitor, String) async throws -> Void
+    ) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let post: PageForm
         do {
-            try await step()
-        } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
+            post = try await PageForm.read(request, context: context, evidence: local.evidencePolicy)
+        } catch let tooLarge as PageFormTooLarge {
+            let visitor = try kit.visitor(request, context, form: tooLarge.partial)
             return try await detail(
                 id,
                 visitor,
-                dialogError: visitor.pick(error.message, error.messageEN),
+                refusal: DialogRefusal(action: action, message: tooLarge.partial["message"] ?? "", error: tooLarge),
+                status: tooLarge.status
+            )
+        }
+        let visitor = try kit.visitor(request, context, form: post)
+        do {
+            try await step(post, visitor, id)
+        } catch let error as Refused
+            where [.unprocessableContent, .conflict, .contentTooLarge, .unsupportedMediaType].contains(error.status)
+        {
+            return try await detail(
+                id,
+                visitor,
+                refusal: DialogRefusal(action: action, message: post["message"] ?? "", error: error),
                 status: error.status
             )
         }
         throw PageRedirect(location: "\(WebPages.prefix)/reports/\(id)")
+    }
+
+    /// The problems of a save, in form order, each linked to its field.
+    func problemLinks(_ problems: [String: String], _ form: Form, _ fields: AnswerFields) -> [ProblemLink] {
+        form.questions.compactMap { question in
+            problems[question.id].map { ProblemLink(text: $0, href: "#\(fields.field(of: question))") }
+        }
     }
 
     static func stageName(_ stage: Evidence.Stage, _ visitor: PageVisitor) -> String {
@@ -225,7 +291,9 @@ struct ReportPages {
         typed: [String: String],
         problems: [String: String],
         answers: Answers,
+        links: [ProblemLink] = [],
         saved: Bool = false,
+        partlySaved: Bool = false,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let correcting = report.state == .submitted
@@ -248,7 +316,11 @@ struct ReportPages {
             version: report.version,
             correcting: correcting,
             saved: saved,
+            partlySaved: partlySaved,
+            confirmed: saved || partlySaved,
             hasErrors: !problems.isEmpty,
+            problems: links,
+            hasProblems: !links.isEmpty,
             formError: problems["_form"],
             ruleNotes: model.ruleList(editLink: ""),
             hasRules: !model.violations.isEmpty,
@@ -267,11 +339,45 @@ struct ReportPages {
     func detail(
         _ id: String,
         _ visitor: PageVisitor,
-        dialogError: String?,
+        refusal: DialogRefusal? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let report = try await local.report(id, for: visitor.actor)
         let form = try await form(of: report)
+        let actions = local.actions(on: report, for: visitor.actor)
+        // A refusal about the files goes next to the file field; the others above the dialogs,
+        // each question a missing or invalid answer names linked to its field on the form page.
+        let aboutFiles =
+            refusal.map {
+                $0.error.status == .contentTooLarge || $0.error.details["name"] != nil
+                    || $0.error.details["body"] != nil
+                    || $0.error.details["evidence"] != nil
+            } ?? false
+        let refusalText = refusal.map { visitor.pick($0.error.message, $0.error.messageEN) }
+        let editable = actions.save || actions.correct
+        let fields = AnswerFields(form: form, post: PageForm(), language: visitor.language)
+        let missing: [ProblemLink] = form.questions.compactMap { question in
+            guard let detail = refusal?.error.details[question.id] else { return nil }
+            return ProblemLink(
+                text: detail == "Bắt buộc"
+                    ? visitor.pick(
+                        "“\(question.text)”: chưa trả lời (bắt buộc)",
+                        "“\(question.text)”: not answered (required)"
+                    )
+                    : detail,
+                href: editable ? "\(WebPages.prefix)/reports/\(id)/edit#\(fields.field(of: question))" : nil
+            )
+        }
+        func dialog(_ action: String, _ label: String) -> EvidenceDialog {
+            let mine = refusal?.action == action
+            return EvidenceDialog(
+                inputId: "\(action)-evidence",
+                label: label,
+                open: mine,
+                message: mine ? refusal?.message ?? "" : "",
+                fileError: mine && aboutFiles ? refusalText : nil
+            )
+        }
         let model = FormPageModel(
             form: form,
             answers: report.answers,
@@ -279,7 +385,6 @@ struct ReportPages {
             problems: [:],
             language: visitor.language
         )
-        let actions = local.actions(on: report, for: visitor.actor)
         // People by their full names (when this node knows them), a node by its unit's name.
         let people = Set((report.history ?? []).map(\.actor) + (report.corrections ?? []).map(\.actor))
             .union([report.approvedBy].compactMap { $0 })
@@ -339,7 +444,20 @@ struct ReportPages {
             // Where it went, from the receipts that came back (issue H).
             journey: report.journey.map { visitor.pick($0.summary, $0.summaryEN) },
             returnJourney: report.returnJourney.map { visitor.pick($0.summary, $0.summaryEN) },
-            dialogError: dialogError,
+            dialogError: aboutFiles ? nil : refusalText,
+            missing: missing,
+            hasMissing: !missing.isEmpty,
+            evidenceRules: EvidenceRules(local.evidencePolicy, visitor.language),
+            submitDialog: dialog(
+                "submit",
+                visitor.pick("Tệp minh chứng (không bắt buộc)", "Evidence files (optional)")
+            ),
+            approveDialog: dialog(
+                "approve",
+                visitor.pick("Tệp đính kèm (không bắt buộc)", "Attached files (optional)")
+            ),
+            returnDialog: dialog("return", visitor.pick("Tệp đính kèm (không bắt buộc)", "Attached files (optional)")),
+            attachDialog: dialog("attach", visitor.pick("Chọn tệp minh chứng", "Choose evidence files")),
             ruleNotes: model.ruleList(
                 editLink: actions.save || actions.correct ? "\(WebPages.prefix)/reports/\(id)/edit" : nil
             ),
@@ -553,7 +671,14 @@ struct ReportEditPage: PageModel {
     let version: Int
     let correcting: Bool
     let saved: Bool
+    /// Saved with problems: the valid values are stored, the listed ones wait to be fixed.
+    var partlySaved = false
+    /// The server has just stored a save: the page's script drops the browser's copy of the draft.
+    var confirmed = false
     let hasErrors: Bool
+    /// Every problem of the save at once, each linked to its field.
+    var problems: [ProblemLink] = []
+    var hasProblems = false
     let formError: String?
     /// The form's broken rules, errors first, each linked to its cell.
     let ruleNotes: [RuleNote]
@@ -624,6 +749,15 @@ struct ReportDetailPage: PageModel {
     let journey: String?
     let returnJourney: String?
     let dialogError: String?
+    /// The questions a refused step names (missing required answers), linked to their fields.
+    let missing: [ProblemLink]
+    let hasMissing: Bool
+    let evidenceRules: EvidenceRules
+    let submitDialog: EvidenceDialog
+    let approveDialog: EvidenceDialog
+    let returnDialog: EvidenceDialog
+    /// Evidence for a draft, attached from the report page.
+    let attachDialog: EvidenceDialog
     var signature: Signature?
     /// The form's broken rules, errors first (linked to their cells when the visitor may edit).
     var ruleNotes: [RuleNote] = []
@@ -650,4 +784,56 @@ struct ReportListPage: PageModel {
     let states: [Option]
     let forms: [Option]
     let periods: [Option]
+}
+
+/// A problem as the pages list it: its words and the field it is about (`#field`, or the form
+/// page's field from a report's page).
+struct ProblemLink: Sendable {
+    let text: String
+    var href: String?
+}
+
+/// A refused dialog step: which dialog, what was typed in it, and the refusal.
+struct DialogRefusal {
+    let action: String
+    let message: String
+    let error: Refused
+}
+
+/// A dialog with a file field, shown again after a refusal: open, the message as typed, the
+/// refusal about the files next to the file field.
+struct EvidenceDialog: Sendable {
+    let inputId: String
+    let label: String
+    let open: Bool
+    let message: String
+    let fileError: String?
+}
+
+/// What every file field states and the page's script checks before anything is sent: the
+/// node's allowed evidence types and its one size limit (`EvidencePolicy`, which the API and
+/// the server apply), with the words of the refusals the script shows next to the field.
+struct EvidenceRules: InlineValues {
+    let evidenceAccept: String
+    let evidenceTypes: String
+    let evidenceMax: String
+    let evidenceMaxBytes: String
+    let evidenceTooLarge: String
+    let evidenceWrongType: String
+
+    init(_ policy: EvidencePolicy, _ language: Language) {
+        let types = policy.allowedTypes.keys.sorted()
+        evidenceAccept = types.map { ".\($0)" }.joined(separator: ",")
+        evidenceTypes = types.joined(separator: ", ")
+        evidenceMax = "\(policy.maximumBytes / 1_048_576) MB"
+        evidenceMaxBytes = String(policy.maximumBytes)
+        evidenceTooLarge = language.pick(
+            "Các tệp đã chọn nặng {size}, vượt quá \(evidenceMax) mỗi lần gửi; hãy chọn tệp nhỏ hơn",
+            "The chosen files weigh {size}, over \(evidenceMax) per upload; choose smaller files"
+        )
+        evidenceWrongType = language.pick(
+            "Tệp “{name}” không thuộc loại được nhận (\(evidenceTypes))",
+            "“{name}” is not an accepted file type (\(evidenceTypes))"
+        )
+    }
 }

@@ -29,7 +29,8 @@ struct SessionPages {
                         "Phiên làm việc của trang đã hết, hãy đăng nhập lại",
                         "The page expired; log in again"
                     ),
-                    status: .forbidden
+                    status: .forbidden,
+                    next: form["next"]
                 )
             }
             do {
@@ -39,7 +40,10 @@ struct SessionPages {
                     browser: true,
                     source: context.clientAddress
                 )
-                var response = Response.redirect(to: Self.next(grant.next, home: grant.account), type: .normal)
+                let back = Self.back(form["next"])
+                var to = Self.next(grant.next, home: grant.account, back: back)
+                if grant.next == "mfa_code", let back { to = Self.loginPath(next: back, step: "/mfa") }
+                var response = Response.redirect(to: to, type: .normal)
                 response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(Sessions.lifetime))
                 return response
             } catch let error as Refused {
@@ -47,7 +51,8 @@ struct SessionPages {
                     request,
                     username: form["username"] ?? "",
                     error: language.pick(error.message, error.messageEN),
-                    status: error.status
+                    status: error.status,
+                    next: form["next"]
                 )
             }
         }
@@ -55,7 +60,11 @@ struct SessionPages {
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context, allowing: ["mfa_code"])
                 return kit.page(
-                    LoginMFAPage(csrf: visitor.csrf, error: nil),
+                    LoginMFAPage(
+                        csrf: visitor.csrf,
+                        error: nil,
+                        next: Self.back(request.uri.queryParameters["next"].map(String.init))
+                    ),
                     title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                     visitor: nil,
                     language: visitor.language
@@ -72,12 +81,19 @@ struct SessionPages {
                         code: form["code"] ?? "",
                         source: context.clientAddress
                     )
-                    var response = Response.redirect(to: Self.next(grant.next, home: grant.account), type: .normal)
+                    var response = Response.redirect(
+                        to: Self.next(grant.next, home: grant.account, back: Self.back(form["next"])),
+                        type: .normal
+                    )
                     response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(Sessions.lifetime))
                     return response
                 } catch let error as Refused where error.code == "mfa_failed" {
                     return kit.page(
-                        LoginMFAPage(csrf: visitor.csrf, error: visitor.pick(error.message, error.messageEN)),
+                        LoginMFAPage(
+                            csrf: visitor.csrf,
+                            error: visitor.pick(error.message, error.messageEN),
+                            next: Self.back(form["next"])
+                        ),
                         title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                         visitor: nil,
                         language: visitor.language,
@@ -209,20 +225,49 @@ struct SessionPages {
         }
     }
 
-    static func next(_ pending: String?, home account: AccountView) -> String {
+    static func next(_ pending: String?, home account: AccountView, back: String? = nil) -> String {
         switch pending {
         case "mfa_code": "\(WebPages.prefix)/login/mfa"
         case "password_change": "\(WebPages.prefix)/password"
         case "mfa_enrolment": "\(WebPages.prefix)/mfa"
-        default: Set(account.permissions).contains(.viewReports) ? WebPages.prefix : "\(WebPages.prefix)/entry"
+        default:
+            back ?? (Set(account.permissions).contains(.viewReports) ? WebPages.prefix : "\(WebPages.prefix)/entry")
         }
     }
 
-    func loginPage(_ request: Request, username: String, error: String?, status: HTTPResponse.Status) -> Response {
+    /// The page to return to after logging in, when it is one of ours (and not the login itself).
+    static func back(_ next: String?) -> String? {
+        guard let next, WebPages.isOwnPage(next), !next.hasPrefix("\(WebPages.prefix)/login") else { return nil }
+        return next
+    }
+
+    /// The login page (or its second step) that returns to `next` once logged in.
+    static func loginPath(next: String?, step: String = "") -> String {
+        let path = "\(WebPages.prefix)/login\(step)"
+        guard let next = back(next),
+            let encoded = next.addingPercentEncoding(
+                withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~/"))
+            )
+        else { return path }
+        return "\(path)?next=\(encoded)"
+    }
+
+    func loginPage(
+        _ request: Request,
+        username: String,
+        error: String?,
+        status: HTTPResponse.Status,
+        next: String? = nil
+    ) -> Response {
         let language = Language(request)
         let token = Secret.token()
         return kit.page(
-            LoginPage(username: username, loginCsrf: token, error: error),
+            LoginPage(
+                username: username,
+                loginCsrf: token,
+                error: error,
+                next: Self.back(next ?? request.uri.queryParameters["next"].map(String.init))
+            ),
             title: language.pick("Đăng nhập", "Log in"),
             visitor: nil,
             language: language,
@@ -259,6 +304,8 @@ struct LoginPage: PageModel {
     let username: String
     let loginCsrf: String
     let error: String?
+    /// The page to return to once logged in.
+    let next: String?
 }
 
 /// The second step of a login: the one-time code form.
@@ -266,6 +313,8 @@ struct LoginMFAPage: PageModel {
     static let template = "login_mfa"
     let csrf: String
     let error: String?
+    /// The page to return to once logged in.
+    let next: String?
 }
 
 /// Enrolling in two-step verification: start, the secret and its QR code, then the recovery codes.

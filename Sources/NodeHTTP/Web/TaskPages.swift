@@ -94,9 +94,21 @@ struct TaskPages {
         }
         pages.post("/tasks/{id}/report") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
                 let id = try context.parameters.require("id")
+                let form: PageForm
+                do {
+                    form = try await PageForm.read(request, context: context, evidence: local.evidencePolicy)
+                } catch let tooLarge as PageFormTooLarge {
+                    // Over the evidence limit: the page again, what was typed kept, the refusal at the file field.
+                    let visitor = try kit.visitor(request, context, form: tooLarge.partial)
+                    var typed = TypedReport(
+                        percent: tooLarge.partial["percent"] ?? "",
+                        note: tooLarge.partial["note"] ?? ""
+                    )
+                    typed.error = ("evidence", visitor.pick(tooLarge.message, tooLarge.messageEN))
+                    return try await detail(id, visitor, typed: typed, done: nil, status: tooLarge.status)
+                }
+                let visitor = try kit.visitor(request, context, form: form)
                 let complete = form["kind"] == "completed"
                 var typed = TypedReport(percent: form["percent"] ?? "", note: form["note"] ?? "")
                 do {
@@ -128,9 +140,10 @@ struct TaskPages {
                     )
                     throw PageRedirect(location: "\(Self.path)/\(id)?done=\(complete ? "completed" : "progress")")
                 } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
-                    typed.error = (
-                        error.details["note"] != nil ? "note" : "percent", visitor.pick(error.message, error.messageEN)
-                    )
+                    let field =
+                        error.details["name"] != nil || error.details["body"] != nil
+                        ? "evidence" : error.details["note"] != nil ? "note" : "percent"
+                    typed.error = (field, visitor.pick(error.message, error.messageEN))
                     return try await detail(id, visitor, typed: typed, done: nil, status: error.status)
                 }
             }
@@ -300,6 +313,14 @@ struct TaskPages {
             page.mayReport = true
             page.ownPercent = typed.percent.isEmpty ? String(own.percent) : typed.percent
             page.ownNote = typed.note
+            page.evidenceRules = EvidenceRules(local.evidencePolicy, visitor.language)
+            page.progressEvidence = EvidenceDialog(
+                inputId: "p-evidence",
+                label: visitor.pick("Tệp minh chứng", "Evidence files"),
+                open: true,
+                message: "",
+                fileError: typed.error?.field == "evidence" ? typed.error?.message : nil
+            )
         }
         if assigner {
             page.mayReview = task.assignees.contains { $0.review == .pending }
@@ -443,4 +464,7 @@ struct TaskPage: PageModel {
     var errorPercent: String?
     var errorReason: String?
     var done: String?
+    /// The evidence field of the progress form: the node's types and limit, and a refusal about the files.
+    var evidenceRules: EvidenceRules?
+    var progressEvidence: EvidenceDialog?
 }

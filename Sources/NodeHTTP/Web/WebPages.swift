@@ -13,6 +13,13 @@ struct WebPages {
 
     static let prefix = "/app"
 
+    /// Whether a path given back by the browser is one of our pages (no open redirect).
+    static func isOwnPage(_ path: String) -> Bool {
+        let rest = path.dropFirst(prefix.count)
+        return path.hasPrefix(prefix) && !path.contains("\\") && !path.contains("//")
+            && (rest.isEmpty || rest.hasPrefix("/") || rest.hasPrefix("?"))
+    }
+
     /// Whether a route is a page (people's HTML), not API: `/` and everything under `/app`.
     static func isPage(_ path: String) -> Bool { path == "/" || path == prefix || path.hasPrefix(prefix + "/") }
 
@@ -28,7 +35,7 @@ struct WebPages {
             let to = Language(rawValue: request.uri.queryParameters["to"].map(String.init) ?? "") ?? .vi
             var back = request.uri.queryParameters["back"].map(String.init) ?? Self.prefix
             // Only back to a page of ours (no open redirect).
-            if !back.hasPrefix(Self.prefix) || back.hasPrefix("//") || back.contains("\\") { back = Self.prefix }
+            if !Self.isOwnPage(back) { back = Self.prefix }
             var response = Response.redirect(to: back, type: .normal)
             response.headers[.setCookie] =
                 "\(Language.cookie)=\(to.rawValue); Path=/; Max-Age=31536000; Secure; SameSite=Strict"
@@ -105,13 +112,22 @@ struct PageKit: Sendable {
         } catch let error as Refused {
             switch error.code {
             case "unauthenticated", "session_expired":
-                return Response.redirect(to: "\(WebPages.prefix)/login", type: .normal)
+                // Back to this page after logging in again (a post: to the page it was sent from).
+                let back = request.method == .get ? request.uri.description : Self.referrerPath(request)
+                return Response.redirect(to: SessionPages.loginPath(next: back), type: .normal)
             case "mfa_required": return Response.redirect(to: "\(WebPages.prefix)/login/mfa", type: .normal)
             case "password_change_required": return Response.redirect(to: "\(WebPages.prefix)/password", type: .normal)
             case "mfa_enrolment_required": return Response.redirect(to: "\(WebPages.prefix)/mfa", type: .normal)
             default: return errorPage(error, request: request, context: context)
             }
         }
+    }
+
+    /// The path of the page a post was sent from (the `Referer` of our own pages), if any.
+    static func referrerPath(_ request: Request) -> String? {
+        guard let referer = request.headers[.referer], let url = URL(string: referer) else { return nil }
+        let query = url.query.map { "?\($0)" } ?? ""
+        return url.path.isEmpty ? nil : url.path + query
     }
 
     func errorPage(_ error: Refused, request: Request, context: NodeRequestContext) -> Response {

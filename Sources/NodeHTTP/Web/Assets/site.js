@@ -44,15 +44,89 @@
       });
     });
   });
+  // Evidence files are checked before anything is sent: type and size (all chosen files of one
+  // upload together), with the refusal next to the field; a refused choice is cleared.
+  document.querySelectorAll('input.evidence').forEach(function (input) {
+    var error = document.getElementById(input.id + '-error');
+    var accepted = (input.getAttribute('accept') || '').split(',');
+    var check = function () {
+      var total = 0;
+      var problem = '';
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        total += file.size;
+        var dot = file.name.lastIndexOf('.');
+        var type = dot < 0 ? '' : file.name.slice(dot).toLowerCase();
+        if (!problem && accepted.indexOf(type) < 0) { problem = input.dataset.wrongType.replace('{name}', file.name); }
+      });
+      if (!problem && total > Number(input.dataset.maxBytes)) {
+        problem = input.dataset.tooLarge.replace('{size}', (total / 1048576).toFixed(1).replace('.', document.documentElement.lang === 'en' ? '.' : ',') + ' MB');
+      }
+      if (error) { error.textContent = problem; }
+      if (problem) { input.value = ''; input.setAttribute('aria-invalid', 'true'); } else { input.removeAttribute('aria-invalid'); }
+      return !problem;
+    };
+    input.addEventListener('change', check);
+    if (input.form) {
+      input.form.addEventListener('submit', function (event) { if (!check()) { event.preventDefault(); } });
+    }
+  });
   var form = document.getElementById('report-form');
   if (form && form.dataset.checks) { checkAsTyped(form, JSON.parse(form.dataset.checks)); }
+  if (form) { keepUntilSaved(form); }
   if (form) {
-    var dirty = false;
+    var dirty = document.documentElement.dataset.restored === '1';
     form.addEventListener('input', function () { dirty = true; });
     form.addEventListener('change', function () { dirty = true; });
     form.addEventListener('submit', function () { dirty = false; });
     window.addEventListener('beforeunload', function (event) {
       if (dirty) { event.preventDefault(); event.returnValue = form.dataset.warn; return form.dataset.warn; }
+    });
+  }
+
+  // What is typed is kept in the browser (per report and version) from "Lưu lại" until the
+  // server confirms the save, so an ended session or a lost link loses nothing: back on the
+  // same version, the copy is put back into the form with a notice.
+  function keepUntilSaved(form) {
+    var version = form.querySelector('input[name="version"]');
+    var prefix = 'rn-draft:' + form.dataset.report + ':';
+    var key = prefix + (version ? version.value : '');
+    var store;
+    try { store = window.localStorage; } catch (error) { return; }
+    if (!store) { return; }
+    var fields = function () {
+      return Array.prototype.filter.call(form.querySelectorAll('input[id], textarea[id], select[id]'), function (field) {
+        return field.type !== 'hidden' && field.type !== 'file' && field.name;
+      });
+    };
+    if (form.dataset.confirmed === '1') {
+      // The address no longer says "saved": a later post (and its way back after logging in) comes from the form itself.
+      if (window.history && window.history.replaceState && window.location.search) {
+        window.history.replaceState(null, '', window.location.pathname);
+      }
+      for (var index = store.length - 1; index >= 0; index -= 1) {
+        var name = store.key(index);
+        if (name && name.indexOf(prefix) === 0) { store.removeItem(name); }
+      }
+    } else {
+      var kept = null;
+      try { kept = JSON.parse(store.getItem(key) || 'null'); } catch (error) { kept = null; }
+      if (kept) {
+        fields().forEach(function (field) {
+          if (!Object.prototype.hasOwnProperty.call(kept, field.id)) { return; }
+          if (field.type === 'checkbox' || field.type === 'radio') { field.checked = kept[field.id] === true; } else { field.value = kept[field.id]; }
+        });
+        var notice = document.getElementById('restored');
+        if (notice) { notice.hidden = false; }
+        document.documentElement.dataset.restored = '1';
+        form.dispatchEvent(new Event('input'));
+      }
+    }
+    form.addEventListener('submit', function () {
+      var values = {};
+      fields().forEach(function (field) {
+        values[field.id] = field.type === 'checkbox' || field.type === 'radio' ? field.checked : field.value;
+      });
+      try { store.setItem(key, JSON.stringify(values)); } catch (error) { /* full or refused: the post still goes */ }
     });
   }
 
