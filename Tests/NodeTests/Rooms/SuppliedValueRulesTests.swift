@@ -130,7 +130,7 @@ import Testing
         )
         #expect(mayValues.children.first { $0.unit == "BNI-TD" }?.figure.late == true)
 
-        let trail = try await province.auditTrail(visibleTo: Self.admin, account: nil)
+        let trail = try await province.auditReading.trail(visibleTo: Self.admin, account: nil)
         let entries = trail.entries.filter { $0.action == "indicator.value.enter" }.map { "\($0.actor) \($0.target)" }
         #expect(
             entries.sorted()
@@ -271,7 +271,7 @@ import Testing
 
         // A replay changes nothing and answers the same.
         func indicatorEntries() async throws -> Int {
-            try await province.auditTrail(visibleTo: Self.admin, account: nil).entries.filter {
+            try await province.auditReading.trail(visibleTo: Self.admin, account: nil).entries.filter {
                 $0.action.hasPrefix("indicator.")
             }.count
         }
@@ -354,7 +354,7 @@ import Testing
         }
         #expect(held?.value == 44 && held?.client == client.id)
 
-        let trail = try await province.auditTrail(visibleTo: Self.admin, account: nil).entries
+        let trail = try await province.auditReading.trail(visibleTo: Self.admin, account: nil).entries
         #expect(trail.contains { $0.action == "indicator.client.create" && $0.actor == "bni.quantri" })
         #expect(trail.contains { $0.action == "indicator.client.revoke" && $0.target == client.id })
         #expect(trail.filter { $0.action == "indicator.value.deliver" }.count == 4)
@@ -413,7 +413,7 @@ import Testing
         _ = try await province.revokeIndicatorClient(client.id, by: Self.admin)
         let again = try await province.revokeIndicatorClient(client.id, by: Self.admin)
         #expect(again.revokedAt != nil)
-        let revocations = try await province.auditTrail(visibleTo: Self.admin, account: nil).entries.filter {
+        let revocations = try await province.auditReading.trail(visibleTo: Self.admin, account: nil).entries.filter {
             $0.action == "indicator.client.revoke"
         }
         #expect(revocations.count == 1, "revoking twice is audited once")
