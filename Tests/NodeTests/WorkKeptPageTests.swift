@@ -26,7 +26,10 @@ import Testing
             try await f.local("kinh-bac").assignments(visibleTo: Actor(username: "t", unit: "BNI-KB", role: .viewer))
                 .contains { $0.id == assignment }
         }
-        let entry = try await WebPageTests.browser(f, "bni-kb.entry", at: "kinh-bac")
+        // The API session first (kept for later checks), then the browser's with the next code:
+        // a TOTP code works once, and never one older than the last used.
+        _ = try await f.login("bni-kb.entry", at: "kinh-bac")
+        let entry = try await WebPageTests.browser(f, "bni-kb.entry", at: "kinh-bac", codeOffset: 30)
         let opened = try await entry.post("/app/entry/\(assignment)", [])
         let edit = try #require(opened.headers["location"])
         let id = String(edit.dropFirst("/app/reports/".count).dropLast("/edit".count))

@@ -59,9 +59,10 @@ struct PageForm: Sendable {
         var body = ByteBuffer()
         for try await chunk in request.body {
             guard body.readableBytes + chunk.readableBytes <= limit else {
-                // The fields sent before the files (the browser sends them in the form's order).
-                let partial = boundary.flatMap { try? multipart(body, boundary: $0) } ?? PageForm()
-                throw tooLarge(partial)
+                // The fields sent before the files (the browser sends them in the form's order),
+                // read from the parts before the first file only: not megabytes of it.
+                let partial = boundary.flatMap { try? multipart(fieldsBeforeFiles(body, boundary: $0), boundary: $0) }
+                throw tooLarge(partial ?? PageForm())
             }
             var chunk = chunk
             body.writeBuffer(&chunk)
@@ -70,6 +71,12 @@ struct PageForm: Sendable {
             return PageForm(fields: urlEncoded(String(buffer: body)))
         }
         if let boundary {
+            // Weighed before parsing: files over the limit need only the fields before them.
+            if let evidence, fileBytes(body, boundary: boundary) > evidence.maximumBytes {
+                throw tooLarge(
+                    (try? multipart(fieldsBeforeFiles(body, boundary: boundary), boundary: boundary)) ?? PageForm()
+                )
+            }
             let form = try multipart(body, boundary: boundary)
             if let evidence, form.files.reduce(0, { $0 + Int64($1.data.readableBytes) }) > evidence.maximumBytes {
                 throw tooLarge(form)
@@ -101,6 +108,69 @@ struct PageForm: Sendable {
             if pair.count == 2, pair[0].lowercased() == "boundary" {
                 return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             }
+        }
+        return nil
+    }
+
+    /// The parts of a multipart body that come before its first file part, closed as a body of
+    /// their own (the whole body when it has no file part).
+    static func fieldsBeforeFiles(_ body: ByteBuffer, boundary: String) -> ByteBuffer {
+        let delimiter = Array("--\(boundary)".utf8)
+        let fileHeader = Array("filename=".utf8)
+        let cut: Int? = body.withUnsafeReadableBytes { bytes in
+            guard let base = bytes.baseAddress, let file = find(fileHeader, in: base, count: bytes.count) else {
+                return nil
+            }
+            // The start of the part whose header names the file: the last delimiter before it.
+            var start: Int?
+            var from = 0
+            while let next = find(delimiter, in: base + from, count: file - from) {
+                start = from + next
+                from += next + delimiter.count
+            }
+            return start
+        }
+        guard let cut else { return body }
+        var prefix = body.getSlice(at: body.readerIndex, length: cut) ?? ByteBuffer()
+        prefix.writeString("--\(boundary)--\r\n")
+        return prefix
+    }
+
+    /// The bytes of a multipart body's file parts' contents together (found by their delimiters,
+    /// without parsing the contents).
+    static func fileBytes(_ body: ByteBuffer, boundary: String) -> Int64 {
+        let delimiter = Array("\r\n--\(boundary)".utf8)
+        let headerEnd = Array("\r\n\r\n".utf8)
+        let fileHeader = Array("filename=".utf8)
+        return body.withUnsafeReadableBytes { bytes -> Int64 in
+            guard let base = bytes.baseAddress else { return 0 }
+            var total: Int64 = 0
+            // The first delimiter has no CRLF before it when the body starts with it.
+            var partStart = find(Array(delimiter.dropFirst(2)), in: base, count: bytes.count).map {
+                $0 + delimiter.count - 2
+            }
+            while let start = partStart, start < bytes.count {
+                guard let headerLength = find(headerEnd, in: base + start, count: bytes.count - start) else { break }
+                let contentStart = start + headerLength + headerEnd.count
+                guard let contentLength = find(delimiter, in: base + contentStart, count: bytes.count - contentStart)
+                else { break }
+                if find(fileHeader, in: base + start, count: headerLength) != nil { total += Int64(contentLength) }
+                partStart = contentStart + contentLength + delimiter.count
+            }
+            return total
+        }
+    }
+
+    /// Where `needle` first occurs in `count` bytes at `base` (memchr for its first byte, then a
+    /// compare: fast over megabytes of file content even in a debug build).
+    private static func find(_ needle: [UInt8], in base: UnsafeRawPointer, count: Int) -> Int? {
+        guard let first = needle.first, count >= needle.count else { return nil }
+        var offset = 0
+        while offset + needle.count <= count {
+            guard let hit = memchr(base + offset, Int32(first), count - needle.count + 1 - offset) else { return nil }
+            let at = base.distance(to: UnsafeRawPointer(hit))
+            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) }) == 0 { return at }
+            offset = at + 1
         }
         return nil
     }

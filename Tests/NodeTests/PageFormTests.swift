@@ -1,0 +1,71 @@
+import Foundation
+import NIOCore
+import Testing
+
+@testable import NodeHTTP
+
+/// Reading a multipart post without parsing megabytes of file content: the weight of its files
+/// and the fields before them, checked against the full parse (MultipartKit) of the same body.
+@Suite struct PageFormTests {
+    static let boundary = "rn-page-form-test"
+
+    static func body(fieldsBefore: [(String, String)], files: [Data], fieldsAfter: [(String, String)]) -> ByteBuffer {
+        var text = ByteBuffer()
+        func field(_ name: String, _ value: String) {
+            text.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for (name, value) in fieldsBefore { field(name, value) }
+        for (index, content) in files.enumerated() {
+            text.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"f\(index).pdf\"\r\n"
+                    + "Content-Type: application/pdf\r\n\r\n"
+            )
+            text.writeBytes(content)
+            text.writeString("\r\n")
+        }
+        for (name, value) in fieldsAfter { field(name, value) }
+        text.writeString("--\(boundary)--\r\n")
+        return text
+    }
+
+    @Test func filesAreWeighedAsTheFullParseWeighsThem() throws {
+        // File content that looks like headers and almost like the delimiter must not confuse it.
+        let tricky = Data("filename=\"x\"\r\n\r\n--rn-page-form-tes\r\n-".utf8) + Data(repeating: 0x2D, count: 3000)
+        let body = Self.body(
+            fieldsBefore: [("_csrf", "abc"), ("message", "Kính trình")],
+            files: [tricky, Data(count: 70_000), Data()],
+            fieldsAfter: [("note", "sau tệp")]
+        )
+        let parsed = try PageForm.multipart(body, boundary: Self.boundary)
+        #expect(parsed.files.count == 3)
+        let weight = parsed.files.reduce(0) { $0 + Int64($1.data.readableBytes) }
+        #expect(weight == Int64(tricky.count + 70_000))
+        #expect(PageForm.fileBytes(body, boundary: Self.boundary) == weight)
+        #expect(
+            PageForm.fileBytes(
+                Self.body(fieldsBefore: [("a", "b")], files: [], fieldsAfter: []),
+                boundary: Self.boundary
+            ) == 0
+        )
+    }
+
+    @Test func theFieldsBeforeTheFirstFileAreReadAlone() throws {
+        let body = Self.body(
+            fieldsBefore: [("_csrf", "abc"), ("message", "Kính trình <b>gấp</b>")],
+            files: [Data(count: 100_000)],
+            fieldsAfter: [("note", "sau tệp")]
+        )
+        let prefix = PageForm.fieldsBeforeFiles(body, boundary: Self.boundary)
+        #expect(prefix.readableBytes < 400)
+        let fields = try PageForm.multipart(prefix, boundary: Self.boundary)
+        #expect(fields["message"] == "Kính trình <b>gấp</b>" && fields["_csrf"] == "abc")
+        #expect(fields["note"] == nil && fields.files.isEmpty)
+        // A body cut in the middle of its file (as an over-limit post is) reads the same.
+        let cut = body.getSlice(at: 0, length: 50_000)!
+        let fromCut = try PageForm.multipart(
+            PageForm.fieldsBeforeFiles(cut, boundary: Self.boundary),
+            boundary: Self.boundary
+        )
+        #expect(fromCut["message"] == "Kính trình <b>gấp</b>")
+    }
+}
