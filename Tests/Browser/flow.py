@@ -319,7 +319,12 @@ try:
     expect_text("Chờ phê duyệt")
     expect_text("minh-chung.txt")
     screen("da-trinh")
+    # Logging out removes every copy the browser keeps (a shared computer keeps nothing typed).
+    driver.execute_script("localStorage.setItem('rn-draft:bni-kb.entry:x:1', '{}')")
     logout()
+    kept = driver.execute_script("return Object.keys(localStorage).filter(function (k) { return k.indexOf('rn-draft:') === 0; })")
+    if kept:
+        fail("logging out left copies in the browser: %r" % kept)
 
     # 2. The commune leader corrects a value and approves.
     base = login("bni-kb.approver")

@@ -336,7 +336,11 @@ extension LocalNode {
                 let results = try JSONDecoder().decode([DeliveryReceipt.Result].self, from: earlier.results)
                 return Self.receipt(key, client: client.id, replay: true, results)
             }
-            let (catalogue, _) = try indicatorCatalogue(for: client.owner, db)
+            // The grant names the codes as the client's owner knows them; a unit below may hold
+            // its own indicator under the same code (the nearest level's wins there), which the
+            // grant does not reach. Each unit's catalogue is read once per delivery.
+            let (catalogue, grantOwners) = try indicatorCatalogue(for: client.owner, db)
+            var inForce: [String: (catalogue: IndicatorCatalogue, owners: [String: String])] = [:]
             var seen = Set<String>()
             var results: [DeliveryReceipt.Result] = []
             for (index, item) in delivery.values.enumerated() {
@@ -354,17 +358,26 @@ extension LocalNode {
                         )
                     )
                 }
-                guard let code = item.indicator, let latest = catalogue.latest(code) else {
+                guard let code = item.indicator, catalogue.latest(code) != nil else {
                     refuse("unknown_indicator", "Không có chỉ số này / no such indicator")
                     continue
                 }
+                let outsideGrant =
+                    "Chỉ số hoặc đơn vị ngoài phạm vi được cấp / the indicator or unit is outside the client's grant"
                 guard let unit = item.unit, client.indicators.contains(code), client.units.contains(unit),
                     hosts(unit), tree.isInSubtree(unit, of: client.owner)
                 else {
-                    refuse(
-                        "outside_grant",
-                        "Chỉ số hoặc đơn vị ngoài phạm vi được cấp / the indicator or unit is outside the client's grant"
-                    )
+                    refuse("outside_grant", outsideGrant)
+                    continue
+                }
+                if inForce[unit] == nil {
+                    let (unitCatalogue, owners) = try indicatorCatalogue(for: unit, db)
+                    inForce[unit] = (unitCatalogue, owners)
+                }
+                guard let unitCatalogue = inForce[unit], unitCatalogue.owners[code] == grantOwners[code],
+                    let latest = unitCatalogue.catalogue.latest(code)
+                else {
+                    refuse("outside_grant", outsideGrant)
                     continue
                 }
                 guard case .delivered = latest.source else {
@@ -372,7 +385,7 @@ extension LocalNode {
                     continue
                 }
                 guard let text = item.period,
-                    let found = try? Self.periodInForce(text, of: latest, catalogue, today: today),
+                    let found = try? Self.periodInForce(text, of: latest, unitCatalogue.catalogue, today: today),
                     case .delivered = found.1.source
                 else {
                     refuse(

@@ -115,21 +115,7 @@ struct PageForm: Sendable {
     /// The parts of a multipart body that come before its first file part, closed as a body of
     /// their own (the whole body when it has no file part).
     static func fieldsBeforeFiles(_ body: ByteBuffer, boundary: String) -> ByteBuffer {
-        let delimiter = Array("--\(boundary)".utf8)
-        let fileHeader = Array("filename=".utf8)
-        let cut: Int? = body.withUnsafeReadableBytes { bytes in
-            guard let base = bytes.baseAddress, let file = find(fileHeader, in: base, count: bytes.count) else {
-                return nil
-            }
-            // The start of the part whose header names the file: the last delimiter before it.
-            var start: Int?
-            var from = 0
-            while let next = find(delimiter, in: base + from, count: file - from) {
-                start = from + next
-                from += next + delimiter.count
-            }
-            return start
-        }
+        let cut = parts(of: body, boundary: boundary).first(where: \.isFile)?.delimiterStart
         guard let cut else { return body }
         var prefix = body.getSlice(at: body.readerIndex, length: cut) ?? ByteBuffer()
         prefix.writeString("--\(boundary)--\r\n")
@@ -139,25 +125,49 @@ struct PageForm: Sendable {
     /// The bytes of a multipart body's file parts' contents together (found by their delimiters,
     /// without parsing the contents).
     static func fileBytes(_ body: ByteBuffer, boundary: String) -> Int64 {
+        parts(of: body, boundary: boundary).filter(\.isFile).reduce(0) { $0 + Int64($1.contentLength ?? 0) }
+    }
+
+    /// Where a part sits in a multipart body: its delimiter, whether its headers name a file, and
+    /// its content's length (nil when the body ends inside it, as a cut body does).
+    struct PartPosition {
+        let delimiterStart: Int
+        let isFile: Bool
+        let contentLength: Int?
+    }
+
+    /// The parts of `body`, found by their delimiters and headers only: a file's contents are
+    /// skipped by a byte search, never parsed, and text typed in a field is never read as a header.
+    static func parts(of body: ByteBuffer, boundary: String) -> [PartPosition] {
         let delimiter = Array("\r\n--\(boundary)".utf8)
         let headerEnd = Array("\r\n\r\n".utf8)
         let fileHeader = Array("filename=".utf8)
-        return body.withUnsafeReadableBytes { bytes -> Int64 in
-            guard let base = bytes.baseAddress else { return 0 }
-            var total: Int64 = 0
+        return body.withUnsafeReadableBytes { bytes -> [PartPosition] in
+            guard let base = bytes.baseAddress else { return [] }
+            var found: [PartPosition] = []
             // The first delimiter has no CRLF before it when the body starts with it.
-            var partStart = find(Array(delimiter.dropFirst(2)), in: base, count: bytes.count).map {
-                $0 + delimiter.count - 2
-            }
-            while let start = partStart, start < bytes.count {
-                guard let headerLength = find(headerEnd, in: base + start, count: bytes.count - start) else { break }
-                let contentStart = start + headerLength + headerEnd.count
-                guard let contentLength = find(delimiter, in: base + contentStart, count: bytes.count - contentStart)
-                else { break }
-                if find(fileHeader, in: base + start, count: headerLength) != nil { total += Int64(contentLength) }
+            guard let first = find(Array(delimiter.dropFirst(2)), in: base, count: bytes.count) else { return [] }
+            var delimiterStart = first
+            var partStart = first + delimiter.count - 2
+            while partStart + 2 <= bytes.count {
+                // "--" after a delimiter closes the body.
+                if base.load(fromByteOffset: partStart, as: UInt8.self) == UInt8(ascii: "-"),
+                    base.load(fromByteOffset: partStart + 1, as: UInt8.self) == UInt8(ascii: "-")
+                {
+                    break
+                }
+                guard let headerLength = find(headerEnd, in: base + partStart, count: bytes.count - partStart) else {
+                    break
+                }
+                let isFile = find(fileHeader, in: base + partStart, count: headerLength) != nil
+                let contentStart = partStart + headerLength + headerEnd.count
+                let contentLength = find(delimiter, in: base + contentStart, count: bytes.count - contentStart)
+                found.append(PartPosition(delimiterStart: delimiterStart, isFile: isFile, contentLength: contentLength))
+                guard let contentLength else { break }
+                delimiterStart = contentStart + contentLength + 2
                 partStart = contentStart + contentLength + delimiter.count
             }
-            return total
+            return found
         }
     }
 

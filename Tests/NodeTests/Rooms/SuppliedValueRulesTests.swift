@@ -418,4 +418,42 @@ import Testing
         }
         #expect(revocations.count == 1, "revoking twice is audited once")
     }
+
+    /// A commune that defines its own indicator under a code the province's client is granted:
+    /// at the commune that indicator is in force (the nearest level's), and the grant, made for
+    /// the province's, does not reach it; the province's own unit still takes the delivery.
+    @Test func aGrantDoesNotReachACodeAUnitBelowDefinedItself() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let province = try nodes.open("bac-ninh")
+        // The commune's first: a level above may still take the code for the rest of its subtree.
+        _ = try await province.defineIndicator(Self.definition("GIAO_DICH", source: .entered), by: Self.communeAdmin)
+        try await Self.defineSet(province)
+        let client = try await province.createIndicatorClient(
+            NewIndicatorClient(name: "Nền tảng NDXP", indicators: ["GIAO_DICH"], units: ["BNI-TD", "BNI"]),
+            by: Self.admin
+        )
+        typealias Item = IndicatorDelivery.Item
+        let receipt = try await province.deliverIndicatorValues(
+            IndicatorDelivery(
+                delivery: "ndxp-shadowed",
+                values: [
+                    Item(indicator: "GIAO_DICH", unit: "BNI-TD", period: "2026-11", value: 40),
+                    Item(indicator: "GIAO_DICH", unit: "BNI", period: "2026-11", value: 7),
+                ]
+            ),
+            token: try #require(client.token),
+            from: "10.0.0.9"
+        )
+        #expect(receipt.results.map { $0.reason ?? $0.result } == ["outside_grant", "accepted"])
+        // The commune's own entered indicator is untouched and still takes its staff's entry.
+        let entered = try await province.enterIndicatorValue(
+            code: "GIAO_DICH",
+            unit: "BNI-TD",
+            period: "2026-11",
+            value: 3,
+            by: Self.clerk
+        )
+        #expect(entered.value == 3)
+    }
 }

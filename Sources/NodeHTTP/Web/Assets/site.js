@@ -73,6 +73,20 @@
   var form = document.getElementById('report-form');
   if (form && form.dataset.checks) { checkAsTyped(form, JSON.parse(form.dataset.checks)); }
   if (form) { keepUntilSaved(form); }
+  // Logging out removes every copy kept in this browser: nothing typed outlives its session's
+  // owner leaving on purpose (an ended session keeps it, for the same account to continue).
+  var logout = document.querySelector('form[action="/app/logout"]');
+  if (logout) {
+    logout.addEventListener('submit', function () {
+      try {
+        var store = window.localStorage;
+        for (var index = store.length - 1; index >= 0; index -= 1) {
+          var name = store.key(index);
+          if (name && name.indexOf('rn-draft:') === 0) { store.removeItem(name); }
+        }
+      } catch (error) { /* no storage: nothing kept */ }
+    });
+  }
   if (form) {
     var dirty = document.documentElement.dataset.restored === '1';
     form.addEventListener('input', function () { dirty = true; });
@@ -88,7 +102,9 @@
   // same version, the copy is put back into the form with a notice.
   function keepUntilSaved(form) {
     var version = form.querySelector('input[name="version"]');
-    var prefix = 'rn-draft:' + form.dataset.report + ':';
+    // Per account too: on a shared computer, another person logging in never gets the copy.
+    var who = document.querySelector('form[action="/app/logout"]');
+    var prefix = 'rn-draft:' + (who ? who.dataset.user : '') + ':' + form.dataset.report + ':';
     var key = prefix + (version ? version.value : '');
     var store;
     try { store = window.localStorage; } catch (error) { return; }
