@@ -72,4 +72,19 @@ import Testing
         #expect(html.contains("data-checks=\"{&quot;"), "the script's totals and rules")
         #expect(!html.contains("id=\"rule-checks\" aria-labelledby=\"rule-checks-title\" hidden"))
     }
+
+    /// A rule between plain questions (NQ57's "on time ≤ due") links to the question's own input,
+    /// whose id is `f-<question>` (not the field name `q:<question>`).
+    @Test func aRuleBetweenQuestionsLinksToTheQuestionsInput() throws {
+        let form = try FormFile.load(path: Self.root.appendingPathComponent("forms/nq57-khao-sat-xa.yaml").path)
+        let answers = Answers([
+            "so-nhiem-vu-hoan-thanh-dung-han": .number(8),
+            "so-nhiem-vu-phai-thuc-hien": .number(5),
+        ])
+        let model = FormPageModel(form: form, answers: answers, typed: [:], problems: [:], language: .vi)
+        let notes = model.ruleList(editLink: "")
+        #expect(notes.contains { $0.href == "#f-so-nhiem-vu-hoan-thanh-dung-han" }, "\(notes.map(\.href))")
+        let inputs = model.groups.flatMap(\.questions).map(\.inputId)
+        #expect(inputs.contains("f-so-nhiem-vu-hoan-thanh-dung-han"), "the link's target exists")
+    }
 }

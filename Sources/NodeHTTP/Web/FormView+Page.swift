@@ -53,9 +53,9 @@ struct FormPageModel {
         }
     }
 
-    /// The form field of a cell key: `q:question` or `t:question:row:column`.
+    /// The input id of a cell after `f-`: the question's id, or `t:question:row:column`.
     static func field(_ cell: CellReference) -> String {
-        guard let row = cell.row, let column = cell.column else { return "q:\(cell.question)" }
+        guard let row = cell.row, let column = cell.column else { return cell.question }
         return "t:\(cell.question):\(row):\(column)"
     }
 

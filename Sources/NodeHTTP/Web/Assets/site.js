@@ -154,7 +154,8 @@
     var shown = new Intl.NumberFormat(vietnamese ? 'vi-VN' : 'en-US', { maximumFractionDigits: 10 });
     var field = function (key) {
       var parts = key.split('/');
-      return parts.length === 1 ? 'q:' + key : 't:' + parts.join(':');
+      // A question's input is `f-<id>`, a table cell's `f-t:<question>:<row>:<column>`.
+      return parts.length === 1 ? key : 't:' + parts.join(':');
     };
     var element = function (key) { return document.getElementById('f-' + field(key)); };
     var read = function (text) {
