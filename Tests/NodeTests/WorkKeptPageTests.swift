@@ -13,19 +13,7 @@ import Testing
 @Suite(.serialized) struct WorkKeptPageTests {
     /// A draft of Kinh Bắc's on the browser test's form, and a browser session of its data entry.
     static func draft(_ f: TestFederation) async throws -> (entry: WebPageTests.Browser, id: String, edit: String) {
-        let centre = try await f.login("tw.admin", at: "centre")
-        #expect(try await centre.call(.POST, "/api/v1/forms", body: BrowserFlowTests.form).status == 201)
-        let assignment = try #require(
-            try await centre.call(
-                .POST,
-                "/api/v1/assignments",
-                body: ["form": "WEB-DU-KIEN", "period": "2026-11", "units": ["BNI-KB"]]
-            ).json["id"] as? String
-        )
-        try await f.eventually("the assignment reaches kinh-bac") {
-            try await f.local("kinh-bac").assignments(visibleTo: Actor(username: "t", unit: "BNI-KB", role: .viewer))
-                .contains { $0.id == assignment }
-        }
+        let assignment = try await WebPageTests.assignBrowserForm(f)
         // The API session first (kept for later checks), then the browser's with the next code:
         // a TOTP code works once, and never one older than the last used.
         _ = try await f.login("bni-kb.entry", at: "kinh-bac")
