@@ -9,7 +9,7 @@ import Testing
 /// The pure proof builder: a signer the root certified directly (a province's node) needs no
 /// intermediates; the README's commands then verify with the real `openssl`.
 @Suite struct ApprovalProofBundleTests {
-    @Test func aRootCertifiedSignerVerifiesWithTheREADMECommands() throws {
+    @Test func aRootCertifiedSignerVerifiesWithTheREADMECommands() async throws {
         let root = try CertificateAuthority.makeRoot(commonName: "ReportNet Proof Root")
         let credential = try root.issueNodeCertificate(
             NodeCertificateRequest(unitCode: "BNI", nodeName: "bac-ninh", dnsNames: ["bni.unit.reportnet"])
@@ -61,10 +61,10 @@ import Testing
         #expect(readme.contains("Đồng ý"))
         for command in proof.commands {
             #expect(readme.contains(command))
-            let run = try Self.shell(command, in: directory.appendingPathComponent(folder))
+            let run = try await Self.shell(command, in: directory.appendingPathComponent(folder))
             #expect(run.status == 0, "`\(command)`: \(run.output)")
         }
-        let fingerprint = try Self.shell(
+        let fingerprint = try await Self.shell(
             "openssl x509 -in signer.pem -noout -fingerprint -sha256",
             in: directory.appendingPathComponent(folder)
         )
@@ -74,8 +74,8 @@ import Testing
         #expect(failed.contains("KHÔNG HỢP LỆ / NOT VALID — Revoked: key lost"))
     }
 
-    static func shell(_ command: String, in folder: URL) throws -> (status: Int32, output: String) {
-        let result = try Command.shell(command, in: folder)
+    static func shell(_ command: String, in folder: URL) async throws -> (status: Int32, output: String) {
+        let result = try await Command.shell(command, in: folder)
         return (result.status, result.output)
     }
 }

@@ -5,8 +5,8 @@ import Testing
 @testable import Federation
 
 /// Runs a tool and returns its exit status and combined stdout/stderr.
-private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let result = try Command.run(executable, arguments, mergingErrors: true)
+private func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let result = try await Command.run(executable, arguments, mergingErrors: true)
     return (result.status, result.output)
 }
 
@@ -25,7 +25,7 @@ private let p01Request = NodeCertificateRequest(
 )
 
 @Suite struct PKITests {
-    @Test func issuedNodeCertificateCarriesIdentityAndVerifiesWithOpenSSL() throws {
+    @Test func issuedNodeCertificateCarriesIdentityAndVerifiesWithOpenSSL() async throws {
         let ca = try CertificateAuthority.makeRoot(commonName: "ReportNet Test Root")
         let credential = try ca.issueNodeCertificate(p01Request)
         #expect(
@@ -51,16 +51,16 @@ private let p01Request = NodeCertificateRequest(
         #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == credential.privateKeyPEM + "\n")
 
         // What every operator does: a chain bundle by concatenation, which OpenSSL must read whole.
-        let chain = try Command.shell("cat nested/node.pem ca.pem > chain.pem", in: folder)
+        let chain = try await Command.shell("cat nested/node.pem ca.pem > chain.pem", in: folder)
         #expect(chain.status == 0)
-        let bundle = try Command.shell(
+        let bundle = try await Command.shell(
             "openssl crl2pkcs7 -nocrl -certfile chain.pem | openssl pkcs7 -print_certs -noout",
             in: folder
         )
         #expect(bundle.output.components(separatedBy: "subject=").count - 1 == 2, "\(bundle.output)")
 
         // Independent checks with the openssl CLI.
-        let text = try run("/usr/bin/openssl", ["x509", "-in", certPath, "-noout", "-text"]).output
+        let text = try await run("/usr/bin/openssl", ["x509", "-in", certPath, "-noout", "-text"]).output
         #expect(text.components(separatedBy: "URI:").count - 1 == 1)
         #expect(text.contains("URI:reportnet://unit/P01"))
         #expect(text.contains("DNS:p01.reportnet.local"))
@@ -73,17 +73,17 @@ private let p01Request = NodeCertificateRequest(
                 || text.contains("Subject: CN = Province 01, O = ReportNet")
         )
 
-        let verified = try run("/usr/bin/openssl", ["verify", "-CAfile", caPath, certPath])
+        let verified = try await run("/usr/bin/openssl", ["verify", "-CAfile", caPath, certPath])
         #expect(verified.status == 0)
         #expect(verified.output.contains("OK"))
-        let keyCheck = try run("/usr/bin/openssl", ["pkey", "-in", keyPath, "-noout"])
+        let keyCheck = try await run("/usr/bin/openssl", ["pkey", "-in", keyPath, "-noout"])
         #expect(keyCheck.status == 0)
 
         let otherCA = try CertificateAuthority.makeRoot(commonName: "Someone Else")
         let foreign = try otherCA.issueNodeCertificate(p01Request)
         let foreignPath = folder.appendingPathComponent("foreign.pem").path
         try CredentialFiles.writeCertificate(pem: foreign.certificatePEM, path: foreignPath)
-        #expect(try run("/usr/bin/openssl", ["verify", "-CAfile", caPath, foreignPath]).status != 0)
+        #expect(try await run("/usr/bin/openssl", ["verify", "-CAfile", caPath, foreignPath]).status != 0)
     }
 
     @Test func keyFileOverwriteTightensPermissions() throws {

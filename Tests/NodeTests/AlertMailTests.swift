@@ -20,7 +20,7 @@ import Yams
 
         /// A plain server, or (given a certificate and key) one that requires STARTTLS and, given
         /// a login, AUTH before it takes mail.
-        init(certificate: String? = nil, key: String? = nil, login: (String, String)? = nil) throws {
+        init(certificate: String? = nil, key: String? = nil, login: (String, String)? = nil) async throws {
             file = FileManager.default.temporaryDirectory.appendingPathComponent("mail-\(UUID().uuidString).jsonl").path
             _ = FileManager.default.createFile(atPath: file, contents: nil)
             let portFile = file + ".port"
@@ -68,10 +68,10 @@ import Yams
                 let text = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
                 line = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if (text.hasSuffix("\n") && Int(line) != nil) || !process.isRunning { break }
-                usleep(50_000)
+                try await Task.sleep(for: .milliseconds(50))
             }
             guard let port = Int(line) else {
-                process.terminate(SIGKILL)
+                process.kill()
                 throw TestFailure("aiosmtpd did not start (pip install aiosmtpd): \(line)")
             }
             self.port = port
@@ -86,8 +86,7 @@ import Yams
 
         /// Ends the server.
         func stop() {
-            process.terminate(SIGKILL)
-            process.reap()
+            process.kill()
             try? FileManager.default.removeItem(atPath: file)
         }
     }
@@ -104,7 +103,7 @@ import Yams
     }
 
     @Test func eachAlertIsMailedOnceToItsAudience() async throws {
-        let server = try MailServer()
+        let server = try await MailServer()
         defer { server.stop() }
         let nodes = try LocalNodes()
         defer { nodes.remove() }
@@ -194,7 +193,11 @@ import Yams
             keyPath: files.key
         )
         try "s3cret-mail\n".write(toFile: files.password, atomically: true, encoding: .utf8)
-        let server = try MailServer(certificate: files.certificate, key: files.key, login: ("reportnet", "s3cret-mail"))
+        let server = try await MailServer(
+            certificate: files.certificate,
+            key: files.key,
+            login: ("reportnet", "s3cret-mail")
+        )
         defer { server.stop() }
 
         func mail(_ host: String, password: String? = files.password, ca: String? = files.ca) -> AlertMail {
@@ -248,7 +251,7 @@ import Yams
         #expect(server.messages.count == 2, "nothing else was delivered")
 
         // A relay without TLS gets nothing unless the configuration says `security: none`.
-        let plain = try MailServer()
+        let plain = try await MailServer()
         defer { plain.stop() }
         var unprotected = mail("127.0.0.1", password: nil)
         unprotected.port = plain.port

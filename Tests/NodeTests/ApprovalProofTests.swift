@@ -39,7 +39,7 @@ import Testing
                     try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
                     try reply.data.write(to: artifacts.appendingPathComponent("\(folderName).zip"))
                 }
-                let folder = try Self.unpack(reply.data, folderName: folderName)
+                let folder = try await Self.unpack(reply.data, folderName: folderName)
                 defer { try? FileManager.default.removeItem(atPath: folder.deletingLastPathComponent().path) }
                 let readme = try String(contentsOf: folder.appendingPathComponent("README.txt"), encoding: .utf8)
                 #expect(readme.contains("kinh-bac (đơn vị / unit BNI-KB, reportnet://unit/BNI-KB)"), "\(readme)")
@@ -62,14 +62,14 @@ import Testing
                 )
                 var outputs: [String] = []
                 for command in commands {
-                    let run = try Self.shell(command, in: folder)
+                    let run = try await Self.shell(command, in: folder)
                     #expect(run.status == 0, "\(node): `\(command)` failed: \(run.output)")
                     outputs.append(run.output)
                 }
                 #expect(outputs.contains { $0.contains("signer.pem: OK") }, "\(outputs)")
                 #expect(outputs.contains { $0.contains("Verified OK") }, "\(outputs)")
                 #expect(outputs.contains { $0.contains("URI:reportnet://unit/BNI-KB") }, "\(outputs)")
-                let sums = try Self.shell("sha256sum -c SHA256SUMS", in: folder)
+                let sums = try await Self.shell("sha256sum -c SHA256SUMS", in: folder)
                 #expect(sums.status == 0, "\(sums.output)")
 
                 // What was signed is the approved report, byte for byte as the commune signed it.
@@ -96,13 +96,13 @@ import Testing
                 let index = try #require(tampered.firstIndex(of: UInt8(ascii: "4")))
                 tampered[index] = UInt8(ascii: "5")
                 try tampered.write(to: signedURL)
-                let refused = try Self.shell(
+                let refused = try await Self.shell(
                     "openssl dgst -sha256 -verify signer.pub -signature signature.der signed.json",
                     in: folder
                 )
                 #expect(refused.status != 0, "a changed byte must not verify: \(refused.output)")
                 #expect(refused.output.contains("Verification failure"), "\(refused.output)")
-                #expect(try Self.shell("sha256sum -c SHA256SUMS", in: folder).status != 0)
+                #expect(try await Self.shell("sha256sum -c SHA256SUMS", in: folder).status != 0)
             }
 
             // Only those who may read the report get its proof; every download is audited.
@@ -136,18 +136,18 @@ import Testing
     }
 
     /// Unpacks with the system's `unzip`; returns the bundle's folder.
-    static func unpack(_ zip: Data, folderName: String) throws -> URL {
+    static func unpack(_ zip: Data, folderName: String) async throws -> URL {
         let scratch = URL(fileURLWithPath: TestFederation.scratchFolder("proof"))
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let file = scratch.appendingPathComponent("proof.zip")
         try zip.write(to: file)
-        let run = try shell("unzip -q proof.zip", in: scratch)
+        let run = try await shell("unzip -q proof.zip", in: scratch)
         guard run.status == 0 else { throw TestFailure("unzip: \(run.output)") }
         return scratch.appendingPathComponent(folderName)
     }
 
-    static func shell(_ command: String, in folder: URL) throws -> (status: Int32, output: String) {
-        let result = try Command.shell(command, in: folder)
+    static func shell(_ command: String, in folder: URL) async throws -> (status: Int32, output: String) {
+        let result = try await Command.shell(command, in: folder)
         return (result.status, result.output)
     }
 }

@@ -11,8 +11,8 @@ import Testing
 /// when the commune comes back with a shorter trail, and with the parent unreachable the check is
 /// said to be skipped (exit 1 only with `--require-witness`).
 @Suite(.serialized) struct AuditWitnessProcessTests {
-    static func verify(_ nodes: NodeProcesses, _ extra: [String] = []) throws -> (status: Int32, output: String) {
-        try NodeProcesses.run(["audit", "verify", "--config", nodes.configuration("kinh-bac")] + extra)
+    static func verify(_ nodes: NodeProcesses, _ extra: [String] = []) async throws -> (status: Int32, output: String) {
+        try await NodeProcesses.run(["audit", "verify", "--config", nodes.configuration("kinh-bac")] + extra)
     }
 
     @Test func aTrailCutAtItsEndIsReportedByVerify() async throws {
@@ -34,12 +34,12 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(head >= 3, "the seeded accounts left entries in the commune's trail")
-        let intact = try Self.verify(nodes, ["--require-witness"])
+        let intact = try await Self.verify(nodes, ["--require-witness"])
         #expect(intact.status == 0, "\(intact.output)")
         #expect(intact.output.contains("matches what the parent BNI witnessed"), "\(intact.output)")
 
         // Someone with the database file cuts the last two entries off the end.
-        nodes.stop("kinh-bac")
+        await nodes.stop("kinh-bac")
         head = try nodes.count("kinh-bac", "SELECT MAX(seq) FROM audit")
         let witnessed = try nodes.count(
             "bac-ninh",
@@ -53,7 +53,7 @@ import Testing
         try queue.close()
         let end = witnessed - 2
 
-        let cut = try Self.verify(nodes)
+        let cut = try await Self.verify(nodes)
         #expect(cut.status == 1, "\(cut.output)")
         #expect(cut.output.contains("audit trail intact"), "the chain alone shows nothing: \(cut.output)")
         #expect(
@@ -81,16 +81,16 @@ import Testing
         let listedCut = listed?["auditCut"] as? [String: Any]
         #expect(listedCut?["witnessedSeq"] as? Int == witnessed, "\(String(describing: listed))")
         // The cut stays on record: verify keeps saying so after the witness moved on.
-        let after = try Self.verify(nodes)
+        let after = try await Self.verify(nodes)
         #expect(after.status == 1 && after.output.contains("entry \(witnessed)"), "\(after.output)")
 
         // The parent is down: the witness check is said to be skipped.
-        nodes.stop("bac-ninh")
-        nodes.stop("kinh-bac")
-        let unreachable = try Self.verify(nodes)
+        await nodes.stop("bac-ninh")
+        await nodes.stop("kinh-bac")
+        let unreachable = try await Self.verify(nodes)
         #expect(unreachable.status == 0, "\(unreachable.output)")
         #expect(unreachable.output.contains("the witness check could not be made"), "\(unreachable.output)")
-        let required = try Self.verify(nodes, ["--require-witness"])
+        let required = try await Self.verify(nodes, ["--require-witness"])
         #expect(required.status == 1, "\(required.output)")
     }
 }

@@ -92,10 +92,10 @@ import Testing
     }
 
     /// The node itself does not start, and says which key.
-    @Test func theNodeDoesNotStartWithAnUnknownKey() throws {
+    @Test func theNodeDoesNotStartWithAnUnknownKey() async throws {
         let folder = try Folder()
         let file = try folder.write(Folder.valid + "\nloglevel: debug\n")
-        let serve = try NodeProcesses.run(["serve", "--config", file])
+        let serve = try await NodeProcesses.run(["serve", "--config", file])
         #expect(serve.status != 0)
         #expect(serve.output.contains("unknown key 'loglevel' (did you mean 'log_level'?)"), "\(serve.output)")
     }

@@ -168,16 +168,20 @@ import Testing
         // `reportnet backup` copies the centre while it serves; `reportnet restore` puts it back
         // (node stopped); its child sees the new epoch and nothing is lost or doubled.
         let backup = nodes.directory + "/backup-centre"
-        let made = try NodeProcesses.run(["backup", "--config", nodes.configuration("centre"), "--to", backup])
+        let made = try await NodeProcesses.run(["backup", "--config", nodes.configuration("centre"), "--to", backup])
         #expect(made.status == 0, "\(made.output)")
         #expect(FileManager.default.fileExists(atPath: backup + "/backup.json"))
-        let refused = try NodeProcesses.run(["restore", "--config", nodes.configuration("centre"), "--from", backup])
+        let refused = try await NodeProcesses.run([
+            "restore", "--config", nodes.configuration("centre"), "--from", backup,
+        ])
         #expect(
             refused.status != 0 && refused.output.contains("stop the node"),
             "no restore under a running node: \(refused.output)"
         )
-        nodes.stop("centre")
-        let restored = try NodeProcesses.run(["restore", "--config", nodes.configuration("centre"), "--from", backup])
+        await nodes.stop("centre")
+        let restored = try await NodeProcesses.run([
+            "restore", "--config", nodes.configuration("centre"), "--from", backup,
+        ])
         #expect(restored.status == 0, "\(restored.output)")
         try await nodes.start("centre")
         _ = try await ClockSkewTests.waitFor("the province notices the centre's restore") {
@@ -192,7 +196,7 @@ import Testing
             ) == 0
         )
         #expect(try nodes.count("centre", "SELECT COUNT(*) FROM audit WHERE action = 'node.restore'") == 1)
-        nodes.stopAll()
+        await nodes.stopAll()
         for node in Self.nodes { #expect(try nodes.integrity(node) == "ok") }
     }
 }

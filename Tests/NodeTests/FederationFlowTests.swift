@@ -336,17 +336,17 @@ import Testing
         // An independent HTTP/2 client: curl with and without a client certificate.
         let node = f.node("bac-ninh")
         let kinhBac = f.node("kinh-bac")
-        let withCertificate = try Self.curl([
+        let withCertificate = try await Self.curl([
             "--cert", kinhBac.cert, "--key", kinhBac.key, "--cacert", f.manifest.ca, node.federationURL + "/healthz",
         ])
         #expect(withCertificate.status == 0)
         #expect(withCertificate.output.hasPrefix("2 200"), "HTTP/2 answer: \(withCertificate.output)")
-        let withoutCertificate = try Self.curl(["--cacert", f.manifest.ca, node.federationURL + "/healthz"])
+        let withoutCertificate = try await Self.curl(["--cacert", f.manifest.ca, node.federationURL + "/healthz"])
         #expect(withoutCertificate.status != 0, "no certificate, no connection")
     }
 
-    static func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let result = try Command.run(
+    static func curl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await Command.run(
             "/usr/bin/curl",
             ["-s", "--http2", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "--max-time", "30"] + arguments
         )

@@ -312,7 +312,7 @@ import Testing
                 #expect(packed.headers["vary"]?.contains("Accept-Encoding") == true)
                 #expect(packed.data.count < plain.data.count / 2, "\(packed.data.count) of \(plain.data.count)")
                 try packed.data.write(to: scratch.path("packed"))
-                let run = try Command.shell(unpack, in: scratch.url)
+                let run = try await Command.shell(unpack, in: scratch.url)
                 #expect(run.status == 0, "\(run.errors)")
                 #expect(try Data(contentsOf: scratch.path("unpacked")) == plain.data, "\(encoding) unpacks to the same")
             }

@@ -66,12 +66,12 @@ import Testing
             "--web", "127.0.0.1:\(ports.web)", "--federation", "127.0.0.1:\(ports.federation)",
         ]
         let forged = PinnedToken(secret: pinned.secret, rootDigest: String(repeating: "0", count: 64)).description
-        let refused = try NodeProcesses.run(enrol + ["--token", forged])
+        let refused = try await NodeProcesses.run(enrol + ["--token", forged])
         #expect(refused.status != 0 && refused.output.contains("SHA-256"), "\(refused.output)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/node.yaml"))
 
         // Command 2: enrol. The key is made there; the folder is ready to serve.
-        let joined = try NodeProcesses.run(enrol + ["--token", token])
+        let joined = try await NodeProcesses.run(enrol + ["--token", token])
         #expect(joined.status == 0, "\(joined.output)")
         #expect(joined.output.contains("reportnet serve --dir \(folder)"), "\(joined.output)")
         let configuration = try String(contentsOfFile: folder + "/node.yaml", encoding: .utf8)
@@ -86,10 +86,10 @@ import Testing
         #expect(kept?.node(named: "bni-moi")?.unit == "BNI-MOI" && kept?.tree["BNI-MOI"]?.parent == "BNI")
         let keyMode = try FileManager.default.attributesOfItem(atPath: folder + "/key.pem")[.posixPermissions]
         #expect(keyMode as? Int == 0o600)
-        let again = try NodeProcesses.run(enrol + ["--token", token])
+        let again = try await NodeProcesses.run(enrol + ["--token", token])
         #expect(again.status != 0, "a token works once, and the folder is not empty: \(again.output)")
         // The unit's other token was spent with the join: no second key for its node.
-        let second = try NodeProcesses.run(
+        let second = try await NodeProcesses.run(
             ["enrol", "--parent", nodes.webURL("bac-ninh"), "--dir", folder + "-again", "--token", spareToken]
         )
         #expect(second.status != 0, "\(second.output)")

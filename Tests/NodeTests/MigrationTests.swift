@@ -98,7 +98,7 @@ import Testing
         #expect(refusal?.unknownMigrations == ["v99-from-the-future"])
         #expect(refusal?.description.contains("newer version of ReportNet") == true)
         #expect(refusal?.description.contains(NodeDatabase.schemaVersion) == true)
-        let output = try NodeProcesses.run(["--version"])
+        let output = try await NodeProcesses.run(["--version"])
         #expect(output.status == 0)
         #expect(output.output.contains(NodeDatabase.schemaVersion), "\(output.output)")
     }

@@ -37,7 +37,7 @@ import Testing
 
         // The backup holds everything the node needs, owner-only.
         let backup = nodes.directory + "/backup-kinh-bac"
-        let made = try NodeProcesses.run(["backup", "--config", nodes.configuration("kinh-bac"), "--to", backup])
+        let made = try await NodeProcesses.run(["backup", "--config", nodes.configuration("kinh-bac"), "--to", backup])
         #expect(made.status == 0, "\(made.output)")
         let manifest = try NodeBackup.manifest(in: backup)
         #expect(
@@ -48,7 +48,7 @@ import Testing
         #expect(keyMode as? Int == 0o600)
 
         // The old machine is gone: its database and its certificate files with it.
-        nodes.stop("kinh-bac")
+        await nodes.stop("kinh-bac")
         let old = nodes.databasePath("kinh-bac")
         try FileManager.default.moveItem(atPath: old, toPath: old + ".gone")
         let credentials = NodeCertificates.paths(in: nodes.directory + "/certs", node: "kinh-bac")
@@ -56,13 +56,13 @@ import Testing
 
         let folder = nodes.directory + "/moved/kinh-bac"
         let ports = NodeProcesses.Ports(web: try NodeProcesses.freePort(), federation: try NodeProcesses.freePort())
-        let restored = try NodeProcesses.run([
+        let restored = try await NodeProcesses.run([
             "restore", "--from", backup, "--into", folder,
             "--web", "127.0.0.1:\(ports.web)", "--federation", "127.0.0.1:\(ports.federation)",
         ])
         #expect(restored.status == 0, "\(restored.output)")
         #expect(restored.output.contains("reportnet serve --config \(folder)/node.yaml"))
-        let again = try NodeProcesses.run(["restore", "--from", backup, "--into", folder])
+        let again = try await NodeProcesses.run(["restore", "--from", backup, "--into", folder])
         #expect(again.status != 0 && again.output.contains("is not empty"), "\(again.output)")
 
         await nodes.relocate(

@@ -91,8 +91,8 @@ import X509
         }
     }
 
-    static func openssl(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
-        let result = try Command.run("/usr/bin/openssl", arguments, input: Data(input.utf8), mergingErrors: true)
+    static func openssl(_ arguments: [String], input: String = "") async throws -> (status: Int32, output: String) {
+        let result = try await Command.run("/usr/bin/openssl", arguments, input: Data(input.utf8), mergingErrors: true)
         return (result.status, result.output)
     }
 
@@ -102,8 +102,8 @@ import X509
         serverName: String,
         client: DemoManifest.Node,
         ca: String
-    ) throws -> String {
-        let handshake = try openssl([
+    ) async throws -> String {
+        let handshake = try await openssl([
             "s_client", "-connect", "127.0.0.1:\(port)", "-servername", serverName, "-cert", client.cert, "-key",
             client.key,
             "-CAfile", ca, "-showcerts",
@@ -117,7 +117,7 @@ import X509
             throw TestFailure("no certificate from s_client: \(handshake.output.prefix(400))")
         }
         let pem = String(handshake.output[start.lowerBound..<end.upperBound])
-        let x509 = try openssl(["x509", "-noout", "-fingerprint", "-sha256"], input: pem).output
+        let x509 = try await openssl(["x509", "-noout", "-fingerprint", "-sha256"], input: pem).output
         return String(x509.split(separator: "=").last ?? "").replacingOccurrences(of: ":", with: "").trimmingCharacters(
             in: .whitespacesAndNewlines
         ).lowercased()
@@ -181,7 +181,7 @@ import X509
             let mode = try FileManager.default.attributesOfItem(atPath: files.1)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600)
             // An independent check of the three-level chain.
-            let verified = try Self.openssl(["verify", "-CAfile", f.manifest.ca, "-untrusted", files.0, files.0])
+            let verified = try await Self.openssl(["verify", "-CAfile", f.manifest.ca, "-untrusted", files.0, files.0])
             #expect(verified.status == 0, "\(verified.output)")
             // The token was spent.
             await #expect(throws: EnrolmentFailed.self) {
@@ -276,7 +276,7 @@ import X509
             let webPort = Int(f.node("bac-ninh").webURL.split(separator: ":").last!)!
             for port in [federationPort, webPort] {
                 #expect(
-                    try Self.presentedFingerprint(
+                    try await Self.presentedFingerprint(
                         port: port,
                         serverName: "bni.unit.reportnet",
                         client: f.node("centre"),

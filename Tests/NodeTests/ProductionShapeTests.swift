@@ -47,7 +47,7 @@ import Testing
         }
         // The federation listener still presents the node's certificate and requires a node's.
         let province = NodeCertificates.paths(in: nodes.directory + "/certs", node: "bac-ninh")
-        let federation = try FederationFlowTests.curl([
+        let federation = try await FederationFlowTests.curl([
             "--cert", province.certificate, "--key", province.key, "--cacert", nodes.caPath,
             "https://127.0.0.1:\(nodes.ports["centre"]!.federation)/healthz",
         ])
@@ -71,7 +71,7 @@ import Testing
         #expect(try nodes.count("bac-ninh", sql, ["203.0.113.7"]) == 0)
 
         // Every line the node logged is one JSON object a collector can take.
-        nodes.stop("centre")
+        await nodes.stop("centre")
         let log = try String(contentsOfFile: nodes.directory + "/centre.log", encoding: .utf8)
         let lines = log.split(separator: "\n").filter { !$0.isEmpty }
         #expect(!lines.isEmpty)

@@ -218,7 +218,7 @@ import Testing
             // The report and the summary table download as Excel (read back by openpyxl) and CSV.
             let xlsx = try await national.call(.GET, "/api/v1/reports/\(id)/export?format=xlsx")
             #expect(xlsx.status == 200 && xlsx.headers["content-type"]?.contains("spreadsheetml") == true)
-            let book = try Python.workbook(xlsx.data)
+            let book = try await Python.workbook(xlsx.data)
             #expect(
                 book["Báo cáo"]?.contains { $0.starts(with: ["Chuyển đổi số", "Số cán bộ *", "5"]) } == true,
                 "\(book)"
@@ -233,7 +233,7 @@ import Testing
             let csv = try await national.call(.GET, "/api/v1/reports/\(id)/export?format=csv")
             #expect(csv.data.starts(with: [0xEF, 0xBB, 0xBF]), "a BOM so that Excel reads UTF-8")
             #expect(csv.text.contains("Chuyển đổi số,Bảng kết quả,Hồ sơ,Tổng số,118"), "\(csv.text)")
-            let summary = try Python.workbook(
+            let summary = try await Python.workbook(
                 try await national.call(.GET, "/api/v1/assignments/\(assignment)/summary?format=xlsx").data
             )
             let rows = try #require(summary["Tổng hợp"])

@@ -459,7 +459,7 @@ import Testing
             )
             #expect(groups["viewer"]?["accounts"] as? Int == 0)
             #expect((groups["approver"]?["actions"] as? Int ?? 0) >= 1, "the approver's read is an action")
-            let book = try Python.workbook(
+            let book = try await Python.workbook(
                 try await admin.call(.GET, "/api/v1/usage?period=\(period)&format=xlsx").data
             )
             #expect(book["Sử dụng"]?.contains { $0.starts(with: ["Quản trị", "1", "1", "1", "0"]) } == true, "\(book)")

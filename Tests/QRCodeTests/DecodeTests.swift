@@ -38,9 +38,9 @@ struct Sample: Sendable, CustomTestStringConvertible {
 @Suite("Round trip through an independent decoder (zxing-cpp)")
 struct DecodeTests {
     @Test("decodes to exactly the input at every correction level", arguments: Sample.all)
-    func roundTrip(sample: Sample) throws {
+    func roundTrip(sample: Sample) async throws {
         let symbols = try Correction.allCases.map { try QRCode.encode(sample.text, correction: $0) }
-        guard let decoded = ZXingDecoder.decodeOrRecord(symbols) else { return }
+        guard let decoded = await ZXingDecoder.decodeOrRecord(symbols) else { return }
         for (symbol, results) in zip(symbols, decoded) {
             let context = Comment(
                 rawValue: "\(symbol.correction.letter), version \(symbol.version), mask \(symbol.mask)"
@@ -66,7 +66,7 @@ struct DecodeTests {
     /// Fills every version to its exact byte capacity: checks the block tables, alignment positions,
     /// version information and character-count lengths of all 40 versions against the decoder.
     @Test("every version at full capacity decodes", arguments: Correction.allCases)
-    func fullCapacity(correction: Correction) throws {
+    func fullCapacity(correction: Correction) async throws {
         var texts: [String] = []
         var symbols: [QRCode] = []
         for version in 1...40 {
@@ -84,7 +84,7 @@ struct DecodeTests {
                 #expect(throws: QRCodeError.tooLong) { try QRCode.encode(oneMore, correction: correction) }
             }
         }
-        guard let decoded = ZXingDecoder.decodeOrRecord(symbols) else { return }
+        guard let decoded = await ZXingDecoder.decodeOrRecord(symbols) else { return }
         for (index, results) in decoded.enumerated() {
             let version = index + 1
             try #require(results.count == 1, "version \(version)-\(correction.letter) was not decoded")
@@ -95,13 +95,13 @@ struct DecodeTests {
     }
 
     @Test("each of the eight masks decodes", arguments: [1, 7, 14, 27])
-    func everyMask(version: Int) throws {
+    func everyMask(version: Int) async throws {
         let text = Sample.ascii(length: QRCode.byteCapacity(version: version, correction: .quartile), seed: 8)
         let symbols = try (0..<8).map {
             try QRCode.encode(bytes: Array(text.utf8), correction: .quartile, forcedMask: $0)
         }
         #expect(symbols.allSatisfy { $0.version == version })
-        guard let decoded = ZXingDecoder.decodeOrRecord(symbols) else { return }
+        guard let decoded = await ZXingDecoder.decodeOrRecord(symbols) else { return }
         for (mask, results) in decoded.enumerated() {
             try #require(results.count == 1, "mask \(mask) was not decoded")
             #expect(results[0].text == text, "mask \(mask)")
@@ -110,7 +110,7 @@ struct DecodeTests {
     }
 
     @Test("error correction repairs a damaged symbol")
-    func damaged() throws {
+    func damaged() async throws {
         let uri = Sample.all[3].text
         let symbol = try QRCode.encode(uri, correction: .high)
         let functions = QRCode.functionPatterns(version: symbol.version)
@@ -131,18 +131,20 @@ struct DecodeTests {
             )
         }
         #expect(flipped >= 20)
-        guard let decoded = ZXingDecoder.decodeOrRecord(matrices: [matrix]) else { return }
+        guard let decoded = await ZXingDecoder.decodeOrRecord(matrices: [matrix]) else { return }
         try #require(decoded[0].count == 1, "damaged symbol was not decoded")
         #expect(decoded[0][0].text == uri)
     }
 
     @Test("the SVG drawing decodes")
-    func svgDecodes() throws {
+    func svgDecodes() async throws {
         let uri = Sample.all[3].text
         let symbol = try QRCode.encode(uri)
         let grid = try SVGGrid(svg: symbol.svg(quietZone: 4))
         // The SVG already contains the quiet zone, so the helper adds none.
-        guard let decoded = ZXingDecoder.decodeOrRecord(matrices: [grid.rows], quietZone: 0, scale: 6) else { return }
+        guard let decoded = await ZXingDecoder.decodeOrRecord(matrices: [grid.rows], quietZone: 0, scale: 6) else {
+            return
+        }
         #expect(decoded.first?.first?.text == uri)
     }
 }

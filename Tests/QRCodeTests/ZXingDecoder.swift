@@ -68,8 +68,8 @@ enum ZXingDecoder {
         """#
 
     /// Decodes every symbol; element `i` of the result lists what the reader found in `symbols[i]`.
-    static func decode(_ symbols: [QRCode], quietZone: Int = 4, scale: Int = 4) throws -> [[Decoded]] {
-        try decode(
+    static func decode(_ symbols: [QRCode], quietZone: Int = 4, scale: Int = 4) async throws -> [[Decoded]] {
+        try await decode(
             matrices: symbols.map { symbol in
                 (0..<symbol.size).map { row in
                     String((0..<symbol.size).map { symbol.isDark(row: row, column: $0) ? "1" : "0" })
@@ -81,7 +81,7 @@ enum ZXingDecoder {
     }
 
     /// Decodes row-major module strings ("1" = dark) of square matrices.
-    static func decode(matrices: [[String]], quietZone: Int = 4, scale: Int = 4) throws -> [[Decoded]] {
+    static func decode(matrices: [[String]], quietZone: Int = 4, scale: Int = 4) async throws -> [[Decoded]] {
         let directory = try ScratchDirectory(prefix: "qrcode-tests")
         defer { directory.remove() }
 
@@ -94,7 +94,7 @@ enum ZXingDecoder {
 
         let result: Command.Output
         do {
-            result = try Command.run(
+            result = try await Command.run(
                 "python3",
                 [scriptURL.path, inputURL.path, outputURL.path],
                 environment: Python.environment
@@ -116,8 +116,8 @@ enum ZXingDecoder {
     static func decodeOrRecord(
         _ symbols: [QRCode],
         sourceLocation: SourceLocation = #_sourceLocation
-    ) -> [[Decoded]]? {
-        record(sourceLocation: sourceLocation) { try decode(symbols) }
+    ) async -> [[Decoded]]? {
+        await record(sourceLocation: sourceLocation) { try await decode(symbols) }
     }
 
     /// Decodes module matrices, or records the failure (naming the install command) and returns nil.
@@ -126,16 +126,18 @@ enum ZXingDecoder {
         quietZone: Int = 4,
         scale: Int = 4,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) -> [[Decoded]]? {
-        record(sourceLocation: sourceLocation) { try decode(matrices: matrices, quietZone: quietZone, scale: scale) }
+    ) async -> [[Decoded]]? {
+        await record(sourceLocation: sourceLocation) {
+            try await decode(matrices: matrices, quietZone: quietZone, scale: scale)
+        }
     }
 
     private static func record(
         sourceLocation: SourceLocation,
-        _ body: () throws -> [[Decoded]]
-    ) -> [[Decoded]]? {
+        _ body: () async throws -> [[Decoded]]
+    ) async -> [[Decoded]]? {
         do {
-            return try body()
+            return try await body()
         } catch {
             Issue.record(error, sourceLocation: sourceLocation)
             return nil

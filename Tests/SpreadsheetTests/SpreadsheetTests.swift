@@ -105,10 +105,10 @@ let summarySheet = Sheet(
     ]
 )
 
-@Test func xlsxReadsBackInOpenpyxl() throws {
+@Test func xlsxReadsBackInOpenpyxl() async throws {
     let url = try temporaryXLSX(Workbook(sheets: [reportSheet, summarySheet]))
     defer { try? FileManager.default.removeItem(at: url) }
-    guard let book = try readBack(url) else { return }
+    guard let book = try await readBack(url) else { return }
 
     #expect(book.badEntry == nil)
     #expect(book.warnings.isEmpty)
@@ -152,11 +152,11 @@ let summarySheet = Sheet(
     #expect(summary.bold.isEmpty && summary.merges.isEmpty && summary.widths.isEmpty)
 }
 
-@Test func largeAndEmptyWorkbooksReadBack() throws {
+@Test func largeAndEmptyWorkbooksReadBack() async throws {
     let rows = (1...5_000).map { [Cell.text("Xã số \($0)"), .number(Double($0) / 8)] }
     let url = try temporaryXLSX(Workbook(sheets: [Sheet(name: "Lớn", rows: rows)]))
     defer { try? FileManager.default.removeItem(at: url) }
-    guard let book = try readBack(url) else { return }
+    guard let book = try await readBack(url) else { return }
     #expect(book.badEntry == nil)
     #expect(book.sheets.first?.rows.count == 5_000)
     #expect(book.sheets.first?.rows.last == [["s", "Xã số 5000"], ["n", "625"]])
@@ -164,7 +164,7 @@ let summarySheet = Sheet(
 
     let emptyURL = try temporaryXLSX(Workbook())
     defer { try? FileManager.default.removeItem(at: emptyURL) }
-    guard let empty = try readBack(emptyURL) else { return }
+    guard let empty = try await readBack(emptyURL) else { return }
     #expect(empty.badEntry == nil)
     #expect(empty.sheets.map(\.name) == ["Sheet1"])
 }
@@ -225,8 +225,8 @@ let readBackScript = #"""
     """#
 
 /// Runs the read-back script; records a failure and returns nil if python3 or openpyxl is missing.
-func readBack(_ url: URL) throws -> ReadBack? {
-    let result = try Command.run("python3", ["-c", readBackScript, url.path], environment: Python.environment)
+func readBack(_ url: URL) async throws -> ReadBack? {
+    let result = try await Command.run("python3", ["-c", readBackScript, url.path], environment: Python.environment)
     switch result.status {
     case 0:
         return try JSONDecoder().decode(ReadBack.self, from: Data(result.output.utf8))

@@ -92,17 +92,41 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Sends `signal` (SIGTERM unless told) to a child that has not ended.
     public func terminate(_ signal: Int32 = SIGTERM) {
-        lock.withLock { if status == nil { _ = kill(processIdentifier, signal) } }
-    }
-
-    /// Waits for the child to end, by polling.
-    public func reap() {
-        while poll() == nil { usleep(10_000) }
+        lock.withLock { if status == nil { _ = Glibc.kill(processIdentifier, signal) } }
     }
 
     /// Waits for the child to end without holding a thread of the cooperative pool.
+    ///
+    /// Tests never wait for a child by blocking their thread: the suites run on a pool as wide as
+    /// the machine has cores (two in CI), and the in-process nodes answer on that same pool. Two
+    /// tests blocked on children (curl or openssl talking to an in-process node, a Python reader)
+    /// stalled every node of the process: requests of unrelated tests ran past their deadline.
     public func ended() async {
-        while poll() == nil { try? await Task.sleep(for: .milliseconds(50)) }
+        while poll() == nil { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// Waits up to `limit` for the child to end; true when it has.
+    public func ended(within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while poll() == nil {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
+    /// Ends the child at once (SIGKILL) and reaps it. The wait is the kernel's delivery of a signal
+    /// that cannot be caught, so it blocks for no more than a moment and may run where nothing can
+    /// be awaited (a `defer`).
+    public func kill() {
+        lock.withLock {
+            guard status == nil else { return }
+            _ = Glibc.kill(processIdentifier, SIGKILL)
+            var raw: Int32 = 0
+            var waited: pid_t
+            repeat { waited = waitpid(processIdentifier, &raw, 0) } while waited == -1 && errno == EINTR
+            status = waited == processIdentifier ? Self.decode(raw) : -1
+        }
     }
 
     private func poll() -> Int32? {
@@ -116,10 +140,15 @@ public final class ChildProcess: @unchecked Sendable {
                 return status
             }
             guard waited == processIdentifier else { return nil }
-            let signal = raw & 0x7f
-            status = signal == 0 ? (raw >> 8) & 0xff : signal
+            status = Self.decode(raw)
             return status
         }
+    }
+
+    /// A `waitpid` status as Foundation's `Process` reports it: the exit code, or the signal.
+    private static func decode(_ raw: Int32) -> Int32 {
+        let signal = raw & 0x7f
+        return signal == 0 ? (raw >> 8) & 0xff : signal
     }
 
     // glibc's (2.34+) file actions that Swift's Glibc module does not export: they are declared

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Tests check what the product writes with independent readers; this is the one way they start
 /// them. Output goes to files rather than pipes, so a peer that writes much to both streams never
-/// blocks, and the end is awaited by polling (see `ChildProcess`).
+/// blocks, and the end is awaited without holding a thread (see `ChildProcess.ended()`).
 public enum Command {
     /// What a finished program left behind.
     public struct Output: Sendable {
@@ -27,7 +27,7 @@ public enum Command {
         environment: [String: String]? = nil,
         in folder: URL? = nil,
         mergingErrors: Bool = false
-    ) throws -> Output {
+    ) async throws -> Output {
         let scratch = try ScratchDirectory(prefix: "command")
         defer { scratch.remove() }
         let inputFile = scratch.path("stdin")
@@ -47,7 +47,7 @@ public enum Command {
             output: outputFile.path,
             errors: errorsFile.path
         )
-        process.reap()
+        await process.ended()
         let output = String(decoding: try Data(contentsOf: outputFile), as: UTF8.self)
         let errors = mergingErrors ? "" : String(decoding: try Data(contentsOf: errorsFile), as: UTF8.self)
         return Output(status: process.terminationStatus, output: output, errors: errors)
@@ -55,7 +55,7 @@ public enum Command {
 
     /// Runs one shell line (as a person would type it from a README) with `/bin/sh` in `folder`;
     /// errors are merged into the output.
-    public static func shell(_ line: String, in folder: URL) throws -> Output {
-        try run("/bin/sh", ["-c", line], in: folder, mergingErrors: true)
+    public static func shell(_ line: String, in folder: URL) async throws -> Output {
+        try await run("/bin/sh", ["-c", line], in: folder, mergingErrors: true)
     }
 }

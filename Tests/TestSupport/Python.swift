@@ -4,8 +4,9 @@ import Foundation
 /// an SMTP server) and returns its output.
 public enum Python {
     /// Runs `script` with `arguments`; throws with the install hint when python3 fails.
-    public static func run(_ script: String, arguments: [String] = [], installHint: String = "") throws -> String {
-        let result = try Command.run("python3", ["-c", script] + arguments, environment: environment)
+    public static func run(_ script: String, arguments: [String] = [], installHint: String = "") async throws -> String
+    {
+        let result = try await Command.run("python3", ["-c", script] + arguments, environment: environment)
         guard result.status == 0 else {
             let hint = installHint.isEmpty ? "" : " (is it installed? \(installHint))"
             throw TestFailure("python3 failed\(hint), exit \(result.status): \(result.errors)")
@@ -14,12 +15,12 @@ public enum Python {
     }
 
     /// Every sheet of an .xlsx file, as openpyxl reads it: name → rows of values.
-    public static func workbook(_ data: Data) throws -> [String: [[String]]] {
+    public static func workbook(_ data: Data) async throws -> [String: [[String]]] {
         let scratch = try ScratchDirectory(prefix: "workbook")
         defer { scratch.remove() }
         let file = scratch.path("book.xlsx")
         try data.write(to: file)
-        let json = try run(
+        let json = try await run(
             """
             import json, sys, openpyxl
             book = openpyxl.load_workbook(sys.argv[1])

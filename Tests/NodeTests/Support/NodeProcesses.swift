@@ -175,7 +175,7 @@ final class NodeProcesses: @unchecked Sendable {
     func start(_ node: String, webCA: String? = nil, arguments: [String]? = nil) async throws {
         var environment = ProcessInfo.processInfo.environment
         if let offset = clockOffsets[node] {
-            environment = try SkewedClock.environment(offset: offset, base: environment)
+            environment = try await SkewedClock.environment(offset: offset, base: environment)
         }
         let log = "\(directory)/\(node).log"
         let process = try ChildProcess(
@@ -198,36 +198,37 @@ final class NodeProcesses: @unchecked Sendable {
     }
 
     /// Runs one `reportnet` command to its end; its exit status and what it printed.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let result = try Command.run(try executable, arguments, mergingErrors: true)
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await Command.run(try executable, arguments, mergingErrors: true)
         return (result.status, result.output)
     }
 
     /// SIGKILL: no shutdown, no flush, nothing.
     func kill9(_ node: String) {
-        guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.reap()
+        lock.withLock { running.removeValue(forKey: node) }?.kill()
     }
 
     /// SIGTERM, and waits for the graceful exit; SIGKILL after 20 seconds, so that a node that
     /// does not stop cannot hang the suite (under libfaketime a node has been seen not to finish
     /// its graceful shutdown).
-    func stop(_ node: String) {
+    func stop(_ node: String) async {
         guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
         process.terminate()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.reap()
+        if await !process.ended(within: .seconds(20)) { process.kill() }
     }
 
-    func stopAll() {
-        for node in lock.withLock({ Array(running.keys) }) { stop(node) }
+    func stopAll() async {
+        for node in lock.withLock({ Array(running.keys) }) { await stop(node) }
     }
 
+    /// Ends every node at once (SIGKILL: its files are deleted next, so nothing of a graceful
+    /// stop would be kept) and deletes the folder; it may run in a `defer`.
     func remove() {
-        stopAll()
+        let all = lock.withLock {
+            defer { running.removeAll() }
+            return Array(running.values)
+        }
+        for process in all { process.kill() }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -361,14 +362,16 @@ enum SkewedClock {
         """
 
     /// The environment that runs a process `offset` seconds off the clock this process sees.
-    static func environment(offset: Int, base: [String: String]) throws -> [String: String] {
+    static func environment(offset: Int, base: [String: String]) async throws -> [String: String] {
         var environment = base
-        environment["LD_PRELOAD"] = ([try library()] + (base["LD_PRELOAD"].map { [$0] } ?? [])).joined(separator: ":")
+        environment["LD_PRELOAD"] = ([try await library()] + (base["LD_PRELOAD"].map { [$0] } ?? [])).joined(
+            separator: ":"
+        )
         environment["REPORTNET_CLOCK_OFFSET"] = "\(offset)"
         return environment
     }
 
-    static func library() throws -> String {
+    static func library() async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-skewed-clock").path
         let path = "\(folder)/libskewedclock.so"
         if FileManager.default.fileExists(atPath: path) { return path }
@@ -376,7 +379,7 @@ enum SkewedClock {
         let file = "\(folder)/skewed-clock-\(UUID().uuidString).c"
         try source.write(toFile: file, atomically: true, encoding: .utf8)
         let built = "\(folder)/\(UUID().uuidString).so"
-        let compiled = try Command.run(
+        let compiled = try await Command.run(
             "cc",
             ["-shared", "-fPIC", "-O2", "-o", built, file, "-ldl"],
             mergingErrors: true
