@@ -57,7 +57,7 @@ extension AccessMatrixTests {
                 "GET /app/public/ranking",
                 public: true,
                 Case("the node's published ranking, without login", expect: Rule.everyone) { m, _ in
-                    _ = try await m.f.local(node).publishScores(
+                    _ = try await m.f.local(node).scores.publishScores(
                         month: ScoreMonth("2026-09")!,
                         by: Actor(username: "bni.approver", unit: nodeUnit, role: .approver)
                     )

@@ -23,7 +23,7 @@ import Testing
     }
 
     static func values(_ f: TestFederation, _ unit: String) async throws -> [Indicator: Double] {
-        let rows = try await f.local("bac-ninh").indicatorValues(
+        let rows = try await f.local("bac-ninh").scores.indicatorValues(
             month: ScoreMonth("2026-10")!,
             for: Actor(username: "t", unit: "BNI", role: .viewer)
         )

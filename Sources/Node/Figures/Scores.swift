@@ -6,7 +6,7 @@ import Scoring
 import Spreadsheet
 import Tasks
 
-/// Where A1–A3's task figures come from (`LocalNode.taskFigures`): the tasks this node holds
+/// Where A1–A3's task figures come from (`MonthlyScores.taskFigures`): the tasks this node holds
 /// (`RecordedTaskFigures`), or, for a unit with no task recorded here, the imported indicator
 /// values `tasksDue`, `completedOnTime`, `completedLate` and `tasksAssigned`.
 protocol TaskFiguresSource: Sendable {
@@ -54,11 +54,6 @@ struct RecordedTaskFigures: TaskFiguresSource {
         }
         return result
     }
-}
-
-extension LocalNode {
-    /// The seam for A1–A3.
-    var taskFigures: any TaskFiguresSource { RecordedTaskFigures() }
 }
 
 /// A figure as held, with where it came from.
@@ -133,7 +128,15 @@ package struct PublicRanking: Codable, Sendable {
     package let rows: [Row]
 }
 
-extension LocalNode {
+/// The monthly scores of Decision 4587: the figures a unit's scorer (its parent) enters or
+/// imports, the ranking computed from them with the task figures this node holds, its export, and
+/// its publication for the public page. Its own service because the scorer's rights and the
+/// published rankings belong to it alone.
+package struct MonthlyScores: NodeService {
+    let context: NodeContext
+    /// The seam for A1–A3.
+    var taskFigures: any TaskFiguresSource = RecordedTaskFigures()
+
     /// The units the actor's unit scores: those directly below it.
     package func scoredUnits(by scorer: String) -> [String] { tree.children(of: scorer).map(\.code).sorted() }
 
@@ -382,20 +385,18 @@ extension LocalNode {
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
+
+    /// The months this node's unit has published a ranking for, newest first.
+    package func publishedMonths() async throws -> [String] {
+        try await database.pool.read { db in
+            try ScoreStore.months(scorer: unit, db)
+        }
+    }
 }
 
 /// Numbers in audit details: no trailing ".0".
 enum MonthlyScoreText {
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
-}
-
-extension LocalNode {
-    /// The months this node's unit has published a ranking for, newest first.
-    package func publishedMonths() async throws -> [String] {
-        try await database.pool.read { db in
-            try ScoreStore.months(scorer: unit, db)
-        }
     }
 }

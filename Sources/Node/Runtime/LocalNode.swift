@@ -165,6 +165,8 @@ public struct LocalNode: Sendable {
             }
         )
     }
+    /// The monthly scores of the units below: their figures, ranking, export and publication.
+    package var scores: MonthlyScores { MonthlyScores(context: context) }
     /// The audit trail as admins read it.
     package var auditReading: AuditReading { AuditReading(context: context) }
     /// The nodes of the subtree at a glance, their silence, and this node's health.

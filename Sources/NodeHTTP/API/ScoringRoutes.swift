@@ -19,7 +19,9 @@ struct ScoringRoutes {
 
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.get("/indicators") { request, context -> Items<IndicatorValueView> in
-            Items(items: try await local.indicatorValues(month: try Self.month(request), for: try context.actor()))
+            Items(
+                items: try await local.scores.indicatorValues(month: try Self.month(request), for: try context.actor())
+            )
         }
         api.put("/indicators/{unit}/{month}") { request, context -> ImportResult in
             let actor = try context.actor()
@@ -37,13 +39,13 @@ struct ScoringRoutes {
             }
             // A unit reports its own figures; the unit above sets any figure of the units it scores.
             if unit == actor.unit { return try await local.reportOwnIndicators(rows, by: actor) }
-            return try await local.setIndicators(rows, source: "entry", by: actor)
+            return try await local.scores.setIndicators(rows, source: "entry", by: actor)
         }
         api.post("/indicators/import") { request, context -> ImportResult in
             let actor = try context.actor()
             let type = request.headers[.contentType]?.lowercased() ?? ""
             if type.contains("json") {
-                return try await local.setIndicators(
+                return try await local.scores.setIndicators(
                     try await request.decodeJSON(as: IndicatorImport.self, context: context).rows,
                     source: "import",
                     by: actor
@@ -54,7 +56,7 @@ struct ScoringRoutes {
             }
             let body = try await request.body.collect(upTo: 8 * 1024 * 1024)
             switch IndicatorCSV.parse(String(buffer: body)) {
-            case .success(let rows): return try await local.setIndicators(rows, source: "import", by: actor)
+            case .success(let rows): return try await local.scores.setIndicators(rows, source: "import", by: actor)
             case .failure(let problems):
                 throw EdgeRefusal(
                     .csvFaulty(lines: problems.lines.count),
@@ -66,19 +68,23 @@ struct ScoringRoutes {
             }
         }
         api.get("/scores") { request, context -> ScoreTable in
-            try await local.scoreTable(month: try Self.month(request), for: try context.actor())
+            try await local.scores.scoreTable(month: try Self.month(request), for: try context.actor())
         }
         api.get("/scores/export") { request, context -> Response in
             let actor = try context.actor()
             let format = try ExportFormat(query: request.uri.queryParameters["format"])
-            return try await local.exportScores(month: try Self.month(request), format: format, for: actor).response
+            return try await local.scores.exportScores(month: try Self.month(request), format: format, for: actor)
+                .response
         }
         api.post("/scores/{month}/publish") { _, context -> EditedResponse<PublicRanking> in
             let actor = try context.actor()
             guard let month = ScoreMonth(try context.parameters.require("month")) else {
                 throw EdgeRefusal(.monthInvalid)
             }
-            return EditedResponse(status: .created, response: try await local.publishScores(month: month, by: actor))
+            return EditedResponse(
+                status: .created,
+                response: try await local.scores.publishScores(month: month, by: actor)
+            )
         }
         // No login: the published ranking only, stored ready to serve, and rate-limited per address.
         api.get("/public/ranking") { request, context -> Response in
@@ -92,7 +98,7 @@ struct ScoringRoutes {
                 }
                 month = parsed
             }
-            let body = try await local.publishedRanking(month: month)
+            let body = try await local.scores.publishedRanking(month: month)
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=60"],

@@ -37,7 +37,7 @@ struct PublicRankingPage {
             let text = request.uri.queryParameters["month"].map(String.init)
             var page = PublicRankingValues(unitName: kit.unitName(local.unit), month: text ?? "")
             var status = HTTPResponse.Status.ok
-            let months = try await local.publishedMonths()
+            let months = try await local.scores.publishedMonths()
             if let text, ScoreMonth(text) == nil {
                 page.monthError = language.pick(
                     "Tháng “\(text)” không hợp lệ (ví dụ 2026-11)",
@@ -46,7 +46,7 @@ struct PublicRankingPage {
                 status = .badRequest
             } else {
                 do {
-                    let body = try await local.publishedRanking(month: text.flatMap(ScoreMonth.init))
+                    let body = try await local.scores.publishedRanking(month: text.flatMap(ScoreMonth.init))
                     let decoder = JSONDecoder()
                     decoder.dateDecodingStrategy = .iso8601
                     let ranking = try decoder.decode(PublicRanking.self, from: body)

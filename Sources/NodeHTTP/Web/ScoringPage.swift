@@ -86,7 +86,7 @@ struct ScoringPage {
                     return try await page(visitor, month: month, typed: typed, status: .unprocessableContent)
                 }
                 do {
-                    let result = try await local.setIndicators(rows, source: "entry", by: visitor.actor)
+                    let result = try await local.scores.setIndicators(rows, source: "entry", by: visitor.actor)
                     throw PageRedirect(
                         location: "\(Self.path)?month=\(month)&unit=\(Self.query(typed.unit))&saved=\(result.changed)"
                     )
@@ -132,7 +132,7 @@ struct ScoringPage {
                     )
                 case .success(let rows):
                     do {
-                        let result = try await local.setIndicators(rows, source: "import", by: visitor.actor)
+                        let result = try await local.scores.setIndicators(rows, source: "import", by: visitor.actor)
                         throw PageRedirect(
                             location: "\(Self.path)?month=\(rows.first?.month ?? month)&saved=\(result.changed)"
                         )
@@ -158,7 +158,7 @@ struct ScoringPage {
                 guard let month = ScoreMonth(try context.parameters.require("month")) else {
                     throw EdgeRefusal(.monthInvalid)
                 }
-                _ = try await local.publishScores(month: month, by: visitor.actor)
+                _ = try await local.scores.publishScores(month: month, by: visitor.actor)
                 throw PageRedirect(location: "\(Self.path)?month=\(month)&published=1")
             }
         }
@@ -176,8 +176,8 @@ struct ScoringPage {
         importLines: [String] = [],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let table = try await local.scoreTable(month: month, for: visitor.actor)
-        let scored = local.scoredUnits(by: visitor.actor.unit)
+        let table = try await local.scores.scoreTable(month: month, for: visitor.actor)
+        let scored = local.scores.scoredUnits(by: visitor.actor.unit)
         let mayEnter = visitor.actor.holds(.approveReports) && !scored.isEmpty
         var page = ScoresPage(
             month: monthText ?? month.description,
@@ -206,7 +206,8 @@ struct ScoringPage {
         if mayEnter {
             let unit = scored.contains(typed.unit) ? typed.unit : scored[0]
             var held: [String: Double] = [:]
-            for value in try await local.indicatorValues(month: month, for: visitor.actor) where value.unit == unit {
+            for value in try await local.scores.indicatorValues(month: month, for: visitor.actor)
+            where value.unit == unit {
                 held[value.indicator.rawValue] = value.value
             }
             let numbers = NumberFormat(visitor.language)
