@@ -278,6 +278,37 @@ extension AccessMatrixTests {
                     try await m.web(a).call(.GET, "/app/usage?period=2026")
                 }
             ),
+            Entry(
+                "GET /app/forms",
+                Case("the forms it may use and the assignments that concern it", expect: Rule.everyone) { m, a in
+                    try await m.web(a).call(.GET, "/app/forms")
+                }
+            ),
+            Entry(
+                "POST /app/forms",
+                Case("publishes a form of its own unit", expect: redirects(Rule.definesForms)) { m, a in
+                    let file = try JSONSerialization.data(withJSONObject: Matrix.form("AM-TRANG-\(m.next())"))
+                    return try await post(
+                        m,
+                        a,
+                        "/app/forms",
+                        ["action": "publish", "yaml": String(decoding: file, as: UTF8.self)]
+                    )
+                }
+            ),
+            Entry(
+                "POST /app/assignments",
+                Case("assigns a form of its own unit to the subject", expect: redirects(Rule.assignsToSubject)) {
+                    m,
+                    a in
+                    try await post(
+                        m,
+                        a,
+                        "/app/assignments",
+                        ["form": "AM-GIAO", "period": m.nextMonth(), "units": m.subject.unit]
+                    )
+                }
+            ),
         ]
     }
 

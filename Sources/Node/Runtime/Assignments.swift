@@ -12,12 +12,20 @@ package struct NewAssignment: Codable, Sendable {
     var period: String
     var units: [String]?
     var level: Level?
+
+    package init(form: String, version: Int? = nil, period: String, units: [String]? = nil, level: Level? = nil) {
+        self.form = form
+        self.version = version
+        self.period = period
+        self.units = units
+        self.level = level
+    }
 }
 
 /// A form with the unit that owns it.
 package struct FormView: Codable, Sendable {
-    let owner: String
-    let form: Form
+    package let owner: String
+    package let form: Form
 
     package init(owner: String, form: Form) {
         self.owner = owner

@@ -19,6 +19,7 @@ enum Navigation {
         NavigationEntry(path: "/app/reports", vietnamese: "Báo cáo", english: "Reports") {
             $0.holds(.viewReports) || $0.holds(.enterData)
         },
+        NavigationEntry(path: "/app/forms", vietnamese: "Biểu mẫu", english: "Forms") { $0.holds(.manageForms) },
         NavigationEntry(path: "/app/scores", vietnamese: "Chấm điểm", english: "Scoring") { $0.holds(.viewReports) },
         NavigationEntry(path: "/app/congress", vietnamese: "Lịch đại hội", english: "Congress") {
             $0.holds(.viewReports)

@@ -55,6 +55,7 @@ struct WebPages {
         UnitPages(kit: kit).addRoutes(to: pages)
         ParkedPage(kit: kit).addRoutes(to: pages)
         NodesPage(kit: kit).addRoutes(to: pages)
+        FormPages(kit: kit).addRoutes(to: pages)
     }
 }
 
