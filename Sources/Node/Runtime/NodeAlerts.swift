@@ -137,6 +137,13 @@ package struct NodeAlerts: NodeService {
                 // The task must concern the rule's subtree (assigned by it or to units in it).
                 _ = try tasks.taskView(taskId, for: actor, history: false, db)
             }
+            if let code = rule.indicator {
+                // An indicator of the rule unit's catalogue: its own or of a unit above.
+                let owners = [rule.unit] + tree.ancestors(of: rule.unit).map(\.code)
+                guard try IndicatorStore.all(owners: owners, db).contains(where: { $0.definition.code == code }) else {
+                    throw DomainError(.notFound(.indicator), details: ["indicator": "unknown"])
+                }
+            }
             if let owner = rule.formOwner, let code = rule.formCode {
                 guard let form = try storedForm(owner, code, db) else {
                     throw DomainError(.alertFormUnknown(code: code, owner: owner), details: ["formCode": "unknown"])

@@ -163,6 +163,16 @@ import Testing
         let province = try nodes.open("bac-ninh")
         try await SuppliedValueRulesTests.defineSet(province)
         _ = try await province.alerts.createRule(NewAlertRule(kind: .overdue, indicator: "HO_SO"), by: Self.approver)
+        let unknown = await refusal {
+            _ = try await province.alerts.createRule(
+                NewAlertRule(kind: .overdue, indicator: "KHONG_CO"),
+                by: Self.approver
+            )
+        }
+        #expect(
+            unknown.map { "\($0)" }?.hasSuffix("notFound(Node.DomainError.Thing.indicator)") == true,
+            "\(String(describing: unknown))"
+        )
         _ = try await province.assignIndicator(Self.assignment(["BNI-TD"], from: "2026-11"), by: Self.admin)
 
         // 20 November: November's value is due on the 25th, not overdue.
