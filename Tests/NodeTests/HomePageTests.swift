@@ -201,6 +201,21 @@ import Testing
             #expect(!table.contains("Tháng 10/2026") && table.contains("Tháng 11/2026"), "\(table)")
             let todo = try await api.call(.GET, "/api/v1/todo")
             #expect((todo.json["indicators"] as? [[String: Any]])?.count == 1, "\(todo.text)")
+
+            // The province's leaders set an overdue rule on the indicator from the alerts page; an
+            // indicator the province does not know is refused next to its field, as typed.
+            let leader = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh")
+            let unknown = try await leader.post("/app/alerts/rules", [("kind", "overdue"), ("indicator", "KHONG-CO")])
+            #expect(
+                unknown.status == 404 && unknown.text.contains("value=\"KHONG-CO\"")
+                    && unknown.text.contains("a-indicator-error"),
+                "\(unknown.status)"
+            )
+            #expect(
+                try await leader.post("/app/alerts/rules", [("kind", "overdue"), ("indicator", "HS-GIAO")]).status
+                    == 303
+            )
+            #expect(try await leader.get("/app/alerts").text.contains("chỉ số được giao HS-GIAO"))
         }
     }
 
