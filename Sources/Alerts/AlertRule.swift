@@ -60,7 +60,8 @@ public enum Basis: String, Codable, Sendable {
 
 /// A rule a unit sets for its subtree. Its scope is one task (`taskId`), a form's assignments
 /// (`formOwner` + `formCode`), an indicator (`formOwner` + `formCode` + `question`: tasks linked
-/// to it and the numbers reported for it), or — with none of these — every task.
+/// to it and the numbers reported for it), an assigned indicator of the catalogue (`indicator`: the
+/// values its assignments owe), or — with none of these — every task.
 public struct AlertRule: Codable, Sendable, Hashable {
     public let id: String
     /// The unit that set the rule; it applies to that unit's subtree.
@@ -71,6 +72,8 @@ public struct AlertRule: Codable, Sendable, Hashable {
     public let formOwner: String?
     public let formCode: String?
     public let question: String?
+    /// The code of an indicator of the catalogue (issue M.3): the values its assignments owe.
+    public let indicator: String?
     /// `dueSoon`: how many days ahead.
     public let days: Int?
     /// `lowCompletion`: the threshold.
@@ -94,9 +97,11 @@ public struct AlertRule: Codable, Sendable, Hashable {
         percent: Int? = nil,
         date: CalendarDate? = nil,
         factor: Double? = nil,
-        basis: Basis? = nil
+        basis: Basis? = nil,
+        indicator: String? = nil
     ) {
         self.id = id
+        self.indicator = indicator
         self.unit = unit
         self.kind = kind
         self.audience = audience ?? kind.defaultAudience
@@ -119,6 +124,12 @@ public struct AlertRule: Codable, Sendable, Hashable {
         }
         if (formOwner == nil) != (formCode == nil) { problems["formCode"] = "Cần cả đơn vị sở hữu và mã biểu mẫu" }
         if question != nil && formCode == nil { problems["question"] = "Chỉ số cần mã biểu mẫu" }
+        if indicator != nil && (taskId != nil || formCode != nil || formOwner != nil) {
+            problems["indicator"] = "Quy tắc về chỉ số được giao không kèm nhiệm vụ hay biểu mẫu"
+        }
+        if indicator != nil && kind != .dueSoon && kind != .overdue {
+            problems["indicator"] = "Chỉ số được giao chỉ có cảnh báo sắp đến hạn và quá hạn"
+        }
         switch kind {
         case .dueSoon:
             if days.map({ !(1...365).contains($0) }) ?? true {

@@ -1,11 +1,13 @@
 import Hierarchy
 import Tasks
 
-/// Something a unit owes by a deadline: a task of an assignee, or a form's report for a period.
+/// Something a unit owes by a deadline: a task of an assignee, a form's report for a period, or
+/// the value of an assigned indicator for a period.
 public struct Obligation: Sendable, Hashable {
     public enum Source: String, Sendable {
         case task
         case form
+        case indicator
     }
 
     public let source: Source
@@ -21,6 +23,9 @@ public struct Obligation: Sendable, Hashable {
     public let indicator: IndicatorLink?
     public let formOwner: String?
     public let formCode: String?
+    /// An assigned indicator's code, and the period its value is owed for.
+    public let indicatorCode: String?
+    public let period: String?
 
     public init(
         source: Source,
@@ -32,8 +37,12 @@ public struct Obligation: Sendable, Hashable {
         percent: Int?,
         indicator: IndicatorLink? = nil,
         formOwner: String? = nil,
-        formCode: String? = nil
+        formCode: String? = nil,
+        indicatorCode: String? = nil,
+        period: String? = nil
     ) {
+        self.indicatorCode = indicatorCode
+        self.period = period
         self.source = source
         self.ref = ref
         self.title = title
@@ -138,6 +147,7 @@ public struct AlertEvaluation: Sendable {
     public func applies(_ rule: AlertRule, to obligation: Obligation) -> Bool {
         guard tree.isInSubtree(obligation.unit, of: rule.unit) else { return false }
         if let taskId = rule.taskId { return obligation.source == .task && obligation.ref == taskId }
+        if let code = rule.indicator { return obligation.source == .indicator && obligation.indicatorCode == code }
         guard let owner = rule.formOwner, let code = rule.formCode else { return obligation.source == .task }
         if let question = rule.question {
             return obligation.source == .task
@@ -148,8 +158,20 @@ public struct AlertEvaluation: Sendable {
 
     func finding(_ rule: AlertRule, _ o: Obligation) -> Finding? {
         guard !o.done else { return nil }
-        let what = o.source == .task ? "Nhiệm vụ “\(o.title)”" : "Báo cáo “\(o.title)”"
-        let whatEN = o.source == .task ? "Task “\(o.title)”" : "Report “\(o.title)”"
+        let what: String
+        let whatEN: String
+        switch o.source {
+        case .task:
+            what = "Nhiệm vụ “\(o.title)”"
+            whatEN = "Task “\(o.title)”"
+        case .form:
+            what = "Báo cáo “\(o.title)”"
+            whatEN = "Report “\(o.title)”"
+        case .indicator:
+            let period = o.period.flatMap(Period.init)
+            what = "Số liệu chỉ số “\(o.title)”" + (period.map { " kỳ \($0.vietnameseLabel)" } ?? "")
+            whatEN = "The value of indicator “\(o.title)”" + (period.map { " for \($0.englishLabel)" } ?? "")
+        }
         let left = today.days(until: o.deadline)
         switch rule.kind {
         case .dueSoon:

@@ -69,6 +69,42 @@ import Testing
         #expect(found.first { $0.unit == "C13" }?.message.contains("đến hạn hôm nay") == true)
     }
 
+    /// A rule naming an indicator watches only the values its assignments owe, not tasks; a rule
+    /// with no scope still watches tasks only.
+    @Test func anIndicatorRuleWatchesOnlyThatIndicatorsValues() {
+        func owed(_ unit: String, _ code: String, due: Int, done: Bool = false) -> Obligation {
+            Obligation(
+                source: .indicator,
+                ref: "IA",
+                title: "Hồ sơ số hoá",
+                unit: unit,
+                deadline: Self.today.adding(days: due),
+                done: done,
+                percent: nil,
+                indicatorCode: code,
+                period: "2026-05"
+            )
+        }
+        let obligations = [
+            owed("C11", "HO_SO", due: -2), owed("C12", "HO_SO", due: -2, done: true), owed("C13", "KHAC", due: -2),
+            owed("C21", "HO_SO", due: -2), Self.task("C11", due: -2),
+        ]
+        let rule = AlertRule(id: "R", unit: "P1", kind: .overdue, indicator: "HO_SO")
+        let found = findings([rule], obligations)
+        #expect(found.map(\.unit) == ["C11"], "missing, of HO_SO, within P1; not the task")
+        #expect(found.first?.message.hasPrefix("Số liệu chỉ số “Hồ sơ số hoá” kỳ Tháng 5/2026 của đơn vị C11") == true)
+        #expect(findings([AlertRule(id: "R", unit: "P1", kind: .overdue)], obligations).count == 1, "the task only")
+        #expect(
+            AlertRule(id: "R", unit: "P1", kind: .lowCompletion, percent: 50, indicator: "HO_SO").problems["indicator"]
+                != nil
+        )
+        #expect(
+            AlertRule(id: "R", unit: "P1", kind: .overdue, formOwner: "TW", formCode: "F", indicator: "HO_SO").problems[
+                "indicator"
+            ] != nil
+        )
+    }
+
     @Test func overdueFromTheDayAfter() {
         let rule = AlertRule(id: "R", unit: "TW", kind: .overdue)
         let found = findings(

@@ -222,6 +222,40 @@ import Testing
                     )
                 }
             ),
+            Entry(
+                "GET /api/v1/indicator-assignments",
+                Case("the indicators assigned by or to its unit and below", expect: Rule.everyone) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/indicator-assignments")
+                }
+            ),
+            Entry(
+                "POST /api/v1/indicator-assignments",
+                Case("assigns the province's indicator to the subject", expect: Rule.assignsToSubject) { m, a in
+                    let month = m.nextMonth()
+                    return try await m.web(a).call(
+                        .POST,
+                        "/api/v1/indicator-assignments",
+                        body: ["indicator": "AM-CHI-SO", "units": [m.subject.unit], "from": month, "until": month]
+                    )
+                }
+            ),
+            Entry(
+                "DELETE /api/v1/indicator-assignments/{id}",
+                Case("withdraws the province's assignment to Tiên Du", expect: Rule.withdrawsProvinceAssignment) {
+                    m,
+                    a in
+                    let month = m.nextMonth()
+                    let made = try await m.client(AccessMatrixTests.nodeUnit, .admin).call(
+                        .POST,
+                        "/api/v1/indicator-assignments",
+                        body: ["indicator": "AM-CHI-SO", "units": ["BNI-TD"], "from": month, "until": month]
+                    )
+                    return try await m.web(a).call(
+                        .DELETE,
+                        "/api/v1/indicator-assignments/\(made.json["id"] as? String ?? "none")"
+                    )
+                }
+            ),
             // The client's token is the authority, never a session: SuppliedValueRulesTests and
             // IndicatorCatalogueTests deliver with a real one.
             Entry(
@@ -1106,6 +1140,12 @@ import Testing
         static func entersIndicator(_ a: Caller) -> Outcome {
             (a.relation == .unit && (a.holds(.enterData) || a.holds(.approveReports)))
                 || (a.relation == .parent && a.holds(.approveReports)) ? .ok : .denied
+        }
+
+        /// An indicator assignment is withdrawn by the admins (form managers) of the unit that made
+        /// it, here the province, and by no one else.
+        static func withdrawsProvinceAssignment(_ a: Caller) -> Outcome {
+            a.unit == AccessMatrixTests.nodeUnit && a.holds(.manageForms) ? .ok : .denied
         }
 
         /// An admin grants a machine client units of its own subtree.

@@ -161,6 +161,64 @@ import Testing
         }
     }
 
+    /// Issue M.3: an indicator the province assigns to Kinh Bắc from October reaches Kinh Bắc's
+    /// node; its home page lists October overdue and November due, and October's value typed
+    /// late (20 November) is marked late and leaves the list.
+    @Test func assignedIndicatorsOnTheHomePage() async throws {
+        try await TestFederation.run { f in
+            let province = try await f.login("bni.admin", at: "bac-ninh")
+            let defined = try await province.call(
+                .POST,
+                "/api/v1/indicator-definitions",
+                body: IndicatorCatalogueTests.entered("HS-GIAO")
+            )
+            #expect(defined.status == 201, "\(defined.text)")
+            let outside = try await province.call(
+                .POST,
+                "/api/v1/indicator-assignments",
+                body: ["indicator": "HS-GIAO", "units": ["LCA-SP"], "from": "2026-10"]
+            )
+            #expect(outside.status == 403 && outside.text.contains("LCA-SP"), "\(outside.text)")
+            let assigned = try await province.call(
+                .POST,
+                "/api/v1/indicator-assignments",
+                body: ["indicator": "HS-GIAO", "units": ["BNI-KB"], "from": "2026-10"]
+            )
+            #expect(assigned.status == 201 && assigned.json["updatedBy"] as? String == "unit", "\(assigned.text)")
+            let api = try await f.login("bni-kb.entry", at: "kinh-bac")
+            try await f.eventually("the assignment reaches kinh-bac") {
+                try await api.call(.GET, "/api/v1/indicator-assignments").items.count == 1
+            }
+            let entry = try await WebPageTests.browser(f, "bni-kb.entry", at: "kinh-bac", codeOffset: 30)
+            var table = Self.section(try await entry.get("/app").text, id: "todo-indicators")
+            let october = try #require(Self.row(table, containing: "Tháng 10/2026"), "\(table)")
+            #expect(october.contains("Quá hạn 26 ngày") && october.contains("Đơn vị nhập"), "\(october)")
+            #expect(Self.row(table, containing: "Tháng 11/2026")?.contains("Còn 5 ngày") == true, "\(table)")
+
+            let late = try await api.call(.PUT, "/api/v1/indicator-values/HS-GIAO/BNI-KB/2026-10", body: ["value": 12])
+            #expect(late.status == 200 && late.json["late"] as? Bool == true, "\(late.text)")
+            table = Self.section(try await entry.get("/app").text, id: "todo-indicators")
+            #expect(!table.contains("Tháng 10/2026") && table.contains("Tháng 11/2026"), "\(table)")
+            let todo = try await api.call(.GET, "/api/v1/todo")
+            #expect((todo.json["indicators"] as? [[String: Any]])?.count == 1, "\(todo.text)")
+
+            // The province's leaders set an overdue rule on the indicator from the alerts page; an
+            // indicator the province does not know is refused next to its field, as typed.
+            let leader = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh")
+            let unknown = try await leader.post("/app/alerts/rules", [("kind", "overdue"), ("indicator", "KHONG-CO")])
+            #expect(
+                unknown.status == 404 && unknown.text.contains("value=\"KHONG-CO\"")
+                    && unknown.text.contains("a-indicator-error"),
+                "\(unknown.status)"
+            )
+            #expect(
+                try await leader.post("/app/alerts/rules", [("kind", "overdue"), ("indicator", "HS-GIAO")]).status
+                    == 303
+            )
+            #expect(try await leader.get("/app/alerts").text.contains("chỉ số được giao HS-GIAO"))
+        }
+    }
+
     /// Issue L.7: periods in words, a choice of periods in the report filter, dates typed and
     /// shown as dd/mm/yyyy (yyyy-mm-dd still accepted), a wrong date explained and kept.
     @Test func datesAndPeriodsInWords() async throws {

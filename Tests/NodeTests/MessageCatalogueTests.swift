@@ -113,6 +113,9 @@ import Testing
         all.append(.indicatorPeriodInvalid("X"))
         all.append(.indicatorNotEntered("X"))
         all.append(.indicatorClientInvalid(["Thiếu tên / name missing"]))
+        all.append(.indicatorAssignOnlyBelow("X"))
+        all.append(.indicatorAssignmentInvalid(["Kỳ kết thúc trước kỳ bắt đầu / the last period is before the first"]))
+        all.append(.indicatorAlreadyAssigned(code: "X", unit: "X"))
         all.append(.deliveryTokenRefused)
         all.append(.deliveryInvalid)
         all.append(.deliveryKeyReused("X"))
@@ -272,6 +275,9 @@ import Testing
         case .indicatorPeriodInvalid: "indicatorPeriodInvalid"
         case .indicatorNotEntered: "indicatorNotEntered"
         case .indicatorClientInvalid: "indicatorClientInvalid"
+        case .indicatorAssignOnlyBelow: "indicatorAssignOnlyBelow"
+        case .indicatorAssignmentInvalid: "indicatorAssignmentInvalid"
+        case .indicatorAlreadyAssigned: "indicatorAlreadyAssigned"
         case .deliveryTokenRefused: "deliveryTokenRefused"
         case .deliveryInvalid: "deliveryInvalid"
         case .deliveryKeyReused: "deliveryKeyReused"
@@ -429,6 +435,9 @@ import Testing
         "indicatorPeriodInvalid",
         "indicatorNotEntered",
         "indicatorClientInvalid",
+        "indicatorAssignOnlyBelow",
+        "indicatorAssignmentInvalid",
+        "indicatorAlreadyAssigned",
         "deliveryTokenRefused",
         "deliveryInvalid",
         "deliveryKeyReused",

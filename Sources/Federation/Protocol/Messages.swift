@@ -44,6 +44,9 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     /// Downward: an indicator version defined by a unit above, for every node of its subtree (the
     /// catalogue of Letter 3158 flows down like forms).
     public static let indicatorDefined = MessageKind(rawValue: "indicator.defined")
+    /// Downward: an indicator assigned by a unit above to units below (who updates it, from which
+    /// period), or its withdrawal; relayed toward each assigned unit's node, which owes the values.
+    public static let indicatorAssigned = MessageKind(rawValue: "indicator.assigned")
     /// Downward: a task assigned to units below, relayed toward each assignee's node.
     public static let taskAssigned = MessageKind(rawValue: "task.assigned")
     /// Upward: an assignee's progress or completion, relayed up to the assigning unit's node.

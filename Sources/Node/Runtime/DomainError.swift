@@ -86,6 +86,7 @@ extension DomainError {
         case unit
         case indicator
         case indicatorClient
+        case indicatorAssignment
     }
 
     /// Every reason a use case of the core refuses for, grouped by room. The catalogue at the
@@ -281,6 +282,12 @@ extension DomainError {
         case indicatorNotEntered(String)
         /// A machine client's grant is refused (each problem, Vietnamese / English).
         case indicatorClientInvalid([String])
+        /// An indicator is assigned only to units below the assigning unit (the first one that is not).
+        case indicatorAssignOnlyBelow(String)
+        /// An indicator assignment is refused (each problem, Vietnamese / English).
+        case indicatorAssignmentInvalid([String])
+        /// The level assigned this indicator to the unit already (a standing assignment).
+        case indicatorAlreadyAssigned(code: String, unit: String)
         /// A delivery's bearer token is no machine client's, or the client is revoked.
         case deliveryTokenRefused
         /// A delivery has no idempotency key, or no values, or too many (in `details`).
@@ -436,7 +443,8 @@ extension DomainError {
                 .congressOnlyLeaders, .figuresOnlyFromAbove, .selfReportOnlyOwnIndicators, .parkedOnlyOwnAdmins,
                 .nodesOnlyOwnAdmins, .alertRulesOnlyLeaders, .alertRuleOnlySetterRemoves, .tasksOnlyLeadersAssign,
                 .assignTasksOnlyBelow, .progressOnlyAssigneeStaff, .progressOnlyAssignee, .reviewOnlyAssignerLeaders,
-                .reviewOnlyAssigner, .taskEvidenceOnlyAssigneeStaff, .taskEvidenceOnlyAssignee:
+                .reviewOnlyAssigner, .taskEvidenceOnlyAssigneeStaff, .taskEvidenceOnlyAssignee,
+                .indicatorAssignOnlyBelow:
                 .forbidden
             case .unknownUnit, .unitClosed, .formInvalid, .assignmentPeriodInvalid, .assignmentTargetsRequired,
                 .noUnitsToAssign, .formNotYours, .periodFrequencyMismatch, .amendmentReasonRequired,
@@ -444,12 +452,14 @@ extension DomainError {
                 .closureReasonRequired, .congressDateInvalid, .congressNoteTooLong, .figureCountOutOfRange,
                 .figuresInvalid, .nothingToRank, .selfReportOneUnitOneMonth, .indicatorInvalid, .linkedIndicatorInvalid,
                 .indicatorPeriodInvalid, .indicatorNotEntered, .indicatorClientInvalid, .deliveryInvalid,
+                .indicatorAssignmentInvalid,
                 .silenceThresholdOutOfRange, .alertDateInvalid, .alertRuleInvalid, .alertFormUnknown,
                 .alertQuestionUnknown, .taskDeadlineInvalid, .taskInvalid, .progressPercentRequired, .taskNoteTooLong,
                 .taskEvidenceUnknown, .reviewReasonTooLong, .notAnAssignee:
                 .invalid
             case .formVersionExists, .alreadyAssigned, .unitAlreadyExpected, .closureAlreadyRecorded,
-                .indicatorCodeTaken, .noLongerParked, .tooManyPendingTaskEvidence, .deliveryKeyReused:
+                .indicatorCodeTaken, .noLongerParked, .tooManyPendingTaskEvidence, .deliveryKeyReused,
+                .indicatorAlreadyAssigned:
                 .conflict
             case .congressLevelUnknown, .congressStatusUnknown, .filterDateInvalid, .dateRangeReversed,
                 .unitCountOutOfRange, .setAsideReasonRequired:

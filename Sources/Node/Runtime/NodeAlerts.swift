@@ -20,6 +20,8 @@ package struct NewAlertRule: Codable, Sendable {
     var date: String?
     var factor: Double?
     var basis: Basis?
+    /// An indicator of the catalogue: the values its assignments owe (issue M.3).
+    var indicator: String?
 
     package init(
         kind: AlertKind,
@@ -32,8 +34,10 @@ package struct NewAlertRule: Codable, Sendable {
         percent: Int? = nil,
         date: String? = nil,
         factor: Double? = nil,
-        basis: Basis? = nil
+        basis: Basis? = nil,
+        indicator: String? = nil
     ) {
+        self.indicator = indicator
         self.kind = kind
         self.audience = audience
         self.taskId = taskId
@@ -120,7 +124,8 @@ package struct NodeAlerts: NodeService {
             percent: request.percent,
             date: date,
             factor: request.factor,
-            basis: request.basis
+            basis: request.basis,
+            indicator: request.indicator
         )
         let problems = rule.problems
         guard problems.isEmpty else {
@@ -131,6 +136,13 @@ package struct NodeAlerts: NodeService {
             if let taskId = rule.taskId {
                 // The task must concern the rule's subtree (assigned by it or to units in it).
                 _ = try tasks.taskView(taskId, for: actor, history: false, db)
+            }
+            if let code = rule.indicator {
+                // An indicator of the rule unit's catalogue: its own or of a unit above.
+                let owners = [rule.unit] + tree.ancestors(of: rule.unit).map(\.code)
+                guard try IndicatorStore.all(owners: owners, db).contains(where: { $0.definition.code == code }) else {
+                    throw DomainError(.notFound(.indicator), details: ["indicator": "unknown"])
+                }
             }
             if let owner = rule.formOwner, let code = rule.formCode {
                 guard let form = try storedForm(owner, code, db) else {
@@ -256,6 +268,7 @@ package struct NodeAlerts: NodeService {
     func refresh(after messages: [Envelope], results: [MessageResult]) async {
         let watched: Set<MessageKind> = [
             .taskAssigned, .taskProgress, .taskReviewed, .reportApproved, .reportReturned, .assignmentCreated,
+            .indicatorAssigned,
         ]
         let applied = Set(results.filter { $0.status == .applied && !$0.replayed }.map(\.id))
         guard messages.contains(where: { applied.contains($0.id) && watched.contains($0.kind) }) else { return }
@@ -309,6 +322,7 @@ package struct NodeAlerts: NodeService {
             let status = try AssignedTasks.facts(record, unit: unit, db).status(today: today)
             obligations.append(Obligation(task: record.notice(units: [unit]), unit: unit, status: status))
         }
+        obligations += try indicatorObligations(for: rules, today: today, db)
         let forms = Set(
             rules.filter { $0.kind != .abnormalValue && $0.question == nil }.compactMap { rule in
                 rule.formCode.map { "\(rule.formOwner ?? "")|\($0)" }
@@ -336,6 +350,39 @@ package struct NodeAlerts: NodeService {
             )
         }
         return obligations
+    }
+
+    /// The values that assigned indicators owe for the units this node hosts (where their values
+    /// are entered or delivered), for the indicators rules watch: done once a value is held.
+    private func indicatorObligations(
+        for rules: [AlertRule],
+        today: CalendarDate,
+        _ db: Database
+    ) throws -> [Obligation] {
+        let codes = Set(rules.compactMap(\.indicator))
+        guard !codes.isEmpty else { return [] }
+        let assignments = try IndicatorAssignmentStore.standing(db).filter { codes.contains($0.code) }
+        guard !assignments.isEmpty else { return [] }
+        let held = try SuppliedValueStore.keys(codes: Array(codes), db)
+        // The indicator's name, from its owner: the assigning unit or a unit above it.
+        let owners = Set(assignments.flatMap { [$0.owner] + tree.ancestors(of: $0.owner).map(\.code) })
+        var names: [String: String] = [:]
+        for row in try IndicatorStore.all(owners: Array(owners), db) {
+            names[row.definition.code] = row.definition.name.vi
+        }
+        return OwedIndicatorValue.owed(by: assignments, units: { hosts($0) }, held: held, today: today).map { owed in
+            Obligation(
+                source: .indicator,
+                ref: owed.assignment.id,
+                title: names[owed.assignment.code] ?? owed.assignment.code,
+                unit: owed.unit,
+                deadline: owed.deadline,
+                done: owed.supplied,
+                percent: nil,
+                indicatorCode: owed.assignment.code,
+                period: owed.period.description
+            )
+        }
     }
 
     /// The numbers of approved reports for the questions that abnormal-value rules watch.

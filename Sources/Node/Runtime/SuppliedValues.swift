@@ -159,7 +159,7 @@ extension LocalNode {
         guard hosts(unit) else { throw DomainError(.unitNotServedHere) }
         let now = clock.now()
         let today = clock.today()
-        return try await database.pool.write { db in
+        let entered = try await database.pool.write { db in
             let (catalogue, _) = try indicatorCatalogue(for: unit, db)
             guard let latest = catalogue.latest(code) else { throw DomainError(.notFound(.indicator)) }
             let (period, definition) = try Self.periodInForce(text, of: latest, catalogue, today: today)
@@ -192,6 +192,9 @@ extension LocalNode {
             )
             return Self.view(supplied, previous: held?.value, changed: true, period: period)
         }
+        // An overdue value of an assigned indicator is no longer missing: its alert clears.
+        if entered.changed { await alerts.refreshQuietly() }
+        return entered
     }
 
     /// Creates a machine client for another system: a bearer token (answered once, kept as its
@@ -315,7 +318,7 @@ extension LocalNode {
         let digest = token.map(Secret.digest)
         let now = clock.now()
         let today = clock.today()
-        return try await database.pool.write { db in
+        let answered = try await database.pool.write { db in
             guard let digest, let client = try IndicatorClientStore.client(tokenHash: digest, db),
                 client.revokedAt == nil
             else {
@@ -474,6 +477,8 @@ extension LocalNode {
             )
             return receipt
         }
+        if answered.accepted > 0 && !answered.replay { await alerts.refreshQuietly() }
+        return answered
     }
 
     /// The period `text` of the indicator, with the version in force then: of its frequency,

@@ -69,14 +69,34 @@ package struct ToDoList: Codable, Sendable {
         package let approved: Int
     }
 
+    /// A value an assigned indicator owes (issue M.3): for the person's own unit when it enters
+    /// the indicator (due or overdue), or for a unit below (overdue only, entered or delivered).
+    package struct IndicatorDue: Codable, Sendable {
+        package let assignment: String
+        package let indicator: String
+        package let name: String
+        package let unit: String
+        package let period: String
+        package let deadline: String
+        /// Days left until the deadline; negative when it is past.
+        package let daysLeft: Int
+        package let overdue: Bool
+        /// `unit` (entered by the unit) or `system` (delivered by another system).
+        package let updatedBy: String
+    }
+
     package let unit: String
     package let today: String
     package let toFill: [FormToFill]
     package let returned: [ReturnedReport]
     package let awaitingApproval: [AwaitingApproval]
     package let lateUnits: [LateUnit]
+    /// Values of assigned indicators owed, the deadline's order.
+    package let indicators: [IndicatorDue]
 
-    package var isEmpty: Bool { toFill.isEmpty && returned.isEmpty && awaitingApproval.isEmpty && lateUnits.isEmpty }
+    package var isEmpty: Bool {
+        toFill.isEmpty && returned.isEmpty && awaitingApproval.isEmpty && lateUnits.isEmpty && indicators.isEmpty
+    }
 }
 
 extension LocalNode {
@@ -215,8 +235,52 @@ extension LocalNode {
             toFill: toFill,
             returned: returned,
             awaitingApproval: awaiting,
-            lateUnits: late
+            lateUnits: late,
+            indicators: try await indicatorsDue(for: actor, today: today)
         )
+    }
+
+    /// The values assigned indicators owe that concern the person, from the units this node
+    /// hosts (where their values are entered or delivered): their own unit's values to enter
+    /// (begun periods without a value, due or overdue) for its data entry and leaders, and the
+    /// overdue values of the units below for those who watch reports.
+    func indicatorsDue(for actor: Actor, today: CalendarDate) async throws -> [ToDoList.IndicatorDue] {
+        let enters = actor.holds(.enterData) || actor.holds(.approveReports)
+        let watches = actor.holds(.viewReports)
+        guard enters || watches else { return [] }
+        return try await database.pool.read { db -> [ToDoList.IndicatorDue] in
+            let owed = try owedIndicatorValues(
+                for: { unit in
+                    (enters && unit == actor.unit) || (watches && tree.isBelow(unit, actor.unit))
+                },
+                today: today,
+                db
+            ).filter { owed in
+                guard !owed.supplied else { return false }
+                if owed.unit == actor.unit { return owed.assignment.updatedBy == "unit" }
+                return owed.overdue(today: today)
+            }
+            var names: [String: String] = [:]
+            for owner in Set(owed.map(\.assignment.owner)) {
+                let catalogue = try indicatorCatalogue(for: owner, db).0
+                for code in Set(owed.filter { $0.assignment.owner == owner }.map(\.assignment.code)) {
+                    names["\(owner)|\(code)"] = catalogue.latest(code)?.name.vi
+                }
+            }
+            return owed.map { owed in
+                ToDoList.IndicatorDue(
+                    assignment: owed.assignment.id,
+                    indicator: owed.assignment.code,
+                    name: names["\(owed.assignment.owner)|\(owed.assignment.code)"] ?? owed.assignment.code,
+                    unit: owed.unit,
+                    period: owed.period.description,
+                    deadline: owed.deadline.description,
+                    daysLeft: today.days(until: owed.deadline),
+                    overdue: owed.overdue(today: today),
+                    updatedBy: owed.assignment.updatedBy
+                )
+            }.sorted { ($0.deadline, $0.unit, $0.indicator) < ($1.deadline, $1.unit, $1.indicator) }
+        }
     }
 
     /// Progress per child of `unit` for one assignment: counts only (no answers decoded), from the

@@ -100,6 +100,9 @@ public struct NodeDatabase: Sendable {
             try db.execute(sql: SuppliedValueStore.v16)
             try db.execute(sql: IndicatorClientStore.v16)
         }
+        migrator.registerMigration("v17-indicator-assignments") { db in
+            try db.execute(sql: IndicatorAssignmentStore.v17)
+        }
         return migrator
     }
 }

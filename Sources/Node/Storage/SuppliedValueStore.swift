@@ -110,6 +110,22 @@ enum SuppliedValueStore {
         ).map(Value.init(row:))
     }
 
+    /// The indicator, unit and period of every value held for these codes, as `code|unit|period`
+    /// (which values assigned indicators already have).
+    static func keys(codes: [String], _ db: Database) throws -> Set<String> {
+        guard !codes.isEmpty else { return [] }
+        return Set(
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT code || '|' || unit || '|' || period FROM supplied_values
+                    WHERE code IN (SELECT value FROM json_each(?))
+                    """,
+                arguments: [String(decoding: try JSONEncoder().encode(codes), as: UTF8.self)]
+            )
+        )
+    }
+
     /// Sets the value, moving the one it replaces (if any) to the history first.
     static func set(_ value: Value, replacing previous: Value?, at now: Date, _ db: Database) throws {
         if let previous {

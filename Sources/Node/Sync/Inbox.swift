@@ -237,6 +237,12 @@ extension LocalNode {
                 from: message,
                 db
             )
+        case (.indicatorAssigned, .fromParent):
+            return try receive(
+                try JSONDecoder.federation.decode(AssignedIndicator.self, from: message.body),
+                from: message,
+                db
+            )
         case (.congressScheduled, .fromChild):
             return try congresses.receive(
                 try JSONDecoder.federation.decode(CongressNotice.self, from: message.body),

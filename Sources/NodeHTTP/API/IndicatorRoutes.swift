@@ -41,6 +41,21 @@ struct IndicatorRoutes {
                 by: actor
             )
         }
+        // Indicators assigned to units below (issue M.3).
+        api.get("/indicator-assignments") { _, context -> Items<IndicatorAssignmentView> in
+            Items(items: try await local.indicatorAssignments(visibleTo: try context.actor()))
+        }
+        api.post("/indicator-assignments") { request, context -> EditedResponse<IndicatorAssignmentView> in
+            let actor = try context.actor()
+            let assignment = try await request.decodeJSON(as: NewIndicatorAssignment.self, context: context)
+            return EditedResponse(status: .created, response: try await local.assignIndicator(assignment, by: actor))
+        }
+        api.delete("/indicator-assignments/{id}") { _, context -> IndicatorAssignmentView in
+            try await local.withdrawIndicatorAssignment(
+                try context.parameters.require("id"),
+                by: try context.actor()
+            )
+        }
         // Machine clients (another system) and their deliveries.
         api.get("/indicator-clients") { _, context -> Items<IndicatorClientView> in
             Items(items: try await local.indicatorClients(for: try context.actor()))
@@ -67,3 +82,4 @@ extension IndicatorValuesView: ResponseEncodable {}
 extension SuppliedValueView: ResponseEncodable {}
 extension IndicatorClientView: ResponseEncodable {}
 extension DeliveryReceipt: ResponseEncodable {}
+extension IndicatorAssignmentView: ResponseEncodable {}

@@ -47,6 +47,7 @@ package enum MessageCatalogue {
         case .unit: ("đơn vị", "Unit")
         case .indicator: ("chỉ số", "Indicator")
         case .indicatorClient: ("hệ thống cung cấp số liệu", "Indicator client")
+        case .indicatorAssignment: ("chỉ số được giao", "Indicator assignment")
         }
     }
 
@@ -296,6 +297,21 @@ package enum MessageCatalogue {
             (
                 "Chưa cấp được quyền cung cấp số liệu: \(problems.map { $0.components(separatedBy: " / ").first ?? $0 }.joined(separator: "; "))",
                 "The client's grant is not valid: \(problems.map { $0.components(separatedBy: " / ").last ?? $0 }.joined(separator: "; "))"
+            )
+        case .indicatorAssignOnlyBelow(let unit):
+            (
+                "Chỉ giao chỉ số cho đơn vị cấp dưới của mình (“\(unit)” không thuộc cấp dưới)",
+                "Assign indicators only to units below your own ('\(unit)' is not)"
+            )
+        case .indicatorAssignmentInvalid(let problems):
+            (
+                "Chưa giao được chỉ số: \(problems.map { $0.components(separatedBy: " / ").first ?? $0 }.joined(separator: "; "))",
+                "The indicator assignment is not valid: \(problems.map { $0.components(separatedBy: " / ").last ?? $0 }.joined(separator: "; "))"
+            )
+        case .indicatorAlreadyAssigned(let code, let unit):
+            (
+                "Chỉ số “\(code)” đã được giao cho đơn vị “\(unit)”; hãy thu hồi lần giao cũ trước",
+                "The indicator '\(code)' is assigned to '\(unit)' already; withdraw that assignment first"
             )
         case .deliveryTokenRefused:
             (

@@ -45,7 +45,7 @@ struct AlertPages {
                 let visitor = try kit.visitor(request, context, form: form)
                 let names = [
                     "kind", "task_id", "form_owner", "form_code", "question", "days", "percent", "date", "factor",
-                    "basis",
+                    "basis", "indicator",
                 ]
                 var typed = TypedRule(
                     fields: Dictionary(
@@ -56,7 +56,10 @@ struct AlertPages {
                     let rule = try Self.rule(typed.fields, NumberFormat(visitor.language))
                     _ = try await local.alerts.createRule(rule, by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)?done=rule")
-                } catch let error as Refused where error.status == .unprocessableContent {
+                } catch let error as Refused
+                    where error.status == .unprocessableContent
+                    || (error.status == .notFound && error.details["indicator"] != nil)
+                {
                     let keys = ["taskId": "task_id", "formOwner": "form_code", "formCode": "form_code"]
                     let field = error.details.keys.sorted().first.map { keys[$0] ?? $0 } ?? "kind"
                     typed.error = (field, visitor.pick(error.message, error.messageEN))
@@ -112,7 +115,8 @@ struct AlertPages {
             percent: try whole("percent"),
             date: text("date").map(TaskPages.isoDay),
             factor: try decimal("factor"),
-            basis: text("basis").flatMap(Basis.init(rawValue:))
+            basis: text("basis").flatMap(Basis.init(rawValue:)),
+            indicator: text("indicator")
         )
     }
 
@@ -160,6 +164,9 @@ struct AlertPages {
                     scope.append(visitor.pick("biểu mẫu", "form") + " \(owner)/\(code)")
                 }
                 if let question = rule.question { scope.append(visitor.pick("câu hỏi", "question") + " \(question)") }
+                if let code = rule.indicator {
+                    scope.append(visitor.pick("chỉ số được giao", "assigned indicator") + " \(code)")
+                }
                 var parameters: [String] = []
                 if let days = rule.days { parameters.append(visitor.pick("\(days) ngày", "\(days) days")) }
                 if let percent = rule.percent { parameters.append("< \(percent) %") }
@@ -199,6 +206,7 @@ struct AlertPages {
                 factor: fields["factor"],
                 formCode: fields["form_code"],
                 formOwner: fields["form_owner"],
+                indicator: fields["indicator"],
                 percent: fields["percent"],
                 question: fields["question"],
                 taskId: fields["task_id"]
@@ -269,6 +277,7 @@ struct AlertsPage: PageModel {
         let factor: String?
         let formCode: String?
         let formOwner: String?
+        let indicator: String?
         let percent: String?
         let question: String?
         let taskId: String?
@@ -294,6 +303,7 @@ struct AlertsPage: PageModel {
     var errorDays: String?
     var errorFactor: String?
     var errorFormCode: String?
+    var errorIndicator: String?
     var errorKind: String?
     var errorPercent: String?
     var errorQuestion: String?
@@ -307,6 +317,7 @@ struct AlertsPage: PageModel {
         case "days": errorDays = message
         case "factor": errorFactor = message
         case "form_code": errorFormCode = message
+        case "indicator": errorIndicator = message
         case "kind": errorKind = message
         case "percent": errorPercent = message
         case "question": errorQuestion = message

@@ -61,8 +61,22 @@ struct ToDoSection: Sendable {
         let canEdit: Bool
     }
 
+    /// A value an assigned indicator owes (the visitor's unit's, or an overdue one below).
+    struct IndicatorDue: Sendable {
+        let name: String
+        let code: String
+        let unitName: String
+        let period: String
+        let deadline: String
+        let overdue: Bool
+        let when: String
+        let byUnit: Bool
+    }
+
     let toFill: [ToFill]
     let hasToFill: Bool
+    let indicators: [IndicatorDue]
+    let hasIndicators: Bool
     let returned: [Returned]
     let hasReturned: Bool
     let awaiting: [Awaiting]
@@ -114,6 +128,19 @@ struct ToDoSection: Sendable {
                 href: "\(WebPages.prefix)?assignment=\(item.assignment)&unit=\(item.unit)"
             )
         }
+        indicators = list.indicators.map { item in
+            IndicatorDue(
+                name: item.name,
+                code: item.indicator,
+                unitName: kit.unitName(item.unit),
+                period: PeriodWords.text(item.period, language),
+                deadline: PageDate.isoDay(item.deadline),
+                overdue: item.overdue,
+                when: Self.due(item.daysLeft, overdue: item.overdue, language, numbers),
+                byUnit: item.updatedBy == "unit"
+            )
+        }
+        hasIndicators = !indicators.isEmpty
         returned = Self.returned(list, visitor, kit: kit)
         hasToFill = !toFill.isEmpty
         hasReturned = !returned.isEmpty
