@@ -211,4 +211,69 @@ import Testing
             #expect(SessionPages.back("/app/reports/R1/edit") == "/app/reports/R1/edit")
         }
     }
+
+    /// Issue L: the page a login began on is kept through the first-login password change and
+    /// the enrolment of a second factor, and the person lands on it at the end.
+    @Test func theReturnPathSurvivesEveryLoginStep() async throws {
+        try await TestFederation.run { f in
+            try await f.local("kinh-bac").accounts.seed(
+                username: "bni-kb.pheduyet",
+                fullName: "Lãnh đạo mới",
+                unit: "BNI-KB",
+                role: .approver,
+                password: "Cap-moi-2026!",
+                mustChange: true
+            )
+            let anonymous = APIClient(baseURL: f.node("kinh-bac").webURL, caPath: f.manifest.ca)
+            let back = "/app/reports?state=submitted"
+            let encoded = "/app/reports%3Fstate%3Dsubmitted"
+            let hidden = "<input type=\"hidden\" name=\"next\" value=\"/app/reports?state=submitted\">"
+            let form = try await anonymous.call(.GET, "/app/login?next=\(encoded)")
+            let loginToken = try #require(WebPageTests.cookie("rn_login", in: form))
+            let posted = try await anonymous.with(headers: ["Cookie": "rn_login=\(loginToken)"]).call(
+                .POST,
+                "/app/login",
+                body: "_csrf=\(loginToken)&username=bni-kb.pheduyet&password=Cap-moi-2026%21&next=\(encoded)",
+                contentType: "application/x-www-form-urlencoded"
+            )
+            #expect(posted.headers["location"] == "/app/password?next=\(encoded)", "\(posted.status) \(posted.text)")
+            let session = try #require(WebPageTests.cookie("rn_session", in: posted))
+            let client = anonymous.with(headers: ["Cookie": "rn_session=\(session)"])
+            // Any other page first sends the person to the step, still with the way back.
+            let elsewhere = try await client.call(.GET, back)
+            #expect(elsewhere.headers["location"] == "/app/password?next=\(encoded)")
+
+            let change = try await client.call(.GET, "/app/password?next=\(encoded)")
+            #expect(change.text.contains(hidden), "\(change.text)")
+            let csrf = try #require(WebPageTests.hiddenCSRF(change.text))
+            func post(_ path: String, _ fields: [(String, String)]) async throws -> APIClient.Reply {
+                let all = [("_csrf", csrf)] + fields + [("next", back)]
+                let body = all.map { "\($0.0)=\(WebPageTests.Browser.encode($0.1))" }.joined(separator: "&")
+                return try await client.call(.POST, path, body: body, contentType: "application/x-www-form-urlencoded")
+            }
+            let refused = try await post("/app/password", [("current", "sai"), ("new", "Núi Fansipan 3143m")])
+            #expect(refused.status == 422 && refused.text.contains(hidden), "a refused change keeps the way back")
+            let changed = try await post(
+                "/app/password",
+                [("current", "Cap-moi-2026!"), ("new", "Núi Fansipan 3143m")]
+            )
+            #expect(changed.headers["location"] == "/app/mfa?next=\(encoded)", "\(changed.status) \(changed.text)")
+
+            let enrol = try await client.call(.GET, "/app/mfa?next=\(encoded)")
+            #expect(enrol.text.contains(hidden), "\(enrol.text)")
+            let begun = try await post("/app/mfa", [])
+            #expect(begun.status == 200 && begun.text.contains(hidden), "\(begun.text)")
+            let secretText = try #require(
+                begun.text.range(of: "<code>").map { String(begun.text[$0.upperBound...].prefix { $0 != "<" }) }
+            )
+            let secret = try #require(SecondFactor(secret: secretText))
+            let confirmed = try await post("/app/mfa/confirm", [("code", secret.code(at: f.clock.now()))])
+            #expect(confirmed.status == 200, "\(confirmed.text)")
+            #expect(
+                confirmed.text.contains("<a class=\"button primary\" href=\"/app/reports?state=submitted\">"),
+                "\(confirmed.text)"
+            )
+            #expect(try await client.call(.GET, back).status == 200, "the page itself opens now")
+        }
+    }
 }

@@ -115,9 +115,12 @@ struct PageKit: Sendable {
                 // Back to this page after logging in again (a post: to the page it was sent from).
                 let back = request.method == .get ? request.uri.description : Self.referrerPath(request)
                 return Response.redirect(to: SessionPages.loginPath(next: back), type: .normal)
-            case "mfa_required": return Response.redirect(to: "\(WebPages.prefix)/login/mfa", type: .normal)
-            case "password_change_required": return Response.redirect(to: "\(WebPages.prefix)/password", type: .normal)
-            case "mfa_enrolment_required": return Response.redirect(to: "\(WebPages.prefix)/mfa", type: .normal)
+            // A login step left to do: that step, then back to this page (as above).
+            case "mfa_required", "password_change_required", "mfa_enrolment_required":
+                let back = request.method == .get ? request.uri.description : Self.referrerPath(request)
+                let step =
+                    ["mfa_required": "/login/mfa", "password_change_required": "/password"][error.code] ?? "/mfa"
+                return Response.redirect(to: SessionPages.path("\(WebPages.prefix)\(step)", next: back), type: .normal)
             default: return errorPage(error, request: request, context: context)
             }
         }
