@@ -18,8 +18,7 @@ struct ReportPages {
         }
         pages.post("/entry/{assignment}") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 let assignment = try context.parameters.require("assignment")
                 do {
                     let report = try await local.createReport(NewReport(assignment: assignment), by: visitor.actor)
@@ -56,8 +55,7 @@ struct ReportPages {
         }
         pages.post("/reports/{id}/edit") { request, context in
             try await kit.run(request, context) {
-                let post = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: post)
+                let (post, visitor) = try await kit.post(request, context)
                 let id = try context.parameters.require("id")
                 let report = try await local.report(id, for: visitor.actor)
                 let form = try await form(of: report)
@@ -182,9 +180,11 @@ struct ReportPages {
     ) async throws -> Response {
         let id = try context.parameters.require("id")
         let post: PageForm
+        let visitor: PageVisitor
         do {
-            post = try await PageForm.read(request, context: context, evidence: local.evidencePolicy)
+            (post, visitor) = try await kit.post(request, context, evidence: local.evidencePolicy)
         } catch let tooLarge as PageFormTooLarge {
+            // The session and the token were checked before the cut.
             let visitor = try kit.visitor(request, context, form: tooLarge.partial)
             return try await detail(
                 id,
@@ -193,7 +193,6 @@ struct ReportPages {
                 status: tooLarge.status
             )
         }
-        let visitor = try kit.visitor(request, context, form: post)
         do {
             try await step(post, visitor, id)
         } catch let error as Refused

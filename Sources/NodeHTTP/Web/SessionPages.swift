@@ -71,8 +71,7 @@ struct SessionPages {
         }
         pages.post("/login/mfa") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_code"])
+                let (form, visitor) = try await kit.post(request, context, allowing: ["mfa_code"])
                 do {
                     let (grant, token) = try await local.sessions.complete(
                         visitor.session,
@@ -102,13 +101,7 @@ struct SessionPages {
         }
         pages.post("/logout") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                _ = try kit.visitor(
-                    request,
-                    context,
-                    form: form,
-                    allowing: ["mfa_code", "password_change", "mfa_enrolment"]
-                )
+                _ = try await kit.post(request, context, allowing: ["mfa_code", "password_change", "mfa_enrolment"])
                 if let token = request.sessionCookie ?? request.bearerToken {
                     _ = try await local.sessions.logout(token: token, source: context.clientAddress)
                 }
@@ -130,11 +123,9 @@ struct SessionPages {
         }
         pages.post("/password") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(
+                let (form, visitor) = try await kit.post(
                     request,
                     context,
-                    form: form,
                     allowing: ["password_change", "mfa_enrolment"]
                 )
                 do {
@@ -173,8 +164,7 @@ struct SessionPages {
         }
         pages.post("/mfa") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_enrolment"])
+                let (form, visitor) = try await kit.post(request, context, allowing: ["mfa_enrolment"])
                 let enrolment = try await local.sessions.beginMFA(visitor.session)
                 return kit.page(
                     MFAPage(
@@ -189,8 +179,7 @@ struct SessionPages {
         }
         pages.post("/mfa/confirm") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_enrolment"])
+                let (form, visitor) = try await kit.post(request, context, allowing: ["mfa_enrolment"])
                 do {
                     let codes = try await local.sessions.confirmMFA(visitor.session, code: form["code"] ?? "")
                     return kit.page(

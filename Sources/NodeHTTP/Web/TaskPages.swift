@@ -47,8 +47,7 @@ struct TaskPages {
         }
         pages.post("/tasks") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 var typed = TypedTask(
                     title: form["title"] ?? "",
                     description: form["description"] ?? "",
@@ -96,8 +95,9 @@ struct TaskPages {
             try await kit.run(request, context) {
                 let id = try context.parameters.require("id")
                 let form: PageForm
+                let visitor: PageVisitor
                 do {
-                    form = try await PageForm.read(request, context: context, evidence: local.evidencePolicy)
+                    (form, visitor) = try await kit.post(request, context, evidence: local.evidencePolicy)
                 } catch let tooLarge as PageFormTooLarge {
                     // Over the evidence limit: the page again, what was typed kept, the refusal at the file field.
                     let visitor = try kit.visitor(request, context, form: tooLarge.partial)
@@ -108,7 +108,6 @@ struct TaskPages {
                     typed.error = ("evidence", visitor.pick(tooLarge.message, tooLarge.messageEN))
                     return try await detail(id, visitor, typed: typed, done: nil, status: tooLarge.status)
                 }
-                let visitor = try kit.visitor(request, context, form: form)
                 let complete = form["kind"] == "completed"
                 var typed = TypedReport(percent: form["percent"] ?? "", note: form["note"] ?? "")
                 do {
@@ -150,8 +149,7 @@ struct TaskPages {
         }
         pages.post("/tasks/{id}/review") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 let id = try context.parameters.require("id")
                 let returning = form["decision"] == "returned"
                 var typed = TypedReport(reason: form["reason"] ?? "", unit: form["unit"] ?? "")
