@@ -138,6 +138,46 @@ import Testing
         }
     }
 
+    /// Issue L: a page step with files is all or none. A refused step (or one refused file)
+    /// leaves nothing attached, so sending it again does not attach the files twice.
+    @Test func aRefusedStepAttachesNoFile() async throws {
+        try await TestFederation.run { f in
+            let (entry, id, _) = try await Self.draft(f)
+            func attached() async throws -> [String] {
+                try await f.local("kinh-bac").report(id, for: Actor(username: "t", unit: "BNI-KB", role: .viewer))
+                    .evidence?.map(\.fileName) ?? []
+            }
+            let pdf = Data("%PDF-1.4 biên bản".utf8)
+            // Submitting a draft without its required answers: refused, and the file is not kept.
+            let submit = try await Self.post(
+                entry,
+                "/app/reports/\(id)/submit",
+                message: "Kính trình",
+                files: [("bien-ban.pdf", pdf)]
+            )
+            #expect(submit.status == 422, "\(submit.status)")
+            #expect(try await attached().isEmpty, "a refused submit attaches nothing")
+            // A good file then a refused one: neither is attached.
+            let mixed = try await Self.post(
+                entry,
+                "/app/reports/\(id)/evidence",
+                message: "",
+                files: [("bien-ban.pdf", pdf), ("chuong-trinh.exe", Data("MZ".utf8))]
+            )
+            #expect(mixed.status == 422, "\(mixed.status)")
+            #expect(try await attached().isEmpty, "one refused file attaches none of the others")
+            // Sent again without the refused file: each file once.
+            let again = try await Self.post(
+                entry,
+                "/app/reports/\(id)/evidence",
+                message: "",
+                files: [("bien-ban.pdf", pdf), ("danh-sach.pdf", Data("%PDF-1.4 danh sách".utf8))]
+            )
+            #expect(again.status == 303, "\(again.status)")
+            #expect(try await attached().sorted() == ["bien-ban.pdf", "danh-sach.pdf"])
+        }
+    }
+
     @Test func aSaveFindsEveryProblemAtOnceAndKeepsTheValidValues() async throws {
         try await TestFederation.run { f in
             let (entry, id, edit) = try await Self.draft(f)
