@@ -118,23 +118,16 @@ struct TaskPages {
                         }
                         percent = given
                     }
-                    var evidence: [String] = []
-                    for file in form.files
-                    where file.field == "evidence" && !file.fileName.isEmpty && file.data.readableBytes > 0 {
-                        evidence.append(
-                            try await local.assignedTasks.attachEvidence(
-                                to: id,
-                                fileName: file.fileName,
-                                body: [file.data].asyncSequence,
-                                by: visitor.actor
-                            ).id
-                        )
-                    }
+                    // The files are recorded with the report, all or none: a refused report keeps none.
+                    let files = form.files.filter {
+                        $0.field == "evidence" && !$0.fileName.isEmpty && $0.data.readableBytes > 0
+                    }.map { ($0.fileName, $0.data) }
                     let note = typed.note.trimmingCharacters(in: .whitespacesAndNewlines)
                     _ = try await local.assignedTasks.report(
                         id,
                         kind: complete ? .completed : .progress,
-                        TaskReportRequest(percent: percent, note: note.isEmpty ? nil : note, evidence: evidence),
+                        TaskReportRequest(percent: percent, note: note.isEmpty ? nil : note),
+                        files: files,
                         by: visitor.actor
                     )
                     throw PageRedirect(location: "\(Self.path)/\(id)?done=\(complete ? "completed" : "progress")")
