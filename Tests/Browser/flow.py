@@ -5,7 +5,7 @@ Run by Tests/NodeTests/BrowserFlowTests.swift with a JSON file: node URLs, the d
 with their TOTP secrets, the assignment, and where to save screenshots. Exits non-zero, saying
 why, on the first thing that is not as it should be, or when any page logs a console error.
 """
-import base64, hashlib, hmac, json, os, struct, sys, tempfile, time
+import base64, hashlib, hmac, importlib.util, json, os, struct, sys, tempfile, time
 
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException
@@ -57,7 +57,36 @@ for binary in ["/usr/bin/chromium", "/usr/bin/chromium-browser"]:
 driver_path = next(p for p in ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"] if os.path.exists(p))
 driver = webdriver.Chrome(service=Service(driver_path), options=options)
 driver.set_page_load_timeout(30)
+driver.set_script_timeout(60)
 driver.implicitly_wait(5)
+
+# axe-core, the accessibility checker, as a PyPI package ships it (installed by .ci/run): the
+# JavaScript file only; the package itself (for Playwright) is never imported.
+_axe = importlib.util.find_spec("axe_playwright_python")
+if _axe is None:
+    raise SystemExit("FAIL: axe-core is missing: /usr/bin/python3 -m pip install --break-system-packages "
+                     "--no-deps axe-playwright-python==0.1.8 (as .ci/run does)")
+AXE = open(os.path.join(list(_axe.submodule_search_locations)[0], "axe.min.js"), encoding="utf-8").read()
+AXE_RUN = """
+var done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(function (result) {
+  done(result.violations.map(function (v) {
+    return {id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); })};
+  }));
+}, function (error) { done([{id: 'axe-error', impact: 'critical', help: String(error), nodes: []}]); });
+"""
+
+
+def check_accessibility(name):
+    """Fails on any serious or critical axe-core violation of the page as it stands (issue L)."""
+    if not driver.execute_script("return typeof axe !== 'undefined'"):
+        driver.execute_script(AXE)
+    found = driver.execute_async_script(AXE_RUN)
+    bad = [v for v in found if v["impact"] in ("serious", "critical")]
+    if bad:
+        fail("%s: axe-core finds %s" % (name, "; ".join(
+            "%s (%s): %s at %s" % (v["id"], v["impact"], v["help"], ", ".join(v["nodes"])) for v in bad)))
 
 
 def check_console(where, refused=None):
@@ -110,6 +139,7 @@ def screen(name, refused=None):
     shot[0] += 1
     driver.save_screenshot(os.path.join(screens, "%02d-%s.png" % (shot[0], name)))
     check_console(name, refused)
+    check_accessibility(name)
     size = len(driver.page_source.encode("utf-8"))
     if size > 200 * 1024:
         fail("%s is %d bytes, over 200 KB" % (name, size))

@@ -15,7 +15,9 @@ import Testing
 /// while typing and "Lưu lại" loses nothing (the browser's copy comes back after logging in again),
 /// bad values are listed at once with links, and a too-large file is refused before sending. Each page
 /// is saved as a screenshot under `test-artifacts/screens/`, at 1280 px and at a phone's 390 × 844
-/// (`NN-name-390.png`); a console error on any page, or any page wider than 390 px on the phone, fails the test.
+/// (`NN-name-390.png`); a console error on any page, any page wider than 390 px on the phone, or a
+/// serious or critical axe-core violation on any page (axe-core's JavaScript from the PyPI package
+/// axe-playwright-python, installed by `.ci/run`), fails the test.
 @Suite(.serialized) struct BrowserFlowTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

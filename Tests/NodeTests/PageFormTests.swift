@@ -69,4 +69,20 @@ import Testing
         )
         #expect(fromCut["message"] == "Kính trình <b>gấp</b>")
     }
+
+    /// The fields complete so far of a body still being read (what the CSRF check sees early).
+    @Test func theFieldsSoFarAreTheCompleteOnes() throws {
+        let body = Self.body(fieldsBefore: [("_csrf", "abc"), ("message", "Kính trình")], files: [], fieldsAfter: [])
+        let whole = try #require(PageForm.fieldsSoFar(body, boundary: Self.boundary))
+        #expect(whole["_csrf"] == "abc" && whole["message"] == "Kính trình")
+        // Cut inside the second field's text: the first alone.
+        let bytes = Array(String(buffer: body).utf8)
+        let inMessage = try #require(bytes.firstRange(of: Array("Kính".utf8))).lowerBound
+        let cut = try #require(
+            PageForm.fieldsSoFar(body.getSlice(at: 0, length: inMessage + 2)!, boundary: Self.boundary)
+        )
+        #expect(cut["_csrf"] == "abc" && cut["message"] == nil)
+        // Cut inside the first part's headers: nothing complete yet.
+        #expect(PageForm.fieldsSoFar(body.getSlice(at: 0, length: 20)!, boundary: Self.boundary)?["_csrf"] == nil)
+    }
 }

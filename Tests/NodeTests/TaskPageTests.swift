@@ -126,14 +126,27 @@ import Testing
                     && refusedFile.text.contains("Đã quét 40%"),
                 "\(refusedFile.status)"
             )
-            let tooMuch = try await commune.post(
+            // A refused report keeps none of its files (issue L): sent again, each is recorded once.
+            let overFull = Self.multipart(
+                [("kind", "progress"), ("percent", "150"), ("note", "Gần xong")],
+                fileName: "bien-ban.txt",
+                file: "Biên bản",
+                csrf: commune.csrf
+            )
+            let tooMuch = try await commune.client.call(
+                .POST,
                 "/app/tasks/\(id)/report",
-                [("kind", "progress"), ("percent", "150"), ("note", "Gần xong")]
+                body: overFull.body,
+                contentType: overFull.type
             )
             #expect(
                 tooMuch.status == 422 && tooMuch.text.contains("value=\"150\"") && tooMuch.text.contains("Gần xong"),
                 "\(tooMuch.status)"
             )
+            let pending = try await f.local("kinh-bac").database.pool.read { db in
+                try TaskEvidenceStore.pendingCount(task: id, unit: "BNI-KB", db)
+            }
+            #expect(pending == 0, "no file is left pending by the refused report")
             let progress = Self.multipart(
                 [("kind", "progress"), ("percent", "60"), ("note", "Đã quét 60%")],
                 fileName: "bien-ban.txt",

@@ -138,6 +138,46 @@ import Testing
         }
     }
 
+    /// Issue L: a page step with files is all or none. A refused step (or one refused file)
+    /// leaves nothing attached, so sending it again does not attach the files twice.
+    @Test func aRefusedStepAttachesNoFile() async throws {
+        try await TestFederation.run { f in
+            let (entry, id, _) = try await Self.draft(f)
+            func attached() async throws -> [String] {
+                try await f.local("kinh-bac").report(id, for: Actor(username: "t", unit: "BNI-KB", role: .viewer))
+                    .evidence?.map(\.fileName) ?? []
+            }
+            let pdf = Data("%PDF-1.4 biên bản".utf8)
+            // Submitting a draft without its required answers: refused, and the file is not kept.
+            let submit = try await Self.post(
+                entry,
+                "/app/reports/\(id)/submit",
+                message: "Kính trình",
+                files: [("bien-ban.pdf", pdf)]
+            )
+            #expect(submit.status == 422, "\(submit.status)")
+            #expect(try await attached().isEmpty, "a refused submit attaches nothing")
+            // A good file then a refused one: neither is attached.
+            let mixed = try await Self.post(
+                entry,
+                "/app/reports/\(id)/evidence",
+                message: "",
+                files: [("bien-ban.pdf", pdf), ("chuong-trinh.exe", Data("MZ".utf8))]
+            )
+            #expect(mixed.status == 422, "\(mixed.status)")
+            #expect(try await attached().isEmpty, "one refused file attaches none of the others")
+            // Sent again without the refused file: each file once.
+            let again = try await Self.post(
+                entry,
+                "/app/reports/\(id)/evidence",
+                message: "",
+                files: [("bien-ban.pdf", pdf), ("danh-sach.pdf", Data("%PDF-1.4 danh sách".utf8))]
+            )
+            #expect(again.status == 303, "\(again.status)")
+            #expect(try await attached().sorted() == ["bien-ban.pdf", "danh-sach.pdf"])
+        }
+    }
+
     @Test func aSaveFindsEveryProblemAtOnceAndKeepsTheValidValues() async throws {
         try await TestFederation.run { f in
             let (entry, id, edit) = try await Self.draft(f)
@@ -209,6 +249,71 @@ import Testing
             #expect(SessionPages.back("/application") == nil)
             #expect(SessionPages.back("/app/login/mfa") == nil)
             #expect(SessionPages.back("/app/reports/R1/edit") == "/app/reports/R1/edit")
+        }
+    }
+
+    /// Issue L: the page a login began on is kept through the first-login password change and
+    /// the enrolment of a second factor, and the person lands on it at the end.
+    @Test func theReturnPathSurvivesEveryLoginStep() async throws {
+        try await TestFederation.run { f in
+            try await f.local("kinh-bac").accounts.seed(
+                username: "bni-kb.pheduyet",
+                fullName: "Lãnh đạo mới",
+                unit: "BNI-KB",
+                role: .approver,
+                password: "Cap-moi-2026!",
+                mustChange: true
+            )
+            let anonymous = APIClient(baseURL: f.node("kinh-bac").webURL, caPath: f.manifest.ca)
+            let back = "/app/reports?state=submitted"
+            let encoded = "/app/reports%3Fstate%3Dsubmitted"
+            let hidden = "<input type=\"hidden\" name=\"next\" value=\"/app/reports?state=submitted\">"
+            let form = try await anonymous.call(.GET, "/app/login?next=\(encoded)")
+            let loginToken = try #require(WebPageTests.cookie("rn_login", in: form))
+            let posted = try await anonymous.with(headers: ["Cookie": "rn_login=\(loginToken)"]).call(
+                .POST,
+                "/app/login",
+                body: "_csrf=\(loginToken)&username=bni-kb.pheduyet&password=Cap-moi-2026%21&next=\(encoded)",
+                contentType: "application/x-www-form-urlencoded"
+            )
+            #expect(posted.headers["location"] == "/app/password?next=\(encoded)", "\(posted.status) \(posted.text)")
+            let session = try #require(WebPageTests.cookie("rn_session", in: posted))
+            let client = anonymous.with(headers: ["Cookie": "rn_session=\(session)"])
+            // Any other page first sends the person to the step, still with the way back.
+            let elsewhere = try await client.call(.GET, back)
+            #expect(elsewhere.headers["location"] == "/app/password?next=\(encoded)")
+
+            let change = try await client.call(.GET, "/app/password?next=\(encoded)")
+            #expect(change.text.contains(hidden), "\(change.text)")
+            let csrf = try #require(WebPageTests.hiddenCSRF(change.text))
+            func post(_ path: String, _ fields: [(String, String)]) async throws -> APIClient.Reply {
+                let all = [("_csrf", csrf)] + fields + [("next", back)]
+                let body = all.map { "\($0.0)=\(WebPageTests.Browser.encode($0.1))" }.joined(separator: "&")
+                return try await client.call(.POST, path, body: body, contentType: "application/x-www-form-urlencoded")
+            }
+            let refused = try await post("/app/password", [("current", "sai"), ("new", "Núi Fansipan 3143m")])
+            #expect(refused.status == 422 && refused.text.contains(hidden), "a refused change keeps the way back")
+            let changed = try await post(
+                "/app/password",
+                [("current", "Cap-moi-2026!"), ("new", "Núi Fansipan 3143m")]
+            )
+            #expect(changed.headers["location"] == "/app/mfa?next=\(encoded)", "\(changed.status) \(changed.text)")
+
+            let enrol = try await client.call(.GET, "/app/mfa?next=\(encoded)")
+            #expect(enrol.text.contains(hidden), "\(enrol.text)")
+            let begun = try await post("/app/mfa", [])
+            #expect(begun.status == 200 && begun.text.contains(hidden), "\(begun.text)")
+            let secretText = try #require(
+                begun.text.range(of: "<code>").map { String(begun.text[$0.upperBound...].prefix { $0 != "<" }) }
+            )
+            let secret = try #require(SecondFactor(secret: secretText))
+            let confirmed = try await post("/app/mfa/confirm", [("code", secret.code(at: f.clock.now()))])
+            #expect(confirmed.status == 200, "\(confirmed.text)")
+            #expect(
+                confirmed.text.contains("<a class=\"button primary\" href=\"/app/reports?state=submitted\">"),
+                "\(confirmed.text)"
+            )
+            #expect(try await client.call(.GET, back).status == 200, "the page itself opens now")
         }
     }
 }

@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import GRDB
 import Hierarchy
+import NIOCore
 import Reporting
 import Tasks
 
@@ -378,11 +379,14 @@ package struct AssignedTasks: NodeService {
     // MARK: - Reporting progress
 
     /// The assignee reports progress or completion; numbered here (this node hosts the unit) and
-    /// sent up toward the assigning unit in the same transaction.
+    /// sent up toward the assigning unit in the same transaction. `files` (the page's evidence)
+    /// are recorded with the report, all or none: a refused report leaves nothing pending, so
+    /// sending it again does not upload them twice.
     package func report(
         _ id: String,
         kind: TaskUpdate.Kind,
         _ request: TaskReportRequest,
+        files: [(name: String, data: ByteBuffer)] = [],
         by actor: Actor
     ) async throws -> TaskView {
         guard actor.holds(.enterData) || actor.holds(.approveReports) else {
@@ -401,11 +405,12 @@ package struct AssignedTasks: NodeService {
         guard (note?.count ?? 0) <= 2000 else {
             throw DomainError(.taskNoteTooLong, details: ["note": "too_long"])
         }
+        let stored = try await storedFiles(files, for: id, by: actor)
         let view = try await database.pool.write { db -> TaskView in
             let record = try assignedTask(id, to: actor, db)
             let facts = try self.facts(record, unit: actor.unit, db)
             if let refusal = facts.checkReport(kind: kind, percent: percent) { throw Self.domainError(refusal) }
-            var evidence: [TaskEvidence] = []
+            var evidence = try addPending(stored, to: id, by: actor, db)
             for evidenceID in Array(Set(request.evidence ?? [])).sorted() {
                 guard let item = try TaskEvidenceStore.pending(evidenceID, task: id, unit: actor.unit, db) else {
                     throw DomainError(.taskEvidenceUnknown(evidenceID), details: ["evidence": evidenceID])

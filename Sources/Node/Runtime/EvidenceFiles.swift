@@ -57,19 +57,85 @@ extension LocalNode {
         // Refuse before reading a byte when the report does not take evidence now.
         _ = try await database.pool.read { db in try evidenceStage(of: id, for: actor, db) }
         let stored = try await storeEvidence(body)
+        let upload = StoredEvidence(
+            fileName: fileName,
+            contentType: contentType,
+            sha256: stored.sha256,
+            size: stored.size
+        )
         return try await database.pool.write { db in
-            let stage = try evidenceStage(of: id, for: actor, db)
-            guard try AttachmentStore.count(of: id, db) < Self.evidencePerReport else {
-                throw DomainError(.tooManyEvidenceFiles(limit: Self.evidencePerReport))
-            }
+            try recordEvidence([upload], on: id, by: actor, db)[0]
+        }
+    }
+
+    /// Attaches several files (a page's file field) all or none: each is checked and stored
+    /// first, then all are recorded in one transaction, so a refused file or step leaves nothing
+    /// attached and sending the same files again attaches them once.
+    package func attachEvidence(
+        to id: String,
+        files: [(name: String, data: ByteBuffer)],
+        by actor: Actor
+    ) async throws -> [Evidence] {
+        let uploads = try await storedEvidence(files, for: id, by: actor)
+        return try await database.pool.write { db in try recordEvidence(uploads, on: id, by: actor, db) }
+    }
+
+    /// A file checked and stored for a step that records it: its content is in the store, and
+    /// no attachment names it yet (content nothing names is removed by the evidence sweep).
+    struct StoredEvidence: Sendable {
+        let fileName: String
+        let contentType: String
+        let sha256: String
+        let size: Int64
+    }
+
+    /// Checks every file's name first, then stores each (under the size limit, never empty);
+    /// refused before a byte is stored when the report does not take evidence from `actor` now.
+    func storedEvidence(
+        _ files: [(name: String, data: ByteBuffer)],
+        for id: String,
+        by actor: Actor
+    ) async throws -> [StoredEvidence] {
+        guard !files.isEmpty else { return [] }
+        let names = try files.map { try checkedEvidenceName($0.name) }
+        _ = try await database.pool.read { db in try evidenceStage(of: id, for: actor, db) }
+        var uploads: [StoredEvidence] = []
+        for (file, name) in zip(files, names) {
+            let stored = try await storeEvidence([file.data].asyncSequence)
+            uploads.append(
+                StoredEvidence(
+                    fileName: name.fileName,
+                    contentType: name.contentType,
+                    sha256: stored.sha256,
+                    size: stored.size
+                )
+            )
+        }
+        return uploads
+    }
+
+    /// Records stored files on report `id` at the stage open to `actor` now, within the
+    /// per-report limit, in the caller's transaction (with the step that brought them, if any).
+    func recordEvidence(
+        _ uploads: [StoredEvidence],
+        on id: String,
+        by actor: Actor,
+        _ db: Database
+    ) throws -> [Evidence] {
+        guard !uploads.isEmpty else { return [] }
+        let stage = try evidenceStage(of: id, for: actor, db)
+        guard try AttachmentStore.count(of: id, db) + uploads.count <= Self.evidencePerReport else {
+            throw DomainError(.tooManyEvidenceFiles(limit: Self.evidencePerReport))
+        }
+        return try uploads.map { upload in
             let record = EvidenceRecord(
                 id: UUID().uuidString,
                 reportId: id,
                 stage: stage,
-                fileName: fileName,
-                contentType: contentType,
-                size: stored.size,
-                sha256: stored.sha256,
+                fileName: upload.fileName,
+                contentType: upload.contentType,
+                size: upload.size,
+                sha256: upload.sha256,
                 uploadedBy: actor.username,
                 at: clock.now()
             )
@@ -79,7 +145,7 @@ extension LocalNode {
                 actor,
                 action: "evidence.attach",
                 target: id,
-                detail: "\(fileName) sha256=\(stored.sha256)"
+                detail: "\(upload.fileName) sha256=\(upload.sha256)"
             )
             return record.evidence
         }

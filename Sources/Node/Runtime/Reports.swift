@@ -318,8 +318,16 @@ extension LocalNode {
     }
 
     /// Sends the report to the unit leader; refused while required answers are missing.
-    package func submitReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
+    /// `files` (the submit dialog's evidence) are recorded with the step, all or none: a refused
+    /// step leaves nothing attached, so sending again does not attach them twice.
+    package func submitReport(
+        _ id: String,
+        _ request: ReportTransition,
+        files: [(name: String, data: ByteBuffer)] = [],
+        by actor: Actor
+    ) async throws -> ReportView {
         try requireRight(for: .submit, actor)
+        let uploads = try await storedEvidence(files, for: id, by: actor)
         return try await database.pool.write { db in
             var record = try readable(id, actor, db)
             let next = try permitted(.submit, record, actor)
@@ -339,6 +347,7 @@ extension LocalNode {
                 )
             }
             if let refusal = DomainError(brokenRules: form.violations(in: answers)) { throw refusal }
+            _ = try recordEvidence(uploads, on: id, by: actor, db)
             let from = record.state
             record.state = next
             record.submittedAt = clock.now()
@@ -352,8 +361,16 @@ extension LocalNode {
 
     /// The unit leader approves: the report, its history and its evidence list are signed by this
     /// node and, in the same transaction, queued to travel up toward the unit that assigned it.
-    package func approveReport(_ id: String, _ request: ReportTransition, by actor: Actor) async throws -> ReportView {
+    /// `files` (the approval dialog's evidence) are recorded with the step, all or none, and
+    /// signed with the rest.
+    package func approveReport(
+        _ id: String,
+        _ request: ReportTransition,
+        files: [(name: String, data: ByteBuffer)] = [],
+        by actor: Actor
+    ) async throws -> ReportView {
         try requireRight(for: .approve, actor)
+        let uploads = try await storedEvidence(files, for: id, by: actor)
         let view = try await database.pool.write { db -> ReportView in
             var record = try readable(id, actor, db)
             let next = try permitted(.approve, record, actor)
@@ -367,6 +384,7 @@ extension LocalNode {
             guard let period = Period(record.period) else {
                 throw Refusal("stored period \(record.period) is unreadable")
             }
+            _ = try recordEvidence(uploads, on: id, by: actor, db)
             let now = clock.now()
             let from = record.state
             record.state = next

@@ -16,6 +16,76 @@ extension AssignedTasks {
         body: Body,
         by actor: Actor
     ) async throws -> TaskEvidence where Body.Element == ByteBuffer {
+        let (fileName, contentType) = try checkedName(rawName)
+        // Refuse before reading a byte when the actor may not report on the task now.
+        try await database.pool.read { db in try checkMayAttach(id, actor, db) }
+        let stored = try await store(body)
+        return try await database.pool.write { db in
+            try checkMayAttach(id, actor, db)
+            return try addPending([(fileName, contentType, stored)], to: id, by: actor, db)[0]
+        }
+    }
+
+    /// A file checked and stored for a report that names it: in the store, not yet pending.
+    typealias StoredFile = (fileName: String, contentType: String, stored: (sha256: String, size: Int64))
+
+    /// Checks every file's name, then stores each, for a report (the task page's) that records
+    /// them in its own transaction: refused before a byte is stored when the actor may not report.
+    func storedFiles(
+        _ files: [(name: String, data: ByteBuffer)],
+        for id: String,
+        by actor: Actor
+    ) async throws
+        -> [StoredFile]
+    {
+        guard !files.isEmpty else { return [] }
+        let names = try files.map { try checkedName($0.name) }
+        try await database.pool.read { db in try checkMayAttach(id, actor, db) }
+        var stored: [StoredFile] = []
+        for (file, name) in zip(files, names) {
+            stored.append((name.fileName, name.contentType, try await store([file.data].asyncSequence)))
+        }
+        return stored
+    }
+
+    /// Records stored files as the unit's pending evidence on the task, within its limit, in
+    /// the caller's transaction.
+    func addPending(_ files: [StoredFile], to id: String, by actor: Actor, _ db: Database) throws -> [TaskEvidence] {
+        guard !files.isEmpty else { return [] }
+        let pending = try TaskEvidenceStore.pendingCount(task: id, unit: actor.unit, db)
+        guard pending + files.count <= Self.pendingEvidencePerTask else {
+            throw DomainError(.tooManyPendingTaskEvidence(limit: Self.pendingEvidencePerTask))
+        }
+        return try files.map { file in
+            let item = TaskEvidence(
+                id: UUID().uuidString,
+                fileName: file.fileName,
+                size: file.stored.size,
+                sha256: file.stored.sha256
+            )
+            try TaskEvidenceStore.addPending(
+                item,
+                task: id,
+                unit: actor.unit,
+                contentType: file.contentType,
+                uploadedBy: actor.username,
+                at: clock.now(),
+                db
+            )
+            try audit.record(
+                db,
+                actor,
+                action: "task.evidence.attach",
+                target: id,
+                detail: "\(file.fileName) sha256=\(file.stored.sha256)"
+            )
+            return item
+        }
+    }
+
+    /// A file name people can read back, and the type this node gives it; refused when the name
+    /// is unsafe or its type is not allowed.
+    private func checkedName(_ rawName: String) throws -> (fileName: String, contentType: String) {
         let fileName = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"),
             !fileName.hasPrefix(".")
@@ -26,8 +96,12 @@ extension AssignedTasks {
             let allowed = evidencePolicy.allowedTypes.keys.sorted().joined(separator: ", ")
             throw DomainError(.evidenceTypeNotAllowed(allowed: allowed), details: ["name": "type"])
         }
-        // Refuse before reading a byte when the actor may not report on the task now.
-        try await database.pool.read { db in try checkMayAttach(id, actor, db) }
+        return (fileName, contentType)
+    }
+
+    /// Streams content into the store under the size limit; an empty file is refused.
+    private func store<Body: AsyncSequence>(_ body: Body) async throws -> (sha256: String, size: Int64)
+    where Body.Element == ByteBuffer {
         let stored: (sha256: String, size: Int64)
         do {
             stored = try await evidence.store(body, limit: evidencePolicy.maximumBytes)
@@ -37,31 +111,7 @@ extension AssignedTasks {
         guard stored.size > 0 else {
             throw DomainError(.evidenceEmpty, details: ["body": "empty"])
         }
-        return try await database.pool.write { db in
-            try checkMayAttach(id, actor, db)
-            let pending = try TaskEvidenceStore.pendingCount(task: id, unit: actor.unit, db)
-            guard pending < Self.pendingEvidencePerTask else {
-                throw DomainError(.tooManyPendingTaskEvidence(limit: Self.pendingEvidencePerTask))
-            }
-            let item = TaskEvidence(id: UUID().uuidString, fileName: fileName, size: stored.size, sha256: stored.sha256)
-            try TaskEvidenceStore.addPending(
-                item,
-                task: id,
-                unit: actor.unit,
-                contentType: contentType,
-                uploadedBy: actor.username,
-                at: clock.now(),
-                db
-            )
-            try audit.record(
-                db,
-                actor,
-                action: "task.evidence.attach",
-                target: id,
-                detail: "\(fileName) sha256=\(stored.sha256)"
-            )
-            return item
-        }
+        return stored
     }
 
     private func checkMayAttach(_ id: String, _ actor: Actor, _ db: Database) throws {

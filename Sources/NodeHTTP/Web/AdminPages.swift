@@ -25,8 +25,7 @@ struct AdminPages {
         }
         pages.post("/users") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 let typed = [
                     "username": form["username"] ?? "", "fullName": form["fullName"] ?? "",
                     "citizenId": form["citizenId"] ?? "",
@@ -74,16 +73,14 @@ struct AdminPages {
         }
         pages.post("/users/{username}/disable") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 _ = try await local.accounts.disable(try context.parameters.require("username"), by: visitor.actor)
                 throw PageRedirect(location: "\(WebPages.prefix)/users")
             }
         }
         pages.post("/users/{username}/reset") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 let created = try await local.accounts.reset(
                     try context.parameters.require("username"),
                     by: visitor.actor

@@ -33,16 +33,14 @@ struct AlertPages {
         }
         pages.post("/alerts/{id}/acknowledge") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 _ = try await local.alerts.acknowledge(try context.parameters.require("id"), by: visitor.actor)
                 throw PageRedirect(location: "\(Self.path)?done=acknowledged")
             }
         }
         pages.post("/alerts/rules") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 let names = [
                     "kind", "task_id", "form_owner", "form_code", "question", "days", "percent", "date", "factor",
                     "basis", "indicator",
@@ -69,8 +67,7 @@ struct AlertPages {
         }
         pages.post("/alerts/rules/{id}/delete") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 try await local.alerts.removeRule(try context.parameters.require("id"), by: visitor.actor)
                 throw PageRedirect(location: "\(Self.path)?done=removed")
             }

@@ -34,8 +34,7 @@ struct CongressPage {
         }
         pages.post("/congress") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 var typed = Typed(date: form["date"] ?? "", note: form["note"] ?? "")
                 do {
                     // Typed dd/mm/yyyy (or yyyy-mm-dd); anything else goes as typed, refused by the API.

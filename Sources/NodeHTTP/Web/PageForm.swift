@@ -36,10 +36,15 @@ struct PageForm: Sendable {
     /// check), with room for the typed fields; other posts stop at the context's 16 MiB. Over
     /// the limit, reading stops and `PageFormTooLarge` carries the fields that came before the
     /// cut, so a page can show what was typed again next to the refusal.
+    ///
+    /// `gate` judges the fields sent before the files (the CSRF token) as soon as they are in: at
+    /// the first file part's headers, or after `fieldWindow` bytes, or at the end of a body with
+    /// no file. What it refuses is refused before the files are read.
     static func read(
         _ request: Request,
         context: NodeRequestContext,
-        evidence: EvidencePolicy? = nil
+        evidence: EvidencePolicy? = nil,
+        gate: ((PageForm) throws -> Void)? = nil
     ) async throws -> PageForm {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         let boundary = type.hasPrefix("multipart/form-data") ? boundary(of: request.headers[.contentType] ?? "") : nil
@@ -57,18 +62,29 @@ struct PageForm: Sendable {
             )
         }
         var body = ByteBuffer()
+        var gated = gate == nil
         for try await chunk in request.body {
             guard body.readableBytes + chunk.readableBytes <= limit else {
                 // The fields sent before the files (the browser sends them in the form's order),
                 // read from the parts before the first file only: not megabytes of it.
-                let partial = boundary.flatMap { try? multipart(fieldsBeforeFiles(body, boundary: $0), boundary: $0) }
-                throw tooLarge(partial ?? PageForm())
+                let partial = boundary.flatMap { fieldsSoFar(body, boundary: $0) } ?? PageForm()
+                if !gated { try gate?(partial) }
+                throw tooLarge(partial)
             }
             var chunk = chunk
             body.writeBuffer(&chunk)
+            // Scanned only while short: the fields come first, and the window bounds the work.
+            if !gated, let boundary,
+                body.readableBytes >= fieldWindow || parts(of: body, boundary: boundary).contains(where: \.isFile)
+            {
+                try gate?(fieldsSoFar(body, boundary: boundary) ?? PageForm())
+                gated = true
+            }
         }
         if type.hasPrefix("application/x-www-form-urlencoded") {
-            return PageForm(fields: urlEncoded(String(buffer: body)))
+            let form = PageForm(fields: urlEncoded(String(buffer: body)))
+            if !gated { try gate?(form) }
+            return form
         }
         if let boundary {
             // Weighed before parsing: files over the limit need only the fields before them.
@@ -78,6 +94,7 @@ struct PageForm: Sendable {
                 )
             }
             let form = try multipart(body, boundary: boundary)
+            if !gated { try gate?(form) }
             if let evidence, form.files.reduce(0, { $0 + Int64($1.data.readableBytes) }) > evidence.maximumBytes {
                 throw tooLarge(form)
             }
@@ -88,6 +105,26 @@ struct PageForm: Sendable {
 
     /// Room for a post's typed fields and multipart headers besides its files.
     static let fieldAllowance = 1_048_576
+
+    /// How much of a multipart body is read before its fields are judged when no file has begun.
+    static let fieldWindow = 65_536
+
+    /// The fields of the parts complete before the first file part, or before the cut of a body
+    /// still being read (or cut at a limit); nil when no part is complete yet.
+    static func fieldsSoFar(_ body: ByteBuffer, boundary: String) -> PageForm? {
+        let found = parts(of: body, boundary: boundary)
+        let cut: Int
+        if let stop = found.first(where: { $0.isFile || $0.contentLength == nil }) {
+            cut = stop.delimiterStart
+        } else if let last = found.last, let length = last.contentLength {
+            cut = last.contentStart + length + 2
+        } else {
+            return nil
+        }
+        var prefix = body.getSlice(at: body.readerIndex, length: cut) ?? ByteBuffer()
+        prefix.writeString("--\(boundary)--\r\n")
+        return try? multipart(prefix, boundary: boundary)
+    }
 
     static func urlEncoded(_ text: String) -> [String: [String]] {
         var fields: [String: [String]] = [:]
@@ -133,6 +170,7 @@ struct PageForm: Sendable {
     struct PartPosition {
         let delimiterStart: Int
         let isFile: Bool
+        let contentStart: Int
         let contentLength: Int?
     }
 
@@ -162,7 +200,14 @@ struct PageForm: Sendable {
                 let isFile = find(fileHeader, in: base + partStart, count: headerLength) != nil
                 let contentStart = partStart + headerLength + headerEnd.count
                 let contentLength = find(delimiter, in: base + contentStart, count: bytes.count - contentStart)
-                found.append(PartPosition(delimiterStart: delimiterStart, isFile: isFile, contentLength: contentLength))
+                found.append(
+                    PartPosition(
+                        delimiterStart: delimiterStart,
+                        isFile: isFile,
+                        contentStart: contentStart,
+                        contentLength: contentLength
+                    )
+                )
                 guard let contentLength else { break }
                 delimiterStart = contentStart + contentLength + 2
                 partStart = contentStart + contentLength + delimiter.count

@@ -21,8 +21,7 @@ struct ParkedPage {
         }
         pages.post("/sync/parked/{origin}/{id}/retry") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 let view = try await local.parked.retry(
                     origin: try context.parameters.require("origin"),
                     id: try context.parameters.require("id"),
@@ -33,8 +32,7 @@ struct ParkedPage {
         }
         pages.post("/sync/parked/{origin}/{id}/set-aside") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 do {
                     _ = try await local.parked.setAside(
                         origin: try context.parameters.require("origin"),

@@ -18,8 +18,7 @@ struct ReportPages {
         }
         pages.post("/entry/{assignment}") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 let assignment = try context.parameters.require("assignment")
                 do {
                     let report = try await local.createReport(NewReport(assignment: assignment), by: visitor.actor)
@@ -56,8 +55,7 @@ struct ReportPages {
         }
         pages.post("/reports/{id}/edit") { request, context in
             try await kit.run(request, context) {
-                let post = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: post)
+                let (post, visitor) = try await kit.post(request, context)
                 let id = try context.parameters.require("id")
                 let report = try await local.report(id, for: visitor.actor)
                 let form = try await form(of: report)
@@ -113,20 +111,19 @@ struct ReportPages {
                 throw PageRedirect(location: "\(WebPages.prefix)/reports/\(id)/edit?saved=1")
             }
         }
-        // Submit and approve take the dialog's evidence files first, then move the report on.
-        for (action, move) in [("submit", LocalNode.submitReport), ("approve", LocalNode.approveReport)] {
+        // Submit and approve record the dialog's evidence files with the step, all or none: a
+        // refused step leaves no file attached, so sending it again attaches each file once.
+        for action in ["submit", "approve"] {
             pages.post("/reports/{id}/\(action)") { request, context in
                 try await kit.run(request, context) {
                     try await dialog(request, context, action) { post, visitor, id in
-                        for file in post.files where file.field == "evidence" {
-                            _ = try await local.attachEvidence(
-                                to: id,
-                                fileName: file.fileName,
-                                body: [file.data].asyncSequence,
-                                by: visitor.actor
-                            )
+                        let files = post.files.filter { $0.field == "evidence" }.map { ($0.fileName, $0.data) }
+                        let transition = ReportTransition(message: post["message"])
+                        if action == "submit" {
+                            _ = try await local.submitReport(id, transition, files: files, by: visitor.actor)
+                        } else {
+                            _ = try await local.approveReport(id, transition, files: files, by: visitor.actor)
                         }
-                        _ = try await move(local)(id, ReportTransition(message: post["message"]), visitor.actor)
                     }
                 }
             }
@@ -157,14 +154,12 @@ struct ReportPages {
                         guard local.actions(on: report, for: visitor.actor).save else { throw DomainError(.notAllowed) }
                         throw DomainError(.evidenceEmpty, details: ["body": "empty"])
                     }
-                    for file in files {
-                        _ = try await local.attachEvidence(
-                            to: id,
-                            fileName: file.fileName,
-                            body: [file.data].asyncSequence,
-                            by: visitor.actor
-                        )
-                    }
+                    // All or none: one refused file attaches none of the others.
+                    _ = try await local.attachEvidence(
+                        to: id,
+                        files: files.map { ($0.fileName, $0.data) },
+                        by: visitor.actor
+                    )
                 }
             }
         }
@@ -182,9 +177,11 @@ struct ReportPages {
     ) async throws -> Response {
         let id = try context.parameters.require("id")
         let post: PageForm
+        let visitor: PageVisitor
         do {
-            post = try await PageForm.read(request, context: context, evidence: local.evidencePolicy)
+            (post, visitor) = try await kit.post(request, context, evidence: local.evidencePolicy)
         } catch let tooLarge as PageFormTooLarge {
+            // The session and the token were checked before the cut.
             let visitor = try kit.visitor(request, context, form: tooLarge.partial)
             return try await detail(
                 id,
@@ -193,7 +190,6 @@ struct ReportPages {
                 status: tooLarge.status
             )
         }
-        let visitor = try kit.visitor(request, context, form: post)
         do {
             try await step(post, visitor, id)
         } catch let error as Refused

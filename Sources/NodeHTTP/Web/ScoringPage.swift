@@ -54,8 +54,7 @@ struct ScoringPage {
         }
         pages.post("/scores/entry") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 guard let month = ScoreMonth(form["month"] ?? "") else {
                     throw EdgeRefusal(.monthInvalid)
                 }
@@ -104,8 +103,7 @@ struct ScoringPage {
         }
         pages.post("/scores/import") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 let month = ScoreMonth(form["month"] ?? "") ?? currentMonth
                 guard let file = form.files.first(where: { $0.field == "file" }), file.data.readableBytes > 0 else {
                     return try await page(
@@ -153,8 +151,7 @@ struct ScoringPage {
         }
         pages.post("/scores/{month}/publish") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 guard let month = ScoreMonth(try context.parameters.require("month")) else {
                     throw EdgeRefusal(.monthInvalid)
                 }

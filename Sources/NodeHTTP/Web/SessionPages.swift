@@ -40,9 +40,7 @@ struct SessionPages {
                     browser: true,
                     source: context.clientAddress
                 )
-                let back = Self.back(form["next"])
-                var to = Self.next(grant.next, home: grant.account, back: back)
-                if grant.next == "mfa_code", let back { to = Self.loginPath(next: back, step: "/mfa") }
+                let to = Self.next(grant.next, home: grant.account, back: Self.back(form["next"]))
                 var response = Response.redirect(to: to, type: .normal)
                 response.headers[.setCookie] = SessionRoutes.cookie(token, maxAge: Int(Sessions.lifetime))
                 return response
@@ -73,8 +71,7 @@ struct SessionPages {
         }
         pages.post("/login/mfa") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_code"])
+                let (form, visitor) = try await kit.post(request, context, allowing: ["mfa_code"])
                 do {
                     let (grant, token) = try await local.sessions.complete(
                         visitor.session,
@@ -104,13 +101,7 @@ struct SessionPages {
         }
         pages.post("/logout") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                _ = try kit.visitor(
-                    request,
-                    context,
-                    form: form,
-                    allowing: ["mfa_code", "password_change", "mfa_enrolment"]
-                )
+                _ = try await kit.post(request, context, allowing: ["mfa_code", "password_change", "mfa_enrolment"])
                 if let token = request.sessionCookie ?? request.bearerToken {
                     _ = try await local.sessions.logout(token: token, source: context.clientAddress)
                 }
@@ -122,16 +113,19 @@ struct SessionPages {
         pages.get("/password") { request, context in
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context, allowing: ["password_change", "mfa_enrolment"])
-                return passwordPage(visitor, error: nil, status: .ok)
+                return passwordPage(
+                    visitor,
+                    error: nil,
+                    status: .ok,
+                    next: Self.back(request.uri.queryParameters["next"].map(String.init))
+                )
             }
         }
         pages.post("/password") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(
+                let (form, visitor) = try await kit.post(
                     request,
                     context,
-                    form: form,
                     allowing: ["password_change", "mfa_enrolment"]
                 )
                 do {
@@ -145,12 +139,15 @@ struct SessionPages {
                     return passwordPage(
                         visitor,
                         error: visitor.pick(error.message, error.messageEN),
-                        status: error.status
+                        status: error.status,
+                        next: Self.back(form["next"])
                     )
                 }
+                // On to enrolment when the account needs a second factor, then where the login began.
+                let back = Self.back(form["next"])
                 throw PageRedirect(
                     location: visitor.session.account.needsMFA && !visitor.session.account.mfaEnabled
-                        ? "\(WebPages.prefix)/mfa" : PageKit.home(for: visitor.actor)
+                        ? Self.path("\(WebPages.prefix)/mfa", next: back) : back ?? PageKit.home(for: visitor.actor)
                 )
             }
         }
@@ -158,7 +155,7 @@ struct SessionPages {
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context, allowing: ["mfa_enrolment"])
                 return kit.page(
-                    MFAPage(),
+                    MFAPage(next: Self.back(request.uri.queryParameters["next"].map(String.init))),
                     title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                     visitor: visitor,
                     language: visitor.language
@@ -167,11 +164,13 @@ struct SessionPages {
         }
         pages.post("/mfa") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_enrolment"])
+                let (form, visitor) = try await kit.post(request, context, allowing: ["mfa_enrolment"])
                 let enrolment = try await local.sessions.beginMFA(visitor.session)
                 return kit.page(
-                    MFAPage(enrolment: MFAPage.Enrolment(secret: enrolment.secret, qr: enrolment.qrCode)),
+                    MFAPage(
+                        enrolment: MFAPage.Enrolment(secret: enrolment.secret, qr: enrolment.qrCode),
+                        next: Self.back(form["next"])
+                    ),
                     title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                     visitor: visitor,
                     language: visitor.language
@@ -180,19 +179,21 @@ struct SessionPages {
         }
         pages.post("/mfa/confirm") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form, allowing: ["mfa_enrolment"])
+                let (form, visitor) = try await kit.post(request, context, allowing: ["mfa_enrolment"])
                 do {
                     let codes = try await local.sessions.confirmMFA(visitor.session, code: form["code"] ?? "")
                     return kit.page(
-                        MFAPage(codes: MFAPage.Codes(list: codes.codes)),
+                        MFAPage(
+                            codes: MFAPage.Codes(list: codes.codes),
+                            onward: Self.back(form["next"]) ?? PageKit.home(for: visitor.actor)
+                        ),
                         title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                         visitor: visitor,
                         language: visitor.language
                     )
                 } catch let error as Refused where error.status != .forbidden && error.status != .unauthorized {
                     return kit.page(
-                        MFAPage(error: visitor.pick(error.message, error.messageEN)),
+                        MFAPage(error: visitor.pick(error.message, error.messageEN), next: Self.back(form["next"])),
                         title: visitor.pick("Xác thực hai lớp", "Two-step verification"),
                         visitor: visitor,
                         language: visitor.language,
@@ -225,11 +226,12 @@ struct SessionPages {
         }
     }
 
+    /// Where a login goes on: its next step (which carries `back` on), else back, else home.
     static func next(_ pending: String?, home account: AccountView, back: String? = nil) -> String {
         switch pending {
-        case "mfa_code": "\(WebPages.prefix)/login/mfa"
-        case "password_change": "\(WebPages.prefix)/password"
-        case "mfa_enrolment": "\(WebPages.prefix)/mfa"
+        case "mfa_code": path("\(WebPages.prefix)/login/mfa", next: back)
+        case "password_change": path("\(WebPages.prefix)/password", next: back)
+        case "mfa_enrolment": path("\(WebPages.prefix)/mfa", next: back)
         default:
             back ?? (Set(account.permissions).contains(.viewReports) ? WebPages.prefix : "\(WebPages.prefix)/entry")
         }
@@ -243,7 +245,11 @@ struct SessionPages {
 
     /// The login page (or its second step) that returns to `next` once logged in.
     static func loginPath(next: String?, step: String = "") -> String {
-        let path = "\(WebPages.prefix)/login\(step)"
+        path("\(WebPages.prefix)/login\(step)", next: next)
+    }
+
+    /// A page of the login's steps that returns to `next` (when it is one of ours) once done.
+    static func path(_ path: String, next: String?) -> String {
         guard let next = back(next),
             let encoded = next.addingPercentEncoding(
                 withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~/"))
@@ -278,9 +284,14 @@ struct SessionPages {
         )
     }
 
-    func passwordPage(_ visitor: PageVisitor, error: String?, status: HTTPResponse.Status) -> Response {
+    func passwordPage(
+        _ visitor: PageVisitor,
+        error: String?,
+        status: HTTPResponse.Status,
+        next: String? = nil
+    ) -> Response {
         kit.page(
-            PasswordPage(required: visitor.session.pending == "password_change", error: error),
+            PasswordPage(required: visitor.session.pending == "password_change", error: error, next: next),
             title: visitor.pick("Đổi mật khẩu", "Change password"),
             visitor: visitor,
             language: visitor.language,
@@ -335,6 +346,10 @@ struct MFAPage: PageModel {
     var enrolment: Enrolment?
     var codes: Codes?
     var error: String?
+    /// The page the login began on, carried through enrolment.
+    var next: String?
+    /// Where "Tiếp tục" goes once the codes are shown: back to that page, else home.
+    var onward: String?
 }
 
 /// The visitor's own account.
@@ -359,4 +374,6 @@ struct PasswordPage: PageModel {
     static let template = "password"
     let required: Bool
     let error: String?
+    /// The page the login began on, when this is one of its steps.
+    var next: String?
 }

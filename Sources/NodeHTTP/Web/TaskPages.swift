@@ -47,8 +47,7 @@ struct TaskPages {
         }
         pages.post("/tasks") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 var typed = TypedTask(
                     title: form["title"] ?? "",
                     description: form["description"] ?? "",
@@ -96,8 +95,9 @@ struct TaskPages {
             try await kit.run(request, context) {
                 let id = try context.parameters.require("id")
                 let form: PageForm
+                let visitor: PageVisitor
                 do {
-                    form = try await PageForm.read(request, context: context, evidence: local.evidencePolicy)
+                    (form, visitor) = try await kit.post(request, context, evidence: local.evidencePolicy)
                 } catch let tooLarge as PageFormTooLarge {
                     // Over the evidence limit: the page again, what was typed kept, the refusal at the file field.
                     let visitor = try kit.visitor(request, context, form: tooLarge.partial)
@@ -108,7 +108,6 @@ struct TaskPages {
                     typed.error = ("evidence", visitor.pick(tooLarge.message, tooLarge.messageEN))
                     return try await detail(id, visitor, typed: typed, done: nil, status: tooLarge.status)
                 }
-                let visitor = try kit.visitor(request, context, form: form)
                 let complete = form["kind"] == "completed"
                 var typed = TypedReport(percent: form["percent"] ?? "", note: form["note"] ?? "")
                 do {
@@ -119,23 +118,16 @@ struct TaskPages {
                         }
                         percent = given
                     }
-                    var evidence: [String] = []
-                    for file in form.files
-                    where file.field == "evidence" && !file.fileName.isEmpty && file.data.readableBytes > 0 {
-                        evidence.append(
-                            try await local.assignedTasks.attachEvidence(
-                                to: id,
-                                fileName: file.fileName,
-                                body: [file.data].asyncSequence,
-                                by: visitor.actor
-                            ).id
-                        )
-                    }
+                    // The files are recorded with the report, all or none: a refused report keeps none.
+                    let files = form.files.filter {
+                        $0.field == "evidence" && !$0.fileName.isEmpty && $0.data.readableBytes > 0
+                    }.map { ($0.fileName, $0.data) }
                     let note = typed.note.trimmingCharacters(in: .whitespacesAndNewlines)
                     _ = try await local.assignedTasks.report(
                         id,
                         kind: complete ? .completed : .progress,
-                        TaskReportRequest(percent: percent, note: note.isEmpty ? nil : note, evidence: evidence),
+                        TaskReportRequest(percent: percent, note: note.isEmpty ? nil : note),
+                        files: files,
                         by: visitor.actor
                     )
                     throw PageRedirect(location: "\(Self.path)/\(id)?done=\(complete ? "completed" : "progress")")
@@ -150,8 +142,7 @@ struct TaskPages {
         }
         pages.post("/tasks/{id}/review") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 let id = try context.parameters.require("id")
                 let returning = form["decision"] == "returned"
                 var typed = TypedReport(reason: form["reason"] ?? "", unit: form["unit"] ?? "")

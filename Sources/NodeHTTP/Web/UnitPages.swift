@@ -37,8 +37,7 @@ struct UnitPages {
         }
         pages.post("/units") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 var typed = Typed(form: .add, fields: ["code": form["code"] ?? "", "name": form["name"] ?? ""])
                 do {
                     let unit = try await local.unitChanges.add(
@@ -57,8 +56,7 @@ struct UnitPages {
         }
         pages.post("/units/{code}/rename") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 let code = try context.parameters.require("code")
                 var typed = Typed(form: .rename, unit: code, fields: ["name": form["name"] ?? ""])
                 do {
@@ -77,8 +75,7 @@ struct UnitPages {
         // A token for the unit's own node, shown once with the command to run on its machine.
         pages.post("/units/{code}/enrolment-token") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 let code = try context.parameters.require("code")
                 do {
                     let token = try await local.pki.createEnrolmentToken(for: code, by: visitor.actor)
@@ -100,8 +97,7 @@ struct UnitPages {
         }
         pages.post("/units/{code}/closure") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 let code = try context.parameters.require("code")
                 var typed = Typed(
                     form: .closure,

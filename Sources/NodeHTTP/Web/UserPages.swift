@@ -19,8 +19,7 @@ struct UserPages {
         }
         pages.post("/users/{username}") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 let account = try await managed(try context.parameters.require("username"), by: visitor)
                 let typed = Typed(
                     fullName: form["fullName"] ?? "",
@@ -62,8 +61,7 @@ struct UserPages {
         }
         pages.post("/users/{username}/enable") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (_, visitor) = try await kit.post(request, context)
                 _ = try await local.accounts.enable(try context.parameters.require("username"), by: visitor.actor)
                 throw PageRedirect(location: "\(WebPages.prefix)/users")
             }

@@ -90,14 +90,36 @@ struct PageKit: Sendable {
         allowing: Set<String> = []
     ) throws -> PageVisitor {
         let (session, actor) = try context.pendingActor(allowing: allowing)
-        if request.method.changesState, session.record.kind == .cookie {
-            guard let expected = session.record.csrfToken, let sent = form?["_csrf"],
-                Secret.digest(sent) == Secret.digest(expected)
-            else {
-                throw EdgeRefusal(.csrfFailed)
-            }
-        }
+        try Self.checkCSRF(request, session, form)
         return PageVisitor(session: session, actor: actor, language: Language(request))
+    }
+
+    /// A post read once its sender is known: the session is checked before a byte of the body
+    /// is read, and the CSRF token as soon as the fields before the first file are in, so a post
+    /// without a session, or a forged one, is refused before its files (up to the evidence
+    /// limit) are read.
+    func post(
+        _ request: Request,
+        _ context: NodeRequestContext,
+        evidence: EvidencePolicy? = nil,
+        allowing: Set<String> = []
+    ) async throws -> (form: PageForm, visitor: PageVisitor) {
+        let (session, actor) = try context.pendingActor(allowing: allowing)
+        let form = try await PageForm.read(request, context: context, evidence: evidence) { fields in
+            try Self.checkCSRF(request, session, fields)
+        }
+        return (form, PageVisitor(session: session, actor: actor, language: Language(request)))
+    }
+
+    /// A post by a browser's cookie must carry the session's CSRF token (a bearer token, which
+    /// a browser never sends by itself, needs none — as in the API).
+    static func checkCSRF(_ request: Request, _ session: ActiveSession, _ form: PageForm?) throws {
+        guard request.method.changesState, session.record.kind == .cookie else { return }
+        guard let expected = session.record.csrfToken, let sent = form?["_csrf"],
+            Secret.digest(sent) == Secret.digest(expected)
+        else {
+            throw EdgeRefusal(.csrfFailed)
+        }
     }
 
     /// Runs a page handler, turning redirects and refusals into responses.
@@ -116,9 +138,12 @@ struct PageKit: Sendable {
                 // Back to this page after logging in again (a post: to the page it was sent from).
                 let back = request.method == .get ? request.uri.description : Self.referrerPath(request)
                 return Response.redirect(to: SessionPages.loginPath(next: back), type: .normal)
-            case "mfa_required": return Response.redirect(to: "\(WebPages.prefix)/login/mfa", type: .normal)
-            case "password_change_required": return Response.redirect(to: "\(WebPages.prefix)/password", type: .normal)
-            case "mfa_enrolment_required": return Response.redirect(to: "\(WebPages.prefix)/mfa", type: .normal)
+            // A login step left to do: that step, then back to this page (as above).
+            case "mfa_required", "password_change_required", "mfa_enrolment_required":
+                let back = request.method == .get ? request.uri.description : Self.referrerPath(request)
+                let step =
+                    ["mfa_required": "/login/mfa", "password_change_required": "/password"][error.code] ?? "/mfa"
+                return Response.redirect(to: SessionPages.path("\(WebPages.prefix)\(step)", next: back), type: .normal)
             default: return errorPage(error, request: request, context: context)
             }
         }
