@@ -491,6 +491,23 @@ try:
     find("#assign-task button[type=submit]").click()
     expect_text("Chỉ số liên kết")
     screen("nhiem-vu")
+    # The province's own form, read from a pasted file, shown, published and assigned (issue L.9).
+    driver.get(base + "/app/forms")
+    expect_text("Phát hành biểu mẫu mới")
+    set_value("#f-yaml", "code: BNI-THU\nversion: 1\ntitle: \"Báo cáo nhanh của tỉnh\"\nfrequency: monthly\n"
+              "deadlineDay: 20\ngroups:\n  - id: g1\n    title: \"Nhân lực\"\n    questions:\n"
+              "      - id: so-can-bo\n        text: \"Số cán bộ\"\n        kind: integer\n        required: true\n")
+    find("#form-file button[type=submit]").click()
+    expect_text("Xem trước")
+    screen("bieu-mau-xem-truoc")
+    find("#form-preview button[type=submit]").click()
+    expect_text("Đã phát hành biểu mẫu.")
+    Select(find("#g-form")).select_by_value("BNI-THU")
+    set_value("#g-period", "2026-12")
+    find("input[name='units'][value='BNI-KB']").click()
+    find("form[action='/app/assignments'] button[type=submit]").click()
+    expect_text("Đã giao biểu mẫu")
+    screen("bieu-mau")
     # The English pages, by choice.
     driver.get(base + "/app/language?to=en&back=/app/entry")
     expect_text("Data entry")

@@ -38,8 +38,7 @@ struct FormPages {
         }
         pages.post("/forms") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 guard visitor.actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
                 var typed = Typed()
                 if let file = form.files.first(where: { $0.field == "file" }), file.data.readableBytes > 0 {
@@ -88,8 +87,7 @@ struct FormPages {
         }
         pages.post("/assignments") { request, context in
             try await kit.run(request, context) {
-                let form = try await PageForm.read(request, context: context)
-                let visitor = try kit.visitor(request, context, form: form)
+                let (form, visitor) = try await kit.post(request, context)
                 var typed = Typed()
                 for name in ["form", "period", "level"] {
                     typed.assignment[name] = (form[name] ?? "").trimmingCharacters(in: .whitespaces)
