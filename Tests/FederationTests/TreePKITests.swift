@@ -1,5 +1,6 @@
 import Foundation
 import Hierarchy
+import Synchronization
 import Testing
 import X509
 
@@ -198,5 +199,68 @@ import X509
         try await Task.sleep(for: .milliseconds(1100))
         await #expect(throws: PKIError.self) { try await verifier.verify(signed) }
         #expect(try await verifier.verify(signed, at: Date().addingTimeInterval(-600)).unitCode == "BNI-KB")
+    }
+
+    /// A signer's chain is validated once and reused, but what can change is judged at every use:
+    /// a revocation refuses the next payload even while the chain is still held, the chain is not
+    /// reused outside its certificates' validity, and a tampered payload never passes.
+    @Test func aKeptSignerChainIsJudgedAgainAtEveryUse() async throws {
+        let f = try Fixture()
+        let credential = try f.bacNinh.issueNodeCertificate(
+            NodeCertificateRequest(unitCode: "BNI-KB", nodeName: "kinh-bac")
+        )
+        let signer = try PayloadSigner(
+            certificatePEM: credential.certificatePEM,
+            privateKeyPEM: credential.privateKeyPEM
+        )
+        let (leaf, _) = try Self.leaf(credential)
+        let revoked = Mutex<Set<String>>([])
+        let trust = ChainTrust(
+            root: f.root.certificate,
+            tree: TreePKITests.tree,
+            isRevoked: { fingerprint in revoked.withLock { $0.contains(fingerprint) } }
+        )
+        let signers = VerifiedSigners()
+        let verifier = PayloadVerifier(trust: trust, signers: signers)
+        let now = Date()
+        let first = try await verifier.verifySigner(signer.sign(Data("một".utf8)), now: now)
+        #expect(first.identity.unitCode == "BNI-KB")
+        #expect(first.fingerprint == leaf.fingerprint)
+        #expect(try signers.fingerprint(of: Data(leaf.derBytes)) == leaf.fingerprint)
+        #expect(signers.count == 1)
+        _ = try await verifier.verifySigner(signer.sign(Data("hai".utf8)), now: now)
+        #expect(signers.count == 1, "the same chain is kept once")
+
+        let good = try signer.sign(Data("ba".utf8))
+        let tampered = SignedPayload(
+            payload: Data("bốn".utf8),
+            signature: good.signature,
+            signerCertificate: good.signerCertificate,
+            intermediates: good.intermediates
+        )
+        await #expect(throws: PKIError.badSignature) { try await verifier.verifySigner(tampered, now: now) }
+
+        // Far beyond the certificates' validity the kept chain is not used: validated anew, refused.
+        await #expect(throws: PKIError.self) {
+            try await verifier.verifySigner(good, at: now.addingTimeInterval(3_650 * 86_400), now: now)
+        }
+
+        for fingerprint in [leaf.fingerprint, f.bacNinh.certificate.fingerprint] {
+            revoked.withLock { $0 = [fingerprint] }
+            #expect(signers.count == 1, "still held: only the judgement refuses it")
+            do {
+                _ = try await verifier.verifySigner(good, now: now)
+                Issue.record("a payload signed under a revoked certificate passed")
+            } catch let error as PKIError {
+                guard case .revoked = error else {
+                    Issue.record("expected a revocation, got \(error)")
+                    continue
+                }
+            }
+        }
+        revoked.withLock { $0 = [] }
+        #expect(try await verifier.verifySigner(good, now: now).identity.unitCode == "BNI-KB")
+        signers.forgetAll()
+        #expect(signers.count == 0)
     }
 }

@@ -576,6 +576,73 @@ import X509
         #expect(reports == 1, "the report received before the revocation stays")
     }
 
+    /// A signer's chain is validated once, not once per report, and a revocation makes it judged
+    /// again at once: the chains held are forgotten when the revocation is applied, and the
+    /// revoked signer's next report is parked while other signers' reports still apply.
+    @Test func aSignerChainIsKeptUntilARevocationReachesTheNode() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let province = try nodes.open("bac-ninh")
+        let centre = try nodes.open("centre")
+        let signers = province.revocations.verifiedSigners
+        let kinhBacLeaf = try parseCertificateChain(pem: try nodes.credentials("kinh-bac").certificatePEM)[0]
+        func report(_ unit: String, by node: String, month: Int) throws -> Envelope {
+            Envelope(
+                origin: unit,
+                kind: .reportApproved,
+                unit: unit,
+                body: try InboxTests().approvedReport(
+                    unit: unit,
+                    signedBy: node,
+                    in: nodes,
+                    period: .month(2026, month)
+                )
+            )
+        }
+        let batch = try await province.receive(
+            [try report("BNI-KB", by: "kinh-bac", month: 9), try report("BNI-KB", by: "kinh-bac", month: 10)],
+            direction: .fromChild
+        )
+        #expect(batch.map(\.status) == [.applied, .applied], "\(batch.map(\.detail))")
+        #expect(signers.count == 1, "one chain for two reports of one signer")
+        let later = try await province.receive([try report("BNI-KB", by: "kinh-bac", month: 11)], direction: .fromChild)
+        #expect(later.map(\.status) == [.applied], "\(later.map(\.detail))")
+        #expect(signers.count == 1, "the kept chain serves the next batch")
+
+        let revocation = Revocation(
+            fingerprint: kinhBacLeaf.fingerprint,
+            unit: "BNI-KB",
+            revokedBy: "TW",
+            revokedAt: TestDay.start,
+            reason: "khóa bị lộ"
+        )
+        let signed = try centre.signer.sign(try JSONEncoder.federation.encode(revocation))
+        let applied = try await province.receive(
+            [
+                Envelope(
+                    origin: "TW",
+                    kind: .pkiRevoked,
+                    unit: "BNI-KB",
+                    body: try JSONEncoder.federation.encode(signed)
+                )
+            ],
+            direction: .fromParent
+        )
+        #expect(applied.map(\.status) == [.applied], "\(applied.map(\.detail))")
+        #expect(signers.count == 0, "the revocation made the node forget every chain it held")
+
+        let after = try await province.receive(
+            [try report("BNI-KB", by: "kinh-bac", month: 12), try report("BNI-YP", by: "yen-phong", month: 12)],
+            direction: .fromChild
+        )
+        #expect(after.map(\.status) == [.parked, .applied], "\(after.map(\.detail))")
+        #expect(after.first?.detail.contains("revoked") == true, "\(after.first?.detail ?? "")")
+        let reports = try await province.database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports")
+        }
+        #expect(reports == 4, "three of Kinh Bắc's before the revocation, one of Yên Phong's after it")
+    }
+
     /// A child gets a few renewals a day, never a stream of certificates (a stolen key cannot mint
     /// fresh ones at will); the refusal is 429 and records nothing.
     @Test func renewalsAreLimitedPerDay() async throws {

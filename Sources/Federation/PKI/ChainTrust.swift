@@ -56,36 +56,46 @@ public struct ChainTrust: Sendable {
         intermediates: [Certificate],
         at time: Date? = nil
     ) async throws -> NodeIdentity {
+        try judge(try await validate(leaf: leaf, intermediates: intermediates, at: time))
+    }
+
+    /// The part of `verify` that depends only on the certificates' bytes and the time: a chain
+    /// leads from `leaf` to the root (signatures, RFC 5280 rules, name constraints, validity at
+    /// `time`). What can change afterwards — revocations, the unit tree — is `judge`'s.
+    public func validate(
+        leaf: Certificate,
+        intermediates: [Certificate],
+        at time: Date? = nil
+    ) async throws -> ValidatedChain {
         var verifier = Verifier(rootCertificates: CertificateStore([root])) {
             if let time { RFC5280Policy(fixedExpiryValidationTime: time) } else { RFC5280Policy() }
         }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates))
-        let chain: [Certificate]
         switch result {
         case .validCertificate(let validated):
-            chain = Array(validated)
+            return try ValidatedChain(Array(validated))
         case .couldNotValidate(let failures):
             let reasons = failures.map { "\($0.policyFailureReason)" }
             let detail = reasons.isEmpty ? "no chain leads to the trusted root" : reasons.joined(separator: "; ")
             throw PKIError.untrustedSigner("certificate '\(leaf.subject)' is not trusted: \(detail)")
         }
-        let identity = try NodeIdentity.from(certificate: leaf)
-        for certificate in chain where isRevoked(certificate.fingerprint) {
-            throw PKIError.revoked(
-                "certificate '\(certificate.subject)' (\(certificate.fingerprint.prefix(16))…) has been revoked"
-            )
+    }
+
+    /// The checks of a validated chain that must be made again at every use: nothing in it is
+    /// revoked now, and every CA in it issued only within its own subtree of today's tree.
+    public func judge(_ chain: ValidatedChain) throws -> NodeIdentity {
+        for (fingerprint, subject) in zip(chain.fingerprints, chain.subjects) where isRevoked(fingerprint) {
+            throw PKIError.revoked("certificate '\(subject)' (\(fingerprint.prefix(16))…) has been revoked")
         }
-        // chain = leaf, CAs…, root: every CA but the root must name a unit whose subtree holds the leaf's.
-        let issuers = chain.dropFirst().dropLast().map { CertificateAuthority.unit(ofCA: $0.subject) ?? "" }
         if let policy,
             let refusal = policy.refusal(
-                subject: identity.unitCode,
-                issuerUnits: issuers.map { $0.isEmpty ? "(unnamed CA)" : $0 }
+                subject: chain.identity.unitCode,
+                issuerUnits: chain.issuerUnits.map { $0.isEmpty ? "(unnamed CA)" : $0 }
             )
         {
             throw PKIError.outsideSubtree(refusal)
         }
-        return identity
+        return chain.identity
     }
 
     /// The check a client can make on the leaf alone after BoringSSL built the chain to the root:
@@ -102,6 +112,36 @@ public struct ChainTrust: Sendable {
         }
         return policy?.refusal(subject: identity.unitCode, issuerUnits: [issuer])
     }
+}
+
+/// What a chain validated to the root says, so that it need not be validated again while its
+/// certificates are all within their validity: the node the leaf names, and for each
+/// certificate (leaf first, root last) its fingerprint and subject, for the checks made at every
+/// use (`ChainTrust.judge`).
+public struct ValidatedChain: Sendable {
+    public let identity: NodeIdentity
+    public let fingerprints: [String]
+    let subjects: [String]
+    /// The units named by the CAs between the leaf and the root ("" for a CA that names none).
+    let issuerUnits: [String]
+    /// The span of time in which every certificate of the chain is valid.
+    public let validFrom: Date
+    public let validUntil: Date
+
+    init(_ chain: [Certificate]) throws {
+        identity = try NodeIdentity.from(certificate: chain[0])
+        fingerprints = chain.map(\.fingerprint)
+        subjects = chain.map { "\($0.subject)" }
+        issuerUnits = chain.dropFirst().dropLast().map { CertificateAuthority.unit(ofCA: $0.subject) ?? "" }
+        validFrom = chain.map(\.notValidBefore).max() ?? .distantFuture
+        validUntil = chain.map(\.notValidAfter).min() ?? .distantPast
+    }
+
+    /// The leaf's fingerprint.
+    public var leafFingerprint: String { fingerprints[0] }
+
+    /// Whether the chain validates at `time` as it did when it was validated.
+    public func isValid(at time: Date) -> Bool { validFrom <= time && time <= validUntil }
 }
 
 extension Certificate {

@@ -61,21 +61,29 @@ public struct PayloadSigner: Sendable {
 /// through CAs that stayed in their subtree, with a certificate that is not revoked.
 public struct PayloadVerifier: Sendable {
     private let trust: ChainTrust
+    /// Chains validated before, reused while valid; nil: every chain is validated anew.
+    private let signers: VerifiedSigners?
 
-    public init(trust: ChainTrust) {
+    public init(trust: ChainTrust, signers: VerifiedSigners? = nil) {
         self.trust = trust
+        self.signers = signers
     }
 
     /// A verifier with no revocations and no subtree policy beyond the root (tools and tests).
     public init(trustedRootPEM: String, tree: UnitTree? = nil) throws {
         let root = try parseCertificate(pem: trustedRootPEM)
         self.trust = ChainTrust(root: root, tree: tree, isRevoked: { _ in false })
+        self.signers = nil
     }
 
     /// The signer's certificate, as carried in the payload.
     public static func signerCertificate(of signed: SignedPayload) throws -> Certificate {
+        try signerCertificate(of: signed.signerCertificate)
+    }
+
+    static func signerCertificate(of der: Data) throws -> Certificate {
         do {
-            return try Certificate(derEncoded: [UInt8](signed.signerCertificate))
+            return try Certificate(derEncoded: [UInt8](der))
         } catch {
             throw PKIError.untrustedSigner("the signer certificate is not a valid DER-encoded X.509 certificate")
         }
@@ -85,22 +93,53 @@ public struct PayloadVerifier: Sendable {
     /// certificate seen valid earlier is checked as of then, so a rotated or expired key still
     /// verifies what it signed) and the signature matches the payload.
     public func verify(_ signed: SignedPayload, at time: Date? = nil) async throws -> NodeIdentity {
+        try await verifySigner(signed, at: time).identity
+    }
+
+    /// `verify`, also giving the signer certificate's fingerprint. With `signers`, a chain
+    /// validated before is reused while every certificate in it is valid at `time` (or at `now`
+    /// when no time is given; without either, the chain is validated anew); revocations and the
+    /// subtree rule are checked every time, and the signature always.
+    public func verifySigner(
+        _ signed: SignedPayload,
+        at time: Date? = nil,
+        now: Date? = nil
+    ) async throws -> (identity: NodeIdentity, fingerprint: String) {
+        let key = VerifiedSigners.Key(certificate: signed.signerCertificate, intermediates: signed.intermediates ?? [])
+        let entry: VerifiedSigners.Entry
+        var fresh = false
+        if let signers, let when = time ?? now, let known = signers.entry(key, validAt: when) {
+            entry = known
+        } else {
+            entry = try await validate(signed, at: time)
+            fresh = true
+        }
+        let identity = try trust.judge(entry.chain)
+        guard let signature = try? P256.Signing.ECDSASignature(derRepresentation: signed.signature),
+            entry.key.isValidSignature(signature, for: signed.payload)
+        else {
+            throw PKIError.badSignature
+        }
+        if fresh { signers?.keep(entry, for: key) }
+        return (identity, entry.chain.leafFingerprint)
+    }
+
+    private func validate(_ signed: SignedPayload, at time: Date?) async throws -> VerifiedSigners.Entry {
         let leaf = try Self.signerCertificate(of: signed)
         let intermediates = try (signed.intermediates ?? []).map { der in
             do { return try Certificate(derEncoded: [UInt8](der)) } catch {
                 throw PKIError.untrustedSigner("an intermediate certificate is not valid DER-encoded X.509")
             }
         }
-        let identity = try await trust.verify(leaf: leaf, intermediates: intermediates, at: time)
+        let chain = try await trust.validate(leaf: leaf, intermediates: intermediates, at: time)
+        // Checked before the key, as before the chain was kept apart from the other checks.
+        _ = try trust.judge(chain)
         guard let publicKey = P256.Signing.PublicKey(leaf.publicKey) else {
-            throw PKIError.untrustedSigner("the signer certificate of \(identity.unitCode) does not hold a P-256 key")
+            throw PKIError.untrustedSigner(
+                "the signer certificate of \(chain.identity.unitCode) does not hold a P-256 key"
+            )
         }
-        guard let signature = try? P256.Signing.ECDSASignature(derRepresentation: signed.signature),
-            publicKey.isValidSignature(signature, for: signed.payload)
-        else {
-            throw PKIError.badSignature
-        }
-        return identity
+        return VerifiedSigners.Entry(chain: chain, key: publicKey)
     }
 }
 

@@ -116,7 +116,8 @@ public struct LocalNode: Sendable {
         let revocations = self.revocations
         return ChainTrust(root: root, tree: tree, isRevoked: { revocations.contains($0) })
     }
-    var verifier: PayloadVerifier { PayloadVerifier(trust: trust) }
+    /// Verifies signed payloads, reusing the signer chains validated since the last revocation.
+    var verifier: PayloadVerifier { PayloadVerifier(trust: trust, signers: revocations.verifiedSigners) }
     package var tree: UnitTree { deployment.tree }
     package var parent: NodeDescription? { deployment.parent(of: node) }
 

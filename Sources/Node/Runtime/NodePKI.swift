@@ -615,8 +615,8 @@ extension LocalNode {
     /// revocation reached this node, whatever date the payload claims. (What was kept before
     /// stays: it is never re-verified.)
     func verifySignature(_ signed: SignedPayload) async throws -> NodeIdentity {
-        let leaf = try PayloadVerifier.signerCertificate(of: signed)
-        let firstSeen = try await signerFirstSeen(leaf.fingerprint)
-        return try await verifier.verify(signed, at: firstSeen)
+        let fingerprint = try revocations.verifiedSigners.fingerprint(of: signed.signerCertificate)
+        let firstSeen = try await signerFirstSeen(fingerprint)
+        return try await verifier.verifySigner(signed, at: firstSeen, now: certificateClock.now()).identity
     }
 }

@@ -90,14 +90,20 @@ public final class NodeTLSIdentity: Sendable {
 public final class RevocationList: Sendable {
     private let state = Mutex<(revoked: Set<String>, generation: UInt64)>(([], 0))
 
+    /// Signer chains validated while this list stood: forgotten as soon as it grows, so that a
+    /// certificate revoked now is judged anew (each use also checks the list itself).
+    let verifiedSigners = VerifiedSigners()
+
     package func contains(_ fingerprint: String) -> Bool { state.withLock { $0.revoked.contains(fingerprint) } }
     var generation: UInt64 { state.withLock { $0.generation } }
 
     func add(_ fingerprints: some Sequence<String>) {
-        state.withLock { state in
+        let grew = state.withLock { state in
             let before = state.revoked.count
             state.revoked.formUnion(fingerprints)
             if state.revoked.count != before { state.generation += 1 }
+            return state.revoked.count != before
         }
+        if grew { verifiedSigners.forgetAll() }
     }
 }

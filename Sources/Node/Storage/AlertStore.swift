@@ -137,10 +137,8 @@ enum AlertStore {
 
     /// Clears the standing alert with this key, if one stands.
     static func clear(key: String, at: Date, _ db: Database) throws {
-        try db.execute(
-            sql: "UPDATE alerts SET cleared_at = ? WHERE key = ? AND cleared_at IS NULL",
-            arguments: [at, key]
-        )
+        try db.cachedStatement(sql: "UPDATE alerts SET cleared_at = ? WHERE key = ? AND cleared_at IS NULL")
+            .execute(arguments: [at, key])
     }
 
     /// Raises the alert (kind `silent_node`, rule `silence`) that a node below is silent, unless it

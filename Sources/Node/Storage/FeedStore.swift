@@ -6,10 +6,9 @@ import GRDB
 /// audience), read by the child with a cursor. Every function runs in the caller's transaction.
 enum FeedStore {
     static func append(_ envelope: Envelope, audience: String, at: Date, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO feed (audience, message_id, envelope, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [audience, envelope.id, try JSONEncoder.federation.encode(envelope), at]
-        )
+        try db.cachedStatement(
+            sql: "INSERT INTO feed (audience, message_id, envelope, created_at) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [audience, envelope.id, try JSONEncoder.federation.encode(envelope), at])
     }
 
     /// At most `limit` entries for `audience` after `cursor`, and whether more follow.

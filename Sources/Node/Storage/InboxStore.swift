@@ -23,16 +23,16 @@ enum InboxStore {
     /// Whether the message was received before; with `exceptParked`, one parked then does not count.
     static func contains(origin: String, id: String, exceptParked: Bool, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
-            db,
-            sql: "SELECT 1 FROM inbox WHERE origin = ? AND message_id = ? AND (status != 'parked' OR NOT ?)",
+            try db.cachedStatement(
+                sql: "SELECT 1 FROM inbox WHERE origin = ? AND message_id = ? AND (status != 'parked' OR NOT ?)"
+            ),
             arguments: [origin, id, exceptParked]
         ) == true
     }
 
     static func held(origin: String, id: String, _ db: Database) throws -> Held? {
         try Row.fetchOne(
-            db,
-            sql: "SELECT status, detail FROM inbox WHERE origin = ? AND message_id = ?",
+            try db.cachedStatement(sql: "SELECT status, detail FROM inbox WHERE origin = ? AND message_id = ?"),
             arguments: [origin, id]
         ).map { Held(status: $0["status"], detail: $0["detail"]) }
     }
@@ -46,11 +46,9 @@ enum InboxStore {
         at: Date,
         _ db: Database
     ) throws {
-        try db.execute(
-            sql:
-                "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [origin, id, kind, status, detail, at]
-        )
+        try db.cachedStatement(
+            sql: "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [origin, id, kind, status, detail, at])
     }
 
     /// A message applied again (a retry of a parked one): its new result.

@@ -20,21 +20,19 @@ enum ReceiptStore {
         at: Date,
         _ db: Database
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO receipts (trace, node, kind, unit, subject, fate, at) VALUES (?, ?, ?, ?, ?, 'sent', ?)
                 ON CONFLICT (trace, node) DO UPDATE SET fate = 'sent', reason = NULL, at = excluded.at
                 WHERE receipts.fate IN ('parked', 'set-aside')
-                """,
-            arguments: [trace, node, kind, unit, subject, at]
-        )
+                """
+        ).execute(arguments: [trace, node, kind, unit, subject, at])
     }
 
     static func own(trace: String, node: String, _ db: Database) throws -> Own? {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT fate, from_peer FROM receipts WHERE trace = ? AND node = ?",
+                try db.cachedStatement(sql: "SELECT fate, from_peer FROM receipts WHERE trace = ? AND node = ?"),
                 arguments: [trace, node]
             )
         else { return nil }
@@ -44,7 +42,7 @@ enum ReceiptStore {
     /// Keeps a receipt; false when the same fate (and reason) was already held, so that nothing
     /// is passed on twice.
     static func keep(_ receipt: Receipt, fromPeer: String?, _ db: Database) throws -> Bool {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO receipts (trace, node, kind, unit, subject, fate, reason, from_peer, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,12 +50,11 @@ enum ReceiptStore {
                     at = excluded.at, from_peer = COALESCE(receipts.from_peer, excluded.from_peer),
                     subject = COALESCE(receipts.subject, excluded.subject)
                 WHERE receipts.fate IS NOT excluded.fate OR receipts.reason IS NOT excluded.reason
-                """,
-            arguments: [
-                receipt.trace, receipt.node, receipt.kind.rawValue, receipt.unit, receipt.subject,
-                receipt.fate.rawValue, receipt.reason, fromPeer, receipt.at,
-            ]
-        )
+                """
+        ).execute(arguments: [
+            receipt.trace, receipt.node, receipt.kind.rawValue, receipt.unit, receipt.subject,
+            receipt.fate.rawValue, receipt.reason, fromPeer, receipt.at,
+        ])
         return db.changesCount > 0
     }
 

@@ -22,26 +22,10 @@ extension LocalNode {
         cursor: (peer: String, position: Int64)? = nil,
         retrying: Bool = false
     ) async throws -> [MessageResult] {
-        // Signatures are checked before the write transaction so the writer is never held by crypto;
-        // messages already received are answered from the inbox and need no check.
-        let seen = try await database.pool.read { db in
-            try Set(
-                messages.filter { message in
-                    try InboxStore.contains(origin: message.origin, id: message.id, exceptParked: retrying, db)
-                }.map(\.id)
-            )
-        }
-        var verified: [String: Result<NodeIdentity, any Error>] = [:]
-        for message in messages
-        where [.reportApproved, .pkiRevoked].contains(message.kind) && !seen.contains(message.id) {
-            do {
-                let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
-                verified[message.id] = .success(try await verifySignature(signed))
-            } catch {
-                verified[message.id] = .failure(error)
-            }
-        }
-        let verifiedSigners = verified
+        // Signatures are checked, and signed bodies decoded, before the write transaction and in
+        // parallel, so that the writer is never held by crypto or decoding; messages already
+        // received are answered from the inbox and need no check.
+        let verifiedSigners = try await checkSignatures(of: messages, retrying: retrying)
         // A unit change swaps the live deployment inside the transaction (later messages of the
         // batch may concern the new unit); a failed batch rebuilds it from what was committed.
         let outcome = try await keepingUnitsInStep {
@@ -120,7 +104,13 @@ extension LocalNode {
                         try ParkedStore.applied(origin: message.origin, id: message.id, at: clock.now(), db)
                     case (.applied, false): break
                     }
-                    let sent = try recordFate(of: message, direction: direction, result: result, db)
+                    let sent = try recordFate(
+                        of: message,
+                        direction: direction,
+                        result: result,
+                        trace: try? verifiedSigners[message.id]?.get().report?.get().trace,
+                        db
+                    )
                     feedChanged = feedChanged || sent.feed
                     outboxChanged = outboxChanged || sent.outbox
                     results.append(result)
@@ -166,10 +156,120 @@ extension LocalNode {
         var outbox = false
     }
 
+    /// A signed message (an approved report, a revocation) as checked before the write
+    /// transaction: its body decoded once, who signed it, and for a report what the writer needs.
+    struct SignedArrival: Sendable {
+        let signed: SignedPayload
+        let signer: NodeIdentity
+        /// The signer certificate's fingerprint, as `signer_certificates` keeps it.
+        let signerFingerprint: String
+        /// For an approved report: the report with its columns encoded, or why it could not be
+        /// decoded (a refusal of the message, met after its signature was found good).
+        let report: Result<PreparedReport, any Error>?
+    }
+
+    /// An approved report decoded from its signed payload, with what is written of it encoded
+    /// once, off the writer.
+    struct PreparedReport: Sendable {
+        let report: ApprovedReport
+        let answersColumn: String
+        let signedText: String
+        let trace: MessageTrace
+
+        init(_ signed: SignedPayload) throws {
+            report = try JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload)
+            answersColumn = try ReceivedReportStore.answersColumn(report.answers)
+            signedText = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
+            trace = MessageTrace(report: report.reportId, approval: report.approvalCount)
+        }
+    }
+
+    /// Checks the signatures of a batch's signed messages not received before: each body decoded
+    /// once; each signer's first sighting read in one read for the whole batch; the checks spread
+    /// over the cores, each signer's chain validated once (`VerifiedSigners`), and approved
+    /// reports decoded and encoded for the writer in the same pass.
+    private func checkSignatures(
+        of messages: [Envelope],
+        retrying: Bool
+    ) async throws -> [String: Result<SignedArrival, any Error>] {
+        let signedKinds: Set<MessageKind> = [.reportApproved, .pkiRevoked]
+        let candidates = messages.filter { signedKinds.contains($0.kind) }
+        guard !candidates.isEmpty else { return [:] }
+        let signers = revocations.verifiedSigners
+        var results: [String: Result<SignedArrival, any Error>] = [:]
+        var decoded: [(message: Envelope, signed: SignedPayload, fingerprint: String)] = []
+        for message in candidates {
+            do {
+                let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
+                decoded.append((message, signed, try signers.fingerprint(of: signed.signerCertificate)))
+            } catch {
+                results[message.id] = .failure(error)
+            }
+        }
+        let fingerprints = Set(decoded.map(\.fingerprint))
+        let (seen, firstSeen) = try await database.pool.read { db in
+            let seen = try Set(
+                candidates.filter { message in
+                    try InboxStore.contains(origin: message.origin, id: message.id, exceptParked: retrying, db)
+                }.map(\.id)
+            )
+            var firstSeen: [String: Date] = [:]
+            for fingerprint in fingerprints {
+                firstSeen[fingerprint] = try PKIStore.signerFirstSeen(fingerprint, db)
+            }
+            return (seen, firstSeen)
+        }
+        for message in candidates where seen.contains(message.id) { results[message.id] = nil }
+        let work = decoded.filter { !seen.contains($0.message.id) }
+        let verifier = self.verifier
+        let now = certificateClock.now()
+        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, work.count))
+        let checked = await withTaskGroup(of: [(String, Result<SignedArrival, any Error>)].self) { group in
+            for lane in 0..<lanes {
+                group.addTask {
+                    var part: [(String, Result<SignedArrival, any Error>)] = []
+                    for index in stride(from: lane, to: work.count, by: lanes) {
+                        let item = work[index]
+                        do {
+                            let signer = try await verifier.verifySigner(
+                                item.signed,
+                                at: firstSeen[item.fingerprint],
+                                now: now
+                            )
+                            let report =
+                                item.message.kind == .reportApproved ? Result { try PreparedReport(item.signed) } : nil
+                            part.append(
+                                (
+                                    item.message.id,
+                                    .success(
+                                        SignedArrival(
+                                            signed: item.signed,
+                                            signer: signer.identity,
+                                            signerFingerprint: signer.fingerprint,
+                                            report: report
+                                        )
+                                    )
+                                )
+                            )
+                        } catch {
+                            part.append((item.message.id, .failure(error)))
+                        }
+                    }
+                    return part
+                }
+            }
+            var all: [(String, Result<SignedArrival, any Error>)] = []
+            for await part in group { all += part }
+            return all
+        }
+        for (id, result) in checked { results[id] = result }
+        return results
+    }
+
     private func apply(
         _ message: Envelope,
         direction: Direction,
-        signer: Result<NodeIdentity, any Error>?,
+        signer: Result<SignedArrival, any Error>?,
         _ db: Database
     ) throws -> Effect {
         if direction == .fromParent, message.origin != parent?.unit {
@@ -178,7 +278,7 @@ extension LocalNode {
         switch (message.kind, direction) {
         case (.reportApproved, .fromChild):
             guard let signer else { throw Refusal("missing signature") }
-            return try receiveApprovedReport(message, signer: try signer.get(), db)
+            return try receiveApprovedReport(message, arrival: try signer.get(), db)
         case (.assignmentCreated, .fromParent):
             let notice = try JSONDecoder.federation.decode(AssignmentNotice.self, from: message.body)
             return try distribute(notice, db)
@@ -204,7 +304,7 @@ extension LocalNode {
             return try apply(decision, arrivedFrom: direction, db)
         case (.pkiRevoked, _):
             guard let signer else { throw Refusal("missing signature") }
-            return try pki.receiveRevocation(message, signer: try signer.get(), direction: direction, db)
+            return try pki.receiveRevocation(message, signer: try signer.get().signer, direction: direction, db)
         case (.accountChanged, .fromParent):
             return try accounts.receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
         case (.accountRegistered, .fromChild):
@@ -274,10 +374,14 @@ extension LocalNode {
 
     /// Keeps an approved report from below, after checking that the node hosting its unit signed
     /// it and that it fits its assignment, and relays it further up unless this node hosts the
-    /// unit that assigned the form.
-    private func receiveApprovedReport(_ message: Envelope, signer: NodeIdentity, _ db: Database) throws -> Effect {
-        let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
-        let report = try JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload)
+    /// unit that assigned the form. The report arrives decoded and encoded for its columns
+    /// (`checkSignatures`): the writer only checks and writes.
+    private func receiveApprovedReport(_ message: Envelope, arrival: SignedArrival, _ db: Database) throws -> Effect {
+        let signer = arrival.signer
+        let signed = arrival.signed
+        guard let received = arrival.report else { throw Refusal("missing report") }
+        let prepared = try received.get()
+        let report = prepared.report
         guard report.unit == message.unit else {
             throw Refusal("the signed report is for unit \(report.unit), the message says \(message.unit)")
         }
@@ -289,9 +393,16 @@ extension LocalNode {
             throw Refusal("form owner \(report.formOwner) is neither hosted here nor above this node")
         }
         try check(report, db, assignmentRequired: keepHere)
-        try rememberSigner(signed.signerCertificate, unit: signer.unitCode, db)
+        try ReceivedReportStore.rememberSigner(
+            fingerprint: arrival.signerFingerprint,
+            unit: signer.unitCode,
+            der: signed.signerCertificate,
+            firstSeen: certificateClock.now(),
+            db
+        )
         try requireEvidence(of: report)
-        if let existing = try ReportRecord.fetchOne(db, key: report.reportId) {
+        let existing = try ReceivedReportStore.held(report.reportId, db)
+        if let existing {
             guard existing.unit == report.unit, existing.formOwner == report.formOwner,
                 existing.formCode == report.formCode, existing.period == report.period.description
             else {
@@ -300,46 +411,32 @@ extension LocalNode {
             if existing.approvalCount >= report.approvalCount {
                 return Effect(detail: "report \(report.reportId) approval \(report.approvalCount) already held")
             }
-        } else if let clash = try ReportStore.report(
+        } else if let clash = try ReceivedReportStore.id(
             unit: report.unit,
             formOwner: report.formOwner,
             formCode: report.formCode,
             period: report.period.description,
             db
         ) {
-            throw Refusal("unit \(report.unit) already has report \(clash.id) for \(report.formCode) \(report.period)")
+            throw Refusal("unit \(report.unit) already has report \(clash) for \(report.formCode) \(report.period)")
         }
         let now = clock.now()
-        let signedText = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
-        try ReportRecord(
-            id: report.reportId,
-            assignmentId: report.assignmentId,
-            formOwner: report.formOwner,
-            formCode: report.formCode,
-            formVersion: report.formVersion,
-            period: report.period.description,
-            unit: report.unit,
-            state: .approved,
-            answers: report.answers,
-            version: report.approvalCount,
-            hostedHere: false,
-            createdBy: report.approvedBy,
-            createdAt: now,
-            updatedAt: now,
-            submittedAt: report.approvedAt,
-            approvedAt: report.approvedAt,
-            approvedBy: report.approvedBy,
-            approvalCount: report.approvalCount,
-            signed: signedText
-        ).save(db)
+        try ReceivedReportStore.keep(
+            report,
+            answers: prepared.answersColumn,
+            signed: prepared.signedText,
+            at: now,
+            replacing: existing != nil,
+            db
+        )
         // The whole history travels with the report; each level keeps every entry once. The
         // signing node vouches only for what happened in its own subtree: entries it claims for
         // units above are kept only when this level already holds them.
-        let held = try ReportStore.eventIDs(of: report.reportId, db)
+        let held = try ReceivedReportStore.eventIDs(of: report.reportId, db)
         for entry in report.history where deployment.node(host, speaksFor: entry.unit) || held.contains(entry.id) {
-            try ReportEventRecord.keep(entry, of: report.reportId, db)
+            try ReceivedReportStore.keepEvent(entry, of: report.reportId, db)
         }
-        try ReportEventRecord.keep(
+        try ReceivedReportStore.keepEvent(
             HistoryEntry(
                 action: "received",
                 actor: "node:\(message.origin)",
@@ -355,7 +452,7 @@ extension LocalNode {
         // The evidence list is the one approved now (a revision may have removed files). Types are
         // this node's own reading of the file name, never what the sender claims.
         let listed = report.evidence.map(\.id)
-        try ReportStore.keepOnlyEvidence(listed, of: report.reportId, db)
+        try ReceivedReportStore.keepOnlyEvidence(listed, of: report.reportId, db)
         for evidence in report.evidence {
             if let owner = try ReportStore.evidenceOwner(evidence.id, db), owner != report.reportId {
                 throw Refusal("evidence id \(evidence.id) already belongs to another report")
@@ -383,17 +480,17 @@ extension LocalNode {
     /// an assigned unit, answers that fit the form. Where the form's owner is hosted here the
     /// assignment must be known; on a relay it may be missing (then only the signature vouches).
     private func check(_ report: ApprovedReport, _ db: Database, assignmentRequired: Bool) throws {
-        guard let assignment = try AssignmentRecord.fetchOne(db, key: report.assignmentId) else {
+        guard let assignment = try ReceivedReportStore.assignment(report.assignmentId, db) else {
             if assignmentRequired { throw Refusal("assignment \(report.assignmentId) is unknown here") }
             return
         }
         guard assignment.assignedBy == report.formOwner, assignment.formCode == report.formCode,
             assignment.formVersion == report.formVersion, assignment.period == report.period.description
         else {
-            throw Refusal("report \(report.reportId) does not match assignment \(assignment.id) (form or period)")
+            throw Refusal("report \(report.reportId) does not match assignment \(report.assignmentId) (form or period)")
         }
-        guard try AssignmentStore.isAssigned(report.unit, to: assignment.id, db) else {
-            throw Refusal("unit \(report.unit) is not assigned \(assignment.id)")
+        guard try ReceivedReportStore.isAssigned(report.unit, to: report.assignmentId, db) else {
+            throw Refusal("unit \(report.unit) is not assigned \(report.assignmentId)")
         }
         if let form = try form(owner: report.formOwner, code: report.formCode, version: report.formVersion, db),
             case .failure(let problems) = report.answers.validated(against: form)

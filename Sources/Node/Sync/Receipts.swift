@@ -73,6 +73,13 @@ struct MessageTrace: Sendable, Hashable {
         subject = nil
     }
 
+    /// An approved report's trace from the report already decoded (as `init(kind:unit:body:)`
+    /// finds it in the body).
+    init(report id: String, approval: Int) {
+        key = "report.approved:\(id):\(approval)"
+        subject = Self.subject(report: id)
+    }
+
     static func subject(report id: String) -> String { "report:\(id)" }
 
     /// What names an approved report's message: its id and which approval it carries.
@@ -103,10 +110,11 @@ extension LocalNode {
         direction: Direction,
         result: MessageResult,
         setAside: Bool = false,
+        trace known: MessageTrace? = nil,
         _ db: Database
     ) throws -> (feed: Bool, outbox: Bool) {
         guard MessageTrace.traced(message.kind, upward: direction == .fromChild) else { return (false, false) }
-        let trace = MessageTrace(kind: message.kind, unit: message.unit, body: message.body)
+        let trace = known ?? MessageTrace(kind: message.kind, unit: message.unit, body: message.body)
         let fate: Receipt.Fate
         if setAside {
             fate = .setAside
