@@ -91,6 +91,34 @@ import X509
         }
     }
 
+    /// The centre's revocation of Kinh Bắc's certificate (key lost), as the province receives it
+    /// from its parent.
+    static func revokeKinhBac(
+        _ fingerprint: String,
+        signedBy centre: LocalNode,
+        at province: LocalNode
+    ) async throws -> [MessageResult] {
+        let revocation = Revocation(
+            fingerprint: fingerprint,
+            unit: "BNI-KB",
+            revokedBy: "TW",
+            revokedAt: TestDay.start,
+            reason: "khóa bị lộ"
+        )
+        let signed = try centre.signer.sign(try JSONEncoder.federation.encode(revocation))
+        return try await province.receive(
+            [
+                Envelope(
+                    origin: "TW",
+                    kind: .pkiRevoked,
+                    unit: "BNI-KB",
+                    body: try JSONEncoder.federation.encode(signed)
+                )
+            ],
+            direction: .fromParent
+        )
+    }
+
     static func openssl(_ arguments: [String], input: String = "") async throws -> (status: Int32, output: String) {
         let result = try await Command.run("/usr/bin/openssl", arguments, input: Data(input.utf8), mergingErrors: true)
         return (result.status, result.output)
@@ -533,25 +561,7 @@ import X509
         }
         #expect(kept == "BNI-KB", "the signer's certificate is kept by fingerprint")
 
-        let revocation = Revocation(
-            fingerprint: kinhBacLeaf.fingerprint,
-            unit: "BNI-KB",
-            revokedBy: "TW",
-            revokedAt: TestDay.start,
-            reason: "khóa bị lộ"
-        )
-        let signed = try centre.signer.sign(try JSONEncoder.federation.encode(revocation))
-        let applied = try await province.receive(
-            [
-                Envelope(
-                    origin: "TW",
-                    kind: .pkiRevoked,
-                    unit: "BNI-KB",
-                    body: try JSONEncoder.federation.encode(signed)
-                )
-            ],
-            direction: .fromParent
-        )
+        let applied = try await Self.revokeKinhBac(kinhBacLeaf.fingerprint, signedBy: centre, at: province)
         #expect(applied.map(\.status) == [.applied], "\(applied.map(\.detail))")
         let relayedDown = try await province.database.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feed WHERE CAST(envelope AS TEXT) LIKE '%pki.revoked%'")
@@ -609,25 +619,7 @@ import X509
         #expect(later.map(\.status) == [.applied], "\(later.map(\.detail))")
         #expect(signers.count == 1, "the kept chain serves the next batch")
 
-        let revocation = Revocation(
-            fingerprint: kinhBacLeaf.fingerprint,
-            unit: "BNI-KB",
-            revokedBy: "TW",
-            revokedAt: TestDay.start,
-            reason: "khóa bị lộ"
-        )
-        let signed = try centre.signer.sign(try JSONEncoder.federation.encode(revocation))
-        let applied = try await province.receive(
-            [
-                Envelope(
-                    origin: "TW",
-                    kind: .pkiRevoked,
-                    unit: "BNI-KB",
-                    body: try JSONEncoder.federation.encode(signed)
-                )
-            ],
-            direction: .fromParent
-        )
+        let applied = try await Self.revokeKinhBac(kinhBacLeaf.fingerprint, signedBy: centre, at: province)
         #expect(applied.map(\.status) == [.applied], "\(applied.map(\.detail))")
         #expect(signers.count == 0, "the revocation made the node forget every chain it held")
 

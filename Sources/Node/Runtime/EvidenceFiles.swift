@@ -53,10 +53,10 @@ extension LocalNode {
         body: Body,
         by actor: Actor
     ) async throws -> Evidence where Body.Element == ByteBuffer {
-        let (fileName, contentType) = try checkedEvidenceName(rawName)
+        let (fileName, contentType) = try evidencePolicy.checkedName(rawName)
         // Refuse before reading a byte when the report does not take evidence now.
         _ = try await database.pool.read { db in try evidenceStage(of: id, for: actor, db) }
-        let stored = try await storeEvidence(body)
+        let stored = try await evidence.accept(body, under: evidencePolicy)
         let upload = StoredEvidence(
             fileName: fileName,
             contentType: contentType,
@@ -97,11 +97,11 @@ extension LocalNode {
         by actor: Actor
     ) async throws -> [StoredEvidence] {
         guard !files.isEmpty else { return [] }
-        let names = try files.map { try checkedEvidenceName($0.name) }
+        let names = try files.map { try evidencePolicy.checkedName($0.name) }
         _ = try await database.pool.read { db in try evidenceStage(of: id, for: actor, db) }
         var uploads: [StoredEvidence] = []
         for (file, name) in zip(files, names) {
-            let stored = try await storeEvidence([file.data].asyncSequence)
+            let stored = try await evidence.accept([file.data].asyncSequence, under: evidencePolicy)
             uploads.append(
                 StoredEvidence(
                     fileName: name.fileName,
@@ -190,37 +190,6 @@ extension LocalNode {
         }
     }
 
-    /// A file name people can read back, and the type this node gives it; refused when the
-    /// name is unsafe or its type is not allowed.
-    func checkedEvidenceName(_ rawName: String) throws -> (fileName: String, contentType: String) {
-        let fileName = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"),
-            !fileName.hasPrefix(".")
-        else {
-            throw DomainError(.evidenceFileNameInvalid, details: ["name": "invalid"])
-        }
-        guard let contentType = evidencePolicy.contentType(of: fileName) else {
-            let allowed = evidencePolicy.allowedTypes.keys.sorted().joined(separator: ", ")
-            throw DomainError(.evidenceTypeNotAllowed(allowed: allowed), details: ["name": "type"])
-        }
-        return (fileName, contentType)
-    }
-
-    /// Streams content into the store under the size limit; an empty file is refused.
-    func storeEvidence<Body: AsyncSequence>(_ body: Body) async throws -> (sha256: String, size: Int64)
-    where Body.Element == ByteBuffer {
-        let stored: (sha256: String, size: Int64)
-        do {
-            stored = try await evidence.store(body, limit: evidencePolicy.maximumBytes)
-        } catch EvidenceRefused.tooLarge(let limit) {
-            throw DomainError(.evidenceTooLarge(limit: limit))
-        }
-        guard stored.size > 0 else {
-            throw DomainError(.evidenceEmpty, details: ["body": "empty"])
-        }
-        return stored
-    }
-
     /// An evidence file the actor may read, and where its content is.
     package func evidenceFile(
         _ evidenceID: String,
@@ -275,5 +244,43 @@ extension Array where Element == ByteBuffer {
             for buffer in self { continuation.yield(buffer) }
             continuation.finish()
         }
+    }
+}
+
+extension EvidencePolicy {
+    /// A file name people can read back, and the type this node gives it; refused when the name
+    /// is unsafe or its type is not allowed. Reports' and tasks' evidence alike.
+    func checkedName(_ rawName: String) throws -> (fileName: String, contentType: String) {
+        let fileName = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"),
+            !fileName.hasPrefix(".")
+        else {
+            throw DomainError(.evidenceFileNameInvalid, details: ["name": "invalid"])
+        }
+        guard let contentType = contentType(of: fileName) else {
+            let allowed = allowedTypes.keys.sorted().joined(separator: ", ")
+            throw DomainError(.evidenceTypeNotAllowed(allowed: allowed), details: ["name": "type"])
+        }
+        return (fileName, contentType)
+    }
+}
+
+extension EvidenceStore {
+    /// Streams content into the store under the policy's size limit; an empty file is refused.
+    /// Reports' and tasks' evidence alike.
+    func accept<Body: AsyncSequence>(
+        _ body: Body,
+        under policy: EvidencePolicy
+    ) async throws -> (sha256: String, size: Int64) where Body.Element == ByteBuffer {
+        let stored: (sha256: String, size: Int64)
+        do {
+            stored = try await store(body, limit: policy.maximumBytes)
+        } catch EvidenceRefused.tooLarge(let limit) {
+            throw DomainError(.evidenceTooLarge(limit: limit))
+        }
+        guard stored.size > 0 else {
+            throw DomainError(.evidenceEmpty, details: ["body": "empty"])
+        }
+        return stored
     }
 }

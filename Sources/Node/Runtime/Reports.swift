@@ -452,8 +452,8 @@ extension LocalNode {
                 }
             }
             for file in files {
-                let (fileName, contentType) = try checkedEvidenceName(file.name)
-                let stored = try await storeEvidence([file.data].asyncSequence)
+                let (fileName, contentType) = try evidencePolicy.checkedName(file.name)
+                let stored = try await evidence.accept([file.data].asyncSequence, under: evidencePolicy)
                 attached.append(
                     Evidence(
                         id: UUID().uuidString,

@@ -16,10 +16,10 @@ extension AssignedTasks {
         body: Body,
         by actor: Actor
     ) async throws -> TaskEvidence where Body.Element == ByteBuffer {
-        let (fileName, contentType) = try checkedName(rawName)
+        let (fileName, contentType) = try evidencePolicy.checkedName(rawName)
         // Refuse before reading a byte when the actor may not report on the task now.
         try await database.pool.read { db in try checkMayAttach(id, actor, db) }
-        let stored = try await store(body)
+        let stored = try await evidence.accept(body, under: evidencePolicy)
         return try await database.pool.write { db in
             try checkMayAttach(id, actor, db)
             return try addPending([(fileName, contentType, stored)], to: id, by: actor, db)[0]
@@ -39,11 +39,16 @@ extension AssignedTasks {
         -> [StoredFile]
     {
         guard !files.isEmpty else { return [] }
-        let names = try files.map { try checkedName($0.name) }
+        let names = try files.map { try evidencePolicy.checkedName($0.name) }
         try await database.pool.read { db in try checkMayAttach(id, actor, db) }
         var stored: [StoredFile] = []
         for (file, name) in zip(files, names) {
-            stored.append((name.fileName, name.contentType, try await store([file.data].asyncSequence)))
+            stored.append(
+                (
+                    name.fileName, name.contentType,
+                    try await evidence.accept([file.data].asyncSequence, under: evidencePolicy)
+                )
+            )
         }
         return stored
     }
@@ -81,37 +86,6 @@ extension AssignedTasks {
             )
             return item
         }
-    }
-
-    /// A file name people can read back, and the type this node gives it; refused when the name
-    /// is unsafe or its type is not allowed.
-    private func checkedName(_ rawName: String) throws -> (fileName: String, contentType: String) {
-        let fileName = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !fileName.isEmpty, fileName.count <= 200, !fileName.contains("/"), !fileName.contains("\\"),
-            !fileName.hasPrefix(".")
-        else {
-            throw DomainError(.evidenceFileNameInvalid, details: ["name": "invalid"])
-        }
-        guard let contentType = evidencePolicy.contentType(of: fileName) else {
-            let allowed = evidencePolicy.allowedTypes.keys.sorted().joined(separator: ", ")
-            throw DomainError(.evidenceTypeNotAllowed(allowed: allowed), details: ["name": "type"])
-        }
-        return (fileName, contentType)
-    }
-
-    /// Streams content into the store under the size limit; an empty file is refused.
-    private func store<Body: AsyncSequence>(_ body: Body) async throws -> (sha256: String, size: Int64)
-    where Body.Element == ByteBuffer {
-        let stored: (sha256: String, size: Int64)
-        do {
-            stored = try await evidence.store(body, limit: evidencePolicy.maximumBytes)
-        } catch EvidenceRefused.tooLarge(let limit) {
-            throw DomainError(.evidenceTooLarge(limit: limit))
-        }
-        guard stored.size > 0 else {
-            throw DomainError(.evidenceEmpty, details: ["body": "empty"])
-        }
-        return stored
     }
 
     private func checkMayAttach(_ id: String, _ actor: Actor, _ db: Database) throws {
