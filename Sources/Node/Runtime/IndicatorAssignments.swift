@@ -172,14 +172,26 @@ extension Period {
     }
 }
 
-extension LocalNode {
+/// Indicators assigned to the units below (issue M.3): made here, withdrawn, received from above
+/// and passed down, and the values they owe. Its own service over the context; it reaches the
+/// indicator catalogue and the open units of the rooms not converted yet through two closures,
+/// and the alerts through one.
+package struct IndicatorAssignments: NodeService {
+    let context: NodeContext
+    /// The indicator catalogue in force at a unit, with the owner of each code.
+    let catalogue: @Sendable (_ unit: String, Database) throws -> (IndicatorCatalogue, [String: String])
+    /// The targets still open (closed units refused when named, skipped when implied by a level).
+    let openUnits: @Sendable (_ targets: [String], _ explicit: Bool, Database) throws -> [String]
+    /// Evaluates the alert rules again (owed values may have changed).
+    let refreshAlerts: @Sendable () async -> Void
+
     /// Assigns an indicator of the leader's catalogue to units below the leader's unit, from a
     /// period on: each unit then owes a value for every period, by its deadline, entered by the
     /// unit or delivered by a system as the indicator says. Stored and audited in one
     /// transaction, and sent down toward each unit's node (`indicator.assigned`). A unit outside
     /// the subtree is refused with its code; a unit already given the indicator by this level is
     /// 409.
-    package func assignIndicator(
+    package func assign(
         _ request: NewIndicatorAssignment,
         by actor: Actor
     ) async throws -> IndicatorAssignmentView {
@@ -201,8 +213,8 @@ extension LocalNode {
         guard !targets.isEmpty else { throw DomainError(.noUnitsToAssign, details: ["units": "empty"]) }
         let now = clock.now()
         let view = try await database.pool.write { db -> IndicatorAssignmentView in
-            let targets = try openUnits(targets, explicit: request.units?.isEmpty == false, db)
-            let (catalogue, owners) = try indicatorCatalogue(for: actor.unit, db)
+            let targets = try openUnits(targets, request.units?.isEmpty == false, db)
+            let (catalogue, owners) = try catalogue(actor.unit, db)
             guard let latest = catalogue.latest(request.indicator) else { throw DomainError(.notFound(.indicator)) }
             var problems: [String] = []
             let updater: String
@@ -278,13 +290,13 @@ extension LocalNode {
             try passDown(AssignedIndicator(assignment), db)
             return Self.view(assignment, units: targets, catalogue)
         }
-        await alerts.refreshQuietly()
+        await refreshAlerts()
         return view
     }
 
     /// The indicator assignments that concern the actor's unit: made by it or a unit of its
     /// subtree, or covering it or units below it (those units only), withdrawn ones included.
-    package func indicatorAssignments(visibleTo actor: Actor) async throws -> [IndicatorAssignmentView] {
+    package func visible(to actor: Actor) async throws -> [IndicatorAssignmentView] {
         guard actor.holds(.viewReports) || actor.holds(.enterData) || actor.holds(.manageForms) else {
             throw DomainError(.notAllowed)
         }
@@ -294,7 +306,7 @@ extension LocalNode {
                 let units = held.units.filter { tree.isInSubtree($0, of: actor.unit) }
                 guard !units.isEmpty || tree.isInSubtree(held.owner, of: actor.unit) else { return nil }
                 if catalogues[held.owner] == nil {
-                    catalogues[held.owner] = try indicatorCatalogue(for: held.owner, db).0
+                    catalogues[held.owner] = try catalogue(held.owner, db).0
                 }
                 return Self.view(
                     held,
@@ -308,7 +320,7 @@ extension LocalNode {
     /// Withdraws an assignment the leader's unit made: its units owe no more values for it (the
     /// values supplied stay). The withdrawal travels down like the assignment; withdrawing again
     /// changes nothing. Audited.
-    package func withdrawIndicatorAssignment(_ id: String, by actor: Actor) async throws -> IndicatorAssignmentView {
+    package func withdraw(_ id: String, by actor: Actor) async throws -> IndicatorAssignmentView {
         guard actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
         let now = clock.now()
         let view = try await database.pool.write { db -> IndicatorAssignmentView in
@@ -317,7 +329,7 @@ extension LocalNode {
                     || held.units.contains(where: { tree.isInSubtree($0, of: actor.unit) })
             else { throw DomainError(.notFound(.indicatorAssignment)) }
             guard held.owner == actor.unit else { throw DomainError(.notAllowed) }
-            let catalogue = try indicatorCatalogue(for: held.owner, db).0
+            let catalogue = try catalogue(held.owner, db).0
             guard held.withdrawnAt == nil else { return Self.view(held, units: held.units, catalogue) }
             let withdrawn = IndicatorAssignmentStore.Assignment(
                 id: held.id,
@@ -337,7 +349,7 @@ extension LocalNode {
             try passDown(AssignedIndicator(withdrawn), db)
             return Self.view(withdrawn, units: withdrawn.units, catalogue)
         }
-        await alerts.refreshQuietly()
+        await refreshAlerts()
         return view
     }
 
@@ -360,7 +372,7 @@ extension LocalNode {
     /// Keeps an assignment (or its withdrawal) made above this node and passes it further down.
     /// Only a unit above this node's own assigns, and only units of this node's subtree; the
     /// same state again changes nothing.
-    func receive(_ assigned: AssignedIndicator, from message: Envelope, _ db: Database) throws -> Effect {
+    func receive(_ assigned: AssignedIndicator, from message: Envelope, _ db: Database) throws -> LocalNode.Effect {
         guard assigned.owner == message.unit, tree.isBelow(unit, assigned.owner) else {
             throw Refusal(
                 "indicator assignment \(assigned.id) is made by \(assigned.owner), which is not above \(unit)"
@@ -377,7 +389,7 @@ extension LocalNode {
                 throw Refusal("indicator assignment \(assigned.id) is held for another indicator or owner")
             }
             if AssignedIndicator(previous) == assigned {
-                return Effect(detail: "indicator assignment \(assigned.id) already held")
+                return LocalNode.Effect(detail: "indicator assignment \(assigned.id) already held")
             }
         }
         try IndicatorAssignmentStore.save(assigned.held, db)
@@ -390,7 +402,7 @@ extension LocalNode {
             detail: "\(assigned.code) from \(assigned.from); units \(assigned.units.joined(separator: ","))"
         )
         try passDown(assigned, db)
-        return Effect(
+        return LocalNode.Effect(
             detail: "indicator assignment \(assigned.id) of \(assigned.owner) kept",
             feed: deployment.children(of: node).contains { child in
                 assigned.units.contains { tree.isInSubtree($0, of: child.unit) }
@@ -399,7 +411,7 @@ extension LocalNode {
     }
 
     /// The values that assigned indicators owe for the units this node hosts among `units`.
-    func owedIndicatorValues(
+    func owed(
         for units: (String) -> Bool,
         today: CalendarDate,
         _ db: Database

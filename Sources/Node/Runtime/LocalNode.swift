@@ -166,6 +166,15 @@ public struct LocalNode: Sendable {
             }
         )
     }
+    /// Indicators assigned to the units below, received from above, and the values they owe.
+    package var indicatorAssignments: IndicatorAssignments {
+        IndicatorAssignments(
+            context: context,
+            catalogue: { [self] unit, db in try indicatorCatalogue(for: unit, db) },
+            openUnits: { [self] targets, explicit, db in try openUnits(targets, explicit: explicit, db) },
+            refreshAlerts: { [self] in await alerts.refreshQuietly() }
+        )
+    }
     /// The monthly scores of the units below: their figures, ranking, export and publication.
     package var scores: MonthlyScores { MonthlyScores(context: context) }
     /// The audit trail as admins read it.

@@ -249,7 +249,7 @@ extension LocalNode {
         let watches = actor.holds(.viewReports)
         guard enters || watches else { return [] }
         return try await database.pool.read { db -> [ToDoList.IndicatorDue] in
-            let owed = try owedIndicatorValues(
+            let owed = try indicatorAssignments.owed(
                 for: { unit in
                     (enters && unit == actor.unit) || (watches && tree.isBelow(unit, actor.unit))
                 },

@@ -338,7 +338,7 @@ extension LocalNode {
                 db
             )
         case (.indicatorAssigned, .fromParent):
-            return try receive(
+            return try indicatorAssignments.receive(
                 try JSONDecoder.federation.decode(AssignedIndicator.self, from: message.body),
                 from: message,
                 db

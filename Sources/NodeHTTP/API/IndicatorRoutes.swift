@@ -43,15 +43,18 @@ struct IndicatorRoutes {
         }
         // Indicators assigned to units below (issue M.3).
         api.get("/indicator-assignments") { _, context -> Items<IndicatorAssignmentView> in
-            Items(items: try await local.indicatorAssignments(visibleTo: try context.actor()))
+            Items(items: try await local.indicatorAssignments.visible(to: try context.actor()))
         }
         api.post("/indicator-assignments") { request, context -> EditedResponse<IndicatorAssignmentView> in
             let actor = try context.actor()
             let assignment = try await request.decodeJSON(as: NewIndicatorAssignment.self, context: context)
-            return EditedResponse(status: .created, response: try await local.assignIndicator(assignment, by: actor))
+            return EditedResponse(
+                status: .created,
+                response: try await local.indicatorAssignments.assign(assignment, by: actor)
+            )
         }
         api.delete("/indicator-assignments/{id}") { _, context -> IndicatorAssignmentView in
-            try await local.withdrawIndicatorAssignment(
+            try await local.indicatorAssignments.withdraw(
                 try context.parameters.require("id"),
                 by: try context.actor()
             )

@@ -43,45 +43,63 @@ import Testing
         try await SuppliedValueRulesTests.defineSet(province)
 
         var reason = await refusal {
-            _ = try await province.assignIndicator(Self.assignment(["LCA-SP"], from: "2026-11"), by: Self.admin)
+            _ = try await province.indicatorAssignments.assign(
+                Self.assignment(["LCA-SP"], from: "2026-11"),
+                by: Self.admin
+            )
         }
         #expect("\(reason.map { "\($0)" } ?? "none")" == "indicatorAssignOnlyBelow(\"LCA-SP\")")
         // Its own unit is not below it either; one unit outside refuses the whole assignment.
         reason = await refusal {
-            _ = try await province.assignIndicator(Self.assignment(["BNI-TD", "BNI"], from: "2026-11"), by: Self.admin)
+            _ = try await province.indicatorAssignments.assign(
+                Self.assignment(["BNI-TD", "BNI"], from: "2026-11"),
+                by: Self.admin
+            )
         }
         #expect("\(reason.map { "\($0)" } ?? "none")" == "indicatorAssignOnlyBelow(\"BNI\")")
         // Tiên Du's admin works on this node, but Kinh Bắc is its sibling.
         reason = await refusal {
-            _ = try await province.assignIndicator(Self.assignment(["BNI-KB"], from: "2026-11"), by: Self.communeAdmin)
+            _ = try await province.indicatorAssignments.assign(
+                Self.assignment(["BNI-KB"], from: "2026-11"),
+                by: Self.communeAdmin
+            )
         }
         #expect("\(reason.map { "\($0)" } ?? "none")" == "indicatorAssignOnlyBelow(\"BNI-KB\")")
         reason = await refusal {
-            _ = try await province.assignIndicator(Self.assignment(["BNI-XX"], from: "2026-11"), by: Self.admin)
+            _ = try await province.indicatorAssignments.assign(
+                Self.assignment(["BNI-XX"], from: "2026-11"),
+                by: Self.admin
+            )
         }
         #expect("\(reason.map { "\($0)" } ?? "none")" == "unknownUnit(\"BNI-XX\")")
         // Data entry does not assign.
         reason = await refusal {
-            _ = try await province.assignIndicator(Self.assignment(["BNI-TD"], from: "2026-11"), by: Self.clerk)
+            _ = try await province.indicatorAssignments.assign(
+                Self.assignment(["BNI-TD"], from: "2026-11"),
+                by: Self.clerk
+            )
         }
         #expect("\(reason.map { "\($0)" } ?? "none")" == "notAllowed")
         // A computed indicator needs nobody; an entered one is not delivered by a system.
         reason = await refusal {
-            _ = try await province.assignIndicator(
+            _ = try await province.indicatorAssignments.assign(
                 Self.assignment(["BNI-TD"], code: "TY_LE_GD", from: "2026-11"),
                 by: Self.admin
             )
         }
         #expect("\(reason.map { "\($0)" } ?? "none")".hasPrefix("indicatorAssignmentInvalid"))
         reason = await refusal {
-            _ = try await province.assignIndicator(
+            _ = try await province.indicatorAssignments.assign(
                 Self.assignment(["BNI-TD"], from: "2026-11", updatedBy: "system"),
                 by: Self.admin
             )
         }
         #expect("\(reason.map { "\($0)" } ?? "none")".hasPrefix("indicatorAssignmentInvalid"))
         reason = await refusal {
-            _ = try await province.assignIndicator(Self.assignment(["BNI-TD"], from: "2026-Q4"), by: Self.admin)
+            _ = try await province.indicatorAssignments.assign(
+                Self.assignment(["BNI-TD"], from: "2026-Q4"),
+                by: Self.admin
+            )
         }
         #expect("\(reason.map { "\($0)" } ?? "none")" == "indicatorPeriodInvalid(\"2026-Q4\")")
 
@@ -98,16 +116,19 @@ import Testing
         #expect(held.isEmpty && sent.isEmpty && audited.isEmpty)
 
         // Within the subtree it is kept, and the same units again for overlapping periods are 409.
-        let made = try await province.assignIndicator(
+        let made = try await province.indicatorAssignments.assign(
             Self.assignment(["BNI-TD"], from: "2026-05", until: "2026-06"),
             by: Self.admin
         )
         #expect(made.updatedBy == "unit" && made.units == ["BNI-TD"] && made.name == "Chỉ số HO_SO")
         reason = await refusal {
-            _ = try await province.assignIndicator(Self.assignment(["BNI-TD"], from: "2026-06"), by: Self.admin)
+            _ = try await province.indicatorAssignments.assign(
+                Self.assignment(["BNI-TD"], from: "2026-06"),
+                by: Self.admin
+            )
         }
         #expect("\(reason.map { "\($0)" } ?? "none")" == "indicatorAlreadyAssigned(code: \"HO_SO\", unit: \"BNI-TD\")")
-        _ = try await province.assignIndicator(Self.assignment(["BNI-TD"], from: "2026-07"), by: Self.admin)
+        _ = try await province.indicatorAssignments.assign(Self.assignment(["BNI-TD"], from: "2026-07"), by: Self.admin)
         let trail = try await province.auditReading.trail(visibleTo: Self.admin, account: nil).entries
         #expect(trail.filter { $0.action == "indicator.assign" }.count == 2)
     }
@@ -118,7 +139,7 @@ import Testing
         let province = try nodes.open("bac-ninh")
         let commune = try nodes.open("kinh-bac")
         try await SuppliedValueRulesTests.defineSet(province)
-        let made = try await province.assignIndicator(
+        let made = try await province.indicatorAssignments.assign(
             Self.assignment(["BNI-KB", "BNI-TD"], from: "2026-11"),
             by: Self.admin
         )
@@ -139,7 +160,7 @@ import Testing
         let results = try await commune.receive(toKinhBac, direction: .fromParent)
         #expect(results.allSatisfy { $0.status == .applied }, "\(results.map(\.detail))")
         let kinhBacClerk = Actor(username: "kb.nhaplieu", unit: "BNI-KB", role: .dataEntry)
-        let listed = try await commune.indicatorAssignments(visibleTo: kinhBacClerk)
+        let listed = try await commune.indicatorAssignments.visible(to: kinhBacClerk)
         #expect(listed.map(\.id) == [made.id] && listed.first?.units == ["BNI-KB"] && listed.first?.owner == "BNI")
         var due = try await commune.toDo(for: kinhBacClerk).indicators
         #expect(due.map { "\($0.indicator) \($0.unit) \($0.period) \($0.overdue)" } == ["HO_SO BNI-KB 2026-11 false"])
@@ -148,11 +169,11 @@ import Testing
         // Replayed, nothing changes; the withdrawal follows the same way and the value is owed no more.
         let again = try await commune.receive(toKinhBac, direction: .fromParent)
         #expect(again.count == toKinhBac.count)
-        _ = try await province.withdrawIndicatorAssignment(made.id, by: Self.admin)
+        _ = try await province.indicatorAssignments.withdraw(made.id, by: Self.admin)
         let withdrawal = try await feed("BNI-KB").filter { $0.kind == .indicatorAssigned }.dropFirst()
         #expect(withdrawal.count == 1)
         _ = try await commune.receive(Array(withdrawal), direction: .fromParent)
-        #expect(try await commune.indicatorAssignments(visibleTo: kinhBacClerk).first?.withdrawnBy == "bni.quantri")
+        #expect(try await commune.indicatorAssignments.visible(to: kinhBacClerk).first?.withdrawnBy == "bni.quantri")
         due = try await commune.toDo(for: kinhBacClerk).indicators
         #expect(due.isEmpty)
     }
@@ -173,7 +194,7 @@ import Testing
             unknown.map { "\($0)" }?.hasSuffix("notFound(Node.DomainError.Thing.indicator)") == true,
             "\(String(describing: unknown))"
         )
-        _ = try await province.assignIndicator(Self.assignment(["BNI-TD"], from: "2026-11"), by: Self.admin)
+        _ = try await province.indicatorAssignments.assign(Self.assignment(["BNI-TD"], from: "2026-11"), by: Self.admin)
 
         // 20 November: November's value is due on the 25th, not overdue.
         var clerkDue = try await province.toDo(for: Self.clerk).indicators
@@ -216,7 +237,7 @@ import Testing
         let province = try nodes.open("bac-ninh")
         try await SuppliedValueRulesTests.defineSet(province)
         _ = try await province.alerts.createRule(NewAlertRule(kind: .overdue, indicator: "HO_SO"), by: Self.approver)
-        _ = try await province.assignIndicator(Self.assignment(["BNI-TD"], from: "2026-05"), by: Self.admin)
+        _ = try await province.indicatorAssignments.assign(Self.assignment(["BNI-TD"], from: "2026-05"), by: Self.admin)
 
         var due = try await province.toDo(for: Self.clerk).indicators
         #expect(
@@ -251,7 +272,7 @@ import Testing
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
         try await SuppliedValueRulesTests.defineSet(province)
-        let made = try await province.assignIndicator(
+        let made = try await province.indicatorAssignments.assign(
             Self.assignment(["BNI-TD"], code: "GIAO_DICH", from: "2026-10", until: "2026-10"),
             by: Self.admin
         )
