@@ -49,6 +49,15 @@ import Testing
         #expect(store.sweep(keeping: [], now: Date()) == 0, "fresh content is not swept")
         #expect(store.sweep(keeping: [], now: Date().addingTimeInterval(2 * 86_400)) == 1)
         #expect(!store.contains(stored.sha256, size: 5000))
+
+        // Content held for days and received again (a step refused, then sent again) counts as
+        // new: the sweep gives it a day again before the step that names it commits.
+        let again = try await store.store(chunks(content), limit: 10_000)
+        let old = Date(timeIntervalSince1970: 1_000_000_000)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: store.path(again.sha256))
+        _ = try await store.store(chunks(content), limit: 10_000)
+        let touched = try FileManager.default.attributesOfItem(atPath: store.path(again.sha256))[.modificationDate]
+        #expect((touched as? Date).map { $0 > old.addingTimeInterval(86_400) } == true)
     }
 
     @Test func downloadNamesSurviveEveryClient() {

@@ -635,6 +635,53 @@ import X509
         #expect(reports == 4, "three of Kinh Bắc's before the revocation, one of Yên Phong's after it")
     }
 
+    /// Signatures are checked before the write transaction; a revocation applied in between (here
+    /// earlier in the same batch: the province revokes Kinh Bắc's certificate and relays one of
+    /// its reports in one push) still refuses what the revoked key signed.
+    @Test func aRevocationEarlierInTheBatchRefusesWhatTheRevokedKeySigned() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let province = try nodes.open("bac-ninh")
+        let centre = try nodes.open("centre")
+        let kinhBacLeaf = try parseCertificateChain(pem: try nodes.credentials("kinh-bac").certificatePEM)[0]
+        let revocation = Revocation(
+            fingerprint: kinhBacLeaf.fingerprint,
+            unit: "BNI-KB",
+            revokedBy: "BNI",
+            revokedAt: TestDay.start,
+            reason: "khóa bị lộ"
+        )
+        let signed = try province.signer.sign(try JSONEncoder.federation.encode(revocation))
+        let report = Envelope(
+            origin: "BNI",
+            kind: .reportApproved,
+            unit: "BNI-KB",
+            body: try InboxTests().approvedReport(
+                unit: "BNI-KB",
+                signedBy: "kinh-bac",
+                in: nodes,
+                period: .month(2026, 9)
+            )
+        )
+        let results = try await centre.receive(
+            [
+                Envelope(
+                    origin: "BNI",
+                    kind: .pkiRevoked,
+                    unit: "BNI-KB",
+                    body: try JSONEncoder.federation.encode(signed)
+                ),
+                report,
+            ],
+            direction: .fromChild
+        )
+        #expect(results.first?.status == .applied, "\(results.map(\.detail))")
+        #expect(
+            results.last?.status == .parked && results.last?.detail.contains("revoked") == true,
+            "\(results.map(\.detail))"
+        )
+    }
+
     /// A child gets a few renewals a day, never a stream of certificates (a stolen key cannot mint
     /// fresh ones at will); the refusal is 429 and records nothing.
     @Test func renewalsAreLimitedPerDay() async throws {

@@ -101,31 +101,37 @@ public final class ChildProcess: @unchecked Sendable {
     /// the machine has cores (two in CI), and the in-process nodes answer on that same pool. Two
     /// tests blocked on children (curl or openssl talking to an in-process node, a Python reader)
     /// stalled every node of the process: requests of unrelated tests ran past their deadline.
+    /// A waiting task that is cancelled kills the child rather than poll without a pause.
     public func ended() async {
-        while poll() == nil { try? await Task.sleep(for: .milliseconds(20)) }
+        while poll() == nil {
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { return kill() }
+        }
     }
 
-    /// Waits up to `limit` for the child to end; true when it has.
+    /// Waits up to `limit` for the child to end; true when it has (a cancelled wait kills it).
     public func ended(within limit: Duration) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while poll() == nil {
             guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(20))
+            do { try await Task.sleep(for: .milliseconds(20)) } catch {
+                kill()
+                return true
+            }
         }
         return true
     }
 
     /// Ends the child at once (SIGKILL) and reaps it. The wait is the kernel's delivery of a signal
     /// that cannot be caught, so it blocks for no more than a moment and may run where nothing can
-    /// be awaited (a `defer`).
+    /// be awaited (a `defer`); it waits outside the lock, so that `isRunning` never waits on it.
     public func kill() {
+        guard lock.withLock({ status == nil ? Glibc.kill(processIdentifier, SIGKILL) : -1 }) == 0 else { return }
+        var raw: Int32 = 0
+        var waited: pid_t
+        repeat { waited = waitpid(processIdentifier, &raw, 0) } while waited == -1 && errno == EINTR
         lock.withLock {
-            guard status == nil else { return }
-            _ = Glibc.kill(processIdentifier, SIGKILL)
-            var raw: Int32 = 0
-            var waited: pid_t
-            repeat { waited = waitpid(processIdentifier, &raw, 0) } while waited == -1 && errno == EINTR
-            status = waited == processIdentifier ? Self.decode(raw) : -1
+            // `poll` may have reaped it meanwhile and kept its status.
+            if status == nil { status = waited == processIdentifier ? Self.decode(raw) : -1 }
         }
     }
 

@@ -96,7 +96,8 @@ public struct PayloadVerifier: Sendable {
         try await verifySigner(signed, at: time).identity
     }
 
-    /// `verify`, also giving the signer certificate's fingerprint. With `signers`, a chain
+    /// `verify`, also giving the signer certificate's fingerprint and its validated chain (which a
+    /// writer judges again when it applies what was signed: see `ChainTrust.judge`). With `signers`, a chain
     /// validated before is reused while every certificate in it is valid at `time` (or at `now`
     /// when no time is given; without either, the chain is validated anew); revocations and the
     /// subtree rule are checked every time, and the signature always.
@@ -104,7 +105,7 @@ public struct PayloadVerifier: Sendable {
         _ signed: SignedPayload,
         at time: Date? = nil,
         now: Date? = nil
-    ) async throws -> (identity: NodeIdentity, fingerprint: String) {
+    ) async throws -> (identity: NodeIdentity, fingerprint: String, chain: ValidatedChain) {
         let key = VerifiedSigners.Key(certificate: signed.signerCertificate, intermediates: signed.intermediates ?? [])
         let entry: VerifiedSigners.Entry
         var fresh = false
@@ -121,7 +122,7 @@ public struct PayloadVerifier: Sendable {
             throw PKIError.badSignature
         }
         if fresh { signers?.keep(entry, for: key) }
-        return (identity, entry.chain.leafFingerprint)
+        return (identity, entry.chain.leafFingerprint, entry.chain)
     }
 
     private func validate(_ signed: SignedPayload, at time: Date?) async throws -> VerifiedSigners.Entry {

@@ -130,11 +130,13 @@ struct OwedIndicatorValue: Sendable {
             let until = assignment.until.flatMap(Period.init)
             var periods: [Period] = []
             var period: Period? = from
-            while let current = period, periods.count < 240, current.hasBegun(by: today) {
+            while let current = period, current.hasBegun(by: today) {
                 if let until, until < current { break }
                 periods.append(current)
                 period = current.next
             }
+            // The latest 240 periods at most (20 years of months): the recent ones matter.
+            periods = Array(periods.suffix(240))
             for unit in assignment.units where counts(unit) {
                 for period in periods {
                     let key = "\(assignment.code)|\(unit)|\(period)"
@@ -390,6 +392,11 @@ package struct IndicatorAssignments: NodeService {
             }
             if AssignedIndicator(previous) == assigned {
                 return LocalNode.Effect(detail: "indicator assignment \(assigned.id) already held")
+            }
+            // A withdrawal is final: an older state arriving late (a parked message retried) does
+            // not make the units owe values again.
+            if previous.withdrawnAt != nil, assigned.withdrawnAt == nil {
+                return LocalNode.Effect(detail: "indicator assignment \(assigned.id) is withdrawn here already")
             }
         }
         try IndicatorAssignmentStore.save(assigned.held, db)

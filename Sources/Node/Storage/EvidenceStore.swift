@@ -72,6 +72,9 @@ package struct EvidenceStore: Sendable {
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary)
             if self.size(digest) == size {
                 try FileManager.default.removeItem(atPath: temporary)
+                // Held already (e.g. sent with a step that was refused): received again now, so
+                // the sweep gives it a day again before the step that names it commits.
+                _ = utime(final, nil)
             } else {
                 // Replaces a damaged copy too (one whose size does not match); rename is atomic.
                 if rename(temporary, final) != 0 {

@@ -160,12 +160,18 @@ extension LocalNode {
     /// transaction: its body decoded once, who signed it, and for a report what the writer needs.
     struct SignedArrival: Sendable {
         let signed: SignedPayload
-        let signer: NodeIdentity
+        /// The signer's chain as validated before the transaction. Who signed is read from it by
+        /// `signer(judgedBy:)` in the writer: a revocation applied in between (earlier in the
+        /// same batch, or by a batch that committed meanwhile) holds.
+        let chain: ValidatedChain
         /// The signer certificate's fingerprint, as `signer_certificates` keeps it.
         let signerFingerprint: String
         /// For an approved report: the report with its columns encoded, or why it could not be
         /// decoded (a refusal of the message, met after its signature was found good).
         let report: Result<PreparedReport, any Error>?
+
+        /// The signer, judged again against the revocations and the tree as they stand now.
+        func signer(judgedBy trust: ChainTrust) throws -> NodeIdentity { try trust.judge(chain) }
     }
 
     /// An approved report decoded from its signed payload, with what is written of it encoded
@@ -244,7 +250,7 @@ extension LocalNode {
                                     .success(
                                         SignedArrival(
                                             signed: item.signed,
-                                            signer: signer.identity,
+                                            chain: signer.chain,
                                             signerFingerprint: signer.fingerprint,
                                             report: report
                                         )
@@ -304,7 +310,12 @@ extension LocalNode {
             return try apply(decision, arrivedFrom: direction, db)
         case (.pkiRevoked, _):
             guard let signer else { throw Refusal("missing signature") }
-            return try pki.receiveRevocation(message, signer: try signer.get().signer, direction: direction, db)
+            return try pki.receiveRevocation(
+                message,
+                signer: try signer.get().signer(judgedBy: trust),
+                direction: direction,
+                db
+            )
         case (.accountChanged, .fromParent):
             return try accounts.receive(try JSONDecoder.federation.decode(AccountChange.self, from: message.body), db)
         case (.accountRegistered, .fromChild):
@@ -377,7 +388,7 @@ extension LocalNode {
     /// unit that assigned the form. The report arrives decoded and encoded for its columns
     /// (`checkSignatures`): the writer only checks and writes.
     private func receiveApprovedReport(_ message: Envelope, arrival: SignedArrival, _ db: Database) throws -> Effect {
-        let signer = arrival.signer
+        let signer = try arrival.signer(judgedBy: trust)
         let signed = arrival.signed
         guard let received = arrival.report else { throw Refusal("missing report") }
         let prepared = try received.get()

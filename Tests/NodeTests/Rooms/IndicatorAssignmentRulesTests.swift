@@ -176,6 +176,18 @@ import Testing
         #expect(try await commune.indicatorAssignments.visible(to: kinhBacClerk).first?.withdrawnBy == "bni.quantri")
         due = try await commune.toDo(for: kinhBacClerk).indicators
         #expect(due.isEmpty)
+
+        // The assignment's older state arriving late (a parked message retried) does not undo it.
+        let late = Envelope(
+            origin: "BNI",
+            kind: .indicatorAssigned,
+            unit: "BNI",
+            body: try JSONEncoder.federation.encode(try #require(assigned.first))
+        )
+        let lateResults = try await commune.receive([late], direction: .fromParent)
+        #expect(lateResults.map(\.status) == [.applied], "\(lateResults.map(\.detail))")
+        #expect(try await commune.indicatorAssignments.visible(to: kinhBacClerk).first?.withdrawnBy == "bni.quantri")
+        #expect(try await commune.toDo(for: kinhBacClerk).indicators.isEmpty)
     }
 
     @Test func aMissingValueIsOverdueAfterTheDeadlineAndNotBefore() async throws {
