@@ -222,7 +222,8 @@ import X509
         )
         let signers = VerifiedSigners()
         let verifier = PayloadVerifier(trust: trust, signers: signers)
-        let now = Date()
+        // An instant inside the certificates' validity, read from the leaf (not today's date).
+        let now = leaf.notValidBefore.addingTimeInterval(3_600)
         let first = try await verifier.verifySigner(signer.sign(Data("một".utf8)), now: now)
         #expect(first.identity.unitCode == "BNI-KB")
         #expect(first.fingerprint == leaf.fingerprint)
