@@ -1,4 +1,5 @@
 import Foundation
+import Hierarchy
 import NIOCore
 import Testing
 
@@ -27,7 +28,9 @@ import Testing
     @Test func keepsVerifiedContentOnly() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = EvidenceStore(root: root)
+        // Not today's date: ages are the node's clock's, whatever the machine's says.
+        let clock = AnchoredClock(startingAt: Date(timeIntervalSince1970: 1_900_000_000))
+        let store = EvidenceStore(root: root, clock: clock)
         let content = Data((0..<5000).map { UInt8($0 % 251) })
         let stored = try await store.store(chunks(content), limit: 10_000)
         #expect(store.contains(stored.sha256, size: 5000))
@@ -44,10 +47,11 @@ import Testing
         await #expect(throws: EvidenceRefused.self) { _ = try await store.store(chunks(content), limit: 4000) }
         #expect(files(in: root).count == 1, "refused uploads leave nothing: \(files(in: root))")
 
-        // The store judges age by the files' modification times, which the system clock writes.
-        #expect(store.sweep(keeping: [stored.sha256], now: Date().addingTimeInterval(2 * 86_400)) == 0)
-        #expect(store.sweep(keeping: [], now: Date()) == 0, "fresh content is not swept")
-        #expect(store.sweep(keeping: [], now: Date().addingTimeInterval(2 * 86_400)) == 1)
+        // The store judges age by its own clock, not by when the kernel wrote the file.
+        #expect(store.sweep(keeping: []) == 0, "fresh content is not swept")
+        clock.advance(by: 2 * 86_400)
+        #expect(store.sweep(keeping: [stored.sha256]) == 0)
+        #expect(store.sweep(keeping: []) == 1)
         #expect(!store.contains(stored.sha256, size: 5000))
 
         // Content held for days and received again (a step refused, then sent again) counts as
@@ -57,7 +61,23 @@ import Testing
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: store.path(again.sha256))
         _ = try await store.store(chunks(content), limit: 10_000)
         let touched = try FileManager.default.attributesOfItem(atPath: store.path(again.sha256))[.modificationDate]
-        #expect((touched as? Date).map { $0 > old.addingTimeInterval(86_400) } == true)
+        #expect((touched as? Date).map { abs($0.timeIntervalSince(clock.now())) < 60 } == true)
+    }
+
+    @Test func sweepsUploadsAbandonedAnHourAgoByTheNodesClock() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let clock = AnchoredClock(startingAt: Date(timeIntervalSince1970: 1_900_000_000))
+        let store = EvidenceStore(root: root, clock: clock)
+        try FileManager.default.createDirectory(atPath: "\(root)/incoming", withIntermediateDirectories: true)
+        let started = Int(clock.now().timeIntervalSince1970)
+        for name in ["\(started)-fresh", "\(started - 3_700)-abandoned", "older-version-without-start"] {
+            FileManager.default.createFile(atPath: "\(root)/incoming/\(name)", contents: Data("x".utf8))
+        }
+        #expect(store.sweep(keeping: []) == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/incoming") == ["\(started)-fresh"])
+        clock.advance(by: 3_601)
+        #expect(store.sweep(keeping: []) == 1)
     }
 
     @Test func downloadNamesSurviveEveryClient() {

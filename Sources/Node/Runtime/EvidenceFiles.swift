@@ -40,7 +40,7 @@ extension LocalNode {
         let referenced = try await database.pool.read { db in
             try AttachmentStore.referencedContent(db)
         }
-        let removed = evidence.sweep(keeping: referenced, now: clock.now())
+        let removed = evidence.sweep(keeping: referenced)
         if removed > 0 { logger.notice("evidence swept", metadata: ["files": "\(removed)"]) }
         return removed
     }

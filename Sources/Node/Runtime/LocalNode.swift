@@ -84,7 +84,7 @@ public struct LocalNode: Sendable {
         )
         self.certificateClock = certificateClock
         self.loginDelay = loginDelay
-        self.evidence = EvidenceStore(root: database.path + ".evidence")
+        self.evidence = EvidenceStore(root: database.path + ".evidence", clock: clock)
         self.evidencePolicy = evidencePolicy
         self.key = try NodeKey.loadOrCreate(path: database.path + ".key")
         try database.pool.write { db in

@@ -1,6 +1,7 @@
 import Auth
 import Crypto
 import Foundation
+import Hierarchy
 import NIOCore
 import NIOFileSystem
 
@@ -10,8 +11,19 @@ import Glibc
 
 /// Evidence files, kept outside the database under their SHA-256, written and read as streams
 /// (never whole in memory). The same content is stored once, whatever its names.
+///
+/// Ages are the node's clock's, never the kernel's: a kept file's modification time is set from
+/// the clock when it arrives, and an upload in progress carries its start in its name, so the
+/// sweep compares one clock with itself (a node whose clock is moved, or a test's fixed clock,
+/// sweeps exactly what a node on the true date would).
 package struct EvidenceStore: Sendable {
     let root: String
+    let clock: any WallClock
+
+    package init(root: String, clock: any WallClock) {
+        self.root = root
+        self.clock = clock
+    }
 
     package func path(_ sha256: String) -> String { "\(root)/\(sha256.prefix(2))/\(sha256)" }
 
@@ -42,7 +54,7 @@ package struct EvidenceStore: Sendable {
             withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700]
         )
-        let temporary = "\(root)/incoming/\(UUID().uuidString)"
+        let temporary = "\(root)/incoming/\(Int(clock.now().timeIntervalSince1970))-\(UUID().uuidString)"
         var hasher = SHA256()
         var size: Int64 = 0
         do {
@@ -72,9 +84,6 @@ package struct EvidenceStore: Sendable {
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary)
             if self.size(digest) == size {
                 try FileManager.default.removeItem(atPath: temporary)
-                // Held already (e.g. sent with a step that was refused): received again now, so
-                // the sweep gives it a day again before the step that names it commits.
-                _ = utime(final, nil)
             } else {
                 // Replaces a damaged copy too (one whose size does not match); rename is atomic.
                 if rename(temporary, final) != 0 {
@@ -82,6 +91,9 @@ package struct EvidenceStore: Sendable {
                 }
                 Self.synchronizeFolder(folder)
             }
+            // Received now, also when held already (e.g. sent with a step that was refused): the
+            // sweep gives it a day again before the step that names it commits.
+            try FileManager.default.setAttributes([.modificationDate: clock.now()], ofItemAtPath: final)
             return (digest, size)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -89,22 +101,28 @@ package struct EvidenceStore: Sendable {
         }
     }
 
-    /// Deletes content no longer named by any attachment (older than a day, so that a file sent
-    /// ahead of its report is not swept), and uploads abandoned midway.
-    func sweep(keeping referenced: Set<String>, now: Date) -> Int {
+    /// Deletes content no longer named by any attachment (received more than a day ago, so that a
+    /// file sent ahead of its report is not swept), and uploads abandoned midway (started more than
+    /// an hour ago; one named without its start is from an older version, so abandoned too).
+    func sweep(keeping referenced: Set<String>) -> Int {
         var removed = 0
         let manager = FileManager.default
+        let now = clock.now()
         let dayAgo = now.addingTimeInterval(-86_400)
         let hourAgo = now.addingTimeInterval(-3_600)
         for folder in (try? manager.contentsOfDirectory(atPath: root)) ?? [] {
             let folderPath = "\(root)/\(folder)"
             for name in (try? manager.contentsOfDirectory(atPath: folderPath)) ?? [] {
                 let file = "\(folderPath)/\(name)"
-                let modified = (try? manager.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? now
-                let abandoned = folder == "incoming" && modified < hourAgo
-                let orphan =
-                    folder != "incoming" && Self.isDigest(name) && !referenced.contains(name) && modified < dayAgo
-                if abandoned || orphan, (try? manager.removeItem(atPath: file)) != nil { removed += 1 }
+                let expired: Bool
+                if folder == "incoming" {
+                    let started = name.split(separator: "-").first.flatMap { TimeInterval(String($0)) }
+                    expired = started.map { Date(timeIntervalSince1970: $0) < hourAgo } ?? true
+                } else {
+                    let received = (try? manager.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? now
+                    expired = Self.isDigest(name) && !referenced.contains(name) && received < dayAgo
+                }
+                if expired, (try? manager.removeItem(atPath: file)) != nil { removed += 1 }
             }
         }
         return removed
