@@ -11,8 +11,8 @@ import Glibc
 /// (swift-corelibs-foundation `findMaximumOpenFromProcSelfFD`, fixed upstream by PR #5472), which
 /// was seen to end a CI run with SIGSEGV. This type spawns directly, closes every descriptor above
 /// the three standard ones in the child (so no socket or database of the test process leaks into
-/// it), and is waited for by polling `waitpid`, which also works when the suite runs with the time
-/// of day moved (Foundation's `waitUntilExit` never returns under libfaketime).
+/// it), and is waited for by polling `waitpid` from a task that sleeps between polls, so that no
+/// thread of the cooperative pool is held.
 public final class ChildProcess: @unchecked Sendable {
     /// The child's process id.
     public let processIdentifier: pid_t

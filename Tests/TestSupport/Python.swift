@@ -33,13 +33,17 @@ public enum Python {
         return try JSONDecoder().decode([String: [[String]]].self, from: Data(json.utf8))
     }
 
-    /// The environment Python peers run in: this one without libfaketime. They read no dates (the
-    /// browser flow is given the nodes' time), and libfaketime 0.9.10 makes Python's `time.sleep`
-    /// fail when the suite runs with the time of day moved (`.ci/run`).
+    /// The environment Python peers run in: this one without a moved clock (`.ci/run` preloads
+    /// datefudge into the suite; libfaketime before it). They read no dates (the browser flow is
+    /// given the nodes' time), and Chromium, which the browser flow drives, is kept to the true date.
     public static var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for name in environment.keys where name.hasPrefix("FAKETIME") { environment[name] = nil }
-        let preloads = (environment["LD_PRELOAD"] ?? "").split(separator: ":").filter { !$0.contains("libfaketime") }
+        for name in environment.keys where name.hasPrefix("FAKETIME") || name == "DATEFUDGE" {
+            environment[name] = nil
+        }
+        let preloads = (environment["LD_PRELOAD"] ?? "").split(separator: ":").filter {
+            !$0.contains("libfaketime") && !$0.contains("datefudge")
+        }
         environment["LD_PRELOAD"] = preloads.isEmpty ? nil : preloads.joined(separator: ":")
         return environment
     }

@@ -209,8 +209,7 @@ final class NodeProcesses: @unchecked Sendable {
     }
 
     /// SIGTERM, and waits for the graceful exit; SIGKILL after 20 seconds, so that a node that
-    /// does not stop cannot hang the suite (under libfaketime a node has been seen not to finish
-    /// its graceful shutdown).
+    /// does not stop cannot hang the suite.
     func stop(_ node: String) async {
         guard let process = lock.withLock({ running.removeValue(forKey: node) }) else { return }
         process.terminate()
@@ -329,9 +328,8 @@ final class NodeProcesses: @unchecked Sendable {
 /// A node process whose wall clock is off by `REPORTNET_CLOCK_OFFSET` seconds: a tiny shared
 /// library, built with the system's C compiler, put in front of libc with LD_PRELOAD. Monotonic
 /// clocks are left alone; only the time of day moves. When the suite itself runs with the clock
-/// moved (`.ci/run` under libfaketime), the library goes in front of libfaketime, so the skew is
-/// added to the moved time. (libfaketime alone cannot skew one node here: preloaded without its
-/// `faketime` wrapper, it leaves a Swift program without its command-line arguments.)
+/// moved (`.ci/run` under datefudge), the library goes in front of datefudge's, so the skew is
+/// added to the moved time.
 enum SkewedClock {
     static let source = """
         #define _GNU_SOURCE
