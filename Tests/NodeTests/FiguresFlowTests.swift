@@ -298,8 +298,46 @@ import Testing
                 } == [2, 0, 1]
             )
 
+            try await figuresOnScreen(f, september: past)
             try await congressDates(f)
         }
+    }
+
+    /// Issue L.9: the same figures on the centre's dashboard: the provinces on a map laid out
+    /// like the country, the answers per province (each a link one level down), and the form
+    /// across its periods.
+    func figuresOnScreen(_ f: TestFederation, september past: String) async throws {
+        let centre = try await WebPageTests.browser(f, "tw.approver", at: "centre", codeOffset: 30)
+        let september = try await centre.get("/app?assignment=\(past)")
+        #expect(september.status == 200)
+        let page = september.text
+        // Lào Cai in the north-west corner of the map, Bắc Ninh a column east and two rows south.
+        #expect(page.contains("class=\"tiles map\""), "\(page.prefix(400))")
+        #expect(page.contains("aria-label=\"Tỉnh Lào Cai: 0 %\"><rect x=\"0\" y=\"0\""), "\(page)")
+        #expect(page.contains("aria-label=\"Tỉnh Bắc Ninh: 66,7 %\"><rect x=\"156\" y=\"136\""), "\(page)")
+        let pivot = HomePageTests.section(page, id: "pivot", tag: "table")
+        #expect(
+            pivot.contains("Số cán bộ chuyên trách <span class=\"rule\">(tổng)</span>")
+                && pivot.contains(
+                    "<a href=\"/app?assignment=\(past)&amp;unit=BNI\">Tỉnh Bắc Ninh</a></th><td class=\"number\">12</td>"
+                ) && pivot.contains("Tỉnh Lào Cai</a></th><td class=\"number\">—</td>")
+                && pivot.contains("<tr class=\"total\">"),
+            "\(pivot)"
+        )
+        let trend = HomePageTests.section(page, id: "trend", tag: "table")
+        #expect(
+            trend.contains("Tháng 9/2025") && trend.contains("Tháng 12/2099")
+                && trend.contains(
+                    "<th scope=\"row\">Số cán bộ chuyên trách</th><td class=\"number\">12</td><td class=\"number\">4 (-66,7 %)</td>"
+                ),
+            "\(trend)"
+        )
+        #expect(page.contains("class=\"trend\"") && page.contains("role=\"img\" aria-label=\"Tiến độ qua các kỳ\""))
+        // A province's children are communes: rows of tiles, not the country's map.
+        let province = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh", codeOffset: 30)
+        let provincial = try await province.get("/app?assignment=\(past)")
+        #expect(provincial.text.contains("class=\"tiles\"") && !provincial.text.contains("tiles map"))
+        #expect(HomePageTests.section(provincial.text, id: "pivot", tag: "table").contains("Phường Kinh Bắc"))
     }
 
     /// Congress dates chosen at three levels, one changed twice, one replayed late and old: the

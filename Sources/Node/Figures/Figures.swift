@@ -18,7 +18,7 @@ package struct ChildFigures: Codable, Sendable {
     package let unit: String
     package let name: String
     package let figures: ProgressFigures
-    let aggregate: AggregatedAnswers
+    package let aggregate: AggregatedAnswers
     package let sync: SyncMark
 }
 
@@ -37,7 +37,7 @@ package struct AssignmentFigures: Codable, Sendable {
     package let total: ProgressFigures
     package let levels: [SubtreeFigures.LevelRow]
     package let children: [ChildFigures]
-    let aggregate: AggregatedAnswers
+    package let aggregate: AggregatedAnswers
     let amendments: [AmendmentView]
 }
 
@@ -57,18 +57,18 @@ package struct UnitComparison: Codable, Sendable {
 
 /// A form's figures across the periods it was assigned for, for a unit and below.
 package struct FormTrend: Codable, Sendable {
-    struct PeriodRow: Codable, Sendable {
-        let period: String
+    package struct PeriodRow: Codable, Sendable {
+        package let period: String
         let assignment: String
         let deadline: String
-        let figures: ProgressFigures
+        package let figures: ProgressFigures
     }
 
     let owner: String
     let form: String
     let unit: String
-    let periods: [PeriodRow]
-    let trend: Trend
+    package let periods: [PeriodRow]
+    package let trend: Trend
 }
 
 /// What figures are computed from, read in one transaction.

@@ -37,7 +37,7 @@ package struct FormView: Codable, Sendable {
 package struct AssignmentView: Codable, Sendable {
     package let id: String
     package let form: String
-    let formVersion: Int
+    package let formVersion: Int
     package let title: String
     package let period: String
     package let assignedBy: String

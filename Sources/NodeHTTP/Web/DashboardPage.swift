@@ -6,7 +6,8 @@ import Node
 import Reporting
 
 /// The dashboard of the visitor's unit (or a unit below, by drilling down): for one assignment,
-/// progress per level and per child unit, counts by state, a chart and a tile grid of children.
+/// progress per level and per child unit, counts by state, a chart and a tile grid of children
+/// (a map of the provinces at the centre), the answers per unit below, and the form's trend.
 struct DashboardPage {
     let kit: PageKit
     var local: LocalNode { kit.local }
@@ -120,6 +121,21 @@ struct DashboardPage {
                 numbers: numbers
             )
             page.summaryHref = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"
+            if let form = try await local.form(owner: chosen.assignedBy, code: chosen.form, version: chosen.formVersion)
+            {
+                page.pivot = AnswerPivot(
+                    form: form,
+                    children: figures.children.filter { $0.figures.expected > 0 },
+                    total: figures.aggregate,
+                    totalName: visitor.pick("Toàn \(kit.unitName(unit))", "All of \(kit.unitName(unit))"),
+                    link: link,
+                    language: visitor.language
+                )
+            }
+            page.trend = FormTrendSection(
+                try await local.trend(owner: chosen.assignedBy, form: chosen.form, unit: unit, for: visitor.actor),
+                language: visitor.language
+            )
         }
         return kit.page(
             page,
@@ -232,4 +248,6 @@ struct DashboardFiguresPage: PageModel {
     var tiles: String?
     var bars: String?
     var summaryHref: String?
+    var pivot: AnswerPivot?
+    var trend: FormTrendSection?
 }

@@ -17,6 +17,8 @@ enum ProgressCharts {
         }
     }
 
+    /// The children as tiles: placed like the country when they are provinces
+    /// (`ProvinceTiles`), else in rows of four.
     static func tiles(
         _ children: [ChildFigures],
         link: (String) -> String,
@@ -24,28 +26,47 @@ enum ProgressCharts {
         unassigned: String,
         numbers: NumberFormat
     ) -> String {
+        let places = children.map { ProvinceTiles.place(unit: $0.unit, name: $0.name) }
+        let onMap = !children.isEmpty && places.allSatisfy { $0 != nil }
         let columns = 4
-        let width = 180
-        let height = 70
-        let gap = 8
-        let rows = max(1, (children.count + columns - 1) / columns)
+        let (width, height, gap) = onMap ? (150, 62, 6) : (180, 70, 8)
+        // On the map only the rows and columns that hold a child are drawn.
+        let mapped = places.compactMap { $0 }
+        let top = mapped.map(\.row).min() ?? 0
+        let left = mapped.map(\.column).min() ?? 0
+        let cells: [(column: Int, row: Int)] = children.indices.map { index in
+            if onMap, let place = places[index] { return (place.column - left, place.row - top) }
+            return (index % columns, index / columns)
+        }
+        let spanX = (cells.map(\.column).max() ?? 0) + 1
+        let spanY = (cells.map(\.row).max() ?? 0) + 1
         var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tiles\" viewBox=\"0 0 \(columns * (width + gap)) \(rows * (height + gap))\" role=\"group\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tiles\(onMap ? " map" : "")\" viewBox=\"0 0 \(spanX * (width + gap)) \(spanY * (height + gap))\" role=\"group\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
         for (index, child) in children.enumerated() {
-            let x = (index % columns) * (width + gap)
-            let y = (index / columns) * (height + gap)
+            let x = cells[index].column * (width + gap)
+            let y = cells[index].row * (height + gap)
             // Approved, not submitted: a commune still waiting for its own leader is not green.
             let percent = child.figures.approvedPercent
             // A unit with nothing assigned is grey and says so, rather than looking late.
             let assigned = child.figures.expected > 0
-            let name = child.name.count > 22 ? String(child.name.prefix(21)) + "…" : child.name
+            let shown = onMap ? shortProvinceName(child.name) : child.name
+            let fits = onMap ? 17 : 22
+            let name = shown.count > fits ? String(shown.prefix(fits - 1)) + "…" : shown
             svg +=
-                "<a href=\"\(HTML.escape(link(child.unit)))\"><rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" rx=\"6\" fill=\"\(assigned ? colour(percent) : "#e4e4e4")\" stroke=\"#555\"/>"
-            svg += "<text x=\"\(x + 10)\" y=\"\(y + 26)\" font-size=\"15\" fill=\"#111\">\(HTML.escape(name))</text>"
+                "<a href=\"\(HTML.escape(link(child.unit)))\" aria-label=\"\(HTML.escape(child.name)): \(assigned ? format(percent, numbers) + " %" : HTML.escape(unassigned))\"><rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" rx=\"6\" fill=\"\(assigned ? colour(percent) : "#e4e4e4")\" stroke=\"#555\"/>"
             svg +=
-                "<text x=\"\(x + 10)\" y=\"\(y + 52)\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(assigned ? format(percent, numbers) + " %" : HTML.escape(unassigned))</text></a>"
+                "<text x=\"\(x + 8)\" y=\"\(y + 24)\" font-size=\"\(onMap ? 14 : 15)\" fill=\"#111\">\(HTML.escape(name))</text>"
+            svg +=
+                "<text x=\"\(x + 8)\" y=\"\(y + 48)\" font-size=\"\(onMap ? 16 : 18)\" font-weight=\"bold\" fill=\"#111\">\(assigned ? format(percent, numbers) + " %" : HTML.escape(unassigned))</text></a>"
         }
         return svg + "</svg>"
+    }
+
+    /// "Bắc Ninh" for "Tỉnh Bắc Ninh", "TP. Huế" for "Thành phố Huế": the map's tiles are small.
+    static func shortProvinceName(_ name: String) -> String {
+        if name.hasPrefix("Tỉnh ") { return String(name.dropFirst("Tỉnh ".count)) }
+        if name.hasPrefix("Thành phố ") { return "TP. " + name.dropFirst("Thành phố ".count) }
+        return name
     }
 
     static func bars(
@@ -75,6 +96,50 @@ enum ProgressCharts {
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 17)\" width=\"\(a)\" height=\"11\" fill=\"#276749\"/>"
             svg +=
                 "<text x=\"\(labelWidth + barWidth + 6)\" y=\"\(y + 20)\" font-size=\"13\" fill=\"#111\">\(format(child.figures.submittedPercent, numbers))/\(format(child.figures.approvedPercent, numbers))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// Submitted and approved % across periods as two lines over a 0–100 % scale, each point
+    /// labelled with its value (the table under the chart lists the same numbers).
+    static func trend(
+        _ points: [(period: String, submitted: Double, approved: Double)],
+        submitted: String,
+        approved: String,
+        label: String,
+        numbers: NumberFormat
+    ) -> String {
+        let (left, top, plotHeight, step) = (44, 30, 200, 110)
+        let width = left + max(1, points.count - 1) * step + 60
+        let height = top + plotHeight + 40
+        func y(_ percent: Double) -> Int {
+            top + plotHeight - Int(min(max(percent, 0), 100) / 100 * Double(plotHeight))
+        }
+        func x(_ index: Int) -> Int { left + 20 + index * step }
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trend\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
+        svg +=
+            "<rect x=\"\(left)\" y=\"4\" width=\"12\" height=\"12\" fill=\"#2b6cb0\"/><text x=\"\(left + 16)\" y=\"15\" font-size=\"13\" fill=\"#111\">\(HTML.escape(submitted))</text>"
+        svg +=
+            "<rect x=\"\(left + 150)\" y=\"4\" width=\"12\" height=\"12\" fill=\"#276749\"/><text x=\"\(left + 166)\" y=\"15\" font-size=\"13\" fill=\"#111\">\(HTML.escape(approved))</text>"
+        for mark in stride(from: 0, through: 100, by: 25) {
+            svg +=
+                "<line x1=\"\(left)\" y1=\"\(y(Double(mark)))\" x2=\"\(width - 10)\" y2=\"\(y(Double(mark)))\" stroke=\"#ddd\"/><text x=\"0\" y=\"\(y(Double(mark)) + 4)\" font-size=\"12\" fill=\"#333\">\(mark) %</text>"
+        }
+        for (values, colour, above) in [
+            (points.map(\.submitted), "#2b6cb0", true), (points.map(\.approved), "#276749", false),
+        ] {
+            let path = values.enumerated().map { "\(x($0.offset)),\(y($0.element))" }.joined(separator: " ")
+            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\"/>"
+            for (index, value) in values.enumerated() {
+                svg += "<circle cx=\"\(x(index))\" cy=\"\(y(value))\" r=\"4\" fill=\"\(colour)\"/>"
+                svg +=
+                    "<text x=\"\(x(index) + 6)\" y=\"\(y(value) + (above ? -6 : 16))\" font-size=\"12\" fill=\"#111\">\(format(value, numbers))</text>"
+            }
+        }
+        for (index, point) in points.enumerated() {
+            svg +=
+                "<text x=\"\(x(index))\" y=\"\(top + plotHeight + 24)\" font-size=\"12\" text-anchor=\"middle\" fill=\"#111\">\(HTML.escape(point.period))</text>"
         }
         return svg + "</svg>"
     }
