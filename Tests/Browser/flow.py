@@ -79,7 +79,8 @@ axe.run(document, {resultTypes: ['violations']}).then(function (result) {
 
 
 def check_accessibility(name):
-    """Fails on any serious or critical axe-core violation of the page as it stands (issue L)."""
+    """Fails on any serious or critical axe-core violation of the page as it stands (issue L):
+    run at the desktop's width and again at the phone's, where the layout differs."""
     if not driver.execute_script("return typeof axe !== 'undefined'"):
         driver.execute_script(AXE)
     found = driver.execute_async_script(AXE_RUN)
@@ -120,7 +121,8 @@ return out.join('; ');
 
 def phone(name):
     """The page at a phone's width (390 x 844, as a phone lays it out): a screenshot, and a failure
-    when anything makes it wider than the screen or the header takes too much of it (issue L.8)."""
+    when anything makes it wider than the screen, the header takes too much of it (issue L.8) or
+    axe-core finds a serious or critical violation in that layout."""
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
     try:
@@ -131,6 +133,7 @@ def phone(name):
         header = driver.execute_script("var h = document.querySelector('header.top'); return h ? h.getBoundingClientRect().height : 0")
         if header > 130:
             fail("%s: the header takes %d of %d px at phone width" % (name, header, PHONE[1]))
+        check_accessibility(name + " (390 px)")
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 

@@ -1,6 +1,21 @@
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
+  // Lists that may scroll sideways (on a phone) sit in a region that takes the keyboard's focus,
+  // so they scroll with the arrow keys too; the region is named after the heading above it.
+  document.querySelectorAll('table.list').forEach(function (table) {
+    if (table.parentElement.classList.contains('table-scroll')) { return; }
+    var region = document.createElement('div');
+    region.className = 'table-scroll';
+    region.setAttribute('role', 'region');
+    region.setAttribute('tabindex', '0');
+    var heading = table.previousElementSibling;
+    while (heading && !/^H[1-6]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
+    var caption = table.querySelector('caption');
+    region.setAttribute('aria-label', (caption || heading || document.querySelector('h1') || document.body).textContent.trim().slice(0, 120));
+    table.parentElement.insertBefore(region, table);
+    region.appendChild(table);
+  });
   var explain = document.getElementById('toggle-explanations');
   if (explain) {
     explain.addEventListener('click', function () {
