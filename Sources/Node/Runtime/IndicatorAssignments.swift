@@ -417,7 +417,9 @@ package struct IndicatorAssignments: NodeService {
         )
     }
 
-    /// The values that assigned indicators owe for the units this node hosts among `units`.
+    /// The values that assigned indicators owe for the units of this node's subtree among
+    /// `units`: those it hosts (where values are supplied) and those below, whose values reach it
+    /// as `indicator.value`.
     func owed(
         for units: (String) -> Bool,
         today: CalendarDate,
@@ -428,7 +430,7 @@ package struct IndicatorAssignments: NodeService {
         let held = try SuppliedValueStore.keys(codes: Array(Set(assignments.map(\.code))), db)
         return OwedIndicatorValue.owed(
             by: assignments,
-            units: { hosts($0) && units($0) },
+            units: { deployment.node(node, speaksFor: $0) && units($0) },
             held: held,
             today: today
         )
