@@ -47,6 +47,10 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     /// Downward: an indicator assigned by a unit above to units below (who updates it, from which
     /// period), or its withdrawal; relayed toward each assigned unit's node, which owes the values.
     public static let indicatorAssigned = MessageKind(rawValue: "indicator.assigned")
+    /// Upward: an indicator value supplied (entered by a person or delivered by another system)
+    /// for a unit, as its node holds it; relayed up to the node of the indicator's owner. The
+    /// newer value wins (see `docs/sync-protocol.md`).
+    public static let indicatorValue = MessageKind(rawValue: "indicator.value")
     /// Downward: a task assigned to units below, relayed toward each assignee's node.
     public static let taskAssigned = MessageKind(rawValue: "task.assigned")
     /// Upward: an assignee's progress or completion, relayed up to the assigning unit's node.

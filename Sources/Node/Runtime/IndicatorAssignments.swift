@@ -371,6 +371,23 @@ package struct IndicatorAssignments: NodeService {
         }
     }
 
+    /// Sends a node that just joined below the indicator assignments in force (not withdrawn) for
+    /// the units of its subtree, each carrying only those units, in the transaction that records
+    /// the join (after the catalogue, `LocalNode.sendCatalogue(to:_:)`, so the indicators are known).
+    func sendInForce(to child: NodeDescription, _ db: Database) throws {
+        for held in try IndicatorAssignmentStore.standing(db) {
+            let units = held.units.filter { tree.isInSubtree($0, of: child.unit) }
+            guard !units.isEmpty, tree.isBelow(child.unit, held.owner) else { continue }
+            try appendToFeed(
+                db,
+                audience: child.unit,
+                kind: .indicatorAssigned,
+                unit: held.owner,
+                body: AssignedIndicator(held, units: units)
+            )
+        }
+    }
+
     /// Keeps an assignment (or its withdrawal) made above this node and passes it further down.
     /// Only a unit above this node's own assigns, and only units of this node's subtree; the
     /// same state again changes nothing.
@@ -417,7 +434,9 @@ package struct IndicatorAssignments: NodeService {
         )
     }
 
-    /// The values that assigned indicators owe for the units this node hosts among `units`.
+    /// The values that assigned indicators owe for the units of this node's subtree among
+    /// `units`: those it hosts (where values are supplied) and those below, whose values reach it
+    /// as `indicator.value`.
     func owed(
         for units: (String) -> Bool,
         today: CalendarDate,
@@ -428,7 +447,7 @@ package struct IndicatorAssignments: NodeService {
         let held = try SuppliedValueStore.keys(codes: Array(Set(assignments.map(\.code))), db)
         return OwedIndicatorValue.owed(
             by: assignments,
-            units: { hosts($0) && units($0) },
+            units: { deployment.node(node, speaksFor: $0) && units($0) },
             held: held,
             today: today
         )

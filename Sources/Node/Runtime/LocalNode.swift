@@ -196,7 +196,10 @@ public struct LocalNode: Sendable {
             revocations: revocations,
             root: root,
             listening: listening,
-            sendCatalogue: { [self] joining, db in try sendCatalogue(to: joining, db) }
+            sendCatalogue: { [self] joining, db in
+                try sendCatalogue(to: joining, db)
+                try indicatorAssignments.sendInForce(to: joining, db)
+            }
         )
     }
     /// Today in Vietnam: deadlines are Vietnamese days.

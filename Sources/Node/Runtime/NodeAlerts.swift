@@ -268,7 +268,7 @@ package struct NodeAlerts: NodeService {
     func refresh(after messages: [Envelope], results: [MessageResult]) async {
         let watched: Set<MessageKind> = [
             .taskAssigned, .taskProgress, .taskReviewed, .reportApproved, .reportReturned, .assignmentCreated,
-            .indicatorAssigned,
+            .indicatorAssigned, .indicatorValue,
         ]
         let applied = Set(results.filter { $0.status == .applied && !$0.replayed }.map(\.id))
         guard messages.contains(where: { applied.contains($0.id) && watched.contains($0.kind) }) else { return }
@@ -352,8 +352,9 @@ package struct NodeAlerts: NodeService {
         return obligations
     }
 
-    /// The values that assigned indicators owe for the units this node hosts (where their values
-    /// are entered or delivered), for the indicators rules watch: done once a value is held.
+    /// The values that assigned indicators owe for the units of this node's subtree (hosted here,
+    /// where values are supplied, or below, whose values come up as `indicator.value`), for the
+    /// indicators rules watch: done once a value is held.
     private func indicatorObligations(
         for rules: [AlertRule],
         today: CalendarDate,
@@ -370,7 +371,12 @@ package struct NodeAlerts: NodeService {
         for row in try IndicatorStore.all(owners: Array(owners), db) {
             names[row.definition.code] = row.definition.name.vi
         }
-        return OwedIndicatorValue.owed(by: assignments, units: { hosts($0) }, held: held, today: today).map { owed in
+        return OwedIndicatorValue.owed(
+            by: assignments,
+            units: { deployment.node(node, speaksFor: $0) },
+            held: held,
+            today: today
+        ).map { owed in
             Obligation(
                 source: .indicator,
                 ref: owed.assignment.id,

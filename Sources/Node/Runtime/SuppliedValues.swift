@@ -160,7 +160,7 @@ extension LocalNode {
         let now = clock.now()
         let today = clock.today()
         let entered = try await database.pool.write { db in
-            let (catalogue, _) = try indicatorCatalogue(for: unit, db)
+            let (catalogue, owners) = try indicatorCatalogue(for: unit, db)
             guard let latest = catalogue.latest(code) else { throw DomainError(.notFound(.indicator)) }
             let (period, definition) = try Self.periodInForce(text, of: latest, catalogue, today: today)
             guard case .entered = definition.source else {
@@ -190,10 +190,15 @@ extension LocalNode {
                 target: "\(code)/\(unit)/\(period)",
                 detail: Self.auditDetail(supplied, previous: held)
             )
+            // The levels above count it too: it travels up to the indicator's owner.
+            try sendUp(supplied, owner: owners[code] ?? unit, db)
             return Self.view(supplied, previous: held?.value, changed: true, period: period)
         }
         // An overdue value of an assigned indicator is no longer missing: its alert clears.
-        if entered.changed { await alerts.refreshQuietly() }
+        if entered.changed {
+            outboxSignal.notify()
+            await alerts.refreshQuietly()
+        }
         return entered
     }
 
@@ -444,6 +449,7 @@ extension LocalNode {
                     detail: "delivery \(key); " + Self.auditDetail(supplied, previous: held),
                     source: address
                 )
+                try sendUp(supplied, owner: unitCatalogue.owners[code] ?? unit, db)
                 results.append(
                     DeliveryReceipt.Result(
                         index: index,
@@ -477,7 +483,10 @@ extension LocalNode {
             )
             return receipt
         }
-        if answered.accepted > 0 && !answered.replay { await alerts.refreshQuietly() }
+        if answered.accepted > 0 && !answered.replay {
+            outboxSignal.notify()
+            await alerts.refreshQuietly()
+        }
         return answered
     }
 

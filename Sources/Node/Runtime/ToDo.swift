@@ -240,8 +240,8 @@ extension LocalNode {
         )
     }
 
-    /// The values assigned indicators owe that concern the person, from the units this node
-    /// hosts (where their values are entered or delivered): their own unit's values to enter
+    /// The values assigned indicators owe that concern the person, from the units of this node's
+    /// subtree (values supplied below come up as `indicator.value`): their own unit's values to enter
     /// (begun periods without a value, due or overdue) for its data entry and leaders, and the
     /// overdue values of the units below for those who watch reports.
     func indicatorsDue(for actor: Actor, today: CalendarDate) async throws -> [ToDoList.IndicatorDue] {

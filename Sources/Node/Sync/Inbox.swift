@@ -354,6 +354,12 @@ extension LocalNode {
                 from: message,
                 db
             )
+        case (.indicatorValue, .fromChild):
+            return try receive(
+                try JSONDecoder.federation.decode(SuppliedIndicatorValue.self, from: message.body),
+                from: message,
+                db
+            )
         case (.congressScheduled, .fromChild):
             return try congresses.receive(
                 try JSONDecoder.federation.decode(CongressNotice.self, from: message.body),
