@@ -511,6 +511,10 @@ try:
     find("form[action='/app/assignments'] button[type=submit]").click()
     expect_text("Đã giao biểu mẫu")
     screen("bieu-mau")
+    # The indicator set (issue M), from the menu's "Chỉ số".
+    driver.get(base + "/app/indicators")
+    expect_text("Bộ chỉ số")
+    screen("bo-chi-so")
     # The English pages, by choice.
     driver.get(base + "/app/language?to=en&back=/app/entry")
     expect_text("Data entry")

@@ -309,6 +309,77 @@ extension AccessMatrixTests {
                     )
                 }
             ),
+            Entry(
+                "GET /app/indicators",
+                Case(
+                    "the indicator set of its unit and the levels above",
+                    expect: { a in a.holds(.viewReports) ? .ok : .denied }
+                ) { m, a in
+                    try await m.web(a).call(.GET, "/app/indicators")
+                }
+            ),
+            Entry(
+                "GET /app/indicators/entry",
+                Case(
+                    "the indicator values its units owe",
+                    expect: { a in a.holds(.enterData) || a.holds(.approveReports) ? .ok : .denied }
+                ) { m, a in
+                    try await m.web(a).call(.GET, "/app/indicators/entry")
+                }
+            ),
+            Entry(
+                "POST /app/indicators/entry",
+                Case(
+                    "enters a value of the province's entered indicator for the subject",
+                    expect: redirects(Rule.entersIndicator)
+                ) { m, a in
+                    try await post(
+                        m,
+                        a,
+                        "/app/indicators/entry",
+                        ["v|AM-CHI-SO|\(m.subject.unit)|2026-09": "\(m.next())"]
+                    )
+                }
+            ),
+            Entry(
+                "GET /app/indicators/assignments",
+                Case("the indicator assignments and the form to make one", expect: Rule.definesForms) { m, a in
+                    try await m.web(a).call(.GET, "/app/indicators/assignments")
+                }
+            ),
+            Entry(
+                "POST /app/indicators/assignments",
+                Case("assigns the province's indicator to the subject", expect: redirects(Rule.assignsToSubject)) {
+                    m,
+                    a in
+                    let month = m.nextMonth()
+                    return try await post(
+                        m,
+                        a,
+                        "/app/indicators/assignments",
+                        ["indicator": "AM-CHI-SO", "units": m.subject.unit, "from": month, "until": month]
+                    )
+                }
+            ),
+            Entry(
+                "POST /app/indicators/assignments/{id}/withdraw",
+                Case(
+                    "withdraws the province's assignment to Tiên Du",
+                    expect: redirects(Rule.withdrawsProvinceAssignment)
+                ) { m, a in
+                    let month = m.nextMonth()
+                    let made = try await m.client(AccessMatrixTests.nodeUnit, .admin).call(
+                        .POST,
+                        "/api/v1/indicator-assignments",
+                        body: ["indicator": "AM-CHI-SO", "units": ["BNI-TD"], "from": month, "until": month]
+                    )
+                    return try await post(
+                        m,
+                        a,
+                        "/app/indicators/assignments/\(made.json["id"] as? String ?? "none")/withdraw"
+                    )
+                }
+            ),
         ]
     }
 

@@ -260,27 +260,55 @@ extension LocalNode {
                 if owed.unit == actor.unit { return owed.assignment.updatedBy == "unit" }
                 return owed.overdue(today: today)
             }
-            var names: [String: String] = [:]
-            for owner in Set(owed.map(\.assignment.owner)) {
-                let catalogue = try indicatorCatalogue(for: owner, db).0
-                for code in Set(owed.filter { $0.assignment.owner == owner }.map(\.assignment.code)) {
-                    names["\(owner)|\(code)"] = catalogue.latest(code)?.name.vi
-                }
-            }
-            return owed.map { owed in
-                ToDoList.IndicatorDue(
-                    assignment: owed.assignment.id,
-                    indicator: owed.assignment.code,
-                    name: names["\(owed.assignment.owner)|\(owed.assignment.code)"] ?? owed.assignment.code,
-                    unit: owed.unit,
-                    period: owed.period.description,
-                    deadline: owed.deadline.description,
-                    daysLeft: today.days(until: owed.deadline),
-                    overdue: owed.overdue(today: today),
-                    updatedBy: owed.assignment.updatedBy
-                )
-            }.sorted { ($0.deadline, $0.unit, $0.indicator) < ($1.deadline, $1.unit, $1.indicator) }
+            return try dueItems(owed, today: today, db)
         }
+    }
+
+    /// The values of assigned indicators that `actor` may enter now, for the indicator entry
+    /// page: begun periods without a value (due or overdue, the missing May of a November too)
+    /// of the indicators its units enter themselves, for its own unit and, for the leaders who
+    /// may enter for the units below (`enterIndicatorValue`), for those this node hosts.
+    package func indicatorValuesToEnter(by actor: Actor) async throws -> [ToDoList.IndicatorDue] {
+        guard actor.holds(.enterData) || actor.holds(.approveReports) else { throw DomainError(.notAllowed) }
+        let today = clock.today()
+        let leads = actor.holds(.approveReports)
+        return try await database.pool.read { db -> [ToDoList.IndicatorDue] in
+            let owed = try indicatorAssignments.owed(
+                for: { unit in unit == actor.unit || (leads && tree.isBelow(unit, actor.unit)) },
+                today: today,
+                db
+            ).filter { !$0.supplied && $0.assignment.updatedBy == "unit" }
+            return try dueItems(owed, today: today, db)
+        }
+    }
+
+    /// Owed values as the to-do list and the entry page show them, with the indicators' names,
+    /// the deadline's order.
+    private func dueItems(
+        _ owed: [OwedIndicatorValue],
+        today: CalendarDate,
+        _ db: Database
+    ) throws -> [ToDoList.IndicatorDue] {
+        var names: [String: String] = [:]
+        for owner in Set(owed.map(\.assignment.owner)) {
+            let catalogue = try indicatorCatalogue(for: owner, db).0
+            for code in Set(owed.filter { $0.assignment.owner == owner }.map(\.assignment.code)) {
+                names["\(owner)|\(code)"] = catalogue.latest(code)?.name.vi
+            }
+        }
+        return owed.map { owed in
+            ToDoList.IndicatorDue(
+                assignment: owed.assignment.id,
+                indicator: owed.assignment.code,
+                name: names["\(owed.assignment.owner)|\(owed.assignment.code)"] ?? owed.assignment.code,
+                unit: owed.unit,
+                period: owed.period.description,
+                deadline: owed.deadline.description,
+                daysLeft: today.days(until: owed.deadline),
+                overdue: owed.overdue(today: today),
+                updatedBy: owed.assignment.updatedBy
+            )
+        }.sorted { ($0.deadline, $0.unit, $0.indicator) < ($1.deadline, $1.unit, $1.indicator) }
     }
 
     /// Progress per child of `unit` for one assignment: counts only (no answers decoded), from the

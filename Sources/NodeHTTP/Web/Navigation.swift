@@ -20,6 +20,9 @@ enum Navigation {
             $0.holds(.viewReports) || $0.holds(.enterData)
         },
         NavigationEntry(path: "/app/forms", vietnamese: "Biểu mẫu", english: "Forms") { $0.holds(.manageForms) },
+        NavigationEntry(path: "/app/indicators", vietnamese: "Chỉ số", english: "Indicators") {
+            $0.holds(.viewReports)
+        },
         NavigationEntry(path: "/app/scores", vietnamese: "Chấm điểm", english: "Scoring") { $0.holds(.viewReports) },
         NavigationEntry(path: "/app/congress", vietnamese: "Lịch đại hội", english: "Congress") {
             $0.holds(.viewReports)

@@ -21,6 +21,7 @@ enum PageResources {
         "tasks", "task", "alerts",
         "units", "unit_node",
         "user_edit", "parked", "nodes", "forms",
+        "indicators", "indicator_entry", "indicator_assignments",
     ]
 
     struct Loaded: Sendable {

@@ -71,6 +71,8 @@ struct ToDoSection: Sendable {
         let overdue: Bool
         let when: String
         let byUnit: Bool
+        /// The entry page's row for the value, when the visitor may enter it.
+        let href: String?
     }
 
     let toFill: [ToFill]
@@ -137,7 +139,10 @@ struct ToDoSection: Sendable {
                 deadline: PageDate.isoDay(item.deadline),
                 overdue: item.overdue,
                 when: Self.due(item.daysLeft, overdue: item.overdue, language, numbers),
-                byUnit: item.updatedBy == "unit"
+                byUnit: item.updatedBy == "unit",
+                href: Self.mayEnter(item, visitor.actor)
+                    ? "\(IndicatorPages.entryPath)#\(IndicatorPages.anchor(item.indicator, item.unit, item.period))"
+                    : nil
             )
         }
         hasIndicators = !indicators.isEmpty
@@ -147,6 +152,14 @@ struct ToDoSection: Sendable {
         hasAwaiting = !awaiting.isEmpty
         hasLate = !late.isEmpty
         nothing = list.isEmpty
+    }
+
+    /// Whether the visitor may enter an owed value (`enterIndicatorValue`'s rule): one its unit
+    /// enters, for its own unit, or for a unit below when it leads.
+    static func mayEnter(_ item: ToDoList.IndicatorDue, _ actor: Actor) -> Bool {
+        guard item.updatedBy == "unit" else { return false }
+        if item.unit == actor.unit { return actor.holds(.enterData) || actor.holds(.approveReports) }
+        return actor.holds(.approveReports)
     }
 
     /// Returned reports with their reason, who returned them and when.
