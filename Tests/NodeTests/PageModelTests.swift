@@ -13,7 +13,7 @@ import Testing
         ParkedMessagesPage.self, CongressSchedulePage.self, UnitsPage.self, UsersPage.self, UsagePage.self,
         AuditTrailPage.self, LoginPage.self, LoginMFAPage.self, MFAPage.self, ProfilePage.self, PasswordPage.self,
         TaskListPage.self, TaskPage.self, UserEditPage.self, PublicRankingValues.self, ScoresPage.self,
-        FormsPage.self,
+        FormsPage.self, IndicatorFiguresPage.self,
     ]
 
     /// Templates only ever included in another one (`{{> name}}`), filled by their page's model.

@@ -7,12 +7,12 @@ import Reporting
 
 /// An indicator version as the API shows it: its owner, the definition, and its formula in words.
 package struct IndicatorView: Codable, Sendable {
-    let owner: String
-    let definition: IndicatorDefinition
+    package let owner: String
+    package let definition: IndicatorDefinition
     /// The formula in words (Vietnamese, then English); absent for entered and delivered values.
-    let explanation: String?
-    let explanationEn: String?
-    let definedBy: String
+    package let explanation: String?
+    package let explanationEn: String?
+    package let definedBy: String
 }
 
 /// An indicator version as it travels down (`indicator.defined`): every node of the owner's

@@ -20,7 +20,7 @@ enum PageResources {
         "scores", "public_ranking", "congress",
         "tasks", "task", "alerts",
         "units", "unit_node",
-        "user_edit", "parked", "nodes", "forms",
+        "user_edit", "parked", "nodes", "forms", "indicator",
     ]
 
     struct Loaded: Sendable {

@@ -56,6 +56,7 @@ struct WebPages {
         ParkedPage(kit: kit).addRoutes(to: pages)
         NodesPage(kit: kit).addRoutes(to: pages)
         FormPages(kit: kit).addRoutes(to: pages)
+        IndicatorPage(kit: kit).addRoutes(to: pages)
     }
 }
 
