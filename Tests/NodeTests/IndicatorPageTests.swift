@@ -55,7 +55,11 @@ import Testing
             let trendRows = text[trend...].components(separatedBy: "<tr>").count - 2
             #expect(trendRows == 12, "\(trendRows)")
             #expect(text[trend...].contains("Tháng 12/2025") && text[trend...].contains("Tháng 10/2026"))
-            #expect(text.contains("<meter"))
+            #expect(
+                text.contains("<meter min=\"0\" max=\"2509.0\" value=\"50.0\" aria-label=\"Tháng 10/2026\">50</meter>")
+            )
+            // Before the indicator's first period (January 2026) it is not in force.
+            #expect(text[trend...].contains("Chỉ số chưa áp dụng") && !text[trend...].contains("Không tính được"))
             // The exports, linked and answering.
             let csvLink =
                 "/api/v1/indicator-definitions/SO_HOA/values/export?period=2026-11&amp;unit=BNI&amp;format=csv"

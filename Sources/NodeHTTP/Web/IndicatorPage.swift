@@ -99,16 +99,22 @@ struct IndicatorPage {
                     label: Self.periodLabel(point.period, language),
                     href: link(period: point.period, unit: unit),
                     value: point.value.map { numbers.text($0, fractionDigits: 2) }
-                        ?? (point.status == "undefined"
-                            ? visitor.pick("Không tính được", "Cannot be computed")
-                            : visitor.pick("Thiếu số liệu", "No data")),
+                        ?? (point.version == nil
+                            ? visitor.pick("Chỉ số chưa áp dụng", "Not in force yet")
+                            : point.status == "undefined"
+                                ? visitor.pick("Không tính được", "Cannot be computed")
+                                : visitor.pick("Thiếu số liệu", "No data")),
                     target: point.target.map { numbers.text($0, fractionDigits: 2) },
                     met: met.map { $0 ? visitor.pick("Đạt", "Met") : visitor.pick("Không đạt", "Not met") },
                     metKey: met.map { $0 ? "approved" : "returned" },
                     reported: numbers.text(point.children.filter { $0.value != nil }.count),
                     meter: point.value.flatMap { value in
                         smallest >= 0 && largest > 0
-                            ? IndicatorFiguresPage.Meter(value: "\(value)", max: "\(largest)") : nil
+                            ? IndicatorFiguresPage.Meter(
+                                value: "\(value)",
+                                max: "\(largest)",
+                                text: numbers.text(value, fractionDigits: 2)
+                            ) : nil
                     }
                 )
             },
@@ -262,6 +268,8 @@ struct IndicatorFiguresPage: PageModel {
     struct Meter: Sendable {
         let value: String
         let max: String
+        /// The value as people read it, for a browser that draws no bar.
+        let text: String
     }
 
     /// One period of the trend, newest first.
