@@ -174,6 +174,24 @@ import Testing
                 }
             ),
             Entry(
+                "GET /api/v1/indicator-definitions/{code}/trend",
+                Case("the subject's trend of the province's indicator", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(
+                        .GET,
+                        "/api/v1/indicator-definitions/AM-CHI-SO/trend?to=2027-01&count=3&unit=\(m.subject.unit)"
+                    )
+                }
+            ),
+            Entry(
+                "GET /api/v1/indicator-definitions/{code}/values/export",
+                Case("the subject's values of the province's indicator as CSV", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(
+                        .GET,
+                        "/api/v1/indicator-definitions/AM-CHI-SO/values/export?period=2027-01&unit=\(m.subject.unit)&format=csv"
+                    )
+                }
+            ),
+            Entry(
                 "PUT /api/v1/indicator-values/{code}/{unit}/{period}",
                 Case("enters a value of the province's entered indicator for the subject", expect: Rule.entersIndicator)
                 {

@@ -111,6 +111,7 @@ import Testing
         all.append(.indicatorInvalid(IndicatorRefusal(attributes: ["Tên trống / Name is empty"], formula: [])))
         all.append(.linkedIndicatorInvalid(formCode: "X", question: "X"))
         all.append(.indicatorPeriodInvalid("X"))
+        all.append(.indicatorTrendCountInvalid("X"))
         all.append(.indicatorNotEntered("X"))
         all.append(.indicatorClientInvalid(["Thiếu tên / name missing"]))
         all.append(.indicatorAssignOnlyBelow("X"))
@@ -273,6 +274,7 @@ import Testing
         case .indicatorInvalid: "indicatorInvalid"
         case .linkedIndicatorInvalid: "linkedIndicatorInvalid"
         case .indicatorPeriodInvalid: "indicatorPeriodInvalid"
+        case .indicatorTrendCountInvalid: "indicatorTrendCountInvalid"
         case .indicatorNotEntered: "indicatorNotEntered"
         case .indicatorClientInvalid: "indicatorClientInvalid"
         case .indicatorAssignOnlyBelow: "indicatorAssignOnlyBelow"
@@ -433,6 +435,7 @@ import Testing
         "indicatorInvalid",
         "linkedIndicatorInvalid",
         "indicatorPeriodInvalid",
+        "indicatorTrendCountInvalid",
         "indicatorNotEntered",
         "indicatorClientInvalid",
         "indicatorAssignOnlyBelow",

@@ -65,6 +65,12 @@ extension AccessMatrixTests {
                 }
             ),
             Entry(
+                "GET /app/indicators/{code}",
+                Case("the subject's figures of the province's indicator", expect: Rule.seesSubject) { m, a in
+                    try await m.web(a).call(.GET, "/app/indicators/AM-CHI-SO?period=2027-01&unit=\(m.subject.unit)")
+                }
+            ),
+            Entry(
                 "GET /app/congress",
                 Case("its own unit's congress date", expect: Rule.everyone) { m, a in
                     try await m.web(a).call(.GET, "/app/congress")

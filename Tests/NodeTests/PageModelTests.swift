@@ -14,6 +14,7 @@ import Testing
         AuditTrailPage.self, LoginPage.self, LoginMFAPage.self, MFAPage.self, ProfilePage.self, PasswordPage.self,
         TaskListPage.self, TaskPage.self, UserEditPage.self, PublicRankingValues.self, ScoresPage.self,
         FormsPage.self, IndicatorCataloguePage.self, IndicatorEntryPage.self, IndicatorAssignmentsPage.self,
+        IndicatorFiguresPage.self,
     ]
 
     /// Templates only ever included in another one (`{{> name}}`), filled by their page's model.

@@ -278,6 +278,8 @@ extension DomainError {
         case linkedIndicatorInvalid(formCode: String, question: String)
         /// The period asked for an indicator's values does not read, or is not of its frequency.
         case indicatorPeriodInvalid(String)
+        /// A trend's number of periods is not a whole number from 1 to 60 (as typed).
+        case indicatorTrendCountInvalid(String)
         /// Values of this indicator are computed or delivered, not entered by a person.
         case indicatorNotEntered(String)
         /// A machine client's grant is refused (each problem, Vietnamese / English).
@@ -428,7 +430,7 @@ extension DomainError {
                     .forbidden
                 }
             case .evidenceTooLarge: .tooLarge
-            case .exportFormatUnknown, .usagePeriodInvalid: .badRequest
+            case .exportFormatUnknown, .usagePeriodInvalid, .indicatorTrendCountInvalid: .badRequest
             case .usernameInvalid, .delegationUnknownUnit, .passwordPolicy, .adminRoleFixed, .fullNameRequired,
                 .citizenIdInvalid, .currentPasswordWrong, .passwordUnchanged, .mfaCodeWrong:
                 .invalid

@@ -30,6 +30,14 @@ package struct IndicatorValuesView: Codable, Sendable {
         package let distanceToTarget: Double?
         /// 1 for the best by the indicator's direction, among the units with a value.
         package let rank: Int?
+        /// The period's target (the definition's; the same for every unit below), when one is set.
+        package var target: Double? = nil
+        /// The distance as a percentage of the target's size (`distanceToTarget ÷ |target| × 100`),
+        /// when the target is known and not zero: −10 is 10 % below the target, whatever the direction.
+        package var distanceToTargetPercent: Double? = nil
+        /// Whether the value meets the target by the indicator's direction (at least the target when
+        /// higher is better, at most when lower is better), when both are known.
+        package var targetMet: Bool? = nil
     }
 
     package let indicator: String
@@ -68,79 +76,85 @@ extension LocalNode {
             guard let period = Period(text), period.frequency == latest.frequency else {
                 throw DomainError(.indicatorPeriodInvalid(text), details: ["period": "invalid"])
             }
-            let level = tree.subtree(of: unit).map(\.level).max() ?? .commune
-            let data = try ApprovedAnswers(catalogue: catalogue, visibleFrom: unit, period: period, tree: tree, db)
-            let evaluator = IndicatorEvaluator(catalogue: catalogue, tree: tree, period: period, data: data)
-            let definition = catalogue.definition(code, for: period) ?? latest
-            let target = definition.target(for: period)
-
-            func figure(at code_: String) -> IndicatorValuesView.Figure {
-                // A value entered or delivered for the unit itself is its figure, at any level.
-                if definition.source.formula == nil, let supplied = data.supplied(indicator: code, unit: code_) {
-                    var figure = Self.figure(
-                        .value(supplied.value),
-                        "\(definition.name.vi) = \(FormulaExplainer.format(supplied.value)) ("
-                            + (supplied.source == "entered"
-                                ? "nhập bởi \(supplied.suppliedBy)" : "do hệ thống cung cấp")
-                            + (supplied.late ? ", nộp muộn" : "") + ")",
-                        missing: nil
-                    )
-                    figure.source = supplied.source
-                    figure.late = supplied.late
-                    return figure
-                }
-                if tree[code_]?.level == level {
-                    let value = evaluator.value(code, unit: code_)
-                    return Self.figure(value.outcome, value.explanation, missing: nil)
-                }
-                let combined = evaluator.aggregate(code, below: code_, at: level)
-                return Self.figure(combined.outcome, combined.explanation, missing: combined.missing)
-            }
-            let children: [(unit: Hierarchy.Unit, figure: IndicatorValuesView.Figure)] = tree.children(of: unit).map {
-                child in
-                (child, figure(at: child.code))
-            }
-            let ranks = Self.ranks(
-                children.compactMap { row in row.figure.value.map { (row.unit.code, $0) } },
-                lowerIsBetter: definition.direction == .lowerIsBetter
-            )
-            return IndicatorValuesView(
-                indicator: code,
-                version: catalogue.definition(code, for: period)?.version,
-                owner: owner,
-                name: definition.name,
-                unitOfMeasure: definition.unitOfMeasure,
-                direction: definition.direction,
-                period: period.description,
-                unit: unit,
-                level: level,
-                target: target,
-                figure: figure(at: unit),
-                children: children.map { row in
-                    IndicatorValuesView.Row(
-                        unit: row.unit.code,
-                        name: row.unit.name,
-                        figure: row.figure,
-                        distanceToTarget: row.figure.value.flatMap { value in target.map { value - $0 } },
-                        rank: ranks[row.unit.code]
-                    )
-                }
-            )
+            return try indicatorTable(code, owner: owner, catalogue: catalogue, period: period, unit: unit, db)
         }
     }
 
-    /// 1 for the best value by the indicator's direction; equal values share the better rank.
-    static func ranks(_ values: [(String, Double)], lowerIsBetter: Bool) -> [String: Int] {
-        let sorted = values.sorted { lowerIsBetter ? $0.1 < $1.1 : $0.1 > $1.1 }
-        var ranks: [String: Int] = [:]
-        for (index, entry) in sorted.enumerated() {
-            if index > 0, sorted[index - 1].1 == entry.1 {
-                ranks[entry.0] = ranks[sorted[index - 1].0]
-            } else {
-                ranks[entry.0] = index + 1
+    /// The values table of `code` for one period at `unit` (already authorised) and each unit
+    /// directly below it, in the caller's transaction: what `indicatorValues` answers, and what the
+    /// trend, the export and the ranking read.
+    func indicatorTable(
+        _ code: String,
+        owner: String,
+        catalogue: IndicatorCatalogue,
+        period: Period,
+        unit: String,
+        _ db: Database
+    ) throws -> IndicatorValuesView {
+        guard let latest = catalogue.latest(code) else { throw DomainError(.notFound(.indicator)) }
+        let level = tree.subtree(of: unit).map(\.level).max() ?? .commune
+        let data = try ApprovedAnswers(catalogue: catalogue, visibleFrom: unit, period: period, tree: tree, db)
+        let evaluator = IndicatorEvaluator(catalogue: catalogue, tree: tree, period: period, data: data)
+        let definition = catalogue.definition(code, for: period) ?? latest
+        let target = definition.target(for: period)
+
+        func figure(at code_: String) -> IndicatorValuesView.Figure {
+            // A value entered or delivered for the unit itself is its figure, at any level.
+            if definition.source.formula == nil, let supplied = data.supplied(indicator: code, unit: code_) {
+                var figure = Self.figure(
+                    .value(supplied.value),
+                    "\(definition.name.vi) = \(FormulaExplainer.format(supplied.value)) ("
+                        + (supplied.source == "entered"
+                            ? "nhập bởi \(supplied.suppliedBy)" : "do hệ thống cung cấp")
+                        + (supplied.late ? ", nộp muộn" : "") + ")",
+                    missing: nil
+                )
+                figure.source = supplied.source
+                figure.late = supplied.late
+                return figure
             }
+            if tree[code_]?.level == level {
+                let value = evaluator.value(code, unit: code_)
+                return Self.figure(value.outcome, value.explanation, missing: nil)
+            }
+            let combined = evaluator.aggregate(code, below: code_, at: level)
+            return Self.figure(combined.outcome, combined.explanation, missing: combined.missing)
         }
-        return ranks
+        let children: [(unit: Hierarchy.Unit, figure: IndicatorValuesView.Figure)] = tree.children(of: unit).map {
+            child in
+            (child, figure(at: child.code))
+        }
+        let ranks = IndicatorRanking.ranks(
+            children.compactMap { row in row.figure.value.map { (row.unit.code, $0) } },
+            direction: definition.direction
+        )
+        return IndicatorValuesView(
+            indicator: code,
+            version: catalogue.definition(code, for: period)?.version,
+            owner: owner,
+            name: definition.name,
+            unitOfMeasure: definition.unitOfMeasure,
+            direction: definition.direction,
+            period: period.description,
+            unit: unit,
+            level: level,
+            target: target,
+            figure: figure(at: unit),
+            children: children.map { row in
+                let distance = IndicatorRanking.distance(row.figure.value, target: target)
+                var view = IndicatorValuesView.Row(
+                    unit: row.unit.code,
+                    name: row.unit.name,
+                    figure: row.figure,
+                    distanceToTarget: distance.value,
+                    rank: ranks[row.unit.code]
+                )
+                view.target = target
+                view.distanceToTargetPercent = distance.percent
+                view.targetMet = IndicatorRanking.meets(row.figure.value, target: target, definition.direction)
+                return view
+            }
+        )
     }
 
     private static func figure(

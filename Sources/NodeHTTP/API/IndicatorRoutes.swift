@@ -29,6 +29,37 @@ struct IndicatorRoutes {
                 for: try context.actor()
             )
         }
+        // The values table as a spreadsheet, and the trend over periods (issue M.5).
+        api.get("/indicator-definitions/{code}/values/export") { request, context -> Response in
+            let query = request.uri.queryParameters
+            let actor = try context.actor()
+            guard let period = query["period"].map(String.init) else {
+                throw EdgeRefusal(.periodRequired)
+            }
+            return try await local.exportIndicatorValues(
+                code: try context.parameters.require("code"),
+                period: period,
+                unit: query["unit"].map(String.init),
+                format: try ExportFormat(query: query["format"]),
+                for: actor
+            ).response
+        }
+        api.get("/indicator-definitions/{code}/trend") { request, context -> IndicatorTrendView in
+            let query = request.uri.queryParameters
+            let actor = try context.actor()
+            var count: Int?
+            if let text = query["count"].map(String.init) {
+                guard let number = Int(text) else { throw DomainError(.indicatorTrendCountInvalid(text)) }
+                count = number
+            }
+            return try await local.indicatorTrend(
+                code: try context.parameters.require("code"),
+                unit: query["unit"].map(String.init),
+                to: query["to"].map(String.init),
+                count: count,
+                for: actor
+            )
+        }
         // Values entered by a person (issue M.4).
         api.put("/indicator-values/{code}/{unit}/{period}") { request, context -> SuppliedValueView in
             let actor = try context.actor()
@@ -82,6 +113,7 @@ struct IndicatorRoutes {
 }
 
 extension IndicatorValuesView: ResponseEncodable {}
+extension IndicatorTrendView: ResponseEncodable {}
 extension SuppliedValueView: ResponseEncodable {}
 extension IndicatorClientView: ResponseEncodable {}
 extension DeliveryReceipt: ResponseEncodable {}

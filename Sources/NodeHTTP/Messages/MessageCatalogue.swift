@@ -288,6 +288,11 @@ package enum MessageCatalogue {
                 "Kỳ “\(text)” không hợp lệ cho chỉ số này (ví dụ 2026-11 cho chỉ số hằng tháng)",
                 "The period '\(text)' is not valid for this indicator (e.g. 2026-11 for a monthly one)"
             )
+        case .indicatorTrendCountInvalid(let text):
+            (
+                "Số kỳ “\(text)” không hợp lệ: phải là số nguyên từ 1 đến 60",
+                "The number of periods '\(text)' is not valid: a whole number from 1 to 60"
+            )
         case .indicatorNotEntered(let code):
             (
                 "Giá trị chỉ số “\(code)” được tính theo công thức hoặc do hệ thống khác cung cấp, không nhập tay",

@@ -21,7 +21,7 @@ enum PageResources {
         "tasks", "task", "alerts",
         "units", "unit_node",
         "user_edit", "parked", "nodes", "forms",
-        "indicators", "indicator_entry", "indicator_assignments",
+        "indicators", "indicator_entry", "indicator_assignments", "indicator",
     ]
 
     struct Loaded: Sendable {

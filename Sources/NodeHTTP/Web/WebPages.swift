@@ -57,6 +57,7 @@ struct WebPages {
         NodesPage(kit: kit).addRoutes(to: pages)
         FormPages(kit: kit).addRoutes(to: pages)
         IndicatorPages(kit: kit).addRoutes(to: pages)
+        IndicatorPage(kit: kit).addRoutes(to: pages)
     }
 }
 

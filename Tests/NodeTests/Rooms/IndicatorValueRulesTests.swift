@@ -139,9 +139,9 @@ import Testing
     }
 
     @Test func equalValuesShareARankAndDirectionDecidesTheOrder() {
-        let higher = LocalNode.ranks([("A", 50), ("B", 70), ("C", 70), ("D", 10)], lowerIsBetter: false)
+        let higher = IndicatorRanking.ranks([("A", 50), ("B", 70), ("C", 70), ("D", 10)], direction: .higherIsBetter)
         #expect(higher == ["B": 1, "C": 1, "A": 3, "D": 4])
-        let lower = LocalNode.ranks([("A", 50), ("B", 70), ("D", 10)], lowerIsBetter: true)
+        let lower = IndicatorRanking.ranks([("A", 50), ("B", 70), ("D", 10)], direction: .lowerIsBetter)
         #expect(lower == ["D": 1, "A": 2, "B": 3])
     }
 }
