@@ -174,6 +174,29 @@ import Testing
             let approval = try await leader.call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"])
             #expect(approval.status == 422)
             #expect((approval.json["details"] as? [String: String])?.keys.sorted() == ["hoan-thanh"])
+
+            // Put right and approved: the province's dashboard shows the table combined, cell by
+            // cell, as the report lays it out, and the numbers per unit below (issue L.9).
+            let latest = try #require(try await leader.call(.GET, "/api/v1/reports/\(id)").json["version"] as? Int)
+            #expect(
+                try await leader.call(.PUT, "/api/v1/reports/\(id)", body: ["answers": fixed, "version": latest])
+                    .status == 200
+            )
+            let approved = try await leader.call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"])
+            #expect(approved.status == 200, "\(approved.text)")
+            let province = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh")
+            let dashboard = try await province.get("/app?assignment=\(assignment)")
+            let tables = HomePageTests.section(dashboard.text, id: "table-totals", tag: "div")
+            #expect(
+                tables.contains("Tổng số tổ chức") && tables.contains("data-label=\"Phường\">7<")
+                    && tables.contains("computed\" data-label=\"Tổng số\">10<"),
+                "\(tables)"
+            )
+            let pivot = HomePageTests.section(dashboard.text, id: "pivot", tag: "table")
+            #expect(
+                pivot.contains("Xã Tiên Du</a></th><td class=\"number\">5</td><td class=\"number\">5</td>"),
+                "\(pivot)"
+            )
         }
     }
 }

@@ -5,7 +5,8 @@ import Reporting
 /// The answers on the dashboard: a pivot of the units below against the form's numeric
 /// questions (each cell that unit's subtree combined by the question's own rule, each unit a link
 /// one level down), and the form across its periods (progress as a chart, answers as a table).
-/// Choice and table questions stay in the Excel summary: their counts do not fit one cell.
+/// Choice questions stay in the Excel summary; table questions are shown whole for the unit
+/// (`tableTotals`), since a grid does not fit one cell.
 struct AnswerPivot: Sendable {
     struct Column: Sendable {
         let text: String
@@ -45,6 +46,26 @@ struct AnswerPivot: Sendable {
         rows =
             children.map { Row(name: $0.name, href: link($0.unit), cells: cells($0.aggregate), total: false) }
             + [Row(name: totalName, href: nil, cells: cells(total), total: true)]
+    }
+
+    /// The table questions (the congress forms' Biểu 1–3 are nothing else) with every cell
+    /// combined over the unit's subtree by its column's rule, laid out as the report shows them.
+    static func tableTotals(form: Form, total: AggregatedAnswers, language: Language) -> [QuestionValues] {
+        let tables = form.questions.filter { $0.kind == .table }
+        var combined: [String: Answer] = [:]
+        for question in tables {
+            if let cells = total.items.first(where: { $0.question == question.id })?.cells {
+                combined[question.id] = .table(cells)
+            }
+        }
+        let model = FormPageModel(
+            form: form,
+            answers: Answers(combined),
+            typed: [:],
+            problems: [:],
+            language: language
+        )
+        return tables.map { model.question($0) }
     }
 
     static func rule(_ aggregation: Aggregation, _ language: Language) -> String {

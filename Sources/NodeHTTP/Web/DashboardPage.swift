@@ -123,6 +123,11 @@ struct DashboardPage {
             page.summaryHref = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"
             if let form = try await local.form(owner: chosen.assignedBy, code: chosen.form, version: chosen.formVersion)
             {
+                let tables = AnswerPivot.tableTotals(form: form, total: figures.aggregate, language: visitor.language)
+                if !tables.isEmpty, figures.total.expected > 0 {
+                    page.tableTotals = tables
+                    page.tableTotalsTitle = true
+                }
                 page.pivot = AnswerPivot(
                     form: form,
                     children: figures.children.filter { $0.figures.expected > 0 },
@@ -249,5 +254,8 @@ struct DashboardFiguresPage: PageModel {
     var bars: String?
     var summaryHref: String?
     var pivot: AnswerPivot?
+    /// The form's table questions, each cell combined over the unit's subtree.
+    var tableTotals: [QuestionValues]?
+    var tableTotalsTitle: Bool?
     var trend: FormTrendSection?
 }
