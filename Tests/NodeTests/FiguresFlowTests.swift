@@ -333,6 +333,19 @@ import Testing
             "\(trend)"
         )
         #expect(page.contains("class=\"trend\"") && page.contains("role=\"img\" aria-label=\"Tiến độ qua các kỳ\""))
+        // Each numeric answer drawn across the periods too: 12 staff in September, 4 in December.
+        let staff = try #require(
+            page.range(of: "class=\"trend series\"").flatMap { start in
+                page.range(of: "</svg>", range: start.upperBound..<page.endIndex).map {
+                    String(page[start.lowerBound..<$0.upperBound])
+                }
+            }
+        )
+        #expect(
+            staff.contains("aria-label=\"Số cán bộ chuyên trách\"") && staff.contains(">12</text>")
+                && staff.contains(">4</text>"),
+            "\(staff.prefix(3000))"
+        )
         // A province's children are communes: rows of tiles, not the country's map.
         let province = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh", codeOffset: 30)
         let provincial = try await province.get("/app?assignment=\(past)")

@@ -4,7 +4,7 @@ import Reporting
 
 /// The answers on the dashboard: a pivot of the units below against the form's numeric
 /// questions (each cell that unit's subtree combined by the question's own rule, each unit a link
-/// one level down), and the form across its periods (progress as a chart, answers as a table).
+/// one level down), and the form across its periods (progress and answers, drawn and listed).
 /// Choice questions stay in the Excel summary; table questions are shown whole for the unit
 /// (`tableTotals`), since a grid does not fit one cell.
 struct AnswerPivot: Sendable {
@@ -80,8 +80,8 @@ struct AnswerPivot: Sendable {
     }
 }
 
-/// A form across the periods it was assigned for, at the unit shown: progress per period (drawn
-/// and listed) and each numeric question's combined answer per period with its change.
+/// A form across the periods it was assigned for, at the unit shown: progress per period and each
+/// numeric question's combined answer per period with its change, drawn and listed.
 struct FormTrendSection: Sendable {
     struct Period: Sendable {
         let name: String
@@ -92,6 +92,8 @@ struct FormTrendSection: Sendable {
     struct Series: Sendable {
         let text: String
         let values: [String]
+        /// The series drawn, when at least two periods have a value.
+        let drawing: String?
     }
 
     let chart: String
@@ -117,7 +119,14 @@ struct FormTrendSection: Sendable {
                     guard let change = point.changePercent else { return numbers.text(value) }
                     return
                         "\(numbers.text(value)) (\(change >= 0 ? "+" : "")\(numbers.text(change, fractionDigits: 1)) %)"
-                }
+                },
+                drawing: series.points.compactMap(\.value).count < 2
+                    ? nil
+                    : ProgressCharts.series(
+                        series.points.map { (PeriodWords.text($0.period, language), $0.value) },
+                        label: series.text,
+                        numbers: numbers
+                    )
             )
         }
         chart = ProgressCharts.trend(

@@ -144,6 +144,55 @@ enum ProgressCharts {
         return svg + "</svg>"
     }
 
+    /// One numeric answer across periods: a line over a scale from 0 to its largest value (from
+    /// its smallest when that is below 0), a point and its value per period; a period without a
+    /// value breaks the line.
+    static func series(
+        _ points: [(period: String, value: Double?)],
+        label: String,
+        numbers: NumberFormat
+    ) -> String {
+        let (left, top, plotHeight, step) = (20, 16, 140, 110)
+        let width = left + max(1, points.count - 1) * step + 80
+        let height = top + plotHeight + 40
+        let values = points.compactMap(\.value)
+        let high = max(values.max() ?? 1, 0)
+        let low = min(values.min() ?? 0, 0)
+        let span = high - low == 0 ? 1 : high - low
+        func y(_ value: Double) -> Int { top + plotHeight - Int((value - low) / span * Double(plotHeight)) }
+        func x(_ index: Int) -> Int { left + 20 + index * step }
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trend series\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
+        svg +=
+            "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - 10)\" y2=\"\(y(0))\" stroke=\"#bbb\"/>"
+        var run: [String] = []
+        func flush() {
+            if run.count > 1 {
+                svg +=
+                    "<polyline points=\"\(run.joined(separator: " "))\" fill=\"none\" stroke=\"#6b46c1\" stroke-width=\"2.5\"/>"
+            }
+            run = []
+        }
+        for (index, point) in points.enumerated() {
+            guard let value = point.value else {
+                flush()
+                continue
+            }
+            run.append("\(x(index)),\(y(value))")
+        }
+        flush()
+        for (index, point) in points.enumerated() {
+            if let value = point.value {
+                svg += "<circle cx=\"\(x(index))\" cy=\"\(y(value))\" r=\"4\" fill=\"#6b46c1\"/>"
+                svg +=
+                    "<text x=\"\(x(index) + 6)\" y=\"\(y(value) - 6)\" font-size=\"12\" fill=\"#111\">\(numbers.text(value))</text>"
+            }
+            svg +=
+                "<text x=\"\(x(index))\" y=\"\(top + plotHeight + 24)\" font-size=\"12\" text-anchor=\"middle\" fill=\"#111\">\(HTML.escape(point.period))</text>"
+        }
+        return svg + "</svg>"
+    }
+
     /// A percentage with at most one decimal, the page language's way: "66,7" in Vietnamese.
     static func format(_ percent: Double, _ numbers: NumberFormat) -> String {
         numbers.text(percent, fractionDigits: 1)
