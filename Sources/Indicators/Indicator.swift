@@ -250,11 +250,20 @@ public struct IndicatorDefinition: Codable, Sendable, Hashable {
     public func target(for period: Period) -> Double? { targets.first { $0.period == period }?.value }
 
     /// Problems with the attributes (not the formula: see `IndicatorChecker`), in Vietnamese then English.
+    /// Codes an indicator may not take: the pages of indicators live at `/app/indicators/entry`
+    /// and `/app/indicators/assignments`, beside each indicator's `/app/indicators/{code}`.
+    public static let reservedCodes: Set<String> = ["entry", "assignments"]
+
     public func attributeProblems() -> [String] {
         var problems: [String] = []
         if !FormulaParser.isIdentifier(code) {
             problems.append(
                 "Mã chỉ số “\(code)” chỉ gồm chữ, số, '-', '_' (tối đa 64) / indicator code must be letters, digits, '-', '_'"
+            )
+        }
+        if Self.reservedCodes.contains(code) {
+            problems.append(
+                "Mã chỉ số “\(code)” trùng tên một trang của hệ thống, hãy chọn mã khác / '\(code)' names a page; choose another code"
             )
         }
         if version < 1 { problems.append("Phiên bản phải từ 1 / version must be 1 or more") }

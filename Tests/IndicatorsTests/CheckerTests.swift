@@ -146,5 +146,24 @@ import Testing
             targets: [IndicatorTarget(period: .quarter(2026, 1), value: 1)]
         )
         #expect(blank.attributeProblems().count == 4)
+        // A code that names one of the indicator pages would hide its own page behind it.
+        let page = IndicatorDefinition(
+            code: "entry",
+            effectiveFrom: .month(2026, 1),
+            name: BilingualText(vi: "x", en: "x"),
+            concept: "x",
+            calculationMethod: "x",
+            dataSource: "x",
+            leadAgency: "x",
+            implementingAgency: "x",
+            updatedBy: "x",
+            unitOfMeasure: "x",
+            layer: .centralSteering,
+            sector: "x",
+            frequency: .monthly,
+            source: .entered,
+            aggregation: .sum
+        )
+        #expect(page.attributeProblems().map { $0.contains("names a page") } == [true])
     }
 }

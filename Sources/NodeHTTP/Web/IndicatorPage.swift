@@ -135,12 +135,8 @@ struct IndicatorPage {
     /// A distance with its sign: "+5", "-2,5" (0 without one).
     static func signed(_ text: String, _ value: Double) -> String { value > 0 ? "+" + text : text }
 
-    /// "Tháng 12/2026", "Quý 4/2026", "Năm 2026" (English: "December 2026", "Q4 2026", "Year 2026").
-    static func periodLabel(_ code: String, _ language: Language) -> String {
-        guard let period = Period(code) else { return code }
-        if language == .en { return period.englishLabel }
-        return period.frequency == .quarterly ? "Quý \(period.index)/\(period.year)" : period.vietnameseLabel
-    }
+    /// The period in words, as every page writes it (`PeriodWords`): "Tháng 12/2026", "Quý IV/2026".
+    static func periodLabel(_ code: String, _ language: Language) -> String { PeriodWords.text(code, language) }
 
     /// The 24 periods of the frequency up to the one holding today, newest first, and the chosen one.
     static func choices(
