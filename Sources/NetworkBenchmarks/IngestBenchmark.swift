@@ -99,67 +99,81 @@ public struct IngestBenchmark: Sendable {
             var rows: [ReportRow] = []
             var signedPayloads: [SignedPayload] = []
             let port = try await federation.federationPort(province)
-            for (index, node) in communeNodes.enumerated() {
-                let credentials = try InProcessFederation.credentials(for: node, from: authority)
-                let signer = try PayloadSigner(
-                    certificatePEM: credentials.certificatePEM,
-                    privateKeyPEM: credentials.privateKeyPEM
-                )
-                var envelopes: [Envelope] = []
-                for assignment in assignments {
-                    let report = ReportRow.approved(
-                        unit: node.unit,
-                        owner: province,
-                        form: form,
-                        assignment: assignment.id,
-                        period: assignment.period,
-                        index: index
+            // Every client is shut down on every path: AsyncHTTPClient traps (in debug builds) on a
+            // client released without it, which would end the whole test process, not one test.
+            let applied: Int
+            let federationSeconds: Double
+            do {
+                for (index, node) in communeNodes.enumerated() {
+                    let credentials = try InProcessFederation.credentials(for: node, from: authority)
+                    let signer = try PayloadSigner(
+                        certificatePEM: credentials.certificatePEM,
+                        privateKeyPEM: credentials.privateKeyPEM
                     )
-                    let signed = try signer.sign(try JSONEncoder.federation.encode(report))
-                    signedPayloads.append(signed)
-                    envelopes.append(
-                        Envelope(
-                            origin: node.unit,
-                            kind: .reportApproved,
+                    var envelopes: [Envelope] = []
+                    for assignment in assignments {
+                        let report = ReportRow.approved(
                             unit: node.unit,
-                            body: try JSONEncoder.federation.encode(signed)
+                            owner: province,
+                            form: form,
+                            assignment: assignment.id,
+                            period: assignment.period,
+                            index: index
+                        )
+                        let signed = try signer.sign(try JSONEncoder.federation.encode(report))
+                        signedPayloads.append(signed)
+                        envelopes.append(
+                            Envelope(
+                                origin: node.unit,
+                                kind: .reportApproved,
+                                unit: node.unit,
+                                body: try JSONEncoder.federation.encode(signed)
+                            )
+                        )
+                        rows.append(
+                            try ReportRow(
+                                report: report,
+                                signed: signed,
+                                origin: node.unit,
+                                message: envelopes.last!.id
+                            )
+                        )
+                    }
+                    let client = try FederationClient(
+                        address: "127.0.0.1:\(port)",
+                        peer: NodeIdentity(unitCode: province),
+                        credentials: credentials
+                    )
+                    pushers.append(
+                        (
+                            client,
+                            stride(from: 0, to: envelopes.count, by: benchmark.batchSize).map {
+                                Array(envelopes[$0..<min($0 + benchmark.batchSize, envelopes.count)])
+                            }
                         )
                     )
-                    rows.append(
-                        try ReportRow(report: report, signed: signed, origin: node.unit, message: envelopes.last!.id)
-                    )
                 }
-                let client = try FederationClient(
-                    address: "127.0.0.1:\(port)",
-                    peer: NodeIdentity(unitCode: province),
-                    credentials: credentials
-                )
-                pushers.append(
-                    (
-                        client,
-                        stride(from: 0, to: envelopes.count, by: benchmark.batchSize).map {
-                            Array(envelopes[$0..<min($0 + benchmark.batchSize, envelopes.count)])
+                // Connections and TLS handshakes are made before the clock starts.
+                for pusher in pushers { _ = try await pusher.client.feed(after: 0, limit: 1, wait: 0) }
+                let clock = Stopwatch()
+                applied = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for pusher in pushers {
+                        group.addTask {
+                            var applied = 0
+                            for batch in pusher.batches {
+                                let response = try await pusher.client.push(PushRequest(messages: batch))
+                                applied += response.results.filter { $0.status == .applied && !$0.replayed }.count
+                            }
+                            return applied
                         }
-                    )
-                )
-            }
-            // Connections and TLS handshakes are made before the clock starts.
-            for pusher in pushers { _ = try await pusher.client.feed(after: 0, limit: 1, wait: 0) }
-            let clock = Stopwatch()
-            let applied = try await withThrowingTaskGroup(of: Int.self) { group in
-                for pusher in pushers {
-                    group.addTask {
-                        var applied = 0
-                        for batch in pusher.batches {
-                            let response = try await pusher.client.push(PushRequest(messages: batch))
-                            applied += response.results.filter { $0.status == .applied && !$0.replayed }.count
-                        }
-                        return applied
                     }
+                    return try await group.reduce(0, +)
                 }
-                return try await group.reduce(0, +)
+                federationSeconds = clock.seconds
+            } catch {
+                for pusher in pushers { try? await pusher.client.shutdown() }
+                throw error
             }
-            let federationSeconds = clock.seconds
             for pusher in pushers { try await pusher.client.shutdown() }
             guard applied == rows.count else {
                 throw SimulationStalled("the province applied \(applied) of \(rows.count) reports")
