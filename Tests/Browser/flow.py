@@ -8,7 +8,7 @@ why, on the first thing that is not as it should be, or when any page logs a con
 import base64, hashlib, hmac, importlib.util, json, os, struct, sys, tempfile, time
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, UnexpectedAlertPresentException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -212,6 +212,24 @@ def set_value(css, value):
     element.send_keys(value)
 
 
+def reload_leaving():
+    """Reloads the page, leaving whatever is typed unsaved (the page asks first: the answer is yes)."""
+    try:
+        driver.refresh()
+    except UnexpectedAlertPresentException:
+        pass
+    try:
+        driver.switch_to.alert.accept()
+    except NoAlertPresentException:
+        pass
+
+
+def drafts():
+    return driver.execute_script(
+        "var out = {}; Object.keys(localStorage).forEach(function (k) {"
+        " if (k.indexOf('rn-draft:') === 0) { out[k] = JSON.parse(localStorage.getItem(k)); } }); return out;")
+
+
 def report_id():
     return driver.current_url.split("/app/reports/")[1].split("/")[0].split("?")[0]
 
@@ -219,6 +237,11 @@ def report_id():
 try:
     # 1. The commune's data-entry user fills the form with every question kind, saves, submits with a file.
     base = login("bni-kb.entry")
+    # The commune's home says what to do now (issue L.4).
+    driver.get(base + "/app")
+    expect_text("Việc cần làm")
+    expect_text("Báo cáo tháng về chuyển đổi số cấp xã", "#todo")
+    screen("trang-chu-xa")
     driver.get(base + "/app/entry")
     screen("cap-nhat-du-lieu")
     expect_text("Báo cáo tháng về chuyển đổi số cấp xã")
@@ -287,6 +310,18 @@ try:
         fail("the paragraph did not come back as typed")
     if find("#f-kinh-phi").get_attribute("value") != "12,5":
         fail("the decimal was not kept: %r" % find("#f-kinh-phi").get_attribute("value"))
+    # What is typed is kept as it is typed, not only on "Lưu lại": a reload without saving brings it back.
+    set_value("#f-ghi-chu", "Gõ rồi tải lại trang")
+    deadline = time.time() + 5
+    while not any(v.get("f-ghi-chu") == "Gõ rồi tải lại trang" for v in drafts().values()):
+        if time.time() > deadline:
+            fail("the browser keeps no copy while typing: %r" % drafts())
+        time.sleep(0.2)
+    reload_leaving()
+    expect_text("Đã khôi phục nội dung chưa lưu")
+    if find("#f-ghi-chu").get_attribute("value") != "Gõ rồi tải lại trang":
+        fail("the typed value was not restored after a reload: %r" % find("#f-ghi-chu").get_attribute("value"))
+    screen("khoi-phuc-sau-tai-lai")
     # The session ends while typing: "Lưu lại" loses nothing. The copy kept in the browser comes
     # back after logging in again, on the same page, with a notice; a confirmed save removes it.
     driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")
@@ -361,6 +396,11 @@ try:
 
     # 2. The commune leader corrects a value and approves.
     base = login("bni-kb.approver")
+    # The leader's home: the report waiting for approval.
+    driver.get(base + "/app")
+    expect_text("Báo cáo chờ phê duyệt")
+    find("#todo-awaiting a[href='/app/reports/%s']" % report)
+    screen("trang-chu-lanh-dao")
     driver.get(base + "/app/reports?state=submitted")
     screen("danh-sach-cho-duyet")
     find("a[href='/app/reports/%s']" % report).click()
@@ -423,6 +463,16 @@ try:
     expect_text("Xếp hạng tháng 10/2026")
     screen("xep-hang-cong-khai")
 
+    # The centre's dashboard for the form: the provinces on a map, the answers per unit, and
+    # the trend across the form's two months.
+    base = login("tw.approver")
+    driver.get(base + "/app?assignment=" + config["assignment"])
+    find("svg.tiles.map")
+    find("#pivot")
+    find("svg.trend")
+    screen("tong-quan-trung-uong")
+    logout()
+
     # The province's admin adds a commune that works in the province's node, then renames it.
     base = login("bni.admin")
     driver.get(base + "/app/units")
@@ -458,6 +508,12 @@ try:
     expect_text("huong-dan-ra-soat.txt")  # the province's file came down with the return
     expect_text("Khi trả lại")
     screen("bao-cao-bi-tra-lai")
+    # The commune's home: the returned report first, with the province's reason.
+    driver.get(base + "/app")
+    expect_text("Số liệu hồ sơ trực tuyến chưa khớp, đề nghị rà soát", "#todo-returned")
+    expect_text("Lý do trả lại", "#todo-returned")
+    screen("trang-chu-xa-bi-tra-lai")
+    driver.get(base + "/app/reports/" + report)
     find("a[href='/app/reports/%s/edit']" % report).click()
     driver.execute_script("document.querySelectorAll('details.group').forEach(function (d) { d.open = true; })")
     set_value("input[name='t:bang:truc-tuyen:tong']", "95")
@@ -515,6 +571,20 @@ try:
     driver.get(base + "/app/indicators")
     expect_text("Bộ chỉ số")
     screen("bo-chi-so")
+    # The admin's other pages.
+    for path, name, text in [
+        ("/app/indicators/entry", "nhap-chi-so", None),
+        ("/app/indicators/assignments", "giao-chi-so", None),
+        ("/app/alerts", "canh-bao", None),
+        ("/app/audit", "nhat-ky", "Nhật ký"),
+        ("/app/nodes", "cac-nut", "Các nút trong mạng"),
+        ("/app/usage", "thong-ke-su-dung", "Thống kê sử dụng"),
+        ("/app/profile", "ho-so-ca-nhan", None),
+    ]:
+        driver.get(base + path)
+        if text:
+            expect_text(text)
+        screen(name)
     # The English pages, by choice.
     driver.get(base + "/app/language?to=en&back=/app/entry")
     expect_text("Data entry")

@@ -11,8 +11,11 @@ import Testing
 /// report's life in the pages: the commune fills, saves and submits it with a file, its leader
 /// corrects a value and approves, the province sees progress on its dashboard and returns it,
 /// opens its congress schedule and scoring pages and publishes the ranking (then read on the
-/// public page without login), the commune revises and resubmits. On the way (issue L) the session ends
-/// while typing and "Lưu lại" loses nothing (the browser's copy comes back after logging in again),
+/// public page without login), the commune revises and resubmits. Each role's home (what to do now), the
+/// centre's dashboard (provinces on a map, answers per unit, the trend across the form's two months) and
+/// the admin's pages are visited too. On the way (issue L) the session ends
+/// while typing and "Lưu lại" loses nothing (the browser's copy comes back after logging in again; a reload
+/// while typing keeps what was typed too),
 /// bad values are listed at once with links, and a too-large file is refused before sending. Each page
 /// is saved as a screenshot under `test-artifacts/screens/`, at 1280 px and at a phone's 390 × 844
 /// (`NN-name-390.png`); a console error on any page, any page wider than 390 px on the phone, or a
@@ -128,6 +131,13 @@ import Testing
                 body: ["form": "WEB-DU-KIEN", "period": "2026-11", "units": ["BNI-KB", "BNI-YP"]]
             )
             let assignment = try #require(assigned.json["id"] as? String, "\(assigned.text)")
+            // The month before too, so that the centre's dashboard has a trend across two periods.
+            let earlier = try await centre.call(
+                .POST,
+                "/api/v1/assignments",
+                body: ["form": "WEB-DU-KIEN", "period": "2026-10", "units": ["BNI-KB", "BNI-YP"]]
+            )
+            #expect(earlier.status == 201, "\(earlier.text)")
             // The assignment travels down before the browser starts.
             for (node, unit) in [("kinh-bac", "BNI-KB"), ("bac-ninh", "BNI")] {
                 try await f.eventually("the assignment reaches \(node)") {

@@ -25,37 +25,7 @@ import Testing
             ])
         ])
         let model = FormPageModel(form: form, answers: answers, typed: [:], problems: [:], language: .vi)
-        let summary = ReportSummary(
-            id: "r-1",
-            form: form.title,
-            period: "2026-once",
-            unit: "BNI-TD",
-            unitName: "Xã Tiên Du",
-            state: "Lưu nháp",
-            stateKey: "draft",
-            updated: "",
-            version: 1,
-            approvedBy: "",
-            approvedAt: "",
-            returned: false,
-            returnReason: "",
-            returnedAt: "",
-            returnedByUnit: ""
-        )
-        let page = ReportEditPage(
-            report: summary,
-            formTitle: form.title,
-            groups: model.groups,
-            version: 1,
-            correcting: false,
-            saved: false,
-            hasErrors: false,
-            formError: nil,
-            ruleNotes: model.ruleList(editLink: ""),
-            hasRules: !model.violations.isEmpty,
-            checksData: model.checksJSON
-        )
-        let html = PageRenderer.shared.render(page, csrf: "c", language: .vi)
+        let html = Self.editPage(form, model)
         let total = "t:ket-qua-chung:tong-so-to-chuc-dang:tong-so"
         #expect(html.contains("<output class=\"number\" id=\"f-\(total)\" data-field=\"\(total)\""))
         #expect(html.contains(">5</output>"), "the typed 10 is replaced by 3 + 2")
@@ -86,5 +56,69 @@ import Testing
         #expect(notes.contains { $0.href == "#f-so-nhiem-vu-hoan-thanh-dung-han" }, "\(notes.map(\.href))")
         let inputs = model.groups.flatMap(\.questions).map(\.inputId)
         #expect(inputs.contains("f-so-nhiem-vu-hoan-thanh-dung-han"), "the link's target exists")
+    }
+
+    /// The edit page of a draft of `form` as `model` shows it, in Vietnamese.
+    static func editPage(_ form: Form, _ model: FormPageModel) -> String {
+        let summary = ReportSummary(
+            id: "r-1",
+            form: form.title,
+            period: "2026-once",
+            unit: "BNI-TD",
+            unitName: "Xã Tiên Du",
+            state: "Lưu nháp",
+            stateKey: "draft",
+            updated: "",
+            version: 1,
+            approvedBy: "",
+            approvedAt: "",
+            returned: false,
+            returnReason: "",
+            returnedAt: "",
+            returnedByUnit: ""
+        )
+        let page = ReportEditPage(
+            report: summary,
+            formTitle: form.title,
+            groups: model.groups,
+            version: 1,
+            correcting: false,
+            saved: false,
+            hasErrors: false,
+            formError: nil,
+            ruleNotes: model.ruleList(editLink: ""),
+            hasRules: !model.violations.isEmpty,
+            checksData: model.checksJSON
+        )
+        return PageRenderer.shared.render(page, csrf: "c", language: .vi)
+    }
+
+    /// A percentage question whose text already says "(%)" is not shown as "(%) (%)"; one that
+    /// does not say it gets the mark once.
+    @Test func aPercentageIsMarkedOnce() throws {
+        let form = try FormFile.parse(
+            """
+            code: PHAN-TRAM
+            version: 1
+            title: "Tỷ lệ"
+            frequency: monthly
+            groups:
+              - id: g1
+                title: "Tỷ lệ"
+                questions:
+                  - id: co-dau
+                    text: "Tỷ lệ hồ sơ trực tuyến (%)"
+                    kind: percentage
+                  - id: khong-dau
+                    text: "Tỷ lệ hộ có điện thoại thông minh"
+                    kind: percentage
+            """,
+            source: "test"
+        )
+        let model = FormPageModel(form: form, answers: Answers([:]), typed: [:], problems: [:], language: .vi)
+        let html = Self.editPage(form, model)
+        #expect(html.contains("Tỷ lệ hồ sơ trực tuyến (%)</label>"), "the question's own mark")
+        #expect(!html.contains("(%) (%)"))
+        #expect(html.contains("Tỷ lệ hộ có điện thoại thông minh (%)</label>"), "the mark added once")
     }
 }

@@ -161,6 +161,74 @@ import Testing
         }
     }
 
+    /// Two fixes of issue L.10 at the province: a tile is coloured by approved, not submitted
+    /// (Tiên Du, hosted by the province's node, submitted but waiting for its own leader, reads
+    /// 0 %), and a report received from Kinh Bắc's node reads "Cấp trên nhận báo cáo" by "Máy chủ
+    /// của Phường Kinh Bắc" in its history, never "received" or "node:BNI-KB".
+    @Test func theProvinceSeesApprovedTilesAndAReceivedReportInWords() async throws {
+        try await TestFederation.run { f in
+            let centre = try await f.login("tw.admin", at: "centre")
+            #expect(try await centre.call(.POST, "/api/v1/forms", body: BrowserFlowTests.form).status == 201)
+            let assigned = try await centre.call(
+                .POST,
+                "/api/v1/assignments",
+                body: ["form": "WEB-DU-KIEN", "period": "2026-11", "units": ["BNI-KB", "BNI-TD"]]
+            )
+            let assignment = try #require(assigned.json["id"] as? String, "\(assigned.text)")
+            let answers: [String: Any] = ["muc-do": "Đang triển khai", "can-bo": 7]
+            /// Creates, fills and submits the commune's report; its id.
+            func submit(_ client: APIClient) async throws -> String {
+                try await f.eventually("the assignment reaches the commune's node") {
+                    try await client.call(.GET, "/api/v1/assignments").items.count == 1
+                }
+                let id = try #require(
+                    try await client.call(.POST, "/api/v1/reports", body: ["assignment": assignment]).json["id"]
+                        as? String
+                )
+                let saved = try await client.call(
+                    .PUT,
+                    "/api/v1/reports/\(id)",
+                    body: ["answers": answers, "version": 1]
+                )
+                #expect(saved.status == 200, "\(saved.text)")
+                let submitted = try await client.call(
+                    .POST,
+                    "/api/v1/reports/\(id)/submit",
+                    body: [:] as [String: String]
+                )
+                #expect(submitted.status == 200, "\(submitted.text)")
+                return id
+            }
+
+            // Tiên Du submitted, not approved: half submitted, and its tile still reads 0 %.
+            _ = try await submit(try await f.login("bni-td.entry", at: "bac-ninh"))
+            let province = try await WebPageTests.browser(f, "bni.approver", at: "bac-ninh")
+            let dashboard = "/app?assignment=\(assignment)"
+            let waiting = try await province.get(dashboard).text
+            #expect(
+                waiting.contains("id=\"total-submitted\">50 %"),
+                "\(Self.section(waiting, id: "totals", tag: "ul"))"
+            )
+            #expect(waiting.contains("aria-label=\"Xã Tiên Du: 0 %\""))
+            #expect(!waiting.contains("aria-label=\"Xã Tiên Du: 100 %\""))
+
+            // Kinh Bắc's report, approved by its leader, goes up; its tile turns.
+            let id = try await submit(try await f.login("bni-kb.entry", at: "kinh-bac"))
+            let leader = try await f.login("bni-kb.approver", at: "kinh-bac")
+            let approved = try await leader.call(.POST, "/api/v1/reports/\(id)/approve", body: ["message": "Đồng ý"])
+            #expect(approved.status == 200, "\(approved.text)")
+            try await f.eventually("the approved report reaches bac-ninh") {
+                try await province.get(dashboard).text.contains("aria-label=\"Phường Kinh Bắc: 100 %\"")
+            }
+            let history = Self.section(try await province.get("/app/reports/\(id)").text, id: "history")
+            #expect(
+                history.contains("Cấp trên nhận báo cáo") && history.contains("Máy chủ của Phường Kinh Bắc")
+                    && !history.contains("received") && !history.contains("node:"),
+                "\(history)"
+            )
+        }
+    }
+
     /// Issue M.3: an indicator the province assigns to Kinh Bắc from October reaches Kinh Bắc's
     /// node; its home page lists October overdue and November due, and October's value typed
     /// late (20 November) is marked late and leaves the list.

@@ -126,4 +126,37 @@ import Testing
         #expect(ReportPages.size(1536, .vi) == "1,5 KB" && ReportPages.size(1536, .en) == "1.5 KB")
         #expect(ReportPages.size(1234, .vi) == "1,2 KB" && ReportPages.size(999, .vi) == "999 B")
     }
+
+    /// The admin's pages: the usage report's counts and the nodes page's lags and sizes.
+    @Test func adminPagesGroupThousands() throws {
+        let json = Data(
+            #"{"role":"data_entry","name":"x","accounts":1234,"activeUsers":12,"logins":12345,"failedLogins":0,"actions":1234567}"#
+                .utf8
+        )
+        let group = try JSONDecoder().decode(UsageReport.Group.self, from: json)
+        let vietnamese = UsagePage.Group(group, .vi)
+        #expect(vietnamese.accounts == "1.234" && vietnamese.logins == "12.345" && vietnamese.actions == "1.234.567")
+        #expect(vietnamese.active == "12" && vietnamese.failed == "0")
+        #expect(UsagePage.Group(group, .en).logins == "12,345")
+        let html = PageRenderer.shared.render(
+            UsagePage(
+                period: "2026",
+                groups: [vietnamese],
+                unit: "Tỉnh Bắc Ninh",
+                periods: [],
+                from: "01/01/2026",
+                to: "31/12/2026",
+                xlsx: "/api/v1/usage?period=2026&format=xlsx"
+            ),
+            csrf: "c",
+            language: .vi
+        )
+        #expect(html.contains("<td>12.345</td>") && html.contains("<td>1.234.567</td>") && !html.contains("12345"))
+        #expect(NodesPage.lag(1234, nil, .vi) == "1.234 tin" && NodesPage.lag(1234, nil, .en) == "1,234 messages")
+        #expect(NodesPage.lag(3, 300, .vi) == "3 tin, 5 phút")
+        #expect(
+            NodesPage.size(1_294_467_072, .vi) == "1.234,5 MiB" && NodesPage.size(1_294_467_072, .en) == "1,234.5 MiB"
+        )
+        #expect(NodesPage.size(1_536_000, .vi) == "1,5 MiB" && NodesPage.size(2048, .vi) == "2 KiB")
+    }
 }

@@ -93,16 +93,7 @@ struct AdminPages {
                 let visitor = try kit.visitor(request, context)
                 let period = request.uri.queryParameters["period"].map(String.init) ?? String(local.clock.today().year)
                 let report = try await local.usage(period: period, for: visitor.actor)
-                let groups = report.groups.map { group in
-                    UsagePage.Group(
-                        name: visitor.pick(group.role.vietnameseName, group.role.englishName),
-                        accounts: group.accounts,
-                        active: group.activeUsers,
-                        logins: group.logins,
-                        failed: group.failedLogins,
-                        actions: group.actions
-                    )
-                }
+                let groups = report.groups.map { UsagePage.Group($0, visitor.language) }
                 return kit.page(
                     UsagePage(
                         period: period,
@@ -311,14 +302,24 @@ struct UsersPage: PageModel {
 struct UsagePage: PageModel {
     static let template = "usage"
 
-    /// One role's figures.
+    /// One role's figures, as the page's language writes numbers ("12.345" in Vietnamese).
     struct Group: Sendable {
         let name: String
-        let accounts: Int
-        let active: Int
-        let logins: Int
-        let failed: Int
-        let actions: Int
+        let accounts: String
+        let active: String
+        let logins: String
+        let failed: String
+        let actions: String
+
+        init(_ group: UsageReport.Group, _ language: Language) {
+            let numbers = NumberFormat(language)
+            name = language.pick(group.role.vietnameseName, group.role.englishName)
+            accounts = numbers.text(group.accounts)
+            active = numbers.text(group.activeUsers)
+            logins = numbers.text(group.logins)
+            failed = numbers.text(group.failedLogins)
+            actions = numbers.text(group.actions)
+        }
     }
 
     let period: String

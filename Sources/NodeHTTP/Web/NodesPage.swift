@@ -31,12 +31,13 @@ struct NodesPage {
                                 ? visitor.pick("nút này", "this node")
                                 : node.lastContact.map(PageDate.minute) ?? visitor.pick("chưa từng", "never"),
                             silent: node.silent,
-                            silence: node.silentSeconds.map { Self.duration($0, visitor) } ?? "",
-                            up: Self.lag(node.upLagMessages, node.upLagSeconds, visitor),
-                            down: node.downLagMessages.map { Self.lag($0, node.downLagSeconds, visitor) } ?? "—",
-                            parked: node.parked,
+                            silence: node.silentSeconds.map { Self.duration($0, visitor.language) } ?? "",
+                            up: Self.lag(node.upLagMessages, node.upLagSeconds, visitor.language),
+                            down: node.downLagMessages.map { Self.lag($0, node.downLagSeconds, visitor.language) }
+                                ?? "—",
+                            parked: NumberFormat(visitor.language).text(node.parked),
                             certificate: node.certificateExpiry.map(PageDate.day) ?? "—",
-                            database: node.databaseBytes.map(Self.size) ?? "—",
+                            database: node.databaseBytes.map { Self.size($0, visitor.language) } ?? "—",
                             reported: PageDate.minute(node.reportedAt),
                             hasAuditCut: node.auditCut != nil,
                             auditCut: node.auditCut.map {
@@ -50,7 +51,7 @@ struct NodesPage {
                     hasNodes: !overview.items.isEmpty,
                     silentCount: overview.silent,
                     hasSilent: overview.silent > 0,
-                    threshold: Self.duration(Double(overview.silenceThresholdSeconds), visitor)
+                    threshold: Self.duration(Double(overview.silenceThresholdSeconds), visitor.language)
                 )
                 return kit.page(
                     page,
@@ -63,22 +64,27 @@ struct NodesPage {
         }
     }
 
-    static func lag(_ messages: Int, _ seconds: Double?, _ visitor: PageVisitor) -> String {
-        let count = visitor.pick("\(messages) tin", "\(messages) messages")
-        return seconds.map { "\(count), \(duration($0, visitor))" } ?? count
+    /// Messages waiting and for how long: "1.234 tin, 5 phút" in Vietnamese.
+    static func lag(_ messages: Int, _ seconds: Double?, _ language: Language) -> String {
+        let number = NumberFormat(language).text(messages)
+        let count = language.pick("\(number) tin", "\(number) messages")
+        return seconds.map { "\(count), \(duration($0, language))" } ?? count
     }
 
-    static func duration(_ seconds: Double, _ visitor: PageVisitor) -> String {
+    static func duration(_ seconds: Double, _ language: Language) -> String {
         let s = Int(seconds)
-        if s < 120 { return visitor.pick("\(s) giây", "\(s) s") }
-        if s < 7200 { return visitor.pick("\(s / 60) phút", "\(s / 60) min") }
-        if s < 172_800 { return visitor.pick("\(s / 3600) giờ", "\(s / 3600) h") }
-        return visitor.pick("\(s / 86400) ngày", "\(s / 86400) days")
+        if s < 120 { return language.pick("\(s) giây", "\(s) s") }
+        if s < 7200 { return language.pick("\(s / 60) phút", "\(s / 60) min") }
+        if s < 172_800 { return language.pick("\(s / 3600) giờ", "\(s / 3600) h") }
+        let days = NumberFormat(language).text(s / 86400)
+        return language.pick("\(days) ngày", "\(days) days")
     }
 
-    static func size(_ bytes: Int64) -> String {
+    /// A database's size in the page's language: "1.234,5 MiB" in Vietnamese, "1,234.5 MiB" in English.
+    static func size(_ bytes: Int64, _ language: Language) -> String {
+        let numbers = NumberFormat(language)
         let mib = Double(bytes) / 1_048_576
-        return mib >= 1 ? String(format: "%.1f MiB", mib) : "\(bytes / 1024) KiB"
+        return mib >= 1 ? "\(numbers.text(mib, fractionDigits: 1)) MiB" : "\(numbers.text(Int(bytes / 1024))) KiB"
     }
 }
 
@@ -99,7 +105,7 @@ struct NodesOverviewPage: PageModel {
         let silence: String
         let up: String
         let down: String
-        let parked: Int
+        let parked: String
         let certificate: String
         let database: String
         let reported: String

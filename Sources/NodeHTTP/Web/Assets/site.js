@@ -112,8 +112,8 @@
     });
   }
 
-  // What is typed is kept in the browser (per report and version) from "Lưu lại" until the
-  // server confirms the save, so an ended session or a lost link loses nothing: back on the
+  // What is typed is kept in the browser (per report and version), as it is typed and on
+  // "Lưu lại", until the server confirms the save, so an ended session or a lost link loses nothing: back on the
   // same version, the copy is put back into the form with a notice.
   function keepUntilSaved(form) {
     var version = form.querySelector('input[name="version"]');
@@ -152,12 +152,31 @@
         form.dispatchEvent(new Event('input'));
       }
     }
-    form.addEventListener('submit', function () {
+    var keep = function () {
       var values = {};
       fields().forEach(function (field) {
         values[field.id] = field.type === 'checkbox' || field.type === 'radio' ? field.checked : field.value;
       });
       try { store.setItem(key, JSON.stringify(values)); } catch (error) { /* full or refused: the post still goes */ }
+    };
+    // Kept while typing too (half a second after the last key), and when the page goes away
+    // (a closed tab, a lost link, a reload), not only on "Lưu lại".
+    var pending = null;
+    var typed = false;
+    form.addEventListener('input', function (event) {
+      if (!event.isTrusted && !typed) { return; } // the restore's own announcement, nothing typed yet
+      typed = true;
+      if (pending) { window.clearTimeout(pending); }
+      pending = window.setTimeout(function () { pending = null; keep(); }, 500);
+    });
+    form.addEventListener('change', function () { typed = true; });
+    form.addEventListener('submit', function () {
+      if (pending) { window.clearTimeout(pending); pending = null; }
+      keep();
+    });
+    window.addEventListener('pagehide', function () {
+      if (pending) { window.clearTimeout(pending); pending = null; }
+      if (typed) { keep(); }
     });
   }
 
