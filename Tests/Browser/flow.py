@@ -562,7 +562,7 @@ try:
     find("#form-preview button[type=submit]").click()
     expect_text("Đã phát hành biểu mẫu.")
     Select(find("#g-form")).select_by_value("BNI-THU")
-    set_value("#g-period", "2026-12")
+    Select(find("#g-period")).select_by_visible_text("Tháng 12/2026")
     find("input[name='units'][value='BNI-KB']").click()
     find("form[action='/app/assignments'] button[type=submit]").click()
     expect_text("Đã giao biểu mẫu")

@@ -61,13 +61,38 @@ import Testing
             let again = try await admin.post("/app/forms", [("action", "publish"), ("yaml", Self.file)])
             #expect(again.status == 409 && again.text.contains("đã tồn tại"), "\(again.text)")
 
+            // Periods are chosen in words, months under "Tháng", never typed as codes.
+            let offered = try await admin.get("/app/forms")
+            #expect(offered.text.contains("<select id=\"g-period\" name=\"period\" required"), "\(offered.text)")
+            #expect(
+                offered.text.contains("<optgroup label=\"Tháng\">")
+                    && offered.text.contains("<option value=\"2026-12\">Tháng 12/2026</option>")
+            )
+            // "Giao" from the list chooses the form, and only its periods (months) are offered.
+            #expect(offered.text.contains("href=\"/app/forms?form=TRANG-THU#new-assignment\""))
+            let chosen = try await admin.get("/app/forms?form=TRANG-THU")
+            #expect(chosen.text.contains("<option value=\"TRANG-THU\" selected>"), "\(chosen.text)")
+            #expect(chosen.text.contains("<option value=\"2026-11\">Tháng 11/2026</option>"))
+            #expect(
+                !chosen.text.contains("<option value=\"2026-Q4\"") && !chosen.text.contains("<option value=\"2026\"")
+            )
+
             // Assigning: a period that is not one is answered next to the period.
             let wrong = try await admin.post(
                 "/app/assignments",
                 [("form", "TRANG-THU"), ("period", "2026-13"), ("level", "province")]
             )
             #expect(wrong.status == 422 && wrong.text.contains("g-period-error"), "\(wrong.text)")
-            #expect(wrong.text.contains("value=\"2026-13\""), "what was typed stays")
+            #expect(wrong.text.contains("<option value=\"2026-13\" selected>"), "what was sent stays")
+            // A period of another frequency than the form's: refused next to the choice, kept chosen.
+            let quarter = try await admin.post(
+                "/app/assignments",
+                [("form", "TRANG-THU"), ("period", "2026-Q4"), ("level", "province")]
+            )
+            #expect(quarter.status == 422 && quarter.text.contains("id=\"g-period-error\""), "\(quarter.text)")
+            #expect(quarter.text.contains("<option value=\"2026-Q4\" selected>Quý IV/2026</option>"))
+            #expect(quarter.text.contains("<option value=\"TRANG-THU\" selected>"), "the form stays chosen too")
+            #expect(try await centre.assignments(visibleTo: actor).allSatisfy { $0.form != "TRANG-THU" })
             let assigned = try await admin.post(
                 "/app/assignments",
                 [("form", "TRANG-THU"), ("period", "2026-12"), ("level", "province")]
@@ -102,6 +127,43 @@ import Testing
             )
             #expect(forged.status == 403)
             #expect(try await centre.form(owner: "TW", code: "TRANG-THU")?.version == 1)
+
+            // Version 2, read and shown, then published on confirmation: stored and listed.
+            let second = Self.file.replacingOccurrences(of: "version: 1", with: "version: 2")
+                .replacingOccurrences(of: "Báo cáo thử trên trang biểu mẫu", with: "Báo cáo thử, bản 2")
+            let previewed = try await admin.post("/app/forms", [("action", "preview"), ("yaml", second)])
+            #expect(previewed.status == 200 && previewed.text.contains("(TRANG-THU, phiên bản 2)"), "\(previewed.text)")
+            #expect(try await centre.form(owner: "TW", code: "TRANG-THU")?.version == 1, "a preview stores nothing")
+            let confirmed = try await admin.post("/app/forms", [("action", "publish"), ("yaml", second)])
+            #expect(confirmed.status == 303, "\(confirmed.text)")
+            let stored = try await centre.form(owner: "TW", code: "TRANG-THU")
+            #expect(stored?.version == 2 && stored?.title == "Báo cáo thử, bản 2")
+            let both = try await admin.get("/app/forms?done=published")
+            #expect(both.text.contains("<td>TRANG-THU</td><td>Báo cáo thử, bản 2"), "\(both.text)")
+            #expect(both.text.contains("</a></td><td>2</td><td>Hằng tháng</td>"), "listed as version 2")
+            #expect(
+                both.text.contains("<td>Báo cáo thử trên trang biểu mẫu</td><td>1</td>"),
+                "version 1 stays listed, assigned no more from the list"
+            )
+        }
+    }
+
+    /// The file field, as a browser sends a chosen file: read and shown as a pasted file is.
+    @Test func aChosenFileIsReadAndShown() async throws {
+        try await TestFederation.run { f in
+            let admin = try await WebPageTests.browser(f, "tw.admin", at: "centre")
+            let bytes = try Data(contentsOf: ContractTests.root.appendingPathComponent("forms/nq57-khao-sat-xa.yaml"))
+            let sent = ReturnEvidenceTests.multipart(
+                [("action", "preview")],
+                files: [("nq57-khao-sat-xa.yaml", bytes)],
+                csrf: admin.csrf,
+                fileField: "file"
+            )
+            let shown = try await admin.client.call(.POST, "/app/forms", body: sent.body, contentType: sent.type)
+            #expect(shown.status == 200 && shown.text.contains("id=\"form-preview\""), "\(shown.text)")
+            #expect(shown.text.contains("(nq57-khao-sat-xa, phiên bản 1)"))
+            #expect(shown.text.contains("<li>Tổng số nhiệm vụ phải thực hiện trong tháng <span"))
+            #expect(shown.text.contains("Hằng tháng · hạn nộp ngày 25"))
         }
     }
 

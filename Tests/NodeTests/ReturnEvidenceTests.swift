@@ -15,7 +15,8 @@ import Testing
     static func multipart(
         _ fields: [(String, String)],
         files: [(name: String, content: Data)],
-        csrf: String? = nil
+        csrf: String? = nil,
+        fileField: String = "evidence"
     ) -> (body: Data, type: String) {
         let boundary = "rn-return-evidence-test"
         var body = Data()
@@ -27,7 +28,7 @@ import Testing
         for file in files {
             body.append(
                 Data(
-                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
                         .utf8
                 )
             )

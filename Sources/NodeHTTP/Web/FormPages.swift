@@ -29,9 +29,12 @@ struct FormPages {
         pages.get("/forms") { request, context in
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
+                // "Giao" from the list: the form chosen, so that its periods are offered.
+                var typed = Typed()
+                typed.assignment["form"] = request.uri.queryParameters["form"].map(String.init)
                 return try await page(
                     visitor,
-                    typed: Typed(),
+                    typed: typed,
                     done: request.uri.queryParameters["done"].map(String.init)
                 )
             }
@@ -162,6 +165,8 @@ struct FormsPage: PageModel {
         let frequency: String
         let questions: Int
         let own: Bool
+        /// The assignment form with this form chosen, for its owner's form managers.
+        let assignHref: String?
     }
 
     struct AssignmentRow: Sendable {
@@ -196,6 +201,12 @@ struct FormsPage: PageModel {
         let selected: Bool
     }
 
+    /// The periods of one frequency, under its name in the period choice ("Tháng", "Quý"...).
+    struct PeriodGroup: Sendable {
+        let label: String
+        let periods: [PeriodWords.Choice]
+    }
+
     let forms: [FormRow]
     let hasForms: Bool
     let assignments: [AssignmentRow]
@@ -208,7 +219,11 @@ struct FormsPage: PageModel {
     let ownForms: [Choice]
     let levels: [Choice]
     let units: [Choice]
-    let period: String
+    let periodGroups: [PeriodGroup]
+    /// A period sent that is no period at all ("2026-13"), kept selected next to its refusal.
+    let unreadablePeriod: String?
+    /// The chosen form's frequency, when the periods offered are only of it.
+    let periodsOf: String?
     let errorForm: String?
     let errorPeriod: String?
     let errorUnits: String?
@@ -223,6 +238,10 @@ struct FormsPage: PageModel {
     ) {
         let language = visitor.language
         let unit = visitor.actor.unit
+        // The versions come oldest first: the last one of a code is the one assigned.
+        var latest: [String: Int] = [:]
+        for form in forms where form.owner == unit { latest[form.form.code] = form.form.version }
+        let mayAssign = visitor.actor.holds(.manageForms)
         self.forms = forms.map {
             FormRow(
                 code: $0.form.code,
@@ -231,7 +250,10 @@ struct FormsPage: PageModel {
                 owner: kit.unitName($0.owner),
                 frequency: Self.words($0.form.frequency, language),
                 questions: $0.form.questions.count,
-                own: $0.owner == unit
+                own: $0.owner == unit,
+                assignHref: $0.owner == unit && mayAssign && latest[$0.form.code] == $0.form.version
+                    ? "\(FormPages.path)?form=\($0.form.code.addingPercentEncoding(withAllowedCharacters: Self.queryCharacters) ?? "")#new-assignment"
+                    : nil
             )
         }
         hasForms = !self.forms.isEmpty
@@ -290,7 +312,29 @@ struct FormsPage: PageModel {
         units = kit.local.tree.children(of: unit).map {
             Choice(value: $0.code, label: $0.name, selected: typed.units.contains($0.code))
         }
-        period = typed.assignment["period"] ?? ""
+        // The periods fit the chosen form's frequency (its latest version's); before a form is
+        // chosen, the frequencies of the unit's forms; the server refuses a period of another.
+        var frequencyOf: [String: Frequency] = [:]
+        for form in forms where form.owner == unit { frequencyOf[form.form.code] = form.form.frequency }
+        let chosenFrequency = frequencyOf[chosenForm]
+        let kinds: Set<Frequency> =
+            chosenFrequency.map { [$0] }
+            ?? (frequencyOf.isEmpty ? [.monthly, .quarterly, .yearly] : Set(frequencyOf.values))
+        let period = typed.assignment["period"] ?? ""
+        let offered = PeriodWords.choices(
+            today: kit.local.clock.today(),
+            chosen: period,
+            language,
+            kinds: kinds,
+            upcoming: true
+        )
+        periodGroups = Frequency.allCases.compactMap { frequency in
+            let periods = offered.filter { Period($0.code)?.frequency == frequency }
+            guard !periods.isEmpty else { return nil }
+            return PeriodGroup(label: Self.periodKind(frequency, language), periods: periods)
+        }
+        unreadablePeriod = period.isEmpty || Period(period) != nil ? nil : period
+        periodsOf = chosenFrequency.map { Self.words($0, language).lowercased() }
         errorForm = typed.assignError?.field == "form" ? typed.assignError?.message : nil
         errorPeriod = typed.assignError?.field == "period" ? typed.assignError?.message : nil
         errorUnits = typed.assignError?.field == "units" ? typed.assignError?.message : nil
@@ -302,6 +346,21 @@ struct FormsPage: PageModel {
         case .quarterly: language.pick("Hằng quý", "Quarterly")
         case .yearly: language.pick("Hằng năm", "Yearly")
         case .once: language.pick("Một lần", "Once")
+        }
+    }
+
+    /// What a form's code may hold unescaped in the "Giao" link's query.
+    static let queryCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    )
+
+    /// The name over a frequency's periods in the period choice.
+    static func periodKind(_ frequency: Frequency, _ language: Language) -> String {
+        switch frequency {
+        case .monthly: language.pick("Tháng", "Months")
+        case .quarterly: language.pick("Quý", "Quarters")
+        case .yearly: language.pick("Năm", "Years")
+        case .once: language.pick("Đợt", "Rounds")
         }
     }
 

@@ -12,24 +12,32 @@ enum PeriodWords {
     }
 
     /// Periods to choose from, newest first: this year and the last, each as a year, its quarters
-    /// and its months, none after `today`; `chosen` is marked (and kept when older).
+    /// and its months, none after `today`; `chosen` is marked (and kept when older, or of a kind
+    /// not offered). `kinds` narrows the offer to those frequencies (a one-off round, "Đợt 2026",
+    /// only when asked for); `upcoming` also offers next year and the periods after `today`, as a
+    /// form is assigned before its period comes.
     static func choices(
         today: CalendarDate,
         chosen: String,
         _ language: Language,
-        monthsOnly: Bool = false
+        monthsOnly: Bool = false,
+        kinds: Set<Frequency> = [.monthly, .quarterly, .yearly],
+        upcoming: Bool = false
     ) -> [Choice] {
         var periods: [Period] = []
-        for year in [today.year, today.year - 1] {
+        for year in upcoming ? [today.year + 1, today.year, today.year - 1] : [today.year, today.year - 1] {
+            let whole = upcoming || year < today.year
             periods.append(.year(year))
+            if let round = Period("\(year)-once") { periods.append(round) }
             periods += (1...4).reversed().map { Period.quarter(year, $0) }.filter {
-                year < today.year || ($0.index - 1) * 3 < today.month
+                whole || ($0.index - 1) * 3 < today.month
             }
             periods += (1...12).reversed().map { Period.month(year, $0) }.filter {
-                year < today.year || $0.index <= today.month
+                whole || $0.index <= today.month
             }
         }
-        if monthsOnly { periods = periods.filter { $0.frequency == .monthly } }
+        let offered = monthsOnly ? [.monthly] : kinds
+        periods = periods.filter { offered.contains($0.frequency) }
         if let extra = Period(chosen), !periods.contains(extra) { periods.append(extra) }
         return periods.map {
             Choice(code: $0.description, label: text($0.description, language), selected: $0.description == chosen)
