@@ -41,7 +41,7 @@ enum ProgressCharts {
         let spanX = (cells.map(\.column).max() ?? 0) + 1
         let spanY = (cells.map(\.row).max() ?? 0) + 1
         var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tiles\(onMap ? " map" : "")\" viewBox=\"0 0 \(spanX * (width + gap)) \(spanY * (height + gap))\" role=\"group\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tiles\(onMap ? " map" : "")\"\(onMap ? " width=\"\(spanX * (width + gap))\"" : "") viewBox=\"0 0 \(spanX * (width + gap)) \(spanY * (height + gap))\" role=\"group\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
         for (index, child) in children.enumerated() {
             let x = cells[index].column * (width + gap)
             let y = cells[index].row * (height + gap)
@@ -57,7 +57,7 @@ enum ProgressCharts {
             svg +=
                 "<text x=\"\(x + 8)\" y=\"\(y + 24)\" font-size=\"\(onMap ? 14 : 15)\" fill=\"#111\">\(HTML.escape(name))</text>"
             svg +=
-                "<text x=\"\(x + 8)\" y=\"\(y + 48)\" font-size=\"\(onMap ? 16 : 18)\" font-weight=\"bold\" fill=\"#111\">\(assigned ? format(percent, numbers) + " %" : HTML.escape(unassigned))</text></a>"
+                "<text x=\"\(x + 8)\" y=\"\(y + 48)\" font-size=\"\(onMap ? (assigned ? 16 : 13) : 18)\" font-weight=\"bold\" fill=\"#111\">\(assigned ? format(percent, numbers) + " %" : HTML.escape(unassigned))</text></a>"
         }
         return svg + "</svg>"
     }
