@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Logging
 import NIOHTTP1
+import Synchronization
 
 @testable import Node
 @testable import NodeCommands
@@ -303,25 +304,43 @@ final class NodeProcesses: @unchecked Sendable {
         return configuration
     }
 
+    /// A loopback port nobody listens on now, for a node process to bind. Taken from below the
+    /// kernel's ephemeral range: a port from that range (what binding port 0 gives) can be taken,
+    /// between this check and the child's bind, as the local port of any outgoing connection of
+    /// the busy test process ("Address already in use"); ports below it are only ever taken by a
+    /// bind. No port is handed out twice in one test process.
     static func freePort() throws -> Int {
+        let low = ephemeralRangeStart()
+        let range = max(1_024, low - 12_000)..<max(1_025, low)
+        for _ in 0..<500 {
+            let port = Int.random(in: range)
+            guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+            if canBind(port) { return port }
+        }
+        throw TestFailure("no free port in \(range)")
+    }
+
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// The first port of `ip_local_port_range` (32768 unless the machine says otherwise).
+    private static func ephemeralRangeStart() -> Int {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32_768
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestFailure("socket") }
+        guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
-        }
-        guard bound == 0 else { throw TestFailure("bind") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        } == 0
     }
 }
 
