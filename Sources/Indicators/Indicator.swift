@@ -249,11 +249,11 @@ public struct IndicatorDefinition: Codable, Sendable, Hashable {
 
     public func target(for period: Period) -> Double? { targets.first { $0.period == period }?.value }
 
-    /// Problems with the attributes (not the formula: see `IndicatorChecker`), in Vietnamese then English.
     /// Codes an indicator may not take: the pages of indicators live at `/app/indicators/entry`
     /// and `/app/indicators/assignments`, beside each indicator's `/app/indicators/{code}`.
     public static let reservedCodes: Set<String> = ["entry", "assignments"]
 
+    /// Problems with the attributes (not the formula: see `IndicatorChecker`), in Vietnamese then English.
     public func attributeProblems() -> [String] {
         var problems: [String] = []
         if !FormulaParser.isIdentifier(code) {

@@ -174,7 +174,12 @@ public struct IngestBenchmark: Sendable {
                 for pusher in pushers { try? await pusher.client.shutdown() }
                 throw error
             }
-            for pusher in pushers { try await pusher.client.shutdown() }
+            // Every client is shut down even when one refuses; then the first refusal is reported.
+            var closing: (any Error)?
+            for pusher in pushers {
+                do { try await pusher.client.shutdown() } catch { closing = closing ?? error }
+            }
+            if let closing { throw closing }
             guard applied == rows.count else {
                 throw SimulationStalled("the province applied \(applied) of \(rows.count) reports")
             }

@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import GRDB
 import Testing
@@ -55,6 +56,12 @@ import Testing
             #expect(assigned.status == 201, "\(assigned.text)")
             let leader = try await f.login("bni.approver", at: "bac-ninh")
             #expect(try await Self.overdue(leader) == ["HO_SO BNI-KB 2026-10"], "the province sees Kinh Bắc overdue")
+            // ... but Kinh Bắc enters it on its own node: the province offers no field for it.
+            let approver = Actor(username: "bni.approver", unit: "BNI", role: .approver)
+            #expect(
+                try await f.local("bac-ninh").indicatorValuesToEnter(by: approver).filter { $0.unit == "BNI-KB" }
+                    .isEmpty
+            )
 
             let entry = try await f.login("bni-kb.entry", at: "kinh-bac")
             let entered = try await entry.call(

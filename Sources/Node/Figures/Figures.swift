@@ -211,15 +211,24 @@ extension LocalNode {
         }
     }
 
+    /// The form's figures across the periods it was assigned for; with `latest`, only the latest
+    /// that many periods are computed (a dashboard's chart, not the form's whole history).
     package func trend(
         owner: String,
         form code: String,
         unit requested: String?,
+        latest: Int? = nil,
         for actor: Actor
     ) async throws -> FormTrend {
         let unit = try oversightUnit(requested, for: actor)
         return try await database.pool.read { db in
-            let assignments = try AssignmentStore.assignments(by: owner, formCode: code, db)
+            var assignments = try AssignmentStore.assignments(by: owner, formCode: code, db)
+            if let latest {
+                assignments = Array(
+                    assignments.filter { Period($0.period) != nil }.sorted { Period($0.period)! < Period($1.period)! }
+                        .suffix(latest)
+                )
+            }
             guard let latest = try form(owner: owner, code: code, db), !assignments.isEmpty else {
                 throw DomainError(.notFound(.assignedForm))
             }

@@ -122,7 +122,7 @@ public struct LocalNode: Sendable {
     package var parent: NodeDescription? { deployment.parent(of: node) }
 
     /// True when `unit`'s users and data live on this node.
-    func hosts(_ unit: String) -> Bool { context.hosts(unit) }
+    package func hosts(_ unit: String) -> Bool { context.hosts(unit) }
 
     /// Accounts: creating, activating, editing, disabling, enabling and resetting them.
     package var accounts: Accounts { Accounts(context: context, secrets: secrets) }

@@ -274,7 +274,9 @@ extension LocalNode {
         let leads = actor.holds(.approveReports)
         return try await database.pool.read { db -> [ToDoList.IndicatorDue] in
             let owed = try indicatorAssignments.owed(
-                for: { unit in unit == actor.unit || (leads && tree.isBelow(unit, actor.unit)) },
+                // Values are entered where the unit is hosted (`enterIndicatorValue`); those of
+                // units on nodes below reach this one as `indicator.value` and are owed, not entered, here.
+                for: { unit in hosts(unit) && (unit == actor.unit || (leads && tree.isBelow(unit, actor.unit))) },
                 today: today,
                 db
             ).filter { !$0.supplied && $0.assignment.updatedBy == "unit" }

@@ -81,19 +81,21 @@ package struct EvidenceStore: Sendable {
                 withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700]
             )
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary)
+            // Received now, by the node's clock, also when held already (e.g. sent with a step that
+            // was refused): the sweep gives it a day again before the step that names it commits.
+            let received: [FileAttributeKey: Any] = [.posixPermissions: 0o600, .modificationDate: clock.now()]
             if self.size(digest) == size {
                 try FileManager.default.removeItem(atPath: temporary)
+                try FileManager.default.setAttributes(received, ofItemAtPath: final)
             } else {
+                // Dated before it appears under its name, so no sweep ever sees the kernel's time.
+                try FileManager.default.setAttributes(received, ofItemAtPath: temporary)
                 // Replaces a damaged copy too (one whose size does not match); rename is atomic.
                 if rename(temporary, final) != 0 {
                     throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
                 }
                 Self.synchronizeFolder(folder)
             }
-            // Received now, also when held already (e.g. sent with a step that was refused): the
-            // sweep gives it a day again before the step that names it commits.
-            try FileManager.default.setAttributes([.modificationDate: clock.now()], ofItemAtPath: final)
             return (digest, size)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -103,21 +105,21 @@ package struct EvidenceStore: Sendable {
 
     /// Deletes content no longer named by any attachment (received more than a day ago, so that a
     /// file sent ahead of its report is not swept), and uploads abandoned midway (started more than
-    /// an hour ago; one named without its start is from an older version, so abandoned too).
+    /// a day ago, far longer than any upload takes, even 20 MiB over a poor link; one named without
+    /// its start is from an older version, so abandoned too).
     func sweep(keeping referenced: Set<String>) -> Int {
         var removed = 0
         let manager = FileManager.default
         let now = clock.now()
         let dayAgo = now.addingTimeInterval(-86_400)
-        let hourAgo = now.addingTimeInterval(-3_600)
         for folder in (try? manager.contentsOfDirectory(atPath: root)) ?? [] {
             let folderPath = "\(root)/\(folder)"
             for name in (try? manager.contentsOfDirectory(atPath: folderPath)) ?? [] {
                 let file = "\(folderPath)/\(name)"
                 let expired: Bool
                 if folder == "incoming" {
-                    let started = name.split(separator: "-").first.flatMap { TimeInterval(String($0)) }
-                    expired = started.map { Date(timeIntervalSince1970: $0) < hourAgo } ?? true
+                    let started = name.split(separator: "-").first.flatMap { Int(String($0)) }
+                    expired = started.map { Date(timeIntervalSince1970: TimeInterval($0)) < dayAgo } ?? true
                 } else {
                     let received = (try? manager.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? now
                     expired = Self.isDigest(name) && !referenced.contains(name) && received < dayAgo

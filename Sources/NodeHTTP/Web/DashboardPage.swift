@@ -138,7 +138,13 @@ struct DashboardPage {
                 )
             }
             page.trend = FormTrendSection(
-                try await local.trend(owner: chosen.assignedBy, form: chosen.form, unit: unit, for: visitor.actor),
+                try await local.trend(
+                    owner: chosen.assignedBy,
+                    form: chosen.form,
+                    unit: unit,
+                    latest: DashboardPage.trendPeriods,
+                    for: visitor.actor
+                ),
                 language: visitor.language
             )
         }
@@ -170,6 +176,9 @@ struct DashboardPage {
         guard let contact = mark.lastContact else { return language.pick("Chưa đồng bộ lần nào", "Never synced") }
         return PageDate.minute(contact)
     }
+
+    /// How many of the form's latest periods the dashboard draws.
+    static let trendPeriods = 12
 
     /// Whether the deadline day (yyyy-MM-dd, Vietnam time) is over.
     static func isPast(_ deadline: String, today: CalendarDate) -> Bool {

@@ -159,7 +159,11 @@ enum ProgressCharts {
         let high = max(values.max() ?? 1, 0)
         let low = min(values.min() ?? 0, 0)
         let span = high - low == 0 ? 1 : high - low
-        func y(_ value: Double) -> Int { top + plotHeight - Int((value - low) / span * Double(plotHeight)) }
+        // Answers are finite, but their difference may not be (±1e308): never trap on a drawing.
+        func y(_ value: Double) -> Int {
+            let share = (value - low) / span
+            return top + plotHeight - (share.isFinite ? Int(min(max(share, 0), 1) * Double(plotHeight)) : 0)
+        }
         func x(_ index: Int) -> Int { left + 20 + index * step }
         var svg =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trend series\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"

@@ -140,7 +140,7 @@ struct ToDoSection: Sendable {
                 overdue: item.overdue,
                 when: Self.due(item.daysLeft, overdue: item.overdue, language, numbers),
                 byUnit: item.updatedBy == "unit",
-                href: Self.mayEnter(item, visitor.actor)
+                href: Self.mayEnter(item, visitor.actor, hostedHere: kit.local.hosts(item.unit))
                     ? "\(IndicatorPages.entryPath)#\(IndicatorPages.anchor(item.indicator, item.unit, item.period))"
                     : nil
             )
@@ -156,8 +156,10 @@ struct ToDoSection: Sendable {
 
     /// Whether the visitor may enter an owed value (`enterIndicatorValue`'s rule): one its unit
     /// enters, for its own unit, or for a unit below when it leads.
-    static func mayEnter(_ item: ToDoList.IndicatorDue, _ actor: Actor) -> Bool {
-        guard item.updatedBy == "unit" else { return false }
+    /// Whether the visitor may enter the value here: only for a unit this node hosts (a unit on a
+    /// node below enters its own values there).
+    static func mayEnter(_ item: ToDoList.IndicatorDue, _ actor: Actor, hostedHere: Bool) -> Bool {
+        guard item.updatedBy == "unit", hostedHere else { return false }
         if item.unit == actor.unit { return actor.holds(.enterData) || actor.holds(.approveReports) }
         return actor.holds(.approveReports)
     }

@@ -225,12 +225,14 @@ struct APIClient: Sendable {
         APIClient(baseURL: baseURL, caPath: caPath, token: token, headers: headers)
     }
 
-    /// Sends `body` as JSON (or as is when it is `Data` or a `String`).
+    /// Sends `body` as JSON (or as is when it is `Data` or a `String`). `timeout` bounds the whole
+    /// exchange; the default suits every ordinary request even with the whole suite running at once.
     func call(
         _ method: HTTPMethod,
         _ path: String,
         body: Any? = nil,
-        contentType: String = "application/json"
+        contentType: String = "application/json",
+        timeout: TimeAmount = .seconds(60)
     ) async throws -> Reply {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caPath))
@@ -250,7 +252,7 @@ struct APIClient: Sendable {
                     ?? JSONSerialization.data(withJSONObject: body)
                 request.body = .bytes(ByteBuffer(data: data))
             }
-            let response = try await http.execute(request, timeout: .seconds(60))
+            let response = try await http.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
             try await http.shutdown()
             let headers = Dictionary(

@@ -93,6 +93,8 @@
   var logout = document.querySelector('form[action="/app/logout"]');
   if (logout) {
     logout.addEventListener('submit', function () {
+      // The page goes away next: its own keeping (pagehide, a pending keystroke) must not put a copy back.
+      document.documentElement.dataset.leaving = '1';
       try {
         var store = window.localStorage;
         for (var index = store.length - 1; index >= 0; index -= 1) {
@@ -153,6 +155,7 @@
       }
     }
     var keep = function () {
+      if (document.documentElement.dataset.leaving === '1') { return; }
       var values = {};
       fields().forEach(function (field) {
         values[field.id] = field.type === 'checkbox' || field.type === 'radio' ? field.checked : field.value;
