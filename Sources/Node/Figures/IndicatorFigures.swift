@@ -282,7 +282,8 @@ extension LocalNode {
             let distance = IndicatorRanking.distance(figure.value, target: table.target)
             let met = IndicatorRanking.meets(figure.value, target: table.target, table.direction)
             return [
-                .text(unit), .text(name), number(figure.value), .text(Self.sourceWords(figure)), number(table.target),
+                .text(unit), .text(name), number(figure.value), .text(Self.sourceWords(figure).vi),
+                number(table.target),
                 number(distance.value), number(distance.percent),
                 met.map { Cell.text($0 ? "Đạt" : "Không đạt") } ?? .empty,
                 rank.map { Cell.number(Double($0)) } ?? .empty,
@@ -303,14 +304,24 @@ extension LocalNode {
         return try format.download(Workbook(sheets: [sheet]), named: "chi-so-\(code)-\(table.unit)-\(table.period)")
     }
 
-    /// Where a figure comes from, in Vietnamese, for the export's source column.
-    static func sourceWords(_ figure: IndicatorValuesView.Figure) -> String {
+    /// Where a figure comes from, in words (the export's source column, the indicator's page).
+    package static func sourceWords(_ figure: IndicatorValuesView.Figure) -> BilingualText {
+        let late = figure.late == true
         switch (figure.status, figure.source) {
-        case ("missing", _): "Thiếu số liệu"
-        case ("undefined", _): "Không tính được (ví dụ chia cho 0)"
-        case (_, "entered"?): figure.late == true ? "Nhập tay (nộp muộn)" : "Nhập tay"
-        case (_, "delivered"?): figure.late == true ? "Hệ thống cung cấp (nộp muộn)" : "Hệ thống cung cấp"
-        default: figure.missing == nil ? "Tính từ báo cáo đã phê duyệt" : "Tổng hợp từ các đơn vị cấp dưới"
+        case ("missing", _): return BilingualText(vi: "Thiếu số liệu", en: "No data yet")
+        case ("undefined", _):
+            return BilingualText(vi: "Không tính được (ví dụ chia cho 0)", en: "Cannot be computed (e.g. ÷ 0)")
+        case (_, "entered"?):
+            return BilingualText(vi: late ? "Nhập tay (nộp muộn)" : "Nhập tay", en: late ? "Entered (late)" : "Entered")
+        case (_, "delivered"?):
+            return BilingualText(
+                vi: late ? "Hệ thống cung cấp (nộp muộn)" : "Hệ thống cung cấp",
+                en: late ? "Delivered (late)" : "Delivered"
+            )
+        default:
+            return figure.missing == nil
+                ? BilingualText(vi: "Tính từ báo cáo đã phê duyệt", en: "Computed from approved reports")
+                : BilingualText(vi: "Tổng hợp từ các đơn vị cấp dưới", en: "Combined from the units below")
         }
     }
 }

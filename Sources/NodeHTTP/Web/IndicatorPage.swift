@@ -158,41 +158,15 @@ struct IndicatorPage {
 
     /// Where a figure comes from, in words.
     static func source(_ figure: IndicatorValuesView.Figure, _ language: Language) -> String {
-        switch (figure.status, figure.source) {
-        case ("missing", _): language.pick("Chưa có số liệu", "No data yet")
-        case ("undefined", _): language.pick("Không tính được (ví dụ chia cho 0)", "Cannot be computed (e.g. ÷ 0)")
-        case (_, "entered"?):
-            language.pick("Nhập tay", "Entered") + (figure.late == true ? language.pick(", nộp muộn", ", late") : "")
-        case (_, "delivered"?):
-            language.pick("Hệ thống cung cấp", "Delivered")
-                + (figure.late == true ? language.pick(", nộp muộn", ", late") : "")
-        default:
-            figure.missing == nil
-                ? language.pick("Tính từ báo cáo đã phê duyệt", "Computed from approved reports")
-                : language.pick("Tổng hợp từ các đơn vị cấp dưới", "Combined from the units below")
-        }
+        let words = LocalNode.sourceWords(figure)
+        return language.pick(words.vi, words.en)
     }
 
     /// The definition's attributes, labelled.
     static func facts(_ definition: IndicatorDefinition, _ language: Language) -> [IndicatorFiguresPage.Fact] {
-        let source: String
-        switch definition.source {
-        case .entered: source = language.pick("Đơn vị nhập tay", "Entered by the unit")
-        case .delivered(let system):
-            source = language.pick("Do hệ thống “\(system)” cung cấp", "Delivered by “\(system)”")
-        case .computed: source = language.pick("Tính theo công thức", "Computed by a formula")
-        }
-        let frequency =
-            switch definition.frequency {
-            case .monthly: language.pick("Hằng tháng", "Monthly")
-            case .quarterly: language.pick("Hằng quý", "Quarterly")
-            case .yearly: language.pick("Hằng năm", "Yearly")
-            case .once: language.pick("Một lần", "Once")
-            }
-        let direction =
-            definition.direction == .higherIsBetter
-            ? language.pick("Càng cao càng tốt", "Higher is better")
-            : language.pick("Càng thấp càng tốt", "Lower is better")
+        let source = IndicatorCataloguePage.words(definition.source, language)
+        let frequency = FormsPage.words(definition.frequency, language)
+        let direction = IndicatorCataloguePage.words(definition.direction, language)
         let facts: [(String, String, String)] = [
             ("Khái niệm", "Concept", definition.concept),
             ("Phương pháp tính", "Calculation method", definition.calculationMethod),
