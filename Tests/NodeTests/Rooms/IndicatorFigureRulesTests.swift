@@ -23,25 +23,7 @@ import Testing
         direction: IndicatorDirection,
         targets: [IndicatorTarget]
     ) -> IndicatorDefinition {
-        IndicatorDefinition(
-            code: code,
-            effectiveFrom: .month(2026, 1),
-            name: BilingualText(vi: "Chỉ số \(code)", en: "Indicator \(code)"),
-            concept: "Khái niệm",
-            calculationMethod: "Phương pháp",
-            dataSource: "Nguồn",
-            leadAgency: "Bộ Nội vụ",
-            implementingAgency: "UBND xã",
-            updatedBy: "Văn phòng UBND xã",
-            unitOfMeasure: "hồ sơ",
-            layer: .management,
-            sector: "Dịch vụ công",
-            direction: direction,
-            frequency: .monthly,
-            source: .entered,
-            aggregation: .sum,
-            targets: targets
-        )
+        SuppliedValueRulesTests.definition(code, source: .entered, direction: direction, targets: targets)
     }
 
     /// Values held for the communes, as if entered or delivered (`code|unit|period` → value).

@@ -22,7 +22,9 @@ import Testing
     static func definition(
         _ code: String,
         source: ValueSource,
-        aggregation: IndicatorAggregation = .sum
+        aggregation: IndicatorAggregation = .sum,
+        direction: IndicatorDirection = .higherIsBetter,
+        targets: [IndicatorTarget] = []
     )
         -> IndicatorDefinition
     {
@@ -39,9 +41,11 @@ import Testing
             unitOfMeasure: "hồ sơ",
             layer: .management,
             sector: "Dịch vụ công",
+            direction: direction,
             frequency: .monthly,
             source: source,
-            aggregation: aggregation
+            aggregation: aggregation,
+            targets: targets
         )
     }
 
