@@ -198,13 +198,14 @@ public struct DemoFederation: Sendable {
     public func serviceGroup(signals: [UnixSignal] = []) -> ServiceGroup {
         var logger = Logger(label: "reportnet.demo")
         logger.logLevel = options.logLevel
-        return ServiceGroup(
-            configuration: .init(
-                services: servers.flatMap(\.services).map { .init(service: $0) },
-                gracefulShutdownSignals: signals,
-                logger: logger
-            )
+        var configuration = ServiceGroupConfiguration(
+            services: servers.flatMap(\.services).map { .init(service: $0) },
+            gracefulShutdownSignals: signals,
+            logger: logger
         )
+        // A stop never hangs: what has not ended gracefully after a minute is cancelled.
+        configuration.maximumGracefulShutdownDuration = .seconds(60)
+        return ServiceGroup(configuration: configuration)
     }
 
     /// Waits until every listener is bound, then describes the running federation.
