@@ -170,14 +170,14 @@ import Testing
 
             // What the browser did is what the nodes hold: resubmitted at the commune, with the corrections and the evidence.
             let report = try #require(
-                try await f.local("kinh-bac").reports(
+                try await f.local("kinh-bac").reports.list(
                     visibleTo: Actor(username: "test", unit: "BNI-KB", role: .viewer),
                     filter: ReportFilter()
                 )
                 .first { $0.assignment == assignment }
             )
             #expect(report.state == .submitted)
-            let detail = try await f.local("kinh-bac").report(
+            let detail = try await f.local("kinh-bac").reports.report(
                 report.id,
                 for: Actor(username: "test", unit: "BNI-KB", role: .viewer)
             )

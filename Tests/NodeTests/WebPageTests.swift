@@ -174,8 +174,11 @@ import Testing
                     && bad.text.contains("giữ nguyên")
             )
             #expect(
-                try await f.local("kinh-bac").report(id, for: Actor(username: "t", unit: "BNI-KB", role: .viewer))
-                    .answers["can-bo"] == .number(12)
+                try await f.local("kinh-bac").reports.report(
+                    id,
+                    for: Actor(username: "t", unit: "BNI-KB", role: .viewer)
+                )
+                .answers["can-bo"] == .number(12)
             )
 
             // A post without the CSRF token changes nothing.
@@ -186,8 +189,11 @@ import Testing
             )
             #expect(noToken.status == 403 && noToken.text.contains("mã chống giả mạo"))
             #expect(
-                try await f.local("kinh-bac").report(id, for: Actor(username: "t", unit: "BNI-KB", role: .viewer))
-                    .answers["can-bo"] == .number(12)
+                try await f.local("kinh-bac").reports.report(
+                    id,
+                    for: Actor(username: "t", unit: "BNI-KB", role: .viewer)
+                )
+                .answers["can-bo"] == .number(12)
             )
 
             // Pages check the API's permissions: data entry manages no accounts, approves nothing.

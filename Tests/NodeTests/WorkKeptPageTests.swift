@@ -95,7 +95,7 @@ import Testing
                 )
             )
             #expect(wrong.text.contains("&lt;b&gt;gấp&lt;/b&gt;</textarea>"))
-            let report = try await f.local("kinh-bac").report(
+            let report = try await f.local("kinh-bac").reports.report(
                 id,
                 for: Actor(username: "t", unit: "BNI-KB", role: .viewer)
             )
@@ -146,8 +146,11 @@ import Testing
         try await TestFederation.run { f in
             let (entry, id, _) = try await Self.draft(f)
             func attached() async throws -> [String] {
-                try await f.local("kinh-bac").report(id, for: Actor(username: "t", unit: "BNI-KB", role: .viewer))
-                    .evidence?.map(\.fileName) ?? []
+                try await f.local("kinh-bac").reports.report(
+                    id,
+                    for: Actor(username: "t", unit: "BNI-KB", role: .viewer)
+                )
+                .evidence?.map(\.fileName) ?? []
             }
             let pdf = Data("%PDF-1.4 biên bản".utf8)
             // Submitting a draft without its required answers: refused, and the file is not kept.
@@ -215,7 +218,7 @@ import Testing
             #expect(saved.text.contains("id=\"f-ngay-hop\" name=\"q:ngay-hop\" value=\"31/02/2026\""))
 
             // The valid values are stored; a bad one keeps what was stored before.
-            let report = try await f.local("kinh-bac").report(
+            let report = try await f.local("kinh-bac").reports.report(
                 id,
                 for: Actor(username: "t", unit: "BNI-KB", role: .viewer)
             )

@@ -48,14 +48,14 @@ public struct BenchmarkSeam: Sendable {
         entry: Actor,
         approver: Actor
     ) async throws -> String {
-        let draft = try await local.createReport(NewReport(assignment: assignment), by: entry)
-        let saved = try await local.updateReport(
+        let draft = try await local.reports.create(NewReport(assignment: assignment), by: entry)
+        let saved = try await local.reports.update(
             draft.id,
             ReportUpdate(answers: answers, version: draft.version),
             by: entry
         )
-        _ = try await local.submitReport(saved.id, ReportTransition(message: nil), by: entry)
-        return try await local.approveReport(saved.id, ReportTransition(message: "Đồng ý"), by: approver).id
+        _ = try await local.reports.submit(saved.id, ReportTransition(message: nil), by: entry)
+        return try await local.reports.approve(saved.id, ReportTransition(message: "Đồng ý"), by: approver).id
     }
 
     /// The progress of the actor's unit (or `unit` below it) for an assignment: what

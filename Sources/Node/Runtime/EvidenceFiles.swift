@@ -32,11 +32,20 @@ public struct EvidencePolicy: Sendable {
     }
 }
 
-extension LocalNode {
-    static let evidencePerReport = 20
+/// The evidence files (minh chứng) of the reports: attached while a stage is open (data entry
+/// with the report, the leader with the approval), read and removed, the content no report names
+/// any more swept away, and the return files a child node may fetch. Its own service so that
+/// evidence reaches only the shared context, the evidence store and the policy it enforces.
+package struct ReportEvidence: ReportAccess {
+    let context: NodeContext
+    /// Evidence files, next to the database, and what the node accepts of them.
+    let evidence: EvidenceStore
+    let evidencePolicy: EvidencePolicy
+
+    static let perReport = 20
 
     /// Deletes evidence content no attachment names any more (and abandoned uploads).
-    func sweepEvidence() async throws -> Int {
+    func sweep() async throws -> Int {
         let referenced = try await database.pool.read { db in
             try AttachmentStore.referencedContent(db)
         }
@@ -47,7 +56,7 @@ extension LocalNode {
 
     /// Attaches an evidence file, streamed into the store: data entry while the report can be
     /// edited (stage "submit"), the unit leader while it waits for approval (stage "approve").
-    package func attachEvidence<Body: AsyncSequence>(
+    package func attach<Body: AsyncSequence>(
         to id: String,
         fileName rawName: String,
         body: Body,
@@ -55,7 +64,7 @@ extension LocalNode {
     ) async throws -> Evidence where Body.Element == ByteBuffer {
         let (fileName, contentType) = try evidencePolicy.checkedName(rawName)
         // Refuse before reading a byte when the report does not take evidence now.
-        _ = try await database.pool.read { db in try evidenceStage(of: id, for: actor, db) }
+        _ = try await database.pool.read { db in try stage(of: id, for: actor, db) }
         let stored = try await evidence.accept(body, under: evidencePolicy)
         let upload = StoredEvidence(
             fileName: fileName,
@@ -64,20 +73,20 @@ extension LocalNode {
             size: stored.size
         )
         return try await database.pool.write { db in
-            try recordEvidence([upload], on: id, by: actor, db)[0]
+            try record([upload], on: id, by: actor, db)[0]
         }
     }
 
     /// Attaches several files (a page's file field) all or none: each is checked and stored
     /// first, then all are recorded in one transaction, so a refused file or step leaves nothing
     /// attached and sending the same files again attaches them once.
-    package func attachEvidence(
+    package func attach(
         to id: String,
         files: [(name: String, data: ByteBuffer)],
         by actor: Actor
     ) async throws -> [Evidence] {
-        let uploads = try await storedEvidence(files, for: id, by: actor)
-        return try await database.pool.write { db in try recordEvidence(uploads, on: id, by: actor, db) }
+        let uploads = try await stored(files, for: id, by: actor)
+        return try await database.pool.write { db in try record(uploads, on: id, by: actor, db) }
     }
 
     /// A file checked and stored for a step that records it: its content is in the store, and
@@ -91,14 +100,14 @@ extension LocalNode {
 
     /// Checks every file's name first, then stores each (under the size limit, never empty);
     /// refused before a byte is stored when the report does not take evidence from `actor` now.
-    func storedEvidence(
+    func stored(
         _ files: [(name: String, data: ByteBuffer)],
         for id: String,
         by actor: Actor
     ) async throws -> [StoredEvidence] {
         guard !files.isEmpty else { return [] }
         let names = try files.map { try evidencePolicy.checkedName($0.name) }
-        _ = try await database.pool.read { db in try evidenceStage(of: id, for: actor, db) }
+        _ = try await database.pool.read { db in try stage(of: id, for: actor, db) }
         var uploads: [StoredEvidence] = []
         for (file, name) in zip(files, names) {
             let stored = try await evidence.accept([file.data].asyncSequence, under: evidencePolicy)
@@ -116,16 +125,16 @@ extension LocalNode {
 
     /// Records stored files on report `id` at the stage open to `actor` now, within the
     /// per-report limit, in the caller's transaction (with the step that brought them, if any).
-    func recordEvidence(
+    func record(
         _ uploads: [StoredEvidence],
         on id: String,
         by actor: Actor,
         _ db: Database
     ) throws -> [Evidence] {
         guard !uploads.isEmpty else { return [] }
-        let stage = try evidenceStage(of: id, for: actor, db)
-        guard try AttachmentStore.count(of: id, db) + uploads.count <= Self.evidencePerReport else {
-            throw DomainError(.tooManyEvidenceFiles(limit: Self.evidencePerReport))
+        let stage = try self.stage(of: id, for: actor, db)
+        guard try AttachmentStore.count(of: id, db) + uploads.count <= Self.perReport else {
+            throw DomainError(.tooManyEvidenceFiles(limit: Self.perReport))
         }
         return try uploads.map { upload in
             let record = EvidenceRecord(
@@ -152,7 +161,7 @@ extension LocalNode {
     }
 
     /// The units whose reports name this content, and at which stage.
-    func evidenceUses(_ sha256: String, _ db: Database) throws -> [(unit: String, stage: Evidence.Stage)] {
+    func uses(_ sha256: String, _ db: Database) throws -> [(unit: String, stage: Evidence.Stage)] {
         try AttachmentStore.uses(of: sha256, db)
     }
 
@@ -170,14 +179,14 @@ extension LocalNode {
     /// needs it back). Where else the same bytes are used does not matter: one letter attached
     /// in two provinces is sent to each by a decision of its own, and a child's decision naming
     /// content held here for another report is applied, not parked.
-    package func mayFetchReturnEvidence(_ sha256: String, caller: String) async throws -> Bool {
-        try await database.pool.read { try mayFetchReturnEvidence(sha256, caller: caller, $0) }
+    package func mayFetchReturnFile(_ sha256: String, caller: String) async throws -> Bool {
+        try await database.pool.read { try mayFetchReturnFile(sha256, caller: caller, $0) }
     }
 
-    func mayFetchReturnEvidence(_ sha256: String, caller: String, _ db: Database) throws -> Bool {
+    func mayFetchReturnFile(_ sha256: String, caller: String, _ db: Database) throws -> Bool {
         guard let child = deployment.node(forUnit: caller) else { return false }
         let units = Set(
-            try evidenceUses(sha256, db).filter { $0.stage == .return && deployment.node(child, speaksFor: $0.unit) }
+            try uses(sha256, db).filter { $0.stage == .return && deployment.node(child, speaksFor: $0.unit) }
                 .map(\.unit)
         )
         guard !units.isEmpty else { return false }
@@ -191,7 +200,7 @@ extension LocalNode {
     }
 
     /// An evidence file the actor may read, and where its content is.
-    package func evidenceFile(
+    package func file(
         _ evidenceID: String,
         of id: String,
         for actor: Actor
@@ -211,9 +220,9 @@ extension LocalNode {
     }
 
     /// Removes an evidence file while its stage is still open (the content stays in the store).
-    package func removeEvidence(_ evidenceID: String, of id: String, by actor: Actor) async throws {
+    package func remove(_ evidenceID: String, of id: String, by actor: Actor) async throws {
         try await database.pool.write { db in
-            let stage = try evidenceStage(of: id, for: actor, db)
+            let stage = try self.stage(of: id, for: actor, db)
             guard let record = try EvidenceRecord.fetchOne(db, key: evidenceID), record.reportId == id else {
                 throw DomainError(.notFound(.evidenceFile))
             }
@@ -228,7 +237,7 @@ extension LocalNode {
     /// The stage at which `actor` may change the evidence of report `id` now, or a refusal.
     /// The state decides the stage (data entry while editable, the leader while submitted); a
     /// role without that stage's right is refused (403), a state with no stage is a conflict (409).
-    private func evidenceStage(of id: String, for actor: Actor, _ db: Database) throws -> Evidence.Stage {
+    private func stage(of id: String, for actor: Actor, _ db: Database) throws -> Evidence.Stage {
         let record = try readable(id, actor, db)
         switch ReportActions.evidenceStage(on: ReportFacts(record, tree: tree), by: ReportActor(actor)) {
         case .success(let stage): return stage

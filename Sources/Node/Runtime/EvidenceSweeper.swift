@@ -14,7 +14,7 @@ package struct EvidenceSweeper: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    _ = try await local.sweepEvidence()
+                    _ = try await local.reportEvidence.sweep()
                 } catch {
                     local.logger.warning("evidence sweep failed", metadata: ["error": "\(error)"])
                 }

@@ -39,9 +39,26 @@ package enum ExportFormat: String, Sendable {
     }
 }
 
-extension LocalNode {
+/// Reports as spreadsheets: one report as a workbook, and the subordinate summary table of an
+/// assignment. Its own service because it reads the forms and the oversight figures, through the
+/// narrow seams below (those rooms remain `LocalNode` extensions for now).
+package struct ReportExports: ReportAccess {
+    let context: NodeContext
+    /// A stored version of a form, by owner, code and version, in the caller's transaction
+    /// (`LocalNode.form(owner:code:version:_:)`).
+    let storedForm: @Sendable (_ owner: String, _ code: String, _ version: Int, Database) throws -> Form?
+    /// The unit whose oversight the actor asks for, checked (`LocalNode.oversightUnit(_:for:)`).
+    let oversightUnit: @Sendable (_ requested: String?, Actor) throws -> String
+    /// An assignment's progress and approved answers within a unit, in the caller's transaction
+    /// (`LocalNode.oversightData(assignment:unit:_:)`).
+    let oversightData: @Sendable (_ assignment: String, _ unit: String, Database) throws -> OversightData
+
+    func form(owner: String, code: String, version: Int, _ db: Database) throws -> Form? {
+        try storedForm(owner, code, version, db)
+    }
+
     /// One report as a workbook: its answers, and a sheet per table question (CSV: one flat sheet).
-    package func exportReport(_ id: String, format: ExportFormat, for actor: Actor) async throws -> Download {
+    package func report(_ id: String, format: ExportFormat, for actor: Actor) async throws -> Download {
         let (record, form) = try await database.pool.write { db -> (ReportRecord, Form) in
             let record = try readable(id, actor, db)
             guard
@@ -71,16 +88,16 @@ extension LocalNode {
 
     /// The subordinate summary table: one row per child unit with its progress and the combined
     /// approved values of its subtree, and a total row.
-    package func exportSummary(
+    package func summary(
         assignment id: String,
         unit requested: String?,
         format: ExportFormat,
         for actor: Actor
     ) async throws -> Download {
-        let unit = try oversightUnit(requested, for: actor)
+        let unit = try oversightUnit(requested, actor)
         let (oversight, form, perChild) = try await database.pool.write {
             db -> (OversightView, Form, [String: AggregatedAnswers]) in
-            let data = try oversightData(assignment: id, unit: unit, db)
+            let data = try oversightData(id, unit, db)
             var perChild: [String: AggregatedAnswers] = [:]
             for child in data.view.progress.children {
                 perChild[child.unit] = AggregatedAnswers(
@@ -120,9 +137,7 @@ extension LocalNode {
             named: "tong-hop-\(form.code)-\(oversight.unit)-\(oversight.period)"
         )
     }
-}
 
-extension LocalNode {
     static func progressCells(name: String, unit: String, _ figures: ProgressFigures) -> [Cell] {
         let numbers: [Double] = [
             Double(figures.expected), Double(figures.submitted), Double(figures.approved), figures.approvedPercent,

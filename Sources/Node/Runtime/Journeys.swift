@@ -28,7 +28,7 @@ package struct Journey: Codable, Sendable {
     let hops: [Hop]
 }
 
-extension LocalNode {
+extension Reports {
     /// Where this node's latest approval of a report went, up to the node of the form's owner;
     /// nil when the owner is hosted here (the report ends here) or it is not approved.
     func approvalJourney(of record: ReportRecord, _ db: Database) throws -> Journey? {

@@ -133,6 +133,38 @@ public struct LocalNode: Sendable {
     /// The units this node administers: added, renamed, closed, and changed from elsewhere.
     package var unitChanges: UnitChanges { UnitChanges(context: context) }
 
+    /// Reports and their workflow: opened, filled, submitted, approved, returned.
+    package var reports: Reports {
+        Reports(
+            context: context,
+            evidence: evidence,
+            evidencePolicy: evidencePolicy,
+            identity: identity,
+            storedForm: { [self] owner, code, version, db in
+                try form(owner: owner, code: code, version: version, db)
+            },
+            refreshAlerts: { [self] in await alerts.refreshQuietly() }
+        )
+    }
+    /// The evidence files of the reports: attached, read, removed, swept, fetched by a child.
+    package var reportEvidence: ReportEvidence {
+        ReportEvidence(context: context, evidence: evidence, evidencePolicy: evidencePolicy)
+    }
+    /// The signed approvals of the reports, as proofs anyone can check.
+    package var reportProofs: ReportProofs {
+        ReportProofs(context: context, root: root, verifySignature: { [self] in try await verifySignature($0) })
+    }
+    /// Reports and summary tables as spreadsheets.
+    package var reportExports: ReportExports {
+        ReportExports(
+            context: context,
+            storedForm: { [self] owner, code, version, db in
+                try form(owner: owner, code: code, version: version, db)
+            },
+            oversightUnit: { [self] requested, actor in try oversightUnit(requested, for: actor) },
+            oversightData: { [self] assignment, unit, db in try oversightData(assignment: assignment, unit: unit, db) }
+        )
+    }
     /// Tasks assigned to units below, their progress, evidence and reviews.
     package var assignedTasks: AssignedTasks {
         AssignedTasks(

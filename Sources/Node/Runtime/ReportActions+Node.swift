@@ -1,4 +1,5 @@
 import Auth
+import GRDB
 import Hierarchy
 import Reporting
 
@@ -55,12 +56,11 @@ extension ReportRefusal {
     }
 }
 
-extension LocalNode {
-    /// What `actor` may do with a report here (the pages show their buttons from it).
-    package func actions(on report: ReportView, for actor: Actor) -> ReportActions {
-        ReportActions(ReportFacts(report, tree: tree), by: ReportActor(actor))
-    }
+/// The rules every report service applies alike: which reports an actor may read, and what it
+/// may do with one (decided once, by `ReportActions`, for the API and the pages).
+protocol ReportAccess: NodeService {}
 
+extension ReportAccess {
     /// Checks that `actor` may do `action` with the stored report; the state it leads to, or
     /// the refusal as the API answers it.
     @discardableResult
@@ -74,5 +74,13 @@ extension LocalNode {
     /// Refuses before any report is read when the actor lacks the right `action` always needs.
     func requireRight(for action: ReportAction, _ actor: Actor) throws {
         guard actor.holds(ReportActions.right(for: action).permission) else { throw DomainError(.notAllowed) }
+    }
+
+    /// The stored report, when `actor` may read it (of its unit or a unit below); not found otherwise.
+    func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
+        guard actor.holds(.viewReports) || actor.holds(.enterData), let record = try ReportRecord.fetchOne(db, key: id),
+            tree.isInSubtree(record.unit, of: actor.unit)
+        else { throw DomainError(.notFound(.report)) }
+        return record
     }
 }

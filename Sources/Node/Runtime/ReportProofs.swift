@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import GRDB
 import Spreadsheet
+import X509
 
 /// Who signed a report's last approval, and whether that signature verifies on this node now.
 package struct ApprovalSignatureView: Sendable {
@@ -14,13 +15,20 @@ package struct ApprovalSignatureView: Sendable {
 }
 
 /// "Proof for anyone" (Regulation 02 Art. 7.7): every node holding a report hands out its signed
-/// approval as a ZIP that verifies with OpenSSL alone, to whoever may read the report.
-extension LocalNode {
+/// approval as a ZIP that verifies with OpenSSL alone, to whoever may read the report. Its own
+/// service because it alone needs the federation's root and the node's signature check.
+package struct ReportProofs: ReportAccess {
+    let context: NodeContext
+    /// The federation's root certificate, which the proof names and its chain ends at.
+    let root: X509.Certificate
+    /// Verifies a signed payload as it arrives (`LocalNode.verifySignature(_:)`).
+    let verifySignature: @Sendable (SignedPayload) async throws -> NodeIdentity
+
     static let proofContentType = "application/zip"
 
     /// The report's signed approval (see `ApprovalProof`) as a ZIP; the download is audited.
     /// Not found when the caller may not read the report or it was never approved.
-    package func reportProof(_ id: String, for actor: Actor) async throws -> Download {
+    package func proof(_ id: String, for actor: Actor) async throws -> Download {
         let signed = try await database.pool.write { db -> SignedPayload in
             let record = try readable(id, actor, db)
             let signed = try Self.signedApproval(of: record)

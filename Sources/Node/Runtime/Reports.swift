@@ -144,9 +144,42 @@ package struct ReportTransition: Codable, Sendable {
     }
 }
 
-extension LocalNode {
+/// Reports (báo cáo) and their workflow: a unit's report for an assignment opened, filled,
+/// corrected, submitted to its leader, approved (signed by this node and sent up toward the
+/// form's owner) or returned for revision, with its history, corrections, evidence and journey.
+/// Its own service so that the workflow reaches only the shared context, the evidence files, the
+/// node's signing key and the narrow seams below (the forms room and the alerts).
+package struct Reports: ReportAccess {
+    let context: NodeContext
+    /// Evidence files, next to the database, and what the node accepts of them.
+    let evidence: EvidenceStore
+    let evidencePolicy: EvidencePolicy
+    /// The node's certificate and key: approvals are signed with the current one.
+    let identity: NodeTLSIdentity
+    /// A stored version of a form, by owner, code and version, in the caller's transaction
+    /// (`LocalNode.form(owner:code:version:_:)`).
+    let storedForm: @Sendable (_ owner: String, _ code: String, _ version: Int, Database) throws -> Form?
+    /// Brings the alerts up to date after a change (`NodeAlerts.refreshQuietly()`).
+    let refreshAlerts: @Sendable () async -> Void
+
+    /// Signs with the current certificate's key.
+    var signer: PayloadSigner { identity.current.signer }
+    /// The evidence files of the reports, with the same store and policy.
+    var attachments: ReportEvidence {
+        ReportEvidence(context: context, evidence: evidence, evidencePolicy: evidencePolicy)
+    }
+
+    func form(owner: String, code: String, version: Int, _ db: Database) throws -> Form? {
+        try storedForm(owner, code, version, db)
+    }
+
+    /// What `actor` may do with a report here (the pages show their buttons from it).
+    package func actions(on report: ReportView, for actor: Actor) -> ReportActions {
+        ReportActions(ReportFacts(report, tree: tree), by: ReportActor(actor))
+    }
+
     /// Opens the one report of the actor's unit for an assignment (a draft).
-    package func createReport(_ request: NewReport, by actor: Actor) async throws -> ReportView {
+    package func create(_ request: NewReport, by actor: Actor) async throws -> ReportView {
         try requireRight(for: .create, actor)
         return try await database.pool.write { db in
             guard let assignment = try AssignmentRecord.fetchOne(db, key: request.assignment),
@@ -228,7 +261,7 @@ extension LocalNode {
         }
     }
 
-    package func reports(visibleTo actor: Actor, filter: ReportFilter) async throws -> [ReportView] {
+    package func list(visibleTo actor: Actor, filter: ReportFilter) async throws -> [ReportView] {
         guard actor.holds(.viewReports) || actor.holds(.enterData) else { throw DomainError(.notAllowed) }
         if let unit = filter.unit, !tree.isInSubtree(unit, of: actor.unit) {
             throw DomainError(.reportsOutsideYourSubtree)
@@ -244,7 +277,7 @@ extension LocalNode {
     /// Saves answers: data entry on a draft or returned report; the unit leader on a submitted
     /// one, each changed answer recorded as a correction (who, when, old → new). A stale version
     /// is refused.
-    package func updateReport(_ id: String, _ update: ReportUpdate, by actor: Actor) async throws -> ReportView {
+    package func update(_ id: String, _ update: ReportUpdate, by actor: Actor) async throws -> ReportView {
         try await database.pool.write { db in
             var record = try readable(id, actor, db)
             let correcting = record.state == .submitted
@@ -306,7 +339,7 @@ extension LocalNode {
     }
 
     /// Deletes a draft (nothing else is ever deleted).
-    package func deleteReport(_ id: String, by actor: Actor) async throws {
+    package func delete(_ id: String, by actor: Actor) async throws {
         try requireRight(for: .delete, actor)
         try await database.pool.write { db in
             let record = try readable(id, actor, db)
@@ -315,299 +348,6 @@ extension LocalNode {
             _ = try record.delete(db)
             try audit.record(db, actor, action: "report.delete", target: id)
         }
-    }
-
-    /// Sends the report to the unit leader; refused while required answers are missing.
-    /// `files` (the submit dialog's evidence) are recorded with the step, all or none: a refused
-    /// step leaves nothing attached, so sending again does not attach them twice.
-    package func submitReport(
-        _ id: String,
-        _ request: ReportTransition,
-        files: [(name: String, data: ByteBuffer)] = [],
-        by actor: Actor
-    ) async throws -> ReportView {
-        try requireRight(for: .submit, actor)
-        let uploads = try await storedEvidence(files, for: id, by: actor)
-        return try await database.pool.write { db in
-            var record = try readable(id, actor, db)
-            let next = try permitted(.submit, record, actor)
-            guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
-            else { throw DomainError(.notFound(.form)) }
-            // Answers are checked again: the form's rules hold whatever path the answers took.
-            let answers: Answers
-            switch record.answers.validated(against: form) {
-            case .success(let valid): answers = valid
-            case .failure(let problems): throw DomainError(.answersInvalid, details: problems.byQuestion)
-            }
-            let missing = record.answers.missingRequired(in: form)
-            guard missing.isEmpty else {
-                throw DomainError(
-                    .requiredUnanswered(missing.map(\.text)),
-                    details: Dictionary(uniqueKeysWithValues: missing.map { ($0.id, "Bắt buộc") })
-                )
-            }
-            if let refusal = DomainError(brokenRules: form.violations(in: answers)) { throw refusal }
-            _ = try recordEvidence(uploads, on: id, by: actor, db)
-            let from = record.state
-            record.state = next
-            record.submittedAt = clock.now()
-            record.updatedAt = clock.now()
-            record.version += 1
-            try record.update(db)
-            try event(db, id, "submit", actor, from: from, to: next, message: try request.checkedMessage())
-            return ReportView(record)
-        }
-    }
-
-    /// The unit leader approves: the report, its history and its evidence list are signed by this
-    /// node and, in the same transaction, queued to travel up toward the unit that assigned it.
-    /// `files` (the approval dialog's evidence) are recorded with the step, all or none, and
-    /// signed with the rest.
-    package func approveReport(
-        _ id: String,
-        _ request: ReportTransition,
-        files: [(name: String, data: ByteBuffer)] = [],
-        by actor: Actor
-    ) async throws -> ReportView {
-        try requireRight(for: .approve, actor)
-        let uploads = try await storedEvidence(files, for: id, by: actor)
-        let view = try await database.pool.write { db -> ReportView in
-            var record = try readable(id, actor, db)
-            let next = try permitted(.approve, record, actor)
-            // The leader's corrections are held to the form's blocking rules too.
-            if let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db),
-                let answers = try? record.answers.validated(against: form).get(),
-                let refusal = DomainError(brokenRules: form.violations(in: answers))
-            {
-                throw refusal
-            }
-            guard let period = Period(record.period) else {
-                throw Refusal("stored period \(record.period) is unreadable")
-            }
-            _ = try recordEvidence(uploads, on: id, by: actor, db)
-            let now = clock.now()
-            let from = record.state
-            record.state = next
-            record.approvedAt = now
-            record.approvedBy = actor.username
-            record.approvalCount += 1
-            record.updatedAt = now
-            record.version += 1
-            let message = try request.checkedMessage()
-            try event(db, id, "approve", actor, from: from, to: next, message: message)
-            let approved = ApprovedReport(
-                reportId: record.id,
-                assignmentId: record.assignmentId,
-                formOwner: record.formOwner,
-                formCode: record.formCode,
-                formVersion: record.formVersion,
-                period: period,
-                unit: record.unit,
-                answers: record.answers,
-                approvedBy: actor.username,
-                approvedAt: now,
-                message: message,
-                approvalCount: record.approvalCount,
-                history: try history(of: id, db),
-                evidence: try evidence(of: id, db)
-            )
-            let signed = try signer.sign(try JSONEncoder.federation.encode(approved))
-            record.signed = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
-            try record.update(db)
-            // Up toward the unit that assigned (and owns) the form, unless it is hosted here.
-            if !hosts(record.formOwner) {
-                try enqueueUp(db, kind: .reportApproved, unit: record.unit, body: signed)
-            }
-            return ReportView(record)
-        }
-        outboxSignal.notify()
-        await alerts.refreshQuietly()
-        return view
-    }
-
-    /// Returns a report for revision, with a reason: the unit leader returns a submitted report of
-    /// its unit; the form's owner or the unit's direct parent returns an approved one, and that
-    /// decision travels down to the reporting unit's node and up to the form's owner.
-    /// Files sent with the decision (the return dialog's) are checked and stored first and named
-    /// by it; a refused decision leaves only unreferenced content, which the evidence sweep removes.
-    package func returnReport(
-        _ id: String,
-        _ request: ReportTransition,
-        files: [(name: String, data: ByteBuffer)] = [],
-        by actor: Actor
-    ) async throws -> ReportView {
-        try requireRight(for: .return, actor)
-        guard let reason = try request.checkedMessage() else {
-            throw DomainError(.returnReasonRequired, details: ["message": "required"])
-        }
-        var attached: [Evidence] = []
-        if !files.isEmpty {
-            // Refuse before storing a byte when the report cannot be returned by this actor (a
-            // state that cannot be returned is refused by the write below, after the files' names).
-            try await database.pool.read { db in
-                let facts = ReportFacts(try self.readable(id, actor, db), tree: self.tree)
-                switch ReportActions.decide(.return, on: facts, by: ReportActor(actor)) {
-                case .success, .failure(.state): break
-                case .failure(let refusal): throw refusal.domainError
-                }
-            }
-            for file in files {
-                let (fileName, contentType) = try evidencePolicy.checkedName(file.name)
-                let stored = try await evidence.accept([file.data].asyncSequence, under: evidencePolicy)
-                attached.append(
-                    Evidence(
-                        id: UUID().uuidString,
-                        stage: .return,
-                        fileName: fileName,
-                        contentType: contentType,
-                        size: stored.size,
-                        sha256: stored.sha256
-                    )
-                )
-            }
-        }
-        let view = try await database.pool.write { [attached] db -> ReportView in
-            var record = try readable(id, actor, db)
-            let next = try permitted(.return, record, actor)
-            guard
-                try AttachmentStore.count(of: id, db) + attached.count
-                    <= Self.evidencePerReport
-            else {
-                throw DomainError(.tooManyEvidenceFiles(limit: Self.evidencePerReport))
-            }
-            if record.state == .submitted {
-                record.state = next
-                record.version += 1
-                record.updatedAt = clock.now()
-                try record.update(db)
-                try event(db, id, "return", actor, from: .submitted, to: next, message: reason)
-                try keepReturnEvidence(attached, of: id, by: actor.username, at: record.updatedAt, db)
-                return ReportView(record)
-            }
-            let entry = HistoryEntry(
-                action: "return",
-                actor: actor.username,
-                unit: actor.unit,
-                from: .approved,
-                to: .returned,
-                message: reason,
-                at: clock.now()
-            )
-            let decision = ReviewDecision(
-                reportId: id,
-                unit: record.unit,
-                approvalCount: record.approvalCount,
-                entry: entry,
-                evidence: attached.isEmpty ? nil : attached
-            )
-            _ = try apply(decision, arrivedFrom: nil, db)
-            try audit.record(db, actor, action: "report.return", target: id, detail: reason)
-            return ReportView(try ReportRecord.fetchOne(db, key: id) ?? record)
-        }
-        outboxSignal.notify()
-        return view
-    }
-
-    /// Records the files of a return decision on the report, once; their content must be here.
-    ///
-    /// Content already held for other reports, anywhere, is recorded for this one too (one letter
-    /// attached in two provinces is normal): a child naming content gains no right to fetch it
-    /// (`mayFetchReturnEvidence`). From the parent, a file that could not be fetched parks the
-    /// decision with that reason instead of holding up everything behind it.
-    func keepReturnEvidence(
-        _ items: [Evidence],
-        of id: String,
-        by actor: String,
-        at: Date,
-        arrivedFrom direction: Direction? = nil,
-        _ db: Database
-    ) throws {
-        for item in items {
-            if let held = try EvidenceRecord.fetchOne(db, key: item.id) {
-                guard held.reportId == id, held.sha256 == item.sha256 else {
-                    throw Refusal("evidence id \(item.id) already names another file or report")
-                }
-                continue
-            }
-            guard evidence.contains(item.sha256, size: item.size) else {
-                if direction == .fromParent {
-                    throw Refusal(
-                        "evidence file \(item.fileName) (\(item.sha256)) could not be fetched from the parent"
-                    )
-                }
-                throw EvidenceMissing(fileName: item.fileName, sha256: item.sha256)
-            }
-            try EvidenceRecord(
-                id: item.id,
-                reportId: id,
-                stage: .return,
-                fileName: item.fileName,
-                contentType: evidencePolicy.contentType(of: item.fileName) ?? "application/octet-stream",
-                size: item.size,
-                sha256: item.sha256,
-                uploadedBy: actor,
-                at: at
-            ).insert(db)
-        }
-    }
-
-    /// Applies a return decision to this node's copy and passes it on: down toward the reporting
-    /// unit's node and up toward the form's owner, never back where it came from. A decision
-    /// about an earlier approval changes nothing.
-    func apply(_ decision: ReviewDecision, arrivedFrom direction: Direction?, _ db: Database) throws -> Effect {
-        guard var record = try ReportRecord.fetchOne(db, key: decision.reportId), record.unit == decision.unit else {
-            throw Refusal("report \(decision.reportId) of \(decision.unit) is not held here")
-        }
-        let returner = decision.entry.unit
-        guard ReportFacts(record, tree: tree).isReviewer(returner) else {
-            throw Refusal("unit \(returner) may not return reports of \(record.unit)")
-        }
-        guard decision.approvalCount == record.approvalCount, record.state == .approved else {
-            // Kept for the record (a second reason is still read), but marked as changing nothing.
-            let entry = decision.entry
-            try ReportEventRecord.keep(
-                HistoryEntry(
-                    id: entry.id,
-                    action: "return-superseded",
-                    actor: entry.actor,
-                    unit: entry.unit,
-                    from: nil,
-                    to: nil,
-                    message: entry.message,
-                    at: entry.at
-                ),
-                of: record.id,
-                db
-            )
-            return Effect(
-                detail:
-                    "return of approval \(decision.approvalCount) of report \(record.id) superseded (now approval \(record.approvalCount), \(record.state.rawValue))"
-            )
-        }
-        try ReportEventRecord.keep(decision.entry, of: record.id, db)
-        try keepReturnEvidence(
-            decision.evidence ?? [],
-            of: record.id,
-            by: decision.entry.actor,
-            at: decision.entry.at,
-            arrivedFrom: direction,
-            db
-        )
-        record.state = .returned
-        record.version += 1
-        record.updatedAt = clock.now()
-        try record.update(db)
-        var effect = Effect(detail: "report \(record.id) returned by \(returner)")
-        if direction != .fromChild, !hosts(record.unit), let child = deployment.childNode(of: node, toward: record.unit)
-        {
-            try appendToFeed(db, audience: child.unit, kind: .reportReturned, unit: record.unit, body: decision)
-            effect.feed = true
-        }
-        if direction != .fromParent, !hosts(record.formOwner), tree.isBelow(unit, record.formOwner) {
-            try enqueueUp(db, kind: .reportReturned, unit: record.unit, body: decision)
-            effect.outbox = true
-        }
-        return effect
     }
 
     /// What a report's period rolls up from the unit's approved monthly reports, or nil when its
@@ -668,14 +408,7 @@ extension LocalNode {
         try AttachmentStore.files(of: id, db).map(\.evidence)
     }
 
-    func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
-        guard actor.holds(.viewReports) || actor.holds(.enterData), let record = try ReportRecord.fetchOne(db, key: id),
-            tree.isInSubtree(record.unit, of: actor.unit)
-        else { throw DomainError(.notFound(.report)) }
-        return record
-    }
-
-    private func event(
+    func event(
         _ db: Database,
         _ id: String,
         _ action: String,

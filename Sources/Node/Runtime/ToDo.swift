@@ -121,7 +121,7 @@ extension LocalNode {
                 var read = Read()
                 read.own = try ReportStore.reports(of: actor.unit, db)
                 for record in read.own where record.state == .returned || record.state == .submitted {
-                    let history = try history(of: record.id, db)
+                    let history = try reports.history(of: record.id, db)
                     if record.state == .returned, let last = history.last(where: { $0.action == "return" }) {
                         read.returns[record.id] = last
                     }
@@ -181,7 +181,7 @@ extension LocalNode {
         }
 
         let awaiting = read.own.filter {
-            $0.state == .submitted && actions(on: ReportView($0), for: actor).approve
+            $0.state == .submitted && reports.actions(on: ReportView($0), for: actor).approve
         }.sorted { ($0.submittedAt ?? $0.updatedAt) < ($1.submittedAt ?? $1.updatedAt) }.map {
             record -> ToDoList.AwaitingApproval in
             let assignment = byId[record.assignmentId]

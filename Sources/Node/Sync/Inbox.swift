@@ -307,7 +307,7 @@ extension LocalNode {
                     throw Refusal("a parent may not speak for unit \(returner), which is hosted here or below")
                 }
             }
-            return try apply(decision, arrivedFrom: direction, db)
+            return try reports.apply(decision, arrivedFrom: direction, db)
         case (.pkiRevoked, _):
             guard let signer else { throw Refusal("missing signature") }
             return try pki.receiveRevocation(

@@ -91,7 +91,7 @@ struct FederationAPI {
         router.get("/federation/v1/evidence/{sha256}") { _, context -> Response in
             let digest = try evidenceDigest(context)
             let caller = context.peer!
-            let allowed = try await local.mayFetchReturnEvidence(digest, caller: caller)
+            let allowed = try await local.reportEvidence.mayFetchReturnFile(digest, caller: caller)
             guard allowed, let size = local.evidence.size(digest) else {
                 throw FederationRefusal(
                     status: .notFound,

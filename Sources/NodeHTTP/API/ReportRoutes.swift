@@ -44,30 +44,30 @@ struct ReportRoutes {
                 }
                 filter.state = state
             }
-            return Items(items: try await local.reports(visibleTo: actor, filter: filter))
+            return Items(items: try await local.reports.list(visibleTo: actor, filter: filter))
         }
         api.post("/reports") { request, context -> EditedResponse<ReportView> in
             let actor = try context.actor()
             let new = try await request.decodeJSON(as: NewReport.self, context: context)
-            return EditedResponse(status: .created, response: try await local.createReport(new, by: actor))
+            return EditedResponse(status: .created, response: try await local.reports.create(new, by: actor))
         }
         api.get("/reports/{id}") { _, context -> ReportView in
-            try await local.report(try context.parameters.require("id"), for: try context.actor())
+            try await local.reports.report(try context.parameters.require("id"), for: try context.actor())
         }
         api.put("/reports/{id}") { request, context -> ReportView in
             let actor = try context.actor()
             let update = try await request.decodeJSON(as: ReportUpdate.self, context: context)
-            return try await local.updateReport(try context.parameters.require("id"), update, by: actor)
+            return try await local.reports.update(try context.parameters.require("id"), update, by: actor)
         }
         api.post("/reports/{id}/submit") { request, context -> ReportView in
             let actor = try context.actor()
             let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
-            return try await local.submitReport(try context.parameters.require("id"), transition, by: actor)
+            return try await local.reports.submit(try context.parameters.require("id"), transition, by: actor)
         }
         api.post("/reports/{id}/approve") { request, context -> ReportView in
             let actor = try context.actor()
             let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
-            return try await local.approveReport(try context.parameters.require("id"), transition, by: actor)
+            return try await local.reports.approve(try context.parameters.require("id"), transition, by: actor)
         }
         // JSON with the reason, or multipart/form-data with `message` and `evidence` files.
         api.post("/reports/{id}/return") { request, context -> ReportView in
@@ -78,7 +78,7 @@ struct ReportRoutes {
                 let files = form.files.filter { $0.field == "evidence" && $0.data.readableBytes > 0 }.map {
                     ($0.fileName, $0.data)
                 }
-                return try await local.returnReport(
+                return try await local.reports.return(
                     id,
                     ReportTransition(message: form["message"]),
                     files: files,
@@ -86,14 +86,14 @@ struct ReportRoutes {
                 )
             }
             let transition = try await request.decodeJSON(as: ReportTransition.self, context: context)
-            return try await local.returnReport(id, transition, by: actor)
+            return try await local.reports.return(id, transition, by: actor)
         }
         api.post("/reports/{id}/evidence") { request, context -> EditedResponse<Evidence> in
             let actor = try context.actor()
             guard let name = request.uri.queryParameters["name"].map(String.init) else {
                 throw EdgeRefusal(.fileNameRequired)
             }
-            let evidence = try await local.attachEvidence(
+            let evidence = try await local.reportEvidence.attach(
                 to: try context.parameters.require("id"),
                 fileName: name,
                 body: request.body,
@@ -103,7 +103,7 @@ struct ReportRoutes {
         }
         api.get("/reports/{id}/evidence/{evidence}") { _, context -> Response in
             let actor = try context.actor()
-            let file = try await local.evidenceFile(
+            let file = try await local.reportEvidence.file(
                 try context.parameters.require("evidence"),
                 of: try context.parameters.require("id"),
                 for: actor
@@ -122,7 +122,7 @@ struct ReportRoutes {
             )
         }
         api.delete("/reports/{id}/evidence/{evidence}") { _, context -> Response in
-            try await local.removeEvidence(
+            try await local.reportEvidence.remove(
                 try context.parameters.require("evidence"),
                 of: try context.parameters.require("id"),
                 by: try context.actor()
@@ -130,23 +130,27 @@ struct ReportRoutes {
             return Response(status: .noContent)
         }
         api.get("/reports/{id}/rollup") { _, context -> RollupView in
-            try await local.rollup(of: try context.parameters.require("id"), for: try context.actor())
+            try await local.reports.rollup(of: try context.parameters.require("id"), for: try context.actor())
         }
         api.get("/reports/{id}/export") { request, context -> Response in
             let actor = try context.actor()
             let format = try ExportFormat(query: request.uri.queryParameters["format"])
-            return try await local.exportReport(try context.parameters.require("id"), format: format, for: actor)
-                .response
+            return try await local.reportExports.report(
+                try context.parameters.require("id"),
+                format: format,
+                for: actor
+            )
+            .response
         }
         // The signed approval as a ZIP that verifies with OpenSSL alone (see ReportProofs).
         api.get("/reports/{id}/proof") { _, context -> Response in
-            try await local.reportProof(try context.parameters.require("id"), for: try context.actor()).response
+            try await local.reportProofs.proof(try context.parameters.require("id"), for: try context.actor()).response
         }
         api.get("/assignments/{id}/summary") { request, context -> Response in
             let actor = try context.actor()
             let query = request.uri.queryParameters
             let format = try ExportFormat(query: query["format"])
-            return try await local.exportSummary(
+            return try await local.reportExports.summary(
                 assignment: try context.parameters.require("id"),
                 unit: query["unit"].map(String.init),
                 format: format,
@@ -154,7 +158,7 @@ struct ReportRoutes {
             ).response
         }
         api.delete("/reports/{id}") { _, context -> Response in
-            try await local.deleteReport(try context.parameters.require("id"), by: try context.actor())
+            try await local.reports.delete(try context.parameters.require("id"), by: try context.actor())
             return Response(status: .noContent)
         }
     }

@@ -59,7 +59,7 @@ struct DashboardPage {
             filter.assignment = chosen.id
             filter.unit = unit
             filter.limit = 1000
-            let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
+            let reports = try await local.reports.list(visibleTo: visitor.actor, filter: filter)
             let late = Self.isPast(chosen.deadline, today: local.clock.today())
             func link(_ child: String) -> String { "/app?assignment=\(chosen.id)&unit=\(child)" }
             page.assignment = DashboardFiguresPage.Assignment(

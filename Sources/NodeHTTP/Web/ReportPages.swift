@@ -21,7 +21,7 @@ struct ReportPages {
                 let (_, visitor) = try await kit.post(request, context)
                 let assignment = try context.parameters.require("assignment")
                 do {
-                    let report = try await local.createReport(NewReport(assignment: assignment), by: visitor.actor)
+                    let report = try await local.reports.create(NewReport(assignment: assignment), by: visitor.actor)
                     throw PageRedirect(location: "\(WebPages.prefix)/reports/\(report.id)/edit")
                 } catch let error as Refused where error.status == .conflict {
                     // "Đơn vị của bạn đã tạo loại báo cáo này": open the existing one.
@@ -42,7 +42,7 @@ struct ReportPages {
         pages.get("/reports/{id}/edit") { request, context in
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
-                let report = try await local.report(try context.parameters.require("id"), for: visitor.actor)
+                let report = try await local.reports.report(try context.parameters.require("id"), for: visitor.actor)
                 return try await editPage(
                     report,
                     visitor,
@@ -57,7 +57,7 @@ struct ReportPages {
             try await kit.run(request, context) {
                 let (post, visitor) = try await kit.post(request, context)
                 let id = try context.parameters.require("id")
-                let report = try await local.report(id, for: visitor.actor)
+                let report = try await local.reports.report(id, for: visitor.actor)
                 let form = try await form(of: report)
                 let fields = AnswerFields(form: form, post: post, language: visitor.language)
                 // One round: every problem is found at once, and one bad field blocks nothing else:
@@ -78,7 +78,7 @@ struct ReportPages {
                 }
                 let saved: ReportView
                 do {
-                    saved = try await local.updateReport(
+                    saved = try await local.reports.update(
                         id,
                         ReportUpdate(answers: Answers(answers), version: Int(post["version"] ?? "") ?? -1),
                         by: visitor.actor
@@ -120,9 +120,9 @@ struct ReportPages {
                         let files = post.files.filter { $0.field == "evidence" }.map { ($0.fileName, $0.data) }
                         let transition = ReportTransition(message: post["message"])
                         if action == "submit" {
-                            _ = try await local.submitReport(id, transition, files: files, by: visitor.actor)
+                            _ = try await local.reports.submit(id, transition, files: files, by: visitor.actor)
                         } else {
-                            _ = try await local.approveReport(id, transition, files: files, by: visitor.actor)
+                            _ = try await local.reports.approve(id, transition, files: files, by: visitor.actor)
                         }
                     }
                 }
@@ -134,7 +134,7 @@ struct ReportPages {
                     let files = post.files.filter {
                         $0.field == "evidence" && !$0.fileName.isEmpty && $0.data.readableBytes > 0
                     }.map { ($0.fileName, $0.data) }
-                    _ = try await local.returnReport(
+                    _ = try await local.reports.return(
                         id,
                         ReportTransition(message: post["message"]),
                         files: files,
@@ -150,12 +150,14 @@ struct ReportPages {
                     let files = post.files.filter { $0.field == "evidence" && !$0.fileName.isEmpty }
                     guard !files.isEmpty else {
                         // Who may not attach hears so before being asked for a file.
-                        let report = try await local.report(id, for: visitor.actor)
-                        guard local.actions(on: report, for: visitor.actor).save else { throw DomainError(.notAllowed) }
+                        let report = try await local.reports.report(id, for: visitor.actor)
+                        guard local.reports.actions(on: report, for: visitor.actor).save else {
+                            throw DomainError(.notAllowed)
+                        }
                         throw DomainError(.evidenceEmpty, details: ["body": "empty"])
                     }
                     // All or none: one refused file attaches none of the others.
-                    _ = try await local.attachEvidence(
+                    _ = try await local.reportEvidence.attach(
                         to: id,
                         files: files.map { ($0.fileName, $0.data) },
                         by: visitor.actor
@@ -240,7 +242,7 @@ struct ReportPages {
         }
         var filter = ReportFilter()
         filter.unit = visitor.actor.unit
-        let own = try await local.reports(visibleTo: visitor.actor, filter: filter).filter {
+        let own = try await local.reports.list(visibleTo: visitor.actor, filter: filter).filter {
             $0.unit == visitor.actor.unit
         }
         let today = local.clock.today()
@@ -261,7 +263,7 @@ struct ReportPages {
                             id: $0.id,
                             state: visitor.pick($0.state.vietnameseName, $0.state.englishName),
                             stateKey: $0.state.rawValue,
-                            editable: local.actions(on: $0, for: visitor.actor).save
+                            editable: local.reports.actions(on: $0, for: visitor.actor).save
                         )
                     }
                 )
@@ -293,7 +295,7 @@ struct ReportPages {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let correcting = report.state == .submitted
-        let actions = local.actions(on: report, for: visitor.actor)
+        let actions = local.reports.actions(on: report, for: visitor.actor)
         guard correcting ? actions.correct : actions.save else {
             throw EdgeRefusal(.reportNotEditable)
         }
@@ -338,9 +340,9 @@ struct ReportPages {
         refusal: DialogRefusal? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let report = try await local.report(id, for: visitor.actor)
+        let report = try await local.reports.report(id, for: visitor.actor)
         let form = try await form(of: report)
-        let actions = local.actions(on: report, for: visitor.actor)
+        let actions = local.reports.actions(on: report, for: visitor.actor)
         // A refusal about the files goes next to the file field; the others above the dialogs,
         // each question a missing or invalid answer names linked to its field on the form page.
         let aboutFiles =
@@ -459,7 +461,7 @@ struct ReportPages {
             ),
             hasRules: !model.violations.isEmpty
         )
-        if let signature = try await local.approvalSignature(of: id, for: visitor.actor) {
+        if let signature = try await local.reportProofs.approvalSignature(of: id, for: visitor.actor) {
             page.signature = ReportDetailPage.Signature(
                 unit: signature.signer.unitCode,
                 unitName: kit.unitName(signature.signer.unitCode),
@@ -501,13 +503,13 @@ struct ReportPages {
             }
             filter.state = parsed
         }
-        let reports = try await local.reports(visibleTo: visitor.actor, filter: filter)
+        let reports = try await local.reports.list(visibleTo: visitor.actor, filter: filter)
         let forms = try await local.assignments(visibleTo: visitor.actor)
         let titles = Dictionary(forms.map { ($0.form, $0.title) }, uniquingKeysWith: { first, _ in first })
         let rows = reports.map { report in
             var row = summary(report, visitor)
             row.title = titles[report.form] ?? report.form
-            let actions = local.actions(on: report, for: visitor.actor)
+            let actions = local.reports.actions(on: report, for: visitor.actor)
             row.editable = actions.save
             row.approvable = actions.approve
             return row

@@ -49,17 +49,17 @@ import Testing
         var figures = try await province.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
         #expect(figures.total.expected == 3 && figures.total.submitted == 0 && figures.total.approved == 0)
 
-        var report = try await province.createReport(NewReport(assignment: assignment.id), by: Self.clerk)
-        report = try await province.updateReport(
+        var report = try await province.reports.create(NewReport(assignment: assignment.id), by: Self.clerk)
+        report = try await province.reports.update(
             report.id,
             ReportUpdate(answers: Answers(["so": .number(1_234)]), version: report.version),
             by: Self.clerk
         )
-        report = try await province.submitReport(report.id, ReportTransition(), by: Self.clerk)
+        report = try await province.reports.submit(report.id, ReportTransition(), by: Self.clerk)
         figures = try await province.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
         #expect(figures.total.submitted == 1 && figures.total.approved == 0)
 
-        report = try await province.approveReport(report.id, ReportTransition(), by: Self.leader)
+        report = try await province.reports.approve(report.id, ReportTransition(), by: Self.leader)
         figures = try await province.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
         #expect(figures.total.approved == 1 && figures.total.approvedOnTime == 1)
         #expect(figures.total.approvedPercent == 33.3, "one decimal")
@@ -67,7 +67,7 @@ import Testing
         #expect(figures.aggregate.items.first { $0.question == "so" }?.value == 1_234)
 
         // A return takes the report out of the figures until it is approved again.
-        _ = try await province.returnReport(
+        _ = try await province.reports.return(
             report.id,
             ReportTransition(message: "Kiểm tra lại"),
             by: Self.provinceLeader

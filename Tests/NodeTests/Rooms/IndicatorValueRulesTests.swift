@@ -73,18 +73,18 @@ import Testing
         #expect(values.figure.status == "missing" && values.figure.value == nil)
         #expect(values.children.allSatisfy { $0.figure.status == "missing" && $0.rank == nil })
 
-        var report = try await province.createReport(NewReport(assignment: assignment.id), by: Self.clerk)
-        report = try await province.updateReport(
+        var report = try await province.reports.create(NewReport(assignment: assignment.id), by: Self.clerk)
+        report = try await province.reports.update(
             report.id,
             ReportUpdate(answers: Answers(["truc_tuyen": .number(30), "tong": .number(40)]), version: report.version),
             by: Self.clerk
         )
         // Submitted is not approved: still missing.
-        report = try await province.submitReport(report.id, ReportTransition(), by: Self.clerk)
+        report = try await province.reports.submit(report.id, ReportTransition(), by: Self.clerk)
         values = try await province.indicatorValues(code: "TY_LE_TT", period: "2026-11", unit: nil, for: Self.viewer)
         #expect(values.children.first { $0.unit == "BNI-TD" }?.figure.status == "missing")
 
-        _ = try await province.approveReport(report.id, ReportTransition(), by: Self.leader)
+        _ = try await province.reports.approve(report.id, ReportTransition(), by: Self.leader)
         values = try await province.indicatorValues(code: "TY_LE_TT", period: "2026-11", unit: nil, for: Self.viewer)
         #expect(values.level == .commune && values.target == 80 && values.owner == "BNI")
         let tienDu = values.children.first { $0.unit == "BNI-TD" }

@@ -50,7 +50,7 @@ import Testing
             NewAssignment(form: "KS", period: "2026-11", units: ["BNI-TD"]),
             by: Self.admin
         )
-        return try await province.createReport(NewReport(assignment: assignment.id), by: Self.clerk)
+        return try await province.reports.create(NewReport(assignment: assignment.id), by: Self.clerk)
     }
 
     @Test func aReportGoesFromDraftToApprovedAndIsSignedByTheNode() async throws {
@@ -60,7 +60,7 @@ import Testing
 
         // Submitting without the required answer names the question.
         let missing = await refusal {
-            _ = try await province.submitReport(report.id, ReportTransition(), by: Self.clerk)
+            _ = try await province.reports.submit(report.id, ReportTransition(), by: Self.clerk)
         }
         guard case .requiredUnanswered(let questions) = missing else {
             Issue.record("expected requiredUnanswered, got \(String(describing: missing))")
@@ -68,7 +68,7 @@ import Testing
         }
         #expect(questions == ["Số thủ tục trực tuyến"])
 
-        report = try await province.updateReport(
+        report = try await province.reports.update(
             report.id,
             ReportUpdate(answers: Answers(["so": .number(12)]), version: report.version),
             by: Self.clerk
@@ -76,18 +76,18 @@ import Testing
         #expect(report.version == 2 && report.answers["so"] == .number(12))
 
         nodes.clock.advance(by: 3_600)
-        report = try await province.submitReport(report.id, ReportTransition(message: "Gửi"), by: Self.clerk)
+        report = try await province.reports.submit(report.id, ReportTransition(message: "Gửi"), by: Self.clerk)
         #expect(report.state == .submitted)
 
         // The node's clock, moved a day on, dates the approval (not the machine's).
         nodes.clock.advance(by: 86_400)
         let before = nodes.clock.now()
-        report = try await province.approveReport(report.id, ReportTransition(), by: Self.leader)
+        report = try await province.reports.approve(report.id, ReportTransition(), by: Self.leader)
         let after = nodes.clock.now()
         #expect(report.state == .approved && report.approvedBy == "td.lanhdao")
         #expect(report.approvedAt.map { before <= $0 && $0 <= after } == true)
 
-        let stored = try await province.report(report.id, for: Self.leader)
+        let stored = try await province.reports.report(report.id, for: Self.leader)
         #expect(stored.history?.map(\.action) == ["create", "save", "submit", "approve"])
         #expect(abs(stored.history?.last?.at.timeIntervalSince(report.approvedAt ?? .distantPast) ?? 9) < 1)
 
@@ -105,13 +105,13 @@ import Testing
     @Test func aStaleVersionIsRefusedAndNothingIsSaved() async throws {
         defer { nodes.remove() }
         let report = try await openReport()
-        _ = try await province.updateReport(
+        _ = try await province.reports.update(
             report.id,
             ReportUpdate(answers: Answers(["so": .number(1)]), version: 1),
             by: Self.clerk
         )
         let stale = await refusal {
-            _ = try await province.updateReport(
+            _ = try await province.reports.update(
                 report.id,
                 ReportUpdate(answers: Answers(["so": .number(2)]), version: 1),
                 by: Self.clerk
@@ -121,11 +121,11 @@ import Testing
             Issue.record("expected reportChanged, got \(String(describing: stale))")
             return
         }
-        #expect(try await province.report(report.id, for: Self.clerk).answers["so"] == .number(1))
+        #expect(try await province.reports.report(report.id, for: Self.clerk).answers["so"] == .number(1))
 
         // An answer the form refuses is refused whole, with the question named.
         let invalid = await refusal {
-            _ = try await province.updateReport(
+            _ = try await province.reports.update(
                 report.id,
                 ReportUpdate(answers: Answers(["so": .number(-3), "ghi": .text("ok")]), version: 2),
                 by: Self.clerk
@@ -135,55 +135,56 @@ import Testing
             Issue.record("expected answersInvalid, got \(String(describing: invalid))")
             return
         }
-        let kept = try await province.report(report.id, for: Self.clerk)
+        let kept = try await province.reports.report(report.id, for: Self.clerk)
         #expect(kept.answers["so"] == .number(1) && kept.answers["ghi"] == nil && kept.version == 2)
     }
 
     @Test func eachStepIsRefusedToWhoeverMayNotTakeIt() async throws {
         defer { nodes.remove() }
         var report = try await openReport()
-        report = try await province.updateReport(
+        report = try await province.reports.update(
             report.id,
             ReportUpdate(answers: Answers(["so": .number(5)]), version: report.version),
             by: Self.clerk
         )
         // A viewer cannot submit; the clerk cannot approve.
         #expect(
-            await refusal { _ = try await province.submitReport(report.id, ReportTransition(), by: Self.viewer) } != nil
+            await refusal { _ = try await province.reports.submit(report.id, ReportTransition(), by: Self.viewer) }
+                != nil
         )
-        report = try await province.submitReport(report.id, ReportTransition(), by: Self.clerk)
+        report = try await province.reports.submit(report.id, ReportTransition(), by: Self.clerk)
         let clerkApproves = await refusal {
-            _ = try await province.approveReport(report.id, ReportTransition(), by: Self.clerk)
+            _ = try await province.reports.approve(report.id, ReportTransition(), by: Self.clerk)
         }
         #expect(clerkApproves != nil)
         // The province's leader does not approve for the commune, nor return its submitted report.
         let provinceApproves = await refusal {
-            _ = try await province.approveReport(report.id, ReportTransition(), by: Self.provinceLeader)
+            _ = try await province.reports.approve(report.id, ReportTransition(), by: Self.provinceLeader)
         }
         #expect(provinceApproves != nil)
         let provinceReturnsSubmitted = await refusal {
-            _ = try await province.returnReport(report.id, ReportTransition(message: "Sai"), by: Self.provinceLeader)
+            _ = try await province.reports.return(report.id, ReportTransition(message: "Sai"), by: Self.provinceLeader)
         }
         guard case .reportAction(.returnSubmittedNotOwnUnit) = provinceReturnsSubmitted else {
             Issue.record("expected returnSubmittedNotOwnUnit, got \(String(describing: provinceReturnsSubmitted))")
             return
         }
-        #expect(try await province.report(report.id, for: Self.leader).state == .submitted)
+        #expect(try await province.reports.report(report.id, for: Self.leader).state == .submitted)
     }
 
     @Test func aReturnNeedsAReasonAndTheReportComesBackForRevision() async throws {
         defer { nodes.remove() }
         var report = try await openReport()
-        report = try await province.updateReport(
+        report = try await province.reports.update(
             report.id,
             ReportUpdate(answers: Answers(["so": .number(5)]), version: report.version),
             by: Self.clerk
         )
-        report = try await province.submitReport(report.id, ReportTransition(), by: Self.clerk)
-        report = try await province.approveReport(report.id, ReportTransition(), by: Self.leader)
+        report = try await province.reports.submit(report.id, ReportTransition(), by: Self.clerk)
+        report = try await province.reports.approve(report.id, ReportTransition(), by: Self.leader)
 
         let noReason = await refusal {
-            _ = try await province.returnReport(report.id, ReportTransition(message: "  "), by: Self.provinceLeader)
+            _ = try await province.reports.return(report.id, ReportTransition(message: "  "), by: Self.provinceLeader)
         }
         guard case .returnReasonRequired = noReason else {
             Issue.record("expected returnReasonRequired, got \(String(describing: noReason))")
@@ -191,25 +192,25 @@ import Testing
         }
 
         // The province (the form's owner and Tiên Du's parent) returns the approved report.
-        report = try await province.returnReport(
+        report = try await province.reports.return(
             report.id,
             ReportTransition(message: "Số liệu chưa khớp với biểu 2"),
             by: Self.provinceLeader
         )
         #expect(report.state == .returned)
-        let returned = try await province.report(report.id, for: Self.clerk)
+        let returned = try await province.reports.report(report.id, for: Self.clerk)
         #expect(returned.history?.last?.message == "Số liệu chưa khớp với biểu 2")
         #expect(returned.history?.last?.actor == "bni.lanhdao")
 
         // The clerk revises it; the leader approves it a second time.
-        report = try await province.updateReport(
+        report = try await province.reports.update(
             report.id,
             ReportUpdate(answers: Answers(["so": .number(6)]), version: returned.version),
             by: Self.clerk
         )
-        report = try await province.submitReport(report.id, ReportTransition(), by: Self.clerk)
-        report = try await province.approveReport(report.id, ReportTransition(), by: Self.leader)
-        let again = try await province.report(report.id, for: Self.leader)
+        report = try await province.reports.submit(report.id, ReportTransition(), by: Self.clerk)
+        report = try await province.reports.approve(report.id, ReportTransition(), by: Self.leader)
+        let again = try await province.reports.report(report.id, for: Self.leader)
         #expect(again.state == .approved && again.answers["so"] == .number(6))
         #expect(again.history?.filter { $0.action == "approve" }.count == 2)
     }
@@ -218,13 +219,13 @@ import Testing
     @Test func everyStepIsAudited() async throws {
         defer { nodes.remove() }
         var report = try await openReport()
-        report = try await province.updateReport(
+        report = try await province.reports.update(
             report.id,
             ReportUpdate(answers: Answers(["so": .number(5)]), version: report.version),
             by: Self.clerk
         )
-        report = try await province.submitReport(report.id, ReportTransition(), by: Self.clerk)
-        _ = try await province.approveReport(report.id, ReportTransition(), by: Self.leader)
+        report = try await province.reports.submit(report.id, ReportTransition(), by: Self.clerk)
+        _ = try await province.reports.approve(report.id, ReportTransition(), by: Self.leader)
         let trail = try await province.auditReading.trail(visibleTo: Self.admin, account: nil)
         #expect(trail.broken == nil)
         let steps = Set(trail.entries.filter { $0.target == report.id }.map { "\($0.actor) \($0.action)" })
