@@ -45,7 +45,7 @@ extension LocalNode {
         let (record, form) = try await database.pool.write { db -> (ReportRecord, Form) in
             let record = try readable(id, actor, db)
             guard
-                let definition = try self.form(
+                let definition = try forms.form(
                     owner: record.formOwner,
                     code: record.formCode,
                     version: record.formVersion,

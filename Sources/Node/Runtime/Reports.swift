@@ -175,7 +175,12 @@ extension LocalNode {
                     db
                 )?.answers ?? Answers()
             let prefill =
-                try form(owner: assignment.assignedBy, code: assignment.formCode, version: assignment.formVersion, db)
+                try forms.form(
+                    owner: assignment.assignedBy,
+                    code: assignment.formCode,
+                    version: assignment.formVersion,
+                    db
+                )
                 .map { rolled.fitting($0) } ?? Answers()
             let record = ReportRecord(
                 id: UUID().uuidString,
@@ -252,7 +257,13 @@ extension LocalNode {
             guard update.version == record.version else {
                 throw DomainError(.reportChanged, details: ["version": "\(record.version)"])
             }
-            guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
+            guard
+                let form = try forms.form(
+                    owner: record.formOwner,
+                    code: record.formCode,
+                    version: record.formVersion,
+                    db
+                )
             else { throw DomainError(.notFound(.form)) }
             let answers: Answers
             switch update.answers.validated(against: form) {
@@ -331,7 +342,13 @@ extension LocalNode {
         return try await database.pool.write { db in
             var record = try readable(id, actor, db)
             let next = try permitted(.submit, record, actor)
-            guard let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db)
+            guard
+                let form = try forms.form(
+                    owner: record.formOwner,
+                    code: record.formCode,
+                    version: record.formVersion,
+                    db
+                )
             else { throw DomainError(.notFound(.form)) }
             // Answers are checked again: the form's rules hold whatever path the answers took.
             let answers: Answers
@@ -375,7 +392,12 @@ extension LocalNode {
             var record = try readable(id, actor, db)
             let next = try permitted(.approve, record, actor)
             // The leader's corrections are held to the form's blocking rules too.
-            if let form = try form(owner: record.formOwner, code: record.formCode, version: record.formVersion, db),
+            if let form = try forms.form(
+                owner: record.formOwner,
+                code: record.formCode,
+                version: record.formVersion,
+                db
+            ),
                 let answers = try? record.answers.validated(against: form).get(),
                 let refusal = DomainError(brokenRules: form.violations(in: answers))
             {
@@ -639,7 +661,7 @@ extension LocalNode {
         period text: String,
         _ db: Database
     ) throws -> RollupView? {
-        guard let form = try form(owner: owner, code: code, version: version, db), let monthly = form.rollupOf,
+        guard let form = try forms.form(owner: owner, code: code, version: version, db), let monthly = form.rollupOf,
             let period = Period(text)
         else { return nil }
         let months = period.months.map(\.description)
