@@ -53,7 +53,7 @@ struct FormsCommand: AsyncParsableCommand {
             for file in files {
                 let form = try FormFile.load(path: file)
                 do {
-                    _ = try await local.defineForm(form, by: operator_)
+                    _ = try await local.forms.define(form, by: operator_)
                     print("Đã nhập / imported \(form.code) v\(form.version) for \(local.unit)")
                 } catch let error as DomainError {
                     throw ConfigurationError("\(file): \(MessageCatalogue.text(error.reason).vi)")
@@ -86,7 +86,7 @@ struct FormsCommand: AsyncParsableCommand {
             let (local, _) = try NodeConfiguration.load(config).open()
             let owner = self.owner ?? local.unit
             guard
-                let form = try await local.form(owner: owner, code: code, version: version)
+                let form = try await local.forms.form(owner: owner, code: code, version: version)
             else {
                 throw ConfigurationError("no form \(owner)/\(code)\(version.map { " v\($0)" } ?? "") on this node")
             }

@@ -53,7 +53,7 @@ struct IndicatorsCommand: AsyncParsableCommand {
             for file in files {
                 for definition in try IndicatorFile.load(path: file) {
                     do {
-                        _ = try await local.defineIndicator(definition, by: operator_)
+                        _ = try await local.indicatorDefinitions.define(definition, by: operator_)
                         print("Đã nhập / imported \(definition.code) v\(definition.version) for \(local.unit)")
                     } catch let error as DomainError {
                         throw ConfigurationError(

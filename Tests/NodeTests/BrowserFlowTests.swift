@@ -141,8 +141,10 @@ import Testing
             // The assignment travels down before the browser starts.
             for (node, unit) in [("kinh-bac", "BNI-KB"), ("bac-ninh", "BNI")] {
                 try await f.eventually("the assignment reaches \(node)") {
-                    try await f.local(node).assignments(visibleTo: Actor(username: "test", unit: unit, role: .viewer))
-                        .contains { $0.id == assignment }
+                    try await f.local(node).formAssignments.visible(
+                        to: Actor(username: "test", unit: unit, role: .viewer)
+                    )
+                    .contains { $0.id == assignment }
                 }
             }
             let screens = Self.root.appendingPathComponent("test-artifacts/screens")

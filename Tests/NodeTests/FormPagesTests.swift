@@ -49,12 +49,14 @@ import Testing
             #expect(preview.text.contains("Số nguyên") && preview.text.contains("bắt buộc"))
             let centre = f.local("centre")
             let actor = Actor(username: "tw.admin", unit: "TW", role: .admin)
-            #expect(try await centre.form(owner: "TW", code: "TRANG-THU") == nil)
+            #expect(try await centre.forms.form(owner: "TW", code: "TRANG-THU") == nil)
 
             let published = try await admin.post("/app/forms", [("action", "publish"), ("yaml", Self.file)])
             #expect(published.status == 303, "\(published.text)")
             #expect(published.headers["location"] == "/app/forms?done=published&code=TRANG-THU")
-            #expect(try await centre.form(owner: "TW", code: "TRANG-THU")?.title == "Báo cáo thử trên trang biểu mẫu")
+            #expect(
+                try await centre.forms.form(owner: "TW", code: "TRANG-THU")?.title == "Báo cáo thử trên trang biểu mẫu"
+            )
             let listed = try await admin.get("/app/forms?done=published")
             #expect(listed.text.contains("Đã phát hành biểu mẫu.") && listed.text.contains("TRANG-THU"))
             // The same version again: refused with the reason, the file kept for a higher version.
@@ -92,14 +94,14 @@ import Testing
             #expect(quarter.status == 422 && quarter.text.contains("id=\"g-period-error\""), "\(quarter.text)")
             #expect(quarter.text.contains("<option value=\"2026-Q4\" selected>Quý IV/2026</option>"))
             #expect(quarter.text.contains("<option value=\"TRANG-THU\" selected>"), "the form stays chosen too")
-            #expect(try await centre.assignments(visibleTo: actor).allSatisfy { $0.form != "TRANG-THU" })
+            #expect(try await centre.formAssignments.visible(to: actor).allSatisfy { $0.form != "TRANG-THU" })
             let assigned = try await admin.post(
                 "/app/assignments",
                 [("form", "TRANG-THU"), ("period", "2026-12"), ("level", "province")]
             )
             #expect(assigned.status == 303, "\(assigned.text)")
             let made = try #require(
-                try await centre.assignments(visibleTo: actor).first { $0.form == "TRANG-THU" }
+                try await centre.formAssignments.visible(to: actor).first { $0.form == "TRANG-THU" }
             )
             #expect(made.period == "2026-12" && made.units.contains("BNI") && made.deadline == "2026-12-20")
             let shown = try await admin.get("/app/forms?done=assigned")
@@ -111,8 +113,8 @@ import Testing
             )
             #expect(twice.status == 409 && twice.text.contains("đã được giao"), "\(twice.text)")
             try await f.eventually("the province's node holds the assignment") {
-                try await f.local("bac-ninh").assignments(
-                    visibleTo: Actor(username: "t", unit: "BNI", role: .viewer)
+                try await f.local("bac-ninh").formAssignments.visible(
+                    to: Actor(username: "t", unit: "BNI", role: .viewer)
                 ).contains { $0.id == made.id }
             }
 
@@ -126,17 +128,20 @@ import Testing
                 csrf: "khong-dung"
             )
             #expect(forged.status == 403)
-            #expect(try await centre.form(owner: "TW", code: "TRANG-THU")?.version == 1)
+            #expect(try await centre.forms.form(owner: "TW", code: "TRANG-THU")?.version == 1)
 
             // Version 2, read and shown, then published on confirmation: stored and listed.
             let second = Self.file.replacingOccurrences(of: "version: 1", with: "version: 2")
                 .replacingOccurrences(of: "Báo cáo thử trên trang biểu mẫu", with: "Báo cáo thử, bản 2")
             let previewed = try await admin.post("/app/forms", [("action", "preview"), ("yaml", second)])
             #expect(previewed.status == 200 && previewed.text.contains("(TRANG-THU, phiên bản 2)"), "\(previewed.text)")
-            #expect(try await centre.form(owner: "TW", code: "TRANG-THU")?.version == 1, "a preview stores nothing")
+            #expect(
+                try await centre.forms.form(owner: "TW", code: "TRANG-THU")?.version == 1,
+                "a preview stores nothing"
+            )
             let confirmed = try await admin.post("/app/forms", [("action", "publish"), ("yaml", second)])
             #expect(confirmed.status == 303, "\(confirmed.text)")
-            let stored = try await centre.form(owner: "TW", code: "TRANG-THU")
+            let stored = try await centre.forms.form(owner: "TW", code: "TRANG-THU")
             #expect(stored?.version == 2 && stored?.title == "Báo cáo thử, bản 2")
             let both = try await admin.get("/app/forms?done=published")
             #expect(both.text.contains("<td>TRANG-THU</td><td>Báo cáo thử, bản 2"), "\(both.text)")
@@ -175,7 +180,7 @@ import Testing
             #expect(!page.text.contains("href=\"/app/forms\""), "no menu entry for what it may not change")
             let refused = try await approver.post("/app/forms", [("action", "publish"), ("yaml", Self.file)])
             #expect(refused.status == 403)
-            #expect(try await f.local("centre").form(owner: "TW", code: "TRANG-THU") == nil)
+            #expect(try await f.local("centre").forms.form(owner: "TW", code: "TRANG-THU") == nil)
         }
     }
 }

@@ -14,7 +14,7 @@ import Testing
     @Test func aProvinceSeesValuesAndRanksAndACommuneIsRefusedTheProvince() async throws {
         try await TestFederation.run { f in
             let province = f.local("bac-ninh")
-            _ = try await province.defineIndicator(
+            _ = try await province.indicatorDefinitions.define(
                 IndicatorFigureRulesTests.definition(
                     "SO_HOA",
                     direction: .higherIsBetter,

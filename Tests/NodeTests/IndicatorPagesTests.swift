@@ -17,15 +17,15 @@ import Testing
     /// ratio (a formula), defined by the province.
     static func defineSet(_ f: TestFederation) async throws {
         let province = f.local("bac-ninh")
-        _ = try await province.defineIndicator(
+        _ = try await province.indicatorDefinitions.define(
             SuppliedValueRulesTests.definition("HO_SO", source: .entered),
             by: Self.provinceAdmin
         )
-        _ = try await province.defineIndicator(
+        _ = try await province.indicatorDefinitions.define(
             SuppliedValueRulesTests.definition("GIAO_DICH", source: .delivered(system: "Nền tảng chia sẻ dữ liệu")),
             by: Self.provinceAdmin
         )
-        _ = try await province.defineIndicator(
+        _ = try await province.indicatorDefinitions.define(
             SuppliedValueRulesTests.definition(
                 "TY_LE_GD",
                 source: .computed(IndicatorFormula(numerator: "I{GIAO_DICH}", denominator: "I{HO_SO}", factor: 100)),

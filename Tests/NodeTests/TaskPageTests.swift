@@ -239,7 +239,7 @@ import Testing
             let id = String(try #require(location.split(separator: "?").first).dropFirst("/app/tasks/".count))
             let detail = try await leader.get("/app/tasks/\(id)")
             let form = try await f.local("bac-ninh").database.pool.read { db in
-                try f.local("bac-ninh").form(owner: parts[0], code: parts[1], db)
+                try f.local("bac-ninh").forms.form(owner: parts[0], code: parts[1], db)
             }
             let question = try #require(form?.question(parts[2]))
             #expect(

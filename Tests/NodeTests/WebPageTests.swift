@@ -99,8 +99,10 @@ import Testing
             ).json["id"] as? String
         )
         try await f.eventually("the assignment reaches kinh-bac") {
-            try await f.local("kinh-bac").assignments(visibleTo: Actor(username: "t", unit: "BNI-KB", role: .viewer))
-                .contains { $0.id == assignment }
+            try await f.local("kinh-bac").formAssignments.visible(
+                to: Actor(username: "t", unit: "BNI-KB", role: .viewer)
+            )
+            .contains { $0.id == assignment }
         }
         return assignment
     }

@@ -164,7 +164,7 @@ extension LocalNode {
             }
             if !adds.isEmpty {
                 guard
-                    let form = try form(
+                    let form = try forms.form(
                         owner: assignment.assignedBy,
                         code: assignment.formCode,
                         version: assignment.formVersion,

@@ -92,7 +92,7 @@ extension LocalNode {
     /// the other provinces.
     func figuresSource(assignment id: String, within unit: String? = nil, _ db: Database) throws -> FiguresSource {
         guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
-            let form = try form(
+            let form = try forms.form(
                 owner: assignment.assignedBy,
                 code: assignment.formCode,
                 version: assignment.formVersion,
@@ -229,7 +229,7 @@ extension LocalNode {
                         .suffix(latest)
                 )
             }
-            guard let latest = try form(owner: owner, code: code, db), !assignments.isEmpty else {
+            guard let latest = try forms.form(owner: owner, code: code, db), !assignments.isEmpty else {
                 throw DomainError(.notFound(.assignedForm))
             }
             var rows: [FormTrend.PeriodRow] = []

@@ -13,7 +13,7 @@ import Spreadsheet
 /// `Scoring.Indicator` figures of `IndicatorValueStore`), not by indicators of Letter 3158's
 /// catalogue, and have no place for a catalogue indicator without a redesign (which indicator
 /// feeds which component, at which level). A component that one day reads a catalogue indicator
-/// takes its per-unit values and ranks from `LocalNode.indicatorRanking(code:period:unit:for:)`.
+/// takes its per-unit values and ranks from `IndicatorFigures.ranking(code:period:unit:for:)`.
 package struct IndicatorRanking: Codable, Sendable {
     /// One unit with a value, best first.
     package struct Entry: Codable, Sendable {
@@ -156,20 +156,30 @@ extension Period {
     }
 }
 
-extension LocalNode {
+/// What the values of an indicator show over units and time (issue M.5): the units below ranked,
+/// the trend over the last periods, the values table as a spreadsheet. Its own service over the
+/// context and the values (`IndicatorValues`, which reads the catalogue); it reaches the
+/// oversight's rule for whose figures an actor may read through one closure.
+package struct IndicatorFigures: NodeService {
+    let context: NodeContext
+    let values: IndicatorValues
+    /// The unit whose figures the actor reads (the actor's own by default), checked: needs
+    /// `reports.view` in the actor's subtree (`LocalNode.oversightUnit(_:for:)`).
+    let oversightUnit: @Sendable (_ requested: String?, Actor) throws -> String
+
     /// The most periods a trend covers (five years of months).
     package static let trendPeriodsAtMost = 60
 
     /// The units directly below `unit` (the actor's own by default) ranked by the indicator `code`
     /// for `period`, best first, with the units without a value apart. The same figures and ranks
-    /// as `indicatorValues`, which needs `reports.view` in the actor's subtree.
-    package func indicatorRanking(
+    /// as `IndicatorValues.table(code:period:unit:for:)`, which needs `reports.view` in the actor's subtree.
+    package func ranking(
         code: String,
         period: String,
         unit: String?,
         for actor: Actor
     ) async throws -> IndicatorRanking {
-        IndicatorRanking(try await indicatorValues(code: code, period: period, unit: unit, for: actor))
+        IndicatorRanking(try await values.table(code: code, period: period, unit: unit, for: actor))
     }
 
     /// The indicator `code` at `unit` (the actor's own by default) and each unit directly below it
@@ -177,7 +187,7 @@ extension LocalNode {
     /// default the period holding today), with each period's target. Needs `reports.view` in the
     /// actor's subtree; an unknown unit is not found; `to` must be a period of the indicator's
     /// frequency.
-    package func indicatorTrend(
+    package func trend(
         code: String,
         unit requested: String?,
         to text: String?,
@@ -190,10 +200,10 @@ extension LocalNode {
             throw DomainError(.indicatorTrendCountInvalid(String(count)), details: ["count": "invalid"])
         }
         if let requested, tree[requested] == nil { throw DomainError(.notFound(.unit)) }
-        let unit = try oversightUnit(requested, for: actor)
+        let unit = try oversightUnit(requested, actor)
         let today = clock.today()
         return try await database.pool.read { db in
-            let (catalogue, owners) = try indicatorCatalogue(for: unit, db)
+            let (catalogue, owners) = try values.definitions.catalogue(for: unit, db)
             guard let owner = owners[code], let latest = catalogue.latest(code) else {
                 throw DomainError(.notFound(.indicator))
             }
@@ -211,7 +221,7 @@ extension LocalNode {
                 periods.insert(earlier, at: 0)
             }
             let tables = try periods.map { period in
-                try indicatorTable(code, owner: owner, catalogue: catalogue, period: period, unit: unit, db)
+                try values.table(code, owner: owner, catalogue: catalogue, period: period, unit: unit, db)
             }
             let members = tree.children(of: unit).map { IndicatorTrendView.Member(unit: $0.code, name: $0.name) }
             return IndicatorTrendView(
@@ -252,14 +262,14 @@ extension LocalNode {
     /// The values table as a spreadsheet (xlsx or CSV, UTF-8 with a byte-order mark): Vietnamese
     /// column headers first, then one row per unit below and a last row for the unit itself
     /// (not ranked). Audited as a read of the figures.
-    package func exportIndicatorValues(
+    package func export(
         code: String,
         period: String,
         unit: String?,
         format: ExportFormat,
         for actor: Actor
     ) async throws -> Download {
-        let table = try await indicatorValues(code: code, period: period, unit: unit, for: actor)
+        let table = try await values.table(code: code, period: period, unit: unit, for: actor)
         try await database.pool.write { db in
             try audit.record(
                 db,

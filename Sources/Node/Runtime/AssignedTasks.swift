@@ -147,14 +147,14 @@ struct TaskRecord: SnakeCaseRecord, Sendable {
 /// Tasks (nhiệm vụ) assigned to units below: made here or received from above, reported on by
 /// the assignees with evidence, confirmed or returned by the assigning unit, and linked to a
 /// numeric question of a form. Its own service so that the task workflow reaches only the shared
-/// context, the evidence files, and the narrow seams below (forms and alerts remain `LocalNode`
-/// extensions for now).
+/// context, the evidence files, and the narrow seams below (to the forms, `Forms`, and the alerts,
+/// `NodeAlerts`).
 package struct AssignedTasks: NodeService {
     let context: NodeContext
     /// Evidence files, next to the database, and what the node accepts of them.
     let evidence: EvidenceStore
     let evidencePolicy: EvidencePolicy
-    /// The forms the actor's unit may be assigned (`LocalNode.forms(visibleTo:)`).
+    /// The forms the actor's unit may be assigned (`Forms.visible(to:)`).
     let formsVisible: @Sendable (Actor) async throws -> [FormView]
     /// The latest stored version of a form, by owner and code, in the caller's transaction.
     let storedForm: @Sendable (_ owner: String, _ code: String, Database) throws -> Form?

@@ -17,7 +17,7 @@ public struct BenchmarkSeam: Sendable {
 
     /// Defines a form owned by the actor's unit.
     public func defineForm(_ form: Form, by actor: Actor) async throws {
-        _ = try await local.defineForm(form, by: actor)
+        _ = try await local.forms.define(form, by: actor)
     }
 
     /// Assigns a form for a period to every unit of `level` below the actor's unit (or to `units`);
@@ -29,7 +29,7 @@ public struct BenchmarkSeam: Sendable {
         units: [String]? = nil,
         by actor: Actor
     ) async throws -> String {
-        try await local.assign(
+        try await local.formAssignments.assign(
             NewAssignment(form: form, version: nil, period: period, units: units, level: level),
             by: actor
         ).id

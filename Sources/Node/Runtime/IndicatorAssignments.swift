@@ -176,8 +176,8 @@ extension Period {
 
 /// Indicators assigned to the units below (issue M.3): made here, withdrawn, received from above
 /// and passed down, and the values they owe. Its own service over the context; it reaches the
-/// indicator catalogue and the open units of the rooms not converted yet through two closures,
-/// and the alerts through one.
+/// indicator catalogue (`IndicatorDefinitions`) and the open units (a room not converted yet)
+/// through two closures, and the alerts through one.
 package struct IndicatorAssignments: NodeService {
     let context: NodeContext
     /// The indicator catalogue in force at a unit, with the owner of each code.
@@ -373,7 +373,8 @@ package struct IndicatorAssignments: NodeService {
 
     /// Sends a node that just joined below the indicator assignments in force (not withdrawn) for
     /// the units of its subtree, each carrying only those units, in the transaction that records
-    /// the join (after the catalogue, `LocalNode.sendCatalogue(to:_:)`, so the indicators are known).
+    /// the join (after the catalogue, `IndicatorDefinitions.sendCatalogue(to:_:)`, so the indicators
+    /// are known).
     func sendInForce(to child: NodeDescription, _ db: Database) throws {
         for held in try IndicatorAssignmentStore.standing(db) {
             let units = held.units.filter { tree.isInSubtree($0, of: child.unit) }

@@ -23,11 +23,18 @@ struct DefinedIndicator: Codable, Sendable {
     let definedBy: String
 }
 
-extension LocalNode {
+/// The indicator set (Letter 3158's catalogue): indicators defined here version by version (checked
+/// against the forms and indicators in force), kept as they arrive from above and passed down,
+/// sent whole to a node that joins below, and read as the catalogue in force at a unit. Its own
+/// service so that the catalogue needs only the shared context; the values, the clients, the
+/// assignments and the figures of indicators read it from here.
+package struct IndicatorDefinitions: NodeService {
+    let context: NodeContext
+
     /// The catalogue a unit sees: its own indicators and those of the units above it, with the
     /// forms their formulas may read (the latest version of each, the nearest owner first).
     /// Also says who owns each indicator code.
-    func indicatorCatalogue(for unit: String, _ db: Database) throws -> (IndicatorCatalogue, [String: String]) {
+    func catalogue(for unit: String, _ db: Database) throws -> (IndicatorCatalogue, [String: String]) {
         let owners = [unit] + tree.ancestors(of: unit).map(\.code)
         var forms: [String: Form] = [:]
         // From the centre down, latest version last: the nearest owner's latest form wins a shared code.
@@ -54,11 +61,11 @@ extension LocalNode {
     /// Defines an indicator, or its next version, for the actor's unit and its subtree. The
     /// definition and its formula are checked first (unknown references, text used as a number,
     /// division by zero, cycles): a refusal is 422 with each problem, Vietnamese then English.
-    package func defineIndicator(_ definition: IndicatorDefinition, by actor: Actor) async throws -> IndicatorView {
+    package func define(_ definition: IndicatorDefinition, by actor: Actor) async throws -> IndicatorView {
         guard actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
         let now = clock.now()
         let view = try await database.pool.write { db in
-            var (catalogue, owners) = try indicatorCatalogue(for: actor.unit, db)
+            var (catalogue, owners) = try self.catalogue(for: actor.unit, db)
             if let owner = owners[definition.code], owner != actor.unit {
                 throw DomainError(.indicatorCodeTaken(code: definition.code, owner: owner))
             }
@@ -91,7 +98,7 @@ extension LocalNode {
 
     /// Keeps an indicator version defined above this node and passes it further down. Only a unit
     /// above this node's own defines indicators for it; a version held already changes nothing.
-    func receive(_ defined: DefinedIndicator, from message: Envelope, _ db: Database) throws -> Effect {
+    func receive(_ defined: DefinedIndicator, from message: Envelope, _ db: Database) throws -> LocalNode.Effect {
         guard defined.owner == message.unit, tree.isBelow(unit, defined.owner) else {
             throw Refusal(
                 "indicator \(defined.definition.code) is owned by \(defined.owner), which is not above \(unit)"
@@ -103,7 +110,7 @@ extension LocalNode {
         }
         let definition = defined.definition
         if try IndicatorStore.holds(owner: defined.owner, code: definition.code, version: definition.version, db) {
-            return Effect(detail: "indicator \(definition.code)@\(definition.version) already held")
+            return LocalNode.Effect(detail: "indicator \(definition.code)@\(definition.version) already held")
         }
         try IndicatorStore.insert(owner: defined.owner, definition, by: defined.definedBy, at: clock.now(), db)
         try audit.record(
@@ -114,7 +121,7 @@ extension LocalNode {
             target: "\(definition.code)@\(definition.version)"
         )
         try passDown(defined, db)
-        return Effect(
+        return LocalNode.Effect(
             detail: "indicator \(definition.code)@\(definition.version) of \(defined.owner) kept",
             feed: deployment.children(of: node).contains { tree.isBelow($0.unit, defined.owner) }
         )
@@ -134,9 +141,9 @@ extension LocalNode {
     }
 
     /// Every indicator version of the actor's unit and of the units above it.
-    package func indicators(visibleTo actor: Actor) async throws -> [IndicatorView] {
+    package func visible(to actor: Actor) async throws -> [IndicatorView] {
         try await database.pool.read { db in
-            let (catalogue, _) = try indicatorCatalogue(for: actor.unit, db)
+            let (catalogue, _) = try self.catalogue(for: actor.unit, db)
             let owners = [actor.unit] + tree.ancestors(of: actor.unit).map(\.code)
             return try IndicatorStore.all(owners: owners, db).map {
                 Self.view(owner: $0.owner, $0.definition, definedBy: $0.definedBy, catalogue)

@@ -55,35 +55,45 @@ package struct IndicatorValuesView: Codable, Sendable {
     package let children: [Row]
 }
 
-extension LocalNode {
+/// The values of the indicators: computed per unit from the approved answers held here, or read as
+/// entered or delivered, combined up by each indicator's rule, with the target and the ranks of
+/// the units below. Its own service over the context and the catalogue (`IndicatorDefinitions`);
+/// it reaches the oversight's rule for whose figures an actor may read through one closure.
+package struct IndicatorValues: NodeService {
+    let context: NodeContext
+    let definitions: IndicatorDefinitions
+    /// The unit whose figures the actor reads (the actor's own by default), checked: needs
+    /// `reports.view` in the actor's subtree (`LocalNode.oversightUnit(_:for:)`).
+    let oversightUnit: @Sendable (_ requested: String?, Actor) throws -> String
+
     /// The indicator `code` for `period` at `unit` (the actor's own by default) and each unit
     /// directly below it. Values are computed per unit of the lowest level below `unit` from the
     /// approved reports held here, and combined up by the indicator's rule; missing data stays
     /// missing. Entered and delivered values are read from `SuppliedValueStore`; one supplied for a
     /// unit above the lowest level is that unit's figure (instead of the combination below it).
-    package func indicatorValues(
+    package func table(
         code: String,
         period text: String,
         unit requested: String?,
         for actor: Actor
     ) async throws -> IndicatorValuesView {
-        let unit = try oversightUnit(requested, for: actor)
+        let unit = try oversightUnit(requested, actor)
         return try await database.pool.read { db in
-            let (catalogue, owners) = try indicatorCatalogue(for: unit, db)
+            let (catalogue, owners) = try definitions.catalogue(for: unit, db)
             guard let owner = owners[code], let latest = catalogue.latest(code) else {
                 throw DomainError(.notFound(.indicator))
             }
             guard let period = Period(text), period.frequency == latest.frequency else {
                 throw DomainError(.indicatorPeriodInvalid(text), details: ["period": "invalid"])
             }
-            return try indicatorTable(code, owner: owner, catalogue: catalogue, period: period, unit: unit, db)
+            return try table(code, owner: owner, catalogue: catalogue, period: period, unit: unit, db)
         }
     }
 
     /// The values table of `code` for one period at `unit` (already authorised) and each unit
-    /// directly below it, in the caller's transaction: what `indicatorValues` answers, and what the
-    /// trend, the export and the ranking read.
-    func indicatorTable(
+    /// directly below it, in the caller's transaction: what `table(code:period:unit:for:)` answers, and
+    /// what the trend, the export and the ranking read.
+    func table(
         _ code: String,
         owner: String,
         catalogue: IndicatorCatalogue,
@@ -176,8 +186,8 @@ extension LocalNode {
 }
 
 /// The approved answers an indicator evaluation reads, for one period: of each form the catalogue
-/// knows, from the nearest owner above (or at) the unit asked about, as `indicatorCatalogue`
-/// picks its forms; and the values entered or delivered for the period (`SuppliedValueStore`).
+/// knows, from the nearest owner above (or at) the unit asked about, as
+/// `IndicatorDefinitions.catalogue(for:_:)` picks its forms; and the values entered or delivered for the period (`SuppliedValueStore`).
 /// Read once, in the caller's transaction.
 struct ApprovedAnswers: IndicatorData {
     private let answers: [String: [String: Answers]]

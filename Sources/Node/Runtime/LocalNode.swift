@@ -141,7 +141,7 @@ public struct LocalNode: Sendable {
             evidencePolicy: evidencePolicy,
             identity: identity,
             storedForm: { [self] owner, code, version, db in
-                try form(owner: owner, code: code, version: version, db)
+                try forms.form(owner: owner, code: code, version: version, db)
             },
             refreshAlerts: { [self] in await alerts.refreshQuietly() }
         )
@@ -159,10 +159,51 @@ public struct LocalNode: Sendable {
         ReportExports(
             context: context,
             storedForm: { [self] owner, code, version, db in
-                try form(owner: owner, code: code, version: version, db)
+                try forms.form(owner: owner, code: code, version: version, db)
             },
             oversightUnit: { [self] requested, actor in try oversightUnit(requested, for: actor) },
             oversightData: { [self] assignment, unit, db in try oversightData(assignment: assignment, unit: unit, db) }
+        )
+    }
+    /// Forms defined by the units, read by owner, code and version.
+    package var forms: Forms { Forms(context: context, cache: formCache) }
+    /// Forms assigned for a period to units below, and the assignments a unit sees.
+    package var formAssignments: FormAssignments {
+        FormAssignments(
+            context: context,
+            forms: forms,
+            openUnits: { [self] targets, explicit, db in try openUnits(targets, explicit: explicit, db) },
+            distribute: { [self] notice, db in _ = try distribute(notice, db) }
+        )
+    }
+    /// The indicator set: indicators defined here or above, and the catalogue in force at a unit.
+    package var indicatorDefinitions: IndicatorDefinitions { IndicatorDefinitions(context: context) }
+    /// The values of the indicators at a unit and the units below it, computed or supplied.
+    package var indicatorValues: IndicatorValues {
+        IndicatorValues(
+            context: context,
+            definitions: indicatorDefinitions,
+            oversightUnit: { [self] requested, actor in try oversightUnit(requested, for: actor) }
+        )
+    }
+    /// Indicator values entered by people or delivered by other systems, and those from below.
+    package var suppliedValues: SuppliedValues {
+        SuppliedValues(
+            context: context,
+            definitions: indicatorDefinitions,
+            refreshAlerts: { [self] in await alerts.refreshQuietly() }
+        )
+    }
+    /// The machine clients that deliver indicator values.
+    package var indicatorClients: IndicatorClients {
+        IndicatorClients(context: context, definitions: indicatorDefinitions)
+    }
+    /// An indicator's ranking, trend and export.
+    package var indicatorFigures: IndicatorFigures {
+        IndicatorFigures(
+            context: context,
+            values: indicatorValues,
+            oversightUnit: { [self] requested, actor in try oversightUnit(requested, for: actor) }
         )
     }
     /// Tasks assigned to units below, their progress, evidence and reviews.
@@ -171,8 +212,8 @@ public struct LocalNode: Sendable {
             context: context,
             evidence: evidence,
             evidencePolicy: evidencePolicy,
-            formsVisible: { [self] actor in try await forms(visibleTo: actor) },
-            storedForm: { [self] owner, code, db in try form(owner: owner, code: code, db) },
+            formsVisible: { [self] actor in try await forms.visible(to: actor) },
+            storedForm: { [self] owner, code, db in try forms.form(owner: owner, code: code, db) },
             refreshAlerts: { [self] in await alerts.refreshQuietly() }
         )
     }
@@ -181,7 +222,7 @@ public struct LocalNode: Sendable {
         NodeAlerts(
             context: context,
             tasks: assignedTasks,
-            storedForm: { [self] owner, code, db in try form(owner: owner, code: code, db) }
+            storedForm: { [self] owner, code, db in try forms.form(owner: owner, code: code, db) }
         )
     }
     /// The congress dates of the units, picked here or relayed from below.
@@ -202,7 +243,7 @@ public struct LocalNode: Sendable {
     package var indicatorAssignments: IndicatorAssignments {
         IndicatorAssignments(
             context: context,
-            catalogue: { [self] unit, db in try indicatorCatalogue(for: unit, db) },
+            catalogue: { [self] unit, db in try indicatorDefinitions.catalogue(for: unit, db) },
             openUnits: { [self] targets, explicit, db in try openUnits(targets, explicit: explicit, db) },
             refreshAlerts: { [self] in await alerts.refreshQuietly() }
         )
@@ -229,7 +270,7 @@ public struct LocalNode: Sendable {
             root: root,
             listening: listening,
             sendCatalogue: { [self] joining, db in
-                try sendCatalogue(to: joining, db)
+                try indicatorDefinitions.sendCatalogue(to: joining, db)
                 try indicatorAssignments.sendInForce(to: joining, db)
             }
         )

@@ -24,8 +24,8 @@ package struct NodePKI: NodeService {
     /// Where this process listens (a joining node learns its parent's federation port).
     let listening: Listening
     /// Sends the indicator catalogue in force to a node that joins, and the indicator assignments
-    /// in force for its units, in the caller's transaction (`LocalNode.sendCatalogue(to:_:)`,
-    /// `IndicatorAssignments.sendInForce(to:_:)`).
+    /// in force for its units, in the caller's transaction
+    /// (`IndicatorDefinitions.sendCatalogue(to:_:)`, `IndicatorAssignments.sendInForce(to:_:)`).
     let sendCatalogue: @Sendable (_ joining: NodeDescription, Database) throws -> Void
 
     static let enrolmentTokenLifetime: TimeInterval = 24 * 3600

@@ -36,42 +36,6 @@ package struct IndicatorValueEntry: Codable, Sendable {
     package let value: Double
 }
 
-/// What an admin asks for when creating a machine client: a name (the other system) and the
-/// indicators and units it may deliver.
-package struct NewIndicatorClient: Codable, Sendable {
-    package let name: String
-    package let indicators: [String]
-    package let units: [String]
-}
-
-/// A machine client as the API shows it; `token` only in the answer that created it.
-package struct IndicatorClientView: Codable, Sendable {
-    package let id: String
-    package let owner: String
-    package let name: String
-    package let indicators: [String]
-    package let units: [String]
-    package let createdBy: String
-    package let createdAt: Date
-    package let revokedBy: String?
-    package let revokedAt: Date?
-    /// The bearer token, shown once: only its digest is kept.
-    package let token: String?
-
-    init(_ client: IndicatorClientStore.Client, token: String? = nil) {
-        id = client.id
-        owner = client.owner
-        name = client.name
-        indicators = client.indicators
-        units = client.units
-        createdBy = client.createdBy
-        createdAt = client.createdAt
-        revokedBy = client.revokedBy
-        revokedAt = client.revokedAt
-        self.token = token
-    }
-}
-
 /// A batch of values a machine client delivers, under one idempotency key (`delivery`).
 package struct IndicatorDelivery: Decodable, Sendable {
     /// One value of a delivery. Each field is read as given, so one bad value (a text where a
@@ -140,12 +104,22 @@ package struct DeliveryReceipt: Codable, Sendable {
     package let results: [Result]
 }
 
-extension LocalNode {
+/// The values of indicators that are not computed: entered by a person, delivered by another
+/// system (a machine client, `IndicatorClients`), each checked against the period in force, kept
+/// with the one it replaces, and sent up toward the indicator owner's node (`indicator.value`),
+/// where the nodes above keep them (`Sync/IndicatorValueMessages.swift`). Its own service over
+/// the context and the catalogue (`IndicatorDefinitions`); it reaches the alerts through one closure.
+package struct SuppliedValues: NodeService {
+    let context: NodeContext
+    let definitions: IndicatorDefinitions
+    /// Evaluates the alert rules again (an overdue value may no longer be missing).
+    let refreshAlerts: @Sendable () async -> Void
+
     /// Enters the value of an `entered` indicator for a unit and period. A unit's data-entry
     /// staff and leaders enter for their own unit; the leaders (approvers, admins) of a unit above
     /// enter for the units of its subtree this node hosts. A changed value keeps the one it
     /// replaces in the history; the same value again changes nothing. Audited.
-    package func enterIndicatorValue(
+    package func enter(
         code: String,
         unit: String,
         period text: String,
@@ -160,7 +134,7 @@ extension LocalNode {
         let now = clock.now()
         let today = clock.today()
         let entered = try await database.pool.write { db in
-            let (catalogue, owners) = try indicatorCatalogue(for: unit, db)
+            let (catalogue, owners) = try definitions.catalogue(for: unit, db)
             guard let latest = catalogue.latest(code) else { throw DomainError(.notFound(.indicator)) }
             let (period, definition) = try Self.periodInForce(text, of: latest, catalogue, today: today)
             guard case .entered = definition.source else {
@@ -197,117 +171,9 @@ extension LocalNode {
         // An overdue value of an assigned indicator is no longer missing: its alert clears.
         if entered.changed {
             outboxSignal.notify()
-            await alerts.refreshQuietly()
+            await refreshAlerts()
         }
         return entered
-    }
-
-    /// Creates a machine client for another system: a bearer token (answered once, kept as its
-    /// digest) granted the named `delivered` indicators for the named units of the admin's
-    /// subtree that this node hosts. Audited.
-    package func createIndicatorClient(
-        _ request: NewIndicatorClient,
-        by actor: Actor
-    ) async throws
-        -> IndicatorClientView
-    {
-        guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
-        let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        var problems: [String] = []
-        if name.isEmpty || name.count > 200 {
-            problems.append("Tên hệ thống phải có từ 1 đến 200 ký tự / the system's name must be 1 to 200 characters")
-        }
-        let indicators = Array(Set(request.indicators)).sorted()
-        let units = Array(Set(request.units)).sorted()
-        if indicators.isEmpty || indicators.count > 200 {
-            problems.append("Cần từ 1 đến 200 chỉ số / name 1 to 200 indicators")
-        }
-        if units.isEmpty || units.count > 2000 {
-            problems.append("Cần từ 1 đến 2000 đơn vị / name 1 to 2000 units")
-        }
-        for unit in units {
-            guard tree[unit] != nil else { throw DomainError(.unknownUnit(unit)) }
-            guard tree.isInSubtree(unit, of: actor.unit) else { throw DomainError(.unitOutsideYourSubtree(unit)) }
-            guard hosts(unit) else { throw DomainError(.unitNotServedHere) }
-        }
-        let token = "rnic_" + Secret.token()
-        let id = "ic-" + UUID().uuidString.lowercased()
-        let now = clock.now()
-        let attributeProblems = problems
-        return try await database.pool.write { db in
-            var problems = attributeProblems
-            let (catalogue, _) = try indicatorCatalogue(for: actor.unit, db)
-            for code in indicators {
-                guard let definition = catalogue.latest(code) else {
-                    problems.append("Không có chỉ số “\(code)” / no indicator \(code)")
-                    continue
-                }
-                guard case .delivered = definition.source else {
-                    problems.append(
-                        "Chỉ số “\(code)” không do hệ thống khác cung cấp / \(code) is not delivered by another system"
-                    )
-                    continue
-                }
-            }
-            guard problems.isEmpty else { throw DomainError(.indicatorClientInvalid(problems)) }
-            try IndicatorClientStore.insert(
-                id: id,
-                owner: actor.unit,
-                name: name,
-                tokenHash: Secret.digest(token),
-                indicators: indicators,
-                units: units,
-                by: actor.username,
-                at: now,
-                db
-            )
-            try audit.record(
-                db,
-                actor,
-                action: "indicator.client.create",
-                target: id,
-                detail:
-                    "\(name): indicators \(indicators.joined(separator: ",")); units \(units.joined(separator: ","))"
-            )
-            guard let client = try IndicatorClientStore.client(id: id, db) else {
-                throw DomainError(.notFound(.indicatorClient))
-            }
-            return IndicatorClientView(client, token: token)
-        }
-    }
-
-    /// The machine clients of the admin's unit, revoked ones included.
-    package func indicatorClients(for actor: Actor) async throws -> [IndicatorClientView] {
-        guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
-        return try await database.pool.read { db in
-            try IndicatorClientStore.clients(owner: actor.unit, db).map { IndicatorClientView($0) }
-        }
-    }
-
-    /// Revokes a machine client of the admin's unit: its token is refused from then on. Revoking
-    /// a revoked client changes nothing. Audited.
-    package func revokeIndicatorClient(_ id: String, by actor: Actor) async throws -> IndicatorClientView {
-        guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
-        let now = clock.now()
-        return try await database.pool.write { db in
-            guard let client = try IndicatorClientStore.client(id: id, db), client.owner == actor.unit else {
-                throw DomainError(.notFound(.indicatorClient))
-            }
-            if try IndicatorClientStore.revoke(id: id, by: actor.username, at: now, db) {
-                try audit.record(db, actor, action: "indicator.client.revoke", target: id, detail: client.name)
-            }
-            guard let revoked = try IndicatorClientStore.client(id: id, db) else {
-                throw DomainError(.notFound(.indicatorClient))
-            }
-            return IndicatorClientView(revoked)
-        }
-    }
-
-    /// Checks a machine client's token before its delivery is read: a client's, not revoked.
-    package func authenticateIndicatorClient(token: String?) async throws {
-        guard let digest = token.map(Secret.digest) else { throw DomainError(.deliveryTokenRefused) }
-        let client = try await database.pool.read { db in try IndicatorClientStore.client(tokenHash: digest, db) }
-        guard let client, client.revokedAt == nil else { throw DomainError(.deliveryTokenRefused) }
     }
 
     /// Receives a machine client's delivery. The token must be a client's, not revoked (401
@@ -315,7 +181,7 @@ extension LocalNode {
     /// period of its frequency that has begun, a number) and written whole or not at all, all in
     /// one transaction with the delivery's record: a delivery received before under the same key
     /// changes nothing and answers the first results; the same key with other values is 409.
-    package func deliverIndicatorValues(
+    package func deliver(
         _ delivery: IndicatorDelivery,
         token: String?,
         from address: String
@@ -347,7 +213,7 @@ extension LocalNode {
             // The grant names the codes as the client's owner knows them; a unit below may hold
             // its own indicator under the same code (the nearest level's wins there), which the
             // grant does not reach. Each unit's catalogue is read once per delivery.
-            let (catalogue, grantOwners) = try indicatorCatalogue(for: client.owner, db)
+            let (catalogue, grantOwners) = try definitions.catalogue(for: client.owner, db)
             var inForce: [String: (catalogue: IndicatorCatalogue, owners: [String: String])] = [:]
             var seen = Set<String>()
             var results: [DeliveryReceipt.Result] = []
@@ -379,7 +245,7 @@ extension LocalNode {
                     continue
                 }
                 if inForce[unit] == nil {
-                    let (unitCatalogue, owners) = try indicatorCatalogue(for: unit, db)
+                    let (unitCatalogue, owners) = try definitions.catalogue(for: unit, db)
                     inForce[unit] = (unitCatalogue, owners)
                 }
                 guard let unitCatalogue = inForce[unit], unitCatalogue.owners[code] == grantOwners[code],
@@ -485,7 +351,7 @@ extension LocalNode {
         }
         if answered.accepted > 0 && !answered.replay {
             outboxSignal.notify()
-            await alerts.refreshQuietly()
+            await refreshAlerts()
         }
         return answered
     }

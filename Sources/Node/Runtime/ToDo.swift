@@ -103,7 +103,7 @@ extension LocalNode {
     /// The to-do list of `actor`, from what this node holds now.
     package func toDo(for actor: Actor) async throws -> ToDoList {
         let today = clock.today()
-        let assignments = try await assignments(visibleTo: actor)
+        let assignments = try await formAssignments.visible(to: actor)
         let byId = Dictionary(assignments.map { ($0.id, $0) }) { first, _ in first }
         func deadline(_ text: String) -> CalendarDate? { CalendarDate(String(text.prefix(10))) }
         func overdue(_ text: String) -> Bool { deadline(text).map { today > $0 } ?? false }
@@ -293,7 +293,7 @@ extension LocalNode {
     ) throws -> [ToDoList.IndicatorDue] {
         var names: [String: String] = [:]
         for owner in Set(owed.map(\.assignment.owner)) {
-            let catalogue = try indicatorCatalogue(for: owner, db).0
+            let catalogue = try indicatorDefinitions.catalogue(for: owner, db).0
             for code in Set(owed.filter { $0.assignment.owner == owner }.map(\.assignment.code)) {
                 names["\(owner)|\(code)"] = catalogue.latest(code)?.name.vi
             }

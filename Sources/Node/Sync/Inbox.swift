@@ -343,7 +343,7 @@ extension LocalNode {
                 db
             )
         case (.indicatorDefined, .fromParent):
-            return try receive(
+            return try indicatorDefinitions.receive(
                 try JSONDecoder.federation.decode(DefinedIndicator.self, from: message.body),
                 from: message,
                 db
@@ -355,7 +355,7 @@ extension LocalNode {
                 db
             )
         case (.indicatorValue, .fromChild):
-            return try receive(
+            return try suppliedValues.receive(
                 try JSONDecoder.federation.decode(SuppliedIndicatorValue.self, from: message.body),
                 from: message,
                 db
@@ -509,7 +509,7 @@ extension LocalNode {
         guard try ReceivedReportStore.isAssigned(report.unit, to: report.assignmentId, db) else {
             throw Refusal("unit \(report.unit) is not assigned \(report.assignmentId)")
         }
-        if let form = try form(owner: report.formOwner, code: report.formCode, version: report.formVersion, db),
+        if let form = try forms.form(owner: report.formOwner, code: report.formCode, version: report.formVersion, db),
             case .failure(let problems) = report.answers.validated(against: form)
         {
             throw Refusal("answers do not fit the form: \(problems.byQuestion.keys.sorted().joined(separator: ", "))")
@@ -520,7 +520,12 @@ extension LocalNode {
     /// Used both where an assignment is made and where it arrives from above.
     func distribute(_ notice: AssignmentNotice, _ db: Database) throws -> Effect {
         let now = clock.now()
-        if let existing = try form(owner: notice.assignedBy, code: notice.form.code, version: notice.form.version, db) {
+        if let existing = try forms.form(
+            owner: notice.assignedBy,
+            code: notice.form.code,
+            version: notice.form.version,
+            db
+        ) {
             guard existing == notice.form else {
                 throw Refusal(
                     "form \(notice.assignedBy)/\(notice.form.code) v\(notice.form.version) differs from the one held"

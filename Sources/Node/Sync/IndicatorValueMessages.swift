@@ -72,7 +72,7 @@ struct SuppliedIndicatorValue: Codable, Sendable, Equatable {
     }
 }
 
-extension LocalNode {
+extension SuppliedValues {
     /// Sends a value just supplied here up toward the indicator owner's node, in the supplying
     /// transaction; nothing goes up for an indicator defined by a unit this node hosts.
     func sendUp(_ value: SuppliedValueStore.Value, owner: String, _ db: Database) throws {
@@ -85,7 +85,8 @@ extension LocalNode {
     /// up unless this node hosts the indicator's owner. A value not newer than the one held
     /// (`SuppliedIndicatorValue.supersedes`) changes nothing, so replays, reordering and late
     /// arrivals leave every node with the same value. Audited where kept.
-    func receive(_ supplied: SuppliedIndicatorValue, from message: Envelope, _ db: Database) throws -> Effect {
+    func receive(_ supplied: SuppliedIndicatorValue, from message: Envelope, _ db: Database) throws -> LocalNode.Effect
+    {
         let target = "\(supplied.code)/\(supplied.unit)/\(supplied.period)"
         guard supplied.unit == message.unit else {
             throw Refusal("the indicator value is for unit \(supplied.unit), the message says \(message.unit)")
@@ -101,7 +102,7 @@ extension LocalNode {
         else {
             throw Refusal("indicator value \(target) is not valid (source, value or period)")
         }
-        let (_, owners) = try indicatorCatalogue(for: supplied.unit, db)
+        let (_, owners) = try definitions.catalogue(for: supplied.unit, db)
         guard owners[supplied.code] == supplied.owner else {
             throw Refusal(
                 "indicator \(supplied.code) of \(supplied.unit) is \(owners[supplied.code].map { "defined by \($0)" } ?? "unknown") here, the value is for \(supplied.owner)'s"
@@ -115,7 +116,7 @@ extension LocalNode {
             db
         )
         guard SuppliedIndicatorValue.supersedes(value, held) else {
-            return Effect(detail: "indicator value \(target) is not newer than the one held")
+            return LocalNode.Effect(detail: "indicator value \(target) is not newer than the one held")
         }
         try SuppliedValueStore.set(value, replacing: held, at: clock.now(), db)
         try audit.record(
@@ -130,7 +131,7 @@ extension LocalNode {
         )
         let relay = !hosts(supplied.owner)
         if relay { try enqueueUp(db, kind: .indicatorValue, unit: supplied.unit, body: supplied) }
-        return Effect(
+        return LocalNode.Effect(
             detail: "indicator value \(target) kept\(relay && parent != nil ? " and relayed up" : "")",
             outbox: relay && parent != nil
         )

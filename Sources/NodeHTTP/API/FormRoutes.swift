@@ -17,7 +17,7 @@ struct FormRoutes {
             return Items(items: local.tree.subtree(of: actor.unit))
         }
         api.get("/forms") { _, context -> Items<FormView> in
-            Items(items: try await local.forms(visibleTo: try context.actor()))
+            Items(items: try await local.forms.visible(to: try context.actor()))
         }
         api.post("/forms") { request, context -> EditedResponse<Form> in
             let actor = try context.actor()
@@ -37,14 +37,14 @@ struct FormRoutes {
             } else {
                 form = try await request.decodeJSON(as: Form.self, context: context)
             }
-            return EditedResponse(status: .created, response: try await local.defineForm(form, by: actor))
+            return EditedResponse(status: .created, response: try await local.forms.define(form, by: actor))
         }
         api.get("/forms/{code}") { request, context -> Response in
             let actor = try context.actor()
             let code = try context.parameters.require("code")
             let owner = request.uri.queryParameters["owner"].map(String.init) ?? actor.unit
             guard owner == actor.unit || local.tree.isBelow(actor.unit, owner),
-                let form = try await local.form(owner: owner, code: code)
+                let form = try await local.forms.form(owner: owner, code: code)
             else {
                 throw DomainError(.notFound(.form))
             }
@@ -62,12 +62,15 @@ struct FormRoutes {
             }
         }
         api.get("/assignments") { _, context -> Items<AssignmentView> in
-            Items(items: try await local.assignments(visibleTo: try context.actor()))
+            Items(items: try await local.formAssignments.visible(to: try context.actor()))
         }
         api.post("/assignments") { request, context -> EditedResponse<AssignmentView> in
             let actor = try context.actor()
             let assignment = try await request.decodeJSON(as: NewAssignment.self, context: context)
-            return EditedResponse(status: .created, response: try await local.assign(assignment, by: actor))
+            return EditedResponse(
+                status: .created,
+                response: try await local.formAssignments.assign(assignment, by: actor)
+            )
         }
         api.get("/assignments/{id}/oversight") { request, context -> OversightView in
             let actor = try context.actor()

@@ -10,19 +10,22 @@ struct IndicatorRoutes {
 
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.get("/indicator-definitions") { _, context -> Items<IndicatorView> in
-            Items(items: try await local.indicators(visibleTo: try context.actor()))
+            Items(items: try await local.indicatorDefinitions.visible(to: try context.actor()))
         }
         api.post("/indicator-definitions") { request, context -> EditedResponse<IndicatorView> in
             let actor = try context.actor()
             let definition = try await request.decodeJSON(as: IndicatorDefinition.self, context: context)
-            return EditedResponse(status: .created, response: try await local.defineIndicator(definition, by: actor))
+            return EditedResponse(
+                status: .created,
+                response: try await local.indicatorDefinitions.define(definition, by: actor)
+            )
         }
         api.get("/indicator-definitions/{code}/values") { request, context -> IndicatorValuesView in
             let query = request.uri.queryParameters
             guard let period = query["period"].map(String.init) else {
                 throw EdgeRefusal(.periodRequired)
             }
-            return try await local.indicatorValues(
+            return try await local.indicatorValues.table(
                 code: try context.parameters.require("code"),
                 period: period,
                 unit: query["unit"].map(String.init),
@@ -36,7 +39,7 @@ struct IndicatorRoutes {
             guard let period = query["period"].map(String.init) else {
                 throw EdgeRefusal(.periodRequired)
             }
-            return try await local.exportIndicatorValues(
+            return try await local.indicatorFigures.export(
                 code: try context.parameters.require("code"),
                 period: period,
                 unit: query["unit"].map(String.init),
@@ -52,7 +55,7 @@ struct IndicatorRoutes {
                 guard let number = Int(text) else { throw DomainError(.indicatorTrendCountInvalid(text)) }
                 count = number
             }
-            return try await local.indicatorTrend(
+            return try await local.indicatorFigures.trend(
                 code: try context.parameters.require("code"),
                 unit: query["unit"].map(String.init),
                 to: query["to"].map(String.init),
@@ -64,7 +67,7 @@ struct IndicatorRoutes {
         api.put("/indicator-values/{code}/{unit}/{period}") { request, context -> SuppliedValueView in
             let actor = try context.actor()
             let entry = try await request.decodeJSON(as: IndicatorValueEntry.self, context: context)
-            return try await local.enterIndicatorValue(
+            return try await local.suppliedValues.enter(
                 code: try context.parameters.require("code"),
                 unit: try context.parameters.require("unit"),
                 period: try context.parameters.require("period"),
@@ -92,22 +95,25 @@ struct IndicatorRoutes {
         }
         // Machine clients (another system) and their deliveries.
         api.get("/indicator-clients") { _, context -> Items<IndicatorClientView> in
-            Items(items: try await local.indicatorClients(for: try context.actor()))
+            Items(items: try await local.indicatorClients.list(for: try context.actor()))
         }
         api.post("/indicator-clients") { request, context -> EditedResponse<IndicatorClientView> in
             let actor = try context.actor()
             let client = try await request.decodeJSON(as: NewIndicatorClient.self, context: context)
-            return EditedResponse(status: .created, response: try await local.createIndicatorClient(client, by: actor))
+            return EditedResponse(
+                status: .created,
+                response: try await local.indicatorClients.create(client, by: actor)
+            )
         }
         api.delete("/indicator-clients/{id}") { _, context -> IndicatorClientView in
-            try await local.revokeIndicatorClient(try context.parameters.require("id"), by: try context.actor())
+            try await local.indicatorClients.revoke(try context.parameters.require("id"), by: try context.actor())
         }
         // The client's token is the authority here, not a session: an unknown or revoked one is 401.
         api.post("/indicator-deliveries") { request, context -> DeliveryReceipt in
             let token = request.bearerToken
-            try await local.authenticateIndicatorClient(token: token)
+            try await local.indicatorClients.authenticate(token: token)
             let delivery = try await request.decodeJSON(as: IndicatorDelivery.self, context: context)
-            return try await local.deliverIndicatorValues(delivery, token: token, from: context.clientAddress)
+            return try await local.suppliedValues.deliver(delivery, token: token, from: context.clientAddress)
         }
     }
 }

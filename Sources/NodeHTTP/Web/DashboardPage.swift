@@ -27,7 +27,7 @@ struct DashboardPage {
     func dashboard(_ request: Request, _ visitor: PageVisitor) async throws -> Response {
         let query = request.uri.queryParameters
         let unit = try local.oversightUnit(query["unit"].map(String.init), for: visitor.actor)
-        let assignments = try await local.assignments(visibleTo: visitor.actor).filter { assignment in
+        let assignments = try await local.formAssignments.visible(to: visitor.actor).filter { assignment in
             assignment.assignedBy == unit || assignment.units.contains { local.tree.isInSubtree($0, of: unit) }
         }
         let chosen =
@@ -121,8 +121,11 @@ struct DashboardPage {
                 numbers: numbers
             )
             page.summaryHref = "/api/v1/assignments/\(chosen.id)/summary?unit=\(unit)&format=xlsx"
-            if let form = try await local.form(owner: chosen.assignedBy, code: chosen.form, version: chosen.formVersion)
-            {
+            if let form = try await local.forms.form(
+                owner: chosen.assignedBy,
+                code: chosen.form,
+                version: chosen.formVersion
+            ) {
                 let tables = AnswerPivot.tableTotals(form: form, total: figures.aggregate, language: visitor.language)
                 if !tables.isEmpty, figures.total.expected > 0 {
                     page.tableTotals = tables

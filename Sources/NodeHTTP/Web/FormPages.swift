@@ -82,7 +82,7 @@ struct FormPages {
                     return try await page(visitor, typed: typed)
                 }
                 do {
-                    let defined = try await local.defineForm(parsed, by: visitor.actor)
+                    let defined = try await local.forms.define(parsed, by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)?done=published&code=\(defined.code)")
                 } catch let error as Refused where [.unprocessableContent, .conflict].contains(error.status) {
                     typed.preview = parsed
@@ -106,7 +106,7 @@ struct FormPages {
                     level: Level(rawValue: typed.assignment["level"] ?? "")
                 )
                 do {
-                    let made = try await local.assign(request, by: visitor.actor)
+                    let made = try await local.formAssignments.assign(request, by: visitor.actor)
                     throw PageRedirect(location: "\(Self.path)?done=assigned&code=\(made.form)")
                 } catch let error as Refused
                     where [.badRequest, .unprocessableContent, .conflict].contains(error.status)
@@ -131,8 +131,8 @@ struct FormPages {
         done: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let forms = try await local.forms(visibleTo: visitor.actor)
-        let assignments = try await local.assignments(visibleTo: visitor.actor)
+        let forms = try await local.forms.visible(to: visitor.actor)
+        let assignments = try await local.formAssignments.visible(to: visitor.actor)
         let model = FormsPage(
             visitor: visitor,
             forms: forms,

@@ -28,20 +28,22 @@ struct IndicatorPage {
         let query = request.uri.queryParameters
         let requested = query["unit"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let chosen = query["period"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let trend = try await local.indicatorTrend(
+        let trend = try await local.indicatorFigures.trend(
             code: code,
             unit: requested,
             to: chosen,
             count: 12,
             for: visitor.actor
         )
-        let values = try await local.indicatorValues(
+        let values = try await local.indicatorValues.table(
             code: code,
             period: trend.to,
             unit: trend.unit,
             for: visitor.actor
         )
-        let definition = try await local.indicators(visibleTo: visitor.actor).last { $0.definition.code == code }
+        let definition = try await local.indicatorDefinitions.visible(to: visitor.actor).last {
+            $0.definition.code == code
+        }
         let language = visitor.language
         let numbers = NumberFormat(language)
         let unit = trend.unit
@@ -158,7 +160,7 @@ struct IndicatorPage {
 
     /// Where a figure comes from, in words.
     static func source(_ figure: IndicatorValuesView.Figure, _ language: Language) -> String {
-        let words = LocalNode.sourceWords(figure)
+        let words = IndicatorFigures.sourceWords(figure)
         return language.pick(words.vi, words.en)
     }
 

@@ -46,7 +46,7 @@ struct IndicatorPages {
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
                 guard visitor.actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
-                let views = try await local.indicators(visibleTo: visitor.actor)
+                let views = try await local.indicatorDefinitions.visible(to: visitor.actor)
                 return kit.page(
                     IndicatorCataloguePage(visitor: visitor, views: views, kit: kit),
                     title: visitor.pick("Bộ chỉ số", "Indicator set"),
@@ -150,7 +150,7 @@ struct IndicatorPages {
                 statuses.append(.unprocessableContent)
             case .success(let value):
                 do {
-                    let entered = try await local.enterIndicatorValue(
+                    let entered = try await local.suppliedValues.enter(
                         code: parts[0],
                         unit: parts[1],
                         period: parts[2],
@@ -202,7 +202,7 @@ struct IndicatorPages {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let assignments = try await local.indicatorAssignments.visible(to: visitor.actor)
-        let views = try await local.indicators(visibleTo: visitor.actor)
+        let views = try await local.indicatorDefinitions.visible(to: visitor.actor)
         return kit.page(
             IndicatorAssignmentsPage(
                 visitor: visitor,

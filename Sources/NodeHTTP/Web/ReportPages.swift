@@ -224,7 +224,11 @@ struct ReportPages {
 
     func form(of report: ReportView) async throws -> Form {
         guard
-            let form = try await local.form(owner: report.formOwner, code: report.form, version: report.formVersion)
+            let form = try await local.forms.form(
+                owner: report.formOwner,
+                code: report.form,
+                version: report.formVersion
+            )
         else {
             throw DomainError(.notFound(.form))
         }
@@ -237,7 +241,7 @@ struct ReportPages {
         guard visitor.actor.holds(.enterData) || visitor.actor.holds(.approveReports) else {
             throw DomainError(.notAllowed)
         }
-        let assignments = try await local.assignments(visibleTo: visitor.actor).filter {
+        let assignments = try await local.formAssignments.visible(to: visitor.actor).filter {
             $0.units.contains(visitor.actor.unit)
         }
         var filter = ReportFilter()
@@ -504,7 +508,7 @@ struct ReportPages {
             filter.state = parsed
         }
         let reports = try await local.reports.list(visibleTo: visitor.actor, filter: filter)
-        let forms = try await local.assignments(visibleTo: visitor.actor)
+        let forms = try await local.formAssignments.visible(to: visitor.actor)
         let titles = Dictionary(forms.map { ($0.form, $0.title) }, uniquingKeysWith: { first, _ in first })
         let rows = reports.map { report in
             var row = summary(report, visitor)

@@ -154,7 +154,7 @@ struct ToDoSection: Sendable {
         nothing = list.isEmpty
     }
 
-    /// Whether the visitor may enter an owed value (`enterIndicatorValue`'s rule): one its unit
+    /// Whether the visitor may enter an owed value (`SuppliedValues.enter`'s rule): one its unit
     /// enters, for its own unit, or for a unit below when it leads.
     /// Whether the visitor may enter the value here: only for a unit this node hosts (a unit on a
     /// node below enters its own values there).

@@ -39,8 +39,8 @@ import Testing
 
     @Test func progressAndSumsFollowApprovalsAndReturns() async throws {
         defer { nodes.remove() }
-        _ = try await province.defineForm(Self.form, by: Self.admin)
-        let assignment = try await province.assign(
+        _ = try await province.forms.define(Self.form, by: Self.admin)
+        let assignment = try await province.formAssignments.assign(
             NewAssignment(form: "SL", period: "2026-11", level: .commune),
             by: Self.admin
         )
@@ -79,8 +79,8 @@ import Testing
 
     @Test func figuresAreReadOnlyWithinOnesOwnSubtree() async throws {
         defer { nodes.remove() }
-        _ = try await province.defineForm(Self.form, by: Self.admin)
-        let assignment = try await province.assign(
+        _ = try await province.forms.define(Self.form, by: Self.admin)
+        let assignment = try await province.formAssignments.assign(
             NewAssignment(form: "SL", period: "2026-11", level: .commune),
             by: Self.admin
         )

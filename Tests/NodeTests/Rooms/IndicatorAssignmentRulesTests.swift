@@ -259,7 +259,7 @@ import Testing
         try await province.alerts.refresh()
         #expect(try await Self.overdueAlerts(province).count == 6)
 
-        let may = try await province.enterIndicatorValue(
+        let may = try await province.suppliedValues.enter(
             code: "HO_SO",
             unit: "BNI-TD",
             period: "2026-05",

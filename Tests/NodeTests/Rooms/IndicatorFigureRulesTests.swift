@@ -56,7 +56,7 @@ import Testing
     /// Bắc Ninh with two indicators and values for October and November 2026.
     static func province(_ nodes: LocalNodes) async throws -> LocalNode {
         let province = try nodes.open("bac-ninh")
-        _ = try await province.defineIndicator(
+        _ = try await province.indicatorDefinitions.define(
             definition(
                 "SO_HOA",
                 direction: .higherIsBetter,
@@ -66,7 +66,7 @@ import Testing
             ),
             by: admin
         )
-        _ = try await province.defineIndicator(
+        _ = try await province.indicatorDefinitions.define(
             definition("NGAY_TRE", direction: .lowerIsBetter, targets: [.init(period: .month(2026, 11), value: 5)]),
             by: admin
         )
@@ -113,7 +113,12 @@ import Testing
         defer { nodes.remove() }
         let province = try await Self.province(nodes)
 
-        let values = try await province.indicatorValues(code: "SO_HOA", period: "2026-11", unit: nil, for: Self.viewer)
+        let values = try await province.indicatorValues.table(
+            code: "SO_HOA",
+            period: "2026-11",
+            unit: nil,
+            for: Self.viewer
+        )
         let rows = Dictionary(uniqueKeysWithValues: values.children.map { ($0.unit, $0) })
         #expect(values.target == 60 && values.figure.value == 180)
         #expect(rows["BNI-KB"]?.rank == 1 && rows["BNI-YP"]?.rank == 1 && rows["BNI-TD"]?.rank == 3)
@@ -124,7 +129,12 @@ import Testing
         #expect(rows["BNI-KB"]?.targetMet == true && rows["BNI-YP"]?.targetMet == true)
 
         // October: the target is met exactly by Kinh Bắc; the others have no value, no rank, no verdict.
-        let october = try await province.indicatorValues(code: "SO_HOA", period: "2026-10", unit: nil, for: Self.viewer)
+        let october = try await province.indicatorValues.table(
+            code: "SO_HOA",
+            period: "2026-10",
+            unit: nil,
+            for: Self.viewer
+        )
         let kinhBac = october.children.first { $0.unit == "BNI-KB" }
         #expect(kinhBac?.targetMet == true && kinhBac?.distanceToTarget == 0 && kinhBac?.distanceToTargetPercent == 0)
         for row in october.children where row.unit != "BNI-KB" {
@@ -132,7 +142,12 @@ import Testing
         }
 
         // Lower is better: the fewest days of delay rank first and meet the target.
-        let delay = try await province.indicatorValues(code: "NGAY_TRE", period: "2026-11", unit: nil, for: Self.viewer)
+        let delay = try await province.indicatorValues.table(
+            code: "NGAY_TRE",
+            period: "2026-11",
+            unit: nil,
+            for: Self.viewer
+        )
         let delays = Dictionary(uniqueKeysWithValues: delay.children.map { ($0.unit, $0) })
         #expect(delays["BNI-KB"]?.rank == 1 && delays["BNI-KB"]?.targetMet == true)
         #expect(delays["BNI-YP"]?.rank == 2 && delays["BNI-YP"]?.targetMet == false)
@@ -140,7 +155,7 @@ import Testing
         #expect(delays["BNI-TD"]?.rank == nil)
 
         // No target for the period: no distance, no verdict, the rank all the same.
-        let september = try await province.indicatorValues(
+        let september = try await province.indicatorValues.table(
             code: "NGAY_TRE",
             period: "2026-10",
             unit: nil,
@@ -154,7 +169,7 @@ import Testing
         defer { nodes.remove() }
         let province = try await Self.province(nodes)
 
-        let ranking = try await province.indicatorRanking(
+        let ranking = try await province.indicatorFigures.ranking(
             code: "SO_HOA",
             period: "2026-11",
             unit: nil,
@@ -163,7 +178,7 @@ import Testing
         #expect(ranking.entries.map(\.unit) == ["BNI-KB", "BNI-YP", "BNI-TD"])
         #expect(ranking.entries.map(\.rank) == [1, 1, 3] && ranking.unranked.isEmpty)
         #expect(ranking.entries.map(\.targetMet) == [true, true, false])
-        let delay = try await province.indicatorRanking(
+        let delay = try await province.indicatorFigures.ranking(
             code: "NGAY_TRE",
             period: "2026-11",
             unit: nil,
@@ -178,7 +193,7 @@ import Testing
         defer { nodes.remove() }
         let province = try await Self.province(nodes)
 
-        let trend = try await province.indicatorTrend(
+        let trend = try await province.indicatorFigures.trend(
             code: "SO_HOA",
             unit: nil,
             to: "2026-11",
@@ -198,10 +213,16 @@ import Testing
         #expect(tienDu.value == 40 && tienDu.rank == 3 && tienDu.targetMet == false)
 
         // By default: 12 periods ending with the one holding the pinned day (November 2026).
-        let year = try await province.indicatorTrend(code: "SO_HOA", unit: nil, to: nil, count: nil, for: Self.viewer)
+        let year = try await province.indicatorFigures.trend(
+            code: "SO_HOA",
+            unit: nil,
+            to: nil,
+            count: nil,
+            for: Self.viewer
+        )
         #expect(year.points.count == 12 && year.from == "2025-12" && year.to == "2026-11")
         // Across a year's end, for a commune (no units below).
-        let commune = try await province.indicatorTrend(
+        let commune = try await province.indicatorFigures.trend(
             code: "SO_HOA",
             unit: "BNI-TD",
             to: "2027-01",
@@ -210,7 +231,13 @@ import Testing
         )
         #expect(commune.points.map(\.period) == ["2026-11", "2026-12", "2027-01"] && commune.units.isEmpty)
         #expect(commune.points.first?.value == 40)
-        let sixty = try await province.indicatorTrend(code: "SO_HOA", unit: nil, to: nil, count: 60, for: Self.viewer)
+        let sixty = try await province.indicatorFigures.trend(
+            code: "SO_HOA",
+            unit: nil,
+            to: nil,
+            count: 60,
+            for: Self.viewer
+        )
         #expect(sixty.points.count == 60 && sixty.from == "2021-12")
     }
 
@@ -227,7 +254,13 @@ import Testing
         ) async -> String {
             guard
                 let reason = await refusal({
-                    _ = try await province.indicatorTrend(code: code, unit: unit, to: to, count: count, for: actor)
+                    _ = try await province.indicatorFigures.trend(
+                        code: code,
+                        unit: unit,
+                        to: to,
+                        count: count,
+                        for: actor
+                    )
                 })
             else { return "not refused" }
             return "\(reason)".replacingOccurrences(of: "Node.DomainError.Thing.", with: "")
@@ -247,7 +280,7 @@ import Testing
         defer { nodes.remove() }
         let province = try await Self.province(nodes)
 
-        let xlsx = try await province.exportIndicatorValues(
+        let xlsx = try await province.indicatorFigures.export(
             code: "SO_HOA",
             period: "2026-11",
             unit: nil,
@@ -278,7 +311,7 @@ import Testing
         // The unit itself last, not ranked.
         #expect(sheet.last?[0] == "BNI" && sheet.last?[2] == "180" && sheet.last?[8] == "" && sheet.count == 5)
 
-        let csv = try await province.exportIndicatorValues(
+        let csv = try await province.indicatorFigures.export(
             code: "SO_HOA",
             period: "2026-10",
             unit: nil,
@@ -302,7 +335,7 @@ import Testing
             .filter { $0.action == "indicator.export" }.map(\.target)
         #expect(audited.contains("SO_HOA/BNI/2026-11") && audited.contains("SO_HOA/BNI/2026-10"))
         let outside = await refusal {
-            _ = try await province.exportIndicatorValues(
+            _ = try await province.indicatorFigures.export(
                 code: "SO_HOA",
                 period: "2026-11",
                 unit: "BNI",

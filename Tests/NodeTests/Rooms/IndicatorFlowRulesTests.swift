@@ -39,12 +39,16 @@ import Testing
             unit: "BNI",
             body: try JSONEncoder.federation.encode(fromProvince)
         )
-        let first = try await commune.database.pool.write { db in try commune.receive(fromProvince, from: message, db) }
+        let first = try await commune.database.pool.write { db in
+            try commune.indicatorDefinitions.receive(fromProvince, from: message, db)
+        }
         #expect(first.detail.contains("kept"))
-        let again = try await commune.database.pool.write { db in try commune.receive(fromProvince, from: message, db) }
+        let again = try await commune.database.pool.write { db in
+            try commune.indicatorDefinitions.receive(fromProvince, from: message, db)
+        }
         #expect(again.detail.contains("already held"))
-        let listed = try await commune.indicators(
-            visibleTo: Actor(username: "bni-kb.admin", unit: "BNI-KB", role: .admin)
+        let listed = try await commune.indicatorDefinitions.visible(
+            to: Actor(username: "bni-kb.admin", unit: "BNI-KB", role: .admin)
         )
         #expect(listed.map(\.owner) == ["BNI"])
 
@@ -57,9 +61,14 @@ import Testing
             body: try JSONEncoder.federation.encode(foreign)
         )
         await #expect(throws: Refusal.self) {
-            try await commune.database.pool.write { db in _ = try commune.receive(foreign, from: foreignMessage, db) }
+            try await commune.database.pool.write { db in
+                _ = try commune.indicatorDefinitions.receive(foreign, from: foreignMessage, db)
+            }
         }
-        #expect(try await commune.indicators(visibleTo: Actor(username: "a", unit: "BNI-KB", role: .admin)).count == 1)
+        #expect(
+            try await commune.indicatorDefinitions.visible(to: Actor(username: "a", unit: "BNI-KB", role: .admin)).count
+                == 1
+        )
     }
 
     /// An indicator of a unit hosted on the province's node (Tiên Du) concerns Tiên Du only: it
@@ -68,7 +77,7 @@ import Testing
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
-        _ = try await province.defineIndicator(
+        _ = try await province.indicatorDefinitions.define(
             Self.definition,
             by: Actor(username: "td.quantri", unit: "BNI-TD", role: .admin)
         )
@@ -93,7 +102,10 @@ import Testing
             source: .entered,
             aggregation: .sum
         )
-        _ = try await province.defineIndicator(own, by: Actor(username: "bni.quantri", unit: "BNI", role: .admin))
+        _ = try await province.indicatorDefinitions.define(
+            own,
+            by: Actor(username: "bni.quantri", unit: "BNI", role: .admin)
+        )
         for child in ["BNI-KB", "BNI-YP"] {
             sent = try await province.database.pool.read { db in
                 try FeedStore.entries(for: child, after: 0, limit: 10, db).entries

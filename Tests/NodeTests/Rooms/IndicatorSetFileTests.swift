@@ -23,14 +23,14 @@ import Testing
         let centre = try nodes.open("centre")
         let admin = Actor(username: "tw.quantri", unit: "TW", role: .admin)
         let form = try FormFile.load(path: Self.root.appendingPathComponent("forms/nq57-khao-sat-xa.yaml").path)
-        _ = try await centre.defineForm(form, by: admin)
+        _ = try await centre.forms.define(form, by: admin)
         for definition in definitions {
-            let view = try await centre.defineIndicator(definition, by: admin)
+            let view = try await centre.indicatorDefinitions.define(definition, by: admin)
             if definition.source.formula != nil {
                 #expect(view.explanation != nil, "\(definition.code) is explained in words")
             }
         }
-        #expect(try await centre.indicators(visibleTo: admin).count == 8)
+        #expect(try await centre.indicatorDefinitions.visible(to: admin).count == 8)
     }
 
     @Test func aFileWithAProblemNamesEveryOne() {

@@ -73,7 +73,12 @@ import Testing
         #expect(held.value == 7 && held.source == "entered" && held.suppliedBy == "kb.nhaplieu" && held.late)
         #expect(held.suppliedAt == TestDay.start && held.version == 1 && held.client == nil)
         #expect(try await Self.overdue(province).isEmpty, "the value clears the overdue entry")
-        let values = try await province.indicatorValues(code: "HO_SO", period: "2026-10", unit: nil, for: Self.admin)
+        let values = try await province.indicatorValues.table(
+            code: "HO_SO",
+            period: "2026-10",
+            unit: nil,
+            for: Self.admin
+        )
         let kinhBac = values.children.first { $0.unit == "BNI-KB" }?.figure
         #expect(kinhBac?.value == 7 && kinhBac?.source == "entered" && kinhBac?.late == true)
         let outbox = try await province.pendingOutbox(limit: 10)

@@ -56,15 +56,15 @@ import Testing
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
-        _ = try await province.defineForm(Self.form, by: Self.admin)
-        _ = try await province.defineIndicator(Self.indicator, by: Self.admin)
-        let assignment = try await province.assign(
+        _ = try await province.forms.define(Self.form, by: Self.admin)
+        _ = try await province.indicatorDefinitions.define(Self.indicator, by: Self.admin)
+        let assignment = try await province.formAssignments.assign(
             NewAssignment(form: "HS", period: "2026-11", level: .commune),
             by: Self.admin
         )
 
         // Before any approval every commune is missing, never zero.
-        var values = try await province.indicatorValues(
+        var values = try await province.indicatorValues.table(
             code: "TY_LE_TT",
             period: "2026-11",
             unit: nil,
@@ -81,11 +81,21 @@ import Testing
         )
         // Submitted is not approved: still missing.
         report = try await province.reports.submit(report.id, ReportTransition(), by: Self.clerk)
-        values = try await province.indicatorValues(code: "TY_LE_TT", period: "2026-11", unit: nil, for: Self.viewer)
+        values = try await province.indicatorValues.table(
+            code: "TY_LE_TT",
+            period: "2026-11",
+            unit: nil,
+            for: Self.viewer
+        )
         #expect(values.children.first { $0.unit == "BNI-TD" }?.figure.status == "missing")
 
         _ = try await province.reports.approve(report.id, ReportTransition(), by: Self.leader)
-        values = try await province.indicatorValues(code: "TY_LE_TT", period: "2026-11", unit: nil, for: Self.viewer)
+        values = try await province.indicatorValues.table(
+            code: "TY_LE_TT",
+            period: "2026-11",
+            unit: nil,
+            for: Self.viewer
+        )
         #expect(values.level == .commune && values.target == 80 && values.owner == "BNI")
         let tienDu = values.children.first { $0.unit == "BNI-TD" }
         #expect(tienDu?.figure.value == 75 && tienDu?.rank == 1 && tienDu?.distanceToTarget == -5)
@@ -98,10 +108,15 @@ import Testing
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
-        _ = try await province.defineForm(Self.form, by: Self.admin)
-        _ = try await province.defineIndicator(Self.indicator, by: Self.admin)
+        _ = try await province.forms.define(Self.form, by: Self.admin)
+        _ = try await province.indicatorDefinitions.define(Self.indicator, by: Self.admin)
         do {
-            _ = try await province.indicatorValues(code: "KHONG_CO", period: "2026-11", unit: nil, for: Self.viewer)
+            _ = try await province.indicatorValues.table(
+                code: "KHONG_CO",
+                period: "2026-11",
+                unit: nil,
+                for: Self.viewer
+            )
             Issue.record("an unknown indicator is not found")
         } catch let error as DomainError {
             guard case .notFound(.indicator) = error.reason else {
@@ -110,7 +125,12 @@ import Testing
             }
         }
         do {
-            _ = try await province.indicatorValues(code: "TY_LE_TT", period: "2026-Q4", unit: nil, for: Self.viewer)
+            _ = try await province.indicatorValues.table(
+                code: "TY_LE_TT",
+                period: "2026-Q4",
+                unit: nil,
+                for: Self.viewer
+            )
             Issue.record("a quarter is not a period of a monthly indicator")
         } catch let error as DomainError {
             guard case .indicatorPeriodInvalid = error.reason else {
@@ -119,10 +139,15 @@ import Testing
             }
         }
         // Tiên Du's staff see Tiên Du, not the province.
-        _ = try await province.indicatorValues(code: "TY_LE_TT", period: "2026-11", unit: "BNI-TD", for: Self.leader)
+        _ = try await province.indicatorValues.table(
+            code: "TY_LE_TT",
+            period: "2026-11",
+            unit: "BNI-TD",
+            for: Self.leader
+        )
         for outside in ["BNI", "BNI-KB"] {
             do {
-                _ = try await province.indicatorValues(
+                _ = try await province.indicatorValues.table(
                     code: "TY_LE_TT",
                     period: "2026-11",
                     unit: outside,

@@ -45,8 +45,8 @@ import Testing
     /// The province defines the form and assigns it to Tiên Du for November 2026; Tiên Du's clerk
     /// opens the report.
     func openReport() async throws -> ReportView {
-        _ = try await province.defineForm(Self.form, by: Self.admin)
-        let assignment = try await province.assign(
+        _ = try await province.forms.define(Self.form, by: Self.admin)
+        let assignment = try await province.formAssignments.assign(
             NewAssignment(form: "KS", period: "2026-11", units: ["BNI-TD"]),
             by: Self.admin
         )

@@ -52,12 +52,12 @@ import Testing
     /// Records kept (entered), transactions delivered by the national data-sharing platform, and
     /// their ratio in per cent (computed over the two).
     static func defineSet(_ province: LocalNode) async throws {
-        _ = try await province.defineIndicator(definition("HO_SO", source: .entered), by: admin)
-        _ = try await province.defineIndicator(
+        _ = try await province.indicatorDefinitions.define(definition("HO_SO", source: .entered), by: admin)
+        _ = try await province.indicatorDefinitions.define(
             definition("GIAO_DICH", source: .delivered(system: "Nền tảng chia sẻ dữ liệu quốc gia")),
             by: admin
         )
-        _ = try await province.defineIndicator(
+        _ = try await province.indicatorDefinitions.define(
             definition(
                 "TY_LE_GD",
                 source: .computed(IndicatorFormula(numerator: "I{GIAO_DICH}", denominator: "I{HO_SO}", factor: 100)),
@@ -80,7 +80,7 @@ import Testing
         let province = try nodes.open("bac-ninh")
         try await Self.defineSet(province)
 
-        var entered = try await province.enterIndicatorValue(
+        var entered = try await province.suppliedValues.enter(
             code: "HO_SO",
             unit: "BNI-TD",
             period: "2026-11",
@@ -91,7 +91,7 @@ import Testing
         #expect(entered.deadline == "2026-11-25" && entered.suppliedBy == "td.nhaplieu" && entered.version == 1)
 
         // The same value again changes nothing; another keeps the first in the history.
-        entered = try await province.enterIndicatorValue(
+        entered = try await province.suppliedValues.enter(
             code: "HO_SO",
             unit: "BNI-TD",
             period: "2026-11",
@@ -99,7 +99,7 @@ import Testing
             by: Self.clerk
         )
         #expect(!entered.changed)
-        entered = try await province.enterIndicatorValue(
+        entered = try await province.suppliedValues.enter(
             code: "HO_SO",
             unit: "BNI-TD",
             period: "2026-11",
@@ -113,7 +113,7 @@ import Testing
         #expect(history.map(\.value) == [80] && history.first?.suppliedBy == "td.nhaplieu")
 
         // May's missing figure, filled in in November: accepted, marked late.
-        let may = try await province.enterIndicatorValue(
+        let may = try await province.suppliedValues.enter(
             code: "HO_SO",
             unit: "BNI-TD",
             period: "2026-05",
@@ -122,11 +122,16 @@ import Testing
         )
         #expect(may.late && may.changed)
 
-        let values = try await province.indicatorValues(code: "HO_SO", period: "2026-11", unit: nil, for: Self.viewer)
+        let values = try await province.indicatorValues.table(
+            code: "HO_SO",
+            period: "2026-11",
+            unit: nil,
+            for: Self.viewer
+        )
         let tienDu = values.children.first { $0.unit == "BNI-TD" }
         #expect(tienDu?.figure.value == 90 && tienDu?.figure.source == "entered" && tienDu?.figure.late == false)
         #expect(values.figure.value == 90 && Set(values.figure.missing ?? []) == ["BNI-KB", "BNI-YP"])
-        let mayValues = try await province.indicatorValues(
+        let mayValues = try await province.indicatorValues.table(
             code: "HO_SO",
             period: "2026-05",
             unit: nil,
@@ -153,7 +158,7 @@ import Testing
         try await Self.defineSet(province)
         func enter(_ code: String, _ unit: String, _ period: String, by actor: Actor) async throws -> SuppliedValueView
         {
-            try await province.enterIndicatorValue(code: code, unit: unit, period: period, value: 1, by: actor)
+            try await province.suppliedValues.enter(code: code, unit: unit, period: period, value: 1, by: actor)
         }
         #expect(
             await Self.refused { _ = try await enter("KHONG_CO", "BNI-TD", "2026-11", by: Self.clerk) }.hasPrefix(
@@ -220,20 +225,20 @@ import Testing
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
         try await Self.defineSet(province)
-        _ = try await province.enterIndicatorValue(
+        _ = try await province.suppliedValues.enter(
             code: "HO_SO",
             unit: "BNI-TD",
             period: "2026-11",
             value: 80,
             by: Self.clerk
         )
-        let client = try await province.createIndicatorClient(
+        let client = try await province.indicatorClients.create(
             NewIndicatorClient(name: "Nền tảng NDXP", indicators: ["GIAO_DICH"], units: ["BNI-TD", "BNI"]),
             by: Self.admin
         )
         let token = try #require(client.token)
         #expect(client.units == ["BNI", "BNI-TD"] && client.revokedAt == nil)
-        let listed = try await province.indicatorClients(for: Self.admin)
+        let listed = try await province.indicatorClients.list(for: Self.admin)
         #expect(listed.map(\.id) == [client.id] && listed.allSatisfy { $0.token == nil })
 
         typealias Item = IndicatorDelivery.Item
@@ -250,7 +255,7 @@ import Testing
                 Item(indicator: "GIAO_DICH", unit: "BNI-TD", period: "2026-05", value: 30),
             ]
         )
-        let receipt = try await province.deliverIndicatorValues(delivery, token: token, from: "10.0.0.9")
+        let receipt = try await province.suppliedValues.deliver(delivery, token: token, from: "10.0.0.9")
         #expect(!receipt.replay && receipt.accepted == 2 && receipt.refused == 6 && receipt.unchanged == 0)
         #expect(
             receipt.results.map { $0.reason ?? $0.result } == [
@@ -261,7 +266,7 @@ import Testing
         #expect(receipt.results[7].late == true && receipt.results[0].late == false)
 
         // The values view shows the delivered value, and the formula over it.
-        let delivered = try await province.indicatorValues(
+        let delivered = try await province.indicatorValues.table(
             code: "GIAO_DICH",
             period: "2026-11",
             unit: nil,
@@ -269,7 +274,12 @@ import Testing
         )
         let tienDu = delivered.children.first { $0.unit == "BNI-TD" }
         #expect(tienDu?.figure.value == 40 && tienDu?.figure.source == "delivered")
-        let ratio = try await province.indicatorValues(code: "TY_LE_GD", period: "2026-11", unit: nil, for: Self.viewer)
+        let ratio = try await province.indicatorValues.table(
+            code: "TY_LE_GD",
+            period: "2026-11",
+            unit: nil,
+            for: Self.viewer
+        )
         #expect(ratio.children.first { $0.unit == "BNI-TD" }?.figure.value == 50, "40 ÷ 80 × 100")
         #expect(ratio.figure.value == 50)
 
@@ -280,7 +290,7 @@ import Testing
             }.count
         }
         let trailBefore = try await indicatorEntries()
-        let replay = try await province.deliverIndicatorValues(delivery, token: token, from: "10.0.0.9")
+        let replay = try await province.suppliedValues.deliver(delivery, token: token, from: "10.0.0.9")
         #expect(replay.replay)
         #expect(replay.results.map(\.result) == receipt.results.map(\.result))
         #expect(replay.results.map(\.reason) == receipt.results.map(\.reason))
@@ -293,7 +303,7 @@ import Testing
         // The same key with other values is refused; the same value under a new key is unchanged.
         #expect(
             await Self.refused {
-                _ = try await province.deliverIndicatorValues(
+                _ = try await province.suppliedValues.deliver(
                     IndicatorDelivery(delivery: "ndxp-2026-11-01", values: [delivery.values[0]]),
                     token: token,
                     from: "10.0.0.9"
@@ -301,7 +311,7 @@ import Testing
             }.hasPrefix("deliveryKeyReused"),
             "key reused"
         )
-        let again = try await province.deliverIndicatorValues(
+        let again = try await province.suppliedValues.deliver(
             IndicatorDelivery(
                 delivery: "ndxp-2026-11-02",
                 values: [
@@ -313,7 +323,7 @@ import Testing
         )
         #expect(again.results.map(\.result) == ["unchanged", "accepted"])
         // The province's own delivered figure is its figure (not the combination of its communes).
-        let province11 = try await province.indicatorValues(
+        let province11 = try await province.indicatorValues.table(
             code: "GIAO_DICH",
             period: "2026-11",
             unit: nil,
@@ -321,7 +331,7 @@ import Testing
         )
         #expect(province11.figure.value == 120 && province11.figure.source == "delivered")
         // A corrected value replaces the one held, which goes to the history.
-        let corrected = try await province.deliverIndicatorValues(
+        let corrected = try await province.suppliedValues.deliver(
             IndicatorDelivery(
                 delivery: "ndxp-2026-11-03",
                 values: [Item(indicator: "GIAO_DICH", unit: "BNI-TD", period: "2026-11", value: 44)]
@@ -336,12 +346,12 @@ import Testing
         #expect(replaced.map(\.value) == [40] && replaced.first?.source == "delivered")
 
         // Revoked, or unknown: 401, nothing written.
-        let revoked = try await province.revokeIndicatorClient(client.id, by: Self.admin)
+        let revoked = try await province.indicatorClients.revoke(client.id, by: Self.admin)
         #expect(revoked.revokedAt != nil && revoked.revokedBy == "bni.quantri")
         for candidate in [token, "rnic_not-a-token", nil] {
             #expect(
                 await Self.refused {
-                    _ = try await province.deliverIndicatorValues(
+                    _ = try await province.suppliedValues.deliver(
                         IndicatorDelivery(
                             delivery: "ndxp-2026-11-03",
                             values: [Item(indicator: "GIAO_DICH", unit: "BNI-TD", period: "2026-11", value: 1)]
@@ -376,7 +386,7 @@ import Testing
         ) async throws
             -> IndicatorClientView
         {
-            try await province.createIndicatorClient(
+            try await province.indicatorClients.create(
                 NewIndicatorClient(name: "Hệ thống", indicators: indicators, units: units),
                 by: actor
             )
@@ -408,14 +418,14 @@ import Testing
             "an approver"
         )
         let client = try await create(["GIAO_DICH"], ["BNI-TD"])
-        #expect(try await province.indicatorClients(for: Self.communeAdmin).isEmpty)
+        #expect(try await province.indicatorClients.list(for: Self.communeAdmin).isEmpty)
         #expect(
-            await Self.refused { _ = try await province.revokeIndicatorClient(client.id, by: Self.communeAdmin) }
+            await Self.refused { _ = try await province.indicatorClients.revoke(client.id, by: Self.communeAdmin) }
                 .hasPrefix("notFound(indicatorClient)"),
             "another unit"
         )
-        _ = try await province.revokeIndicatorClient(client.id, by: Self.admin)
-        let again = try await province.revokeIndicatorClient(client.id, by: Self.admin)
+        _ = try await province.indicatorClients.revoke(client.id, by: Self.admin)
+        let again = try await province.indicatorClients.revoke(client.id, by: Self.admin)
         #expect(again.revokedAt != nil)
         let revocations = try await province.auditReading.trail(visibleTo: Self.admin, account: nil).entries.filter {
             $0.action == "indicator.client.revoke"
@@ -431,14 +441,17 @@ import Testing
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
         // The commune's first: a level above may still take the code for the rest of its subtree.
-        _ = try await province.defineIndicator(Self.definition("GIAO_DICH", source: .entered), by: Self.communeAdmin)
+        _ = try await province.indicatorDefinitions.define(
+            Self.definition("GIAO_DICH", source: .entered),
+            by: Self.communeAdmin
+        )
         try await Self.defineSet(province)
-        let client = try await province.createIndicatorClient(
+        let client = try await province.indicatorClients.create(
             NewIndicatorClient(name: "Nền tảng NDXP", indicators: ["GIAO_DICH"], units: ["BNI-TD", "BNI"]),
             by: Self.admin
         )
         typealias Item = IndicatorDelivery.Item
-        let receipt = try await province.deliverIndicatorValues(
+        let receipt = try await province.suppliedValues.deliver(
             IndicatorDelivery(
                 delivery: "ndxp-shadowed",
                 values: [
@@ -451,7 +464,7 @@ import Testing
         )
         #expect(receipt.results.map { $0.reason ?? $0.result } == ["outside_grant", "accepted"])
         // The commune's own entered indicator is untouched and still takes its staff's entry.
-        let entered = try await province.enterIndicatorValue(
+        let entered = try await province.suppliedValues.enter(
             code: "GIAO_DICH",
             unit: "BNI-TD",
             period: "2026-11",

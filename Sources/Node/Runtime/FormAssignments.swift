@@ -22,17 +22,6 @@ package struct NewAssignment: Codable, Sendable {
     }
 }
 
-/// A form with the unit that owns it.
-package struct FormView: Codable, Sendable {
-    package let owner: String
-    package let form: Form
-
-    package init(owner: String, form: Form) {
-        self.owner = owner
-        self.form = form
-    }
-}
-
 /// An assignment as the API shows it.
 package struct AssignmentView: Codable, Sendable {
     package let id: String
@@ -46,60 +35,18 @@ package struct AssignmentView: Codable, Sendable {
     package let units: [String]
 }
 
-extension LocalNode {
-    /// Stores a new form version authored by a unit (defines it; assigning is separate).
-    package func defineForm(_ form: Form, by actor: Actor) async throws -> Form {
-        guard actor.holds(.manageForms) else { throw DomainError(.notAllowed) }
-        let problems = form.problems()
-        guard problems.isEmpty else {
-            throw DomainError(
-                .formInvalid(problems),
-                details: Dictionary(uniqueKeysWithValues: problems.enumerated().map { ("\($0.offset)", $0.element) })
-            )
-        }
-        try await database.pool.write { db in
-            if try FormRecord.fetchOne(db, key: ["owner_unit": actor.unit, "code": form.code, "version": form.version])
-                != nil
-            {
-                throw DomainError(.formVersionExists(code: form.code, version: form.version))
-            }
-            try FormRecord(
-                ownerUnit: actor.unit,
-                code: form.code,
-                version: form.version,
-                definition: form,
-                createdAt: clock.now()
-            ).insert(db)
-            try audit.record(db, actor, action: "form.define", target: "\(form.code)@\(form.version)")
-        }
-        return form
-    }
-
-    /// Forms owned by the actor's unit or by a unit above it (those it may be assigned).
-    package func forms(visibleTo actor: Actor) async throws -> [FormView] {
-        let owners = [actor.unit] + tree.ancestors(of: actor.unit).map(\.code)
-        return try await database.pool.read { db in
-            try FormStore.forms(ofAny: owners, db)
-                .map { FormView(owner: $0.ownerUnit, form: $0.definition) }
-        }
-    }
-
-    /// A form of `owner`; the latest version when `version` is nil. Reads on its own.
-    package func form(owner: String, code: String, version: Int? = nil) async throws -> Form? {
-        try await database.pool.read { try form(owner: owner, code: code, version: version, $0) }
-    }
-
-    /// A form of `owner`; the latest version when `version` is nil.
-    func form(owner: String, code: String, version: Int? = nil, _ db: Database) throws -> Form? {
-        if let version {
-            if let kept = formCache.form(owner: owner, code: code, version: version) { return kept }
-            let form = try FormRecord.fetchOne(db, key: ["owner_unit": owner, "code": code, "version": version])?
-                .definition
-            if let form { formCache.keep(form, owner: owner) }
-            return form
-        }
-        return try FormStore.latest(owner: owner, code: code, db)?.definition
-    }
+/// Forms assigned for a period to units below: made here (stored and sent down toward each unit's
+/// node in one transaction) and listed for the units they concern. Its own service over the
+/// context and `Forms`; it reaches the open units (figures) and the distribution of an assignment
+/// (the inbox, which also stores assignments arriving from above) through two closures.
+package struct FormAssignments: NodeService {
+    let context: NodeContext
+    let forms: Forms
+    /// The targets still open (closed units refused when named, skipped when implied by a level).
+    let openUnits: @Sendable (_ targets: [String], _ explicit: Bool, Database) throws -> [String]
+    /// Stores an assignment (and its form) and passes each child node the part that concerns it,
+    /// in the caller's transaction (`LocalNode.distribute(_:_:)`).
+    let distribute: @Sendable (AssignmentNotice, Database) throws -> Void
 
     /// Assigns a form for a period to units below the actor's unit; it travels down to each node.
     package func assign(_ request: NewAssignment, by actor: Actor) async throws -> AssignmentView {
@@ -122,9 +69,9 @@ extension LocalNode {
             throw DomainError(.noUnitsToAssign, details: ["units": "empty"])
         }
         let view = try await database.pool.write { db -> AssignmentView in
-            let targets = try openUnits(targets, explicit: request.units?.isEmpty == false, db)
+            let targets = try openUnits(targets, request.units?.isEmpty == false, db)
             // A unit assigns only its own forms.
-            guard let form = try form(owner: actor.unit, code: request.form, version: request.version, db) else {
+            guard let form = try forms.form(owner: actor.unit, code: request.form, version: request.version, db) else {
                 throw DomainError(.formNotYours(request.form), details: ["form": "unknown"])
             }
             guard form.frequency == period.frequency else {
@@ -146,7 +93,7 @@ extension LocalNode {
                 deadline: period.deadline(day: form.deadlineDay),
                 units: targets
             )
-            _ = try distribute(notice, db)
+            try distribute(notice, db)
             try audit.record(
                 db,
                 actor,
@@ -169,7 +116,7 @@ extension LocalNode {
     }
 
     /// Assignments that concern the actor's unit: made by it, or covering it or units below it.
-    package func assignments(visibleTo actor: Actor) async throws -> [AssignmentView] {
+    package func visible(to actor: Actor) async throws -> [AssignmentView] {
         try await database.pool.read { db in
             let listed = try AssignmentStore.withForms(db)
             // All target units in one read, not one query per assignment.
