@@ -190,7 +190,7 @@ extension LocalNode {
             throw DomainError(.indicatorTrendCountInvalid(String(count)), details: ["count": "invalid"])
         }
         if let requested, tree[requested] == nil { throw DomainError(.notFound(.unit)) }
-        let unit = try oversightUnit(requested, for: actor)
+        let unit = try oversight.overseenUnit(requested, for: actor)
         let today = clock.today()
         return try await database.pool.read { db in
             let (catalogue, owners) = try indicatorCatalogue(for: unit, db)

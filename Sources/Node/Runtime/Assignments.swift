@@ -122,7 +122,7 @@ extension LocalNode {
             throw DomainError(.noUnitsToAssign, details: ["units": "empty"])
         }
         let view = try await database.pool.write { db -> AssignmentView in
-            let targets = try openUnits(targets, explicit: request.units?.isEmpty == false, db)
+            let targets = try expectations.openUnits(targets, explicit: request.units?.isEmpty == false, db)
             // A unit assigns only its own forms.
             guard let form = try form(owner: actor.unit, code: request.form, version: request.version, db) else {
                 throw DomainError(.formNotYours(request.form), details: ["form": "unknown"])

@@ -77,10 +77,10 @@ extension LocalNode {
         format: ExportFormat,
         for actor: Actor
     ) async throws -> Download {
-        let unit = try oversightUnit(requested, for: actor)
+        let unit = try self.oversight.overseenUnit(requested, for: actor)
         let (oversight, form, perChild) = try await database.pool.write {
             db -> (OversightView, Form, [String: AggregatedAnswers]) in
-            let data = try oversightData(assignment: id, unit: unit, db)
+            let data = try self.oversight.data(assignment: id, unit: unit, db)
             var perChild: [String: AggregatedAnswers] = [:]
             for child in data.view.progress.children {
                 perChild[child.unit] = AggregatedAnswers(

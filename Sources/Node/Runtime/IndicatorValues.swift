@@ -67,7 +67,7 @@ extension LocalNode {
         unit requested: String?,
         for actor: Actor
     ) async throws -> IndicatorValuesView {
-        let unit = try oversightUnit(requested, for: actor)
+        let unit = try oversight.overseenUnit(requested, for: actor)
         return try await database.pool.read { db in
             let (catalogue, owners) = try indicatorCatalogue(for: unit, db)
             guard let owner = owners[code], let latest = catalogue.latest(code) else {
