@@ -158,7 +158,7 @@ import Testing
             )
             try await f.eventually("Yên Phong's node stops expecting itself in the centre's assignment") {
                 try await f.local("yen-phong").database.pool.read { db in
-                    try f.local("yen-phong").expectation(of: national, db).contains("BNI-YP")
+                    try f.local("yen-phong").expectations.expectation(of: national, db).contains("BNI-YP")
                 } == false
             }
         }

@@ -91,7 +91,7 @@ import Testing
         #expect(results[1].detail.contains("unknown") && results[2].detail.contains("not hosted here or below"))
         let (expected, forwarded) = try await province.database.pool.read { db in
             (
-                try province.expectation(of: "A1", db).expected.map(\.code),
+                try province.expectations.expectation(of: "A1", db).expected.map(\.code),
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feed WHERE audience = 'BNI-KB'")!
             )
         }

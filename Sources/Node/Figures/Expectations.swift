@@ -59,28 +59,6 @@ package struct AmendmentRequest: Codable, Sendable {
     var reason: String
 }
 
-/// What a parent's admin sends when a unit below closes (dissolved, or merged into another).
-package struct ClosureRequest: Codable, Sendable {
-    var closedOn: String
-    var mergedInto: String?
-    var reason: String
-
-    package init(closedOn: String, mergedInto: String? = nil, reason: String) {
-        self.closedOn = closedOn
-        self.mergedInto = mergedInto
-        self.reason = reason
-    }
-}
-
-/// A recorded closure and the assignments it withdrew the unit from.
-package struct ClosureView: Codable, Sendable {
-    let unit: String
-    let closedOn: String
-    let mergedInto: String?
-    let reason: String
-    let withdrawnFrom: [String]
-}
-
 extension ExpectedUnit {
     /// The ancestors as stored: a JSON array, parent first.
     var ancestorsJSON: String {
@@ -93,7 +71,21 @@ extension ExpectedUnit {
     }
 }
 
-extension LocalNode {
+/// The units an assignment expects: those it was made for (placed where they stood then) and
+/// the changes since, added or withdrawn by the assigning unit or withdrawn when a unit closed
+/// (`UnitClosures`); kept here, passed toward the units' nodes, and the open units a new
+/// assignment may target. Its own service over the context; it reaches the stored forms and the
+/// handing out of an assignment, of rooms not converted yet, through two closures, and the parked
+/// messages through one.
+package struct Expectations: NodeService {
+    let context: NodeContext
+    /// A stored form by owner, code and version (the latest without one), in the caller's transaction.
+    let storedForm: @Sendable (_ owner: String, _ code: String, _ version: Int?, Database) throws -> Form?
+    /// Hands an assignment to the units it names, down the feed (`LocalNode.distribute`).
+    let distribute: @Sendable (AssignmentNotice, Database) throws -> LocalNode.Effect
+    /// Retries the parked messages (`ParkedMessages.retryAll()`).
+    let retryParked: @Sendable () async -> Void
+
     /// The units an assignment expects, as this node holds it: the units it was made for (placed
     /// where they stood then) and its recorded changes.
     func expectation(of assignment: String, _ db: Database) throws -> Expectation {
@@ -117,6 +109,20 @@ extension LocalNode {
 
     func closedUnits(_ db: Database) throws -> Set<String> {
         try ClosureStore.closedUnits(db)
+    }
+
+    /// The targets of a new assignment without closed units: named ones are refused, those
+    /// chosen by level are left out.
+    func openUnits(_ targets: [String], explicit: Bool, _ db: Database) throws -> [String] {
+        let closed = try closedUnits(db)
+        if explicit, let unit = targets.first(where: closed.contains) {
+            throw DomainError(.unitClosed(unit), details: ["units": unit])
+        }
+        let open = targets.filter { !closed.contains($0) }
+        guard !open.isEmpty else {
+            throw DomainError(.noUnitsToAssign, details: ["units": "empty"])
+        }
+        return open
     }
 
     /// Adds units to, or withdraws them from, an assignment made by the actor's unit. Past and
@@ -164,12 +170,7 @@ extension LocalNode {
             }
             if !adds.isEmpty {
                 guard
-                    let form = try forms.form(
-                        owner: assignment.assignedBy,
-                        code: assignment.formCode,
-                        version: assignment.formVersion,
-                        db
-                    ),
+                    let form = try storedForm(assignment.assignedBy, assignment.formCode, assignment.formVersion, db),
                     let period = Period(assignment.period), let deadline = CalendarDate(assignment.deadline)
                 else {
                     throw DomainError(.notFound(.assignmentForm))
@@ -201,7 +202,7 @@ extension LocalNode {
             return views
         }
         // A unit added may be what a parked report lacked.
-        if !adds.isEmpty { await parked.retryAll() }
+        if !adds.isEmpty { await retryParked() }
         return views
     }
 
@@ -263,7 +264,7 @@ extension LocalNode {
     }
 
     /// An amendment from above: kept once, and passed on toward the unit's node.
-    func receive(_ amendment: AssignmentAmendment, _ db: Database) throws -> Effect {
+    func receive(_ amendment: AssignmentAmendment, _ db: Database) throws -> LocalNode.Effect {
         guard let assignment = try AssignmentRecord.fetchOne(db, key: amendment.assignment) else {
             throw Refusal("assignment \(amendment.assignment) is unknown here")
         }
@@ -274,7 +275,7 @@ extension LocalNode {
             throw Refusal("unit \(amendment.change.unit.code) is not hosted here or below")
         }
         if try AmendmentRecord.fetchOne(db, key: amendment.id) != nil {
-            return Effect(detail: "amendment \(amendment.id) already held")
+            return LocalNode.Effect(detail: "amendment \(amendment.id) already held")
         }
         let change = amendment.change
         try AmendmentRecord(
@@ -291,73 +292,9 @@ extension LocalNode {
         ).insert(db)
         try forward(amendment, db)
         let forwarded = deployment.childNode(of: node, toward: change.unit.code) != nil
-        return Effect(
+        return LocalNode.Effect(
             detail: "amendment \(change.sequence) of \(assignment.id): \(change.kind.rawValue) \(change.unit.code)",
             feed: forwarded
         )
-    }
-
-    /// Records that a unit below closed on a day. Every assignment of the actor's unit due on or
-    /// after that day stops expecting it, unless it reported; earlier periods keep it. The closure
-    /// travels (`unit.closed`) to the other nodes that count the unit, which do the same for the
-    /// assignments of their units.
-    package func closeUnit(_ code: String, _ request: ClosureRequest, by actor: Actor) async throws -> ClosureView {
-        guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
-        guard tree.isBelow(code, actor.unit) else {
-            throw DomainError(.closeOnlyBelow)
-        }
-        guard let closedOn = CalendarDate(request.closedOn) else {
-            throw DomainError(.closingDateInvalid(request.closedOn), details: ["closedOn": "invalid"])
-        }
-        if let merged = request.mergedInto {
-            guard merged != code, tree.isBelow(merged, actor.unit) else {
-                throw DomainError(.mergedIntoInvalid(merged), details: ["mergedInto": "invalid"])
-            }
-        }
-        let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 500 else {
-            throw DomainError(.closureReasonRequired, details: ["reason": "required"])
-        }
-        let notice = UnitClosureNotice(
-            unit: code,
-            closedOn: closedOn.description,
-            mergedInto: request.mergedInto,
-            reason: reason,
-            decidedBy: actor.username,
-            decidedByUnit: actor.unit,
-            decidedAt: clock.now()
-        )
-        let view = try await database.pool.write { db -> ClosureView in
-            if try ClosureStore.isClosed(code, db) {
-                throw DomainError(.closureAlreadyRecorded(code))
-            }
-            let withdrawn = try keep(notice, by: actor, db)
-            try tellAboutClosure(notice, except: nil, db)
-            return ClosureView(
-                unit: code,
-                closedOn: closedOn.description,
-                mergedInto: request.mergedInto,
-                reason: reason,
-                withdrawnFrom: withdrawn
-            )
-        }
-        outboxSignal.notify()
-        return view
-    }
-}
-
-extension LocalNode {
-    /// The targets of a new assignment without closed units: named ones are refused, those
-    /// chosen by level are left out.
-    func openUnits(_ targets: [String], explicit: Bool, _ db: Database) throws -> [String] {
-        let closed = try closedUnits(db)
-        if explicit, let unit = targets.first(where: closed.contains) {
-            throw DomainError(.unitClosed(unit), details: ["units": unit])
-        }
-        let open = targets.filter { !closed.contains($0) }
-        guard !open.isEmpty else {
-            throw DomainError(.noUnitsToAssign, details: ["units": "empty"])
-        }
-        return open
     }
 }

@@ -86,23 +86,18 @@ struct FiguresSource {
     }
 }
 
-extension LocalNode {
+extension Oversight {
     /// What the figures of an assignment are computed from; with `unit`, only the expected units
     /// in its subtree (placed where they stood) are read — a province's view decodes no answers of
     /// the other provinces.
     func figuresSource(assignment id: String, within unit: String? = nil, _ db: Database) throws -> FiguresSource {
         guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
-            let form = try forms.form(
-                owner: assignment.assignedBy,
-                code: assignment.formCode,
-                version: assignment.formVersion,
-                db
-            ),
+            let form = try storedForm(assignment.assignedBy, assignment.formCode, assignment.formVersion, db),
             let deadline = CalendarDate(assignment.deadline)
         else {
             throw DomainError(.notFound(.assignment))
         }
-        let expectation = try expectation(of: id, db)
+        let expectation = try expectations.expectation(of: id, db)
         let placed = Dictionary(expectation.expected.map { ($0.code, $0) }) { first, _ in first }
         var statuses: [String: UnitReportStatus] = [:]
         var approved: [String: Answers] = [:]
@@ -146,7 +141,7 @@ extension LocalNode {
         unit requested: String?,
         for actor: Actor
     ) async throws -> AssignmentFigures {
-        let unit = try oversightUnit(requested, for: actor)
+        let unit = try overseenUnit(requested, for: actor)
         return try await database.pool.read { db in
             let source = try figuresSource(assignment: id, within: unit, db)
             let subtree = SubtreeFigures(
@@ -179,7 +174,7 @@ extension LocalNode {
                 levels: subtree.levels,
                 children: children,
                 aggregate: source.aggregate { $0.child(below: unit) != nil },
-                amendments: try amendments(of: id, db)
+                amendments: try expectations.amendments(of: id, db)
             )
         }
     }
@@ -220,7 +215,7 @@ extension LocalNode {
         latest: Int? = nil,
         for actor: Actor
     ) async throws -> FormTrend {
-        let unit = try oversightUnit(requested, for: actor)
+        let unit = try overseenUnit(requested, for: actor)
         return try await database.pool.read { db in
             var assignments = try AssignmentStore.assignments(by: owner, formCode: code, db)
             if let latest {
@@ -229,7 +224,7 @@ extension LocalNode {
                         .suffix(latest)
                 )
             }
-            guard let latest = try forms.form(owner: owner, code: code, db), !assignments.isEmpty else {
+            guard let latest = try storedForm(owner, code, nil, db), !assignments.isEmpty else {
                 throw DomainError(.notFound(.assignedForm))
             }
             var rows: [FormTrend.PeriodRow] = []
@@ -258,5 +253,29 @@ extension LocalNode {
                 trend: Trend(form: latest, aggregates: aggregates)
             )
         }
+    }
+
+    /// Progress per child of `unit` for one assignment: counts only (no answers decoded), from the
+    /// units the assignment expected and the reports held here.
+    func progressBelow(_ unit: String, assignment id: String, _ db: Database) throws -> [SubtreeFigures.ChildRow] {
+        guard let record = try AssignmentRecord.fetchOne(db, key: id), let deadline = CalendarDate(record.deadline)
+        else { return [] }
+        var statuses: [String: UnitReportStatus] = [:]
+        for row in try ReportStore.progressColumns(of: id, db) {
+            let state = ReportState(rawValue: row.state)
+            let approvedAt = row.approvedAt
+            statuses[row.unit] = UnitReportStatus(
+                submitted: state == .submitted || state == .approved,
+                approved: state == .approved,
+                approvedOn: approvedAt.map { CalendarDate($0) }
+            )
+        }
+        return SubtreeFigures(
+            tree: tree,
+            unit: unit,
+            expectation: try expectations.expectation(of: id, db),
+            reports: statuses,
+            deadline: deadline
+        ).children
     }
 }

@@ -5,12 +5,17 @@ import GRDB
 import Hierarchy
 import Scoring
 
-extension LocalNode {
+/// The figures a unit reports about itself for Decision 4587's monthly scores (records digitised,
+/// sharing transactions, S&T tasks, disbursement), kept by the node of the unit that scores it:
+/// reported here or received from below. Its own service: it needs only the shared context.
+package struct SelfReportedFigures: NodeService {
+    let context: NodeContext
+
     /// A unit reports its own figures (those Decision 4587 has units report: records digitised,
     /// sharing transactions, S&T tasks, disbursement) for the unit that scores it. Its approvers
     /// and admin do so on its own node; the figures travel up (`indicators.reported`) unless the
     /// scorer is hosted here. A figure the scorer set is never replaced by a report.
-    package func reportOwnIndicators(_ rows: [IndicatorRow], by actor: Actor) async throws -> ImportResult {
+    package func report(_ rows: [IndicatorRow], by actor: Actor) async throws -> ImportResult {
         guard actor.holds(.approveReports) else { throw DomainError(.notAllowed) }
         let own = Indicator.allCases.filter { $0.source == .unit }
         if let other = rows.first(where: { $0.indicator.source != .unit }) {
@@ -88,7 +93,7 @@ extension LocalNode {
     }
 
     /// Figures a child unit reported about itself, kept here when this node hosts the unit that scores it.
-    func receive(_ report: IndicatorReport, from message: Envelope, _ db: Database) throws -> Effect {
+    func receive(_ report: IndicatorReport, from message: Envelope, _ db: Database) throws -> LocalNode.Effect {
         guard report.unit == message.unit else {
             throw Refusal("the figures are of unit \(report.unit), the message says \(message.unit)")
         }
@@ -111,6 +116,8 @@ extension LocalNode {
             target: "\(report.unit)/\(report.month)",
             detail: "#\(report.sequence) by \(report.reportedBy): \(changed) of \(report.values.count) kept"
         )
-        return Effect(detail: "figures #\(report.sequence) of \(report.unit) for \(report.month): \(changed) kept")
+        return LocalNode.Effect(
+            detail: "figures #\(report.sequence) of \(report.unit) for \(report.month): \(changed) kept"
+        )
     }
 }

@@ -4,11 +4,86 @@ import Foundation
 import GRDB
 import Hierarchy
 
-/// A closure travels to every node that counts the unit: up to each ancestor's node and down to
+/// What a parent's admin sends when a unit below closes (dissolved, or merged into another).
+package struct ClosureRequest: Codable, Sendable {
+    var closedOn: String
+    var mergedInto: String?
+    var reason: String
+
+    package init(closedOn: String, mergedInto: String? = nil, reason: String) {
+        self.closedOn = closedOn
+        self.mergedInto = mergedInto
+        self.reason = reason
+    }
+}
+
+/// A recorded closure and the assignments it withdrew the unit from.
+package struct ClosureView: Codable, Sendable {
+    let unit: String
+    let closedOn: String
+    let mergedInto: String?
+    let reason: String
+    let withdrawnFrom: [String]
+}
+
+/// The closing of units (dissolved, or merged into another), recorded by a parent's admin. A
+/// closure travels to every node that counts the unit: up to each ancestor's node and down to
 /// the unit's own. Each keeps the first closure it hears of and withdraws the unit from the
 /// assignments of the units it hosts above it (those due on or after the day, unless the unit
-/// already reported), so the percentages at every level stop expecting it.
-extension LocalNode {
+/// already reported), so the percentages at every level stop expecting it. Its own service over
+/// the context and the assignments' `Expectations`, which it amends.
+package struct UnitClosures: NodeService {
+    let context: NodeContext
+    let expectations: Expectations
+
+    /// Records that a unit below closed on a day. Every assignment of the actor's unit due on or
+    /// after that day stops expecting it, unless it reported; earlier periods keep it. The closure
+    /// travels (`unit.closed`) to the other nodes that count the unit, which do the same for the
+    /// assignments of their units.
+    package func close(_ code: String, _ request: ClosureRequest, by actor: Actor) async throws -> ClosureView {
+        guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
+        guard tree.isBelow(code, actor.unit) else {
+            throw DomainError(.closeOnlyBelow)
+        }
+        guard let closedOn = CalendarDate(request.closedOn) else {
+            throw DomainError(.closingDateInvalid(request.closedOn), details: ["closedOn": "invalid"])
+        }
+        if let merged = request.mergedInto {
+            guard merged != code, tree.isBelow(merged, actor.unit) else {
+                throw DomainError(.mergedIntoInvalid(merged), details: ["mergedInto": "invalid"])
+            }
+        }
+        let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 500 else {
+            throw DomainError(.closureReasonRequired, details: ["reason": "required"])
+        }
+        let notice = UnitClosureNotice(
+            unit: code,
+            closedOn: closedOn.description,
+            mergedInto: request.mergedInto,
+            reason: reason,
+            decidedBy: actor.username,
+            decidedByUnit: actor.unit,
+            decidedAt: clock.now()
+        )
+        let view = try await database.pool.write { db -> ClosureView in
+            if try ClosureStore.isClosed(code, db) {
+                throw DomainError(.closureAlreadyRecorded(code))
+            }
+            let withdrawn = try keep(notice, by: actor, db)
+            try tellAboutClosure(notice, except: nil, db)
+            return ClosureView(
+                unit: code,
+                closedOn: closedOn.description,
+                mergedInto: request.mergedInto,
+                reason: reason,
+                withdrawnFrom: withdrawn
+            )
+        }
+        outboxSignal.notify()
+        return view
+    }
+
     /// Records the closure here and withdraws the unit from the assignments of every unit this
     /// node hosts above it. Returns the assignments it was withdrawn from.
     func keep(_ notice: UnitClosureNotice, by actor: Actor, _ db: Database) throws -> [String] {
@@ -37,13 +112,13 @@ extension LocalNode {
         for assigning in node.hosts where tree.isBelow(notice.unit, assigning) {
             for assignment in try AssignmentStore.assignments(by: assigning, db) {
                 guard let deadline = CalendarDate(assignment.deadline) else { continue }
-                let current = try expectation(of: assignment.id, db)
+                let current = try expectations.expectation(of: assignment.id, db)
                 guard let placed = current.expected.first(where: { $0.code == notice.unit }) else { continue }
                 let reported = try ReportStore.hasReported(notice.unit, for: assignment.id, db)
                 guard Expectation.closureWithdraws(closedOn: closedOn, deadline: deadline, hasReported: reported) else {
                     continue
                 }
-                _ = try appendAmendment(to: assignment, .withdrawn, placed, reason: why, by: actor, db)
+                _ = try expectations.appendAmendment(to: assignment, .withdrawn, placed, reason: why, by: actor, db)
                 withdrawn.append(assignment.id)
             }
         }
@@ -52,7 +127,7 @@ extension LocalNode {
 
     /// Sends the closure on: up unless it came from the parent, down toward the unit's node
     /// unless it came from there or the unit lives here.
-    func tellAboutClosure(_ notice: UnitClosureNotice, except direction: Direction?, _ db: Database) throws {
+    func tellAboutClosure(_ notice: UnitClosureNotice, except direction: LocalNode.Direction?, _ db: Database) throws {
         if direction != .fromParent, parent != nil {
             try enqueueUp(db, kind: .unitClosed, unit: node.unit, body: notice)
         }
@@ -66,9 +141,9 @@ extension LocalNode {
     func receive(
         _ notice: UnitClosureNotice,
         from message: Envelope,
-        direction: Direction,
+        direction: LocalNode.Direction,
         _ db: Database
-    ) throws -> Effect {
+    ) throws -> LocalNode.Effect {
         guard tree.isBelow(notice.unit, notice.decidedByUnit) else {
             throw Refusal("unit \(notice.decidedByUnit) may not close \(notice.unit), which is not below it")
         }
@@ -88,7 +163,7 @@ extension LocalNode {
             }
         }
         if try ClosureStore.isClosed(notice.unit, db) {
-            return Effect(detail: "closure of \(notice.unit) already held")
+            return LocalNode.Effect(detail: "closure of \(notice.unit) already held")
         }
         // The decision is the deciding admin's, at its unit; this node only carries it out.
         let decider = Actor(
@@ -100,7 +175,7 @@ extension LocalNode {
         let withdrawn = try keep(notice, by: decider, db)
         try tellAboutClosure(notice, except: direction, db)
         let down = direction != .fromChild && deployment.childNode(of: node, toward: notice.unit) != nil
-        return Effect(
+        return LocalNode.Effect(
             detail:
                 "closure of \(notice.unit) from \(notice.closedOn) kept; withdrawn from \(withdrawn.count) assignment(s)",
             feed: down || !withdrawn.isEmpty,

@@ -543,4 +543,17 @@ package struct Accounts: NodeService {
     package func exists(_ username: String) async throws -> Bool {
         try await database.pool.read { try AccountRecord.fetchOne($0, key: username) != nil }
     }
+
+    /// Full names of the accounts this node knows, by username (people's names on the pages).
+    package func fullNames(of usernames: Set<String>) async throws -> [String: String] {
+        let wanted = usernames.filter { !$0.hasPrefix("node:") }
+        guard !wanted.isEmpty else { return [:] }
+        return try await database.pool.read { db in
+            var names: [String: String] = [:]
+            for account in try AccountStore.accounts(named: Array(wanted), db) {
+                names[account.username] = account.fullName
+            }
+            return names
+        }
+    }
 }

@@ -61,7 +61,7 @@ public struct BenchmarkSeam: Sendable {
     /// The progress of the actor's unit (or `unit` below it) for an assignment: what
     /// `GET /api/v1/assignments/{id}/oversight` computes.
     public func progress(assignment: String, unit: String? = nil, for actor: Actor) async throws -> SubtreeFigures {
-        try await local.oversight(assignment: assignment, unit: unit, for: actor).progress
+        try await local.oversight.summary(assignment: assignment, unit: unit, for: actor).progress
     }
 
     /// Messages waiting to go up.

@@ -161,8 +161,8 @@ public struct LocalNode: Sendable {
             storedForm: { [self] owner, code, version, db in
                 try forms.form(owner: owner, code: code, version: version, db)
             },
-            oversightUnit: { [self] requested, actor in try oversightUnit(requested, for: actor) },
-            oversightData: { [self] assignment, unit, db in try oversightData(assignment: assignment, unit: unit, db) }
+            oversightUnit: { [self] requested, actor in try oversight.overseenUnit(requested, for: actor) },
+            oversightData: { [self] assignment, unit, db in try oversight.data(assignment: assignment, unit: unit, db) }
         )
     }
     /// Forms defined by the units, read by owner, code and version.
@@ -172,7 +172,7 @@ public struct LocalNode: Sendable {
         FormAssignments(
             context: context,
             forms: forms,
-            openUnits: { [self] targets, explicit, db in try openUnits(targets, explicit: explicit, db) },
+            openUnits: { [self] targets, explicit, db in try expectations.openUnits(targets, explicit: explicit, db) },
             distribute: { [self] notice, db in _ = try distribute(notice, db) }
         )
     }
@@ -183,7 +183,7 @@ public struct LocalNode: Sendable {
         IndicatorValues(
             context: context,
             definitions: indicatorDefinitions,
-            oversightUnit: { [self] requested, actor in try oversightUnit(requested, for: actor) }
+            oversightUnit: { [self] requested, actor in try oversight.overseenUnit(requested, for: actor) }
         )
     }
     /// Indicator values entered by people or delivered by other systems, and those from below.
@@ -203,7 +203,7 @@ public struct LocalNode: Sendable {
         IndicatorFigures(
             context: context,
             values: indicatorValues,
-            oversightUnit: { [self] requested, actor in try oversightUnit(requested, for: actor) }
+            oversightUnit: { [self] requested, actor in try oversight.overseenUnit(requested, for: actor) }
         )
     }
     /// Tasks assigned to units below, their progress, evidence and reviews.
@@ -244,12 +244,47 @@ public struct LocalNode: Sendable {
         IndicatorAssignments(
             context: context,
             catalogue: { [self] unit, db in try indicatorDefinitions.catalogue(for: unit, db) },
-            openUnits: { [self] targets, explicit, db in try openUnits(targets, explicit: explicit, db) },
+            openUnits: { [self] targets, explicit, db in try expectations.openUnits(targets, explicit: explicit, db) },
             refreshAlerts: { [self] in await alerts.refreshQuietly() }
         )
     }
     /// The monthly scores of the units below: their figures, ranking, export and publication.
     package var scores: MonthlyScores { MonthlyScores(context: context) }
+    /// The figures units report about themselves for the monthly scores.
+    package var selfReportedFigures: SelfReportedFigures { SelfReportedFigures(context: context) }
+    /// The units each assignment expects, and the changes to them.
+    package var expectations: Expectations {
+        Expectations(
+            context: context,
+            storedForm: { [self] owner, code, version, db in try forms.form(owner: owner, code: code, version: version, db) },
+            distribute: { [self] notice, db in try distribute(notice, db) },
+            retryParked: { [self] in _ = await parked.retryAll() }
+        )
+    }
+    /// Units closed below, and the assignments that stop expecting them.
+    package var unitClosures: UnitClosures { UnitClosures(context: context, expectations: expectations) }
+    /// Progress and combined answers of assignments in a unit's subtree, compared and over time.
+    package var oversight: Oversight {
+        Oversight(
+            context: context,
+            expectations: expectations,
+            storedForm: { [self] owner, code, version, db in try form(owner: owner, code: code, version: version, db) }
+        )
+    }
+    /// What each person has to do now, and the indicator values they may enter.
+    package var toDo: ToDoLists {
+        ToDoLists(
+            context: context,
+            oversight: oversight,
+            indicatorAssignments: indicatorAssignments,
+            assignmentsVisible: { [self] actor in try await formAssignments.visible(to: actor) },
+            reportHistory: { [self] report, db in try reports.history(of: report, db) },
+            reportActions: { [self] report, actor in reports.actions(on: report, for: actor) },
+            catalogue: { [self] unit, db in try indicatorDefinitions.catalogue(for: unit, db).0 }
+        )
+    }
+    /// How the product was used in a period, per user group.
+    package var usage: ProductUsage { ProductUsage(context: context) }
     /// The audit trail as admins read it.
     package var auditReading: AuditReading { AuditReading(context: context) }
     /// The nodes of the subtree at a glance, their silence, and this node's health.

@@ -30,18 +30,30 @@ struct OversightData {
     let approved: [Approved]
 }
 
-extension LocalNode {
+/// What an upper level sees of an assignment in its subtree: progress per level and per child,
+/// the combined answers, the trend across periods and units side by side (`Figures.swift`), all
+/// computed from the reports this node holds and the units the assignment expected. Its own
+/// service over the context and the assignments' `Expectations`; it reaches the stored forms, of a
+/// room not converted yet, through a closure.
+package struct Oversight: NodeService {
+    let context: NodeContext
+    let expectations: Expectations
+    /// A stored form by owner, code and version (the latest without one), in the caller's transaction.
+    let storedForm: @Sendable (_ owner: String, _ code: String, _ version: Int?, Database) throws -> Form?
+
     /// Counts and sums for the actor's unit (or a unit below it), computed from what this node holds.
-    package func oversight(
+    package func summary(
         assignment id: String,
         unit requested: String?,
         for actor: Actor
     ) async throws -> OversightView {
-        let unit = try oversightUnit(requested, for: actor)
-        return try await database.pool.read { db in try oversightData(assignment: id, unit: unit, db).view }
+        let unit = try overseenUnit(requested, for: actor)
+        return try await database.pool.read { db in try data(assignment: id, unit: unit, db).view }
     }
 
-    package func oversightUnit(_ requested: String?, for actor: Actor) throws -> String {
+    /// The unit whose subtree the actor looks at: the one requested, or the actor's own; refused
+    /// outside the actor's subtree or without the right to view reports.
+    package func overseenUnit(_ requested: String?, for actor: Actor) throws -> String {
         guard actor.holds(.viewReports) else { throw DomainError(.notAllowed) }
         let unit = requested ?? actor.unit
         guard tree.isInSubtree(unit, of: actor.unit) else {
@@ -52,7 +64,7 @@ extension LocalNode {
 
     /// The same figures as `figures(assignment:)` (the units the assignment expected, placed
     /// where they stood then), with the approved answers of the unit's subtree.
-    func oversightData(assignment id: String, unit: String, _ db: Database) throws -> OversightData {
+    func data(assignment id: String, unit: String, _ db: Database) throws -> OversightData {
         let source = try figuresSource(assignment: id, within: unit, db)
         let placed = source.expectation.expected.filter { $0.isInSubtree(of: unit) }
         let approved = placed.compactMap { expected in

@@ -2,6 +2,7 @@ import Auth
 import Foundation
 import GRDB
 import Hierarchy
+import Indicators
 import Reporting
 
 /// What one person has to do now (issue L, "home = what to do now"): the forms their unit must
@@ -99,11 +100,27 @@ package struct ToDoList: Codable, Sendable {
     }
 }
 
-extension LocalNode {
+/// The to-do lists of the people of this node's units, and the indicator values they may enter
+/// now, read from what the node holds. Its own service over the context, the progress figures
+/// (`Oversight`) and the indicator assignments; it reaches the assignments, the reports' history
+/// and actions and the indicator catalogue, of rooms not converted yet, through closures.
+package struct ToDoLists: NodeService {
+    let context: NodeContext
+    let oversight: Oversight
+    let indicatorAssignments: IndicatorAssignments
+    /// The assignments that concern the actor's unit (`LocalNode.assignments(visibleTo:)`).
+    let assignmentsVisible: @Sendable (Actor) async throws -> [AssignmentView]
+    /// A report's history (`LocalNode.history(of:)`), in the caller's transaction.
+    let reportHistory: @Sendable (_ report: String, Database) throws -> [HistoryEntry]
+    /// What an actor may do with a report (`LocalNode.actions(on:for:)`).
+    let reportActions: @Sendable (ReportView, Actor) -> ReportActions
+    /// The indicator catalogue in force at a unit.
+    let catalogue: @Sendable (_ unit: String, Database) throws -> IndicatorCatalogue
+
     /// The to-do list of `actor`, from what this node holds now.
-    package func toDo(for actor: Actor) async throws -> ToDoList {
+    package func list(for actor: Actor) async throws -> ToDoList {
         let today = clock.today()
-        let assignments = try await formAssignments.visible(to: actor)
+        let assignments = try await assignmentsVisible(actor)
         let byId = Dictionary(assignments.map { ($0.id, $0) }) { first, _ in first }
         func deadline(_ text: String) -> CalendarDate? { CalendarDate(String(text.prefix(10))) }
         func overdue(_ text: String) -> Bool { deadline(text).map { today > $0 } ?? false }
@@ -121,7 +138,7 @@ extension LocalNode {
                 var read = Read()
                 read.own = try ReportStore.reports(of: actor.unit, db)
                 for record in read.own where record.state == .returned || record.state == .submitted {
-                    let history = try reports.history(of: record.id, db)
+                    let history = try reportHistory(record.id, db)
                     if record.state == .returned, let last = history.last(where: { $0.action == "return" }) {
                         read.returns[record.id] = last
                     }
@@ -181,7 +198,7 @@ extension LocalNode {
         }
 
         let awaiting = read.own.filter {
-            $0.state == .submitted && reports.actions(on: ReportView($0), for: actor).approve
+            $0.state == .submitted && reportActions(ReportView($0), actor).approve
         }.sorted { ($0.submittedAt ?? $0.updatedAt) < ($1.submittedAt ?? $1.updatedAt) }.map {
             record -> ToDoList.AwaitingApproval in
             let assignment = byId[record.assignmentId]
@@ -206,7 +223,7 @@ extension LocalNode {
         if actor.holds(.viewReports), !tree.children(of: actor.unit).isEmpty {
             let past = assignments.filter { overdue($0.deadline) }
             let progress = try await database.pool.read { db in
-                try past.map { try progressBelow(actor.unit, assignment: $0.id, db) }
+                try past.map { try oversight.progressBelow(actor.unit, assignment: $0.id, db) }
             }
             for (assignment, children) in zip(past, progress) {
                 let days = deadline(assignment.deadline).map { $0.days(until: today) } ?? 0
@@ -293,7 +310,7 @@ extension LocalNode {
     ) throws -> [ToDoList.IndicatorDue] {
         var names: [String: String] = [:]
         for owner in Set(owed.map(\.assignment.owner)) {
-            let catalogue = try indicatorDefinitions.catalogue(for: owner, db).0
+            let catalogue = try self.catalogue(owner, db)
             for code in Set(owed.filter { $0.assignment.owner == owner }.map(\.assignment.code)) {
                 names["\(owner)|\(code)"] = catalogue.latest(code)?.name.vi
             }
@@ -311,42 +328,5 @@ extension LocalNode {
                 updatedBy: owed.assignment.updatedBy
             )
         }.sorted { ($0.deadline, $0.unit, $0.indicator) < ($1.deadline, $1.unit, $1.indicator) }
-    }
-
-    /// Progress per child of `unit` for one assignment: counts only (no answers decoded), from the
-    /// units the assignment expected and the reports held here.
-    func progressBelow(_ unit: String, assignment id: String, _ db: Database) throws -> [SubtreeFigures.ChildRow] {
-        guard let record = try AssignmentRecord.fetchOne(db, key: id), let deadline = CalendarDate(record.deadline)
-        else { return [] }
-        var statuses: [String: UnitReportStatus] = [:]
-        for row in try ReportStore.progressColumns(of: id, db) {
-            let state = ReportState(rawValue: row.state)
-            let approvedAt = row.approvedAt
-            statuses[row.unit] = UnitReportStatus(
-                submitted: state == .submitted || state == .approved,
-                approved: state == .approved,
-                approvedOn: approvedAt.map { CalendarDate($0) }
-            )
-        }
-        return SubtreeFigures(
-            tree: tree,
-            unit: unit,
-            expectation: try expectation(of: id, db),
-            reports: statuses,
-            deadline: deadline
-        ).children
-    }
-
-    /// Full names of the accounts this node knows, by username (people's names on the pages).
-    package func fullNames(of usernames: Set<String>) async throws -> [String: String] {
-        let wanted = usernames.filter { !$0.hasPrefix("node:") }
-        guard !wanted.isEmpty else { return [:] }
-        return try await database.pool.read { db in
-            var names: [String: String] = [:]
-            for account in try AccountStore.accounts(named: Array(wanted), db) {
-                names[account.username] = account.fullName
-            }
-            return names
-        }
     }
 }

@@ -27,9 +27,14 @@ package struct UsageReport: Codable, Sendable {
     package let groups: [Group]
 }
 
-extension LocalNode {
+/// How the product was used (Regulation 02 Art. 20.4): the accounts hosted here and what they did
+/// in a period, counted from the audit trail, per user group. Its own service: it needs only the
+/// shared context.
+package struct ProductUsage: NodeService {
+    let context: NodeContext
+
     /// The usage of the accounts of the actor's unit and the units below it hosted on this node.
-    package func usage(period text: String, for actor: Actor) async throws -> UsageReport {
+    package func report(period text: String, for actor: Actor) async throws -> UsageReport {
         guard actor.holds(.manageUsers) else { throw DomainError(.notAllowed) }
         guard let period = Period(text), period.frequency != .once else {
             throw DomainError(.usagePeriodInvalid(text))

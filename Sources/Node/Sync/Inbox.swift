@@ -335,9 +335,12 @@ extension LocalNode {
             let detail = try accounts.receive(account, db)
             return Effect(detail: detail, feed: !hosts(account.unit))
         case (.assignmentAmended, .fromParent):
-            return try receive(try JSONDecoder.federation.decode(AssignmentAmendment.self, from: message.body), db)
+            return try expectations.receive(
+                try JSONDecoder.federation.decode(AssignmentAmendment.self, from: message.body),
+                db
+            )
         case (.indicatorsReported, .fromChild):
-            return try receive(
+            return try selfReportedFigures.receive(
                 try JSONDecoder.federation.decode(IndicatorReport.self, from: message.body),
                 from: message,
                 db
@@ -376,7 +379,7 @@ extension LocalNode {
         case (.receipt, _):
             return try receiveReceipt(message, direction: direction, db)
         case (.unitClosed, _):
-            return try receive(
+            return try unitClosures.receive(
                 try JSONDecoder.federation.decode(UnitClosureNotice.self, from: message.body),
                 from: message,
                 direction: direction,

@@ -34,7 +34,7 @@ struct AccountRoutes {
         api.get("/usage") { request, context -> Response in
             let actor = try context.actor()
             let query = request.uri.queryParameters
-            let report = try await local.usage(period: String(query["period"] ?? ""), for: actor)
+            let report = try await local.usage.report(period: String(query["period"] ?? ""), for: actor)
             switch query["format"] {
             case nil, "json": return try report.response(from: request, context: context)
             default:

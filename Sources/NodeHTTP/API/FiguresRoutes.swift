@@ -13,7 +13,7 @@ struct FiguresRoutes {
 
     func addRoutes(to api: RouterGroup<NodeRequestContext>) {
         api.get("/assignments/{id}/figures") { request, context -> AssignmentFigures in
-            try await local.figures(
+            try await local.oversight.figures(
                 assignment: try context.parameters.require("id"),
                 unit: request.uri.queryParameters["unit"].map(String.init),
                 for: try context.actor()
@@ -23,7 +23,7 @@ struct FiguresRoutes {
             let units = (request.uri.queryParameters["units"].map(String.init) ?? "").split(separator: ",").map {
                 String($0).trimmingCharacters(in: .whitespaces)
             }
-            return try await local.compare(
+            return try await local.oversight.compare(
                 assignment: try context.parameters.require("id"),
                 units: units,
                 for: try context.actor()
@@ -35,7 +35,7 @@ struct FiguresRoutes {
             guard let form = query["form"].map(String.init), !form.isEmpty else {
                 throw EdgeRefusal(.formCodeRequired)
             }
-            return try await local.trend(
+            return try await local.oversight.trend(
                 owner: query["owner"].map(String.init) ?? actor.unit,
                 form: form,
                 unit: query["unit"].map(String.init),
@@ -48,7 +48,11 @@ struct FiguresRoutes {
             return EditedResponse(
                 status: .created,
                 response: Items(
-                    items: try await local.amend(assignment: try context.parameters.require("id"), amendment, by: actor)
+                    items: try await local.expectations.amend(
+                        assignment: try context.parameters.require("id"),
+                        amendment,
+                        by: actor
+                    )
                 )
             )
         }
@@ -57,7 +61,7 @@ struct FiguresRoutes {
             let closure = try await request.decodeJSON(as: ClosureRequest.self, context: context)
             return EditedResponse(
                 status: .created,
-                response: try await local.closeUnit(try context.parameters.require("code"), closure, by: actor)
+                response: try await local.unitClosures.close(try context.parameters.require("code"), closure, by: actor)
             )
         }
     }

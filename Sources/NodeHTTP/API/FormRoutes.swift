@@ -74,7 +74,7 @@ struct FormRoutes {
         }
         api.get("/assignments/{id}/oversight") { request, context -> OversightView in
             let actor = try context.actor()
-            return try await local.oversight(
+            return try await local.oversight.summary(
                 assignment: try context.parameters.require("id"),
                 unit: request.uri.queryParameters["unit"].map(String.init),
                 for: actor

@@ -38,7 +38,7 @@ struct ScoringRoutes {
                 rows.append(IndicatorRow(unit: unit, month: month, indicator: indicator, value: value))
             }
             // A unit reports its own figures; the unit above sets any figure of the units it scores.
-            if unit == actor.unit { return try await local.reportOwnIndicators(rows, by: actor) }
+            if unit == actor.unit { return try await local.selfReportedFigures.report(rows, by: actor) }
             return try await local.scores.setIndicators(rows, source: "entry", by: actor)
         }
         api.post("/indicators/import") { request, context -> ImportResult in

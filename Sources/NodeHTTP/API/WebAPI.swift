@@ -29,7 +29,7 @@ struct WebAPI {
         AlertRoutes(local: local).addRoutes(to: api)
         ParkedRoutes(local: local).addRoutes(to: api)
         UnitRoutes(local: local).addRoutes(to: api)
-        api.get("/todo") { _, context -> ToDoList in try await local.toDo(for: try context.actor()) }
+        api.get("/todo") { _, context -> ToDoList in try await local.toDo.list(for: try context.actor()) }
         NodeRoutes(local: local).addRoutes(to: api)
         api.get("/sync") { _, context -> SyncStatus in
             // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.

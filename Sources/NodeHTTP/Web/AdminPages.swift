@@ -92,7 +92,7 @@ struct AdminPages {
             try await kit.run(request, context) {
                 let visitor = try kit.visitor(request, context)
                 let period = request.uri.queryParameters["period"].map(String.init) ?? String(local.clock.today().year)
-                let report = try await local.usage(period: period, for: visitor.actor)
+                let report = try await local.usage.report(period: period, for: visitor.actor)
                 let groups = report.groups.map { UsagePage.Group($0, visitor.language) }
                 return kit.page(
                     UsagePage(

@@ -127,7 +127,7 @@ struct AlertPages {
         let actor = visitor.actor
         let alerts = try await local.alerts.visible(to: actor, includeCleared: all)
         // A report returned to the visitor's unit is an alert too, with its reason.
-        let returned = ToDoSection.returned(try await local.toDo(for: actor), visitor, kit: kit)
+        let returned = ToDoSection.returned(try await local.toDo.list(for: actor), visitor, kit: kit)
         var page = AlertsPage(
             all: all,
             unitName: kit.unitName(actor.unit),

@@ -26,7 +26,7 @@ struct DashboardPage {
 
     func dashboard(_ request: Request, _ visitor: PageVisitor) async throws -> Response {
         let query = request.uri.queryParameters
-        let unit = try local.oversightUnit(query["unit"].map(String.init), for: visitor.actor)
+        let unit = try local.oversight.overseenUnit(query["unit"].map(String.init), for: visitor.actor)
         let assignments = try await local.formAssignments.visible(to: visitor.actor).filter { assignment in
             assignment.assignedBy == unit || assignment.units.contains { local.tree.isInSubtree($0, of: unit) }
         }
@@ -51,7 +51,7 @@ struct DashboardPage {
         )
         // Home: what the visitor has to do now, above the figures of their own unit.
         if unit == visitor.actor.unit {
-            page.todo = ToDoSection(try await local.toDo(for: visitor.actor), visitor, kit: kit)
+            page.todo = ToDoSection(try await local.toDo.list(for: visitor.actor), visitor, kit: kit)
         }
         if let chosen {
             let numbers = NumberFormat(visitor.language)
@@ -69,7 +69,7 @@ struct DashboardPage {
                 deadline: PageDate.isoDay(chosen.deadline)
             )
             // Progress from the figures API: approved on time per level and per child, and when each child's data last arrived.
-            let figures = try await local.figures(assignment: chosen.id, unit: unit, for: visitor.actor)
+            let figures = try await local.oversight.figures(assignment: chosen.id, unit: unit, for: visitor.actor)
             page.total = counts(figures.total, late: late, numbers)
             // Progress counts units below only: a commune (or a drill-down to one) shows its own report instead.
             page.below = figures.total.expected > 0
@@ -141,7 +141,7 @@ struct DashboardPage {
                 )
             }
             page.trend = FormTrendSection(
-                try await local.trend(
+                try await local.oversight.trend(
                     owner: chosen.assignedBy,
                     form: chosen.form,
                     unit: unit,

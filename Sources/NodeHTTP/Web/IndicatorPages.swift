@@ -184,7 +184,7 @@ struct IndicatorPages {
         typed: TypedValues,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let owed = try await local.indicatorValuesToEnter(by: visitor.actor)
+        let owed = try await local.toDo.indicatorValuesToEnter(by: visitor.actor)
         return kit.page(
             IndicatorEntryPage(visitor: visitor, owed: owed, typed: typed, kit: kit),
             title: visitor.pick("Nhập số liệu chỉ số", "Enter indicator values"),

@@ -276,7 +276,7 @@ struct ReportPages {
         )
         // Where this page is the person's home (no dashboard), it starts with what to do now.
         if !visitor.actor.holds(.viewReports) {
-            page.todo = ToDoSection(try await local.toDo(for: visitor.actor), visitor, kit: kit)
+            page.todo = ToDoSection(try await local.toDo.list(for: visitor.actor), visitor, kit: kit)
         }
         return kit.page(
             page,
@@ -390,7 +390,7 @@ struct ReportPages {
         // People by their full names (when this node knows them), a node by its unit's name.
         let people = Set((report.history ?? []).map(\.actor) + (report.corrections ?? []).map(\.actor))
             .union([report.approvedBy].compactMap { $0 })
-        let names = try await local.fullNames(of: people)
+        let names = try await local.accounts.fullNames(of: people)
         func who(_ actor: String) -> String {
             guard actor.hasPrefix("node:") else { return names[actor] ?? actor }
             let unit = String(actor.dropFirst("node:".count))

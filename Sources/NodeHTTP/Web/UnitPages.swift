@@ -7,7 +7,7 @@ import Node
 /// "Đơn vị": the tree of the visitor's unit and below (closed units marked), and for admins
 /// (users.manage) the units directly below with a rename form and a closure dialog each, and the
 /// form that adds a unit below. Every decision is the API's use case (`unitChanges.add`,
-/// `unitChanges.rename`, `closeUnit`).
+/// `unitChanges.rename`, `unitClosures.close`).
 struct UnitPages {
     let kit: PageKit
     var local: LocalNode { kit.local }
@@ -117,7 +117,7 @@ struct UnitPages {
                         throw EdgeRefusal(.closingDayInvalid, details: ["closedOn": "invalid"])
                     }
                     let merged = typed.fields["mergedInto"]!.trimmingCharacters(in: .whitespaces)
-                    _ = try await local.closeUnit(
+                    _ = try await local.unitClosures.close(
                         code,
                         ClosureRequest(
                             closedOn: day,

@@ -46,7 +46,11 @@ import Testing
         )
         #expect(Set(assignment.units) == ["BNI-KB", "BNI-YP", "BNI-TD"])
 
-        var figures = try await province.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
+        var figures = try await province.oversight.figures(
+            assignment: assignment.id,
+            unit: nil,
+            for: Self.provinceLeader
+        )
         #expect(figures.total.expected == 3 && figures.total.submitted == 0 && figures.total.approved == 0)
 
         var report = try await province.reports.create(NewReport(assignment: assignment.id), by: Self.clerk)
@@ -56,11 +60,11 @@ import Testing
             by: Self.clerk
         )
         report = try await province.reports.submit(report.id, ReportTransition(), by: Self.clerk)
-        figures = try await province.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
+        figures = try await province.oversight.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
         #expect(figures.total.submitted == 1 && figures.total.approved == 0)
 
         report = try await province.reports.approve(report.id, ReportTransition(), by: Self.leader)
-        figures = try await province.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
+        figures = try await province.oversight.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
         #expect(figures.total.approved == 1 && figures.total.approvedOnTime == 1)
         #expect(figures.total.approvedPercent == 33.3, "one decimal")
         #expect(figures.children.first { $0.unit == "BNI-TD" }?.figures.approved == 1)
@@ -72,7 +76,7 @@ import Testing
             ReportTransition(message: "Kiểm tra lại"),
             by: Self.provinceLeader
         )
-        figures = try await province.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
+        figures = try await province.oversight.figures(assignment: assignment.id, unit: nil, for: Self.provinceLeader)
         #expect(figures.total.approved == 0 && figures.total.submitted == 0)
         #expect(figures.aggregate.items.first { $0.question == "so" }?.value ?? 0 == 0)
     }
@@ -85,12 +89,12 @@ import Testing
             by: Self.admin
         )
         // Tiên Du sees its own figures, not the province's; a clerk of Tiên Du does not see Yên Phong's.
-        _ = try await province.figures(assignment: assignment.id, unit: "BNI-TD", for: Self.leader)
+        _ = try await province.oversight.figures(assignment: assignment.id, unit: "BNI-TD", for: Self.leader)
         await #expect(throws: DomainError.self) {
-            _ = try await province.figures(assignment: assignment.id, unit: "BNI", for: Self.leader)
+            _ = try await province.oversight.figures(assignment: assignment.id, unit: "BNI", for: Self.leader)
         }
         await #expect(throws: DomainError.self) {
-            _ = try await province.figures(assignment: assignment.id, unit: "BNI-YP", for: Self.clerk)
+            _ = try await province.oversight.figures(assignment: assignment.id, unit: "BNI-YP", for: Self.clerk)
         }
     }
 }

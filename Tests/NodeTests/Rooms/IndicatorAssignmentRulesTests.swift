@@ -162,7 +162,7 @@ import Testing
         let kinhBacClerk = Actor(username: "kb.nhaplieu", unit: "BNI-KB", role: .dataEntry)
         let listed = try await commune.indicatorAssignments.visible(to: kinhBacClerk)
         #expect(listed.map(\.id) == [made.id] && listed.first?.units == ["BNI-KB"] && listed.first?.owner == "BNI")
-        var due = try await commune.toDo(for: kinhBacClerk).indicators
+        var due = try await commune.toDo.list(for: kinhBacClerk).indicators
         #expect(due.map { "\($0.indicator) \($0.unit) \($0.period) \($0.overdue)" } == ["HO_SO BNI-KB 2026-11 false"])
         #expect(due.first?.name == "Chỉ số HO_SO" && due.first?.daysLeft == 5)
 
@@ -174,7 +174,7 @@ import Testing
         #expect(withdrawal.count == 1)
         _ = try await commune.receive(Array(withdrawal), direction: .fromParent)
         #expect(try await commune.indicatorAssignments.visible(to: kinhBacClerk).first?.withdrawnBy == "bni.quantri")
-        due = try await commune.toDo(for: kinhBacClerk).indicators
+        due = try await commune.toDo.list(for: kinhBacClerk).indicators
         #expect(due.isEmpty)
 
         // The assignment's older state arriving late (a parked message retried) does not undo it.
@@ -187,7 +187,7 @@ import Testing
         let lateResults = try await commune.receive([late], direction: .fromParent)
         #expect(lateResults.map(\.status) == [.applied], "\(lateResults.map(\.detail))")
         #expect(try await commune.indicatorAssignments.visible(to: kinhBacClerk).first?.withdrawnBy == "bni.quantri")
-        #expect(try await commune.toDo(for: kinhBacClerk).indicators.isEmpty)
+        #expect(try await commune.toDo.list(for: kinhBacClerk).indicators.isEmpty)
     }
 
     @Test func aMissingValueIsOverdueAfterTheDeadlineAndNotBefore() async throws {
@@ -209,13 +209,13 @@ import Testing
         _ = try await province.indicatorAssignments.assign(Self.assignment(["BNI-TD"], from: "2026-11"), by: Self.admin)
 
         // 20 November: November's value is due on the 25th, not overdue.
-        var clerkDue = try await province.toDo(for: Self.clerk).indicators
+        var clerkDue = try await province.toDo.list(for: Self.clerk).indicators
         #expect(
             clerkDue.map { "\($0.period) \($0.deadline) \($0.daysLeft) \($0.overdue)" } == [
                 "2026-11 2026-11-25 5 false"
             ]
         )
-        #expect(try await province.toDo(for: Self.approver).indicators.filter { $0.unit == "BNI-TD" }.isEmpty)
+        #expect(try await province.toDo.list(for: Self.approver).indicators.filter { $0.unit == "BNI-TD" }.isEmpty)
         try await province.alerts.refresh()
         #expect(try await Self.overdueAlerts(province).isEmpty)
 
@@ -223,13 +223,13 @@ import Testing
         nodes.clock.advance(by: 5 * 86_400)
         try await province.alerts.refresh()
         #expect(try await Self.overdueAlerts(province).isEmpty)
-        #expect(try await province.toDo(for: Self.clerk).indicators.first?.overdue == false)
+        #expect(try await province.toDo.list(for: Self.clerk).indicators.first?.overdue == false)
 
         // 26 November: overdue, for the unit and for the province's leaders, and alerted.
         nodes.clock.advance(by: 86_400)
-        clerkDue = try await province.toDo(for: Self.clerk).indicators
+        clerkDue = try await province.toDo.list(for: Self.clerk).indicators
         #expect(clerkDue.map { "\($0.period) \($0.daysLeft) \($0.overdue)" } == ["2026-11 -1 true"])
-        let leaders = try await province.toDo(for: Self.approver).indicators
+        let leaders = try await province.toDo.list(for: Self.approver).indicators
         #expect(leaders.map { "\($0.unit) \($0.period) \($0.overdue)" } == ["BNI-TD 2026-11 true"])
         try await province.alerts.refresh()
         let alerts = try await Self.overdueAlerts(province)
@@ -251,7 +251,7 @@ import Testing
         _ = try await province.alerts.createRule(NewAlertRule(kind: .overdue, indicator: "HO_SO"), by: Self.approver)
         _ = try await province.indicatorAssignments.assign(Self.assignment(["BNI-TD"], from: "2026-05"), by: Self.admin)
 
-        var due = try await province.toDo(for: Self.clerk).indicators
+        var due = try await province.toDo.list(for: Self.clerk).indicators
         #expect(
             due.filter(\.overdue).map(\.period) == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
         )
@@ -267,7 +267,7 @@ import Testing
             by: Self.clerk
         )
         #expect(may.late && may.changed)
-        due = try await province.toDo(for: Self.clerk).indicators
+        due = try await province.toDo.list(for: Self.clerk).indicators
         #expect(!due.map(\.period).contains("2026-05") && due.count == 6)
         // Entering the value re-evaluated the alerts: May's cleared, the others stand.
         let standing = try await Self.overdueAlerts(province)
@@ -289,8 +289,8 @@ import Testing
             by: Self.admin
         )
         #expect(made.updatedBy == "system")
-        #expect(try await province.toDo(for: Self.clerk).indicators.isEmpty)
-        let leaders = try await province.toDo(for: Self.approver).indicators
+        #expect(try await province.toDo.list(for: Self.clerk).indicators.isEmpty)
+        let leaders = try await province.toDo.list(for: Self.approver).indicators
         #expect(
             leaders.map { "\($0.indicator) \($0.unit) \($0.period) \($0.updatedBy)" } == [
                 "GIAO_DICH BNI-TD 2026-10 system"

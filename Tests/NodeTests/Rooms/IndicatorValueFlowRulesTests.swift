@@ -50,7 +50,7 @@ import Testing
     }
 
     static func overdue(_ node: LocalNode) async throws -> [String] {
-        try await node.indicatorsDue(for: approver, today: TestDay.today).filter(\.overdue).map {
+        try await node.toDo.indicatorsDue(for: approver, today: TestDay.today).filter(\.overdue).map {
             "\($0.indicator) \($0.unit) \($0.period)"
         }
     }
