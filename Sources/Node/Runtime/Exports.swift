@@ -62,7 +62,7 @@ package struct ReportExports: ReportAccess {
         let (record, form) = try await database.pool.write { db -> (ReportRecord, Form) in
             let record = try readable(id, actor, db)
             guard
-                let definition = try forms.form(
+                let definition = try self.form(
                     owner: record.formOwner,
                     code: record.formCode,
                     version: record.formVersion,

@@ -268,7 +268,7 @@ public struct LocalNode: Sendable {
         Oversight(
             context: context,
             expectations: expectations,
-            storedForm: { [self] owner, code, version, db in try form(owner: owner, code: code, version: version, db) }
+            storedForm: { [self] owner, code, version, db in try forms.form(owner: owner, code: code, version: version, db) }
         )
     }
     /// What each person has to do now, and the indicator values they may enter.
