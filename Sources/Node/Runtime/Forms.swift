@@ -77,5 +77,4 @@ package struct Forms: NodeService {
         }
         return try FormStore.latest(owner: owner, code: code, db)?.definition
     }
-
 }

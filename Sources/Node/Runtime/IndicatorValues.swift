@@ -187,8 +187,8 @@ package struct IndicatorValues: NodeService {
 
 /// The approved answers an indicator evaluation reads, for one period: of each form the catalogue
 /// knows, from the nearest owner above (or at) the unit asked about, as
-/// `IndicatorDefinitions.catalogue(for:_:)` picks its forms; and the values entered or delivered for the period (`SuppliedValueStore`).
-/// Read once, in the caller's transaction.
+/// `IndicatorDefinitions.catalogue(for:_:)` picks its forms; and the values entered or delivered
+/// for the period (`SuppliedValueStore`). Read once, in the caller's transaction.
 struct ApprovedAnswers: IndicatorData {
     private let answers: [String: [String: Answers]]
     /// By indicator code, then unit.
