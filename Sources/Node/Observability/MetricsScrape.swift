@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Prometheus
 
 /// What a scrape of `/metrics` reads: the sync gauges refreshed from the database (outbox, parked
 /// messages, lag and last contact per peer, and every node below as it last reported), then every

@@ -1,7 +1,5 @@
 import Federation
 import Foundation
-import GRDB
-import X509
 
 /// One node's figures as it reported them (issue J: the country at a glance), with its parent's
 /// view of the link to it. Sent up at start and then periodically (`StatusReport`), kept by every

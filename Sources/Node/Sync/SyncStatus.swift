@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The state of this node's links: what waits to go up, what was parked, when peers were last seen.
 package struct SyncStatus: Encodable, Sendable {
