@@ -45,7 +45,7 @@ import Testing
         func send(_ head: AuditHead?) async throws {
             at = at.addingTimeInterval(60)
             let report = StatusReport(statuses: [Self.status("BNI", "bac-ninh", at: at, head: head)], sentAt: at)
-            #expect(try await centre.receiveStatuses(report, from: "BNI") == 1)
+            #expect(try await centre.statusReports.receive(report, from: "BNI") == 1)
         }
         func cutAlerts() async throws -> [AlertView] {
             try await centre.alerts.visible(to: admin, includeCleared: false).filter { $0.kind == .auditCut }
@@ -53,18 +53,18 @@ import Testing
 
         // An older child sends no head: its status is taken, nothing is witnessed.
         try await send(nil)
-        #expect(try await centre.auditWitness(for: "BNI").heads.isEmpty)
+        #expect(try await centre.auditWitnessing.witnessed("BNI").heads.isEmpty)
         // The trail grows: every head is witnessed, nothing is found.
         try await send(AuditHead(seq: 10, hash: Self.hash(10)))
         try await send(AuditHead(seq: 12, hash: Self.hash(12)))
         try await send(AuditHead(seq: 12, hash: Self.hash(12)))
-        #expect(try await centre.auditWitness(for: "BNI").heads.map(\.seq) == [12, 10])
+        #expect(try await centre.auditWitnessing.witnessed("BNI").heads.map(\.seq) == [12, 10])
         #expect(try await cutAlerts().isEmpty)
-        let seenAt = try #require(try await centre.auditWitness(for: "BNI").heads.first?.seenAt)
+        let seenAt = try #require(try await centre.auditWitnessing.witnessed("BNI").heads.first?.seenAt)
 
         // Entries 11 and 12 are cut off: the head goes back to 10.
         try await send(AuditHead(seq: 10, hash: Self.hash(10)))
-        let witness = try await centre.auditWitness(for: "BNI")
+        let witness = try await centre.auditWitnessing.witnessed("BNI")
         #expect(witness.cuts.count == 1)
         let cut = try #require(witness.cuts.first)
         #expect(cut.unit == "BNI" && cut.witnessedSeq == 12 && cut.witnessedHash == Self.hash(12))
@@ -84,14 +84,14 @@ import Testing
         // finds nothing new; the cut stays on record and its alert stands (until acknowledged).
         try await send(AuditHead(seq: 10, hash: Self.hash(10)))
         try await send(AuditHead(seq: 11, hash: Self.hash(11, "again")))
-        #expect(try await centre.auditWitness(for: "BNI").cuts.count == 1)
+        #expect(try await centre.auditWitnessing.witnessed("BNI").cuts.count == 1)
         #expect(try await cutAlerts().count == 1)
         _ = try await centre.alerts.refresh()
         #expect(try await cutAlerts().count == 1, "rule evaluation leaves the witness's alerts alone")
 
         // A seen entry with another hash (the trail cut and written again) is a cut too.
         try await send(AuditHead(seq: 11, hash: Self.hash(11, "rewritten")))
-        #expect(try await centre.auditWitness(for: "BNI").cuts.map(\.witnessedSeq) == [11, 12])
+        #expect(try await centre.auditWitnessing.witnessed("BNI").cuts.map(\.witnessedSeq) == [11, 12])
         #expect(try await cutAlerts().count == 2)
 
         // A relayed status older than the one held says nothing of the trail now.
@@ -101,13 +101,13 @@ import Testing
             ],
             sentAt: at
         )
-        _ = try await centre.receiveStatuses(stale, from: "BNI")
-        #expect(try await centre.auditWitness(for: "BNI").cuts.count == 2)
+        _ = try await centre.statusReports.receive(stale, from: "BNI")
+        #expect(try await centre.auditWitnessing.witnessed("BNI").cuts.count == 2)
         // The whole trail cut away: the head of an empty trail is entry 0, lower than any seen.
         try await send(AuditHead(seq: 0, hash: ""))
-        #expect(try await centre.auditWitness(for: "BNI").cuts.first?.witnessedSeq == 11)
+        #expect(try await centre.auditWitnessing.witnessed("BNI").cuts.first?.witnessedSeq == 11)
         // What the centre witnessed of one node is not another's.
-        #expect(try await centre.auditWitness(for: "LCA") == AuditWitness(unit: "LCA", heads: [], cuts: []))
+        #expect(try await centre.auditWitnessing.witnessed("LCA") == AuditWitness(unit: "LCA", heads: [], cuts: []))
     }
 
     /// The comparison `audit verify` makes: a trail cut at its end is whole as a chain, and the
@@ -128,7 +128,7 @@ import Testing
         let pool = node.database.pool
         let head = try await pool.read { try AuditTrail.head($0) }
         #expect(head.seq >= 4)
-        let status = try await node.ownStatus()
+        let status = try await node.statusReports.ownStatus()
         #expect(status.auditHead == head, "the status carries the trail's head")
         let witness = AuditWitness(
             unit: "BNI",

@@ -35,7 +35,7 @@ import Testing
                     [kinhBac]
                 ) == 1
             }
-            epochBefore = try await f.local("bac-ninh").databaseEpoch()
+            epochBefore = try await f.local("bac-ninh").epochs.own()
             // A consistent copy while the province serves.
             let manifest = try NodeBackup.make(database: provinceDatabase, into: backup, clock: SystemClock())
             #expect(manifest.node == "bac-ninh" && manifest.epoch == epochBefore)
@@ -90,7 +90,7 @@ import Testing
             let took = try await f.converge()
             print("restored province converged \(took) after its restart")
             let province = f.local("bac-ninh")
-            #expect(try await province.databaseEpoch() == epochAfter)
+            #expect(try await province.epochs.own() == epochAfter)
             try await f.eventually("the province holds again what was sent since its backup", seconds: 30) {
                 let reports = try await f.count(
                     "bac-ninh",

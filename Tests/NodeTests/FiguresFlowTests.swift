@@ -410,7 +410,7 @@ import Testing
             decidedBy: "bni-kb.approver",
             decidedAt: TestDay.start
         )
-        let results = try await f.local("centre").receive(
+        let results = try await f.local("centre").inbox.receive(
             [
                 Envelope(
                     origin: "BNI",

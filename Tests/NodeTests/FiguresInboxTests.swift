@@ -56,7 +56,7 @@ import Testing
             deadline: notice.deadline,
             units: ["BNI-KB", "BNI-TD"]
         )
-        _ = try await province.receive(
+        _ = try await province.inbox.receive(
             [try Self.envelope(.assignmentCreated, from: "TW", unit: "TW", notice)],
             direction: .fromParent
         )
@@ -86,7 +86,7 @@ import Testing
                 Self.amendment("M4", unit: "BNI-TD", kind: .withdrawn, sequence: 4)
             ),
         ]
-        let results = try await province.receive(batch, direction: .fromParent)
+        let results = try await province.inbox.receive(batch, direction: .fromParent)
         #expect(results.map(\.status) == [.applied, .parked, .parked, .parked], "\(results.map(\.detail))")
         #expect(results[1].detail.contains("unknown") && results[2].detail.contains("not hosted here or below"))
         let (expected, forwarded) = try await province.database.pool.read { db in
@@ -97,10 +97,10 @@ import Testing
         }
         #expect(expected == ["BNI-TD"], "Kinh Bắc withdrawn, Tiên Du still expected")
         #expect(forwarded == 2, "the assignment and then its amendment, toward Kinh Bắc's node")
-        let replay = try await province.receive([batch[0]], direction: .fromParent)
+        let replay = try await province.inbox.receive([batch[0]], direction: .fromParent)
         #expect(replay[0].replayed)
         // The same amendment in a new envelope (a re-sent feed page) is held already.
-        let again = try await province.receive(
+        let again = try await province.inbox.receive(
             [
                 try Self.envelope(
                     .assignmentAmended,
@@ -125,7 +125,7 @@ import Testing
                 decidedAt: TestDay.start
             )
         }
-        let results = try await province.receive(
+        let results = try await province.inbox.receive(
             [
                 try Self.envelope(.congressScheduled, from: "BNI-KB", unit: "BNI-KB", notice("BNI-KB", 20, 2)),
                 try Self.envelope(.congressScheduled, from: "BNI-KB", unit: "BNI-KB", notice("BNI-KB", 10, 1)),
@@ -160,7 +160,7 @@ import Testing
                 reportedAt: TestDay.start
             )
         }
-        let results = try await province.receive(
+        let results = try await province.inbox.receive(
             [
                 try Self.envelope(
                     .indicatorsReported,
@@ -199,7 +199,7 @@ import Testing
         }
         #expect(value == 120)
         let centre = try nodes.open("centre")
-        let misrouted = try await centre.receive(
+        let misrouted = try await centre.inbox.receive(
             [
                 try Self.envelope(
                     .indicatorsReported,

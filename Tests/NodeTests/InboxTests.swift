@@ -67,12 +67,12 @@ import Testing
             Envelope(origin: "BNI-KB", kind: .assignmentCreated, unit: "BNI-KB", body: Data("{}".utf8)),
             Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: good),
         ]
-        let results = try await province.receive(batch, direction: .fromChild)
+        let results = try await province.inbox.receive(batch, direction: .fromChild)
         #expect(results.map(\.status) == [.parked, .parked, .parked, .applied])
         #expect(results[0].detail.contains("does not host"), "\(results[0].detail)")
         #expect(results[2].detail.contains("not accepted from a child"), "\(results[2].detail)")
 
-        let replay = try await province.receive(batch, direction: .fromChild)
+        let replay = try await province.inbox.receive(batch, direction: .fromChild)
         #expect(replay.allSatisfy { $0.replayed })
         #expect(replay.map(\.detail) == results.map(\.detail), "a replay returns the original results")
         let (reports, relayed) = try await province.database.pool.read { db in
@@ -104,7 +104,7 @@ import Testing
                 )
             )
         }
-        let results = try await centre.receive(
+        let results = try await centre.inbox.receive(
             [
                 Envelope(origin: "LCA", kind: .unitClosed, unit: "LCA", body: try notice("BNI-KB", by: "BNI")),
                 Envelope(origin: "BNI", kind: .unitClosed, unit: "BNI", body: try notice("BNI", by: "BNI")),
@@ -119,7 +119,7 @@ import Testing
         #expect(results[3].detail.contains("already held"), "\(results[3].detail)")
 
         let commune = try nodes.open("kinh-bac")
-        let down = try await commune.receive(
+        let down = try await commune.inbox.receive(
             [
                 Envelope(origin: "BNI", kind: .unitClosed, unit: "BNI-YP", body: try notice("BNI-YP", by: "BNI")),
                 Envelope(origin: "BNI", kind: .unitClosed, unit: "BNI-KB", body: try notice("BNI-KB", by: "BNI")),
@@ -138,7 +138,7 @@ import Testing
         let commune = try nodes.open("kinh-bac")
         let notice = Self.notice
         let body = try JSONEncoder.federation.encode(notice)
-        let results = try await commune.receive(
+        let results = try await commune.inbox.receive(
             [
                 Envelope(origin: "TW", kind: .assignmentCreated, unit: "TW", body: body),
                 Envelope(origin: "BNI", kind: .assignmentCreated, unit: "TW", body: body),
@@ -147,7 +147,7 @@ import Testing
             cursor: ("BNI", 7)
         )
         #expect(results.map(\.status) == [.parked, .applied], "an entry must come from the parent itself")
-        #expect(try await commune.cursor(of: "BNI") == 7, "the cursor moves in the same transaction")
+        #expect(try await commune.syncLinks.cursor(of: "BNI") == 7, "the cursor moves in the same transaction")
         let units = try await commune.database.pool.read { db in
             try String.fetchAll(db, sql: "SELECT unit FROM assignment_units")
         }
@@ -159,7 +159,7 @@ import Testing
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
         let notice = Self.notice
-        _ = try await province.receive(
+        _ = try await province.inbox.receive(
             [
                 Envelope(
                     origin: "TW",
@@ -171,7 +171,7 @@ import Testing
             direction: .fromParent
         )
 
-        let results = try await province.receive(
+        let results = try await province.inbox.receive(
             [
                 Envelope(
                     origin: "BNI-KB",
@@ -215,7 +215,7 @@ import Testing
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
-        _ = try await province.receive(
+        _ = try await province.inbox.receive(
             [
                 Envelope(
                     origin: "TW",
@@ -267,7 +267,7 @@ import Testing
             history: history
         )
         let body = try JSONEncoder.federation.encode(try signer.sign(try JSONEncoder.federation.encode(report)))
-        let results = try await province.receive(
+        let results = try await province.inbox.receive(
             [Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: body)],
             direction: .fromChild
         )

@@ -126,7 +126,7 @@ import Testing
             let report = try #require(
                 try await f.approveReport(unit: "BNI-KB", node: "kinh-bac", assignment: assignment, staff: 9)
             )
-            let pending = try await f.local("kinh-bac").pendingOutbox(limit: 10)
+            let pending = try await f.local("kinh-bac").outbox.pending(limit: 10)
             let message = try #require(pending.first)
             let old = Envelope(
                 protocolVersion: ProtocolVersion.current - 1,
@@ -167,7 +167,7 @@ import Testing
                 from: try JSONEncoder.federation.encode(asOld)
             )
             #expect(fromOld.epoch == nil)
-            #expect(try await f.local("kinh-bac").noteParentEpoch(fromOld.epoch, of: "BNI") == false)
+            #expect(try await f.local("kinh-bac").epochs.noteParentEpoch(fromOld.epoch, of: "BNI") == false)
             // When the newer loop comes back, its own push of the same message is a replay.
             proxies["kinh-bac"]!.heal()
             _ = try await f.converge()

@@ -55,7 +55,7 @@ import Testing
             )
             #expect(commune["downLagSeconds"] is Double || commune["downLagSeconds"] is Int)
             #expect(listed["TW"]?["isSelf"] as? Bool == true)
-            let metrics = try await f.local("centre").metricsText()
+            let metrics = try await f.local("centre").metricsScrape.text()
             #expect(
                 metrics.split(separator: "\n").contains {
                     $0.hasPrefix("reportnet_node_silent{") && $0.contains("unit=\"BNI-KB\"") && $0.hasSuffix(" 0.0")
@@ -115,7 +115,7 @@ import Testing
                 return health["status"] as? String == "degraded"
                     && reasons.contains { $0["code"] as? String == "uplink_failing" }
             }
-            let silentMetrics = try await f.local("centre").metricsText()
+            let silentMetrics = try await f.local("centre").metricsScrape.text()
             #expect(
                 silentMetrics.split(separator: "\n").contains {
                     $0.hasPrefix("reportnet_node_silent{") && $0.contains("unit=\"BNI-KB\"") && $0.hasSuffix(" 1.0")
@@ -143,7 +143,7 @@ import Testing
                 unit: "BNI-KB",
                 body: Data("{}".utf8)
             )
-            let results = try await f.local("bac-ninh").receive([parked], direction: .fromChild)
+            let results = try await f.local("bac-ninh").inbox.receive([parked], direction: .fromChild)
             #expect(results.map(\.status) == [.parked])
             let health = try await Self.health(f, "bac-ninh")
             #expect(health["status"] as? String == "degraded")
@@ -187,7 +187,7 @@ import Testing
             ],
             sentAt: behind
         )
-        #expect(try await centre.receiveStatuses(report, from: "BNI") == 2)
+        #expect(try await centre.statusReports.receive(report, from: "BNI") == 2)
         let admin = Actor(username: "tw.admin", unit: "TW", role: .admin)
         let commune = try #require(
             try await centre.nodesAtAGlance.overview(for: admin).items.first { $0.unit == "BNI-KB" }
@@ -200,7 +200,7 @@ import Testing
         let unbased = StatusReport(statuses: [
             status("BNI-KB", "kinh-bac", at: later, contact: behind.addingTimeInterval(-10))
         ])
-        #expect(try await centre.receiveStatuses(unbased, from: "BNI") == 1)
+        #expect(try await centre.statusReports.receive(unbased, from: "BNI") == 1)
         let silent = try #require(
             try await centre.nodesAtAGlance.overview(for: admin).items.first { $0.unit == "BNI-KB" }
         )
@@ -209,7 +209,7 @@ import Testing
         #expect(alerts.contains { $0.kind == .silentNode && $0.unit == "BNI-KB" })
 
         let foreign = StatusReport(statuses: [status("LCA-SP", "sa-pa", at: later, contact: later)], sentAt: later)
-        await #expect(throws: StatusRefused.self) { try await centre.receiveStatuses(foreign, from: "BNI") }
+        await #expect(throws: StatusRefused.self) { try await centre.statusReports.receive(foreign, from: "BNI") }
         #expect(try await centre.nodesAtAGlance.overview(for: admin).items.contains { $0.unit == "LCA-SP" } == false)
     }
 }

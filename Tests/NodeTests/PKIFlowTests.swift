@@ -106,7 +106,7 @@ import X509
             reason: "khóa bị lộ"
         )
         let signed = try centre.signer.sign(try JSONEncoder.federation.encode(revocation))
-        return try await province.receive(
+        return try await province.inbox.receive(
             [
                 Envelope(
                     origin: "TW",
@@ -287,7 +287,7 @@ import X509
             let oldBacNinh = bacNinh.identity.credentials
             let oldBacNinhLeaf = try parseCertificateChain(pem: oldBacNinh.certificatePEM)[0]
             try await f.eventually("kinh-bac is in contact with bac-ninh") {
-                let peers = try await kinhBac.syncStatus().peers
+                let peers = try await kinhBac.syncLinks.status().peers
                 return peers.contains { $0.unit == "BNI" && $0.lastContact != nil }
             }
             bacNinh.renewalSignal.notify()
@@ -428,7 +428,7 @@ import X509
             await #expect(throws: (any Error).self) { _ = try await revokedCaller.feed(after: 0) }
             try await revokedCaller.shutdown()
             try await f.eventually("kinh-bac's own sync is refused") {
-                (try await kinhBac.syncStatus().peers.first { $0.unit == "BNI" }?.lastError)?.isEmpty == false
+                (try await kinhBac.syncLinks.status().peers.first { $0.unit == "BNI" }?.lastError)?.isEmpty == false
             }
         }
     }
@@ -456,7 +456,7 @@ import X509
             unit: "LCA-SP",
             body: try JSONEncoder.federation.encode(signed)
         )
-        let results = try await laoCai.receive([message], direction: .fromParent)
+        let results = try await laoCai.inbox.receive([message], direction: .fromParent)
         #expect(results.first?.status == .parked)
         #expect(results.first?.detail.contains("not an ancestor") == true, "\(results.first?.detail ?? "")")
         #expect(!laoCai.revocations.contains(saPaFingerprint))
@@ -547,7 +547,7 @@ import X509
         let centre = try nodes.open("centre")
         let kinhBacLeaf = try parseCertificateChain(pem: try nodes.credentials("kinh-bac").certificatePEM)[0]
         let before = try InboxTests().approvedReport(unit: "BNI-KB", signedBy: "kinh-bac", in: nodes)
-        let first = try await province.receive(
+        let first = try await province.inbox.receive(
             [Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: before)],
             direction: .fromChild
         )
@@ -574,7 +574,7 @@ import X509
             in: nodes,
             period: .month(2026, 12)
         )
-        let second = try await province.receive(
+        let second = try await province.inbox.receive(
             [Envelope(origin: "BNI-KB", kind: .reportApproved, unit: "BNI-KB", body: after)],
             direction: .fromChild
         )
@@ -609,13 +609,16 @@ import X509
                 )
             )
         }
-        let batch = try await province.receive(
+        let batch = try await province.inbox.receive(
             [try report("BNI-KB", by: "kinh-bac", month: 9), try report("BNI-KB", by: "kinh-bac", month: 10)],
             direction: .fromChild
         )
         #expect(batch.map(\.status) == [.applied, .applied], "\(batch.map(\.detail))")
         #expect(signers.count == 1, "one chain for two reports of one signer")
-        let later = try await province.receive([try report("BNI-KB", by: "kinh-bac", month: 11)], direction: .fromChild)
+        let later = try await province.inbox.receive(
+            [try report("BNI-KB", by: "kinh-bac", month: 11)],
+            direction: .fromChild
+        )
         #expect(later.map(\.status) == [.applied], "\(later.map(\.detail))")
         #expect(signers.count == 1, "the kept chain serves the next batch")
 
@@ -623,7 +626,7 @@ import X509
         #expect(applied.map(\.status) == [.applied], "\(applied.map(\.detail))")
         #expect(signers.count == 0, "the revocation made the node forget every chain it held")
 
-        let after = try await province.receive(
+        let after = try await province.inbox.receive(
             [try report("BNI-KB", by: "kinh-bac", month: 12), try report("BNI-YP", by: "yen-phong", month: 12)],
             direction: .fromChild
         )
@@ -663,7 +666,7 @@ import X509
                 period: .month(2026, 9)
             )
         )
-        let results = try await centre.receive(
+        let results = try await centre.inbox.receive(
             [
                 Envelope(
                     origin: "BNI",

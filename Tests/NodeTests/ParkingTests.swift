@@ -9,12 +9,12 @@ import Testing
 /// (a sender killed mid-push, a node shutting down, a busy database) fails the batch.
 @Suite struct ParkingTests {
     @Test func onlyRefusalsPark() {
-        #expect(LocalNode.parks(Refusal("signed by another node")))
-        #expect(LocalNode.parks(DatabaseError(resultCode: .SQLITE_CONSTRAINT)))
-        #expect(!LocalNode.parks(CancellationError()))
-        #expect(!LocalNode.parks(DatabaseError(resultCode: .SQLITE_INTERRUPT)))
-        #expect(!LocalNode.parks(DatabaseError(resultCode: .SQLITE_BUSY)))
-        #expect(!LocalNode.parks(EvidenceMissing(fileName: "a.pdf", sha256: String(repeating: "0", count: 64))))
+        #expect(Inbox.parks(Refusal("signed by another node")))
+        #expect(Inbox.parks(DatabaseError(resultCode: .SQLITE_CONSTRAINT)))
+        #expect(!Inbox.parks(CancellationError()))
+        #expect(!Inbox.parks(DatabaseError(resultCode: .SQLITE_INTERRUPT)))
+        #expect(!Inbox.parks(DatabaseError(resultCode: .SQLITE_BUSY)))
+        #expect(!Inbox.parks(EvidenceMissing(fileName: "a.pdf", sha256: String(repeating: "0", count: 64))))
     }
 
     /// A push cancelled on the receiving side applies nothing and records nothing; the copy sent
@@ -37,14 +37,14 @@ import Testing
         let batch = [Envelope(origin: "BNI", kind: .unitClosed, unit: "BNI", body: body)]
         let cancelled = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return try await centre.receive(batch, direction: .fromChild)
+            return try await centre.inbox.receive(batch, direction: .fromChild)
         }
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         let held = try await centre.database.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox")!
         }
         #expect(held == 0, "nothing recorded, nothing parked")
-        let resent = try await centre.receive(batch, direction: .fromChild)
+        let resent = try await centre.inbox.receive(batch, direction: .fromChild)
         #expect(resent.map(\.status) == [.applied])
         #expect(resent.allSatisfy { !$0.replayed })
     }
@@ -73,12 +73,12 @@ import Testing
             )
         }
         let rename = try envelope(.renamed, name: "Xã Mới Đổi Tên")
-        let early = try await centre.receive([rename], direction: .fromChild)
+        let early = try await centre.inbox.receive([rename], direction: .fromChild)
         #expect(early.map(\.status) == [.parked], "\(early)")
         let parked = try await centre.database.pool.read { db in try ParkedStore.all(db) }
         #expect(parked.map(\.state) == ["parked"])
 
-        let added = try await centre.receive([try envelope(.added, name: "Xã Mới")], direction: .fromChild)
+        let added = try await centre.inbox.receive([try envelope(.added, name: "Xã Mới")], direction: .fromChild)
         #expect(added.map(\.status) == [.applied], "\(added)")
         #expect(centre.tree["BNI-MOI"]?.name == "Xã Mới Đổi Tên", "the parked rename applied by itself")
         let (state, inbox, changes) = try await centre.database.pool.read { db in
@@ -98,7 +98,7 @@ import Testing
 
         // Retrying again, or the sender sending it again, applies nothing twice.
         #expect(await centre.parked.retryAll() == 0)
-        let replay = try await centre.receive([rename], direction: .fromChild)
+        let replay = try await centre.inbox.receive([rename], direction: .fromChild)
         #expect(replay.first?.replayed == true && replay.first?.status == .applied)
         #expect(
             try await centre.database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM unit_changes")! } == 2

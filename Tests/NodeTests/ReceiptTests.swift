@@ -137,7 +137,7 @@ import Testing
             )
             let reportPage = try await leader.call(.GET, "/app/reports/\(id)")
             #expect(reportPage.text.contains("bị giữ lại tại Văn phòng Trung ương"), "the report's page shows it")
-            let metrics = try await f.local("centre").metricsText()
+            let metrics = try await f.local("centre").metricsScrape.text()
             #expect(metrics.contains("reportnet_inbox_parked 1"), "\(metrics)")
 
             // What it lacked arrives: the centre adds Kinh Bắc to the assignment.

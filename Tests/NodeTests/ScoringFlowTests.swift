@@ -235,7 +235,7 @@ import Testing
                 reportedBy: "bni.approver",
                 reportedAt: TestDay.start
             )
-            let replay = try await f.local("centre").receive(
+            let replay = try await f.local("centre").inbox.receive(
                 [
                     Envelope(
                         origin: "BNI",

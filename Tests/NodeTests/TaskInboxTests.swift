@@ -72,7 +72,7 @@ import Testing
             origin: "BNI-KB",
             unit: "BNI-KB"
         )
-        let early = try await province.receive([completion], direction: .fromChild)
+        let early = try await province.inbox.receive([completion], direction: .fromChild)
         #expect(early.map(\.status) == [.applied], "\(early)")
         #expect(early[0].detail.contains("relayed up"))
 
@@ -82,7 +82,7 @@ import Testing
             origin: "TW",
             unit: "TW"
         )
-        #expect(try await province.receive([task], direction: .fromParent).map(\.status) == [.applied])
+        #expect(try await province.inbox.receive([task], direction: .fromParent).map(\.status) == [.applied])
         let held = try #require(try await status(province, "T9", "BNI-KB"))
         #expect(held.state == .doneOnTime, "the completion that came first counts once the task is here")
         #expect(held.seq == 2)
@@ -93,11 +93,11 @@ import Testing
             origin: "BNI-KB",
             unit: "BNI-KB"
         )
-        #expect(try await province.receive([late], direction: .fromChild).map(\.status) == [.applied])
+        #expect(try await province.inbox.receive([late], direction: .fromChild).map(\.status) == [.applied])
         let after = try #require(try await status(province, "T9", "BNI-KB"))
         #expect(after.state == .doneOnTime && after.seq == 2, "an older update never moves the task backwards")
 
-        let replay = try await province.receive([late], direction: .fromChild)
+        let replay = try await province.inbox.receive([late], direction: .fromChild)
         #expect(replay[0].replayed)
         let sameAgain = try Self.envelope(
             Self.update("T9", seq: 1, percent: 40),
@@ -105,14 +105,14 @@ import Testing
             origin: "BNI-KB",
             unit: "BNI-KB"
         )
-        #expect(try await province.receive([sameAgain], direction: .fromChild)[0].detail.contains("already held"))
+        #expect(try await province.inbox.receive([sameAgain], direction: .fromChild)[0].detail.contains("already held"))
         let conflicting = try Self.envelope(
             Self.update("T9", seq: 1, percent: 55),
             kind: .taskProgress,
             origin: "BNI-KB",
             unit: "BNI-KB"
         )
-        let refused = try await province.receive([conflicting], direction: .fromChild)
+        let refused = try await province.inbox.receive([conflicting], direction: .fromChild)
         #expect(refused[0].status == .parked && refused[0].detail.contains("other content"), "\(refused)")
 
         let (outbox, feed) = try await province.database.pool.read { db in
@@ -135,11 +135,11 @@ import Testing
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
         let centre = try nodes.open("centre")
-        _ = try await province.receive(
+        _ = try await province.inbox.receive(
             [try Self.envelope(Self.notice("T1", units: ["BNI-KB"]), kind: .taskAssigned, origin: "TW", unit: "TW")],
             direction: .fromParent
         )
-        let results = try await province.receive(
+        let results = try await province.inbox.receive(
             [
                 // Yên Phong is not assigned T1.
                 try Self.envelope(
@@ -176,7 +176,7 @@ import Testing
         #expect(results[0].detail.contains("not assigned"))
         #expect(results[2].detail.contains("100"))
 
-        let fromAbove = try await province.receive(
+        let fromAbove = try await province.inbox.receive(
             [
                 // The parent may not assign in the name of a unit hosted here.
                 try Self.envelope(
@@ -209,7 +209,7 @@ import Testing
         #expect(fromAbove.map(\.status) == [.parked, .parked, .parked], "\(fromAbove.map(\.detail))")
 
         // Where the assigning unit is hosted, an update for a task it never made is refused.
-        let unknown = try await centre.receive(
+        let unknown = try await centre.inbox.receive(
             [
                 try Self.envelope(
                     Self.update("T-none", unit: "BNI", seq: 1, percent: 5),

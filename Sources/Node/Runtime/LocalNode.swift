@@ -232,10 +232,10 @@ public struct LocalNode: Sendable {
         ParkedMessages(
             context: context,
             receiveAgain: { [self] messages, direction in
-                try await receive(messages, direction: direction, retrying: true)
+                try await inbox.receive(messages, direction: direction, retrying: true)
             },
             recordFate: { [self] message, direction, result, setAside, db in
-                try recordFate(of: message, direction: direction, result: result, setAside: setAside, db)
+                try receipts.recordFate(of: message, direction: direction, result: result, setAside: setAside, db)
             }
         )
     }
@@ -291,8 +291,8 @@ public struct LocalNode: Sendable {
     package var nodesAtAGlance: NodesAtAGlance {
         NodesAtAGlance(
             context: context,
-            ownStatus: { [self] in try await ownStatus() },
-            downLink: { [self] child, now, db in try downLink(to: child, now: now, db) }
+            ownStatus: { [self] in try await statusReports.ownStatus() },
+            downLink: { [self] child, now, db in try statusReports.downLink(to: child, now: now, db) }
         )
     }
     /// Issuing, renewing and revoking the certificates of the nodes below.
@@ -310,12 +310,90 @@ public struct LocalNode: Sendable {
             }
         )
     }
+    /// Messages from the parent and the children, applied once each or parked with the reason.
+    package var inbox: Inbox {
+        Inbox(
+            context: context,
+            trust: { [self] in trust },
+            verifier: verifier,
+            revocations: revocations,
+            certificateClock: certificateClock,
+            evidence: evidence,
+            evidencePolicy: evidencePolicy,
+            receipts: receipts,
+            accounts: accounts,
+            unitChanges: unitChanges,
+            congresses: congresses,
+            assignedTasks: assignedTasks,
+            indicatorAssignments: indicatorAssignments,
+            pki: pki,
+            alerts: alerts,
+            parked: parked,
+            rooms: InboxRooms(
+                reportReturned: { [self] decision, direction, db in try apply(decision, arrivedFrom: direction, db) },
+                assignmentCreated: { [self] notice, db in try distribute(notice, db) },
+                form: { [self] owner, code, version, db in try form(owner: owner, code: code, version: version, db) },
+                assignmentAmended: { [self] amendment, db in try receive(amendment, db) },
+                indicatorsReported: { [self] report, message, db in try receive(report, from: message, db) },
+                unitClosed: { [self] notice, message, direction, db in
+                    try receive(notice, from: message, direction: direction, db)
+                },
+                indicatorDefined: { [self] defined, message, db in try receive(defined, from: message, db) },
+                indicatorValue: { [self] supplied, message, db in try receive(supplied, from: message, db) }
+            )
+        )
+    }
+    /// What became of the messages received here and of those sent on, as receipts tell it.
+    var receipts: Receipts { Receipts(context: context) }
+    /// The downward feed as the children read it.
+    package var feed: Feed { Feed(context: context) }
+    /// What waits to go up, as the push loop sends it and the parent answers.
+    var outbox: Outbox { Outbox(context: context) }
+    /// This database's epoch, and the parent's as the sync loop meets it.
+    package var epochs: Epochs { Epochs(context: context) }
+    /// The links to the parent and the children: contacts, cursors, their state as a whole.
+    package var syncLinks: SyncLinks { SyncLinks(context: context, metrics: metrics) }
+    /// Evidence files sent up before the messages that name them, and fetched down.
+    var evidenceTransfer: EvidenceTransfer {
+        EvidenceTransfer(context: context, evidence: evidence, evidencePolicy: evidencePolicy, outbox: outbox)
+    }
+    /// This node's status and its subtree's, reported up; its children's, received.
+    package var statusReports: StatusReports {
+        StatusReports(
+            context: context,
+            identity: identity,
+            metrics: metrics,
+            nodesAtAGlance: nodesAtAGlance,
+            auditWitnessing: auditWitnessing
+        )
+    }
+    /// What this node witnessed of its children's audit trails.
+    package var auditWitnessing: AuditWitnessing { AuditWitnessing(context: context) }
+    /// What a scrape of `/metrics` reads.
+    package var metricsScrape: MetricsScrape {
+        MetricsScrape(context: context, metrics: metrics, nodesAtAGlance: nodesAtAGlance)
+    }
+    /// Which way a message travels (`Inbox.Direction`), as the rooms still extending `LocalNode` name it.
+    package typealias Direction = Inbox.Direction
+    /// What applying one message did (`Inbox.Effect`), as the rooms still extending `LocalNode` name it.
+    typealias Effect = Inbox.Effect
+
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
 
     /// See `NodeContext.keepingUnitsInStep`.
     func keepingUnitsInStep<T>(_ write: () async throws -> T) async throws -> T {
         try await context.keepingUnitsInStep(write)
+    }
+
+    /// See `NodeContext.appendToFeed` (for the rooms that remain `LocalNode` extensions).
+    func appendToFeed(_ db: Database, audience: String, kind: MessageKind, unit: String, body: some Encodable) throws {
+        try context.appendToFeed(db, audience: audience, kind: kind, unit: unit, body: body)
+    }
+
+    /// See `NodeContext.enqueueUp` (for the rooms that remain `LocalNode` extensions).
+    func enqueueUp(_ db: Database, kind: MessageKind, unit: String, body: some Encodable) throws {
+        try context.enqueueUp(db, kind: kind, unit: unit, body: body)
     }
 }
 

@@ -65,14 +65,14 @@ package struct HealthProblem: Codable, Sendable {
 /// The nodes of the subtree at a glance (issue J): this node's own figures and the statuses
 /// reported from below, with each direct child's link as this node sees it; the silence
 /// threshold and the alerts for silent nodes; and this node's own health. Its own service so
-/// that it needs only the shared context and two narrow seams to node status, which remains a
-/// `LocalNode` extension (Sync).
+/// that it needs only the shared context and two narrow seams to node status (`StatusReports`,
+/// which itself re-judges silence through this service).
 package struct NodesAtAGlance: NodeService {
     let context: NodeContext
-    /// This node's own figures now (`LocalNode.ownStatus()`).
+    /// This node's own figures now (`StatusReports.ownStatus()`).
     let ownStatus: @Sendable () async throws -> NodeStatus
     /// The feed toward a direct child: unread entries and the instant up to which it read all
-    /// (`LocalNode.downLink(to:now:_:)`), in the caller's transaction.
+    /// (`StatusReports.downLink(to:now:_:)`), in the caller's transaction.
     let downLink: @Sendable (_ child: String, _ now: Date, Database) throws -> (pending: Int, currentAt: Date?)
 
     /// The nodes page and `GET /api/v1/nodes` are for the admins of the node's own unit (the

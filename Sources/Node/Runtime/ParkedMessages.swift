@@ -53,14 +53,15 @@ package struct ParkedMessageView: Codable, Sendable {
 /// Messages this node could not apply (parked with their reason): applied again when what they
 /// lacked may have arrived, on a schedule (`ParkedRetry`), or by an admin, who may instead set
 /// one aside. Its own service so that parking reaches only the shared context and two narrow
-/// seams to the inbox, which remains a `LocalNode` extension (Sync).
+/// seams to Sync: the inbox (closures, since the inbox retries what is parked through this
+/// service) and the receipts.
 package struct ParkedMessages: NodeService {
     let context: NodeContext
-    /// Applies messages again through the inbox (`LocalNode.receive(_:direction:retrying:)`,
+    /// Applies messages again through the inbox (`Inbox.receive(_:direction:cursor:retrying:)`,
     /// retrying).
     let receiveAgain: @Sendable ([Envelope], LocalNode.Direction) async throws -> [MessageResult]
     /// Records what became of a message and sends that receipt back the way it came, in the
-    /// caller's transaction (`LocalNode.recordFate(of:direction:result:setAside:_:)`).
+    /// caller's transaction (`Receipts.recordFate(of:direction:result:setAside:trace:_:)`).
     let recordFate:
         @Sendable (_ message: Envelope, LocalNode.Direction, MessageResult, _ setAside: Bool, Database) throws -> (
             feed: Bool, outbox: Bool
@@ -205,7 +206,7 @@ package struct ParkedRetry: Service {
                 guard !Task.isCancelled else { return }
                 await local.parked.retryAll(due: true)
                 do {
-                    let cutoff = local.clock.now().addingTimeInterval(-LocalNode.deliveredRetention)
+                    let cutoff = local.clock.now().addingTimeInterval(-Outbox.deliveredRetention)
                     try await local.database.pool.write { db in try ReceiptStore.prune(before: cutoff, db) }
                 } catch {
                     local.logger.warning("could not prune receipts", metadata: ["error": "\(error)"])

@@ -44,17 +44,22 @@ package struct AuditWitness: Codable, Sendable, Equatable {
     package let cuts: [AuditCut]
 }
 
-extension LocalNode {
+/// A parent witnessing its children's audit trails (issue J.8): the heads their statuses carry
+/// are kept, a head that goes back on what was seen is a cut (audited, alerted), and each child
+/// reads what was witnessed of its own trail. Its own service: it needs only the shared context.
+package struct AuditWitnessing: NodeService {
+    let context: NodeContext
+
     /// What this node witnessed of `caller`'s trail. The caller is a direct child (the route
     /// checks it): a node reads only its own heads.
-    package func auditWitness(for caller: String) async throws -> AuditWitness {
+    package func witnessed(_ caller: String) async throws -> AuditWitness {
         try await database.pool.read { db in try AuditWitnessStore.witnessed(caller, db) }
     }
 
     /// Witnesses the audit head of a status just kept, in its transaction. A head that goes back on
     /// what was seen is kept as a cut, audited, and raises an alert (kind `audit_cut`, strategic:
     /// leaders and admins of this level) that stands until acknowledged.
-    func witnessAuditHead(of status: NodeStatus, from caller: String, at now: Date, _ db: Database) throws {
+    func witnessHead(of status: NodeStatus, from caller: String, at now: Date, _ db: Database) throws {
         guard let head = status.auditHead,
             let found = try AuditWitnessStore.witness(head, of: status.unit, at: now, db)
         else { return }

@@ -4,17 +4,18 @@ import GRDB
 /// A database's epoch: a random id made with the database and made anew by `reportnet restore`.
 /// Peers see it in every feed page and push answer; when a parent's epoch changes, the parent has
 /// gone back in time, so the child reads its feed again from the start and sends again every
-/// upward message it had delivered. Both are safe: the inbox applies each message once.
-extension LocalNode {
-    /// How long delivered upward messages are kept for a parent restored from a backup.
-    static let deliveredRetention: TimeInterval = 400 * 86_400
+/// upward message it had delivered. Both are safe: the inbox applies each message once. Its own
+/// service: this node's epoch, and the parent's as the sync loop meets it, need only the shared
+/// context.
+package struct Epochs: NodeService {
+    let context: NodeContext
 
     /// This database's epoch.
-    package func databaseEpoch() async throws -> String {
-        try await database.pool.read { db in try Self.epoch(db) }
+    package func own() async throws -> String {
+        try await database.pool.read { db in try Self.own(db) }
     }
 
-    static func epoch(_ db: Database) throws -> String {
+    static func own(_ db: Database) throws -> String {
         try NodeMetaStore.epoch(db)
     }
 

@@ -12,10 +12,21 @@ package struct EvidenceMissing: Error, CustomStringConvertible {
     package var description: String { "evidence file \(fileName) (\(sha256)) has not arrived yet" }
 }
 
-extension LocalNode {
+/// Evidence files travelling between a node and its parent ahead of the messages that name them:
+/// sent up before the reports and task updates of a push, fetched down before the return
+/// decisions of a pulled page. Its own service so that the sync loop's file transfer needs only
+/// the shared context, the evidence files and their policy, and the outbox (where a message whose
+/// files cannot go is parked).
+struct EvidenceTransfer: NodeService {
+    let context: NodeContext
+    /// Evidence files, next to the database.
+    let evidence: EvidenceStore
+    let evidencePolicy: EvidencePolicy
+    let outbox: Outbox
+
     /// Sends the parent the evidence files that the batch's reports name and it lacks. A report
     /// whose evidence is missing here is parked with that reason and left out of the batch.
-    func sendEvidence(for batch: [Envelope], using client: FederationClient) async throws -> [Envelope] {
+    func send(for batch: [Envelope], using client: FederationClient) async throws -> [Envelope] {
         var ready: [Envelope] = []
         var present = Set<String>()
         for message in batch {
@@ -48,7 +59,7 @@ extension LocalNode {
                 present.insert(item.sha256)
             }
             if let refusal {
-                try await parkLocally(message, reason: refusal)
+                try await outbox.park(message, reason: refusal)
             } else {
                 ready.append(message)
             }
@@ -84,7 +95,7 @@ extension LocalNode {
     /// the pull, which is tried again. A file the parent refuses, or one too large here or not as
     /// declared, is left out: its entry is then parked with that reason when applied, and the
     /// entries behind it go on — nothing is applied without its files.
-    func fetchEvidence(for entries: [Envelope], using client: FederationClient) async throws {
+    func fetch(for entries: [Envelope], using client: FederationClient) async throws {
         for message in entries {
             for item in Self.evidenceFiles(named: message) ?? [] where !evidence.contains(item.sha256, size: item.size)
             {
@@ -124,14 +135,6 @@ extension LocalNode {
                     )
                 }
             }
-        }
-    }
-
-    /// Every evidence file a received report names must be here, with its declared size (its
-    /// content was checked against the hash as it arrived).
-    func requireEvidence(of report: ApprovedReport) throws {
-        for item in report.evidence where !evidence.contains(item.sha256, size: item.size) {
-            throw EvidenceMissing(fileName: item.fileName, sha256: item.sha256)
         }
     }
 }

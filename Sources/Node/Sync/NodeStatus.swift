@@ -1,7 +1,5 @@
 import Federation
 import Foundation
-import GRDB
-import X509
 
 /// One node's figures as it reported them (issue J: the country at a glance), with its parent's
 /// view of the link to it. Sent up at start and then periodically (`StatusReport`), kept by every
@@ -54,120 +52,6 @@ package struct StatusReport: Codable, Sendable {
 package struct StatusRefused: Error, CustomStringConvertible {
     package let reason: String
     package var description: String { reason }
-}
-
-extension LocalNode {
-    /// This node's own figures now.
-    package func ownStatus() async throws -> NodeStatus {
-        let parentUnit = parent?.unit
-        let figures = try await database.pool.read { db -> (Int, Int, Date?, Date?, AuditHead?) in
-            let pending = try OutboxStore.pendingCount(db)
-            let parked = try OutboxStore.parkedCount(db) + ParkedStore.count(db)
-            let oldest = try OutboxStore.oldestPending(db)
-            let contact = try parentUnit.flatMap { try PeerStore.lastContact(of: $0, db) }
-            return (pending, parked, oldest, contact, try AuditTrail.head(db))
-        }
-        return NodeStatus(
-            unit: unit,
-            node: node.name,
-            softwareVersion: SoftwareVersion.current,
-            protocolVersion: ProtocolVersion.current,
-            reportedAt: clock.now(),
-            parked: figures.1,
-            certificateExpiry: certificateExpiry,
-            databaseBytes: databaseBytes,
-            upPending: figures.0,
-            upCurrentAt: figures.2 ?? figures.3,
-            lastContact: nil,
-            downPending: nil,
-            downCurrentAt: nil,
-            auditHead: figures.4
-        )
-    }
-
-    /// When this node's own certificate expires.
-    var certificateExpiry: Date? {
-        (try? parseCertificateChain(pem: identity.credentials.certificatePEM).first)?.notValidAfter
-    }
-
-    /// The database file with its write-ahead log.
-    var databaseBytes: Int64? {
-        let sizes = ["", "-wal"].compactMap {
-            (try? FileManager.default.attributesOfItem(atPath: database.path + $0))?[.size] as? NSNumber
-        }
-        return sizes.isEmpty ? nil : sizes.reduce(0) { $0 + $1.int64Value }
-    }
-
-    /// What to send the parent: this node's own status and the subtree's that changed since sent.
-    package func statusReport() async throws -> StatusReport {
-        let own = try await ownStatus()
-        let relayed = try await database.pool.read { db in try NodeStatusStore.unsent(db) }
-        return StatusReport(statuses: [own] + relayed, sentAt: clock.now())
-    }
-
-    /// The parent took `report`: what it carried needs no sending again until it changes.
-    package func statusReportSent(_ report: StatusReport) async throws {
-        try await database.pool.write { db in
-            for status in report.statuses where status.unit != unit {
-                try NodeStatusStore.markSent(status, db)
-            }
-        }
-    }
-
-    /// Statuses from a direct child (checked by the caller: the caller is a direct child). Each
-    /// must be about a node the child speaks for; otherwise the whole report is refused. The
-    /// child's own status gets this node's view of the link; the latest status per node is kept
-    /// and marked to be relayed further up.
-    package func receiveStatuses(_ report: StatusReport, from caller: String) async throws -> Int {
-        guard let sender = deployment.node(forUnit: caller) else {
-            throw StatusRefused(reason: "\(caller) is not a node of the federation")
-        }
-        for status in report.statuses {
-            guard deployment.node(forUnit: status.unit) != nil, deployment.node(sender, speaksFor: status.unit) else {
-                throw StatusRefused(reason: "node \(caller) may not report the status of \(status.unit)")
-            }
-        }
-        let now = clock.now()
-        // The instants in a status were stamped by other nodes' clocks: each hop re-bases them onto
-        // its own by the sender's offset (its `sentAt` against this node's now; transit time is
-        // small against a silence threshold), so that a skewed clock makes no node look silent.
-        let offset = report.sentAt.map { now.timeIntervalSince($0) } ?? 0
-        let kept = try await database.pool.write { db -> Int in
-            try PeerStore.noteContact(caller, at: now, db)
-            var kept = 0
-            for var status in report.statuses {
-                if abs(offset) >= 2 {
-                    status.upCurrentAt = status.upCurrentAt?.addingTimeInterval(offset)
-                    status.lastContact = status.lastContact?.addingTimeInterval(offset)
-                    status.downCurrentAt = status.downCurrentAt?.addingTimeInterval(offset)
-                }
-                if status.unit == caller {
-                    let link = try downLink(to: caller, now: now, db)
-                    status.lastContact = now
-                    status.downPending = link.pending
-                    status.downCurrentAt = link.currentAt
-                }
-                if try NodeStatusStore.keep(status, from: caller, at: now, db) {
-                    kept += 1
-                    // Only news is witnessed: an older status relayed late says nothing of the trail now.
-                    try witnessAuditHead(of: status, from: caller, at: now, db)
-                }
-            }
-            // The nodes just heard of (the watch looks at every node each cycle).
-            try nodesAtAGlance.refreshSilence(now: now, only: Set(report.statuses.map(\.unit)), db)
-            return kept
-        }
-        metrics.contact(peer: caller, at: now)
-        if kept > 0, parent != nil { statusSignal.notify() }
-        return kept
-    }
-
-    /// The feed toward a direct child: unread entries, and the instant up to which it read all.
-    func downLink(to child: String, now: Date, _ db: Database) throws -> (pending: Int, currentAt: Date?) {
-        let peer = try PeerStore.link(of: child, db)
-        let unread = try FeedStore.unread(for: child, after: peer.cursor, db)
-        return (unread.count, unread.oldest ?? peer.lastContact)
-    }
 }
 
 /// The parent's answer to a status report: how many statuses it kept as new.

@@ -2,25 +2,26 @@ import Federation
 import Foundation
 import GRDB
 
-/// What a node sends up, written in the same transaction as the change that causes it; forgotten
-/// only once the parent has answered for it.
-extension LocalNode {
-    /// Queues a message for the parent inside the caller's transaction; no-op at the centre.
-    /// Call `outboxSignal.notify()` after the transaction commits.
-    func enqueueUp(_ db: Database, kind: MessageKind, unit: String, body: some Encodable) throws {
-        try context.enqueueUp(db, kind: kind, unit: unit, body: body)
-    }
+/// What a node sends up, written in the same transaction as the change that causes it
+/// (`NodeContext.enqueueUp`); forgotten only once the parent has answered for it. This service is
+/// the push loop's side: what to send next, the parent's answers, what can never be sent. It needs
+/// only the shared context.
+struct Outbox: NodeService {
+    let context: NodeContext
+
+    /// How long delivered upward messages are kept for a parent restored from a backup.
+    static let deliveredRetention: TimeInterval = 400 * 86_400
 
     /// The oldest pending messages, in the order they were written: at most `limit` of them and,
     /// beyond the first, no more than `maxBytes` of envelopes.
-    func pendingOutbox(limit: Int, maxBytes: Int = PushRequest.targetBytes) async throws -> [Envelope] {
+    func pending(limit: Int, maxBytes: Int = PushRequest.targetBytes) async throws -> [Envelope] {
         try await database.pool.read { db in
             try OutboxStore.pending(limit: limit, maxBytes: maxBytes, db)
         }
     }
 
     /// Sets a message aside here, with the reason, when the parent can never take it as it is.
-    func parkLocally(_ message: Envelope, reason: String) async throws {
+    func park(_ message: Envelope, reason: String) async throws {
         try await database.pool.write { db in
             try OutboxStore.park(messageID: message.id, reason: reason, db)
         }

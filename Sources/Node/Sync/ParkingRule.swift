@@ -1,6 +1,6 @@
 import GRDB
 
-extension LocalNode {
+extension Inbox {
     /// Whether a failure while applying one message is a refusal of that message (it is parked,
     /// with its reason) rather than a failure of the moment (the whole batch fails, nothing is
     /// applied, and the sender sends it again). Cancellation — a sender gone mid-push, a node

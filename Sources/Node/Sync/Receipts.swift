@@ -95,19 +95,18 @@ struct MessageTrace: Sendable, Hashable {
     }
 }
 
-extension LocalNode {
-    /// Notes, inside the sending transaction, that this node sends `envelope` on (as its origin or
-    /// as a relay), so that the fate recorded when it arrived says "relayed" and receipts coming
-    /// back know where to go.
-    func noteSent(_ envelope: Envelope, upward: Bool, _ db: Database) throws {
-        try context.noteSent(envelope, upward: upward, db)
-    }
+/// What became of the messages this node received, and of those it sent, as receipts travel
+/// back toward each message's origin: kept, passed on, and raising or clearing the alert about a
+/// parked message. (That this node sent a message is noted by `NodeContext.noteSent` as it is
+/// sent.) Its own service: it needs only the shared context.
+struct Receipts: NodeService {
+    let context: NodeContext
 
     /// Records what became of a message received here and sends that receipt back the way it
     /// came. Returns whether the feed or the outbox grew.
     func recordFate(
         of message: Envelope,
-        direction: Direction,
+        direction: Inbox.Direction,
         result: MessageResult,
         setAside: Bool = false,
         trace known: MessageTrace? = nil,
@@ -182,7 +181,7 @@ extension LocalNode {
     /// A receipt from a peer: kept, and passed on toward the message's origin (whoever sent this
     /// node the message). A child vouches only for nodes it speaks for; a parent never for this
     /// node's subtree.
-    func receiveReceipt(_ message: Envelope, direction: Direction, _ db: Database) throws -> Effect {
+    func receive(_ message: Envelope, direction: Inbox.Direction, _ db: Database) throws -> Inbox.Effect {
         let receipt = try JSONDecoder.federation.decode(Receipt.self, from: message.body)
         switch direction {
         case .fromChild:
@@ -200,7 +199,7 @@ extension LocalNode {
             throw Refusal("a receipt says what became of a message, not that it was sent")
         }
         guard try ReceiptStore.keep(receipt, fromPeer: message.origin, db) else {
-            return Effect(detail: "receipt of \(receipt.trace) at \(receipt.node) already held")
+            return Inbox.Effect(detail: "receipt of \(receipt.trace) at \(receipt.node) already held")
         }
         try settleOutbox(after: receipt, db)
         guard let back = try ReceiptStore.own(trace: receipt.trace, node: unit, db)?.fromPeer, back != message.origin
@@ -213,10 +212,12 @@ extension LocalNode {
                 atOrigin: true,
                 db
             )
-            return Effect(detail: "receipt of \(receipt.trace) at \(receipt.node) kept (the message started here)")
+            return Inbox.Effect(
+                detail: "receipt of \(receipt.trace) at \(receipt.node) kept (the message started here)"
+            )
         }
         let (feed, outbox) = try sendBack(receipt, to: back, db)
-        return Effect(
+        return Inbox.Effect(
             detail: "receipt of \(receipt.trace) at \(receipt.node) passed on to \(back)",
             feed: feed,
             outbox: outbox

@@ -87,25 +87,25 @@ package struct SyncLoop: Service {
         while !Task.isCancelled {
             do {
                 let client = try clients.current()
-                let (cursor, known) = try await local.cursorAndEpoch(of: parent)
+                let (cursor, known) = try await local.epochs.cursorAndEpoch(of: parent)
                 let page = try await client.feed(after: cursor, wait: pollWait)
                 local.metrics.contact(peer: parent, at: local.clock.now())
-                let changed = try await local.noteParentEpoch(page.epoch, of: parent)
+                let changed = try await local.epochs.noteParentEpoch(page.epoch, of: parent)
                 if changed || (known != nil && page.epoch != nil && page.epoch != known) {
                     // This page counts from a cursor of the parent's former life: read again from 0.
                     link.succeeded()
                     continue
                 }
                 if page.entries.isEmpty {
-                    await local.touchPeer(parent)
+                    await local.syncLinks.touch(parent)
                 } else {
-                    try await local.fetchEvidence(for: page.entries.map(\.envelope), using: client)
-                    let results = try await local.receive(
+                    try await local.evidenceTransfer.fetch(for: page.entries.map(\.envelope), using: client)
+                    let results = try await local.inbox.receive(
                         page.entries.map(\.envelope),
                         direction: .fromParent,
                         cursor: (parent, page.cursor)
                     )
-                    try await local.dropCursorUnless(epoch: page.epoch, of: parent)
+                    try await local.epochs.dropCursorUnless(epoch: page.epoch, of: parent)
                     for (entry, result) in zip(page.entries, results) {
                         logger.info(
                             "feed entry",
@@ -132,30 +132,30 @@ package struct SyncLoop: Service {
             let generation = local.outboxSignal.generation
             do {
                 let client = try clients.current()
-                let pending = try await local.pendingOutbox(limit: batchSize)
+                let pending = try await local.outbox.pending(limit: batchSize)
                 if pending.isEmpty {
                     await local.outboxSignal.wait(since: generation, timeout: .seconds(30))
                     continue
                 }
-                let batch = try await local.sendEvidence(for: pending, using: client)
+                let batch = try await local.evidenceTransfer.send(for: pending, using: client)
                 if batch.isEmpty { continue }
                 let response: PushResponse
                 do {
                     response = try await client.push(PushRequest(messages: batch))
                 } catch let error as FederationCallError where error.status == 413 && batch.count == 1 {
                     // Alone and still too large: it will never pass; it must not block the rest.
-                    try await local.parkLocally(batch[0], reason: "larger than the parent accepts (\(error.message))")
+                    try await local.outbox.park(batch[0], reason: "larger than the parent accepts (\(error.message))")
                     continue
                 } catch {
-                    try? await local.recordAttempt(batch)
+                    try? await local.outbox.recordAttempt(batch)
                     throw error
                 }
                 guard response.results.map(\.id) == batch.map(\.id) else {
                     throw ConfigurationError("parent answered for other messages than those pushed")
                 }
                 local.metrics.contact(peer: parent, at: local.clock.now())
-                try await local.acknowledge(response.results)
-                _ = try await local.noteParentEpoch(response.epoch, of: parent)
+                try await local.outbox.acknowledge(response.results)
+                _ = try await local.epochs.noteParentEpoch(response.epoch, of: parent)
                 for result in response.results {
                     logger.info(
                         "pushed",
@@ -183,10 +183,10 @@ package struct SyncLoop: Service {
         while !Task.isCancelled {
             let generation = local.statusSignal.generation
             do {
-                let report = try await local.statusReport()
+                let report = try await local.statusReports.report()
                 try await clients.current().reportStatus(report)
-                try await local.statusReportSent(report)
-                await local.touchPeer(parent)
+                try await local.statusReports.reportSent(report)
+                await local.syncLinks.touch(parent)
                 logger.debug("status reported", metadata: ["statuses": "\(report.statuses.count)"])
             } catch let error as FederationCallError where error.status == 404 {
                 logger.debug("the parent does not take status reports (older version)")
@@ -202,7 +202,7 @@ package struct SyncLoop: Service {
     private func failed(_ error: any Error, peer: String, logger: Logger, what: String) async {
         let (delay, generation) = link.failed()
         logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
-        await local.touchPeer(peer, error: "\(what): \(error)")
+        await local.syncLinks.touch(peer, error: "\(what): \(error)")
         await link.pause(delay, since: generation)
     }
 }

@@ -6,7 +6,7 @@ import Tasks
 /// Applying the task messages: `task.assigned` and `task.reviewed` come down from the parent,
 /// `task.progress` comes up from a child. Each checks that the sender may speak for what it
 /// says; each is kept once (a second copy with other content is parked as a conflict).
-extension LocalNode {
+extension Inbox {
     func receiveTask(_ message: Envelope, _ db: Database) throws -> Effect {
         let notice = try JSONDecoder.federation.decode(TaskNotice.self, from: message.body)
         guard notice.assignedBy == message.unit else {

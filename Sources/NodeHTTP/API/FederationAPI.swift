@@ -62,14 +62,14 @@ struct FederationAPI {
             }
             let results: [MessageResult]
             do {
-                results = try await local.receive(push.messages, direction: .fromChild)
+                results = try await local.inbox.receive(push.messages, direction: .fromChild)
             } catch let error as EvidenceMissing {
                 throw FederationRefusal(
                     status: .serviceUnavailable,
                     error: ProtocolError(error: "retry_later", message: "\(error); send it, then push again")
                 )
             }
-            await local.touchPeer(caller)
+            await local.syncLinks.touch(caller)
             local.logger.info(
                 "push received",
                 metadata: [
@@ -77,7 +77,7 @@ struct FederationAPI {
                     "parked": "\(results.filter { $0.status == .parked }.count)",
                 ]
             )
-            return PushResponse(results: results, epoch: try await local.databaseEpoch())
+            return PushResponse(results: results, epoch: try await local.epochs.own())
         }
         // Evidence files travel before the reports that name them; content is checked against its hash.
         // "Held" means complete: the size the sender declares (`?size=`) must match.
@@ -199,7 +199,7 @@ struct FederationAPI {
                 )
             }
             do {
-                return StatusAnswer(kept: try await local.receiveStatuses(report, from: caller))
+                return StatusAnswer(kept: try await local.statusReports.receive(report, from: caller))
             } catch let refusal as StatusRefused {
                 local.logger.warning("refused status report", metadata: ["peer": "\(caller)", "reason": "\(refusal)"])
                 throw FederationRefusal(
@@ -221,7 +221,7 @@ struct FederationAPI {
                     )
                 )
             }
-            return try await local.auditWitness(for: caller)
+            return try await local.auditWitnessing.witnessed(caller)
         }
         router.get("/federation/v1/feed") { request, context -> FeedPage in
             let caller = context.peer!
@@ -243,8 +243,8 @@ struct FederationAPI {
             }
             let limit = query["limit"].flatMap { Int(String($0)) } ?? FeedPage.maximumPage
             let wait = min(max(query["wait"].flatMap { Int(String($0)) } ?? 0, 0), 30)
-            await local.touchPeer(caller, confirmed: after)
-            return try await local.feedPage(for: caller, after: after, limit: limit, wait: .seconds(wait))
+            await local.syncLinks.touch(caller, confirmed: after)
+            return try await local.feed.page(for: caller, after: after, limit: limit, wait: .seconds(wait))
         }
     }
 }

@@ -35,7 +35,7 @@ struct WebAPI {
             // The node's links concern every unit it hosts: only the admin of the node's own unit sees them.
             let actor = try context.actor()
             guard actor.holds(.manageUsers), actor.unit == local.unit else { throw DomainError(.notAllowed) }
-            return try await local.syncStatus()
+            return try await local.syncLinks.status()
         }
     }
 }

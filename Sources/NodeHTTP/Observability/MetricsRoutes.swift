@@ -13,7 +13,7 @@ struct MetricsRoutes {
     func addRoutes(to router: Router<NodeRequestContext>) {
         router.get("/metrics") { request, context -> Response in
             try authorise(request, context)
-            let text = try await local.metricsText()
+            let text = try await local.metricsScrape.text()
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -32,7 +32,7 @@ import Testing
     @Test func aWaitingPollAnswersWithItsOwnEntryAndNotASiblings() async throws {
         defer { nodes.remove() }
         let poll = Task {
-            try await province.feedPage(for: "BNI-KB", after: 0, limit: 10, wait: .seconds(30))
+            try await province.feed.page(for: "BNI-KB", after: 0, limit: 10, wait: .seconds(30))
         }
         try await Task.sleep(for: .milliseconds(200))
         try await append(for: "BNI-YP")
@@ -64,7 +64,7 @@ import Testing
     @Test func aPollWithNothingForItWaitsItsTimeAndAnswersEmpty() async throws {
         defer { nodes.remove() }
         try await append(for: "BNI-YP")
-        let page = try await province.feedPage(for: "BNI-KB", after: 0, limit: 10, wait: .milliseconds(300))
+        let page = try await province.feed.page(for: "BNI-KB", after: 0, limit: 10, wait: .milliseconds(300))
         #expect(page.entries.isEmpty)
         #expect(page.cursor == 0)
     }

@@ -157,7 +157,7 @@ import Testing
         #expect(assigned.map(\.units) == [["BNI-KB"]], "only Kinh Bắc's own unit travels to its node")
 
         // Kinh Bắc's node applies its feed as it would pull it: the catalogue, then the assignment.
-        let results = try await commune.receive(toKinhBac, direction: .fromParent)
+        let results = try await commune.inbox.receive(toKinhBac, direction: .fromParent)
         #expect(results.allSatisfy { $0.status == .applied }, "\(results.map(\.detail))")
         let kinhBacClerk = Actor(username: "kb.nhaplieu", unit: "BNI-KB", role: .dataEntry)
         let listed = try await commune.indicatorAssignments.visible(to: kinhBacClerk)
@@ -167,12 +167,12 @@ import Testing
         #expect(due.first?.name == "Chỉ số HO_SO" && due.first?.daysLeft == 5)
 
         // Replayed, nothing changes; the withdrawal follows the same way and the value is owed no more.
-        let again = try await commune.receive(toKinhBac, direction: .fromParent)
+        let again = try await commune.inbox.receive(toKinhBac, direction: .fromParent)
         #expect(again.count == toKinhBac.count)
         _ = try await province.indicatorAssignments.withdraw(made.id, by: Self.admin)
         let withdrawal = try await feed("BNI-KB").filter { $0.kind == .indicatorAssigned }.dropFirst()
         #expect(withdrawal.count == 1)
-        _ = try await commune.receive(Array(withdrawal), direction: .fromParent)
+        _ = try await commune.inbox.receive(Array(withdrawal), direction: .fromParent)
         #expect(try await commune.indicatorAssignments.visible(to: kinhBacClerk).first?.withdrawnBy == "bni.quantri")
         due = try await commune.toDo.list(for: kinhBacClerk).indicators
         #expect(due.isEmpty)
@@ -184,7 +184,7 @@ import Testing
             unit: "BNI",
             body: try JSONEncoder.federation.encode(try #require(assigned.first))
         )
-        let lateResults = try await commune.receive([late], direction: .fromParent)
+        let lateResults = try await commune.inbox.receive([late], direction: .fromParent)
         #expect(lateResults.map(\.status) == [.applied], "\(lateResults.map(\.detail))")
         #expect(try await commune.indicatorAssignments.visible(to: kinhBacClerk).first?.withdrawnBy == "bni.quantri")
         #expect(try await commune.toDo.list(for: kinhBacClerk).indicators.isEmpty)

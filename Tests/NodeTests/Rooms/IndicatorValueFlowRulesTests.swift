@@ -67,7 +67,7 @@ import Testing
         #expect(try await Self.overdue(province) == ["HO_SO BNI-KB 2026-10"], "Kinh Bắc's October is owed here")
 
         let first = try Self.message(value: 7)
-        var results = try await province.receive([first], direction: .fromChild)
+        var results = try await province.inbox.receive([first], direction: .fromChild)
         #expect(results.map(\.status) == [.applied] && results[0].detail.contains("kept"), "\(results)")
         var held = try #require(try await Self.held(province))
         #expect(held.value == 7 && held.source == "entered" && held.suppliedBy == "kb.nhaplieu" && held.late)
@@ -81,22 +81,22 @@ import Testing
         )
         let kinhBac = values.children.first { $0.unit == "BNI-KB" }?.figure
         #expect(kinhBac?.value == 7 && kinhBac?.source == "entered" && kinhBac?.late == true)
-        let outbox = try await province.pendingOutbox(limit: 10)
+        let outbox = try await province.outbox.pending(limit: 10)
         #expect(outbox.isEmpty, "the province owns the indicator: the value goes no further")
 
         // A replay, the same value under another id, or an older value change nothing.
-        results = try await province.receive([first], direction: .fromChild)
+        results = try await province.inbox.receive([first], direction: .fromChild)
         #expect(results[0].replayed)
         let again = try Self.message(value: 7)
         let older = try Self.message(value: 5, suppliedAt: TestDay.start.addingTimeInterval(-3600))
-        results = try await province.receive([again, older], direction: .fromChild)
+        results = try await province.inbox.receive([again, older], direction: .fromChild)
         #expect(results.map(\.status) == [.applied, .applied])
         #expect(results.allSatisfy { $0.detail.contains("not newer") }, "\(results.map(\.detail))")
         held = try #require(try await Self.held(province))
         #expect(held.value == 7)
         // A newer one replaces it; the one replaced is kept in the history.
         let newer = try Self.message(value: 9, suppliedAt: TestDay.start.addingTimeInterval(60))
-        results = try await province.receive([newer], direction: .fromChild)
+        results = try await province.inbox.receive([newer], direction: .fromChild)
         #expect(results.map(\.status) == [.applied])
         let (history, audited) = try await province.database.pool.read { db in
             (
@@ -116,7 +116,7 @@ import Testing
         defer { nodes.remove() }
         let province = try nodes.open("bac-ninh")
         try await SuppliedValueRulesTests.defineSet(province)
-        let results = try await province.receive(
+        let results = try await province.inbox.receive(
             [
                 // Kinh Bắc's node speaking for Yên Phong, its sibling.
                 try Self.message(unit: "BNI-YP", about: "BNI-YP", value: 3),
