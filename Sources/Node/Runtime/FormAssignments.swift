@@ -36,17 +36,15 @@ package struct AssignmentView: Codable, Sendable {
 }
 
 /// Forms assigned for a period to units below: made here (stored and sent down toward each unit's
-/// node in one transaction) and listed for the units they concern. Its own service over the
-/// context and `Forms`; it reaches the open units (figures) and the distribution of an assignment
-/// (the inbox, which also stores assignments arriving from above) through two closures.
+/// node in one transaction, as the inbox stores those arriving from above) and listed for the
+/// units they concern. Its own service over the context and `Forms`; it reaches the open units
+/// (`Expectations`, which in turn distributes amended assignments through this service) through
+/// a closure.
 package struct FormAssignments: NodeService {
     let context: NodeContext
     let forms: Forms
     /// The targets still open (closed units refused when named, skipped when implied by a level).
     let openUnits: @Sendable (_ targets: [String], _ explicit: Bool, Database) throws -> [String]
-    /// Stores an assignment (and its form) and passes each child node the part that concerns it,
-    /// in the caller's transaction (`LocalNode.distribute(_:_:)`).
-    let distribute: @Sendable (AssignmentNotice, Database) throws -> Void
 
     /// Assigns a form for a period to units below the actor's unit; it travels down to each node.
     package func assign(_ request: NewAssignment, by actor: Actor) async throws -> AssignmentView {
@@ -93,7 +91,7 @@ package struct FormAssignments: NodeService {
                 deadline: period.deadline(day: form.deadlineDay),
                 units: targets
             )
-            try distribute(notice, db)
+            _ = try distribute(notice, db)
             try audit.record(
                 db,
                 actor,

@@ -172,8 +172,7 @@ public struct LocalNode: Sendable {
         FormAssignments(
             context: context,
             forms: forms,
-            openUnits: { [self] targets, explicit, db in try expectations.openUnits(targets, explicit: explicit, db) },
-            distribute: { [self] notice, db in _ = try distribute(notice, db) }
+            openUnits: { [self] targets, explicit, db in try expectations.openUnits(targets, explicit: explicit, db) }
         )
     }
     /// The indicator set: indicators defined here or above, and the catalogue in force at a unit.
@@ -257,7 +256,7 @@ public struct LocalNode: Sendable {
         Expectations(
             context: context,
             storedForm: { [self] owner, code, version, db in try forms.form(owner: owner, code: code, version: version, db) },
-            distribute: { [self] notice, db in try distribute(notice, db) },
+            distribute: { [self] notice, db in try formAssignments.distribute(notice, db) },
             retryParked: { [self] in _ = await parked.retryAll() }
         )
     }
@@ -330,16 +329,16 @@ public struct LocalNode: Sendable {
             alerts: alerts,
             parked: parked,
             rooms: InboxRooms(
-                reportReturned: { [self] decision, direction, db in try apply(decision, arrivedFrom: direction, db) },
-                assignmentCreated: { [self] notice, db in try distribute(notice, db) },
-                form: { [self] owner, code, version, db in try form(owner: owner, code: code, version: version, db) },
-                assignmentAmended: { [self] amendment, db in try receive(amendment, db) },
-                indicatorsReported: { [self] report, message, db in try receive(report, from: message, db) },
+                reportReturned: { [self] decision, direction, db in try reports.apply(decision, arrivedFrom: direction, db) },
+                assignmentCreated: { [self] notice, db in try formAssignments.distribute(notice, db) },
+                form: { [self] owner, code, version, db in try forms.form(owner: owner, code: code, version: version, db) },
+                assignmentAmended: { [self] amendment, db in try expectations.receive(amendment, db) },
+                indicatorsReported: { [self] report, message, db in try selfReportedFigures.receive(report, from: message, db) },
                 unitClosed: { [self] notice, message, direction, db in
-                    try receive(notice, from: message, direction: direction, db)
+                    try unitClosures.receive(notice, from: message, direction: direction, db)
                 },
-                indicatorDefined: { [self] defined, message, db in try receive(defined, from: message, db) },
-                indicatorValue: { [self] supplied, message, db in try receive(supplied, from: message, db) }
+                indicatorDefined: { [self] defined, message, db in try indicatorDefinitions.receive(defined, from: message, db) },
+                indicatorValue: { [self] supplied, message, db in try suppliedValues.receive(supplied, from: message, db) }
             )
         )
     }

@@ -4,14 +4,18 @@ import GRDB
 import Hierarchy
 import Reporting
 
-/// Assignments of forms, made here or arriving from above (the forms room: it remains a
-/// `LocalNode` extension; the inbox reaches it through `InboxRooms.assignmentCreated`).
-extension LocalNode {
+/// Assignments of forms, made here or arriving from above, stored and passed down.
+extension FormAssignments {
     /// Stores an assignment (and its form) and passes each child node the part that concerns it.
     /// Used both where an assignment is made and where it arrives from above.
-    func distribute(_ notice: AssignmentNotice, _ db: Database) throws -> Effect {
+    func distribute(_ notice: AssignmentNotice, _ db: Database) throws -> Inbox.Effect {
         let now = clock.now()
-        if let existing = try form(owner: notice.assignedBy, code: notice.form.code, version: notice.form.version, db) {
+        if let existing = try forms.form(
+            owner: notice.assignedBy,
+            code: notice.form.code,
+            version: notice.form.version,
+            db
+        ) {
             guard existing == notice.form else {
                 throw Refusal(
                     "form \(notice.assignedBy)/\(notice.form.code) v\(notice.form.version) differs from the one held"
@@ -60,7 +64,7 @@ extension LocalNode {
             try appendToFeed(db, audience: child.unit, kind: .assignmentCreated, unit: notice.assignedBy, body: part)
             forwarded += 1
         }
-        return Effect(
+        return Inbox.Effect(
             detail: "assignment \(notice.id) for \(mine.count) units, passed to \(forwarded) child nodes",
             feed: forwarded > 0
         )
