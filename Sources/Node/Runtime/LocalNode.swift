@@ -255,7 +255,9 @@ public struct LocalNode: Sendable {
     package var expectations: Expectations {
         Expectations(
             context: context,
-            storedForm: { [self] owner, code, version, db in try forms.form(owner: owner, code: code, version: version, db) },
+            storedForm: { [self] owner, code, version, db in
+                try forms.form(owner: owner, code: code, version: version, db)
+            },
             distribute: { [self] notice, db in try formAssignments.distribute(notice, db) },
             retryParked: { [self] in _ = await parked.retryAll() }
         )
@@ -267,7 +269,9 @@ public struct LocalNode: Sendable {
         Oversight(
             context: context,
             expectations: expectations,
-            storedForm: { [self] owner, code, version, db in try forms.form(owner: owner, code: code, version: version, db) }
+            storedForm: { [self] owner, code, version, db in
+                try forms.form(owner: owner, code: code, version: version, db)
+            }
         )
     }
     /// What each person has to do now, and the indicator values they may enter.
@@ -329,16 +333,26 @@ public struct LocalNode: Sendable {
             alerts: alerts,
             parked: parked,
             rooms: InboxRooms(
-                reportReturned: { [self] decision, direction, db in try reports.apply(decision, arrivedFrom: direction, db) },
+                reportReturned: { [self] decision, direction, db in
+                    try reports.apply(decision, arrivedFrom: direction, db)
+                },
                 assignmentCreated: { [self] notice, db in try formAssignments.distribute(notice, db) },
-                form: { [self] owner, code, version, db in try forms.form(owner: owner, code: code, version: version, db) },
+                form: { [self] owner, code, version, db in
+                    try forms.form(owner: owner, code: code, version: version, db)
+                },
                 assignmentAmended: { [self] amendment, db in try expectations.receive(amendment, db) },
-                indicatorsReported: { [self] report, message, db in try selfReportedFigures.receive(report, from: message, db) },
+                indicatorsReported: { [self] report, message, db in
+                    try selfReportedFigures.receive(report, from: message, db)
+                },
                 unitClosed: { [self] notice, message, direction, db in
                     try unitClosures.receive(notice, from: message, direction: direction, db)
                 },
-                indicatorDefined: { [self] defined, message, db in try indicatorDefinitions.receive(defined, from: message, db) },
-                indicatorValue: { [self] supplied, message, db in try suppliedValues.receive(supplied, from: message, db) }
+                indicatorDefined: { [self] defined, message, db in
+                    try indicatorDefinitions.receive(defined, from: message, db)
+                },
+                indicatorValue: { [self] supplied, message, db in
+                    try suppliedValues.receive(supplied, from: message, db)
+                }
             )
         )
     }
