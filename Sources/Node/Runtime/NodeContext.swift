@@ -8,11 +8,9 @@ import NIOPosix
 
 /// What every use case of a node works with, and nothing more: the database, the clock, the
 /// deployment as it now stands, the audit trail, the signals that wake the sync loop, the logger.
-/// `LocalNode` owns it and hands it to its services (`Accounts`, `Sessions`, `UnitChanges`,
-/// `AssignedTasks`, `Congresses`, `NodeAlerts`, `ParkedMessages`, `AuditReading`,
-/// `NodesAtAGlance`, `NodePKI`, `MonthlyScores`, `IndicatorAssignments`); what only some of them
-/// need (the password hasher, the evidence files, the node's CA and certificate, the seams to
-/// rooms not yet converted) is passed to those alone.
+/// `LocalNode` owns it and builds every service from it (`Reports`, `Accounts`, `Inbox`, ... —
+/// ARCHITECTURE.md lists them by room); what only some services need (the password hasher, the
+/// evidence files, the node's certificate, CA and verifier) is passed to those alone.
 package struct NodeContext: Sendable {
     package let database: NodeDatabase
     /// The time of day for everything the node decides: deadlines, sessions, audit entries.
