@@ -7,7 +7,7 @@ import Testing
 
 /// Issue F: clocks hours apart change nothing; order comes from sequence numbers and approval
 /// counts, never from wall clocks. The centre runs 4 hours ahead and the province 6 hours behind
-/// (real processes under an LD_PRELOAD shim); the commune keeps the true time.
+/// (real processes under datefudge's library, `SkewedClock`); the commune keeps the true time.
 @Suite(.serialized) struct ClockSkewTests {
     @Test func hoursOfSkewChangeNothing() async throws {
         let nodes = try await NodeProcesses(

@@ -176,7 +176,7 @@ final class NodeProcesses: @unchecked Sendable {
     func start(_ node: String, webCA: String? = nil, arguments: [String]? = nil) async throws {
         var environment = ProcessInfo.processInfo.environment
         if let offset = clockOffsets[node] {
-            environment = try await SkewedClock.environment(offset: offset, base: environment)
+            environment = try SkewedClock.environment(offset: offset, base: environment)
         }
         let log = "\(directory)/\(node).log"
         let process = try ChildProcess(
@@ -344,67 +344,34 @@ final class NodeProcesses: @unchecked Sendable {
     }
 }
 
-/// A node process whose wall clock is off by `REPORTNET_CLOCK_OFFSET` seconds: a tiny shared
-/// library, built with the system's C compiler, put in front of libc with LD_PRELOAD. Monotonic
-/// clocks are left alone; only the time of day moves. When the suite itself runs with the clock
-/// moved (`.ci/run` under datefudge), the library goes in front of datefudge's, so the skew is
-/// added to the moved time.
+/// A node process whose wall clock is off by some seconds from this process's: Debian's datefudge
+/// library (the one `.ci/run` moves the whole suite with) put in front of libc with LD_PRELOAD,
+/// given the seconds it subtracts from the real time of day in `DATEFUDGE`. Only the time of day
+/// moves; monotonic clocks, timers and sleeps stay real. When the suite itself runs under
+/// datefudge, the child's offset adds to the one the suite already has.
 enum SkewedClock {
-    static let source = """
-        #define _GNU_SOURCE
-        #include <dlfcn.h>
-        #include <stdlib.h>
-        #include <time.h>
-        #include <sys/time.h>
-        static long offset(void) { const char *v = getenv("REPORTNET_CLOCK_OFFSET"); return v ? atol(v) : 0; }
-        int clock_gettime(clockid_t id, struct timespec *ts) {
-            static int (*real)(clockid_t, struct timespec *) = 0;
-            if (!real) real = dlsym(RTLD_NEXT, "clock_gettime");
-            int r = real(id, ts);
-            if (r == 0 && (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE)) ts->tv_sec += offset();
-            return r;
-        }
-        int gettimeofday(struct timeval *tv, void *tz) {
-            static int (*real)(struct timeval *, void *) = 0;
-            if (!real) real = dlsym(RTLD_NEXT, "gettimeofday");
-            int r = real(tv, tz);
-            if (r == 0 && tv) tv->tv_sec += offset();
-            return r;
-        }
-        time_t time(time_t *t) {
-            struct timespec ts; clock_gettime(CLOCK_REALTIME, &ts);
-            if (t) *t = ts.tv_sec;
-            return ts.tv_sec;
-        }
-        """
-
     /// The environment that runs a process `offset` seconds off the clock this process sees.
-    static func environment(offset: Int, base: [String: String]) async throws -> [String: String] {
+    static func environment(offset: Int, base: [String: String]) throws -> [String: String] {
+        let library = try Self.library()
         var environment = base
-        environment["LD_PRELOAD"] = ([try await library()] + (base["LD_PRELOAD"].map { [$0] } ?? [])).joined(
-            separator: ":"
-        )
-        environment["REPORTNET_CLOCK_OFFSET"] = "\(offset)"
+        let preloads = base["LD_PRELOAD"].map { $0.split(separator: ":").map(String.init) } ?? []
+        if !preloads.contains(library) {
+            environment["LD_PRELOAD"] = ([library] + preloads).joined(separator: ":")
+        }
+        let suiteOffset = base["DATEFUDGE"].flatMap { Int($0) } ?? 0
+        environment["DATEFUDGE"] = "\(suiteOffset - offset)"
         return environment
     }
 
-    static func library() async throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reportnet-skewed-clock").path
-        let path = "\(folder)/libskewedclock.so"
-        if FileManager.default.fileExists(atPath: path) { return path }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let file = "\(folder)/skewed-clock-\(UUID().uuidString).c"
-        try source.write(toFile: file, atomically: true, encoding: .utf8)
-        let built = "\(folder)/\(UUID().uuidString).so"
-        let compiled = try await Command.run(
-            "cc",
-            ["-shared", "-fPIC", "-O2", "-o", built, file, "-ldl"],
-            mergingErrors: true
-        )
-        guard compiled.status == 0 else {
-            throw TestFailure("cannot build the skewed-clock library (is a C compiler installed?): \(compiled.output)")
+    /// datefudge's library, where Debian's `datefudge` package installs it.
+    static func library() throws -> String {
+        let root = "/usr/lib"
+        let found = (try? FileManager.default.contentsOfDirectory(atPath: root))?.lazy
+            .map { "\(root)/\($0)/datefudge/datefudge.so" }
+            .first { FileManager.default.fileExists(atPath: $0) }
+        guard let found else {
+            throw TestFailure("datefudge is not installed (apt-get install datefudge; .ci/run installs it)")
         }
-        _ = try? FileManager.default.moveItem(atPath: built, toPath: path)
-        return path
+        return found
     }
 }
