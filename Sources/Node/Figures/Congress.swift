@@ -89,7 +89,7 @@ package struct Congresses: NodeService {
 
     /// A congress date from below: kept and relayed up only when it is newer (by the unit's own
     /// sequence) than the one held, so replays, reordering and late arrivals change nothing.
-    func receive(_ notice: CongressNotice, from message: Envelope, _ db: Database) throws -> LocalNode.Effect {
+    func receive(_ notice: CongressNotice, from message: Envelope, _ db: Database) throws -> Inbox.Effect {
         let unit = notice.date.unit
         guard unit == message.unit else {
             throw Refusal("the congress date is for unit \(unit), the message says \(message.unit)")
@@ -100,14 +100,14 @@ package struct Congresses: NodeService {
         }
         let held = try self.date(of: unit, db)
         guard notice.date.supersedes(held) else {
-            return LocalNode.Effect(
+            return Inbox.Effect(
                 detail:
                     "congress date #\(notice.date.sequence) of \(unit) is not newer than #\(held?.sequence ?? 0) held"
             )
         }
         try keep(notice, db)
         try enqueueUp(db, kind: .congressScheduled, unit: unit, body: notice)
-        return LocalNode.Effect(
+        return Inbox.Effect(
             detail: "congress date #\(notice.date.sequence) of \(unit) kept\(parent == nil ? "" : " and relayed up")",
             outbox: parent != nil
         )

@@ -74,17 +74,18 @@ extension ExpectedUnit {
 /// The units an assignment expects: those it was made for (placed where they stood then) and
 /// the changes since, added or withdrawn by the assigning unit or withdrawn when a unit closed
 /// (`UnitClosures`); kept here, passed toward the units' nodes, and the open units a new
-/// assignment may target. Its own service over the context; it reaches the stored forms and the
-/// handing out of an assignment, of rooms not converted yet, through two closures, and the parked
-/// messages through one.
+/// assignment may target. Its own service over the context, the stored forms and the parked
+/// messages; it hands an amended assignment out through a closure.
 package struct Expectations: NodeService {
     let context: NodeContext
-    /// A stored form by owner, code and version (the latest without one), in the caller's transaction.
-    let storedForm: @Sendable (_ owner: String, _ code: String, _ version: Int?, Database) throws -> Form?
-    /// Hands an assignment to the units it names, down the feed (`LocalNode.distribute`).
-    let distribute: @Sendable (AssignmentNotice, Database) throws -> LocalNode.Effect
-    /// Retries the parked messages (`ParkedMessages.retryAll()`).
-    let retryParked: @Sendable () async -> Void
+    /// The stored forms an assignment's expected answers are read by.
+    let forms: Forms
+    /// Hands an assignment to the units it names, down the feed (`FormAssignments.distribute(_:_:)`).
+    /// A closure because `FormAssignments` holds this service (for the open units): holding it
+    /// here too would build each from the other without end.
+    let distribute: @Sendable (AssignmentNotice, Database) throws -> Inbox.Effect
+    /// Retried when units are added to an assignment (a report parked for them may now apply).
+    let parked: ParkedMessages
 
     /// The units an assignment expects, as this node holds it: the units it was made for (placed
     /// where they stood then) and its recorded changes.
@@ -170,7 +171,12 @@ package struct Expectations: NodeService {
             }
             if !adds.isEmpty {
                 guard
-                    let form = try storedForm(assignment.assignedBy, assignment.formCode, assignment.formVersion, db),
+                    let form = try forms.form(
+                        owner: assignment.assignedBy,
+                        code: assignment.formCode,
+                        version: assignment.formVersion,
+                        db
+                    ),
                     let period = Period(assignment.period), let deadline = CalendarDate(assignment.deadline)
                 else {
                     throw DomainError(.notFound(.assignmentForm))
@@ -202,7 +208,7 @@ package struct Expectations: NodeService {
             return views
         }
         // A unit added may be what a parked report lacked.
-        if !adds.isEmpty { await retryParked() }
+        if !adds.isEmpty { _ = await parked.retryAll() }
         return views
     }
 
@@ -264,7 +270,7 @@ package struct Expectations: NodeService {
     }
 
     /// An amendment from above: kept once, and passed on toward the unit's node.
-    func receive(_ amendment: AssignmentAmendment, _ db: Database) throws -> LocalNode.Effect {
+    func receive(_ amendment: AssignmentAmendment, _ db: Database) throws -> Inbox.Effect {
         guard let assignment = try AssignmentRecord.fetchOne(db, key: amendment.assignment) else {
             throw Refusal("assignment \(amendment.assignment) is unknown here")
         }
@@ -275,7 +281,7 @@ package struct Expectations: NodeService {
             throw Refusal("unit \(amendment.change.unit.code) is not hosted here or below")
         }
         if try AmendmentRecord.fetchOne(db, key: amendment.id) != nil {
-            return LocalNode.Effect(detail: "amendment \(amendment.id) already held")
+            return Inbox.Effect(detail: "amendment \(amendment.id) already held")
         }
         let change = amendment.change
         try AmendmentRecord(
@@ -292,7 +298,7 @@ package struct Expectations: NodeService {
         ).insert(db)
         try forward(amendment, db)
         let forwarded = deployment.childNode(of: node, toward: change.unit.code) != nil
-        return LocalNode.Effect(
+        return Inbox.Effect(
             detail: "amendment \(change.sequence) of \(assignment.id): \(change.kind.rawValue) \(change.unit.code)",
             feed: forwarded
         )

@@ -92,7 +92,12 @@ extension Oversight {
     /// the other provinces.
     func figuresSource(assignment id: String, within unit: String? = nil, _ db: Database) throws -> FiguresSource {
         guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
-            let form = try storedForm(assignment.assignedBy, assignment.formCode, assignment.formVersion, db),
+            let form = try forms.form(
+                owner: assignment.assignedBy,
+                code: assignment.formCode,
+                version: assignment.formVersion,
+                db
+            ),
             let deadline = CalendarDate(assignment.deadline)
         else {
             throw DomainError(.notFound(.assignment))
@@ -224,7 +229,7 @@ extension Oversight {
                         .suffix(latest)
                 )
             }
-            guard let latest = try storedForm(owner, code, nil, db), !assignments.isEmpty else {
+            guard let latest = try forms.form(owner: owner, code: code, db), !assignments.isEmpty else {
                 throw DomainError(.notFound(.assignedForm))
             }
             var rows: [FormTrend.PeriodRow] = []

@@ -158,14 +158,14 @@ extension Period {
 
 /// What the values of an indicator show over units and time (issue M.5): the units below ranked,
 /// the trend over the last periods, the values table as a spreadsheet. Its own service over the
-/// context and the values (`IndicatorValues`, which reads the catalogue); it reaches the
-/// oversight's rule for whose figures an actor may read through one closure.
+/// context, the values (`IndicatorValues`, which reads the catalogue) and the oversight's rule
+/// for whose figures an actor may read (`Oversight`).
 package struct IndicatorFigures: NodeService {
     let context: NodeContext
     let values: IndicatorValues
     /// The unit whose figures the actor reads (the actor's own by default), checked: needs
-    /// `reports.view` in the actor's subtree (`LocalNode.oversightUnit(_:for:)`).
-    let oversightUnit: @Sendable (_ requested: String?, Actor) throws -> String
+    /// `reports.view` in the actor's subtree (`Oversight.overseenUnit(_:for:)`).
+    let oversight: Oversight
 
     /// The most periods a trend covers (five years of months).
     package static let trendPeriodsAtMost = 60
@@ -200,7 +200,7 @@ package struct IndicatorFigures: NodeService {
             throw DomainError(.indicatorTrendCountInvalid(String(count)), details: ["count": "invalid"])
         }
         if let requested, tree[requested] == nil { throw DomainError(.notFound(.unit)) }
-        let unit = try oversightUnit(requested, actor)
+        let unit = try oversight.overseenUnit(requested, for: actor)
         let today = clock.today()
         return try await database.pool.read { db in
             let (catalogue, owners) = try values.definitions.catalogue(for: unit, db)

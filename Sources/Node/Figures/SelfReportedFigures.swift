@@ -93,7 +93,7 @@ package struct SelfReportedFigures: NodeService {
     }
 
     /// Figures a child unit reported about itself, kept here when this node hosts the unit that scores it.
-    func receive(_ report: IndicatorReport, from message: Envelope, _ db: Database) throws -> LocalNode.Effect {
+    func receive(_ report: IndicatorReport, from message: Envelope, _ db: Database) throws -> Inbox.Effect {
         guard report.unit == message.unit else {
             throw Refusal("the figures are of unit \(report.unit), the message says \(message.unit)")
         }
@@ -116,7 +116,7 @@ package struct SelfReportedFigures: NodeService {
             target: "\(report.unit)/\(report.month)",
             detail: "#\(report.sequence) by \(report.reportedBy): \(changed) of \(report.values.count) kept"
         )
-        return LocalNode.Effect(
+        return Inbox.Effect(
             detail: "figures #\(report.sequence) of \(report.unit) for \(report.month): \(changed) kept"
         )
     }

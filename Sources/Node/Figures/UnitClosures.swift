@@ -127,7 +127,7 @@ package struct UnitClosures: NodeService {
 
     /// Sends the closure on: up unless it came from the parent, down toward the unit's node
     /// unless it came from there or the unit lives here.
-    func tellAboutClosure(_ notice: UnitClosureNotice, except direction: LocalNode.Direction?, _ db: Database) throws {
+    func tellAboutClosure(_ notice: UnitClosureNotice, except direction: Inbox.Direction?, _ db: Database) throws {
         if direction != .fromParent, parent != nil {
             try enqueueUp(db, kind: .unitClosed, unit: node.unit, body: notice)
         }
@@ -141,9 +141,9 @@ package struct UnitClosures: NodeService {
     func receive(
         _ notice: UnitClosureNotice,
         from message: Envelope,
-        direction: LocalNode.Direction,
+        direction: Inbox.Direction,
         _ db: Database
-    ) throws -> LocalNode.Effect {
+    ) throws -> Inbox.Effect {
         guard tree.isBelow(notice.unit, notice.decidedByUnit) else {
             throw Refusal("unit \(notice.decidedByUnit) may not close \(notice.unit), which is not below it")
         }
@@ -163,7 +163,7 @@ package struct UnitClosures: NodeService {
             }
         }
         if try ClosureStore.isClosed(notice.unit, db) {
-            return LocalNode.Effect(detail: "closure of \(notice.unit) already held")
+            return Inbox.Effect(detail: "closure of \(notice.unit) already held")
         }
         // The decision is the deciding admin's, at its unit; this node only carries it out.
         let decider = Actor(
@@ -175,7 +175,7 @@ package struct UnitClosures: NodeService {
         let withdrawn = try keep(notice, by: decider, db)
         try tellAboutClosure(notice, except: direction, db)
         let down = direction != .fromChild && deployment.childNode(of: node, toward: notice.unit) != nil
-        return LocalNode.Effect(
+        return Inbox.Effect(
             detail:
                 "closure of \(notice.unit) from \(notice.closedOn) kept; withdrawn from \(withdrawn.count) assignment(s)",
             feed: down || !withdrawn.isEmpty,

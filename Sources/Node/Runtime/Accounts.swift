@@ -376,7 +376,7 @@ package struct Accounts: NodeService {
 
     /// Applies a change from above: at the hosting node, to the account and its sessions; on the
     /// way, passed further down.
-    func receive(_ change: AccountChange, _ db: Database) throws -> LocalNode.Effect {
+    func receive(_ change: AccountChange, _ db: Database) throws -> Inbox.Effect {
         guard hosts(change.unit) else {
             guard let child = deployment.childNode(of: node, toward: change.unit) else {
                 throw Refusal("unit \(change.unit) is not below this node")
@@ -391,7 +391,7 @@ package struct Accounts: NodeService {
                 try record.update(db)
             }
             try appendToFeed(db, audience: child.unit, kind: .accountChanged, unit: change.unit, body: change)
-            return LocalNode.Effect(
+            return Inbox.Effect(
                 detail: "account \(change.username) \(change.change.rawValue) passed down to \(child.name)",
                 feed: true
             )
@@ -439,7 +439,7 @@ package struct Accounts: NodeService {
             target: change.username,
             detail: "from above"
         )
-        return LocalNode.Effect(detail: "account \(change.username) \(change.change.rawValue)")
+        return Inbox.Effect(detail: "account \(change.username) \(change.change.rawValue)")
     }
 
     /// Creates an active account directly (demo seeding and the bootstrap command, which issues the
@@ -496,19 +496,19 @@ package struct Accounts: NodeService {
     /// Records an admin registered below as one this node's unit appointed (so that its admins can
     /// disable, reset or sign it out from here); passes it further up when the unit that manages
     /// it lives above this node. A replay changes nothing; a clash of usernames is refused.
-    func receive(_ admin: RegisteredAdmin, unit: String, _ db: Database) throws -> LocalNode.Effect {
+    func receive(_ admin: RegisteredAdmin, unit: String, _ db: Database) throws -> Inbox.Effect {
         guard admin.unit == unit, let parentUnit = tree[unit]?.parent else {
             throw Refusal("the account is for unit \(admin.unit), the message says \(unit)")
         }
         guard hosts(parentUnit) else {
             try enqueueUp(db, kind: .accountRegistered, unit: unit, body: admin)
-            return LocalNode.Effect(detail: "admin \(admin.username) of \(unit) passed up", outbox: true)
+            return Inbox.Effect(detail: "admin \(admin.username) of \(unit) passed up", outbox: true)
         }
         if let existing = try AccountRecord.fetchOne(db, key: admin.username) {
             guard existing.unit == admin.unit, existing.role == .admin, !existing.hostedHere else {
                 throw Refusal("username \(admin.username) is already used here by another account")
             }
-            return LocalNode.Effect(detail: "admin \(admin.username) of \(unit) already known")
+            return Inbox.Effect(detail: "admin \(admin.username) of \(unit) already known")
         }
         let now = clock.now()
         // Never more than an admin holds, whatever the message claims.
@@ -536,7 +536,7 @@ package struct Accounts: NodeService {
             target: admin.username,
             detail: "from below"
         )
-        return LocalNode.Effect(detail: "admin \(admin.username) of \(unit) registered")
+        return Inbox.Effect(detail: "admin \(admin.username) of \(unit) registered")
     }
 
     /// Whether an account of that name exists on this node.

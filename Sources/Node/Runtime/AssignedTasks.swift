@@ -147,18 +147,17 @@ struct TaskRecord: SnakeCaseRecord, Sendable {
 /// Tasks (nhiệm vụ) assigned to units below: made here or received from above, reported on by
 /// the assignees with evidence, confirmed or returned by the assigning unit, and linked to a
 /// numeric question of a form. Its own service so that the task workflow reaches only the shared
-/// context, the evidence files, and the narrow seams below (to the forms, `Forms`, and the alerts,
-/// `NodeAlerts`).
+/// context, the evidence files, the stored forms (`Forms`), and the alerts through the closure below.
 package struct AssignedTasks: NodeService {
     let context: NodeContext
     /// Evidence files, next to the database, and what the node accepts of them.
     let evidence: EvidenceStore
     let evidencePolicy: EvidencePolicy
-    /// The forms the actor's unit may be assigned (`Forms.visible(to:)`).
-    let formsVisible: @Sendable (Actor) async throws -> [FormView]
-    /// The latest stored version of a form, by owner and code, in the caller's transaction.
-    let storedForm: @Sendable (_ owner: String, _ code: String, Database) throws -> Form?
-    /// Brings the alerts up to date after a change (`NodeAlerts.refreshQuietly()`).
+    /// The forms a task's indicator may be a question of.
+    let forms: Forms
+    /// Brings the alerts up to date after a change (`NodeAlerts.refreshQuietly()`). A closure
+    /// because `NodeAlerts` holds this service (the tasks its rules watch): holding the alerts
+    /// here too would build each from the other without end.
     let refreshAlerts: @Sendable () async -> Void
 
     /// Today in Vietnam: deadlines are Vietnamese days.
@@ -215,7 +214,7 @@ package struct AssignedTasks: NodeService {
 
     /// Stores a task (where it is made or as it arrives) with the assignees this node speaks for,
     /// and passes each child node the part that concerns it.
-    func distribute(_ notice: TaskNotice, createdBy: String, _ db: Database) throws -> LocalNode.Effect {
+    func distribute(_ notice: TaskNotice, createdBy: String, _ db: Database) throws -> Inbox.Effect {
         if let existing = try TaskRecord.fetchOne(db, key: notice.id) {
             guard existing.assignedBy == notice.assignedBy, existing.deadline == notice.deadline.description,
                 existing.title == notice.title
@@ -252,7 +251,7 @@ package struct AssignedTasks: NodeService {
             )
             forwarded += 1
         }
-        return LocalNode.Effect(
+        return Inbox.Effect(
             detail: "task \(notice.id) for \(mine.count) units, passed to \(forwarded) child nodes",
             feed: forwarded > 0
         )

@@ -40,21 +40,16 @@ package enum ExportFormat: String, Sendable {
 }
 
 /// Reports as spreadsheets: one report as a workbook, and the subordinate summary table of an
-/// assignment. Its own service because it reads the forms and the oversight figures, through the
-/// narrow seams below (those rooms remain `LocalNode` extensions for now).
+/// assignment. Its own service because it reads the forms and the oversight figures.
 package struct ReportExports: ReportAccess {
     let context: NodeContext
-    /// A stored version of a form, by owner, code and version, in the caller's transaction
-    /// (`LocalNode.form(owner:code:version:_:)`).
-    let storedForm: @Sendable (_ owner: String, _ code: String, _ version: Int, Database) throws -> Form?
-    /// The unit whose oversight the actor asks for, checked (`LocalNode.oversightUnit(_:for:)`).
-    let oversightUnit: @Sendable (_ requested: String?, Actor) throws -> String
-    /// An assignment's progress and approved answers within a unit, in the caller's transaction
-    /// (`LocalNode.oversightData(assignment:unit:_:)`).
-    let oversightData: @Sendable (_ assignment: String, _ unit: String, Database) throws -> OversightData
+    /// The stored forms a report's answers are laid out by.
+    let forms: Forms
+    /// Whose summary an actor may read, and an assignment's progress and approved answers within a unit.
+    let oversight: Oversight
 
     func form(owner: String, code: String, version: Int, _ db: Database) throws -> Form? {
-        try storedForm(owner, code, version, db)
+        try forms.form(owner: owner, code: code, version: version, db)
     }
 
     /// One report as a workbook: its answers, and a sheet per table question (CSV: one flat sheet).
@@ -94,10 +89,10 @@ package struct ReportExports: ReportAccess {
         format: ExportFormat,
         for actor: Actor
     ) async throws -> Download {
-        let unit = try oversightUnit(requested, actor)
+        let unit = try oversight.overseenUnit(requested, for: actor)
         let (oversight, form, perChild) = try await database.pool.write {
             db -> (OversightView, Form, [String: AggregatedAnswers]) in
-            let data = try oversightData(id, unit, db)
+            let data = try self.oversight.data(assignment: id, unit: unit, db)
             var perChild: [String: AggregatedAnswers] = [:]
             for child in data.view.progress.children {
                 perChild[child.unit] = AggregatedAnswers(

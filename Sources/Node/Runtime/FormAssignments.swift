@@ -37,14 +37,13 @@ package struct AssignmentView: Codable, Sendable {
 
 /// Forms assigned for a period to units below: made here (stored and sent down toward each unit's
 /// node in one transaction, as the inbox stores those arriving from above) and listed for the
-/// units they concern. Its own service over the context and `Forms`; it reaches the open units
-/// (`Expectations`, which in turn distributes amended assignments through this service) through
-/// a closure.
+/// units they concern. Its own service over the context, `Forms`, and the `Expectations` that
+/// say which targets are still open.
 package struct FormAssignments: NodeService {
     let context: NodeContext
     let forms: Forms
     /// The targets still open (closed units refused when named, skipped when implied by a level).
-    let openUnits: @Sendable (_ targets: [String], _ explicit: Bool, Database) throws -> [String]
+    let expectations: Expectations
 
     /// Assigns a form for a period to units below the actor's unit; it travels down to each node.
     package func assign(_ request: NewAssignment, by actor: Actor) async throws -> AssignmentView {
@@ -67,7 +66,7 @@ package struct FormAssignments: NodeService {
             throw DomainError(.noUnitsToAssign, details: ["units": "empty"])
         }
         let view = try await database.pool.write { db -> AssignmentView in
-            let targets = try openUnits(targets, request.units?.isEmpty == false, db)
+            let targets = try expectations.openUnits(targets, explicit: request.units?.isEmpty == false, db)
             // A unit assigns only its own forms.
             guard let form = try forms.form(owner: actor.unit, code: request.form, version: request.version, db) else {
                 throw DomainError(.formNotYours(request.form), details: ["form": "unknown"])

@@ -175,17 +175,16 @@ extension Period {
 }
 
 /// Indicators assigned to the units below (issue M.3): made here, withdrawn, received from above
-/// and passed down, and the values they owe. Its own service over the context; it reaches the
-/// indicator catalogue (`IndicatorDefinitions`) and the open units (a room not converted yet)
-/// through two closures, and the alerts through one.
+/// and passed down, and the values they owe. Its own service over the context, the indicator
+/// catalogue (`IndicatorDefinitions`), the open units (`Expectations`) and the alerts.
 package struct IndicatorAssignments: NodeService {
     let context: NodeContext
     /// The indicator catalogue in force at a unit, with the owner of each code.
-    let catalogue: @Sendable (_ unit: String, Database) throws -> (IndicatorCatalogue, [String: String])
+    let definitions: IndicatorDefinitions
     /// The targets still open (closed units refused when named, skipped when implied by a level).
-    let openUnits: @Sendable (_ targets: [String], _ explicit: Bool, Database) throws -> [String]
-    /// Evaluates the alert rules again (owed values may have changed).
-    let refreshAlerts: @Sendable () async -> Void
+    let expectations: Expectations
+    /// Evaluated again after a change (owed values may have changed).
+    let alerts: NodeAlerts
 
     /// Assigns an indicator of the leader's catalogue to units below the leader's unit, from a
     /// period on: each unit then owes a value for every period, by its deadline, entered by the
@@ -215,8 +214,8 @@ package struct IndicatorAssignments: NodeService {
         guard !targets.isEmpty else { throw DomainError(.noUnitsToAssign, details: ["units": "empty"]) }
         let now = clock.now()
         let view = try await database.pool.write { db -> IndicatorAssignmentView in
-            let targets = try openUnits(targets, request.units?.isEmpty == false, db)
-            let (catalogue, owners) = try catalogue(actor.unit, db)
+            let targets = try expectations.openUnits(targets, explicit: request.units?.isEmpty == false, db)
+            let (catalogue, owners) = try definitions.catalogue(for: actor.unit, db)
             guard let latest = catalogue.latest(request.indicator) else { throw DomainError(.notFound(.indicator)) }
             var problems: [String] = []
             let updater: String
@@ -292,7 +291,7 @@ package struct IndicatorAssignments: NodeService {
             try passDown(AssignedIndicator(assignment), db)
             return Self.view(assignment, units: targets, catalogue)
         }
-        await refreshAlerts()
+        await alerts.refreshQuietly()
         return view
     }
 
@@ -308,7 +307,7 @@ package struct IndicatorAssignments: NodeService {
                 let units = held.units.filter { tree.isInSubtree($0, of: actor.unit) }
                 guard !units.isEmpty || tree.isInSubtree(held.owner, of: actor.unit) else { return nil }
                 if catalogues[held.owner] == nil {
-                    catalogues[held.owner] = try catalogue(held.owner, db).0
+                    catalogues[held.owner] = try definitions.catalogue(for: held.owner, db).0
                 }
                 return Self.view(
                     held,
@@ -331,7 +330,7 @@ package struct IndicatorAssignments: NodeService {
                     || held.units.contains(where: { tree.isInSubtree($0, of: actor.unit) })
             else { throw DomainError(.notFound(.indicatorAssignment)) }
             guard held.owner == actor.unit else { throw DomainError(.notAllowed) }
-            let catalogue = try catalogue(held.owner, db).0
+            let catalogue = try definitions.catalogue(for: held.owner, db).0
             guard held.withdrawnAt == nil else { return Self.view(held, units: held.units, catalogue) }
             let withdrawn = IndicatorAssignmentStore.Assignment(
                 id: held.id,
@@ -351,7 +350,7 @@ package struct IndicatorAssignments: NodeService {
             try passDown(AssignedIndicator(withdrawn), db)
             return Self.view(withdrawn, units: withdrawn.units, catalogue)
         }
-        await refreshAlerts()
+        await alerts.refreshQuietly()
         return view
     }
 
@@ -392,7 +391,7 @@ package struct IndicatorAssignments: NodeService {
     /// Keeps an assignment (or its withdrawal) made above this node and passes it further down.
     /// Only a unit above this node's own assigns, and only units of this node's subtree; the
     /// same state again changes nothing.
-    func receive(_ assigned: AssignedIndicator, from message: Envelope, _ db: Database) throws -> LocalNode.Effect {
+    func receive(_ assigned: AssignedIndicator, from message: Envelope, _ db: Database) throws -> Inbox.Effect {
         guard assigned.owner == message.unit, tree.isBelow(unit, assigned.owner) else {
             throw Refusal(
                 "indicator assignment \(assigned.id) is made by \(assigned.owner), which is not above \(unit)"
@@ -409,12 +408,12 @@ package struct IndicatorAssignments: NodeService {
                 throw Refusal("indicator assignment \(assigned.id) is held for another indicator or owner")
             }
             if AssignedIndicator(previous) == assigned {
-                return LocalNode.Effect(detail: "indicator assignment \(assigned.id) already held")
+                return Inbox.Effect(detail: "indicator assignment \(assigned.id) already held")
             }
             // A withdrawal is final: an older state arriving late (a parked message retried) does
             // not make the units owe values again.
             if previous.withdrawnAt != nil, assigned.withdrawnAt == nil {
-                return LocalNode.Effect(detail: "indicator assignment \(assigned.id) is withdrawn here already")
+                return Inbox.Effect(detail: "indicator assignment \(assigned.id) is withdrawn here already")
             }
         }
         try IndicatorAssignmentStore.save(assigned.held, db)
@@ -427,7 +426,7 @@ package struct IndicatorAssignments: NodeService {
             detail: "\(assigned.code) from \(assigned.from); units \(assigned.units.joined(separator: ","))"
         )
         try passDown(assigned, db)
-        return LocalNode.Effect(
+        return Inbox.Effect(
             detail: "indicator assignment \(assigned.id) of \(assigned.owner) kept",
             feed: deployment.children(of: node).contains { child in
                 assigned.units.contains { tree.isInSubtree($0, of: child.unit) }

@@ -98,7 +98,7 @@ package struct IndicatorDefinitions: NodeService {
 
     /// Keeps an indicator version defined above this node and passes it further down. Only a unit
     /// above this node's own defines indicators for it; a version held already changes nothing.
-    func receive(_ defined: DefinedIndicator, from message: Envelope, _ db: Database) throws -> LocalNode.Effect {
+    func receive(_ defined: DefinedIndicator, from message: Envelope, _ db: Database) throws -> Inbox.Effect {
         guard defined.owner == message.unit, tree.isBelow(unit, defined.owner) else {
             throw Refusal(
                 "indicator \(defined.definition.code) is owned by \(defined.owner), which is not above \(unit)"
@@ -110,7 +110,7 @@ package struct IndicatorDefinitions: NodeService {
         }
         let definition = defined.definition
         if try IndicatorStore.holds(owner: defined.owner, code: definition.code, version: definition.version, db) {
-            return LocalNode.Effect(detail: "indicator \(definition.code)@\(definition.version) already held")
+            return Inbox.Effect(detail: "indicator \(definition.code)@\(definition.version) already held")
         }
         try IndicatorStore.insert(owner: defined.owner, definition, by: defined.definedBy, at: clock.now(), db)
         try audit.record(
@@ -121,7 +121,7 @@ package struct IndicatorDefinitions: NodeService {
             target: "\(definition.code)@\(definition.version)"
         )
         try passDown(defined, db)
-        return LocalNode.Effect(
+        return Inbox.Effect(
             detail: "indicator \(definition.code)@\(definition.version) of \(defined.owner) kept",
             feed: deployment.children(of: node).contains { tree.isBelow($0.unit, defined.owner) }
         )

@@ -57,14 +57,14 @@ package struct IndicatorValuesView: Codable, Sendable {
 
 /// The values of the indicators: computed per unit from the approved answers held here, or read as
 /// entered or delivered, combined up by each indicator's rule, with the target and the ranks of
-/// the units below. Its own service over the context and the catalogue (`IndicatorDefinitions`);
-/// it reaches the oversight's rule for whose figures an actor may read through one closure.
+/// the units below. Its own service over the context, the catalogue (`IndicatorDefinitions`) and
+/// the oversight's rule for whose figures an actor may read (`Oversight`).
 package struct IndicatorValues: NodeService {
     let context: NodeContext
     let definitions: IndicatorDefinitions
     /// The unit whose figures the actor reads (the actor's own by default), checked: needs
-    /// `reports.view` in the actor's subtree (`LocalNode.oversightUnit(_:for:)`).
-    let oversightUnit: @Sendable (_ requested: String?, Actor) throws -> String
+    /// `reports.view` in the actor's subtree (`Oversight.overseenUnit(_:for:)`).
+    let oversight: Oversight
 
     /// The indicator `code` for `period` at `unit` (the actor's own by default) and each unit
     /// directly below it. Values are computed per unit of the lowest level below `unit` from the
@@ -77,7 +77,7 @@ package struct IndicatorValues: NodeService {
         unit requested: String?,
         for actor: Actor
     ) async throws -> IndicatorValuesView {
-        let unit = try oversightUnit(requested, actor)
+        let unit = try oversight.overseenUnit(requested, for: actor)
         return try await database.pool.read { db in
             let (catalogue, owners) = try definitions.catalogue(for: unit, db)
             guard let owner = owners[code], let latest = catalogue.latest(code) else {

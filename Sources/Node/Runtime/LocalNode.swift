@@ -140,10 +140,8 @@ public struct LocalNode: Sendable {
             evidence: evidence,
             evidencePolicy: evidencePolicy,
             identity: identity,
-            storedForm: { [self] owner, code, version, db in
-                try forms.form(owner: owner, code: code, version: version, db)
-            },
-            refreshAlerts: { [self] in await alerts.refreshQuietly() }
+            forms: forms,
+            alerts: alerts
         )
     }
     /// The evidence files of the reports: attached, read, removed, swept, fetched by a child.
@@ -156,42 +154,23 @@ public struct LocalNode: Sendable {
     }
     /// Reports and summary tables as spreadsheets.
     package var reportExports: ReportExports {
-        ReportExports(
-            context: context,
-            storedForm: { [self] owner, code, version, db in
-                try forms.form(owner: owner, code: code, version: version, db)
-            },
-            oversightUnit: { [self] requested, actor in try oversight.overseenUnit(requested, for: actor) },
-            oversightData: { [self] assignment, unit, db in try oversight.data(assignment: assignment, unit: unit, db) }
-        )
+        ReportExports(context: context, forms: forms, oversight: oversight)
     }
     /// Forms defined by the units, read by owner, code and version.
     package var forms: Forms { Forms(context: context, cache: formCache) }
     /// Forms assigned for a period to units below, and the assignments a unit sees.
     package var formAssignments: FormAssignments {
-        FormAssignments(
-            context: context,
-            forms: forms,
-            openUnits: { [self] targets, explicit, db in try expectations.openUnits(targets, explicit: explicit, db) }
-        )
+        FormAssignments(context: context, forms: forms, expectations: expectations)
     }
     /// The indicator set: indicators defined here or above, and the catalogue in force at a unit.
     package var indicatorDefinitions: IndicatorDefinitions { IndicatorDefinitions(context: context) }
     /// The values of the indicators at a unit and the units below it, computed or supplied.
     package var indicatorValues: IndicatorValues {
-        IndicatorValues(
-            context: context,
-            definitions: indicatorDefinitions,
-            oversightUnit: { [self] requested, actor in try oversight.overseenUnit(requested, for: actor) }
-        )
+        IndicatorValues(context: context, definitions: indicatorDefinitions, oversight: oversight)
     }
     /// Indicator values entered by people or delivered by other systems, and those from below.
     package var suppliedValues: SuppliedValues {
-        SuppliedValues(
-            context: context,
-            definitions: indicatorDefinitions,
-            refreshAlerts: { [self] in await alerts.refreshQuietly() }
-        )
+        SuppliedValues(context: context, definitions: indicatorDefinitions, alerts: alerts)
     }
     /// The machine clients that deliver indicator values.
     package var indicatorClients: IndicatorClients {
@@ -199,11 +178,7 @@ public struct LocalNode: Sendable {
     }
     /// An indicator's ranking, trend and export.
     package var indicatorFigures: IndicatorFigures {
-        IndicatorFigures(
-            context: context,
-            values: indicatorValues,
-            oversightUnit: { [self] requested, actor in try oversight.overseenUnit(requested, for: actor) }
-        )
+        IndicatorFigures(context: context, values: indicatorValues, oversight: oversight)
     }
     /// Tasks assigned to units below, their progress, evidence and reviews.
     package var assignedTasks: AssignedTasks {
@@ -211,18 +186,13 @@ public struct LocalNode: Sendable {
             context: context,
             evidence: evidence,
             evidencePolicy: evidencePolicy,
-            formsVisible: { [self] actor in try await forms.visible(to: actor) },
-            storedForm: { [self] owner, code, db in try forms.form(owner: owner, code: code, db) },
+            forms: forms,
             refreshAlerts: { [self] in await alerts.refreshQuietly() }
         )
     }
     /// Alert rules and the alerts they raise, evaluated on what this node holds.
     package var alerts: NodeAlerts {
-        NodeAlerts(
-            context: context,
-            tasks: assignedTasks,
-            storedForm: { [self] owner, code, db in try forms.form(owner: owner, code: code, db) }
-        )
+        NodeAlerts(context: context, tasks: assignedTasks, forms: forms)
     }
     /// The congress dates of the units, picked here or relayed from below.
     package var congresses: Congresses { Congresses(context: context) }
@@ -233,18 +203,16 @@ public struct LocalNode: Sendable {
             receiveAgain: { [self] messages, direction in
                 try await inbox.receive(messages, direction: direction, retrying: true)
             },
-            recordFate: { [self] message, direction, result, setAside, db in
-                try receipts.recordFate(of: message, direction: direction, result: result, setAside: setAside, db)
-            }
+            receipts: receipts
         )
     }
     /// Indicators assigned to the units below, received from above, and the values they owe.
     package var indicatorAssignments: IndicatorAssignments {
         IndicatorAssignments(
             context: context,
-            catalogue: { [self] unit, db in try indicatorDefinitions.catalogue(for: unit, db) },
-            openUnits: { [self] targets, explicit, db in try expectations.openUnits(targets, explicit: explicit, db) },
-            refreshAlerts: { [self] in await alerts.refreshQuietly() }
+            definitions: indicatorDefinitions,
+            expectations: expectations,
+            alerts: alerts
         )
     }
     /// The monthly scores of the units below: their figures, ranking, export and publication.
@@ -255,24 +223,16 @@ public struct LocalNode: Sendable {
     package var expectations: Expectations {
         Expectations(
             context: context,
-            storedForm: { [self] owner, code, version, db in
-                try forms.form(owner: owner, code: code, version: version, db)
-            },
+            forms: forms,
             distribute: { [self] notice, db in try formAssignments.distribute(notice, db) },
-            retryParked: { [self] in _ = await parked.retryAll() }
+            parked: parked
         )
     }
     /// Units closed below, and the assignments that stop expecting them.
     package var unitClosures: UnitClosures { UnitClosures(context: context, expectations: expectations) }
     /// Progress and combined answers of assignments in a unit's subtree, compared and over time.
     package var oversight: Oversight {
-        Oversight(
-            context: context,
-            expectations: expectations,
-            storedForm: { [self] owner, code, version, db in
-                try forms.form(owner: owner, code: code, version: version, db)
-            }
-        )
+        Oversight(context: context, expectations: expectations, forms: forms)
     }
     /// What each person has to do now, and the indicator values they may enter.
     package var toDo: ToDoLists {
@@ -280,10 +240,9 @@ public struct LocalNode: Sendable {
             context: context,
             oversight: oversight,
             indicatorAssignments: indicatorAssignments,
-            assignmentsVisible: { [self] actor in try await formAssignments.visible(to: actor) },
-            reportHistory: { [self] report, db in try reports.history(of: report, db) },
-            reportActions: { [self] report, actor in reports.actions(on: report, for: actor) },
-            catalogue: { [self] unit, db in try indicatorDefinitions.catalogue(for: unit, db).0 }
+            formAssignments: formAssignments,
+            reports: reports,
+            definitions: indicatorDefinitions
         )
     }
     /// How the product was used in a period, per user group.
@@ -307,10 +266,8 @@ public struct LocalNode: Sendable {
             revocations: revocations,
             root: root,
             listening: listening,
-            sendCatalogue: { [self] joining, db in
-                try indicatorDefinitions.sendCatalogue(to: joining, db)
-                try indicatorAssignments.sendInForce(to: joining, db)
-            }
+            indicatorDefinitions: indicatorDefinitions,
+            indicatorAssignments: indicatorAssignments
         )
     }
     /// Messages from the parent and the children, applied once each or parked with the reason.
@@ -332,28 +289,14 @@ public struct LocalNode: Sendable {
             pki: pki,
             alerts: alerts,
             parked: parked,
-            rooms: InboxRooms(
-                reportReturned: { [self] decision, direction, db in
-                    try reports.apply(decision, arrivedFrom: direction, db)
-                },
-                assignmentCreated: { [self] notice, db in try formAssignments.distribute(notice, db) },
-                form: { [self] owner, code, version, db in
-                    try forms.form(owner: owner, code: code, version: version, db)
-                },
-                assignmentAmended: { [self] amendment, db in try expectations.receive(amendment, db) },
-                indicatorsReported: { [self] report, message, db in
-                    try selfReportedFigures.receive(report, from: message, db)
-                },
-                unitClosed: { [self] notice, message, direction, db in
-                    try unitClosures.receive(notice, from: message, direction: direction, db)
-                },
-                indicatorDefined: { [self] defined, message, db in
-                    try indicatorDefinitions.receive(defined, from: message, db)
-                },
-                indicatorValue: { [self] supplied, message, db in
-                    try suppliedValues.receive(supplied, from: message, db)
-                }
-            )
+            reports: reports,
+            formAssignments: formAssignments,
+            forms: forms,
+            expectations: expectations,
+            selfReportedFigures: selfReportedFigures,
+            unitClosures: unitClosures,
+            indicatorDefinitions: indicatorDefinitions,
+            suppliedValues: suppliedValues
         )
     }
     /// What became of the messages received here and of those sent on, as receipts tell it.
@@ -386,10 +329,6 @@ public struct LocalNode: Sendable {
     package var metricsScrape: MetricsScrape {
         MetricsScrape(context: context, metrics: metrics, nodesAtAGlance: nodesAtAGlance)
     }
-    /// Which way a message travels (`Inbox.Direction`), as the rooms still extending `LocalNode` name it.
-    package typealias Direction = Inbox.Direction
-    /// What applying one message did (`Inbox.Effect`), as the rooms still extending `LocalNode` name it.
-    typealias Effect = Inbox.Effect
 
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
@@ -397,16 +336,6 @@ public struct LocalNode: Sendable {
     /// See `NodeContext.keepingUnitsInStep`.
     func keepingUnitsInStep<T>(_ write: () async throws -> T) async throws -> T {
         try await context.keepingUnitsInStep(write)
-    }
-
-    /// See `NodeContext.appendToFeed` (for the rooms that remain `LocalNode` extensions).
-    func appendToFeed(_ db: Database, audience: String, kind: MessageKind, unit: String, body: some Encodable) throws {
-        try context.appendToFeed(db, audience: audience, kind: kind, unit: unit, body: body)
-    }
-
-    /// See `NodeContext.enqueueUp` (for the rooms that remain `LocalNode` extensions).
-    func enqueueUp(_ db: Database, kind: MessageKind, unit: String, body: some Encodable) throws {
-        try context.enqueueUp(db, kind: kind, unit: unit, body: body)
     }
 }
 

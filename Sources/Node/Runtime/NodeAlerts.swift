@@ -81,14 +81,13 @@ package struct AlertView: Codable, Sendable {
 /// Alerts (cảnh báo) and the rules that raise them: leaders set rules for their subtree, the
 /// rules are evaluated on what this node holds (as data arrives, and by `AlertWatch` for what only
 /// the date changes), and the people concerned see and acknowledge what stands. Its own service so
-/// that alerting reaches only the shared context, the tasks it watches, and one narrow seam to
-/// forms (which remain `LocalNode` extensions for now).
+/// that alerting reaches only the shared context, the tasks it watches, and the stored forms.
 package struct NodeAlerts: NodeService {
     let context: NodeContext
     /// The tasks rules may name (a rule's task must concern the rule's subtree).
     let tasks: AssignedTasks
-    /// The latest stored version of a form, by owner and code, in the caller's transaction.
-    let storedForm: @Sendable (_ owner: String, _ code: String, Database) throws -> Form?
+    /// The forms rules may name (a rule's question must be one of the form's latest version).
+    let forms: Forms
 
     /// Today in Vietnam: deadlines are Vietnamese days.
     var today: CalendarDate { clock.today() }
@@ -145,7 +144,7 @@ package struct NodeAlerts: NodeService {
                 }
             }
             if let owner = rule.formOwner, let code = rule.formCode {
-                guard let form = try storedForm(owner, code, db) else {
+                guard let form = try forms.form(owner: owner, code: code, db) else {
                     throw DomainError(.alertFormUnknown(code: code, owner: owner), details: ["formCode": "unknown"])
                 }
                 if let question = rule.question {

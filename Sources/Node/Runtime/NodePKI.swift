@@ -9,8 +9,8 @@ import X509
 /// the child enrols with a CSR (its key never leaves it), renews over mutual TLS before expiry,
 /// and an ancestor of a unit revokes its node's certificate; the revocation reaches every node.
 /// Its own service so that issuing, renewal and revocation reach only the shared context, the
-/// node's CA, certificate and root, the revocation list, where it listens, and one narrow seam to
-/// the indicator catalogue (which remains a `LocalNode` extension).
+/// node's CA, certificate and root, the revocation list, where it listens, and the indicators a
+/// joining node is sent.
 package struct NodePKI: NodeService {
     let context: NodeContext
     /// The CA this node issues its children's certificates with; nil where it issues none.
@@ -23,10 +23,10 @@ package struct NodePKI: NodeService {
     let root: X509.Certificate
     /// Where this process listens (a joining node learns its parent's federation port).
     let listening: Listening
-    /// Sends the indicator catalogue in force to a node that joins, and the indicator assignments
-    /// in force for its units, in the caller's transaction
-    /// (`IndicatorDefinitions.sendCatalogue(to:_:)`, `IndicatorAssignments.sendInForce(to:_:)`).
-    let sendCatalogue: @Sendable (_ joining: NodeDescription, Database) throws -> Void
+    /// The indicator catalogue in force, sent to a node that joins.
+    let indicatorDefinitions: IndicatorDefinitions
+    /// The indicator assignments in force for a joining node's units, sent after the catalogue.
+    let indicatorAssignments: IndicatorAssignments
 
     static let enrolmentTokenLifetime: TimeInterval = 24 * 3600
     static let certificateValidityDays = 365
@@ -181,7 +181,10 @@ package struct NodePKI: NodeService {
                     source: address
                 )
                 try enqueueUp(db, kind: .unitChanged, unit: joined.parent, body: joined)
-                if let joining = next.node(forUnit: childUnit) { try sendCatalogue(joining, db) }
+                if let joining = next.node(forUnit: childUnit) {
+                    try indicatorDefinitions.sendCatalogue(to: joining, db)
+                    try indicatorAssignments.sendInForce(to: joining, db)
+                }
                 // Other tokens for the unit would now certify a second key for its node: spent.
                 try PKIStore.spendTokens(of: childUnit, at: clock.now(), db)
                 context.units.set(next)
@@ -437,9 +440,9 @@ package struct NodePKI: NodeService {
     func receiveRevocation(
         _ message: Envelope,
         signer: NodeIdentity,
-        direction: LocalNode.Direction,
+        direction: Inbox.Direction,
         _ db: Database
-    ) throws -> LocalNode.Effect {
+    ) throws -> Inbox.Effect {
         let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
         let revocation = try JSONDecoder.federation.decode(Revocation.self, from: signed.payload)
         guard revocation.unit == message.unit else {
@@ -461,7 +464,7 @@ package struct NodePKI: NodeService {
             }
         }
         guard try store(revocation, signed: signed, db) else {
-            return LocalNode.Effect(detail: "certificate \(revocation.fingerprint.prefix(16))… already revoked here")
+            return Inbox.Effect(detail: "certificate \(revocation.fingerprint.prefix(16))… already revoked here")
         }
         let relayed = try relay(signed, unit: revocation.unit, arrivedFrom: (message.origin, direction), db)
         try audit.record(
@@ -472,7 +475,7 @@ package struct NodePKI: NodeService {
             target: revocation.fingerprint,
             detail: "unit \(revocation.unit), received from \(message.origin): \(revocation.reason)"
         )
-        return LocalNode.Effect(
+        return Inbox.Effect(
             detail: "certificate of \(revocation.unit) revoked by \(revocation.revokedBy)",
             feed: relayed.feed,
             outbox: relayed.outbox
@@ -497,7 +500,7 @@ package struct NodePKI: NodeService {
     private func relay(
         _ signed: SignedPayload,
         unit subject: String,
-        arrivedFrom: (origin: String, direction: LocalNode.Direction)?,
+        arrivedFrom: (origin: String, direction: Inbox.Direction)?,
         _ db: Database
     ) throws -> (feed: Bool, outbox: Bool) {
         var outbox = false

@@ -65,8 +65,9 @@ package struct HealthProblem: Codable, Sendable {
 /// The nodes of the subtree at a glance (issue J): this node's own figures and the statuses
 /// reported from below, with each direct child's link as this node sees it; the silence
 /// threshold and the alerts for silent nodes; and this node's own health. Its own service so
-/// that it needs only the shared context and two narrow seams to node status (`StatusReports`,
-/// which itself re-judges silence through this service).
+/// that it needs only the shared context and node status, reached through the two closures below
+/// because `StatusReports` holds this service (it re-judges silence through it): holding
+/// `StatusReports` here too would build each from the other without end.
 package struct NodesAtAGlance: NodeService {
     let context: NodeContext
     /// This node's own figures now (`StatusReports.ownStatus()`).

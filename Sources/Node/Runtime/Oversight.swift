@@ -33,13 +33,12 @@ struct OversightData {
 /// What an upper level sees of an assignment in its subtree: progress per level and per child,
 /// the combined answers, the trend across periods and units side by side (`Figures.swift`), all
 /// computed from the reports this node holds and the units the assignment expected. Its own
-/// service over the context and the assignments' `Expectations`; it reaches the stored forms, of a
-/// room not converted yet, through a closure.
+/// service over the context, the assignments' `Expectations` and the stored forms.
 package struct Oversight: NodeService {
     let context: NodeContext
     let expectations: Expectations
-    /// A stored form by owner, code and version (the latest without one), in the caller's transaction.
-    let storedForm: @Sendable (_ owner: String, _ code: String, _ version: Int?, Database) throws -> Form?
+    /// The stored forms the answers are combined by.
+    let forms: Forms
 
     /// Counts and sums for the actor's unit (or a unit below it), computed from what this node holds.
     package func summary(

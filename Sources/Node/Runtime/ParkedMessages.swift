@@ -52,20 +52,16 @@ package struct ParkedMessageView: Codable, Sendable {
 
 /// Messages this node could not apply (parked with their reason): applied again when what they
 /// lacked may have arrived, on a schedule (`ParkedRetry`), or by an admin, who may instead set
-/// one aside. Its own service so that parking reaches only the shared context and two narrow
-/// seams to Sync: the inbox (closures, since the inbox retries what is parked through this
-/// service) and the receipts.
+/// one aside. Its own service so that parking reaches only the shared context, the receipts, and
+/// the inbox through a closure.
 package struct ParkedMessages: NodeService {
     let context: NodeContext
     /// Applies messages again through the inbox (`Inbox.receive(_:direction:cursor:retrying:)`,
-    /// retrying).
-    let receiveAgain: @Sendable ([Envelope], LocalNode.Direction) async throws -> [MessageResult]
-    /// Records what became of a message and sends that receipt back the way it came, in the
-    /// caller's transaction (`Receipts.recordFate(of:direction:result:setAside:trace:_:)`).
-    let recordFate:
-        @Sendable (_ message: Envelope, LocalNode.Direction, MessageResult, _ setAside: Bool, Database) throws -> (
-            feed: Bool, outbox: Bool
-        )
+    /// retrying). A closure because `Inbox` holds this service (it retries what is parked after a
+    /// batch): holding the inbox here too would build each from the other without end.
+    let receiveAgain: @Sendable ([Envelope], Inbox.Direction) async throws -> [MessageResult]
+    /// What became of a message set aside, sent back the way it came.
+    let receipts: Receipts
 
     /// Kinds whose arrival may supply what a parked message lacked (a unit, a registration, a
     /// certificate, a form or assignment, a report a return is about).
@@ -173,11 +169,11 @@ package struct ParkedMessages: NodeService {
                 throw DomainError(.noLongerParked(state: parked.state))
             }
             try ParkedStore.setAside(origin: origin, id: id, by: actor.username, reason: reason, at: clock.now(), db)
-            let sent = try recordFate(
-                parked.envelope,
-                parked.fromChild ? .fromChild : .fromParent,
-                MessageResult(id: id, status: .parked, detail: reason),
-                true,
+            let sent = try receipts.recordFate(
+                of: parked.envelope,
+                direction: parked.fromChild ? .fromChild : .fromParent,
+                result: MessageResult(id: id, status: .parked, detail: reason),
+                setAside: true,
                 db
             )
             try audit.record(db, actor, action: "parked.set-aside", target: "\(origin)/\(id)", detail: reason)

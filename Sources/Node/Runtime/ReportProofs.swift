@@ -21,7 +21,9 @@ package struct ReportProofs: ReportAccess {
     let context: NodeContext
     /// The federation's root certificate, which the proof names and its chain ends at.
     let root: X509.Certificate
-    /// Verifies a signed payload as it arrives (`LocalNode.verifySignature(_:)`).
+    /// Verifies a signed payload as it arrives (`LocalNode.verifySignature(_:)`). A closure because
+    /// the check is the node's own identity (its trust, revocations and remembered signers), which
+    /// stays with `LocalNode` rather than being a service.
     let verifySignature: @Sendable (SignedPayload) async throws -> NodeIdentity
 
     static let proofContentType = "application/zip"

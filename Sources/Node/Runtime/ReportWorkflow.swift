@@ -113,7 +113,7 @@ extension Reports {
             return ReportView(record)
         }
         outboxSignal.notify()
-        await refreshAlerts()
+        await alerts.refreshQuietly()
         return view
     }
 
@@ -211,7 +211,7 @@ extension Reports {
         of id: String,
         by actor: String,
         at: Date,
-        arrivedFrom direction: LocalNode.Direction? = nil,
+        arrivedFrom direction: Inbox.Direction? = nil,
         _ db: Database
     ) throws {
         for item in items {
@@ -248,9 +248,9 @@ extension Reports {
     /// about an earlier approval changes nothing.
     func apply(
         _ decision: ReviewDecision,
-        arrivedFrom direction: LocalNode.Direction?,
+        arrivedFrom direction: Inbox.Direction?,
         _ db: Database
-    ) throws -> LocalNode.Effect {
+    ) throws -> Inbox.Effect {
         guard var record = try ReportRecord.fetchOne(db, key: decision.reportId), record.unit == decision.unit else {
             throw Refusal("report \(decision.reportId) of \(decision.unit) is not held here")
         }
@@ -275,7 +275,7 @@ extension Reports {
                 of: record.id,
                 db
             )
-            return LocalNode.Effect(
+            return Inbox.Effect(
                 detail:
                     "return of approval \(decision.approvalCount) of report \(record.id) superseded (now approval \(record.approvalCount), \(record.state.rawValue))"
             )
@@ -293,7 +293,7 @@ extension Reports {
         record.version += 1
         record.updatedAt = clock.now()
         try record.update(db)
-        var effect = LocalNode.Effect(detail: "report \(record.id) returned by \(returner)")
+        var effect = Inbox.Effect(detail: "report \(record.id) returned by \(returner)")
         if direction != .fromChild, !hosts(record.unit), let child = deployment.childNode(of: node, toward: record.unit)
         {
             try appendToFeed(db, audience: child.unit, kind: .reportReturned, unit: record.unit, body: decision)

@@ -148,7 +148,7 @@ package struct ReportTransition: Codable, Sendable {
 /// corrected, submitted to its leader, approved (signed by this node and sent up toward the
 /// form's owner) or returned for revision, with its history, corrections, evidence and journey.
 /// Its own service so that the workflow reaches only the shared context, the evidence files, the
-/// node's signing key and the narrow seams below (the forms room and the alerts).
+/// node's signing key, the stored forms and the alerts.
 package struct Reports: ReportAccess {
     let context: NodeContext
     /// Evidence files, next to the database, and what the node accepts of them.
@@ -156,11 +156,10 @@ package struct Reports: ReportAccess {
     let evidencePolicy: EvidencePolicy
     /// The node's certificate and key: approvals are signed with the current one.
     let identity: NodeTLSIdentity
-    /// A stored version of a form, by owner, code and version, in the caller's transaction
-    /// (`LocalNode.form(owner:code:version:_:)`).
-    let storedForm: @Sendable (_ owner: String, _ code: String, _ version: Int, Database) throws -> Form?
-    /// Brings the alerts up to date after a change (`NodeAlerts.refreshQuietly()`).
-    let refreshAlerts: @Sendable () async -> Void
+    /// The stored forms a report's answers must fit.
+    let forms: Forms
+    /// Brought up to date after a change.
+    let alerts: NodeAlerts
 
     /// Signs with the current certificate's key.
     var signer: PayloadSigner { identity.current.signer }
@@ -170,7 +169,7 @@ package struct Reports: ReportAccess {
     }
 
     func form(owner: String, code: String, version: Int, _ db: Database) throws -> Form? {
-        try storedForm(owner, code, version, db)
+        try forms.form(owner: owner, code: code, version: version, db)
     }
 
     /// What `actor` may do with a report here (the pages show their buttons from it).

@@ -108,12 +108,12 @@ package struct DeliveryReceipt: Codable, Sendable {
 /// system (a machine client, `IndicatorClients`), each checked against the period in force, kept
 /// with the one it replaces, and sent up toward the indicator owner's node (`indicator.value`),
 /// where the nodes above keep them (`Sync/IndicatorValueMessages.swift`). Its own service over
-/// the context and the catalogue (`IndicatorDefinitions`); it reaches the alerts through one closure.
+/// the context, the catalogue (`IndicatorDefinitions`) and the alerts (`NodeAlerts`).
 package struct SuppliedValues: NodeService {
     let context: NodeContext
     let definitions: IndicatorDefinitions
-    /// Evaluates the alert rules again (an overdue value may no longer be missing).
-    let refreshAlerts: @Sendable () async -> Void
+    /// Evaluated again after a value is supplied (an overdue value may no longer be missing).
+    let alerts: NodeAlerts
 
     /// Enters the value of an `entered` indicator for a unit and period. A unit's data-entry
     /// staff and leaders enter for their own unit; the leaders (approvers, admins) of a unit above
@@ -171,7 +171,7 @@ package struct SuppliedValues: NodeService {
         // An overdue value of an assigned indicator is no longer missing: its alert clears.
         if entered.changed {
             outboxSignal.notify()
-            await refreshAlerts()
+            await alerts.refreshQuietly()
         }
         return entered
     }
@@ -351,7 +351,7 @@ package struct SuppliedValues: NodeService {
         }
         if answered.accepted > 0 && !answered.replay {
             outboxSignal.notify()
-            await refreshAlerts()
+            await alerts.refreshQuietly()
         }
         return answered
     }

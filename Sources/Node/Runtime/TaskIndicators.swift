@@ -25,7 +25,7 @@ extension AssignedTasks {
     /// assigned (its own and those from above): the units below report on them too.
     package func indicatorChoices(for actor: Actor) async throws -> [IndicatorChoice] {
         var latest: [String: FormView] = [:]
-        for view in try await formsVisible(actor) {
+        for view in try await forms.visible(to: actor) {
             let key = "\(view.owner)|\(view.form.code)"
             if (latest[key]?.form.version ?? 0) < view.form.version { latest[key] = view }
         }
@@ -53,7 +53,7 @@ extension AssignedTasks {
 
     /// How a task's indicator reads on its page, or nil when the form is not held here.
     package func indicatorLabel(_ link: IndicatorLink) async throws -> String? {
-        let form = try await database.pool.read { db in try storedForm(link.formOwner, link.formCode, db) }
+        let form = try await database.pool.read { db in try forms.form(owner: link.formOwner, code: link.formCode, db) }
         guard let form, let question = form.question(link.question) else { return nil }
         return "\(form.title) — \(question.text)"
     }

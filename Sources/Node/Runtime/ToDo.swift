@@ -102,25 +102,23 @@ package struct ToDoList: Codable, Sendable {
 
 /// The to-do lists of the people of this node's units, and the indicator values they may enter
 /// now, read from what the node holds. Its own service over the context, the progress figures
-/// (`Oversight`) and the indicator assignments; it reaches the assignments, the reports' history
-/// and actions and the indicator catalogue, of rooms not converted yet, through closures.
+/// (`Oversight`), the indicator assignments, the form assignments, the reports' history and
+/// actions, and the indicator catalogue.
 package struct ToDoLists: NodeService {
     let context: NodeContext
     let oversight: Oversight
     let indicatorAssignments: IndicatorAssignments
-    /// The assignments that concern the actor's unit (`LocalNode.assignments(visibleTo:)`).
-    let assignmentsVisible: @Sendable (Actor) async throws -> [AssignmentView]
-    /// A report's history (`LocalNode.history(of:)`), in the caller's transaction.
-    let reportHistory: @Sendable (_ report: String, Database) throws -> [HistoryEntry]
-    /// What an actor may do with a report (`LocalNode.actions(on:for:)`).
-    let reportActions: @Sendable (ReportView, Actor) -> ReportActions
+    /// The assignments that concern the actor's unit.
+    let formAssignments: FormAssignments
+    /// A report's history and what an actor may do with it.
+    let reports: Reports
     /// The indicator catalogue in force at a unit.
-    let catalogue: @Sendable (_ unit: String, Database) throws -> IndicatorCatalogue
+    let definitions: IndicatorDefinitions
 
     /// The to-do list of `actor`, from what this node holds now.
     package func list(for actor: Actor) async throws -> ToDoList {
         let today = clock.today()
-        let assignments = try await assignmentsVisible(actor)
+        let assignments = try await formAssignments.visible(to: actor)
         let byId = Dictionary(assignments.map { ($0.id, $0) }) { first, _ in first }
         func deadline(_ text: String) -> CalendarDate? { CalendarDate(String(text.prefix(10))) }
         func overdue(_ text: String) -> Bool { deadline(text).map { today > $0 } ?? false }
@@ -138,7 +136,7 @@ package struct ToDoLists: NodeService {
                 var read = Read()
                 read.own = try ReportStore.reports(of: actor.unit, db)
                 for record in read.own where record.state == .returned || record.state == .submitted {
-                    let history = try reportHistory(record.id, db)
+                    let history = try reports.history(of: record.id, db)
                     if record.state == .returned, let last = history.last(where: { $0.action == "return" }) {
                         read.returns[record.id] = last
                     }
@@ -198,7 +196,7 @@ package struct ToDoLists: NodeService {
         }
 
         let awaiting = read.own.filter {
-            $0.state == .submitted && reportActions(ReportView($0), actor).approve
+            $0.state == .submitted && reports.actions(on: ReportView($0), for: actor).approve
         }.sorted { ($0.submittedAt ?? $0.updatedAt) < ($1.submittedAt ?? $1.updatedAt) }.map {
             record -> ToDoList.AwaitingApproval in
             let assignment = byId[record.assignmentId]
@@ -284,14 +282,14 @@ package struct ToDoLists: NodeService {
     /// The values of assigned indicators that `actor` may enter now, for the indicator entry
     /// page: begun periods without a value (due or overdue, the missing May of a November too)
     /// of the indicators its units enter themselves, for its own unit and, for the leaders who
-    /// may enter for the units below (`enterIndicatorValue`), for those this node hosts.
+    /// may enter for the units below (`SuppliedValues.enter`), for those this node hosts.
     package func indicatorValuesToEnter(by actor: Actor) async throws -> [ToDoList.IndicatorDue] {
         guard actor.holds(.enterData) || actor.holds(.approveReports) else { throw DomainError(.notAllowed) }
         let today = clock.today()
         let leads = actor.holds(.approveReports)
         return try await database.pool.read { db -> [ToDoList.IndicatorDue] in
             let owed = try indicatorAssignments.owed(
-                // Values are entered where the unit is hosted (`enterIndicatorValue`); those of
+                // Values are entered where the unit is hosted (`SuppliedValues.enter`); those of
                 // units on nodes below reach this one as `indicator.value` and are owed, not entered, here.
                 for: { unit in hosts(unit) && (unit == actor.unit || (leads && tree.isBelow(unit, actor.unit))) },
                 today: today,
@@ -310,7 +308,7 @@ package struct ToDoLists: NodeService {
     ) throws -> [ToDoList.IndicatorDue] {
         var names: [String: String] = [:]
         for owner in Set(owed.map(\.assignment.owner)) {
-            let catalogue = try self.catalogue(owner, db)
+            let catalogue = try definitions.catalogue(for: owner, db).0
             for code in Set(owed.filter { $0.assignment.owner == owner }.map(\.assignment.code)) {
                 names["\(owner)|\(code)"] = catalogue.latest(code)?.name.vi
             }

@@ -294,9 +294,9 @@ package struct UnitChanges: NodeService {
     func receive(
         _ change: UnitChange,
         from message: Envelope,
-        direction: LocalNode.Direction,
+        direction: Inbox.Direction,
         _ db: Database
-    ) throws -> LocalNode.Effect {
+    ) throws -> Inbox.Effect {
         guard change.parent == message.unit else {
             throw Refusal("the change is about a unit below \(change.parent), the message says \(message.unit)")
         }
@@ -316,7 +316,7 @@ package struct UnitChanges: NodeService {
             }
         }
         if try UnitChangeStore.holds(change.id, db) {
-            return LocalNode.Effect(detail: "unit change \(change.id) already held")
+            return Inbox.Effect(detail: "unit change \(change.id) already held")
         }
         let next: Deployment
         do { next = try deployment.applying(change) } catch {
@@ -332,7 +332,7 @@ package struct UnitChanges: NodeService {
             target: change.code,
             detail: "\(previous.map { "\($0) → " } ?? "")\(change.name) (\(change.decidedBy))"
         )
-        var effect = LocalNode.Effect(detail: "unit \(change.code) \(change.kind.rawValue) below \(change.parent)")
+        var effect = Inbox.Effect(detail: "unit \(change.code) \(change.kind.rawValue) below \(change.parent)")
         if let joined = change.node { effect.detail += " by node \(joined.name)" }
         if direction == .fromChild, parent != nil {
             try enqueueUp(db, kind: .unitChanged, unit: change.parent, body: change)

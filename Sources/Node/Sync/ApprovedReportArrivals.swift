@@ -127,7 +127,7 @@ extension Inbox {
         guard try ReceivedReportStore.isAssigned(report.unit, to: report.assignmentId, db) else {
             throw Refusal("unit \(report.unit) is not assigned \(report.assignmentId)")
         }
-        if let form = try rooms.form(report.formOwner, report.formCode, report.formVersion, db),
+        if let form = try forms.form(owner: report.formOwner, code: report.formCode, version: report.formVersion, db),
             case .failure(let problems) = report.answers.validated(against: form)
         {
             throw Refusal("answers do not fit the form: \(problems.byQuestion.keys.sorted().joined(separator: ", "))")

@@ -8,8 +8,7 @@ import Reporting
 /// returns the original result and changes nothing. A message that cannot be applied is parked
 /// with its reason and does not hold back the ones behind it. Its own service so that receiving
 /// reaches the shared context, the node's judgement of signatures (passed in: the node's identity
-/// stays with `LocalNode`), the evidence files, the services each kind of message goes to, and
-/// narrow seams to the rooms that remain `LocalNode` extensions (`InboxRooms`).
+/// stays with `LocalNode`), the evidence files, and the services each kind of message goes to.
 package struct Inbox: NodeService {
     let context: NodeContext
     /// How this node judges a certificate chain, asked again each time: a revocation or a unit
@@ -36,8 +35,15 @@ package struct Inbox: NodeService {
     let alerts: NodeAlerts
     /// Retried when a batch applied what a parked message may have lacked.
     let parked: ParkedMessages
-    /// The rooms not converted yet, each applying its kinds of message.
-    let rooms: InboxRooms
+    let reports: Reports
+    let formAssignments: FormAssignments
+    /// The forms a received report's answers must fit.
+    let forms: Forms
+    let expectations: Expectations
+    let selfReportedFigures: SelfReportedFigures
+    let unitClosures: UnitClosures
+    let indicatorDefinitions: IndicatorDefinitions
+    let suppliedValues: SuppliedValues
 
     /// Which way a message travels, so that a parent cannot push reports nor a child assignments.
     package enum Direction {

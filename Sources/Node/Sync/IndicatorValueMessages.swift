@@ -85,8 +85,7 @@ extension SuppliedValues {
     /// up unless this node hosts the indicator's owner. A value not newer than the one held
     /// (`SuppliedIndicatorValue.supersedes`) changes nothing, so replays, reordering and late
     /// arrivals leave every node with the same value. Audited where kept.
-    func receive(_ supplied: SuppliedIndicatorValue, from message: Envelope, _ db: Database) throws -> LocalNode.Effect
-    {
+    func receive(_ supplied: SuppliedIndicatorValue, from message: Envelope, _ db: Database) throws -> Inbox.Effect {
         let target = "\(supplied.code)/\(supplied.unit)/\(supplied.period)"
         guard supplied.unit == message.unit else {
             throw Refusal("the indicator value is for unit \(supplied.unit), the message says \(message.unit)")
@@ -116,7 +115,7 @@ extension SuppliedValues {
             db
         )
         guard SuppliedIndicatorValue.supersedes(value, held) else {
-            return LocalNode.Effect(detail: "indicator value \(target) is not newer than the one held")
+            return Inbox.Effect(detail: "indicator value \(target) is not newer than the one held")
         }
         try SuppliedValueStore.set(value, replacing: held, at: clock.now(), db)
         try audit.record(
@@ -131,7 +130,7 @@ extension SuppliedValues {
         )
         let relay = !hosts(supplied.owner)
         if relay { try enqueueUp(db, kind: .indicatorValue, unit: supplied.unit, body: supplied) }
-        return LocalNode.Effect(
+        return Inbox.Effect(
             detail: "indicator value \(target) kept\(relay && parent != nil ? " and relayed up" : "")",
             outbox: relay && parent != nil
         )

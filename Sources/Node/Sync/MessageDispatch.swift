@@ -4,7 +4,7 @@ import GRDB
 import Hierarchy
 import Reporting
 
-/// Which service or room applies each kind of message, and from which side it may come.
+/// Which service applies each kind of message, and from which side it may come.
 extension Inbox {
     /// Applies one message in the caller's savepoint; a refusal throws (the message is parked).
     func apply(
@@ -22,7 +22,7 @@ extension Inbox {
             return try receiveApprovedReport(message, arrival: try signer.get(), db)
         case (.assignmentCreated, .fromParent):
             let notice = try JSONDecoder.federation.decode(AssignmentNotice.self, from: message.body)
-            return try rooms.assignmentCreated(notice, db)
+            return try formAssignments.distribute(notice, db)
         case (.reportReturned, _):
             let decision = try JSONDecoder.federation.decode(ReviewDecision.self, from: message.body)
             guard decision.unit == message.unit else {
@@ -42,7 +42,7 @@ extension Inbox {
                     throw Refusal("a parent may not speak for unit \(returner), which is hosted here or below")
                 }
             }
-            return try rooms.reportReturned(decision, direction, db)
+            return try reports.apply(decision, arrivedFrom: direction, db)
         case (.pkiRevoked, _):
             guard let signer else { throw Refusal("missing signature") }
             return try pki.receiveRevocation(
@@ -70,20 +70,20 @@ extension Inbox {
             let detail = try accounts.receive(account, db)
             return Effect(detail: detail, feed: !hosts(account.unit))
         case (.assignmentAmended, .fromParent):
-            return try rooms.assignmentAmended(
+            return try expectations.receive(
                 try JSONDecoder.federation.decode(AssignmentAmendment.self, from: message.body),
                 db
             )
         case (.indicatorsReported, .fromChild):
-            return try rooms.indicatorsReported(
+            return try selfReportedFigures.receive(
                 try JSONDecoder.federation.decode(IndicatorReport.self, from: message.body),
-                message,
+                from: message,
                 db
             )
         case (.indicatorDefined, .fromParent):
-            return try rooms.indicatorDefined(
+            return try indicatorDefinitions.receive(
                 try JSONDecoder.federation.decode(DefinedIndicator.self, from: message.body),
-                message,
+                from: message,
                 db
             )
         case (.indicatorAssigned, .fromParent):
@@ -93,9 +93,9 @@ extension Inbox {
                 db
             )
         case (.indicatorValue, .fromChild):
-            return try rooms.indicatorValue(
+            return try suppliedValues.receive(
                 try JSONDecoder.federation.decode(SuppliedIndicatorValue.self, from: message.body),
-                message,
+                from: message,
                 db
             )
         case (.congressScheduled, .fromChild):
@@ -114,10 +114,10 @@ extension Inbox {
         case (.receipt, _):
             return try receipts.receive(message, direction: direction, db)
         case (.unitClosed, _):
-            return try rooms.unitClosed(
+            return try unitClosures.receive(
                 try JSONDecoder.federation.decode(UnitClosureNotice.self, from: message.body),
-                message,
-                direction,
+                from: message,
+                direction: direction,
                 db
             )
         default:
