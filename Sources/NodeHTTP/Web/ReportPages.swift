@@ -507,13 +507,14 @@ struct ReportPages {
             }
             filter.state = parsed
         }
-        let reports = try await local.reports.list(visibleTo: visitor.actor, filter: filter)
+        let workflow = local.reports
+        let reports = try await workflow.list(visibleTo: visitor.actor, filter: filter)
         let forms = try await local.formAssignments.visible(to: visitor.actor)
         let titles = Dictionary(forms.map { ($0.form, $0.title) }, uniquingKeysWith: { first, _ in first })
         let rows = reports.map { report in
             var row = summary(report, visitor)
             row.title = titles[report.form] ?? report.form
-            let actions = local.reports.actions(on: report, for: visitor.actor)
+            let actions = workflow.actions(on: report, for: visitor.actor)
             row.editable = actions.save
             row.approvable = actions.approve
             return row

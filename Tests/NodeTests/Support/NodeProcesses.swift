@@ -249,7 +249,7 @@ final class NodeProcesses: @unchecked Sendable {
         guard grant.status == 200, let token = grant.json["token"] as? String else {
             throw TestFailure("login \(username): \(grant.status) \(grant.text)")
         }
-        // The node processes read the operating system's clock (skewed by the shim where asked).
+        // The node processes read the operating system's clock (skewed by datefudge where asked).
         let now = Date().addingTimeInterval(TimeInterval(clockOffsets[node] ?? 0))
         let step = try await client.with(token: token).call(
             .POST,
@@ -355,20 +355,29 @@ enum SkewedClock {
         let library = try Self.library()
         var environment = base
         let preloads = base["LD_PRELOAD"].map { $0.split(separator: ":").map(String.init) } ?? []
-        if !preloads.contains(library) {
+        // Under the suite's own datefudge the library is already preloaded (by its bare name).
+        if !preloads.contains(where: { $0.hasSuffix("/datefudge.so") || $0 == "datefudge.so" }) {
             environment["LD_PRELOAD"] = ([library] + preloads).joined(separator: ":")
         }
         let suiteOffset = base["DATEFUDGE"].flatMap { Int($0) } ?? 0
         environment["DATEFUDGE"] = "\(suiteOffset - offset)"
+        // A static date (datefudge -s) would stop the child's clock instead of offsetting it.
+        environment["DATEFUDGE_DOSTATIC"] = nil
         return environment
     }
 
-    /// datefudge's library, where Debian's `datefudge` package installs it.
+    /// datefudge's library, where Debian's `datefudge` package installs it for this process's
+    /// architecture.
     static func library() throws -> String {
-        let root = "/usr/lib"
-        let found = (try? FileManager.default.contentsOfDirectory(atPath: root))?.lazy
-            .map { "\(root)/\($0)/datefudge/datefudge.so" }
-            .first { FileManager.default.fileExists(atPath: $0) }
+        #if arch(x86_64)
+        let triplet = "x86_64-linux-gnu"
+        #elseif arch(arm64)
+        let triplet = "aarch64-linux-gnu"
+        #else
+        let triplet = ""
+        #endif
+        let path = "/usr/lib/\(triplet)/datefudge/datefudge.so"
+        let found = FileManager.default.fileExists(atPath: path) ? path : nil
         guard let found else {
             throw TestFailure("datefudge is not installed (apt-get install datefudge; .ci/run installs it)")
         }
