@@ -62,6 +62,12 @@ struct EnrolCommand: AsyncParsableCommand {
         )
         print("Cấu hình / configuration: \(joined.configuration) (parent \(joined.parentURL))")
         print("Chạy nút / run it: reportnet serve --dir \(dir)")
+        if joined.handover {
+            print(
+                "Tài khoản, báo cáo và lịch sử của đơn vị sẽ được chuyển từ nút cấp trên khi nút chạy lần đầu / the unit's accounts, reports and history come over from the parent when the node first runs."
+            )
+            return
+        }
         print(
             "Tài khoản quản trị đầu tiên / first admin: reportnet bootstrap-admin --config \(joined.configuration) --username ADMIN"
         )

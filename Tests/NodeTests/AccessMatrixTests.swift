@@ -860,6 +860,12 @@ import Testing
                 }
             ),
             Entry(
+                "GET /api/v1/handovers",
+                Case("the units' lives handed over", expect: Rule.administersTheNodesUnit) { m, a in
+                    try await m.web(a).call(.GET, "/api/v1/handovers")
+                }
+            ),
+            Entry(
                 "GET /api/v1/node-certificates",
                 Case("the certificates the node issued", expect: Rule.administersTheNodesUnit) { m, a in
                     try await m.web(a).call(.GET, "/api/v1/node-certificates")
@@ -913,12 +919,12 @@ import Testing
             Entry(
                 "POST /app/units/{code}/enrolment-token",
                 Case(
-                    "asks for a token for the subject's own node (refused on the page: its accounts live here)",
+                    "asks for a token for the subject's own node (its accounts and reports move with it)",
                     expect: { a in
                         guard Rule.administersTheNodesUnit(a).allows else { return .denied }
-                        // The commune's accounts live here; the province is the node's own unit.
+                        // The province is the node's own unit; the commune hosted here gets a token.
                         return a.relation == .unit
-                            ? .passes(422, "the node's own unit gets no token") : .passes(409, "accounts live here")
+                            ? .passes(422, "the node's own unit gets no token") : .passes(200, "the token, shown once")
                     }
                 ) { m, a in
                     try await post(m, a, "/app/units/\(m.subject.unit)/enrolment-token", [:])

@@ -48,16 +48,6 @@ import Testing
         let rootPEM = try String(contentsOfFile: nodes.caPath, encoding: .utf8)
         #expect(pinned.rootDigest == (try PinnedToken.digest(ofRootPEM: rootPEM)), "the token pins the root")
 
-        // A unit whose accounts live at the province cannot simply leave it (moving them is I.3).
-        let held = try await nodes.call(
-            "bni.admin",
-            at: "bac-ninh",
-            .POST,
-            "/api/v1/enrolment-tokens",
-            body: ["unit": "BNI-TD"]
-        )
-        #expect(held.status == 409 && held.text.contains("tài khoản"), "\(held.text)")
-
         // A token whose pin is not the parent's root is refused before anything is sent.
         let folder = nodes.directory + "/joined/bni-moi"
         let ports = NodeProcesses.Ports(web: try NodeProcesses.freePort(), federation: try NodeProcesses.freePort())

@@ -162,7 +162,7 @@ import Testing
         all.append(.nodeNameTaken("x"))
         all.append(.listenAddressesInvalid)
         all.append(.noIssuingKey)
-        all.append(.unitDataStaysHere(unit: "X", accounts: 1, reports: 2))
+        all.append(.accountServedElsewhere(node: "x", address: "https://x:8443"))
         all.append(.unitCannotTakeNode(unit: "X", reason: "X"))
         all.append(.enrolmentRefused)
         all.append(.onlyRootIssuesCAs)
@@ -325,7 +325,7 @@ import Testing
         case .nodeNameTaken: "nodeNameTaken"
         case .listenAddressesInvalid: "listenAddressesInvalid"
         case .noIssuingKey: "noIssuingKey"
-        case .unitDataStaysHere: "unitDataStaysHere"
+        case .accountServedElsewhere: "accountServedElsewhere"
         case .unitCannotTakeNode: "unitCannotTakeNode"
         case .enrolmentRefused: "enrolmentRefused"
         case .onlyRootIssuesCAs: "onlyRootIssuesCAs"
@@ -486,7 +486,7 @@ import Testing
         "nodeNameTaken",
         "listenAddressesInvalid",
         "noIssuingKey",
-        "unitDataStaysHere",
+        "accountServedElsewhere",
         "unitCannotTakeNode",
         "enrolmentRefused",
         "onlyRootIssuesCAs",

@@ -121,6 +121,9 @@ public struct EnrolmentAnswer: Codable, Sendable {
     public let topology: Topology?
     public let parentNode: String?
     public let parentFederationPort: Int?
+    /// The handover that carries the unit's life here from the parent (`HandoverPackage`), when
+    /// the parent hosted the unit with accounts or reports.
+    public let handover: String?
 
     public init(
         unit: String,
@@ -130,7 +133,8 @@ public struct EnrolmentAnswer: Codable, Sendable {
         node: NodeDescription? = nil,
         topology: Topology? = nil,
         parentNode: String? = nil,
-        parentFederationPort: Int? = nil
+        parentFederationPort: Int? = nil,
+        handover: String? = nil
     ) {
         self.unit = unit
         self.certificate = certificate
@@ -140,6 +144,7 @@ public struct EnrolmentAnswer: Codable, Sendable {
         self.topology = topology
         self.parentNode = parentNode
         self.parentFederationPort = parentFederationPort
+        self.handover = handover
     }
 }
 

@@ -383,8 +383,8 @@ extension DomainError {
         case listenAddressesInvalid
         /// This node holds no CA key.
         case noIssuingKey
-        /// The unit's accounts and reports live here; moving them is not built yet.
-        case unitDataStaysHere(unit: String, accounts: Int, reports: Int)
+        /// The account's unit now works on a node of its own, reached at `address`.
+        case accountServedElsewhere(node: String, address: String)
         /// The unit got its node a moment ago, or cannot take this one.
         case unitCannotTakeNode(unit: String, reason: String)
         /// The enrolment token is unknown, used or expired.
@@ -477,7 +477,8 @@ extension DomainError {
                 .unitChangeRefused, .unitCannotGetNodeHere, .listenAddressesInvalid, .nameOutsideConstraints,
                 .revocationReasonRequired, .certificateDoesNotMatch:
                 .invalid
-            case .unitCodeTaken, .nodeNameTaken, .noIssuingKey, .unitDataStaysHere, .unitCannotTakeNode, .nodesRunBelow,
+            case .unitCodeTaken, .nodeNameTaken, .noIssuingKey, .accountServedElsewhere, .unitCannotTakeNode,
+                .nodesRunBelow,
                 .alreadyRevoked:
                 .conflict
             case .enrolmentRefused: .unauthenticated

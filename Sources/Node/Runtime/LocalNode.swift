@@ -267,7 +267,8 @@ public struct LocalNode: Sendable {
             root: root,
             listening: listening,
             indicatorDefinitions: indicatorDefinitions,
-            indicatorAssignments: indicatorAssignments
+            indicatorAssignments: indicatorAssignments,
+            handovers: handovers
         )
     }
     /// Messages from the parent and the children, applied once each or parked with the reason.
@@ -310,6 +311,10 @@ public struct LocalNode: Sendable {
     /// The links to the parent and the children: contacts, cursors, their state as a whole.
     package var syncLinks: SyncLinks { SyncLinks(context: context, metrics: metrics) }
     /// Evidence files sent up before the messages that name them, and fetched down.
+    /// A unit's life moving to its own new node: offered here, taken over there.
+    package var handovers: UnitHandovers {
+        UnitHandovers(context: context, evidence: evidence, evidencePolicy: evidencePolicy, key: key)
+    }
     var evidenceTransfer: EvidenceTransfer {
         EvidenceTransfer(context: context, evidence: evidence, evidencePolicy: evidencePolicy, outbox: outbox)
     }

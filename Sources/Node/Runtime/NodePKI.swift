@@ -27,6 +27,8 @@ package struct NodePKI: NodeService {
     let indicatorDefinitions: IndicatorDefinitions
     /// The indicator assignments in force for a joining node's units, sent after the catalogue.
     let indicatorAssignments: IndicatorAssignments
+    /// What this node held of a joining unit's life, offered to its new node.
+    let handovers: UnitHandovers
 
     static let enrolmentTokenLifetime: TimeInterval = 24 * 3600
     static let certificateValidityDays = 365
@@ -50,7 +52,6 @@ package struct NodePKI: NodeService {
         guard issuer != nil else {
             throw DomainError(.noIssuingKey)
         }
-        try await database.pool.read { db in try requireNoLocalData(for: childUnit, db) }
         let secret = Secret.token()
         let now = clock.now()
         let expires = now.addingTimeInterval(Self.enrolmentTokenLifetime)
@@ -107,23 +108,11 @@ package struct NodePKI: NodeService {
         return (NodeDescription(name: name, unit: childUnit, hosts: taken, web: web, federation: federation), true)
     }
 
-    /// A unit whose accounts or reports live here cannot simply get a node of its own yet: moving
-    /// them along is not built (issue I.3). Refused with what is held, so nothing is stranded.
-    private func requireNoLocalData(for childUnit: String, _ db: Database) throws {
-        guard deployment.node(forUnit: childUnit) == nil else { return }
-        let units = node.hosts.filter { tree.isInSubtree($0, of: childUnit) }
-        let held = try UnitData.held(by: units, db)
-        guard held.accounts == 0, held.reports == 0 else {
-            throw DomainError(
-                .unitDataStaysHere(unit: childUnit, accounts: held.accounts, reports: held.reports),
-                details: ["accounts": "\(held.accounts)", "reports": "\(held.reports)"]
-            )
-        }
-    }
-
     /// `POST /enrol`: a new child node sends its CSR with the token; this node's CA signs it. A
     /// unit that had no node gets one: the join is recorded as a unit change (`hosted`) in the same
     /// transaction that spends the token, and travels up so that every ancestor knows the node.
+    /// What this node held of the unit's life (accounts, reports, tasks, ...) is offered to the new
+    /// node in that transaction too (`UnitHandovers`), and its users are served there from now on.
     package func enrol(_ request: EnrolmentRequest, from address: String) async throws -> EnrolmentAnswer {
         let digest = Secret.digest(PinnedToken(request.token).secret)
         let refused = DomainError(.enrolmentRefused)
@@ -143,8 +132,8 @@ package struct NodePKI: NodeService {
         )
         let intermediate = try request.caCsr.flatMap { try issueIntermediate(csrPEM: $0, for: child) }
         let joined = joins ? joinChange(child, decidedBy: createdBy) : nil
-        let next = try await context.keepingUnitsInStep {
-            try await database.pool.write { db -> Deployment in
+        let (next, handover) = try await context.keepingUnitsInStep {
+            try await database.pool.write { db -> (Deployment, String?) in
                 // Used once: the token is spent in the transaction that records the certificate.
                 guard try PKIStore.spendToken(hash: digest, at: clock.now(), now: clock.now(), db) else {
                     throw refused
@@ -160,8 +149,7 @@ package struct NodePKI: NodeService {
                     detail: "serial \(issued.certificate.serialNumber)",
                     source: address
                 )
-                guard let joined else { return deployment }
-                try requireNoLocalData(for: childUnit, db)
+                guard let joined else { return (deployment, nil) }
                 let next: Deployment
                 do { next = try deployment.applying(joined) } catch {
                     // Another token for the same unit was spent a moment ago, say.
@@ -187,8 +175,15 @@ package struct NodePKI: NodeService {
                 }
                 // Other tokens for the unit would now certify a second key for its node: spent.
                 try PKIStore.spendTokens(of: childUnit, at: clock.now(), db)
+                let handover = try handovers.offer(
+                    unit: childUnit,
+                    units: child.hosts,
+                    node: child.name,
+                    decidedBy: createdBy,
+                    db
+                )
                 context.units.set(next)
-                return next
+                return (next, handover)
             }
         }
         if joined != nil {
@@ -208,7 +203,8 @@ package struct NodePKI: NodeService {
             node: next.node(forUnit: childUnit),
             topology: next.topology,
             parentNode: node.name,
-            parentFederationPort: listening.federationPort ?? ListenAddress(node.federation)?.port
+            parentFederationPort: listening.federationPort ?? ListenAddress(node.federation)?.port,
+            handover: handover
         )
     }
 

@@ -57,6 +57,7 @@ package struct Sessions: NodeService {
     ) async throws -> (grant: SessionGrant, token: String) {
         let identifier = identifier.trimmingCharacters(in: .whitespaces).lowercased()
         let refusal = DomainError(.loginFailed)
+        try await refuseIfServedElsewhere(identifier, source: source)
         let attempt = try await database.pool.write { db -> (account: AccountRecord, failures: Int)? in
             let found =
                 CitizenID.isValid(identifier)
@@ -161,6 +162,33 @@ package struct Sessions: NodeService {
                 next: active.pending
             ), token
         )
+    }
+
+    /// An account that used to log in here and whose unit moved to a node of its own with its
+    /// life (`UnitHandovers`) is told where to log in, with or without the password: its record
+    /// here holds none. Other accounts below (delegated to a node from the start) get the usual
+    /// refusal.
+    private func refuseIfServedElsewhere(_ identifier: String, source: String) async throws {
+        guard Username.isValid(identifier) else { return }
+        let found = try await database.pool.read { db -> AccountRecord? in
+            guard let account = try AccountRecord.fetchOne(db, key: identifier), !hosts(account.unit),
+                try HandoverStore.handedOver(account.unit, db)
+            else { return nil }
+            return account
+        }
+        guard let found, let host = deployment.hostingNode(of: found.unit), host.name != node.name else { return }
+        try await database.pool.write { db in
+            try audit.record(
+                db,
+                actor: found.username,
+                unit: found.unit,
+                action: "login.served_elsewhere",
+                target: found.username,
+                detail: "node \(host.name)",
+                source: source
+            )
+        }
+        throw DomainError(.accountServedElsewhere(node: host.name, address: "https://\(host.web)"))
     }
 
     static func locked(until: Date) -> DomainError {

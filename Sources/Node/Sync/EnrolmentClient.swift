@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Federation
 import Foundation
+import Hierarchy
 import NIOCore
 import NIOFoundationCompat
 import NIOSSL
@@ -71,6 +72,8 @@ public enum NodeEnrolment {
         public let node: String
         public let configuration: String
         public let parentURL: String
+        /// The unit's accounts and reports come from the parent when the node first runs.
+        public let handover: Bool
     }
 
     /// `reportnet enrol --dir`: a node joins for the unit its token names. It fetches the root
@@ -184,7 +187,19 @@ public enum NodeEnrolment {
             )
             lines += ["issuer_certificate: issuer.pem", "issuer_key: issuer.key.pem"]
         }
-        try SeedTopology.keep(seed, in: try NodeDatabase.open(path: "\(folder)/node.sqlite"))
+        let database = try NodeDatabase.open(path: "\(folder)/node.sqlite")
+        try SeedTopology.keep(seed, in: database)
+        // The unit's life at the parent (accounts, reports, ...) comes over when the node first runs.
+        if let handover = answer.handover {
+            try UnitHandovers.expect(
+                handover,
+                unit: answer.unit,
+                from: answer.parentNode ?? "parent",
+                in: database,
+                at: SystemClock().now()
+            )
+        }
+        try database.pool.close()
         // Written last: a folder with node.yaml is complete.
         try (lines.joined(separator: "\n") + "\n").write(
             toFile: "\(folder)/node.yaml",
@@ -195,7 +210,8 @@ public enum NodeEnrolment {
             unit: answer.unit,
             node: node.name,
             configuration: "\(folder)/node.yaml",
-            parentURL: "https://\(hostPart):\(port)"
+            parentURL: "https://\(hostPart):\(port)",
+            handover: answer.handover != nil
         )
     }
 

@@ -117,6 +117,21 @@ public final class FederationClient: Sendable {
         )
     }
 
+    /// The unit's life the parent hands this node (`UnitHandovers`).
+    public func handover() async throws -> HandoverPackage {
+        try await call(method: .GET, path: "/federation/v1/handover", body: nil, timeout: .minutes(10))
+    }
+
+    /// Tells the parent this node holds the handover's rows.
+    public func handoverDone(_ done: HandoverDone) async throws -> HandoverDone {
+        try await call(
+            method: .POST,
+            path: "/federation/v1/handover/\(done.id)/done",
+            body: try encoder.encode(done),
+            timeout: .seconds(60)
+        )
+    }
+
     /// Whether the parent already holds the evidence file with this content hash, complete.
     public func hasEvidence(_ sha256: String, size: Int64) async throws -> Bool {
         var request = HTTPClientRequest(url: baseURL + "/federation/v1/evidence/\(sha256)?size=\(size)")

@@ -38,6 +38,7 @@ package struct SyncLoop: Service {
             parent: NodeIdentity(unitCode: parent.unit)
         )
         await cancelWhenGracefulShutdown {
+            await takeOver(from: parent.unit, clients)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await pull(from: parent.unit, clients) }
                 group.addTask { await push(to: parent.unit, clients) }
@@ -46,6 +47,23 @@ package struct SyncLoop: Service {
             }
         }
         await clients.shutdown()
+    }
+
+    /// A node that joined for a unit its parent hosted takes the unit's life over (accounts,
+    /// reports, ...) before it syncs anything else, so that nothing arriving from the parent finds
+    /// a report or an assignment missing; retried with backoff until the parent has it.
+    private func takeOver(from parent: String, _ clients: ParentClients) async {
+        var logger = local.logger
+        logger[metadataKey: "peer"] = "\(parent)"
+        while !Task.isCancelled {
+            do {
+                try await local.handovers.takeOver(using: try clients.current())
+                return
+            } catch {
+                if Task.isCancelled { return }
+                await failed(error, peer: parent, logger: logger, what: "handover")
+            }
+        }
     }
 
     /// Renews the node's certificate when two thirds of its life have passed (or when asked),

@@ -91,13 +91,14 @@ struct FederationAPI {
         router.get("/federation/v1/evidence/{sha256}") { _, context -> Response in
             let digest = try evidenceDigest(context)
             let caller = context.peer!
-            let allowed = try await local.reportEvidence.mayFetchReturnFile(digest, caller: caller)
+            var allowed = try await local.reportEvidence.mayFetchReturnFile(digest, caller: caller)
+            if !allowed { allowed = try await local.handovers.mayFetchFile(digest, caller: caller) }
             guard allowed, let size = local.evidence.size(digest) else {
                 throw FederationRefusal(
                     status: .notFound,
                     error: ProtocolError(
                         error: "not_found",
-                        message: "no evidence file \(digest) of a return decision for your subtree"
+                        message: "no evidence file \(digest) of a return decision or a handover for your subtree"
                     )
                 )
             }
@@ -137,6 +138,48 @@ struct FederationAPI {
                 metadata: ["peer": "\(context.peer!)", "sha256": "\(digest)", "bytes": "\(stored.size)"]
             )
             return Response(status: .created)
+        }
+        // Issue I.3: a child node that joined for a unit hosted here fetches the unit's life, then
+        // says it holds it. Only the node of that unit, known by its certificate, gets it.
+        router.get("/federation/v1/handover") { _, context -> HandoverPackage in
+            let caller = context.peer!
+            guard authorisation.mayReadFeed(caller: caller),
+                let package = try await local.handovers.package(for: caller)
+            else {
+                throw FederationRefusal(
+                    status: .notFound,
+                    error: ProtocolError(error: "not_found", message: "no handover is offered to node '\(caller)' here")
+                )
+            }
+            return package
+        }
+        router.post("/federation/v1/handover/{id}/done") { request, context -> HandoverDone in
+            let caller = context.peer!
+            let id = try context.parameters.require("id")
+            let done: HandoverDone
+            do {
+                done = try JSONDecoder.federation.decode(
+                    HandoverDone.self,
+                    from: try await request.body.collect(upTo: 64 * 1024)
+                )
+            } catch {
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "bad_request", message: "malformed handover receipt: \(error)")
+                )
+            }
+            guard authorisation.mayReadFeed(caller: caller), done.id == id,
+                let answer = try await local.handovers.complete(id, rows: done.rows, from: caller)
+            else {
+                throw FederationRefusal(
+                    status: .notFound,
+                    error: ProtocolError(
+                        error: "not_found",
+                        message: "no handover \(id) was offered to node '\(caller)'"
+                    )
+                )
+            }
+            return answer
         }
         // Renewal before expiry: a direct child, known by its current (valid, unrevoked) certificate, sends a CSR.
         router.post("/federation/v1/renew") { request, context -> RenewalAnswer in
@@ -258,3 +301,7 @@ extension StatusAnswer: ResponseEncodable {}
 extension AuditWitness: ResponseEncodable {}
 
 extension EnrolmentAnswer: ResponseEncodable {}
+
+extension HandoverPackage: ResponseEncodable {}
+
+extension HandoverDone: ResponseEncodable {}

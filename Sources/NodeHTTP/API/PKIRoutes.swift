@@ -30,6 +30,9 @@ struct PKIRoutes {
                 response: try await local.pki.enrol(body, from: context.clientAddress)
             )
         }
+        api.get("/handovers") { _, context -> [UnitHandovers.View] in
+            try await local.handovers.list(for: try context.actor())
+        }
         api.get("/node-certificates") { _, context -> NodeCertificatesView in
             try await local.pki.certificates(visibleTo: try context.actor())
         }

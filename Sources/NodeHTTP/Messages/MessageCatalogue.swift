@@ -468,10 +468,10 @@ package enum MessageCatalogue {
         case .listenAddressesInvalid: ("Địa chỉ lắng nghe phải có dạng máy:cổng", "Listen addresses must be host:port")
         case .noIssuingKey:
             ("Nút này không giữ khóa cấp chứng thư", "This node holds no CA key to issue certificates with")
-        case .unitDataStaysHere(let unit, let accounts, let reports):
+        case .accountServedElsewhere(let node, let address):
             (
-                "Đơn vị “\(unit)” đang có \(accounts) tài khoản và \(reports) báo cáo trên nút này; chưa hỗ trợ chuyển dữ liệu sang nút riêng",
-                "Unit '\(unit)' holds \(accounts) accounts and \(reports) reports on this node; moving them to a node of its own is not supported yet"
+                "Đơn vị của tài khoản này nay làm việc trên nút riêng “\(node)”: hãy đăng nhập tại \(address)",
+                "This account's unit now works on its own node '\(node)': log in at \(address)"
             )
         case .unitCannotTakeNode(let unit, let reason):
             (

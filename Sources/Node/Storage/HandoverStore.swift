@@ -1,0 +1,335 @@
+import Federation
+import Foundation
+import GRDB
+
+/// Migration `v18-handovers` and every statement of a unit's handover: the rows the parent
+/// copies out (`rows(of:)`), the new node writes in (`write(_:)`), and what the parent keeps once
+/// the new node holds them (`retire(units:)`). Every function runs in the caller's transaction.
+enum HandoverStore {
+    static let v18 = """
+        -- A unit's life handed to its own new node ('out', at the parent) or taken over from the
+        -- parent ('in', at the new node). 'offered': the parent serves the package; 'imported':
+        -- the new node holds the rows and has yet to tell the parent; 'completed': both know.
+        CREATE TABLE handovers (
+            id TEXT PRIMARY KEY,
+            direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+            unit TEXT NOT NULL,
+            units TEXT NOT NULL,
+            node TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('offered', 'expected', 'imported', 'completed')),
+            rows INTEGER NOT NULL DEFAULT 0,
+            decided_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX handovers_unit ON handovers(unit, direction);
+        """
+
+    /// One handover as stored.
+    struct Record: Sendable {
+        let id: String
+        let direction: String
+        let unit: String
+        let units: [String]
+        let node: String
+        let state: String
+        let rows: Int
+        let decidedBy: String
+        let createdAt: Date
+        let updatedAt: Date
+    }
+
+    static func insert(
+        id: String,
+        direction: String,
+        unit: String,
+        units: [String],
+        node: String,
+        state: String,
+        decidedBy: String,
+        at now: Date,
+        _ db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO handovers (id, direction, unit, units, node, state, decided_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [id, direction, unit, units.joined(separator: ","), node, state, decidedBy, now, now]
+        )
+    }
+
+    static func setState(_ id: String, to state: String, rows: Int?, at now: Date, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE handovers SET state = ?, rows = COALESCE(?, rows), updated_at = ? WHERE id = ?",
+            arguments: [state, rows, now, id]
+        )
+    }
+
+    static func setUnits(_ id: String, _ units: [String], _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE handovers SET units = ? WHERE id = ?",
+            arguments: [units.joined(separator: ","), id]
+        )
+    }
+
+    static func find(_ id: String, _ db: Database) throws -> Record? {
+        try Row.fetchOne(db, sql: "SELECT * FROM handovers WHERE id = ?", arguments: [id]).map(record)
+    }
+
+    /// The latest handover out to the node of `unit`.
+    static func latestOut(to unit: String, _ db: Database) throws -> Record? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT * FROM handovers WHERE direction = 'out' AND unit = ? ORDER BY created_at DESC LIMIT 1",
+            arguments: [unit]
+        ).map(record)
+    }
+
+    /// The handover this node takes over and has not completed, if any.
+    static func pendingIn(_ db: Database) throws -> Record? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT * FROM handovers WHERE direction = 'in' AND state != 'completed' ORDER BY created_at LIMIT 1"
+        ).map(record)
+    }
+
+    /// Whether `unit`'s life was handed from this node to a node of its own.
+    static func handedOver(_ unit: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT 1 FROM handovers WHERE direction = 'out' AND instr(',' || units || ',', ',' || ? || ',') > 0",
+            arguments: [unit]
+        ) == true
+    }
+
+    static func all(_ db: Database) throws -> [Record] {
+        try Row.fetchAll(db, sql: "SELECT * FROM handovers ORDER BY created_at DESC").map(record)
+    }
+
+    private static func record(_ row: Row) -> Record {
+        Record(
+            id: row["id"],
+            direction: row["direction"],
+            unit: row["unit"],
+            units: (row["units"] as String).split(separator: ",").map(String.init),
+            node: row["node"],
+            state: row["state"],
+            rows: row["rows"],
+            decidedBy: row["decided_by"],
+            createdAt: row["created_at"],
+            updatedAt: row["updated_at"]
+        )
+    }
+
+    // MARK: The rows that move
+
+    /// A table of a unit's life: how its rows for some units are selected (`?` stands for the list
+    /// of units), which columns stay behind (numbered locally), and whether a row already held is
+    /// kept (what came from above may have arrived by another path) or is an error (the unit's own).
+    struct Part {
+        let table: String
+        let selection: String
+        let omitted: Set<String>
+        let copiedFromAbove: Bool
+    }
+
+    private static let reportsOf = "SELECT id FROM reports WHERE unit IN (?)"
+    private static let assignmentsOf =
+        "SELECT assignment_id FROM assignment_units WHERE unit IN (?) UNION SELECT assignment_id FROM reports WHERE unit IN (?)"
+
+    /// In the order they are written: what is referred to first.
+    static let parts: [Part] = [
+        Part(
+            table: "forms",
+            selection: """
+                (owner_unit, code, version) IN (SELECT assigned_by, form_code, form_version FROM assignments
+                WHERE id IN (\(assignmentsOf)))
+                """,
+            omitted: [],
+            copiedFromAbove: true
+        ),
+        Part(table: "assignments", selection: "id IN (\(assignmentsOf))", omitted: [], copiedFromAbove: true),
+        Part(
+            table: "assignment_units",
+            selection: "assignment_id IN (\(assignmentsOf)) AND unit IN (?)",
+            omitted: [],
+            copiedFromAbove: true
+        ),
+        Part(
+            table: "assignment_amendments",
+            selection: "assignment_id IN (\(assignmentsOf)) AND unit IN (?)",
+            omitted: [],
+            copiedFromAbove: true
+        ),
+        Part(
+            table: "accounts",
+            selection: "unit IN (?) AND status != 'delegated'",
+            omitted: [],
+            copiedFromAbove: false
+        ),
+        Part(table: "reports", selection: "unit IN (?)", omitted: [], copiedFromAbove: false),
+        Part(table: "report_events", selection: "report_id IN (\(reportsOf))", omitted: ["id"], copiedFromAbove: false),
+        Part(
+            table: "report_corrections",
+            selection: "report_id IN (\(reportsOf))",
+            omitted: ["id"],
+            copiedFromAbove: false
+        ),
+        Part(table: "attachments", selection: "report_id IN (\(reportsOf))", omitted: [], copiedFromAbove: false),
+        Part(
+            table: "tasks",
+            selection: "id IN (SELECT task_id FROM task_units WHERE unit IN (?))",
+            omitted: [],
+            copiedFromAbove: true
+        ),
+        Part(table: "task_units", selection: "unit IN (?)", omitted: [], copiedFromAbove: true),
+        Part(table: "task_updates", selection: "unit IN (?)", omitted: [], copiedFromAbove: false),
+        Part(table: "task_reviews", selection: "unit IN (?)", omitted: [], copiedFromAbove: true),
+        Part(table: "task_evidence", selection: "unit IN (?)", omitted: [], copiedFromAbove: false),
+        Part(table: "congress_dates", selection: "unit IN (?)", omitted: [], copiedFromAbove: true),
+    ]
+
+    /// The selection with each `(?)` made the units' placeholders, and its arguments.
+    private static func bound(_ selection: String, units: [String]) -> (sql: String, arguments: StatementArguments) {
+        let pieces = selection.components(separatedBy: "(?)")
+        let marks = "(" + databaseQuestionMarks(count: units.count) + ")"
+        let arguments = StatementArguments(Array(repeating: units, count: pieces.count - 1).flatMap { $0 })
+        return (pieces.joined(separator: marks), arguments)
+    }
+
+    /// Every row of `units`' life, table by table, as stored.
+    static func rows(of units: [String], _ db: Database) throws -> [HandoverTable] {
+        try parts.map { part in
+            let (selection, arguments) = bound(part.selection, units: units)
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(part.table) WHERE \(selection)", arguments: arguments)
+            return HandoverTable(
+                name: part.table,
+                rows: rows.map { row in
+                    var values: [String: StoredValue] = [:]
+                    for (column, value) in row where !part.omitted.contains(column) {
+                        values[column] = StoredValue(value)
+                    }
+                    return values
+                }
+            )
+        }
+    }
+
+    /// The evidence files the rows of `units` name.
+    static func files(of units: [String], _ db: Database) throws -> [HandoverFile] {
+        let (selection, arguments) = bound(
+            """
+            SELECT sha256, MAX(size) AS size FROM (
+                SELECT sha256, size FROM attachments WHERE report_id IN (\(reportsOf))
+                UNION ALL SELECT sha256, size FROM task_evidence WHERE unit IN (?)
+            ) GROUP BY sha256 ORDER BY sha256
+            """,
+            units: units
+        )
+        return try Row.fetchAll(db, sql: selection, arguments: arguments).map {
+            HandoverFile(sha256: $0["sha256"], size: $0["size"])
+        }
+    }
+
+    /// Writes a handover's rows. Only the tables and columns a handover carries are written, each
+    /// checked against this database's own; a row of the unit's own life already held here is an
+    /// error (nothing is doubled), one copied from above is kept as it is.
+    static func write(_ tables: [HandoverTable], _ db: Database) throws -> Int {
+        var written = 0
+        for table in tables {
+            guard let part = parts.first(where: { $0.table == table.name }) else {
+                throw HandoverRefused("a handover does not carry table '\(table.name)'")
+            }
+            let known = Set(try db.columns(in: part.table).map(\.name))
+            for row in table.rows {
+                let columns = row.keys.sorted()
+                if let unknown = columns.first(where: { !known.contains($0) || part.omitted.contains($0) }) {
+                    throw HandoverRefused("column '\(unknown)' of \(part.table) is not one this node writes")
+                }
+                let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                let conflict = part.copiedFromAbove ? " ON CONFLICT DO NOTHING" : ""
+                try db.execute(
+                    sql: "INSERT INTO \(part.table) (\(list)) VALUES (\(databaseQuestionMarks(count: columns.count)))"
+                        + conflict,
+                    arguments: StatementArguments(columns.map { row[$0]!.databaseValue })
+                )
+                written += db.changesCount
+            }
+        }
+        return written
+    }
+
+    /// Whether `sha256` is an evidence file of `units`' life.
+    static func names(_ sha256: String, units: [String], _ db: Database) throws -> Bool {
+        try files(of: units, db).contains { $0.sha256 == sha256 }
+    }
+
+    // MARK: What the parent keeps
+
+    /// Ends the sessions of the accounts of `units` (they are served elsewhere from now on).
+    static func endSessions(of units: [String], _ db: Database) throws {
+        let (selection, arguments) = bound(
+            "username IN (SELECT username FROM accounts WHERE unit IN (?))",
+            units: units
+        )
+        try db.execute(sql: "DELETE FROM sessions WHERE \(selection)", arguments: arguments)
+    }
+
+    /// Once the new node holds `units`' life, the parent keeps what it keeps of any node below:
+    /// accounts as records without secrets, approved reports as received ones (with their
+    /// history and evidence); reports not approved are no longer its to hold.
+    static func retire(units: [String], at now: Date, _ db: Database) throws -> (accounts: Int, reports: Int) {
+        let accounts = bound(
+            """
+            UPDATE accounts SET status = 'delegated', password_hash = NULL, activation_hash = NULL,
+                totp_secret = NULL, mfa_enabled = 0, recovery_codes = NULL, totp_last_step = NULL,
+                failed_logins = 0, locked_until = NULL, hosted_here = 0, updated_at = ?
+            WHERE unit IN (?) AND status != 'delegated'
+            """,
+            units: units
+        )
+        try db.execute(sql: accounts.sql, arguments: [now] + accounts.arguments)
+        let retiredAccounts = db.changesCount
+        let leaving = "SELECT id FROM reports WHERE unit IN (?) AND state != 'approved'"
+        for table in ["report_events", "report_corrections", "attachments"] {
+            let statement = bound("DELETE FROM \(table) WHERE report_id IN (\(leaving))", units: units)
+            try db.execute(sql: statement.sql, arguments: statement.arguments)
+        }
+        let removed = bound("DELETE FROM reports WHERE unit IN (?) AND state != 'approved'", units: units)
+        try db.execute(sql: removed.sql, arguments: removed.arguments)
+        let kept = bound("UPDATE reports SET hosted_here = 0 WHERE unit IN (?)", units: units)
+        try db.execute(sql: kept.sql, arguments: kept.arguments)
+        let retiredReports = db.changesCount
+        return (retiredAccounts, retiredReports)
+    }
+}
+
+/// A handover that cannot be written here, with the reason (the new node keeps asking, and says
+/// why in its link status).
+struct HandoverRefused: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension StoredValue {
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let number): self = .integer(number)
+        case .double(let number): self = .real(number)
+        case .string(let text): self = .text(text)
+        case .blob(let bytes): self = .blob(bytes)
+        }
+    }
+
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let number): number.databaseValue
+        case .real(let number): number.databaseValue
+        case .text(let text): text.databaseValue
+        case .blob(let bytes): bytes.databaseValue
+        }
+    }
+}

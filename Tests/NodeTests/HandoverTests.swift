@@ -1,0 +1,249 @@
+import Foundation
+import GRDB
+import Hierarchy
+import TestSupport
+import Testing
+
+@testable import Node
+
+/// Issue I.3 with real processes: Xã Tiên Du (BNI-TD), which worked in its province's node, gets
+/// a node of its own and its life moves along — accounts with the same passwords and second
+/// factors, an approved report and a draft with its evidence file, their history — while the
+/// province crashes (`kill -9`) right after the join and the new node crashes as the move runs.
+/// After restarts the move completes, nothing is doubled, the province tells the unit's users
+/// where to go, and the unit goes on reporting from its own node.
+@Suite(.serialized) struct HandoverTests {
+    @Test func aCommuneWithAccountsAndReportsMovesToItsOwnNodeThroughCrashes() async throws {
+        let nodes = try await NodeProcesses(nodes: ["centre", "bac-ninh"], units: ["TW", "BNI", "BNI-TD"])
+        defer { nodes.remove() }
+        for node in ["centre", "bac-ninh"] { try await nodes.start(node) }
+        let form = try await nodes.call(
+            "tw.admin",
+            at: "centre",
+            .POST,
+            "/api/v1/forms",
+            body: FederationFlowTests.form
+        )
+        #expect(form.status == 201, "\(form.text)")
+        var assignments: [String] = []
+        for month in ["2026-10", "2026-11"] {
+            let assigned = try await nodes.call(
+                "tw.admin",
+                at: "centre",
+                .POST,
+                "/api/v1/assignments",
+                body: ["form": "NQ57-THANG", "period": month, "level": "commune"]
+            )
+            assignments.append(try #require(assigned.json["id"] as? String, "\(assigned.text)"))
+        }
+
+        // At the province: October approved (and at the centre), November a draft with a file.
+        let approved = try await Self.create(nodes, assignment: assignments[0], at: "bac-ninh")
+        try await CrashRecoveryTests.driveToApproved(nodes, unit: "BNI-TD", node: "bac-ninh", report: approved)
+        try await NodeMoveTests.waitUntilCentreHolds([approved], nodes)
+        let draft = try await Self.create(nodes, assignment: assignments[1], at: "bac-ninh")
+        let filled = try await nodes.call(
+            "bni-td.entry",
+            at: "bac-ninh",
+            .PUT,
+            "/api/v1/reports/\(draft)",
+            body: ["answers": ["staff": 3, "plan": "Có"], "version": 1]
+        )
+        #expect(filled.status == 200, "\(filled.text)")
+        let letter = Data("Biên bản họp chi bộ tháng 11".utf8)
+        let attached = try await nodes.call(
+            "bni-td.entry",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/reports/\(draft)/evidence?name=bien-ban.txt",
+            body: letter
+        )
+        let evidence = try #require(attached.json["id"] as? String, "\(attached.text)")
+        // A file large enough that the move is still running when the new node is killed.
+        let minutes = Data(repeating: 0x25, count: 6 << 20)
+        let large = try await nodes.call(
+            "bni-td.entry",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/reports/\(draft)/evidence?name=bien-ban-day-du.pdf",
+            body: minutes
+        )
+        #expect(large.status == 201, "\(large.text)")
+        // A task from the province, with progress and a file; the commune's congress date.
+        let made = try await nodes.call(
+            "bni.approver",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/tasks",
+            body: [
+                "title": "Số hóa hồ sơ một cửa", "deadline": CalendarDate(Date()).adding(days: 30).description,
+                "units": ["BNI-TD"],
+            ]
+        )
+        let task = try #require(made.json["id"] as? String, "\(made.text)")
+        let taskFile = try await nodes.call(
+            "bni-td.entry",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/tasks/\(task)/evidence?name=tien-do.txt",
+            body: Data("Đã số hóa 40 hồ sơ".utf8)
+        )
+        let taskEvidence = try #require(taskFile.json["id"] as? String, "\(taskFile.text)")
+        let progressed = try await nodes.call(
+            "bni-td.entry",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/tasks/\(task)/progress",
+            body: ["percent": 20, "evidence": [taskEvidence]]
+        )
+        #expect(progressed.status == 200, "\(progressed.text)")
+        let congress = try await nodes.call(
+            "bni-td.approver",
+            at: "bac-ninh",
+            .PUT,
+            "/api/v1/congress",
+            body: ["date": "2099-06-10"]
+        )
+        #expect(congress.status == 200, "\(congress.text)")
+        let lastLoginAtProvince = Date()
+        let province = try await nodes.login("bni-td.entry", at: "bac-ninh")
+
+        // The province's admin hands the unit's node a token: no longer refused for its data.
+        let granted = try await nodes.call(
+            "bni.admin",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/enrolment-tokens",
+            body: ["unit": "BNI-TD"]
+        )
+        let token = try #require(granted.json["token"] as? String, "\(granted.text)")
+        let folder = nodes.directory + "/joined/bni-td"
+        let ports = NodeProcesses.Ports(web: try NodeProcesses.freePort(), federation: try NodeProcesses.freePort())
+        let joined = try await NodeProcesses.run([
+            "enrol", "--parent", nodes.webURL("bac-ninh"), "--dir", folder, "--token", token,
+            "--web", "127.0.0.1:\(ports.web)", "--federation", "127.0.0.1:\(ports.federation)",
+        ])
+        #expect(joined.status == 0 && joined.output.contains("chuyển từ nút cấp trên"), "\(joined.output)")
+
+        // The province stops serving the unit at once: sessions ended, users told where to go.
+        #expect(try await province.call(.GET, "/api/v1/reports").status == 401)
+        let anonymous = APIClient(baseURL: nodes.webURL("bac-ninh"), caPath: nodes.caPath)
+        let told = try await anonymous.call(
+            .POST,
+            "/api/v1/session",
+            body: ["username": "bni-td.entry", "password": "không cần"]
+        )
+        #expect(told.status == 409 && told.text.contains("bni-td"), "\(told.text)")
+        #expect(told.text.contains("127.0.0.1:\(ports.web)"), "\(told.text)")
+
+        // The province crashes right after the join; the new node starts and waits for it.
+        nodes.kill9("bac-ninh")
+        await nodes.relocate(
+            "bni-td",
+            to: .init(configuration: folder + "/node.yaml", database: folder + "/node.sqlite", ports: ports)
+        )
+        try await nodes.start("bni-td", arguments: ["serve", "--dir", folder])
+        try await Task.sleep(for: .seconds(2))
+        #expect(try nodes.count("bni-td", "SELECT COUNT(*) FROM reports") == 0, "nothing without the province")
+        try await nodes.start("bac-ninh")
+        // The new node is killed the moment the province has sent it the unit's life (it is then
+        // fetching the files, or writing the rows), and restarts.
+        let log = nodes.directory + "/bac-ninh.log"
+        let deadline = ContinuousClock.now + .seconds(30)
+        while (try? String(contentsOfFile: log, encoding: .utf8))?.contains("unit life sent") != true {
+            guard ContinuousClock.now < deadline else { throw TestFailure("the province never sent the unit's life") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        nodes.kill9("bni-td")
+        let phase = try nodes.count("bni-td", "SELECT COUNT(*) FROM handovers WHERE state = 'expected'")
+        print("handover test: the new node was killed \(phase == 1 ? "before its import committed" : "after it")")
+        try await nodes.start("bni-td", arguments: ["serve", "--dir", folder])
+        for node in ["bni-td", "bac-ninh"] {
+            _ = try await ClockSkewTests.waitFor("the handover is completed at \(node)", seconds: 90) {
+                try nodes.count(node, "SELECT COUNT(*) FROM handovers WHERE state = 'completed'") == 1 ? true : nil
+            }
+        }
+
+        // Everything is at the new node once; the province keeps what it keeps of any node below.
+        #expect(try nodes.count("bni-td", "SELECT COUNT(*) FROM accounts WHERE unit = 'BNI-TD'") == 3)
+        #expect(
+            try nodes.count("bni-td", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-TD' AND hosted_here = 1") == 2
+        )
+        #expect(try nodes.count("bni-td", "SELECT COUNT(*) FROM attachments WHERE report_id = ?", [draft]) == 2)
+        let history = try nodes.count("bac-ninh", "SELECT COUNT(*) FROM report_events WHERE report_id = ?", [approved])
+        #expect(history > 0)
+        #expect(
+            try nodes.count("bni-td", "SELECT COUNT(*) FROM report_events WHERE report_id = ?", [approved]) == history
+        )
+        #expect(try nodes.count("bni-td", "SELECT COUNT(*) FROM assignments") == 2)
+        #expect(try nodes.count("bni-td", "SELECT COUNT(*) FROM task_updates WHERE task_id = ?", [task]) == 1)
+        #expect(try nodes.count("bni-td", "SELECT COUNT(*) FROM task_evidence WHERE task_id = ?", [task]) == 1)
+        #expect(try nodes.count("bni-td", "SELECT COUNT(*) FROM congress_dates WHERE date = '2099-06-10'") == 1)
+        #expect(
+            try nodes.count(
+                "bac-ninh",
+                "SELECT COUNT(*) FROM accounts WHERE unit = 'BNI-TD' AND status = 'delegated' AND password_hash IS NULL"
+            ) == 3
+        )
+        #expect(
+            try nodes.count("bac-ninh", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-TD' AND hosted_here = 0")
+                == 1,
+            "the approved report stays as a received one; the draft is no longer the province's"
+        )
+        #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-TD'") == 1)
+
+        // The admin logs in at the new node with the old password and second factor.
+        let admin = try await nodes.login("bni-td.admin", at: "bni-td")
+        let handovers = try await admin.call(.GET, "/api/v1/handovers")
+        #expect(handovers.text.contains("\"completed\""), "\(handovers.text)")
+        // The entry clerk too, with a code of a later step than the last one used at the province.
+        let step = (lastLoginAtProvince.timeIntervalSince1970 / 30).rounded(.down)
+        let wait = (step + 1) * 30 + 1 - Date().timeIntervalSince1970
+        if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+        let moved = try await nodes.call("bni-td.entry", at: "bni-td", .GET, "/api/v1/reports/\(draft)")
+        #expect(moved.json["state"] as? String == "draft", "\(moved.text)")
+        let file = try await nodes.call(
+            "bni-td.entry",
+            at: "bni-td",
+            .GET,
+            "/api/v1/reports/\(draft)/evidence/\(evidence)"
+        )
+        #expect(file.status == 200 && file.data == letter, "\(file.status)")
+
+        // The unit goes on from its own node: the task's next progress reaches the province, and
+        // November approved there reaches the centre.
+        let later = try await nodes.call(
+            "bni-td.entry",
+            at: "bni-td",
+            .POST,
+            "/api/v1/tasks/\(task)/progress",
+            body: ["percent": 60]
+        )
+        #expect(later.status == 200, "\(later.text)")
+        _ = try await ClockSkewTests.waitFor("the province holds the task's second progress") {
+            try nodes.count("bac-ninh", "SELECT COUNT(*) FROM task_updates WHERE task_id = ? AND seq = 2", [task]) == 1
+                ? true : nil
+        }
+        try await CrashRecoveryTests.driveToApproved(nodes, unit: "BNI-TD", node: "bni-td", report: draft)
+        try await NodeMoveTests.waitUntilCentreHolds([approved, draft], nodes)
+        #expect(try nodes.count("centre", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-TD'") == 2)
+        for node in ["centre", "bac-ninh", "bni-td"] {
+            #expect(try nodes.count(node, "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") == 0, "\(node)")
+            #expect(try nodes.integrity(node) == "ok")
+        }
+    }
+
+    /// Creates BNI-TD's report for `assignment` at `node`, once the assignment has arrived there.
+    static func create(_ nodes: NodeProcesses, assignment: String, at node: String) async throws -> String {
+        try await ClockSkewTests.waitFor("the assignment reaches \(node)", seconds: 60) {
+            let created = try await nodes.call(
+                "bni-td.entry",
+                at: node,
+                .POST,
+                "/api/v1/reports",
+                body: ["assignment": assignment]
+            )
+            return created.json["id"] as? String
+        }
+    }
+}
