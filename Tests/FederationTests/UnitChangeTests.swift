@@ -113,6 +113,36 @@ import Testing
         #expect(first.hostingNode(of: "TW-HN-BD")?.name == "ha-noi")
     }
 
+    /// Issue I.5: a retired node's units are hosted by the node of its unit's parent again; a node
+    /// with nodes below cannot retire; a unit without a node has none to retire; it may join again.
+    @Test func aRetiredNodesUnitsGoBackToItsParentsNode() throws {
+        let kinhBac = try #require(deployment.node(named: "kinh-bac"))
+        let retired = try deployment.applying(change(kinhBac.unit, kind: .retired, name: "Phường Kinh Bắc"))
+        #expect(retired.node(named: "kinh-bac") == nil)
+        #expect(retired.hostingNode(of: kinhBac.unit)?.name == "bac-ninh")
+        #expect(Set(retired.node(named: "bac-ninh")!.hosts).isSuperset(of: kinhBac.hosts))
+        #expect(throws: UnitChangeProblem.invalidNode("unit '\(kinhBac.unit)' has no node of its own to retire")) {
+            try retired.applying(change(kinhBac.unit, kind: .retired))
+        }
+        do {
+            _ = try deployment.applying(change("BNI", kind: .retired, level: .province, parent: "TW"))
+            Issue.record("a node with nodes below retired")
+        } catch {
+            #expect(error.description.hasSuffix("runs below node 'bac-ninh'"), "\(error)")
+        }
+        let again = UnitChange(
+            kind: .hosted,
+            code: kinhBac.unit,
+            name: "Phường Kinh Bắc",
+            level: .commune,
+            parent: "BNI",
+            decidedBy: "bni.admin",
+            decidedAt: Date(timeIntervalSince1970: 0),
+            node: JoinedNode(name: "kinh-bac-2", web: "0.0.0.0:1", federation: "0.0.0.0:2")
+        )
+        #expect(try retired.applying(again).hostingNode(of: kinhBac.unit)?.name == "kinh-bac-2")
+    }
+
     @Test func aRenameKeepsTheCodeAndTheShape() throws {
         let next = try deployment.applying(change("BNI-KB", kind: .renamed, name: "Phường Kinh Bắc"))
         #expect(next.tree["BNI-KB"]?.name == "Phường Kinh Bắc")

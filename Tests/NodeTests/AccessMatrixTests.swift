@@ -860,6 +860,18 @@ import Testing
                 }
             ),
             Entry(
+                "POST /api/v1/units/{code}/retire-node",
+                Case(
+                    "retires the node of a unit without one",
+                    expect: { a in
+                        // Only the node's own admins reach the rule; the subject has no node of its own.
+                        Rule.administersTheNodesUnit(a).allows ? .passes(422, "no node of its own") : .denied
+                    }
+                ) { m, a in
+                    try await m.web(a).call(.POST, "/api/v1/units/\(m.subject.unit)/retire-node")
+                }
+            ),
+            Entry(
                 "GET /api/v1/handovers",
                 Case("the units' lives handed over", expect: Rule.administersTheNodesUnit) { m, a in
                     try await m.web(a).call(.GET, "/api/v1/handovers")

@@ -233,6 +233,137 @@ import Testing
         }
     }
 
+    /// Issue I.5 with real processes: the province's admin retires Kinh Bắc's own node. The node
+    /// hands its unit's life back (accounts, an approved report, a draft with its file) and stops
+    /// syncing; the province hosts the unit again, the centre learns it, the unit's users log in at
+    /// the province with their passwords and second factors and go on reporting. Both nodes are
+    /// killed with `kill -9` around the move: the commune before it hears of its retirement, the
+    /// province right after deciding it, the commune again the moment the province has its life.
+    @Test func aRetiredCommuneNodeHandsItsLifeBackToItsProvince() async throws {
+        let nodes = try await NodeProcesses(nodes: ["centre", "bac-ninh", "kinh-bac"], units: ["TW", "BNI", "BNI-KB"])
+        defer { nodes.remove() }
+        for node in ["centre", "bac-ninh", "kinh-bac"] { try await nodes.start(node) }
+        let form = try await nodes.call(
+            "tw.admin",
+            at: "centre",
+            .POST,
+            "/api/v1/forms",
+            body: FederationFlowTests.form
+        )
+        #expect(form.status == 201, "\(form.text)")
+        var assignments: [String] = []
+        for month in ["2026-10", "2026-11"] {
+            let assigned = try await nodes.call(
+                "tw.admin",
+                at: "centre",
+                .POST,
+                "/api/v1/assignments",
+                body: ["form": "NQ57-THANG", "period": month, "level": "commune"]
+            )
+            assignments.append(try #require(assigned.json["id"] as? String, "\(assigned.text)"))
+        }
+        let approved = try await NodeMoveTests.approve(nodes, assignment: assignments[0])
+        try await NodeMoveTests.waitUntilCentreHolds([approved], nodes)
+        let draft = try await ClockSkewTests.waitFor("the November assignment reaches kinh-bac", seconds: 60) {
+            try await nodes.call(
+                "bni-kb.entry",
+                at: "kinh-bac",
+                .POST,
+                "/api/v1/reports",
+                body: ["assignment": assignments[1]]
+            ).json["id"] as? String
+        }
+        let letter = Data("Danh sách hộ nghèo tháng 11".utf8)
+        let attached = try await nodes.call(
+            "bni-kb.entry",
+            at: "kinh-bac",
+            .POST,
+            "/api/v1/reports/\(draft)/evidence?name=danh-sach.txt",
+            body: letter
+        )
+        let evidence = try #require(attached.json["id"] as? String, "\(attached.text)")
+        let lastLoginAtCommune = Date()
+
+        // The commune's node is down when the province retires it; the province then crashes.
+        nodes.kill9("kinh-bac")
+        let refused = try await nodes.call("bni.admin", at: "bac-ninh", .POST, "/api/v1/units/BNI-TD/retire-node")
+        #expect(refused.status == 422, "BNI-TD has no node of its own: \(refused.text)")
+        let asked = try await nodes.call("bni.admin", at: "bac-ninh", .POST, "/api/v1/units/BNI-KB/retire-node")
+        #expect(asked.status == 202 && asked.json["state"] as? String == "requested", "\(asked.text)")
+        nodes.kill9("bac-ninh")
+        try await nodes.start("bac-ninh")
+        try await nodes.start("kinh-bac")
+        // The commune is killed the moment the province holds its life, and restarts.
+        let log = nodes.directory + "/bac-ninh.log"
+        let deadline = ContinuousClock.now + .seconds(60)
+        while (try? String(contentsOfFile: log, encoding: .utf8))?.contains("node retired") != true {
+            guard ContinuousClock.now < deadline else {
+                throw TestFailure("the province never took kinh-bac's life back")
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        nodes.kill9("kinh-bac")
+        try await nodes.start("kinh-bac")
+        _ = try await ClockSkewTests.waitFor("kinh-bac knows it is retired", seconds: 60) {
+            try nodes.count("kinh-bac", "SELECT COUNT(*) FROM handovers WHERE state = 'completed'") == 1 ? true : nil
+        }
+        #expect(
+            try nodes.count("bac-ninh", "SELECT COUNT(*) FROM handovers WHERE direction = 'in' AND state = 'completed'")
+                == 1
+        )
+
+        // The province hosts the unit again, with everything once.
+        #expect(
+            try nodes.count(
+                "bac-ninh",
+                "SELECT COUNT(*) FROM accounts WHERE unit = 'BNI-KB' AND status = 'active' AND password_hash IS NOT NULL"
+            ) == 3
+        )
+        #expect(
+            try nodes.count("bac-ninh", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-KB' AND hosted_here = 1") == 2
+        )
+        #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-KB'") == 2)
+        let history = try nodes.count("kinh-bac", "SELECT COUNT(*) FROM report_events WHERE report_id = ?", [approved])
+        #expect(
+            try nodes.count("bac-ninh", "SELECT COUNT(*) FROM report_events WHERE report_id = ?", [approved]) == history
+        )
+        _ = try await ClockSkewTests.waitFor("the centre knows kinh-bac retired") {
+            try nodes.count("centre", "SELECT COUNT(*) FROM unit_changes WHERE code = 'BNI-KB' AND kind = 'retired'")
+                == 1
+                ? true : nil
+        }
+
+        // The unit's users log in at the province with their passwords and second factors.
+        let admin = try await nodes.login("bni-kb.admin", at: "bac-ninh")
+        #expect(try await admin.call(.GET, "/api/v1/reports/\(draft)").json["state"] as? String == "draft")
+        let step = (lastLoginAtCommune.timeIntervalSince1970 / 30).rounded(.down)
+        let wait = (step + 1) * 30 + 1 - Date().timeIntervalSince1970
+        if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+        let file = try await nodes.call(
+            "bni-kb.entry",
+            at: "bac-ninh",
+            .GET,
+            "/api/v1/reports/\(draft)/evidence/\(evidence)"
+        )
+        #expect(file.status == 200 && file.data == letter, "\(file.status)")
+        // The retired node tells them where to go, and syncs no more.
+        let anonymous = APIClient(baseURL: nodes.webURL("kinh-bac"), caPath: nodes.caPath)
+        let told = try await anonymous.call(
+            .POST,
+            "/api/v1/session",
+            body: ["username": "bni-kb.entry", "password": "không cần"]
+        )
+        #expect(told.status == 409 && told.text.contains("bac-ninh"), "\(told.text)")
+
+        // November, approved at the province now, reaches the centre under the province's signature.
+        try await CrashRecoveryTests.driveToApproved(nodes, unit: "BNI-KB", node: "bac-ninh", report: draft)
+        try await NodeMoveTests.waitUntilCentreHolds([approved, draft], nodes)
+        for node in ["centre", "bac-ninh"] {
+            #expect(try nodes.count(node, "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") == 0, "\(node)")
+            #expect(try nodes.integrity(node) == "ok")
+        }
+    }
+
     /// Creates BNI-TD's report for `assignment` at `node`, once the assignment has arrived there.
     static func create(_ nodes: NodeProcesses, assignment: String, at node: String) async throws -> String {
         try await ClockSkewTests.waitFor("the assignment reaches \(node)", seconds: 60) {

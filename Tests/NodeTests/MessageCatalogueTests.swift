@@ -163,6 +163,7 @@ import Testing
         all.append(.listenAddressesInvalid)
         all.append(.noIssuingKey)
         all.append(.accountServedElsewhere(node: "x", address: "https://x:8443"))
+        all.append(.noChildNodeToRetire("X"))
         all.append(.unitCannotTakeNode(unit: "X", reason: "X"))
         all.append(.enrolmentRefused)
         all.append(.onlyRootIssuesCAs)
@@ -326,6 +327,7 @@ import Testing
         case .listenAddressesInvalid: "listenAddressesInvalid"
         case .noIssuingKey: "noIssuingKey"
         case .accountServedElsewhere: "accountServedElsewhere"
+        case .noChildNodeToRetire: "noChildNodeToRetire"
         case .unitCannotTakeNode: "unitCannotTakeNode"
         case .enrolmentRefused: "enrolmentRefused"
         case .onlyRootIssuesCAs: "onlyRootIssuesCAs"
@@ -487,6 +489,7 @@ import Testing
         "listenAddressesInvalid",
         "noIssuingKey",
         "accountServedElsewhere",
+        "noChildNodeToRetire",
         "unitCannotTakeNode",
         "enrolmentRefused",
         "onlyRootIssuesCAs",

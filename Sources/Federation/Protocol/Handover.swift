@@ -117,3 +117,21 @@ public struct HandoverDone: Codable, Sendable {
         self.state = state
     }
 }
+
+/// A parent's decision to retire the node of one of its child units: the node hands its units'
+/// life back (the same `HandoverPackage`, the other way) and its parent's node hosts them again.
+public struct NodeRetirement: Codable, Sendable {
+    /// The handover that carries the life back.
+    public let handover: String
+    /// The retired node's unit.
+    public let unit: String
+    public let decidedBy: String
+    public let decidedAt: Date
+
+    public init(handover: String, unit: String, decidedBy: String, decidedAt: Date) {
+        self.handover = handover
+        self.unit = unit
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+    }
+}

@@ -64,6 +64,9 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     /// above it (a `UnitClosureNotice`). Up to every ancestor's node and down to the unit's own,
     /// each withdrawing it from its own assignments due after that day.
     public static let unitClosed = MessageKind(rawValue: "unit.closed")
+    /// Down, to a child node: its parent's admin retires it (a `NodeRetirement`); the child hands
+    /// its unit's life back (`POST /federation/v1/handback`) and stops.
+    public static let nodeRetiring = MessageKind(rawValue: "node.retiring")
 
     public var description: String { rawValue }
 }

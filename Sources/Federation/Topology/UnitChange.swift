@@ -12,6 +12,8 @@ public struct UnitChange: Codable, Sendable, Hashable {
         /// The unit now has a node of its own (`node`), which takes over the units of its subtree
         /// that its parent's node hosted.
         case hosted
+        /// The unit's node was retired: the node hosting its parent hosts the units it hosted again.
+        case retired
     }
 
     /// Unique forever (a UUID): a node keeps a change once, whichever way it arrived.
@@ -159,8 +161,30 @@ extension Deployment {
             topology.units[index].name = name
         case .hosted:
             topology = try hosting(change, in: topology)
+        case .retired:
+            topology = try retiring(change, in: topology)
         }
         do { return try Deployment(topology) } catch { throw .topology(error.description) }
+    }
+
+    /// `change.code`'s own node leaves; the node hosting its parent hosts its units again. A node
+    /// with nodes running below it cannot leave (they would have no parent).
+    private func retiring(_ change: UnitChange, in topology: Topology) throws(UnitChangeProblem) -> Topology {
+        guard let unit = tree[change.code] else { throw .unknownUnit(change.code) }
+        guard unit.parent == change.parent else { throw .notTheParent(unit: change.code, parent: change.parent) }
+        guard let own = node(forUnit: change.code) else {
+            throw .invalidNode("unit '\(change.code)' has no node of its own to retire")
+        }
+        if let below = children(of: own).first {
+            throw .invalidNode("node '\(below.name)' runs below node '\(own.name)'")
+        }
+        guard let host = hostingNode(of: change.parent),
+            let index = topology.nodes.firstIndex(where: { $0.name == host.name })
+        else { throw .topology("unit '\(change.parent)' is hosted by no node") }
+        var topology = topology
+        topology.nodes[index].hosts.append(contentsOf: own.hosts)
+        topology.nodes.removeAll { $0.name == own.name }
+        return topology
     }
 
     /// `change.code` gets its own node, below the node that hosts its parent; the new node takes

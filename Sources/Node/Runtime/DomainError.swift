@@ -383,6 +383,8 @@ extension DomainError {
         case listenAddressesInvalid
         /// This node holds no CA key.
         case noIssuingKey
+        /// The unit has no node of its own directly below this node's to retire.
+        case noChildNodeToRetire(String)
         /// The account's unit now works on a node of its own, reached at `address`.
         case accountServedElsewhere(node: String, address: String)
         /// The unit got its node a moment ago, or cannot take this one.
@@ -474,7 +476,8 @@ extension DomainError {
                 .revokeOnlyAncestors:
                 .forbidden
             case .noLevelBelow, .onlyLevelBelow, .unitNameRequired, .unitNameTooLong, .unitCodeInvalid,
-                .unitChangeRefused, .unitCannotGetNodeHere, .listenAddressesInvalid, .nameOutsideConstraints,
+                .unitChangeRefused, .unitCannotGetNodeHere, .noChildNodeToRetire, .listenAddressesInvalid,
+                .nameOutsideConstraints,
                 .revocationReasonRequired, .certificateDoesNotMatch:
                 .invalid
             case .unitCodeTaken, .nodeNameTaken, .noIssuingKey, .accountServedElsewhere, .unitCannotTakeNode,

@@ -294,6 +294,7 @@ public struct LocalNode: Sendable {
             formAssignments: formAssignments,
             forms: forms,
             expectations: expectations,
+            handovers: handovers,
             selfReportedFigures: selfReportedFigures,
             unitClosures: unitClosures,
             indicatorDefinitions: indicatorDefinitions,

@@ -164,19 +164,22 @@ package struct Sessions: NodeService {
         )
     }
 
-    /// An account that used to log in here and whose unit moved to a node of its own with its
-    /// life (`UnitHandovers`) is told where to log in, with or without the password: its record
+    /// An account that used to log in here and whose unit's life moved to another node (its own
+    /// new node, or the parent's when this node retired: `UnitHandovers`) is told where to log in, with or without the password: its record
     /// here holds none. Other accounts below (delegated to a node from the start) get the usual
     /// refusal.
     private func refuseIfServedElsewhere(_ identifier: String, source: String) async throws {
         guard Username.isValid(identifier) else { return }
         let found = try await database.pool.read { db -> AccountRecord? in
-            guard let account = try AccountRecord.fetchOne(db, key: identifier), !hosts(account.unit),
+            guard let account = try AccountRecord.fetchOne(db, key: identifier),
                 try HandoverStore.handedOver(account.unit, db)
             else { return nil }
             return account
         }
-        guard let found, let host = deployment.hostingNode(of: found.unit), host.name != node.name else { return }
+        // Moved down to the unit's own node, or (this node retired) back up to the parent's.
+        guard let found, let host = hosts(found.unit) ? parent : deployment.hostingNode(of: found.unit),
+            host.name != node.name
+        else { return }
         try await database.pool.write { db in
             try audit.record(
                 db,

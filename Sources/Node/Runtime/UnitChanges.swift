@@ -271,6 +271,7 @@ package struct UnitChanges: NodeService {
         case .added: "unit.add"
         case .renamed: "unit.rename"
         case .hosted: "node.joined"
+        case .retired: "node.retired"
         }
     }
 

@@ -10,13 +10,15 @@ enum HandoverStore {
         -- A unit's life handed to its own new node ('out', at the parent) or taken over from the
         -- parent ('in', at the new node). 'offered': the parent serves the package; 'imported':
         -- the new node holds the rows and has yet to tell the parent; 'completed': both know.
+        -- A retired node's life comes back the other way: 'in' at the parent ('requested' until
+        -- the child hands it back), 'out' at the child ('offered' until the parent has it).
         CREATE TABLE handovers (
             id TEXT PRIMARY KEY,
             direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
             unit TEXT NOT NULL,
             units TEXT NOT NULL,
             node TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('offered', 'expected', 'imported', 'completed')),
+            state TEXT NOT NULL CHECK (state IN ('requested', 'offered', 'expected', 'imported', 'completed')),
             rows INTEGER NOT NULL DEFAULT 0,
             decided_by TEXT NOT NULL,
             created_at TEXT NOT NULL,
@@ -90,17 +92,51 @@ enum HandoverStore {
     static func pendingIn(_ db: Database) throws -> Record? {
         try Row.fetchOne(
             db,
-            sql: "SELECT * FROM handovers WHERE direction = 'in' AND state != 'completed' ORDER BY created_at LIMIT 1"
+            sql: """
+                SELECT * FROM handovers WHERE direction = 'in' AND state IN ('expected', 'imported')
+                ORDER BY created_at LIMIT 1
+                """
         ).map(record)
     }
 
-    /// Whether `unit`'s life was handed from this node to a node of its own.
-    static func handedOver(_ unit: String, _ db: Database) throws -> Bool {
+    /// The latest retirement asked here of the node of `unit`.
+    static func latestIn(from unit: String, _ db: Database) throws -> Record? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT * FROM handovers WHERE direction = 'in' AND unit = ? ORDER BY created_at DESC LIMIT 1",
+            arguments: [unit]
+        ).map(record)
+    }
+
+    /// The retirement of this node (of unit `own`) waiting for its life to go back, if any.
+    static func offeredBack(unit own: String, _ db: Database) throws -> Record? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT * FROM handovers WHERE direction = 'out' AND unit = ? AND state = 'offered' LIMIT 1",
+            arguments: [own]
+        ).map(record)
+    }
+
+    /// Whether this node (of unit `own`) was retired and handed its life back.
+    static func handedBack(unit own: String, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
             db,
-            sql: "SELECT 1 FROM handovers WHERE direction = 'out' AND instr(',' || units || ',', ',' || ? || ',') > 0",
-            arguments: [unit]
+            sql: "SELECT 1 FROM handovers WHERE direction = 'out' AND unit = ? AND state = 'completed'",
+            arguments: [own]
         ) == true
+    }
+
+    /// Whether `unit`'s life was last handed from this node to another (its own new node, or the
+    /// parent's when this node retired), rather than taken in.
+    static func handedOver(_ unit: String, _ db: Database) throws -> Bool {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT direction FROM handovers WHERE instr(',' || units || ',', ',' || ? || ',') > 0
+                ORDER BY created_at DESC, rowid DESC LIMIT 1
+                """,
+            arguments: [unit]
+        ) == "out"
     }
 
     static func all(_ db: Database) throws -> [Record] {
@@ -128,10 +164,21 @@ enum HandoverStore {
     /// of units), which columns stay behind (numbered locally), and whether a row already held is
     /// kept (what came from above may have arrived by another path) or is an error (the unit's own).
     struct Part {
+        /// Which rows of a table belong to the units that move.
+        enum Scope {
+            /// The row's column names one of the units.
+            case unit(String)
+            /// The row belongs to a report that moves (`report_id`).
+            case report
+            /// Made by the unit named in the column, or copied from above (kept by the parent).
+            case owner(String)
+        }
+
         let table: String
         let selection: String
         let omitted: Set<String>
         let copiedFromAbove: Bool
+        let scope: Scope
     }
 
     private static let reportsOf = "SELECT id FROM reports WHERE unit IN (?)"
@@ -147,51 +194,93 @@ enum HandoverStore {
                 WHERE id IN (\(assignmentsOf)))
                 """,
             omitted: [],
-            copiedFromAbove: true
+            copiedFromAbove: true,
+            scope: .owner("owner_unit")
         ),
-        Part(table: "assignments", selection: "id IN (\(assignmentsOf))", omitted: [], copiedFromAbove: true),
+        Part(
+            table: "assignments",
+            selection: "id IN (\(assignmentsOf))",
+            omitted: [],
+            copiedFromAbove: true,
+            scope: .owner("assigned_by")
+        ),
         Part(
             table: "assignment_units",
             selection: "assignment_id IN (\(assignmentsOf)) AND unit IN (?)",
             omitted: [],
-            copiedFromAbove: true
+            copiedFromAbove: true,
+            scope: .unit("unit")
         ),
         Part(
             table: "assignment_amendments",
             selection: "assignment_id IN (\(assignmentsOf)) AND unit IN (?)",
             omitted: [],
-            copiedFromAbove: true
+            copiedFromAbove: true,
+            scope: .unit("unit")
         ),
         Part(
             table: "accounts",
             selection: "unit IN (?) AND status != 'delegated'",
             omitted: [],
-            copiedFromAbove: false
+            copiedFromAbove: false,
+            scope: .unit("unit")
         ),
-        Part(table: "reports", selection: "unit IN (?)", omitted: [], copiedFromAbove: false),
-        Part(table: "report_events", selection: "report_id IN (\(reportsOf))", omitted: ["id"], copiedFromAbove: false),
+        Part(table: "reports", selection: "unit IN (?)", omitted: [], copiedFromAbove: false, scope: .unit("unit")),
+        Part(
+            table: "report_events",
+            selection: "report_id IN (\(reportsOf))",
+            omitted: ["id"],
+            copiedFromAbove: false,
+            scope: .report
+        ),
         Part(
             table: "report_corrections",
             selection: "report_id IN (\(reportsOf))",
             omitted: ["id"],
-            copiedFromAbove: false
+            copiedFromAbove: false,
+            scope: .report
         ),
-        Part(table: "attachments", selection: "report_id IN (\(reportsOf))", omitted: [], copiedFromAbove: false),
+        Part(
+            table: "attachments",
+            selection: "report_id IN (\(reportsOf))",
+            omitted: [],
+            copiedFromAbove: false,
+            scope: .report
+        ),
         Part(
             table: "tasks",
             selection: "id IN (SELECT task_id FROM task_units WHERE unit IN (?))",
             omitted: [],
-            copiedFromAbove: true
+            copiedFromAbove: true,
+            scope: .owner("assigned_by")
         ),
-        Part(table: "task_units", selection: "unit IN (?)", omitted: [], copiedFromAbove: true),
-        Part(table: "task_updates", selection: "unit IN (?)", omitted: [], copiedFromAbove: false),
-        Part(table: "task_reviews", selection: "unit IN (?)", omitted: [], copiedFromAbove: true),
-        Part(table: "task_evidence", selection: "unit IN (?)", omitted: [], copiedFromAbove: false),
-        Part(table: "congress_dates", selection: "unit IN (?)", omitted: [], copiedFromAbove: true),
+        Part(table: "task_units", selection: "unit IN (?)", omitted: [], copiedFromAbove: true, scope: .unit("unit")),
+        Part(
+            table: "task_updates",
+            selection: "unit IN (?)",
+            omitted: [],
+            copiedFromAbove: false,
+            scope: .unit("unit")
+        ),
+        Part(table: "task_reviews", selection: "unit IN (?)", omitted: [], copiedFromAbove: true, scope: .unit("unit")),
+        Part(
+            table: "task_evidence",
+            selection: "unit IN (?)",
+            omitted: [],
+            copiedFromAbove: false,
+            scope: .unit("unit")
+        ),
+        Part(
+            table: "congress_dates",
+            selection: "unit IN (?)",
+            omitted: [],
+            copiedFromAbove: true,
+            scope: .unit("unit")
+        ),
     ]
 
     /// The selection with each `(?)` made the units' placeholders, and its arguments.
-    private static func bound(_ selection: String, units: [String]) -> (sql: String, arguments: StatementArguments) {
+    static func bound(_ selection: String, units: [String]) -> (sql: String, arguments: StatementArguments) {
         let pieces = selection.components(separatedBy: "(?)")
         let marks = "(" + databaseQuestionMarks(count: units.count) + ")"
         let arguments = StatementArguments(Array(repeating: units, count: pieces.count - 1).flatMap { $0 })
@@ -279,7 +368,7 @@ enum HandoverStore {
     /// Once the new node holds `units`' life, the parent keeps what it keeps of any node below:
     /// accounts as records without secrets, approved reports as received ones (with their
     /// history and evidence); reports not approved are no longer its to hold.
-    static func retire(units: [String], at now: Date, _ db: Database) throws -> (accounts: Int, reports: Int) {
+    static func keepAsBelow(units: [String], at now: Date, _ db: Database) throws -> (accounts: Int, reports: Int) {
         let accounts = bound(
             """
             UPDATE accounts SET status = 'delegated', password_hash = NULL, activation_hash = NULL,
@@ -305,10 +394,61 @@ enum HandoverStore {
     }
 }
 
+extension HandoverStore {
+    /// A retired child node's units' life written back here: every row must belong to `units`
+    /// (what was copied from above is left out, this node holds it), what this node held of their
+    /// own life (received reports, account records, ...) gives way to the child's rows, which
+    /// are then written as a handover is. Returns the rows written.
+    static func takeBack(_ tables: [HandoverTable], units: [String], _ db: Database) throws -> Int {
+        let moving = Set(units)
+        let reports = Set(
+            tables.first { $0.name == "reports" }?.rows.compactMap { row -> String? in
+                if case .text(let id) = row["id"] { return id }
+                return nil
+            } ?? []
+        )
+        var kept: [HandoverTable] = []
+        for table in tables {
+            guard let part = parts.first(where: { $0.table == table.name }) else {
+                throw HandoverRefused("a handover does not carry table '\(table.name)'")
+            }
+            var rows: [[String: StoredValue]] = []
+            for row in table.rows {
+                switch part.scope {
+                case .unit(let column):
+                    guard case .text(let unit) = row[column], moving.contains(unit) else {
+                        throw HandoverRefused("a row of \(part.table) belongs to no unit of the retired node")
+                    }
+                    rows.append(row)
+                case .report:
+                    guard case .text(let report) = row["report_id"], reports.contains(report) else {
+                        throw HandoverRefused("a row of \(part.table) belongs to no report of the retired node")
+                    }
+                    rows.append(row)
+                case .owner(let column):
+                    if case .text(let owner) = row[column], moving.contains(owner) { rows.append(row) }
+                }
+            }
+            kept.append(HandoverTable(name: table.name, rows: rows))
+        }
+        try endSessions(of: units, db)
+        let ofReports = "report_id IN (SELECT id FROM reports WHERE unit IN (?))"
+        for (table, selection) in [
+            ("report_events", ofReports), ("report_corrections", ofReports), ("attachments", ofReports),
+            ("reports", "unit IN (?)"), ("accounts", "unit IN (?)"), ("task_updates", "unit IN (?)"),
+            ("task_evidence", "unit IN (?)"), ("congress_dates", "unit IN (?)"),
+        ] {
+            let statement = bound("DELETE FROM \(table) WHERE \(selection)", units: units)
+            try db.execute(sql: statement.sql, arguments: statement.arguments)
+        }
+        return try write(kept, db)
+    }
+}
+
 /// A handover that cannot be written here, with the reason (the new node keeps asking, and says
 /// why in its link status).
-struct HandoverRefused: Error, CustomStringConvertible {
-    let description: String
+package struct HandoverRefused: Error, CustomStringConvertible {
+    package let description: String
     init(_ description: String) { self.description = description }
 }
 

@@ -104,6 +104,7 @@ public struct NodeDatabase: Sendable {
             try db.execute(sql: IndicatorAssignmentStore.v17)
         }
         migrator.registerMigration("v18-handovers") { db in try db.execute(sql: HandoverStore.v18) }
+        migrator.registerMigration("v19-retired-nodes") { db in try db.execute(sql: UnitSchema.v19) }
         return migrator
     }
 }

@@ -59,4 +59,38 @@ enum UnitSchema {
         CREATE TRIGGER unit_changes_no_update BEFORE UPDATE ON unit_changes BEGIN SELECT RAISE(ABORT, 'unit changes are never changed'); END;
         CREATE TRIGGER unit_changes_no_delete BEFORE DELETE ON unit_changes BEGIN SELECT RAISE(ABORT, 'unit changes are never deleted'); END;
         """
+
+    /// A node retired (`retired`: its parent's node hosts its units again), after which its unit
+    /// may get a node again: the kind is widened and a unit's joins are no longer unique. The
+    /// table is rebuilt as in v14; rows and order are kept.
+    static let v19 = """
+        DROP TRIGGER unit_changes_no_update;
+        DROP TRIGGER unit_changes_no_delete;
+        DROP INDEX unit_changes_added;
+        DROP INDEX unit_changes_hosted;
+        ALTER TABLE unit_changes RENAME TO unit_changes_v14;
+        CREATE TABLE unit_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('added', 'renamed', 'hosted', 'retired')),
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            level TEXT NOT NULL,
+            parent TEXT NOT NULL,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            received_from TEXT,
+            recorded_at TEXT NOT NULL,
+            node_name TEXT,
+            node_web TEXT,
+            node_federation TEXT,
+            CHECK ((kind = 'hosted') = (node_name IS NOT NULL))
+        ) STRICT;
+        INSERT INTO unit_changes SELECT * FROM unit_changes_v14 ORDER BY seq;
+        DROP TABLE unit_changes_v14;
+        CREATE UNIQUE INDEX unit_changes_added ON unit_changes(lower(code)) WHERE kind = 'added';
+        CREATE INDEX unit_changes_code ON unit_changes(lower(code), kind);
+        CREATE TRIGGER unit_changes_no_update BEFORE UPDATE ON unit_changes BEGIN SELECT RAISE(ABORT, 'unit changes are never changed'); END;
+        CREATE TRIGGER unit_changes_no_delete BEFORE DELETE ON unit_changes BEGIN SELECT RAISE(ABORT, 'unit changes are never deleted'); END;
+        """
 }

@@ -132,6 +132,16 @@ public final class FederationClient: Sendable {
         )
     }
 
+    /// A retired node hands its units' life back to the parent.
+    public func handBack(_ package: HandoverPackage) async throws -> HandoverDone {
+        try await call(
+            method: .POST,
+            path: "/federation/v1/handback",
+            body: try encoder.encode(package),
+            timeout: .minutes(10)
+        )
+    }
+
     /// Whether the parent already holds the evidence file with this content hash, complete.
     public func hasEvidence(_ sha256: String, size: Int64) async throws -> Bool {
         var request = HTTPClientRequest(url: baseURL + "/federation/v1/evidence/\(sha256)?size=\(size)")

@@ -40,6 +40,8 @@ package struct Inbox: NodeService {
     /// The forms a received report's answers must fit.
     let forms: Forms
     let expectations: Expectations
+    /// A retirement of this node from its parent (`node.retiring`).
+    let handovers: UnitHandovers
     let selfReportedFigures: SelfReportedFigures
     let unitClosures: UnitClosures
     let indicatorDefinitions: IndicatorDefinitions

@@ -59,6 +59,11 @@ extension Inbox {
                 unit: message.unit,
                 db
             )
+        case (.nodeRetiring, .fromParent):
+            return try handovers.receiveRetirement(
+                try JSONDecoder.federation.decode(NodeRetirement.self, from: message.body),
+                db
+            )
         case (.taskAssigned, .fromParent):
             return try receiveTask(message, db)
         case (.taskProgress, .fromChild):

@@ -32,6 +32,7 @@ package struct SyncLoop: Service {
 
     package func run() async throws {
         guard let parent = local.parent else { return }
+        if try await local.handovers.retired() { return try await stayRetired() }
         let clients = ParentClients(
             local: local,
             address: try await parentURL(),
@@ -44,9 +45,20 @@ package struct SyncLoop: Service {
                 group.addTask { await push(to: parent.unit, clients) }
                 group.addTask { await renew(with: clients) }
                 group.addTask { await reportStatus(to: parent.unit, clients) }
+                // Only the push loop ends on its own, when the node has retired: then all stop.
+                await group.next()
+                group.cancelAll()
             }
         }
         await clients.shutdown()
+        if try await local.handovers.retired() { try await stayRetired() }
+    }
+
+    /// A retired node's units are hosted by its parent's node: it syncs no more, and its pages
+    /// stay up to tell its users where to log in, until the process is stopped.
+    private func stayRetired() async throws {
+        local.logger.notice("this node is retired: its units are hosted by its parent's node again; it syncs no more")
+        try? await gracefulShutdown()
     }
 
     /// A node that joined for a unit its parent hosted takes the unit's life over (accounts,
@@ -152,6 +164,8 @@ package struct SyncLoop: Service {
                 let client = try clients.current()
                 let pending = try await local.outbox.pending(limit: batchSize)
                 if pending.isEmpty {
+                    // Retired by the parent: with everything sent, the units' life goes back.
+                    if try await local.handovers.handBack(using: client) { return }
                     await local.outboxSignal.wait(since: generation, timeout: .seconds(30))
                     continue
                 }

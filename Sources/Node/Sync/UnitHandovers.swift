@@ -108,7 +108,7 @@ package struct UnitHandovers: NodeService {
             guard let offered = try HandoverStore.find(id, db), offered.direction == "out", offered.unit == caller
             else { return nil }
             if offered.state == "completed" { return HandoverDone(id: id, rows: offered.rows, state: "completed") }
-            let kept = try HandoverStore.retire(units: offered.units, at: clock.now(), db)
+            let kept = try HandoverStore.keepAsBelow(units: offered.units, at: clock.now(), db)
             try HandoverStore.setState(id, to: "completed", rows: nil, at: clock.now(), db)
             try audit.record(
                 db,
@@ -150,7 +150,7 @@ package struct UnitHandovers: NodeService {
     }
 
     /// The accounts' second-factor secrets opened (to send) or sealed (to keep) with this node's key.
-    private func secrets(_ table: HandoverTable, with transform: (Data) throws -> Data) throws -> HandoverTable {
+    func secrets(_ table: HandoverTable, with transform: (Data) throws -> Data) throws -> HandoverTable {
         guard table.name == "accounts" else { return table }
         return HandoverTable(
             name: table.name,

@@ -181,6 +181,45 @@ struct FederationAPI {
             }
             return answer
         }
+        // Issue I.5: a child node retired by this node's admin hands its units' life back.
+        router.post("/federation/v1/handback") { request, context -> HandoverDone in
+            let caller = context.peer!
+            let package: HandoverPackage
+            do {
+                package = try JSONDecoder.federation.decode(
+                    HandoverPackage.self,
+                    from: try await request.body.collect(upTo: 256 * 1024 * 1024)
+                )
+            } catch {
+                throw FederationRefusal(
+                    status: .badRequest,
+                    error: ProtocolError(error: "bad_request", message: "malformed handover package: \(error)")
+                )
+            }
+            guard authorisation.mayReadFeed(caller: caller) else {
+                throw FederationRefusal(
+                    status: .forbidden,
+                    error: ProtocolError(error: "forbidden", message: "only a direct child hands its life back here")
+                )
+            }
+            do {
+                guard let done = try await local.handovers.takeBack(package, from: caller) else {
+                    throw FederationRefusal(
+                        status: .notFound,
+                        error: ProtocolError(
+                            error: "not_found",
+                            message: "no retirement of node '\(caller)' was asked here"
+                        )
+                    )
+                }
+                return done
+            } catch let refused as HandoverRefused {
+                throw FederationRefusal(
+                    status: .conflict,
+                    error: ProtocolError(error: "conflict", message: refused.description)
+                )
+            }
+        }
         // Renewal before expiry: a direct child, known by its current (valid, unrevoked) certificate, sends a CSR.
         router.post("/federation/v1/renew") { request, context -> RenewalAnswer in
             let caller = context.peer!

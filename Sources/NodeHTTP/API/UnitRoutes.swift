@@ -18,7 +18,20 @@ struct UnitRoutes {
             let rename = try await request.decodeJSON(as: UnitRename.self, context: context)
             return try await local.unitChanges.rename(try context.parameters.require("code"), rename, by: actor)
         }
+        // Issue I.5: the node of a unit directly below is retired; its units' life comes back here.
+        api.post("/units/{code}/retire-node") { _, context -> EditedResponse<UnitHandovers.View> in
+            let actor = try context.actor()
+            return EditedResponse(
+                status: .accepted,
+                response: try await local.handovers.requestRetirement(
+                    of: try context.parameters.require("code"),
+                    by: actor
+                )
+            )
+        }
     }
 }
 
 extension UnitView: ResponseEncodable {}
+
+extension UnitHandovers.View: ResponseEncodable {}

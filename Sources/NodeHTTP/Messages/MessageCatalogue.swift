@@ -468,6 +468,11 @@ package enum MessageCatalogue {
         case .listenAddressesInvalid: ("Địa chỉ lắng nghe phải có dạng máy:cổng", "Listen addresses must be host:port")
         case .noIssuingKey:
             ("Nút này không giữ khóa cấp chứng thư", "This node holds no CA key to issue certificates with")
+        case .noChildNodeToRetire(let unit):
+            (
+                "Đơn vị “\(unit)” không có nút riêng trực thuộc nút này để thôi vận hành",
+                "Unit '\(unit)' has no node of its own directly below this node to retire"
+            )
         case .accountServedElsewhere(let node, let address):
             (
                 "Đơn vị của tài khoản này nay làm việc trên nút riêng “\(node)”: hãy đăng nhập tại \(address)",

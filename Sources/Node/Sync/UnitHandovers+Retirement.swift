@@ -1,0 +1,200 @@
+import Auth
+import Federation
+import Foundation
+import GRDB
+
+/// A child node retired by its parent's admin: it hands its units' life back (the handover the
+/// other way) and its parent's node hosts them again. The decision goes down the feed
+/// (`node.retiring`); the child stops serving its users at once, sends the evidence files and
+/// the package up once its outbox is empty (`POST /federation/v1/handback`), and stops; the
+/// parent writes the rows in one transaction with the unit change `retired`, which travels up so
+/// that every ancestor accepts the parent's signatures for those units again.
+extension UnitHandovers {
+    // MARK: The parent's side
+
+    /// `POST /units/{code}/retire-node`: the admin of this node's own unit retires the node of a
+    /// unit directly below. Refused for a unit without a node of its own here, or one with nodes
+    /// running below it.
+    package func requestRetirement(of childUnit: String, by actor: Actor) async throws -> View {
+        guard actor.holds(.manageUsers), actor.unit == unit else { throw DomainError(.enrolmentOnlyOwnAdmins) }
+        guard let child = deployment.children(of: node).first(where: { $0.unit == childUnit }) else {
+            throw DomainError(.noChildNodeToRetire(childUnit), details: ["unit": "no_node"])
+        }
+        if let below = deployment.children(of: child).first {
+            throw DomainError(.nodesRunBelow(unit: childUnit, node: below.name), details: ["unit": "nodes_below"])
+        }
+        let id = UUID().uuidString.lowercased()
+        let now = clock.now()
+        let record = try await database.pool.write { db -> HandoverStore.Record in
+            if let asked = try HandoverStore.latestIn(from: childUnit, db), asked.state == "requested" {
+                return asked
+            }
+            try HandoverStore.insert(
+                id: id,
+                direction: "in",
+                unit: childUnit,
+                units: child.hosts,
+                node: child.name,
+                state: "requested",
+                decidedBy: actor.username,
+                at: now,
+                db
+            )
+            let retirement = NodeRetirement(handover: id, unit: childUnit, decidedBy: actor.username, decidedAt: now)
+            try appendToFeed(db, audience: childUnit, kind: .nodeRetiring, unit: childUnit, body: retirement)
+            try audit.record(
+                db,
+                actor,
+                action: "node.retire_requested",
+                target: childUnit,
+                detail: "node \(child.name): its units come back here (\(child.hosts.joined(separator: ", ")))"
+            )
+            return try HandoverStore.find(id, db)!
+        }
+        return View(record)
+    }
+
+    /// `POST /federation/v1/handback`: the retired child's package. Written in one transaction with
+    /// the unit change `retired`; said again, it answers the same. Nil when no retirement of the
+    /// caller's node was asked here.
+    package func takeBack(_ package: HandoverPackage, from caller: String) async throws -> HandoverDone? {
+        let asked = try await database.pool.read { db in try HandoverStore.find(package.id, db) }
+        guard let asked, asked.direction == "in", asked.unit == caller, package.unit == caller else { return nil }
+        if asked.state == "completed" { return HandoverDone(id: asked.id, rows: asked.rows, state: "completed") }
+        for file in package.evidence where !evidence.contains(file.sha256, size: file.size) {
+            throw HandoverRefused("evidence file \(file.sha256) has not arrived")
+        }
+        guard let child = deployment.node(forUnit: caller), let unitOfChild = tree[caller],
+            let above = unitOfChild.parent
+        else { throw HandoverRefused("unit \(caller) has no node of its own here") }
+        let units = child.hosts
+        let change = UnitChange(
+            kind: .retired,
+            code: caller,
+            name: unitOfChild.name,
+            level: unitOfChild.level,
+            parent: above,
+            decidedBy: asked.decidedBy,
+            decidedAt: clock.now()
+        )
+        let done = try await context.keepingUnitsInStep {
+            try await database.pool.write { db -> HandoverDone in
+                guard let current = try HandoverStore.find(asked.id, db), current.state == "requested" else {
+                    return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
+                }
+                let sealed = try package.tables.map { try secrets($0, with: key.seal) }
+                let written = try HandoverStore.takeBack(sealed, units: units, db)
+                let next: Deployment
+                do { next = try deployment.applying(change) } catch {
+                    throw HandoverRefused("node \(child.name) cannot retire: \(error)")
+                }
+                try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
+                try enqueueUp(db, kind: .unitChanged, unit: change.parent, body: change)
+                try HandoverStore.setState(asked.id, to: "completed", rows: written, at: clock.now(), db)
+                try audit.record(
+                    db,
+                    actor: "node:\(caller)",
+                    unit: unit,
+                    action: "node.retired",
+                    target: caller,
+                    detail: "node \(child.name) handed back \(written) rows of \(units.joined(separator: ", "))"
+                )
+                context.units.set(next)
+                return HandoverDone(id: asked.id, rows: written, state: "completed")
+            }
+        }
+        outboxSignal.notify()
+        logger.notice("node retired", metadata: ["unit": "\(caller)", "node": "\(child.name)", "rows": "\(done.rows)"])
+        return done
+    }
+
+    // MARK: The retired node's side
+
+    /// `node.retiring` from the parent: this node offers its units' life back and ends its users'
+    /// sessions; the push loop hands it back once the outbox is empty.
+    func receiveRetirement(_ retirement: NodeRetirement, _ db: Database) throws -> Inbox.Effect {
+        guard retirement.unit == unit else {
+            throw Refusal("the retirement is for unit \(retirement.unit), not this node's \(unit)")
+        }
+        if try HandoverStore.find(retirement.handover, db) != nil {
+            return Inbox.Effect(detail: "retirement \(retirement.handover) already held")
+        }
+        try HandoverStore.insert(
+            id: retirement.handover,
+            direction: "out",
+            unit: unit,
+            units: node.hosts,
+            node: parent?.name ?? "",
+            state: "offered",
+            decidedBy: retirement.decidedBy,
+            at: clock.now(),
+            db
+        )
+        try HandoverStore.endSessions(of: node.hosts, db)
+        try audit.record(
+            db,
+            actor: "node:\(parent?.unit ?? "")",
+            unit: unit,
+            action: "node.retiring",
+            target: unit,
+            detail: "decided by \(retirement.decidedBy); the units' life goes back to the parent"
+        )
+        return Inbox.Effect(detail: "node retiring: handover \(retirement.handover)", outbox: true)
+    }
+
+    /// Whether this node was retired and handed its life back: it syncs no more.
+    package func retired() async throws -> Bool {
+        try await database.pool.read { db in try HandoverStore.handedBack(unit: unit, db) }
+    }
+
+    /// Hands the units' life back to the parent if a retirement asks for it: the evidence files
+    /// first, then the package. True when it did (the node is then retired).
+    func handBack(using client: FederationClient) async throws -> Bool {
+        guard let offered = try await database.pool.read({ try HandoverStore.offeredBack(unit: unit, $0) }) else {
+            return false
+        }
+        let package = try await database.pool.read { db in
+            HandoverPackage(
+                id: offered.id,
+                unit: unit,
+                units: offered.units,
+                tables: try HandoverStore.rows(of: offered.units, db).map { try secrets($0, with: key.open) },
+                evidence: try HandoverStore.files(of: offered.units, db)
+            )
+        }
+        for file in package.evidence where try await !client.hasEvidence(file.sha256, size: file.size) {
+            try await client.sendEvidence(file.sha256, from: evidence.path(file.sha256), size: file.size)
+        }
+        let done = try await client.handBack(package)
+        try await database.pool.write { db in
+            try HandoverStore.setState(offered.id, to: "completed", rows: done.rows, at: clock.now(), db)
+            try audit.record(
+                db,
+                actor: "node:\(parent?.unit ?? "")",
+                unit: unit,
+                action: "node.retired",
+                target: unit,
+                detail: "the parent holds \(done.rows) rows; this node syncs no more"
+            )
+        }
+        logger.notice("node retired: its units are hosted by the parent again", metadata: ["rows": "\(done.rows)"])
+        return true
+    }
+}
+
+extension UnitHandovers.View {
+    init(_ record: HandoverStore.Record) {
+        self.init(
+            id: record.id,
+            direction: record.direction,
+            unit: record.unit,
+            units: record.units,
+            node: record.node,
+            state: record.state,
+            rows: record.rows,
+            decidedBy: record.decidedBy,
+            createdAt: record.createdAt,
+            updatedAt: record.updatedAt
+        )
+    }
+}
