@@ -929,6 +929,17 @@ import Testing
                 }
             ),
             Entry(
+                "POST /app/units/{code}/retire-node",
+                Case(
+                    "asks the subject's own node to retire (it has none here: refused on the page)",
+                    expect: { a in
+                        Rule.administersTheNodesUnit(a).allows ? .passes(422, "no node of its own") : .denied
+                    }
+                ) { m, a in
+                    try await post(m, a, "/app/units/\(m.subject.unit)/retire-node", [:])
+                }
+            ),
+            Entry(
                 "POST /app/units/{code}/enrolment-token",
                 Case(
                     "asks for a token for the subject's own node (its accounts and reports move with it)",

@@ -21,16 +21,16 @@ package struct UnitHandovers: NodeService {
 
     /// One handover as an administrator sees it.
     package struct View: Codable, Sendable {
-        let id: String
-        let direction: String
-        let unit: String
-        let units: [String]
-        let node: String
+        package let id: String
+        package let direction: String
+        package let unit: String
+        package let units: [String]
+        package let node: String
         package let state: String
-        let rows: Int
-        let decidedBy: String
-        let createdAt: Date
-        let updatedAt: Date
+        package let rows: Int
+        package let decidedBy: String
+        package let createdAt: Date
+        package let updatedAt: Date
     }
 
     // MARK: The parent's side

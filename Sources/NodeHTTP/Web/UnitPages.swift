@@ -16,7 +16,7 @@ struct UnitPages {
 
     /// What was typed in one of the page's forms, and the refusal with the field it belongs to.
     struct Typed {
-        enum Form { case add, rename, closure, join }
+        enum Form { case add, rename, closure, join, retire }
         var form: Form = .add
         /// The unit a rename or closure form was for.
         var unit = ""
@@ -90,6 +90,21 @@ struct UnitPages {
                     return try await page(visitor, typed: Typed(), done: nil, unit: nil, issued: issued)
                 } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     var typed = Typed(form: .join, unit: code)
+                    typed.error = ("_form", visitor.pick(error.message, error.messageEN))
+                    return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
+                }
+            }
+        }
+        // The node of a unit directly below is retired; its units' life comes back here.
+        pages.post("/units/{code}/retire-node") { request, context in
+            try await kit.run(request, context) {
+                let (_, visitor) = try await kit.post(request, context)
+                let code = try context.parameters.require("code")
+                do {
+                    _ = try await local.handovers.requestRetirement(of: code, by: visitor.actor)
+                    throw PageRedirect(location: "\(Self.path)?done=retiring&unit=\(code)")
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
+                    var typed = Typed(form: .retire, unit: code)
                     typed.error = ("_form", visitor.pick(error.message, error.messageEN))
                     return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
                 }
@@ -171,11 +186,18 @@ struct UnitPages {
                     "Đã ghi nhận giải thể, sáp nhập đơn vị \(name)",
                     "Closure of \(name) recorded"
                 )
+            case "retiring":
+                values.done = visitor.pick(
+                    "Đã yêu cầu nút riêng của \(name) thôi vận hành: dữ liệu của đơn vị trở về nút này khi nút đó gửi trả",
+                    "The own node of \(name) is asked to retire: the unit's data comes back here when that node sends it"
+                )
             default: break
             }
         }
         if actor.holds(.manageUsers), let own = tree[actor.unit] {
             let below = tree.children(of: actor.unit).sorted { $0.code < $1.code }
+            // Where each unit's life stands when it is moving (only the node's own admins see them).
+            let moving = actor.unit == local.node.unit ? try await handoverTexts(visitor) : [:]
             let open = below.filter { closures[$0.code] == nil }
             values.admin = true
             values.belowLevel = own.level.below.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? ""
@@ -197,7 +219,11 @@ struct UnitPages {
                         UnitsPage.Target(code: target.code, name: target.name, selected: false)
                     },
                     // Hosted here, open, and this node can certify it: it may get a node of its own.
-                    canJoin: closure == nil && local.deployment.hostingNode(of: unit.code)?.name == local.node.name
+                    canJoin: closure == nil && local.deployment.hostingNode(of: unit.code)?.name == local.node.name,
+                    // A node of its own directly below this one: this node's admins may retire it.
+                    canRetire: local.deployment.children(of: local.node).contains { $0.unit == unit.code }
+                        && actor.unit == local.node.unit,
+                    handoverText: moving[unit.code]
                 )
                 if typed.unit == unit.code {
                     switch typed.form {
@@ -220,6 +246,8 @@ struct UnitPages {
                         if let error = typed.error { row.closureErrors = UnitsPage.ClosureErrors(error) }
                     case .join:
                         if let error = typed.error { row.joinError = error.message }
+                    case .retire:
+                        if let error = typed.error { row.retireError = error.message }
                     case .add: break
                     }
                 }
@@ -239,6 +267,28 @@ struct UnitPages {
             current: Self.path,
             status: status
         )
+    }
+
+    /// The latest handover of each unit still moving, in words.
+    func handoverTexts(_ visitor: PageVisitor) async throws -> [String: String] {
+        var texts: [String: String] = [:]
+        for handover in try await local.handovers.list(for: visitor.actor) where texts[handover.unit] == nil {
+            switch (handover.direction, handover.state) {
+            case ("out", "offered"):
+                texts[handover.unit] = visitor.pick(
+                    "Đang chuyển dữ liệu sang nút riêng \(handover.node)",
+                    "Moving its data to its own node \(handover.node)"
+                )
+            case ("in", "requested"):
+                texts[handover.unit] = visitor.pick(
+                    "Chờ nút \(handover.node) gửi trả dữ liệu để thôi vận hành",
+                    "Waiting for node \(handover.node) to send its data back and retire"
+                )
+            default:
+                texts[handover.unit] = ""
+            }
+        }
+        return texts.filter { !$0.value.isEmpty }
     }
 
     func closedText(_ closure: UnitClosure, _ tree: UnitTree, _ language: Language) -> String {
@@ -330,9 +380,14 @@ struct UnitsPage: PageModel {
         var mergeTargets: [Target]
         /// Hosted by this node: its admin may hand its own node a token.
         let canJoin: Bool
+        /// Has its own node directly below this one: this node's admins may retire it.
+        let canRetire: Bool
+        /// Where its data stands while it moves between nodes.
+        let handoverText: String?
         var renameError: String?
         var closureErrors: ClosureErrors?
         var joinError: String?
+        var retireError: String?
     }
 
     /// A token just issued for a unit's own node, shown once, with the command for its machine.
