@@ -117,13 +117,27 @@ import Testing
             body: ["unit": "BNI-TD"]
         )
         let token = try #require(granted.json["token"] as? String, "\(granted.text)")
-        let folder = nodes.directory + "/joined/bni-td"
         let ports = NodeProcesses.Ports(web: try NodeProcesses.freePort(), federation: try NodeProcesses.freePort())
-        let joined = try await NodeProcesses.run([
-            "enrol", "--parent", nodes.webURL("bac-ninh"), "--dir", folder, "--token", token,
-            "--web", "127.0.0.1:\(ports.web)", "--federation", "127.0.0.1:\(ports.federation)",
-        ])
+        func enrol(into folder: String, with token: String) async throws -> (status: Int32, output: String) {
+            try await NodeProcesses.run([
+                "enrol", "--parent", nodes.webURL("bac-ninh"), "--dir", folder, "--token", token,
+                "--web", "127.0.0.1:\(ports.web)", "--federation", "127.0.0.1:\(ports.federation)",
+            ])
+        }
+        let joined = try await enrol(into: nodes.directory + "/joined/bni-td-first", with: token)
         #expect(joined.status == 0 && joined.output.contains("chuyển từ nút cấp trên"), "\(joined.output)")
+        // Its first machine dies before it ever runs: the admin hands out a second token and a new
+        // machine enrols; it is told of the handover still waiting, and takes it over.
+        let second = try await nodes.call(
+            "bni.admin",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/enrolment-tokens",
+            body: ["unit": "BNI-TD"]
+        )
+        let folder = nodes.directory + "/joined/bni-td"
+        let again = try await enrol(into: folder, with: try #require(second.json["token"] as? String, "\(second.text)"))
+        #expect(again.status == 0 && again.output.contains("chuyển từ nút cấp trên"), "\(again.output)")
 
         // The province stops serving the unit at once: sessions ended, users told where to go.
         #expect(try await province.call(.GET, "/api/v1/reports").status == 401)

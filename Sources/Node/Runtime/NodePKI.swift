@@ -149,7 +149,9 @@ package struct NodePKI: NodeService {
                     detail: "serial \(issued.certificate.serialNumber)",
                     source: address
                 )
-                guard let joined else { return (deployment, nil) }
+                // A node enrolling again (its first machine failed before it took its unit's life
+                // over) is told of the handover still waiting for it.
+                guard let joined else { return (deployment, try handovers.stillOffered(to: childUnit, db)) }
                 let next: Deployment
                 do { next = try deployment.applying(joined) } catch {
                     // Another token for the same unit was spent a moment ago, say.

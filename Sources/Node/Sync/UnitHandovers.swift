@@ -66,6 +66,12 @@ package struct UnitHandovers: NodeService {
         return id
     }
 
+    /// The handover offered to the node of `unit` and not yet taken over, if any.
+    func stillOffered(to unit: String, _ db: Database) throws -> String? {
+        guard let offered = try HandoverStore.latestOut(to: unit, db), offered.state == "offered" else { return nil }
+        return offered.id
+    }
+
     /// `GET /federation/v1/handover`: the package offered to the node of `caller`, read now.
     package func package(for caller: String) async throws -> HandoverPackage? {
         try await database.pool.read { db in
