@@ -376,6 +376,27 @@ import Testing
             #expect(try nodes.count(node, "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") == 0, "\(node)")
             #expect(try nodes.integrity(node) == "ok")
         }
+
+        // The unit may get a node again: the old machine's certificate is revoked as the new one joins.
+        #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM revoked_certificates WHERE unit = 'BNI-KB'") == 0)
+        let token = try #require(
+            try await nodes.call(
+                "bni.admin",
+                at: "bac-ninh",
+                .POST,
+                "/api/v1/enrolment-tokens",
+                body: ["unit": "BNI-KB"]
+            ).json["token"] as? String
+        )
+        let rejoined = try await NodeProcesses.run([
+            "enrol", "--parent", nodes.webURL("bac-ninh"), "--dir", nodes.directory + "/joined/kinh-bac-2",
+            "--token", token, "--name", "kinh-bac-2", "--web", "127.0.0.1:\(try NodeProcesses.freePort())",
+            "--federation", "127.0.0.1:\(try NodeProcesses.freePort())",
+        ])
+        #expect(rejoined.status == 0, "\(rejoined.output)")
+        #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM revoked_certificates WHERE unit = 'BNI-KB'") >= 1)
+        // Its life is offered to the new node.
+        #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM handovers WHERE state = 'offered'") == 1)
     }
 
     /// Creates BNI-TD's report for `assignment` at `node`, once the assignment has arrived there.

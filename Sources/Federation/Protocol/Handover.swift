@@ -17,13 +17,24 @@ public struct HandoverPackage: Codable, Sendable {
     public let tables: [HandoverTable]
     /// The evidence files the rows name (reports' and tasks').
     public let evidence: [HandoverFile]
+    /// Handing back: how far the retiring node has read its parent's feed. The parent takes the
+    /// package only when nothing it sent down since is unread (it would be undone otherwise).
+    public let feedCursor: Int64?
 
-    public init(id: String, unit: String, units: [String], tables: [HandoverTable], evidence: [HandoverFile]) {
+    public init(
+        id: String,
+        unit: String,
+        units: [String],
+        tables: [HandoverTable],
+        evidence: [HandoverFile],
+        feedCursor: Int64? = nil
+    ) {
         self.id = id
         self.unit = unit
         self.units = units
         self.tables = tables
         self.evidence = evidence
+        self.feedCursor = feedCursor
     }
 
     /// Rows of all tables.

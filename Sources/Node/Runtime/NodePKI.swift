@@ -138,6 +138,11 @@ package struct NodePKI: NodeService {
                 guard try PKIStore.spendToken(hash: digest, at: clock.now(), now: clock.now(), db) else {
                     throw refused
                 }
+                // A unit joining again (its node was retired) gets a new node: what was issued for
+                // the old one is revoked in this transaction, so the old machine speaks for no one.
+                if joined != nil {
+                    try revokeEarlierCertificates(of: childUnit, decidedBy: createdBy, db)
+                }
                 try record(issued.certificate, unit: childUnit, via: "enrolment", db)
                 if let intermediate { try record(intermediate, unit: childUnit, via: "enrolment", db) }
                 try audit.record(
@@ -481,6 +486,31 @@ package struct NodePKI: NodeService {
     }
 
     /// Records a revocation (false if already known) and refuses the certificate from now on.
+    /// Revokes, signed and sent up and down like any revocation, every certificate this node knows
+    /// of the node `childUnit` had before (a node retired, its unit joining again).
+    private func revokeEarlierCertificates(of childUnit: String, decidedBy: String, _ db: Database) throws {
+        for fingerprint in try PKIStore.unrevoked(unit: childUnit, now: clock.now(), db) {
+            let revocation = Revocation(
+                fingerprint: fingerprint,
+                unit: childUnit,
+                revokedBy: unit,
+                revokedAt: clock.now(),
+                reason: "the unit's earlier node was retired; a new node joined for it"
+            )
+            let signed = try identity.current.signer.sign(try JSONEncoder.federation.encode(revocation))
+            guard try store(revocation, signed: signed, db) else { continue }
+            try relay(signed, unit: childUnit, arrivedFrom: nil, db)
+            try audit.record(
+                db,
+                actor: decidedBy,
+                unit: unit,
+                action: "pki.revoked",
+                target: fingerprint,
+                detail: "unit \(childUnit): its earlier node was retired"
+            )
+        }
+    }
+
     private func store(_ revocation: Revocation, signed: SignedPayload, _ db: Database) throws -> Bool {
         guard
             try PKIStore.recordRevocation(

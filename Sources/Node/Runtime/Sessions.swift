@@ -169,9 +169,12 @@ package struct Sessions: NodeService {
     /// here holds none. Other accounts below (delegated to a node from the start) get the usual
     /// refusal.
     private func refuseIfServedElsewhere(_ identifier: String, source: String) async throws {
-        guard Username.isValid(identifier) else { return }
         let found = try await database.pool.read { db -> AccountRecord? in
-            guard let account = try AccountRecord.fetchOne(db, key: identifier),
+            let named =
+                CitizenID.isValid(identifier)
+                ? try AccountStore.holder(ofCitizenId: identifier, except: nil, db)
+                : try AccountRecord.fetchOne(db, key: identifier)
+            guard let account = named,
                 try HandoverStore.handedOver(account.unit, db)
             else { return nil }
             return account

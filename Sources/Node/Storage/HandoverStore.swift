@@ -20,6 +20,8 @@ enum HandoverStore {
             node TEXT NOT NULL,
             state TEXT NOT NULL CHECK (state IN ('requested', 'offered', 'expected', 'imported', 'completed')),
             rows INTEGER NOT NULL DEFAULT 0,
+            -- Why the last attempt was refused, in words ('' once it went through).
+            refusal TEXT NOT NULL DEFAULT '',
             decided_by TEXT NOT NULL,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
@@ -37,6 +39,7 @@ enum HandoverStore {
         let state: String
         let rows: Int
         let decidedBy: String
+        let refusal: String
         let createdAt: Date
         let updatedAt: Date
     }
@@ -63,8 +66,16 @@ enum HandoverStore {
 
     static func setState(_ id: String, to state: String, rows: Int?, at now: Date, _ db: Database) throws {
         try db.execute(
-            sql: "UPDATE handovers SET state = ?, rows = COALESCE(?, rows), updated_at = ? WHERE id = ?",
+            sql: "UPDATE handovers SET state = ?, rows = COALESCE(?, rows), refusal = '', updated_at = ? WHERE id = ?",
             arguments: [state, rows, now, id]
+        )
+    }
+
+    /// Notes why the last attempt was refused, for the admins who follow the handover.
+    static func noteRefusal(_ id: String, _ reason: String, at now: Date, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE handovers SET refusal = ?, updated_at = ? WHERE id = ?",
+            arguments: [reason, now, id]
         )
     }
 
@@ -153,6 +164,7 @@ enum HandoverStore {
             state: row["state"],
             rows: row["rows"],
             decidedBy: row["decided_by"],
+            refusal: row["refusal"],
             createdAt: row["created_at"],
             updatedAt: row["updated_at"]
         )
@@ -365,13 +377,21 @@ enum HandoverStore {
         try db.execute(sql: "DELETE FROM sessions WHERE \(selection)", arguments: arguments)
     }
 
+    /// The accounts of `units` live on another node from now on: a change an admin makes here goes
+    /// down to it like any change to an account below (`Accounts`).
+    static func markServedBelow(_ units: [String], _ db: Database) throws {
+        let statement = bound("UPDATE accounts SET hosted_here = 0 WHERE unit IN (?)", units: units)
+        try db.execute(sql: statement.sql, arguments: statement.arguments)
+    }
+
     /// Once the new node holds `units`' life, the parent keeps what it keeps of any node below:
     /// accounts as records without secrets, approved reports as received ones (with their
     /// history and evidence); reports not approved are no longer its to hold.
     static func keepAsBelow(units: [String], at now: Date, _ db: Database) throws -> (accounts: Int, reports: Int) {
         let accounts = bound(
             """
-            UPDATE accounts SET status = 'delegated', password_hash = NULL, activation_hash = NULL,
+            UPDATE accounts SET status = CASE status WHEN 'disabled' THEN 'disabled' ELSE 'delegated' END,
+                password_hash = NULL, activation_hash = NULL,
                 totp_secret = NULL, mfa_enabled = 0, recovery_codes = NULL, totp_last_step = NULL,
                 failed_logins = 0, locked_until = NULL, hosted_here = 0, updated_at = ?
             WHERE unit IN (?) AND status != 'delegated'

@@ -121,6 +121,20 @@ enum PKIStore {
     }
 
     /// The unit of the certificate with this fingerprint, issued here or seen signing.
+    /// Certificates of `unit`'s node not revoked: those issued here and still valid, and those
+    /// seen signing (a node seeded by a topology file got its certificate elsewhere).
+    static func unrevoked(unit: String, now: Date, _ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT fingerprint FROM issued_certificates WHERE unit = ? AND not_after > ?
+                UNION SELECT fingerprint FROM signer_certificates WHERE unit = ?
+                EXCEPT SELECT fingerprint FROM revoked_certificates
+                """,
+            arguments: [unit, now, unit]
+        )
+    }
+
     static func unit(ofCertificate fingerprint: String, _ db: Database) throws -> String? {
         try String.fetchOne(
             db,

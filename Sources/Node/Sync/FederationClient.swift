@@ -119,7 +119,13 @@ public final class FederationClient: Sendable {
 
     /// The unit's life the parent hands this node (`UnitHandovers`).
     public func handover() async throws -> HandoverPackage {
-        try await call(method: .GET, path: "/federation/v1/handover", body: nil, timeout: .minutes(10))
+        try await call(
+            method: .GET,
+            path: "/federation/v1/handover",
+            body: nil,
+            timeout: .minutes(10),
+            limit: 256 * 1024 * 1024
+        )
     }
 
     /// Tells the parent this node holds the handover's rows.
@@ -194,6 +200,7 @@ public final class FederationClient: Sendable {
         path: String,
         body: Data?,
         timeout: TimeAmount,
+        limit: Int = 64 * 1024 * 1024,
         decoder answerDecoder: JSONDecoder? = nil
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
@@ -204,7 +211,7 @@ public final class FederationClient: Sendable {
             request.body = .bytes(ByteBuffer(data: body))
         }
         let response = try await send(request, timeout: timeout)
-        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        let bytes = try await response.body.collect(upTo: limit)
         guard response.status == .ok else {
             let error = try? decoder.decode(ProtocolError.self, from: bytes)
             throw FederationCallError(

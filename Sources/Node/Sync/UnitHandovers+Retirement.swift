@@ -61,8 +61,30 @@ extension UnitHandovers {
         let asked = try await database.pool.read { db in try HandoverStore.find(package.id, db) }
         guard let asked, asked.direction == "in", asked.unit == caller, package.unit == caller else { return nil }
         if asked.state == "completed" { return HandoverDone(id: asked.id, rows: asked.rows, state: "completed") }
+        do {
+            return try await writeBack(package, asked: asked, from: caller)
+        } catch let refused as HandoverRefused {
+            // The child tries again; the admins following the retirement see why it waits.
+            try await database.pool.write { db in
+                try HandoverStore.noteRefusal(asked.id, refused.description, at: clock.now(), db)
+            }
+            throw refused
+        }
+    }
+
+    private func writeBack(
+        _ package: HandoverPackage,
+        asked: HandoverStore.Record,
+        from caller: String
+    ) async throws -> HandoverDone {
         for file in package.evidence where !evidence.contains(file.sha256, size: file.size) {
             throw HandoverRefused("evidence file \(file.sha256) has not arrived")
+        }
+        let unread = try await database.pool.read { db in
+            try FeedStore.unread(for: caller, after: package.feedCursor ?? 0, db).count
+        }
+        guard unread == 0 else {
+            throw HandoverRefused("node \(caller) has \(unread) entries of its feed still to read (decided here since)")
         }
         guard let child = deployment.node(forUnit: caller), let unitOfChild = tree[caller],
             let above = unitOfChild.parent
@@ -82,7 +104,15 @@ extension UnitHandovers {
                 guard let current = try HandoverStore.find(asked.id, db), current.state == "requested" else {
                     return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
                 }
-                let sealed = try package.tables.map { try secrets($0, with: key.seal) }
+                let files = Set(package.evidence.map(\.sha256))
+                for table in package.tables where ["attachments", "task_evidence"].contains(table.name) {
+                    for row in table.rows {
+                        guard case .text(let sha256) = row["sha256"], files.contains(sha256) else {
+                            throw HandoverRefused("an evidence record of \(table.name) names a file not sent")
+                        }
+                    }
+                }
+                let sealed = try package.tables.map { hostedHere(try secrets($0, with: key.seal)) }
                 let written = try HandoverStore.takeBack(sealed, units: units, db)
                 let next: Deployment
                 do { next = try deployment.applying(change) } catch {
@@ -106,6 +136,12 @@ extension UnitHandovers {
         outboxSignal.notify()
         logger.notice("node retired", metadata: ["unit": "\(caller)", "node": "\(child.name)", "rows": "\(done.rows)"])
         return done
+    }
+
+    /// Whether a retirement of the node of `caller` was asked here: such a node may still hand
+    /// back (or hear again that it did) after it left the tree.
+    package func retirementAsked(of caller: String) async throws -> Bool {
+        try await database.pool.read { db in try HandoverStore.latestIn(from: caller, db) != nil }
     }
 
     // MARK: The retired node's side
@@ -159,7 +195,8 @@ extension UnitHandovers {
                 unit: unit,
                 units: offered.units,
                 tables: try HandoverStore.rows(of: offered.units, db).map { try secrets($0, with: key.open) },
-                evidence: try HandoverStore.files(of: offered.units, db)
+                evidence: try HandoverStore.files(of: offered.units, db),
+                feedCursor: try parent.map { try PeerStore.cursorAndEpoch(of: $0.unit, db).cursor }
             )
         }
         for file in package.evidence where try await !client.hasEvidence(file.sha256, size: file.size) {
@@ -193,6 +230,7 @@ extension UnitHandovers.View {
             state: record.state,
             rows: record.rows,
             decidedBy: record.decidedBy,
+            refusal: record.refusal,
             createdAt: record.createdAt,
             updatedAt: record.updatedAt
         )

@@ -29,6 +29,8 @@ package struct UnitHandovers: NodeService {
         package let state: String
         package let rows: Int
         package let decidedBy: String
+        /// Why the last attempt was refused ('' when none was).
+        package let refusal: String
         package let createdAt: Date
         package let updatedAt: Date
     }
@@ -55,6 +57,7 @@ package struct UnitHandovers: NodeService {
         )
         try HandoverStore.setState(id, to: "offered", rows: rows, at: clock.now(), db)
         try HandoverStore.endSessions(of: units, db)
+        try HandoverStore.markServedBelow(units, db)
         try audit.record(
             db,
             actor: decidedBy,
@@ -148,11 +151,25 @@ package struct UnitHandovers: NodeService {
                     state: $0.state,
                     rows: $0.rows,
                     decidedBy: $0.decidedBy,
+                    refusal: $0.refusal,
                     createdAt: $0.createdAt,
                     updatedAt: $0.updatedAt
                 )
             }
         }
+    }
+
+    /// The accounts as the node that takes them in keeps them: hosted there.
+    func hostedHere(_ table: HandoverTable) -> HandoverTable {
+        guard table.name == "accounts" else { return table }
+        return HandoverTable(
+            name: table.name,
+            rows: table.rows.map { row in
+                var row = row
+                row["hosted_here"] = .integer(1)
+                return row
+            }
+        )
     }
 
     /// The accounts' second-factor secrets opened (to send) or sealed (to keep) with this node's key.
@@ -228,7 +245,10 @@ package struct UnitHandovers: NodeService {
                 guard let current = try HandoverStore.find(pending.id, db), current.state == "expected" else {
                     return try HandoverStore.find(pending.id, db)?.rows ?? 0
                 }
-                let written = try HandoverStore.write(try package.tables.map { try secrets($0, with: key.seal) }, db)
+                let written = try HandoverStore.write(
+                    try package.tables.map { try hostedHere(try secrets($0, with: key.seal)) },
+                    db
+                )
                 try HandoverStore.setState(pending.id, to: "imported", rows: written, at: clock.now(), db)
                 try HandoverStore.setUnits(pending.id, package.units, db)
                 try audit.record(

@@ -184,6 +184,17 @@ struct FederationAPI {
         // Issue I.5: a child node retired by this node's admin hands its units' life back.
         router.post("/federation/v1/handback") { request, context -> HandoverDone in
             let caller = context.peer!
+            // Checked before the body is read: a direct child, or the node retired here answering
+            // again after it left the tree.
+            guard try await local.handovers.retirementAsked(of: caller) else {
+                throw FederationRefusal(
+                    status: .forbidden,
+                    error: ProtocolError(
+                        error: "forbidden",
+                        message: "no retirement of node '\(caller)' was asked here"
+                    )
+                )
+            }
             let package: HandoverPackage
             do {
                 package = try JSONDecoder.federation.decode(
@@ -196,19 +207,13 @@ struct FederationAPI {
                     error: ProtocolError(error: "bad_request", message: "malformed handover package: \(error)")
                 )
             }
-            guard authorisation.mayReadFeed(caller: caller) else {
-                throw FederationRefusal(
-                    status: .forbidden,
-                    error: ProtocolError(error: "forbidden", message: "only a direct child hands its life back here")
-                )
-            }
             do {
                 guard let done = try await local.handovers.takeBack(package, from: caller) else {
                     throw FederationRefusal(
                         status: .notFound,
                         error: ProtocolError(
                             error: "not_found",
-                            message: "no retirement of node '\(caller)' was asked here"
+                            message: "no handover \(package.id) of node '\(caller)' here"
                         )
                     )
                 }

@@ -280,10 +280,14 @@ struct UnitPages {
                     "Moving its data to its own node \(handover.node)"
                 )
             case ("in", "requested"):
-                texts[handover.unit] = visitor.pick(
-                    "Chờ nút \(handover.node) gửi trả dữ liệu để thôi vận hành",
-                    "Waiting for node \(handover.node) to send its data back and retire"
-                )
+                texts[handover.unit] =
+                    visitor.pick(
+                        "Chờ nút \(handover.node) gửi trả dữ liệu để thôi vận hành",
+                        "Waiting for node \(handover.node) to send its data back and retire"
+                    )
+                    + (handover.refusal.isEmpty
+                        ? ""
+                        : visitor.pick(" — lần gửi trước bị từ chối: ", " — last attempt refused: ") + handover.refusal)
             default:
                 texts[handover.unit] = ""
             }
