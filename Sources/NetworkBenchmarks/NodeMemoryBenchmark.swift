@@ -16,8 +16,11 @@ public struct NodeMemoryBenchmark: Sendable {
     public struct Figures: Sendable {
         public var communeIdlePeak = 0
         public var communeIdleResident = 0
+        /// The commune's resident memory at the end, split: its own (anonymous) and mapped files.
+        public var communeIdleSplit = (anonymous: 0, fileBacked: 0)
         public var provincePeak = 0
         public var provinceResident = 0
+        public var provinceSplit = (anonymous: 0, fileBacked: 0)
         public var communes = 0
         public var provinceSyncSeconds = 0.0
     }
@@ -91,11 +94,14 @@ public struct NodeMemoryBenchmark: Sendable {
                         "the commune node exited early; see \(directory)/\(commune.lowercased()).log"
                     )
                 }
-                return (status.peakResident, status.resident)
+                return (status.peakResident, status)
             }
             figures.communeIdlePeak = peak
-            figures.communeIdleResident = resident
-            log("  idle commune node: peak \(megabytes(peak)), resident \(megabytes(resident)) after \(idleSeconds) s")
+            figures.communeIdleResident = resident.resident
+            figures.communeIdleSplit = (resident.anonymous, resident.fileBacked)
+            log(
+                "  idle commune node: peak \(megabytes(peak)), resident \(megabytes(resident.resident)) after \(idleSeconds) s"
+            )
         }
 
         // A province under sync: the centre and its communes run here.
@@ -159,6 +165,7 @@ public struct NodeMemoryBenchmark: Sendable {
             }
             figures.provincePeak = status.peakResident
             figures.provinceResident = status.resident
+            figures.provinceSplit = (status.anonymous, status.fileBacked)
             figures.provinceSyncSeconds = seconds
             log(
                 "  province node under sync (\(communes) communes, \(format(seconds)) s to 100 % at the centre): peak \(megabytes(status.peakResident)), resident \(megabytes(status.resident))"
