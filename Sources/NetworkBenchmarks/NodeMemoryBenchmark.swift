@@ -16,8 +16,11 @@ public struct NodeMemoryBenchmark: Sendable {
     public struct Figures: Sendable {
         public var communeIdlePeak = 0
         public var communeIdleResident = 0
+        /// The commune's resident memory at the end, split: its own (anonymous) and mapped files.
+        public var communeIdleSplit = (anonymous: 0, fileBacked: 0)
         public var provincePeak = 0
         public var provinceResident = 0
+        public var provinceSplit = (anonymous: 0, fileBacked: 0)
         public var communes = 0
         public var provinceSyncSeconds = 0.0
     }
@@ -91,11 +94,14 @@ public struct NodeMemoryBenchmark: Sendable {
                         "the commune node exited early; see \(directory)/\(commune.lowercased()).log"
                     )
                 }
-                return (status.peakResident, status.resident)
+                return (status.peakResident, status)
             }
             figures.communeIdlePeak = peak
-            figures.communeIdleResident = resident
-            log("  idle commune node: peak \(megabytes(peak)), resident \(megabytes(resident)) after \(idleSeconds) s")
+            figures.communeIdleResident = resident.resident
+            figures.communeIdleSplit = (resident.anonymous, resident.fileBacked)
+            log(
+                "  idle commune node: peak \(megabytes(peak)), resident \(megabytes(resident.resident)) after \(idleSeconds) s"
+            )
         }
 
         // A province under sync: the centre and its communes run here.
@@ -159,6 +165,7 @@ public struct NodeMemoryBenchmark: Sendable {
             }
             figures.provincePeak = status.peakResident
             figures.provinceResident = status.resident
+            figures.provinceSplit = (status.anonymous, status.fileBacked)
             figures.provinceSyncSeconds = seconds
             log(
                 "  province node under sync (\(communes) communes, \(format(seconds)) s to 100 % at the centre): peak \(megabytes(status.peakResident)), resident \(megabytes(status.resident))"
@@ -198,8 +205,23 @@ public struct NodeMemoryBenchmark: Sendable {
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(directory)/\(node).log"))
         process.standardOutput = output
         process.standardError = output
+        Self.startFromDisk(executable)
         try process.run()
         return process
+    }
+
+    /// Drops the executable's pages from the page cache (written back first), so that each run
+    /// reads it from disk as a node started after a reboot does. VmHWM counts the executable's code
+    /// mapped around each page touched, and how much is mapped depends on how the file sits in the
+    /// cache: the same binary peaked 2 MiB higher just after being copied (docs/memory.md).
+    static func startFromDisk(_ executable: String) {
+        #if canImport(Glibc)
+        let descriptor = open(executable, O_RDONLY)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        _ = fdatasync(descriptor)
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        #endif
     }
 
     private static func stop(_ process: Process) {

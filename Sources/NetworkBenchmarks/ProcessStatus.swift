@@ -13,6 +13,11 @@ public struct ProcessStatus: Sendable {
     public let peakResident: Int
     /// Current resident set size (VmRSS), bytes.
     public let resident: Int
+    /// Of `resident`, the process's own memory (RssAnon: heap, stacks, written data), bytes.
+    public let anonymous: Int
+    /// Of `resident`, pages of files mapped in (RssFile: the executable's and libraries' code and
+    /// data, shared with every process mapping them and dropped first under pressure), bytes.
+    public let fileBacked: Int
     /// Threads of the process.
     public let threads: Int
     /// Open file descriptors.
@@ -32,6 +37,8 @@ public struct ProcessStatus: Sendable {
         return ProcessStatus(
             peakResident: field("VmHWM"),
             resident: field("VmRSS"),
+            anonymous: field("RssAnon"),
+            fileBacked: field("RssFile"),
             threads: field("Threads"),
             openFiles: files
         )

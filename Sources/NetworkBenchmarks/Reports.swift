@@ -99,11 +99,20 @@ extension NodeMemoryBenchmark.Figures {
             "idle commune node, peak / resident",
             "\(megabytes(communeIdlePeak)) / \(megabytes(communeIdleResident))"
         )
+        table.add("  of which its own / mapped files", Self.split(communeIdleSplit))
         table.add(
             "province node under sync (\(communes) communes), peak / resident",
             "\(megabytes(provincePeak)) / \(megabytes(provinceResident))"
         )
+        table.add("  of which its own / mapped files", Self.split(provinceSplit))
         table.add("province sync: assignment → centre 100 %", "\(format(provinceSyncSeconds)) s")
         return table
+    }
+
+    /// Resident memory at the end: anonymous (the node's own: heap, stacks, written data) and
+    /// file-backed (code and data of the executable and libraries, mapped 64 KiB around each page
+    /// touched; shared between processes). VmHWM counts both (docs/memory.md).
+    static func split(_ split: (anonymous: Int, fileBacked: Int)) -> String {
+        "\(megabytes(split.anonymous)) / \(megabytes(split.fileBacked))"
     }
 }

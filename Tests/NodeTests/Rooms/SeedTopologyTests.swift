@@ -48,6 +48,27 @@ import Testing
         #expect(try SeedTopology.kept(in: database)?.tree["BNI-YP"]?.name == "Phường Yên Phong")
     }
 
+    /// A JSON file is read without Yams (docs/memory.md) into the same tree as its YAML; YAML that
+    /// happens to open with a brace (a flow mapping) is still read as YAML.
+    @Test func jsonAndYAMLFilesGiveTheSameTree() throws {
+        defer { scratch.remove() }
+        let yaml = try TopologyFile.parse(DemoTopology.yaml, source: "yaml")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted]
+        let json = String(decoding: try encoder.encode(yaml.topology), as: UTF8.self)
+        let fromJSON = try TopologyFile.parse("\n " + json, source: "json")
+        #expect(fromJSON.topology.units.map(\.code) == yaml.topology.units.map(\.code))
+        #expect(fromJSON.nodes == yaml.nodes)
+        #expect(fromJSON.tree["BNI-YP"]?.name == yaml.tree["BNI-YP"]?.name)
+
+        let flow = """
+            {name: flow, units: [{code: TW, name: Trung ương, level: central}],
+             nodes: [{name: centre, unit: TW, hosts: [TW], web: "127.0.0.1:1", federation: "127.0.0.1:2"}]}
+            """
+        #expect(try TopologyFile.parse(flow, source: "flow").node(named: "centre")?.unit == "TW")
+        #expect(throws: ConfigurationError.self) { try TopologyFile.parse("{\"name\": 1}", source: "bad") }
+    }
+
     /// Without a file and without a kept tree there is nothing to start from: the refusal names
     /// the key to set and the other way (enrol).
     @Test func aNewDatabaseWithoutAFileIsRefusedWithTheWayOut() throws {
