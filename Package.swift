@@ -1,18 +1,6 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Release executables on Linux are linked by lld with packed relative relocations (DT_RELR, glibc 2.36+):
-/// the dynamic loader then reads 0.5 MiB of relocations at start-up instead of the 2.2 MiB gold writes,
-/// which stayed resident in every node (docs/memory.md). Debug builds and tests keep the default linker.
-var compactRelocations: [LinkerSetting] {
-    [
-        .unsafeFlags(
-            ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
-            .when(platforms: [.linux], configuration: .release)
-        )
-    ]
-}
-
 let package = Package(
     name: "ReportNet",
     platforms: [.macOS(.v14)],
@@ -160,7 +148,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .executableTarget(name: "reportnet", dependencies: ["NodeCommands"], linkerSettings: compactRelocations),
+        .executableTarget(name: "reportnet", dependencies: ["NodeCommands"]),
         // The benchmarks (issue F): ingest, the national simulation, the progress query, memory.
         .target(
             name: "NetworkBenchmarks",
@@ -177,8 +165,7 @@ let package = Package(
             dependencies: [
                 "NetworkBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            linkerSettings: compactRelocations
+            ]
         ),
         // What the test targets share: running peer programs (python3, openssl, curl), scratch folders.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

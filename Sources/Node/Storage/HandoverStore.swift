@@ -189,6 +189,8 @@ enum HandoverStore {
         let table: String
         let selection: String
         let omitted: Set<String>
+        /// A row already held is kept (what came from above, or figures the receiver holds as
+        /// scorer or owner) rather than refused.
         let copiedFromAbove: Bool
         let scope: Scope
     }
@@ -289,6 +291,24 @@ enum HandoverStore {
             copiedFromAbove: true,
             scope: .unit("unit")
         ),
+        // Figures the unit reported about itself (their numbering goes on where it stopped), values
+        // it entered for indicators assigned to it, and the alert rules it set: kept if the
+        // receiving node already holds them (the scorer's or the owner's copy wins).
+        Part(
+            table: "indicator_values",
+            selection: "unit IN (?) AND source = 'reported'",
+            omitted: [],
+            copiedFromAbove: true,
+            scope: .unit("unit")
+        ),
+        Part(
+            table: "supplied_values",
+            selection: "unit IN (?)",
+            omitted: [],
+            copiedFromAbove: true,
+            scope: .unit("unit")
+        ),
+        Part(table: "alert_rules", selection: "unit IN (?)", omitted: [], copiedFromAbove: true, scope: .unit("unit")),
     ]
 
     /// The selection with each `(?)` made the units' placeholders, and its arguments.
