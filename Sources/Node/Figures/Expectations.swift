@@ -90,6 +90,11 @@ package struct Expectations: NodeService {
     /// The units an assignment expects, as this node holds it: the units it was made for (placed
     /// where they stood then) and its recorded changes.
     func expectation(of assignment: String, _ db: Database) throws -> Expectation {
+        try Self.expectation(of: assignment, tree: tree, db)
+    }
+
+    /// The same, with units stored before placements were kept placed by `tree`.
+    static func expectation(of assignment: String, tree: UnitTree, _ db: Database) throws -> Expectation {
         let initial = try AssignmentStore.placements(of: assignment, db).compactMap { row -> ExpectedUnit? in
             let code: String = row["unit"]
             if let level = (row["level"] as String?).flatMap(Level.init(rawValue:)),
@@ -236,6 +241,7 @@ package struct Expectations: NodeService {
             decidedAt: clock.now()
         )
         try record.insert(db)
+        try forms.keptFigures.refresh(assignment: assignment.id, unit: unit.code, db)
         try forward(
             AssignmentAmendment(
                 id: record.id,
@@ -296,6 +302,7 @@ package struct Expectations: NodeService {
             decidedBy: amendment.decidedBy,
             decidedAt: amendment.decidedAt
         ).insert(db)
+        try forms.keptFigures.refresh(assignment: assignment.id, unit: change.unit.code, db)
         try forward(amendment, db)
         let forwarded = deployment.childNode(of: node, toward: change.unit.code) != nil
         return Inbox.Effect(

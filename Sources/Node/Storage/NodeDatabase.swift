@@ -103,6 +103,7 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v17-indicator-assignments") { db in
             try db.execute(sql: IndicatorAssignmentStore.v17)
         }
+        migrator.registerMigration("v18-kept-figures") { db in try db.execute(sql: KeptFiguresStore.v18) }
         return migrator
     }
 }
