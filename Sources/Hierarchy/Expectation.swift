@@ -102,8 +102,10 @@ public struct FigureGroup: Sendable, Hashable, Comparable {
 
 extension ExpectedUnit {
     /// The groups this unit counts in, from its parent up to `top` (a node keeps no figures above
-    /// its own unit), or up to the centre when `top` is not among its ancestors.
+    /// its own unit: none when the unit is `top`), or up to the centre when `top` is not among
+    /// its ancestors.
     public func figureGroups(upTo top: String) -> [FigureGroup] {
+        guard code != top else { return [] }
         let chain = [code] + ancestors
         var groups: [FigureGroup] = []
         for (index, anchor) in ancestors.enumerated() {

@@ -205,7 +205,10 @@ extension AggregatedAnswers {
                     var cells: [String: [String: Double]] = [:]
                     for (row, _) in layout.flatRows {
                         for column in layout.columns {
-                            let key = AnswerTally.Key(question: question.id, part: .cell(row: row.id, column: column.id))
+                            let key = AnswerTally.Key(
+                                question: question.id,
+                                part: .cell(row: row.id, column: column.id)
+                            )
                             if let value = tally.combined(key, by: column.aggregation) {
                                 cells[row.id, default: [:]][column.id] = value
                             }

@@ -1,10 +1,9 @@
+import Auth
 import FaultProxy
-
 import Federation
 import Foundation
 import GRDB
 import Hierarchy
-import Auth
 import Logging
 import Reporting
 import Testing
@@ -78,7 +77,10 @@ import Testing
         if Bool.random(using: &random) { values["pick"] = .choice(["x", "y", "z"].randomElement(using: &random)!) }
         if Bool.random(using: &random) {
             values["tab"] = .table([
-                "r1": ["n": Double(Int.random(in: 0...9, using: &random)), "top": Double(Int.random(in: 0...9, using: &random))],
+                "r1": [
+                    "n": Double(Int.random(in: 0...9, using: &random)),
+                    "top": Double(Int.random(in: 0...9, using: &random)),
+                ],
                 "r2": ["n": Double(Int.random(in: 0...9, using: &random))],
             ])
         }

@@ -27,7 +27,9 @@ import Testing
                         kind: .table,
                         table: TableLayout(
                             rows: [TableRow(id: "r", label: "r")],
-                            columns: [TableColumn(id: "n", label: "n"), TableColumn(id: "lo", label: "lo", aggregation: .min)]
+                            columns: [
+                                TableColumn(id: "n", label: "n"), TableColumn(id: "lo", label: "lo", aggregation: .min),
+                            ]
                         )
                     ),
                 ]

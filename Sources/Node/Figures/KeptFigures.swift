@@ -53,7 +53,13 @@ package struct KeptFigures: NodeService {
     ) throws -> UnitContribution? {
         guard let placed = try expected(unit, in: assignment.id, db) else { return nil }
         let report = try KeptFiguresStore.report(of: unit, in: assignment, db)
-        return Self.contribution(of: placed, state: report?.state, answers: report?.answers, approvedAt: report?.approvedAt, deadline: deadline)
+        return Self.contribution(
+            of: placed,
+            state: report?.state,
+            answers: report?.answers,
+            approvedAt: report?.approvedAt,
+            deadline: deadline
+        )
     }
 
     static func contribution(
@@ -100,12 +106,25 @@ package struct KeptFigures: NodeService {
     }
 
     /// Puts a contribution into each of its groups (`sign` 1) or takes it out (-1).
-    private func move(_ contribution: UnitContribution, sign: Int, form: Form, in assignment: String, _ db: Database)
+    private func move(
+        _ contribution: UnitContribution,
+        sign: Int,
+        form: Form,
+        in assignment: String,
+        _ db: Database
+    )
         throws
     {
         let tally = try Self.tally(of: contribution, form: form)
         for group in contribution.unit.figureGroups(upTo: node.unit) {
-            try KeptFiguresStore.move(contribution.progress, sign: sign, group, level: contribution.unit.level, in: assignment, db)
+            try KeptFiguresStore.move(
+                contribution.progress,
+                sign: sign,
+                group,
+                level: contribution.unit.level,
+                in: assignment,
+                db
+            )
             if let tally { try KeptFiguresStore.move(tally, sign: sign, group, in: assignment, db) }
         }
     }

@@ -42,7 +42,8 @@ struct KeptSubtree {
 
 extension KeptFigures {
     /// The assignment's kept figures under `unit`; refused when the assignment or its form is unknown.
-    func subtree(assignment id: String, under unit: String, answers: Bool = true, _ db: Database) throws -> KeptSubtree {
+    func subtree(assignment id: String, under unit: String, answers: Bool = true, _ db: Database) throws -> KeptSubtree
+    {
         guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
             let form = try forms.form(
                 owner: assignment.assignedBy,
@@ -61,7 +62,14 @@ extension KeptFigures {
             kept: try KeptFiguresStore.progress(under: unit, in: id, db)
         )
         guard answers else {
-            return KeptSubtree(assignment: assignment, form: form, deadline: deadline, subtree: subtree, tallies: [:], own: nil)
+            return KeptSubtree(
+                assignment: assignment,
+                form: form,
+                deadline: deadline,
+                subtree: subtree,
+                tallies: [:],
+                own: nil
+            )
         }
         let keepsValues = form.questions.contains { question in
             AnswerTally.keepsValues(question.aggregation)

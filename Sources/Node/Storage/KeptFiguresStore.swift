@@ -89,7 +89,9 @@ enum KeptFiguresStore {
     /// nil when stored before placements were kept; nil when the assignment was not made for it.
     static func placement(of unit: String, in assignmentID: String, _ db: Database) throws -> Row? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT level, ancestors FROM assignment_units WHERE assignment_id = ? AND unit = ?"),
+            db.cachedStatement(
+                sql: "SELECT level, ancestors FROM assignment_units WHERE assignment_id = ? AND unit = ?"
+            ),
             arguments: [assignmentID, unit]
         )
     }
@@ -225,7 +227,13 @@ enum KeptFiguresStore {
     }
 
     /// Adds one report's tally (or takes it out, `sign` -1) to the group's answers.
-    static func move(_ tally: AnswerTally, sign: Int, _ group: FigureGroup, in assignmentID: String, _ db: Database)
+    static func move(
+        _ tally: AnswerTally,
+        sign: Int,
+        _ group: FigureGroup,
+        in assignmentID: String,
+        _ db: Database
+    )
         throws
     {
         let upsert = try db.cachedStatement(
@@ -325,9 +333,9 @@ enum KeptFiguresStore {
         }
         guard values else { return tallies }
         let selections = [
-                "SELECT child, question, part, unit, MIN(value) FROM figure_values WHERE assignment_id = ? AND anchor = ? GROUP BY child, question, part",
-                "SELECT child, question, part, unit, MAX(value) FROM figure_values WHERE assignment_id = ? AND anchor = ? GROUP BY child, question, part",
-                "SELECT child, question, part, MAX(unit), value FROM figure_values WHERE assignment_id = ? AND anchor = ? GROUP BY child, question, part",
+            "SELECT child, question, part, unit, MIN(value) FROM figure_values WHERE assignment_id = ? AND anchor = ? GROUP BY child, question, part",
+            "SELECT child, question, part, unit, MAX(value) FROM figure_values WHERE assignment_id = ? AND anchor = ? GROUP BY child, question, part",
+            "SELECT child, question, part, MAX(unit), value FROM figure_values WHERE assignment_id = ? AND anchor = ? GROUP BY child, question, part",
         ]
         for sql in selections {
             let extremes = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [assignmentID, anchor])
@@ -418,7 +426,8 @@ enum KeptFiguresStore {
     static func keptAssignments(_ db: Database) throws -> [String] {
         try String.fetchAll(
             db,
-            sql: "SELECT DISTINCT assignment_id FROM figure_units UNION SELECT DISTINCT assignment_id FROM figure_progress"
+            sql:
+                "SELECT DISTINCT assignment_id FROM figure_units UNION SELECT DISTINCT assignment_id FROM figure_progress"
         )
     }
 }
