@@ -152,6 +152,17 @@ import Testing
         #expect(try await local.keptFigures.check().differences.isEmpty)
     }
 
+    /// The placement written directly is what the JSON encoder writes, and reads back the same;
+    /// anything that is not a plain unit code still goes through the encoder.
+    @Test func placementsReadAndWriteAsJSON() throws {
+        for ancestors in [[], ["TW"], ["BNI", "TW"], ["a.b-c_9", "TW"], ["Tỉnh \"x\"", "a/b"]] {
+            let unit = ExpectedUnit(code: "X", level: .commune, ancestors: ancestors)
+            #expect(unit.ancestorsJSON == String(decoding: try JSONEncoder().encode(ancestors), as: UTF8.self))
+            #expect(ExpectedUnit.ancestors(fromJSON: unit.ancestorsJSON) == ancestors)
+        }
+        #expect(ExpectedUnit.ancestors(fromJSON: "[\"a\",\"b\\u0041\"]") == ["a", "bA"])
+    }
+
     /// One random step on a report in the state it needs (or a unit): what it did, or why it was
     /// refused (a refusal changes nothing).
     static func step(

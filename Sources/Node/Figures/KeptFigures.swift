@@ -16,11 +16,11 @@ package struct KeptFigures: NodeService {
     /// Brings the unit's part of the assignment's figures up to date with its report and with
     /// whether (and where) the assignment expects it. Harmless when nothing moved.
     func refresh(assignment id: String, unit: String, _ db: Database) throws {
-        guard let assignment = try AssignmentRecord.fetchOne(db, key: id) else { return }
+        guard let assignment = try KeptFiguresStore.assignment(id, db) else { return }
         try refresh(assignment, units: [unit], db)
     }
 
-    func refresh(_ assignment: AssignmentRecord, units: some Sequence<String>, _ db: Database) throws {
+    func refresh(_ assignment: FiguresAssignment, units: some Sequence<String>, _ db: Database) throws {
         guard
             let form = try forms.form(
                 owner: assignment.assignedBy,
@@ -47,7 +47,7 @@ package struct KeptFigures: NodeService {
     /// What the unit adds to the assignment's figures now: nil unless the assignment expects it.
     private func contribution(
         of unit: String,
-        in assignment: AssignmentRecord,
+        in assignment: FiguresAssignment,
         deadline: CalendarDate,
         _ db: Database
     ) throws -> UnitContribution? {

@@ -49,7 +49,7 @@ extension FormAssignments {
                 db
             )
         }
-        if let assignment = try AssignmentRecord.fetchOne(db, key: notice.id) {
+        if let assignment = try KeptFiguresStore.assignment(notice.id, db) {
             try forms.keptFigures.refresh(assignment, units: mine, db)
         }
         var forwarded = 0

@@ -13,6 +13,36 @@ struct UnitContribution: Sendable, Hashable {
     let answers: String?
 }
 
+/// What an assignment's figures are counted by: its form and period, and its deadline.
+struct FiguresAssignment: Sendable {
+    let id: String
+    let assignedBy: String
+    let formCode: String
+    let formVersion: Int
+    let period: String
+    let deadline: String
+
+    init(id: String, assignedBy: String, formCode: String, formVersion: Int, period: String, deadline: String) {
+        self.id = id
+        self.assignedBy = assignedBy
+        self.formCode = formCode
+        self.formVersion = formVersion
+        self.period = period
+        self.deadline = deadline
+    }
+
+    init(_ record: AssignmentRecord) {
+        self.init(
+            id: record.id,
+            assignedBy: record.assignedBy,
+            formCode: record.formCode,
+            formVersion: record.formVersion,
+            period: record.period,
+            deadline: record.deadline
+        )
+    }
+}
+
 /// The tables of the kept figures (migration `v18-kept-figures`): each expected unit's
 /// contribution, and per assignment, group (an ancestor and its child on the way down) and level
 /// the progress counts, per group and question part the answer counts and sums, and the values
@@ -85,6 +115,26 @@ enum KeptFiguresStore {
 
     // MARK: What a contribution is computed from
 
+    /// The assignment's form, period and deadline (read on every report received: a prepared
+    /// statement and six columns, not a whole record).
+    static func assignment(_ id: String, _ db: Database) throws -> FiguresAssignment? {
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT assigned_by, form_code, form_version, period, deadline FROM assignments WHERE id = ?"
+            ),
+            arguments: [id]
+        ).map {
+            FiguresAssignment(
+                id: id,
+                assignedBy: $0[0],
+                formCode: $0[1],
+                formVersion: $0[2],
+                period: $0[3],
+                deadline: $0[4]
+            )
+        }
+    }
+
     /// The unit's placement when the assignment was made for it: (level, ancestors JSON), either
     /// nil when stored before placements were kept; nil when the assignment was not made for it.
     static func placement(of unit: String, in assignmentID: String, _ db: Database) throws -> Row? {
@@ -113,7 +163,7 @@ enum KeptFiguresStore {
     /// by its unit, form and period, the key reports are unique by).
     static func report(
         of unit: String,
-        in assignment: AssignmentRecord,
+        in assignment: FiguresAssignment,
         _ db: Database
     ) throws -> (state: ReportState?, answers: String, approvedAt: Date?)? {
         guard
