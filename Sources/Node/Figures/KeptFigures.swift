@@ -14,13 +14,19 @@ package struct KeptFigures: NodeService {
     let forms: Forms
 
     /// Brings the unit's part of the assignment's figures up to date with its report and with
-    /// whether (and where) the assignment expects it. Harmless when nothing moved.
-    func refresh(assignment id: String, unit: String, _ db: Database) throws {
+    /// whether (and where) the assignment expects it. Harmless when nothing moved. `answers`, when
+    /// the caller holds them decoded, are the report's answers as just stored (not decoded again).
+    func refresh(assignment id: String, unit: String, answers: Answers? = nil, _ db: Database) throws {
         guard let assignment = try KeptFiguresStore.assignment(id, db) else { return }
-        try refresh(assignment, units: [unit], db)
+        try refresh(assignment, units: [unit], answers: answers, db)
     }
 
-    func refresh(_ assignment: FiguresAssignment, units: some Sequence<String>, _ db: Database) throws {
+    func refresh(
+        _ assignment: FiguresAssignment,
+        units: some Sequence<String>,
+        answers: Answers? = nil,
+        _ db: Database
+    ) throws {
         guard
             let form = try forms.form(
                 owner: assignment.assignedBy,
@@ -36,7 +42,7 @@ package struct KeptFigures: NodeService {
             guard now != before else { continue }
             if let before { try move(before, sign: -1, form: form, in: assignment.id, db) }
             if let now {
-                try move(now, sign: 1, form: form, in: assignment.id, db)
+                try move(now, sign: 1, form: form, answers: answers, in: assignment.id, db)
                 try KeptFiguresStore.keep(now, in: assignment.id, db)
             } else {
                 try KeptFiguresStore.forget(unit, in: assignment.id, db)
@@ -110,12 +116,11 @@ package struct KeptFigures: NodeService {
         _ contribution: UnitContribution,
         sign: Int,
         form: Form,
+        answers: Answers? = nil,
         in assignment: String,
         _ db: Database
-    )
-        throws
-    {
-        let tally = try Self.tally(of: contribution, form: form)
+    ) throws {
+        let tally = try Self.tally(of: contribution, form: form, answers: answers)
         for group in contribution.unit.figureGroups(upTo: node.unit) {
             try KeptFiguresStore.move(
                 contribution.progress,
@@ -130,9 +135,9 @@ package struct KeptFigures: NodeService {
     }
 
     /// What the contribution's approved answers add to a group's tally; nil unless approved.
-    static func tally(of contribution: UnitContribution, form: Form) throws -> AnswerTally? {
+    static func tally(of contribution: UnitContribution, form: Form, answers: Answers? = nil) throws -> AnswerTally? {
         guard let text = contribution.answers else { return nil }
-        let answers = try JSONDecoder().decode(Answers.self, from: Data(text.utf8))
+        let answers = try answers ?? JSONDecoder().decode(Answers.self, from: Data(text.utf8))
         return AnswerTally(form: form, unit: contribution.unit.code, answers: answers)
     }
 }
