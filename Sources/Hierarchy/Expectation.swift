@@ -81,3 +81,37 @@ public struct Expectation: Sendable, Hashable {
         closedOn <= deadline && !hasReported
     }
 }
+
+/// Where an expected unit's figures are kept: under each of its ancestors (as placed when it was
+/// expected), with the child of that ancestor on the way down to it.
+public struct FigureGroup: Sendable, Hashable, Comparable {
+    /// The unit whose subtree the group belongs to.
+    public let anchor: String
+    /// The unit directly below `anchor` on the way down (the expected unit itself at its parent).
+    public let child: String
+
+    public init(anchor: String, child: String) {
+        self.anchor = anchor
+        self.child = child
+    }
+
+    public static func < (lhs: FigureGroup, rhs: FigureGroup) -> Bool {
+        (lhs.anchor, lhs.child) < (rhs.anchor, rhs.child)
+    }
+}
+
+extension ExpectedUnit {
+    /// The groups this unit counts in, from its parent up to `top` (a node keeps no figures above
+    /// its own unit: none when the unit is `top`), or up to the centre when `top` is not among
+    /// its ancestors.
+    public func figureGroups(upTo top: String) -> [FigureGroup] {
+        guard code != top else { return [] }
+        let chain = [code] + ancestors
+        var groups: [FigureGroup] = []
+        for (index, anchor) in ancestors.enumerated() {
+            groups.append(FigureGroup(anchor: anchor, child: chain[index]))
+            if anchor == top { break }
+        }
+        return groups
+    }
+}

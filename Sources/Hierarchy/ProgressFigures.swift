@@ -23,6 +23,19 @@ public struct ProgressFigures: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// Counts as kept, added up as each report moved them.
+    public init(expected: Int, submitted: Int, approved: Int, approvedOnTime: Int) {
+        self.expected = expected
+        self.submitted = submitted
+        self.approved = approved
+        self.approvedOnTime = approvedOnTime
+    }
+
+    /// What one expected unit counts for, its report standing as `status`.
+    public init(unit status: UnitReportStatus?, deadline: CalendarDate) {
+        add(status, deadline: deadline)
+    }
+
     /// Counts `units` (the expected ones) against `reports`, by `deadline`.
     public init(units: some Sequence<ExpectedUnit>, reports: [String: UnitReportStatus], deadline: CalendarDate) {
         for unit in units { add(reports[unit.code], deadline: deadline) }
@@ -38,7 +51,7 @@ public struct ProgressFigures: Sendable, Hashable, Codable {
         }
     }
 
-    mutating func add(_ other: ProgressFigures) {
+    public mutating func add(_ other: ProgressFigures) {
         expected += other.expected
         submitted += other.submitted
         approved += other.approved
@@ -119,6 +132,32 @@ public struct SubtreeFigures: Sendable, Hashable, Codable {
             perChild[child, default: ProgressFigures()].add(status, deadline: deadline)
             perLevel[expected.level, default: ProgressFigures()].add(status, deadline: deadline)
             total.add(status, deadline: deadline)
+        }
+        self.unit = unit
+        self.deadline = deadline
+        self.total = total
+        self.levels = perLevel.keys.sorted().map { LevelRow(level: $0, figures: perLevel[$0]!) }
+        self.children = perChild.keys.sorted().map {
+            ChildRow(unit: $0, name: tree[$0]?.name ?? $0, figures: perChild[$0]!)
+        }
+    }
+
+    /// The same figures from counts kept per child and level (`kept`: each expected unit strictly
+    /// below `unit`, counted under the child it was placed under and its level then).
+    public init(
+        tree: UnitTree,
+        unit: String,
+        deadline: CalendarDate,
+        kept: [(child: String, level: Level, figures: ProgressFigures)]
+    ) {
+        var perLevel: [Level: ProgressFigures] = [:]
+        var perChild: [String: ProgressFigures] = [:]
+        for child in tree.children(of: unit) { perChild[child.code] = ProgressFigures() }
+        var total = ProgressFigures()
+        for row in kept {
+            perChild[row.child, default: ProgressFigures()].add(row.figures)
+            perLevel[row.level, default: ProgressFigures()].add(row.figures)
+            total.add(row.figures)
         }
         self.unit = unit
         self.deadline = deadline

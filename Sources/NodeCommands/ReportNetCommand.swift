@@ -12,7 +12,7 @@ public struct ReportNetCommand: AsyncParsableCommand {
             + "database schema \(NodeDatabase.schemaVersion))",
         subcommands: [
             DemoCommand.self, ServeCommand.self, CertsCommand.self, EnrolCommand.self, BootstrapAdminCommand.self,
-            FormsCommand.self, IndicatorsCommand.self, AuditCommand.self,
+            FormsCommand.self, IndicatorsCommand.self, AuditCommand.self, FiguresCommand.self,
             BackupCommand.self, RestoreCommand.self,
         ]
     )

@@ -300,6 +300,11 @@ import Testing
 
             try await figuresOnScreen(f, september: past)
             try await congressDates(f)
+            // Every level kept its figures as reports arrived, were returned and approved again.
+            for node in ["centre", "bac-ninh", "kinh-bac", "lao-cai"] {
+                let check = try await f.local(node).keptFigures.check()
+                #expect(check.differences.isEmpty && check.units > 0, "\(node): \(check.differences)")
+            }
         }
     }
 

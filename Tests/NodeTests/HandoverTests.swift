@@ -245,6 +245,11 @@ import Testing
             #expect(try nodes.count(node, "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") == 0, "\(node)")
             #expect(try nodes.integrity(node) == "ok")
         }
+        // The figures each node keeps agree with its reports after the move.
+        for configuration in [nodes.configuration("bac-ninh"), folder + "/node.yaml"] {
+            let check = try await NodeProcesses.run(["figures", "check", "--config", configuration])
+            #expect(check.status == 0 && check.output.contains("figures match"), "\(check.output)")
+        }
     }
 
     /// Issue I.5 with real processes: the province's admin retires Kinh Bắc's own node. The node
@@ -376,6 +381,8 @@ import Testing
             #expect(try nodes.count(node, "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") == 0, "\(node)")
             #expect(try nodes.integrity(node) == "ok")
         }
+        let check = try await NodeProcesses.run(["figures", "check", "--config", nodes.configuration("bac-ninh")])
+        #expect(check.status == 0 && check.output.contains("figures match"), "\(check.output)")
 
         // The unit may get a node again: the old machine's certificate is revoked as the new one joins.
         #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM revoked_certificates WHERE unit = 'BNI-KB'") == 0)

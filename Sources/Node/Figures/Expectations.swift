@@ -60,14 +60,37 @@ package struct AmendmentRequest: Codable, Sendable {
 }
 
 extension ExpectedUnit {
-    /// The ancestors as stored: a JSON array, parent first.
+    /// The ancestors as stored: a JSON array, parent first. Unit codes (letters, digits, `-`, `_`,
+    /// `.`) need no escaping, so they are written directly (the figures write this on every
+    /// report received); anything else goes through the JSON encoder.
     var ancestorsJSON: String {
-        String(decoding: (try? JSONEncoder().encode(ancestors)) ?? Data("[]".utf8), as: UTF8.self)
+        if ancestors.allSatisfy(Self.isPlain) {
+            return "[" + ancestors.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        }
+        return String(decoding: (try? JSONEncoder().encode(ancestors)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     static func ancestors(fromJSON text: String?) -> [String]? {
         guard let text else { return nil }
+        if text.hasPrefix("["), text.hasSuffix("]"), !text.contains("\\") {
+            let inner = text.dropFirst().dropLast()
+            let codes = inner.split(separator: ",", omittingEmptySubsequences: false).map { part -> String? in
+                guard part.count >= 2, part.first == "\"", part.last == "\"" else { return nil }
+                let code = String(part.dropFirst().dropLast())
+                return isPlain(code) ? code : nil
+            }
+            if inner.isEmpty { return [] }
+            if codes.allSatisfy({ $0 != nil }) { return codes.map { $0! } }
+        }
         return try? JSONDecoder().decode([String].self, from: Data(text.utf8))
+    }
+
+    private static func isPlain(_ code: String) -> Bool {
+        !code.isEmpty
+            && code.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+            }
     }
 }
 
@@ -90,6 +113,11 @@ package struct Expectations: NodeService {
     /// The units an assignment expects, as this node holds it: the units it was made for (placed
     /// where they stood then) and its recorded changes.
     func expectation(of assignment: String, _ db: Database) throws -> Expectation {
+        try Self.expectation(of: assignment, tree: tree, db)
+    }
+
+    /// The same, with units stored before placements were kept placed by `tree`.
+    static func expectation(of assignment: String, tree: UnitTree, _ db: Database) throws -> Expectation {
         let initial = try AssignmentStore.placements(of: assignment, db).compactMap { row -> ExpectedUnit? in
             let code: String = row["unit"]
             if let level = (row["level"] as String?).flatMap(Level.init(rawValue:)),
@@ -236,6 +264,7 @@ package struct Expectations: NodeService {
             decidedAt: clock.now()
         )
         try record.insert(db)
+        try forms.keptFigures.refresh(assignment: assignment.id, unit: unit.code, db)
         try forward(
             AssignmentAmendment(
                 id: record.id,
@@ -296,6 +325,7 @@ package struct Expectations: NodeService {
             decidedBy: amendment.decidedBy,
             decidedAt: amendment.decidedAt
         ).insert(db)
+        try forms.keptFigures.refresh(assignment: assignment.id, unit: change.unit.code, db)
         try forward(amendment, db)
         let forwarded = deployment.childNode(of: node, toward: change.unit.code) != nil
         return Inbox.Effect(

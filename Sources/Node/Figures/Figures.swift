@@ -24,7 +24,7 @@ package struct ChildFigures: Codable, Sendable {
 
 /// The oversight figures of one assignment for a unit's subtree: progress per level and per
 /// child (with approvals on time, by the assignment's deadline), combined answers in total and
-/// per child, and the assignment's amendments. Computed from what the node holds now.
+/// per child, and the assignment's amendments. Read from the figures kept as reports arrive.
 package struct AssignmentFigures: Codable, Sendable {
     let assignment: String
     let form: String
@@ -71,69 +71,7 @@ package struct FormTrend: Codable, Sendable {
     package let trend: Trend
 }
 
-/// What figures are computed from, read in one transaction.
-struct FiguresSource {
-    let assignment: AssignmentRecord
-    let form: Form
-    let expectation: Expectation
-    let statuses: [String: UnitReportStatus]
-    /// Approved reports of expected units, by unit.
-    let approved: [String: Answers]
-    let deadline: CalendarDate
-
-    func aggregate(_ include: (ExpectedUnit) -> Bool) -> AggregatedAnswers {
-        AggregatedAnswers(form: form, answers: expectation.expected.filter(include).compactMap { approved[$0.code] })
-    }
-}
-
 extension Oversight {
-    /// What the figures of an assignment are computed from; with `unit`, only the expected units
-    /// in its subtree (placed where they stood) are read — a province's view decodes no answers of
-    /// the other provinces.
-    func figuresSource(assignment id: String, within unit: String? = nil, _ db: Database) throws -> FiguresSource {
-        guard let assignment = try AssignmentRecord.fetchOne(db, key: id),
-            let form = try forms.form(
-                owner: assignment.assignedBy,
-                code: assignment.formCode,
-                version: assignment.formVersion,
-                db
-            ),
-            let deadline = CalendarDate(assignment.deadline)
-        else {
-            throw DomainError(.notFound(.assignment))
-        }
-        let expectation = try expectations.expectation(of: id, db)
-        let placed = Dictionary(expectation.expected.map { ($0.code, $0) }) { first, _ in first }
-        var statuses: [String: UnitReportStatus] = [:]
-        var approved: [String: Answers] = [:]
-        // Only the four columns figures need: at the centre an assignment holds a report per
-        // commune, and decoding whole records (with their signed copies) costs far more. Answers
-        // are decoded for approved reports only.
-        let decoder = JSONDecoder()
-        let rows = try ReportStore.figuresColumns(of: id, db)
-        while let row = try rows.next() {
-            let code: String = row[0]
-            guard let expected = placed[code], unit.map(expected.isInSubtree) ?? true else { continue }
-            let state = ReportState(rawValue: row[1])
-            let isApproved = state == .approved
-            let approvedAt: Date? = row[3]
-            statuses[code] = UnitReportStatus(
-                submitted: state == .submitted || isApproved,
-                approved: isApproved,
-                approvedOn: approvedAt.map { CalendarDate($0) }
-            )
-            if isApproved { approved[code] = try decoder.decode(Answers.self, from: Data((row[2] as String).utf8)) }
-        }
-        return FiguresSource(
-            assignment: assignment,
-            form: form,
-            expectation: expectation,
-            statuses: statuses,
-            approved: approved,
-            deadline: deadline
-        )
-    }
-
     func syncMark(of child: String, contacts: [String: Date]) -> SyncMark {
         if let peer = deployment.childNode(of: node, toward: child) {
             return SyncMark(hostedHere: false, node: peer.name, lastContact: contacts[peer.unit])
@@ -148,37 +86,30 @@ extension Oversight {
     ) async throws -> AssignmentFigures {
         let unit = try overseenUnit(requested, for: actor)
         return try await database.pool.read { db in
-            let source = try figuresSource(assignment: id, within: unit, db)
-            let subtree = SubtreeFigures(
-                tree: tree,
-                unit: unit,
-                expectation: source.expectation,
-                reports: source.statuses,
-                deadline: source.deadline
-            )
+            let held = try forms.keptFigures.subtree(assignment: id, under: unit, db)
             let contacts = try PeerStore.all(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
-            let children = subtree.children.map { row in
+            let children = held.subtree.children.map { row in
                 ChildFigures(
                     unit: row.unit,
                     name: row.name,
                     figures: row.figures,
-                    aggregate: source.aggregate { $0.isInSubtree(of: row.unit) },
+                    aggregate: held.aggregate(child: row.unit),
                     sync: syncMark(of: row.unit, contacts: contacts)
                 )
             }
             return AssignmentFigures(
                 assignment: id,
-                form: source.form.code,
-                title: source.form.title,
-                period: source.assignment.period,
-                deadline: source.assignment.deadline,
-                assignedBy: source.assignment.assignedBy,
+                form: held.form.code,
+                title: held.form.title,
+                period: held.assignment.period,
+                deadline: held.assignment.deadline,
+                assignedBy: held.assignment.assignedBy,
                 unit: unit,
                 computedAt: clock.now(),
-                total: subtree.total,
-                levels: subtree.levels,
+                total: held.subtree.total,
+                levels: held.subtree.levels,
                 children: children,
-                aggregate: source.aggregate { $0.child(below: unit) != nil },
+                aggregate: held.aggregate(includingUnit: false),
                 amendments: try expectations.amendments(of: id, db)
             )
         }
@@ -194,20 +125,18 @@ extension Oversight {
             throw DomainError(.unitOutsideYourSubtree(unit))
         }
         return try await database.pool.read { db in
-            let source = try figuresSource(assignment: id, db)
-            let rows = units.map { unit in
-                UnitComparison.Row(
+            var period = ""
+            let rows = try units.map { unit in
+                let held = try forms.keptFigures.subtree(assignment: id, under: unit, db)
+                period = held.assignment.period
+                return UnitComparison.Row(
                     unit: unit,
                     name: tree[unit]?.name ?? unit,
-                    figures: ProgressFigures(
-                        units: source.expectation.expected.filter { $0.isInSubtree(of: unit) },
-                        reports: source.statuses,
-                        deadline: source.deadline
-                    ),
-                    aggregate: source.aggregate { $0.isInSubtree(of: unit) }
+                    figures: held.progress(includingUnit: true),
+                    aggregate: held.aggregate(includingUnit: true)
                 )
             }
-            return UnitComparison(assignment: id, period: source.assignment.period, rows: rows)
+            return UnitComparison(assignment: id, period: period, rows: rows)
         }
     }
 
@@ -236,17 +165,16 @@ extension Oversight {
             var aggregates: [(period: Period, aggregate: AggregatedAnswers)] = []
             for assignment in assignments {
                 guard let period = Period(assignment.period) else { continue }
-                let source = try figuresSource(assignment: assignment.id, within: unit, db)
-                let inArea = source.expectation.expected.filter { $0.isInSubtree(of: unit) }
+                let held = try forms.keptFigures.subtree(assignment: assignment.id, under: unit, db)
                 rows.append(
                     FormTrend.PeriodRow(
                         period: assignment.period,
                         assignment: assignment.id,
                         deadline: assignment.deadline,
-                        figures: ProgressFigures(units: inArea, reports: source.statuses, deadline: source.deadline)
+                        figures: held.progress(includingUnit: true)
                     )
                 )
-                aggregates.append((period, source.aggregate { $0.isInSubtree(of: unit) }))
+                aggregates.append((period, held.aggregate(includingUnit: true)))
             }
             // Only parsable periods were kept above.
             rows.sort { Period($0.period)! < Period($1.period)! }
@@ -260,27 +188,9 @@ extension Oversight {
         }
     }
 
-    /// Progress per child of `unit` for one assignment: counts only (no answers decoded), from the
-    /// units the assignment expected and the reports held here.
+    /// Progress per child of `unit` for one assignment: counts only, as kept.
     func progressBelow(_ unit: String, assignment id: String, _ db: Database) throws -> [SubtreeFigures.ChildRow] {
-        guard let record = try AssignmentRecord.fetchOne(db, key: id), let deadline = CalendarDate(record.deadline)
-        else { return [] }
-        var statuses: [String: UnitReportStatus] = [:]
-        for row in try ReportStore.progressColumns(of: id, db) {
-            let state = ReportState(rawValue: row.state)
-            let approvedAt = row.approvedAt
-            statuses[row.unit] = UnitReportStatus(
-                submitted: state == .submitted || state == .approved,
-                approved: state == .approved,
-                approvedOn: approvedAt.map { CalendarDate($0) }
-            )
-        }
-        return SubtreeFigures(
-            tree: tree,
-            unit: unit,
-            expectation: try expectations.expectation(of: id, db),
-            reports: statuses,
-            deadline: deadline
-        ).children
+        guard (try? AssignmentRecord.fetchOne(db, key: id)) != nil else { return [] }
+        return (try? forms.keptFigures.subtree(assignment: id, under: unit, answers: false, db))?.subtree.children ?? []
     }
 }

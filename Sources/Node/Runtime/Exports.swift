@@ -93,14 +93,11 @@ package struct ReportExports: ReportAccess {
         let (oversight, form, perChild) = try await database.pool.write {
             db -> (OversightView, Form, [String: AggregatedAnswers]) in
             let data = try self.oversight.data(assignment: id, unit: unit, db)
-            var perChild: [String: AggregatedAnswers] = [:]
-            for child in data.view.progress.children {
-                perChild[child.unit] = AggregatedAnswers(
-                    form: data.form,
-                    answers: data.approved.filter { tree.isInSubtree($0.unit, of: child.unit) }.map(\.answers)
-                )
-            }
             try audit.record(db, actor, action: "summary.export", target: id, detail: format.rawValue)
+            let perChild = Dictionary(
+                data.view.progress.children.map { ($0.unit, data.kept.aggregate(child: $0.unit)) },
+                uniquingKeysWith: { first, _ in first }
+            )
             return (data.view, data.form, perChild)
         }
         let columns = SummaryColumns(form: form)

@@ -49,6 +49,9 @@ extension FormAssignments {
                 db
             )
         }
+        if let assignment = try KeptFiguresStore.assignment(notice.id, db) {
+            try forms.keptFigures.refresh(assignment, units: mine, db)
+        }
         var forwarded = 0
         for child in deployment.children(of: node) {
             let theirs = mine.filter { deployment.node(child, speaksFor: $0) }

@@ -106,6 +106,8 @@ public struct LocalNode: Sendable {
         self.hasher = PasswordHasher(cost: passwordCost)
         self.dummyHash = hasher.hash(Secret.token())
         try context.reloadUnits()
+        // A database from before the figures were kept is counted once, from the reports it holds.
+        try forms.keptFigures.fillIfNeeded()
     }
 
     package var unit: String { node.unit }
@@ -231,6 +233,8 @@ public struct LocalNode: Sendable {
     /// Units closed below, and the assignments that stop expecting them.
     package var unitClosures: UnitClosures { UnitClosures(context: context, expectations: expectations) }
     /// Progress and combined answers of assignments in a unit's subtree, compared and over time.
+    package var keptFigures: KeptFigures { forms.keptFigures }
+
     package var oversight: Oversight {
         Oversight(context: context, expectations: expectations, forms: forms)
     }
@@ -314,7 +318,13 @@ public struct LocalNode: Sendable {
     /// Evidence files sent up before the messages that name them, and fetched down.
     /// A unit's life moving to its own new node: offered here, taken over there.
     package var handovers: UnitHandovers {
-        UnitHandovers(context: context, evidence: evidence, evidencePolicy: evidencePolicy, key: key)
+        UnitHandovers(
+            context: context,
+            evidence: evidence,
+            evidencePolicy: evidencePolicy,
+            keptFigures: keptFigures,
+            key: key
+        )
     }
     var evidenceTransfer: EvidenceTransfer {
         EvidenceTransfer(context: context, evidence: evidence, evidencePolicy: evidencePolicy, outbox: outbox)

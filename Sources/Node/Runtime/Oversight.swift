@@ -16,23 +16,17 @@ package struct OversightView: Codable, Sendable {
     let lastContact: [String: Date]
 }
 
-/// What oversight is computed from, read in one transaction so that its parts agree.
+/// What oversight is read from, in one transaction so that its parts agree.
 struct OversightData {
-    /// The answers of one approved report, and its unit.
-    struct Approved {
-        let unit: String
-        let answers: Answers
-    }
-
     let view: OversightView
     let form: Form
-    /// Approved reports of expected units in the subtree.
-    let approved: [Approved]
+    /// The kept figures the view was read from (each child's combined answers).
+    let kept: KeptSubtree
 }
 
 /// What an upper level sees of an assignment in its subtree: progress per level and per child,
 /// the combined answers, the trend across periods and units side by side (`Figures.swift`), all
-/// computed from the reports this node holds and the units the assignment expected. Its own
+/// read from the figures kept as reports and expectations change (`KeptFigures`). Its own
 /// service over the context, the assignments' `Expectations` and the stored forms.
 package struct Oversight: NodeService {
     let context: NodeContext
@@ -40,7 +34,7 @@ package struct Oversight: NodeService {
     /// The stored forms the answers are combined by.
     let forms: Forms
 
-    /// Counts and sums for the actor's unit (or a unit below it), computed from what this node holds.
+    /// Counts and sums for the actor's unit (or a unit below it), as this node keeps them.
     package func summary(
         assignment id: String,
         unit requested: String?,
@@ -62,29 +56,19 @@ package struct Oversight: NodeService {
     }
 
     /// The same figures as `figures(assignment:)` (the units the assignment expected, placed
-    /// where they stood then), with the approved answers of the unit's subtree.
+    /// where they stood then), with the combined answers of the unit's subtree, the unit included.
     func data(assignment id: String, unit: String, _ db: Database) throws -> OversightData {
-        let source = try figuresSource(assignment: id, within: unit, db)
-        let placed = source.expectation.expected.filter { $0.isInSubtree(of: unit) }
-        let approved = placed.compactMap { expected in
-            source.approved[expected.code].map { OversightData.Approved(unit: expected.code, answers: $0) }
-        }
+        let held = try forms.keptFigures.subtree(assignment: id, under: unit, db)
         let contacts = try PeerStore.all(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
         let view = OversightView(
             assignment: id,
-            form: source.form.code,
-            period: source.assignment.period,
+            form: held.form.code,
+            period: held.assignment.period,
             unit: unit,
-            progress: SubtreeFigures(
-                tree: tree,
-                unit: unit,
-                expectation: source.expectation,
-                reports: source.statuses,
-                deadline: source.deadline
-            ),
-            aggregate: AggregatedAnswers(form: source.form, answers: approved.map(\.answers)),
+            progress: held.subtree,
+            aggregate: held.aggregate(includingUnit: true),
             lastContact: contacts
         )
-        return OversightData(view: view, form: source.form, approved: approved)
+        return OversightData(view: view, form: held.form, kept: held)
     }
 }

@@ -46,6 +46,7 @@ extension Reports {
             record.updatedAt = clock.now()
             record.version += 1
             try record.update(db)
+            try forms.keptFigures.refresh(assignment: record.assignmentId, unit: record.unit, db)
             try event(db, id, "submit", actor, from: from, to: next, message: try request.checkedMessage())
             return ReportView(record)
         }
@@ -106,6 +107,7 @@ extension Reports {
             let signed = try signer.sign(try JSONEncoder.federation.encode(approved))
             record.signed = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
             try record.update(db)
+            try forms.keptFigures.refresh(assignment: record.assignmentId, unit: record.unit, db)
             // Up toward the unit that assigned (and owns) the form, unless it is hosted here.
             if !hosts(record.formOwner) {
                 try enqueueUp(db, kind: .reportApproved, unit: record.unit, body: signed)
@@ -172,6 +174,7 @@ extension Reports {
                 record.version += 1
                 record.updatedAt = clock.now()
                 try record.update(db)
+                try forms.keptFigures.refresh(assignment: record.assignmentId, unit: record.unit, db)
                 try event(db, id, "return", actor, from: .submitted, to: next, message: reason)
                 try keepReturnEvidence(attached, of: id, by: actor.username, at: record.updatedAt, db)
                 return ReportView(record)
@@ -293,6 +296,7 @@ extension Reports {
         record.version += 1
         record.updatedAt = clock.now()
         try record.update(db)
+        try forms.keptFigures.refresh(assignment: record.assignmentId, unit: record.unit, db)
         var effect = Inbox.Effect(detail: "report \(record.id) returned by \(returner)")
         if direction != .fromChild, !hosts(record.unit), let child = deployment.childNode(of: node, toward: record.unit)
         {

@@ -381,6 +381,12 @@ enum HandoverStore {
         return written
     }
 
+    /// The assignments `units` take part in (expected by them, or answered by their reports).
+    static func assignments(of units: [String], _ db: Database) throws -> [String] {
+        let (sql, arguments) = bound(assignmentsOf, units: units)
+        return try String.fetchAll(db, sql: sql, arguments: arguments)
+    }
+
     /// Whether `sha256` is an evidence file of `units`' life.
     static func names(_ sha256: String, units: [String], _ db: Database) throws -> Bool {
         try files(of: units, db).contains { $0.sha256 == sha256 }

@@ -105,6 +105,7 @@ public struct NodeDatabase: Sendable {
         }
         migrator.registerMigration("v18-handovers") { db in try db.execute(sql: HandoverStore.v18) }
         migrator.registerMigration("v19-retired-nodes") { db in try db.execute(sql: UnitSchema.v19) }
+        migrator.registerMigration("v20-kept-figures") { db in try db.execute(sql: KeptFiguresStore.v20) }
         return migrator
     }
 }

@@ -64,6 +64,7 @@ extension Inbox {
             replacing: existing != nil,
             db
         )
+        try forms.keptFigures.refresh(assignment: report.assignmentId, unit: report.unit, answers: report.answers, db)
         // The whole history travels with the report; each level keeps every entry once. The
         // signing node vouches only for what happened in its own subtree: entries it claims for
         // units above are kept only when this level already holds them.

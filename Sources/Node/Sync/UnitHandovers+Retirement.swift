@@ -114,6 +114,7 @@ extension UnitHandovers {
                 }
                 let sealed = try package.tables.map { hostedHere(try secrets($0, with: key.seal)) }
                 let written = try HandoverStore.takeBack(sealed, units: units, db)
+                try refreshFigures(of: units, db)
                 let next: Deployment
                 do { next = try deployment.applying(change) } catch {
                     throw HandoverRefused("node \(child.name) cannot retire: \(error)")

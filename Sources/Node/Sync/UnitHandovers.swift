@@ -15,6 +15,8 @@ package struct UnitHandovers: NodeService {
     /// Evidence files, next to the database (the new node fetches the package's files into it).
     let evidence: EvidenceStore
     let evidencePolicy: EvidencePolicy
+    /// The figures kept of each assignment, brought up to date with the reports a handover moves.
+    let keptFigures: KeptFigures
     /// Seals second-factor secrets at rest: each node has its own, so a secret travels open inside
     /// the package (mutual TLS only, never logged) and is sealed again by the node that keeps it.
     let key: NodeKey
@@ -118,6 +120,7 @@ package struct UnitHandovers: NodeService {
             else { return nil }
             if offered.state == "completed" { return HandoverDone(id: id, rows: offered.rows, state: "completed") }
             let kept = try HandoverStore.keepAsBelow(units: offered.units, at: clock.now(), db)
+            try refreshFigures(of: offered.units, db)
             try HandoverStore.setState(id, to: "completed", rows: nil, at: clock.now(), db)
             try audit.record(
                 db,
@@ -156,6 +159,15 @@ package struct UnitHandovers: NodeService {
                     updatedAt: $0.updatedAt
                 )
             }
+        }
+    }
+
+    /// The kept figures of every assignment `units` take part in, brought up to date (in the
+    /// caller's transaction) with the reports just written or removed.
+    func refreshFigures(of units: [String], _ db: Database) throws {
+        for id in try HandoverStore.assignments(of: units, db) {
+            guard let assignment = try KeptFiguresStore.assignment(id, db) else { continue }
+            try keptFigures.refresh(assignment, units: units, db)
         }
     }
 
@@ -249,6 +261,7 @@ package struct UnitHandovers: NodeService {
                     try package.tables.map { try hostedHere(try secrets($0, with: key.seal)) },
                     db
                 )
+                try refreshFigures(of: package.units, db)
                 try HandoverStore.setState(pending.id, to: "imported", rows: written, at: clock.now(), db)
                 try HandoverStore.setUnits(pending.id, package.units, db)
                 try audit.record(
