@@ -17,25 +17,7 @@ import Testing
         let nodes = try await NodeProcesses(nodes: ["centre", "bac-ninh"], units: ["TW", "BNI", "BNI-TD"])
         defer { nodes.remove() }
         for node in ["centre", "bac-ninh"] { try await nodes.start(node) }
-        let form = try await nodes.call(
-            "tw.admin",
-            at: "centre",
-            .POST,
-            "/api/v1/forms",
-            body: FederationFlowTests.form
-        )
-        #expect(form.status == 201, "\(form.text)")
-        var assignments: [String] = []
-        for month in ["2026-10", "2026-11"] {
-            let assigned = try await nodes.call(
-                "tw.admin",
-                at: "centre",
-                .POST,
-                "/api/v1/assignments",
-                body: ["form": "NQ57-THANG", "period": month, "level": "commune"]
-            )
-            assignments.append(try #require(assigned.json["id"] as? String, "\(assigned.text)"))
-        }
+        let assignments = try await nodes.assignToCommunes(months: ["2026-10", "2026-11"])
 
         // At the province: October approved (and at the centre), November a draft with a file.
         let approved = try await Self.create(nodes, assignment: assignments[0], at: "bac-ninh")
@@ -262,25 +244,7 @@ import Testing
         let nodes = try await NodeProcesses(nodes: ["centre", "bac-ninh", "kinh-bac"], units: ["TW", "BNI", "BNI-KB"])
         defer { nodes.remove() }
         for node in ["centre", "bac-ninh", "kinh-bac"] { try await nodes.start(node) }
-        let form = try await nodes.call(
-            "tw.admin",
-            at: "centre",
-            .POST,
-            "/api/v1/forms",
-            body: FederationFlowTests.form
-        )
-        #expect(form.status == 201, "\(form.text)")
-        var assignments: [String] = []
-        for month in ["2026-10", "2026-11"] {
-            let assigned = try await nodes.call(
-                "tw.admin",
-                at: "centre",
-                .POST,
-                "/api/v1/assignments",
-                body: ["form": "NQ57-THANG", "period": month, "level": "commune"]
-            )
-            assignments.append(try #require(assigned.json["id"] as? String, "\(assigned.text)"))
-        }
+        let assignments = try await nodes.assignToCommunes(months: ["2026-10", "2026-11"])
         let approved = try await NodeMoveTests.approve(nodes, assignment: assignments[0])
         try await NodeMoveTests.waitUntilCentreHolds([approved], nodes)
         let draft = try await ClockSkewTests.waitFor("the November assignment reaches kinh-bac", seconds: 60) {

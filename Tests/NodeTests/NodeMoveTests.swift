@@ -13,25 +13,7 @@ import Testing
         let nodes = try await NodeProcesses(nodes: ["centre", "bac-ninh", "kinh-bac"], units: ["TW", "BNI", "BNI-KB"])
         defer { nodes.remove() }
         for node in ["centre", "bac-ninh", "kinh-bac"] { try await nodes.start(node) }
-        let form = try await nodes.call(
-            "tw.admin",
-            at: "centre",
-            .POST,
-            "/api/v1/forms",
-            body: FederationFlowTests.form
-        )
-        #expect(form.status == 201, "\(form.text)")
-        var assignments: [String] = []
-        for month in ["2026-10", "2026-11"] {
-            let assigned = try await nodes.call(
-                "tw.admin",
-                at: "centre",
-                .POST,
-                "/api/v1/assignments",
-                body: ["form": "NQ57-THANG", "period": month, "level": "commune"]
-            )
-            assignments.append(try #require(assigned.json["id"] as? String, "\(assigned.text)"))
-        }
+        let assignments = try await nodes.assignToCommunes(months: ["2026-10", "2026-11"])
         let before = try await Self.approve(nodes, assignment: assignments[0])
         try await Self.waitUntilCentreHolds([before], nodes)
 

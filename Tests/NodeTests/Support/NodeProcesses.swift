@@ -5,6 +5,7 @@ import GRDB
 import Logging
 import NIOHTTP1
 import Synchronization
+import Testing
 
 @testable import Node
 @testable import NodeCommands
@@ -382,5 +383,25 @@ enum SkewedClock {
             throw TestFailure("datefudge is not installed (apt-get install datefudge; .ci/run installs it)")
         }
         return found
+    }
+}
+
+extension NodeProcesses {
+    /// The centre defines the monthly form and assigns it to every commune for `months`; the ids.
+    func assignToCommunes(months: [String]) async throws -> [String] {
+        let form = try await call("tw.admin", at: "centre", .POST, "/api/v1/forms", body: FederationFlowTests.form)
+        #expect(form.status == 201, "\(form.text)")
+        var assignments: [String] = []
+        for month in months {
+            let assigned = try await call(
+                "tw.admin",
+                at: "centre",
+                .POST,
+                "/api/v1/assignments",
+                body: ["form": "NQ57-THANG", "period": month, "level": "commune"]
+            )
+            assignments.append(try #require(assigned.json["id"] as? String, "\(assigned.text)"))
+        }
+        return assignments
     }
 }
