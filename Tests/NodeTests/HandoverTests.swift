@@ -294,6 +294,16 @@ import Testing
             try nodes.count("bac-ninh", "SELECT COUNT(*) FROM handovers WHERE direction = 'in' AND state = 'completed'")
                 == 1
         )
+        // Had the commune crashed before it recorded the province's answer, it would hand back again
+        // after it left the tree, and hear the same answer.
+        nodes.kill9("kinh-bac")
+        let commune = try DatabaseQueue(path: nodes.databasePath("kinh-bac"))
+        try await commune.write { db in try db.execute(sql: "UPDATE handovers SET state = 'offered'") }
+        try commune.close()
+        try await nodes.start("kinh-bac")
+        _ = try await ClockSkewTests.waitFor("kinh-bac hears again that it is retired", seconds: 60) {
+            try nodes.count("kinh-bac", "SELECT COUNT(*) FROM handovers WHERE state = 'completed'") == 1 ? true : nil
+        }
 
         // The province hosts the unit again, with everything once.
         #expect(

@@ -2,6 +2,21 @@ import Federation
 import Foundation
 import GRDB
 
+/// Which way a handover goes, seen from the node that records it: `out` when it hands a unit's
+/// life to another node, `in` when it takes one in.
+package enum HandoverDirection: String, Codable, Sendable {
+    case out
+    case `in`
+}
+
+/// Where a handover stands. Out: `offered` (the package is served, or waits to be sent back) →
+/// `completed`. In: `expected` (a joining node waits for its parent's package) → `imported` (held,
+/// not yet acknowledged) → `completed`; or `requested` (a parent waits for a retired child's) →
+/// `completed`.
+package enum HandoverState: String, Codable, Sendable {
+    case requested, offered, expected, imported, completed
+}
+
 /// Migration `v18-handovers` and every statement of a unit's handover: the rows the parent
 /// copies out (`rows(of:)`), the new node writes in (`write(_:)`), and what the parent keeps once
 /// the new node holds them (`retire(units:)`). Every function runs in the caller's transaction.
@@ -32,11 +47,11 @@ enum HandoverStore {
     /// One handover as stored.
     struct Record: Sendable {
         let id: String
-        let direction: String
+        let direction: HandoverDirection
         let unit: String
         let units: [String]
         let node: String
-        let state: String
+        let state: HandoverState
         let rows: Int
         let decidedBy: String
         let refusal: String
@@ -46,11 +61,11 @@ enum HandoverStore {
 
     static func insert(
         id: String,
-        direction: String,
+        direction: HandoverDirection,
         unit: String,
         units: [String],
         node: String,
-        state: String,
+        state: HandoverState,
         decidedBy: String,
         at now: Date,
         _ db: Database
@@ -60,14 +75,16 @@ enum HandoverStore {
                 INSERT INTO handovers (id, direction, unit, units, node, state, decided_by, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [id, direction, unit, units.joined(separator: ","), node, state, decidedBy, now, now]
+            arguments: [
+                id, direction.rawValue, unit, units.joined(separator: ","), node, state.rawValue, decidedBy, now, now,
+            ]
         )
     }
 
-    static func setState(_ id: String, to state: String, rows: Int?, at now: Date, _ db: Database) throws {
+    static func setState(_ id: String, to state: HandoverState, rows: Int?, at now: Date, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE handovers SET state = ?, rows = COALESCE(?, rows), refusal = '', updated_at = ? WHERE id = ?",
-            arguments: [state, rows, now, id]
+            arguments: [state.rawValue, rows, now, id]
         )
     }
 
@@ -147,7 +164,7 @@ enum HandoverStore {
                 ORDER BY created_at DESC, rowid DESC LIMIT 1
                 """,
             arguments: [unit]
-        ) == "out"
+        ) == HandoverDirection.out.rawValue
     }
 
     static func all(_ db: Database) throws -> [Record] {
@@ -157,11 +174,11 @@ enum HandoverStore {
     private static func record(_ row: Row) -> Record {
         Record(
             id: row["id"],
-            direction: row["direction"],
+            direction: HandoverDirection(rawValue: row["direction"]) ?? .in,
             unit: row["unit"],
             units: (row["units"] as String).split(separator: ",").map(String.init),
             node: row["node"],
-            state: row["state"],
+            state: HandoverState(rawValue: row["state"]) ?? .requested,
             rows: row["rows"],
             decidedBy: row["decided_by"],
             refusal: row["refusal"],
@@ -317,6 +334,20 @@ enum HandoverStore {
         let marks = "(" + databaseQuestionMarks(count: units.count) + ")"
         let arguments = StatementArguments(Array(repeating: units, count: pieces.count - 1).flatMap { $0 })
         return (pieces.joined(separator: marks), arguments)
+    }
+
+    /// How many rows of `units`' life this node holds (counted, not read).
+    static func rowCount(of units: [String], _ db: Database) throws -> Int {
+        try parts.reduce(0) { total, part in
+            let (selection, arguments) = bound(part.selection, units: units)
+            return total
+                + (try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM \(part.table) WHERE \(selection)",
+                    arguments: arguments
+                )
+                    ?? 0)
+        }
     }
 
     /// Every row of `units`' life, table by table, as stored.

@@ -39,13 +39,22 @@ package struct SyncLoop: Service {
             parent: NodeIdentity(unitCode: parent.unit)
         )
         await cancelWhenGracefulShutdown {
-            await takeOver(from: parent.unit, clients)
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await pull(from: parent.unit, clients) }
-                group.addTask { await push(to: parent.unit, clients) }
+                // Renewal and status reports run from the start, even while a handover waits.
                 group.addTask { await renew(with: clients) }
                 group.addTask { await reportStatus(to: parent.unit, clients) }
-                // Only the push loop ends on its own, when the node has retired: then all stop.
+                group.addTask {
+                    // The unit's life first: nothing from the parent may find it missing.
+                    await takeOver(from: parent.unit, clients)
+                    await withTaskGroup(of: Void.self) { sync in
+                        sync.addTask { await pull(from: parent.unit, clients) }
+                        sync.addTask { await push(to: parent.unit, clients) }
+                        // Only the push loop ends on its own, when the node has retired.
+                        await sync.next()
+                        sync.cancelAll()
+                    }
+                }
+                // The sync ends on its own only when the node has retired: then all stop.
                 await group.next()
                 group.cancelAll()
             }

@@ -26,16 +26,16 @@ extension UnitHandovers {
         let id = UUID().uuidString.lowercased()
         let now = clock.now()
         let record = try await database.pool.write { db -> HandoverStore.Record in
-            if let asked = try HandoverStore.latestIn(from: childUnit, db), asked.state == "requested" {
+            if let asked = try HandoverStore.latestIn(from: childUnit, db), asked.state == .requested {
                 return asked
             }
             try HandoverStore.insert(
                 id: id,
-                direction: "in",
+                direction: .in,
                 unit: childUnit,
                 units: child.hosts,
                 node: child.name,
-                state: "requested",
+                state: .requested,
                 decidedBy: actor.username,
                 at: now,
                 db
@@ -59,8 +59,8 @@ extension UnitHandovers {
     /// caller's node was asked here.
     package func takeBack(_ package: HandoverPackage, from caller: String) async throws -> HandoverDone? {
         let asked = try await database.pool.read { db in try HandoverStore.find(package.id, db) }
-        guard let asked, asked.direction == "in", asked.unit == caller, package.unit == caller else { return nil }
-        if asked.state == "completed" { return HandoverDone(id: asked.id, rows: asked.rows, state: "completed") }
+        guard let asked, asked.direction == .in, asked.unit == caller, package.unit == caller else { return nil }
+        if asked.state == .completed { return HandoverDone(id: asked.id, rows: asked.rows, state: "completed") }
         do {
             return try await writeBack(package, asked: asked, from: caller)
         } catch let refused as HandoverRefused {
@@ -101,7 +101,7 @@ extension UnitHandovers {
         )
         let done = try await context.keepingUnitsInStep {
             try await database.pool.write { db -> HandoverDone in
-                guard let current = try HandoverStore.find(asked.id, db), current.state == "requested" else {
+                guard let current = try HandoverStore.find(asked.id, db), current.state == .requested else {
                     return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
                 }
                 let files = Set(package.evidence.map(\.sha256))
@@ -121,7 +121,7 @@ extension UnitHandovers {
                 }
                 try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
                 try enqueueUp(db, kind: .unitChanged, unit: change.parent, body: change)
-                try HandoverStore.setState(asked.id, to: "completed", rows: written, at: clock.now(), db)
+                try HandoverStore.setState(asked.id, to: .completed, rows: written, at: clock.now(), db)
                 try audit.record(
                     db,
                     actor: "node:\(caller)",
@@ -158,11 +158,11 @@ extension UnitHandovers {
         }
         try HandoverStore.insert(
             id: retirement.handover,
-            direction: "out",
+            direction: .out,
             unit: unit,
             units: node.hosts,
             node: parent?.name ?? "",
-            state: "offered",
+            state: .offered,
             decidedBy: retirement.decidedBy,
             at: clock.now(),
             db
@@ -205,7 +205,7 @@ extension UnitHandovers {
         }
         let done = try await client.handBack(package)
         try await database.pool.write { db in
-            try HandoverStore.setState(offered.id, to: "completed", rows: done.rows, at: clock.now(), db)
+            try HandoverStore.setState(offered.id, to: .completed, rows: done.rows, at: clock.now(), db)
             try audit.record(
                 db,
                 actor: "node:\(parent?.unit ?? "")",

@@ -24,11 +24,11 @@ package struct UnitHandovers: NodeService {
     /// One handover as an administrator sees it.
     package struct View: Codable, Sendable {
         package let id: String
-        package let direction: String
+        package let direction: HandoverDirection
         package let unit: String
         package let units: [String]
         package let node: String
-        package let state: String
+        package let state: HandoverState
         package let rows: Int
         package let decidedBy: String
         /// Why the last attempt was refused ('' when none was).
@@ -43,21 +43,21 @@ package struct UnitHandovers: NodeService {
     /// the node joining for `unit` and ends its users' sessions here. Nil when there is nothing.
     func offer(unit joining: String, units: [String], node: String, decidedBy: String, _ db: Database) throws -> String?
     {
-        let rows = try HandoverStore.rows(of: units, db).reduce(0) { $0 + $1.rows.count }
+        let rows = try HandoverStore.rowCount(of: units, db)
         guard rows > 0 else { return nil }
         let id = UUID().uuidString.lowercased()
         try HandoverStore.insert(
             id: id,
-            direction: "out",
+            direction: .out,
             unit: joining,
             units: units,
             node: node,
-            state: "offered",
+            state: .offered,
             decidedBy: decidedBy,
             at: clock.now(),
             db
         )
-        try HandoverStore.setState(id, to: "offered", rows: rows, at: clock.now(), db)
+        try HandoverStore.setState(id, to: .offered, rows: rows, at: clock.now(), db)
         try HandoverStore.endSessions(of: units, db)
         try HandoverStore.markServedBelow(units, db)
         try audit.record(
@@ -73,14 +73,14 @@ package struct UnitHandovers: NodeService {
 
     /// The handover offered to the node of `unit` and not yet taken over, if any.
     func stillOffered(to unit: String, _ db: Database) throws -> String? {
-        guard let offered = try HandoverStore.latestOut(to: unit, db), offered.state == "offered" else { return nil }
+        guard let offered = try HandoverStore.latestOut(to: unit, db), offered.state == .offered else { return nil }
         return offered.id
     }
 
     /// `GET /federation/v1/handover`: the package offered to the node of `caller`, read now.
     package func package(for caller: String) async throws -> HandoverPackage? {
         try await database.pool.read { db in
-            guard let offered = try HandoverStore.latestOut(to: caller, db), offered.state == "offered" else {
+            guard let offered = try HandoverStore.latestOut(to: caller, db), offered.state == .offered else {
                 return nil
             }
             let package = HandoverPackage(
@@ -104,7 +104,7 @@ package struct UnitHandovers: NodeService {
     /// Whether the node of `caller` may fetch evidence file `sha256`: one its offered package names.
     package func mayFetchFile(_ sha256: String, caller: String) async throws -> Bool {
         try await database.pool.read { db in
-            guard let offered = try HandoverStore.latestOut(to: caller, db), offered.state == "offered" else {
+            guard let offered = try HandoverStore.latestOut(to: caller, db), offered.state == .offered else {
                 return false
             }
             return try HandoverStore.names(sha256, units: offered.units, db)
@@ -116,12 +116,12 @@ package struct UnitHandovers: NodeService {
     /// received ones); said again, it answers the same. Nil for a handover not offered to `caller`.
     package func complete(_ id: String, rows: Int, from caller: String) async throws -> HandoverDone? {
         try await database.pool.write { db in
-            guard let offered = try HandoverStore.find(id, db), offered.direction == "out", offered.unit == caller
+            guard let offered = try HandoverStore.find(id, db), offered.direction == .out, offered.unit == caller
             else { return nil }
-            if offered.state == "completed" { return HandoverDone(id: id, rows: offered.rows, state: "completed") }
+            if offered.state == .completed { return HandoverDone(id: id, rows: offered.rows, state: "completed") }
             let kept = try HandoverStore.keepAsBelow(units: offered.units, at: clock.now(), db)
             try refreshFigures(of: offered.units, db)
-            try HandoverStore.setState(id, to: "completed", rows: nil, at: clock.now(), db)
+            try HandoverStore.setState(id, to: .completed, rows: nil, at: clock.now(), db)
             try audit.record(
                 db,
                 actor: "node:\(caller)",
@@ -213,11 +213,11 @@ package struct UnitHandovers: NodeService {
         try database.pool.write { db in
             try HandoverStore.insert(
                 id: id,
-                direction: "in",
+                direction: .in,
                 unit: unit,
                 units: [unit],
                 node: parent,
-                state: "expected",
+                state: .expected,
                 decidedBy: "node:\(parent)",
                 at: now,
                 db
@@ -236,7 +236,7 @@ package struct UnitHandovers: NodeService {
     func takeOver(using client: FederationClient) async throws {
         guard let pending = try await database.pool.read({ try HandoverStore.pendingIn($0) }) else { return }
         var rows = pending.rows
-        if pending.state == "expected" {
+        if pending.state == .expected {
             let package = try await client.handover()
             guard package.id == pending.id, package.unit == unit else {
                 throw HandoverRefused(
@@ -254,7 +254,7 @@ package struct UnitHandovers: NodeService {
                 }
             }
             rows = try await database.pool.write { db in
-                guard let current = try HandoverStore.find(pending.id, db), current.state == "expected" else {
+                guard let current = try HandoverStore.find(pending.id, db), current.state == .expected else {
                     return try HandoverStore.find(pending.id, db)?.rows ?? 0
                 }
                 let written = try HandoverStore.write(
@@ -262,7 +262,7 @@ package struct UnitHandovers: NodeService {
                     db
                 )
                 try refreshFigures(of: package.units, db)
-                try HandoverStore.setState(pending.id, to: "imported", rows: written, at: clock.now(), db)
+                try HandoverStore.setState(pending.id, to: .imported, rows: written, at: clock.now(), db)
                 try HandoverStore.setUnits(pending.id, package.units, db)
                 try audit.record(
                     db,
@@ -279,7 +279,7 @@ package struct UnitHandovers: NodeService {
         }
         let done = try await client.handoverDone(HandoverDone(id: pending.id, rows: rows, state: "imported"))
         try await database.pool.write { db in
-            try HandoverStore.setState(pending.id, to: "completed", rows: nil, at: clock.now(), db)
+            try HandoverStore.setState(pending.id, to: .completed, rows: nil, at: clock.now(), db)
             try audit.record(
                 db,
                 actor: "node:\(pending.node)",

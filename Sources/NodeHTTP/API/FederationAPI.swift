@@ -12,9 +12,12 @@ struct FederationAPI {
 
     var authorisation: PushAuthorisation { PushAuthorisation(deployment: local.deployment, receiver: local.node) }
 
-    /// The digest in the path, for a caller allowed to send evidence up: a direct child.
-    private func evidenceDigest(_ context: NodeRequestContext) throws -> String {
-        guard authorisation.mayReadFeed(caller: context.peer!) else {
+    /// The digest in the path, for a caller allowed to send evidence up: a direct child, or a
+    /// child retired here that hands its files back again after it left the tree.
+    private func evidenceDigest(_ context: NodeRequestContext) async throws -> String {
+        var allowed = authorisation.mayReadFeed(caller: context.peer!)
+        if !allowed { allowed = try await local.handovers.retirementAsked(of: context.peer!) }
+        guard allowed else {
             throw FederationRefusal(
                 status: .forbidden,
                 error: ProtocolError(error: "forbidden", message: "only a direct child exchanges evidence here")
@@ -82,14 +85,14 @@ struct FederationAPI {
         // Evidence files travel before the reports that name them; content is checked against its hash.
         // "Held" means complete: the size the sender declares (`?size=`) must match.
         router.head("/federation/v1/evidence/{sha256}") { request, context -> Response in
-            let digest = try evidenceDigest(context)
+            let digest = try await evidenceDigest(context)
             let size = request.uri.queryParameters["size"].flatMap { Int64(String($0)) }
             let held = size.map { local.evidence.contains(digest, size: $0) } ?? (local.evidence.size(digest) != nil)
             return Response(status: held ? .ok : .notFound)
         }
         // Down: a child fetches the files of a return decision about a report of its subtree.
         router.get("/federation/v1/evidence/{sha256}") { _, context -> Response in
-            let digest = try evidenceDigest(context)
+            let digest = try await evidenceDigest(context)
             let caller = context.peer!
             var allowed = try await local.reportEvidence.mayFetchReturnFile(digest, caller: caller)
             if !allowed { allowed = try await local.handovers.mayFetchFile(digest, caller: caller) }
@@ -114,7 +117,7 @@ struct FederationAPI {
             )
         }
         router.put("/federation/v1/evidence/{sha256}") { request, context -> Response in
-            let digest = try evidenceDigest(context)
+            let digest = try await evidenceDigest(context)
             let stored: (sha256: String, size: Int64)
             do {
                 stored = try await local.evidence.store(

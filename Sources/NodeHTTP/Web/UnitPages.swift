@@ -274,12 +274,12 @@ struct UnitPages {
         var texts: [String: String] = [:]
         for handover in try await local.handovers.list(for: visitor.actor) where texts[handover.unit] == nil {
             switch (handover.direction, handover.state) {
-            case ("out", "offered"):
+            case (.out, .offered):
                 texts[handover.unit] = visitor.pick(
                     "Đang chuyển dữ liệu sang nút riêng \(handover.node)",
                     "Moving its data to its own node \(handover.node)"
                 )
-            case ("in", "requested"):
+            case (.in, .requested):
                 texts[handover.unit] =
                     visitor.pick(
                         "Chờ nút \(handover.node) gửi trả dữ liệu để thôi vận hành",
