@@ -27,6 +27,7 @@ enum HandoverStore {
         -- the new node holds the rows and has yet to tell the parent; 'completed': both know.
         -- A retired node's life comes back the other way: 'in' at the parent ('requested' until
         -- the child hands it back), 'out' at the child ('offered' until the parent has it).
+        -- (`HandoverDirection`, `HandoverState`.)
         CREATE TABLE handovers (
             id TEXT PRIMARY KEY,
             direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
