@@ -75,19 +75,35 @@ extension KeptFigures {
     func fill(_ db: Database) throws {
         try KeptFiguresStore.clearOrphans(db)
         for assignment in try KeptFiguresStore.assignments(db) {
-            try KeptFiguresStore.clear(assignment.id, db)
-            guard let recount = try recount(assignment, db) else { continue }
-            for contribution in recount.contributions.values {
-                try KeptFiguresStore.keep(contribution, in: assignment.id, db)
-            }
-            for (group, levels) in recount.progress {
-                for (level, figures) in levels {
-                    try KeptFiguresStore.move(figures, sign: 1, group, level: level, in: assignment.id, db)
+            // One assignment whose reports cannot be read (answers no longer decodable, say) is
+            // left out with an error in the log, and `figures check` names it: the node starts.
+            do {
+                try db.inSavepoint {
+                    try fill(assignment, db)
+                    return .commit
                 }
+            } catch {
+                logger.error(
+                    "figures of an assignment not kept",
+                    metadata: ["assignment": "\(assignment.id)", "error": "\(error)"]
+                )
             }
-            for (group, tally) in recount.answers {
-                try KeptFiguresStore.move(tally, sign: 1, group, in: assignment.id, db)
+        }
+    }
+
+    private func fill(_ assignment: AssignmentRecord, _ db: Database) throws {
+        try KeptFiguresStore.clear(assignment.id, db)
+        guard let recount = try recount(assignment, db) else { return }
+        for contribution in recount.contributions.values {
+            try KeptFiguresStore.keep(contribution, in: assignment.id, db)
+        }
+        for (group, levels) in recount.progress {
+            for (level, figures) in levels {
+                try KeptFiguresStore.move(figures, sign: 1, group, level: level, in: assignment.id, db)
             }
+        }
+        for (group, tally) in recount.answers {
+            try KeptFiguresStore.move(tally, sign: 1, group, in: assignment.id, db)
         }
     }
 

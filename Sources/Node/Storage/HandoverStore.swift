@@ -214,8 +214,13 @@ enum HandoverStore {
     }
 
     private static let reportsOf = "SELECT id FROM reports WHERE unit IN (?)"
-    private static let assignmentsOf =
-        "SELECT assignment_id FROM assignment_units WHERE unit IN (?) UNION SELECT assignment_id FROM reports WHERE unit IN (?)"
+    /// The assignments the units take part in: expected from the start, added by an amendment,
+    /// or answered by their reports.
+    private static let assignmentsOf = """
+        SELECT assignment_id FROM assignment_units WHERE unit IN (?)
+        UNION SELECT assignment_id FROM assignment_amendments WHERE unit IN (?)
+        UNION SELECT assignment_id FROM reports WHERE unit IN (?)
+        """
 
     /// In the order they are written: what is referred to first.
     static let parts: [Part] = [

@@ -113,8 +113,9 @@ extension UnitHandovers {
                     }
                 }
                 let sealed = try package.tables.map { hostedHere(try secrets($0, with: key.seal)) }
+                let before = try HandoverStore.assignments(of: units, db)
                 let written = try HandoverStore.takeBack(sealed, units: units, db)
-                try refreshFigures(of: units, db)
+                try refreshFigures(of: units, in: Array(Set(before + HandoverStore.assignments(of: units, db))), db)
                 let next: Deployment
                 do { next = try deployment.applying(change) } catch {
                     throw HandoverRefused("node \(child.name) cannot retire: \(error)")

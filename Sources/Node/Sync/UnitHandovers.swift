@@ -119,8 +119,10 @@ package struct UnitHandovers: NodeService {
             guard let offered = try HandoverStore.find(id, db), offered.direction == .out, offered.unit == caller
             else { return nil }
             if offered.state == .completed { return HandoverDone(id: id, rows: offered.rows, state: "completed") }
+            // Read before the reports that leave are gone: their assignments are refreshed too.
+            let assignments = try HandoverStore.assignments(of: offered.units, db)
             let kept = try HandoverStore.keepAsBelow(units: offered.units, at: clock.now(), db)
-            try refreshFigures(of: offered.units, db)
+            try refreshFigures(of: offered.units, in: assignments, db)
             try HandoverStore.setState(id, to: .completed, rows: nil, at: clock.now(), db)
             try audit.record(
                 db,
@@ -164,8 +166,8 @@ package struct UnitHandovers: NodeService {
 
     /// The kept figures of every assignment `units` take part in, brought up to date (in the
     /// caller's transaction) with the reports just written or removed.
-    func refreshFigures(of units: [String], _ db: Database) throws {
-        for id in try HandoverStore.assignments(of: units, db) {
+    func refreshFigures(of units: [String], in assignments: [String]? = nil, _ db: Database) throws {
+        for id in try assignments ?? HandoverStore.assignments(of: units, db) {
             guard let assignment = try KeptFiguresStore.assignment(id, db) else { continue }
             try keptFigures.refresh(assignment, units: units, db)
         }
