@@ -58,7 +58,8 @@ import Testing
             .POST,
             "/api/v1/tasks",
             body: [
-                "title": "Số hóa hồ sơ một cửa", "deadline": CalendarDate(Date()).adding(days: 30).description,
+                "title": "Số hóa hồ sơ một cửa",
+                "deadline": CalendarDate(nodes.now(at: "bac-ninh")).adding(days: 30).description,
                 "units": ["BNI-TD"],
             ]
         )
@@ -87,7 +88,7 @@ import Testing
             body: ["date": "2099-06-10"]
         )
         #expect(congress.status == 200, "\(congress.text)")
-        let lastLoginAtProvince = Date()
+        let lastLoginAtProvince = nodes.now(at: "bac-ninh")
         let province = try await nodes.login("bni-td.entry", at: "bac-ninh")
 
         // The province's admin hands the unit's node a token: no longer refused for its data.
@@ -193,9 +194,7 @@ import Testing
         let handovers = try await admin.call(.GET, "/api/v1/handovers")
         #expect(handovers.text.contains("\"completed\""), "\(handovers.text)")
         // The entry clerk too, with a code of a later step than the last one used at the province.
-        let step = (lastLoginAtProvince.timeIntervalSince1970 / 30).rounded(.down)
-        let wait = (step + 1) * 30 + 1 - Date().timeIntervalSince1970
-        if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+        try await nodes.waitForNextCodeStep(after: lastLoginAtProvince, at: "bni-td")
         let moved = try await nodes.call("bni-td.entry", at: "bni-td", .GET, "/api/v1/reports/\(draft)")
         #expect(moved.json["state"] as? String == "draft", "\(moved.text)")
         let file = try await nodes.call(
@@ -265,7 +264,7 @@ import Testing
             body: letter
         )
         let evidence = try #require(attached.json["id"] as? String, "\(attached.text)")
-        let lastLoginAtCommune = Date()
+        let lastLoginAtCommune = nodes.now(at: "kinh-bac")
 
         // The commune's node is down when the province retires it; the province then crashes.
         nodes.kill9("kinh-bac")
@@ -329,9 +328,7 @@ import Testing
         // The unit's users log in at the province with their passwords and second factors.
         let admin = try await nodes.login("bni-kb.admin", at: "bac-ninh")
         #expect(try await admin.call(.GET, "/api/v1/reports/\(draft)").json["state"] as? String == "draft")
-        let step = (lastLoginAtCommune.timeIntervalSince1970 / 30).rounded(.down)
-        let wait = (step + 1) * 30 + 1 - Date().timeIntervalSince1970
-        if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+        try await nodes.waitForNextCodeStep(after: lastLoginAtCommune, at: "bac-ninh")
         let file = try await nodes.call(
             "bni-kb.entry",
             at: "bac-ninh",

@@ -108,12 +108,15 @@ enum HandoverStore {
         try Row.fetchOne(db, sql: "SELECT * FROM handovers WHERE id = ?", arguments: [id]).map(record)
     }
 
-    /// The latest handover out to the node of `unit`.
-    static func latestOut(to unit: String, _ db: Database) throws -> Record? {
+    /// The latest handover of `unit` in `direction`: at a parent, the one out to the unit's new
+    /// node or the retirement asked of it (in); at a retiring node, its own life going back (out).
+    static func latest(_ direction: HandoverDirection, unit: String, _ db: Database) throws -> Record? {
         try Row.fetchOne(
             db,
-            sql: "SELECT * FROM handovers WHERE direction = 'out' AND unit = ? ORDER BY created_at DESC LIMIT 1",
-            arguments: [unit]
+            sql: """
+                SELECT * FROM handovers WHERE direction = ? AND unit = ? ORDER BY created_at DESC, rowid DESC LIMIT 1
+                """,
+            arguments: [direction.rawValue, unit]
         ).map(record)
     }
 
@@ -126,33 +129,6 @@ enum HandoverStore {
                 ORDER BY created_at LIMIT 1
                 """
         ).map(record)
-    }
-
-    /// The latest retirement asked here of the node of `unit`.
-    static func latestIn(from unit: String, _ db: Database) throws -> Record? {
-        try Row.fetchOne(
-            db,
-            sql: "SELECT * FROM handovers WHERE direction = 'in' AND unit = ? ORDER BY created_at DESC LIMIT 1",
-            arguments: [unit]
-        ).map(record)
-    }
-
-    /// The retirement of this node (of unit `own`) waiting for its life to go back, if any.
-    static func offeredBack(unit own: String, _ db: Database) throws -> Record? {
-        try Row.fetchOne(
-            db,
-            sql: "SELECT * FROM handovers WHERE direction = 'out' AND unit = ? AND state = 'offered' LIMIT 1",
-            arguments: [own]
-        ).map(record)
-    }
-
-    /// Whether this node (of unit `own`) was retired and handed its life back.
-    static func handedBack(unit own: String, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db,
-            sql: "SELECT 1 FROM handovers WHERE direction = 'out' AND unit = ? AND state = 'completed'",
-            arguments: [own]
-        ) == true
     }
 
     /// Whether `unit`'s life was last handed from this node to another (its own new node, or the

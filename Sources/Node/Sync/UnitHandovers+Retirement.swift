@@ -26,7 +26,7 @@ extension UnitHandovers {
         let id = UUID().uuidString.lowercased()
         let now = clock.now()
         let record = try await database.pool.write { db -> HandoverStore.Record in
-            if let asked = try HandoverStore.latestIn(from: childUnit, db), asked.state == .requested {
+            if let asked = try HandoverStore.latest(.in, unit: childUnit, db), asked.state == .requested {
                 return asked
             }
             try HandoverStore.insert(
@@ -143,7 +143,7 @@ extension UnitHandovers {
     /// Whether a retirement of the node of `caller` was asked here: such a node may still hand
     /// back (or hear again that it did) after it left the tree.
     package func retirementAsked(of caller: String) async throws -> Bool {
-        try await database.pool.read { db in try HandoverStore.latestIn(from: caller, db) != nil }
+        try await database.pool.read { db in try HandoverStore.latest(.in, unit: caller, db) != nil }
     }
 
     // MARK: The retired node's side
@@ -182,13 +182,17 @@ extension UnitHandovers {
 
     /// Whether this node was retired and handed its life back: it syncs no more.
     package func retired() async throws -> Bool {
-        try await database.pool.read { db in try HandoverStore.handedBack(unit: unit, db) }
+        try await database.pool.read { db in try HandoverStore.latest(.out, unit: unit, db)?.state == .completed }
     }
 
     /// Hands the units' life back to the parent if a retirement asks for it: the evidence files
     /// first, then the package. True when it did (the node is then retired).
     func handBack(using client: FederationClient) async throws -> Bool {
-        guard let offered = try await database.pool.read({ try HandoverStore.offeredBack(unit: unit, $0) }) else {
+        guard
+            let offered = try await database.pool.read({ try HandoverStore.latest(.out, unit: unit, $0) }).flatMap({
+                $0.state == .offered ? $0 : nil
+            })
+        else {
             return false
         }
         let package = try await database.pool.read { db in

@@ -73,14 +73,16 @@ package struct UnitHandovers: NodeService {
 
     /// The handover offered to the node of `unit` and not yet taken over, if any.
     func stillOffered(to unit: String, _ db: Database) throws -> String? {
-        guard let offered = try HandoverStore.latestOut(to: unit, db), offered.state == .offered else { return nil }
+        guard let offered = try HandoverStore.latest(.out, unit: unit, db), offered.state == .offered else {
+            return nil
+        }
         return offered.id
     }
 
     /// `GET /federation/v1/handover`: the package offered to the node of `caller`, read now.
     package func package(for caller: String) async throws -> HandoverPackage? {
         try await database.pool.read { db in
-            guard let offered = try HandoverStore.latestOut(to: caller, db), offered.state == .offered else {
+            guard let offered = try HandoverStore.latest(.out, unit: caller, db), offered.state == .offered else {
                 return nil
             }
             let package = HandoverPackage(
@@ -104,7 +106,7 @@ package struct UnitHandovers: NodeService {
     /// Whether the node of `caller` may fetch evidence file `sha256`: one its offered package names.
     package func mayFetchFile(_ sha256: String, caller: String) async throws -> Bool {
         try await database.pool.read { db in
-            guard let offered = try HandoverStore.latestOut(to: caller, db), offered.state == .offered else {
+            guard let offered = try HandoverStore.latest(.out, unit: caller, db), offered.state == .offered else {
                 return false
             }
             return try HandoverStore.names(sha256, units: offered.units, db)
@@ -225,11 +227,6 @@ package struct UnitHandovers: NodeService {
                 db
             )
         }
-    }
-
-    /// Whether a handover is still to be taken over or acknowledged.
-    package func pending() async throws -> Bool {
-        try await database.pool.read { db in try HandoverStore.pendingIn(db) != nil }
     }
 
     /// Takes over the handover the parent announced, if one is pending: fetches the package and its

@@ -250,8 +250,7 @@ final class NodeProcesses: @unchecked Sendable {
         guard grant.status == 200, let token = grant.json["token"] as? String else {
             throw TestFailure("login \(username): \(grant.status) \(grant.text)")
         }
-        // The node processes read the operating system's clock (skewed by datefudge where asked).
-        let now = Date().addingTimeInterval(TimeInterval(clockOffsets[node] ?? 0))
+        let now = self.now(at: node)
         let step = try await client.with(token: token).call(
             .POST,
             "/api/v1/session/mfa",
@@ -263,6 +262,21 @@ final class NodeProcesses: @unchecked Sendable {
         let session = client.with(token: completed)
         await sessions.keep(session, username, node)
         return session
+    }
+
+    /// The time of day as `node`'s process reads it: the node processes read the operating
+    /// system's clock (moved with the whole suite by datefudge, and skewed further where asked), so
+    /// a test that must agree with one (a TOTP code, a deadline) asks here, not the test's clock.
+    func now(at node: String) -> Date {
+        Date().addingTimeInterval(TimeInterval(clockOffsets[node] ?? 0))
+    }
+
+    /// Waits until `node`'s clock is in a later 30-second step than `moment`: a second-factor code
+    /// works once, so an account that logged in elsewhere at `moment` needs the next step's code.
+    func waitForNextCodeStep(after moment: Date, at node: String) async throws {
+        let next = ((moment.timeIntervalSince1970 / 30).rounded(.down) + 1) * 30 + 1
+        let wait = next - now(at: node).timeIntervalSince1970
+        if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
     }
 
     /// A web call that waits for a node being restarted.
