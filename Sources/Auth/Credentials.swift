@@ -39,14 +39,16 @@ public struct PasswordHasher: Sendable {
 
 /// Random secrets handed to people or clients: session tokens and activation codes.
 public enum Secret {
-    /// A bearer token: 256 random bits, base64url.
+    /// A bearer token: 256 random bits, base64url. It never starts with '-': an enrolment token
+    /// is typed after `--token` on a command line, where a leading '-' reads as an option.
     public static func token() -> String {
-        let key = SymmetricKey(size: .bits256)
-        return key.withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
-                of: "=",
-                with: ""
-            )
+        while true {
+            let key = SymmetricKey(size: .bits256)
+            let token = key.withUnsafeBytes { Data($0) }.base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            if !token.hasPrefix("-") { return token }
+        }
     }
 
     /// A one-time activation code a person can read out: 12 Crockford base32 characters (60 bits), as XXXX-XXXX-XXXX.

@@ -100,6 +100,8 @@ let tree = try! UnitTree(units: [
     @Test func secretsAreRandomAndShaped() {
         #expect(Secret.token() != Secret.token())
         #expect(Secret.token().count >= 43)
+        // One in 64 would start with '-' (typed after `--token`, it would read as an option).
+        #expect((0..<2_000).allSatisfy { _ in !Secret.token().hasPrefix("-") })
         let code = Secret.activationCode()
         #expect(code.count == 14 && code.split(separator: "-").count == 3)
         #expect(Secret.normalisedActivationCode(code.lowercased().replacingOccurrences(of: "-", with: " ")) == code)

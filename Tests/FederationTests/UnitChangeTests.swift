@@ -143,6 +143,50 @@ import Testing
         #expect(try retired.applying(again).hostingNode(of: kinhBac.unit)?.name == "kinh-bac-2")
     }
 
+    /// Issue I.5: a unit moved to another parent keeps its code and name, lies below its new parent
+    /// and is hosted by the node hosting it; a unit with a node inside does not move, nor does one
+    /// to a parent of another level or to the one it has.
+    @Test func aMovedUnitIsHostedByItsNewParentsNode() throws {
+        func move(_ code: String, from: String, to parent: String, level: Level = .commune) -> UnitChange {
+            UnitChange(
+                kind: .moved,
+                code: code,
+                name: deployment.tree[code]?.name ?? code,
+                level: level,
+                parent: parent,
+                decidedBy: "tw.admin",
+                decidedAt: Date(timeIntervalSince1970: 0),
+                from: from
+            )
+        }
+        let moved = try deployment.applying(move("BNI-TD", from: "BNI", to: "LCA"))
+        #expect(moved.tree["BNI-TD"]?.parent == "LCA")
+        #expect(moved.tree["BNI-TD"]?.name == deployment.tree["BNI-TD"]?.name)
+        #expect(moved.hostingNode(of: "BNI-TD")?.name == "lao-cai")
+        #expect(moved.node(named: "bac-ninh")?.hosts.contains("BNI-TD") == false)
+        #expect(moved.tree.children(of: "LCA").map(\.code).contains("BNI-TD"))
+        #expect(!moved.tree.children(of: "BNI").map(\.code).contains("BNI-TD"))
+        // And back, as a later reorganisation may decide.
+        let back = try moved.applying(move("BNI-TD", from: "LCA", to: "BNI"))
+        #expect(back.hostingNode(of: "BNI-TD")?.name == "bac-ninh")
+        let cases: [(UnitChange, UnitChangeProblem)] = [
+            (move("BNI-KB", from: "BNI", to: "LCA"), .nodeInside(unit: "BNI-KB", node: "kinh-bac")),
+            (move("BNI-TD", from: "BNI", to: "BNI"), .alreadyBelow(unit: "BNI-TD", parent: "BNI")),
+            (move("BNI-TD", from: "LCA", to: "BNI"), .notTheParent(unit: "BNI-TD", parent: "LCA")),
+            (move("BNI-TD", from: "BNI", to: "LCA-SP"), .wrongLevel("BNI-TD")),
+            (move("BNI-TD", from: "BNI", to: "HN"), .unknownParent("HN")),
+            (move("BNI", from: "TW", to: "LCA", level: .province), .wrongLevel("BNI")),
+        ]
+        for (change, problem) in cases {
+            #expect(throws: problem, "\(change.code) → \(change.parent)") { try deployment.applying(change) }
+        }
+        let decoded = try JSONDecoder().decode(
+            UnitChange.self,
+            from: try JSONEncoder().encode(move("BNI-TD", from: "BNI", to: "LCA"))
+        )
+        #expect(decoded.from == "BNI")
+    }
+
     @Test func aRenameKeepsTheCodeAndTheShape() throws {
         let next = try deployment.applying(change("BNI-KB", kind: .renamed, name: "Phường Kinh Bắc"))
         #expect(next.tree["BNI-KB"]?.name == "Phường Kinh Bắc")

@@ -872,6 +872,23 @@ import Testing
                 }
             ),
             Entry(
+                "POST /api/v1/units/{code}/move",
+                Case(
+                    "moves the subject below the node's own unit",
+                    expect: { a in
+                        // Only the node's own admins reach the rule: the subject already lies there,
+                        // or is the node's own unit, which the node above moves.
+                        Rule.administersTheNodesUnit(a).allows ? .passes(422, "not a move") : .denied
+                    }
+                ) { m, a in
+                    try await m.web(a).call(
+                        .POST,
+                        "/api/v1/units/\(m.subject.unit)/move",
+                        body: ["parent": AccessMatrixTests.nodeUnit]
+                    )
+                }
+            ),
+            Entry(
                 "GET /api/v1/handovers",
                 Case("the units' lives handed over", expect: Rule.administersTheNodesUnit) { m, a in
                     try await m.web(a).call(.GET, "/api/v1/handovers")
@@ -937,6 +954,22 @@ import Testing
                     }
                 ) { m, a in
                     try await post(m, a, "/app/units/\(m.subject.unit)/retire-node", [:])
+                }
+            ),
+            Entry(
+                "POST /app/units/move",
+                Case(
+                    "moves the subject below the node's own unit (not a move: refused on the page)",
+                    expect: { a in
+                        Rule.administersTheNodesUnit(a).allows ? .passes(422, "not a move") : .denied
+                    }
+                ) { m, a in
+                    try await post(
+                        m,
+                        a,
+                        "/app/units/move",
+                        ["unit": m.subject.unit, "parent": AccessMatrixTests.nodeUnit]
+                    )
                 }
             ),
             Entry(

@@ -175,6 +175,9 @@ import Testing
         all.append(.nameOfAnotherUnit("X"))
         all.append(.nameOfAnotherNode(name: "x", node: "y"))
         all.append(.nodesRunBelow(unit: "X", node: "y"))
+        all.append(.unitMoveOnlyOwnAdmins)
+        all.append(.unitHasNodeInside(unit: "X", node: "y"))
+        all.append(.unitMoveDecidedCloser(unit: "X", node: "y"))
         all.append(.nameOutsideConstraints("X"))
         all.append(.revokeOnlyOwnAdmins)
         all.append(.revocationReasonRequired)
@@ -339,6 +342,9 @@ import Testing
         case .nameOfAnotherUnit: "nameOfAnotherUnit"
         case .nameOfAnotherNode: "nameOfAnotherNode"
         case .nodesRunBelow: "nodesRunBelow"
+        case .unitMoveOnlyOwnAdmins: "unitMoveOnlyOwnAdmins"
+        case .unitHasNodeInside: "unitHasNodeInside"
+        case .unitMoveDecidedCloser: "unitMoveDecidedCloser"
         case .nameOutsideConstraints: "nameOutsideConstraints"
         case .revokeOnlyOwnAdmins: "revokeOnlyOwnAdmins"
         case .revocationReasonRequired: "revocationReasonRequired"
@@ -501,6 +507,9 @@ import Testing
         "nameOfAnotherUnit",
         "nameOfAnotherNode",
         "nodesRunBelow",
+        "unitMoveOnlyOwnAdmins",
+        "unitHasNodeInside",
+        "unitMoveDecidedCloser",
         "nameOutsideConstraints",
         "revokeOnlyOwnAdmins",
         "revocationReasonRequired",

@@ -251,6 +251,35 @@ import Testing
         }
     }
 
+    /// Issue I.5: the centre's units page moves a commune below another province; a refusal stays
+    /// on the page in words; the commune's accounts then live on its new province's node.
+    @Test func theUnitsPageMovesAUnitBelowAnotherParent() async throws {
+        try await TestFederation.run { f in
+            let admin = try await WebPageTests.browser(f, "tw.admin", at: "centre")
+            let page = try await admin.get("/app/units")
+            #expect(page.text.contains("id=\"move-unit\"") && page.text.contains("<option value=\"LCA\">"))
+            let province = try await WebPageTests.browser(f, "bni.admin", at: "bac-ninh")
+            #expect(!(try await province.get("/app/units")).text.contains("id=\"move-unit\""), "no other parent")
+
+            let refused = try await admin.post("/app/units/move", [("unit", "BNI-KB"), ("parent", "LCA")])
+            #expect(refused.status == 409 && refused.text.contains("hãy thôi vận hành nút đó"), "\(refused.text)")
+            #expect(refused.text.contains("value=\"BNI-KB\""), "what was typed")
+            let moved = try await admin.post("/app/units/move", [("unit", "BNI-TD"), ("parent", "LCA")])
+            #expect(
+                moved.status == 303 && moved.headers["location"] == "/app/units?done=moved&unit=BNI-TD&parent=LCA",
+                "\(moved.status) \(moved.text)"
+            )
+            let shown = try await admin.get("/app/units?done=moved&unit=BNI-TD&parent=LCA")
+            #expect(shown.text.contains("Tiên Du sang Tỉnh Lào Cai"), "\(shown.text)")
+            try await f.eventually("lao-cai hosts Tiên Du with its accounts") {
+                let accounts = try await f.local("lao-cai").database.pool.read { db in
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE unit = 'BNI-TD' AND hosted_here = 1")
+                }
+                return f.local("lao-cai").hosts("BNI-TD") && accounts ?? 0 > 0
+            }
+        }
+    }
+
     @Test func pagesAddRenameAndCloseWithFieldErrors() async throws {
         try await TestFederation.run { f in
             let admin = try await WebPageTests.browser(f, "bni.admin", at: "bac-ninh")

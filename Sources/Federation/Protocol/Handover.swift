@@ -146,3 +146,36 @@ public struct NodeRetirement: Codable, Sendable {
         self.decidedAt = decidedAt
     }
 }
+
+/// A unit moved to another parent, as the node that decided it tells a child node: the one that
+/// hosted the unit hands its life up (`unit.leaving`), the one that hosts it now takes it over
+/// (`unit.arriving`). Each hop has its own handover id.
+public struct UnitMoveHandover: Codable, Sendable {
+    public let handover: String
+    /// The moved unit.
+    public let unit: String
+    /// The units whose life moves: the moved unit and those of its subtree the node hosted.
+    public let units: [String]
+    public let decidedBy: String
+    public let decidedAt: Date
+    /// Leaving: the move itself, which the node that hosted the unit applies at once (it stops
+    /// serving the unit); the deciding node applies it when the unit's life has come up, so that
+    /// what the old host sent before still arrives under the tree it was sent in.
+    public let change: UnitChange?
+
+    public init(
+        handover: String,
+        unit: String,
+        units: [String],
+        decidedBy: String,
+        decidedAt: Date,
+        change: UnitChange? = nil
+    ) {
+        self.handover = handover
+        self.unit = unit
+        self.units = units
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+        self.change = change
+    }
+}

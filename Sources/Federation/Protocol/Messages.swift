@@ -67,6 +67,12 @@ public struct MessageKind: RawRepresentable, Codable, Sendable, Hashable, Custom
     /// Down, to a child node: its parent's admin retires it (a `NodeRetirement`); the child hands
     /// its unit's life back (`POST /federation/v1/handback`) and stops.
     public static let nodeRetiring = MessageKind(rawValue: "node.retiring")
+    /// Down, to the child node that hosted a unit moved to another parent (a `UnitMoveHandover`):
+    /// it hands the unit's life up (`POST /federation/v1/handback`) to be relayed to its new host.
+    public static let unitLeaving = MessageKind(rawValue: "unit.leaving")
+    /// Down, to the child node that hosts a unit moved in (a `UnitMoveHandover`): the unit's life
+    /// waits for it here (`GET /federation/v1/handover?id=`).
+    public static let unitArriving = MessageKind(rawValue: "unit.arriving")
 
     public var description: String { rawValue }
 }

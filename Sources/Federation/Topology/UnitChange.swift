@@ -1,10 +1,11 @@
 import Foundation
 import Hierarchy
 
-/// A unit added below another, renamed, or given a node of its own, after the topology file was
-/// written. An admin of the parent unit decides it (a node joins with the token that admin gave);
-/// every node that learns of it keeps it and replays it over the topology at start-up. It is also
-/// the body of a `unit.changed` message and keeps its id as it travels.
+/// A unit added below another, renamed, given a node of its own (or its node retired), or moved to
+/// another parent, after the topology file was written. An admin of the parent unit decides it (a
+/// node joins with the token that admin gave; a move is decided above both parents); every node
+/// that learns of it keeps it and replays it over the topology at start-up. It is also the body of
+/// a `unit.changed` message and keeps its id as it travels.
 public struct UnitChange: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable {
         case added
@@ -14,6 +15,9 @@ public struct UnitChange: Codable, Sendable, Hashable {
         case hosted
         /// The unit's node was retired: the node hosting its parent hosts the units it hosted again.
         case retired
+        /// The unit (with its subtree) now lies below `parent`, no longer below `from`; the node
+        /// hosting its new parent hosts it (administrative reorganisations).
+        case moved
     }
 
     /// Unique forever (a UUID): a node keeps a change once, whichever way it arrived.
@@ -29,6 +33,8 @@ public struct UnitChange: Codable, Sendable, Hashable {
     public let decidedAt: Date
     /// For `hosted`: the node that joined (its name and listen addresses; it hosts its own unit).
     public let node: JoinedNode?
+    /// For `moved`: the parent the unit leaves.
+    public let from: String?
 
     public init(
         id: String = UUID().uuidString,
@@ -39,7 +45,8 @@ public struct UnitChange: Codable, Sendable, Hashable {
         parent: String,
         decidedBy: String,
         decidedAt: Date,
-        node: JoinedNode? = nil
+        node: JoinedNode? = nil,
+        from: String? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -50,6 +57,7 @@ public struct UnitChange: Codable, Sendable, Hashable {
         self.decidedBy = decidedBy
         self.decidedAt = decidedAt
         self.node = node
+        self.from = from
     }
 
     /// The longest unit name accepted.
@@ -96,6 +104,10 @@ public enum UnitChangeProblem: Error, Equatable, Sendable, CustomStringConvertib
     case alreadyHosted(unit: String, node: String)
     /// A `hosted` change without its node, or with a node name already taken.
     case invalidNode(String)
+    /// A move to the parent the unit already has.
+    case alreadyBelow(unit: String, parent: String)
+    /// A move of a unit with a node of its own inside it (that node is retired first).
+    case nodeInside(unit: String, node: String)
     case topology(String)
 
     public var description: String {
@@ -113,6 +125,9 @@ public enum UnitChangeProblem: Error, Equatable, Sendable, CustomStringConvertib
         case .notTheParent(let unit, let parent): "unit '\(unit)' does not lie directly below '\(parent)'"
         case .alreadyHosted(let unit, let node): "unit '\(unit)' already has its own node '\(node)'"
         case .invalidNode(let reason): reason
+        case .alreadyBelow(let unit, let parent): "unit '\(unit)' already lies below '\(parent)'"
+        case .nodeInside(let unit, let node):
+            "node '\(node)' runs inside unit '\(unit)': retire it before the unit moves"
         case .topology(let reason): reason
         }
     }
@@ -163,8 +178,44 @@ extension Deployment {
             topology = try hosting(change, in: topology)
         case .retired:
             topology = try retiring(change, in: topology)
+        case .moved:
+            topology = try moving(change, in: topology)
         }
         do { return try Deployment(topology) } catch { throw .topology(error.description) }
+    }
+
+    /// `change.code` and its subtree move below `change.parent`, a unit of the same level as the
+    /// one it leaves (`change.from`); the node hosting the new parent hosts them. Codes stay (a
+    /// code names a unit forever). A unit with a node inside it does not move: that node is
+    /// retired first (it would otherwise need a new parent and certificate).
+    private func moving(_ change: UnitChange, in topology: Topology) throws(UnitChangeProblem) -> Topology {
+        guard let unit = tree[change.code], let from = change.from else { throw .unknownUnit(change.code) }
+        guard unit.parent == from else { throw .notTheParent(unit: change.code, parent: from) }
+        guard from != change.parent else { throw .alreadyBelow(unit: change.code, parent: change.parent) }
+        guard let old = tree[from], let new = tree[change.parent], old.level == new.level, unit.level == change.level
+        else { throw .wrongLevel(change.code) }
+        if let inside = nodes.first(where: { tree.isInSubtree($0.unit, of: change.code) }) {
+            throw .nodeInside(unit: change.code, node: inside.name)
+        }
+        guard let host = hostingNode(of: change.parent) else {
+            throw .topology("unit '\(change.parent)' is hosted by no node")
+        }
+        let moving = Set(tree.subtree(of: change.code).map(\.code))
+        var topology = topology
+        for index in topology.nodes.indices {
+            topology.nodes[index].hosts.removeAll { moving.contains($0) }
+            if topology.nodes[index].name == host.name {
+                topology.nodes[index].hosts += tree.subtree(of: change.code).map(\.code)
+            }
+        }
+        // Parents first: the moved subtree goes last, below its new parent.
+        var units = topology.units.filter { !moving.contains($0.code) }
+        for moved in tree.subtree(of: change.code) {
+            let parent = moved.code == change.code ? change.parent : moved.parent
+            units.append(Unit(code: moved.code, name: moved.name, level: moved.level, parent: parent))
+        }
+        topology.units = units
+        return topology
     }
 
     /// `change.code`'s own node leaves; the node hosting its parent hosts its units again. A node

@@ -405,6 +405,11 @@ extension DomainError {
         case nameOfAnotherNode(name: String, node: String)
         /// Nodes run inside the unit's subtree: it cannot get a node above them.
         case nodesRunBelow(unit: String, node: String)
+        case unitMoveOnlyOwnAdmins
+        /// A node runs inside the unit: it is retired before the unit moves.
+        case unitHasNodeInside(unit: String, node: String)
+        /// The unit's life lies below a child node that decides the move itself.
+        case unitMoveDecidedCloser(unit: String, node: String)
         case nameOutsideConstraints(String)
         case revokeOnlyOwnAdmins
         case revocationReasonRequired
@@ -472,7 +477,7 @@ extension DomainError {
             case .task(let refusal): refusal.isInvalidInput ? .invalid : .conflict
             case .addUnitsOnlyBelowOwn, .renameOnlyBelowOwn, .enrolmentOnlyOwnAdmins, .onlyRootIssuesCAs,
                 .certificatesOnlyForChildren, .issuerCannotCertify, .nameOfAnotherUnit, .nameOfAnotherNode,
-                .revokeOnlyOwnAdmins,
+                .revokeOnlyOwnAdmins, .unitMoveOnlyOwnAdmins,
                 .revokeOnlyAncestors:
                 .forbidden
             case .noLevelBelow, .onlyLevelBelow, .unitNameRequired, .unitNameTooLong, .unitCodeInvalid,
@@ -481,7 +486,7 @@ extension DomainError {
                 .revocationReasonRequired, .certificateDoesNotMatch:
                 .invalid
             case .unitCodeTaken, .nodeNameTaken, .noIssuingKey, .accountServedElsewhere, .unitCannotTakeNode,
-                .nodesRunBelow,
+                .nodesRunBelow, .unitHasNodeInside, .unitMoveDecidedCloser,
                 .alreadyRevoked:
                 .conflict
             case .enrolmentRefused: .unauthenticated

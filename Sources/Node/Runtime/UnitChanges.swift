@@ -58,6 +58,7 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
     var nodeName: String?
     var nodeWeb: String?
     var nodeFederation: String?
+    var movedFrom: String?
 
     init(_ change: UnitChange, receivedFrom: String?, at recordedAt: Date) {
         id = change.id
@@ -73,6 +74,7 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
         nodeName = change.node?.name
         nodeWeb = change.node?.web
         nodeFederation = change.node?.federation
+        movedFrom = change.from
     }
 
     var change: UnitChange {
@@ -85,7 +87,8 @@ struct UnitChangeRecord: SnakeCaseRecord, Sendable {
             parent: parent,
             decidedBy: decidedBy,
             decidedAt: decidedAt,
-            node: nodeName.map { JoinedNode(name: $0, web: nodeWeb ?? "", federation: nodeFederation ?? "") }
+            node: nodeName.map { JoinedNode(name: $0, web: nodeWeb ?? "", federation: nodeFederation ?? "") },
+            from: movedFrom
         )
     }
 }
@@ -272,17 +275,27 @@ package struct UnitChanges: NodeService {
         case .renamed: "unit.rename"
         case .hosted: "node.joined"
         case .retired: "node.retired"
+        case .moved: "unit.move"
         }
     }
 
-    /// A rename goes down to the child nodes inside the renamed unit's subtree (they show the name).
-    /// Additions and joined nodes concern only the nodes above, which they travel up to.
+    /// A rename goes down to the child nodes inside the renamed unit's subtree (they show the name),
+    /// a move to the child nodes that host the parent the unit leaves or the one it joins (its life
+    /// moves between them). Additions and joined nodes concern only the nodes above, which they
+    /// travel up to.
     @discardableResult
-    private func passDown(_ change: UnitChange, except sender: String?, _ db: Database) throws -> Int {
-        guard change.kind == .renamed else { return 0 }
+    func passDown(_ change: UnitChange, except sender: String?, _ db: Database) throws -> Int {
         var passed = 0
-        for child in deployment.children(of: node)
-        where child.unit != sender && tree.isInSubtree(child.unit, of: change.code) {
+        for child in deployment.children(of: node) where child.unit != sender {
+            switch change.kind {
+            case .renamed: guard tree.isInSubtree(child.unit, of: change.code) else { continue }
+            case .moved:
+                guard
+                    deployment.node(child, speaksFor: change.parent)
+                        || change.from.map({ deployment.node(child, speaksFor: $0) }) == true
+                else { continue }
+            case .added, .hosted, .retired: continue
+            }
             try appendToFeed(db, audience: child.unit, kind: .unitChanged, unit: change.parent, body: change)
             passed += 1
         }
@@ -304,9 +317,19 @@ package struct UnitChanges: NodeService {
         switch direction {
         case .fromChild:
             guard let sender = deployment.node(forUnit: message.origin),
-                deployment.node(sender, speaksFor: change.parent)
+                deployment.node(sender, speaksFor: change.parent),
+                change.from.map({ deployment.node(sender, speaksFor: $0) }) ?? true
             else {
-                throw Refusal("node \(message.origin) may not speak for unit \(change.parent)")
+                throw Refusal("node \(message.origin) may not speak for unit \(change.from ?? change.parent)")
+            }
+        case .fromParent where change.kind == .moved:
+            // Decided above both parents: it concerns this node when it hosts either (or lies above).
+            guard
+                [change.parent, change.from].contains(where: {
+                    $0.map { deployment.node(node, speaksFor: $0) } ?? false
+                })
+            else {
+                throw Refusal("unit \(change.code) moves between units that do not concern this node")
             }
         case .fromParent:
             guard !deployment.node(node, speaksFor: change.parent) else {

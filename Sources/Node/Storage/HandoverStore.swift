@@ -58,7 +58,13 @@ enum HandoverStore {
         let refusal: String
         let createdAt: Date
         let updatedAt: Date
+        /// For a move waiting for the unit's life (`in`, `requested`): the change applied when it
+        /// arrives.
+        let change: UnitChange?
     }
+
+    /// Migration `v21-moved-units`: the change a move applies once the unit's life has arrived.
+    static let v21 = "ALTER TABLE handovers ADD COLUMN change TEXT"
 
     static func insert(
         id: String,
@@ -68,16 +74,19 @@ enum HandoverStore {
         node: String,
         state: HandoverState,
         decidedBy: String,
+        change: UnitChange? = nil,
         at now: Date,
         _ db: Database
     ) throws {
+        let change = try change.map { String(decoding: try JSONEncoder.federation.encode($0), as: UTF8.self) }
         try db.execute(
             sql: """
-                INSERT INTO handovers (id, direction, unit, units, node, state, decided_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO handovers (id, direction, unit, units, node, state, decided_by, change, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                id, direction.rawValue, unit, units.joined(separator: ","), node, state.rawValue, decidedBy, now, now,
+                id, direction.rawValue, unit, units.joined(separator: ","), node, state.rawValue, decidedBy, change,
+                now, now,
             ]
         )
     }
@@ -117,6 +126,29 @@ enum HandoverStore {
                 SELECT * FROM handovers WHERE direction = ? AND unit = ? ORDER BY created_at DESC, rowid DESC LIMIT 1
                 """,
             arguments: [direction.rawValue, unit]
+        ).map(record)
+    }
+
+    /// The oldest life of a moved unit this node hands up to its parent (node `parent`) and has
+    /// not yet handed, if any; its own unit's going back is a retirement, not this.
+    static func offeredUp(to parent: String, except ownUnit: String, _ db: Database) throws -> Record? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT * FROM handovers WHERE direction = 'out' AND state = 'offered' AND node = ? AND unit != ?
+                ORDER BY created_at, rowid LIMIT 1
+                """,
+            arguments: [parent, ownUnit]
+        ).map(record)
+    }
+
+    /// The handovers offered to node `name` and not yet taken over.
+    static func offered(to name: String, _ db: Database) throws -> [Record] {
+        try Row.fetchAll(
+            db,
+            sql:
+                "SELECT * FROM handovers WHERE direction = 'out' AND state = 'offered' AND node = ? ORDER BY created_at",
+            arguments: [name]
         ).map(record)
     }
 
@@ -160,7 +192,10 @@ enum HandoverStore {
             decidedBy: row["decided_by"],
             refusal: row["refusal"],
             createdAt: row["created_at"],
-            updatedAt: row["updated_at"]
+            updatedAt: row["updated_at"],
+            change: (row["change"] as String?).flatMap {
+                try? JSONDecoder.federation.decode(UnitChange.self, from: Data($0.utf8))
+            }
         )
     }
 

@@ -106,6 +106,10 @@ public struct NodeDatabase: Sendable {
         migrator.registerMigration("v18-handovers") { db in try db.execute(sql: HandoverStore.v18) }
         migrator.registerMigration("v19-retired-nodes") { db in try db.execute(sql: UnitSchema.v19) }
         migrator.registerMigration("v20-kept-figures") { db in try db.execute(sql: KeptFiguresStore.v20) }
+        migrator.registerMigration("v21-moved-units") { db in
+            try db.execute(sql: UnitSchema.v21)
+            try db.execute(sql: HandoverStore.v21)
+        }
         return migrator
     }
 }

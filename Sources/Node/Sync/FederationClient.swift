@@ -118,10 +118,10 @@ public final class FederationClient: Sendable {
     }
 
     /// The unit's life the parent hands this node (`UnitHandovers`).
-    public func handover() async throws -> HandoverPackage {
+    public func handover(id: String) async throws -> HandoverPackage {
         try await call(
             method: .GET,
-            path: "/federation/v1/handover",
+            path: "/federation/v1/handover?id=\(id)",
             body: nil,
             timeout: .minutes(10),
             limit: 256 * 1024 * 1024

@@ -64,6 +64,16 @@ extension Inbox {
                 try JSONDecoder.federation.decode(NodeRetirement.self, from: message.body),
                 db
             )
+        case (.unitLeaving, .fromParent):
+            return try handovers.receiveLeaving(
+                try JSONDecoder.federation.decode(UnitMoveHandover.self, from: message.body),
+                db
+            )
+        case (.unitArriving, .fromParent):
+            return try handovers.receiveArriving(
+                try JSONDecoder.federation.decode(UnitMoveHandover.self, from: message.body),
+                db
+            )
         case (.taskAssigned, .fromParent):
             return try receiveTask(message, db)
         case (.taskProgress, .fromChild):

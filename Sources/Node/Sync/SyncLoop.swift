@@ -126,6 +126,8 @@ package struct SyncLoop: Service {
         while !Task.isCancelled {
             do {
                 let client = try clients.current()
+                // A unit moved below this node: its life first, before the feed says more of it.
+                try await local.handovers.takeOver(using: client)
                 let (cursor, known) = try await local.epochs.cursorAndEpoch(of: parent)
                 let page = try await client.feed(after: cursor, wait: pollWait)
                 local.metrics.contact(peer: parent, at: local.clock.now())
@@ -175,6 +177,8 @@ package struct SyncLoop: Service {
                 if pending.isEmpty {
                     // Retired by the parent: with everything sent, the units' life goes back.
                     if try await local.handovers.handBack(using: client) { return }
+                    // A unit moved elsewhere: with everything sent, its life goes up.
+                    if try await local.handovers.handUpMoved(using: client) { continue }
                     await local.outboxSignal.wait(since: generation, timeout: .seconds(30))
                     continue
                 }

@@ -59,10 +59,15 @@ extension UnitHandovers {
     /// caller's node was asked here.
     package func takeBack(_ package: HandoverPackage, from caller: String) async throws -> HandoverDone? {
         let asked = try await database.pool.read { db in try HandoverStore.find(package.id, db) }
-        guard let asked, asked.direction == .in, asked.unit == caller, package.unit == caller else { return nil }
+        guard let asked, asked.direction == .in, package.unit == asked.unit else { return nil }
+        // A retired node hands back its own units; a child that hosted a moved unit hands up its.
+        let retiring = asked.unit == caller
+        guard retiring || deployment.node(named: asked.node)?.unit == caller else { return nil }
         if asked.state == .completed { return HandoverDone(id: asked.id, rows: asked.rows, state: "completed") }
         do {
-            return try await writeBack(package, asked: asked, from: caller)
+            return
+                try await retiring
+                ? writeBack(package, asked: asked, from: caller) : relay(package, asked: asked, from: caller)
         } catch let refused as HandoverRefused {
             // The child tries again; the admins following the retirement see why it waits.
             try await database.pool.write { db in
@@ -77,15 +82,7 @@ extension UnitHandovers {
         asked: HandoverStore.Record,
         from caller: String
     ) async throws -> HandoverDone {
-        for file in package.evidence where !evidence.contains(file.sha256, size: file.size) {
-            throw HandoverRefused("evidence file \(file.sha256) has not arrived")
-        }
-        let unread = try await database.pool.read { db in
-            try FeedStore.unread(for: caller, after: package.feedCursor ?? 0, db).count
-        }
-        guard unread == 0 else {
-            throw HandoverRefused("node \(caller) has \(unread) entries of its feed still to read (decided here since)")
-        }
+        try await checkArrived(package, from: caller)
         guard let child = deployment.node(forUnit: caller), let unitOfChild = tree[caller],
             let above = unitOfChild.parent
         else { throw HandoverRefused("unit \(caller) has no node of its own here") }
@@ -104,14 +101,7 @@ extension UnitHandovers {
                 guard let current = try HandoverStore.find(asked.id, db), current.state == .requested else {
                     return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
                 }
-                let files = Set(package.evidence.map(\.sha256))
-                for table in package.tables where ["attachments", "task_evidence"].contains(table.name) {
-                    for row in table.rows {
-                        guard case .text(let sha256) = row["sha256"], files.contains(sha256) else {
-                            throw HandoverRefused("an evidence record of \(table.name) names a file not sent")
-                        }
-                    }
-                }
+                try checkEvidenceRecords(package)
                 let sealed = try package.tables.map { hostedHere(try secrets($0, with: key.seal)) }
                 let before = try HandoverStore.assignments(of: units, db)
                 let written = try HandoverStore.takeBack(sealed, units: units, db)
@@ -138,6 +128,32 @@ extension UnitHandovers {
         outboxSignal.notify()
         logger.notice("node retired", metadata: ["unit": "\(caller)", "node": "\(child.name)", "rows": "\(done.rows)"])
         return done
+    }
+
+    /// A package handed up is taken only once its evidence files have arrived and the child has
+    /// read everything this node sent it since (a decision made here would be undone otherwise).
+    func checkArrived(_ package: HandoverPackage, from caller: String) async throws {
+        for file in package.evidence where !evidence.contains(file.sha256, size: file.size) {
+            throw HandoverRefused("evidence file \(file.sha256) has not arrived")
+        }
+        let unread = try await database.pool.read { db in
+            try FeedStore.unread(for: caller, after: package.feedCursor ?? 0, db).count
+        }
+        guard unread == 0 else {
+            throw HandoverRefused("node \(caller) has \(unread) entries of its feed still to read (decided here since)")
+        }
+    }
+
+    /// Every evidence record of a package handed up names a file sent with it.
+    func checkEvidenceRecords(_ package: HandoverPackage) throws {
+        let files = Set(package.evidence.map(\.sha256))
+        for table in package.tables where ["attachments", "task_evidence"].contains(table.name) {
+            for row in table.rows {
+                guard case .text(let sha256) = row["sha256"], files.contains(sha256) else {
+                    throw HandoverRefused("an evidence record of \(table.name) names a file not sent")
+                }
+            }
+        }
     }
 
     /// Whether a retirement of the node of `caller` was asked here: such a node may still hand

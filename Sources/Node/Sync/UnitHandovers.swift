@@ -79,12 +79,18 @@ package struct UnitHandovers: NodeService {
         return offered.id
     }
 
-    /// `GET /federation/v1/handover`: the package offered to the node of `caller`, read now.
-    package func package(for caller: String) async throws -> HandoverPackage? {
+    /// The handover `id` (or, without one, the latest) offered to the node of `caller`.
+    private func offered(to caller: String, id: String?, _ db: Database) throws -> HandoverStore.Record? {
+        guard let name = deployment.node(forUnit: caller)?.name else { return nil }
+        let offered = try HandoverStore.offered(to: name, db)
+        return id.map { id in offered.first { $0.id == id } } ?? offered.last
+    }
+
+    /// `GET /federation/v1/handover`: the package `id` (or the latest) offered to the node of
+    /// `caller`, read now: the life of its own unit when it joined, or of a unit moved below it.
+    package func package(for caller: String, id: String?) async throws -> HandoverPackage? {
         try await database.pool.read { db in
-            guard let offered = try HandoverStore.latest(.out, unit: caller, db), offered.state == .offered else {
-                return nil
-            }
+            guard let offered = try offered(to: caller, id: id, db) else { return nil }
             let package = HandoverPackage(
                 id: offered.id,
                 unit: offered.unit,
@@ -106,10 +112,10 @@ package struct UnitHandovers: NodeService {
     /// Whether the node of `caller` may fetch evidence file `sha256`: one its offered package names.
     package func mayFetchFile(_ sha256: String, caller: String) async throws -> Bool {
         try await database.pool.read { db in
-            guard let offered = try HandoverStore.latest(.out, unit: caller, db), offered.state == .offered else {
-                return false
+            guard let name = deployment.node(forUnit: caller)?.name else { return false }
+            return try HandoverStore.offered(to: name, db).contains {
+                try HandoverStore.names(sha256, units: $0.units, db)
             }
-            return try HandoverStore.names(sha256, units: offered.units, db)
         }
     }
 
@@ -118,7 +124,8 @@ package struct UnitHandovers: NodeService {
     /// received ones); said again, it answers the same. Nil for a handover not offered to `caller`.
     package func complete(_ id: String, rows: Int, from caller: String) async throws -> HandoverDone? {
         try await database.pool.write { db in
-            guard let offered = try HandoverStore.find(id, db), offered.direction == .out, offered.unit == caller
+            guard let offered = try HandoverStore.find(id, db), offered.direction == .out,
+                offered.node == deployment.node(forUnit: caller)?.name
             else { return nil }
             if offered.state == .completed { return HandoverDone(id: id, rows: offered.rows, state: "completed") }
             // Read before the reports that leave are gone: their assignments are refreshed too.
@@ -229,15 +236,16 @@ package struct UnitHandovers: NodeService {
         }
     }
 
-    /// Takes over the handover the parent announced, if one is pending: fetches the package and its
+    /// Takes over the handover the parent announced (this node's own unit's life when it joined, or
+    /// a unit's moved below it), if one is pending: fetches the package and its
     /// evidence files, writes the rows in one transaction, and tells the parent. Safe to call again
     /// after any failure or crash; a call with nothing pending does nothing.
     func takeOver(using client: FederationClient) async throws {
         guard let pending = try await database.pool.read({ try HandoverStore.pendingIn($0) }) else { return }
         var rows = pending.rows
         if pending.state == .expected {
-            let package = try await client.handover()
-            guard package.id == pending.id, package.unit == unit else {
+            let package = try await client.handover(id: pending.id)
+            guard package.id == pending.id, package.unit == pending.unit else {
                 throw HandoverRefused(
                     "the parent offers handover \(package.id) of \(package.unit); this node expects \(pending.id)"
                 )

@@ -144,10 +144,11 @@ struct FederationAPI {
         }
         // Issue I.3: a child node that joined for a unit hosted here fetches the unit's life, then
         // says it holds it. Only the node of that unit, known by its certificate, gets it.
-        router.get("/federation/v1/handover") { _, context -> HandoverPackage in
+        router.get("/federation/v1/handover") { request, context -> HandoverPackage in
             let caller = context.peer!
+            let id = request.uri.queryParameters.get("id")
             guard authorisation.mayReadFeed(caller: caller),
-                let package = try await local.handovers.package(for: caller)
+                let package = try await local.handovers.package(for: caller, id: id)
             else {
                 throw FederationRefusal(
                     status: .notFound,
@@ -184,17 +185,20 @@ struct FederationAPI {
             }
             return answer
         }
-        // Issue I.5: a child node retired by this node's admin hands its units' life back.
+        // Issue I.5: a child node retired by this node's admin hands its units' life back; a child
+        // that hosted a unit moved elsewhere hands that unit's life up.
         router.post("/federation/v1/handback") { request, context -> HandoverDone in
             let caller = context.peer!
             // Checked before the body is read: a direct child, or the node retired here answering
             // again after it left the tree.
-            guard try await local.handovers.retirementAsked(of: caller) else {
+            var allowed = authorisation.mayReadFeed(caller: caller)
+            if !allowed { allowed = try await local.handovers.retirementAsked(of: caller) }
+            guard allowed else {
                 throw FederationRefusal(
                     status: .forbidden,
                     error: ProtocolError(
                         error: "forbidden",
-                        message: "no retirement of node '\(caller)' was asked here"
+                        message: "node '\(caller)' is not a child of this node, nor one retired here"
                     )
                 )
             }

@@ -29,9 +29,20 @@ struct UnitRoutes {
                 )
             )
         }
+        // Issue I.5: a unit of this node's subtree moves below another parent, with its life.
+        api.post("/units/{code}/move") { request, context -> EditedResponse<UnitMoveView> in
+            let actor = try context.actor()
+            let move = try await request.decodeJSON(as: UnitMoveRequest.self, context: context)
+            return EditedResponse(
+                status: .accepted,
+                response: try await local.handovers.move(try context.parameters.require("code"), move, by: actor)
+            )
+        }
     }
 }
 
 extension UnitView: ResponseEncodable {}
+
+extension UnitMoveView: ResponseEncodable {}
 
 extension UnitHandovers.View: ResponseEncodable {}

@@ -517,6 +517,21 @@ package enum MessageCatalogue {
             ("Tên “\(name)” thuộc về đơn vị khác", "The name '\(name)' belongs to another unit")
         case .nameOfAnotherNode(let name, let node):
             ("Tên, địa chỉ “\(name)” là của nút \(node)", "The name or address '\(name)' is node \(node)'s")
+        case .unitMoveOnlyOwnAdmins:
+            (
+                "Chỉ quản trị của đơn vị quản lý nút này mới chuyển được đơn vị sang đơn vị cấp trên khác",
+                "Only the admin of this node's unit moves a unit to another parent"
+            )
+        case .unitHasNodeInside(let unit, let node):
+            (
+                "Đơn vị “\(unit)” có nút riêng (\(node)): hãy thôi vận hành nút đó trước khi chuyển đơn vị",
+                "Unit '\(unit)' has a node of its own (\(node)): retire that node before the unit moves"
+            )
+        case .unitMoveDecidedCloser(let unit, let node):
+            (
+                "Việc chuyển đơn vị “\(unit)” do quản trị của nút “\(node)” quyết định, nút gần đơn vị hơn",
+                "Moving unit '\(unit)' is decided by the admin of node '\(node)', which is closer to it"
+            )
         case .nodesRunBelow(let unit, let node):
             (
                 "Đơn vị “\(unit)” đã có nút cấp dưới (\(node)): chưa hỗ trợ chèn nút lên trên",

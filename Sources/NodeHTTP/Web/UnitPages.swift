@@ -16,7 +16,7 @@ struct UnitPages {
 
     /// What was typed in one of the page's forms, and the refusal with the field it belongs to.
     struct Typed {
-        enum Form { case add, rename, closure, join, retire }
+        enum Form { case add, rename, closure, join, retire, move }
         var form: Form = .add
         /// The unit a rename or closure form was for.
         var unit = ""
@@ -31,7 +31,8 @@ struct UnitPages {
                     try kit.visitor(request, context),
                     typed: Typed(),
                     done: request.uri.queryParameters["done"].map(String.init),
-                    unit: request.uri.queryParameters["unit"].map(String.init)
+                    unit: request.uri.queryParameters["unit"].map(String.init),
+                    movedTo: request.uri.queryParameters["parent"].map(String.init)
                 )
             }
         }
@@ -110,6 +111,32 @@ struct UnitPages {
                 }
             }
         }
+        // A unit of the subtree moves below another parent, with its life.
+        pages.post("/units/move") { request, context in
+            try await kit.run(request, context) {
+                let (form, visitor) = try await kit.post(request, context)
+                var typed = Typed(
+                    form: .move,
+                    fields: [
+                        "unit": (form["unit"] ?? "").trimmingCharacters(in: .whitespaces),
+                        "parent": form["parent"] ?? "",
+                    ]
+                )
+                do {
+                    let moved = try await local.handovers.move(
+                        typed.fields["unit"]!,
+                        UnitMoveRequest(parent: typed.fields["parent"]!),
+                        by: visitor.actor
+                    )
+                    throw PageRedirect(location: "\(Self.path)?done=moved&unit=\(moved.unit)&parent=\(moved.parent)")
+                } catch let error as Refused
+                    where [.unprocessableContent, .conflict, .notFound].contains(error.status)
+                {
+                    typed.error = ("_form", visitor.pick(error.message, error.messageEN))
+                    return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
+                }
+            }
+        }
         pages.post("/units/{code}/closure") { request, context in
             try await kit.run(request, context) {
                 let (form, visitor) = try await kit.post(request, context)
@@ -159,6 +186,7 @@ struct UnitPages {
         done: String?,
         unit doneUnit: String?,
         issued: UnitsPage.Issued? = nil,
+        movedTo: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let actor = visitor.actor
@@ -185,6 +213,13 @@ struct UnitPages {
                 values.done = visitor.pick(
                     "Đã ghi nhận giải thể, sáp nhập đơn vị \(name)",
                     "Closure of \(name) recorded"
+                )
+            case "moved":
+                // The move takes effect here once the unit's data has left its old node.
+                let parent = movedTo.flatMap { tree[$0]?.name } ?? movedTo ?? ""
+                values.done = visitor.pick(
+                    "Đã quyết định chuyển \(name) sang \(parent); tài khoản, báo cáo và lịch sử của đơn vị chuyển theo",
+                    "\(name) is moved below \(parent); the unit's accounts, reports and history follow it"
                 )
             case "retiring":
                 values.done = visitor.pick(
@@ -248,12 +283,15 @@ struct UnitPages {
                         if let error = typed.error { row.joinError = error.message }
                     case .retire:
                         if let error = typed.error { row.retireError = error.message }
-                    case .add: break
+                    case .add, .move: break
                     }
                 }
                 return row
             }
             values.hasBelow = !below.isEmpty
+            if actor.unit == local.node.unit {
+                values.move = moveSection(actor.unit, tree, closures, typed: typed, moving: moving, visitor)
+            }
             if typed.form == .add {
                 values.addTyped = UnitsPage.AddTyped(code: typed.fields["code"], name: typed.fields["name"])
                 if let error = typed.error { values.addErrors = UnitsPage.AddErrors(error) }
@@ -269,6 +307,40 @@ struct UnitPages {
         )
     }
 
+    /// The form that moves a unit of the subtree below another parent (only where some unit below
+    /// has a level below it other than the node's own: a province has no other parent to offer),
+    /// and the moves still under way.
+    func moveSection(
+        _ own: String,
+        _ tree: UnitTree,
+        _ closures: [String: UnitClosure],
+        typed: Typed,
+        moving: [String: String],
+        _ visitor: PageVisitor
+    ) -> UnitsPage.Move? {
+        let parents = tree.subtree(of: own).filter { unit in
+            unit.code != own && unit.level.below != nil && closures[unit.code] == nil
+        }
+        guard !parents.isEmpty else { return nil }
+        let directlyBelow = Set(tree.children(of: own).map(\.code))
+        let underWay = moving.filter { !directlyBelow.contains($0.key) }.sorted { $0.key < $1.key }.map {
+            UnitsPage.UnderWay(code: $0.key, name: tree[$0.key]?.name ?? $0.key, text: $0.value)
+        }
+        return UnitsPage.Move(
+            unit: typed.form == .move ? typed.fields["unit"] ?? "" : "",
+            parents: parents.map { unit in
+                UnitsPage.Target(
+                    code: unit.code,
+                    name: unit.name,
+                    selected: typed.form == .move && typed.fields["parent"] == unit.code
+                )
+            },
+            error: typed.form == .move ? typed.error?.message : nil,
+            underWay: underWay,
+            hasUnderWay: !underWay.isEmpty
+        )
+    }
+
     /// The latest handover of each unit still moving, in words.
     func handoverTexts(_ visitor: PageVisitor) async throws -> [String: String] {
         var texts: [String: String] = [:]
@@ -279,6 +351,15 @@ struct UnitPages {
                     "Đang chuyển dữ liệu sang nút riêng \(handover.node)",
                     "Moving its data to its own node \(handover.node)"
                 )
+            case (.in, .requested) where local.deployment.node(named: handover.node)?.unit != handover.unit:
+                texts[handover.unit] =
+                    visitor.pick(
+                        "Đang chuyển sang đơn vị cấp trên mới: chờ nút \(handover.node) gửi dữ liệu của đơn vị",
+                        "Moving to its new parent: waiting for node \(handover.node) to send the unit's data"
+                    )
+                    + (handover.refusal.isEmpty
+                        ? ""
+                        : visitor.pick(" — lần gửi trước bị từ chối: ", " — last attempt refused: ") + handover.refusal)
             case (.in, .requested):
                 texts[handover.unit] =
                     visitor.pick(
@@ -394,6 +475,22 @@ struct UnitsPage: PageModel {
         var retireError: String?
     }
 
+    /// The form that moves a unit below another parent, and the moves under way.
+    struct Move: Sendable {
+        let unit: String
+        let parents: [Target]
+        let error: String?
+        let underWay: [UnderWay]
+        let hasUnderWay: Bool
+    }
+
+    /// A unit of the subtree whose data is moving between nodes, in words.
+    struct UnderWay: Sendable {
+        let code: String
+        let name: String
+        let text: String
+    }
+
     /// A token just issued for a unit's own node, shown once, with the command for its machine.
     struct Issued: Sendable {
         let unit: String
@@ -436,4 +533,5 @@ struct UnitsPage: PageModel {
     var addTyped: AddTyped?
     var addErrors: AddErrors?
     var issued: Issued?
+    var move: Move?
 }
