@@ -1,9 +1,11 @@
+import Federation
 import Foundation
 import GRDB
 import TestSupport
 import Testing
 
 @testable import Node
+@testable import NodeCommands
 
 /// Issue I.5 with real processes: a reorganisation moves Xã Tiên Du (BNI-TD), which works in
 /// Bắc Ninh's node, below Lào Cai. The centre decides while Lào Cai's node is down and crashes
@@ -92,6 +94,37 @@ import Testing
         #expect(handover["state"] as? String == "requested" && handover["node"] as? String == "bac-ninh")
         nodes.kill9("centre")
         try await nodes.start("centre")
+
+        // While Lào Cai is down, the unit's life waits at the centre for it, and for no other node.
+        _ = try await ClockSkewTests.waitFor("the centre offers Tiên Du's life on to lao-cai", seconds: 60) {
+            try nodes.count(
+                "centre",
+                "SELECT COUNT(*) FROM handovers WHERE direction = 'out' AND state = 'offered' AND node = 'lao-cai'"
+            ) == 1 ? true : nil
+        }
+        let ids = try DatabaseQueue(path: nodes.databasePath("centre"))
+        let (onward, fromProvince) = try await ids.read { db in
+            (
+                try String.fetchOne(db, sql: "SELECT id FROM handovers WHERE direction = 'out'") ?? "",
+                try String.fetchOne(db, sql: "SELECT id FROM handovers WHERE direction = 'in'") ?? ""
+            )
+        }
+        try ids.close()
+        let asProvince = try Self.federationClient(nodes, as: "bac-ninh", to: "centre")
+        await #expect(throws: FederationCallError.self, "another child's handover") {
+            try await asProvince.handover(id: onward)
+        }
+        let asLaoCai = try Self.federationClient(nodes, as: "lao-cai", to: "centre")
+        do {
+            _ = try await asLaoCai.handBack(
+                HandoverPackage(id: fromProvince, unit: "BNI-TD", units: ["BNI-TD"], tables: [], evidence: [])
+            )
+            Issue.record("lao-cai handed up what bac-ninh was asked for")
+        } catch let error as FederationCallError {
+            #expect(error.status == 404, "\(error)")
+        }
+        try await asProvince.shutdown()
+        try await asLaoCai.shutdown()
         try await nodes.start("lao-cai")
 
         _ = try await ClockSkewTests.waitFor("lao-cai holds Tiên Du's life", seconds: 90) {
@@ -179,5 +212,26 @@ import Testing
             let check = try await NodeProcesses.run(["figures", "check", "--config", nodes.configuration(node)])
             #expect(check.status == 0 && check.output.contains("figures match"), "\(node): \(check.output)")
         }
+    }
+
+    /// A federation client presenting `node`'s certificate to `target`'s listener (which need not
+    /// run for the certificate to be presented: `node` itself may be down).
+    static func federationClient(
+        _ nodes: NodeProcesses,
+        as node: String,
+        to target: String
+    ) throws
+        -> FederationClient
+    {
+        let files = NodeCertificates.paths(in: "\(nodes.directory)/certs", node: node)
+        return try FederationClient(
+            address: "https://127.0.0.1:\(nodes.ports[target]!.federation)",
+            peer: NodeIdentity(unitCode: nodes.deployment.node(named: target)!.unit),
+            credentials: try NodeCredentials.load(
+                certificate: files.certificate,
+                key: files.key,
+                trustRoot: nodes.caPath
+            )
+        )
     }
 }
