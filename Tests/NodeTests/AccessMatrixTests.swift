@@ -872,6 +872,17 @@ import Testing
                 }
             ),
             Entry(
+                "POST /api/v1/units/{code}/retire-lost-node",
+                Case(
+                    "takes back the subject from a lost node (no retirement asked: refused)",
+                    expect: { a in
+                        Rule.administersTheNodesUnit(a).allows ? .passes(409, "no retirement asked") : .denied
+                    }
+                ) { m, a in
+                    try await m.web(a).call(.POST, "/api/v1/units/\(m.subject.unit)/retire-lost-node")
+                }
+            ),
+            Entry(
                 "POST /api/v1/units/{code}/move",
                 Case(
                     "moves the subject below the node's own unit",
@@ -954,6 +965,17 @@ import Testing
                     }
                 ) { m, a in
                     try await post(m, a, "/app/units/\(m.subject.unit)/retire-node", [:])
+                }
+            ),
+            Entry(
+                "POST /app/units/{code}/retire-lost-node",
+                Case(
+                    "takes back the subject from a lost node (no retirement asked: refused on the page)",
+                    expect: { a in
+                        Rule.administersTheNodesUnit(a).allows ? .passes(409, "no retirement asked") : .denied
+                    }
+                ) { m, a in
+                    try await post(m, a, "/app/units/\(m.subject.unit)/retire-lost-node", [:])
                 }
             ),
             Entry(

@@ -377,6 +377,88 @@ import Testing
         #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM handovers WHERE state = 'offered'") == 1)
     }
 
+    /// A commune node's machine is lost before it hands its life back (no backup): the province,
+    /// having asked it to retire, takes the unit back with what it holds — the approved report it
+    /// received, the accounts, given new activation codes — and revokes the lost node's certificate,
+    /// so the machine, if found, cannot sync again.
+    @Test func aLostCommuneNodeIsRetiredWithWhatItsProvinceHolds() async throws {
+        let nodes = try await NodeProcesses(nodes: ["centre", "bac-ninh", "kinh-bac"], units: ["TW", "BNI", "BNI-KB"])
+        defer { nodes.remove() }
+        for node in ["centre", "bac-ninh", "kinh-bac"] { try await nodes.start(node) }
+        let assignments = try await nodes.assignToCommunes(months: ["2026-10"])
+        let approved = try await NodeMoveTests.approve(nodes, assignment: assignments[0])
+        try await NodeMoveTests.waitUntilCentreHolds([approved], nodes)
+        // The province knows the admin it gave the commune (the accounts made there stay there).
+        let provisioned = try await nodes.call(
+            "bni.admin",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/accounts",
+            body: ["username": "bni-kb.quantri", "fullName": "Quản trị Kinh Bắc", "unit": "BNI-KB", "role": "admin"]
+        )
+        #expect(provisioned.status == 201, "\(provisioned.text)")
+        nodes.kill9("kinh-bac")
+
+        // Only a node asked to retire, and not handing back, is taken back without its data.
+        let early = try await nodes.call("bni.admin", at: "bac-ninh", .POST, "/api/v1/units/BNI-KB/retire-lost-node")
+        #expect(early.status == 409 && early.text.contains("thôi vận hành trước"), "\(early.text)")
+        let asked = try await nodes.call("bni.admin", at: "bac-ninh", .POST, "/api/v1/units/BNI-KB/retire-node")
+        #expect(asked.status == 202, "\(asked.text)")
+        let byCommune = try await nodes.call(
+            "bni.approver",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/units/BNI-KB/retire-lost-node"
+        )
+        #expect(byCommune.status == 403, "\(byCommune.text)")
+        let taken = try await nodes.call("bni.admin", at: "bac-ninh", .POST, "/api/v1/units/BNI-KB/retire-lost-node")
+        #expect(taken.status == 200 && taken.json["state"] as? String == "completed", "\(taken.text)")
+
+        // The province hosts the unit again: October as its own report, the account it knew to activate.
+        #expect(
+            try nodes.count("bac-ninh", "SELECT COUNT(*) FROM reports WHERE id = ? AND hosted_here = 1", [approved])
+                == 1
+        )
+        #expect(
+            try nodes.count(
+                "bac-ninh",
+                "SELECT COUNT(*) FROM accounts WHERE username = 'bni-kb.quantri' AND status = 'pending' AND hosted_here = 1"
+            ) == 1
+        )
+        #expect(
+            try nodes.count("bac-ninh", "SELECT COUNT(*) FROM accounts WHERE unit = 'BNI-KB' AND hosted_here = 0") == 0
+        )
+        let reset = try await nodes.call("bni.admin", at: "bac-ninh", .POST, "/api/v1/accounts/bni-kb.quantri/reset")
+        let code = try #require(reset.json["activationCode"] as? String, "\(reset.text)")
+        let anonymous = APIClient(baseURL: nodes.webURL("bac-ninh"), caPath: nodes.caPath)
+        let activated = try await anonymous.call(
+            .POST,
+            "/api/v1/activate",
+            body: ["username": "bni-kb.quantri", "code": code, "password": "Mật khẩu mới của xã Kinh Bắc 1"]
+        )
+        #expect(activated.status == 200, "\(activated.text)")
+        let again = try await nodes.call("bni.admin", at: "bac-ninh", .POST, "/api/v1/units/BNI-KB/retire-lost-node")
+        #expect(again.status == 409, "nothing waits any more: \(again.text)")
+
+        _ = try await ClockSkewTests.waitFor("the centre knows kinh-bac retired", seconds: 60) {
+            try nodes.count("centre", "SELECT COUNT(*) FROM unit_changes WHERE code = 'BNI-KB' AND kind = 'retired'")
+                == 1 ? true : nil
+        }
+        _ = try await ClockSkewTests.waitFor("the centre holds the lost node's revocation", seconds: 60) {
+            try nodes.count("centre", "SELECT COUNT(*) FROM revoked_certificates WHERE unit = 'BNI-KB'") >= 1
+                ? true : nil
+        }
+        // The machine, found again, is refused by its former parent.
+        let lost = try UnitMoveTests.federationClient(nodes, as: "kinh-bac", to: "bac-ninh")
+        await #expect(throws: (any Error).self, "a revoked node reads no feed") {
+            try await lost.feed(after: 0)
+        }
+        try? await lost.shutdown()
+        let check = try await NodeProcesses.run(["figures", "check", "--config", nodes.configuration("bac-ninh")])
+        #expect(check.status == 0 && check.output.contains("figures match"), "\(check.output)")
+        #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM inbox WHERE status = 'parked'") == 0)
+    }
+
     /// Creates BNI-TD's report for `assignment` at `node`, once the assignment has arrived there.
     static func create(_ nodes: NodeProcesses, assignment: String, at node: String) async throws -> String {
         try await ClockSkewTests.waitFor("the assignment reaches \(node)", seconds: 60) {

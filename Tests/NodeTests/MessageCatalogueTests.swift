@@ -176,6 +176,8 @@ import Testing
         all.append(.nameOfAnotherNode(name: "x", node: "y"))
         all.append(.nodesRunBelow(unit: "X", node: "y"))
         all.append(.unitMoveOnlyOwnAdmins)
+        all.append(.retirementNotAsked("X"))
+        all.append(.handoverUnderWay("X"))
         all.append(.unitHasNodeInside(unit: "X", node: "y"))
         all.append(.unitMoveDecidedCloser(unit: "X", node: "y"))
         all.append(.nameOutsideConstraints("X"))
@@ -343,6 +345,8 @@ import Testing
         case .nameOfAnotherNode: "nameOfAnotherNode"
         case .nodesRunBelow: "nodesRunBelow"
         case .unitMoveOnlyOwnAdmins: "unitMoveOnlyOwnAdmins"
+        case .retirementNotAsked: "retirementNotAsked"
+        case .handoverUnderWay: "handoverUnderWay"
         case .unitHasNodeInside: "unitHasNodeInside"
         case .unitMoveDecidedCloser: "unitMoveDecidedCloser"
         case .nameOutsideConstraints: "nameOutsideConstraints"
@@ -508,6 +512,8 @@ import Testing
         "nameOfAnotherNode",
         "nodesRunBelow",
         "unitMoveOnlyOwnAdmins",
+        "retirementNotAsked",
+        "handoverUnderWay",
         "unitHasNodeInside",
         "unitMoveDecidedCloser",
         "nameOutsideConstraints",

@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import GRDB
+import Hierarchy
 import TestSupport
 import Testing
 
@@ -46,6 +47,41 @@ import Testing
             body: letter
         )
         let evidence = try #require(attached.json["id"] as? String, "\(attached.text)")
+        // Bắc Ninh's own form, assigned to its communes, with a draft; and its own task, with progress.
+        var ownForm = FederationFlowTests.form
+        ownForm["code"] = "BNI-THANG"
+        let defined = try await nodes.call("bni.admin", at: "bac-ninh", .POST, "/api/v1/forms", body: ownForm)
+        #expect(defined.status == 201, "\(defined.text)")
+        let provincial = try await nodes.call(
+            "bni.admin",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/assignments",
+            body: ["form": "BNI-THANG", "period": "2026-11", "level": "commune"]
+        )
+        let provincialAssignment = try #require(provincial.json["id"] as? String, "\(provincial.text)")
+        let provincialDraft = try await HandoverTests.create(nodes, assignment: provincialAssignment, at: "bac-ninh")
+        let task = try #require(
+            try await nodes.call(
+                "bni.approver",
+                at: "bac-ninh",
+                .POST,
+                "/api/v1/tasks",
+                body: [
+                    "title": "Rà soát thủ tục hành chính",
+                    "deadline": CalendarDate(nodes.now(at: "bac-ninh")).adding(days: 30).description,
+                    "units": ["BNI-TD"],
+                ]
+            ).json["id"] as? String
+        )
+        let progressed = try await nodes.call(
+            "bni-td.entry",
+            at: "bac-ninh",
+            .POST,
+            "/api/v1/tasks/\(task)/progress",
+            body: ["percent": 30]
+        )
+        #expect(progressed.status == 200, "\(progressed.text)")
         let history = try nodes.count("bac-ninh", "SELECT COUNT(*) FROM report_events WHERE report_id = ?", [approved])
         let lastLoginAtProvince = nodes.now(at: "bac-ninh")
 
@@ -152,6 +188,18 @@ import Testing
             ) == 3
         )
         #expect(try nodes.count("lao-cai", "SELECT COUNT(*) FROM reports WHERE unit = 'BNI-TD'") == 2)
+        // What answered to Bắc Ninh stays there: its form, its assignment, its task, the draft for it.
+        for (table, sql) in [
+            ("forms", "SELECT COUNT(*) FROM forms WHERE owner_unit = 'BNI'"),
+            ("assignments", "SELECT COUNT(*) FROM assignments WHERE assigned_by = 'BNI'"),
+            ("tasks", "SELECT COUNT(*) FROM tasks WHERE assigned_by = 'BNI'"),
+            ("reports", "SELECT COUNT(*) FROM reports WHERE form_owner = 'BNI'"),
+        ] {
+            #expect(try nodes.count("lao-cai", sql) == 0, "\(table) of Bắc Ninh at lao-cai")
+            #expect(try nodes.count("centre", sql) == 0, "\(table) of Bắc Ninh at the centre")
+        }
+        #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM task_units WHERE task_id = ?", [task]) == 1)
+        #expect(try nodes.count("bac-ninh", "SELECT COUNT(*) FROM reports WHERE id = ?", [provincialDraft]) == 0)
         #expect(
             try nodes.count("lao-cai", "SELECT COUNT(*) FROM report_events WHERE report_id = ?", [approved]) == history
         )

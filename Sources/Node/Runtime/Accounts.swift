@@ -349,6 +349,10 @@ package struct Accounts: NodeService {
             guard account.username != actor.username else {
                 throw DomainError(.notOnYourOwnAccount)
             }
+            // Its unit moves and its old node no longer serves it: the change would be lost.
+            if try HandoverStore.moveAwaited(touching: account.unit, db) {
+                throw DomainError(.handoverUnderWay(account.unit))
+            }
             let message = try body(&account, db)
             account.updatedAt = clock.now()
             try account.update(db)

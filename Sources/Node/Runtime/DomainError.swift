@@ -406,6 +406,10 @@ extension DomainError {
         /// Nodes run inside the unit's subtree: it cannot get a node above them.
         case nodesRunBelow(unit: String, node: String)
         case unitMoveOnlyOwnAdmins
+        /// A lost node's units are taken back only once its retirement was asked (and it never came).
+        case retirementNotAsked(String)
+        /// A unit's life (or a node's) is being handed over: the change waits until it is done.
+        case handoverUnderWay(String)
         /// A node runs inside the unit: it is retired before the unit moves.
         case unitHasNodeInside(unit: String, node: String)
         /// The unit's life lies below a child node that decides the move itself.
@@ -486,7 +490,8 @@ extension DomainError {
                 .revocationReasonRequired, .certificateDoesNotMatch:
                 .invalid
             case .unitCodeTaken, .nodeNameTaken, .noIssuingKey, .accountServedElsewhere, .unitCannotTakeNode,
-                .nodesRunBelow, .unitHasNodeInside, .unitMoveDecidedCloser,
+                .nodesRunBelow, .unitHasNodeInside, .unitMoveDecidedCloser, .retirementNotAsked,
+                .handoverUnderWay,
                 .alreadyRevoked:
                 .conflict
             case .enrolmentRefused: .unauthenticated

@@ -488,14 +488,19 @@ package struct NodePKI: NodeService {
     /// Records a revocation (false if already known) and refuses the certificate from now on.
     /// Revokes, signed and sent up and down like any revocation, every certificate this node knows
     /// of the node `childUnit` had before (a node retired, its unit joining again).
-    private func revokeEarlierCertificates(of childUnit: String, decidedBy: String, _ db: Database) throws {
+    private func revokeEarlierCertificates(
+        of childUnit: String,
+        decidedBy: String,
+        reason: String = "the unit's earlier node was retired; a new node joined for it",
+        _ db: Database
+    ) throws {
         for fingerprint in try PKIStore.unrevoked(unit: childUnit, now: clock.now(), db) {
             let revocation = Revocation(
                 fingerprint: fingerprint,
                 unit: childUnit,
                 revokedBy: unit,
                 revokedAt: clock.now(),
-                reason: "the unit's earlier node was retired; a new node joined for it"
+                reason: reason
             )
             let signed = try identity.current.signer.sign(try JSONEncoder.federation.encode(revocation))
             guard try store(revocation, signed: signed, db) else { continue }
@@ -506,9 +511,30 @@ package struct NodePKI: NodeService {
                 unit: unit,
                 action: "pki.revoked",
                 target: fingerprint,
-                detail: "unit \(childUnit): its earlier node was retired"
+                detail: "unit \(childUnit): \(reason)"
             )
         }
+    }
+
+    /// `POST /units/{code}/retire-lost-node`: the retirement asked of a child node whose machine is
+    /// lost completes without its data (`UnitHandovers.retireLost`), and every certificate of that
+    /// node this node knows is revoked, in one transaction.
+    package func retireLostNode(of childUnit: String, by actor: Actor) async throws -> UnitHandovers.View {
+        let view = try await context.keepingUnitsInStep {
+            try await database.pool.write { db -> UnitHandovers.View in
+                let (view, next) = try handovers.retireLost(childUnit, by: actor, db)
+                try revokeEarlierCertificates(
+                    of: childUnit,
+                    decidedBy: actor.username,
+                    reason: "the unit's node was retired: its machine is lost",
+                    db
+                )
+                context.units.set(next)
+                return view
+            }
+        }
+        outboxSignal.notify()
+        return view
     }
 
     private func store(_ revocation: Revocation, signed: SignedPayload, _ db: Database) throws -> Bool {

@@ -257,6 +257,11 @@ extension Reports {
         guard var record = try ReportRecord.fetchOne(db, key: decision.reportId), record.unit == decision.unit else {
             throw Refusal("report \(decision.reportId) of \(decision.unit) is not held here")
         }
+        // Its unit moves and its old node no longer serves it: the decision waits for its life here.
+        if direction != .fromChild, try HandoverStore.moveAwaited(touching: record.unit, db) {
+            guard direction == nil else { throw Refusal("unit \(record.unit) is moving: its reports have not come up") }
+            throw DomainError(.handoverUnderWay(record.unit))
+        }
         let returner = decision.entry.unit
         guard ReportFacts(record, tree: tree).isReviewer(returner) else {
             throw Refusal("unit \(returner) may not return reports of \(record.unit)")

@@ -489,6 +489,25 @@ enum HandoverStore {
 }
 
 extension HandoverStore {
+    /// A lost child node's units hosted here again with what this node holds: the approved reports
+    /// it received, and the account records, waiting for new activation codes (a disabled one stays
+    /// disabled). Returns how many of each.
+    static func hostAgain(units: [String], at now: Date, _ db: Database) throws -> (accounts: Int, reports: Int) {
+        let accounts = bound(
+            """
+            UPDATE accounts SET hosted_here = 1, activation_hash = NULL, updated_at = ?,
+                status = CASE status WHEN 'disabled' THEN 'disabled' ELSE 'pending' END
+            WHERE unit IN (?)
+            """,
+            units: units
+        )
+        try db.execute(sql: accounts.sql, arguments: [now] + accounts.arguments)
+        let accountCount = db.changesCount
+        let reports = bound("UPDATE reports SET hosted_here = 1 WHERE unit IN (?)", units: units)
+        try db.execute(sql: reports.sql, arguments: reports.arguments)
+        return (accountCount, db.changesCount)
+    }
+
     /// A retired child node's units' life written back here: every row must belong to `units`
     /// (what was copied from above is left out, this node holds it), what this node held of their
     /// own life (received reports, account records, ...) gives way to the child's rows, which
@@ -525,6 +544,12 @@ extension HandoverStore {
             }
             kept.append(HandoverTable(name: table.name, rows: rows))
         }
+        return try replace(kept, units: units, db)
+    }
+
+    /// Writes a package's rows in place of what this node held of `units`' own life (received
+    /// reports, account records, ...: a unit that comes back to a node that once hosted it).
+    static func replace(_ tables: [HandoverTable], units: [String], _ db: Database) throws -> Int {
         try endSessions(of: units, db)
         let ofReports = "report_id IN (SELECT id FROM reports WHERE unit IN (?))"
         for (table, selection) in [
@@ -535,7 +560,78 @@ extension HandoverStore {
             let statement = bound("DELETE FROM \(table) WHERE \(selection)", units: units)
             try db.execute(sql: statement.sql, arguments: statement.arguments)
         }
-        return try write(kept, db)
+        return try write(tables, db)
+    }
+
+    /// A moved unit's rows without what answers to units no longer above it: the forms, assignments
+    /// and tasks of its old parent (and their reports, history and updates) stay with the old
+    /// parent, which keeps the approved reports; `owners` are the units whose rows go along (the
+    /// unit's new ancestors and the moving units themselves).
+    static func forMove(_ tables: [HandoverTable], owners: Set<String>) -> [HandoverTable] {
+        func text(_ row: [String: StoredValue], _ column: String) -> String? {
+            if case .text(let value) = row[column] { return value }
+            return nil
+        }
+        func ids(_ table: String, owner column: String) -> Set<String> {
+            Set(
+                tables.first { $0.name == table }?.rows.compactMap { row in
+                    text(row, column).flatMap { owners.contains($0) ? text(row, "id") : nil }
+                } ?? []
+            )
+        }
+        let assignments = ids("assignments", owner: "assigned_by")
+        let reports = ids("reports", owner: "form_owner")
+        let tasks = ids("tasks", owner: "assigned_by")
+        func keeps(_ table: String, _ row: [String: StoredValue]) -> Bool {
+            switch table {
+            case "forms": text(row, "owner_unit").map(owners.contains) ?? false
+            case "assignments": text(row, "id").map(assignments.contains) ?? false
+            case "reports": text(row, "id").map(reports.contains) ?? false
+            case "tasks": text(row, "id").map(tasks.contains) ?? false
+            case "assignment_units", "assignment_amendments":
+                text(row, "assignment_id").map(assignments.contains) ?? false
+            case "report_events", "report_corrections", "attachments":
+                text(row, "report_id").map(reports.contains) ?? false
+            case "task_units", "task_updates", "task_reviews", "task_evidence":
+                text(row, "task_id").map(tasks.contains) ?? false
+            default: true
+            }
+        }
+        return tables.map { table in HandoverTable(name: table.name, rows: table.rows.filter { keeps(table.name, $0) })
+        }
+    }
+
+    /// A handover not finished that carries `unit`'s life (either way), if any.
+    static func underWay(touching unit: String, _ db: Database) throws -> Record? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT * FROM handovers WHERE state IN ('requested', 'offered', 'expected', 'imported')
+                    AND instr(',' || units || ',', ',' || ? || ',') > 0
+                ORDER BY created_at DESC LIMIT 1
+                """,
+            arguments: [unit]
+        ).map(record)
+    }
+
+    /// Whether a move of `unit` decided here waits for its life to come up from its old host: that
+    /// node no longer serves it, and what this node holds of it gives way when the life arrives.
+    static func moveAwaited(touching unit: String, _ db: Database) throws -> Bool {
+        try underWay(touching: unit, db).map { $0.direction == .in && $0.state == .requested && $0.change != nil }
+            ?? false
+    }
+
+    /// Whether a unit's life is moving between this node and the child node `name` (a move, not
+    /// that node's own retirement or join): that node may not be retired meanwhile.
+    static func moveUnderWay(withNode name: String, ownUnit: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM handovers WHERE node = ? AND unit != ?
+                    AND state IN ('requested', 'offered', 'expected', 'imported'))
+                """,
+            arguments: [name, ownUnit]
+        ) ?? false
     }
 }
 

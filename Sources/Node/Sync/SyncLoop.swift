@@ -137,17 +137,24 @@ package struct SyncLoop: Service {
                     link.succeeded()
                     continue
                 }
-                if page.entries.isEmpty {
+                // A unit that arrives: the page ends there, its life is taken over before the rest.
+                var entries = page.entries
+                var through = page.cursor
+                if let arriving = entries.firstIndex(where: { $0.envelope.kind == .unitArriving }) {
+                    entries = Array(entries[...arriving])
+                    through = entries[arriving].seq
+                }
+                if entries.isEmpty {
                     await local.syncLinks.touch(parent)
                 } else {
-                    try await local.evidenceTransfer.fetch(for: page.entries.map(\.envelope), using: client)
+                    try await local.evidenceTransfer.fetch(for: entries.map(\.envelope), using: client)
                     let results = try await local.inbox.receive(
-                        page.entries.map(\.envelope),
+                        entries.map(\.envelope),
                         direction: .fromParent,
-                        cursor: (parent, page.cursor)
+                        cursor: (parent, through)
                     )
                     try await local.epochs.dropCursorUnless(epoch: page.epoch, of: parent)
-                    for (entry, result) in zip(page.entries, results) {
+                    for (entry, result) in zip(entries, results) {
                         logger.info(
                             "feed entry",
                             metadata: [

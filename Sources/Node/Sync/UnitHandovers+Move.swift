@@ -76,8 +76,14 @@ extension UnitHandovers {
         let units = tree.subtree(of: code).map(\.code)
         let view = try await context.keepingUnitsInStep {
             try await database.pool.write { db -> UnitMoveView in
-                if let moving = try HandoverStore.latest(.in, unit: code, db), moving.state == .requested {
-                    throw DomainError(.unitChangeRefused("unit '\(code)' is already moving (handover \(moving.id))"))
+                // One move of a unit at a time, and none while the node it leaves or joins retires.
+                for moving in units where try HandoverStore.underWay(touching: moving, db) != nil {
+                    throw DomainError(.handoverUnderWay(moving))
+                }
+                for host in [leaving, arriving] where host.name != node.name {
+                    if try HandoverStore.latest(.in, unit: host.unit, db)?.state == .requested {
+                        throw DomainError(.handoverUnderWay(host.name))
+                    }
                 }
                 try audit.record(db, actor, action: "unit.move", target: code, detail: "\(from) → \(target)")
                 var handover: String?
@@ -192,7 +198,10 @@ extension UnitHandovers {
                     throw HandoverRefused("unit \(change.code) cannot move below \(change.parent) now: \(error)")
                 }
                 try apply(change, db)
-                let sealed = try package.tables.map { hostedHere(try secrets($0, with: key.seal)) }
+                let owners = Set(next.tree.ancestors(of: change.code).map(\.code) + asked.units)
+                let sealed = try HandoverStore.forMove(package.tables, owners: owners).map {
+                    hostedHere(try secrets($0, with: key.seal))
+                }
                 let before = try HandoverStore.assignments(of: asked.units, db)
                 let written = try HandoverStore.takeBack(sealed, units: asked.units, db)
                 let assignments = Array(Set(before + (try HandoverStore.assignments(of: asked.units, db))))
@@ -284,7 +293,12 @@ extension UnitHandovers {
                 id: offered.id,
                 unit: offered.unit,
                 units: offered.units,
-                tables: try HandoverStore.rows(of: offered.units, db).map { try secrets($0, with: key.open) },
+                // What answers to this node's units stays here (the move is applied: the tree says
+                // which units are above the moved one now).
+                tables: try HandoverStore.forMove(
+                    HandoverStore.rows(of: offered.units, db),
+                    owners: Set(tree.ancestors(of: offered.unit).map(\.code) + offered.units)
+                ).map { try secrets($0, with: key.open) },
                 evidence: try HandoverStore.files(of: offered.units, db),
                 feedCursor: try PeerStore.cursorAndEpoch(of: parent.unit, db).cursor
             )

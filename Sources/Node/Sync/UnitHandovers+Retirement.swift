@@ -26,6 +26,10 @@ extension UnitHandovers {
         let id = UUID().uuidString.lowercased()
         let now = clock.now()
         let record = try await database.pool.write { db -> HandoverStore.Record in
+            // A unit moving from or to that node first arrives where it goes.
+            if try HandoverStore.moveUnderWay(withNode: child.name, ownUnit: childUnit, db) {
+                throw DomainError(.handoverUnderWay(child.name))
+            }
             if let asked = try HandoverStore.latest(.in, unit: childUnit, db), asked.state == .requested {
                 return asked
             }
@@ -68,6 +72,13 @@ extension UnitHandovers {
             return
                 try await retiring
                 ? writeBack(package, asked: asked, from: caller) : relay(package, asked: asked, from: caller)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // Rows that do not fit this database: refused in words (409), not a server error.
+            let refused = HandoverRefused("the rows do not fit this node's database: \(error.message ?? "\(error)")")
+            try await database.pool.write { db in
+                try HandoverStore.noteRefusal(asked.id, refused.description, at: clock.now(), db)
+            }
+            throw refused
         } catch let refused as HandoverRefused {
             // The child tries again; the admins following the retirement see why it waits.
             try await database.pool.write { db in

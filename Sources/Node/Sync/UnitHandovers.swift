@@ -264,8 +264,10 @@ package struct UnitHandovers: NodeService {
                 guard let current = try HandoverStore.find(pending.id, db), current.state == .expected else {
                     return try HandoverStore.find(pending.id, db)?.rows ?? 0
                 }
-                let written = try HandoverStore.write(
+                // A unit moved back to a node that once hosted it: its records here give way.
+                let written = try HandoverStore.replace(
                     try package.tables.map { try hostedHere(try secrets($0, with: key.seal)) },
+                    units: package.units,
                     db
                 )
                 try refreshFigures(of: package.units, db)

@@ -29,6 +29,11 @@ struct UnitRoutes {
                 )
             )
         }
+        // The node asked to retire is lost: its units come back with what this node holds of them.
+        api.post("/units/{code}/retire-lost-node") { _, context -> UnitHandovers.View in
+            let actor = try context.actor()
+            return try await local.pki.retireLostNode(of: try context.parameters.require("code"), by: actor)
+        }
         // Issue I.5: a unit of this node's subtree moves below another parent, with its life.
         api.post("/units/{code}/move") { request, context -> EditedResponse<UnitMoveView> in
             let actor = try context.actor()

@@ -522,6 +522,16 @@ package enum MessageCatalogue {
                 "Chỉ quản trị của đơn vị quản lý nút này mới chuyển được đơn vị sang đơn vị cấp trên khác",
                 "Only the admin of this node's unit moves a unit to another parent"
             )
+        case .handoverUnderWay(let subject):
+            (
+                "Dữ liệu của “\(subject)” đang được chuyển giữa các nút; hãy thử lại khi việc chuyển xong",
+                "The data of '\(subject)' is being handed over between nodes; try again once it is done"
+            )
+        case .retirementNotAsked(let unit):
+            (
+                "Hãy yêu cầu nút riêng của đơn vị “\(unit)” thôi vận hành trước; chỉ khi máy của nút đã mất mới nhận lại đơn vị không kèm dữ liệu của nút",
+                "Ask the node of unit '\(unit)' to retire first; take the unit back without the node's data only when its machine is lost"
+            )
         case .unitHasNodeInside(let unit, let node):
             (
                 "Đơn vị “\(unit)” có nút riêng (\(node)): hãy thôi vận hành nút đó trước khi chuyển đơn vị",

@@ -16,7 +16,7 @@ struct UnitPages {
 
     /// What was typed in one of the page's forms, and the refusal with the field it belongs to.
     struct Typed {
-        enum Form { case add, rename, closure, join, retire, move }
+        enum Form { case add, rename, closure, join, retire, retireLost, move }
         var form: Form = .add
         /// The unit a rename or closure form was for.
         var unit = ""
@@ -106,6 +106,21 @@ struct UnitPages {
                     throw PageRedirect(location: "\(Self.path)?done=retiring&unit=\(code)")
                 } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
                     var typed = Typed(form: .retire, unit: code)
+                    typed.error = ("_form", visitor.pick(error.message, error.messageEN))
+                    return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
+                }
+            }
+        }
+        // The node asked to retire is lost: its units come back with what this node holds.
+        pages.post("/units/{code}/retire-lost-node") { request, context in
+            try await kit.run(request, context) {
+                let (_, visitor) = try await kit.post(request, context)
+                let code = try context.parameters.require("code")
+                do {
+                    _ = try await local.pki.retireLostNode(of: code, by: visitor.actor)
+                    throw PageRedirect(location: "\(Self.path)?done=retired_lost&unit=\(code)")
+                } catch let error as Refused where error.status == .unprocessableContent || error.status == .conflict {
+                    var typed = Typed(form: .retireLost, unit: code)
                     typed.error = ("_form", visitor.pick(error.message, error.messageEN))
                     return try await page(visitor, typed: typed, done: nil, unit: nil, status: error.status)
                 }
@@ -221,6 +236,11 @@ struct UnitPages {
                     "Đã quyết định chuyển \(name) sang \(parent); tài khoản, báo cáo và lịch sử của đơn vị chuyển theo",
                     "\(name) is moved below \(parent); the unit's accounts, reports and history follow it"
                 )
+            case "retired_lost":
+                values.done = visitor.pick(
+                    "Đã nhận lại \(name) với báo cáo đã duyệt nút này đang giữ; hãy cấp lại mã kích hoạt cho tài khoản của đơn vị",
+                    "\(name) is hosted here again with the approved reports this node holds; give its accounts new activation codes"
+                )
             case "retiring":
                 values.done = visitor.pick(
                     "Đã yêu cầu nút riêng của \(name) thôi vận hành: dữ liệu của đơn vị trở về nút này khi nút đó gửi trả",
@@ -233,6 +253,14 @@ struct UnitPages {
             let below = tree.children(of: actor.unit).sorted { $0.code < $1.code }
             // Where each unit's life stands when it is moving (only the node's own admins see them).
             let moving = actor.unit == local.node.unit ? try await handoverTexts(visitor) : [:]
+            let waiting =
+                actor.unit == local.node.unit
+                ? Set(
+                    try await local.handovers.list(for: actor).filter {
+                        $0.direction == .in && $0.state == .requested
+                            && local.deployment.node(named: $0.node)?.unit == $0.unit
+                    }.map(\.unit)
+                ) : []
             let open = below.filter { closures[$0.code] == nil }
             values.admin = true
             values.belowLevel = own.level.below.map { visitor.pick($0.vietnameseName, $0.rawValue) } ?? ""
@@ -258,6 +286,8 @@ struct UnitPages {
                     // A node of its own directly below this one: this node's admins may retire it.
                     canRetire: local.deployment.children(of: local.node).contains { $0.unit == unit.code }
                         && actor.unit == local.node.unit,
+                    // Asked to retire and still waiting: its machine may be lost.
+                    retirementWaiting: waiting.contains(unit.code),
                     handoverText: moving[unit.code]
                 )
                 if typed.unit == unit.code {
@@ -281,7 +311,7 @@ struct UnitPages {
                         if let error = typed.error { row.closureErrors = UnitsPage.ClosureErrors(error) }
                     case .join:
                         if let error = typed.error { row.joinError = error.message }
-                    case .retire:
+                    case .retire, .retireLost:
                         if let error = typed.error { row.retireError = error.message }
                     case .add, .move: break
                     }
@@ -346,6 +376,11 @@ struct UnitPages {
         var texts: [String: String] = [:]
         for handover in try await local.handovers.list(for: visitor.actor) where texts[handover.unit] == nil {
             switch (handover.direction, handover.state) {
+            case (.out, .offered) where local.deployment.node(named: handover.node)?.unit != handover.unit:
+                texts[handover.unit] = visitor.pick(
+                    "Đang chuyển dữ liệu sang nút \(handover.node), nơi lưu dữ liệu của đơn vị cấp trên mới",
+                    "Moving its data to node \(handover.node), which hosts its new parent"
+                )
             case (.out, .offered):
                 texts[handover.unit] = visitor.pick(
                     "Đang chuyển dữ liệu sang nút riêng \(handover.node)",
@@ -467,6 +502,8 @@ struct UnitsPage: PageModel {
         let canJoin: Bool
         /// Has its own node directly below this one: this node's admins may retire it.
         let canRetire: Bool
+        /// Its node was asked to retire and has not handed back: its machine may be lost.
+        let retirementWaiting: Bool
         /// Where its data stands while it moves between nodes.
         let handoverText: String?
         var renameError: String?
