@@ -547,20 +547,77 @@ extension HandoverStore {
         return try replace(kept, units: units, db)
     }
 
-    /// Writes a package's rows in place of what this node held of `units`' own life (received
-    /// reports, account records, ...: a unit that comes back to a node that once hosted it).
+    /// Writes a package's rows in place of what this node holds of the same rows: the reports it
+    /// carries (by id, or by unit, form and period), their history and files, the accounts it
+    /// carries, the unit's updates and files of the tasks it carries, its congress date. What the
+    /// package does not carry stays (a unit that comes back to a node that once hosted it: the
+    /// approved reports of that node's own forms, kept there, are not in the package).
     static func replace(_ tables: [HandoverTable], units: [String], _ db: Database) throws -> Int {
         try endSessions(of: units, db)
-        let ofReports = "report_id IN (SELECT id FROM reports WHERE unit IN (?))"
-        for (table, selection) in [
-            ("report_events", ofReports), ("report_corrections", ofReports), ("attachments", ofReports),
-            ("reports", "unit IN (?)"), ("accounts", "unit IN (?)"), ("task_updates", "unit IN (?)"),
-            ("task_evidence", "unit IN (?)"), ("congress_dates", "unit IN (?)"),
-        ] {
-            let statement = bound("DELETE FROM \(table) WHERE \(selection)", units: units)
+        func rows(_ table: String) -> [[String: StoredValue]] { tables.first { $0.name == table }?.rows ?? [] }
+        func text(_ row: [String: StoredValue], _ column: String) -> DatabaseValue {
+            row[column]?.databaseValue ?? .null
+        }
+        var reports = Set<String>()
+        for row in rows("reports") {
+            reports.formUnion(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM reports
+                        WHERE id = ? OR (unit = ? AND form_owner = ? AND form_code = ? AND period = ?)
+                        """,
+                    arguments: [
+                        text(row, "id"), text(row, "unit"), text(row, "form_owner"), text(row, "form_code"),
+                        text(row, "period"),
+                    ]
+                )
+            )
+        }
+        for table in ["report_events", "report_corrections", "attachments"] {
+            try delete(from: table, where: "report_id", in: Array(reports), db)
+        }
+        try delete(from: "reports", where: "id", in: Array(reports), db)
+        let usernames = rows("accounts").compactMap { row -> String? in
+            if case .text(let name) = row["username"] { return name }
+            return nil
+        }
+        try delete(from: "accounts", where: "username", in: usernames, db)
+        let tasks = Set(
+            (rows("task_updates") + rows("task_evidence")).compactMap { row -> String? in
+                if case .text(let id) = row["task_id"] { return id }
+                return nil
+            }
+        )
+        for table in ["task_updates", "task_evidence"] {
+            try delete(from: table, where: "task_id", in: Array(tasks), alsoUnitIn: units, db)
+        }
+        if !rows("congress_dates").isEmpty {
+            let statement = bound("DELETE FROM congress_dates WHERE unit IN (?)", units: units)
             try db.execute(sql: statement.sql, arguments: statement.arguments)
         }
         return try write(tables, db)
+    }
+
+    /// Deletes the rows of `table` whose `column` is one of `keys` (and, given, whose unit is one of
+    /// `units`), a few hundred keys at a time.
+    private static func delete(
+        from table: String,
+        where column: String,
+        in keys: [String],
+        alsoUnitIn units: [String]? = nil,
+        _ db: Database
+    ) throws {
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let chunk = Array(keys[start..<min(start + 500, keys.count)])
+            var sql = "DELETE FROM \(table) WHERE \(column) IN (\(databaseQuestionMarks(count: chunk.count)))"
+            var arguments = chunk
+            if let units {
+                sql += " AND unit IN (\(databaseQuestionMarks(count: units.count)))"
+                arguments += units
+            }
+            try db.execute(sql: sql, arguments: StatementArguments(arguments))
+        }
     }
 
     /// A moved unit's rows without what answers to units no longer above it: the forms, assignments
@@ -621,18 +678,21 @@ extension HandoverStore {
             ?? false
     }
 
-    /// Whether a unit's life is moving between this node and the child node `name` (a move, not
-    /// that node's own retirement or join): that node may not be retired meanwhile.
-    static func moveUnderWay(withNode name: String, ownUnit: String, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(
+    /// The handovers not finished that involve the node `name` (its join, its retirement, a unit
+    /// moving from or to it).
+    static func unfinished(node name: String, _ db: Database) throws -> [Record] {
+        try Row.fetchAll(
             db,
             sql: """
-                SELECT EXISTS (SELECT 1 FROM handovers WHERE node = ? AND unit != ?
-                    AND state IN ('requested', 'offered', 'expected', 'imported'))
+                SELECT * FROM handovers WHERE node = ? AND state IN ('requested', 'offered', 'expected', 'imported')
+                ORDER BY created_at
                 """,
-            arguments: [name, ownUnit]
-        ) ?? false
+            arguments: [name]
+        ).map(record)
     }
+
+    /// What a retirement of a lost node notes on the handovers it closes: their data never came.
+    static let lostNote = "closed: the node's machine was lost; its data did not come"
 }
 
 /// A handover that cannot be written here, with the reason (the new node keeps asking, and says

@@ -12,13 +12,28 @@ import GRDB
 /// the same transaction (`NodePKI.retireLostNode`), so the machine, if found, can never sync again.
 extension UnitHandovers {
     /// In the caller's transaction: the retirement asked of `childUnit`'s node completes without its
-    /// package. Returns the handover and the deployment to swap in once the transaction commits.
+    /// package, and so does every other handover that waited for that node (a unit moving away
+    /// from it moves with what this node holds; one offered to it stays here). Returns the
+    /// handover and the deployment to swap in once the transaction commits.
     func retireLost(_ childUnit: String, by actor: Actor, _ db: Database) throws -> (View, Deployment) {
         guard actor.holds(.manageUsers), actor.unit == unit else { throw DomainError(.enrolmentOnlyOwnAdmins) }
         guard let asked = try HandoverStore.latest(.in, unit: childUnit, db), asked.state == .requested,
-            let child = deployment.node(forUnit: childUnit), let unitOfChild = tree[childUnit],
-            let above = unitOfChild.parent
+            asked.change == nil, let child = deployment.node(forUnit: childUnit), asked.node == child.name,
+            let unitOfChild = tree[childUnit], let above = unitOfChild.parent
         else { throw DomainError(.retirementNotAsked(childUnit)) }
+        var next = deployment
+        for waiting in try HandoverStore.unfinished(node: child.name, db) where waiting.id != asked.id {
+            if let move = waiting.change {
+                // Its life never comes up: the move takes effect with what this node holds of it.
+                do { next = try next.applying(move) } catch { throw DomainError(.unitChangeRefused(error.description)) }
+                try apply(move, db)
+                if let host = next.hostingNode(of: move.code), host.name != node.name {
+                    _ = try offerOn(move, units: waiting.units, to: host, decidedBy: waiting.decidedBy, db)
+                }
+            }
+            try HandoverStore.setState(waiting.id, to: .completed, rows: 0, at: clock.now(), db)
+            try HandoverStore.noteRefusal(waiting.id, HandoverStore.lostNote, at: clock.now(), db)
+        }
         let change = UnitChange(
             kind: .retired,
             code: childUnit,
@@ -28,17 +43,17 @@ extension UnitHandovers {
             decidedBy: actor.username,
             decidedAt: clock.now()
         )
-        let next: Deployment
-        do { next = try deployment.applying(change) } catch {
+        let units = next.node(forUnit: childUnit)?.hosts ?? child.hosts
+        do { next = try next.applying(change) } catch {
             throw DomainError(.unitChangeRefused(error.description))
         }
-        let units = child.hosts
         let assignments = try HandoverStore.assignments(of: units, db)
         let kept = try HandoverStore.hostAgain(units: units, at: clock.now(), db)
         try refreshFigures(of: units, in: assignments, db)
         try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
         try enqueueUp(db, kind: .unitChanged, unit: above, body: change)
         try HandoverStore.setState(asked.id, to: .completed, rows: 0, at: clock.now(), db)
+        try HandoverStore.noteRefusal(asked.id, HandoverStore.lostNote, at: clock.now(), db)
         try audit.record(
             db,
             actor,

@@ -131,14 +131,14 @@ extension UnitHandovers {
     }
 
     /// Keeps a move decided here and sends it up and down to the child nodes it concerns.
-    private func apply(_ change: UnitChange, _ db: Database) throws {
+    func apply(_ change: UnitChange, _ db: Database) throws {
         try UnitChangeRecord(change, receivedFrom: nil, at: clock.now()).insert(db)
         try enqueueUp(db, kind: .unitChanged, unit: change.parent, body: change)
         try UnitChanges(context: context).passDown(change, except: nil, db)
     }
 
     /// Offers a moved unit's life held here to the child node `child` that hosts it now.
-    private func offerOn(
+    func offerOn(
         _ change: UnitChange,
         units: [String],
         to child: NodeDescription,
@@ -190,12 +190,20 @@ extension UnitHandovers {
         let done = try await context.keepingUnitsInStep {
             try await database.pool.write { db -> HandoverDone in
                 guard let current = try HandoverStore.find(asked.id, db), current.state == .requested else {
+                    if try HandoverStore.find(asked.id, db)?.refusal == HandoverStore.lostNote {
+                        throw HandoverRefused(HandoverStore.lostNote)
+                    }
                     return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
                 }
                 try checkEvidenceRecords(package)
                 let next: Deployment
                 do { next = try deployment.applying(change) } catch {
                     throw HandoverRefused("unit \(change.code) cannot move below \(change.parent) now: \(error)")
+                }
+                if let host = next.hostingNode(of: change.code), host.name != node.name,
+                    try HandoverStore.latest(.in, unit: host.unit, db)?.state == .requested
+                {
+                    throw HandoverRefused("node \(host.name), where unit \(change.code) goes, is retiring: try later")
                 }
                 try apply(change, db)
                 let owners = Set(next.tree.ancestors(of: change.code).map(\.code) + asked.units)
@@ -289,17 +297,25 @@ extension UnitHandovers {
         let offered = try await database.pool.read { try HandoverStore.offeredUp(to: parent.name, except: unit, $0) }
         guard let offered else { return false }
         let package = try await database.pool.read { db in
-            HandoverPackage(
+            // What answers to this node's units stays here (the move is applied: the tree says
+            // which units are above the moved one now), and so do their files.
+            let tables = try HandoverStore.forMove(
+                HandoverStore.rows(of: offered.units, db),
+                owners: Set(tree.ancestors(of: offered.unit).map(\.code) + offered.units)
+            )
+            let named = Set(
+                tables.filter { ["attachments", "task_evidence"].contains($0.name) }.flatMap(\.rows).compactMap {
+                    row -> String? in
+                    if case .text(let sha256) = row["sha256"] { return sha256 }
+                    return nil
+                }
+            )
+            return HandoverPackage(
                 id: offered.id,
                 unit: offered.unit,
                 units: offered.units,
-                // What answers to this node's units stays here (the move is applied: the tree says
-                // which units are above the moved one now).
-                tables: try HandoverStore.forMove(
-                    HandoverStore.rows(of: offered.units, db),
-                    owners: Set(tree.ancestors(of: offered.unit).map(\.code) + offered.units)
-                ).map { try secrets($0, with: key.open) },
-                evidence: try HandoverStore.files(of: offered.units, db),
+                tables: try tables.map { try secrets($0, with: key.open) },
+                evidence: try HandoverStore.files(of: offered.units, db).filter { named.contains($0.sha256) },
                 feedCursor: try PeerStore.cursorAndEpoch(of: parent.unit, db).cursor
             )
         }

@@ -26,10 +26,6 @@ extension UnitHandovers {
         let id = UUID().uuidString.lowercased()
         let now = clock.now()
         let record = try await database.pool.write { db -> HandoverStore.Record in
-            // A unit moving from or to that node first arrives where it goes.
-            if try HandoverStore.moveUnderWay(withNode: child.name, ownUnit: childUnit, db) {
-                throw DomainError(.handoverUnderWay(child.name))
-            }
             if let asked = try HandoverStore.latest(.in, unit: childUnit, db), asked.state == .requested {
                 return asked
             }
@@ -67,7 +63,12 @@ extension UnitHandovers {
         // A retired node hands back its own units; a child that hosted a moved unit hands up its.
         let retiring = asked.unit == caller
         guard retiring || deployment.node(named: asked.node)?.unit == caller else { return nil }
-        if asked.state == .completed { return HandoverDone(id: asked.id, rows: asked.rows, state: "completed") }
+        if asked.state == .completed {
+            // Closed without its data (its machine was thought lost): the node must not believe it
+            // handed back, nor throw its data away.
+            guard asked.refusal != HandoverStore.lostNote else { throw HandoverRefused(HandoverStore.lostNote) }
+            return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
+        }
         do {
             return
                 try await retiring
@@ -97,7 +98,13 @@ extension UnitHandovers {
         guard let child = deployment.node(forUnit: caller), let unitOfChild = tree[caller],
             let above = unitOfChild.parent
         else { throw HandoverRefused("unit \(caller) has no node of its own here") }
-        let units = child.hosts
+        // Units moving away from it come up on their own (before the retirement's package).
+        let movingUp = Set(
+            try await database.pool.read { db in
+                try HandoverStore.unfinished(node: child.name, db).filter { $0.direction == .in && $0.change != nil }
+            }.flatMap(\.units)
+        )
+        let units = child.hosts.filter { !movingUp.contains($0) }
         let change = UnitChange(
             kind: .retired,
             code: caller,
@@ -110,6 +117,9 @@ extension UnitHandovers {
         let done = try await context.keepingUnitsInStep {
             try await database.pool.write { db -> HandoverDone in
                 guard let current = try HandoverStore.find(asked.id, db), current.state == .requested else {
+                    if try HandoverStore.find(asked.id, db)?.refusal == HandoverStore.lostNote {
+                        throw HandoverRefused(HandoverStore.lostNote)
+                    }
                     return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
                 }
                 try checkEvidenceRecords(package)
