@@ -190,10 +190,7 @@ extension UnitHandovers {
         let done = try await context.keepingUnitsInStep {
             try await database.pool.write { db -> HandoverDone in
                 guard let current = try HandoverStore.find(asked.id, db), current.state == .requested else {
-                    if try HandoverStore.find(asked.id, db)?.refusal == HandoverStore.lostNote {
-                        throw HandoverRefused(HandoverStore.lostNote)
-                    }
-                    return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
+                    return try answerAgain(asked.id, db)
                 }
                 try checkEvidenceRecords(package)
                 let next: Deployment

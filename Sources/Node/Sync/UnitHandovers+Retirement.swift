@@ -63,12 +63,7 @@ extension UnitHandovers {
         // A retired node hands back its own units; a child that hosted a moved unit hands up its.
         let retiring = asked.unit == caller
         guard retiring || deployment.node(named: asked.node)?.unit == caller else { return nil }
-        if asked.state == .completed {
-            // Closed without its data (its machine was thought lost): the node must not believe it
-            // handed back, nor throw its data away.
-            guard asked.refusal != HandoverStore.lostNote else { throw HandoverRefused(HandoverStore.lostNote) }
-            return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
-        }
+        if asked.state == .completed { return try await database.pool.read { try answerAgain(asked.id, $0) } }
         do {
             return
                 try await retiring
@@ -117,10 +112,7 @@ extension UnitHandovers {
         let done = try await context.keepingUnitsInStep {
             try await database.pool.write { db -> HandoverDone in
                 guard let current = try HandoverStore.find(asked.id, db), current.state == .requested else {
-                    if try HandoverStore.find(asked.id, db)?.refusal == HandoverStore.lostNote {
-                        throw HandoverRefused(HandoverStore.lostNote)
-                    }
-                    return HandoverDone(id: asked.id, rows: asked.rows, state: "completed")
+                    return try answerAgain(asked.id, db)
                 }
                 try checkEvidenceRecords(package)
                 let sealed = try package.tables.map { hostedHere(try secrets($0, with: key.seal)) }
@@ -149,6 +141,15 @@ extension UnitHandovers {
         outboxSignal.notify()
         logger.notice("node retired", metadata: ["unit": "\(caller)", "node": "\(child.name)", "rows": "\(done.rows)"])
         return done
+    }
+
+    /// The answer to a package for a handover no longer waiting: "completed" again, or a refusal
+    /// when it was closed because its node was lost (that node must not believe it handed back,
+    /// nor throw its data away).
+    func answerAgain(_ id: String, _ db: Database) throws -> HandoverDone {
+        guard let closed = try HandoverStore.find(id, db) else { throw HandoverRefused("no handover \(id) here") }
+        guard closed.refusal != HandoverStore.lostNote else { throw HandoverRefused(HandoverStore.lostNote) }
+        return HandoverDone(id: id, rows: closed.rows, state: "completed")
     }
 
     /// A package handed up is taken only once its evidence files have arrived and the child has
