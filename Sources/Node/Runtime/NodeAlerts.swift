@@ -263,15 +263,24 @@ package struct NodeAlerts: NodeService {
         }
     }
 
-    /// After receiving messages: re-evaluates when task or report data was applied.
-    func refresh(after messages: [Envelope], results: [MessageResult]) async {
+    /// After receiving messages, in the batch's own transaction (no second trip through the
+    /// writer): re-evaluates when task or report data was applied. A failure is undone alone and
+    /// logged, never passed to the caller (the data is in).
+    func refresh(after messages: [Envelope], results: [MessageResult], _ db: Database) {
         let watched: Set<MessageKind> = [
             .taskAssigned, .taskProgress, .taskReviewed, .reportApproved, .reportReturned, .assignmentCreated,
             .indicatorAssigned, .indicatorValue,
         ]
         let applied = Set(results.filter { $0.status == .applied && !$0.replayed }.map(\.id))
         guard messages.contains(where: { applied.contains($0.id) && watched.contains($0.kind) }) else { return }
-        await refreshQuietly()
+        do {
+            try db.inSavepoint {
+                _ = try refresh(today: today, db)
+                return .commit
+            }
+        } catch {
+            logger.error("alert evaluation failed", metadata: ["error": "\(error)"])
+        }
     }
 
     func refresh(today: CalendarDate, _ db: Database) throws -> (raised: Int, cleared: Int) {

@@ -42,6 +42,9 @@ package struct Epochs: NodeService {
     /// same order).
     func noteParentEpoch(_ epoch: String?, of parent: String) async throws -> Bool {
         guard let epoch else { return false }  // a protocol-1 parent has no epoch
+        // Nearly always the epoch already known: a read, which does not queue behind the writer
+        // (every push and every feed page asks; a busy node's writer is its bottleneck).
+        if try await database.pool.read({ db in try PeerStore.epoch(of: parent, db) }) == epoch { return false }
         let unit = self.unit
         let (changed, requeued) = try await database.pool.write { db -> (Bool, Int) in
             let known = try PeerStore.epoch(of: parent, db)

@@ -55,10 +55,14 @@ package struct Inbox: NodeService {
 
     /// Applies a batch in one transaction, one savepoint per message. Transient database failures
     /// abort the whole batch (nothing applied, the sender retries); refusals park one message.
+    /// The peer's contact (`cursor` for a feed page, `contact` for a child's push) and the alerts
+    /// the batch moves are written in the same transaction: a node's writer is its bottleneck at
+    /// national scale, and each extra trip through it queues behind every other child's batch.
     package func receive(
         _ messages: [Envelope],
         direction: Direction,
         cursor: (peer: String, position: Int64)? = nil,
+        contact: String? = nil,
         retrying: Bool = false
     ) async throws -> [MessageResult] {
         // Signatures are checked, and signed bodies decoded, before the write transaction and in
@@ -156,12 +160,14 @@ package struct Inbox: NodeService {
                 }
                 if let cursor {
                     try PeerStore.noteContact(cursor.peer, cursor: cursor.position, at: clock.now(), db)
+                } else if let contact {
+                    try PeerStore.noteContact(contact, at: clock.now(), db)
                 }
+                alerts.refresh(after: messages, results: results, db)
                 return (results, feedChanged, outboxChanged)
             }
         }
         if outcome.outbox { outboxSignal.notify() }
-        await alerts.refresh(after: messages, results: outcome.results)
         // Logged only once committed: "parked" in the log means parked in the inbox.
         for (message, result) in zip(messages, outcome.results)
         where result.status == .parked && !result.replayed && !retrying {

@@ -30,6 +30,12 @@ package struct SyncLinks: NodeService {
         }
     }
 
+    /// A peer's call whose contact was written in the transaction of what it brought
+    /// (`Inbox.receive(_:direction:cursor:contact:retrying:)`): only the metrics remain to be told.
+    package func heard(from peer: String) {
+        metrics.contact(peer: peer, at: clock.now())
+    }
+
     /// How far this node has read its parent's feed.
     func cursor(of peer: String) async throws -> Int64 {
         try await database.pool.read { db in

@@ -65,14 +65,14 @@ struct FederationAPI {
             }
             let results: [MessageResult]
             do {
-                results = try await local.inbox.receive(push.messages, direction: .fromChild)
+                results = try await local.inbox.receive(push.messages, direction: .fromChild, contact: caller)
             } catch let error as EvidenceMissing {
                 throw FederationRefusal(
                     status: .serviceUnavailable,
                     error: ProtocolError(error: "retry_later", message: "\(error); send it, then push again")
                 )
             }
-            await local.syncLinks.touch(caller)
+            local.syncLinks.heard(from: caller)
             local.logger.info(
                 "push received",
                 metadata: [
