@@ -182,10 +182,10 @@ package struct SyncLoop: Service {
                 let client = try clients.current()
                 let pending = try await local.outbox.pending(limit: batchSize)
                 if pending.isEmpty {
-                    // Retired by the parent: with everything sent, the units' life goes back.
                     // A unit moved elsewhere: with everything sent, its life goes up (before a
                     // retirement's package, which leaves it out).
                     if try await local.handovers.handUpMoved(using: client) { continue }
+                    // Retired by the parent: with everything sent, the units' life goes back.
                     if try await local.handovers.handBack(using: client) { return }
                     await local.outboxSignal.wait(since: generation, timeout: .seconds(30))
                     continue
