@@ -2,6 +2,7 @@ import Auth
 import Federation
 import Foundation
 import GRDB
+import Hierarchy
 import Logging
 import NIOHTTP1
 import Synchronization
@@ -29,6 +30,9 @@ final class NodeProcesses: @unchecked Sendable {
     let sessions = SessionCache()
     /// Clock offsets (seconds) for nodes run with a skewed clock (`SkewedClock`).
     let clockOffsets: [String: Int]
+    /// The clock the node processes run on: the operating system's (which datefudge moves for the
+    /// whole suite), as a deployed node's is.
+    let processClock: any WallClock = SystemClock()
     private var running: [String: ChildProcess] = [:]
     private let lock = NSLock()
     private var secrets: [String: (password: String, factor: SecondFactor)] = [:]
@@ -268,7 +272,7 @@ final class NodeProcesses: @unchecked Sendable {
     /// system's clock (moved with the whole suite by datefudge, and skewed further where asked), so
     /// a test that must agree with one (a TOTP code, a deadline) asks here, not the test's clock.
     func now(at node: String) -> Date {
-        Date().addingTimeInterval(TimeInterval(clockOffsets[node] ?? 0))
+        processClock.now().addingTimeInterval(TimeInterval(clockOffsets[node] ?? 0))
     }
 
     /// Waits until `node`'s clock is in a later 30-second step than `moment`: a second-factor code
