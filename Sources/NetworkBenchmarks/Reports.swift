@@ -31,7 +31,7 @@ extension IngestBenchmark.Figures {
             "raw batched GRDB inserts, median",
             "\(format(raw.median, 0)) reports/s  (min \(format(raw.minimum, 0)), max \(format(raw.maximum, 0)))"
         )
-        table.add("ratio federation / raw, median", format(ratio.median, 3))
+        table.add("ratio federation / raw, median (goal ≥ 0.5)", format(ratio.median, 3))
         let perReport = 1e6 / max(federation.median, 1)
         table.add(
             "chain + signature check alone, median",
@@ -52,14 +52,14 @@ extension NationalSimulation.Figures {
         var table = ResultTable(
             "National simulation: \(nodes) nodes in \(processes) (1 + \(simulation.topology.provinces) + \(simulation.topology.communes))"
         )
-        table.add("start (certificates, databases, listeners)", "\(format(startSeconds)) s")
+        table.add("start (certificates, databases, listeners) (goal ≤ 20 s)", "\(format(startSeconds)) s")
         table.add("assignment: centre → every commune", "\(format(downSeconds, 2)) s")
         table.add(
             "approvals (\(simulation.approvers) at once\(workers.isEmpty ? "" : " in each worker"))",
             "\(format(approvalSeconds, 2)) s"
         )
-        table.add("last approval → centre shows 100 %", "\(format(lastApprovalToFullSeconds, 2)) s")
-        table.add("whole month: assignment → centre 100 %", "\(format(totalSeconds, 2)) s")
+        table.add("last approval → centre shows 100 % (goal ≤ 10 s)", "\(format(lastApprovalToFullSeconds, 2)) s")
+        table.add("whole month: assignment → centre 100 % (goal ≤ 30 s)", "\(format(totalSeconds, 2)) s")
         table.add("approved at the centre", "\(approvedAtCentre) of \(assigned)")
         let here = nodes - workers.map(\.nodes).reduce(0, +)
         let main = workers.isEmpty ? "process" : "main process (\(here) nodes)"
@@ -101,7 +101,7 @@ extension NodeMemoryBenchmark.Figures {
     public var table: ResultTable {
         var table = ResultTable("Node memory (VmHWM of a `reportnet serve` process)")
         table.add(
-            "idle commune node, peak / resident",
+            "idle commune node, peak / resident (goal: peak ≤ 30 MiB)",
             "\(megabytes(communeIdlePeak)) / \(megabytes(communeIdleResident))"
         )
         table.add("  of which its own / mapped files", Self.split(communeIdleSplit))
