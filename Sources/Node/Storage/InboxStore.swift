@@ -48,7 +48,7 @@ enum InboxStore {
     ) throws {
         try db.cachedStatement(
             sql: "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [origin, id, kind, status, detail, at])
+        ).execute(arguments: [origin, id, kind, status, detail, at.stored])
     }
 
     /// A message applied again (a retry of a parked one): its new result.

@@ -96,7 +96,8 @@ enum ReceivedReportStore {
         let columns: StatementArguments = [
             report.assignmentId, report.formOwner, report.formCode, report.formVersion,
             report.period.description, report.unit, ReportState.approved.rawValue, answers,
-            report.approvalCount, false, report.approvedBy, now, now, report.approvedAt, report.approvedAt,
+            report.approvalCount, false, report.approvedBy, now.stored, now.stored, report.approvedAt.stored,
+            report.approvedAt.stored,
             report.approvedBy, report.approvalCount, signed, report.reportId,
         ]
         let sql =
@@ -124,7 +125,8 @@ enum ReceivedReportStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            reportID, entry.action, entry.actor, entry.from?.rawValue, entry.to?.rawValue, entry.message, entry.at,
+            reportID, entry.action, entry.actor, entry.from?.rawValue, entry.to?.rawValue, entry.message,
+            entry.at.stored,
             entry.id, entry.unit,
         ])
     }
@@ -154,6 +156,6 @@ enum ReceivedReportStore {
     static func rememberSigner(fingerprint: String, unit: String, der: Data, firstSeen: Date, _ db: Database) throws {
         try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO signer_certificates (fingerprint, unit, der, first_seen) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [fingerprint, unit, der, firstSeen])
+        ).execute(arguments: [fingerprint, unit, der, firstSeen.stored])
     }
 }
