@@ -25,6 +25,9 @@ package struct StoredDate: DatabaseValueConvertible, Sendable, Hashable {
     private static let firstDay: Int64 = -134_774  // 1601-01-01
     private static let lastDay: Int64 = 2_932_896  // 9999-12-31
 
+    /// The date as reading its stored text gives it back (GRDB parses it): to the millisecond.
+    package var asRead: Date { Date.fromDatabaseValue(databaseValue) ?? date }
+
     /// The text GRDB's formatter writes for `date`, or nil outside the years 1601–9999.
     package static func text(of date: Date) -> String? {
         // Milliseconds since 1970 as Foundation's formatter counts them: its `UDate`, plus half a

@@ -64,7 +64,17 @@ extension Inbox {
             replacing: existing != nil,
             db
         )
-        try forms.keptFigures.refresh(assignment: report.assignmentId, unit: report.unit, answers: report.answers, db)
+        try forms.keptFigures.refresh(
+            assignment: report.assignmentId,
+            unit: report.unit,
+            answers: report.answers,
+            report: KeptFigures.StoredReportState(
+                state: .approved,
+                answers: prepared.answersColumn,
+                approvedAt: report.approvedAt.stored.asRead
+            ),
+            db
+        )
         // The whole history travels with the report; each level keeps every entry once. The
         // signing node vouches only for what happened in its own subtree: entries it claims for
         // units above are kept only when this level already holds them.
