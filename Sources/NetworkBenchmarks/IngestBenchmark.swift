@@ -183,6 +183,13 @@ public struct IngestBenchmark: Sendable {
             guard applied == rows.count else {
                 throw SimulationStalled("the province applied \(applied) of \(rows.count) reports")
             }
+            // The figures the province kept as the reports arrived agree with a count from scratch.
+            if let local = federation.nodes[province]?.local {
+                let check = try await local.keptFigures.check()
+                guard check.differences.isEmpty else {
+                    throw SimulationStalled("the kept figures differ from a count: \(check.differences.prefix(5))")
+                }
+            }
             let rawSeconds = try ReportRow.insertRaw(
                 rows,
                 batchSize: benchmark.batchSize,

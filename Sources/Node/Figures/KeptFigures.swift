@@ -16,15 +16,33 @@ package struct KeptFigures: NodeService {
     /// Brings the unit's part of the assignment's figures up to date with its report and with
     /// whether (and where) the assignment expects it. Harmless when nothing moved. `answers`, when
     /// the caller holds them decoded, are the report's answers as just stored (not decoded again).
-    func refresh(assignment id: String, unit: String, answers: Answers? = nil, _ db: Database) throws {
+    /// `report`, when the caller has just stored the unit's report for the assignment, is that
+    /// report as stored (not read back).
+    func refresh(
+        assignment id: String,
+        unit: String,
+        answers: Answers? = nil,
+        report: StoredReportState? = nil,
+        _ db: Database
+    ) throws {
         guard let assignment = try KeptFiguresStore.assignment(id, db) else { return }
-        try refresh(assignment, units: [unit], answers: answers, db)
+        try refresh(assignment, units: [unit], answers: answers, report: report, db)
+    }
+
+    /// A unit's report as its caller has just stored it: what its contribution is computed from.
+    struct StoredReportState {
+        let state: ReportState
+        /// The `answers` column as written.
+        let answers: String
+        /// The approval time as the column holds it (to the millisecond, `StoredDate.asRead`).
+        let approvedAt: Date?
     }
 
     func refresh(
         _ assignment: FiguresAssignment,
         units: some Sequence<String>,
         answers: Answers? = nil,
+        report: StoredReportState? = nil,
         _ db: Database
     ) throws {
         guard
@@ -37,16 +55,48 @@ package struct KeptFigures: NodeService {
             let deadline = CalendarDate(assignment.deadline)
         else { return }
         for unit in units {
-            let now = try contribution(of: unit, in: assignment, deadline: deadline, db)
+            let now = try contribution(of: unit, in: assignment, deadline: deadline, report: report, db)
             let before = try KeptFiguresStore.contribution(of: unit, in: assignment.id, db)
             guard now != before else { continue }
-            if let before { try move(before, sign: -1, form: form, in: assignment.id, db) }
+            if let before, let now, before.unit == now.unit {
+                try move(from: before, to: now, form: form, answers: answers, in: assignment.id, db)
+            } else {
+                if let before { try move(before, sign: -1, form: form, in: assignment.id, db) }
+                if let now { try move(now, sign: 1, form: form, answers: answers, in: assignment.id, db) }
+            }
             if let now {
-                try move(now, sign: 1, form: form, answers: answers, in: assignment.id, db)
                 try KeptFiguresStore.keep(now, in: assignment.id, db)
             } else {
                 try KeptFiguresStore.forget(unit, in: assignment.id, db)
             }
+        }
+    }
+
+    /// A unit still placed where it was: each group's progress moves by the difference (one
+    /// upsert per group), and its former answers go out of the group as its new ones go in.
+    private func move(
+        from before: UnitContribution,
+        to now: UnitContribution,
+        form: Form,
+        answers: Answers?,
+        in assignment: String,
+        _ db: Database
+    ) throws {
+        let difference = ProgressFigures(
+            expected: now.progress.expected - before.progress.expected,
+            submitted: now.progress.submitted - before.progress.submitted,
+            approved: now.progress.approved - before.progress.approved,
+            approvedOnTime: now.progress.approvedOnTime - before.progress.approvedOnTime
+        )
+        let out = try Self.tally(of: before, form: form)
+        let into = try Self.tally(of: now, form: form, answers: answers)
+        for group in now.unit.figureGroups(upTo: node.unit) {
+            // Both count the unit as expected: the row stays, and nothing needs deleting.
+            if difference != ProgressFigures() {
+                try KeptFiguresStore.move(difference, sign: 1, group, level: now.unit.level, in: assignment, db)
+            }
+            if let out { try KeptFiguresStore.move(out, sign: -1, group, in: assignment, db) }
+            if let into { try KeptFiguresStore.move(into, sign: 1, group, in: assignment, db) }
         }
     }
 
@@ -55,10 +105,13 @@ package struct KeptFigures: NodeService {
         of unit: String,
         in assignment: FiguresAssignment,
         deadline: CalendarDate,
+        report stored: StoredReportState?,
         _ db: Database
     ) throws -> UnitContribution? {
         guard let placed = try expected(unit, in: assignment.id, db) else { return nil }
-        let report = try KeptFiguresStore.report(of: unit, in: assignment, db)
+        let report =
+            try stored.map { ($0.state, $0.answers, $0.approvedAt) }
+            ?? KeptFiguresStore.report(of: unit, in: assignment, db)
         return Self.contribution(
             of: placed,
             state: report?.state,

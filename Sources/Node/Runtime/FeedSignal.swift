@@ -1,12 +1,16 @@
 import Foundation
+import GRDB
 import Synchronization
 
 /// Wakes the child long-polling its feed when entries for it are committed, and only that child.
 ///
 /// One signal for every child made each entry wake them all: a province with a hundred communes
 /// answered a hundred empty polls (and recorded a hundred contacts) for every receipt it passed
-/// down to one of them. `NodeContext.appendToFeed` wakes the entry's audience when the transaction
-/// commits; nothing else needs to call `notify`.
+/// down to one of them. `NodeContext.appendToFeed` notes the entry's audience (`willAppend`), and
+/// the signal, observing the writer's transactions once for the node's lifetime, wakes it when the
+/// transaction commits; nothing else needs to call `notify`. (One GRDB `afterNextTransaction` per
+/// entry cost more: each added observer drops every cached statement that deletes rows, so the
+/// inbox re-prepared them for every report it received.)
 final class FeedSignal: Sendable {
     private struct Waiter {
         let continuation: CheckedContinuation<Void, Never>
@@ -18,6 +22,8 @@ final class FeedSignal: Sendable {
         var everyone: UInt64 = 0
         var generations: [String: UInt64] = [:]
         var waiters: [String: [UUID: Waiter]] = [:]
+        /// Audiences of the entries appended in the writer's open transaction.
+        var pending: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -25,6 +31,12 @@ final class FeedSignal: Sendable {
     /// Read before looking at the feed; `wait(for:since:timeout:)` returns at once if it moved.
     func generation(of audience: String) -> UInt64 {
         state.withLock { $0.everyone &+ ($0.generations[audience] ?? 0) }
+    }
+
+    /// An entry for `audience` is being appended in the writer's open transaction: its polls
+    /// answer when that transaction commits (nothing when it rolls back).
+    func willAppend(for audience: String) {
+        state.withLock { _ = $0.pending.insert(audience) }
     }
 
     /// Entries for `audience` are committed: its waiting polls answer.
@@ -84,5 +96,25 @@ final class FeedSignal: Sendable {
             waiter.timer?.cancel()
             waiter.continuation.resume()
         }
+    }
+}
+
+/// The writer's transactions, observed for the node's lifetime (`NodeContext` registers it once):
+/// a commit wakes the audiences of the entries appended in it.
+extension FeedSignal: TransactionObserver {
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
+
+    func databaseDidChange(with event: DatabaseEvent) {}
+
+    func databaseDidCommit(_ db: Database) {
+        let audiences = state.withLock { state in
+            defer { state.pending = [] }
+            return state.pending
+        }
+        for audience in audiences { notify(audience) }
+    }
+
+    func databaseDidRollback(_ db: Database) {
+        state.withLock { $0.pending = [] }
     }
 }

@@ -30,6 +30,8 @@ package struct NodeContext: Sendable {
         self.clock = clock
         self.units = units
         self.logger = logger
+        // Wakes the children whose feed entries a transaction of the writer committed.
+        database.pool.add(transactionObserver: feedSignal, extent: .observerLifetime)
     }
 
     /// Records every change, in the same transaction, at `clock`'s time.
@@ -54,10 +56,10 @@ package struct NodeContext: Sendable {
             unit: unit,
             body: try JSONEncoder.federation.encode(body)
         )
+        // Noted first: outside a transaction the append commits at once.
+        feedSignal.willAppend(for: audience)
         try FeedStore.append(envelope, audience: audience, at: clock.now(), db)
         try noteSent(envelope, upward: false, db)
-        let signal = feedSignal
-        db.afterNextTransaction(onCommit: { _ in signal.notify(audience) })
     }
 
     /// Queues a message for the parent inside the caller's transaction; no-op at the centre.

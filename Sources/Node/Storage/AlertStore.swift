@@ -22,7 +22,7 @@ enum AlertStore {
     static func addRule(id: String, unit: String, body: String, createdBy: String, at: Date, _ db: Database) throws {
         try db.execute(
             sql: "INSERT INTO alert_rules (id, unit, body, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [id, unit, body, createdBy, at]
+            arguments: [id, unit, body, createdBy, at.stored]
         )
     }
 
@@ -48,10 +48,10 @@ enum AlertStore {
 
     /// Removes the rule; its standing alerts clear.
     static func removeRule(_ id: String, at: Date, _ db: Database) throws {
-        try db.execute(sql: "UPDATE alert_rules SET removed_at = ? WHERE id = ?", arguments: [at, id])
+        try db.execute(sql: "UPDATE alert_rules SET removed_at = ? WHERE id = ?", arguments: [at.stored, id])
         try db.execute(
             sql: "UPDATE alerts SET cleared_at = ? WHERE rule_id = ? AND cleared_at IS NULL",
-            arguments: [at, id]
+            arguments: [at.stored, id]
         )
     }
 
@@ -72,7 +72,7 @@ enum AlertStore {
     static func acknowledge(_ id: String, by username: String, at: Date, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?",
-            arguments: [username, at, id]
+            arguments: [username, at.stored, id]
         )
     }
 
@@ -96,7 +96,7 @@ enum AlertStore {
     static func markMailed(_ id: String, at: Date, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE alerts SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL",
-            arguments: [at, id]
+            arguments: [at.stored, id]
         )
     }
 
@@ -105,7 +105,7 @@ enum AlertStore {
         try db.execute(
             sql:
                 "UPDATE alerts SET cleared_at = NULL, acknowledged_by = NULL, acknowledged_at = NULL, mailed_at = NULL, raised_at = ?, message = ?, message_en = ? WHERE key = ?",
-            arguments: [at, finding.message, finding.messageEN, finding.key]
+            arguments: [at.stored, finding.message, finding.messageEN, finding.key]
         )
     }
 
@@ -117,7 +117,7 @@ enum AlertStore {
             arguments: [
                 id, finding.key, finding.rule, finding.kind.rawValue, finding.audience.rawValue,
                 finding.unit, finding.ref,
-                finding.period, finding.message, finding.messageEN, at,
+                finding.period, finding.message, finding.messageEN, at.stored,
             ]
         )
     }
@@ -132,13 +132,13 @@ enum AlertStore {
     }
 
     static func clear(_ id: String, at: Date, _ db: Database) throws {
-        try db.execute(sql: "UPDATE alerts SET cleared_at = ? WHERE id = ?", arguments: [at, id])
+        try db.execute(sql: "UPDATE alerts SET cleared_at = ? WHERE id = ?", arguments: [at.stored, id])
     }
 
     /// Clears the standing alert with this key, if one stands.
     static func clear(key: String, at: Date, _ db: Database) throws {
         try db.cachedStatement(sql: "UPDATE alerts SET cleared_at = ? WHERE key = ? AND cleared_at IS NULL")
-            .execute(arguments: [at, key])
+            .execute(arguments: [at.stored, key])
     }
 
     /// Raises the alert (kind `silent_node`, rule `silence`) that a node below is silent, unless it
@@ -162,7 +162,7 @@ enum AlertStore {
                     message_en = excluded.message_en
                 WHERE alerts.cleared_at IS NOT NULL
                 """,
-            arguments: [id, key, AlertKind.silentNode.rawValue, unit, ref, message, messageEN, at]
+            arguments: [id, key, AlertKind.silentNode.rawValue, unit, ref, message, messageEN, at.stored]
         )
     }
 }

@@ -55,7 +55,9 @@ package struct AuditTrail {
         try db.execute(
             sql:
                 "INSERT INTO audit (seq, at, actor, unit, node, action, target, detail, source, previous_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, audit_seal(?))",
-            arguments: [seq, at, actor, unit, node, action, target, detail, source, previous, entry.hash, entry.hash]
+            arguments: [
+                seq, at.stored, actor, unit, node, action, target, detail, source, previous, entry.hash, entry.hash,
+            ]
         )
     }
 
@@ -232,7 +234,7 @@ extension AuditTrail {
         try Row.fetchAll(
             db,
             sql: "SELECT actor, action, COUNT(*) AS n FROM audit WHERE at >= ? AND at < ? GROUP BY actor, action",
-            arguments: [from, to]
+            arguments: [from.stored, to.stored]
         ).map { ($0["actor"], $0["action"], $0["n"]) }
     }
 

@@ -71,7 +71,9 @@ enum AuditWitnessStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    unit, cut.witnessedSeq, cut.witnessedHash, cut.witnessedAt, cut.reportedSeq, cut.reportedHash, now,
+                    unit, cut.witnessedSeq, cut.witnessedHash, cut.witnessedAt.stored, cut.reportedSeq,
+                    cut.reportedHash,
+                    now.stored,
                 ]
             )
             found = (db.lastInsertedRowID, cut)
@@ -79,7 +81,7 @@ enum AuditWitnessStore {
         }
         try db.execute(
             sql: "INSERT INTO audit_witness (unit, seq, hash, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            arguments: [unit, head.seq, head.hash, now]
+            arguments: [unit, head.seq, head.hash, now.stored]
         )
         try db.execute(
             sql: """
@@ -141,7 +143,8 @@ extension AuditWitnessStore {
                 ON CONFLICT (key) DO NOTHING
                 """,
             arguments: [
-                UUID().uuidString, key, AlertKind.auditCut.rawValue, unit, "node:\(unit)", message, messageEN, at,
+                UUID().uuidString, key, AlertKind.auditCut.rawValue, unit, "node:\(unit)", message, messageEN,
+                at.stored,
             ]
         )
     }

@@ -18,7 +18,7 @@ package enum BulkLoadStore {
     ) throws {
         try db.execute(
             sql: "INSERT INTO forms (owner_unit, code, version, definition, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [owner, code, version, definition, at]
+            arguments: [owner, code, version, definition, at.stored]
         )
     }
 
@@ -35,7 +35,7 @@ package enum BulkLoadStore {
         try db.execute(
             sql:
                 "INSERT INTO assignments (id, form_code, form_version, period, assigned_by, deadline, created_at) VALUES (?, ?, 1, ?, ?, ?, ?)",
-            arguments: [id, formCode, period, assignedBy, deadline, at]
+            arguments: [id, formCode, period, assignedBy, deadline, at.stored]
         )
     }
 
@@ -69,7 +69,7 @@ package enum BulkLoadStore {
         ).execute(arguments: [
             id, assignment, formOwner, formCode, period, unit,
             answers,
-            approver, at, at, at, at, approver, signed,
+            approver, at.stored, at.stored, at.stored, at.stored, approver, signed,
         ])
     }
 
@@ -90,7 +90,8 @@ package enum BulkLoadStore {
         ).execute(arguments: [
             r.reportId, r.assignmentId, r.formOwner, r.formCode, r.formVersion, r.period.description,
             r.unit, answers,
-            r.approvalCount, r.approvedBy, now, now, r.approvedAt, r.approvedAt, r.approvedBy,
+            r.approvalCount, r.approvedBy, now.stored, now.stored, r.approvedAt.stored, r.approvedAt.stored,
+            r.approvedBy,
             r.approvalCount, signed,
         ])
     }
@@ -102,7 +103,7 @@ package enum BulkLoadStore {
                 """
         ).execute(arguments: [
             reportID, entry.action, entry.actor, entry.from?.rawValue, entry.to?.rawValue,
-            entry.message, entry.at, entry.id, entry.unit,
+            entry.message, entry.at.stored, entry.id, entry.unit,
         ])
     }
 
@@ -117,6 +118,6 @@ package enum BulkLoadStore {
         try db.cachedStatement(
             sql:
                 "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, 'report.approved', 'applied', ?, ?)"
-        ).execute(arguments: [origin, messageID, detail, at])
+        ).execute(arguments: [origin, messageID, detail, at.stored])
     }
 }

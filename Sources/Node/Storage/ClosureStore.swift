@@ -36,7 +36,7 @@ enum ClosureStore {
         try db.execute(
             sql:
                 "INSERT INTO unit_closures (unit, closed_on, merged_into, reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [unit, closedOn, mergedInto, reason, recordedBy, recordedAt]
+            arguments: [unit, closedOn, mergedInto, reason, recordedBy, recordedAt.stored]
         )
     }
 }

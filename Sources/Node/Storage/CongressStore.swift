@@ -30,7 +30,7 @@ enum CongressStore {
                 ON CONFLICT (unit) DO UPDATE SET date = excluded.date, sequence = excluded.sequence, note = excluded.note,
                     decided_by = excluded.decided_by, decided_at = excluded.decided_at, received_at = excluded.received_at
                 """,
-            arguments: [unit, date, sequence, note, decidedBy, decidedAt, receivedAt]
+            arguments: [unit, date, sequence, note, decidedBy, decidedAt.stored, receivedAt.stored]
         )
     }
 

@@ -86,7 +86,7 @@ enum HandoverStore {
                 """,
             arguments: [
                 id, direction.rawValue, unit, units.joined(separator: ","), node, state.rawValue, decidedBy, change,
-                now, now,
+                now.stored, now.stored,
             ]
         )
     }
@@ -94,7 +94,7 @@ enum HandoverStore {
     static func setState(_ id: String, to state: HandoverState, rows: Int?, at now: Date, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE handovers SET state = ?, rows = COALESCE(?, rows), refusal = '', updated_at = ? WHERE id = ?",
-            arguments: [state.rawValue, rows, now, id]
+            arguments: [state.rawValue, rows, now.stored, id]
         )
     }
 
@@ -102,7 +102,7 @@ enum HandoverStore {
     static func noteRefusal(_ id: String, _ reason: String, at now: Date, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE handovers SET refusal = ?, updated_at = ? WHERE id = ?",
-            arguments: [reason, now, id]
+            arguments: [reason, now.stored, id]
         )
     }
 
@@ -472,7 +472,7 @@ enum HandoverStore {
             """,
             units: units
         )
-        try db.execute(sql: accounts.sql, arguments: [now] + accounts.arguments)
+        try db.execute(sql: accounts.sql, arguments: [now.stored] + accounts.arguments)
         let retiredAccounts = db.changesCount
         let leaving = "SELECT id FROM reports WHERE unit IN (?) AND state != 'approved'"
         for table in ["report_events", "report_corrections", "attachments"] {
@@ -501,7 +501,7 @@ extension HandoverStore {
             """,
             units: units
         )
-        try db.execute(sql: accounts.sql, arguments: [now] + accounts.arguments)
+        try db.execute(sql: accounts.sql, arguments: [now.stored] + accounts.arguments)
         let accountCount = db.changesCount
         let reports = bound("UPDATE reports SET hosted_here = 1 WHERE unit IN (?)", units: units)
         try db.execute(sql: reports.sql, arguments: reports.arguments)

@@ -48,7 +48,7 @@ enum InboxStore {
     ) throws {
         try db.cachedStatement(
             sql: "INSERT INTO inbox (origin, message_id, kind, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [origin, id, kind, status, detail, at])
+        ).execute(arguments: [origin, id, kind, status, detail, at.stored])
     }
 
     /// A message applied again (a retry of a parked one): its new result.
@@ -87,5 +87,23 @@ enum InboxStore {
                 receivedAt: $0["received_at"]
             )
         }
+    }
+
+    /// Runs `body` in a savepoint of the caller's transaction (one per message of a batch), undone
+    /// alone when it throws; the first error is thrown, as GRDB's `inSavepoint` does. Its two
+    /// statements are prepared once per connection (`inSavepoint` compiles them at every call).
+    static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "SAVEPOINT inbox_message").execute()
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            // Undone, then left (rolling back alone keeps the savepoint on SQLite's stack).
+            try? db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT inbox_message").execute()
+            try? db.cachedStatement(sql: "RELEASE SAVEPOINT inbox_message").execute()
+            throw error
+        }
+        try db.cachedStatement(sql: "RELEASE SAVEPOINT inbox_message").execute()
+        return value
     }
 }

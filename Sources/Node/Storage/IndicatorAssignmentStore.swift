@@ -96,7 +96,8 @@ enum IndicatorAssignmentStore {
             arguments: [
                 assignment.id, assignment.owner, assignment.code, assignment.from, assignment.until,
                 assignment.updatedBy, String(decoding: try JSONEncoder().encode(assignment.units), as: UTF8.self),
-                assignment.assignedBy, assignment.assignedAt, assignment.withdrawnBy, assignment.withdrawnAt,
+                assignment.assignedBy, assignment.assignedAt.stored, assignment.withdrawnBy,
+                assignment.withdrawnAt?.stored,
             ]
         )
     }

@@ -43,7 +43,8 @@ enum IndicatorStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                owner, definition.code, definition.version, definition.effectiveFrom.description, json, username, at,
+                owner, definition.code, definition.version, definition.effectiveFrom.description, json, username,
+                at.stored,
             ]
         )
     }

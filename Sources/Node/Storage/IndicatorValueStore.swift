@@ -68,7 +68,7 @@ enum IndicatorValueStore {
                 ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = excluded.source, sequence = 0,
                     entered_by = excluded.entered_by, entered_at = excluded.entered_at
                 """,
-            arguments: [unit, month, indicator, value, source, enteredBy, enteredAt]
+            arguments: [unit, month, indicator, value, source, enteredBy, enteredAt.stored]
         )
     }
 
@@ -108,7 +108,7 @@ enum IndicatorValueStore {
                 ON CONFLICT (unit, month, indicator) DO UPDATE SET value = excluded.value, source = 'reported', sequence = excluded.sequence,
                     entered_by = excluded.entered_by, entered_at = excluded.entered_at
                 """,
-            arguments: [unit, month, indicator, value, sequence, reportedBy, reportedAt]
+            arguments: [unit, month, indicator, value, sequence, reportedBy, reportedAt.stored]
         )
     }
 }

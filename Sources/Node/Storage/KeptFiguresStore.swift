@@ -286,19 +286,24 @@ enum KeptFiguresStore {
     )
         throws
     {
-        let upsert = try db.cachedStatement(
-            sql: """
-                INSERT INTO figure_answers (assignment_id, anchor, child, question, part, count, finite, total)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET count = count + excluded.count, finite = finite + excluded.finite,
-                    total = total + excluded.total
-                """
-        )
-        for (key, measure) in tally.measures {
-            try upsert.execute(arguments: [
-                assignmentID, group.anchor, group.child, key.question, key.part.stored, sign * measure.count,
-                sign * measure.finite, Double(sign) * measure.total,
-            ])
+        // Every measure in one statement (prepared once per number of measures).
+        if !tally.measures.isEmpty {
+            var arguments = StatementArguments()
+            for (key, measure) in tally.measures {
+                arguments += [
+                    assignmentID, group.anchor, group.child, key.question, key.part.stored, sign * measure.count,
+                    sign * measure.finite, Double(sign) * measure.total,
+                ]
+            }
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: tally.measures.count)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO figure_answers (assignment_id, anchor, child, question, part, count, finite, total)
+                    VALUES \(rows.joined(separator: ", "))
+                    ON CONFLICT DO UPDATE SET count = count + excluded.count, finite = finite + excluded.finite,
+                        total = total + excluded.total
+                    """
+            ).execute(arguments: arguments)
         }
         if sign < 0 {
             try db.cachedStatement(

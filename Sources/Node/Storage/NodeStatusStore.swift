@@ -53,7 +53,7 @@ enum NodeStatusStore {
                 ON CONFLICT (unit) DO UPDATE SET status = excluded.status, reported_at = excluded.reported_at,
                     from_peer = excluded.from_peer, received_at = excluded.received_at, sent = 0
                 """,
-            arguments: [status.unit, text, status.reportedAt, peer, now]
+            arguments: [status.unit, text, status.reportedAt.stored, peer, now.stored]
         )
         return true
     }

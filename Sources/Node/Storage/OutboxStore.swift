@@ -18,7 +18,8 @@ enum OutboxStore {
         try db.execute(
             sql: "INSERT INTO outbox (message_id, kind, unit, envelope, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [
-                envelope.id, envelope.kind.rawValue, envelope.unit, try JSONEncoder.federation.encode(envelope), at,
+                envelope.id, envelope.kind.rawValue, envelope.unit, try JSONEncoder.federation.encode(envelope),
+                at.stored,
             ]
         )
     }
@@ -65,13 +66,13 @@ enum OutboxStore {
                 INSERT OR REPLACE INTO delivered (seq, message_id, kind, unit, envelope, created_at, delivered_at)
                 SELECT seq, message_id, kind, unit, envelope, created_at, ? FROM outbox WHERE message_id = ?
                 """,
-            arguments: [at, messageID]
+            arguments: [at.stored, messageID]
         )
         try db.execute(sql: "DELETE FROM outbox WHERE message_id = ?", arguments: [messageID])
     }
 
     static func forgetDelivered(before cutoff: Date, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM delivered WHERE delivered_at < ?", arguments: [cutoff])
+        try db.execute(sql: "DELETE FROM delivered WHERE delivered_at < ?", arguments: [cutoff.stored])
     }
 
     /// Every delivered message is pending again, at its original outbox position (same ids, same

@@ -26,7 +26,7 @@ enum PKIStore {
         try db.execute(
             sql:
                 "INSERT INTO enrolment_tokens (token_hash, unit, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [hash, unit, createdBy, at, expires]
+            arguments: [hash, unit, createdBy, at.stored, expires.stored]
         )
     }
 
@@ -36,7 +36,7 @@ enum PKIStore {
             db,
             sql:
                 "SELECT unit, created_by FROM enrolment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-            arguments: [hash, now]
+            arguments: [hash, now.stored]
         ).map { Token(unit: $0["unit"], createdBy: $0["created_by"]) }
     }
 
@@ -45,7 +45,7 @@ enum PKIStore {
         try db.execute(
             sql:
                 "UPDATE enrolment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-            arguments: [usedAt, hash, now]
+            arguments: [usedAt.stored, hash, now.stored]
         )
         return db.changesCount == 1
     }
@@ -54,7 +54,7 @@ enum PKIStore {
     static func spendTokens(of unit: String, at: Date, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE enrolment_tokens SET used_at = ? WHERE unit = ? AND used_at IS NULL",
-            arguments: [at, unit]
+            arguments: [at.stored, unit]
         )
     }
 
@@ -64,7 +64,7 @@ enum PKIStore {
             db,
             sql:
                 "SELECT COUNT(*) FROM issued_certificates WHERE unit = ? AND via = 'renewal' AND issued_at > ?",
-            arguments: [unit, since]
+            arguments: [unit, since.stored]
         ) ?? 0
     }
 
@@ -81,7 +81,7 @@ enum PKIStore {
         try db.execute(
             sql:
                 "INSERT INTO issued_certificates (fingerprint, unit, serial, not_after, issued_at, via, der) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [fingerprint, unit, serial, notAfter, issuedAt, via, der]
+            arguments: [fingerprint, unit, serial, notAfter.stored, issuedAt.stored, via, der]
         )
     }
 
@@ -131,7 +131,7 @@ enum PKIStore {
                 UNION SELECT fingerprint FROM signer_certificates WHERE unit = ?
                 EXCEPT SELECT fingerprint FROM revoked_certificates
                 """,
-            arguments: [unit, now, unit]
+            arguments: [unit, now.stored, unit]
         )
     }
 
@@ -158,8 +158,9 @@ enum PKIStore {
                 INSERT OR IGNORE INTO revoked_certificates (fingerprint, unit, revoked_by, revoked_at, reason, signed, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                revocation.fingerprint, revocation.unit, revocation.revokedBy, revocation.revokedAt, revocation.reason,
-                signed, receivedAt,
+                revocation.fingerprint, revocation.unit, revocation.revokedBy, revocation.revokedAt.stored,
+                revocation.reason,
+                signed, receivedAt.stored,
             ]
         )
         return db.changesCount == 1
@@ -183,7 +184,7 @@ enum PKIStore {
     static func rememberSigner(fingerprint: String, unit: String, der: Data, firstSeen: Date, _ db: Database) throws {
         try db.execute(
             sql: "INSERT OR IGNORE INTO signer_certificates (fingerprint, unit, der, first_seen) VALUES (?, ?, ?, ?)",
-            arguments: [fingerprint, unit, der, firstSeen]
+            arguments: [fingerprint, unit, der, firstSeen.stored]
         )
     }
 }

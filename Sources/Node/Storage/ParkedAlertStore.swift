@@ -27,7 +27,7 @@ enum ParkedAlertStore {
                 WHERE alerts.cleared_at IS NOT NULL OR alerts.message IS NOT excluded.message
                 """,
             arguments: [
-                UUID().uuidString, key, AlertKind.parkedMessage.rawValue, unit, ref, message, messageEN, at,
+                UUID().uuidString, key, AlertKind.parkedMessage.rawValue, unit, ref, message, messageEN, at.stored,
             ]
         )
     }

@@ -27,7 +27,7 @@ enum ParkedStore {
                 """,
             arguments: [
                 envelope.origin, envelope.id, fromChild ? "child" : "parent", envelope.kind.rawValue, envelope.unit,
-                try JSONEncoder.federation.encode(envelope), reason, at,
+                try JSONEncoder.federation.encode(envelope), reason, at.stored,
             ]
         )
     }
@@ -39,7 +39,7 @@ enum ParkedStore {
                 UPDATE parked_messages SET reason = ?, retries = retries + 1, retried_at = ?
                 WHERE origin = ? AND message_id = ?
                 """,
-            arguments: [reason, at, origin, id]
+            arguments: [reason, at.stored, origin, id]
         )
     }
 
@@ -49,7 +49,7 @@ enum ParkedStore {
                 UPDATE parked_messages SET state = 'applied', retries = retries + 1, retried_at = ?, settled_at = ?
                 WHERE origin = ? AND message_id = ?
                 """,
-            arguments: [at, at, origin, id]
+            arguments: [at.stored, at.stored, origin, id]
         )
     }
 
@@ -60,7 +60,7 @@ enum ParkedStore {
                 UPDATE parked_messages SET state = 'set-aside', settled_by = ?, settled_reason = ?, settled_at = ?
                 WHERE origin = ? AND message_id = ? AND state = 'parked'
                 """,
-            arguments: [actor, reason, at, origin, id]
+            arguments: [actor, reason, at.stored, origin, id]
         )
     }
 

@@ -11,7 +11,7 @@ enum PeerStore {
                 INSERT INTO peers (unit, cursor, last_contact) VALUES (?, 0, ?)
                 ON CONFLICT (unit) DO UPDATE SET last_contact = excluded.last_contact, last_error = NULL
                 """,
-            arguments: [peer, at]
+            arguments: [peer, at.stored]
         )
     }
 
@@ -22,7 +22,7 @@ enum PeerStore {
                 INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)
                 ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor, last_contact = excluded.last_contact, last_error = NULL
                 """,
-            arguments: [peer, cursor, at]
+            arguments: [peer, cursor, at.stored]
         )
     }
 

@@ -26,7 +26,7 @@ enum ReceiptStore {
                 ON CONFLICT (trace, node) DO UPDATE SET fate = 'sent', reason = NULL, at = excluded.at
                 WHERE receipts.fate IN ('parked', 'set-aside')
                 """
-        ).execute(arguments: [trace, node, kind, unit, subject, at])
+        ).execute(arguments: [trace, node, kind, unit, subject, at.stored])
     }
 
     static func own(trace: String, node: String, _ db: Database) throws -> Own? {
@@ -53,7 +53,7 @@ enum ReceiptStore {
                 """
         ).execute(arguments: [
             receipt.trace, receipt.node, receipt.kind.rawValue, receipt.unit, receipt.subject,
-            receipt.fate.rawValue, receipt.reason, fromPeer, receipt.at,
+            receipt.fate.rawValue, receipt.reason, fromPeer, receipt.at.stored,
         ])
         return db.changesCount > 0
     }
@@ -61,10 +61,10 @@ enum ReceiptStore {
     /// Bounded in time as in size: receipts and settled parked messages older than `cutoff` go;
     /// messages still parked stay, whatever their age.
     static func prune(before cutoff: Date, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM receipts WHERE at < ? AND fate != 'parked'", arguments: [cutoff])
+        try db.execute(sql: "DELETE FROM receipts WHERE at < ? AND fate != 'parked'", arguments: [cutoff.stored])
         try db.execute(
             sql: "DELETE FROM parked_messages WHERE state != 'parked' AND settled_at < ?",
-            arguments: [cutoff]
+            arguments: [cutoff.stored]
         )
     }
 

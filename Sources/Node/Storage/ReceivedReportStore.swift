@@ -18,14 +18,6 @@ enum ReceivedReportStore {
         let approvalCount: Int
     }
 
-    /// What a received report must fit: the assignment it names.
-    struct Assignment {
-        let assignedBy: String
-        let formCode: String
-        let formVersion: Int
-        let period: String
-    }
-
     static func held(_ id: String, _ db: Database) throws -> Held? {
         try Row.fetchOne(
             try db.cachedStatement(
@@ -54,22 +46,6 @@ enum ReceivedReportStore {
         )
     }
 
-    static func assignment(_ id: String, _ db: Database) throws -> Assignment? {
-        try Row.fetchOne(
-            try db.cachedStatement(
-                sql: "SELECT assigned_by, form_code, form_version, period FROM assignments WHERE id = ?"
-            ),
-            arguments: [id]
-        ).map {
-            Assignment(
-                assignedBy: $0["assigned_by"],
-                formCode: $0["form_code"],
-                formVersion: $0["form_version"],
-                period: $0["period"]
-            )
-        }
-    }
-
     static func isAssigned(_ unit: String, to assignmentID: String, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
             try db.cachedStatement(sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?"),
@@ -96,7 +72,8 @@ enum ReceivedReportStore {
         let columns: StatementArguments = [
             report.assignmentId, report.formOwner, report.formCode, report.formVersion,
             report.period.description, report.unit, ReportState.approved.rawValue, answers,
-            report.approvalCount, false, report.approvedBy, now, now, report.approvedAt, report.approvedAt,
+            report.approvalCount, false, report.approvedBy, now.stored, now.stored, report.approvedAt.stored,
+            report.approvedAt.stored,
             report.approvedBy, report.approvalCount, signed, report.reportId,
         ]
         let sql =
@@ -116,17 +93,24 @@ enum ReceivedReportStore {
         try db.cachedStatement(sql: sql).execute(arguments: columns)
     }
 
-    /// Keeps a history entry once (by its federation-wide id), as `ReportEventRecord.keep` does.
-    static func keepEvent(_ entry: HistoryEntry, of reportID: String, _ db: Database) throws {
+    /// Keeps history entries once each (by their federation-wide id), as `ReportEventRecord.keep`
+    /// does, in their order: one statement (prepared once per number of entries).
+    static func keepEvents(_ entries: [HistoryEntry], of reportID: String, _ db: Database) throws {
+        guard !entries.isEmpty else { return }
+        var arguments = StatementArguments()
+        for entry in entries {
+            arguments += [
+                reportID, entry.action, entry.actor, entry.from?.rawValue, entry.to?.rawValue, entry.message,
+                entry.at.stored, entry.id, entry.unit,
+            ]
+        }
+        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: entries.count)
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO report_events (report_id, action, actor, from_state, to_state, message, at, event_id, unit)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES \(rows.joined(separator: ", "))
                 """
-        ).execute(arguments: [
-            reportID, entry.action, entry.actor, entry.from?.rawValue, entry.to?.rawValue, entry.message, entry.at,
-            entry.id, entry.unit,
-        ])
+        ).execute(arguments: arguments)
     }
 
     /// The federation-wide ids of the history entries held for the report.
@@ -154,6 +138,6 @@ enum ReceivedReportStore {
     static func rememberSigner(fingerprint: String, unit: String, der: Data, firstSeen: Date, _ db: Database) throws {
         try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO signer_certificates (fingerprint, unit, der, first_seen) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [fingerprint, unit, der, firstSeen])
+        ).execute(arguments: [fingerprint, unit, der, firstSeen.stored])
     }
 }

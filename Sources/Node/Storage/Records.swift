@@ -9,6 +9,10 @@ package protocol SnakeCaseRecord: Codable, FetchableRecord, PersistableRecord {}
 extension SnakeCaseRecord {
     package static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
     package static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+    /// Dates are written as GRDB writes them, without its shared `DateFormatter` (`StoredDate`).
+    package static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        .custom { StoredDate($0) }
+    }
 }
 
 /// Where an account stands on this node.

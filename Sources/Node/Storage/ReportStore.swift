@@ -77,7 +77,7 @@ enum ReportStore {
 
     /// The history entry now happened at `at`.
     static func moveEvent(_ eventID: Int64?, to at: Date, _ db: Database) throws {
-        try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [at, eventID])
+        try db.execute(sql: "UPDATE report_events SET at = ? WHERE id = ?", arguments: [at.stored, eventID])
     }
 
     /// Deletes the report's history, corrections and evidence rows (a draft going away).

@@ -27,7 +27,7 @@ enum ScoreStore {
                 INSERT INTO score_publications (scorer, month, body, published_by, published_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (scorer, month) DO UPDATE SET body = excluded.body, published_by = excluded.published_by, published_at = excluded.published_at
                 """,
-            arguments: [scorer, month, body, publishedBy, publishedAt]
+            arguments: [scorer, month, body, publishedBy, publishedAt.stored]
         )
     }
 

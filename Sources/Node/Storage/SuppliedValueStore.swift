@@ -137,7 +137,7 @@ enum SuppliedValueStore {
                     """,
                 arguments: [
                     previous.code, previous.unit, previous.period, previous.version, previous.value, previous.source,
-                    previous.client, previous.suppliedBy, previous.suppliedAt, previous.late, now,
+                    previous.client, previous.suppliedBy, previous.suppliedAt.stored, previous.late, now.stored,
                 ]
             )
         }
@@ -153,7 +153,7 @@ enum SuppliedValueStore {
                 """,
             arguments: [
                 value.code, value.unit, value.period, value.version, value.value, value.source, value.client,
-                value.suppliedBy, value.suppliedAt, value.late,
+                value.suppliedBy, value.suppliedAt.stored, value.late,
             ]
         )
     }
@@ -244,7 +244,7 @@ enum IndicatorClientStore {
                 """,
             arguments: [
                 id, owner, name, tokenHash, String(decoding: try encoder.encode(indicators), as: UTF8.self),
-                String(decoding: try encoder.encode(units), as: UTF8.self), username, now,
+                String(decoding: try encoder.encode(units), as: UTF8.self), username, now.stored,
             ]
         )
     }
@@ -273,7 +273,7 @@ enum IndicatorClientStore {
     static func revoke(id: String, by username: String, at now: Date, _ db: Database) throws -> Bool {
         try db.execute(
             sql: "UPDATE indicator_clients SET revoked_by = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-            arguments: [username, now, id]
+            arguments: [username, now.stored, id]
         )
         return db.changesCount > 0
     }
@@ -300,7 +300,7 @@ enum IndicatorClientStore {
                 INSERT INTO indicator_deliveries (client, key, request_digest, results, received_at)
                 VALUES (?, ?, ?, ?, ?)
                 """,
-            arguments: [client, key, digest, String(decoding: results, as: UTF8.self), now]
+            arguments: [client, key, digest, String(decoding: results, as: UTF8.self), now.stored]
         )
     }
 }

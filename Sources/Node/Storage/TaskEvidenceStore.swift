@@ -53,7 +53,7 @@ enum TaskEvidenceStore {
                 INSERT INTO task_evidence (id, task_id, unit, update_seq, file_name, content_type, size, sha256, uploaded_by, at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                item.id, taskID, unit, item.fileName, contentType, item.size, item.sha256, uploadedBy, at,
+                item.id, taskID, unit, item.fileName, contentType, item.size, item.sha256, uploadedBy, at.stored,
             ]
         )
     }
@@ -73,7 +73,7 @@ enum TaskEvidenceStore {
             arguments: [
                 item.id, update.taskId, update.unit, update.seq, item.fileName,
                 contentType,
-                item.size, item.sha256, update.by, update.at,
+                item.size, item.sha256, update.by, update.at.stored,
             ]
         )
     }

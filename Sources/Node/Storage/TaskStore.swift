@@ -95,7 +95,7 @@ enum TaskStore {
     static func addUpdate(task taskID: String, unit: String, seq: Int, body: String, at: Date, _ db: Database) throws {
         try db.execute(
             sql: "INSERT INTO task_updates (task_id, unit, seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [taskID, unit, seq, body, at]
+            arguments: [taskID, unit, seq, body, at.stored]
         )
     }
 
@@ -109,7 +109,7 @@ enum TaskStore {
     ) throws {
         try db.execute(
             sql: "INSERT INTO task_reviews (task_id, unit, completion_seq, body, received_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [taskID, unit, completionSeq, body, at]
+            arguments: [taskID, unit, completionSeq, body, at.stored]
         )
     }
 }

@@ -27,7 +27,7 @@ extension Inbox {
         guard keepHere || tree.isBelow(unit, report.formOwner) else {
             throw Refusal("form owner \(report.formOwner) is neither hosted here nor above this node")
         }
-        try check(report, db, assignmentRequired: keepHere)
+        let assignment = try check(report, db, assignmentRequired: keepHere, answersFit: prepared.answersFit)
         try ReceivedReportStore.rememberSigner(
             fingerprint: arrival.signerFingerprint,
             unit: signer.unitCode,
@@ -64,27 +64,34 @@ extension Inbox {
             replacing: existing != nil,
             db
         )
-        try forms.keptFigures.refresh(assignment: report.assignmentId, unit: report.unit, answers: report.answers, db)
+        if let assignment {
+            try forms.keptFigures.refresh(
+                assignment,
+                units: [report.unit],
+                answers: report.answers,
+                report: KeptFigures.StoredReportState(
+                    state: .approved,
+                    answers: prepared.answersColumn,
+                    approvedAt: report.approvedAt.stored.asRead
+                ),
+                db
+            )
+        }
         // The whole history travels with the report; each level keeps every entry once. The
         // signing node vouches only for what happened in its own subtree: entries it claims for
         // units above are kept only when this level already holds them.
         let held = try ReceivedReportStore.eventIDs(of: report.reportId, db)
-        for entry in report.history where deployment.node(host, speaksFor: entry.unit) || held.contains(entry.id) {
-            try ReceivedReportStore.keepEvent(entry, of: report.reportId, db)
-        }
-        try ReceivedReportStore.keepEvent(
-            HistoryEntry(
-                action: "received",
-                actor: "node:\(message.origin)",
-                unit: unit,
-                from: nil,
-                to: .approved,
-                message: nil,
-                at: now
-            ),
-            of: report.reportId,
-            db
+        let vouched = report.history.filter { deployment.node(host, speaksFor: $0.unit) || held.contains($0.id) }
+        let receivedHere = HistoryEntry(
+            action: "received",
+            actor: "node:\(message.origin)",
+            unit: unit,
+            from: nil,
+            to: .approved,
+            message: nil,
+            at: now
         )
+        try ReceivedReportStore.keepEvents(vouched + [receivedHere], of: report.reportId, db)
         // The evidence list is the one approved now (a revision may have removed files). Types are
         // this node's own reading of the file name, never what the sender claims.
         let listed = report.evidence.map(\.id)
@@ -113,12 +120,19 @@ extension Inbox {
     }
 
     /// A received report must match the assignment this node passed down: same form and period,
-    /// an assigned unit, answers that fit the form. Where the form's owner is hosted here the
+    /// an assigned unit, answers that fit the form (unless found fitting before the transaction,
+    /// `answersFit`). Where the form's owner is hosted here the
     /// assignment must be known; on a relay it may be missing (then only the signature vouches).
-    private func check(_ report: ApprovedReport, _ db: Database, assignmentRequired: Bool) throws {
-        guard let assignment = try ReceivedReportStore.assignment(report.assignmentId, db) else {
+    /// Returns the assignment, which the kept figures are counted by.
+    private func check(
+        _ report: ApprovedReport,
+        _ db: Database,
+        assignmentRequired: Bool,
+        answersFit: Bool
+    ) throws -> FiguresAssignment? {
+        guard let assignment = try KeptFiguresStore.assignment(report.assignmentId, db) else {
             if assignmentRequired { throw Refusal("assignment \(report.assignmentId) is unknown here") }
-            return
+            return nil
         }
         guard assignment.assignedBy == report.formOwner, assignment.formCode == report.formCode,
             assignment.formVersion == report.formVersion, assignment.period == report.period.description
@@ -128,11 +142,13 @@ extension Inbox {
         guard try ReceivedReportStore.isAssigned(report.unit, to: report.assignmentId, db) else {
             throw Refusal("unit \(report.unit) is not assigned \(report.assignmentId)")
         }
-        if let form = try forms.form(owner: report.formOwner, code: report.formCode, version: report.formVersion, db),
+        if !answersFit,
+            let form = try forms.form(owner: report.formOwner, code: report.formCode, version: report.formVersion, db),
             case .failure(let problems) = report.answers.validated(against: form)
         {
             throw Refusal("answers do not fit the form: \(problems.byQuestion.keys.sorted().joined(separator: ", "))")
         }
+        return assignment
     }
 
     /// Every evidence file a received report names must be here, with its declared size (its

@@ -92,10 +92,8 @@ package struct Inbox: NodeService {
                     }
                     var result: MessageResult
                     do {
-                        var effect = Effect()
-                        try db.inSavepoint {
-                            effect = try apply(message, direction: direction, signer: verifiedSigners[message.id], db)
-                            return .commit
+                        let effect = try InboxStore.inSavepoint(db) {
+                            try apply(message, direction: direction, signer: verifiedSigners[message.id], db)
                         }
                         feedChanged = feedChanged || effect.feed
                         outboxChanged = outboxChanged || effect.outbox

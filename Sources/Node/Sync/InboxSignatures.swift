@@ -32,12 +32,23 @@ extension Inbox {
         let answersColumn: String
         let signedText: String
         let trace: MessageTrace
+        /// The answers fit their form version, as already decoded here (`FormCache`): a version
+        /// never changes once stored, so the writer need not check them again. False when the
+        /// form was not at hand or they do not fit (the writer checks, and says why).
+        let answersFit: Bool
 
-        init(_ signed: SignedPayload) throws {
+        init(_ signed: SignedPayload, forms: FormCache) throws {
             report = try JSONDecoder.federation.decode(ApprovedReport.self, from: signed.payload)
             answersColumn = try ReceivedReportStore.answersColumn(report.answers)
             signedText = String(decoding: try JSONEncoder.federation.encode(signed), as: UTF8.self)
             trace = MessageTrace(report: report.reportId, approval: report.approvalCount)
+            if let form = forms.form(owner: report.formOwner, code: report.formCode, version: report.formVersion),
+                case .success = report.answers.validated(against: form)
+            {
+                answersFit = true
+            } else {
+                answersFit = false
+            }
         }
     }
 
@@ -79,6 +90,7 @@ extension Inbox {
         for message in candidates where seen.contains(message.id) { results[message.id] = nil }
         let work = decoded.filter { !seen.contains($0.message.id) }
         let verifier = self.verifier
+        let formCache = forms.cache
         let now = certificateClock.now()
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, work.count))
         let checked = await withTaskGroup(of: [(String, Result<SignedArrival, any Error>)].self) { group in
@@ -94,7 +106,8 @@ extension Inbox {
                                 now: now
                             )
                             let report =
-                                item.message.kind == .reportApproved ? Result { try PreparedReport(item.signed) } : nil
+                                item.message.kind == .reportApproved
+                                ? Result { try PreparedReport(item.signed, forms: formCache) } : nil
                             part.append(
                                 (
                                     item.message.id,
