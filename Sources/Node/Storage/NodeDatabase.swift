@@ -27,6 +27,8 @@ public struct NodeDatabase: Sendable {
         }
         try restrictToOwner(path, creating: true)
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // A new file receives every migration's result in one write; the migrator then finds nothing to do.
+        try MigratedTemplate.fill(pool)
         let unknown = try pool.read { db in try unknownMigrations(db) }
         guard unknown.isEmpty else { throw NewerDatabase(path: path, unknownMigrations: unknown) }
         try migrator.migrate(pool)

@@ -20,7 +20,7 @@ struct NodeKey: Sendable {
 
     static func loadOrCreate(path: String) throws -> NodeKey {
         if let key = try load(path: path) { return key }
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        let bytes = generated().bytes
         // Created 0600 from the start, and only if absent (never briefly readable, never overwritten).
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else { throw ConfigurationError("cannot create node key \(path)") }
@@ -30,6 +30,11 @@ struct NodeKey: Sendable {
             throw ConfigurationError("cannot write node key \(path)")
         }
         return NodeKey(bytes: bytes)
+    }
+
+    /// 256 new random bits, kept nowhere.
+    static func generated() -> NodeKey {
+        NodeKey(bytes: SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
     }
 
     /// A separate 256-bit key for one purpose (HKDF-SHA256), so the sealing key is never reused.

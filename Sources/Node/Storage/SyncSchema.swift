@@ -16,4 +16,7 @@ extension Schema {
         ) STRICT;
         CREATE INDEX delivered_at ON delivered(delivered_at);
         """
+
+    /// A database's own epoch, as v6 first gave it (a copy of another database's file needs a new one).
+    static let newEpoch = "UPDATE node_meta SET value = lower(hex(randomblob(16))) WHERE key = 'epoch'"
 }
