@@ -27,6 +27,8 @@ public struct NodeDatabase: Sendable {
         }
         try restrictToOwner(path, creating: true)
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets its writer to NORMAL when it turns WAL on, after `prepareDatabase` ran: FULL again.
+        try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         // A new file receives every migration's result in one write; the migrator then finds nothing to do.
         try MigratedTemplate.fill(pool)
         let unknown = try pool.read { db in try unknownMigrations(db) }
