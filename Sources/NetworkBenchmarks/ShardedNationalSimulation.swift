@@ -13,6 +13,7 @@ extension NationalSimulation {
     func runSharded() async throws -> Figures {
         var figures = Figures()
         let started = Stopwatch()
+        let counting = PhaseCPU()
         let deployment = try topology.deployment()
         let communes = deployment.tree.units.filter { $0.level == .commune }.map(\.code)
         let provinces = deployment.tree.units.filter { $0.level == .province }.map(\.code)
@@ -34,6 +35,7 @@ extension NationalSimulation {
         let prepared = figures
         figures = try await federation.run { federation in
             var figures = prepared
+            var cpu = counting
             var ports: [String: Int] = [:]
             for province in provinces { ports[province] = try await federation.federationPort(province) }
             let plan = NationalPlan(
@@ -55,6 +57,7 @@ extension NationalSimulation {
                 log: simulation.log
             )
             defer { workers.kill() }
+            cpu.add(workers: workers.processIdentifiers)
             log(
                 "  \(federation.nodes.count) nodes running here, \(workers.count) workers started (pids \(workers.processIdentifiers.map(String.init).joined(separator: " "))); \(monitor.line())"
             )
@@ -63,9 +66,11 @@ extension NationalSimulation {
             }
             figures.nodes = federation.nodes.count + ready.reduce(0, +)
             figures.startSeconds = started.seconds
+            cpu.mark("start")
             log(
                 "  \(figures.nodes) nodes running after \(format(figures.startSeconds)) s (workers: \(ready.map(String.init).joined(separator: ", "))); \(monitor.line())"
             )
+            try await simulation.stayIdle(&cpu, nodes: figures.nodes)
 
             let centre = federation.seam(NationalTopology.centre)
             let admin = InProcessFederation.admin(NationalTopology.centre)
@@ -82,6 +87,7 @@ extension NationalSimulation {
                 if case .holding(let at) = message { at } else { nil }
             }
             figures.downSeconds = clock.seconds
+            cpu.mark("down")
             log(
                 "  assignment at all \(communes.count) communes after \(format(figures.downSeconds, 2)) s; \(monitor.line())"
             )
@@ -95,6 +101,7 @@ extension NationalSimulation {
             }
             let lastApproval = approvals.map(\.last).max() ?? approvalsSent
             figures.approvalSeconds = lastApproval - approvalsSent
+            cpu.mark("approvals")
             log(
                 "  \(approvals.map(\.count).reduce(0, +)) reports approved in \(format(figures.approvalSeconds, 2)) s; \(monitor.line())"
             )
@@ -110,6 +117,8 @@ extension NationalSimulation {
             let full = wallClock()
             figures.lastApprovalToFullSeconds = full - lastApproval
             figures.totalSeconds = approvalsStarted + (full - approvalsSent)
+            cpu.mark("up")
+            figures.cpu = cpu.phases
             log(
                 "  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())"
             )
