@@ -25,8 +25,9 @@ import Testing
         }
     }
 
+    /// The test clock also moves with real time: steps are seconds apart, the checks to a second.
     static func near(_ date: Date?, _ expected: Date) -> Bool {
-        date.map { abs($0.timeIntervalSince(expected)) < 0.01 } ?? false
+        date.map { abs($0.timeIntervalSince(expected)) < 1 } ?? false
     }
 
     @Test func aPollIsWrittenWhenItChangesSomethingOrTheContactWrittenHasAged() async throws {
@@ -53,26 +54,26 @@ import Testing
         #expect(held.cursor == 4 && Self.near(held.contact, first.addingTimeInterval(25)))
 
         // A minute after the contact written, an idle poll is written again.
-        nodes.clock.advance(by: 59)
+        nodes.clock.advance(by: 50)
         await province.syncLinks.touch("BNI-KB", confirmed: 4)
         #expect(Self.near(try await Self.stored(province, "BNI-KB").contact, first.addingTimeInterval(25)))
-        nodes.clock.advance(by: 1)
+        nodes.clock.advance(by: 15)
         await province.syncLinks.touch("BNI-KB", confirmed: 4)
-        #expect(Self.near(try await Self.stored(province, "BNI-KB").contact, first.addingTimeInterval(85)))
+        #expect(Self.near(try await Self.stored(province, "BNI-KB").contact, first.addingTimeInterval(90)))
 
         // A failure is written at once, and the next contact clears it, however soon.
         await province.syncLinks.touch("BNI-KB", error: "feed pull: connection refused")
         #expect(try await Self.stored(province, "BNI-KB").error == "feed pull: connection refused")
-        nodes.clock.advance(by: 1)
+        nodes.clock.advance(by: 5)
         await province.syncLinks.touch("BNI-KB", confirmed: 4)
         held = try await Self.stored(province, "BNI-KB")
-        #expect(held.error == nil && Self.near(held.contact, first.addingTimeInterval(86)))
+        #expect(held.error == nil && Self.near(held.contact, first.addingTimeInterval(95)))
 
         // Another process (a restart) knows nothing yet: its first contact is written.
         let again = try nodes.open("bac-ninh")
-        nodes.clock.advance(by: 1)
+        nodes.clock.advance(by: 5)
         await again.syncLinks.touch("BNI-KB", confirmed: 4)
-        #expect(Self.near(try await Self.stored(again, "BNI-KB").contact, first.addingTimeInterval(87)))
+        #expect(Self.near(try await Self.stored(again, "BNI-KB").contact, first.addingTimeInterval(100)))
     }
 
     @Test func aChildHeardSinceItsContactWasWrittenIsNotSilent() async throws {
