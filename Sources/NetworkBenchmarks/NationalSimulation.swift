@@ -27,6 +27,9 @@ public struct NationalSimulation: Sendable {
         public var threads = 0
         /// The worker processes' peaks, when the communes ran in workers.
         public var workers: [WorkerFigures] = []
+        /// CPU time of every process of the run in each phase: start, idle (when `idle` is set),
+        /// down, approvals, up.
+        public var cpu: [PhaseCPU.Phase] = []
     }
 
     /// One worker process's share and peaks.
@@ -43,6 +46,9 @@ public struct NationalSimulation: Sendable {
     /// Commune reports approved at once.
     public var approvers = 32
     public var pollWait = 20
+    /// How long every node is left idle once all are running, before the assignment: what the
+    /// nodes cost while nothing happens (status reports, long polls, watches) is measured then.
+    public var idle: Duration = .zero
     /// Gives up (and says so) when the centre is not at 100 % this long after the last approval.
     public var patience: Duration = .seconds(600)
     public var log: @Sendable (String) -> Void = { print($0) }
@@ -64,6 +70,7 @@ public struct NationalSimulation: Sendable {
         let deployment = try topology.deployment()
         var options = InProcessFederation.Options(directory: directory)
         options.pollWait = pollWait
+        let counting = PhaseCPU()
         let federation = try await InProcessFederation(deployment: deployment, options: options)
         figures.nodes = federation.nodes.count
         let monitor = ResourceMonitor()
@@ -74,32 +81,43 @@ public struct NationalSimulation: Sendable {
         let prepared = figures
         figures = try await federation.run { federation in
             var figures = prepared
+            var cpu = counting
             figures.startSeconds = started.seconds
+            cpu.mark("start")
             log("  \(federation.nodes.count) nodes running after \(format(figures.startSeconds)) s; \(monitor.line())")
+            try await simulation.stayIdle(&cpu, nodes: figures.nodes)
             let centre = federation.seam(NationalTopology.centre)
             let admin = InProcessFederation.admin(NationalTopology.centre)
             try await centre.defineForm(SampleForm.monthly(), by: admin)
             let clock = Stopwatch()
+            let assignedAt = wallClock()
             let assignment = try await centre.assign(
                 form: SampleForm.monthly().code,
                 period: simulation.period,
                 level: .commune,
                 by: admin
             )
-            // Down: every commune node holds the assignment.
+            // Down: every commune node holds the assignment (looked at once a second; each says
+            // when it stored it).
             var waiting = communes
+            var last = assignedAt
             while !waiting.isEmpty {
                 var still: [String] = []
-                for unit in waiting where try await !federation.seam(unit).holdsAssignment(assignment) {
-                    still.append(unit)
+                for unit in waiting {
+                    if let arrival = try await federation.seam(unit).assignmentArrival(assignment) {
+                        last = max(last, arrival.timeIntervalSince1970)
+                    } else {
+                        still.append(unit)
+                    }
                 }
                 waiting = still
-                if !waiting.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+                if !waiting.isEmpty { try await Task.sleep(for: .seconds(1)) }
                 if clock.seconds > simulation.patience.seconds {
                     throw SimulationStalled("\(waiting.count) communes never received the assignment")
                 }
             }
-            figures.downSeconds = clock.seconds
+            figures.downSeconds = last - assignedAt
+            cpu.mark("down")
             log(
                 "  assignment at all \(communes.count) communes after \(format(figures.downSeconds)) s; \(monitor.line())"
             )
@@ -125,6 +143,7 @@ public struct NationalSimulation: Sendable {
             }
             let lastApproval = clock.seconds
             figures.approvalSeconds = lastApproval - approvalsStarted
+            cpu.mark("approvals")
             log("  \(communes.count) reports approved in \(format(figures.approvalSeconds)) s; \(monitor.line())")
             // Up: the centre's own progress query, until it shows every commune approved.
             try await simulation.waitUntilCentreShowsAll(
@@ -134,8 +153,11 @@ public struct NationalSimulation: Sendable {
                 figures: &figures,
                 lastApproval: lastApproval
             ) { clock.seconds }
-            figures.totalSeconds = clock.seconds
-            figures.lastApprovalToFullSeconds = figures.totalSeconds - lastApproval
+            // The moment the assignment was noticed everywhere (up to a second late) is left out.
+            figures.lastApprovalToFullSeconds = clock.seconds - lastApproval
+            figures.totalSeconds = figures.downSeconds + (clock.seconds - approvalsStarted)
+            cpu.mark("up")
+            figures.cpu = cpu.phases
             log(
                 "  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())"
             )
@@ -150,6 +172,18 @@ public struct NationalSimulation: Sendable {
 
 /// The simulation did not converge in time.
 extension NationalSimulation {
+    /// Leaves every node idle for `idle` (when set) and closes the phase: what they cost doing nothing.
+    func stayIdle(_ cpu: inout PhaseCPU, nodes: Int) async throws {
+        guard idle > .zero else { return }
+        try await Task.sleep(for: idle)
+        cpu.mark("idle")
+        if let phase = cpu.phase("idle") {
+            log(
+                "  idle \(format(phase.wallSeconds)) s: \(format(phase.cpuSeconds)) s CPU (\(format(phase.cores, 2)) cores), \(format(phase.cpuSeconds / phase.wallSeconds / Double(max(nodes, 1)) * 1e6, 0)) µs per node per second"
+            )
+        }
+    }
+
     /// Polls the centre's own progress query until it shows every expected commune approved;
     /// fails once `patience` has passed since `lastApproval` (both read on `now`'s clock).
     func waitUntilCentreShowsAll(

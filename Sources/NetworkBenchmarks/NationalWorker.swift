@@ -73,8 +73,8 @@ public struct NationalWorker: Sendable {
                 switch command {
                 case .assignment(let id):
                     assignment = id
-                    try await Self.waitUntilHeld(id, by: shard, in: federation)
-                    Self.send(.holding(at: wallClock()))
+                    let held = try await Self.waitUntilHeld(id, by: shard, in: federation)
+                    Self.send(.holding(at: held))
                 case .approve:
                     guard let assignment else { throw SimulationStalled("told to approve before any assignment") }
                     let (first, last) = try await Self.approve(
@@ -101,20 +101,29 @@ public struct NationalWorker: Sendable {
         }
     }
 
+    /// Waits until every commune of the shard holds the assignment, looking once a second (each
+    /// look reads every commune still waiting: more often, the looking itself slowed the leg it
+    /// timed); returns the wall-clock time the last one stored it.
     private static func waitUntilHeld(
         _ assignment: String,
         by shard: [String],
         in federation: InProcessFederation
-    ) async throws {
+    ) async throws -> Double {
         var waiting = shard
+        var last = 0.0
         while !waiting.isEmpty {
             var still: [String] = []
-            for unit in waiting where try await !federation.seam(unit).holdsAssignment(assignment) {
-                still.append(unit)
+            for unit in waiting {
+                if let arrival = try await federation.seam(unit).assignmentArrival(assignment) {
+                    last = max(last, arrival.timeIntervalSince1970)
+                } else {
+                    still.append(unit)
+                }
             }
             waiting = still
-            if !waiting.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+            if !waiting.isEmpty { try await Task.sleep(for: .seconds(1)) }
         }
+        return last
     }
 
     /// Files, submits and approves every commune's report, `parallel` at once; the wall-clock

@@ -33,7 +33,7 @@ public struct ProcessStatus: Sendable {
             let value = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             return parts.last == "kB" ? value * 1024 : value
         }
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: "\(base)/fd").count) ?? 0
+        let files = countOpenFiles(base)
         return ProcessStatus(
             peakResident: field("VmHWM"),
             resident: field("VmRSS"),
@@ -42,6 +42,28 @@ public struct ProcessStatus: Sendable {
             threads: field("Threads"),
             openFiles: files
         )
+    }
+
+    /// CPU time `pid` (this process when nil) has used so far, user and system, in seconds (its
+    /// threads included; nil when `/proc` cannot be read, e.g. once it has been reaped).
+    public static func cpuSeconds(pid: Int32? = nil) -> Double? {
+        let base = pid.map { "/proc/\($0)" } ?? "/proc/self"
+        guard let text = try? String(contentsOfFile: "\(base)/stat", encoding: .utf8),
+            let end = text.lastIndex(of: ")")
+        else { return nil }
+        // After the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+        let fields = text[text.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Open file descriptors of `base` (a `/proc/<pid>` folder), counted without building names.
+    static func countOpenFiles(_ base: String) -> Int {
+        guard let folder = opendir("\(base)/fd") else { return 0 }
+        defer { closedir(folder) }
+        var count = 0
+        while readdir(folder) != nil { count += 1 }
+        return max(count - 2, 0)  // "." and ".."
     }
 
     /// Raises this process's soft limit on open files to `wanted` (or to the hard limit, raising

@@ -74,6 +74,18 @@ extension NationalSimulation.Figures {
                 "\(megabytes(worker.peakResident)) / \(worker.peakOpenFiles) / \(worker.threads)"
             )
         }
+        for phase in cpu {
+            table.add(
+                "CPU, every process: \(phase.name)",
+                "\(format(phase.cpuSeconds)) s in \(format(phase.wallSeconds)) s (\(format(phase.cores, 2)) cores)"
+            )
+        }
+        if let idle = cpu.first(where: { $0.name == "idle" }), nodes > 0 {
+            table.add(
+                "CPU of an idle node",
+                "\(format(idle.cores / Double(nodes) * 1e6, 0)) µs per second"
+            )
+        }
         return table
     }
 }

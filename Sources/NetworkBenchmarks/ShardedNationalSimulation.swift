@@ -13,6 +13,7 @@ extension NationalSimulation {
     func runSharded() async throws -> Figures {
         var figures = Figures()
         let started = Stopwatch()
+        let counting = PhaseCPU()
         let deployment = try topology.deployment()
         let communes = deployment.tree.units.filter { $0.level == .commune }.map(\.code)
         let provinces = deployment.tree.units.filter { $0.level == .province }.map(\.code)
@@ -34,6 +35,7 @@ extension NationalSimulation {
         let prepared = figures
         figures = try await federation.run { federation in
             var figures = prepared
+            var cpu = counting
             var ports: [String: Int] = [:]
             for province in provinces { ports[province] = try await federation.federationPort(province) }
             let plan = NationalPlan(
@@ -55,6 +57,7 @@ extension NationalSimulation {
                 log: simulation.log
             )
             defer { workers.kill() }
+            cpu.add(workers: workers.processIdentifiers)
             log(
                 "  \(federation.nodes.count) nodes running here, \(workers.count) workers started (pids \(workers.processIdentifiers.map(String.init).joined(separator: " "))); \(monitor.line())"
             )
@@ -63,14 +66,16 @@ extension NationalSimulation {
             }
             figures.nodes = federation.nodes.count + ready.reduce(0, +)
             figures.startSeconds = started.seconds
+            cpu.mark("start")
             log(
                 "  \(figures.nodes) nodes running after \(format(figures.startSeconds)) s (workers: \(ready.map(String.init).joined(separator: ", "))); \(monitor.line())"
             )
+            try await simulation.stayIdle(&cpu, nodes: figures.nodes)
 
             let centre = federation.seam(NationalTopology.centre)
             let admin = InProcessFederation.admin(NationalTopology.centre)
             try await centre.defineForm(SampleForm.monthly(), by: admin)
-            let clock = Stopwatch()
+            let assignedAt = wallClock()
             let assignment = try await centre.assign(
                 form: SampleForm.monthly().code,
                 period: simulation.period,
@@ -78,16 +83,17 @@ extension NationalSimulation {
                 by: admin
             )
             try workers.send(.assignment(assignment))
-            _ = try await workers.collect("holding", within: simulation.patience.seconds) { message -> Double? in
+            let held = try await workers.collect("holding", within: simulation.patience.seconds) { message -> Double? in
                 if case .holding(let at) = message { at } else { nil }
             }
-            figures.downSeconds = clock.seconds
+            // Until the last commune stored it (the workers look once a second and say when).
+            figures.downSeconds = (held.max() ?? wallClock()) - assignedAt
+            cpu.mark("down")
             log(
                 "  assignment at all \(communes.count) communes after \(format(figures.downSeconds, 2)) s; \(monitor.line())"
             )
 
             let approvalsSent = wallClock()
-            let approvalsStarted = clock.seconds
             try workers.send(.approve)
             let approvals = try await workers.collect("approved", within: simulation.patience.seconds) {
                 message -> (count: Int, last: Double)? in
@@ -95,6 +101,7 @@ extension NationalSimulation {
             }
             let lastApproval = approvals.map(\.last).max() ?? approvalsSent
             figures.approvalSeconds = lastApproval - approvalsSent
+            cpu.mark("approvals")
             log(
                 "  \(approvals.map(\.count).reduce(0, +)) reports approved in \(format(figures.approvalSeconds, 2)) s; \(monitor.line())"
             )
@@ -109,7 +116,11 @@ extension NationalSimulation {
             ) { wallClock() }
             let full = wallClock()
             figures.lastApprovalToFullSeconds = full - lastApproval
-            figures.totalSeconds = approvalsStarted + (full - approvalsSent)
+            // The down leg until the last commune held the assignment, then approvals and the up
+            // leg (the moment the workers noticed it, up to a second later, is left out).
+            figures.totalSeconds = figures.downSeconds + (full - approvalsSent)
+            cpu.mark("up")
+            figures.cpu = cpu.phases
             log(
                 "  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())"
             )

@@ -66,6 +66,12 @@ struct BenchCommand: AsyncParsableCommand {
     )
     var workers: Int?
 
+    @Option(
+        help:
+            "Seconds every node of the national simulation idles once all run, before the assignment (the CPU an idle node costs is measured then; 0: none)."
+    )
+    var idleSeconds = 20
+
     @Option(help: "national-worker: the plan file the main process wrote.")
     var plan: String?
 
@@ -109,6 +115,7 @@ struct BenchCommand: AsyncParsableCommand {
                     directory: "\(dir)/national"
                 )
                 simulation.approvers = approvers
+                simulation.idle = .seconds(idleSeconds)
                 simulation.workers = workers ?? (communes > 700 ? (communes + 699) / 700 : 0)
                 simulation.workerExecutable =
                     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))

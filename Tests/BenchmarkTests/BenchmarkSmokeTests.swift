@@ -74,8 +74,13 @@ struct BenchmarkSmokeTests {
         simulation.patience = .seconds(40)
         simulation.workers = 2
         simulation.workerExecutable = try Self.benchExecutable()
+        simulation.idle = .seconds(1)
         simulation.log = { _ in }
         let figures = try await simulation.run()
+        // Every phase's CPU is counted over every process of the run, the workers' start included.
+        #expect(figures.cpu.map(\.name) == ["start", "idle", "down", "approvals", "up"])
+        #expect(figures.cpu.allSatisfy { $0.wallSeconds > 0 && $0.cpuSeconds >= 0 })
+        #expect(figures.cpu[0].cpuSeconds > 0)
         #expect(figures.nodes == 9)
         #expect(figures.workers.map(\.nodes) == [3, 3])
         #expect(figures.assigned == 6)

@@ -87,7 +87,9 @@ extension Oversight {
         let unit = try overseenUnit(requested, for: actor)
         return try await database.pool.read { db in
             let held = try forms.keptFigures.subtree(assignment: id, under: unit, db)
-            let contacts = try PeerStore.all(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
+            let contacts = try PeerStore.all(db).reduce(into: [String: Date]()) {
+                $0[$1.unit] = self.contacts.latest($1.unit, stored: $1.lastContact)
+            }
             let children = held.subtree.children.map { row in
                 ChildFigures(
                     unit: row.unit,

@@ -37,7 +37,13 @@ public struct BenchmarkSeam: Sendable {
 
     /// True when this node holds the assignment (made here, or arrived down its parent's feed).
     public func holdsAssignment(_ id: String) async throws -> Bool {
-        try await local.database.pool.read { db in try AssignmentRecord.fetchOne(db, key: id) != nil }
+        try await assignmentArrival(id) != nil
+    }
+
+    /// When this node stored the assignment (made here, or arrived down its parent's feed), by
+    /// its clock; nil while it does not hold it.
+    public func assignmentArrival(_ id: String) async throws -> Date? {
+        try await local.database.pool.read { db in try AssignmentRecord.fetchOne(db, key: id)?.createdAt }
     }
 
     /// Opens, fills, submits and approves the report of the unit both actors belong to, as its

@@ -23,6 +23,9 @@ package struct NodeContext: Sendable {
     let outboxSignal = ChangeSignal()
     /// Notified when statuses from below changed (wakes the status report toward the parent).
     let statusSignal = ChangeSignal()
+    /// The last contact with each peer, written to the `peers` table only when it changes
+    /// something or has aged (`PeerContacts`).
+    let contacts = PeerContacts()
     package let logger: Logger
 
     init(database: NodeDatabase, clock: any WallClock, units: LiveDeployment, logger: Logger) {
@@ -113,6 +116,7 @@ extension NodeService {
     var feedSignal: FeedSignal { context.feedSignal }
     var outboxSignal: ChangeSignal { context.outboxSignal }
     var statusSignal: ChangeSignal { context.statusSignal }
+    var contacts: PeerContacts { context.contacts }
 
     func hosts(_ unit: String) -> Bool { context.hosts(unit) }
 

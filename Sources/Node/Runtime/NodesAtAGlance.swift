@@ -131,7 +131,7 @@ package struct NodesAtAGlance: NodeService {
     ) throws -> NodeView {
         var status = stored
         if deployment.children(of: node).contains(where: { $0.unit == status.unit }) {
-            let contact = try PeerStore.lastContact(of: status.unit, db)
+            let contact = contacts.latest(status.unit, stored: try PeerStore.lastContact(of: status.unit, db))
             let link = try downLink(status.unit, now, db)
             status.lastContact = [contact, status.lastContact].compactMap { $0 }.max()
             status.downPending = link.pending
@@ -207,37 +207,71 @@ package struct NodesAtAGlance: NodeService {
 
     /// Raises an alert (kind `silent_node`) for each node below that has not been heard from for
     /// longer than the threshold, and clears it when the node is heard from again.
-    /// - Parameter only: the nodes to look at (those a status report just told of); all when nil.
-    func refreshSilence(now: Date, only: Set<String>? = nil, _ db: Database) throws {
+    func refreshSilence(now: Date, _ db: Database) throws {
         let threshold = try NodeStatusStore.threshold(db)
-        for (stored, receivedAt) in try NodeStatusStore.all(units: only, db) where stored.unit != unit {
-            let node = try linked(stored, receivedAt: receivedAt, threshold: threshold, now: now, db)
-            let key = "silent:\(node.unit)"
-            guard node.silent else {
-                try AlertStore.clear(key: key, at: now, db)
-                continue
+        let children = Set(deployment.children(of: node).map(\.unit))
+        for (stored, _) in try NodeStatusStore.all(db) where stored.unit != unit {
+            var contact = stored.lastContact
+            if children.contains(stored.unit) {
+                // A direct child: this node's own last contact with it counts too.
+                let own = contacts.latest(stored.unit, stored: try PeerStore.lastContact(of: stored.unit, db))
+                contact = [own, contact].compactMap { $0 }.max()
             }
-            let since = node.lastContact.map { " từ \(Self.vietnameseTime($0))" } ?? ""
-            let sinceEN = node.lastContact.map { " since \(Self.englishTime($0))" } ?? ""
-            let hours = Double(threshold) / 3600
-            let limit = hours >= 1 ? "\(Self.number(hours)) giờ" : "\(threshold / 60) phút"
-            let limitEN = hours >= 1 ? "\(Self.number(hours)) h" : "\(threshold / 60) min"
-            try AlertStore.raiseSilence(
-                id: UUID().uuidString,
-                key: key,
-                unit: node.unit,
-                ref: "node:\(node.unit)",
-                message: "Nút \(node.node) (\(node.unitName)) im lặng\(since), quá ngưỡng \(limit)",
-                messageEN: "Node \(node.node) (\(node.unitName)) silent\(sinceEN), beyond the \(limitEN) threshold",
-                at: now,
-                db
-            )
+            try judgeSilence(of: stored, lastContact: contact, threshold: threshold, now: now, db)
         }
     }
 
-    /// Re-evaluates silence now (the watch does it every cycle).
+    /// The nodes a status report just told of, judged on what was kept of them, and the direct
+    /// child that sent it, which was just heard from (in the report's transaction).
+    func refreshSilence(of kept: [NodeStatus], heard caller: String, now: Date, _ db: Database) throws {
+        try AlertStore.clear(key: Self.silenceKey(caller), at: now, db)
+        let relayed = kept.filter { $0.unit != caller && $0.unit != unit }
+        guard !relayed.isEmpty else { return }
+        let threshold = try NodeStatusStore.threshold(db)
+        for status in relayed {
+            try judgeSilence(of: status, lastContact: status.lastContact, threshold: threshold, now: now, db)
+        }
+    }
+
+    private static func silenceKey(_ unit: String) -> String { "silent:\(unit)" }
+
+    /// Raises or clears the silence alert of the node `status` is about, last heard of at `lastContact`.
+    private func judgeSilence(
+        of status: NodeStatus,
+        lastContact: Date?,
+        threshold: Int,
+        now: Date,
+        _ db: Database
+    ) throws {
+        let key = Self.silenceKey(status.unit)
+        let silent = lastContact.map { max(now.timeIntervalSince($0), 0) > Double(threshold) } ?? true
+        guard silent else {
+            try AlertStore.clear(key: key, at: now, db)
+            return
+        }
+        let unitName = tree[status.unit]?.name ?? status.unit
+        let since = lastContact.map { " từ \(Self.vietnameseTime($0))" } ?? ""
+        let sinceEN = lastContact.map { " since \(Self.englishTime($0))" } ?? ""
+        let hours = Double(threshold) / 3600
+        let limit = hours >= 1 ? "\(Self.number(hours)) giờ" : "\(threshold / 60) phút"
+        let limitEN = hours >= 1 ? "\(Self.number(hours)) h" : "\(threshold / 60) min"
+        try AlertStore.raiseSilence(
+            id: UUID().uuidString,
+            key: key,
+            unit: status.unit,
+            ref: "node:\(status.unit)",
+            message: "Nút \(status.node) (\(unitName)) im lặng\(since), quá ngưỡng \(limit)",
+            messageEN: "Node \(status.node) (\(unitName)) silent\(sinceEN), beyond the \(limitEN) threshold",
+            at: now,
+            db
+        )
+    }
+
+    /// Re-evaluates silence now (the watch does it every cycle); a node that holds no status of a
+    /// node below (one without children) has nothing to judge and writes nothing.
     package func refreshSilence() async throws {
         let now = clock.now()
+        guard try await !database.pool.read({ db in try NodeStatusStore.isEmpty(db) }) else { return }
         try await database.pool.write { db in try refreshSilence(now: now, db) }
     }
 
@@ -251,7 +285,8 @@ package struct NodesAtAGlance: NodeService {
                 var problems: [HealthProblem] = []
                 let threshold = try NodeStatusStore.threshold(db)
                 if let parentUnit {
-                    let (contact, error) = try PeerStore.contactAndError(of: parentUnit, db)
+                    let (stored, error) = try PeerStore.contactAndError(of: parentUnit, db)
+                    let contact = contacts.latest(parentUnit, stored: stored)
                     let failing: Bool
                     if let contact {
                         failing = now.timeIntervalSince(contact) > Double(threshold)

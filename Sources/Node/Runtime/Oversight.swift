@@ -59,7 +59,9 @@ package struct Oversight: NodeService {
     /// where they stood then), with the combined answers of the unit's subtree, the unit included.
     func data(assignment id: String, unit: String, _ db: Database) throws -> OversightData {
         let held = try forms.keptFigures.subtree(assignment: id, under: unit, db)
-        let contacts = try PeerStore.all(db).reduce(into: [String: Date]()) { $0[$1.unit] = $1.lastContact }
+        let contacts = try PeerStore.all(db).reduce(into: [String: Date]()) {
+            $0[$1.unit] = self.contacts.latest($1.unit, stored: $1.lastContact)
+        }
         let view = OversightView(
             assignment: id,
             form: held.form.code,

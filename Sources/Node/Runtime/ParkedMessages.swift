@@ -195,15 +195,23 @@ package struct ParkedRetry: Service {
         self.interval = interval
     }
 
+    /// Receipts are kept for `Outbox.deliveredRetention` (400 days): looking for old ones once an
+    /// hour is plenty, where every cycle cost each node a write transaction a minute.
+    static let pruneEvery: TimeInterval = 3600
+
     package func run() async throws {
         await cancelWhenGracefulShutdown {
+            var pruned: Date?
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled else { return }
                 await local.parked.retryAll(due: true)
+                let now = local.clock.now()
+                guard pruned.map({ now.timeIntervalSince($0) >= Self.pruneEvery }) ?? true else { continue }
                 do {
-                    let cutoff = local.clock.now().addingTimeInterval(-Outbox.deliveredRetention)
+                    let cutoff = now.addingTimeInterval(-Outbox.deliveredRetention)
                     try await local.database.pool.write { db in try ReceiptStore.prune(before: cutoff, db) }
+                    pruned = now
                 } catch {
                     local.logger.warning("could not prune receipts", metadata: ["error": "\(error)"])
                 }

@@ -35,7 +35,9 @@ package struct AuditTrail {
         detail: String = "",
         source: String = ""
     ) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        )
         let previous: String = last?["hash"] ?? ""
         let seq = (last?["seq"] as Int64? ?? 0) + 1
         let node = try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'node'") ?? ""
@@ -151,7 +153,7 @@ package struct AuditTrail {
     /// parent to witness; entry 0 with an empty hash while the trail is empty (so that a trail
     /// cut to nothing still reports a head, lower than any witnessed).
     static func head(_ db: Database) throws -> AuditHead {
-        try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").map {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")).map {
             AuditHead(seq: $0["seq"], hash: $0["hash"])
         } ?? AuditHead(seq: 0, hash: "")
     }

@@ -46,11 +46,17 @@ enum AuditWitnessStore {
     )? {
         let columns = "SELECT seq, hash, seen_at FROM audit_witness WHERE unit = ?"
         var contradicted: Row?
-        if let highest = try Row.fetchOne(db, sql: columns + " ORDER BY seq DESC LIMIT 1", arguments: [unit]),
+        if let highest = try Row.fetchOne(
+            try db.cachedStatement(sql: columns + " ORDER BY seq DESC LIMIT 1"),
+            arguments: [unit]
+        ),
             (highest["seq"] as Int64) > head.seq
         {
             contradicted = highest
-        } else if let same = try Row.fetchOne(db, sql: columns + " AND seq = ?", arguments: [unit, head.seq]) {
+        } else if let same = try Row.fetchOne(
+            try db.cachedStatement(sql: columns + " AND seq = ?"),
+            arguments: [unit, head.seq]
+        ) {
             guard (same["hash"] as String) != head.hash else { return nil }
             contradicted = same
         }
@@ -65,30 +71,31 @@ enum AuditWitnessStore {
                 reportedHash: head.hash,
                 foundAt: now
             )
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO audit_cuts (unit, witnessed_seq, witnessed_hash, witnessed_at, reported_seq, reported_hash, found_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    unit, cut.witnessedSeq, cut.witnessedHash, cut.witnessedAt.stored, cut.reportedSeq,
-                    cut.reportedHash,
-                    now.stored,
-                ]
+                    """
+            ).execute(arguments: [
+                unit, cut.witnessedSeq, cut.witnessedHash, cut.witnessedAt.stored, cut.reportedSeq, cut.reportedHash,
+                now.stored,
+            ]
             )
             found = (db.lastInsertedRowID, cut)
-            try db.execute(sql: "DELETE FROM audit_witness WHERE unit = ? AND seq >= ?", arguments: [unit, head.seq])
+            try db.cachedStatement(sql: "DELETE FROM audit_witness WHERE unit = ? AND seq >= ?").execute(arguments: [
+                unit, head.seq,
+            ])
         }
-        try db.execute(
-            sql: "INSERT INTO audit_witness (unit, seq, hash, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            arguments: [unit, head.seq, head.hash, now.stored]
+        try db.cachedStatement(
+            sql: "INSERT INTO audit_witness (unit, seq, hash, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+        ).execute(arguments: [unit, head.seq, head.hash, now.stored]
         )
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 DELETE FROM audit_witness WHERE unit = ? AND seq NOT IN
                     (SELECT seq FROM audit_witness WHERE unit = ? ORDER BY seq DESC LIMIT ?)
-                """,
-            arguments: [unit, unit, keptHeads]
+                """
+        ).execute(arguments: [unit, unit, keptHeads]
         )
         return found
     }
@@ -96,8 +103,9 @@ enum AuditWitnessStore {
     /// What was witnessed of `unit`'s trail: the heads kept (highest first) and the latest cuts.
     static func witnessed(_ unit: String, _ db: Database) throws -> AuditWitness {
         let heads = try Row.fetchAll(
-            db,
-            sql: "SELECT seq, hash, seen_at FROM audit_witness WHERE unit = ? ORDER BY seq DESC",
+            try db.cachedStatement(
+                sql: "SELECT seq, hash, seen_at FROM audit_witness WHERE unit = ? ORDER BY seq DESC"
+            ),
             arguments: [unit]
         ).map { WitnessedHead(seq: $0["seq"], hash: $0["hash"], seenAt: $0["seen_at"]) }
         return AuditWitness(unit: unit, heads: heads, cuts: try cuts(of: unit, limit: toldCuts, db))
@@ -106,8 +114,7 @@ enum AuditWitnessStore {
     /// The latest cuts found in `unit`'s trail, newest first.
     static func cuts(of unit: String, limit: Int, _ db: Database) throws -> [AuditCut] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT * FROM audit_cuts WHERE unit = ? ORDER BY id DESC LIMIT ?",
+            try db.cachedStatement(sql: "SELECT * FROM audit_cuts WHERE unit = ? ORDER BY id DESC LIMIT ?"),
             arguments: [unit, limit]
         ).map {
             AuditCut(
@@ -136,16 +143,15 @@ extension AuditWitnessStore {
     )
         throws
     {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO alerts (id, key, rule_id, kind, audience, unit, ref, period, message, message_en, raised_at)
                 VALUES (?, ?, 'witness', ?, 'strategic', ?, ?, '', ?, ?, ?)
                 ON CONFLICT (key) DO NOTHING
-                """,
-            arguments: [
-                UUID().uuidString, key, AlertKind.auditCut.rawValue, unit, "node:\(unit)", message, messageEN,
-                at.stored,
-            ]
+                """
+        ).execute(arguments: [
+            UUID().uuidString, key, AlertKind.auditCut.rawValue, unit, "node:\(unit)", message, messageEN, at.stored,
+        ]
         )
     }
 }

@@ -19,8 +19,9 @@ enum FeedStore {
         _ db: Database
     ) throws -> (entries: [FeedEntry], more: Bool) {
         let rows = try Row.fetchAll(
-            db,
-            sql: "SELECT seq, envelope FROM feed WHERE audience = ? AND seq > ? ORDER BY seq LIMIT ?",
+            try db.cachedStatement(
+                sql: "SELECT seq, envelope FROM feed WHERE audience = ? AND seq > ? ORDER BY seq LIMIT ?"
+            ),
             arguments: [audience, cursor, limit + 1]
         )
         let entries = try rows.prefix(limit).map { row in
@@ -36,8 +37,9 @@ enum FeedStore {
     static func unread(for audience: String, after cursor: Int64, _ db: Database) throws -> (count: Int, oldest: Date?)
     {
         let row = try Row.fetchOne(
-            db,
-            sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM feed WHERE audience = ? AND seq > ?",
+            try db.cachedStatement(
+                sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM feed WHERE audience = ? AND seq > ?"
+            ),
             arguments: [audience, cursor]
         )
         return (row?["n"] ?? 0, row?["oldest"])

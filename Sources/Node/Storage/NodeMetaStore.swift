@@ -5,7 +5,7 @@ import GRDB
 /// and the seed of the node's tree (`SeedTopology`).
 enum NodeMetaStore {
     static func epoch(_ db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'epoch'") ?? ""
+        try String.fetchOne(try db.cachedStatement(sql: "SELECT value FROM node_meta WHERE key = 'epoch'")) ?? ""
     }
 
     /// The name of the node that opens the database.

@@ -25,86 +25,87 @@ enum NodeStatusStore {
     }
 
     /// Keeps `status` unless an equal or newer one is held. Returns whether it changed anything.
+    /// A status arrives every minute from every node below, and nearly all are simply newer.
     static func keep(_ status: NodeStatus, from peer: String, at now: Date, _ db: Database) throws -> Bool {
         let text = try encode(status)
         if let held = try Row.fetchOne(
-            db,
-            sql: "SELECT status, reported_at FROM node_statuses WHERE unit = ?",
+            try db.cachedStatement(sql: "SELECT status, reported_at FROM node_statuses WHERE unit = ?"),
             arguments: [status.unit]
         ) {
-            let heldStatus = try JSONDecoder.federation.decode(
-                NodeStatus.self,
-                from: Data((held["status"] as String).utf8)
-            )
-            if heldStatus == status { return false }
-            // Older news of the node changes nothing; the same report with a fresher view of its
-            // link (its parent's last contact) does.
-            if heldStatus.reportedAt > status.reportedAt { return false }
-            if heldStatus.reportedAt == status.reportedAt,
-                (heldStatus.lastContact ?? .distantPast) > (status.lastContact ?? .distantPast)
-            {
-                return false
+            let heldText: String = held["status"]
+            if heldText == text { return false }
+            // The column says when the held status was reported (to the millisecond; the status
+            // itself, to the second): only one reported at about the same instant is decoded.
+            let apart = (held["reported_at"] as Date).timeIntervalSince(status.reportedAt)
+            if apart > 2 { return false }
+            if apart >= -2 {
+                let heldStatus = try JSONDecoder.federation.decode(NodeStatus.self, from: Data(heldText.utf8))
+                if heldStatus == status { return false }
+                // Older news of the node changes nothing; the same report with a fresher view of
+                // its link (its parent's last contact) does.
+                if heldStatus.reportedAt > status.reportedAt { return false }
+                if heldStatus.reportedAt == status.reportedAt,
+                    (heldStatus.lastContact ?? .distantPast) > (status.lastContact ?? .distantPast)
+                {
+                    return false
+                }
             }
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO node_statuses (unit, status, reported_at, from_peer, received_at, sent)
                 VALUES (?, ?, ?, ?, ?, 0)
                 ON CONFLICT (unit) DO UPDATE SET status = excluded.status, reported_at = excluded.reported_at,
                     from_peer = excluded.from_peer, received_at = excluded.received_at, sent = 0
-                """,
-            arguments: [status.unit, text, status.reportedAt.stored, peer, now.stored]
-        )
+                """
+        ).execute(arguments: [status.unit, text, status.reportedAt.stored, peer, now.stored])
         return true
     }
 
-    /// Every status held, or those of `units`.
-    static func all(units: Set<String>? = nil, _ db: Database) throws -> [(status: NodeStatus, receivedAt: Date)] {
-        let rows: [Row]
-        if let units {
-            rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT status, received_at FROM node_statuses
-                    WHERE unit IN (SELECT value FROM json_each(?)) ORDER BY unit
-                    """,
-                arguments: [String(decoding: try JSONEncoder().encode(units.sorted()), as: UTF8.self)]
-            )
-        } else {
-            rows = try Row.fetchAll(db, sql: "SELECT status, received_at FROM node_statuses ORDER BY unit")
-        }
-        return try rows.map {
-            (
-                try JSONDecoder.federation.decode(NodeStatus.self, from: Data(($0["status"] as String).utf8)),
-                $0["received_at"]
-            )
-        }
+    /// Whether no status of a node below is held (a node without children has none).
+    static func isEmpty(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(try db.cachedStatement(sql: "SELECT NOT EXISTS (SELECT 1 FROM node_statuses)")) ?? true
+    }
+
+    /// Every status held.
+    static func all(_ db: Database) throws -> [(status: NodeStatus, receivedAt: Date)] {
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT status, received_at FROM node_statuses ORDER BY unit"))
+            .map {
+                (
+                    try JSONDecoder.federation.decode(NodeStatus.self, from: Data(($0["status"] as String).utf8)),
+                    $0["received_at"]
+                )
+            }
     }
 
     /// Statuses the parent does not have yet.
     static func unsent(_ db: Database) throws -> [NodeStatus] {
-        try String.fetchAll(db, sql: "SELECT status FROM node_statuses WHERE sent = 0 ORDER BY unit").map {
+        try String.fetchAll(
+            try db.cachedStatement(sql: "SELECT status FROM node_statuses WHERE sent = 0 ORDER BY unit")
+        ).map {
             try JSONDecoder.federation.decode(NodeStatus.self, from: Data($0.utf8))
         }
     }
 
     /// The parent has `status` (unless a newer one came in meanwhile, which stays to be sent).
     static func markSent(_ status: NodeStatus, _ db: Database) throws {
-        try db.execute(
-            sql: "UPDATE node_statuses SET sent = 1 WHERE unit = ? AND status = ?",
+        try db.cachedStatement(sql: "UPDATE node_statuses SET sent = 1 WHERE unit = ? AND status = ?").execute(
             arguments: [status.unit, try encode(status)]
         )
     }
 
     static func threshold(_ db: Database) throws -> Int {
-        try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = ?", arguments: [thresholdKey])
-            .flatMap(Int.init) ?? defaultThreshold
+        try String.fetchOne(
+            try db.cachedStatement(sql: "SELECT value FROM node_meta WHERE key = ?"),
+            arguments: [thresholdKey]
+        )
+        .flatMap(Int.init) ?? defaultThreshold
     }
 
     static func setThreshold(_ seconds: Int, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES (?, ?)",
-            arguments: [thresholdKey, String(seconds)]
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO node_meta (key, value) VALUES (?, ?)").execute(arguments: [
+            thresholdKey, String(seconds),
+        ]
         )
     }
 }

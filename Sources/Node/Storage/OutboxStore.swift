@@ -106,15 +106,15 @@ enum OutboxStore {
     }
 
     static func pendingCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
+        try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")) ?? 0
     }
 
     static func parkedCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'parked'") ?? 0
+        try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE state = 'parked'")) ?? 0
     }
 
     /// When the oldest pending message was written.
     static func oldestPending(_ db: Database) throws -> Date? {
-        try Date.fetchOne(db, sql: "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
+        try Date.fetchOne(try db.cachedStatement(sql: "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'"))
     }
 }

@@ -101,7 +101,8 @@ enum ParkedStore {
     }
 
     static func count(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parked_messages WHERE state = 'parked'") ?? 0
+        try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM parked_messages WHERE state = 'parked'"))
+            ?? 0
     }
 
     private static func fetch(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Parked] {

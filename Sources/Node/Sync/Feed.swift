@@ -13,6 +13,8 @@ package struct Feed: NodeService {
     /// Entries for `child` after `cursor`. When there are none and `wait` is positive, holds the
     /// call until entries for `child` are committed or the wait ends (long polling: children sit
     /// behind NAT). Only entries for `child` wake it, and a wake that finds none waits on.
+    /// Entries are only ever added through `NodeContext.appendToFeed`, which signals their
+    /// audience on commit, so a wait that ran out unsignalled needs no second look.
     package func page(for child: String, after cursor: Int64, limit: Int, wait: Duration) async throws -> FeedPage {
         let limit = min(max(limit, 1), FeedPage.maximumPage)
         let deadline = ContinuousClock.now.advanced(by: wait)
@@ -29,7 +31,11 @@ package struct Feed: NodeService {
                 shuttingDown.set()
                 feedSignal.notifyAll()
             }
+            let seen = generation
             generation = feedSignal.generation(of: child)
+            // Nothing was committed for the child meanwhile (the wait ran out): the page read
+            // stands, and an idle child's poll costs one read, not two.
+            if generation == seen { continue }
             page = try await readFeed(for: child, after: cursor, limit: limit)
         }
         return page

@@ -156,10 +156,16 @@ package struct Inbox: NodeService {
                     outboxChanged = outboxChanged || sent.outbox
                     results.append(result)
                 }
+                let now = clock.now()
+                let contacts = self.contacts
                 if let cursor {
-                    try PeerStore.noteContact(cursor.peer, cursor: cursor.position, at: clock.now(), db)
+                    try PeerStore.noteContact(cursor.peer, cursor: cursor.position, at: now, db)
+                    db.afterNextTransaction(onCommit: { _ in
+                        contacts.written(cursor.peer, at: now, cursor: cursor.position)
+                    })
                 } else if let contact {
-                    try PeerStore.noteContact(contact, at: clock.now(), db)
+                    try PeerStore.noteContact(contact, at: now, db)
+                    db.afterNextTransaction(onCommit: { _ in contacts.written(contact, at: now) })
                 }
                 alerts.refresh(after: messages, results: results, db)
                 return (results, feedChanged, outboxChanged)

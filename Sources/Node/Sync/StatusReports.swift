@@ -26,7 +26,7 @@ package struct StatusReports: NodeService {
             let pending = try OutboxStore.pendingCount(db)
             let parked = try OutboxStore.parkedCount(db) + ParkedStore.count(db)
             let oldest = try OutboxStore.oldestPending(db)
-            let contact = try parentUnit.flatMap { try PeerStore.lastContact(of: $0, db) }
+            let contact = try parentUnit.flatMap { contacts.latest($0, stored: try PeerStore.lastContact(of: $0, db)) }
             return (pending, parked, oldest, contact, try AuditTrail.head(db))
         }
         return NodeStatus(
@@ -69,10 +69,11 @@ package struct StatusReports: NodeService {
 
     /// The parent took `report`: what it carried needs no sending again until it changes.
     package func reportSent(_ report: StatusReport) async throws {
+        let relayed = report.statuses.filter { $0.unit != unit }
+        // A node with nothing below relays nothing: no transaction to say so.
+        guard !relayed.isEmpty else { return }
         try await database.pool.write { db in
-            for status in report.statuses where status.unit != unit {
-                try NodeStatusStore.markSent(status, db)
-            }
+            for status in relayed { try NodeStatusStore.markSent(status, db) }
         }
     }
 
@@ -96,7 +97,7 @@ package struct StatusReports: NodeService {
         let offset = report.sentAt.map { now.timeIntervalSince($0) } ?? 0
         let kept = try await database.pool.write { db -> Int in
             try PeerStore.noteContact(caller, at: now, db)
-            var kept = 0
+            var kept: [NodeStatus] = []
             for var status in report.statuses {
                 if abs(offset) >= 2 {
                     status.upCurrentAt = status.upCurrentAt?.addingTimeInterval(offset)
@@ -110,15 +111,17 @@ package struct StatusReports: NodeService {
                     status.downCurrentAt = link.currentAt
                 }
                 if try NodeStatusStore.keep(status, from: caller, at: now, db) {
-                    kept += 1
+                    kept.append(status)
                     // Only news is witnessed: an older status relayed late says nothing of the trail now.
                     try auditWitnessing.witnessHead(of: status, from: caller, at: now, db)
                 }
             }
-            // The nodes just heard of (the watch looks at every node each cycle).
-            try nodesAtAGlance.refreshSilence(now: now, only: Set(report.statuses.map(\.unit)), db)
-            return kept
+            // The nodes just heard of, judged on what was just kept of them (the watch looks at
+            // every node each cycle); the caller, just heard from, is not silent in any case.
+            try nodesAtAGlance.refreshSilence(of: kept, heard: caller, now: now, db)
+            return kept.count
         }
+        contacts.written(caller, at: now)
         metrics.contact(peer: caller, at: now)
         if kept > 0, parent != nil { statusSignal.notify() }
         return kept
@@ -128,6 +131,6 @@ package struct StatusReports: NodeService {
     func downLink(to child: String, now: Date, _ db: Database) throws -> (pending: Int, currentAt: Date?) {
         let peer = try PeerStore.link(of: child, db)
         let unread = try FeedStore.unread(for: child, after: peer.cursor, db)
-        return (unread.count, unread.oldest ?? peer.lastContact)
+        return (unread.count, unread.oldest ?? contacts.latest(child, stored: peer.lastContact))
     }
 }

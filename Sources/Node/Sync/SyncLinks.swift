@@ -12,20 +12,28 @@ package struct SyncLinks: NodeService {
 
     /// Records when a peer last answered or called (or, with `error`, why the last try failed).
     /// A child's feed request also records the position it asked from (what it has applied),
-    /// which the sync-lag metric counts from.
+    /// which the sync-lag metric counts from. A contact is written only when it changes something
+    /// or the one written has aged (`PeerContacts`): a long-polling child calls every few seconds.
     package func touch(_ peer: String, error: String? = nil, confirmed cursor: Int64? = nil) async {
-        if error == nil { metrics.contact(peer: peer, at: clock.now()) }
+        let now = clock.now()
+        if error == nil {
+            metrics.contact(peer: peer, at: now)
+            guard contacts.heard(peer, at: now, cursor: cursor) else { return }
+        } else {
+            contacts.failed(peer)
+        }
         do {
             try await database.pool.write { db in
                 if let error {
                     try PeerStore.noteError(peer, error: error, db)
                 } else if let cursor {
-                    try PeerStore.noteContact(peer, cursor: cursor, at: clock.now(), db)
+                    try PeerStore.noteContact(peer, cursor: cursor, at: now, db)
                 } else {
-                    try PeerStore.noteContact(peer, at: clock.now(), db)
+                    try PeerStore.noteContact(peer, at: now, db)
                 }
             }
         } catch {
+            contacts.failed(peer)
             logger.warning("could not record peer contact", metadata: ["peer": "\(peer)", "error": "\(error)"])
         }
     }
@@ -64,7 +72,7 @@ package struct SyncLinks: NodeService {
                     unit: $0.unit,
                     relation: deployment.relation(of: $0.unit, to: node).rawValue,
                     cursor: $0.cursor,
-                    lastContact: $0.lastContact,
+                    lastContact: contacts.latest($0.unit, stored: $0.lastContact),
                     lastError: $0.lastError
                 )
             }

@@ -1,0 +1,153 @@
+import Auth
+import Federation
+import Foundation
+import GRDB
+import Testing
+
+@testable import Node
+
+/// A link's contacts are written to the `peers` table only when they change something (the feed
+/// cursor moves, a failure is cleared) or the one written has aged a minute, while the node's own
+/// views (links, nodes at a glance, silence) see every contact at once.
+@Suite struct PeerContactTests {
+    /// What the `peers` table holds of `peer`.
+    static func stored(
+        _ node: LocalNode,
+        _ peer: String
+    ) async throws -> (cursor: Int64?, contact: Date?, error: String?) {
+        try await node.database.pool.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT cursor, last_contact, last_error FROM peers WHERE unit = ?",
+                arguments: [peer]
+            )
+            return (row?["cursor"], row?["last_contact"], row?["last_error"])
+        }
+    }
+
+    /// The test clock also moves with real time: steps are seconds apart, the checks to a second.
+    static func near(_ date: Date?, _ expected: Date) -> Bool {
+        date.map { abs($0.timeIntervalSince(expected)) < 1 } ?? false
+    }
+
+    @Test func aPollIsWrittenWhenItChangesSomethingOrTheContactWrittenHasAged() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let province = try nodes.open("bac-ninh")
+        let first = nodes.clock.now()
+        await province.syncLinks.touch("BNI-KB", confirmed: 3)
+        var held = try await Self.stored(province, "BNI-KB")
+        #expect(held.cursor == 3 && Self.near(held.contact, first), "first heard of since start: written")
+
+        // The same position 20 s later: nothing written, yet the node's links show the contact.
+        nodes.clock.advance(by: 20)
+        await province.syncLinks.touch("BNI-KB", confirmed: 3)
+        held = try await Self.stored(province, "BNI-KB")
+        #expect(Self.near(held.contact, first), "an idle poll writes nothing")
+        let link = try await province.syncLinks.status().peers.first { $0.unit == "BNI-KB" }
+        #expect(Self.near(link?.lastContact, first.addingTimeInterval(20)))
+
+        // The child read further: written at once.
+        nodes.clock.advance(by: 5)
+        await province.syncLinks.touch("BNI-KB", confirmed: 4)
+        held = try await Self.stored(province, "BNI-KB")
+        #expect(held.cursor == 4 && Self.near(held.contact, first.addingTimeInterval(25)))
+
+        // A minute after the contact written, an idle poll is written again.
+        nodes.clock.advance(by: 50)
+        await province.syncLinks.touch("BNI-KB", confirmed: 4)
+        #expect(Self.near(try await Self.stored(province, "BNI-KB").contact, first.addingTimeInterval(25)))
+        nodes.clock.advance(by: 15)
+        await province.syncLinks.touch("BNI-KB", confirmed: 4)
+        #expect(Self.near(try await Self.stored(province, "BNI-KB").contact, first.addingTimeInterval(90)))
+
+        // A failure is written at once, and the next contact clears it, however soon.
+        await province.syncLinks.touch("BNI-KB", error: "feed pull: connection refused")
+        #expect(try await Self.stored(province, "BNI-KB").error == "feed pull: connection refused")
+        nodes.clock.advance(by: 5)
+        await province.syncLinks.touch("BNI-KB", confirmed: 4)
+        held = try await Self.stored(province, "BNI-KB")
+        #expect(held.error == nil && Self.near(held.contact, first.addingTimeInterval(95)))
+
+        // Another process (a restart) knows nothing yet: its first contact is written.
+        let again = try nodes.open("bac-ninh")
+        nodes.clock.advance(by: 5)
+        await again.syncLinks.touch("BNI-KB", confirmed: 4)
+        #expect(Self.near(try await Self.stored(again, "BNI-KB").contact, first.addingTimeInterval(100)))
+    }
+
+    @Test func aChildHeardSinceItsContactWasWrittenIsNotSilent() async throws {
+        let nodes = try LocalNodes()
+        defer { nodes.remove() }
+        let centre = try nodes.open("centre")
+        let admin = Actor(username: "tw.admin", unit: "TW", role: .admin)
+        _ = try await centre.nodesAtAGlance.setSilenceThreshold(
+            SilenceSetting(silenceThresholdSeconds: 60),
+            by: admin
+        )
+        let sent = nodes.clock.now()
+        let status = NodeStatus(
+            unit: "BNI",
+            node: "bac-ninh",
+            softwareVersion: SoftwareVersion.current,
+            protocolVersion: ProtocolVersion.current,
+            reportedAt: sent,
+            parked: 0,
+            certificateExpiry: nil,
+            databaseBytes: nil,
+            upPending: 0,
+            upCurrentAt: sent,
+            lastContact: nil,
+            downPending: nil,
+            downCurrentAt: nil
+        )
+        await centre.syncLinks.touch("BNI", confirmed: 0)
+        #expect(
+            try await centre.statusReports.receive(StatusReport(statuses: [status], sentAt: sent), from: "BNI") == 1
+        )
+        func silent() async throws -> Bool {
+            let listed = try await centre.nodesAtAGlance.overview(for: admin).items.first { $0.unit == "BNI" }
+            return try #require(listed).silent
+        }
+        func alerted() async throws -> Bool {
+            try await centre.alerts.visible(to: admin, includeCleared: false).contains {
+                $0.kind == .silentNode && $0.unit == "BNI"
+            }
+        }
+
+        // The province polls 50 s later (not written: the status report's contact is recent)...
+        nodes.clock.advance(by: 50)
+        await centre.syncLinks.touch("BNI", confirmed: 0)
+        #expect(Self.near(try await Self.stored(centre, "BNI").contact, sent))
+        // ...so 100 s after the contact written, it was heard 50 s ago: not silent, no alert.
+        nodes.clock.advance(by: 50)
+        try await centre.nodesAtAGlance.refreshSilence()
+        #expect(try await silent() == false)
+        #expect(try await alerted() == false)
+
+        // Heard of no more: silent past the threshold, alerted; a status report clears it.
+        nodes.clock.advance(by: 20)
+        try await centre.nodesAtAGlance.refreshSilence()
+        #expect(try await silent())
+        #expect(try await alerted())
+        let later = nodes.clock.now()
+        let back = NodeStatus(
+            unit: "BNI",
+            node: "bac-ninh",
+            softwareVersion: SoftwareVersion.current,
+            protocolVersion: ProtocolVersion.current,
+            reportedAt: later,
+            parked: 0,
+            certificateExpiry: nil,
+            databaseBytes: nil,
+            upPending: 0,
+            upCurrentAt: later,
+            lastContact: nil,
+            downPending: nil,
+            downCurrentAt: nil
+        )
+        #expect(try await centre.statusReports.receive(StatusReport(statuses: [back], sentAt: later), from: "BNI") == 1)
+        #expect(try await silent() == false)
+        #expect(try await alerted() == false)
+    }
+}
