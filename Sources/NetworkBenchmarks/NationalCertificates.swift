@@ -11,7 +11,7 @@ public enum NationalCertificates {
         for deployment: Deployment,
         from authority: CertificateAuthority,
         into folder: String,
-        parallel: Int = 4
+        parallel: Int = 16
     ) async throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try CredentialFiles.writeCertificate(

@@ -104,7 +104,7 @@ public struct LocalNode: Sendable {
             )
         }
         self.hasher = PasswordHasher(cost: passwordCost)
-        self.dummyHash = hasher.hash(Secret.token())
+        self.dummyHash = UnknownAccountHash.made(by: hasher)
         try context.reloadUnits()
         // A database from before the figures were kept is counted once, from the reports it holds.
         try forms.keptFigures.fillIfNeeded()
