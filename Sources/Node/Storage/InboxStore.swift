@@ -98,9 +98,10 @@ enum InboxStore {
         do {
             value = try body()
         } catch {
-            // Undone, then left (rolling back alone keeps the savepoint on SQLite's stack).
-            try? db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT inbox_message").execute()
-            try? db.cachedStatement(sql: "RELEASE SAVEPOINT inbox_message").execute()
+            // Undone, then left (rolling back alone keeps the savepoint on SQLite's stack). If it
+            // cannot be undone, that error ends the whole batch's transaction: nothing half-applied.
+            try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT inbox_message").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT inbox_message").execute()
             throw error
         }
         try db.cachedStatement(sql: "RELEASE SAVEPOINT inbox_message").execute()
