@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hierarchy
 
 /// A date as the database keeps it: the very text GRDB writes for a `Date` ("yyyy-MM-dd
 /// HH:mm:ss.SSS" in UTC), made with integer arithmetic. GRDB formats every bound `Date` through
@@ -42,7 +43,9 @@ package struct StoredDate: DatabaseValueConvertible, Sendable, Hashable {
             days -= 1
         }
         guard days >= firstDay, days <= lastDay else { return nil }
-        let (year, month, day) = civil(fromDays: days)
+        // The calendar day, on the proleptic Gregorian calendar the tree's deadlines use.
+        let civil = CalendarDate(dayNumber: Int(days))
+        let (year, month, day) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
         let hour = inDay / 3_600_000
         let minute = inDay / 60_000 % 60
         let second = inDay / 1000 % 60
@@ -70,20 +73,6 @@ package struct StoredDate: DatabaseValueConvertible, Sendable, Hashable {
             put(milli, at: 20, digits: 3)
             return 23
         }
-    }
-
-    /// Year, month and day of the proleptic Gregorian calendar for a count of days since
-    /// 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 
