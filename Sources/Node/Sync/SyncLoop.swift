@@ -228,13 +228,15 @@ package struct SyncLoop: Service {
 
     /// Sends the parent this node's status at start, then every `statusEvery`, and soon after
     /// statuses from below change (at most every `statusEvery`, or every 10 s, whichever is
-    /// shorter). Latest only: a failed report is not queued, the next one says it all again.
+    /// shorter). Latest only: a failed report is not queued, the next one, `spacing` later, says
+    /// it all again (a parent restarting or a timeout does not leave it a minute without news).
     private func reportStatus(to parent: String, _ clients: ParentClients) async {
         let spacing = min(statusEvery, .seconds(10))
         var logger = local.logger
         logger[metadataKey: "peer"] = "\(parent)"
         while !Task.isCancelled {
             let generation = local.statusSignal.generation
+            var failed = false
             do {
                 let report = try await local.statusReports.report()
                 try await clients.current().reportStatus(report)
@@ -246,8 +248,10 @@ package struct SyncLoop: Service {
             } catch {
                 if Task.isCancelled { break }
                 logger.debug("status report failed", metadata: ["error": "\(error)"])
+                failed = true
             }
             try? await Task.sleep(for: spacing)
+            if failed { continue }
             await local.statusSignal.wait(since: generation, timeout: statusEvery - spacing)
         }
     }
