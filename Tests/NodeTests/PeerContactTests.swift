@@ -86,6 +86,25 @@ import Testing
         #expect(Self.written(try await Self.stored(again, "BNI-KB").contact, since: before))
     }
 
+    /// Bắc Ninh's status as its node reports it at `instant`, with nothing waiting.
+    static func provinceStatus(at instant: Date) -> NodeStatus {
+        NodeStatus(
+            unit: "BNI",
+            node: "bac-ninh",
+            softwareVersion: SoftwareVersion.current,
+            protocolVersion: ProtocolVersion.current,
+            reportedAt: instant,
+            parked: 0,
+            certificateExpiry: nil,
+            databaseBytes: nil,
+            upPending: 0,
+            upCurrentAt: instant,
+            lastContact: nil,
+            downPending: nil,
+            downCurrentAt: nil
+        )
+    }
+
     @Test func aChildHeardSinceItsContactWasWrittenIsNotSilent() async throws {
         let nodes = try LocalNodes()
         defer { nodes.remove() }
@@ -96,21 +115,7 @@ import Testing
             by: admin
         )
         let sent = nodes.clock.now()
-        let status = NodeStatus(
-            unit: "BNI",
-            node: "bac-ninh",
-            softwareVersion: SoftwareVersion.current,
-            protocolVersion: ProtocolVersion.current,
-            reportedAt: sent,
-            parked: 0,
-            certificateExpiry: nil,
-            databaseBytes: nil,
-            upPending: 0,
-            upCurrentAt: sent,
-            lastContact: nil,
-            downPending: nil,
-            downCurrentAt: nil
-        )
+        let status = Self.provinceStatus(at: sent)
         await centre.syncLinks.touch("BNI", confirmed: 0)
         #expect(
             try await centre.statusReports.receive(StatusReport(statuses: [status], sentAt: sent), from: "BNI") == 1
@@ -143,21 +148,7 @@ import Testing
         #expect(try await silent())
         #expect(try await alerted())
         let later = nodes.clock.now()
-        let back = NodeStatus(
-            unit: "BNI",
-            node: "bac-ninh",
-            softwareVersion: SoftwareVersion.current,
-            protocolVersion: ProtocolVersion.current,
-            reportedAt: later,
-            parked: 0,
-            certificateExpiry: nil,
-            databaseBytes: nil,
-            upPending: 0,
-            upCurrentAt: later,
-            lastContact: nil,
-            downPending: nil,
-            downCurrentAt: nil
-        )
+        let back = Self.provinceStatus(at: later)
         #expect(try await centre.statusReports.receive(StatusReport(statuses: [back], sentAt: later), from: "BNI") == 1)
         #expect(try await silent() == false)
         #expect(try await alerted() == false)
