@@ -130,10 +130,9 @@ package struct NodesAtAGlance: NodeService {
         _ db: Database
     ) throws -> NodeView {
         var status = stored
-        if deployment.children(of: node).contains(where: { $0.unit == status.unit }) {
-            let contact = contacts.latest(status.unit, stored: try PeerStore.lastContact(of: status.unit, db))
+        if isChild(status.unit) {
             let link = try downLink(status.unit, now, db)
-            status.lastContact = [contact, status.lastContact].compactMap { $0 }.max()
+            status.lastContact = try lastContact(of: stored, db)
             status.downPending = link.pending
             status.downCurrentAt = link.currentAt
         }
@@ -151,7 +150,7 @@ package struct NodesAtAGlance: NodeService {
         let nodeDescription = deployment.node(forUnit: status.unit)
         let parentUnit = nodeDescription.flatMap { deployment.parent(of: $0)?.unit }
         let silence = isSelf ? nil : status.lastContact.map { max(now.timeIntervalSince($0), 0) }
-        let silent = !isSelf && (silence.map { $0 > Double(threshold) } ?? true)
+        let silent = !isSelf && Self.isSilent(lastContact: status.lastContact, threshold: threshold, now: now)
         return NodeView(
             unit: status.unit,
             unitName: tree[status.unit]?.name ?? status.unit,
@@ -209,16 +208,32 @@ package struct NodesAtAGlance: NodeService {
     /// longer than the threshold, and clears it when the node is heard from again.
     func refreshSilence(now: Date, _ db: Database) throws {
         let threshold = try NodeStatusStore.threshold(db)
-        let children = Set(deployment.children(of: node).map(\.unit))
         for (stored, _) in try NodeStatusStore.all(db) where stored.unit != unit {
-            var contact = stored.lastContact
-            if children.contains(stored.unit) {
-                // A direct child: this node's own last contact with it counts too.
-                let own = contacts.latest(stored.unit, stored: try PeerStore.lastContact(of: stored.unit, db))
-                contact = [own, contact].compactMap { $0 }.max()
-            }
-            try judgeSilence(of: stored, lastContact: contact, threshold: threshold, now: now, db)
+            try judgeSilence(
+                of: stored,
+                lastContact: try lastContact(of: stored, db),
+                threshold: threshold,
+                now: now,
+                db
+            )
         }
+    }
+
+    private func isChild(_ unit: String) -> Bool {
+        deployment.children(of: node).contains { $0.unit == unit }
+    }
+
+    /// When a node below was last heard of: what its status says and, for a direct child, this
+    /// node's own last contact with it.
+    private func lastContact(of status: NodeStatus, _ db: Database) throws -> Date? {
+        guard isChild(status.unit) else { return status.lastContact }
+        let own = contacts.latest(status.unit, stored: try PeerStore.lastContact(of: status.unit, db))
+        return [own, status.lastContact].compactMap { $0 }.max()
+    }
+
+    /// Silent: not heard of for longer than the threshold, or never.
+    private static func isSilent(lastContact: Date?, threshold: Int, now: Date) -> Bool {
+        lastContact.map { max(now.timeIntervalSince($0), 0) > Double(threshold) } ?? true
     }
 
     /// The nodes a status report just told of, judged on what was kept of them, and the direct
@@ -244,8 +259,7 @@ package struct NodesAtAGlance: NodeService {
         _ db: Database
     ) throws {
         let key = Self.silenceKey(status.unit)
-        let silent = lastContact.map { max(now.timeIntervalSince($0), 0) > Double(threshold) } ?? true
-        guard silent else {
+        guard Self.isSilent(lastContact: lastContact, threshold: threshold, now: now) else {
             try AlertStore.clear(key: key, at: now, db)
             return
         }
