@@ -18,4 +18,14 @@ import Testing
         let reopened = try NodeDatabase.open(path: path)
         #expect(try await reopened.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
     }
+
+    /// Savepoints (one per message received) journal what they change in memory, not in a
+    /// temporary file opened and deleted in every batch; every connection is set so.
+    @Test func savepointJournalsStayInMemory() async throws {
+        let scratch = try ScratchDirectory(prefix: "reportnet-temp-store")
+        defer { scratch.remove() }
+        let database = try NodeDatabase.open(path: scratch.path("node.sqlite").path)
+        #expect(try await database.pool.write { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+        #expect(try await database.pool.read { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+    }
 }

@@ -23,6 +23,9 @@ public struct NodeDatabase: Sendable {
         configuration.prepareDatabase { db in
             // FULL: a commit acknowledged to a peer survives a power cut (NORMAL may lose the last ones in WAL mode).
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Savepoints (one per message received) journal the pages they change; on disk, that
+            // journal spilled to a temporary file opened, written and deleted in each batch.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             db.add(function: seal.sqlFunction)
         }
         try restrictToOwner(path, creating: true)
