@@ -13,7 +13,7 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
     public let at: Date
 
     public init(
-        id: String = UUID().uuidString,
+        id: String = RandomUUID.string(),
         action: String,
         actor: String,
         unit: String,

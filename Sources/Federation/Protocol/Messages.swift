@@ -1,4 +1,5 @@
 import Foundation
+import Reporting
 
 /// The wire protocol version. A receiver accepts every version in `accepted` and says so in
 /// each answer; a sender refuses nothing newer than itself without telling the operator.
@@ -92,7 +93,7 @@ public struct Envelope: Codable, Sendable, Hashable {
 
     public init(
         protocolVersion: Int = ProtocolVersion.current,
-        id: String = UUID().uuidString,
+        id: String = RandomUUID.string(),
         origin: String,
         kind: MessageKind,
         unit: String,
