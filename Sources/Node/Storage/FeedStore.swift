@@ -8,7 +8,7 @@ enum FeedStore {
     static func append(_ envelope: Envelope, audience: String, at: Date, _ db: Database) throws {
         try db.cachedStatement(
             sql: "INSERT INTO feed (audience, message_id, envelope, created_at) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [audience, envelope.id, try JSONEncoder.federation.encode(envelope), at.stored])
+        ).execute(arguments: [audience, envelope.id, try envelope.federationJSON(), at.stored])
     }
 
     /// At most `limit` entries for `audience` after `cursor`, and whether more follow.

@@ -15,13 +15,12 @@ enum OutboxStore {
     }
 
     static func enqueue(_ envelope: Envelope, at: Date, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO outbox (message_id, kind, unit, envelope, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
-                envelope.id, envelope.kind.rawValue, envelope.unit, try JSONEncoder.federation.encode(envelope),
-                at.stored,
-            ]
-        )
+        // Cached and written directly: a relay queues one per report it passes on.
+        try db.cachedStatement(
+            sql: "INSERT INTO outbox (message_id, kind, unit, envelope, created_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            envelope.id, envelope.kind.rawValue, envelope.unit, try envelope.federationJSON(), at.stored,
+        ])
     }
 
     /// The oldest pending messages, in the order they were written: at most `limit` of them and,

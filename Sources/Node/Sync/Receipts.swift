@@ -41,6 +41,23 @@ struct Receipt: Codable, Sendable, Hashable {
     let at: Date
 }
 
+extension Receipt: FederationJSONBody {
+    /// As `JSONEncoder.federation` encodes it, written directly when it can be: one is written
+    /// to the feed for every report a node receives.
+    func federationJSON() throws -> Data {
+        var text = FederationJSONText()
+        text.add("at", at)
+        text.add("fate", fate.rawValue)
+        text.add("kind", kind.rawValue)
+        text.add("node", node)
+        text.add("reason", reason)
+        text.add("subject", subject)
+        text.add("trace", trace)
+        text.add("unit", unit)
+        return try text.finish() ?? JSONEncoder.federation.encode(self)
+    }
+}
+
 /// How a message is recognised at every hop.
 struct MessageTrace: Sendable, Hashable {
     let key: String
