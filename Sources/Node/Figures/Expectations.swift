@@ -72,7 +72,7 @@ extension ExpectedUnit {
 
     static func ancestors(fromJSON text: String?) -> [String]? {
         guard let text else { return nil }
-        if text.hasPrefix("["), text.hasSuffix("]"), !text.contains("\\") {
+        if text.hasPrefix("["), text.hasSuffix("]"), !text.utf8.contains(UInt8(ascii: "\\")) {
             let inner = text.dropFirst().dropLast()
             let codes = inner.split(separator: ",", omittingEmptySubsequences: false).map { part -> String? in
                 guard part.count >= 2, part.first == "\"", part.last == "\"" else { return nil }
@@ -85,11 +85,17 @@ extension ExpectedUnit {
         return try? JSONDecoder().decode([String].self, from: Data(text.utf8))
     }
 
+    /// ASCII letters, digits, `-`, `_` and `.` only (read byte by byte: this runs for every report
+    /// received).
     private static func isPlain(_ code: String) -> Bool {
         !code.isEmpty
-            && code.unicodeScalars.allSatisfy {
-                $0.isASCII
-                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+            && code.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                    true
+                default: false
+                }
             }
     }
 }

@@ -38,9 +38,12 @@ package struct KeptFigures: NodeService {
         let approvedAt: Date?
     }
 
+    /// `placements`: rows of `KeptFiguresStore.placement` the caller has just read, by unit (not
+    /// read again).
     func refresh(
         _ assignment: FiguresAssignment,
         units: some Sequence<String>,
+        placements: [String: Row] = [:],
         answers: Answers? = nil,
         report: StoredReportState? = nil,
         _ db: Database
@@ -55,7 +58,14 @@ package struct KeptFigures: NodeService {
             let deadline = CalendarDate(assignment.deadline)
         else { return }
         for unit in units {
-            let now = try contribution(of: unit, in: assignment, deadline: deadline, report: report, db)
+            let now = try contribution(
+                of: unit,
+                in: assignment,
+                placement: placements[unit],
+                deadline: deadline,
+                report: report,
+                db
+            )
             let before = try KeptFiguresStore.contribution(of: unit, in: assignment.id, db)
             guard now != before else { continue }
             if let before, let now, before.unit == now.unit {
@@ -104,11 +114,12 @@ package struct KeptFigures: NodeService {
     private func contribution(
         of unit: String,
         in assignment: FiguresAssignment,
+        placement: Row?,
         deadline: CalendarDate,
         report stored: StoredReportState?,
         _ db: Database
     ) throws -> UnitContribution? {
-        guard let placed = try expected(unit, in: assignment.id, db) else { return nil }
+        guard let placed = try expected(unit, in: assignment.id, placement: placement, db) else { return nil }
         let report =
             try stored.map { ($0.state, $0.answers, $0.approvedAt) }
             ?? KeptFiguresStore.report(of: unit, in: assignment, db)
@@ -144,7 +155,14 @@ package struct KeptFigures: NodeService {
 
     /// The unit as the assignment expects it now (its latest amendment, else the placement it was
     /// made for), as `Expectations.expectation(of:_:)` reads the whole assignment.
-    private func expected(_ unit: String, in assignment: String, _ db: Database) throws -> ExpectedUnit? {
+    private func expected(
+        _ unit: String,
+        in assignment: String,
+        placement: Row?,
+        _ db: Database
+    ) throws
+        -> ExpectedUnit?
+    {
         if let change = try KeptFiguresStore.lastAmendment(of: unit, in: assignment, db) {
             guard change["change"] == ExpectationChange.Kind.added.rawValue,
                 let level = (change["level"] as String?).flatMap(Level.init(rawValue:))
@@ -155,7 +173,7 @@ package struct KeptFigures: NodeService {
                 ancestors: ExpectedUnit.ancestors(fromJSON: change["ancestors"]) ?? []
             )
         }
-        guard let row = try KeptFiguresStore.placement(of: unit, in: assignment, db) else { return nil }
+        guard let row = try placement ?? KeptFiguresStore.placement(of: unit, in: assignment, db) else { return nil }
         if let level = (row["level"] as String?).flatMap(Level.init(rawValue:)),
             let ancestors = ExpectedUnit.ancestors(fromJSON: row["ancestors"])
         {

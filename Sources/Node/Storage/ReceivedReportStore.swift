@@ -46,13 +46,6 @@ enum ReceivedReportStore {
         )
     }
 
-    static func isAssigned(_ unit: String, to assignmentID: String, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            try db.cachedStatement(sql: "SELECT 1 FROM assignment_units WHERE assignment_id = ? AND unit = ?"),
-            arguments: [assignmentID, unit]
-        ) == true
-    }
-
     /// The answers as the `answers` column holds them (what `ReportRecord` writes: GRDB's JSON
     /// encoding, keys sorted). Pure: computed before the write transaction.
     static func answersColumn(_ answers: Answers) throws -> String {

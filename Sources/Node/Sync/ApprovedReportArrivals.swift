@@ -27,7 +27,7 @@ extension Inbox {
         guard keepHere || tree.isBelow(unit, report.formOwner) else {
             throw Refusal("form owner \(report.formOwner) is neither hosted here nor above this node")
         }
-        let assignment = try check(report, db, assignmentRequired: keepHere, answersFit: prepared.answersFit)
+        let assigned = try check(report, db, assignmentRequired: keepHere, answersFit: prepared.answersFit)
         try ReceivedReportStore.rememberSigner(
             fingerprint: arrival.signerFingerprint,
             unit: signer.unitCode,
@@ -64,10 +64,11 @@ extension Inbox {
             replacing: existing != nil,
             db
         )
-        if let assignment {
+        if let assigned {
             try forms.keptFigures.refresh(
-                assignment,
+                assigned.assignment,
                 units: [report.unit],
+                placements: [report.unit: assigned.placement],
                 answers: report.answers,
                 report: KeptFigures.StoredReportState(
                     state: .approved,
@@ -123,13 +124,14 @@ extension Inbox {
     /// an assigned unit, answers that fit the form (unless found fitting before the transaction,
     /// `answersFit`). Where the form's owner is hosted here the
     /// assignment must be known; on a relay it may be missing (then only the signature vouches).
-    /// Returns the assignment, which the kept figures are counted by.
+    /// Returns the assignment, which the kept figures are counted by, and the unit's placement in
+    /// it (`KeptFiguresStore.placement`, read once for both).
     private func check(
         _ report: ApprovedReport,
         _ db: Database,
         assignmentRequired: Bool,
         answersFit: Bool
-    ) throws -> FiguresAssignment? {
+    ) throws -> (assignment: FiguresAssignment, placement: Row)? {
         guard let assignment = try KeptFiguresStore.assignment(report.assignmentId, db) else {
             if assignmentRequired { throw Refusal("assignment \(report.assignmentId) is unknown here") }
             return nil
@@ -139,7 +141,7 @@ extension Inbox {
         else {
             throw Refusal("report \(report.reportId) does not match assignment \(report.assignmentId) (form or period)")
         }
-        guard try ReceivedReportStore.isAssigned(report.unit, to: report.assignmentId, db) else {
+        guard let placement = try KeptFiguresStore.placement(of: report.unit, in: report.assignmentId, db) else {
             throw Refusal("unit \(report.unit) is not assigned \(report.assignmentId)")
         }
         if !answersFit,
@@ -148,7 +150,7 @@ extension Inbox {
         {
             throw Refusal("answers do not fit the form: \(problems.byQuestion.keys.sorted().joined(separator: ", "))")
         }
-        return assignment
+        return (assignment, placement)
     }
 
     /// Every evidence file a received report names must be here, with its declared size (its
