@@ -37,6 +37,12 @@ public final class FederationClient: Sendable {
         guard let target = ListenAddress(text) else { throw InvalidPeerAddress(address: address) }
         var configuration = HTTPClient.Configuration(tlsConfiguration: try credentials.clientTLS())
         configuration.httpVersion = .automatic
+        // One connection per peer: every federation listener speaks HTTP/2, so all calls (the long
+        // poll, pushes, status reports) share it. Until the first handshake has said so, the pool
+        // counts as HTTP/1.1, and with its default limit each call made meanwhile (a sync loop makes
+        // three at once when it starts) dialled a connection of its own, handshook, and was then
+        // closed: three TLS handshakes per node at both ends instead of one.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(40))
         configuration.dnsOverride = [peer.dnsName: target.host]
         // Hostname checks alone are not enough: NIOSSL also accepts a certificate whose IP SAN
