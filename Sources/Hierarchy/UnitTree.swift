@@ -59,10 +59,15 @@ public struct UnitTree: Sendable {
     }
 
     /// True when `code` is `ancestor` itself or lies below it.
+    /// Walks up from `code` without building its list of ancestors: a node that passes an
+    /// assignment down asks this for every unit and every child node.
     public func isInSubtree(_ code: String, of ancestor: String) -> Bool {
-        guard contains(code) else { return false }
-        if code == ancestor { return true }
-        return ancestors(of: code).contains { $0.code == ancestor }
+        guard var unit = byCode[code] else { return false }
+        while unit.code != ancestor {
+            guard let parent = unit.parent, let next = byCode[parent] else { return false }
+            unit = next
+        }
+        return true
     }
 
     /// True when `code` lies strictly below `ancestor`.

@@ -150,9 +150,10 @@ public final class InProcessFederation: Sendable {
             }
         }
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
-        let listening = nodes.keys.filter { unit in
-            deployment.nodes.contains { deployment.parent(of: $0)?.unit == unit }
-        }
+        // The units with a child node, found once: asked of every node against every node, this
+        // cost a worker of 664 communes 2.2 million parent look-ups, a tenth of its start.
+        let parents = Set(deployment.nodes.compactMap { deployment.parent(of: $0)?.unit })
+        let listening = nodes.keys.filter { parents.contains($0) }
         return try await withThrowingTaskGroup(of: Result?.self) { tasks in
             tasks.addTask {
                 try await group.run()

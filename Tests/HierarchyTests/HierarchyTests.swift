@@ -32,6 +32,21 @@ let demoUnits: [Unit] = [
         #expect(!tree.isInSubtree("nope", of: "TW"))
     }
 
+    /// `isInSubtree` walks up without building the list of ancestors: it answers as that list
+    /// does, for every pair of units and for codes the tree does not hold.
+    @Test func subtreeMembershipAgreesWithTheAncestors() throws {
+        let tree = try UnitTree(units: demoUnits)
+        let codes = demoUnits.map(\.code) + ["nope"]
+        for code in codes {
+            for ancestor in codes {
+                let expected =
+                    tree.contains(code)
+                    && (code == ancestor || tree.ancestors(of: code).contains { $0.code == ancestor })
+                #expect(tree.isInSubtree(code, of: ancestor) == expected, "\(code) in \(ancestor)")
+            }
+        }
+    }
+
     @Test func refusesMalformedTrees() {
         #expect(throws: TreeError.rootCount(2)) {
             try UnitTree(units: demoUnits + [Unit(code: "TW2", name: "x", level: .central, parent: nil)])

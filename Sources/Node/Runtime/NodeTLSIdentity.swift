@@ -11,6 +11,9 @@ public final class NodeTLSIdentity: Sendable {
         let credentials: NodeCredentials
         let signer: PayloadSigner
         let override: NIOSSLContextConfigurationOverride
+        /// The certificate's validity, read once per certificate (a status report names its expiry,
+        /// the renewal loop its two thirds), not parsed from the PEM at each use.
+        let validity: (notBefore: Date, notAfter: Date)?
         let generation: UInt64
     }
 
@@ -55,6 +58,7 @@ public final class NodeTLSIdentity: Sendable {
                 credentials: new,
                 signer: prepared.signer,
                 override: prepared.override,
+                validity: prepared.validity,
                 generation: state.generation + 1
             )
         }
@@ -80,6 +84,9 @@ public final class NodeTLSIdentity: Sendable {
                 privateKeyPEM: credentials.privateKeyPEM
             ),
             override: override,
+            validity: (try? parseCertificateChain(pem: credentials.certificatePEM).first).map {
+                ($0.notValidBefore, $0.notValidAfter)
+            },
             generation: generation
         )
     }

@@ -31,6 +31,10 @@ package struct Epochs: NodeService {
     /// first), the cursor just written counts in the former epoch; start again from 0.
     func dropCursorUnless(epoch: String?, of parent: String) async throws {
         guard let epoch else { return }
+        // Nearly always the epoch known: a read, not a write transaction per page applied. A change
+        // after this read resets the cursor itself, in the transaction that records it.
+        let known = try await database.pool.read { db in try PeerStore.epoch(of: parent, db) }
+        guard let known, known != epoch else { return }
         try await database.pool.write { db in
             try PeerStore.resetCursor(of: parent, unlessEpoch: epoch, db)
         }

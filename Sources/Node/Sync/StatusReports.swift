@@ -49,7 +49,7 @@ package struct StatusReports: NodeService {
 
     /// When this node's own certificate expires.
     var certificateExpiry: Date? {
-        (try? parseCertificateChain(pem: identity.credentials.certificatePEM).first)?.notValidAfter
+        identity.current.validity?.notAfter
     }
 
     /// The database file with its write-ahead log.

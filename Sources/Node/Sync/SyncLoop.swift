@@ -93,9 +93,9 @@ package struct SyncLoop: Service {
         while !Task.isCancelled {
             let generation = local.renewalSignal.generation
             var wait = Duration.seconds(3600)
-            if let leaf = try? parseCertificateChain(pem: local.identity.credentials.certificatePEM).first {
-                let lifetime = leaf.notValidAfter.timeIntervalSince(leaf.notValidBefore)
-                let due = leaf.notValidAfter.addingTimeInterval(-lifetime / 3).timeIntervalSince(
+            if let validity = local.identity.current.validity {
+                let lifetime = validity.notAfter.timeIntervalSince(validity.notBefore)
+                let due = validity.notAfter.addingTimeInterval(-lifetime / 3).timeIntervalSince(
                     local.certificateClock.now()
                 )
                 if due <= 0 {

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import NIOSSL
 import Node
+import Synchronization
 import X509
 
 /// Identifies the calling node from its TLS client certificate, never from anything it says.
@@ -46,12 +47,36 @@ struct PeerIdentity: RouterMiddleware {
     static func identity(of channel: any Channel) async -> (NodeIdentity, String)? {
         for candidate in [channel, channel.parent].compactMap({ $0 }) {
             guard let certificate = try? await candidate.nioSSL_peerCertificate().get(),
-                let parsed = try? X509.Certificate(derEncoded: certificate.toDERBytes()),
-                let identity = try? NodeIdentity.from(certificate: parsed)
+                let known = try? PresentedCertificates.shared.identity(of: certificate.toDERBytes())
             else { continue }
-            return (identity, parsed.fingerprint)
+            return known
         }
         return nil
+    }
+}
+
+/// The node and fingerprint each client certificate names, by its DER bytes, for the process: every
+/// request of a long-lived connection presents the same certificate (a commune's long poll
+/// comes back every 20 s), and parsing it and hashing it anew each time was most of what an idle
+/// parent spent on a request. Only what the bytes say is kept; revocations are still checked on
+/// every request. Bounded: emptied when it grows past `capacity` certificates.
+final class PresentedCertificates: Sendable {
+    static let shared = PresentedCertificates(capacity: 20_000)
+
+    private let capacity: Int
+    private let known = Mutex<[[UInt8]: (NodeIdentity, String)]>([:])
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func identity(of der: [UInt8]) throws -> (NodeIdentity, String) {
+        if let found = known.withLock({ $0[der] }) { return found }
+        let parsed = try X509.Certificate(derEncoded: der)
+        let found = (try NodeIdentity.from(certificate: parsed), parsed.fingerprint)
+        known.withLock { known in
+            if known.count >= capacity { known.removeAll(keepingCapacity: true) }
+            known[der] = found
+        }
+        return found
     }
 }
 
