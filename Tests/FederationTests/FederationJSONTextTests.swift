@@ -29,6 +29,16 @@ import Testing
         }
     }
 
+    /// Plain text is written directly (not handed to the encoder), with every stored property of
+    /// the envelope: a property added later must be added to `plainJSON` too.
+    @Test func plainEnvelopesAreWrittenDirectlyWithEveryProperty() throws {
+        let envelope = Envelope(origin: "BNI", kind: .reportApproved, unit: "BNI-KB", body: Data("{}".utf8))
+        let direct = try #require(envelope.plainJSON())
+        #expect(direct == (try JSONEncoder.federation.encode(envelope)))
+        let keys = try #require(try JSONSerialization.jsonObject(with: direct) as? [String: Any]).keys
+        #expect(Set(keys) == Set(Mirror(reflecting: envelope).children.compactMap(\.label)))
+    }
+
     @Test func datesAreWrittenAsTheEncoderWritesThem() throws {
         struct Dated: Encodable { let at: Date }
         var generator = SystemRandomNumberGenerator()

@@ -29,9 +29,30 @@ import Testing
                 at: Date(timeIntervalSince1970: Double.random(in: 1_500_000_000..<2_000_000_000, using: &generator))
             )
             #expect(try receipt.federationJSON() == JSONEncoder.federation.encode(receipt))
+            if receipt.reason.map({ !$0.contains("\"") && !$0.contains("\\") && !$0.contains("\n") }) ?? true {
+                #expect(receipt.plainJSON() != nil)
+            }
             #expect(
                 try JSONDecoder.federation.decode(Receipt.self, from: receipt.federationJSON()).trace == receipt.trace
             )
         }
+    }
+
+    /// Every stored property of a receipt is written directly when it has a value: a property
+    /// added later must be added to `plainJSON` too.
+    @Test func everyPropertyIsWritten() throws {
+        let receipt = Receipt(
+            trace: "report.approved:r-1:1",
+            kind: .reportApproved,
+            unit: "BNI-KB",
+            subject: MessageTrace.subject(report: "r-1"),
+            node: "BNI",
+            fate: .parked,
+            reason: "signer not known yet",
+            at: Date(timeIntervalSince1970: 1_800_000_000)
+        )
+        let direct = try #require(receipt.plainJSON())
+        let keys = try #require(try JSONSerialization.jsonObject(with: direct) as? [String: Any]).keys
+        #expect(Set(keys) == Set(Mirror(reflecting: receipt).children.compactMap(\.label)))
     }
 }

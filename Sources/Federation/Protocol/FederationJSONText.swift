@@ -75,19 +75,19 @@ public struct FederationJSONText {
     static func iso8601(_ date: Date) -> String? {
         let seconds = date.timeIntervalSince1970.rounded(.down)
         guard seconds.isFinite, seconds >= 0, seconds < 253_402_300_800 else { return nil }
-        let whole = Int(seconds)
-        let day = CalendarDate(dayNumber: whole / 86_400)
-        let inDay = whole % 86_400
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let year = String(day.year)
-        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + two(day.month) + "-"
-            + two(day.day) + "T" + two(inDay / 3600) + ":" + two(inDay / 60 % 60) + ":" + two(inDay % 60) + "Z"
+        return UTCMoment(millisecondsSince1970: Int64(seconds) * 1000)
+            .text(separator: UInt8(ascii: "T"), milliseconds: false, suffix: UInt8(ascii: "Z"))
     }
 }
 
 extension Envelope {
     /// The envelope as `JSONEncoder.federation` encodes it, written directly when it can be.
     public func federationJSON() throws -> Data {
+        try plainJSON() ?? JSONEncoder.federation.encode(self)
+    }
+
+    /// Written directly; nil when some text needs the encoder.
+    func plainJSON() -> Data? {
         var text = FederationJSONText()
         text.add("body", body)
         text.add("id", id)
@@ -95,7 +95,7 @@ extension Envelope {
         text.add("origin", origin)
         text.add("protocolVersion", protocolVersion)
         text.add("unit", unit)
-        return try text.finish() ?? JSONEncoder.federation.encode(self)
+        return text.finish()
     }
 }
 

@@ -23,8 +23,8 @@ package struct StoredDate: DatabaseValueConvertible, Sendable, Hashable {
 
     /// The first and last day written here, counted from 1970-01-01: outside them (the Julian
     /// calendar before 1582, years of five digits) GRDB's own formatter is asked.
-    private static let firstDay: Int64 = -134_774  // 1601-01-01
-    private static let lastDay: Int64 = 2_932_896  // 9999-12-31
+    private static let firstDay = -134_774  // 1601-01-01
+    private static let lastDay = 2_932_896  // 9999-12-31
 
     /// The date as reading its stored text gives it back (GRDB parses it): to the millisecond.
     package var asRead: Date { Date.fromDatabaseValue(databaseValue) ?? date }
@@ -36,43 +36,10 @@ package struct StoredDate: DatabaseValueConvertible, Sendable, Hashable {
         let udate = (date.timeIntervalSinceReferenceDate + 978_307_200.0) * 1000.0 + 0.5
         guard udate.isFinite, abs(udate) < 1e15 else { return nil }
         let millis = Int64(udate.rounded(.down))
-        var days = millis / 86_400_000
-        var inDay = millis % 86_400_000
-        if inDay < 0 {
-            inDay += 86_400_000
-            days -= 1
-        }
-        guard days >= firstDay, days <= lastDay else { return nil }
-        // The calendar day, on the proleptic Gregorian calendar the tree's deadlines use.
-        let civil = CalendarDate(dayNumber: Int(days))
-        let (year, month, day) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
-        let hour = inDay / 3_600_000
-        let minute = inDay / 60_000 % 60
-        let second = inDay / 1000 % 60
-        let milli = inDay % 1000
-        return String(unsafeUninitializedCapacity: 23) { buffer in
-            func put(_ value: Int64, at offset: Int, digits: Int) {
-                var value = value
-                for index in stride(from: offset + digits - 1, through: offset, by: -1) {
-                    buffer[index] = UInt8(truncatingIfNeeded: 48 + value % 10)
-                    value /= 10
-                }
-            }
-            put(year, at: 0, digits: 4)
-            buffer[4] = 45  // -
-            put(month, at: 5, digits: 2)
-            buffer[7] = 45
-            put(day, at: 8, digits: 2)
-            buffer[10] = 32  // space
-            put(hour, at: 11, digits: 2)
-            buffer[13] = 58  // :
-            put(minute, at: 14, digits: 2)
-            buffer[16] = 58
-            put(second, at: 17, digits: 2)
-            buffer[19] = 46  // .
-            put(milli, at: 20, digits: 3)
-            return 23
-        }
+        // The calendar day on the proleptic Gregorian calendar the tree's deadlines use.
+        let moment = UTCMoment(millisecondsSince1970: millis)
+        guard moment.day.dayNumber >= firstDay, moment.day.dayNumber <= lastDay else { return nil }
+        return moment.text(separator: UInt8(ascii: " "), milliseconds: true)
     }
 }
 

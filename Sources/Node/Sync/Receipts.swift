@@ -45,6 +45,11 @@ extension Receipt: FederationJSONBody {
     /// As `JSONEncoder.federation` encodes it, written directly when it can be: one is written
     /// to the feed for every report a node receives.
     func federationJSON() throws -> Data {
+        try plainJSON() ?? JSONEncoder.federation.encode(self)
+    }
+
+    /// Written directly; nil when some text needs the encoder.
+    func plainJSON() -> Data? {
         var text = FederationJSONText()
         text.add("at", at)
         text.add("fate", fate.rawValue)
@@ -54,7 +59,7 @@ extension Receipt: FederationJSONBody {
         text.add("subject", subject)
         text.add("trace", trace)
         text.add("unit", unit)
-        return try text.finish() ?? JSONEncoder.federation.encode(self)
+        return text.finish()
     }
 }
 
