@@ -12,6 +12,10 @@ public struct NationalSimulation: Sendable {
     public struct Figures: Sendable {
         public var nodes = 0
         public var startSeconds = 0.0
+        /// From the start of the run until every node's parent had heard from it (the listeners
+        /// are up before the children have dialled their parents); nil when not within the idle
+        /// window and the patience after it.
+        public var contactSeconds: Double?
         /// From the centre's assignment until every commune node holds it.
         public var downSeconds = 0.0
         /// From the first to the last commune approval.
@@ -67,6 +71,7 @@ public struct NationalSimulation: Sendable {
         if workers > 0 { return try await runSharded() }
         var figures = Figures()
         let started = Stopwatch()
+        let since = Date(timeIntervalSince1970: wallClock())
         let deployment = try topology.deployment()
         var options = InProcessFederation.Options(directory: directory)
         options.pollWait = pollWait
@@ -85,7 +90,13 @@ public struct NationalSimulation: Sendable {
             figures.startSeconds = started.seconds
             cpu.mark("start")
             log("  \(federation.nodes.count) nodes running after \(format(figures.startSeconds)) s; \(monitor.line())")
-            try await simulation.stayIdle(&cpu, nodes: figures.nodes)
+            figures.contactSeconds = try await simulation.stayIdle(
+                &cpu,
+                nodes: figures.nodes,
+                parents: federation.nodes.keys.map(federation.seam),
+                since: since,
+                started: started
+            )
             let centre = federation.seam(NationalTopology.centre)
             let admin = InProcessFederation.admin(NationalTopology.centre)
             try await centre.defineForm(SampleForm.monthly(), by: admin)
@@ -173,15 +184,46 @@ public struct NationalSimulation: Sendable {
 /// The simulation did not converge in time.
 extension NationalSimulation {
     /// Leaves every node idle for `idle` (when set) and closes the phase: what they cost doing nothing.
-    func stayIdle(_ cpu: inout PhaseCPU, nodes: Int) async throws {
-        guard idle > .zero else { return }
-        try await Task.sleep(for: idle)
+    /// Idles for `idle`, and longer until every node below the centre has been heard from by its
+    /// parent (`parents`: the nodes running in this process), so that the down leg does not begin
+    /// while children are still dialling (at most `patience`). Returns when (on `started`) that
+    /// happened, if it did.
+    func stayIdle(
+        _ cpu: inout PhaseCPU,
+        nodes: Int,
+        parents: [BenchmarkSeam],
+        since: Date,
+        started: Stopwatch
+    ) async throws -> Double? {
+        guard idle > .zero else { return nil }
+        let idleStarted = ContinuousClock.now
+        var inContact: Double?
+        var heard = 0
+        while true {
+            let elapsed = ContinuousClock.now - idleStarted
+            if inContact == nil {
+                heard = parents.reduce(0) { $0 + $1.childNodesHeard(since: since) }
+                if heard >= nodes - 1 { inContact = started.seconds }
+            }
+            if inContact == nil, elapsed < max(idle, patience) {
+                try await Task.sleep(for: .milliseconds(250))
+            } else if elapsed < idle {
+                try await Task.sleep(for: idle - elapsed)
+            } else {
+                break
+            }
+        }
         cpu.mark("idle")
+        log(
+            inContact.map { "  every node heard from by its parent \(format($0)) s after the run began" }
+                ?? "  \(heard) of \(nodes - 1) nodes heard from by their parents after \(format(started.seconds)) s"
+        )
         if let phase = cpu.phase("idle") {
             log(
                 "  idle \(format(phase.wallSeconds)) s: \(format(phase.cpuSeconds)) s CPU (\(format(phase.cores, 2)) cores), \(format(phase.cpuSeconds / phase.wallSeconds / Double(max(nodes, 1)) * 1e6, 0)) µs per node per second"
             )
         }
+        return inContact
     }
 
     /// Polls the centre's own progress query until it shows every expected commune approved;

@@ -53,6 +53,12 @@ extension NationalSimulation.Figures {
             "National simulation: \(nodes) nodes in \(processes) (1 + \(simulation.topology.provinces) + \(simulation.topology.communes))"
         )
         table.add("start (certificates, databases, listeners) (goal ≤ 20 s)", "\(format(startSeconds)) s")
+        if simulation.idle > .zero {
+            table.add(
+                "start until every node is heard from by its parent",
+                contactSeconds.map { "\(format($0)) s" } ?? "not within the patience"
+            )
+        }
         table.add("assignment: centre → every commune", "\(format(downSeconds, 2)) s")
         table.add(
             "approvals (\(simulation.approvers) at once\(workers.isEmpty ? "" : " in each worker"))",

@@ -13,6 +13,7 @@ extension NationalSimulation {
     func runSharded() async throws -> Figures {
         var figures = Figures()
         let started = Stopwatch()
+        let since = Date(timeIntervalSince1970: wallClock())
         let counting = PhaseCPU()
         let deployment = try topology.deployment()
         let communes = deployment.tree.units.filter { $0.level == .commune }.map(\.code)
@@ -70,7 +71,13 @@ extension NationalSimulation {
             log(
                 "  \(figures.nodes) nodes running after \(format(figures.startSeconds)) s (workers: \(ready.map(String.init).joined(separator: ", "))); \(monitor.line())"
             )
-            try await simulation.stayIdle(&cpu, nodes: figures.nodes)
+            figures.contactSeconds = try await simulation.stayIdle(
+                &cpu,
+                nodes: figures.nodes,
+                parents: federation.nodes.keys.map(federation.seam),
+                since: since,
+                started: started
+            )
 
             let centre = federation.seam(NationalTopology.centre)
             let admin = InProcessFederation.admin(NationalTopology.centre)

@@ -81,6 +81,8 @@ struct BenchmarkSmokeTests {
         #expect(figures.cpu.map(\.name) == ["start", "idle", "down", "approvals", "up"])
         #expect(figures.cpu.allSatisfy { $0.wallSeconds > 0 && $0.cpuSeconds >= 0 })
         #expect(figures.cpu[0].cpuSeconds > 0)
+        // The idle window lasts until every node has been heard from by its parent.
+        #expect(figures.contactSeconds != nil)
         #expect(figures.nodes == 9)
         #expect(figures.workers.map(\.nodes) == [3, 3])
         #expect(figures.assigned == 6)

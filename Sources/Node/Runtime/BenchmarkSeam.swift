@@ -70,6 +70,13 @@ public struct BenchmarkSeam: Sendable {
         try await local.oversight.summary(assignment: assignment, unit: unit, for: actor).progress
     }
 
+    /// How many child nodes this node has heard from at or after `since` (its parent is not
+    /// counted): a node has started for its users once its parent has heard from it.
+    public func childNodesHeard(since: Date) -> Int {
+        let parent = local.parent?.unit
+        return local.context.contacts.peersHeard(since: since).filter { $0 != parent }.count
+    }
+
     /// Messages waiting to go up.
     public func outboxDepth() async throws -> Int {
         try await local.database.pool.read { db in

@@ -64,6 +64,13 @@ final class PeerContacts: Sendable {
         links.withLock { $0[peer, default: Link()].failing = true }
     }
 
+    /// The peers heard from at or after `since` (the benchmark's "every node has called its parent").
+    func peersHeard(since: Date) -> Set<String> {
+        links.withLock { links in
+            Set(links.compactMap { peer, link in (link.heard ?? .distantPast) >= since ? peer : nil })
+        }
+    }
+
     /// The later of the contact the table holds (`stored`) and the last one heard.
     func latest(_ peer: String, stored: Date?) -> Date? {
         let heard = links.withLock { $0[peer]?.heard }
