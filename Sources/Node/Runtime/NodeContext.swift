@@ -51,29 +51,10 @@ package struct NodeContext: Sendable {
     func hosts(_ unit: String) -> Bool { node.hosts.contains(unit) }
 
     /// Appends an entry for `audience` (a child node's unit) inside the caller's transaction; the
-    /// child's waiting poll answers when the transaction commits.
+    /// child's waiting poll answers when the transaction commits. A body that writes its own JSON
+    /// (a receipt, one per report received) is not handed to the encoder.
     func appendToFeed(_ db: Database, audience: String, kind: MessageKind, unit: String, body: some Encodable) throws {
-        try appendToFeed(
-            db,
-            audience: audience,
-            kind: kind,
-            unit: unit,
-            encoded: try JSONEncoder.federation.encode(body)
-        )
-    }
-
-    /// The same for a body that writes its own JSON (a receipt, one per report received).
-    func appendToFeed(
-        _ db: Database,
-        audience: String,
-        kind: MessageKind,
-        unit: String,
-        body: some FederationJSONBody
-    ) throws {
-        try appendToFeed(db, audience: audience, kind: kind, unit: unit, encoded: try body.federationJSON())
-    }
-
-    private func appendToFeed(_ db: Database, audience: String, kind: MessageKind, unit: String, encoded: Data) throws {
+        let encoded = try (body as? any FederationJSONBody)?.federationJSON() ?? JSONEncoder.federation.encode(body)
         let envelope = Envelope(origin: self.unit, kind: kind, unit: unit, body: encoded)
         // Noted first: outside a transaction the append commits at once.
         feedSignal.willAppend(for: audience)
@@ -137,16 +118,6 @@ extension NodeService {
     func hosts(_ unit: String) -> Bool { context.hosts(unit) }
 
     func appendToFeed(_ db: Database, audience: String, kind: MessageKind, unit: String, body: some Encodable) throws {
-        try context.appendToFeed(db, audience: audience, kind: kind, unit: unit, body: body)
-    }
-
-    func appendToFeed(
-        _ db: Database,
-        audience: String,
-        kind: MessageKind,
-        unit: String,
-        body: some FederationJSONBody
-    ) throws {
         try context.appendToFeed(db, audience: audience, kind: kind, unit: unit, body: body)
     }
 
