@@ -184,9 +184,9 @@ public struct NationalSimulation: Sendable {
 /// The simulation did not converge in time.
 extension NationalSimulation {
     /// Leaves every node idle for `idle` (when set) and closes the phase: what they cost doing nothing.
-    /// Idles for `idle`, and longer until every node below the centre has been heard from by its
-    /// parent (`parents`: the nodes running in this process), so that the down leg does not begin
-    /// while children are still dialling (at most `patience`). Returns when (on `started`) that
+    /// The window lasts longer until every node below the centre has been heard from by its parent
+    /// (`parents`: the nodes running in this process), at most `patience`, so that the down leg
+    /// does not begin while children are still dialling. Returns when (on `started`) that
     /// happened, if it did.
     func stayIdle(
         _ cpu: inout PhaseCPU,
