@@ -72,7 +72,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: "\(root)/incoming", withIntermediateDirectories: true)
         let started = Int(clock.now().timeIntervalSince1970)
         for name in ["\(started)-fresh", "\(started - 86_500)-abandoned", "older-version-without-start"] {
-            FileManager.default.createFile(atPath: "\(root)/incoming/\(name)", contents: Data("x".utf8))
+            #expect(FileManager.default.createFile(atPath: "\(root)/incoming/\(name)", contents: Data("x".utf8)))
         }
         #expect(store.sweep(keeping: []) == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/incoming") == ["\(started)-fresh"])
