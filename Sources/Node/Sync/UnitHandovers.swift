@@ -266,7 +266,7 @@ package struct UnitHandovers: NodeService {
                 }
                 // A unit moved back to a node that once hosted it: its records here give way.
                 let written = try HandoverStore.replace(
-                    try package.tables.map { try hostedHere(try secrets($0, with: key.seal)) },
+                    try package.tables.map { hostedHere(try secrets($0, with: key.seal)) },
                     units: package.units,
                     db
                 )

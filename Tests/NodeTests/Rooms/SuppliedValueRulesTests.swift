@@ -459,7 +459,7 @@ import Testing
                     Item(indicator: "GIAO_DICH", unit: "BNI", period: "2026-11", value: 7),
                 ]
             ),
-            token: try #require(client.token),
+            token: client.token,
             from: "10.0.0.9"
         )
         #expect(receipt.results.map { $0.reason ?? $0.result } == ["outside_grant", "accepted"])
