@@ -66,6 +66,7 @@ public struct NationalWorker: Sendable {
         defer { monitor.stop() }
         let plan = self.plan
         try await federation.run { federation in
+            monitor.sampleFiles()
             Self.send(.ready(nodes: federation.nodes.count, seconds: started.seconds))
             var commands = commands.makeAsyncIterator()
             var assignment: String?
@@ -74,6 +75,7 @@ public struct NationalWorker: Sendable {
                 case .assignment(let id):
                     assignment = id
                     let held = try await Self.waitUntilHeld(id, by: shard, in: federation)
+                    monitor.sampleFiles()
                     Self.send(.holding(at: held))
                 case .approve:
                     guard let assignment else { throw SimulationStalled("told to approve before any assignment") }
@@ -83,6 +85,7 @@ public struct NationalWorker: Sendable {
                         at: plan.approvers,
                         in: federation
                     )
+                    monitor.sampleFiles()
                     Self.send(.approved(count: shard.count, first: first, last: last))
                 case .stop:
                     monitor.stop()

@@ -23,8 +23,9 @@ public struct ProcessStatus: Sendable {
     /// Open file descriptors.
     public let openFiles: Int
 
-    /// The status of `pid` (this process when nil); nil when `/proc` cannot be read.
-    public static func read(pid: Int32? = nil) -> ProcessStatus? {
+    /// The status of `pid` (this process when nil); nil when `/proc` cannot be read. Without
+    /// `countingFiles`, `openFiles` is 0: listing thousands of descriptors is not free.
+    public static func read(pid: Int32? = nil, countingFiles: Bool = true) -> ProcessStatus? {
         let base = pid.map { "/proc/\($0)" } ?? "/proc/self"
         guard let text = try? String(contentsOfFile: "\(base)/status", encoding: .utf8) else { return nil }
         func field(_ name: String) -> Int {
@@ -33,7 +34,7 @@ public struct ProcessStatus: Sendable {
             let value = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             return parts.last == "kB" ? value * 1024 : value
         }
-        let files = countOpenFiles(base)
+        let files = countingFiles ? countOpenFiles(base) : 0
         return ProcessStatus(
             peakResident: field("VmHWM"),
             resident: field("VmRSS"),
