@@ -26,6 +26,10 @@ package struct NodeContext: Sendable {
     /// The last contact with each peer, written to the `peers` table only when it changes
     /// something or has aged (`PeerContacts`).
     let contacts = PeerContacts()
+    /// Whether the `handovers` table changed since the sync loop last found nothing to do there.
+    let handoverChanges = HandoverChanges()
+    /// Each parent's epoch as the `peers` table holds it (`Epochs`).
+    let peerEpochs = PeerEpochs()
     package let logger: Logger
 
     init(database: NodeDatabase, clock: any WallClock, units: LiveDeployment, logger: Logger) {
@@ -35,6 +39,7 @@ package struct NodeContext: Sendable {
         self.logger = logger
         // Wakes the children whose feed entries a transaction of the writer committed.
         database.pool.add(transactionObserver: feedSignal, extent: .observerLifetime)
+        database.pool.add(transactionObserver: handoverChanges, extent: .observerLifetime)
     }
 
     /// Records every change, in the same transaction, at `clock`'s time.

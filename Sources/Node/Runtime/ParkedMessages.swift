@@ -195,8 +195,9 @@ package struct ParkedRetry: Service {
         self.interval = interval
     }
 
-    /// Receipts are kept for `Outbox.deliveredRetention` (400 days): looking for old ones once an
-    /// hour is plenty, where every cycle cost each node a write transaction a minute.
+    /// Receipts and delivered upward messages are kept for `Outbox.deliveredRetention` (400 days):
+    /// looking for old ones once an hour is plenty, where every cycle cost each node a write
+    /// transaction a minute (and every push a scan of the delivered messages).
     static let pruneEvery: TimeInterval = 3600
 
     package func run() async throws {
@@ -210,10 +211,16 @@ package struct ParkedRetry: Service {
                 guard pruned.map({ now.timeIntervalSince($0) >= Self.pruneEvery }) ?? true else { continue }
                 do {
                     let cutoff = now.addingTimeInterval(-Outbox.deliveredRetention)
-                    try await local.database.pool.write { db in try ReceiptStore.prune(before: cutoff, db) }
+                    try await local.database.pool.write { db in
+                        try ReceiptStore.prune(before: cutoff, db)
+                        try OutboxStore.forgetDelivered(before: cutoff, db)
+                    }
                     pruned = now
                 } catch {
-                    local.logger.warning("could not prune receipts", metadata: ["error": "\(error)"])
+                    local.logger.warning(
+                        "could not prune receipts and delivered messages",
+                        metadata: ["error": "\(error)"]
+                    )
                 }
             }
         }

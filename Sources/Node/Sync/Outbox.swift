@@ -32,10 +32,10 @@ struct Outbox: NodeService {
     }
 
     /// Applies the parent's answer: applied messages leave the outbox, parked ones stay with the
-    /// reason (and no longer block the ones behind them).
+    /// reason (and no longer block the ones behind them). Delivered messages past their retention
+    /// are forgotten by `ParkedRetry`'s hourly pruning, not on every push (a scan of `delivered`).
     func acknowledge(_ results: [MessageResult]) async throws {
         try await database.pool.write { db in
-            try OutboxStore.forgetDelivered(before: clock.now().addingTimeInterval(-Self.deliveredRetention), db)
             for result in results {
                 switch result.status {
                 case .applied:

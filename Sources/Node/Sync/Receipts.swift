@@ -251,6 +251,8 @@ struct Receipts: NodeService {
     /// parked here, with the admin's reason.
     private func settleOutbox(after receipt: Receipt, _ db: Database) throws {
         guard receipt.node == parent?.unit, [.kept, .relayed, .setAside].contains(receipt.fate) else { return }
+        // Nearly always none parked: a count (a prepared statement) before reading envelopes.
+        guard try OutboxStore.parkedCount(db) > 0 else { return }
         for envelope in try OutboxStore.parkedEnvelopes(db) {
             guard MessageTrace(kind: envelope.kind, unit: envelope.unit, body: envelope.body).key == receipt.trace
             else { continue }

@@ -21,13 +21,16 @@ package struct StatusReports: NodeService {
 
     /// This node's own figures now.
     package func ownStatus() async throws -> NodeStatus {
-        let parentUnit = parent?.unit
-        let figures = try await database.pool.read { db -> (Int, Int, Date?, Date?, AuditHead?) in
-            let pending = try OutboxStore.pendingCount(db)
-            let parked = try OutboxStore.parkedCount(db) + ParkedStore.count(db)
-            let oldest = try OutboxStore.oldestPending(db)
-            let contact = try parentUnit.flatMap { contacts.latest($0, stored: try PeerStore.lastContact(of: $0, db)) }
-            return (pending, parked, oldest, contact, try AuditTrail.head(db))
+        let bytes = databaseBytes
+        return try await database.pool.read { db in try ownStatus(databaseBytes: bytes, db) }
+    }
+
+    private func ownStatus(databaseBytes: Int64?, _ db: Database) throws -> NodeStatus {
+        let pending = try OutboxStore.pendingCount(db)
+        let parked = try OutboxStore.parkedCount(db) + ParkedStore.count(db)
+        let oldest = try OutboxStore.oldestPending(db)
+        let contact = try parent.flatMap {
+            contacts.latest($0.unit, stored: try PeerStore.lastContact(of: $0.unit, db))
         }
         return NodeStatus(
             unit: unit,
@@ -35,15 +38,15 @@ package struct StatusReports: NodeService {
             softwareVersion: SoftwareVersion.current,
             protocolVersion: ProtocolVersion.current,
             reportedAt: clock.now(),
-            parked: figures.1,
+            parked: parked,
             certificateExpiry: certificateExpiry,
             databaseBytes: databaseBytes,
-            upPending: figures.0,
-            upCurrentAt: figures.2 ?? figures.3,
+            upPending: pending,
+            upCurrentAt: oldest ?? contact,
             lastContact: nil,
             downPending: nil,
             downCurrentAt: nil,
-            auditHead: figures.4
+            auditHead: try AuditTrail.head(db)
         )
     }
 
@@ -62,9 +65,12 @@ package struct StatusReports: NodeService {
 
     /// What to send the parent: this node's own status and the subtree's that changed since sent.
     package func report() async throws -> StatusReport {
-        let own = try await ownStatus()
-        let relayed = try await database.pool.read { db in try NodeStatusStore.unsent(db) }
-        return StatusReport(statuses: [own] + relayed, sentAt: clock.now())
+        // One read for both: a commune reports every minute, with nothing below it to relay.
+        let bytes = databaseBytes
+        let statuses = try await database.pool.read { db in
+            [try ownStatus(databaseBytes: bytes, db)] + (try NodeStatusStore.unsent(db))
+        }
+        return StatusReport(statuses: statuses, sentAt: clock.now())
     }
 
     /// The parent took `report`: what it carried needs no sending again until it changes.
