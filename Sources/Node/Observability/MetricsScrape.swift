@@ -40,7 +40,7 @@ package struct MetricsScrape: NodeService {
             }
             for child in children {
                 // Downward: feed entries beyond the position the child last asked from.
-                let cursor = try PeerStore.cursor(of: child, db) ?? 0
+                let cursor = contacts.confirmed(child, stored: try PeerStore.cursor(of: child, db) ?? 0)
                 let (messages, oldest) = try FeedStore.unread(for: child, after: cursor, db)
                 lags.append(
                     PeerLag(

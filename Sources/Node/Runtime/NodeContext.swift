@@ -19,6 +19,8 @@ package struct NodeContext: Sendable {
     let units: LiveDeployment
     /// Wakes a long-polling child when a feed entry for it is committed.
     let feedSignal = FeedSignal()
+    /// Children's pushes and status reports that arrive at once, written in one transaction.
+    let inboxGroup = InboxGroupCommit()
     /// Notified when an upward message is committed (wakes the push loop).
     let outboxSignal = ChangeSignal()
     /// Notified when statuses from below changed (wakes the status report toward the parent).

@@ -53,11 +53,10 @@ package struct Inbox: NodeService {
         case fromParent
     }
 
-    /// Applies a batch in one transaction, one savepoint per message. Transient database failures
-    /// abort the whole batch (nothing applied, the sender retries); refusals park one message.
-    /// The peer's contact (`cursor` for a feed page, `contact` for a child's push) and the alerts
-    /// the batch moves are written in the same transaction: a node's writer is its bottleneck at
-    /// national scale, and each extra trip through it queues behind every other child's batch.
+    /// Applies a batch in one transaction, one savepoint per message (`applyBatch`), and answers
+    /// once it is committed. Transient database failures abort the whole batch (nothing applied,
+    /// the sender retries); refusals park one message. A child's push may share its transaction
+    /// with other children's pushes (`InboxGroupCommit`), in a savepoint of its own.
     package func receive(
         _ messages: [Envelope],
         direction: Direction,
@@ -71,105 +70,35 @@ package struct Inbox: NodeService {
         let verifiedSigners = try await checkSignatures(of: messages, retrying: retrying)
         // A unit change swaps the live deployment inside the transaction (later messages of the
         // batch may concern the new unit); a failed batch rebuilds it from what was committed.
+        // A child's push of reports and receipts waits for the next group transaction with the
+        // pushes of other children (`InboxGroupCommit`); a batch that may swap the live
+        // deployment or change who is trusted is written alone.
+        let grouped = contact != nil && !retrying && messages.allSatisfy { Self.groupedKinds.contains($0.kind) }
         let outcome = try await context.keepingUnitsInStep {
-            try await database.pool.write { db -> (results: [MessageResult], feed: Bool, outbox: Bool) in
-                var results: [MessageResult] = []
-                var feedChanged = false
-                var outboxChanged = false
-                for message in messages {
-                    let held = try InboxStore.held(origin: message.origin, id: message.id, db)
-                    // A retry applies again only what is still parked (and not set aside).
-                    var again = false
-                    if retrying, held?.status == MessageResult.Status.parked.rawValue {
-                        again = try ParkedStore.one(origin: message.origin, id: message.id, db)?.state == "parked"
-                    }
-                    if let held, !again {
-                        let status = MessageResult.Status(rawValue: held.status) ?? .parked
-                        results.append(
-                            MessageResult(id: message.id, status: status, detail: held.detail, replayed: true)
-                        )
-                        continue
-                    }
-                    var result: MessageResult
-                    do {
-                        let effect = try InboxStore.inSavepoint(db) {
-                            try apply(message, direction: direction, signer: verifiedSigners[message.id], db)
-                        }
-                        feedChanged = feedChanged || effect.feed
-                        outboxChanged = outboxChanged || effect.outbox
-                        result = MessageResult(id: message.id, status: .applied, detail: effect.detail)
-                    } catch let error where !Self.parks(error) {
-                        // Not a refusal of the message itself: the whole batch fails, nothing is
-                        // applied or recorded, and the sender retries.
-                        throw error
-                    } catch {
-                        result = MessageResult(id: message.id, status: .parked, detail: Self.reason(error))
-                    }
-                    if again {
-                        try InboxStore.update(
-                            origin: message.origin,
-                            id: message.id,
-                            status: result.status.rawValue,
-                            detail: result.detail,
-                            db
-                        )
-                    } else {
-                        try InboxStore.record(
-                            origin: message.origin,
-                            id: message.id,
-                            kind: message.kind.rawValue,
-                            status: result.status.rawValue,
-                            detail: result.detail,
-                            at: clock.now(),
-                            db
-                        )
-                    }
-                    switch (result.status, again) {
-                    case (.parked, false):
-                        try ParkedStore.park(
-                            message,
-                            fromChild: direction == .fromChild,
-                            reason: result.detail,
-                            at: clock.now(),
-                            db
-                        )
-                    case (.parked, true):
-                        try ParkedStore.stillParked(
-                            origin: message.origin,
-                            id: message.id,
-                            reason: result.detail,
-                            at: clock.now(),
-                            db
-                        )
-                    case (.applied, true):
-                        try ParkedStore.applied(origin: message.origin, id: message.id, at: clock.now(), db)
-                    case (.applied, false): break
-                    }
-                    let sent = try receipts.recordFate(
-                        of: message,
+            if grouped {
+                try await context.inboxGroup.write(database.pool) { db in
+                    try applyBatch(messages, direction: direction, signers: verifiedSigners, contact: contact, db)
+                }
+            } else {
+                try await database.pool.write { db in
+                    try applyBatch(
+                        messages,
                         direction: direction,
-                        result: result,
-                        trace: try? verifiedSigners[message.id]?.get().report?.get().trace,
+                        signers: verifiedSigners,
+                        cursor: cursor,
+                        contact: contact,
+                        retrying: retrying,
                         db
                     )
-                    feedChanged = feedChanged || sent.feed
-                    outboxChanged = outboxChanged || sent.outbox
-                    results.append(result)
                 }
-                let now = clock.now()
-                let contacts = self.contacts
-                if let cursor {
-                    try PeerStore.noteContact(cursor.peer, cursor: cursor.position, at: now, db)
-                    db.afterNextTransaction(onCommit: { _ in
-                        contacts.written(cursor.peer, at: now, cursor: cursor.position)
-                    })
-                } else if let contact {
-                    try PeerStore.noteContact(contact, at: now, db)
-                    db.afterNextTransaction(onCommit: { _ in contacts.written(contact, at: now) })
-                }
-                alerts.refresh(after: messages, results: results, db)
-                return (results, feedChanged, outboxChanged)
             }
+        }
+        // Told once committed (the write returns after the commit); registering a hook for the
+        // commit instead made GRDB prepare again every cached statement that deletes rows.
+        if let cursor {
+            contacts.written(cursor.peer, at: outcome.contactAt, cursor: cursor.position)
+        } else if let contact {
+            contacts.written(contact, at: outcome.contactAt)
         }
         if outcome.outbox { outboxSignal.notify() }
         // Logged only once committed: "parked" in the log means parked in the inbox.
@@ -192,7 +121,7 @@ package struct Inbox: NodeService {
                 ]
             )
         }
-        if !retrying, ParkedMessages.mayUnpark(messages, outcome.results) {
+        if !retrying, outcome.parkedHere, ParkedMessages.mayUnpark(messages, outcome.results) {
             await parked.retryAll()
         }
         return outcome.results

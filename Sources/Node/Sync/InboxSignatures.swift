@@ -65,7 +65,8 @@ extension Inbox {
         guard !candidates.isEmpty else { return [:] }
         let signers = revocations.verifiedSigners
         var results: [String: Result<SignedArrival, any Error>] = [:]
-        var decoded: [(message: Envelope, signed: SignedPayload, fingerprint: String)] = []
+        typealias Decoded = (message: Envelope, signed: SignedPayload, fingerprint: String)
+        var decoded: [Decoded] = []
         for message in candidates {
             do {
                 let signed = try JSONDecoder.federation.decode(SignedPayload.self, from: message.body)
@@ -92,39 +93,39 @@ extension Inbox {
         let verifier = self.verifier
         let formCache = forms.cache
         let now = certificateClock.now()
+        @Sendable func check(_ item: Decoded) async -> (String, Result<SignedArrival, any Error>) {
+            do {
+                let signer = try await verifier.verifySigner(item.signed, at: firstSeen[item.fingerprint], now: now)
+                let report =
+                    item.message.kind == .reportApproved
+                    ? Result { try PreparedReport(item.signed, forms: formCache) } : nil
+                return (
+                    item.message.id,
+                    .success(
+                        SignedArrival(
+                            signed: item.signed,
+                            chain: signer.chain,
+                            signerFingerprint: signer.fingerprint,
+                            report: report
+                        )
+                    )
+                )
+            } catch {
+                return (item.message.id, .failure(error))
+            }
+        }
+        // A commune pushes its one report alone: checked here, without a task group.
+        if work.count == 1 {
+            let (id, result) = await check(work[0])
+            results[id] = result
+            return results
+        }
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, work.count))
         let checked = await withTaskGroup(of: [(String, Result<SignedArrival, any Error>)].self) { group in
             for lane in 0..<lanes {
                 group.addTask {
                     var part: [(String, Result<SignedArrival, any Error>)] = []
-                    for index in stride(from: lane, to: work.count, by: lanes) {
-                        let item = work[index]
-                        do {
-                            let signer = try await verifier.verifySigner(
-                                item.signed,
-                                at: firstSeen[item.fingerprint],
-                                now: now
-                            )
-                            let report =
-                                item.message.kind == .reportApproved
-                                ? Result { try PreparedReport(item.signed, forms: formCache) } : nil
-                            part.append(
-                                (
-                                    item.message.id,
-                                    .success(
-                                        SignedArrival(
-                                            signed: item.signed,
-                                            chain: signer.chain,
-                                            signerFingerprint: signer.fingerprint,
-                                            report: report
-                                        )
-                                    )
-                                )
-                            )
-                        } catch {
-                            part.append((item.message.id, .failure(error)))
-                        }
-                    }
+                    for index in stride(from: lane, to: work.count, by: lanes) { part.append(await check(work[index])) }
                     return part
                 }
             }

@@ -5,11 +5,14 @@ import Synchronization
 /// it. A child long-polls its parent's feed every 20 s and reports its status every minute:
 /// writing every contact made a write transaction (and a sync to disk) per poll on both ends of
 /// every link, hundreds a second across a country's 3,356 nodes, to say only "still there". The
-/// table is written when something changes (the feed cursor moves, a failure recorded there is to
-/// be cleared, the peer is first heard of since the node started) and otherwise at most every
-/// `writeEvery`; whoever reads a contact takes the later of the table's and this one's
-/// (`latest(_:stored:)`), so the nodes at a glance, silence and health see every contact at once,
-/// and after a restart the table is at most `writeEvery` behind.
+/// table is written when something changes (a failure recorded there is to be cleared, the peer
+/// is first heard of since the node started) and otherwise at most every `writeEvery`; whoever
+/// reads a contact takes the later of the table's and this one's (`latest(_:stored:)`), so the
+/// nodes at a glance, silence and health see every contact at once, and after a restart the
+/// table is at most `writeEvery` behind. The feed position a child confirms when it polls again
+/// (what it has applied) is only shown (sync lag, the link's unread entries): it moves with every
+/// entry a child reads, two a report at a province, and is written with the next contact due,
+/// read from here meanwhile (`confirmed(_:stored:)`).
 final class PeerContacts: Sendable {
     /// How far behind the last contact the table may fall while nothing else changes.
     static let writeEvery: TimeInterval = 60
@@ -21,29 +24,44 @@ final class PeerContacts: Sendable {
         var written: Date?
         /// The feed position the table holds for the peer, when known.
         var cursor: Int64?
+        /// The feed position the child last confirmed, written or not.
+        var confirmed: Int64?
         /// The table holds a failure for the peer, which the next contact clears.
         var failing = false
     }
 
     private let links = Mutex([String: Link]())
 
-    /// A contact at `at` (with the feed position a child confirmed, if any): whether it must be
-    /// written now. When it must, it counts as written (`failed` undoes that if the write fails).
-    func heard(_ peer: String, at: Date, cursor: Int64? = nil) -> Bool {
+    /// A contact at `at` (with the feed position a child confirmed, if any): nil when nothing
+    /// needs writing now, otherwise the feed position to write with it (the last one the child
+    /// confirmed, nil when it never did). When it must be written, it counts as written
+    /// (`failed` undoes that if the write fails).
+    func heard(_ peer: String, at: Date, cursor: Int64? = nil) -> Due? {
         links.withLock { links in
             var link = links[peer, default: Link()]
             link.heard = max(link.heard ?? at, at)
+            if let cursor { link.confirmed = cursor }
             let due =
-                link.written == nil || link.failing || (cursor != nil && cursor != link.cursor)
-                || at.timeIntervalSince(link.written!) >= Self.writeEvery
+                link.written == nil || link.failing || at.timeIntervalSince(link.written!) >= Self.writeEvery
             if due {
                 link.written = at
                 link.failing = false
-                if let cursor { link.cursor = cursor }
+                if let confirmed = link.confirmed { link.cursor = confirmed }
             }
             links[peer] = link
-            return due
+            return due ? Due(cursor: link.confirmed) : nil
         }
+    }
+
+    /// A contact to write, with the feed position the child last confirmed (nil: none).
+    struct Due {
+        let cursor: Int64?
+    }
+
+    /// The feed position `peer` last confirmed: the one heard since the node started, else the
+    /// one the table holds (`stored`).
+    func confirmed(_ peer: String, stored: Int64) -> Int64 {
+        links.withLock { $0[peer]?.confirmed } ?? stored
     }
 
     /// A contact written in a committed transaction (a batch that brought it, a status report).

@@ -101,7 +101,9 @@ package struct StatusReports: NodeService {
         // its own by the sender's offset (its `sentAt` against this node's now; transit time is
         // small against a silence threshold), so that a skewed clock makes no node look silent.
         let offset = report.sentAt.map { now.timeIntervalSince($0) } ?? 0
-        let kept = try await database.pool.write { db -> Int in
+        // Written with the pushes and status reports of other children that arrive meanwhile:
+        // each leaf reports every minute, thousands of them at a province or the centre.
+        let kept = try await context.inboxGroup.write(database.pool) { db -> Int in
             try PeerStore.noteContact(caller, at: now, db)
             var kept: [NodeStatus] = []
             for var status in report.statuses {
@@ -136,7 +138,7 @@ package struct StatusReports: NodeService {
     /// The feed toward a direct child: unread entries, and the instant up to which it read all.
     func downLink(to child: String, now: Date, _ db: Database) throws -> (pending: Int, currentAt: Date?) {
         let peer = try PeerStore.link(of: child, db)
-        let unread = try FeedStore.unread(for: child, after: peer.cursor, db)
+        let unread = try FeedStore.unread(for: child, after: contacts.confirmed(child, stored: peer.cursor), db)
         return (unread.count, unread.oldest ?? contacts.latest(child, stored: peer.lastContact))
     }
 }

@@ -13,14 +13,18 @@ package struct SyncLinks: NodeService {
     /// Records when a peer last answered or called (or, with `error`, why the last try failed).
     /// A child's feed request also records the position it asked from (what it has applied),
     /// which the sync-lag metric counts from. A contact is written only when it changes something
-    /// or the one written has aged (`PeerContacts`): a long-polling child calls every few seconds.
-    package func touch(_ peer: String, error: String? = nil, confirmed cursor: Int64? = nil) async {
+    /// or the one written has aged (`PeerContacts`): a long-polling child calls every few seconds,
+    /// and again after each entry it reads; the position is written with the contact.
+    package func touch(_ peer: String, error: String? = nil, confirmed: Int64? = nil) async {
         let now = clock.now()
+        let cursor: Int64?
         if error == nil {
             metrics.contact(peer: peer, at: now)
-            guard contacts.heard(peer, at: now, cursor: cursor) else { return }
+            guard let due = contacts.heard(peer, at: now, cursor: confirmed) else { return }
+            cursor = due.cursor
         } else {
             contacts.failed(peer)
+            cursor = nil
         }
         do {
             try await database.pool.write { db in
@@ -71,7 +75,7 @@ package struct SyncLinks: NodeService {
                 SyncStatus.Peer(
                     unit: $0.unit,
                     relation: deployment.relation(of: $0.unit, to: node).rawValue,
-                    cursor: $0.cursor,
+                    cursor: contacts.confirmed($0.unit, stored: $0.cursor),
                     lastContact: contacts.latest($0.unit, stored: $0.lastContact),
                     lastError: $0.lastError
                 )
