@@ -28,6 +28,11 @@ public struct IngestBenchmark: Sendable {
         /// Microseconds per report for the same check with each signer's chain validated once
         /// (`VerifiedSigners`, as a node checks what arrives).
         public var keptChains = Sample()
+        /// Microseconds of this process's CPU (every thread: the province and the pushing communes,
+        /// user and system) per report during the federation phase, per run.
+        public var cpu = Sample()
+        /// Cores this process kept busy on average during the federation phase, per run.
+        public var cores = Sample()
     }
 
     public let directory: String
@@ -45,7 +50,11 @@ public struct IngestBenchmark: Sendable {
     public func run() async throws -> Figures {
         var figures = Figures()
         for index in 1...runs {
-            let (count, federationRate, rawRate, verification) = try await once(in: "\(directory)/run-\(index)")
+            let (count, federationRate, rawRate, verification, cpuSeconds) = try await once(
+                in: "\(directory)/run-\(index)"
+            )
+            figures.cpu.add(cpuSeconds / Double(max(count, 1)) * 1e6)
+            figures.cores.add(cpuSeconds * federationRate / Double(max(count, 1)))
             figures.verification.add(verification.whole)
             figures.chain.add(verification.chain)
             figures.keptChains.add(verification.kept)
@@ -62,7 +71,7 @@ public struct IngestBenchmark: Sendable {
 
     private func once(
         in folder: String
-    ) async throws -> (Int, Double, Double, (whole: Double, chain: Double, kept: Double)) {
+    ) async throws -> (Int, Double, Double, (whole: Double, chain: Double, kept: Double), Double) {
         let topology = NationalTopology(provinces: 1, communes: communes)
         let deployment = try topology.deployment()
         let province = NationalTopology.provinceCode(1)
@@ -103,6 +112,7 @@ public struct IngestBenchmark: Sendable {
             // client released without it, which would end the whole test process, not one test.
             let applied: Int
             let federationSeconds: Double
+            let cpuSeconds: Double
             do {
                 for (index, node) in communeNodes.enumerated() {
                     let credentials = try InProcessFederation.credentials(for: node, from: authority)
@@ -155,6 +165,7 @@ public struct IngestBenchmark: Sendable {
                 }
                 // Connections and TLS handshakes are made before the clock starts.
                 for pusher in pushers { _ = try await pusher.client.feed(after: 0, limit: 1, wait: 0) }
+                let cpuBefore = Self.processCPUSeconds()
                 let clock = Stopwatch()
                 applied = try await withThrowingTaskGroup(of: Int.self) { group in
                     for pusher in pushers {
@@ -170,6 +181,7 @@ public struct IngestBenchmark: Sendable {
                     return try await group.reduce(0, +)
                 }
                 federationSeconds = clock.seconds
+                cpuSeconds = Self.processCPUSeconds() - cpuBefore
             } catch {
                 for pusher in pushers { try? await pusher.client.shutdown() }
                 throw error
@@ -200,12 +212,27 @@ public struct IngestBenchmark: Sendable {
                 rootPEM: authority.certificatePEM,
                 tree: deployment.tree
             )
-            return (rows.count, Double(rows.count) / federationSeconds, Double(rows.count) / rawSeconds, verification)
+            return (
+                rows.count, Double(rows.count) / federationSeconds, Double(rows.count) / rawSeconds, verification,
+                cpuSeconds
+            )
         }
     }
 }
 
 extension IngestBenchmark {
+    /// CPU time of this process so far, user and system, every thread.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     /// Microseconds per payload: the whole check (chain and signature), the chain alone, and the
     /// whole check with each signer's chain kept once validated.
     static func timeVerification(

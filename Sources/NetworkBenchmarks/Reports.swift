@@ -42,6 +42,10 @@ extension IngestBenchmark.Figures {
             "the same check with kept chains (as a node makes it), median",
             "\(format(keptChains.median, 0)) µs per report"
         )
+        table.add(
+            "CPU of the process (province and pushers) in the federation phase, median",
+            "\(format(cpu.median, 0)) µs per report, \(format(cores.median, 2)) cores busy of \(ProcessInfo.processInfo.activeProcessorCount)"
+        )
         return table
     }
 }
