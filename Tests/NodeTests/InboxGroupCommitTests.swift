@@ -56,15 +56,18 @@ import Testing
         return [Envelope(origin: unit, kind: .reportApproved, unit: unit, body: body)]
     }
 
-    /// Holds the province's writer until all `pushes` wait behind it (in the group taken first,
-    /// or waiting for the next), then lets it go; returns each push's outcome.
+    /// Holds the province's database write lock from a connection of the test's own until all
+    /// `pushes` wait behind it (the first in the writer, blocked in SQLite's busy wait on the
+    /// writer's queue, the others for the next group), then lets it go; returns each push's
+    /// outcome. No thread of the test waits: the lock is a transaction left open.
     static func pushedWhileTheWriterIsBusy(
         _ pushes: [(batch: [Envelope], from: String)],
         to province: LocalNode
     ) async throws -> [Result<[MessageResult], any Error>] {
-        let held = DispatchSemaphore(value: 0)
-        let holding = Task { try await province.database.pool.write { _ in held.wait() } }
-        defer { held.signal() }
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let holder = try DatabaseQueue(path: province.database.path, configuration: configuration)
+        try await holder.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
         let inbox = province.inbox
         let outcomes = Task {
             await withTaskGroup(of: (Int, Result<[MessageResult], any Error>).self) { group in
@@ -85,15 +88,20 @@ import Testing
                 return pushes.indices.map { outcomes[$0]! }
             }
         }
-        // Until every push waits (signatures are checked before, on readers the writer does not hold).
+        // Until every push waits (signatures are checked before, on readers the lock does not
+        // hold); well within the writer's busy timeout (10 s).
         var looks = 0
         while province.context.inboxGroup.unanswered < pushes.count {
             looks += 1
-            try #require(looks < 1_000_000, "the pushes never queued behind the busy writer")
-            await Task.yield()
+            if looks > 1_000 {
+                try await holder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+                Issue.record("the pushes never queued behind the held write lock")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(5))
         }
-        held.signal()
-        try await holding.value
+        if looks <= 1_000 { try await holder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") } }
+        try holder.close()
         return await outcomes.value
     }
 
