@@ -99,12 +99,26 @@ enum InboxStore {
             value = try body()
         } catch {
             // Undone, then left (rolling back alone keeps the savepoint on SQLite's stack). If it
-            // cannot be undone, that error ends the whole batch's transaction: nothing half-applied.
-            try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT inbox_message").execute()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT inbox_message").execute()
+            // cannot be undone, that error ends the whole transaction: nothing half-applied.
+            do {
+                try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT inbox_message").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT inbox_message").execute()
+            } catch {
+                throw SavepointNotClosed(error: error)
+            }
             throw error
         }
-        try db.cachedStatement(sql: "RELEASE SAVEPOINT inbox_message").execute()
+        do {
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT inbox_message").execute()
+        } catch {
+            throw SavepointNotClosed(error: error)
+        }
         return value
     }
+}
+
+/// A savepoint could be neither undone nor released: what ran in it is still in the transaction,
+/// which must then not commit (a group transaction fails whole, `InboxGroupCommit`).
+struct SavepointNotClosed: Error {
+    let error: any Error
 }

@@ -15,8 +15,9 @@ enum PeerStore {
         )
     }
 
-    /// The peer answered or called, at feed position `cursor`.
-    static func noteContact(_ peer: String, cursor: Int64, at: Date, _ db: Database) throws {
+    /// The peer answered or called, at feed position `cursor` (when nil, the position stays).
+    static func noteContact(_ peer: String, cursor: Int64?, at: Date, _ db: Database) throws {
+        guard let cursor else { return try noteContact(peer, at: at, db) }
         try db.cachedStatement(
             sql: """
                 INSERT INTO peers (unit, cursor, last_contact) VALUES (?, ?, ?)

@@ -8,8 +8,9 @@ import Synchronization
 /// only when a handover begins or moves on. The answer "none" stands until a transaction of the
 /// node's writer changes a row of the table (observed here for the node's lifetime, registered by
 /// `NodeContext`), so a question asked again with no such commit in between needs no read.
-/// Only the node's own process writes its database while it runs (commands that touch it refuse
-/// while it runs; a new process starts with nothing known).
+/// Only the node's own process writes the `handovers` table while it runs: `reportnet restore`
+/// refuses while the node runs, and the commands that open a running node's database (forms,
+/// indicators, figures, bootstrap-admin) never write it; a new process starts with nothing known.
 final class HandoverChanges: Sendable {
     /// A question the sync loop asks of the `handovers` table.
     enum Question: Hashable, Sendable {

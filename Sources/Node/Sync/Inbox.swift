@@ -73,7 +73,9 @@ package struct Inbox: NodeService {
         // A child's push of reports and receipts waits for the next group transaction with the
         // pushes of other children (`InboxGroupCommit`); a batch that may swap the live
         // deployment or change who is trusted is written alone.
-        let grouped = contact != nil && !retrying && messages.allSatisfy { Self.groupedKinds.contains($0.kind) }
+        let grouped =
+            contact != nil && cursor == nil && !retrying
+            && messages.allSatisfy { Self.groupedKinds.contains($0.kind) }
         let outcome = try await context.keepingUnitsInStep {
             if grouped {
                 try await context.inboxGroup.write(database.pool) { db in
@@ -96,7 +98,7 @@ package struct Inbox: NodeService {
         // Told once committed (the write returns after the commit); registering a hook for the
         // commit instead made GRDB prepare again every cached statement that deletes rows.
         if let cursor {
-            contacts.written(cursor.peer, at: outcome.contactAt, cursor: cursor.position)
+            contacts.written(cursor.peer, at: outcome.contactAt)
         } else if let contact {
             contacts.written(contact, at: outcome.contactAt)
         }

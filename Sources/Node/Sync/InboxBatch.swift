@@ -120,7 +120,8 @@ extension Inbox {
         if let cursor {
             try PeerStore.noteContact(cursor.peer, cursor: cursor.position, at: now, db)
         } else if let contact {
-            try PeerStore.noteContact(contact, at: now, db)
+            // With the feed position the child confirmed last, if it polled since the node started.
+            try PeerStore.noteContact(contact, cursor: contacts.confirmed(contact), at: now, db)
         }
         alerts.refresh(after: messages, results: results, db)
         // Whether a retry of parked messages could find any (a read of its own otherwise, after

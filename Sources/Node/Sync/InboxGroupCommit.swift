@@ -29,6 +29,10 @@ final class InboxGroupCommit: Sendable {
 
     private let state = Mutex(State())
 
+    /// At most this many writes share a transaction (the rest wait for the next): one failure of
+    /// the transaction fails them all, and each waits for the whole group.
+    static let largestGroup = 128
+
     /// Writes taken and not yet answered (for tests that hold the writer while pushes arrive).
     var unanswered: Int { state.withLock { $0.unanswered } }
 
@@ -47,8 +51,9 @@ final class InboxGroupCommit: Sendable {
                         outcome.withLock { $0 = .success(value) }
                     } catch {
                         outcome.withLock { $0 = .failure(error) }
-                        // SQLite gave up the whole transaction: the group cannot commit.
-                        if !db.isInsideTransaction { throw error }
+                        // SQLite gave up the whole transaction, or the write could not be undone
+                        // alone: the group cannot commit.
+                        if !db.isInsideTransaction || error is SavepointNotClosed { throw error }
                     }
                 },
                 finish: { failure in
@@ -75,9 +80,10 @@ final class InboxGroupCommit: Sendable {
     private func writeNextGroup(_ pool: DatabasePool) {
         pool.asyncWriteWithoutTransaction { db in
             let group = self.state.withLock { state -> [Member] in
-                defer { state.waiting = [] }
                 if state.waiting.isEmpty { state.draining = false }
-                return state.waiting
+                let group = Array(state.waiting.prefix(Self.largestGroup))
+                state.waiting.removeFirst(group.count)
+                return group
             }
             guard !group.isEmpty else { return }
             do {

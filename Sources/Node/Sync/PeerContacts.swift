@@ -11,8 +11,9 @@ import Synchronization
 /// nodes at a glance, silence and health see every contact at once, and after a restart the
 /// table is at most `writeEvery` behind. The feed position a child confirms when it polls again
 /// (what it has applied) is only shown (sync lag, the link's unread entries): it moves with every
-/// entry a child reads, two a report at a province, and is written with the next contact due,
-/// read from here meanwhile (`confirmed(_:stored:)`).
+/// entry a child reads, two a report at a province, and is written with the next contact the
+/// table records (a poll due, a push, a status report), read from here meanwhile
+/// (`confirmed(_:stored:)`).
 final class PeerContacts: Sendable {
     /// How far behind the last contact the table may fall while nothing else changes.
     static let writeEvery: TimeInterval = 60
@@ -22,8 +23,6 @@ final class PeerContacts: Sendable {
         var heard: Date?
         /// The last contact the table holds (nil: none written by this process yet).
         var written: Date?
-        /// The feed position the table holds for the peer, when known.
-        var cursor: Int64?
         /// The feed position the child last confirmed, written or not.
         var confirmed: Int64?
         /// The table holds a failure for the peer, which the next contact clears.
@@ -46,7 +45,6 @@ final class PeerContacts: Sendable {
             if due {
                 link.written = at
                 link.failing = false
-                if let confirmed = link.confirmed { link.cursor = confirmed }
             }
             links[peer] = link
             return due ? Due(cursor: link.confirmed) : nil
@@ -61,17 +59,22 @@ final class PeerContacts: Sendable {
     /// The feed position `peer` last confirmed: the one heard since the node started, else the
     /// one the table holds (`stored`).
     func confirmed(_ peer: String, stored: Int64) -> Int64 {
-        links.withLock { $0[peer]?.confirmed } ?? stored
+        confirmed(peer) ?? stored
+    }
+
+    /// The feed position `peer` last confirmed since the node started (nil: none), written with
+    /// any contact the table records for it (a poll due, a push, a status report).
+    func confirmed(_ peer: String) -> Int64? {
+        links.withLock { $0[peer]?.confirmed }
     }
 
     /// A contact written in a committed transaction (a batch that brought it, a status report).
-    func written(_ peer: String, at: Date, cursor: Int64? = nil) {
+    func written(_ peer: String, at: Date) {
         links.withLock { links in
             var link = links[peer, default: Link()]
             link.heard = max(link.heard ?? at, at)
             link.written = max(link.written ?? at, at)
             link.failing = false
-            if let cursor { link.cursor = cursor }
             links[peer] = link
         }
     }

@@ -104,7 +104,7 @@ package struct StatusReports: NodeService {
         // Written with the pushes and status reports of other children that arrive meanwhile:
         // each leaf reports every minute, thousands of them at a province or the centre.
         let kept = try await context.inboxGroup.write(database.pool) { db -> Int in
-            try PeerStore.noteContact(caller, at: now, db)
+            try PeerStore.noteContact(caller, cursor: contacts.confirmed(caller), at: now, db)
             var kept: [NodeStatus] = []
             for var status in report.statuses {
                 if abs(offset) >= 2 {

@@ -30,10 +30,8 @@ package struct SyncLinks: NodeService {
             try await database.pool.write { db in
                 if let error {
                     try PeerStore.noteError(peer, error: error, db)
-                } else if let cursor {
-                    try PeerStore.noteContact(peer, cursor: cursor, at: now, db)
                 } else {
-                    try PeerStore.noteContact(peer, at: now, db)
+                    try PeerStore.noteContact(peer, cursor: cursor, at: now, db)
                 }
             }
         } catch {
