@@ -31,6 +31,14 @@ import Testing
         func databaseDidRollback(_ db: Database) { state.withLock { $0.inserting = false } }
     }
 
+    /// Bắc Ninh's node, with its commits that received messages counted.
+    static func provinceCountingCommits(in nodes: LocalNodes) throws -> (LocalNode, Commits) {
+        let province = try nodes.open("bac-ninh")
+        let commits = Commits()
+        province.database.pool.add(transactionObserver: commits, extent: .observerLifetime)
+        return (province, commits)
+    }
+
     /// A push of one approved report of `unit` for `period`, signed by `node` (with `evidence`
     /// named, if any).
     static func push(
@@ -116,9 +124,7 @@ import Testing
     @Test func pushesArrivingAtOnceShareOneCommitAndEachGetsItsOwnResults() async throws {
         let nodes = try LocalNodes()
         defer { nodes.remove() }
-        let province = try nodes.open("bac-ninh")
-        let commits = Commits()
-        province.database.pool.add(transactionObserver: commits, extent: .observerLifetime)
+        let (province, commits) = try Self.provinceCountingCommits(in: nodes)
         let kinhBac = try Self.push("BNI-KB", signedBy: "kinh-bac", in: nodes)
         let yenPhong = try Self.push("BNI-YP", signedBy: "yen-phong", in: nodes)
         let again = try Self.push("BNI-KB", signedBy: "kinh-bac", in: nodes, period: .month(2026, 10))
@@ -149,9 +155,7 @@ import Testing
     @Test func aPushThatFailsIsUndoneAloneAndTheOthersAreDurableWhenAnswered() async throws {
         let nodes = try LocalNodes()
         defer { nodes.remove() }
-        let province = try nodes.open("bac-ninh")
-        let commits = Commits()
-        province.database.pool.add(transactionObserver: commits, extent: .observerLifetime)
+        let (province, commits) = try Self.provinceCountingCommits(in: nodes)
         let missing = Evidence(
             id: UUID().uuidString,
             stage: .approve,

@@ -26,6 +26,7 @@ import Testing
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         let commune = try nodes.open("kinh-bac")
+        let now = nodes.clock.now()
         let changes = commune.context.handoverChanges
         #expect(!changes.knownNone(.takeOver), "a new process knows nothing")
 
@@ -37,7 +38,7 @@ import Testing
         #expect(!changes.knownNone(.handUpMoved(to: "bac-ninh")), "a question not asked is not answered")
 
         // Other tables change nothing; a transaction that rolls back neither.
-        try await commune.database.pool.write { db in try PeerStore.noteContact("BNI", cursor: 3, at: Date(), db) }
+        try await commune.database.pool.write { db in try PeerStore.noteContact("BNI", cursor: 3, at: now, db) }
         struct Abandoned: Error {}
         await #expect(throws: Abandoned.self) {
             try await commune.database.pool.write { db in
@@ -49,7 +50,7 @@ import Testing
                     node: "bac-ninh",
                     state: .expected,
                     decidedBy: "test",
-                    at: Date(),
+                    at: now,
                     db
                 )
                 throw Abandoned()
@@ -58,17 +59,17 @@ import Testing
         #expect(changes.knownNone(.takeOver))
 
         // A handover committed: every question is asked again, and the read finds it.
-        try UnitHandovers.expect("h-1", unit: "BNI-KB", from: "bac-ninh", in: commune.database, at: Date())
+        try UnitHandovers.expect("h-1", unit: "BNI-KB", from: "bac-ninh", in: commune.database, at: now)
         #expect(!changes.knownNone(.takeOver) && !changes.knownNone(.handBack))
         #expect(try await commune.database.pool.read { db in try HandoverStore.pendingIn(db) }?.id == "h-1")
 
         // "None" read while a handover committed is not kept: the read may have missed it.
         try await commune.database.pool.write { db in
-            try HandoverStore.setState("h-1", to: .completed, rows: 0, at: Date(), db)
+            try HandoverStore.setState("h-1", to: .completed, rows: 0, at: now, db)
         }
         seen = changes.generation
         try await commune.database.pool.write { db in
-            try HandoverStore.setState("h-1", to: .imported, rows: 0, at: Date(), db)
+            try HandoverStore.setState("h-1", to: .imported, rows: 0, at: now, db)
         }
         changes.noteNone(.takeOver, asOf: seen)
         #expect(!changes.knownNone(.takeOver))
@@ -78,8 +79,9 @@ import Testing
         let nodes = try LocalNodes()
         defer { nodes.remove() }
         var commune = try nodes.open("kinh-bac")
+        let now = nodes.clock.now()
         #expect(try await commune.epochs.noteParentEpoch("A", of: "BNI") == false, "the first epoch changes nothing")
-        try await commune.database.pool.write { db in try PeerStore.noteContact("BNI", cursor: 7, at: Date(), db) }
+        try await commune.database.pool.write { db in try PeerStore.noteContact("BNI", cursor: 7, at: now, db) }
         #expect(try await commune.epochs.noteParentEpoch("A", of: "BNI") == false)
         #expect(try await Self.cursor(commune, "BNI") == 7)
 
@@ -87,11 +89,11 @@ import Testing
         // the page's cursor, committed after, goes back to 0.
         #expect(try await commune.epochs.noteParentEpoch("B", of: "BNI") == true)
         #expect(try await Self.cursor(commune, "BNI") == 0)
-        try await commune.database.pool.write { db in try PeerStore.noteContact("BNI", cursor: 9, at: Date(), db) }
+        try await commune.database.pool.write { db in try PeerStore.noteContact("BNI", cursor: 9, at: now, db) }
         try await commune.epochs.dropCursorUnless(epoch: "A", of: "BNI")
         #expect(try await Self.cursor(commune, "BNI") == 0)
         // A page of the new epoch keeps its cursor; the same epoch again restores nothing.
-        try await commune.database.pool.write { db in try PeerStore.noteContact("BNI", cursor: 5, at: Date(), db) }
+        try await commune.database.pool.write { db in try PeerStore.noteContact("BNI", cursor: 5, at: now, db) }
         try await commune.epochs.dropCursorUnless(epoch: "B", of: "BNI")
         #expect(try await commune.epochs.noteParentEpoch("B", of: "BNI") == false)
         #expect(try await Self.cursor(commune, "BNI") == 5)

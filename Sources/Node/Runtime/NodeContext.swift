@@ -32,6 +32,8 @@ package struct NodeContext: Sendable {
     let handoverChanges = HandoverChanges()
     /// Each parent's epoch as the `peers` table holds it (`Epochs`).
     let peerEpochs = PeerEpochs()
+    /// This node's own epoch once read (`Epochs.own()`).
+    let ownEpoch = OwnEpoch()
     package let logger: Logger
 
     init(database: NodeDatabase, clock: any WallClock, units: LiveDeployment, logger: Logger) {

@@ -11,9 +11,13 @@ import Synchronization
 package struct Epochs: NodeService {
     let context: NodeContext
 
-    /// This database's epoch.
+    /// This database's epoch: read once per process (every push answer carries it), since only
+    /// `reportnet restore` makes a new one, and it refuses while the node runs.
     package func own() async throws -> String {
-        try await database.pool.read { db in try Self.own(db) }
+        if let known = context.ownEpoch.known { return known }
+        let epoch = try await database.pool.read { db in try Self.own(db) }
+        context.ownEpoch.known = epoch
+        return epoch
     }
 
     static func own(_ db: Database) throws -> String {
@@ -133,5 +137,15 @@ final class PeerEpochs: Sendable {
             state.writes &+= 1
             state.epochs[parent] = .some(epoch)
         }
+    }
+}
+
+/// This node's own epoch once read: it does not change while the node runs (`Epochs.own()`).
+final class OwnEpoch: Sendable {
+    private let value = Mutex<String?>(nil)
+
+    var known: String? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

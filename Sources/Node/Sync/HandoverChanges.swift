@@ -33,6 +33,18 @@ final class HandoverChanges: Sendable {
 
     private let state = Mutex(State())
 
+    /// Asks the table `question` with `read`, unless the answer is known to be "none" (then nil
+    /// without reading); a "none" read is remembered (`noteNone(_:asOf:)`).
+    func ask<Answer>(_ question: Question, _ read: () async throws -> Answer?) async rethrows -> Answer? {
+        guard !knownNone(question) else { return nil }
+        let seen = generation
+        guard let answer = try await read() else {
+            noteNone(question, asOf: seen)
+            return nil
+        }
+        return answer
+    }
+
     /// Read before asking the table; passed to `noteNone(_:asOf:)` with the answer.
     var generation: UInt64 { state.withLock { $0.generation } }
 

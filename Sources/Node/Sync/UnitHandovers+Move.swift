@@ -292,14 +292,12 @@ extension UnitHandovers {
     func handUpMoved(using client: FederationClient) async throws -> Bool {
         guard let parent else { return false }
         // Asked whenever the outbox empties: a read only when the table changed since it found none.
-        let changes = context.handoverChanges
-        guard !changes.knownNone(.handUpMoved(to: parent.name)) else { return false }
-        let seen = changes.generation
-        let offered = try await database.pool.read { try HandoverStore.offeredUp(to: parent.name, except: unit, $0) }
-        guard let offered else {
-            changes.noteNone(.handUpMoved(to: parent.name), asOf: seen)
-            return false
-        }
+        guard
+            let offered = try await context.handoverChanges.ask(
+                .handUpMoved(to: parent.name),
+                { try await database.pool.read { try HandoverStore.offeredUp(to: parent.name, except: unit, $0) } }
+            )
+        else { return false }
         let package = try await database.pool.read { db in
             // What answers to this node's units stays here (the move is applied: the tree says
             // which units are above the moved one now), and so do their files.

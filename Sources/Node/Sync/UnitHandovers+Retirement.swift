@@ -227,17 +227,15 @@ extension UnitHandovers {
     /// first, then the package. True when it did (the node is then retired).
     func handBack(using client: FederationClient) async throws -> Bool {
         // Asked whenever the outbox empties: a read only when the table changed since it found none.
-        let changes = context.handoverChanges
-        guard !changes.knownNone(.handBack) else { return false }
-        let seen = changes.generation
         guard
-            let offered = try await database.pool.read({ try HandoverStore.latest(.out, unit: unit, $0) }).flatMap({
-                $0.state == .offered ? $0 : nil
-            })
-        else {
-            changes.noteNone(.handBack, asOf: seen)
-            return false
-        }
+            let offered = try await context.handoverChanges.ask(
+                .handBack,
+                {
+                    try await database.pool.read { try HandoverStore.latest(.out, unit: unit, $0) }
+                        .flatMap { $0.state == .offered ? $0 : nil }
+                }
+            )
+        else { return false }
         let package = try await database.pool.read { db in
             HandoverPackage(
                 id: offered.id,

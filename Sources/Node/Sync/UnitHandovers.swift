@@ -242,13 +242,12 @@ package struct UnitHandovers: NodeService {
     /// after any failure or crash; a call with nothing pending does nothing.
     func takeOver(using client: FederationClient) async throws {
         // Asked before every feed page: a read only when the table changed since it found none.
-        let changes = context.handoverChanges
-        guard !changes.knownNone(.takeOver) else { return }
-        let seen = changes.generation
-        guard let pending = try await database.pool.read({ try HandoverStore.pendingIn($0) }) else {
-            changes.noteNone(.takeOver, asOf: seen)
-            return
-        }
+        guard
+            let pending = try await context.handoverChanges.ask(
+                .takeOver,
+                { try await database.pool.read { try HandoverStore.pendingIn($0) } }
+            )
+        else { return }
         var rows = pending.rows
         if pending.state == .expected {
             let package = try await client.handover(id: pending.id)

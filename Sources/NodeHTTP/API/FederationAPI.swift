@@ -4,14 +4,11 @@ import Hummingbird
 import NIOCore
 import NIOFoundationCompat
 import Node
-import Synchronization
 
 /// The endpoints other nodes call on the federation listener (mutual TLS, HTTP/2). The caller is
 /// whoever its certificate names; what it may do is decided by the topology.
 struct FederationAPI {
     let local: LocalNode
-    /// Every push answer carries this node's epoch.
-    let epoch = OwnEpoch()
 
     var authorisation: PushAuthorisation { PushAuthorisation(deployment: local.deployment, receiver: local.node) }
 
@@ -83,7 +80,7 @@ struct FederationAPI {
                     "parked": "\(results.filter { $0.status == .parked }.count)",
                 ]
             )
-            return PushResponse(results: results, epoch: try await epoch.value(of: local))
+            return PushResponse(results: results, epoch: try await local.epochs.own())
         }
         // Evidence files travel before the reports that name them; content is checked against its hash.
         // "Held" means complete: the size the sender declares (`?size=`) must match.
@@ -343,19 +340,6 @@ struct FederationAPI {
             await local.syncLinks.touch(caller, confirmed: after)
             return try await local.feed.page(for: caller, after: after, limit: limit, wait: .seconds(wait))
         }
-    }
-}
-
-/// This node's epoch, read once per listener rather than in a read of its own for every push
-/// answer: only `reportnet restore` makes a new one, and it refuses while the node runs.
-final class OwnEpoch: Sendable {
-    private let known = Mutex<String?>(nil)
-
-    func value(of local: LocalNode) async throws -> String {
-        if let epoch = known.withLock({ $0 }) { return epoch }
-        let epoch = try await local.epochs.own()
-        known.withLock { $0 = epoch }
-        return epoch
     }
 }
 
