@@ -142,6 +142,14 @@ import Testing
                 PushRequest(protocolVersion: ProtocolVersion.current - 1, messages: [old])
             )
             #expect(answer.results.map(\.status) == [.applied], "\(answer.results)")
+            // An older sender reads receipts from its feed only: the province's goes there.
+            #expect(answer.receipts == nil)
+            #expect(
+                try await f.count(
+                    "bac-ninh",
+                    "SELECT COUNT(*) FROM feed WHERE audience = 'BNI-KB' AND CAST(envelope AS TEXT) LIKE '%message.receipt%'"
+                ) == 1
+            )
             #expect(
                 answer.accepted.contains(ProtocolVersion.current - 1)
                     && answer.protocolVersion == ProtocolVersion.current

@@ -77,6 +77,53 @@ import Testing
         }
     }
 
+    /// A child of protocol 4 reads the parent's own receipt in the push's answer, and again when
+    /// it pushes the same message once more (its first answer lost); the child's feed holds no
+    /// copy of it. The commune's journey still shows every level.
+    @Test func thePushAnswerCarriesTheParentsReceiptEvenForAReplay() async throws {
+        let directory = TestFederation.scratchFolder("receipts-in-answers")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let links = FaultLinks(seed: 2)
+        try await TestFederation.run(in: directory, links: links) { f in
+            let proxies = try await links.all(waitingFor: FaultCampaignTests.children)
+            let assignment = try await f.assignToCommunes(period: "2026-11", createForm: true)
+            try await f.eventually("the assignment reaches Kinh Bắc") {
+                try await f.count("kinh-bac", "SELECT COUNT(*) FROM assignments") == 1
+            }
+            // Kinh Bắc's own loop is cut off; the test pushes its message as the loop would.
+            proxies["kinh-bac"]!.outage(.refuse)
+            let id = try #require(
+                try await f.approveReport(unit: "BNI-KB", node: "kinh-bac", assignment: assignment, staff: 3)
+            )
+            let message = try #require(try await f.local("kinh-bac").outbox.pending(limit: 10).first)
+            let client = try f.federationClient(as: "kinh-bac", to: "bac-ninh")
+            defer { Task { try? await client.shutdown() } }
+            for attempt in ["first", "replay"] {
+                let answer = try await client.push(PushRequest(messages: [message]))
+                #expect(answer.results.map(\.replayed) == [attempt == "replay"], "\(answer.results)")
+                let receipts = try #require(answer.receipts, "\(attempt)")
+                #expect(receipts.map(\.kind) == [.receipt] && receipts.map(\.origin) == ["BNI"], "\(attempt)")
+                let receipt = try JSONDecoder.federation.decode(Receipt.self, from: try #require(receipts.first).body)
+                #expect(receipt.node == "BNI" && receipt.fate == .relayed && receipt.subject == "report:\(id)")
+            }
+            #expect(
+                try await f.count(
+                    "bac-ninh",
+                    "SELECT COUNT(*) FROM feed WHERE audience = 'BNI-KB' AND CAST(envelope AS TEXT) LIKE '%message.receipt%'"
+                ) == 0,
+                "the province's own receipt travels in the answer only"
+            )
+            // The loop comes back: its own push is a replay, and its answer brings the receipt home.
+            proxies["kinh-bac"]!.heal()
+            try await f.eventually("the centre's receipt reaches Kinh Bắc") {
+                try await Self.journey(f, report: id, at: "kinh-bac", as: "bni-kb.entry")["status"] as? String
+                    == "delivered"
+            }
+            let journey = try await Self.journey(f, report: id, at: "kinh-bac", as: "bni-kb.entry")
+            #expect(Self.hops(journey) == ["BNI:relayed", "TW:kept"])
+        }
+    }
+
     /// The centre lacks Kinh Bắc in the assignment (as if it had never recorded it there): the
     /// report is parked there, shown to the centre's admins and at the origin, and arrives by
     /// itself once the centre adds the unit to the assignment.

@@ -8,10 +8,12 @@ import Reporting
 /// and a newer reader finds missing from an older peer) and new message kinds; a node accepts
 /// its own version and the one before it. Version 2 added `epoch` to feed pages and push answers;
 /// version 3 added `indicator.defined`, the audit head in a node's status and the parent's audit
-/// witness (`/federation/v1/audit-witness`).
+/// witness (`/federation/v1/audit-witness`); version 4 added `receipts` to push answers.
 public enum ProtocolVersion {
-    public static let current = 3
-    public static let accepted: ClosedRange<Int> = 2...3
+    public static let current = 4
+    public static let accepted: ClosedRange<Int> = 3...4
+    /// The first version whose push answers carry the receiver's receipts for the pushed messages.
+    public static let receiptsInPushAnswers = 4
 }
 
 /// What a message carries; the receiver dispatches on it.
@@ -158,12 +160,18 @@ public struct PushResponse: Codable, Sendable {
     /// The receiver's database epoch (protocol 2): it changes when the receiver was restored
     /// from a backup, and then the sender sends again what it had delivered.
     public let epoch: String?
+    /// The receiver's own receipts (`message.receipt` envelopes) for pushed messages it kept or
+    /// relayed, to a sender of protocol 4 or later, which applies them like feed entries; they
+    /// no longer go down its feed. A replayed message is answered with its receipt again.
+    /// Parked fates, and receipts from further up, still travel down the feed, in order.
+    public let receipts: [Envelope]?
 
-    public init(results: [MessageResult], epoch: String? = nil) {
+    public init(results: [MessageResult], epoch: String? = nil, receipts: [Envelope]? = nil) {
         self.protocolVersion = ProtocolVersion.current
         self.accepted = ProtocolVersion.accepted
         self.results = results
         self.epoch = epoch
+        self.receipts = receipts
     }
 }
 

@@ -68,7 +68,6 @@ enum ReceiptStore {
         )
     }
 
-    /// Every receipt held about `subject` (e.g. `report:<id>`), oldest first.
     /// The trace of the latest message of this kind about the subject that the node sent on.
     static func latestSentTrace(subject: String, node: String, kind: MessageKind, _ db: Database) throws -> String? {
         try String.fetchOne(
@@ -81,6 +80,7 @@ enum ReceiptStore {
         )
     }
 
+    /// Every receipt held about `subject` (e.g. `report:<id>`), oldest first.
     static func receipts(subject: String, _ db: Database) throws -> [Receipt] {
         try Row.fetchAll(
             db,
@@ -89,17 +89,28 @@ enum ReceiptStore {
                 WHERE subject = ? ORDER BY at, rowid
                 """,
             arguments: [subject]
-        ).map { row in
-            Receipt(
-                trace: row["trace"],
-                kind: MessageKind(rawValue: row["kind"]),
-                unit: row["unit"],
-                subject: row["subject"],
-                node: row["node"],
-                fate: Receipt.Fate(rawValue: row["fate"]) ?? .sent,
-                reason: row["reason"],
-                at: row["at"]
-            )
-        }
+        ).map(receipt)
+    }
+
+    /// The fate of one message at one node, as a receipt.
+    static func one(trace: String, node: String, _ db: Database) throws -> Receipt? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT trace, kind, unit, subject, node, fate, reason, at FROM receipts WHERE trace = ? AND node = ?",
+            arguments: [trace, node]
+        ).map(receipt)
+    }
+
+    private static func receipt(_ row: Row) -> Receipt {
+        Receipt(
+            trace: row["trace"],
+            kind: MessageKind(rawValue: row["kind"]),
+            unit: row["unit"],
+            subject: row["subject"],
+            node: row["node"],
+            fate: Receipt.Fate(rawValue: row["fate"]) ?? .sent,
+            reason: row["reason"],
+            at: row["at"]
+        )
     }
 }

@@ -64,6 +64,34 @@ package struct Inbox: NodeService {
         contact: String? = nil,
         retrying: Bool = false
     ) async throws -> [MessageResult] {
+        try await receiveBatch(messages, direction: direction, cursor: cursor, contact: contact, retrying: retrying)
+            .results
+    }
+
+    /// A child's push: its results, and this node's receipts for it when the child reads them in
+    /// the answer (protocol 4 or later) rather than from its feed.
+    package func receive(
+        _ push: PushRequest,
+        from child: String
+    ) async throws -> (results: [MessageResult], receipts: [Envelope]?) {
+        let answering = push.protocolVersion >= ProtocolVersion.receiptsInPushAnswers
+        let outcome = try await receiveBatch(
+            push.messages,
+            direction: .fromChild,
+            contact: child,
+            answering: answering ? child : nil
+        )
+        return (outcome.results, answering ? outcome.answer : nil)
+    }
+
+    private func receiveBatch(
+        _ messages: [Envelope],
+        direction: Direction,
+        cursor: (peer: String, position: Int64)? = nil,
+        contact: String? = nil,
+        answering: String? = nil,
+        retrying: Bool = false
+    ) async throws -> BatchOutcome {
         // Signatures are checked, and signed bodies decoded, before the write transaction and in
         // parallel, so that the writer is never held by crypto or decoding; messages already
         // received are answered from the inbox and need no check.
@@ -79,7 +107,14 @@ package struct Inbox: NodeService {
         let outcome = try await context.keepingUnitsInStep {
             if grouped {
                 try await context.inboxGroup.write(database.pool) { db in
-                    try applyBatch(messages, direction: direction, signers: verifiedSigners, contact: contact, db)
+                    try applyBatch(
+                        messages,
+                        direction: direction,
+                        signers: verifiedSigners,
+                        contact: contact,
+                        answering: answering,
+                        db
+                    )
                 }
             } else {
                 try await database.pool.write { db in
@@ -89,6 +124,7 @@ package struct Inbox: NodeService {
                         signers: verifiedSigners,
                         cursor: cursor,
                         contact: contact,
+                        answering: answering,
                         retrying: retrying,
                         db
                     )
@@ -126,7 +162,7 @@ package struct Inbox: NodeService {
         if !retrying, outcome.parkedHere, ParkedMessages.mayUnpark(messages, outcome.results) {
             await parked.retryAll()
         }
-        return outcome.results
+        return outcome
     }
 
     /// What applying one message did.

@@ -5,10 +5,12 @@ import GRDB
 /// One batch applied in the writer's transaction: each message once, in its own savepoint, its
 /// result recorded, parked or answered from the inbox.
 extension Inbox {
-    /// What a batch written did: each message's result, whether it queued anything up, when the
-    /// peer's contact was written, and whether anything waits parked here after it.
+    /// What a batch written did: each message's result, the receipts for the push's answer,
+    /// whether it queued anything up, when the peer's contact was written, and whether anything
+    /// waits parked here after it.
     struct BatchOutcome: Sendable {
         let results: [MessageResult]
+        let answer: [Envelope]
         let outbox: Bool
         let contactAt: Date
         let parkedHere: Bool
@@ -26,17 +28,21 @@ extension Inbox {
     /// whole batch is undone, the sender retries); refusals park one message. The peer's contact
     /// (`cursor` for a feed page, `contact` for a child's push) and the alerts the batch moves
     /// are written in the same transaction: a node's writer is its bottleneck at national scale,
-    /// and each extra trip through it queues behind every other child's batch.
+    /// and each extra trip through it queues behind every other child's batch. With `answering`
+    /// (the pushing child reads receipts in the answer), this node's receipts for that child's
+    /// messages kept or relayed here, replayed ones included, are returned instead of fed.
     func applyBatch(
         _ messages: [Envelope],
         direction: Direction,
         signers verifiedSigners: [String: Result<SignedArrival, any Error>],
         cursor: (peer: String, position: Int64)? = nil,
         contact: String? = nil,
+        answering: String? = nil,
         retrying: Bool = false,
         _ db: Database
     ) throws -> BatchOutcome {
         var results: [MessageResult] = []
+        var answer: [Envelope] = []
         var outboxChanged = false
         var parkedNow = false
         for message in messages {
@@ -49,6 +55,9 @@ extension Inbox {
             if let held, !again {
                 let status = MessageResult.Status(rawValue: held.status) ?? .parked
                 results.append(MessageResult(id: message.id, status: status, detail: held.detail, replayed: true))
+                if let answering, let receipt = try receipts.answerAgain(for: message, answering: answering, db) {
+                    answer.append(receipt)
+                }
                 continue
             }
             var result: MessageResult
@@ -111,9 +120,11 @@ extension Inbox {
                 direction: direction,
                 result: result,
                 trace: try? verifiedSigners[message.id]?.get().report?.get().trace,
+                answering: answering,
                 db
             )
             outboxChanged = outboxChanged || sent.outbox
+            if let receipt = sent.answer { answer.append(receipt) }
             results.append(result)
         }
         let now = clock.now()
@@ -130,6 +141,12 @@ extension Inbox {
         if !retrying, ParkedMessages.mayUnpark(messages, results) {
             parkedHere = try parkedNow || ParkedStore.count(db) > 0
         }
-        return BatchOutcome(results: results, outbox: outboxChanged, contactAt: now, parkedHere: parkedHere)
+        return BatchOutcome(
+            results: results,
+            answer: answer,
+            outbox: outboxChanged,
+            contactAt: now,
+            parkedHere: parkedHere
+        )
     }
 }

@@ -124,17 +124,28 @@ struct MessageTrace: Sendable, Hashable {
 struct Receipts: NodeService {
     let context: NodeContext
 
+    /// Where a receipt went back: down the feed, up the outbox, or into the answer to the push
+    /// that brought the message.
+    struct SentBack {
+        var feed = false
+        var outbox = false
+        var answer: Envelope?
+    }
+
     /// Records what became of a message received here and sends that receipt back the way it
-    /// came. Returns whether the feed or the outbox grew.
+    /// came. A message pushed by `answering` (a child of protocol 4 or later) that is kept or
+    /// relayed here has its receipt returned for the push's answer instead of the child's feed;
+    /// a parked one's still goes down the feed, in order with the fate a retry gives it later.
     func recordFate(
         of message: Envelope,
         direction: Inbox.Direction,
         result: MessageResult,
         setAside: Bool = false,
         trace known: MessageTrace? = nil,
+        answering: String? = nil,
         _ db: Database
-    ) throws -> (feed: Bool, outbox: Bool) {
-        guard MessageTrace.traced(message.kind, upward: direction == .fromChild) else { return (false, false) }
+    ) throws -> SentBack {
+        guard MessageTrace.traced(message.kind, upward: direction == .fromChild) else { return SentBack() }
         let trace = known ?? MessageTrace(kind: message.kind, unit: message.unit, body: message.body)
         let fate: Receipt.Fate
         if setAside {
@@ -155,9 +166,26 @@ struct Receipts: NodeService {
             reason: fate == .parked || fate == .setAside ? result.detail : nil,
             at: clock.now()
         )
-        guard try ReceiptStore.keep(receipt, fromPeer: message.origin, db) else { return (false, false) }
+        guard try ReceiptStore.keep(receipt, fromPeer: message.origin, db) else { return SentBack() }
         try alert(about: receipt, key: "parked:\(message.origin)/\(message.id)", unit: unit, db)
+        if let answer = try answer(receipt, to: message, answering: answering) { return SentBack(answer: answer) }
         return try sendBack(receipt, to: message.origin, db)
+    }
+
+    /// The receipt of a message `answering` pushed again (its answer was lost): kept or relayed
+    /// here, it is answered once more; otherwise nil (a parked fate went down the feed).
+    func answerAgain(for message: Envelope, answering: String, _ db: Database) throws -> Envelope? {
+        guard MessageTrace.traced(message.kind, upward: true) else { return nil }
+        let trace = MessageTrace(kind: message.kind, unit: message.unit, body: message.body)
+        guard let receipt = try ReceiptStore.one(trace: trace.key, node: unit, db) else { return nil }
+        return try answer(receipt, to: message, answering: answering)
+    }
+
+    /// The receipt as an envelope for the answer to `answering`'s push, when it goes there.
+    private func answer(_ receipt: Receipt, to message: Envelope, answering: String?) throws -> Envelope? {
+        guard let answering, message.origin == answering, receipt.fate == .kept || receipt.fate == .relayed
+        else { return nil }
+        return Envelope(origin: unit, kind: .receipt, unit: receipt.unit, body: try receipt.federationJSON())
     }
 
     /// Raises (parked; set aside too where the message started, since someone there must act)
@@ -238,11 +266,11 @@ struct Receipts: NodeService {
                 detail: "receipt of \(receipt.trace) at \(receipt.node) kept (the message started here)"
             )
         }
-        let (feed, outbox) = try sendBack(receipt, to: back, db)
+        let sent = try sendBack(receipt, to: back, db)
         return Inbox.Effect(
             detail: "receipt of \(receipt.trace) at \(receipt.node) passed on to \(back)",
-            feed: feed,
-            outbox: outbox
+            feed: sent.feed,
+            outbox: sent.outbox
         )
     }
 
@@ -269,13 +297,13 @@ struct Receipts: NodeService {
     }
 
     /// Sends a receipt to `peer`: up the outbox to the parent, or down the feed to a child.
-    private func sendBack(_ receipt: Receipt, to peer: String, _ db: Database) throws -> (feed: Bool, outbox: Bool) {
+    private func sendBack(_ receipt: Receipt, to peer: String, _ db: Database) throws -> SentBack {
         if peer == parent?.unit {
             try enqueueUp(db, kind: .receipt, unit: receipt.unit, body: receipt)
-            return (false, true)
+            return SentBack(outbox: true)
         }
-        guard deployment.children(of: node).contains(where: { $0.unit == peer }) else { return (false, false) }
+        guard deployment.children(of: node).contains(where: { $0.unit == peer }) else { return SentBack() }
         try appendToFeed(db, audience: peer, kind: .receipt, unit: receipt.unit, body: receipt)
-        return (true, false)
+        return SentBack(feed: true)
     }
 }

@@ -207,6 +207,14 @@ package struct SyncLoop: Service {
                     throw ConfigurationError("parent answered for other messages than those pushed")
                 }
                 local.metrics.contact(peer: parent, at: local.clock.now())
+                // The parent's receipts first: should they fail to apply, the batch stays in the
+                // outbox, and its replay brings them again.
+                if let receipts = response.receipts, !receipts.isEmpty {
+                    guard receipts.allSatisfy({ $0.kind == .receipt && $0.origin == parent }) else {
+                        throw ConfigurationError("parent answered with other messages than its receipts")
+                    }
+                    _ = try await local.inbox.receive(receipts, direction: .fromParent)
+                }
                 try await local.outbox.acknowledge(response.results)
                 _ = try await local.epochs.noteParentEpoch(response.epoch, of: parent)
                 for result in response.results {

@@ -64,8 +64,9 @@ struct FederationAPI {
                 throw FederationRefusal(status: .init(code: refusal.status), error: refusal.error)
             }
             let results: [MessageResult]
+            let receipts: [Envelope]?
             do {
-                results = try await local.inbox.receive(push.messages, direction: .fromChild, contact: caller)
+                (results, receipts) = try await local.inbox.receive(push, from: caller)
             } catch let error as EvidenceMissing {
                 throw FederationRefusal(
                     status: .serviceUnavailable,
@@ -80,7 +81,7 @@ struct FederationAPI {
                     "parked": "\(results.filter { $0.status == .parked }.count)",
                 ]
             )
-            return PushResponse(results: results, epoch: try await local.epochs.own())
+            return PushResponse(results: results, epoch: try await local.epochs.own(), receipts: receipts)
         }
         // Evidence files travel before the reports that name them; content is checked against its hash.
         // "Held" means complete: the size the sender declares (`?size=`) must match.
