@@ -25,6 +25,9 @@ public struct NationalSimulation: Sendable {
         /// From the assignment until the centre shows 100 %.
         public var totalSeconds = 0.0
         public var approvedAtCentre = 0
+        /// The centre's count of approved reports at the last approval and each second after it:
+        /// whether the up leg drains at a steady rate (throughput) or waits on a few stragglers.
+        public var centreBySecond: [Int] = []
         public var assigned = 0
         public var peakResident = 0
         public var peakOpenFiles = 0
@@ -172,6 +175,7 @@ public struct NationalSimulation: Sendable {
             log(
                 "  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())"
             )
+            log(figures.centreCurve)
             return figures
         }
         figures.peakResident = monitor.peakResident
@@ -240,6 +244,8 @@ extension NationalSimulation {
             let progress = try await centre.progress(assignment: assignment, for: admin)
             figures.approvedAtCentre = progress.total.approved
             figures.assigned = progress.total.expected
+            let second = Int(now() - lastApproval)
+            while figures.centreBySecond.count <= second { figures.centreBySecond.append(progress.total.approved) }
             if progress.total.approved >= progress.total.expected { return }
             if now() - lastApproval > patience.seconds {
                 throw SimulationStalled(
@@ -248,6 +254,14 @@ extension NationalSimulation {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+}
+
+extension NationalSimulation.Figures {
+    /// The centre's count at the last approval and each second after it, for the log.
+    var centreCurve: String {
+        "  centre's count from the last approval, each second: "
+            + centreBySecond.map(String.init).joined(separator: " ")
     }
 }
 

@@ -131,6 +131,7 @@ extension NationalSimulation {
             log(
                 "  centre at 100 % (\(figures.approvedAtCentre)/\(figures.assigned)) \(format(figures.lastApprovalToFullSeconds, 2)) s after the last approval; \(monitor.line())"
             )
+            log(figures.centreCurve)
 
             try workers.send(.stop)
             let stats = try await workers.collect("stats", within: 60) { message -> WorkerFigures? in

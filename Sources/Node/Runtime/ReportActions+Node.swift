@@ -78,7 +78,7 @@ extension ReportAccess {
 
     /// The stored report, when `actor` may read it (of its unit or a unit below); not found otherwise.
     func readable(_ id: String, _ actor: Actor, _ db: Database) throws -> ReportRecord {
-        guard actor.holds(.viewReports) || actor.holds(.enterData), let record = try ReportRecord.fetchOne(db, key: id),
+        guard actor.holds(.viewReports) || actor.holds(.enterData), let record = try ReportStore.report(id: id, db),
             tree.isInSubtree(record.unit, of: actor.unit)
         else { throw DomainError(.notFound(.report)) }
         return record

@@ -197,7 +197,7 @@ extension Reports {
             )
             _ = try apply(decision, arrivedFrom: nil, db)
             try audit.record(db, actor, action: "report.return", target: id, detail: reason)
-            return ReportView(try ReportRecord.fetchOne(db, key: id) ?? record)
+            return ReportView(try ReportStore.report(id: id, db) ?? record)
         }
         outboxSignal.notify()
         return view
@@ -254,7 +254,7 @@ extension Reports {
         arrivedFrom direction: Inbox.Direction?,
         _ db: Database
     ) throws -> Inbox.Effect {
-        guard var record = try ReportRecord.fetchOne(db, key: decision.reportId), record.unit == decision.unit else {
+        guard var record = try ReportStore.report(id: decision.reportId, db), record.unit == decision.unit else {
             throw Refusal("report \(decision.reportId) of \(decision.unit) is not held here")
         }
         // Its unit moves and its old node no longer serves it: the decision waits for its life here.

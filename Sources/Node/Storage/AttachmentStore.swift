@@ -24,7 +24,10 @@ enum AttachmentStore {
 
     /// The report's files, in the order they were attached.
     static func files(of reportID: String, _ db: Database) throws -> [EvidenceRecord] {
-        try EvidenceRecord.filter(Column("report_id") == reportID).order(Column("at"), Column("id")).fetchAll(db)
+        try EvidenceRecord.fetchAll(
+            try db.cachedStatement(sql: "SELECT * FROM attachments WHERE report_id = ? ORDER BY at, id"),
+            arguments: [reportID]
+        )
     }
 
     /// How many files the report holds.
