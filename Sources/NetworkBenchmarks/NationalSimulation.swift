@@ -27,6 +27,7 @@ public struct NationalSimulation: Sendable {
         public var approvedAtCentre = 0
         /// The centre's count of approved reports at the last approval and each second after it:
         /// whether the up leg drains at a steady rate (throughput) or waits on a few stragglers.
+        /// A second without a reading of its own (a query took longer) shows the next one.
         public var centreBySecond: [Int] = []
         public var assigned = 0
         public var peakResident = 0
@@ -249,7 +250,7 @@ extension NationalSimulation {
             if progress.total.approved >= progress.total.expected { return }
             if now() - lastApproval > patience.seconds {
                 throw SimulationStalled(
-                    "the centre shows \(progress.total.approved) of \(progress.total.expected) approved \(format(patience.seconds, 0)) s after the last approval"
+                    "the centre shows \(progress.total.approved) of \(progress.total.expected) approved \(format(patience.seconds, 0)) s after the last approval;\(figures.centreCurve)"
                 )
             }
             try await Task.sleep(for: .milliseconds(100))

@@ -203,6 +203,19 @@ let demoTopology = Topology(
                 from: "BNI-KB"
             ) == .unsupportedVersion(0)
         )
+        // A message written under an older version (waiting in an outbox across upgrades) reads.
+        #expect(
+            atProvince.check(
+                PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-KB", version: 2)]),
+                from: "BNI-KB"
+            ) == nil
+        )
+        #expect(
+            atProvince.check(
+                PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-KB", version: ProtocolVersion.current + 1)]),
+                from: "BNI-KB"
+            ) == .unsupportedVersion(ProtocolVersion.current + 1)
+        )
         let tooMany = (0...PushRequest.maximumBatch).map { _ in message(origin: "BNI-KB", unit: "BNI-KB") }
         #expect(atProvince.check(PushRequest(messages: tooMany), from: "BNI-KB")?.status == 400)
     }

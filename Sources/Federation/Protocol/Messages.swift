@@ -12,6 +12,10 @@ import Reporting
 public enum ProtocolVersion {
     public static let current = 4
     public static let accepted: ClosedRange<Int> = 3...4
+    /// The versions a message itself may carry inside an accepted push: every one released.
+    /// A message is stamped when written and may wait in an outbox (or be sent again after a
+    /// parent's restore) across upgrades; versions only add optional fields, so it still reads.
+    public static let messages: ClosedRange<Int> = 1...current
     /// The first version whose push answers carry the receiver's receipts for the pushed messages.
     public static let receiptsInPushAnswers = 4
 }

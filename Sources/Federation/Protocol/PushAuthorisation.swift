@@ -65,7 +65,7 @@ public struct PushAuthorisation: Sendable {
         }
         var ids = Set<String>()
         for message in request.messages {
-            guard ProtocolVersion.accepted.contains(message.protocolVersion) else {
+            guard ProtocolVersion.messages.contains(message.protocolVersion) else {
                 return .unsupportedVersion(message.protocolVersion)
             }
             guard ids.insert(message.id).inserted else {

@@ -34,7 +34,8 @@ enum AlertStore {
 
     /// The bodies of the rules not removed.
     static func ruleBodies(_ db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT body FROM alert_rules WHERE removed_at IS NULL")
+        // Cached, like `standing`: both are read after every batch of reports a parent receives.
+        try String.fetchAll(try db.cachedStatement(sql: "SELECT body FROM alert_rules WHERE removed_at IS NULL"))
     }
 
     /// The unit that set the rule, if it stands.
@@ -125,8 +126,9 @@ enum AlertStore {
     /// The standing alerts (id and key) of every kind but these.
     static func standing(except kinds: Set<AlertKind>, _ db: Database) throws -> [(id: String, key: String)] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind NOT IN (SELECT value FROM json_each(?))",
+            try db.cachedStatement(
+                sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind NOT IN (SELECT value FROM json_each(?))"
+            ),
             arguments: [String(decoding: try JSONEncoder().encode(kinds.map(\.rawValue).sorted()), as: UTF8.self)]
         ).map { ($0["id"], $0["key"]) }
     }

@@ -55,7 +55,9 @@ extension Inbox {
             if let held, !again {
                 let status = MessageResult.Status(rawValue: held.status) ?? .parked
                 results.append(MessageResult(id: message.id, status: status, detail: held.detail, replayed: true))
-                if let answering, let receipt = try receipts.answerAgain(for: message, answering: answering, db) {
+                if let answering, status == .applied,
+                    let receipt = try receipts.answerAgain(for: message, answering: answering, db)
+                {
                     answer.append(receipt)
                 }
                 continue

@@ -172,12 +172,15 @@ struct Receipts: NodeService {
         return try sendBack(receipt, to: message.origin, db)
     }
 
-    /// The receipt of a message `answering` pushed again (its answer was lost): kept or relayed
-    /// here, it is answered once more; otherwise nil (a parked fate went down the feed).
+    /// The receipt of a message `answering` pushed again (its answer was lost): applied here
+    /// from that child and kept or relayed, it is answered once more; otherwise nil (a parked
+    /// fate went down the feed, and a fate reached from another peer is not this child's).
     func answerAgain(for message: Envelope, answering: String, _ db: Database) throws -> Envelope? {
         guard MessageTrace.traced(message.kind, upward: true) else { return nil }
         let trace = MessageTrace(kind: message.kind, unit: message.unit, body: message.body)
-        guard let receipt = try ReceiptStore.one(trace: trace.key, node: unit, db) else { return nil }
+        guard try ReceiptStore.own(trace: trace.key, node: unit, db)?.fromPeer == answering,
+            let receipt = try ReceiptStore.one(trace: trace.key, node: unit, db)
+        else { return nil }
         return try answer(receipt, to: message, answering: answering)
     }
 
