@@ -210,11 +210,12 @@ let demoTopology = Topology(
                 from: "BNI-KB"
             ) == nil
         )
+        let newer = ProtocolVersion.current + 1
         #expect(
             atProvince.check(
-                PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-KB", version: ProtocolVersion.current + 1)]),
+                PushRequest(messages: [message(origin: "BNI-KB", unit: "BNI-KB", version: newer)]),
                 from: "BNI-KB"
-            ) == .unsupportedVersion(ProtocolVersion.current + 1)
+            ) == .unsupportedVersion(newer)
         )
         let tooMany = (0...PushRequest.maximumBatch).map { _ in message(origin: "BNI-KB", unit: "BNI-KB") }
         #expect(atProvince.check(PushRequest(messages: tooMany), from: "BNI-KB")?.status == 400)

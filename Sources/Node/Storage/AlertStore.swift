@@ -127,7 +127,8 @@ enum AlertStore {
     static func standing(except kinds: Set<AlertKind>, _ db: Database) throws -> [(id: String, key: String)] {
         try Row.fetchAll(
             try db.cachedStatement(
-                sql: "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind NOT IN (SELECT value FROM json_each(?))"
+                sql:
+                    "SELECT id, key FROM alerts WHERE cleared_at IS NULL AND kind NOT IN (SELECT value FROM json_each(?))"
             ),
             arguments: [String(decoding: try JSONEncoder().encode(kinds.map(\.rawValue).sorted()), as: UTF8.self)]
         ).map { ($0["id"], $0["key"]) }

@@ -57,15 +57,24 @@ package struct Inbox: NodeService {
     /// once it is committed. Transient database failures abort the whole batch (nothing applied,
     /// the sender retries); refusals park one message. A child's push may share its transaction
     /// with other children's pushes (`InboxGroupCommit`), in a savepoint of its own.
+    /// `alongside` writes in the same transaction, after the batch (a child's outbox settled by
+    /// the answer that brought these receipts).
     package func receive(
         _ messages: [Envelope],
         direction: Direction,
         cursor: (peer: String, position: Int64)? = nil,
         contact: String? = nil,
-        retrying: Bool = false
+        retrying: Bool = false,
+        alongside: (@Sendable (Database) throws -> Void)? = nil
     ) async throws -> [MessageResult] {
-        try await receiveBatch(messages, direction: direction, cursor: cursor, contact: contact, retrying: retrying)
-            .results
+        try await receiveBatch(
+            messages,
+            direction: direction,
+            cursor: cursor,
+            contact: contact,
+            retrying: retrying,
+            alongside: alongside
+        ).results
     }
 
     /// A child's push: its results, and this node's receipts for it when the child reads them in
@@ -90,7 +99,8 @@ package struct Inbox: NodeService {
         cursor: (peer: String, position: Int64)? = nil,
         contact: String? = nil,
         answering: String? = nil,
-        retrying: Bool = false
+        retrying: Bool = false,
+        alongside: (@Sendable (Database) throws -> Void)? = nil
     ) async throws -> BatchOutcome {
         // Signatures are checked, and signed bodies decoded, before the write transaction and in
         // parallel, so that the writer is never held by crypto or decoding; messages already
@@ -102,7 +112,7 @@ package struct Inbox: NodeService {
         // pushes of other children (`InboxGroupCommit`); a batch that may swap the live
         // deployment or change who is trusted is written alone.
         let grouped =
-            contact != nil && cursor == nil && !retrying
+            contact != nil && cursor == nil && !retrying && alongside == nil
             && messages.allSatisfy { Self.groupedKinds.contains($0.kind) }
         let outcome = try await context.keepingUnitsInStep {
             if grouped {
@@ -118,7 +128,7 @@ package struct Inbox: NodeService {
                 }
             } else {
                 try await database.pool.write { db in
-                    try applyBatch(
+                    let outcome = try applyBatch(
                         messages,
                         direction: direction,
                         signers: verifiedSigners,
@@ -128,6 +138,8 @@ package struct Inbox: NodeService {
                         retrying: retrying,
                         db
                     )
+                    try alongside?(db)
+                    return outcome
                 }
             }
         }

@@ -35,17 +35,25 @@ struct Outbox: NodeService {
     /// reason (and no longer block the ones behind them). Delivered messages past their retention
     /// are forgotten by `ParkedRetry`'s hourly pruning, not on every push (a scan of `delivered`).
     func acknowledge(_ results: [MessageResult]) async throws {
-        try await database.pool.write { db in
-            for result in results {
-                switch result.status {
-                case .applied:
-                    // Kept as delivered: a parent restored from an older backup gets it again.
-                    try OutboxStore.markDelivered(messageID: result.id, at: clock.now(), db)
-                case .parked:
-                    try OutboxStore.park(messageID: result.id, reason: result.detail, db)
-                }
+        try await database.pool.write { db in try settle(results, db) }
+        logParked(results)
+    }
+
+    /// `acknowledge`'s writes, in the caller's transaction (the one that keeps the receipts the
+    /// parent's answer carried); call `logParked` once it commits.
+    func settle(_ results: [MessageResult], _ db: Database) throws {
+        for result in results {
+            switch result.status {
+            case .applied:
+                // Kept as delivered: a parent restored from an older backup gets it again.
+                try OutboxStore.markDelivered(messageID: result.id, at: clock.now(), db)
+            case .parked:
+                try OutboxStore.park(messageID: result.id, reason: result.detail, db)
             }
         }
+    }
+
+    func logParked(_ results: [MessageResult]) {
         for result in results where result.status == .parked {
             logger.error(
                 "parent parked a message",

@@ -207,15 +207,20 @@ package struct SyncLoop: Service {
                     throw ConfigurationError("parent answered for other messages than those pushed")
                 }
                 local.metrics.contact(peer: parent, at: local.clock.now())
-                // The parent's receipts first: should they fail to apply, the batch stays in the
-                // outbox, and its replay brings them again.
+                // The parent's receipts and the batch leaving the outbox commit together: should
+                // they fail, the batch is pushed again and its replay brings them again.
                 if let receipts = response.receipts, !receipts.isEmpty {
                     guard receipts.allSatisfy({ $0.kind == .receipt && $0.origin == parent }) else {
                         throw ConfigurationError("parent answered with other messages than its receipts")
                     }
-                    _ = try await local.inbox.receive(receipts, direction: .fromParent)
+                    let outbox = local.outbox
+                    _ = try await local.inbox.receive(receipts, direction: .fromParent) { db in
+                        try outbox.settle(response.results, db)
+                    }
+                    outbox.logParked(response.results)
+                } else {
+                    try await local.outbox.acknowledge(response.results)
                 }
-                try await local.outbox.acknowledge(response.results)
                 _ = try await local.epochs.noteParentEpoch(response.epoch, of: parent)
                 for result in response.results {
                     logger.info(
