@@ -90,17 +90,8 @@ import Testing
     /// it pushes the same message once more (its first answer lost); the child's feed holds no
     /// copy of it. The commune's journey still shows every level.
     @Test func thePushAnswerCarriesTheParentsReceiptEvenForAReplay() async throws {
-        let directory = TestFederation.scratchFolder("receipts-in-answers")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let links = FaultLinks(seed: 2)
-        try await TestFederation.run(in: directory, links: links) { f in
-            let proxies = try await links.all(waitingFor: FaultCampaignTests.children)
-            let assignment = try await f.assignToCommunes(period: "2026-11", createForm: true)
-            try await f.eventually("the assignment reaches Kinh Bắc") {
-                try await f.count("kinh-bac", "SELECT COUNT(*) FROM assignments") == 1
-            }
-            // Kinh Bắc's own loop is cut off; the test pushes its message as the loop would.
-            proxies["kinh-bac"]!.outage(.refuse)
+        // Kinh Bắc's own loop is cut off; the test pushes its message as the loop would.
+        try await TestFederation.withKinhBacCutOff("receipts-in-answers", seed: 2) { f, proxies, assignment in
             let id = try #require(
                 try await f.approveReport(unit: "BNI-KB", node: "kinh-bac", assignment: assignment, staff: 3)
             )

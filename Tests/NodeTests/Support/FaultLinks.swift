@@ -250,3 +250,27 @@ extension TestFederation {
         throw TestFailure("did not converge within \(seconds) s:\n" + problems.prefix(20).joined(separator: "\n"))
     }
 }
+
+extension TestFederation {
+    /// Runs `body` on a federation (its own scratch folder, every child behind a fault proxy)
+    /// whose Kinh Bắc holds a form assignment for November 2026 and has then lost its own link
+    /// (its proxy refuses): a test speaks in its place. `body` gets the proxies and the assignment.
+    static func withKinhBacCutOff(
+        _ name: String,
+        seed: UInt64,
+        _ body: (TestFederation, [String: FaultProxy], String) async throws -> Void
+    ) async throws {
+        let directory = scratchFolder(name)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let links = FaultLinks(seed: seed)
+        try await run(in: directory, links: links) { f in
+            let proxies = try await links.all(waitingFor: FaultCampaignTests.children)
+            let assignment = try await f.assignToCommunes(period: "2026-11", createForm: true)
+            try await f.eventually("the assignment reaches Kinh Bắc") {
+                try await f.count("kinh-bac", "SELECT COUNT(*) FROM assignments") == 1
+            }
+            proxies["kinh-bac"]!.outage(.refuse)
+            try await body(f, proxies, assignment)
+        }
+    }
+}
