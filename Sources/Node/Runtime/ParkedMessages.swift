@@ -56,7 +56,7 @@ package struct ParkedMessageView: Codable, Sendable {
 /// the inbox through a closure.
 package struct ParkedMessages: NodeService {
     let context: NodeContext
-    /// Applies messages again through the inbox (`Inbox.receive(_:direction:cursor:contact:retrying:)`,
+    /// Applies messages again through the inbox (`Inbox.receive(_:direction:cursor:contact:retrying:alongside:)`,
     /// retrying). A closure because `Inbox` holds this service (it retries what is parked after a
     /// batch): holding the inbox here too would build each from the other without end.
     let receiveAgain: @Sendable ([Envelope], Inbox.Direction) async throws -> [MessageResult]

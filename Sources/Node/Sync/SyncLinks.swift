@@ -41,7 +41,7 @@ package struct SyncLinks: NodeService {
     }
 
     /// A peer's call whose contact was written in the transaction of what it brought
-    /// (`Inbox.receive(_:direction:cursor:contact:retrying:)`): only the metrics remain to be told.
+    /// (`Inbox.receive(_:direction:cursor:contact:retrying:alongside:)`): only the metrics remain to be told.
     package func heard(from peer: String) {
         metrics.contact(peer: peer, at: clock.now())
     }

@@ -206,7 +206,9 @@ package struct SyncLoop: Service {
                 guard response.results.map(\.id) == batch.map(\.id) else {
                     throw ConfigurationError("parent answered for other messages than those pushed")
                 }
-                local.metrics.contact(peer: parent, at: local.clock.now())
+                // An answer is a contact: written when it is the first since the start (the
+                // parent's receipts no longer come down the feed, whose page used to write it).
+                await local.syncLinks.touch(parent)
                 // The parent's receipts and the batch leaving the outbox commit together: should
                 // they fail, the batch is pushed again and its replay brings them again.
                 if let receipts = response.receipts, !receipts.isEmpty {
