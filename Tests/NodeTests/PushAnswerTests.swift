@@ -35,13 +35,20 @@ import Testing
         }
     }
 
+    /// Kinh Bắc's node with one message pushed and waiting for its answer.
+    static func communeWithPushedMessage(_ nodes: LocalNodes) async throws -> (LocalNode, Envelope) {
+        let commune = try nodes.open("kinh-bac")
+        let pushed = Envelope(origin: "BNI-KB", kind: .indicatorValue, unit: "BNI-KB", body: Data("{}".utf8))
+        let now = nodes.clock.now()
+        try await commune.database.pool.write { db in try OutboxStore.enqueue(pushed, at: now, db) }
+        return (commune, pushed)
+    }
+
     @Test func theAnswersReceiptsAndTheSettledBatchCommitTogether() async throws {
         let nodes = try LocalNodes()
         defer { nodes.remove() }
-        let commune = try nodes.open("kinh-bac")
+        let (commune, pushed) = try await Self.communeWithPushedMessage(nodes)
         let now = nodes.clock.now()
-        let pushed = Envelope(origin: "BNI-KB", kind: .indicatorValue, unit: "BNI-KB", body: Data("{}".utf8))
-        try await commune.database.pool.write { db in try OutboxStore.enqueue(pushed, at: now, db) }
         let answer = [MessageResult(id: pushed.id, status: .applied, detail: "kept")]
         let outbox = commune.outbox
         let relayed = try Self.receipt(at: "BNI", .relayed, now)
@@ -71,10 +78,8 @@ import Testing
     @Test func aReceiptThatParksStillSettlesTheBatch() async throws {
         let nodes = try LocalNodes()
         defer { nodes.remove() }
-        let commune = try nodes.open("kinh-bac")
+        let (commune, pushed) = try await Self.communeWithPushedMessage(nodes)
         let now = nodes.clock.now()
-        let pushed = Envelope(origin: "BNI-KB", kind: .indicatorValue, unit: "BNI-KB", body: Data("{}".utf8))
-        try await commune.database.pool.write { db in try OutboxStore.enqueue(pushed, at: now, db) }
         let outbox = commune.outbox
         // A parent may not say what happened at this node: the receipt parks, the batch settles.
         let forged = try Self.receipt(at: "BNI-KB", .kept, now)

@@ -92,12 +92,15 @@ enum ReceiptStore {
         ).map(receipt)
     }
 
-    /// The fate of one message at one node, as a receipt.
-    static func one(trace: String, node: String, _ db: Database) throws -> Receipt? {
+    /// The fate of one message at one node, as a receipt, when the node got it from `fromPeer`.
+    static func one(trace: String, node: String, fromPeer: String, _ db: Database) throws -> Receipt? {
         try Row.fetchOne(
             db,
-            sql: "SELECT trace, kind, unit, subject, node, fate, reason, at FROM receipts WHERE trace = ? AND node = ?",
-            arguments: [trace, node]
+            sql: """
+                SELECT trace, kind, unit, subject, node, fate, reason, at FROM receipts
+                WHERE trace = ? AND node = ? AND from_peer = ?
+                """,
+            arguments: [trace, node, fromPeer]
         ).map(receipt)
     }
 

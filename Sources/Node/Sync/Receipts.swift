@@ -178,9 +178,9 @@ struct Receipts: NodeService {
     func answerAgain(for message: Envelope, answering: String, _ db: Database) throws -> Envelope? {
         guard MessageTrace.traced(message.kind, upward: true) else { return nil }
         let trace = MessageTrace(kind: message.kind, unit: message.unit, body: message.body)
-        guard try ReceiptStore.own(trace: trace.key, node: unit, db)?.fromPeer == answering,
-            let receipt = try ReceiptStore.one(trace: trace.key, node: unit, db)
-        else { return nil }
+        guard let receipt = try ReceiptStore.one(trace: trace.key, node: unit, fromPeer: answering, db) else {
+            return nil
+        }
         return try answer(receipt, to: message, answering: answering)
     }
 
